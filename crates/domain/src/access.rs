@@ -1,0 +1,205 @@
+//! Who may see and do what. This is the one place where access is decided.
+//!
+//! Every user holds one [`Role`] scoped to one unit's subtree. A unit's place in
+//! the hierarchy is written as a *path* of unit codes (`/12/106/`), so "is this
+//! record inside my scope?" is a prefix test that the store applies inside SQL
+//! (`path LIKE '/12/106/%'`) and the web layer applies to single objects. A
+//! record outside the scope is treated as if it did not exist (404), so a
+//! district cannot even learn which ids its neighbours use.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The six roles of INTERFACES.md, from most to least powerful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Coordinator,
+    DistrictOfficer,
+    AgencyOfficer,
+    Facilitator,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::DistrictOfficer,
+        Role::AgencyOfficer,
+        Role::Facilitator,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::DistrictOfficer => "district_officer",
+            Role::AgencyOfficer => "agency_officer",
+            Role::Facilitator => "facilitator",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether the role is allowed an action at all (inside its scope).
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::Coordinator => !matches!(p, ManageUsers),
+            Role::DistrictOfficer | Role::AgencyOfficer | Role::Facilitator => {
+                matches!(p, ViewPlan | ViewUnits | ViewAgencies)
+            }
+            Role::Viewer => matches!(p, ViewPlan | ViewUnits | ViewAgencies),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Actions that roles are granted. Later features add their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ViewPlan,
+    ImportPlan,
+    ViewUnits,
+    ManageUnits,
+    ViewAgencies,
+    ManageAgencies,
+    ManageUsers,
+    ViewAudit,
+}
+
+/// The signed-in user as the rules see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    pub user_id: i32,
+    pub username: String,
+    pub role: Role,
+    pub unit_id: i32,
+    /// Path of the unit the role is scoped to, e.g. `/12/106/`.
+    pub unit_path: String,
+    pub agency_id: Option<i32>,
+}
+
+impl Principal {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            path: self.unit_path.clone(),
+        }
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.role.allows(p)
+    }
+}
+
+/// A unit subtree. Every list query takes one; every single object is checked
+/// against one before it is shown or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub path: String,
+}
+
+impl Scope {
+    /// The whole tree: used by the command line, which runs as the operator.
+    pub fn everything() -> Scope {
+        Scope {
+            path: "/".to_string(),
+        }
+    }
+
+    /// Whether a unit (by its path) lies inside this subtree.
+    pub fn contains(&self, unit_path: &str) -> bool {
+        unit_path.starts_with(&self.path)
+    }
+
+    /// Whether a unit is one of the scope's ancestors (seen as context: the
+    /// province's departments are addressed by every district).
+    pub fn is_ancestor(&self, unit_path: &str) -> bool {
+        self.path.starts_with(unit_path) && self.path != unit_path
+    }
+
+    /// `LIKE` pattern matching every path in the subtree.
+    pub fn like_pattern(&self) -> String {
+        format!("{}%", self.path)
+    }
+}
+
+/// Who did something, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i32>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn system(label: &str) -> Actor {
+        Actor {
+            user_id: None,
+            label: label.to_string(),
+        }
+    }
+}
+
+impl From<&Principal> for Actor {
+    fn from(p: &Principal) -> Actor {
+        Actor {
+            user_id: Some(p.user_id),
+            label: p.username.clone(),
+        }
+    }
+}
+
+/// Builds a unit's path from its parent's path and its own code.
+pub fn child_path(parent_path: Option<&str>, code: &str) -> String {
+    format!("{}{}/", parent_path.unwrap_or("/"), code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtree_is_a_prefix_and_siblings_are_outside() {
+        let s = Scope {
+            path: "/12/106/".into(),
+        };
+        assert!(s.contains("/12/106/"));
+        assert!(s.contains("/12/106/10601/"));
+        assert!(!s.contains("/12/107/"));
+        assert!(!s.contains("/12/"));
+        assert!(s.is_ancestor("/12/"));
+        assert!(!s.is_ancestor("/12/106/"));
+        // A code that merely starts the same is not inside: paths end in '/'.
+        assert!(!s.contains("/12/1060/"));
+    }
+
+    #[test]
+    fn only_admins_manage_users() {
+        for r in Role::ALL {
+            assert_eq!(r.allows(Permission::ManageUsers), r == Role::Admin);
+            assert!(r.allows(Permission::ViewPlan));
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert!(Role::Coordinator.allows(Permission::ImportPlan));
+        assert!(!Role::DistrictOfficer.allows(Permission::ImportPlan));
+    }
+
+    #[test]
+    fn child_paths_nest() {
+        let p = child_path(None, "12");
+        assert_eq!(p, "/12/");
+        assert_eq!(child_path(Some(&p), "106"), "/12/106/");
+    }
+}

@@ -1,0 +1,387 @@
+//! A plan is data: the programme a province (or a ministry) carries, read from a reviewed TOML file.
+//!
+//! [`check`] parses a plan file and validates it, reporting every problem it can find with the
+//! 1-based line and the field path, so that the person editing the file can fix them all at once.
+//! Nothing here knows about one province or one period: the Lai Châu 2016–2020 plan is simply the
+//! first file in `plans/`. The file format is documented in `docs/plan-format.md`.
+//!
+//! How it works: the file is parsed into a TOML tree that keeps the byte span of every key and value
+//! ([`toml::de::DeTable`], whose entries are [`toml::Spanned`]). The reader walks that tree field by
+//! field, so that a missing field, a value of the wrong type or an unknown key becomes one
+//! [`PlanError`] and reading carries on; then the cross-references (codes, parents, cycles) are
+//! checked over the whole plan. Only a plan with no error at all is returned.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+mod messages;
+mod read;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+/// The stable codes of [`PlanError::code`].
+pub mod codes {
+    /// The file is not valid TOML.
+    pub const SYNTAX: &str = "syntax";
+    /// A required field or table is missing or blank.
+    pub const MISSING_FIELD: &str = "missing_field";
+    /// A field that is not part of the format (usually a typo).
+    pub const UNKNOWN_FIELD: &str = "unknown_field";
+    /// A value has the wrong type or shape: bad date, code, level or kind, inverted range, ….
+    pub const INVALID_VALUE: &str = "invalid_value";
+    /// A Vietnamese name or text (`*_vi`) is missing or blank.
+    pub const MISSING_VIETNAMESE_NAME: &str = "missing_vietnamese_name";
+    /// Two units, agencies, indicators, projects or funding sources share a code.
+    pub const DUPLICATE_CODE: &str = "duplicate_code";
+    /// A reference to a unit (or to a level with no unit) that the plan does not define.
+    pub const UNKNOWN_UNIT: &str = "unknown_unit";
+    /// A reference to an agency that the plan does not define.
+    pub const UNKNOWN_AGENCY: &str = "unknown_agency";
+    /// A reference to an indicator that the plan does not define.
+    pub const UNKNOWN_INDICATOR: &str = "unknown_indicator";
+    /// A reference to a project or model that the plan does not define.
+    pub const UNKNOWN_PROJECT: &str = "unknown_project";
+    /// A target outside what its indicator can reach, or for a year outside the plan period.
+    pub const TARGET_OUT_OF_RANGE: &str = "target_out_of_range";
+    /// Units whose parents form a cycle.
+    pub const UNIT_CYCLE: &str = "unit_cycle";
+    /// A project or model with no lead agency (only a project that contains models may omit it).
+    pub const MISSING_LEAD: &str = "missing_lead";
+}
+
+/// The levels a unit may have. Wards and towns are commune level.
+pub const UNIT_LEVELS: &[&str] = &["province", "district", "commune", "school", "village"];
+/// The kinds an agency may have.
+pub const AGENCY_KINDS: &[&str] = &[
+    "department",
+    "union",
+    "media",
+    "people_committee",
+    "district_office",
+    "school",
+    "other",
+];
+/// The kinds of objective.
+pub const OBJECTIVE_KINDS: &[&str] = &["general", "specific"];
+/// The kinds of project.
+pub const PROJECT_KINDS: &[&str] = &["project", "model"];
+/// How often a reporting duty falls due.
+pub const REPORTING_FREQUENCIES: &[&str] = &["yearly", "quarterly", "once"];
+
+/// A validated plan. Lists keep the order of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub header: PlanHeader,
+    /// Named whole-number settings, e.g. `answer_due_days = 60`, `forum_report_due_days = 15`.
+    pub settings: BTreeMap<String, i64>,
+    /// In file order; a parent may come after its children, but parents never form a cycle.
+    pub units: Vec<UnitDef>,
+    pub agencies: Vec<AgencyDef>,
+    pub purposes: Vec<TextDef>,
+    pub objectives: Vec<ObjectiveDef>,
+    pub indicators: Vec<IndicatorDef>,
+    pub projects: Vec<ProjectDef>,
+    pub funding_sources: Vec<FundingSourceDef>,
+    pub reporting: Vec<ReportingDutyDef>,
+}
+
+/// What the plan is, who issued it, for whom and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanHeader {
+    /// Lowercase ASCII letters, digits and `-`, e.g. `lai-chau-2016-2020`.
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub issuer_vi: String,
+    pub issuer_en: String,
+    /// Code of the issuer's unit.
+    pub issuer_unit: String,
+    pub document_date: chrono::NaiveDate,
+    pub based_on_vi: Option<String>,
+    pub based_on_en: Option<String>,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub subject_vi: String,
+    pub subject_en: String,
+    pub subject_min_age: u8,
+    pub subject_max_age: u8,
+    pub scope_vi: String,
+    pub scope_en: String,
+    /// Agency code of the coordinating agency.
+    pub coordinator: String,
+}
+
+/// An administrative unit, school or village.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitDef {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// One of [`UNIT_LEVELS`].
+    pub level: String,
+    pub parent: Option<String>,
+    pub valid_from: Option<chrono::NaiveDate>,
+    pub valid_to: Option<chrono::NaiveDate>,
+    /// Units that took over this one when it was merged or retired.
+    pub successors: Vec<String>,
+}
+
+/// An agency, office, union, school board or other body with a part in the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgencyDef {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub short_vi: Option<String>,
+    /// Code of the agency's unit.
+    pub unit: String,
+    /// One of [`AGENCY_KINDS`].
+    pub kind: String,
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextDef {
+    pub text_vi: String,
+    pub text_en: String,
+}
+
+/// An objective of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveDef {
+    /// `general` or `specific`.
+    pub kind: String,
+    pub text_vi: String,
+    pub text_en: String,
+    /// Code of the indicator that measures it.
+    pub indicator: Option<String>,
+}
+
+/// What an indicator counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IndicatorUnit {
+    /// A share, 0 to 100.
+    #[serde(rename = "%")]
+    Percent,
+    /// A whole number of things.
+    #[serde(rename = "count")]
+    Count,
+}
+
+impl IndicatorUnit {
+    /// The spelling used in plan files: `%` or `count`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorUnit::Percent => "%",
+            IndicatorUnit::Count => "count",
+        }
+    }
+}
+
+impl fmt::Display for IndicatorUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An indicator: what is counted, and the targets for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorDef {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub unit: IndicatorUnit,
+    /// The plan's headline target, for the issuer's unit in every year of the period.
+    pub target: f64,
+    /// Targets for a given year and/or unit; see [`Plan::target_for`].
+    pub targets: Vec<TargetDef>,
+    pub definition_vi: String,
+    pub definition_en: String,
+    pub numerator_vi: Option<String>,
+    pub numerator_en: Option<String>,
+    pub denominator_vi: Option<String>,
+    pub denominator_en: Option<String>,
+}
+
+/// A target for one year and/or one unit. No year means every year of the period; no unit means
+/// the issuer's unit (and, for a percentage, every unit without a target of its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetDef {
+    pub year: Option<i32>,
+    pub unit: Option<String>,
+    pub value: f64,
+}
+
+/// A project, or a model inside a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectDef {
+    pub code: String,
+    /// `project` or `model`.
+    pub kind: String,
+    /// Code of the project that contains it.
+    pub parent: Option<String>,
+    pub name_vi: String,
+    pub name_en: String,
+    pub goal_vi: String,
+    pub goal_en: String,
+    pub target_vi: Option<String>,
+    pub target_en: Option<String>,
+    /// Code of the lead agency (cơ quan chủ trì).
+    pub lead: Option<String>,
+    /// Codes of the coordinating agencies (cơ quan phối hợp), in the plan's order.
+    pub coordinating: Vec<String>,
+    /// Codes of the indicators it serves.
+    pub indicators: Vec<String>,
+}
+
+/// Where money comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundingSourceDef {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+/// Who reports to whom, how often.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportingDutyDef {
+    /// An agency code; `level:<level>` for every unit of that level (e.g. `level:district`);
+    /// or `all` for every agency of the plan other than the recipient and `via`.
+    pub reporter: String,
+    /// Agency code.
+    pub recipient: String,
+    /// Agency code of the body the report passes through.
+    pub via: Option<String>,
+    /// One of [`REPORTING_FREQUENCIES`].
+    pub frequency: String,
+    pub text_vi: String,
+    pub text_en: String,
+}
+
+impl Plan {
+    /// The indicator with this code.
+    pub fn indicator(&self, code: &str) -> Option<&IndicatorDef> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+
+    /// The agency with this code.
+    pub fn agency(&self, code: &str) -> Option<&AgencyDef> {
+        self.agencies.iter().find(|a| a.code == code)
+    }
+
+    /// The unit with this code.
+    pub fn unit(&self, code: &str) -> Option<&UnitDef> {
+        self.units.iter().find(|u| u.code == code)
+    }
+
+    /// The project or model with this code.
+    pub fn project(&self, code: &str) -> Option<&ProjectDef> {
+        self.projects.iter().find(|p| p.code == code)
+    }
+
+    /// The target of an indicator for a year and a unit, looked up in this order: a target for
+    /// that year and unit; a target for that unit; then, for the issuer's unit or for a
+    /// percentage, a target for that year and finally the headline `target`. `None` when the
+    /// indicator is unknown, or when a count has no target for that unit.
+    pub fn target_for(&self, indicator: &str, year: i32, unit: &str) -> Option<f64> {
+        let indicator = self.indicator(indicator)?;
+        let find = |year: Option<i32>, unit: Option<&str>| {
+            indicator
+                .targets
+                .iter()
+                .find(|t| t.year == year && t.unit.as_deref() == unit)
+                .map(|t| t.value)
+        };
+        let specific = find(Some(year), Some(unit)).or_else(|| find(None, Some(unit)));
+        if specific.is_some() {
+            return specific;
+        }
+        if unit == self.header.issuer_unit || indicator.unit == IndicatorUnit::Percent {
+            return find(Some(year), None).or(Some(indicator.target));
+        }
+        None
+    }
+
+    /// A setting's value.
+    pub fn setting(&self, key: &str) -> Option<i64> {
+        self.settings.get(key).copied()
+    }
+}
+
+/// One problem in a plan file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanError {
+    /// 1-based line of the offending value (or of the table that lacks a field).
+    pub line: usize,
+    /// Path of the field, e.g. `projects[1].lead`; empty for a syntax error.
+    pub field: String,
+    /// One of [`codes`].
+    pub code: &'static str,
+    /// What is wrong, in English.
+    pub message: String,
+}
+
+impl PlanError {
+    /// The message in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        messages::vietnamese(self.code, &self.message)
+    }
+
+    /// The whole error in Vietnamese, laid out like [`Display`](fmt::Display):
+    /// `dòng 42: projects[1].lead: unknown_agency: không có cơ quan nào mang mã "SLĐ"`.
+    pub fn to_string_vi(&self) -> String {
+        if self.field.is_empty() {
+            format!("dòng {}: {}: {}", self.line, self.code, self.message_vi())
+        } else {
+            format!(
+                "dòng {}: {}: {}: {}",
+                self.line,
+                self.field,
+                self.code,
+                self.message_vi()
+            )
+        }
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "line {}: {}: {}", self.line, self.code, self.message)
+        } else {
+            write!(
+                f,
+                "line {}: {}: {}: {}",
+                self.line, self.field, self.code, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// Parses and validates a plan file. Returns the plan, or every error found, ordered by line.
+pub fn check(source: &str) -> Result<Plan, Vec<PlanError>> {
+    let mut cx = read::Cx::new(source);
+    let tree = match toml::de::DeTable::parse(source) {
+        Ok(tree) => tree,
+        Err(error) => {
+            let line = error.span().map_or(1, |span| cx.line(span.start));
+            let message = error.message().trim().to_owned();
+            cx.push(line, "", &messages::SYNTAX, &[&message]);
+            return Err(cx.into_errors());
+        }
+    };
+    let (plan, paths) = read::read_plan(&mut cx, &tree);
+    validate::validate(&mut cx, &plan, &paths);
+    let errors = cx.into_errors();
+    if errors.is_empty() {
+        Ok(plan)
+    } else {
+        Err(errors)
+    }
+}

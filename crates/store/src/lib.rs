@@ -1,0 +1,106 @@
+//! Thamgia's storage: SQLite (embedded, the default) or PostgreSQL, chosen by
+//! the URL, behind one set of entities and migrations.
+//!
+//! Every function that lists records takes a [`Scope`](thamgia_domain::access::Scope)
+//! and filters inside SQL, so a caller cannot forget to scope a query: there is
+//! no unscoped variant except the ones the command line uses with
+//! `Scope::everything()`.
+
+pub mod agencies;
+pub mod audit;
+pub mod entity;
+pub mod migration;
+pub mod plans;
+pub mod units;
+pub mod users;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+pub use sea_orm;
+
+/// A storage failure, already sorted into what the web layer must tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken; `field` names the offending input.
+    #[error("conflict on {field}")]
+    Conflict { field: &'static str },
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The connection pool. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+}
+
+impl Db {
+    /// Opens the database named by `url` (`sqlite://file.db` or `postgres://…`).
+    /// SQLite runs in WAL mode with foreign keys on and a busy timeout, and the
+    /// file is created if missing.
+    pub async fn connect(url: &str) -> Result<Db> {
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        if url.starts_with("sqlite:") {
+            opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .create_if_missing(true)
+            });
+        } else {
+            opts.max_connections(16);
+        }
+        let conn = Database::connect(opts).await?;
+        Ok(Db { conn })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// `true` when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+
+    /// `true` when no plan has been imported yet (the `demo` command fills only
+    /// an empty database).
+    pub async fn is_empty(&self) -> Result<bool> {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        Ok(entity::plan::Entity::find().count(&self.conn).await? == 0
+            && entity::user::Entity::find().count(&self.conn).await? == 0)
+    }
+}
+
+/// Hex SHA-256, used to store secrets (session ids, API tokens) one-way.
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Turns a unique-constraint violation into a [`StoreError::Conflict`] naming
+/// the field; anything else passes through.
+pub(crate) fn on_unique(e: DbErr, field: &'static str) -> StoreError {
+    use sea_orm::SqlErr;
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict { field },
+        _ => StoreError::Db(e),
+    }
+}

@@ -1,0 +1,18 @@
+//! Schema migrations, embedded in the binary and run at start.
+//!
+//! One set for both databases: tables are described with sea-query's builder,
+//! which writes each backend's own DDL. A migration is never edited once it has
+//! shipped; changes go in a new file.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_spine;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_spine::Migration)]
+    }
+}

@@ -1,0 +1,382 @@
+//! Accounts, server-side sessions, API tokens and sign-in failures.
+//!
+//! Secrets are stored one-way: a session row is keyed by the SHA-256 of the
+//! cookie value and an API token by the SHA-256 of the token, so a copy of the
+//! database opens no doors. Password hashing (argon2id) happens in the web
+//! layer; this module only keeps the resulting PHC string.
+
+use crate::audit::{self, Change};
+use crate::entity::{api_token, login_failure, session, unit, user};
+use crate::{Result, StoreError, on_unique, sha256_hex};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+};
+use thamgia_domain::access::{Actor, Principal, Role, Scope};
+
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub unit_id: i32,
+    pub agency_id: Option<i32>,
+}
+
+pub async fn create<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    u: NewUser,
+) -> Result<user::Model> {
+    let tx = c.begin().await?;
+    let row = user::ActiveModel {
+        username: Set(u.username),
+        display_name: Set(u.display_name),
+        password_hash: Set(u.password_hash),
+        role: Set(u.role.as_str().to_string()),
+        unit_id: Set(u.unit_id),
+        agency_id: Set(u.agency_id),
+        active: Set(true),
+        locale: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| on_unique(e, "username"))?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("create", "user", row.id).after(&row),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn by_username<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(c)
+        .await?)
+}
+
+/// Users whose unit lies in the scope, with their unit.
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(user::Model, unit::Model)>> {
+    let units = crate::units::list(c, scope).await?;
+    let users = user::Entity::find()
+        .filter(user::Column::UnitId.is_in(units.iter().map(|u| u.id)))
+        .order_by_asc(user::Column::Username)
+        .all(c)
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter_map(|us| {
+            let u = units.iter().find(|u| u.id == us.unit_id)?.clone();
+            Some((us, u))
+        })
+        .collect())
+}
+
+/// One user if their unit lies in the scope.
+pub async fn get_in_scope<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i32,
+) -> Result<(user::Model, unit::Model)> {
+    let us = user::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(us.unit_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if scope.contains(&u.path) {
+        Ok((us, u))
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub unit_id: Option<i32>,
+    pub agency_id: Option<Option<i32>>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+pub async fn update<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+    ch: UserChanges,
+) -> Result<user::Model> {
+    let tx = c.begin().await?;
+    let before = user::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut am = before.clone().into_active_model();
+    if let Some(v) = ch.display_name {
+        am.display_name = Set(v);
+    }
+    if let Some(v) = ch.role {
+        am.role = Set(v.as_str().to_string());
+    }
+    if let Some(v) = ch.unit_id {
+        am.unit_id = Set(v);
+    }
+    if let Some(v) = ch.agency_id {
+        am.agency_id = Set(v);
+    }
+    if let Some(v) = ch.active {
+        am.active = Set(v);
+    }
+    let password_changed = ch.password_hash.is_some();
+    if let Some(v) = ch.password_hash {
+        am.password_hash = Set(v);
+    }
+    let after = am.update(&tx).await?;
+    let mut change = Change::new("update", "user", id)
+        .before(&before)
+        .after(&after);
+    if password_changed {
+        // The hash itself is never written to the trail; only that it changed.
+        if let Some(serde_json::Value::Object(m)) = change.after.as_mut() {
+            m.insert(
+                "password".into(),
+                serde_json::Value::String("changed".into()),
+            );
+        }
+    }
+    audit::record(&tx, actor, now, change).await?;
+    // A changed role, scope or password, or a deactivation, ends open sessions.
+    if after.role != before.role
+        || after.unit_id != before.unit_id
+        || !after.active
+        || password_changed
+    {
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn set_locale<C: ConnectionTrait>(c: &C, user_id: i32, locale: &str) -> Result<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Locale,
+            sea_orm::sea_query::Expr::value(locale.to_string()),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64> {
+    Ok(user::Entity::find().count(c).await?)
+}
+
+/// Builds the principal the access rules work with.
+pub async fn principal<C: ConnectionTrait>(c: &C, us: &user::Model) -> Result<Principal> {
+    let u = unit::Entity::find_by_id(us.unit_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let role = Role::parse(&us.role).ok_or(StoreError::NotFound)?;
+    Ok(Principal {
+        user_id: us.id,
+        username: us.username.clone(),
+        role,
+        unit_id: u.id,
+        unit_path: u.path,
+        agency_id: us.agency_id,
+    })
+}
+
+// ---- sessions ----
+
+/// Stores a new session for the secret `token` (the cookie value).
+pub async fn create_session<C: ConnectionTrait>(
+    c: &C,
+    token: &str,
+    csrf: &str,
+    user_id: i32,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
+    session::ActiveModel {
+        id: Set(sha256_hex(token)),
+        user_id: Set(user_id),
+        csrf_token: Set(csrf.to_string()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// The live session for a cookie value, with its active user.
+pub async fn session<C: ConnectionTrait>(
+    c: &C,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(session::Model, user::Model)>> {
+    let Some(s) = session::Entity::find_by_id(sha256_hex(token))
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if s.expires_at <= now {
+        session::Entity::delete_by_id(s.id).exec(c).await?;
+        return Ok(None);
+    }
+    match user::Entity::find_by_id(s.user_id).one(c).await? {
+        Some(u) if u.active => Ok(Some((s, u))),
+        _ => Ok(None),
+    }
+}
+
+pub async fn delete_session<C: ConnectionTrait>(c: &C, token: &str) -> Result<()> {
+    session::Entity::delete_by_id(sha256_hex(token))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn purge_expired_sessions<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u64> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(c)
+        .await?
+        .rows_affected)
+}
+
+// ---- API tokens ----
+
+pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    user_id: i32,
+    token: &str,
+    label: &str,
+) -> Result<api_token::Model> {
+    let tx = c.begin().await?;
+    let row = api_token::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(sha256_hex(token)),
+        label: Set(label.to_string()),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("create", "api_token", row.id).after(&serde_json::json!({
+            "user_id": user_id, "label": label
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The active user behind a bearer token, if the token is known and not revoked.
+pub async fn user_for_token<C: ConnectionTrait>(
+    c: &C,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<user::Model>> {
+    let Some(t) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::LastUsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(api_token::Column::Id.eq(t.id))
+        .exec(c)
+        .await?;
+    match user::Entity::find_by_id(t.user_id).one(c).await? {
+        Some(u) if u.active => Ok(Some(u)),
+        _ => Ok(None),
+    }
+}
+
+// ---- sign-in failures ----
+
+pub async fn record_failure<C: ConnectionTrait>(
+    c: &C,
+    username: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    login_failure::ActiveModel {
+        username: Set(username.to_string()),
+        client: Set(client.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Failures since `since` for the account and for the client.
+pub async fn failures_since<C: ConnectionTrait>(
+    c: &C,
+    username: &str,
+    client: &str,
+    since: DateTime<Utc>,
+) -> Result<(u64, u64)> {
+    let by_user = login_failure::Entity::find()
+        .filter(login_failure::Column::Username.eq(username))
+        .filter(login_failure::Column::At.gt(since))
+        .count(c)
+        .await?;
+    let by_client = login_failure::Entity::find()
+        .filter(login_failure::Column::Client.eq(client))
+        .filter(login_failure::Column::At.gt(since))
+        .count(c)
+        .await?;
+    Ok((by_user, by_client))
+}
+
+/// A successful sign-in clears the account's failures.
+pub async fn clear_failures<C: ConnectionTrait>(c: &C, username: &str) -> Result<()> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Username.eq(username))
+        .exec(c)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Units and agencies, scoped to the caller.
+
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppResult, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use thamgia_domain::access::Permission;
+use thamgia_store::entity::{agency, unit};
+use thamgia_store::{agencies, units};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct UnitDto {
+    /// Official statistics code.
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// province | district | commune | school | village
+    pub level: String,
+    pub parent: Option<String>,
+    /// Codes from the root, e.g. `/12/106/`.
+    pub path: String,
+    /// dd/mm/yyyy is for pages; the API uses ISO dates.
+    pub valid_from: Option<chrono::NaiveDate>,
+    pub valid_to: Option<chrono::NaiveDate>,
+}
+
+impl From<&unit::Model> for UnitDto {
+    fn from(u: &unit::Model) -> Self {
+        let parts: Vec<&str> = u.path.trim_matches('/').split('/').collect();
+        UnitDto {
+            code: u.code.clone(),
+            name_vi: u.name_vi.clone(),
+            name_en: u.name_en.clone(),
+            level: u.level.clone(),
+            parent: (parts.len() > 1).then(|| parts[parts.len() - 2].to_string()),
+            path: u.path.clone(),
+            valid_from: u.valid_from,
+            valid_to: u.valid_to,
+        }
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AgencyDto {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub short_vi: Option<String>,
+    pub kind: String,
+    /// Code of the unit the agency sits in.
+    pub unit: String,
+}
+
+impl AgencyDto {
+    fn new(a: &agency::Model, u: &unit::Model) -> Self {
+        AgencyDto {
+            code: a.code.clone(),
+            name_vi: a.name_vi.clone(),
+            name_en: a.name_en.clone(),
+            short_vi: a.short_vi.clone(),
+            kind: a.kind.clone(),
+            unit: u.code.clone(),
+        }
+    }
+}
+
+/// Units in the caller's scope, in tree order.
+#[utoipa::path(get, path = "/api/v1/units", tag = "units",
+    responses((status = 200, body = [UnitDto]), (status = 401, body = ErrorBody)))]
+pub async fn units(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+) -> AppResult<Json<Vec<UnitDto>>> {
+    require(&p, Permission::ViewUnits)?;
+    let list = units::list(&state.db.conn, &p.scope()).await?;
+    Ok(Json(list.iter().map(UnitDto::from).collect()))
+}
+
+/// One unit; 404 when unknown or outside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
+    params(("code" = String, Path, description = "Official unit code")),
+    responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
+pub async fn unit(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(code): Path<String>,
+) -> AppResult<Json<UnitDto>> {
+    require(&p, Permission::ViewUnits)?;
+    let u = units::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
+    Ok(Json(UnitDto::from(&u)))
+}
+
+/// Agencies seated in the caller's scope or above it.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies",
+    responses((status = 200, body = [AgencyDto]), (status = 401, body = ErrorBody)))]
+pub async fn agencies(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+) -> AppResult<Json<Vec<AgencyDto>>> {
+    require(&p, Permission::ViewAgencies)?;
+    let rows = agencies::list(&state.db.conn, &p.scope()).await?;
+    Ok(Json(
+        rows.iter().map(|(a, u)| AgencyDto::new(a, u)).collect(),
+    ))
+}
+
+/// One agency; 404 when unknown or not visible to the caller.
+#[utoipa::path(get, path = "/api/v1/agencies/{code}", tag = "agencies",
+    params(("code" = String, Path, description = "Agency code")),
+    responses((status = 200, body = AgencyDto), (status = 404, body = ErrorBody)))]
+pub async fn agency(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(code): Path<String>,
+) -> AppResult<Json<AgencyDto>> {
+    require(&p, Permission::ViewAgencies)?;
+    let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
+    Ok(Json(AgencyDto::new(&a, &u)))
+}

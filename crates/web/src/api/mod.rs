@@ -1,0 +1,103 @@
+//! The JSON API, version 1. Every operation is declared with `utoipa::path`
+//! and registered through `OpenApiRouter`, so `/api/openapi.json` lists
+//! exactly the routes that exist. Errors use the shape of INTERFACES.md.
+//! Authentication: the session cookie or `Authorization: Bearer TOKEN`.
+
+mod directory;
+mod plans;
+mod users;
+
+use crate::error::{AppError, ErrorBody};
+use crate::state::AppState;
+use thamgia_domain::access::{Permission, Principal};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Thamgia API",
+        version = "1",
+        description = "Children's participation: plans, units, agencies and accounts. Errors: {\"error\":{\"code\",\"message\",\"fields\"}}."
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []), ("session" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::new(crate::auth::SESSION_COOKIE),
+            )),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(users::me))
+        .routes(routes!(plans::list, plans::import))
+        .routes(routes!(plans::show))
+        .routes(routes!(plans::versions))
+        .routes(routes!(directory::units))
+        .routes(routes!(directory::unit))
+        .routes(routes!(directory::agencies))
+        .routes(routes!(directory::agency))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::show, users::update))
+}
+
+pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {
+    if p.can(perm) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// JSON body whose rejection (bad JSON, wrong content type, missing field)
+/// answers in the API's error shape instead of axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, s: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, s).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => {
+                let text = rej.body_text();
+                // serde names the field in its message: "missing field `role`".
+                let field = text
+                    .split('`')
+                    .nth(1)
+                    .filter(|f| !f.contains(' '))
+                    .unwrap_or("body")
+                    .to_string();
+                let code = if text.contains("missing field") {
+                    "required"
+                } else {
+                    "malformed"
+                };
+                Err(AppError::invalid(&field, code))
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Accounts: the caller's own, and administration (admins only, in scope).
+
+use super::require;
+use crate::accounts::{self, UserInput, UserUpdate};
+use crate::auth::ApiUser;
+use crate::error::{AppResult, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use thamgia_domain::access::{Actor, Permission};
+use thamgia_store::entity::{unit, user};
+use thamgia_store::{agencies, units, users};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct UserDto {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    /// Code of the unit whose subtree the role covers.
+    pub unit: String,
+    pub agency: Option<String>,
+    pub active: bool,
+}
+
+async fn dto(state: &AppState, u: &user::Model, unit: &unit::Model) -> AppResult<UserDto> {
+    let agency = match u.agency_id {
+        Some(a) => agencies::by_id(&state.db.conn, a).await?.map(|a| a.code),
+        None => None,
+    };
+    Ok(UserDto {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role.clone(),
+        unit: unit.code.clone(),
+        agency,
+        active: u.active,
+    })
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "users",
+    responses((status = 200, body = UserDto), (status = 401, body = ErrorBody)))]
+pub async fn me(State(state): State<AppState>, ApiUser(p, _): ApiUser) -> AppResult<Json<UserDto>> {
+    let (u, unit) = users::get_in_scope(&state.db.conn, &p.scope(), p.user_id).await?;
+    Ok(Json(dto(&state, &u, &unit).await?))
+}
+
+/// Accounts in the caller's scope (admins).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+) -> AppResult<Json<Vec<UserDto>>> {
+    require(&p, Permission::ManageUsers)?;
+    let rows = users::list(&state.db.conn, &p.scope()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (u, unit) in &rows {
+        out.push(dto(&state, u, unit).await?);
+    }
+    Ok(Json(out))
+}
+
+/// Creates an account (admins). Every invalid field is named in `error.fields`.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
+    responses((status = 201, body = UserDto), (status = 422, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    super::ApiJson(input): super::ApiJson<UserInput>,
+) -> AppResult<(StatusCode, Json<UserDto>)> {
+    require(&p, Permission::ManageUsers)?;
+    let u = accounts::create(
+        &state.db.conn,
+        &Actor::from(&p),
+        &p.scope(),
+        state.now(),
+        input,
+    )
+    .await?;
+    let unit = units::by_id(&state.db.conn, u.unit_id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(dto(&state, &u, &unit).await?)))
+}
+
+/// One account in the caller's scope (admins).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = i32, Path, description = "Account id")),
+    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Json<UserDto>> {
+    require(&p, Permission::ManageUsers)?;
+    let (u, unit) = users::get_in_scope(&state.db.conn, &p.scope(), id).await?;
+    Ok(Json(dto(&state, &u, &unit).await?))
+}
+
+/// Changes an account (admins): name, role, unit, agency, active, password.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserUpdate,
+    params(("id" = i32, Path, description = "Account id")),
+    responses((status = 200, body = UserDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    super::ApiJson(input): super::ApiJson<UserUpdate>,
+) -> AppResult<Json<UserDto>> {
+    require(&p, Permission::ManageUsers)?;
+    let u = accounts::update(
+        &state.db.conn,
+        &Actor::from(&p),
+        &p.scope(),
+        state.now(),
+        id,
+        input,
+    )
+    .await?;
+    let unit = units::by_id(&state.db.conn, u.unit_id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok(Json(dto(&state, &u, &unit).await?))
+}

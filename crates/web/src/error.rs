@@ -1,0 +1,148 @@
+//! One typed error at the web boundary. Internal errors are logged with an id
+//! and never shown; everything else has a stable snake_case code that the API
+//! returns as is and pages translate (`error-<code>` in the catalogs).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+use thamgia_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not_found")]
+    NotFound,
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("csrf_failed")]
+    Csrf,
+    #[error("too_many_attempts")]
+    Throttled,
+    /// Input that failed validation: field name → error code.
+    #[error("invalid_input")]
+    Invalid {
+        fields: BTreeMap<String, String>,
+        detail: Option<serde_json::Value>,
+    },
+    #[error("conflict")]
+    Conflict { field: String },
+    #[error("internal: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(field: &str, code: &str) -> AppError {
+        let mut fields = BTreeMap::new();
+        fields.insert(field.to_string(), code.to_string());
+        AppError::Invalid {
+            fields,
+            detail: None,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf_failed",
+            AppError::Throttled => "too_many_attempts",
+            AppError::Invalid { .. } => "invalid_input",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// Logs an internal error (never its details to the client) and returns
+    /// the reference shown to the user.
+    pub(crate) fn log_internal(&self) -> Option<String> {
+        if let AppError::Internal(e) = self {
+            let id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+            tracing::error!(error_id = %id, error = %e, "internal error");
+            Some(id)
+        } else {
+            None
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { field } => AppError::Conflict {
+                field: field.to_string(),
+            },
+            StoreError::Db(e) => AppError::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+/// The API's error body (INTERFACES.md).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code.
+    pub code: String,
+    pub message: String,
+    /// Field name → snake_case error code, for validation errors.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// Extra structured detail (e.g. plan file errors with line numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Value>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let reference = self.log_internal();
+        let status = self.status();
+        let code = self.code().to_string();
+        let message = match (&self, reference) {
+            (_, Some(r)) => format!("internal error (reference {r})"),
+            (AppError::Conflict { field }, _) => format!("{field} is already taken"),
+            _ => crate::i18n::Lang::En.t(&format!("error-{code}")),
+        };
+        let (fields, detail) = match self {
+            AppError::Invalid { fields, detail } => (fields, detail),
+            AppError::Conflict { field } => {
+                let mut f = BTreeMap::new();
+                f.insert(field, "taken".to_string());
+                (f, None)
+            }
+            _ => (BTreeMap::new(), None),
+        };
+        (
+            status,
+            Json(ErrorBody {
+                error: ErrorDetail {
+                    code,
+                    message,
+                    fields,
+                    detail,
+                },
+            }),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,170 @@
+//! Thamgia's HTTP face: HTML pages (Vietnamese first, no JavaScript needed),
+//! the JSON API under `/api/v1`, sessions, CSRF protection, the OpenAPI
+//! document, health and metrics.
+//!
+//! The app is a library: [`build`] binds the listener (port 0 in tests) and
+//! returns the real address, so tests talk to it over HTTP like a browser.
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod password;
+pub mod state;
+mod telemetry;
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use thamgia_store::Db;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use state::AppState;
+
+/// What the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub database_url: String,
+    /// Mark cookies `Secure` (behind HTTPS in production).
+    pub secure_cookies: bool,
+    /// How long a signed-in session lives.
+    pub session_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://thamgia.db".into(),
+            secure_cookies: false,
+            session_hours: 12,
+        }
+    }
+}
+
+/// A bound, migrated, ready-to-serve application.
+pub struct App {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+/// Opens the database, runs pending migrations and binds the listener.
+pub async fn build(config: Config) -> anyhow::Result<App> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .with_context(|| "cannot open the database")?;
+    db.migrate().await.context("cannot migrate the database")?;
+    build_with(config, db, Arc::new(clock::SystemClock)).await
+}
+
+/// As [`build`], with an open database and a chosen clock (tests set the time).
+pub async fn build_with(
+    config: Config,
+    db: Db,
+    clock: Arc<dyn clock::Clock>,
+) -> anyhow::Result<App> {
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(db, config, clock);
+    let router = router(state.clone());
+    Ok(App {
+        addr,
+        state,
+        listener,
+        router,
+    })
+}
+
+impl App {
+    /// Serves until `shutdown` resolves, then finishes open requests.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        Ok(())
+    }
+}
+
+/// The whole route table, with the layers every response goes through.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .route("/healthz", axum::routing::get(telemetry::healthz))
+        .route("/metrics", axum::routing::get(telemetry::metrics))
+        // Only matched routes are measured, labelled by their pattern.
+        .route_layer(axum::middleware::from_fn(telemetry::track))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(security_headers())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}
+
+/// Security headers, set once for every response.
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        SetResponseHeaderLayer<HeaderValue>,
+    >,
+> {
+    let csp = SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    let referrer = SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    let frame = SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static("x-frame-options"),
+        HeaderValue::from_static("DENY"),
+    );
+    tower::layer::util::Stack::new(csp, tower::layer::util::Stack::new(referrer, frame))
+}

@@ -1,0 +1,159 @@
+//! Units as a tree and agencies, each limited to the visitor's scope. A unit
+//! or agency outside it answers 404, exactly as one that does not exist.
+
+use super::{Chrome, PageErr, PageResult, render, require};
+use crate::auth::PageUser;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use thamgia_domain::access::Permission;
+use thamgia_store::entity::{agency, audit, unit};
+use thamgia_store::{agencies, audit as audit_log, units};
+
+/// A unit with its depth in the visible tree, for indentation.
+pub struct TreeRow {
+    pub unit: unit::Model,
+    pub depth: usize,
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    c: Chrome,
+    rows: Vec<TreeRow>,
+}
+
+fn tree(list: Vec<unit::Model>, today: chrono::NaiveDate) -> Vec<TreeRow> {
+    let base = list
+        .iter()
+        .map(|u| u.path.matches('/').count())
+        .min()
+        .unwrap_or(0);
+    list.into_iter()
+        .map(|u| TreeRow {
+            depth: u.path.matches('/').count() - base,
+            open: units::is_valid_on(&u, today),
+            unit: u,
+        })
+        .collect()
+}
+
+pub async fn units(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    require(&p, Permission::ViewUnits, ctx.lang)?;
+    let list = units::list(&state.db.conn, &p.scope())
+        .await
+        .page(ctx.lang)?;
+    Ok(render(&UnitsPage {
+        c: Chrome::new(&ctx, "units-title"),
+        rows: tree(list, state.now().date_naive()),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    c: Chrome,
+    u: unit::Model,
+    open: bool,
+    ancestors: Vec<unit::Model>,
+    children: Vec<TreeRow>,
+    successors: Vec<unit::Model>,
+    agencies: Vec<agency::Model>,
+    history: Vec<audit::Model>,
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(code): Path<String>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ViewUnits, lang)?;
+    let db = &state.db.conn;
+    let scope = p.scope();
+    let u = units::get_in_scope(db, &scope, &code).await.page(lang)?;
+    let ancestors = units::ancestors(db, &u)
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|a| scope.contains(&a.path))
+        .collect();
+    let sub = thamgia_domain::access::Scope {
+        path: u.path.clone(),
+    };
+    let mut children = tree(
+        units::list(db, &sub).await.page(lang)?,
+        state.now().date_naive(),
+    );
+    children.retain(|r| r.unit.id != u.id);
+    let successors = units::successors(db, u.id).await.page(lang)?;
+    let agencies = agencies::list(db, &sub)
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|(_, au)| au.id == u.id)
+        .map(|(a, _)| a)
+        .collect();
+    let history = if p.can(Permission::ViewAudit) {
+        audit_log::for_record(db, "unit", &u.code, 20)
+            .await
+            .page(lang)?
+    } else {
+        vec![]
+    };
+    Ok(render(&UnitPage {
+        c: Chrome::new(&ctx, "unit-title"),
+        open: units::is_valid_on(&u, state.now().date_naive()),
+        u,
+        ancestors,
+        children,
+        successors,
+        agencies,
+        history,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct AgenciesPage {
+    c: Chrome,
+    rows: Vec<(agency::Model, unit::Model)>,
+}
+
+pub async fn agencies(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    require(&p, Permission::ViewAgencies, ctx.lang)?;
+    let rows = agencies::list(&state.db.conn, &p.scope())
+        .await
+        .page(ctx.lang)?;
+    Ok(render(&AgenciesPage {
+        c: Chrome::new(&ctx, "agencies-title"),
+        rows,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "agency.html")]
+struct AgencyPage {
+    c: Chrome,
+    a: agency::Model,
+    u: unit::Model,
+    unit_visible: bool,
+}
+
+pub async fn agency(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(code): Path<String>,
+) -> PageResult {
+    require(&p, Permission::ViewAgencies, ctx.lang)?;
+    let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code)
+        .await
+        .page(ctx.lang)?;
+    Ok(render(&AgencyPage {
+        c: Chrome::new(&ctx, "agency-title"),
+        unit_visible: p.scope().contains(&u.path),
+        a,
+        u,
+    }))
+}

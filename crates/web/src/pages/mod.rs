@@ -1,0 +1,263 @@
+//! HTML pages. Vietnamese first, English on request (remembered in a cookie and
+//! on the account). Every page works without JavaScript, fits a 360 px screen
+//! and labels its controls for screen readers. One file per area.
+
+mod admin;
+mod directory;
+mod login;
+mod plan;
+
+use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, safe_next, set_cookie};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use thamgia_domain::access::{Permission, Principal};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(plan::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", post(switch_language))
+        .route("/plan", get(plan::current))
+        .route("/plans", get(plan::list))
+        .route("/plans/{code}", get(plan::show))
+        .route("/units", get(directory::units))
+        .route("/units/{code}", get(directory::unit))
+        .route("/agencies", get(directory::agencies))
+        .route("/agencies/{code}", get(directory::agency))
+        .route("/admin/users", get(admin::list).post(admin::create))
+        .route("/admin/users/new", get(admin::new_form))
+        .route(
+            "/admin/users/{id}",
+            get(admin::edit_form).post(admin::update),
+        )
+        .route("/static/app.css", get(stylesheet))
+}
+
+/// What every page's frame needs: language, CSRF token, the signed-in user.
+pub struct Chrome {
+    pub lang: Lang,
+    pub csrf: String,
+    pub path: String,
+    pub user: Option<(String, String)>,
+    pub is_admin: bool,
+    pub title: String,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx, title_key: &str) -> Chrome {
+        Chrome {
+            lang: ctx.lang,
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+            user: ctx.principal.as_ref().map(|p| {
+                (
+                    ctx.display_name
+                        .clone()
+                        .unwrap_or_else(|| p.username.clone()),
+                    ctx.lang
+                        .t(&format!("role-{}", p.role.as_str().replace('_', "-"))),
+                )
+            }),
+            is_admin: ctx
+                .principal
+                .as_ref()
+                .is_some_and(|p| p.can(Permission::ManageUsers)),
+            title: ctx.lang.t(title_key),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A catalog string whose key ends in a record's value: `level-` + `district`.
+    /// Underscores in the value become hyphens (`district_officer` → `district-officer`).
+    pub fn tk(&self, prefix: &str, value: &str) -> String {
+        self.lang.t(&format!("{prefix}{}", value.replace('_', "-")))
+    }
+
+    pub fn pick<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(vi, en)
+    }
+
+    pub fn date(&self, d: impl Val<chrono::NaiveDate>) -> String {
+        self.lang.date(d.val())
+    }
+
+    pub fn num(&self, x: impl Val<f64>) -> String {
+        self.lang.num(x.val())
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    /// The language switch's button text names the other language in itself.
+    pub fn other_lang_name(&self) -> &'static str {
+        match self.lang {
+            Lang::Vi => "English",
+            Lang::En => "Tiếng Việt",
+        }
+    }
+}
+
+/// A copyable value as templates hand it over: by value or by reference.
+pub trait Val<T: Copy> {
+    fn val(&self) -> T;
+}
+
+impl<T: Copy> Val<T> for T {
+    fn val(&self) -> T {
+        *self
+    }
+}
+
+impl<T: Copy> Val<T> for &T {
+    fn val(&self) -> T {
+        **self
+    }
+}
+
+impl<T: Copy> Val<T> for &&T {
+    fn val(&self) -> T {
+        ***self
+    }
+}
+
+/// Renders a template into a response.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    message: String,
+    reference: Option<String>,
+}
+
+/// An error shown as a page in the visitor's language.
+pub struct PageError(pub AppError, pub Lang);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e, Lang::Vi)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageError(e, lang) = self;
+        let reference = e.log_internal();
+        let status = e.status();
+        let c = Chrome {
+            lang,
+            csrf: String::new(),
+            path: "/".into(),
+            user: None,
+            is_admin: false,
+            title: lang.t(&format!("error-{}", e.code())),
+        };
+        let message = match &e {
+            AppError::Invalid { fields, .. } => fields
+                .iter()
+                .map(|(f, code)| format!("{f}: {}", lang.t(&format!("invalid-{code}"))))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => lang.t(&format!("error-{}-help", e.code())),
+        };
+        let mut res = render(&ErrorPage {
+            c,
+            message,
+            reference,
+        });
+        *res.status_mut() = status;
+        res
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Lets a handler write `store_call().await.page(lang)?`.
+pub trait PageErr<T> {
+    fn page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<AppError>> PageErr<T> for Result<T, E> {
+    fn page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError(e.into(), lang))
+    }
+}
+
+/// Refuses a signed-in user who lacks a permission.
+pub fn require(p: &Principal, perm: Permission, lang: Lang) -> Result<(), PageError> {
+    if p.can(perm) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::Forbidden, lang))
+    }
+}
+
+pub async fn not_found(ctx: Option<axum::Extension<Ctx>>, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound.into_response();
+    }
+    let lang = ctx.map(|c| c.lang).unwrap_or_default();
+    PageError(AppError::NotFound, lang).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct LangForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Switches the language, remembers it in a cookie (and on the account), and
+/// goes back to the page the visitor was on.
+async fn switch_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<LangForm>,
+) -> PageResult {
+    let lang = Lang::parse(&f.lang)
+        .ok_or_else(|| PageError(AppError::invalid("lang", "unknown"), ctx.lang))?;
+    if let Some(p) = &ctx.principal {
+        thamgia_store::users::set_locale(&state.db.conn, p.user_id, lang.code())
+            .await
+            .page(ctx.lang)?;
+    }
+    let mut res = Redirect::to(&safe_next(f.next.as_deref())).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, LANG_COOKIE, lang.code(), Some(365 * 24 * 3600)),
+    );
+    Ok(res)
+}
+
+async fn stylesheet() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}

@@ -1,0 +1,147 @@
+//! The home page and the plan: purposes, objectives, targets, projects and
+//! models with their lead and coordinating agencies, units in scope, versions.
+
+use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use thamgia_domain::access::Permission;
+use thamgia_store::entity::plan as plan_row;
+use thamgia_store::plans::{self, PlanView};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    plans: Vec<plan_row::Model>,
+    unit_name: String,
+}
+
+pub async fn home(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    let plans = plans::list_latest(&state.db.conn).await.page(ctx.lang)?;
+    let unit = thamgia_store::units::by_id(&state.db.conn, p.unit_id)
+        .await
+        .page(ctx.lang)?
+        .map(|u| ctx.lang.pick(&u.name_vi, &u.name_en).to_string())
+        .unwrap_or_default();
+    Ok(render(&HomePage {
+        c: Chrome::new(&ctx, "home-title"),
+        plans,
+        unit_name: unit,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    c: Chrome,
+    plans: Vec<plan_row::Model>,
+}
+
+pub async fn list(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    require(&p, Permission::ViewPlan, ctx.lang)?;
+    let plans = plans::list_latest(&state.db.conn).await.page(ctx.lang)?;
+    Ok(render(&PlansPage {
+        c: Chrome::new(&ctx, "plans-title"),
+        plans,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    c: Chrome,
+    v: PlanView,
+    versions: Vec<plan_row::Model>,
+    is_latest: bool,
+    purposes: Vec<(String, String)>,
+    general: Vec<(String, String)>,
+    specific: Vec<(String, String, String)>,
+}
+
+/// The newest plan (the one most users come for).
+pub async fn current(state: State<AppState>, user: PageUser) -> PageResult {
+    let latest = plans::list_latest(&state.db.conn).await.page(user.1.lang)?;
+    let Some(first) = latest.into_iter().next() else {
+        return Err(PageError(AppError::NotFound, user.1.lang));
+    };
+    show_plan(state, user, first.code, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct VersionQuery {
+    version: Option<i32>,
+}
+
+pub async fn show(
+    state: State<AppState>,
+    user: PageUser,
+    Path(code): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> PageResult {
+    show_plan(state, user, code, q.version).await
+}
+
+async fn show_plan(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    code: String,
+    version: Option<i32>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ViewPlan, lang)?;
+    let db = &state.db.conn;
+    let row = plans::get(db, &code, version).await.page(lang)?;
+    let versions = plans::versions(db, &code).await.page(lang)?;
+    let is_latest = versions.first().is_some_and(|v| v.id == row.id);
+    let v = plans::view(db, row).await.page(lang)?;
+    let text =
+        |t: &thamgia_store::entity::plan_text::Model| lang.pick(&t.text_vi, &t.text_en).to_string();
+    let purposes = v
+        .texts
+        .iter()
+        .filter(|t| t.kind == "purpose")
+        .map(|t| (text(t), String::new()))
+        .collect();
+    let general = v
+        .texts
+        .iter()
+        .filter(|t| t.kind == "general")
+        .map(|t| (text(t), String::new()))
+        .collect();
+    let specific = v
+        .texts
+        .iter()
+        .filter(|t| t.kind == "specific")
+        .map(|t| {
+            let code = t.indicator_code.clone().unwrap_or_default();
+            let target = v
+                .indicators
+                .iter()
+                .find(|(i, _)| i.code == code)
+                .map(|(i, _)| target_text(lang, i.target, &i.unit))
+                .unwrap_or_default();
+            (code, text(t), target)
+        })
+        .collect();
+    Ok(render(&PlanPage {
+        c: Chrome::new(&ctx, "plan-title"),
+        v,
+        versions,
+        is_latest,
+        purposes,
+        general,
+        specific,
+    }))
+}
+
+/// "100%" or "8" in the visitor's number format.
+pub fn target_text(lang: crate::i18n::Lang, target: f64, unit: &str) -> String {
+    if unit == "%" {
+        format!("{}%", lang.num(target))
+    } else {
+        lang.num(target)
+    }
+}

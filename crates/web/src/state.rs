@@ -1,0 +1,31 @@
+//! Shared application state, cloned into every handler.
+
+use crate::Config;
+use crate::clock::Clock;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use thamgia_domain::account::Throttle;
+use thamgia_store::Db;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub throttle: Throttle,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            throttle: Throttle::default(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

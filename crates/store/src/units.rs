@@ -82,3 +82,52 @@ pub async fn ancestors<C: ConnectionTrait>(c: &C, u: &unit::Model) -> Result<Vec
 pub fn is_valid_on(u: &unit::Model, date: chrono::NaiveDate) -> bool {
     u.valid_from.is_none_or(|f| f <= date) && u.valid_to.is_none_or(|t| date <= t)
 }
+
+/// A unit to add below an existing one (a school, a village, a new commune).
+pub struct NewUnit {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub level: String,
+    pub parent_code: String,
+    pub valid_from: Option<chrono::NaiveDate>,
+}
+
+pub async fn create<C: sea_orm::TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &thamgia_domain::access::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    n: NewUnit,
+) -> Result<unit::Model> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionSession};
+    let tx = c.begin().await?;
+    let parent = by_code(&tx, &n.parent_code)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let row = unit::ActiveModel {
+        path: Set(thamgia_domain::access::child_path(
+            Some(&parent.path),
+            &n.code,
+        )),
+        code: Set(n.code),
+        name_vi: Set(n.name_vi),
+        name_en: Set(n.name_en),
+        level: Set(n.level),
+        parent_id: Set(Some(parent.id)),
+        valid_from: Set(n.valid_from),
+        valid_to: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| crate::on_unique(e, "code"))?;
+    crate::audit::record(
+        &tx,
+        actor,
+        now,
+        crate::audit::Change::new("create", "unit", &row.code).after(&row),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}

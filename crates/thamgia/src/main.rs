@@ -1,1 +1,383 @@
-fn main() {}
+//! `thamgia`: one binary that serves Thamgia and administers its database.
+//! Configuration comes from flags, then environment variables, then defaults.
+
+use anyhow::{Context, anyhow};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::process::ExitCode;
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_store::Db;
+use thamgia_web::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "thamgia",
+    version,
+    about = "Thamgia: children's participation, planned, consulted, answered and reported"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// Database URL: sqlite://FILE (created if missing) or postgres://…
+    #[arg(
+        long,
+        env = "THAMGIA_DATABASE_URL",
+        default_value = "sqlite://thamgia.db",
+        global = true
+    )]
+    database_url: String,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "THAMGIA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "THAMGIA_SECURE_COOKIES", default_value_t = false)]
+    secure_cookies: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (runs pending migrations first).
+    Serve(ServeArgs),
+    /// As `serve`, after filling an empty database with the Lai Châu plan and demo accounts.
+    Demo(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate(DbArgs),
+    /// Check or import a plan file.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Validate a plan file; errors name the line and field; exit 1 on any error.
+    Check { file: std::path::PathBuf },
+    /// Check and load a plan file; nothing is loaded when anything is wrong.
+    Import {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from the first line of stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin | coordinator | district_officer | agency_officer | facilitator | viewer
+        #[arg(long)]
+        role: String,
+        /// Official code of the unit whose subtree the role covers.
+        #[arg(long)]
+        unit: String,
+        /// Agency code (required for agency_officer).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Full name shown on pages.
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Read the password from stdin (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for `Authorization: Bearer`, alone on the last line.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("THAMGIA_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("THAMGIA_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &DbArgs) -> anyhow::Result<Db> {
+    let d = Db::connect(&db.database_url)
+        .await
+        .with_context(|| "cannot open the database")?;
+    d.migrate().await.context("cannot migrate the database")?;
+    Ok(d)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let now = chrono::Utc::now();
+    match cli.command {
+        Command::Serve(a) => serve(a, false).await,
+        Command::Demo(a) => serve(a, true).await,
+        Command::Migrate(db) => {
+            open(&db).await?;
+            println!("database is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan {
+            command: PlanCommand::Check { file },
+        } => {
+            let (_, ok) = check_file(&file)?;
+            Ok(if ok.is_some() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Plan {
+            command: PlanCommand::Import { file, db },
+        } => {
+            let (source, plan) = check_file(&file)?;
+            let Some(plan) = plan else {
+                eprintln!("nothing imported");
+                return Ok(ExitCode::FAILURE);
+            };
+            let d = open(&db).await?;
+            let outcome =
+                thamgia_store::plans::import(&d.conn, &Actor::system("cli"), now, &plan, &source)
+                    .await?;
+            match outcome {
+                thamgia_store::plans::ImportOutcome::Imported { version, .. } => {
+                    println!("imported {} version {version}", plan.header.code)
+                }
+                thamgia_store::plans::ImportOutcome::Unchanged { version, .. } => {
+                    println!(
+                        "unchanged: {} version {version} already holds this content",
+                        plan.header.code
+                    )
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    unit,
+                    agency,
+                    display_name,
+                    password_stdin: _,
+                    db,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let d = open(&db).await?;
+            let input = thamgia_web::accounts::UserInput {
+                username,
+                display_name,
+                role,
+                unit,
+                agency,
+                password,
+            };
+            match thamgia_web::accounts::create(
+                &d.conn,
+                &Actor::system("cli"),
+                &Scope::everything(),
+                now,
+                input,
+            )
+            .await
+            {
+                Ok(u) => {
+                    println!("created {} ({})", u.username, u.role);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(thamgia_web::error::AppError::Invalid { fields, .. }) => {
+                    for (f, code) in fields {
+                        eprintln!("error: {f}: {code}");
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(thamgia_web::error::AppError::Conflict { field }) => {
+                    eprintln!("error: {field}: taken");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => Err(anyhow!("{e}")),
+            }
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    username,
+                    label,
+                    db,
+                },
+        } => {
+            let d = open(&db).await?;
+            let u = thamgia_store::users::by_username(&d.conn, &username)
+                .await?
+                .ok_or_else(|| anyhow!("no account named {username}"))?;
+            let token = format!("tg_{}", thamgia_web::auth::random_token());
+            thamgia_store::users::create_token(
+                &d.conn,
+                &Actor::system("cli"),
+                now,
+                u.id,
+                &token,
+                &label,
+            )
+            .await?;
+            println!("API token for {username} (shown once; store it safely):");
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Reads and checks a plan file, printing every error as `FILE:LINE: field: code: message`.
+fn check_file(
+    file: &std::path::Path,
+) -> anyhow::Result<(String, Option<thamgia_domain::plan::Plan>)> {
+    let source =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    match thamgia_domain::plan::check(&source) {
+        Ok(plan) => {
+            println!(
+                "ok: {} — {} units, {} agencies, {} indicators, {} projects and models",
+                plan.header.code,
+                plan.units.len(),
+                plan.agencies.len(),
+                plan.indicators.len(),
+                plan.projects.len()
+            );
+            Ok((source, Some(plan)))
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!(
+                    "{}:{}: {}: {}: {}",
+                    file.display(),
+                    e.line,
+                    e.field,
+                    e.code,
+                    e.message
+                );
+            }
+            eprintln!("{} error(s) in {}", errors.len(), file.display());
+            Ok((source, None))
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
+    let config = Config {
+        listen: a.listen.clone(),
+        database_url: a.db.database_url.clone(),
+        secure_cookies: a.secure_cookies,
+        ..Config::default()
+    };
+    let app = thamgia_web::build(config).await?;
+    if demo {
+        let filled = thamgia::demo::fill(&app.state.db, chrono::Utc::now()).await?;
+        println!();
+        println!(
+            "Thamgia demo — {}",
+            if filled {
+                "database filled with the Lai Châu 2016–2020 plan and demo accounts"
+            } else {
+                "database already had data; left as it was"
+            }
+        );
+        println!("Open http://{}/", app.addr);
+        println!(
+            "Demo accounts (password: {}):",
+            thamgia::demo::DEMO_PASSWORD
+        );
+        for acc in thamgia::demo::ACCOUNTS {
+            println!("  {:<16} {:<17} unit {}", acc.username, acc.role, acc.unit);
+        }
+        println!();
+    } else {
+        println!("Thamgia listening on http://{}/", app.addr);
+    }
+    tracing::info!(addr = %app.addr, "listening");
+    app.serve(shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -68,36 +68,24 @@ pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {
     }
 }
 
-/// JSON body whose rejection (bad JSON, wrong content type, missing field)
-/// answers in the API's error shape instead of axum's plain text.
-pub struct ApiJson<T>(pub T);
-
-impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned,
-{
-    type Rejection = AppError;
-
-    async fn from_request(req: axum::extract::Request, s: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, s).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => {
-                let text = rej.body_text();
-                // serde names the field in its message: "missing field `role`".
-                let field = text
-                    .split('`')
-                    .nth(1)
-                    .filter(|f| !f.contains(' '))
-                    .unwrap_or("body")
-                    .to_string();
-                let code = if text.contains("missing field") {
-                    "required"
-                } else {
-                    "malformed"
-                };
-                Err(AppError::invalid(&field, code))
-            }
-        }
-    }
+/// Parses a JSON body after the caller's permission was checked (a body
+/// extractor would run first and tell a refused caller about field errors).
+/// Errors use the API's shape and name the field serde complains about.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let text = e.to_string();
+        // serde names the field in its message: "missing field `role`".
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|f| !f.contains(' '))
+            .unwrap_or("body")
+            .to_string();
+        let code = if text.contains("missing field") {
+            "required"
+        } else {
+            "malformed"
+        };
+        AppError::invalid(&field, code)
+    })
 }

@@ -126,9 +126,10 @@ pub struct ImportResult {
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    super::ApiJson(req): super::ApiJson<ImportRequest>,
+    body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<ImportResult>)> {
     require(&p, Permission::ImportPlan)?;
+    let req: ImportRequest = super::json(&body)?;
     let plan = thamgia_domain::plan::check(&req.source).map_err(|errors| {
         let mut fields = std::collections::BTreeMap::new();
         for e in &errors {

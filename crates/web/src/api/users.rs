@@ -71,9 +71,10 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    super::ApiJson(input): super::ApiJson<UserInput>,
+    body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<UserDto>)> {
     require(&p, Permission::ManageUsers)?;
+    let input: UserInput = super::json(&body)?;
     let u = accounts::create(
         &state.db.conn,
         &Actor::from(&p),
@@ -110,9 +111,10 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    super::ApiJson(input): super::ApiJson<UserUpdate>,
+    body: axum::body::Bytes,
 ) -> AppResult<Json<UserDto>> {
     require(&p, Permission::ManageUsers)?;
+    let input: UserUpdate = super::json(&body)?;
     let u = accounts::update(
         &state.db.conn,
         &Actor::from(&p),

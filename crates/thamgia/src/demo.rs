@@ -1,0 +1,114 @@
+//! The demo data set: the Lai Châu 2016–2020 plan and one account per role,
+//! with sensible scopes. Later features add their own demo records here.
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_store::Db;
+use thamgia_web::accounts::{self, UserInput};
+
+/// The password of every demo account (printed by `thamgia demo`).
+pub const DEMO_PASSWORD: &str = "laichau2016";
+
+/// A Tam Đường school for the demo facilitator. Schools have no official
+/// statistics code, so the demo gives them the district code and a suffix.
+pub const DEMO_SCHOOL: &str = "106-THCS-BANBO";
+
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: &'static str,
+    pub unit: &'static str,
+    pub agency: Option<&'static str>,
+    pub display_name: &'static str,
+}
+
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        username: "admin",
+        role: "admin",
+        unit: "12",
+        agency: None,
+        display_name: "Quản trị hệ thống",
+    },
+    DemoAccount {
+        username: "coordinator",
+        role: "coordinator",
+        unit: "12",
+        agency: Some("SLDTBXH"),
+        display_name: "Nguyễn Thị Hoa (Sở LĐTB&XH)",
+    },
+    DemoAccount {
+        username: "district106",
+        role: "district_officer",
+        unit: "106",
+        agency: Some("PLDTBXH-106"),
+        display_name: "Lò Văn Minh (Tam Đường)",
+    },
+    DemoAccount {
+        username: "agency106",
+        role: "agency_officer",
+        unit: "106",
+        agency: Some("PGDDT-106"),
+        display_name: "Vàng Thị Mai (Phòng GD&ĐT Tam Đường)",
+    },
+    DemoAccount {
+        username: "facilitator106",
+        role: "facilitator",
+        unit: DEMO_SCHOOL,
+        agency: None,
+        display_name: "Tẩn Văn Páo (THCS Bản Bo)",
+    },
+    DemoAccount {
+        username: "viewer",
+        role: "viewer",
+        unit: "12",
+        agency: None,
+        display_name: "Lãnh đạo UBND tỉnh",
+    },
+];
+
+/// Fills an empty database. Returns `false` (and changes nothing) when the
+/// database already holds data.
+pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    if !db.is_empty().await? {
+        return Ok(false);
+    }
+    let actor = Actor::system("demo");
+    let plan = thamgia_domain::plan::check(crate::LAI_CHAU_PLAN)
+        .map_err(|e| anyhow!("the shipped plan does not check: {}", e[0]))?;
+    thamgia_store::plans::import(&db.conn, &actor, now, &plan, crate::LAI_CHAU_PLAN).await?;
+    thamgia_store::units::create(
+        &db.conn,
+        &actor,
+        now,
+        thamgia_store::units::NewUnit {
+            code: DEMO_SCHOOL.into(),
+            name_vi: "Trường PTDTBT THCS Bản Bo".into(),
+            name_en: "Bản Bo ethnic boarding lower secondary school".into(),
+            level: "school".into(),
+            parent_code: "106".into(),
+            valid_from: None,
+        },
+    )
+    .await?;
+    for a in ACCOUNTS {
+        accounts::create(
+            &db.conn,
+            &actor,
+            &Scope::everything(),
+            now,
+            UserInput {
+                username: a.username.into(),
+                display_name: a.display_name.into(),
+                role: a.role.into(),
+                unit: a.unit.into(),
+                agency: a.agency.map(str::to_string),
+                password: DEMO_PASSWORD.into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow!("demo account {}: {e:?}", a.username))
+        .context("creating demo accounts")?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,171 @@
+//! Scoping: the district officer of 106 Tam Đường sees nothing of another
+//! district. Every route that exists is listed here with an object outside
+//! that scope; a route added to the OpenAPI document without a case here
+//! fails the test.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+
+/// Page routes (pattern → a path to an object of another district, or a page
+/// the role may not open).
+const PAGES: &[(&str, &str)] = &[
+    ("/units/{code}", "/units/107"),
+    ("/units/{code}", "/units/12"),
+    ("/agencies/{code}", "/agencies/PGDDT-107"),
+    ("/agencies/{code}", "/agencies/UBND-112"),
+    ("/admin/users", "/admin/users"),
+    ("/admin/users/new", "/admin/users/new"),
+    ("/admin/users/{id}", "/admin/users/1"),
+];
+
+/// API operations with an object outside the scope (or refused to the role).
+const API: &[(&str, &str, &str)] = &[
+    ("GET", "/api/v1/units/{code}", "/api/v1/units/107"),
+    ("GET", "/api/v1/units/{code}", "/api/v1/units/12"),
+    (
+        "GET",
+        "/api/v1/agencies/{code}",
+        "/api/v1/agencies/PGDDT-107",
+    ),
+    ("GET", "/api/v1/users", "/api/v1/users"),
+    ("POST", "/api/v1/users", "/api/v1/users"),
+    ("GET", "/api/v1/users/{id}", "/api/v1/users/1"),
+    ("PATCH", "/api/v1/users/{id}", "/api/v1/users/1"),
+    ("POST", "/api/v1/plans", "/api/v1/plans"),
+];
+
+/// Operations every signed-in user may use, whose answers must still be scoped.
+const SCOPED_LISTS: &[(&str, &str)] = &[
+    ("GET", "/api/v1/units"),
+    ("GET", "/api/v1/agencies"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/plans"),
+    ("GET", "/api/v1/plans/{code}"),
+    ("GET", "/api/v1/plans/{code}/versions"),
+];
+
+async fn district_officer_is_refused_everything_of_another_district(app: TestApp) {
+    let c = app.login("district106").await;
+    for (_, path) in PAGES {
+        let (s, html) = app.get(&c, path).await;
+        assert!(s == 403 || s == 404, "page {path} answered {s}");
+        assert!(
+            !html.contains("Mường Tè") || *path == "/units/12",
+            "{path} leaks a name"
+        );
+    }
+    let token = app.token("district106").await;
+    for (method, _, path) in API {
+        let m: reqwest::Method = method.parse().expect("method");
+        let (s, body) = app.api_send(m, &token, path, &serde_json::json!({})).await;
+        assert!(s == 403 || s == 404, "{method} {path} answered {s}");
+        assert!(
+            body["error"]["code"].is_string(),
+            "{method} {path}: error shape"
+        );
+    }
+    // Lists only hold the district's subtree (and, for agencies, the province's departments).
+    let (_, units) = app.api_get(&token, "/api/v1/units").await;
+    let codes: Vec<&str> = units
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|u| u["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(codes, vec!["106", "106-THCS-BANBO"]);
+    let (_, agencies) = app.api_get(&token, "/api/v1/agencies").await;
+    let codes: Vec<&str> = agencies
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|a| a["unit"].as_str().unwrap_or(""))
+        .collect();
+    assert!(codes.iter().all(|u| *u == "106" || *u == "12"), "{codes:?}");
+    assert!(codes.contains(&"106") && codes.contains(&"12"));
+    // The units page shows only its own subtree.
+    let (s, html) = app.get(&c, "/units").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Huyện Tam Đường") && !html.contains("Huyện Mường Tè"));
+    let (s, html) = app.get(&c, "/agencies").await;
+    assert_eq!(s, 200);
+    assert!(!html.contains("Mường Tè") && !html.contains("PGDDT-107"));
+    // Its own objects open.
+    for path in [
+        "/units/106",
+        "/agencies/PGDDT-106",
+        "/agencies/SLDTBXH",
+        "/plan",
+    ] {
+        let (s, _) = app.get(&c, path).await;
+        assert_eq!(s, 200, "{path}");
+    }
+}
+db_test!(district_officer_is_refused_everything_of_another_district);
+
+async fn every_api_operation_has_a_scope_case(app: TestApp) {
+    let r = reqwest::Client::new()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 200);
+    let doc: serde_json::Value = r.json().await.expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut seen = vec![];
+    for (path, ops) in paths {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        for method in ops.as_object().expect("ops").keys() {
+            let m = method.to_uppercase();
+            let covered = API.iter().any(|(am, ap, _)| *am == m && ap == path)
+                || SCOPED_LISTS.iter().any(|(am, ap)| *am == m && ap == path);
+            assert!(
+                covered,
+                "{m} {path} has no scoping case in tests/it/access.rs"
+            );
+            seen.push(format!("{m} {path}"));
+        }
+    }
+    assert!(seen.len() >= 13, "{seen:?}");
+    // And every case names a real operation.
+    for (m, p, _) in API {
+        assert!(
+            seen.contains(&format!("{m} {p}")),
+            "{m} {p} is not in the OpenAPI document"
+        );
+    }
+}
+db_test!(every_api_operation_has_a_scope_case);
+
+async fn other_roles_see_only_their_subtree(app: TestApp) {
+    // The facilitator sits at a school: the district itself is above the scope.
+    let token = app.token("facilitator106").await;
+    let (s, _) = app.api_get(&token, "/api/v1/units/106").await;
+    assert_eq!(s, 404);
+    let (s, u) = app.api_get(&token, "/api/v1/units/106-THCS-BANBO").await;
+    assert_eq!(s, 200);
+    assert_eq!(u["parent"], "106");
+    // The provincial viewer sees all districts but may not manage accounts.
+    let token = app.token("viewer").await;
+    let (_, units) = app.api_get(&token, "/api/v1/units").await;
+    assert_eq!(units.as_array().expect("array").len(), 10);
+    let (s, body) = app.api_get(&token, "/api/v1/users").await;
+    assert_eq!(s, 403);
+    assert_eq!(body["error"]["code"], "forbidden");
+    // No credentials at all: 401 in the API's error shape.
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/units"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 401);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "unauthenticated");
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/units"))
+        .bearer_auth("tg_wrong")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 401);
+}
+db_test!(other_roles_see_only_their_subtree);

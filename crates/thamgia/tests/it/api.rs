@@ -1,0 +1,163 @@
+//! The JSON API: error shape, validation, accounts, tokens.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use reqwest::Method;
+use serde_json::json;
+
+async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
+    let token = app.token("admin").await;
+    let (s, body) = app.api_get(&token, "/api/v1/units/does-not-exist").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+    assert!(body["error"]["message"].is_string());
+    let before = thamgia_store::users::count(&app.db.conn)
+        .await
+        .expect("count");
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            "/api/v1/users",
+            &json!({"username": "X y", "role": "king", "unit": "999", "password": "short"}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["code"], "invalid_input");
+    let f = &body["error"]["fields"];
+    assert_eq!(f["username"], "invalid_username");
+    assert_eq!(f["role"], "unknown_role");
+    assert_eq!(f["unit"], "unknown_unit");
+    assert_eq!(f["password"], "weak_password");
+    // Malformed JSON and a missing field are named too, never a stack trace.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 422);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "invalid_input");
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            "/api/v1/users",
+            &json!({"username": "abc"}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["role"], "required");
+    assert_eq!(
+        thamgia_store::users::count(&app.db.conn)
+            .await
+            .expect("count"),
+        before
+    );
+    // Agency officers need an agency.
+    let (s, body) = app
+        .api_send(Method::POST, &token, "/api/v1/users", &json!({"username": "ag1", "role": "agency_officer", "unit": "107", "password": "long-enough-1"}))
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["agency"], "required");
+}
+db_test!(errors_have_the_documented_shape_and_name_fields);
+
+async fn accounts_through_the_api(app: TestApp) {
+    let token = app.token("admin").await;
+    let (s, u) = app
+        .api_send(Method::POST, &token, "/api/v1/users", &json!({"username": "muongte.agency", "display_name": "Lò Thị Xuân", "role": "agency_officer", "unit": "107", "agency": "PGDDT-107", "password": "long-enough-1"}))
+        .await;
+    assert_eq!(s, 201, "{u}");
+    assert_eq!(u["unit"], "107");
+    assert_eq!(u["agency"], "PGDDT-107");
+    let id = u["id"].as_i64().expect("id");
+    let (s, _) = app
+        .api_send(Method::POST, &token, "/api/v1/users", &json!({"username": "muongte.agency", "role": "viewer", "unit": "107", "password": "long-enough-1"}))
+        .await;
+    assert_eq!(s, 409);
+    let (s, u) = app
+        .api_send(
+            Method::PATCH,
+            &token,
+            &format!("/api/v1/users/{id}"),
+            &json!({"role": "viewer", "agency": ""}),
+        )
+        .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["role"], "viewer");
+    assert_eq!(u["agency"], serde_json::Value::Null);
+    let (s, list) = app.api_get(&token, "/api/v1/users").await;
+    assert_eq!(s, 200);
+    assert!(
+        list.as_array()
+            .expect("array")
+            .iter()
+            .any(|u| u["username"] == "muongte.agency")
+    );
+    let (s, me) = app.api_get(&token, "/api/v1/me").await;
+    assert_eq!(s, 200);
+    assert_eq!(me["username"], "admin");
+    // A session cookie works on the API too.
+    let c = app.login("district106").await;
+    let r = c.get(app.url("/api/v1/me")).send().await.expect("me");
+    let me: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(me["username"], "district106");
+    assert_eq!(me["unit"], "106");
+}
+db_test!(accounts_through_the_api);
+
+async fn openapi_lists_every_operation(app: TestApp) {
+    let r = reqwest::Client::new()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("get");
+    let doc: serde_json::Value = r.json().await.expect("json");
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for (p, m) in [
+        ("/api/v1/plans", "get"),
+        ("/api/v1/plans", "post"),
+        ("/api/v1/plans/{code}", "get"),
+        ("/api/v1/plans/{code}/versions", "get"),
+        ("/api/v1/units", "get"),
+        ("/api/v1/units/{code}", "get"),
+        ("/api/v1/agencies", "get"),
+        ("/api/v1/agencies/{code}", "get"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users/{id}", "get"),
+        ("/api/v1/users/{id}", "patch"),
+        ("/api/v1/me", "get"),
+    ] {
+        assert!(
+            paths.get(p).and_then(|o| o.get(m)).is_some(),
+            "{m} {p} missing from OpenAPI"
+        );
+    }
+    // And each listed operation really answers (not 404/405) for an admin.
+    let token = app.token("admin").await;
+    for (p, ops) in paths {
+        if ops.get("get").is_some() {
+            let real = p
+                .replace(
+                    "{code}",
+                    if p.contains("plans") {
+                        "lai-chau-2016-2020"
+                    } else if p.contains("agencies") {
+                        "SLDTBXH"
+                    } else {
+                        "12"
+                    },
+                )
+                .replace("{id}", "1");
+            let (s, _) = app.api_get(&token, &real).await;
+            assert_eq!(s, 200, "GET {real}");
+        }
+    }
+}
+db_test!(openapi_lists_every_operation);

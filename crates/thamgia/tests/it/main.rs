@@ -1,0 +1,12 @@
+//! The integration suite: one test binary (each file here is a module, not a
+//! separate link). Every test talks to a real server over HTTP, on SQLite and
+//! on PostgreSQL.
+
+mod helpers;
+
+mod access;
+mod accounts;
+mod api;
+mod cli;
+mod pages;
+mod plans;

@@ -5,4 +5,6 @@
 
 pub mod access;
 pub mod account;
+pub mod ethnic;
 pub mod plan;
+pub mod voice;

@@ -235,3 +235,137 @@ entity!(audit, "audit_log", {
     pub before: Option<String>,
     pub after: Option<String>,
 });
+
+entity!(matter, "matters", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub owner_agency_id: i32,
+    pub unit_id: i32,
+    pub stage: String,
+    pub decision_date: Option<Date>,
+    pub year: i32,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(consultation, "consultations", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub matter_id: Option<i32>,
+    pub unit_id: i32,
+    pub title: String,
+    pub intro: String,
+    pub method: String,
+    pub age_min: i32,
+    pub age_max: i32,
+    pub opens_on: Date,
+    pub closes_on: Date,
+    pub facilitator_id: Option<i32>,
+    pub join_code: String,
+    pub status: String,
+    pub findings: Option<String>,
+    pub answer_decided: Option<String>,
+    pub answer_taken: Option<String>,
+    pub answer_not_taken: Option<String>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub answer_published_at: Option<DateTimeUtc>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(consultation_unit, "consultation_units", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub consultation_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+});
+
+entity!(question, "questions", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub consultation_id: i32,
+    pub ord: i32,
+    pub kind: String,
+    pub text_vi: String,
+    pub text_en: Option<String>,
+    pub required: bool,
+});
+
+entity!(question_option, "question_options", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub question_id: i32,
+    pub ord: i32,
+    pub label_vi: String,
+    pub label_en: Option<String>,
+    pub emoji: Option<String>,
+});
+
+entity!(response, "responses", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub consultation_id: i32,
+    pub submission_id: String,
+    pub content_hash: String,
+    pub source: String,
+    pub age: Option<i32>,
+    pub sex: Option<String>,
+    pub ethnic: Option<String>,
+    pub disability: Option<bool>,
+    pub unit_id: Option<i32>,
+    pub entered_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(answer, "answers", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub response_id: i32,
+    pub question_id: i32,
+    pub option_id: Option<i32>,
+    pub value: Option<i32>,
+    pub text: Option<String>,
+    pub moderation: Option<String>,
+    pub redacted: bool,
+    pub moderated_by: Option<i32>,
+    pub moderated_at: Option<DateTimeUtc>,
+});
+
+entity!(group_tally, "group_tallies", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub consultation_id: i32,
+    pub submission_id: String,
+    pub label: String,
+    pub girls: i32,
+    pub boys: i32,
+    pub age_6_10: i32,
+    pub age_11_15: i32,
+    pub entered_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(group_tally_count, "group_tally_counts", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tally_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub option_id: i32,
+    pub count: i32,
+});
+
+entity!(safeguarding_alert, "safeguarding_alerts", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub answer_id: i32,
+    pub consultation_id: i32,
+    pub unit_id: i32,
+    pub note: String,
+    pub raised_by: Option<i32>,
+    pub raised_at: DateTimeUtc,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub resolved_by: Option<i32>,
+});

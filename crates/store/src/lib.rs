@@ -8,7 +8,10 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod consultations;
 pub mod entity;
+pub mod matters;
+pub mod responses;
 pub mod migration;
 pub mod plans;
 pub mod units;

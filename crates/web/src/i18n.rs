@@ -134,10 +134,25 @@ mod tests {
             .collect()
     }
 
+    /// Every `.ftl` file of a language, merged (each feature keeps its own file).
+    fn language(lang: &str) -> BTreeMap<String, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let mut all = BTreeMap::new();
+        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("locale dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        files.sort();
+        for f in files {
+            let src = std::fs::read_to_string(&f).expect("read catalog");
+            for (k, v) in catalog(&src) {
+                assert!(all.insert(k.clone(), v).is_none(), "{lang}: key {k} defined twice ({})", f.display());
+            }
+        }
+        all
+    }
+
     #[test]
     fn every_key_is_in_both_catalogs_and_not_empty() {
-        let vi = catalog(include_str!("../locales/vi/main.ftl"));
-        let en = catalog(include_str!("../locales/en/main.ftl"));
+        let vi = language("vi");
+        let en = language("en");
         assert!(vi.len() > 50, "catalog parsed: {} keys", vi.len());
         for (k, v) in &vi {
             assert!(!v.is_empty(), "vi: {k} is empty");

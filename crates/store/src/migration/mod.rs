@@ -7,12 +7,13 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_spine;
+mod m0002_voice;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_spine::Migration)]
+        vec![Box::new(m0001_spine::Migration), Box::new(m0002_voice::Migration)]
     }
 }

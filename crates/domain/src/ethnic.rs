@@ -1,0 +1,56 @@
+//! Vietnam's 54 recognised ethnic groups with their official codes
+//! (data/ethnic-groups.csv), and which of them live as communities in the
+//! province being served, so forms can list those first.
+
+/// One ethnic group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EthnicGroup {
+    pub code: &'static str,
+    pub name_vi: &'static str,
+    /// Lives as a community in Lai Châu (the CSV's third column).
+    pub local: bool,
+}
+
+const CSV: &str = include_str!("../data/ethnic-groups.csv");
+
+/// All 54 groups in official-code order.
+pub fn all() -> Vec<EthnicGroup> {
+    CSV.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut it = l.split(',');
+            let code = it.next()?.trim();
+            let name_vi = it.next()?.trim();
+            let local = it.next().is_some_and(|s| s.trim() == "yes");
+            (!code.is_empty()).then_some(EthnicGroup { code, name_vi, local })
+        })
+        .collect()
+}
+
+/// The groups with the province's own communities first, each part in code order.
+pub fn local_first() -> Vec<EthnicGroup> {
+    let mut v = all();
+    v.sort_by_key(|g| (!g.local, g.code));
+    v
+}
+
+pub fn codes() -> Vec<&'static str> {
+    all().into_iter().map(|g| g.code).collect()
+}
+
+pub fn name(code: &str) -> Option<&'static str> {
+    all().into_iter().find(|g| g.code == code).map(|g| g.name_vi)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fifty_four_groups_local_first() {
+        let all = super::all();
+        assert_eq!(all.len(), 54);
+        let lf = super::local_first();
+        assert_eq!(lf[0].name_vi, "Kinh");
+        assert!(lf[..14].iter().all(|g| g.local));
+        assert_eq!(super::name("08"), Some("Mông"));
+    }
+}

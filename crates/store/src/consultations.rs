@@ -1,0 +1,316 @@
+//! Consultations: who is asked (ages, units), how, when, with which
+//! questions; their join code; opening, closing with findings, and the
+//! published answer to the children.
+
+use crate::audit::{self, Change};
+use crate::entity::{consultation, consultation_unit, matter, question, question_option, unit};
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+};
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::voice::{JoinCode, Method, QuestionKind, Stage, Status};
+
+pub struct NewConsultation {
+    pub matter_id: Option<i32>,
+    pub unit_id: i32,
+    pub title: String,
+    pub intro: String,
+    pub method: Method,
+    pub age_min: u8,
+    pub age_max: u8,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub facilitator_id: Option<i32>,
+    pub audience_unit_ids: Vec<i32>,
+}
+
+/// Creates a consultation in `draft`, with a fresh join code drawn from
+/// `codes` (tried in turn until one is unused).
+pub async fn create<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    n: NewConsultation,
+    codes: impl IntoIterator<Item = JoinCode>,
+) -> Result<consultation::Model> {
+    let tx = c.begin().await?;
+    let mut code = None;
+    for candidate in codes {
+        if by_code(&tx, candidate.as_str()).await?.is_none() {
+            code = Some(candidate);
+            break;
+        }
+    }
+    let code = code.ok_or(StoreError::Conflict { field: "join_code" })?;
+    let row = consultation::ActiveModel {
+        matter_id: Set(n.matter_id),
+        unit_id: Set(n.unit_id),
+        title: Set(n.title),
+        intro: Set(n.intro),
+        method: Set(n.method.as_str().into()),
+        age_min: Set(i32::from(n.age_min)),
+        age_max: Set(i32::from(n.age_max)),
+        opens_on: Set(n.opens_on),
+        closes_on: Set(n.closes_on),
+        facilitator_id: Set(n.facilitator_id),
+        join_code: Set(code.as_str().into()),
+        status: Set(Status::Draft.as_str().into()),
+        findings: Set(None),
+        answer_decided: Set(None),
+        answer_taken: Set(None),
+        answer_not_taken: Set(None),
+        closed_at: Set(None),
+        answer_published_at: Set(None),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for u in n.audience_unit_ids {
+        consultation_unit::ActiveModel { consultation_id: Set(row.id), unit_id: Set(u) }.insert(&tx).await?;
+    }
+    if let Some(mid) = n.matter_id {
+        // Asking children moves a matter in drafting to consulting.
+        if let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
+            && m.stage == Stage::Drafting.as_str()
+        {
+            let mut am = m.into_active_model();
+            am.stage = Set(Stage::Consulting.as_str().into());
+            am.updated_at = Set(now);
+            am.update(&tx).await?;
+        }
+    }
+    audit::record(&tx, actor, now, Change::new("create", "consultation", row.id).after(&row)).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<consultation::Model>> {
+    Ok(consultation::Entity::find().filter(consultation::Column::JoinCode.eq(code)).one(c).await?)
+}
+
+pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<consultation::Model>> {
+    Ok(consultation::Entity::find_by_id(id).one(c).await?)
+}
+
+/// One consultation if its unit lies in the scope, with that unit.
+pub async fn get_in_scope<C: ConnectionTrait>(c: &C, scope: &Scope, id: i32) -> Result<(consultation::Model, unit::Model)> {
+    let k = by_id(c, id).await?.ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(k.unit_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    if scope.contains(&u.path) { Ok((k, u)) } else { Err(StoreError::NotFound) }
+}
+
+/// Consultations in the scope (optionally of one matter), newest first.
+pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, matter_id: Option<i32>) -> Result<Vec<(consultation::Model, unit::Model)>> {
+    let units = crate::units::list(c, scope).await?;
+    let mut q = consultation::Entity::find().filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)));
+    if let Some(m) = matter_id {
+        q = q.filter(consultation::Column::MatterId.eq(m));
+    }
+    let rows = q.order_by_desc(consultation::Column::OpensOn).order_by_desc(consultation::Column::Id).all(c).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|k| {
+            let u = units.iter().find(|u| u.id == k.unit_id)?.clone();
+            Some((k, u))
+        })
+        .collect())
+}
+
+pub async fn audience_units<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<unit::Model>> {
+    let links = consultation_unit::Entity::find().filter(consultation_unit::Column::ConsultationId.eq(id)).all(c).await?;
+    Ok(unit::Entity::find()
+        .filter(unit::Column::Id.is_in(links.iter().map(|l| l.unit_id)))
+        .order_by_asc(unit::Column::Path)
+        .all(c)
+        .await?)
+}
+
+pub struct NewQuestion {
+    pub kind: QuestionKind,
+    pub text_vi: String,
+    pub text_en: Option<String>,
+    pub required: bool,
+    /// (label_vi, label_en, emoji) for choice and ranking questions.
+    pub options: Vec<(String, Option<String>, Option<String>)>,
+}
+
+/// Adds a question at the end. Only a consultation in draft can change its
+/// questions: answers already given must keep meaning what they meant.
+pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    consultation_id: i32,
+    q: NewQuestion,
+) -> Result<question::Model> {
+    let tx = c.begin().await?;
+    let k = by_id(&tx, consultation_id).await?.ok_or(StoreError::NotFound)?;
+    if k.status != Status::Draft.as_str() {
+        return Err(StoreError::Conflict { field: "status" });
+    }
+    let ord = question::Entity::find()
+        .filter(question::Column::ConsultationId.eq(consultation_id))
+        .all(&tx)
+        .await?
+        .len() as i32;
+    let row = question::ActiveModel {
+        consultation_id: Set(consultation_id),
+        ord: Set(ord),
+        kind: Set(q.kind.as_str().into()),
+        text_vi: Set(q.text_vi),
+        text_en: Set(q.text_en),
+        required: Set(q.required),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for (i, (vi, en, emoji)) in q.options.into_iter().enumerate() {
+        question_option::ActiveModel {
+            question_id: Set(row.id),
+            ord: Set(i as i32),
+            label_vi: Set(vi),
+            label_en: Set(en),
+            emoji: Set(emoji),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+    audit::record(&tx, actor, now, Change::new("create", "question", row.id).after(&row)).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    consultation_id: i32,
+    question_id: i32,
+) -> Result<()> {
+    let tx = c.begin().await?;
+    let k = by_id(&tx, consultation_id).await?.ok_or(StoreError::NotFound)?;
+    if k.status != Status::Draft.as_str() {
+        return Err(StoreError::Conflict { field: "status" });
+    }
+    let q = question::Entity::find_by_id(question_id)
+        .filter(question::Column::ConsultationId.eq(consultation_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    question::Entity::delete_by_id(q.id).exec(&tx).await?;
+    audit::record(&tx, actor, now, Change::new("delete", "question", q.id).before(&q)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The questions with their options, in order.
+pub async fn questions<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<(question::Model, Vec<question_option::Model>)>> {
+    let qs = question::Entity::find()
+        .filter(question::Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(question::Column::Ord)
+        .order_by_asc(question::Column::Id)
+        .all(c)
+        .await?;
+    let opts = question_option::Entity::find()
+        .filter(question_option::Column::QuestionId.is_in(qs.iter().map(|q| q.id)))
+        .order_by_asc(question_option::Column::Ord)
+        .order_by_asc(question_option::Column::Id)
+        .all(c)
+        .await?;
+    Ok(qs
+        .into_iter()
+        .map(|q| {
+            let o = opts.iter().filter(|o| o.question_id == q.id).cloned().collect();
+            (q, o)
+        })
+        .collect())
+}
+
+async fn change_status<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+    from: &[Status],
+    edit: impl FnOnce(&mut consultation::ActiveModel),
+) -> Result<consultation::Model> {
+    let tx = c.begin().await?;
+    let before = by_id(&tx, id).await?.ok_or(StoreError::NotFound)?;
+    if !from.iter().any(|s| s.as_str() == before.status) {
+        return Err(StoreError::Conflict { field: "status" });
+    }
+    let mut am = before.clone().into_active_model();
+    edit(&mut am);
+    let after = am.update(&tx).await?;
+    if after.status == Status::Answered.as_str()
+        && let Some(mid) = after.matter_id
+        && let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
+        && m.stage != Stage::Answered.as_str()
+    {
+        let before_m = m.clone();
+        let mut am = m.into_active_model();
+        am.stage = Set(Stage::Answered.as_str().into());
+        am.updated_at = Set(now);
+        let after_m = am.update(&tx).await?;
+        audit::record(&tx, actor, now, Change::new("update", "matter", mid).before(&before_m).after(&after_m)).await?;
+    }
+    audit::record(&tx, actor, now, Change::new("update", "consultation", id).before(&before).after(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Opens a draft: children can answer from now on.
+pub async fn open<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<consultation::Model> {
+    change_status(c, actor, now, id, &[Status::Draft], |am| am.status = Set(Status::Open.as_str().into())).await
+}
+
+/// Closes an open consultation with its findings: no more answers.
+pub async fn close<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+    findings: String,
+) -> Result<consultation::Model> {
+    change_status(c, actor, now, id, &[Status::Open], |am| {
+        am.status = Set(Status::Closed.as_str().into());
+        am.findings = Set(Some(findings));
+        am.closed_at = Set(Some(now));
+    })
+    .await
+}
+
+/// The answer to the children, in words a child understands.
+pub struct AnswerBack {
+    pub decided: String,
+    pub taken: String,
+    pub not_taken: String,
+}
+
+/// Saves the answer; `publish` makes it visible at `/c/{code}` and marks the
+/// consultation (and its matter) answered.
+pub async fn save_answer<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+    a: AnswerBack,
+    publish: bool,
+) -> Result<consultation::Model> {
+    change_status(c, actor, now, id, &[Status::Closed], |am| {
+        am.answer_decided = Set(Some(a.decided));
+        am.answer_taken = Set(Some(a.taken));
+        am.answer_not_taken = Set(Some(a.not_taken));
+        if publish {
+            am.status = Set(Status::Answered.as_str().into());
+            am.answer_published_at = Set(Some(now));
+        }
+    })
+    .await
+}

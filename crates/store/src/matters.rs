@@ -1,0 +1,158 @@
+//! Matters: child-related laws and policies, school decisions and community
+//! decisions, each owned by an agency in a unit.
+
+use crate::audit::{self, Change};
+use crate::entity::{agency, matter, unit};
+use crate::{Result, StoreError};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+};
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::voice::{MatterKind, Stage};
+
+pub struct NewMatter {
+    pub kind: MatterKind,
+    pub title: String,
+    pub summary: String,
+    pub owner_agency_id: i32,
+    pub unit_id: i32,
+    pub stage: Stage,
+    pub decision_date: Option<NaiveDate>,
+}
+
+fn year_of(decision: Option<NaiveDate>, now: DateTime<Utc>) -> i32 {
+    decision.map_or(now.year(), |d| d.year())
+}
+
+pub async fn create<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    n: NewMatter,
+) -> Result<matter::Model> {
+    let tx = c.begin().await?;
+    let row = matter::ActiveModel {
+        kind: Set(n.kind.as_str().into()),
+        title: Set(n.title),
+        summary: Set(n.summary),
+        owner_agency_id: Set(n.owner_agency_id),
+        unit_id: Set(n.unit_id),
+        stage: Set(n.stage.as_str().into()),
+        year: Set(year_of(n.decision_date, now)),
+        decision_date: Set(n.decision_date),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(&tx, actor, now, Change::new("create", "matter", row.id).after(&row)).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Changes to a matter; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct MatterChanges {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub stage: Option<Stage>,
+    pub decision_date: Option<Option<NaiveDate>>,
+}
+
+pub async fn update<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+    ch: MatterChanges,
+) -> Result<matter::Model> {
+    let tx = c.begin().await?;
+    let before = matter::Entity::find_by_id(id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    let mut am = before.clone().into_active_model();
+    if let Some(v) = ch.title {
+        am.title = Set(v);
+    }
+    if let Some(v) = ch.summary {
+        am.summary = Set(v);
+    }
+    if let Some(v) = ch.stage {
+        am.stage = Set(v.as_str().into());
+    }
+    if let Some(v) = ch.decision_date {
+        am.decision_date = Set(v);
+        am.year = Set(year_of(v, before.created_at));
+    }
+    am.updated_at = Set(now);
+    let after = am.update(&tx).await?;
+    audit::record(&tx, actor, now, Change::new("update", "matter", id).before(&before).after(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct MatterFilter {
+    /// Only this unit's subtree (inside the caller's scope).
+    pub unit_path: Option<String>,
+    pub kind: Option<MatterKind>,
+    pub year: Option<i32>,
+    pub stage: Option<Stage>,
+}
+
+/// Matters in the scope matching the filter, newest first, with unit and owner.
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &MatterFilter,
+) -> Result<Vec<(matter::Model, unit::Model, agency::Model)>> {
+    let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
+    if let Some(p) = &f.unit_path {
+        uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
+    }
+    let units = uq.all(c).await?;
+    let mut q = matter::Entity::find().filter(matter::Column::UnitId.is_in(units.iter().map(|u| u.id)));
+    if let Some(k) = f.kind {
+        q = q.filter(matter::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(y) = f.year {
+        q = q.filter(matter::Column::Year.eq(y));
+    }
+    if let Some(s) = f.stage {
+        q = q.filter(matter::Column::Stage.eq(s.as_str()));
+    }
+    let rows = q
+        .order_by_desc(matter::Column::Year)
+        .order_by_desc(matter::Column::Id)
+        .all(c)
+        .await?;
+    let agencies = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(rows.iter().map(|m| m.owner_agency_id)))
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| {
+            let u = units.iter().find(|u| u.id == m.unit_id)?.clone();
+            let a = agencies.iter().find(|a| a.id == m.owner_agency_id)?.clone();
+            Some((m, u, a))
+        })
+        .collect())
+}
+
+/// One matter if its unit lies in the scope.
+pub async fn get_in_scope<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i32,
+) -> Result<(matter::Model, unit::Model, agency::Model)> {
+    let m = matter::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(m.unit_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    if !scope.contains(&u.path) {
+        return Err(StoreError::NotFound);
+    }
+    let a = agency::Entity::find_by_id(m.owner_agency_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    Ok((m, u, a))
+}

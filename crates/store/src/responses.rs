@@ -1,0 +1,371 @@
+//! Children's responses: online, typed in from paper, or tallied for a group;
+//! moderation of free text; safeguarding alerts.
+//!
+//! A submission carries a client-made `submission_id`: the same id with the
+//! same content is stored once and acknowledged again; the same id with other
+//! content is a conflict. The unique index makes this hold under concurrency.
+
+use crate::audit::{self, Change};
+use crate::entity::{answer, consultation, group_tally, group_tally_count, response, safeguarding_alert, unit};
+use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionSession, TransactionTrait,
+};
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::voice::{Moderation, Profile, Source, ValidAnswer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    Created(i32),
+    /// The same submission was already stored: nothing new.
+    Duplicate(i32),
+}
+
+pub struct Submission {
+    pub consultation_id: i32,
+    pub submission_id: String,
+    /// A digest of the submission's content.
+    pub content_hash: String,
+    pub source: Source,
+    pub profile: Profile,
+    pub profile_unit_id: Option<i32>,
+    pub answers: Vec<(i32, ValidAnswer)>,
+    pub entered_by: Option<i32>,
+}
+
+async fn existing<C: ConnectionTrait>(c: &C, consultation_id: i32, submission_id: &str, hash: &str) -> Result<Option<Submitted>> {
+    match response::Entity::find()
+        .filter(response::Column::ConsultationId.eq(consultation_id))
+        .filter(response::Column::SubmissionId.eq(submission_id))
+        .one(c)
+        .await?
+    {
+        Some(r) if r.content_hash == hash => Ok(Some(Submitted::Duplicate(r.id))),
+        Some(_) => Err(StoreError::Conflict { field: "submission_id" }),
+        None => Ok(None),
+    }
+}
+
+/// Stores a validated submission, once. Not audited per response: responses
+/// are anonymous and numerous; the consultation's own changes are audited.
+pub async fn submit<C: TransactionTrait + ConnectionTrait>(c: &C, now: DateTime<Utc>, s: Submission) -> Result<Submitted> {
+    if let Some(done) = existing(c, s.consultation_id, &s.submission_id, &s.content_hash).await? {
+        return Ok(done);
+    }
+    let tx = c.begin().await?;
+    let inserted = response::ActiveModel {
+        consultation_id: Set(s.consultation_id),
+        submission_id: Set(s.submission_id.clone()),
+        content_hash: Set(s.content_hash.clone()),
+        source: Set(s.source.as_str().into()),
+        age: Set(s.profile.age.map(|a| i32::from(a.get()))),
+        sex: Set(s.profile.sex.map(|x| x.as_str().to_string())),
+        ethnic: Set(s.profile.ethnic.clone()),
+        disability: Set(s.profile.disability),
+        unit_id: Set(s.profile_unit_id),
+        entered_by: Set(s.entered_by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await;
+    let r = match inserted {
+        Ok(r) => r,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // Another request stored the same id first.
+            drop(tx);
+            return existing(c, s.consultation_id, &s.submission_id, &s.content_hash)
+                .await?
+                .ok_or(StoreError::Conflict { field: "submission_id" });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut rows = vec![];
+    for (qid, a) in s.answers {
+        let base = answer::ActiveModel {
+            response_id: Set(r.id),
+            question_id: Set(qid),
+            option_id: Set(None),
+            value: Set(None),
+            text: Set(None),
+            moderation: Set(None),
+            redacted: Set(false),
+            moderated_by: Set(None),
+            moderated_at: Set(None),
+            ..Default::default()
+        };
+        match a {
+            ValidAnswer::Options(opts) => {
+                for o in opts {
+                    let mut m = base.clone();
+                    m.option_id = Set(Some(o));
+                    rows.push(m);
+                }
+            }
+            ValidAnswer::Ranking(opts) => {
+                for (i, o) in opts.into_iter().enumerate() {
+                    let mut m = base.clone();
+                    m.option_id = Set(Some(o));
+                    m.value = Set(Some(i as i32 + 1));
+                    rows.push(m);
+                }
+            }
+            ValidAnswer::Face(f) => {
+                let mut m = base;
+                m.value = Set(Some(i32::from(f)));
+                rows.push(m);
+            }
+            ValidAnswer::Text(t) => {
+                if !t.is_empty() {
+                    let mut m = base;
+                    m.text = Set(Some(t));
+                    m.moderation = Set(Some(Moderation::Pending.as_str().into()));
+                    rows.push(m);
+                }
+            }
+        }
+    }
+    if !rows.is_empty() {
+        answer::Entity::insert_many(rows).exec(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(Submitted::Created(r.id))
+}
+
+pub async fn count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
+    Ok(response::Entity::find().filter(response::Column::ConsultationId.eq(consultation_id)).count(c).await?)
+}
+
+/// A group discussion entered as one tally: how many children (by sex and
+/// age band) and how many chose each option of one or more questions.
+pub struct Tally {
+    pub consultation_id: i32,
+    pub submission_id: String,
+    pub label: String,
+    pub girls: i32,
+    pub boys: i32,
+    pub age_6_10: i32,
+    pub age_11_15: i32,
+    pub counts: Vec<(i32, i32)>,
+    pub entered_by: Option<i32>,
+}
+
+pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &Actor, now: DateTime<Utc>, t: Tally) -> Result<Submitted> {
+    let tx = c.begin().await?;
+    if let Some(e) = group_tally::Entity::find()
+        .filter(group_tally::Column::ConsultationId.eq(t.consultation_id))
+        .filter(group_tally::Column::SubmissionId.eq(&t.submission_id))
+        .one(&tx)
+        .await?
+    {
+        return Ok(Submitted::Duplicate(e.id));
+    }
+    let row = group_tally::ActiveModel {
+        consultation_id: Set(t.consultation_id),
+        submission_id: Set(t.submission_id),
+        label: Set(t.label),
+        girls: Set(t.girls),
+        boys: Set(t.boys),
+        age_6_10: Set(t.age_6_10),
+        age_11_15: Set(t.age_11_15),
+        entered_by: Set(t.entered_by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for (option_id, count) in t.counts {
+        group_tally_count::ActiveModel { tally_id: Set(row.id), option_id: Set(option_id), count: Set(count) }
+            .insert(&tx)
+            .await?;
+    }
+    audit::record(&tx, actor, now, Change::new("create", "group_tally", row.id).after(&row)).await?;
+    tx.commit().await?;
+    Ok(Submitted::Created(row.id))
+}
+
+pub async fn tallies<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<(group_tally::Model, Vec<group_tally_count::Model>)>> {
+    let ts = group_tally::Entity::find()
+        .filter(group_tally::Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(group_tally::Column::Id)
+        .all(c)
+        .await?;
+    let counts = group_tally_count::Entity::find()
+        .filter(group_tally_count::Column::TallyId.is_in(ts.iter().map(|t| t.id)))
+        .all(c)
+        .await?;
+    Ok(ts
+        .into_iter()
+        .map(|t| {
+            let cs = counts.iter().filter(|x| x.tally_id == t.id).cloned().collect();
+            (t, cs)
+        })
+        .collect())
+}
+
+/// Every response of a consultation with its answers, for results.
+pub async fn all<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<(response::Model, Vec<answer::Model>)>> {
+    let rs = response::Entity::find()
+        .filter(response::Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(response::Column::Id)
+        .all(c)
+        .await?;
+    let ans = answer::Entity::find()
+        .filter(answer::Column::ResponseId.is_in(rs.iter().map(|r| r.id)))
+        .order_by_asc(answer::Column::Id)
+        .all(c)
+        .await?;
+    let mut by: std::collections::HashMap<i32, Vec<answer::Model>> = std::collections::HashMap::new();
+    for a in ans {
+        by.entry(a.response_id).or_default().push(a);
+    }
+    Ok(rs
+        .into_iter()
+        .map(|r| {
+            let a = by.remove(&r.id).unwrap_or_default();
+            (r, a)
+        })
+        .collect())
+}
+
+/// Free-text answers waiting for a moderator, in consultations inside the scope.
+pub async fn pending_texts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<(answer::Model, consultation::Model)>> {
+    let units = crate::units::list(c, scope).await?;
+    let ks = consultation::Entity::find()
+        .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)))
+        .all(c)
+        .await?;
+    let rs = response::Entity::find()
+        .filter(response::Column::ConsultationId.is_in(ks.iter().map(|k| k.id)))
+        .all(c)
+        .await?;
+    let ans = answer::Entity::find()
+        .filter(answer::Column::ResponseId.is_in(rs.iter().map(|r| r.id)))
+        .filter(answer::Column::Moderation.eq(Moderation::Pending.as_str()))
+        .order_by_asc(answer::Column::Id)
+        .all(c)
+        .await?;
+    Ok(ans
+        .into_iter()
+        .filter_map(|a| {
+            let r = rs.iter().find(|r| r.id == a.response_id)?;
+            let k = ks.iter().find(|k| k.id == r.consultation_id)?.clone();
+            Some((a, k))
+        })
+        .collect())
+}
+
+/// One answer if its consultation lies in the scope.
+pub async fn answer_in_scope<C: ConnectionTrait>(c: &C, scope: &Scope, answer_id: i32) -> Result<(answer::Model, consultation::Model, unit::Model)> {
+    let a = answer::Entity::find_by_id(answer_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    let r = response::Entity::find_by_id(a.response_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    let (k, u) = crate::consultations::get_in_scope(c, scope, r.consultation_id).await?;
+    Ok((a, k, u))
+}
+
+pub enum ModerationAction {
+    Approve,
+    Reject,
+    /// Replace the text with a redacted version (names, phones, places removed) and approve it.
+    Redact(String),
+    /// Hide the text and alert the coordinator.
+    Flag(String),
+}
+
+/// Applies a moderator's decision. The trail records the decision, never the
+/// child's words (they may hold exactly what is being redacted).
+pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    answer_id: i32,
+    action: ModerationAction,
+) -> Result<answer::Model> {
+    let tx = c.begin().await?;
+    let before = answer::Entity::find_by_id(answer_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    if before.text.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let mut am = before.clone().into_active_model();
+    am.moderated_by = Set(actor.user_id);
+    am.moderated_at = Set(Some(now));
+    let mut flag_note = None;
+    let decision = match action {
+        ModerationAction::Approve => Moderation::Approved,
+        ModerationAction::Reject => Moderation::Rejected,
+        ModerationAction::Redact(t) => {
+            am.text = Set(Some(t));
+            am.redacted = Set(true);
+            Moderation::Approved
+        }
+        ModerationAction::Flag(note) => {
+            flag_note = Some(note);
+            Moderation::Flagged
+        }
+    };
+    am.moderation = Set(Some(decision.as_str().into()));
+    let after = am.update(&tx).await?;
+    if let Some(note) = flag_note {
+        let r = response::Entity::find_by_id(after.response_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+        let k = consultation::Entity::find_by_id(r.consultation_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+        let alert = safeguarding_alert::ActiveModel {
+            answer_id: Set(answer_id),
+            consultation_id: Set(k.id),
+            unit_id: Set(k.unit_id),
+            note: Set(note),
+            raised_by: Set(actor.user_id),
+            raised_at: Set(now),
+            resolved_at: Set(None),
+            resolved_by: Set(None),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        audit::record(&tx, actor, now, Change::new("create", "safeguarding_alert", alert.id).after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id}))).await?;
+    }
+    let summary = |m: &answer::Model| serde_json::json!({"moderation": m.moderation, "redacted": m.redacted, "chars": m.text.as_deref().map(|t| t.chars().count())});
+    audit::record(&tx, actor, now, Change::new("moderate", "answer", answer_id).before(&summary(&before)).after(&summary(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Open safeguarding alerts in the scope, newest first.
+pub async fn open_alerts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<(safeguarding_alert::Model, consultation::Model)>> {
+    let units = crate::units::list(c, scope).await?;
+    let alerts = safeguarding_alert::Entity::find()
+        .filter(safeguarding_alert::Column::UnitId.is_in(units.iter().map(|u| u.id)))
+        .filter(safeguarding_alert::Column::ResolvedAt.is_null())
+        .order_by_desc(safeguarding_alert::Column::Id)
+        .all(c)
+        .await?;
+    let ks = consultation::Entity::find()
+        .filter(consultation::Column::Id.is_in(alerts.iter().map(|a| a.consultation_id)))
+        .all(c)
+        .await?;
+    Ok(alerts
+        .into_iter()
+        .filter_map(|a| {
+            let k = ks.iter().find(|k| k.id == a.consultation_id)?.clone();
+            Some((a, k))
+        })
+        .collect())
+}
+
+pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &Actor, now: DateTime<Utc>, scope: &Scope, id: i32) -> Result<()> {
+    let tx = c.begin().await?;
+    let a = safeguarding_alert::Entity::find_by_id(id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(a.unit_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    if !scope.contains(&u.path) {
+        return Err(StoreError::NotFound);
+    }
+    let before = a.clone();
+    let mut am = a.into_active_model();
+    am.resolved_at = Set(Some(now));
+    am.resolved_by = Set(actor.user_id);
+    let after = am.update(&tx).await?;
+    audit::record(&tx, actor, now, Change::new("resolve", "safeguarding_alert", id).before(&before).after(&after)).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -53,10 +53,18 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Coordinator => !matches!(p, ManageUsers),
-            Role::DistrictOfficer | Role::AgencyOfficer | Role::Facilitator => {
-                matches!(p, ViewPlan | ViewUnits | ViewAgencies)
+            Role::DistrictOfficer => matches!(
+                p,
+                ViewPlan | ViewUnits | ViewAgencies | ManageMatters | RunConsultations | Moderate | ViewResults | AnswerChildren
+            ),
+            Role::AgencyOfficer => matches!(
+                p,
+                ViewPlan | ViewUnits | ViewAgencies | ManageMatters | RunConsultations | ViewResults | AnswerChildren
+            ),
+            Role::Facilitator => {
+                matches!(p, ViewPlan | ViewUnits | ViewAgencies | RunConsultations | ViewResults)
             }
-            Role::Viewer => matches!(p, ViewPlan | ViewUnits | ViewAgencies),
+            Role::Viewer => matches!(p, ViewPlan | ViewUnits | ViewAgencies | ViewResults),
         }
     }
 }
@@ -78,6 +86,18 @@ pub enum Permission {
     ManageAgencies,
     ManageUsers,
     ViewAudit,
+    /// Register and update child-related matters (laws, school and community decisions).
+    ManageMatters,
+    /// Create consultations, write their questions, open them, type in paper forms and group tallies.
+    RunConsultations,
+    /// Read children's free text before approval, approve, redact, reject, flag safeguarding concerns.
+    Moderate,
+    /// Read results (always with small cells suppressed) and the answers to children.
+    ViewResults,
+    /// Close a consultation with findings and publish the answer to the children.
+    AnswerChildren,
+    /// See and resolve safeguarding alerts.
+    Safeguard,
 }
 
 /// The signed-in user as the rules see them.
@@ -193,6 +213,10 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert!(Role::Coordinator.allows(Permission::ImportPlan));
+        assert!(Role::Coordinator.allows(Permission::Safeguard));
+        assert!(!Role::DistrictOfficer.allows(Permission::Safeguard));
+        assert!(!Role::Facilitator.allows(Permission::Moderate));
+        assert!(!Role::Viewer.allows(Permission::RunConsultations));
         assert!(!Role::DistrictOfficer.allows(Permission::ImportPlan));
     }
 

@@ -1,6 +1,7 @@
 //! The `thamgia` command line's shared parts: the demo data set.
 
 pub mod demo;
+pub mod demo_voice;
 
 /// The shipped plan, compiled in so `demo` works from any directory.
 pub const LAI_CHAU_PLAN: &str = include_str!("../../../plans/lai-chau-2016-2020.toml");

@@ -356,6 +356,17 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let app = thamgia_web::build(config).await?;
     if demo {
         let filled = thamgia::demo::fill(&app.state.db, chrono::Utc::now()).await?;
+        if filled {
+            let started = std::time::Instant::now();
+            let v = thamgia::demo_voice::fill(&app.state.db, chrono::Utc::now(), 2016).await?;
+            tracing::info!(
+                matters = v.matters,
+                consultations = v.consultations,
+                responses = v.responses,
+                secs = started.elapsed().as_secs(),
+                "demo records for children's voice"
+            );
+        }
         println!();
         println!(
             "Thamgia demo — {}",

@@ -1,0 +1,316 @@
+//! Demo records for children's voice, 2016–2020 in all 8 districts: matters of
+//! each kind, an uneven share consulted (some districts lag, all improve over
+//! the years), thousands of responses with plausible distributions, answers
+//! published for most and overdue for some. Deterministic for a given seed.
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::BTreeMap;
+use thamgia_domain::access::Actor;
+use thamgia_domain::voice::{
+    JoinCode, MatterKind, Method, Profile, QuestionKind, RawAnswer, Sex, Source, Stage, validate_answers,
+    QuestionSpec, Age,
+};
+use thamgia_store::responses::{self, ModerationAction, Submission};
+use thamgia_store::{Db, agencies, consultations, matters, units};
+
+/// How many records were made.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct VoiceSummary {
+    pub matters: usize,
+    pub consultations: usize,
+    pub responses: usize,
+}
+
+/// Each district's propensity to consult children in 2016 (it grows yearly).
+const DISTRICTS: &[(&str, f64)] = &[
+    ("105", 0.80),
+    ("106", 0.75),
+    ("107", 0.35),
+    ("108", 0.45),
+    ("109", 0.55),
+    ("110", 0.70),
+    ("111", 0.60),
+    ("112", 0.30),
+];
+
+const SCHOOL_DECISIONS: &[&str] = &[
+    "Nội quy trường học năm học mới",
+    "Kế hoạch hoạt động ngoại khóa",
+    "Lựa chọn đồng phục học sinh",
+    "Thực đơn bữa ăn bán trú",
+    "Sửa chữa nhà vệ sinh của trường",
+    "Kế hoạch phòng chống đuối nước mùa hè",
+    "Giờ mở cửa thư viện trường",
+];
+
+const COMMUNITY_DECISIONS: &[&str] = &[
+    "Làm sân chơi cho trẻ em ở bản",
+    "Kế hoạch Tháng hành động vì trẻ em",
+    "Lắp đèn chiếu sáng đường đến trường",
+    "Tổ chức Tết Trung thu cho trẻ em",
+    "Hương ước bản về bảo vệ trẻ em",
+];
+
+const DISTRICT_POLICIES: &[&str] = &[
+    "Đề án hỗ trợ trẻ em có hoàn cảnh đặc biệt",
+    "Kế hoạch phòng, chống tảo hôn",
+];
+
+const PROVINCE_POLICIES: &[(&str, &str)] = &[
+    ("SLDTBXH", "Kế hoạch thực hiện Chương trình hành động vì trẻ em tỉnh Lai Châu"),
+    ("SGDDT", "Quy định hỗ trợ học sinh bán trú"),
+    ("STP", "Kế hoạch tuyên truyền pháp luật về quyền trẻ em"),
+];
+
+const TEXTS: &[&str] = &[
+    "Em mong có thêm sân chơi an toàn gần nhà.",
+    "Chúng em muốn được học bơi để không bị đuối nước.",
+    "Đường đến trường mùa mưa rất trơn, xin làm lại đường.",
+    "Em muốn thư viện mở cửa cả giờ nghỉ trưa.",
+    "Bữa ăn bán trú nên có thêm rau và canh.",
+    "Chúng em muốn được nói ý kiến nhiều hơn ở lớp.",
+    "Nhà vệ sinh cần có nước sạch và khóa cửa.",
+    "Em thích được tham gia câu lạc bộ văn nghệ.",
+];
+
+/// Ethnic mix of children in the province (codes of data/ethnic-groups.csv).
+const ETHNIC: &[(&str, u32)] = &[("03", 33), ("08", 25), ("09", 12), ("01", 14), ("35", 5), ("25", 3), ("42", 2), ("29", 2), ("33", 1), ("41", 1), ("45", 1), ("48", 1)];
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn day(y: i32, rng: &mut StdRng, from_month: u32, to_month: u32) -> NaiveDate {
+    let m = rng.random_range(from_month..=to_month);
+    let d = rng.random_range(1..=28);
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn at(d: NaiveDate, hour: u32) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(hour, 0, 0).unwrap_or_default())
+}
+
+fn ethnic(rng: &mut StdRng) -> String {
+    let total: u32 = ETHNIC.iter().map(|e| e.1).sum();
+    let mut n = rng.random_range(0..total);
+    for (code, w) in ETHNIC {
+        if n < *w {
+            return (*code).to_string();
+        }
+        n -= w;
+    }
+    "03".into()
+}
+
+fn code(rng: &mut StdRng) -> Vec<JoinCode> {
+    (0..20).map(|_| JoinCode::from_random(std::array::from_fn(|_| rng.random()))).collect()
+}
+
+/// Fills the demo's children's-voice records. Call once, after [`crate::demo::fill`].
+pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<VoiceSummary> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let actor = Actor::system("demo");
+    let c = &db.conn;
+    let mut sum = VoiceSummary::default();
+    let mut plans: Vec<(i32, &'static str, MatterKind, String, &'static str)> = vec![];
+    for year in 2016..=2020 {
+        for (i, (owner, title)) in PROVINCE_POLICIES.iter().enumerate() {
+            if i < 2 || year % 2 == 0 {
+                plans.push((year, "12", MatterKind::LawPolicy, format!("{title} năm {year}"), owner));
+            }
+        }
+        for (d, _) in DISTRICTS {
+            let n_school = rng.random_range(2..=3);
+            for _ in 0..n_school {
+                let t = *pick(&mut rng, SCHOOL_DECISIONS);
+                plans.push((year, d, MatterKind::SchoolDecision, format!("{t} ({year})"), "PGDDT"));
+            }
+            let n_comm = rng.random_range(1..=2);
+            for _ in 0..n_comm {
+                let t = *pick(&mut rng, COMMUNITY_DECISIONS);
+                plans.push((year, d, MatterKind::CommunityDecision, format!("{t} ({year})"), "UBND"));
+            }
+            if rng.random_bool(0.5) {
+                let t = *pick(&mut rng, DISTRICT_POLICIES);
+                plans.push((year, d, MatterKind::LawPolicy, format!("{t} giai đoạn {year}"), "UBND"));
+            }
+        }
+    }
+    for (year, unit_code, kind, title, owner) in plans {
+        let unit = units::by_code(c, unit_code).await?.ok_or_else(|| anyhow!("unit {unit_code}"))?;
+        let owner_code = if unit_code == "12" { owner.to_string() } else { format!("{owner}-{unit_code}") };
+        let agency = agencies::by_code(c, &owner_code).await?.ok_or_else(|| anyhow!("agency {owner_code}"))?;
+        let rate = DISTRICTS.iter().find(|d| d.0 == unit_code).map_or(0.9, |d| d.1) + 0.06 * f64::from(year - 2016);
+        let decision = day(year, &mut rng, 4, 11);
+        let consulted = rng.random_bool(rate.min(0.97));
+        let m = matters::create(
+            c,
+            &actor,
+            at(decision - chrono::Duration::days(70), 9),
+            matters::NewMatter {
+                kind,
+                title,
+                summary: "Dự thảo có liên quan trực tiếp đến trẻ em trên địa bàn; cần lấy ý kiến của các em trước khi quyết định.".into(),
+                owner_agency_id: agency.id,
+                unit_id: unit.id,
+                stage: Stage::Drafting,
+                decision_date: Some(decision),
+            },
+        )
+        .await?;
+        sum.matters += 1;
+        if !consulted {
+            matters::update(c, &actor, at(decision, 10), m.id, matters::MatterChanges { stage: Some(Stage::Decided), ..Default::default() }).await?;
+            continue;
+        }
+        let opens = decision - chrono::Duration::days(rng.random_range(30..=50));
+        let closes = decision - chrono::Duration::days(rng.random_range(5..=12));
+        let method = *pick(&mut rng, &[Method::Survey, Method::GroupDiscussion, Method::ClubDiscussion, Method::ForumSession]);
+        let k = consultations::create(
+            c,
+            &actor,
+            at(opens - chrono::Duration::days(3), 8),
+            consultations::NewConsultation {
+                matter_id: Some(m.id),
+                unit_id: unit.id,
+                title: format!("Ý kiến của các em: {}", m.title),
+                intro: "Người lớn sắp quyết định việc này. Các em hãy cho biết suy nghĩ của mình.".into(),
+                method,
+                age_min: 6,
+                age_max: 15,
+                opens_on: opens,
+                closes_on: closes,
+                facilitator_id: None,
+                audience_unit_ids: vec![unit.id],
+            },
+            code(&mut rng),
+        )
+        .await
+        .context("demo consultation")?;
+        let t0 = at(opens - chrono::Duration::days(2), 8);
+        let q1 = consultations::add_question(c, &actor, t0, k.id, consultations::NewQuestion {
+            kind: QuestionKind::Single,
+            text_vi: "Em có đồng ý với đề xuất này không?".into(),
+            text_en: Some("Do you agree with this proposal?".into()),
+            required: true,
+            options: vec![
+                ("Đồng ý".into(), Some("Agree".into()), Some("👍".into())),
+                ("Chưa đồng ý".into(), Some("Disagree".into()), Some("👎".into())),
+                ("Em chưa rõ".into(), Some("Not sure".into()), Some("❓".into())),
+            ],
+        })
+        .await?;
+        let q2 = consultations::add_question(c, &actor, t0, k.id, consultations::NewQuestion {
+            kind: QuestionKind::Faces5,
+            text_vi: "Em cảm thấy thế nào về việc này?".into(),
+            text_en: Some("How do you feel about this?".into()),
+            required: false,
+            options: vec![],
+        })
+        .await?;
+        let q3 = consultations::add_question(c, &actor, t0, k.id, consultations::NewQuestion {
+            kind: QuestionKind::Text,
+            text_vi: "Em có ý kiến gì thêm không?".into(),
+            text_en: Some("Anything else you want to say?".into()),
+            required: false,
+            options: vec![],
+        })
+        .await?;
+        consultations::open(c, &actor, at(opens, 7), k.id).await?;
+        let qs = consultations::questions(c, k.id).await?;
+        let specs: Vec<QuestionSpec> = qs
+            .iter()
+            .map(|(q, o)| QuestionSpec {
+                id: q.id,
+                kind: QuestionKind::parse(&q.kind).unwrap_or(QuestionKind::Text),
+                required: q.required,
+                option_ids: o.iter().map(|o| o.id).collect(),
+            })
+            .collect();
+        let opts: Vec<i32> = qs[0].1.iter().map(|o| o.id).collect();
+        // Agreement differs by consultation: some proposals children like, some not.
+        let agree = rng.random_range(0.35..0.85);
+        let n = rng.random_range(15..=60);
+        let mut texts = vec![];
+        for i in 0..n {
+            let age = if rng.random_bool(0.45) { rng.random_range(6..=10) } else { rng.random_range(11..=15) };
+            let profile = Profile {
+                age: Age::parse(age),
+                sex: Some(if rng.random_bool(0.5) { Sex::Girl } else { Sex::Boy }),
+                ethnic: rng.random_bool(0.9).then(|| ethnic(&mut rng)),
+                disability: Some(rng.random_bool(0.03)),
+                unit: None,
+            };
+            let choice = if rng.random_bool(agree) { opts[0] } else if rng.random_bool(0.6) { opts[1] } else { opts[2] };
+            let face = if choice == opts[0] { rng.random_range(3..=5) } else { rng.random_range(1..=3) };
+            let mut raw = BTreeMap::new();
+            raw.insert(q1.id, RawAnswer { options: vec![choice], ..Default::default() });
+            raw.insert(q2.id, RawAnswer { face: Some(face), ..Default::default() });
+            let has_text = rng.random_bool(0.2);
+            if has_text {
+                raw.insert(q3.id, RawAnswer { text: Some((*pick(&mut rng, TEXTS)).to_string()), ..Default::default() });
+            }
+            let answers = validate_answers(&specs, &raw).map_err(|e| anyhow!("demo answers: {e:?}"))?;
+            let sid = uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string();
+            let when = at(opens + chrono::Duration::days(i64::from(i % 10)), 9 + (i % 8));
+            let source = if method == Method::Survey && rng.random_bool(0.3) { Source::Paper } else { Source::Online };
+            responses::submit(c, when, Submission {
+                consultation_id: k.id,
+                submission_id: sid.clone(),
+                content_hash: thamgia_store::sha256_hex(&sid),
+                source,
+                profile,
+                profile_unit_id: None,
+                answers,
+                entered_by: None,
+            })
+            .await?;
+            sum.responses += 1;
+            if has_text {
+                texts.push(when);
+            }
+        }
+        // Moderators read the texts: most approved; the newest year keeps a few waiting.
+        let all = responses::all(c, k.id).await?;
+        for (_, ans) in &all {
+            for a in ans.iter().filter(|a| a.text.is_some()) {
+                if year == 2020 && rng.random_bool(0.3) {
+                    continue;
+                }
+                responses::moderate(c, &actor, at(closes, 15), a.id, ModerationAction::Approve).await?;
+            }
+        }
+        let answered = rng.random_bool(0.88);
+        consultations::close(
+            c,
+            &actor,
+            at(closes, 17),
+            k.id,
+            "Đa số các em đồng ý; các em đề nghị thêm về an toàn và nước sạch.".into(),
+        )
+        .await?;
+        matters::update(c, &actor, at(decision, 10), m.id, matters::MatterChanges { stage: Some(Stage::Decided), ..Default::default() }).await?;
+        let published = at(decision + chrono::Duration::days(rng.random_range(7..=50)), 10);
+        if answered && published < now {
+            consultations::save_answer(
+                c,
+                &actor,
+                published,
+                k.id,
+                consultations::AnswerBack {
+                    decided: "Ủy ban đã quyết định làm theo đề xuất, bắt đầu từ học kỳ tới.".into(),
+                    taken: "Ý kiến của các em về an toàn và nước sạch đã được đưa vào quyết định.".into(),
+                    not_taken: "Ý kiến làm thêm sân bóng chưa thực hiện được năm nay vì chưa đủ kinh phí; sẽ xem xét năm sau.".into(),
+                },
+                true,
+            )
+            .await?;
+        }
+        sum.consultations += 1;
+        let _ = (texts.len(), decision.year());
+    }
+    Ok(sum)
+}

@@ -55,14 +55,30 @@ impl Role {
             Role::Coordinator => !matches!(p, ManageUsers),
             Role::DistrictOfficer => matches!(
                 p,
-                ViewPlan | ViewUnits | ViewAgencies | ManageMatters | RunConsultations | Moderate | ViewResults | AnswerChildren
+                ViewPlan
+                    | ViewUnits
+                    | ViewAgencies
+                    | ManageMatters
+                    | RunConsultations
+                    | Moderate
+                    | ViewResults
+                    | AnswerChildren
             ),
             Role::AgencyOfficer => matches!(
                 p,
-                ViewPlan | ViewUnits | ViewAgencies | ManageMatters | RunConsultations | ViewResults | AnswerChildren
+                ViewPlan
+                    | ViewUnits
+                    | ViewAgencies
+                    | ManageMatters
+                    | RunConsultations
+                    | ViewResults
+                    | AnswerChildren
             ),
             Role::Facilitator => {
-                matches!(p, ViewPlan | ViewUnits | ViewAgencies | RunConsultations | ViewResults)
+                matches!(
+                    p,
+                    ViewPlan | ViewUnits | ViewAgencies | RunConsultations | ViewResults
+                )
             }
             Role::Viewer => matches!(p, ViewPlan | ViewUnits | ViewAgencies | ViewResults),
         }

@@ -22,7 +22,11 @@ pub fn all() -> Vec<EthnicGroup> {
             let code = it.next()?.trim();
             let name_vi = it.next()?.trim();
             let local = it.next().is_some_and(|s| s.trim() == "yes");
-            (!code.is_empty()).then_some(EthnicGroup { code, name_vi, local })
+            (!code.is_empty()).then_some(EthnicGroup {
+                code,
+                name_vi,
+                local,
+            })
         })
         .collect()
 }
@@ -39,7 +43,10 @@ pub fn codes() -> Vec<&'static str> {
 }
 
 pub fn name(code: &str) -> Option<&'static str> {
-    all().into_iter().find(|g| g.code == code).map(|g| g.name_vi)
+    all()
+        .into_iter()
+        .find(|g| g.code == code)
+        .map(|g| g.name_vi)
 }
 
 #[cfg(test)]

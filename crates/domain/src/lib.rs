@@ -6,5 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod ethnic;
+pub mod models;
 pub mod plan;
+pub mod results;
 pub mod voice;

@@ -101,7 +101,10 @@ impl QuestionKind {
     }
 
     pub fn has_options(self) -> bool {
-        matches!(self, QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ranking)
+        matches!(
+            self,
+            QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ranking
+        )
     }
 }
 
@@ -134,7 +137,9 @@ pub struct Age(u8);
 
 impl Age {
     pub fn parse(n: i64) -> Option<Age> {
-        (i64::from(MIN_AGE)..=i64::from(MAX_AGE)).contains(&n).then_some(Age(n as u8))
+        (i64::from(MIN_AGE)..=i64::from(MAX_AGE))
+            .contains(&n)
+            .then_some(Age(n as u8))
     }
 
     pub fn get(self) -> u8 {
@@ -142,7 +147,11 @@ impl Age {
     }
 
     pub fn band(self) -> AgeBand {
-        if self.0 <= 10 { AgeBand::A6to10 } else { AgeBand::A11to15 }
+        if self.0 <= 10 {
+            AgeBand::A6to10
+        } else {
+            AgeBand::A11to15
+        }
     }
 }
 
@@ -160,13 +169,21 @@ pub const JOIN_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 impl JoinCode {
     /// Accepts what a child types: case and spaces do not matter.
     pub fn parse(s: &str) -> Option<JoinCode> {
-        let c: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_uppercase();
+        let c: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
         (c.len() == 6 && c.bytes().all(|b| JOIN_ALPHABET.contains(&b))).then_some(JoinCode(c))
     }
 
     /// A new code from 6 random numbers (the caller's RNG: randomness is a parameter).
     pub fn from_random(r: [u32; 6]) -> JoinCode {
-        JoinCode(r.iter().map(|n| JOIN_ALPHABET[*n as usize % JOIN_ALPHABET.len()] as char).collect())
+        JoinCode(
+            r.iter()
+                .map(|n| JOIN_ALPHABET[*n as usize % JOIN_ALPHABET.len()] as char)
+                .collect(),
+        )
     }
 
     pub fn as_str(&self) -> &str {
@@ -192,7 +209,11 @@ pub fn matter_year(decision: Option<NaiveDate>) -> Option<i32> {
 /// A count as shown to anyone: `None` (suppressed) when 1–4 children; 0 stays 0
 /// (an empty cell identifies no one).
 pub fn suppress(n: u64) -> Option<u64> {
-    if n == 0 || n >= SUPPRESS_BELOW { Some(n) } else { None }
+    if n == 0 || n >= SUPPRESS_BELOW {
+        Some(n)
+    } else {
+        None
+    }
 }
 
 /// A question as the validator needs it.
@@ -251,7 +272,11 @@ pub struct Profile {
 pub type FieldErrors = BTreeMap<String, String>;
 
 /// Checks a profile. `ethnic_codes` are the recognised codes (01–54).
-pub fn validate_profile(p: &RawProfile, ethnic_codes: &[&str], audience: (u8, u8)) -> Result<Profile, FieldErrors> {
+pub fn validate_profile(
+    p: &RawProfile,
+    ethnic_codes: &[&str],
+    audience: (u8, u8),
+) -> Result<Profile, FieldErrors> {
     let mut e = FieldErrors::new();
     let age = match p.age {
         None => None,
@@ -286,7 +311,13 @@ pub fn validate_profile(p: &RawProfile, ethnic_codes: &[&str], audience: (u8, u8
         }
     };
     if e.is_empty() {
-        Ok(Profile { age, sex, ethnic, disability: p.disability, unit: p.unit.clone().filter(|u| !u.is_empty()) })
+        Ok(Profile {
+            age,
+            sex,
+            ethnic,
+            disability: p.disability,
+            unit: p.unit.clone().filter(|u| !u.is_empty()),
+        })
     } else {
         Err(e)
     }
@@ -307,7 +338,9 @@ pub fn validate_answers(
     for q in questions {
         let field = format!("q{}", q.id);
         let a = answers.get(&q.id).cloned().unwrap_or_default();
-        let empty = a.options.is_empty() && a.face.is_none() && a.text.as_deref().is_none_or(|t| t.trim().is_empty());
+        let empty = a.options.is_empty()
+            && a.face.is_none()
+            && a.text.as_deref().is_none_or(|t| t.trim().is_empty());
         if empty {
             if q.required {
                 e.insert(field, "required".into());
@@ -379,7 +412,9 @@ pub fn mask_phone_numbers(text: &str) -> String {
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())) {
+        if chars[i].is_ascii_digit()
+            || (chars[i] == '+' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+        {
             let mut j = i + 1;
             let mut digits = usize::from(chars[i].is_ascii_digit());
             while j < chars.len() && (chars[j].is_ascii_digit() || " .-".contains(chars[j])) {
@@ -410,7 +445,12 @@ mod tests {
     use super::*;
 
     fn q(id: i32, kind: QuestionKind, opts: &[i32]) -> QuestionSpec {
-        QuestionSpec { id, kind, required: true, option_ids: opts.to_vec() }
+        QuestionSpec {
+            id,
+            kind,
+            required: true,
+            option_ids: opts.to_vec(),
+        }
     }
 
     #[test]
@@ -418,7 +458,10 @@ mod tests {
         for bad in ["O12345", "ABCDE", "ABCDEFG", "ABCDI2", "ABCDL2", "ABCD02"] {
             assert!(JoinCode::parse(bad).is_none(), "{bad}");
         }
-        assert_eq!(JoinCode::parse(" abc-def ").map(|c| c.as_str().to_string()), Some("ABCDEF".into()));
+        assert_eq!(
+            JoinCode::parse(" abc-def ").map(|c| c.as_str().to_string()),
+            Some("ABCDEF".into())
+        );
         let c = JoinCode::from_random([0, 1, 2, 30, 31, 1000]);
         assert!(JoinCode::parse(c.as_str()).is_some());
     }
@@ -429,11 +472,27 @@ mod tests {
         assert!(Age::parse(16).is_none());
         assert_eq!(Age::parse(10).map(Age::band), Some(AgeBand::A6to10));
         assert_eq!(Age::parse(11).map(Age::band), Some(AgeBand::A11to15));
-        let p = RawProfile { age: Some(5), ..Default::default() };
-        assert_eq!(validate_profile(&p, &["01"], (6, 15)).unwrap_err()["age"], "age_out_of_range");
-        let p = RawProfile { age: Some(8), ..Default::default() };
-        assert_eq!(validate_profile(&p, &["01"], (11, 15)).unwrap_err()["age"], "outside_audience");
-        let p = RawProfile { ethnic: Some("99".into()), sex: Some("x".into()), ..Default::default() };
+        let p = RawProfile {
+            age: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(
+            validate_profile(&p, &["01"], (6, 15)).unwrap_err()["age"],
+            "age_out_of_range"
+        );
+        let p = RawProfile {
+            age: Some(8),
+            ..Default::default()
+        };
+        assert_eq!(
+            validate_profile(&p, &["01"], (11, 15)).unwrap_err()["age"],
+            "outside_audience"
+        );
+        let p = RawProfile {
+            ethnic: Some("99".into()),
+            sex: Some("x".into()),
+            ..Default::default()
+        };
         let e = validate_profile(&p, &["01"], (6, 15)).unwrap_err();
         assert_eq!(e.len(), 2);
     }
@@ -448,20 +507,74 @@ mod tests {
             q(5, QuestionKind::Ranking, &[50, 51]),
         ];
         let mut a = BTreeMap::new();
-        a.insert(1, RawAnswer { options: vec![11], ..Default::default() });
-        a.insert(2, RawAnswer { options: vec![20, 22], ..Default::default() });
-        a.insert(3, RawAnswer { face: Some(3), ..Default::default() });
-        a.insert(4, RawAnswer { text: Some(" Em muốn có sân chơi ".into()), ..Default::default() });
-        a.insert(5, RawAnswer { options: vec![51, 50], ..Default::default() });
+        a.insert(
+            1,
+            RawAnswer {
+                options: vec![11],
+                ..Default::default()
+            },
+        );
+        a.insert(
+            2,
+            RawAnswer {
+                options: vec![20, 22],
+                ..Default::default()
+            },
+        );
+        a.insert(
+            3,
+            RawAnswer {
+                face: Some(3),
+                ..Default::default()
+            },
+        );
+        a.insert(
+            4,
+            RawAnswer {
+                text: Some(" Em muốn có sân chơi ".into()),
+                ..Default::default()
+            },
+        );
+        a.insert(
+            5,
+            RawAnswer {
+                options: vec![51, 50],
+                ..Default::default()
+            },
+        );
         let ok = validate_answers(&qs, &a).expect("valid");
         assert_eq!(ok[3], (4, ValidAnswer::Text("Em muốn có sân chơi".into())));
         assert_eq!(ok[4], (5, ValidAnswer::Ranking(vec![51, 50])));
 
         let mut bad = a.clone();
-        bad.insert(1, RawAnswer { options: vec![99], ..Default::default() });
-        bad.insert(3, RawAnswer { face: Some(4), ..Default::default() });
-        bad.insert(4, RawAnswer { text: Some("x".repeat(501)), ..Default::default() });
-        bad.insert(5, RawAnswer { options: vec![50], ..Default::default() });
+        bad.insert(
+            1,
+            RawAnswer {
+                options: vec![99],
+                ..Default::default()
+            },
+        );
+        bad.insert(
+            3,
+            RawAnswer {
+                face: Some(4),
+                ..Default::default()
+            },
+        );
+        bad.insert(
+            4,
+            RawAnswer {
+                text: Some("x".repeat(501)),
+                ..Default::default()
+            },
+        );
+        bad.insert(
+            5,
+            RawAnswer {
+                options: vec![50],
+                ..Default::default()
+            },
+        );
         bad.insert(9, RawAnswer::default());
         let e = validate_answers(&qs, &bad).unwrap_err();
         assert_eq!(e["q1"], "unknown_option");
@@ -471,7 +584,10 @@ mod tests {
         assert_eq!(e["q9"], "unknown_question");
         let mut missing = a.clone();
         missing.remove(&2);
-        assert_eq!(validate_answers(&qs, &missing).unwrap_err()["q2"], "required");
+        assert_eq!(
+            validate_answers(&qs, &missing).unwrap_err()["q2"],
+            "required"
+        );
     }
 
     #[test]
@@ -483,13 +599,22 @@ mod tests {
         assert!(!counts_as_consulted(false, true));
         assert!(counts_as_consulted(true, true));
         let d = NaiveDate::from_ymd_opt(2018, 3, 1).expect("date");
-        assert_eq!(answer_due(d, 60), NaiveDate::from_ymd_opt(2018, 4, 30).expect("date"));
+        assert_eq!(
+            answer_due(d, 60),
+            NaiveDate::from_ymd_opt(2018, 4, 30).expect("date")
+        );
     }
 
     #[test]
     fn phone_numbers_are_masked() {
-        assert_eq!(mask_phone_numbers("gọi 0912 345 678 nhé"), "gọi [số điện thoại] nhé");
+        assert_eq!(
+            mask_phone_numbers("gọi 0912 345 678 nhé"),
+            "gọi [số điện thoại] nhé"
+        );
         assert_eq!(mask_phone_numbers("+84912345678"), "[số điện thoại]");
-        assert_eq!(mask_phone_numbers("lớp 6A, 25 bạn, năm 2019"), "lớp 6A, 25 bạn, năm 2019");
+        assert_eq!(
+            mask_phone_numbers("lớp 6A, 25 bạn, năm 2019"),
+            "lớp 6A, 25 bạn, năm 2019"
+        );
     }
 }

@@ -71,7 +71,12 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     .insert(&tx)
     .await?;
     for u in n.audience_unit_ids {
-        consultation_unit::ActiveModel { consultation_id: Set(row.id), unit_id: Set(u) }.insert(&tx).await?;
+        consultation_unit::ActiveModel {
+            consultation_id: Set(row.id),
+            unit_id: Set(u),
+        }
+        .insert(&tx)
+        .await?;
     }
     if let Some(mid) = n.matter_id {
         // Asking children moves a matter in drafting to consulting.
@@ -84,13 +89,22 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
             am.update(&tx).await?;
         }
     }
-    audit::record(&tx, actor, now, Change::new("create", "consultation", row.id).after(&row)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("create", "consultation", row.id).after(&row),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
 
 pub async fn by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<consultation::Model>> {
-    Ok(consultation::Entity::find().filter(consultation::Column::JoinCode.eq(code)).one(c).await?)
+    Ok(consultation::Entity::find()
+        .filter(consultation::Column::JoinCode.eq(code))
+        .one(c)
+        .await?)
 }
 
 pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<consultation::Model>> {
@@ -98,20 +112,40 @@ pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<consulta
 }
 
 /// One consultation if its unit lies in the scope, with that unit.
-pub async fn get_in_scope<C: ConnectionTrait>(c: &C, scope: &Scope, id: i32) -> Result<(consultation::Model, unit::Model)> {
+pub async fn get_in_scope<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i32,
+) -> Result<(consultation::Model, unit::Model)> {
     let k = by_id(c, id).await?.ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(k.unit_id).one(c).await?.ok_or(StoreError::NotFound)?;
-    if scope.contains(&u.path) { Ok((k, u)) } else { Err(StoreError::NotFound) }
+    let u = unit::Entity::find_by_id(k.unit_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if scope.contains(&u.path) {
+        Ok((k, u))
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// Consultations in the scope (optionally of one matter), newest first.
-pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, matter_id: Option<i32>) -> Result<Vec<(consultation::Model, unit::Model)>> {
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    matter_id: Option<i32>,
+) -> Result<Vec<(consultation::Model, unit::Model)>> {
     let units = crate::units::list(c, scope).await?;
-    let mut q = consultation::Entity::find().filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)));
+    let mut q = consultation::Entity::find()
+        .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)));
     if let Some(m) = matter_id {
         q = q.filter(consultation::Column::MatterId.eq(m));
     }
-    let rows = q.order_by_desc(consultation::Column::OpensOn).order_by_desc(consultation::Column::Id).all(c).await?;
+    let rows = q
+        .order_by_desc(consultation::Column::OpensOn)
+        .order_by_desc(consultation::Column::Id)
+        .all(c)
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|k| {
@@ -122,7 +156,10 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, matter_id: Option<i3
 }
 
 pub async fn audience_units<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<unit::Model>> {
-    let links = consultation_unit::Entity::find().filter(consultation_unit::Column::ConsultationId.eq(id)).all(c).await?;
+    let links = consultation_unit::Entity::find()
+        .filter(consultation_unit::Column::ConsultationId.eq(id))
+        .all(c)
+        .await?;
     Ok(unit::Entity::find()
         .filter(unit::Column::Id.is_in(links.iter().map(|l| l.unit_id)))
         .order_by_asc(unit::Column::Path)
@@ -149,7 +186,9 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     q: NewQuestion,
 ) -> Result<question::Model> {
     let tx = c.begin().await?;
-    let k = by_id(&tx, consultation_id).await?.ok_or(StoreError::NotFound)?;
+    let k = by_id(&tx, consultation_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if k.status != Status::Draft.as_str() {
         return Err(StoreError::Conflict { field: "status" });
     }
@@ -181,7 +220,13 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
-    audit::record(&tx, actor, now, Change::new("create", "question", row.id).after(&row)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("create", "question", row.id).after(&row),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -194,7 +239,9 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     question_id: i32,
 ) -> Result<()> {
     let tx = c.begin().await?;
-    let k = by_id(&tx, consultation_id).await?.ok_or(StoreError::NotFound)?;
+    let k = by_id(&tx, consultation_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if k.status != Status::Draft.as_str() {
         return Err(StoreError::Conflict { field: "status" });
     }
@@ -204,13 +251,22 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
         .await?
         .ok_or(StoreError::NotFound)?;
     question::Entity::delete_by_id(q.id).exec(&tx).await?;
-    audit::record(&tx, actor, now, Change::new("delete", "question", q.id).before(&q)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("delete", "question", q.id).before(&q),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The questions with their options, in order.
-pub async fn questions<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<(question::Model, Vec<question_option::Model>)>> {
+pub async fn questions<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+) -> Result<Vec<(question::Model, Vec<question_option::Model>)>> {
     let qs = question::Entity::find()
         .filter(question::Column::ConsultationId.eq(consultation_id))
         .order_by_asc(question::Column::Ord)
@@ -226,7 +282,11 @@ pub async fn questions<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Resul
     Ok(qs
         .into_iter()
         .map(|q| {
-            let o = opts.iter().filter(|o| o.question_id == q.id).cloned().collect();
+            let o = opts
+                .iter()
+                .filter(|o| o.question_id == q.id)
+                .cloned()
+                .collect();
             (q, o)
         })
         .collect())
@@ -258,16 +318,40 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
         am.stage = Set(Stage::Answered.as_str().into());
         am.updated_at = Set(now);
         let after_m = am.update(&tx).await?;
-        audit::record(&tx, actor, now, Change::new("update", "matter", mid).before(&before_m).after(&after_m)).await?;
+        audit::record(
+            &tx,
+            actor,
+            now,
+            Change::new("update", "matter", mid)
+                .before(&before_m)
+                .after(&after_m),
+        )
+        .await?;
     }
-    audit::record(&tx, actor, now, Change::new("update", "consultation", id).before(&before).after(&after)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("update", "consultation", id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// Opens a draft: children can answer from now on.
-pub async fn open<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<consultation::Model> {
-    change_status(c, actor, now, id, &[Status::Draft], |am| am.status = Set(Status::Open.as_str().into())).await
+pub async fn open<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+) -> Result<consultation::Model> {
+    change_status(c, actor, now, id, &[Status::Draft], |am| {
+        am.status = Set(Status::Open.as_str().into())
+    })
+    .await
 }
 
 /// Closes an open consultation with its findings: no more answers.

@@ -10,12 +10,14 @@ pub mod agencies;
 pub mod audit;
 pub mod consultations;
 pub mod entity;
+pub mod indicators;
 pub mod matters;
-pub mod responses;
 pub mod migration;
 pub mod plans;
+pub mod responses;
 pub mod units;
 pub mod users;
+pub mod voice_queries;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};

@@ -49,7 +49,13 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(&tx, actor, now, Change::new("create", "matter", row.id).after(&row)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("create", "matter", row.id).after(&row),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -71,7 +77,10 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     ch: MatterChanges,
 ) -> Result<matter::Model> {
     let tx = c.begin().await?;
-    let before = matter::Entity::find_by_id(id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    let before = matter::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let mut am = before.clone().into_active_model();
     if let Some(v) = ch.title {
         am.title = Set(v);
@@ -88,7 +97,15 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     }
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
-    audit::record(&tx, actor, now, Change::new("update", "matter", id).before(&before).after(&after)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("update", "matter", id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -113,7 +130,8 @@ pub async fn list<C: ConnectionTrait>(
         uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
     }
     let units = uq.all(c).await?;
-    let mut q = matter::Entity::find().filter(matter::Column::UnitId.is_in(units.iter().map(|u| u.id)));
+    let mut q =
+        matter::Entity::find().filter(matter::Column::UnitId.is_in(units.iter().map(|u| u.id)));
     if let Some(k) = f.kind {
         q = q.filter(matter::Column::Kind.eq(k.as_str()));
     }
@@ -148,11 +166,20 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(matter::Model, unit::Model, agency::Model)> {
-    let m = matter::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(m.unit_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    let m = matter::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(m.unit_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !scope.contains(&u.path) {
         return Err(StoreError::NotFound);
     }
-    let a = agency::Entity::find_by_id(m.owner_agency_id).one(c).await?.ok_or(StoreError::NotFound)?;
+    let a = agency::Entity::find_by_id(m.owner_agency_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     Ok((m, u, a))
 }

@@ -6,7 +6,9 @@
 //! content is a conflict. The unique index makes this hold under concurrency.
 
 use crate::audit::{self, Change};
-use crate::entity::{answer, consultation, group_tally, group_tally_count, response, safeguarding_alert, unit};
+use crate::entity::{
+    answer, consultation, group_tally, group_tally_count, response, safeguarding_alert, unit,
+};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -35,7 +37,12 @@ pub struct Submission {
     pub entered_by: Option<i32>,
 }
 
-async fn existing<C: ConnectionTrait>(c: &C, consultation_id: i32, submission_id: &str, hash: &str) -> Result<Option<Submitted>> {
+async fn existing<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+    submission_id: &str,
+    hash: &str,
+) -> Result<Option<Submitted>> {
     match response::Entity::find()
         .filter(response::Column::ConsultationId.eq(consultation_id))
         .filter(response::Column::SubmissionId.eq(submission_id))
@@ -43,14 +50,20 @@ async fn existing<C: ConnectionTrait>(c: &C, consultation_id: i32, submission_id
         .await?
     {
         Some(r) if r.content_hash == hash => Ok(Some(Submitted::Duplicate(r.id))),
-        Some(_) => Err(StoreError::Conflict { field: "submission_id" }),
+        Some(_) => Err(StoreError::Conflict {
+            field: "submission_id",
+        }),
         None => Ok(None),
     }
 }
 
 /// Stores a validated submission, once. Not audited per response: responses
 /// are anonymous and numerous; the consultation's own changes are audited.
-pub async fn submit<C: TransactionTrait + ConnectionTrait>(c: &C, now: DateTime<Utc>, s: Submission) -> Result<Submitted> {
+pub async fn submit<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    s: Submission,
+) -> Result<Submitted> {
     if let Some(done) = existing(c, s.consultation_id, &s.submission_id, &s.content_hash).await? {
         return Ok(done);
     }
@@ -78,7 +91,9 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(c: &C, now: DateTime<
             drop(tx);
             return existing(c, s.consultation_id, &s.submission_id, &s.content_hash)
                 .await?
-                .ok_or(StoreError::Conflict { field: "submission_id" });
+                .ok_or(StoreError::Conflict {
+                    field: "submission_id",
+                });
         }
         Err(e) => return Err(e.into()),
     };
@@ -135,7 +150,10 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(c: &C, now: DateTime<
 }
 
 pub async fn count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
-    Ok(response::Entity::find().filter(response::Column::ConsultationId.eq(consultation_id)).count(c).await?)
+    Ok(response::Entity::find()
+        .filter(response::Column::ConsultationId.eq(consultation_id))
+        .count(c)
+        .await?)
 }
 
 /// A group discussion entered as one tally: how many children (by sex and
@@ -152,7 +170,12 @@ pub struct Tally {
     pub entered_by: Option<i32>,
 }
 
-pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &Actor, now: DateTime<Utc>, t: Tally) -> Result<Submitted> {
+pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    t: Tally,
+) -> Result<Submitted> {
     let tx = c.begin().await?;
     if let Some(e) = group_tally::Entity::find()
         .filter(group_tally::Column::ConsultationId.eq(t.consultation_id))
@@ -177,16 +200,29 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &
     .insert(&tx)
     .await?;
     for (option_id, count) in t.counts {
-        group_tally_count::ActiveModel { tally_id: Set(row.id), option_id: Set(option_id), count: Set(count) }
-            .insert(&tx)
-            .await?;
+        group_tally_count::ActiveModel {
+            tally_id: Set(row.id),
+            option_id: Set(option_id),
+            count: Set(count),
+        }
+        .insert(&tx)
+        .await?;
     }
-    audit::record(&tx, actor, now, Change::new("create", "group_tally", row.id).after(&row)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("create", "group_tally", row.id).after(&row),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Submitted::Created(row.id))
 }
 
-pub async fn tallies<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<(group_tally::Model, Vec<group_tally_count::Model>)>> {
+pub async fn tallies<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+) -> Result<Vec<(group_tally::Model, Vec<group_tally_count::Model>)>> {
     let ts = group_tally::Entity::find()
         .filter(group_tally::Column::ConsultationId.eq(consultation_id))
         .order_by_asc(group_tally::Column::Id)
@@ -199,14 +235,21 @@ pub async fn tallies<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<
     Ok(ts
         .into_iter()
         .map(|t| {
-            let cs = counts.iter().filter(|x| x.tally_id == t.id).cloned().collect();
+            let cs = counts
+                .iter()
+                .filter(|x| x.tally_id == t.id)
+                .cloned()
+                .collect();
             (t, cs)
         })
         .collect())
 }
 
 /// Every response of a consultation with its answers, for results.
-pub async fn all<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<(response::Model, Vec<answer::Model>)>> {
+pub async fn all<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+) -> Result<Vec<(response::Model, Vec<answer::Model>)>> {
     let rs = response::Entity::find()
         .filter(response::Column::ConsultationId.eq(consultation_id))
         .order_by_asc(response::Column::Id)
@@ -217,7 +260,8 @@ pub async fn all<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<
         .order_by_asc(answer::Column::Id)
         .all(c)
         .await?;
-    let mut by: std::collections::HashMap<i32, Vec<answer::Model>> = std::collections::HashMap::new();
+    let mut by: std::collections::HashMap<i32, Vec<answer::Model>> =
+        std::collections::HashMap::new();
     for a in ans {
         by.entry(a.response_id).or_default().push(a);
     }
@@ -231,7 +275,10 @@ pub async fn all<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Vec<
 }
 
 /// Free-text answers waiting for a moderator, in consultations inside the scope.
-pub async fn pending_texts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<(answer::Model, consultation::Model)>> {
+pub async fn pending_texts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(answer::Model, consultation::Model)>> {
     let units = crate::units::list(c, scope).await?;
     let ks = consultation::Entity::find()
         .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)))
@@ -258,9 +305,19 @@ pub async fn pending_texts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<V
 }
 
 /// One answer if its consultation lies in the scope.
-pub async fn answer_in_scope<C: ConnectionTrait>(c: &C, scope: &Scope, answer_id: i32) -> Result<(answer::Model, consultation::Model, unit::Model)> {
-    let a = answer::Entity::find_by_id(answer_id).one(c).await?.ok_or(StoreError::NotFound)?;
-    let r = response::Entity::find_by_id(a.response_id).one(c).await?.ok_or(StoreError::NotFound)?;
+pub async fn answer_in_scope<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    answer_id: i32,
+) -> Result<(answer::Model, consultation::Model, unit::Model)> {
+    let a = answer::Entity::find_by_id(answer_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let r = response::Entity::find_by_id(a.response_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let (k, u) = crate::consultations::get_in_scope(c, scope, r.consultation_id).await?;
     Ok((a, k, u))
 }
@@ -284,7 +341,10 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     action: ModerationAction,
 ) -> Result<answer::Model> {
     let tx = c.begin().await?;
-    let before = answer::Entity::find_by_id(answer_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    let before = answer::Entity::find_by_id(answer_id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if before.text.is_none() {
         return Err(StoreError::NotFound);
     }
@@ -308,8 +368,14 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     am.moderation = Set(Some(decision.as_str().into()));
     let after = am.update(&tx).await?;
     if let Some(note) = flag_note {
-        let r = response::Entity::find_by_id(after.response_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
-        let k = consultation::Entity::find_by_id(r.consultation_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+        let r = response::Entity::find_by_id(after.response_id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let k = consultation::Entity::find_by_id(r.consultation_id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let alert = safeguarding_alert::ActiveModel {
             answer_id: Set(answer_id),
             consultation_id: Set(k.id),
@@ -323,16 +389,34 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
         }
         .insert(&tx)
         .await?;
-        audit::record(&tx, actor, now, Change::new("create", "safeguarding_alert", alert.id).after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id}))).await?;
+        audit::record(
+            &tx,
+            actor,
+            now,
+            Change::new("create", "safeguarding_alert", alert.id)
+                .after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id})),
+        )
+        .await?;
     }
     let summary = |m: &answer::Model| serde_json::json!({"moderation": m.moderation, "redacted": m.redacted, "chars": m.text.as_deref().map(|t| t.chars().count())});
-    audit::record(&tx, actor, now, Change::new("moderate", "answer", answer_id).before(&summary(&before)).after(&summary(&after))).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("moderate", "answer", answer_id)
+            .before(&summary(&before))
+            .after(&summary(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// Open safeguarding alerts in the scope, newest first.
-pub async fn open_alerts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<(safeguarding_alert::Model, consultation::Model)>> {
+pub async fn open_alerts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(safeguarding_alert::Model, consultation::Model)>> {
     let units = crate::units::list(c, scope).await?;
     let alerts = safeguarding_alert::Entity::find()
         .filter(safeguarding_alert::Column::UnitId.is_in(units.iter().map(|u| u.id)))
@@ -353,10 +437,22 @@ pub async fn open_alerts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec
         .collect())
 }
 
-pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(c: &C, actor: &Actor, now: DateTime<Utc>, scope: &Scope, id: i32) -> Result<()> {
+pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    scope: &Scope,
+    id: i32,
+) -> Result<()> {
     let tx = c.begin().await?;
-    let a = safeguarding_alert::Entity::find_by_id(id).one(&tx).await?.ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(a.unit_id).one(&tx).await?.ok_or(StoreError::NotFound)?;
+    let a = safeguarding_alert::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(a.unit_id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !scope.contains(&u.path) {
         return Err(StoreError::NotFound);
     }
@@ -365,7 +461,15 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(c: &C, actor: 
     am.resolved_at = Set(Some(now));
     am.resolved_by = Set(actor.user_id);
     let after = am.update(&tx).await?;
-    audit::record(&tx, actor, now, Change::new("resolve", "safeguarding_alert", id).before(&before).after(&after)).await?;
+    audit::record(
+        &tx,
+        actor,
+        now,
+        Change::new("resolve", "safeguarding_alert", id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -10,8 +10,8 @@ use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Actor;
 use thamgia_domain::voice::{
-    JoinCode, MatterKind, Method, Profile, QuestionKind, RawAnswer, Sex, Source, Stage, validate_answers,
-    QuestionSpec, Age,
+    Age, JoinCode, MatterKind, Method, Profile, QuestionKind, QuestionSpec, RawAnswer, Sex, Source,
+    Stage, validate_answers,
 };
 use thamgia_store::responses::{self, ModerationAction, Submission};
 use thamgia_store::{Db, agencies, consultations, matters, units};
@@ -60,7 +60,10 @@ const DISTRICT_POLICIES: &[&str] = &[
 ];
 
 const PROVINCE_POLICIES: &[(&str, &str)] = &[
-    ("SLDTBXH", "Kế hoạch thực hiện Chương trình hành động vì trẻ em tỉnh Lai Châu"),
+    (
+        "SLDTBXH",
+        "Kế hoạch thực hiện Chương trình hành động vì trẻ em tỉnh Lai Châu",
+    ),
     ("SGDDT", "Quy định hỗ trợ học sinh bán trú"),
     ("STP", "Kế hoạch tuyên truyền pháp luật về quyền trẻ em"),
 ];
@@ -77,7 +80,20 @@ const TEXTS: &[&str] = &[
 ];
 
 /// Ethnic mix of children in the province (codes of data/ethnic-groups.csv).
-const ETHNIC: &[(&str, u32)] = &[("03", 33), ("08", 25), ("09", 12), ("01", 14), ("35", 5), ("25", 3), ("42", 2), ("29", 2), ("33", 1), ("41", 1), ("45", 1), ("48", 1)];
+const ETHNIC: &[(&str, u32)] = &[
+    ("03", 33),
+    ("08", 25),
+    ("09", 12),
+    ("01", 14),
+    ("35", 5),
+    ("25", 3),
+    ("42", 2),
+    ("29", 2),
+    ("33", 1),
+    ("41", 1),
+    ("45", 1),
+    ("48", 1),
+];
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
@@ -106,7 +122,9 @@ fn ethnic(rng: &mut StdRng) -> String {
 }
 
 fn code(rng: &mut StdRng) -> Vec<JoinCode> {
-    (0..20).map(|_| JoinCode::from_random(std::array::from_fn(|_| rng.random()))).collect()
+    (0..20)
+        .map(|_| JoinCode::from_random(std::array::from_fn(|_| rng.random())))
+        .collect()
 }
 
 /// Fills the demo's children's-voice records. Call once, after [`crate::demo::fill`].
@@ -119,31 +137,67 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
     for year in 2016..=2020 {
         for (i, (owner, title)) in PROVINCE_POLICIES.iter().enumerate() {
             if i < 2 || year % 2 == 0 {
-                plans.push((year, "12", MatterKind::LawPolicy, format!("{title} năm {year}"), owner));
+                plans.push((
+                    year,
+                    "12",
+                    MatterKind::LawPolicy,
+                    format!("{title} năm {year}"),
+                    owner,
+                ));
             }
         }
         for (d, _) in DISTRICTS {
             let n_school = rng.random_range(2..=3);
             for _ in 0..n_school {
                 let t = *pick(&mut rng, SCHOOL_DECISIONS);
-                plans.push((year, d, MatterKind::SchoolDecision, format!("{t} ({year})"), "PGDDT"));
+                plans.push((
+                    year,
+                    d,
+                    MatterKind::SchoolDecision,
+                    format!("{t} ({year})"),
+                    "PGDDT",
+                ));
             }
             let n_comm = rng.random_range(1..=2);
             for _ in 0..n_comm {
                 let t = *pick(&mut rng, COMMUNITY_DECISIONS);
-                plans.push((year, d, MatterKind::CommunityDecision, format!("{t} ({year})"), "UBND"));
+                plans.push((
+                    year,
+                    d,
+                    MatterKind::CommunityDecision,
+                    format!("{t} ({year})"),
+                    "UBND",
+                ));
             }
             if rng.random_bool(0.5) {
                 let t = *pick(&mut rng, DISTRICT_POLICIES);
-                plans.push((year, d, MatterKind::LawPolicy, format!("{t} giai đoạn {year}"), "UBND"));
+                plans.push((
+                    year,
+                    d,
+                    MatterKind::LawPolicy,
+                    format!("{t} giai đoạn {year}"),
+                    "UBND",
+                ));
             }
         }
     }
     for (year, unit_code, kind, title, owner) in plans {
-        let unit = units::by_code(c, unit_code).await?.ok_or_else(|| anyhow!("unit {unit_code}"))?;
-        let owner_code = if unit_code == "12" { owner.to_string() } else { format!("{owner}-{unit_code}") };
-        let agency = agencies::by_code(c, &owner_code).await?.ok_or_else(|| anyhow!("agency {owner_code}"))?;
-        let rate = DISTRICTS.iter().find(|d| d.0 == unit_code).map_or(0.9, |d| d.1) + 0.06 * f64::from(year - 2016);
+        let unit = units::by_code(c, unit_code)
+            .await?
+            .ok_or_else(|| anyhow!("unit {unit_code}"))?;
+        let owner_code = if unit_code == "12" {
+            owner.to_string()
+        } else {
+            format!("{owner}-{unit_code}")
+        };
+        let agency = agencies::by_code(c, &owner_code)
+            .await?
+            .ok_or_else(|| anyhow!("agency {owner_code}"))?;
+        let rate = DISTRICTS
+            .iter()
+            .find(|d| d.0 == unit_code)
+            .map_or(0.9, |d| d.1)
+            + 0.06 * f64::from(year - 2016);
         let decision = day(year, &mut rng, 4, 11);
         let consulted = rng.random_bool(rate.min(0.97));
         let m = matters::create(
@@ -163,12 +217,30 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
         .await?;
         sum.matters += 1;
         if !consulted {
-            matters::update(c, &actor, at(decision, 10), m.id, matters::MatterChanges { stage: Some(Stage::Decided), ..Default::default() }).await?;
+            matters::update(
+                c,
+                &actor,
+                at(decision, 10),
+                m.id,
+                matters::MatterChanges {
+                    stage: Some(Stage::Decided),
+                    ..Default::default()
+                },
+            )
+            .await?;
             continue;
         }
         let opens = decision - chrono::Duration::days(rng.random_range(30..=50));
         let closes = decision - chrono::Duration::days(rng.random_range(5..=12));
-        let method = *pick(&mut rng, &[Method::Survey, Method::GroupDiscussion, Method::ClubDiscussion, Method::ForumSession]);
+        let method = *pick(
+            &mut rng,
+            &[
+                Method::Survey,
+                Method::GroupDiscussion,
+                Method::ClubDiscussion,
+                Method::ForumSession,
+            ],
+        );
         let k = consultations::create(
             c,
             &actor,
@@ -177,7 +249,8 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
                 matter_id: Some(m.id),
                 unit_id: unit.id,
                 title: format!("Ý kiến của các em: {}", m.title),
-                intro: "Người lớn sắp quyết định việc này. Các em hãy cho biết suy nghĩ của mình.".into(),
+                intro: "Người lớn sắp quyết định việc này. Các em hãy cho biết suy nghĩ của mình."
+                    .into(),
                 method,
                 age_min: 6,
                 age_max: 15,
@@ -191,33 +264,59 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
         .await
         .context("demo consultation")?;
         let t0 = at(opens - chrono::Duration::days(2), 8);
-        let q1 = consultations::add_question(c, &actor, t0, k.id, consultations::NewQuestion {
-            kind: QuestionKind::Single,
-            text_vi: "Em có đồng ý với đề xuất này không?".into(),
-            text_en: Some("Do you agree with this proposal?".into()),
-            required: true,
-            options: vec![
-                ("Đồng ý".into(), Some("Agree".into()), Some("👍".into())),
-                ("Chưa đồng ý".into(), Some("Disagree".into()), Some("👎".into())),
-                ("Em chưa rõ".into(), Some("Not sure".into()), Some("❓".into())),
-            ],
-        })
+        let q1 = consultations::add_question(
+            c,
+            &actor,
+            t0,
+            k.id,
+            consultations::NewQuestion {
+                kind: QuestionKind::Single,
+                text_vi: "Em có đồng ý với đề xuất này không?".into(),
+                text_en: Some("Do you agree with this proposal?".into()),
+                required: true,
+                options: vec![
+                    ("Đồng ý".into(), Some("Agree".into()), Some("👍".into())),
+                    (
+                        "Chưa đồng ý".into(),
+                        Some("Disagree".into()),
+                        Some("👎".into()),
+                    ),
+                    (
+                        "Em chưa rõ".into(),
+                        Some("Not sure".into()),
+                        Some("❓".into()),
+                    ),
+                ],
+            },
+        )
         .await?;
-        let q2 = consultations::add_question(c, &actor, t0, k.id, consultations::NewQuestion {
-            kind: QuestionKind::Faces5,
-            text_vi: "Em cảm thấy thế nào về việc này?".into(),
-            text_en: Some("How do you feel about this?".into()),
-            required: false,
-            options: vec![],
-        })
+        let q2 = consultations::add_question(
+            c,
+            &actor,
+            t0,
+            k.id,
+            consultations::NewQuestion {
+                kind: QuestionKind::Faces5,
+                text_vi: "Em cảm thấy thế nào về việc này?".into(),
+                text_en: Some("How do you feel about this?".into()),
+                required: false,
+                options: vec![],
+            },
+        )
         .await?;
-        let q3 = consultations::add_question(c, &actor, t0, k.id, consultations::NewQuestion {
-            kind: QuestionKind::Text,
-            text_vi: "Em có ý kiến gì thêm không?".into(),
-            text_en: Some("Anything else you want to say?".into()),
-            required: false,
-            options: vec![],
-        })
+        let q3 = consultations::add_question(
+            c,
+            &actor,
+            t0,
+            k.id,
+            consultations::NewQuestion {
+                kind: QuestionKind::Text,
+                text_vi: "Em có ý kiến gì thêm không?".into(),
+                text_en: Some("Anything else you want to say?".into()),
+                required: false,
+                options: vec![],
+            },
+        )
         .await?;
         consultations::open(c, &actor, at(opens, 7), k.id).await?;
         let qs = consultations::questions(c, k.id).await?;
@@ -236,37 +335,87 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
         let n = rng.random_range(15..=60);
         let mut texts = vec![];
         for i in 0..n {
-            let age = if rng.random_bool(0.45) { rng.random_range(6..=10) } else { rng.random_range(11..=15) };
+            let age = if rng.random_bool(0.45) {
+                rng.random_range(6..=10)
+            } else {
+                rng.random_range(11..=15)
+            };
             let profile = Profile {
                 age: Age::parse(age),
-                sex: Some(if rng.random_bool(0.5) { Sex::Girl } else { Sex::Boy }),
+                sex: Some(if rng.random_bool(0.5) {
+                    Sex::Girl
+                } else {
+                    Sex::Boy
+                }),
                 ethnic: rng.random_bool(0.9).then(|| ethnic(&mut rng)),
                 disability: Some(rng.random_bool(0.03)),
                 unit: None,
             };
-            let choice = if rng.random_bool(agree) { opts[0] } else if rng.random_bool(0.6) { opts[1] } else { opts[2] };
-            let face = if choice == opts[0] { rng.random_range(3..=5) } else { rng.random_range(1..=3) };
+            let choice = if rng.random_bool(agree) {
+                opts[0]
+            } else if rng.random_bool(0.6) {
+                opts[1]
+            } else {
+                opts[2]
+            };
+            let face = if choice == opts[0] {
+                rng.random_range(3..=5)
+            } else {
+                rng.random_range(1..=3)
+            };
             let mut raw = BTreeMap::new();
-            raw.insert(q1.id, RawAnswer { options: vec![choice], ..Default::default() });
-            raw.insert(q2.id, RawAnswer { face: Some(face), ..Default::default() });
+            raw.insert(
+                q1.id,
+                RawAnswer {
+                    options: vec![choice],
+                    ..Default::default()
+                },
+            );
+            raw.insert(
+                q2.id,
+                RawAnswer {
+                    face: Some(face),
+                    ..Default::default()
+                },
+            );
             let has_text = rng.random_bool(0.2);
             if has_text {
-                raw.insert(q3.id, RawAnswer { text: Some((*pick(&mut rng, TEXTS)).to_string()), ..Default::default() });
+                raw.insert(
+                    q3.id,
+                    RawAnswer {
+                        text: Some((*pick(&mut rng, TEXTS)).to_string()),
+                        ..Default::default()
+                    },
+                );
             }
-            let answers = validate_answers(&specs, &raw).map_err(|e| anyhow!("demo answers: {e:?}"))?;
-            let sid = uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string();
-            let when = at(opens + chrono::Duration::days(i64::from(i % 10)), 9 + (i % 8));
-            let source = if method == Method::Survey && rng.random_bool(0.3) { Source::Paper } else { Source::Online };
-            responses::submit(c, when, Submission {
-                consultation_id: k.id,
-                submission_id: sid.clone(),
-                content_hash: thamgia_store::sha256_hex(&sid),
-                source,
-                profile,
-                profile_unit_id: None,
-                answers,
-                entered_by: None,
-            })
+            let answers =
+                validate_answers(&specs, &raw).map_err(|e| anyhow!("demo answers: {e:?}"))?;
+            let sid = uuid::Builder::from_random_bytes(rng.random())
+                .into_uuid()
+                .to_string();
+            let when = at(
+                opens + chrono::Duration::days(i64::from(i % 10)),
+                9 + (i % 8),
+            );
+            let source = if method == Method::Survey && rng.random_bool(0.3) {
+                Source::Paper
+            } else {
+                Source::Online
+            };
+            responses::submit(
+                c,
+                when,
+                Submission {
+                    consultation_id: k.id,
+                    submission_id: sid.clone(),
+                    content_hash: thamgia_store::sha256_hex(&sid),
+                    source,
+                    profile,
+                    profile_unit_id: None,
+                    answers,
+                    entered_by: None,
+                },
+            )
             .await?;
             sum.responses += 1;
             if has_text {
@@ -280,7 +429,8 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
                 if year == 2020 && rng.random_bool(0.3) {
                     continue;
                 }
-                responses::moderate(c, &actor, at(closes, 15), a.id, ModerationAction::Approve).await?;
+                responses::moderate(c, &actor, at(closes, 15), a.id, ModerationAction::Approve)
+                    .await?;
             }
         }
         let answered = rng.random_bool(0.88);
@@ -292,8 +442,21 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
             "Đa số các em đồng ý; các em đề nghị thêm về an toàn và nước sạch.".into(),
         )
         .await?;
-        matters::update(c, &actor, at(decision, 10), m.id, matters::MatterChanges { stage: Some(Stage::Decided), ..Default::default() }).await?;
-        let published = at(decision + chrono::Duration::days(rng.random_range(7..=50)), 10);
+        matters::update(
+            c,
+            &actor,
+            at(decision, 10),
+            m.id,
+            matters::MatterChanges {
+                stage: Some(Stage::Decided),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let published = at(
+            decision + chrono::Duration::days(rng.random_range(7..=50)),
+            10,
+        );
         if answered && published < now {
             consultations::save_answer(
                 c,

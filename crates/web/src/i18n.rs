@@ -136,14 +136,24 @@ mod tests {
 
     /// Every `.ftl` file of a language, merged (each feature keeps its own file).
     fn language(lang: &str) -> BTreeMap<String, String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
         let mut all = BTreeMap::new();
-        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("locale dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("locale dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
         files.sort();
         for f in files {
             let src = std::fs::read_to_string(&f).expect("read catalog");
             for (k, v) in catalog(&src) {
-                assert!(all.insert(k.clone(), v).is_none(), "{lang}: key {k} defined twice ({})", f.display());
+                assert!(
+                    all.insert(k.clone(), v).is_none(),
+                    "{lang}: key {k} defined twice ({})",
+                    f.display()
+                );
             }
         }
         all
@@ -162,10 +172,19 @@ mod tests {
             assert!(!v.is_empty(), "en: {k} is empty");
             assert!(vi.contains_key(k), "vi lacks {k}");
         }
-        // And the loader really serves them (no key echoed back).
-        for k in vi.keys() {
-            assert_ne!(Lang::Vi.t(k), *k, "vi lookup of {k}");
-            assert_ne!(Lang::En.t(k), *k, "en lookup of {k}");
+        // And the loader really serves them (no key echoed back), with their
+        // `{ $name }` arguments filled in.
+        for (k, v) in &vi {
+            let args: Vec<(&str, String)> = v
+                .split("{ $")
+                .skip(1)
+                .filter_map(|rest| {
+                    rest.split_once(' ')
+                        .map(|(name, _)| (name, "1".to_string()))
+                })
+                .collect();
+            assert_ne!(Lang::Vi.t_args(k, &args), *k, "vi lookup of {k}");
+            assert_ne!(Lang::En.t_args(k, &args), *k, "en lookup of {k}");
         }
     }
 

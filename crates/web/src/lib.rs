@@ -8,11 +8,13 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod clock;
 pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod password;
+pub mod ratelimit;
 pub mod state;
 mod telemetry;
 
@@ -37,6 +39,11 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a signed-in session lives.
     pub session_hours: i64,
+    /// Children's submissions stored per minute from one client address (a
+    /// whole class behind one school NAT must fit).
+    pub child_per_client_per_minute: u32,
+    /// Children's submissions stored per minute for one join code.
+    pub child_per_code_per_minute: u32,
 }
 
 impl Default for Config {
@@ -46,6 +53,8 @@ impl Default for Config {
             database_url: "sqlite://thamgia.db".into(),
             secure_cookies: false,
             session_hours: 12,
+            child_per_client_per_minute: 60,
+            child_per_code_per_minute: 600,
         }
     }
 }

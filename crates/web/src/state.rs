@@ -13,6 +13,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub throttle: Throttle,
+    /// Children's submissions per client and per join code (in memory).
+    pub child_limits: crate::ratelimit::RateLimiter,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             throttle: Throttle::default(),
+            child_limits: Default::default(),
         }
     }
 

@@ -7,11 +7,20 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(t: &'static str, c: &'static str, to: &'static str, cascade: bool) -> ForeignKeyCreateStatement {
+fn fk(
+    t: &'static str,
+    c: &'static str,
+    to: &'static str,
+    cascade: bool,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(t, c)
         .to(to, "id")
-        .on_delete(if cascade { ForeignKeyAction::Cascade } else { ForeignKeyAction::Restrict })
+        .on_delete(if cascade {
+            ForeignKeyAction::Cascade
+        } else {
+            ForeignKeyAction::Restrict
+        })
         .take()
 }
 
@@ -48,7 +57,12 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("matters", "matters_unit_year", &["unit_id", "year", "kind"])).await?;
+        m.create_index(index(
+            "matters",
+            "matters_unit_year",
+            &["unit_id", "year", "kind"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("consultations")
@@ -79,14 +93,24 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("consultations", "consultations_matter", &["matter_id"])).await?;
+        m.create_index(index(
+            "consultations",
+            "consultations_matter",
+            &["matter_id"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("consultation_units")
                 .col(integer("consultation_id"))
                 .col(integer("unit_id"))
                 .primary_key(Index::create().col("consultation_id").col("unit_id"))
-                .foreign_key(&mut fk("consultation_units", "consultation_id", "consultations", true))
+                .foreign_key(&mut fk(
+                    "consultation_units",
+                    "consultation_id",
+                    "consultations",
+                    true,
+                ))
                 .foreign_key(&mut fk("consultation_units", "unit_id", "units", false))
                 .take(),
         )
@@ -101,7 +125,12 @@ impl MigrationTrait for Migration {
                 .col(text("text_vi"))
                 .col(text_null("text_en"))
                 .col(boolean("required"))
-                .foreign_key(&mut fk("questions", "consultation_id", "consultations", true))
+                .foreign_key(&mut fk(
+                    "questions",
+                    "consultation_id",
+                    "consultations",
+                    true,
+                ))
                 .take(),
         )
         .await?;
@@ -115,7 +144,12 @@ impl MigrationTrait for Migration {
                 .col(string_null("label_en"))
                 // An emoji or a short picture name shown beside the words.
                 .col(string_null("emoji"))
-                .foreign_key(&mut fk("question_options", "question_id", "questions", true))
+                .foreign_key(&mut fk(
+                    "question_options",
+                    "question_id",
+                    "questions",
+                    true,
+                ))
                 .take(),
         )
         .await?;
@@ -135,9 +169,20 @@ impl MigrationTrait for Migration {
                 .col(integer_null("unit_id"))
                 .col(integer_null("entered_by"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk("responses", "consultation_id", "consultations", true))
+                .foreign_key(&mut fk(
+                    "responses",
+                    "consultation_id",
+                    "consultations",
+                    true,
+                ))
                 .foreign_key(&mut fk("responses", "unit_id", "units", false))
-                .index(Index::create().name("responses_submission").col("consultation_id").col("submission_id").unique())
+                .index(
+                    Index::create()
+                        .name("responses_submission")
+                        .col("consultation_id")
+                        .col("submission_id")
+                        .unique(),
+                )
                 .take(),
         )
         .await?;
@@ -161,8 +206,10 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("answers", "answers_question", &["question_id"])).await?;
-        m.create_index(index("answers", "answers_response", &["response_id"])).await?;
+        m.create_index(index("answers", "answers_question", &["question_id"]))
+            .await?;
+        m.create_index(index("answers", "answers_response", &["response_id"]))
+            .await?;
         m.create_table(
             Table::create()
                 .table("group_tallies")
@@ -176,8 +223,19 @@ impl MigrationTrait for Migration {
                 .col(integer("age_11_15"))
                 .col(integer_null("entered_by"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk("group_tallies", "consultation_id", "consultations", true))
-                .index(Index::create().name("group_tallies_submission").col("consultation_id").col("submission_id").unique())
+                .foreign_key(&mut fk(
+                    "group_tallies",
+                    "consultation_id",
+                    "consultations",
+                    true,
+                ))
+                .index(
+                    Index::create()
+                        .name("group_tallies_submission")
+                        .col("consultation_id")
+                        .col("submission_id")
+                        .unique(),
+                )
                 .take(),
         )
         .await?;
@@ -188,8 +246,18 @@ impl MigrationTrait for Migration {
                 .col(integer("option_id"))
                 .col(integer("count"))
                 .primary_key(Index::create().col("tally_id").col("option_id"))
-                .foreign_key(&mut fk("group_tally_counts", "tally_id", "group_tallies", true))
-                .foreign_key(&mut fk("group_tally_counts", "option_id", "question_options", false))
+                .foreign_key(&mut fk(
+                    "group_tally_counts",
+                    "tally_id",
+                    "group_tallies",
+                    true,
+                ))
+                .foreign_key(&mut fk(
+                    "group_tally_counts",
+                    "option_id",
+                    "question_options",
+                    false,
+                ))
                 .take(),
         )
         .await?;
@@ -206,7 +274,12 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null("resolved_at"))
                 .col(integer_null("resolved_by"))
                 .foreign_key(&mut fk("safeguarding_alerts", "answer_id", "answers", true))
-                .foreign_key(&mut fk("safeguarding_alerts", "consultation_id", "consultations", true))
+                .foreign_key(&mut fk(
+                    "safeguarding_alerts",
+                    "consultation_id",
+                    "consultations",
+                    true,
+                ))
                 .foreign_key(&mut fk("safeguarding_alerts", "unit_id", "units", false))
                 .take(),
         )

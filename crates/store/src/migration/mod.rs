@@ -14,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_spine::Migration), Box::new(m0002_voice::Migration)]
+        vec![
+            Box::new(m0001_spine::Migration),
+            Box::new(m0002_voice::Migration),
+        ]
     }
 }

@@ -3,8 +3,13 @@
 //! exactly the routes that exist. Errors use the shape of INTERFACES.md.
 //! Authentication: the session cookie or `Authorization: Bearer TOKEN`.
 
+mod child;
+mod consultations;
 mod directory;
+mod indicators;
+mod matters;
 mod plans;
+mod results;
 mod users;
 
 use crate::error::{AppError, ErrorBody};
@@ -58,6 +63,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::agency))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::show, users::update))
+        .routes(routes!(matters::list, matters::create))
+        .routes(routes!(matters::show, matters::update))
+        .routes(routes!(consultations::list, consultations::create))
+        .routes(routes!(consultations::show))
+        .routes(routes!(consultations::add_question))
+        .routes(routes!(consultations::open))
+        .routes(routes!(consultations::paper_response))
+        .routes(routes!(consultations::tally))
+        .routes(routes!(child::form))
+        .routes(routes!(child::submit))
+        .routes(routes!(results::results))
+        .routes(routes!(results::pending))
+        .routes(routes!(results::moderate))
+        .routes(routes!(results::close))
+        .routes(routes!(results::answer))
+        .routes(routes!(indicators::list))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {

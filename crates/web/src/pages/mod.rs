@@ -3,9 +3,14 @@
 //! and labels its controls for screen readers. One file per area.
 
 mod admin;
+pub(crate) mod child;
+pub(crate) mod consultations;
 mod directory;
 mod login;
+pub(crate) mod matters;
+pub(crate) mod moderation;
 mod plan;
+pub(crate) mod results;
 
 use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, safe_next, set_cookie};
 use crate::error::AppError;
@@ -39,6 +44,11 @@ pub fn router() -> Router<AppState> {
             get(admin::edit_form).post(admin::update),
         )
         .route("/static/app.css", get(stylesheet))
+        .merge(child::routes())
+        .merge(matters::routes())
+        .merge(consultations::routes())
+        .merge(moderation::routes())
+        .merge(results::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

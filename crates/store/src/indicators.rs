@@ -1,0 +1,421 @@
+//! Numbers computed from the records: the plan's indicators T1–T3 (matters
+//! consulted), answers to children that are overdue, and the inputs of a
+//! consultation's results (which the domain then suppresses). Also the few
+//! scoped look-ups the moderation and safeguarding pages need.
+//!
+//! T1–T3 for a unit's subtree and a year: the denominator is the matters of
+//! that kind registered in the subtree whose `year` (the decision's year) is
+//! the year; the numerator is those with at least one consultation that
+//! closed, received at least one response or group tally, and published its
+//! answer to the children ([`counts_as_consulted`]).
+
+use crate::entity::{
+    agency, answer, consultation, group_tally, matter, plan, question, response,
+    safeguarding_alert, unit,
+};
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use thamgia_domain::access::Scope;
+use thamgia_domain::plan::Plan;
+use thamgia_domain::results::{self as res, Results};
+use thamgia_domain::voice::{
+    MatterKind, Moderation, QuestionKind, Sex, Source, counts_as_consulted,
+};
+
+/// The answer is due this many days after the decision unless the plan says otherwise.
+pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
+
+/// One indicator for one unit and year.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IndicatorValue {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub numerator: u64,
+    pub denominator: u64,
+    /// numerator / denominator × 100, one decimal; `None` when the denominator is 0.
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    /// `%` for T1–T3.
+    pub unit: String,
+}
+
+/// The latest version of the plan whose period contains `year` (the newest
+/// period first when several do).
+pub async fn plan_for_year<C: ConnectionTrait>(c: &C, year: i32) -> Result<Option<Plan>> {
+    for p in crate::plans::list_latest(c).await? {
+        if p.period_start <= year && year <= p.period_end {
+            return Ok(parse(&p));
+        }
+    }
+    Ok(None)
+}
+
+fn parse(p: &plan::Model) -> Option<Plan> {
+    serde_json::from_str(&p.document).ok()
+}
+
+/// Days within which the answer to the children is due for a decision taken
+/// in `year`: the setting of the plan covering that year, else of the newest
+/// plan, else [`DEFAULT_ANSWER_DUE_DAYS`].
+pub async fn answer_due_days<C: ConnectionTrait>(c: &C, year: i32) -> Result<i64> {
+    if let Some(d) = plan_for_year(c, year)
+        .await?
+        .and_then(|p| p.setting("answer_due_days"))
+    {
+        return Ok(d);
+    }
+    let newest = crate::plans::list_latest(c).await?.first().and_then(parse);
+    Ok(newest
+        .and_then(|p| p.setting("answer_due_days"))
+        .unwrap_or(DEFAULT_ANSWER_DUE_DAYS))
+}
+
+/// Ids of consultations that received at least one response or group tally.
+fn answered_consultations() -> (
+    sea_orm::sea_query::SelectStatement,
+    sea_orm::sea_query::SelectStatement,
+) {
+    (
+        Query::select()
+            .column(response::Column::ConsultationId)
+            .from(response::Entity)
+            .to_owned(),
+        Query::select()
+            .column(group_tally::Column::ConsultationId)
+            .from(group_tally::Entity)
+            .to_owned(),
+    )
+}
+
+/// T1, T2 and T3 for a unit's subtree in a year. Targets come from the plan
+/// whose period contains the year (`None` when no plan covers it).
+pub async fn consulted_matters<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+) -> Result<Vec<IndicatorValue>> {
+    let subtree = Query::select()
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .and_where(unit::Column::Path.like(format!("{}%", u.path)))
+        .to_owned();
+    let kinds = [
+        MatterKind::LawPolicy,
+        MatterKind::SchoolDecision,
+        MatterKind::CommunityDecision,
+    ];
+    let counted = Query::select()
+        .column(matter::Column::Id)
+        .from(matter::Entity)
+        .and_where(matter::Column::UnitId.in_subquery(subtree))
+        .and_where(matter::Column::Year.eq(year))
+        .and_where(matter::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
+        .to_owned();
+    let rows: Vec<(i32, String)> = matter::Entity::find()
+        .select_only()
+        .column(matter::Column::Id)
+        .column(matter::Column::Kind)
+        .filter(matter::Column::Id.in_subquery(counted.clone()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    // Consultations of these matters that received children's input, with
+    // whether they closed and published their answer.
+    let (with_responses, with_tallies) = answered_consultations();
+    type Row = (Option<i32>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let with_input: Vec<Row> = consultation::Entity::find()
+        .select_only()
+        .column(consultation::Column::MatterId)
+        .column(consultation::Column::ClosedAt)
+        .column(consultation::Column::AnswerPublishedAt)
+        .filter(consultation::Column::MatterId.in_subquery(counted))
+        .filter(
+            sea_orm::Condition::any()
+                .add(consultation::Column::Id.in_subquery(with_responses))
+                .add(consultation::Column::Id.in_subquery(with_tallies)),
+        )
+        .into_tuple()
+        .all(c)
+        .await?;
+    let consulted: HashSet<i32> = with_input
+        .into_iter()
+        .filter(|(_, closed, published)| counts_as_consulted(closed.is_some(), published.is_some()))
+        .filter_map(|(m, _, _)| m)
+        .collect();
+    let plan = plan_for_year(c, year).await?;
+    let names = match &plan {
+        Some(p) => Some(p.clone()),
+        None => crate::plans::list_latest(c).await?.first().and_then(parse),
+    };
+    Ok(kinds
+        .iter()
+        .map(|k| {
+            let code = k.indicator();
+            let of_kind: Vec<i32> = rows
+                .iter()
+                .filter(|r| r.1 == k.as_str())
+                .map(|r| r.0)
+                .collect();
+            let denominator = of_kind.len() as u64;
+            let numerator = of_kind.iter().filter(|id| consulted.contains(id)).count() as u64;
+            let def = names.as_ref().and_then(|p| p.indicator(code));
+            IndicatorValue {
+                code: code.to_string(),
+                name_vi: def.map_or_else(|| code.to_string(), |d| d.name_vi.clone()),
+                name_en: def.map_or_else(|| code.to_string(), |d| d.name_en.clone()),
+                numerator,
+                denominator,
+                value: (denominator > 0).then(|| res::percent(numerator, denominator)),
+                target: plan
+                    .as_ref()
+                    .and_then(|p| p.target_for(code, year, &u.code)),
+                unit: "%".into(),
+            }
+        })
+        .collect())
+}
+
+/// A matter whose answer to the children is overdue.
+#[derive(Debug, Clone)]
+pub struct Overdue {
+    pub matter: matter::Model,
+    pub unit: unit::Model,
+    pub agency: agency::Model,
+    pub decided: NaiveDate,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+    /// How many consultations the matter has (0: the children were not even asked).
+    pub consultations: usize,
+}
+
+/// Matters in the scope (of one owner agency when given) with a decision date
+/// and no published answer, whose answer was due before `today`; most overdue first.
+pub async fn overdue_answers<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    owner_agency: Option<i32>,
+    today: NaiveDate,
+) -> Result<Vec<Overdue>> {
+    let all = crate::matters::list(c, scope, &crate::matters::MatterFilter::default()).await?;
+    let candidates: Vec<_> = all
+        .into_iter()
+        .filter(|(m, _, _)| m.decision_date.is_some_and(|d| d < today))
+        .filter(|(m, _, _)| owner_agency.is_none_or(|a| m.owner_agency_id == a))
+        .collect();
+    let ks: Vec<(Option<i32>, Option<DateTime<Utc>>)> = consultation::Entity::find()
+        .select_only()
+        .column(consultation::Column::MatterId)
+        .column(consultation::Column::AnswerPublishedAt)
+        .filter(consultation::Column::MatterId.is_in(candidates.iter().map(|(m, _, _)| m.id)))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut due_days: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut out = vec![];
+    for (m, u, a) in candidates {
+        let Some(decided) = m.decision_date else {
+            continue;
+        };
+        let mine: Vec<_> = ks.iter().filter(|(mid, _)| *mid == Some(m.id)).collect();
+        if mine.iter().any(|(_, published)| published.is_some()) {
+            continue;
+        }
+        let year = chrono::Datelike::year(&decided);
+        let days = match due_days.get(&year) {
+            Some(d) => *d,
+            None => {
+                let d = answer_due_days(c, year).await?;
+                due_days.insert(year, d);
+                d
+            }
+        };
+        let due = thamgia_domain::voice::answer_due(decided, days);
+        if today > due {
+            out.push(Overdue {
+                days_overdue: (today - due).num_days(),
+                consultations: mine.len(),
+                matter: m,
+                unit: u,
+                agency: a,
+                decided,
+                due,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.matter.id.cmp(&b.matter.id))
+    });
+    Ok(out)
+}
+
+/// The inputs of a consultation's results, computed and suppressed by
+/// [`thamgia_domain::results::compute`]: nothing unsuppressed leaves here.
+pub async fn results<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<Results> {
+    let qs = crate::consultations::questions(c, consultation_id).await?;
+    let questions: Vec<res::QuestionIn> = qs
+        .into_iter()
+        .filter_map(|(q, opts)| {
+            Some(res::QuestionIn {
+                id: q.id,
+                kind: QuestionKind::parse(&q.kind)?,
+                text_vi: q.text_vi,
+                text_en: q.text_en,
+                options: opts
+                    .into_iter()
+                    .map(|o| res::OptionIn {
+                        id: o.id,
+                        label_vi: o.label_vi,
+                        label_en: o.label_en,
+                        emoji: o.emoji,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let rows = crate::responses::all(c, consultation_id).await?;
+    let unit_ids: HashSet<i32> = rows.iter().filter_map(|(r, _)| r.unit_id).collect();
+    let units: HashMap<i32, unit::Model> = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(unit_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let responses: Vec<res::ResponseIn> = rows
+        .into_iter()
+        .map(|(r, answers)| res::ResponseIn {
+            source: Source::parse(&r.source),
+            age: r.age.and_then(|a| u8::try_from(a).ok()),
+            sex: r.sex.as_deref().and_then(Sex::parse),
+            ethnic: r.ethnic,
+            disability: r.disability,
+            unit: r
+                .unit_id
+                .and_then(|id| units.get(&id))
+                .map(|u| res::UnitRef {
+                    code: u.code.clone(),
+                    name_vi: u.name_vi.clone(),
+                    name_en: u.name_en.clone(),
+                }),
+            answers: answers
+                .into_iter()
+                .map(|a| res::AnswerIn {
+                    question_id: a.question_id,
+                    option_id: a.option_id,
+                    value: a.value,
+                    text: a.text,
+                    moderation: a.moderation.as_deref().and_then(Moderation::parse),
+                    redacted: a.redacted,
+                })
+                .collect(),
+        })
+        .collect();
+    let nonneg = |n: i32| u64::try_from(n).unwrap_or(0);
+    let tallies: Vec<res::TallyIn> = crate::responses::tallies(c, consultation_id)
+        .await?
+        .into_iter()
+        .map(|(t, counts)| res::TallyIn {
+            girls: nonneg(t.girls),
+            boys: nonneg(t.boys),
+            age_6_10: nonneg(t.age_6_10),
+            age_11_15: nonneg(t.age_11_15),
+            counts: counts
+                .into_iter()
+                .map(|x| (x.option_id, nonneg(x.count)))
+                .collect(),
+        })
+        .collect();
+    Ok(res::compute(&questions, &responses, &tallies))
+}
+
+/// How many children took part in a consultation: responses plus the
+/// children of its group tallies (shown before closing; suppressed by the caller).
+pub async fn children_count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
+    let responses = crate::responses::count(c, consultation_id).await?;
+    let tallies = group_tally::Entity::find()
+        .filter(group_tally::Column::ConsultationId.eq(consultation_id))
+        .all(c)
+        .await?;
+    let nonneg = |n: i32| u64::try_from(n).unwrap_or(0);
+    Ok(responses
+        + tallies
+            .iter()
+            .map(|t| {
+                (nonneg(t.girls) + nonneg(t.boys)).max(nonneg(t.age_6_10) + nonneg(t.age_11_15))
+            })
+            .sum::<u64>())
+}
+
+/// Questions by id (for the moderation queue's context).
+pub async fn questions_by_id<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i32],
+) -> Result<HashMap<i32, question::Model>> {
+    Ok(question::Entity::find()
+        .filter(question::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|q| (q.id, q))
+        .collect())
+}
+
+/// A safeguarding alert with the flagged answer, its question and
+/// consultation, if the alert's unit lies in the scope.
+pub async fn alert_in_scope<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i32,
+) -> Result<(
+    safeguarding_alert::Model,
+    answer::Model,
+    question::Model,
+    consultation::Model,
+)> {
+    let a = safeguarding_alert::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let u = unit::Entity::find_by_id(a.unit_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if !scope.contains(&u.path) {
+        return Err(StoreError::NotFound);
+    }
+    let ans = answer::Entity::find_by_id(a.answer_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let q = question::Entity::find_by_id(ans.question_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let k = consultation::Entity::find_by_id(a.consultation_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((a, ans, q, k))
+}
+
+/// Open safeguarding alerts in the scope (for the coordinator's banner).
+pub async fn open_alert_count<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<u64> {
+    let subtree = Query::select()
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .and_where(unit::Column::Path.like(scope.like_pattern()))
+        .to_owned();
+    Ok(safeguarding_alert::Entity::find()
+        .filter(safeguarding_alert::Column::UnitId.in_subquery(subtree))
+        .filter(safeguarding_alert::Column::ResolvedAt.is_null())
+        .count(c)
+        .await?)
+}

@@ -1,0 +1,201 @@
+//! Read-only helpers for the matters and consultations pages: counts grouped
+//! in SQL, the plan setting for the answer's due date, which matters count as
+//! consulted, and the audit entries a matter's timeline is built from.
+//!
+//! Nothing here writes; nothing here returns a child's answer.
+
+use crate::Result;
+use crate::entity::{audit, consultation, group_tally, matter, plan_setting, response, unit};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use thamgia_domain::access::Scope;
+use thamgia_domain::voice::Status;
+
+/// The number of days within which the answer to the children is due after a
+/// decision, from the newest plan's `answer_due_days` setting (60 when unset).
+pub async fn answer_due_days<C: ConnectionTrait>(c: &C) -> Result<i64> {
+    let Some(plan) = crate::plans::list_latest(c).await?.into_iter().next() else {
+        return Ok(DEFAULT_ANSWER_DUE_DAYS);
+    };
+    Ok(plan_setting::Entity::find()
+        .filter(plan_setting::Column::PlanId.eq(plan.id))
+        .filter(plan_setting::Column::Key.eq("answer_due_days"))
+        .one(c)
+        .await?
+        .map_or(DEFAULT_ANSWER_DUE_DAYS, |s| s.value))
+}
+
+pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
+
+/// Of these matters, the ones that count as consulted: one of their
+/// consultations is `answered` and has at least one response or group tally.
+pub async fn consulted_matters<C: ConnectionTrait>(
+    c: &C,
+    matter_ids: &[i32],
+) -> Result<HashSet<i32>> {
+    if matter_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let answered: Vec<(i32, Option<i32>)> = consultation::Entity::find()
+        .select_only()
+        .column(consultation::Column::Id)
+        .column(consultation::Column::MatterId)
+        .filter(consultation::Column::MatterId.is_in(matter_ids.iter().copied()))
+        .filter(consultation::Column::Status.eq(Status::Answered.as_str()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if answered.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<i32> = answered.iter().map(|(id, _)| *id).collect();
+    let with_responses: Vec<i32> = response::Entity::find()
+        .select_only()
+        .column(response::Column::ConsultationId)
+        .filter(response::Column::ConsultationId.is_in(ids.iter().copied()))
+        .distinct()
+        .into_tuple()
+        .all(c)
+        .await?;
+    let with_tallies: Vec<i32> = group_tally::Entity::find()
+        .select_only()
+        .column(group_tally::Column::ConsultationId)
+        .filter(group_tally::Column::ConsultationId.is_in(ids.iter().copied()))
+        .distinct()
+        .into_tuple()
+        .all(c)
+        .await?;
+    let heard: HashSet<i32> = with_responses.into_iter().chain(with_tallies).collect();
+    Ok(answered
+        .into_iter()
+        .filter(|(id, _)| heard.contains(id))
+        .filter_map(|(_, m)| m)
+        .collect())
+}
+
+/// Per consultation: how many responses came from each source.
+pub async fn response_counts<C: ConnectionTrait>(
+    c: &C,
+    consultation_ids: &[i32],
+) -> Result<HashMap<i32, HashMap<String, i64>>> {
+    let mut out: HashMap<i32, HashMap<String, i64>> = HashMap::new();
+    if consultation_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i32, String, i64)> = response::Entity::find()
+        .select_only()
+        .column(response::Column::ConsultationId)
+        .column(response::Column::Source)
+        .column_as(response::Column::Id.count(), "n")
+        .filter(response::Column::ConsultationId.is_in(consultation_ids.iter().copied()))
+        .group_by(response::Column::ConsultationId)
+        .group_by(response::Column::Source)
+        .into_tuple()
+        .all(c)
+        .await?;
+    for (k, source, n) in rows {
+        out.entry(k).or_default().insert(source, n);
+    }
+    Ok(out)
+}
+
+/// Per consultation: the number of group tallies and the children they count.
+pub async fn tally_counts<C: ConnectionTrait>(
+    c: &C,
+    consultation_ids: &[i32],
+) -> Result<HashMap<i32, (i64, i64)>> {
+    let mut out = HashMap::new();
+    if consultation_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i32, i32, i32)> = group_tally::Entity::find()
+        .select_only()
+        .column(group_tally::Column::ConsultationId)
+        .column(group_tally::Column::Girls)
+        .column(group_tally::Column::Boys)
+        .filter(group_tally::Column::ConsultationId.is_in(consultation_ids.iter().copied()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    for (k, girls, boys) in rows {
+        let e: &mut (i64, i64) = out.entry(k).or_default();
+        e.0 += 1;
+        e.1 += i64::from(girls) + i64::from(boys);
+    }
+    Ok(out)
+}
+
+/// The years in which matters inside the scope count, newest first.
+pub async fn matter_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>> {
+    let unit_ids: Vec<i32> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .filter(unit::Column::Path.like(scope.like_pattern()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let years: Vec<i32> = matter::Entity::find()
+        .select_only()
+        .column(matter::Column::Year)
+        .filter(matter::Column::UnitId.is_in(unit_ids))
+        .distinct()
+        .into_tuple()
+        .all(c)
+        .await?;
+    let set: BTreeSet<i32> = years.into_iter().collect();
+    Ok(set.into_iter().rev().collect())
+}
+
+/// Audit entries about several records of one kind, oldest first.
+pub async fn audit_of<C: ConnectionTrait>(
+    c: &C,
+    entity: &str,
+    ids: &[String],
+    limit: u64,
+) -> Result<Vec<audit::Model>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(audit::Entity::find()
+        .filter(audit::Column::Entity.eq(entity))
+        .filter(audit::Column::EntityId.is_in(ids.iter().cloned()))
+        .order_by_asc(audit::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await?)
+}
+
+/// How many responses of one consultation came from one source.
+pub async fn count_by_source<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+    source: &str,
+) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(response::Entity::find()
+        .filter(response::Column::ConsultationId.eq(consultation_id))
+        .filter(response::Column::Source.eq(source))
+        .count(c)
+        .await?)
+}
+
+/// Usernames and display names of some accounts (facilitators shown beside
+/// the consultations they run).
+pub async fn user_names<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i32],
+) -> Result<HashMap<i32, (String, String)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, String, String)> = crate::entity::user::Entity::find()
+        .select_only()
+        .column(crate::entity::user::Column::Id)
+        .column(crate::entity::user::Column::Username)
+        .column(crate::entity::user::Column::DisplayName)
+        .filter(crate::entity::user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|(id, u, d)| (id, (u, d))).collect())
+}

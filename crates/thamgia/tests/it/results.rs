@@ -1,0 +1,1141 @@
+//! Results, moderation, safeguarding, closing, the answer to the children,
+//! indicators T1–T3 and overdue answers, on both databases.
+//!
+//! Fixtures are built with the store functions directly: a school decision in
+//! Tam Đường (106) decided in 2026 (a year no demo data touches), a
+//! consultation with a single-choice, a text and a face question, twelve
+//! children's responses (nine girls aged 12, three boys aged 8) and one group
+//! tally of nine children.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use chrono::{Duration, NaiveDate};
+use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use thamgia_domain::access::Actor;
+use thamgia_domain::results::shows_no_small_count;
+use thamgia_domain::voice::{
+    Age, JoinCode, MatterKind, Method as HowAsked, Profile, QuestionKind, Sex, Source, Stage,
+    ValidAnswer,
+};
+use thamgia_store::consultations::{self, AnswerBack, NewConsultation, NewQuestion};
+use thamgia_store::entity::{answer, audit, consultation, safeguarding_alert};
+use thamgia_store::matters::{self, NewMatter};
+use thamgia_store::responses::{self, Submission, Tally};
+use thamgia_store::{agencies, units};
+use thamgia_web::clock::Clock;
+
+const PHONE_TEXT: &str = "Có gì gọi cho em số 0912 345 678 nhé";
+const FLAG_TEXT: &str = "Bạn Lò Văn Sáng ở bản Nà Tăm hay bị đánh";
+const PENDING_TEXT: &str = "Em muốn có thêm cầu trượt chờ duyệt";
+const APPROVE_TEXT: &str = "Em muốn có xích đu và bóng mát";
+
+struct Fixture {
+    matter_id: i32,
+    id: i32,
+    single: i32,
+    options: Vec<i32>,
+    text: i32,
+    faces: i32,
+}
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+fn today(app: &TestApp) -> NaiveDate {
+    app.clock.now().date_naive()
+}
+
+async fn new_matter(
+    app: &TestApp,
+    unit: &str,
+    agency: &str,
+    title: &str,
+    kind: MatterKind,
+    decided: NaiveDate,
+) -> i32 {
+    let db = &app.db.conn;
+    let u = units::by_code(db, unit).await.expect("db").expect("unit");
+    let a = agencies::by_code(db, agency)
+        .await
+        .expect("db")
+        .expect("agency");
+    matters::create(
+        db,
+        &actor(),
+        app.clock.now(),
+        NewMatter {
+            kind,
+            title: title.into(),
+            summary: "Một quyết định có liên quan đến trẻ em.".into(),
+            owner_agency_id: a.id,
+            unit_id: u.id,
+            stage: Stage::Decided,
+            decision_date: Some(decided),
+        },
+    )
+    .await
+    .expect("matter")
+    .id
+}
+
+/// An open consultation on a matter, with its three questions.
+async fn open_consultation(
+    app: &TestApp,
+    unit: &str,
+    matter_id: i32,
+    title: &str,
+    seed: u32,
+) -> Fixture {
+    let db = &app.db.conn;
+    let now = app.clock.now();
+    let u = units::by_code(db, unit).await.expect("db").expect("unit");
+    let k = consultations::create(
+        db,
+        &actor(),
+        now,
+        NewConsultation {
+            matter_id: Some(matter_id),
+            unit_id: u.id,
+            title: title.into(),
+            intro: "Trường sắp làm sân chơi mới.".into(),
+            method: HowAsked::Survey,
+            age_min: 6,
+            age_max: 15,
+            opens_on: today(app) - Duration::days(10),
+            closes_on: today(app) + Duration::days(10),
+            facilitator_id: None,
+            audience_unit_ids: vec![u.id],
+        },
+        (0..20).map(|i| JoinCode::from_random([seed, seed / 31, seed / 961, i, i * 7, 3])),
+    )
+    .await
+    .expect("consultation");
+    let q = |kind, text: &str, opts: &[&str]| NewQuestion {
+        kind,
+        text_vi: text.into(),
+        text_en: None,
+        required: false,
+        options: opts.iter().map(|o| (o.to_string(), None, None)).collect(),
+    };
+    let single = consultations::add_question(
+        db,
+        &actor(),
+        now,
+        k.id,
+        q(
+            QuestionKind::Single,
+            "Em muốn sân chơi có gì?",
+            &["Xích đu", "Cầu trượt", "Bập bênh"],
+        ),
+    )
+    .await
+    .expect("q1");
+    let text = consultations::add_question(
+        db,
+        &actor(),
+        now,
+        k.id,
+        q(QuestionKind::Text, "Em muốn nói thêm điều gì?", &[]),
+    )
+    .await
+    .expect("q2");
+    let faces = consultations::add_question(
+        db,
+        &actor(),
+        now,
+        k.id,
+        q(QuestionKind::Faces3, "Em thấy sân chơi cũ thế nào?", &[]),
+    )
+    .await
+    .expect("q3");
+    consultations::open(db, &actor(), now, k.id)
+        .await
+        .expect("open");
+    let options = consultations::questions(db, k.id)
+        .await
+        .expect("questions")
+        .into_iter()
+        .find(|(q, _)| q.id == single.id)
+        .map(|(_, o)| o.into_iter().map(|o| o.id).collect())
+        .expect("options");
+    Fixture {
+        matter_id,
+        id: k.id,
+        single: single.id,
+        options,
+        text: text.id,
+        faces: faces.id,
+    }
+}
+
+async fn submit(
+    app: &TestApp,
+    f: &Fixture,
+    source: Source,
+    age: i64,
+    sex: Sex,
+    answers: Vec<(i32, ValidAnswer)>,
+) {
+    let r = responses::submit(
+        &app.db.conn,
+        app.clock.now(),
+        Submission {
+            consultation_id: f.id,
+            submission_id: uuid::Uuid::new_v4().to_string(),
+            content_hash: uuid::Uuid::new_v4().to_string(),
+            source,
+            profile: Profile {
+                age: Age::parse(age),
+                sex: Some(sex),
+                ethnic: Some("08".into()),
+                disability: Some(false),
+                unit: None,
+            },
+            profile_unit_id: None,
+            answers,
+            entered_by: None,
+        },
+    )
+    .await
+    .expect("submit");
+    assert!(matches!(r, responses::Submitted::Created(_)));
+}
+
+/// Twelve children and a group of nine. Option counts: Xích đu 6+2+2 = 10,
+/// Cầu trượt 3+7 = 10, Bập bênh 1 (suppressed). Boys (3) are suppressed whole.
+async fn fill(app: &TestApp, f: &Fixture) {
+    let texts = [APPROVE_TEXT, PHONE_TEXT, FLAG_TEXT, PENDING_TEXT];
+    for i in 0..9 {
+        let mut a = vec![
+            (
+                f.single,
+                ValidAnswer::Options(vec![f.options[if i < 6 { 0 } else { 1 }]]),
+            ),
+            (f.faces, ValidAnswer::Face(3)),
+        ];
+        if let Some(t) = texts.get(i) {
+            a.push((f.text, ValidAnswer::Text((*t).into())));
+        }
+        submit(
+            app,
+            f,
+            if i < 7 { Source::Online } else { Source::Paper },
+            12,
+            Sex::Girl,
+            a,
+        )
+        .await;
+    }
+    for i in 0..3 {
+        let a = vec![
+            (
+                f.single,
+                ValidAnswer::Options(vec![f.options[if i < 2 { 0 } else { 2 }]]),
+            ),
+            (f.faces, ValidAnswer::Face(1)),
+        ];
+        submit(app, f, Source::Online, 8, Sex::Boy, a).await;
+    }
+    responses::submit_tally(
+        &app.db.conn,
+        &actor(),
+        app.clock.now(),
+        Tally {
+            consultation_id: f.id,
+            submission_id: uuid::Uuid::new_v4().to_string(),
+            label: "Lớp 7A".into(),
+            girls: 5,
+            boys: 4,
+            age_6_10: 0,
+            age_11_15: 9,
+            counts: vec![(f.options[0], 2), (f.options[1], 7)],
+            entered_by: None,
+        },
+    )
+    .await
+    .expect("tally");
+}
+
+async fn school_decision(app: &TestApp, title: &str, seed: u32) -> Fixture {
+    let decided = NaiveDate::from_ymd_opt(2026, 3, 10).expect("date");
+    let m = new_matter(
+        app,
+        "106",
+        "PGDDT-106",
+        title,
+        MatterKind::SchoolDecision,
+        decided,
+    )
+    .await;
+    open_consultation(app, "106", m, title, seed).await
+}
+
+/// Numbers shown in the page's result cells and chart values: none may be 1–4.
+fn visible_small_counts(html: &str) -> Vec<String> {
+    let mut bad = vec![];
+    for marker in ["class=\"res-num\">", "font-weight=\"600\">"] {
+        for part in html.split(marker).skip(1) {
+            let cell = part.split('<').next().unwrap_or("");
+            let lead: String = cell.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(n) = lead.parse::<u64>()
+                && (1..=4).contains(&n)
+                && !cell.contains(',')
+                && !cell[lead.len()..].trim_start().starts_with('%')
+            {
+                bad.push(cell.to_string());
+            }
+        }
+    }
+    bad
+}
+
+fn option(q: &Value, i: usize) -> &Value {
+    &q["options"][i]["cell"]
+}
+
+fn question(doc: &Value, id: i32) -> &Value {
+    doc["results"]["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .find(|q| q["question_id"] == id)
+        .expect("question")
+}
+
+async fn results_are_suppressed_everywhere(app: TestApp) {
+    let f = school_decision(&app, "Sân chơi mới của trường", 1).await;
+    fill(&app, &f).await;
+    let token = app.token("coordinator").await;
+    let (s, doc) = app
+        .api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
+    assert_eq!(s, 200, "{doc}");
+    assert!(shows_no_small_count(&doc), "a count of 1–4 in {doc}");
+    let r = &doc["results"];
+    assert_eq!(r["children"]["count"], 21);
+    assert_eq!(r["sources"]["online"]["count"], 10);
+    assert_eq!(
+        r["sources"]["paper"],
+        json!({"count": null, "suppressed": true, "percent": null}),
+        "two paper forms"
+    );
+    assert_eq!(r["sources"]["group"]["count"], 9);
+    let q = question(&doc, f.single);
+    assert_eq!(q["answered"]["count"], 21);
+    assert_eq!(q["from_groups"]["count"], 9);
+    assert_eq!(option(q, 0)["count"], 10);
+    assert_eq!(option(q, 0)["percent"], 47.6);
+    assert_eq!(option(q, 1)["count"], 10);
+    assert_eq!(
+        option(q, 2),
+        &json!({"count": null, "suppressed": true, "percent": null})
+    );
+    let sex = q["breakdowns"]
+        .as_array()
+        .expect("b")
+        .iter()
+        .find(|b| b["dimension"] == "sex")
+        .expect("sex");
+    let boys = sex["groups"]
+        .as_array()
+        .expect("g")
+        .iter()
+        .find(|g| g["key"] == "boy")
+        .expect("boys");
+    assert_eq!(boys["suppressed"], true);
+    assert!(
+        boys["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .all(|c| c["count"].is_null()),
+        "{boys}"
+    );
+    let girls = sex["groups"]
+        .as_array()
+        .expect("g")
+        .iter()
+        .find(|g| g["key"] == "girl")
+        .expect("girls");
+    assert_eq!(girls["total"]["count"], 9);
+    assert_eq!(girls["cells"][0]["count"], 6);
+    assert!(
+        girls["cells"][1]["count"].is_null(),
+        "three girls chose Cầu trượt"
+    );
+    // Faces: 9 happy, 3 sad (suppressed), 0 neutral.
+    let faces = question(&doc, f.faces);
+    assert_eq!(option(faces, 2)["count"], 9);
+    assert!(option(faces, 0)["count"].is_null());
+    assert_eq!(option(faces, 1)["count"], 0);
+    // Pending texts are not results: four were written, none is shown.
+    let text = question(&doc, f.text);
+    assert!(text["answered"]["count"].is_null(), "4 texts is <5");
+    assert_eq!(text["texts"], json!([]));
+    let body = doc.to_string();
+    for t in [APPROVE_TEXT, PHONE_TEXT, FLAG_TEXT, PENDING_TEXT] {
+        assert!(!body.contains(t), "{t} leaked");
+    }
+
+    // The page shows the same numbers, "<5" for small cells, and no text.
+    let c = app.login("coordinator").await;
+    let (s, html) = app
+        .get(&c, &format!("/consultations/{}/results", f.id))
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("font-weight=\"600\">&lt;5</text>"),
+        "suppressed bars drawn as <5"
+    );
+    // askama writes "<" as &#60;, the SVG as &lt;.
+    assert!(
+        html.contains("10 trực tuyến, &#60;5 phiếu giấy, 9 em trong thảo luận nhóm"),
+        "sources line"
+    );
+    assert!(
+        html.contains("class=\"res-num\">&#60;5</td>"),
+        "table cells show <5"
+    );
+    assert!(html.contains("10 (47,6%)"));
+    assert!(
+        html.contains("<svg")
+            && html.contains("role=\"img\"")
+            && html.contains("<title id=\"chart-q")
+    );
+    assert!(html.contains("Em gái") && html.contains("11–15 tuổi"));
+    assert_eq!(visible_small_counts(&html), Vec::<String>::new());
+    for t in [APPROVE_TEXT, PHONE_TEXT, FLAG_TEXT, PENDING_TEXT] {
+        assert!(!html.contains(t), "{t} on the results page");
+    }
+    // A facilitator may read results (suppressed) but not moderate.
+    let fc = app.login("facilitator106").await;
+    let (s, _) = app.get(&fc, "/moderation").await;
+    assert_eq!(s, 403);
+    let ft = app.token("facilitator106").await;
+    let (s, _) = app.api_get(&ft, "/api/v1/moderation/pending").await;
+    assert_eq!(s, 403);
+}
+db_test!(results_are_suppressed_everywhere);
+
+async fn answer_of(app: &TestApp, text: &str) -> answer::Model {
+    answer::Entity::find()
+        .filter(answer::Column::Text.eq(text))
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("answer")
+}
+
+async fn audit_text(app: &TestApp) -> String {
+    audit::Entity::find()
+        .all(&app.db.conn)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a.before.unwrap_or_default(),
+                a.after.unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn moderation_redaction_and_safeguarding(app: TestApp) {
+    let f = school_decision(&app, "Sân chơi mới của trường", 2).await;
+    fill(&app, &f).await;
+    let moderator = app.login("district106").await;
+    let (s, html) = app.get(&moderator, "/moderation").await;
+    assert_eq!(s, 200);
+    for t in [APPROVE_TEXT, FLAG_TEXT, PENDING_TEXT] {
+        assert!(html.contains(t), "queue shows {t}");
+    }
+    // The redaction box starts with the phone number masked.
+    assert!(html.contains("Có gì gọi cho em số [số điện thoại] nhé"));
+    assert!(html.contains("Em muốn sân chơi có gì?") || html.contains("Em muốn nói thêm điều gì?"));
+
+    // Approve one through the page.
+    let approve = answer_of(&app, APPROVE_TEXT).await;
+    let csrf = app.csrf(&moderator, "/moderation").await;
+    let r = app
+        .post_form(
+            &moderator,
+            &format!("/moderation/{}", approve.id),
+            &[("csrf", &csrf), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        answer_of(&app, APPROVE_TEXT).await.moderation.as_deref(),
+        Some("approved")
+    );
+
+    // Redact one through the API: the new words replace the child's everywhere.
+    let phone = answer_of(&app, PHONE_TEXT).await;
+    let token = app.token("district106").await;
+    let (s, _) = app.api_get(&token, "/api/v1/moderation/pending").await;
+    assert_eq!(s, 200);
+    let redacted = "Có gì gọi cho em số [số điện thoại] nhé";
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/moderation/{}", phone.id),
+            &json!({"action": "redact", "text": redacted}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"answer_id": phone.id, "moderation": "approved", "redacted": true})
+    );
+    let stored = answer::Entity::find_by_id(phone.id)
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("row");
+    assert_eq!(stored.text.as_deref(), Some(redacted));
+
+    // Bad input stores nothing: unknown action, a flag without a note, a redaction without text.
+    let flag = answer_of(&app, FLAG_TEXT).await;
+    for (req, field, code) in [
+        (json!({"action": "delete"}), "action", "unknown_action"),
+        (json!({"action": "flag", "note": "  "}), "note", "required"),
+        (json!({"action": "redact", "text": ""}), "text", "required"),
+    ] {
+        let (s, body) = app
+            .api_send(
+                Method::POST,
+                &token,
+                &format!("/api/v1/moderation/{}", flag.id),
+                &req,
+            )
+            .await;
+        assert_eq!(s, 422, "{req}");
+        assert_eq!(body["error"]["fields"][field], code, "{body}");
+    }
+    let csrf = app.csrf(&moderator, "/moderation").await;
+    let r = app
+        .post_form(
+            &moderator,
+            &format!("/moderation/{}", flag.id),
+            &[("csrf", &csrf), ("action", "flag"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains(&format!(
+            "id=\"note-{}\" name=\"note\" rows=\"3\" aria-invalid=\"true\"",
+            flag.id
+        )),
+        "error at the note"
+    );
+    assert_eq!(
+        answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
+        Some("pending")
+    );
+    assert_eq!(
+        safeguarding_alert::Entity::find()
+            .all(&app.db.conn)
+            .await
+            .expect("db")
+            .len(),
+        0
+    );
+
+    // Flag it with a note: hidden, and the coordinator is alerted.
+    let r = app
+        .post_form(
+            &moderator,
+            &format!("/moderation/{}", flag.id),
+            &[
+                ("csrf", &csrf),
+                ("action", "flag"),
+                ("note", "Em có thể bị bạo lực, cần xác minh"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
+        Some("flagged")
+    );
+    // A flagged text cannot be approved afterwards.
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/moderation/{}", flag.id),
+            &json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["action"], "already_moderated");
+
+    // What results show now: the approved and the redacted text, nothing else.
+    let coord = app.token("coordinator").await;
+    let (_, doc) = app
+        .api_get(&coord, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
+    let q = question(&doc, f.text);
+    assert_eq!(
+        q["texts"],
+        json!([{"text": APPROVE_TEXT, "redacted": false}, {"text": redacted, "redacted": true}])
+    );
+    let c = app.login("coordinator").await;
+    let (_, page) = app
+        .get(&c, &format!("/consultations/{}/results", f.id))
+        .await;
+    assert!(page.contains(APPROVE_TEXT) && page.contains(redacted));
+    for (label, body) in [("api", doc.to_string()), ("page", page.clone())] {
+        assert!(!body.contains(FLAG_TEXT), "{label}: flagged text shown");
+        assert!(!body.contains(PENDING_TEXT), "{label}: pending text shown");
+        assert!(
+            !body.contains("0912 345 678"),
+            "{label}: the original of a redacted text"
+        );
+    }
+    let (_, queue) = app.get(&moderator, "/moderation").await;
+    assert!(
+        !queue.contains("0912 345 678")
+            && !queue.contains(FLAG_TEXT)
+            && queue.contains(PENDING_TEXT)
+    );
+    // The audit trail records decisions, never the words.
+    let trail = audit_text(&app).await;
+    assert!(
+        trail.contains("\"moderation\":\"flagged\""),
+        "decisions are audited"
+    );
+    for t in [
+        "0912 345 678",
+        FLAG_TEXT,
+        APPROVE_TEXT,
+        PENDING_TEXT,
+        redacted,
+    ] {
+        assert!(!trail.contains(t), "audit holds a child's words: {t}");
+    }
+
+    // The coordinator's alerts; a district officer has none to see.
+    let (s, alerts) = app.get(&c, "/alerts").await;
+    assert_eq!(s, 200);
+    assert!(
+        alerts.contains("Sân chơi mới của trường")
+            && alerts.contains("Em có thể bị bạo lực, cần xác minh")
+    );
+    assert!(
+        !alerts.contains(FLAG_TEXT),
+        "the text itself is one click away"
+    );
+    let alert = safeguarding_alert::Entity::find()
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("alert");
+    assert!(alerts.contains(&format!("/alerts/{}", alert.id)));
+    let (s, one) = app.get(&c, &format!("/alerts/{}", alert.id)).await;
+    assert_eq!(s, 200);
+    assert!(one.contains(FLAG_TEXT));
+    for path in ["/alerts".to_string(), format!("/alerts/{}", alert.id)] {
+        let (s, html) = app.get(&moderator, &path).await;
+        assert_eq!(s, 403, "{path}");
+        assert!(!html.contains(FLAG_TEXT));
+    }
+    let csrf = app.csrf(&moderator, "/moderation").await;
+    let r = app
+        .post_form(
+            &moderator,
+            &format!("/alerts/{}/resolve", alert.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    // The coordinator resolves it; the text stays hidden.
+    let csrf = app.csrf(&c, "/alerts").await;
+    let r = app
+        .post_form(
+            &c,
+            &format!("/alerts/{}/resolve", alert.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, alerts) = app.get(&c, "/alerts").await;
+    assert!(!alerts.contains("Em có thể bị bạo lực"));
+    let a = safeguarding_alert::Entity::find_by_id(alert.id)
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("alert");
+    assert!(a.resolved_at.is_some());
+    assert_eq!(
+        answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
+        Some("flagged")
+    );
+}
+db_test!(moderation_redaction_and_safeguarding);
+
+async fn consultation(app: &TestApp, id: i32) -> consultation::Model {
+    consultation::Entity::find_by_id(id)
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("consultation")
+}
+
+fn t(doc: &Value, code: &str) -> Value {
+    doc.as_array()
+        .expect("array")
+        .iter()
+        .find(|i| i["code"] == code)
+        .cloned()
+        .expect("indicator")
+}
+
+async fn closing_answering_and_t2(app: TestApp) {
+    let token = app.token("district106").await;
+    let ind = "/api/v1/indicators?unit=106&year=2026";
+    let (s, doc) = app.api_get(&token, ind).await;
+    assert_eq!(s, 200, "{doc}");
+    assert_eq!(t(&doc, "T2")["denominator"], 0);
+    assert!(t(&doc, "T2")["value"].is_null());
+
+    let f = school_decision(&app, "Nội quy trường học năm học mới", 3).await;
+    fill(&app, &f).await;
+    let (_, doc) = app.api_get(&token, ind).await;
+    assert_eq!(
+        (
+            t(&doc, "T2")["numerator"].clone(),
+            t(&doc, "T2")["denominator"].clone()
+        ),
+        (json!(0), json!(1))
+    );
+    assert_eq!(t(&doc, "T2")["value"], 0.0);
+    assert_eq!(t(&doc, "T1")["denominator"], 0);
+    assert_eq!(t(&doc, "T2")["unit"], "%");
+    assert!(t(&doc, "T2")["target"].is_null(), "no plan covers 2026");
+    assert_eq!(
+        doc.as_array().map(Vec::len),
+        Some(3),
+        "T1–T3 only, no stubs"
+    );
+    // Within the plan's period the target is the plan's.
+    let (_, old) = app
+        .api_get(&token, "/api/v1/indicators?unit=106&year=2018")
+        .await;
+    assert_eq!(t(&old, "T2")["target"], 90.0);
+    assert_eq!(
+        t(&old, "T2")["name"],
+        "Tỷ lệ quyết định có liên quan đến trẻ em trong nhà trường được tham vấn ý kiến trẻ em"
+    );
+
+    // Bad input stores nothing.
+    let (s, body) = app
+        .api_get(&token, "/api/v1/indicators?unit=106&year=20x8")
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["year"], "invalid_year");
+    let (s, body) = app.api_get(&token, "/api/v1/indicators?unit=106").await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["year"], "required");
+    let (s, _) = app
+        .api_get(&token, "/api/v1/indicators?unit=107&year=2026")
+        .await;
+    assert_eq!(s, 404);
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/consultations/{}/answer", f.id),
+            &json!({"decided": "a", "taken": "b", "not_taken": "c", "publish": true}),
+        )
+        .await;
+    assert_eq!(s, 422, "publish before close");
+    assert_eq!(body["error"]["fields"]["status"], "not_closed");
+    let officer = app.login("district106").await;
+    let csrf = app
+        .csrf(&officer, &format!("/consultations/{}/close", f.id))
+        .await;
+    let r = app
+        .post_form(
+            &officer,
+            &format!("/consultations/{}/close", f.id),
+            &[("csrf", &csrf), ("findings", "   ")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("aria-invalid=\"true\" aria-describedby=\"findings-err"),
+        "error next to the field"
+    );
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/consultations/{}/close", f.id),
+            &json!({"findings": "x".repeat(5001)}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["findings"], "too_long");
+    let k = consultation(&app, f.id).await;
+    assert_eq!(
+        (
+            k.status.as_str(),
+            k.findings.as_deref(),
+            k.answer_decided.as_deref()
+        ),
+        ("open", None, None)
+    );
+
+    // Close through the page.
+    let r = app
+        .post_form(
+            &officer,
+            &format!("/consultations/{}/close", f.id),
+            &[
+                ("csrf", &csrf),
+                ("findings", "Các em muốn nội quy ngắn, dễ hiểu."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/consultations/{}/answer", f.id)
+    );
+    let k = consultation(&app, f.id).await;
+    assert_eq!(k.status, "closed");
+    assert!(k.closed_at.is_some());
+    let (_, doc) = app.api_get(&token, ind).await;
+    assert_eq!(t(&doc, "T2")["numerator"], 0, "closed but not answered");
+    // Closing twice is refused.
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/consultations/{}/close", f.id),
+            &json!({"findings": "lại"}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(body["error"]["fields"]["status"], "not_open");
+
+    // A draft is saved, not published.
+    let path = format!("/consultations/{}/answer", f.id);
+    let (s, html) = app.get(&officer, &path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Lưu nháp") && html.contains("Công bố cho các em"));
+    let r = app
+        .post_form(
+            &officer,
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("decided", "Trường giữ 10 điều nội quy."),
+                ("taken", ""),
+                ("not_taken", ""),
+                ("publish", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let k = consultation(&app, f.id).await;
+    assert_eq!(
+        (k.status.as_str(), k.answer_decided.as_deref()),
+        ("closed", Some("Trường giữ 10 điều nội quy."))
+    );
+    assert!(k.answer_published_at.is_none());
+    // Publishing needs all three parts; a refusal changes nothing.
+    let r = app
+        .post_form(
+            &officer,
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("decided", "Khác"),
+                ("taken", "Nội quy ngắn hơn."),
+                ("not_taken", ""),
+                ("publish", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"not_taken-err\""));
+    let k = consultation(&app, f.id).await;
+    assert_eq!(
+        (k.status.as_str(), k.answer_decided.as_deref()),
+        ("closed", Some("Trường giữ 10 điều nội quy."))
+    );
+    let (_, doc) = app.api_get(&token, ind).await;
+    assert_eq!(t(&doc, "T2")["numerator"], 0);
+
+    // Publish through the API: T2 becomes 1/1.
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/consultations/{}/answer", f.id),
+            &json!({"decided": "Trường giữ 10 điều nội quy.", "taken": "Nội quy ngắn hơn, dễ hiểu.", "not_taken": "Không có", "publish": true}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["status"], "answered");
+    assert!(body["answer_published_at"].is_string());
+    let (_, doc) = app.api_get(&token, ind).await;
+    assert_eq!(
+        (
+            t(&doc, "T2")["numerator"].clone(),
+            t(&doc, "T2")["denominator"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    assert_eq!(t(&doc, "T2")["value"], 100.0);
+    let (_, html) = app.get(&officer, &path).await;
+    assert!(
+        html.contains("Các em đã nói — chúng tôi đã làm")
+            && html.contains("Nội quy ngắn hơn, dễ hiểu.")
+    );
+    // The province sees it too; T3 and T1 are untouched.
+    let coord = app.token("coordinator").await;
+    let (_, prov) = app
+        .api_get(&coord, "/api/v1/indicators?unit=12&year=2026")
+        .await;
+    assert_eq!(t(&prov, "T2")["numerator"], 1);
+    assert_eq!(t(&prov, "T3")["denominator"], 0);
+
+    // A consultation closed with no child's response does not count.
+    let g = school_decision(&app, "Thực đơn bữa ăn bán trú", 4).await;
+    let db = &app.db.conn;
+    consultations::close(
+        db,
+        &actor(),
+        app.clock.now(),
+        g.id,
+        "Không em nào trả lời.".into(),
+    )
+    .await
+    .expect("close");
+    let a = AnswerBack {
+        decided: "a".into(),
+        taken: "b".into(),
+        not_taken: "c".into(),
+    };
+    consultations::save_answer(db, &actor(), app.clock.now(), g.id, a, true)
+        .await
+        .expect("publish");
+    let (_, doc) = app.api_get(&token, ind).await;
+    assert_eq!(
+        (
+            t(&doc, "T2")["numerator"].clone(),
+            t(&doc, "T2")["denominator"].clone()
+        ),
+        (json!(1), json!(2))
+    );
+    assert_eq!(t(&doc, "T2")["value"], 50.0);
+    let _ = g.matter_id;
+}
+db_test!(closing_answering_and_t2);
+
+async fn overdue_answers_are_listed(app: TestApp) {
+    let day = |n: i64| today(&app) - Duration::days(n);
+    let late = new_matter(
+        &app,
+        "106",
+        "PGDDT-106",
+        "Lịch học thêm buổi chiều",
+        MatterKind::SchoolDecision,
+        day(61),
+    )
+    .await;
+    new_matter(
+        &app,
+        "106",
+        "PGDDT-106",
+        "Giờ mở cửa thư viện trường",
+        MatterKind::SchoolDecision,
+        day(59),
+    )
+    .await;
+    let other = new_matter(
+        &app,
+        "106",
+        "PLDTBXH-106",
+        "Kế hoạch Tháng hành động vì trẻ em",
+        MatterKind::CommunityDecision,
+        day(90),
+    )
+    .await;
+    // Decided long ago but answered: not overdue.
+    let done = new_matter(
+        &app,
+        "106",
+        "PGDDT-106",
+        "Sửa chữa nhà vệ sinh của trường",
+        MatterKind::SchoolDecision,
+        day(100),
+    )
+    .await;
+    let f = open_consultation(&app, "106", done, "Nhà vệ sinh", 5).await;
+    let db = &app.db.conn;
+    consultations::close(db, &actor(), app.clock.now(), f.id, "Cần nước sạch.".into())
+        .await
+        .expect("close");
+    let a = AnswerBack {
+        decided: "a".into(),
+        taken: "b".into(),
+        not_taken: "c".into(),
+    };
+    consultations::save_answer(db, &actor(), app.clock.now(), f.id, a, true)
+        .await
+        .expect("publish");
+
+    let c = app.login("coordinator").await;
+    let (s, html) = app.get(&c, "/answers/overdue").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Lịch học thêm buổi chiều"), "61 days");
+    assert!(html.contains(&format!("/matters/{late}")));
+    assert!(html.contains(&format!("/matters/{other}")));
+    assert!(
+        !html.contains("Giờ mở cửa thư viện trường"),
+        "59 days is not yet overdue"
+    );
+    assert!(!html.contains("Sửa chữa nhà vệ sinh"), "answered");
+    let decided = day(61).format("%d/%m/%Y").to_string();
+    assert!(html.contains(&decided), "dd/mm/yyyy");
+    // The agency officer sees their own agency's matters only.
+    let ag = app.login("agency106").await;
+    let (s, html) = app.get(&ag, "/answers/overdue").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Lịch học thêm buổi chiều"));
+    assert!(!html.contains("Kế hoạch Tháng hành động vì trẻ em"));
+    let (s, _) = app
+        .get(&app.login("facilitator106").await, "/answers/overdue")
+        .await;
+    assert_eq!(s, 403);
+    // Another district sees nothing of 106.
+    let db = &app.db.conn;
+    let district = units::by_code(db, "107").await.expect("db").expect("107");
+    let scope = thamgia_domain::access::Scope {
+        path: district.path,
+    };
+    let rows = thamgia_store::indicators::overdue_answers(db, &scope, None, today(&app))
+        .await
+        .expect("overdue");
+    assert!(rows.is_empty());
+}
+db_test!(overdue_answers_are_listed);
+
+async fn another_district_is_out_of_reach(app: TestApp) {
+    let decided = NaiveDate::from_ymd_opt(2026, 3, 10).expect("date");
+    let m = new_matter(
+        &app,
+        "107",
+        "PGDDT-107",
+        "Quyết định của Mường Tè",
+        MatterKind::SchoolDecision,
+        decided,
+    )
+    .await;
+    let f = open_consultation(&app, "107", m, "Tham vấn ở Mường Tè", 6).await;
+    fill(&app, &f).await;
+    let flagged = answer_of(&app, FLAG_TEXT).await;
+    let officer = app.login("district106").await;
+    for path in ["results", "close", "answer"] {
+        let (s, html) = app
+            .get(&officer, &format!("/consultations/{}/{path}", f.id))
+            .await;
+        assert_eq!(s, 404, "{path}");
+        assert!(!html.contains("Mường Tè"));
+    }
+    let csrf = app.csrf(&officer, "/moderation").await;
+    for (path, form) in [
+        (
+            format!("/consultations/{}/close", f.id),
+            vec![("csrf", csrf.as_str()), ("findings", "x")],
+        ),
+        (
+            format!("/consultations/{}/answer", f.id),
+            vec![
+                ("csrf", csrf.as_str()),
+                ("decided", "a"),
+                ("taken", "b"),
+                ("not_taken", "c"),
+                ("publish", "1"),
+            ],
+        ),
+        (
+            format!("/moderation/{}", flagged.id),
+            vec![("csrf", csrf.as_str()), ("action", "approve")],
+        ),
+    ] {
+        let r = app.post_form(&officer, &path, &form).await;
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+    }
+    let (_, queue) = app.get(&officer, "/moderation").await;
+    assert!(!queue.contains(FLAG_TEXT) && !queue.contains("Mường Tè"));
+    let token = app.token("district106").await;
+    let (s, _) = app
+        .api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
+    assert_eq!(s, 404);
+    for (path, body) in [
+        (
+            format!("/api/v1/consultations/{}/close", f.id),
+            json!({"findings": "x"}),
+        ),
+        (
+            format!("/api/v1/consultations/{}/answer", f.id),
+            json!({"decided": "a", "taken": "b", "not_taken": "c", "publish": true}),
+        ),
+        (
+            format!("/api/v1/moderation/{}", flagged.id),
+            json!({"action": "approve"}),
+        ),
+    ] {
+        let (s, b) = app.api_send(Method::POST, &token, &path, &body).await;
+        assert_eq!(s, 404, "{path}");
+        assert_eq!(b["error"]["code"], "not_found");
+    }
+    let (_, pending) = app.api_get(&token, "/api/v1/moderation/pending").await;
+    assert_eq!(pending, json!([]));
+    let (s, _) = app
+        .api_get(&token, "/api/v1/indicators?unit=107&year=2026")
+        .await;
+    assert_eq!(s, 404);
+    // Nothing changed.
+    let k = consultation(&app, f.id).await;
+    assert_eq!(k.status, "open");
+    assert_eq!(
+        answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
+        Some("pending")
+    );
+    // The province's coordinator does reach it.
+    let coord = app.token("coordinator").await;
+    let (s, _) = app
+        .api_get(&coord, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
+    assert_eq!(s, 200);
+    let (_, pending) = app.api_get(&coord, "/api/v1/moderation/pending").await;
+    assert_eq!(pending.as_array().map(Vec::len), Some(4));
+    let phone = pending
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|p| p["text"] == PHONE_TEXT)
+        .expect("the text with a phone number");
+    assert_eq!(
+        phone["suggested"],
+        "Có gì gọi cho em số [số điện thoại] nhé"
+    );
+}
+db_test!(another_district_is_out_of_reach);

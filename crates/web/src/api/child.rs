@@ -1,0 +1,344 @@
+//! Public operations for offline tools, keyed by a consultation's join code
+//! (no account, like the child's page): read the form, send one child's
+//! answers. A tool may collect answers without signal and send them later;
+//! its client-made `submission_id` makes every resend safe.
+
+use crate::auth::Ctx;
+use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
+use crate::pages::child::{self as rules, Door, Form, Outcome};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+use thamgia_domain::ethnic;
+use thamgia_domain::voice::{QuestionKind, RawAnswer, RawProfile, Sex};
+use thamgia_store::entity::consultation;
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OptionDto {
+    pub id: i32,
+    pub label_vi: String,
+    pub label_en: Option<String>,
+    /// An emoji shown large beside the words.
+    pub emoji: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct QuestionDto {
+    /// Key of the answer in a submission's `answers`.
+    pub id: i32,
+    /// single | multiple | faces3 | faces5 | text | ranking
+    pub kind: String,
+    pub text_vi: String,
+    pub text_en: Option<String>,
+    pub required: bool,
+    /// For face scales: the number of faces (answer `face` is 1..=n).
+    pub faces: Option<u8>,
+    /// For single, multiple and ranking questions.
+    pub options: Vec<OptionDto>,
+    /// Longest text answer, in characters (text questions).
+    pub max_chars: Option<usize>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct UnitChoiceDto {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EthnicDto {
+    /// Official code, 01–54.
+    pub code: String,
+    pub name_vi: String,
+    /// Lives as a community in the province (listed first).
+    pub local: bool,
+}
+
+/// A consultation's public form: everything an offline tool needs to ask it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct JoinFormDto {
+    pub code: String,
+    pub title: String,
+    pub intro: String,
+    pub age_min: i32,
+    pub age_max: i32,
+    pub opens_on: chrono::NaiveDate,
+    pub closes_on: chrono::NaiveDate,
+    /// Whether answers are accepted today (false before `opens_on`).
+    pub accepting: bool,
+    pub questions: Vec<QuestionDto>,
+    /// Schools and communes a child may name in `profile.unit`.
+    pub units: Vec<UnitChoiceDto>,
+    /// Ethnic groups for `profile.ethnic`, the province's own first.
+    pub ethnic_groups: Vec<EthnicDto>,
+    /// Values for `profile.sex`.
+    pub sexes: Vec<String>,
+}
+
+/// The optional profile; never a name.
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+pub struct ProfileBody {
+    /// 6–15, within the consultation's ages.
+    pub age: Option<i64>,
+    /// girl | boy | other
+    pub sex: Option<String>,
+    /// Ethnic group code (01–54).
+    pub ethnic: Option<String>,
+    pub disability: Option<bool>,
+    /// Code of the child's school or commune (one of the form's `units`).
+    pub unit: Option<String>,
+}
+
+/// One answer: `options` for single and multiple choice (ranking: every
+/// option, first choice first), `face` for face scales, `text` for text.
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+pub struct AnswerBody {
+    #[serde(default)]
+    pub options: Vec<i32>,
+    pub face: Option<i64>,
+    pub text: Option<String>,
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct SubmissionBody {
+    /// A UUID made by the client once per child's submission.
+    pub submission_id: String,
+    #[serde(default)]
+    pub profile: ProfileBody,
+    /// Question id (as a string) → answer.
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerBody>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SubmittedDto {
+    /// stored | duplicate
+    pub status: String,
+}
+
+fn error(status: StatusCode, code: &str, message: String) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message,
+            fields: BTreeMap::new(),
+            detail: None,
+        },
+    };
+    (status, Json(body)).into_response()
+}
+
+/// 404 unknown or draft, 410 closed or answered; `Ok` with the door otherwise.
+async fn open_consultation(
+    state: &AppState,
+    code: &str,
+) -> Result<(consultation::Model, Door), Response> {
+    let k = rules::find(state, code)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let Some(k) = k else {
+        return Err(AppError::NotFound.into_response());
+    };
+    match rules::door(&k, state.now().date_naive()) {
+        Door::Closed | Door::Answered => Err(error(
+            StatusCode::GONE,
+            "consultation_closed",
+            crate::i18n::Lang::En.t("child-api-closed"),
+        )),
+        d => Ok((k, d)),
+    }
+}
+
+/// A consultation's public form, by join code (no account needed).
+#[utoipa::path(get, path = "/api/v1/join/{code}", tag = "children",
+    security(()),
+    params(("code" = String, Path, description = "Join code; case, spaces and dashes do not matter")),
+    responses(
+        (status = 200, body = JoinFormDto),
+        (status = 404, description = "Unknown code (or a consultation still in draft)", body = ErrorBody),
+        (status = 410, description = "`consultation_closed`", body = ErrorBody)))]
+pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let (k, d) = match open_consultation(&state, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f = match Form::load(&state, k).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let questions = f
+        .questions
+        .iter()
+        .map(|(q, opts)| {
+            let kind = QuestionKind::parse(&q.kind);
+            QuestionDto {
+                id: q.id,
+                kind: q.kind.clone(),
+                text_vi: q.text_vi.clone(),
+                text_en: q.text_en.clone(),
+                required: q.required,
+                faces: kind.and_then(QuestionKind::faces),
+                options: opts
+                    .iter()
+                    .map(|o| OptionDto {
+                        id: o.id,
+                        label_vi: o.label_vi.clone(),
+                        label_en: o.label_en.clone(),
+                        emoji: o.emoji.clone(),
+                    })
+                    .collect(),
+                max_chars: (kind == Some(QuestionKind::Text))
+                    .then_some(thamgia_domain::voice::MAX_TEXT_CHARS),
+            }
+        })
+        .collect();
+    Json(JoinFormDto {
+        code: f.k.join_code.clone(),
+        title: f.k.title.clone(),
+        intro: f.k.intro.clone(),
+        age_min: f.k.age_min,
+        age_max: f.k.age_max,
+        opens_on: f.k.opens_on,
+        closes_on: f.k.closes_on,
+        accepting: d == Door::Open,
+        questions,
+        units: f
+            .units
+            .iter()
+            .map(|u| UnitChoiceDto {
+                code: u.code.clone(),
+                name_vi: u.name_vi.clone(),
+                name_en: u.name_en.clone(),
+            })
+            .collect(),
+        ethnic_groups: ethnic::local_first()
+            .into_iter()
+            .map(|g| EthnicDto {
+                code: g.code.into(),
+                name_vi: g.name_vi.into(),
+                local: g.local,
+            })
+            .collect(),
+        sexes: Sex::ALL.iter().map(|s| s.as_str().to_string()).collect(),
+    })
+    .into_response()
+}
+
+/// One child's answers, sent by an offline tool. The same `submission_id` with
+/// the same content is stored once (201, then 200 `duplicate`); with other
+/// content it is 409. Only stored responses count against the rate limits
+/// (per client and per code, 429 `too_many_attempts`).
+#[utoipa::path(post, path = "/api/v1/join/{code}/responses", tag = "children",
+    security(()),
+    params(("code" = String, Path, description = "Join code")),
+    request_body = SubmissionBody,
+    responses(
+        (status = 201, description = "Stored", body = SubmittedDto),
+        (status = 200, description = "Already stored with the same content", body = SubmittedDto),
+        (status = 403, description = "`consultation_not_open`: before its first day", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The same `submission_id` with other content", body = ErrorBody),
+        (status = 410, description = "`consultation_closed`", body = ErrorBody),
+        (status = 422, description = "Invalid; `fields` names `submission_id`, `age`, `sex`, `ethnic`, `unit`, `q{id}`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    match submit_inner(&state, &ctx, &code, &body).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn submit_inner(state: &AppState, ctx: &Ctx, code: &str, body: &[u8]) -> AppResult<Response> {
+    let (k, d) = match open_consultation(state, code).await {
+        Ok(x) => x,
+        Err(r) => return Ok(r),
+    };
+    if d == Door::NotYet {
+        return Ok(error(
+            StatusCode::FORBIDDEN,
+            "consultation_not_open",
+            crate::i18n::Lang::En.t("child-api-not-open"),
+        ));
+    }
+    let b: SubmissionBody = super::json(body)?;
+    let form = Form::load(state, k).await?;
+    let mut errors = BTreeMap::new();
+    let sid = rules::submission_id(&b.submission_id);
+    if sid.is_none() {
+        errors.insert("submission_id".to_string(), "not_a_uuid".to_string());
+    }
+    let profile = RawProfile {
+        age: b.profile.age,
+        sex: b.profile.sex,
+        ethnic: b.profile.ethnic,
+        disability: b.profile.disability,
+        unit: b.profile.unit,
+    };
+    let mut answers = BTreeMap::new();
+    for (key, a) in b.answers {
+        match key.trim().parse::<i32>() {
+            Ok(id) => {
+                answers.insert(
+                    id,
+                    RawAnswer {
+                        options: a.options,
+                        face: a.face,
+                        text: a.text,
+                    },
+                );
+            }
+            Err(_) => {
+                errors.insert(format!("q{key}"), "unknown_question".to_string());
+            }
+        }
+    }
+    let checked = rules::check(&form, &profile, &answers);
+    let (checked, sid) = match (checked, sid) {
+        (Ok(c), Some(sid)) if errors.is_empty() => (c, sid),
+        (Err(e), _) => {
+            errors.extend(e);
+            return Err(AppError::Invalid {
+                fields: errors,
+                detail: None,
+            });
+        }
+        _ => {
+            return Err(AppError::Invalid {
+                fields: errors,
+                detail: None,
+            });
+        }
+    };
+    Ok(
+        match rules::store(state, &ctx.client, &form.k, &sid, checked).await? {
+            Outcome::Created => (
+                StatusCode::CREATED,
+                Json(SubmittedDto {
+                    status: "stored".into(),
+                }),
+            )
+                .into_response(),
+            Outcome::Duplicate => (
+                StatusCode::OK,
+                Json(SubmittedDto {
+                    status: "duplicate".into(),
+                }),
+            )
+                .into_response(),
+            Outcome::Conflict => AppError::Conflict {
+                field: "submission_id".into(),
+            }
+            .into_response(),
+            Outcome::Limited => AppError::Throttled.into_response(),
+        },
+    )
+}

@@ -1,0 +1,642 @@
+//! Consultations: create, read, write questions, open; and, for facilitators
+//! working offline, paper forms and group tallies entered later. The same
+//! checks as the pages (`pages/consultations.rs`).
+//!
+//! A submission carries a client-made `submission_id` (UUID): the same id with
+//! the same content is acknowledged again (200) and stored once; the same id
+//! with other content is `409`.
+
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
+use crate::pages::consultations::{
+    self as rules, ConsultationForm, OptionInput, TallyForm, open_consultation, submit_group_tally,
+    submit_paper,
+};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use thamgia_domain::access::{Permission, Principal};
+use thamgia_domain::voice::{RawAnswer, RawProfile, Status};
+use thamgia_store::entity::{consultation, unit};
+use thamgia_store::responses::Submitted;
+use thamgia_store::{consultations, voice_queries};
+
+/// How many views a consultation received, by how they came.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ResponseCounts {
+    pub online: i64,
+    pub paper: i64,
+    pub group_tallies: i64,
+    /// Children counted in the group tallies.
+    pub children_in_tallies: i64,
+}
+
+/// A consultation as listed.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ConsultationSummary {
+    pub id: i32,
+    pub matter_id: Option<i32>,
+    /// Code of the unit that holds it.
+    pub unit: String,
+    pub title: String,
+    /// survey | group_discussion | forum_session | council_dialogue | club_discussion | online
+    pub method: String,
+    /// draft | open | closed | answered
+    pub status: String,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    /// Six characters children type at `/c/{join_code}`.
+    pub join_code: String,
+    pub responses: ResponseCounts,
+}
+
+pub(crate) fn summary(
+    k: &consultation::Model,
+    u: &unit::Model,
+    counts: &HashMap<i32, HashMap<String, i64>>,
+    tallies: &HashMap<i32, (i64, i64)>,
+) -> ConsultationSummary {
+    let by = counts.get(&k.id);
+    let n = |s: &str| by.and_then(|m| m.get(s)).copied().unwrap_or(0);
+    let (t, tc) = tallies.get(&k.id).copied().unwrap_or((0, 0));
+    ConsultationSummary {
+        id: k.id,
+        matter_id: k.matter_id,
+        unit: u.code.clone(),
+        title: k.title.clone(),
+        method: k.method.clone(),
+        status: k.status.clone(),
+        opens_on: k.opens_on,
+        closes_on: k.closes_on,
+        join_code: k.join_code.clone(),
+        responses: ResponseCounts {
+            online: n("online"),
+            paper: n("paper"),
+            group_tallies: t,
+            children_in_tallies: tc,
+        },
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OptionDto {
+    pub id: i32,
+    pub label_vi: String,
+    pub label_en: Option<String>,
+    pub emoji: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct QuestionDto {
+    pub id: i32,
+    pub ord: i32,
+    /// single | multiple | faces3 | faces5 | text | ranking
+    pub kind: String,
+    pub text_vi: String,
+    pub text_en: Option<String>,
+    pub required: bool,
+    pub options: Vec<OptionDto>,
+}
+
+/// One consultation with its questions.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ConsultationDto {
+    #[serde(flatten)]
+    pub summary: ConsultationSummary,
+    pub intro: String,
+    pub age_min: i32,
+    pub age_max: i32,
+    /// Username of the facilitator.
+    pub facilitator: Option<String>,
+    /// Codes of the units whose children are asked.
+    pub audience: Vec<String>,
+    pub questions: Vec<QuestionDto>,
+}
+
+async fn detail(
+    state: &AppState,
+    k: &consultation::Model,
+    u: &unit::Model,
+) -> AppResult<ConsultationDto> {
+    let db = &state.db.conn;
+    let counts = voice_queries::response_counts(db, &[k.id]).await?;
+    let tallies = voice_queries::tally_counts(db, &[k.id]).await?;
+    let facilitator = match k.facilitator_id {
+        Some(fid) => voice_queries::user_names(db, &[fid])
+            .await?
+            .remove(&fid)
+            .map(|(u, _)| u),
+        None => None,
+    };
+    let questions = consultations::questions(db, k.id)
+        .await?
+        .into_iter()
+        .map(|(q, os)| QuestionDto {
+            id: q.id,
+            ord: q.ord,
+            kind: q.kind,
+            text_vi: q.text_vi,
+            text_en: q.text_en,
+            required: q.required,
+            options: os
+                .into_iter()
+                .map(|o| OptionDto {
+                    id: o.id,
+                    label_vi: o.label_vi,
+                    label_en: o.label_en,
+                    emoji: o.emoji,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ConsultationDto {
+        summary: summary(k, u, &counts, &tallies),
+        intro: k.intro.clone(),
+        age_min: k.age_min,
+        age_max: k.age_max,
+        facilitator,
+        audience: consultations::audience_units(db, k.id)
+            .await?
+            .into_iter()
+            .map(|a| a.code)
+            .collect(),
+        questions,
+    })
+}
+
+/// A 409 naming what stands in the way.
+fn conflict(field: &str, code: &str, message: &str) -> Response {
+    (
+        StatusCode::CONFLICT,
+        Json(ErrorBody {
+            error: ErrorDetail {
+                code: "conflict".into(),
+                message: message.into(),
+                fields: BTreeMap::from([(field.to_string(), code.to_string())]),
+                detail: None,
+            },
+        }),
+    )
+        .into_response()
+}
+
+fn not_draft() -> Response {
+    conflict(
+        "status",
+        "not_draft",
+        "The consultation is no longer a draft: its questions cannot change.",
+    )
+}
+
+fn not_open() -> Response {
+    conflict(
+        "status",
+        "not_open",
+        "The consultation is not open: views cannot be entered.",
+    )
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsultationParams {
+    /// draft | open | closed | answered
+    pub status: Option<String>,
+    /// Only the consultations of this matter (its id).
+    pub matter: Option<String>,
+}
+
+/// Consultations in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(ConsultationParams),
+    responses((status = 200, body = [ConsultationSummary]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<ConsultationParams>,
+) -> AppResult<Json<Vec<ConsultationSummary>>> {
+    require(&p, Permission::ViewResults)?;
+    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => {
+            Some(Status::parse(s).ok_or_else(|| AppError::invalid("status", "unknown_option"))?)
+        }
+    };
+    let matter = match q.matter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(m) => Some(
+            m.parse::<i32>()
+                .map_err(|_| AppError::invalid("matter", "not_a_number"))?,
+        ),
+    };
+    let db = &state.db.conn;
+    let rows: Vec<_> = consultations::list(db, &p.scope(), matter)
+        .await?
+        .into_iter()
+        .filter(|(k, _)| status.is_none_or(|s| k.status == s.as_str()))
+        .collect();
+    let ids: Vec<i32> = rows.iter().map(|(k, _)| k.id).collect();
+    let counts = voice_queries::response_counts(db, &ids).await?;
+    let tallies = voice_queries::tally_counts(db, &ids).await?;
+    Ok(Json(
+        rows.iter()
+            .map(|(k, u)| summary(k, u, &counts, &tallies))
+            .collect(),
+    ))
+}
+
+/// A new consultation for a matter.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ConsultationCreate {
+    pub matter_id: i32,
+    /// Code of the unit that holds it: the matter's unit (default) or one below it.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// At most 200 characters.
+    pub title: String,
+    /// A few words for the children, at most 2000 characters.
+    #[serde(default)]
+    pub intro: String,
+    /// survey | group_discussion | forum_session | council_dialogue | club_discussion | online
+    pub method: String,
+    /// 6–15
+    pub age_min: i64,
+    /// 6–15, not below `age_min`
+    pub age_max: i64,
+    /// yyyy-mm-dd (or dd/mm/yyyy)
+    pub opens_on: String,
+    /// yyyy-mm-dd (or dd/mm/yyyy), not before `opens_on`
+    pub closes_on: String,
+    /// Username of a facilitator in the caller's scope who can open the consultation.
+    #[serde(default)]
+    pub facilitator: Option<String>,
+    /// Codes of the units whose children are asked.
+    #[serde(default)]
+    pub audience: Vec<String>,
+}
+
+/// Creates a consultation in `draft` with a fresh join code. A matter outside
+/// the caller's scope is `422` with `matter_id: unknown_matter`.
+#[utoipa::path(post, path = "/api/v1/consultations", tag = "consultations", request_body = ConsultationCreate,
+    responses((status = 201, body = ConsultationDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
+    require(&p, Permission::RunConsultations)?;
+    let b: ConsultationCreate = super::json(&body)?;
+    let db = &state.db.conn;
+    let (m, mu) = match rules::matter_for_consultation(db, &p, b.matter_id).await {
+        Ok(x) => x,
+        Err(AppError::NotFound) => return Err(AppError::invalid("matter_id", "unknown_matter")),
+        Err(e) => return Err(e),
+    };
+    let f = ConsultationForm {
+        matter_id: b.matter_id.to_string(),
+        unit: b.unit.unwrap_or_default(),
+        title: b.title,
+        intro: b.intro,
+        method: b.method,
+        age_min: b.age_min.to_string(),
+        age_max: b.age_max.to_string(),
+        opens_on: b.opens_on,
+        closes_on: b.closes_on,
+        facilitator: b.facilitator.unwrap_or_default(),
+        audience: b.audience,
+    };
+    let n = rules::check_consultation(db, &p, &m, &mu, &f).await?;
+    let k = rules::create_consultation(&state, &p, n).await?;
+    let (k, u) = consultations::get_in_scope(db, &p.scope(), k.id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &k, &u).await?)))
+}
+
+async fn load(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+) -> AppResult<(consultation::Model, unit::Model)> {
+    Ok(consultations::get_in_scope(&state.db.conn, &p.scope(), id).await?)
+}
+
+/// One consultation with its questions, options and join code.
+#[utoipa::path(get, path = "/api/v1/consultations/{id}", tag = "consultations",
+    params(("id" = i32, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDto), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Json<ConsultationDto>> {
+    require(&p, Permission::ViewResults)?;
+    let (k, u) = load(&state, &p, id).await?;
+    Ok(Json(detail(&state, &k, &u).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct OptionCreate {
+    /// At most 100 characters.
+    pub label_vi: String,
+    #[serde(default)]
+    pub label_en: Option<String>,
+    /// An emoji or a short picture name (at most 32 characters).
+    #[serde(default)]
+    pub emoji: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A question: single, multiple and ranking take 2–10 options; faces and text none.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct QuestionCreate {
+    /// single | multiple | faces3 | faces5 | text | ranking
+    pub kind: String,
+    /// At most 300 characters.
+    pub text_vi: String,
+    #[serde(default)]
+    pub text_en: Option<String>,
+    /// Default `true`.
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(default)]
+    pub options: Vec<OptionCreate>,
+}
+
+/// Adds a question at the end; only while the consultation is a draft (else 409).
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/questions", tag = "consultations", request_body = QuestionCreate,
+    params(("id" = i32, Path, description = "Consultation id")),
+    responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn add_question(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    require(&p, Permission::RunConsultations)?;
+    let (k, _) = load(&state, &p, id).await?;
+    let b: QuestionCreate = super::json(&body)?;
+    if k.status != Status::Draft.as_str() {
+        return Ok(not_draft());
+    }
+    let options: Vec<OptionInput> = b
+        .options
+        .into_iter()
+        .map(|o| OptionInput {
+            label_vi: o.label_vi,
+            label_en: o.label_en,
+            emoji: o.emoji,
+        })
+        .collect();
+    let nq = rules::check_question(
+        &b.kind,
+        &b.text_vi,
+        b.text_en.as_deref().unwrap_or(""),
+        b.required,
+        &options,
+    )?;
+    let db = &state.db.conn;
+    let q = match consultations::add_question(
+        db,
+        &thamgia_domain::access::Actor::from(&p),
+        state.now(),
+        id,
+        nq,
+    )
+    .await
+    {
+        Ok(q) => q,
+        Err(thamgia_store::StoreError::Conflict { .. }) => return Ok(not_draft()),
+        Err(e) => return Err(e.into()),
+    };
+    let dto = consultations::questions(db, id)
+        .await?
+        .into_iter()
+        .find(|(x, _)| x.id == q.id)
+        .map(|(q, os)| QuestionDto {
+            id: q.id,
+            ord: q.ord,
+            kind: q.kind,
+            text_vi: q.text_vi,
+            text_en: q.text_en,
+            required: q.required,
+            options: os
+                .into_iter()
+                .map(|o| OptionDto {
+                    id: o.id,
+                    label_vi: o.label_vi,
+                    label_en: o.label_en,
+                    emoji: o.emoji,
+                })
+                .collect(),
+        })
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
+}
+
+/// Opens a draft with at least one question: children can answer from now on.
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/open", tag = "consultations",
+    params(("id" = i32, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn open(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    require(&p, Permission::RunConsultations)?;
+    let (k, u) = load(&state, &p, id).await?;
+    match open_consultation(&state, &p, &k).await {
+        Ok(k) => Ok(Json(detail(&state, &k, &u).await?).into_response()),
+        Err(AppError::Conflict { .. }) => Ok(not_draft()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The optional profile of the child who filled the form.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ProfileBody {
+    /// 6–15, within the consultation's ages.
+    pub age: Option<i64>,
+    /// girl | boy | other
+    pub sex: Option<String>,
+    /// Official ethnic group code, 01–54.
+    pub ethnic: Option<String>,
+    pub disability: Option<bool>,
+    /// Code of the child's school or commune (an audience unit or one below it).
+    pub unit: Option<String>,
+}
+
+/// One answer: option ids (single: one; multiple: any; ranking: all, in
+/// order), a face (1..=3 or 1..=5) or a short text.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct AnswerBody {
+    #[serde(default)]
+    pub options: Vec<i32>,
+    #[serde(default)]
+    pub face: Option<i64>,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// A paper form typed in later (or collected by an offline tool).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PaperResponse {
+    /// A UUID made by the client: sending it again stores nothing new.
+    pub submission_id: String,
+    #[serde(default)]
+    pub profile: ProfileBody,
+    /// Question id → answer.
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerBody>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SubmissionAck {
+    /// Id of the stored response or tally.
+    pub id: i32,
+    pub submission_id: String,
+    /// `true` when this submission was already stored (status 200).
+    pub duplicate: bool,
+}
+
+fn ack(s: Submitted, submission_id: &str) -> Response {
+    let (status, id, duplicate) = match s {
+        Submitted::Created(id) => (StatusCode::CREATED, id, false),
+        Submitted::Duplicate(id) => (StatusCode::OK, id, true),
+    };
+    (
+        status,
+        Json(SubmissionAck {
+            id,
+            submission_id: submission_id.trim().to_string(),
+            duplicate,
+        }),
+    )
+        .into_response()
+}
+
+fn other_content() -> Response {
+    conflict(
+        "submission_id",
+        "different_content",
+        "This submission_id was already used with different content.",
+    )
+}
+
+/// Stores a paper form (source `paper`, entered by the caller). 201 when
+/// stored, 200 when the same submission was already stored, 409 when the id
+/// was used with other content or the consultation is not open, 422 with every
+/// invalid field (`age`, `sex`, `ethnic`, `unit`, `q{id}`, `submission_id`).
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-responses", tag = "consultations", request_body = PaperResponse,
+    params(("id" = i32, Path, description = "Consultation id")),
+    responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn paper_response(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    require(&p, Permission::RunConsultations)?;
+    let (k, _) = load(&state, &p, id).await?;
+    let b: PaperResponse = super::json(&body)?;
+    if k.status != Status::Open.as_str() {
+        return Ok(not_open());
+    }
+    let mut errors = BTreeMap::new();
+    let mut answers = BTreeMap::new();
+    for (key, a) in b.answers {
+        match key.trim().parse::<i32>() {
+            Ok(qid) => {
+                answers.insert(
+                    qid,
+                    RawAnswer {
+                        options: a.options,
+                        face: a.face,
+                        text: a.text,
+                    },
+                );
+            }
+            Err(_) => {
+                errors.insert(format!("q{key}"), "unknown_question".to_string());
+            }
+        }
+    }
+    let profile = RawProfile {
+        age: b.profile.age,
+        sex: b.profile.sex,
+        ethnic: b.profile.ethnic,
+        disability: b.profile.disability,
+        unit: b.profile.unit,
+    };
+    match submit_paper(&state, &p, &k, &b.submission_id, profile, answers, errors).await {
+        Ok(s) => Ok(ack(s, &b.submission_id)),
+        Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
+        Err(AppError::Conflict { .. }) => Ok(other_content()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A group discussion entered as one tally.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TallyBody {
+    /// A UUID made by the client: sending it again stores nothing new.
+    pub submission_id: String,
+    /// The group's name, e.g. "Lớp 7A, nhóm 2" (at most 100 characters).
+    pub label: String,
+    pub girls: i64,
+    pub boys: i64,
+    /// girls + boys must equal age_6_10 + age_11_15; 1–200 children.
+    pub age_6_10: i64,
+    pub age_11_15: i64,
+    /// Option id → how many children chose it (options of single and multiple questions).
+    #[serde(default)]
+    pub counts: BTreeMap<String, i64>,
+}
+
+/// Stores a group tally (source `group`). 201 when stored, 200 when the same
+/// submission_id was already stored, 409 when the consultation is not open,
+/// 422 naming every invalid field (`label`, `girls`, `boys`, `age_6_10`,
+/// `age_11_15`, `ages`, `o{option id}`, `q{question id}`).
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/tallies", tag = "consultations", request_body = TallyBody,
+    params(("id" = i32, Path, description = "Consultation id")),
+    responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn tally(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    require(&p, Permission::RunConsultations)?;
+    let (k, _) = load(&state, &p, id).await?;
+    let b: TallyBody = super::json(&body)?;
+    if k.status != Status::Open.as_str() {
+        return Ok(not_open());
+    }
+    let f = TallyForm {
+        submission_id: b.submission_id.clone(),
+        label: b.label,
+        girls: b.girls.to_string(),
+        boys: b.boys.to_string(),
+        age_6_10: b.age_6_10.to_string(),
+        age_11_15: b.age_11_15.to_string(),
+        counts: b
+            .counts
+            .into_iter()
+            .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+            .collect(),
+    };
+    match submit_group_tally(&state, &p, &k, &f).await {
+        Ok(s) => Ok(ack(s, &b.submission_id)),
+        Err(AppError::Conflict { .. }) => Ok(not_open()),
+        Err(e) => Err(e),
+    }
+}

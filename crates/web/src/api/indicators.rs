@@ -1,0 +1,114 @@
+//! The plan's indicators for a unit's subtree in a year (INTERFACES.md).
+//! For now T1–T3, computed from matters and consultations; the other
+//! indicators are added by the features that record what they count.
+
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use std::collections::BTreeMap;
+use thamgia_domain::access::Permission;
+use thamgia_store::{indicators, units};
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorQuery {
+    /// Official code of a unit in the caller's scope.
+    pub unit: Option<String>,
+    /// Calendar year, four digits.
+    pub year: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct IndicatorDto {
+    pub code: String,
+    /// Vietnamese name.
+    pub name: String,
+    pub name_en: String,
+    pub numerator: u64,
+    pub denominator: u64,
+    /// numerator / denominator × 100, one decimal; null when the denominator is 0.
+    pub value: Option<f64>,
+    /// The plan's target for this unit and year; null when no plan covers the year.
+    pub target: Option<f64>,
+    /// `%` or `count`.
+    pub unit: String,
+}
+
+/// A year as four digits.
+fn parse_year(s: &str) -> Option<i32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// The plan's indicators for a unit's subtree and a year: `T1` (laws and
+/// policies), `T2` (school decisions) and `T3` (community decisions) consulted
+/// with children. A matter counts in the year of its decision, and as
+/// consulted when one of its consultations closed with at least one child's
+/// response (or group tally) and published its answer to the children.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
+    params(IndicatorQuery),
+    responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<IndicatorQuery>,
+) -> AppResult<Json<Vec<IndicatorDto>>> {
+    require(&p, Permission::ViewPlan)?;
+    let mut fields = BTreeMap::new();
+    let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    if unit.is_none() {
+        fields.insert("unit".to_string(), "required".to_string());
+    }
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => {
+            fields.insert("year".to_string(), "required".to_string());
+            None
+        }
+        Some(y) => {
+            let parsed = parse_year(y);
+            if parsed.is_none() {
+                fields.insert("year".to_string(), "invalid_year".to_string());
+            }
+            parsed
+        }
+    };
+    let (Some(unit), Some(year)) = (unit, year) else {
+        return Err(AppError::Invalid {
+            fields,
+            detail: None,
+        });
+    };
+    let db = &state.db.conn;
+    let u = units::get_in_scope(db, &p.scope(), unit).await?;
+    let rows = indicators::consulted_matters(db, &u, year).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|i| IndicatorDto {
+                code: i.code,
+                name: i.name_vi,
+                name_en: i.name_en,
+                numerator: i.numerator,
+                denominator: i.denominator,
+                value: i.value,
+                target: i.target,
+                unit: i.unit,
+            })
+            .collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn years_are_four_digits() {
+        assert_eq!(super::parse_year("2018"), Some(2018));
+        for bad in ["20x8", "18", "02018", "-201", "２０１８"] {
+            assert_eq!(super::parse_year(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Matters: child-related laws and policies, school and community decisions.
+//! The same checks as the pages (`pages/matters.rs`); dates are ISO
+//! (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
+
+use super::consultations::{ConsultationSummary, summary};
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::pages::matters::{self as rules, ListQuery, MatterEditForm, MatterForm};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use thamgia_domain::access::{Actor, Permission};
+use thamgia_domain::voice::answer_due;
+use thamgia_store::entity::{agency, matter, unit};
+use thamgia_store::{consultations, matters, voice_queries};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MatterDto {
+    pub id: i32,
+    /// law_policy | school_decision | community_decision
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    /// Code of the owner agency.
+    pub owner_agency: String,
+    /// Code of the unit.
+    pub unit: String,
+    /// drafting | consulting | decided | answered
+    pub stage: String,
+    pub decision_date: Option<NaiveDate>,
+    /// The year the matter counts in (its decision's year, else the year registered).
+    pub year: i32,
+    /// One of its consultations is answered and heard at least one child.
+    pub consulted: bool,
+    /// The decision date plus the plan's `answer_due_days`.
+    pub answer_due: Option<NaiveDate>,
+    /// The due date passed and the children were not answered.
+    pub overdue: bool,
+    /// Its consultations (single matter only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consultations: Option<Vec<ConsultationSummary>>,
+}
+
+fn dto(
+    m: &matter::Model,
+    u: &unit::Model,
+    a: &agency::Model,
+    consulted: bool,
+    due_days: i64,
+    today: NaiveDate,
+) -> MatterDto {
+    let answered = m.stage == "answered";
+    let due = m.decision_date.map(|d| answer_due(d, due_days));
+    MatterDto {
+        id: m.id,
+        kind: m.kind.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        owner_agency: a.code.clone(),
+        unit: u.code.clone(),
+        stage: m.stage.clone(),
+        decision_date: m.decision_date,
+        year: m.year,
+        consulted,
+        answer_due: due,
+        overdue: !answered && due.is_some_and(|d| today > d),
+        consultations: None,
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatterParams {
+    /// A unit code: only matters of its subtree.
+    pub unit: Option<String>,
+    /// law_policy | school_decision | community_decision
+    pub kind: Option<String>,
+    pub year: Option<String>,
+    /// drafting | consulting | decided | answered
+    pub stage: Option<String>,
+}
+
+/// Matters in the caller's scope, newest first, filtered by unit, kind, year and stage.
+#[utoipa::path(get, path = "/api/v1/matters", tag = "matters", params(MatterParams),
+    responses((status = 200, body = [MatterDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<MatterParams>,
+) -> AppResult<Json<Vec<MatterDto>>> {
+    require(&p, Permission::ViewResults)?;
+    let db = &state.db.conn;
+    let scope = p.scope();
+    let lq = ListQuery {
+        unit: q.unit.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        year: q.year.unwrap_or_default(),
+        stage: q.stage.unwrap_or_default(),
+    };
+    let filter = rules::filter_of(db, &scope, &lq).await?;
+    let rows = matters::list(db, &scope, &filter).await?;
+    let ids: Vec<i32> = rows.iter().map(|(m, _, _)| m.id).collect();
+    let consulted = voice_queries::consulted_matters(db, &ids).await?;
+    let due_days = voice_queries::answer_due_days(db).await?;
+    let today = state.now().date_naive();
+    Ok(Json(
+        rows.iter()
+            .map(|(m, u, a)| dto(m, u, a, consulted.contains(&m.id), due_days, today))
+            .collect(),
+    ))
+}
+
+/// A new matter.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MatterCreate {
+    /// law_policy | school_decision | community_decision
+    pub kind: String,
+    /// At most 200 characters.
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    /// Code of an agency visible to the caller (an agency officer: their own).
+    pub owner_agency: String,
+    /// Code of a unit in the caller's scope.
+    pub unit: String,
+    /// drafting (default) | consulting | decided; `answered` is set when the answer is published.
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// yyyy-mm-dd (or dd/mm/yyyy); required when decided.
+    #[serde(default)]
+    pub decision_date: Option<String>,
+}
+
+async fn one(
+    state: &AppState,
+    p: &thamgia_domain::access::Principal,
+    id: i32,
+) -> AppResult<MatterDto> {
+    let db = &state.db.conn;
+    let (m, u, a) = matters::get_in_scope(db, &p.scope(), id).await?;
+    let consulted = voice_queries::consulted_matters(db, &[m.id])
+        .await?
+        .contains(&m.id);
+    let due_days = voice_queries::answer_due_days(db).await?;
+    let ks = consultations::list(db, &p.scope(), Some(m.id)).await?;
+    let mut d = dto(&m, &u, &a, consulted, due_days, state.now().date_naive());
+    let ids: Vec<i32> = ks.iter().map(|(k, _)| k.id).collect();
+    let counts = voice_queries::response_counts(db, &ids).await?;
+    let tallies = voice_queries::tally_counts(db, &ids).await?;
+    d.overdue = d.overdue && !ks.iter().any(|(k, _)| k.status == "answered");
+    d.consultations = Some(
+        ks.iter()
+            .map(|(k, ku)| summary(k, ku, &counts, &tallies))
+            .collect(),
+    );
+    Ok(d)
+}
+
+/// Registers a matter. Every invalid field is named in `error.fields`.
+#[utoipa::path(post, path = "/api/v1/matters", tag = "matters", request_body = MatterCreate,
+    responses((status = 201, body = MatterDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<MatterDto>)> {
+    require(&p, Permission::ManageMatters)?;
+    let b: MatterCreate = super::json(&body)?;
+    let f = MatterForm {
+        kind: b.kind,
+        title: b.title,
+        summary: b.summary,
+        agency: b.owner_agency,
+        unit: b.unit,
+        stage: b.stage.unwrap_or_default(),
+        decision_date: b.decision_date.unwrap_or_default(),
+    };
+    // The body names the owner `owner_agency`; the form calls it `agency`.
+    let n = rules::check_new(&state.db.conn, &p, &f)
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid { mut fields, detail } => {
+                if let Some(v) = fields.remove("agency") {
+                    fields.insert("owner_agency".into(), v);
+                }
+                AppError::Invalid { fields, detail }
+            }
+            other => other,
+        })?;
+    let m = matters::create(&state.db.conn, &Actor::from(&p), state.now(), n).await?;
+    Ok((StatusCode::CREATED, Json(one(&state, &p, m.id).await?)))
+}
+
+/// One matter with its consultations; 404 when unknown or outside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/matters/{id}", tag = "matters",
+    params(("id" = i32, Path, description = "Matter id")),
+    responses((status = 200, body = MatterDto), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Json<MatterDto>> {
+    require(&p, Permission::ViewResults)?;
+    Ok(Json(one(&state, &p, id).await?))
+}
+
+/// `null` and absent differ: `"decision_date": null` clears the date.
+fn double<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Changes to a matter; absent fields stay as they are.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MatterPatch {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// drafting | consulting | decided
+    pub stage: Option<String>,
+    /// yyyy-mm-dd (or dd/mm/yyyy); `null` clears it.
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = Option<String>)]
+    pub decision_date: Option<Option<String>>,
+}
+
+/// Changes a matter's title, summary, stage or decision date.
+#[utoipa::path(patch, path = "/api/v1/matters/{id}", tag = "matters", request_body = MatterPatch,
+    params(("id" = i32, Path, description = "Matter id")),
+    responses((status = 200, body = MatterDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<MatterDto>> {
+    require(&p, Permission::ManageMatters)?;
+    let db = &state.db.conn;
+    let (m, _, _) = matters::get_in_scope(db, &p.scope(), id).await?;
+    if !rules::may_manage(&p, &m) {
+        return Err(AppError::Forbidden);
+    }
+    let b: MatterPatch = super::json(&body)?;
+    let cur = MatterEditForm::of(&m);
+    let f = MatterEditForm {
+        title: b.title.unwrap_or(cur.title),
+        summary: b.summary.unwrap_or(cur.summary),
+        stage: b.stage.unwrap_or(cur.stage),
+        decision_date: match b.decision_date {
+            None => cur.decision_date,
+            Some(v) => v.unwrap_or_default(),
+        },
+    };
+    let ch = rules::check_edit(&m, &f)?;
+    matters::update(db, &Actor::from(&p), state.now(), id, ch).await?;
+    Ok(Json(one(&state, &p, id).await?))
+}

@@ -1,0 +1,1122 @@
+//! The child's page `/c/{code}`: join with a short code, answer with no
+//! account and no name, get a thank-you, and later read the adults' answer at
+//! the same address.
+//!
+//! Built for a 6-year-old on a cheap phone on a slow network: no JavaScript,
+//! one column, big touch targets, faces and emoji beside few words, one small
+//! stylesheet of its own (`/static/child.css`), nothing from another host.
+//!
+//! The rules shared with the API for offline tools (`api/child.rs`) live here
+//! too: which consultations accept answers today ([`door`]), validation
+//! ([`check`]), the content digest ([`content_hash`]) and storing once under
+//! the rate limits ([`store`]).
+
+use super::{Chrome, PageError};
+use crate::auth::{CsrfForm, Ctx};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::{BTreeMap, HashSet};
+use thamgia_domain::access::Scope;
+use thamgia_domain::ethnic;
+use thamgia_domain::voice::{
+    FieldErrors, JoinCode, Profile, QuestionKind, QuestionSpec, RawAnswer, RawProfile, Source,
+    Status, ValidAnswer, validate_answers, validate_profile,
+};
+use thamgia_store::entity::{consultation, question, question_option, response, unit};
+use thamgia_store::responses::{self, Submission, Submitted};
+use thamgia_store::{StoreError, consultations, units};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/c", get(join_form).post(join_post))
+        .route("/c/{code}", get(show).post(submit))
+        .route("/c/{code}/cam-on", get(thanks))
+        .route("/static/child.css", get(stylesheet))
+}
+
+/// The most units offered in the "school or commune" list; a longer list is
+/// no help to a child (and weighs on the page), so only the audience units
+/// themselves are offered then.
+const MAX_UNIT_CHOICES: usize = 300;
+
+// ---------------------------------------------------------------------------
+// Rules shared with the API.
+
+/// Where a consultation stands for a child today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Door {
+    /// Answers are accepted.
+    Open,
+    /// Open, but its first day has not come.
+    NotYet,
+    /// Closed, or past its last day: no more answers, the answer is not out yet.
+    Closed,
+    /// The answer to the children is published.
+    Answered,
+}
+
+pub(crate) fn door(k: &consultation::Model, today: NaiveDate) -> Door {
+    match Status::parse(&k.status) {
+        Some(Status::Answered) => Door::Answered,
+        Some(Status::Open) if today < k.opens_on => Door::NotYet,
+        Some(Status::Open) if today <= k.closes_on => Door::Open,
+        _ => Door::Closed,
+    }
+}
+
+/// The consultation a code names, as children may see it: a draft, like an
+/// unknown or malformed code, is `None`.
+pub(crate) async fn find(state: &AppState, code: &str) -> AppResult<Option<consultation::Model>> {
+    let Some(code) = JoinCode::parse(code) else {
+        return Ok(None);
+    };
+    Ok(consultations::by_code(&state.db.conn, code.as_str())
+        .await?
+        .filter(|k| k.status != Status::Draft.as_str()))
+}
+
+/// What a child's form is made of.
+pub(crate) struct Form {
+    pub k: consultation::Model,
+    pub questions: Vec<(question::Model, Vec<question_option::Model>)>,
+    /// Schools and communes a child may name: the audience units and their
+    /// subtrees (the consultation's own unit when no audience is set).
+    pub units: Vec<unit::Model>,
+}
+
+impl Form {
+    pub async fn load(state: &AppState, k: consultation::Model) -> AppResult<Form> {
+        let db = &state.db.conn;
+        let questions = consultations::questions(db, k.id).await?;
+        let mut roots = consultations::audience_units(db, k.id).await?;
+        if roots.is_empty() {
+            roots.extend(units::by_id(db, k.unit_id).await?);
+        }
+        let today = state.now().date_naive();
+        let mut seen = HashSet::new();
+        let mut all = vec![];
+        for r in &roots {
+            for u in units::list(
+                db,
+                &Scope {
+                    path: r.path.clone(),
+                },
+            )
+            .await?
+            {
+                if seen.insert(u.id) && units::is_valid_on(&u, today) {
+                    all.push(u);
+                }
+            }
+        }
+        if all.len() > MAX_UNIT_CHOICES {
+            all = roots
+                .into_iter()
+                .filter(|u| units::is_valid_on(u, today))
+                .collect();
+        }
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Form {
+            k,
+            questions,
+            units: all,
+        })
+    }
+
+    pub fn audience(&self) -> (u8, u8) {
+        let clamp = |n: i32| n.clamp(0, 255) as u8;
+        (clamp(self.k.age_min), clamp(self.k.age_max))
+    }
+
+    pub fn specs(&self) -> Vec<QuestionSpec> {
+        self.questions
+            .iter()
+            .filter_map(|(q, opts)| {
+                Some(QuestionSpec {
+                    id: q.id,
+                    kind: QuestionKind::parse(&q.kind)?,
+                    required: q.required,
+                    option_ids: opts.iter().map(|o| o.id).collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn kind_of(&self, field: &str) -> Option<QuestionKind> {
+        let id: i32 = field.strip_prefix('q')?.parse().ok()?;
+        self.questions
+            .iter()
+            .find(|(q, _)| q.id == id)
+            .and_then(|(q, _)| QuestionKind::parse(&q.kind))
+    }
+}
+
+/// A submission that passed every rule, ready to store.
+pub(crate) struct Checked {
+    pub profile: Profile,
+    pub unit_id: Option<i32>,
+    pub answers: Vec<(i32, ValidAnswer)>,
+    pub hash: String,
+}
+
+/// Validates a profile and answers against the consultation; collects every
+/// error (field → code; fields `age`, `sex`, `ethnic`, `unit`, `q{id}`).
+pub(crate) fn check(
+    form: &Form,
+    p: &RawProfile,
+    answers: &BTreeMap<i32, RawAnswer>,
+) -> Result<Checked, FieldErrors> {
+    let codes = ethnic::codes();
+    let mut errors = FieldErrors::new();
+    let profile = validate_profile(p, &codes, form.audience())
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let unit_id = match p.unit.as_deref().filter(|u| !u.is_empty()) {
+        None => None,
+        Some(code) => match form.units.iter().find(|u| u.code == code) {
+            Some(u) => Some(u.id),
+            None => {
+                errors.insert("unit".into(), "unknown_unit".into());
+                None
+            }
+        },
+    };
+    let answers = validate_answers(&form.specs(), answers)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    match (profile, answers) {
+        (Some(profile), Some(answers)) if errors.is_empty() => {
+            let hash = content_hash(&profile, &answers);
+            Ok(Checked {
+                profile,
+                unit_id,
+                answers,
+                hash,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// SHA-256 of a canonical form of what a child said: the profile, then the
+/// answers by question id (chosen options sorted, a ranking in its order).
+/// The page and the API compute the same digest for the same content.
+pub(crate) fn content_hash(p: &Profile, answers: &[(i32, ValidAnswer)]) -> String {
+    let mut list: Vec<serde_json::Value> = answers
+        .iter()
+        .map(|(qid, a)| match a {
+            ValidAnswer::Options(o) => {
+                let mut o = o.clone();
+                o.sort_unstable();
+                serde_json::json!([qid, "options", o])
+            }
+            ValidAnswer::Ranking(o) => serde_json::json!([qid, "ranking", o]),
+            ValidAnswer::Face(f) => serde_json::json!([qid, "face", f]),
+            ValidAnswer::Text(t) => serde_json::json!([qid, "text", t]),
+        })
+        .collect();
+    list.sort_by_key(|v| v[0].as_i64());
+    let canonical = serde_json::json!({
+        "v": 1,
+        "profile": [
+            p.age.map(|a| a.get()),
+            p.sex.map(|s| s.as_str()),
+            p.ethnic,
+            p.disability,
+            p.unit,
+        ],
+        "answers": list,
+    });
+    thamgia_store::sha256_hex(&canonical.to_string())
+}
+
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Created,
+    /// Already stored with the same content: acknowledged again.
+    Duplicate,
+    /// The same submission id was stored with other content.
+    Conflict,
+    /// Over the rate limit; nothing stored.
+    Limited,
+}
+
+/// The content digest stored under a submission id, if any.
+async fn stored_hash(
+    state: &AppState,
+    consultation_id: i32,
+    submission_id: &str,
+) -> AppResult<Option<String>> {
+    Ok(response::Entity::find()
+        .filter(response::Column::ConsultationId.eq(consultation_id))
+        .filter(response::Column::SubmissionId.eq(submission_id))
+        .one(&state.db.conn)
+        .await
+        .map_err(StoreError::from)?
+        .map(|r| r.content_hash))
+}
+
+/// Stores a checked submission once, under the per-client and per-code limits.
+///
+/// Only responses actually stored count against the limits: a resend of a
+/// stored submission (a double tap, a reload, an offline tool retrying) is
+/// acknowledged and costs nothing, and a refused or invalid one is not
+/// counted either. Over the limit, a resend of a stored submission is still
+/// acknowledged (one indexed lookup), so a retrying client learns it is done.
+pub(crate) async fn store(
+    state: &AppState,
+    client: &str,
+    k: &consultation::Model,
+    submission_id: &str,
+    c: Checked,
+) -> AppResult<Outcome> {
+    let now = state.now();
+    let client_key = format!("client:{client}");
+    let code_key = format!("code:{}", k.join_code);
+    let keys = [
+        (
+            client_key.as_str(),
+            state.config.child_per_client_per_minute,
+        ),
+        (code_key.as_str(), state.config.child_per_code_per_minute),
+    ];
+    let Some(ticket) = state.child_limits.acquire(&keys, Duration::minutes(1), now) else {
+        return Ok(match stored_hash(state, k.id, submission_id).await? {
+            Some(h) if h == c.hash => Outcome::Duplicate,
+            Some(_) => Outcome::Conflict,
+            None => Outcome::Limited,
+        });
+    };
+    let result = responses::submit(
+        &state.db.conn,
+        now,
+        Submission {
+            consultation_id: k.id,
+            submission_id: submission_id.to_string(),
+            content_hash: c.hash,
+            source: Source::Online,
+            profile: c.profile,
+            profile_unit_id: c.unit_id,
+            answers: c.answers,
+            entered_by: None,
+        },
+    )
+    .await;
+    match result {
+        Ok(Submitted::Created(_)) => Ok(Outcome::Created),
+        Ok(Submitted::Duplicate(_)) => {
+            state.child_limits.release(ticket);
+            Ok(Outcome::Duplicate)
+        }
+        Err(StoreError::Conflict { .. }) => {
+            state.child_limits.release(ticket);
+            Ok(Outcome::Conflict)
+        }
+        Err(e) => {
+            state.child_limits.release(ticket);
+            Err(e.into())
+        }
+    }
+}
+
+/// A client-made submission id: a UUID, stored in its canonical form.
+pub(crate) fn submission_id(s: &str) -> Option<String> {
+    uuid::Uuid::parse_str(s.trim())
+        .ok()
+        .map(|u| u.hyphenated().to_string())
+}
+
+/// A child-friendly sentence for a field's error code.
+pub(crate) fn message(lang: Lang, form: &Form, field: &str, code: &str) -> String {
+    let (min, max) = form.audience();
+    let kind = form.kind_of(field);
+    let key = match code {
+        "age_out_of_range" | "outside_audience" => {
+            return format!(
+                "{} {min} {} {max} {}.",
+                lang.t("child-err-age-from"),
+                lang.t("child-err-age-to"),
+                lang.t("child-years")
+            );
+        }
+        "text_too_long" => "child-err-too-long",
+        "required" => match kind {
+            Some(QuestionKind::Multiple) => "child-err-choose-some",
+            Some(QuestionKind::Text) => "child-err-write",
+            Some(QuestionKind::Ranking) => "child-err-rank-all",
+            _ => "child-err-choose",
+        },
+        "choose_one" => "child-err-choose-one",
+        "rank_all" => "child-err-rank-all",
+        "rank_repeated" => "child-err-rank-repeated",
+        "unknown_unit" => "child-err-unit",
+        "unknown_option" | "duplicate_option" | "unknown_question" if field.starts_with('q') => {
+            "child-err-unknown-option"
+        }
+        _ => "child-err-invalid",
+    };
+    lang.t(key)
+}
+
+// ---------------------------------------------------------------------------
+// Pages.
+
+#[derive(Template)]
+#[template(path = "child_join.html")]
+struct JoinPage {
+    c: Chrome,
+    typed: String,
+    wrong: bool,
+}
+
+fn join_page(ctx: &Ctx, typed: &str, wrong: bool) -> Response {
+    let page = JoinPage {
+        c: Chrome::new(ctx, "child-join-title"),
+        typed: typed.to_string(),
+        wrong,
+    };
+    with_status(
+        render_child(&page),
+        if wrong {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeQuery {
+    code: Option<String>,
+}
+
+/// `GET /c` (and the form's `GET /c?code=…`): type a code, go to its page.
+async fn join_form(ctx: Ctx, Query(q): Query<CodeQuery>) -> Response {
+    match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => join_page(&ctx, "", false),
+        Some(typed) => match JoinCode::parse(typed) {
+            Some(code) => Redirect::to(&format!("/c/{}", code.as_str())).into_response(),
+            None => join_page(&ctx, typed, true),
+        },
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+async fn join_post(ctx: Ctx, CsrfForm(f): CsrfForm<CodeForm>) -> Response {
+    match JoinCode::parse(&f.code) {
+        Some(code) => Redirect::to(&format!("/c/{}", code.as_str())).into_response(),
+        None => join_page(&ctx, f.code.trim(), true),
+    }
+}
+
+/// A face on the 3- or 5-point scale.
+struct FaceView {
+    value: u8,
+    emoji: &'static str,
+    word: String,
+    checked: bool,
+}
+
+struct OptView {
+    id: i32,
+    label: String,
+    emoji: Option<String>,
+    checked: bool,
+    rank: Option<u32>,
+}
+
+impl OptView {
+    fn ranked(&self, r: impl super::Val<u32>) -> bool {
+        self.rank == Some(r.val())
+    }
+}
+
+struct QView {
+    n: usize,
+    field: String,
+    kind: &'static str,
+    text: String,
+    required: bool,
+    options: Vec<OptView>,
+    faces: Vec<FaceView>,
+    /// (value, "Thứ 1") for ranking selects.
+    ranks: Vec<(u32, String)>,
+    text_value: String,
+    error: Option<String>,
+}
+
+struct AgeChoice {
+    value: u8,
+    label: String,
+    selected: bool,
+}
+
+struct UnitChoice {
+    code: String,
+    name: String,
+    selected: bool,
+}
+
+struct EthnicChoice {
+    code: &'static str,
+    name: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "child_form.html")]
+struct FormPage {
+    c: Chrome,
+    code: String,
+    intro: Vec<String>,
+    submission_id: String,
+    banner: Option<String>,
+    ages: Vec<AgeChoice>,
+    sex: String,
+    disability: String,
+    ethnic_local: Vec<EthnicChoice>,
+    ethnic_other: Vec<EthnicChoice>,
+    units: Vec<UnitChoice>,
+    errors: BTreeMap<String, String>,
+    questions: Vec<QView>,
+}
+
+impl FormPage {
+    fn has(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+const FACES3: [&str; 3] = ["😞", "😐", "🙂"];
+const FACES5: [&str; 5] = ["😢", "🙁", "😐", "🙂", "😄"];
+
+/// What the child sent, by field (several values for checkboxes).
+struct Sent<'a>(&'a [(String, String)]);
+
+impl Sent<'_> {
+    fn all(&self, field: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn one(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+fn paragraphs(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The form, fresh (`sent` empty) or as sent back with its errors.
+fn form_page(
+    ctx: &Ctx,
+    form: &Form,
+    sent: &[(String, String)],
+    sid: &str,
+    errors: &FieldErrors,
+    banner: Option<String>,
+) -> FormPage {
+    let lang = ctx.lang;
+    let sent = Sent(sent);
+    let mut c = Chrome::new(ctx, "child-join-title");
+    c.title = form.k.title.clone();
+    let (min, max) = form.audience();
+    let age = sent.one("age");
+    let ages = (min..=max)
+        .map(|a| AgeChoice {
+            value: a,
+            label: format!("{a} {}", lang.t("child-years")),
+            selected: age == a.to_string(),
+        })
+        .collect();
+    let chosen_ethnic = sent.one("ethnic");
+    let (local, other): (Vec<_>, Vec<_>) = ethnic::local_first().into_iter().partition(|g| g.local);
+    let ethnic_choice = |g: ethnic::EthnicGroup| EthnicChoice {
+        code: g.code,
+        name: g.name_vi,
+        selected: g.code == chosen_ethnic,
+    };
+    let chosen_unit = sent.one("unit");
+    let units = form
+        .units
+        .iter()
+        .map(|u| UnitChoice {
+            code: u.code.clone(),
+            name: lang.pick(&u.name_vi, &u.name_en).to_string(),
+            selected: u.code == chosen_unit,
+        })
+        .collect();
+    let questions = form
+        .questions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (q, opts))| {
+            let kind = QuestionKind::parse(&q.kind)?;
+            let field = format!("q{}", q.id);
+            let chosen = sent.all(&field);
+            let options = opts
+                .iter()
+                .map(|o| {
+                    let rank = sent.one(&format!("{field}_o{}", o.id)).parse().ok();
+                    OptView {
+                        id: o.id,
+                        label: lang
+                            .pick(&o.label_vi, o.label_en.as_deref().unwrap_or(""))
+                            .to_string(),
+                        emoji: o.emoji.clone().filter(|e| !e.trim().is_empty()),
+                        checked: chosen.contains(&o.id.to_string().as_str()),
+                        rank,
+                    }
+                })
+                .collect();
+            let faces = match kind.faces() {
+                Some(n) => {
+                    let emoji: &[&'static str] = if n == 3 { &FACES3 } else { &FACES5 };
+                    emoji
+                        .iter()
+                        .enumerate()
+                        .map(|(j, e)| {
+                            let value = j as u8 + 1;
+                            FaceView {
+                                value,
+                                emoji: e,
+                                word: lang.t(&format!("child-face{n}-{value}")),
+                                checked: chosen.contains(&value.to_string().as_str()),
+                            }
+                        })
+                        .collect()
+                }
+                None => vec![],
+            };
+            let ranks = if kind == QuestionKind::Ranking {
+                (1..=opts.len() as u32)
+                    .map(|r| (r, format!("{} {r}", lang.t("child-rank"))))
+                    .collect()
+            } else {
+                vec![]
+            };
+            Some(QView {
+                n: i + 1,
+                error: errors
+                    .get(&field)
+                    .map(|code| message(lang, form, &field, code)),
+                field,
+                kind: kind.as_str(),
+                text: lang
+                    .pick(&q.text_vi, q.text_en.as_deref().unwrap_or(""))
+                    .to_string(),
+                required: q.required,
+                options,
+                faces,
+                ranks,
+                text_value: if kind == QuestionKind::Text {
+                    sent.one(&format!("q{}", q.id)).to_string()
+                } else {
+                    String::new()
+                },
+            })
+        })
+        .collect();
+    let profile_errors = errors
+        .iter()
+        .filter(|(f, _)| !f.starts_with('q'))
+        .map(|(f, code)| (f.clone(), message(lang, form, f, code)))
+        .collect();
+    FormPage {
+        c,
+        code: form.k.join_code.clone(),
+        intro: paragraphs(&form.k.intro),
+        submission_id: sid.to_string(),
+        banner,
+        ages,
+        sex: sent.one("sex").to_string(),
+        disability: sent.one("disability").to_string(),
+        ethnic_local: local.into_iter().map(ethnic_choice).collect(),
+        ethnic_other: other.into_iter().map(ethnic_choice).collect(),
+        units,
+        errors: profile_errors,
+        questions,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "child_state.html")]
+struct StatePage {
+    c: Chrome,
+    heading: String,
+    text: String,
+    code: String,
+    again: bool,
+}
+
+fn state_page(
+    ctx: &Ctx,
+    k: &consultation::Model,
+    heading: &str,
+    text: String,
+    again: bool,
+    status: StatusCode,
+) -> Response {
+    let mut c = Chrome::new(ctx, heading);
+    c.title = ctx.lang.t(heading);
+    let page = StatePage {
+        heading: c.title.clone(),
+        c,
+        text,
+        code: k.join_code.clone(),
+        again,
+    };
+    with_status(render_child(&page), status)
+}
+
+#[derive(Template)]
+#[template(path = "child_answer.html")]
+struct AnswerPage {
+    c: Chrome,
+    title: String,
+    published: Option<String>,
+    decided: Vec<String>,
+    taken: Vec<String>,
+    not_taken: Vec<String>,
+}
+
+/// A page that is not the form: not open yet, closed, or the published answer.
+fn door_page(ctx: &Ctx, k: &consultation::Model, d: Door) -> Response {
+    let lang = ctx.lang;
+    match d {
+        Door::Answered => {
+            let page = AnswerPage {
+                c: Chrome::new(ctx, "child-answer-title"),
+                title: k.title.clone(),
+                published: k.answer_published_at.map(|t| lang.date(t.date_naive())),
+                decided: paragraphs(k.answer_decided.as_deref().unwrap_or("")),
+                taken: paragraphs(k.answer_taken.as_deref().unwrap_or("")),
+                not_taken: paragraphs(k.answer_not_taken.as_deref().unwrap_or("")),
+            };
+            render_child(&page)
+        }
+        Door::NotYet => state_page(
+            ctx,
+            k,
+            "child-soon-title",
+            format!(
+                "{} {}. {}",
+                lang.t("child-soon-text"),
+                lang.date(k.opens_on),
+                lang.t("child-soon-back")
+            ),
+            false,
+            StatusCode::FORBIDDEN,
+        ),
+        Door::Closed | Door::Open => state_page(
+            ctx,
+            k,
+            "child-closed-title",
+            lang.t("child-closed-text"),
+            false,
+            StatusCode::GONE,
+        ),
+    }
+}
+
+/// `GET /c/{code}`: the form while open, the answer once published.
+async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    if let Some(canonical) = JoinCode::parse(&code)
+        && canonical.as_str() != code
+    {
+        return Ok(Redirect::to(&format!("/c/{}", canonical.as_str())).into_response());
+    }
+    let Some(k) = find(&state, &code).await.map_err(|e| PageError(e, lang))? else {
+        return Ok(join_page(&ctx, &code, true));
+    };
+    let d = door(&k, state.now().date_naive());
+    if d != Door::Open {
+        return Ok(door_page(&ctx, &k, d));
+    }
+    let form = Form::load(&state, k)
+        .await
+        .map_err(|e| PageError(e, lang))?;
+    let sid = uuid::Uuid::new_v4().hyphenated().to_string();
+    let mut res = render_child(&form_page(
+        &ctx,
+        &form,
+        &[],
+        &sid,
+        &FieldErrors::new(),
+        None,
+    ));
+    // A fresh submission id (and form) each time: never from a cache.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// Reads the page's form into the shapes the rules check. Errors only a page
+/// can make (a repeated rank, a value that is not a number) come back apart.
+fn read_form(
+    form: &Form,
+    pairs: &[(String, String)],
+) -> (RawProfile, BTreeMap<i32, RawAnswer>, FieldErrors) {
+    let sent = Sent(pairs);
+    let mut errors = FieldErrors::new();
+    let opt = |f: &str| Some(sent.one(f).trim().to_string()).filter(|s| !s.is_empty());
+    let age = opt("age").and_then(|a| match a.parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.insert("age".into(), "age_out_of_range".into());
+            None
+        }
+    });
+    let disability = match sent.one("disability") {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.insert("disability".into(), "unknown_option".into());
+            None
+        }
+    };
+    let profile = RawProfile {
+        age,
+        sex: opt("sex"),
+        ethnic: opt("ethnic"),
+        disability,
+        unit: opt("unit"),
+    };
+    let mut answers = BTreeMap::new();
+    for (q, opts) in &form.questions {
+        let Some(kind) = QuestionKind::parse(&q.kind) else {
+            continue;
+        };
+        let field = format!("q{}", q.id);
+        let values: Vec<&str> = sent
+            .all(&field)
+            .into_iter()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        let mut a = RawAnswer::default();
+        let mut bad = |code: &str| {
+            errors.insert(field.clone(), code.to_string());
+        };
+        match kind {
+            QuestionKind::Single | QuestionKind::Multiple => {
+                for v in values {
+                    match v.parse::<i32>() {
+                        Ok(id) => a.options.push(id),
+                        Err(_) => bad("unknown_option"),
+                    }
+                }
+            }
+            QuestionKind::Faces3 | QuestionKind::Faces5 => match values.as_slice() {
+                [] => {}
+                [v] => match v.parse::<i64>() {
+                    Ok(f) => a.face = Some(f),
+                    Err(_) => bad("unknown_option"),
+                },
+                _ => bad("choose_one"),
+            },
+            QuestionKind::Text => {
+                // Keep what the child wrote even when only spaces: the rules trim.
+                let raw: Vec<&(String, String)> =
+                    pairs.iter().filter(|(k, _)| *k == field).collect();
+                match raw.as_slice() {
+                    [] => {}
+                    [(_, t)] => a.text = Some(t.clone()).filter(|t| !t.trim().is_empty()),
+                    _ => bad("invalid_answer"),
+                }
+            }
+            QuestionKind::Ranking => {
+                let n = opts.len() as u32;
+                let mut ranked: Vec<(u32, i32)> = vec![];
+                let mut problem = None;
+                for o in opts {
+                    let v = sent.one(&format!("{field}_o{}", o.id)).trim();
+                    if v.is_empty() {
+                        continue;
+                    }
+                    match v.parse::<u32>() {
+                        Ok(r) if (1..=n).contains(&r) => {
+                            if ranked.iter().any(|(x, _)| *x == r) {
+                                problem = Some("rank_repeated");
+                            }
+                            ranked.push((r, o.id));
+                        }
+                        _ => problem = problem.or(Some("unknown_option")),
+                    }
+                }
+                if let Some(p) = problem {
+                    bad(p);
+                } else {
+                    ranked.sort_unstable();
+                    a.options = ranked.into_iter().map(|(_, id)| id).collect();
+                }
+            }
+        }
+        if !errors.contains_key(&field) {
+            answers.insert(q.id, a);
+        }
+    }
+    (profile, answers, errors)
+}
+
+/// `POST /c/{code}`: check, store once, thank.
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let Some(k) = find(&state, &code).await.map_err(|e| PageError(e, lang))? else {
+        return Ok(join_page(&ctx, &code, true));
+    };
+    let d = door(&k, state.now().date_naive());
+    if d != Door::Open {
+        return Ok(door_page(&ctx, &k, d));
+    }
+    let form = Form::load(&state, k)
+        .await
+        .map_err(|e| PageError(e, lang))?;
+    let sent_sid = pairs
+        .iter()
+        .find(|(k, _)| k == "submission_id")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let Some(sid) = submission_id(sent_sid) else {
+        // A form without a usable id (tampered, or very old): nothing stored,
+        // the child sends again with a fresh one.
+        let fresh = uuid::Uuid::new_v4().hyphenated().to_string();
+        let page = form_page(
+            &ctx,
+            &form,
+            &pairs,
+            &fresh,
+            &FieldErrors::new(),
+            Some(lang.t("child-err-stale")),
+        );
+        return Ok(with_status(
+            render_child(&page),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let (profile, answers, mut page_errors) = read_form(&form, &pairs);
+    let checked = match check(&form, &profile, &answers) {
+        Ok(c) if page_errors.is_empty() => c,
+        Ok(_) => return Ok(invalid(&ctx, &form, &pairs, &sid, &page_errors)),
+        Err(mut e) => {
+            // The page's own findings are the more precise ones.
+            e.append(&mut page_errors);
+            return Ok(invalid(&ctx, &form, &pairs, &sid, &e));
+        }
+    };
+    let code = form.k.join_code.clone();
+    match store(&state, &ctx.client, &form.k, &sid, checked)
+        .await
+        .map_err(|e| PageError(e, lang))?
+    {
+        Outcome::Created | Outcome::Duplicate => {
+            Ok(Redirect::to(&format!("/c/{code}/cam-on")).into_response())
+        }
+        Outcome::Conflict => Ok(state_page(
+            &ctx,
+            &form.k,
+            "child-sent-title",
+            lang.t("child-sent-text"),
+            true,
+            StatusCode::CONFLICT,
+        )),
+        Outcome::Limited => {
+            let page = form_page(
+                &ctx,
+                &form,
+                &pairs,
+                &sid,
+                &FieldErrors::new(),
+                Some(lang.t("child-slow-down")),
+            );
+            Ok(with_status(
+                render_child(&page),
+                StatusCode::TOO_MANY_REQUESTS,
+            ))
+        }
+    }
+}
+
+fn invalid(
+    ctx: &Ctx,
+    form: &Form,
+    pairs: &[(String, String)],
+    sid: &str,
+    errors: &FieldErrors,
+) -> Response {
+    let page = form_page(
+        ctx,
+        form,
+        pairs,
+        sid,
+        errors,
+        Some(ctx.lang.t("child-err-summary")),
+    );
+    with_status(render_child(&page), StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+#[derive(Template)]
+#[template(path = "child_thanks.html")]
+struct ThanksPage {
+    c: Chrome,
+    code: String,
+}
+
+/// `GET /c/{code}/cam-on`: the thank-you page.
+async fn thanks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let Some(k) = find(&state, &code)
+        .await
+        .map_err(|e| PageError(e, ctx.lang))?
+    else {
+        return Ok(join_page(&ctx, &code, true));
+    };
+    Ok(render_child(&ThanksPage {
+        c: Chrome::new(&ctx, "child-thanks-title"),
+        code: k.join_code,
+    }))
+}
+
+fn render_child(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}
+
+fn with_status(mut res: Response, status: StatusCode) -> Response {
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    res
+}
+
+const CHILD_CSS: &str = include_str!("../../static/child.css");
+
+/// The stylesheet's address carries a digest of its content, so it can be
+/// cached for a year and still change with a release.
+pub fn css_href() -> &'static str {
+    static HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "/static/child.css?v={}",
+            &thamgia_store::sha256_hex(CHILD_CSS)[..10]
+        )
+    });
+    HREF.as_str()
+}
+
+async fn stylesheet() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        CHILD_CSS,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thamgia_domain::voice::{Age, Sex};
+
+    #[test]
+    fn the_digest_ignores_the_order_of_chosen_options_only() {
+        let p = Profile {
+            age: Age::parse(9),
+            sex: Some(Sex::Girl),
+            ..Default::default()
+        };
+        let a = content_hash(
+            &p,
+            &[
+                (1, ValidAnswer::Options(vec![3, 2])),
+                (2, ValidAnswer::Face(2)),
+            ],
+        );
+        let b = content_hash(
+            &p,
+            &[
+                (2, ValidAnswer::Face(2)),
+                (1, ValidAnswer::Options(vec![2, 3])),
+            ],
+        );
+        assert_eq!(a, b);
+        let r1 = content_hash(&p, &[(1, ValidAnswer::Ranking(vec![3, 2]))]);
+        let r2 = content_hash(&p, &[(1, ValidAnswer::Ranking(vec![2, 3]))]);
+        assert_ne!(r1, r2);
+        let older = Profile {
+            age: Age::parse(10),
+            ..p.clone()
+        };
+        assert_ne!(
+            a,
+            content_hash(
+                &older,
+                &[
+                    (1, ValidAnswer::Options(vec![3, 2])),
+                    (2, ValidAnswer::Face(2))
+                ]
+            )
+        );
+        assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn submission_ids_are_uuids() {
+        assert_eq!(
+            submission_id(" 6F9619FF-8B86-D011-B42D-00C04FC964FF ").as_deref(),
+            Some("6f9619ff-8b86-d011-b42d-00c04fc964ff")
+        );
+        assert!(submission_id("not-a-uuid").is_none());
+        assert!(submission_id("").is_none());
+    }
+}

@@ -1,0 +1,362 @@
+//! Moderation of children's free text, and safeguarding alerts.
+//!
+//! A free-text answer is seen only here (by moderators) until it is approved.
+//! A moderator approves it, rejects it, redacts it (the saved text replaces
+//! the child's words and is approved), or flags a safeguarding concern: the
+//! text is hidden and the coordinator is alerted (`/alerts`). The store keeps
+//! the decision in the audit trail, never the words.
+
+use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use std::collections::BTreeMap;
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::results::{self as res, ModerationStep};
+use thamgia_domain::voice::{Moderation, mask_phone_numbers};
+use thamgia_store::entity::answer;
+use thamgia_store::indicators;
+use thamgia_store::responses::{self, ModerationAction};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/moderation", get(queue))
+        .route("/moderation/{answer_id}", post(decide))
+        .route("/alerts", get(alerts))
+        .route("/alerts/{id}", get(alert))
+        .route("/alerts/{id}/resolve", post(resolve))
+}
+
+/// Open safeguarding alerts the user must handle (0 for those who do not
+/// handle them). For the banner on the coordinator's home page.
+pub async fn alert_count(state: &AppState, p: &Principal) -> u64 {
+    if !p.can(Permission::Safeguard) {
+        return 0;
+    }
+    indicators::open_alert_count(&state.db.conn, &p.scope())
+        .await
+        .unwrap_or(0)
+}
+
+/// Applies a moderator's decision to a text in the principal's scope. Shared
+/// by the page and the API; stores nothing on any error.
+pub(crate) async fn apply(
+    state: &AppState,
+    p: &Principal,
+    answer_id: i32,
+    action: &str,
+    text: Option<&str>,
+    note: Option<&str>,
+) -> Result<answer::Model, AppError> {
+    let db = &state.db.conn;
+    let (a, _, _) = responses::answer_in_scope(db, &p.scope(), answer_id).await?;
+    if a.text.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let step = ModerationStep::parse(action)
+        .ok_or_else(|| AppError::invalid("action", "unknown_action"))?;
+    let (text, note) =
+        res::validate_moderation(step, text, note).map_err(|fields| AppError::Invalid {
+            fields,
+            detail: None,
+        })?;
+    if !res::may_moderate(a.moderation.as_deref().and_then(Moderation::parse), step) {
+        return Err(AppError::invalid("action", "already_moderated"));
+    }
+    let act = match step {
+        ModerationStep::Approve => ModerationAction::Approve,
+        ModerationStep::Reject => ModerationAction::Reject,
+        ModerationStep::Redact => ModerationAction::Redact(text.unwrap_or_default()),
+        ModerationStep::Flag => ModerationAction::Flag(note.unwrap_or_default()),
+    };
+    Ok(responses::moderate(db, &Actor::from(p), state.now(), a.id, act).await?)
+}
+
+/// One text waiting for a decision, with what the moderator typed when the
+/// form came back with an error.
+pub struct Item {
+    pub id: i32,
+    pub consultation_id: i32,
+    pub consultation: String,
+    pub question: String,
+    pub text: String,
+    pub suggested: String,
+    pub has_phone: bool,
+    pub note: String,
+    pub errors: BTreeMap<String, String>,
+}
+
+impl Item {
+    fn has_error(&self, f: &str) -> bool {
+        self.errors.contains_key(f)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "moderation.html")]
+struct QueuePage {
+    c: Chrome,
+    items: Vec<Item>,
+    done: Option<String>,
+    problem: Option<String>,
+    /// Open safeguarding alerts, for those who handle them.
+    alerts: u64,
+}
+
+impl QueuePage {
+    fn error(&self, i: &Item, f: &str) -> String {
+        i.errors
+            .get(f)
+            .map(|code| self.c.t(&format!("results-err-{}", code.replace('_', "-"))))
+            .unwrap_or_default()
+    }
+}
+
+/// What came back from a refused decision, to show again.
+struct Retry {
+    answer_id: i32,
+    text: String,
+    note: String,
+    errors: BTreeMap<String, String>,
+}
+
+async fn queue_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    retry: Option<Retry>,
+    done: Option<String>,
+) -> Result<QueuePage, PageError> {
+    let lang = ctx.lang;
+    let db = &state.db.conn;
+    let pending = responses::pending_texts(db, &p.scope()).await.page(lang)?;
+    let qids: Vec<i32> = pending.iter().map(|(a, _)| a.question_id).collect();
+    let questions = indicators::questions_by_id(db, &qids).await.page(lang)?;
+    let mut problem = None;
+    if let Some(r) = &retry
+        && !pending.iter().any(|(a, _)| a.id == r.answer_id)
+    {
+        problem = r
+            .errors
+            .values()
+            .next()
+            .map(|code| lang.t(&format!("results-err-{}", code.replace('_', "-"))));
+    }
+    let items = pending
+        .into_iter()
+        .map(|(a, k)| {
+            let text = a.text.clone().unwrap_or_default();
+            let suggested = mask_phone_numbers(&text);
+            let question = questions
+                .get(&a.question_id)
+                .map(|q| {
+                    lang.pick(&q.text_vi, q.text_en.as_deref().unwrap_or(""))
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let mine = retry.as_ref().filter(|r| r.answer_id == a.id);
+            Item {
+                id: a.id,
+                consultation_id: k.id,
+                consultation: k.title,
+                question,
+                has_phone: suggested != text,
+                suggested: mine.map_or(suggested, |r| r.text.clone()),
+                note: mine.map(|r| r.note.clone()).unwrap_or_default(),
+                errors: mine.map(|r| r.errors.clone()).unwrap_or_default(),
+                text,
+            }
+        })
+        .collect();
+    let alerts = alert_count(state, p).await;
+    Ok(QueuePage {
+        c: Chrome::new(ctx, "moderation-title"),
+        items,
+        done,
+        problem,
+        alerts,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+/// The queue of texts waiting in the moderator's scope, oldest first.
+pub async fn queue(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    require(&p, Permission::Moderate, ctx.lang)?;
+    let done = q
+        .done
+        .filter(|d| ModerationStep::parse(d).is_some())
+        .map(|d| ctx.lang.t(&format!("moderation-done-{d}")));
+    Ok(render(&queue_page(&state, &p, &ctx, None, done).await?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    action: String,
+    text: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(answer_id): Path<String>,
+    CsrfForm(f): CsrfForm<DecisionForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::Moderate, lang)?;
+    let answer_id = super::results::path_id(&answer_id, lang)?;
+    match apply(
+        &state,
+        &p,
+        answer_id,
+        &f.action,
+        f.text.as_deref(),
+        f.note.as_deref(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/moderation?done={}", f.action)).into_response()),
+        Err(AppError::Invalid { fields, .. }) => {
+            let retry = Retry {
+                answer_id,
+                text: f.text.unwrap_or_default(),
+                note: f.note.unwrap_or_default(),
+                errors: fields,
+            };
+            let mut res = render(&queue_page(&state, &p, &ctx, Some(retry), None).await?);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+// --- safeguarding -----------------------------------------------------------
+
+pub struct AlertRow {
+    pub id: i32,
+    pub consultation_id: i32,
+    pub consultation: String,
+    pub raised: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "alerts.html")]
+struct AlertsPage {
+    c: Chrome,
+    rows: Vec<AlertRow>,
+    resolved: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResolvedQuery {
+    resolved: Option<String>,
+}
+
+/// Open safeguarding alerts in the scope, newest first.
+pub async fn alerts(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Query(q): Query<ResolvedQuery>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::Safeguard, lang)?;
+    let rows = responses::open_alerts(&state.db.conn, &p.scope())
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|(a, k)| AlertRow {
+            id: a.id,
+            consultation_id: k.id,
+            consultation: k.title,
+            raised: lang.date(a.raised_at.date_naive()),
+            note: a.note,
+        })
+        .collect();
+    Ok(render(&AlertsPage {
+        c: Chrome::new(&ctx, "safeguard-title"),
+        rows,
+        resolved: q.resolved.is_some(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "moderation_alert.html")]
+struct AlertPage {
+    c: Chrome,
+    id: i32,
+    consultation_id: i32,
+    consultation: String,
+    question: String,
+    text: String,
+    note: String,
+    raised: String,
+    resolved_on: Option<String>,
+}
+
+/// One alert with the flagged text, for those who handle safeguarding.
+pub async fn alert(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::Safeguard, lang)?;
+    let id = super::results::path_id(&id, lang)?;
+    let (a, ans, q, k) = indicators::alert_in_scope(&state.db.conn, &p.scope(), id)
+        .await
+        .page(lang)?;
+    Ok(render(&AlertPage {
+        c: Chrome::new(&ctx, "safeguard-alert-title"),
+        id: a.id,
+        consultation_id: k.id,
+        consultation: k.title,
+        question: lang
+            .pick(&q.text_vi, q.text_en.as_deref().unwrap_or(""))
+            .to_string(),
+        text: ans.text.unwrap_or_default(),
+        note: a.note,
+        raised: lang.date(a.raised_at.date_naive()),
+        resolved_on: a.resolved_at.map(|d| lang.date(d.date_naive())),
+    }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::Safeguard, lang)?;
+    let id = super::results::path_id(&id, lang)?;
+    let db = &state.db.conn;
+    let (a, _, _, _) = indicators::alert_in_scope(db, &p.scope(), id)
+        .await
+        .page(lang)?;
+    if a.resolved_at.is_none() {
+        responses::resolve_alert(db, &Actor::from(&p), state.now(), &p.scope(), id)
+            .await
+            .page(lang)?;
+    }
+    Ok(Redirect::to("/alerts?resolved=1").into_response())
+}

@@ -43,11 +43,29 @@ function normalise(text) {
   return String(text).normalize('NFC').replace(/\s+/g, ' ').trim();
 }
 
-function makeContext(page, journeyName, notes) {
+function makeContext(page, journeyName, notes, browser) {
   const t = {
     page,
     base: BASE_URL,
     name: journeyName,
+
+    /**
+     * Another person in another browser (own cookies), with the same helpers. `opts` go to
+     * browser.newContext, e.g. `{ javaScriptEnabled: false }` for a phone with scripts off.
+     */
+    async actor(opts = {}) {
+      const ctx = await browser.newContext({
+        viewport: VIEWPORT,
+        locale: 'vi-VN',
+        timezoneId: 'Asia/Ho_Chi_Minh',
+        bypassCSP: true,
+        ...opts,
+      });
+      const p = await ctx.newPage();
+      p.setDefaultTimeout(STEP_TIMEOUT_MS);
+      p.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+      return makeContext(p, journeyName, notes, browser);
+    },
 
     /** Absolute URL for a path on the server under test. */
     url(p) {
@@ -190,7 +208,7 @@ async function runJourney(browser, file) {
     page.on('console', (m) => {
       if (m.type() === 'error') notes.push(`console error: ${m.text()}${m.location().url ? ` (${m.location().url})` : ''}`);
     });
-    const t = makeContext(page, name, notes);
+    const t = makeContext(page, name, notes, browser);
     await withTimeout(Promise.resolve(mod.default(t)), JOURNEY_TIMEOUT_MS, `journey ${name}`);
     console.log(`ok - ${name}`);
     for (const n of notes) console.log(`# ${n}`);

@@ -2,6 +2,12 @@
 skip-to-content = Skip to main content
 nav-label = Main navigation
 nav-plan = Plan
+nav-matters = Children's matters
+nav-consultations = Consultations
+nav-moderation = Moderation
+nav-alerts = Safeguarding alerts
+nav-overdue = Overdue answers
+home-pending-texts = Written answers waiting for moderation
 nav-units = Administrative units
 nav-agencies = Agencies
 nav-users = Accounts

@@ -2,6 +2,12 @@
 skip-to-content = Chuyển đến nội dung chính
 nav-label = Điều hướng chính
 nav-plan = Kế hoạch
+nav-matters = Vấn đề về trẻ em
+nav-consultations = Tham vấn
+nav-moderation = Kiểm duyệt
+nav-alerts = Cảnh báo an toàn
+nav-overdue = Trả lời quá hạn
+home-pending-texts = Ý kiến viết chờ kiểm duyệt
 nav-units = Đơn vị hành chính
 nav-agencies = Cơ quan
 nav-users = Tài khoản

@@ -58,11 +58,15 @@ pub struct Chrome {
     pub path: String,
     pub user: Option<(String, String)>,
     pub is_admin: bool,
+    pub can_moderate: bool,
+    pub can_safeguard: bool,
+    pub can_answer: bool,
     pub title: String,
 }
 
 impl Chrome {
     pub fn new(ctx: &Ctx, title_key: &str) -> Chrome {
+        let can = |perm| ctx.principal.as_ref().is_some_and(|p| p.can(perm));
         Chrome {
             lang: ctx.lang,
             csrf: ctx.csrf.clone(),
@@ -76,10 +80,10 @@ impl Chrome {
                         .t(&format!("role-{}", p.role.as_str().replace('_', "-"))),
                 )
             }),
-            is_admin: ctx
-                .principal
-                .as_ref()
-                .is_some_and(|p| p.can(Permission::ManageUsers)),
+            is_admin: can(Permission::ManageUsers),
+            can_moderate: can(Permission::Moderate),
+            can_safeguard: can(Permission::Safeguard),
+            can_answer: can(Permission::AnswerChildren),
             title: ctx.lang.t(title_key),
         }
     }
@@ -182,6 +186,9 @@ impl IntoResponse for PageError {
             path: "/".into(),
             user: None,
             is_admin: false,
+            can_moderate: false,
+            can_safeguard: false,
+            can_answer: false,
             title: lang.t(&format!("error-{}", e.code())),
         };
         let message = match &e {

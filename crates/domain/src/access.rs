@@ -63,6 +63,11 @@ impl Role {
                     | Moderate
                     | ViewResults
                     | AnswerChildren
+                    | ManageModels
+                    | RecordActivities
+                    | ViewNames
+                    | ViewModels
+                    | AnswerRecommendations
             ),
             Role::AgencyOfficer => matches!(
                 p,
@@ -73,14 +78,25 @@ impl Role {
                     | RunConsultations
                     | ViewResults
                     | AnswerChildren
+                    | ViewModels
+                    | AnswerRecommendations
             ),
-            Role::Facilitator => {
+            Role::Facilitator => matches!(
+                p,
+                ViewPlan
+                    | ViewUnits
+                    | ViewAgencies
+                    | RunConsultations
+                    | ViewResults
+                    | RecordActivities
+                    | ViewModels
+            ),
+            Role::Viewer => {
                 matches!(
                     p,
-                    ViewPlan | ViewUnits | ViewAgencies | RunConsultations | ViewResults
+                    ViewPlan | ViewUnits | ViewAgencies | ViewResults | ViewModels
                 )
             }
-            Role::Viewer => matches!(p, ViewPlan | ViewUnits | ViewAgencies | ViewResults),
         }
     }
 }
@@ -114,6 +130,17 @@ pub enum Permission {
     AnswerChildren,
     /// See and resolve safeguarding alerts.
     Safeguard,
+    /// Record forums, councils and clubs (and their recommendations).
+    ManageModels,
+    /// Record a club activity or a council dialogue (no names involved).
+    RecordActivities,
+    /// See and record identified children (council and club members, forum
+    /// delegates) and their consents. Names never reach anyone else.
+    ViewNames,
+    /// Read forums, councils, clubs and recommendations (counts, never names).
+    ViewModels,
+    /// Move a recommendation along and answer it (agency officers: their own agency's).
+    AnswerRecommendations,
 }
 
 /// The signed-in user as the rules see them.
@@ -233,6 +260,9 @@ mod tests {
         assert!(!Role::DistrictOfficer.allows(Permission::Safeguard));
         assert!(!Role::Facilitator.allows(Permission::Moderate));
         assert!(!Role::Viewer.allows(Permission::RunConsultations));
+        assert!(!Role::Viewer.allows(Permission::ViewNames));
+        assert!(!Role::Facilitator.allows(Permission::ViewNames));
+        assert!(Role::AgencyOfficer.allows(Permission::AnswerRecommendations));
         assert!(!Role::DistrictOfficer.allows(Permission::ImportPlan));
     }
 

@@ -369,3 +369,171 @@ entity!(safeguarding_alert, "safeguarding_alerts", {
     pub resolved_at: Option<DateTimeUtc>,
     pub resolved_by: Option<i32>,
 });
+
+entity!(person, "people", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub full_name: String,
+    pub birth_date: Option<Date>,
+    pub sex: Option<String>,
+    pub ethnic: Option<String>,
+    pub disability: Option<bool>,
+    pub unit_id: i32,
+    pub school_or_commune: Option<String>,
+    pub guardian_contact: Option<String>,
+    pub pseudonymised_at: Option<DateTimeUtc>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(consent, "consents", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub person_id: i32,
+    pub guardian_name: String,
+    pub guardian_relation: String,
+    pub guardian_method: String,
+    pub guardian_date: Date,
+    pub child_agreed: bool,
+    pub child_date: Option<Date>,
+    pub purpose: String,
+    pub recorded_by: Option<i32>,
+    pub recorded_at: DateTimeUtc,
+    pub withdrawn_at: Option<DateTimeUtc>,
+    pub withdrawn_by: Option<i32>,
+});
+
+entity!(forum, "forums", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub level: String,
+    pub unit_id: i32,
+    pub year: i32,
+    pub theme: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub venue: String,
+    pub organiser_agency_id: i32,
+    pub girls: i32,
+    pub boys: i32,
+    pub age_6_10: i32,
+    pub age_11_15: i32,
+    pub ethnic_minority: i32,
+    pub with_disability: i32,
+    pub adults_in_charge: i32,
+    pub volunteers: i32,
+    pub guests: i32,
+    pub report_submitted_on: Option<Date>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(forum_delegate, "forum_delegates", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub forum_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub person_id: i32,
+});
+
+entity!(forum_session, "forum_sessions", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub forum_id: i32,
+    pub kind: String,
+    pub title: String,
+    pub held_on: Date,
+    pub consultation_id: Option<i32>,
+});
+
+entity!(council, "councils", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub name: String,
+    pub established_on: Date,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(council_member, "council_members", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub council_id: i32,
+    pub person_id: i32,
+    pub role: String,
+    pub term_start: Date,
+    pub term_end: Option<Date>,
+});
+
+entity!(council_dialogue, "council_dialogues", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub council_id: i32,
+    pub held_on: Date,
+    pub year: i32,
+    pub attendees: String,
+    pub issues: String,
+    pub children_present: i32,
+    pub consultation_id: Option<i32>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(club, "clubs", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub setting: String,
+    pub host_unit_id: Option<i32>,
+    pub name: String,
+    pub founded_on: Date,
+    pub closed_on: Option<Date>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(club_member, "club_members", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub club_id: i32,
+    pub person_id: i32,
+    pub is_leader: bool,
+    pub joined_on: Date,
+    pub left_on: Option<Date>,
+});
+
+entity!(club_activity, "club_activities", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub club_id: i32,
+    pub held_on: Date,
+    pub year: i32,
+    pub topic: String,
+    pub girls: i32,
+    pub boys: i32,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(recommendation, "recommendations", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub source: String,
+    pub source_id: i32,
+    pub unit_id: i32,
+    pub year: i32,
+    pub text: String,
+    pub topic: String,
+    pub agency_id: i32,
+    pub deadline: Date,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub answer: Option<String>,
+    pub reason: Option<String>,
+    pub feedback: Option<String>,
+    pub answered_on: Option<Date>,
+    pub answered_by: Option<i32>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});

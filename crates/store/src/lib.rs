@@ -13,6 +13,7 @@ pub mod entity;
 pub mod indicators;
 pub mod matters;
 pub mod migration;
+pub mod people;
 pub mod plans;
 pub mod responses;
 pub mod units;

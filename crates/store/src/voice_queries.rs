@@ -5,24 +5,31 @@
 //! Nothing here writes; nothing here returns a child's answer.
 
 use crate::Result;
-use crate::entity::{audit, consultation, group_tally, matter, plan_setting, response, unit};
+use crate::entity::{audit, consultation, group_tally, matter, response, unit};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::voice::Status;
 
-/// The number of days within which the answer to the children is due after a
-/// decision, from the newest plan's `answer_due_days` setting (60 when unset).
-pub async fn answer_due_days<C: ConnectionTrait>(c: &C) -> Result<i64> {
-    let Some(plan) = crate::plans::list_latest(c).await?.into_iter().next() else {
-        return Ok(DEFAULT_ANSWER_DUE_DAYS);
-    };
-    Ok(plan_setting::Entity::find()
-        .filter(plan_setting::Column::PlanId.eq(plan.id))
-        .filter(plan_setting::Column::Key.eq("answer_due_days"))
-        .one(c)
-        .await?
-        .map_or(DEFAULT_ANSWER_DUE_DAYS, |s| s.value))
+/// Days within which the answer to the children is due, per decision year:
+/// the setting of the plan covering that year (see
+/// [`crate::indicators::answer_due_days`]), looked up once per distinct year.
+pub async fn answer_due_days<C: ConnectionTrait>(
+    c: &C,
+    years: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, i64>> {
+    let mut out = HashMap::new();
+    for y in years {
+        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(y) {
+            e.insert(crate::indicators::answer_due_days(c, y).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// The due days for one year out of [`answer_due_days`]'s map.
+pub fn due_days_for(map: &HashMap<i32, i64>, year: i32) -> i64 {
+    map.get(&year).copied().unwrap_or(DEFAULT_ANSWER_DUE_DAYS)
 }
 
 pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;

@@ -59,6 +59,20 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         display_name: "Tẩn Văn Páo (THCS Bản Bo)",
     },
     DemoAccount {
+        username: "district108",
+        role: "district_officer",
+        unit: "108",
+        agency: Some("PLDTBXH-108"),
+        display_name: "Giàng Thị Dợ (Sìn Hồ)",
+    },
+    DemoAccount {
+        username: "agency108",
+        role: "agency_officer",
+        unit: "108",
+        agency: Some("PGDDT-108"),
+        display_name: "Lý Văn Sơn (Phòng GD&ĐT Sìn Hồ)",
+    },
+    DemoAccount {
         username: "viewer",
         role: "viewer",
         unit: "12",

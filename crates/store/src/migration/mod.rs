@@ -8,6 +8,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_spine;
 mod m0002_voice;
+mod m0003_models;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_spine::Migration),
             Box::new(m0002_voice::Migration),
+            Box::new(m0003_models::Migration),
         ]
     }
 }

@@ -105,11 +105,15 @@ pub async fn list(
     let rows = matters::list(db, &scope, &filter).await?;
     let ids: Vec<i32> = rows.iter().map(|(m, _, _)| m.id).collect();
     let consulted = voice_queries::consulted_matters(db, &ids).await?;
-    let due_days = voice_queries::answer_due_days(db).await?;
+    let years: Vec<i32> = rows.iter().map(|(m, _, _)| m.year).collect();
+    let due = voice_queries::answer_due_days(db, years).await?;
     let today = state.now().date_naive();
     Ok(Json(
         rows.iter()
-            .map(|(m, u, a)| dto(m, u, a, consulted.contains(&m.id), due_days, today))
+            .map(|(m, u, a)| {
+                let days = voice_queries::due_days_for(&due, m.year);
+                dto(m, u, a, consulted.contains(&m.id), days, today)
+            })
             .collect(),
     ))
 }
@@ -145,7 +149,8 @@ async fn one(
     let consulted = voice_queries::consulted_matters(db, &[m.id])
         .await?
         .contains(&m.id);
-    let due_days = voice_queries::answer_due_days(db).await?;
+    let due = voice_queries::answer_due_days(db, [m.year]).await?;
+    let due_days = voice_queries::due_days_for(&due, m.year);
     let ks = consultations::list(db, &p.scope(), Some(m.id)).await?;
     let mut d = dto(&m, &u, &a, consulted, due_days, state.now().date_naive());
     let ids: Vec<i32> = ks.iter().map(|(k, _)| k.id).collect();

@@ -405,10 +405,12 @@ pub async fn list(
         let consulted = voice_queries::consulted_matters(db, &ids)
             .await
             .page(lang)?;
-        let due_days = voice_queries::answer_due_days(db).await.page(lang)?;
+        let years: Vec<i32> = list.iter().map(|(m, _, _)| m.year).collect();
+        let due = voice_queries::answer_due_days(db, years).await.page(lang)?;
         let today = state.now().date_naive();
         for (m, u, a) in list {
             let answered = m.stage == Stage::Answered.as_str();
+            let due_days = voice_queries::due_days_for(&due, m.year);
             let overdue = !answered
                 && m.decision_date
                     .is_some_and(|d| today > answer_due(d, due_days));
@@ -716,7 +718,10 @@ async fn matter_page(
         .collect();
     // A consultation is held in the matter's unit or below it, so whoever sees
     // the matter sees all of its consultations.
-    let due_days = voice_queries::answer_due_days(db).await.page(lang)?;
+    let due = voice_queries::answer_due_days(db, [m.year])
+        .await
+        .page(lang)?;
+    let due_days = voice_queries::due_days_for(&due, m.year);
     let d = due_of(&m, &ks, due_days, state.now().date_naive());
     let consulted = voice_queries::consulted_matters(db, &[m.id])
         .await

@@ -60,6 +60,11 @@ fn parse(p: &plan::Model) -> Option<Plan> {
     serde_json::from_str(&p.document).ok()
 }
 
+/// The newest plan (the latest period's latest version), if any.
+pub async fn newest_plan<C: ConnectionTrait>(c: &C) -> Result<Option<Plan>> {
+    Ok(crate::plans::list_latest(c).await?.first().and_then(parse))
+}
+
 /// Days within which the answer to the children is due for a decision taken
 /// in `year`: the setting of the plan covering that year, else of the newest
 /// plan, else [`DEFAULT_ANSWER_DUE_DAYS`].

@@ -8,13 +8,18 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod clubs;
 pub mod consultations;
+pub mod councils;
 pub mod entity;
+pub mod forums;
 pub mod indicators;
 pub mod matters;
 pub mod migration;
+pub mod model_indicators;
 pub mod people;
 pub mod plans;
+pub mod recommendations;
 pub mod responses;
 pub mod units;
 pub mod users;

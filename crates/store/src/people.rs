@@ -250,7 +250,9 @@ async fn end_open_memberships<C: ConnectionTrait>(
             now,
             Change::new("end_term", "council_member", m.id)
                 .before(&serde_json::json!({"person_id": m.person_id, "term_end": m.term_end}))
-                .after(&serde_json::json!({"person_id": after.person_id, "term_end": after.term_end})),
+                .after(
+                    &serde_json::json!({"person_id": after.person_id, "term_end": after.term_end}),
+                ),
         )
         .await?;
     }
@@ -269,7 +271,9 @@ async fn end_open_memberships<C: ConnectionTrait>(
             now,
             Change::new("leave", "club_member", m.id)
                 .before(&serde_json::json!({"person_id": m.person_id, "left_on": m.left_on}))
-                .after(&serde_json::json!({"person_id": after.person_id, "left_on": after.left_on})),
+                .after(
+                    &serde_json::json!({"person_id": after.person_id, "left_on": after.left_on}),
+                ),
         )
         .await?;
     }
@@ -431,8 +435,18 @@ pub async fn by_ids<C: ConnectionTrait>(
 /// second level (none, huyền, hỏi, ngã, sắc, nặng). Returns (letters, tones).
 pub fn vi_sort_key(s: &str) -> (Vec<u32>, Vec<u32>) {
     const VOWELS: [&str; 12] = [
-        "aàảãáạ", "ăằẳẵắặ", "âầẩẫấậ", "eèẻẽéẹ", "êềểễếệ", "iìỉĩíị", "oòỏõóọ", "ôồổỗốộ",
-        "ơờởỡớợ", "uùủũúụ", "ưừửữứự", "yỳỷỹýỵ",
+        "aàảãáạ",
+        "ăằẳẵắặ",
+        "âầẩẫấậ",
+        "eèẻẽéẹ",
+        "êềểễếệ",
+        "iìỉĩíị",
+        "oòỏõóọ",
+        "ôồổỗốộ",
+        "ơờởỡớợ",
+        "uùủũúụ",
+        "ưừửữứự",
+        "yỳỷỹýỵ",
     ];
     const ALPHABET: &str = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
     let mut letters = vec![];

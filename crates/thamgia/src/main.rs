@@ -366,6 +366,19 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 secs = started.elapsed().as_secs(),
                 "demo records for children's voice"
             );
+            let f = thamgia::demo_forums::fill(&app.state.db, chrono::Utc::now(), 2019).await?;
+            tracing::info!(
+                forums = f.forums,
+                recommendations = f.recommendations,
+                "demo forums"
+            );
+            let k = thamgia::demo_councils::fill(&app.state.db, chrono::Utc::now(), 2018).await?;
+            tracing::info!(
+                councils = k.councils,
+                clubs = k.clubs,
+                dialogues = k.dialogues,
+                "demo councils and clubs"
+            );
         }
         println!();
         println!(

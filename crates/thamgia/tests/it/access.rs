@@ -22,6 +22,9 @@ const PAGES: &[(&str, &str)] = &[
         "/consultations/{id}/results",
         "/consultations/999999/results",
     ),
+    ("/people/{id}", "/people/999999"),
+    ("/councils/{id}", "/councils/999999"),
+    ("/clubs/{id}", "/clubs/999999"),
 ];
 
 /// API operations with an object outside the scope (or refused to the role).
@@ -94,6 +97,100 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/consultations/{id}/tallies",
         "/api/v1/consultations/{c107}/tallies",
     ),
+    // Forums and recommendations: unknown ids here; a real forum and
+    // recommendation of 108 are checked on every route in forums.rs.
+    ("GET", "/api/v1/forums/{id}", "/api/v1/forums/999999"),
+    ("PUT", "/api/v1/forums/{id}", "/api/v1/forums/999999"),
+    (
+        "POST",
+        "/api/v1/forums/{id}/delegates",
+        "/api/v1/forums/999999/delegates",
+    ),
+    (
+        "POST",
+        "/api/v1/forums/{id}/sessions",
+        "/api/v1/forums/999999/sessions",
+    ),
+    (
+        "POST",
+        "/api/v1/forums/{id}/report",
+        "/api/v1/forums/999999/report",
+    ),
+    (
+        "POST",
+        "/api/v1/forums/{id}/recommendations",
+        "/api/v1/forums/999999/recommendations",
+    ),
+    (
+        "GET",
+        "/api/v1/recommendations/{id}",
+        "/api/v1/recommendations/999999",
+    ),
+    (
+        "POST",
+        "/api/v1/recommendations/{id}/status",
+        "/api/v1/recommendations/999999/status",
+    ),
+    (
+        "POST",
+        "/api/v1/recommendations/{id}/answer",
+        "/api/v1/recommendations/999999/answer",
+    ),
+    (
+        "POST",
+        "/api/v1/recommendations/{id}/feedback",
+        "/api/v1/recommendations/999999/feedback",
+    ),
+    // People, councils and clubs: unknown ids here; real ones of 108 are
+    // checked on every route (pages and API) in councils.rs.
+    ("GET", "/api/v1/people/{id}", "/api/v1/people/999999"),
+    (
+        "POST",
+        "/api/v1/people/{id}/withdraw",
+        "/api/v1/people/999999/withdraw",
+    ),
+    (
+        "POST",
+        "/api/v1/people/{id}/consents",
+        "/api/v1/people/999999/consents",
+    ),
+    ("GET", "/api/v1/councils/{id}", "/api/v1/councils/999999"),
+    (
+        "POST",
+        "/api/v1/councils/{id}/members",
+        "/api/v1/councils/999999/members",
+    ),
+    (
+        "POST",
+        "/api/v1/councils/{id}/members/{member_id}/end",
+        "/api/v1/councils/999999/members/1/end",
+    ),
+    (
+        "POST",
+        "/api/v1/councils/{id}/dialogues",
+        "/api/v1/councils/999999/dialogues",
+    ),
+    (
+        "POST",
+        "/api/v1/councils/{id}/dialogues/{dialogue_id}/recommendations",
+        "/api/v1/councils/999999/dialogues/1/recommendations",
+    ),
+    ("GET", "/api/v1/clubs/{id}", "/api/v1/clubs/999999"),
+    (
+        "POST",
+        "/api/v1/clubs/{id}/members",
+        "/api/v1/clubs/999999/members",
+    ),
+    (
+        "POST",
+        "/api/v1/clubs/{id}/activities",
+        "/api/v1/clubs/999999/activities",
+    ),
+    (
+        "POST",
+        "/api/v1/clubs/{id}/recommendations",
+        "/api/v1/clubs/999999/recommendations",
+    ),
 ];
 
 /// Operations every signed-in user may use, whose answers must still be scoped.
@@ -111,6 +208,20 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/matters"),
     ("GET", "/api/v1/consultations"),
     ("POST", "/api/v1/consultations"),
+    // Forums (units and agencies in the body are `422 unknown_*` outside the
+    // scope) and recommendations (agency officers: also their own agency's).
+    ("GET", "/api/v1/forums"),
+    ("POST", "/api/v1/forums"),
+    ("GET", "/api/v1/recommendations"),
+    ("GET", "/api/v1/recommendations/agencies"),
+    // People (names: ViewNames only), councils and clubs; units and people in a
+    // body are `422 unknown_*` outside the scope (councils.rs checks 108).
+    ("GET", "/api/v1/people"),
+    ("POST", "/api/v1/people"),
+    ("GET", "/api/v1/councils"),
+    ("POST", "/api/v1/councils"),
+    ("GET", "/api/v1/clubs"),
+    ("POST", "/api/v1/clubs"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in
@@ -118,6 +229,8 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
 const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/join/{code}"),
     ("POST", "/api/v1/join/{code}/responses"),
+    // Recommendations and their answers, never a child's name (forums.rs).
+    ("GET", "/api/v1/public/recommendations"),
 ];
 
 async fn district_officer_is_refused_everything_of_another_district(app: TestApp) {

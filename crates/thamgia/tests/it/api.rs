@@ -143,6 +143,10 @@ async fn openapi_lists_every_operation(app: TestApp) {
     let token = app.token("admin").await;
     // A matter and a consultation (id 1 in this fresh database) for `{id}`.
     crate::consultations::other_district(&app).await;
+    // A forum and a recommendation (id 1) for `/forums/{id}`, `/recommendations/{id}`.
+    crate::forums::one_of_each(&app).await;
+    // A child, a council and a club (id 1) for `/people/{id}`, `/councils/{id}`, `/clubs/{id}`.
+    crate::councils::one_of_each(&app).await;
     for (p, ops) in paths {
         // Public join-code operations need a live consultation: tests/it/child.rs.
         if ops.get("get").is_some() && !p.starts_with("/api/v1/join/") {

@@ -10,6 +10,8 @@ mod api;
 mod child;
 mod cli;
 mod consultations;
+mod councils;
+mod forums;
 mod pages;
 mod plans;
 mod results;

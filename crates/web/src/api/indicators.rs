@@ -1,6 +1,6 @@
 //! The plan's indicators for a unit's subtree in a year (INTERFACES.md).
-//! For now T1–T3, computed from matters and consultations; the other
-//! indicators are added by the features that record what they count.
+//! T1–T3 are computed from matters and consultations; M1–M3 and T4 from
+//! forums, council dialogues and club activities (`docs/indicators.md`).
 
 use super::require;
 use crate::auth::ApiUser;
@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
-use thamgia_store::{indicators, units};
+use thamgia_store::{indicators, model_indicators, units};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -29,7 +29,9 @@ pub struct IndicatorDto {
     pub name_en: String,
     pub numerator: u64,
     pub denominator: u64,
-    /// numerator / denominator × 100, one decimal; null when the denominator is 0.
+    /// For `%`: numerator / denominator × 100, one decimal, null when the
+    /// denominator is 0. For `count`: the numerator itself (the denominator is
+    /// then the number of units that could count).
     pub value: Option<f64>,
     /// The plan's target for this unit and year; null when no plan covers the year.
     pub target: Option<f64>,
@@ -49,6 +51,11 @@ fn parse_year(s: &str) -> Option<i32> {
 /// with children. A matter counts in the year of its decision, and as
 /// consulted when one of its consultations closed with at least one child's
 /// response (or group tally) and published its answer to the children.
+/// For a year covered by a plan that defines them, also `M1` (province- and
+/// district-level units that held a Children's Forum of their level), `M2`
+/// (districts whose Children's Council held a dialogue), `M3` (districts with
+/// at least one club that held an activity) — counts — and `T4` (% of the
+/// districts running all three). See `docs/indicators.md`.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
     params(IndicatorQuery),
     responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
@@ -85,7 +92,8 @@ pub async fn list(
     };
     let db = &state.db.conn;
     let u = units::get_in_scope(db, &p.scope(), unit).await?;
-    let rows = indicators::consulted_matters(db, &u, year).await?;
+    let mut rows = indicators::consulted_matters(db, &u, year).await?;
+    rows.extend(model_indicators::model_indicators(db, &u, year).await?);
     Ok(Json(
         rows.into_iter()
             .map(|i| IndicatorDto {

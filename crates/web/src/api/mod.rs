@@ -4,11 +4,16 @@
 //! Authentication: the session cookie or `Authorization: Bearer TOKEN`.
 
 mod child;
+mod clubs;
 mod consultations;
+mod councils;
 mod directory;
+mod forums;
 mod indicators;
 mod matters;
+mod people;
 mod plans;
+mod recommendations;
 mod results;
 mod users;
 
@@ -79,6 +84,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(results::close))
         .routes(routes!(results::answer))
         .routes(routes!(indicators::list))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::show))
+        .routes(routes!(people::withdraw))
+        .routes(routes!(people::add_consent))
+        .routes(routes!(councils::list, councils::create))
+        .routes(routes!(councils::show))
+        .routes(routes!(councils::add_member))
+        .routes(routes!(councils::end_member))
+        .routes(routes!(councils::add_dialogue))
+        .routes(routes!(councils::add_recommendation))
+        .routes(routes!(clubs::list, clubs::create))
+        .routes(routes!(clubs::show))
+        .routes(routes!(clubs::add_member))
+        .routes(routes!(clubs::add_activity))
+        .routes(routes!(clubs::add_recommendation))
+        .routes(routes!(forums::list, forums::create))
+        .routes(routes!(forums::show, forums::update))
+        .routes(routes!(forums::add_delegate))
+        .routes(routes!(forums::add_session))
+        .routes(routes!(forums::report))
+        .routes(routes!(forums::add_recommendation))
+        .routes(routes!(recommendations::list))
+        .routes(routes!(recommendations::agencies))
+        .routes(routes!(recommendations::show))
+        .routes(routes!(recommendations::status))
+        .routes(routes!(recommendations::answer))
+        .routes(routes!(recommendations::feedback))
+        .routes(routes!(recommendations::public))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {

@@ -4,12 +4,17 @@
 
 mod admin;
 pub(crate) mod child;
+pub(crate) mod clubs;
 pub(crate) mod consultations;
+pub(crate) mod councils;
 mod directory;
+pub(crate) mod forums;
 mod login;
 pub(crate) mod matters;
 pub(crate) mod moderation;
+pub(crate) mod people;
 mod plan;
+pub(crate) mod recommendations;
 pub(crate) mod results;
 
 use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, safe_next, set_cookie};
@@ -49,6 +54,11 @@ pub fn router() -> Router<AppState> {
         .merge(consultations::routes())
         .merge(moderation::routes())
         .merge(results::routes())
+        .merge(forums::routes())
+        .merge(recommendations::routes())
+        .merge(people::routes())
+        .merge(councils::routes())
+        .merge(clubs::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.
@@ -61,6 +71,7 @@ pub struct Chrome {
     pub can_moderate: bool,
     pub can_safeguard: bool,
     pub can_answer: bool,
+    pub can_view_names: bool,
     pub title: String,
 }
 
@@ -84,6 +95,7 @@ impl Chrome {
             can_moderate: can(Permission::Moderate),
             can_safeguard: can(Permission::Safeguard),
             can_answer: can(Permission::AnswerChildren),
+            can_view_names: can(Permission::ViewNames),
             title: ctx.lang.t(title_key),
         }
     }
@@ -189,6 +201,7 @@ impl IntoResponse for PageError {
             can_moderate: false,
             can_safeguard: false,
             can_answer: false,
+            can_view_names: false,
             title: lang.t(&format!("error-{}", e.code())),
         };
         let message = match &e {

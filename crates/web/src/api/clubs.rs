@@ -1,0 +1,410 @@
+//! Children's participation-rights clubs: members and child leaders,
+//! activities with girls and boys taking part, and the club's recommendations.
+//! Members carry a name only for callers allowed to see names (`ViewNames`).
+//! The same checks as the pages (`pages/clubs.rs`).
+
+use super::councils::{RecommendationBrief, RecommendationCreate, YearParams, briefs};
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::i18n::Lang;
+use crate::pages::clubs::{
+    self as rules, ActivityForm, ClubForm, MemberForm, check_raised_on, club_source,
+};
+use crate::pages::councils::year_of;
+use crate::pages::people::member_label;
+use crate::pages::recommendations as recs;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::models::RecommendationSource;
+use thamgia_store::entity::{club_activity, club_member, person};
+use thamgia_store::{StoreError, clubs, people, recommendations};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ClubMemberDto {
+    pub id: i32,
+    /// The member's place in the club's list (1, 2, …).
+    pub number: usize,
+    /// "Thành viên #n" — what callers who may not see names read.
+    pub label: String,
+    /// `ViewNames` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<i32>,
+    /// The child's name, or the pseudonym after withdrawal (`ViewNames` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `ViewNames` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school_or_commune: Option<String>,
+    /// A child leader of the club.
+    pub is_leader: bool,
+    pub joined_on: NaiveDate,
+    pub left_on: Option<NaiveDate>,
+}
+
+fn member_dto(n: usize, m: &club_member::Model, p: &person::Model, names: bool) -> ClubMemberDto {
+    ClubMemberDto {
+        id: m.id,
+        number: n,
+        label: member_label(Lang::Vi, n),
+        person_id: names.then_some(p.id),
+        name: names.then(|| people::display_name(p)),
+        school_or_commune: if names {
+            p.school_or_commune.clone()
+        } else {
+            None
+        },
+        is_leader: m.is_leader,
+        joined_on: m.joined_on,
+        left_on: m.left_on,
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ActivityDto {
+    pub id: i32,
+    pub held_on: NaiveDate,
+    pub year: i32,
+    pub topic: String,
+    pub girls: i32,
+    pub boys: i32,
+}
+
+impl From<&club_activity::Model> for ActivityDto {
+    fn from(a: &club_activity::Model) -> Self {
+        ActivityDto {
+            id: a.id,
+            held_on: a.held_on,
+            year: a.year,
+            topic: a.topic.clone(),
+            girls: a.girls,
+            boys: a.boys,
+        }
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ClubDto {
+    pub id: i32,
+    /// Code of the district the club counts for.
+    pub unit: String,
+    /// school | community
+    pub setting: String,
+    /// Code of the school, commune or village hosting it.
+    pub host: Option<String>,
+    pub name: String,
+    pub founded_on: NaiveDate,
+    /// The year the figures below are for.
+    pub year: i32,
+    /// Members who have not left.
+    pub members: u64,
+    pub leaders: u64,
+    pub activities_in_year: u64,
+    pub girls_in_year: i64,
+    pub boys_in_year: i64,
+    /// The club was active in the year: it held at least one activity.
+    pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years_active: Option<Vec<i32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_list: Option<Vec<ClubMemberDto>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activities: Option<Vec<ActivityDto>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendations: Option<Vec<RecommendationBrief>>,
+}
+
+/// Clubs visible to the caller (by district or by host school) with the year's figures.
+#[utoipa::path(get, path = "/api/v1/clubs", tag = "models", params(YearParams),
+    responses((status = 200, body = [ClubDto]), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<YearParams>,
+) -> AppResult<Json<Vec<ClubDto>>> {
+    require(&p, Permission::ViewModels)?;
+    let db = &state.db.conn;
+    let scope = p.scope();
+    let today = state.now().date_naive();
+    let years = clubs::years(db, &scope).await?;
+    let year = year_of(q.year.as_deref().unwrap_or(""), &years, today);
+    let rows = clubs::list(db, &scope, year).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ClubDto {
+                active: r.active(),
+                id: r.club.id,
+                unit: r.unit.code,
+                setting: r.club.setting,
+                host: r.host.map(|h| h.code),
+                name: r.club.name,
+                founded_on: r.club.founded_on,
+                year,
+                members: r.members,
+                leaders: r.leaders,
+                activities_in_year: r.activities,
+                girls_in_year: r.girls,
+                boys_in_year: r.boys,
+                years_active: None,
+                member_list: None,
+                activities: None,
+                recommendations: None,
+            })
+            .collect(),
+    ))
+}
+
+async fn one(state: &AppState, p: &Principal, id: i32, year: Option<&str>) -> AppResult<ClubDto> {
+    let db = &state.db.conn;
+    let (k, u, host) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    let today = state.now().date_naive();
+    let active: Vec<i32> = clubs::years_active(db, k.id).await?.into_iter().collect();
+    let desc: Vec<i32> = active.iter().rev().copied().collect();
+    let year = year_of(year.unwrap_or(""), &desc, today);
+    let names = p.can(Permission::ViewNames);
+    let members = clubs::members(db, k.id).await?;
+    let activities = clubs::activities(db, k.id).await?;
+    let in_year: Vec<&club_activity::Model> =
+        activities.iter().filter(|a| a.year == year).collect();
+    let open: Vec<&(club_member::Model, person::Model)> = members
+        .iter()
+        .filter(|(m, _)| m.left_on.is_none())
+        .collect();
+    Ok(ClubDto {
+        id: k.id,
+        unit: u.code,
+        setting: k.setting,
+        host: host.map(|h| h.code),
+        name: k.name,
+        founded_on: k.founded_on,
+        year,
+        members: open.len() as u64,
+        leaders: open.iter().filter(|(m, _)| m.is_leader).count() as u64,
+        activities_in_year: in_year.len() as u64,
+        girls_in_year: in_year.iter().map(|a| i64::from(a.girls)).sum(),
+        boys_in_year: in_year.iter().map(|a| i64::from(a.boys)).sum(),
+        active: clubs::active(in_year.len() as u64),
+        years_active: Some(active),
+        member_list: Some(
+            members
+                .iter()
+                .enumerate()
+                .map(|(i, (m, person))| member_dto(i + 1, m, person, names))
+                .collect(),
+        ),
+        activities: Some(activities.iter().map(ActivityDto::from).collect()),
+        recommendations: Some(briefs(db, RecommendationSource::Club, k.id, today).await?),
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ClubCreate {
+    /// Code of a district in the caller's scope.
+    pub unit: Option<String>,
+    /// school | community
+    pub setting: Option<String>,
+    /// Code of a school, commune or village inside that district (optional).
+    pub host: Option<String>,
+    pub name: Option<String>,
+    /// yyyy-mm-dd, not in the future.
+    pub founded_on: Option<String>,
+}
+
+/// Sets up a club at a school or in a community.
+#[utoipa::path(post, path = "/api/v1/clubs", tag = "models", request_body = ClubCreate,
+    responses((status = 201, body = ClubDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ClubDto>)> {
+    require(&p, Permission::ManageModels)?;
+    let b: ClubCreate = super::json(&body)?;
+    let f = ClubForm {
+        unit: b.unit.unwrap_or_default(),
+        setting: b.setting.unwrap_or_default(),
+        host: b.host.unwrap_or_default(),
+        name: b.name.unwrap_or_default(),
+        founded_on: b.founded_on.unwrap_or_default(),
+    };
+    let db = &state.db.conn;
+    let n = rules::check_new_club(db, &p, &f, state.now().date_naive()).await?;
+    let k = clubs::create(db, &Actor::from(&p), state.now(), n).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(one(&state, &p, k.id, None).await?),
+    ))
+}
+
+/// One club with members, activities and recommendations.
+#[utoipa::path(get, path = "/api/v1/clubs/{id}", tag = "models",
+    params(("id" = i32, Path, description = "Club id"), YearParams),
+    responses((status = 200, body = ClubDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    Query(q): Query<YearParams>,
+) -> AppResult<Json<ClubDto>> {
+    require(&p, Permission::ViewModels)?;
+    Ok(Json(one(&state, &p, id, q.year.as_deref()).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ClubMemberCreate {
+    /// A child in scope, inside the club's district, whose consent stands.
+    pub person_id: Option<i32>,
+    #[serde(default)]
+    pub is_leader: bool,
+    /// yyyy-mm-dd, not before the club was founded.
+    pub joined_on: Option<String>,
+}
+
+/// Adds a member. Refused (422 `no_consent`) unless the child's consent stands.
+#[utoipa::path(post, path = "/api/v1/clubs/{id}/members", tag = "models", request_body = ClubMemberCreate,
+    params(("id" = i32, Path, description = "Club id")),
+    responses((status = 201, body = ClubMemberDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ClubMemberDto>)> {
+    require(&p, Permission::ManageModels)?;
+    require(&p, Permission::ViewNames)?;
+    let db = &state.db.conn;
+    let (k, u, _) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    let b: ClubMemberCreate = super::json(&body)?;
+    let f = MemberForm {
+        person: b.person_id.map(|x| x.to_string()).unwrap_or_default(),
+        is_leader: if b.is_leader {
+            "yes".into()
+        } else {
+            String::new()
+        },
+        joined_on: b.joined_on.unwrap_or_default(),
+    };
+    let n = rules::check_member(db, &p, &k, &u, &f).await?;
+    let m = clubs::add_member(db, &Actor::from(&p), state.now(), k.id, n)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { field: "consent" } => AppError::invalid("person", "no_consent"),
+            StoreError::Conflict { .. } => AppError::invalid("person", "already_member"),
+            other => other.into(),
+        })?;
+    let members = clubs::members(db, k.id).await?;
+    let (i, (m, person)) = members
+        .iter()
+        .enumerate()
+        .find(|(_, (x, _))| x.id == m.id)
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(member_dto(i + 1, m, person, true)),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ActivityCreate {
+    /// yyyy-mm-dd, not in the future, not before the club was founded.
+    pub held_on: Option<String>,
+    pub topic: Option<String>,
+    /// Girls taking part.
+    pub girls: Option<i64>,
+    /// Boys taking part.
+    pub boys: Option<i64>,
+}
+
+/// Records an activity (facilitators too, for clubs in their scope).
+#[utoipa::path(post, path = "/api/v1/clubs/{id}/activities", tag = "models", request_body = ActivityCreate,
+    params(("id" = i32, Path, description = "Club id")),
+    responses((status = 201, body = ActivityDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn add_activity(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ActivityDto>)> {
+    require(&p, Permission::RecordActivities)?;
+    let db = &state.db.conn;
+    let (k, _, _) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    let b: ActivityCreate = super::json(&body)?;
+    let f = ActivityForm {
+        held_on: b.held_on.unwrap_or_default(),
+        topic: b.topic.unwrap_or_default(),
+        girls: b.girls.map(|n| n.to_string()).unwrap_or_default(),
+        boys: b.boys.map(|n| n.to_string()).unwrap_or_default(),
+    };
+    let n = rules::check_activity(&k, &f, state.now().date_naive())?;
+    let a = clubs::add_activity(db, &Actor::from(&p), state.now(), k.id, n).await?;
+    Ok((StatusCode::CREATED, Json(ActivityDto::from(&a))))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ClubRecommendationCreate {
+    /// The day the children raised it (the year it counts in); today when absent.
+    pub raised_on: Option<String>,
+    /// At most 2000 characters, without any child's name.
+    pub text: Option<String>,
+    /// At most 100 characters.
+    pub topic: Option<String>,
+    /// Code of the agency addressed (any agency visible to the caller).
+    pub agency: Option<String>,
+    /// yyyy-mm-dd, not before the day it was raised.
+    pub deadline: Option<String>,
+}
+
+/// Records a recommendation the club's children raised.
+#[utoipa::path(post, path = "/api/v1/clubs/{id}/recommendations", tag = "models",
+    request_body = ClubRecommendationCreate,
+    params(("id" = i32, Path, description = "Club id")),
+    responses((status = 201, body = RecommendationBrief), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn add_recommendation(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
+    require(&p, Permission::ManageModels)?;
+    let db = &state.db.conn;
+    let (k, _, _) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    let b: ClubRecommendationCreate = super::json(&body)?;
+    let today = state.now().date_naive();
+    let raised = check_raised_on(&k, b.raised_on.as_deref().unwrap_or(""), today);
+    let form = RecommendationCreate {
+        text: b.text,
+        topic: b.topic,
+        agency: b.agency,
+        deadline: b.deadline,
+    }
+    .form();
+    let src = club_source(&k, *raised.as_ref().unwrap_or(&today));
+    let checked = recs::check_new(db, &p, &src, &form).await;
+    let n = match (raised, checked) {
+        (Ok(_), Ok(n)) => n,
+        (r, c) => {
+            let mut fields = r.err().unwrap_or_default();
+            match c {
+                Err(AppError::Invalid { fields: f, .. }) => fields.extend(f),
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
+            return Err(crate::pages::matters::invalid(fields));
+        }
+    };
+    let r = recommendations::create(db, &Actor::from(&p), state.now(), n).await?;
+    let brief = briefs(db, RecommendationSource::Club, k.id, today)
+        .await?
+        .into_iter()
+        .find(|x| x.id == r.id)
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(brief)))
+}

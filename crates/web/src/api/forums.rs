@@ -1,0 +1,517 @@
+//! Children's Forums: list, record, edit, one forum with its Circular 29
+//! warnings, delegates (named only to roles allowed to see names), sessions,
+//! results report and recommendations. The same checks as the pages
+//! (`pages/forums.rs`); dates are ISO (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
+
+use super::recommendations::{RecommendationDto, dtos};
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppResult, ErrorBody};
+use crate::i18n::Lang;
+use crate::pages::forums::{
+    self as rules, DelegateForm, ForumForm, ListQuery, ReportForm, SessionForm,
+};
+use crate::pages::recommendations::{self as recs, RecommendationForm};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::models::RecommendationSource;
+use thamgia_store::entity::{agency, forum, forum_session, unit};
+use thamgia_store::{forums, people, recommendations};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct WarningDto {
+    /// too_few_children | too_few_adults | too_many_volunteers | too_many_guests | delegates_without_consent
+    pub code: String,
+    /// In Vietnamese.
+    pub message: String,
+    pub message_en: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DelegateDto {
+    /// The person's id (only for roles that see names).
+    pub person_id: Option<i32>,
+    /// The name (its pseudonym after consent was withdrawn) for roles that see
+    /// names; `Đại biểu #n` for everyone else.
+    pub label: String,
+    /// A consent is in force.
+    pub consent: bool,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SessionDto {
+    pub id: i32,
+    /// discussion | dialogue
+    pub kind: String,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub consultation_id: Option<i32>,
+}
+
+impl From<forum_session::Model> for SessionDto {
+    fn from(s: forum_session::Model) -> Self {
+        SessionDto {
+            id: s.id,
+            kind: s.kind,
+            title: s.title,
+            held_on: s.held_on,
+            consultation_id: s.consultation_id,
+        }
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ForumDto {
+    pub id: i32,
+    /// province | district | commune
+    pub level: String,
+    /// Code of the unit.
+    pub unit: String,
+    pub unit_name: String,
+    pub year: i32,
+    pub theme: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub venue: String,
+    /// Code of the organising agency.
+    pub organiser_agency: String,
+    pub girls: i32,
+    pub boys: i32,
+    /// girls + boys
+    pub children: i32,
+    pub age_6_10: i32,
+    pub age_11_15: i32,
+    pub ethnic_minority: i32,
+    pub with_disability: i32,
+    pub adults_in_charge: i32,
+    pub volunteers: i32,
+    pub guests: i32,
+    /// Circular 29/2019 rules the forum breaks (warnings, not refusals).
+    pub warnings: Vec<WarningDto>,
+    /// Delegates whose consent was withdrawn after they were added.
+    pub delegates_without_consent: u32,
+    /// The last day plus the plan's `forum_report_due_days` (15 by default).
+    pub report_due: NaiveDate,
+    pub report_submitted_on: Option<NaiveDate>,
+    pub report_overdue: bool,
+    /// Single forum only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delegates: Option<Vec<DelegateDto>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<Vec<SessionDto>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendations: Option<Vec<RecommendationDto>>,
+}
+
+async fn dto(
+    state: &AppState,
+    cache: &mut rules::Rules,
+    f: forum::Model,
+    u: &unit::Model,
+    a: &agency::Model,
+) -> AppResult<ForumDto> {
+    let db = &state.db.conn;
+    let k = rules::facts(db, cache, &f, state.now().date_naive()).await?;
+    let warnings = k
+        .warnings
+        .iter()
+        .map(|w| WarningDto {
+            code: w.code().into(),
+            message: rules::warning_text(Lang::Vi, &f.level, w),
+            message_en: rules::warning_text(Lang::En, &f.level, w),
+        })
+        .collect();
+    Ok(ForumDto {
+        id: f.id,
+        unit: u.code.clone(),
+        unit_name: u.name_vi.clone(),
+        organiser_agency: a.code.clone(),
+        children: f.girls + f.boys,
+        warnings,
+        delegates_without_consent: k.without_consent,
+        report_due: k.report_due,
+        report_overdue: k.report_overdue,
+        report_submitted_on: f.report_submitted_on,
+        level: f.level,
+        year: f.year,
+        theme: f.theme,
+        starts_on: f.starts_on,
+        ends_on: f.ends_on,
+        venue: f.venue,
+        girls: f.girls,
+        boys: f.boys,
+        age_6_10: f.age_6_10,
+        age_11_15: f.age_11_15,
+        ethnic_minority: f.ethnic_minority,
+        with_disability: f.with_disability,
+        adults_in_charge: f.adults_in_charge,
+        volunteers: f.volunteers,
+        guests: f.guests,
+        delegates: None,
+        sessions: None,
+        recommendations: None,
+    })
+}
+
+/// One forum with its delegates, sessions and recommendations.
+async fn full(state: &AppState, p: &Principal, id: i32) -> AppResult<ForumDto> {
+    let db = &state.db.conn;
+    let (f, u, a) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let names = p.can(Permission::ViewNames);
+    let mut delegates = vec![];
+    for (i, person) in forums::delegates(db, f.id).await?.iter().enumerate() {
+        delegates.push(DelegateDto {
+            person_id: names.then_some(person.id),
+            label: if names {
+                people::display_name(person)
+            } else {
+                Lang::Vi.t_args("forum-delegate-n", &[("n", (i + 1).to_string())])
+            },
+            consent: people::active_consent(db, person.id).await?.is_some(),
+        });
+    }
+    let sessions = forums::sessions(db, f.id)
+        .await?
+        .into_iter()
+        .map(SessionDto::from)
+        .collect();
+    let mut list = vec![];
+    for r in recommendations::for_source(db, RecommendationSource::Forum, f.id).await? {
+        let ru = thamgia_store::units::by_id(db, r.unit_id).await?;
+        let ra = thamgia_store::agencies::by_id(db, r.agency_id).await?;
+        if let (Some(ru), Some(ra)) = (ru, ra) {
+            list.push((r, ru, ra));
+        }
+    }
+    let rs = dtos(db, list, state.now().date_naive(), false).await?;
+    let mut d = dto(state, &mut rules::Rules::default(), f, &u, &a).await?;
+    d.delegates = Some(delegates);
+    d.sessions = Some(sessions);
+    d.recommendations = Some(rs);
+    Ok(d)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForumParams {
+    /// A unit code: only forums of its subtree.
+    pub unit: Option<String>,
+    pub year: Option<String>,
+    /// province | district | commune
+    pub level: Option<String>,
+}
+
+/// Forums in the caller's scope, newest first, with their Circular 29 warnings.
+#[utoipa::path(get, path = "/api/v1/forums", tag = "forums", params(ForumParams),
+    responses((status = 200, body = [ForumDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<ForumParams>,
+) -> AppResult<Json<Vec<ForumDto>>> {
+    require(&p, Permission::ViewModels)?;
+    let db = &state.db.conn;
+    let lq = ListQuery {
+        unit: q.unit.unwrap_or_default(),
+        year: q.year.unwrap_or_default(),
+        level: q.level.unwrap_or_default(),
+    };
+    let filter = rules::filter_of(db, &p.scope(), &lq).await?;
+    let mut out = vec![];
+    let mut cache = rules::Rules::default();
+    for (f, u, a) in forums::list(db, &p.scope(), &filter).await? {
+        out.push(dto(&state, &mut cache, f, &u, &a).await?);
+    }
+    Ok(Json(out))
+}
+
+/// A forum as recorded.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ForumBody {
+    /// province | district | commune (the unit's own level)
+    pub level: String,
+    /// Code of a unit in the caller's scope.
+    pub unit: String,
+    pub year: i32,
+    /// At most 200 characters.
+    pub theme: String,
+    /// yyyy-mm-dd, in `year`.
+    pub starts_on: String,
+    /// yyyy-mm-dd, not before `starts_on`.
+    pub ends_on: String,
+    pub venue: String,
+    /// Code of an agency visible to the caller.
+    pub organiser_agency: String,
+    #[serde(default)]
+    pub girls: i64,
+    #[serde(default)]
+    pub boys: i64,
+    /// With `age_11_15`, must add up to girls + boys.
+    #[serde(default)]
+    pub age_6_10: i64,
+    #[serde(default)]
+    pub age_11_15: i64,
+    /// At most girls + boys.
+    #[serde(default)]
+    pub ethnic_minority: i64,
+    /// At most girls + boys.
+    #[serde(default)]
+    pub with_disability: i64,
+    #[serde(default)]
+    pub adults_in_charge: i64,
+    #[serde(default)]
+    pub volunteers: i64,
+    #[serde(default)]
+    pub guests: i64,
+}
+
+impl From<ForumBody> for ForumForm {
+    fn from(b: ForumBody) -> Self {
+        ForumForm {
+            level: b.level,
+            unit: b.unit,
+            year: b.year.to_string(),
+            theme: b.theme,
+            starts_on: b.starts_on,
+            ends_on: b.ends_on,
+            venue: b.venue,
+            agency: b.organiser_agency,
+            girls: b.girls.to_string(),
+            boys: b.boys.to_string(),
+            age_6_10: b.age_6_10.to_string(),
+            age_11_15: b.age_11_15.to_string(),
+            ethnic_minority: b.ethnic_minority.to_string(),
+            with_disability: b.with_disability.to_string(),
+            adults_in_charge: b.adults_in_charge.to_string(),
+            volunteers: b.volunteers.to_string(),
+            guests: b.guests.to_string(),
+        }
+    }
+}
+
+/// The form calls the organiser `agency`; the API `organiser_agency`.
+fn rename_agency(e: crate::error::AppError) -> crate::error::AppError {
+    match e {
+        crate::error::AppError::Invalid { mut fields, detail } => {
+            if let Some(v) = fields.remove("agency") {
+                fields.insert("organiser_agency".into(), v);
+            }
+            crate::error::AppError::Invalid { fields, detail }
+        }
+        other => other,
+    }
+}
+
+/// Records a forum. Circular 29 problems come back as `warnings`, not errors.
+#[utoipa::path(post, path = "/api/v1/forums", tag = "forums", request_body = ForumBody,
+    responses((status = 201, body = ForumDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ForumDto>)> {
+    require(&p, Permission::ManageModels)?;
+    let b: ForumBody = super::json(&body)?;
+    let db = &state.db.conn;
+    let n = rules::check_forum_form(db, &p, &b.into())
+        .await
+        .map_err(rename_agency)?;
+    let f = forums::create(db, &Actor::from(&p), state.now(), n).await?;
+    Ok((StatusCode::CREATED, Json(full(&state, &p, f.id).await?)))
+}
+
+/// One forum with delegates, sessions and recommendations; 404 when unknown
+/// or outside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/forums/{id}", tag = "forums",
+    params(("id" = i32, Path, description = "Forum id")),
+    responses((status = 200, body = ForumDto), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Json<ForumDto>> {
+    require(&p, Permission::ViewModels)?;
+    Ok(Json(full(&state, &p, id).await?))
+}
+
+/// Replaces a forum's fields (the whole record, as when creating it).
+#[utoipa::path(put, path = "/api/v1/forums/{id}", tag = "forums", request_body = ForumBody,
+    params(("id" = i32, Path, description = "Forum id")),
+    responses((status = 200, body = ForumDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<ForumDto>> {
+    require(&p, Permission::ManageModels)?;
+    let db = &state.db.conn;
+    forums::get_in_scope(db, &p.scope(), id).await?;
+    let b: ForumBody = super::json(&body)?;
+    let n = rules::check_forum_form(db, &p, &b.into())
+        .await
+        .map_err(rename_agency)?;
+    forums::update(db, &Actor::from(&p), state.now(), id, n).await?;
+    Ok(Json(full(&state, &p, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DelegateBody {
+    /// Id of an identified child in the caller's scope with a consent in force.
+    pub person_id: i32,
+}
+
+/// Adds a named delegate. Without a consent in force: 422 `person: no_consent`.
+#[utoipa::path(post, path = "/api/v1/forums/{id}/delegates", tag = "forums", request_body = DelegateBody,
+    params(("id" = i32, Path, description = "Forum id")),
+    responses((status = 201, body = ForumDto), (status = 422, description = "`person`: no_consent, unknown_person, already_delegate", body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_delegate(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ForumDto>)> {
+    require(&p, Permission::ManageModels)?;
+    require(&p, Permission::ViewNames)?;
+    let db = &state.db.conn;
+    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let b: DelegateBody = super::json(&body)?;
+    let person = rules::check_delegate(
+        db,
+        &p,
+        f.id,
+        &DelegateForm {
+            person: b.person_id.to_string(),
+        },
+    )
+    .await?;
+    forums::add_delegate(db, &Actor::from(&p), state.now(), f.id, person)
+        .await
+        .map_err(rules::delegate_conflict)?;
+    Ok((StatusCode::CREATED, Json(full(&state, &p, id).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SessionBody {
+    /// discussion | dialogue
+    pub kind: String,
+    pub title: String,
+    /// yyyy-mm-dd, within the forum's dates.
+    pub held_on: String,
+    /// A consultation in the caller's scope held in this session.
+    #[serde(default)]
+    pub consultation_id: Option<i32>,
+}
+
+/// Adds a session (a discussion, or a dialogue with leaders).
+#[utoipa::path(post, path = "/api/v1/forums/{id}/sessions", tag = "forums", request_body = SessionBody,
+    params(("id" = i32, Path, description = "Forum id")),
+    responses((status = 201, body = SessionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn add_session(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<SessionDto>)> {
+    require(&p, Permission::ManageModels)?;
+    let db = &state.db.conn;
+    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let b: SessionBody = super::json(&body)?;
+    let s = SessionForm {
+        kind: b.kind,
+        title: b.title,
+        held_on: b.held_on,
+        consultation: b.consultation_id.map(|c| c.to_string()).unwrap_or_default(),
+    };
+    let n = rules::check_session(db, &p, &f, &s).await?;
+    let row = forums::add_session(db, &Actor::from(&p), state.now(), n).await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReportBody {
+    /// yyyy-mm-dd: not before the forum's last day, not in the future.
+    pub submitted_on: String,
+}
+
+/// Records the day the forum's results report was submitted.
+#[utoipa::path(post, path = "/api/v1/forums/{id}/report", tag = "forums", request_body = ReportBody,
+    params(("id" = i32, Path, description = "Forum id")),
+    responses((status = 200, body = ForumDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<ForumDto>> {
+    require(&p, Permission::ManageModels)?;
+    let db = &state.db.conn;
+    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let b: ReportBody = super::json(&body)?;
+    let d = rules::check_report(
+        &f,
+        &ReportForm {
+            submitted_on: b.submitted_on,
+        },
+        state.now().date_naive(),
+    )?;
+    forums::record_report(db, &Actor::from(&p), state.now(), id, d).await?;
+    Ok(Json(full(&state, &p, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RecommendationBody {
+    /// At most 2000 characters, without any child's name.
+    pub text: String,
+    /// At most 100 characters.
+    pub topic: String,
+    /// Code of the agency addressed (any agency visible to the caller).
+    pub agency: String,
+    /// yyyy-mm-dd, not before the forum's last day.
+    pub deadline: String,
+}
+
+/// Records a recommendation the children made at this forum.
+#[utoipa::path(post, path = "/api/v1/forums/{id}/recommendations", tag = "forums", request_body = RecommendationBody,
+    params(("id" = i32, Path, description = "Forum id")),
+    responses((status = 201, body = RecommendationDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn add_recommendation(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<RecommendationDto>)> {
+    require(&p, Permission::ManageModels)?;
+    let db = &state.db.conn;
+    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let b: RecommendationBody = super::json(&body)?;
+    let src = recs::Source {
+        source: RecommendationSource::Forum,
+        id: f.id,
+        unit_id: f.unit_id,
+        year: f.year,
+        earliest_deadline: f.ends_on,
+    };
+    let form = RecommendationForm {
+        text: b.text,
+        topic: b.topic,
+        agency: b.agency,
+        deadline: b.deadline,
+    };
+    let n = recs::check_new(db, &p, &src, &form).await?;
+    let r = recommendations::create(db, &Actor::from(&p), state.now(), n).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(super::recommendations::one(&state, &p, r.id).await?),
+    ))
+}

@@ -1,0 +1,377 @@
+//! Recommendations (kiến nghị) from forums, council dialogues and clubs: list,
+//! one, moving along, the answer, the feedback to the children, each agency's
+//! answer rate and median answer time, and the public list (no sign-in).
+//! The same checks as the pages (`pages/recommendations.rs`); dates are ISO
+//! (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
+//!
+//! An agency officer sees and answers the recommendations addressed to their
+//! own agency wherever they come from, besides those of their scope.
+
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::pages::recommendations::{
+    self as rules, AnswerForm, FeedbackForm, ListQuery, PublicQuery, StatusForm,
+};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::voice::mask_phone_numbers;
+use thamgia_store::entity::{agency, recommendation, unit};
+use thamgia_store::recommendations::{self as store, Reach};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RecommendationDto {
+    pub id: i32,
+    /// forum | council_dialogue | club
+    pub source: String,
+    /// Id of the forum, council dialogue or club.
+    pub source_id: i32,
+    /// The forum's theme, the council's or the club's name.
+    pub source_title: Option<String>,
+    /// The forum's first day or the dialogue's day (for a club: the day recorded).
+    pub source_date: Option<NaiveDate>,
+    /// The forum's level (forums only).
+    pub source_level: Option<String>,
+    /// Code of the unit.
+    pub unit: String,
+    pub unit_name: String,
+    pub year: i32,
+    pub topic: String,
+    pub text: String,
+    /// Code of the agency addressed.
+    pub agency: String,
+    pub agency_name: String,
+    pub deadline: NaiveDate,
+    /// received | assigned | in_progress | answered
+    pub status: String,
+    /// accepted | partly_accepted | not_accepted (once answered)
+    pub outcome: Option<String>,
+    pub answer: Option<String>,
+    /// Why it was not (fully) accepted.
+    pub reason: Option<String>,
+    /// How the answer was given back to the children.
+    pub feedback: Option<String>,
+    pub answered_on: Option<NaiveDate>,
+    /// Past its deadline without an answer.
+    pub overdue: bool,
+}
+
+/// DTOs for recommendations; `public` masks phone numbers in every text.
+pub(crate) async fn dtos(
+    db: &DatabaseConnection,
+    list: Vec<(recommendation::Model, unit::Model, agency::Model)>,
+    today: NaiveDate,
+    public: bool,
+) -> AppResult<Vec<RecommendationDto>> {
+    let recs: Vec<recommendation::Model> = list.iter().map(|(r, _, _)| r.clone()).collect();
+    let sources = store::sources(db, &recs).await?;
+    let shown = |s: &str| {
+        if public {
+            mask_phone_numbers(s)
+        } else {
+            s.to_string()
+        }
+    };
+    Ok(list
+        .into_iter()
+        .map(|(r, u, a)| {
+            let info = sources.get(&(r.source.clone(), r.source_id));
+            RecommendationDto {
+                id: r.id,
+                overdue: store::is_overdue(&r, today),
+                source_title: info.map(|i| i.title.clone()),
+                source_date: info.and_then(|i| i.date),
+                source_level: info.and_then(|i| i.level.clone()),
+                source: r.source,
+                source_id: r.source_id,
+                unit: u.code,
+                unit_name: u.name_vi,
+                year: r.year,
+                topic: shown(&r.topic),
+                text: shown(&r.text),
+                agency: a.code,
+                agency_name: a.name_vi,
+                deadline: r.deadline,
+                status: r.status,
+                outcome: r.outcome,
+                answer: r.answer.as_deref().map(shown),
+                reason: r.reason.as_deref().map(shown),
+                feedback: r.feedback.as_deref().map(shown),
+                answered_on: r.answered_on,
+            }
+        })
+        .collect())
+}
+
+pub(crate) async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<RecommendationDto> {
+    let db = &state.db.conn;
+    let row = store::get_in_reach(db, &Reach::of(p), id).await?;
+    dtos(db, vec![row], state.now().date_naive(), false)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecommendationParams {
+    /// A unit code: only recommendations of its subtree.
+    pub unit: Option<String>,
+    /// received | assigned | in_progress | answered
+    pub status: Option<String>,
+    /// An agency code: only those addressed to it.
+    pub agency: Option<String>,
+    pub year: Option<String>,
+    /// `true`: only those past their deadline without an answer.
+    pub overdue: Option<String>,
+}
+
+/// Recommendations in the caller's scope (for an agency officer, also those
+/// addressed to their agency), newest year first.
+#[utoipa::path(get, path = "/api/v1/recommendations", tag = "recommendations",
+    params(RecommendationParams),
+    responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<RecommendationParams>,
+) -> AppResult<Json<Vec<RecommendationDto>>> {
+    require(&p, Permission::ViewModels)?;
+    let db = &state.db.conn;
+    let today = state.now().date_naive();
+    let lq = ListQuery {
+        unit: q.unit.unwrap_or_default(),
+        status: q.status.unwrap_or_default(),
+        agency: q.agency.unwrap_or_default(),
+        year: q.year.unwrap_or_default(),
+        overdue: q.overdue.unwrap_or_default(),
+    };
+    let f = rules::filter_of(db, &p.scope(), &lq, today).await?;
+    let rows = store::list(db, &Reach::of(&p), &f).await?;
+    Ok(Json(dtos(db, rows, today, false).await?))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AgencyStatsDto {
+    /// Agency code.
+    pub agency: String,
+    pub name: String,
+    pub name_en: String,
+    pub total: u64,
+    pub answered: u64,
+    /// Past their deadline without an answer.
+    pub overdue: u64,
+    /// answered / total × 100, one decimal.
+    pub answer_rate: Option<f64>,
+    /// Median days from receiving (the day recorded) to answering.
+    pub median_days: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearParams {
+    /// Only recommendations of this year.
+    pub year: Option<String>,
+}
+
+/// Each agency's answer rate and median answer time, over the recommendations
+/// the caller sees; agencies with most recommendations first.
+#[utoipa::path(get, path = "/api/v1/recommendations/agencies", tag = "recommendations",
+    params(YearParams),
+    responses((status = 200, body = [AgencyStatsDto]), (status = 422, body = ErrorBody)))]
+pub async fn agencies(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<YearParams>,
+) -> AppResult<Json<Vec<AgencyStatsDto>>> {
+    require(&p, Permission::ViewModels)?;
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => Some(
+            crate::pages::forums::parse_year(y)
+                .ok_or_else(|| AppError::invalid("year", "not_a_year"))?,
+        ),
+    };
+    let stats = store::agency_stats(
+        &state.db.conn,
+        &Reach::of(&p),
+        year,
+        state.now().date_naive(),
+    )
+    .await?;
+    Ok(Json(
+        stats
+            .into_iter()
+            .map(|s| AgencyStatsDto {
+                agency: s.agency.code,
+                name: s.agency.name_vi,
+                name_en: s.agency.name_en,
+                total: s.total,
+                answered: s.answered,
+                overdue: s.overdue,
+                answer_rate: s.answer_rate,
+                median_days: s.median_days,
+            })
+            .collect(),
+    ))
+}
+
+/// One recommendation; 404 when unknown or out of the caller's reach.
+#[utoipa::path(get, path = "/api/v1/recommendations/{id}", tag = "recommendations",
+    params(("id" = i32, Path, description = "Recommendation id")),
+    responses((status = 200, body = RecommendationDto), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Json<RecommendationDto>> {
+    require(&p, Permission::ViewModels)?;
+    Ok(Json(one(&state, &p, id).await?))
+}
+
+/// Loads a recommendation the caller may answer (404 out of reach, 403 for
+/// another agency's).
+async fn answerable(state: &AppState, p: &Principal, id: i32) -> AppResult<recommendation::Model> {
+    require(p, Permission::AnswerRecommendations)?;
+    let (r, _, _) = store::get_in_reach(&state.db.conn, &Reach::of(p), id).await?;
+    if !rules::may_answer(p, &r) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct StatusBody {
+    /// assigned | in_progress (statuses only move forward; `answered` comes with the answer)
+    pub status: String,
+}
+
+/// Moves a recommendation along: received → assigned → in progress.
+#[utoipa::path(post, path = "/api/v1/recommendations/{id}/status", tag = "recommendations",
+    params(("id" = i32, Path, description = "Recommendation id")), request_body = StatusBody,
+    responses((status = 200, body = RecommendationDto), (status = 422, description = "`status`: not_allowed, answer_with_form, unknown_option", body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<RecommendationDto>> {
+    let r = answerable(&state, &p, id).await?;
+    let b: StatusBody = super::json(&body)?;
+    let to = rules::check_status(&r, &StatusForm { status: b.status })?;
+    store::set_status(&state.db.conn, &Actor::from(&p), state.now(), id, to)
+        .await
+        .map_err(rules::status_conflict)?;
+    Ok(Json(one(&state, &p, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AnswerBody {
+    /// accepted | partly_accepted | not_accepted
+    pub outcome: String,
+    /// At most 4000 characters.
+    pub answer: String,
+    /// Required when not accepted.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// How the answer was given back to the children.
+    #[serde(default)]
+    pub feedback: Option<String>,
+    /// yyyy-mm-dd; today when absent.
+    #[serde(default)]
+    pub answered_on: Option<String>,
+}
+
+/// The agency's answer: the recommendation becomes `answered` for good.
+#[utoipa::path(post, path = "/api/v1/recommendations/{id}/answer", tag = "recommendations",
+    params(("id" = i32, Path, description = "Recommendation id")), request_body = AnswerBody,
+    responses((status = 200, body = RecommendationDto), (status = 422, description = "e.g. `reason`: reason_required; `status`: already_answered", body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn answer(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<RecommendationDto>> {
+    let r = answerable(&state, &p, id).await?;
+    let b: AnswerBody = super::json(&body)?;
+    let f = AnswerForm {
+        outcome: b.outcome,
+        answer: b.answer,
+        reason: b.reason.unwrap_or_default(),
+        feedback: b.feedback.unwrap_or_default(),
+        answered_on: b.answered_on.unwrap_or_default(),
+    };
+    let a = rules::check_answer_form(&r, &f, state.now().date_naive())?;
+    store::answer(&state.db.conn, &Actor::from(&p), state.now(), id, a)
+        .await
+        .map_err(rules::status_conflict)?;
+    Ok(Json(one(&state, &p, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct FeedbackBody {
+    /// How and when the answer was given back to the children (at most 2000 characters).
+    pub feedback: String,
+}
+
+/// Records how an answered recommendation's answer was given back to the children.
+#[utoipa::path(post, path = "/api/v1/recommendations/{id}/feedback", tag = "recommendations",
+    params(("id" = i32, Path, description = "Recommendation id")), request_body = FeedbackBody,
+    responses((status = 200, body = RecommendationDto), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<RecommendationDto>> {
+    let r = answerable(&state, &p, id).await?;
+    let b: FeedbackBody = super::json(&body)?;
+    let v = rules::check_feedback(
+        &r,
+        &FeedbackForm {
+            feedback: b.feedback,
+        },
+    )?;
+    store::set_feedback(&state.db.conn, &Actor::from(&p), state.now(), id, v)
+        .await
+        .map_err(rules::status_conflict)?;
+    Ok(Json(one(&state, &p, id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicParams {
+    /// A unit code (province or district): only its subtree.
+    pub unit: Option<String>,
+    pub year: Option<String>,
+}
+
+/// Every recommendation and its answer, for the public: no sign-in, no
+/// child's name (texts are written by the adults who record them; phone
+/// numbers are masked).
+#[utoipa::path(get, path = "/api/v1/public/recommendations", tag = "recommendations",
+    security(()),
+    params(PublicParams),
+    responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody)))]
+pub async fn public(
+    State(state): State<AppState>,
+    Query(q): Query<PublicParams>,
+) -> AppResult<Json<Vec<RecommendationDto>>> {
+    let db = &state.db.conn;
+    let pq = PublicQuery {
+        unit: q.unit.unwrap_or_default(),
+        year: q.year.unwrap_or_default(),
+    };
+    let (u, year) = rules::public_filter(db, &pq).await?;
+    let rows = store::public_list(db, u.as_ref().map(|u| u.path.as_str()), year).await?;
+    Ok(Json(dtos(db, rows, state.now().date_naive(), true).await?))
+}

@@ -1,0 +1,1007 @@
+//! Children's participation-rights clubs (CLB quyền tham gia của trẻ em): the
+//! list with whether each club was active in a year (held an activity), the
+//! form to set one up at a school or in a community, and its page — members
+//! and child leaders, activities with girls and boys taking part, and the
+//! recommendations the club raised.
+//!
+//! Members' names are shown only to roles with `ViewNames`; everyone else
+//! reads "Thành viên #n". A facilitator at the host school records the club's
+//! activities.
+//!
+//! The checks here are shared with the JSON API (`api/clubs.rs`).
+
+use super::councils::{RecRow, check_person, count, lower_first, rec_rows, year_of, year_options};
+use super::matters::{Fields, invalid};
+use super::people::{
+    checked, error_summary, field_message, member_label, new_person_href, optional_date,
+    required_date,
+};
+use super::recommendations::{RecommendationForm, Source};
+use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate};
+use sea_orm::DatabaseConnection;
+use std::collections::BTreeSet;
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::models::{ClubSetting, RecommendationSource};
+use thamgia_store::clubs::{self, NewActivity, NewClub, NewMember};
+use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
+use thamgia_store::{StoreError, agencies, people, recommendations, units};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/clubs", get(list))
+        .route("/clubs/new", get(new_form).post(create))
+        .route("/clubs/{id}", get(show))
+        .route("/clubs/{id}/members", post(add_member))
+        .route("/clubs/{id}/members/{mid}/leave", post(end_member))
+        .route("/clubs/{id}/activities", post(add_activity))
+        .route("/clubs/{id}/recommendations", post(add_recommendation))
+}
+
+pub(crate) const MAX_NAME: usize = 200;
+pub(crate) const MAX_TOPIC: usize = 300;
+pub(crate) const MAX_PARTICIPANTS: i64 = 500;
+
+fn text(e: &mut Fields, field: &str, v: &str, max: usize) -> String {
+    let v = v.trim().to_string();
+    if v.is_empty() {
+        e.insert(field.into(), "required".into());
+    } else if v.chars().count() > max {
+        e.insert(field.into(), "too_long".into());
+    }
+    v
+}
+
+// ---------------------------------------------------------------- checks
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ClubForm {
+    /// Code of the district the club counts for.
+    pub unit: String,
+    /// school | community
+    pub setting: String,
+    /// Code of the school, commune or village hosting it (optional).
+    pub host: String,
+    pub name: String,
+    pub founded_on: String,
+}
+
+pub(crate) async fn check_new_club(
+    db: &DatabaseConnection,
+    p: &Principal,
+    f: &ClubForm,
+    today: NaiveDate,
+) -> AppResult<NewClub> {
+    let mut e = Fields::new();
+    let scope = p.scope();
+    let unit = if f.unit.trim().is_empty() {
+        e.insert("unit".into(), "required".into());
+        None
+    } else {
+        match units::get_in_scope(db, &scope, f.unit.trim()).await {
+            Ok(u) if u.level != "district" => {
+                e.insert("unit".into(), "not_a_district".into());
+                None
+            }
+            Ok(u) => Some(u),
+            Err(StoreError::NotFound) => {
+                e.insert("unit".into(), "unknown_unit".into());
+                None
+            }
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let setting = if f.setting.trim().is_empty() {
+        e.insert("setting".into(), "required".into());
+        None
+    } else {
+        let s = ClubSetting::parse(f.setting.trim());
+        if s.is_none() {
+            e.insert("setting".into(), "unknown_option".into());
+        }
+        s
+    };
+    let host = if f.host.trim().is_empty() {
+        None
+    } else {
+        match units::get_in_scope(db, &scope, f.host.trim()).await {
+            Ok(h) => {
+                if let Some(u) = &unit
+                    && (h.id == u.id || !h.path.starts_with(&u.path))
+                {
+                    e.insert("host".into(), "host_outside_unit".into());
+                }
+                Some(h)
+            }
+            Err(StoreError::NotFound) => {
+                e.insert("host".into(), "unknown_unit".into());
+                None
+            }
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let name = text(&mut e, "name", &f.name, MAX_NAME);
+    let founded = required_date(&mut e, "founded_on", &f.founded_on);
+    if founded.is_some_and(|d| d > today) {
+        e.insert("founded_on".into(), "in_the_future".into());
+    }
+    match (unit, setting, founded) {
+        (Some(u), Some(s), Some(d)) if e.is_empty() => Ok(NewClub {
+            unit_id: u.id,
+            setting: s,
+            host_unit_id: host.map(|h| h.id),
+            name,
+            founded_on: d,
+        }),
+        _ => Err(invalid(e)),
+    }
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct MemberForm {
+    /// Id of a child in scope with a consent that stands.
+    pub person: String,
+    /// A checkbox: `yes` for a child leader.
+    pub is_leader: String,
+    pub joined_on: String,
+}
+
+pub(crate) async fn check_member(
+    db: &DatabaseConnection,
+    p: &Principal,
+    k: &club::Model,
+    u: &unit::Model,
+    f: &MemberForm,
+) -> AppResult<NewMember> {
+    let mut e = Fields::new();
+    let person = check_person(db, p, &u.path, &f.person, &mut e).await?;
+    if let Some(person) = &person {
+        let open = clubs::members(db, k.id)
+            .await?
+            .iter()
+            .any(|(m, _)| m.person_id == person.id && m.left_on.is_none());
+        if open {
+            e.insert("person".into(), "already_member".into());
+        }
+    }
+    let joined = required_date(&mut e, "joined_on", &f.joined_on);
+    if joined.is_some_and(|d| d < k.founded_on) {
+        e.insert("joined_on".into(), "before_founded".into());
+    }
+    match (person, joined) {
+        (Some(person), Some(d)) if e.is_empty() => Ok(NewMember {
+            person_id: person.id,
+            is_leader: checked(&f.is_leader),
+            joined_on: d,
+        }),
+        _ => Err(invalid(e)),
+    }
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct LeaveForm {
+    /// The day the child left; empty for today.
+    pub left_on: String,
+}
+
+pub(crate) fn check_leave(
+    m: &club_member::Model,
+    f: &LeaveForm,
+    today: NaiveDate,
+) -> AppResult<NaiveDate> {
+    let mut e = Fields::new();
+    let on = if f.left_on.trim().is_empty() {
+        Some(today)
+    } else {
+        optional_date(&mut e, "left_on", &f.left_on)
+    };
+    if m.left_on.is_some() {
+        e.insert("left_on".into(), "already_ended".into());
+    } else if on.is_some_and(|d| d < m.joined_on) {
+        e.insert("left_on".into(), "end_before_start".into());
+    }
+    match on {
+        Some(d) if e.is_empty() => Ok(d),
+        _ => Err(invalid(e)),
+    }
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ActivityForm {
+    pub held_on: String,
+    pub topic: String,
+    pub girls: String,
+    pub boys: String,
+}
+
+pub(crate) fn check_activity(
+    k: &club::Model,
+    f: &ActivityForm,
+    today: NaiveDate,
+) -> AppResult<NewActivity> {
+    let mut e = Fields::new();
+    let held = required_date(&mut e, "held_on", &f.held_on);
+    if let Some(d) = held {
+        if d > today {
+            e.insert("held_on".into(), "in_the_future".into());
+        } else if d < k.founded_on {
+            e.insert("held_on".into(), "before_founded".into());
+        }
+    }
+    let topic = text(&mut e, "topic", &f.topic, MAX_TOPIC);
+    let girls = count(&mut e, "girls", &f.girls, 0, MAX_PARTICIPANTS);
+    let boys = count(&mut e, "boys", &f.boys, 0, MAX_PARTICIPANTS);
+    if let (Some(g), Some(b)) = (girls, boys)
+        && g + b == 0
+    {
+        e.insert("girls".into(), "total_zero".into());
+    }
+    match (held, girls, boys) {
+        (Some(d), Some(g), Some(b)) if e.is_empty() => Ok(NewActivity {
+            held_on: d,
+            topic,
+            girls: g,
+            boys: b,
+        }),
+        _ => Err(invalid(e)),
+    }
+}
+
+/// A recommendation raised by a club on a day.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ClubRecForm {
+    /// The day the children raised it (the year it counts in); empty for today.
+    pub raised_on: String,
+    pub text: String,
+    pub topic: String,
+    pub agency: String,
+    pub deadline: String,
+}
+
+impl ClubRecForm {
+    pub(crate) fn recommendation(&self) -> RecommendationForm {
+        RecommendationForm {
+            text: self.text.clone(),
+            topic: self.topic.clone(),
+            agency: self.agency.clone(),
+            deadline: self.deadline.clone(),
+        }
+    }
+}
+
+/// The day a club recommendation was raised, checked against the club.
+pub(crate) fn check_raised_on(
+    k: &club::Model,
+    raised_on: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, Fields> {
+    let mut e = Fields::new();
+    let d = if raised_on.trim().is_empty() {
+        Some(today)
+    } else {
+        optional_date(&mut e, "raised_on", raised_on)
+    };
+    match d {
+        Some(d) if d > today => {
+            e.insert("raised_on".into(), "in_the_future".into());
+        }
+        Some(d) if d < k.founded_on => {
+            e.insert("raised_on".into(), "before_founded".into());
+        }
+        _ => {}
+    }
+    match d {
+        Some(d) if e.is_empty() => Ok(d),
+        _ => Err(e),
+    }
+}
+
+pub(crate) fn club_source(k: &club::Model, raised_on: NaiveDate) -> Source {
+    Source {
+        source: RecommendationSource::Club,
+        id: k.id,
+        unit_id: k.unit_id,
+        year: raised_on.year(),
+        earliest_deadline: raised_on,
+    }
+}
+
+// ---------------------------------------------------------------- list
+
+pub struct ClubListRow {
+    pub id: i32,
+    pub name: String,
+    pub district: String,
+    pub setting: String,
+    pub host: String,
+    pub founded_on: NaiveDate,
+    pub members: u64,
+    pub leaders: u64,
+    pub activities: u64,
+    pub girls: i64,
+    pub boys: i64,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "club_list.html")]
+struct ClubsPage {
+    c: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    rows: Vec<ClubListRow>,
+    active: usize,
+    districts_active: usize,
+    districts: usize,
+    can_create: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: String,
+    pub person: String,
+    pub saved: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ViewModels, lang)?;
+    let db = &state.db.conn;
+    let scope = p.scope();
+    let today = state.now().date_naive();
+    let years = clubs::years(db, &scope).await.page(lang)?;
+    let year = year_of(&q.year, &years, today);
+    let list = clubs::list(db, &scope, year).await.page(lang)?;
+    let district_ids: BTreeSet<i32> = units::list(db, &scope)
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|u| u.level == "district")
+        .map(|u| u.id)
+        .collect();
+    let districts_active: BTreeSet<i32> = list
+        .iter()
+        .filter(|r| r.active() && district_ids.contains(&r.unit.id))
+        .map(|r| r.unit.id)
+        .collect();
+    let rows: Vec<ClubListRow> = list
+        .into_iter()
+        .map(|r| ClubListRow {
+            active: r.active(),
+            id: r.club.id,
+            name: r.club.name,
+            district: lang.pick(&r.unit.name_vi, &r.unit.name_en).to_string(),
+            setting: r.club.setting,
+            host: r
+                .host
+                .map(|h| lang.pick(&h.name_vi, &h.name_en).to_string())
+                .unwrap_or_default(),
+            founded_on: r.club.founded_on,
+            members: r.members,
+            leaders: r.leaders,
+            activities: r.activities,
+            girls: r.girls,
+            boys: r.boys,
+        })
+        .collect();
+    Ok(render(&ClubsPage {
+        c: Chrome::new(&ctx, "club-list-title"),
+        active: rows.iter().filter(|r| r.active).count(),
+        districts_active: districts_active.len(),
+        districts: district_ids.len(),
+        years: year_options(&years, today, year),
+        year,
+        rows,
+        can_create: p.can(Permission::ManageModels),
+    }))
+}
+
+// ---------------------------------------------------------------- new
+
+#[derive(Template)]
+#[template(path = "club_form.html")]
+struct ClubFormPage {
+    c: Chrome,
+    f: ClubForm,
+    errors: Fields,
+    summary: Vec<(String, String)>,
+    districts: Vec<unit::Model>,
+    hosts: Vec<unit::Model>,
+    settings: Vec<&'static str>,
+}
+
+impl ClubFormPage {
+    fn error(&self, field: &str) -> String {
+        field_message(&self.c, &self.errors, field)
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    f: ClubForm,
+    errors: Fields,
+) -> Result<ClubFormPage, PageError> {
+    let all = units::list(&state.db.conn, &p.scope())
+        .await
+        .page(ctx.lang)?;
+    let (districts, hosts): (Vec<unit::Model>, Vec<unit::Model>) =
+        all.into_iter().partition(|u| u.level == "district");
+    Ok(ClubFormPage {
+        c: Chrome::new(ctx, "club-new-title"),
+        summary: error_summary(
+            ctx.lang,
+            &errors,
+            &["unit", "setting", "host", "name", "founded_on"],
+            "club-field-",
+        ),
+        districts,
+        hosts: hosts
+            .into_iter()
+            .filter(|u| u.level != "province")
+            .collect(),
+        settings: ClubSetting::ALL.iter().map(|s| s.as_str()).collect(),
+        f,
+        errors,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    require(&p, Permission::ManageModels, ctx.lang)?;
+    let f = ClubForm {
+        setting: ClubSetting::School.as_str().into(),
+        ..Default::default()
+    };
+    let mut page = form_page(&state, &p, &ctx, f, Fields::new()).await?;
+    if let [only] = page.districts.as_slice() {
+        page.f.unit = only.code.clone();
+        page.f.name = Lang::Vi.t_args("club-default-name", &[("unit", lower_first(&only.name_vi))]);
+    }
+    Ok(render(&page))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    CsrfForm(f): CsrfForm<ClubForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageModels, lang)?;
+    let db = &state.db.conn;
+    match check_new_club(db, &p, &f, state.now().date_naive()).await {
+        Ok(n) => {
+            let k = clubs::create(db, &Actor::from(&p), state.now(), n)
+                .await
+                .page(lang)?;
+            Ok(Redirect::to(&format!("/clubs/{}", k.id)).into_response())
+        }
+        Err(AppError::Invalid { fields, .. }) => {
+            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+// ---------------------------------------------------------------- one club
+
+pub struct MemberRow {
+    pub id: i32,
+    /// Has not left.
+    pub current: bool,
+    pub label: String,
+    pub href: Option<String>,
+    pub is_leader: bool,
+    pub joined_on: NaiveDate,
+    pub left_on: Option<NaiveDate>,
+    pub school: String,
+    pub withdrawn: bool,
+}
+
+/// The members of a club as a given user may see them: names only with
+/// `ViewNames`, otherwise "Thành viên #n".
+pub(crate) fn member_rows(
+    lang: Lang,
+    names: bool,
+    members: &[(club_member::Model, person::Model)],
+) -> Vec<MemberRow> {
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, (m, person))| MemberRow {
+            id: m.id,
+            current: m.left_on.is_none(),
+            label: if names {
+                people::display_name(person)
+            } else {
+                member_label(lang, i + 1)
+            },
+            href: names.then(|| format!("/people/{}", person.id)),
+            is_leader: m.is_leader,
+            joined_on: m.joined_on,
+            left_on: m.left_on,
+            school: if names {
+                person.school_or_commune.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            withdrawn: names && person.pseudonymised_at.is_some(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "club.html")]
+struct ClubPage {
+    c: Chrome,
+    k: club::Model,
+    district: String,
+    host: String,
+    year: i32,
+    years_active: Vec<i32>,
+    active: bool,
+    members: Vec<MemberRow>,
+    current: usize,
+    leaders: usize,
+    names: bool,
+    activities: Vec<club_activity::Model>,
+    year_girls: i64,
+    year_boys: i64,
+    year_count: usize,
+    recs: Vec<RecRow>,
+    can_manage: bool,
+    can_record: bool,
+    eligible: Vec<(i32, String)>,
+    new_person: String,
+    agency_options: Vec<agency::Model>,
+    which: String,
+    errors: Fields,
+    summary: Vec<(String, String)>,
+    mf: MemberForm,
+    af: ActivityForm,
+    rf: ClubRecForm,
+    saved: String,
+}
+
+impl ClubPage {
+    fn error(&self, field: &str) -> String {
+        field_message(&self.c, &self.errors, field)
+    }
+
+    fn has_error(&self, form: &str, field: &str) -> bool {
+        self.which == form && self.errors.contains_key(field)
+    }
+
+    fn is_checked(&self, v: &str) -> bool {
+        checked(v)
+    }
+}
+
+#[derive(Default)]
+struct Typed {
+    which: String,
+    errors: Fields,
+    mf: Option<MemberForm>,
+    af: Option<ActivityForm>,
+    rf: Option<ClubRecForm>,
+    year: String,
+    person: String,
+    saved: String,
+}
+
+async fn club_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    k: club::Model,
+    u: unit::Model,
+    host: Option<unit::Model>,
+    t: Typed,
+) -> Result<ClubPage, PageError> {
+    let lang = ctx.lang;
+    let db = &state.db.conn;
+    let today = state.now().date_naive();
+    let names = p.can(Permission::ViewNames);
+    let active_years: Vec<i32> = clubs::years_active(db, k.id)
+        .await
+        .page(lang)?
+        .into_iter()
+        .collect();
+    let mut desc = active_years.clone();
+    desc.reverse();
+    let year = year_of(&t.year, &desc, today);
+    let members = clubs::members(db, k.id).await.page(lang)?;
+    let activities = clubs::activities(db, k.id).await.page(lang)?;
+    let in_year: Vec<&club_activity::Model> =
+        activities.iter().filter(|a| a.year == year).collect();
+    let can_manage = p.can(Permission::ManageModels);
+    // Children of the host unit first place: a school club takes its pupils.
+    let member_unit = host.as_ref().unwrap_or(&u);
+    let eligible = if can_manage && names {
+        let open: BTreeSet<i32> = members
+            .iter()
+            .filter(|(m, _)| m.left_on.is_none())
+            .map(|(m, _)| m.person_id)
+            .collect();
+        people::eligible(db, &p.scope(), &u.path)
+            .await
+            .page(lang)?
+            .into_iter()
+            .filter(|(person, _)| !open.contains(&person.id))
+            .map(|(person, pu)| {
+                let label = match &person.school_or_commune {
+                    Some(s) => format!("{} — {s}", person.full_name),
+                    None => format!(
+                        "{} — {}",
+                        person.full_name,
+                        lang.pick(&pu.name_vi, &pu.name_en)
+                    ),
+                };
+                (person.id, label)
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut mf = t.mf.unwrap_or_default();
+    if mf.person.is_empty() {
+        mf.person = t.person.clone();
+    }
+    if mf.joined_on.is_empty() {
+        mf.joined_on = lang.date(today);
+    }
+    let agency_options = if can_manage {
+        agencies::list(db, &p.scope())
+            .await
+            .page(lang)?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect()
+    } else {
+        vec![]
+    };
+    let (order, prefix): (&[&str], &str) = match t.which.as_str() {
+        "member" => (&["person", "is_leader", "joined_on"], "club-field-"),
+        "leave" => (&["left_on"], "club-field-"),
+        "activity" => (
+            &["held_on", "topic", "girls", "boys"],
+            "club-activity-field-",
+        ),
+        _ => (
+            &["raised_on", "text", "topic", "agency", "deadline"],
+            "models-rec-field-",
+        ),
+    };
+    Ok(ClubPage {
+        c: Chrome::new(ctx, "club-title"),
+        district: lang.pick(&u.name_vi, &u.name_en).to_string(),
+        host: host
+            .as_ref()
+            .map(|h| lang.pick(&h.name_vi, &h.name_en).to_string())
+            .unwrap_or_default(),
+        active: active_years.contains(&year),
+        years_active: active_years,
+        year,
+        current: members.iter().filter(|(m, _)| m.left_on.is_none()).count(),
+        leaders: members
+            .iter()
+            .filter(|(m, _)| m.left_on.is_none() && m.is_leader)
+            .count(),
+        members: member_rows(lang, names, &members),
+        names,
+        year_girls: in_year.iter().map(|a| i64::from(a.girls)).sum(),
+        year_boys: in_year.iter().map(|a| i64::from(a.boys)).sum(),
+        year_count: in_year.len(),
+        activities,
+        recs: rec_rows(db, lang, RecommendationSource::Club, k.id, today)
+            .await
+            .page(lang)?,
+        can_manage,
+        can_record: p.can(Permission::RecordActivities),
+        eligible,
+        new_person: new_person_href(
+            &member_unit.code,
+            &Lang::Vi.t_args("models-purpose-member", &[("name", k.name.clone())]),
+            &format!("/clubs/{}#add-member", k.id),
+        ),
+        agency_options,
+        summary: error_summary(lang, &t.errors, order, prefix),
+        which: t.which,
+        errors: t.errors,
+        mf,
+        af: t.af.unwrap_or_else(|| ActivityForm {
+            held_on: lang.date(today),
+            ..Default::default()
+        }),
+        rf: t.rf.unwrap_or_else(|| ClubRecForm {
+            raised_on: lang.date(today),
+            ..Default::default()
+        }),
+        saved: t.saved,
+        k,
+    })
+}
+
+async fn load(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+    lang: Lang,
+) -> Result<(club::Model, unit::Model, Option<unit::Model>), PageError> {
+    clubs::get_in_scope(&state.db.conn, &p.scope(), id)
+        .await
+        .page(lang)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    require(&p, Permission::ViewModels, ctx.lang)?;
+    let (k, u, host) = load(&state, &p, id, ctx.lang).await?;
+    let t = Typed {
+        year: q.year,
+        person: q.person,
+        saved: q.saved,
+        ..Default::default()
+    };
+    Ok(render(&club_page(&state, &p, &ctx, k, u, host, t).await?))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn refused(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    k: club::Model,
+    u: unit::Model,
+    host: Option<unit::Model>,
+    t: Typed,
+) -> PageResult {
+    let mut res = render(&club_page(state, p, ctx, k, u, host, t).await?);
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<i32>,
+    CsrfForm(f): CsrfForm<MemberForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageModels, lang)?;
+    require(&p, Permission::ViewNames, lang)?;
+    let (k, u, host) = load(&state, &p, id, lang).await?;
+    let db = &state.db.conn;
+    let fields = match check_member(db, &p, &k, &u, &f).await {
+        Ok(n) => match clubs::add_member(db, &Actor::from(&p), state.now(), k.id, n).await {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response()
+                );
+            }
+            Err(StoreError::Conflict { field }) => {
+                let mut e = Fields::new();
+                let code = if field == "consent" {
+                    "no_consent"
+                } else {
+                    "already_member"
+                };
+                e.insert("person".into(), code.into());
+                e
+            }
+            Err(e) => return Err(PageError(e.into(), lang)),
+        },
+        Err(AppError::Invalid { fields, .. }) => fields,
+        Err(e) => return Err(PageError(e, lang)),
+    };
+    let t = Typed {
+        which: "member".into(),
+        errors: fields,
+        mf: Some(f),
+        ..Default::default()
+    };
+    refused(&state, &p, &ctx, k, u, host, t).await
+}
+
+pub async fn end_member(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path((id, mid)): Path<(i32, i32)>,
+    CsrfForm(f): CsrfForm<LeaveForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageModels, lang)?;
+    let (k, u, host) = load(&state, &p, id, lang).await?;
+    let db = &state.db.conn;
+    let m = clubs::member(db, k.id, mid).await.page(lang)?;
+    match check_leave(&m, &f, state.now().date_naive()) {
+        Ok(on) => {
+            clubs::end_member(db, &Actor::from(&p), state.now(), k.id, mid, on)
+                .await
+                .page(lang)?;
+            Ok(Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response())
+        }
+        Err(AppError::Invalid { fields, .. }) => {
+            let t = Typed {
+                which: "leave".into(),
+                errors: fields,
+                ..Default::default()
+            };
+            refused(&state, &p, &ctx, k, u, host, t).await
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+pub async fn add_activity(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<i32>,
+    CsrfForm(f): CsrfForm<ActivityForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::RecordActivities, lang)?;
+    let (k, u, host) = load(&state, &p, id, lang).await?;
+    let db = &state.db.conn;
+    match check_activity(&k, &f, state.now().date_naive()) {
+        Ok(n) => {
+            let a = clubs::add_activity(db, &Actor::from(&p), state.now(), k.id, n)
+                .await
+                .page(lang)?;
+            Ok(Redirect::to(&format!(
+                "/clubs/{id}?year={}&saved=activity#activities",
+                a.year
+            ))
+            .into_response())
+        }
+        Err(AppError::Invalid { fields, .. }) => {
+            let t = Typed {
+                which: "activity".into(),
+                errors: fields,
+                af: Some(f),
+                ..Default::default()
+            };
+            refused(&state, &p, &ctx, k, u, host, t).await
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+pub async fn add_recommendation(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<i32>,
+    CsrfForm(f): CsrfForm<ClubRecForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageModels, lang)?;
+    let (k, u, host) = load(&state, &p, id, lang).await?;
+    let db = &state.db.conn;
+    let today = state.now().date_naive();
+    let mut errors = Fields::new();
+    let raised = match check_raised_on(&k, &f.raised_on, today) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let src = club_source(&k, raised.unwrap_or(today));
+    match super::recommendations::check_new(db, &p, &src, &f.recommendation()).await {
+        Ok(n) if errors.is_empty() => {
+            recommendations::create(db, &Actor::from(&p), state.now(), n)
+                .await
+                .page(lang)?;
+            return Ok(
+                Redirect::to(&format!("/clubs/{id}?saved=recommendation#recs")).into_response(),
+            );
+        }
+        Ok(_) => {}
+        Err(AppError::Invalid { fields, .. }) => errors.extend(fields),
+        Err(e) => return Err(PageError(e, lang)),
+    }
+    let t = Typed {
+        which: "rec".into(),
+        errors,
+        rf: Some(f),
+        ..Default::default()
+    };
+    refused(&state, &p, &ctx, k, u, host, t).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn club() -> club::Model {
+        club::Model {
+            id: 1,
+            unit_id: 1,
+            setting: "school".into(),
+            host_unit_id: None,
+            name: "CLB Quyền tham gia trẻ em Trường THCS Bản Bo".into(),
+            founded_on: d(2017, 9, 5),
+            closed_on: None,
+            created_by: None,
+            created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
+        }
+    }
+
+    fn fields(r: AppResult<NewActivity>) -> Fields {
+        match r {
+            Err(AppError::Invalid { fields, .. }) => fields,
+            Ok(_) => panic!("accepted"),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn an_activity_counts_girls_and_boys() {
+        let today = d(2019, 12, 1);
+        let e = fields(check_activity(&club(), &ActivityForm::default(), today));
+        for f in ["held_on", "topic", "girls", "boys"] {
+            assert_eq!(e[f], "required", "{f}");
+        }
+        let f = ActivityForm {
+            held_on: "02/12/2019".into(),
+            topic: "Quyền được tham gia".into(),
+            girls: "0".into(),
+            boys: "0".into(),
+        };
+        let e = fields(check_activity(&club(), &f, today));
+        assert_eq!(e["held_on"], "in_the_future");
+        assert_eq!(e["girls"], "total_zero");
+        let f = ActivityForm {
+            held_on: "01/09/2017".into(),
+            girls: "-1".into(),
+            boys: "x".into(),
+            ..f
+        };
+        let e = fields(check_activity(&club(), &f, today));
+        assert_eq!(e["held_on"], "before_founded");
+        assert_eq!(e["girls"], "negative");
+        assert_eq!(e["boys"], "not_a_number");
+        let ok = ActivityForm {
+            held_on: "15/10/2019".into(),
+            topic: "Phòng chống đuối nước".into(),
+            girls: "9".into(),
+            boys: "7".into(),
+        };
+        let n = check_activity(&club(), &ok, today).expect("valid");
+        assert_eq!((n.girls, n.boys), (9, 7));
+    }
+}

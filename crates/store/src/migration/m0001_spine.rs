@@ -3,37 +3,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(from_table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, col)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .take()
-}
-
-fn fk_cascade(
-    from_table: &'static str,
-    col: &'static str,
-    to: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, col)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
-fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(*c);
-    }
-    i.take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -51,7 +24,7 @@ impl MigrationTrait for Migration {
                 .col(string("path"))
                 .col(date_null("valid_from"))
                 .col(date_null("valid_to"))
-                .foreign_key(&mut fk("units", "parent_id", "units"))
+                .foreign_key(&mut fk("units", "parent_id", "units", false))
                 .take(),
         )
         .await?;
@@ -63,8 +36,8 @@ impl MigrationTrait for Migration {
                 .col(integer("unit_id"))
                 .col(integer("successor_id"))
                 .primary_key(Index::create().col("unit_id").col("successor_id"))
-                .foreign_key(&mut fk_cascade("unit_successors", "unit_id", "units"))
-                .foreign_key(&mut fk("unit_successors", "successor_id", "units"))
+                .foreign_key(&mut fk("unit_successors", "unit_id", "units", true))
+                .foreign_key(&mut fk("unit_successors", "successor_id", "units", false))
                 .take(),
         )
         .await?;
@@ -78,7 +51,7 @@ impl MigrationTrait for Migration {
                 .col(string_null("short_vi"))
                 .col(string("kind"))
                 .col(integer("unit_id"))
-                .foreign_key(&mut fk("agencies", "unit_id", "units"))
+                .foreign_key(&mut fk("agencies", "unit_id", "units", false))
                 .take(),
         )
         .await?;
@@ -95,8 +68,8 @@ impl MigrationTrait for Migration {
                 .col(boolean("active"))
                 .col(string_null("locale"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk("users", "unit_id", "units"))
-                .foreign_key(&mut fk("users", "agency_id", "agencies"))
+                .foreign_key(&mut fk("users", "unit_id", "units", false))
+                .foreign_key(&mut fk("users", "agency_id", "agencies", false))
                 .take(),
         )
         .await?;
@@ -109,7 +82,7 @@ impl MigrationTrait for Migration {
                 .col(string("csrf_token"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("expires_at"))
-                .foreign_key(&mut fk_cascade("sessions", "user_id", "users"))
+                .foreign_key(&mut fk("sessions", "user_id", "users", true))
                 .take(),
         )
         .await?;
@@ -123,7 +96,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone_null("last_used_at"))
                 .col(timestamp_with_time_zone_null("revoked_at"))
-                .foreign_key(&mut fk_cascade("api_tokens", "user_id", "users"))
+                .foreign_key(&mut fk("api_tokens", "user_id", "users", true))
                 .take(),
         )
         .await?;
@@ -179,8 +152,8 @@ impl MigrationTrait for Migration {
                 .col(text("source"))
                 .col(timestamp_with_time_zone("imported_at"))
                 .col(string("imported_by"))
-                .foreign_key(&mut fk("plans", "issuer_unit_id", "units"))
-                .foreign_key(&mut fk("plans", "coordinator_agency_id", "agencies"))
+                .foreign_key(&mut fk("plans", "issuer_unit_id", "units", false))
+                .foreign_key(&mut fk("plans", "coordinator_agency_id", "agencies", false))
                 .index(
                     Index::create()
                         .name("plans_code_version")
@@ -198,8 +171,8 @@ impl MigrationTrait for Migration {
                 .col(integer("unit_id"))
                 .col(integer("ord"))
                 .primary_key(Index::create().col("plan_id").col("unit_id"))
-                .foreign_key(&mut fk_cascade("plan_units", "plan_id", "plans"))
-                .foreign_key(&mut fk("plan_units", "unit_id", "units"))
+                .foreign_key(&mut fk("plan_units", "plan_id", "plans", true))
+                .foreign_key(&mut fk("plan_units", "unit_id", "units", false))
                 .take(),
         )
         .await?;
@@ -210,7 +183,7 @@ impl MigrationTrait for Migration {
                 .col(string("key"))
                 .col(big_integer("value"))
                 .primary_key(Index::create().col("plan_id").col("key"))
-                .foreign_key(&mut fk_cascade("plan_settings", "plan_id", "plans"))
+                .foreign_key(&mut fk("plan_settings", "plan_id", "plans", true))
                 .take(),
         )
         .await?;
@@ -225,7 +198,7 @@ impl MigrationTrait for Migration {
                 .col(text("text_vi"))
                 .col(text("text_en"))
                 .col(string_null("indicator_code"))
-                .foreign_key(&mut fk_cascade("plan_texts", "plan_id", "plans"))
+                .foreign_key(&mut fk("plan_texts", "plan_id", "plans", true))
                 .take(),
         )
         .await?;
@@ -246,7 +219,7 @@ impl MigrationTrait for Migration {
                 .col(text_null("numerator_en"))
                 .col(text_null("denominator_vi"))
                 .col(text_null("denominator_en"))
-                .foreign_key(&mut fk_cascade("indicators", "plan_id", "plans"))
+                .foreign_key(&mut fk("indicators", "plan_id", "plans", true))
                 .index(
                     Index::create()
                         .name("indicators_plan_code")
@@ -265,12 +238,13 @@ impl MigrationTrait for Migration {
                 .col(integer_null("year"))
                 .col(integer_null("unit_id"))
                 .col(double("value"))
-                .foreign_key(&mut fk_cascade(
+                .foreign_key(&mut fk(
                     "indicator_targets",
                     "indicator_id",
                     "indicators",
+                    true,
                 ))
-                .foreign_key(&mut fk("indicator_targets", "unit_id", "units"))
+                .foreign_key(&mut fk("indicator_targets", "unit_id", "units", false))
                 .take(),
         )
         .await?;
@@ -291,7 +265,7 @@ impl MigrationTrait for Migration {
                 .col(text_null("target_en"))
                 // Comma-separated indicator codes the project or model serves.
                 .col(string("indicator_codes"))
-                .foreign_key(&mut fk_cascade("projects", "plan_id", "plans"))
+                .foreign_key(&mut fk("projects", "plan_id", "plans", true))
                 .index(
                     Index::create()
                         .name("projects_plan_code")
@@ -311,12 +285,8 @@ impl MigrationTrait for Migration {
                 .col(string("role"))
                 .col(integer("ord"))
                 .primary_key(Index::create().col("project_id").col("agency_id"))
-                .foreign_key(&mut fk_cascade(
-                    "project_agencies",
-                    "project_id",
-                    "projects",
-                ))
-                .foreign_key(&mut fk("project_agencies", "agency_id", "agencies"))
+                .foreign_key(&mut fk("project_agencies", "project_id", "projects", true))
+                .foreign_key(&mut fk("project_agencies", "agency_id", "agencies", false))
                 .take(),
         )
         .await?;
@@ -329,7 +299,7 @@ impl MigrationTrait for Migration {
                 .col(integer("ord"))
                 .col(string("name_vi"))
                 .col(string("name_en"))
-                .foreign_key(&mut fk_cascade("funding_sources", "plan_id", "plans"))
+                .foreign_key(&mut fk("funding_sources", "plan_id", "plans", true))
                 .index(
                     Index::create()
                         .name("funding_plan_code")
@@ -352,13 +322,19 @@ impl MigrationTrait for Migration {
                 .col(string("frequency"))
                 .col(text("text_vi"))
                 .col(text("text_en"))
-                .foreign_key(&mut fk_cascade("reporting_duties", "plan_id", "plans"))
+                .foreign_key(&mut fk("reporting_duties", "plan_id", "plans", true))
                 .foreign_key(&mut fk(
                     "reporting_duties",
                     "recipient_agency_id",
                     "agencies",
+                    false,
                 ))
-                .foreign_key(&mut fk("reporting_duties", "via_agency_id", "agencies"))
+                .foreign_key(&mut fk(
+                    "reporting_duties",
+                    "via_agency_id",
+                    "agencies",
+                    false,
+                ))
                 .take(),
         )
         .await?;

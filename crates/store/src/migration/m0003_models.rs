@@ -5,34 +5,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    t: &'static str,
-    c: &'static str,
-    to: &'static str,
-    cascade: bool,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(t, c)
-        .to(to, "id")
-        .on_delete(if cascade {
-            ForeignKeyAction::Cascade
-        } else {
-            ForeignKeyAction::Restrict
-        })
-        .take()
-}
-
-fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(*c);
-    }
-    i.take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -12,6 +12,39 @@ mod m0003_models;
 
 pub struct Migrator;
 
+/// A foreign key to `to.id`; `cascade` deletes the child rows with the parent,
+/// otherwise deleting a referenced row is refused.
+pub(crate) fn fk(
+    table: &'static str,
+    col: &'static str,
+    to: &'static str,
+    cascade: bool,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, col)
+        .to(to, "id")
+        .on_delete(if cascade {
+            ForeignKeyAction::Cascade
+        } else {
+            ForeignKeyAction::Restrict
+        })
+        .take()
+}
+
+/// A named index over some columns of a table.
+pub(crate) fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    i.take()
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

@@ -43,7 +43,7 @@ export default async function (t) {
   await officer.page.fill('#ends_on', '01/06/2019');
   await officer.page.fill('#venue', 'Hội trường UBND huyện Sìn Hồ');
   await officer.page.selectOption('#agency', 'PLDTBXH-108');
-  for (const [id, v] of [['girls', 18], ['boys', 17], ['age_6_10', 15], ['age_11_15', 20], ['ethnic_minority', 30], ['with_disability', 1], ['adults_in_charge', 7], ['volunteers', 2], ['guests', 8]]) {
+  for (const [id, v] of [['girls', 18], ['boys', 17], ['age_6_10', 15], ['age_11_15', 20], ['eth_08', 18], ['eth_03', 12], ['with_disability', 1], ['adults_in_charge', 7], ['volunteers', 2], ['guests', 8]]) {
     await officer.page.fill(`#${id}`, String(v));
   }
   await Promise.all([officer.page.waitForLoadState('load'), officer.page.locator('form[action="/forums/new"] button[type="submit"]').click()]);

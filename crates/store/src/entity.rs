@@ -435,6 +435,14 @@ entity!(forum_delegate, "forum_delegates", {
     pub person_id: i32,
 });
 
+entity!(forum_ethnic_count, "forum_ethnic_counts", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub forum_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub ethnic_code: String,
+    pub children: i32,
+});
+
 entity!(forum_session, "forum_sessions", {
     #[sea_orm(primary_key)]
     pub id: i32,

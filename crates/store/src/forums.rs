@@ -1,5 +1,5 @@
 //! Children's Forums (Diễn đàn trẻ em): who took part (counts by sex, age band,
-//! ethnic minority and disability; adults in charge, volunteers, guests), the
+//! ethnic group and disability; adults in charge, volunteers, guests), the
 //! named delegates (identified children, each only with a consent in force),
 //! the sessions (discussion, dialogue with leaders; a session may carry a
 //! consultation), and the results report due after the forum.
@@ -8,7 +8,9 @@
 //! [`headcount`] and [`rules_for_year`] give them their inputs.
 
 use crate::audit::{self, Change};
-use crate::entity::{agency, forum, forum_delegate, forum_session, person, unit};
+use crate::entity::{
+    agency, forum, forum_delegate, forum_ethnic_count, forum_session, person, unit,
+};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Query;
@@ -38,12 +40,17 @@ pub struct ForumInput {
     pub boys: i32,
     pub age_6_10: i32,
     pub age_11_15: i32,
-    pub ethnic_minority: i32,
+    /// Children by ethnic group: (official code, children), each code once,
+    /// no zeros; the sum is at most the number of children.
+    pub ethnic_groups: Vec<(String, i32)>,
     pub with_disability: i32,
     pub adults_in_charge: i32,
     pub volunteers: i32,
     pub guests: i32,
 }
+
+/// The official code of the Kinh majority; every other group is a minority.
+pub const KINH: &str = "01";
 
 fn apply(am: &mut forum::ActiveModel, f: ForumInput) {
     am.level = Set(f.level.as_str().into());
@@ -58,7 +65,12 @@ fn apply(am: &mut forum::ActiveModel, f: ForumInput) {
     am.boys = Set(f.boys);
     am.age_6_10 = Set(f.age_6_10);
     am.age_11_15 = Set(f.age_11_15);
-    am.ethnic_minority = Set(f.ethnic_minority);
+    am.ethnic_minority = Set(f
+        .ethnic_groups
+        .iter()
+        .filter(|(code, _)| code != KINH)
+        .map(|(_, n)| n)
+        .sum());
     am.with_disability = Set(f.with_disability);
     am.adults_in_charge = Set(f.adults_in_charge);
     am.volunteers = Set(f.volunteers);
@@ -78,13 +90,18 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         created_at: Set(now),
         ..Default::default()
     };
+    let groups = f.ethnic_groups.clone();
     apply(&mut am, f);
     let row = am.insert(&tx).await?;
+    set_ethnic_groups(&tx, row.id, &groups).await?;
     audit::record(
         &tx,
         actor,
         now,
-        Change::new("create", "forum", row.id).after(&row),
+        Change::new("create", "forum", row.id).after(&Audited {
+            forum: &row,
+            ethnic_groups: &groups,
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -103,20 +120,74 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    let groups_before = ethnic_groups(&tx, id).await?;
+    let groups = f.ethnic_groups.clone();
     let mut am = before.clone().into_active_model();
     apply(&mut am, f);
     let after = am.update(&tx).await?;
+    set_ethnic_groups(&tx, id, &groups).await?;
     audit::record(
         &tx,
         actor,
         now,
         Change::new("update", "forum", id)
-            .before(&before)
-            .after(&after),
+            .before(&Audited {
+                forum: &before,
+                ethnic_groups: &groups_before,
+            })
+            .after(&Audited {
+                forum: &after,
+                ethnic_groups: &groups,
+            }),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// A forum as the audit log keeps it: the row and its counts by ethnic group.
+#[derive(serde::Serialize)]
+struct Audited<'a> {
+    forum: &'a forum::Model,
+    ethnic_groups: &'a [(String, i32)],
+}
+
+async fn set_ethnic_groups<C: ConnectionTrait>(
+    c: &C,
+    forum_id: i32,
+    groups: &[(String, i32)],
+) -> Result<()> {
+    forum_ethnic_count::Entity::delete_many()
+        .filter(forum_ethnic_count::Column::ForumId.eq(forum_id))
+        .exec(c)
+        .await?;
+    let rows: Vec<_> = groups
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(code, n)| forum_ethnic_count::ActiveModel {
+            forum_id: Set(forum_id),
+            ethnic_code: Set(code.clone()),
+            children: Set(*n),
+        })
+        .collect();
+    if !rows.is_empty() {
+        forum_ethnic_count::Entity::insert_many(rows)
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A forum's children by ethnic group, in official-code order.
+pub async fn ethnic_groups<C: ConnectionTrait>(c: &C, forum_id: i32) -> Result<Vec<(String, i32)>> {
+    Ok(forum_ethnic_count::Entity::find()
+        .filter(forum_ethnic_count::Column::ForumId.eq(forum_id))
+        .order_by_asc(forum_ethnic_count::Column::EthnicCode)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| (r.ethnic_code, r.children))
+        .collect())
 }
 
 #[derive(Debug, Clone, Default)]

@@ -207,6 +207,56 @@ fn headcount(rng: &mut StdRng, children: u32, sloppy: bool) -> [i32; 9] {
     .map(|n| i32::try_from(n).unwrap_or(0))
 }
 
+/// The province's groups with rough shares of its minority children (Mông,
+/// Thái, Dao, Hà Nhì, Giáy, Khơ-mú, Lự, Cống, Mảng, Si La, La Hủ).
+const MINORITY_MIX: [(&str, u32); 11] = [
+    ("08", 40),
+    ("03", 32),
+    ("09", 13),
+    ("35", 5),
+    ("25", 3),
+    ("29", 2),
+    ("42", 1),
+    ("48", 1),
+    ("45", 1),
+    ("50", 1),
+    ("41", 1),
+];
+
+/// Splits a forum's children by ethnic group: `minority` of them over the
+/// province's minority groups, the rest Kinh, now and then a few not known.
+fn ethnic_split(rng: &mut StdRng, children: i32, minority: i32) -> Vec<(String, i32)> {
+    let weight: u32 = MINORITY_MIX.iter().map(|(_, w)| w).sum();
+    let mut counts = [0i32; MINORITY_MIX.len()];
+    for _ in 0..minority {
+        let mut r = rng.random_range(0..weight);
+        for (i, (_, w)) in MINORITY_MIX.iter().enumerate() {
+            if r < *w {
+                counts[i] += 1;
+                break;
+            }
+            r -= w;
+        }
+    }
+    let unknown = if rng.random_bool(0.2) {
+        rng.random_range(1..=3).min(children - minority)
+    } else {
+        0
+    };
+    let mut v: Vec<(String, i32)> = MINORITY_MIX
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|((code, _), n)| ((*code).to_string(), n))
+        .collect();
+    let kinh = children - minority - unknown;
+    if kinh > 0 {
+        v.push((forums::KINH.to_string(), kinh));
+    }
+    v.sort();
+    v
+}
+
 /// Fills the demo's forums and recommendations. Call once, after [`crate::demo::fill`].
 pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<ForumsSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -270,7 +320,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Foru
                     boys: h[1],
                     age_6_10: h[2],
                     age_11_15: h[3],
-                    ethnic_minority: h[4],
+                    ethnic_groups: ethnic_split(&mut rng, h[0] + h[1], h[4]),
                     with_disability: h[5],
                     adults_in_charge: h[6],
                     volunteers: h[7],
@@ -403,6 +453,14 @@ mod tests {
                 assert_eq!(h[0] + h[1], total);
                 assert_eq!(h[2] + h[3], total);
                 assert!(h[4] <= total && h[5] <= total);
+                let groups = ethnic_split(&mut rng, total, h[4]);
+                let minority: i32 = groups
+                    .iter()
+                    .filter(|(c, _)| c != forums::KINH)
+                    .map(|(_, n)| n)
+                    .sum();
+                assert_eq!(minority, h[4]);
+                assert!(groups.iter().map(|(_, n)| n).sum::<i32>() <= total);
             }
         }
     }

@@ -9,6 +9,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_spine;
 mod m0002_voice;
 mod m0003_models;
+mod m0004_forum_ethnic;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_spine::Migration),
             Box::new(m0002_voice::Migration),
             Box::new(m0003_models::Migration),
+            Box::new(m0004_forum_ethnic::Migration),
         ]
     }
 }

@@ -94,7 +94,7 @@ async fn forum_of(app: &TestApp, unit: &str, level: ForumLevel, children: i32) -
             boys: children - children / 2,
             age_6_10: children / 2,
             age_11_15: children - children / 2,
-            ethnic_minority: 0,
+            ethnic_groups: vec![],
             with_disability: 0,
             adults_in_charge: children,
             volunteers: 0,
@@ -218,7 +218,9 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         ("boys", "17"),
         ("age_6_10", "15"),
         ("age_11_15", "20"),
-        ("ethnic_minority", "31"),
+        ("eth_08", "20"),
+        ("eth_03", "11"),
+        ("eth_01", ""),
         ("with_disability", "1"),
         ("adults_in_charge", "7"),
         ("volunteers", "3"),
@@ -239,9 +241,20 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .expect("stored");
     assert_eq!((row.girls, row.boys, row.year), (18, 17, 2019));
     assert_eq!(row.level, "district");
+    assert_eq!(row.ethnic_minority, 31, "Mông and Thái, no Kinh");
+    assert_eq!(
+        thamgia_store::forums::ethnic_groups(db, id)
+            .await
+            .expect("groups"),
+        vec![("03".to_string(), 11), ("08".to_string(), 20)]
+    );
     let (s, html) = app.get(&c, &loc).await;
     assert_eq!(s, 200);
     assert!(html.contains("Đã lưu diễn đàn."), "{html}");
+    assert!(
+        html.contains("Mông: 20; Thái: 11; Chưa rõ dân tộc: 4"),
+        "children by ethnic group, the rest not known"
+    );
     assert!(
         html.contains("Diễn đàn cấp huyện cần ít nhất 40 trẻ em; mới có 35."),
         "the under-40 warning"
@@ -497,7 +510,7 @@ async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
                 "level": "district", "unit": "108", "year": 2018, "theme": "Trẻ em với phòng, chống đuối nước",
                 "starts_on": "2018-06-01", "ends_on": "2018-06-01", "venue": "Nhà văn hóa huyện",
                 "organiser_agency": "PLDTBXH-108", "girls": 25, "boys": 20, "age_6_10": 20, "age_11_15": 25,
-                "ethnic_minority": 40, "with_disability": 2, "adults_in_charge": 9, "volunteers": 4, "guests": 12
+                "ethnic_groups": {"08": 30, "03": 10, "01": 5}, "with_disability": 2, "adults_in_charge": 9, "volunteers": 4, "guests": 12
             }),
         )
         .await;
@@ -506,6 +519,15 @@ async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
         f["warnings"],
         json!([]),
         "45 children, 9 adults: no warning"
+    );
+    assert_eq!(f["ethnic_minority"], 40);
+    assert_eq!(
+        f["ethnic_groups"],
+        json!([
+            {"code": "01", "name": "Kinh", "children": 5},
+            {"code": "03", "name": "Thái", "children": 10},
+            {"code": "08", "name": "Mông", "children": 30}
+        ])
     );
     let id = f["id"].as_i64().expect("id");
     let named = child(&app, "Lò Thị Mai").await;
@@ -776,7 +798,7 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
             &json!({
                 "level": "province", "unit": "107", "year": 2019, "theme": "", "starts_on": "2018-06-05",
                 "ends_on": "2018-06-01", "venue": "x", "organiser_agency": "PGDDT-107",
-                "girls": 10, "boys": 10, "age_6_10": 5, "age_11_15": 5, "ethnic_minority": 21, "guests": -1
+                "girls": 10, "boys": 10, "age_6_10": 5, "age_11_15": 5, "ethnic_groups": {"08": 21, "99": 1}, "guests": -1
             }),
         )
         .await;
@@ -788,7 +810,8 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert_eq!(fields["ends_on"], "ends_before_start");
     assert_eq!(fields["organiser_agency"], "unknown_agency");
     assert_eq!(fields["age_11_15"], "age_bands_mismatch");
-    assert_eq!(fields["ethnic_minority"], "more_than_total");
+    assert_eq!(fields["ethnic_groups"], "ethnic_more_than_total");
+    assert_eq!(fields["ethnic_groups.99"], "unknown_ethnic_group");
     assert_eq!(fields["guests"], "not_a_number");
     let (s, body) = app
         .api_send(

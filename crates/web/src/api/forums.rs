@@ -9,7 +9,7 @@ use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::i18n::Lang;
 use crate::pages::forums::{
-    self as rules, DelegateForm, ForumForm, ListQuery, ReportForm, SessionForm,
+    self as rules, DelegateForm, ETH_PREFIX, ForumForm, ListQuery, ReportForm, SessionForm,
 };
 use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
@@ -66,6 +66,14 @@ impl From<forum_session::Model> for SessionDto {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EthnicCountDto {
+    /// Official two-digit code (e.g. `08` Mông).
+    pub code: String,
+    pub name: String,
+    pub children: i32,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ForumDto {
     pub id: i32,
     /// province | district | commune
@@ -86,7 +94,10 @@ pub struct ForumDto {
     pub children: i32,
     pub age_6_10: i32,
     pub age_11_15: i32,
+    /// Children of every group but Kinh (the sum of `ethnic_groups` without code 01).
     pub ethnic_minority: i32,
+    /// Children by ethnic group, official code order; groups with no child are left out.
+    pub ethnic_groups: Vec<EthnicCountDto>,
     pub with_disability: i32,
     pub adults_in_charge: i32,
     pub volunteers: i32,
@@ -117,6 +128,17 @@ async fn dto(
 ) -> AppResult<ForumDto> {
     let db = &state.db.conn;
     let k = rules::facts(db, cache, &f, state.now().date_naive()).await?;
+    let ethnic_groups = forums::ethnic_groups(db, f.id)
+        .await?
+        .into_iter()
+        .map(|(code, children)| EthnicCountDto {
+            name: thamgia_domain::ethnic::name(&code)
+                .unwrap_or_default()
+                .into(),
+            code,
+            children,
+        })
+        .collect();
     let warnings = k
         .warnings
         .iter()
@@ -148,6 +170,7 @@ async fn dto(
         age_6_10: f.age_6_10,
         age_11_15: f.age_11_15,
         ethnic_minority: f.ethnic_minority,
+        ethnic_groups,
         with_disability: f.with_disability,
         adults_in_charge: f.adults_in_charge,
         volunteers: f.volunteers,
@@ -256,9 +279,11 @@ pub struct ForumBody {
     pub age_6_10: i64,
     #[serde(default)]
     pub age_11_15: i64,
-    /// At most girls + boys.
+    /// Children by ethnic group: official code (data/ethnic-groups.csv) →
+    /// number; together at most girls + boys. Errors name `ethnic_groups.<code>`.
     #[serde(default)]
-    pub ethnic_minority: i64,
+    #[schema(value_type = Object, example = json!({"08": 20, "03": 12}))]
+    pub ethnic_groups: std::collections::BTreeMap<String, i64>,
     /// At most girls + boys.
     #[serde(default)]
     pub with_disability: i64,
@@ -285,22 +310,32 @@ impl From<ForumBody> for ForumForm {
             boys: b.boys.to_string(),
             age_6_10: b.age_6_10.to_string(),
             age_11_15: b.age_11_15.to_string(),
-            ethnic_minority: b.ethnic_minority.to_string(),
             with_disability: b.with_disability.to_string(),
             adults_in_charge: b.adults_in_charge.to_string(),
             volunteers: b.volunteers.to_string(),
             guests: b.guests.to_string(),
+            extra: b
+                .ethnic_groups
+                .into_iter()
+                .map(|(code, n)| (format!("{ETH_PREFIX}{code}"), n.to_string()))
+                .collect(),
         }
     }
 }
 
-/// The form calls the organiser `agency`; the API `organiser_agency`.
+/// The form calls the organiser `agency` and a group's count `eth_<code>`; the
+/// API says `organiser_agency` and `ethnic_groups.<code>`.
 fn rename_agency(e: crate::error::AppError) -> crate::error::AppError {
     match e {
-        crate::error::AppError::Invalid { mut fields, detail } => {
-            if let Some(v) = fields.remove("agency") {
-                fields.insert("organiser_agency".into(), v);
-            }
+        crate::error::AppError::Invalid { fields, detail } => {
+            let fields = fields
+                .into_iter()
+                .map(|(k, v)| match k.strip_prefix(ETH_PREFIX) {
+                    Some(code) => (format!("ethnic_groups.{code}"), v),
+                    None if k == "agency" => ("organiser_agency".into(), v),
+                    None => (k, v),
+                })
+                .collect();
             crate::error::AppError::Invalid { fields, detail }
         }
         other => other,

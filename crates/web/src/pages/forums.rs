@@ -24,6 +24,7 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use std::collections::{BTreeMap, HashMap};
 use thamgia_domain::access::{Actor, Permission, Principal, Scope};
+use thamgia_domain::ethnic;
 use thamgia_domain::models::{
     ForumLevel, ForumRules, ForumWarning, RecommendationSource, check_forum, forum_report_due,
 };
@@ -145,15 +146,23 @@ pub struct ForumForm {
     pub boys: String,
     pub age_6_10: String,
     pub age_11_15: String,
-    pub ethnic_minority: String,
     pub with_disability: String,
     pub adults_in_charge: String,
     pub volunteers: String,
     pub guests: String,
+    /// Children by ethnic group, sent as `eth_<official code>` fields; every
+    /// other field of the form (the CSRF token) lands here too and is ignored.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, String>,
 }
 
 impl ForumForm {
-    pub(crate) fn of(f: &forum::Model, u: &unit::Model, a: &agency::Model) -> Self {
+    pub(crate) fn of(
+        f: &forum::Model,
+        u: &unit::Model,
+        a: &agency::Model,
+        groups: &[(String, i32)],
+    ) -> Self {
         ForumForm {
             level: f.level.clone(),
             unit: u.code.clone(),
@@ -167,13 +176,49 @@ impl ForumForm {
             boys: f.boys.to_string(),
             age_6_10: f.age_6_10.to_string(),
             age_11_15: f.age_11_15.to_string(),
-            ethnic_minority: f.ethnic_minority.to_string(),
             with_disability: f.with_disability.to_string(),
             adults_in_charge: f.adults_in_charge.to_string(),
             volunteers: f.volunteers.to_string(),
             guests: f.guests.to_string(),
+            extra: groups
+                .iter()
+                .map(|(code, n)| (format!("{ETH_PREFIX}{code}"), n.to_string()))
+                .collect(),
         }
     }
+
+    /// The text entered for one ethnic group.
+    pub(crate) fn ethnic(&self, code: &str) -> &str {
+        self.extra
+            .get(&format!("{ETH_PREFIX}{code}"))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// Form fields for the children of one ethnic group are `eth_<code>`.
+pub(crate) const ETH_PREFIX: &str = "eth_";
+
+/// Checks the counts by ethnic group: each a count of a known group, together
+/// at most `total`. Errors go on `eth_<code>`, or on `ethnic_groups` for the sum.
+fn check_ethnic(e: &mut Fields, f: &ForumForm, total: i32) -> Vec<(String, i32)> {
+    let mut groups = Vec::new();
+    for (field, v) in f.extra.iter().filter(|(k, _)| k.starts_with(ETH_PREFIX)) {
+        let code = &field[ETH_PREFIX.len()..];
+        if ethnic::name(code).is_none() {
+            e.insert(field.clone(), "unknown_ethnic_group".into());
+            continue;
+        }
+        let n = count(e, field, v);
+        if n > 0 {
+            groups.push((code.to_string(), n));
+        }
+    }
+    let sum: i32 = groups.iter().map(|(_, n)| n).sum();
+    if sum > total {
+        e.insert("ethnic_groups".into(), "ethnic_more_than_total".into());
+    }
+    groups
 }
 
 /// Checks a forum: every field, every error at once.
@@ -258,7 +303,6 @@ pub(crate) async fn check_forum_form(
     let boys = count(&mut e, "boys", &f.boys);
     let age_6_10 = count(&mut e, "age_6_10", &f.age_6_10);
     let age_11_15 = count(&mut e, "age_11_15", &f.age_11_15);
-    let ethnic_minority = count(&mut e, "ethnic_minority", &f.ethnic_minority);
     let with_disability = count(&mut e, "with_disability", &f.with_disability);
     let adults_in_charge = count(&mut e, "adults_in_charge", &f.adults_in_charge);
     let volunteers = count(&mut e, "volunteers", &f.volunteers);
@@ -271,14 +315,10 @@ pub(crate) async fn check_forum_form(
     {
         e.insert("age_11_15".into(), "age_bands_mismatch".into());
     }
-    for (field, n) in [
-        ("ethnic_minority", ethnic_minority),
-        ("with_disability", with_disability),
-    ] {
-        if !e.contains_key(field) && n > total {
-            e.insert(field.into(), "more_than_total".into());
-        }
+    if !e.contains_key("with_disability") && with_disability > total {
+        e.insert("with_disability".into(), "more_than_total".into());
     }
+    let ethnic_groups = check_ethnic(&mut e, f, total);
     match (level, unit, year, starts, ends, agency) {
         (Some(level), Some(u), Some(year), Some(starts_on), Some(ends_on), Some(a))
             if e.is_empty() =>
@@ -296,7 +336,7 @@ pub(crate) async fn check_forum_form(
                 boys,
                 age_6_10,
                 age_11_15,
-                ethnic_minority,
+                ethnic_groups,
                 with_disability,
                 adults_in_charge,
                 volunteers,
@@ -714,9 +754,27 @@ struct ForumFormPage {
     levels: Vec<&'static str>,
     unit_options: Vec<unit::Model>,
     agency_options: Vec<agency::Model>,
+    /// The province's own ethnic groups, then (folded) all the others.
+    eth_local: Vec<EthField>,
+    eth_other: Vec<EthField>,
+}
+
+/// One ethnic group's input on the forum form.
+struct EthField {
+    field: String,
+    name: &'static str,
+    value: String,
 }
 
 impl ForumFormPage {
+    /// Whether any group outside the province's own has a count (the folded
+    /// list then opens).
+    fn other_filled(&self) -> bool {
+        self.eth_other
+            .iter()
+            .any(|g| !g.value.trim().is_empty() || self.errors.contains_key(&g.field))
+    }
+
     fn error(&self, field: &str) -> String {
         field_message(&self.c, &self.errors, field)
     }
@@ -743,7 +801,22 @@ async fn form_page(
         .into_iter()
         .filter(|u| LEVELS.iter().any(|l| l.as_str() == u.level))
         .collect();
+    let (local, other): (Vec<_>, Vec<_>) = ethnic::local_first()
+        .into_iter()
+        .map(|g| {
+            (
+                g.local,
+                EthField {
+                    field: format!("{ETH_PREFIX}{}", g.code),
+                    name: g.name_vi,
+                    value: f.ethnic(g.code).to_string(),
+                },
+            )
+        })
+        .partition(|(local, _)| *local);
     Ok(ForumFormPage {
+        eth_local: local.into_iter().map(|(_, g)| g).collect(),
+        eth_other: other.into_iter().map(|(_, g)| g).collect(),
         c: Chrome::new(
             ctx,
             if editing.is_some() {
@@ -825,7 +898,10 @@ pub async fn edit_form(
     let (fm, u, a) = forums::get_in_scope(&state.db.conn, &p.scope(), id)
         .await
         .page(ctx.lang)?;
-    let f = ForumForm::of(&fm, &u, &a);
+    let groups = forums::ethnic_groups(&state.db.conn, id)
+        .await
+        .page(ctx.lang)?;
+    let f = ForumForm::of(&fm, &u, &a, &groups);
     Ok(render(
         &form_page(&state, &p, &ctx, f, Fields::new(), Some(id)).await?,
     ))
@@ -902,6 +978,8 @@ struct ForumPage {
     fm: forum::Model,
     unit_name: String,
     agency_name: String,
+    /// Children by ethnic group (most first), then those whose group is not known.
+    ethnic_rows: Vec<(String, i32)>,
     saved: bool,
     warning_texts: Vec<String>,
     report_due: NaiveDate,
@@ -1040,7 +1118,19 @@ async fn forum_page(
     if s.report.submitted_on.is_empty() {
         s.report.submitted_on = lang.date(today);
     }
+    let groups = forums::ethnic_groups(db, fm.id).await.page(lang)?;
+    let known: i32 = groups.iter().map(|(_, n)| n).sum();
+    let mut ethnic_rows: Vec<(String, i32)> = groups
+        .iter()
+        .map(|(code, n)| (ethnic::name(code).unwrap_or(code).to_string(), *n))
+        .collect();
+    ethnic_rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let unknown = fm.girls + fm.boys - known;
+    if unknown > 0 {
+        ethnic_rows.push((lang.t("forum-ethnic-unknown"), unknown));
+    }
     Ok(ForumPage {
+        ethnic_rows,
         c: Chrome::new(ctx, "forum-title"),
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
         agency_name: lang.pick(&a.name_vi, &a.name_en).to_string(),

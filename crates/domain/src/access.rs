@@ -68,6 +68,9 @@ impl Role {
                     | ViewNames
                     | ViewModels
                     | AnswerRecommendations
+                    | ViewActivities
+                    | ManageActivities
+                    | ManageBudget
             ),
             Role::AgencyOfficer => matches!(
                 p,
@@ -80,6 +83,8 @@ impl Role {
                     | AnswerChildren
                     | ViewModels
                     | AnswerRecommendations
+                    | ViewActivities
+                    | ManageActivities
             ),
             Role::Facilitator => matches!(
                 p,
@@ -90,11 +95,12 @@ impl Role {
                     | ViewResults
                     | RecordActivities
                     | ViewModels
+                    | ViewActivities
             ),
             Role::Viewer => {
                 matches!(
                     p,
-                    ViewPlan | ViewUnits | ViewAgencies | ViewResults | ViewModels
+                    ViewPlan | ViewUnits | ViewAgencies | ViewResults | ViewModels | ViewActivities
                 )
             }
         }
@@ -141,6 +147,14 @@ pub enum Permission {
     ViewModels,
     /// Move a recommendation along and answer it (agency officers: their own agency's).
     AnswerRecommendations,
+    /// Read activities, annual plans, budgets and spending, and their totals.
+    ViewActivities,
+    /// Record activities (with participants, documents and spending), annual
+    /// activity plans, and import them from Excel or CSV. Agency officers:
+    /// activities their agency leads.
+    ManageActivities,
+    /// Set budget lines (by year, unit, source and project).
+    ManageBudget,
 }
 
 /// The signed-in user as the rules see them.

@@ -7,27 +7,6 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($var),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$var => $s),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($s => Some($name::$var),)+ _ => None }
-            }
-        }
-    };
-}
-
 str_enum!(ForumLevel { National = "national", Province = "province", District = "district", Commune = "commune", Other = "other" });
 
 impl ForumLevel {

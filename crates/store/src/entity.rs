@@ -545,3 +545,101 @@ entity!(recommendation, "recommendations", {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 });
+
+entity!(activity, "activities", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub code: String,
+    pub project_code: String,
+    pub kind: String,
+    pub title: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub lead_agency_id: i32,
+    pub audience: Option<i32>,
+    pub copies: Option<i32>,
+    pub description: Option<String>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(activity_agency, "activity_agencies", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub activity_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub agency_id: i32,
+});
+
+entity!(activity_participant, "activity_participants", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub activity_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub grp: String,
+    pub female: i32,
+    pub male: i32,
+});
+
+entity!(activity_document, "activity_documents", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub activity_id: i32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i32,
+    #[serde(skip)]
+    pub content: Vec<u8>,
+    pub uploaded_by: Option<i32>,
+    pub uploaded_at: DateTimeUtc,
+});
+
+entity!(annual_plan, "annual_plans", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub agency_id: i32,
+    pub year: i32,
+    pub note: Option<String>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(annual_plan_item, "annual_plan_items", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub annual_plan_id: i32,
+    pub project_code: String,
+    pub kind: String,
+    pub title: String,
+    pub month: Option<i32>,
+    pub planned_participants: i32,
+    pub planned_budget: i64,
+    pub activity_id: Option<i32>,
+});
+
+entity!(budget_line, "budget_lines", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub year: i32,
+    pub source_code: String,
+    pub project_code: String,
+    pub amount: i64,
+    pub note: Option<String>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(spending, "spendings", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub activity_id: i32,
+    pub source_code: String,
+    pub spent_on: Date,
+    pub amount: i64,
+    pub note: String,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});

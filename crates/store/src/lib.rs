@@ -6,6 +6,7 @@
 //! no unscoped variant except the ones the command line uses with
 //! `Scope::everything()`.
 
+pub mod activities;
 pub mod agencies;
 pub mod audit;
 pub mod clubs;

@@ -10,6 +10,7 @@ mod m0001_spine;
 mod m0002_voice;
 mod m0003_models;
 mod m0004_forum_ethnic;
+mod m0005_activities;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_voice::Migration),
             Box::new(m0003_models::Migration),
             Box::new(m0004_forum_ethnic::Migration),
+            Box::new(m0005_activities::Migration),
         ]
     }
 }

@@ -32,5 +32,6 @@ pub mod ethnic;
 pub mod models;
 pub mod money;
 pub mod plan;
+pub mod reports;
 pub mod results;
 pub mod voice;

@@ -307,13 +307,7 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     n: NewMember,
 ) -> Result<club_member::Model> {
     let tx = c.begin().await?;
-    let p = person::Entity::find_by_id(n.person_id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if p.pseudonymised_at.is_some() || crate::people::active_consent(&tx, p.id).await?.is_none() {
-        return Err(StoreError::Conflict { field: "consent" });
-    }
+    let p = crate::people::require_consent(&tx, n.person_id).await?;
     let open = club_member::Entity::find()
         .filter(club_member::Column::ClubId.eq(club_id))
         .filter(club_member::Column::PersonId.eq(p.id))

@@ -310,17 +310,7 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     person_id: i32,
 ) -> Result<()> {
     let tx = c.begin().await?;
-    let p = person::Entity::find_by_id(person_id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if p.pseudonymised_at.is_some()
-        || crate::people::active_consent(&tx, person_id)
-            .await?
-            .is_none()
-    {
-        return Err(StoreError::Conflict { field: "consent" });
-    }
+    crate::people::require_consent(&tx, person_id).await?;
     let exists = forum_delegate::Entity::find()
         .filter(forum_delegate::Column::ForumId.eq(forum_id))
         .filter(forum_delegate::Column::PersonId.eq(person_id))

@@ -7,11 +7,11 @@
 //! that kind registered in the subtree whose `year` (the decision's year) is
 //! the year; the numerator is those with at least one consultation that
 //! closed, received at least one response or group tally, and published its
-//! answer to the children ([`counts_as_consulted`]).
+//! answer to the children (`voice_queries::consulted_matters`, the one
+//! statement of that rule).
 
 use crate::entity::{
-    agency, answer, consultation, group_tally, matter, plan, question, response,
-    safeguarding_alert, unit,
+    agency, answer, consultation, group_tally, matter, plan, question, safeguarding_alert, unit,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,9 +23,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::plan::Plan;
 use thamgia_domain::results::{self as res, Results};
-use thamgia_domain::voice::{
-    MatterKind, Moderation, QuestionKind, Sex, Source, counts_as_consulted,
-};
+use thamgia_domain::voice::{MatterKind, Moderation, QuestionKind, Sex, Source};
 
 /// The answer is due this many days after the decision unless the plan says otherwise.
 pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
@@ -81,23 +79,6 @@ pub async fn answer_due_days<C: ConnectionTrait>(c: &C, year: i32) -> Result<i64
         .unwrap_or(DEFAULT_ANSWER_DUE_DAYS))
 }
 
-/// Ids of consultations that received at least one response or group tally.
-fn answered_consultations() -> (
-    sea_orm::sea_query::SelectStatement,
-    sea_orm::sea_query::SelectStatement,
-) {
-    (
-        Query::select()
-            .column(response::Column::ConsultationId)
-            .from(response::Entity)
-            .to_owned(),
-        Query::select()
-            .column(group_tally::Column::ConsultationId)
-            .from(group_tally::Entity)
-            .to_owned(),
-    )
-}
-
 /// T1, T2 and T3 for a unit's subtree in a year. Targets come from the plan
 /// whose period contains the year (`None` when no plan covers it).
 pub async fn consulted_matters<C: ConnectionTrait>(
@@ -126,33 +107,12 @@ pub async fn consulted_matters<C: ConnectionTrait>(
         .select_only()
         .column(matter::Column::Id)
         .column(matter::Column::Kind)
-        .filter(matter::Column::Id.in_subquery(counted.clone()))
+        .filter(matter::Column::Id.in_subquery(counted))
         .into_tuple()
         .all(c)
         .await?;
-    // Consultations of these matters that received children's input, with
-    // whether they closed and published their answer.
-    let (with_responses, with_tallies) = answered_consultations();
-    type Row = (Option<i32>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-    let with_input: Vec<Row> = consultation::Entity::find()
-        .select_only()
-        .column(consultation::Column::MatterId)
-        .column(consultation::Column::ClosedAt)
-        .column(consultation::Column::AnswerPublishedAt)
-        .filter(consultation::Column::MatterId.in_subquery(counted))
-        .filter(
-            sea_orm::Condition::any()
-                .add(consultation::Column::Id.in_subquery(with_responses))
-                .add(consultation::Column::Id.in_subquery(with_tallies)),
-        )
-        .into_tuple()
-        .all(c)
-        .await?;
-    let consulted: HashSet<i32> = with_input
-        .into_iter()
-        .filter(|(_, closed, published)| counts_as_consulted(closed.is_some(), published.is_some()))
-        .filter_map(|(m, _, _)| m)
-        .collect();
+    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+    let consulted = crate::voice_queries::consulted_matters(c, &ids).await?;
     let plan = plan_for_year(c, year).await?;
     let names = match &plan {
         Some(p) => Some(p.clone()),

@@ -137,6 +137,20 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<person
     Ok(v)
 }
 
+/// The one rule for naming a child in a roster (council, club, forum
+/// delegates): the person exists, has not been pseudonymised, and a consent
+/// stands at this moment. Otherwise `NotFound` or `Conflict { field: "consent" }`.
+pub async fn require_consent<C: ConnectionTrait>(c: &C, person_id: i32) -> Result<person::Model> {
+    let p = person::Entity::find_by_id(person_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if p.pseudonymised_at.is_some() || active_consent(c, p.id).await?.is_none() {
+        return Err(StoreError::Conflict { field: "consent" });
+    }
+    Ok(p)
+}
+
 /// The consent in force (not withdrawn), newest first.
 pub async fn active_consent<C: ConnectionTrait>(
     c: &C,

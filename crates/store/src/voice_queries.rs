@@ -6,10 +6,12 @@
 
 use crate::Result;
 use crate::entity::{audit, consultation, group_tally, matter, response, unit};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use thamgia_domain::access::Scope;
-use thamgia_domain::voice::Status;
+use thamgia_domain::voice::counts_as_consulted;
 
 /// Days within which the answer to the children is due, per decision year:
 /// the setting of the plan covering that year (see
@@ -34,50 +36,56 @@ pub fn due_days_for(map: &HashMap<i32, i64>, year: i32) -> i64 {
 
 pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
 
-/// Of these matters, the ones that count as consulted: one of their
-/// consultations is `answered` and has at least one response or group tally.
+/// Of these matters, the ones that count as consulted — the one statement of
+/// the rule for pages, the API and the indicators T1–T3: one of their
+/// consultations received at least one response or group tally, closed, and
+/// published its answer to the children (`counts_as_consulted`).
 pub async fn consulted_matters<C: ConnectionTrait>(
     c: &C,
     matter_ids: &[i32],
 ) -> Result<HashSet<i32>> {
-    if matter_ids.is_empty() {
-        return Ok(HashSet::new());
+    type Row = (Option<i32>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let mut out = HashSet::new();
+    // In chunks: SQLite refuses more than 32,766 parameters in one statement.
+    for chunk in matter_ids.chunks(5_000) {
+        let with_input: Vec<Row> = consultation::Entity::find()
+            .select_only()
+            .column(consultation::Column::MatterId)
+            .column(consultation::Column::ClosedAt)
+            .column(consultation::Column::AnswerPublishedAt)
+            .filter(consultation::Column::MatterId.is_in(chunk.iter().copied()))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(
+                        consultation::Column::Id.in_subquery(
+                            Query::select()
+                                .column(response::Column::ConsultationId)
+                                .from(response::Entity)
+                                .to_owned(),
+                        ),
+                    )
+                    .add(
+                        consultation::Column::Id.in_subquery(
+                            Query::select()
+                                .column(group_tally::Column::ConsultationId)
+                                .from(group_tally::Entity)
+                                .to_owned(),
+                        ),
+                    ),
+            )
+            .into_tuple()
+            .all(c)
+            .await?;
+        out.extend(
+            with_input
+                .into_iter()
+                .filter(|(_, closed, published)| {
+                    counts_as_consulted(closed.is_some(), published.is_some())
+                })
+                .filter_map(|(m, _, _)| m),
+        );
     }
-    let answered: Vec<(i32, Option<i32>)> = consultation::Entity::find()
-        .select_only()
-        .column(consultation::Column::Id)
-        .column(consultation::Column::MatterId)
-        .filter(consultation::Column::MatterId.is_in(matter_ids.iter().copied()))
-        .filter(consultation::Column::Status.eq(Status::Answered.as_str()))
-        .into_tuple()
-        .all(c)
-        .await?;
-    if answered.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let ids: Vec<i32> = answered.iter().map(|(id, _)| *id).collect();
-    let with_responses: Vec<i32> = response::Entity::find()
-        .select_only()
-        .column(response::Column::ConsultationId)
-        .filter(response::Column::ConsultationId.is_in(ids.iter().copied()))
-        .distinct()
-        .into_tuple()
-        .all(c)
-        .await?;
-    let with_tallies: Vec<i32> = group_tally::Entity::find()
-        .select_only()
-        .column(group_tally::Column::ConsultationId)
-        .filter(group_tally::Column::ConsultationId.is_in(ids.iter().copied()))
-        .distinct()
-        .into_tuple()
-        .all(c)
-        .await?;
-    let heard: HashSet<i32> = with_responses.into_iter().chain(with_tallies).collect();
-    Ok(answered
-        .into_iter()
-        .filter(|(id, _)| heard.contains(id))
-        .filter_map(|(_, m)| m)
-        .collect())
+    Ok(out)
 }
 
 /// Per consultation: how many responses came from each source.

@@ -170,14 +170,18 @@ pub enum IndicatorUnit {
     /// A whole number of things.
     #[serde(rename = "count")]
     Count,
+    /// An amount of money in whole Vietnamese đồng.
+    #[serde(rename = "dong")]
+    Dong,
 }
 
 impl IndicatorUnit {
-    /// The spelling used in plan files: `%` or `count`.
+    /// The spelling used in plan files: `%`, `count` or `dong`.
     pub fn as_str(self) -> &'static str {
         match self {
             IndicatorUnit::Percent => "%",
             IndicatorUnit::Count => "count",
+            IndicatorUnit::Dong => "dong",
         }
     }
 }

@@ -158,7 +158,12 @@ mod tests {
             Err(ReportRefusal::ReasonRequired)
         );
         assert_eq!(
-            next(S::Approved, A::Reopen, R::Coordinator, Some("Sửa số liệu kinh phí")),
+            next(
+                S::Approved,
+                A::Reopen,
+                R::Coordinator,
+                Some("Sửa số liệu kinh phí")
+            ),
             Ok(S::Draft)
         );
         assert_eq!(

@@ -108,18 +108,20 @@ fn wanted(a: &Activity) -> (Vec<i32>, Vec<(String, i32, i32)>) {
     (coordinating, participants)
 }
 
+/// Sets only what differs, so `is_changed` tells a real change from the same
+/// activity saved again (a `Set` of an equal value would count as a change).
 fn apply(am: &mut activity::ActiveModel, a: &Activity) {
-    am.unit_id = Set(a.unit_id);
-    am.code = Set(a.code.clone());
-    am.project_code = Set(a.project.clone());
-    am.kind = Set(a.kind.as_str().into());
-    am.title = Set(a.title.clone());
-    am.starts_on = Set(a.starts_on);
-    am.ends_on = Set(a.ends_on);
-    am.lead_agency_id = Set(a.lead_agency_id);
-    am.audience = Set(a.audience);
-    am.copies = Set(a.copies);
-    am.description = Set(a.description.clone());
+    am.unit_id.set_if_not_equals(a.unit_id);
+    am.code.set_if_not_equals(a.code.clone());
+    am.project_code.set_if_not_equals(a.project.clone());
+    am.kind.set_if_not_equals(a.kind.as_str().into());
+    am.title.set_if_not_equals(a.title.clone());
+    am.starts_on.set_if_not_equals(a.starts_on);
+    am.ends_on.set_if_not_equals(a.ends_on);
+    am.lead_agency_id.set_if_not_equals(a.lead_agency_id);
+    am.audience.set_if_not_equals(a.audience);
+    am.copies.set_if_not_equals(a.copies);
+    am.description.set_if_not_equals(a.description.clone());
 }
 
 async fn write_children<C: ConnectionTrait>(c: &C, id: i32, a: &Activity) -> Result<()> {

@@ -643,3 +643,50 @@ entity!(spending, "spendings", {
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
 });
+
+entity!(report, "reports", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub year: i32,
+    pub status: String,
+    pub doc_number: Option<String>,
+    pub place: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub recipients: Option<String>,
+    pub results: String,
+    pub difficulties: String,
+    pub proposals: String,
+    pub figures: Option<String>,
+    pub due_on: Date,
+    pub first_submitted_on: Option<Date>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub approved_at: Option<DateTimeUtc>,
+    pub approved_by: Option<i32>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(report_event, "report_events", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub report_id: i32,
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub reason: Option<String>,
+    pub actor_id: Option<i32>,
+    pub actor_label: String,
+    pub at: DateTimeUtc,
+});
+
+entity!(year_lock, "year_locks", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    pub report_id: i32,
+    pub locked_at: DateTimeUtc,
+});

@@ -7,13 +7,16 @@
 //! `Scope::everything()`.
 
 pub mod activities;
+pub mod activity_indicators;
 pub mod agencies;
+pub mod annual_plans;
 pub mod audit;
 pub mod clubs;
 pub mod consultations;
 pub mod councils;
 pub mod entity;
 pub mod forums;
+pub mod imports;
 pub mod indicators;
 pub mod matters;
 pub mod migration;
@@ -21,6 +24,7 @@ pub mod model_indicators;
 pub mod people;
 pub mod plans;
 pub mod recommendations;
+pub mod reports;
 pub mod responses;
 pub mod units;
 pub mod users;

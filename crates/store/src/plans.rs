@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use thamgia_domain::access::{Actor, child_path};
-use thamgia_domain::plan::{IndicatorUnit, Plan, UnitDef};
+use thamgia_domain::plan::{Plan, UnitDef};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -193,10 +193,7 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
             ord: Set(i as i32),
             name_vi: Set(ind.name_vi.clone()),
             name_en: Set(ind.name_en.clone()),
-            unit: Set(match ind.unit {
-                IndicatorUnit::Percent => "%".into(),
-                IndicatorUnit::Count => "count".into(),
-            }),
+            unit: Set(ind.unit.as_str().into()),
             target: Set(ind.target),
             definition_vi: Set(ind.definition_vi.clone()),
             definition_en: Set(ind.definition_en.clone()),

@@ -1,8 +1,10 @@
 //! The `thamgia` command line's shared parts: the demo data set.
 
 pub mod demo;
+pub mod demo_activities;
 pub mod demo_councils;
 pub mod demo_forums;
+pub mod demo_plans;
 pub mod demo_voice;
 
 /// The shipped plan, compiled in so `demo` works from any directory.

@@ -379,6 +379,23 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 dialogues = k.dialogues,
                 "demo councils and clubs"
             );
+            let started = std::time::Instant::now();
+            let a = thamgia::demo_activities::fill(&app.state.db, chrono::Utc::now(), 2020).await?;
+            tracing::info!(
+                activities = a.activities,
+                spendings = a.spendings,
+                budget_lines = a.budget_lines,
+                overspent = a.overspent,
+                secs = started.elapsed().as_secs(),
+                "demo activities and money"
+            );
+            let pl = thamgia::demo_plans::fill(&app.state.db, chrono::Utc::now(), 2021).await?;
+            tracing::info!(
+                plans = pl.plans,
+                items = pl.items,
+                linked = pl.linked,
+                "demo annual activity plans"
+            );
         }
         println!();
         println!(

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod charts;
 pub mod clock;
 pub mod error;
+pub mod exports;
 pub mod i18n;
 pub mod pages;
 pub mod password;
@@ -136,8 +137,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::resolve,
         ))
+        // The outer bound is the largest upload (an activity's document);
+        // every other body stays under axum's default 2 MB extractor limit,
+        // which only the upload routes raise (`DefaultBodyLimit::max`).
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
+            pages::activities::UPLOAD_BODY_LIMIT,
         ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

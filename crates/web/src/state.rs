@@ -15,6 +15,8 @@ pub struct AppState {
     pub throttle: Throttle,
     /// Children's submissions per client and per join code (in memory).
     pub child_limits: crate::ratelimit::RateLimiter,
+    /// Excel imports running or finished on this server, with their progress (in memory).
+    pub imports: crate::pages::imports::Jobs,
 }
 
 impl AppState {
@@ -25,6 +27,7 @@ impl AppState {
             clock,
             throttle: Throttle::default(),
             child_limits: Default::default(),
+            imports: Default::default(),
         }
     }
 

@@ -811,8 +811,10 @@ fn check_target_value(cx: &mut Cx, path: &str, unit: Option<IndicatorUnit>, valu
         Some(IndicatorUnit::Percent) if !(0.0..=100.0).contains(&value) => {
             cx.at(path, &m::PERCENT_RANGE, &[&shown]);
         }
-        Some(IndicatorUnit::Count) if value < 0.0 => cx.at(path, &m::COUNT_NEGATIVE, &[&shown]),
-        Some(IndicatorUnit::Count) if value.fract() != 0.0 => {
+        Some(IndicatorUnit::Count | IndicatorUnit::Dong) if value < 0.0 => {
+            cx.at(path, &m::COUNT_NEGATIVE, &[&shown]);
+        }
+        Some(IndicatorUnit::Count | IndicatorUnit::Dong) if value.fract() != 0.0 => {
             cx.at(path, &m::COUNT_FRACTION, &[&shown]);
         }
         _ => {}
@@ -828,9 +830,10 @@ fn read_indicator(
     let name_vi = obj.vi(cx, "name_vi");
     let name_en = obj.req(cx, "name_en");
     let unit = obj
-        .choice(cx, "unit", &["%", "count"])
+        .choice(cx, "unit", &["%", "count", "dong"])
         .map(|unit| match unit.as_str() {
             "%" => IndicatorUnit::Percent,
+            "dong" => IndicatorUnit::Dong,
             _ => IndicatorUnit::Count,
         });
     let target = obj.number(cx, "target");

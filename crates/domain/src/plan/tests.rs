@@ -339,6 +339,10 @@ fn shipped_plan_has_its_indicators_and_targets() {
         ("M1", IndicatorUnit::Count, 9.0),
         ("M2", IndicatorUnit::Count, 8.0),
         ("M3", IndicatorUnit::Count, 8.0),
+        // A1–A3: targets come from annual plans and budget lines, not the file.
+        ("A1", IndicatorUnit::Count, 0.0),
+        ("A2", IndicatorUnit::Count, 0.0),
+        ("A3", IndicatorUnit::Dong, 0.0),
     ];
     assert_eq!(plan.indicators.len(), expected.len());
     for (code, unit, target) in expected {

@@ -11,6 +11,7 @@ mod m0002_voice;
 mod m0003_models;
 mod m0004_forum_ethnic;
 mod m0005_activities;
+mod m0006_reports;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_models::Migration),
             Box::new(m0004_forum_ethnic::Migration),
             Box::new(m0005_activities::Migration),
+            Box::new(m0006_reports::Migration),
         ]
     }
 }

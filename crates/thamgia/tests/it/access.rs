@@ -25,6 +25,19 @@ const PAGES: &[(&str, &str)] = &[
     ("/people/{id}", "/people/999999"),
     ("/councils/{id}", "/councils/999999"),
     ("/clubs/{id}", "/clubs/999999"),
+    // Activities and annual plans: unknown ids here; a real activity and plan
+    // of 108 are checked on every route in activities.rs.
+    ("/activities/{id}", "/activities/999999"),
+    ("/activities/{id}/edit", "/activities/999999/edit"),
+    ("/annual-plans/{id}", "/annual-plans/999999"),
+    ("/funding", "/funding?unit=107"),
+    // Excel: exports of another district, and an import job that is not the caller's.
+    (
+        "/activities/export.xlsx",
+        "/activities/export.xlsx?unit=107",
+    ),
+    ("/funding/export.xlsx", "/funding/export.xlsx?unit=107"),
+    ("/imports/jobs/{id}", "/imports/jobs/999999"),
 ];
 
 /// API operations with an object outside the scope (or refused to the role).
@@ -68,6 +81,29 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/indicators",
         "/api/v1/indicators?unit=107&year=2018",
     ),
+    // Funding of another district (funding.rs checks 108 with real money).
+    (
+        "GET",
+        "/api/v1/funding",
+        "/api/v1/funding?unit=107&year=2018",
+    ),
+    (
+        "GET",
+        "/api/v1/budget-lines",
+        "/api/v1/budget-lines?unit=107",
+    ),
+    // Excel exports of another district; import jobs are their importer's own (imports.rs).
+    (
+        "GET",
+        "/api/v1/exports/activities.xlsx",
+        "/api/v1/exports/activities.xlsx?unit=107",
+    ),
+    (
+        "GET",
+        "/api/v1/exports/funding.xlsx",
+        "/api/v1/exports/funding.xlsx?unit=107",
+    ),
+    ("GET", "/api/v1/imports/{id}", "/api/v1/imports/999999"),
     // Matters and consultations: `{m107}`/`{c107}` are real objects of district 107
     // (made by `consultations::other_district`); every page route is in consultations.rs.
     ("GET", "/api/v1/matters/{id}", "/api/v1/matters/{m107}"),
@@ -191,6 +227,56 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/clubs/{id}/recommendations",
         "/api/v1/clubs/999999/recommendations",
     ),
+    (
+        "GET",
+        "/api/v1/activities/{id}",
+        "/api/v1/activities/999999",
+    ),
+    (
+        "PUT",
+        "/api/v1/activities/{id}",
+        "/api/v1/activities/999999",
+    ),
+    (
+        "DELETE",
+        "/api/v1/activities/{id}",
+        "/api/v1/activities/999999",
+    ),
+    (
+        "POST",
+        "/api/v1/activities/{id}/spending",
+        "/api/v1/activities/999999/spending",
+    ),
+    (
+        "DELETE",
+        "/api/v1/activities/{id}/spending/{spending_id}",
+        "/api/v1/activities/999999/spending/1",
+    ),
+    (
+        "POST",
+        "/api/v1/activities/{id}/documents",
+        "/api/v1/activities/999999/documents?name=a.pdf",
+    ),
+    (
+        "GET",
+        "/api/v1/activities/{id}/documents/{doc_id}",
+        "/api/v1/activities/999999/documents/1",
+    ),
+    (
+        "GET",
+        "/api/v1/annual-plans/{id}",
+        "/api/v1/annual-plans/999999",
+    ),
+    (
+        "POST",
+        "/api/v1/annual-plans/{id}/items",
+        "/api/v1/annual-plans/999999/items",
+    ),
+    (
+        "PUT",
+        "/api/v1/annual-plans/{id}/items/{item_id}",
+        "/api/v1/annual-plans/999999/items/1",
+    ),
 ];
 
 /// Operations every signed-in user may use, whose answers must still be scoped.
@@ -222,6 +308,18 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/councils"),
     ("GET", "/api/v1/clubs"),
     ("POST", "/api/v1/clubs"),
+    // Activities and annual plans: units and agencies in a body are `422
+    // unknown_*` outside the scope, `?unit=` outside it is 404 (activities.rs checks 108).
+    ("GET", "/api/v1/activities"),
+    ("POST", "/api/v1/activities"),
+    ("GET", "/api/v1/annual-plans"),
+    ("POST", "/api/v1/annual-plans"),
+    // A budget line's unit outside the scope is `422 unknown_unit` (funding.rs checks 108).
+    ("PUT", "/api/v1/budget-lines"),
+    // The template lists only the caller's codes; an imported row naming a unit or
+    // agency outside the scope is `422 unknown_*` (imports.rs).
+    ("GET", "/api/v1/imports/template.xlsx"),
+    ("POST", "/api/v1/imports"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in

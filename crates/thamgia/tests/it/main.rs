@@ -6,12 +6,15 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod activities;
 mod api;
 mod child;
 mod cli;
 mod consultations;
 mod councils;
 mod forums;
+mod funding;
+mod imports;
 mod pages;
 mod plans;
 mod results;

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
-use thamgia_store::{indicators, model_indicators, units};
+use thamgia_store::{activity_indicators, indicators, model_indicators, units};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -35,8 +35,21 @@ pub struct IndicatorDto {
     pub value: Option<f64>,
     /// The plan's target for this unit and year; null when no plan covers the year.
     pub target: Option<f64>,
-    /// `%` or `count`.
+    /// `%`, `count` or `dong` (whole đồng).
     pub unit: String,
+    /// The figure's parts (A1 by group and sex, A2 by project, A3 by funding
+    /// source); absent for indicators without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<Vec<BreakdownDto>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct BreakdownDto {
+    /// `teachers.female`, a project code, a funding source code.
+    pub key: String,
+    /// Vietnamese name.
+    pub name: String,
+    pub value: i64,
 }
 
 /// A year as four digits.
@@ -55,7 +68,9 @@ fn parse_year(s: &str) -> Option<i32> {
 /// district-level units that held a Children's Forum of their level), `M2`
 /// (districts whose Children's Council held a dialogue), `M3` (districts with
 /// at least one club that held an activity) — counts — and `T4` (% of the
-/// districts running all three). See `docs/indicators.md`.
+/// districts running all three); and `A1` (people trained, by group and sex),
+/// `A2` (activities, by project) and `A3` (spending in đồng, by source; its
+/// target is the budget), each with a `breakdown`. See `docs/indicators.md`.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
     params(IndicatorQuery),
     responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
@@ -94,20 +109,44 @@ pub async fn list(
     let u = units::get_in_scope(db, &p.scope(), unit).await?;
     let mut rows = indicators::consulted_matters(db, &u, year).await?;
     rows.extend(model_indicators::model_indicators(db, &u, year).await?);
-    Ok(Json(
-        rows.into_iter()
-            .map(|i| IndicatorDto {
-                code: i.code,
-                name: i.name_vi,
-                name_en: i.name_en,
-                numerator: i.numerator,
-                denominator: i.denominator,
-                value: i.value,
-                target: i.target,
-                unit: i.unit,
-            })
-            .collect(),
-    ))
+    let mut out: Vec<IndicatorDto> = rows
+        .into_iter()
+        .map(|i| IndicatorDto {
+            code: i.code,
+            name: i.name_vi,
+            name_en: i.name_en,
+            numerator: i.numerator,
+            denominator: i.denominator,
+            value: i.value,
+            target: i.target,
+            unit: i.unit,
+            breakdown: None,
+        })
+        .collect();
+    for a in activity_indicators::activity_indicators(db, &u, year).await? {
+        let i = a.indicator;
+        out.push(IndicatorDto {
+            code: i.code,
+            name: i.name_vi,
+            name_en: i.name_en,
+            numerator: i.numerator,
+            denominator: i.denominator,
+            value: i.value,
+            target: i.target,
+            unit: i.unit,
+            breakdown: Some(
+                a.breakdown
+                    .into_iter()
+                    .map(|p| BreakdownDto {
+                        key: p.key,
+                        name: p.name_vi,
+                        value: p.value,
+                    })
+                    .collect(),
+            ),
+        });
+    }
+    Ok(Json(out))
 }
 
 #[cfg(test)]

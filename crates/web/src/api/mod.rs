@@ -3,12 +3,16 @@
 //! exactly the routes that exist. Errors use the shape of INTERFACES.md.
 //! Authentication: the session cookie or `Authorization: Bearer TOKEN`.
 
+mod activities;
+mod annual_plans;
 mod child;
 mod clubs;
 mod consultations;
 mod councils;
 mod directory;
 mod forums;
+mod funding;
+mod imports;
 mod indicators;
 mod matters;
 mod people;
@@ -22,7 +26,7 @@ use crate::state::AppState;
 use thamgia_domain::access::{Permission, Principal};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 #[derive(OpenApi)]
@@ -112,6 +116,35 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(recommendations::answer))
         .routes(routes!(recommendations::feedback))
         .routes(routes!(recommendations::public))
+        .routes(routes!(activities::list, activities::create))
+        .routes(routes!(
+            activities::show,
+            activities::update,
+            activities::delete
+        ))
+        .routes(routes!(activities::add_spending))
+        .routes(routes!(activities::delete_spending))
+        .routes(
+            routes!(activities::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::activities::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .routes(routes!(activities::download))
+        .routes(routes!(annual_plans::list, annual_plans::create))
+        .routes(routes!(annual_plans::show))
+        .routes(routes!(annual_plans::add_item))
+        .routes(routes!(annual_plans::link_item))
+        .routes(routes!(funding::funding))
+        .routes(routes!(funding::lines, funding::put_line))
+        .routes(routes!(imports::template))
+        .routes(
+            routes!(imports::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::imports::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .routes(routes!(imports::show))
+        .routes(routes!(imports::export_activities))
+        .routes(routes!(imports::export_funding))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {

@@ -2,13 +2,17 @@
 //! on the account). Every page works without JavaScript, fits a 360 px screen
 //! and labels its controls for screen readers. One file per area.
 
+pub(crate) mod activities;
 mod admin;
+pub(crate) mod annual_plans;
 pub(crate) mod child;
 pub(crate) mod clubs;
 pub(crate) mod consultations;
 pub(crate) mod councils;
 mod directory;
 pub(crate) mod forums;
+pub(crate) mod funding;
+pub(crate) mod imports;
 mod login;
 pub(crate) mod matters;
 pub(crate) mod moderation;
@@ -59,6 +63,11 @@ pub fn router() -> Router<AppState> {
         .merge(people::routes())
         .merge(councils::routes())
         .merge(clubs::routes())
+        .merge(funding::routes())
+        .merge(activities::routes())
+        .merge(annual_plans::routes())
+        .merge(imports::routes())
+        .merge(crate::exports::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

@@ -1,0 +1,330 @@
+//! Annual activity plans with their planned items and the plan against
+//! actual. The same checks as the pages (`pages/annual_plans.rs`).
+
+use super::require;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::pages::annual_plans::{PlanForm, check_item, check_new, link, may_manage};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::Value;
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::activities::PlanItemText;
+use thamgia_store::annual_plans::{self, PlanVsActual};
+use thamgia_store::entity::{agency, annual_plan, unit};
+use thamgia_store::units;
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PlanItemDto {
+    pub id: i32,
+    pub project: String,
+    pub kind: String,
+    pub title: String,
+    pub month: Option<i32>,
+    pub planned_participants: i32,
+    /// Whole đồng.
+    pub planned_budget: i64,
+    /// The activity that carried it out.
+    pub activity_id: Option<i32>,
+    /// People who took part in that activity (0 when not done).
+    pub actual_participants: i64,
+    /// Spending of that activity, whole đồng (0 when not done).
+    pub spent: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TotalsDto {
+    /// A project code; empty for the whole plan.
+    pub project: String,
+    pub items: usize,
+    pub done: usize,
+    pub planned_participants: i64,
+    pub actual_participants: i64,
+    pub planned_budget: i64,
+    pub spent: i64,
+}
+
+impl From<&annual_plans::Totals> for TotalsDto {
+    fn from(t: &annual_plans::Totals) -> Self {
+        TotalsDto {
+            project: t.project.clone(),
+            items: t.items,
+            done: t.done,
+            planned_participants: t.planned_participants,
+            actual_participants: t.actual_participants,
+            planned_budget: t.planned_budget,
+            spent: t.spent,
+        }
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PlanVsActualDto {
+    pub by_project: Vec<TotalsDto>,
+    pub total: TotalsDto,
+    /// Ids of the items no activity carried out.
+    pub not_done: Vec<i32>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AnnualPlanDto {
+    pub id: i32,
+    /// Code of the unit.
+    pub unit: String,
+    /// Code of the owner agency.
+    pub agency: String,
+    pub year: i32,
+    pub note: Option<String>,
+    pub items_count: usize,
+    pub done: usize,
+    pub planned_budget: i64,
+    pub spent: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<PlanItemDto>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_vs_actual: Option<PlanVsActualDto>,
+}
+
+fn full(
+    p: &annual_plan::Model,
+    u: &unit::Model,
+    a: &agency::Model,
+    pva: &PlanVsActual,
+) -> AnnualPlanDto {
+    AnnualPlanDto {
+        id: p.id,
+        unit: u.code.clone(),
+        agency: a.code.clone(),
+        year: p.year,
+        note: p.note.clone(),
+        items_count: pva.total.items,
+        done: pva.total.done,
+        planned_budget: pva.total.planned_budget,
+        spent: pva.total.spent,
+        items: Some(
+            pva.items
+                .iter()
+                .map(|x| PlanItemDto {
+                    id: x.item.id,
+                    project: x.item.project_code.clone(),
+                    kind: x.item.kind.clone(),
+                    title: x.item.title.clone(),
+                    month: x.item.month,
+                    planned_participants: x.item.planned_participants,
+                    planned_budget: x.item.planned_budget,
+                    activity_id: x.activity.as_ref().map(|a| a.id),
+                    actual_participants: x.actual_participants,
+                    spent: x.spent,
+                })
+                .collect(),
+        ),
+        plan_vs_actual: Some(PlanVsActualDto {
+            by_project: pva.by_project.iter().map(TotalsDto::from).collect(),
+            total: TotalsDto::from(&pva.total),
+            not_done: pva.not_done.clone(),
+        }),
+    }
+}
+
+async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<AnnualPlanDto> {
+    let db = &state.db.conn;
+    let (plan, u, a) = annual_plans::get_in_scope(db, &p.scope(), id).await?;
+    let pva = annual_plans::plan_vs_actual(db, plan.id).await?;
+    Ok(full(&plan, &u, &a, &pva))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    pub year: Option<i32>,
+    /// Code of a unit in the caller's scope: its plans and those of units under it.
+    pub unit: Option<String>,
+}
+
+/// Annual activity plans in the caller's scope with their figures.
+#[utoipa::path(get, path = "/api/v1/annual-plans", tag = "activities", params(ListParams),
+    responses((status = 200, body = [AnnualPlanDto]), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Query(q): Query<ListParams>,
+) -> AppResult<Json<Vec<AnnualPlanDto>>> {
+    require(&p, Permission::ViewActivities)?;
+    let db = &state.db.conn;
+    let scope = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => thamgia_domain::access::Scope {
+            path: units::get_in_scope(db, &p.scope(), code).await?.path,
+        },
+        None => p.scope(),
+    };
+    let rows = annual_plans::list(db, &scope, q.year).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| AnnualPlanDto {
+                id: r.plan.id,
+                unit: r.unit.code,
+                agency: r.agency.code,
+                year: r.plan.year,
+                note: r.plan.note,
+                items_count: r.items,
+                done: r.done,
+                planned_budget: r.planned_budget,
+                spent: r.spent,
+                items: None,
+                plan_vs_actual: None,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct AnnualPlanCreate {
+    /// Code of a unit in the caller's scope.
+    pub unit: Option<String>,
+    /// Code of the owner agency (an agency officer: their own).
+    pub agency: Option<String>,
+    #[schema(value_type = Option<i32>)]
+    pub year: Option<Value>,
+    pub note: Option<String>,
+}
+
+fn as_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Creates an annual plan (one per unit, agency and year: `422 year plan_exists`).
+#[utoipa::path(post, path = "/api/v1/annual-plans", tag = "activities", request_body = AnnualPlanCreate,
+    responses((status = 201, body = AnnualPlanDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<AnnualPlanDto>)> {
+    require(&p, Permission::ManageActivities)?;
+    let b: AnnualPlanCreate = super::json(&body)?;
+    let f = PlanForm {
+        unit: b.unit.unwrap_or_default(),
+        agency: b.agency.unwrap_or_default(),
+        year: as_text(b.year.as_ref()),
+        note: b.note.unwrap_or_default(),
+    };
+    let db = &state.db.conn;
+    let n = check_new(db, &p, &f).await?;
+    let plan = annual_plans::create(db, &Actor::from(&p), state.now(), &n)
+        .await
+        .map_err(|e| match e {
+            thamgia_store::StoreError::Conflict { .. } => AppError::invalid("year", "plan_exists"),
+            other => other.into(),
+        })?;
+    Ok((StatusCode::CREATED, Json(one(&state, &p, plan.id).await?)))
+}
+
+/// One plan with its items and the plan against actual.
+#[utoipa::path(get, path = "/api/v1/annual-plans/{id}", tag = "activities",
+    params(("id" = i32, Path, description = "Annual plan id")),
+    responses((status = 200, body = AnnualPlanDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+) -> AppResult<Json<AnnualPlanDto>> {
+    require(&p, Permission::ViewActivities)?;
+    Ok(Json(one(&state, &p, id).await?))
+}
+
+async fn managed(state: &AppState, p: &Principal, id: i32) -> AppResult<annual_plan::Model> {
+    require(p, Permission::ManageActivities)?;
+    let (plan, _, _) = annual_plans::get_in_scope(&state.db.conn, &p.scope(), id).await?;
+    if !may_manage(p, &plan) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(plan)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PlanItemBody {
+    /// A project code of the plan covering the year.
+    pub project: Option<String>,
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    /// 1–12 (optional).
+    #[schema(value_type = Option<i32>)]
+    pub month: Option<Value>,
+    #[schema(value_type = Option<i64>)]
+    pub planned_participants: Option<Value>,
+    /// Whole đồng.
+    #[schema(value_type = Option<i64>)]
+    pub planned_budget: Option<Value>,
+}
+
+/// Adds a planned activity to the plan.
+#[utoipa::path(post, path = "/api/v1/annual-plans/{id}/items", tag = "activities", request_body = PlanItemBody,
+    params(("id" = i32, Path, description = "Annual plan id")),
+    responses((status = 201, body = PlanItemDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn add_item(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path(id): Path<i32>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<PlanItemDto>)> {
+    let plan = managed(&state, &p, id).await?;
+    let b: PlanItemBody = super::json(&body)?;
+    let t = PlanItemText {
+        project: b.project.unwrap_or_default(),
+        kind: b.kind.unwrap_or_default(),
+        title: b.title.unwrap_or_default(),
+        month: as_text(b.month.as_ref()),
+        planned_participants: as_text(b.planned_participants.as_ref()),
+        planned_budget: as_text(b.planned_budget.as_ref()),
+    };
+    let db = &state.db.conn;
+    let item = check_item(db, &p, &plan, &t).await?;
+    let row = annual_plans::add_item(db, &Actor::from(&p), state.now(), plan.id, &item).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PlanItemDto {
+            id: row.id,
+            project: row.project_code,
+            kind: row.kind,
+            title: row.title,
+            month: row.month,
+            planned_participants: row.planned_participants,
+            planned_budget: row.planned_budget,
+            activity_id: None,
+            actual_participants: 0,
+            spent: 0,
+        }),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PlanItemLink {
+    /// The activity (same unit, started in the plan's year) that carried the
+    /// item out; `null` to mark it not done.
+    pub activity_id: Option<i32>,
+}
+
+/// Links a planned item to the activity that carried it out; answers the
+/// plan with its figures.
+#[utoipa::path(put, path = "/api/v1/annual-plans/{id}/items/{item_id}", tag = "activities", request_body = PlanItemLink,
+    params(("id" = i32, Path, description = "Annual plan id"), ("item_id" = i32, Path, description = "Item id")),
+    responses((status = 200, body = AnnualPlanDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn link_item(
+    State(state): State<AppState>,
+    ApiUser(p, _): ApiUser,
+    Path((id, item_id)): Path<(i32, i32)>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<AnnualPlanDto>> {
+    let plan = managed(&state, &p, id).await?;
+    let b: PlanItemLink = super::json(&body)?;
+    link(&state, &p, &plan, item_id, b.activity_id).await?;
+    Ok(Json(one(&state, &p, id).await?))
+}

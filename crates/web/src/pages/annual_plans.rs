@@ -1,0 +1,694 @@
+//! Annual activity plans of a district or an agency: the list, a new plan,
+//! and the plan's page — its planned activities with planned participants and
+//! budget, a form to add one, a select per item naming the activity that
+//! carried it out, and the plan against actual (per item, per project, and
+//! the items not done). The checks are shared with the API
+//! (`api/annual_plans.rs`).
+
+use super::activities::{Opt, error_text, kind_name, project_name, summary, to_fields};
+use super::matters::{Fields, invalid, own_agency_only};
+use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use sea_orm::DatabaseConnection;
+use thamgia_domain::access::{Actor, Permission, Principal, Scope};
+use thamgia_domain::activities::{ActivityKind, PlanItem, PlanItemText, check_plan_item};
+use thamgia_domain::money::Dong;
+use thamgia_store::annual_plans::{self, NewPlan};
+use thamgia_store::entity::{agency, annual_plan, unit};
+use thamgia_store::{StoreError, activities, agencies, units};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/annual-plans", get(list))
+        .route("/annual-plans/new", get(new_form).post(create))
+        .route("/annual-plans/{id}", get(show))
+        .route("/annual-plans/{id}/items", post(add_item))
+        .route("/annual-plans/{id}/items/{item_id}", post(link_item))
+}
+
+// ---------------------------------------------------------------- rules
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    /// Code of a unit in scope.
+    pub unit: String,
+    /// Code of the owner agency (seated in the unit or above it).
+    pub agency: String,
+    pub year: String,
+    pub note: String,
+}
+
+/// Checks a new plan: unit and agency in scope (an agency officer: their own
+/// agency), a year some plan covers, and no plan of that agency for that
+/// unit and year yet.
+pub(crate) async fn check_new(
+    db: &DatabaseConnection,
+    p: &Principal,
+    f: &PlanForm,
+) -> AppResult<NewPlan> {
+    let mut e = Fields::new();
+    let scope = p.scope();
+    let unit = if f.unit.trim().is_empty() {
+        e.insert("unit".into(), "required".into());
+        None
+    } else {
+        match units::get_in_scope(db, &scope, f.unit.trim()).await {
+            Ok(u) => Some(u),
+            Err(StoreError::NotFound) => {
+                e.insert("unit".into(), "unknown_unit".into());
+                None
+            }
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let agency = if f.agency.trim().is_empty() {
+        e.insert("agency".into(), "required".into());
+        None
+    } else {
+        match agencies::get_in_scope(db, &scope, f.agency.trim()).await {
+            Ok((a, au)) => {
+                if own_agency_only(p).is_some_and(|own| own != a.id) {
+                    e.insert("agency".into(), "not_your_agency".into());
+                } else if let Some(u) = &unit
+                    && !agencies::visible_to(
+                        &Scope {
+                            path: u.path.clone(),
+                        },
+                        &au.path,
+                    )
+                {
+                    e.insert("agency".into(), "agency_outside_unit".into());
+                }
+                Some(a)
+            }
+            Err(StoreError::NotFound) => {
+                e.insert("agency".into(), "unknown_agency".into());
+                None
+            }
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let t = f.year.trim();
+    let year = if t.is_empty() {
+        e.insert("year".into(), "required".into());
+        None
+    } else {
+        match t
+            .parse::<i32>()
+            .ok()
+            .filter(|y| t.len() == 4 && (1900..=2200).contains(y))
+        {
+            None => {
+                e.insert("year".into(), "not_a_year".into());
+                None
+            }
+            Some(y) => {
+                if thamgia_store::indicators::plan_for_year(db, y)
+                    .await?
+                    .is_none()
+                {
+                    e.insert("year".into(), "no_plan_for_year".into());
+                }
+                Some(y)
+            }
+        }
+    };
+    if let (Some(u), Some(a), Some(y)) = (&unit, &agency, year)
+        && !e.contains_key("year")
+        && annual_plans::by_owner(db, u.id, a.id, y).await?.is_some()
+    {
+        e.insert("year".into(), "plan_exists".into());
+    }
+    let note = f.note.trim();
+    if note.chars().count() > 2_000 {
+        e.insert("note".into(), "too_long".into());
+    }
+    match (unit, agency, year) {
+        (Some(u), Some(a), Some(y)) if e.is_empty() => Ok(NewPlan {
+            unit_id: u.id,
+            agency_id: a.id,
+            year: y,
+            note: (!note.is_empty()).then(|| note.to_string()),
+        }),
+        _ => Err(invalid(e)),
+    }
+}
+
+/// Whether the user may change this plan (agency officers: their agency's).
+pub(crate) fn may_manage(p: &Principal, plan: &annual_plan::Model) -> bool {
+    p.can(Permission::ManageActivities)
+        && own_agency_only(p).is_none_or(|own| own == plan.agency_id)
+}
+
+/// Checks a planned item of the plan's year.
+pub(crate) async fn check_item(
+    db: &DatabaseConnection,
+    p: &Principal,
+    plan: &annual_plan::Model,
+    t: &PlanItemText,
+) -> AppResult<PlanItem> {
+    let lookup = activities::lookup(db, &p.scope()).await?;
+    check_plan_item(t, plan.year, &lookup).map_err(|e| invalid(to_fields(e)))
+}
+
+/// Links an item to an activity (empty: unlinks), refusing an activity of
+/// another unit or year as `422 activity unknown_activity`.
+pub(crate) async fn link(
+    state: &AppState,
+    p: &Principal,
+    plan: &annual_plan::Model,
+    item_id: i32,
+    activity_id: Option<i32>,
+) -> AppResult<()> {
+    annual_plans::link_item(
+        &state.db.conn,
+        &Actor::from(p),
+        state.now(),
+        plan,
+        item_id,
+        activity_id,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict { .. } => AppError::invalid("activity", "unknown_activity"),
+        other => other.into(),
+    })?;
+    Ok(())
+}
+
+async fn load(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+    lang: Lang,
+) -> Result<(annual_plan::Model, unit::Model, agency::Model), PageError> {
+    annual_plans::get_in_scope(&state.db.conn, &p.scope(), id)
+        .await
+        .page(lang)
+}
+
+async fn load_managed(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+    lang: Lang,
+) -> Result<(annual_plan::Model, unit::Model, agency::Model), PageError> {
+    require(p, Permission::ManageActivities, lang)?;
+    let r = load(state, p, id, lang).await?;
+    if !may_manage(p, &r.0) {
+        return Err(PageError(AppError::Forbidden, lang));
+    }
+    Ok(r)
+}
+
+// ---------------------------------------------------------------- list
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub year: String,
+}
+
+pub struct PlanListRow {
+    pub id: i32,
+    pub unit: String,
+    pub agency: String,
+    pub year: i32,
+    pub items: usize,
+    pub done: usize,
+    pub planned_budget: String,
+    pub spent: String,
+}
+
+#[derive(Template)]
+#[template(path = "annual_plans.html")]
+struct ListPage {
+    c: Chrome,
+    years: Vec<Opt>,
+    rows: Vec<PlanListRow>,
+    can_create: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ViewActivities, lang)?;
+    let year = q.year.trim().parse::<i32>().ok();
+    let plans = annual_plans::list(&state.db.conn, &p.scope(), year)
+        .await
+        .page(lang)?;
+    let today = state.now().date_naive();
+    let chosen = year.map(|y| y.to_string()).unwrap_or_default();
+    Ok(render(&ListPage {
+        years: (2016..=today.year().max(2020))
+            .rev()
+            .map(|y| Opt {
+                selected: y.to_string() == chosen,
+                value: y.to_string(),
+                label: y.to_string(),
+            })
+            .collect(),
+        rows: plans
+            .into_iter()
+            .map(|r| PlanListRow {
+                id: r.plan.id,
+                unit: lang.pick(&r.unit.name_vi, &r.unit.name_en).to_string(),
+                agency: r
+                    .agency
+                    .short_vi
+                    .clone()
+                    .filter(|_| lang == Lang::Vi)
+                    .unwrap_or_else(|| lang.pick(&r.agency.name_vi, &r.agency.name_en).to_string()),
+                year: r.plan.year,
+                items: r.items,
+                done: r.done,
+                planned_budget: Dong(r.planned_budget).to_string(),
+                spent: Dong(r.spent).to_string(),
+            })
+            .collect(),
+        can_create: p.can(Permission::ManageActivities),
+        c: Chrome::new(&ctx, "aplan-list-title"),
+    }))
+}
+
+// ---------------------------------------------------------------- new
+
+#[derive(Template)]
+#[template(path = "annual_plan_form.html")]
+struct FormPage {
+    c: Chrome,
+    f: PlanForm,
+    errors: Fields,
+    summary: Vec<(String, String)>,
+    units: Vec<Opt>,
+    agencies: Vec<Opt>,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|code| error_text(self.c.lang, code))
+            .unwrap_or_default()
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    f: PlanForm,
+    errors: Fields,
+) -> Result<FormPage, PageError> {
+    let lang = ctx.lang;
+    let db = &state.db.conn;
+    let unit_list = units::list(db, &p.scope()).await.page(lang)?;
+    let own = own_agency_only(p);
+    let agency_list: Vec<agency::Model> = agencies::list(db, &p.scope())
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|(a, _)| a)
+        .filter(|a| own.is_none_or(|o| o == a.id))
+        .collect();
+    Ok(FormPage {
+        c: Chrome::new(ctx, "aplan-new-title"),
+        summary: summary(lang, &errors, &["unit", "agency", "year", "note"]),
+        units: unit_list
+            .iter()
+            .filter(|u| u.level == "province" || u.level == "district")
+            .map(|u| Opt {
+                selected: u.code == f.unit.trim(),
+                value: u.code.clone(),
+                label: lang.pick(&u.name_vi, &u.name_en).to_string(),
+            })
+            .collect(),
+        agencies: agency_list
+            .iter()
+            .map(|a| Opt {
+                selected: a.code == f.agency.trim(),
+                value: a.code.clone(),
+                label: format!("{} — {}", a.code, lang.pick(&a.name_vi, &a.name_en)),
+            })
+            .collect(),
+        f,
+        errors,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageActivities, lang)?;
+    let db = &state.db.conn;
+    let own_unit = units::by_id(db, p.unit_id).await.page(lang)?;
+    let mut f = PlanForm {
+        unit: own_unit
+            .as_ref()
+            .map(|u| u.code.clone())
+            .unwrap_or_default(),
+        year: state.now().date_naive().year().to_string(),
+        ..Default::default()
+    };
+    if let Some(aid) = own_agency_only(&p)
+        && let Some(a) = agencies::by_id(db, aid).await.page(lang)?
+    {
+        f.agency = a.code;
+    }
+    Ok(render(
+        &form_page(&state, &p, &ctx, f, Fields::new()).await?,
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    CsrfForm(f): CsrfForm<PlanForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageActivities, lang)?;
+    let db = &state.db.conn;
+    let fields = match check_new(db, &p, &f).await {
+        Ok(n) => match annual_plans::create(db, &Actor::from(&p), state.now(), &n).await {
+            Ok(plan) => {
+                return Ok(
+                    Redirect::to(&format!("/annual-plans/{}?saved=1", plan.id)).into_response()
+                );
+            }
+            Err(StoreError::Conflict { .. }) => {
+                let mut e = Fields::new();
+                e.insert("year".into(), "plan_exists".into());
+                e
+            }
+            Err(e) => return Err(PageError(e.into(), lang)),
+        },
+        Err(AppError::Invalid { fields, .. }) => fields,
+        Err(e) => return Err(PageError(e, lang)),
+    };
+    let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+// ---------------------------------------------------------------- the plan
+
+pub struct ItemRow {
+    pub id: i32,
+    pub month: String,
+    pub project: String,
+    pub kind: String,
+    pub title: String,
+    pub planned_participants: i32,
+    pub actual_participants: String,
+    pub planned_budget: String,
+    pub spent: String,
+    pub activity: Option<(i32, String)>,
+    pub choices: Vec<Opt>,
+}
+
+pub struct ProjectRow {
+    pub project: String,
+    pub items: usize,
+    pub done: usize,
+    pub planned_participants: i64,
+    pub actual_participants: i64,
+    pub planned_budget: String,
+    pub spent: String,
+    pub over: bool,
+}
+
+#[derive(Template)]
+#[template(path = "annual_plan.html")]
+struct ShowPage {
+    c: Chrome,
+    plan: annual_plan::Model,
+    unit_name: String,
+    agency_name: String,
+    items: Vec<ItemRow>,
+    by_project: Vec<ProjectRow>,
+    total: ProjectRow,
+    not_done: Vec<String>,
+    can_manage: bool,
+    f: PlanItemText,
+    projects: Vec<Opt>,
+    kinds: Vec<Opt>,
+    errors: Fields,
+    summary: Vec<(String, String)>,
+    saved: String,
+}
+
+impl ShowPage {
+    fn error(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|code| error_text(self.c.lang, code))
+            .unwrap_or_default()
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+fn totals_row(
+    lang: Lang,
+    plan: Option<&thamgia_domain::plan::Plan>,
+    t: &annual_plans::Totals,
+) -> ProjectRow {
+    ProjectRow {
+        project: if t.project.is_empty() {
+            lang.t("act-total")
+        } else {
+            project_name(plan, lang, &t.project)
+        },
+        items: t.items,
+        done: t.done,
+        planned_participants: t.planned_participants,
+        actual_participants: t.actual_participants,
+        planned_budget: Dong(t.planned_budget).to_string(),
+        spent: Dong(t.spent).to_string(),
+        over: t.spent > t.planned_budget,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    plan: annual_plan::Model,
+    u: unit::Model,
+    a: agency::Model,
+    f: Option<PlanItemText>,
+    errors: Fields,
+    saved: String,
+) -> Result<ShowPage, PageError> {
+    let lang = ctx.lang;
+    let db = &state.db.conn;
+    let pva = annual_plans::plan_vs_actual(db, plan.id).await.page(lang)?;
+    let the_plan = thamgia_store::indicators::plan_for_year(db, plan.year)
+        .await
+        .page(lang)?;
+    let can_manage = may_manage(p, &plan);
+    let linkable = if can_manage {
+        annual_plans::linkable(db, &plan).await.page(lang)?
+    } else {
+        vec![]
+    };
+    let items: Vec<ItemRow> = pva
+        .items
+        .iter()
+        .map(|x| ItemRow {
+            id: x.item.id,
+            month: x.item.month.map(|m| m.to_string()).unwrap_or_default(),
+            project: x.item.project_code.clone(),
+            kind: kind_name(lang, &x.item.kind),
+            title: x.item.title.clone(),
+            planned_participants: x.item.planned_participants,
+            actual_participants: if x.activity.is_some() {
+                x.actual_participants.to_string()
+            } else {
+                "—".into()
+            },
+            planned_budget: Dong(x.item.planned_budget).to_string(),
+            spent: if x.activity.is_some() {
+                Dong(x.spent).to_string()
+            } else {
+                "—".into()
+            },
+            activity: x
+                .activity
+                .as_ref()
+                .map(|act| (act.id, format!("{} · {}", act.code, act.title))),
+            choices: linkable
+                .iter()
+                .map(|act| Opt {
+                    selected: x.item.activity_id == Some(act.id),
+                    value: act.id.to_string(),
+                    label: format!(
+                        "{} · {} ({}, {})",
+                        act.code,
+                        act.title,
+                        act.project_code,
+                        lang.date(act.starts_on)
+                    ),
+                })
+                .collect(),
+        })
+        .collect();
+    let not_done = pva
+        .items
+        .iter()
+        .filter(|x| x.activity.is_none())
+        .map(|x| format!("{} ({})", x.item.title, x.item.project_code))
+        .collect();
+    let f = f.unwrap_or_default();
+    Ok(ShowPage {
+        c: Chrome::new(ctx, "aplan-title"),
+        unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
+        agency_name: format!("{} — {}", a.code, lang.pick(&a.name_vi, &a.name_en)),
+        by_project: pva
+            .by_project
+            .iter()
+            .map(|t| totals_row(lang, the_plan.as_ref(), t))
+            .collect(),
+        total: totals_row(lang, the_plan.as_ref(), &pva.total),
+        items,
+        not_done,
+        can_manage,
+        projects: the_plan
+            .iter()
+            .flat_map(|pl| pl.projects.iter())
+            .map(|x| Opt {
+                selected: x.code == f.project.trim().to_uppercase(),
+                value: x.code.clone(),
+                label: project_name(the_plan.as_ref(), lang, &x.code),
+            })
+            .collect(),
+        kinds: ActivityKind::ALL
+            .iter()
+            .map(|k| Opt {
+                selected: ActivityKind::read(&f.kind) == Some(*k),
+                value: k.as_str().to_string(),
+                label: kind_name(lang, k.as_str()),
+            })
+            .collect(),
+        summary: summary(
+            lang,
+            &errors,
+            &[
+                "project",
+                "kind",
+                "title",
+                "month",
+                "planned_participants",
+                "planned_budget",
+                "activity",
+            ],
+        ),
+        errors,
+        f,
+        saved,
+        plan,
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SavedQuery {
+    pub saved: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
+    require(&p, Permission::ViewActivities, ctx.lang)?;
+    let (plan, u, a) = load(&state, &p, id, ctx.lang).await?;
+    Ok(render(
+        &show_page(&state, &p, &ctx, plan, u, a, None, Fields::new(), q.saved).await?,
+    ))
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<i32>,
+    CsrfForm(f): CsrfForm<PlanItemText>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let (plan, u, a) = load_managed(&state, &p, id, lang).await?;
+    let db = &state.db.conn;
+    match check_item(db, &p, &plan, &f).await {
+        Ok(item) => {
+            annual_plans::add_item(db, &Actor::from(&p), state.now(), plan.id, &item)
+                .await
+                .page(lang)?;
+            Ok(Redirect::to(&format!("/annual-plans/{id}?saved=item#items")).into_response())
+        }
+        Err(AppError::Invalid { fields, .. }) => {
+            let mut res = render(
+                &show_page(&state, &p, &ctx, plan, u, a, Some(f), fields, String::new()).await?,
+            );
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    /// An activity id, or empty to unlink.
+    pub activity: String,
+}
+
+pub async fn link_item(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path((id, item_id)): Path<(i32, i32)>,
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let (plan, u, a) = load_managed(&state, &p, id, lang).await?;
+    let activity_id = if f.activity.trim().is_empty() {
+        Ok(None)
+    } else {
+        f.activity.trim().parse::<i32>().map(Some)
+    };
+    let result = match activity_id {
+        Ok(aid) => link(&state, &p, &plan, item_id, aid).await,
+        Err(_) => Err(AppError::invalid("activity", "unknown_activity")),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=link#items")).into_response()),
+        Err(AppError::Invalid { fields, .. }) => {
+            let mut res = render(
+                &show_page(&state, &p, &ctx, plan, u, a, None, fields, String::new()).await?,
+            );
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}

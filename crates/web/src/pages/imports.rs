@@ -1,0 +1,1161 @@
+//! Excel in: the .xlsx template, and the import of activities and their
+//! spending from .xlsx (sheets "Hoạt động" and "Chi tiêu") or .csv (one table,
+//! told apart by its header row).
+//!
+//! Every row is checked with the same rules as the forms and the API
+//! (`domain::activities`), plus what only a file can get wrong: the same
+//! activity twice, spending for an activity that is neither in the file nor
+//! stored, an agency officer importing another agency's activities. A file
+//! with any error imports nothing and lists every error by sheet, row (as
+//! Excel numbers it), column (its Vietnamese header) and message. A good file
+//! is applied in one transaction (`store::imports`); saving is by unit and
+//! code, so the same file again duplicates nothing.
+//!
+//! Files of more than [`BACKGROUND_ROWS`] rows are applied by a background
+//! task; its progress (rows done of the total) is kept in memory in
+//! [`Jobs`] (per server, lost on restart) and shown by a page that refreshes
+//! itself every 2 seconds, without JavaScript. Small files finish at once and
+//! land on the same result page. The checks here are shared with the JSON API
+//! (`api/imports.rs`).
+
+use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use crate::auth::{Ctx, PageUser};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use thamgia_domain::access::{Actor, Permission, Principal, Role};
+use thamgia_domain::activities::{
+    Activity, ActivityKind, ActivityText, ParticipantGroup, Spending, SpendingText, check_activity,
+    check_spending, participant_field,
+};
+use thamgia_office::{Cell, Column, ColumnKind, FileKind, OfficeError, Row, Sheet, Value};
+use thamgia_store::imports::{self, CheckedFile, ImportCounts};
+use thamgia_store::{activities, agencies, plans, units};
+
+/// Files with more rows than this are applied in the background.
+pub const BACKGROUND_ROWS: usize = 200;
+/// The request body may hold twice the largest file, so that a file past
+/// the 5 MB limit is refused in words (the server's outer bound is higher).
+pub const UPLOAD_BODY_LIMIT: usize = 2 * thamgia_office::MAX_FILE_BYTES;
+
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub const SHEET_ACTIVITIES: &str = "Hoạt động";
+pub const SHEET_SPENDING: &str = "Chi tiêu";
+pub const SHEET_GUIDE: &str = "Hướng dẫn";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/imports",
+            get(form)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/imports/jobs/{id}", get(job_page))
+        .route("/activities/template.xlsx", get(template_page))
+        .route("/static/imports.css", get(stylesheet))
+}
+
+// ---------------------------------------------------------------- columns
+
+/// One column of the template: its header and the field of the check it fills.
+#[derive(Debug, Clone)]
+pub struct Col {
+    pub header: String,
+    pub field: String,
+    pub kind: ColumnKind,
+    pub width: f64,
+    pub required: bool,
+    pub help: &'static str,
+}
+
+fn col(
+    header: &str,
+    field: &str,
+    kind: ColumnKind,
+    width: f64,
+    required: bool,
+    help: &'static str,
+) -> Col {
+    Col {
+        header: header.into(),
+        field: field.into(),
+        kind,
+        width,
+        required,
+        help,
+    }
+}
+
+/// The columns of the sheet "Hoạt động", in order.
+pub fn activity_columns() -> Vec<Col> {
+    use ColumnKind::{Date, Int, Text};
+    let mut v = vec![
+        col(
+            "Đơn vị (mã)",
+            "unit",
+            Text,
+            12.0,
+            true,
+            "Mã đơn vị thực hiện (xem danh sách bên phải), ví dụ 108.",
+        ),
+        col(
+            "Mã hoạt động",
+            "code",
+            Text,
+            16.0,
+            true,
+            "Mã riêng của đơn vị cho hoạt động, ví dụ HĐ-2019-01. Cùng đơn vị và mã thì nhập lại sẽ cập nhật, không tạo bản trùng.",
+        ),
+        col(
+            "Dự án (DA1, DA2, MH1…)",
+            "project",
+            Text,
+            12.0,
+            true,
+            "Mã dự án hoặc mô hình của kế hoạch (xem danh sách).",
+        ),
+        col(
+            "Loại hoạt động",
+            "kind",
+            Text,
+            20.0,
+            true,
+            "Một trong các loại trong danh sách, ví dụ Tập huấn.",
+        ),
+        col(
+            "Tên hoạt động",
+            "title",
+            Text,
+            40.0,
+            true,
+            "Tên đầy đủ của hoạt động (tối đa 300 ký tự).",
+        ),
+        col(
+            "Từ ngày (dd/mm/yyyy)",
+            "starts_on",
+            Date,
+            13.0,
+            true,
+            "Ngày bắt đầu, dạng dd/mm/yyyy, ví dụ 12/03/2019.",
+        ),
+        col(
+            "Đến ngày (dd/mm/yyyy)",
+            "ends_on",
+            Date,
+            13.0,
+            false,
+            "Ngày kết thúc; để trống nếu trong một ngày.",
+        ),
+        col(
+            "Cơ quan chủ trì (mã)",
+            "lead_agency",
+            Text,
+            16.0,
+            true,
+            "Mã cơ quan chủ trì (xem danh sách).",
+        ),
+        col(
+            "Cơ quan phối hợp (mã, cách nhau bằng ;)",
+            "coordinating",
+            Text,
+            24.0,
+            false,
+            "Mã các cơ quan phối hợp, cách nhau bằng dấu chấm phẩy.",
+        ),
+    ];
+    for g in ParticipantGroup::ALL.iter().copied() {
+        for (female, sex) in [(true, "Nữ"), (false, "Nam")] {
+            v.push(Col {
+                header: format!("{} – {sex}", g.name_vi()),
+                field: participant_field(g, female),
+                kind: Int,
+                width: 12.0,
+                required: false,
+                help: "Số người tham gia của nhóm theo giới tính (số nguyên, để trống là 0).",
+            });
+        }
+    }
+    v.push(col(
+        "Số người được tiếp cận",
+        "audience",
+        Int,
+        14.0,
+        false,
+        "Ước tính số người xem, nghe, đọc (phát thanh, truyền hình, bài viết).",
+    ));
+    v.push(col(
+        "Số bản in/phát hành",
+        "copies",
+        Int,
+        14.0,
+        false,
+        "Số bản ấn phẩm in hoặc phát hành.",
+    ));
+    v.push(col(
+        "Mô tả",
+        "description",
+        Text,
+        40.0,
+        false,
+        "Mô tả ngắn, kết quả chính (không ghi tên trẻ em).",
+    ));
+    v
+}
+
+/// The columns of the sheet "Chi tiêu", in order.
+pub fn spending_columns() -> Vec<Col> {
+    use ColumnKind::{Date, Int, Text};
+    vec![
+        col(
+            "Đơn vị (mã)",
+            "unit",
+            Text,
+            12.0,
+            true,
+            "Mã đơn vị của hoạt động.",
+        ),
+        col(
+            "Mã hoạt động",
+            "activity",
+            Text,
+            16.0,
+            true,
+            "Mã hoạt động, có trong trang Hoạt động của tệp hoặc đã có trên hệ thống.",
+        ),
+        col(
+            "Nguồn kinh phí",
+            "source",
+            Text,
+            36.0,
+            true,
+            "Tên hoặc mã nguồn kinh phí (xem danh sách).",
+        ),
+        col(
+            "Ngày chi (dd/mm/yyyy)",
+            "spent_on",
+            Date,
+            13.0,
+            true,
+            "Ngày chi, dạng dd/mm/yyyy.",
+        ),
+        col(
+            "Số tiền (đồng)",
+            "amount",
+            Int,
+            16.0,
+            true,
+            "Số tiền bằng đồng, số nguyên, ví dụ 12500000 hoặc 12.500.000.",
+        ),
+        col(
+            "Ghi chú",
+            "note",
+            Text,
+            40.0,
+            false,
+            "Nội dung chi (không bắt buộc).",
+        ),
+    ]
+}
+
+/// A header as compared: lower case, without parenthesised notes, one kind of dash.
+fn norm(h: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for ch in h.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = (depth - 1).max(0),
+            '–' | '—' if depth == 0 => out.push('-'),
+            c if depth == 0 => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableKind {
+    Activities,
+    Spending,
+}
+
+impl TableKind {
+    fn sheet(self) -> &'static str {
+        match self {
+            TableKind::Activities => SHEET_ACTIVITIES,
+            TableKind::Spending => SHEET_SPENDING,
+        }
+    }
+
+    fn columns(self) -> Vec<Col> {
+        match self {
+            TableKind::Activities => activity_columns(),
+            TableKind::Spending => spending_columns(),
+        }
+    }
+}
+
+/// Which table a header row is: activities name a title, spending an amount.
+fn kind_of(header: &Row) -> Option<TableKind> {
+    let names: HashSet<String> = header.cells.iter().map(|c| norm(&c.text())).collect();
+    if names.contains("tên hoạt động") {
+        Some(TableKind::Activities)
+    } else if names.contains("số tiền") {
+        Some(TableKind::Spending)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------- errors
+
+/// One error of a file, as the page's table and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// "Hoạt động" or "Chi tiêu" (also for a .csv file).
+    pub sheet: String,
+    /// The row as Excel (or a text editor) numbers it; 0 for the whole file.
+    pub row: usize,
+    /// The column's letters (`F`), empty when the whole row or file is meant.
+    pub column: String,
+    /// The column's Vietnamese header.
+    pub header: String,
+    /// A snake_case code (`not_a_date`, `unknown_agency`, …).
+    pub code: String,
+    /// The error in Vietnamese.
+    pub message: String,
+}
+
+impl RowError {
+    /// `Hoạt động!F7`, the key the API uses in `fields`.
+    pub fn cell(&self) -> String {
+        if self.row == 0 {
+            self.sheet.clone()
+        } else {
+            format!("{}!{}{}", self.sheet, self.column, self.row)
+        }
+    }
+}
+
+/// Why a file was not imported.
+#[derive(Debug)]
+pub enum Refused {
+    /// The file itself: too large, not a spreadsheet, no rows, no known table.
+    File(&'static str),
+    /// Rows that failed their checks (nothing imported).
+    Rows(Vec<RowError>),
+}
+
+impl From<OfficeError> for Refused {
+    fn from(e: OfficeError) -> Self {
+        Refused::File(e.code())
+    }
+}
+
+fn message(lang: Lang, code: &str) -> String {
+    lang.t(&format!("import-error-{}", code.replace('_', "-")))
+}
+
+// ---------------------------------------------------------------- checking
+
+/// A file that passed every check, ready to apply.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub file_name: String,
+    pub activities: Vec<Activity>,
+    pub spending: Vec<Spending>,
+}
+
+impl Prepared {
+    pub fn rows(&self) -> usize {
+        self.activities.len() + self.spending.len()
+    }
+}
+
+/// A table of the file with its kind and header positions.
+struct Found<'a> {
+    kind: TableKind,
+    data: Vec<&'a Row>,
+    /// column index → Col
+    at: Vec<(usize, Col)>,
+}
+
+fn locate<'a>(
+    kind: TableKind,
+    rows: &'a [Row],
+    errors: &mut Vec<RowError>,
+    lang: Lang,
+) -> Option<Found<'a>> {
+    let header = rows.first()?;
+    let cols = kind.columns();
+    let mut at = Vec::new();
+    for (i, cell) in header.cells.iter().enumerate() {
+        let n = norm(&cell.text());
+        if let Some(c) = cols.iter().find(|c| norm(&c.header) == n)
+            && !at.iter().any(|(_, x): &(usize, Col)| x.field == c.field)
+        {
+            at.push((i, c.clone()));
+        }
+    }
+    for c in cols.iter().filter(|c| c.required) {
+        if !at.iter().any(|(_, x)| x.field == c.field) {
+            errors.push(RowError {
+                sheet: kind.sheet().into(),
+                row: header.number,
+                column: String::new(),
+                header: c.header.clone(),
+                code: "missing_column".into(),
+                message: message(lang, "missing_column"),
+            });
+        }
+    }
+    let data = rows[1..]
+        .iter()
+        // A totals row of an export read back is not data.
+        .filter(|r| {
+            !r.cells
+                .iter()
+                .find(|c| !c.is_empty())
+                .is_some_and(|c| c.text().starts_with("Tổng cộng"))
+        })
+        .collect();
+    Some(Found { kind, data, at })
+}
+
+/// The values of a row by field (dates read from serial numbers too).
+fn values(found: &Found<'_>, row: &Row) -> HashMap<String, String> {
+    found
+        .at
+        .iter()
+        .map(|(i, c)| {
+            let cell: &Cell = row.get(*i);
+            let v = if c.kind == ColumnKind::Date {
+                cell.date_text()
+            } else {
+                cell.text()
+            };
+            (c.field.clone(), v)
+        })
+        .collect()
+}
+
+fn take(v: &mut HashMap<String, String>, k: &str) -> String {
+    v.remove(k).unwrap_or_default()
+}
+
+fn error_at(found: &Found<'_>, row: &Row, field: &str, code: &str, lang: Lang) -> RowError {
+    let hit = found.at.iter().find(|(_, c)| c.field == field);
+    RowError {
+        sheet: found.kind.sheet().into(),
+        row: row.number,
+        column: hit
+            .map(|(i, _)| thamgia_office::column_letters(*i))
+            .unwrap_or_default(),
+        header: hit.map(|(_, c)| c.header.clone()).unwrap_or_else(|| {
+            found
+                .kind
+                .columns()
+                .into_iter()
+                .find(|c| c.field == field)
+                .map(|c| c.header)
+                .unwrap_or_default()
+        }),
+        code: code.into(),
+        message: message(lang, code),
+    }
+}
+
+fn is_agency_officer(p: &Principal) -> Option<i32> {
+    if p.role == Role::AgencyOfficer {
+        Some(p.agency_id.unwrap_or(-1))
+    } else {
+        None
+    }
+}
+
+/// Reads and checks a whole file. Nothing is written.
+pub async fn check_file(
+    db: &DatabaseConnection,
+    p: &Principal,
+    file_name: &str,
+    bytes: &[u8],
+    lang: Lang,
+) -> Result<Result<Prepared, Refused>, AppError> {
+    let (kind, tables) = match thamgia_office::read(bytes) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let mut errors = Vec::new();
+    let mut found: Vec<Found<'_>> = Vec::new();
+    for t in &tables {
+        let by_name = match norm(&t.name).as_str() {
+            "hoạt động" => Some(TableKind::Activities),
+            "chi tiêu" => Some(TableKind::Spending),
+            _ => None,
+        };
+        let Some(header) = t.rows.first() else {
+            continue;
+        };
+        let k = kind_of(header).or(by_name);
+        match k {
+            Some(k) if !found.iter().any(|f| f.kind == k) => {
+                if let Some(f) = locate(k, &t.rows, &mut errors, lang) {
+                    found.push(f);
+                }
+            }
+            _ => {}
+        }
+    }
+    if found.is_empty() {
+        return Ok(Err(Refused::File(if kind == FileKind::Csv {
+            "unknown_table"
+        } else {
+            "no_rows"
+        })));
+    }
+    if found.iter().all(|f| f.data.is_empty()) {
+        return Ok(Err(Refused::File("no_rows")));
+    }
+    if !errors.is_empty() {
+        return Ok(Err(Refused::Rows(errors)));
+    }
+    let scope = p.scope();
+    let lookup = activities::lookup(db, &scope).await?;
+    let unit_ids: Vec<i32> = lookup.units.values().copied().collect();
+    let stored = imports::existing(db, &unit_ids).await?;
+    let own_agency = is_agency_officer(p);
+    let mut prepared = Prepared {
+        file_name: file_name.to_string(),
+        activities: Vec::new(),
+        spending: Vec::new(),
+    };
+    // (unit code, activity code) → lead agency id (None when the row was invalid).
+    let mut in_file: HashMap<(String, String), Option<i32>> = HashMap::new();
+    if let Some(f) = found.iter().find(|f| f.kind == TableKind::Activities) {
+        for row in &f.data {
+            let mut v = values(f, row);
+            let mut t = ActivityText {
+                code: take(&mut v, "code"),
+                project: take(&mut v, "project"),
+                kind: take(&mut v, "kind"),
+                title: take(&mut v, "title"),
+                unit: take(&mut v, "unit"),
+                starts_on: take(&mut v, "starts_on"),
+                ends_on: take(&mut v, "ends_on"),
+                lead_agency: take(&mut v, "lead_agency"),
+                coordinating: take(&mut v, "coordinating"),
+                audience: take(&mut v, "audience"),
+                copies: take(&mut v, "copies"),
+                description: take(&mut v, "description"),
+                ..Default::default()
+            };
+            for g in ParticipantGroup::ALL.iter().copied() {
+                let fe = take(&mut v, &participant_field(g, true));
+                let ma = take(&mut v, &participant_field(g, false));
+                if !fe.is_empty() || !ma.is_empty() {
+                    t.participants.insert(g.as_str().to_string(), (fe, ma));
+                }
+            }
+            let key = (t.unit.trim().to_string(), t.code.trim().to_string());
+            let duplicate = !key.1.is_empty() && in_file.contains_key(&key);
+            if duplicate {
+                errors.push(error_at(f, row, "code", "duplicate_row", lang));
+            }
+            match check_activity(&t, &lookup) {
+                Ok(a) => {
+                    if let Some(own) = own_agency {
+                        if a.lead_agency_id != own {
+                            errors.push(error_at(f, row, "lead_agency", "not_your_agency", lang));
+                        } else if stored
+                            .get(&(a.unit_id, a.code.clone()))
+                            .is_some_and(|e| e.lead_agency_id != own)
+                        {
+                            errors.push(error_at(f, row, "code", "not_your_activity", lang));
+                        }
+                    }
+                    if !duplicate {
+                        in_file.insert(key, Some(a.lead_agency_id));
+                    }
+                    prepared.activities.push(a);
+                }
+                Err(es) => {
+                    if !duplicate {
+                        in_file.insert(key, None);
+                    }
+                    for e in es {
+                        errors.push(error_at(f, row, &e.field, e.code, lang));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(f) = found.iter().find(|f| f.kind == TableKind::Spending) {
+        for row in &f.data {
+            let mut v = values(f, row);
+            let t = SpendingText {
+                unit: take(&mut v, "unit"),
+                activity: take(&mut v, "activity"),
+                source: take(&mut v, "source"),
+                spent_on: take(&mut v, "spent_on"),
+                amount: take(&mut v, "amount"),
+                note: take(&mut v, "note"),
+            };
+            match check_spending(&t, &lookup) {
+                Ok(s) => {
+                    let key = (t.unit.trim().to_string(), s.activity.clone());
+                    let lead = match in_file.get(&key) {
+                        Some(lead) => Some(*lead),
+                        None => stored
+                            .get(&(s.unit_id, s.activity.clone()))
+                            .map(|e| Some(e.lead_agency_id)),
+                    };
+                    match lead {
+                        None => errors.push(error_at(f, row, "activity", "unknown_activity", lang)),
+                        Some(Some(lead)) if own_agency.is_some_and(|own| own != lead) => {
+                            errors.push(error_at(f, row, "activity", "not_your_activity", lang))
+                        }
+                        _ => {}
+                    }
+                    prepared.spending.push(s);
+                }
+                Err(es) => {
+                    for e in es {
+                        errors.push(error_at(f, row, &e.field, e.code, lang));
+                    }
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Ok(prepared))
+    } else {
+        Ok(Err(Refused::Rows(errors)))
+    }
+}
+
+// ---------------------------------------------------------------- jobs
+
+/// One import: its progress while it runs and its outcome afterwards.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub owner: i32,
+    pub file_name: String,
+    pub total: usize,
+    pub done: Arc<AtomicUsize>,
+    /// `None` while running; `Err` holds the reference of an internal error.
+    pub outcome: Option<Result<ImportCounts, String>>,
+    pub started: DateTime<Utc>,
+}
+
+/// Imports by id, in memory on this server (kept an hour after they finish).
+#[derive(Debug, Clone, Default)]
+pub struct Jobs(Arc<Mutex<HashMap<String, Job>>>);
+
+impl Jobs {
+    fn insert(&self, id: &str, job: Job, now: DateTime<Utc>) {
+        if let Ok(mut m) = self.0.lock() {
+            m.retain(|_, j| j.outcome.is_none() || now - j.started < chrono::Duration::hours(1));
+            m.insert(id.to_string(), job);
+        }
+    }
+
+    fn finish(&self, id: &str, outcome: Result<ImportCounts, String>) {
+        if let Ok(mut m) = self.0.lock()
+            && let Some(j) = m.get_mut(id)
+        {
+            j.outcome = Some(outcome);
+        }
+    }
+
+    /// The job `id` when `user_id` started it.
+    pub fn get(&self, id: &str, user_id: i32) -> Option<Job> {
+        let m = self.0.lock().ok()?;
+        m.get(id).filter(|j| j.owner == user_id).cloned()
+    }
+}
+
+/// Applies a checked file: at once when small, else in a background task.
+/// Returns the job id (finished already for a small file).
+pub async fn start(
+    state: &AppState,
+    p: &Principal,
+    prepared: Prepared,
+) -> Result<String, AppError> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let now = state.now();
+    let done = Arc::new(AtomicUsize::new(0));
+    state.imports.insert(
+        &id,
+        Job {
+            owner: p.user_id,
+            file_name: prepared.file_name.clone(),
+            total: prepared.rows(),
+            done: done.clone(),
+            outcome: None,
+            started: now,
+        },
+        now,
+    );
+    let actor = Actor::from(p);
+    if prepared.rows() <= BACKGROUND_ROWS {
+        let counts = apply(state, &actor, now, &id, &prepared, &done).await;
+        match counts {
+            Ok(c) => state.imports.finish(&id, Ok(c)),
+            Err(e) => {
+                state.imports.finish(&id, Err(String::new()));
+                return Err(e);
+            }
+        }
+    } else {
+        let state = state.clone();
+        let job = id.clone();
+        tokio::spawn(async move {
+            let outcome = match apply(&state, &actor, now, &job, &prepared, &done).await {
+                Ok(c) => Ok(c),
+                Err(e) => Err(e.log_internal().unwrap_or_default()),
+            };
+            state.imports.finish(&job, outcome);
+        });
+    }
+    Ok(id)
+}
+
+async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: &str,
+    prepared: &Prepared,
+    done: &Arc<AtomicUsize>,
+) -> Result<ImportCounts, AppError> {
+    let file = CheckedFile {
+        reference: id,
+        file_name: &prepared.file_name,
+        activities: &prepared.activities,
+        spending: &prepared.spending,
+    };
+    let d = done.clone();
+    let progress = move |n: usize| d.store(n, Ordering::Relaxed);
+    Ok(imports::apply(&state.db.conn, actor, now, &file, &progress).await?)
+}
+
+// ---------------------------------------------------------------- template
+
+/// The template workbook for what the user may see: empty "Hoạt động" and
+/// "Chi tiêu" sheets with drop-down lists, and "Hướng dẫn" explaining each
+/// column with one example and the codes of units, agencies, projects and
+/// funding sources.
+pub async fn template(db: &DatabaseConnection, p: &Principal) -> Result<Vec<u8>, AppError> {
+    let scope = p.scope();
+    let unit_list = units::list(db, &scope).await?;
+    let agency_list = agencies::list(db, &scope).await?;
+    let mut projects: Vec<(String, String)> = Vec::new();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for plan in plans::list_latest(db).await? {
+        let Ok(doc) = serde_json::from_str::<thamgia_domain::plan::Plan>(&plan.document) else {
+            continue;
+        };
+        for x in &doc.projects {
+            if !projects.iter().any(|(c, _)| *c == x.code) {
+                projects.push((x.code.clone(), x.name_vi.clone()));
+            }
+        }
+        for s in &doc.funding_sources {
+            if !sources.iter().any(|(c, _)| *c == s.code) {
+                sources.push((s.code.clone(), s.name_vi.clone()));
+            }
+        }
+    }
+    let kinds: Vec<&str> = ActivityKind::ALL.iter().map(|k| k.name_vi()).collect();
+    // The guide: columns A–C explain, E–F projects, H kinds, J–K sources,
+    // M–N units, P–Q agencies; the lists feed the drop-downs.
+    let range = |col: &str, n: usize| format!("='{SHEET_GUIDE}'!${col}$2:${col}${}", n.max(1) + 1);
+    let mut acts: Vec<Column> = activity_columns()
+        .into_iter()
+        .map(|c| Column::new(c.header, c.width, c.kind))
+        .collect();
+    acts[2] = acts[2].clone().with_list(range("E", projects.len()));
+    acts[3] = acts[3].clone().with_list(range("H", kinds.len()));
+    let mut spend: Vec<Column> = spending_columns()
+        .into_iter()
+        .map(|c| Column::new(c.header, c.width, c.kind))
+        .collect();
+    spend[2] = spend[2].clone().with_list(range("K", sources.len()));
+    let mut explain: Vec<[String; 3]> = Vec::new();
+    for (sheet, cols) in [
+        (SHEET_ACTIVITIES, activity_columns()),
+        (SHEET_SPENDING, spending_columns()),
+    ] {
+        for c in cols {
+            let need = if c.required { "Bắt buộc. " } else { "" };
+            explain.push([sheet.to_string(), c.header, format!("{need}{}", c.help)]);
+        }
+    }
+    explain.push(Default::default());
+    explain.push([
+        "Ví dụ".into(),
+        SHEET_ACTIVITIES.into(),
+        "108 | HĐ-2019-01 | DA2 | Tập huấn | Tập huấn kỹ năng tham vấn trẻ em cho giáo viên | 12/03/2019 | 13/03/2019 | PLDTBXH-108 | PGDDT-108; UBND-108 | Giáo viên – Nữ: 21, Giáo viên – Nam: 9".into(),
+    ]);
+    explain.push([
+        "Ví dụ".into(),
+        SHEET_SPENDING.into(),
+        "108 | HĐ-2019-01 | Ngân sách địa phương | 13/03/2019 | 12500000 | Tài liệu, giải khát"
+            .into(),
+    ]);
+    explain.push([
+        "Lưu ý".into(),
+        String::new(),
+        "Tệp có lỗi sẽ không được nhập dòng nào; hệ thống liệt kê mọi lỗi theo dòng và cột. Nhập lại cùng tệp không tạo bản trùng. Có thể lưu trang Hoạt động hoặc Chi tiêu thành tệp .csv (UTF-8) để nhập riêng.".into(),
+    ]);
+    let units_rows: Vec<(String, String)> = unit_list
+        .iter()
+        .map(|u| (u.code.clone(), u.name_vi.clone()))
+        .collect();
+    let agency_rows: Vec<(String, String)> = agency_list
+        .iter()
+        .map(|(a, _)| (a.code.clone(), a.name_vi.clone()))
+        .collect();
+    let height = [
+        explain.len(),
+        projects.len(),
+        kinds.len(),
+        sources.len(),
+        units_rows.len(),
+        agency_rows.len(),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    let cell = |v: Option<&String>| v.map_or(Value::Empty, |s| Value::Text(s.clone()));
+    let mut guide_rows = Vec::new();
+    for i in 0..height {
+        let e = explain.get(i);
+        let pr = projects.get(i);
+        let so = sources.get(i);
+        let un = units_rows.get(i);
+        let ag = agency_rows.get(i);
+        guide_rows.push(vec![
+            cell(e.map(|x| &x[0])),
+            cell(e.map(|x| &x[1])),
+            cell(e.map(|x| &x[2])),
+            Value::Empty,
+            cell(pr.map(|x| &x.0)),
+            cell(pr.map(|x| &x.1)),
+            Value::Empty,
+            kinds
+                .get(i)
+                .map_or(Value::Empty, |k| Value::Text((*k).to_string())),
+            Value::Empty,
+            cell(so.map(|x| &x.0)),
+            cell(so.map(|x| &x.1)),
+            Value::Empty,
+            cell(un.map(|x| &x.0)),
+            cell(un.map(|x| &x.1)),
+            Value::Empty,
+            cell(ag.map(|x| &x.0)),
+            cell(ag.map(|x| &x.1)),
+        ]);
+    }
+    let guide_cols = vec![
+        Column::text("Trang tính", 12.0),
+        Column::text("Cột", 30.0),
+        Column::text("Cách điền", 70.0),
+        Column::text("", 2.0),
+        Column::text("Mã dự án", 10.0),
+        Column::text("Tên dự án, mô hình", 40.0),
+        Column::text("", 2.0),
+        Column::text("Loại hoạt động", 22.0),
+        Column::text("", 2.0),
+        Column::text("Mã nguồn", 16.0),
+        Column::text("Nguồn kinh phí", 36.0),
+        Column::text("", 2.0),
+        Column::text("Mã đơn vị", 16.0),
+        Column::text("Tên đơn vị", 30.0),
+        Column::text("", 2.0),
+        Column::text("Mã cơ quan", 16.0),
+        Column::text("Tên cơ quan", 40.0),
+    ];
+    let sheets = [
+        Sheet {
+            name: SHEET_ACTIVITIES.into(),
+            columns: acts,
+            blank_rows: 1000,
+            ..Default::default()
+        },
+        Sheet {
+            name: SHEET_SPENDING.into(),
+            columns: spend,
+            blank_rows: 1000,
+            ..Default::default()
+        },
+        Sheet {
+            name: SHEET_GUIDE.into(),
+            columns: guide_cols,
+            rows: guide_rows,
+            ..Default::default()
+        },
+    ];
+    thamgia_office::write_xlsx(&sheets).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+}
+
+/// An .xlsx download.
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn template_page(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+    require(&p, Permission::ViewActivities, ctx.lang)?;
+    let bytes = template(&state.db.conn, &p).await.page(ctx.lang)?;
+    Ok(xlsx_response(bytes, "mau-nhap-hoat-dong.xlsx"))
+}
+
+// ---------------------------------------------------------------- pages
+
+/// The counts of a finished import, as rows of a table.
+pub struct CountRow {
+    pub label: String,
+    pub value: String,
+}
+
+fn count_rows(lang: Lang, c: &ImportCounts) -> Vec<CountRow> {
+    [
+        ("import-created", c.activities_created),
+        ("import-updated", c.activities_updated),
+        ("import-unchanged", c.activities_unchanged),
+        ("import-spending-added", c.spending_added),
+        ("import-spending-existing", c.spending_existing),
+    ]
+    .into_iter()
+    .map(|(k, n)| CountRow {
+        label: lang.t(k),
+        value: lang.int(i64::try_from(n).unwrap_or(i64::MAX)),
+    })
+    .collect()
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    c: Chrome,
+    can_import: bool,
+    file_error: Option<String>,
+    errors: Vec<RowError>,
+    unit: String,
+}
+
+fn import_page(ctx: &Ctx, p: &Principal) -> ImportPage {
+    ImportPage {
+        c: Chrome::new(ctx, "import-title"),
+        can_import: p.can(Permission::ManageActivities),
+        file_error: None,
+        errors: Vec::new(),
+        unit: p
+            .unit_path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    }
+}
+
+async fn form(PageUser(p, ctx): PageUser) -> PageResult {
+    require(&p, Permission::ViewActivities, ctx.lang)?;
+    Ok(render(&import_page(&ctx, &p)))
+}
+
+/// The upload (`multipart/form-data`, read by the parser of `pages/activities.rs`):
+/// the CSRF field is checked before the file is read.
+async fn upload(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageActivities, lang)?;
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let parts = super::activities::parse_multipart(ctype, &body)
+        .ok_or_else(|| PageError(AppError::invalid("form", "malformed"), lang))?;
+    let csrf = parts
+        .iter()
+        .find(|x| x.name == "csrf")
+        .map(|x| String::from_utf8_lossy(&x.data).to_string());
+    let file = parts.into_iter().find(|x| x.name == "file").map(|x| {
+        (
+            x.file_name
+                .as_deref()
+                .map(safe_file_name)
+                .unwrap_or_else(|| "tep-nhap".into()),
+            x.data,
+        )
+    });
+    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
+        return Err(PageError(AppError::Csrf, lang));
+    }
+    let refuse = |code: &'static str, status: StatusCode| {
+        let mut page = import_page(&ctx, &p);
+        page.file_error = Some(message(lang, code));
+        let mut res = render(&page);
+        *res.status_mut() = status;
+        Ok(res)
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return refuse("no_file", StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    if bytes.len() > thamgia_office::MAX_FILE_BYTES {
+        return refuse("file_too_large", StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    match check_file(&state.db.conn, &p, &name, &bytes, lang)
+        .await
+        .page(lang)?
+    {
+        Err(Refused::File(code)) => refuse(code, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Refused::Rows(errors)) => {
+            let mut page = import_page(&ctx, &p);
+            page.errors = errors;
+            let mut res = render(&page);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Ok(prepared) => {
+            let id = start(&state, &p, prepared).await.page(lang)?;
+            Ok(Redirect::to(&format!("/imports/jobs/{id}")).into_response())
+        }
+    }
+}
+
+/// A file name as kept in the audit trail and shown back: no path, no
+/// control characters, at most 120 characters.
+pub fn safe_file_name(s: &str) -> String {
+    let base = s.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    if clean.trim().is_empty() {
+        "tep-nhap".into()
+    } else {
+        clean
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import_job.html")]
+struct JobPage {
+    c: Chrome,
+    file_name: String,
+    running: bool,
+    done: usize,
+    total: usize,
+    progress_text: String,
+    counts: Vec<CountRow>,
+    failed: Option<String>,
+}
+
+async fn job_page(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ManageActivities, lang)?;
+    let job = state
+        .imports
+        .get(&id, p.user_id)
+        .ok_or(PageError(AppError::NotFound, lang))?;
+    let done = job.done.load(Ordering::Relaxed).min(job.total);
+    let (running, counts, failed) = match &job.outcome {
+        None => (true, Vec::new(), None),
+        Some(Ok(c)) => (false, count_rows(lang, c), None),
+        Some(Err(reference)) => (
+            false,
+            Vec::new(),
+            Some(lang.t_args("import-failed", &[("reference", reference.clone())])),
+        ),
+    };
+    let title = if running {
+        "import-progress-title"
+    } else {
+        "import-result-title"
+    };
+    Ok(render(&JobPage {
+        c: Chrome::new(&ctx, title),
+        file_name: job.file_name.clone(),
+        running,
+        done,
+        total: job.total,
+        progress_text: lang.t_args(
+            "import-progress-text",
+            &[
+                ("done", lang.int(done as i64)),
+                ("total", lang.int(job.total as i64)),
+            ],
+        ),
+        counts,
+        failed,
+    }))
+}
+
+async fn stylesheet() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/imports.css"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_compare_loosely() {
+        assert_eq!(norm("Từ ngày (dd/mm/yyyy)"), "từ ngày");
+        assert_eq!(norm(" Giáo viên – Nữ "), "giáo viên - nữ");
+        assert_eq!(norm("Giáo viên - Nữ"), "giáo viên - nữ");
+        let cols = activity_columns();
+        assert_eq!(cols.len(), 9 + 12 + 3);
+        // The brief's example: F is the start date.
+        assert_eq!(cols[5].field, "starts_on");
+        assert_eq!(thamgia_office::column_letters(5), "F");
+        assert_eq!(
+            safe_file_name("C:\\Users\\a\\hoat-dong.xlsx"),
+            "hoat-dong.xlsx"
+        );
+    }
+}

@@ -441,6 +441,20 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
         .api_get(&token, "/api/v1/funding?unit=108&year=2019")
         .await;
     assert_eq!(s, 200, "{funding}");
+    // The district's funding page shows the same totals, the Vietnamese way.
+    let page = c
+        .get(app.url("/funding?unit=108&year=2019"))
+        .send()
+        .await
+        .expect("funding page")
+        .text()
+        .await
+        .expect("html");
+    for key in ["budget", "spent"] {
+        let n = funding["total"][key].as_i64().expect("amount");
+        let shown = thamgia_domain::money::Dong(n).grouped();
+        assert!(page.contains(&shown), "{key} {shown} on the funding page");
+    }
     let book = download(
         &app,
         &token,

@@ -111,6 +111,45 @@ pub fn on_time(first_submitted: Option<chrono::NaiveDate>, due: chrono::NaiveDat
     first_submitted.is_some_and(|d| d <= due)
 }
 
+str_enum!(
+    /// How a figure stands against its target.
+    Standing {
+        Met = "met",
+        OnTrack = "on_track",
+        Behind = "behind",
+        NoTarget = "no_target",
+    }
+);
+
+/// A figure's standing: `met` at or above the target; for the year still
+/// running, `on_track` when at or above the share of the target that the
+/// elapsed part of the year calls for; otherwise `behind`. Without a target
+/// (or a value) there is nothing to stand against.
+pub fn standing(
+    value: Option<f64>,
+    target: Option<f64>,
+    year: i32,
+    today: chrono::NaiveDate,
+) -> Standing {
+    use chrono::Datelike;
+    let Some(target) = target.filter(|t| *t > 0.0) else {
+        return Standing::NoTarget;
+    };
+    let value = value.unwrap_or(0.0);
+    if value >= target {
+        return Standing::Met;
+    }
+    if year == today.year() {
+        let elapsed = f64::from(today.ordinal()) / 365.0;
+        if value >= target * elapsed.min(1.0) {
+            return Standing::OnTrack;
+        }
+    } else if year > today.year() {
+        return Standing::OnTrack;
+    }
+    Standing::Behind
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +209,19 @@ mod tests {
             next(S::Approved, A::Submit, R::Author, None),
             Err(ReportRefusal::WrongState)
         );
+    }
+
+    #[test]
+    fn standing_against_targets() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let today = d(2019, 7, 2);
+        assert_eq!(standing(Some(100.0), Some(100.0), 2018, today), Standing::Met);
+        assert_eq!(standing(Some(80.0), Some(90.0), 2018, today), Standing::Behind);
+        assert_eq!(standing(Some(50.0), Some(90.0), 2019, today), Standing::OnTrack);
+        assert_eq!(standing(Some(30.0), Some(90.0), 2019, today), Standing::Behind);
+        assert_eq!(standing(None, Some(9.0), 2018, today), Standing::Behind);
+        assert_eq!(standing(Some(3.0), None, 2018, today), Standing::NoTarget);
+        assert_eq!(standing(Some(3.0), Some(0.0), 2018, today), Standing::NoTarget);
     }
 
     #[test]

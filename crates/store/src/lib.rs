@@ -14,6 +14,7 @@ pub mod audit;
 pub mod clubs;
 pub mod consultations;
 pub mod councils;
+pub mod engine;
 pub mod entity;
 pub mod forums;
 pub mod imports;

@@ -1,0 +1,215 @@
+//! The indicator engine: every figure of the plan for a unit's subtree and a
+//! year, each with its target and where it stands — the one source for the
+//! API, the dashboards, the annual report and its .xlsx/.docx/CSV exports, so
+//! the same number appears everywhere.
+//!
+//! `T1`–`T3` (matters consulted), `M1`–`M3` and `T4` (the three models),
+//! `A1`–`A3` (people trained, activities, spending), and `C1`, the children
+//! consulted, by age band, sex and ethnic group (each part of fewer than 5
+//! children hidden, as everywhere results leave the server).
+
+use crate::activity_indicators::{self, Part};
+use crate::entity::{consultation, response, unit};
+use crate::indicators::{self, IndicatorValue};
+use crate::{Result, model_indicators};
+use chrono::{NaiveDate, TimeZone, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::BTreeMap;
+use thamgia_domain::reports::{Standing, standing};
+use thamgia_domain::voice::{Age, suppress};
+
+/// One figure with its breakdown and standing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Figure {
+    #[serde(flatten)]
+    pub indicator: IndicatorValue,
+    /// Parts of the figure (empty when it has none). A part of fewer than 5
+    /// children is `None` (shown as "<5").
+    pub breakdown: Vec<EnginePart>,
+    pub standing: Standing,
+}
+
+/// One part of a figure.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EnginePart {
+    pub key: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// `None` when suppressed (a count of 1–4 children).
+    pub value: Option<i64>,
+}
+
+impl From<Part> for EnginePart {
+    fn from(p: Part) -> Self {
+        EnginePart {
+            key: p.key,
+            name_vi: p.name_vi,
+            name_en: p.name_en,
+            value: Some(p.value),
+        }
+    }
+}
+
+/// Every figure for `u`'s subtree in `year`, in the plan's order (T, M, A)
+/// then `C1`; `today` decides whether the running year is on track.
+pub async fn figures<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<Figure>> {
+    let mut out = Vec::new();
+    let mut plain = indicators::consulted_matters(c, u, year).await?;
+    plain.extend(model_indicators::model_indicators(c, u, year).await?);
+    for i in plain {
+        out.push(figure(i, Vec::new(), year, today));
+    }
+    for a in activity_indicators::activity_indicators(c, u, year).await? {
+        let parts = a.breakdown.into_iter().map(EnginePart::from).collect();
+        out.push(figure(a.indicator, parts, year, today));
+    }
+    out.push(children_consulted(c, u, year).await?);
+    Ok(out)
+}
+
+fn figure(i: IndicatorValue, breakdown: Vec<EnginePart>, year: i32, today: NaiveDate) -> Figure {
+    let standing = standing(i.value, i.target, year, today);
+    Figure {
+        indicator: i,
+        breakdown,
+        standing,
+    }
+}
+
+/// The counts behind `C1`: children's responses in the year (by the day they
+/// arrived) to consultations run by units of the subtree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildrenCounts {
+    pub total: u64,
+    pub by_age_band: BTreeMap<String, u64>,
+    pub by_sex: BTreeMap<String, u64>,
+    pub by_ethnic: BTreeMap<String, u64>,
+}
+
+/// Counts children's responses for `C1`, straight from the responses.
+pub async fn children_counts<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+) -> Result<ChildrenCounts> {
+    let subtree: Vec<i32> = unit::Entity::find()
+        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|x| x.id)
+        .collect();
+    let mut k = ChildrenCounts::default();
+    let (Some(from), Some(to)) = (
+        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
+        Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
+    ) else {
+        return Ok(k);
+    };
+    for chunk in subtree.chunks(5_000) {
+        let ids: Vec<i32> = consultation::Entity::find()
+            .select_only()
+            .column(consultation::Column::Id)
+            .filter(consultation::Column::UnitId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        for cids in ids.chunks(5_000) {
+            type Row = (Option<i32>, Option<String>, Option<String>);
+            let rows: Vec<Row> = response::Entity::find()
+                .select_only()
+                .column(response::Column::Age)
+                .column(response::Column::Sex)
+                .column(response::Column::Ethnic)
+                .filter(response::Column::ConsultationId.is_in(cids.iter().copied()))
+                .filter(response::Column::CreatedAt.gte(from))
+                .filter(response::Column::CreatedAt.lt(to))
+                .into_tuple()
+                .all(c)
+                .await?;
+            for (age, sex, ethnic) in rows {
+                k.total += 1;
+                let band = age
+                    .and_then(|a| Age::parse(i64::from(a)))
+                    .map_or("unknown".to_string(), |a| a.band().as_str().to_string());
+                *k.by_age_band.entry(band).or_default() += 1;
+                *k.by_sex
+                    .entry(sex.unwrap_or_else(|| "unknown".into()))
+                    .or_default() += 1;
+                *k.by_ethnic
+                    .entry(ethnic.unwrap_or_else(|| "unknown".into()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    Ok(k)
+}
+
+async fn children_consulted<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+) -> Result<Figure> {
+    let k = children_counts(c, u, year).await?;
+    let mut parts = Vec::new();
+    let hidden = |n: u64| suppress(n).map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+    for (band, n) in &k.by_age_band {
+        let (vi, en) = match band.as_str() {
+            "6-10" => ("6–10 tuổi", "aged 6–10"),
+            "11-15" => ("11–15 tuổi", "aged 11–15"),
+            _ => ("Không rõ tuổi", "age not given"),
+        };
+        parts.push(EnginePart {
+            key: format!("age.{band}"),
+            name_vi: vi.into(),
+            name_en: en.into(),
+            value: hidden(*n),
+        });
+    }
+    for (sex, n) in &k.by_sex {
+        let (vi, en) = match sex.as_str() {
+            "female" => ("Nữ", "girls"),
+            "male" => ("Nam", "boys"),
+            "other" => ("Khác", "other"),
+            _ => ("Không rõ giới tính", "sex not given"),
+        };
+        parts.push(EnginePart {
+            key: format!("sex.{sex}"),
+            name_vi: vi.into(),
+            name_en: en.into(),
+            value: hidden(*n),
+        });
+    }
+    for (code, n) in &k.by_ethnic {
+        let name = thamgia_domain::ethnic::name(code).unwrap_or("Không rõ dân tộc");
+        parts.push(EnginePart {
+            key: format!("ethnic.{code}"),
+            name_vi: name.into(),
+            name_en: if code == "unknown" {
+                "ethnic group not given".into()
+            } else {
+                name.into()
+            },
+            value: hidden(*n),
+        });
+    }
+    Ok(Figure {
+        indicator: IndicatorValue {
+            code: "C1".into(),
+            name_vi: "Số lượt ý kiến trẻ em được tham vấn".into(),
+            name_en: "Children's responses to consultations".into(),
+            numerator: k.total,
+            denominator: k.total,
+            value: Some(k.total as f64),
+            target: None,
+            unit: "count".into(),
+        },
+        breakdown: parts,
+        standing: Standing::NoTarget,
+    })
+}

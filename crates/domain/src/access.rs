@@ -71,6 +71,8 @@ impl Role {
                     | ViewActivities
                     | ManageActivities
                     | ManageBudget
+                    | ViewReports
+                    | ManageReports
             ),
             Role::AgencyOfficer => matches!(
                 p,
@@ -85,6 +87,7 @@ impl Role {
                     | AnswerRecommendations
                     | ViewActivities
                     | ManageActivities
+                    | ViewReports
             ),
             Role::Facilitator => matches!(
                 p,
@@ -100,7 +103,13 @@ impl Role {
             Role::Viewer => {
                 matches!(
                     p,
-                    ViewPlan | ViewUnits | ViewAgencies | ViewResults | ViewModels | ViewActivities
+                    ViewPlan
+                        | ViewUnits
+                        | ViewAgencies
+                        | ViewResults
+                        | ViewModels
+                        | ViewActivities
+                        | ViewReports
                 )
             }
         }
@@ -155,6 +164,13 @@ pub enum Permission {
     ManageActivities,
     /// Set budget lines (by year, unit, source and project).
     ManageBudget,
+    /// Read the annual reports of the scope, their figures and history.
+    ViewReports,
+    /// Write the unit's annual report (narrative) and submit it.
+    ManageReports,
+    /// Return or approve the reports of units below one's own (coordinator,
+    /// admin); the coordinator also reopens an approved report.
+    ReviewReports,
 }
 
 /// The signed-in user as the rules see them.

@@ -215,13 +215,28 @@ mod tests {
     fn standing_against_targets() {
         let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
         let today = d(2019, 7, 2);
-        assert_eq!(standing(Some(100.0), Some(100.0), 2018, today), Standing::Met);
-        assert_eq!(standing(Some(80.0), Some(90.0), 2018, today), Standing::Behind);
-        assert_eq!(standing(Some(50.0), Some(90.0), 2019, today), Standing::OnTrack);
-        assert_eq!(standing(Some(30.0), Some(90.0), 2019, today), Standing::Behind);
+        assert_eq!(
+            standing(Some(100.0), Some(100.0), 2018, today),
+            Standing::Met
+        );
+        assert_eq!(
+            standing(Some(80.0), Some(90.0), 2018, today),
+            Standing::Behind
+        );
+        assert_eq!(
+            standing(Some(50.0), Some(90.0), 2019, today),
+            Standing::OnTrack
+        );
+        assert_eq!(
+            standing(Some(30.0), Some(90.0), 2019, today),
+            Standing::Behind
+        );
         assert_eq!(standing(None, Some(9.0), 2018, today), Standing::Behind);
         assert_eq!(standing(Some(3.0), None, 2018, today), Standing::NoTarget);
-        assert_eq!(standing(Some(3.0), Some(0.0), 2018, today), Standing::NoTarget);
+        assert_eq!(
+            standing(Some(3.0), Some(0.0), 2018, today),
+            Standing::NoTarget
+        );
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //! on a Vietnamese computer), dates as `dd/mm/yyyy`, an optional totals row,
 //! and drop-down lists where a column takes one of a few values.
 
+pub mod docx;
+pub mod report_doc;
+pub mod report_xlsx;
+
 use chrono::{Datelike, NaiveDate};
 use std::io::Cursor;
 

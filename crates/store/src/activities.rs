@@ -172,6 +172,10 @@ pub async fn save_in<C: ConnectionTrait>(
         .filter(activity::Column::Code.eq(a.code.as_str()))
         .one(c)
         .await?;
+    crate::reports::ensure_open(c, a.unit_id, a.starts_on.year()).await?;
+    if let Some(before) = &existing {
+        crate::reports::ensure_open(c, before.unit_id, before.starts_on.year()).await?;
+    }
     match existing {
         None => {
             let mut am = activity::ActiveModel {
@@ -184,6 +188,7 @@ pub async fn save_in<C: ConnectionTrait>(
             let row = am.insert(c).await?;
             write_children(c, row.id, a).await?;
             let (coordinating, participants) = wanted(a);
+            crate::aggregates::activity_changed(c, None, Some((&row, &participants))).await?;
             audit::record(
                 c,
                 actor,
@@ -219,6 +224,12 @@ async fn update_row<C: ConnectionTrait>(
     am.updated_at = Set(now);
     let after = am.update(c).await?;
     write_children(c, after.id, a).await?;
+    crate::aggregates::activity_changed(
+        c,
+        Some((&before, &old_part)),
+        Some((&after, &participants)),
+    )
+    .await?;
     audit::record(
         c,
         actor,
@@ -275,6 +286,8 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     if clash.is_some() {
         return Err(StoreError::Conflict { field: "code" });
     }
+    crate::reports::ensure_open(&tx, before.unit_id, before.starts_on.year()).await?;
+    crate::reports::ensure_open(&tx, a.unit_id, a.starts_on.year()).await?;
     let (row, _) = update_row(&tx, actor, now, before, a).await?;
     tx.commit().await?;
     Ok(row)
@@ -292,6 +305,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    crate::reports::ensure_open(&tx, before.unit_id, before.starts_on.year()).await?;
     // Planned items that pointed at it are planned again.
     crate::entity::annual_plan_item::Entity::update_many()
         .col_expr(
@@ -301,6 +315,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
         .filter(crate::entity::annual_plan_item::Column::ActivityId.eq(id))
         .exec(&tx)
         .await?;
+    crate::aggregates::activity_deleted(&tx, &before).await?;
     activity::Entity::delete_by_id(id).exec(&tx).await?;
     audit::record(
         &tx,
@@ -485,6 +500,11 @@ pub async fn add_spending_in<C: ConnectionTrait>(
     activity_id: i32,
     s: &Spending,
 ) -> Result<Option<spending::Model>> {
+    let unit_id = activity::Entity::find_by_id(activity_id)
+        .one(c)
+        .await?
+        .map_or(s.unit_id, |a| a.unit_id);
+    crate::reports::ensure_open(c, unit_id, s.spent_on.year()).await?;
     let same = spending::Entity::find()
         .filter(spending::Column::ActivityId.eq(activity_id))
         .filter(spending::Column::SourceCode.eq(s.source.as_str()))
@@ -508,6 +528,7 @@ pub async fn add_spending_in<C: ConnectionTrait>(
     }
     .insert(c)
     .await?;
+    crate::aggregates::spending_changed(c, &row, 1).await?;
     audit::record(
         c,
         actor,
@@ -556,6 +577,13 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if let Some(a) = activity::Entity::find_by_id(before.activity_id)
+        .one(&tx)
+        .await?
+    {
+        crate::reports::ensure_open(&tx, a.unit_id, before.spent_on.year()).await?;
+    }
+    crate::aggregates::spending_changed(&tx, &before, -1).await?;
     spending::Entity::delete_by_id(id).exec(&tx).await?;
     audit::record(
         &tx,
@@ -578,6 +606,7 @@ pub async fn set_budget_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
     b: &Budget,
 ) -> Result<(budget_line::Model, Saved)> {
+    crate::reports::ensure_open(c, b.unit_id, b.year).await?;
     let existing = budget_line::Entity::find()
         .filter(budget_line::Column::UnitId.eq(b.unit_id))
         .filter(budget_line::Column::Year.eq(b.year))
@@ -601,6 +630,7 @@ pub async fn set_budget_in<C: ConnectionTrait>(
             }
             .insert(c)
             .await?;
+            crate::aggregates::budget_changed(c, None, Some(&row)).await?;
             audit::record(
                 c,
                 actor,
@@ -619,6 +649,7 @@ pub async fn set_budget_in<C: ConnectionTrait>(
             am.note = Set(b.note.clone());
             am.updated_at = Set(now);
             let after = am.update(c).await?;
+            crate::aggregates::budget_changed(c, Some(&before), Some(&after)).await?;
             audit::record(
                 c,
                 actor,
@@ -697,69 +728,14 @@ pub async fn money<C: ConnectionTrait>(
     unit_path: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<MoneyCell>> {
-    let mut cells: HashMap<(i32, i32, String, String), MoneyCell> = HashMap::new();
-    for (b, _) in budget_lines(c, scope, unit_path, year).await? {
-        let key = (
-            b.unit_id,
-            b.year,
-            b.source_code.clone(),
-            b.project_code.clone(),
-        );
-        let cell = cells.entry(key).or_insert_with(|| MoneyCell {
-            unit_id: b.unit_id,
-            year: b.year,
-            source: b.source_code.clone(),
-            project: b.project_code.clone(),
-            ..Default::default()
-        });
-        cell.budget += b.amount;
-    }
-    let filter = ActivityFilter {
-        unit_path: unit_path.map(str::to_string),
-        ..Default::default()
-    };
+    // From the maintained aggregates (`aggregates::recompute_money` is the
+    // same from the raw records).
     let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
-    if let Some(p) = &filter.unit_path {
+    if let Some(p) = unit_path {
         uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
     }
     let unit_ids: Vec<i32> = uq.all(c).await?.into_iter().map(|u| u.id).collect();
-    let acts: HashMap<i32, activity::Model> = activity::Entity::find()
-        .filter(activity::Column::UnitId.is_in(unit_ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let ids: Vec<i32> = acts.keys().copied().collect();
-    for chunk in ids.chunks(5_000) {
-        for s in spending::Entity::find()
-            .filter(spending::Column::ActivityId.is_in(chunk.iter().copied()))
-            .all(c)
-            .await?
-        {
-            let y = s.spent_on.year();
-            if year.is_some_and(|want| want != y) {
-                continue;
-            }
-            let Some(a) = acts.get(&s.activity_id) else {
-                continue;
-            };
-            let key = (a.unit_id, y, s.source_code.clone(), a.project_code.clone());
-            let cell = cells.entry(key).or_insert_with(|| MoneyCell {
-                unit_id: a.unit_id,
-                year: y,
-                source: s.source_code.clone(),
-                project: a.project_code.clone(),
-                ..Default::default()
-            });
-            cell.spent += s.amount;
-        }
-    }
-    let mut v: Vec<MoneyCell> = cells.into_values().collect();
-    v.sort_by(|a, b| {
-        (a.year, a.unit_id, &a.project, &a.source).cmp(&(b.year, b.unit_id, &b.project, &b.source))
-    });
-    Ok(v)
+    crate::aggregates::money(c, &unit_ids, year).await
 }
 
 // ---------------------------------------------------------------- documents

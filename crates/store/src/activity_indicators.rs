@@ -20,7 +20,7 @@
 //! they appear only for a year covered by a plan that defines them.
 
 use crate::Result;
-use crate::entity::{activity, activity_participant, annual_plan, annual_plan_item, unit};
+use crate::entity::{annual_plan, annual_plan_item, unit};
 use crate::indicators::{IndicatorValue, plan_for_year};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -125,30 +125,24 @@ pub async fn figures<C: ConnectionTrait>(
     let ids: Vec<i32> = subtree.iter().map(|x| x.id).collect();
     let a1 = plan.and_then(a1_projects);
     let counts_for_a1 = |project: &str| a1.as_ref().is_none_or(|set| set.contains(project));
-    let acts: Vec<activity::Model> = activity::Entity::find()
-        .filter(activity::Column::UnitId.is_in(ids.iter().copied()))
-        .filter(activity::Column::StartsOn.gte(first))
-        .filter(activity::Column::StartsOn.lte(last))
-        .all(c)
-        .await?;
-    let mut courses: Vec<i32> = vec![];
-    for a in &acts {
-        *f.activities.entry(a.project_code.clone()).or_default() += 1;
-        if a.kind == ActivityKind::Training.as_str() && counts_for_a1(&a.project_code) {
-            courses.push(a.id);
+    // From the maintained aggregates (`aggregates::recompute_activities`
+    // is the same from the raw records).
+    let counts = crate::aggregates::activities(c, &u.path, year).await?;
+    let is_course = |project: &str, kind: &str| {
+        kind == ActivityKind::Training.as_str() && counts_for_a1(project)
+    };
+    for ((project, kind), n) in &counts.activities {
+        *f.activities.entry(project.clone()).or_default() += n;
+        if is_course(project, kind) {
+            f.courses += unsigned(*n);
         }
     }
-    f.courses = courses.len() as u64;
     let mut by_group: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for chunk in courses.chunks(5_000) {
-        for p in activity_participant::Entity::find()
-            .filter(activity_participant::Column::ActivityId.is_in(chunk.iter().copied()))
-            .all(c)
-            .await?
-        {
-            let e = by_group.entry(p.grp).or_default();
-            e.0 += i64::from(p.female);
-            e.1 += i64::from(p.male);
+    for ((project, kind, grp), (fe, ma)) in &counts.participants {
+        if is_course(project, kind) {
+            let e = by_group.entry(grp.clone()).or_default();
+            e.0 += fe;
+            e.1 += ma;
         }
     }
     f.trained = ParticipantGroup::ALL

@@ -398,6 +398,9 @@ pub async fn add_activity<C: TransactionTrait + ConnectionTrait>(
     n: NewActivity,
 ) -> Result<club_activity::Model> {
     let tx = c.begin().await?;
+    if let Some(k) = club::Entity::find_by_id(club_id).one(&tx).await? {
+        crate::reports::ensure_open(&tx, k.unit_id, n.held_on.year()).await?;
+    }
     let row = club_activity::ActiveModel {
         club_id: Set(club_id),
         year: Set(n.held_on.year()),

@@ -375,6 +375,9 @@ pub async fn add_dialogue<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<council_dialogue::Model> {
     use chrono::Datelike;
     let tx = c.begin().await?;
+    if let Some(k) = council::Entity::find_by_id(council_id).one(&tx).await? {
+        crate::reports::ensure_open(&tx, k.unit_id, n.held_on.year()).await?;
+    }
     let row = council_dialogue::ActiveModel {
         council_id: Set(council_id),
         year: Set(n.held_on.year()),

@@ -9,17 +9,17 @@
 //! children hidden, as everywhere results leave the server).
 
 use crate::activity_indicators::{self, Part};
-use crate::entity::{consultation, response, unit};
+use crate::entity::unit;
 use crate::indicators::{self, IndicatorValue};
 use crate::{Result, model_indicators};
-use chrono::{NaiveDate, TimeZone, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 use thamgia_domain::reports::{Standing, standing};
-use thamgia_domain::voice::{Age, suppress};
+use thamgia_domain::voice::suppress;
 
 /// One figure with its breakdown and standing.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
     #[serde(flatten)]
     pub indicator: IndicatorValue,
@@ -30,7 +30,7 @@ pub struct Figure {
 }
 
 /// One part of a figure.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnginePart {
     pub key: String,
     pub name_vi: String,
@@ -91,8 +91,22 @@ pub struct ChildrenCounts {
     pub by_ethnic: BTreeMap<String, u64>,
 }
 
-/// Counts children's responses for `C1`, straight from the responses.
+/// Counts children's responses for `C1`, from the maintained aggregates
+/// (`store::aggregates`); [`recompute_children_counts`] counts the responses
+/// themselves.
 pub async fn children_counts<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+) -> Result<ChildrenCounts> {
+    Ok(counts_of(
+        crate::aggregates::responses(c, &u.path, year).await?,
+    ))
+}
+
+/// [`children_counts`] straight from the responses (the property test and the
+/// benchmark compare the two).
+pub async fn recompute_children_counts<C: ConnectionTrait>(
     c: &C,
     u: &unit::Model,
     year: i32,
@@ -104,50 +118,21 @@ pub async fn children_counts<C: ConnectionTrait>(
         .into_iter()
         .map(|x| x.id)
         .collect();
+    Ok(counts_of(
+        crate::aggregates::recompute_responses(c, &subtree, year).await?,
+    ))
+}
+
+fn counts_of(rows: crate::aggregates::ResponseCounts) -> ChildrenCounts {
     let mut k = ChildrenCounts::default();
-    let (Some(from), Some(to)) = (
-        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
-        Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
-    ) else {
-        return Ok(k);
-    };
-    for chunk in subtree.chunks(5_000) {
-        let ids: Vec<i32> = consultation::Entity::find()
-            .select_only()
-            .column(consultation::Column::Id)
-            .filter(consultation::Column::UnitId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(c)
-            .await?;
-        for cids in ids.chunks(5_000) {
-            type Row = (Option<i32>, Option<String>, Option<String>);
-            let rows: Vec<Row> = response::Entity::find()
-                .select_only()
-                .column(response::Column::Age)
-                .column(response::Column::Sex)
-                .column(response::Column::Ethnic)
-                .filter(response::Column::ConsultationId.is_in(cids.iter().copied()))
-                .filter(response::Column::CreatedAt.gte(from))
-                .filter(response::Column::CreatedAt.lt(to))
-                .into_tuple()
-                .all(c)
-                .await?;
-            for (age, sex, ethnic) in rows {
-                k.total += 1;
-                let band = age
-                    .and_then(|a| Age::parse(i64::from(a)))
-                    .map_or("unknown".to_string(), |a| a.band().as_str().to_string());
-                *k.by_age_band.entry(band).or_default() += 1;
-                *k.by_sex
-                    .entry(sex.unwrap_or_else(|| "unknown".into()))
-                    .or_default() += 1;
-                *k.by_ethnic
-                    .entry(ethnic.unwrap_or_else(|| "unknown".into()))
-                    .or_default() += 1;
-            }
-        }
+    for ((band, sex, ethnic), n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        k.total += n;
+        *k.by_age_band.entry(band).or_default() += n;
+        *k.by_sex.entry(sex).or_default() += n;
+        *k.by_ethnic.entry(ethnic).or_default() += n;
     }
-    Ok(k)
+    k
 }
 
 async fn children_consulted<C: ConnectionTrait>(
@@ -173,8 +158,9 @@ async fn children_consulted<C: ConnectionTrait>(
     }
     for (sex, n) in &k.by_sex {
         let (vi, en) = match sex.as_str() {
-            "female" => ("Nữ", "girls"),
-            "male" => ("Nam", "boys"),
+            // Responses store `girl`/`boy` (domain::voice::Sex).
+            "female" | "girl" => ("Nữ", "girls"),
+            "male" | "boy" => ("Nam", "boys"),
             "other" => ("Khác", "other"),
             _ => ("Không rõ giới tính", "sex not given"),
         };

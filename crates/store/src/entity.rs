@@ -690,3 +690,59 @@ entity!(year_lock, "year_locks", {
     pub report_id: i32,
     pub locked_at: DateTimeUtc,
 });
+
+entity!(agg_response, "agg_responses", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub age_band: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub sex: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub ethnic: String,
+    pub n: i64,
+});
+
+entity!(agg_activity, "agg_activities", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub project: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub kind: String,
+    pub n: i64,
+});
+
+entity!(agg_participant, "agg_participants", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub project: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub kind: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub grp: String,
+    pub female: i64,
+    pub male: i64,
+});
+
+entity!(agg_money, "agg_money", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub source: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub project: String,
+    pub budget_lines: i64,
+    pub budget: i64,
+    pub spendings: i64,
+    pub spent: i64,
+});

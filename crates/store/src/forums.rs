@@ -84,6 +84,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     f: ForumInput,
 ) -> Result<forum::Model> {
     let tx = c.begin().await?;
+    crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
     let mut am = forum::ActiveModel {
         report_submitted_on: Set(None),
         created_by: Set(actor.user_id),
@@ -120,6 +121,8 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
+    crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
     let groups_before = ethnic_groups(&tx, id).await?;
     let groups = f.ethnic_groups.clone();
     let mut am = before.clone().into_active_model();
@@ -143,6 +146,14 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Refuses a change to a forum (delegates, sessions) of a locked year.
+async fn ensure_forum_open<C: ConnectionTrait>(c: &C, forum_id: i32) -> Result<()> {
+    if let Some(f) = forum::Entity::find_by_id(forum_id).one(c).await? {
+        crate::reports::ensure_open(c, f.unit_id, f.year).await?;
+    }
+    Ok(())
 }
 
 /// A forum as the audit log keeps it: the row and its counts by ethnic group.
@@ -310,6 +321,7 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     person_id: i32,
 ) -> Result<()> {
     let tx = c.begin().await?;
+    ensure_forum_open(&tx, forum_id).await?;
     crate::people::require_consent(&tx, person_id).await?;
     let exists = forum_delegate::Entity::find()
         .filter(forum_delegate::Column::ForumId.eq(forum_id))
@@ -367,6 +379,7 @@ pub async fn add_session<C: TransactionTrait + ConnectionTrait>(
     s: NewSession,
 ) -> Result<forum_session::Model> {
     let tx = c.begin().await?;
+    ensure_forum_open(&tx, s.forum_id).await?;
     let row = forum_session::ActiveModel {
         forum_id: Set(s.forum_id),
         kind: Set(s.kind),
@@ -413,6 +426,7 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let mut am = before.clone().into_active_model();
     am.report_submitted_on = Set(Some(submitted_on));
     let after = am.update(&tx).await?;

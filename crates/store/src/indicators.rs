@@ -29,7 +29,7 @@ use thamgia_domain::voice::{MatterKind, Moderation, QuestionKind, Sex, Source};
 pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
 
 /// One indicator for one unit and year.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorValue {
     pub code: String,
     pub name_vi: String,

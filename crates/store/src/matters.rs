@@ -33,6 +33,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     n: NewMatter,
 ) -> Result<matter::Model> {
     let tx = c.begin().await?;
+    crate::reports::ensure_open(&tx, n.unit_id, year_of(n.decision_date, now)).await?;
     let row = matter::ActiveModel {
         kind: Set(n.kind.as_str().into()),
         title: Set(n.title),
@@ -91,9 +92,11 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     if let Some(v) = ch.stage {
         am.stage = Set(v.as_str().into());
     }
+    crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     if let Some(v) = ch.decision_date {
         am.decision_date = Set(v);
         am.year = Set(year_of(v, before.created_at));
+        crate::reports::ensure_open(&tx, before.unit_id, year_of(v, before.created_at)).await?;
     }
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;

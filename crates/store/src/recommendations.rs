@@ -49,6 +49,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     n: NewRecommendation,
 ) -> Result<recommendation::Model> {
     let tx = c.begin().await?;
+    crate::reports::ensure_open(&tx, n.unit_id, n.year).await?;
     let row = recommendation::ActiveModel {
         source: Set(n.source.as_str().into()),
         source_id: Set(n.source_id),
@@ -300,6 +301,7 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<recommendation::Model> {
     let tx = c.begin().await?;
     let before = load_for_change(&tx, id).await?;
+    crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let from = RecommendationStatus::parse(&before.status)
         .ok_or(StoreError::Conflict { field: "status" })?;
     if to == RecommendationStatus::Answered || !from.can_move_to(to) {
@@ -345,6 +347,7 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<recommendation::Model> {
     let tx = c.begin().await?;
     let before = load_for_change(&tx, id).await?;
+    crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let from = RecommendationStatus::parse(&before.status)
         .ok_or(StoreError::Conflict { field: "status" })?;
     if !from.can_move_to(RecommendationStatus::Answered) {

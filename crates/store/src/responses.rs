@@ -97,6 +97,7 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
         }
         Err(e) => return Err(e.into()),
     };
+    crate::aggregates::response_added(&tx, &r).await?;
     let mut rows = vec![];
     for (qid, a) in s.answers {
         let base = answer::ActiveModel {

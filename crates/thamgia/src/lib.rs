@@ -5,6 +5,7 @@ pub mod demo_activities;
 pub mod demo_councils;
 pub mod demo_forums;
 pub mod demo_plans;
+pub mod demo_reports;
 pub mod demo_voice;
 
 /// The shipped plan, compiled in so `demo` works from any directory.

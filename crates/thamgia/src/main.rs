@@ -1,6 +1,8 @@
 //! `thamgia`: one binary that serves Thamgia and administers its database.
 //! Configuration comes from flags, then environment variables, then defaults.
 
+mod report_export;
+
 use anyhow::{Context, anyhow};
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -66,6 +68,33 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Export annual reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Write a unit's annual report for a year (.xlsx, .docx under Decree 30/2020, or CSV);
+    /// a submitted or approved report with its frozen figures. Exit 1 for an unknown unit.
+    Export {
+        /// Official code of the unit (12 for the province).
+        #[arg(long)]
+        unit: String,
+        /// The report's year, four digits.
+        #[arg(long)]
+        year: String,
+        /// xlsx | docx | csv
+        #[arg(long)]
+        format: String,
+        /// The file to write.
+        #[arg(long)]
+        output: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -286,6 +315,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report {
+            command:
+                ReportCommand::Export {
+                    unit,
+                    year,
+                    format,
+                    output,
+                    db,
+                },
+        } => {
+            let d = open(&db).await?;
+            report_export::run(&d, &unit, &year, &format, &output, now.date_naive()).await
+        }
     }
 }
 
@@ -395,6 +437,12 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 items = pl.items,
                 linked = pl.linked,
                 "demo annual activity plans"
+            );
+            let r = thamgia::demo_reports::fill(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(
+                reports = r.reports,
+                approved = r.approved,
+                "demo annual reports"
             );
         }
         println!();

@@ -34,6 +34,15 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The conflict (code) of a write to a record of a year whose report was
+/// approved (`thamgia_store::reports::ensure_open`).
+pub const YEAR_LOCKED: &str = "year_locked";
+
+/// What the API says about a locked year (Vietnamese first, as on the pages).
+pub const YEAR_LOCKED_MESSAGE: &str = "Số liệu năm này của đơn vị đã được phê duyệt và khóa; \
+     điều phối viên cần mở lại báo cáo năm để sửa. (This year's figures of the unit are \
+     approved and locked; the coordinator must reopen the annual report to change them.)";
+
 impl AppError {
     pub fn invalid(field: &str, code: &str) -> AppError {
         let mut fields = BTreeMap::new();
@@ -64,7 +73,13 @@ impl AppError {
             AppError::Csrf => "csrf_failed",
             AppError::Throttled => "too_many_attempts",
             AppError::Invalid { .. } => "invalid_input",
-            AppError::Conflict { .. } => "conflict",
+            AppError::Conflict { field } => match field.as_str() {
+                YEAR_LOCKED => YEAR_LOCKED,
+                // A report's move refused by `thamgia_domain::reports::next`.
+                "wrong_state" => "wrong_state",
+                "not_allowed" => "not_allowed",
+                _ => "conflict",
+            },
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -120,11 +135,18 @@ impl IntoResponse for AppError {
         let code = self.code().to_string();
         let message = match (&self, reference) {
             (_, Some(r)) => format!("internal error (reference {r})"),
+            (AppError::Conflict { field }, _) if field == YEAR_LOCKED => {
+                YEAR_LOCKED_MESSAGE.to_string()
+            }
+            (AppError::Conflict { field }, _) if code != "conflict" => {
+                crate::i18n::Lang::En.t(&format!("error-{field}-help"))
+            }
             (AppError::Conflict { field }, _) => format!("{field} is already taken"),
             _ => crate::i18n::Lang::En.t(&format!("error-{code}")),
         };
         let (fields, detail) = match self {
             AppError::Invalid { fields, detail } => (fields, detail),
+            AppError::Conflict { .. } if code != "conflict" => (BTreeMap::new(), None),
             AppError::Conflict { field } => {
                 let mut f = BTreeMap::new();
                 f.insert(field, "taken".to_string());

@@ -12,6 +12,7 @@ mod m0003_models;
 mod m0004_forum_ethnic;
 mod m0005_activities;
 mod m0006_reports;
+pub(crate) mod m0007_aggregates;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_forum_ethnic::Migration),
             Box::new(m0005_activities::Migration),
             Box::new(m0006_reports::Migration),
+            Box::new(m0007_aggregates::Migration),
         ]
     }
 }

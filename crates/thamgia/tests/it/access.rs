@@ -37,7 +37,36 @@ const PAGES: &[(&str, &str)] = &[
         "/activities/export.xlsx?unit=107",
     ),
     ("/funding/export.xlsx", "/funding/export.xlsx?unit=107"),
+    // Report and indicator exports of another district (report_exports.rs checks 108).
+    (
+        "/reports/{unit}/{year}/export.xlsx",
+        "/reports/107/2018/export.xlsx",
+    ),
+    (
+        "/reports/{unit}/{year}/export.docx",
+        "/reports/107/2018/export.docx",
+    ),
+    (
+        "/reports/{unit}/{year}/export.csv",
+        "/reports/107/2018/export.csv",
+    ),
+    (
+        "/indicators/export.xlsx",
+        "/indicators/export.xlsx?unit=107&year=2018",
+    ),
+    (
+        "/indicators/export.csv",
+        "/indicators/export.csv?unit=107&year=2018",
+    ),
     ("/imports/jobs/{id}", "/imports/jobs/999999"),
+    // Annual reports of another district (reports.rs checks 108 and every move).
+    ("/reports/{unit}/{year}", "/reports/107/2018"),
+    // The dashboard and the records behind a figure (dashboard.rs checks 108 with real records).
+    ("/dashboard", "/dashboard?unit=107"),
+    (
+        "/dashboard/records",
+        "/dashboard/records?unit=107&year=2018&code=C1",
+    ),
 ];
 
 /// API operations with an object outside the scope (or refused to the role).
@@ -104,6 +133,33 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/exports/funding.xlsx?unit=107",
     ),
     ("GET", "/api/v1/imports/{id}", "/api/v1/imports/999999"),
+    // Report and indicator exports of another district (report_exports.rs checks 108).
+    (
+        "GET",
+        "/api/v1/reports/{unit}/{year}/export",
+        "/api/v1/reports/107/2018/export?format=docx",
+    ),
+    (
+        "GET",
+        "/api/v1/indicators/export",
+        "/api/v1/indicators/export?unit=107&year=2018&format=xlsx",
+    ),
+    // Annual reports of another district (reports.rs checks 108 with a real report).
+    (
+        "GET",
+        "/api/v1/reports/{unit}/{year}",
+        "/api/v1/reports/107/2018",
+    ),
+    (
+        "PUT",
+        "/api/v1/reports/{unit}/{year}",
+        "/api/v1/reports/107/2018",
+    ),
+    (
+        "POST",
+        "/api/v1/reports/{unit}/{year}/{action}",
+        "/api/v1/reports/107/2018/submit",
+    ),
     // Matters and consultations: `{m107}`/`{c107}` are real objects of district 107
     // (made by `consultations::other_district`); every page route is in consultations.rs.
     ("GET", "/api/v1/matters/{id}", "/api/v1/matters/{m107}"),
@@ -320,6 +376,8 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     // agency outside the scope is `422 unknown_*` (imports.rs).
     ("GET", "/api/v1/imports/template.xlsx"),
     ("POST", "/api/v1/imports"),
+    // Annual reports: the caller's own and its districts' only (reports.rs).
+    ("GET", "/api/v1/reports"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in

@@ -168,10 +168,14 @@ async fn openapi_lists_every_operation(app: TestApp) {
                     },
                 )
                 .replace("{id}", "1")
-                .replace("{doc_id}", "1");
+                .replace("{doc_id}", "1")
+                .replace("{unit}", "12")
+                .replace("{year}", "2018");
             // Operations with required query parameters (422 without them).
             let real = match p.as_str() {
                 "/api/v1/indicators" => format!("{real}?unit=12&year=2018"),
+                "/api/v1/indicators/export" => format!("{real}?unit=12&year=2018&format=csv"),
+                "/api/v1/reports/{unit}/{year}/export" => format!("{real}?format=csv"),
                 _ => real,
             };
             let (s, _) = app.api_get(&token, &real).await;

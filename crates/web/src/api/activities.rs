@@ -358,7 +358,7 @@ pub async fn update(
     activities::update(db, &Actor::from(&p), state.now(), a.id, &checked)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::invalid("code", "code_taken"),
+            StoreError::Conflict { field: "code" } => AppError::invalid("code", "code_taken"),
             other => other.into(),
         })?;
     let (a, u) = activities::get_in_scope(db, &p.scope(), id).await?;

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
-use thamgia_store::{activity_indicators, indicators, model_indicators, units};
+use thamgia_store::{engine, indicators, units};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -41,6 +41,14 @@ pub struct IndicatorDto {
     /// source); absent for indicators without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<BreakdownDto>>,
+    /// Where the figure stands against its target: `met`, `on_track` (the
+    /// year still running, at or above the share of the target its elapsed
+    /// part calls for), `behind` or `no_target`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standing: Option<String>,
+    /// The page listing the records behind the figure (they add up to it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<String>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -49,7 +57,8 @@ pub struct BreakdownDto {
     pub key: String,
     /// Vietnamese name.
     pub name: String,
-    pub value: i64,
+    /// Null for a part of 1–4 children (C1), shown "<5".
+    pub value: Option<i64>,
 }
 
 /// A year as four digits.
@@ -70,7 +79,10 @@ fn parse_year(s: &str) -> Option<i32> {
 /// at least one club that held an activity) — counts — and `T4` (% of the
 /// districts running all three); and `A1` (people trained, by group and sex),
 /// `A2` (activities, by project) and `A3` (spending in đồng, by source; its
-/// target is the budget), each with a `breakdown`. See `docs/indicators.md`.
+/// target is the budget), each with a `breakdown`, and `C1` (children's
+/// responses, by age band, sex and ethnic group; parts of 1–4 children are
+/// null). Each figure carries its `standing` and `records`, the page that
+/// lists the records behind it. See `docs/indicators.md`.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
     params(IndicatorQuery),
     responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
@@ -107,45 +119,42 @@ pub async fn list(
     };
     let db = &state.db.conn;
     let u = units::get_in_scope(db, &p.scope(), unit).await?;
-    let mut rows = indicators::consulted_matters(db, &u, year).await?;
-    rows.extend(model_indicators::model_indicators(db, &u, year).await?);
-    let mut out: Vec<IndicatorDto> = rows
+    let today = state.now().date_naive();
+    // C1 is listed with the plan's indicators for the years a plan covers.
+    let planned = indicators::plan_for_year(db, year).await?.is_some();
+    let out: Vec<IndicatorDto> = engine::figures(db, &u, year, today)
+        .await?
         .into_iter()
-        .map(|i| IndicatorDto {
-            code: i.code,
-            name: i.name_vi,
-            name_en: i.name_en,
-            numerator: i.numerator,
-            denominator: i.denominator,
-            value: i.value,
-            target: i.target,
-            unit: i.unit,
-            breakdown: None,
+        .filter(|f| planned || f.indicator.code != "C1")
+        .map(|f| {
+            let i = f.indicator;
+            let has_parts = !f.breakdown.is_empty() || i.code.starts_with('A');
+            IndicatorDto {
+                records: Some(crate::pages::dashboard::records_href(
+                    &u.code, year, &i.code,
+                )),
+                standing: Some(f.standing.as_str().to_string()),
+                breakdown: has_parts.then(|| {
+                    f.breakdown
+                        .into_iter()
+                        .map(|p| BreakdownDto {
+                            key: p.key,
+                            name: p.name_vi,
+                            value: p.value,
+                        })
+                        .collect()
+                }),
+                code: i.code,
+                name: i.name_vi,
+                name_en: i.name_en,
+                numerator: i.numerator,
+                denominator: i.denominator,
+                value: i.value,
+                target: i.target,
+                unit: i.unit,
+            }
         })
         .collect();
-    for a in activity_indicators::activity_indicators(db, &u, year).await? {
-        let i = a.indicator;
-        out.push(IndicatorDto {
-            code: i.code,
-            name: i.name_vi,
-            name_en: i.name_en,
-            numerator: i.numerator,
-            denominator: i.denominator,
-            value: i.value,
-            target: i.target,
-            unit: i.unit,
-            breakdown: Some(
-                a.breakdown
-                    .into_iter()
-                    .map(|p| BreakdownDto {
-                        key: p.key,
-                        name: p.name_vi,
-                        value: p.value,
-                    })
-                    .collect(),
-            ),
-        });
-    }
     Ok(Json(out))
 }
 

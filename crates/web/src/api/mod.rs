@@ -18,6 +18,8 @@ mod matters;
 mod people;
 mod plans;
 mod recommendations;
+mod report_exports;
+mod reports;
 mod results;
 mod users;
 
@@ -145,6 +147,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::show))
         .routes(routes!(imports::export_activities))
         .routes(routes!(imports::export_funding))
+        .routes(routes!(report_exports::report))
+        .routes(routes!(report_exports::indicators))
+        .routes(routes!(reports::list))
+        .routes(routes!(reports::show, reports::update))
+        .routes(routes!(reports::act))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {

@@ -790,7 +790,7 @@ pub async fn update(
                 Ok(_) => {
                     return Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response());
                 }
-                Err(StoreError::Conflict { .. }) => {
+                Err(StoreError::Conflict { field: "code" }) => {
                     let mut e = Fields::new();
                     e.insert("code".into(), "code_taken".into());
                     e

@@ -9,7 +9,9 @@ pub(crate) mod child;
 pub(crate) mod clubs;
 pub(crate) mod consultations;
 pub(crate) mod councils;
+pub(crate) mod dashboard;
 mod directory;
+mod drilldown;
 pub(crate) mod forums;
 pub(crate) mod funding;
 pub(crate) mod imports;
@@ -19,6 +21,8 @@ pub(crate) mod moderation;
 pub(crate) mod people;
 mod plan;
 pub(crate) mod recommendations;
+pub mod report_exports;
+pub(crate) mod reports;
 pub(crate) mod results;
 
 use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, safe_next, set_cookie};
@@ -68,6 +72,10 @@ pub fn router() -> Router<AppState> {
         .merge(annual_plans::routes())
         .merge(imports::routes())
         .merge(crate::exports::routes())
+        .merge(dashboard::routes())
+        .merge(drilldown::routes())
+        .merge(report_exports::routes())
+        .merge(reports::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

@@ -1,0 +1,328 @@
+//! The annual report and the plan's figures as one plain document, written
+//! three ways from the same rows: .xlsx ([`crate::report_xlsx`]), .docx
+//! ([`crate::docx`], the Decree 30/2020 layout) and CSV ([`indicators_csv`]).
+//! The web layer fills a [`ReportDoc`] from the indicator engine (or from a
+//! report's frozen figures); this crate only lays it out, so every file shows
+//! exactly the numbers it was given.
+
+use chrono::{Datelike, NaiveDate};
+
+/// One indicator line: the engine's figure, its target and its standing in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorLine {
+    pub code: String,
+    pub name: String,
+    pub numerator: u64,
+    pub denominator: u64,
+    /// `%` values carry one decimal; counts and đồng are whole.
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    /// `%`, `count` or `dong`.
+    pub unit: String,
+    /// "Đạt", "Đúng tiến độ", "Chậm", "Chưa có chỉ tiêu".
+    pub standing: String,
+}
+
+impl IndicatorLine {
+    /// Whether values are percentages (one decimal) rather than whole numbers.
+    pub fn is_percent(&self) -> bool {
+        self.unit == "%"
+    }
+
+    /// The unit of measure in Vietnamese.
+    pub fn unit_vi(&self) -> &str {
+        match self.unit.as_str() {
+            "%" => "%",
+            "count" => "Số lượng",
+            "dong" => "Đồng",
+            other => other,
+        }
+    }
+}
+
+/// One part of a figure's breakdown; `None` is a part of fewer than 5 children.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakdownLine {
+    pub code: String,
+    pub key: String,
+    pub name: String,
+    pub value: Option<i64>,
+}
+
+/// One cell of a report table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocCell {
+    Empty,
+    Text(String),
+    /// A whole number: `#,##0` in Excel, `1.250.000` in the .docx.
+    Int(i64),
+    /// A number with one decimal (a percentage): `0.0` in Excel, `66,7` in the .docx.
+    Dec(f64),
+    Date(NaiveDate),
+}
+
+impl DocCell {
+    /// The cell as the .docx shows it, written the Vietnamese way.
+    pub fn text(&self) -> String {
+        match self {
+            DocCell::Empty => String::new(),
+            DocCell::Text(s) => s.clone(),
+            DocCell::Int(n) => vn_int(*n),
+            DocCell::Dec(v) => vn_dec(*v),
+            DocCell::Date(d) => d.format("%d/%m/%Y").to_string(),
+        }
+    }
+}
+
+impl From<&str> for DocCell {
+    fn from(s: &str) -> DocCell {
+        DocCell::Text(s.to_string())
+    }
+}
+
+impl From<String> for DocCell {
+    fn from(s: String) -> DocCell {
+        DocCell::Text(s)
+    }
+}
+
+impl From<i64> for DocCell {
+    fn from(n: i64) -> DocCell {
+        DocCell::Int(n)
+    }
+}
+
+/// What a column holds: decides its Excel format and alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Text,
+    Int,
+    Dec,
+    Date,
+}
+
+/// A column of a report table: header, width in characters, kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocColumn {
+    pub header: String,
+    pub width: f64,
+    pub kind: DocKind,
+}
+
+impl DocColumn {
+    pub fn new(header: impl Into<String>, width: f64, kind: DocKind) -> DocColumn {
+        DocColumn {
+            header: header.into(),
+            width,
+            kind,
+        }
+    }
+}
+
+/// Where a table goes in the .docx body (part I of the report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocPart {
+    Activities,
+    Funding,
+    Models,
+    Recommendations,
+    Districts,
+}
+
+/// A table of the report: one sheet of the .xlsx, one table of the .docx.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocTable {
+    /// The sheet's name (at most 31 characters).
+    pub sheet: String,
+    /// The table's caption in the .docx.
+    pub heading: String,
+    pub part: DocPart,
+    pub columns: Vec<DocColumn>,
+    pub rows: Vec<Vec<DocCell>>,
+    pub totals: Option<Vec<DocCell>>,
+}
+
+/// The document's administrative details (Decree 30/2020, appendix I).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocHeader {
+    /// The directly superior body ("UBND TỈNH LAI CHÂU"); empty when none.
+    pub parent_body: String,
+    /// The issuing body, in capitals ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI").
+    pub issuing_body: String,
+    /// "Số: 12/BC-SLDTBXH" (the whole line).
+    pub number: String,
+    /// "Lai Châu".
+    pub place: String,
+    pub date: NaiveDate,
+    /// "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2018".
+    pub summary: String,
+    /// "GIÁM ĐỐC", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" (lines).
+    pub signer_title: String,
+    pub signer_name: String,
+    /// The recipients, one a line, ending "Lưu: VT, …".
+    pub recipients: Vec<String>,
+}
+
+/// The report (or the figures alone) as a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDoc {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub year: i32,
+    /// The report's state in words ("Dự thảo", "Đã phê duyệt"…).
+    pub status: String,
+    pub header: DocHeader,
+    pub indicators: Vec<IndicatorLine>,
+    pub breakdowns: Vec<BreakdownLine>,
+    pub tables: Vec<DocTable>,
+    pub results: String,
+    pub difficulties: String,
+    pub proposals: String,
+}
+
+/// A whole number with dots between thousands: `1.250.000`, `-3.000`.
+pub fn vn_int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A number with one decimal and a decimal comma: `66,7`, `1.250,0`.
+pub fn vn_dec(v: f64) -> String {
+    let tenths = (v * 10.0).round() as i64;
+    let whole = vn_int(tenths.abs() / 10);
+    let sign = if tenths < 0 { "-" } else { "" };
+    format!("{sign}{whole},{}", tenths.abs() % 10)
+}
+
+/// A figure's value as a cell: one decimal for `%`, whole otherwise.
+pub fn value_cell(v: Option<f64>, percent: bool) -> DocCell {
+    match v {
+        None => DocCell::Empty,
+        Some(x) if percent => DocCell::Dec(x),
+        Some(x) => DocCell::Int(x.round() as i64),
+    }
+}
+
+/// "Lai Châu, ngày 05 tháng 03 năm 2019".
+pub fn place_and_date(place: &str, d: NaiveDate) -> String {
+    format!(
+        "{place}, ngày {:02} tháng {:02} năm {}",
+        d.day(),
+        d.month(),
+        d.year()
+    )
+}
+
+/// A number for the CSV: whole numbers plain (`1250000`), decimals with a
+/// comma (`66,7`), as Excel on a Vietnamese computer reads them.
+fn csv_number(v: Option<f64>, percent: bool) -> String {
+    match v {
+        None => String::new(),
+        Some(x) if percent => {
+            let t = (x * 10.0).round() as i64;
+            let sign = if t < 0 { "-" } else { "" };
+            format!("{sign}{},{}", t.abs() / 10, t.abs() % 10)
+        }
+        Some(x) => format!("{}", x.round() as i64),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&line.join(";"));
+    out.push_str("\r\n");
+}
+
+/// The header row of the indicator table, in the .xlsx, the .docx and the CSV.
+pub const INDICATOR_HEADERS: [&str; 8] = [
+    "Mã",
+    "Chỉ số",
+    "Tử số",
+    "Mẫu số",
+    "Kết quả",
+    "Mục tiêu",
+    "Đơn vị tính",
+    "Đánh giá",
+];
+
+/// The header row of the breakdowns.
+pub const BREAKDOWN_HEADERS: [&str; 4] = ["Mã chỉ số", "Mã phân tổ", "Phân tổ", "Giá trị"];
+
+/// The indicator table then, after a blank line, the breakdowns — one CSV
+/// file in UTF-8 with a byte-order mark, fields separated by `;`, lines ended
+/// by CRLF: what Excel on a Vietnamese computer opens without a wizard. A
+/// part of fewer than 5 children is written `<5`.
+pub fn indicators_csv(doc: &ReportDoc) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    csv_line(&mut out, &INDICATOR_HEADERS.map(str::to_string));
+    for i in &doc.indicators {
+        let p = i.is_percent();
+        csv_line(
+            &mut out,
+            &[
+                i.code.clone(),
+                i.name.clone(),
+                i.numerator.to_string(),
+                i.denominator.to_string(),
+                csv_number(i.value, p),
+                csv_number(i.target, p),
+                i.unit_vi().to_string(),
+                i.standing.clone(),
+            ],
+        );
+    }
+    out.push_str("\r\n");
+    csv_line(&mut out, &BREAKDOWN_HEADERS.map(str::to_string));
+    for b in &doc.breakdowns {
+        csv_line(
+            &mut out,
+            &[
+                b.code.clone(),
+                b.key.clone(),
+                b.name.clone(),
+                b.value.map_or_else(|| "<5".to_string(), |v| v.to_string()),
+            ],
+        );
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_numbers() {
+        assert_eq!(vn_int(0), "0");
+        assert_eq!(vn_int(999), "999");
+        assert_eq!(vn_int(1_000), "1.000");
+        assert_eq!(vn_int(1_250_000), "1.250.000");
+        assert_eq!(vn_int(-3_000), "-3.000");
+        assert_eq!(vn_dec(66.7), "66,7");
+        assert_eq!(vn_dec(1250.04), "1.250,0");
+        assert_eq!(vn_dec(0.0), "0,0");
+        assert_eq!(csv_number(Some(66.66), true), "66,7");
+        assert_eq!(csv_number(Some(1_250_000.0), false), "1250000");
+        assert_eq!(csv_field("a;b"), "\"a;b\"");
+        let d = NaiveDate::from_ymd_opt(2019, 3, 5).expect("date");
+        assert_eq!(
+            place_and_date("Lai Châu", d),
+            "Lai Châu, ngày 05 tháng 03 năm 2019"
+        );
+    }
+}

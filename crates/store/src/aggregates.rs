@@ -1,0 +1,650 @@
+//! Maintained aggregates (tables from migration 0007): the counts and sums
+//! behind `C1` (children's responses by age band, sex and ethnic group), `A1`
+//! (participants of courses), `A2` (activities) and `A3` with every funding
+//! total (budget and spending), kept up to date **in the same transaction** as
+//! the write that changes the records they count, so a figure is a sum over a
+//! few rows instead of a scan of the raw records.
+//!
+//! Every key starts with `year, unit_id`: a subtree's figure for a year is a
+//! sum over `unit_id IN (subtree)`. The write paths call one function each:
+//!
+//! - [`response_added`] from `responses::submit` (responses are never
+//!   deleted, and a consultation never changes unit);
+//! - [`activity_changed`] from `activities::save_in` and `update_row` (its
+//!   unit, start date, project, kind or participants may change: the old
+//!   contribution is taken away and the new one added, and the spending of the
+//!   activity moves with its unit and project) and [`activity_deleted`] from
+//!   `activities::delete` (with its spending, which the database deletes with it);
+//! - [`spending_changed`] from `activities::add_spending_in` and `delete_spending`;
+//! - [`budget_changed`] from `activities::set_budget_in`.
+//!
+//! Deltas are netted per key before anything is written and applied with one
+//! `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + excluded.n` per key (the
+//! same statement on SQLite and PostgreSQL); they may be negative. A row whose
+//! counts fall back to zero stays (there is at most one row per key ever used);
+//! every reader skips such rows.
+//!
+//! The `recompute_*` functions compute the same numbers from the raw records,
+//! for the property test (`tests/it/aggregates.rs`), the benchmark (`bench/`)
+//! and [`rebuild`].
+
+use crate::Result;
+use crate::activities::MoneyCell;
+use crate::entity::{
+    activity, activity_participant, agg_activity, agg_money, agg_participant, agg_response,
+    budget_line, consultation, response, spending, unit,
+};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
+use thamgia_domain::voice::Age;
+
+/// A profile value that was not given.
+pub const UNKNOWN: &str = "unknown";
+
+/// The age band a response counts in: `6-10`, `11-15` or `unknown`.
+pub fn age_band(age: Option<i32>) -> &'static str {
+    age.and_then(|a| Age::parse(i64::from(a)))
+        .map_or(UNKNOWN, |a| a.band().as_str())
+}
+
+// ---------------------------------------------------------------- deltas
+
+type ResponseKey = (i32, i32, String, String, String);
+type ActivityKey = (i32, i32, String, String);
+type ParticipantKey = (i32, i32, String, String, String);
+type MoneyKey = (i32, i32, String, String);
+
+/// Changes to the aggregates, netted per key (`year, unit_id, …`).
+#[derive(Debug, Default)]
+struct Delta {
+    responses: BTreeMap<ResponseKey, i64>,
+    activities: BTreeMap<ActivityKey, i64>,
+    participants: BTreeMap<ParticipantKey, (i64, i64)>,
+    /// budget lines, budget, spendings, spent.
+    money: BTreeMap<MoneyKey, [i64; 4]>,
+}
+
+impl Delta {
+    fn activity(&mut self, a: &activity::Model, participants: &[(String, i32, i32)], sign: i64) {
+        let year = a.starts_on.year();
+        *self
+            .activities
+            .entry((year, a.unit_id, a.project_code.clone(), a.kind.clone()))
+            .or_default() += sign;
+        for (grp, female, male) in participants {
+            let e = self
+                .participants
+                .entry((
+                    year,
+                    a.unit_id,
+                    a.project_code.clone(),
+                    a.kind.clone(),
+                    grp.clone(),
+                ))
+                .or_default();
+            e.0 += sign * i64::from(*female);
+            e.1 += sign * i64::from(*male);
+        }
+    }
+
+    fn spending(&mut self, unit_id: i32, project: &str, s: &spending::Model, sign: i64) {
+        let e = self
+            .money
+            .entry((
+                s.spent_on.year(),
+                unit_id,
+                s.source_code.clone(),
+                project.to_string(),
+            ))
+            .or_default();
+        e[2] += sign;
+        e[3] += sign * s.amount;
+    }
+
+    fn budget(&mut self, b: &budget_line::Model, sign: i64) {
+        let e = self
+            .money
+            .entry((
+                b.year,
+                b.unit_id,
+                b.source_code.clone(),
+                b.project_code.clone(),
+            ))
+            .or_default();
+        e[0] += sign;
+        e[1] += sign * b.amount;
+    }
+
+    async fn apply<C: ConnectionTrait>(self, c: &C) -> Result<()> {
+        for ((year, unit_id, band, sex, ethnic), n) in self.responses {
+            if n != 0 {
+                let keys = key(
+                    year,
+                    unit_id,
+                    &[("age_band", band), ("sex", sex), ("ethnic", ethnic)],
+                );
+                upsert(c, "agg_responses", keys, &[("n", n)]).await?;
+            }
+        }
+        for ((year, unit_id, project, kind), n) in self.activities {
+            if n != 0 {
+                let keys = key(year, unit_id, &[("project", project), ("kind", kind)]);
+                upsert(c, "agg_activities", keys, &[("n", n)]).await?;
+            }
+        }
+        for ((year, unit_id, project, kind, grp), (female, male)) in self.participants {
+            if female != 0 || male != 0 {
+                let keys = key(
+                    year,
+                    unit_id,
+                    &[("project", project), ("kind", kind), ("grp", grp)],
+                );
+                upsert(
+                    c,
+                    "agg_participants",
+                    keys,
+                    &[("female", female), ("male", male)],
+                )
+                .await?;
+            }
+        }
+        for ((year, unit_id, source, project), [lines, budget, spendings, spent]) in self.money {
+            if lines != 0 || budget != 0 || spendings != 0 || spent != 0 {
+                let keys = key(year, unit_id, &[("source", source), ("project", project)]);
+                let sums = [
+                    ("budget_lines", lines),
+                    ("budget", budget),
+                    ("spendings", spendings),
+                    ("spent", spent),
+                ];
+                upsert(c, "agg_money", keys, &sums).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn key(year: i32, unit_id: i32, rest: &[(&'static str, String)]) -> Vec<(&'static str, Value)> {
+    let mut k: Vec<(&'static str, Value)> =
+        vec![("year", year.into()), ("unit_id", unit_id.into())];
+    k.extend(rest.iter().map(|(n, v)| (*n, Value::from(v.clone()))));
+    k
+}
+
+/// Adds `sums` to the row of `table` with these key values, creating it.
+async fn upsert<C: ConnectionTrait>(
+    c: &C,
+    table: &'static str,
+    keys: Vec<(&'static str, Value)>,
+    sums: &[(&'static str, i64)],
+) -> Result<()> {
+    let mut q = Query::insert();
+    q.into_table(Alias::new(table)).columns(
+        keys.iter()
+            .map(|(k, _)| Alias::new(*k))
+            .chain(sums.iter().map(|(k, _)| Alias::new(*k))),
+    );
+    let values: Vec<Expr> = keys
+        .iter()
+        .map(|(_, v)| Expr::val(v.clone()))
+        .chain(sums.iter().map(|(_, v)| Expr::val(*v)))
+        .collect();
+    q.values_panic(values);
+    let mut oc = OnConflict::columns(keys.iter().map(|(k, _)| Alias::new(*k)));
+    for (k, _) in sums {
+        oc.value(
+            Alias::new(*k),
+            Expr::col((Alias::new(table), Alias::new(*k)))
+                .add(Expr::col((Alias::new("excluded"), Alias::new(*k)))),
+        );
+    }
+    q.on_conflict(oc.to_owned());
+    c.execute(&q).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- maintenance
+
+/// A child's response was stored: it counts for its consultation's unit in
+/// the year it arrived.
+pub async fn response_added<C: ConnectionTrait>(c: &C, r: &response::Model) -> Result<()> {
+    let Some(k) = consultation::Entity::find_by_id(r.consultation_id)
+        .one(c)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut d = Delta::default();
+    d.responses.insert(
+        (
+            r.created_at.year(),
+            k.unit_id,
+            age_band(r.age).to_string(),
+            r.sex.clone().unwrap_or_else(|| UNKNOWN.into()),
+            r.ethnic.clone().unwrap_or_else(|| UNKNOWN.into()),
+        ),
+        1,
+    );
+    d.apply(c).await
+}
+
+/// An activity row with its participants `(group, female, male)`.
+pub type ActivityState<'a> = (&'a activity::Model, &'a [(String, i32, i32)]);
+
+/// An activity was created (`before` is `None`), changed, or is about to be
+/// deleted (`after` is `None`), with its participants `(group, female, male)`
+/// before and after. Its spending moves when its unit or project changes.
+pub async fn activity_changed<C: ConnectionTrait>(
+    c: &C,
+    before: Option<ActivityState<'_>>,
+    after: Option<ActivityState<'_>>,
+) -> Result<()> {
+    let mut d = Delta::default();
+    if let Some((a, parts)) = before {
+        d.activity(a, parts, -1);
+    }
+    if let Some((a, parts)) = after {
+        d.activity(a, parts, 1);
+    }
+    let owner = |a: &activity::Model| (a.unit_id, a.project_code.clone());
+    let moved = before.map(|(a, _)| owner(a)) != after.map(|(a, _)| owner(a));
+    if moved && let Some(id) = before.or(after).map(|(a, _)| a.id) {
+        let spent = spending::Entity::find()
+            .filter(spending::Column::ActivityId.eq(id))
+            .all(c)
+            .await?;
+        for s in &spent {
+            if let Some((a, _)) = before {
+                d.spending(a.unit_id, &a.project_code, s, -1);
+            }
+            if let Some((a, _)) = after {
+                d.spending(a.unit_id, &a.project_code, s, 1);
+            }
+        }
+    }
+    d.apply(c).await
+}
+
+/// The activity `a` is about to be deleted with its participants and
+/// spending: call before the delete, inside its transaction.
+pub async fn activity_deleted<C: ConnectionTrait>(c: &C, a: &activity::Model) -> Result<()> {
+    let parts: Vec<(String, i32, i32)> = activity_participant::Entity::find()
+        .filter(activity_participant::Column::ActivityId.eq(a.id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.grp, p.female, p.male))
+        .collect();
+    activity_changed(c, Some((a, &parts)), None).await
+}
+
+/// A spending was added (`sign` 1) or deleted (`sign` -1): it counts for its
+/// activity's unit and project in the year it was spent.
+pub async fn spending_changed<C: ConnectionTrait>(
+    c: &C,
+    s: &spending::Model,
+    sign: i64,
+) -> Result<()> {
+    let Some(a) = activity::Entity::find_by_id(s.activity_id).one(c).await? else {
+        return Ok(());
+    };
+    let mut d = Delta::default();
+    d.spending(a.unit_id, &a.project_code, s, sign);
+    d.apply(c).await
+}
+
+/// A budget line was created (`before` is `None`), changed or deleted.
+pub async fn budget_changed<C: ConnectionTrait>(
+    c: &C,
+    before: Option<&budget_line::Model>,
+    after: Option<&budget_line::Model>,
+) -> Result<()> {
+    let mut d = Delta::default();
+    if let Some(b) = before {
+        d.budget(b, -1);
+    }
+    if let Some(b) = after {
+        d.budget(b, 1);
+    }
+    d.apply(c).await
+}
+
+/// Empties the aggregate tables and fills them again from the raw records,
+/// with the statements migration 0007 ran (for repairs and for checking that
+/// the migration fills an upgraded database right).
+pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
+    for t in [
+        "agg_responses",
+        "agg_activities",
+        "agg_participants",
+        "agg_money",
+    ] {
+        c.execute_unprepared(&format!("DELETE FROM {t}")).await?;
+    }
+    for sql in crate::migration::m0007_aggregates::backfill(c.get_database_backend()) {
+        c.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Counts for `C1`: responses by (age band, sex, ethnic group).
+pub type ResponseCounts = BTreeMap<(String, String, String), i64>;
+
+/// Activities by (project, kind) and their participants by (project, kind,
+/// group) as (female, male).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityCounts {
+    pub activities: BTreeMap<(String, String), i64>,
+    pub participants: BTreeMap<(String, String, String), (i64, i64)>,
+}
+
+/// Everything maintained here for one subtree and year, for comparisons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subtotals {
+    pub responses: ResponseCounts,
+    pub activities: ActivityCounts,
+    pub money: Vec<MoneyCell>,
+}
+
+fn subtree(path: &str) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .and_where(unit::Column::Path.like(format!("{path}%")))
+        .to_owned()
+}
+
+/// `C1`'s counts for the subtree at `path` in `year`, from the aggregates.
+pub async fn responses<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<ResponseCounts> {
+    let mut out = ResponseCounts::new();
+    for r in agg_response::Entity::find()
+        .filter(agg_response::Column::Year.eq(year))
+        .filter(agg_response::Column::UnitId.in_subquery(subtree(path)))
+        .filter(agg_response::Column::N.ne(0))
+        .all(c)
+        .await?
+    {
+        *out.entry((r.age_band, r.sex, r.ethnic)).or_default() += r.n;
+    }
+    Ok(out)
+}
+
+/// Activities and participants of the subtree at `path` starting in `year`,
+/// from the aggregates.
+pub async fn activities<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    year: i32,
+) -> Result<ActivityCounts> {
+    let mut out = ActivityCounts::default();
+    for r in agg_activity::Entity::find()
+        .filter(agg_activity::Column::Year.eq(year))
+        .filter(agg_activity::Column::UnitId.in_subquery(subtree(path)))
+        .filter(agg_activity::Column::N.ne(0))
+        .all(c)
+        .await?
+    {
+        *out.activities.entry((r.project, r.kind)).or_default() += r.n;
+    }
+    for r in agg_participant::Entity::find()
+        .filter(agg_participant::Column::Year.eq(year))
+        .filter(agg_participant::Column::UnitId.in_subquery(subtree(path)))
+        .all(c)
+        .await?
+    {
+        if r.female != 0 || r.male != 0 {
+            let e = out
+                .participants
+                .entry((r.project, r.kind, r.grp))
+                .or_default();
+            e.0 += r.female;
+            e.1 += r.male;
+        }
+    }
+    Ok(out)
+}
+
+/// Budget and spending per (unit, year, source, project) of these units
+/// (optionally one year), from the aggregates: one cell per key that has a
+/// budget line or a spending, sorted by year, unit, project and source.
+pub async fn money<C: ConnectionTrait>(
+    c: &C,
+    unit_ids: &[i32],
+    year: Option<i32>,
+) -> Result<Vec<MoneyCell>> {
+    let mut v = vec![];
+    for chunk in unit_ids.chunks(5_000) {
+        let mut q = agg_money::Entity::find()
+            .filter(agg_money::Column::UnitId.is_in(chunk.iter().copied()));
+        if let Some(y) = year {
+            q = q.filter(agg_money::Column::Year.eq(y));
+        }
+        for r in q.all(c).await? {
+            if r.budget_lines != 0 || r.spendings != 0 {
+                v.push(MoneyCell {
+                    unit_id: r.unit_id,
+                    year: r.year,
+                    source: r.source,
+                    project: r.project,
+                    budget: r.budget,
+                    spent: r.spent,
+                });
+            }
+        }
+    }
+    sort_cells(&mut v);
+    Ok(v)
+}
+
+fn sort_cells(v: &mut [MoneyCell]) {
+    v.sort_by(|a, b| {
+        (a.year, a.unit_id, &a.project, &a.source).cmp(&(b.year, b.unit_id, &b.project, &b.source))
+    });
+}
+
+async fn subtree_ids<C: ConnectionTrait>(c: &C, path: &str) -> Result<Vec<i32>> {
+    Ok(unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .filter(unit::Column::Path.like(format!("{path}%")))
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// Everything maintained here for the subtree at `path` and `year`.
+pub async fn subtotals<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Subtotals> {
+    let ids = subtree_ids(c, path).await?;
+    Ok(Subtotals {
+        responses: responses(c, path, year).await?,
+        activities: activities(c, path, year).await?,
+        money: money(c, &ids, Some(year)).await?,
+    })
+}
+
+// ---------------------------------------------------------------- recomputing
+
+/// [`subtotals`] computed from the raw records.
+pub async fn recompute<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Subtotals> {
+    let ids = subtree_ids(c, path).await?;
+    Ok(Subtotals {
+        responses: recompute_responses(c, &ids, year).await?,
+        activities: recompute_activities(c, &ids, year).await?,
+        money: recompute_money(c, &ids, Some(year)).await?,
+    })
+}
+
+/// `C1`'s counts straight from the responses to consultations of these units
+/// that arrived in `year`.
+pub async fn recompute_responses<C: ConnectionTrait>(
+    c: &C,
+    unit_ids: &[i32],
+    year: i32,
+) -> Result<ResponseCounts> {
+    let mut out = ResponseCounts::new();
+    let (Some(from), Some(to)) = (
+        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
+        Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
+    ) else {
+        return Ok(out);
+    };
+    for chunk in unit_ids.chunks(5_000) {
+        let ids: Vec<i32> = consultation::Entity::find()
+            .select_only()
+            .column(consultation::Column::Id)
+            .filter(consultation::Column::UnitId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        for cids in ids.chunks(5_000) {
+            type Row = (Option<i32>, Option<String>, Option<String>);
+            let rows: Vec<Row> = response::Entity::find()
+                .select_only()
+                .column(response::Column::Age)
+                .column(response::Column::Sex)
+                .column(response::Column::Ethnic)
+                .filter(response::Column::ConsultationId.is_in(cids.iter().copied()))
+                .filter(response::Column::CreatedAt.gte(from))
+                .filter(response::Column::CreatedAt.lt(to))
+                .into_tuple()
+                .all(c)
+                .await?;
+            for (age, sex, ethnic) in rows {
+                *out.entry((
+                    age_band(age).to_string(),
+                    sex.unwrap_or_else(|| UNKNOWN.into()),
+                    ethnic.unwrap_or_else(|| UNKNOWN.into()),
+                ))
+                .or_default() += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Activities of these units starting in `year` and their participants,
+/// straight from the records.
+pub async fn recompute_activities<C: ConnectionTrait>(
+    c: &C,
+    unit_ids: &[i32],
+    year: i32,
+) -> Result<ActivityCounts> {
+    let mut out = ActivityCounts::default();
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(out);
+    };
+    let mut acts: HashMap<i32, activity::Model> = HashMap::new();
+    for chunk in unit_ids.chunks(5_000) {
+        for a in activity::Entity::find()
+            .filter(activity::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(activity::Column::StartsOn.gte(first))
+            .filter(activity::Column::StartsOn.lte(last))
+            .all(c)
+            .await?
+        {
+            *out.activities
+                .entry((a.project_code.clone(), a.kind.clone()))
+                .or_default() += 1;
+            acts.insert(a.id, a);
+        }
+    }
+    let ids: Vec<i32> = acts.keys().copied().collect();
+    for chunk in ids.chunks(5_000) {
+        for p in activity_participant::Entity::find()
+            .filter(activity_participant::Column::ActivityId.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+        {
+            let Some(a) = acts.get(&p.activity_id) else {
+                continue;
+            };
+            let e = out
+                .participants
+                .entry((a.project_code.clone(), a.kind.clone(), p.grp))
+                .or_default();
+            e.0 += i64::from(p.female);
+            e.1 += i64::from(p.male);
+        }
+    }
+    out.participants.retain(|_, (f, m)| *f != 0 || *m != 0);
+    Ok(out)
+}
+
+/// Budget and spending per (unit, year, source, project) of these units
+/// (optionally one year), straight from the budget lines and spending.
+pub async fn recompute_money<C: ConnectionTrait>(
+    c: &C,
+    unit_ids: &[i32],
+    year: Option<i32>,
+) -> Result<Vec<MoneyCell>> {
+    let mut cells: HashMap<(i32, i32, String, String), MoneyCell> = HashMap::new();
+    for chunk in unit_ids.chunks(5_000) {
+        let mut q = budget_line::Entity::find()
+            .filter(budget_line::Column::UnitId.is_in(chunk.iter().copied()));
+        if let Some(y) = year {
+            q = q.filter(budget_line::Column::Year.eq(y));
+        }
+        for b in q.all(c).await? {
+            cell(
+                &mut cells,
+                b.unit_id,
+                b.year,
+                &b.source_code,
+                &b.project_code,
+            )
+            .budget += b.amount;
+        }
+        let acts: HashMap<i32, activity::Model> = activity::Entity::find()
+            .filter(activity::Column::UnitId.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let ids: Vec<i32> = acts.keys().copied().collect();
+        for ids in ids.chunks(5_000) {
+            for s in spending::Entity::find()
+                .filter(spending::Column::ActivityId.is_in(ids.iter().copied()))
+                .all(c)
+                .await?
+            {
+                let y = s.spent_on.year();
+                if year.is_some_and(|want| want != y) {
+                    continue;
+                }
+                let Some(a) = acts.get(&s.activity_id) else {
+                    continue;
+                };
+                cell(&mut cells, a.unit_id, y, &s.source_code, &a.project_code).spent += s.amount;
+            }
+        }
+    }
+    let mut v: Vec<MoneyCell> = cells.into_values().collect();
+    sort_cells(&mut v);
+    Ok(v)
+}
+
+fn cell<'a>(
+    cells: &'a mut HashMap<(i32, i32, String, String), MoneyCell>,
+    unit_id: i32,
+    year: i32,
+    source: &str,
+    project: &str,
+) -> &'a mut MoneyCell {
+    cells
+        .entry((unit_id, year, source.to_string(), project.to_string()))
+        .or_insert_with(|| MoneyCell {
+            unit_id,
+            year,
+            source: source.to_string(),
+            project: project.to_string(),
+            ..Default::default()
+        })
+}

@@ -1,0 +1,622 @@
+//! The records behind each figure of [`crate::engine`]: what a dashboard card
+//! opens. For every code the rows add up to the figure — the sum of
+//! [`Record::amount`] over the rows is the figure's numerator — because each
+//! list applies the same rule as the indicator it explains:
+//!
+//! - `T1`–`T3`: the matters of that kind counted in the year (the
+//!   denominator), each consulted or not (the numerator counts the consulted).
+//! - `M1`: the province- and district-level units that could hold a forum of
+//!   their level, each with the forum it held (if any).
+//! - `M2`, `M3`, `T4`: the districts, each with its council dialogues, its
+//!   active clubs and which of the three models it ran.
+//! - `A1`: the training courses counted, with their participants; `A2`: the
+//!   activities; `A3`: the spending lines, in đồng.
+//! - `C1`: the consultations with children's responses in the year, with their
+//!   counts (1–4 marked hidden, shown "<5"); never an answer, never a name.
+//!
+//! The unit is looked up inside the caller's scope: outside it, `NotFound`.
+
+use crate::entity::{
+    activity, activity_participant, club, club_activity, consultation, council, council_dialogue,
+    forum, matter, response, spending, unit,
+};
+use crate::indicators::plan_for_year;
+use crate::{Result, StoreError, model_indicators, units};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use thamgia_domain::access::Scope;
+use thamgia_domain::activities::ActivityKind;
+use thamgia_domain::models::runs_all_three;
+use thamgia_domain::voice::{MatterKind, suppress};
+
+/// The codes that can be opened.
+pub const CODES: [&str; 11] = [
+    "T1", "T2", "T3", "T4", "M1", "M2", "M3", "A1", "A2", "A3", "C1",
+];
+
+/// One fact about a record, for the page to put in words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Fact {
+    Yes(bool),
+    Count(i64),
+    /// A count of children: `None` when 1–4 (shown "<5").
+    Children(Option<i64>),
+    Dong(i64),
+    Date(NaiveDate),
+    Text {
+        vi: String,
+        en: String,
+    },
+}
+
+/// One record behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Record {
+    pub title: String,
+    pub unit_code: String,
+    pub unit_name_vi: String,
+    pub unit_name_en: String,
+    pub date: Option<NaiveDate>,
+    /// Whether it counts in the figure's numerator.
+    pub counted: bool,
+    /// What it adds to the figure: 1 for a counted matter, unit or activity,
+    /// people for `A1`, đồng for `A3`, responses for `C1`; 0 when not counted.
+    /// For `C1` between 1 and 4 the page shows "<5" ([`Record::hidden`]).
+    pub amount: i64,
+    /// `C1`: the count is 1–4 and must not be shown.
+    pub hidden: bool,
+    /// (key, fact): the key names a catalog entry (`consulted`, `dialogues`, …).
+    pub facts: Vec<(String, Fact)>,
+    /// The record's own page.
+    pub href: Option<String>,
+    /// Records inside this one (a district's clubs): (label, page).
+    pub links: Vec<(String, String)>,
+}
+
+/// The records behind one figure of a unit's subtree in a year.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Records {
+    pub code: String,
+    pub unit: unit::Model,
+    pub year: i32,
+    pub rows: Vec<Record>,
+}
+
+impl Records {
+    /// The sum of the rows: the figure's numerator.
+    pub fn total(&self) -> i64 {
+        self.rows.iter().map(|r| r.amount).sum()
+    }
+
+    /// How many rows count.
+    pub fn counted(&self) -> usize {
+        self.rows.iter().filter(|r| r.counted).count()
+    }
+}
+
+fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((
+        NaiveDate::from_ymd_opt(year, 1, 1)?,
+        NaiveDate::from_ymd_opt(year, 12, 31)?,
+    ))
+}
+
+fn existed_during(u: &unit::Model, year: i32) -> bool {
+    let Some((first, last)) = year_bounds(year) else {
+        return false;
+    };
+    u.valid_from.is_none_or(|f| f <= last) && u.valid_to.is_none_or(|t| t >= first)
+}
+
+fn record(u: &unit::Model, title: String) -> Record {
+    Record {
+        title,
+        unit_code: u.code.clone(),
+        unit_name_vi: u.name_vi.clone(),
+        unit_name_en: u.name_en.clone(),
+        date: None,
+        counted: false,
+        amount: 0,
+        hidden: false,
+        facts: vec![],
+        href: None,
+        links: vec![],
+    }
+}
+
+fn text(vi: impl Into<String>, en: impl Into<String>) -> Fact {
+    Fact::Text {
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
+/// The records behind `code` for the unit `unit_code` (looked up inside
+/// `scope`: `NotFound` outside it, or for an unknown code) in `year`.
+pub async fn records<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    unit_code: &str,
+    year: i32,
+    code: &str,
+) -> Result<Records> {
+    if !CODES.contains(&code) {
+        return Err(StoreError::NotFound);
+    }
+    let u = units::get_in_scope(c, scope, unit_code).await?;
+    let subtree: Vec<unit::Model> = unit::Entity::find()
+        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .order_by_asc(unit::Column::Path)
+        .all(c)
+        .await?;
+    let rows = match code {
+        "T1" => matters(c, &subtree, year, MatterKind::LawPolicy).await?,
+        "T2" => matters(c, &subtree, year, MatterKind::SchoolDecision).await?,
+        "T3" => matters(c, &subtree, year, MatterKind::CommunityDecision).await?,
+        "M1" => forums(c, &subtree, year).await?,
+        "M2" | "M3" | "T4" => districts(c, &u, &subtree, year, code).await?,
+        "A1" | "A2" => activities(c, &subtree, year, code == "A1").await?,
+        "A3" => spendings(c, &subtree, year).await?,
+        _ => consultations(c, &subtree, year).await?,
+    };
+    Ok(Records {
+        code: code.to_string(),
+        unit: u,
+        year,
+        rows,
+    })
+}
+
+fn by_id(subtree: &[unit::Model]) -> HashMap<i32, &unit::Model> {
+    subtree.iter().map(|u| (u.id, u)).collect()
+}
+
+async fn matters<C: ConnectionTrait>(
+    c: &C,
+    subtree: &[unit::Model],
+    year: i32,
+    kind: MatterKind,
+) -> Result<Vec<Record>> {
+    let units = by_id(subtree);
+    let ms = matter::Entity::find()
+        .filter(matter::Column::UnitId.is_in(units.keys().copied()))
+        .filter(matter::Column::Year.eq(year))
+        .filter(matter::Column::Kind.eq(kind.as_str()))
+        .order_by_asc(matter::Column::DecisionDate)
+        .order_by_asc(matter::Column::Id)
+        .all(c)
+        .await?;
+    let ids: Vec<i32> = ms.iter().map(|m| m.id).collect();
+    let consulted = crate::voice_queries::consulted_matters(c, &ids).await?;
+    Ok(ms
+        .into_iter()
+        .filter_map(|m| {
+            let u = units.get(&m.unit_id)?;
+            let yes = consulted.contains(&m.id);
+            let mut r = record(u, m.title.clone());
+            r.date = m.decision_date;
+            r.counted = yes;
+            r.amount = i64::from(yes);
+            r.facts = vec![
+                (
+                    "stage".into(),
+                    Fact::Text {
+                        vi: m.stage.clone(),
+                        en: m.stage.clone(),
+                    },
+                ),
+                ("consulted".into(), Fact::Yes(yes)),
+            ];
+            r.href = Some(format!("/matters/{}", m.id));
+            Some(r)
+        })
+        .collect())
+}
+
+async fn forums<C: ConnectionTrait>(
+    c: &C,
+    subtree: &[unit::Model],
+    year: i32,
+) -> Result<Vec<Record>> {
+    let could: Vec<&unit::Model> = subtree
+        .iter()
+        .filter(|x| (x.level == "province" || x.level == "district") && existed_during(x, year))
+        .collect();
+    let held = forum::Entity::find()
+        .filter(forum::Column::Year.eq(year))
+        .filter(forum::Column::UnitId.is_in(could.iter().map(|u| u.id)))
+        .order_by_asc(forum::Column::StartsOn)
+        .order_by_asc(forum::Column::Id)
+        .all(c)
+        .await?;
+    Ok(could
+        .into_iter()
+        .map(|u| {
+            let own = held
+                .iter()
+                .find(|f| f.unit_id == u.id && f.level == u.level);
+            let mut r = record(u, u.name_vi.clone());
+            r.counted = own.is_some();
+            r.amount = i64::from(own.is_some());
+            r.facts
+                .push(("forum_held".into(), Fact::Yes(own.is_some())));
+            if let Some(f) = own {
+                r.date = Some(f.starts_on);
+                r.facts.push(("theme".into(), text(&f.theme, &f.theme)));
+                let children = i64::from(f.girls) + i64::from(f.boys);
+                r.facts.push((
+                    "children".into(),
+                    Fact::Children(
+                        suppress(u64::try_from(children).unwrap_or(0)).map(|n| n as i64),
+                    ),
+                ));
+                r.href = Some(format!("/forums/{}", f.id));
+            }
+            r
+        })
+        .collect())
+}
+
+async fn districts<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    subtree: &[unit::Model],
+    year: i32,
+    code: &str,
+) -> Result<Vec<Record>> {
+    let ds = model_indicators::districts(c, u, year).await?;
+    let ids: Vec<i32> = subtree.iter().map(|x| x.id).collect();
+    // Councils with their dialogues in the year.
+    let councils = council::Entity::find()
+        .filter(council::Column::UnitId.is_in(ids.iter().copied()))
+        .all(c)
+        .await?;
+    let dialogues: Vec<(i32, NaiveDate)> = council_dialogue::Entity::find()
+        .select_only()
+        .column(council_dialogue::Column::CouncilId)
+        .column(council_dialogue::Column::HeldOn)
+        .filter(council_dialogue::Column::Year.eq(year))
+        .filter(council_dialogue::Column::CouncilId.is_in(councils.iter().map(|k| k.id)))
+        .into_tuple()
+        .all(c)
+        .await?;
+    // Clubs with an activity in the year.
+    let clubs = club::Entity::find()
+        .filter(club::Column::UnitId.is_in(ids.iter().copied()))
+        .order_by_asc(club::Column::Name)
+        .all(c)
+        .await?;
+    let active: HashMap<i32, i64> = {
+        let mut m: HashMap<i32, i64> = HashMap::new();
+        let rows: Vec<i32> = club_activity::Entity::find()
+            .select_only()
+            .column(club_activity::Column::ClubId)
+            .filter(club_activity::Column::Year.eq(year))
+            .filter(club_activity::Column::ClubId.is_in(clubs.iter().map(|k| k.id)))
+            .into_tuple()
+            .all(c)
+            .await?;
+        for id in rows {
+            *m.entry(id).or_default() += 1;
+        }
+        m
+    };
+    let units = by_id(subtree);
+    let under = |unit_id: i32, d: &unit::Model| {
+        units
+            .get(&unit_id)
+            .is_some_and(|x| x.path.starts_with(&d.path))
+    };
+    let mut out = vec![];
+    for dm in ds {
+        let Some(d) = subtree.iter().find(|x| x.code == dm.code) else {
+            continue;
+        };
+        let mut r = record(d, d.name_vi.clone());
+        let my_councils: Vec<&council::Model> =
+            councils.iter().filter(|k| under(k.unit_id, d)).collect();
+        let my_dialogues: Vec<NaiveDate> = dialogues
+            .iter()
+            .filter(|(cid, _)| my_councils.iter().any(|k| k.id == *cid))
+            .map(|(_, day)| *day)
+            .collect();
+        let my_clubs: Vec<&club::Model> = clubs
+            .iter()
+            .filter(|k| under(k.unit_id, d) && active.contains_key(&k.id))
+            .collect();
+        let all_three = runs_all_three(dm.forum, dm.council_dialogue, dm.active_clubs);
+        r.counted = match code {
+            "M2" => dm.council_dialogue,
+            "M3" => dm.active_clubs >= 1,
+            _ => all_three,
+        };
+        r.amount = i64::from(r.counted);
+        if code == "T4" {
+            r.facts.push(("forum_held".into(), Fact::Yes(dm.forum)));
+        }
+        if code != "M3" {
+            r.facts
+                .push(("dialogues".into(), Fact::Count(my_dialogues.len() as i64)));
+            r.date = my_dialogues.iter().min().copied();
+            if let Some(k) = my_councils.first() {
+                r.links
+                    .push((k.name.clone(), format!("/councils/{}", k.id)));
+            }
+        }
+        if code != "M2" {
+            r.facts.push((
+                "active_clubs".into(),
+                Fact::Count(i64::from(dm.active_clubs)),
+            ));
+            for k in &my_clubs {
+                let n = active.get(&k.id).copied().unwrap_or(0);
+                r.links
+                    .push((format!("{} ({n})", k.name), format!("/clubs/{}", k.id)));
+            }
+        }
+        if code == "T4" {
+            r.facts.push(("all_three".into(), Fact::Yes(all_three)));
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// The projects whose training courses `A1` counts: those listing `A1`, or
+/// every project when none does (as `activity_indicators` decides).
+async fn a1_projects<C: ConnectionTrait>(c: &C, year: i32) -> Result<Option<HashSet<String>>> {
+    let Some(plan) = plan_for_year(c, year).await? else {
+        return Ok(None);
+    };
+    let listed: HashSet<String> = plan
+        .projects
+        .iter()
+        .filter(|p| p.indicators.iter().any(|i| i == "A1"))
+        .map(|p| p.code.clone())
+        .collect();
+    Ok((!listed.is_empty()).then_some(listed))
+}
+
+async fn activities<C: ConnectionTrait>(
+    c: &C,
+    subtree: &[unit::Model],
+    year: i32,
+    trained: bool,
+) -> Result<Vec<Record>> {
+    let Some((first, last)) = year_bounds(year) else {
+        return Ok(vec![]);
+    };
+    let units = by_id(subtree);
+    let mut acts = activity::Entity::find()
+        .filter(activity::Column::UnitId.is_in(units.keys().copied()))
+        .filter(activity::Column::StartsOn.gte(first))
+        .filter(activity::Column::StartsOn.lte(last))
+        .order_by_asc(activity::Column::StartsOn)
+        .order_by_asc(activity::Column::Id)
+        .all(c)
+        .await?;
+    let mut people: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    if trained {
+        let a1 = a1_projects(c, year).await?;
+        acts.retain(|a| {
+            a.kind == ActivityKind::Training.as_str()
+                && a1.as_ref().is_none_or(|set| set.contains(&a.project_code))
+        });
+        let ids: Vec<i32> = acts.iter().map(|a| a.id).collect();
+        for chunk in ids.chunks(5_000) {
+            for p in activity_participant::Entity::find()
+                .filter(activity_participant::Column::ActivityId.is_in(chunk.iter().copied()))
+                .all(c)
+                .await?
+            {
+                let e = people.entry(p.activity_id).or_default();
+                e.0 += i64::from(p.female);
+                e.1 += i64::from(p.male);
+            }
+        }
+    }
+    Ok(acts
+        .into_iter()
+        .filter_map(|a| {
+            let u = units.get(&a.unit_id)?;
+            let mut r = record(u, a.title.clone());
+            r.date = Some(a.starts_on);
+            r.counted = true;
+            r.facts
+                .push(("project".into(), text(&a.project_code, &a.project_code)));
+            let kind = ActivityKind::parse(&a.kind);
+            r.facts.push((
+                "activity_kind".into(),
+                text(
+                    kind.map_or(a.kind.as_str(), |k| k.name_vi()),
+                    a.kind.as_str(),
+                ),
+            ));
+            if trained {
+                let (f, m) = people.get(&a.id).copied().unwrap_or_default();
+                r.amount = f + m;
+                r.facts.push(("women".into(), Fact::Count(f)));
+                r.facts.push(("men".into(), Fact::Count(m)));
+            } else {
+                r.amount = 1;
+            }
+            r.href = Some(format!("/activities/{}", a.id));
+            Some(r)
+        })
+        .collect())
+}
+
+async fn spendings<C: ConnectionTrait>(
+    c: &C,
+    subtree: &[unit::Model],
+    year: i32,
+) -> Result<Vec<Record>> {
+    let Some((first, last)) = year_bounds(year) else {
+        return Ok(vec![]);
+    };
+    let units = by_id(subtree);
+    let acts: HashMap<i32, activity::Model> = activity::Entity::find()
+        .filter(activity::Column::UnitId.is_in(units.keys().copied()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let plan = plan_for_year(c, year).await?;
+    let source_name = |code: &str| -> (String, String) {
+        plan.as_ref()
+            .and_then(|p| p.funding_sources.iter().find(|s| s.code == code))
+            .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+            .unwrap_or_else(|| (code.to_string(), code.to_string()))
+    };
+    let ids: Vec<i32> = acts.keys().copied().collect();
+    let mut lines = vec![];
+    for chunk in ids.chunks(5_000) {
+        lines.extend(
+            spending::Entity::find()
+                .filter(spending::Column::ActivityId.is_in(chunk.iter().copied()))
+                .filter(spending::Column::SpentOn.gte(first))
+                .filter(spending::Column::SpentOn.lte(last))
+                .all(c)
+                .await?,
+        );
+    }
+    lines.sort_by_key(|s| (s.spent_on, s.id));
+    Ok(lines
+        .into_iter()
+        .filter(|s| s.spent_on.year() == year)
+        .filter_map(|s| {
+            let a = acts.get(&s.activity_id)?;
+            let u = units.get(&a.unit_id)?;
+            let mut r = record(u, a.title.clone());
+            r.date = Some(s.spent_on);
+            r.counted = true;
+            r.amount = s.amount;
+            let (vi, en) = source_name(&s.source_code);
+            r.facts.push(("source".into(), text(vi, en)));
+            r.facts
+                .push(("project".into(), text(&a.project_code, &a.project_code)));
+            if !s.note.trim().is_empty() {
+                r.facts.push(("note".into(), text(&s.note, &s.note)));
+            }
+            r.facts.push(("amount".into(), Fact::Dong(s.amount)));
+            r.href = Some(format!("/activities/{}", a.id));
+            Some(r)
+        })
+        .collect())
+}
+
+async fn consultations<C: ConnectionTrait>(
+    c: &C,
+    subtree: &[unit::Model],
+    year: i32,
+) -> Result<Vec<Record>> {
+    let (Some(from), Some(to)) = (
+        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
+        Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
+    ) else {
+        return Ok(vec![]);
+    };
+    let units = by_id(subtree);
+    let ks: HashMap<i32, consultation::Model> = consultation::Entity::find()
+        .filter(consultation::Column::UnitId.is_in(units.keys().copied()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k))
+        .collect();
+    let ids: Vec<i32> = ks.keys().copied().collect();
+    let mut counts: BTreeMap<i32, i64> = BTreeMap::new();
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<(i32, i64)> = response::Entity::find()
+            .select_only()
+            .column(response::Column::ConsultationId)
+            .column_as(response::Column::Id.count(), "n")
+            .filter(response::Column::ConsultationId.is_in(chunk.iter().copied()))
+            .filter(response::Column::CreatedAt.gte(from))
+            .filter(response::Column::CreatedAt.lt(to))
+            .group_by(response::Column::ConsultationId)
+            .into_tuple()
+            .all(c)
+            .await?;
+        counts.extend(rows);
+    }
+    let mut out: Vec<Record> = counts
+        .into_iter()
+        .filter_map(|(id, n)| {
+            let k = ks.get(&id)?;
+            let u = units.get(&k.unit_id)?;
+            let mut r = record(u, k.title.clone());
+            r.date = Some(k.opens_on);
+            r.counted = true;
+            r.amount = n;
+            let shown = suppress(u64::try_from(n).unwrap_or(0)).map(|v| v as i64);
+            r.hidden = shown.is_none();
+            r.facts.push(("method".into(), text(&k.method, &k.method)));
+            r.facts.push(("responses".into(), Fact::Children(shown)));
+            r.href = Some(format!("/consultations/{}", k.id));
+            Some(r)
+        })
+        .collect();
+    out.sort_by(|a, b| (a.date, &a.title).cmp(&(b.date, &b.title)));
+    Ok(out)
+}
+
+/// The latest year (not after `today`'s) in which the scope's subtree of `u`
+/// has records that indicators count: matters, forums, council dialogues,
+/// club activities or activities. `None` when it has none.
+pub async fn latest_year<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    today: NaiveDate,
+) -> Result<Option<i32>> {
+    let ids: Vec<i32> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let now = today.year();
+    let mut best: Option<i32> = None;
+    let mut consider = |y: Option<i32>| {
+        if let Some(y) = y.filter(|y| *y <= now) {
+            best = Some(best.map_or(y, |b| b.max(y)));
+        }
+    };
+    for chunk in ids.chunks(5_000) {
+        let m: Option<i32> = matter::Entity::find()
+            .select_only()
+            .column_as(matter::Column::Year.max(), "y")
+            .filter(matter::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(matter::Column::Year.lte(now))
+            .into_tuple()
+            .one(c)
+            .await?
+            .flatten();
+        consider(m);
+        let f: Option<i32> = forum::Entity::find()
+            .select_only()
+            .column_as(forum::Column::Year.max(), "y")
+            .filter(forum::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(forum::Column::Year.lte(now))
+            .into_tuple()
+            .one(c)
+            .await?
+            .flatten();
+        consider(f);
+        let a: Option<NaiveDate> = activity::Entity::find()
+            .select_only()
+            .column_as(activity::Column::StartsOn.max(), "d")
+            .filter(activity::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(activity::Column::StartsOn.lte(today))
+            .into_tuple()
+            .one(c)
+            .await?
+            .flatten();
+        consider(a.map(|d| d.year()));
+    }
+    Ok(best)
+}

@@ -1,0 +1,951 @@
+//! The annual report chain (Báo cáo năm): the list of the scope's reports for
+//! a year with the coordinator's completeness and timeliness, and one unit's
+//! report — its figures (live from `report_data::build` while the author may
+//! still edit it, the JSON frozen at submission afterwards), the narrative
+//! form, the moves the rules of `thamgia_domain::reports` allow the visitor,
+//! the history with reasons, and links to the .xlsx/.docx/CSV exports.
+//!
+//! Who does what: a district officer authors their district's report; the
+//! coordinator (and admin) reviews every report of the province (returns with
+//! a reason, approves, alone reopens) and authors the province's own, which
+//! it may approve — nobody else approves their own unit's report. The checks
+//! here are shared with the JSON API (`api/reports.rs`).
+
+use super::matters::Fields;
+use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::money::Dong;
+use thamgia_domain::reports::{
+    MAX_REASON, MAX_SECTION, ReportAction, ReportRefusal, ReportRole, ReportStatus, Standing,
+    editable, next, on_time,
+};
+use thamgia_store::entity::{report, report_event, unit};
+use thamgia_store::report_data::{self, ChainRow, ReportData};
+use thamgia_store::reports::{self, Move, Narrative};
+use thamgia_store::units;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(list))
+        .route("/reports/{unit}/{year}", get(show))
+        .route("/reports/{unit}/{year}/narrative", post(save))
+        .route("/reports/{unit}/{year}/move", post(act))
+        .route("/static/reports.css", get(stylesheet))
+}
+
+/// The longest short field (document number, place, signer, title).
+pub(crate) const MAX_SHORT: usize = 300;
+/// The longest list of recipients.
+pub(crate) const MAX_RECIPIENTS: usize = 2_000;
+
+// ---------------------------------------------------------------- rules
+
+/// A year a report can be written for: from 2000 to the current year.
+pub(crate) fn parse_year(s: &str, today: NaiveDate) -> Option<i32> {
+    let y: i32 = s.trim().parse().ok()?;
+    (2000..=today.year()).contains(&y).then_some(y)
+}
+
+/// Units that report: the province and its districts.
+pub(crate) fn reports_here(u: &unit::Model) -> bool {
+    u.level == "province" || u.level == "district"
+}
+
+/// The visitor's role on `u`'s report, if any: the coordinator and admin are
+/// `Coordinator` on every report of their scope (their own unit's included);
+/// a district officer is `Author` of their own district's.
+pub(crate) fn role_of(p: &Principal, u: &unit::Model) -> Option<ReportRole> {
+    if !p.scope().contains(&u.path) {
+        return None;
+    }
+    if p.can(Permission::ReviewReports) {
+        return Some(ReportRole::Coordinator);
+    }
+    if p.can(Permission::ManageReports) && u.path == p.unit_path {
+        return Some(ReportRole::Author);
+    }
+    None
+}
+
+/// Whether the visitor writes `u`'s report (the narrative, a new draft).
+pub(crate) fn authors(p: &Principal, u: &unit::Model) -> bool {
+    match role_of(p, u) {
+        Some(ReportRole::Author) => true,
+        Some(ReportRole::Coordinator) => u.path == p.unit_path,
+        _ => false,
+    }
+}
+
+/// The report's unit in the caller's scope (404 otherwise, or when the unit
+/// does not report).
+pub(crate) async fn unit_of(
+    db: &DatabaseConnection,
+    p: &Principal,
+    code: &str,
+) -> AppResult<unit::Model> {
+    let u = units::get_in_scope(db, &p.scope(), code.trim()).await?;
+    if !reports_here(&u) {
+        return Err(AppError::NotFound);
+    }
+    Ok(u)
+}
+
+/// The report's figures: frozen once it left the author's hands, else live.
+pub(crate) async fn data_of(
+    db: &DatabaseConnection,
+    u: &unit::Model,
+    year: i32,
+    r: Option<&report::Model>,
+    today: NaiveDate,
+) -> AppResult<(ReportData, bool)> {
+    if let Some(r) = r {
+        let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+        if !editable(status)
+            && let Some(d) = r.figures.as_deref().and_then(ReportData::from_json)
+        {
+            return Ok((d, true));
+        }
+    }
+    Ok((report_data::build(db, u, year, today).await?, false))
+}
+
+/// The report of `u` for `year`, created as a draft (due date from
+/// `report_data::due_on`) when missing.
+pub(crate) async fn ensure_report(
+    state: &AppState,
+    p: &Principal,
+    u: &unit::Model,
+    year: i32,
+) -> AppResult<report::Model> {
+    let db = &state.db.conn;
+    let due = report_data::due_on(db, year).await?;
+    Ok(reports::get_or_create(db, &Actor::from(p), state.now(), u.id, year, due).await?)
+}
+
+/// The narrative as typed (form or API).
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NarrativeForm {
+    /// Số: …/BC-…
+    pub doc_number: String,
+    pub place: String,
+    pub signer_name: String,
+    pub signer_title: String,
+    /// One recipient a line ("Nơi nhận").
+    pub recipients: String,
+    pub results: String,
+    pub difficulties: String,
+    pub proposals: String,
+}
+
+impl NarrativeForm {
+    fn of(r: &report::Model) -> NarrativeForm {
+        NarrativeForm {
+            doc_number: r.doc_number.clone().unwrap_or_default(),
+            place: r.place.clone().unwrap_or_default(),
+            signer_name: r.signer_name.clone().unwrap_or_default(),
+            signer_title: r.signer_title.clone().unwrap_or_default(),
+            recipients: r.recipients.clone().unwrap_or_default(),
+            results: r.results.clone(),
+            difficulties: r.difficulties.clone(),
+            proposals: r.proposals.clone(),
+        }
+    }
+}
+
+/// Checks the narrative: every field optional, each within its length.
+pub(crate) fn check_narrative(f: &NarrativeForm) -> AppResult<Narrative> {
+    let mut e = Fields::new();
+    let short = |e: &mut Fields, field: &str, v: &str, max: usize| {
+        let v = v.trim();
+        if v.chars().count() > max {
+            e.insert(field.into(), "too_long".into());
+        }
+        (!v.is_empty()).then(|| v.to_string())
+    };
+    let n = Narrative {
+        doc_number: short(&mut e, "doc_number", &f.doc_number, MAX_SHORT),
+        place: short(&mut e, "place", &f.place, MAX_SHORT),
+        signer_name: short(&mut e, "signer_name", &f.signer_name, MAX_SHORT),
+        signer_title: short(&mut e, "signer_title", &f.signer_title, MAX_SHORT),
+        recipients: short(&mut e, "recipients", &f.recipients, MAX_RECIPIENTS),
+        results: short(&mut e, "results", &f.results, MAX_SECTION).unwrap_or_default(),
+        difficulties: short(&mut e, "difficulties", &f.difficulties, MAX_SECTION)
+            .unwrap_or_default(),
+        proposals: short(&mut e, "proposals", &f.proposals, MAX_SECTION).unwrap_or_default(),
+    };
+    if e.is_empty() {
+        Ok(n)
+    } else {
+        Err(AppError::Invalid {
+            fields: e,
+            detail: None,
+        })
+    }
+}
+
+/// Saves the narrative of `u`'s report (creating the draft): only its author,
+/// only while editable (409 `wrong_state` otherwise).
+pub(crate) async fn save_narrative(
+    state: &AppState,
+    p: &Principal,
+    u: &unit::Model,
+    year: i32,
+    f: &NarrativeForm,
+) -> AppResult<report::Model> {
+    if !authors(p, u) {
+        return Err(AppError::Forbidden);
+    }
+    let n = check_narrative(f)?;
+    let r = ensure_report(state, p, u, year).await?;
+    reports::save_narrative(&state.db.conn, &Actor::from(p), state.now(), r.id, n)
+        .await
+        .map_err(|e| match e {
+            thamgia_store::StoreError::Conflict { .. } => AppError::Conflict {
+                field: "wrong_state".into(),
+            },
+            other => other.into(),
+        })
+}
+
+/// Moves `u`'s report. A refusal changes nothing: 409 `wrong_state` or
+/// `not_allowed`, 422 with `reason: required` when a reason is missing.
+pub(crate) async fn move_report(
+    state: &AppState,
+    p: &Principal,
+    u: &unit::Model,
+    year: i32,
+    action: ReportAction,
+    reason: Option<&str>,
+) -> AppResult<report::Model> {
+    let db = &state.db.conn;
+    let Some(role) = role_of(p, u) else {
+        return Err(AppError::Forbidden);
+    };
+    if reason.is_some_and(|r| r.trim().chars().count() > MAX_REASON) {
+        return Err(AppError::invalid("reason", "too_long"));
+    }
+    let existing = reports::of_unit_year(db, u.id, year).await?;
+    let r = match existing {
+        Some(r) => r,
+        // Only a submission by the author may start a report.
+        None if action == ReportAction::Submit && authors(p, u) => {
+            ensure_report(state, p, u, year).await?
+        }
+        None => {
+            return Err(AppError::Conflict {
+                field: "wrong_state".into(),
+            });
+        }
+    };
+    let from = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+    // Check first so that a refused submission builds no figures.
+    if let Err(refusal) = next(from, action, role, reason) {
+        return Err(refusal_error(refusal));
+    }
+    let today = state.now().date_naive();
+    let figures = if action == ReportAction::Submit {
+        Some(report_data::build(db, u, year, today).await?.to_json())
+    } else {
+        None
+    };
+    let m = Move {
+        action,
+        role,
+        reason,
+        figures,
+    };
+    match reports::act(db, &Actor::from(p), state.now(), r.id, m).await? {
+        Ok(r) => Ok(r),
+        Err(refusal) => Err(refusal_error(refusal)),
+    }
+}
+
+fn refusal_error(r: ReportRefusal) -> AppError {
+    match r {
+        ReportRefusal::ReasonRequired => AppError::invalid("reason", "required"),
+        other => AppError::Conflict {
+            field: other.code().into(),
+        },
+    }
+}
+
+/// The moves the visitor may make on a report in `status` (a reason-needing
+/// move counts as allowed).
+pub(crate) fn allowed_moves(role: Option<ReportRole>, status: ReportStatus) -> Vec<ReportAction> {
+    let Some(role) = role else {
+        return vec![];
+    };
+    ReportAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| {
+            matches!(
+                next(status, *a, role, Some("x")),
+                Ok(_) | Err(ReportRefusal::ReasonRequired)
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- views
+
+fn status_key(s: Option<ReportStatus>) -> String {
+    format!("report-status-{}", s.map_or("none", |s| s.as_str()))
+}
+
+/// One row of the list.
+pub struct ListRow {
+    pub code: String,
+    pub name: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub due: String,
+    pub first_submitted: String,
+    /// "yes", "no", or "" (not submitted yet, not late).
+    pub on_time: &'static str,
+    pub overdue: bool,
+}
+
+fn list_row(c: &Chrome, row: &ChainRow) -> ListRow {
+    ListRow {
+        code: row.unit.code.clone(),
+        name: row.unit.name_vi.clone(),
+        status: c.t(&status_key(row.status)),
+        status_class: status_class(row.status),
+        due: c.date(row.due_on),
+        first_submitted: row
+            .first_submitted_on
+            .map(|d| c.date(d))
+            .unwrap_or_default(),
+        on_time: match (row.first_submitted_on, row.overdue) {
+            (Some(_), _) if row.on_time => "yes",
+            (Some(_), _) | (None, true) => "no",
+            (None, false) => "",
+        },
+        overdue: row.overdue,
+    }
+}
+
+fn status_class(s: Option<ReportStatus>) -> &'static str {
+    match s {
+        Some(ReportStatus::Approved) => "status-on",
+        Some(ReportStatus::Returned) => "status-warn",
+        Some(ReportStatus::Submitted) => "status-wait",
+        _ => "status-off",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ListPage {
+    c: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    rows: Vec<ListRow>,
+    own: Option<ListRow>,
+    districts: usize,
+    submitted: usize,
+    approved: usize,
+    timely: usize,
+    overdue: usize,
+    show_completeness: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: Option<String>,
+}
+
+/// The chain of the visitor's scope: the scope unit's own report when it
+/// reports (the province) and each district's.
+pub(crate) async fn scope_chain(
+    db: &DatabaseConnection,
+    p: &Principal,
+    year: i32,
+    today: NaiveDate,
+) -> AppResult<(Option<ChainRow>, Vec<ChainRow>)> {
+    let me = unit::Entity::find_by_id(p.unit_id)
+        .one(db)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .ok_or(AppError::NotFound)?;
+    let rows = report_data::chain_status(db, &me, year, today).await?;
+    let own = if me.level == "province" {
+        let r = reports::of_unit_year(db, me.id, year).await?;
+        let due = match &r {
+            Some(r) => r.due_on,
+            None => report_data::due_on(db, year).await?,
+        };
+        let first = r.as_ref().and_then(|r| r.first_submitted_on);
+        Some(ChainRow {
+            status: r.as_ref().and_then(|r| ReportStatus::parse(&r.status)),
+            due_on: due,
+            first_submitted_on: first,
+            on_time: on_time(first, due),
+            overdue: first.is_none() && today > due,
+            unit: me,
+        })
+    } else {
+        None
+    };
+    Ok((own, rows))
+}
+
+/// The year a list shows: the one asked for, else the last year (whose report
+/// is being written), else the current one.
+fn list_year(q: &YearQuery, today: NaiveDate) -> i32 {
+    q.year
+        .as_deref()
+        .and_then(|y| parse_year(y, today))
+        .unwrap_or_else(|| (today.year() - 1).max(2000))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ViewReports, lang)?;
+    let db = &state.db.conn;
+    let today = state.now().date_naive();
+    let year = list_year(&q, today);
+    let (own, chain) = scope_chain(db, &p, year, today).await.page(lang)?;
+    let c = Chrome::new(&ctx, "report-list-title");
+    let rows: Vec<ListRow> = chain.iter().map(|r| list_row(&c, r)).collect();
+    let own = own.as_ref().map(|r| list_row(&c, r));
+    let page = ListPage {
+        year,
+        years: (2016.min(year)..=today.year()).rev().collect(),
+        districts: chain.len(),
+        submitted: chain
+            .iter()
+            .filter(|r| r.first_submitted_on.is_some())
+            .count(),
+        approved: chain
+            .iter()
+            .filter(|r| r.status == Some(ReportStatus::Approved))
+            .count(),
+        timely: chain.iter().filter(|r| r.on_time).count(),
+        overdue: chain.iter().filter(|r| r.overdue).count(),
+        show_completeness: chain.len() > 1,
+        rows,
+        own,
+        c,
+    };
+    Ok(render(&page))
+}
+
+/// A figure as the page shows it.
+pub struct FigureView {
+    pub code: String,
+    pub name: String,
+    pub value: String,
+    pub target: String,
+    pub standing: String,
+    pub standing_class: &'static str,
+    pub parts: String,
+}
+
+fn value_text(c: &Chrome, v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(x) if unit == "%" => format!("{} %", c.num(x)),
+        Some(x) => c.num(x),
+        None => "—".into(),
+    }
+}
+
+fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
+    let i = &f.indicator;
+    FigureView {
+        code: i.code.clone(),
+        name: c.pick(&i.name_vi, &i.name_en).to_string(),
+        value: value_text(c, i.value, &i.unit),
+        target: i
+            .target
+            .map(|t| value_text(c, Some(t), &i.unit))
+            .unwrap_or_else(|| "—".into()),
+        standing: c.tk("report-standing-", f.standing.as_str()),
+        standing_class: match f.standing {
+            Standing::Met => "status-on",
+            Standing::OnTrack => "status-wait",
+            Standing::Behind => "status-off",
+            Standing::NoTarget => "",
+        },
+        parts: f
+            .breakdown
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    c.pick(&p.name_vi, &p.name_en),
+                    p.value.map_or("<5".to_string(), |v| c.lang.int(v))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
+}
+
+/// A district of the province's report.
+pub struct DistrictView {
+    pub code: String,
+    pub name: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub first_submitted: String,
+    pub on_time: bool,
+    /// Values in the order of `codes`; empty when the report is not approved.
+    pub values: Vec<String>,
+}
+
+/// A money line as shown.
+pub struct MoneyView {
+    pub name: String,
+    pub budget: String,
+    pub spent: String,
+    pub over: bool,
+}
+
+/// A history line.
+pub struct EventView {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    c: Chrome,
+    unit_code: String,
+    unit_name: String,
+    year: i32,
+    status: String,
+    status_class: &'static str,
+    due: String,
+    first_submitted: String,
+    timely: bool,
+    frozen: bool,
+    built_on: String,
+    can_edit: bool,
+    moves: Vec<String>,
+    form: NarrativeForm,
+    errors: Fields,
+    error: String,
+    notice: String,
+    last_reason: String,
+    figures: Vec<FigureView>,
+    codes: Vec<String>,
+    districts: Vec<DistrictView>,
+    missing: Vec<String>,
+    activities_total: i64,
+    projects: Vec<(String, i64)>,
+    trained: Vec<(String, i64, i64)>,
+    sources: Vec<MoneyView>,
+    project_money: Vec<MoneyView>,
+    budget: String,
+    spent: String,
+    forums: Vec<(String, String, String, String, i64, u32)>,
+    councils: String,
+    clubs: String,
+    recs: String,
+    agencies: Vec<(String, u64, u64, u64, String)>,
+    events: Vec<EventView>,
+}
+
+impl ReportPage {
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+
+    fn error_of(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|code| {
+                self.c
+                    .t(&format!("report-invalid-{}", code.replace('_', "-")))
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    pub saved: Option<String>,
+}
+
+/// What the page shows after a refused change.
+#[derive(Default)]
+struct Refused {
+    form: Option<NarrativeForm>,
+    errors: Fields,
+    error: String,
+}
+
+async fn report_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    u: unit::Model,
+    year: i32,
+    notice: String,
+    refused: Refused,
+) -> Result<ReportPage, PageError> {
+    let lang = ctx.lang;
+    let db = &state.db.conn;
+    let today = state.now().date_naive();
+    let r = if authors(p, &u) {
+        Some(ensure_report(state, p, &u, year).await.page(lang)?)
+    } else {
+        reports::of_unit_year(db, u.id, year).await.page(lang)?
+    };
+    let (data, frozen) = data_of(db, &u, year, r.as_ref(), today).await.page(lang)?;
+    let status = r.as_ref().and_then(|r| ReportStatus::parse(&r.status));
+    let role = role_of(p, &u);
+    let events = match &r {
+        Some(r) => reports::events(db, r.id).await.page(lang)?,
+        None => vec![],
+    };
+    let c = Chrome::new(ctx, "report-title");
+    let due = match &r {
+        Some(r) => r.due_on,
+        None => report_data::due_on(db, year).await.page(lang)?,
+    };
+    let first = r.as_ref().and_then(|r| r.first_submitted_on);
+    let codes: Vec<String> = data
+        .figures
+        .iter()
+        .map(|f| f.indicator.code.clone())
+        .collect();
+    let districts: Vec<DistrictView> = data
+        .districts
+        .iter()
+        .map(|d| DistrictView {
+            code: d.unit_code.clone(),
+            name: d.unit_name_vi.clone(),
+            status: c.t(&status_key(d.status)),
+            status_class: status_class(d.status),
+            first_submitted: d.first_submitted_on.map(|x| c.date(x)).unwrap_or_default(),
+            on_time: d.on_time,
+            values: d
+                .figures
+                .as_ref()
+                .map(|fs| {
+                    codes
+                        .iter()
+                        .map(|code| {
+                            fs.iter()
+                                .find(|f| &f.indicator.code == code)
+                                .map(|f| value_text(&c, f.indicator.value, &f.indicator.unit))
+                                .unwrap_or_else(|| "—".into())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let missing = data
+        .districts
+        .iter()
+        .filter(|d| d.status != Some(ReportStatus::Approved))
+        .map(|d| d.unit_name_vi.clone())
+        .collect();
+    let money = |l: &report_data::MoneyLine| MoneyView {
+        name: c.pick(&l.name_vi, &l.name_en).to_string(),
+        budget: Dong(l.budget).to_string(),
+        spent: Dong(l.spent).to_string(),
+        over: l.overspent(),
+    };
+    let rec = &data.recommendations;
+    let last_reason = events
+        .iter()
+        .rev()
+        .find(|e| e.action == ReportAction::Return.as_str())
+        .filter(|_| status == Some(ReportStatus::Returned))
+        .and_then(|e| e.reason.clone())
+        .unwrap_or_default();
+    let can_edit = authors(p, &u) && status.is_none_or(editable);
+    let page = ReportPage {
+        unit_code: u.code.clone(),
+        unit_name: c.pick(&u.name_vi, &u.name_en).to_string(),
+        year,
+        status: c.t(&status_key(status)),
+        status_class: status_class(status),
+        due: c.date(due),
+        first_submitted: first.map(|d| c.date(d)).unwrap_or_default(),
+        timely: on_time(first, due),
+        frozen,
+        built_on: c.date(data.built_on),
+        can_edit,
+        moves: allowed_moves(role, status.unwrap_or(ReportStatus::Draft))
+            .into_iter()
+            .filter(|_| r.is_some())
+            .map(|a| a.as_str().to_string())
+            .collect(),
+        form: refused
+            .form
+            .or_else(|| r.as_ref().map(NarrativeForm::of))
+            .unwrap_or_default(),
+        errors: refused.errors,
+        error: refused.error,
+        notice,
+        last_reason,
+        figures: data.figures.iter().map(|f| figure_view(&c, f)).collect(),
+        codes,
+        districts,
+        missing,
+        activities_total: data.activities.total,
+        projects: data
+            .activities
+            .by_project
+            .iter()
+            .map(|x| (c.pick(&x.name_vi, &x.name_en).to_string(), x.count))
+            .collect(),
+        trained: data
+            .activities
+            .trained
+            .iter()
+            .filter(|t| t.female + t.male > 0)
+            .map(|t| (t.name_vi.clone(), t.female, t.male))
+            .collect(),
+        sources: data.funding.by_source.iter().map(money).collect(),
+        project_money: data.funding.by_project.iter().map(money).collect(),
+        budget: Dong(data.funding.budget).to_string(),
+        spent: Dong(data.funding.spent).to_string(),
+        forums: data
+            .forums
+            .iter()
+            .map(|f| {
+                (
+                    c.date(f.starts_on),
+                    c.tk("report-level-", &f.level),
+                    f.unit_name_vi.clone(),
+                    f.theme.clone(),
+                    f.children,
+                    f.warnings,
+                )
+            })
+            .collect(),
+        councils: lang.t_args(
+            "report-councils-line",
+            &[
+                ("total", data.councils.total.to_string()),
+                ("dialogues", data.councils.dialogues.to_string()),
+                ("with", data.councils.with_dialogue.len().to_string()),
+                ("names", data.councils.with_dialogue.join(", ")),
+            ],
+        ),
+        clubs: lang.t_args(
+            "report-clubs-line",
+            &[
+                ("total", data.clubs.total.to_string()),
+                ("active", data.clubs.active.to_string()),
+                ("activities", data.clubs.activities.to_string()),
+                ("girls", data.clubs.girls.to_string()),
+                ("boys", data.clubs.boys.to_string()),
+            ],
+        ),
+        recs: lang.t_args(
+            "report-recs-line",
+            &[
+                ("received", rec.received.to_string()),
+                ("answered", rec.answered.to_string()),
+                ("overdue", rec.overdue.to_string()),
+            ],
+        ),
+        agencies: rec
+            .by_agency
+            .iter()
+            .map(|a| {
+                (
+                    a.name_vi.clone(),
+                    a.total,
+                    a.answered,
+                    a.overdue,
+                    a.answer_rate
+                        .map(|x| format!("{} %", c.num(x)))
+                        .unwrap_or_else(|| "—".into()),
+                )
+            })
+            .collect(),
+        events: events.iter().map(|e| event_view(&c, e)).collect(),
+        c,
+    };
+    Ok(page)
+}
+
+fn event_view(c: &Chrome, e: &report_event::Model) -> EventView {
+    EventView {
+        at: format!("{} {}", c.date(e.at.date_naive()), e.at.format("%H:%M")),
+        who: e.actor_label.clone(),
+        action: c.tk("report-action-", &e.action),
+        from: c.tk("report-status-", &e.from_status),
+        to: c.tk("report-status-", &e.to_status),
+        reason: e.reason.clone().unwrap_or_default(),
+    }
+}
+
+async fn unit_year(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    unit: &str,
+    year: &str,
+) -> Result<(unit::Model, i32), PageError> {
+    let lang = ctx.lang;
+    require(p, Permission::ViewReports, lang)?;
+    let year =
+        parse_year(year, state.now().date_naive()).ok_or(PageError(AppError::NotFound, lang))?;
+    let u = unit_of(&state.db.conn, p, unit).await.page(lang)?;
+    Ok((u, year))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path((unit, year)): Path<(String, String)>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    let (u, year) = unit_year(&state, &p, &ctx, &unit, &year).await?;
+    let notice = q
+        .saved
+        .as_deref()
+        .filter(|s| ["narrative", "submit", "return", "approve", "reopen"].contains(s))
+        .map(|s| ctx.lang.t(&format!("report-done-{s}")))
+        .unwrap_or_default();
+    let page = report_page(&state, &p, &ctx, u, year, notice, Refused::default()).await?;
+    Ok(render(&page))
+}
+
+fn error_text(ctx: &Ctx, e: &AppError) -> String {
+    let lang = ctx.lang;
+    match e {
+        AppError::Conflict { field } => {
+            lang.t(&format!("report-refused-{}", field.replace('_', "-")))
+        }
+        AppError::Forbidden => lang.t("error-forbidden-help"),
+        _ => lang.t(&format!("error-{}", e.code())),
+    }
+}
+
+async fn refused_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    u: unit::Model,
+    year: i32,
+    e: AppError,
+    form: Option<NarrativeForm>,
+) -> PageResult {
+    let status = e.status();
+    let (errors, error) = match e {
+        AppError::Invalid { fields, .. } => (fields, ctx.lang.t("report-fix-errors")),
+        AppError::Forbidden | AppError::NotFound | AppError::Internal(_) => {
+            return Err(PageError(e, ctx.lang));
+        }
+        other => (Fields::new(), error_text(ctx, &other)),
+    };
+    let page = report_page(
+        state,
+        p,
+        ctx,
+        u,
+        year,
+        String::new(),
+        Refused {
+            form,
+            errors,
+            error,
+        },
+    )
+    .await?;
+    let mut res = render(&page);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path((unit, year)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<NarrativeForm>,
+) -> PageResult {
+    let (u, year) = unit_year(&state, &p, &ctx, &unit, &year).await?;
+    require(&p, Permission::ManageReports, ctx.lang)?;
+    match save_narrative(&state, &p, &u, year, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reports/{}/{year}?saved=narrative#narrative",
+            u.code
+        ))
+        .into_response()),
+        Err(e) => refused_page(&state, &p, &ctx, u, year, e, Some(f)).await,
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    pub action: String,
+    pub reason: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Path((unit, year)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<MoveForm>,
+) -> PageResult {
+    let (u, year) = unit_year(&state, &p, &ctx, &unit, &year).await?;
+    let Some(action) = ReportAction::parse(f.action.trim()) else {
+        return refused_page(
+            &state,
+            &p,
+            &ctx,
+            u,
+            year,
+            AppError::invalid("action", "unknown_option"),
+            None,
+        )
+        .await;
+    };
+    let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+    match move_report(&state, &p, &u, year, action, reason).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reports/{}/{year}?saved={}",
+            u.code,
+            action.as_str()
+        ))
+        .into_response()),
+        Err(e) => refused_page(&state, &p, &ctx, u, year, e, None).await,
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/reports.css"),
+    )
+        .into_response()
+}

@@ -112,19 +112,22 @@ pub fn on_time(first_submitted: Option<chrono::NaiveDate>, due: chrono::NaiveDat
 }
 
 str_enum!(
-    /// How a figure stands against its target.
+    /// How a figure stands against its target (`no_data`: a percentage of
+    /// zero records).
     Standing {
         Met = "met",
         OnTrack = "on_track",
         Behind = "behind",
         NoTarget = "no_target",
+        NoData = "no_data",
     }
 );
 
 /// A figure's standing: `met` at or above the target; for the year still
 /// running, `on_track` when at or above the share of the target that the
 /// elapsed part of the year calls for; otherwise `behind`. Without a target
-/// (or a value) there is nothing to stand against.
+/// there is nothing to stand against; without a value (a percentage of zero
+/// records) there is nothing to judge.
 pub fn standing(
     value: Option<f64>,
     target: Option<f64>,
@@ -135,7 +138,9 @@ pub fn standing(
     let Some(target) = target.filter(|t| *t > 0.0) else {
         return Standing::NoTarget;
     };
-    let value = value.unwrap_or(0.0);
+    let Some(value) = value else {
+        return Standing::NoData;
+    };
     if value >= target {
         return Standing::Met;
     }
@@ -231,7 +236,11 @@ mod tests {
             standing(Some(30.0), Some(90.0), 2019, today),
             Standing::Behind
         );
-        assert_eq!(standing(None, Some(9.0), 2018, today), Standing::Behind);
+        assert_eq!(standing(None, Some(90.0), 2018, today), Standing::NoData);
+        assert_eq!(
+            standing(Some(0.0), Some(9.0), 2018, today),
+            Standing::Behind
+        );
         assert_eq!(standing(Some(3.0), None, 2018, today), Standing::NoTarget);
         assert_eq!(
             standing(Some(3.0), Some(0.0), 2018, today),

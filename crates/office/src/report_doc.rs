@@ -19,7 +19,7 @@ pub struct IndicatorLine {
     pub target: Option<f64>,
     /// `%`, `count` or `dong`.
     pub unit: String,
-    /// "Đạt", "Đúng tiến độ", "Chậm", "Chưa có chỉ tiêu".
+    /// "Đạt", "Đúng tiến độ", "Chậm", "Chưa có chỉ tiêu", "Chưa có số liệu".
     pub standing: String,
 }
 

@@ -377,6 +377,12 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
         html.contains("id=\"overdue-answers\"") && html.contains("id=\"overdue-recommendations\"")
     );
     assert!(html.contains("id=\"chain-table\""));
+    // The same figures can be taken away: the indicator workbook, linked here, answers.
+    assert!(html.contains("href=\"/indicators/export.xlsx?unit=12&amp;year=2019\""));
+    let (s, _) = app
+        .get(&coord, "/indicators/export.csv?unit=12&year=2019")
+        .await;
+    assert_eq!(s, 200);
     assert!(html.contains("href=\"/static/dashboard.css\""));
     let (s, css) = app.get(&coord, "/static/dashboard.css").await;
     assert_eq!(s, 200);

@@ -12,6 +12,7 @@ dashboard-no-target = No target
 dashboard-standing-met = Met
 dashboard-standing-on-track = On track
 dashboard-standing-behind = Behind
+dashboard-standing-no-data = No data
 dashboard-standing-no-target = No target
 dashboard-breakdown = Breakdown
 dashboard-open-records = Open the records

@@ -12,6 +12,7 @@ dashboard-no-target = Chưa có chỉ tiêu
 dashboard-standing-met = Đạt
 dashboard-standing-on-track = Đúng tiến độ
 dashboard-standing-behind = Chậm
+dashboard-standing-no-data = Chưa có số liệu
 dashboard-standing-no-target = Chưa có chỉ tiêu
 dashboard-breakdown = Phân tổ
 dashboard-open-records = Xem hồ sơ

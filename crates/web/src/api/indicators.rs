@@ -43,7 +43,7 @@ pub struct IndicatorDto {
     pub breakdown: Option<Vec<BreakdownDto>>,
     /// Where the figure stands against its target: `met`, `on_track` (the
     /// year still running, at or above the share of the target its elapsed
-    /// part calls for), `behind` or `no_target`.
+    /// part calls for), `behind`, `no_target` or `no_data` (a percentage of zero records).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standing: Option<String>,
     /// The page listing the records behind the figure (they add up to it).

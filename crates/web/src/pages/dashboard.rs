@@ -92,6 +92,7 @@ pub(crate) fn standing_parts(s: Standing) -> (&'static str, &'static str, &'stat
         Standing::OnTrack => ("➜", "st-on-track", "dashboard-standing-on-track"),
         Standing::Behind => ("⚠", "st-behind", "dashboard-standing-behind"),
         Standing::NoTarget => ("–", "st-no-target", "dashboard-standing-no-target"),
+        Standing::NoData => ("○", "st-no-target", "dashboard-standing-no-data"),
     }
 }
 

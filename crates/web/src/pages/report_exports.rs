@@ -124,6 +124,7 @@ pub fn standing_vi(s: Standing) -> &'static str {
         Standing::OnTrack => "Đúng tiến độ",
         Standing::Behind => "Chậm",
         Standing::NoTarget => "Chưa có chỉ tiêu",
+        Standing::NoData => "Chưa có số liệu",
     }
 }
 

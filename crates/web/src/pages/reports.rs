@@ -483,7 +483,7 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
             Standing::Met => "status-on",
             Standing::OnTrack => "status-wait",
             Standing::Behind => "status-off",
-            Standing::NoTarget => "",
+            Standing::NoTarget | Standing::NoData => "",
         },
         parts: f
             .breakdown

@@ -38,7 +38,8 @@ const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as us
 /// Font sizes in half-points.
 const BODY: usize = 28;
 const TABLE: usize = 22;
-const NATIONAL: usize = 26;
+/// Decree 30/2020, Appendix I: the national title 12–13 pt; 12 pt keeps it on one line.
+const NATIONAL: usize = 24;
 const BODY_NAME: usize = 26;
 
 fn fonts() -> RunFonts {
@@ -98,7 +99,7 @@ fn narrative(text: &str) -> Vec<Paragraph> {
 /// and motto on the right.
 fn header_table(doc: &ReportDoc) -> Table {
     let h = &doc.header;
-    let left_w = 3_700;
+    let left_w = 3_400;
     let right_w = TEXT_WIDTH - left_w;
     let mut left = TableCell::new().width(left_w, WidthType::Dxa);
     if !h.parent_body.is_empty() {
@@ -217,7 +218,8 @@ fn indicator_table(doc: &ReportDoc) -> Table {
         DocKind::Text,
         DocKind::Text,
     ];
-    let g = grid(&[7.0, 30.0, 9.0, 9.0, 11.0, 11.0, 10.0, 13.0]);
+    // Wide enough for money (262.400.000) on one line at 11 pt.
+    let g = grid(&[6.0, 22.0, 13.0, 13.0, 13.0, 12.0, 11.0, 10.0]);
     let rows: Vec<(Vec<String>, bool)> = doc
         .indicators
         .iter()

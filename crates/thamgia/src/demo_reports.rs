@@ -107,7 +107,8 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<ReportsSummary>
         out.reports += 1;
         let narrative = Narrative {
             doc_number: Some(format!("{}/BC-UBND", 10 + year % 100)),
-            place: Some(u.name_vi.clone()),
+            // The export writes the place the decree asks for ("Tam Đường").
+            place: None,
             signer_name: Some("Nguyễn Văn Hùng".into()),
             signer_title: Some("Phó Chủ tịch UBND".into()),
             recipients: Some("Sở Lao động - TB&XH tỉnh Lai Châu;\nLưu: VT.".into()),

@@ -85,6 +85,26 @@ pub(crate) fn value_text(lang: Lang, value: Option<f64>, unit: &str) -> String {
     }
 }
 
+/// An amount of đồng short enough for a bar: `1,47 tỷ` / `1.47 bn`, `262 tr` /
+/// `262 m`; smaller amounts in full.
+pub(crate) fn short_money(lang: Lang, v: f64) -> String {
+    let (billion, million, sep) = match lang {
+        Lang::Vi => ("tỷ", "tr", ","),
+        Lang::En => ("bn", "m", "."),
+    };
+    if v.abs() >= 1e9 {
+        let n = format!("{:.2}", v / 1e9).replace('.', sep);
+        format!("{n}\u{a0}{billion}")
+    } else if v.abs() >= 1e6 {
+        format!(
+            "{}\u{a0}{million}",
+            Dong((v / 1e6).round() as i64).grouped()
+        )
+    } else {
+        Dong(v.round() as i64).grouped()
+    }
+}
+
 /// The standing's sign, CSS class and catalog key.
 pub(crate) fn standing_parts(s: Standing) -> (&'static str, &'static str, &'static str) {
     match s {
@@ -356,6 +376,17 @@ pub async fn page(
                 target: f.and_then(|f| f.indicator.target),
             })
             .collect();
+        // The words and the table keep the full amount; on the bars money is short.
+        let bars: Vec<Point> = points
+            .iter()
+            .map(|pt| Point {
+                value_text: match pt.value {
+                    Some(v) if first.indicator.unit == "dong" => short_money(lang, v),
+                    _ => pt.value_text.clone(),
+                },
+                ..pt.clone()
+            })
+            .collect();
         let desc = points
             .iter()
             .map(|pt| format!("{}: {}", pt.label, pt.value_text))
@@ -368,7 +399,7 @@ pub async fn page(
                 &format!("trend-{code}"),
                 &format!("{code} — {name}"),
                 &desc,
-                &points,
+                &bars,
             ),
         });
         trend_rows.push((
@@ -554,6 +585,10 @@ mod tests {
         );
         assert_eq!(value_text(Lang::Vi, Some(12.0), "count"), "12");
         assert_eq!(value_text(Lang::Vi, None, "%"), "—");
+        assert_eq!(short_money(Lang::Vi, 1_470_100_000.0), "1,47\u{a0}tỷ");
+        assert_eq!(short_money(Lang::En, 1_470_100_000.0), "1.47\u{a0}bn");
+        assert_eq!(short_money(Lang::Vi, 262_400_000.0), "262\u{a0}tr");
+        assert_eq!(short_money(Lang::Vi, 950_000.0), "950.000");
     }
 
     #[test]

@@ -121,6 +121,15 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .filter(|d| (1900..=2200).contains(&d.year()))
 }
 
+/// A year as four digits, 1900–2200 (surrounding spaces ignored).
+pub fn parse_year(s: &str) -> Option<i32> {
+    let t = s.trim();
+    (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| (1900..=2200).contains(y))
+}
+
 /// What the caller may refer to: codes of units and agencies visible to it,
 /// and for each year the codes of the projects and funding sources of the
 /// plan covering that year (no plan, no codes).
@@ -247,10 +256,7 @@ fn year(e: &mut Errors, field: &str, v: &str) -> Option<i32> {
         err(e, field, "required");
         return None;
     }
-    let y = (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| t.parse::<i32>().ok())
-        .flatten()
-        .filter(|y| (1900..=2200).contains(y));
+    let y = parse_year(t);
     if y.is_none() {
         err(e, field, "not_a_year");
     }

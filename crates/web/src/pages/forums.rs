@@ -74,14 +74,8 @@ pub(crate) fn field_message(c: &Chrome, errors: &Fields, field: &str) -> String 
         .unwrap_or_default()
 }
 
-/// A year as four digits.
-pub(crate) fn parse_year(s: &str) -> Option<i32> {
-    let s = s.trim();
-    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-        .filter(|y| (1900..=2200).contains(y))
-}
+/// A year as four digits, 1900–2200 (the domain's one reading of years).
+pub(crate) use thamgia_domain::activities::parse_year;
 
 /// A required text of at most `max` characters.
 pub(crate) fn text(e: &mut Fields, field: &str, v: &str, max: usize) -> String {

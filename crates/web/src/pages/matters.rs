@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
@@ -41,14 +41,8 @@ pub(crate) const MAX_SUMMARY: usize = 5000;
 pub(crate) type Fields = BTreeMap<String, String>;
 
 /// A date as officials type it: dd/mm/yyyy (also d/m/yyyy), or the ISO form a
-/// date picker and the API send.
-pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .ok()
-        .filter(|d| (1900..=2200).contains(&d.year()))
-}
+/// date picker and the API send — the domain's one reading of dates.
+pub(crate) use thamgia_domain::activities::parse_date;
 
 pub(crate) fn invalid(fields: Fields) -> AppError {
     AppError::Invalid {

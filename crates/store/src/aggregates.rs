@@ -1,22 +1,37 @@
-//! Maintained aggregates (tables from migration 0007): the counts and sums
-//! behind `C1` (children's responses by age band, sex and ethnic group), `A1`
-//! (participants of courses), `A2` (activities) and `A3` with every funding
-//! total (budget and spending), kept up to date **in the same transaction** as
-//! the write that changes the records they count, so a figure is a sum over a
-//! few rows instead of a scan of the raw records.
+//! Maintained aggregates (tables from migrations 0007 and 0008): the counts
+//! and sums behind `C1` (children's responses by age band, sex and ethnic
+//! group), `A1` (participants of courses), `A2` (activities), `A3` with every
+//! funding total (budget and spending), `T1`–`T3` (matters by kind, and how
+//! many of them were consulted) and `M1`–`M3`, `T4` (forums, council
+//! dialogues, club activities and active clubs per unit), kept up to date **in
+//! the same transaction** as the write that changes the records they count, so
+//! a figure is a sum over a few rows instead of a scan of the raw records.
 //!
 //! Every key starts with `year, unit_id`: a subtree's figure for a year is a
 //! sum over `unit_id IN (subtree)`. The write paths call one function each:
 //!
 //! - [`response_added`] from `responses::submit` (responses are never
-//!   deleted, and a consultation never changes unit);
+//!   deleted, and a consultation never changes unit); when the consultation is
+//!   already closed and published, its matter may become consulted;
 //! - [`activity_changed`] from `activities::save_in` and `update_row` (its
 //!   unit, start date, project, kind or participants may change: the old
 //!   contribution is taken away and the new one added, and the spending of the
 //!   activity moves with its unit and project) and [`activity_deleted`] from
 //!   `activities::delete` (with its spending, which the database deletes with it);
 //! - [`spending_changed`] from `activities::add_spending_in` and `delete_spending`;
-//! - [`budget_changed`] from `activities::set_budget_in`.
+//! - [`budget_changed`] from `activities::set_budget_in`;
+//! - [`matter_changed`] from `matters::create` and `update` (its kind, unit or
+//!   decision year may change); [`consultation_touched`] from
+//!   `consultations::change_status` and `responses::submit_tally`: whether a
+//!   matter counts as consulted is decided by the same rule the indicator
+//!   always used (`voice_queries::consulted_matters`), re-applied to that one
+//!   matter and remembered in `matter_consulted`, so its count moves only when
+//!   the answer changes;
+//! - [`forum_changed`] from `forums::create` and `update`; [`dialogue_added`]
+//!   from `councils::add_dialogue`; [`club_activity_added`] from
+//!   `clubs::add_activity` (the club becomes active for the year with its first
+//!   activity of that year). Forums, dialogues and club activities are never
+//!   deleted.
 //!
 //! Deltas are netted per key before anything is written and applied with one
 //! `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + excluded.n` per key (the
@@ -31,8 +46,9 @@
 use crate::Result;
 use crate::activities::MoneyCell;
 use crate::entity::{
-    activity, activity_participant, agg_activity, agg_money, agg_participant, agg_response,
-    budget_line, consultation, response, spending, unit,
+    activity, activity_participant, agg_activity, agg_matter, agg_model, agg_money,
+    agg_participant, agg_response, budget_line, club, club_activity, consultation, council,
+    council_dialogue, forum, matter, response, spending, unit,
 };
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, Value};
@@ -55,6 +71,8 @@ type ResponseKey = (i32, i32, String, String, String);
 type ActivityKey = (i32, i32, String, String);
 type ParticipantKey = (i32, i32, String, String, String);
 type MoneyKey = (i32, i32, String, String);
+type MatterKey = (i32, i32, String);
+type ModelKey = (i32, i32);
 
 /// Changes to the aggregates, netted per key (`year, unit_id, …`).
 #[derive(Debug, Default)]
@@ -64,6 +82,11 @@ struct Delta {
     participants: BTreeMap<ParticipantKey, (i64, i64)>,
     /// budget lines, budget, spendings, spent.
     money: BTreeMap<MoneyKey, [i64; 4]>,
+    /// matters, consulted.
+    matters: BTreeMap<MatterKey, (i64, i64)>,
+    /// forums at the unit's own level, council dialogues, club activities,
+    /// active clubs.
+    models: BTreeMap<ModelKey, [i64; 4]>,
 }
 
 impl Delta {
@@ -162,6 +185,24 @@ impl Delta {
                 upsert(c, "agg_money", keys, &sums).await?;
             }
         }
+        for ((year, unit_id, kind), (total, consulted)) in self.matters {
+            if total != 0 || consulted != 0 {
+                let keys = key(year, unit_id, &[("kind", kind)]);
+                let sums = [("total", total), ("consulted", consulted)];
+                upsert(c, "agg_matters", keys, &sums).await?;
+            }
+        }
+        for ((year, unit_id), [forums, dialogues, activities, active]) in self.models {
+            if forums != 0 || dialogues != 0 || activities != 0 || active != 0 {
+                let sums = [
+                    ("forums", forums),
+                    ("dialogues", dialogues),
+                    ("club_activities", activities),
+                    ("active_clubs", active),
+                ];
+                upsert(c, "agg_models", key(year, unit_id, &[]), &sums).await?;
+            }
+        }
         Ok(())
     }
 }
@@ -227,7 +268,12 @@ pub async fn response_added<C: ConnectionTrait>(c: &C, r: &response::Model) -> R
         ),
         1,
     );
-    d.apply(c).await
+    d.apply(c).await?;
+    // A response to a consultation already answered can make its matter count.
+    if k.closed_at.is_some() && k.answer_published_at.is_some() {
+        consultation_touched(c, &k).await?;
+    }
+    Ok(())
 }
 
 /// An activity row with its participants `(group, female, male)`.
@@ -320,13 +366,184 @@ pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
         "agg_activities",
         "agg_participants",
         "agg_money",
+        "agg_matters",
+        "agg_models",
+        "matter_consulted",
     ] {
         c.execute_unprepared(&format!("DELETE FROM {t}")).await?;
     }
-    for sql in crate::migration::m0007_aggregates::backfill(c.get_database_backend()) {
+    let backend = c.get_database_backend();
+    for sql in crate::migration::m0007_aggregates::backfill(backend)
+        .into_iter()
+        .chain(crate::migration::m0008_matter_model_aggregates::backfill(
+            backend,
+        ))
+    {
         c.execute_unprepared(&sql).await?;
     }
     Ok(())
+}
+
+// ------------------------------------------------- matters and the three models
+
+/// Whether the matter is marked consulted (`matter_consulted`).
+pub async fn is_marked_consulted<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result<bool> {
+    Ok(
+        crate::entity::matter_consulted::Entity::find_by_id(matter_id)
+            .one(c)
+            .await?
+            .is_some(),
+    )
+}
+
+/// A matter was registered (`before` is `None`) or changed (its decision's
+/// year may move it): it counts for its unit, kind and year, with its mark of
+/// consulted. Call after the write, inside its transaction.
+pub async fn matter_changed<C: ConnectionTrait>(
+    c: &C,
+    before: Option<&matter::Model>,
+    after: &matter::Model,
+) -> Result<()> {
+    let consulted = i64::from(is_marked_consulted(c, after.id).await?);
+    let mut d = Delta::default();
+    if let Some(b) = before {
+        let e = d
+            .matters
+            .entry((b.year, b.unit_id, b.kind.clone()))
+            .or_default();
+        e.0 -= 1;
+        e.1 -= consulted;
+    }
+    let e = d
+        .matters
+        .entry((after.year, after.unit_id, after.kind.clone()))
+        .or_default();
+    e.0 += 1;
+    e.1 += consulted;
+    d.apply(c).await
+}
+
+/// Something that decides whether a matter counts as consulted changed: a
+/// consultation of it closed, published its answer, or received a response or
+/// a group tally. The one rule (`voice_queries::consulted_matters`) is applied
+/// again to this matter alone; when the answer differs from its mark, the mark
+/// is set or cleared and `agg_matters` moves by one. Setting and clearing are
+/// `INSERT … ON CONFLICT DO NOTHING` and `DELETE`, and only the statement that
+/// changed a row moves the count, so two writers at once cannot count twice.
+pub async fn matter_touched<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result<()> {
+    let Some(m) = matter::Entity::find_by_id(matter_id).one(c).await? else {
+        return Ok(());
+    };
+    let now = crate::voice_queries::consulted_matters(c, &[matter_id])
+        .await?
+        .contains(&matter_id);
+    let changed = if now {
+        let mut q = Query::insert();
+        q.into_table(Alias::new("matter_consulted"))
+            .columns([Alias::new("matter_id")])
+            .values_panic([Expr::val(matter_id)])
+            .on_conflict(
+                OnConflict::column(Alias::new("matter_id"))
+                    .do_nothing()
+                    .to_owned(),
+            );
+        c.execute(&q).await?.rows_affected() == 1
+    } else {
+        crate::entity::matter_consulted::Entity::delete_by_id(matter_id)
+            .exec(c)
+            .await?
+            .rows_affected
+            == 1
+    };
+    if !changed {
+        return Ok(());
+    }
+    let mut d = Delta::default();
+    d.matters
+        .insert((m.year, m.unit_id, m.kind), (0, if now { 1 } else { -1 }));
+    d.apply(c).await
+}
+
+/// A consultation's state or input changed: its matter, if any, is looked at
+/// again ([`matter_touched`]). Only a consultation that has closed and
+/// published its answer can make its matter count, or stop counting.
+pub async fn consultation_touched<C: ConnectionTrait>(
+    c: &C,
+    k: &consultation::Model,
+) -> Result<()> {
+    match k.matter_id {
+        Some(mid) => matter_touched(c, mid).await,
+        None => Ok(()),
+    }
+}
+
+/// Whether a forum counts for `M1`'s unit: held at its unit's own level.
+async fn at_own_level<C: ConnectionTrait>(c: &C, f: &forum::Model) -> Result<bool> {
+    Ok(unit::Entity::find_by_id(f.unit_id)
+        .one(c)
+        .await?
+        .is_some_and(|u| u.level == f.level))
+}
+
+/// A forum was recorded (`before` is `None`) or changed (its unit, level or
+/// year may change). Call after the write, inside its transaction.
+pub async fn forum_changed<C: ConnectionTrait>(
+    c: &C,
+    before: Option<&forum::Model>,
+    after: &forum::Model,
+) -> Result<()> {
+    let mut d = Delta::default();
+    for (f, sign) in before.map(|b| (b, -1)).into_iter().chain([(after, 1)]) {
+        if at_own_level(c, f).await? {
+            d.models.entry((f.year, f.unit_id)).or_default()[0] += sign;
+        }
+    }
+    d.apply(c).await
+}
+
+/// A council held a dialogue: it counts for the council's unit in its year.
+pub async fn dialogue_added<C: ConnectionTrait>(
+    c: &C,
+    dialogue: &council_dialogue::Model,
+) -> Result<()> {
+    let Some(k) = council::Entity::find_by_id(dialogue.council_id)
+        .one(c)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut d = Delta::default();
+    d.models.entry((dialogue.year, k.unit_id)).or_default()[1] += 1;
+    d.apply(c).await
+}
+
+/// A club held an activity (already inserted, in this transaction): it counts
+/// for the club's unit in its year, and the club becomes active that year if
+/// this is its first activity of the year. On PostgreSQL the club's row is
+/// locked first, so two first activities written at once count the club once
+/// (SQLite writes one transaction at a time).
+pub async fn club_activity_added<C: ConnectionTrait>(
+    c: &C,
+    a: &club_activity::Model,
+) -> Result<()> {
+    use sea_orm::PaginatorTrait;
+    let mut q = club::Entity::find_by_id(a.club_id);
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    let Some(k) = q.one(c).await? else {
+        return Ok(());
+    };
+    let of_year = club_activity::Entity::find()
+        .filter(club_activity::Column::ClubId.eq(a.club_id))
+        .filter(club_activity::Column::Year.eq(a.year))
+        .count(c)
+        .await?;
+    let mut d = Delta::default();
+    let e = d.models.entry((a.year, k.unit_id)).or_default();
+    e[2] += 1;
+    e[3] += i64::from(of_year == 1);
+    d.apply(c).await
 }
 
 // ---------------------------------------------------------------- reading
@@ -348,7 +565,34 @@ pub struct Subtotals {
     pub responses: ResponseCounts,
     pub activities: ActivityCounts,
     pub money: Vec<MoneyCell>,
+    pub matters: MatterCounts,
+    pub models: ModelCounts,
 }
+
+/// Matters by kind: (registered, consulted).
+pub type MatterCounts = BTreeMap<String, (i64, i64)>;
+
+/// What one unit did with the three models in a year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UnitModels {
+    /// Forums the unit held at its own level.
+    pub forums: i64,
+    /// Dialogues of the unit's council.
+    pub dialogues: i64,
+    /// Activities of the unit's clubs.
+    pub club_activities: i64,
+    /// The unit's clubs with at least one activity.
+    pub active_clubs: i64,
+}
+
+impl UnitModels {
+    fn is_empty(&self) -> bool {
+        *self == UnitModels::default()
+    }
+}
+
+/// [`UnitModels`] by unit id (units with nothing are left out).
+pub type ModelCounts = BTreeMap<i32, UnitModels>;
 
 fn subtree(path: &str) -> sea_orm::sea_query::SelectStatement {
     Query::select()
@@ -403,6 +647,48 @@ pub async fn activities<C: ConnectionTrait>(
                 .or_default();
             e.0 += r.female;
             e.1 += r.male;
+        }
+    }
+    Ok(out)
+}
+
+/// Matters of the subtree at `path` whose decision's year is `year`, by kind:
+/// (registered, consulted), from the aggregates.
+pub async fn matters<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<MatterCounts> {
+    let mut out = MatterCounts::new();
+    for r in agg_matter::Entity::find()
+        .filter(agg_matter::Column::Year.eq(year))
+        .filter(agg_matter::Column::UnitId.in_subquery(subtree(path)))
+        .all(c)
+        .await?
+    {
+        if r.total != 0 || r.consulted != 0 {
+            let e = out.entry(r.kind).or_default();
+            e.0 += r.total;
+            e.1 += r.consulted;
+        }
+    }
+    Ok(out)
+}
+
+/// What each unit of the subtree at `path` did with the three models in
+/// `year`, from the aggregates.
+pub async fn models<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<ModelCounts> {
+    let mut out = ModelCounts::new();
+    for r in agg_model::Entity::find()
+        .filter(agg_model::Column::Year.eq(year))
+        .filter(agg_model::Column::UnitId.in_subquery(subtree(path)))
+        .all(c)
+        .await?
+    {
+        let m = UnitModels {
+            forums: r.forums,
+            dialogues: r.dialogues,
+            club_activities: r.club_activities,
+            active_clubs: r.active_clubs,
+        };
+        if !m.is_empty() {
+            out.insert(r.unit_id, m);
         }
     }
     Ok(out)
@@ -463,6 +749,8 @@ pub async fn subtotals<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Resu
         responses: responses(c, path, year).await?,
         activities: activities(c, path, year).await?,
         money: money(c, &ids, Some(year)).await?,
+        matters: matters(c, path, year).await?,
+        models: models(c, path, year).await?,
     })
 }
 
@@ -475,7 +763,106 @@ pub async fn recompute<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Resu
         responses: recompute_responses(c, &ids, year).await?,
         activities: recompute_activities(c, &ids, year).await?,
         money: recompute_money(c, &ids, Some(year)).await?,
+        matters: recompute_matters(c, &ids, year).await?,
+        models: recompute_models(c, &ids, year).await?,
     })
+}
+
+/// [`matters`] straight from the matters and their consultations (the one
+/// rule, `voice_queries::consulted_matters`).
+pub async fn recompute_matters<C: ConnectionTrait>(
+    c: &C,
+    unit_ids: &[i32],
+    year: i32,
+) -> Result<MatterCounts> {
+    let mut out = MatterCounts::new();
+    for chunk in unit_ids.chunks(5_000) {
+        let rows: Vec<(i32, String)> = matter::Entity::find()
+            .select_only()
+            .column(matter::Column::Id)
+            .column(matter::Column::Kind)
+            .filter(matter::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(matter::Column::Year.eq(year))
+            .into_tuple()
+            .all(c)
+            .await?;
+        let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+        let consulted = crate::voice_queries::consulted_matters(c, &ids).await?;
+        for (id, kind) in rows {
+            let e = out.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += i64::from(consulted.contains(&id));
+        }
+    }
+    Ok(out)
+}
+
+/// [`models`] straight from the forums, council dialogues and club activities.
+pub async fn recompute_models<C: ConnectionTrait>(
+    c: &C,
+    unit_ids: &[i32],
+    year: i32,
+) -> Result<ModelCounts> {
+    let mut out = ModelCounts::new();
+    for chunk in unit_ids.chunks(5_000) {
+        let levels: HashMap<i32, String> = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.level))
+            .collect();
+        for f in forum::Entity::find()
+            .filter(forum::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(forum::Column::Year.eq(year))
+            .all(c)
+            .await?
+        {
+            if levels.get(&f.unit_id) == Some(&f.level) {
+                out.entry(f.unit_id).or_default().forums += 1;
+            }
+        }
+        let councils: HashMap<i32, i32> = council::Entity::find()
+            .filter(council::Column::UnitId.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|k| (k.id, k.unit_id))
+            .collect();
+        for d in council_dialogue::Entity::find()
+            .filter(council_dialogue::Column::CouncilId.is_in(councils.keys().copied()))
+            .filter(council_dialogue::Column::Year.eq(year))
+            .all(c)
+            .await?
+        {
+            if let Some(u) = councils.get(&d.council_id) {
+                out.entry(*u).or_default().dialogues += 1;
+            }
+        }
+        let clubs: HashMap<i32, i32> = club::Entity::find()
+            .filter(club::Column::UnitId.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|k| (k.id, k.unit_id))
+            .collect();
+        let mut active = std::collections::HashSet::new();
+        for a in club_activity::Entity::find()
+            .filter(club_activity::Column::ClubId.is_in(clubs.keys().copied()))
+            .filter(club_activity::Column::Year.eq(year))
+            .all(c)
+            .await?
+        {
+            if let Some(u) = clubs.get(&a.club_id) {
+                let e = out.entry(*u).or_default();
+                e.club_activities += 1;
+                if active.insert(a.club_id) {
+                    e.active_clubs += 1;
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `C1`'s counts straight from the responses to consultations of these units

@@ -414,6 +414,7 @@ pub async fn add_activity<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
+    crate::aggregates::club_activity_added(&tx, &row).await?;
     audit::record(
         &tx,
         actor,

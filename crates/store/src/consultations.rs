@@ -308,6 +308,7 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     let mut am = before.clone().into_active_model();
     edit(&mut am);
     let after = am.update(&tx).await?;
+    crate::aggregates::consultation_touched(&tx, &after).await?;
     if after.status == Status::Answered.as_str()
         && let Some(mid) = after.matter_id
         && let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?

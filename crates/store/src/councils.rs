@@ -392,6 +392,7 @@ pub async fn add_dialogue<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
+    crate::aggregates::dialogue_added(&tx, &row).await?;
     audit::record(
         &tx,
         actor,

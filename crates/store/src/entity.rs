@@ -746,3 +746,30 @@ entity!(agg_money, "agg_money", {
     pub spendings: i64,
     pub spent: i64,
 });
+
+entity!(matter_consulted, "matter_consulted", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub matter_id: i32,
+});
+
+entity!(agg_matter, "agg_matters", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub kind: String,
+    pub total: i64,
+    pub consulted: i64,
+});
+
+entity!(agg_model, "agg_models", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    pub forums: i64,
+    pub dialogues: i64,
+    pub club_activities: i64,
+    pub active_clubs: i64,
+});

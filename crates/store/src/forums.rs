@@ -95,6 +95,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     apply(&mut am, f);
     let row = am.insert(&tx).await?;
     set_ethnic_groups(&tx, row.id, &groups).await?;
+    crate::aggregates::forum_changed(&tx, None, &row).await?;
     audit::record(
         &tx,
         actor,
@@ -129,6 +130,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     apply(&mut am, f);
     let after = am.update(&tx).await?;
     set_ethnic_groups(&tx, id, &groups).await?;
+    crate::aggregates::forum_changed(&tx, Some(&before), &after).await?;
     audit::record(
         &tx,
         actor,

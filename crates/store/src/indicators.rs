@@ -8,7 +8,8 @@
 //! the year; the numerator is those with at least one consultation that
 //! closed, received at least one response or group tally, and published its
 //! answer to the children (`voice_queries::consulted_matters`, the one
-//! statement of that rule).
+//! statement of that rule). Both are read from the maintained `agg_matters`
+//! (`store::aggregates`), a sum over the subtree's few rows.
 
 use crate::entity::{
     agency, answer, consultation, group_tally, matter, plan, question, safeguarding_alert, unit,
@@ -86,33 +87,12 @@ pub async fn consulted_matters<C: ConnectionTrait>(
     u: &unit::Model,
     year: i32,
 ) -> Result<Vec<IndicatorValue>> {
-    let subtree = Query::select()
-        .column(unit::Column::Id)
-        .from(unit::Entity)
-        .and_where(unit::Column::Path.like(format!("{}%", u.path)))
-        .to_owned();
     let kinds = [
         MatterKind::LawPolicy,
         MatterKind::SchoolDecision,
         MatterKind::CommunityDecision,
     ];
-    let counted = Query::select()
-        .column(matter::Column::Id)
-        .from(matter::Entity)
-        .and_where(matter::Column::UnitId.in_subquery(subtree))
-        .and_where(matter::Column::Year.eq(year))
-        .and_where(matter::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
-        .to_owned();
-    let rows: Vec<(i32, String)> = matter::Entity::find()
-        .select_only()
-        .column(matter::Column::Id)
-        .column(matter::Column::Kind)
-        .filter(matter::Column::Id.in_subquery(counted))
-        .into_tuple()
-        .all(c)
-        .await?;
-    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
-    let consulted = crate::voice_queries::consulted_matters(c, &ids).await?;
+    let counts = crate::aggregates::matters(c, &u.path, year).await?;
     let plan = plan_for_year(c, year).await?;
     let names = match &plan {
         Some(p) => Some(p.clone()),
@@ -122,13 +102,9 @@ pub async fn consulted_matters<C: ConnectionTrait>(
         .iter()
         .map(|k| {
             let code = k.indicator();
-            let of_kind: Vec<i32> = rows
-                .iter()
-                .filter(|r| r.1 == k.as_str())
-                .map(|r| r.0)
-                .collect();
-            let denominator = of_kind.len() as u64;
-            let numerator = of_kind.iter().filter(|id| consulted.contains(id)).count() as u64;
+            let (total, consulted) = counts.get(k.as_str()).copied().unwrap_or_default();
+            let denominator = u64::try_from(total).unwrap_or(0);
+            let numerator = u64::try_from(consulted).unwrap_or(0);
             let def = names.as_ref().and_then(|p| p.indicator(code));
             IndicatorValue {
                 code: code.to_string(),

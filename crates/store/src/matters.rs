@@ -50,6 +50,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
+    crate::aggregates::matter_changed(&tx, None, &row).await?;
     audit::record(
         &tx,
         actor,
@@ -100,6 +101,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     }
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
+    crate::aggregates::matter_changed(&tx, Some(&before), &after).await?;
     audit::record(
         &tx,
         actor,

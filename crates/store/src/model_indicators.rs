@@ -19,13 +19,17 @@
 //! indicators appear only for a year covered by a plan that defines them:
 //! the models are the plan's, and a year without a plan has nothing to
 //! measure them against.
+//!
+//! The counts come from the maintained `agg_models` (`store::aggregates`):
+//! one row per unit and year, written with each forum, dialogue and club
+//! activity; only the subtree's units are read besides.
 
 use crate::Result;
-use crate::entity::{club, club_activity, council, council_dialogue, forum, unit};
+use crate::aggregates::{ModelCounts, UnitModels};
+use crate::entity::unit;
 use crate::indicators::{IndicatorValue, plan_for_year};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::HashSet;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use thamgia_domain::models::{ForumLevel, runs_all_three};
 use thamgia_domain::results::percent;
 
@@ -42,20 +46,6 @@ fn existed_during(u: &unit::Model, year: i32) -> bool {
     u.valid_from.is_none_or(|f| f <= last) && u.valid_to.is_none_or(|t| t >= first)
 }
 
-/// The units (by path) that records of these unit ids belong to.
-async fn paths_of<C: ConnectionTrait>(c: &C, ids: HashSet<i32>) -> Result<Vec<String>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(unit::Entity::find()
-        .filter(unit::Column::Id.is_in(ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| u.path)
-        .collect())
-}
-
 /// What each district of a subtree did in a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistrictModels {
@@ -65,101 +55,63 @@ pub struct DistrictModels {
     pub active_clubs: u32,
 }
 
+/// The subtree's units and what each did with the models in the year (from
+/// the maintained `agg_models`).
+struct Subtree {
+    units: Vec<unit::Model>,
+    counts: ModelCounts,
+}
+
+async fn subtree<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Result<Subtree> {
+    Ok(Subtree {
+        units: unit::Entity::find()
+            .filter(unit::Column::Path.like(format!("{}%", u.path)))
+            .all(c)
+            .await?,
+        counts: crate::aggregates::models(c, &u.path, year).await?,
+    })
+}
+
+impl Subtree {
+    /// The province- and district-level units that held a forum of their own
+    /// level.
+    fn held_forum(&self, x: &unit::Model) -> bool {
+        (x.level == ForumLevel::Province.as_str() || x.level == ForumLevel::District.as_str())
+            && self.counts.get(&x.id).is_some_and(|m| m.forums > 0)
+    }
+
+    /// The counts of the units in `d`'s subtree.
+    fn under<'a>(&'a self, d: &'a unit::Model) -> impl Iterator<Item = &'a UnitModels> + 'a {
+        self.units
+            .iter()
+            .filter(move |x| x.path.starts_with(&d.path))
+            .filter_map(|x| self.counts.get(&x.id))
+    }
+
+    /// Per district that existed during the year: forum held at the district,
+    /// a dialogue of a council in its subtree, its subtree's active clubs.
+    fn districts(&self, year: i32) -> Vec<DistrictModels> {
+        self.units
+            .iter()
+            .filter(|d| d.level == "district" && existed_during(d, year))
+            .map(|d| DistrictModels {
+                code: d.code.clone(),
+                forum: self.held_forum(d),
+                council_dialogue: self.under(d).any(|m| m.dialogues > 0),
+                active_clubs: u32::try_from(self.under(d).map(|m| m.active_clubs).sum::<i64>())
+                    .unwrap_or(0),
+            })
+            .collect()
+    }
+}
+
 /// Per district of the subtree: forum held, council dialogue, active clubs.
 pub async fn districts<C: ConnectionTrait>(
     c: &C,
     u: &unit::Model,
     year: i32,
 ) -> Result<Vec<DistrictModels>> {
-    let subtree: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", u.path)))
-        .all(c)
-        .await?;
-    let districts: Vec<&unit::Model> = subtree
-        .iter()
-        .filter(|d| d.level == "district" && existed_during(d, year))
-        .collect();
-    let forums = held_forums(c, &subtree, year).await?;
-    // Councils with a dialogue in the year, by their unit's path.
-    let with_dialogue: Vec<i32> = council_dialogue::Entity::find()
-        .select_only()
-        .column(council_dialogue::Column::CouncilId)
-        .filter(council_dialogue::Column::Year.eq(year))
-        .into_tuple()
-        .all(c)
-        .await?;
-    let council_units: HashSet<i32> = council::Entity::find()
-        .filter(council::Column::Id.is_in(with_dialogue))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|k| k.unit_id)
-        .collect();
-    let council_paths = paths_of(c, council_units).await?;
-    // Clubs with an activity in the year, by their unit's path.
-    let active: HashSet<i32> = club_activity::Entity::find()
-        .select_only()
-        .column(club_activity::Column::ClubId)
-        .filter(club_activity::Column::Year.eq(year))
-        .into_tuple::<i32>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect();
-    let clubs: Vec<club::Model> = club::Entity::find()
-        .filter(club::Column::Id.is_in(active))
-        .all(c)
-        .await?;
-    let club_units: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(clubs.iter().map(|k| k.unit_id)))
-        .all(c)
-        .await?;
-    Ok(districts
-        .into_iter()
-        .map(|d| DistrictModels {
-            code: d.code.clone(),
-            forum: forums.contains(&d.id),
-            council_dialogue: council_paths.iter().any(|p| p.starts_with(&d.path)),
-            active_clubs: clubs
-                .iter()
-                .filter(|k| {
-                    club_units
-                        .iter()
-                        .any(|cu| cu.id == k.unit_id && cu.path.starts_with(&d.path))
-                })
-                .count() as u32,
-        })
-        .collect())
-}
-
-/// Ids of the province- and district-level units of `subtree` that held a
-/// forum of their own level in the year.
-async fn held_forums<C: ConnectionTrait>(
-    c: &C,
-    subtree: &[unit::Model],
-    year: i32,
-) -> Result<HashSet<i32>> {
-    let rows: Vec<(i32, String)> = forum::Entity::find()
-        .select_only()
-        .column(forum::Column::UnitId)
-        .column(forum::Column::Level)
-        .filter(forum::Column::Year.eq(year))
-        .filter(forum::Column::UnitId.is_in(subtree.iter().map(|u| u.id)))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|(uid, level)| {
-            subtree.iter().any(|u| {
-                u.id == *uid
-                    && u.level == *level
-                    && (u.level == ForumLevel::Province.as_str()
-                        || u.level == ForumLevel::District.as_str())
-            })
-        })
-        .map(|(uid, _)| uid)
-        .collect())
+    Ok(subtree(c, u, year).await?.districts(year))
 }
 
 /// M1, M2, M3 and T4 for a unit's subtree in a year (only those the plan
@@ -175,17 +127,14 @@ pub async fn model_indicators<C: ConnectionTrait>(
     if !CODES.iter().any(|code| plan.indicator(code).is_some()) {
         return Ok(vec![]);
     }
-    let subtree: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", u.path)))
-        .all(c)
-        .await?;
-    let forum_units: Vec<&unit::Model> = subtree
+    let st = subtree(c, u, year).await?;
+    let forum_units: Vec<&unit::Model> = st
+        .units
         .iter()
         .filter(|x| (x.level == "province" || x.level == "district") && existed_during(x, year))
         .collect();
-    let held = held_forums(c, &subtree, year).await?;
-    let m1 = forum_units.iter().filter(|x| held.contains(&x.id)).count() as u64;
-    let ds = districts(c, u, year).await?;
+    let m1 = forum_units.iter().filter(|x| st.held_forum(x)).count() as u64;
+    let ds = st.districts(year);
     let n = ds.len() as u64;
     let m2 = ds.iter().filter(|d| d.council_dialogue).count() as u64;
     let m3 = ds.iter().filter(|d| d.active_clubs >= 1).count() as u64;

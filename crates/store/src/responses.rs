@@ -209,6 +209,12 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
+    if let Some(k) = consultation::Entity::find_by_id(t.consultation_id)
+        .one(&tx)
+        .await?
+    {
+        crate::aggregates::consultation_touched(&tx, &k).await?;
+    }
     audit::record(
         &tx,
         actor,

@@ -13,6 +13,7 @@ mod m0004_forum_ethnic;
 mod m0005_activities;
 mod m0006_reports;
 pub(crate) mod m0007_aggregates;
+pub(crate) mod m0008_matter_model_aggregates;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_activities::Migration),
             Box::new(m0006_reports::Migration),
             Box::new(m0007_aggregates::Migration),
+            Box::new(m0008_matter_model_aggregates::Migration),
         ]
     }
 }

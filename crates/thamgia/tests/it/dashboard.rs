@@ -37,7 +37,7 @@ async fn agency_id(app: &TestApp, code: &str) -> i32 {
 
 async fn school_decision(app: &TestApp, unit: &str, title: &str) -> i32 {
     let now = app.clock.now();
-    matter::ActiveModel {
+    let m = matter::ActiveModel {
         kind: Set("school_decision".into()),
         title: Set(title.into()),
         summary: Set("Quyết định của nhà trường".into()),
@@ -53,8 +53,11 @@ async fn school_decision(app: &TestApp, unit: &str, title: &str) -> i32 {
     }
     .insert(&app.db.conn)
     .await
-    .expect("matter")
-    .id
+    .expect("matter");
+    aggregates::matter_changed(&app.db.conn, None, &m)
+        .await
+        .expect("aggregates");
+    m.id
 }
 
 /// A closed, answered consultation of `unit` with `n` children's responses
@@ -125,7 +128,7 @@ async fn consultation_with(
 
 async fn district_forum(app: &TestApp, unit: &str, level: &str) {
     let now = app.clock.now();
-    forum::ActiveModel {
+    let f = forum::ActiveModel {
         level: Set(level.into()),
         unit_id: Set(unit_id(app, unit).await),
         year: Set(2019),
@@ -151,6 +154,9 @@ async fn district_forum(app: &TestApp, unit: &str, level: &str) {
     .insert(&app.db.conn)
     .await
     .expect("forum");
+    aggregates::forum_changed(&app.db.conn, None, &f)
+        .await
+        .expect("aggregates");
 }
 
 async fn an_activity(app: &TestApp, unit: &str, code: &str, project: &str) {

@@ -1,16 +1,24 @@
-//! The maintained aggregates (`store::aggregates`, migration 0007) equal a
-//! recomputation from the raw records after random mixes of writes, edits and
-//! deletions — on SQLite and on PostgreSQL. Twelve fixed seeds, forty
-//! operations each, over the demo data: children's responses online and on
-//! paper (some at the turn of a year), activities created, saved again,
-//! edited (unit, date and year, project, kind, participants) and deleted
-//! (with their spending), spending added and deleted, budget lines set and
-//! changed. After each sequence every subtree holding a touched unit is
-//! compared for every year touched; at the end the migration's own fill
-//! (`aggregates::rebuild`) must give the same tables. A refused write (a year
-//! locked by an approved report, a duplicate code) must change nothing.
-//! Then the same through HTTP: a child's answer and an activity sent to the
-//! API move the `C1` and `A2` figures the API shows by exactly one.
+//! The maintained aggregates (`store::aggregates`, migrations 0007 and 0008)
+//! equal a recomputation from the raw records after random mixes of writes,
+//! edits and deletions — on SQLite and on PostgreSQL. Twelve fixed seeds,
+//! sixty operations each, over the demo data: children's responses online and
+//! on paper (some at the turn of a year) and group tallies; activities
+//! created, saved again, edited (unit, date and year, project, kind,
+//! participants) and deleted (with their spending), spending added and
+//! deleted, budget lines set and changed; matters registered and their
+//! decision dates (so their years) changed; consultations created and moved
+//! along draft → open → closed → answered (published or not); forums held
+//! and edited (unit, level, year); council dialogues and club activities.
+//! After each sequence every subtree holding a touched unit is compared for
+//! every year touched (C1, A1–A3 and the funding totals, T1–T3, M1–M3 and
+//! T4); at the end the migrations' own fill (`aggregates::rebuild`) must give
+//! the same tables. A refused write (a year locked by an approved report, a
+//! duplicate code, a consultation not in the state a step needs) must change
+//! nothing. Every kind of write must have been accepted at least once. Then
+//! one path the random mix reaches too rarely to rely on: input typed in
+//! after a consultation was answered makes its matter consulted. And the same
+//! through HTTP: a child's answer and an activity sent to the API move the
+//! `C1` and `A2` figures the API shows by exactly one.
 
 use crate::db_test;
 use crate::helpers::TestApp;
@@ -26,17 +34,23 @@ use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::activities::{
     Activity, ActivityKind, Budget, ParticipantGroup, Participants, Spending,
 };
+use thamgia_domain::models::ForumLevel;
 use thamgia_domain::money::Dong;
 use thamgia_domain::voice::{Age, Profile, Sex, Source};
+use thamgia_domain::voice::{JoinCode, MatterKind, Method as HowAsked, Stage, Status};
+use thamgia_store::consultations::{self, AnswerBack, NewConsultation};
 use thamgia_store::entity::{
-    activity, agency, agg_activity, agg_money, agg_participant, agg_response, consultation,
-    spending, unit,
+    activity, agency, agg_activity, agg_matter, agg_model, agg_money, agg_participant,
+    agg_response, club, consultation, council, forum, group_tally, matter, matter_consulted,
+    response, spending, unit,
 };
-use thamgia_store::responses::{self, Submission};
-use thamgia_store::{StoreError, activities, aggregates, engine};
+use thamgia_store::forums::{self, ForumInput};
+use thamgia_store::matters::{self, MatterChanges, NewMatter};
+use thamgia_store::responses::{self, Submission, Tally};
+use thamgia_store::{StoreError, activities, aggregates, clubs, councils, engine};
 
 const CASES: u64 = 12;
-const OPS: usize = 40;
+const OPS: usize = 60;
 /// 2017 is locked province-wide by an approved report in the demo data, so
 /// some writes are refused (and must change nothing).
 const YEARS: std::ops::RangeInclusive<i32> = 2017..=2021;
@@ -44,10 +58,11 @@ const YEARS: std::ops::RangeInclusive<i32> = 2017..=2021;
 /// What the random operations draw from.
 struct World {
     units: Vec<unit::Model>,
-    consultations: Vec<consultation::Model>,
     agencies: Vec<i32>,
     projects: Vec<String>,
     sources: Vec<String>,
+    councils: Vec<council::Model>,
+    clubs: Vec<club::Model>,
     user_id: i32,
 }
 
@@ -193,6 +208,25 @@ async fn tables<C: ConnectionTrait>(c: &C) -> Vec<String> {
             ));
         }
     }
+    for r in agg_matter::Entity::find().all(c).await.expect("agg") {
+        if r.total != 0 || r.consulted != 0 {
+            out.push(format!(
+                "t {} {} {} {} {}",
+                r.year, r.unit_id, r.kind, r.total, r.consulted
+            ));
+        }
+    }
+    for r in agg_model::Entity::find().all(c).await.expect("agg") {
+        if r.forums != 0 || r.dialogues != 0 || r.club_activities != 0 || r.active_clubs != 0 {
+            out.push(format!(
+                "k {} {} {} {} {} {}",
+                r.year, r.unit_id, r.forums, r.dialogues, r.club_activities, r.active_clubs
+            ));
+        }
+    }
+    for r in matter_consulted::Entity::find().all(c).await.expect("mark") {
+        out.push(format!("c {}", r.matter_id));
+    }
     out.sort();
     out
 }
@@ -211,6 +245,17 @@ fn lines(s: &aggregates::Subtotals) -> BTreeSet<String> {
     }
     for m in &s.money {
         out.insert(format!("money {m:?}"));
+    }
+    for (kind, n) in &s.matters {
+        // A kind with no matter left is the same as a kind never seen.
+        if *n != (0, 0) {
+            out.insert(format!("matters {kind} = {n:?}"));
+        }
+    }
+    for (unit, m) in &s.models {
+        if *m != aggregates::UnitModels::default() {
+            out.insert(format!("models {unit} = {m:?}"));
+        }
     }
     out
 }
@@ -273,7 +318,8 @@ async fn check(app: &TestApp, w: &World, t: &Touched, case: u64) {
     );
 }
 
-/// The demo records (children's voice, activities and money, and the annual
+/// The demo records (children's voice, forums, councils and clubs, activities
+/// and money, and the annual
 /// reports, whose approvals lock some years) over the test server's plan.
 async fn demo_records(app: &TestApp) {
     let now = Utc
@@ -283,6 +329,12 @@ async fn demo_records(app: &TestApp) {
     thamgia::demo_voice::fill(&app.db, now, 2016)
         .await
         .expect("voice");
+    thamgia::demo_forums::fill(&app.db, now, 2019)
+        .await
+        .expect("forums");
+    thamgia::demo_councils::fill(&app.db, now, 2018)
+        .await
+        .expect("councils");
     thamgia::demo_activities::fill(&app.db, now, 2020)
         .await
         .expect("activities");
@@ -334,13 +386,25 @@ async fn world(app: &TestApp) -> World {
         .expect("db")
         .expect("user")
         .id;
+    let councils = council::Entity::find()
+        .order_by_asc(council::Column::Id)
+        .all(c)
+        .await
+        .expect("councils");
+    let clubs = club::Entity::find()
+        .order_by_asc(club::Column::Id)
+        .all(c)
+        .await
+        .expect("clubs");
     assert!(consultations.len() > 3 && projects.len() > 1 && !sources.is_empty());
+    assert!(!councils.is_empty() && !clubs.is_empty());
     World {
         units,
-        consultations,
         agencies,
         projects,
         sources,
+        councils,
+        clubs,
         user_id,
     }
 }
@@ -356,7 +420,302 @@ async fn activity_ids<C: ConnectionTrait>(c: &C) -> Vec<i32> {
         .collect()
 }
 
-async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
+async fn all_consultations<C: ConnectionTrait>(c: &C) -> Vec<consultation::Model> {
+    consultation::Entity::find()
+        .order_by_asc(consultation::Column::Id)
+        .all(c)
+        .await
+        .expect("consultations")
+}
+
+async fn all_matters<C: ConnectionTrait>(c: &C) -> Vec<matter::Model> {
+    matter::Entity::find()
+        .order_by_asc(matter::Column::Id)
+        .all(c)
+        .await
+        .expect("matters")
+}
+
+/// Of these consultations, those with neither a response nor a group tally.
+async fn without_input<'a, C: ConnectionTrait>(
+    c: &C,
+    all: &'a [consultation::Model],
+) -> Vec<&'a consultation::Model> {
+    use sea_orm::QuerySelect;
+    let mut heard: BTreeSet<i32> = response::Entity::find()
+        .select_only()
+        .column(response::Column::ConsultationId)
+        .distinct()
+        .into_tuple::<i32>()
+        .all(c)
+        .await
+        .expect("responses")
+        .into_iter()
+        .collect();
+    heard.extend(
+        group_tally::Entity::find()
+            .select_only()
+            .column(group_tally::Column::ConsultationId)
+            .into_tuple::<i32>()
+            .all(c)
+            .await
+            .expect("tallies"),
+    );
+    all.iter().filter(|k| !heard.contains(&k.id)).collect()
+}
+
+/// Adds the unit and year a matter counts in (T1–T3).
+async fn touch_matter<C: ConnectionTrait>(c: &C, id: Option<i32>, t: &mut Touched) {
+    if let Some(id) = id
+        && let Some(m) = matter::Entity::find_by_id(id).one(c).await.expect("db")
+    {
+        t.add(m.unit_id, m.year);
+    }
+}
+
+fn forum_input(rng: &mut StdRng, w: &World, case: u64, op: usize) -> ForumInput {
+    let u = w.units.choose(rng).expect("unit");
+    let starts_on = date(rng);
+    let (girls, boys) = (rng.random_range(0..60), rng.random_range(0..60));
+    let young = rng.random_range(0..=girls + boys);
+    ForumInput {
+        // Now and then at another level than its unit's: it then counts for no
+        // one's M1, as the rule says.
+        level: *[
+            ForumLevel::Province,
+            ForumLevel::District,
+            ForumLevel::Commune,
+        ]
+        .choose(rng)
+        .expect("level"),
+        unit_id: u.id,
+        year: starts_on.year(),
+        theme: format!("Diễn đàn thử {case}-{op}"),
+        starts_on,
+        ends_on: starts_on,
+        venue: "Nhà văn hoá".into(),
+        organiser_agency_id: *w.agencies.choose(rng).expect("agency"),
+        girls,
+        boys,
+        age_6_10: young,
+        age_11_15: girls + boys - young,
+        ethnic_groups: vec![],
+        with_disability: 0,
+        adults_in_charge: rng.random_range(0..5),
+        volunteers: 0,
+        guests: 0,
+    }
+}
+
+/// The titles of the matters and consultations this test writes.
+const MATTER: &str = "Vấn đề thử";
+const ASKED: &str = "Hỏi ý kiến thử";
+
+/// One write to matters, consultations, group tallies, forums, council
+/// dialogues or club activities (`pick` in 11..20); true when refused.
+async fn voice_or_model<C: sea_orm::TransactionTrait + ConnectionTrait>(
+    c: &C,
+    w: &World,
+    rng: &mut StdRng,
+    (case, op, pick): (u64, usize, i32),
+    t: &mut Touched,
+) -> bool {
+    let actor = Actor::system("property test");
+    let now = app_now();
+    match pick {
+        // A matter registered, with or without its decision date.
+        11 => {
+            let u = w.units.choose(rng).expect("unit");
+            let decision_date = rng.random_bool(0.8).then(|| date(rng));
+            let n = NewMatter {
+                kind: *MatterKind::ALL.choose(rng).expect("kind"),
+                title: format!("{MATTER} {case}-{op}"),
+                summary: "Tóm tắt".into(),
+                owner_agency_id: *w.agencies.choose(rng).expect("agency"),
+                unit_id: u.id,
+                stage: Stage::Consulting,
+                decision_date,
+            };
+            t.add(u.id, decision_date.map_or(now.year(), |d| d.year()));
+            refused(matters::create(c, &actor, now, n).await)
+        }
+        // A matter's decision date changed: it moves to another year with its
+        // consulted mark.
+        12 => {
+            let all = all_matters(c).await;
+            let m = all.choose(rng).expect("matter");
+            t.add(m.unit_id, m.year);
+            let decision_date = rng.random_bool(0.9).then(|| date(rng));
+            t.add(
+                m.unit_id,
+                decision_date.map_or(m.created_at.year(), |d| d.year()),
+            );
+            let ch = MatterChanges {
+                decision_date: Some(decision_date),
+                ..Default::default()
+            };
+            refused(matters::update(c, &actor, now, m.id, ch).await)
+        }
+        // A consultation about a matter (now and then about none), opened.
+        13 => {
+            let all = all_matters(c).await;
+            // Mostly about a matter this test registered (the demo's matters
+            // are mostly consulted already, and stay so whatever happens).
+            let ours: Vec<_> = all.iter().filter(|m| m.title.starts_with(MATTER)).collect();
+            let m = rng.random_bool(0.9).then(|| match ours.choose(rng) {
+                Some(m) if rng.random_bool(0.8) => *m,
+                _ => all.choose(rng).expect("matter"),
+            });
+            let unit_id = m.map_or(w.units[0].id, |m| m.unit_id);
+            let opens_on = date(rng);
+            let n = NewConsultation {
+                matter_id: m.map(|m| m.id),
+                unit_id,
+                title: format!("{ASKED} {case}-{op}"),
+                intro: "Giới thiệu".into(),
+                method: *HowAsked::ALL.choose(rng).expect("method"),
+                age_min: 6,
+                age_max: 15,
+                opens_on,
+                closes_on: opens_on,
+                facilitator_id: None,
+                audience_unit_ids: vec![],
+            };
+            let codes: Vec<JoinCode> = (0..4)
+                .map(|_| JoinCode::from_random(std::array::from_fn(|_| rng.random())))
+                .collect();
+            touch_matter(c, n.matter_id, t).await;
+            let k = match consultations::create(c, &actor, now, n, codes).await {
+                Ok(k) => k,
+                Err(e) => return refused::<()>(Err(e)),
+            };
+            if refused(consultations::open(c, &actor, now, k.id).await) {
+                return true;
+            }
+            // Now and then closed and answered before any child's input came
+            // in: late input will make its matter consulted.
+            if rng.random_bool(0.3) {
+                let a = AnswerBack {
+                    decided: "Đã quyết định".into(),
+                    taken: String::new(),
+                    not_taken: String::new(),
+                };
+                return refused(consultations::close(c, &actor, now, k.id, String::new()).await)
+                    || refused(consultations::save_answer(c, &actor, now, k.id, a, true).await);
+            }
+            false
+        }
+        // A consultation moved one step along: opened, closed, or its answer
+        // saved (published or not).
+        14 | 15 => {
+            let all = all_consultations(c).await;
+            // Mostly one of this test's still under way; now and then any,
+            // answered ones included (refused).
+            let going: Vec<_> = all
+                .iter()
+                .filter(|k| k.status != Status::Answered.as_str() && k.title.starts_with(ASKED))
+                .collect();
+            let k = match going.choose(rng) {
+                Some(k) if rng.random_bool(0.85) => k,
+                _ => all.choose(rng).expect("consultation"),
+            };
+            touch_matter(c, k.matter_id, t).await;
+            let r = match Status::parse(&k.status) {
+                Some(Status::Draft) => consultations::open(c, &actor, now, k.id).await,
+                Some(Status::Open) => {
+                    consultations::close(c, &actor, now, k.id, "Các em đề nghị…".into()).await
+                }
+                _ => {
+                    let a = AnswerBack {
+                        decided: "Đã quyết định".into(),
+                        taken: "Đã tiếp thu".into(),
+                        not_taken: "Chưa tiếp thu".into(),
+                    };
+                    let publish = rng.random_bool(0.6);
+                    consultations::save_answer(c, &actor, now, k.id, a, publish).await
+                }
+            };
+            refused(r)
+        }
+        // A group discussion entered as one tally.
+        16 => {
+            let all = all_consultations(c).await;
+            // Often one answered before any child's input came in (paper
+            // typed in late): its tally may make its matter consulted.
+            let silent = without_input(c, &all).await;
+            let late: Vec<_> = silent
+                .iter()
+                .filter(|k| k.status == Status::Answered.as_str())
+                .collect();
+            let k = match (late.choose(rng), silent.choose(rng)) {
+                (Some(k), _) if rng.random_bool(0.6) => **k,
+                (_, Some(k)) if rng.random_bool(0.2) => *k,
+                _ => all.choose(rng).expect("consultation"),
+            };
+            touch_matter(c, k.matter_id, t).await;
+            let (girls, boys) = (rng.random_range(0..15), rng.random_range(1..15));
+            let young = rng.random_range(0..=girls + boys);
+            let tally = Tally {
+                consultation_id: k.id,
+                submission_id: format!("tally-{case}-{op}"),
+                label: "Nhóm thảo luận".into(),
+                girls,
+                boys,
+                age_6_10: young,
+                age_11_15: girls + boys - young,
+                counts: vec![],
+                entered_by: Some(w.user_id),
+            };
+            refused(responses::submit_tally(c, &actor, now, tally).await)
+        }
+        // A forum held, or one edited (unit, level and year may change).
+        17 => {
+            let f = forum_input(rng, w, case, op);
+            t.add(f.unit_id, f.year);
+            let edit = rng.random_bool(0.5);
+            if edit {
+                let all = forum::Entity::find()
+                    .order_by_asc(forum::Column::Id)
+                    .all(c)
+                    .await
+                    .expect("forums");
+                let before = all.choose(rng).expect("forum");
+                t.add(before.unit_id, before.year);
+                refused(forums::update(c, &actor, now, before.id, f).await)
+            } else {
+                refused(forums::create(c, &actor, now, f).await)
+            }
+        }
+        // A council's dialogue with adults.
+        18 => {
+            let k = w.councils.choose(rng).expect("council");
+            let held_on = date(rng);
+            t.add(k.unit_id, held_on.year());
+            let n = councils::NewDialogue {
+                held_on,
+                attendees: "Đại biểu HĐND xã".into(),
+                issues: "Sân chơi".into(),
+                children_present: rng.random_range(1..30),
+            };
+            refused(councils::add_dialogue(c, &actor, now, k.id, n).await)
+        }
+        // A club's activity (its first of a year makes it active that year).
+        _ => {
+            let k = w.clubs.choose(rng).expect("club");
+            let held_on = date(rng);
+            t.add(k.unit_id, held_on.year());
+            let n = clubs::NewActivity {
+                held_on,
+                topic: "Sinh hoạt".into(),
+                girls: rng.random_range(0..20),
+                boys: rng.random_range(0..20),
+            };
+            refused(clubs::add_activity(c, &actor, now, k.id, n).await)
+        }
+    }
+}
+
+async fn run_case(app: &TestApp, w: &World, case: u64, outcomes: &mut [[u32; 2]; 20]) {
     let c = &app.db.conn;
     let mut rng = StdRng::seed_from_u64(0x7a6e_0000 + case);
     let actor = Actor::system("property test");
@@ -368,10 +727,23 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
     // Units activities and budgets go to: below the province, in two districts.
     let pool: Vec<&unit::Model> = w.units.iter().filter(|u| u.parent_id.is_some()).collect();
     for op in 0..OPS {
-        match rng.random_range(0..10) {
+        let pick = rng.random_range(0..20);
+        let was_refused = match pick {
             // A child's response online, or typed in from paper.
-            0..=2 => {
-                let k = w.consultations.choose(&mut rng).expect("consultation");
+            0..=3 => {
+                let all = all_consultations(c).await;
+                // Now and then one closed before any child answered (paper
+                // typed in late): its first response may make its matter
+                // consulted.
+                let silent = without_input(c, &all).await;
+                let late: Vec<_> = silent
+                    .into_iter()
+                    .filter(|k| k.status != Status::Open.as_str())
+                    .collect();
+                let k = match late.choose(&mut rng) {
+                    Some(k) if rng.random_bool(0.3) => k,
+                    _ => all.choose(&mut rng).expect("consultation"),
+                };
                 let paper = rng.random_bool(0.4);
                 let at = instant(&mut rng);
                 let r = responses::submit(
@@ -389,19 +761,20 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
                     },
                 )
                 .await;
-                *refusals += u32::from(refused(r));
                 t.add(k.unit_id, at.year());
+                touch_matter(c, k.matter_id, &mut t).await;
+                refused(r)
             }
             // A new activity.
-            3 => {
+            4 => {
                 let u = pool.choose(&mut rng).expect("unit");
                 let a = new_activity(&mut rng, w, &format!("PT-{case}-{op}"), u.id);
                 t.add(u.id, a.starts_on.year());
-                *refusals += u32::from(refused(activities::save(c, &actor, now, &a).await));
+                refused(activities::save(c, &actor, now, &a).await)
             }
             // An activity saved again by its code, or edited (unit, date,
             // project, kind, participants may all change).
-            4 | 5 => {
+            5 | 6 => {
                 let ids = activity_ids(c).await;
                 let id = *ids.choose(&mut rng).expect("activity");
                 let before = activity::Entity::find_by_id(id)
@@ -427,10 +800,10 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
                 } else {
                     activities::save(c, &actor, now, &a).await.map(|_| ())
                 };
-                *refusals += u32::from(refused(r));
+                refused(r)
             }
             // An activity deleted, with its participants and spending.
-            6 => {
+            7 => {
                 let ids = activity_ids(c).await;
                 let id = *ids.choose(&mut rng).expect("activity");
                 let before = activity::Entity::find_by_id(id)
@@ -442,10 +815,10 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
                 for s in activities::spendings_of(c, id).await.expect("spending") {
                     t.add(before.unit_id, s.spent_on.year());
                 }
-                *refusals += u32::from(refused(activities::delete(c, &actor, now, id).await));
+                refused(activities::delete(c, &actor, now, id).await)
             }
             // A spending added to any activity, in any year.
-            7 => {
+            8 => {
                 let ids = activity_ids(c).await;
                 let id = *ids.choose(&mut rng).expect("activity");
                 let a = activity::Entity::find_by_id(id)
@@ -462,12 +835,10 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
                     note: format!("chi thử {case}-{op}"),
                 };
                 t.add(a.unit_id, s.spent_on.year());
-                *refusals += u32::from(refused(
-                    activities::add_spending(c, &actor, now, id, &s).await,
-                ));
+                refused(activities::add_spending(c, &actor, now, id, &s).await)
             }
             // A spending deleted.
-            8 => {
+            9 => {
                 let all = spending::Entity::find()
                     .order_by_asc(spending::Column::Id)
                     .all(c)
@@ -480,12 +851,10 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
                     .expect("db")
                     .expect("row");
                 t.add(a.unit_id, s.spent_on.year());
-                *refusals += u32::from(refused(
-                    activities::delete_spending(c, &actor, now, s.id).await,
-                ));
+                refused(activities::delete_spending(c, &actor, now, s.id).await)
             }
             // A budget line set (again, with another amount, now and then).
-            _ => {
+            10 => {
                 let u = pool.choose(&mut rng).expect("unit");
                 let b = Budget {
                     unit_id: u.id,
@@ -496,9 +865,12 @@ async fn run_case(app: &TestApp, w: &World, case: u64, refusals: &mut u32) {
                     note: None,
                 };
                 t.add(b.unit_id, b.year);
-                *refusals += u32::from(refused(activities::set_budget(c, &actor, now, &b).await));
+                refused(activities::set_budget(c, &actor, now, &b).await)
             }
-        }
+            // Matters, consultations, forums, councils and clubs.
+            n => voice_or_model(c, w, &mut rng, (case, op, n), &mut t).await,
+        };
+        outcomes[pick as usize][usize::from(was_refused)] += 1;
     }
     check(app, w, &t, case).await;
 }
@@ -512,10 +884,20 @@ async fn aggregates_equal_recomputation(app: TestApp) {
     // with the migration's own fill.
     let before = tables(&app.db.conn).await;
     assert!(before.len() > 100, "demo data fills the aggregates");
-    let mut refusals = 0;
+    // Per kind of write: [accepted, refused].
+    let mut outcomes = [[0u32; 2]; 20];
     for case in 0..CASES {
-        run_case(&app, &w, case, &mut refusals).await;
+        run_case(&app, &w, case, &mut outcomes).await;
     }
+    // Every kind of write went through at least once: the comparison above
+    // covered its hook, not only its refusal.
+    for (pick, [accepted, _]) in outcomes.iter().enumerate() {
+        assert!(
+            *accepted > 0,
+            "write {pick} was never accepted: {outcomes:?}"
+        );
+    }
+    let refusals: u32 = outcomes.iter().map(|o| o[1]).sum();
     let kept = tables(&app.db.conn).await;
     aggregates::rebuild(&app.db.conn).await.expect("rebuild");
     let rebuilt = tables(&app.db.conn).await;
@@ -524,7 +906,7 @@ async fn aggregates_equal_recomputation(app: TestApp) {
         assert_eq!(k, r);
     }
     eprintln!(
-        "{} aggregate rows; {refusals} writes refused; {:?} in all",
+        "{} aggregate rows; {refusals} writes refused ([accepted, refused] per kind: {outcomes:?}); {:?} in all",
         kept.len(),
         started.elapsed()
     );
@@ -646,3 +1028,145 @@ async fn http_writes_move_the_figures(app: TestApp) {
 }
 
 db_test!(http_writes_move_the_figures);
+
+/// The consulted count of `kind` for a unit's subtree and year, maintained
+/// and recomputed (which must agree).
+async fn consulted(app: &TestApp, unit_id: i32, year: i32, kind: MatterKind) -> (i64, i64) {
+    let c = &app.db.conn;
+    let u = unit::Entity::find_by_id(unit_id)
+        .one(c)
+        .await
+        .expect("db")
+        .expect("unit");
+    let kept = aggregates::subtotals(c, &u.path, year)
+        .await
+        .expect("kept")
+        .matters;
+    let raw = aggregates::recompute(c, &u.path, year)
+        .await
+        .expect("raw")
+        .matters;
+    assert_eq!(kept, raw, "matters of {} in {year}", u.path);
+    kept.get(kind.as_str()).copied().unwrap_or_default()
+}
+
+/// A consultation closed and answered before any child's input came in does
+/// not make its matter consulted; paper typed in afterwards does — a group
+/// tally for one matter, a child's response for another — and the maintained
+/// T1–T3 counts move with it.
+async fn late_input_makes_a_matter_consulted(app: TestApp) {
+    let c = &app.db.conn;
+    let actor = Actor::system("aggregates test");
+    let now = app_now();
+    let unit_id = thamgia_store::units::get_in_scope(c, &Scope::everything(), "106")
+        .await
+        .expect("unit")
+        .id;
+    let agency = agency::Entity::find()
+        .one(c)
+        .await
+        .expect("db")
+        .expect("agency")
+        .id;
+    let on = NaiveDate::from_ymd_opt(2021, 5, 4).expect("date");
+    let before = consulted(&app, unit_id, 2021, MatterKind::SchoolDecision).await;
+    let mut answered = vec![];
+    for i in 0..2 {
+        let m = matters::create(
+            c,
+            &actor,
+            now,
+            NewMatter {
+                kind: MatterKind::SchoolDecision,
+                title: format!("Nội quy trường {i}"),
+                summary: "Nội quy mới".into(),
+                owner_agency_id: agency,
+                unit_id,
+                stage: Stage::Consulting,
+                decision_date: Some(on),
+            },
+        )
+        .await
+        .expect("matter");
+        let k = consultations::create(
+            c,
+            &actor,
+            now,
+            NewConsultation {
+                matter_id: Some(m.id),
+                unit_id,
+                title: format!("Hỏi học sinh {i}"),
+                intro: "Giới thiệu".into(),
+                method: HowAsked::GroupDiscussion,
+                age_min: 6,
+                age_max: 15,
+                opens_on: on,
+                closes_on: on,
+                facilitator_id: None,
+                audience_unit_ids: vec![],
+            },
+            [JoinCode::from_random([i, 1, 2, 3, 4, 5])],
+        )
+        .await
+        .expect("consultation");
+        consultations::open(c, &actor, now, k.id)
+            .await
+            .expect("open");
+        consultations::close(c, &actor, now, k.id, String::new())
+            .await
+            .expect("close");
+        let a = AnswerBack {
+            decided: "Nhà trường giữ nội quy".into(),
+            taken: String::new(),
+            not_taken: String::new(),
+        };
+        consultations::save_answer(c, &actor, now, k.id, a, true)
+            .await
+            .expect("answer");
+        answered.push(k.id);
+    }
+    // Registered, answered, yet heard no one: not consulted.
+    let after_answers = consulted(&app, unit_id, 2021, MatterKind::SchoolDecision).await;
+    assert_eq!(after_answers, (before.0 + 2, before.1));
+    let tally = Tally {
+        consultation_id: answered[0],
+        submission_id: "late-tally".into(),
+        label: "Lớp 5A".into(),
+        girls: 8,
+        boys: 7,
+        age_6_10: 15,
+        age_11_15: 0,
+        counts: vec![],
+        entered_by: None,
+    };
+    responses::submit_tally(c, &actor, now, tally)
+        .await
+        .expect("tally");
+    assert_eq!(
+        consulted(&app, unit_id, 2021, MatterKind::SchoolDecision).await,
+        (before.0 + 2, before.1 + 1)
+    );
+    let paper = Submission {
+        consultation_id: answered[1],
+        submission_id: "late-paper".into(),
+        content_hash: "late-paper".into(),
+        source: Source::Paper,
+        profile: Profile {
+            age: Age::parse(9),
+            sex: Some(Sex::Girl),
+            ethnic: None,
+            disability: None,
+            unit: None,
+        },
+        profile_unit_id: None,
+        answers: vec![],
+        entered_by: None,
+    };
+    responses::submit(c, now, paper).await.expect("response");
+    assert_eq!(
+        consulted(&app, unit_id, 2021, MatterKind::SchoolDecision).await,
+        (before.0 + 2, before.1 + 2)
+    );
+}
+
+db_test!(late_input_makes_a_matter_consulted);

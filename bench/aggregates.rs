@@ -60,6 +60,8 @@ async fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("time"))?;
     thamgia::demo::fill(&db, now).await?;
     thamgia::demo_voice::fill(&db, now, 2016).await?;
+    thamgia::demo_forums::fill(&db, now, 2019).await?;
+    thamgia::demo_councils::fill(&db, now, 2018).await?;
     thamgia::demo_activities::fill(&db, now, 2020).await?;
     let c = &db.conn;
     let consultations = consultation::Entity::find().all(c).await?;
@@ -123,6 +125,10 @@ async fn main() -> anyhow::Result<()> {
     let all_raw = time(|| aggregates::recompute(c, &path, YEAR)).await?;
     let money_agg = time(|| aggregates::money(c, &ids, None)).await?;
     let money_raw = time(|| aggregates::recompute_money(c, &ids, None)).await?;
+    let matters_agg = time(|| aggregates::matters(c, &path, YEAR)).await?;
+    let matters_raw = time(|| aggregates::recompute_matters(c, &ids, YEAR)).await?;
+    let models_agg = time(|| aggregates::models(c, &path, YEAR)).await?;
+    let models_raw = time(|| aggregates::recompute_models(c, &ids, YEAR)).await?;
     let figures = time(|| engine::figures(c, &province, YEAR, now.date_naive())).await?;
 
     // Writes through the write path (response + aggregate, one transaction).
@@ -167,11 +173,21 @@ async fn main() -> anyhow::Result<()> {
     for (what, a, r) in [
         ("C1 (children_counts)", c1_agg, c1_raw),
         (
-            "C1 + A1/A2 + money of the year (subtotals)",
+            "everything maintained, C1 to T4 (subtotals)",
             all_agg,
             all_raw,
         ),
         ("funding cells, all years (money)", money_agg, money_raw),
+        (
+            "T1–T3 matters and consulted (matters)",
+            matters_agg,
+            matters_raw,
+        ),
+        (
+            "M1–M3, T4 forums, dialogues, clubs (models)",
+            models_agg,
+            models_raw,
+        ),
     ] {
         println!("| {what} | {a:.2} | {r:.2} | {:.0}× |", r / a.max(0.001));
     }

@@ -12,7 +12,8 @@
 //!
 //! - [`response_added`] from `responses::submit` (responses are never
 //!   deleted, and a consultation never changes unit); when the consultation is
-//!   already closed and published, its matter may become consulted;
+//!   already closed and published, its matter may become consulted
+//!   ([`input_added`], which `responses::submit_tally` calls too);
 //! - [`activity_changed`] from `activities::save_in` and `update_row` (its
 //!   unit, start date, project, kind or participants may change: the old
 //!   contribution is taken away and the new one added, and the spending of the
@@ -22,7 +23,7 @@
 //! - [`budget_changed`] from `activities::set_budget_in`;
 //! - [`matter_changed`] from `matters::create` and `update` (its kind, unit or
 //!   decision year may change); [`consultation_touched`] from
-//!   `consultations::change_status` and `responses::submit_tally`: whether a
+//!   `consultations::change_status`: whether a
 //!   matter counts as consulted is decided by the same rule the indicator
 //!   always used (`voice_queries::consulted_matters`), re-applied to that one
 //!   matter and remembered in `matter_consulted`, so its count moves only when
@@ -269,11 +270,26 @@ pub async fn response_added<C: ConnectionTrait>(c: &C, r: &response::Model) -> R
         1,
     );
     d.apply(c).await?;
-    // A response to a consultation already answered can make its matter count.
-    if k.closed_at.is_some() && k.answer_published_at.is_some() {
-        consultation_touched(c, &k).await?;
+    input_added(c, &k).await
+}
+
+/// A child's response or a group tally came in for this consultation. Input
+/// only ever adds: it can make the matter count (if the consultation already
+/// closed and published its answer — paper typed in late), never stop it. So
+/// a matter already marked, or a consultation not yet answered, costs one
+/// key lookup at most, not the rule's look at every consultation of the
+/// matter — what keeps a busy consultation's writes cheap.
+pub async fn input_added<C: ConnectionTrait>(c: &C, k: &consultation::Model) -> Result<()> {
+    match k.matter_id {
+        Some(mid)
+            if k.closed_at.is_some()
+                && k.answer_published_at.is_some()
+                && !is_marked_consulted(c, mid).await? =>
+        {
+            matter_touched(c, mid).await
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// An activity row with its participants `(group, female, male)`.

@@ -213,7 +213,7 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
     {
-        crate::aggregates::consultation_touched(&tx, &k).await?;
+        crate::aggregates::input_added(&tx, &k).await?;
     }
     audit::record(
         &tx,

@@ -7,7 +7,7 @@
 use crate::Result;
 use crate::entity::{audit, consultation, group_tally, matter, response, unit};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use thamgia_domain::access::Scope;
@@ -55,23 +55,32 @@ pub async fn consulted_matters<C: ConnectionTrait>(
             .column(consultation::Column::AnswerPublishedAt)
             .filter(consultation::Column::MatterId.is_in(chunk.iter().copied()))
             .filter(
+                // Correlated, so each consultation costs an index lookup, not
+                // a pass over every response.
                 sea_orm::Condition::any()
-                    .add(
-                        consultation::Column::Id.in_subquery(
-                            Query::select()
-                                .column(response::Column::ConsultationId)
-                                .from(response::Entity)
-                                .to_owned(),
-                        ),
-                    )
-                    .add(
-                        consultation::Column::Id.in_subquery(
-                            Query::select()
-                                .column(group_tally::Column::ConsultationId)
-                                .from(group_tally::Entity)
-                                .to_owned(),
-                        ),
-                    ),
+                    .add(Expr::exists(
+                        Query::select()
+                            .expr(Expr::val(1))
+                            .from(response::Entity)
+                            .and_where(
+                                Expr::col((response::Entity, response::Column::ConsultationId))
+                                    .equals((consultation::Entity, consultation::Column::Id)),
+                            )
+                            .to_owned(),
+                    ))
+                    .add(Expr::exists(
+                        Query::select()
+                            .expr(Expr::val(1))
+                            .from(group_tally::Entity)
+                            .and_where(
+                                Expr::col((
+                                    group_tally::Entity,
+                                    group_tally::Column::ConsultationId,
+                                ))
+                                .equals((consultation::Entity, consultation::Column::Id)),
+                            )
+                            .to_owned(),
+                    )),
             )
             .into_tuple()
             .all(c)

@@ -118,12 +118,21 @@ export default async function (t) {
   t.ok(docx.status() === 200, `docx answered ${docx.status()}`);
   const docxPath = path.join(dir, 'bao-cao-12-2018.docx');
   writeFileSync(docxPath, await docx.body());
-  execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, docxPath], {
-    timeout: 120_000,
-    stdio: 'ignore',
-    env: { ...process.env, HOME: dir },
-  });
   const pdfPath = path.join(dir, 'bao-cao-12-2018.pdf');
+  // LibreOffice now and then aborts while it creates a fresh profile, before
+  // it reads the document; a second start finds the profile made. Three
+  // attempts: a document it cannot convert fails all three.
+  for (let attempt = 1; attempt <= 3 && !existsSync(pdfPath); attempt++) {
+    try {
+      execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, docxPath], {
+        timeout: 120_000,
+        stdio: 'ignore',
+        env: { ...process.env, HOME: dir },
+      });
+    } catch (e) {
+      console.error(`LibreOffice attempt ${attempt} failed: ${e.message}`);
+    }
+  }
   t.ok(existsSync(pdfPath), 'LibreOffice made a PDF');
   t.ok(readFileSync(pdfPath).subarray(0, 5).toString() === '%PDF-', 'the PDF starts with %PDF-');
 

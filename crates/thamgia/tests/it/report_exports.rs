@@ -390,23 +390,34 @@ fn converts_to_pdf(docx: &[u8]) {
     let input = dir.0.join("bao-cao.docx");
     std::fs::write(&input, docx).expect("write");
     let profile = dir.0.join("profile");
-    let out = Command::new("libreoffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.to_str().expect("path")
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&dir.0)
-        .arg(&input)
-        .output()
-        .expect("run libreoffice");
     let pdf = dir.0.join("bao-cao.pdf");
-    assert!(
-        pdf.exists(),
-        "no PDF: {} {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // LibreOffice now and then aborts while it creates a fresh profile
+    // ("Unspecified Application Error"), before it reads the document; a
+    // second start finds the profile made. Three attempts on the same
+    // profile: a document it cannot convert fails all three.
+    let mut failures = vec![];
+    for _ in 0..3 {
+        let out = Command::new("libreoffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.to_str().expect("path")
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&dir.0)
+            .arg(&input)
+            .output()
+            .expect("run libreoffice");
+        if pdf.exists() {
+            break;
+        }
+        failures.push(format!(
+            "{} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+        eprintln!("LibreOffice made no PDF: {}", failures.last().expect("one"));
+    }
+    assert!(pdf.exists(), "no PDF after 3 attempts: {failures:?}");
     let bytes = std::fs::read(&pdf).expect("pdf");
     assert!(bytes.starts_with(b"%PDF"), "a PDF");
 }

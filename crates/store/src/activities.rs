@@ -391,12 +391,11 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &ActivityFilter,
 ) -> Result<Vec<ActivityRow>> {
-    let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
-    if let Some(p) = &f.unit_path {
-        uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
-    }
-    let units: HashMap<i32, unit::Model> =
-        uq.all(c).await?.into_iter().map(|u| (u.id, u)).collect();
+    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let mut q =
         activity::Entity::find().filter(activity::Column::UnitId.is_in(units.keys().copied()));
     if let Some(y) = f.year {
@@ -683,12 +682,11 @@ pub async fn budget_lines<C: ConnectionTrait>(
     unit_path: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<(budget_line::Model, unit::Model)>> {
-    let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
-    if let Some(p) = unit_path {
-        uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
-    }
-    let units: HashMap<i32, unit::Model> =
-        uq.all(c).await?.into_iter().map(|u| (u.id, u)).collect();
+    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, unit_path)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let mut q = budget_line::Entity::find()
         .filter(budget_line::Column::UnitId.is_in(units.keys().copied()));
     if let Some(y) = year {
@@ -730,11 +728,11 @@ pub async fn money<C: ConnectionTrait>(
 ) -> Result<Vec<MoneyCell>> {
     // From the maintained aggregates (`aggregates::recompute_money` is the
     // same from the raw records).
-    let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
-    if let Some(p) = unit_path {
-        uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
-    }
-    let unit_ids: Vec<i32> = uq.all(c).await?.into_iter().map(|u| u.id).collect();
+    let unit_ids: Vec<i32> = crate::units::within(c, scope, unit_path)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
     crate::aggregates::money(c, &unit_ids, year).await
 }
 

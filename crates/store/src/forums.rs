@@ -217,12 +217,11 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &ForumFilter,
 ) -> Result<Vec<(forum::Model, unit::Model, agency::Model)>> {
-    let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
-    if let Some(p) = &f.unit_path {
-        uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
-    }
-    let units: HashMap<i32, unit::Model> =
-        uq.all(c).await?.into_iter().map(|u| (u.id, u)).collect();
+    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let mut q = forum::Entity::find().filter(forum::Column::UnitId.is_in(units.keys().copied()));
     if let Some(y) = f.year {
         q = q.filter(forum::Column::Year.eq(y));

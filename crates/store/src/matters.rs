@@ -130,11 +130,7 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &MatterFilter,
 ) -> Result<Vec<(matter::Model, unit::Model, agency::Model)>> {
-    let mut uq = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
-    if let Some(p) = &f.unit_path {
-        uq = uq.filter(unit::Column::Path.like(format!("{p}%")));
-    }
-    let units = uq.all(c).await?;
+    let units = crate::units::within(c, scope, f.unit_path.as_deref()).await?;
     let mut q =
         matter::Entity::find().filter(matter::Column::UnitId.is_in(units.iter().map(|u| u.id)));
     if let Some(k) = f.kind {

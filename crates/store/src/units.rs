@@ -15,6 +15,21 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<unit::
         .await?)
 }
 
+/// The units inside the scope and, when `under` is given (a unit's path such
+/// as `/12/106/`), inside that subtree too — what every list filtered by a
+/// unit starts from.
+pub async fn within<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: Option<&str>,
+) -> Result<Vec<unit::Model>> {
+    let mut q = unit::Entity::find().filter(unit::Column::Path.like(scope.like_pattern()));
+    if let Some(p) = under {
+        q = q.filter(unit::Column::Path.like(format!("{p}%")));
+    }
+    Ok(q.all(c).await?)
+}
+
 pub async fn by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<unit::Model>> {
     Ok(unit::Entity::find()
         .filter(unit::Column::Code.eq(code))

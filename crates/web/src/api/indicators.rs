@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
+use thamgia_domain::activities::parse_year;
 use thamgia_store::{engine, indicators, units};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -59,13 +60,6 @@ pub struct BreakdownDto {
     pub name: String,
     /// Null for a part of 1–4 children (C1), shown "<5".
     pub value: Option<i64>,
-}
-
-/// A year as four digits.
-fn parse_year(s: &str) -> Option<i32> {
-    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
 }
 
 /// The plan's indicators for a unit's subtree and a year: `T1` (laws and

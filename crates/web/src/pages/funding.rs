@@ -273,10 +273,9 @@ pub(crate) fn parse_year_filter(s: &str) -> Result<Option<i32>, AppError> {
     if t.is_empty() || t == "all" {
         return Ok(None);
     }
-    if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(t.parse().ok());
-    }
-    Err(AppError::invalid("year", "invalid_year"))
+    thamgia_domain::activities::parse_year(t)
+        .map(Some)
+        .ok_or_else(|| AppError::invalid("year", "invalid_year"))
 }
 
 /// The unit asked for (its code), or the caller's own; 404 outside the scope.

@@ -109,13 +109,8 @@ impl IntoResponse for ExportFile {
     }
 }
 
-/// A year as four digits.
-pub fn parse_year(s: &str) -> Option<i32> {
-    let s = s.trim();
-    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-}
+/// A year as four digits (the one rule, `domain::activities::parse_year`).
+pub use thamgia_domain::activities::parse_year;
 
 /// The standing in Vietnamese words (never colour alone).
 pub fn standing_vi(s: Standing) -> &'static str {

@@ -53,8 +53,7 @@ pub(crate) const MAX_RECIPIENTS: usize = 2_000;
 
 /// A year a report can be written for: from 2000 to the current year.
 pub(crate) fn parse_year(s: &str, today: NaiveDate) -> Option<i32> {
-    let y: i32 = s.trim().parse().ok()?;
-    (2000..=today.year()).contains(&y).then_some(y)
+    thamgia_domain::activities::parse_year(s).filter(|y| (2000..=today.year()).contains(y))
 }
 
 /// Units that report: the province and its districts.

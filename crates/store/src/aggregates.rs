@@ -55,7 +55,7 @@ use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, Value};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
-use thamgia_domain::voice::Age;
+use thamgia_domain::voice::{Age, counts_as_consulted};
 
 /// A profile value that was not given.
 pub const UNKNOWN: &str = "unknown";
@@ -281,15 +281,18 @@ pub async fn response_added<C: ConnectionTrait>(c: &C, r: &response::Model) -> R
 /// matter — what keeps a busy consultation's writes cheap.
 pub async fn input_added<C: ConnectionTrait>(c: &C, k: &consultation::Model) -> Result<()> {
     match k.matter_id {
-        Some(mid)
-            if k.closed_at.is_some()
-                && k.answer_published_at.is_some()
-                && !is_marked_consulted(c, mid).await? =>
-        {
+        Some(mid) if answered(k) && !is_marked_consulted(c, mid).await? => {
             matter_touched(c, mid).await
         }
         _ => Ok(()),
     }
+}
+
+/// Whether this consultation, by itself, is in the state the rule asks for
+/// (closed, answer published): only then can it change whether its matter
+/// counts (`voice::counts_as_consulted`).
+fn answered(k: &consultation::Model) -> bool {
+    counts_as_consulted(k.closed_at.is_some(), k.answer_published_at.is_some())
 }
 
 /// An activity row with its participants `(group, female, male)`.
@@ -480,16 +483,17 @@ pub async fn matter_touched<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result
     d.apply(c).await
 }
 
-/// A consultation's state or input changed: its matter, if any, is looked at
-/// again ([`matter_touched`]). Only a consultation that has closed and
-/// published its answer can make its matter count, or stop counting.
+/// A consultation's state changed: its matter, if any, is looked at again
+/// ([`matter_touched`]). Only a consultation that has closed and published its
+/// answer can make its matter count (a status only moves forward, so none
+/// stops counting): opening or closing one costs nothing here.
 pub async fn consultation_touched<C: ConnectionTrait>(
     c: &C,
     k: &consultation::Model,
 ) -> Result<()> {
     match k.matter_id {
-        Some(mid) => matter_touched(c, mid).await,
-        None => Ok(()),
+        Some(mid) if answered(k) => matter_touched(c, mid).await,
+        _ => Ok(()),
     }
 }
 

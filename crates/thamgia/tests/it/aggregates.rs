@@ -719,10 +719,7 @@ async fn run_case(app: &TestApp, w: &World, case: u64, outcomes: &mut [[u32; 2];
     let c = &app.db.conn;
     let mut rng = StdRng::seed_from_u64(0x7a6e_0000 + case);
     let actor = Actor::system("property test");
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
-        .single()
-        .expect("now");
+    let now = app_now();
     let mut t = Touched::default();
     // Units activities and budgets go to: below the province, in two districts.
     let pool: Vec<&unit::Model> = w.units.iter().filter(|u| u.parent_id.is_some()).collect();

@@ -14,7 +14,7 @@
 //! filled, not dropped); without it a temporary SQLite file is used.
 
 use chrono::{Duration, TimeZone, Utc};
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use std::time::Instant;
 use thamgia_domain::voice::{Age, Profile, Sex, Source};
 use thamgia_store::entity::{consultation, response, unit};
@@ -74,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
     // (the migration's own statements).
     let t = Instant::now();
     for (b, chunk) in (0..n).collect::<Vec<_>>().chunks(1_000).enumerate() {
-        let tx = c.begin().await?;
+        let tx = thamgia_store::begin_write(c).await?;
         let rows = chunk.iter().map(|i| {
             let k = &consultations[i % consultations.len()];
             response::ActiveModel {

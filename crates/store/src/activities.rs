@@ -257,7 +257,7 @@ pub async fn save<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     a: &Activity,
 ) -> Result<(activity::Model, Saved)> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let r = save_in(&tx, actor, now, a).await?;
     tx.commit().await?;
     Ok(r)
@@ -272,7 +272,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     a: &Activity,
 ) -> Result<activity::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = activity::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -300,7 +300,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     id: i32,
 ) -> Result<()> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = activity::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -547,7 +547,7 @@ pub async fn add_spending<C: TransactionTrait + ConnectionTrait>(
     activity_id: i32,
     s: &Spending,
 ) -> Result<Option<spending::Model>> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let r = add_spending_in(&tx, actor, now, activity_id, s).await?;
     tx.commit().await?;
     Ok(r)
@@ -571,7 +571,7 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     id: i32,
 ) -> Result<()> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = spending::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -669,7 +669,7 @@ pub async fn set_budget<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     b: &Budget,
 ) -> Result<(budget_line::Model, Saved)> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let r = set_budget_in(&tx, actor, now, b).await?;
     tx.commit().await?;
     Ok(r)
@@ -748,7 +748,7 @@ pub async fn add_document<C: TransactionTrait + ConnectionTrait>(
     content_type: &str,
     content: Vec<u8>,
 ) -> Result<activity_document::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = activity_document::ActiveModel {
         activity_id: Set(activity_id),
         file_name: Set(file_name.to_string()),

@@ -35,7 +35,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     n: &NewPlan,
 ) -> Result<annual_plan::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = create_in(&tx, actor, now, n).await?;
     tx.commit().await?;
     Ok(row)
@@ -134,7 +134,7 @@ pub async fn add_item<C: TransactionTrait + ConnectionTrait>(
     plan_id: i32,
     item: &PlanItem,
 ) -> Result<annual_plan_item::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = add_item_in(&tx, actor, now, plan_id, item).await?;
     tx.commit().await?;
     Ok(row)
@@ -204,7 +204,7 @@ pub async fn link_item<C: TransactionTrait + ConnectionTrait>(
     item_id: i32,
     activity_id: Option<i32>,
 ) -> Result<annual_plan_item::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = annual_plan_item::Entity::find_by_id(item_id)
         .filter(annual_plan_item::Column::AnnualPlanId.eq(plan.id))
         .one(&tx)

@@ -33,7 +33,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     n: NewClub,
 ) -> Result<club::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = club::ActiveModel {
         unit_id: Set(n.unit_id),
         setting: Set(n.setting.as_str().to_string()),
@@ -306,7 +306,7 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     club_id: i32,
     n: NewMember,
 ) -> Result<club_member::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let p = crate::people::require_consent(&tx, n.person_id).await?;
     let open = club_member::Entity::find()
         .filter(club_member::Column::ClubId.eq(club_id))
@@ -347,7 +347,7 @@ pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
     member_id: i32,
     on: NaiveDate,
 ) -> Result<club_member::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = club_member::Entity::find_by_id(member_id)
         .filter(club_member::Column::ClubId.eq(club_id))
         .one(&tx)
@@ -397,7 +397,7 @@ pub async fn add_activity<C: TransactionTrait + ConnectionTrait>(
     club_id: i32,
     n: NewActivity,
 ) -> Result<club_activity::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     if let Some(k) = club::Entity::find_by_id(club_id).one(&tx).await? {
         crate::reports::ensure_open(&tx, k.unit_id, n.held_on.year()).await?;
     }

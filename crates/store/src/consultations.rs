@@ -36,7 +36,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     n: NewConsultation,
     codes: impl IntoIterator<Item = JoinCode>,
 ) -> Result<consultation::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let mut code = None;
     for candidate in codes {
         if by_code(&tx, candidate.as_str()).await?.is_none() {
@@ -185,7 +185,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     consultation_id: i32,
     q: NewQuestion,
 ) -> Result<question::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let k = by_id(&tx, consultation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -238,7 +238,7 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     consultation_id: i32,
     question_id: i32,
 ) -> Result<()> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let k = by_id(&tx, consultation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -300,7 +300,7 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     from: &[Status],
     edit: impl FnOnce(&mut consultation::ActiveModel),
 ) -> Result<consultation::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = by_id(&tx, id).await?.ok_or(StoreError::NotFound)?;
     if !from.iter().any(|s| s.as_str() == before.status) {
         return Err(StoreError::Conflict { field: "status" });

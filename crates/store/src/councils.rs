@@ -32,7 +32,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     n: NewCouncil,
 ) -> Result<council::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let exists = council::Entity::find()
         .filter(council::Column::UnitId.eq(n.unit_id))
         .one(&tx)
@@ -281,7 +281,7 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     council_id: i32,
     n: NewMember,
 ) -> Result<council_member::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let p = crate::people::require_consent(&tx, n.person_id).await?;
     let open = council_member::Entity::find()
         .filter(council_member::Column::CouncilId.eq(council_id))
@@ -322,7 +322,7 @@ pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
     member_id: i32,
     on: NaiveDate,
 ) -> Result<council_member::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = council_member::Entity::find_by_id(member_id)
         .filter(council_member::Column::CouncilId.eq(council_id))
         .one(&tx)
@@ -374,7 +374,7 @@ pub async fn add_dialogue<C: TransactionTrait + ConnectionTrait>(
     n: NewDialogue,
 ) -> Result<council_dialogue::Model> {
     use chrono::Datelike;
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     if let Some(k) = council::Entity::find_by_id(council_id).one(&tx).await? {
         crate::reports::ensure_open(&tx, k.unit_id, n.held_on.year()).await?;
     }

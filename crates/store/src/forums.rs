@@ -83,7 +83,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     f: ForumInput,
 ) -> Result<forum::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
     let mut am = forum::ActiveModel {
         report_submitted_on: Set(None),
@@ -117,7 +117,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     f: ForumInput,
 ) -> Result<forum::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = forum::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -321,7 +321,7 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     forum_id: i32,
     person_id: i32,
 ) -> Result<()> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     ensure_forum_open(&tx, forum_id).await?;
     crate::people::require_consent(&tx, person_id).await?;
     let exists = forum_delegate::Entity::find()
@@ -379,7 +379,7 @@ pub async fn add_session<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     s: NewSession,
 ) -> Result<forum_session::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     ensure_forum_open(&tx, s.forum_id).await?;
     let row = forum_session::ActiveModel {
         forum_id: Set(s.forum_id),
@@ -422,7 +422,7 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     submitted_on: NaiveDate,
 ) -> Result<forum::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = forum::Entity::find_by_id(id)
         .one(&tx)
         .await?

@@ -32,7 +32,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     n: NewMatter,
 ) -> Result<matter::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, n.unit_id, year_of(n.decision_date, now)).await?;
     let row = matter::ActiveModel {
         kind: Set(n.kind.as_str().into()),
@@ -78,7 +78,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     ch: MatterChanges,
 ) -> Result<matter::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = matter::Entity::find_by_id(id)
         .one(&tx)
         .await?

@@ -50,7 +50,7 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
     let guardian_date = k.guardian_date.ok_or(StoreError::Conflict {
         field: "guardian_date",
     })?;
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = person::ActiveModel {
         full_name: Set(p.full_name),
         birth_date: Set(Some(p.birth_date)),
@@ -190,7 +190,7 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
     scope: &Scope,
     person_id: i32,
 ) -> Result<person::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let (before, _) = get_in_scope(&tx, scope, person_id).await?;
     consent::Entity::update_many()
         .col_expr(
@@ -308,7 +308,7 @@ pub async fn add_consent<C: TransactionTrait + ConnectionTrait>(
     let guardian_date = k.guardian_date.ok_or(StoreError::Conflict {
         field: "guardian_date",
     })?;
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let (p, _) = get_in_scope(&tx, scope, person_id).await?;
     if p.pseudonymised_at.is_some() {
         // The name is gone; a child who comes back is recorded anew.

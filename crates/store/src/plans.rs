@@ -44,7 +44,7 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
     source: &str,
 ) -> Result<ImportOutcome> {
     let fp = fingerprint(plan);
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let latest = plan::Entity::find()
         .filter(plan::Column::Code.eq(&plan.header.code))
         .order_by_desc(plan::Column::Version)

@@ -48,7 +48,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     n: NewRecommendation,
 ) -> Result<recommendation::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, n.unit_id, n.year).await?;
     let row = recommendation::ActiveModel {
         source: Set(n.source.as_str().into()),
@@ -299,7 +299,7 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     to: RecommendationStatus,
 ) -> Result<recommendation::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let from = RecommendationStatus::parse(&before.status)
@@ -345,7 +345,7 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     a: Answer,
 ) -> Result<recommendation::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let from = RecommendationStatus::parse(&before.status)
@@ -385,7 +385,7 @@ pub async fn set_feedback<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     feedback: String,
 ) -> Result<recommendation::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     if before.status != RecommendationStatus::Answered.as_str() {
         return Err(StoreError::Conflict { field: "status" });

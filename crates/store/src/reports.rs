@@ -31,7 +31,7 @@ pub async fn get_or_create<C: TransactionTrait + ConnectionTrait>(
     if let Some(r) = of_unit_year(c, unit_id, year).await? {
         return Ok(r);
     }
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = report::ActiveModel {
         unit_id: Set(unit_id),
         year: Set(year),
@@ -147,7 +147,7 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     n: Narrative,
 ) -> Result<report::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = report::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -207,7 +207,7 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
         reason,
         figures,
     } = m;
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = report::Entity::find_by_id(id)
         .one(&tx)
         .await?

@@ -67,7 +67,7 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
     if let Some(done) = existing(c, s.consultation_id, &s.submission_id, &s.content_hash).await? {
         return Ok(done);
     }
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let inserted = response::ActiveModel {
         consultation_id: Set(s.consultation_id),
         submission_id: Set(s.submission_id.clone()),
@@ -177,7 +177,7 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     t: Tally,
 ) -> Result<Submitted> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     if let Some(e) = group_tally::Entity::find()
         .filter(group_tally::Column::ConsultationId.eq(t.consultation_id))
         .filter(group_tally::Column::SubmissionId.eq(&t.submission_id))
@@ -347,7 +347,7 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     answer_id: i32,
     action: ModerationAction,
 ) -> Result<answer::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = answer::Entity::find_by_id(answer_id)
         .one(&tx)
         .await?
@@ -451,7 +451,7 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<()> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let a = safeguarding_alert::Entity::find_by_id(id)
         .one(&tx)
         .await?

@@ -115,7 +115,7 @@ pub async fn create<C: sea_orm::TransactionTrait + ConnectionTrait>(
     n: NewUnit,
 ) -> Result<unit::Model> {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionSession};
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let parent = by_code(&tx, &n.parent_code)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -30,7 +30,6 @@ use thamgia_domain::activities::{
 };
 use thamgia_store::Db;
 use thamgia_store::activities;
-use thamgia_store::sea_orm::TransactionTrait;
 
 /// How many records were made.
 #[derive(Debug, Default, Clone, Copy)]
@@ -404,7 +403,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Acti
                         .or_default();
                 }
             }
-            let tx = c.begin().await?;
+            let tx = thamgia_store::begin_write(c).await?;
             let stamp = at(date(year, 1, 15)?, 9);
             for ((source, project), amount) in &spent {
                 let over = OVERSPENT.contains(&(p.code, year, source.as_str(), project.as_str()));

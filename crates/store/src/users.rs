@@ -30,7 +30,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     u: NewUser,
 ) -> Result<user::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = user::ActiveModel {
         username: Set(u.username),
         display_name: Set(u.display_name),
@@ -123,7 +123,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     ch: UserChanges,
 ) -> Result<user::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let before = user::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -280,7 +280,7 @@ pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
     token: &str,
     label: &str,
 ) -> Result<api_token::Model> {
-    let tx = c.begin().await?;
+    let tx = crate::begin_write(c).await?;
     let row = api_token::ActiveModel {
         user_id: Set(user_id),
         token_hash: Set(sha256_hex(token)),
@@ -305,12 +305,20 @@ pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
     Ok(row)
 }
 
-/// The active user behind a bearer token, if the token is known and not revoked.
+/// How stale `last_used_at` may grow before a request refreshes it. The column
+/// says roughly when a token was last seen; writing it on every request made
+/// each bearer read a write, queued behind imports and other writers.
+pub const TOKEN_TOUCH_INTERVAL: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// The active user behind a bearer token, if the token is known and not
+/// revoked, and — when its `last_used_at` is older than
+/// [`TOKEN_TOUCH_INTERVAL`] — the token's id for [`touch_token`]. Only reads:
+/// the caller refreshes the stamp apart from the request.
 pub async fn user_for_token<C: ConnectionTrait>(
     c: &C,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<user::Model>> {
+) -> Result<Option<(user::Model, Option<i32>)>> {
     let Some(t) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -319,18 +327,33 @@ pub async fn user_for_token<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
+    let stale = t
+        .last_used_at
+        .is_none_or(|at| now - at >= TOKEN_TOUCH_INTERVAL);
+    match user::Entity::find_by_id(t.user_id).one(c).await? {
+        Some(u) if u.active => Ok(Some((u, stale.then_some(t.id)))),
+        _ => Ok(None),
+    }
+}
+
+/// Stamps a token's `last_used_at`, unless another request did within
+/// [`TOKEN_TOUCH_INTERVAL`] (the condition is in the `UPDATE`, so clients
+/// polling in parallel write once a minute, not once each).
+pub async fn touch_token<C: ConnectionTrait>(c: &C, id: i32, now: DateTime<Utc>) -> Result<()> {
     api_token::Entity::update_many()
         .col_expr(
             api_token::Column::LastUsedAt,
             sea_orm::sea_query::Expr::value(now),
         )
-        .filter(api_token::Column::Id.eq(t.id))
+        .filter(api_token::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(api_token::Column::LastUsedAt.is_null())
+                .add(api_token::Column::LastUsedAt.lte(now - TOKEN_TOUCH_INTERVAL)),
+        )
         .exec(c)
         .await?;
-    match user::Entity::find_by_id(t.user_id).one(c).await? {
-        Some(u) if u.active => Ok(Some(u)),
-        _ => Ok(None),
-    }
+    Ok(())
 }
 
 // ---- sign-in failures ----

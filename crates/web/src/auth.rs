@@ -126,9 +126,20 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .and_then(|v| v.strip_prefix("Bearer "))
     {
         match thamgia_store::users::user_for_token(&state.db.conn, token.trim(), now).await {
-            Ok(Some(u)) => {
+            Ok(Some((u, touch))) => {
                 ctx.via_bearer = true;
                 user = Some(u);
+                // The stamp is written at most once a minute and off the
+                // request's path: a client polling while an import holds the
+                // write lock must not wait for it, nor make it wait.
+                if let Some(id) = touch {
+                    let conn = state.db.conn.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = thamgia_store::users::touch_token(&conn, id, now).await {
+                            tracing::warn!(error = %e, "could not stamp a token's last use");
+                        }
+                    });
+                }
             }
             Ok(None) => return AppError::Unauthenticated.into_response(),
             Err(e) => return AppError::from(e).into_response(),

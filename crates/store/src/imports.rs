@@ -1,9 +1,10 @@
 //! Applying an imported file (activities and their spending from .xlsx or
-//! .csv) that already passed every check: all of it in ONE transaction, so a
-//! file imports whole or not at all. Activities are saved by unit and code and
-//! spending is kept once (`activities::save_in`, `add_spending_in`), so the
-//! same file imported again creates nothing. The import itself is recorded in
-//! the audit trail with its file name and counts, never the rows' content.
+//! .csv) that already passed every check, in short write transactions (see
+//! [`apply`]). Activities are saved by unit and code and spending is kept once
+//! (`activities::save_in`, `add_spending_in`), so the same file imported again
+//! creates nothing — which is also what makes an import stopped half-way safe
+//! to run again. The import itself is recorded in the audit trail with its
+//! file name and counts, never the rows' content.
 
 use crate::activities::{self, Saved};
 use crate::audit::{self, Change};
@@ -11,10 +12,11 @@ use crate::entity::activity;
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 use thamgia_domain::access::Actor;
 use thamgia_domain::activities::{Activity, Spending};
 
@@ -77,48 +79,97 @@ impl CheckedFile<'_> {
     }
 }
 
-/// Applies a checked file in one transaction; `progress` is told how many
-/// rows are done after each row. Nothing is written when any row fails.
+/// How long one write transaction of an import may run before it commits. On
+/// SQLite a write transaction holds the database's single write lock, so
+/// other writers (children's answers, officials' forms) wait at most about
+/// this long for their turn instead of for the whole file.
+pub const BATCH_TIME: Duration = Duration::from_millis(400);
+
+/// On SQLite, the pause between two batches: writers queued behind the lock
+/// retry every 100 ms at most (SQLite's busy handler), so without a pause the
+/// import would take the lock again before any of them.
+const BATCH_PAUSE: Duration = Duration::from_millis(120);
+
+/// An import that stopped: why, and how many rows were saved before.
+#[derive(Debug)]
+pub struct Stopped {
+    pub error: StoreError,
+    /// Rows committed by earlier batches (they stay; importing the file again
+    /// completes it and saves nothing twice).
+    pub saved: usize,
+}
+
+/// Applies a checked file in write transactions of at most [`BATCH_TIME`]
+/// each; `progress` is told how many rows are saved (committed) after each
+/// batch. The rows were checked before, outside any transaction, so readers
+/// never wait on the import and other writers wait at most one batch.
 pub async fn apply<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
     now: DateTime<Utc>,
     file: &CheckedFile<'_>,
     progress: &(dyn Fn(usize) + Send + Sync),
+) -> std::result::Result<ImportCounts, Stopped> {
+    let mut saved = 0;
+    match apply_batches(c, actor, now, file, progress, &mut saved).await {
+        Ok(counts) => Ok(counts),
+        Err(error) => Err(Stopped { error, saved }),
+    }
+}
+
+async fn apply_batches<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    file: &CheckedFile<'_>,
+    progress: &(dyn Fn(usize) + Send + Sync),
+    saved: &mut usize,
 ) -> Result<ImportCounts> {
-    let tx = c.begin().await?;
+    let sqlite = c.get_database_backend() == DbBackend::Sqlite;
     let mut counts = ImportCounts::default();
     let mut ids: HashMap<(i32, String), i32> = HashMap::new();
+    let mut tx = crate::begin_write(c).await?;
+    let mut began = Instant::now();
     let mut done = 0;
-    for a in file.activities {
-        let (row, saved) = activities::save_in(&tx, actor, now, a).await?;
-        match saved {
-            Saved::Created => counts.activities_created += 1,
-            Saved::Updated => counts.activities_updated += 1,
-            Saved::Unchanged => counts.activities_unchanged += 1,
-        }
-        ids.insert((a.unit_id, a.code.clone()), row.id);
-        done += 1;
-        progress(done);
-    }
-    for s in file.spending {
-        let key = (s.unit_id, s.activity.clone());
-        let id = match ids.get(&key) {
-            Some(id) => *id,
-            None => {
-                let a = activities::by_code(&tx, s.unit_id, &s.activity)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                ids.insert(key, a.id);
-                a.id
+    let total = file.rows();
+    while done < total {
+        if let Some(a) = file.activities.get(done) {
+            let (row, result) = activities::save_in(&tx, actor, now, a).await?;
+            match result {
+                Saved::Created => counts.activities_created += 1,
+                Saved::Updated => counts.activities_updated += 1,
+                Saved::Unchanged => counts.activities_unchanged += 1,
             }
-        };
-        match activities::add_spending_in(&tx, actor, now, id, s).await? {
-            Some(_) => counts.spending_added += 1,
-            None => counts.spending_existing += 1,
+            ids.insert((a.unit_id, a.code.clone()), row.id);
+        } else {
+            let s = &file.spending[done - file.activities.len()];
+            let key = (s.unit_id, s.activity.clone());
+            let id = match ids.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let a = activities::by_code(&tx, s.unit_id, &s.activity)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    ids.insert(key, a.id);
+                    a.id
+                }
+            };
+            match activities::add_spending_in(&tx, actor, now, id, s).await? {
+                Some(_) => counts.spending_added += 1,
+                None => counts.spending_existing += 1,
+            }
         }
         done += 1;
-        progress(done);
+        if done < total && began.elapsed() >= BATCH_TIME {
+            tx.commit().await?;
+            *saved = done;
+            progress(done);
+            if sqlite {
+                tokio::time::sleep(BATCH_PAUSE).await;
+            }
+            tx = crate::begin_write(c).await?;
+            began = Instant::now();
+        }
     }
     audit::record(
         &tx,
@@ -133,5 +184,7 @@ pub async fn apply<C: TransactionTrait + ConnectionTrait>(
     )
     .await?;
     tx.commit().await?;
+    *saved = done;
+    progress(done);
     Ok(counts)
 }

@@ -524,7 +524,7 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
 }
 db_test!(district_officer_imports_twenty_activities);
 
-fn csv_activities(n: usize, sep: char, prefix: &str) -> String {
+pub(crate) fn csv_activities(n: usize, sep: char, prefix: &str) -> String {
     let heads = [
         "Đơn vị (mã)",
         "Mã hoạt động",

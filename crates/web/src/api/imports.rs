@@ -57,6 +57,12 @@ pub struct ImportDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub result: Option<ImportCounts>,
+    /// Why a `failed` import stopped: `{"code","message","reference","rows_saved"}`
+    /// (rows saved before it stopped stay; importing the same file again
+    /// completes it without saving anything twice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub error: Option<serde_json::Value>,
 }
 
 fn dto(id: &str, job: &rules::Job) -> ImportDto {
@@ -72,6 +78,15 @@ fn dto(id: &str, job: &rules::Job) -> ImportDto {
         rows_done: job.done.load(Ordering::Relaxed).min(job.total),
         rows_total: job.total,
         result: job.outcome.as_ref().and_then(|o| o.as_ref().ok().copied()),
+        error: match &job.outcome {
+            Some(Err(f)) => Some(serde_json::json!({
+                "code": f.code,
+                "message": f.message(Lang::Vi, job.total),
+                "reference": f.reference,
+                "rows_saved": f.saved,
+            })),
+            _ => None,
+        },
     }
 }
 

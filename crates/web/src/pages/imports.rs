@@ -655,9 +655,56 @@ pub struct Job {
     pub file_name: String,
     pub total: usize,
     pub done: Arc<AtomicUsize>,
-    /// `None` while running; `Err` holds the reference of an internal error.
-    pub outcome: Option<Result<ImportCounts, String>>,
+    /// `None` while running; `Err` says why it stopped.
+    pub outcome: Option<Result<ImportCounts, Failure>>,
     pub started: DateTime<Utc>,
+}
+
+/// Why an import stopped, so its page and the API can always say it.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The error's code as the API names it (`year_locked`, `not_found`,
+    /// `internal_error`, …).
+    pub code: &'static str,
+    /// The log's reference of an internal error.
+    pub reference: Option<String>,
+    /// Rows saved by the batches committed before it stopped.
+    pub saved: usize,
+}
+
+impl Failure {
+    fn new(e: &AppError, saved: usize) -> Failure {
+        Failure {
+            code: e.code(),
+            reference: e.log_internal(),
+            saved,
+        }
+    }
+
+    /// The reason in `lang`, with what was saved and what to do.
+    pub fn message(&self, lang: Lang, total: usize) -> String {
+        let reason = match self.code {
+            "internal_error" => lang.t_args(
+                "import-failed",
+                &[("reference", self.reference.clone().unwrap_or_default())],
+            ),
+            "year_locked" => lang.t("import-failed-year-locked"),
+            "not_found" => lang.t("import-failed-not-found"),
+            _ => lang.t_args("import-failed-other", &[("code", self.code.to_string())]),
+        };
+        let saved = if self.saved == 0 {
+            lang.t("import-failed-nothing-saved")
+        } else {
+            lang.t_args(
+                "import-failed-partly-saved",
+                &[
+                    ("saved", lang.int(self.saved as i64)),
+                    ("total", lang.int(total as i64)),
+                ],
+            )
+        };
+        format!("{reason} {saved}")
+    }
 }
 
 /// Imports by id, in memory on this server (kept an hour after they finish).
@@ -672,7 +719,7 @@ impl Jobs {
         }
     }
 
-    fn finish(&self, id: &str, outcome: Result<ImportCounts, String>) {
+    fn finish(&self, id: &str, outcome: Result<ImportCounts, Failure>) {
         if let Ok(mut m) = self.0.lock()
             && let Some(j) = m.get_mut(id)
         {
@@ -711,11 +758,17 @@ pub async fn start(
     );
     let actor = Actor::from(p);
     if prepared.rows() <= BACKGROUND_ROWS {
-        let counts = apply(state, &actor, now, &id, &prepared, &done).await;
-        match counts {
+        match apply(state, &actor, now, &id, &prepared, &done).await {
             Ok(c) => state.imports.finish(&id, Ok(c)),
-            Err(e) => {
-                state.imports.finish(&id, Err(String::new()));
+            Err((e, saved)) => {
+                state.imports.finish(
+                    &id,
+                    Err(Failure {
+                        code: e.code(),
+                        reference: None,
+                        saved,
+                    }),
+                );
                 return Err(e);
             }
         }
@@ -725,7 +778,7 @@ pub async fn start(
         tokio::spawn(async move {
             let outcome = match apply(&state, &actor, now, &job, &prepared, &done).await {
                 Ok(c) => Ok(c),
-                Err(e) => Err(e.log_internal().unwrap_or_default()),
+                Err((e, saved)) => Err(Failure::new(&e, saved)),
             };
             state.imports.finish(&job, outcome);
         });
@@ -740,7 +793,7 @@ async fn apply(
     id: &str,
     prepared: &Prepared,
     done: &Arc<AtomicUsize>,
-) -> Result<ImportCounts, AppError> {
+) -> Result<ImportCounts, (AppError, usize)> {
     let file = CheckedFile {
         reference: id,
         file_name: &prepared.file_name,
@@ -749,7 +802,9 @@ async fn apply(
     };
     let d = done.clone();
     let progress = move |n: usize| d.store(n, Ordering::Relaxed);
-    Ok(imports::apply(&state.db.conn, actor, now, &file, &progress).await?)
+    imports::apply(&state.db.conn, actor, now, &file, &progress)
+        .await
+        .map_err(|stopped| (AppError::from(stopped.error), stopped.saved))
 }
 
 // ---------------------------------------------------------------- template
@@ -1098,11 +1153,7 @@ async fn job_page(
     let (running, counts, failed) = match &job.outcome {
         None => (true, Vec::new(), None),
         Some(Ok(c)) => (false, count_rows(lang, c), None),
-        Some(Err(reference)) => (
-            false,
-            Vec::new(),
-            Some(lang.t_args("import-failed", &[("reference", reference.clone())])),
-        ),
+        Some(Err(failure)) => (false, Vec::new(), Some(failure.message(lang, job.total))),
     };
     let title = if running {
         "import-progress-title"

@@ -1,5 +1,6 @@
 //! The `thamgia` command line's shared parts: the demo data set.
 
+pub mod backup;
 pub mod demo;
 pub mod demo_activities;
 pub mod demo_councils;

@@ -74,6 +74,13 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Write a consistent copy of the database to FILE while the server runs
+    /// (SQLite: a database file; PostgreSQL: a pg_dump archive for pg_restore).
+    Backup {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -199,6 +206,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(a) => serve(a, false).await,
         Command::Demo(a) => serve(a, true).await,
+        Command::Backup { file, db } => {
+            thamgia::backup::run(&db.database_url, &file).await?;
+            println!("backup written to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Migrate(db) => {
             open(&db).await?;
             println!("database is up to date");

@@ -14,6 +14,7 @@ mod cli;
 mod consultations;
 mod councils;
 mod dashboard;
+mod durability;
 mod forums;
 mod funding;
 mod imports;

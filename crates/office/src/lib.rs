@@ -200,7 +200,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Table>, OfficeError> {
             cells.extend(r.iter().map(|d: &Data| match d {
                 Data::Empty | Data::Error(_) => Cell::Empty,
                 Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                    Cell::Text(s.clone())
+                    Cell::Text(normal_text(s))
                 }
                 Data::Float(v) => Cell::Number(*v),
                 Data::Int(v) => Cell::Number(*v as f64),
@@ -226,6 +226,21 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Table>, OfficeError> {
         out.push(Table { name, rows });
     }
     Ok(out)
+}
+
+/// A cell's text as Thamgia stores text: line ends as LF, composed (NFC), so
+/// a header or code typed on a keyboard that sends decomposed diacritics
+/// matches the same words typed on any other. Headers are cells too.
+fn normal_text(s: &str) -> String {
+    let s = if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
+    };
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s,
+        _ => unicode_normalization::UnicodeNormalization::nfc(s.as_str()).collect(),
+    }
 }
 
 /// The separator of a .csv file: `;` when its first line holds more of them
@@ -280,7 +295,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, OfficeError> {
                     if s.trim().is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(s.to_string())
+                        Cell::Text(normal_text(s))
                     }
                 })
                 .collect(),

@@ -25,6 +25,13 @@ use thamgia_domain::text::{CONTROL_CHARACTER, has_control_character, normalize};
 /// Field name → error code, as `AppError::Invalid` carries them.
 pub type Refused = BTreeMap<String, String>;
 
+/// A password is a secret compared through its hash, never shown, searched
+/// or used as a key: it is left exactly as typed, so an account whose
+/// password was set before text was normalised can still sign in.
+fn is_secret(name: &str) -> bool {
+    name.contains("password")
+}
+
 /// Normalises one value; a refused value is recorded under `field`.
 fn clean_into(s: &mut String, field: &str, refused: &mut Refused) -> bool {
     let changed = match normalize(s) {
@@ -54,7 +61,9 @@ pub fn clean_pairs(pairs: &mut [(String, String)], refused: &mut Refused) -> boo
         } else {
             k.clone()
         };
-        changed |= clean_into(v, &field, refused);
+        if !is_secret(k) {
+            changed |= clean_into(v, &field, refused);
+        }
     }
     changed
 }
@@ -91,7 +100,9 @@ pub fn clean_json(v: &mut serde_json::Value, path: &str, refused: &mut Refused) 
                 } else {
                     format!("{path}.{k}")
                 };
-                changed |= clean_json(&mut item, &child, refused);
+                if !is_secret(&k) {
+                    changed |= clean_json(&mut item, &child, refused);
+                }
                 map.insert(k, item);
             }
             changed
@@ -108,10 +119,39 @@ pub fn refusal(refused: Refused) -> AppError {
     }
 }
 
+/// The path with its `%XX` escapes decoded, as `Path` extractors see it.
+fn decoded_path(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Middleware: normalises the query string of every request and refuses one
 /// holding a control character (in the visitor's language on pages, as JSON
-/// on the API), so no `Query` extractor ever sees either.
+/// on the API), so no `Query` extractor ever sees either. A path holding a
+/// control character names nothing that can exist: 404, before a `Path`
+/// extractor hands it to the database (PostgreSQL fails on NUL).
 pub async fn query(mut req: Request, next: Next) -> Response {
+    if has_control_character(&decoded_path(req.uri().path())) {
+        let ctx = req.extensions().get::<Ctx>().cloned().map(axum::Extension);
+        return crate::pages::not_found(ctx, req.uri().clone()).await;
+    }
     let Some(q) = req.uri().query() else {
         return next.run(req).await;
     };
@@ -171,14 +211,29 @@ mod tests {
     }
 
     #[test]
+    fn paths_are_decoded() {
+        assert_eq!(
+            decoded_path("/api/v1/units/10%008"),
+            "/api/v1/units/10\u{0}8"
+        );
+        assert_eq!(decoded_path("/c/AB%2"), "/c/AB%2");
+        assert!(!has_control_character(&decoded_path("/matters/%C4%90")));
+    }
+
+    #[test]
     fn form_fields_are_named() {
         let mut pairs = vec![
             ("title".to_string(), "a\u{0}".to_string()),
             ("note".to_string(), "x\ry".to_string()),
+            ("password".to_string(), "Ma\u{323}\u{302}t\r".to_string()),
         ];
         let mut refused = Refused::new();
         assert!(clean_pairs(&mut pairs, &mut refused));
         assert_eq!(pairs[1].1, "x\ny");
+        assert_eq!(
+            pairs[2].1, "Ma\u{323}\u{302}t\r",
+            "a password stays as typed"
+        );
         assert_eq!(
             refused.get("title").map(String::as_str),
             Some(CONTROL_CHARACTER)

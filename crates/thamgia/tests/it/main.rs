@@ -22,3 +22,4 @@ mod plans;
 mod report_exports;
 mod reports;
 mod results;
+mod text;

@@ -166,10 +166,15 @@ impl Lookup {
     }
 }
 
+/// Lengths count the composed form (NFC), and a control character is refused
+/// here too: the edges normalise already, this keeps every caller of the
+/// checks (forms, API, importer, command line) to the same rule.
 fn text(e: &mut Errors, field: &str, v: &str, max: usize) -> String {
-    let v = v.trim().to_string();
+    let v = crate::text::nfc(v.trim());
     if v.is_empty() {
         err(e, field, "required");
+    } else if crate::text::has_control_character(&v) {
+        err(e, field, crate::text::CONTROL_CHARACTER);
     } else if v.chars().count() > max {
         err(e, field, "too_long");
     }
@@ -177,11 +182,13 @@ fn text(e: &mut Errors, field: &str, v: &str, max: usize) -> String {
 }
 
 fn optional_text(e: &mut Errors, field: &str, v: &str, max: usize) -> Option<String> {
-    let v = v.trim();
-    if v.chars().count() > max {
+    let v = crate::text::nfc(v.trim());
+    if crate::text::has_control_character(&v) {
+        err(e, field, crate::text::CONTROL_CHARACTER);
+    } else if v.chars().count() > max {
         err(e, field, "too_long");
     }
-    (!v.is_empty()).then(|| v.to_string())
+    (!v.is_empty()).then_some(v)
 }
 
 fn date(e: &mut Errors, field: &str, v: &str) -> Option<NaiveDate> {

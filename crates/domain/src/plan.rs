@@ -370,6 +370,11 @@ impl std::error::Error for PlanError {}
 
 /// Parses and validates a plan file. Returns the plan, or every error found, ordered by line.
 pub fn check(source: &str) -> Result<Plan, Vec<PlanError>> {
+    // Normalised before parsing (not field by field after) so that codes and
+    // names compare composed, and every error still points at its own line:
+    // neither CRLF → LF nor NFC moves a line.
+    let source = crate::text::normalize(source);
+    let source = source.as_ref();
     let mut cx = read::Cx::new(source);
     let tree = match toml::de::DeTable::parse(source) {
         Ok(tree) => tree,

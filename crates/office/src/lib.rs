@@ -200,7 +200,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Table>, OfficeError> {
             cells.extend(r.iter().map(|d: &Data| match d {
                 Data::Empty | Data::Error(_) => Cell::Empty,
                 Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                    Cell::Text(s.clone())
+                    Cell::Text(normal_text(s))
                 }
                 Data::Float(v) => Cell::Number(*v),
                 Data::Int(v) => Cell::Number(*v as f64),
@@ -223,9 +223,28 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Table>, OfficeError> {
                 rows.push(row);
             }
         }
-        out.push(Table { name, rows });
+        // Sheets are found by name ("Hoạt động"), so the name is normalised too.
+        out.push(Table {
+            name: normal_text(&name),
+            rows,
+        });
     }
     Ok(out)
+}
+
+/// A cell's text as Thamgia stores text: line ends as LF, composed (NFC), so
+/// a header or code typed on a keyboard that sends decomposed diacritics
+/// matches the same words typed on any other. Headers are cells too.
+fn normal_text(s: &str) -> String {
+    let s = if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
+    };
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s,
+        _ => unicode_normalization::UnicodeNormalization::nfc(s.as_str()).collect(),
+    }
 }
 
 /// The separator of a .csv file: `;` when its first line holds more of them
@@ -280,7 +299,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, OfficeError> {
                     if s.trim().is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(s.to_string())
+                        Cell::Text(normal_text(s))
                     }
                 })
                 .collect(),
@@ -569,5 +588,28 @@ mod tests {
             sniff(b"%PDF-1.4\x00"),
             Err(OfficeError::NotASpreadsheet)
         ));
+    }
+    /// A workbook or .csv written with decomposed diacritics (NFD) reads as
+    /// composed text (NFC) — sheet names, headers and cells — with CRLF as LF.
+    #[test]
+    fn decomposed_text_reads_composed() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd = |s: &str| -> String { s.nfd().collect() };
+        assert_ne!(nfd("Hoạt động"), "Hoạt động");
+        let bytes = write_xlsx(&[Sheet {
+            name: nfd("Hoạt động"),
+            columns: vec![Column::text(nfd("Tên hoạt động"), 30.0)],
+            rows: vec![vec![Value::Text(nfd("Tập huấn\r\nngày 2"))]],
+            totals: None,
+            blank_rows: 0,
+        }])
+        .expect("write");
+        let sheets = read_xlsx(&bytes).expect("read");
+        assert_eq!(sheets[0].name, "Hoạt động");
+        assert_eq!(sheets[0].rows[0].get(0).text(), "Tên hoạt động");
+        assert_eq!(sheets[0].rows[1].get(0).text(), "Tập huấn\nngày 2");
+        let t = read_csv(nfd("Mã;Tên\r\nMƯỜNG-01;Tập huấn\r\n").as_bytes()).expect("csv");
+        assert_eq!(t.rows[0].get(1).text(), "Tên");
+        assert_eq!(t.rows[1].get(0).text(), "MƯỜNG-01");
     }
 }

@@ -266,9 +266,11 @@ where
         let bytes = axum::body::Bytes::from_request(req, s)
             .await
             .map_err(IntoResponse::into_response)?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
-            crate::pages::PageError(AppError::invalid("form", "malformed"), lang).into_response()
-        })?;
+        let mut pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+                crate::pages::PageError(AppError::invalid("form", "malformed"), lang)
+                    .into_response()
+            })?;
         let sent = pairs
             .iter()
             .find(|(k, _)| k == "csrf")
@@ -277,12 +279,25 @@ where
         if expected.is_empty() || sent != Some(expected) {
             return Err(crate::pages::PageError(AppError::Csrf, lang).into_response());
         }
-        serde_urlencoded::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|_| {
-                crate::pages::PageError(AppError::invalid("form", "malformed"), lang)
-                    .into_response()
-            })
+        // Every page form passes here: its text is normalised (LF, NFC) and a
+        // control character refused, naming the field, before a handler reads it.
+        let mut refused = crate::text::Refused::new();
+        let changed = crate::text::clean_pairs(&mut pairs, &mut refused);
+        if !refused.is_empty() {
+            return Err(
+                crate::pages::PageError(crate::text::refusal(refused), lang).into_response()
+            );
+        }
+        let parsed = if changed {
+            serde_urlencoded::to_string(&pairs)
+                .ok()
+                .and_then(|body| serde_urlencoded::from_str(&body).ok())
+        } else {
+            serde_urlencoded::from_bytes(&bytes).ok()
+        };
+        parsed.ok_or(()).map(CsrfForm).map_err(|_| {
+            crate::pages::PageError(AppError::invalid("form", "malformed"), lang).into_response()
+        })
     }
 }
 

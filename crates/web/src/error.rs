@@ -20,6 +20,9 @@ pub enum AppError {
     Csrf,
     #[error("too_many_attempts")]
     Throttled,
+    /// A body sent to a JSON operation without `Content-Type: application/json`.
+    #[error("unsupported_media_type")]
+    UnsupportedMediaType,
     /// Input that failed validation: field name → error code.
     #[error("invalid_input")]
     Invalid {
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,6 +76,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf_failed",
             AppError::Throttled => "too_many_attempts",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Invalid { .. } => "invalid_input",
             AppError::Conflict { field } => match field.as_str() {
                 YEAR_LOCKED => YEAR_LOCKED,

@@ -18,6 +18,7 @@ pub mod password;
 pub mod ratelimit;
 pub mod state;
 mod telemetry;
+pub mod text;
 
 use anyhow::Context;
 use axum::Router;
@@ -133,6 +134,8 @@ pub fn router(state: AppState) -> Router {
         // Only matched routes are measured, labelled by their pattern.
         .route_layer(axum::middleware::from_fn(telemetry::track))
         .fallback(pages::not_found)
+        // Inside `resolve`, so a refused query is answered in the visitor's language.
+        .layer(axum::middleware::from_fn(text::query))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve,

@@ -16,14 +16,14 @@ use thamgia_store::{responses, units};
 use thamgia_web::clock::Clock;
 
 /// A consultation with one question of every kind.
-struct Setup {
+pub(crate) struct Setup {
     id: i32,
-    code: String,
+    pub(crate) code: String,
     single: (i32, Vec<i32>),
     multiple: (i32, Vec<i32>),
     faces3: i32,
     faces5: i32,
-    text: i32,
+    pub(crate) text: i32,
     ranking: (i32, Vec<i32>),
     school_id: i32,
 }
@@ -154,7 +154,7 @@ async fn draft(app: &TestApp, code: &str, opens: NaiveDate, closes: NaiveDate) -
 }
 
 /// An open consultation (from yesterday to next week).
-async fn open(app: &TestApp, code: &str) -> Setup {
+pub(crate) async fn open(app: &TestApp, code: &str) -> Setup {
     let t = today(app);
     let s = draft(app, code, t - Duration::days(1), t + Duration::days(7)).await;
     consultations::open(&app.db.conn, &actor(), app.clock.now(), s.id)
@@ -163,12 +163,12 @@ async fn open(app: &TestApp, code: &str) -> Setup {
     s
 }
 
-async fn count(app: &TestApp, s: &Setup) -> u64 {
+pub(crate) async fn count(app: &TestApp, s: &Setup) -> u64 {
     responses::count(&app.db.conn, s.id).await.expect("count")
 }
 
 /// The page's form fields for a complete, valid answer.
-fn valid(s: &Setup, csrf: &str, sid: &str) -> Vec<(String, String)> {
+pub(crate) fn valid(s: &Setup, csrf: &str, sid: &str) -> Vec<(String, String)> {
     let f = |k: String, v: String| (k, v);
     vec![
         f("csrf".into(), csrf.into()),
@@ -194,7 +194,7 @@ fn valid(s: &Setup, csrf: &str, sid: &str) -> Vec<(String, String)> {
     ]
 }
 
-fn set(form: &mut Vec<(String, String)>, key: &str, value: &str) {
+pub(crate) fn set(form: &mut Vec<(String, String)>, key: &str, value: &str) {
     form.retain(|(k, _)| k != key);
     form.push((key.to_string(), value.to_string()));
 }
@@ -209,7 +209,7 @@ fn hidden(html: &str, name: &str) -> String {
 }
 
 /// Opens the form as a browser would: the CSRF token and the submission id.
-async fn open_form(app: &TestApp, c: &reqwest::Client, s: &Setup) -> (String, String) {
+pub(crate) async fn open_form(app: &TestApp, c: &reqwest::Client, s: &Setup) -> (String, String) {
     let (status, html) = app.get(c, &format!("/c/{}", s.code)).await;
     assert_eq!(status, 200, "{html}");
     (
@@ -218,7 +218,7 @@ async fn open_form(app: &TestApp, c: &reqwest::Client, s: &Setup) -> (String, St
     )
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     c: &reqwest::Client,
     path: &str,
@@ -539,7 +539,7 @@ async fn a_valid_answer_is_stored_once_with_text_held_for_moderation(app: TestAp
 db_test!(a_valid_answer_is_stored_once_with_text_held_for_moderation);
 
 /// The answers of `valid()` without the text, as the API takes them.
-fn api_answers(s: &Setup) -> serde_json::Value {
+pub(crate) fn api_answers(s: &Setup) -> serde_json::Value {
     json!({
         s.single.0.to_string(): {"options": [s.single.1[1]]},
         s.multiple.0.to_string(): {"options": [s.multiple.1[2], s.multiple.1[0]]},
@@ -549,7 +549,7 @@ fn api_answers(s: &Setup) -> serde_json::Value {
     })
 }
 
-async fn anon_post(
+pub(crate) async fn anon_post(
     app: &TestApp,
     path: &str,
     body: &serde_json::Value,

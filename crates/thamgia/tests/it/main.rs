@@ -23,3 +23,4 @@ mod plans;
 mod report_exports;
 mod reports;
 mod results;
+mod text;

@@ -300,7 +300,7 @@ fn text_of_body(b: ActivityBody) -> ActivityText {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ActivityDto>)> {
     require(&p, Permission::ManageActivities)?;
     let b: ActivityBody = super::json(&body)?;
@@ -349,7 +349,7 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ActivityDto>> {
     let (a, _) = managed(&state, &p, id).await?;
     let b: ActivityBody = super::json(&body)?;
@@ -401,7 +401,7 @@ pub async fn add_spending(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<SpendingDto>)> {
     let (a, u) = managed(&state, &p, id).await?;
     let b: SpendingBody = super::json(&body)?;

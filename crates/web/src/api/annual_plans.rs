@@ -204,7 +204,7 @@ fn as_text(v: Option<&Value>) -> String {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<AnnualPlanDto>)> {
     require(&p, Permission::ManageActivities)?;
     let b: AnnualPlanCreate = super::json(&body)?;
@@ -272,7 +272,7 @@ pub async fn add_item(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<PlanItemDto>)> {
     let plan = managed(&state, &p, id).await?;
     let b: PlanItemBody = super::json(&body)?;
@@ -321,7 +321,7 @@ pub async fn link_item(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path((id, item_id)): Path<(i32, i32)>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<AnnualPlanDto>> {
     let plan = managed(&state, &p, id).await?;
     let b: PlanItemLink = super::json(&body)?;

@@ -249,7 +249,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> Response {
     match submit_inner(&state, &ctx, &code, &body).await {
         Ok(r) => r,
@@ -257,7 +257,12 @@ pub async fn submit(
     }
 }
 
-async fn submit_inner(state: &AppState, ctx: &Ctx, code: &str, body: &[u8]) -> AppResult<Response> {
+async fn submit_inner(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    body: &super::JsonBody,
+) -> AppResult<Response> {
     let (k, d) = match open_consultation(state, code).await {
         Ok(x) => x,
         Err(r) => return Ok(r),

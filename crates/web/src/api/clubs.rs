@@ -221,7 +221,7 @@ pub struct ClubCreate {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ClubDto>)> {
     require(&p, Permission::ManageModels)?;
     let b: ClubCreate = super::json(&body)?;
@@ -274,7 +274,7 @@ pub async fn add_member(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ClubMemberDto>)> {
     require(&p, Permission::ManageModels)?;
     require(&p, Permission::ViewNames)?;
@@ -330,7 +330,7 @@ pub async fn add_activity(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ActivityDto>)> {
     require(&p, Permission::RecordActivities)?;
     let db = &state.db.conn;
@@ -371,7 +371,7 @@ pub async fn add_recommendation(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;

@@ -286,7 +286,7 @@ pub struct ConsultationCreate {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
     require(&p, Permission::RunConsultations)?;
     let b: ConsultationCreate = super::json(&body)?;
@@ -377,7 +377,7 @@ pub async fn add_question(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
     let (k, _) = load(&state, &p, id).await?;
@@ -542,7 +542,7 @@ pub async fn paper_response(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
     let (k, _) = load(&state, &p, id).await?;
@@ -613,7 +613,7 @@ pub async fn tally(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
     let (k, _) = load(&state, &p, id).await?;

@@ -255,7 +255,7 @@ pub struct CouncilCreate {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<CouncilDto>)> {
     require(&p, Permission::ManageModels)?;
     let b: CouncilCreate = super::json(&body)?;
@@ -321,7 +321,7 @@ pub async fn add_member(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<MemberDto>)> {
     require(&p, Permission::ManageModels)?;
     require(&p, Permission::ViewNames)?;
@@ -365,7 +365,7 @@ pub async fn end_member(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path((id, member_id)): Path<(i32, i32)>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<MemberDto>> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;
@@ -411,7 +411,7 @@ pub async fn add_dialogue(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<DialogueDto>)> {
     require(&p, Permission::RecordActivities)?;
     let db = &state.db.conn;
@@ -475,7 +475,7 @@ pub async fn add_recommendation(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path((id, dialogue_id)): Path<(i32, i32)>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;

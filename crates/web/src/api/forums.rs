@@ -348,7 +348,7 @@ fn rename_agency(e: crate::error::AppError) -> crate::error::AppError {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ForumDto>)> {
     require(&p, Permission::ManageModels)?;
     let b: ForumBody = super::json(&body)?;
@@ -383,7 +383,7 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ForumDto>> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;
@@ -411,7 +411,7 @@ pub async fn add_delegate(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ForumDto>)> {
     require(&p, Permission::ManageModels)?;
     require(&p, Permission::ViewNames)?;
@@ -454,7 +454,7 @@ pub async fn add_session(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<SessionDto>)> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;
@@ -486,7 +486,7 @@ pub async fn report(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ForumDto>> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;
@@ -524,7 +524,7 @@ pub async fn add_recommendation(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationDto>)> {
     require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;

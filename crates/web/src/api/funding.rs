@@ -288,7 +288,7 @@ fn text(v: &Option<Value>) -> String {
 pub async fn put_line(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<BudgetLineDto>)> {
     require(&p, Permission::ManageBudget)?;
     let b: BudgetLinePut = super::json(&body)?;

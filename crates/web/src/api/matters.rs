@@ -171,7 +171,7 @@ async fn one(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<MatterDto>)> {
     require(&p, Permission::ManageMatters)?;
     let b: MatterCreate = super::json(&body)?;
@@ -240,7 +240,7 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<MatterDto>> {
     require(&p, Permission::ManageMatters)?;
     let db = &state.db.conn;

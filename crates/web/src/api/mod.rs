@@ -162,11 +162,78 @@ pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {
     }
 }
 
+/// The body of a JSON operation, the only thing [`json`] reads, so no handler
+/// can parse JSON that skipped these rules:
+/// - a non-empty body needs `Content-Type: application/json` (415 otherwise):
+///   a browser sends `text/plain` or a form cross-site without asking, with the
+///   session cookie, so accepting any type would let another site write;
+/// - every string (and key) is normalised (LF, NFC) and a control character is
+///   noted by its path, answered by [`json`] once the caller's permission was
+///   checked.
+///
+/// An empty body stays acceptable without a type (operations whose body is
+/// optional).
+pub(crate) struct JsonBody {
+    bytes: axum::body::Bytes,
+    refused: crate::text::Refused,
+}
+
+impl std::ops::Deref for JsonBody {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// `application/json`, with parameters (`; charset=utf-8`) or not.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonBody {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: axum::extract::Request, s: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let json_type = is_json(req.headers());
+        let bytes = axum::body::Bytes::from_request(req, s)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let mut refused = crate::text::Refused::new();
+        if bytes.is_empty() {
+            return Ok(JsonBody { bytes, refused });
+        }
+        if !json_type {
+            return Err(AppError::UnsupportedMediaType.into_response());
+        }
+        // Malformed JSON is left for `json` to name.
+        let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return Ok(JsonBody { bytes, refused });
+        };
+        let bytes = if crate::text::clean_json(&mut v, "", &mut refused) {
+            serde_json::to_vec(&v)
+                .map(axum::body::Bytes::from)
+                .unwrap_or(bytes)
+        } else {
+            bytes
+        };
+        Ok(JsonBody { bytes, refused })
+    }
+}
+
 /// Parses a JSON body after the caller's permission was checked (a body
 /// extractor would run first and tell a refused caller about field errors).
 /// Errors use the API's shape and name the field serde complains about.
-pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &JsonBody) -> Result<T, AppError> {
+    if !body.refused.is_empty() {
+        return Err(crate::text::refusal(body.refused.clone()));
+    }
+    serde_json::from_slice(&body.bytes).map_err(|e| {
         let text = e.to_string();
         // serde names the field in its message: "missing field `role`".
         let field = text

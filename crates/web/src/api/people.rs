@@ -212,7 +212,7 @@ fn yes(b: bool) -> String {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
     require(&p, Permission::ViewNames)?;
     require(&p, Permission::ManageModels)?;
@@ -300,7 +300,7 @@ pub async fn add_consent(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
     require(&p, Permission::ViewNames)?;
     require(&p, Permission::ManageModels)?;

@@ -126,7 +126,7 @@ pub struct ImportResult {
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ImportResult>)> {
     require(&p, Permission::ImportPlan)?;
     let req: ImportRequest = super::json(&body)?;

@@ -261,7 +261,7 @@ pub async fn status(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
     let r = answerable(&state, &p, id).await?;
     let b: StatusBody = super::json(&body)?;
@@ -298,7 +298,7 @@ pub async fn answer(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
     let r = answerable(&state, &p, id).await?;
     let b: AnswerBody = super::json(&body)?;
@@ -331,7 +331,7 @@ pub async fn feedback(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
     let r = answerable(&state, &p, id).await?;
     let b: FeedbackBody = super::json(&body)?;

@@ -262,7 +262,7 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path((unit, year)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ReportDto>> {
     let (u, year) = target(&state, &p, &unit, &year).await?;
     require(&p, Permission::ManageReports)?;
@@ -297,7 +297,7 @@ pub async fn act(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path((unit, year, action)): Path<(String, String, String)>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ReportDto>> {
     let (u, year) = target(&state, &p, &unit, &year).await?;
     let action = ReportAction::parse(action.trim()).ok_or(AppError::NotFound)?;

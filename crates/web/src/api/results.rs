@@ -140,7 +140,7 @@ pub async fn moderate(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(answer_id): Path<String>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ModerationResult>> {
     require(&p, Permission::Moderate)?;
     let answer_id = path_id(&answer_id)?;
@@ -209,7 +209,7 @@ pub async fn close(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ConsultationState>> {
     require(&p, Permission::AnswerChildren)?;
     let id = path_id(&id)?;
@@ -250,7 +250,7 @@ pub async fn answer(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<ConsultationState>> {
     require(&p, Permission::AnswerChildren)?;
     let id = path_id(&id)?;

@@ -71,7 +71,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<UserDto>)> {
     require(&p, Permission::ManageUsers)?;
     let input: UserInput = super::json(&body)?;
@@ -111,7 +111,7 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
-    body: axum::body::Bytes,
+    body: super::JsonBody,
 ) -> AppResult<Json<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let input: UserUpdate = super::json(&body)?;

@@ -34,4 +34,5 @@ pub mod money;
 pub mod plan;
 pub mod reports;
 pub mod results;
+pub mod suppression;
 pub mod voice;

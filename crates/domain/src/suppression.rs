@@ -55,6 +55,12 @@ impl OneWay {
 /// hidden cell keeps at least two possible values. A total of 1–4 hides
 /// everything.
 pub fn one_way(cells: &[u64]) -> OneWay {
+    one_way_with(cells, &[])
+}
+
+/// [`one_way`] where the cells flagged in `forced` are hidden already (by
+/// another table of the same view): they are protected like the others.
+pub fn one_way_with(cells: &[u64], forced: &[bool]) -> OneWay {
     let total: u64 = cells.iter().sum();
     if is_small(total) {
         return OneWay {
@@ -66,7 +72,18 @@ pub fn one_way(cells: &[u64]) -> OneWay {
     // The reader's bounds of each hidden cell: primary 1–4, complement ≥ 0.
     let mut bounds: Vec<Option<(i64, i64)>> = cells
         .iter()
-        .map(|n| is_small(*n).then_some((1, SMALL)))
+        .enumerate()
+        .map(|(i, n)| {
+            if is_small(*n) {
+                Some((1, SMALL))
+            } else {
+                forced
+                    .get(i)
+                    .copied()
+                    .unwrap_or(false)
+                    .then_some((0, UNBOUNDED))
+            }
+        })
         .collect();
     let protected = |bounds: &[Option<(i64, i64)>], p: usize| -> bool {
         let Some((lo, hi)) = bounds[p] else {
@@ -173,6 +190,13 @@ impl Entry {
 /// of further cells (smallest counts first, totals only when no cell will do)
 /// is hidden, until every hidden entry keeps at least two possible values.
 pub fn two_way(cells: &[Vec<u64>]) -> TwoWay {
+    two_way_with(cells, &[], &[])
+}
+
+/// [`two_way`] where the row totals flagged in `rows_forced` and the column
+/// totals flagged in `cols_forced` are hidden already (by another table of the
+/// same view): they are protected like the others.
+pub fn two_way_with(cells: &[Vec<u64>], rows_forced: &[bool], cols_forced: &[bool]) -> TwoWay {
     let r = cells.len();
     let c = cells.iter().map(Vec::len).max().unwrap_or(0);
     let at = |i: usize, j: usize| cells[i].get(j).copied().unwrap_or(0);
@@ -209,12 +233,17 @@ pub fn two_way(cells: &[Vec<u64>]) -> TwoWay {
                     free_hi: UNBOUNDED,
                 }
             } else if i < r || j < c {
-                let n = if i < r { rows[i] } else { cols[j] };
+                let (n, forced) = if i < r {
+                    (rows[i], rows_forced.get(i))
+                } else {
+                    (cols[j], cols_forced.get(j))
+                };
+                let forced = forced.copied().unwrap_or(false) && !is_small(n);
                 Entry {
                     value: -(n as i64),
-                    hidden: is_small(n),
-                    lo: -SMALL,
-                    hi: -1,
+                    hidden: is_small(n) || forced,
+                    lo: if forced { -UNBOUNDED } else { -SMALL },
+                    hi: if forced { 0 } else { -1 },
                     cost: Some(MARGIN_COST + n as i64),
                     free_lo: -UNBOUNDED,
                     free_hi: 0,
@@ -235,48 +264,74 @@ pub fn two_way(cells: &[Vec<u64>]) -> TwoWay {
         e.push(row);
     }
     // Protect every hidden entry; each cycle hidden also protects its members,
-    // and hiding more never unprotects, so one pass in order suffices.
-    for i in 0..=r {
-        for j in 0..=c {
-            if !e[i][j].hidden || cheapest_cycle(&e, i, j, false).is_some() {
-                continue;
-            }
-            match cheapest_cycle(&e, i, j, true) {
-                Some(path) => {
-                    for (a, b) in path {
-                        let x = &mut e[a][b];
-                        if !x.hidden {
-                            x.hidden = true;
-                            x.lo = x.free_lo;
-                            x.hi = x.free_hi;
-                        }
-                    }
-                }
-                None => {
-                    // Nothing protects it: hide its whole row and column.
-                    for (a, b) in (0..=c).map(|b| (i, b)).chain((0..=r).map(|a| (a, j))) {
-                        let x = &mut e[a][b];
-                        if !x.hidden && x.cost.is_some() {
-                            x.hidden = true;
-                            x.lo = x.free_lo;
-                            x.hi = x.free_hi;
-                        }
-                    }
-                }
-            }
-        }
+    // and hiding more never unprotects; passes repeat until nothing changes.
+    protect(&mut e);
+    // A table no cell or total can protect (a forced row total of a one-row
+    // table, which is the grand total): hide the grand total and go again.
+    let pinned = |e: &[Vec<Entry>]| {
+        (0..=r).any(|i| (0..=c).any(|j| e[i][j].hidden && cheapest_cycle(e, i, j, false).is_none()))
+    };
+    let total_hidden = pinned(&e);
+    if total_hidden {
+        let x = &mut e[r][c];
+        x.hidden = true;
+        x.lo = 0;
+        x.hi = UNBOUNDED;
+        protect(&mut e);
     }
-    // A table no cell or total can protect (one row of 4 and 4: each column
-    // under 5, their sum shown): only the grand total is left to hide.
-    let pinned = (0..=r)
-        .any(|i| (0..=c).any(|j| e[i][j].hidden && cheapest_cycle(&e, i, j, false).is_none()));
     TwoWay {
         cells: (0..r)
             .map(|i| (0..c).map(|j| e[i][j].hidden).collect())
             .collect(),
         rows: (0..r).map(|i| e[i][c].hidden).collect(),
         cols: (0..c).map(|j| e[r][j].hidden).collect(),
-        total: pinned,
+        total: total_hidden,
+    }
+}
+
+/// Hides the cheapest cycle for every hidden entry that has none, until
+/// every hidden entry has one (or, failing any, its whole row and column).
+fn protect(e: &mut [Vec<Entry>]) {
+    let rn = e.len();
+    let cn = e.first().map_or(0, Vec::len);
+    let hide = |x: &mut Entry| {
+        if !x.hidden && x.cost.is_some() {
+            x.hidden = true;
+            x.lo = x.free_lo;
+            x.hi = x.free_hi;
+            true
+        } else {
+            false
+        }
+    };
+    loop {
+        let mut changed = false;
+        for i in 0..rn {
+            for j in 0..cn {
+                if !e[i][j].hidden || cheapest_cycle(e, i, j, false).is_some() {
+                    continue;
+                }
+                match cheapest_cycle(e, i, j, true) {
+                    Some(path) => {
+                        for (a, b) in path {
+                            changed |= hide(&mut e[a][b]);
+                        }
+                    }
+                    None => {
+                        // Nothing protects it: hide its whole row and column.
+                        for b in 0..cn {
+                            changed |= hide(&mut e[i][b]);
+                        }
+                        for a in 0..rn {
+                            changed |= hide(&mut e[a][j]);
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
     }
 }
 
@@ -504,7 +559,12 @@ mod tests {
         for _ in 0..3000 {
             let n = 1 + (rng.next() % 5) as usize;
             let cells: Vec<u64> = (0..n).map(|_| rng.count()).collect();
-            let w = one_way(&cells);
+            // Half the tables have cells hidden already by another table.
+            let forced: Vec<bool> = (0..n).map(|_| rng.next() % 6 == 0).collect();
+            let w = one_way_with(&cells, &forced);
+            for (i, f) in forced.iter().enumerate() {
+                assert!(!f || w.cells[i], "a forced cell stays hidden");
+            }
             for (i, n) in cells.iter().enumerate() {
                 if is_small(*n) {
                     assert!(w.cells[i], "{cells:?}: a small cell is shown");
@@ -632,7 +692,11 @@ mod tests {
             let cells: Vec<Vec<u64>> = (0..r)
                 .map(|_| (0..c).map(|_| rng.count()).collect())
                 .collect();
-            let w = two_way(&cells);
+            let rows_forced: Vec<bool> = (0..r).map(|_| rng.next() % 6 == 0).collect();
+            let cols_forced: Vec<bool> = (0..c).map(|_| rng.next() % 6 == 0).collect();
+            let w = two_way_with(&cells, &rows_forced, &cols_forced);
+            assert!(rows_forced.iter().zip(&w.rows).all(|(f, h)| !f || *h));
+            assert!(cols_forced.iter().zip(&w.cols).all(|(f, h)| !f || *h));
             for i in 0..r {
                 for j in 0..c {
                     if is_small(cells[i][j]) {

@@ -15,8 +15,9 @@
 //! profile breakdown as one-way tables with their total, the options of a
 //! question with the number who answered, and each answer × group table with
 //! its group totals and option counts as a two-way table. A group total hidden
-//! in one table of a dimension is hidden in every table of that dimension, so
-//! the profile and the questions cannot be read against each other.
+//! in one table of a dimension is hidden (and protected) in every table of
+//! that dimension where it has the same value, so the profile and the
+//! questions cannot be read against each other.
 //! Percentages of a row whose total is hidden are not shown (they would give
 //! the total back).
 //!
@@ -30,7 +31,7 @@
 use crate::suppression;
 use crate::voice::{FieldErrors, Moderation, QuestionKind, SUPPRESS_BELOW, Sex, Source, suppress};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A question with its options, as results need it.
 #[derive(Debug, Clone, PartialEq)]
@@ -377,18 +378,30 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
         .collect();
     // Group totals hidden in any table of a dimension are hidden in all of
     // them: first each table's own choice, then their union everywhere.
-    // Each table protects what the others hid; hidden only grows, so this ends.
-    let mut hidden_groups: Vec<Vec<bool>> = sizes.iter().map(|ns| vec![false; ns.len()]).collect();
+    // A group's total hidden in one table is hidden (and protected) in every
+    // table of the dimension where it has the same value, so the profile and
+    // the questions cannot be read against each other. Hidden only grows, so
+    // this ends.
+    let mut hidden_groups: HiddenTotals = sizes
+        .iter()
+        .map(|ns| vec![BTreeSet::new(); ns.len()])
+        .collect();
     loop {
         let before = hidden_groups.clone();
-        for (all, ns) in hidden_groups.iter_mut().zip(&sizes) {
-            *all = suppression::one_way_with(ns, all).cells;
+        for (di, (all, ns)) in hidden_groups.iter_mut().zip(&sizes).enumerate() {
+            let forced = forced_by(&before, di, ns);
+            let w = suppression::one_way_with(ns, &forced);
+            for ((a, n), h) in all.iter_mut().zip(ns).zip(w.cells) {
+                if h {
+                    a.insert(*n);
+                }
+            }
         }
         for q in questions {
             let own = question_result(q, responses, &keys, tallies, &groups, &hidden_groups).1;
             for (all, mine) in hidden_groups.iter_mut().zip(own) {
                 for (a, m) in all.iter_mut().zip(mine) {
-                    *a |= m;
+                    a.extend(m);
                 }
             }
         }
@@ -406,7 +419,9 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
                 .iter()
                 .zip(ns)
                 .zip(hidden)
-                .map(|(((k, name), n), h)| group_row(k, name, *n, individual, *h, vec![]))
+                .map(|(((k, name), n), h)| {
+                    group_row(k, name, *n, individual, h.contains(n), vec![])
+                })
                 .collect(),
         })
         .collect();
@@ -436,6 +451,22 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
         profile,
         questions,
     }
+}
+
+/// Per dimension, per group: the values its total is hidden at somewhere.
+type HiddenTotals = Vec<Vec<BTreeSet<u64>>>;
+
+/// The groups of dimension `di` whose total `ns[i]` is hidden elsewhere.
+fn forced_by(hidden: &HiddenTotals, di: usize, ns: &[u64]) -> Vec<bool> {
+    ns.iter()
+        .enumerate()
+        .map(|(i, n)| {
+            hidden
+                .get(di)
+                .and_then(|d| d.get(i))
+                .is_some_and(|vals| vals.contains(n))
+        })
+        .collect()
 }
 
 /// Which cells of an answer × group table are hidden: `rows` (group totals),
@@ -596,8 +627,8 @@ fn question_result(
     keys: &[[String; 5]],
     tallies: &[TallyIn],
     groups: &Groups,
-    forced: &[Vec<bool>],
-) -> (QuestionResult, Vec<Vec<bool>>) {
+    hidden_totals: &HiddenTotals,
+) -> (QuestionResult, Vec<Vec<Option<u64>>>) {
     let slots = match q.kind.faces() {
         Some(n) => usize::from(n),
         None if q.kind == QuestionKind::Text => 0,
@@ -697,13 +728,13 @@ fn question_result(
             .map(|(di, rows)| {
                 let totals: Vec<u64> = rows.iter().map(|r| r.0).collect();
                 let cells: Vec<Vec<u64>> = rows.iter().map(|r| r.1.clone()).collect();
-                let forced_rows = forced.get(di).map_or(&[][..], Vec::as_slice);
+                let forced_rows = forced_by(hidden_totals, di, &totals);
                 let m = mask(
                     &totals,
                     &cells,
                     width,
                     both_ways,
-                    forced_rows,
+                    &forced_rows,
                     &hidden_options,
                 );
                 pinned |= m.total;
@@ -733,7 +764,19 @@ fn question_result(
         }
     };
     let answered_hidden = small || pinned;
-    let own_hidden: Vec<Vec<bool>> = masks.iter().map(|m| m.rows.clone()).collect();
+    // The totals this table hides, for the others; a question answered by
+    // 1–4 children hides everything as one small group, nothing to protect.
+    let own_hidden: Vec<Vec<Option<u64>>> = masks
+        .iter()
+        .zip(&counted)
+        .map(|(m, rows)| {
+            m.rows
+                .iter()
+                .zip(rows)
+                .map(|(h, (n, _))| (*h && !small).then_some(*n))
+                .collect()
+        })
+        .collect();
     let cell = |i: usize, n: u64| {
         if hidden_options.get(i).copied().unwrap_or(true) {
             Cell::hidden()

@@ -34,5 +34,6 @@ pub mod money;
 pub mod plan;
 pub mod reports;
 pub mod results;
+pub mod suppression;
 pub mod text;
 pub mod voice;

@@ -9,10 +9,17 @@
 //! tells something about the other cells). Pages, the API and later exports
 //! all serialise this one structure, so none of them can show a small cell.
 //!
-//! Not done (on purpose, and to be revisited if needed): *complementary*
-//! suppression. With 20 answers split 17 and 3, the 3 shows as "<5" but can
-//! be worked out as 20 − 17. The rule asked for is cell suppression; a later
-//! change can add secondary suppression here without touching any caller.
+//! Hiding a small cell is not enough beside its total: with 20 answers split
+//! 17 and 3, the 3 would be 20 − 17. Every table here therefore goes through
+//! [`crate::suppression`] (complementary suppression): the sources and each
+//! profile breakdown as one-way tables with their total, the options of a
+//! question with the number who answered, and each answer × group table with
+//! its group totals and option counts as a two-way table. A group total hidden
+//! in one table of a dimension is hidden (and protected) in every table of
+//! that dimension where it has the same value, so the profile and the
+//! questions cannot be read against each other.
+//! Percentages of a row whose total is hidden are not shown (they would give
+//! the total back).
 //!
 //! Group discussions are entered as tallies (how many children chose each
 //! option); their counts add to the overall figures but, having no per-child
@@ -21,9 +28,10 @@
 //! The same file holds the small pure rules of moderation and of the answer
 //! back to the children (which decision may follow which, field limits).
 
+use crate::suppression;
 use crate::voice::{FieldErrors, Moderation, QuestionKind, SUPPRESS_BELOW, Sex, Source, suppress};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A question with its options, as results need it.
 #[derive(Debug, Clone, PartialEq)]
@@ -358,16 +366,61 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
         })
         .collect();
 
-    let profile = groups
+    // Group sizes of the profile, per dimension.
+    let sizes: Vec<Vec<u64>> = groups
         .iter()
         .enumerate()
-        .map(|(di, (d, gs))| Breakdown {
+        .map(|(di, (_, gs))| {
+            gs.iter()
+                .map(|(k, _)| keys.iter().filter(|ks| ks[di] == *k).count() as u64)
+                .collect()
+        })
+        .collect();
+    // Group totals hidden in any table of a dimension are hidden in all of
+    // them: first each table's own choice, then their union everywhere.
+    // A group's total hidden in one table is hidden (and protected) in every
+    // table of the dimension where it has the same value, so the profile and
+    // the questions cannot be read against each other. Hidden only grows, so
+    // this ends.
+    let mut hidden_groups: HiddenTotals = sizes
+        .iter()
+        .map(|ns| vec![BTreeSet::new(); ns.len()])
+        .collect();
+    loop {
+        let before = hidden_groups.clone();
+        for (di, (all, ns)) in hidden_groups.iter_mut().zip(&sizes).enumerate() {
+            let forced = forced_by(&before, di, ns);
+            let w = suppression::one_way_with(ns, &forced);
+            for ((a, n), h) in all.iter_mut().zip(ns).zip(w.cells) {
+                if h {
+                    a.insert(*n);
+                }
+            }
+        }
+        for q in questions {
+            let own = question_result(q, responses, &keys, tallies, &groups, &hidden_groups).1;
+            for (all, mine) in hidden_groups.iter_mut().zip(own) {
+                for (a, m) in all.iter_mut().zip(mine) {
+                    a.extend(m);
+                }
+            }
+        }
+        if hidden_groups == before {
+            break;
+        }
+    }
+    let profile = groups
+        .iter()
+        .zip(&sizes)
+        .zip(&hidden_groups)
+        .map(|(((d, gs), ns), hidden)| Breakdown {
             dimension: *d,
             groups: gs
                 .iter()
-                .map(|(k, name)| {
-                    let n = keys.iter().filter(|ks| ks[di] == *k).count() as u64;
-                    group_row(k, name, n, individual, vec![])
+                .zip(ns)
+                .zip(hidden)
+                .map(|(((k, name), n), h)| {
+                    group_row(k, name, *n, individual, h.contains(n), vec![])
                 })
                 .collect(),
         })
@@ -375,15 +428,24 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
 
     let questions = questions
         .iter()
-        .map(|q| question_result(q, responses, &keys, tallies, &groups))
+        .map(|q| question_result(q, responses, &keys, tallies, &groups, &hidden_groups).0)
         .collect();
+    // How the answers came in adds up to the children: one table.
+    let by_source = suppression::one_way(&[online, paper, group]);
+    let source = |i: usize, n: u64| {
+        if by_source.hidden(i) {
+            Cell::hidden()
+        } else {
+            Cell::of(n)
+        }
+    };
     Results {
         suppress_below: SUPPRESS_BELOW,
         children: Cell::of(children),
         sources: Sources {
-            online: Cell::of(online),
-            paper: Cell::of(paper),
-            group: Cell::of(group),
+            online: source(0, online),
+            paper: source(1, paper),
+            group: source(2, group),
             group_discussions: tallies.len() as u64,
         },
         profile,
@@ -391,25 +453,113 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
     }
 }
 
+/// Per dimension, per group: the values its total is hidden at somewhere.
+type HiddenTotals = Vec<Vec<BTreeSet<u64>>>;
+
+/// The groups of dimension `di` whose total `ns[i]` is hidden elsewhere.
+fn forced_by(hidden: &HiddenTotals, di: usize, ns: &[u64]) -> Vec<bool> {
+    ns.iter()
+        .enumerate()
+        .map(|(i, n)| {
+            hidden
+                .get(di)
+                .and_then(|d| d.get(i))
+                .is_some_and(|vals| vals.contains(n))
+        })
+        .collect()
+}
+
+/// Which cells of an answer × group table are hidden: `rows` (group totals),
+/// `cells`, `cols` (the options' counts). Single choices and faces add up both
+/// ways (one answer per child): a two-way table. Multiple choices and
+/// rankings add up only down the columns (each child is in one group): each
+/// column, and the group totals, as one-way tables.
+struct Mask {
+    rows: Vec<bool>,
+    cells: Vec<Vec<bool>>,
+    cols: Vec<bool>,
+    /// The grand total (those who answered individually) must be hidden.
+    total: bool,
+}
+
+fn mask(
+    totals: &[u64],
+    cells: &[Vec<u64>],
+    slots: usize,
+    both_ways: bool,
+    forced_rows: &[bool],
+    forced_cols: &[bool],
+) -> Mask {
+    if both_ways && slots > 0 {
+        let w = suppression::two_way_with(cells, forced_rows, forced_cols);
+        return Mask {
+            rows: w.rows,
+            cells: w.cells,
+            cols: w.cols,
+            total: w.total,
+        };
+    }
+    let by_group = suppression::one_way_with(totals, forced_rows);
+    let mut m = Mask {
+        cells: by_group.cells.iter().map(|_| vec![false; slots]).collect(),
+        rows: by_group.cells,
+        cols: vec![false; slots],
+        total: by_group.total,
+    };
+    for j in 0..slots {
+        let col: Vec<u64> = cells.iter().map(|c| c[j]).collect();
+        let w = if forced_cols.get(j).copied().unwrap_or(false) {
+            // The option's count is hidden: the column adds up to nothing
+            // shown, only its small cells are hidden.
+            suppression::OneWay {
+                cells: col.iter().map(|n| suppress(*n).is_none()).collect(),
+                total: false,
+            }
+        } else {
+            suppression::one_way(&col)
+        };
+        m.cols[j] = w.total;
+        for (i, h) in w.cells.into_iter().enumerate() {
+            m.cells[i][j] |= h;
+        }
+    }
+    for (i, t) in totals.iter().enumerate() {
+        if suppress(*t).is_none() {
+            m.cells[i].iter_mut().for_each(|h| *h = true);
+        }
+    }
+    m
+}
+
+/// One row of a breakdown. `hidden_total`: the group's total is hidden (small,
+/// or a complement); then its cells show no percentage, which would give the
+/// total back. `counts` carry their own hidden flag.
 fn group_row(
     key: &str,
     name: &Option<(String, String)>,
     total: u64,
     base: u64,
-    counts: Vec<u64>,
+    hidden_total: bool,
+    counts: Vec<(u64, bool)>,
 ) -> Group {
     let small = total > 0 && total < SUPPRESS_BELOW;
     Group {
         key: key.to_string(),
         name_vi: name.as_ref().map(|n| n.0.clone()),
         name_en: name.as_ref().map(|n| n.1.clone()),
-        total: Cell::share(total, base),
+        total: if hidden_total || small {
+            Cell::hidden()
+        } else {
+            Cell::share(total, base)
+        },
         suppressed: small,
         cells: counts
             .into_iter()
-            .map(|n| {
-                if small {
+            .map(|(n, hidden)| {
+                if small || hidden {
                     Cell::hidden()
+                } else if hidden_total {
+                    Cell::of(n)
                 } else {
                     Cell::share(n, total)
                 }
@@ -477,7 +627,8 @@ fn question_result(
     keys: &[[String; 5]],
     tallies: &[TallyIn],
     groups: &Groups,
-) -> QuestionResult {
+    hidden_totals: &HiddenTotals,
+) -> (QuestionResult, Vec<Vec<Option<u64>>>) {
     let slots = match q.kind.faces() {
         Some(n) => usize::from(n),
         None if q.kind == QuestionKind::Text => 0,
@@ -528,8 +679,106 @@ fn question_result(
     let individual = answers.len() as u64;
     let answered = individual + from_groups;
     let small = answered > 0 && answered < SUPPRESS_BELOW;
-    let cell = |n: u64| {
-        if small {
+    // One answer per child: the options add up to those who answered.
+    let both_ways = matches!(
+        q.kind,
+        QuestionKind::Single | QuestionKind::Faces3 | QuestionKind::Faces5
+    );
+    let width = if q.kind == QuestionKind::Text {
+        0
+    } else {
+        slots
+    };
+
+    // Each answer × group table's counts.
+    let counted: Vec<Vec<(u64, Vec<u64>)>> = groups
+        .iter()
+        .enumerate()
+        .map(|(di, (_, gs))| {
+            gs.iter()
+                .map(|(k, _)| {
+                    let mine: Vec<&Said> = answers
+                        .iter()
+                        .filter(|(ks, _)| ks[di] == *k)
+                        .map(|(_, s)| s)
+                        .collect();
+                    let mut c = vec![0u64; width];
+                    for s in &mine {
+                        for i in &s.counted {
+                            if let Some(x) = c.get_mut(*i) {
+                                *x += 1;
+                            }
+                        }
+                    }
+                    (mine.len() as u64, c)
+                })
+                .collect()
+        })
+        .collect();
+    // What is hidden: the tables and the options share the options' counts,
+    // so each hides what the other hid (and protects it) until neither hides
+    // more — it only grows, so this ends.
+    let mut hidden_options = vec![small; slots];
+    let (masks, pinned) = loop {
+        let before = hidden_options.clone();
+        let mut pinned = false;
+        let masks: Vec<Mask> = counted
+            .iter()
+            .enumerate()
+            .map(|(di, rows)| {
+                let totals: Vec<u64> = rows.iter().map(|r| r.0).collect();
+                let cells: Vec<Vec<u64>> = rows.iter().map(|r| r.1.clone()).collect();
+                let forced_rows = forced_by(hidden_totals, di, &totals);
+                let m = mask(
+                    &totals,
+                    &cells,
+                    width,
+                    both_ways,
+                    &forced_rows,
+                    &hidden_options,
+                );
+                pinned |= m.total;
+                m
+            })
+            .collect();
+        for m in &masks {
+            for (o, c) in hidden_options.iter_mut().zip(&m.cols) {
+                *o |= *c;
+            }
+        }
+        if !small {
+            if both_ways {
+                let w = suppression::one_way_with(&counts, &hidden_options);
+                pinned |= w.total;
+                for (o, h) in hidden_options.iter_mut().zip(w.cells) {
+                    *o |= h;
+                }
+            } else {
+                for (o, n) in hidden_options.iter_mut().zip(&counts) {
+                    *o |= suppress(*n).is_none();
+                }
+            }
+        }
+        if hidden_options == before {
+            break (masks, pinned);
+        }
+    };
+    let answered_hidden = small || pinned;
+    // The totals this table hides, for the others; a question answered by
+    // 1–4 children hides everything as one small group, nothing to protect.
+    let own_hidden: Vec<Vec<Option<u64>>> = masks
+        .iter()
+        .zip(&counted)
+        .map(|(m, rows)| {
+            m.rows
+                .iter()
+                .zip(rows)
+                .map(|(h, (n, _))| (*h && !small).then_some(*n))
+                .collect()
+        })
+        .collect();
+    let cell = |i: usize, n: u64| {
+        if hidden_options.get(i).copied().unwrap_or(true) {
             Cell::hidden()
         } else {
             Cell::share(n, answered)
@@ -544,7 +793,7 @@ fn question_result(
                 label_vi: f.to_string(),
                 label_en: None,
                 emoji: None,
-                cell: cell(counts[usize::from(f) - 1]),
+                cell: cell(usize::from(f) - 1, counts[usize::from(f) - 1]),
                 mean_rank: None,
             })
             .collect(),
@@ -559,7 +808,7 @@ fn question_result(
                 label_vi: o.label_vi.clone(),
                 label_en: o.label_en.clone(),
                 emoji: o.emoji.clone(),
-                cell: cell(counts[i]),
+                cell: cell(i, counts[i]),
                 mean_rank: (q.kind == QuestionKind::Ranking && rankers >= SUPPRESS_BELOW)
                     .then(|| (rank_sum[i] as f64 * 100.0 / rankers as f64).round() / 100.0),
             })
@@ -571,66 +820,59 @@ fn question_result(
         .filter_map(|(_, s)| s.text.as_ref())
         .filter(|(_, m, _)| *m == Some(Moderation::Approved))
         .map(|(t, _, redacted)| TextOut {
-            text: t.clone(),
+            // Approval already stores the masked text; masking again here keeps
+            // a phone number or e-mail out of every published view whatever
+            // the row holds.
+            text: crate::voice::mask_contacts(t),
             redacted: *redacted,
         })
         .collect();
 
-    let breakdowns = groups
-        .iter()
-        .enumerate()
-        .map(|(di, (d, gs))| Breakdown {
+    let breakdowns = masks
+        .into_iter()
+        .zip(counted)
+        .zip(groups)
+        .map(|((m, rows), (d, gs))| Breakdown {
             dimension: *d,
             groups: gs
                 .iter()
-                .map(|(k, name)| {
-                    let mine: Vec<&Said> = answers
-                        .iter()
-                        .filter(|(ks, _)| ks[di] == *k)
-                        .map(|(_, s)| s)
+                .zip(rows)
+                .enumerate()
+                .map(|(i, ((k, name), (total, c)))| {
+                    let hidden = &m.cells[i];
+                    let counts = c
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, n)| (n, small || hidden.get(j).copied().unwrap_or(true)))
                         .collect();
-                    let mut c = vec![
-                        0u64;
-                        if q.kind == QuestionKind::Text {
-                            0
-                        } else {
-                            slots
-                        }
-                    ];
-                    for s in &mine {
-                        for i in &s.counted {
-                            if let Some(x) = c.get_mut(*i) {
-                                *x += 1;
-                            }
-                        }
-                    }
-                    group_row(
-                        k,
-                        name,
-                        mine.len() as u64,
-                        if small { 1 } else { individual },
-                        c,
-                    )
+                    group_row(k, name, total, individual, small || m.rows[i], counts)
                 })
                 .collect(),
         })
         .collect();
 
-    QuestionResult {
-        question_id: q.id,
-        kind: q.kind,
-        text_vi: q.text_vi.clone(),
-        text_en: q.text_en.clone(),
-        answered: Cell::of(answered),
-        from_groups: if small {
-            Cell::hidden()
-        } else {
-            Cell::of(from_groups)
+    (
+        QuestionResult {
+            question_id: q.id,
+            kind: q.kind,
+            text_vi: q.text_vi.clone(),
+            text_en: q.text_en.clone(),
+            answered: if answered_hidden {
+                Cell::hidden()
+            } else {
+                Cell::of(answered)
+            },
+            from_groups: if answered_hidden {
+                Cell::hidden()
+            } else {
+                Cell::of(from_groups)
+            },
+            options,
+            texts,
+            breakdowns,
         },
-        options,
-        texts,
-        breakdowns,
-    }
+        own_hidden,
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -866,18 +1108,21 @@ mod tests {
         assert_eq!(r.children.count, Some(12));
         let q = &r.questions[0];
         assert_eq!(q.answered.count, Some(12));
-        assert_eq!(q.options[0].cell.count, Some(9));
-        assert_eq!(q.options[0].cell.percent, Some(75.0));
-        // 3 chose option 11: "<5", its percent hidden.
+        // 3 chose option 11: "<5", its percent hidden; the 9 beside it would
+        // give it back (12 − 9), so it is hidden too.
         assert_eq!(q.options[1].cell, Cell::hidden());
+        assert_eq!(q.options[0].cell, Cell::hidden());
         let sex = breakdown(q, Dimension::Sex);
         let girls = group(sex, "girl");
-        assert!(!girls.suppressed);
-        assert_eq!(girls.total.count, Some(9));
-        assert_eq!(girls.total.percent, Some(75.0));
-        assert_eq!(girls.cells[0].count, Some(6));
-        assert_eq!(girls.cells[0].percent, Some(66.7));
+        assert!(!girls.suppressed, "a group of 9 is not small");
+        // The girls' 9 beside the boys' 3 of 12: hidden, here as in the profile.
+        assert_eq!(girls.total, Cell::hidden());
+        assert!(group(&r.profile[1], "girl").total.suppressed);
         assert_eq!(girls.cells[1], Cell::hidden());
+        assert!(
+            girls.cells.iter().all(|c| c.percent.is_none()),
+            "percent of a hidden total"
+        );
         let boys = group(sex, "boy");
         assert!(boys.suppressed);
         assert_eq!(boys.total, Cell::hidden());
@@ -912,8 +1157,9 @@ mod tests {
             (o[1].cell.count, o[1].cell.percent, o[1].cell.suppressed),
             (None, None, true)
         );
-        assert_eq!((o[2].cell.count, o[2].cell.percent), (Some(0), Some(0.0)));
-        // Complementary suppression is not done: 10 − 7 = 3 can be worked out (documented).
+        // 10 − 7 would give the 3 back: the smallest other cell, the 0,
+        // hides with it (the pair holds 3: 3+0, 2+1, 1+2).
+        assert!(o[2].cell.suppressed);
         assert_eq!(r.questions[0].answered.count, Some(10));
     }
 
@@ -1001,16 +1247,18 @@ mod tests {
         };
         let r = compute(&[q], &rs, &[t]);
         assert_eq!(r.children.count, Some(16));
-        assert_eq!(r.sources.online.count, Some(6));
         assert!(r.sources.paper.suppressed, "one paper form is <5");
+        // 16 = 6 + 1 + 9: the smallest other source hides with the 1.
+        assert!(r.sources.online.suppressed);
         assert_eq!(r.sources.group.count, Some(9));
         assert_eq!(r.sources.group_discussions, 1);
         let q = &r.questions[0];
         assert_eq!(q.answered.count, Some(16));
         assert_eq!(q.from_groups.count, Some(9));
-        assert_eq!(q.options[0].cell.count, Some(8));
-        assert_eq!(q.options[1].cell.count, Some(8));
-        assert_eq!(q.options[1].cell.percent, Some(50.0));
+        // One boy alone chose option 11 individually: its count (with the
+        // group's 7) is hidden as the column's total, and the other option,
+        // 16 − it, with it.
+        assert!(q.options[0].cell.suppressed && q.options[1].cell.suppressed);
         // Breakdowns only hold the 7 individual answers.
         let ages = breakdown(q, Dimension::AgeBand);
         assert_eq!(
@@ -1111,17 +1359,19 @@ mod tests {
         assert!(group(eth, NOT_GIVEN).suppressed);
         let units = breakdown(q, Dimension::Unit);
         assert_eq!(group(units, "S1").name_en.as_deref(), Some("School A"));
-        assert_eq!(group(units, "S1").total.count, Some(8));
+        // 8 beside a hidden 1 of 9 would give the 1 back: both hidden.
+        assert!(group(units, "S1").total.suppressed && !group(units, "S1").suppressed);
         let dis = breakdown(q, Dimension::Disability);
         assert!(group(dis, "yes").suppressed);
-        assert_eq!(group(dis, "no").total.count, Some(7));
+        // 1 | 7 | 1 of 9: the two 1s pin each other down, the 7 goes too.
+        assert!(group(dis, "no").total.suppressed);
         let prof = r
             .profile
             .iter()
             .find(|b| b.dimension == Dimension::AgeBand)
             .expect("profile");
-        assert_eq!(group(prof, "6-10").total.count, Some(8));
         assert!(group(prof, NOT_GIVEN).total.suppressed);
+        assert!(group(prof, "6-10").total.suppressed, "8 = 9 − 1");
         assert!(shows_no_small_count(&json(&r)));
     }
 

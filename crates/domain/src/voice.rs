@@ -405,6 +405,54 @@ pub fn validate_answers(
     if e.is_empty() { Ok(out) } else { Err(e) }
 }
 
+/// Masks the contact data a child may type — phone numbers and e-mail
+/// addresses — in a text that is about to be published. The one rule behind
+/// approval (`store::responses::moderate` stores only the masked text), the
+/// published results and the migration that masked texts approved before it.
+pub fn mask_contacts(text: &str) -> String {
+    mask_emails(&mask_phone_numbers(text))
+}
+
+/// Masks what looks like an e-mail address (`ten.em@gmail.com`).
+pub fn mask_emails(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '@' {
+            // The address starts where the local part does (already copied).
+            let mut start = i;
+            while start > 0 && local(chars[start - 1]) {
+                start -= 1;
+            }
+            let mut end = i + 1;
+            while end < chars.len() && domain(chars[end]) {
+                end += 1;
+            }
+            while end > i + 1 && !chars[end - 1].is_ascii_alphanumeric() {
+                end -= 1;
+            }
+            let host: String = chars[i + 1..end].iter().collect();
+            let tld_ok = host.rsplit_once('.').is_some_and(|(h, t)| {
+                !h.is_empty() && t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic())
+            });
+            let local_len = i - start;
+            if local_len > 0 && tld_ok {
+                let keep = out.chars().count() - local_len;
+                out = out.chars().take(keep).collect();
+                out.push_str("[email]");
+                i = end;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 /// Masks what looks like a phone number (9–11 digits, with spaces, dots or
 /// dashes between), a first pass before a moderator redacts names and places.
 pub fn mask_phone_numbers(text: &str) -> String {
@@ -616,5 +664,24 @@ mod tests {
             mask_phone_numbers("lớp 6A, 25 bạn, năm 2019"),
             "lớp 6A, 25 bạn, năm 2019"
         );
+    }
+
+    #[test]
+    fn contacts_are_masked() {
+        for (typed, shown) in [
+            ("gọi 0912.345.678", "gọi [số điện thoại]"),
+            ("số 0912-345-678 nha", "số [số điện thoại] nha"),
+            ("+84 912 345 678", "[số điện thoại]"),
+            ("0203 3876 543", "[số điện thoại]"),
+            ("mail em: lan.anh_2012@gmail.com.", "mail em: [email]."),
+            (
+                "Nam@yahoo.com.vn hoặc 0987654321",
+                "[email] hoặc [số điện thoại]",
+            ),
+            ("lớp 6A @ trường, 25 bạn", "lớp 6A @ trường, 25 bạn"),
+            ("a@b", "a@b"),
+        ] {
+            assert_eq!(mask_contacts(typed), shown, "{typed}");
+        }
     }
 }

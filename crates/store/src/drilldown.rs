@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::activities::ActivityKind;
 use thamgia_domain::models::runs_all_three;
+use thamgia_domain::suppression;
 use thamgia_domain::voice::{MatterKind, suppress};
 
 /// The codes that can be opened.
@@ -543,16 +544,25 @@ async fn consultations<C: ConnectionTrait>(
             .await?;
         counts.extend(rows);
     }
+    // The consultations' counts add up to C1's total shown above them: a
+    // breakdown with its total, so complementary suppression applies.
+    let mask = suppression::one_way(
+        &counts
+            .values()
+            .map(|n| u64::try_from(*n).unwrap_or(0))
+            .collect::<Vec<_>>(),
+    );
     let mut out: Vec<Record> = counts
         .into_iter()
-        .filter_map(|(id, n)| {
+        .enumerate()
+        .filter_map(|(i, (id, n))| {
             let k = ks.get(&id)?;
             let u = units.get(&k.unit_id)?;
             let mut r = record(u, k.title.clone());
             r.date = Some(k.opens_on);
             r.counted = true;
             r.amount = n;
-            let shown = suppress(u64::try_from(n).unwrap_or(0)).map(|v| v as i64);
+            let shown = (!mask.hidden(i)).then_some(n);
             r.hidden = shown.is_none();
             r.facts.push(("method".into(), text(&k.method, &k.method)));
             r.facts.push(("responses".into(), Fact::Children(shown)));

@@ -5,8 +5,11 @@
 //!
 //! `T1`–`T3` (matters consulted), `M1`–`M3` and `T4` (the three models),
 //! `A1`–`A3` (people trained, activities, spending), and `C1`, the children
-//! consulted, by age band, sex and ethnic group (each part of fewer than 5
-//! children hidden, as everywhere results leave the server).
+//! consulted, by age band, sex and ethnic group. Each of the three is a
+//! breakdown shown beside the total, so it goes through
+//! `domain::suppression::one_way`: a part of 1–4 children is hidden, and so
+//! are the smallest other parts needed so that none can be worked out by
+//! subtraction from the total.
 
 use crate::activity_indicators::{self, Part};
 use crate::entity::unit;
@@ -16,7 +19,7 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 use thamgia_domain::reports::{Standing, standing};
-use thamgia_domain::voice::suppress;
+use thamgia_domain::suppression;
 
 /// One figure with its breakdown and standing.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -142,8 +145,17 @@ async fn children_consulted<C: ConnectionTrait>(
 ) -> Result<Figure> {
     let k = children_counts(c, u, year).await?;
     let mut parts = Vec::new();
-    let hidden = |n: u64| suppress(n).map(|v| i64::try_from(v).unwrap_or(i64::MAX));
-    for (band, n) in &k.by_age_band {
+    // One breakdown with its total: which parts to show.
+    let shown = |m: &BTreeMap<String, u64>| -> Vec<Option<i64>> {
+        let ns: Vec<u64> = m.values().copied().collect();
+        let w = suppression::one_way(&ns);
+        ns.iter()
+            .enumerate()
+            .map(|(i, n)| (!w.hidden(i)).then(|| i64::try_from(*n).unwrap_or(i64::MAX)))
+            .collect()
+    };
+    let (ages, sexes, ethnic) = (shown(&k.by_age_band), shown(&k.by_sex), shown(&k.by_ethnic));
+    for ((band, _), value) in k.by_age_band.iter().zip(ages) {
         let (vi, en) = match band.as_str() {
             "6-10" => ("6–10 tuổi", "aged 6–10"),
             "11-15" => ("11–15 tuổi", "aged 11–15"),
@@ -153,10 +165,10 @@ async fn children_consulted<C: ConnectionTrait>(
             key: format!("age.{band}"),
             name_vi: vi.into(),
             name_en: en.into(),
-            value: hidden(*n),
+            value,
         });
     }
-    for (sex, n) in &k.by_sex {
+    for ((sex, _), value) in k.by_sex.iter().zip(sexes) {
         let (vi, en) = match sex.as_str() {
             // Responses store `girl`/`boy` (domain::voice::Sex).
             "female" | "girl" => ("Nữ", "girls"),
@@ -168,10 +180,10 @@ async fn children_consulted<C: ConnectionTrait>(
             key: format!("sex.{sex}"),
             name_vi: vi.into(),
             name_en: en.into(),
-            value: hidden(*n),
+            value,
         });
     }
-    for (code, n) in &k.by_ethnic {
+    for ((code, _), value) in k.by_ethnic.iter().zip(ethnic) {
         let name = thamgia_domain::ethnic::name(code).unwrap_or("Không rõ dân tộc");
         parts.push(EnginePart {
             key: format!("ethnic.{code}"),
@@ -181,7 +193,7 @@ async fn children_consulted<C: ConnectionTrait>(
             } else {
                 name.into()
             },
-            value: hidden(*n),
+            value,
         });
     }
     Ok(Figure {

@@ -16,7 +16,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::voice::{Moderation, Profile, Source, ValidAnswer};
+use thamgia_domain::voice::{Moderation, Profile, Source, ValidAnswer, mask_contacts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
@@ -359,11 +359,18 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     am.moderated_by = Set(actor.user_id);
     am.moderated_at = Set(Some(now));
     let mut flag_note = None;
+    // Whatever the button, what is approved is published: phone numbers and
+    // e-mail addresses are masked in the stored text, so no results page, API
+    // answer or export can show them. Rejected and flagged texts keep the
+    // child's words (never published; a flag may need the contact).
     let decision = match action {
-        ModerationAction::Approve => Moderation::Approved,
+        ModerationAction::Approve => {
+            am.text = Set(before.text.as_deref().map(mask_contacts));
+            Moderation::Approved
+        }
         ModerationAction::Reject => Moderation::Rejected,
         ModerationAction::Redact(t) => {
-            am.text = Set(Some(t));
+            am.text = Set(Some(mask_contacts(&t)));
             am.redacted = Set(true);
             Moderation::Approved
         }

@@ -292,6 +292,65 @@ fn visible_small_counts(html: &str) -> Vec<String> {
     bad
 }
 
+/// Hidden counts a reader could work out by subtraction: a hidden cell alone
+/// in a table whose total and other cells are shown (sources with the
+/// children; options with those who answered; group totals with those who
+/// answered individually; a group's cells with its total).
+fn by_subtraction(doc: &Value) -> Vec<String> {
+    let mut bad = vec![];
+    let r = &doc["results"];
+    let hidden = |c: &Value| c["count"].is_null();
+    let mut one_way = |what: String, total: &Value, cells: Vec<&Value>| {
+        if !hidden(total) && cells.iter().filter(|c| hidden(c)).count() == 1 {
+            bad.push(what);
+        }
+    };
+    let s = &r["sources"];
+    one_way(
+        "sources".into(),
+        &r["children"],
+        vec![&s["online"], &s["paper"], &s["group"]],
+    );
+    for q in r["questions"].as_array().into_iter().flatten() {
+        let additive = ["single", "faces3", "faces5"].contains(&q["kind"].as_str().unwrap_or(""));
+        let id = &q["question_id"];
+        if additive {
+            let cells = q["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| &o["cell"])
+                .collect();
+            one_way(format!("q{id} options"), &q["answered"], cells);
+        }
+        let individual = match (
+            q["answered"]["count"].as_u64(),
+            q["from_groups"]["count"].as_u64(),
+        ) {
+            (Some(a), Some(g)) => json!({"count": a - g}),
+            _ => json!({"count": null}),
+        };
+        for b in q["breakdowns"].as_array().into_iter().flatten() {
+            let groups: Vec<&Value> = b["groups"].as_array().into_iter().flatten().collect();
+            one_way(
+                format!("q{id} {} totals", b["dimension"]),
+                &individual,
+                groups.iter().map(|g| &g["total"]).collect(),
+            );
+            if additive {
+                for g in &groups {
+                    one_way(
+                        format!("q{id} {} {}", b["dimension"], g["key"]),
+                        &g["total"],
+                        g["cells"].as_array().into_iter().flatten().collect(),
+                    );
+                }
+            }
+        }
+    }
+    bad
+}
+
 fn option(q: &Value, i: usize) -> &Value {
     &q["options"][i]["cell"]
 }
@@ -322,17 +381,23 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
         json!({"count": null, "suppressed": true, "percent": null}),
         "two paper forms"
     );
-    assert_eq!(r["sources"]["group"]["count"], 9);
+    // 21 − 10 − 9 would give the 2 back: the 9 is hidden with it.
+    assert_eq!(r["sources"]["group"]["count"], Value::Null);
     let q = question(&doc, f.single);
     assert_eq!(q["answered"]["count"], 21);
     assert_eq!(q["from_groups"]["count"], 9);
+    // 10 | 10 | 1 of 21: the 1 is hidden, and so is the second 10 — three
+    // children chose it individually, a small column of the answer × group
+    // tables (the other 7 came from the group) — so the pair holds 11.
     assert_eq!(option(q, 0)["count"], 10);
     assert_eq!(option(q, 0)["percent"], 47.6);
-    assert_eq!(option(q, 1)["count"], 10);
-    assert_eq!(
-        option(q, 2),
-        &json!({"count": null, "suppressed": true, "percent": null})
-    );
+    for i in [1, 2] {
+        assert_eq!(
+            option(q, i),
+            &json!({"count": null, "suppressed": true, "percent": null})
+        );
+    }
+    assert_eq!(by_subtraction(&doc), Vec::<String>::new());
     let sex = q["breakdowns"]
         .as_array()
         .expect("b")
@@ -360,17 +425,17 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
         .iter()
         .find(|g| g["key"] == "girl")
         .expect("girls");
-    assert_eq!(girls["total"]["count"], 9);
-    assert_eq!(girls["cells"][0]["count"], 6);
+    // 9 girls beside 3 boys of 12 answering individually: hidden with them.
+    assert!(girls["total"]["count"].is_null());
     assert!(
         girls["cells"][1]["count"].is_null(),
         "three girls chose Cầu trượt"
     );
-    // Faces: 9 happy, 3 sad (suppressed), 0 neutral.
+    // Faces: 9 happy, 3 sad (suppressed), 0 neutral: the 0 hides with the 3.
     let faces = question(&doc, f.faces);
     assert_eq!(option(faces, 2)["count"], 9);
     assert!(option(faces, 0)["count"].is_null());
-    assert_eq!(option(faces, 1)["count"], 0);
+    assert!(option(faces, 1)["count"].is_null());
     // Pending texts are not results: four were written, none is shown.
     let text = question(&doc, f.text);
     assert!(text["answered"]["count"].is_null(), "4 texts is <5");
@@ -392,7 +457,7 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     );
     // askama writes "<" as &#60;, the SVG as &lt;.
     assert!(
-        html.contains("10 trực tuyến, &#60;5 phiếu giấy, 9 em trong thảo luận nhóm"),
+        html.contains("10 trực tuyến, &#60;5 phiếu giấy, &#60;5 em trong thảo luận nhóm"),
         "sources line"
     );
     assert!(
@@ -1139,3 +1204,153 @@ async fn another_district_is_out_of_reach(app: TestApp) {
     );
 }
 db_test!(another_district_is_out_of_reach);
+
+const EMAIL_TEXT: &str = "Em muốn có sân bóng, viết cho em: lan.anh2014@gmail.com";
+
+/// Whatever the button, an approved text is published with its phone numbers
+/// and e-mail addresses masked: in the store, the results API, the results
+/// page, for every role that reads results (viewer included). The moderation
+/// screen alone showed the child's words, before the decision.
+async fn approval_masks_contact_data(app: TestApp) {
+    let f = school_decision(&app, "Sân chơi mới của trường", 4).await;
+    fill(&app, &f).await;
+    submit(
+        &app,
+        &f,
+        Source::Online,
+        12,
+        Sex::Girl,
+        vec![(f.text, ValidAnswer::Text(EMAIL_TEXT.into()))],
+    )
+    .await;
+    let moderator = app.login("district106").await;
+    let (_, queue) = app.get(&moderator, "/moderation").await;
+    assert!(queue.contains(PHONE_TEXT) && queue.contains("lan.anh2014@gmail.com"));
+
+    // "Approve" on the page, not "redact": the number is masked all the same.
+    let phone = answer_of(&app, PHONE_TEXT).await;
+    let csrf = app.csrf(&moderator, "/moderation").await;
+    let r = app
+        .post_form(
+            &moderator,
+            &format!("/moderation/{}", phone.id),
+            &[("csrf", &csrf), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // A redaction through the API that left the address in is masked too.
+    let email = answer_of(&app, EMAIL_TEXT).await;
+    let token = app.token("district106").await;
+    let (s, body) = app
+        .api_send(
+            Method::POST,
+            &token,
+            &format!("/api/v1/moderation/{}", email.id),
+            &json!({"action": "redact", "text": "Em muốn có sân bóng: lan.anh2014@gmail.com"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    for a in [&APPROVE_TEXT, &FLAG_TEXT] {
+        let x = answer_of(&app, a).await;
+        let (s, _) = app
+            .api_send(
+                Method::POST,
+                &token,
+                &format!("/api/v1/moderation/{}", x.id),
+                &json!({"action": "approve"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+    }
+
+    let stored = |id: i32| {
+        let db = app.db.conn.clone();
+        async move {
+            answer::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .expect("db")
+                .expect("row")
+                .text
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(
+        stored(phone.id).await,
+        "Có gì gọi cho em số [số điện thoại] nhé"
+    );
+    assert_eq!(stored(email.id).await, "Em muốn có sân bóng: [email]");
+
+    for who in ["viewer", "coordinator"] {
+        let t = app.token(who).await;
+        let (s, doc) = app
+            .api_get(&t, &format!("/api/v1/consultations/{}/results", f.id))
+            .await;
+        assert_eq!(s, 200, "{who}: {doc}");
+        let texts = question(&doc, f.text)["texts"].to_string();
+        assert!(
+            texts.contains("[số điện thoại]") && texts.contains("[email]"),
+            "{texts}"
+        );
+        let c = app.login(who).await;
+        let (s, html) = app
+            .get(&c, &format!("/consultations/{}/results", f.id))
+            .await;
+        assert_eq!(s, 200, "{who}");
+        for shown in [doc.to_string(), html] {
+            assert!(!shown.contains("0912 345 678"), "{who}: the phone number");
+            assert!(!shown.contains("lan.anh2014"), "{who}: the e-mail address");
+        }
+    }
+}
+db_test!(approval_masks_contact_data);
+
+/// Texts approved before approval masked them are masked by migration 0009;
+/// texts never published (pending) keep the child's words for the moderators.
+async fn the_migration_masks_what_was_already_published(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+    let f = school_decision(&app, "Sân chơi mới của trường", 5).await;
+    fill(&app, &f).await;
+    // As an approval wrote it before masking: the child's words as typed.
+    let mut a = answer_of(&app, PHONE_TEXT).await.into_active_model();
+    a.moderation = Set(Some("approved".into()));
+    a.text = Set(Some(format!("{PHONE_TEXT}, mail lan@gmail.com")));
+    a.update(&app.db.conn).await.expect("update");
+    let pending = answer_of(&app, PENDING_TEXT).await;
+    let mut p = pending.clone().into_active_model();
+    p.text = Set(Some("Em chờ duyệt, số 0987.654.321".into()));
+    p.update(&app.db.conn).await.expect("update");
+
+    // A database at migration 0008, upgraded.
+    app.db
+        .conn
+        .execute_unprepared(
+            "DELETE FROM seaql_migrations WHERE version = 'm0009_mask_published_contacts'",
+        )
+        .await
+        .expect("forget 0009");
+    app.db.migrate().await.expect("migrate");
+
+    let phone = answer::Entity::find()
+        .filter(answer::Column::Moderation.eq("approved"))
+        .all(&app.db.conn)
+        .await
+        .expect("db");
+    assert_eq!(phone.len(), 1);
+    assert_eq!(
+        phone[0].text.as_deref(),
+        Some("Có gì gọi cho em số [số điện thoại] nhé, mail [email]")
+    );
+    let kept = answer::Entity::find_by_id(pending.id)
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("row");
+    assert_eq!(kept.text.as_deref(), Some("Em chờ duyệt, số 0987.654.321"));
+    let token = app.token("viewer").await;
+    let (_, doc) = app
+        .api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
+    assert!(!doc.to_string().contains("0912"), "{doc}");
+}
+db_test!(the_migration_masks_what_was_already_published);

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::voice::mask_phone_numbers;
+use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::{agency, recommendation, unit};
 use thamgia_store::recommendations::{self as store, Reach};
 
@@ -72,7 +72,7 @@ pub(crate) async fn dtos(
     let sources = store::sources(db, &recs).await?;
     let shown = |s: &str| {
         if public {
-            mask_phone_numbers(s)
+            mask_contacts(s)
         } else {
             s.to_string()
         }

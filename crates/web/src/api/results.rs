@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use thamgia_domain::access::Permission;
 use thamgia_domain::results::Results;
-use thamgia_domain::voice::mask_phone_numbers;
+use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::consultation;
 use thamgia_store::{consultations, indicators, responses};
 
@@ -100,7 +100,7 @@ pub async fn pending(
                     question_id: a.question_id,
                     question_vi: q.map(|q| q.text_vi.clone()).unwrap_or_default(),
                     question_en: q.and_then(|q| q.text_en.clone()),
-                    suggested: mask_phone_numbers(&text),
+                    suggested: mask_contacts(&text),
                     text,
                 }
             })

@@ -446,7 +446,9 @@ pub struct KRow {
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
     pub join_code: String,
-    pub responses: i64,
+    /// Children who answered; `None` ("<5") for 1–4, as every count of
+    /// children read outside the consultation itself.
+    pub responses: Option<i64>,
 }
 
 #[derive(Template)]
@@ -485,8 +487,13 @@ pub async fn list(
     let rows = list
         .into_iter()
         .map(|(k, u)| KRow {
-            responses: counts.get(&k.id).map_or(0, |m| m.values().sum())
-                + tallies.get(&k.id).map_or(0, |t| t.1),
+            responses: {
+                let n = counts.get(&k.id).map_or(0, |m| m.values().sum())
+                    + tallies.get(&k.id).map_or(0, |t| t.1);
+                // Each row stands alone (no total beside them): a one-cell table.
+                let w = thamgia_domain::suppression::one_way(&[u64::try_from(n).unwrap_or(0)]);
+                (!w.hidden(0)).then_some(n)
+            },
             id: k.id,
             title: k.title,
             unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),

@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::results::{self as res, ModerationStep};
-use thamgia_domain::voice::{Moderation, mask_phone_numbers};
+use thamgia_domain::voice::{Moderation, mask_contacts};
 use thamgia_store::entity::answer;
 use thamgia_store::indicators;
 use thamgia_store::responses::{self, ModerationAction};
@@ -152,7 +152,7 @@ async fn queue_page(
         .into_iter()
         .map(|(a, k)| {
             let text = a.text.clone().unwrap_or_default();
-            let suggested = mask_phone_numbers(&text);
+            let suggested = mask_contacts(&text);
             let question = questions
                 .get(&a.question_id)
                 .map(|q| {

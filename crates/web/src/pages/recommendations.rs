@@ -29,7 +29,7 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
 use thamgia_domain::models::{Outcome, RecommendationSource, RecommendationStatus, check_answer};
-use thamgia_domain::voice::mask_phone_numbers;
+use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::{agency, recommendation, unit};
 use thamgia_store::recommendations::{
     Answer, NewRecommendation, Reach, RecommendationFilter, SourceInfo,
@@ -348,7 +348,7 @@ pub(crate) async fn rows_with(
     let sources = recommendations::sources(db, &recs).await?;
     let shown = |s: &str| {
         if public {
-            mask_phone_numbers(s)
+            mask_contacts(s)
         } else {
             s.to_string()
         }

@@ -1,0 +1,733 @@
+//! Which counts of children a table may show: primary and complementary
+//! suppression, one function per table shape.
+//!
+//! A cell of 1–4 children is hidden (*primary* suppression), and so is every
+//! cell of a group under 5 children, zeros included. Hiding is not enough when
+//! the total is shown beside it: 11 children, boys 7, girls hidden → girls = 4.
+//! So enough further cells are hidden (*complementary* suppression) that no
+//! hidden cell can be worked out from what the same table shows.
+//!
+//! The reader we protect against knows everything the table shows, knows that
+//! a primary cell holds 1–4 (0–4 inside a group under 5), and that any other
+//! hidden count is at least 0. A hidden cell is protected when at least two
+//! values of it fit all of that; the functions here hide cells until every
+//! hidden cell is protected, choosing the smallest counts as complements.
+//! `docs/suppression.md` says what this protects and what it does not.
+//!
+//! - [`one_way`]: a breakdown with its total (children by sex, an answer's
+//!   options with the number who answered).
+//! - [`two_way`]: a table with its row and column totals (answers by group).
+//!
+//! Both only say *which* cells to hide; callers render hidden cells the same
+//! way everywhere (`null` in JSON, "<5"-style marker on pages and in files).
+
+use crate::voice::SUPPRESS_BELOW;
+
+/// An upper bound the reader cannot exceed in practice (no table holds this
+/// many children), kept far from overflow when added up.
+const UNBOUNDED: i64 = 1 << 40;
+/// Cost of hiding a margin rather than a cell: only when no cell will do.
+const MARGIN_COST: i64 = 1 << 30;
+const SMALL: i64 = SUPPRESS_BELOW as i64 - 1;
+
+fn is_small(n: u64) -> bool {
+    n > 0 && n < SUPPRESS_BELOW
+}
+
+/// Which parts of a one-way table are hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneWay {
+    /// One flag per cell, `true` when hidden.
+    pub cells: Vec<bool>,
+    /// `true` when the total itself must be hidden (under 5, or no choice of
+    /// cells protects a hidden one).
+    pub total: bool,
+}
+
+impl OneWay {
+    pub fn hidden(&self, i: usize) -> bool {
+        self.cells.get(i).copied().unwrap_or(true)
+    }
+}
+
+/// Hides the cells of a breakdown whose total (the sum of `cells`) is shown
+/// beside it: primary cells of 1–4, then the smallest other cells until every
+/// hidden cell keeps at least two possible values. A total of 1–4 hides
+/// everything.
+pub fn one_way(cells: &[u64]) -> OneWay {
+    one_way_with(cells, &[])
+}
+
+/// [`one_way`] where the cells flagged in `forced` are hidden already (by
+/// another table of the same view): they are protected like the others.
+pub fn one_way_with(cells: &[u64], forced: &[bool]) -> OneWay {
+    let total: u64 = cells.iter().sum();
+    if is_small(total) {
+        return OneWay {
+            cells: vec![true; cells.len()],
+            total: true,
+        };
+    }
+    let v: Vec<i64> = cells.iter().map(|n| *n as i64).collect();
+    // The reader's bounds of each hidden cell: primary 1–4, complement ≥ 0.
+    let mut bounds: Vec<Option<(i64, i64)>> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if is_small(*n) {
+                Some((1, SMALL))
+            } else {
+                forced
+                    .get(i)
+                    .copied()
+                    .unwrap_or(false)
+                    .then_some((0, UNBOUNDED))
+            }
+        })
+        .collect();
+    let protected = |bounds: &[Option<(i64, i64)>], p: usize| -> bool {
+        let Some((lo, hi)) = bounds[p] else {
+            return true;
+        };
+        let mut sum = 0i64;
+        let (mut min_o, mut max_o) = (0i64, 0i64);
+        for (i, b) in bounds.iter().enumerate() {
+            if let Some((l, h)) = b {
+                sum += v[i];
+                if i != p {
+                    min_o += l;
+                    max_o = max_o.saturating_add(*h);
+                }
+            }
+        }
+        let from = lo.max(sum - max_o);
+        let to = hi.min(sum - min_o);
+        to > from
+    };
+    loop {
+        let Some(p) = (0..v.len()).find(|p| !protected(&bounds, *p)) else {
+            return OneWay {
+                cells: bounds.iter().map(Option::is_some).collect(),
+                total: false,
+            };
+        };
+        // Candidates, smallest first; a zero helps only a cell that may go down.
+        let mut free: Vec<usize> = (0..v.len()).filter(|i| bounds[*i].is_none()).collect();
+        free.sort_by_key(|i| (v[*i], *i));
+        if free.is_empty() {
+            // Every cell is hidden and still pinned down (five cells of 1):
+            // only hiding the total protects them.
+            return OneWay {
+                cells: vec![true; v.len()],
+                total: true,
+            };
+        }
+        let pick = free
+            .iter()
+            .copied()
+            .find(|i| {
+                let mut b = bounds.clone();
+                b[*i] = Some((0, UNBOUNDED));
+                protected(&b, p)
+            })
+            .or_else(|| free.iter().copied().find(|i| v[*i] > 0))
+            .unwrap_or(free[0]);
+        bounds[pick] = Some((0, UNBOUNDED));
+    }
+}
+
+/// Which parts of a two-way table are hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoWay {
+    /// `cells[row][col]`, `true` when hidden.
+    pub cells: Vec<Vec<bool>>,
+    /// Row totals hidden.
+    pub rows: Vec<bool>,
+    /// Column totals hidden.
+    pub cols: Vec<bool>,
+    /// The grand total hidden (only when it is 1–4).
+    pub total: bool,
+}
+
+/// One count of the table extended with its margins, as the search sees it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Margins enter negated, so every row and column of the extended table
+    /// adds up to zero and any change that keeps what is shown is a sum of
+    /// alternating cycles over hidden entries.
+    value: i64,
+    hidden: bool,
+    /// What the reader knows of a hidden entry.
+    lo: i64,
+    hi: i64,
+    /// What hiding it costs, `None` for the grand total (never a complement).
+    cost: Option<i64>,
+    /// Bounds it takes if hidden as a complement.
+    free_lo: i64,
+    free_hi: i64,
+}
+
+impl Entry {
+    fn bounds(&self) -> (i64, i64) {
+        if self.hidden {
+            (self.lo, self.hi)
+        } else {
+            (self.free_lo, self.free_hi)
+        }
+    }
+    fn can_rise(&self) -> bool {
+        self.value < self.bounds().1
+    }
+    fn can_fall(&self) -> bool {
+        self.value > self.bounds().0
+    }
+}
+
+/// Hides the cells of a table shown with its row totals, column totals and
+/// grand total (every row and column adds up). Primary: cells of 1–4, every
+/// cell of a row or column whose total is 1–4 (and that total). Then, for each
+/// hidden entry no other value of which fits what is shown, the cheapest cycle
+/// of further cells (smallest counts first, totals only when no cell will do)
+/// is hidden, until every hidden entry keeps at least two possible values.
+pub fn two_way(cells: &[Vec<u64>]) -> TwoWay {
+    two_way_with(cells, &[], &[])
+}
+
+/// [`two_way`] where the row totals flagged in `rows_forced` and the column
+/// totals flagged in `cols_forced` are hidden already (by another table of the
+/// same view): they are protected like the others.
+pub fn two_way_with(cells: &[Vec<u64>], rows_forced: &[bool], cols_forced: &[bool]) -> TwoWay {
+    let r = cells.len();
+    let c = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let at = |i: usize, j: usize| cells[i].get(j).copied().unwrap_or(0);
+    let rows: Vec<u64> = (0..r).map(|i| (0..c).map(|j| at(i, j)).sum()).collect();
+    let cols: Vec<u64> = (0..c).map(|j| (0..r).map(|i| at(i, j)).sum()).collect();
+    let total: u64 = rows.iter().sum();
+    if is_small(total) {
+        return TwoWay {
+            cells: vec![vec![true; c]; r],
+            rows: vec![true; r],
+            cols: vec![true; c],
+            total: true,
+        };
+    }
+    let mut e: Vec<Vec<Entry>> = Vec::with_capacity(r + 1);
+    for i in 0..=r {
+        let mut row = Vec::with_capacity(c + 1);
+        for j in 0..=c {
+            let entry = if i < r && j < c {
+                let n = at(i, j);
+                let in_small_group = is_small(rows[i]) || is_small(cols[j]);
+                let (hidden, lo) = if in_small_group {
+                    (true, 0)
+                } else {
+                    (is_small(n), 1)
+                };
+                Entry {
+                    value: n as i64,
+                    hidden,
+                    lo,
+                    hi: SMALL,
+                    cost: Some(n as i64 + 1),
+                    free_lo: 0,
+                    free_hi: UNBOUNDED,
+                }
+            } else if i < r || j < c {
+                let (n, forced) = if i < r {
+                    (rows[i], rows_forced.get(i))
+                } else {
+                    (cols[j], cols_forced.get(j))
+                };
+                let forced = forced.copied().unwrap_or(false) && !is_small(n);
+                Entry {
+                    value: -(n as i64),
+                    hidden: is_small(n) || forced,
+                    lo: if forced { -UNBOUNDED } else { -SMALL },
+                    hi: if forced { 0 } else { -1 },
+                    cost: Some(MARGIN_COST + n as i64),
+                    free_lo: -UNBOUNDED,
+                    free_hi: 0,
+                }
+            } else {
+                Entry {
+                    value: total as i64,
+                    hidden: false,
+                    lo: total as i64,
+                    hi: total as i64,
+                    cost: None,
+                    free_lo: total as i64,
+                    free_hi: total as i64,
+                }
+            };
+            row.push(entry);
+        }
+        e.push(row);
+    }
+    // Protect every hidden entry; each cycle hidden also protects its members,
+    // and hiding more never unprotects; passes repeat until nothing changes.
+    protect(&mut e);
+    // A table no cell or total can protect (a forced row total of a one-row
+    // table, which is the grand total): hide the grand total and go again.
+    let pinned = |e: &[Vec<Entry>]| {
+        (0..=r).any(|i| (0..=c).any(|j| e[i][j].hidden && cheapest_cycle(e, i, j, false).is_none()))
+    };
+    let total_hidden = pinned(&e);
+    if total_hidden {
+        let x = &mut e[r][c];
+        x.hidden = true;
+        x.lo = 0;
+        x.hi = UNBOUNDED;
+        protect(&mut e);
+    }
+    TwoWay {
+        cells: (0..r)
+            .map(|i| (0..c).map(|j| e[i][j].hidden).collect())
+            .collect(),
+        rows: (0..r).map(|i| e[i][c].hidden).collect(),
+        cols: (0..c).map(|j| e[r][j].hidden).collect(),
+        total: total_hidden,
+    }
+}
+
+/// Hides the cheapest cycle for every hidden entry that has none, until
+/// every hidden entry has one (or, failing any, its whole row and column).
+fn protect(e: &mut [Vec<Entry>]) {
+    let rn = e.len();
+    let cn = e.first().map_or(0, Vec::len);
+    let hide = |x: &mut Entry| {
+        if !x.hidden && x.cost.is_some() {
+            x.hidden = true;
+            x.lo = x.free_lo;
+            x.hi = x.free_hi;
+            true
+        } else {
+            false
+        }
+    };
+    loop {
+        let mut changed = false;
+        for i in 0..rn {
+            for j in 0..cn {
+                if !e[i][j].hidden || cheapest_cycle(e, i, j, false).is_some() {
+                    continue;
+                }
+                match cheapest_cycle(e, i, j, true) {
+                    Some(path) => {
+                        for (a, b) in path {
+                            changed |= hide(&mut e[a][b]);
+                        }
+                    }
+                    None => {
+                        // Nothing protects it: hide its whole row and column.
+                        for b in 0..cn {
+                            changed |= hide(&mut e[i][b]);
+                        }
+                        for a in 0..rn {
+                            changed |= hide(&mut e[a][j]);
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// The cheapest alternating cycle through hidden entry `(i0, j0)` along which
+/// it can move by one while every entry stays within what the reader knows:
+/// the entries to hide (those not yet hidden), or `None`. With `add` false
+/// only hidden entries may be used (the check that it is protected already).
+fn cheapest_cycle(
+    e: &[Vec<Entry>],
+    i0: usize,
+    j0: usize,
+    add: bool,
+) -> Option<Vec<(usize, usize)>> {
+    let rn = e.len();
+    let cn = e.first().map_or(0, Vec::len);
+    let target = e[i0][j0];
+    let mut best: Option<(i64, Vec<(usize, usize)>)> = None;
+    for up in [true, false] {
+        let moves = if up {
+            target.can_rise()
+        } else {
+            target.can_fall()
+        };
+        if !moves {
+            continue;
+        }
+        // Nodes: rows 0..rn, then columns rn..rn+cn. From a row we take an
+        // entry that moves opposite to the target; from a column, one that
+        // moves with it. Dijkstra over the costs of entries not yet hidden.
+        let usable = |a: usize, b: usize, with_target: bool| -> Option<i64> {
+            if (a, b) == (i0, j0) {
+                return None;
+            }
+            let x = &e[a][b];
+            let moves = if with_target == up {
+                x.can_rise()
+            } else {
+                x.can_fall()
+            };
+            if !moves {
+                return None;
+            }
+            if x.hidden {
+                Some(0)
+            } else if add {
+                x.cost
+            } else {
+                None
+            }
+        };
+        let n = rn + cn;
+        let mut dist = vec![i64::MAX; n];
+        let mut prev: Vec<Option<usize>> = vec![None; n];
+        let mut done = vec![false; n];
+        dist[i0] = 0;
+        loop {
+            let Some(u) = (0..n)
+                .filter(|u| !done[*u] && dist[*u] < i64::MAX)
+                .min_by_key(|u| dist[*u])
+            else {
+                break;
+            };
+            done[u] = true;
+            if u == rn + j0 {
+                break;
+            }
+            if u < rn {
+                for b in 0..cn {
+                    if let Some(w) = usable(u, b, false)
+                        && dist[u] + w < dist[rn + b]
+                    {
+                        dist[rn + b] = dist[u] + w;
+                        prev[rn + b] = Some(u);
+                    }
+                }
+            } else {
+                let b = u - rn;
+                for a in 0..rn {
+                    if let Some(w) = usable(a, b, true)
+                        && dist[u] + w < dist[a]
+                    {
+                        dist[a] = dist[u] + w;
+                        prev[a] = Some(u);
+                    }
+                }
+            }
+        }
+        let end = rn + j0;
+        if dist[end] == i64::MAX {
+            continue;
+        }
+        let mut path = vec![];
+        let mut v = end;
+        while let Some(p) = prev[v] {
+            let (a, b) = if p < rn { (p, v - rn) } else { (v, p - rn) };
+            if !e[a][b].hidden {
+                path.push((a, b));
+            }
+            v = p;
+        }
+        if best.as_ref().is_none_or(|(d, _)| dist[end] < *d) {
+            best = Some((dist[end], path));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_small_cell_beside_its_total_takes_the_smallest_other_cell() {
+        // 11 children: boys 7, girls 4 → both hidden.
+        assert_eq!(one_way(&[4, 7]).cells, vec![true, true]);
+        // "9 | 7 | <5 | 0": the 0 goes with the 4 (the pair holds 4: 4+0, 3+1, …).
+        let w = one_way(&[9, 7, 4, 0]);
+        assert_eq!(w.cells, vec![false, false, true, true]);
+        // A 1 beside a 0 would stay 1: the next smallest, the 7, goes instead.
+        assert_eq!(one_way(&[9, 7, 1, 0]).cells, vec![false, true, true, false]);
+        assert!(!w.total);
+        // Two small cells that still pin each other down (1 and 1 of a known 2).
+        let w = one_way(&[1, 1, 20]);
+        assert_eq!(w.cells, vec![true, true, true]);
+        // Two small cells 3 and 4: each may be 3 or 4.
+        assert_eq!(one_way(&[3, 4, 20]).cells, vec![true, true, false]);
+        // Nothing small: nothing hidden; a small total hides everything.
+        assert_eq!(one_way(&[5, 0, 9]).cells, vec![false; 3]);
+        assert_eq!(
+            one_way(&[2, 0]),
+            OneWay {
+                cells: vec![true, true],
+                total: true
+            }
+        );
+        // Five ones: no cell can protect them, the total goes.
+        assert!(one_way(&[1, 1, 1, 1, 1]).total);
+    }
+
+    #[test]
+    fn a_small_cell_of_a_two_way_table_takes_a_cycle() {
+        // 4 | 10
+        // 9 | 12      the 4 is hidden with the 10, the 9 and the 12.
+        let w = two_way(&[vec![4, 10], vec![9, 12]]);
+        assert_eq!(w.cells, vec![vec![true, true], vec![true, true]]);
+        assert_eq!(w.rows, vec![false, false]);
+        // A small group hides its row and its total, and another total with it.
+        let w = two_way(&[vec![2, 0], vec![9, 12], vec![6, 8]]);
+        assert_eq!(w.cells[0], vec![true, true]);
+        assert!(w.rows[0]);
+        assert_eq!(w.rows.iter().filter(|h| **h).count(), 2);
+    }
+
+    /// A seeded generator: the same tables on every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn count(&mut self) -> u64 {
+            match self.next() % 10 {
+                0..=2 => 0,
+                3..=6 => 1 + self.next() % 4,
+                _ => 5 + self.next() % 8,
+            }
+        }
+    }
+
+    /// Every value of each hidden position that fits what is shown.
+    fn feasible_values_one_way(cells: &[u64], w: &OneWay) -> Vec<std::collections::BTreeSet<u64>> {
+        let total: u64 = cells.iter().sum();
+        let small_group = is_small(total);
+        let bounds: Vec<(u64, u64)> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if !w.cells[i] {
+                    (*n, *n)
+                } else if small_group {
+                    (0, 4)
+                } else if is_small(*n) {
+                    (1, 4)
+                } else {
+                    (0, total.max(20))
+                }
+            })
+            .collect();
+        let mut seen = vec![std::collections::BTreeSet::new(); cells.len()];
+        let mut cur = vec![0u64; cells.len()];
+        fn walk(
+            k: usize,
+            bounds: &[(u64, u64)],
+            cur: &mut Vec<u64>,
+            total: Option<u64>,
+            seen: &mut Vec<std::collections::BTreeSet<u64>>,
+        ) {
+            let sum: u64 = cur[..k].iter().sum();
+            if k == bounds.len() {
+                if total.is_none_or(|t| t == sum) {
+                    for (s, v) in seen.iter_mut().zip(cur.iter()) {
+                        s.insert(*v);
+                    }
+                }
+                return;
+            }
+            for v in bounds[k].0..=bounds[k].1 {
+                if total.is_some_and(|t| sum + v > t) {
+                    break;
+                }
+                cur[k] = v;
+                walk(k + 1, bounds, cur, total, seen);
+            }
+        }
+        let shown_total = (!w.total).then_some(total);
+        walk(0, &bounds, &mut cur, shown_total, &mut seen);
+        seen
+    }
+
+    #[test]
+    fn no_hidden_cell_of_a_one_way_table_can_be_worked_out() {
+        let mut rng = Rng(0x5eed_1234_abcd_ef01);
+        for _ in 0..3000 {
+            let n = 1 + (rng.next() % 5) as usize;
+            let cells: Vec<u64> = (0..n).map(|_| rng.count()).collect();
+            // Half the tables have cells hidden already by another table.
+            let forced: Vec<bool> = (0..n).map(|_| rng.next() % 6 == 0).collect();
+            let w = one_way_with(&cells, &forced);
+            for (i, f) in forced.iter().enumerate() {
+                assert!(!f || w.cells[i], "a forced cell stays hidden");
+            }
+            for (i, n) in cells.iter().enumerate() {
+                if is_small(*n) {
+                    assert!(w.cells[i], "{cells:?}: a small cell is shown");
+                }
+            }
+            let seen = feasible_values_one_way(&cells, &w);
+            for (i, s) in seen.iter().enumerate() {
+                assert!(s.contains(&cells[i]), "{cells:?}: the truth must fit");
+                if w.cells[i] {
+                    assert!(s.len() >= 2, "{cells:?} hidden {w:?}: cell {i} is {s:?}");
+                }
+            }
+        }
+    }
+
+    /// All tables that fit what a two-way table shows: the values each hidden
+    /// cell and hidden total can take.
+    fn feasible_two_way(
+        cells: &[Vec<u64>],
+        w: &TwoWay,
+    ) -> (
+        Vec<Vec<std::collections::BTreeSet<u64>>>,
+        Vec<std::collections::BTreeSet<u64>>,
+        Vec<std::collections::BTreeSet<u64>>,
+    ) {
+        use std::collections::BTreeSet;
+        let r = cells.len();
+        let c = cells[0].len();
+        let rows: Vec<u64> = cells.iter().map(|x| x.iter().sum()).collect();
+        let cols: Vec<u64> = (0..c).map(|j| cells.iter().map(|x| x[j]).sum()).collect();
+        let total: u64 = rows.iter().sum();
+        let cap = total.max(4);
+        // The reader's bounds of every cell.
+        let mut bounds = vec![vec![(0u64, 0u64); c]; r];
+        for i in 0..r {
+            for j in 0..c {
+                let n = cells[i][j];
+                bounds[i][j] = if !w.cells[i][j] {
+                    (n, n)
+                } else if is_small(total) || is_small(rows[i]) || is_small(cols[j]) {
+                    (0, 4)
+                } else if is_small(n) {
+                    (1, 4)
+                } else {
+                    (0, cap)
+                };
+            }
+        }
+        let margin_ok = |shown: bool, truth: u64, v: u64| {
+            if shown {
+                v == truth
+            } else if is_small(truth) {
+                (1..=4).contains(&v)
+            } else {
+                true
+            }
+        };
+        let mut cs = vec![vec![BTreeSet::new(); c]; r];
+        let mut rs = vec![BTreeSet::new(); r];
+        let mut ks = vec![BTreeSet::new(); c];
+        let mut cur = vec![vec![0u64; c]; r];
+        #[allow(clippy::too_many_arguments)]
+        fn walk(
+            k: usize,
+            r: usize,
+            c: usize,
+            bounds: &[Vec<(u64, u64)>],
+            cur: &mut Vec<Vec<u64>>,
+            check: &dyn Fn(&[Vec<u64>]) -> bool,
+            prune: &dyn Fn(&[Vec<u64>], usize, usize) -> bool,
+            out: &mut dyn FnMut(&[Vec<u64>]),
+        ) {
+            if k == r * c {
+                if check(cur) {
+                    out(cur);
+                }
+                return;
+            }
+            let (i, j) = (k / c, k % c);
+            for v in bounds[i][j].0..=bounds[i][j].1 {
+                cur[i][j] = v;
+                if prune(cur, i, j) {
+                    break;
+                }
+                walk(k + 1, r, c, bounds, cur, check, prune, out);
+            }
+            cur[i][j] = 0;
+        }
+        let rows_shown: Vec<bool> = w.rows.iter().map(|h| !h).collect();
+        let cols_shown: Vec<bool> = w.cols.iter().map(|h| !h).collect();
+        let total_shown = !w.total;
+        let check = |t: &[Vec<u64>]| {
+            let sum: u64 = t.iter().flatten().sum();
+            (0..r).all(|i| margin_ok(rows_shown[i], rows[i], t[i].iter().sum()))
+                && (0..c).all(|j| margin_ok(cols_shown[j], cols[j], t.iter().map(|x| x[j]).sum()))
+                && (!total_shown || sum == total)
+        };
+        // Partial sums over shown totals may not pass them.
+        let prune = |t: &[Vec<u64>], i: usize, j: usize| {
+            (rows_shown[i] && t[i].iter().sum::<u64>() > rows[i])
+                || (cols_shown[j] && t.iter().map(|x| x[j]).sum::<u64>() > cols[j])
+                || (total_shown && t.iter().flatten().sum::<u64>() > total)
+        };
+        let mut out = |t: &[Vec<u64>]| {
+            for i in 0..r {
+                rs[i].insert(t[i].iter().sum());
+                for j in 0..c {
+                    cs[i][j].insert(t[i][j]);
+                }
+            }
+            for j in 0..c {
+                ks[j].insert(t.iter().map(|x| x[j]).sum());
+            }
+        };
+        walk(0, r, c, &bounds, &mut cur, &check, &prune, &mut out);
+        (cs, rs, ks)
+    }
+
+    #[test]
+    fn no_hidden_cell_of_a_two_way_table_can_be_worked_out() {
+        let mut rng = Rng(0x0dd_ba11_cafe_f00d);
+        for _ in 0..400 {
+            let r = 1 + (rng.next() % 3) as usize;
+            let c = 1 + (rng.next() % 3) as usize;
+            let cells: Vec<Vec<u64>> = (0..r)
+                .map(|_| (0..c).map(|_| rng.count()).collect())
+                .collect();
+            let rows_forced: Vec<bool> = (0..r).map(|_| rng.next() % 6 == 0).collect();
+            let cols_forced: Vec<bool> = (0..c).map(|_| rng.next() % 6 == 0).collect();
+            let w = two_way_with(&cells, &rows_forced, &cols_forced);
+            assert!(rows_forced.iter().zip(&w.rows).all(|(f, h)| !f || *h));
+            assert!(cols_forced.iter().zip(&w.cols).all(|(f, h)| !f || *h));
+            for i in 0..r {
+                for j in 0..c {
+                    if is_small(cells[i][j]) {
+                        assert!(w.cells[i][j], "{cells:?}: a small cell is shown");
+                    }
+                }
+            }
+            let (cs, rs, ks) = feasible_two_way(&cells, &w);
+            for i in 0..r {
+                for j in 0..c {
+                    assert!(
+                        cs[i][j].contains(&cells[i][j]),
+                        "{cells:?}: the truth must fit"
+                    );
+                    if w.cells[i][j] {
+                        assert!(
+                            cs[i][j].len() >= 2,
+                            "{cells:?} hidden {w:?}: cell {i},{j} is {:?}",
+                            cs[i][j]
+                        );
+                    }
+                }
+                if w.rows[i] {
+                    assert!(rs[i].len() >= 2, "{cells:?} {w:?}: row total {i}");
+                }
+            }
+            for j in 0..c {
+                if w.cols[j] {
+                    assert!(ks[j].len() >= 2, "{cells:?} {w:?}: column total {j}");
+                }
+            }
+        }
+    }
+}

@@ -6,17 +6,18 @@
 //! content is a conflict. The unique index makes this hold under concurrency.
 
 use crate::audit::{self, Change};
+use crate::consultations::Touches;
 use crate::entity::{
     answer, consultation, group_tally, group_tally_count, response, safeguarding_alert, unit,
 };
 use crate::{Result, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::voice::{Moderation, Profile, Source, ValidAnswer};
+use thamgia_domain::voice::{Moderation, Profile, Source, Status, ValidAnswer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
@@ -57,6 +58,24 @@ async fn existing<C: ConnectionTrait>(
     }
 }
 
+/// Refuses (`year_locked`) input to consultation `k` arriving at `now` when it
+/// would move an approved year's figures: children counted (C1) in the year
+/// input arrives, the consultation's own year, and — once its answer is out,
+/// when input can make its matter count — the matter's year.
+async fn ensure_input_open<C: ConnectionTrait>(
+    c: &C,
+    k: &consultation::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    crate::reports::ensure_open(c, k.unit_id, now.year()).await?;
+    let touches = if k.status == Status::Answered.as_str() {
+        Touches::Matter
+    } else {
+        Touches::Itself
+    };
+    crate::consultations::ensure_open(c, k, touches).await
+}
+
 /// Stores a validated submission, once. Not audited per response: responses
 /// are anonymous and numerous; the consultation's own changes are audited.
 pub async fn submit<C: TransactionTrait + ConnectionTrait>(
@@ -68,6 +87,12 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
         return Ok(done);
     }
     let tx = c.begin().await?;
+    if let Some(k) = consultation::Entity::find_by_id(s.consultation_id)
+        .one(&tx)
+        .await?
+    {
+        ensure_input_open(&tx, &k, now).await?;
+    }
     let inserted = response::ActiveModel {
         consultation_id: Set(s.consultation_id),
         submission_id: Set(s.submission_id.clone()),
@@ -178,6 +203,12 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
     t: Tally,
 ) -> Result<Submitted> {
     let tx = c.begin().await?;
+    if let Some(k) = consultation::Entity::find_by_id(t.consultation_id)
+        .one(&tx)
+        .await?
+    {
+        ensure_input_open(&tx, &k, now).await?;
+    }
     if let Some(e) = group_tally::Entity::find()
         .filter(group_tally::Column::ConsultationId.eq(t.consultation_id))
         .filter(group_tally::Column::SubmissionId.eq(&t.submission_id))

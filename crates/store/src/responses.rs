@@ -87,12 +87,6 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
         return Ok(done);
     }
     let tx = c.begin().await?;
-    if let Some(k) = consultation::Entity::find_by_id(s.consultation_id)
-        .one(&tx)
-        .await?
-    {
-        ensure_input_open(&tx, &k, now).await?;
-    }
     let inserted = response::ActiveModel {
         consultation_id: Set(s.consultation_id),
         submission_id: Set(s.submission_id.clone()),
@@ -122,6 +116,15 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
         }
         Err(e) => return Err(e.into()),
     };
+    // Checked after the insert: on SQLite a transaction that reads before
+    // its first write can be refused when another writer went first (the
+    // concurrent resends of one submission), and a refusal rolls it back.
+    if let Some(k) = consultation::Entity::find_by_id(s.consultation_id)
+        .one(&tx)
+        .await?
+    {
+        ensure_input_open(&tx, &k, now).await?;
+    }
     crate::aggregates::response_added(&tx, &r).await?;
     let mut rows = vec![];
     for (qid, a) in s.answers {
@@ -203,12 +206,6 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
     t: Tally,
 ) -> Result<Submitted> {
     let tx = c.begin().await?;
-    if let Some(k) = consultation::Entity::find_by_id(t.consultation_id)
-        .one(&tx)
-        .await?
-    {
-        ensure_input_open(&tx, &k, now).await?;
-    }
     if let Some(e) = group_tally::Entity::find()
         .filter(group_tally::Column::ConsultationId.eq(t.consultation_id))
         .filter(group_tally::Column::SubmissionId.eq(&t.submission_id))
@@ -244,6 +241,7 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
     {
+        ensure_input_open(&tx, &k, now).await?;
         crate::aggregates::input_added(&tx, &k).await?;
     }
     audit::record(

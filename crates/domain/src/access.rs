@@ -47,6 +47,20 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Place in [`Role::ALL`]: 0 is the most powerful.
+    pub fn rank(self) -> usize {
+        Role::ALL
+            .iter()
+            .position(|r| *r == self)
+            .unwrap_or(Role::ALL.len())
+    }
+
+    /// Whether `self` has less power than `other`: an account may not move
+    /// itself there (it could not climb back).
+    pub fn is_below(self, other: Role) -> bool {
+        self.rank() > other.rank()
+    }
+
     /// Whether the role is allowed an action at all (inside its scope).
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
@@ -195,6 +209,19 @@ impl Principal {
     pub fn can(&self, p: Permission) -> bool {
         self.role.allows(p)
     }
+
+    /// Whether this principal may change a record owned by `owner` (an
+    /// agency; `None` for a record no agency owns). An agency officer acts for
+    /// their own agency only — on a matter and on everything hanging from it
+    /// (its consultations, their questions, inputs and answer), so a write
+    /// never allows what creating the record refused. Other roles are bounded
+    /// by their scope alone.
+    pub fn may_act_for(&self, owner: Option<i32>) -> bool {
+        match self.role {
+            Role::AgencyOfficer => self.agency_id.is_some() && owner == self.agency_id,
+            _ => true,
+        }
+    }
 }
 
 /// A unit subtree. Every list query takes one; every single object is checked
@@ -294,6 +321,36 @@ mod tests {
         assert!(!Role::Facilitator.allows(Permission::ViewNames));
         assert!(Role::AgencyOfficer.allows(Permission::AnswerRecommendations));
         assert!(!Role::DistrictOfficer.allows(Permission::ImportPlan));
+    }
+
+    #[test]
+    fn an_agency_officer_acts_for_their_own_agency_only() {
+        let mut p = Principal {
+            user_id: 1,
+            username: "a".into(),
+            role: Role::AgencyOfficer,
+            unit_id: 1,
+            unit_path: "/12/106/".into(),
+            agency_id: Some(7),
+        };
+        assert!(p.may_act_for(Some(7)));
+        assert!(!p.may_act_for(Some(8)));
+        assert!(!p.may_act_for(None));
+        p.agency_id = None;
+        assert!(
+            !p.may_act_for(None),
+            "an officer without an agency acts for none"
+        );
+        p.role = Role::DistrictOfficer;
+        assert!(p.may_act_for(Some(8)) && p.may_act_for(None));
+    }
+
+    #[test]
+    fn roles_are_ranked_from_admin_down() {
+        assert!(Role::Coordinator.is_below(Role::Admin));
+        assert!(Role::Viewer.is_below(Role::Facilitator));
+        assert!(!Role::Admin.is_below(Role::Admin));
+        assert!(!Role::Admin.is_below(Role::Viewer));
     }
 
     #[test]

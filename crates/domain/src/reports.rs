@@ -106,6 +106,13 @@ pub fn editable(s: ReportStatus) -> bool {
     matches!(s, ReportStatus::Draft | ReportStatus::Returned)
 }
 
+/// Whether a report counts as submitted in the chain's tallies: it is with the
+/// reviewer or approved. A returned report is back with its author and is not
+/// (it was submitted once — `first_submitted_on` keeps that for timeliness).
+pub fn counts_as_submitted(s: Option<ReportStatus>) -> bool {
+    matches!(s, Some(ReportStatus::Submitted | ReportStatus::Approved))
+}
+
 /// Whether a report was on time: submitted (first time) on or before the due date.
 pub fn on_time(first_submitted: Option<chrono::NaiveDate>, due: chrono::NaiveDate) -> bool {
     first_submitted.is_some_and(|d| d <= due)

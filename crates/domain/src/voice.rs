@@ -201,6 +201,28 @@ pub fn answer_due(decision: NaiveDate, due_days: i64) -> NaiveDate {
     decision + chrono::Duration::days(due_days)
 }
 
+/// Whether the answer to the children about a matter is overdue: the children
+/// were asked (`asked`: it has a consultation — an answer is owed only to
+/// children who spoke), it was decided, more than `due_days` have passed since,
+/// and no answer was published. A matter never consulted is a gap in
+/// consulting, not a late answer, and is not counted here.
+pub fn answer_overdue(
+    decision: Option<NaiveDate>,
+    due_days: i64,
+    asked: bool,
+    answered: bool,
+    today: NaiveDate,
+) -> bool {
+    asked && !answered && decision.is_some_and(|d| today > answer_due(d, due_days))
+}
+
+/// A matter's stage and decision date agree: a matter is decided (or answered)
+/// only on a date. Checked when a matter is registered and on every later
+/// write, including the move to `answered` when an answer is published.
+pub fn stage_needs_decision(stage: Stage) -> bool {
+    matches!(stage, Stage::Decided | Stage::Answered)
+}
+
 /// The year a matter is counted in: the year of its decision.
 pub fn matter_year(decision: Option<NaiveDate>) -> Option<i32> {
     decision.map(|d| d.year())

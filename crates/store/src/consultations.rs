@@ -5,12 +5,12 @@
 use crate::audit::{self, Change};
 use crate::entity::{consultation, consultation_unit, matter, question, question_option, unit};
 use crate::{Result, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
-use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::access::{Actor, Principal, Scope};
 use thamgia_domain::voice::{JoinCode, Method, QuestionKind, Stage, Status};
 
 pub struct NewConsultation {
@@ -37,6 +37,8 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     codes: impl IntoIterator<Item = JoinCode>,
 ) -> Result<consultation::Model> {
     let tx = crate::begin_write(c).await?;
+    // A consultation dated in an approved year would be that year's record.
+    crate::reports::ensure_open(&tx, n.unit_id, n.opens_on.year()).await?;
     let mut code = None;
     for candidate in codes {
         if by_code(&tx, candidate.as_str()).await?.is_none() {
@@ -129,6 +131,59 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     }
 }
 
+/// A consultation about to be changed by `p` — its questions, opening,
+/// paper responses, group tallies, closing, answer: inside the scope (else
+/// `NotFound`) and about a matter `p` may act for (else `Forbidden`), the rule
+/// that let `p` create it (`Principal::may_act_for`). Every officials' write
+/// on a consultation, from a page or the API, loads it through here.
+pub async fn for_write<C: ConnectionTrait>(
+    c: &C,
+    p: &Principal,
+    id: i32,
+) -> Result<(consultation::Model, unit::Model)> {
+    let (k, u) = get_in_scope(c, &p.scope(), id).await?;
+    let owner = match k.matter_id {
+        Some(mid) => matter::Entity::find_by_id(mid)
+            .one(c)
+            .await?
+            .map(|m| m.owner_agency_id),
+        None => None,
+    };
+    if !p.may_act_for(owner) {
+        return Err(StoreError::Forbidden);
+    }
+    Ok((k, u))
+}
+
+/// Which figures a write on a consultation can move, for the year locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touches {
+    /// Only the consultation itself (its questions, its opening).
+    Itself,
+    /// Whether its matter counts as consulted (T1–T3 of the matter's year):
+    /// closing, the answer, and input once the answer is out.
+    Matter,
+}
+
+/// Refuses (`year_locked`) a write on consultation `k` when a year it belongs
+/// to is approved: the year it is dated in (it opens), and with
+/// [`Touches::Matter`] the year its matter counts in. Call inside the write's
+/// transaction.
+pub async fn ensure_open<C: ConnectionTrait>(
+    c: &C,
+    k: &consultation::Model,
+    touches: Touches,
+) -> Result<()> {
+    crate::reports::ensure_open(c, k.unit_id, k.opens_on.year()).await?;
+    if touches == Touches::Matter
+        && let Some(mid) = k.matter_id
+        && let Some(m) = matter::Entity::find_by_id(mid).one(c).await?
+    {
+        crate::reports::ensure_open(c, m.unit_id, m.year).await?;
+    }
+    Ok(())
+}
+
 /// Consultations in the scope (optionally of one matter), newest first.
 pub async fn list<C: ConnectionTrait>(
     c: &C,
@@ -192,6 +247,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     if k.status != Status::Draft.as_str() {
         return Err(StoreError::Conflict { field: "status" });
     }
+    ensure_open(&tx, &k, Touches::Itself).await?;
     let ord = question::Entity::find()
         .filter(question::Column::ConsultationId.eq(consultation_id))
         .all(&tx)
@@ -245,6 +301,7 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     if k.status != Status::Draft.as_str() {
         return Err(StoreError::Conflict { field: "status" });
     }
+    ensure_open(&tx, &k, Touches::Itself).await?;
     let q = question::Entity::find_by_id(question_id)
         .filter(question::Column::ConsultationId.eq(consultation_id))
         .one(&tx)
@@ -298,6 +355,7 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     id: i32,
     from: &[Status],
+    touches: Touches,
     edit: impl FnOnce(&mut consultation::ActiveModel),
 ) -> Result<consultation::Model> {
     let tx = crate::begin_write(c).await?;
@@ -305,14 +363,19 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     if !from.iter().any(|s| s.as_str() == before.status) {
         return Err(StoreError::Conflict { field: "status" });
     }
+    ensure_open(&tx, &before, touches).await?;
     let mut am = before.clone().into_active_model();
     edit(&mut am);
     let after = am.update(&tx).await?;
     crate::aggregates::consultation_touched(&tx, &after).await?;
+    // The matter moves to answered with its first published answer — if it
+    // was decided on a date (`voice::stage_needs_decision`); otherwise it
+    // keeps its stage and `matters::update` moves it when the date is recorded.
     if after.status == Status::Answered.as_str()
         && let Some(mid) = after.matter_id
         && let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
         && m.stage != Stage::Answered.as_str()
+        && m.decision_date.is_some()
     {
         let before_m = m.clone();
         let mut am = m.into_active_model();
@@ -349,7 +412,7 @@ pub async fn open<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     id: i32,
 ) -> Result<consultation::Model> {
-    change_status(c, actor, now, id, &[Status::Draft], |am| {
+    change_status(c, actor, now, id, &[Status::Draft], Touches::Itself, |am| {
         am.status = Set(Status::Open.as_str().into())
     })
     .await
@@ -363,7 +426,7 @@ pub async fn close<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     findings: String,
 ) -> Result<consultation::Model> {
-    change_status(c, actor, now, id, &[Status::Open], |am| {
+    change_status(c, actor, now, id, &[Status::Open], Touches::Matter, |am| {
         am.status = Set(Status::Closed.as_str().into());
         am.findings = Set(Some(findings));
         am.closed_at = Set(Some(now));
@@ -388,14 +451,22 @@ pub async fn save_answer<C: TransactionTrait + ConnectionTrait>(
     a: AnswerBack,
     publish: bool,
 ) -> Result<consultation::Model> {
-    change_status(c, actor, now, id, &[Status::Closed], |am| {
-        am.answer_decided = Set(Some(a.decided));
-        am.answer_taken = Set(Some(a.taken));
-        am.answer_not_taken = Set(Some(a.not_taken));
-        if publish {
-            am.status = Set(Status::Answered.as_str().into());
-            am.answer_published_at = Set(Some(now));
-        }
-    })
+    change_status(
+        c,
+        actor,
+        now,
+        id,
+        &[Status::Closed],
+        Touches::Matter,
+        |am| {
+            am.answer_decided = Set(Some(a.decided));
+            am.answer_taken = Set(Some(a.taken));
+            am.answer_not_taken = Set(Some(a.not_taken));
+            if publish {
+                am.status = Set(Status::Answered.as_str().into());
+                am.answer_published_at = Set(Some(now));
+            }
+        },
+    )
     .await
 }

@@ -135,8 +135,9 @@ pub struct Overdue {
     pub consultations: usize,
 }
 
-/// Matters in the scope (of one owner agency when given) with a decision date
-/// and no published answer, whose answer was due before `today`; most overdue first.
+/// Matters in the scope (of one owner agency when given) with a decision date,
+/// at least one consultation and no published answer, whose answer was due
+/// before `today` (`voice::answer_overdue`); most overdue first.
 pub async fn overdue_answers<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
@@ -177,7 +178,13 @@ pub async fn overdue_answers<C: ConnectionTrait>(
             }
         };
         let due = thamgia_domain::voice::answer_due(decided, days);
-        if today > due {
+        if thamgia_domain::voice::answer_overdue(
+            Some(decided),
+            days,
+            !mine.is_empty(),
+            false,
+            today,
+        ) {
             out.push(Overdue {
                 days_overdue: (today - due).num_days(),
                 consultations: mine.len(),

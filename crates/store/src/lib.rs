@@ -50,6 +50,10 @@ pub use sea_orm;
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    /// Inside the scope, but the principal may not change it
+    /// (`Principal::may_act_for`).
+    #[error("forbidden")]
+    Forbidden,
     /// A uniqueness rule was broken; `field` names the offending input.
     #[error("conflict on {field}")]
     Conflict { field: &'static str },

@@ -2,7 +2,7 @@
 //! decisions, each owned by an agency in a unit.
 
 use crate::audit::{self, Change};
-use crate::entity::{agency, matter, unit};
+use crate::entity::{agency, consultation, matter, unit};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
@@ -10,7 +10,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::voice::{MatterKind, Stage};
+use thamgia_domain::voice::{MatterKind, Stage, Status, stage_needs_decision};
 
 pub struct NewMatter {
     pub kind: MatterKind,
@@ -32,6 +32,11 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     n: NewMatter,
 ) -> Result<matter::Model> {
+    if stage_needs_decision(n.stage) && n.decision_date.is_none() {
+        return Err(StoreError::Conflict {
+            field: "decision_date",
+        });
+    }
     let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, n.unit_id, year_of(n.decision_date, now)).await?;
     let row = matter::ActiveModel {
@@ -99,6 +104,21 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         am.year = Set(year_of(v, before.created_at));
         crate::reports::ensure_open(&tx, before.unit_id, year_of(v, before.created_at)).await?;
     }
+    let decision_after = ch.decision_date.unwrap_or(before.decision_date);
+    let stage_after = ch.stage.or(Stage::parse(&before.stage));
+    if stage_after.is_some_and(stage_needs_decision) && decision_after.is_none() {
+        // A rule checked when the matter was registered holds for every write.
+        return Err(StoreError::Conflict {
+            field: "decision_date",
+        });
+    }
+    if decision_after.is_some()
+        && stage_after != Some(Stage::Answered)
+        && answer_published(&tx, id).await?
+    {
+        // The answer went out before the decision date was recorded.
+        am.stage = Set(Stage::Answered.as_str().into());
+    }
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
     crate::aggregates::matter_changed(&tx, Some(&before), &after).await?;
@@ -113,6 +133,16 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Whether a consultation of the matter published its answer to the children.
+async fn answer_published<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result<bool> {
+    Ok(consultation::Entity::find()
+        .filter(consultation::Column::MatterId.eq(matter_id))
+        .filter(consultation::Column::Status.eq(Status::Answered.as_str()))
+        .one(c)
+        .await?
+        .is_some())
 }
 
 #[derive(Debug, Default, Clone)]

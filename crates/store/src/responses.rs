@@ -6,17 +6,18 @@
 //! content is a conflict. The unique index makes this hold under concurrency.
 
 use crate::audit::{self, Change};
+use crate::consultations::Touches;
 use crate::entity::{
     answer, consultation, group_tally, group_tally_count, response, safeguarding_alert, unit,
 };
 use crate::{Result, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::voice::{Moderation, Profile, Source, ValidAnswer, mask_contacts};
+use thamgia_domain::voice::{Moderation, Profile, Source, Status, ValidAnswer, mask_contacts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
@@ -55,6 +56,24 @@ async fn existing<C: ConnectionTrait>(
         }),
         None => Ok(None),
     }
+}
+
+/// Refuses (`year_locked`) input to consultation `k` arriving at `now` when it
+/// would move an approved year's figures: children counted (C1) in the year
+/// input arrives, the consultation's own year, and — once its answer is out,
+/// when input can make its matter count — the matter's year.
+async fn ensure_input_open<C: ConnectionTrait>(
+    c: &C,
+    k: &consultation::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    crate::reports::ensure_open(c, k.unit_id, now.year()).await?;
+    let touches = if k.status == Status::Answered.as_str() {
+        Touches::Matter
+    } else {
+        Touches::Itself
+    };
+    crate::consultations::ensure_open(c, k, touches).await
 }
 
 /// Stores a validated submission, once. Not audited per response: responses
@@ -97,6 +116,15 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
         }
         Err(e) => return Err(e.into()),
     };
+    // Checked after the insert: on SQLite a transaction that reads before
+    // its first write can be refused when another writer went first (the
+    // concurrent resends of one submission), and a refusal rolls it back.
+    if let Some(k) = consultation::Entity::find_by_id(s.consultation_id)
+        .one(&tx)
+        .await?
+    {
+        ensure_input_open(&tx, &k, now).await?;
+    }
     crate::aggregates::response_added(&tx, &r).await?;
     let mut rows = vec![];
     for (qid, a) in s.answers {
@@ -213,6 +241,7 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
         .one(&tx)
         .await?
     {
+        ensure_input_open(&tx, &k, now).await?;
         crate::aggregates::input_added(&tx, &k).await?;
     }
     audit::record(

@@ -11,7 +11,7 @@ use crate::{Result, StoreError, on_unique, sha256_hex};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Principal, Role, Scope};
 
@@ -149,6 +149,15 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         am.password_hash = Set(v);
     }
     let after = am.update(&tx).await?;
+    if holds_whole_tree(&tx, &before).await?
+        && !holds_whole_tree(&tx, &after).await?
+        && !other_admin_of_whole_tree(&tx, id).await?
+    {
+        // Nobody could give the province its administrator back.
+        return Err(StoreError::Conflict {
+            field: "last_admin",
+        });
+    }
     let mut change = Change::new("update", "user", id)
         .before(&before)
         .after(&after);
@@ -175,6 +184,37 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     }
     tx.commit().await?;
     Ok(after)
+}
+
+/// Whether the account is an active administrator of a top unit (the
+/// province): the one account that can manage every other.
+async fn holds_whole_tree<C: ConnectionTrait>(c: &C, u: &user::Model) -> Result<bool> {
+    if !u.active || u.role != Role::Admin.as_str() {
+        return Ok(false);
+    }
+    Ok(unit::Entity::find_by_id(u.unit_id)
+        .one(c)
+        .await?
+        .is_some_and(|x| x.parent_id.is_none()))
+}
+
+/// Whether another active administrator of a top unit exists. On PostgreSQL
+/// their rows are locked until the transaction ends, so two administrators
+/// demoting each other at once cannot both succeed.
+async fn other_admin_of_whole_tree<C: ConnectionTrait>(c: &C, except: i32) -> Result<bool> {
+    let tops = unit::Entity::find()
+        .filter(unit::Column::ParentId.is_null())
+        .all(c)
+        .await?;
+    let mut q = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::UnitId.is_in(tops.iter().map(|u| u.id)))
+        .filter(user::Column::Id.ne(except));
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    Ok(!q.all(c).await?.is_empty())
 }
 
 pub async fn set_locale<C: ConnectionTrait>(c: &C, user_id: i32, locale: &str) -> Result<()> {

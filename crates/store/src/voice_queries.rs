@@ -36,6 +36,23 @@ pub fn due_days_for(map: &HashMap<i32, i64>, year: i32) -> i64 {
 
 pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
 
+/// Of these matters, those the children were asked about: with at least one
+/// consultation (an answer can be owed only then — `voice::answer_overdue`).
+pub async fn asked_matters<C: ConnectionTrait>(c: &C, matter_ids: &[i32]) -> Result<HashSet<i32>> {
+    let mut out = HashSet::new();
+    for chunk in matter_ids.chunks(5_000) {
+        let rows: Vec<Option<i32>> = consultation::Entity::find()
+            .select_only()
+            .column(consultation::Column::MatterId)
+            .filter(consultation::Column::MatterId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        out.extend(rows.into_iter().flatten());
+    }
+    Ok(out)
+}
+
 /// Of these matters, the ones that count as consulted — the one statement of
 /// the rule for pages, the API and the indicators T1–T3: one of their
 /// consultations received at least one response or group tally, closed, and

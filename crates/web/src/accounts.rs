@@ -172,8 +172,20 @@ pub async fn update(
         }
     }
     ch.active = input.active;
-    if ch.active == Some(false) && actor.user_id == Some(id) {
-        errors.insert("active".into(), "cannot_deactivate_self".into());
+    if actor.user_id == Some(id) {
+        // An account that lowers its role or leaves its unit loses the power
+        // to undo it: someone else must make such a change.
+        if ch.active == Some(false) {
+            errors.insert("active".into(), "cannot_deactivate_self".into());
+        }
+        if let (Some(new), Some(cur)) = (ch.role, Role::parse(&current.role))
+            && new.is_below(cur)
+        {
+            errors.insert("role".into(), "cannot_lower_own_role".into());
+        }
+        if ch.unit_id.is_some_and(|u| u != current.unit_id) {
+            errors.insert("unit".into(), "cannot_move_self".into());
+        }
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid {
@@ -181,5 +193,18 @@ pub async fn update(
             detail: None,
         });
     }
-    Ok(users::update(db, actor, now, id, ch).await?)
+    // Which change would lose the last administrator, to name its field.
+    let field = if ch.role.is_some_and(|r| r.as_str() != current.role) {
+        "role"
+    } else if ch.active == Some(false) {
+        "active"
+    } else {
+        "unit"
+    };
+    match users::update(db, actor, now, id, ch).await {
+        Err(thamgia_store::StoreError::Conflict {
+            field: "last_admin",
+        }) => Err(AppError::invalid(field, "last_admin")),
+        r => Ok(r?),
+    }
 }

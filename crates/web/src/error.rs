@@ -106,6 +106,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
             StoreError::Conflict { field } => AppError::Conflict {
                 field: field.to_string(),
             },

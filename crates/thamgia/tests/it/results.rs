@@ -1040,6 +1040,9 @@ async fn overdue_answers_are_listed(app: TestApp) {
         day(90),
     )
     .await;
+    // The children were asked about both: an answer is owed to them.
+    open_consultation(&app, "106", late, "Lịch học thêm", 7).await;
+    open_consultation(&app, "106", other, "Tháng hành động", 8).await;
     // Decided long ago but answered: not overdue.
     let done = new_matter(
         &app,

@@ -136,3 +136,6 @@ invalid-malformed = The data sent is not in the expected format.
 invalid-control_character = Contains a control character that is not allowed (only tab and line breaks are). Nothing was changed.
 invalid-unknown = This value is not supported.
 invalid-cannot_deactivate_self = You cannot deactivate your own account.
+invalid-cannot_lower_own_role = You cannot lower your own role; another administrator must do it.
+invalid-cannot_move_self = You cannot move your own account to another unit; another administrator must do it.
+invalid-last_admin = This is the last active administrator of the province; appoint another one first.

@@ -136,3 +136,6 @@ invalid-malformed = Dữ liệu gửi lên không đúng định dạng.
 invalid-control_character = Có ký tự điều khiển không được phép (chỉ cho phép dấu tab và xuống dòng). Không có gì bị thay đổi.
 invalid-unknown = Giá trị không được hỗ trợ.
 invalid-cannot_deactivate_self = Bạn không thể tự khóa tài khoản của chính mình.
+invalid-cannot_lower_own_role = Bạn không thể tự hạ vai trò của chính mình; hãy nhờ một quản trị viên khác.
+invalid-cannot_move_self = Bạn không thể tự chuyển tài khoản của mình sang đơn vị khác; hãy nhờ một quản trị viên khác.
+invalid-last_admin = Đây là quản trị viên cuối cùng còn hoạt động của tỉnh; hãy chỉ định một quản trị viên khác trước.

@@ -315,6 +315,16 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(detail(&state, &k, &u).await?)))
 }
 
+/// Loads a consultation for a write by `p` (`consultations::for_write`: in
+/// scope, and about a matter `p` may act for — else 403).
+async fn load_for_write(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+) -> AppResult<(consultation::Model, unit::Model)> {
+    Ok(consultations::for_write(&state.db.conn, p, id).await?)
+}
+
 async fn load(
     state: &AppState,
     p: &Principal,
@@ -372,7 +382,7 @@ pub struct QuestionCreate {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/questions", tag = "consultations", request_body = QuestionCreate,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn add_question(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
@@ -380,7 +390,7 @@ pub async fn add_question(
     body: super::JsonBody,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
-    let (k, _) = load(&state, &p, id).await?;
+    let (k, _) = load_for_write(&state, &p, id).await?;
     let b: QuestionCreate = super::json(&body)?;
     if k.status != Status::Draft.as_str() {
         return Ok(not_draft());
@@ -412,7 +422,7 @@ pub async fn add_question(
     .await
     {
         Ok(q) => q,
-        Err(thamgia_store::StoreError::Conflict { .. }) => return Ok(not_draft()),
+        Err(thamgia_store::StoreError::Conflict { field: "status" }) => return Ok(not_draft()),
         Err(e) => return Err(e.into()),
     };
     let dto = consultations::questions(db, id)
@@ -444,17 +454,17 @@ pub async fn add_question(
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/open", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn open(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
-    let (k, u) = load(&state, &p, id).await?;
+    let (k, u) = load_for_write(&state, &p, id).await?;
     match open_consultation(&state, &p, &k).await {
         Ok(k) => Ok(Json(detail(&state, &k, &u).await?).into_response()),
-        Err(AppError::Conflict { .. }) => Ok(not_draft()),
+        Err(AppError::Conflict { field }) if field == "status" => Ok(not_draft()),
         Err(e) => Err(e),
     }
 }
@@ -537,7 +547,7 @@ fn other_content() -> Response {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-responses", tag = "consultations", request_body = PaperResponse,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn paper_response(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
@@ -545,7 +555,7 @@ pub async fn paper_response(
     body: super::JsonBody,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
-    let (k, _) = load(&state, &p, id).await?;
+    let (k, _) = load_for_write(&state, &p, id).await?;
     let b: PaperResponse = super::json(&body)?;
     if k.status != Status::Open.as_str() {
         return Ok(not_open());
@@ -579,7 +589,7 @@ pub async fn paper_response(
     match submit_paper(&state, &p, &k, &b.submission_id, profile, answers, errors).await {
         Ok(s) => Ok(ack(s, &b.submission_id)),
         Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
-        Err(AppError::Conflict { .. }) => Ok(other_content()),
+        Err(AppError::Conflict { field }) if field == "submission_id" => Ok(other_content()),
         Err(e) => Err(e),
     }
 }
@@ -608,7 +618,7 @@ pub struct TallyBody {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/tallies", tag = "consultations", request_body = TallyBody,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn tally(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
@@ -616,7 +626,7 @@ pub async fn tally(
     body: super::JsonBody,
 ) -> AppResult<Response> {
     require(&p, Permission::RunConsultations)?;
-    let (k, _) = load(&state, &p, id).await?;
+    let (k, _) = load_for_write(&state, &p, id).await?;
     let b: TallyBody = super::json(&body)?;
     if k.status != Status::Open.as_str() {
         return Ok(not_open());
@@ -636,7 +646,7 @@ pub async fn tally(
     };
     match submit_group_tally(&state, &p, &k, &f).await {
         Ok(s) => Ok(ack(s, &b.submission_id)),
-        Err(AppError::Conflict { .. }) => Ok(not_open()),
+        Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
         Err(e) => Err(e),
     }
 }

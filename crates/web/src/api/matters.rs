@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thamgia_domain::access::{Actor, Permission};
-use thamgia_domain::voice::answer_due;
+use thamgia_domain::voice::{answer_due, answer_overdue};
 use thamgia_store::entity::{agency, matter, unit};
 use thamgia_store::{consultations, matters, voice_queries};
 
@@ -50,6 +50,7 @@ fn dto(
     u: &unit::Model,
     a: &agency::Model,
     consulted: bool,
+    asked: bool,
     due_days: i64,
     today: NaiveDate,
 ) -> MatterDto {
@@ -67,7 +68,7 @@ fn dto(
         year: m.year,
         consulted,
         answer_due: due,
-        overdue: !answered && due.is_some_and(|d| today > d),
+        overdue: answer_overdue(m.decision_date, due_days, asked, answered, today),
         consultations: None,
     }
 }
@@ -105,6 +106,7 @@ pub async fn list(
     let rows = matters::list(db, &scope, &filter).await?;
     let ids: Vec<i32> = rows.iter().map(|(m, _, _)| m.id).collect();
     let consulted = voice_queries::consulted_matters(db, &ids).await?;
+    let asked = voice_queries::asked_matters(db, &ids).await?;
     let years: Vec<i32> = rows.iter().map(|(m, _, _)| m.year).collect();
     let due = voice_queries::answer_due_days(db, years).await?;
     let today = state.now().date_naive();
@@ -112,7 +114,8 @@ pub async fn list(
         rows.iter()
             .map(|(m, u, a)| {
                 let days = voice_queries::due_days_for(&due, m.year);
-                dto(m, u, a, consulted.contains(&m.id), days, today)
+                let (c, k) = (consulted.contains(&m.id), asked.contains(&m.id));
+                dto(m, u, a, c, k, days, today)
             })
             .collect(),
     ))
@@ -152,7 +155,16 @@ async fn one(
     let due = voice_queries::answer_due_days(db, [m.year]).await?;
     let due_days = voice_queries::due_days_for(&due, m.year);
     let ks = consultations::list(db, &p.scope(), Some(m.id)).await?;
-    let mut d = dto(&m, &u, &a, consulted, due_days, state.now().date_naive());
+    let asked = !ks.is_empty();
+    let mut d = dto(
+        &m,
+        &u,
+        &a,
+        consulted,
+        asked,
+        due_days,
+        state.now().date_naive(),
+    );
     let ids: Vec<i32> = ks.iter().map(|(k, _)| k.id).collect();
     let counts = voice_queries::response_counts(db, &ids).await?;
     let tallies = voice_queries::tally_counts(db, &ids).await?;

@@ -213,7 +213,7 @@ pub async fn close(
 ) -> AppResult<Json<ConsultationState>> {
     require(&p, Permission::AnswerChildren)?;
     let id = path_id(&id)?;
-    consultations::get_in_scope(&state.db.conn, &p.scope(), id).await?;
+    consultations::for_write(&state.db.conn, &p, id).await?;
     let req: CloseRequest = json(&body)?;
     Ok(Json(
         pages::close_consultation(&state, &p, id, &req.findings)
@@ -254,7 +254,7 @@ pub async fn answer(
 ) -> AppResult<Json<ConsultationState>> {
     require(&p, Permission::AnswerChildren)?;
     let id = path_id(&id)?;
-    consultations::get_in_scope(&state.db.conn, &p.scope(), id).await?;
+    consultations::for_write(&state.db.conn, &p, id).await?;
     let req: AnswerRequest = json(&body)?;
     let k = pages::save_answer(
         &state,

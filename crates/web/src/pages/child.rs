@@ -318,7 +318,9 @@ pub(crate) async fn store(
             state.child_limits.release(ticket);
             Ok(Outcome::Duplicate)
         }
-        Err(StoreError::Conflict { .. }) => {
+        Err(StoreError::Conflict {
+            field: "submission_id",
+        }) => {
             state.child_limits.release(ticket);
             Ok(Outcome::Conflict)
         }

@@ -7,7 +7,7 @@
 //! Results, closing and the answer to the children are other pages
 //! (`/consultations/{id}/results`, `/close`, `/answer`).
 
-use super::matters::{Fields, field_message, invalid, may_manage, parse_date};
+use super::matters::{Fields, field_message, invalid, parse_date};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
@@ -316,7 +316,8 @@ pub(crate) async fn matter_for_consultation(
     id: i32,
 ) -> AppResult<(matter::Model, unit::Model)> {
     let (m, u, _) = matters::get_in_scope(db, &p.scope(), id).await?;
-    if p.role == Role::AgencyOfficer && !may_manage(p, &m) {
+    // The same rule every later write checks (`consultations::for_write`).
+    if !p.may_act_for(Some(m.owner_agency_id)) {
         return Err(AppError::Forbidden);
     }
     Ok((m, u))
@@ -804,6 +805,19 @@ async fn load(
         .page(lang)
 }
 
+/// Loads a consultation for a write by `p` (`consultations::for_write`: in
+/// scope, and about a matter `p` may act for).
+async fn load_for_write(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+    lang: Lang,
+) -> Result<(consultation::Model, unit::Model), PageError> {
+    consultations::for_write(&state.db.conn, p, id)
+        .await
+        .page(lang)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
@@ -861,7 +875,7 @@ pub async fn add_question(
     CsrfForm(f): CsrfForm<QuestionFormText>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, u) = load(&state, &p, id, ctx.lang).await?;
+    let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
     if k.status != Status::Draft.as_str() {
         return refuse(
             &state,
@@ -891,7 +905,7 @@ pub async fn add_question(
                 Ok(_) => {
                     Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response())
                 }
-                Err(StoreError::Conflict { .. }) => {
+                Err(StoreError::Conflict { field: "status" }) => {
                     refuse(
                         &state,
                         &p,
@@ -936,12 +950,12 @@ pub async fn delete_question(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, u) = load(&state, &p, id, ctx.lang).await?;
+    let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
     match consultations::delete_question(&state.db.conn, &Actor::from(&p), state.now(), id, qid)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response()),
-        Err(StoreError::Conflict { .. }) => {
+        Err(StoreError::Conflict { field: "status" }) => {
             refuse(
                 &state,
                 &p,
@@ -986,10 +1000,10 @@ pub async fn open(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, u) = load(&state, &p, id, ctx.lang).await?;
+    let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
     match open_consultation(&state, &p, &k).await {
         Ok(_) => Ok(Redirect::to(&format!("/consultations/{id}")).into_response()),
-        Err(AppError::Conflict { .. }) => {
+        Err(AppError::Conflict { field }) if field == "status" => {
             refuse(
                 &state,
                 &p,
@@ -1552,7 +1566,7 @@ pub async fn paper_form(
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, _) = load(&state, &p, id, ctx.lang).await?;
+    let (k, _) = load_for_write(&state, &p, id, ctx.lang).await?;
     let sid = uuid::Uuid::new_v4().to_string();
     Ok(render(
         &paper_page(
@@ -1576,7 +1590,7 @@ pub async fn paper_submit(
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::RunConsultations, lang)?;
-    let (k, _) = load(&state, &p, id, lang).await?;
+    let (k, _) = load_for_write(&state, &p, id, lang).await?;
     let v = Values::from_pairs(&pairs);
     let sid = v.get("submission_id").to_string();
     let qs = qviews(
@@ -1601,7 +1615,7 @@ pub async fn paper_submit(
         Err(AppError::Conflict { field }) if field == "status" => {
             (Fields::new(), StatusCode::CONFLICT)
         }
-        Err(AppError::Conflict { .. }) => (
+        Err(AppError::Conflict { field }) if field == "submission_id" => (
             Fields::from([("submission_id".to_string(), "different_content".to_string())]),
             StatusCode::CONFLICT,
         ),
@@ -1851,7 +1865,7 @@ pub async fn tally_form(
     Query(q): Query<TallySavedQuery>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, _) = load(&state, &p, id, ctx.lang).await?;
+    let (k, _) = load_for_write(&state, &p, id, ctx.lang).await?;
     let sid = uuid::Uuid::new_v4().to_string();
     Ok(render(
         &tally_page(
@@ -1875,7 +1889,7 @@ pub async fn tally_submit(
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::RunConsultations, lang)?;
-    let (k, _) = load(&state, &p, id, lang).await?;
+    let (k, _) = load_for_write(&state, &p, id, lang).await?;
     let v = Values::from_pairs(&pairs);
     let f = TallyForm {
         submission_id: v.get("submission_id").to_string(),
@@ -1895,7 +1909,9 @@ pub async fn tally_submit(
             return Ok(Redirect::to(&format!("/consultations/{id}/tally?saved=1")).into_response());
         }
         Err(AppError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict { .. }) => (Fields::new(), StatusCode::CONFLICT),
+        Err(AppError::Conflict { field }) if field == "status" => {
+            (Fields::new(), StatusCode::CONFLICT)
+        }
         Err(e) => return Err(PageError(e, lang)),
     };
     let sid = if is_uuid(&f.submission_id) {

@@ -498,7 +498,7 @@ pub async fn page(
         .page(lang)?;
     let chain_done = rows
         .iter()
-        .filter(|r| r.first_submitted_on.is_some())
+        .filter(|r| thamgia_domain::reports::counts_as_submitted(r.status))
         .count();
     let chain_on_time = rows.iter().filter(|r| r.on_time).count();
     let chain = rows

@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
-use thamgia_domain::voice::{MatterKind, Stage, Status, answer_due};
+use thamgia_domain::voice::{MatterKind, Stage, Status, answer_due, answer_overdue};
 use thamgia_store::entity::{agency, consultation, matter, unit};
 use thamgia_store::matters::{MatterChanges, MatterFilter, NewMatter};
 use thamgia_store::{agencies, consultations, matters, units, voice_queries};
@@ -254,7 +254,7 @@ pub(crate) fn check_edit(m: &matter::Model, f: &MatterEditForm) -> AppResult<Mat
 
 /// Whether this user may change this matter (edit, or ask children about it).
 pub(crate) fn may_manage(p: &Principal, m: &matter::Model) -> bool {
-    p.can(Permission::ManageMatters) && own_agency_only(p).is_none_or(|a| a == m.owner_agency_id)
+    p.can(Permission::ManageMatters) && p.may_act_for(Some(m.owner_agency_id))
 }
 
 /// Due date and whether it has passed without an answer.
@@ -274,7 +274,7 @@ pub(crate) fn due_of(
         || ks.iter().any(|k| k.status == Status::Answered.as_str());
     let due = m.decision_date.map(|d| answer_due(d, due_days));
     Due {
-        overdue: !answered && due.is_some_and(|d| today > d),
+        overdue: answer_overdue(m.decision_date, due_days, !ks.is_empty(), answered, today),
         due,
         answered,
     }
@@ -399,15 +399,20 @@ pub async fn list(
         let consulted = voice_queries::consulted_matters(db, &ids)
             .await
             .page(lang)?;
+        let asked = voice_queries::asked_matters(db, &ids).await.page(lang)?;
         let years: Vec<i32> = list.iter().map(|(m, _, _)| m.year).collect();
         let due = voice_queries::answer_due_days(db, years).await.page(lang)?;
         let today = state.now().date_naive();
         for (m, u, a) in list {
             let answered = m.stage == Stage::Answered.as_str();
             let due_days = voice_queries::due_days_for(&due, m.year);
-            let overdue = !answered
-                && m.decision_date
-                    .is_some_and(|d| today > answer_due(d, due_days));
+            let overdue = answer_overdue(
+                m.decision_date,
+                due_days,
+                asked.contains(&m.id),
+                answered,
+                today,
+            );
             rows.push(MatterRow {
                 id: m.id,
                 consulted: consulted.contains(&m.id),

@@ -28,7 +28,7 @@ use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::money::Dong;
 use thamgia_domain::reports::{
     MAX_REASON, MAX_SECTION, ReportAction, ReportRefusal, ReportRole, ReportStatus, Standing,
-    editable, next, on_time,
+    counts_as_submitted, editable, next, on_time,
 };
 use thamgia_store::entity::{report, report_event, unit};
 use thamgia_store::report_data::{self, ChainRow, ReportData};
@@ -432,13 +432,17 @@ pub async fn list(
         districts: chain.len(),
         submitted: chain
             .iter()
-            .filter(|r| r.first_submitted_on.is_some())
+            .filter(|r| counts_as_submitted(r.status))
             .count(),
         approved: chain
             .iter()
             .filter(|r| r.status == Some(ReportStatus::Approved))
             .count(),
-        timely: chain.iter().filter(|r| r.on_time).count(),
+        // Of those counted as submitted, so the ratio never exceeds one.
+        timely: chain
+            .iter()
+            .filter(|r| counts_as_submitted(r.status) && r.on_time)
+            .count(),
         overdue: chain.iter().filter(|r| r.overdue).count(),
         show_completeness: chain.len() > 1,
         rows,

@@ -300,7 +300,7 @@ pub(crate) async fn close_consultation(
     findings: &str,
 ) -> Result<consultation::Model, AppError> {
     let db = &state.db.conn;
-    let (k, _) = consultations::get_in_scope(db, &p.scope(), id).await?;
+    let (k, _) = consultations::for_write(db, p, id).await?;
     let checked = res::validate_findings(findings);
     let mut fields = checked.clone().err().unwrap_or_default();
     if k.status != Status::Open.as_str() {
@@ -318,7 +318,9 @@ pub(crate) async fn close_consultation(
     consultations::close(db, &Actor::from(p), state.now(), k.id, findings)
         .await
         .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { .. } => AppError::invalid("status", "not_open"),
+            thamgia_store::StoreError::Conflict { field: "status" } => {
+                AppError::invalid("status", "not_open")
+            }
             other => other.into(),
         })
 }
@@ -430,7 +432,7 @@ pub(crate) async fn save_answer(
     publish: bool,
 ) -> Result<consultation::Model, AppError> {
     let db = &state.db.conn;
-    let (k, _) = consultations::get_in_scope(db, &p.scope(), id).await?;
+    let (k, _) = consultations::for_write(db, p, id).await?;
     let checked = res::validate_answer_back(decided, taken, not_taken, publish);
     let mut fields = checked.clone().err().unwrap_or_default();
     if k.status != Status::Closed.as_str() {
@@ -461,7 +463,9 @@ pub(crate) async fn save_answer(
     consultations::save_answer(db, &Actor::from(p), state.now(), k.id, a, publish)
         .await
         .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { .. } => AppError::invalid("status", "not_closed"),
+            thamgia_store::StoreError::Conflict { field: "status" } => {
+                AppError::invalid("status", "not_closed")
+            }
             other => other.into(),
         })
 }

@@ -1,0 +1,158 @@
+//! An account cannot lower its own role or move its own unit, and the
+//! province never loses its last active administrator.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use reqwest::Method;
+use serde_json::json;
+
+async fn admin_id(app: &TestApp) -> i32 {
+    thamgia_store::users::by_username(&app.db.conn, "admin")
+        .await
+        .expect("read")
+        .expect("admin")
+        .id
+}
+
+async fn an_admin_cannot_demote_or_move_themself(app: TestApp) {
+    let id = admin_id(&app).await;
+    let token = app.token("admin").await;
+    let path = format!("/api/v1/users/{id}");
+    let (s, b) = app
+        .api_send(
+            Method::PATCH,
+            &token,
+            &path,
+            &json!({"role": "coordinator"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["error"]["fields"]["role"], "cannot_lower_own_role", "{b}");
+    let (s, b) = app
+        .api_send(Method::PATCH, &token, &path, &json!({"unit": "106"}))
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["error"]["fields"]["unit"], "cannot_move_self", "{b}");
+    // The same through the admin page, in Vietnamese, naming the fields.
+    let c = app.login("admin").await;
+    let csrf = app.csrf(&c, &format!("/admin/users/{id}")).await;
+    let r = app
+        .post_form(
+            &c,
+            &format!("/admin/users/{id}"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("display_name", "Quản trị hệ thống"),
+                ("role", "district_officer"),
+                ("unit", "106"),
+                ("agency", ""),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Bạn không thể tự hạ vai trò"), "role named");
+    assert!(
+        html.contains("Bạn không thể tự chuyển tài khoản"),
+        "unit named"
+    );
+    let me = thamgia_store::users::by_username(&app.db.conn, "admin")
+        .await
+        .expect("read")
+        .expect("admin");
+    assert_eq!((me.role.as_str(), me.active), ("admin", true));
+    // Changing one's own name still works.
+    let (s, b) = app
+        .api_send(
+            Method::PATCH,
+            &token,
+            &path,
+            &json!({"display_name": "Quản trị"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+}
+db_test!(an_admin_cannot_demote_or_move_themself);
+
+async fn the_last_province_admin_cannot_be_lost(app: TestApp) {
+    let id = admin_id(&app).await;
+    let actor = thamgia_domain::access::Actor::system("test");
+    let now = chrono::Utc::now();
+    // Whoever asks (here the operator, below the web rules), the only active
+    // administrator of the province keeps the role, the unit and the account.
+    for ch in [
+        thamgia_store::users::UserChanges {
+            role: Some(thamgia_domain::access::Role::Coordinator),
+            ..Default::default()
+        },
+        thamgia_store::users::UserChanges {
+            active: Some(false),
+            ..Default::default()
+        },
+        thamgia_store::users::UserChanges {
+            unit_id: Some(
+                thamgia_store::units::get_in_scope(
+                    &app.db.conn,
+                    &thamgia_domain::access::Scope::everything(),
+                    "106",
+                )
+                .await
+                .expect("unit")
+                .id,
+            ),
+            ..Default::default()
+        },
+    ] {
+        let r = thamgia_store::users::update(&app.db.conn, &actor, now, id, ch).await;
+        assert!(
+            matches!(
+                r,
+                Err(thamgia_store::StoreError::Conflict {
+                    field: "last_admin"
+                })
+            ),
+            "{r:?}"
+        );
+    }
+    // With a second administrator of the province, the first can step down.
+    let token = app.token("admin").await;
+    let (s, b) = app
+        .api_send(
+            Method::POST,
+            &token,
+            "/api/v1/users",
+            &json!({"username": "admin2", "role": "admin", "unit": "12",
+                    "password": "mat-khau-dai-du"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let admin2 = app.token("admin2").await;
+    let (s, b) = app
+        .api_send(
+            Method::PATCH,
+            &admin2,
+            &format!("/api/v1/users/{id}"),
+            &json!({"role": "coordinator"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // Now admin2 is the last one: its deactivation by the operator is refused.
+    let a2 = thamgia_store::users::by_username(&app.db.conn, "admin2")
+        .await
+        .expect("read")
+        .expect("admin2");
+    let r = thamgia_store::users::update(
+        &app.db.conn,
+        &actor,
+        now,
+        a2.id,
+        thamgia_store::users::UserChanges {
+            active: Some(false),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(r.is_err(), "{r:?}");
+}
+db_test!(the_last_province_admin_cannot_be_lost);

@@ -14,6 +14,7 @@ mod m0005_activities;
 mod m0006_reports;
 pub(crate) mod m0007_aggregates;
 pub(crate) mod m0008_matter_model_aggregates;
+mod m0012_audit_unit;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_reports::Migration),
             Box::new(m0007_aggregates::Migration),
             Box::new(m0008_matter_model_aggregates::Migration),
+            Box::new(m0012_audit_unit::Migration),
         ]
     }
 }

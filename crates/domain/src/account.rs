@@ -53,13 +53,22 @@ pub fn check_password(p: &str) -> Result<(), AccountError> {
     }
 }
 
-/// Sign-in throttling: failures counted over a sliding window, separately per
-/// account (guessing one password) and per client address (spraying many).
+/// Sign-in throttling: failures of one account counted over a sliding window,
+/// from any address.
+///
+/// There is deliberately no limit per client address: a school's Wi-Fi or a
+/// carrier's NAT puts a whole staff room behind one address, and a limit on
+/// that address refused the right password of everyone there once a few
+/// people (or one attacker) had failed. What stops guessing is this limit per
+/// account: at most `max_failures_per_account` wrong passwords per window,
+/// wherever they come from (by default 5 per 15 minutes, 480 a day, against
+/// passwords of at least ten characters); spraying one password across many
+/// accounts gets the same few tries per account. Floods of requests belong to
+/// the reverse proxy in front.
 #[derive(Debug, Clone, Copy)]
 pub struct Throttle {
     pub window_secs: i64,
     pub max_failures_per_account: u64,
-    pub max_failures_per_client: u64,
 }
 
 impl Default for Throttle {
@@ -67,15 +76,13 @@ impl Default for Throttle {
         Throttle {
             window_secs: 15 * 60,
             max_failures_per_account: 5,
-            max_failures_per_client: 20,
         }
     }
 }
 
 impl Throttle {
-    pub fn blocks(&self, account_failures: u64, client_failures: u64) -> bool {
+    pub fn blocks(&self, account_failures: u64) -> bool {
         account_failures >= self.max_failures_per_account
-            || client_failures >= self.max_failures_per_client
     }
 }
 
@@ -98,8 +105,7 @@ mod tests {
         assert!(check_password("laichau2016").is_ok());
         assert!(check_password("short").is_err());
         let t = Throttle::default();
-        assert!(!t.blocks(4, 0));
-        assert!(t.blocks(5, 0));
-        assert!(t.blocks(0, 20));
+        assert!(!t.blocks(4));
+        assert!(t.blocks(5));
     }
 }

@@ -28,6 +28,7 @@ macro_rules! str_enum {
 pub mod access;
 pub mod account;
 pub mod activities;
+pub mod documents;
 pub mod ethnic;
 pub mod models;
 pub mod money;

@@ -1,15 +1,23 @@
 //! The audit trail: every write records who, when, which record and what
 //! changed, in the same transaction as the write itself.
+//!
+//! [`record`] is the one place entries are written, so the trail's own rules
+//! live here: a change that changes nothing (before = after) is not written;
+//! bulky or secret fields (a document's bytes, hashes) never enter it; and
+//! each entry keeps the unit of its record, so [`list`] reads the trail by
+//! scope like any other list. [`shown`] is what a reader may see of an entry:
+//! the children's free text, a small count that results would hide, or a
+//! name never leave it.
 
 use crate::Result;
-use crate::entity::audit;
+use crate::entity::{self, audit};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
-use thamgia_domain::access::Actor;
+use thamgia_domain::access::{Actor, Scope};
 
 /// One change, with its before and after states as JSON.
 pub struct Change<'a> {
@@ -42,12 +50,163 @@ impl<'a> Change<'a> {
     }
 }
 
+/// Fields that never enter the trail, whatever the record: a document's bytes
+/// (megabytes of JSON numbers) and one-way secrets.
+const NEVER_STORED: &[&str] = &["content", "password_hash", "token_hash", "csrf_token"];
+
+/// Fields that only say when a row was last touched: a save that changes
+/// nothing else is a no-op.
+const TOUCH_ONLY: &[&str] = &["updated_at"];
+
+fn strip(v: Option<serde_json::Value>) -> Option<serde_json::Value> {
+    v.map(|mut v| {
+        if let Some(o) = v.as_object_mut() {
+            for k in NEVER_STORED {
+                o.remove(*k);
+            }
+        }
+        v
+    })
+}
+
+fn same_but_touch(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => {
+            let keep = |o: &serde_json::Map<String, serde_json::Value>| {
+                o.iter()
+                    .filter(|(k, _)| !TOUCH_ONLY.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            };
+            keep(a) == keep(b)
+        }
+        _ => a == b,
+    }
+}
+
+/// The unit of one row of a table that has `unit_id`, by the record kind's name.
+macro_rules! unit_of_kind {
+    ($c:expr, $kind:expr, $id:expr, [$($m:ident),+]) => {
+        match $kind {
+            $(stringify!($m) => entity::$m::Entity::find_by_id($id)
+                .select_only()
+                .column(entity::$m::Column::UnitId)
+                .into_tuple::<i32>()
+                .one($c)
+                .await?,)+
+            _ => None,
+        }
+    };
+}
+
+async fn unit_of_row<C: ConnectionTrait>(c: &C, kind: &str, id: i32) -> Result<Option<i32>> {
+    Ok(unit_of_kind!(
+        c,
+        kind,
+        id,
+        [
+            activity,
+            annual_plan,
+            budget_line,
+            club,
+            consultation,
+            council,
+            forum,
+            matter,
+            person,
+            recommendation,
+            report,
+            safeguarding_alert,
+            user
+        ]
+    ))
+}
+
+/// A record's parent, by the key its JSON names, and the parent's kind.
+const PARENTS: &[(&str, &str)] = &[
+    ("activity_id", "activity"),
+    ("consultation_id", "consultation"),
+    ("forum_id", "forum"),
+    ("council_id", "council"),
+    ("club_id", "club"),
+    ("annual_plan_id", "annual_plan"),
+    ("matter_id", "matter"),
+    ("person_id", "person"),
+    ("user_id", "user"),
+];
+
+/// The unit an entry concerns: the record's own unit (a unit is its own),
+/// else the `unit_id` its JSON states (a deleted record), else its parent's.
+async fn unit_of<C: ConnectionTrait>(c: &C, change: &Change<'_>) -> Result<Option<i32>> {
+    // Units and agencies are recorded by their code, the rest by id.
+    match change.entity {
+        "unit" => {
+            return Ok(entity::unit::Entity::find()
+                .select_only()
+                .column(entity::unit::Column::Id)
+                .filter(entity::unit::Column::Code.eq(change.entity_id.as_str()))
+                .into_tuple::<i32>()
+                .one(c)
+                .await?);
+        }
+        "agency" => {
+            if let Some(u) = entity::agency::Entity::find()
+                .select_only()
+                .column(entity::agency::Column::UnitId)
+                .filter(entity::agency::Column::Code.eq(change.entity_id.as_str()))
+                .into_tuple::<i32>()
+                .one(c)
+                .await?
+            {
+                return Ok(Some(u));
+            }
+        }
+        _ => {}
+    }
+    let id = change.entity_id.parse::<i32>().ok();
+    if let Some(id) = id
+        && let Some(u) = unit_of_row(c, change.entity, id).await?
+    {
+        return Ok(Some(u));
+    }
+    let json = [&change.after, &change.before];
+    let field = |key: &str| {
+        json.iter()
+            .filter_map(|j| j.as_ref()?.get(key)?.as_i64())
+            .find_map(|n| i32::try_from(n).ok())
+    };
+    if let Some(u) = field("unit_id") {
+        return Ok(Some(u));
+    }
+    for (key, kind) in PARENTS {
+        if let Some(pid) = field(key)
+            && let Some(u) = unit_of_row(c, kind, pid).await?
+        {
+            return Ok(Some(u));
+        }
+    }
+    Ok(None)
+}
+
 pub async fn record<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,
     at: DateTime<Utc>,
     change: Change<'_>,
 ) -> Result<()> {
+    let change = Change {
+        before: strip(change.before),
+        after: strip(change.after),
+        ..change
+    };
+    // A save that changed nothing is not a change: it is not written, here
+    // for every caller at once.
+    if let (Some(b), Some(a)) = (&change.before, &change.after)
+        && same_but_touch(b, a)
+    {
+        return Ok(());
+    }
+    let unit_id = unit_of(c, &change).await?;
     audit::Entity::insert(audit::ActiveModel {
         at: Set(at),
         actor_user_id: Set(actor.user_id),
@@ -57,11 +216,133 @@ pub async fn record<C: ConnectionTrait>(
         entity_id: Set(change.entity_id),
         before: Set(change.before.map(|v| v.to_string())),
         after: Set(change.after.map(|v| v.to_string())),
+        unit_id: Set(unit_id),
         ..Default::default()
     })
     .exec(c)
     .await?;
     Ok(())
+}
+
+/// What a reader asks of the trail; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Record kind (`activity`, `matter`, …).
+    pub entity: Option<String>,
+    /// Record id (with `entity`).
+    pub entity_id: Option<String>,
+    /// Account id of the author.
+    pub actor_user_id: Option<i32>,
+    /// From this instant (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant (exclusive).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One page of the trail inside a scope, newest first, as readers may see it
+/// ([`shown`]), and whether an older page exists. An entry is inside the
+/// scope when its record's unit is; entries of no unit (a plan, or written
+/// before units were kept) only for a scope without a parent (the province).
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &Filter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit::Model>, bool)> {
+    let units = sea_orm::sea_query::Query::select()
+        .column(entity::unit::Column::Id)
+        .from(entity::unit::Entity)
+        .and_where(entity::unit::Column::Path.like(scope.like_pattern()))
+        .to_owned();
+    let mut inside = Condition::any().add(audit::Column::UnitId.in_subquery(units));
+    if scope.path.matches('/').count() <= 2 {
+        inside = inside.add(audit::Column::UnitId.is_null());
+    }
+    let mut q = audit::Entity::find().filter(inside);
+    if let Some(e) = &f.entity {
+        q = q.filter(audit::Column::Entity.eq(e.as_str()));
+    }
+    if let Some(id) = &f.entity_id {
+        q = q.filter(audit::Column::EntityId.eq(id.as_str()));
+    }
+    if let Some(a) = f.actor_user_id {
+        q = q.filter(audit::Column::ActorUserId.eq(a));
+    }
+    if let Some(t) = f.from {
+        q = q.filter(audit::Column::At.gte(t));
+    }
+    if let Some(t) = f.until {
+        q = q.filter(audit::Column::At.lt(t));
+    }
+    let mut rows = q
+        .order_by_desc(audit::Column::Id)
+        .offset(page.saturating_mul(per_page))
+        .limit(per_page + 1)
+        .all(c)
+        .await?;
+    let more = rows.len() as u64 > per_page;
+    rows.truncate(usize::try_from(per_page).unwrap_or(usize::MAX));
+    Ok((rows.into_iter().map(shown).collect(), more))
+}
+
+/// Free text written by or about children, by record kind: hidden in the
+/// trail, since it may be unmoderated or name a child (a dialogue's
+/// attendees, a recommendation's words before anyone checked them).
+const HIDDEN_TEXT: &[(&str, &[&str])] = &[
+    ("council_dialogue", &["issues"]),
+    ("recommendation", &["text", "feedback"]),
+    ("answer", &["text"]),
+    (
+        "person",
+        &["name", "full_name", "contact", "school", "birth_date"],
+    ),
+];
+
+/// Counts of children that results show only from 5 (`domain::voice::suppress`):
+/// a group tally's cells.
+const SMALL_COUNTS: &[(&str, &[&str])] =
+    &[("group_tally", &["girls", "boys", "age_6_10", "age_11_15"])];
+
+/// An entry as a reader may see it: hidden text replaced by `"…"`, counts of
+/// 1–4 children by `"<5"`, secrets dropped (also for entries written before
+/// they were stripped at write time).
+pub fn shown(mut e: audit::Model) -> audit::Model {
+    let kind = e.entity.clone();
+    let hide = |json: Option<String>| -> Option<String> {
+        let mut v: serde_json::Value = serde_json::from_str(json.as_deref()?).ok()?;
+        if let Some(o) = v.as_object_mut() {
+            for k in NEVER_STORED {
+                o.remove(*k);
+            }
+            for (k_of, keys) in HIDDEN_TEXT {
+                if *k_of == kind {
+                    for k in *keys {
+                        if let Some(x) = o.get_mut(*k)
+                            && !x.is_null()
+                        {
+                            *x = serde_json::Value::String("…".into());
+                        }
+                    }
+                }
+            }
+            for (k_of, keys) in SMALL_COUNTS {
+                if *k_of == kind {
+                    for k in *keys {
+                        if let Some(x) = o.get_mut(*k)
+                            && x.as_i64().is_some_and(|n| (1..5).contains(&n))
+                        {
+                            *x = serde_json::Value::String("<5".into());
+                        }
+                    }
+                }
+            }
+        }
+        Some(v.to_string())
+    };
+    e.before = hide(e.before.take());
+    e.after = hide(e.after.take());
+    e
 }
 
 /// The latest entries about one record, newest first.

@@ -234,6 +234,9 @@ entity!(audit, "audit_log", {
     pub entity_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The unit of the record (for reading by scope); none for records above
+    /// any unit (a plan) or written before migration 0012.
+    pub unit_id: Option<i32>,
 });
 
 entity!(matter, "matters", {

@@ -415,24 +415,19 @@ pub async fn record_failure<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Failures since `since` for the account and for the client.
+/// Failures of the account since `since`, from any client. (The client's
+/// digest is still stored with each failure, for an operator's inquiry; it no
+/// longer refuses anyone, see `domain::account::Throttle`.)
 pub async fn failures_since<C: ConnectionTrait>(
     c: &C,
     username: &str,
-    client: &str,
     since: DateTime<Utc>,
-) -> Result<(u64, u64)> {
-    let by_user = login_failure::Entity::find()
+) -> Result<u64> {
+    Ok(login_failure::Entity::find()
         .filter(login_failure::Column::Username.eq(username))
         .filter(login_failure::Column::At.gt(since))
         .count(c)
-        .await?;
-    let by_client = login_failure::Entity::find()
-        .filter(login_failure::Column::Client.eq(client))
-        .filter(login_failure::Column::At.gt(since))
-        .count(c)
-        .await?;
-    Ok((by_user, by_client))
+        .await?)
 }
 
 /// A successful sign-in clears the account's failures.

@@ -42,6 +42,27 @@ struct ServeArgs {
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "THAMGIA_SECURE_COOKIES", default_value_t = false)]
     secure_cookies: bool,
+    /// Reverse proxies (CIDR,...) whose X-Forwarded-For / Forwarded header
+    /// names the client; from any other peer those headers are ignored.
+    #[arg(long, env = "THAMGIA_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<thamgia_web::client_addr::Cidr>,
+    /// Children's answers stored per minute from one client address.
+    #[arg(
+        long,
+        env = "THAMGIA_CHILD_PER_CLIENT_PER_MINUTE",
+        default_value_t = 300
+    )]
+    child_per_client_per_minute: u32,
+    /// Children's answers stored per minute for one join code.
+    #[arg(long, env = "THAMGIA_CHILD_PER_CODE_PER_MINUTE", default_value_t = 600)]
+    child_per_code_per_minute: u32,
+    /// Failed sign-ins of one account (from anywhere) before it is refused
+    /// for the rest of the window.
+    #[arg(long, env = "THAMGIA_SIGNIN_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    signin_failures_per_account: u64,
+    /// The sign-in throttle's sliding window, in minutes.
+    #[arg(long, env = "THAMGIA_SIGNIN_WINDOW_MINUTES", default_value_t = 15)]
+    signin_window_minutes: i64,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -405,6 +426,11 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
         listen: a.listen.clone(),
         database_url: a.db.database_url.clone(),
         secure_cookies: a.secure_cookies,
+        trusted_proxies: a.trusted_proxies.clone(),
+        child_per_client_per_minute: a.child_per_client_per_minute,
+        child_per_code_per_minute: a.child_per_code_per_minute,
+        signin_failures_per_account: a.signin_failures_per_account,
+        signin_window_minutes: a.signin_window_minutes,
         ..Config::default()
     };
     let app = thamgia_web::build(config).await?;

@@ -97,10 +97,14 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     }
     let now = state.now();
     let headers = req.headers().clone();
+    // Behind a trusted reverse proxy, the address it forwarded (see client_addr).
     let client_ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            crate::client_addr::client_ip(c.0.ip(), &headers, &state.config.trusted_proxies)
+                .to_string()
+        })
         .unwrap_or_default();
     let mut ctx = Ctx {
         principal: None,

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod client_addr;
 pub mod clock;
 pub mod error;
 pub mod exports;
@@ -46,6 +47,13 @@ pub struct Config {
     pub child_per_client_per_minute: u32,
     /// Children's submissions stored per minute for one join code.
     pub child_per_code_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` is believed
+    /// (`client_addr`); empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<client_addr::Cidr>,
+    /// Sign-in throttle: failed sign-ins per account inside the window.
+    pub signin_failures_per_account: u64,
+    /// Sign-in throttle: the sliding window, in minutes.
+    pub signin_window_minutes: i64,
 }
 
 impl Default for Config {
@@ -55,8 +63,13 @@ impl Default for Config {
             database_url: "sqlite://thamgia.db".into(),
             secure_cookies: false,
             session_hours: 12,
-            child_per_client_per_minute: 60,
+            // 500 children behind one school address answer within two
+            // minutes; an address sending thousands a minute is stopped.
+            child_per_client_per_minute: 300,
             child_per_code_per_minute: 600,
+            trusted_proxies: Vec::new(),
+            signin_failures_per_account: 5,
+            signin_window_minutes: 15,
         }
     }
 }
@@ -152,11 +165,32 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(security_headers())
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            strict_transport,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .with_state(state)
+}
+
+/// `Strict-Transport-Security` when the site runs behind HTTPS (the operator
+/// says so with `--secure-cookies`): browsers then never try plain HTTP again,
+/// where a session cookie or a document could be read or changed on the way.
+/// Not sent otherwise, since it would lock a plain-HTTP install out of browsers.
+async fn strict_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut res: axum::response::Response,
+) -> axum::response::Response {
+    if state.config.secure_cookies {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    res
 }
 
 /// Security headers, set once for every response.

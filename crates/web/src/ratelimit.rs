@@ -146,6 +146,41 @@ mod tests {
         );
     }
 
+    /// The shipped defaults, as the children's page applies them (one client
+    /// key and one code key, a one-minute window).
+    fn stored(r: &RateLimiter, client: &str, at: DateTime<Utc>) -> bool {
+        let c = crate::Config::default();
+        r.acquire(
+            &[
+                (client, c.child_per_client_per_minute),
+                ("code:ABC234", c.child_per_code_per_minute),
+            ],
+            Duration::minutes(1),
+            at,
+        )
+        .is_some()
+    }
+
+    #[test]
+    fn defaults_let_a_school_answer_and_stop_a_flood() {
+        // 500 children behind one school address answer together, within the
+        // first two minutes (one every 240 ms): none is refused, all are in
+        // well within ten minutes.
+        let r = RateLimiter::default();
+        for i in 0..500 {
+            let at = t0() + Duration::milliseconds(240 * i);
+            assert!(stored(&r, "client:school", at), "child {i} refused");
+        }
+        // One address sending 3,000 within a minute is stopped after a few
+        // hundred (and it does not spend the code's budget for others).
+        let r = RateLimiter::default();
+        let through = (0..3000)
+            .filter(|i| stored(&r, "client:flood", t0() + Duration::milliseconds(20 * i)))
+            .count();
+        assert!(through <= 300, "{through} of a flood stored");
+        assert!(stored(&r, "client:school", t0() + Duration::seconds(30)));
+    }
+
     #[test]
     fn idle_keys_are_pruned() {
         let r = RateLimiter::default();

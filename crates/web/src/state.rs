@@ -21,11 +21,15 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> Self {
+        let throttle = Throttle {
+            window_secs: config.signin_window_minutes.saturating_mul(60),
+            max_failures_per_account: config.signin_failures_per_account,
+        };
         AppState {
             db,
             config: Arc::new(config),
             clock,
-            throttle: Throttle::default(),
+            throttle,
             child_limits: Default::default(),
             imports: Default::default(),
         }

@@ -15,6 +15,7 @@ mod m0006_reports;
 pub(crate) mod m0007_aggregates;
 pub(crate) mod m0008_matter_model_aggregates;
 mod m0009_mask_published_contacts;
+mod m0012_audit_unit;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_aggregates::Migration),
             Box::new(m0008_matter_model_aggregates::Migration),
             Box::new(m0009_mask_published_contacts::Migration),
+            Box::new(m0012_audit_unit::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ const PAGES: &[(&str, &str)] = &[
     ("/admin/users/new", "/admin/users/new"),
     ("/admin/users/{id}", "/admin/users/1"),
     ("/alerts", "/alerts"),
+    // The audit trail: admins and coordinators only, by scope (audit.rs).
+    ("/audit", "/audit"),
     ("/alerts/{id}", "/alerts/1"),
     (
         "/consultations/{id}/results",
@@ -71,6 +73,8 @@ const PAGES: &[(&str, &str)] = &[
 
 /// API operations with an object outside the scope (or refused to the role).
 const API: &[(&str, &str, &str)] = &[
+    // Admins and coordinators only, each inside their scope (audit.rs checks 106).
+    ("GET", "/api/v1/audit", "/api/v1/audit"),
     ("GET", "/api/v1/units/{code}", "/api/v1/units/107"),
     ("GET", "/api/v1/units/{code}", "/api/v1/units/12"),
     (

@@ -321,7 +321,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
 db_test!(activities_through_pages_and_api);
 
 /// A multipart body as a browser sends it.
-fn multipart(csrf: &str, name: &str, content: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(csrf: &str, name: &str, content: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----thamgiaTestBoundary7MA4YWxk";
     let mut b = Vec::new();
     b.extend_from_slice(

@@ -1229,7 +1229,7 @@ async fn rate_limits_per_client_and_per_code(app: TestApp) {
         .expect("POST");
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(count(&app, &s).await, 4);
-    // The default server (60 a minute per client) was not affected.
+    // The default server (300 a minute per client) was not affected.
     let (status, _) = anon_post(
         &app,
         "/api/v1/join/ABC234/responses",
@@ -1270,3 +1270,83 @@ async fn rate_limits_per_client_and_per_code(app: TestApp) {
     assert_eq!(count(&app, &s2).await, 1);
 }
 db_test!(rate_limits_per_client_and_per_code);
+
+/// Behind a reverse proxy every child arrives from the proxy's address: the
+/// limit per client must follow the address the proxy forwarded, and only when
+/// the proxy is one the operator trusts.
+async fn a_trusted_proxy_forwards_each_clients_own_address(app: TestApp) {
+    let s = open(&app, "ABC234").await;
+    let server = |trusted: &str| {
+        let config = thamgia_web::Config {
+            listen: "127.0.0.1:0".into(),
+            database_url: app.db_url.clone(),
+            child_per_client_per_minute: 2,
+            child_per_code_per_minute: 100,
+            trusted_proxies: thamgia_web::client_addr::parse_list(trusted).expect("cidr"),
+            ..Default::default()
+        };
+        let (db, clock) = (app.db.clone(), app.clock.clone());
+        async move {
+            let srv = thamgia_web::build_with(config, db, clock)
+                .await
+                .expect("build");
+            let base = format!("http://{}", srv.addr);
+            tokio::spawn(srv.serve(std::future::pending()));
+            base
+        }
+    };
+    let send = |base: String, header: (&'static str, &'static str)| {
+        let body =
+            json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": api_answers(&s)});
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/join/ABC234/responses"))
+                .header(header.0, header.1)
+                .json(&body)
+                .send()
+                .await
+                .expect("POST")
+                .status()
+                .as_u16()
+        }
+    };
+    // The test's own address is the proxy.
+    let behind = server("127.0.0.1/32, ::1").await;
+    let school_a = ("x-forwarded-for", "6.6.6.6, 203.0.113.10");
+    let school_b = ("forwarded", "for=\"[2001:db8::b]:5000\";proto=https");
+    for _ in 0..2 {
+        assert_eq!(send(behind.clone(), school_a).await, 201);
+    }
+    assert_eq!(
+        send(behind.clone(), school_a).await,
+        429,
+        "school A is full"
+    );
+    // School B, behind the same proxy, has its own count (RFC 7239 form).
+    for _ in 0..2 {
+        assert_eq!(send(behind.clone(), school_b).await, 201);
+    }
+    // A client that writes its own header left of the real one gains nothing.
+    assert_eq!(
+        send(
+            behind.clone(),
+            ("x-forwarded-for", "198.51.100.99, 203.0.113.10")
+        )
+        .await,
+        429
+    );
+    assert_eq!(count(&app, &s).await, 4);
+
+    // The same headers from a peer that is not a trusted proxy are ignored:
+    // every request is the test's own address.
+    let direct = server("10.0.0.0/8").await;
+    assert_eq!(send(direct.clone(), school_a).await, 201);
+    assert_eq!(send(direct.clone(), school_b).await, 201);
+    assert_eq!(
+        send(direct.clone(), ("x-forwarded-for", "192.0.2.77")).await,
+        429,
+        "a forged header does not buy a new limit"
+    );
+    assert_eq!(count(&app, &s).await, 6);
+}
+db_test!(a_trusted_proxy_forwards_each_clients_own_address);

@@ -111,6 +111,7 @@ act-err-no-plan-for-year = No provincial plan covers this year yet.
 act-err-unknown-activity = The activity is not of the plan's unit and year.
 act-err-file-required = Please choose a file.
 act-err-file-too-large = The file is too large (at most 10 MB).
+act-err-file-type-refused = This kind of file is not accepted (scripts, web pages, SVG and programs could run in the browser): send a PDF, an office document, a picture or a text file.
 act-err-malformed = The data sent could not be read.
 aplan-list-title = Annual activity plans
 aplan-list-intro = Activity plans of districts, the city and agencies by year; plan against actual at the year's end.

@@ -111,6 +111,7 @@ act-err-no-plan-for-year = Chưa có kế hoạch tỉnh nào bao gồm năm nà
 act-err-unknown-activity = Hoạt động không thuộc đơn vị và năm của kế hoạch.
 act-err-file-required = Vui lòng chọn một tệp.
 act-err-file-too-large = Tệp quá lớn (tối đa 10 MB).
+act-err-file-type-refused = Không nhận loại tệp này (tệp lệnh, trang web, SVG và chương trình có thể chạy trong trình duyệt): hãy gửi tệp PDF, văn bản văn phòng, ảnh hoặc tệp văn bản.
 act-err-malformed = Dữ liệu gửi lên không đọc được.
 aplan-list-title = Kế hoạch hoạt động hằng năm
 aplan-list-intro = Kế hoạch hoạt động của huyện, thành phố và các cơ quan theo từng năm; so sánh kế hoạch với thực hiện vào cuối năm.

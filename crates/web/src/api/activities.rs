@@ -485,9 +485,6 @@ pub async fn upload(
     } else if body.len() > MAX_DOCUMENT {
         e.insert("file".into(), "file_too_large".into());
     }
-    if !e.is_empty() {
-        return Err(crate::pages::matters::invalid(e));
-    }
     let name = clean_file_name(&name);
     let ct = content_type_of(
         &name,
@@ -495,6 +492,13 @@ pub async fn upload(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
     );
+    if let Err(code) = &ct {
+        e.insert("file".into(), (*code).into());
+    }
+    if !e.is_empty() {
+        return Err(crate::pages::matters::invalid(e));
+    }
+    let ct = ct.unwrap_or_default();
     let d = activities::add_document(
         &state.db.conn,
         &Actor::from(&p),

@@ -5,6 +5,7 @@
 
 mod activities;
 mod annual_plans;
+mod audit;
 mod child;
 mod clubs;
 mod consultations;
@@ -152,6 +153,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::list))
         .routes(routes!(reports::show, reports::update))
         .routes(routes!(reports::act))
+        .routes(routes!(audit::list))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {

@@ -1244,42 +1244,15 @@ pub(crate) fn clean_file_name(s: &str) -> String {
     }
 }
 
-/// The content type to store: what the client said when it is an ordinary
-/// type, else guessed from the extension.
-pub(crate) fn content_type_of(file_name: &str, given: Option<&str>) -> String {
-    let ext = file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let by_ext = match ext.as_str() {
-        "pdf" => "application/pdf",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "txt" => "text/plain",
-        "csv" => "text/csv",
-        _ => "",
-    };
-    if !by_ext.is_empty() {
-        return by_ext.into();
-    }
-    match given.map(|g| {
-        g.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    }) {
-        Some(g)
-            if !g.is_empty() && !g.contains("html") && !g.contains("xml") && g.contains('/') =>
-        {
-            g
-        }
-        _ => "application/octet-stream".into(),
-    }
+/// The content type to store, or the field error: the rule (allow-list by
+/// extension, executable types refused) is `thamgia_domain::documents`.
+pub(crate) fn content_type_of(
+    file_name: &str,
+    given: Option<&str>,
+) -> Result<String, &'static str> {
+    thamgia_domain::documents::accept(file_name, given)
+        .map(str::to_string)
+        .map_err(|e| e.code())
 }
 
 /// The download of a stored document: always an attachment, never rendered
@@ -1300,10 +1273,15 @@ pub(crate) fn document_response(d: thamgia_store::entity::activity_document::Mod
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut res = d.content.into_response();
     let h = res.headers_mut();
+    // The stored type is not believed (rows from before the allow-list hold
+    // what the uploader claimed): the name decides, else octet-stream.
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&d.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        HeaderValue::from_static(thamgia_domain::documents::served_type(&d.file_name)),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
@@ -1344,7 +1322,11 @@ pub async fn upload(
         None => Some("file_required"),
         Some(f) if f.data.is_empty() => Some("file_required"),
         Some(f) if f.data.len() > MAX_DOCUMENT => Some("file_too_large"),
-        Some(_) => None,
+        Some(f) => content_type_of(
+            &clean_file_name(f.file_name.as_deref().unwrap_or("")),
+            f.content_type.as_deref(),
+        )
+        .err(),
     };
     if let Some(code) = code {
         let mut errors = Fields::new();
@@ -1360,7 +1342,8 @@ pub async fn upload(
         return Err(PageError(AppError::NotFound, lang));
     };
     let name = clean_file_name(f.file_name.as_deref().unwrap_or(""));
-    let ct = content_type_of(&name, f.content_type.as_deref());
+    let ct = content_type_of(&name, f.content_type.as_deref())
+        .map_err(|c| PageError(AppError::invalid("file", c), lang))?;
     activities::add_document(
         &state.db.conn,
         &Actor::from(&p),

@@ -1,7 +1,9 @@
 //! Signing in and out.
 //!
-//! Sign-in is throttled per account and per client (failures over a sliding
-//! window, stored in the database so several servers share the count). A
+//! Sign-in is throttled per account (failures over a sliding window, stored in
+//! the database so several servers share the count). Not per client address:
+//! a whole school or carrier NAT shares one, and a right password must not be
+//! refused because others failed there (see `domain::account::Throttle`). A
 //! successful sign-in always starts a *new* session id, so an id planted before
 //! sign-in is worthless afterwards.
 
@@ -57,7 +59,7 @@ pub async fn submit(
     let now = state.now();
     let username = f.username.trim().to_lowercase();
     let since = now - chrono::Duration::seconds(state.throttle.window_secs);
-    let (by_user, by_client) = users::failures_since(&state.db.conn, &username, &ctx.client, since)
+    let by_user = users::failures_since(&state.db.conn, &username, since)
         .await
         .page(lang)?;
     let again = |status: StatusCode, key: &str| {
@@ -70,7 +72,7 @@ pub async fn submit(
         *res.status_mut() = status;
         res
     };
-    if state.throttle.blocks(by_user, by_client) {
+    if state.throttle.blocks(by_user) {
         tracing::warn!("sign-in throttled");
         return Ok(again(StatusCode::TOO_MANY_REQUESTS, "login-throttled"));
     }

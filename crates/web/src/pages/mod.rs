@@ -5,6 +5,7 @@
 pub(crate) mod activities;
 mod admin;
 pub(crate) mod annual_plans;
+pub(crate) mod audit;
 pub(crate) mod child;
 pub(crate) mod clubs;
 pub(crate) mod consultations;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/plan", get(plan::current))
         .route("/plans", get(plan::list))
         .route("/plans/{code}", get(plan::show))
+        .route("/audit", get(audit::page))
         .route("/units", get(directory::units))
         .route("/units/{code}", get(directory::unit))
         .route("/agencies", get(directory::agencies))
@@ -89,6 +91,7 @@ pub struct Chrome {
     pub can_safeguard: bool,
     pub can_answer: bool,
     pub can_view_names: bool,
+    pub can_audit: bool,
     pub title: String,
 }
 
@@ -109,6 +112,7 @@ impl Chrome {
                 )
             }),
             is_admin: can(Permission::ManageUsers),
+            can_audit: can(Permission::ViewAudit),
             can_moderate: can(Permission::Moderate),
             can_safeguard: can(Permission::Safeguard),
             can_answer: can(Permission::AnswerChildren),
@@ -219,6 +223,7 @@ impl IntoResponse for PageError {
             can_safeguard: false,
             can_answer: false,
             can_view_names: false,
+            can_audit: false,
             title: lang.t(&format!("error-{}", e.code())),
         };
         let message = match &e {

@@ -1,0 +1,240 @@
+//! The audit trail, readable: `/audit` (page) and `/api/v1/audit` share the
+//! query here. Admins and coordinators read the entries of records inside
+//! their scope (`thamgia_store::audit::list`), shown as the trail's rules allow
+//! (`thamgia_store::audit::shown`): no unmoderated text, no small count, no
+//! name, no secret.
+
+use super::{Chrome, PageErr, PageResult, render, require};
+use crate::auth::PageUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use std::collections::{BTreeMap, HashMap};
+use thamgia_domain::access::{Permission, Principal};
+use thamgia_store::audit::Filter;
+use thamgia_store::entity::audit;
+
+/// Entries per page.
+pub(crate) const PER_PAGE: u64 = 50;
+
+/// The query both the page and the API take; all optional. Dates are
+/// `yyyy-mm-dd` or `dd/mm/yyyy`, `to` inclusive.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Record kind: `activity`, `matter`, `consultation`, `unit`, …
+    pub entity: Option<String>,
+    /// Record id (or code, for units and agencies); needs `entity`.
+    pub record: Option<String>,
+    /// Username of the account that made the change.
+    pub account: Option<String>,
+    /// First day (inclusive).
+    pub from: Option<String>,
+    /// Last day (inclusive).
+    pub to: Option<String>,
+    /// Page, from 1.
+    pub page: Option<String>,
+}
+
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The filter and the page (from 0), or the fields in error.
+pub(crate) async fn filter_of(
+    state: &AppState,
+    q: &AuditQuery,
+) -> Result<(Filter, u64), BTreeMap<String, String>> {
+    let mut errors = BTreeMap::new();
+    let mut f = Filter::default();
+    f.entity = given(&q.entity).map(str::to_string);
+    f.entity_id = given(&q.record).map(str::to_string);
+    if f.entity_id.is_some() && f.entity.is_none() {
+        errors.insert("entity".into(), "required".into());
+    }
+    if let Some(name) = given(&q.account) {
+        // An unknown account has written nothing: no entries, not an error
+        // (which would tell who exists outside the reader's scope).
+        f.actor_user_id = Some(
+            match thamgia_store::users::by_username(&state.db.conn, &name.to_lowercase()).await {
+                Ok(Some(u)) => u.id,
+                Ok(None) => -1,
+                Err(_) => {
+                    errors.insert("account".into(), "unavailable".into());
+                    -1
+                }
+            },
+        );
+    }
+    let day = |field: &str, v: &Option<String>, errors: &mut BTreeMap<String, String>| {
+        let s = given(v)?;
+        match thamgia_domain::activities::parse_date(s) {
+            Some(d) => Some(d),
+            None => {
+                errors.insert(field.into(), "not_a_date".into());
+                None
+            }
+        }
+    };
+    let from = day("from", &q.from, &mut errors);
+    let to = day("to", &q.to, &mut errors);
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        errors.insert("to".into(), "before_from".into());
+    }
+    f.from = from
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc());
+    f.until = to
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc());
+    let page = match given(&q.page) {
+        None => 0,
+        Some(p) => match p.parse::<u64>() {
+            Ok(n) if (1..=100_000).contains(&n) => n - 1,
+            _ => {
+                errors.insert("page".into(), "not_a_page".into());
+                0
+            }
+        },
+    };
+    if errors.is_empty() {
+        Ok((f, page))
+    } else {
+        Err(errors)
+    }
+}
+
+/// One page of entries for a reader, with the codes of their units.
+pub(crate) async fn read(
+    state: &AppState,
+    p: &Principal,
+    f: &Filter,
+    page: u64,
+) -> AppResult<(Vec<(audit::Model, Option<String>)>, bool)> {
+    let db = &state.db.conn;
+    let scope = p.scope();
+    let (rows, more) = thamgia_store::audit::list(db, &scope, f, page, PER_PAGE).await?;
+    let codes: HashMap<i32, String> = thamgia_store::units::within(db, &scope, None)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.code))
+        .collect();
+    Ok((
+        rows.into_iter()
+            .map(|e| {
+                let code = e.unit_id.and_then(|u| codes.get(&u).cloned());
+                (e, code)
+            })
+            .collect(),
+        more,
+    ))
+}
+
+pub(crate) fn may_read(p: &Principal) -> Result<(), AppError> {
+    if p.can(Permission::ViewAudit) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+struct Row {
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    unit: String,
+    before: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    q: AuditQuery,
+    errors: BTreeMap<String, String>,
+    rows: Vec<Row>,
+    page: u64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+impl AuditPage {
+    fn err(&self, field: &str) -> Option<String> {
+        self.errors
+            .get(field)
+            .map(|code| self.c.t(&format!("audit-err-{}", code.replace('_', "-"))))
+    }
+
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+/// The query string of another page of the same filter.
+fn page_link(q: &AuditQuery, page: u64) -> String {
+    let mut parts = vec![];
+    for (k, v) in [
+        ("entity", &q.entity),
+        ("record", &q.record),
+        ("account", &q.account),
+        ("from", &q.from),
+        ("to", &q.to),
+    ] {
+        if let Some(v) = given(v) {
+            parts.push(format!("{k}={}", crate::auth::urlencode(v)));
+        }
+    }
+    parts.push(format!("page={page}"));
+    format!("/audit?{}", parts.join("&"))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(p, ctx): PageUser,
+    Query(q): Query<AuditQuery>,
+) -> PageResult {
+    let lang = ctx.lang;
+    require(&p, Permission::ViewAudit, lang)?;
+    let (rows, errors, page, more) = match filter_of(&state, &q).await {
+        Ok((f, page)) => {
+            let (rows, more) = read(&state, &p, &f, page).await.page(lang)?;
+            (rows, BTreeMap::new(), page, more)
+        }
+        Err(e) => (vec![], e, 0, false),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|(e, unit)| Row {
+            at: e.at.format("%d/%m/%Y %H:%M").to_string(),
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            unit: unit.unwrap_or_default(),
+            before: e.before.unwrap_or_default(),
+            after: e.after.unwrap_or_default(),
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&AuditPage {
+        c: Chrome::new(&ctx, "audit-title"),
+        prev: (page > 0).then(|| page_link(&q, page)),
+        next: more.then(|| page_link(&q, page + 2)),
+        q,
+        errors,
+        rows,
+        page: page + 1,
+    });
+    *res.status_mut() = status;
+    Ok(res)
+}

@@ -196,6 +196,9 @@ pub fn two_way(cells: &[Vec<u64>]) -> TwoWay {
 /// [`two_way`] where the row totals flagged in `rows_forced` and the column
 /// totals flagged in `cols_forced` are hidden already (by another table of the
 /// same view): they are protected like the others.
+// The extended table is built by position: cell, row total, column total or
+// grand total, each read from its own vector by the same indices.
+#[allow(clippy::needless_range_loop)]
 pub fn two_way_with(cells: &[Vec<u64>], rows_forced: &[bool], cols_forced: &[bool]) -> TwoWay {
     let r = cells.len();
     let c = cells.iter().map(Vec::len).max().unwrap_or(0);
@@ -319,11 +322,11 @@ fn protect(e: &mut [Vec<Entry>]) {
                     }
                     None => {
                         // Nothing protects it: hide its whole row and column.
-                        for b in 0..cn {
-                            changed |= hide(&mut e[i][b]);
+                        for x in e[i].iter_mut() {
+                            changed |= hide(x);
                         }
-                        for a in 0..rn {
-                            changed |= hide(&mut e[a][j]);
+                        for row in e.iter_mut() {
+                            changed |= hide(&mut row[j]);
                         }
                     }
                 }
@@ -387,13 +390,10 @@ fn cheapest_cycle(
         let mut prev: Vec<Option<usize>> = vec![None; n];
         let mut done = vec![false; n];
         dist[i0] = 0;
-        loop {
-            let Some(u) = (0..n)
-                .filter(|u| !done[*u] && dist[*u] < i64::MAX)
-                .min_by_key(|u| dist[*u])
-            else {
-                break;
-            };
+        while let Some(u) = (0..n)
+            .filter(|u| !done[*u] && dist[*u] < i64::MAX)
+            .min_by_key(|u| dist[*u])
+        {
             done[u] = true;
             if u == rn + j0 {
                 break;
@@ -485,6 +485,9 @@ mod tests {
         assert_eq!(w.rows.iter().filter(|h| **h).count(), 2);
     }
 
+    type Values = std::collections::BTreeSet<u64>;
+    type Prune<'a> = dyn Fn(&[Vec<u64>], usize, usize) -> bool + 'a;
+
     /// A seeded generator: the same tables on every run.
     struct Rng(u64);
     impl Rng {
@@ -560,7 +563,7 @@ mod tests {
             let n = 1 + (rng.next() % 5) as usize;
             let cells: Vec<u64> = (0..n).map(|_| rng.count()).collect();
             // Half the tables have cells hidden already by another table.
-            let forced: Vec<bool> = (0..n).map(|_| rng.next() % 6 == 0).collect();
+            let forced: Vec<bool> = (0..n).map(|_| rng.next().is_multiple_of(6)).collect();
             let w = one_way_with(&cells, &forced);
             for (i, f) in forced.iter().enumerate() {
                 assert!(!f || w.cells[i], "a forced cell stays hidden");
@@ -585,11 +588,7 @@ mod tests {
     fn feasible_two_way(
         cells: &[Vec<u64>],
         w: &TwoWay,
-    ) -> (
-        Vec<Vec<std::collections::BTreeSet<u64>>>,
-        Vec<std::collections::BTreeSet<u64>>,
-        Vec<std::collections::BTreeSet<u64>>,
-    ) {
+    ) -> (Vec<Vec<Values>>, Vec<Values>, Vec<Values>) {
         use std::collections::BTreeSet;
         let r = cells.len();
         let c = cells[0].len();
@@ -634,7 +633,7 @@ mod tests {
             bounds: &[Vec<(u64, u64)>],
             cur: &mut Vec<Vec<u64>>,
             check: &dyn Fn(&[Vec<u64>]) -> bool,
-            prune: &dyn Fn(&[Vec<u64>], usize, usize) -> bool,
+            prune: &Prune<'_>,
             out: &mut dyn FnMut(&[Vec<u64>]),
         ) {
             if k == r * c {
@@ -692,8 +691,8 @@ mod tests {
             let cells: Vec<Vec<u64>> = (0..r)
                 .map(|_| (0..c).map(|_| rng.count()).collect())
                 .collect();
-            let rows_forced: Vec<bool> = (0..r).map(|_| rng.next() % 6 == 0).collect();
-            let cols_forced: Vec<bool> = (0..c).map(|_| rng.next() % 6 == 0).collect();
+            let rows_forced: Vec<bool> = (0..r).map(|_| rng.next().is_multiple_of(6)).collect();
+            let cols_forced: Vec<bool> = (0..c).map(|_| rng.next().is_multiple_of(6)).collect();
             let w = two_way_with(&cells, &rows_forced, &cols_forced);
             assert!(rows_forced.iter().zip(&w.rows).all(|(f, h)| !f || *h));
             assert!(cols_forced.iter().zip(&w.cols).all(|(f, h)| !f || *h));
@@ -723,9 +722,9 @@ mod tests {
                     assert!(rs[i].len() >= 2, "{cells:?} {w:?}: row total {i}");
                 }
             }
-            for j in 0..c {
-                if w.cols[j] {
-                    assert!(ks[j].len() >= 2, "{cells:?} {w:?}: column total {j}");
+            for (j, (hidden, values)) in w.cols.iter().zip(&ks).enumerate() {
+                if *hidden {
+                    assert!(values.len() >= 2, "{cells:?} {w:?}: column total {j}");
                 }
             }
         }

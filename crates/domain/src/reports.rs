@@ -166,6 +166,15 @@ pub fn standing(
 mod tests {
     use super::*;
     use ReportAction as A;
+
+    #[test]
+    fn a_returned_report_is_not_counted_as_submitted() {
+        assert!(counts_as_submitted(Some(ReportStatus::Submitted)));
+        assert!(counts_as_submitted(Some(ReportStatus::Approved)));
+        assert!(!counts_as_submitted(Some(ReportStatus::Returned)));
+        assert!(!counts_as_submitted(Some(ReportStatus::Draft)));
+        assert!(!counts_as_submitted(None));
+    }
     use ReportRole as R;
     use ReportStatus as S;
 

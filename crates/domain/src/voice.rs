@@ -514,6 +514,31 @@ pub fn mask_phone_numbers(text: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_answer_is_overdue_only_to_children_who_were_asked() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).expect("date");
+        let decided = Some(d(8, 31));
+        assert!(answer_overdue(decided, 60, true, false, d(11, 29)));
+        assert!(
+            !answer_overdue(decided, 60, false, false, d(11, 29)),
+            "never asked"
+        );
+        assert!(
+            !answer_overdue(decided, 60, true, true, d(11, 29)),
+            "answered"
+        );
+        assert!(
+            !answer_overdue(decided, 60, true, false, d(10, 30)),
+            "due that day"
+        );
+        assert!(
+            !answer_overdue(None, 60, true, false, d(11, 29)),
+            "not decided"
+        );
+        assert!(stage_needs_decision(Stage::Answered) && stage_needs_decision(Stage::Decided));
+        assert!(!stage_needs_decision(Stage::Consulting));
+    }
+
     fn q(id: i32, kind: QuestionKind, opts: &[i32]) -> QuestionSpec {
         QuestionSpec {
             id,

@@ -1466,7 +1466,11 @@ mod tests {
         assert_eq!(clean_file_name("C:\\x\\..\\a\"b.pdf"), "ab.pdf");
         assert_eq!(
             content_type_of("a.html", Some("text/html")),
-            "application/octet-stream"
+            Err("file_type_refused")
+        );
+        assert_eq!(
+            content_type_of("a.bin", Some("application/x-custom")),
+            Ok("application/octet-stream".to_string())
         );
     }
 }

@@ -46,9 +46,11 @@ pub(crate) async fn filter_of(
     q: &AuditQuery,
 ) -> Result<(Filter, u64), BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
-    let mut f = Filter::default();
-    f.entity = given(&q.entity).map(str::to_string);
-    f.entity_id = given(&q.record).map(str::to_string);
+    let mut f = Filter {
+        entity: given(&q.entity).map(str::to_string),
+        entity_id: given(&q.record).map(str::to_string),
+        ..Default::default()
+    };
     if f.entity_id.is_some() && f.entity.is_none() {
         errors.insert("entity".into(), "required".into());
     }

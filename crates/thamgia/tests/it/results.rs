@@ -398,6 +398,25 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
         );
     }
     assert_eq!(by_subtraction(&doc), Vec::<String>::new());
+    // The consultations list hides the same counts (the 2 paper forms and the
+    // 9 children of the group tally); the consultation read alone, for those
+    // who collect its forms, gives them.
+    let (s, list) = app.api_get(&token, "/api/v1/consultations").await;
+    assert_eq!(s, 200, "{list}");
+    let listed = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|k| k["id"] == f.id)
+        .expect("listed");
+    assert_eq!(
+        listed["responses"],
+        json!({"online": 10, "paper": null, "group_tallies": 1, "children_in_tallies": null})
+    );
+    let (_, one) = app
+        .api_get(&token, &format!("/api/v1/consultations/{}", f.id))
+        .await;
+    assert_eq!(one["responses"]["paper"], 2);
     let sex = q["breakdowns"]
         .as_array()
         .expect("b")

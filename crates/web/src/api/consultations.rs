@@ -29,12 +29,19 @@ use thamgia_store::{consultations, voice_queries};
 
 /// How many views a consultation received, by how they came.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+///
+/// In lists (`GET /api/v1/consultations`, a matter's consultations) the
+/// children's counts are a breakdown read beside each other: a count of 1–4,
+/// and any count that would give it away by subtraction, is `null`
+/// (`domain::suppression::one_way`), as on the consultations page. A
+/// consultation read on its own gives them exactly, for the people who
+/// collect its forms.
 pub struct ResponseCounts {
-    pub online: i64,
-    pub paper: i64,
+    pub online: Option<i64>,
+    pub paper: Option<i64>,
     pub group_tallies: i64,
     /// Children counted in the group tallies.
-    pub children_in_tallies: i64,
+    pub children_in_tallies: Option<i64>,
 }
 
 /// A consultation as listed.
@@ -61,10 +68,16 @@ pub(crate) fn summary(
     u: &unit::Model,
     counts: &HashMap<i32, HashMap<String, i64>>,
     tallies: &HashMap<i32, (i64, i64)>,
+    listed: bool,
 ) -> ConsultationSummary {
     let by = counts.get(&k.id);
     let n = |s: &str| by.and_then(|m| m.get(s)).copied().unwrap_or(0);
     let (t, tc) = tallies.get(&k.id).copied().unwrap_or((0, 0));
+    let cells = [n("online"), n("paper"), tc];
+    let hidden = listed.then(|| {
+        thamgia_domain::suppression::one_way(&cells.map(|x| u64::try_from(x).unwrap_or(0)))
+    });
+    let shown = |i: usize| (!hidden.as_ref().is_some_and(|h| h.hidden(i))).then_some(cells[i]);
     ConsultationSummary {
         id: k.id,
         matter_id: k.matter_id,
@@ -76,10 +89,10 @@ pub(crate) fn summary(
         closes_on: k.closes_on,
         join_code: k.join_code.clone(),
         responses: ResponseCounts {
-            online: n("online"),
-            paper: n("paper"),
+            online: shown(0),
+            paper: shown(1),
             group_tallies: t,
-            children_in_tallies: tc,
+            children_in_tallies: shown(2),
         },
     }
 }
@@ -156,7 +169,7 @@ async fn detail(
         })
         .collect();
     Ok(ConsultationDto {
-        summary: summary(k, u, &counts, &tallies),
+        summary: summary(k, u, &counts, &tallies, false),
         intro: k.intro.clone(),
         age_min: k.age_min,
         age_max: k.age_max,
@@ -244,7 +257,7 @@ pub async fn list(
     let tallies = voice_queries::tally_counts(db, &ids).await?;
     Ok(Json(
         rows.iter()
-            .map(|(k, u)| summary(k, u, &counts, &tallies))
+            .map(|(k, u)| summary(k, u, &counts, &tallies, true))
             .collect(),
     ))
 }

@@ -171,7 +171,7 @@ async fn one(
     d.overdue = d.overdue && !ks.iter().any(|(k, _)| k.status == "answered");
     d.consultations = Some(
         ks.iter()
-            .map(|(k, ku)| summary(k, ku, &counts, &tallies))
+            .map(|(k, ku)| summary(k, ku, &counts, &tallies, true))
             .collect(),
     );
     Ok(d)

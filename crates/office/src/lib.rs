@@ -277,6 +277,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, OfficeError> {
         .delimiter(separator(text))
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    // Newlines before `seen` (records come in order, so each byte is counted once).
+    let (mut seen, mut newlines) = (0usize, 0usize);
     for rec in reader.records() {
         let rec = rec.map_err(|e| OfficeError::Unreadable(e.to_string()))?;
         // By byte offset: the reader skips blank lines without counting them.
@@ -285,11 +287,15 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, OfficeError> {
             while at < text.len() && matches!(text.as_bytes()[at], b'\r' | b'\n') {
                 at += 1;
             }
-            text.as_bytes()[..at]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1
+            let from = if at >= seen { seen } else { 0 };
+            let before = if at >= seen { newlines } else { 0 };
+            newlines = before
+                + text.as_bytes()[from..at]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+            seen = at;
+            newlines + 1
         });
         let row = Row {
             number,
@@ -558,6 +564,20 @@ mod tests {
         assert_eq!(t.rows[0].get(0).text(), "Mã");
         let t = read_csv(b"a,b\n1,2\n").expect("csv");
         assert_eq!(t.rows[1].get(1).text(), "2");
+    }
+
+    #[test]
+    fn csv_rows_keep_their_line_numbers() {
+        // Blank lines, CRLF and a quoted cell over two lines: each row is
+        // numbered by the line it starts on, as a text editor shows it.
+        let t = read_csv(b"a,b\r\n\r\n1,\"x\ny\"\r\n2,z\n\n\n3,w\n").expect("csv");
+        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 3, 5, 8]);
+        // Many rows: numbering stays exact (and linear in the file's size).
+        let big: String = (0..20_000).map(|i| format!("{i},v\n")).collect();
+        let t = read_csv(big.as_bytes()).expect("csv");
+        assert_eq!(t.rows.len(), 20_000);
+        assert!(t.rows.iter().enumerate().all(|(i, r)| r.number == i + 1));
     }
 
     #[test]

@@ -124,6 +124,16 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     ch: UserChanges,
 ) -> Result<user::Model> {
     let tx = crate::begin_write(c).await?;
+    if (ch.role.is_some() || ch.unit_id.is_some() || ch.active.is_some())
+        && tx.get_database_backend() == sea_orm::DbBackend::Postgres
+    {
+        // Changes that can remove an administrator take turns, before anything
+        // is read: two admins demoting each other at once would otherwise each
+        // see the other still in place (or deadlock on each other's rows).
+        // SQLite's write transactions already take turns (`begin_write`).
+        tx.execute_unprepared("SELECT pg_advisory_xact_lock(7201012)")
+            .await?;
+    }
     let before = user::Entity::find_by_id(id)
         .one(&tx)
         .await?
@@ -206,14 +216,11 @@ async fn other_admin_of_whole_tree<C: ConnectionTrait>(c: &C, except: i32) -> Re
         .filter(unit::Column::ParentId.is_null())
         .all(c)
         .await?;
-    let mut q = user::Entity::find()
+    let q = user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin.as_str()))
         .filter(user::Column::Active.eq(true))
         .filter(user::Column::UnitId.is_in(tops.iter().map(|u| u.id)))
         .filter(user::Column::Id.ne(except));
-    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
-        q = q.lock_exclusive();
-    }
     Ok(!q.all(c).await?.is_empty())
 }
 

@@ -156,3 +156,84 @@ async fn the_last_province_admin_cannot_be_lost(app: TestApp) {
     assert!(r.is_err(), "{r:?}");
 }
 db_test!(the_last_province_admin_cannot_be_lost);
+
+/// Two province administrators demote each other at the same moment (ten
+/// times over): one demotion lands, the other is refused as `last_admin`
+/// (422, never a 500, never both), and the province keeps one administrator.
+async fn two_admins_demoting_each_other_keep_one(app: TestApp) {
+    let token = app.token("admin").await;
+    for round in 0..10 {
+        let name = format!("admin-b{round}");
+        let (s, b) = app
+            .api_send(
+                Method::POST,
+                &token,
+                "/api/v1/users",
+                &json!({"username": name, "role": "admin", "unit": "12",
+                        "password": "mat-khau-dai-du"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let other_id = b["id"].as_i64().expect("id");
+        let other = app.token(&name).await;
+        let (demote_other, demote_first) = (
+            format!("/api/v1/users/{other_id}"),
+            format!("/api/v1/users/{}", admin_id(&app).await),
+        );
+        let body = json!({"role": "coordinator"});
+        let (first, second) = tokio::join!(
+            app.api_send(Method::PATCH, &token, &demote_other, &body),
+            app.api_send(Method::PATCH, &other, &demote_first, &body),
+        );
+        // The one that lost is refused as the last administrator, or, when
+        // it came after the other had finished, as no longer an administrator.
+        let mut statuses = [first.0, second.0];
+        statuses.sort_unstable();
+        assert!(
+            statuses == [200, 422] || statuses == [200, 403],
+            "round {round}: {first:?} {second:?}"
+        );
+        if statuses == [200, 422] {
+            let refused = if first.0 == 422 { &first.1 } else { &second.1 };
+            assert_eq!(
+                refused["error"]["fields"]["role"], "last_admin",
+                "{refused}"
+            );
+        }
+        let admins =
+            thamgia_store::users::list(&app.db.conn, &thamgia_domain::access::Scope::everything())
+                .await
+                .expect("users")
+                .into_iter()
+                .filter(|(u, _)| u.active && u.role == "admin")
+                .count();
+        assert_eq!(admins, 1, "round {round}");
+        if first.0 != 200 {
+            // The other one stepped the first down: put things back for the
+            // next round (the first is admin again, the other steps down).
+            let back = thamgia_store::users::UserChanges {
+                role: Some(thamgia_domain::access::Role::Admin),
+                ..Default::default()
+            };
+            thamgia_store::users::update(
+                &app.db.conn,
+                &thamgia_domain::access::Actor::system("test"),
+                chrono::Utc::now(),
+                admin_id(&app).await,
+                back,
+            )
+            .await
+            .expect("restore");
+            let (s, b) = app
+                .api_send(
+                    Method::PATCH,
+                    &token,
+                    &format!("/api/v1/users/{other_id}"),
+                    &json!({"active": false}),
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+        }
+    }
+}
+db_test!(two_admins_demoting_each_other_keep_one);

@@ -11,7 +11,7 @@ use crate::{Result, StoreError, on_unique, sha256_hex};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Principal, Role, Scope};
 

@@ -377,20 +377,7 @@ async fn consultation_writes_respect_an_approved_year(app: TestApp) {
     )
     .await;
     // The district reports 2020; the coordinator approves it.
-    let path = "/api/v1/reports/106/2020";
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("{path}/submit"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    let (s, b) = app
-        .api_send(Method::POST, &coord, &format!("{path}/approve"), &json!({}))
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app.approve_report("district106", "106", 2020).await;
     let frozen = t_figures(&b["figures"]["figures"]);
     // A community decision: T3 counts it in 2020, not consulted yet.
     assert_eq!(frozen[2].2, json!(1), "{frozen:?}");

@@ -10,28 +10,13 @@ use serde_json::json;
 async fn a_returned_report_is_not_counted_as_submitted(app: TestApp) {
     let district = app.token("district106").await;
     let coord = app.token("coordinator").await;
-    let path = "/api/v1/reports/106/2018";
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("{path}/submit"),
-            &json!({}),
-        )
+    app.report_step(&district, "106", 2018, "submit", json!({}))
         .await;
-    assert_eq!(s, 200, "{b}");
     let c = app.login("coordinator").await;
     let (_, html) = app.get(&c, "/reports?year=2018").await;
     assert!(html.contains("<strong>1/8</strong>"), "submitted: 1/8");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &coord,
-            &format!("{path}/return"),
-            &json!({"reason": "Thiếu số liệu theo giới tính"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let reason = json!({"reason": "Thiếu số liệu theo giới tính"});
+    app.report_step(&coord, "106", 2018, "return", reason).await;
     // Back with its author: neither the list nor the dashboard counts it.
     let (s, html) = app.get(&c, "/reports?year=2018").await;
     assert_eq!(s, 200);
@@ -41,15 +26,8 @@ async fn a_returned_report_is_not_counted_as_submitted(app: TestApp) {
     assert_eq!(s, 200);
     assert!(html.contains("<strong>0 / 8</strong>"), "dashboard: 0 / 8");
     // Submitted again, it counts again.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("{path}/submit"),
-            &json!({}),
-        )
+    app.report_step(&district, "106", 2018, "submit", json!({}))
         .await;
-    assert_eq!(s, 200, "{b}");
     let (_, html) = app.get(&c, "/reports?year=2018").await;
     assert!(html.contains("<strong>1/8</strong>"));
 }

@@ -263,6 +263,36 @@ impl TestApp {
         let s = r.status().as_u16();
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
+
+    /// One step of a unit's annual report through the API
+    /// (`submit`, `approve`, `return`, `reopen`), which must answer 200;
+    /// returns the report as the API answers it.
+    pub async fn report_step(
+        &self,
+        token: &str,
+        unit: &str,
+        year: i32,
+        step: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let path = format!("/api/v1/reports/{unit}/{year}/{step}");
+        let (s, b) = self
+            .api_send(reqwest::Method::POST, token, &path, &body)
+            .await;
+        assert_eq!(s, 200, "{step} {unit}/{year}: {b}");
+        b
+    }
+
+    /// The unit's officer submits its report for the year and the
+    /// coordinator approves it (locking the year); returns the approved report.
+    pub async fn approve_report(&self, officer: &str, unit: &str, year: i32) -> serde_json::Value {
+        let officer = self.token(officer).await;
+        let coord = self.token("coordinator").await;
+        self.report_step(&officer, unit, year, "submit", serde_json::json!({}))
+            .await;
+        self.report_step(&coord, unit, year, "approve", serde_json::json!({}))
+            .await
+    }
 }
 
 trait NowUtc {

@@ -546,18 +546,7 @@ async fn the_provinces_report_lists_the_districts_approved_figures(app: TestApp)
     let district = app.token("district106").await;
     let coord = app.token("coordinator").await;
     records_2018(&app, &district).await;
-    let path = "/api/v1/reports/106/2018";
-    app.api_send(
-        Method::POST,
-        &district,
-        &format!("{path}/submit"),
-        &json!({}),
-    )
-    .await;
-    let (s, b) = app
-        .api_send(Method::POST, &coord, &format!("{path}/approve"), &json!({}))
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app.approve_report("district106", "106", 2018).await;
     let a1_106 = b["figures"]["figures"]
         .as_array()
         .and_then(|f| f.iter().find(|x| x["code"] == "A1"))

@@ -18,8 +18,9 @@
 use crate::OfficeError;
 use crate::report_doc::{DocCell, DocKind, DocPart, DocTable, INDICATOR_HEADERS, ReportDoc};
 use docx_rs::{
-    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow, VAlignType, WidthType,
+    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, PageOrientationType, PageSize,
+    Paragraph, RunFonts, SectionProperty, SpecialIndentType, Table, TableCell, TableLayoutType,
+    TableRow, VAlignType, WidthType,
 };
 
 /// The font of every run.
@@ -34,6 +35,18 @@ pub const MARGIN_LEFT: i32 = 1_701;
 pub const MARGIN_RIGHT: i32 = 1_134;
 /// The width between the margins.
 const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// The width between the margins of a landscape page (Decree 30 allows
+/// landscape pages for wide tables).
+const LANDSCAPE_TEXT_WIDTH: usize = (PAGE_HEIGHT as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// Left and right padding of a table cell as word processors lay it out, in
+/// twips (LibreOffice pads 0.19 cm a side whatever the file asks), with room
+/// to spare.
+const CELL_PADDING: usize = 2 * 108 + 30;
+/// The width (4 cm) a column of wrapping text keeps on a portrait page
+/// before the table turns to a landscape page.
+const READABLE: usize = 2_268;
+/// A smaller table font (10 pt), tried before turning a page to landscape.
+const TABLE_SMALL: usize = 20;
 
 /// Font sizes in half-points.
 const BODY: usize = 28;
@@ -135,8 +148,14 @@ fn header_table(doc: &ReportDoc) -> Table {
         .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
-fn table_cell(text: &str, width: usize, bold: bool, align: AlignmentType) -> TableCell {
-    let mut r = run(text, TABLE);
+fn table_cell(
+    text: &str,
+    width: usize,
+    size: usize,
+    bold: bool,
+    align: AlignmentType,
+) -> TableCell {
+    let mut r = run(text, size);
     if bold {
         r = r.bold();
     }
@@ -151,16 +170,140 @@ fn table_cell(text: &str, width: usize, bold: bool, align: AlignmentType) -> Tab
         )
 }
 
-/// Splits the text width among columns in proportion to their widths.
-fn grid(widths: &[f64]) -> Vec<usize> {
-    let sum: f64 = widths.iter().sum::<f64>().max(1.0);
-    let mut g: Vec<usize> = widths
-        .iter()
-        .map(|w| ((w / sum) * TEXT_WIDTH as f64).floor() as usize)
-        .collect();
+/// About how wide `text` is at `half_points` in Times New Roman, in twips:
+/// glyph widths by class in thousandths of an em, rounded up from the font's
+/// metrics (so a cell given this width never breaks the text).
+pub fn text_twips(text: &str, half_points: usize, bold: bool) -> usize {
+    let milli_em: usize = text
+        .chars()
+        .map(|c| match c {
+            ' ' => 250,
+            '.' | ',' => 250,
+            ':' | ';' | '\'' | '(' | ')' | '[' | ']' | '/' | '-' | 'i' | 'j' | 'l' | 't' | 'f'
+            | 'r' | 'I' => 340,
+            '0'..='9' => 500,
+            '%' | 'm' | 'w' | 'M' | 'W' | '@' => 950,
+            c if c.is_uppercase() => 740,
+            _ => 520,
+        })
+        .sum();
+    // An em is the font size: half-points × 10 twips; 5% to spare for a
+    // substituted font of the same metrics.
+    let twips = milli_em * half_points * 105 / 10_000;
+    if bold { twips * 108 / 100 } else { twips }
+}
+
+/// The widest piece of `text` that may not be broken: a number, a date or a
+/// code is one piece; words break between them.
+fn longest_piece(text: &str, half_points: usize, bold: bool, whole: bool) -> usize {
+    if whole {
+        return text_twips(text, half_points, bold);
+    }
+    text.split_whitespace()
+        .map(|w| text_twips(w, half_points, bold))
+        .max()
+        .unwrap_or(0)
+}
+
+/// How a table is laid out: column widths, font size, and whether it needs
+/// a landscape page.
+struct Layout {
+    grid: Vec<usize>,
+    size: usize,
+    landscape: bool,
+}
+
+/// Column widths from the content: every column at least as wide as its
+/// longest number, date, code or word (so none is split across lines), the
+/// rest of the width shared by the columns whose text would wrap, in
+/// proportion to what they hold. A table that does not fit a portrait page
+/// at 11 pt tries 10 pt, then takes a landscape page at 11 pt.
+fn content_grid(heads: &[String], rows: &[(Vec<String>, bool)]) -> Layout {
+    let measure = |size: usize| {
+        let n = heads.len();
+        let mut least = vec![0usize; n];
+        let mut want = vec![0usize; n];
+        for (i, h) in heads.iter().enumerate() {
+            least[i] = longest_piece(h, size, true, false);
+            want[i] = text_twips(h, size, true).min(least[i] * 3);
+        }
+        for (cells, bold) in rows {
+            for (i, t) in cells.iter().enumerate().take(n) {
+                // A number, a date or a percentage ("90,0 %") is one piece.
+                let whole = !t.chars().any(char::is_alphabetic);
+                least[i] = least[i].max(longest_piece(t, size, *bold, whole));
+                want[i] = want[i].max(text_twips(t, size, *bold));
+            }
+        }
+        let least: Vec<usize> = least.iter().map(|w| w + CELL_PADDING).collect();
+        let want: Vec<usize> = want
+            .iter()
+            .zip(&least)
+            .map(|(w, l)| (w + CELL_PADDING).max(*l))
+            .collect();
+        (least, want)
+    };
+    for size in [TABLE, TABLE_SMALL] {
+        let (least, want) = measure(size);
+        // Text that wraps keeps a readable width (4 cm, or all it needs).
+        let readable: usize = least
+            .iter()
+            .zip(&want)
+            .map(|(l, w)| (*l).max((*w).min(READABLE)))
+            .sum();
+        if readable <= TEXT_WIDTH {
+            return Layout {
+                grid: share(&least, &want, TEXT_WIDTH),
+                size,
+                landscape: false,
+            };
+        }
+    }
+    let (least, want) = measure(TABLE);
+    Layout {
+        grid: share(&least, &want, LANDSCAPE_TEXT_WIDTH),
+        size: TABLE,
+        landscape: true,
+    }
+}
+
+/// Gives each column its least width, then the rest of `width` towards what
+/// each wants (in proportion to what it lacks); what is still left goes to
+/// the columns that wrap (in proportion to what they want), so text gets the
+/// room and numbers keep theirs.
+fn share(least: &[usize], want: &[usize], width: usize) -> Vec<usize> {
+    let mut g = least.to_vec();
+    let spare = width.saturating_sub(g.iter().sum());
+    let lacking: usize = want.iter().zip(&g).map(|(w, l)| w.saturating_sub(*l)).sum();
+    if lacking > 0 && spare > 0 {
+        let give = spare.min(lacking);
+        for (x, w) in g.iter_mut().zip(want) {
+            *x += w.saturating_sub(*x) * give / lacking;
+        }
+    }
+    let spare = width.saturating_sub(g.iter().sum());
+    if spare > 0 {
+        let wraps: Vec<bool> = want.iter().zip(least).map(|(w, l)| w > l).collect();
+        let any = wraps.iter().any(|w| *w);
+        let weight: usize = want
+            .iter()
+            .zip(&wraps)
+            .filter(|(_, w)| **w || !any)
+            .map(|(x, _)| *x)
+            .sum::<usize>()
+            .max(1);
+        for ((x, w), wraps) in g.iter_mut().zip(want).zip(&wraps) {
+            if *wraps || !any {
+                *x += spare * w / weight;
+            }
+        }
+    }
+    // Rounding: the last column takes what is left, so the table fills the width.
     let used: usize = g.iter().sum();
-    if let Some(last) = g.last_mut() {
-        *last += TEXT_WIDTH.saturating_sub(used);
+    if let Some(last) = g.last_mut()
+        && used < width
+    {
+        *last += width - used;
     }
     g
 }
@@ -168,14 +311,16 @@ fn grid(widths: &[f64]) -> Vec<usize> {
 fn data_table(
     heads: &[String],
     kinds: &[DocKind],
-    g: &[usize],
+    layout: &Layout,
     rows: &[(Vec<String>, bool)],
 ) -> Table {
+    let g = &layout.grid;
+    let size = layout.size;
     let head_row = TableRow::new(
         heads
             .iter()
             .zip(g)
-            .map(|(h, w)| table_cell(h, *w, true, AlignmentType::Center))
+            .map(|(h, w)| table_cell(h, *w, size, true, AlignmentType::Center))
             .collect(),
     )
     .cant_split();
@@ -193,7 +338,7 @@ fn data_table(
                             DocKind::Date => AlignmentType::Center,
                             DocKind::Text => AlignmentType::Left,
                         };
-                        table_cell(t, *w, *bold, align)
+                        table_cell(t, *w, size, *bold, align)
                     })
                     .collect(),
             )
@@ -202,11 +347,12 @@ fn data_table(
     }
     Table::new(all)
         .set_grid(g.to_vec())
-        .width(TEXT_WIDTH, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .width(g.iter().sum(), WidthType::Dxa)
 }
 
 /// The indicator table: the same columns as the .xlsx sheet "Chỉ tiêu".
-fn indicator_table(doc: &ReportDoc) -> Table {
+fn indicator_table(doc: &ReportDoc) -> (Table, bool) {
     let heads: Vec<String> = INDICATOR_HEADERS.iter().map(|s| s.to_string()).collect();
     let kinds = [
         DocKind::Text,
@@ -218,8 +364,6 @@ fn indicator_table(doc: &ReportDoc) -> Table {
         DocKind::Text,
         DocKind::Text,
     ];
-    // Wide enough for money (262.400.000) on one line at 11 pt.
-    let g = grid(&[6.0, 22.0, 13.0, 13.0, 13.0, 12.0, 11.0, 10.0]);
     let rows: Vec<(Vec<String>, bool)> = doc
         .indicators
         .iter()
@@ -240,25 +384,28 @@ fn indicator_table(doc: &ReportDoc) -> Table {
             )
         })
         .collect();
-    data_table(&heads, &kinds, &g, &rows)
+    let layout = content_grid(&heads, &rows);
+    (data_table(&heads, &kinds, &layout, &rows), layout.landscape)
 }
 
-fn doc_table(t: &DocTable) -> Table {
-    let heads: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
-    let kinds: Vec<DocKind> = t.columns.iter().map(|c| c.kind).collect();
-    let widths: Vec<f64> = t.columns.iter().map(|c| c.width).collect();
-    let g = grid(&widths);
-    let n = t.columns.len();
+fn doc_table(t: &DocTable) -> (Table, bool) {
+    let shown: Vec<usize> = (0..t.columns.len())
+        .filter(|i| t.columns[*i].in_docx)
+        .collect();
+    let heads: Vec<String> = shown.iter().map(|i| t.columns[*i].header.clone()).collect();
+    let kinds: Vec<DocKind> = shown.iter().map(|i| t.columns[*i].kind).collect();
     let fit = |cells: &[DocCell]| -> Vec<String> {
-        (0..n)
-            .map(|i| cells.get(i).map(DocCell::text).unwrap_or_default())
+        shown
+            .iter()
+            .map(|i| cells.get(*i).map(DocCell::text).unwrap_or_default())
             .collect()
     };
     let mut rows: Vec<(Vec<String>, bool)> = t.rows.iter().map(|r| (fit(r), false)).collect();
     if let Some(tot) = &t.totals {
         rows.push((fit(tot), true));
     }
-    data_table(&heads, &kinds, &g, &rows)
+    let layout = content_grid(&heads, &rows);
+    (data_table(&heads, &kinds, &layout, &rows), layout.landscape)
 }
 
 fn caption(text: &str) -> Paragraph {
@@ -292,9 +439,95 @@ fn signature_table(doc: &ReportDoc) -> Table {
         right = right.add_paragraph(centred(run("", BODY)));
     }
     right = right.add_paragraph(centred(run(&h.signer_name, BODY).bold()));
-    Table::without_borders(vec![TableRow::new(vec![left, right])])
+    // One row that never splits: the signer's title, the space to sign and
+    // the name stay on one page.
+    Table::without_borders(vec![TableRow::new(vec![left, right]).cant_split()])
         .set_grid(vec![left_w, right_w])
         .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+/// What the body is made of, in order; a landscape table takes its caption
+/// (and a heading just before it) onto its landscape page.
+enum Block {
+    Para(Box<Paragraph>),
+    Table(Box<Table>),
+}
+
+/// The body as runs of blocks, each run on portrait or landscape pages.
+#[derive(Default)]
+struct Body {
+    runs: Vec<(bool, Vec<Block>)>,
+    /// Paragraphs kept with what follows (headings, captions) not yet placed.
+    pending: Vec<Paragraph>,
+}
+
+impl Body {
+    fn run_for(&mut self, landscape: bool) -> &mut Vec<Block> {
+        if self.runs.last().is_none_or(|(l, _)| *l != landscape) {
+            self.runs.push((landscape, Vec::new()));
+        }
+        &mut self.runs.last_mut().expect("a run").1
+    }
+
+    /// A heading or caption: it goes where the next block goes.
+    fn keep_with_next(&mut self, p: Paragraph) {
+        self.pending.push(p);
+    }
+
+    /// Text: always on portrait pages (after a landscape table, it returns).
+    fn para(&mut self, p: Paragraph) {
+        let pending = std::mem::take(&mut self.pending);
+        let run = self.run_for(false);
+        run.extend(pending.into_iter().map(|p| Block::Para(Box::new(p))));
+        run.push(Block::Para(Box::new(p)));
+    }
+
+    fn table(&mut self, t: Table, landscape: bool) {
+        let pending = std::mem::take(&mut self.pending);
+        let run = self.run_for(landscape);
+        run.extend(pending.into_iter().map(|p| Block::Para(Box::new(p))));
+        run.push(Block::Table(Box::new(t)));
+    }
+}
+
+/// The section properties of a page run: A4 either way, the same margins,
+/// the page number centred at the top (`first` also has an empty first-page
+/// header: no number on the first page).
+fn section(landscape: bool, header: &Header, first: Option<&Header>) -> SectionProperty {
+    let (w, h, orient) = if landscape {
+        (PAGE_HEIGHT, PAGE_WIDTH, PageOrientationType::Landscape)
+    } else {
+        (PAGE_WIDTH, PAGE_HEIGHT, PageOrientationType::Portrait)
+    };
+    let mut sp = SectionProperty::new()
+        .page_size(PageSize::new().size(w, h).orient(orient))
+        .page_margin(margins())
+        .header(header.clone(), "rIdHeader1");
+    if let Some(f) = first {
+        sp = sp.first_header(f.clone(), "rIdHeader2");
+    }
+    sp
+}
+
+fn margins() -> PageMargin {
+    PageMargin {
+        top: MARGIN_TOP,
+        left: MARGIN_LEFT,
+        bottom: MARGIN_BOTTOM,
+        right: MARGIN_RIGHT,
+        header: 567,
+        footer: 567,
+        gutter: 0,
+    }
+}
+
+/// A paragraph too small to see, where Word needs one (to close a section,
+/// or after the last table) without pushing anything onto a new page.
+fn tiny(keep_next: bool) -> Paragraph {
+    Paragraph::new()
+        .line_spacing(LineSpacing::new().before(0).after(0).line(20))
+        .keep_next(keep_next)
+        .add_run(run("", 2))
 }
 
 /// Writes the report as a .docx.
@@ -304,37 +537,21 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
             .align(AlignmentType::Center)
             .add_page_num(PageNum::new()),
     );
-    let mut d = Docx::new()
-        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(PageMargin {
-            top: MARGIN_TOP,
-            left: MARGIN_LEFT,
-            bottom: MARGIN_BOTTOM,
-            right: MARGIN_RIGHT,
-            header: 567,
-            footer: 567,
-            gutter: 0,
-        })
-        .default_fonts(fonts())
-        .default_size(BODY)
-        .header(page_number)
-        .first_header(Header::new())
-        .add_table(header_table(doc))
-        .add_paragraph(centred(run("", BODY)))
-        .add_paragraph(centred(run("BÁO CÁO", BODY).bold()))
-        .add_paragraph(centred(run(&doc.header.summary, BODY).bold()))
-        .add_paragraph(centred(run("", BODY)));
-
-    d = d
-        .add_paragraph(heading("I. KẾT QUẢ THỰC HIỆN"))
-        .add_paragraph(heading("1. Các chỉ số của kế hoạch"))
-        .add_paragraph(caption(&format!(
-            "Bảng 1. Kết quả các chỉ số năm {} của {}",
-            doc.year, doc.unit_name
-        )))
-        .add_table(indicator_table(doc));
+    let mut b = Body::default();
+    b.para(centred(run("", BODY)));
+    b.para(centred(run("BÁO CÁO", BODY).bold()));
+    b.para(centred(run(&doc.header.summary, BODY).bold()));
+    b.para(centred(run("", BODY)));
+    b.keep_with_next(heading("I. KẾT QUẢ THỰC HIỆN"));
+    b.keep_with_next(heading("1. Các chỉ số của kế hoạch"));
+    b.keep_with_next(caption(&format!(
+        "Bảng 1. Kết quả các chỉ số năm {} của {}",
+        doc.year, doc.unit_name
+    )));
+    let (t, landscape) = indicator_table(doc);
+    b.table(t, landscape);
     for p in narrative(&doc.results) {
-        d = d.add_paragraph(p);
+        b.para(p);
     }
     let parts = [
         (DocPart::Activities, "2. Hoạt động"),
@@ -352,25 +569,63 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         if tables.is_empty() {
             continue;
         }
-        d = d.add_paragraph(heading(title));
+        b.keep_with_next(heading(title));
         for t in tables {
-            d = d
-                .add_paragraph(caption(&format!("Bảng {number}. {}", t.heading)))
-                .add_table(doc_table(t));
+            b.keep_with_next(caption(&format!("Bảng {number}. {}", t.heading)));
+            let (table, landscape) = doc_table(t);
+            b.table(table, landscape);
             number += 1;
         }
     }
-    d = d.add_paragraph(heading("II. KHÓ KHĂN, VƯỚNG MẮC"));
+    b.keep_with_next(heading("II. KHÓ KHĂN, VƯỚNG MẮC"));
     for p in narrative(&doc.difficulties) {
-        d = d.add_paragraph(p);
+        b.para(p);
     }
-    d = d.add_paragraph(heading("III. ĐỀ XUẤT, KIẾN NGHỊ"));
-    for p in narrative(&doc.proposals) {
-        d = d.add_paragraph(p);
+    b.keep_with_next(heading("III. ĐỀ XUẤT, KIẾN NGHỊ"));
+    let mut last = narrative(&doc.proposals);
+    // The last line of text goes onto the signature's page.
+    if let Some(p) = last.pop() {
+        last.push(p.keep_next(true));
     }
-    d = d
-        .add_paragraph(centred(run("", BODY)))
-        .add_table(signature_table(doc));
+    for p in last {
+        b.para(p);
+    }
+    b.keep_with_next(centred(run("", BODY)).keep_next(true));
+    b.table(signature_table(doc), false);
+    b.para(tiny(false));
+
+    let mut d = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(margins())
+        .default_fonts(fonts())
+        .default_size(BODY)
+        .header(page_number.clone())
+        .first_header(Header::new())
+        .add_table(header_table(doc));
+    let several = b.runs.len() > 1;
+    let count = b.runs.len();
+    for (i, (landscape, blocks)) in b.runs.into_iter().enumerate() {
+        for block in blocks {
+            d = match block {
+                Block::Para(p) => d.add_paragraph(*p),
+                Block::Table(t) => d.add_table(*t),
+            };
+        }
+        if i + 1 < count {
+            // This run ends here: its page size and headers (the first run
+            // keeps the first page without a number).
+            let first = (i == 0).then(Header::new);
+            d = d.add_paragraph(tiny(false).section_property(section(
+                landscape,
+                &page_number,
+                first.as_ref(),
+            )));
+        }
+    }
+    if several {
+        // The last run starts on a new page, which shows its number.
+        d.document.section_property.title_pg = false;
+    }
 
     let mut out = std::io::Cursor::new(Vec::new());
     d.build()

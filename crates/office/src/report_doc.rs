@@ -101,12 +101,16 @@ pub enum DocKind {
     Date,
 }
 
-/// A column of a report table: header, width in characters, kind.
+/// A column of a report table: header, width in characters (the .xlsx),
+/// kind, and whether the .docx shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocColumn {
     pub header: String,
     pub width: f64,
     pub kind: DocKind,
+    /// False for a column of internal codes (`central`, `local`): the
+    /// workbook keeps them for matching, a signed document shows names only.
+    pub in_docx: bool,
 }
 
 impl DocColumn {
@@ -115,7 +119,14 @@ impl DocColumn {
             header: header.into(),
             width,
             kind,
+            in_docx: true,
         }
+    }
+
+    /// The same column, left out of the .docx.
+    pub fn workbook_only(mut self) -> DocColumn {
+        self.in_docx = false;
+        self
     }
 }
 
@@ -153,7 +164,8 @@ pub struct DocHeader {
     pub number: String,
     /// "Lai Châu".
     pub place: String,
-    pub date: NaiveDate,
+    /// The day it was sent; `None` on a draft (left blank to be filled in).
+    pub date: Option<NaiveDate>,
     /// "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2018".
     pub summary: String,
     /// "GIÁM ĐỐC", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" (lines).
@@ -211,13 +223,75 @@ pub fn value_cell(v: Option<f64>, percent: bool) -> DocCell {
 }
 
 /// "Lai Châu, ngày 05 tháng 03 năm 2019".
-pub fn place_and_date(place: &str, d: NaiveDate) -> String {
-    format!(
-        "{place}, ngày {:02} tháng {:02} năm {}",
-        d.day(),
-        d.month(),
-        d.year()
-    )
+pub fn place_and_date(place: &str, d: Option<NaiveDate>) -> String {
+    match d {
+        Some(d) => format!(
+            "{place}, ngày {:02} tháng {:02} năm {}",
+            d.day(),
+            d.month(),
+            d.year()
+        ),
+        // A draft: day, month and year are written in when it is signed.
+        None => format!("{place}, ngày      tháng      năm      "),
+    }
+}
+
+/// The number line of a document: `Số: 15/BC-UBND`, the symbol always the
+/// issuing body's; a draft (`number` None or without digits) leaves the
+/// number blank: `Số:       /BC-UBND`.
+pub fn number_line(number: Option<&str>, symbol: &str) -> String {
+    let digits: String = number
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("Số")
+        .trim_start_matches(':')
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.is_empty() {
+        format!("Số:       /BC-{symbol}")
+    } else {
+        format!("Số: {digits}/BC-{symbol}")
+    }
+}
+
+/// The signer's lines in the form of Decree 30/2020 (appendix I): a deputy
+/// signs "KT." for the head ("KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH"); for a
+/// collective body (a people's committee) the first line is "TM." and the
+/// body. `typed` is what the report's author wrote ("Phó Chủ tịch UBND");
+/// lines already in the decree's form are kept.
+pub fn signer_lines(collective: Option<&str>, head: &str, typed: &str) -> Vec<String> {
+    let head = head.to_uppercase();
+    let mut lines: Vec<String> = typed
+        .lines()
+        .map(|l| l.trim().to_uppercase())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let formal = |l: &String| {
+        ["TM.", "KT.", "TL.", "TUQ.", "Q."]
+            .iter()
+            .any(|p| l.starts_with(p))
+    };
+    if !lines.iter().any(formal) {
+        let title = lines.join(" ");
+        lines = if title.is_empty() || title.starts_with(&head) {
+            vec![head.clone()]
+        } else if title.starts_with("PHÓ ") {
+            vec![format!("KT. {head}"), format!("PHÓ {head}")]
+        } else {
+            vec![title]
+        };
+    }
+    if let Some(body) = collective
+        && lines.first().is_some_and(|l| !l.starts_with("TM."))
+        && lines
+            .first()
+            .is_some_and(|l| *l == head || l.starts_with("KT."))
+    {
+        lines.insert(0, format!("TM. {}", body.to_uppercase()));
+    }
+    lines
 }
 
 /// A number for the CSV: whole numbers plain (`1250000`), decimals with a
@@ -307,6 +381,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn signers_in_the_decrees_form() {
+        let ubnd = Some("Ủy ban nhân dân");
+        assert_eq!(
+            signer_lines(ubnd, "Chủ tịch", "Phó Chủ tịch UBND"),
+            ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+        );
+        assert_eq!(
+            signer_lines(ubnd, "Chủ tịch", "Chủ tịch"),
+            ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+        );
+        assert_eq!(
+            signer_lines(ubnd, "Chủ tịch", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"),
+            ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+        );
+        assert_eq!(
+            signer_lines(ubnd, "Chủ tịch", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
+            ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+        );
+        assert_eq!(
+            signer_lines(None, "Giám đốc", "Phó Giám đốc"),
+            ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+        );
+        assert_eq!(signer_lines(None, "Giám đốc", ""), ["GIÁM ĐỐC"]);
+        assert_eq!(
+            signer_lines(None, "Giám đốc", "TL. GIÁM ĐỐC\nTRƯỞNG PHÒNG"),
+            ["TL. GIÁM ĐỐC", "TRƯỞNG PHÒNG"]
+        );
+    }
+
+    #[test]
+    fn numbers_carry_the_issuers_symbol_and_drafts_none() {
+        assert_eq!(
+            number_line(Some("15/BC-UBND"), "SLDTBXH"),
+            "Số: 15/BC-SLDTBXH"
+        );
+        assert_eq!(number_line(Some("Số: 7"), "UBND"), "Số: 7/BC-UBND");
+        assert_eq!(number_line(None, "UBND"), "Số:       /BC-UBND");
+        assert_eq!(number_line(Some("abc"), "UBND"), "Số:       /BC-UBND");
+        assert_eq!(
+            place_and_date("Lai Châu", None),
+            "Lai Châu, ngày      tháng      năm      "
+        );
+    }
+
+    #[test]
     fn vietnamese_numbers() {
         assert_eq!(vn_int(0), "0");
         assert_eq!(vn_int(999), "999");
@@ -321,7 +440,7 @@ mod tests {
         assert_eq!(csv_field("a;b"), "\"a;b\"");
         let d = NaiveDate::from_ymd_opt(2019, 3, 5).expect("date");
         assert_eq!(
-            place_and_date("Lai Châu", d),
+            place_and_date("Lai Châu", Some(d)),
             "Lai Châu, ngày 05 tháng 03 năm 2019"
         );
     }

@@ -544,11 +544,11 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     for want in [
         "UBND TỈNH LAI CHÂU",
         "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
-        "Số:",
-        "/BC-SLDTBXH",
+        // Not sent yet: a draft has no number and no date.
+        "Số:       /BC-SLDTBXH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Lai Châu, ngày 29 tháng 11 năm 2026",
+        "Lai Châu, ngày      tháng      năm      ",
         "BÁO CÁO",
         "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2018",
         "I. KẾT QUẢ THỰC HIỆN",

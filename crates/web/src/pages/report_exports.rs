@@ -164,7 +164,7 @@ pub async fn report_file(
 ) -> AppResult<ExportFile> {
     let (data, r) = report_data_of(db, u, year, today).await?;
     let plan = plan_of(db, year).await?;
-    let doc = report_doc(&data, r.as_ref(), plan.as_ref(), u, today);
+    let doc = report_doc(&data, r.as_ref(), plan.as_ref(), u);
     write(&doc, format, &format!("bao-cao-{}-{year}", clean(&u.code)))
 }
 
@@ -178,7 +178,7 @@ pub async fn indicators_file(
 ) -> AppResult<ExportFile> {
     let figures = thamgia_store::engine::figures(db, u, year, today).await?;
     let plan = plan_of(db, year).await?;
-    let mut doc = empty_doc(u, year, plan.as_ref(), today);
+    let mut doc = empty_doc(u, year, plan.as_ref());
     doc.status = "Số liệu tại thời điểm xuất".into();
     fill_figures(&mut doc, &figures);
     write(&doc, format, &format!("chi-so-{}-{year}", clean(&u.code)))
@@ -268,7 +268,7 @@ fn issuer(plan: Option<&Plan>, u: &unit::Model) -> (String, String, String) {
     (String::new(), body, "UBND".into())
 }
 
-fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>, today: NaiveDate) -> ReportDoc {
+fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>) -> ReportDoc {
     let (parent_body, issuing_body, symbol) = issuer(plan, u);
     let province = !parent_body.is_empty();
     let (signer_title, recipients) = if province {
@@ -299,9 +299,10 @@ fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>, today: NaiveDate) 
         header: DocHeader {
             parent_body,
             issuing_body,
-            number: format!("Số:       /BC-{symbol}"),
+            number: thamgia_office::report_doc::number_line(None, &symbol),
             place: place_of(u),
-            date: today,
+            // Dated when sent; a draft's date is left blank.
+            date: None,
             summary: format!(
                 "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm {year}"
             ),
@@ -346,11 +347,15 @@ fn col(h: &str, w: f64, k: DocKind) -> DocColumn {
     DocColumn::new(h, w, k)
 }
 
+/// Money by source or by project. Source codes (`central`) are internal:
+/// the .docx shows the source's name only (`codes_in_docx` false), and the
+/// totals' label stands in the name's column.
 fn money_table(
     sheet: &str,
     heading: &str,
     first: &str,
     lines: &[report_data::MoneyLine],
+    codes_in_docx: bool,
 ) -> DocTable {
     let rows: Vec<Vec<DocCell>> = lines
         .iter()
@@ -373,7 +378,11 @@ fn money_table(
         heading: heading.into(),
         part: DocPart::Funding,
         columns: vec![
-            col("Mã", 10.0, DocKind::Text),
+            if codes_in_docx {
+                col("Mã", 10.0, DocKind::Text)
+            } else {
+                col("Mã", 10.0, DocKind::Text).workbook_only()
+            },
             col(first, 40.0, DocKind::Text),
             col("Dự toán (đồng)", 16.0, DocKind::Int),
             col("Đã chi (đồng)", 16.0, DocKind::Int),
@@ -382,8 +391,16 @@ fn money_table(
         ],
         rows,
         totals: Some(vec![
-            "Tổng cộng".into(),
-            DocCell::Empty,
+            if codes_in_docx {
+                "Tổng cộng".into()
+            } else {
+                DocCell::Empty
+            },
+            if codes_in_docx {
+                DocCell::Empty
+            } else {
+                "Tổng cộng".into()
+            },
             DocCell::Int(b),
             DocCell::Int(s),
             DocCell::Int(b - s),
@@ -474,12 +491,14 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
         "Kinh phí theo nguồn",
         "Nguồn kinh phí",
         &d.funding.by_source,
+        false,
     ));
     out.push(money_table(
         "Kinh phí theo dự án",
         "Kinh phí theo dự án",
         "Dự án, mô hình",
         &d.funding.by_project,
+        true,
     ));
     let children: i64 = d.forums.iter().map(|f| f.children).sum();
     out.push(DocTable {
@@ -649,9 +668,8 @@ pub fn report_doc(
     r: Option<&report::Model>,
     plan: Option<&Plan>,
     u: &unit::Model,
-    today: NaiveDate,
 ) -> ReportDoc {
-    let mut doc = empty_doc(u, d.year, plan, today);
+    let mut doc = empty_doc(u, d.year, plan);
     let status = r.and_then(|r| ReportStatus::parse(&r.status));
     doc.status = status_vi(status).into();
     fill_figures(&mut doc, &d.figures);
@@ -665,12 +683,14 @@ pub fn report_doc(
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        if let Some(n) = some(&r.doc_number) {
-            h.number = if n.starts_with("Số") {
-                n
-            } else {
-                format!("Số: {n}")
-            };
+        // A draft carries no number; the symbol is always the issuer's.
+        if status.is_some_and(|s| s != ReportStatus::Draft) {
+            h.number = thamgia_office::report_doc::number_line(
+                r.doc_number.as_deref(),
+                h.number
+                    .rsplit_once("/BC-")
+                    .map_or("UBND", |(_, symbol)| symbol),
+            );
         }
         if let Some(p) = some(&r.place) {
             h.place = p;
@@ -678,6 +698,15 @@ pub fn report_doc(
         if let Some(t) = some(&r.signer_title) {
             h.signer_title = t;
         }
+        // In the decree's form: "KT." for a deputy, "TM." for a committee.
+        let committee = h.parent_body.is_empty();
+        let (collective, head) = if committee {
+            (Some("Ủy ban nhân dân"), "Chủ tịch")
+        } else {
+            (None, "Giám đốc")
+        };
+        h.signer_title =
+            thamgia_office::report_doc::signer_lines(collective, head, &h.signer_title).join("\n");
         if let Some(n) = some(&r.signer_name) {
             h.signer_name = n;
         }
@@ -694,12 +723,10 @@ pub fn report_doc(
                 .collect();
         }
         // The date of the document is the day it was (last) sent up.
-        if let Some(at) = r
+        h.date = r
             .submitted_at
-            .filter(|_| status != Some(ReportStatus::Draft))
-        {
-            h.date = at.date_naive();
-        }
+            .filter(|_| status.is_some_and(|s| s != ReportStatus::Draft))
+            .map(|at| at.date_naive());
         doc.results = r.results.clone();
         doc.difficulties = r.difficulties.clone();
         doc.proposals = r.proposals.clone();

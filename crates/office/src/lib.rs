@@ -14,6 +14,7 @@
 pub mod docx;
 pub mod report_doc;
 pub mod report_xlsx;
+pub mod sheet_layout;
 
 use chrono::{Datelike, NaiveDate};
 use std::io::Cursor;
@@ -343,6 +344,22 @@ pub enum Value {
     /// A whole number (people, activities, đồng): `#,##0`.
     Int(i64),
     Date(NaiveDate),
+    /// A year: a number, shown without a thousands separator (`2018`).
+    Year(i32),
+}
+
+impl Value {
+    /// What the cell shows, for sizing its column and row.
+    fn shown(&self) -> sheet_layout::Shown {
+        use sheet_layout::Shown;
+        match self {
+            Value::Empty => Shown::whole(""),
+            Value::Text(t) => Shown::text(t),
+            Value::Int(n) => Shown::whole(report_doc::vn_int(*n)),
+            Value::Date(d) => Shown::whole(d.format("%d/%m/%Y").to_string()),
+            Value::Year(y) => Shown::whole(y.to_string()),
+        }
+    }
 }
 
 impl From<&str> for Value {
@@ -469,7 +486,10 @@ pub fn write_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, OfficeError> {
         .set_border_bottom(FormatBorder::Thin);
     let int = Format::new().set_num_format(INT_FORMAT);
     let date = Format::new().set_num_format(DATE_FORMAT);
+    let year = Format::new().set_num_format("0");
+    let wrap = Format::new().set_text_wrap();
     let bold = Format::new().set_bold().set_border_top(FormatBorder::Thin);
+    let bold_wrap = bold.clone().set_text_wrap();
     let bold_int = bold.clone().set_num_format(INT_FORMAT);
     for s in sheets {
         let ws = book.add_worksheet();
@@ -509,11 +529,17 @@ pub fn write_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, OfficeError> {
                     (Value::Empty, true) => {
                         ws.write_blank(r, col, &bold).map_err(xerr)?;
                     }
-                    (Value::Text(t), false) => {
-                        ws.write_string(r, col, t).map_err(xerr)?;
+                    (Value::Text(t), total) => {
+                        ws.write_string_with_format(
+                            r,
+                            col,
+                            t,
+                            if total { &bold_wrap } else { &wrap },
+                        )
+                        .map_err(xerr)?;
                     }
-                    (Value::Text(t), true) => {
-                        ws.write_string_with_format(r, col, t, &bold)
+                    (Value::Year(y), _) => {
+                        ws.write_number_with_format(r, col, f64::from(*y), &year)
                             .map_err(xerr)?;
                     }
                     (Value::Int(n), t) => {
@@ -532,6 +558,15 @@ pub fn write_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, OfficeError> {
                 }
             }
         }
+        let heads: Vec<String> = s.columns.iter().map(|c| c.header.clone()).collect();
+        let designed: Vec<f64> = s.columns.iter().map(|c| c.width).collect();
+        let shown: Vec<Vec<sheet_layout::Shown>> = s
+            .rows
+            .iter()
+            .chain(s.totals.iter())
+            .map(|r| r.iter().map(Value::shown).collect())
+            .collect();
+        sheet_layout::lay_out(ws, &heads, &designed, &shown, s.blank_rows > 0)?;
     }
     book.save_to_buffer().map_err(xerr)
 }

@@ -8,6 +8,7 @@
 //! number cell, never text, so it compares exactly with the API.
 
 use crate::report_doc::{BREAKDOWN_HEADERS, DocCell, DocKind, INDICATOR_HEADERS, ReportDoc};
+use crate::sheet_layout::{Shown, lay_out};
 use crate::{DATE_FORMAT, INT_FORMAT, OfficeError};
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -56,13 +57,27 @@ impl Formats {
 }
 
 fn header_row(ws: &mut Worksheet, f: &Formats, heads: &[(&str, f64)]) -> Result<(), OfficeError> {
-    for (col, (h, w)) in (0u16..).zip(heads) {
-        ws.set_column_width(col, *w).map_err(xerr)?;
+    for (col, (h, _)) in (0u16..).zip(heads) {
         ws.write_string_with_format(0, col, *h, &f.header)
             .map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     Ok(())
+}
+
+/// Widths, row heights and print setup from what the sheet shows.
+fn fit(ws: &mut Worksheet, heads: &[(&str, f64)], rows: &[Vec<Shown>]) -> Result<(), OfficeError> {
+    let names: Vec<String> = heads.iter().map(|(h, _)| h.to_string()).collect();
+    let designed: Vec<f64> = heads.iter().map(|(_, w)| *w).collect();
+    lay_out(ws, &names, &designed, rows, false)?;
+    Ok(())
+}
+
+fn shown(c: &DocCell) -> Shown {
+    match c {
+        DocCell::Text(t) => Shown::text(t),
+        other => Shown::whole(other.text()),
+    }
 }
 
 fn cell(
@@ -135,8 +150,23 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
     let widths = [8.0, 48.0, 10.0, 10.0, 12.0, 12.0, 12.0, 18.0];
     let heads: Vec<(&str, f64)> = INDICATOR_HEADERS.iter().copied().zip(widths).collect();
     header_row(ws, &f, &heads)?;
+    let mut sizes = Vec::new();
     for (row, i) in (1u32..).zip(&doc.indicators) {
         let p = i.is_percent();
+        sizes.push(vec![
+            Shown::whole(i.code.clone()),
+            Shown::text(&i.name),
+            Shown::whole(crate::report_doc::vn_int(
+                i64::try_from(i.numerator).unwrap_or(i64::MAX),
+            )),
+            Shown::whole(crate::report_doc::vn_int(
+                i64::try_from(i.denominator).unwrap_or(i64::MAX),
+            )),
+            Shown::whole(crate::report_doc::value_cell(i.value, p).text()),
+            Shown::whole(crate::report_doc::value_cell(i.target, p).text()),
+            Shown::text(i.unit_vi()),
+            Shown::text(&i.standing),
+        ]);
         ws.write_string(row, 0, &i.code).map_err(xerr)?;
         ws.write_string_with_format(row, 1, &i.name, &f.text)
             .map_err(xerr)?;
@@ -149,6 +179,7 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         ws.write_string(row, 6, i.unit_vi()).map_err(xerr)?;
         ws.write_string(row, 7, &i.standing).map_err(xerr)?;
     }
+    fit(ws, &heads, &sizes)?;
 
     let ws = book.add_worksheet();
     ws.set_name(SHEET_BREAKDOWNS).map_err(xerr)?;
@@ -158,6 +189,19 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         .zip([10.0, 22.0, 40.0, 14.0])
         .collect();
     header_row(ws, &f, &heads)?;
+    let sizes: Vec<Vec<Shown>> = doc
+        .breakdowns
+        .iter()
+        .map(|b| {
+            vec![
+                Shown::whole(b.code.clone()),
+                Shown::whole(b.key.clone()),
+                Shown::text(&b.name),
+                Shown::whole(b.value.map_or("<5".to_string(), crate::report_doc::vn_int)),
+            ]
+        })
+        .collect();
+    fit(ws, &heads, &sizes)?;
     for (row, b) in (1u32..).zip(&doc.breakdowns) {
         ws.write_string(row, 0, &b.code).map_err(xerr)?;
         ws.write_string(row, 1, &b.key).map_err(xerr)?;
@@ -193,6 +237,13 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
                 ws.set_column_format(col, fmt).map_err(xerr)?;
             }
         }
+        let sizes: Vec<Vec<Shown>> = t
+            .rows
+            .iter()
+            .chain(t.totals.iter())
+            .map(|r| r.iter().map(shown).collect())
+            .collect();
+        fit(ws, &heads, &sizes)?;
         let rows = t.rows.iter().map(|r| (r, false));
         let totals = t.totals.iter().map(|r| (r, true));
         for (row, (values, total)) in (1u32..).zip(rows.chain(totals)) {
@@ -204,21 +255,34 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
 
     let ws = book.add_worksheet();
     ws.set_name("Thông tin").map_err(xerr)?;
-    header_row(ws, &f, &[("Mục", 24.0), ("Nội dung", 70.0)])?;
-    let info: [(&str, String); 7] = [
+    let heads = [("Mục", 24.0), ("Nội dung", 70.0)];
+    header_row(ws, &f, &heads)?;
+    ws.write_string(1, 0, "Năm").map_err(xerr)?;
+    ws.write_number_with_format(
+        1,
+        1,
+        f64::from(doc.year),
+        &Format::new()
+            .set_num_format("0")
+            .set_align(rust_xlsxwriter::FormatAlign::Left),
+    )
+    .map_err(xerr)?;
+    let info: [(&str, String); 6] = [
         ("Mã đơn vị", doc.unit_code.clone()),
         ("Đơn vị", doc.unit_name.clone()),
-        ("Năm", doc.year.to_string()),
         ("Trạng thái báo cáo", doc.status.clone()),
         ("Cơ quan ban hành", doc.header.issuing_body.clone()),
         ("Số, ký hiệu", doc.header.number.clone()),
         ("Trích yếu", doc.header.summary.clone()),
     ];
-    for (row, (k, v)) in (1u32..).zip(info) {
+    let mut sizes = vec![vec![Shown::text("Năm"), Shown::whole(doc.year.to_string())]];
+    for (row, (k, v)) in (2u32..).zip(info) {
         ws.write_string(row, 0, k).map_err(xerr)?;
         ws.write_string_with_format(row, 1, &v, &f.text)
             .map_err(xerr)?;
+        sizes.push(vec![Shown::text(k), Shown::text(&v)]);
     }
+    fit(ws, &heads, &sizes)?;
 
     book.save_to_buffer().map_err(xerr)
 }

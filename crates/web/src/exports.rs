@@ -399,9 +399,17 @@ pub async fn funding_xlsx(
         &cells,
         |c| unit_of(c.unit_id),
     );
-    let by_year = grouped("Theo năm", [("Năm", 8.0), ("", 2.0)], &cells, |c| {
+    let mut by_year = grouped("Theo năm", [("Năm", 8.0), ("", 2.0)], &cells, |c| {
         (c.year.to_string(), String::new())
     });
+    // Years are numbers in the workbook, as Excel sorts and filters them.
+    for row in &mut by_year.rows {
+        if let Some(Value::Text(t)) = row.first()
+            && let Ok(y) = t.parse::<i32>()
+        {
+            row[0] = Value::Year(y);
+        }
+    }
     let mut lines = Vec::new();
     let (mut tb, mut ts) = (0, 0);
     for c in &cells {
@@ -409,7 +417,7 @@ pub async fn funding_xlsx(
         tb += c.budget;
         ts += c.spent;
         let mut v: Vec<Value> = vec![
-            c.year.to_string().into(),
+            Value::Year(c.year),
             code.into(),
             name.into(),
             c.project.clone().into(),

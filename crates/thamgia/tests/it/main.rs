@@ -24,6 +24,7 @@ mod imports;
 mod own_account;
 mod pages;
 mod plans;
+mod print;
 mod report_exports;
 mod reports;
 mod results;

@@ -200,6 +200,9 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
         html.contains("Thiếu số liệu tập huấn theo giới tính"),
         "{html}"
     );
+    // Standings in words, the dashboard's words (T1 of 106/2018 has no data).
+    assert!(html.contains("Chưa có số liệu"), "no-data standing");
+    assert!(!html.contains("standing-"), "a raw catalog key");
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
     let r = app
         .post_form(

@@ -481,7 +481,8 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
             .target
             .map(|t| value_text(c, Some(t), &i.unit))
             .unwrap_or_else(|| "—".into()),
-        standing: c.tk("report-standing-", f.standing.as_str()),
+        // One word per standing everywhere: the dashboard's (and the .docx's).
+        standing: c.tk("dashboard-standing-", f.standing.as_str()),
         standing_class: match f.standing {
             Standing::Met => "status-on",
             Standing::OnTrack => "status-wait",

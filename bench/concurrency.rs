@@ -50,7 +50,7 @@ async fn run(name: &str, url: &str, clients: &[usize], writes: usize) -> anyhow:
     println!("\n{name}: {writes} writes per client");
     println!("| clients | writes | errors | seconds | writes/s | slowest write (ms) |");
     println!("|---|---|---|---|---|---|");
-    let mut last = 0.0;
+    let (mut first, mut last) = (None, 0.0);
     for &n in clients {
         let started = Instant::now();
         let mut tasks = Vec::new();
@@ -94,13 +94,16 @@ async fn run(name: &str, url: &str, clients: &[usize], writes: usize) -> anyhow:
         let secs = started.elapsed().as_secs_f64();
         let total = n * writes;
         last = total as f64 / secs;
+        first.get_or_insert(last);
         println!("| {n} | {total} | {errors} | {secs:.2} | {last:.0} | {slowest:.0} |");
         if errors > 0 {
             anyhow::bail!("{name}: {errors} of {total} writes failed with {n} clients");
         }
     }
     db.conn.close_by_ref().await.ok();
-    Ok(last)
+    // The same run's single client is the baseline: below 1, concurrent
+    // writers would get less done together than one writer alone.
+    Ok(last / first.unwrap_or(last).max(f64::EPSILON))
 }
 
 #[tokio::main]
@@ -122,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
     )
     .await;
     std::fs::remove_dir_all(&dir).ok();
-    let mut lines = vec![format!("concurrency sqlite {:.0}", sqlite?)];
+    let mut lines = vec![format!("concurrency sqlite {:.2}", sqlite?)];
     if let Some(admin_url) = args.iter().find(|a| a.starts_with("postgres")) {
         let name = format!("tg_bench_{}", uuid::Uuid::new_v4().simple());
         let admin = Db::connect(admin_url).await?;
@@ -139,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
             .conn
             .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
             .await?;
-        lines.push(format!("concurrency postgresql {:.0}", pg?));
+        lines.push(format!("concurrency postgresql {:.2}", pg?));
     }
     println!();
     for l in lines {

@@ -250,11 +250,7 @@ pub async fn list<C: ConnectionTrait>(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<audit::Model>, bool)> {
-    let units = sea_orm::sea_query::Query::select()
-        .column(entity::unit::Column::Id)
-        .from(entity::unit::Entity)
-        .and_where(entity::unit::Column::Path.like(scope.like_pattern()))
-        .to_owned();
+    let units = crate::units::subtree_ids(&scope.path, crate::units::During::Always);
     let mut inside = Condition::any().add(audit::Column::UnitId.in_subquery(units));
     if scope.path.matches('/').count() <= 2 {
         inside = inside.add(audit::Column::UnitId.is_null());

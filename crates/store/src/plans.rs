@@ -325,7 +325,7 @@ async fn upsert_units<C: ConnectionTrait>(
                     },
                 },
             };
-            let path = child_path(parent.as_ref().map(|p| p.1.as_str()), &d.code);
+            let parent_path = parent.as_ref().map(|p| p.1.as_str());
             let existing = crate::units::by_code(tx, &d.code).await?;
             let row = match existing {
                 Some(e) => {
@@ -334,7 +334,7 @@ async fn upsert_units<C: ConnectionTrait>(
                     am.name_en = Set(d.name_en.clone());
                     am.level = Set(d.level.clone());
                     am.parent_id = Set(parent.as_ref().map(|p| p.0));
-                    am.path = Set(path.clone());
+                    am.path = Set(child_path(parent_path, e.id));
                     am.valid_from = Set(d.valid_from);
                     am.valid_to = Set(d.valid_to);
                     let after = am.update(tx).await?;
@@ -358,13 +358,15 @@ async fn upsert_units<C: ConnectionTrait>(
                         name_en: Set(d.name_en.clone()),
                         level: Set(d.level.clone()),
                         parent_id: Set(parent.as_ref().map(|p| p.0)),
-                        path: Set(path.clone()),
+                        // The id is known only after the insert.
+                        path: Set(String::new()),
                         valid_from: Set(d.valid_from),
                         valid_to: Set(d.valid_to),
                         ..Default::default()
                     }
                     .insert(tx)
                     .await?;
+                    let row = crate::units::set_path(tx, row, parent_path).await?;
                     audit::record(
                         tx,
                         actor,
@@ -376,7 +378,7 @@ async fn upsert_units<C: ConnectionTrait>(
                 }
             };
             ids.insert(d.code.clone(), row.id);
-            paths.insert(d.code.clone(), path);
+            paths.insert(d.code.clone(), row.path.clone());
         }
         if rest.len() == before {
             return Err(StoreError::Conflict {

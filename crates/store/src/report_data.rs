@@ -250,7 +250,10 @@ pub async fn reporting_districts<C: ConnectionTrait>(
     year: i32,
 ) -> Result<Vec<unit::Model>> {
     let mut v: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", scope_unit.path)))
+        .filter(crate::units::in_subtree(
+            &scope_unit.path,
+            crate::units::During::Always,
+        ))
         .filter(unit::Column::Level.eq("district"))
         .all(c)
         .await?

@@ -16,6 +16,7 @@ pub(crate) mod m0007_aggregates;
 pub(crate) mod m0008_matter_model_aggregates;
 mod m0009_mask_published_contacts;
 mod m0012_audit_unit;
+mod m0014_unit_id_paths;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_matter_model_aggregates::Migration),
             Box::new(m0009_mask_published_contacts::Migration),
             Box::new(m0012_audit_unit::Migration),
+            Box::new(m0014_unit_id_paths::Migration),
         ]
     }
 }

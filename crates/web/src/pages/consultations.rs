@@ -251,7 +251,7 @@ pub(crate) async fn check_consultation(
                 // The facilitator must be able to open the consultation.
                 if held_in
                     .as_ref()
-                    .is_some_and(|h| !h.path.starts_with(&fu_unit.path))
+                    .is_some_and(|h| !thamgia_domain::access::is_within(&h.path, &fu_unit.path))
                 {
                     e.insert("facilitator".into(), "facilitator_cannot_see".into());
                 }

@@ -146,7 +146,9 @@ pub async fn records<C: ConnectionTrait>(
     if !CODES.contains(&code) {
         return Err(StoreError::NotFound);
     }
-    let u = units::get_in_scope(c, scope, unit_code).await?;
+    let u = units::resolve(c, scope, unit_code, Some(year), None)
+        .await?
+        .unit;
     let subtree: Vec<unit::Model> = unit::Entity::find()
         .filter(crate::units::in_subtree(
             &u.path,

@@ -329,6 +329,14 @@ async fn upsert_units<C: ConnectionTrait>(
             let existing = crate::units::by_code(tx, &d.code).await?;
             let row = match existing {
                 Some(e) => {
+                    crate::units::ensure_code_free(
+                        tx,
+                        &d.code,
+                        d.valid_from,
+                        d.valid_to,
+                        Some(e.id),
+                    )
+                    .await?;
                     let mut am = e.clone().into_active_model();
                     am.name_vi = Set(d.name_vi.clone());
                     am.name_en = Set(d.name_en.clone());
@@ -352,6 +360,8 @@ async fn upsert_units<C: ConnectionTrait>(
                     after
                 }
                 None => {
+                    crate::units::ensure_code_free(tx, &d.code, d.valid_from, d.valid_to, None)
+                        .await?;
                     let row = unit::ActiveModel {
                         code: Set(d.code.clone()),
                         name_vi: Set(d.name_vi.clone()),

@@ -112,11 +112,117 @@ pub async fn code_paths<C: ConnectionTrait>(
         .collect())
 }
 
-pub async fn by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<unit::Model>> {
-    Ok(unit::Entity::find()
+/// Every unit that ever carried `code`, oldest first.
+pub async fn all_by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Vec<unit::Model>> {
+    let mut v = unit::Entity::find()
         .filter(unit::Column::Code.eq(code))
-        .one(c)
-        .await?)
+        .all(c)
+        .await?;
+    v.sort_by_key(|u| (u.valid_from.is_some(), u.valid_from, u.id));
+    Ok(v)
+}
+
+/// The unit carrying `code` most recently (the one valid today for a code
+/// that changed meaning). Callers that know a date use [`by_code_on`] or
+/// [`resolve`].
+pub async fn by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<unit::Model>> {
+    Ok(all_by_code(c, code).await?.pop())
+}
+
+/// The unit carrying `code` on `day`, if one was open then.
+pub async fn by_code_on<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    day: chrono::NaiveDate,
+) -> Result<Option<unit::Model>> {
+    Ok(all_by_code(c, code)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|u| is_valid_on(u, day)))
+}
+
+/// What `unit=CODE` meant, with a year and maybe a date.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub unit: unit::Model,
+    /// The day the code was read on (the date given, else 31/12 of the year).
+    pub read_on: Option<chrono::NaiveDate>,
+    /// Another unit carried the same code during the year (or on no day of
+    /// it this one did): the page and the API say which unit was chosen.
+    pub ambiguous: bool,
+}
+
+/// `unit=CODE` for a year (and maybe a date), inside the scope. The unit
+/// open on the date given, else on the last day of the year
+/// (`thamgia_domain::units::reading_day`); when none was open that day,
+/// the last of the code's units open during the year; when none was open
+/// in the year at all, the code's most recent unit (records made on a
+/// district after it closed stay readable). `NotFound` when the code is
+/// unknown or outside the scope.
+pub async fn resolve<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    code: &str,
+    year: Option<i32>,
+    date: Option<chrono::NaiveDate>,
+) -> Result<Resolved> {
+    let all: Vec<unit::Model> = all_by_code(c, code)
+        .await?
+        .into_iter()
+        .filter(|u| scope.contains(&u.path))
+        .collect();
+    let read_on = match year {
+        Some(y) => thamgia_domain::units::reading_day(y, date),
+        None => date,
+    };
+    let during = match (date, year) {
+        (Some(d), _) => During::On(d),
+        (None, Some(y)) => During::year(y),
+        (None, None) => During::Always,
+    };
+    let in_time: Vec<&unit::Model> = all
+        .iter()
+        .filter(|u| during.covers(u.valid_from, u.valid_to))
+        .collect();
+    let chosen = read_on
+        .and_then(|d| all.iter().rev().find(|u| is_valid_on(u, d)))
+        .or_else(|| in_time.last().copied())
+        .or_else(|| all.last())
+        .cloned()
+        .ok_or(StoreError::NotFound)?;
+    let ambiguous = match during {
+        During::Always => all.len() > 1,
+        _ => in_time.len() > 1 || (in_time.is_empty() && all.len() > 1),
+    };
+    Ok(Resolved {
+        unit: chosen,
+        read_on,
+        ambiguous,
+    })
+}
+
+/// Refuses a unit whose code another unit carries during an overlapping
+/// period (`Conflict` on `code`). Call inside the write transaction, before
+/// the insert or update: on PostgreSQL it first takes a transaction-scoped
+/// advisory lock on the code, so two writers of one code take turns (on
+/// SQLite `begin_write` already holds the database's write lock).
+pub async fn ensure_code_free<C: ConnectionTrait>(
+    tx: &C,
+    code: &str,
+    valid_from: Option<chrono::NaiveDate>,
+    valid_to: Option<chrono::NaiveDate>,
+    except: Option<i32>,
+) -> Result<()> {
+    ensure_code_free_locked(tx, code).await?;
+    let clash = all_by_code(tx, code).await?.into_iter().any(|u| {
+        Some(u.id) != except
+            && thamgia_domain::units::overlaps((u.valid_from, u.valid_to), (valid_from, valid_to))
+    });
+    if clash {
+        return Err(StoreError::Conflict { field: "code" });
+    }
+    Ok(())
 }
 
 pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<unit::Model>> {
@@ -124,16 +230,16 @@ pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<unit::Mo
 }
 
 /// A unit by code, or `NotFound` when it does not exist *or* lies outside the
-/// scope: the two are deliberately indistinguishable.
+/// scope: the two are deliberately indistinguishable. With no date, the
+/// code's most recent unit in the scope; [`resolve`] reads it on a date.
 pub async fn get_in_scope<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     code: &str,
 ) -> Result<unit::Model> {
-    match by_code(c, code).await? {
-        Some(u) if scope.contains(&u.path) => Ok(u),
-        _ => Err(StoreError::NotFound),
-    }
+    // The most recent unit of that code *inside the scope*: for a district's
+    // officer 03388 is still the ward of their district, not its successor.
+    Ok(resolve(c, scope, code, None, None).await?.unit)
 }
 
 /// The codes of the units that replaced this one (after a merger or the 2025
@@ -212,9 +318,12 @@ pub async fn create<C: sea_orm::TransactionTrait + ConnectionTrait>(
 ) -> Result<unit::Model> {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionSession};
     let tx = crate::begin_write(c).await?;
-    let parent = by_code(&tx, &n.parent_code)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let parent = match n.valid_from {
+        Some(d) => by_code_on(&tx, &n.parent_code, d).await?,
+        None => by_code(&tx, &n.parent_code).await?,
+    }
+    .ok_or(StoreError::NotFound)?;
+    ensure_code_free(&tx, &n.code, n.valid_from, None, None).await?;
     let row = unit::ActiveModel {
         // The id is known only after the insert: `set_path` completes it.
         path: Set(String::new()),
@@ -240,4 +349,166 @@ pub async fn create<C: sea_orm::TransactionTrait + ConnectionTrait>(
     .await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// What an import of a units file changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Predecessor → successor links added.
+    pub successions: usize,
+}
+
+/// Loads checked rows of a units file (`thamgia_domain::units::check_rows`)
+/// in **one** write transaction: every row is applied or none. A row is
+/// matched to an existing unit by its code and an overlapping period
+/// (importing the same file again changes nothing); codes are read on the
+/// row's own day (`valid_from`, else `valid_to`), predecessors on the day
+/// before `valid_from`. A parent or predecessor that cannot be found, or a
+/// code already carried in the period by a unit under another parent, is an
+/// error naming the row and column; then nothing is written.
+pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &thamgia_domain::access::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    rows: &[thamgia_domain::units::UnitRow],
+) -> Result<std::result::Result<ImportCounts, Vec<thamgia_domain::units::RowError>>> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionSession};
+    use thamgia_domain::units::{RowError, overlaps};
+    let tx = crate::begin_write(c).await?;
+    let mut counts = ImportCounts::default();
+    let mut errors: Vec<RowError> = vec![];
+    let at = |r: &thamgia_domain::units::UnitRow, column: &str, code: &'static str| RowError {
+        row: r.row,
+        column: column.to_string(),
+        code,
+    };
+    for r in rows {
+        let parent = match r.reading_day() {
+            Some(d) => by_code_on(&tx, &r.parent_code, d).await?,
+            None => by_code(&tx, &r.parent_code).await?,
+        };
+        let Some(parent) = parent else {
+            errors.push(at(r, "parent_code", "unknown_unit"));
+            continue;
+        };
+        ensure_code_free_locked(&tx, &r.code).await?;
+        let same: Vec<unit::Model> = all_by_code(&tx, &r.code)
+            .await?
+            .into_iter()
+            .filter(|u| overlaps((u.valid_from, u.valid_to), (r.valid_from, r.valid_to)))
+            .collect();
+        let row = match same.as_slice() {
+            [] => {
+                let row = unit::ActiveModel {
+                    code: Set(r.code.clone()),
+                    name_vi: Set(r.name_vi.clone()),
+                    name_en: Set(r.name_en.clone()),
+                    level: Set(r.level.clone()),
+                    parent_id: Set(Some(parent.id)),
+                    // The id is known only after the insert.
+                    path: Set(String::new()),
+                    valid_from: Set(r.valid_from),
+                    valid_to: Set(r.valid_to),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+                let row = set_path(&tx, row, Some(&parent.path)).await?;
+                crate::audit::record(
+                    &tx,
+                    actor,
+                    now,
+                    crate::audit::Change::new("create", "unit", &row.code).after(&row),
+                )
+                .await?;
+                counts.created += 1;
+                row
+            }
+            [e] if e.parent_id == Some(parent.id) => {
+                let mut am = e.clone().into_active_model();
+                am.name_vi = Set(r.name_vi.clone());
+                am.name_en = Set(r.name_en.clone());
+                am.level = Set(r.level.clone());
+                am.valid_from = Set(r.valid_from);
+                am.valid_to = Set(r.valid_to);
+                let after = am.update(&tx).await?;
+                if after == *e {
+                    counts.unchanged += 1;
+                } else {
+                    crate::audit::record(
+                        &tx,
+                        actor,
+                        now,
+                        crate::audit::Change::new("update", "unit", &after.code)
+                            .before(e)
+                            .after(&after),
+                    )
+                    .await?;
+                    counts.updated += 1;
+                }
+                after
+            }
+            _ => {
+                errors.push(at(r, "code", "code_in_use"));
+                continue;
+            }
+        };
+        for (column, p) in &r.predecessors {
+            let day = r.valid_from.and_then(|d| d.pred_opt());
+            let Some(pred) = (match day {
+                Some(d) => by_code_on(&tx, p, d).await?,
+                None => None,
+            }) else {
+                errors.push(at(r, column, "unknown_unit"));
+                continue;
+            };
+            let known = unit_successor::Entity::find_by_id((pred.id, row.id))
+                .one(&tx)
+                .await?
+                .is_some();
+            if !known {
+                unit_successor::ActiveModel {
+                    unit_id: Set(pred.id),
+                    successor_id: Set(row.id),
+                }
+                .insert(&tx)
+                .await?;
+                crate::audit::record(
+                    &tx,
+                    actor,
+                    now,
+                    crate::audit::Change::new("succeed", "unit", &pred.code).after(
+                        &serde_json::json!({
+                            "id": pred.id, "unit": pred.code, "valid_to": pred.valid_to,
+                            "successor": row.code, "successor_valid_from": row.valid_from,
+                        }),
+                    ),
+                )
+                .await?;
+                counts.successions += 1;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        // Dropping the transaction rolls every row back.
+        return Ok(Err(errors));
+    }
+    tx.commit().await?;
+    Ok(Ok(counts))
+}
+
+/// On PostgreSQL, the per-code lock of [`ensure_code_free`] alone.
+async fn ensure_code_free_locked<C: ConnectionTrait>(tx: &C, code: &str) -> Result<()> {
+    if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
+        tx.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext('thamgia.unit_code:' || $1))",
+            [code.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }

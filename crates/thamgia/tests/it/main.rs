@@ -29,3 +29,4 @@ mod reports;
 mod results;
 mod text;
 mod trust;
+mod units_in_time;

@@ -398,6 +398,15 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
         html.contains("Tổng quan — Phường Đoàn Kết · 2026"),
         "{html}"
     );
+    // The units to choose from are those valid in the year.
+    let (_, p2019) = app.get(&c, "/dashboard?unit=12&year=2019").await;
+    let (_, p2026) = app.get(&c, "/dashboard?unit=12&year=2026").await;
+    assert!(
+        p2019.contains("<option value=\"106\">") && !p2019.contains("<option value=\"03390\">")
+    );
+    assert!(
+        p2026.contains("<option value=\"03390\">") && !p2026.contains("<option value=\"106\">")
+    );
     let (_, html) = app.get(&c, "/dashboard?unit=03388&year=2025").await;
     assert!(html.contains("id=\"unit-chosen\""), "{html}");
     assert!(html.contains("Mã 03388 trong năm 2025 là Phường Đoàn Kết (từ 01/07/2025)"));

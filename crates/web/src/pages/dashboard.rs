@@ -587,11 +587,25 @@ pub async fn page(
         })
         .collect();
 
-    let unit_options = units::list(db, &p.scope())
+    // The units valid in the year: the province and its districts until
+    // 30/6/2025, its commune-level units since (they report to it directly);
+    // the unit shown is always among them.
+    let valid = units::subtree(db, &p.scope().path, units::During::year(year))
         .await
-        .page(lang)?
-        .into_iter()
-        .filter(|x| x.level == "province" || x.level == "district")
+        .page(lang)?;
+    let provinces: Vec<i32> = valid
+        .iter()
+        .filter(|x| x.level == "province")
+        .map(|x| x.id)
+        .collect();
+    let mut unit_options: Vec<(String, String)> = valid
+        .iter()
+        .filter(|x| {
+            x.level == "province"
+                || x.level == "district"
+                || x.parent_id.is_some_and(|pid| provinces.contains(&pid))
+                || x.id == u.id
+        })
         .map(|x| {
             (
                 x.code.clone(),
@@ -599,6 +613,12 @@ pub async fn page(
             )
         })
         .collect();
+    if !unit_options.iter().any(|(code, _)| *code == u.code) {
+        unit_options.push((
+            u.code.clone(),
+            lang.pick(&u.name_vi, &u.name_en).to_string(),
+        ));
+    }
     Ok(render(&DashboardPage {
         c: Chrome::new(&ctx, "dashboard-title"),
         unit_code: u.code.clone(),

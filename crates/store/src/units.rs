@@ -359,6 +359,8 @@ pub struct ImportCounts {
     pub unchanged: usize,
     /// Predecessor → successor links added.
     pub successions: usize,
+    /// Schools and villages carried over to their commune's successor.
+    pub moved: usize,
 }
 
 /// Loads checked rows of a units file (`thamgia_domain::units::check_rows`)
@@ -496,8 +498,105 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
         // Dropping the transaction rolls every row back.
         return Ok(Err(errors));
     }
+    let mut ended: Vec<i32> = vec![];
+    for r in rows {
+        for (column, p) in &r.predecessors {
+            if *column != "predecessor_communes" {
+                continue;
+            }
+            let day = r.valid_from.and_then(|d| d.pred_opt());
+            if let Some(d) = day
+                && let Some(pred) = by_code_on(&tx, p, d).await?
+                && !ended.contains(&pred.id)
+            {
+                ended.push(pred.id);
+            }
+        }
+    }
+    for old in ended {
+        counts.moved += carry_over(&tx, actor, now, old).await?;
+    }
     tx.commit().await?;
     Ok(Ok(counts))
+}
+
+/// Schools and villages move with their commune: when the commune `old` has
+/// exactly one successor, each school or village under it still open on the
+/// successor's first day ends the day before and goes on as a new unit of
+/// the same code under the successor (linked as its successor). Its records
+/// keep the unit they were made on, so its past stays in the old commune's
+/// district. A commune split between several successors moves nothing (its
+/// schools and villages wait for a person to place them). Returns how many
+/// moved; running again moves nothing more.
+pub async fn carry_over<C: ConnectionTrait>(
+    tx: &C,
+    actor: &thamgia_domain::access::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    old: i32,
+) -> Result<usize> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let next = successors(tx, old).await?;
+    let [succ] = next.as_slice() else {
+        return Ok(0);
+    };
+    let Some(day) = succ.valid_from else {
+        return Ok(0);
+    };
+    let Some(last) = day.pred_opt() else {
+        return Ok(0);
+    };
+    let children = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(old))
+        .filter(unit::Column::Level.is_in(["school", "village"]))
+        .all(tx)
+        .await?;
+    let mut moved = 0;
+    for ch in children.into_iter().filter(|c| is_valid_on(c, day)) {
+        let until = ch.valid_to;
+        let mut am = ch.clone().into_active_model();
+        am.valid_to = Set(Some(last));
+        let ended = am.update(tx).await?;
+        crate::audit::record(
+            tx,
+            actor,
+            now,
+            crate::audit::Change::new("update", "unit", &ended.code)
+                .before(&ch)
+                .after(&ended),
+        )
+        .await?;
+        ensure_code_free(tx, &ch.code, Some(day), until, None).await?;
+        let row = unit::ActiveModel {
+            code: Set(ch.code.clone()),
+            name_vi: Set(ch.name_vi.clone()),
+            name_en: Set(ch.name_en.clone()),
+            level: Set(ch.level.clone()),
+            parent_id: Set(Some(succ.id)),
+            // The id is known only after the insert.
+            path: Set(String::new()),
+            valid_from: Set(Some(day)),
+            valid_to: Set(until),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        let row = set_path(tx, row, Some(&succ.path)).await?;
+        crate::audit::record(
+            tx,
+            actor,
+            now,
+            crate::audit::Change::new("create", "unit", &row.code).after(&row),
+        )
+        .await?;
+        unit_successor::ActiveModel {
+            unit_id: Set(ch.id),
+            successor_id: Set(row.id),
+        }
+        .insert(tx)
+        .await?;
+        moved += 1;
+    }
+    Ok(moved)
 }
 
 /// On PostgreSQL, the per-code lock of [`ensure_code_free`] alone.

@@ -66,8 +66,9 @@ pub async fn run(db: &Db, file: &Path, now: DateTime<Utc>) -> anyhow::Result<Exi
     match load(db, &bytes, &Actor::system("cli"), now).await? {
         Ok(c) => {
             println!(
-                "units: {} created, {} updated, {} unchanged; {} successions added",
-                c.created, c.updated, c.unchanged, c.successions
+                "units: {} created, {} updated, {} unchanged; {} successions added; \
+                 {} schools and villages moved to their commune's successor",
+                c.created, c.updated, c.unchanged, c.successions, c.moved
             );
             Ok(ExitCode::SUCCESS)
         }

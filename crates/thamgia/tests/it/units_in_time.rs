@@ -649,3 +649,130 @@ async fn the_demo_figures_of_2016_2020_do_not_move(app: TestApp) {
 }
 
 db_test!(the_demo_figures_of_2016_2020_do_not_move);
+
+/// Schools and villages move to their commune's successor on 1/7/2025, as a
+/// new unit of the same code; their past stays with the old commune's
+/// district.
+async fn schools_move_to_their_communes_successor(app: TestApp) {
+    let now = app.clock.now();
+    let actor = Actor::system("test");
+    let old = thamgia::units_import::load(
+        &app.db,
+        thamgia::units_import::COMMUNES_2015_2025.as_bytes(),
+        &actor,
+        now,
+    )
+    .await
+    .expect("load")
+    .expect("communes");
+    assert_eq!((old.created, old.moved), (106, 0));
+    units::create(
+        &app.db.conn,
+        &actor,
+        now,
+        units::NewUnit {
+            code: "03388-TH-01".into(),
+            name_vi: "Trường Tiểu học Quyết Tiến".into(),
+            name_en: "Quyết Tiến primary school".into(),
+            level: "school".into(),
+            parent_code: "03388".into(),
+            valid_from: None,
+        },
+    )
+    .await
+    .expect("school");
+    let admin = app.token("admin").await;
+    let school_decision = |decided: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let (s, m) = app
+                .api_send(
+                    Method::POST,
+                    &admin,
+                    "/api/v1/matters",
+                    &json!({"kind": "school_decision", "title": format!("Nội quy lớp học {decided}"),
+                            "owner_agency": "SGDDT", "unit": "03388-TH-01", "stage": "decided",
+                            "decision_date": decided}),
+                )
+                .await;
+            assert_eq!(s, 201, "{m}");
+            m["id"].as_i64().expect("id") as i32
+        }
+    };
+    let m2019 = school_decision("2019-09-05").await;
+
+    let new = thamgia::units_import::load(
+        &app.db,
+        thamgia::units_import::UNITS_2025.as_bytes(),
+        &actor,
+        now,
+    )
+    .await
+    .expect("load")
+    .expect("2025 units");
+    assert_eq!((new.created, new.moved), (38, 1));
+    let rows = units::all_by_code(&app.db.conn, "03388-TH-01")
+        .await
+        .expect("db");
+    assert_eq!(rows.len(), 2);
+    let (before, after) = (&rows[0], &rows[1]);
+    assert_eq!(before.valid_to, Some(d(2025, 6, 30)));
+    assert_eq!(after.valid_from, Some(d(2025, 7, 1)));
+    let doan_ket = units::resolve(
+        &app.db.conn,
+        &Scope::everything(),
+        "03388",
+        Some(2026),
+        None,
+    )
+    .await
+    .expect("2026")
+    .unit;
+    assert_eq!(after.parent_id, Some(doan_ket.id));
+    assert_eq!(
+        units::successors(&app.db.conn, before.id)
+            .await
+            .expect("db")
+            .iter()
+            .map(|u| u.id)
+            .collect::<Vec<_>>(),
+        [after.id]
+    );
+    // Records keep their unit: the 2019 decision is the old school's, in district 105.
+    let m2026 = school_decision("2026-09-05").await;
+    let on = |id: i32| {
+        let db = app.db.conn.clone();
+        async move {
+            matter::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .expect("db")
+                .expect("matter")
+                .unit_id
+        }
+    };
+    assert_eq!(on(m2019).await, before.id);
+    assert_eq!(on(m2026).await, after.id);
+    let (_, d2019) = app
+        .api_get(&admin, "/api/v1/indicators?unit=105&year=2019")
+        .await;
+    assert_eq!(figure(&d2019, "T2").1, 1);
+    let (_, w2026) = app
+        .api_get(&admin, "/api/v1/indicators?unit=03388&year=2026")
+        .await;
+    assert_eq!(figure(&w2026, "T2").1, 1);
+    // Loading again moves nothing more.
+    let again = thamgia::units_import::load(
+        &app.db,
+        thamgia::units_import::UNITS_2025.as_bytes(),
+        &actor,
+        now,
+    )
+    .await
+    .expect("load")
+    .expect("again");
+    assert_eq!((again.created, again.moved), (0, 0));
+}
+
+db_test!(schools_move_to_their_communes_successor);

@@ -1,11 +1,14 @@
 //! Who may see and do what. This is the one place where access is decided.
 //!
 //! Every user holds one [`Role`] scoped to one unit's subtree. A unit's place in
-//! the hierarchy is written as a *path* of unit codes (`/12/106/`), so "is this
-//! record inside my scope?" is a prefix test that the store applies inside SQL
-//! (`path LIKE '/12/106/%'`) and the web layer applies to single objects. A
-//! record outside the scope is treated as if it did not exist (404), so a
-//! district cannot even learn which ids its neighbours use.
+//! the hierarchy is written as a *path* of unit ids (`/00000001/00000002/`:
+//! ids, not official codes, because codes are reused — 03388 named one ward
+//! until 30/6/2025 and another since), so "is this record inside my scope?" is
+//! a prefix test ([`is_within`]). The store applies it inside SQL through one
+//! function (`store::units::in_subtree`), the web layer to single objects
+//! through [`Scope::contains`]. A record outside the scope is treated as if it
+//! did not exist (404), so a district cannot even learn which ids its
+//! neighbours use.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -241,19 +244,46 @@ impl Scope {
 
     /// Whether a unit (by its path) lies inside this subtree.
     pub fn contains(&self, unit_path: &str) -> bool {
-        unit_path.starts_with(&self.path)
+        is_within(unit_path, &self.path)
     }
 
     /// Whether a unit is one of the scope's ancestors (seen as context: the
     /// province's departments are addressed by every district).
     pub fn is_ancestor(&self, unit_path: &str) -> bool {
-        self.path.starts_with(unit_path) && self.path != unit_path
+        is_within(&self.path, unit_path) && self.path != unit_path
     }
+}
 
-    /// `LIKE` pattern matching every path in the subtree.
-    pub fn like_pattern(&self) -> String {
-        format!("{}%", self.path)
-    }
+/// The subtree rule: the unit at `path` lies inside the subtree rooted at
+/// `root` (itself included). Paths end in `/`, so a sibling whose id merely
+/// starts the same is outside.
+pub fn is_within(path: &str, root: &str) -> bool {
+    path.starts_with(root)
+}
+
+/// The same rule as a SQL `LIKE` pattern over the path column. Paths hold
+/// only digits and `/`, so nothing in them needs escaping.
+pub fn subtree_pattern(root: &str) -> String {
+    format!("{root}%")
+}
+
+/// Width of one id in a path: zero-padded so that sorting paths as text
+/// sorts siblings by id (a parent still comes before its children).
+const ID_WIDTH: usize = 8;
+
+/// Builds a unit's path from its parent's path and its own id.
+pub fn child_path(parent_path: Option<&str>, id: i32) -> String {
+    format!(
+        "{}{:0width$}/",
+        parent_path.unwrap_or("/"),
+        id,
+        width = ID_WIDTH
+    )
+}
+
+/// The ids along a path, root first (the unit's own id last).
+pub fn path_ids(path: &str) -> Vec<i32> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
 /// Who did something, for the audit log.
@@ -279,11 +309,6 @@ impl From<&Principal> for Actor {
             label: p.username.clone(),
         }
     }
-}
-
-/// Builds a unit's path from its parent's path and its own code.
-pub fn child_path(parent_path: Option<&str>, code: &str) -> String {
-    format!("{}{}/", parent_path.unwrap_or("/"), code)
 }
 
 #[cfg(test)]
@@ -355,8 +380,14 @@ mod tests {
 
     #[test]
     fn child_paths_nest() {
-        let p = child_path(None, "12");
-        assert_eq!(p, "/12/");
-        assert_eq!(child_path(Some(&p), "106"), "/12/106/");
+        let p = child_path(None, 1);
+        assert_eq!(p, "/00000001/");
+        let q = child_path(Some(&p), 12);
+        assert_eq!(q, "/00000001/00000012/");
+        assert_eq!(path_ids(&q), vec![1, 12]);
+        assert!(is_within(&q, &p) && !is_within(&p, &q));
+        // Siblings sort by id, whatever the number of digits.
+        assert!(child_path(Some(&p), 9) < child_path(Some(&p), 10));
+        assert_eq!(subtree_pattern(&p), "/00000001/%");
     }
 }

@@ -130,12 +130,20 @@ pub fn parse_year(s: &str) -> Option<i32> {
         .filter(|y| (1900..=2200).contains(y))
 }
 
+/// A unit's validity (`valid_from`, `valid_to`, open ends allowed) and id.
+pub type UnitPeriod = (Option<NaiveDate>, Option<NaiveDate>, i32);
+
 /// What the caller may refer to: codes of units and agencies visible to it,
 /// and for each year the codes of the projects and funding sources of the
 /// plan covering that year (no plan, no codes).
 #[derive(Debug, Clone, Default)]
 pub struct Lookup {
+    /// Unit code → the id of the code's most recent unit.
     pub units: HashMap<String, i32>,
+    /// For a code carried by several units in turn (codes reused on
+    /// 1/7/2025): each unit's validity and id, so a dated row lands on the
+    /// unit the code named that day (`crate::units`).
+    pub unit_periods: HashMap<String, Vec<UnitPeriod>>,
     pub agencies: HashMap<String, i32>,
     pub projects: HashMap<i32, HashSet<String>>,
     pub sources: HashMap<i32, HashSet<String>>,
@@ -229,6 +237,15 @@ pub fn count(e: &mut Errors, field: &str, v: &str) -> i32 {
 
 fn optional_count(e: &mut Errors, field: &str, v: &str) -> Option<i32> {
     (!v.trim().is_empty()).then(|| count(e, field, v))
+}
+
+/// The unit a reused code named on `day`, when the code has several.
+fn unit_on(l: &Lookup, v: &str, day: Option<NaiveDate>) -> Option<i32> {
+    let (periods, day) = (l.unit_periods.get(v.trim())?, day?);
+    periods
+        .iter()
+        .find(|(from, to, _)| crate::units::open_on(*from, *to, day))
+        .map(|p| p.2)
 }
 
 fn unit(e: &mut Errors, l: &Lookup, field: &str, v: &str) -> Option<i32> {
@@ -349,6 +366,7 @@ pub fn check_activity(t: &ActivityText, l: &Lookup) -> Result<Activity, Errors> 
     };
     let unit_id = unit(&mut e, l, "unit", &t.unit);
     let starts_on = date(&mut e, "starts_on", &t.starts_on);
+    let unit_id = unit_id.map(|id| unit_on(l, &t.unit, starts_on).unwrap_or(id));
     let ends_on = if t.ends_on.trim().is_empty() {
         starts_on
     } else {

@@ -37,4 +37,5 @@ pub mod reports;
 pub mod results;
 pub mod suppression;
 pub mod text;
+pub mod units;
 pub mod voice;

@@ -28,8 +28,23 @@ use thamgia_domain::activities::{Activity, Budget, Lookup, Spending};
 /// plan (by the years each plan covers).
 pub async fn lookup<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Lookup> {
     let mut l = Lookup::default();
+    let mut by_code: HashMap<String, Vec<unit::Model>> = HashMap::new();
     for u in crate::units::list(c, scope).await? {
-        l.units.insert(u.code, u.id);
+        by_code.entry(u.code.clone()).or_default().push(u);
+    }
+    for (code, mut all) in by_code {
+        all.sort_by_key(|u| (u.valid_from.is_some(), u.valid_from, u.id));
+        if all.len() > 1 {
+            l.unit_periods.insert(
+                code.clone(),
+                all.iter()
+                    .map(|u| (u.valid_from, u.valid_to, u.id))
+                    .collect(),
+            );
+        }
+        if let Some(last) = all.last() {
+            l.units.insert(code, last.id);
+        }
     }
     for (a, _) in crate::agencies::list(c, scope).await? {
         l.agencies.insert(a.code, a.id);

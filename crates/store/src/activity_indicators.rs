@@ -111,7 +111,10 @@ pub async fn figures<C: ConnectionTrait>(
         return Ok(f);
     };
     let subtree: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .filter(crate::units::in_subtree(
+            &u.path,
+            crate::units::During::Always,
+        ))
         .all(c)
         .await?;
     f.units = subtree

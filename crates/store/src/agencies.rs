@@ -30,7 +30,10 @@ async fn visible_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<u
     Ok(unit::Entity::find()
         .filter(
             Condition::any()
-                .add(unit::Column::Path.like(scope.like_pattern()))
+                .add(crate::units::in_subtree(
+                    &scope.path,
+                    crate::units::During::Always,
+                ))
                 .add(unit::Column::Path.is_in(ancestor_paths(scope))),
         )
         .order_by_asc(unit::Column::Path)

@@ -615,11 +615,7 @@ impl UnitModels {
 pub type ModelCounts = BTreeMap<i32, UnitModels>;
 
 fn subtree(path: &str) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(unit::Column::Id)
-        .from(unit::Entity)
-        .and_where(unit::Column::Path.like(format!("{path}%")))
-        .to_owned()
+    crate::units::subtree_ids(path, crate::units::During::Always)
 }
 
 /// `C1`'s counts for the subtree at `path` in `year`, from the aggregates.
@@ -756,7 +752,7 @@ async fn subtree_ids<C: ConnectionTrait>(c: &C, path: &str) -> Result<Vec<i32>> 
     Ok(unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)
-        .filter(unit::Column::Path.like(format!("{path}%")))
+        .filter(crate::units::in_subtree(path, crate::units::During::Always))
         .into_tuple()
         .all(c)
         .await?)

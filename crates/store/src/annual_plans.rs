@@ -257,7 +257,10 @@ pub async fn list<C: ConnectionTrait>(
     year: Option<i32>,
 ) -> Result<Vec<PlanRow>> {
     let units: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(scope.like_pattern()))
+        .filter(crate::units::in_subtree(
+            &scope.path,
+            crate::units::During::Always,
+        ))
         .all(c)
         .await?
         .into_iter()

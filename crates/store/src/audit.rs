@@ -141,6 +141,16 @@ async fn unit_of<C: ConnectionTrait>(c: &C, change: &Change<'_>) -> Result<Optio
     // Units and agencies are recorded by their code, the rest by id.
     match change.entity {
         "unit" => {
+            // A code may name several units in turn (reused on 1/7/2025):
+            // the row's own id, when the entry carries it, is the unit.
+            let own = [&change.after, &change.before]
+                .into_iter()
+                .flatten()
+                .find_map(|v| v.get("id").and_then(serde_json::Value::as_i64))
+                .and_then(|id| i32::try_from(id).ok());
+            if own.is_some() {
+                return Ok(own);
+            }
             return Ok(entity::unit::Entity::find()
                 .select_only()
                 .column(entity::unit::Column::Id)
@@ -250,11 +260,7 @@ pub async fn list<C: ConnectionTrait>(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<audit::Model>, bool)> {
-    let units = sea_orm::sea_query::Query::select()
-        .column(entity::unit::Column::Id)
-        .from(entity::unit::Entity)
-        .and_where(entity::unit::Column::Path.like(scope.like_pattern()))
-        .to_owned();
+    let units = crate::units::subtree_ids(&scope.path, crate::units::During::Always);
     let mut inside = Condition::any().add(audit::Column::UnitId.in_subquery(units));
     if scope.path.matches('/').count() <= 2 {
         inside = inside.add(audit::Column::UnitId.is_null());

@@ -146,9 +146,14 @@ pub async fn records<C: ConnectionTrait>(
     if !CODES.contains(&code) {
         return Err(StoreError::NotFound);
     }
-    let u = units::get_in_scope(c, scope, unit_code).await?;
+    let u = units::resolve(c, scope, unit_code, Some(year), None)
+        .await?
+        .unit;
     let subtree: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .filter(crate::units::in_subtree(
+            &u.path,
+            crate::units::During::Always,
+        ))
         .order_by_asc(unit::Column::Path)
         .all(c)
         .await?;
@@ -308,7 +313,7 @@ async fn districts<C: ConnectionTrait>(
     let under = |unit_id: i32, d: &unit::Model| {
         units
             .get(&unit_id)
-            .is_some_and(|x| x.path.starts_with(&d.path))
+            .is_some_and(|x| thamgia_domain::access::is_within(&x.path, &d.path))
     };
     let mut out = vec![];
     for dm in ds {
@@ -585,7 +590,10 @@ pub async fn latest_year<C: ConnectionTrait>(
     let ids: Vec<i32> = unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)
-        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .filter(crate::units::in_subtree(
+            &u.path,
+            crate::units::During::Always,
+        ))
         .into_tuple()
         .all(c)
         .await?;

@@ -16,7 +16,7 @@ use crate::entity::unit;
 use crate::indicators::{self, IndicatorValue};
 use crate::{Result, model_indicators};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 use thamgia_domain::reports::{Standing, standing};
 use thamgia_domain::suppression;
@@ -115,7 +115,10 @@ pub async fn recompute_children_counts<C: ConnectionTrait>(
     year: i32,
 ) -> Result<ChildrenCounts> {
     let subtree: Vec<i32> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", u.path)))
+        .filter(crate::units::in_subtree(
+            &u.path,
+            crate::units::During::Always,
+        ))
         .all(c)
         .await?
         .into_iter()

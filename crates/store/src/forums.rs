@@ -13,7 +13,6 @@ use crate::entity::{
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
@@ -278,11 +277,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
 
 /// Years that have forums in the scope, newest first (for filters).
 pub async fn years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>> {
-    let subtree = Query::select()
-        .column(unit::Column::Id)
-        .from(unit::Entity)
-        .and_where(unit::Column::Path.like(scope.like_pattern()))
-        .to_owned();
+    let subtree = crate::units::subtree_ids(&scope.path, crate::units::During::Always);
     let mut ys: Vec<i32> = forum::Entity::find()
         .select_only()
         .column(forum::Column::Year)

@@ -16,7 +16,6 @@ use crate::entity::{
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
@@ -356,11 +355,7 @@ pub async fn alert_in_scope<C: ConnectionTrait>(
 
 /// Open safeguarding alerts in the scope (for the coordinator's banner).
 pub async fn open_alert_count<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<u64> {
-    let subtree = Query::select()
-        .column(unit::Column::Id)
-        .from(unit::Entity)
-        .and_where(unit::Column::Path.like(scope.like_pattern()))
-        .to_owned();
+    let subtree = crate::units::subtree_ids(&scope.path, crate::units::During::Always);
     Ok(safeguarding_alert::Entity::find()
         .filter(safeguarding_alert::Column::UnitId.in_subquery(subtree))
         .filter(safeguarding_alert::Column::ResolvedAt.is_null())

@@ -29,7 +29,7 @@ use crate::aggregates::{ModelCounts, UnitModels};
 use crate::entity::unit;
 use crate::indicators::{IndicatorValue, plan_for_year};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 use thamgia_domain::models::{ForumLevel, runs_all_three};
 use thamgia_domain::results::percent;
 
@@ -65,7 +65,10 @@ struct Subtree {
 async fn subtree<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Result<Subtree> {
     Ok(Subtree {
         units: unit::Entity::find()
-            .filter(unit::Column::Path.like(format!("{}%", u.path)))
+            .filter(crate::units::in_subtree(
+                &u.path,
+                crate::units::During::Always,
+            ))
             .all(c)
             .await?,
         counts: crate::aggregates::models(c, &u.path, year).await?,
@@ -84,7 +87,7 @@ impl Subtree {
     fn under<'a>(&'a self, d: &'a unit::Model) -> impl Iterator<Item = &'a UnitModels> + 'a {
         self.units
             .iter()
-            .filter(move |x| x.path.starts_with(&d.path))
+            .filter(move |x| thamgia_domain::access::is_within(&x.path, &d.path))
             .filter_map(|x| self.counts.get(&x.id))
     }
 

@@ -375,7 +375,7 @@ pub async fn eligible<C: ConnectionTrait>(
     let units: Vec<unit::Model> = crate::units::list(c, scope)
         .await?
         .into_iter()
-        .filter(|u| u.path.starts_with(unit_path))
+        .filter(|u| thamgia_domain::access::is_within(&u.path, unit_path))
         .collect();
     let people = person::Entity::find()
         .filter(person::Column::UnitId.is_in(units.iter().map(|u| u.id)))

@@ -325,16 +325,24 @@ async fn upsert_units<C: ConnectionTrait>(
                     },
                 },
             };
-            let path = child_path(parent.as_ref().map(|p| p.1.as_str()), &d.code);
+            let parent_path = parent.as_ref().map(|p| p.1.as_str());
             let existing = crate::units::by_code(tx, &d.code).await?;
             let row = match existing {
                 Some(e) => {
+                    crate::units::ensure_code_free(
+                        tx,
+                        &d.code,
+                        d.valid_from,
+                        d.valid_to,
+                        Some(e.id),
+                    )
+                    .await?;
                     let mut am = e.clone().into_active_model();
                     am.name_vi = Set(d.name_vi.clone());
                     am.name_en = Set(d.name_en.clone());
                     am.level = Set(d.level.clone());
                     am.parent_id = Set(parent.as_ref().map(|p| p.0));
-                    am.path = Set(path.clone());
+                    am.path = Set(child_path(parent_path, e.id));
                     am.valid_from = Set(d.valid_from);
                     am.valid_to = Set(d.valid_to);
                     let after = am.update(tx).await?;
@@ -352,19 +360,23 @@ async fn upsert_units<C: ConnectionTrait>(
                     after
                 }
                 None => {
+                    crate::units::ensure_code_free(tx, &d.code, d.valid_from, d.valid_to, None)
+                        .await?;
                     let row = unit::ActiveModel {
                         code: Set(d.code.clone()),
                         name_vi: Set(d.name_vi.clone()),
                         name_en: Set(d.name_en.clone()),
                         level: Set(d.level.clone()),
                         parent_id: Set(parent.as_ref().map(|p| p.0)),
-                        path: Set(path.clone()),
+                        // The id is known only after the insert.
+                        path: Set(String::new()),
                         valid_from: Set(d.valid_from),
                         valid_to: Set(d.valid_to),
                         ..Default::default()
                     }
                     .insert(tx)
                     .await?;
+                    let row = crate::units::set_path(tx, row, parent_path).await?;
                     audit::record(
                         tx,
                         actor,
@@ -376,7 +388,7 @@ async fn upsert_units<C: ConnectionTrait>(
                 }
             };
             ids.insert(d.code.clone(), row.id);
-            paths.insert(d.code.clone(), path);
+            paths.insert(d.code.clone(), row.path.clone());
         }
         if rest.len() == before {
             return Err(StoreError::Conflict {

@@ -15,7 +15,6 @@ use crate::audit::{self, Change};
 use crate::entity::{agency, club, council, council_dialogue, forum, recommendation, unit};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
@@ -178,22 +177,14 @@ pub async fn list<C: ConnectionTrait>(
     reach: &Reach,
     f: &RecommendationFilter,
 ) -> Result<Vec<(recommendation::Model, unit::Model, agency::Model)>> {
-    let in_scope = Query::select()
-        .column(unit::Column::Id)
-        .from(unit::Entity)
-        .and_where(unit::Column::Path.like(reach.scope.like_pattern()))
-        .to_owned();
+    let in_scope = crate::units::subtree_ids(&reach.scope.path, crate::units::During::Always);
     let mut visible = Condition::any().add(recommendation::Column::UnitId.in_subquery(in_scope));
     if let Some(a) = reach.agency_id {
         visible = visible.add(recommendation::Column::AgencyId.eq(a));
     }
     let mut q = recommendation::Entity::find().filter(visible);
     if let Some(p) = &f.unit_path {
-        let sub = Query::select()
-            .column(unit::Column::Id)
-            .from(unit::Entity)
-            .and_where(unit::Column::Path.like(format!("{p}%")))
-            .to_owned();
+        let sub = crate::units::subtree_ids(p, crate::units::During::Always);
         q = q.filter(recommendation::Column::UnitId.in_subquery(sub));
     }
     if let Some(s) = f.status {

@@ -234,13 +234,6 @@ pub async fn due_on<C: ConnectionTrait>(c: &C, year: i32) -> Result<NaiveDate> {
     Ok(due_with(plan_of(c, year).await?.as_ref(), year))
 }
 
-fn exists_in(u: &unit::Model, year: i32) -> bool {
-    let first = NaiveDate::from_ymd_opt(year, 1, 1);
-    let last = NaiveDate::from_ymd_opt(year, 12, 31);
-    u.valid_from.is_none_or(|d| last.is_none_or(|l| d <= l))
-        && u.valid_to.is_none_or(|d| first.is_none_or(|f| d >= f))
-}
-
 /// The districts that report to `scope_unit` for a year: the district-level
 /// units of its subtree that existed that year (the unit itself when it is a
 /// district), in path order.
@@ -250,13 +243,13 @@ pub async fn reporting_districts<C: ConnectionTrait>(
     year: i32,
 ) -> Result<Vec<unit::Model>> {
     let mut v: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(format!("{}%", scope_unit.path)))
+        .filter(crate::units::in_subtree(
+            &scope_unit.path,
+            crate::units::During::year(year),
+        ))
         .filter(unit::Column::Level.eq("district"))
         .all(c)
-        .await?
-        .into_iter()
-        .filter(|u| exists_in(u, year))
-        .collect();
+        .await?;
     v.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(v)
 }

@@ -97,7 +97,10 @@ pub async fn list<C: ConnectionTrait>(
     year: Option<i32>,
 ) -> Result<Vec<(report::Model, unit::Model)>> {
     let units: std::collections::HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Path.like(scope.like_pattern()))
+        .filter(crate::units::in_subtree(
+            &scope.path,
+            crate::units::During::Always,
+        ))
         .all(c)
         .await?
         .into_iter()
@@ -313,7 +316,9 @@ pub async fn is_locked<C: ConnectionTrait>(c: &C, unit_id: i32, year: i32) -> Re
         .filter(unit::Column::Id.is_in(locks.iter().map(|l| l.unit_id)))
         .all(c)
         .await?;
-    Ok(locked_units.iter().any(|l| u.path.starts_with(&l.path)))
+    Ok(locked_units
+        .iter()
+        .any(|l| thamgia_domain::access::is_within(&u.path, &l.path)))
 }
 
 /// Refuses a change to a record of `unit_id` dated in a locked `year` with

@@ -171,7 +171,10 @@ pub async fn matter_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Ve
     let unit_ids: Vec<i32> = unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)
-        .filter(unit::Column::Path.like(scope.like_pattern()))
+        .filter(crate::units::in_subtree(
+            &scope.path,
+            crate::units::During::Always,
+        ))
         .into_tuple()
         .all(c)
         .await?;

@@ -5,6 +5,7 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_store::Db;
+use thamgia_store::units::ImportCounts;
 use thamgia_web::accounts::{self, UserInput};
 
 /// The password of every demo account (printed by `thamgia demo`).
@@ -125,4 +126,28 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<bool> {
         .context("creating demo accounts")?;
     }
     Ok(true)
+}
+
+/// Loads Lai Châu's real units (`plans/units/`): the 106 communes under their
+/// districts until 30/6/2025, then the 38 commune-level units from 1/7/2025
+/// with their predecessors. The demo runs it after its records, which stay
+/// on the units they were made on; loading twice changes nothing.
+pub async fn load_units(db: &Db, now: DateTime<Utc>) -> anyhow::Result<[ImportCounts; 2]> {
+    let actor = Actor::system("demo");
+    let mut out = [ImportCounts::default(); 2];
+    for (i, (name, file)) in [
+        (
+            "communes-lai-chau-2015-2025.csv",
+            crate::units_import::COMMUNES_2015_2025,
+        ),
+        ("units-lai-chau-2025.csv", crate::units_import::UNITS_2025),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        out[i] = crate::units_import::load(db, file.as_bytes(), &actor, now)
+            .await?
+            .map_err(|e| anyhow!("{name}: {}", e[0]))?;
+    }
+    Ok(out)
 }

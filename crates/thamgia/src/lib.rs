@@ -8,6 +8,7 @@ pub mod demo_forums;
 pub mod demo_plans;
 pub mod demo_reports;
 pub mod demo_voice;
+pub mod units_import;
 
 /// The shipped plan, compiled in so `demo` works from any directory.
 pub const LAI_CHAU_PLAN: &str = include_str!("../../../plans/lai-chau-2016-2020.toml");

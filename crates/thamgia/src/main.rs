@@ -80,6 +80,11 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Load administrative units (communes, wards, their periods and predecessors).
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -131,6 +136,19 @@ enum PlanCommand {
     /// Validate a plan file; errors name the line and field; exit 1 on any error.
     Check { file: std::path::PathBuf },
     /// Check and load a plan file; nothing is loaded when anything is wrong.
+    Import {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Load a units file (.csv or .xlsx; columns code, name_vi, parent_code and
+    /// optionally name_en, kind, level, valid_from, valid_to, predecessor_communes,
+    /// predecessor_districts): all rows or none, errors name the row and column,
+    /// loading the same file again changes nothing.
     Import {
         file: std::path::PathBuf,
         #[command(flatten)]
@@ -271,6 +289,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Units {
+            command: UnitsCommand::Import { file, db },
+        } => {
+            let d = open(&db).await?;
+            thamgia::units_import::run(&d, &file, now).await
         }
         Command::User {
             command:
@@ -481,6 +505,13 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 reports = r.reports,
                 approved = r.approved,
                 "demo annual reports"
+            );
+            let [old, new] = thamgia::demo::load_units(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(
+                communes_until_2025 = old.created + old.unchanged,
+                communes_since_2025 = new.created + new.unchanged,
+                successions = old.successions + new.successions,
+                "Lai Châu's units"
             );
         }
         println!();

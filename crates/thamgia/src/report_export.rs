@@ -28,7 +28,7 @@ pub async fn run(
         eprintln!("error: --year: {year:?} is not a year (four digits)");
         return Ok(ExitCode::FAILURE);
     };
-    let u = match unit_anywhere(&db.conn, unit).await {
+    let u = match unit_anywhere(&db.conn, unit, Some(year)).await {
         Ok(u) => u,
         Err(AppError::NotFound) => {
             eprintln!("error: --unit: no unit with code {unit:?}");

@@ -16,6 +16,8 @@ pub(crate) mod m0007_aggregates;
 pub(crate) mod m0008_matter_model_aggregates;
 mod m0009_mask_published_contacts;
 mod m0012_audit_unit;
+mod m0014_unit_id_paths;
+mod m0015_unit_codes_in_time;
 
 pub struct Migrator;
 
@@ -66,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_matter_model_aggregates::Migration),
             Box::new(m0009_mask_published_contacts::Migration),
             Box::new(m0012_audit_unit::Migration),
+            Box::new(m0014_unit_id_paths::Migration),
+            Box::new(m0015_unit_codes_in_time::Migration),
         ]
     }
 }

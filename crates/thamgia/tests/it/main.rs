@@ -30,3 +30,4 @@ mod reports;
 mod results;
 mod text;
 mod trust;
+mod units_in_time;

@@ -95,3 +95,8 @@ records-amount-a1 = People trained
 records-amount-a2 = Activities
 records-amount-a3 = Spent
 records-amount-c1 = Children's responses
+
+## Units through time: a code that named two units in one year.
+units-code-chosen = Code { $code } in { $year } is { $name } ({ $span }); add a date (date=dd/mm/yyyy) to see the other unit that carried this code.
+units-valid-from = from { $date }
+units-valid-to = until { $date }

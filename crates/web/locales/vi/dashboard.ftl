@@ -95,3 +95,8 @@ records-amount-a1 = Số người được tập huấn
 records-amount-a2 = Số hoạt động
 records-amount-a3 = Số tiền đã chi
 records-amount-c1 = Số ý kiến trẻ em
+
+## Units through time: a code that named two units in one year.
+units-code-chosen = Mã { $code } trong năm { $year } là { $name } ({ $span }); thêm ngày (date=dd/mm/yyyy) để xem đơn vị khác mang mã này.
+units-valid-from = từ { $date }
+units-valid-to = đến { $date }

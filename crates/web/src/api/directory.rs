@@ -6,6 +6,7 @@ use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
+use std::collections::HashMap;
 use thamgia_domain::access::Permission;
 use thamgia_store::entity::{agency, unit};
 use thamgia_store::{agencies, units};
@@ -26,16 +27,18 @@ pub struct UnitDto {
     pub valid_to: Option<chrono::NaiveDate>,
 }
 
-impl From<&unit::Model> for UnitDto {
-    fn from(u: &unit::Model) -> Self {
-        let parts: Vec<&str> = u.path.trim_matches('/').split('/').collect();
+impl UnitDto {
+    /// `codes` holds each unit's path in codes and its parent's code
+    /// (`units::code_paths`): the stored path is made of ids.
+    fn new(u: &unit::Model, codes: &HashMap<i32, (String, Option<String>)>) -> Self {
+        let (path, parent) = codes.get(&u.id).cloned().unwrap_or_default();
         UnitDto {
             code: u.code.clone(),
             name_vi: u.name_vi.clone(),
             name_en: u.name_en.clone(),
             level: u.level.clone(),
-            parent: (parts.len() > 1).then(|| parts[parts.len() - 2].to_string()),
-            path: u.path.clone(),
+            parent,
+            path,
             valid_from: u.valid_from,
             valid_to: u.valid_to,
         }
@@ -75,7 +78,8 @@ pub async fn units(
 ) -> AppResult<Json<Vec<UnitDto>>> {
     require(&p, Permission::ViewUnits)?;
     let list = units::list(&state.db.conn, &p.scope()).await?;
-    Ok(Json(list.iter().map(UnitDto::from).collect()))
+    let codes = units::code_paths(&state.db.conn, &list).await?;
+    Ok(Json(list.iter().map(|u| UnitDto::new(u, &codes)).collect()))
 }
 
 /// One unit; 404 when unknown or outside the caller's scope.
@@ -89,7 +93,8 @@ pub async fn unit(
 ) -> AppResult<Json<UnitDto>> {
     require(&p, Permission::ViewUnits)?;
     let u = units::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
-    Ok(Json(UnitDto::from(&u)))
+    let codes = units::code_paths(&state.db.conn, std::slice::from_ref(&u)).await?;
+    Ok(Json(UnitDto::new(&u, &codes)))
 }
 
 /// Agencies seated in the caller's scope or above it.

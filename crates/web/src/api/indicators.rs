@@ -20,6 +20,23 @@ pub struct IndicatorQuery {
     pub unit: Option<String>,
     /// Calendar year, four digits.
     pub year: Option<String>,
+    /// A day (`YYYY-MM-DD` or dd/mm/yyyy) to read a reused code on; by
+    /// default the unit valid on 31/12 of the year is meant.
+    pub date: Option<String>,
+}
+
+/// The unit a figure is about, as `unit=CODE` was read for the year: codes
+/// are reused (03388 is Phường Quyết Tiến until 30/6/2025 and Phường Đoàn
+/// Kết since), so every figure says which unit it counts.
+#[derive(Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ResolvedUnitDto {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub valid_from: Option<chrono::NaiveDate>,
+    pub valid_to: Option<chrono::NaiveDate>,
+    /// The code named another unit too in the year asked about.
+    pub code_reused: bool,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -50,6 +67,8 @@ pub struct IndicatorDto {
     /// The page listing the records behind the figure (they add up to it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<String>,
+    /// The unit counted (the one `unit=` named in the year or on the date).
+    pub for_unit: ResolvedUnitDto,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -105,14 +124,33 @@ pub async fn list(
             parsed
         }
     };
-    let (Some(unit), Some(year)) = (unit, year) else {
+    let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => {
+            let parsed = thamgia_domain::activities::parse_date(d);
+            if parsed.is_none() {
+                fields.insert("date".to_string(), "invalid_date".to_string());
+            }
+            parsed
+        }
+    };
+    let (Some(unit), Some(year), true) = (unit, year, fields.is_empty()) else {
         return Err(AppError::Invalid {
             fields,
             detail: None,
         });
     };
     let db = &state.db.conn;
-    let u = units::get_in_scope(db, &p.scope(), unit).await?;
+    let resolved = units::resolve(db, &p.scope(), unit, Some(year), date).await?;
+    let u = resolved.unit;
+    let for_unit = ResolvedUnitDto {
+        code: u.code.clone(),
+        name_vi: u.name_vi.clone(),
+        name_en: u.name_en.clone(),
+        valid_from: u.valid_from,
+        valid_to: u.valid_to,
+        code_reused: resolved.ambiguous,
+    };
     let today = state.now().date_naive();
     // C1 is listed with the plan's indicators for the years a plan covers.
     let planned = indicators::plan_for_year(db, year).await?.is_some();
@@ -146,6 +184,7 @@ pub async fn list(
                 value: i.value,
                 target: i.target,
                 unit: i.unit,
+                for_unit: for_unit.clone(),
             }
         })
         .collect();

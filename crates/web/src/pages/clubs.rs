@@ -118,7 +118,7 @@ pub(crate) async fn check_new_club(
         match units::get_in_scope(db, &scope, f.host.trim()).await {
             Ok(h) => {
                 if let Some(u) = &unit
-                    && (h.id == u.id || !h.path.starts_with(&u.path))
+                    && (h.id == u.id || !thamgia_domain::access::is_within(&h.path, &u.path))
                 {
                     e.insert("host".into(), "host_outside_unit".into());
                 }

@@ -251,7 +251,7 @@ pub(crate) async fn check_consultation(
                 // The facilitator must be able to open the consultation.
                 if held_in
                     .as_ref()
-                    .is_some_and(|h| !h.path.starts_with(&fu_unit.path))
+                    .is_some_and(|h| !thamgia_domain::access::is_within(&h.path, &fu_unit.path))
                 {
                     e.insert("facilitator".into(), "facilitator_cannot_see".into());
                 }
@@ -262,7 +262,17 @@ pub(crate) async fn check_consultation(
     let all_units = units::list(db, &scope).await?;
     let mut audience_ids = vec![];
     for code in &f.audience {
-        match all_units.iter().find(|u| u.code == code.trim()) {
+        // A reused code names the unit open on the opening day.
+        let same: Vec<&unit::Model> = all_units.iter().filter(|u| u.code == code.trim()).collect();
+        let chosen = opens
+            .and_then(|d| {
+                same.iter()
+                    .rev()
+                    .find(|u| units::is_valid_on(u, d))
+                    .copied()
+            })
+            .or_else(|| same.last().copied());
+        match chosen {
             Some(u) if !audience_ids.contains(&u.id) => audience_ids.push(u.id),
             Some(_) => {}
             None => {

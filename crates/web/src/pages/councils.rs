@@ -236,7 +236,7 @@ pub(crate) async fn check_person(
         }
         Err(err) => return Err(err.into()),
     };
-    if !pu.path.starts_with(unit_path) {
+    if !thamgia_domain::access::is_within(&pu.path, unit_path) {
         e.insert("person".into(), "person_outside_unit".into());
         return Ok(None);
     }

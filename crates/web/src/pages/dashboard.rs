@@ -36,13 +36,15 @@ pub fn routes() -> Router<AppState> {
         .route("/static/dashboard.css", get(stylesheet))
 }
 
-/// `?unit=&year=` (and `code=` for the records behind a figure).
+/// `?unit=&year=` (and `code=` for the records behind a figure; `date=`
+/// dd/mm/yyyy to read a reused code on a given day).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct DashQuery {
     pub unit: String,
     pub year: String,
     pub code: String,
+    pub date: String,
 }
 
 /// The key indicators drawn as trends, in this order.
@@ -52,25 +54,81 @@ const TREND_CODES: [&str; 11] = [
 
 /// The unit asked for (the caller's own by default; 404 outside the scope)
 /// and the year (by default the latest with records, else the current one).
+/// A code is read in the year (`units::resolve`: on the date given, else
+/// on 31/12), so `unit=03388&year=2019` is Phường Quyết Tiến and
+/// `unit=03388&year=2025` Phường Đoàn Kết.
 pub(crate) async fn resolve(
     db: &DatabaseConnection,
     p: &Principal,
     q: &DashQuery,
     today: NaiveDate,
 ) -> Result<(unit::Model, i32), AppError> {
-    let u = unit_of(db, p, &q.unit).await?;
+    let (u, year, _) = resolve_noting(db, p, q, today).await?;
+    Ok((u, year))
+}
+
+/// As [`resolve`], with whether the code named another unit too that year
+/// (the page then says which one it shows).
+pub(crate) async fn resolve_noting(
+    db: &DatabaseConnection,
+    p: &Principal,
+    q: &DashQuery,
+    today: NaiveDate,
+) -> Result<(unit::Model, i32, bool), AppError> {
     let y = q.year.trim();
-    let year = if y.is_empty() {
-        drilldown::latest_year(db, &u, today)
-            .await?
-            .unwrap_or(today.year())
+    let asked: Option<i32> = if y.is_empty() {
+        None
     } else if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) {
-        y.parse()
-            .map_err(|_| AppError::invalid("year", "invalid_year"))?
+        Some(
+            y.parse()
+                .map_err(|_| AppError::invalid("year", "invalid_year"))?,
+        )
     } else {
         return Err(AppError::invalid("year", "invalid_year"));
     };
-    Ok((u, year))
+    let d = q.date.trim();
+    let date = if d.is_empty() {
+        None
+    } else {
+        Some(
+            thamgia_domain::activities::parse_date(d)
+                .ok_or_else(|| AppError::invalid("date", "invalid_date"))?,
+        )
+    };
+    let code = q.unit.trim();
+    let (u, ambiguous) = if code.is_empty() {
+        (unit_of(db, p, code).await?, false)
+    } else {
+        let r = units::resolve(db, &p.scope(), code, asked, date).await?;
+        (r.unit, r.ambiguous)
+    };
+    let year = match asked {
+        Some(y) => y,
+        None => drilldown::latest_year(db, &u, today)
+            .await?
+            .unwrap_or(today.year()),
+    };
+    Ok((u, year, ambiguous))
+}
+
+/// "Code 03388 in 2025 is Phường Đoàn Kết (from 01/07/2025)": said when
+/// the code named another unit too that year.
+pub(crate) fn unit_note(lang: Lang, u: &unit::Model, year: i32) -> String {
+    let span = match (u.valid_from, u.valid_to) {
+        (Some(f), Some(t)) => format!("{} – {}", lang.date(f), lang.date(t)),
+        (Some(f), None) => lang.t_args("units-valid-from", &[("date", lang.date(f))]),
+        (None, Some(t)) => lang.t_args("units-valid-to", &[("date", lang.date(t))]),
+        (None, None) => String::new(),
+    };
+    lang.t_args(
+        "units-code-chosen",
+        &[
+            ("code", u.code.clone()),
+            ("year", year.to_string()),
+            ("name", lang.pick(&u.name_vi, &u.name_en).to_string()),
+            ("span", span),
+        ],
+    )
 }
 
 /// A figure's value as people read it: `66,7 %`, `1.250.000 ₫`, `12`; `—` for none.
@@ -230,6 +288,8 @@ struct DashboardPage {
     c: Chrome,
     unit_code: String,
     unit_name: String,
+    /// Which unit a code that changed meaning in the year stands for here.
+    unit_note: Option<String>,
     year: i32,
     unit_options: Vec<(String, String)>,
     years: Vec<i32>,
@@ -288,7 +348,7 @@ pub async fn page(
     require(&p, Permission::ViewPlan, lang)?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
-    let (u, year) = resolve(db, &p, &q, today).await.page(lang)?;
+    let (u, year, ambiguous) = resolve_noting(db, &p, &q, today).await.page(lang)?;
     let figures = engine::figures(db, &u, year, today).await.page(lang)?;
     let cards: Vec<Card> = figures
         .iter()
@@ -527,11 +587,25 @@ pub async fn page(
         })
         .collect();
 
-    let unit_options = units::list(db, &p.scope())
+    // The units valid in the year: the province and its districts until
+    // 30/6/2025, its commune-level units since (they report to it directly);
+    // the unit shown is always among them.
+    let valid = units::subtree(db, &p.scope().path, units::During::year(year))
         .await
-        .page(lang)?
-        .into_iter()
-        .filter(|x| x.level == "province" || x.level == "district")
+        .page(lang)?;
+    let provinces: Vec<i32> = valid
+        .iter()
+        .filter(|x| x.level == "province")
+        .map(|x| x.id)
+        .collect();
+    let mut unit_options: Vec<(String, String)> = valid
+        .iter()
+        .filter(|x| {
+            x.level == "province"
+                || x.level == "district"
+                || x.parent_id.is_some_and(|pid| provinces.contains(&pid))
+                || x.id == u.id
+        })
         .map(|x| {
             (
                 x.code.clone(),
@@ -539,10 +613,17 @@ pub async fn page(
             )
         })
         .collect();
+    if !unit_options.iter().any(|(code, _)| *code == u.code) {
+        unit_options.push((
+            u.code.clone(),
+            lang.pick(&u.name_vi, &u.name_en).to_string(),
+        ));
+    }
     Ok(render(&DashboardPage {
         c: Chrome::new(&ctx, "dashboard-title"),
         unit_code: u.code.clone(),
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
+        unit_note: ambiguous.then(|| unit_note(lang, &u, year)),
         year,
         unit_options,
         years: year_options(db, year).await.page(lang)?,

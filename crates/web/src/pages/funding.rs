@@ -227,7 +227,7 @@ pub(crate) async fn summary(
             } else {
                 children
                     .iter()
-                    .position(|ch| cu.path.starts_with(&ch.path))
+                    .position(|ch| thamgia_domain::access::is_within(&cu.path, &ch.path))
                     .map(|i| i + 1)
             };
             if let Some(i) = row {

@@ -1024,25 +1024,28 @@ struct ImportPage {
     unit: String,
 }
 
-fn import_page(ctx: &Ctx, p: &Principal) -> ImportPage {
+/// `unit` is the code of the principal's own unit (the path holds ids).
+fn import_page(ctx: &Ctx, p: &Principal, unit: &str) -> ImportPage {
     ImportPage {
         c: Chrome::new(ctx, "import-title"),
         can_import: p.can(Permission::ManageActivities),
         file_error: None,
         errors: Vec::new(),
-        unit: p
-            .unit_path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .to_string(),
+        unit: unit.to_string(),
     }
 }
 
-async fn form(PageUser(p, ctx): PageUser) -> PageResult {
+async fn own_unit_code(db: &DatabaseConnection, p: &Principal) -> crate::error::AppResult<String> {
+    Ok(thamgia_store::units::by_id(db, p.unit_id)
+        .await?
+        .map(|u| u.code)
+        .unwrap_or_default())
+}
+
+async fn form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
     require(&p, Permission::ViewActivities, ctx.lang)?;
-    Ok(render(&import_page(&ctx, &p)))
+    let unit = own_unit_code(&state.db.conn, &p).await.page(ctx.lang)?;
+    Ok(render(&import_page(&ctx, &p, &unit)))
 }
 
 /// The upload (`multipart/form-data`, read by the parser of `pages/activities.rs`):
@@ -1077,8 +1080,9 @@ async fn upload(
     if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
         return Err(PageError(AppError::Csrf, lang));
     }
+    let own_unit = own_unit_code(&state.db.conn, &p).await.page(lang)?;
     let refuse = |code: &'static str, status: StatusCode| {
-        let mut page = import_page(&ctx, &p);
+        let mut page = import_page(&ctx, &p, &own_unit);
         page.file_error = Some(message(lang, code));
         let mut res = render(&page);
         *res.status_mut() = status;
@@ -1096,7 +1100,7 @@ async fn upload(
     {
         Err(Refused::File(code)) => refuse(code, StatusCode::UNPROCESSABLE_ENTITY),
         Err(Refused::Rows(errors)) => {
-            let mut page = import_page(&ctx, &p);
+            let mut page = import_page(&ctx, &p, &own_unit);
             page.errors = errors;
             let mut res = render(&page);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

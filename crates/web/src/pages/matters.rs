@@ -164,8 +164,10 @@ pub(crate) async fn check_new(
         e.insert("unit".into(), "required".into());
         None
     } else {
-        match units::get_in_scope(db, &scope, f.unit.trim()).await {
-            Ok(u) => Some(u),
+        // A reused code is read on the decision date (the matter's year),
+        // else as it stands now: 03388 decided in 2019 is Phường Quyết Tiến.
+        match units::resolve(db, &scope, f.unit.trim(), None, decision).await {
+            Ok(r) => Some(r.unit),
             Err(thamgia_store::StoreError::NotFound) => {
                 e.insert("unit".into(), "unknown_unit".into());
                 None
@@ -300,8 +302,10 @@ pub(crate) async fn filter_of(
     let mut e = Fields::new();
     let mut f = MatterFilter::default();
     if !q.unit.trim().is_empty() {
-        match units::get_in_scope(db, scope, q.unit.trim()).await {
-            Ok(u) => f.unit_path = Some(u.path),
+        // With a year, a reused code is read in that year (`units::resolve`).
+        let year = q.year.trim().parse::<i32>().ok();
+        match units::resolve(db, scope, q.unit.trim(), year, None).await {
+            Ok(r) => f.unit_path = Some(r.unit.path),
             Err(thamgia_store::StoreError::NotFound) => {
                 e.insert("unit".into(), "unknown_unit".into());
             }

@@ -185,8 +185,18 @@ pub async fn indicators_file(
 }
 
 /// The unit for a command-line export: any unit (the command line sees everything).
-pub async fn unit_anywhere(db: &DatabaseConnection, code: &str) -> AppResult<unit::Model> {
-    Ok(units::get_in_scope(db, &Scope::everything(), code.trim()).await?)
+/// A reused code is read in the year (`units::resolve`: the unit valid on
+/// 31/12, else the last one valid during the year).
+pub async fn unit_anywhere(
+    db: &DatabaseConnection,
+    code: &str,
+    year: Option<i32>,
+) -> AppResult<unit::Model> {
+    Ok(
+        units::resolve(db, &Scope::everything(), code.trim(), year, None)
+            .await?
+            .unit,
+    )
 }
 
 fn write(doc: &ReportDoc, format: Format, stem: &str) -> AppResult<ExportFile> {
@@ -752,7 +762,9 @@ async fn report_page(
 ) -> AppResult<ExportFile> {
     let year = parse_year(year).ok_or(AppError::NotFound)?;
     let db = &state.db.conn;
-    let u = units::get_in_scope(db, &p.scope(), unit).await?;
+    let u = units::resolve(db, &p.scope(), unit, Some(year), None)
+        .await?
+        .unit;
     report_file(db, &u, year, state.now().date_naive(), format).await
 }
 
@@ -823,7 +835,9 @@ pub async fn indicator_target(
             detail: None,
         });
     };
-    let u = units::get_in_scope(&state.db.conn, &p.scope(), unit).await?;
+    let u = units::resolve(&state.db.conn, &p.scope(), unit, Some(year), None)
+        .await?
+        .unit;
     Ok((u, year))
 }
 

@@ -482,6 +482,8 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 approved = r.approved,
                 "demo annual reports"
             );
+            let code = thamgia::demo_voice::fill_open(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(code, "demo consultation open for children");
         }
         println!();
         println!(
@@ -493,6 +495,11 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
             }
         );
         println!("Open http://{}/", app.addr);
+        println!(
+            "A child's page, open to answers: http://{}/c/{}",
+            app.addr,
+            thamgia::demo_voice::OPEN_CODE
+        );
         println!(
             "Demo accounts (password: {}):",
             thamgia::demo::DEMO_PASSWORD

@@ -114,6 +114,8 @@ export default async function (t) {
   // 3. A child answers on a 360 px phone with JavaScript off.
   const child = await t.actor({ javaScriptEnabled: false });
   await child.goto(`/c/${code}`, { a11y: false });
+  // "About you" is optional and folded after the questions: the child opens it to give an age.
+  await child.page.locator('details.me summary').click();
   await child.page.selectOption('select[name="age"]', '9');
   await child.page.getByLabel('20 phút').check();
   await child.page.locator('textarea').first().fill('Sân chơi cần có bóng râm. Em là Lò Văn Khánh, gọi 0912 345 678.');

@@ -1032,6 +1032,9 @@ async fn the_public_form_and_one_submission_sent_a_thousand_times(app: TestApp) 
         vec!["single", "multiple", "faces3", "faces5", "text", "ranking"]
     );
     assert_eq!(qs[0]["options"][0]["emoji"], "⚽");
+    // The picture the child's page draws, by its name in the library.
+    assert_eq!(qs[0]["options"][0]["picture"], "sport");
+    assert_eq!(qs[1]["options"][1]["picture"], "dot");
     assert_eq!(
         qs[0]["options"][1]["id"].as_i64(),
         Some(i64::from(s.single.1[1]))

@@ -32,6 +32,7 @@ pub mod documents;
 pub mod ethnic;
 pub mod models;
 pub mod money;
+pub mod pictures;
 pub mod plan;
 pub mod reports;
 pub mod results;

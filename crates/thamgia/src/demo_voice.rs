@@ -477,3 +477,116 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
     }
     Ok(sum)
 }
+
+/// The join code of the demo's open consultation, printed by `thamgia demo`.
+pub const OPEN_CODE: &str = "BANBE7";
+
+/// One consultation open today at the demo school, with a question of every
+/// kind and options that name pictures of the library (and one typed emoji),
+/// so the child's page can be tried, timed and tested at `/c/BANBE7`. Not tied
+/// to a matter: the plan's indicators do not move.
+pub async fn fill_open(db: &Db, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let actor = Actor::system("demo");
+    let c = &db.conn;
+    let school = units::by_code(c, crate::demo::DEMO_SCHOOL)
+        .await?
+        .ok_or_else(|| anyhow!("unit {}", crate::demo::DEMO_SCHOOL))?;
+    let today = now.date_naive();
+    let code = JoinCode::parse(OPEN_CODE).ok_or_else(|| anyhow!("demo join code"))?;
+    let k = consultations::create(
+        c,
+        &actor,
+        now,
+        consultations::NewConsultation {
+            matter_id: None,
+            unit_id: school.id,
+            title: "Sân chơi mới của trường em".into(),
+            intro: "Trường sắp làm sân chơi mới. Em hãy cho biết em muốn gì nhé.".into(),
+            method: Method::Survey,
+            age_min: 6,
+            age_max: 15,
+            opens_on: today - chrono::Duration::days(1),
+            closes_on: today + chrono::Duration::days(60),
+            facilitator_id: None,
+            audience_unit_ids: vec![school.id],
+        },
+        [code],
+    )
+    .await
+    .context("demo open consultation")?;
+    let opt = |vi: &str, en: &str, pic: &str| {
+        (
+            vi.to_string(),
+            Some(en.to_string()),
+            Some(pic.to_string()).filter(|p| !p.is_empty()),
+        )
+    };
+    let questions = [
+        (
+            QuestionKind::Faces3,
+            "Em thấy sân chơi bây giờ thế nào?",
+            "How do you find the playground now?",
+            vec![],
+        ),
+        (
+            QuestionKind::Faces5,
+            "Em có thích đến trường không?",
+            "Do you like coming to school?",
+            vec![],
+        ),
+        (
+            QuestionKind::Single,
+            "Em thích chơi ở đâu nhất?",
+            "Where do you like to play most?",
+            vec![
+                opt("Sân bóng", "Football pitch", "sport ⚽"),
+                opt("Vườn cây", "Garden", "tree"),
+                opt("Thư viện", "Library", "book"),
+            ],
+        ),
+        (
+            QuestionKind::Multiple,
+            "Sân chơi cần có gì?",
+            "What should the playground have?",
+            vec![
+                opt("Chỗ chơi", "Things to play on", "play"),
+                opt("Nước uống", "Drinking water", "water"),
+                opt("Ghế ngồi", "Benches", ""),
+            ],
+        ),
+        (
+            QuestionKind::Ranking,
+            "Trường nên làm gì trước?",
+            "What should the school do first?",
+            vec![
+                opt("Trồng cây", "Plant trees", "tree"),
+                opt("Làm mái che", "Build a roof", "home"),
+                opt("Làm rào an toàn", "Build a safe fence", "safety"),
+            ],
+        ),
+        (
+            QuestionKind::Text,
+            "Em muốn nói thêm điều gì?",
+            "Anything else you want to say?",
+            vec![],
+        ),
+    ];
+    for (kind, vi, en, options) in questions {
+        consultations::add_question(
+            c,
+            &actor,
+            now,
+            k.id,
+            consultations::NewQuestion {
+                kind,
+                text_vi: vi.into(),
+                text_en: Some(en.into()),
+                required: kind != QuestionKind::Text,
+                options,
+            },
+        )
+        .await?;
+    }
+    consultations::open(c, &actor, now, k.id).await?;
+    Ok(k.join_code)
+}

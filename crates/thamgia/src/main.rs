@@ -513,6 +513,8 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 successions = old.successions + new.successions,
                 "Lai Châu's units"
             );
+            let code = thamgia::demo_voice::fill_open(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(code, "demo consultation open for children");
         }
         println!();
         println!(
@@ -524,6 +526,11 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
             }
         );
         println!("Open http://{}/", app.addr);
+        println!(
+            "A child's page, open to answers: http://{}/c/{}",
+            app.addr,
+            thamgia::demo_voice::OPEN_CODE
+        );
         println!(
             "Demo accounts (password: {}):",
             thamgia::demo::DEMO_PASSWORD

@@ -16,6 +16,7 @@ pub mod exports;
 pub mod i18n;
 pub mod pages;
 pub mod password;
+pub mod pictures;
 pub mod ratelimit;
 pub mod state;
 mod telemetry;

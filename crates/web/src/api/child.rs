@@ -21,8 +21,11 @@ pub struct OptionDto {
     pub id: i32,
     pub label_vi: String,
     pub label_en: Option<String>,
-    /// An emoji shown large beside the words.
+    /// An emoji the official typed, shown beside the picture (never instead of it).
     pub emoji: Option<String>,
+    /// The option's picture in the child's page's library (`school`, `tree`, …;
+    /// `dot` when none was chosen), so an offline tool can show the same one.
+    pub picture: &'static str,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -184,11 +187,15 @@ pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Re
                 faces: kind.and_then(QuestionKind::faces),
                 options: opts
                     .iter()
-                    .map(|o| OptionDto {
-                        id: o.id,
-                        label_vi: o.label_vi.clone(),
-                        label_en: o.label_en.clone(),
-                        emoji: o.emoji.clone(),
+                    .map(|o| {
+                        let p = thamgia_domain::pictures::read(o.emoji.as_deref());
+                        OptionDto {
+                            id: o.id,
+                            label_vi: o.label_vi.clone(),
+                            label_en: o.label_en.clone(),
+                            emoji: p.text,
+                            picture: p.key,
+                        }
                     })
                     .collect(),
                 max_chars: (kind == Some(QuestionKind::Text))

@@ -3,8 +3,11 @@
 //! the same address.
 //!
 //! Built for a 6-year-old on a cheap phone on a slow network: no JavaScript,
-//! one column, big touch targets, faces and emoji beside few words, one small
-//! stylesheet of its own (`/static/child.css`), nothing from another host.
+//! one column, big touch targets, pictures drawn as inline SVG (no emoji font
+//! needed, see [`crate::pictures`]) beside few words, the questions before
+//! the optional "about you", one small stylesheet of its own
+//! (`/static/child.css`), nothing from another host, and the thank-you page
+//! in the answer to the POST (one round trip).
 //!
 //! The rules shared with the API for offline tools (`api/child.rs`) live here
 //! too: which consultations accept answers today ([`door`]), validation
@@ -26,11 +29,11 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, HashSet};
 use thamgia_domain::access::Scope;
-use thamgia_domain::ethnic;
 use thamgia_domain::voice::{
     FieldErrors, JoinCode, Profile, QuestionKind, QuestionSpec, RawAnswer, RawProfile, Source,
     Status, ValidAnswer, validate_answers, validate_profile,
 };
+use thamgia_domain::{ethnic, pictures};
 use thamgia_store::entity::{consultation, question, question_option, response, unit};
 use thamgia_store::responses::{self, Submission, Submitted};
 use thamgia_store::{StoreError, consultations, units};
@@ -428,7 +431,8 @@ async fn join_post(ctx: Ctx, CsrfForm(f): CsrfForm<CodeForm>) -> Response {
 /// A face on the 3- or 5-point scale.
 struct FaceView {
     value: u8,
-    emoji: &'static str,
+    /// The face's picture (a key of [`crate::pictures`]).
+    pic: &'static str,
     word: String,
     checked: bool,
 }
@@ -436,6 +440,9 @@ struct FaceView {
 struct OptView {
     id: i32,
     label: String,
+    /// The option's picture: its library key, or the neutral one.
+    pic: &'static str,
+    /// What else the official typed there (an emoji), shown beside the picture.
     emoji: Option<String>,
     checked: bool,
     rank: Option<u32>,
@@ -487,6 +494,12 @@ struct FormPage {
     intro: Vec<String>,
     submission_id: String,
     banner: Option<String>,
+    /// Each error as (the id of its message on the page, what the banner says).
+    error_links: Vec<(String, String)>,
+    /// The "about you" part starts open when one of its fields has an error.
+    me_open: bool,
+    /// The symbols of every picture on the page (server-made SVG).
+    sprite: String,
     ages: Vec<AgeChoice>,
     sex: String,
     disability: String,
@@ -506,9 +519,6 @@ impl FormPage {
         self.errors.get(field).cloned().unwrap_or_default()
     }
 }
-
-const FACES3: [&str; 3] = ["😞", "😐", "🙂"];
-const FACES5: [&str; 5] = ["😢", "🙁", "😐", "🙂", "😄"];
 
 /// What the child sent, by field (several values for checkboxes).
 struct Sent<'a>(&'a [(String, String)]);
@@ -578,7 +588,7 @@ fn form_page(
             selected: u.code == chosen_unit,
         })
         .collect();
-    let questions = form
+    let questions: Vec<QView> = form
         .questions
         .iter()
         .enumerate()
@@ -590,34 +600,28 @@ fn form_page(
                 .iter()
                 .map(|o| {
                     let rank = sent.one(&format!("{field}_o{}", o.id)).parse().ok();
+                    let picture = pictures::read(o.emoji.as_deref());
                     OptView {
                         id: o.id,
                         label: lang
                             .pick(&o.label_vi, o.label_en.as_deref().unwrap_or(""))
                             .to_string(),
-                        emoji: o.emoji.clone().filter(|e| !e.trim().is_empty()),
+                        pic: picture.key,
+                        emoji: picture.text,
                         checked: chosen.contains(&o.id.to_string().as_str()),
                         rank,
                     }
                 })
                 .collect();
             let faces = match kind.faces() {
-                Some(n) => {
-                    let emoji: &[&'static str] = if n == 3 { &FACES3 } else { &FACES5 };
-                    emoji
-                        .iter()
-                        .enumerate()
-                        .map(|(j, e)| {
-                            let value = j as u8 + 1;
-                            FaceView {
-                                value,
-                                emoji: e,
-                                word: lang.t(&format!("child-face{n}-{value}")),
-                                checked: chosen.contains(&value.to_string().as_str()),
-                            }
-                        })
-                        .collect()
-                }
+                Some(n) => (1..=n)
+                    .map(|value| FaceView {
+                        value,
+                        pic: crate::pictures::face(value, n),
+                        word: lang.t(&format!("child-face{n}-{value}")),
+                        checked: chosen.contains(&value.to_string().as_str()),
+                    })
+                    .collect(),
                 None => vec![],
             };
             let ranks = if kind == QuestionKind::Ranking {
@@ -649,17 +653,50 @@ fn form_page(
             })
         })
         .collect();
-    let profile_errors = errors
+    let profile_errors: BTreeMap<String, String> = errors
         .iter()
         .filter(|(f, _)| !f.starts_with('q'))
         .map(|(f, code)| (f.clone(), message(lang, form, f, code)))
         .collect();
+    // The banner links to each message, in the page's order: the questions
+    // first, then "about you".
+    let question_word = lang.t("child-question");
+    let mut error_links: Vec<(String, String)> = questions
+        .iter()
+        .filter_map(|q: &QView| {
+            let e = q.error.as_ref()?;
+            Some((
+                format!("{}-err", q.field),
+                format!("{question_word} {}: {e}", q.n),
+            ))
+        })
+        .collect();
+    let me_word = lang.t("child-me");
+    for field in ["age", "sex", "ethnic", "disability", "unit"] {
+        if let Some(e) = profile_errors.get(field) {
+            error_links.push((format!("{field}-err"), format!("{me_word}: {e}")));
+        }
+    }
+    let sprite = crate::pictures::sprite(
+        questions
+            .iter()
+            .flat_map(|q| {
+                q.faces
+                    .iter()
+                    .map(|f| f.pic)
+                    .chain(q.options.iter().map(|o| o.pic))
+            })
+            .chain(["girl", "boy", "other"]),
+    );
     FormPage {
         c,
         code: form.k.join_code.clone(),
         intro: paragraphs(&form.k.intro),
         submission_id: sid.to_string(),
         banner,
+        me_open: !profile_errors.is_empty(),
+        error_links,
+        sprite,
         ages,
         sex: sent.one("sex").to_string(),
         disability: sent.one("disability").to_string(),
@@ -705,6 +742,7 @@ fn state_page(
 #[template(path = "child_answer.html")]
 struct AnswerPage {
     c: Chrome,
+    sprite: String,
     title: String,
     published: Option<String>,
     decided: Vec<String>,
@@ -719,6 +757,7 @@ fn door_page(ctx: &Ctx, k: &consultation::Model, d: Door) -> Response {
         Door::Answered => {
             let page = AnswerPage {
                 c: Chrome::new(ctx, "child-answer-title"),
+                sprite: crate::pictures::sprite(["star", "yes", "question"]),
                 title: k.title.clone(),
                 published: k.answer_published_at.map(|t| lang.date(t.date_naive())),
                 decided: paragraphs(k.answer_decided.as_deref().unwrap_or("")),
@@ -954,9 +993,10 @@ async fn submit(
         .await
         .map_err(|e| PageError(e, lang))?
     {
-        Outcome::Created | Outcome::Duplicate => {
-            Ok(Redirect::to(&format!("/c/{code}/cam-on")).into_response())
-        }
+        // The thank-you page in the answer itself: one round trip on a slow
+        // network. Sending the same form again (a double tap, a reload) finds
+        // the same submission id and gets the same page.
+        Outcome::Created | Outcome::Duplicate => Ok(thanks_page(&ctx, code)),
         Outcome::Conflict => Ok(state_page(
             &ctx,
             &form.k,
@@ -1004,10 +1044,25 @@ fn invalid(
 #[template(path = "child_thanks.html")]
 struct ThanksPage {
     c: Chrome,
+    sprite: String,
     code: String,
 }
 
-/// `GET /c/{code}/cam-on`: the thank-you page.
+fn thanks_page(ctx: &Ctx, code: String) -> Response {
+    let mut res = render_child(&ThanksPage {
+        c: Chrome::new(ctx, "child-thanks-title"),
+        sprite: crate::pictures::sprite(["star"]),
+        code,
+    });
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// `GET /c/{code}/cam-on`: the thank-you page, for addresses kept from before
+/// the answer brought it itself.
 async fn thanks(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1019,10 +1074,7 @@ async fn thanks(
     else {
         return Ok(join_page(&ctx, &code, true));
     };
-    Ok(render_child(&ThanksPage {
-        c: Chrome::new(&ctx, "child-thanks-title"),
-        code: k.join_code,
-    }))
+    Ok(thanks_page(&ctx, k.join_code))
 }
 
 fn render_child(t: &impl Template) -> Response {
@@ -1110,6 +1162,57 @@ mod tests {
             )
         );
         assert_eq!(a.len(), 64);
+    }
+
+    /// The most words in one entry a child reads (a Vietnamese word is a
+    /// syllable, so the bound is the stricter there).
+    const MAX_WORDS: usize = 12;
+
+    #[test]
+    fn the_childs_catalog_entries_are_short_and_plain() {
+        // Adult words that a 7-year-old does not know.
+        let adult = [
+            "tiếp thu",
+            "hạn",
+            "bắt buộc",
+            "lý do",
+            "deadline",
+            "taken in",
+            "mandatory",
+        ];
+        for (lang, catalog) in [
+            ("vi", include_str!("../../locales/vi/child.ftl")),
+            ("en", include_str!("../../locales/en/child.ftl")),
+        ] {
+            let mut entries = 0;
+            for line in catalog.lines() {
+                let Some((key, value)) = line.split_once(" = ") else {
+                    continue;
+                };
+                // Messages for offline tools, not for the page.
+                if line.starts_with('#') || key.starts_with("child-api-") {
+                    continue;
+                }
+                entries += 1;
+                let words: Vec<&str> = value
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .collect();
+                assert!(
+                    words.len() <= MAX_WORDS,
+                    "{lang} {key}: {} words, at most {MAX_WORDS}: {value}",
+                    words.len()
+                );
+                let lower = format!(" {} ", words.join(" ").to_lowercase());
+                for a in adult {
+                    assert!(
+                        !lower.contains(&format!(" {a} ")) && !lower.contains(&format!(" {a}:")),
+                        "{lang} {key} says {a:?}: {value}"
+                    );
+                }
+            }
+            assert!(entries > 50, "{lang}: only {entries} entries read");
+        }
     }
 
     #[test]

@@ -680,6 +680,11 @@ pub(crate) fn check_question(
                 } else if emoji.as_deref().is_some_and(|s| too_long(s, MAX_EMOJI)) {
                     e.entry("options".into())
                         .or_insert_with(|| "emoji_too_long".into());
+                } else if let Some(code) = emoji
+                    .as_deref()
+                    .and_then(|s| thamgia_domain::pictures::check(s).err())
+                {
+                    e.entry("options".into()).or_insert_with(|| code.into());
                 } else if !seen.insert(vi.to_lowercase()) {
                     e.entry("options".into())
                         .or_insert_with(|| "duplicate_option".into());
@@ -1947,6 +1952,19 @@ mod tests {
         assert_eq!(o[0].label_en.as_deref(), Some("Playground"));
         assert_eq!(o[1].emoji.as_deref(), Some("📚"));
         assert_eq!(o[2].emoji, None);
+    }
+
+    #[test]
+    fn an_option_names_a_picture_of_the_library_or_none() {
+        let ok = options_from_lines("Trường | school 🏫\nNhà | Home\nGiờ ra chơi | ⏰");
+        assert!(check_question("single", "Q", "", true, &ok).is_ok());
+        for (typed, code) in [("shcool", "unknown_picture"), ("home tree", "one_picture")] {
+            let lines = options_from_lines(&format!("Trường | {typed}\nNhà"));
+            match check_question("single", "Q", "", true, &lines) {
+                Err(AppError::Invalid { fields, .. }) => assert_eq!(fields["options"], code),
+                _ => panic!("{typed} accepted"),
+            }
+        }
     }
 
     #[test]

@@ -106,11 +106,18 @@ fn option_label(lang: Lang, q: &QuestionResult, o: &res::OptionResult) -> String
         }
         _ => {
             let label = lang.pick(&o.label_vi, o.label_en.as_deref().unwrap_or(""));
-            match &o.emoji {
-                Some(e) if !e.is_empty() => format!("{e} {label}"),
-                _ => label.to_string(),
-            }
+            with_typed_emoji(o.emoji.as_deref(), label)
         }
+    }
+}
+
+/// An option's label with what was typed in its picture field, less the
+/// picture's name (`tree` is for the child's page; an emoji typed beside it
+/// stays in the label).
+fn with_typed_emoji(picture_field: Option<&str>, label: &str) -> String {
+    match thamgia_domain::pictures::read(picture_field).text {
+        Some(e) => format!("{e} {label}"),
+        None => label.to_string(),
     }
 }
 
@@ -678,4 +685,20 @@ async fn stylesheet() -> Response {
         include_str!("../../static/results.css"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod picture_label_tests {
+    use super::with_typed_emoji;
+
+    #[test]
+    fn a_pictures_name_stays_off_the_officials_labels() {
+        assert_eq!(with_typed_emoji(Some("tree"), "Vườn cây"), "Vườn cây");
+        assert_eq!(
+            with_typed_emoji(Some("sport ⚽"), "Sân bóng"),
+            "⚽ Sân bóng"
+        );
+        assert_eq!(with_typed_emoji(Some("⏰"), "20 phút"), "⏰ 20 phút");
+        assert_eq!(with_typed_emoji(None, "Ghế"), "Ghế");
+    }
 }

@@ -27,5 +27,6 @@ mod plans;
 mod report_exports;
 mod reports;
 mod results;
+mod suppression;
 mod text;
 mod trust;

@@ -1610,6 +1610,144 @@ mod tests {
         assert!(shows_no_small_count(&json(&r)));
     }
 
+    /// What a reader can add up from one results document: every lone
+    /// hidden cell beside a shown total, a percentage of a hidden total, and
+    /// the group discussions' children (or a question's) as a shown total less
+    /// what the profile (or the question's breakdowns) adds up to.
+    fn worked_out(r: &Results) -> Vec<String> {
+        let mut bad = vec![];
+        let lone = |total: &Cell, cells: &[&Cell]| {
+            !total.suppressed && cells.iter().filter(|c| c.suppressed).count() == 1
+        };
+        let s = &r.sources;
+        if lone(&r.children, &[&s.online, &s.paper, &s.group]) {
+            bad.push("sources".to_string());
+        }
+        // A breakdown's total: from a percentage, or all its groups shown.
+        let known = |bs: &[Breakdown]| -> Option<u64> {
+            bs.iter().find_map(|b| {
+                if let Some(g) = b
+                    .groups
+                    .iter()
+                    .find(|g| g.total.percent.is_some_and(|p| p > 0.0))
+                {
+                    let (n, p) = (g.total.count?, g.total.percent?);
+                    return Some((n as f64 * 100.0 / p).round() as u64);
+                }
+                b.groups.iter().map(|g| g.total.count).sum()
+            })
+        };
+        let i = known(&r.profile);
+        if s.group_discussions > 0
+            && let (Some(c), Some(i)) = (r.children.count, i)
+            && (1..SUPPRESS_BELOW).contains(&(c - i))
+        {
+            bad.push(format!("tallies: {c} − {i}"));
+        }
+        for q in &r.questions {
+            let additive = matches!(
+                q.kind,
+                QuestionKind::Single | QuestionKind::Faces3 | QuestionKind::Faces5
+            );
+            let cells: Vec<&Cell> = q.options.iter().map(|o| &o.cell).collect();
+            if additive && lone(&q.answered, &cells) {
+                bad.push(format!("q{} options", q.question_id));
+            }
+            if q.answered.suppressed && cells.iter().any(|c| c.percent.is_some()) {
+                bad.push(format!("q{} percent of a hidden total", q.question_id));
+            }
+            if let (Some(a), true, Some(iq)) = (
+                q.answered.count,
+                q.from_groups.suppressed,
+                known(&q.breakdowns),
+            ) && (1..SUPPRESS_BELOW).contains(&(a - iq))
+            {
+                bad.push(format!("q{} from groups {a} − {iq}", q.question_id));
+            }
+            for b in &q.breakdowns {
+                for g in &b.groups {
+                    let cells: Vec<&Cell> = g.cells.iter().collect();
+                    if additive && lone(&g.total, &cells) {
+                        bad.push(format!("q{} {:?} {}", q.question_id, b.dimension, g.key));
+                    }
+                }
+            }
+        }
+        bad
+    }
+
+    #[test]
+    fn random_consultations_show_nothing_that_adds_up_to_a_hidden_count() {
+        let mut seed = 0x7a11_1e5d_0c0f_fee5u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let multiple = QuestionIn {
+            kind: QuestionKind::Multiple,
+            ..single(2, &[20, 21, 22])
+        };
+        let faces = QuestionIn {
+            kind: QuestionKind::Faces3,
+            options: vec![],
+            ..single(3, &[])
+        };
+        let qs = vec![single(1, &[10, 11, 12]), multiple, faces];
+        for _ in 0..300 {
+            let n = next() % 16;
+            let rs: Vec<ResponseIn> = (0..n)
+                .map(|_| {
+                    let mut answers = vec![];
+                    if next() % 5 > 0 {
+                        answers.push(chose(1, 10 + (next() % 3) as i32));
+                    }
+                    for o in 0..3 {
+                        if next().is_multiple_of(2) {
+                            answers.push(chose(2, 20 + o));
+                        }
+                    }
+                    answers.push(AnswerIn {
+                        question_id: 3,
+                        value: Some(1 + (next() % 3) as i32),
+                        ..Default::default()
+                    });
+                    ResponseIn {
+                        source: Some(match next() % 6 {
+                            0 => Source::Paper,
+                            1 => Source::Group,
+                            _ => Source::Online,
+                        }),
+                        age: [Some(8), Some(12), None][(next() % 3) as usize],
+                        sex: [Some(Sex::Girl), Some(Sex::Boy), None][(next() % 3) as usize],
+                        ethnic: [Some("08".to_string()), Some("01".to_string()), None]
+                            [(next() % 3) as usize]
+                            .clone(),
+                        answers,
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            let ts: Vec<TallyIn> = (0..next() % 3)
+                .map(|_| {
+                    let k = 1 + next() % 7;
+                    let a = next() % (k + 1);
+                    TallyIn {
+                        girls: k / 2,
+                        boys: k - k / 2,
+                        age_6_10: k,
+                        age_11_15: 0,
+                        counts: vec![(10, a), (11, k - a)],
+                    }
+                })
+                .collect();
+            let r = compute(&qs, &rs, &ts);
+            assert!(shows_no_small_count(&json(&r)), "{}", json(&r));
+            assert_eq!(worked_out(&r), Vec::<String>::new(), "{}", json(&r));
+        }
+    }
+
     #[test]
     fn the_leak_check_finds_small_counts() {
         assert!(!shows_no_small_count(

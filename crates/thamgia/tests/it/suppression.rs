@@ -642,3 +642,77 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     assert_eq!(row.matches("&lt;5").count(), 3, "{row}");
 }
 db_test!(c1_of_a_few_children_is_hidden_in_every_view);
+
+async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
+    // Tam Đường (106): six children in 2019, three aged 6–10 and three
+    // 11–15, three girls and three boys, all of one ethnic group.
+    crate::dashboard::consultation_with(&app, "106", None, "TD2019X", 6).await;
+    let token = app.token("coordinator").await;
+    let (s, list) = app
+        .api_get(&token, "/api/v1/indicators?unit=106&year=2019")
+        .await;
+    assert_eq!(s, 200, "{list}");
+    let c1 = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["code"] == "C1")
+        .expect("C1")
+        .clone();
+    assert_eq!(c1["suppressed"], false);
+    assert_eq!(c1["numerator"], 6);
+    let api: Vec<(String, Option<i64>)> = c1["breakdown"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .map(|p| {
+            (
+                p["key"].as_str().expect("key").to_string(),
+                p["value"].as_i64(),
+            )
+        })
+        .collect();
+    let hidden = api.iter().filter(|(_, v)| v.is_none()).count();
+    assert_eq!(hidden, 4, "3 | 3 twice: {api:?}");
+    assert!(
+        api.iter()
+            .any(|(k, v)| k.starts_with("ethnic.") && *v == Some(6))
+    );
+    let as_text = |v: &Option<i64>| v.map_or("<5".to_string(), |n| n.to_string());
+
+    // The report's CSV and workbook: the same parts, the same "<5".
+    let csv = download(&app, &token, "/api/v1/reports/106/2019/export?format=csv").await;
+    let t = read_csv(&csv).expect("csv");
+    let xlsx = download(&app, &token, "/api/v1/reports/106/2019/export?format=xlsx").await;
+    let sheets = read_xlsx(&xlsx).expect("xlsx");
+    let parts = &sheets
+        .iter()
+        .find(|s| s.name == "Phân tổ")
+        .expect("sheet")
+        .rows;
+    for (key, v) in &api {
+        let line = t
+            .rows
+            .iter()
+            .find(|r| r.get(0).text() == "C1" && r.get(1).text() == *key)
+            .unwrap_or_else(|| panic!("csv part {key}"));
+        assert_eq!(line.get(3).text(), as_text(v), "csv {key}");
+        let row = parts
+            .iter()
+            .find(|r| r.get(0).text() == "C1" && r.get(1).text() == *key)
+            .unwrap_or_else(|| panic!("xlsx part {key}"));
+        assert_eq!(row.get(3).text(), as_text(v), "xlsx {key}");
+    }
+    // The dashboard's card: as many "<5" as the API has hidden parts.
+    let c = app.login("coordinator").await;
+    let (_, html) = app.get(&c, "/dashboard?unit=106&year=2019").await;
+    let card = html
+        .split("id=\"card-C1\"")
+        .nth(1)
+        .expect("a C1 card")
+        .split("id=\"card-")
+        .next()
+        .unwrap_or("");
+    assert_eq!(card.matches("&#60;5").count(), hidden, "{card}");
+}
+db_test!(c1_hides_the_same_parts_in_every_view);

@@ -48,6 +48,15 @@ pub struct EnginePart {
     pub value: Option<i64>,
 }
 
+impl Figure {
+    /// Whether the figure must read "<5": suppressed, or (figures frozen in a
+    /// report before suppression was recorded) a C1 of 1–4 children.
+    pub fn hidden(&self) -> bool {
+        self.suppressed
+            || (self.indicator.code == "C1" && (1..5).contains(&self.indicator.numerator))
+    }
+}
+
 impl From<Part> for EnginePart {
     fn from(p: Part) -> Self {
         EnginePart {

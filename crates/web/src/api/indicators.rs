@@ -125,6 +125,7 @@ pub async fn list(
         .into_iter()
         .filter(|f| planned || f.indicator.code != "C1")
         .map(|f| {
+            let hidden = f.hidden();
             let i = f.indicator;
             let has_parts = !f.breakdown.is_empty() || i.code.starts_with('A');
             IndicatorDto {
@@ -150,7 +151,7 @@ pub async fn list(
                 value: i.value,
                 target: i.target,
                 unit: i.unit,
-                suppressed: f.suppressed,
+                suppressed: hidden,
             }
         })
         .collect();

@@ -77,7 +77,7 @@ pub(crate) async fn resolve(
 /// A figure as shown: "<5" when it is suppressed (`C1` of 1–4 children, or
 /// one that only hiding protects its breakdowns).
 pub(crate) fn figure_text(lang: Lang, f: &Figure) -> String {
-    if f.suppressed {
+    if f.hidden() {
         "<5".into()
     } else {
         value_text(lang, f.indicator.value, &f.indicator.unit)

@@ -105,7 +105,7 @@ pub async fn page(
     let (symbol, standing_class, key) = standing_parts(f.standing);
     // C1 hidden: by its own breakdowns (then every consultation's count
     // too, or they would add it back up) or by the consultations' counts.
-    let hidden_total = code == "C1" && (f.suppressed || recs.total_hidden);
+    let hidden_total = code == "C1" && (f.hidden() || recs.total_hidden);
     let rows = recs
         .rows
         .iter()
@@ -115,7 +115,7 @@ pub async fn page(
             unit: lang.pick(&r.unit_name_vi, &r.unit_name_en).to_string(),
             date: r.date.map(|d| lang.date(d)).unwrap_or_default(),
             counted: r.counted,
-            amount: if f.suppressed && code == "C1" {
+            amount: if f.hidden() && code == "C1" {
                 "<5".into()
             } else {
                 amount_text(lang, &code, r)
@@ -129,7 +129,7 @@ pub async fn page(
                         ("stage" | "method", Fact::Text { vi, .. }) => {
                             lang.t(&format!("consult-{k}-{}", vi.replace('_', "-")))
                         }
-                        (_, Fact::Children(_)) if f.suppressed => "<5".into(),
+                        (_, Fact::Children(_)) if f.hidden() => "<5".into(),
                         _ => fact_text(lang, x),
                     };
                     (label, text)

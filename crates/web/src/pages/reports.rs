@@ -476,7 +476,7 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
     FigureView {
         code: i.code.clone(),
         name: c.pick(&i.name_vi, &i.name_en).to_string(),
-        value: if f.suppressed {
+        value: if f.hidden() {
             "<5".into()
         } else {
             value_text(c, i.value, &i.unit)
@@ -662,7 +662,7 @@ async fn report_page(
                             fs.iter()
                                 .find(|f| &f.indicator.code == code)
                                 .map(|f| {
-                                    if f.suppressed {
+                                    if f.hidden() {
                                         "<5".into()
                                     } else {
                                         value_text(&c, f.indicator.value, &f.indicator.unit)

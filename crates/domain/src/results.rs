@@ -335,17 +335,18 @@ type Groups = Vec<(Dimension, Vec<Named>)>;
 pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[TallyIn]) -> Results {
     let mut online = 0;
     let mut paper = 0;
-    let mut group = 0;
+    let mut group_forms = 0;
     for r in responses {
         match r.source {
             Some(Source::Paper) => paper += 1,
-            Some(Source::Group) => group += 1,
+            Some(Source::Group) => group_forms += 1,
             _ => online += 1,
         }
     }
-    group += tallies.iter().map(TallyIn::children).sum::<u64>();
+    let in_tallies = tallies.iter().map(TallyIn::children).sum::<u64>();
+    let group = group_forms + in_tallies;
     let individual = responses.len() as u64;
-    let children = individual + tallies.iter().map(TallyIn::children).sum::<u64>();
+    let children = individual + in_tallies;
 
     // Each response's group in each dimension, computed once.
     let keys: Vec<[String; 5]> = responses
@@ -376,39 +377,60 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
                 .collect()
         })
         .collect();
-    // Group totals hidden in any table of a dimension are hidden in all of
-    // them: first each table's own choice, then their union everywhere.
-    // A group's total hidden in one table is hidden (and protected) in every
-    // table of the dimension where it has the same value, so the profile and
-    // the questions cannot be read against each other. Hidden only grows, so
-    // this ends.
+    // What is hidden grows until every table agrees: a group's total hidden
+    // in one table is hidden (and protected) in every table of the dimension
+    // where it has the same value, so the profile and the questions cannot be
+    // read against each other; a question's total that must be hidden hides
+    // the children who took part (or those who answered individually) when
+    // it is the same number. Hidden only grows, so this ends.
     let mut hidden_groups: HiddenTotals = sizes
         .iter()
         .map(|ns| vec![BTreeSet::new(); ns.len()])
         .collect();
-    loop {
-        let before = hidden_groups.clone();
-        for (di, (all, ns)) in hidden_groups.iter_mut().zip(&sizes).enumerate() {
-            let forced = forced_by(&before, di, ns);
-            let w = suppression::one_way_with(ns, &forced);
-            for ((a, n), h) in all.iter_mut().zip(ns).zip(w.cells) {
-                if h {
+    let (mut c_forced, mut i_forced) = (false, false);
+    let counts = Counts {
+        online,
+        paper,
+        group_forms,
+        in_tallies,
+        discussions: tallies.len(),
+    };
+    let top = loop {
+        let before = (hidden_groups.clone(), c_forced, i_forced);
+        let forced: Vec<Vec<bool>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(di, ns)| forced_by(&hidden_groups, di, ns))
+            .collect();
+        let top = who_took_part(&counts, &sizes, &forced, c_forced, i_forced);
+        for ((all, ns), hidden) in hidden_groups.iter_mut().zip(&sizes).zip(&top.profile) {
+            for ((a, n), h) in all.iter_mut().zip(ns).zip(hidden) {
+                if *h {
                     a.insert(*n);
                 }
             }
         }
+        let view = View {
+            children,
+            children_hidden: top.children,
+            individual,
+            individual_hidden: top.individual,
+        };
         for q in questions {
-            let own = question_result(q, responses, &keys, tallies, &groups, &hidden_groups).1;
-            for (all, mine) in hidden_groups.iter_mut().zip(own) {
+            let out = question_result(q, responses, &keys, tallies, &groups, &hidden_groups, &view);
+            for (all, mine) in hidden_groups.iter_mut().zip(out.hidden_totals) {
                 for (a, m) in all.iter_mut().zip(mine) {
                     a.extend(m);
                 }
             }
+            c_forced |= out.answered_hidden && out.answered == children && children > 0;
+            i_forced |= out.individual_hidden && out.individual == individual && individual > 0;
         }
-        if hidden_groups == before {
-            break;
+        if (hidden_groups.clone(), c_forced, i_forced) == before {
+            break (top, view);
         }
-    }
+    };
+    let (top, view) = top;
     let profile = groups
         .iter()
         .zip(&sizes)
@@ -420,7 +442,8 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
                 .zip(ns)
                 .zip(hidden)
                 .map(|(((k, name), n), h)| {
-                    group_row(k, name, *n, individual, h.contains(n), vec![])
+                    let base = (!top.individual).then_some(individual);
+                    group_row(k, name, *n, base, h.contains(n), vec![])
                 })
                 .collect(),
         })
@@ -428,28 +451,170 @@ pub fn compute(questions: &[QuestionIn], responses: &[ResponseIn], tallies: &[Ta
 
     let questions = questions
         .iter()
-        .map(|q| question_result(q, responses, &keys, tallies, &groups, &hidden_groups).0)
+        .map(|q| {
+            question_result(q, responses, &keys, tallies, &groups, &hidden_groups, &view).result
+        })
         .collect();
-    // How the answers came in adds up to the children: one table.
-    let by_source = suppression::one_way(&[online, paper, group]);
-    let source = |i: usize, n: u64| {
-        if by_source.hidden(i) {
-            Cell::hidden()
-        } else {
-            Cell::of(n)
-        }
+    let shown = |hidden: bool, n: u64| {
+        if hidden { Cell::hidden() } else { Cell::of(n) }
     };
     Results {
         suppress_below: SUPPRESS_BELOW,
-        children: Cell::of(children),
+        children: shown(top.children, children),
         sources: Sources {
-            online: source(0, online),
-            paper: source(1, paper),
-            group: source(2, group),
+            online: shown(top.online, online),
+            paper: shown(top.paper, paper),
+            group: shown(top.group, group),
             group_discussions: tallies.len() as u64,
         },
         profile,
         questions,
+    }
+}
+
+/// The children of a consultation, by how they took part.
+struct Counts {
+    online: u64,
+    paper: u64,
+    /// Responses entered one by one for a group discussion.
+    group_forms: u64,
+    /// Children counted in group tallies (no profile).
+    in_tallies: u64,
+    /// Group tallies entered (shown: not a count of children).
+    discussions: usize,
+}
+
+/// What the top of the results hides.
+struct Top {
+    children: bool,
+    /// Those who answered individually (online, paper, group forms): the
+    /// base of the profile's percentages, and `children` less the tallies.
+    individual: bool,
+    online: bool,
+    paper: bool,
+    /// Children in group discussions (group forms and tallies together).
+    group: bool,
+    /// Per dimension, the profile's groups hidden.
+    profile: Vec<Vec<bool>>,
+}
+
+/// The totals a question's tables are read beside.
+struct View {
+    children: u64,
+    children_hidden: bool,
+    individual: u64,
+    individual_hidden: bool,
+}
+
+/// Who took part, as the view shows it: the children `C` by source (online,
+/// paper, in group discussions `G`) and, for the tallies' children `T` (no
+/// profile) to stay hidden when small, the same children as those who
+/// answered individually `I` plus `T`; then `I` by source (online, paper,
+/// group forms) and by each part of the profile. A small `T` hides `C`. The first two breakdowns
+/// share `C`, the others `I` ([`suppression::breakdowns`]); `G` is the group
+/// forms plus `T`, so it is hidden whenever exactly one of them is (it would
+/// give the other back), and the online and paper counts hidden in one
+/// family are hidden in the other. Hidden only grows, so this ends.
+fn who_took_part(
+    k: &Counts,
+    sizes: &[Vec<u64>],
+    forced_profile: &[Vec<bool>],
+    c_forced: bool,
+    i_forced: bool,
+) -> Top {
+    use suppression::{Total, breakdowns};
+    let i = k.online + k.paper + k.group_forms;
+    let t = k.in_tallies;
+    let c = i + t;
+    let g = k.group_forms + t;
+    let (mut fo, mut fp, mut fg) = (false, false, false);
+    // Tallies of 1–4 children: C = I + T would give them back. Hiding C
+    // costs the least (its line and the totals equal to it); hiding I would
+    // take a group out of every breakdown of the profile and every question.
+    let small_tallies = k.discussions > 0 && t > 0 && t < SUPPRESS_BELOW;
+    let (mut c_hidden, mut i_hidden) = (c_forced || small_tallies, i_forced);
+    let mut guard = 0;
+    loop {
+        guard += 1;
+        let c_total = if c_hidden {
+            Total::Hidden {
+                lo: 0,
+                hi: u64::MAX,
+            }
+        } else {
+            Total::Shown
+        };
+        // The children who took part: by source, and as I + T.
+        let (d, e_i, e_t, c_out) = if k.discussions == 0 {
+            // No tallies: I is C.
+            let w = breakdowns(&[vec![k.online, k.paper, g]], &[vec![fo, fp, fg]], c_total);
+            let d = w.tables[0].cells.clone();
+            (d, w.total, false, w.total)
+        } else {
+            let w = breakdowns(
+                &[vec![k.online, k.paper, g], vec![i, t]],
+                &[vec![fo, fp, fg], vec![i_hidden, false]],
+                c_total,
+            );
+            let e = &w.tables[1].cells;
+            (w.tables[0].cells.clone(), e[0], e[1], w.total)
+        };
+        // What the reader knows of I from the line above it.
+        let i_total = if !e_i {
+            Total::Shown
+        } else if !c_out && k.discussions > 0 {
+            let (tl, th) = if t > 0 && t < SUPPRESS_BELOW {
+                (1, SUPPRESS_BELOW - 1)
+            } else {
+                (0, c)
+            };
+            Total::Hidden {
+                lo: c.saturating_sub(th),
+                hi: c.saturating_sub(tl),
+            }
+        } else {
+            Total::Hidden {
+                lo: 0,
+                hi: u64::MAX,
+            }
+        };
+        let mut tables = vec![vec![k.online, k.paper, k.group_forms]];
+        tables.extend(sizes.iter().cloned());
+        let mut forced = vec![vec![d[0], d[1], d[2] && !e_t]];
+        forced.extend(forced_profile.iter().cloned());
+        let fam = breakdowns(&tables, &forced, i_total);
+        let mut again = false;
+        if fam.total && !e_i {
+            i_hidden = true;
+            again = true;
+        }
+        if fam.tight && !c_out {
+            c_hidden = true;
+            again = true;
+        }
+        let src = &fam.tables[0].cells;
+        if src[0] && !d[0] {
+            fo = true;
+            again = true;
+        }
+        if src[1] && !d[1] {
+            fp = true;
+            again = true;
+        }
+        if src[2] != e_t && !d[2] {
+            fg = true;
+            again = true;
+        }
+        if !again || guard > 64 {
+            return Top {
+                children: c_out,
+                individual: e_i || fam.total,
+                online: d[0] || src[0],
+                paper: d[1] || src[1],
+                group: d[2] || src[2] != e_t,
+                profile: fam.tables[1..].iter().map(|w| w.cells.clone()).collect(),
+            };
+        }
     }
 }
 
@@ -487,11 +652,11 @@ fn mask(
     cells: &[Vec<u64>],
     slots: usize,
     both_ways: bool,
-    forced_rows: &[bool],
-    forced_cols: &[bool],
+    forced: (&[bool], &[bool], bool),
 ) -> Mask {
+    let (forced_rows, forced_cols, total_forced) = forced;
     if both_ways && slots > 0 {
-        let w = suppression::two_way_with(cells, forced_rows, forced_cols);
+        let w = suppression::two_way_hiding(cells, forced_rows, forced_cols, total_forced);
         return Mask {
             rows: w.rows,
             cells: w.cells,
@@ -499,7 +664,19 @@ fn mask(
             total: w.total,
         };
     }
-    let by_group = suppression::one_way_with(totals, forced_rows);
+    let by_group = if total_forced {
+        let total = suppression::Total::Hidden {
+            lo: 0,
+            hi: u64::MAX,
+        };
+        let w = suppression::breakdowns(&[totals.to_vec()], &[forced_rows.to_vec()], total);
+        w.tables.into_iter().next().unwrap_or(suppression::OneWay {
+            cells: vec![],
+            total: true,
+        })
+    } else {
+        suppression::one_way_with(totals, forced_rows)
+    };
     let mut m = Mask {
         cells: by_group.cells.iter().map(|_| vec![false; slots]).collect(),
         rows: by_group.cells,
@@ -531,14 +708,15 @@ fn mask(
     m
 }
 
-/// One row of a breakdown. `hidden_total`: the group's total is hidden (small,
+/// One row of a breakdown. `base`: what the group's percentage is of, `None`
+/// when that is hidden. `hidden_total`: the group's total is hidden (small,
 /// or a complement); then its cells show no percentage, which would give the
 /// total back. `counts` carry their own hidden flag.
 fn group_row(
     key: &str,
     name: &Option<(String, String)>,
     total: u64,
-    base: u64,
+    base: Option<u64>,
     hidden_total: bool,
     counts: Vec<(u64, bool)>,
 ) -> Group {
@@ -550,7 +728,8 @@ fn group_row(
         total: if hidden_total || small {
             Cell::hidden()
         } else {
-            Cell::share(total, base)
+            // No percentage of a hidden base: it would give the base back.
+            base.map_or_else(|| Cell::of(total), |b| Cell::share(total, b))
         },
         suppressed: small,
         cells: counts
@@ -621,6 +800,18 @@ fn said(q: &QuestionIn, r: &ResponseIn) -> Option<Said> {
     any.then_some(s)
 }
 
+/// A question's results and what they tell the rest of the view.
+struct QuestionOut {
+    result: QuestionResult,
+    /// Per dimension, the group totals this question's tables hide.
+    hidden_totals: Vec<Vec<Option<u64>>>,
+    answered: u64,
+    answered_hidden: bool,
+    /// Those who answered individually (answered less the groups').
+    individual: u64,
+    individual_hidden: bool,
+}
+
 fn question_result(
     q: &QuestionIn,
     responses: &[ResponseIn],
@@ -628,7 +819,8 @@ fn question_result(
     tallies: &[TallyIn],
     groups: &Groups,
     hidden_totals: &HiddenTotals,
-) -> (QuestionResult, Vec<Vec<Option<u64>>>) {
+    view: &View,
+) -> QuestionOut {
     let slots = match q.kind.faces() {
         Some(n) => usize::from(n),
         None if q.kind == QuestionKind::Text => 0,
@@ -656,6 +848,9 @@ fn question_result(
     // Group tallies: their counts add to the options; the children who
     // answered are the tally's children (single choice: the sum of its counts).
     let mut from_groups = 0u64;
+    // The groups' own counts per option: one more row of every answer ×
+    // group table (never shown itself, but the options' counts hold it).
+    let mut tally_cells = vec![0u64; slots];
     if q.kind.has_options() {
         for t in tallies {
             let mine: Vec<(usize, u64)> = t
@@ -668,6 +863,7 @@ fn question_result(
             }
             for (i, n) in &mine {
                 counts[*i] += n;
+                tally_cells[*i] += n;
             }
             let said_something = mine.iter().map(|(_, n)| *n);
             from_groups += match q.kind {
@@ -679,6 +875,9 @@ fn question_result(
     let individual = answers.len() as u64;
     let answered = individual + from_groups;
     let small = answered > 0 && answered < SUPPRESS_BELOW;
+    // The same number hidden elsewhere in the view is hidden here too.
+    let total_forced = (view.children_hidden && answered == view.children)
+        || (view.individual_hidden && individual == view.individual);
     // One answer per child: the options add up to those who answered.
     let both_ways = matches!(
         q.kind,
@@ -719,23 +918,35 @@ fn question_result(
     // so each hides what the other hid (and protects it) until neither hides
     // more — it only grows, so this ends.
     let mut hidden_options = vec![small; slots];
+    let mut hidden_tally = small;
+    let tally_row: Vec<u64> = (0..width)
+        .map(|j| tally_cells.get(j).copied().unwrap_or(0))
+        .collect();
     let (masks, pinned) = loop {
-        let before = hidden_options.clone();
+        let before = (hidden_options.clone(), hidden_tally);
         let mut pinned = false;
         let masks: Vec<Mask> = counted
             .iter()
             .enumerate()
             .map(|(di, rows)| {
-                let totals: Vec<u64> = rows.iter().map(|r| r.0).collect();
-                let cells: Vec<Vec<u64>> = rows.iter().map(|r| r.1.clone()).collect();
-                let forced_rows = forced_by(hidden_totals, di, &totals);
+                // The groups, then the group discussions' row: the table's
+                // columns then add up to the options' counts and its rows
+                // to those who answered.
+                // (A row of zeros tells nothing: left out.)
+                let mut totals: Vec<u64> = rows.iter().map(|r| r.0).collect();
+                let mut forced_rows = forced_by(hidden_totals, di, &totals);
+                let mut cells: Vec<Vec<u64>> = rows.iter().map(|r| r.1.clone()).collect();
+                if from_groups > 0 {
+                    totals.push(from_groups);
+                    forced_rows.push(hidden_tally);
+                    cells.push(tally_row.clone());
+                }
                 let m = mask(
                     &totals,
                     &cells,
                     width,
                     both_ways,
-                    &forced_rows,
-                    &hidden_options,
+                    (&forced_rows, &hidden_options, total_forced),
                 );
                 pinned |= m.total;
                 m
@@ -745,8 +956,11 @@ fn question_result(
             for (o, c) in hidden_options.iter_mut().zip(&m.cols) {
                 *o |= *c;
             }
+            if from_groups > 0 {
+                hidden_tally |= m.rows.last().copied().unwrap_or(false);
+            }
         }
-        if !small {
+        if !small && !total_forced {
             if both_ways {
                 let w = suppression::one_way_with(&counts, &hidden_options);
                 pinned |= w.total;
@@ -759,11 +973,20 @@ fn question_result(
                 }
             }
         }
-        if hidden_options == before {
+        if (hidden_options.clone(), hidden_tally) == before {
             break (masks, pinned);
         }
     };
-    let answered_hidden = small || pinned;
+    let answered_hidden = small || pinned || total_forced;
+    let from_groups_hidden = answered_hidden || hidden_tally;
+    // Those who answered individually show as answered less the groups', or
+    // as a breakdown whose group totals are all shown.
+    let individual_hidden = from_groups_hidden
+        && !small
+        && !masks
+            .iter()
+            .zip(&counted)
+            .any(|(m, rows)| m.rows.iter().take(rows.len()).all(|h| !h));
     // The totals this table hides, for the others; a question answered by
     // 1–4 children hides everything as one small group, nothing to protect.
     let own_hidden: Vec<Vec<Option<u64>>> = masks
@@ -780,6 +1003,9 @@ fn question_result(
     let cell = |i: usize, n: u64| {
         if hidden_options.get(i).copied().unwrap_or(true) {
             Cell::hidden()
+        } else if answered_hidden {
+            // No percentage of a hidden total.
+            Cell::of(n)
         } else {
             Cell::share(n, answered)
         }
@@ -845,14 +1071,15 @@ fn question_result(
                         .enumerate()
                         .map(|(j, n)| (n, small || hidden.get(j).copied().unwrap_or(true)))
                         .collect();
-                    group_row(k, name, total, individual, small || m.rows[i], counts)
+                    let base = (!from_groups_hidden).then_some(individual);
+                    group_row(k, name, total, base, small || m.rows[i], counts)
                 })
                 .collect(),
         })
         .collect();
 
-    (
-        QuestionResult {
+    QuestionOut {
+        result: QuestionResult {
             question_id: q.id,
             kind: q.kind,
             text_vi: q.text_vi.clone(),
@@ -862,7 +1089,7 @@ fn question_result(
             } else {
                 Cell::of(answered)
             },
-            from_groups: if answered_hidden {
+            from_groups: if from_groups_hidden {
                 Cell::hidden()
             } else {
                 Cell::of(from_groups)
@@ -871,8 +1098,12 @@ fn question_result(
             texts,
             breakdowns,
         },
-        own_hidden,
-    )
+        hidden_totals: own_hidden,
+        answered,
+        answered_hidden,
+        individual,
+        individual_hidden,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1255,10 +1486,14 @@ mod tests {
         let q = &r.questions[0];
         assert_eq!(q.answered.count, Some(16));
         assert_eq!(q.from_groups.count, Some(9));
-        // One boy alone chose option 11 individually: its count (with the
-        // group's 7) is hidden as the column's total, and the other option,
-        // 16 − it, with it.
-        assert!(q.options[0].cell.suppressed && q.options[1].cell.suppressed);
+        // The group's own counts are one more row of each answer × group
+        // table: 8 | 8 add up to the 16 who answered, and the one boy who
+        // chose option 11 on paper hides in the 11–15 row (6 | 1 hidden),
+        // whose other values the groups' unseen 2 | 7 absorb.
+        assert_eq!(q.options[0].cell.count, Some(8));
+        assert_eq!(q.options[1].cell.count, Some(8));
+        let older = group(breakdown(q, Dimension::AgeBand), "11-15");
+        assert!(older.cells.iter().all(|c| c.suppressed));
         // Breakdowns only hold the 7 individual answers.
         let ages = breakdown(q, Dimension::AgeBand);
         assert_eq!(
@@ -1373,6 +1608,144 @@ mod tests {
         assert!(group(prof, NOT_GIVEN).total.suppressed);
         assert!(group(prof, "6-10").total.suppressed, "8 = 9 − 1");
         assert!(shows_no_small_count(&json(&r)));
+    }
+
+    /// What a reader can add up from one results document: every lone
+    /// hidden cell beside a shown total, a percentage of a hidden total, and
+    /// the group discussions' children (or a question's) as a shown total less
+    /// what the profile (or the question's breakdowns) adds up to.
+    fn worked_out(r: &Results) -> Vec<String> {
+        let mut bad = vec![];
+        let lone = |total: &Cell, cells: &[&Cell]| {
+            !total.suppressed && cells.iter().filter(|c| c.suppressed).count() == 1
+        };
+        let s = &r.sources;
+        if lone(&r.children, &[&s.online, &s.paper, &s.group]) {
+            bad.push("sources".to_string());
+        }
+        // A breakdown's total: from a percentage, or all its groups shown.
+        let known = |bs: &[Breakdown]| -> Option<u64> {
+            bs.iter().find_map(|b| {
+                if let Some(g) = b
+                    .groups
+                    .iter()
+                    .find(|g| g.total.percent.is_some_and(|p| p > 0.0))
+                {
+                    let (n, p) = (g.total.count?, g.total.percent?);
+                    return Some((n as f64 * 100.0 / p).round() as u64);
+                }
+                b.groups.iter().map(|g| g.total.count).sum()
+            })
+        };
+        let i = known(&r.profile);
+        if s.group_discussions > 0
+            && let (Some(c), Some(i)) = (r.children.count, i)
+            && (1..SUPPRESS_BELOW).contains(&(c - i))
+        {
+            bad.push(format!("tallies: {c} − {i}"));
+        }
+        for q in &r.questions {
+            let additive = matches!(
+                q.kind,
+                QuestionKind::Single | QuestionKind::Faces3 | QuestionKind::Faces5
+            );
+            let cells: Vec<&Cell> = q.options.iter().map(|o| &o.cell).collect();
+            if additive && lone(&q.answered, &cells) {
+                bad.push(format!("q{} options", q.question_id));
+            }
+            if q.answered.suppressed && cells.iter().any(|c| c.percent.is_some()) {
+                bad.push(format!("q{} percent of a hidden total", q.question_id));
+            }
+            if let (Some(a), true, Some(iq)) = (
+                q.answered.count,
+                q.from_groups.suppressed,
+                known(&q.breakdowns),
+            ) && (1..SUPPRESS_BELOW).contains(&(a - iq))
+            {
+                bad.push(format!("q{} from groups {a} − {iq}", q.question_id));
+            }
+            for b in &q.breakdowns {
+                for g in &b.groups {
+                    let cells: Vec<&Cell> = g.cells.iter().collect();
+                    if additive && lone(&g.total, &cells) {
+                        bad.push(format!("q{} {:?} {}", q.question_id, b.dimension, g.key));
+                    }
+                }
+            }
+        }
+        bad
+    }
+
+    #[test]
+    fn random_consultations_show_nothing_that_adds_up_to_a_hidden_count() {
+        let mut seed = 0x7a11_1e5d_0c0f_fee5u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let multiple = QuestionIn {
+            kind: QuestionKind::Multiple,
+            ..single(2, &[20, 21, 22])
+        };
+        let faces = QuestionIn {
+            kind: QuestionKind::Faces3,
+            options: vec![],
+            ..single(3, &[])
+        };
+        let qs = vec![single(1, &[10, 11, 12]), multiple, faces];
+        for _ in 0..300 {
+            let n = next() % 16;
+            let rs: Vec<ResponseIn> = (0..n)
+                .map(|_| {
+                    let mut answers = vec![];
+                    if next() % 5 > 0 {
+                        answers.push(chose(1, 10 + (next() % 3) as i32));
+                    }
+                    for o in 0..3 {
+                        if next().is_multiple_of(2) {
+                            answers.push(chose(2, 20 + o));
+                        }
+                    }
+                    answers.push(AnswerIn {
+                        question_id: 3,
+                        value: Some(1 + (next() % 3) as i32),
+                        ..Default::default()
+                    });
+                    ResponseIn {
+                        source: Some(match next() % 6 {
+                            0 => Source::Paper,
+                            1 => Source::Group,
+                            _ => Source::Online,
+                        }),
+                        age: [Some(8), Some(12), None][(next() % 3) as usize],
+                        sex: [Some(Sex::Girl), Some(Sex::Boy), None][(next() % 3) as usize],
+                        ethnic: [Some("08".to_string()), Some("01".to_string()), None]
+                            [(next() % 3) as usize]
+                            .clone(),
+                        answers,
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            let ts: Vec<TallyIn> = (0..next() % 3)
+                .map(|_| {
+                    let k = 1 + next() % 7;
+                    let a = next() % (k + 1);
+                    TallyIn {
+                        girls: k / 2,
+                        boys: k - k / 2,
+                        age_6_10: k,
+                        age_11_15: 0,
+                        counts: vec![(10, a), (11, k - a)],
+                    }
+                })
+                .collect();
+            let r = compute(&qs, &rs, &ts);
+            assert!(shows_no_small_count(&json(&r)), "{}", json(&r));
+            assert_eq!(worked_out(&r), Vec::<String>::new(), "{}", json(&r));
+        }
     }
 
     #[test]

@@ -136,6 +136,214 @@ pub fn one_way_with(cells: &[u64], forced: &[bool]) -> OneWay {
     }
 }
 
+/// What the reader knows of the total that several breakdowns share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    /// The total is shown.
+    Shown,
+    /// The total is hidden; the reader knows it lies within `lo..=hi` (from
+    /// another table of the view: children who took part less those counted
+    /// in group discussions, say).
+    Hidden { lo: u64, hi: u64 },
+}
+
+/// Which parts of several breakdowns of one total are hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakdowns {
+    /// One [`OneWay`] per breakdown; its `total` repeats [`Breakdowns::total`].
+    pub tables: Vec<OneWay>,
+    /// The shared total must be hidden wherever the view shows it.
+    pub total: bool,
+    /// Even with every cell hidden, the bounds given in [`Total::Hidden`]
+    /// pin the total or a cell down: the caller must hide what gives the
+    /// bounds away (and call again with wider ones).
+    pub tight: bool,
+}
+
+/// Hides the cells of several breakdowns of the same children (C1 by age
+/// band, by sex and by ethnic group; who answered by source and by each part
+/// of their profile), read side by side with their shared total.
+///
+/// With the total shown the breakdowns are independent ([`one_way_with`]
+/// each). When one of them cannot be protected with its total shown (five
+/// cells of 1), or the caller hides the total, the total is hidden in all of
+/// them, and then it may itself be worked out from any breakdown whose cells
+/// are all shown, or pinned where the breakdowns' ranges meet: cells are
+/// hidden (the smallest first) until the total and every hidden cell keep at
+/// least two values that fit every breakdown at once.
+pub fn breakdowns(tables: &[Vec<u64>], forced: &[Vec<bool>], total: Total) -> Breakdowns {
+    let t: u64 = tables.first().map_or(0, |c| c.iter().sum());
+    let all_hidden = |tight: bool| Breakdowns {
+        tables: tables
+            .iter()
+            .map(|c| OneWay {
+                cells: vec![true; c.len()],
+                total: true,
+            })
+            .collect(),
+        total: true,
+        tight,
+    };
+    if is_small(t) {
+        // A small group: the reader knows the total is 1–4, and perhaps
+        // bounds from elsewhere; where they meet in one value it is pinned.
+        let tight = match total {
+            Total::Shown => false,
+            Total::Hidden { lo, hi } => lo.max(1) >= hi.min(SMALL as u64),
+        };
+        return all_hidden(tight);
+    }
+    let no = Vec::new();
+    let forced_of = |k: usize| forced.get(k).unwrap_or(&no);
+    let (lo, hi) = match total {
+        Total::Shown => {
+            let ws: Vec<OneWay> = tables
+                .iter()
+                .enumerate()
+                .map(|(k, c)| one_way_with(c, forced_of(k)))
+                .collect();
+            if ws.iter().all(|w| !w.total) {
+                return Breakdowns {
+                    tables: ws,
+                    total: false,
+                    tight: false,
+                };
+            }
+            (0, UNBOUNDED)
+        }
+        Total::Hidden { lo, hi } => (
+            lo.min(UNBOUNDED as u64) as i64,
+            hi.min(UNBOUNDED as u64) as i64,
+        ),
+    };
+    // Each cell's bounds as the reader knows them, `None` when shown.
+    let mut bounds: Vec<Vec<Option<(i64, i64)>>> = tables
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            c.iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    if is_small(*n) {
+                        Some((1, SMALL))
+                    } else {
+                        forced_of(k)
+                            .get(i)
+                            .copied()
+                            .unwrap_or(false)
+                            .then_some((0, UNBOUNDED))
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    loop {
+        let Some(k) = shared_failure(tables, &bounds, lo, hi) else {
+            return Breakdowns {
+                tables: bounds
+                    .iter()
+                    .map(|b| OneWay {
+                        cells: b.iter().map(Option::is_some).collect(),
+                        total: true,
+                    })
+                    .collect(),
+                total: true,
+                tight: false,
+            };
+        };
+        // Candidates: the shown cells of the failing breakdown first, then
+        // of the others, smallest first; the first that mends the failure,
+        // else the smallest count that is not 0.
+        let mut free: Vec<(usize, usize)> = vec![];
+        for kk in std::iter::once(k).chain((0..tables.len()).filter(|x| *x != k)) {
+            let mut mine: Vec<(usize, usize)> = (0..tables[kk].len())
+                .filter(|i| bounds[kk][*i].is_none())
+                .map(|i| (kk, i))
+                .collect();
+            mine.sort_by_key(|(a, i)| (tables[*a][*i], *i));
+            free.extend(mine);
+        }
+        if free.is_empty() {
+            return all_hidden(true);
+        }
+        let mends = |(a, i): (usize, usize)| {
+            let mut b = bounds.clone();
+            b[a][i] = Some((0, UNBOUNDED));
+            shared_failure(tables, &b, lo, hi) != Some(k)
+        };
+        let pick = free
+            .iter()
+            .copied()
+            .find(|x| mends(*x))
+            .or_else(|| free.iter().copied().find(|(a, i)| tables[*a][*i] > 0))
+            .unwrap_or(free[0]);
+        bounds[pick.0][pick.1] = Some((0, UNBOUNDED));
+    }
+}
+
+/// The first breakdown where something hidden is pinned down, reading every
+/// breakdown with the hidden total in `lo..=hi`: its index (the breakdown
+/// that bounds the total most tightly when the total itself is pinned).
+fn shared_failure(
+    tables: &[Vec<u64>],
+    bounds: &[Vec<Option<(i64, i64)>>],
+    lo: i64,
+    hi: i64,
+) -> Option<usize> {
+    // Each breakdown's range of the total: its shown cells plus the bounds
+    // of its hidden ones. Given the total, the breakdowns are independent,
+    // so the total's values are where all ranges meet.
+    let ranges: Vec<(i64, i64, i64)> = tables
+        .iter()
+        .zip(bounds)
+        .map(|(c, b)| {
+            let mut shown = 0i64;
+            let (mut l, mut h) = (0i64, 0i64);
+            for (n, x) in c.iter().zip(b) {
+                match x {
+                    None => shown += *n as i64,
+                    Some((a, z)) => {
+                        l += a;
+                        h = h.saturating_add(*z).min(UNBOUNDED);
+                    }
+                }
+            }
+            (shown, shown + l, (shown + h).min(UNBOUNDED))
+        })
+        .collect();
+    let low = ranges.iter().map(|r| r.1).fold(lo, i64::max);
+    let high = ranges.iter().map(|r| r.2).fold(hi, i64::min);
+    if high <= low {
+        // The narrowest breakdown that still has a cell to give.
+        let mut order: Vec<usize> = (0..tables.len()).collect();
+        order.sort_by_key(|k| ranges[*k].2 - ranges[*k].1);
+        return order
+            .iter()
+            .copied()
+            .find(|k| bounds[*k].iter().any(Option::is_none))
+            .or(Some(0));
+    }
+    for (k, b) in bounds.iter().enumerate() {
+        let (shown, _, _) = ranges[k];
+        for (p, x) in b.iter().enumerate() {
+            let Some((pl, ph)) = x else { continue };
+            let (mut ol, mut oh) = (0i64, 0i64);
+            for (i, y) in b.iter().enumerate() {
+                if let (true, Some((a, z))) = (i != p, y) {
+                    ol += a;
+                    oh = oh.saturating_add(*z).min(UNBOUNDED);
+                }
+            }
+            let from = (*pl).max(low - shown - oh);
+            let to = (*ph).min(high - shown - ol);
+            if to <= from {
+                return Some(k);
+            }
+        }
+    }
+    None
+}
+
 /// Which parts of a two-way table are hidden.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TwoWay {
@@ -198,8 +406,20 @@ pub fn two_way(cells: &[Vec<u64>]) -> TwoWay {
 /// same view): they are protected like the others.
 // The extended table is built by position: cell, row total, column total or
 // grand total, each read from its own vector by the same indices.
-#[allow(clippy::needless_range_loop)]
 pub fn two_way_with(cells: &[Vec<u64>], rows_forced: &[bool], cols_forced: &[bool]) -> TwoWay {
+    two_way_hiding(cells, rows_forced, cols_forced, false)
+}
+
+/// [`two_way_with`] where the grand total may be hidden already
+/// (`total_forced`: another table of the view hides the same number), so the
+/// margins need not give it back.
+#[allow(clippy::needless_range_loop)]
+pub fn two_way_hiding(
+    cells: &[Vec<u64>],
+    rows_forced: &[bool],
+    cols_forced: &[bool],
+    total_forced: bool,
+) -> TwoWay {
     let r = cells.len();
     let c = cells.iter().map(Vec::len).max().unwrap_or(0);
     let at = |i: usize, j: usize| cells[i].get(j).copied().unwrap_or(0);
@@ -266,6 +486,15 @@ pub fn two_way_with(cells: &[Vec<u64>], rows_forced: &[bool], cols_forced: &[boo
         }
         e.push(row);
     }
+    let hide_total = |e: &mut [Vec<Entry>]| {
+        let x = &mut e[r][c];
+        x.hidden = true;
+        x.lo = 0;
+        x.hi = UNBOUNDED;
+    };
+    if total_forced {
+        hide_total(&mut e);
+    }
     // Protect every hidden entry; each cycle hidden also protects its members,
     // and hiding more never unprotects; passes repeat until nothing changes.
     protect(&mut e);
@@ -274,12 +503,9 @@ pub fn two_way_with(cells: &[Vec<u64>], rows_forced: &[bool], cols_forced: &[boo
     let pinned = |e: &[Vec<Entry>]| {
         (0..=r).any(|i| (0..=c).any(|j| e[i][j].hidden && cheapest_cycle(e, i, j, false).is_none()))
     };
-    let total_hidden = pinned(&e);
-    if total_hidden {
-        let x = &mut e[r][c];
-        x.hidden = true;
-        x.lo = 0;
-        x.hi = UNBOUNDED;
+    let total_hidden = total_forced || pinned(&e);
+    if total_hidden && !total_forced {
+        hide_total(&mut e);
         protect(&mut e);
     }
     TwoWay {
@@ -583,12 +809,215 @@ mod tests {
         }
     }
 
+    /// Every value of the shared total and of each hidden cell that fits what
+    /// several breakdowns show together, by enumeration: hidden cells of 1–4
+    /// range over 1–4 (0–4 when the total is 1–4), other hidden cells over
+    /// 0..=`cap`, a hidden total over `lo..=hi` capped the same way. The caps
+    /// only drop candidates, so two values found here are two values for a
+    /// reader without them.
+    fn feasible_breakdowns(
+        tables: &[Vec<u64>],
+        w: &Breakdowns,
+        lo: u64,
+        hi: u64,
+    ) -> (Values, Vec<Vec<Values>>) {
+        let t: u64 = tables[0].iter().sum();
+        let cap = t + 8;
+        let small_group = is_small(t);
+        let mut totals = Values::new();
+        let mut cells: Vec<Vec<Values>> = tables
+            .iter()
+            .map(|c| vec![Values::new(); c.len()])
+            .collect();
+        let candidates: Vec<u64> = if small_group {
+            (lo.max(1)..=hi.min(4)).collect()
+        } else if w.total {
+            (lo..=hi.min(cap)).collect()
+        } else {
+            vec![t]
+        };
+        for cand in candidates {
+            // Each breakdown on its own, given the total.
+            let mut per: Vec<Vec<Values>> = vec![];
+            for (k, c) in tables.iter().enumerate() {
+                let bounds: Vec<(u64, u64)> = c
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        if !w.tables[k].cells[i] {
+                            (*n, *n)
+                        } else if small_group {
+                            (0, 4)
+                        } else if is_small(*n) {
+                            (1, 4)
+                        } else {
+                            (0, cap)
+                        }
+                    })
+                    .collect();
+                let mut seen = vec![Values::new(); c.len()];
+                let mut cur = vec![0u64; c.len()];
+                fn walk(
+                    k: usize,
+                    bounds: &[(u64, u64)],
+                    cur: &mut Vec<u64>,
+                    total: u64,
+                    seen: &mut Vec<Values>,
+                ) {
+                    let sum: u64 = cur[..k].iter().sum();
+                    if k == bounds.len() {
+                        if sum == total {
+                            for (s, v) in seen.iter_mut().zip(cur.iter()) {
+                                s.insert(*v);
+                            }
+                        }
+                        return;
+                    }
+                    for v in bounds[k].0..=bounds[k].1 {
+                        if sum + v > total {
+                            break;
+                        }
+                        cur[k] = v;
+                        walk(k + 1, bounds, cur, total, seen);
+                    }
+                }
+                walk(0, &bounds, &mut cur, cand, &mut seen);
+                per.push(seen);
+            }
+            if per.iter().all(|seen| seen.iter().all(|s| !s.is_empty())) {
+                totals.insert(cand);
+                for (out, seen) in cells.iter_mut().zip(per) {
+                    for (o, s) in out.iter_mut().zip(seen) {
+                        o.extend(s);
+                    }
+                }
+            }
+        }
+        (totals, cells)
+    }
+
+    #[test]
+    fn breakdowns_of_one_total_protect_each_other_and_the_total() {
+        // Five ones: the total goes, and the age bands beside it hide one
+        // band so that it cannot be added back up.
+        let w = breakdowns(&[vec![1, 1, 1, 1, 1], vec![3, 2]], &[], Total::Shown);
+        assert!(w.total && !w.tight);
+        assert!(w.tables[1].cells.iter().any(|h| *h));
+        // 11 children, girls 7 and boys 4, ages 6 and 5: the usual complements.
+        let w = breakdowns(&[vec![7, 4], vec![6, 5]], &[], Total::Shown);
+        assert!(!w.total);
+        assert_eq!(w.tables[0].cells, vec![true, true]);
+        assert_eq!(w.tables[1].cells, vec![false, false]);
+        // A hidden total of 12..=15 with sexes 7 | 4 and ages 10 | 3 shown
+        // but for the small ones: 7 + (1..=4) and 10 + (1..=4) meet in 11..=11
+        // → one more cell goes.
+        let w = breakdowns(
+            &[vec![7, 4], vec![10, 1]],
+            &[],
+            Total::Hidden { lo: 9, hi: 13 },
+        );
+        assert!(w.total);
+        assert!(
+            w.tables
+                .iter()
+                .map(|t| t.cells.iter().filter(|h| **h).count())
+                .sum::<usize>()
+                >= 3
+        );
+    }
+
+    #[test]
+    fn no_hidden_cell_or_total_of_several_breakdowns_can_be_worked_out() {
+        let mut rng = Rng(0x0b5e_55ed_f00d_1e55);
+        for _ in 0..1500 {
+            let n = 1 + (rng.next() % 5) as usize;
+            let first: Vec<u64> = (0..n).map(|_| rng.count()).collect();
+            let t: u64 = first.iter().sum();
+            if t > 24 {
+                continue;
+            }
+            let mut tables = vec![first];
+            for _ in 0..(rng.next() % 3) {
+                // Another breakdown of the same children, often into small parts.
+                let m = 1 + (rng.next() % 3) as usize;
+                let mut left = t;
+                let mut cells = vec![];
+                for k in 0..m {
+                    let x = if k + 1 == m {
+                        left
+                    } else {
+                        rng.count().min(left)
+                    };
+                    left -= x;
+                    cells.push(x);
+                }
+                tables.push(cells);
+            }
+            let forced: Vec<Vec<bool>> = tables
+                .iter()
+                .map(|c| c.iter().map(|_| rng.next().is_multiple_of(7)).collect())
+                .collect();
+            let given = if rng.next().is_multiple_of(5) {
+                // Hidden, nothing known of it from elsewhere.
+                Total::Hidden {
+                    lo: 0,
+                    hi: u64::MAX,
+                }
+            } else if rng.next().is_multiple_of(3) {
+                let (a, b) = (rng.next() % 4, rng.next() % 4);
+                Total::Hidden {
+                    lo: t.saturating_sub(a),
+                    hi: t + b + u64::from(a + b == 0),
+                }
+            } else {
+                Total::Shown
+            };
+            let w = breakdowns(&tables, &forced, given);
+            if matches!(given, Total::Hidden { .. }) || is_small(t) {
+                assert!(w.total, "{tables:?}: a hidden total stays hidden");
+            }
+            for (k, c) in tables.iter().enumerate() {
+                assert_eq!(w.tables[k].total, w.total);
+                for (i, n) in c.iter().enumerate() {
+                    if is_small(*n) || forced[k][i] {
+                        assert!(w.tables[k].cells[i], "{tables:?}: {n} is shown");
+                    }
+                }
+            }
+            if w.tight {
+                assert!(w.tables.iter().all(|x| x.cells.iter().all(|h| *h)));
+                continue;
+            }
+            let (lo, hi) = match given {
+                Total::Hidden { lo, hi } => (lo, hi),
+                Total::Shown => (0, u64::MAX),
+            };
+            let (totals, cells) = feasible_breakdowns(&tables, &w, lo, hi);
+            assert!(totals.contains(&t), "{tables:?}: the true total must fit");
+            if w.total {
+                assert!(totals.len() >= 2, "{tables:?} {w:?}: total is {totals:?}");
+            }
+            for (k, c) in tables.iter().enumerate() {
+                for (i, n) in c.iter().enumerate() {
+                    assert!(cells[k][i].contains(n), "{tables:?}: the truth must fit");
+                    if w.tables[k].cells[i] {
+                        assert!(
+                            cells[k][i].len() >= 2,
+                            "{tables:?} {w:?}: cell {k},{i} is {:?}",
+                            cells[k][i]
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// All tables that fit what a two-way table shows: the values each hidden
     /// cell and hidden total can take.
     fn feasible_two_way(
         cells: &[Vec<u64>],
         w: &TwoWay,
-    ) -> (Vec<Vec<Values>>, Vec<Values>, Vec<Values>) {
+    ) -> (Vec<Vec<Values>>, Vec<Values>, Vec<Values>, Values) {
         use std::collections::BTreeSet;
         let r = cells.len();
         let c = cells[0].len();
@@ -624,6 +1053,7 @@ mod tests {
         let mut cs = vec![vec![BTreeSet::new(); c]; r];
         let mut rs = vec![BTreeSet::new(); r];
         let mut ks = vec![BTreeSet::new(); c];
+        let mut ts = BTreeSet::new();
         let mut cur = vec![vec![0u64; c]; r];
         #[allow(clippy::too_many_arguments)]
         fn walk(
@@ -677,9 +1107,10 @@ mod tests {
             for j in 0..c {
                 ks[j].insert(t.iter().map(|x| x[j]).sum());
             }
+            ts.insert(t.iter().flatten().sum());
         };
         walk(0, r, c, &bounds, &mut cur, &check, &prune, &mut out);
-        (cs, rs, ks)
+        (cs, rs, ks, ts)
     }
 
     #[test]
@@ -693,7 +1124,9 @@ mod tests {
                 .collect();
             let rows_forced: Vec<bool> = (0..r).map(|_| rng.next().is_multiple_of(6)).collect();
             let cols_forced: Vec<bool> = (0..c).map(|_| rng.next().is_multiple_of(6)).collect();
-            let w = two_way_with(&cells, &rows_forced, &cols_forced);
+            let total_forced = rng.next().is_multiple_of(8);
+            let w = two_way_hiding(&cells, &rows_forced, &cols_forced, total_forced);
+            assert!(!total_forced || w.total, "a forced total stays hidden");
             assert!(rows_forced.iter().zip(&w.rows).all(|(f, h)| !f || *h));
             assert!(cols_forced.iter().zip(&w.cols).all(|(f, h)| !f || *h));
             for i in 0..r {
@@ -703,7 +1136,12 @@ mod tests {
                     }
                 }
             }
-            let (cs, rs, ks) = feasible_two_way(&cells, &w);
+            let (cs, rs, ks, ts) = feasible_two_way(&cells, &w);
+            let total: u64 = cells.iter().flatten().sum();
+            assert!(ts.contains(&total), "{cells:?}: the true total must fit");
+            if w.total {
+                assert!(ts.len() >= 2, "{cells:?} {w:?}: the total is {ts:?}");
+            }
             for i in 0..r {
                 for j in 0..c {
                     assert!(

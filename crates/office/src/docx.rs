@@ -373,9 +373,18 @@ fn indicator_table(doc: &ReportDoc) -> (Table, bool) {
                 vec![
                     i.code.clone(),
                     i.name.clone(),
-                    crate::report_doc::vn_int(i64::try_from(i.numerator).unwrap_or(i64::MAX)),
-                    crate::report_doc::vn_int(i64::try_from(i.denominator).unwrap_or(i64::MAX)),
-                    crate::report_doc::value_cell(i.value, p).text(),
+                    crate::report_doc::hidden_or(
+                        i.hidden,
+                        crate::report_doc::vn_int(i64::try_from(i.numerator).unwrap_or(i64::MAX)),
+                    ),
+                    crate::report_doc::hidden_or(
+                        i.hidden,
+                        crate::report_doc::vn_int(i64::try_from(i.denominator).unwrap_or(i64::MAX)),
+                    ),
+                    crate::report_doc::hidden_or(
+                        i.hidden,
+                        crate::report_doc::value_cell(i.value, p).text(),
+                    ),
                     crate::report_doc::value_cell(i.target, p).text(),
                     i.unit_vi().to_string(),
                     i.standing.clone(),

@@ -21,6 +21,9 @@ pub struct IndicatorLine {
     pub unit: String,
     /// "Đạt", "Đúng tiến độ", "Chậm", "Chưa có chỉ tiêu", "Chưa có số liệu".
     pub standing: String,
+    /// The figure is hidden (C1 of 1–4 children, or one only hiding protects):
+    /// numerator, denominator and value are written `<5`.
+    pub hidden: bool,
 }
 
 impl IndicatorLine {
@@ -334,6 +337,11 @@ pub const INDICATOR_HEADERS: [&str; 8] = [
     "Đánh giá",
 ];
 
+/// `<5` for a hidden figure's numbers, else the number as written.
+pub fn hidden_or(hidden: bool, s: String) -> String {
+    if hidden { "<5".into() } else { s }
+}
+
 /// The header row of the breakdowns.
 pub const BREAKDOWN_HEADERS: [&str; 4] = ["Mã chỉ số", "Mã phân tổ", "Phân tổ", "Giá trị"];
 
@@ -351,9 +359,9 @@ pub fn indicators_csv(doc: &ReportDoc) -> Vec<u8> {
             &[
                 i.code.clone(),
                 i.name.clone(),
-                i.numerator.to_string(),
-                i.denominator.to_string(),
-                csv_number(i.value, p),
+                hidden_or(i.hidden, i.numerator.to_string()),
+                hidden_or(i.hidden, i.denominator.to_string()),
+                hidden_or(i.hidden, csv_number(i.value, p)),
                 csv_number(i.target, p),
                 i.unit_vi().to_string(),
                 i.standing.clone(),

@@ -170,11 +170,17 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         ws.write_string(row, 0, &i.code).map_err(xerr)?;
         ws.write_string_with_format(row, 1, &i.name, &f.text)
             .map_err(xerr)?;
-        ws.write_number_with_format(row, 2, i.numerator as f64, &f.int)
-            .map_err(xerr)?;
-        ws.write_number_with_format(row, 3, i.denominator as f64, &f.int)
-            .map_err(xerr)?;
-        figure(ws, &f, row, 4, i.value, p)?;
+        if i.hidden {
+            for col in 2..=4 {
+                ws.write_string(row, col, "<5").map_err(xerr)?;
+            }
+        } else {
+            ws.write_number_with_format(row, 2, i.numerator as f64, &f.int)
+                .map_err(xerr)?;
+            ws.write_number_with_format(row, 3, i.denominator as f64, &f.int)
+                .map_err(xerr)?;
+            figure(ws, &f, row, 4, i.value, p)?;
+        }
         figure(ws, &f, row, 5, i.target, p)?;
         ws.write_string(row, 6, i.unit_vi()).map_err(xerr)?;
         ws.write_string(row, 7, &i.standing).map_err(xerr)?;

@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::suppression;
 
 /// One change, with its before and after states as JSON.
 pub struct Change<'a> {
@@ -310,6 +311,27 @@ const HIDDEN_TEXT: &[(&str, &[&str])] = &[
 const SMALL_COUNTS: &[(&str, &[&str])] =
     &[("group_tally", &["girls", "boys", "age_6_10", "age_11_15"])];
 
+/// Which of a tally's counts to hide: girls and boys, and the two age bands,
+/// are two breakdowns of the same children read side by side, so a count of
+/// 1–4 takes complements (`domain::suppression::breakdowns`) — girls 7 beside
+/// 9 aged 6–10 would otherwise give the boys' 2 back. Counts that do not add
+/// up to the same children are all hidden.
+fn small_count_mask(o: &serde_json::Map<String, serde_json::Value>, keys: &[&str]) -> Vec<bool> {
+    let n: Vec<u64> = keys
+        .iter()
+        .map(|k| o.get(*k).and_then(serde_json::Value::as_u64).unwrap_or(0))
+        .collect();
+    if n.len() != 4 || n[0] + n[1] != n[2] + n[3] {
+        return vec![true; keys.len()];
+    }
+    let w = suppression::breakdowns(
+        &[vec![n[0], n[1]], vec![n[2], n[3]]],
+        &[],
+        suppression::Total::Shown,
+    );
+    w.tables.iter().flat_map(|t| t.cells.clone()).collect()
+}
+
 /// An entry as a reader may see it: hidden text replaced by `"…"`, counts of
 /// 1–4 children by `"<5"`, secrets dropped (also for entries written before
 /// they were stripped at write time).
@@ -334,9 +356,11 @@ pub fn shown(mut e: audit::Model) -> audit::Model {
             }
             for (k_of, keys) in SMALL_COUNTS {
                 if *k_of == kind {
-                    for k in *keys {
+                    let hidden = small_count_mask(o, keys);
+                    for (k, h) in keys.iter().zip(hidden) {
                         if let Some(x) = o.get_mut(*k)
-                            && x.as_i64().is_some_and(|n| (1..5).contains(&n))
+                            && h
+                            && x.is_number()
                         {
                             *x = serde_json::Value::String("<5".into());
                         }

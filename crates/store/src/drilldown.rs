@@ -83,6 +83,9 @@ pub struct Records {
     pub unit: unit::Model,
     pub year: i32,
     pub rows: Vec<Record>,
+    /// `C1`: the rows' total must be hidden too (1–4, or rows that only
+    /// hiding it protects, such as five consultations of one child each).
+    pub total_hidden: bool,
 }
 
 impl Records {
@@ -157,6 +160,7 @@ pub async fn records<C: ConnectionTrait>(
         .order_by_asc(unit::Column::Path)
         .all(c)
         .await?;
+    let mut total_hidden = false;
     let rows = match code {
         "T1" => matters(c, &subtree, year, MatterKind::LawPolicy).await?,
         "T2" => matters(c, &subtree, year, MatterKind::SchoolDecision).await?,
@@ -165,13 +169,18 @@ pub async fn records<C: ConnectionTrait>(
         "M2" | "M3" | "T4" => districts(c, &u, &subtree, year, code).await?,
         "A1" | "A2" => activities(c, &subtree, year, code == "A1").await?,
         "A3" => spendings(c, &subtree, year).await?,
-        _ => consultations(c, &subtree, year).await?,
+        _ => {
+            let (rows, hidden) = consultations(c, &subtree, year).await?;
+            total_hidden = hidden;
+            rows
+        }
     };
     Ok(Records {
         code: code.to_string(),
         unit: u,
         year,
         rows,
+        total_hidden,
     })
 }
 
@@ -514,16 +523,17 @@ async fn spendings<C: ConnectionTrait>(
         .collect())
 }
 
+/// The consultations behind `C1`, and whether their total must be hidden.
 async fn consultations<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
     year: i32,
-) -> Result<Vec<Record>> {
+) -> Result<(Vec<Record>, bool)> {
     let (Some(from), Some(to)) = (
         Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
         Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
     ) else {
-        return Ok(vec![]);
+        return Ok((vec![], false));
     };
     let units = by_id(subtree);
     let ks: HashMap<i32, consultation::Model> = consultation::Entity::find()
@@ -576,7 +586,7 @@ async fn consultations<C: ConnectionTrait>(
         })
         .collect();
     out.sort_by(|a, b| (a.date, &a.title).cmp(&(b.date, &b.title)));
-    Ok(out)
+    Ok((out, mask.total))
 }
 
 /// The latest year (not after `today`'s) in which the scope's subtree of `u`

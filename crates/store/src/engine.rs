@@ -5,11 +5,12 @@
 //!
 //! `T1`–`T3` (matters consulted), `M1`–`M3` and `T4` (the three models),
 //! `A1`–`A3` (people trained, activities, spending), and `C1`, the children
-//! consulted, by age band, sex and ethnic group. Each of the three is a
-//! breakdown shown beside the total, so it goes through
-//! `domain::suppression::one_way`: a part of 1–4 children is hidden, and so
+//! consulted, by age band, sex and ethnic group. The three are breakdowns of
+//! one total shown side by side, so they go through
+//! `domain::suppression::breakdowns`: a part of 1–4 children is hidden, and so
 //! are the smallest other parts needed so that none can be worked out by
-//! subtraction from the total.
+//! subtraction from the total; when only hiding the total protects them (or
+//! it is 1–4), `C1` itself is suppressed (`Figure::suppressed`) in every view.
 
 use crate::activity_indicators::{self, Part};
 use crate::entity::unit;
@@ -30,6 +31,11 @@ pub struct Figure {
     /// children is `None` (shown as "<5").
     pub breakdown: Vec<EnginePart>,
     pub standing: Standing,
+    /// The figure itself is hidden ("<5"): `C1` when it is 1–4, or when its
+    /// breakdowns could only be protected by hiding it. Its numerator,
+    /// denominator and value are then 0, 0 and `None` and never shown.
+    #[serde(default)]
+    pub suppressed: bool,
 }
 
 /// One part of a figure.
@@ -40,6 +46,15 @@ pub struct EnginePart {
     pub name_en: String,
     /// `None` when suppressed (a count of 1–4 children).
     pub value: Option<i64>,
+}
+
+impl Figure {
+    /// Whether the figure must read "<5": suppressed, or (figures frozen in a
+    /// report before suppression was recorded) a C1 of 1–4 children.
+    pub fn hidden(&self) -> bool {
+        self.suppressed
+            || (self.indicator.code == "C1" && (1..5).contains(&self.indicator.numerator))
+    }
 }
 
 impl From<Part> for EnginePart {
@@ -81,6 +96,7 @@ fn figure(i: IndicatorValue, breakdown: Vec<EnginePart>, year: i32, today: Naive
         indicator: i,
         breakdown,
         standing,
+        suppressed: false,
     }
 }
 
@@ -148,16 +164,24 @@ async fn children_consulted<C: ConnectionTrait>(
 ) -> Result<Figure> {
     let k = children_counts(c, u, year).await?;
     let mut parts = Vec::new();
-    // One breakdown with its total: which parts to show.
-    let shown = |m: &BTreeMap<String, u64>| -> Vec<Option<i64>> {
-        let ns: Vec<u64> = m.values().copied().collect();
-        let w = suppression::one_way(&ns);
-        ns.iter()
+    // Three breakdowns of the same total, read side by side.
+    let tables: Vec<Vec<u64>> = [&k.by_age_band, &k.by_sex, &k.by_ethnic]
+        .iter()
+        .map(|m| m.values().copied().collect())
+        .collect();
+    let w = suppression::breakdowns(&tables, &[], suppression::Total::Shown);
+    let suppressed = w.total && k.total > 0;
+    let shown = |t: usize, m: &BTreeMap<String, u64>| -> Vec<Option<i64>> {
+        m.values()
             .enumerate()
-            .map(|(i, n)| (!w.hidden(i)).then(|| i64::try_from(*n).unwrap_or(i64::MAX)))
+            .map(|(i, n)| (!w.tables[t].hidden(i)).then(|| i64::try_from(*n).unwrap_or(i64::MAX)))
             .collect()
     };
-    let (ages, sexes, ethnic) = (shown(&k.by_age_band), shown(&k.by_sex), shown(&k.by_ethnic));
+    let (ages, sexes, ethnic) = (
+        shown(0, &k.by_age_band),
+        shown(1, &k.by_sex),
+        shown(2, &k.by_ethnic),
+    );
     for ((band, _), value) in k.by_age_band.iter().zip(ages) {
         let (vi, en) = match band.as_str() {
             "6-10" => ("6–10 tuổi", "aged 6–10"),
@@ -204,13 +228,14 @@ async fn children_consulted<C: ConnectionTrait>(
             code: "C1".into(),
             name_vi: "Số lượt ý kiến trẻ em được tham vấn".into(),
             name_en: "Children's responses to consultations".into(),
-            numerator: k.total,
-            denominator: k.total,
-            value: Some(k.total as f64),
+            numerator: if suppressed { 0 } else { k.total },
+            denominator: if suppressed { 0 } else { k.total },
+            value: (!suppressed).then_some(k.total as f64),
             target: None,
             unit: "count".into(),
         },
         breakdown: parts,
         standing: Standing::NoTarget,
+        suppressed,
     })
 }

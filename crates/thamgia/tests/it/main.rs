@@ -28,6 +28,7 @@ mod print;
 mod report_exports;
 mod reports;
 mod results;
+mod suppression;
 mod text;
 mod trust;
 mod units_in_time;

@@ -55,6 +55,10 @@ pub struct IndicatorDto {
     pub target: Option<f64>,
     /// `%`, `count` or `dong` (whole đồng).
     pub unit: String,
+    /// `true` when the figure itself is hidden ("<5" on pages and in files):
+    /// C1 of 1–4 children, or C1 whose breakdowns only hiding it protects.
+    /// Its numerator and denominator are then 0 and its value null.
+    pub suppressed: bool,
     /// The figure's parts (A1 by group and sex, A2 by project, A3 by funding
     /// source); absent for indicators without one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,6 +163,7 @@ pub async fn list(
         .into_iter()
         .filter(|f| planned || f.indicator.code != "C1")
         .map(|f| {
+            let hidden = f.hidden();
             let i = f.indicator;
             let has_parts = !f.breakdown.is_empty() || i.code.starts_with('A');
             IndicatorDto {
@@ -185,6 +190,7 @@ pub async fn list(
                 target: i.target,
                 unit: i.unit,
                 for_unit: for_unit.clone(),
+                suppressed: hidden,
             }
         })
         .collect();

@@ -8,7 +8,7 @@ mod annual_plans;
 mod audit;
 mod child;
 mod clubs;
-mod consultations;
+pub(crate) mod consultations;
 mod councils;
 mod directory;
 mod forums;

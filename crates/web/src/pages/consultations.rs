@@ -499,11 +499,20 @@ pub async fn list(
         .into_iter()
         .map(|(k, u)| KRow {
             responses: {
-                let n = counts.get(&k.id).map_or(0, |m| m.values().sum())
-                    + tallies.get(&k.id).map_or(0, |t| t.1);
-                // Each row stands alone (no total beside them): a one-cell table.
-                let w = thamgia_domain::suppression::one_way(&[u64::try_from(n).unwrap_or(0)]);
-                (!w.hidden(0)).then_some(n)
+                let by = counts.get(&k.id);
+                let n = |s: &str| by.and_then(|m| m.get(s)).copied().unwrap_or(0);
+                let t = tallies.get(&k.id).map_or(0, |t| t.1);
+                let total = by.map_or(0, |m| m.values().sum::<i64>()) + t;
+                // The API lists the same consultation's counts by source: the
+                // total goes wherever those parts cannot protect a small one
+                // beside it.
+                let w = crate::api::consultations::listed_counts(
+                    n("online"),
+                    n("paper"),
+                    n("group"),
+                    t,
+                );
+                (!w.total).then_some(total)
             },
             id: k.id,
             title: k.title,

@@ -132,6 +132,16 @@ pub(crate) fn unit_note(lang: Lang, u: &unit::Model, year: i32) -> String {
 }
 
 /// A figure's value as people read it: `66,7 %`, `1.250.000 ₫`, `12`; `—` for none.
+/// A figure as shown: "<5" when it is suppressed (`C1` of 1–4 children, or
+/// one that only hiding protects its breakdowns).
+pub(crate) fn figure_text(lang: Lang, f: &Figure) -> String {
+    if f.hidden() {
+        "<5".into()
+    } else {
+        value_text(lang, f.indicator.value, &f.indicator.unit)
+    }
+}
+
 pub(crate) fn value_text(lang: Lang, value: Option<f64>, unit: &str) -> String {
     match value {
         None => "—".into(),
@@ -200,7 +210,7 @@ fn card(lang: Lang, f: &Figure, unit: &str, year: i32) -> Card {
     Card {
         code: i.code.clone(),
         name: lang.pick(&i.name_vi, &i.name_en).to_string(),
-        value: value_text(lang, i.value, &i.unit),
+        value: figure_text(lang, f),
         raw: i.value.map(|v| v.to_string()).unwrap_or_default(),
         fraction: if i.unit == "%" {
             format!(
@@ -380,7 +390,7 @@ pub async fn page(
                         Some(f) => {
                             let (symbol, class, key) = standing_parts(f.standing);
                             Cell {
-                                value: value_text(lang, f.indicator.value, &f.indicator.unit),
+                                value: figure_text(lang, f),
                                 symbol,
                                 class,
                                 word: lang.t(key),
@@ -430,9 +440,7 @@ pub async fn page(
             .map(|(y, f)| Point {
                 label: y.to_string(),
                 value: f.and_then(|f| f.indicator.value),
-                value_text: f.map_or("—".into(), |f| {
-                    value_text(lang, f.indicator.value, &f.indicator.unit)
-                }),
+                value_text: f.map_or("—".into(), |f| figure_text(lang, f)),
                 target: f.and_then(|f| f.indicator.target),
             })
             .collect();

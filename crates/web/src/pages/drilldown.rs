@@ -103,6 +103,9 @@ pub async fn page(
         .ok_or(PageError(AppError::NotFound, lang))?;
     let i = &f.indicator;
     let (symbol, standing_class, key) = standing_parts(f.standing);
+    // C1 hidden: by its own breakdowns (then every consultation's count
+    // too, or they would add it back up) or by the consultations' counts.
+    let hidden_total = code == "C1" && (f.hidden() || recs.total_hidden);
     let rows = recs
         .rows
         .iter()
@@ -112,17 +115,22 @@ pub async fn page(
             unit: lang.pick(&r.unit_name_vi, &r.unit_name_en).to_string(),
             date: r.date.map(|d| lang.date(d)).unwrap_or_default(),
             counted: r.counted,
-            amount: amount_text(lang, &code, r),
+            amount: if f.hidden() && code == "C1" {
+                "<5".into()
+            } else {
+                amount_text(lang, &code, r)
+            },
             facts: r
                 .facts
                 .iter()
-                .map(|(k, f)| {
+                .map(|(k, x)| {
                     let label = lang.t(&format!("records-fact-{}", k.replace('_', "-")));
-                    let text = match (k.as_str(), f) {
+                    let text = match (k.as_str(), x) {
                         ("stage" | "method", Fact::Text { vi, .. }) => {
                             lang.t(&format!("consult-{k}-{}", vi.replace('_', "-")))
                         }
-                        _ => fact_text(lang, f),
+                        (_, Fact::Children(_)) if f.hidden() => "<5".into(),
+                        _ => fact_text(lang, x),
                     };
                     (label, text)
                 })
@@ -140,7 +148,9 @@ pub async fn page(
             )
         })
         .collect();
-    let total = if code == "A3" {
+    let total = if hidden_total {
+        "<5".into()
+    } else if code == "A3" {
         Dong(recs.total()).to_string()
     } else {
         lang.int(recs.total())
@@ -151,13 +161,23 @@ pub async fn page(
         unit_code: u.code.clone(),
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
         year,
-        figure: value_text(lang, i.value, &i.unit),
-        numerator: if i.unit == "dong" {
+        figure: if hidden_total {
+            "<5".into()
+        } else {
+            value_text(lang, i.value, &i.unit)
+        },
+        numerator: if hidden_total {
+            "<5".into()
+        } else if i.unit == "dong" {
             Dong(i64::try_from(i.numerator).unwrap_or(i64::MAX)).to_string()
         } else {
             lang.int(i64::try_from(i.numerator).unwrap_or(i64::MAX))
         },
-        denominator: lang.int(i64::try_from(i.denominator).unwrap_or(i64::MAX)),
+        denominator: if hidden_total {
+            "<5".into()
+        } else {
+            lang.int(i64::try_from(i.denominator).unwrap_or(i64::MAX))
+        },
         is_percent: i.unit == "%",
         target: i
             .target

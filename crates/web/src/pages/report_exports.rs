@@ -341,6 +341,7 @@ fn fill_figures(doc: &mut ReportDoc, figures: &[Figure]) {
             target: i.target,
             unit: i.unit.clone(),
             standing: standing_vi(f.standing).into(),
+            hidden: f.hidden(),
         });
         for p in &f.breakdown {
             doc.breakdowns.push(BreakdownLine {
@@ -650,10 +651,14 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
                         .as_ref()
                         .and_then(|fs| fs.iter().find(|f| &f.indicator.code == code));
                     v.push(f.map_or(DocCell::Empty, |f| {
-                        thamgia_office::report_doc::value_cell(
-                            f.indicator.value,
-                            f.indicator.unit == "%",
-                        )
+                        if f.hidden() {
+                            DocCell::Text("<5".into())
+                        } else {
+                            thamgia_office::report_doc::value_cell(
+                                f.indicator.value,
+                                f.indicator.unit == "%",
+                            )
+                        }
                     }));
                 }
                 v

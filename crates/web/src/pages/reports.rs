@@ -476,7 +476,11 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
     FigureView {
         code: i.code.clone(),
         name: c.pick(&i.name_vi, &i.name_en).to_string(),
-        value: value_text(c, i.value, &i.unit),
+        value: if f.hidden() {
+            "<5".into()
+        } else {
+            value_text(c, i.value, &i.unit)
+        },
         target: i
             .target
             .map(|t| value_text(c, Some(t), &i.unit))
@@ -658,7 +662,13 @@ async fn report_page(
                         .map(|code| {
                             fs.iter()
                                 .find(|f| &f.indicator.code == code)
-                                .map(|f| value_text(&c, f.indicator.value, &f.indicator.unit))
+                                .map(|f| {
+                                    if f.hidden() {
+                                        "<5".into()
+                                    } else {
+                                        value_text(&c, f.indicator.value, &f.indicator.unit)
+                                    }
+                                })
                                 .unwrap_or_else(|| "—".into())
                         })
                         .collect()

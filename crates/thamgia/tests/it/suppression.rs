@@ -1,0 +1,718 @@
+//! Complementary suppression read from the real views, on both databases:
+//! a consultation's results page against its API (every table shape: the
+//! profile, answer × group tables of single and multiple choices, rankings
+//! and faces, the group discussions' tally), the consultations list on the
+//! page and in the API, and C1 on the dashboard, its records, the API and the
+//! report's .xlsx/.docx/CSV. The same cells are hidden in each, none of 1–4
+//! is shown, and no hidden count can be worked out from the totals and
+//! siblings the same view shows.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use chrono::{Duration, NaiveDate};
+use serde_json::Value;
+use std::io::Read;
+use thamgia_domain::access::Actor;
+use thamgia_domain::results::shows_no_small_count;
+use thamgia_domain::voice::{
+    Age, JoinCode, MatterKind, Method as HowAsked, Profile, QuestionKind, Sex, Source, Stage,
+    ValidAnswer,
+};
+use thamgia_office::{read_csv, read_xlsx};
+use thamgia_store::consultations::{self, NewConsultation, NewQuestion};
+use thamgia_store::matters::{self, NewMatter};
+use thamgia_store::responses::{self, Submission, Tally};
+use thamgia_store::{agencies, units};
+use thamgia_web::clock::Clock;
+
+struct K {
+    id: i32,
+    single: Vec<i32>,
+    multiple: Vec<i32>,
+    ranking: Vec<i32>,
+    q: [i32; 4],
+}
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+/// An open consultation in Tam Đường (106) with a single-choice, a
+/// multiple-choice, a ranking and a face question of three options each.
+async fn consultation(app: &TestApp, title: &str, seed: u32) -> K {
+    let db = &app.db.conn;
+    let now = app.clock.now();
+    let today = now.date_naive();
+    let u = units::by_code(db, "106").await.expect("db").expect("unit");
+    let a = agencies::by_code(db, "PGDDT-106")
+        .await
+        .expect("db")
+        .expect("agency");
+    let m = matters::create(
+        db,
+        &actor(),
+        now,
+        NewMatter {
+            kind: MatterKind::SchoolDecision,
+            title: title.into(),
+            summary: "Một quyết định có liên quan đến trẻ em.".into(),
+            owner_agency_id: a.id,
+            unit_id: u.id,
+            stage: Stage::Decided,
+            decision_date: NaiveDate::from_ymd_opt(2026, 3, 10),
+        },
+    )
+    .await
+    .expect("matter");
+    let k = consultations::create(
+        db,
+        &actor(),
+        now,
+        NewConsultation {
+            matter_id: Some(m.id),
+            unit_id: u.id,
+            title: title.into(),
+            intro: "Trường sắp làm sân chơi mới.".into(),
+            method: HowAsked::Survey,
+            age_min: 6,
+            age_max: 15,
+            opens_on: today - Duration::days(10),
+            closes_on: today + Duration::days(10),
+            facilitator_id: None,
+            audience_unit_ids: vec![u.id],
+        },
+        (0..20).map(|i| JoinCode::from_random([seed, seed / 31, seed / 961, i, i * 7, 5])),
+    )
+    .await
+    .expect("consultation");
+    let mut ids = vec![];
+    for (kind, text) in [
+        (QuestionKind::Single, "Em muốn sân chơi có gì?"),
+        (QuestionKind::Multiple, "Em thích những trò nào?"),
+        (QuestionKind::Ranking, "Xếp theo thứ tự em thích"),
+        (QuestionKind::Faces3, "Em thấy sân chơi cũ thế nào?"),
+    ] {
+        let opts: &[&str] = if kind == QuestionKind::Faces3 {
+            &[]
+        } else {
+            &["Xích đu", "Cầu trượt", "Bập bênh"]
+        };
+        let q = consultations::add_question(
+            db,
+            &actor(),
+            now,
+            k.id,
+            NewQuestion {
+                kind,
+                text_vi: text.into(),
+                text_en: None,
+                required: false,
+                options: opts.iter().map(|o| (o.to_string(), None, None)).collect(),
+            },
+        )
+        .await
+        .expect("question");
+        ids.push(q.id);
+    }
+    consultations::open(db, &actor(), now, k.id)
+        .await
+        .expect("open");
+    let qs = consultations::questions(db, k.id).await.expect("questions");
+    let opts = |id: i32| -> Vec<i32> {
+        qs.iter()
+            .find(|(q, _)| q.id == id)
+            .map(|(_, o)| o.iter().map(|o| o.id).collect())
+            .expect("options")
+    };
+    K {
+        id: k.id,
+        single: opts(ids[0]),
+        multiple: opts(ids[1]),
+        ranking: opts(ids[2]),
+        q: [ids[0], ids[1], ids[2], ids[3]],
+    }
+}
+
+/// One child's online answers: a single choice, ticks, a ranking, a face.
+struct Says {
+    age: i64,
+    sex: Sex,
+    ethnic: &'static str,
+    single: usize,
+    ticks: Vec<usize>,
+    ranking: [usize; 3],
+    face: u8,
+}
+
+async fn child(app: &TestApp, k: &K, s: Says) {
+    let answers = vec![
+        (k.q[0], ValidAnswer::Options(vec![k.single[s.single]])),
+        (
+            k.q[1],
+            ValidAnswer::Options(s.ticks.iter().map(|i| k.multiple[*i]).collect()),
+        ),
+        (
+            k.q[2],
+            ValidAnswer::Ranking(s.ranking.iter().map(|i| k.ranking[*i]).collect()),
+        ),
+        (k.q[3], ValidAnswer::Face(s.face)),
+    ];
+    let r = responses::submit(
+        &app.db.conn,
+        app.clock.now(),
+        Submission {
+            consultation_id: k.id,
+            submission_id: uuid::Uuid::new_v4().to_string(),
+            content_hash: uuid::Uuid::new_v4().to_string(),
+            source: Source::Online,
+            profile: Profile {
+                age: Age::parse(s.age),
+                sex: Some(s.sex),
+                ethnic: Some(s.ethnic.into()),
+                disability: Some(false),
+                unit: None,
+            },
+            profile_unit_id: None,
+            answers,
+            entered_by: None,
+        },
+    )
+    .await
+    .expect("submit");
+    assert!(matches!(r, responses::Submitted::Created(_)));
+}
+
+/// The hidden flag of every count cell (`<td class="res-num">`) of the
+/// results page, in the page's order; `None` for percentages and mean ranks.
+fn page_cells(html: &str) -> Vec<String> {
+    html.split("<td class=\"res-num\">")
+        .skip(1)
+        .map(|p| p.split("</td>").next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// What the page must show hidden, read from the API's document in the
+/// template's order: `Some(hidden)` for a count, `None` for a percentage or a
+/// mean rank (not counts).
+fn api_cells(doc: &Value) -> Vec<Option<bool>> {
+    let r = &doc["results"];
+    let hidden = |c: &Value| Some(c["count"].is_null());
+    let mut out = vec![];
+    for b in r["profile"].as_array().into_iter().flatten() {
+        for g in b["groups"].as_array().into_iter().flatten() {
+            out.push(hidden(&g["total"]));
+        }
+    }
+    for q in r["questions"].as_array().into_iter().flatten() {
+        let ranking = q["kind"] == "ranking";
+        for o in q["options"].as_array().into_iter().flatten() {
+            out.push(hidden(&o["cell"]));
+            out.push(None);
+            if ranking {
+                out.push(None);
+            }
+        }
+        if q["kind"] == "text" {
+            continue;
+        }
+        for b in q["breakdowns"].as_array().into_iter().flatten() {
+            for g in b["groups"].as_array().into_iter().flatten() {
+                out.push(hidden(&g["total"]));
+                for c in g["cells"].as_array().into_iter().flatten() {
+                    out.push(hidden(c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The page hides exactly the cells the API hides, and shows no 1–4.
+fn same_cells(html: &str, doc: &Value) {
+    let page = page_cells(html);
+    let api = api_cells(doc);
+    assert_eq!(page.len(), api.len(), "{page:?}");
+    for (i, (p, a)) in page.iter().zip(&api).enumerate() {
+        let Some(a) = a else { continue };
+        assert_eq!(p == "&#60;5", *a, "cell {i}: page {p:?}");
+        let lead: String = p.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(n) = lead.parse::<u64>() {
+            assert!(!(1..=4).contains(&n), "cell {i} shows {p:?}");
+        }
+    }
+    let children = &doc["results"]["children"]["count"];
+    let shown = children
+        .as_u64()
+        .map_or("&#60;5".to_string(), |n| n.to_string());
+    assert!(
+        html.contains(&format!("</dt><dd>{shown}</dd>")),
+        "children {shown} on the page"
+    );
+}
+
+/// Hidden counts a reader could work out from what the API shows beside
+/// them: a lone hidden cell of a table whose total and other cells are shown,
+/// a percentage of a hidden total, the group discussions' children as the
+/// children less those who answered individually, and the same for each
+/// question.
+fn derivable(doc: &Value) -> Vec<String> {
+    let r = &doc["results"];
+    let mut bad = vec![];
+    let n = |c: &Value| c["count"].as_u64();
+    // A lone hidden cell beside a shown total.
+    let lone = |total: Option<u64>, cells: Vec<&Value>| {
+        total.is_some() && cells.iter().filter(|c| n(c).is_none()).count() == 1
+    };
+    let s = &r["sources"];
+    if lone(
+        n(&r["children"]),
+        vec![&s["online"], &s["paper"], &s["group"]],
+    ) {
+        bad.push("sources".into());
+    }
+    // Those who answered individually: a percentage gives them, and so does
+    // a breakdown shown whole.
+    let individual = |bs: &Value| -> Option<u64> {
+        bs.as_array().into_iter().flatten().find_map(|b| {
+            let gs: Vec<&Value> = b["groups"].as_array().into_iter().flatten().collect();
+            let with_pct = gs
+                .iter()
+                .find(|g| g["total"]["percent"].as_f64().is_some_and(|p| p > 0.0));
+            if let Some(g) = with_pct {
+                let (c, p) = (n(&g["total"])?, g["total"]["percent"].as_f64()?);
+                return Some((c as f64 * 100.0 / p).round() as u64);
+            }
+            gs.iter().map(|g| n(&g["total"])).sum()
+        })
+    };
+    let i = individual(&r["profile"]);
+    if s["group_discussions"].as_u64().unwrap_or(0) > 0
+        && let (Some(c), Some(i)) = (n(&r["children"]), i)
+        && (1..=4).contains(&(c - i))
+    {
+        bad.push(format!("children in tallies: {c} − {i}"));
+    }
+    for b in r["profile"].as_array().into_iter().flatten() {
+        let gs: Vec<&Value> = b["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| &g["total"])
+            .collect();
+        let total = if gs.iter().any(|g| g["percent"].is_number()) {
+            i
+        } else {
+            None
+        };
+        if lone(total, gs) {
+            bad.push(format!("profile {}", b["dimension"]));
+        }
+    }
+    for q in r["questions"].as_array().into_iter().flatten() {
+        let id = &q["question_id"];
+        let additive = ["single", "faces3", "faces5"].contains(&q["kind"].as_str().unwrap_or(""));
+        let answered = n(&q["answered"]);
+        for o in q["options"].as_array().into_iter().flatten() {
+            if answered.is_none() && o["cell"]["percent"].is_number() {
+                bad.push(format!("q{id}: a percentage of a hidden total"));
+            }
+        }
+        if additive {
+            let cells = q["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| &o["cell"])
+                .collect();
+            if lone(answered, cells) {
+                bad.push(format!("q{id} options"));
+            }
+        }
+        let from_groups = n(&q["from_groups"]);
+        let individual_q = match (answered, from_groups) {
+            (Some(a), Some(g)) => Some(a - g),
+            _ => None,
+        };
+        if let (Some(a), None, Some(iq)) = (answered, from_groups, individual(&q["breakdowns"]))
+            && (1..=4).contains(&(a - iq))
+        {
+            bad.push(format!("q{id}: from groups {a} − {iq}"));
+        }
+        for b in q["breakdowns"].as_array().into_iter().flatten() {
+            let gs: Vec<&Value> = b["groups"].as_array().into_iter().flatten().collect();
+            if lone(individual_q, gs.iter().map(|g| &g["total"]).collect()) {
+                bad.push(format!("q{id} {} totals", b["dimension"]));
+            }
+            if additive {
+                for g in &gs {
+                    let cells = g["cells"].as_array().into_iter().flatten().collect();
+                    if lone(n(&g["total"]), cells) {
+                        bad.push(format!("q{id} {} {}", b["dimension"], g["key"]));
+                    }
+                }
+            }
+        }
+    }
+    bad
+}
+
+async fn results_both_ways(app: &TestApp, k: &K) -> Value {
+    let token = app.token("coordinator").await;
+    let (s, doc) = app
+        .api_get(&token, &format!("/api/v1/consultations/{}/results", k.id))
+        .await;
+    assert_eq!(s, 200, "{doc}");
+    assert!(shows_no_small_count(&doc), "a count of 1–4 in {doc}");
+    assert_eq!(derivable(&doc), Vec::<String>::new(), "{doc}");
+    let c = app.login("coordinator").await;
+    let (s, html) = app
+        .get(&c, &format!("/consultations/{}/results", k.id))
+        .await;
+    assert_eq!(s, 200);
+    same_cells(&html, &doc);
+    doc
+}
+
+async fn a_small_group_discussion_is_protected_like_any_cell(app: TestApp) {
+    let k = consultation(&app, "Sân chơi và nhóm nhỏ", 7).await;
+    for i in 0..7 {
+        child(
+            &app,
+            &k,
+            Says {
+                age: 12,
+                sex: Sex::Girl,
+                ethnic: "08",
+                single: usize::from(i >= 5),
+                ticks: if i < 3 { vec![0, 1] } else { vec![0] },
+                ranking: [0, 1, 2],
+                face: 3,
+            },
+        )
+        .await;
+    }
+    for i in 0..4 {
+        child(
+            &app,
+            &k,
+            Says {
+                age: 8,
+                sex: Sex::Boy,
+                ethnic: "08",
+                single: if i < 3 { 0 } else { 2 },
+                ticks: vec![2],
+                ranking: [1, 0, 2],
+                face: 1,
+            },
+        )
+        .await;
+    }
+    // Three children talked it over as a group.
+    responses::submit_tally(
+        &app.db.conn,
+        &actor(),
+        app.clock.now(),
+        Tally {
+            consultation_id: k.id,
+            submission_id: uuid::Uuid::new_v4().to_string(),
+            label: "Nhóm bản Nà Tăm".into(),
+            girls: 2,
+            boys: 1,
+            age_6_10: 0,
+            age_11_15: 3,
+            counts: vec![(k.single[0], 2), (k.single[1], 1)],
+            entered_by: None,
+        },
+    )
+    .await
+    .expect("tally");
+    let doc = results_both_ways(&app, &k).await;
+    let r = &doc["results"];
+    // 14 children, 11 of them answered one by one (the profile adds up to
+    // them): the 3 of the group are hidden, and so is the 14 that would give
+    // them back, here and wherever the same number stands (the single
+    // choice, which the group answered, loses its total and percentages).
+    assert!(r["sources"]["group"]["count"].is_null());
+    assert_eq!(r["sources"]["group_discussions"], 1);
+    assert!(r["children"]["count"].is_null(), "14 = 11 + 3");
+    let sex = &r["profile"][1];
+    assert_eq!(sex["dimension"], "sex");
+    assert!(
+        sex["groups"][0]["total"]["count"].is_null(),
+        "7 beside 4 boys"
+    );
+    let q = |id: i32| {
+        r["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .find(|q| q["question_id"] == id)
+            .expect("question")
+            .clone()
+    };
+    let single = q(k.q[0]);
+    assert!(single["from_groups"]["count"].is_null(), "3 from the group");
+    assert!(single["answered"]["count"].is_null(), "14 as above");
+    assert_eq!(q(k.q[1])["answered"]["count"], 11, "the group did not tick");
+
+    // The consultations list: the API hides the 3 and the smallest other
+    // count, the page the total as the results do.
+    let token = app.token("coordinator").await;
+    let (_, list) = app.api_get(&token, "/api/v1/consultations").await;
+    let listed = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|x| x["id"] == k.id)
+        .expect("listed");
+    assert_eq!(listed["responses"]["online"], 11);
+    assert!(listed["responses"]["children_in_tallies"].is_null());
+    let c = app.login("coordinator").await;
+    let (_, html) = app.get(&c, "/consultations").await;
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains(&format!("/consultations/{}\"", k.id)))
+        .expect("row");
+    assert!(row.contains("<td>&lt;5</td>"), "{row}");
+}
+db_test!(a_small_group_discussion_is_protected_like_any_cell);
+
+async fn a_total_only_hiding_protects_is_hidden_everywhere_in_the_view(app: TestApp) {
+    let k = consultation(&app, "Năm em, năm dân tộc", 11).await;
+    // Five children of five ethnic groups: five cells of 1 beside their
+    // total of 5 are pinned down whatever else is hidden, so the total goes,
+    // and with it every place that shows it.
+    for ethnic in ["01", "02", "03", "04", "08"] {
+        child(
+            &app,
+            &k,
+            Says {
+                age: 12,
+                sex: Sex::Girl,
+                ethnic,
+                single: 0,
+                ticks: vec![0],
+                ranking: [0, 1, 2],
+                face: 3,
+            },
+        )
+        .await;
+    }
+    let doc = results_both_ways(&app, &k).await;
+    let r = &doc["results"];
+    assert!(r["children"]["count"].is_null(), "{r}");
+    let s = &r["sources"];
+    assert!(
+        ["online", "paper", "group"]
+            .iter()
+            .any(|x| s[x]["count"].is_null()),
+        "online + paper + group would give the children back"
+    );
+    for q in r["questions"].as_array().expect("questions") {
+        assert!(q["answered"]["count"].is_null(), "q{}", q["question_id"]);
+        for o in q["options"].as_array().expect("options") {
+            assert!(o["cell"]["percent"].is_null());
+        }
+        for b in q["breakdowns"].as_array().expect("breakdowns") {
+            let gs = b["groups"].as_array().expect("groups");
+            assert!(gs.iter().any(|g| g["total"]["count"].is_null()));
+            assert!(gs.iter().all(|g| g["total"]["percent"].is_null()));
+        }
+    }
+    for b in r["profile"].as_array().expect("profile") {
+        let gs = b["groups"].as_array().expect("groups");
+        assert!(
+            gs.iter().any(|g| g["total"]["count"].is_null()),
+            "{}",
+            b["dimension"]
+        );
+    }
+}
+db_test!(a_total_only_hiding_protects_is_hidden_everywhere_in_the_view);
+
+fn document_xml(docx: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut f = z.by_name("word/document.xml").expect("word/document.xml");
+    let mut s = String::new();
+    f.read_to_string(&mut s).expect("utf-8");
+    s
+}
+
+async fn download(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    r.bytes().await.expect("body").to_vec()
+}
+
+async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
+    // Sìn Hồ (108) heard 3 children in 2019.
+    crate::dashboard::consultation_with(&app, "108", None, "SH2019", 3).await;
+    let token = app.token("coordinator").await;
+    let (s, list) = app
+        .api_get(&token, "/api/v1/indicators?unit=108&year=2019")
+        .await;
+    assert_eq!(s, 200, "{list}");
+    let c1 = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["code"] == "C1")
+        .expect("C1");
+    assert_eq!(c1["suppressed"], true, "{c1}");
+    assert!(c1["value"].is_null());
+    assert_eq!(c1["numerator"], 0);
+    let parts = c1["breakdown"].as_array().expect("parts");
+    assert!(!parts.is_empty());
+    assert!(parts.iter().all(|p| p["value"].is_null()), "{c1}");
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .filter(|i| i["code"] != "C1")
+            .all(|i| i["suppressed"] == false)
+    );
+
+    // The dashboard's card and the records behind C1.
+    let c = app.login("coordinator").await;
+    let (s, html) = app
+        .get(&c, "/dashboard/records?unit=108&year=2019&code=C1")
+        .await;
+    assert_eq!(s, 200);
+    for id in ["figure-value", "figure-numerator", "records-total"] {
+        assert!(
+            html.contains(&format!("id=\"{id}\">&#60;5<")),
+            "{id} is <5 on the records page"
+        );
+    }
+    let (s, html) = app.get(&c, "/dashboard?unit=108&year=2019").await;
+    assert_eq!(s, 200);
+    let card = html
+        .split("id=\"card-C1\"")
+        .nth(1)
+        .expect("a C1 card")
+        .split("id=\"card-")
+        .next()
+        .unwrap_or("");
+    assert!(card.contains("&#60;5"), "{card}");
+
+    // The report's files: C1's numbers are "<5", as its parts.
+    let csv = download(&app, &token, "/api/v1/reports/108/2019/export?format=csv").await;
+    let t = read_csv(&csv).expect("csv");
+    let line = t
+        .rows
+        .iter()
+        .find(|r| r.get(0).text() == "C1")
+        .expect("C1 line");
+    for col in 2..=4 {
+        assert_eq!(line.get(col).text(), "<5", "csv column {col}");
+    }
+    for r in t.rows.iter().filter(|r| r.get(0).text() == "C1").skip(1) {
+        assert_eq!(r.get(3).text(), "<5", "csv part {:?}", r.get(1).text());
+    }
+    let xlsx = download(&app, &token, "/api/v1/reports/108/2019/export?format=xlsx").await;
+    let sheets = read_xlsx(&xlsx).expect("xlsx");
+    for sheet in ["Chỉ tiêu", "Phân tổ"] {
+        let rows: Vec<_> = sheets
+            .iter()
+            .find(|s| s.name == sheet)
+            .expect("sheet")
+            .rows
+            .iter()
+            .filter(|r| r.get(0).text() == "C1")
+            .collect();
+        assert!(!rows.is_empty(), "{sheet}");
+        for r in rows {
+            let cols = if sheet == "Chỉ tiêu" { 2..=4 } else { 3..=3 };
+            for col in cols {
+                assert_eq!(r.get(col).text(), "<5", "{sheet} column {col}");
+            }
+        }
+    }
+    let docx = download(&app, &token, "/api/v1/reports/108/2019/export?format=docx").await;
+    let xml = document_xml(&docx);
+    let row = xml
+        .split("</w:tr>")
+        .find(|r| r.contains(">C1<"))
+        .expect("the C1 row of the .docx");
+    assert_eq!(row.matches("&lt;5").count(), 3, "{row}");
+}
+db_test!(c1_of_a_few_children_is_hidden_in_every_view);
+
+async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
+    // Tam Đường (106): six children in 2019, three aged 6–10 and three
+    // 11–15, three girls and three boys, all of one ethnic group.
+    crate::dashboard::consultation_with(&app, "106", None, "TD2019X", 6).await;
+    let token = app.token("coordinator").await;
+    let (s, list) = app
+        .api_get(&token, "/api/v1/indicators?unit=106&year=2019")
+        .await;
+    assert_eq!(s, 200, "{list}");
+    let c1 = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["code"] == "C1")
+        .expect("C1")
+        .clone();
+    assert_eq!(c1["suppressed"], false);
+    assert_eq!(c1["numerator"], 6);
+    let api: Vec<(String, Option<i64>)> = c1["breakdown"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .map(|p| {
+            (
+                p["key"].as_str().expect("key").to_string(),
+                p["value"].as_i64(),
+            )
+        })
+        .collect();
+    let hidden = api.iter().filter(|(_, v)| v.is_none()).count();
+    assert_eq!(hidden, 4, "3 | 3 twice: {api:?}");
+    assert!(
+        api.iter()
+            .any(|(k, v)| k.starts_with("ethnic.") && *v == Some(6))
+    );
+    let as_text = |v: &Option<i64>| v.map_or("<5".to_string(), |n| n.to_string());
+
+    // The report's CSV and workbook: the same parts, the same "<5".
+    let csv = download(&app, &token, "/api/v1/reports/106/2019/export?format=csv").await;
+    let t = read_csv(&csv).expect("csv");
+    let xlsx = download(&app, &token, "/api/v1/reports/106/2019/export?format=xlsx").await;
+    let sheets = read_xlsx(&xlsx).expect("xlsx");
+    let parts = &sheets
+        .iter()
+        .find(|s| s.name == "Phân tổ")
+        .expect("sheet")
+        .rows;
+    for (key, v) in &api {
+        let line = t
+            .rows
+            .iter()
+            .find(|r| r.get(0).text() == "C1" && r.get(1).text() == *key)
+            .unwrap_or_else(|| panic!("csv part {key}"));
+        assert_eq!(line.get(3).text(), as_text(v), "csv {key}");
+        let row = parts
+            .iter()
+            .find(|r| r.get(0).text() == "C1" && r.get(1).text() == *key)
+            .unwrap_or_else(|| panic!("xlsx part {key}"));
+        assert_eq!(row.get(3).text(), as_text(v), "xlsx {key}");
+    }
+    // The dashboard's card: as many "<5" as the API has hidden parts.
+    let c = app.login("coordinator").await;
+    let (_, html) = app.get(&c, "/dashboard?unit=106&year=2019").await;
+    let card = html
+        .split("id=\"card-C1\"")
+        .nth(1)
+        .expect("a C1 card")
+        .split("id=\"card-")
+        .next()
+        .unwrap_or("");
+    assert_eq!(card.matches("&#60;5").count(), hidden, "{card}");
+}
+db_test!(c1_hides_the_same_parts_in_every_view);

@@ -11,6 +11,30 @@ async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
     assert_eq!(s, 404);
     assert_eq!(body["error"]["code"], "not_found");
     assert!(body["error"]["message"].is_string());
+    // An id that does not parse names no record: the same JSON 404, never
+    // a 400 in plain text, whatever the operation.
+    for path in [
+        "/api/v1/consultations/abc",
+        "/api/v1/matters/1.5",
+        "/api/v1/users/-",
+        "/api/v1/reports/106/hai-nghin",
+    ] {
+        let r = reqwest::Client::new()
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .is_ok_and(|c| c.starts_with("application/json")),
+            "{path}"
+        );
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
     let before = thamgia_store::users::count(&app.db.conn)
         .await
         .expect("count");

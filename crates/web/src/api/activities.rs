@@ -3,6 +3,7 @@
 //! `thamgia_domain::activities::check_activity`: a body's numbers may be JSON
 //! numbers or text, and errors name fields like `participants.teachers.female`.
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -13,7 +14,7 @@ use crate::pages::activities::{
 use crate::pages::matters::Fields;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,13 +1,14 @@
 //! Annual activity plans with their planned items and the plan against
 //! actual. The same checks as the pages (`pages/annual_plans.rs`).
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::annual_plans::{PlanForm, check_item, check_new, link, may_manage};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;

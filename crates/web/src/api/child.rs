@@ -3,12 +3,13 @@
 //! answers. A tool may collect answers without signal and send them later;
 //! its client-made `submission_id` makes every resend safe.
 
+use super::Path;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
 use crate::pages::child::{self as rules, Door, Form, Outcome};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;

@@ -3,6 +3,7 @@
 //! Members carry a name only for callers allowed to see names (`ViewNames`).
 //! The same checks as the pages (`pages/clubs.rs`).
 
+use super::Path;
 use super::councils::{RecommendationBrief, RecommendationCreate, YearParams, briefs};
 use super::require;
 use crate::auth::ApiUser;
@@ -16,7 +17,7 @@ use crate::pages::people::member_label;
 use crate::pages::recommendations as recs;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;

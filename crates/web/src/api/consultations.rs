@@ -6,6 +6,7 @@
 //! the same content is acknowledged again (200) and stored once; the same id
 //! with other content is `409`.
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
@@ -15,7 +16,7 @@ use crate::pages::consultations::{
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;

@@ -4,6 +4,7 @@
 //! everyone else gets "Thành viên #n". The same checks as the pages
 //! (`pages/councils.rs`).
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -15,7 +16,7 @@ use crate::pages::people::member_label;
 use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;

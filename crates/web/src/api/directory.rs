@@ -1,11 +1,12 @@
 //! Units and agencies, scoped to the caller.
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use std::collections::HashMap;
 use thamgia_domain::access::Permission;
 use thamgia_store::entity::{agency, unit};

@@ -3,6 +3,7 @@
 //! results report and recommendations. The same checks as the pages
 //! (`pages/forums.rs`); dates are ISO (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
 
+use super::Path;
 use super::recommendations::{RecommendationDto, dtos};
 use super::require;
 use crate::auth::ApiUser;
@@ -14,7 +15,7 @@ use crate::pages::forums::{
 use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;

@@ -2,6 +2,7 @@
 //! The same checks as the pages (`pages/matters.rs`); dates are ISO
 //! (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
 
+use super::Path;
 use super::consultations::{ConsultationSummary, summary};
 use super::require;
 use crate::auth::ApiUser;
@@ -9,7 +10,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::matters::{self as rules, ListQuery, MatterEditForm, MatterForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;

@@ -252,3 +252,26 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &JsonBody) -> Result<T,
         AppError::invalid(&field, code)
     })
 }
+
+/// A path parameter of the API. One that does not parse (`/consultations/abc`)
+/// names no record, so the answer is the API's JSON `404 not_found`, like an
+/// id that parses but is not there — never axum's `400 text/plain`.
+pub struct Path<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Path<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Path(v))
+            .map_err(|_| AppError::NotFound)
+    }
+}

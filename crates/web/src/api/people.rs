@@ -4,13 +4,14 @@
 //! replaces the name, contact, school and exact birth date with a pseudonym.
 //! The same checks as the pages (`pages/people.rs`).
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::people::{self as rules, ConsentForm, PersonForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;

@@ -1,11 +1,12 @@
 //! Plans: list, read (any version), import a plan file.
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use thamgia_domain::access::{Actor, Permission};
 use thamgia_store::entity::plan;

@@ -7,6 +7,7 @@
 //! An agency officer sees and answers the recommendations addressed to their
 //! own agency wherever they come from, besides those of their scope.
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -15,7 +16,7 @@ use crate::pages::recommendations::{
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;

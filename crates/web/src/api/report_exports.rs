@@ -2,6 +2,7 @@
 //! as .xlsx, .docx (Decree 30/2020 layout) or CSV — the same files as the
 //! pages and `thamgia report export` (`pages/report_exports.rs`).
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -9,7 +10,7 @@ use crate::pages::report_exports::{
     ExportFile, Format, UnitYear, indicator_target, indicators_file, parse_year, report_file,
 };
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use thamgia_domain::access::Permission;
 use thamgia_store::units;
 

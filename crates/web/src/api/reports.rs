@@ -4,6 +4,7 @@
 //! same rules and checks as the pages (`pages/reports.rs`); a refused move
 //! changes nothing (409 `wrong_state`/`not_allowed`, 422 for a missing reason).
 
+use super::Path;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -13,7 +14,7 @@ use crate::pages::reports::{
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{ReportAction, ReportStatus, on_time};

@@ -3,13 +3,14 @@
 //! (`pages::moderation::apply`, `pages::results::{close_consultation, save_answer}`),
 //! so both doors refuse and store exactly the same things.
 
+use super::Path;
 use super::{json, require};
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::{moderation, results as pages};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use thamgia_domain::access::Permission;
 use thamgia_domain::results::Results;

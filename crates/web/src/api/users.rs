@@ -1,12 +1,13 @@
 //! Accounts: the caller's own, and administration (admins only, in scope).
 
+use super::Path;
 use super::require;
 use crate::accounts::{self, UserInput, UserUpdate};
 use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use thamgia_domain::access::{Actor, Permission};
 use thamgia_store::entity::{unit, user};

@@ -264,6 +264,31 @@ impl TestApp {
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// A file from the API: status, content type and bytes.
+    pub async fn download(&self, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+        let r = reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        let s = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (s, ct, r.bytes().await.expect("body").to_vec())
+    }
+
+    /// A file from the API that must answer 200: its bytes.
+    pub async fn download_ok(&self, token: &str, path: &str) -> Vec<u8> {
+        let (s, _, bytes) = self.download(token, path).await;
+        assert_eq!(s, 200, "{path}");
+        bytes
+    }
+
     /// One step of a unit's annual report through the API
     /// (`submit`, `approve`, `return`, `reopen`), which must answer 200;
     /// returns the report as the API answers it.

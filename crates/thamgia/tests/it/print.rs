@@ -134,17 +134,6 @@ fn docx_text(docx: &[u8]) -> String {
         .join("\n")
 }
 
-async fn download(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
-    let r = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200, "{path}");
-    r.bytes().await.expect("body").to_vec()
-}
-
 /// A report as a clerk prints it: figures whole, the signature on one page
 /// with its last lines of text, nothing blank at the end, names not codes,
 /// the number and date as the report's state allows.
@@ -277,7 +266,9 @@ async fn every_export_prints(app: TestApp) {
         .await;
     assert_eq!(s, 200, "{b}");
     app.approve_report("district108", "108", 2019).await;
-    let approved = download(&app, &token, "/api/v1/reports/108/2019/export?format=docx").await;
+    let approved = app
+        .download_ok(&token, "/api/v1/reports/108/2019/export?format=docx")
+        .await;
     if let Some(pages) = pdf_pages(&approved, "docx") {
         let all = pages.join("\n");
         for want in [
@@ -291,12 +282,16 @@ async fn every_export_prints(app: TestApp) {
         }
     }
     check_report("108/2019", &approved, "Lò Văn Thử", "PHÓ CHỦ TỊCH");
-    let draft = download(&app, &token, "/api/v1/reports/106/2018/export?format=docx").await;
+    let draft = app
+        .download_ok(&token, "/api/v1/reports/106/2018/export?format=docx")
+        .await;
     let pages = check_report("106/2018", &draft, "", "");
     if let Some(first) = pages.first() {
         undated_and_unnumbered(first);
     }
-    let province = download(&app, &token, "/api/v1/reports/12/2018/export?format=docx").await;
+    let province = app
+        .download_ok(&token, "/api/v1/reports/12/2018/export?format=docx")
+        .await;
     check_report("12/2018", &province, "", "");
     for (what, path) in [
         ("12/2018.xlsx", "/api/v1/reports/12/2018/export?format=xlsx"),
@@ -308,7 +303,7 @@ async fn every_export_prints(app: TestApp) {
         ("funding.xlsx", "/api/v1/exports/funding.xlsx"),
         ("template.xlsx", "/api/v1/imports/template.xlsx"),
     ] {
-        let xlsx = download(&app, &token, path).await;
+        let xlsx = app.download_ok(&token, path).await;
         check_workbook(what, &xlsx);
     }
 }

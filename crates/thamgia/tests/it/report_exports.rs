@@ -112,23 +112,6 @@ async fn records(app: &TestApp, unit: &str, year: i32, code: &str, kind: &str) {
         .expect("spending");
 }
 
-async fn download(app: &TestApp, token: &str, path: &str) -> (u16, String, Vec<u8>) {
-    let r = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET");
-    let s = r.status().as_u16();
-    let ct = r
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (s, ct, r.bytes().await.expect("body").to_vec())
-}
-
 /// One indicator as a file shows it: numerator, denominator, value, target.
 #[derive(Debug, Clone, PartialEq)]
 struct Shown {
@@ -395,7 +378,9 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     assert!(api_map["A1"].numerator >= 33.0, "{:?}", api_map["A1"]);
 
     // The report's workbook.
-    let (s, ct, xlsx) = download(&app, &token, "/api/v1/reports/12/2018/export?format=xlsx").await;
+    let (s, ct, xlsx) = app
+        .download(&token, "/api/v1/reports/12/2018/export?format=xlsx")
+        .await;
     assert_eq!(s, 200);
     assert!(ct.contains("spreadsheetml"), "{ct}");
     let (shown, parts) = from_xlsx(&xlsx);
@@ -473,29 +458,33 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     }
 
     // The indicator workbook and CSV (live) say the same.
-    let (s, _, xlsx2) = download(
-        &app,
-        &token,
-        "/api/v1/indicators/export?unit=12&year=2018&format=xlsx",
-    )
-    .await;
+    let (s, _, xlsx2) = app
+        .download(
+            &token,
+            "/api/v1/indicators/export?unit=12&year=2018&format=xlsx",
+        )
+        .await;
     assert_eq!(s, 200);
     same(&api_map, &from_xlsx(&xlsx2).0, "indicators .xlsx");
-    let (s, ct, csv) = download(&app, &token, "/api/v1/reports/12/2018/export?format=csv").await;
+    let (s, ct, csv) = app
+        .download(&token, "/api/v1/reports/12/2018/export?format=csv")
+        .await;
     assert_eq!(s, 200);
     assert!(ct.starts_with("text/csv"), "{ct}");
     same(&api_map, &from_csv(&csv), "report .csv");
-    let (s, _, csv2) = download(
-        &app,
-        &token,
-        "/api/v1/indicators/export?unit=12&year=2018&format=csv",
-    )
-    .await;
+    let (s, _, csv2) = app
+        .download(
+            &token,
+            "/api/v1/indicators/export?unit=12&year=2018&format=csv",
+        )
+        .await;
     assert_eq!(s, 200);
     same(&api_map, &from_csv(&csv2), "indicators .csv");
 
     // The .docx: Decree 30 header, A4, margins, font, and the same figures.
-    let (s, ct, docx) = download(&app, &token, "/api/v1/reports/12/2018/export?format=docx").await;
+    let (s, ct, docx) = app
+        .download(&token, "/api/v1/reports/12/2018/export?format=docx")
+        .await;
     assert_eq!(s, 200);
     assert!(ct.contains("wordprocessingml"), "{ct}");
     let xml = document_xml(&docx);
@@ -635,7 +624,9 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
     assert_eq!(s, 200);
     let live = from_api(&api);
     assert_eq!(live["A2"].numerator, frozen_a2 + 1.0);
-    let (s, _, xlsx) = download(&app, &token, "/api/v1/reports/108/2019/export?format=xlsx").await;
+    let (s, _, xlsx) = app
+        .download(&token, "/api/v1/reports/108/2019/export?format=xlsx")
+        .await;
     assert_eq!(s, 200);
     let (shown, _) = from_xlsx(&xlsx);
     assert_eq!(shown["A2"].numerator, frozen_a2, "the frozen figure");
@@ -646,18 +637,20 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
             .iter()
             .any(|r| r.get(1).text() == "Đã gửi, chờ duyệt")
     );
-    let (s, _, xlsx) = download(
-        &app,
-        &token,
-        "/api/v1/indicators/export?unit=108&year=2019&format=xlsx",
-    )
-    .await;
+    let (s, _, xlsx) = app
+        .download(
+            &token,
+            "/api/v1/indicators/export?unit=108&year=2019&format=xlsx",
+        )
+        .await;
     assert_eq!(s, 200);
     assert_eq!(from_xlsx(&xlsx).0["A2"].numerator, frozen_a2 + 1.0, "live");
 
     // The district's .docx: its People's Committee, its number, place, date of
     // submission, narrative and signer.
-    let (s, _, docx) = download(&app, &token, "/api/v1/reports/108/2019/export?format=docx").await;
+    let (s, _, docx) = app
+        .download(&token, "/api/v1/reports/108/2019/export?format=docx")
+        .await;
     assert_eq!(s, 200);
     let xml = document_xml(&docx);
     let all = texts(&xml);

@@ -538,17 +538,6 @@ fn document_xml(docx: &[u8]) -> String {
     s
 }
 
-async fn download(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
-    let r = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200, "{path}");
-    r.bytes().await.expect("body").to_vec()
-}
-
 async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     // Sìn Hồ (108) heard 3 children in 2019.
     crate::dashboard::consultation_with(&app, "108", None, "SH2019", 3).await;
@@ -601,7 +590,9 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     assert!(card.contains("&#60;5"), "{card}");
 
     // The report's files: C1's numbers are "<5", as its parts.
-    let csv = download(&app, &token, "/api/v1/reports/108/2019/export?format=csv").await;
+    let csv = app
+        .download_ok(&token, "/api/v1/reports/108/2019/export?format=csv")
+        .await;
     let t = read_csv(&csv).expect("csv");
     let line = t
         .rows
@@ -614,7 +605,9 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     for r in t.rows.iter().filter(|r| r.get(0).text() == "C1").skip(1) {
         assert_eq!(r.get(3).text(), "<5", "csv part {:?}", r.get(1).text());
     }
-    let xlsx = download(&app, &token, "/api/v1/reports/108/2019/export?format=xlsx").await;
+    let xlsx = app
+        .download_ok(&token, "/api/v1/reports/108/2019/export?format=xlsx")
+        .await;
     let sheets = read_xlsx(&xlsx).expect("xlsx");
     for sheet in ["Chỉ tiêu", "Phân tổ"] {
         let rows: Vec<_> = sheets
@@ -633,7 +626,9 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
             }
         }
     }
-    let docx = download(&app, &token, "/api/v1/reports/108/2019/export?format=docx").await;
+    let docx = app
+        .download_ok(&token, "/api/v1/reports/108/2019/export?format=docx")
+        .await;
     let xml = document_xml(&docx);
     let row = xml
         .split("</w:tr>")
@@ -681,9 +676,13 @@ async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
     let as_text = |v: &Option<i64>| v.map_or("<5".to_string(), |n| n.to_string());
 
     // The report's CSV and workbook: the same parts, the same "<5".
-    let csv = download(&app, &token, "/api/v1/reports/106/2019/export?format=csv").await;
+    let csv = app
+        .download_ok(&token, "/api/v1/reports/106/2019/export?format=csv")
+        .await;
     let t = read_csv(&csv).expect("csv");
-    let xlsx = download(&app, &token, "/api/v1/reports/106/2019/export?format=xlsx").await;
+    let xlsx = app
+        .download_ok(&token, "/api/v1/reports/106/2019/export?format=xlsx")
+        .await;
     let sheets = read_xlsx(&xlsx).expect("xlsx");
     let parts = &sheets
         .iter()

@@ -83,12 +83,41 @@ pub fn open_on(from: Option<NaiveDate>, to: Option<NaiveDate>, day: NaiveDate) -
     During::On(day).covers(from, to)
 }
 
+/// How deep a unit sits in its id path (`/00000012/00000105/` is 2): the
+/// province, a root, is 1.
+pub fn depth(path: &str) -> usize {
+    path.split('/').filter(|s| !s.is_empty()).count()
+}
+
+/// Whether a unit reports straight to its province in the report chain (and
+/// holds the children's council, counts as a unit running a model): the units
+/// right under the province — the districts until 30/6/2025, the 38
+/// commune-level units since 1/7/2025. Provinces are roots, so this is the
+/// depth of the unit's id path, not a level's name.
+pub fn reports_to_province(path: &str) -> bool {
+    depth(path) == 2
+}
+
+/// Whether a unit takes part in the report chain: the province (which
+/// consolidates) or a unit that reports to it.
+pub fn in_report_chain(path: &str) -> bool {
+    matches!(depth(path), 1 | 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn the_chain_is_the_province_and_the_units_right_under_it() {
+        assert!(in_report_chain("/00000012/"));
+        assert!(!reports_to_province("/00000012/"));
+        assert!(reports_to_province("/00000012/00000105/"));
+        assert!(!in_report_chain("/00000012/00000105/00000300/"));
     }
 
     #[test]

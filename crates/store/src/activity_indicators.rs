@@ -120,7 +120,7 @@ pub async fn figures<C: ConnectionTrait>(
     f.units = subtree
         .iter()
         .filter(|x| {
-            (x.level == "province" || x.level == "district")
+            thamgia_domain::units::in_report_chain(&x.path)
                 && x.valid_from.is_none_or(|d| d <= last)
                 && x.valid_to.is_none_or(|d| d >= first)
         })

@@ -103,6 +103,14 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> Result
     if let Some(end) = NaiveDate::from_ymd_opt(year, 12, 31) {
         q = q.filter(council::Column::EstablishedOn.lte(end));
     }
+    // A council ends with its unit (1/7/2025); its years before stay listed.
+    if let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(council::Column::EndedOn.is_null())
+                .add(council::Column::EndedOn.gte(first)),
+        );
+    }
     let councils = q.all(c).await?;
     let ids: Vec<i32> = councils.iter().map(|k| k.id).collect();
     let dialogues = dialogue_counts(c, &ids, year).await?;

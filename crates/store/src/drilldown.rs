@@ -237,7 +237,7 @@ async fn forums<C: ConnectionTrait>(
 ) -> Result<Vec<Record>> {
     let could: Vec<&unit::Model> = subtree
         .iter()
-        .filter(|x| (x.level == "province" || x.level == "district") && existed_during(x, year))
+        .filter(|x| thamgia_domain::units::in_report_chain(&x.path) && existed_during(x, year))
         .collect();
     let held = forum::Entity::find()
         .filter(forum::Column::Year.eq(year))

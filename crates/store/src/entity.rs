@@ -44,6 +44,8 @@ entity!(agency, "agencies", {
     pub short_vi: Option<String>,
     pub kind: String,
     pub unit_id: i32,
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
 });
 
 entity!(user, "users", {
@@ -276,6 +278,7 @@ entity!(consultation, "consultations", {
     pub answer_not_taken: Option<String>,
     pub closed_at: Option<DateTimeUtc>,
     pub answer_published_at: Option<DateTimeUtc>,
+    pub answer_unit_id: Option<i32>,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
 });
@@ -462,6 +465,7 @@ entity!(council, "councils", {
     pub unit_id: i32,
     pub name: String,
     pub established_on: Date,
+    pub ended_on: Option<Date>,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
 });

@@ -19,6 +19,7 @@ pub mod drilldown;
 pub mod engine;
 pub mod entity;
 pub mod forums;
+pub mod handover;
 pub mod imports;
 pub mod indicators;
 pub mod matters;

@@ -96,7 +96,9 @@ impl Subtree {
     fn districts(&self, year: i32) -> Vec<DistrictModels> {
         self.units
             .iter()
-            .filter(|d| d.level == "district" && existed_during(d, year))
+            .filter(|d| {
+                thamgia_domain::units::reports_to_province(&d.path) && existed_during(d, year)
+            })
             .map(|d| DistrictModels {
                 code: d.code.clone(),
                 forum: self.held_forum(d),
@@ -134,7 +136,7 @@ pub async fn model_indicators<C: ConnectionTrait>(
     let forum_units: Vec<&unit::Model> = st
         .units
         .iter()
-        .filter(|x| (x.level == "province" || x.level == "district") && existed_during(x, year))
+        .filter(|x| thamgia_domain::units::in_report_chain(&x.path) && existed_during(x, year))
         .collect();
     let m1 = forum_units.iter().filter(|x| st.held_forum(x)).count() as u64;
     let ds = st.districts(year);

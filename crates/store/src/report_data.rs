@@ -205,8 +205,12 @@ pub struct ChainRow {
     pub first_submitted_on: Option<NaiveDate>,
     /// First submitted on or before the due date.
     pub on_time: bool,
-    /// Not yet submitted and the due date has passed.
+    /// Not yet submitted and the due date has passed (never for a unit that
+    /// ended before the year did: it owes no report, its records count in
+    /// the province's).
     pub overdue: bool,
+    /// The unit's last day, when it ended before 31 December of the year.
+    pub ended_on: Option<NaiveDate>,
 }
 
 /// The plan that governs a year (the newest when none covers it).
@@ -234,9 +238,11 @@ pub async fn due_on<C: ConnectionTrait>(c: &C, year: i32) -> Result<NaiveDate> {
     Ok(due_with(plan_of(c, year).await?.as_ref(), year))
 }
 
-/// The districts that report to `scope_unit` for a year: the district-level
-/// units of its subtree that existed that year (the unit itself when it is a
-/// district), in path order.
+/// The units that report to `scope_unit`'s province for a year: the units
+/// right under the province (districts until 30/6/2025, the commune-level
+/// units since 1/7/2025) in `scope_unit`'s subtree that existed that year —
+/// the unit itself when it is one — in path order. In 2025 both kinds are
+/// listed, each for its part of the year.
 pub async fn reporting_districts<C: ConnectionTrait>(
     c: &C,
     scope_unit: &unit::Model,
@@ -247,9 +253,11 @@ pub async fn reporting_districts<C: ConnectionTrait>(
             &scope_unit.path,
             crate::units::During::year(year),
         ))
-        .filter(unit::Column::Level.eq("district"))
         .all(c)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
+        .collect();
     v.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(v)
 }
@@ -279,12 +287,16 @@ pub async fn chain_status<C: ConnectionTrait>(
             let r = reports.get(&u.id);
             let due_on = r.map_or(due, |r| r.due_on);
             let first = r.and_then(|r| r.first_submitted_on);
+            let ended_on = u
+                .valid_to
+                .filter(|t| thamgia_domain::units::last_day(year).is_some_and(|l| *t < l));
             ChainRow {
                 status: r.and_then(|r| ReportStatus::parse(&r.status)),
                 due_on,
                 first_submitted_on: first,
                 on_time: on_time(first, due_on),
-                overdue: first.is_none() && today > due_on,
+                overdue: first.is_none() && today > due_on && ended_on.is_none(),
+                ended_on,
                 unit: u,
             }
         })
@@ -310,7 +322,7 @@ pub async fn build<C: ConnectionTrait>(
     let clubs = clubs_summary(c, &scope, year).await?;
     let recommendations = recommendations_summary(c, &scope, year, today).await?;
     let mut districts = Vec::new();
-    let has_children = u.level != "district"
+    let has_children = !thamgia_domain::units::reports_to_province(&u.path)
         && reporting_districts(c, u, year)
             .await?
             .iter()

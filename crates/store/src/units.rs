@@ -361,6 +361,8 @@ pub struct ImportCounts {
     pub successions: usize,
     /// Schools and villages carried over to their commune's successor.
     pub moved: usize,
+    /// Councils, clubs, terms and agencies ended with their unit.
+    pub ended: crate::handover::Ended,
 }
 
 /// Loads checked rows of a units file (`thamgia_domain::units::check_rows`)
@@ -516,6 +518,7 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
     for old in ended {
         counts.moved += carry_over(&tx, actor, now, old).await?;
     }
+    counts.ended = crate::handover::end_with_units(&tx, actor, now).await?;
     tx.commit().await?;
     Ok(Ok(counts))
 }

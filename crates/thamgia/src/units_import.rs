@@ -67,8 +67,17 @@ pub async fn run(db: &Db, file: &Path, now: DateTime<Utc>) -> anyhow::Result<Exi
         Ok(c) => {
             println!(
                 "units: {} created, {} updated, {} unchanged; {} successions added; \
-                 {} schools and villages moved to their commune's successor",
-                c.created, c.updated, c.unchanged, c.successions, c.moved
+                 {} schools and villages moved to their commune's successor; \
+                 ended with their unit: {} councils, {} clubs, {} memberships, {} agencies",
+                c.created,
+                c.updated,
+                c.unchanged,
+                c.successions,
+                c.moved,
+                c.ended.councils,
+                c.ended.clubs,
+                c.ended.memberships,
+                c.ended.agencies
             );
             Ok(ExitCode::SUCCESS)
         }

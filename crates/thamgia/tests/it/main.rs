@@ -20,6 +20,7 @@ mod dashboard;
 mod durability;
 mod forums;
 mod funding;
+mod handover;
 mod imports;
 mod own_account;
 mod pages;

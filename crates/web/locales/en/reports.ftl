@@ -17,6 +17,7 @@ report-field-first-submitted = First submitted
 report-field-on-time = On time?
 report-yes = Yes
 report-no = No
+report-unit-ended = Ended on
 report-overdue = Overdue
 report-on-time = on time
 report-late = late

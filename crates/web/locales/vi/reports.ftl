@@ -17,6 +17,7 @@ report-field-first-submitted = Ngày nộp lần đầu
 report-field-on-time = Đúng hạn?
 report-yes = Có
 report-no = Không
+report-unit-ended = Kết thúc hoạt động ngày
 report-overdue = Quá hạn
 report-on-time = đúng hạn
 report-late = trễ hạn

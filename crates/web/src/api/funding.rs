@@ -108,7 +108,7 @@ pub async fn funding(
     require(&p, Permission::ViewActivities)?;
     let year = parse_year_filter(q.year.as_deref().unwrap_or(""))?;
     let db = &state.db.conn;
-    let u = unit_of(db, &p, q.unit.as_deref().unwrap_or("")).await?;
+    let u = unit_of(db, &p, q.unit.as_deref().unwrap_or(""), year).await?;
     let s = summary(db, &u, year).await?;
     Ok(Json(FundingDto {
         unit: s.unit.code.clone(),
@@ -211,7 +211,7 @@ pub async fn lines(
     require(&p, Permission::ViewActivities)?;
     let year = parse_year_filter(q.year.as_deref().unwrap_or(""))?;
     let db = &state.db.conn;
-    let u = unit_of(db, &p, q.unit.as_deref().unwrap_or("")).await?;
+    let u = unit_of(db, &p, q.unit.as_deref().unwrap_or(""), year).await?;
     let scope = Scope {
         path: u.path.clone(),
     };

@@ -68,8 +68,10 @@ pub async fn report(
 ) -> AppResult<ExportFile> {
     require(&p, Permission::ViewReports)?;
     let db = &state.db.conn;
-    let u = units::get_in_scope(db, &p.scope(), unit.trim()).await?;
     let year = parse_year(&year).ok_or_else(|| AppError::invalid("year", "invalid_year"))?;
+    let u = units::resolve(db, &p.scope(), unit.trim(), Some(year), None)
+        .await?
+        .unit;
     let format = format_of(
         q.format.as_deref(),
         &[Format::Xlsx, Format::Docx, Format::Csv],

@@ -35,8 +35,12 @@ pub struct ReportRowDto {
     pub first_submitted_on: Option<NaiveDate>,
     /// First submitted on or before the due date.
     pub on_time: bool,
-    /// Not submitted and past the due date.
+    /// Not submitted and past the due date (never for a unit that ended
+    /// before the year did).
     pub overdue: bool,
+    /// The unit's last day, when it ended during the year (a district on
+    /// 30/6/2025): it owes no report for that year.
+    pub ended_on: Option<NaiveDate>,
 }
 
 impl From<&ChainRow> for ReportRowDto {
@@ -50,6 +54,7 @@ impl From<&ChainRow> for ReportRowDto {
             first_submitted_on: r.first_submitted_on,
             on_time: r.on_time,
             overdue: r.overdue,
+            ended_on: r.ended_on,
         }
     }
 }
@@ -60,7 +65,8 @@ pub struct ReportListDto {
     pub year: i32,
     /// The scope unit's own report (the province's), when it reports.
     pub own: Option<ReportRowDto>,
-    /// The districts of the scope.
+    /// The units that report to the province in the scope: districts until
+    /// 30/6/2025, commune-level units since (both in 2025).
     pub districts: Vec<ReportRowDto>,
     /// Districts that submitted (at least once) / approved / on time / overdue.
     pub submitted: usize,
@@ -168,7 +174,7 @@ async fn target(
 ) -> AppResult<(unit::Model, i32)> {
     require(p, Permission::ViewReports)?;
     let year = parse_year(year, state.now().date_naive()).ok_or(AppError::NotFound)?;
-    let u = unit_of(&state.db.conn, p, unit).await?;
+    let u = unit_of(&state.db.conn, p, unit, year).await?;
     Ok((u, year))
 }
 

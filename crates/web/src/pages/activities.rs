@@ -365,18 +365,25 @@ pub(crate) async fn filter_of(
     project: &str,
     kind: &str,
 ) -> AppResult<ActivityFilter> {
+    let year = year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y));
+    // A code names a unit only with a date: the one of the year asked.
     let unit_path = if unit.trim().is_empty() {
         None
     } else {
-        Some(units::get_in_scope(db, &p.scope(), unit.trim()).await?.path)
+        Some(
+            units::resolve(db, &p.scope(), unit.trim(), year, None)
+                .await?
+                .unit
+                .path,
+        )
     };
     Ok(ActivityFilter {
         unit_path,
-        year: year
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y)),
+        year,
         project: Some(project.trim().to_uppercase()).filter(|s| !s.is_empty()),
         kind: ActivityKind::read(kind).map(|k| k.as_str().to_string()),
         lead_agency_id: None,
@@ -449,7 +456,7 @@ pub async fn list(
         units: opts(
             unit_list
                 .iter()
-                .filter(|u| u.level == "province" || u.level == "district")
+                .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
                 .map(|u| {
                     (
                         u.code.clone(),
@@ -639,7 +646,7 @@ async fn form_page(
         units: opts(
             unit_list
                 .iter()
-                .filter(|u| u.level == "province" || u.level == "district")
+                .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
                 .map(|u| {
                     (
                         u.code.clone(),

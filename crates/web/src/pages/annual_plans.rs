@@ -334,7 +334,7 @@ async fn form_page(
         summary: summary(lang, &errors, &["unit", "agency", "year", "note"]),
         units: unit_list
             .iter()
-            .filter(|u| u.level == "province" || u.level == "district")
+            .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
             .map(|u| Opt {
                 selected: u.code == f.unit.trim(),
                 value: u.code.clone(),

@@ -90,7 +90,7 @@ pub(crate) async fn check_new_club(
         None
     } else {
         match units::get_in_scope(db, &scope, f.unit.trim()).await {
-            Ok(u) if u.level != "district" => {
+            Ok(u) if !thamgia_domain::units::reports_to_province(&u.path) => {
                 e.insert("unit".into(), "not_a_district".into());
                 None
             }
@@ -376,7 +376,7 @@ pub async fn list(
         .await
         .page(lang)?
         .into_iter()
-        .filter(|u| u.level == "district")
+        .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
         .map(|u| u.id)
         .collect();
     let districts_active: BTreeSet<i32> = list
@@ -450,8 +450,9 @@ async fn form_page(
     let all = units::list(&state.db.conn, &p.scope())
         .await
         .page(ctx.lang)?;
-    let (districts, hosts): (Vec<unit::Model>, Vec<unit::Model>) =
-        all.into_iter().partition(|u| u.level == "district");
+    let (districts, hosts): (Vec<unit::Model>, Vec<unit::Model>) = all
+        .into_iter()
+        .partition(|u| thamgia_domain::units::reports_to_province(&u.path));
     Ok(ClubFormPage {
         c: Chrome::new(ctx, "club-new-title"),
         summary: error_summary(

@@ -142,7 +142,7 @@ async fn district_options(
 ) -> AppResult<Vec<(unit::Model, bool)>> {
     let mut out = vec![];
     for u in units::list(db, &p.scope()).await? {
-        if u.level == "district" {
+        if thamgia_domain::units::reports_to_province(&u.path) {
             let has = councils::of_unit(db, u.id).await?.is_some();
             out.push((u, has));
         }
@@ -162,7 +162,7 @@ pub(crate) async fn check_new_council(
         None
     } else {
         match units::get_in_scope(db, &p.scope(), f.unit.trim()).await {
-            Ok(u) if u.level != "district" => {
+            Ok(u) if !thamgia_domain::units::reports_to_province(&u.path) => {
                 e.insert("unit".into(), "not_a_district".into());
                 None
             }
@@ -430,7 +430,7 @@ pub async fn list(
         .await
         .page(lang)?
         .into_iter()
-        .filter(|u| u.level == "district" && !with.contains(&u.id))
+        .filter(|u| thamgia_domain::units::reports_to_province(&u.path) && !with.contains(&u.id))
         .map(|u| lang.pick(&u.name_vi, &u.name_en).to_string())
         .collect();
     let rows: Vec<CouncilListRow> = list
@@ -1026,6 +1026,7 @@ mod tests {
             unit_id: 1,
             name: "Hội đồng trẻ em huyện Tam Đường".into(),
             established_on: d(2016, 6, 1),
+            ended_on: None,
             created_by: None,
             created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
         }

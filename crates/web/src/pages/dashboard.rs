@@ -97,7 +97,7 @@ pub(crate) async fn resolve_noting(
     };
     let code = q.unit.trim();
     let (u, ambiguous) = if code.is_empty() {
-        (unit_of(db, p, code).await?, false)
+        (unit_of(db, p, code, None).await?, false)
     } else {
         let r = units::resolve(db, &p.scope(), code, asked, date).await?;
         (r.unit, r.ambiguous)
@@ -377,7 +377,7 @@ pub async fn page(
         })
         .collect();
     let mut districts = vec![];
-    if u.level != "district" {
+    if !thamgia_domain::units::reports_to_province(&u.path) {
         for d in report_data::reporting_districts(db, &u, year)
             .await
             .page(lang)?
@@ -609,8 +609,7 @@ pub async fn page(
     let mut unit_options: Vec<(String, String)> = valid
         .iter()
         .filter(|x| {
-            x.level == "province"
-                || x.level == "district"
+            thamgia_domain::units::in_report_chain(&x.path)
                 || x.parent_id.is_some_and(|pid| provinces.contains(&pid))
                 || x.id == u.id
         })

@@ -599,8 +599,10 @@ pub(crate) async fn filter_of(
     let mut e = Fields::new();
     let mut f = ForumFilter::default();
     if !q.unit.trim().is_empty() {
-        match units::get_in_scope(db, scope, q.unit.trim()).await {
-            Ok(u) => f.unit_path = Some(u.path),
+        // A code names a unit only with a date: the one of the year asked.
+        let year = parse_year(&q.year);
+        match units::resolve(db, scope, q.unit.trim(), year, None).await {
+            Ok(r) => f.unit_path = Some(r.unit.path),
             Err(StoreError::NotFound) => {
                 e.insert("unit".into(), "unknown_unit".into());
             }

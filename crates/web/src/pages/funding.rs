@@ -283,12 +283,14 @@ pub(crate) async fn unit_of(
     db: &DatabaseConnection,
     p: &Principal,
     code: &str,
+    year: Option<i32>,
 ) -> AppResult<unit::Model> {
     let code = code.trim();
     if code.is_empty() {
         return units::by_id(db, p.unit_id).await?.ok_or(AppError::NotFound);
     }
-    Ok(units::get_in_scope(db, &p.scope(), code).await?)
+    // A code names a unit only with a date: the one of the year shown.
+    Ok(units::resolve(db, &p.scope(), code, year, None).await?.unit)
 }
 
 /// The checker's errors as the API's and the pages' field map.
@@ -423,7 +425,7 @@ async fn build(
     let in_scope = units::list(db, &p.scope()).await.page(lang)?;
     let unit_options: Vec<(String, String)> = in_scope
         .iter()
-        .filter(|x| x.level == "province" || x.level == "district")
+        .filter(|x| thamgia_domain::units::in_report_chain(&x.path))
         .map(|x| {
             (
                 x.code.clone(),
@@ -604,7 +606,9 @@ pub async fn page(
     let lang = ctx.lang;
     require(&p, Permission::ViewActivities, lang)?;
     let year = parse_year_filter(&q.year).page(lang)?;
-    let u = unit_of(&state.db.conn, &p, &q.unit).await.page(lang)?;
+    let u = unit_of(&state.db.conn, &p, &q.unit, year)
+        .await
+        .page(lang)?;
     let f = BudgetText {
         unit: u.code.clone(),
         year: year
@@ -646,7 +650,7 @@ pub async fn set_line(
             activities::set_budget(db, &Actor::from(&p), state.now(), &b)
                 .await
                 .page(lang)?;
-            let u = unit_of(db, &p, &q.unit).await.page(lang)?;
+            let u = unit_of(db, &p, &q.unit, view_year).await.page(lang)?;
             let year = view_year.map(|y| y.to_string()).unwrap_or_default();
             Ok(Redirect::to(&format!(
                 "/funding?unit={}&year={year}&saved=1#lines",
@@ -655,7 +659,7 @@ pub async fn set_line(
             .into_response())
         }
         Err(errors) => {
-            let u = unit_of(db, &p, &q.unit).await.page(lang)?;
+            let u = unit_of(db, &p, &q.unit, view_year).await.page(lang)?;
             let page = build(
                 &state,
                 &p,

@@ -15,6 +15,7 @@ mod directory;
 mod drilldown;
 pub(crate) mod forums;
 pub(crate) mod funding;
+pub(crate) mod handover;
 pub(crate) mod imports;
 mod login;
 pub(crate) mod matters;
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .merge(drilldown::routes())
         .merge(report_exports::routes())
         .merge(reports::routes())
+        .merge(handover::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

@@ -424,8 +424,10 @@ pub(crate) async fn filter_of(
     let mut e = Fields::new();
     let mut f = RecommendationFilter::default();
     if !q.unit.trim().is_empty() {
-        match units::get_in_scope(db, scope, q.unit.trim()).await {
-            Ok(u) => f.unit_path = Some(u.path),
+        // A code names a unit only with a date: the one of the year asked.
+        let year = parse_year(&q.year);
+        match units::resolve(db, scope, q.unit.trim(), year, None).await {
+            Ok(r) => f.unit_path = Some(r.unit.path),
             Err(StoreError::NotFound) => {
                 e.insert("unit".into(), "unknown_unit".into());
             }
@@ -935,7 +937,7 @@ pub async fn public(
         .await
         .page(lang)?
         .into_iter()
-        .filter(|u| u.level == "province" || u.level == "district")
+        .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
         .collect();
     let page = PublicPage {
         c: Chrome::new(&ctx, "pub-title"),

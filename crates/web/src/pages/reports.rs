@@ -56,9 +56,10 @@ pub(crate) fn parse_year(s: &str, today: NaiveDate) -> Option<i32> {
     thamgia_domain::activities::parse_year(s).filter(|y| (2000..=today.year()).contains(y))
 }
 
-/// Units that report: the province and its districts.
+/// Units that report: the province and the units right under it (districts
+/// until 30/6/2025, communes since).
 pub(crate) fn reports_here(u: &unit::Model) -> bool {
-    u.level == "province" || u.level == "district"
+    thamgia_domain::units::in_report_chain(&u.path)
 }
 
 /// The visitor's role on `u`'s report, if any: the coordinator and admin are
@@ -92,8 +93,12 @@ pub(crate) async fn unit_of(
     db: &DatabaseConnection,
     p: &Principal,
     code: &str,
+    year: i32,
 ) -> AppResult<unit::Model> {
-    let u = units::get_in_scope(db, &p.scope(), code.trim()).await?;
+    // The unit carrying the code at the end of the report's year.
+    let u = units::resolve(db, &p.scope(), code.trim(), Some(year), None)
+        .await?
+        .unit;
     if !reports_here(&u) {
         return Err(AppError::NotFound);
     }
@@ -315,6 +320,8 @@ pub struct ListRow {
     /// "yes", "no", or "" (not submitted yet, not late).
     pub on_time: &'static str,
     pub overdue: bool,
+    /// The unit's last day when it ended during the year (it owes no report).
+    pub ended: String,
 }
 
 fn list_row(c: &Chrome, row: &ChainRow) -> ListRow {
@@ -334,6 +341,7 @@ fn list_row(c: &Chrome, row: &ChainRow) -> ListRow {
             (None, false) => "",
         },
         overdue: row.overdue,
+        ended: row.ended_on.map(|d| c.date(d)).unwrap_or_default(),
     }
 }
 
@@ -395,6 +403,7 @@ pub(crate) async fn scope_chain(
             first_submitted_on: first,
             on_time: on_time(first, due),
             overdue: first.is_none() && today > due,
+            ended_on: None,
             unit: me,
         })
     } else {
@@ -828,7 +837,7 @@ async fn unit_year(
     require(p, Permission::ViewReports, lang)?;
     let year =
         parse_year(year, state.now().date_naive()).ok_or(PageError(AppError::NotFound, lang))?;
-    let u = unit_of(&state.db.conn, p, unit).await.page(lang)?;
+    let u = unit_of(&state.db.conn, p, unit, year).await.page(lang)?;
     Ok((u, year))
 }
 

@@ -1,0 +1,369 @@
+//! What a district leaves when it ends (30/6/2025): its council and clubs
+//! end with it (their history stays), its offices end, its open items are
+//! listed for the coordinator and handed over one by one, each hand-over in
+//! the audit trail; after 1/7/2025 the commune-level units report straight to
+//! the province, and a district that ended owes no report for 2025.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use chrono::NaiveDate;
+use reqwest::Method;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use serde_json::{Value, json};
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_store::entity::{agency, audit, club, consultation, council, recommendation};
+use thamgia_store::{handover, units};
+use thamgia_web::clock::Clock;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+async fn hand_over_audits(app: &TestApp, entity: &str, id: i32) -> usize {
+    audit::Entity::find()
+        .filter(audit::Column::Action.eq("hand_over"))
+        .filter(audit::Column::Entity.eq(entity))
+        .filter(audit::Column::EntityId.eq(id.to_string()))
+        .all(&app.db.conn)
+        .await
+        .expect("audit")
+        .len()
+}
+
+async fn what_a_district_leaves_is_handed_over(app: TestApp) {
+    let db = &app.db.conn;
+    let today = app.clock.now().date_naive();
+    let now = app.clock.now();
+    thamgia::demo_forums::fill(&app.db, now, 2019)
+        .await
+        .expect("forums");
+    thamgia::demo_councils::fill(&app.db, now, 2018)
+        .await
+        .expect("councils");
+    let c106 = units::by_code(db, "106").await.expect("db").expect("106");
+    let council_before = council::Entity::find()
+        .filter(council::Column::UnitId.eq(c106.id))
+        .one(db)
+        .await
+        .expect("db")
+        .expect("the demo's council of district 106");
+    assert_eq!(council_before.ended_on, None);
+    thamgia::demo::load_units(&app.db, app.clock.now())
+        .await
+        .expect("units");
+    // Loading again changes nothing more.
+    let again = thamgia::demo::load_units(&app.db, app.clock.now())
+        .await
+        .expect("units again");
+    assert_eq!(again[0].ended, handover::Ended::default(), "{again:?}");
+
+    // The council, the clubs and the offices of the district end with it.
+    let k = council::Entity::find_by_id(council_before.id)
+        .one(db)
+        .await
+        .expect("db")
+        .expect("council");
+    assert_eq!(k.ended_on, Some(d(2025, 6, 30)));
+    for c in club::Entity::find()
+        .filter(club::Column::UnitId.eq(c106.id))
+        .all(db)
+        .await
+        .expect("db")
+    {
+        assert!(
+            c.closed_on.is_some_and(|x| x <= d(2025, 6, 30)),
+            "club {} ends with its district: {c:?}",
+            c.id
+        );
+    }
+    for a in agency::Entity::find()
+        .filter(agency::Column::UnitId.eq(c106.id))
+        .all(db)
+        .await
+        .expect("db")
+    {
+        assert_eq!(a.valid_to, Some(d(2025, 6, 30)), "{}", a.code);
+    }
+    // Its history stays: listed in 2018, gone in 2026.
+    let admin = app.token("admin").await;
+    let councils = |year: i32| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let (s, list) = app
+                .api_get(&admin, &format!("/api/v1/councils?year={year}"))
+                .await;
+            assert_eq!(s, 200, "{list}");
+            list.as_array()
+                .expect("array")
+                .iter()
+                .filter_map(|k| k["id"].as_i64())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(councils(2018).await.contains(&i64::from(k.id)));
+    assert!(!councils(2026).await.contains(&i64::from(k.id)));
+
+    // A consultation on a ward of district 105 in its last months, closed
+    // and never answered: its answer is owed by a unit that has ended.
+    let (s, m) = app
+        .api_send(
+            Method::POST,
+            &admin,
+            "/api/v1/matters",
+            &json!({"kind": "community_decision", "title": "Sân chơi tổ dân phố", "summary": "Quyết định của phường",
+                    "owner_agency": "SLDTBXH", "unit": "03388", "stage": "decided",
+                    "decision_date": "2025-06-20"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let (s, kk) = app
+        .api_send(
+            Method::POST,
+            &admin,
+            "/api/v1/consultations",
+            &json!({"matter_id": m["id"], "title": "Ý kiến trẻ em về sân chơi",
+                    "method": "group_discussion", "age_min": 8, "age_max": 15,
+                    "opens_on": "2025-05-01", "closes_on": "2025-05-20", "audience": ["03388"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{kk}");
+    let kid = kk["id"].as_i64().expect("id") as i32;
+    // Set-up only: the consultation closed on its last day, no answer yet.
+    let row = consultation::Entity::find_by_id(kid)
+        .one(db)
+        .await
+        .expect("db")
+        .expect("row");
+    let mut am = row.into_active_model();
+    am.status = Set("closed".into());
+    am.findings = Set(Some("Các em muốn có sân chơi gần nhà.".into()));
+    am.update(db).await.expect("closed");
+
+    let items = handover::open_items(db, &Scope::everything(), today)
+        .await
+        .expect("items");
+    assert!(
+        items.answers.iter().any(|a| a.consultation.id == kid),
+        "the answer owed by Phường Quyết Tiến is listed"
+    );
+    let rec = items
+        .recommendations
+        .first()
+        .expect("the demo leaves unanswered recommendations to district offices")
+        .recommendation
+        .clone();
+    let district = app.token("district106").await;
+
+    // The coordinator's page lists both; others may not see it.
+    let coordinator = app.login("coordinator").await;
+    let (s, html) = app.get(&coordinator, "/handover").await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("id=\"rec-{}\"", rec.id)), "{html}");
+    assert!(html.contains(&format!("id=\"ans-{kid}\"")));
+    let (s, _) = app.get(&app.login("district106").await, "/handover").await;
+    assert_eq!(s, 403);
+
+    // A hand-over to a closed agency is refused and changes nothing.
+    let csrf = app.csrf(&coordinator, "/handover").await;
+    let closed_agency = agency::Entity::find()
+        .filter(agency::Column::UnitId.eq(c106.id))
+        .one(db)
+        .await
+        .expect("db")
+        .expect("an office of district 106");
+    let r = app
+        .post_form(
+            &coordinator,
+            &format!("/handover/recommendations/{}", rec.id),
+            &[("csrf", &csrf), ("to", &closed_agency.code)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.expect("body");
+    assert!(
+        body.contains(&format!("id=\"rec-{}-err\"", rec.id)),
+        "{body}"
+    );
+    assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 0);
+
+    // To the coordinating department: moved, audited once.
+    let r = app
+        .post_form(
+            &coordinator,
+            &format!("/handover/recommendations/{}", rec.id),
+            &[("csrf", &csrf), ("to", "SLDTBXH")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let moved = recommendation::Entity::find_by_id(rec.id)
+        .one(db)
+        .await
+        .expect("db")
+        .expect("rec");
+    let coord_agency = thamgia_store::agencies::by_code(db, "SLDTBXH")
+        .await
+        .expect("db")
+        .expect("SLDTBXH");
+    assert_eq!(moved.agency_id, coord_agency.id);
+    assert_eq!(moved.status, rec.status, "the hand-over keeps its status");
+    assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
+    // Handing it over again: nothing left to hand over.
+    let r = app
+        .post_form(
+            &coordinator,
+            &format!("/handover/recommendations/{}", rec.id),
+            &[("csrf", &csrf), ("to", "SLDTBXH")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
+
+    // The answer goes to the ward that carries 03388 today (Đoàn Kết),
+    // whose officer can then read and answer it; the consultation stays on
+    // Quyết Tiến.
+    thamgia_web::accounts::create(
+        db,
+        &Actor::system("test"),
+        &Scope::everything(),
+        app.clock.now(),
+        thamgia_web::accounts::UserInput {
+            username: "phuongdoanket".into(),
+            display_name: "Cán bộ phường Đoàn Kết".into(),
+            role: "district_officer".into(),
+            unit: "03388".into(),
+            agency: None,
+            password: thamgia::demo::DEMO_PASSWORD.into(),
+        },
+    )
+    .await
+    .expect("account");
+    let ward = app.token("phuongdoanket").await;
+    let (s, _) = app
+        .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
+        .await;
+    assert_eq!(s, 404, "not the ward's before the hand-over");
+    let r = app
+        .post_form(
+            &coordinator,
+            &format!("/handover/consultations/{kid}"),
+            &[("csrf", &csrf), ("to", "03388")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let after = consultation::Entity::find_by_id(kid)
+        .one(db)
+        .await
+        .expect("db")
+        .expect("row");
+    let doan_ket = units::by_code_on(db, "03388", today)
+        .await
+        .expect("db")
+        .expect("Đoàn Kết");
+    assert_eq!(after.answer_unit_id, Some(doan_ket.id));
+    assert_ne!(
+        after.unit_id, doan_ket.id,
+        "it keeps the unit it was made on"
+    );
+    assert_eq!(hand_over_audits(&app, "consultation", kid).await, 1);
+    let (s, _) = app
+        .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
+        .await;
+    assert_eq!(s, 200, "the ward now owes the answer");
+    let (s, done) = app
+        .api_send(
+            Method::POST,
+            &ward,
+            &format!("/api/v1/consultations/{kid}/answer"),
+            &json!({"decided": "Phường làm sân chơi ở tổ 5.", "taken": "Sân chơi gần nhà.",
+                    "not_taken": "Không có", "publish": true}),
+        )
+        .await;
+    assert_eq!(s, 200, "{done}");
+    let items = handover::open_items(db, &Scope::everything(), today)
+        .await
+        .expect("items");
+    assert!(!items.answers.iter().any(|a| a.consultation.id == kid));
+    // A district officer keeps reading the district's history.
+    let (s, _) = app.api_get(&district, "/api/v1/councils?year=2018").await;
+    assert_eq!(s, 200);
+}
+
+db_test!(what_a_district_leaves_is_handed_over);
+
+fn chain(list: &Value) -> Vec<(String, bool)> {
+    list["districts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("districts in {list}"))
+        .iter()
+        .map(|r| {
+            (
+                r["unit"].as_str().unwrap_or_default().to_string(),
+                r["overdue"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The chain of 2018 is the 8 districts; of 2026 the 38 commune-level units;
+/// of 2025 both, and no district is overdue for a year it did not finish.
+async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
+    thamgia::demo::load_units(&app.db, app.clock.now())
+        .await
+        .expect("units");
+    let coordinator = app.token("coordinator").await;
+    let (s, y2018) = app.api_get(&coordinator, "/api/v1/reports?year=2018").await;
+    assert_eq!(s, 200, "{y2018}");
+    let c2018 = chain(&y2018);
+    assert_eq!(c2018.len(), 8, "{c2018:?}");
+    assert!(c2018.iter().all(|(u, _)| u.len() == 3), "{c2018:?}");
+    let (_, y2026) = app.api_get(&coordinator, "/api/v1/reports?year=2026").await;
+    let c2026 = chain(&y2026);
+    assert_eq!(c2026.len(), 38, "{c2026:?}");
+    assert!(c2026.iter().all(|(u, _)| u.len() == 5));
+    let (_, y2025) = app.api_get(&coordinator, "/api/v1/reports?year=2025").await;
+    let c2025 = chain(&y2025);
+    assert_eq!(c2025.len(), 46);
+    assert!(
+        c2025
+            .iter()
+            .filter(|(u, _)| u.len() == 3)
+            .all(|(_, late)| !late),
+        "a district that ended on 30/6/2025 owes no 2025 report: {c2025:?}"
+    );
+    // A ward submits its 2026 report and the coordinator approves it.
+    thamgia_web::accounts::create(
+        &app.db.conn,
+        &Actor::system("test"),
+        &Scope::everything(),
+        app.clock.now(),
+        thamgia_web::accounts::UserInput {
+            username: "phuongdoanket".into(),
+            display_name: "Cán bộ phường Đoàn Kết".into(),
+            role: "district_officer".into(),
+            unit: "03388".into(),
+            agency: None,
+            password: thamgia::demo::DEMO_PASSWORD.into(),
+        },
+    )
+    .await
+    .expect("account");
+    let r = app.approve_report("phuongdoanket", "03388", 2026).await;
+    assert_eq!(r["status"], "approved", "{r}");
+    // Councils are set up at that level now.
+    let ward = app.token("phuongdoanket").await;
+    let (s, k) = app
+        .api_send(
+            Method::POST,
+            &ward,
+            "/api/v1/councils",
+            &json!({"unit": "03388", "name": "Hội đồng trẻ em phường Đoàn Kết",
+                    "established_on": "2026-06-01"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{k}");
+}
+
+db_test!(communes_report_to_the_province_after_the_reform);

@@ -286,6 +286,31 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .await
         .expect("items");
     assert!(!items.answers.iter().any(|a| a.consultation.id == kid));
+    // A new recommendation may not go to an office that is gone by its deadline.
+    let forum = thamgia_store::entity::forum::Entity::find()
+        .one(db)
+        .await
+        .expect("db")
+        .expect("a demo forum");
+    let ask = |agency: &'static str, deadline: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            app.api_send(
+                Method::POST,
+                &admin,
+                &format!("/api/v1/forums/{}/recommendations", forum.id),
+                &json!({"text": "Làm thêm sân chơi", "topic": "Vui chơi",
+                        "agency": agency, "deadline": deadline}),
+            )
+            .await
+        }
+    };
+    let (s, e) = ask("PLDTBXH-106", "2026-12-31").await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(e["error"]["fields"]["agency"], "agency_closed", "{e}");
+    let (s, e) = ask("SLDTBXH", "2026-12-31").await;
+    assert_eq!(s, 201, "{e}");
     // A district officer keeps reading the district's history.
     let (s, _) = app.api_get(&district, "/api/v1/councils?year=2018").await;
     assert_eq!(s, 200);

@@ -163,6 +163,7 @@ consult-err-malformed = The data sent is malformed.
 consult-err-unknown-option = Not a valid choice.
 consult-err-unknown-unit = The unit does not exist or is outside your scope.
 consult-err-unknown-agency = The agency does not exist or is outside your scope.
+consult-err-agency-closed = This agency ends before the deadline: choose one that is open.
 consult-err-unknown-matter = The matter does not exist or is outside your scope.
 consult-err-not-your-agency = You can only register matters of your own agency.
 consult-err-stage-answered-auto = The stage “Children answered” is set when the answer to the children is published.

@@ -93,6 +93,7 @@ forum-err-not-a-date = Not a valid date. Write it as dd/mm/yyyy, e.g. 05/06/2019
 forum-err-not-in-year = The first day must fall in the chosen year.
 forum-err-ends-before-start = The last day cannot be before the first day.
 forum-err-unknown-agency = The agency does not exist or is outside your scope.
+forum-err-agency-closed = This agency ends before the deadline: choose one that is open.
 forum-err-too-large = Number too large.
 forum-err-not-a-number = Enter a whole number, 0 or more.
 forum-err-no-children = A forum needs children taking part.

@@ -128,6 +128,7 @@ invalid-weak_password = A password needs at least 10 characters.
 invalid-unknown_role = Not a valid role.
 invalid-unknown_unit = The unit does not exist or is outside your scope.
 invalid-unknown_agency = The agency does not exist or is outside your scope.
+invalid-agency_closed = This agency ends before the deadline: choose one that is open.
 invalid-required = This field is required.
 invalid-too_long = Too long.
 invalid-invalid = Not a valid value.

@@ -41,6 +41,7 @@ models-err-total-zero = At least 1 child is needed.
 models-err-unknown-option = Not a valid choice.
 models-err-unknown-unit = The unit does not exist or is outside your scope.
 models-err-unknown-agency = The agency does not exist or is outside your scope.
+models-err-agency-closed = This agency ends before the deadline: choose one that is open.
 models-err-in-the-future = This date has not come yet.
 models-err-age-out-of-range = Only children aged 6 to 15 (today) are recorded.
 models-err-child-consent-required = Children aged 7 and over must agree themselves. Ask the child and tick this box when they agree.

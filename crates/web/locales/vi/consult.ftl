@@ -163,6 +163,7 @@ consult-err-malformed = Dữ liệu gửi lên không đúng định dạng.
 consult-err-unknown-option = Lựa chọn không hợp lệ.
 consult-err-unknown-unit = Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.
 consult-err-unknown-agency = Cơ quan không tồn tại hoặc nằm ngoài phạm vi của bạn.
+consult-err-agency-closed = Cơ quan này đã kết thúc hoạt động trước hạn trả lời: hãy chọn cơ quan đang hoạt động.
 consult-err-unknown-matter = Vấn đề không tồn tại hoặc nằm ngoài phạm vi của bạn.
 consult-err-not-your-agency = Bạn chỉ đăng ký được vấn đề của cơ quan mình.
 consult-err-stage-answered-auto = Giai đoạn «Đã trả lời trẻ em» được ghi tự động khi công bố trả lời cho các em.

@@ -93,6 +93,7 @@ forum-err-not-a-date = Ngày không hợp lệ. Viết theo dạng dd/mm/yyyy, v
 forum-err-not-in-year = Ngày bắt đầu phải thuộc năm đã chọn.
 forum-err-ends-before-start = Ngày kết thúc không được trước ngày bắt đầu.
 forum-err-unknown-agency = Cơ quan không tồn tại hoặc nằm ngoài phạm vi của bạn.
+forum-err-agency-closed = Cơ quan này đã kết thúc hoạt động trước hạn trả lời: hãy chọn cơ quan đang hoạt động.
 forum-err-too-large = Số quá lớn.
 forum-err-not-a-number = Hãy nhập một số nguyên không âm.
 forum-err-no-children = Diễn đàn phải có trẻ em tham gia.

@@ -128,6 +128,7 @@ invalid-weak_password = Mật khẩu cần ít nhất 10 ký tự.
 invalid-unknown_role = Vai trò không hợp lệ.
 invalid-unknown_unit = Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.
 invalid-unknown_agency = Cơ quan không tồn tại hoặc nằm ngoài phạm vi của bạn.
+invalid-agency_closed = Cơ quan này đã kết thúc hoạt động trước hạn trả lời: hãy chọn cơ quan đang hoạt động.
 invalid-required = Trường này là bắt buộc.
 invalid-too_long = Quá dài.
 invalid-invalid = Giá trị không hợp lệ.

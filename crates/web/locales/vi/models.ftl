@@ -41,6 +41,7 @@ models-err-total-zero = Cần có ít nhất 1 em.
 models-err-unknown-option = Lựa chọn không hợp lệ.
 models-err-unknown-unit = Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.
 models-err-unknown-agency = Cơ quan không tồn tại hoặc nằm ngoài phạm vi của bạn.
+models-err-agency-closed = Cơ quan này đã kết thúc hoạt động trước hạn trả lời: hãy chọn cơ quan đang hoạt động.
 models-err-in-the-future = Ngày này chưa tới.
 models-err-age-out-of-range = Chỉ ghi nhận trẻ em từ 6 đến 15 tuổi (tính đến hôm nay).
 models-err-child-consent-required = Trẻ từ 7 tuổi trở lên phải tự đồng ý. Hãy hỏi ý kiến em và đánh dấu ô này khi em đồng ý.

@@ -105,6 +105,13 @@ pub(crate) async fn check_new(
         }
     };
     let deadline = date(&mut e, "deadline", &f.deadline);
+    // The agency answers by the deadline: it must still exist then (a
+    // district's offices ended on 30/6/2025).
+    if let (Some(a), Some(d)) = (&agency, deadline)
+        && !thamgia_store::handover::agency_open_on(a, d)
+    {
+        e.insert("agency".into(), "agency_closed".into());
+    }
     if let Some(d) = deadline
         && d < src.earliest_deadline
     {

@@ -483,6 +483,8 @@ pub fn check_spending(t: &SpendingText, l: &Lookup) -> Result<Spending, Errors> 
     let unit_id = unit(&mut e, l, "unit", &t.unit);
     let activity = text(&mut e, "activity", &t.activity, MAX_CODE);
     let spent_on = date(&mut e, "spent_on", &t.spent_on);
+    // A reused code names the unit it carried on the day of the spending.
+    let unit_id = unit_id.map(|id| unit_on(l, &t.unit, spent_on).unwrap_or(id));
     let source = if t.source.trim().is_empty() {
         err(&mut e, "source", "required");
         None
@@ -541,6 +543,10 @@ pub fn check_budget(t: &BudgetText, l: &Lookup) -> Result<Budget, Errors> {
     let mut e = Errors::new();
     let unit_id = unit(&mut e, l, "unit", &t.unit);
     let year = year(&mut e, "year", &t.year);
+    // A reused code names the unit it carried at the end of the budget's
+    // year (the unit that closes the year's report).
+    let unit_id =
+        unit_id.map(|id| unit_on(l, &t.unit, year.and_then(crate::units::last_day)).unwrap_or(id));
     let (mut source, mut project) = (None, None);
     if t.source.trim().is_empty() {
         err(&mut e, "source", "required");
@@ -775,6 +781,38 @@ mod tests {
         )
         .expect("valid");
         assert_eq!((s.source.as_str(), s.amount), ("local", Dong(12_500_000)));
+    }
+
+    #[test]
+    fn a_reused_code_names_the_unit_of_the_rows_day() {
+        // 03388: Quyết Tiến (id 30) until 30/6/2025, Đoàn Kết (id 31) since.
+        let mut l = lookup();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        l.units.insert("03388".into(), 31);
+        l.unit_periods.insert(
+            "03388".into(),
+            vec![(None, d(2025, 6, 30), 30), (d(2025, 7, 1), None, 31)],
+        );
+        let spend = |day: &str| SpendingText {
+            unit: "03388".into(),
+            activity: "HĐ-2019-01".into(),
+            source: "central".into(),
+            spent_on: day.into(),
+            amount: "1.000.000".into(),
+            note: String::new(),
+        };
+        let s = check_spending(&spend("2019-03-13"), &l).expect("valid");
+        assert_eq!(s.unit_id, 30, "a 2019 spending lands on Quyết Tiến");
+        let budget = |year: &str| BudgetText {
+            unit: "03388".into(),
+            year: year.into(),
+            source: "central".into(),
+            project: "DA1".into(),
+            amount: "5.000.000".into(),
+            note: String::new(),
+        };
+        let b = check_budget(&budget("2019"), &l).expect("valid");
+        assert_eq!(b.unit_id, 30, "a 2019 budget line lands on Quyết Tiến");
     }
 
     #[test]

@@ -141,6 +141,13 @@ pub struct AgencyDef {
     pub unit: String,
     /// One of [`AGENCY_KINDS`].
     pub kind: String,
+    /// The agency's first and last day, when it did not always exist (a
+    /// department merged into another: the coordinating department of
+    /// child affairs changed in 2025). Either end open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<chrono::NaiveDate>,
 }
 
 /// A text in both languages.

@@ -76,6 +76,14 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
                 am.short_vi = Set(a.short_vi.clone());
                 am.kind = Set(a.kind.clone());
                 am.unit_id = Set(unit_id);
+                // Dates the plan states; a day set when the agency's unit
+                // ended (`handover::end_with_units`) stays when it says none.
+                if a.valid_from.is_some() {
+                    am.valid_from = Set(a.valid_from);
+                }
+                if a.valid_to.is_some() {
+                    am.valid_to = Set(a.valid_to);
+                }
                 let after = am.update(&tx).await?;
                 if after != e {
                     audit::record(
@@ -98,6 +106,8 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
                     short_vi: Set(a.short_vi.clone()),
                     kind: Set(a.kind.clone()),
                     unit_id: Set(unit_id),
+                    valid_from: Set(a.valid_from),
+                    valid_to: Set(a.valid_to),
                     ..Default::default()
                 }
                 .insert(&tx)

@@ -772,6 +772,14 @@ fn read_agency(cx: &mut Cx, mut obj: Obj<'_, '_>) -> AgencyDef {
     let short_vi = obj.text(cx, "short_vi", Need::OptionalVi);
     let unit = obj.req(cx, "unit");
     let kind = obj.choice(cx, "kind", AGENCY_KINDS).unwrap_or_default();
+    let valid_from = obj.date(cx, "valid_from", false);
+    let valid_to = obj.date(cx, "valid_to", false);
+    if let Some((from, to)) = valid_from.zip(valid_to)
+        && from > to
+    {
+        let (from, to) = (from.to_string(), to.to_string());
+        cx.at(&obj.child("valid_from"), &m::DATE_ORDER, &[&from, &to]);
+    }
     obj.finish(cx);
     AgencyDef {
         code,
@@ -780,6 +788,8 @@ fn read_agency(cx: &mut Cx, mut obj: Obj<'_, '_>) -> AgencyDef {
         short_vi,
         unit,
         kind,
+        valid_from,
+        valid_to,
     }
 }
 

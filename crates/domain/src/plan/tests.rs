@@ -719,6 +719,34 @@ fn invalid_values_are_reported() {
 }
 
 #[test]
+fn an_agency_carries_its_validity_in_the_plan() {
+    // The coordinating department of child affairs changed in 2025.
+    let source = mini_with(
+        "kind = \"department\"",
+        "kind = \"department\"\nvalid_from = 2025-03-01",
+    );
+    let plan = check(&source).expect("checks");
+    let a = plan
+        .agencies
+        .iter()
+        .find(|a| a.valid_from.is_some())
+        .expect("dated");
+    assert_eq!(a.valid_from, chrono::NaiveDate::from_ymd_opt(2025, 3, 1));
+    assert_eq!(a.valid_to, None);
+    let source = mini_with(
+        "kind = \"department\"",
+        "kind = \"department\"\nvalid_from = 2025-03-01\nvalid_to = 2025-02-28",
+    );
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "valid_from"),
+        "agencies[0].valid_from",
+    );
+}
+
+#[test]
 fn valid_from_after_valid_to_and_nfd_text_are_invalid() {
     let source = mini_with(
         "level = \"province\"",

@@ -18,6 +18,7 @@ mod m0009_mask_published_contacts;
 mod m0012_audit_unit;
 mod m0014_unit_id_paths;
 mod m0015_unit_codes_in_time;
+mod m0017_devices;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_audit_unit::Migration),
             Box::new(m0014_unit_id_paths::Migration),
             Box::new(m0015_unit_codes_in_time::Migration),
+            Box::new(m0017_devices::Migration),
         ]
     }
 }

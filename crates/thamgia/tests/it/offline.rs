@@ -186,6 +186,28 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     assert_eq!(st, 401);
     let (st, _) = sync(&app, &token, now, &items[..1]).await;
     assert_eq!(st, 401);
+    // The same from the officers' page, with its form.
+    let second = device(&app).await;
+    let (_, list) = app.api_get(&officer, "/api/v1/devices").await;
+    let id = list[0]["id"].as_i64().expect("id");
+    assert!(list[0]["revoked_at"].is_null());
+    let csrf = app.csrf(&c, "/devices").await;
+    let r = app
+        .post_form(&c, &format!("/devices/{id}/revoke"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (st, html) = app.get(&c, "/devices?revoked=1").await;
+    assert_eq!(st, 200);
+    assert!(html.contains("Đã thu hồi thiết bị"));
+    let (st, _) = app.api_get(&second, "/api/v1/device/consultations").await;
+    assert_eq!(st, 401);
+    // A facilitator sees their own devices only; a viewer none at all.
+    let own = app.token("facilitator106").await;
+    let (st, list) = app.api_get(&own, "/api/v1/devices").await;
+    assert_eq!((st, list.as_array().map(Vec::len)), (200, Some(2)));
+    let viewer = app.token("viewer").await;
+    let (st, _) = app.api_get(&viewer, "/api/v1/devices").await;
+    assert_eq!(st, 403);
 }
 db_test!(a_device_syncs_each_answer_once_and_is_revoked);
 

@@ -9,7 +9,7 @@
 const T = {
   vi: {
     title: 'Hỏi ý kiến ngoại tuyến',
-    online: 'Có mạng', offline: 'Không có mạng',
+    online: 'Có mạng', offline: 'Không kết nối được máy chủ',
     other: 'English',
     signin: 'Đăng nhập thiết bị', signinIntro: 'Đăng nhập một lần khi có mạng. Sau đó ứng dụng chạy cả khi không có sóng.',
     username: 'Tên đăng nhập', password: 'Mật khẩu', label: 'Tên thiết bị (không bắt buộc)',
@@ -36,7 +36,7 @@ const T = {
   },
   en: {
     title: 'Offline consultations',
-    online: 'Online', offline: 'Offline',
+    online: 'Online', offline: 'Server not reachable',
     other: 'Tiếng Việt',
     signin: 'Sign this device in', signinIntro: 'Sign in once while online. The app then works with no signal.',
     username: 'Username', password: 'Password', label: 'Device name (optional)',
@@ -93,7 +93,7 @@ async function allOutbox() { return req((await store('outbox', 'readonly')).getA
 
 // ---- state ----
 
-const S = { lang: 'vi', token: null, who: '', bundle: null, sent: 0, lastSync: null, revoked: false, syncing: false, backoff: 0, timer: null };
+const S = { reachable: null, lang: 'vi', token: null, who: '', bundle: null, sent: 0, lastSync: null, revoked: false, syncing: false, backoff: 0, timer: null };
 const t = (k) => T[S.lang][k];
 const main = () => document.getElementById('main');
 
@@ -119,8 +119,10 @@ function uuid() {
 
 function showNet() {
   const n = document.getElementById('net');
-  n.textContent = navigator.onLine ? t('online') : t('offline');
-  n.className = navigator.onLine ? 'net on' : 'net off';
+  // The network may be up while the server cannot be reached: what counts is the last call.
+  const on = navigator.onLine && S.reachable !== false;
+  n.textContent = on ? t('online') : t('offline');
+  n.className = on ? 'net on' : 'net off';
   document.documentElement.lang = S.lang;
   document.getElementById('lang').textContent = t('other');
   document.title = `Thamgia · ${t('title')}`;
@@ -171,7 +173,14 @@ function signinScreen(msg) {
 // ---- the consultations, downloaded ----
 
 async function api(path, opts) {
-  const r = await fetch(path, { ...opts, headers: { ...(opts && opts.headers), authorization: `Bearer ${S.token}` } });
+  let r;
+  try {
+    r = await fetch(path, { ...opts, headers: { ...(opts && opts.headers), authorization: `Bearer ${S.token}` } });
+  } catch (e) {
+    S.reachable = false; showNet();
+    throw e;
+  }
+  S.reachable = true; showNet();
   if (r.status === 401) { S.revoked = true; throw new Error('revoked'); }
   return r;
 }

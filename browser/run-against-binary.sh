@@ -83,7 +83,10 @@ echo "# server ready after ${SECONDS} s"
 # run.mjs prints the server's log itself on failure, before its closing "N passed, M failed" line,
 # which must stay the last line of the output: CI reads it.
 set +e
-(cd "$here" && BASE_URL="$base_url" SERVER_LOG="$tmp/server.log" node run.mjs)
+# Journeys that run a server of their own (07: it stops and restarts it) start this binary, on a
+# copy of this demo database.
+(cd "$here" && BASE_URL="$base_url" SERVER_LOG="$tmp/server.log" THAMGIA_BIN="$binary" \
+  THAMGIA_DEMO_DB="$tmp/demo.db" node run.mjs)
 rc=$?
 set -e
 exit "$rc"

@@ -780,3 +780,26 @@ entity!(agg_model, "agg_models", {
     pub club_activities: i64,
     pub active_clubs: i64,
 });
+
+entity!(device, "devices", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub user_id: i32,
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: DateTimeUtc,
+    pub last_sync_at: Option<DateTimeUtc>,
+    pub last_unsent: Option<i32>,
+    pub last_offset_seconds: Option<i64>,
+    pub revoked_at: Option<DateTimeUtc>,
+    pub revoked_by: Option<i32>,
+});
+
+entity!(late_sync, "late_syncs", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub response_id: i32,
+    pub device_id: Option<i32>,
+    pub made_at: DateTimeUtc,
+    pub synced_at: DateTimeUtc,
+});

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod clubs;
 pub mod consultations;
 pub mod councils;
+pub mod devices;
 pub mod drilldown;
 pub mod engine;
 pub mod entity;

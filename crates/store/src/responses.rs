@@ -8,7 +8,8 @@
 use crate::audit::{self, Change};
 use crate::consultations::Touches;
 use crate::entity::{
-    answer, consultation, group_tally, group_tally_count, response, safeguarding_alert, unit,
+    answer, consultation, group_tally, group_tally_count, late_sync, response, safeguarding_alert,
+    unit,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, Utc};
@@ -83,6 +84,26 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
     s: Submission,
 ) -> Result<Submitted> {
+    submit_marked(c, now, s, None).await
+}
+
+/// A response that reached the server after its consultation closed, made
+/// while it was open (see `web::api::facilitator`): kept in `late_syncs`.
+#[derive(Debug, Clone, Copy)]
+pub struct LateSync {
+    pub device_id: Option<i32>,
+    /// When it was made, on the server's clock (the device's time corrected).
+    pub made_at: DateTime<Utc>,
+}
+
+/// As [`submit`]; a `late` submission is marked late-synced in the same
+/// transaction (and counted like every other response).
+pub async fn submit_marked<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    s: Submission,
+    late: Option<LateSync>,
+) -> Result<Submitted> {
     if let Some(done) = existing(c, s.consultation_id, &s.submission_id, &s.content_hash).await? {
         return Ok(done);
     }
@@ -126,6 +147,17 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
         ensure_input_open(&tx, &k, now).await?;
     }
     crate::aggregates::response_added(&tx, &r).await?;
+    if let Some(l) = late {
+        late_sync::ActiveModel {
+            response_id: Set(r.id),
+            device_id: Set(l.device_id),
+            made_at: Set(l.made_at),
+            synced_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
     let mut rows = vec![];
     for (qid, a) in s.answers {
         let base = answer::ActiveModel {
@@ -176,6 +208,22 @@ pub async fn submit<C: TransactionTrait + ConnectionTrait>(
     }
     tx.commit().await?;
     Ok(Submitted::Created(r.id))
+}
+
+/// How many of a consultation's responses were synced late.
+pub async fn late_count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
+    Ok(late_sync::Entity::find()
+        .filter(
+            late_sync::Column::ResponseId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(response::Column::Id)
+                    .from(response::Entity)
+                    .and_where(response::Column::ConsultationId.eq(consultation_id))
+                    .to_owned(),
+            ),
+        )
+        .count(c)
+        .await?)
 }
 
 pub async fn count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {

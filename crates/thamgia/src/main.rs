@@ -63,6 +63,10 @@ struct ServeArgs {
     /// The sign-in throttle's sliding window, in minutes.
     #[arg(long, env = "THAMGIA_SIGNIN_WINDOW_MINUTES", default_value_t = 15)]
     signin_window_minutes: i64,
+    /// Days after a consultation closes during which answers made while it
+    /// was open (offline, on a facilitator's device) are still accepted.
+    #[arg(long, env = "THAMGIA_LATE_SYNC_DAYS", default_value_t = 14)]
+    late_sync_days: i64,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -455,6 +459,7 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
         child_per_code_per_minute: a.child_per_code_per_minute,
         signin_failures_per_account: a.signin_failures_per_account,
         signin_window_minutes: a.signin_window_minutes,
+        late_sync_days: a.late_sync_days,
         ..Config::default()
     };
     let app = thamgia_web::build(config).await?;

@@ -24,6 +24,8 @@ use thamgia_domain::access::Principal;
 pub const SESSION_COOKIE: &str = "tg_session";
 pub const CSRF_COOKIE: &str = "tg_csrf";
 pub const LANG_COOKIE: &str = "tg_lang";
+/// The operations a facilitator's device token opens (`api::facilitator`).
+pub const DEVICE_API: &str = "/api/v1/device/";
 
 /// The request's context, available to every handler.
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct Ctx {
     pub csrf: String,
     pub session_token: Option<String>,
     pub via_bearer: bool,
+    /// The facilitator's device behind a device token (`devices`), if any.
+    pub device_id: Option<i32>,
     /// Path and query of the request, for the language switch's `next`.
     pub path: String,
     /// A one-way digest of the client address, for throttling; never the address.
@@ -115,6 +119,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         csrf: String::new(),
         session_token: None,
         via_bearer: false,
+        device_id: None,
         path: req
             .uri()
             .path_and_query()
@@ -124,11 +129,27 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     };
     let lang_cookie = cookie(&headers, LANG_COOKIE).and_then(Lang::parse);
     let mut user = None;
-    if let Some(token) = headers
+    let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-    {
+        .map(str::trim);
+    if let Some(token) = bearer.filter(|t| t.starts_with(thamgia_store::devices::TOKEN_PREFIX)) {
+        // A device token opens the device's own operations only; revoked, it
+        // opens nothing.
+        if !req.uri().path().starts_with(DEVICE_API) {
+            return AppError::Unauthenticated.into_response();
+        }
+        match thamgia_store::devices::by_token(&state.db.conn, token).await {
+            Ok(Some((d, u))) => {
+                ctx.via_bearer = true;
+                ctx.device_id = Some(d.id);
+                user = Some(u);
+            }
+            Ok(None) => return AppError::Unauthenticated.into_response(),
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    } else if let Some(token) = bearer {
         match thamgia_store::users::user_for_token(&state.db.conn, token.trim(), now).await {
             Ok(Some((u, touch))) => {
                 ctx.via_bearer = true;

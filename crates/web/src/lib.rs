@@ -55,6 +55,9 @@ pub struct Config {
     pub signin_failures_per_account: u64,
     /// Sign-in throttle: the sliding window, in minutes.
     pub signin_window_minutes: i64,
+    /// Grace period, in days after a consultation closes, for answers made
+    /// while it was open and synced later from a facilitator's device.
+    pub late_sync_days: i64,
 }
 
 impl Default for Config {
@@ -71,6 +74,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             signin_failures_per_account: 5,
             signin_window_minutes: 15,
+            late_sync_days: 14,
         }
     }
 }

@@ -19,6 +19,7 @@ mod m0012_audit_unit;
 mod m0014_unit_id_paths;
 mod m0015_unit_codes_in_time;
 mod m0016_bodies_in_time;
+mod m0017_devices;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_unit_id_paths::Migration),
             Box::new(m0015_unit_codes_in_time::Migration),
             Box::new(m0016_bodies_in_time::Migration),
+            Box::new(m0017_devices::Migration),
         ]
     }
 }

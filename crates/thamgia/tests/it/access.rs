@@ -137,6 +137,19 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/exports/funding.xlsx?unit=107",
     ),
     ("GET", "/api/v1/imports/{id}", "/api/v1/imports/999999"),
+    // A device of another district (offline.rs); the device's own operations
+    // answer 403 to an account's token.
+    (
+        "POST",
+        "/api/v1/devices/{id}/revoke",
+        "/api/v1/devices/999999/revoke",
+    ),
+    (
+        "GET",
+        "/api/v1/device/consultations",
+        "/api/v1/device/consultations",
+    ),
+    ("POST", "/api/v1/device/sync", "/api/v1/device/sync"),
     // Report and indicator exports of another district (report_exports.rs checks 108).
     (
         "GET",
@@ -382,6 +395,8 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/imports"),
     // Annual reports: the caller's own and its districts' only (reports.rs).
     ("GET", "/api/v1/reports"),
+    // Facilitators' devices of the scope (offline.rs checks 108 against 106's device).
+    ("GET", "/api/v1/devices"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in
@@ -391,6 +406,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/join/{code}/responses"),
     // Recommendations and their answers, never a child's name (forums.rs).
     ("GET", "/api/v1/public/recommendations"),
+    // A facilitator's device signs in with a password (offline.rs).
+    ("POST", "/api/v1/devices"),
 ];
 
 async fn district_officer_is_refused_everything_of_another_district(app: TestApp) {

@@ -22,6 +22,7 @@ mod forums;
 mod funding;
 mod handover;
 mod imports;
+mod offline;
 mod own_account;
 mod pages;
 mod plans;

@@ -170,10 +170,14 @@ pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Re
         Ok(x) => x,
         Err(r) => return r,
     };
-    let f = match Form::load(&state, k).await {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+    match Form::load(&state, k).await {
+        Ok(f) => Json(form_dto(&f, d == Door::Open)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Everything a tool needs to ask a consultation's questions.
+pub(crate) fn form_dto(f: &Form, accepting: bool) -> JoinFormDto {
     let questions = f
         .questions
         .iter()
@@ -204,7 +208,7 @@ pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Re
             }
         })
         .collect();
-    Json(JoinFormDto {
+    JoinFormDto {
         code: f.k.join_code.clone(),
         title: f.k.title.clone(),
         intro: f.k.intro.clone(),
@@ -212,7 +216,7 @@ pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Re
         age_max: f.k.age_max,
         opens_on: f.k.opens_on,
         closes_on: f.k.closes_on,
-        accepting: d == Door::Open,
+        accepting,
         questions,
         units: f
             .units
@@ -232,8 +236,7 @@ pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Re
             })
             .collect(),
         sexes: Sex::ALL.iter().map(|s| s.as_str().to_string()).collect(),
-    })
-    .into_response()
+    }
 }
 
 /// One child's answers, sent by an offline tool. The same `submission_id` with
@@ -265,25 +268,12 @@ pub async fn submit(
     }
 }
 
-async fn submit_inner(
-    state: &AppState,
-    ctx: &Ctx,
-    code: &str,
-    body: &super::JsonBody,
-) -> AppResult<Response> {
-    let (k, d) = match open_consultation(state, code).await {
-        Ok(x) => x,
-        Err(r) => return Ok(r),
-    };
-    if d == Door::NotYet {
-        return Ok(error(
-            StatusCode::FORBIDDEN,
-            "consultation_not_open",
-            crate::i18n::Lang::En.t("child-api-not-open"),
-        ));
-    }
-    let b: SubmissionBody = super::json(body)?;
-    let form = Form::load(state, k).await?;
+/// A submission checked against its form: the answers and the canonical
+/// submission id, or every error by field.
+pub(crate) fn parse(
+    form: &Form,
+    b: SubmissionBody,
+) -> Result<(rules::Checked, String), BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
     let sid = rules::submission_id(&b.submission_id);
     if sid.is_none() {
@@ -314,23 +304,39 @@ async fn submit_inner(
             }
         }
     }
-    let checked = rules::check(&form, &profile, &answers);
-    let (checked, sid) = match (checked, sid) {
-        (Ok(c), Some(sid)) if errors.is_empty() => (c, sid),
+    match (rules::check(form, &profile, &answers), sid) {
+        (Ok(c), Some(sid)) if errors.is_empty() => Ok((c, sid)),
         (Err(e), _) => {
             errors.extend(e);
-            return Err(AppError::Invalid {
-                fields: errors,
-                detail: None,
-            });
+            Err(errors)
         }
-        _ => {
-            return Err(AppError::Invalid {
-                fields: errors,
-                detail: None,
-            });
-        }
+        _ => Err(errors),
+    }
+}
+
+async fn submit_inner(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    body: &super::JsonBody,
+) -> AppResult<Response> {
+    let (k, d) = match open_consultation(state, code).await {
+        Ok(x) => x,
+        Err(r) => return Ok(r),
     };
+    if d == Door::NotYet {
+        return Ok(error(
+            StatusCode::FORBIDDEN,
+            "consultation_not_open",
+            crate::i18n::Lang::En.t("child-api-not-open"),
+        ));
+    }
+    let b: SubmissionBody = super::json(body)?;
+    let form = Form::load(state, k).await?;
+    let (checked, sid) = parse(&form, b).map_err(|fields| AppError::Invalid {
+        fields,
+        detail: None,
+    })?;
     Ok(
         match rules::store(state, &ctx.client, &form.k, &sid, checked).await? {
             Outcome::Created => (

@@ -11,6 +11,7 @@ mod clubs;
 pub(crate) mod consultations;
 mod councils;
 mod directory;
+pub(crate) mod facilitator;
 mod forums;
 mod funding;
 mod imports;
@@ -154,6 +155,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::show, reports::update))
         .routes(routes!(reports::act))
         .routes(routes!(audit::list))
+        .routes(routes!(facilitator::sign_in, facilitator::list))
+        .routes(routes!(facilitator::revoke))
+        .routes(routes!(facilitator::consultations))
+        .routes(routes!(facilitator::sync))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {

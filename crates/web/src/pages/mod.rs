@@ -11,6 +11,7 @@ pub(crate) mod clubs;
 pub(crate) mod consultations;
 pub(crate) mod councils;
 pub(crate) mod dashboard;
+mod devices;
 mod directory;
 mod drilldown;
 pub(crate) mod forums;
@@ -80,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .merge(report_exports::routes())
         .merge(reports::routes())
         .merge(handover::routes())
+        .merge(devices::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

@@ -1,0 +1,23 @@
+# Facilitators' offline devices: the officers' page /devices and the sync's refusals.
+devices-title = Facilitators' devices
+devices-intro = Every device signed in to the offline app. Revoking a device stops its token at once; answers not yet sent stay on the device.
+devices-open-app = Open the offline app for facilitators
+devices-none = No device yet.
+devices-label = Device
+devices-who = Account
+devices-created = Signed in
+devices-last-sync = Last sync
+devices-unsent = Answers not sent (last report)
+devices-offset = Clock offset
+devices-state = State
+devices-revoke = Revoke
+devices-revoked-on = Revoked
+devices-revoked-done = The device is revoked. Its token no longer works.
+device-refused-unknown = No consultation has this code.
+device-refused-not-yet = The consultation has not opened yet.
+device-refused-after-closing = The answer was made after the consultation closed.
+device-refused-grace-over = The time for late answers after closing is over.
+device-refused-answer-published = The answer to the children is published; no more answers are taken.
+device-refused-year-locked = This year's figures are approved and locked.
+device-refused-conflict = This answer's id was stored with other content.
+device-invalid = The answers do not fit the form.

@@ -1,0 +1,23 @@
+# Facilitators' offline devices: the officers' page /devices and the sync's refusals.
+devices-title = Thiết bị của người điều phối
+devices-intro = Mỗi thiết bị đã đăng nhập ứng dụng ngoại tuyến. Thu hồi một thiết bị thì mã của nó ngừng hoạt động ngay; các ý kiến chưa gửi vẫn nằm trên thiết bị.
+devices-open-app = Mở ứng dụng ngoại tuyến cho người điều phối
+devices-none = Chưa có thiết bị nào.
+devices-label = Thiết bị
+devices-who = Tài khoản
+devices-created = Đăng nhập lúc
+devices-last-sync = Đồng bộ lần cuối
+devices-unsent = Ý kiến chưa gửi (lần báo cuối)
+devices-offset = Độ lệch đồng hồ
+devices-state = Trạng thái
+devices-revoke = Thu hồi
+devices-revoked-on = Đã thu hồi lúc
+devices-revoked-done = Đã thu hồi thiết bị. Mã của thiết bị không còn dùng được.
+device-refused-unknown = Không tìm thấy cuộc hỏi ý kiến với mã này.
+device-refused-not-yet = Cuộc hỏi ý kiến chưa đến ngày mở.
+device-refused-after-closing = Ý kiến được ghi sau khi cuộc hỏi ý kiến đã đóng.
+device-refused-grace-over = Đã quá thời hạn nhận ý kiến gửi muộn sau khi đóng.
+device-refused-answer-published = Câu trả lời cho trẻ em đã được công bố, không nhận thêm ý kiến.
+device-refused-year-locked = Số liệu năm này đã được phê duyệt và khóa.
+device-refused-conflict = Mã ý kiến này đã được lưu với nội dung khác.
+device-invalid = Câu trả lời không khớp với phiếu hỏi.

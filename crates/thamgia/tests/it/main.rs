@@ -21,6 +21,7 @@ mod durability;
 mod forums;
 mod funding;
 mod imports;
+mod openapi;
 mod own_account;
 mod pages;
 mod plans;

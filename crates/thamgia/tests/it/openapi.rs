@@ -124,6 +124,12 @@ async fn openapi_document_keeps_the_structural_rules(app: TestApp) {
         !schemas.contains_key("AnswerBody"),
         "an ambiguous AnswerBody"
     );
+    // Allowed values and lengths, as the server checks them.
+    let create = &schemas["ConsultationCreate"]["properties"];
+    assert_eq!(create["method"]["enum"][0], "survey", "{create}");
+    assert_eq!(create["title"]["maxLength"], 200, "{create}");
+    assert_eq!(create["age_min"]["minimum"], 6, "{create}");
+    assert_eq!(create["age_max"]["maximum"], 15, "{create}");
     let club_activities =
         serde_json::to_string(&schemas["ClubDto"]["properties"]["activities"]).expect("json");
     assert!(

@@ -223,4 +223,16 @@ mod tests {
             assert_eq!(super::parse_year(bad), None, "{bad}");
         }
     }
+
+    #[derive(serde::Serialize)]
+    struct Figure(#[serde(serialize_with = "super::whole_when_integral")] Option<f64>);
+
+    #[test]
+    fn whole_figures_are_integers() {
+        let json = |x| serde_json::to_string(&Figure(x)).expect("json");
+        assert_eq!(json(Some(120_000_000.0)), "120000000");
+        assert_eq!(json(Some(12.5)), "12.5");
+        assert_eq!(json(Some(0.0)), "0");
+        assert_eq!(json(None), "null");
+    }
 }

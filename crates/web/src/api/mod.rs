@@ -484,6 +484,8 @@ pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
         }
     }
     links(&mut v);
+    allowed_values(&mut v);
+    limits(&mut v);
     v
 }
 
@@ -555,4 +557,193 @@ fn template_params(path: &str) -> Vec<String> {
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(str::to_string)
         .collect()
+}
+
+/// The words a request field accepts, from the domain's own lists (what the
+/// server parses), so the schema refuses what the server refuses.
+fn allowed_words() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use thamgia_domain::access::Role;
+    use thamgia_domain::models::{ClubSetting, ConsentMethod, CouncilRole, ForumLevel, Outcome};
+    use thamgia_domain::voice::{MatterKind, Method, QuestionKind, Sex, Stage};
+    fn words<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|x| f(*x)).collect()
+    }
+    vec![
+        (
+            "ConsultationCreate",
+            "method",
+            words(Method::ALL, Method::as_str),
+        ),
+        (
+            "MatterCreate",
+            "kind",
+            words(MatterKind::ALL, MatterKind::as_str),
+        ),
+        ("MatterCreate", "stage", words(Stage::ALL, Stage::as_str)),
+        ("MatterPatch", "stage", words(Stage::ALL, Stage::as_str)),
+        (
+            "QuestionCreate",
+            "kind",
+            words(QuestionKind::ALL, QuestionKind::as_str),
+        ),
+        (
+            "ClubCreate",
+            "setting",
+            words(ClubSetting::ALL, ClubSetting::as_str),
+        ),
+        (
+            "MemberCreate",
+            "role",
+            words(CouncilRole::ALL, CouncilRole::as_str),
+        ),
+        ("PersonCreate", "sex", words(Sex::ALL, Sex::as_str)),
+        (
+            "PersonCreate",
+            "guardian_method",
+            words(ConsentMethod::ALL, ConsentMethod::as_str),
+        ),
+        (
+            "ConsentCreate",
+            "guardian_method",
+            words(ConsentMethod::ALL, ConsentMethod::as_str),
+        ),
+        (
+            "OfficialAnswerBody",
+            "outcome",
+            words(Outcome::ALL, Outcome::as_str),
+        ),
+        (
+            "ForumBody",
+            "level",
+            words(ForumLevel::ALL, ForumLevel::as_str),
+        ),
+        ("UserInput", "role", words(&Role::ALL, Role::as_str)),
+        ("UserUpdate", "role", words(&Role::ALL, Role::as_str)),
+    ]
+}
+
+/// Writes [`allowed_words`] into the component schemas as `enum`s (with
+/// `null` where the field may be null).
+fn allowed_values(v: &mut serde_json::Value) {
+    for (schema, field, words) in allowed_words() {
+        let Some(p) = v
+            .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+            .filter(|p| p.is_object())
+        else {
+            continue;
+        };
+        let nullable = p["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "null"));
+        let mut values: Vec<serde_json::Value> = words.into_iter().map(Into::into).collect();
+        if nullable {
+            values.push(serde_json::Value::Null);
+        }
+        p["enum"] = values.into();
+    }
+}
+
+/// Lengths (in characters, after trimming, as the pages count them) and
+/// ranges the server enforces on request fields.
+fn limit_table() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use crate::pages::{consultations as k, recommendations as r};
+    use serde_json::json;
+    use thamgia_domain::voice::{MAX_AGE, MIN_AGE};
+    let ages = json!({"minimum": MIN_AGE, "maximum": MAX_AGE});
+    vec![
+        (
+            "ConsultationCreate",
+            "title",
+            json!({"maxLength": k::MAX_TITLE}),
+        ),
+        (
+            "ConsultationCreate",
+            "intro",
+            json!({"maxLength": k::MAX_INTRO}),
+        ),
+        ("ConsultationCreate", "age_min", ages.clone()),
+        ("ConsultationCreate", "age_max", ages),
+        (
+            "QuestionCreate",
+            "text_vi",
+            json!({"maxLength": k::MAX_QUESTION}),
+        ),
+        (
+            "RecommendationBody",
+            "topic",
+            json!({"maxLength": r::MAX_TOPIC}),
+        ),
+        (
+            "RecommendationBody",
+            "text",
+            json!({"maxLength": r::MAX_TEXT}),
+        ),
+        (
+            "RecommendationCreate",
+            "topic",
+            json!({"maxLength": r::MAX_TOPIC}),
+        ),
+        (
+            "RecommendationCreate",
+            "text",
+            json!({"maxLength": r::MAX_TEXT}),
+        ),
+        (
+            "ClubRecommendationCreate",
+            "topic",
+            json!({"maxLength": r::MAX_TOPIC}),
+        ),
+        (
+            "ClubRecommendationCreate",
+            "text",
+            json!({"maxLength": r::MAX_TEXT}),
+        ),
+        (
+            "OfficialAnswerBody",
+            "answer",
+            json!({"maxLength": r::MAX_ANSWER}),
+        ),
+        (
+            "PlanItemBody",
+            "month",
+            json!({"minimum": 1, "maximum": 12}),
+        ),
+    ]
+}
+
+/// Writes [`limit_table`] into the component schemas.
+fn limits(v: &mut serde_json::Value) {
+    for (schema, field, limit) in limit_table() {
+        let Some(p) = v
+            .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+            .and_then(|p| p.as_object_mut())
+        else {
+            continue;
+        };
+        for (k, x) in limit.as_object().into_iter().flatten() {
+            p.insert(k.clone(), x.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every field given allowed words exists (a renamed schema or field
+    /// would otherwise lose its `enum` without a word).
+    #[test]
+    fn allowed_words_name_existing_fields() {
+        let (_, doc) = super::router().split_for_parts();
+        let v = super::document(&doc);
+        for (schema, field, words) in super::allowed_words() {
+            let p = &v["components"]["schemas"][schema]["properties"][field];
+            assert!(p["enum"].is_array(), "{schema}.{field}: {p}");
+            assert!(!words.is_empty(), "{schema}.{field}");
+        }
+        for (schema, field, limit) in super::limit_table() {
+            let p = &v["components"]["schemas"][schema]["properties"][field];
+            for k in limit.as_object().expect("limit").keys() {
+                assert!(p[k].is_number(), "{schema}.{field}.{k}: {p}");
+            }
+        }
+    }
 }

@@ -494,13 +494,18 @@ pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
 /// client — or a stateful test — can follow what it made.
 fn links(v: &mut serde_json::Value) {
     let schemas = v["components"]["schemas"].clone();
-    let has_id = |schema: &serde_json::Value| {
+    // An `id` of its own or of a part (`allOf`: a flattened struct).
+    fn has_id(schemas: &serde_json::Value, schema: &serde_json::Value, depth: u8) -> bool {
         let resolved = match schema["$ref"].as_str() {
             Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
             None => schema,
         };
         resolved["properties"]["id"].is_object()
-    };
+            || (depth < 3
+                && resolved["allOf"]
+                    .as_array()
+                    .is_some_and(|parts| parts.iter().any(|p| has_id(schemas, p, depth + 1))))
+    }
     let Some(paths) = v.get_mut("paths").and_then(|p| p.as_object_mut()) else {
         return;
     };
@@ -520,7 +525,11 @@ fn links(v: &mut serde_json::Value) {
         else {
             continue;
         };
-        if !has_id(&created["content"]["application/json"]["schema"]) {
+        if !has_id(
+            &schemas,
+            &created["content"]["application/json"]["schema"],
+            0,
+        ) {
             continue;
         }
         let prefix = format!("{path}/{{");

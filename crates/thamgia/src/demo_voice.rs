@@ -588,5 +588,55 @@ pub async fn fill_open(db: &Db, now: DateTime<Utc>) -> anyhow::Result<String> {
         .await?;
     }
     consultations::open(c, &actor, now, k.id).await?;
+    fill_draft(db, now, school.id).await?;
     Ok(k.join_code)
+}
+
+/// The join code of the demo's consultation still in draft (children cannot
+/// answer it until an official opens it).
+pub const DRAFT_CODE: &str = "NHAP26";
+
+/// A consultation in draft at the demo school, planned to open next week, so
+/// an official can try writing questions and opening it.
+async fn fill_draft(db: &Db, now: DateTime<Utc>, school_id: i32) -> anyhow::Result<()> {
+    let actor = Actor::system("demo");
+    let c = &db.conn;
+    let today = now.date_naive();
+    let code = JoinCode::parse(DRAFT_CODE).ok_or_else(|| anyhow!("demo draft join code"))?;
+    let k = consultations::create(
+        c,
+        &actor,
+        now,
+        consultations::NewConsultation {
+            matter_id: None,
+            unit_id: school_id,
+            title: "Giờ ra chơi của em".into(),
+            intro: "Nhà trường muốn nghe ý kiến của em về giờ ra chơi.".into(),
+            method: Method::Survey,
+            age_min: 6,
+            age_max: 15,
+            opens_on: today + chrono::Duration::days(7),
+            closes_on: today + chrono::Duration::days(37),
+            facilitator_id: None,
+            audience_unit_ids: vec![school_id],
+        },
+        [code],
+    )
+    .await
+    .context("demo draft consultation")?;
+    consultations::add_question(
+        c,
+        &actor,
+        now,
+        k.id,
+        consultations::NewQuestion {
+            kind: QuestionKind::Faces5,
+            text_vi: "Em có đủ thời gian ra chơi không?".into(),
+            text_en: Some("Do you have enough time for break?".into()),
+            required: true,
+            options: vec![],
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -543,6 +543,12 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
         for acc in thamgia::demo::ACCOUNTS {
             println!("  {:<16} {:<17} unit {}", acc.username, acc.role, acc.unit);
         }
+        println!(
+            "Children join at http://{}/c with the code {} (open now; {} is still a draft)",
+            app.addr,
+            thamgia::demo_voice::OPEN_CODE,
+            thamgia::demo_voice::DRAFT_CODE
+        );
         println!();
     } else {
         println!("Thamgia listening on http://{}/", app.addr);

@@ -136,7 +136,7 @@ impl App {
 /// The whole route table, with the layers every response goes through.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
-    let openapi = Arc::new(openapi);
+    let openapi = Arc::new(api::document(&openapi));
     Router::new()
         .merge(pages::router())
         .merge(api_router)

@@ -593,7 +593,7 @@ async fn activity_indicators_a1_to_a3(app: TestApp) {
         (
             &json!(10_500_000),
             &json!(15_000_000),
-            &json!(15_000_000.0),
+            &json!(15_000_000),
             &json!("dong")
         )
     );

@@ -23,6 +23,7 @@ mod funding;
 mod handover;
 mod imports;
 mod offline;
+mod openapi;
 mod own_account;
 mod pages;
 mod plans;

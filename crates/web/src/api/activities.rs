@@ -4,6 +4,7 @@
 //! numbers or text, and errors name fields like `participants.teachers.female`.
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -14,7 +15,7 @@ use crate::pages::activities::{
 use crate::pages::matters::Fields;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -180,6 +181,7 @@ async fn one(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Code of a unit in the caller's scope: that unit and the units under it.
     pub unit: Option<String>,
@@ -455,6 +457,7 @@ pub async fn delete_spending(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadParams {
     /// The file's name (`bien-ban.pdf`).
     pub name: Option<String>,

@@ -2,13 +2,14 @@
 //! actual. The same checks as the pages (`pages/annual_plans.rs`).
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::annual_plans::{PlanForm, check_item, check_new, link, may_manage};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
@@ -138,6 +139,7 @@ async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<AnnualPlanDt
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     pub year: Option<i32>,
     /// Code of a unit in the caller's scope: its plans and those of units under it.

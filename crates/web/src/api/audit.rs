@@ -1,11 +1,12 @@
 //! The audit trail, by scope (admins and coordinators).
 
+use super::Query;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::audit::{AuditQuery, PER_PAGE, filter_of, may_read, read};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEntryDto {
@@ -24,8 +25,10 @@ pub struct AuditEntryDto {
     /// The record before the change, as the trail may show it (children's
     /// free text as "…", counts of 1–4 children as "<5").
     #[schema(value_type = Object)]
+    #[schema(value_type = Object, nullable)]
     pub before: Option<serde_json::Value>,
     #[schema(value_type = Object)]
+    #[schema(value_type = Object, nullable)]
     pub after: Option<serde_json::Value>,
 }
 

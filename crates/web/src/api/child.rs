@@ -18,6 +18,7 @@ use thamgia_domain::voice::{QuestionKind, RawAnswer, RawProfile, Sex};
 use thamgia_store::entity::consultation;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = JoinOptionDto)]
 pub struct OptionDto {
     pub id: i32,
     pub label_vi: String,
@@ -30,6 +31,7 @@ pub struct OptionDto {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = JoinQuestionDto)]
 pub struct QuestionDto {
     /// Key of the answer in a submission's `answers`.
     pub id: i32,
@@ -85,6 +87,7 @@ pub struct JoinFormDto {
 
 /// The optional profile; never a name.
 #[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[schema(as = ChildProfileBody)]
 pub struct ProfileBody {
     /// 6–15, within the consultation's ages.
     pub age: Option<i64>,
@@ -100,6 +103,7 @@ pub struct ProfileBody {
 /// One answer: `options` for single and multiple choice (ranking: every
 /// option, first choice first), `face` for face scales, `text` for text.
 #[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[schema(as = ChildAnswerBody)]
 pub struct AnswerBody {
     #[serde(default)]
     pub options: Vec<i32>,

@@ -4,6 +4,7 @@
 //! The same checks as the pages (`pages/clubs.rs`).
 
 use super::Path;
+use super::Query;
 use super::councils::{RecommendationBrief, RecommendationCreate, YearParams, briefs};
 use super::require;
 use crate::auth::ApiUser;
@@ -17,7 +18,7 @@ use crate::pages::people::member_label;
 use crate::pages::recommendations as recs;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -67,6 +68,7 @@ fn member_dto(n: usize, m: &club_member::Model, p: &person::Model, names: bool) 
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ClubActivityDto)]
 pub struct ActivityDto {
     pub id: i32,
     pub held_on: NaiveDate,

@@ -7,6 +7,7 @@
 //! with other content is `409`.
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
@@ -16,7 +17,7 @@ use crate::pages::consultations::{
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -504,6 +505,7 @@ pub async fn open(
 
 /// The optional profile of the child who filled the form.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = PaperProfileBody)]
 pub struct ProfileBody {
     /// 6–15, within the consultation's ages.
     pub age: Option<i64>,
@@ -519,6 +521,7 @@ pub struct ProfileBody {
 /// One answer: option ids (single: one; multiple: any; ranking: all, in
 /// order), a face (1..=3 or 1..=5) or a short text.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = PaperAnswerBody)]
 pub struct AnswerBody {
     #[serde(default)]
     pub options: Vec<i32>,

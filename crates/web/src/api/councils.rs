@@ -5,6 +5,7 @@
 //! (`pages/councils.rs`).
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -16,7 +17,7 @@ use crate::pages::people::member_label;
 use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;

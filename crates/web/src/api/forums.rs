@@ -4,6 +4,7 @@
 //! (`pages/forums.rs`); dates are ISO (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
 
 use super::Path;
+use super::Query;
 use super::recommendations::{RecommendationDto, dtos};
 use super::require;
 use crate::auth::ApiUser;
@@ -15,7 +16,7 @@ use crate::pages::forums::{
 use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;

@@ -3,13 +3,14 @@
 //! budget lines — listed, and set by unit, year, source and project.
 //! Amounts are integers of đồng.
 
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::funding::{Total, fields_of, parse_year_filter, summary, unit_of};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;

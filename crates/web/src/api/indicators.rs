@@ -2,12 +2,13 @@
 //! T1–T3 are computed from matters and consultations; M1–M3 and T4 from
 //! forums, council dialogues and club activities (`docs/indicators.md`).
 
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
 use thamgia_domain::activities::parse_year;
@@ -50,8 +51,11 @@ pub struct IndicatorDto {
     /// For `%`: numerator / denominator × 100, one decimal, null when the
     /// denominator is 0. For `count`: the numerator itself (the denominator is
     /// then the number of units that could count).
+    /// A whole figure (a count, đồng) is written as an integer.
+    #[serde(serialize_with = "whole_when_integral")]
     pub value: Option<f64>,
     /// The plan's target for this unit and year; null when no plan covers the year.
+    #[serde(serialize_with = "whole_when_integral")]
     pub target: Option<f64>,
     /// `%`, `count` or `dong` (whole đồng).
     pub unit: String,
@@ -197,6 +201,19 @@ pub async fn list(
     Ok(Json(out))
 }
 
+/// Writes a whole figure as an integer (`120000000`, not `120000000.0`), so
+/// amounts in đồng and counts read as the integers they are; a share with a
+/// decimal stays a decimal.
+fn whole_when_integral<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    // Below 2^53 every integer is exact in an f64.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < EXACT => s.serialize_i64(*x as i64),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -205,5 +222,17 @@ mod tests {
         for bad in ["20x8", "18", "02018", "-201", "２０１８"] {
             assert_eq!(super::parse_year(bad), None, "{bad}");
         }
+    }
+
+    #[derive(serde::Serialize)]
+    struct Figure(#[serde(serialize_with = "super::whole_when_integral")] Option<f64>);
+
+    #[test]
+    fn whole_figures_are_integers() {
+        let json = |x| serde_json::to_string(&Figure(x)).expect("json");
+        assert_eq!(json(Some(120_000_000.0)), "120000000");
+        assert_eq!(json(Some(12.5)), "12.5");
+        assert_eq!(json(Some(0.0)), "0");
+        assert_eq!(json(None), "null");
     }
 }

@@ -3,6 +3,7 @@
 //! (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
 
 use super::Path;
+use super::Query;
 use super::consultations::{ConsultationSummary, summary};
 use super::require;
 use crate::auth::ApiUser;
@@ -10,7 +11,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::pages::matters::{self as rules, ListQuery, MatterEditForm, MatterForm};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;

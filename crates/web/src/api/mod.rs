@@ -280,3 +280,484 @@ where
             .map_err(|_| AppError::NotFound)
     }
 }
+
+/// A query string of the API. One that does not parse (`?year=abc`) is the
+/// API's JSON `422 invalid_input` naming the parameter, never axum's
+/// `400 text/plain`.
+pub struct Query<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Query<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Query(v))
+            .map_err(|e| {
+                // "Failed to deserialize query string: year: invalid digit…"
+                let text = e.body_text();
+                let field = text
+                    .split_once("query string: ")
+                    .and_then(|(_, rest)| rest.split_once(':'))
+                    .map(|(f, _)| f.trim())
+                    .filter(|f| !f.is_empty() && !f.contains(' '))
+                    .unwrap_or("query")
+                    .to_string();
+                AppError::invalid(&field, "malformed")
+            })
+    }
+}
+
+/// The description of a status an operation answers, for responses declared
+/// without one (OpenAPI requires it).
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "Done; no content",
+        "400" => "The request cannot be read",
+        "401" => "Not signed in: no valid session cookie or bearer token (`unauthenticated`)",
+        "403" => "Outside the caller's permission or scope (`forbidden`)",
+        "404" => "No such record in the caller's scope (`not_found`)",
+        "409" => {
+            "In conflict with the record's state: `code` names it (`year_locked`: the year's \
+             annual report was approved; `conflict`: `fields` names what stands in the way)"
+        }
+        "413" => "The body is too large",
+        "415" => "A body without `Content-Type: application/json` (`unsupported_media_type`)",
+        "422" => "Invalid input; `fields` names each field and its error code (`invalid_input`)",
+        "429" => "Too many requests; try again later (`too_many_attempts`)",
+        _ => "See the operation's description",
+    }
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The error body's schema reference, for responses this pass adds.
+fn error_response(status: &str) -> serde_json::Value {
+    serde_json::json!({
+        "description": status_description(status),
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    })
+}
+
+/// Whether a schema is utoipa's rendering of `Vec<u8>` (an array of bytes).
+fn is_byte_array(schema: &serde_json::Value) -> bool {
+    schema["type"] == "array"
+        && schema["items"]["type"] == "integer"
+        && schema["items"]["format"]
+            .as_str()
+            .is_some_and(|f| f.contains("int"))
+}
+
+/// Files are binary strings: a non-JSON body typed `Vec<u8>` is described
+/// as `{"type": "string", "format": "binary"}`, not an array of integers.
+fn binary_files(content: &mut serde_json::Value) {
+    let Some(content) = content.as_object_mut() else {
+        return;
+    };
+    for (media, c) in content.iter_mut() {
+        if media.contains("json") {
+            continue;
+        }
+        if is_byte_array(&c["schema"]) {
+            c["schema"] = serde_json::json!({"type": "string", "format": "binary"});
+        }
+    }
+}
+
+/// The first segment of an API path (`/api/v1/forums/{id}` → `forums`).
+fn first_segment(path: &str) -> String {
+    path.trim_start_matches("/api/v1/")
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Where a write can meet a year whose annual report was approved
+/// (`thamgia_store::reports::ensure_open`): `409 year_locked`.
+const YEAR_LOCKED_AREAS: [&str; 11] = [
+    "activities",
+    "budget-lines",
+    "clubs",
+    "consultations",
+    "councils",
+    "forums",
+    "imports",
+    "join",
+    "matters",
+    "moderation",
+    "recommendations",
+];
+
+/// The OpenAPI document as served at `/api/openapi.json`: what the
+/// annotations declare, completed with what every operation of this API
+/// answers alike, so each handler need not repeat it:
+/// - `401` on every operation that needs an account (all but the public
+///   ones, marked `security: [{}]`);
+/// - `404` where the path names a record (a path id that does not parse is
+///   `404` too, see [`Path`]);
+/// - `422` where a query string or a JSON body is read ([`Query`], [`json`]),
+///   and `415` where a JSON body is read ([`JsonBody`]);
+/// - a description on every response, binary strings for files, and a
+///   unique `operationId` (a handler's name, prefixed with its path's first
+///   segment where several handlers share a name).
+pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut v = serde_json::to_value(doc).unwrap_or_default();
+    let Some(paths) = v.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return v;
+    };
+    let mut ids: std::collections::HashMap<String, usize> = Default::default();
+    for item in paths.values() {
+        for m in METHODS {
+            if let Some(id) = item[m]["operationId"].as_str() {
+                *ids.entry(id.to_string()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in paths.iter_mut() {
+        for m in METHODS {
+            let Some(op) = item.get_mut(m).filter(|o| o.is_object()) else {
+                continue;
+            };
+            if let Some(id) = op["operationId"].as_str().map(str::to_string)
+                && ids.get(&id).copied().unwrap_or(0) > 1
+            {
+                let first = first_segment(path).replace('-', "_");
+                op["operationId"] = format!("{first}_{id}").into();
+            }
+            let public = op["security"] == serde_json::json!([{}]);
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let has_in = |place: &str| params.iter().any(|p| p["in"] == place);
+            let json_body = op["requestBody"]["content"]
+                .as_object()
+                .is_some_and(|c| c.keys().any(|k| k == "application/json"));
+            if let Some(c) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
+                binary_files(c);
+            }
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            let mut add = |status: &str| {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error_response(status));
+            };
+            if !public {
+                add("401");
+            }
+            let write = m != "get";
+            if write && YEAR_LOCKED_AREAS.contains(&first_segment(path).as_str()) {
+                add("409");
+            }
+            if write {
+                // Input the rules refuse, as on the pages (a request the
+                // schema allows may still break a business rule).
+                add("422");
+            }
+            if has_in("path") {
+                add("404");
+            }
+            if has_in("query") || json_body {
+                add("422");
+            }
+            if json_body {
+                add("415");
+            }
+            for (status, r) in responses.iter_mut() {
+                if r.get("$ref").is_some() {
+                    continue;
+                }
+                if r["description"].as_str().unwrap_or("").is_empty() {
+                    r["description"] = status_description(status).into();
+                }
+                if let Some(c) = r.get_mut("content") {
+                    binary_files(c);
+                }
+            }
+        }
+    }
+    links(&mut v);
+    allowed_values(&mut v);
+    limits(&mut v);
+    v
+}
+
+/// Links from each operation that creates a record (`201` with an `id`) to
+/// the operations on that record (`POST /forums` → `/forums/{id}/…`), so a
+/// client — or a stateful test — can follow what it made.
+fn links(v: &mut serde_json::Value) {
+    let schemas = v["components"]["schemas"].clone();
+    // An `id` of its own or of a part (`allOf`: a flattened struct).
+    fn has_id(schemas: &serde_json::Value, schema: &serde_json::Value, depth: u8) -> bool {
+        let resolved = match schema["$ref"].as_str() {
+            Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+            None => schema,
+        };
+        resolved["properties"]["id"].is_object()
+            || (depth < 3
+                && resolved["allOf"]
+                    .as_array()
+                    .is_some_and(|parts| parts.iter().any(|p| has_id(schemas, p, depth + 1))))
+    }
+    let Some(paths) = v.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    let mut targets: Vec<(String, String)> = vec![];
+    for (path, item) in paths.iter() {
+        for m in METHODS {
+            if let Some(id) = item[m]["operationId"].as_str() {
+                targets.push((path.clone(), id.to_string()));
+            }
+        }
+    }
+    for (path, item) in paths.iter_mut() {
+        let Some(created) = item
+            .get_mut("post")
+            .and_then(|op| op.get_mut("responses"))
+            .and_then(|r| r.get_mut("201"))
+        else {
+            continue;
+        };
+        if !has_id(
+            &schemas,
+            &created["content"]["application/json"]["schema"],
+            0,
+        ) {
+            continue;
+        }
+        let prefix = format!("{path}/{{");
+        let mut found = serde_json::Map::new();
+        for (target, id) in &targets {
+            let Some(rest) = target.strip_prefix(&prefix) else {
+                continue;
+            };
+            let Some((param, _)) = rest.split_once('}') else {
+                continue;
+            };
+            let mut parameters = serde_json::Map::new();
+            parameters.insert(format!("path.{param}"), "$response.body#/id".into());
+            for known in template_params(path) {
+                parameters.insert(
+                    format!("path.{known}"),
+                    format!("$request.path.{known}").into(),
+                );
+            }
+            found.insert(
+                id.clone(),
+                serde_json::json!({"operationId": id, "parameters": parameters}),
+            );
+        }
+        if !found.is_empty() {
+            created["links"] = found.into();
+        }
+    }
+}
+
+/// The `{name}`s of a path template.
+fn template_params(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The words a request field accepts, from the domain's own lists (what the
+/// server parses), so the schema refuses what the server refuses.
+fn allowed_words() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use thamgia_domain::access::Role;
+    use thamgia_domain::models::{ClubSetting, ConsentMethod, CouncilRole, ForumLevel, Outcome};
+    use thamgia_domain::voice::{MatterKind, Method, QuestionKind, Sex, Stage};
+    fn words<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|x| f(*x)).collect()
+    }
+    vec![
+        (
+            "ConsultationCreate",
+            "method",
+            words(Method::ALL, Method::as_str),
+        ),
+        (
+            "MatterCreate",
+            "kind",
+            words(MatterKind::ALL, MatterKind::as_str),
+        ),
+        ("MatterCreate", "stage", words(Stage::ALL, Stage::as_str)),
+        ("MatterPatch", "stage", words(Stage::ALL, Stage::as_str)),
+        (
+            "QuestionCreate",
+            "kind",
+            words(QuestionKind::ALL, QuestionKind::as_str),
+        ),
+        (
+            "ClubCreate",
+            "setting",
+            words(ClubSetting::ALL, ClubSetting::as_str),
+        ),
+        (
+            "MemberCreate",
+            "role",
+            words(CouncilRole::ALL, CouncilRole::as_str),
+        ),
+        ("PersonCreate", "sex", words(Sex::ALL, Sex::as_str)),
+        (
+            "PersonCreate",
+            "guardian_method",
+            words(ConsentMethod::ALL, ConsentMethod::as_str),
+        ),
+        (
+            "ConsentCreate",
+            "guardian_method",
+            words(ConsentMethod::ALL, ConsentMethod::as_str),
+        ),
+        (
+            "OfficialAnswerBody",
+            "outcome",
+            words(Outcome::ALL, Outcome::as_str),
+        ),
+        (
+            "ForumBody",
+            "level",
+            words(ForumLevel::ALL, ForumLevel::as_str),
+        ),
+        ("UserInput", "role", words(&Role::ALL, Role::as_str)),
+        ("UserUpdate", "role", words(&Role::ALL, Role::as_str)),
+    ]
+}
+
+/// Writes [`allowed_words`] into the component schemas as `enum`s (with
+/// `null` where the field may be null).
+fn allowed_values(v: &mut serde_json::Value) {
+    for (schema, field, words) in allowed_words() {
+        let Some(p) = v
+            .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+            .filter(|p| p.is_object())
+        else {
+            continue;
+        };
+        let nullable = p["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "null"));
+        let mut values: Vec<serde_json::Value> = words.into_iter().map(Into::into).collect();
+        if nullable {
+            values.push(serde_json::Value::Null);
+        }
+        p["enum"] = values.into();
+    }
+}
+
+/// Lengths (in characters, after trimming, as the pages count them) and
+/// ranges the server enforces on request fields.
+fn limit_table() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use crate::pages::{consultations as k, recommendations as r};
+    use serde_json::json;
+    use thamgia_domain::voice::{MAX_AGE, MIN_AGE};
+    let ages = json!({"minimum": MIN_AGE, "maximum": MAX_AGE});
+    vec![
+        (
+            "ConsultationCreate",
+            "title",
+            json!({"maxLength": k::MAX_TITLE}),
+        ),
+        (
+            "ConsultationCreate",
+            "intro",
+            json!({"maxLength": k::MAX_INTRO}),
+        ),
+        ("ConsultationCreate", "age_min", ages.clone()),
+        ("ConsultationCreate", "age_max", ages),
+        (
+            "QuestionCreate",
+            "text_vi",
+            json!({"maxLength": k::MAX_QUESTION}),
+        ),
+        (
+            "RecommendationBody",
+            "topic",
+            json!({"maxLength": r::MAX_TOPIC}),
+        ),
+        (
+            "RecommendationBody",
+            "text",
+            json!({"maxLength": r::MAX_TEXT}),
+        ),
+        (
+            "RecommendationCreate",
+            "topic",
+            json!({"maxLength": r::MAX_TOPIC}),
+        ),
+        (
+            "RecommendationCreate",
+            "text",
+            json!({"maxLength": r::MAX_TEXT}),
+        ),
+        (
+            "ClubRecommendationCreate",
+            "topic",
+            json!({"maxLength": r::MAX_TOPIC}),
+        ),
+        (
+            "ClubRecommendationCreate",
+            "text",
+            json!({"maxLength": r::MAX_TEXT}),
+        ),
+        (
+            "OfficialAnswerBody",
+            "answer",
+            json!({"maxLength": r::MAX_ANSWER}),
+        ),
+        (
+            "PlanItemBody",
+            "month",
+            json!({"minimum": 1, "maximum": 12}),
+        ),
+    ]
+}
+
+/// Writes [`limit_table`] into the component schemas.
+fn limits(v: &mut serde_json::Value) {
+    for (schema, field, limit) in limit_table() {
+        let Some(p) = v
+            .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+            .and_then(|p| p.as_object_mut())
+        else {
+            continue;
+        };
+        for (k, x) in limit.as_object().into_iter().flatten() {
+            p.insert(k.clone(), x.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every field given allowed words exists (a renamed schema or field
+    /// would otherwise lose its `enum` without a word).
+    #[test]
+    fn allowed_words_name_existing_fields() {
+        let (_, doc) = super::router().split_for_parts();
+        let v = super::document(&doc);
+        for (schema, field, words) in super::allowed_words() {
+            let p = &v["components"]["schemas"][schema]["properties"][field];
+            assert!(p["enum"].is_array(), "{schema}.{field}: {p}");
+            assert!(!words.is_empty(), "{schema}.{field}");
+        }
+        for (schema, field, limit) in super::limit_table() {
+            let p = &v["components"]["schemas"][schema]["properties"][field];
+            for k in limit.as_object().expect("limit").keys() {
+                assert!(p[k].is_number(), "{schema}.{field}.{k}: {p}");
+            }
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! Plans: list, read (any version), import a plan file.
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use thamgia_domain::access::{Actor, Permission};
 use thamgia_store::entity::plan;
@@ -64,6 +65,7 @@ pub async fn list(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A version number; the latest when absent.
     pub version: Option<i32>,

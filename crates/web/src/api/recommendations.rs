@@ -8,6 +8,7 @@
 //! own agency wherever they come from, besides those of their scope.
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -16,7 +17,7 @@ use crate::pages::recommendations::{
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
@@ -274,6 +275,7 @@ pub async fn status(
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = OfficialAnswerBody)]
 pub struct AnswerBody {
     /// accepted | partly_accepted | not_accepted
     pub outcome: String,

@@ -3,6 +3,7 @@
 //! pages and `thamgia report export` (`pages/report_exports.rs`).
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -10,7 +11,7 @@ use crate::pages::report_exports::{
     ExportFile, Format, UnitYear, indicator_target, indicators_file, parse_year, report_file,
 };
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use thamgia_domain::access::Permission;
 use thamgia_store::units;
 

@@ -5,6 +5,7 @@
 //! changes nothing (409 `wrong_state`/`not_allowed`, 422 for a missing reason).
 
 use super::Path;
+use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -14,7 +15,7 @@ use crate::pages::reports::{
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{ReportAction, ReportStatus, on_time};
@@ -124,6 +125,7 @@ pub struct ReportDto {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// The year (default: last year).
     pub year: Option<String>,

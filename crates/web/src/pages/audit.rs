@@ -21,6 +21,7 @@ pub(crate) const PER_PAGE: u64 = 50;
 /// The query both the page and the API take; all optional. Dates are
 /// `yyyy-mm-dd` or `dd/mm/yyyy`, `to` inclusive.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Record kind: `activity`, `matter`, `consultation`, `unit`, …
     pub entity: Option<String>,

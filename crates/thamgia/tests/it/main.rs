@@ -34,6 +34,7 @@ mod suppression;
 mod text;
 mod trust;
 mod units_in_time;
+mod words;
 
 fn main() -> std::process::ExitCode {
     harness::main()

@@ -415,7 +415,7 @@ pub struct ItemRow {
     pub project: String,
     pub kind: String,
     pub title: String,
-    pub planned_participants: i32,
+    pub planned_participants: i64,
     pub actual_participants: String,
     pub planned_budget: String,
     pub spent: String,
@@ -521,9 +521,9 @@ async fn show_page(
             project: x.item.project_code.clone(),
             kind: kind_name(lang, &x.item.kind),
             title: x.item.title.clone(),
-            planned_participants: x.item.planned_participants,
+            planned_participants: x.item.planned_participants.into(),
             actual_participants: if x.activity.is_some() {
-                x.actual_participants.to_string()
+                lang.int(x.actual_participants)
             } else {
                 "—".into()
             },

@@ -108,6 +108,12 @@ impl Lang {
         if n < 0 { format!("-{out}") } else { out }
     }
 
+    /// An amount of money: 1.250.000 ₫ (vi), 1,250,000 ₫ (en), with a
+    /// no-break space so the sign never wraps alone.
+    pub fn money(self, dong: i64) -> String {
+        format!("{}\u{a0}₫", self.int(dong))
+    }
+
     /// A figure that may have decimals: 92,5 (vi), 92.5 (en); whole numbers bare.
     pub fn num(self, x: f64) -> String {
         if x.fract() == 0.0 && x.abs() < 1e15 {

@@ -187,8 +187,36 @@ impl Checker {
                 problems.insert(format!("internal code {w:?}"));
             }
         }
-        // Counts and amounts: a run of four or more digits.
+        // Another language's separator: 1.250.000 in English, 1,250,000 in
+        // Vietnamese (one group before the currency sign too).
+        let other = if lang == "vi" { ',' } else { '.' };
         let chars: Vec<char> = node.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == other) {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            let run = run.trim_end_matches(other);
+            let parts: Vec<&str> = run.split(other).collect();
+            let grouped = parts.len() >= 2
+                && (1..=3).contains(&parts[0].len())
+                && parts[1..].iter().all(|p| p.len() == 3);
+            let money = node[node.char_indices().nth(i).map_or(node.len(), |(b, _)| b)..]
+                .trim_start_matches([' ', '\u{a0}'])
+                .starts_with('₫');
+            if grouped && (parts.len() >= 3 || money) {
+                problems.insert(format!(
+                    "{run} with the other language's separator in {node:?}"
+                ));
+            }
+        }
+        // Counts and amounts: a run of four or more digits.
         let mut i = 0;
         while i < chars.len() {
             if !chars[i].is_ascii_digit() {
@@ -416,9 +444,16 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
                 } else {
                     continue;
                 };
+                // Documents are official papers in Vietnamese (Decree 30's
+                // form) whatever the language of the page that links them.
+                let rules = if ct.starts_with("text/html") {
+                    lang
+                } else {
+                    "vi"
+                };
                 let mut found = BTreeSet::new();
                 for n in &nodes {
-                    checker.check(lang, n, &mut found);
+                    checker.check(rules, n, &mut found);
                 }
                 for f in found {
                     problems
@@ -472,6 +507,11 @@ fn the_checker_finds_keys_codes_and_bare_numbers() {
     assert_eq!(found("en", "domestic_donors"), 1);
     assert_eq!(found("en", "central"), 1);
     assert_eq!(found("vi", "Mã 03388, mã tham gia BANBE7"), 0);
+    assert_eq!(found("en", "Spent: 1.250.000 ₫"), 1);
+    assert_eq!(found("en", "Spent: 250.000\u{a0}₫, 92.5%"), 1);
+    assert_eq!(found("en", "Spent: 1,250,000 ₫, 92.5%"), 0);
+    assert_eq!(found("vi", "Đã chi: 1,250,000 ₫"), 1);
+    assert_eq!(found("vi", "Đã chi: 1.250.000 ₫, 92,5%"), 0);
     assert_eq!(
         visible_text("<p title=\"12345\">a<b>1.234</b><script>var x=12345</script></p>"),
         vec!["a", "1.234"]

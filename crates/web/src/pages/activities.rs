@@ -29,7 +29,6 @@ use thamgia_domain::activities::{
     Activity, ActivityKind, ActivityText, FieldError, ParticipantGroup, SpendingText,
     check_activity, check_spending,
 };
-use thamgia_domain::money::Dong;
 use thamgia_domain::plan::Plan;
 use thamgia_store::activities::{self, ActivityFilter};
 use thamgia_store::entity::{activity, activity_participant, agency, unit};
@@ -434,7 +433,7 @@ pub async fn list(
             female: f,
             male: m,
             total: f + m,
-            spent: Dong(r.spent).to_string(),
+            spent: lang.money(r.spent),
         });
     }
     let unit_list = units::list(db, &p.scope()).await.page(lang)?;
@@ -473,7 +472,7 @@ pub async fn list(
         rows,
         female,
         male,
-        spent: Dong(spent).to_string(),
+        spent: lang.money(spent),
         can_create: p.can(Permission::ManageActivities),
         saved: q.saved,
         c: Chrome::new(&ctx, "act-list-title"),
@@ -950,7 +949,7 @@ async fn show_page(
             id: s.id,
             date: lang.date(s.spent_on),
             source: source_name(plan.as_ref(), lang, &s.source_code),
-            amount: Dong(s.amount).to_string(),
+            amount: lang.money(s.amount),
             note: s.note.clone(),
         })
         .collect();
@@ -999,7 +998,7 @@ async fn show_page(
         copies: a.copies.map(|n| lang.int(i64::from(n))).unwrap_or_default(),
         documents,
         spendings,
-        spent_total: Dong(spent_total).to_string(),
+        spent_total: lang.money(spent_total),
         sources,
         sf,
         summary: summary(

@@ -316,9 +316,9 @@ pub struct Shown {
 fn shown(lang: Lang, t: &Total) -> Shown {
     Shown {
         name: lang.pick(&t.name, &t.name_en).to_string(),
-        budget: Dong(t.budget).to_string(),
-        spent: Dong(t.spent).to_string(),
-        remaining: t.remaining().to_string(),
+        budget: lang.money(t.budget),
+        spent: lang.money(t.spent),
+        remaining: lang.money(t.remaining().0),
         used: t
             .used_tenths()
             .map(|x| format!("{}\u{a0}%", lang.num(x as f64 / 10.0)))
@@ -464,8 +464,8 @@ async fn build(
                     .map(|t| lang.pick(&t.name, &t.name_en).to_string())
                     .unwrap_or_else(|| b.source_code.clone()),
                 project: b.project_code.clone(),
-                amount: Dong(b.amount).to_string(),
-                spent: Dong(spent).to_string(),
+                amount: lang.money(b.amount),
+                spent: lang.money(spent),
                 over: spent > b.amount,
                 note: b.note.clone().unwrap_or_default(),
             }
@@ -580,9 +580,9 @@ async fn build(
                 year: o.year,
                 source: o.source_name.clone(),
                 project: o.project.clone(),
-                budget: Dong(o.budget).to_string(),
-                spent: Dong(o.spent).to_string(),
-                excess: Dong(o.spent - o.budget).to_string(),
+                budget: lang.money(o.budget),
+                spent: lang.money(o.spent),
+                excess: lang.money(o.spent - o.budget),
             })
             .collect(),
         lines,

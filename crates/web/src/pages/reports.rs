@@ -25,7 +25,6 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::money::Dong;
 use thamgia_domain::reports::{
     MAX_REASON, MAX_SECTION, ReportAction, ReportRefusal, ReportRole, ReportStatus, Standing,
     counts_as_submitted, editable, next, on_time,
@@ -684,8 +683,8 @@ async fn report_page(
         .collect();
     let money = |l: &report_data::MoneyLine| MoneyView {
         name: c.pick(&l.name_vi, &l.name_en).to_string(),
-        budget: Dong(l.budget).to_string(),
-        spent: Dong(l.spent).to_string(),
+        budget: lang.money(l.budget),
+        spent: lang.money(l.spent),
         over: l.overspent(),
     };
     let rec = &data.recommendations;
@@ -742,8 +741,8 @@ async fn report_page(
             .collect(),
         sources: data.funding.by_source.iter().map(money).collect(),
         project_money: data.funding.by_project.iter().map(money).collect(),
-        budget: Dong(data.funding.budget).to_string(),
-        spent: Dong(data.funding.spent).to_string(),
+        budget: lang.money(data.funding.budget),
+        spent: lang.money(data.funding.spent),
         forums: data
             .forums
             .iter()

@@ -81,11 +81,14 @@ impl Total {
 pub(crate) struct OverLine {
     pub unit: String,
     pub unit_name: String,
+    pub unit_name_en: String,
     pub year: i32,
     pub source: String,
     pub source_name: String,
+    pub source_name_en: String,
     pub project: String,
     pub project_name: String,
+    pub project_name_en: String,
     pub budget: i64,
     pub spent: i64,
 }
@@ -238,18 +241,23 @@ pub(crate) async fn summary(
             add(t, c.budget, c.spent);
         }
         if c.spent > c.budget {
-            let (unit_code, unit_name) = by_id
+            let (unit_code, unit_name, unit_name_en) = by_id
                 .get(&c.unit_id)
-                .map(|x| (x.code.clone(), x.name_vi.clone()))
+                .map(|x| (x.code.clone(), x.name_vi.clone(), x.name_en.clone()))
                 .unwrap_or_default();
+            let (source_name, source_name_en) = source_name(&c.source);
+            let (project_name, project_name_en) = project_name(&c.project);
             over_budget.push(OverLine {
                 unit: unit_code,
                 unit_name,
+                unit_name_en,
                 year: c.year,
                 source: c.source.clone(),
-                source_name: source_name(&c.source).0,
+                source_name,
+                source_name_en,
                 project: c.project.clone(),
-                project_name: project_name(&c.project).0,
+                project_name,
+                project_name_en,
                 budget: c.budget,
                 spent: c.spent,
             });
@@ -576,9 +584,9 @@ async fn build(
             .over_budget
             .iter()
             .map(|o| OverRow {
-                unit: o.unit_name.clone(),
+                unit: lang.pick(&o.unit_name, &o.unit_name_en).to_string(),
                 year: o.year,
-                source: o.source_name.clone(),
+                source: lang.pick(&o.source_name, &o.source_name_en).to_string(),
                 project: o.project.clone(),
                 budget: lang.money(o.budget),
                 spent: lang.money(o.spent),

@@ -470,7 +470,24 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
         .iter()
         .filter(|r| !seen_patterns.contains(*r))
         .collect();
-    eprintln!("routes not reached by the walk: {unreached:?}");
+    // Pages the demo links to nowhere a visitor starts from: a document
+    // download, an alert, the child's thank-you and answer pages (reached by
+    // posting), the records behind a figure (needs its query) and an import
+    // job (exists while a file is imported). A new page missing from the
+    // walk fails here until it is linked or named.
+    let known = [
+        "/activities/{id}/documents/{doc_id}",
+        "/alerts/{id}",
+        "/c/{code}/cam-on",
+        "/consultations/{id}/answer",
+        "/dashboard/records",
+        "/imports/jobs/{id}",
+    ];
+    let new: Vec<&&String> = unreached
+        .iter()
+        .filter(|r| !known.contains(&r.as_str()))
+        .collect();
+    assert!(new.is_empty(), "routes the walk did not reach: {new:?}");
     let report: Vec<String> = problems
         .iter()
         .map(|(page, p)| {

@@ -417,3 +417,24 @@ fn stop_cluster(c: Cluster) {
     }
     let _ = std::fs::remove_dir_all(&c.dir);
 }
+
+/// Under `harness = false` a `#[test]` function is silently never run: every
+/// test of this suite is declared with `db_test!` or `plain_test!`.
+fn no_test_attribute_is_left() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let mut left = vec![];
+    for e in std::fs::read_dir(&dir).expect("tests/it").flatten() {
+        let text = std::fs::read_to_string(e.path()).expect("read");
+        for (i, l) in text.lines().enumerate() {
+            let l = l.trim_start();
+            if l.starts_with("#[test]") || l.starts_with("#[tokio::test") {
+                left.push(format!("{}:{}", e.path().display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "declare these with db_test! or plain_test!: {left:?}"
+    );
+}
+crate::plain_test!(no_test_attribute_is_left);

@@ -64,9 +64,10 @@ impl MoneyError {
 }
 
 /// Reads an amount as people type it: `1250000`, `1.250.000`, `1 250 000`,
-/// `1.250.000 ₫`, `1.250.000 đ`, `1.250.000 VND`. Dots must group thousands;
-/// a comma is a decimal separator in Vietnamese, and đồng have no fractions,
-/// so `1,5` is refused rather than guessed.
+/// `1.250.000 ₫`, `1.250.000 đ`, `1.250.000 VND`, and `1,250,000` as English
+/// writes it. Dots (or commas, not both) must group thousands; a comma is a
+/// decimal separator in Vietnamese, and đồng have no fractions, so `1,5` is
+/// refused rather than guessed.
 pub fn parse_dong(s: &str) -> Result<Dong, MoneyError> {
     let mut t = s.trim();
     for suffix in ["₫", "VNĐ", "VND", "vnđ", "vnd", "đồng", "đ", "Đ"] {
@@ -84,11 +85,17 @@ pub fn parse_dong(s: &str) -> Result<Dong, MoneyError> {
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
         .collect();
-    if compact.is_empty() || !compact.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    if compact.is_empty()
+        || !compact
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        || (compact.contains('.') && compact.contains(','))
+    {
         return Err(MoneyError::NotAnAmount);
     }
-    if compact.contains('.') {
-        let groups: Vec<&str> = compact.split('.').collect();
+    let sep = if compact.contains(',') { ',' } else { '.' };
+    if compact.contains(sep) {
+        let groups: Vec<&str> = compact.split(sep).collect();
         let first_ok = (1..=3).contains(&groups[0].len());
         if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
             return Err(MoneyError::NotAnAmount);
@@ -146,6 +153,8 @@ mod tests {
             "1.250.000 ₫",
             "1.250.000đ",
             " 1.250.000 VND ",
+            "1,250,000",
+            "1,250,000 ₫",
         ] {
             assert_eq!(parse_dong(s), Ok(Dong(1_250_000)), "{s}");
         }
@@ -157,7 +166,7 @@ mod tests {
         assert_eq!(parse_dong(""), Err(MoneyError::Empty));
         assert_eq!(parse_dong(" ₫"), Err(MoneyError::Empty));
         for s in [
-            "1,5", "1.5", "12.50", "1.2345", "abc", "1.000,00", "1e6", ".000",
+            "1,5", "1.5", "12.50", "1.2345", "abc", "1.000,00", "1e6", ".000", "1,000.5", "12,50",
         ] {
             assert_eq!(parse_dong(s), Err(MoneyError::NotAnAmount), "{s}");
         }

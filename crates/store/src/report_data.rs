@@ -134,6 +134,9 @@ pub struct ForumLine {
     pub level: String,
     pub unit_code: String,
     pub unit_name_vi: String,
+    /// Empty in figures frozen before English names were kept.
+    #[serde(default)]
+    pub unit_name_en: String,
     pub theme: String,
     pub children: i64,
     /// Circular 29 rules the forum breaks.
@@ -164,6 +167,8 @@ pub struct ClubsSummary {
 pub struct AgencyLine {
     pub code: String,
     pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
     pub total: u64,
     pub answered: u64,
     pub overdue: u64,
@@ -186,6 +191,8 @@ pub struct DistrictPart {
     pub unit_id: i32,
     pub unit_code: String,
     pub unit_name_vi: String,
+    #[serde(default)]
+    pub unit_name_en: String,
     /// `None` when the district has no report yet.
     pub status: Option<ReportStatus>,
     pub due_on: NaiveDate,
@@ -351,6 +358,7 @@ pub async fn build<C: ConnectionTrait>(
                 unit_id: r.unit.id,
                 unit_code: r.unit.code.clone(),
                 unit_name_vi: r.unit.name_vi.clone(),
+                unit_name_en: r.unit.name_en.clone(),
                 status: r.status,
                 due_on: r.due_on,
                 first_submitted_on: r.first_submitted_on,
@@ -512,6 +520,7 @@ async fn forum_lines<C: ConnectionTrait>(
             level: f.level.clone(),
             unit_code: u.code.clone(),
             unit_name_vi: u.name_vi.clone(),
+            unit_name_en: u.name_en.clone(),
             theme: f.theme.clone(),
             children: i64::from(f.girls) + i64::from(f.boys),
             warnings,
@@ -596,6 +605,7 @@ async fn recommendations_summary<C: ConnectionTrait>(
                 .short_vi
                 .clone()
                 .unwrap_or(s.agency.name_vi.clone()),
+            name_en: s.agency.name_en.clone(),
             total: s.total,
             answered: s.answered,
             overdue: s.overdue,

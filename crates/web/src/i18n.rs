@@ -76,6 +76,26 @@ impl Lang {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A catalog string with counts: each count `x` is passed as a number,
+    /// for the catalog's plural selectors (`{ $x -> [one] … *[other] … }`),
+    /// and as `x_text`, written with the language's thousands separator.
+    pub fn t_counts(self, key: &str, counts: &[(&str, i64)], args: &[(&str, String)]) -> String {
+        let mut map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone())))
+            .collect();
+        for (k, n) in counts {
+            map.insert(Cow::Owned((*k).to_string()), FluentValue::from(*n));
+            map.insert(
+                Cow::Owned(format!("{k}_text")),
+                FluentValue::from(self.int(*n)),
+            );
+        }
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// Picks the Vietnamese or English one of a record's two names.
     pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -106,6 +126,12 @@ impl Lang {
             out.push(c);
         }
         if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// An amount of money: 1.250.000 ₫ (vi), 1,250,000 ₫ (en), with a
+    /// no-break space so the sign never wraps alone.
+    pub fn money(self, dong: i64) -> String {
+        format!("{}\u{a0}₫", self.int(dong))
     }
 
     /// A figure that may have decimals: 92,5 (vi), 92.5 (en); whole numbers bare.
@@ -197,5 +223,28 @@ mod tests {
         assert_eq!(Lang::Vi.num(100.0), "100");
         let d = NaiveDate::from_ymd_opt(2015, 11, 30).expect("date");
         assert_eq!(Lang::Vi.date(d), "30/11/2015");
+    }
+
+    #[test]
+    fn counts_choose_the_plural_and_keep_the_separator() {
+        let clubs = |lang: Lang, n: i64| {
+            lang.t_counts(
+                "report-clubs-line",
+                &[
+                    ("total", n),
+                    ("active", n),
+                    ("activities", n),
+                    ("girls", n),
+                    ("boys", n),
+                ],
+                &[],
+            )
+        };
+        assert!(clubs(Lang::En, 1).contains("1 club, 1 active, 1 activity (1 girl and 1 boy"));
+        assert!(clubs(Lang::En, 2).contains("2 clubs, 2 active, 2 activities"));
+        assert!(clubs(Lang::En, 26496).contains("26,496 clubs"));
+        assert!(clubs(Lang::Vi, 26496).contains("26.496 câu lạc bộ"));
+        assert_eq!(Lang::En.money(1_250_000), "1,250,000\u{a0}₫");
+        assert_eq!(Lang::Vi.money(-1_250_000), "-1.250.000\u{a0}₫");
     }
 }

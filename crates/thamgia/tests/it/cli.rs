@@ -2,6 +2,7 @@
 
 use crate::db_test;
 use crate::helpers::{TestApp, temp_dir};
+use crate::plain_test;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -31,7 +32,6 @@ fn thamgia(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("wait")
 }
 
-#[test]
 fn plan_check_accepts_the_shipped_plan_and_names_the_line_of_an_unknown_lead() {
     let out = thamgia(&["plan", "check", PLAN_FILE], None);
     assert!(
@@ -69,6 +69,7 @@ fn plan_check_accepts_the_shipped_plan_and_names_the_line_of_an_unknown_lead() {
         assert!(String::from_utf8_lossy(&out.stdout).contains(cmd));
     }
 }
+plain_test!(plan_check_accepts_the_shipped_plan_and_names_the_line_of_an_unknown_lead);
 
 async fn plan_import_is_all_or_nothing_and_idempotent(app: TestApp) {
     let url = app.db_url.clone();
@@ -195,7 +196,6 @@ async fn user_add_and_token_create(app: TestApp) {
 }
 db_test!(user_add_and_token_create);
 
-#[test]
 fn migrate_creates_a_database_and_serve_stops_on_sigterm() {
     let dir = temp_dir();
     let url = format!("sqlite://{}/fresh.db", dir.0.display());
@@ -244,3 +244,4 @@ fn migrate_creates_a_database_and_serve_stops_on_sigterm() {
     let status = child.wait().expect("wait");
     assert!(status.success(), "graceful exit: {status:?}");
 }
+plain_test!(migrate_creates_a_database_and_serve_stops_on_sigterm);

@@ -1,7 +1,8 @@
 //! A real server per test, on a fresh database: SQLite in a temporary file, or
-//! a new PostgreSQL database when `THAMGIA_TEST_POSTGRES_URL` is set. Under
-//! `CI=true` a missing PostgreSQL URL fails the PostgreSQL half instead of
-//! skipping it.
+//! a new PostgreSQL database on the server the harness found (`harness.rs`:
+//! `THAMGIA_TEST_POSTGRES_URL`, a server on the default local port, or a
+//! throwaway cluster). Where none can be had the PostgreSQL half is reported
+//! ignored, and under `CI=true` it fails.
 
 use chrono::{TimeZone, Utc};
 use reqwest::redirect::Policy;
@@ -63,18 +64,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// The admin URL of the PostgreSQL server the harness chose for this run.
 pub fn postgres_url() -> Option<String> {
-    match std::env::var("THAMGIA_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!(
-                    "CI=true but THAMGIA_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
-                );
-            }
-            None
-        }
-    }
+    crate::harness::postgres_url()
 }
 
 pub fn temp_dir() -> TempDir {
@@ -337,28 +329,56 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_string())
 }
 
-/// Runs an async test body on SQLite and, when configured, on PostgreSQL.
+/// Declares an async test body `async fn name(app: TestApp)` to run on SQLite
+/// and on PostgreSQL, as the cases `module::name::sqlite` and
+/// `module::name::postgres`. `needs = [..]` names the programs the test cannot
+/// do without (reported ignored where one is missing, failed under `CI=true`).
 #[macro_export]
 macro_rules! db_test {
     ($name:ident) => {
+        $crate::db_test!($name, needs = []);
+    };
+    ($name:ident, needs = [$($tool:literal),*]) => {
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite)
-                    .await
-                    .expect("sqlite app");
-                super::$name(app).await;
+            pub(crate) fn sqlite() {
+                $crate::harness::block_on(async {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite)
+                        .await
+                        .expect("sqlite app");
+                    super::$name(app).await;
+                });
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(app) =
-                    $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await
-                else {
-                    eprintln!("PostgreSQL not configured (THAMGIA_TEST_POSTGRES_URL): not run");
-                    return;
-                };
-                super::$name(app).await;
+            pub(crate) fn postgres() {
+                $crate::harness::block_on(async {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres)
+                        .await
+                        .expect("PostgreSQL app");
+                    super::$name(app).await;
+                });
+            }
+        }
+        inventory::submit! {
+            $crate::harness::Case {
+                module: module_path!(),
+                name: stringify!($name),
+                run: $crate::harness::Run::Db { sqlite: $name::sqlite, postgres: $name::postgres },
+                needs: &[$($tool),*],
+            }
+        }
+    };
+}
+
+/// Declares a plain test `fn name()` (no database), run once as `module::name`.
+#[macro_export]
+macro_rules! plain_test {
+    ($name:ident) => {
+        inventory::submit! {
+            $crate::harness::Case {
+                module: module_path!(),
+                name: stringify!($name),
+                run: $crate::harness::Run::Plain($name),
+                needs: &[],
             }
         }
     };

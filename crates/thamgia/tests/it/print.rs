@@ -3,23 +3,20 @@
 //! signer's name shares a page with the signer's title, no page is left
 //! blank at the end, no internal code shows where a name belongs, and wide
 //! workbooks print one page wide with their header row on every page.
-//! Fails (never skips) under CI when LibreOffice or pdftotext is missing.
+//! Where LibreOffice or pdftotext is missing the test is reported ignored by
+//! the harness (failed under CI), never passed.
 
 use crate::db_test;
 use crate::helpers::{TestApp, temp_dir};
+use crate::plain_test;
 use std::process::Command;
 use thamgia_office::{Cell, read_xlsx};
 
 /// The pages of a document as pdftotext reads them (layout kept), or `None`
-/// outside CI when the tools are missing.
+/// outside CI when the tools are missing (a test that cannot do without them
+/// declares `needs = ["libreoffice", "pdftotext"]`, and is then ignored).
 pub(crate) fn pdf_pages(bytes: &[u8], ext: &str) -> Option<Vec<String>> {
-    let have = |cmd: &str, arg: &str| {
-        Command::new(cmd)
-            .arg(arg)
-            .output()
-            .is_ok_and(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty())
-    };
-    if !have("libreoffice", "--version") || !have("pdftotext", "-v") {
+    if !crate::harness::have("libreoffice") || !crate::harness::have("pdftotext") {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "LibreOffice (libreoffice-writer-nogui, libreoffice-calc-nogui) and pdftotext \
@@ -307,12 +304,12 @@ async fn every_export_prints(app: TestApp) {
         check_workbook(what, &xlsx);
     }
 }
-db_test!(every_export_prints);
+db_test!(every_export_prints, needs = ["libreoffice", "pdftotext"]);
 
-#[test]
 fn numbers_and_dates_are_found() {
     assert_eq!(
         numbers_and_dates("Chi 120.000.000 đồng ngày 02/07/2018, 12 em, năm 2018."),
         vec!["120.000.000", "02/07/2018"]
     );
 }
+plain_test!(numbers_and_dates_are_found);

@@ -635,7 +635,7 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
     assert!(
         info.rows
             .iter()
-            .any(|r| r.get(1).text() == "Đã gửi, chờ duyệt")
+            .any(|r| r.get(1).text() == "Đã nộp, chờ duyệt")
     );
     let (s, _, xlsx) = app
         .download(

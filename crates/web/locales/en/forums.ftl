@@ -51,7 +51,10 @@ forum-warn-too-few-children = A { $level } forum needs at least { $min } childre
 forum-warn-too-few-adults = At least { $needed } adults in charge are needed (at most 5 children each); it had { $actual }.
 forum-warn-too-many-volunteers = At most { $max } volunteers (1/10 of the children); it had { $actual }.
 forum-warn-too-many-guests = At most { $max } guests (1/3 of the children); it had { $actual }.
-forum-warn-delegates-without-consent = { $count } delegates no longer have a parent's or guardian's written consent.
+forum-warn-delegates-without-consent = { $count ->
+        [one] { $count_text } delegate no longer has
+       *[other] { $count_text } delegates no longer have
+    } a parent's or guardian's written consent.
 forum-saved = The forum is saved.
 forum-report = Results report
 forum-report-due = Report due:

@@ -87,8 +87,29 @@ report-level-province = Province
 report-level-district = District
 report-level-commune = Commune
 report-level-other = Other
-report-councils-line = Children's councils: { $total } councils, { $dialogues } dialogues; { $with } districts held a dialogue ({ $names }).
-report-clubs-line = Participation clubs: { $total } clubs, { $active } active, { $activities } activities ({ $girls } girls and { $boys } boys taking part).
+report-councils-line = Children's councils: { $total ->
+        [one] { $total_text } council
+       *[other] { $total_text } councils
+    }, { $dialogues ->
+        [one] { $dialogues_text } dialogue
+       *[other] { $dialogues_text } dialogues
+    }; { $with ->
+        [one] { $with_text } district held a dialogue
+       *[other] { $with_text } districts held a dialogue
+    } ({ $names }).
+report-clubs-line = Participation clubs: { $total ->
+        [one] { $total_text } club
+       *[other] { $total_text } clubs
+    }, { $active_text } active, { $activities ->
+        [one] { $activities_text } activity
+       *[other] { $activities_text } activities
+    } ({ $girls ->
+        [one] { $girls_text } girl
+       *[other] { $girls_text } girls
+    } and { $boys ->
+        [one] { $boys_text } boy
+       *[other] { $boys_text } boys
+    } taking part).
 report-recs-line = Children's recommendations: { $received } received, { $answered } answered, { $overdue } overdue.
 report-agencies = Answer rate by agency
 report-agency = Agency

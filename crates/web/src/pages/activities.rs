@@ -29,7 +29,6 @@ use thamgia_domain::activities::{
     Activity, ActivityKind, ActivityText, FieldError, ParticipantGroup, SpendingText,
     check_activity, check_spending,
 };
-use thamgia_domain::money::Dong;
 use thamgia_domain::plan::Plan;
 use thamgia_store::activities::{self, ActivityFilter};
 use thamgia_store::entity::{activity, activity_participant, agency, unit};
@@ -348,7 +347,7 @@ struct ListPage {
     projects: Vec<Opt>,
     kinds: Vec<Opt>,
     rows: Vec<ListRow>,
-    count: usize,
+    count: i64,
     female: i64,
     male: i64,
     spent: String,
@@ -441,7 +440,7 @@ pub async fn list(
             female: f,
             male: m,
             total: f + m,
-            spent: Dong(r.spent).to_string(),
+            spent: lang.money(r.spent),
         });
     }
     let unit_list = units::list(db, &p.scope()).await.page(lang)?;
@@ -476,11 +475,11 @@ pub async fn list(
             filter.project.as_deref().unwrap_or(""),
         ),
         kinds: kind_opts(lang, filter.kind.as_deref().unwrap_or("")),
-        count: rows.len(),
+        count: i64::try_from(rows.len()).unwrap_or(i64::MAX),
         rows,
         female,
         male,
-        spent: Dong(spent).to_string(),
+        spent: lang.money(spent),
         can_create: p.can(Permission::ManageActivities),
         saved: q.saved,
         c: Chrome::new(&ctx, "act-list-title"),
@@ -957,7 +956,7 @@ async fn show_page(
             id: s.id,
             date: lang.date(s.spent_on),
             source: source_name(plan.as_ref(), lang, &s.source_code),
-            amount: Dong(s.amount).to_string(),
+            amount: lang.money(s.amount),
             note: s.note.clone(),
         })
         .collect();
@@ -1006,7 +1005,7 @@ async fn show_page(
         copies: a.copies.map(|n| lang.int(i64::from(n))).unwrap_or_default(),
         documents,
         spendings,
-        spent_total: Dong(spent_total).to_string(),
+        spent_total: lang.money(spent_total),
         sources,
         sf,
         summary: summary(

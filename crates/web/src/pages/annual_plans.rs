@@ -22,7 +22,6 @@ use chrono::Datelike;
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Actor, Permission, Principal, Scope};
 use thamgia_domain::activities::{ActivityKind, PlanItem, PlanItemText, check_plan_item};
-use thamgia_domain::money::Dong;
 use thamgia_store::annual_plans::{self, NewPlan};
 use thamgia_store::entity::{agency, annual_plan, unit};
 use thamgia_store::{StoreError, activities, agencies, units};
@@ -276,8 +275,8 @@ pub async fn list(
                 year: r.plan.year,
                 items: r.items,
                 done: r.done,
-                planned_budget: Dong(r.planned_budget).to_string(),
-                spent: Dong(r.spent).to_string(),
+                planned_budget: lang.money(r.planned_budget),
+                spent: lang.money(r.spent),
             })
             .collect(),
         can_create: p.can(Permission::ManageActivities),
@@ -415,7 +414,7 @@ pub struct ItemRow {
     pub project: String,
     pub kind: String,
     pub title: String,
-    pub planned_participants: i32,
+    pub planned_participants: i64,
     pub actual_participants: String,
     pub planned_budget: String,
     pub spent: String,
@@ -482,8 +481,8 @@ fn totals_row(
         done: t.done,
         planned_participants: t.planned_participants,
         actual_participants: t.actual_participants,
-        planned_budget: Dong(t.planned_budget).to_string(),
-        spent: Dong(t.spent).to_string(),
+        planned_budget: lang.money(t.planned_budget),
+        spent: lang.money(t.spent),
         over: t.spent > t.planned_budget,
     }
 }
@@ -521,15 +520,15 @@ async fn show_page(
             project: x.item.project_code.clone(),
             kind: kind_name(lang, &x.item.kind),
             title: x.item.title.clone(),
-            planned_participants: x.item.planned_participants,
+            planned_participants: x.item.planned_participants.into(),
             actual_participants: if x.activity.is_some() {
-                x.actual_participants.to_string()
+                lang.int(x.actual_participants)
             } else {
                 "—".into()
             },
-            planned_budget: Dong(x.item.planned_budget).to_string(),
+            planned_budget: lang.money(x.item.planned_budget),
             spent: if x.activity.is_some() {
-                Dong(x.spent).to_string()
+                lang.money(x.spent)
             } else {
                 "—".into()
             },

@@ -23,7 +23,6 @@ use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Permission, Principal, Role, Scope};
-use thamgia_domain::money::Dong;
 use thamgia_domain::reports::{ReportStatus, Standing};
 use thamgia_store::engine::{self, Figure};
 use thamgia_store::entity::unit;
@@ -147,7 +146,7 @@ pub(crate) fn value_text(lang: Lang, value: Option<f64>, unit: &str) -> String {
         None => "—".into(),
         Some(v) => match unit {
             "%" => format!("{}\u{a0}%", lang.num(v)),
-            "dong" => Dong(v.round() as i64).to_string(),
+            "dong" => lang.money(v.round() as i64),
             _ => lang.num(v),
         },
     }
@@ -164,12 +163,9 @@ pub(crate) fn short_money(lang: Lang, v: f64) -> String {
         let n = format!("{:.2}", v / 1e9).replace('.', sep);
         format!("{n}\u{a0}{billion}")
     } else if v.abs() >= 1e6 {
-        format!(
-            "{}\u{a0}{million}",
-            Dong((v / 1e6).round() as i64).grouped()
-        )
+        format!("{}\u{a0}{million}", lang.int((v / 1e6).round() as i64))
     } else {
-        Dong(v.round() as i64).grouped()
+        lang.int(v.round() as i64)
     }
 }
 
@@ -237,7 +233,7 @@ fn card(lang: Lang, f: &Figure, unit: &str, year: i32) -> Card {
                     lang.pick(&p.name_vi, &p.name_en).to_string(),
                     match p.value {
                         None => "<5".to_string(),
-                        Some(v) if i.unit == "dong" => Dong(v).to_string(),
+                        Some(v) if i.unit == "dong" => lang.money(v),
                         Some(v) => lang.int(v),
                     },
                 )

@@ -15,7 +15,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use thamgia_domain::access::Permission;
-use thamgia_domain::money::Dong;
 use thamgia_store::drilldown::{self, Fact, Record};
 use thamgia_store::engine;
 
@@ -65,7 +64,7 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
         Fact::Count(n) => lang.int(*n),
         Fact::Children(Some(n)) => lang.int(*n),
         Fact::Children(None) => "<5".into(),
-        Fact::Dong(n) => Dong(*n).to_string(),
+        Fact::Dong(n) => lang.money(*n),
         Fact::Date(d) => lang.date(*d),
         Fact::Text { vi, en } => lang.pick(vi, en).to_string(),
     }
@@ -73,7 +72,7 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
 
 fn amount_text(lang: Lang, code: &str, r: &Record) -> String {
     match code {
-        "A3" => Dong(r.amount).to_string(),
+        "A3" => lang.money(r.amount),
         "C1" if r.hidden => "<5".into(),
         _ => lang.int(r.amount),
     }
@@ -151,7 +150,7 @@ pub async fn page(
     let total = if hidden_total {
         "<5".into()
     } else if code == "A3" {
-        Dong(recs.total()).to_string()
+        lang.money(recs.total())
     } else {
         lang.int(recs.total())
     };
@@ -169,7 +168,7 @@ pub async fn page(
         numerator: if hidden_total {
             "<5".into()
         } else if i.unit == "dong" {
-            Dong(i64::try_from(i.numerator).unwrap_or(i64::MAX)).to_string()
+            lang.money(i64::try_from(i.numerator).unwrap_or(i64::MAX))
         } else {
             lang.int(i64::try_from(i.numerator).unwrap_or(i64::MAX))
         },

@@ -370,9 +370,10 @@ pub(crate) fn warning_text(lang: Lang, level: &str, w: &ForumWarning) -> String 
             "forum-warn-too-many-guests",
             &[("max", s(max)), ("actual", s(actual))],
         ),
-        ForumWarning::DelegatesWithoutConsent { count } => lang.t_args(
+        ForumWarning::DelegatesWithoutConsent { count } => lang.t_counts(
             "forum-warn-delegates-without-consent",
-            &[("count", s(count))],
+            &[("count", i64::from(*count))],
+            &[],
         ),
     }
 }

@@ -81,11 +81,14 @@ impl Total {
 pub(crate) struct OverLine {
     pub unit: String,
     pub unit_name: String,
+    pub unit_name_en: String,
     pub year: i32,
     pub source: String,
     pub source_name: String,
+    pub source_name_en: String,
     pub project: String,
     pub project_name: String,
+    pub project_name_en: String,
     pub budget: i64,
     pub spent: i64,
 }
@@ -238,18 +241,23 @@ pub(crate) async fn summary(
             add(t, c.budget, c.spent);
         }
         if c.spent > c.budget {
-            let (unit_code, unit_name) = by_id
+            let (unit_code, unit_name, unit_name_en) = by_id
                 .get(&c.unit_id)
-                .map(|x| (x.code.clone(), x.name_vi.clone()))
+                .map(|x| (x.code.clone(), x.name_vi.clone(), x.name_en.clone()))
                 .unwrap_or_default();
+            let (source_name, source_name_en) = source_name(&c.source);
+            let (project_name, project_name_en) = project_name(&c.project);
             over_budget.push(OverLine {
                 unit: unit_code,
                 unit_name,
+                unit_name_en,
                 year: c.year,
                 source: c.source.clone(),
-                source_name: source_name(&c.source).0,
+                source_name,
+                source_name_en,
                 project: c.project.clone(),
-                project_name: project_name(&c.project).0,
+                project_name,
+                project_name_en,
                 budget: c.budget,
                 spent: c.spent,
             });
@@ -318,9 +326,9 @@ pub struct Shown {
 fn shown(lang: Lang, t: &Total) -> Shown {
     Shown {
         name: lang.pick(&t.name, &t.name_en).to_string(),
-        budget: Dong(t.budget).to_string(),
-        spent: Dong(t.spent).to_string(),
-        remaining: t.remaining().to_string(),
+        budget: lang.money(t.budget),
+        spent: lang.money(t.spent),
+        remaining: lang.money(t.remaining().0),
         used: t
             .used_tenths()
             .map(|x| format!("{}\u{a0}%", lang.num(x as f64 / 10.0)))
@@ -466,8 +474,8 @@ async fn build(
                     .map(|t| lang.pick(&t.name, &t.name_en).to_string())
                     .unwrap_or_else(|| b.source_code.clone()),
                 project: b.project_code.clone(),
-                amount: Dong(b.amount).to_string(),
-                spent: Dong(spent).to_string(),
+                amount: lang.money(b.amount),
+                spent: lang.money(spent),
                 over: spent > b.amount,
                 note: b.note.clone().unwrap_or_default(),
             }
@@ -578,13 +586,13 @@ async fn build(
             .over_budget
             .iter()
             .map(|o| OverRow {
-                unit: o.unit_name.clone(),
+                unit: lang.pick(&o.unit_name, &o.unit_name_en).to_string(),
                 year: o.year,
-                source: o.source_name.clone(),
+                source: lang.pick(&o.source_name, &o.source_name_en).to_string(),
                 project: o.project.clone(),
-                budget: Dong(o.budget).to_string(),
-                spent: Dong(o.spent).to_string(),
-                excess: Dong(o.spent - o.budget).to_string(),
+                budget: lang.money(o.budget),
+                spent: lang.money(o.spent),
+                excess: lang.money(o.spent - o.budget),
             })
             .collect(),
         lines,

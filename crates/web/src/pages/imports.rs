@@ -257,7 +257,7 @@ pub fn spending_columns() -> Vec<Col> {
             Int,
             16.0,
             true,
-            "Số tiền bằng đồng, số nguyên, ví dụ 12500000 hoặc 12.500.000.",
+            "Số tiền bằng đồng, số nguyên, ví dụ 12.500.000 (dấu chấm có thể bỏ).",
         ),
         col(
             "Ghi chú",
@@ -868,7 +868,7 @@ pub async fn template(db: &DatabaseConnection, p: &Principal) -> Result<Vec<u8>,
     explain.push([
         "Ví dụ".into(),
         SHEET_SPENDING.into(),
-        "108 | HĐ-2019-01 | Ngân sách địa phương | 13/03/2019 | 12500000 | Tài liệu, giải khát"
+        "108 | HĐ-2019-01 | Ngân sách địa phương | 13/03/2019 | 12.500.000 | Tài liệu, giải khát"
             .into(),
     ]);
     explain.push([

@@ -147,6 +147,11 @@ impl Chrome {
         self.lang.num(x.val())
     }
 
+    /// A count with the language's thousands separator (`Lang::int`).
+    pub fn int(&self, n: impl Val<i64>) -> String {
+        self.lang.int(n.val())
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

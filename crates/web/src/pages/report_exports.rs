@@ -14,6 +14,7 @@
 
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::pages::{PageErr, PageResult, require};
 use crate::state::AppState;
 use axum::Router;
@@ -112,26 +113,21 @@ impl IntoResponse for ExportFile {
 /// A year as four digits (the one rule, `domain::activities::parse_year`).
 pub use thamgia_domain::activities::parse_year;
 
-/// The standing in Vietnamese words (never colour alone).
-pub fn standing_vi(s: Standing) -> &'static str {
-    match s {
-        Standing::Met => "Đạt",
-        Standing::OnTrack => "Đúng tiến độ",
-        Standing::Behind => "Chậm",
-        Standing::NoTarget => "Chưa có chỉ tiêu",
-        Standing::NoData => "Chưa có số liệu",
-    }
+/// The standing in Vietnamese words (never colour alone): the pages' own
+/// words, from the catalog, so one standing has one name everywhere.
+pub fn standing_vi(s: Standing) -> String {
+    Lang::Vi.t(&format!(
+        "dashboard-standing-{}",
+        s.as_str().replace('_', "-")
+    ))
 }
 
-/// A report's state in Vietnamese words.
-pub fn status_vi(s: Option<ReportStatus>) -> &'static str {
-    match s {
-        None => "Chưa có báo cáo",
-        Some(ReportStatus::Draft) => "Dự thảo",
-        Some(ReportStatus::Submitted) => "Đã gửi, chờ duyệt",
-        Some(ReportStatus::Returned) => "Bị trả lại",
-        Some(ReportStatus::Approved) => "Đã phê duyệt",
-    }
+/// A report's state in Vietnamese words, as the pages name it.
+pub fn status_vi(s: Option<ReportStatus>) -> String {
+    Lang::Vi.t(&format!(
+        "report-status-{}",
+        s.map_or("none", ReportStatus::as_str)
+    ))
 }
 
 /// The data an export of `u`'s report for `year` shows: the figures frozen at
@@ -340,7 +336,7 @@ fn fill_figures(doc: &mut ReportDoc, figures: &[Figure]) {
             value: i.value,
             target: i.target,
             unit: i.unit.clone(),
-            standing: standing_vi(f.standing).into(),
+            standing: standing_vi(f.standing),
             hidden: f.hidden(),
         });
         for p in &f.breakdown {
@@ -686,7 +682,7 @@ pub fn report_doc(
 ) -> ReportDoc {
     let mut doc = empty_doc(u, d.year, plan);
     let status = r.and_then(|r| ReportStatus::parse(&r.status));
-    doc.status = status_vi(status).into();
+    doc.status = status_vi(status);
     fill_figures(&mut doc, &d.figures);
     let codes: Vec<String> = d.figures.iter().map(|f| f.indicator.code.clone()).collect();
     doc.tables = tables(d, &codes);

@@ -25,7 +25,6 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::money::Dong;
 use thamgia_domain::reports::{
     MAX_REASON, MAX_SECTION, ReportAction, ReportRefusal, ReportRole, ReportStatus, Standing,
     counts_as_submitted, editable, next, on_time,
@@ -324,10 +323,15 @@ pub struct ListRow {
     pub ended: String,
 }
 
+/// A count of any integer type, for `Lang::t_counts`.
+fn count<T: TryInto<i64>>(n: T) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
+}
+
 fn list_row(c: &Chrome, row: &ChainRow) -> ListRow {
     ListRow {
         code: row.unit.code.clone(),
-        name: row.unit.name_vi.clone(),
+        name: c.pick(&row.unit.name_vi, &row.unit.name_en).to_string(),
         status: c.t(&status_key(row.status)),
         status_class: status_class(row.status),
         due: c.date(row.due_on),
@@ -657,7 +661,7 @@ async fn report_page(
         .iter()
         .map(|d| DistrictView {
             code: d.unit_code.clone(),
-            name: d.unit_name_vi.clone(),
+            name: c.pick(&d.unit_name_vi, &d.unit_name_en).to_string(),
             status: c.t(&status_key(d.status)),
             status_class: status_class(d.status),
             first_submitted: d.first_submitted_on.map(|x| c.date(x)).unwrap_or_default(),
@@ -689,12 +693,12 @@ async fn report_page(
         .districts
         .iter()
         .filter(|d| d.status != Some(ReportStatus::Approved))
-        .map(|d| d.unit_name_vi.clone())
+        .map(|d| c.pick(&d.unit_name_vi, &d.unit_name_en).to_string())
         .collect();
     let money = |l: &report_data::MoneyLine| MoneyView {
         name: c.pick(&l.name_vi, &l.name_en).to_string(),
-        budget: Dong(l.budget).to_string(),
-        spent: Dong(l.spent).to_string(),
+        budget: lang.money(l.budget),
+        spent: lang.money(l.spent),
         over: l.overspent(),
     };
     let rec = &data.recommendations;
@@ -751,8 +755,8 @@ async fn report_page(
             .collect(),
         sources: data.funding.by_source.iter().map(money).collect(),
         project_money: data.funding.by_project.iter().map(money).collect(),
-        budget: Dong(data.funding.budget).to_string(),
-        spent: Dong(data.funding.spent).to_string(),
+        budget: lang.money(data.funding.budget),
+        spent: lang.money(data.funding.spent),
         forums: data
             .forums
             .iter()
@@ -760,31 +764,32 @@ async fn report_page(
                 (
                     c.date(f.starts_on),
                     c.tk("report-level-", &f.level),
-                    f.unit_name_vi.clone(),
+                    c.pick(&f.unit_name_vi, &f.unit_name_en).to_string(),
                     f.theme.clone(),
                     f.children,
                     f.warnings,
                 )
             })
             .collect(),
-        councils: lang.t_args(
+        councils: lang.t_counts(
             "report-councils-line",
             &[
-                ("total", data.councils.total.to_string()),
-                ("dialogues", data.councils.dialogues.to_string()),
-                ("with", data.councils.with_dialogue.len().to_string()),
-                ("names", data.councils.with_dialogue.join(", ")),
+                ("total", count(data.councils.total)),
+                ("dialogues", count(data.councils.dialogues)),
+                ("with", count(data.councils.with_dialogue.len())),
             ],
+            &[("names", data.councils.with_dialogue.join(", "))],
         ),
-        clubs: lang.t_args(
+        clubs: lang.t_counts(
             "report-clubs-line",
             &[
-                ("total", data.clubs.total.to_string()),
-                ("active", data.clubs.active.to_string()),
-                ("activities", data.clubs.activities.to_string()),
-                ("girls", data.clubs.girls.to_string()),
-                ("boys", data.clubs.boys.to_string()),
+                ("total", count(data.clubs.total)),
+                ("active", count(data.clubs.active)),
+                ("activities", count(data.clubs.activities)),
+                ("girls", count(data.clubs.girls)),
+                ("boys", count(data.clubs.boys)),
             ],
+            &[],
         ),
         recs: lang.t_args(
             "report-recs-line",
@@ -799,7 +804,7 @@ async fn report_page(
             .iter()
             .map(|a| {
                 (
-                    a.name_vi.clone(),
+                    c.pick(&a.name_vi, &a.name_en).to_string(),
                     a.total,
                     a.answered,
                     a.overdue,

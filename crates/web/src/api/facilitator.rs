@@ -651,6 +651,7 @@ mod tests {
             answer_not_taken: None,
             closed_at,
             answer_published_at: None,
+            answer_unit_id: None,
             created_by: None,
             created_at: at(1),
         }

@@ -79,6 +79,17 @@ impl ParticipantGroup {
             ParticipantGroup::Children => "Trẻ em",
         }
     }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ParticipantGroup::Officials => "Officials and managers",
+            ParticipantGroup::ChildProtection => "Child-protection staff",
+            ParticipantGroup::Teachers => "Teachers",
+            ParticipantGroup::YouthPioneer => "Youth Union and Pioneer staff",
+            ParticipantGroup::Parents => "Parents and carers",
+            ParticipantGroup::Children => "Children",
+        }
+    }
 }
 
 /// Participants of one group.

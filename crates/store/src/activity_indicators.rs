@@ -74,17 +74,6 @@ fn sex_vi(female: bool) -> &'static str {
     if female { "nữ" } else { "nam" }
 }
 
-fn group_en(g: ParticipantGroup) -> &'static str {
-    match g {
-        ParticipantGroup::Officials => "Officials and managers",
-        ParticipantGroup::ChildProtection => "Child-protection staff",
-        ParticipantGroup::Teachers => "Teachers",
-        ParticipantGroup::YouthPioneer => "Youth Union and Pioneer staff",
-        ParticipantGroup::Parents => "Parents and carers",
-        ParticipantGroup::Children => "Children",
-    }
-}
-
 /// The projects whose training courses A1 counts: those listing `A1`, or all.
 fn a1_projects(plan: &Plan) -> Option<HashSet<String>> {
     let listed: HashSet<String> = plan
@@ -220,7 +209,7 @@ pub async fn activity_indicators<C: ConnectionTrait>(
                     name_vi: format!("{} — {}", g.name_vi(), sex_vi(female)),
                     name_en: format!(
                         "{} — {}",
-                        group_en(*g),
+                        g.name_en(),
                         if female { "women" } else { "men" }
                     ),
                     value: n,

@@ -10,6 +10,7 @@
 
 use crate::db_test;
 use crate::helpers::TestApp;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
@@ -350,9 +351,18 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
     thamgia::demo::load_units(&app.db, now)
         .await
         .expect("units");
-    thamgia::demo_voice::fill_open(&app.db, now)
+    let open_code = thamgia::demo_voice::fill_open(&app.db, now)
         .await
         .expect("open");
+    // The open consultation's pages are walked from its own page (the
+    // list's first link may be the demo's draft, which links to fewer).
+    let open_id = thamgia_store::entity::consultation::Entity::find()
+        .filter(thamgia_store::entity::consultation::Column::JoinCode.eq(open_code.as_str()))
+        .one(&app.db.conn)
+        .await
+        .expect("db")
+        .expect("the open consultation")
+        .id;
     let routes = page_routes();
     assert!(routes.len() > 40, "routes found: {routes:?}");
     let mut codes = BTreeSet::new();
@@ -390,6 +400,8 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
                 .filter(|r| !r.contains('{'))
                 .flat_map(|r| [r.clone(), format!("{r}?year=2018")])
                 .collect();
+            queue.push_front(format!("/c/{open_code}"));
+            queue.push_front(format!("/consultations/{open_id}"));
             let mut sampled: BTreeSet<String> = BTreeSet::new();
             let mut visited = BTreeSet::new();
             while let Some(path) = queue.pop_front() {
@@ -482,6 +494,9 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
         "/consultations/{id}/answer",
         "/dashboard/records",
         "/imports/jobs/{id}",
+        // The offline app's address, a redirect to its shell `/facilitator/`
+        // (whose words live in its own script, run on adults' devices).
+        "/facilitator",
     ];
     let new: Vec<&&String> = unreached
         .iter()

@@ -751,7 +751,13 @@ async fn report_page(
             .trained
             .iter()
             .filter(|t| t.female + t.male > 0)
-            .map(|t| (t.name_vi.clone(), t.female, t.male))
+            .map(|t| {
+                let name = thamgia_domain::activities::ParticipantGroup::parse(&t.group)
+                    .map_or(t.name_vi.clone(), |g| {
+                        c.pick(g.name_vi(), g.name_en()).to_string()
+                    });
+                (name, t.female, t.male)
+            })
             .collect(),
         sources: data.funding.by_source.iter().map(money).collect(),
         project_money: data.funding.by_project.iter().map(money).collect(),

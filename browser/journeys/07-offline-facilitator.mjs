@@ -29,6 +29,10 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const CODE = 'BANBE7';
 const PASSWORD = 'laichau2016';
 const CHILDREN = 30;
+// The children's answers and one group tally.
+const ITEMS = CHILDREN + 1;
+// The children the tally counts (6 girls, 4 boys).
+const TALLIED = 10;
 
 function sleep(ms) {
   return new Promise((ok) => setTimeout(ok, ms));
@@ -218,18 +222,33 @@ export default async function journey(t) {
     await page.locator('#counts').waitFor();
     t.ok((await waiting(page)) === CHILDREN, `${await waiting(page)} answers waiting, not ${CHILDREN}`);
 
+    // A group discussion, tallied on the same device: counts only, no name.
+    await card().getByRole('button', { name: 'Nhập kết quả nhóm' }).click();
+    await page.locator('#tally').waitFor();
+    await a11y(t, page, 'the tally form');
+    await page.fill('#t-label', 'Lớp 7A, nhóm 2');
+    await page.fill('#t-girls', '6');
+    await page.fill('#t-boys', '4');
+    await page.fill('#t-young', '4');
+    await page.fill('#t-old', '6');
+    await page.getByRole('button', { name: 'Lưu kết quả nhóm' }).click();
+    await page.getByText('Đã lưu kết quả nhóm.').waitFor();
+    await page.getByRole('button', { name: 'Về danh sách' }).click();
+    await page.locator('#counts').waitFor();
+    t.ok((await waiting(page)) === ITEMS, `${await waiting(page)} items waiting, not ${ITEMS}`);
+
     // The browser is closed and opened again (the phone restarted): the answers are still there.
     await browser.ctx.close();
     browser = await launch(userDir);
     page = browser.page;
     await page.goto(`${BASE}/facilitator/`);
     await page.locator('#counts').waitFor();
-    t.ok((await waiting(page)) === CHILDREN, `after reopening: ${await waiting(page)} waiting`);
+    t.ok((await waiting(page)) === ITEMS, `after reopening: ${await waiting(page)} waiting`);
     // The device keeps no child's name: nothing of the kind is asked, nothing stored.
     const kept = await page.evaluate(async () => {
       const db = await new Promise((ok) => { const r = indexedDB.open('thamgia-facilitator', 1); r.onsuccess = () => ok(r.result); });
       const all = await new Promise((ok) => { const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => ok(r.result); });
-      return all.map((x) => Object.keys(x.profile).join(',')).join(';');
+      return all.map((x) => Object.keys(x.profile || x).join(',')).join(';');
     });
     t.ok(!kept.includes('name'), `a stored answer carries a name field: ${kept}`);
 
@@ -237,10 +256,13 @@ export default async function journey(t) {
     let syncs = 0;
     let replay = null;
     const told = {};
+    const toldTallies = {};
     await browser.ctx.route('**/api/v1/device/sync', async (route) => {
       syncs += 1;
       const response = await route.fetch();
-      for (const r of (await response.json()).results || []) told[r.status] = (told[r.status] || 0) + 1;
+      const answered = await response.json();
+      for (const r of answered.results || []) told[r.status] = (told[r.status] || 0) + 1;
+      for (const r of answered.tallies || []) toldTallies[r.status] = (toldTallies[r.status] || 0) + 1;
       if (syncs === 1) {
         replay = { body: route.request().postData(), auth: route.request().headers().authorization };
         await route.abort('connectionreset');
@@ -259,7 +281,7 @@ export default async function journey(t) {
       await sleep(1500);
     }
     t.ok(syncs >= 2, `only ${syncs} sync request(s): the cut one was not sent again`);
-    t.ok((await page.locator('#n-sent').textContent()) === String(CHILDREN), 'sent count');
+    t.ok((await page.locator('#n-sent').textContent()) === String(ITEMS), 'sent count');
     t.ok((await page.locator('#n-refused').textContent()) === '0', 'some answers were refused');
 
     // What the server answered, the cut answer included: each of the 30 stored once, the cut
@@ -267,12 +289,15 @@ export default async function journey(t) {
     t.note(`sync answers: ${JSON.stringify(told)} over ${syncs} requests`);
     t.ok(told.stored === CHILDREN, `${told.stored} stored, not ${CHILDREN}`);
     t.ok(told.duplicate > 0 && !told.refused && !told.invalid, `sync answers ${JSON.stringify(told)}`);
+    t.note(`sync tallies: ${JSON.stringify(toldTallies)}`);
+    t.ok(toldTallies.stored === 1 && !toldTallies.refused && !toldTallies.invalid, `sync tallies ${JSON.stringify(toldTallies)}`);
     const after = await figures(officer);
     t.note(`after: results ${after.children}, C1 ${after.c1}`);
     // A figure of 1–4 children is hidden ("<5"): then the baseline lies between 1 and 4.
-    const moved = (b, a) => (b == null ? a >= CHILDREN + 1 && a <= CHILDREN + 4 : a === b + CHILDREN);
-    t.ok(moved(before.children, after.children), `results moved from ${before.children} to ${after.children}`);
-    t.ok(before.suppressed ? moved(null, after.c1) : moved(before.c1, after.c1), `C1 moved from ${before.c1} to ${after.c1}`);
+    const moved = (b, a, n) => (b == null ? a >= n + 1 && a <= n + 4 : a === b + n);
+    // The results count the tally's children too; C1 counts the children's own responses.
+    t.ok(moved(before.children, after.children, CHILDREN + TALLIED), `results moved from ${before.children} to ${after.children}`);
+    t.ok(before.suppressed ? moved(null, after.c1, CHILDREN) : moved(before.c1, after.c1, CHILDREN), `C1 moved from ${before.c1} to ${after.c1}`);
 
     // The officer sees the device, and what it reported.
     const devices = await (await fetch(`${BASE}/api/v1/devices`, { headers: { authorization: `Bearer ${officer}` } })).json();

@@ -803,3 +803,12 @@ entity!(late_sync, "late_syncs", {
     pub made_at: DateTimeUtc,
     pub synced_at: DateTimeUtc,
 });
+
+entity!(late_tally_sync, "late_tally_syncs", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub tally_id: i32,
+    pub device_id: Option<i32>,
+    pub made_at: DateTimeUtc,
+    pub synced_at: DateTimeUtc,
+});

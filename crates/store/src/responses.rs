@@ -8,8 +8,8 @@
 use crate::audit::{self, Change};
 use crate::consultations::Touches;
 use crate::entity::{
-    answer, consultation, group_tally, group_tally_count, late_sync, response, safeguarding_alert,
-    unit,
+    answer, consultation, group_tally, group_tally_count, late_sync, late_tally_sync, response,
+    safeguarding_alert, unit,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, Utc};
@@ -226,6 +226,22 @@ pub async fn late_count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Resu
         .await?)
 }
 
+/// How many of a consultation's group tallies were synced late.
+pub async fn late_tally_count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
+    Ok(late_tally_sync::Entity::find()
+        .filter(
+            late_tally_sync::Column::TallyId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(group_tally::Column::Id)
+                    .from(group_tally::Entity)
+                    .and_where(group_tally::Column::ConsultationId.eq(consultation_id))
+                    .to_owned(),
+            ),
+        )
+        .count(c)
+        .await?)
+}
+
 pub async fn count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
     Ok(response::Entity::find()
         .filter(response::Column::ConsultationId.eq(consultation_id))
@@ -252,6 +268,19 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
     actor: &Actor,
     now: DateTime<Utc>,
     t: Tally,
+) -> Result<Submitted> {
+    submit_tally_marked(c, actor, now, t, None).await
+}
+
+/// As [`submit_tally`]; a `late` tally (synced by an offline device after
+/// its consultation closed, made while it was open) is marked in
+/// `late_tally_syncs` in the same transaction and counted like every other.
+pub async fn submit_tally_marked<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    t: Tally,
+    late: Option<LateSync>,
 ) -> Result<Submitted> {
     let tx = crate::begin_write(c).await?;
     if let Some(e) = group_tally::Entity::find()
@@ -291,6 +320,17 @@ pub async fn submit_tally<C: TransactionTrait + ConnectionTrait>(
     {
         ensure_input_open(&tx, &k, now).await?;
         crate::aggregates::input_added(&tx, &k).await?;
+    }
+    if let Some(l) = late {
+        late_tally_sync::ActiveModel {
+            tally_id: Set(row.id),
+            device_id: Set(l.device_id),
+            made_at: Set(l.made_at),
+            synced_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
     }
     audit::record(
         &tx,

@@ -20,6 +20,7 @@ mod m0014_unit_id_paths;
 mod m0015_unit_codes_in_time;
 mod m0016_bodies_in_time;
 mod m0017_devices;
+mod m0019_late_tallies;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_unit_codes_in_time::Migration),
             Box::new(m0016_bodies_in_time::Migration),
             Box::new(m0017_devices::Migration),
+            Box::new(m0019_late_tallies::Migration),
         ]
     }
 }

@@ -432,3 +432,187 @@ async fn the_app_shell_fits_150_kb_gzip_and_installs(app: TestApp) {
     assert_eq!(m["start_url"], "/facilitator/");
 }
 db_test!(the_app_shell_fits_150_kb_gzip_and_installs);
+
+fn tally(code: &str, sid: &str, made_at: DateTime<Utc>, option: i32, girls: i64) -> Value {
+    json!({
+        "code": code,
+        "submission_id": sid,
+        "made_at": made_at,
+        "label": "Lớp 7A, nhóm 2",
+        "girls": girls,
+        "boys": 5,
+        "age_6_10": girls + 5,
+        "age_11_15": 0,
+        "counts": {option.to_string(): 4},
+    })
+}
+
+async fn sync_tallies(
+    app: &TestApp,
+    token: &str,
+    device_time: DateTime<Utc>,
+    items: &[Value],
+) -> (u16, Value) {
+    app.api_send(
+        reqwest::Method::POST,
+        token,
+        "/api/v1/device/sync",
+        &json!({"device_time": device_time, "unsent": items.len(), "tallies": items}),
+    )
+    .await
+}
+
+fn tally_statuses(b: &Value) -> Vec<String> {
+    b["tallies"]
+        .as_array()
+        .expect("tallies")
+        .iter()
+        .map(|r| r["status"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+async fn children_in_tallies(app: &TestApp, id: i32) -> (i64, i64) {
+    let officer = app.token("district106").await;
+    let (st, k) = app
+        .api_get(&officer, &format!("/api/v1/consultations/{id}"))
+        .await;
+    assert_eq!(st, 200, "{k}");
+    (
+        k["responses"]["group_tallies"].as_i64().expect("tallies"),
+        k["responses"]["children_in_tallies"]
+            .as_i64()
+            .expect("children"),
+    )
+}
+
+async fn a_group_tally_syncs_once_late_inside_the_grace_period_and_not_after_publishing(
+    app: TestApp,
+) {
+    let s = open(&app, "ABC234").await;
+    let id = consultation_id(&app, "ABC234").await;
+    let token = device(&app).await;
+    // An option of the single-choice question, as the device downloaded it.
+    let (_, bundle) = app.api_get(&token, "/api/v1/device/consultations").await;
+    let option = bundle["consultations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|k| k["code"] == s.code.as_str())
+        .and_then(|k| k["questions"].as_array())
+        .and_then(|qs| qs.iter().find(|q| q["kind"] == "single"))
+        .and_then(|q| q["options"][0]["id"].as_i64())
+        .and_then(|n| i32::try_from(n).ok())
+        .expect("a single-choice option");
+    let now = app.clock.now();
+    let sid = uuid::Uuid::new_v4().to_string();
+    let t = tally(&s.code, &sid, now - Duration::minutes(20), option, 7);
+    // Synced twice (the acknowledgement was lost): stored once, the
+    // results move by its 12 children.
+    let (st, b) = sync_tallies(&app, &token, now, std::slice::from_ref(&t)).await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(tally_statuses(&b), ["stored"]);
+    assert_eq!(b["results"], json!([]));
+    let (_, b) = sync_tallies(&app, &token, now, std::slice::from_ref(&t)).await;
+    assert_eq!(tally_statuses(&b), ["duplicate"]);
+    assert_eq!(children_in_tallies(&app, id).await, (1, 12));
+    // Invalid counts are named and store nothing; an answer and a tally
+    // travel in one batch.
+    let mut bad = tally(&s.code, &uuid::Uuid::new_v4().to_string(), now, option, 7);
+    bad["age_6_10"] = json!(3);
+    let (st, b) = app
+        .api_send(
+            reqwest::Method::POST,
+            &token,
+            "/api/v1/device/sync",
+            &json!({"device_time": now, "unsent": 2,
+                    "submissions": [item(&s.code, &uuid::Uuid::new_v4().to_string(), now, &api_answers(&s))],
+                    "tallies": [bad]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(statuses(&b), ["stored"]);
+    assert_eq!(tally_statuses(&b), ["invalid"]);
+    assert_eq!(b["tallies"][0]["fields"]["ages"], "total_mismatch", "{b}");
+    assert_eq!(children_in_tallies(&app, id).await, (1, 12));
+
+    // Made on the last day, late evening; synced the next morning: late, counted.
+    app.clock.advance(Duration::days(7) + Duration::hours(12));
+    let made = app.clock.now();
+    app.clock.advance(Duration::hours(13));
+    let now = app.clock.now();
+    let (_, b) = sync_tallies(
+        &app,
+        &token,
+        now,
+        &[
+            tally(&s.code, &uuid::Uuid::new_v4().to_string(), made, option, 3),
+            tally(
+                &s.code,
+                &uuid::Uuid::new_v4().to_string(),
+                now - Duration::hours(1),
+                option,
+                3,
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(tally_statuses(&b), ["stored", "refused"], "{b}");
+    assert_eq!(b["tallies"][0]["late"], true);
+    assert_eq!(b["tallies"][1]["reason"], "made_after_closing");
+    assert_eq!(children_in_tallies(&app, id).await, (2, 20));
+    assert_eq!(
+        responses::late_tally_count(&app.db.conn, id)
+            .await
+            .expect("late"),
+        1
+    );
+
+    // Once the answer to the children is published: refused with the reason.
+    let db = &app.db.conn;
+    consultations::close(
+        db,
+        &Actor::system("test"),
+        now,
+        id,
+        "Các em muốn có mái che.".into(),
+    )
+    .await
+    .expect("close");
+    app.clock.advance(Duration::days(1));
+    consultations::save_answer(
+        db,
+        &Actor::system("test"),
+        app.clock.now(),
+        id,
+        AnswerBack {
+            decided: "Trường sẽ làm mái che.".into(),
+            taken: "Làm mái che.".into(),
+            not_taken: "Chưa làm bể bơi.".into(),
+        },
+        true,
+    )
+    .await
+    .expect("publish");
+    let now = app.clock.now();
+    let (_, b) = sync_tallies(
+        &app,
+        &token,
+        now,
+        &[tally(
+            &s.code,
+            &uuid::Uuid::new_v4().to_string(),
+            made,
+            option,
+            3,
+        )],
+    )
+    .await;
+    assert_eq!(tally_statuses(&b), ["refused"], "{b}");
+    assert_eq!(b["tallies"][0]["reason"], "answer_published");
+    assert_eq!(
+        b["tallies"][0]["message"],
+        "Câu trả lời cho trẻ em đã được công bố, không nhận thêm ý kiến."
+    );
+    assert_eq!(children_in_tallies(&app, id).await, (2, 20));
+}
+db_test!(a_group_tally_syncs_once_late_inside_the_grace_period_and_not_after_publishing);

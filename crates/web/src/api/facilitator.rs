@@ -15,6 +15,7 @@ use super::child::{JoinFormDto, ProfileBody, SubmissionBody, form_dto, parse};
 use crate::auth::{ApiUser, Ctx, random_token};
 use crate::error::{AppError, AppResult, ErrorBody, YEAR_LOCKED};
 use crate::pages::child::{self as rules, Door, Form};
+use crate::pages::consultations::{TallyForm, check_group_tally};
 use crate::password;
 use crate::state::AppState;
 use axum::Json;
@@ -345,6 +346,29 @@ pub struct SyncItem {
     pub answers: BTreeMap<String, super::child::AnswerBody>,
 }
 
+/// A group discussion the facilitator tallied on the device: the fields of
+/// `POST /api/v1/consultations/{id}/tallies` with the join code and the
+/// device time it was made. No child's name: only counts.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct SyncTally {
+    /// The consultation's join code.
+    pub code: String,
+    /// A UUID made on the device when the tally was saved.
+    pub submission_id: String,
+    /// When it was made, on the device's clock.
+    pub made_at: DateTime<Utc>,
+    /// The group's name, e.g. "Lớp 7A, nhóm 2" (at most 100 characters).
+    pub label: String,
+    pub girls: i64,
+    pub boys: i64,
+    /// girls + boys must equal age_6_10 + age_11_15; 1–200 children.
+    pub age_6_10: i64,
+    pub age_11_15: i64,
+    /// Option id → how many children chose it (options of single and multiple questions).
+    #[serde(default)]
+    pub counts: BTreeMap<String, i64>,
+}
+
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct SyncBody {
     /// The device's clock when it sent this batch: the server's clock minus
@@ -352,9 +376,12 @@ pub struct SyncBody {
     pub device_time: DateTime<Utc>,
     /// Answers waiting on the device to be sent, this batch included.
     pub unsent: i32,
-    /// At most 50.
+    /// At most 50, tallies included.
     #[serde(default)]
     pub submissions: Vec<SyncItem>,
+    /// Group tallies; with `submissions`, at most 50.
+    #[serde(default)]
+    pub tallies: Vec<SyncTally>,
 }
 
 /// What became of one submission.
@@ -392,12 +419,15 @@ pub struct SyncAnswer {
     pub clock_offset_seconds: i64,
     /// One per submission, in the order sent.
     pub results: Vec<SyncResult>,
+    /// One per tally, in the order sent (`fields` as the tallies' API names them).
+    pub tallies: Vec<SyncResult>,
 }
 
-/// Sends a batch of answers collected on the device. Each is judged on its
-/// own: stored once (a resend answers `duplicate`), refused with a reason, or
-/// invalid; the batch is never refused as a whole for one of them. The
-/// device's clock offset and its count of unsent answers are recorded.
+/// Sends a batch of answers and group tallies collected on the device. Each
+/// is judged on its own by the same late rule: stored once (a resend answers
+/// `duplicate`), refused with a reason, or invalid; the batch is never
+/// refused as a whole for one of them. The device's clock offset and its
+/// count of unsent items are recorded.
 #[utoipa::path(post, path = "/api/v1/device/sync", tag = "devices",
     operation_id = "device_sync",
     security(("bearer" = [])),
@@ -407,7 +437,7 @@ pub struct SyncAnswer {
         (status = 401, description = "`unauthenticated`: no device token, or the device was revoked", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a device token", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`: the body is not JSON", body = ErrorBody),
-        (status = 422, description = "`invalid_input`; `fields` names `submissions` (more than 50), `device_time`, `unsent`", body = ErrorBody)))]
+        (status = 422, description = "`invalid_input`; `fields` names `submissions` or `tallies` (more than 50 together), `device_time`, `unsent`", body = ErrorBody)))]
 pub async fn sync(
     State(state): State<AppState>,
     ApiUser(p, ctx): ApiUser,
@@ -418,6 +448,9 @@ pub async fn sync(
     if b.submissions.len() > MAX_BATCH {
         return Err(AppError::invalid("submissions", "too_many"));
     }
+    if b.submissions.len() + b.tallies.len() > MAX_BATCH {
+        return Err(AppError::invalid("tallies", "too_many"));
+    }
     if b.unsent < 0 {
         return Err(AppError::invalid("unsent", "negative"));
     }
@@ -427,9 +460,13 @@ pub async fn sync(
     for item in b.submissions {
         results.push(sync_one(&state, &p, device_id, now, offset, item, ctx.lang).await?);
     }
-    // Every submission of the batch now has its answer: stored ones leave the
+    let mut tallies = vec![];
+    for item in b.tallies {
+        tallies.push(sync_tally(&state, &p, device_id, now, offset, item, ctx.lang).await?);
+    }
+    // Every item of the batch now has its answer: stored ones leave the
     // device, refused ones stay on it to be read, none waits any more.
-    let answered = i32::try_from(results.len()).unwrap_or(i32::MAX);
+    let answered = i32::try_from(results.len() + tallies.len()).unwrap_or(i32::MAX);
     devices::record_sync(
         &state.db.conn,
         device_id,
@@ -442,6 +479,7 @@ pub async fn sync(
         server_time: now,
         clock_offset_seconds: offset.num_seconds(),
         results,
+        tallies,
     }))
 }
 
@@ -518,6 +556,79 @@ async fn sync_one(
         late,
     )
     .await;
+    let done = |status| SyncResult {
+        submission_id: sid.clone(),
+        status,
+        late: late.is_some(),
+        reason: None,
+        message: None,
+        fields: BTreeMap::new(),
+    };
+    Ok(match result {
+        Ok(Submitted::Created(_)) => done(SyncStatus::Stored),
+        Ok(Submitted::Duplicate(_)) => done(SyncStatus::Duplicate),
+        Err(StoreError::Conflict { field }) if field == YEAR_LOCKED => {
+            refused(sid, Refusal::YearLocked, lang)
+        }
+        Err(StoreError::Conflict { .. }) => refused(sid, Refusal::Conflict, lang),
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// One group tally of a sync: judged like an answer ([`judge`] on the
+/// corrected device time), checked like the tallies' API, stored once per
+/// `submission_id` (a resend answers `duplicate`); a late one is marked.
+async fn sync_tally(
+    state: &AppState,
+    p: &Principal,
+    device_id: i32,
+    now: DateTime<Utc>,
+    offset: Duration,
+    item: SyncTally,
+    lang: crate::i18n::Lang,
+) -> AppResult<SyncResult> {
+    let canonical = rules::submission_id(&item.submission_id);
+    let sid = canonical.clone().unwrap_or(item.submission_id.clone());
+    let Some(k) = rules::find(state, &item.code).await? else {
+        return Ok(refused(sid, Refusal::UnknownConsultation, lang));
+    };
+    let made_at = (item.made_at + offset).min(now);
+    let verdict = judge(&k, now, made_at, state.config.late_sync_days);
+    if let Verdict::Refused(why) = verdict {
+        return Ok(refused(sid, why, lang));
+    }
+    let form = TallyForm {
+        submission_id: canonical.unwrap_or(item.submission_id),
+        label: item.label,
+        girls: item.girls.to_string(),
+        boys: item.boys.to_string(),
+        age_6_10: item.age_6_10.to_string(),
+        age_11_15: item.age_11_15.to_string(),
+        counts: item
+            .counts
+            .into_iter()
+            .map(|(o, n)| (o.trim().to_string(), n.to_string()))
+            .collect(),
+    };
+    let tally = match check_group_tally(state, &k, &form, Some(p.user_id)).await? {
+        Ok(t) => t,
+        Err(fields) => {
+            return Ok(SyncResult {
+                submission_id: sid,
+                status: SyncStatus::Invalid,
+                late: false,
+                reason: None,
+                message: Some(lang.t("device-invalid")),
+                fields,
+            });
+        }
+    };
+    let late = (verdict == Verdict::Late).then_some(LateSync {
+        device_id: Some(device_id),
+        made_at,
+    });
+    let result =
+        responses::submit_tally_marked(&state.db.conn, &Actor::from(p), now, tally, late).await;
     let done = |status| SyncResult {
         submission_id: sid.clone(),
         status,

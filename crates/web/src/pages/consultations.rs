@@ -1708,6 +1708,22 @@ pub(crate) async fn submit_group_tally(
             field: "status".into(),
         });
     }
+    let t = check_group_tally(state, k, f, Some(p.user_id))
+        .await?
+        .map_err(invalid)?;
+    Ok(responses::submit_tally(db, &Actor::from(p), state.now(), t).await?)
+}
+
+/// Checks a group tally against consultation `k`'s form, whatever its
+/// status (the offline app's late rule decides that): the tally to store,
+/// or every invalid field (as [`submit_group_tally`] names them).
+pub(crate) async fn check_group_tally(
+    state: &AppState,
+    k: &consultation::Model,
+    f: &TallyForm,
+    entered_by: Option<i32>,
+) -> AppResult<Result<Tally, Fields>> {
+    let db = &state.db.conn;
     let mut e = Fields::new();
     if !is_uuid(&f.submission_id) {
         e.insert("submission_id".into(), "not_a_uuid".into());
@@ -1771,9 +1787,9 @@ pub(crate) async fn submit_group_tally(
         }
     }
     if !e.is_empty() {
-        return Err(invalid(e));
+        return Ok(Err(e));
     }
-    let t = Tally {
+    Ok(Ok(Tally {
         consultation_id: k.id,
         submission_id: f.submission_id.trim().to_string(),
         label,
@@ -1782,9 +1798,8 @@ pub(crate) async fn submit_group_tally(
         age_6_10: i32::try_from(young).unwrap_or(0),
         age_11_15: i32::try_from(old).unwrap_or(0),
         counts,
-        entered_by: Some(p.user_id),
-    };
-    Ok(responses::submit_tally(db, &Actor::from(p), state.now(), t).await?)
+        entered_by,
+    }))
 }
 
 #[derive(Template)]

@@ -1,8 +1,8 @@
 // Thamgia's offline app for facilitators. Runs on an adult's device, never on
 // a child's page. Signs the device in once (online), keeps the open
 // consultations and every answer in IndexedDB, lets children answer in turn
-// (kiosk mode) or the facilitator type in a paper form, and sends the
-// answers in small batches when the server can be reached. No child's name
+// (kiosk mode) or the facilitator type in a paper form or a group's tally,
+// and sends them in small batches when the server can be reached. No child's name
 // is ever asked for or kept.
 'use strict';
 
@@ -33,6 +33,12 @@ const T = {
     faces3: ['Không vui', 'Bình thường', 'Vui'],
     signout: 'Đăng xuất thiết bị', signoutKeep: 'Còn ý kiến chưa gửi: hãy gửi trước khi đăng xuất.',
     errors: 'Có câu chưa trả lời.', invalid: 'Không hợp lệ',
+    tally: 'Nhập kết quả nhóm', tallyTitle: 'Kết quả thảo luận nhóm', tallyIntro: 'Chỉ ghi số em, không ghi tên em nào.',
+    groupLabel: 'Tên nhóm (ví dụ: Lớp 7A, nhóm 2)', girls: 'Số bạn gái', boys: 'Số bạn trai',
+    age610: 'Số em 6–10 tuổi', age1115: 'Số em 11–15 tuổi', chose: 'Số em chọn mỗi ý',
+    tallyTotal: 'Tổng số bạn gái và bạn trai phải bằng tổng hai nhóm tuổi, từ 1 đến 200 em.',
+    tallyCount: 'Không được lớn hơn số em trong nhóm.', tallyLabel: 'Hãy ghi tên nhóm.',
+    tallySave: 'Lưu kết quả nhóm', tallySaved: 'Đã lưu kết quả nhóm.', nextTally: 'Nhóm tiếp theo', tallyItem: 'Kết quả nhóm',
   },
   en: {
     title: 'Offline consultations',
@@ -60,6 +66,12 @@ const T = {
     faces3: ['Unhappy', 'Okay', 'Happy'],
     signout: 'Sign this device out', signoutKeep: 'Answers are waiting: send them before signing out.',
     errors: 'Some questions need an answer.', invalid: 'Invalid',
+    tally: 'Enter a group tally', tallyTitle: 'Group discussion tally', tallyIntro: 'Numbers only: no child\'s name.',
+    groupLabel: 'Group name (e.g. Class 7A, group 2)', girls: 'Girls', boys: 'Boys',
+    age610: 'Children aged 6–10', age1115: 'Children aged 11–15', chose: 'Children who chose each option',
+    tallyTotal: 'Girls and boys must add up to the two age bands, 1 to 200 children.',
+    tallyCount: 'Cannot be more than the children in the group.', tallyLabel: 'Please name the group.',
+    tallySave: 'Save the tally', tallySaved: 'Tally saved.', nextTally: 'Next group', tallyItem: 'Group tally',
   },
 };
 
@@ -220,11 +232,12 @@ async function home() {
       h('p', { class: 'small', text: `${k.code} · ${t('closes')} ${k.closes_on.split('-').reverse().join('/')}` }),
       h('p', {},
         h('button', { type: 'button', class: 'big', onclick: () => form(k, 'kiosk'), text: t('kiosk') }), ' ',
-        h('button', { type: 'button', onclick: () => form(k, 'paper'), text: t('paper') }))));
+        h('button', { type: 'button', onclick: () => form(k, 'paper'), text: t('paper') }), ' ',
+        h('button', { type: 'button', onclick: () => tallyForm(k), text: t('tally') }))));
   }
   if (c.refused.length) {
     kids.push(h('h2', { text: t('refusedList') }), h('ul', { class: 'refused', id: 'refused' },
-      c.refused.map((x) => h('li', {}, h('strong', { text: x.code }), ` · ${new Date(x.made_at).toLocaleString(S.lang)} · ${t('reason')}: ${x.message || x.reason || t('invalid')}`))));
+      c.refused.map((x) => h('li', {}, h('strong', { text: x.kind === 'tally' ? `${x.code} · ${t('tallyItem')}` : x.code }), ` · ${new Date(x.made_at).toLocaleString(S.lang)} · ${t('reason')}: ${x.message || x.reason || t('invalid')}`))));
   }
   kids.push(h('p', {}, h('button', { type: 'button', class: 'link', onclick: signout, text: t('signout') })));
   screen(...kids);
@@ -341,6 +354,50 @@ function thanks(k, collected) {
     h('p', {}, h('button', { type: 'button', class: 'link', onclick: home, text: t('back') }))));
 }
 
+// ---- a group tally: counts only, no child's name ----
+
+function tallyForm(k) {
+  const num = (id, label) => h('div', { class: 'field' }, h('label', { for: id, text: label }),
+    h('input', { id, type: 'number', min: '0', max: '200', inputmode: 'numeric', value: '0' }));
+  const qs = k.questions.filter((q) => q.kind === 'single' || q.kind === 'multiple');
+  const f = h('form', { id: 'tally', novalidate: true },
+    h('h1', { text: t('tallyTitle') }), h('p', { class: 'intro', text: `${k.title} · ${t('tallyIntro')}` }),
+    h('label', { for: 't-label', text: t('groupLabel') }), h('input', { id: 't-label', maxlength: '100', required: true }),
+    num('t-girls', t('girls')), num('t-boys', t('boys')), num('t-young', t('age610')), num('t-old', t('age1115')),
+    qs.map((q, i) => h('fieldset', { class: 'q', id: `f-t${q.id}` },
+      h('legend', {}, h('span', { class: 'qn', text: `${i + 1}. ` }), pick(q.text_vi, q.text_en)),
+      h('p', { class: 'small', text: t('chose') }),
+      q.options.map((o) => h('div', { class: 'opt' },
+        h('input', { id: `t-o${o.id}`, type: 'number', min: '0', max: '200', inputmode: 'numeric', value: '0', 'data-option': String(o.id) }),
+        h('label', { for: `t-o${o.id}`, text: `${o.emoji ? o.emoji + ' ' : ''}${pick(o.label_vi, o.label_en)}` }))))),
+    h('p', { class: 'err', id: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit', class: 'big', text: t('tallySave') }));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const n = (id) => Math.max(0, Math.floor(Number(f.querySelector(`#${id}`).value) || 0));
+    const err = f.querySelector('#form-error');
+    const label = f.querySelector('#t-label').value.trim();
+    const girls = n('t-girls'); const boys = n('t-boys'); const young = n('t-young'); const old = n('t-old');
+    const total = girls + boys;
+    if (!label) { err.textContent = t('tallyLabel'); return; }
+    if (total < 1 || total > 200 || young + old !== total) { err.textContent = t('tallyTotal'); return; }
+    const counts = {};
+    for (const i of f.querySelectorAll('input[data-option]')) {
+      const v = Math.max(0, Math.floor(Number(i.value) || 0));
+      if (v > total) { err.textContent = t('tallyCount'); i.focus(); return; }
+      if (v) counts[i.dataset.option] = v;
+    }
+    const item = { kind: 'tally', submission_id: uuid(), code: k.code, made_at: new Date().toISOString(), label, girls, boys, age_6_10: young, age_11_15: old, counts, state: 'waiting' };
+    await txDone('outbox', (s) => s.put(item));
+    screen(h('section', { class: 'thanks', 'aria-live': 'polite' },
+      h('h1', { text: t('tallySaved') }),
+      h('p', {}, h('button', { type: 'button', class: 'big', id: 'next', onclick: () => tallyForm(k), text: t('nextTally') })),
+      h('p', {}, h('button', { type: 'button', class: 'link', onclick: home, text: t('back') }))));
+    sync();
+  });
+  screen(h('p', {}, h('button', { type: 'button', class: 'link', onclick: home, text: t('back') })), f);
+}
+
 // ---- sync: small batches, backoff, resumable ----
 
 const BATCH = 20;
@@ -365,7 +422,8 @@ async function sync(byHand) {
         body: JSON.stringify({
           device_time: new Date().toISOString(),
           unsent: waiting.length,
-          submissions: batch.map((x) => ({ code: x.code, submission_id: x.submission_id, made_at: x.made_at, collected: x.collected, profile: x.profile, answers: x.answers })),
+          submissions: batch.filter((x) => x.kind !== 'tally').map((x) => ({ code: x.code, submission_id: x.submission_id, made_at: x.made_at, collected: x.collected, profile: x.profile, answers: x.answers })),
+          tallies: batch.filter((x) => x.kind === 'tally').map((x) => ({ code: x.code, submission_id: x.submission_id, made_at: x.made_at, label: x.label, girls: x.girls, boys: x.boys, age_6_10: x.age_6_10, age_11_15: x.age_11_15, counts: x.counts })),
         }),
       });
       if (!r.ok) throw new Error(`sync ${r.status}`);
@@ -373,7 +431,7 @@ async function sync(byHand) {
       // Each acknowledged answer leaves the device; a refused one stays, with its reason.
       let acked = 0;
       await txDone('outbox', (s) => {
-        for (const res of b.results) {
+        for (const res of [...b.results, ...(b.tallies || [])]) {
           const x = batch.find((y) => y.submission_id === res.submission_id);
           if (!x) continue;
           if (res.status === 'stored' || res.status === 'duplicate') { s.delete(x.submission_id); acked++; }

@@ -207,11 +207,7 @@ pub async fn activity_indicators<C: ConnectionTrait>(
                 breakdown.push(Part {
                     key: format!("{}.{}", g.as_str(), if female { "female" } else { "male" }),
                     name_vi: format!("{} — {}", g.name_vi(), sex_vi(female)),
-                    name_en: format!(
-                        "{} — {}",
-                        g.name_en(),
-                        if female { "women" } else { "men" }
-                    ),
+                    name_en: format!("{} — {}", g.name_en(), if female { "women" } else { "men" }),
                     value: n,
                 });
             }

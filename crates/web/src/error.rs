@@ -174,3 +174,66 @@ impl IntoResponse for AppError {
             .into_response()
     }
 }
+
+/// The code of an error status the framework answers before any handler
+/// runs (a body over the limit, a timeout, a method or media type refused).
+fn framework_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "timeout",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        s if s >= 500 => "internal",
+        _ => "bad_request",
+    }
+}
+
+/// Under `/api/`, an error the framework answered in plain text (axum's and
+/// tower's layers: `413` for a body over the limit, `408`, `405`, …) is
+/// answered in the API's error shape instead, so a client reads every error
+/// the same way. Handlers' own errors are JSON already and pass unchanged.
+pub async fn api_errors_as_json(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        return res;
+    }
+    let code = framework_code(status);
+    let message = match status.canonical_reason() {
+        Some(r) => r.to_string(),
+        None => code.replace('_', " "),
+    };
+    let mut out = (
+        status,
+        Json(ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message,
+                fields: BTreeMap::new(),
+                detail: None,
+            },
+        }),
+    )
+        .into_response();
+    // Headers such as `Allow` (405) and `Retry-After` stay.
+    for (name, value) in res.headers() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}

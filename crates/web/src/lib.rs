@@ -168,6 +168,9 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
+        // Outside the body limit and the timeout, so their refusals are JSON
+        // under `/api/` too.
+        .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(CompressionLayer::new())
         .layer(security_headers())
         .layer(axum::middleware::map_response_with_state(

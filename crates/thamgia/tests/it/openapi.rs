@@ -169,6 +169,49 @@ async fn unreadable_query_and_path_answer_json(app: TestApp) {
 }
 db_test!(unreadable_query_and_path_answer_json);
 
+/// What the framework refuses before a handler runs — a body over the
+/// limit, a method the path does not take, a body that is not JSON — is
+/// answered in the API's error shape too, never in plain text.
+async fn refusals_before_a_handler_answer_json(app: TestApp) {
+    let token = app.token("admin").await;
+    let c = reqwest::Client::new();
+    let big = format!("{{\"title\":\"{}\"}}", "a".repeat(3 * 1024 * 1024));
+    for (req, status, code) in [
+        (
+            c.post(app.url("/api/v1/matters"))
+                .header("content-type", "application/json")
+                .body(big),
+            413,
+            "payload_too_large",
+        ),
+        (
+            c.delete(app.url("/api/v1/matters")),
+            405,
+            "method_not_allowed",
+        ),
+        (
+            c.post(app.url("/api/v1/matters"))
+                .header("content-type", "text/plain")
+                .body("kind=law"),
+            415,
+            "unsupported_media_type",
+        ),
+    ] {
+        let r = req.bearer_auth(&token).send().await.expect("send");
+        assert_eq!(r.status().as_u16(), status, "{code}");
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(ct.starts_with("application/json"), "{code}: {ct}");
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(body["error"]["code"], code, "{body}");
+    }
+}
+db_test!(refusals_before_a_handler_answer_json);
+
 /// The demo opens a consultation around the day it runs, keeps another in
 /// draft, and both join codes are the ones `thamgia demo` prints.
 async fn the_demo_has_an_open_and_a_draft_consultation(app: TestApp) {

@@ -331,7 +331,7 @@ fn status_description(status: &str) -> &'static str {
             "In conflict with the record's state: `code` names it (`year_locked`: the year's \
              annual report was approved; `conflict`: `fields` names what stands in the way)"
         }
-        "413" => "The body is too large",
+        "413" => "The body is over the size limit (`payload_too_large`)",
         "415" => "A body without `Content-Type: application/json` (`unsupported_media_type`)",
         "422" => "Invalid input; `fields` names each field and its error code (`invalid_input`)",
         "429" => "Too many requests; try again later (`too_many_attempts`)",
@@ -409,7 +409,9 @@ const YEAR_LOCKED_AREAS: [&str; 11] = [
 /// - `404` where the path names a record (a path id that does not parse is
 ///   `404` too, see [`Path`]);
 /// - `422` where a query string or a JSON body is read ([`Query`], [`json`]),
-///   and `415` where a JSON body is read ([`JsonBody`]);
+///   and `415` where a JSON body is read ([`JsonBody`]); `413` wherever a
+///   body is read (a body over the limit, answered in the error shape by
+///   `error::api_errors_as_json`);
 /// - a description on every response, binary strings for files, and a
 ///   unique `operationId` (a handler's name, prefixed with its path's first
 ///   segment where several handlers share a name).
@@ -443,6 +445,7 @@ pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
             let json_body = op["requestBody"]["content"]
                 .as_object()
                 .is_some_and(|c| c.keys().any(|k| k == "application/json"));
+            let has_body = op.get("requestBody").is_some_and(|b| b.is_object());
             if let Some(c) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
                 binary_files(c);
             }
@@ -474,6 +477,10 @@ pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
             }
             if json_body {
                 add("415");
+            }
+            if has_body {
+                // Any body over the limit (2 MB; the uploads' own limits).
+                add("413");
             }
             for (status, r) in responses.iter_mut() {
                 if r.get("$ref").is_some() {

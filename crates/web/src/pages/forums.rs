@@ -293,6 +293,13 @@ pub(crate) async fn check_forum_form(
             Err(err) => return Err(err.into()),
         }
     };
+    // The agency that holds the forum exists on its first day (a district's
+    // offices ended on 30/6/2025).
+    if let (Some(a), Some(d)) = (&agency, starts)
+        && !thamgia_store::handover::agency_open_on(a, d)
+    {
+        e.insert("agency".into(), "agency_closed".into());
+    }
     let girls = count(&mut e, "girls", &f.girls);
     let boys = count(&mut e, "boys", &f.boys);
     let age_6_10 = count(&mut e, "age_6_10", &f.age_6_10);

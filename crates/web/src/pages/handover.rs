@@ -177,37 +177,71 @@ fn refusal(e: AppError) -> Result<String, AppError> {
     }
 }
 
+/// What is handed over: a recommendation (to an agency) or an answer owed to
+/// children (to a unit).
+#[derive(Clone, Copy)]
+enum Item {
+    Recommendation,
+    Answer,
+}
+
+impl Item {
+    /// The form's field, and the prefix of the item's anchor on the page.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Item::Recommendation => ("agency", "rec"),
+            Item::Answer => ("unit", "ans"),
+        }
+    }
+}
+
+/// One hand-over from the page: the store's audited write, then back to the
+/// list, or the list again with the refusal next to the item.
+async fn hand(
+    state: &AppState,
+    p: &Principal,
+    ctx: &crate::auth::Ctx,
+    item: Item,
+    id: i32,
+    f: &HandForm,
+) -> PageResult {
+    require(p, Permission::ReviewReports, ctx.lang)?;
+    let (field, anchor) = item.names();
+    let to = thamgia_domain::text::nfc(f.to.trim());
+    let (db, actor, now, scope) = (&state.db.conn, Actor::from(p), state.now(), p.scope());
+    let done = if to.is_empty() {
+        Err(AppError::Conflict {
+            field: field.into(),
+        })
+    } else {
+        match item {
+            Item::Recommendation => {
+                handover::hand_over_recommendation(db, &actor, now, &scope, id, &to)
+                    .await
+                    .map(|_| ())
+            }
+            Item::Answer => handover::hand_over_answer(db, &actor, now, &scope, id, &to)
+                .await
+                .map(|_| ()),
+        }
+        .map_err(AppError::from)
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to("/handover?saved=1").into_response()),
+        Err(e) => {
+            let key = refusal(e).page(ctx.lang)?;
+            page(state, p, ctx, false, Some((format!("{anchor}-{id}"), key))).await
+        }
+    }
+}
+
 pub async fn recommendation(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<HandForm>,
 ) -> PageResult {
-    require(&p, Permission::ReviewReports, ctx.lang)?;
-    let to = thamgia_domain::text::nfc(f.to.trim());
-    let done = if to.is_empty() {
-        Err(AppError::Conflict {
-            field: "agency".into(),
-        })
-    } else {
-        handover::hand_over_recommendation(
-            &state.db.conn,
-            &Actor::from(&p),
-            state.now(),
-            &p.scope(),
-            id,
-            &to,
-        )
-        .await
-        .map_err(AppError::from)
-    };
-    match done {
-        Ok(_) => Ok(Redirect::to("/handover?saved=1").into_response()),
-        Err(e) => {
-            let key = refusal(e).page(ctx.lang)?;
-            page(&state, &p, &ctx, false, Some((format!("rec-{id}"), key))).await
-        }
-    }
+    hand(&state, &p, &ctx, Item::Recommendation, id, &f).await
 }
 
 pub async fn answer(
@@ -216,29 +250,5 @@ pub async fn answer(
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<HandForm>,
 ) -> PageResult {
-    require(&p, Permission::ReviewReports, ctx.lang)?;
-    let to = thamgia_domain::text::nfc(f.to.trim());
-    let done = if to.is_empty() {
-        Err(AppError::Conflict {
-            field: "unit".into(),
-        })
-    } else {
-        handover::hand_over_answer(
-            &state.db.conn,
-            &Actor::from(&p),
-            state.now(),
-            &p.scope(),
-            id,
-            &to,
-        )
-        .await
-        .map_err(AppError::from)
-    };
-    match done {
-        Ok(_) => Ok(Redirect::to("/handover?saved=1").into_response()),
-        Err(e) => {
-            let key = refusal(e).page(ctx.lang)?;
-            page(&state, &p, &ctx, false, Some((format!("ans-{id}"), key))).await
-        }
-    }
+    hand(&state, &p, &ctx, Item::Answer, id, &f).await
 }

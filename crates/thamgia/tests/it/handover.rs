@@ -316,27 +316,6 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     assert_eq!(e["error"]["fields"]["agency"], "agency_closed", "{e}");
     let (s, e) = ask("SLDTBXH", "2026-12-31").await;
     assert_eq!(s, 201, "{e}");
-    // A matter's owner agency must exist on the decision date.
-    let matter = |decided: &'static str| {
-        let admin = admin.clone();
-        let app = &app;
-        async move {
-            app.api_send(
-                Method::POST,
-                &admin,
-                "/api/v1/matters",
-                &json!({"kind": "community_decision", "title": "Bãi đỗ xe trường học",
-                        "summary": "Quyết định của huyện", "owner_agency": "PLDTBXH-106",
-                        "unit": "106", "stage": "decided", "decision_date": decided}),
-            )
-            .await
-        }
-    };
-    let (s, e) = matter("2025-09-01").await;
-    assert_eq!(s, 422, "{e}");
-    assert_eq!(e["error"]["fields"]["owner_agency"], "agency_closed", "{e}");
-    let (s, e) = matter("2025-03-01").await;
-    assert_eq!(s, 201, "{e}");
     // A district officer keeps reading the district's history.
     let (s, _) = app.api_get(&district, "/api/v1/councils?year=2018").await;
     assert_eq!(s, 200);

@@ -195,13 +195,6 @@ pub(crate) async fn check_new(
             Err(err) => return Err(err.into()),
         }
     };
-    // The owner agency exists on the decision date (a district's offices
-    // ended on 30/6/2025).
-    if let (Some(a), Some(d)) = (&agency, decision)
-        && !thamgia_store::handover::agency_open_on(a, d)
-    {
-        e.insert("agency".into(), "agency_closed".into());
-    }
     match (kind, stage, unit, agency) {
         (Some(kind), Some(stage), Some(u), Some(a)) if e.is_empty() => Ok(NewMatter {
             kind,

@@ -483,6 +483,34 @@ pub async fn sync(
     }))
 }
 
+/// What the store said of one synced item (an answer or a tally), as the
+/// item's result: stored, already stored, or refused by a year lock or
+/// another conflict.
+fn stored_result(
+    sid: String,
+    late: bool,
+    result: Result<Submitted, StoreError>,
+    lang: crate::i18n::Lang,
+) -> AppResult<SyncResult> {
+    let done = |status| SyncResult {
+        submission_id: sid.clone(),
+        status,
+        late,
+        reason: None,
+        message: None,
+        fields: BTreeMap::new(),
+    };
+    Ok(match result {
+        Ok(Submitted::Created(_)) => done(SyncStatus::Stored),
+        Ok(Submitted::Duplicate(_)) => done(SyncStatus::Duplicate),
+        Err(StoreError::Conflict { field }) if field == YEAR_LOCKED => {
+            refused(sid, Refusal::YearLocked, lang)
+        }
+        Err(StoreError::Conflict { .. }) => refused(sid, Refusal::Conflict, lang),
+        Err(e) => return Err(e.into()),
+    })
+}
+
 fn refused(sid: String, why: Refusal, lang: crate::i18n::Lang) -> SyncResult {
     SyncResult {
         submission_id: sid,
@@ -556,23 +584,7 @@ async fn sync_one(
         late,
     )
     .await;
-    let done = |status| SyncResult {
-        submission_id: sid.clone(),
-        status,
-        late: late.is_some(),
-        reason: None,
-        message: None,
-        fields: BTreeMap::new(),
-    };
-    Ok(match result {
-        Ok(Submitted::Created(_)) => done(SyncStatus::Stored),
-        Ok(Submitted::Duplicate(_)) => done(SyncStatus::Duplicate),
-        Err(StoreError::Conflict { field }) if field == YEAR_LOCKED => {
-            refused(sid, Refusal::YearLocked, lang)
-        }
-        Err(StoreError::Conflict { .. }) => refused(sid, Refusal::Conflict, lang),
-        Err(e) => return Err(e.into()),
-    })
+    stored_result(sid, late.is_some(), result, lang)
 }
 
 /// One group tally of a sync: judged like an answer ([`judge`] on the
@@ -629,23 +641,7 @@ async fn sync_tally(
     });
     let result =
         responses::submit_tally_marked(&state.db.conn, &Actor::from(p), now, tally, late).await;
-    let done = |status| SyncResult {
-        submission_id: sid.clone(),
-        status,
-        late: late.is_some(),
-        reason: None,
-        message: None,
-        fields: BTreeMap::new(),
-    };
-    Ok(match result {
-        Ok(Submitted::Created(_)) => done(SyncStatus::Stored),
-        Ok(Submitted::Duplicate(_)) => done(SyncStatus::Duplicate),
-        Err(StoreError::Conflict { field }) if field == YEAR_LOCKED => {
-            refused(sid, Refusal::YearLocked, lang)
-        }
-        Err(StoreError::Conflict { .. }) => refused(sid, Refusal::Conflict, lang),
-        Err(e) => return Err(e.into()),
-    })
+    stored_result(sid, late.is_some(), result, lang)
 }
 
 // ---- officers: the devices of their scope ----

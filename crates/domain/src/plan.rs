@@ -113,6 +113,10 @@ pub struct PlanHeader {
     pub scope_en: String,
     /// Agency code of the coordinating agency.
     pub coordinator: String,
+    /// The age bands of every breakdown by age, in order; absent in a file, one band of the
+    /// subject ages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub age_bands: Vec<AgeBand>,
 }
 
 /// An administrative unit, school or village.
@@ -216,6 +220,114 @@ pub struct IndicatorDef {
     pub numerator_en: Option<String>,
     pub denominator_vi: Option<String>,
     pub denominator_en: Option<String>,
+    /// How the engine computes it: one entry of the closed vocabulary
+    /// ([`Measure`], `docs/plan-format.md`).
+    #[serde(default)]
+    pub measure: Measure,
+    /// Where the indicator stood before the plan (value and year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Milestone>,
+    /// Targets over time ("30 % by 2025, 35 % by 2030"), by year; empty when every year is
+    /// judged against the final target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<Milestone>,
+    /// Whether a year between two milestones (or the baseline and the first milestone) is judged
+    /// against the straight line between them rather than against the next milestone.
+    #[serde(default)]
+    pub interpolate: bool,
+}
+
+/// A value an indicator had, or must reach, in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub year: i32,
+    pub value: f64,
+}
+
+/// The closed vocabulary of measures: what the engine can compute from the records it keeps.
+/// Whether a measure is a count or a share follows the indicator's `unit` (`%` is a share; see
+/// `docs/plan-format.md` for which units each measure accepts). Filters are parameters.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Measure {
+    /// Matters of one kind (`law_policy`, `school_decision`, `community_decision`) decided in
+    /// the year and consulted with children: a share (`%`).
+    MattersConsulted { matter_kind: String },
+    /// Units of the given levels that held a Children's Forum at their own level in the year,
+    /// each at most once: a count.
+    ForumsHeld { levels: Vec<String> },
+    /// Units of one level running every one of the given models (`forum`, `council`, `club`)
+    /// in the year, each by its working rule (a forum held; a council dialogue; a club
+    /// activity): a count or a share of the units of that level.
+    UnitsRunningModels { level: String, models: Vec<String> },
+    /// Children's **answers** (not persons: a child who answers three consultations counts
+    /// three times) to consultations in the year, from children aged `age_min`–`age_max` (the
+    /// plan's subject ages when absent): a count, or (`%`) a share of the child population of
+    /// those ages, capped at 100 %.
+    ChildrenAnswers {
+        age_min: Option<u8>,
+        age_max: Option<u8>,
+    },
+    /// Children on the rosters of councils and clubs (consent-backed) during the year, aged
+    /// `age_min`–`age_max` in the year: a count of persons, or (`%`) a share of the child
+    /// population of those ages.
+    ChildrenInModels {
+        age_min: Option<u8>,
+        age_max: Option<u8>,
+    },
+    /// People trained: participants of training courses starting in the year (of one project
+    /// when given), by group and sex; the target is the annual plans' planned participants.
+    PeopleTrained { project: Option<String> },
+    /// Activities starting in the year (of one project when given), by project; the target is
+    /// the annual plans' planned activities.
+    Activities { project: Option<String> },
+    /// Money spent in the year (đồng), by funding source; the target is the budget.
+    MoneySpent,
+    /// Measured outside Thamgia (a survey, a census); the plan says how. Shown with no figure.
+    #[default]
+    NotComputed,
+}
+
+impl Measure {
+    /// The spelling in plan files.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Measure::MattersConsulted { .. } => "matters_consulted",
+            Measure::ForumsHeld { .. } => "forums_held",
+            Measure::UnitsRunningModels { .. } => "units_running_models",
+            Measure::ChildrenAnswers { .. } => "children_answers",
+            Measure::ChildrenInModels { .. } => "children_in_models",
+            Measure::PeopleTrained { .. } => "people_trained",
+            Measure::Activities { .. } => "activities",
+            Measure::MoneySpent => "money_spent",
+            Measure::NotComputed => "not_computed",
+        }
+    }
+}
+
+/// The measures, as spelled in plan files.
+pub const MEASURES: &[&str] = &[
+    "matters_consulted",
+    "forums_held",
+    "units_running_models",
+    "children_answers",
+    "children_in_models",
+    "people_trained",
+    "activities",
+    "money_spent",
+    "not_computed",
+];
+
+/// The kinds of matter a `matters_consulted` measure may count.
+pub const MATTER_KINDS: &[&str] = &["law_policy", "school_decision", "community_decision"];
+/// The models a `units_running_models` measure may ask for.
+pub const MODELS: &[&str] = &["forum", "council", "club"];
+
+/// An age band of the plan's breakdowns, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgeBand {
+    pub from: u8,
+    pub to: u8,
 }
 
 /// A target for one year and/or one unit. No year means every year of the period; no unit means
@@ -315,6 +427,18 @@ impl Plan {
             return find(Some(year), None).or(Some(indicator.target));
         }
         None
+    }
+
+    /// The age bands of the plan's breakdowns: the file's, else one band of the subject ages.
+    pub fn age_bands(&self) -> Vec<AgeBand> {
+        if self.header.age_bands.is_empty() {
+            vec![AgeBand {
+                from: self.header.subject_min_age,
+                to: self.header.subject_max_age,
+            }]
+        } else {
+            self.header.age_bands.clone()
+        }
     }
 
     /// A setting's value.

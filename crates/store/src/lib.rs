@@ -28,6 +28,7 @@ pub mod migration;
 pub mod model_indicators;
 pub mod people;
 pub mod plans;
+pub mod population;
 pub mod recommendations;
 pub mod report_data;
 pub mod reports;

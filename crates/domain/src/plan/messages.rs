@@ -49,6 +49,15 @@ templates! {
     BAD_DATE = INVALID_VALUE,
         "\"{}\" is not a valid date; write YYYY-MM-DD",
         "\"{}\" không phải là ngày hợp lệ; hãy viết theo dạng YYYY-MM-DD";
+    MEASURE_UNIT = INVALID_VALUE,
+        "unit \"{}\" does not fit measure \"{}\"; use one of: {}",
+        "đơn vị \"{}\" không dùng được cho cách đo \"{}\"; chỉ dùng một trong: {}";
+    BAND_OVERLAP = INVALID_VALUE,
+        "an age band starting at {} overlaps the band before it, which ends at {}",
+        "nhóm tuổi bắt đầu từ {} chồng lên nhóm tuổi trước, kết thúc ở {}";
+    MILESTONE_ORDER = INVALID_VALUE,
+        "milestone year {} must come after the milestone year {} before it",
+        "năm mốc {} phải sau năm mốc {} đứng trước";
     BAD_CHOICE = INVALID_VALUE,
         "\"{}\" is not allowed; expected one of: {}",
         "giá trị \"{}\" không hợp lệ; chỉ được dùng một trong: {}";

@@ -14,7 +14,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::messages::{self as m, Template};
 use super::{
-    AGENCY_KINDS, AgencyDef, FundingSourceDef, IndicatorDef, IndicatorUnit, OBJECTIVE_KINDS,
+    AGENCY_KINDS, AgeBand, AgencyDef, FundingSourceDef, Measure, Milestone, IndicatorDef, IndicatorUnit, OBJECTIVE_KINDS,
     ObjectiveDef, PROJECT_KINDS, Plan, PlanError, PlanHeader, ProjectDef, REPORTING_FREQUENCIES,
     ReportingDutyDef, TargetDef, TextDef, UNIT_LEVELS, UnitDef,
 };
@@ -387,6 +387,48 @@ impl<'a, 'i> Obj<'a, 'i> {
             .collect()
     }
 
+    /// An array of words from a fixed set; at least one when `required`.
+    fn words(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        allowed: &[&str],
+        required: bool,
+    ) -> Vec<String> {
+        if required && !self.has(key) {
+            self.missing(cx, key, &m::MISSING_FIELD);
+            return Vec::new();
+        }
+        let path = self.child(key);
+        let words = self.list(cx, key);
+        for (index, word) in words.iter().enumerate() {
+            if !word.is_empty() && !allowed.contains(&word.as_str()) {
+                cx.at(
+                    &format!("{path}[{index}]"),
+                    &m::BAD_CHOICE,
+                    &[word, &allowed.join(", ")],
+                );
+            }
+        }
+        if required && words.is_empty() && self.has(key) {
+            cx.at(&path, &m::BLANK_FIELD, &[]);
+        }
+        words
+            .into_iter()
+            .filter(|w| allowed.contains(&w.as_str()))
+            .collect()
+    }
+
+    /// An optional age of childhood.
+    fn age(&mut self, cx: &mut Cx, key: &'static str) -> Option<u8> {
+        if !self.has(key) {
+            let _ = self.take(cx, key);
+            return None;
+        }
+        self.int_in(cx, key, AGES)
+            .and_then(|n| u8::try_from(n).ok())
+    }
+
     /// A sub-table.
     fn table(&mut self, cx: &mut Cx, key: &'static str, required: bool) -> Option<Obj<'a, 'i>> {
         let Some(value) = self.take(cx, key) else {
@@ -648,6 +690,7 @@ fn empty_header() -> PlanHeader {
         scope_vi: String::new(),
         scope_en: String::new(),
         coordinator: String::new(),
+        age_bands: Vec::new(),
     }
 }
 
@@ -692,6 +735,7 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
     let scope_vi = obj.vi(cx, "scope_vi");
     let scope_en = obj.req(cx, "scope_en");
     let coordinator = obj.req(cx, "coordinator");
+    let age_bands = read_age_bands(cx, &mut obj);
     obj.finish(cx);
     let header = PlanHeader {
         code,
@@ -712,8 +756,161 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
         scope_vi,
         scope_en,
         coordinator,
+        age_bands,
     };
     (header, period)
+}
+
+/// `age_bands = [{ from = 6, to = 10 }, …]`: in order, each within the ages of childhood and
+/// after the one before it.
+fn read_age_bands(cx: &mut Cx, obj: &mut Obj<'_, '_>) -> Vec<AgeBand> {
+    let mut bands: Vec<AgeBand> = Vec::new();
+    for mut entry in obj.tables(cx, "age_bands", false) {
+        let from = entry.int_in(cx, "from", AGES).and_then(|n| u8::try_from(n).ok());
+        let to = entry.int_in(cx, "to", AGES).and_then(|n| u8::try_from(n).ok());
+        if let Some((from, to)) = from.zip(to) {
+            if from > to {
+                let (a, b) = (from.to_string(), to.to_string());
+                cx.at(&entry.child("from"), &m::AGE_ORDER, &[&a, &b]);
+            } else if let Some(last) = bands.last()
+                && from <= last.to
+            {
+                let (a, b) = (from.to_string(), last.to.to_string());
+                cx.at(&entry.child("from"), &m::BAND_OVERLAP, &[&a, &b]);
+            } else {
+                bands.push(AgeBand { from, to });
+            }
+        }
+        entry.finish(cx);
+    }
+    bands
+}
+
+/// `measure = "…"` and its `params = { … }`: a word of the vocabulary, the parameters that
+/// measure takes and no other, and a unit the measure can be given in.
+fn read_measure(cx: &mut Cx, obj: &mut Obj<'_, '_>, unit: Option<IndicatorUnit>) -> Measure {
+    let Some(kind) = obj.choice(cx, "measure", crate::plan::MEASURES) else {
+        // Still mark the parameters as read, so one mistake gives one error.
+        let _ = obj.take(cx, "params");
+        return Measure::NotComputed;
+    };
+    let mut params = obj.table(cx, "params", false);
+    let mut p = params.as_mut();
+    let _ = &mut p;
+    let measure = match kind.as_str() {
+        "matters_consulted" => {
+            let matter_kind = match p.as_mut() {
+                Some(p) => p
+                    .choice(cx, "matter_kind", crate::plan::MATTER_KINDS)
+                    .unwrap_or_default(),
+                None => {
+                    obj.missing(cx, "params.matter_kind", &m::MISSING_FIELD);
+                    String::new()
+                }
+            };
+            Measure::MattersConsulted { matter_kind }
+        }
+        "forums_held" => {
+            let levels = match p.as_mut() {
+                Some(p) => p.words(cx, "levels", crate::plan::UNIT_LEVELS, true),
+                None => {
+                    obj.missing(cx, "params.levels", &m::MISSING_FIELD);
+                    Vec::new()
+                }
+            };
+            Measure::ForumsHeld { levels }
+        }
+        "units_running_models" => {
+            let (level, models) = match p.as_mut() {
+                Some(p) => (
+                    p.choice(cx, "level", crate::plan::UNIT_LEVELS)
+                        .unwrap_or_default(),
+                    p.words(cx, "models", crate::plan::MODELS, true),
+                ),
+                None => {
+                    obj.missing(cx, "params.level", &m::MISSING_FIELD);
+                    (String::new(), Vec::new())
+                }
+            };
+            Measure::UnitsRunningModels { level, models }
+        }
+        "children_answers" | "children_in_models" => {
+            let (age_min, age_max) = match p.as_mut() {
+                Some(p) => (p.age(cx, "age_min"), p.age(cx, "age_max")),
+                None => (None, None),
+            };
+            if let (Some(a), Some(b)) = (age_min, age_max)
+                && a > b
+            {
+                let (a, b) = (a.to_string(), b.to_string());
+                cx.at(&format!("{}.params.age_min", obj.path), &m::AGE_ORDER, &[&a, &b]);
+            }
+            if kind == "children_answers" {
+                Measure::ChildrenAnswers { age_min, age_max }
+            } else {
+                Measure::ChildrenInModels { age_min, age_max }
+            }
+        }
+        "people_trained" | "activities" => {
+            let project = p.as_mut().and_then(|p| p.opt(cx, "project"));
+            if kind == "activities" {
+                Measure::Activities { project }
+            } else {
+                Measure::PeopleTrained { project }
+            }
+        }
+        "money_spent" => Measure::MoneySpent,
+        _ => Measure::NotComputed,
+    };
+    if let Some(p) = params {
+        p.finish(cx);
+    }
+    if let Some(unit) = unit {
+        let allowed = measure_units(&measure);
+        if !allowed.contains(&unit) {
+            let names: Vec<&str> = allowed.iter().map(|u| u.as_str()).collect();
+            cx.at(
+                &obj.child("unit"),
+                &m::MEASURE_UNIT,
+                &[unit.as_str(), &kind, &names.join(", ")],
+            );
+        }
+    }
+    measure
+}
+
+/// The units a measure can be given in.
+fn measure_units(measure: &Measure) -> &'static [IndicatorUnit] {
+    use IndicatorUnit::{Count, Dong, Percent};
+    match measure {
+        Measure::MattersConsulted { .. } => &[Percent],
+        Measure::ForumsHeld { .. } | Measure::PeopleTrained { .. } | Measure::Activities { .. } => {
+            &[Count]
+        }
+        Measure::UnitsRunningModels { .. }
+        | Measure::ChildrenAnswers { .. }
+        | Measure::ChildrenInModels { .. } => &[Count, Percent],
+        Measure::MoneySpent => &[Dong],
+        Measure::NotComputed => &[Percent, Count, Dong],
+    }
+}
+
+/// `{ year = …, value = … }`.
+fn read_milestone(
+    cx: &mut Cx,
+    mut entry: Obj<'_, '_>,
+    unit: Option<IndicatorUnit>,
+) -> Option<Milestone> {
+    let year = to_i32(entry.int_in(cx, "year", YEARS));
+    let value = entry.number(cx, "value");
+    if let Some(value) = value {
+        check_target_value(cx, &entry.child("value"), unit, value);
+    }
+    entry.finish(cx);
+    Some(Milestone {
+        year: year?,
+        value: value?,
+    })
 }
 
 fn read_settings(cx: &mut Cx, obj: Obj<'_, '_>) -> BTreeMap<String, i64> {
@@ -897,6 +1094,35 @@ fn read_indicator(
     let definition_en = obj.req(cx, "definition_en");
     let (numerator_vi, numerator_en) = obj.pair(cx, "numerator_vi", "numerator_en");
     let (denominator_vi, denominator_en) = obj.pair(cx, "denominator_vi", "denominator_en");
+    let measure = read_measure(cx, &mut obj, unit);
+    let baseline = obj
+        .table(cx, "baseline", false)
+        .and_then(|b| read_milestone(cx, b, unit));
+    let mut milestones: Vec<Milestone> = Vec::new();
+    for entry in obj.tables(cx, "milestones", false) {
+        let path = entry.child("year");
+        if let Some(ms) = read_milestone(cx, entry, unit) {
+            if let Some(last) = milestones.last()
+                && ms.year <= last.year
+            {
+                let (a, b) = (ms.year.to_string(), last.year.to_string());
+                cx.at(&path, &m::MILESTONE_ORDER, &[&a, &b]);
+            } else {
+                milestones.push(ms);
+            }
+        }
+    }
+    let interpolate = match obj.take(cx, "interpolate") {
+        None => false,
+        Some(v) => match v.get_ref() {
+            DeValue::Boolean(b) => *b,
+            other => {
+                let path = obj.child("interpolate");
+                cx.at(&path, &m::WRONG_TYPE, &["true or false", other.type_str()]);
+                false
+            }
+        },
+    };
     obj.finish(cx);
     let indicator = IndicatorDef {
         code,
@@ -911,6 +1137,10 @@ fn read_indicator(
         numerator_en,
         denominator_vi,
         denominator_en,
+        measure,
+        baseline,
+        milestones,
+        interpolate,
     };
     (indicator, target_paths)
 }

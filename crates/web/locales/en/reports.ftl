@@ -1,7 +1,13 @@
 # Annual reports: the district → province chain and year locks
 nav-reports = Reports
 report-list-title = Annual reports
-report-list-intro = Every district and city reports the year's results of the plan to DOLISA for consolidation. Due: 15 January of the next year (the plan asks for yearly reports without a day).
+report-list-intro = { $reporters } report the year's results of the plan to { $recipient } for consolidation. Due: 15 January of the next year (the plan asks for yearly reports without a day).
+report-list-intro-no-plan = No plan covers this year: reports are recorded but there are no targets to compare with.
+report-reporters-district = Districts and the city
+report-reporters-commune = Communes and wards
+report-reporters-school = Schools
+report-reporters-village = Villages
+report-reporters-province = The province
 report-list-caption = Annual reports
 report-field-year = Year
 report-show = Show

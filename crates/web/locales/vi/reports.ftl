@@ -1,7 +1,13 @@
 # Báo cáo năm: chuỗi báo cáo huyện → tỉnh, khóa số liệu năm
 nav-reports = Báo cáo
 report-list-title = Báo cáo năm
-report-list-intro = Mỗi huyện, thành phố báo cáo kết quả thực hiện kế hoạch hằng năm gửi Sở Lao động - TB&XH tổng hợp. Hạn nộp: ngày 15/01 năm sau (kế hoạch quy định báo cáo hằng năm, không ghi ngày).
+report-list-intro = { $reporters } báo cáo kết quả thực hiện kế hoạch hằng năm gửi { $recipient } tổng hợp. Hạn nộp: ngày 15/01 năm sau (kế hoạch quy định báo cáo hằng năm, không ghi ngày).
+report-list-intro-no-plan = Chưa có kế hoạch nào áp dụng cho năm này: các báo cáo được ghi nhận nhưng không có chỉ tiêu để đối chiếu.
+report-reporters-district = Các huyện, thành phố
+report-reporters-commune = Các xã, phường
+report-reporters-school = Các trường
+report-reporters-village = Các thôn, bản
+report-reporters-province = Tỉnh
 report-list-caption = Các báo cáo năm
 report-field-year = Năm
 report-show = Xem

@@ -274,29 +274,78 @@ fn issuer(plan: Option<&Plan>, u: &unit::Model) -> (String, String, String) {
     (String::new(), body, "UBND".into())
 }
 
+/// "Nơi nhận", from the plan's reporting duties, never from names in code:
+/// the province's consolidated report (issued by the coordinating agency)
+/// goes to the bodies the coordinator reports to, the agencies concerned and
+/// the People's Committees of the levels that report to the province; a
+/// unit's report to the body its level reports to (`level:<level>` duties,
+/// else the coordinator). Ends with the archive line.
+fn recipients(plan: Option<&Plan>, province: bool, level: &str) -> Vec<String> {
+    let Some(p) = plan else {
+        return vec!["Lưu: VT.".to_string()];
+    };
+    let short = |code: &str| {
+        p.agency(code)
+            .map(|a| a.short_vi.clone().unwrap_or_else(|| a.name_vi.clone()))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |line: String| {
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    };
+    if province {
+        for d in p
+            .reporting
+            .iter()
+            .filter(|d| d.reporter == p.header.coordinator)
+        {
+            if let Some(name) = short(&d.recipient) {
+                push(format!("{name} (b/c);"));
+            }
+        }
+        push("Các sở, ban, ngành liên quan;".to_string());
+        for d in &p.reporting {
+            if let Some(lvl) = d.reporter.strip_prefix("level:") {
+                push(format!("UBND {};", levels_vi(lvl)));
+            }
+        }
+    } else {
+        let own = format!("level:{level}");
+        let to = p
+            .reporting
+            .iter()
+            .find(|d| d.reporter == own)
+            .map_or(p.header.coordinator.as_str(), |d| d.recipient.as_str());
+        if let Some(name) = short(to) {
+            push(format!("{name} (b/c);"));
+        }
+    }
+    push("Lưu: VT.".to_string());
+    out
+}
+
+/// "the districts and the city", "the communes and wards": every unit of a
+/// level, as a recipient line names them.
+fn levels_vi(level: &str) -> &'static str {
+    match level {
+        "district" => "các huyện, thành phố",
+        "commune" => "các xã, phường",
+        "school" => "các trường",
+        "village" => "các thôn, bản",
+        _ => "các đơn vị",
+    }
+}
+
 fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>) -> ReportDoc {
     let (parent_body, issuing_body, symbol) = issuer(plan, u);
     let province = !parent_body.is_empty();
-    let (signer_title, recipients) = if province {
-        (
-            "GIÁM ĐỐC".to_string(),
-            vec![
-                "UBND tỉnh (b/c);".to_string(),
-                "Bộ Lao động - Thương binh và Xã hội (b/c);".to_string(),
-                "Các sở, ban, ngành liên quan;".to_string(),
-                "UBND các huyện, thành phố;".to_string(),
-                "Lưu: VT, BVCSTE.".to_string(),
-            ],
-        )
+    let signer_title = if province {
+        "GIÁM ĐỐC".to_string()
     } else {
-        (
-            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".to_string(),
-            vec![
-                "Sở Lao động - Thương binh và Xã hội (b/c);".to_string(),
-                "Lưu: VT, LĐTBXH.".to_string(),
-            ],
-        )
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".to_string()
     };
+    let recipients = recipients(plan, province, &u.level);
     ReportDoc {
         unit_code: u.code.clone(),
         unit_name: u.name_vi.clone(),

@@ -363,6 +363,8 @@ fn status_class(s: Option<ReportStatus>) -> &'static str {
 struct ListPage {
     c: Chrome,
     year: i32,
+    /// Who reports to whom, from the plan covering the year.
+    intro: String,
     years: Vec<i32>,
     rows: Vec<ListRow>,
     own: Option<ListRow>,
@@ -416,6 +418,35 @@ pub(crate) async fn scope_chain(
     Ok((own, rows))
 }
 
+/// "Every district reports to …": the reporting levels and the body they
+/// report to, as the plan covering the year says (never a name in code).
+fn list_intro(c: &Chrome, plan: Option<&thamgia_domain::plan::Plan>) -> String {
+    let Some(p) = plan else {
+        return c.t("report-list-intro-no-plan");
+    };
+    let duties: Vec<_> = p
+        .reporting
+        .iter()
+        .filter(|d| d.reporter.starts_with("level:"))
+        .collect();
+    let Some(first) = duties.first() else {
+        return c.t("report-list-intro-no-plan");
+    };
+    let levels: Vec<String> = duties
+        .iter()
+        .filter_map(|d| d.reporter.strip_prefix("level:"))
+        .map(|l| c.tk("report-reporters-", l))
+        .collect();
+    let recipient = p.agency(&first.recipient).map_or_else(
+        || first.recipient.clone(),
+        |a| c.pick(&a.name_vi, &a.name_en).to_string(),
+    );
+    c.lang.t_args(
+        "report-list-intro",
+        &[("reporters", levels.join(", ")), ("recipient", recipient)],
+    )
+}
+
 /// The year a list shows: the one asked for, else the last year (whose report
 /// is being written), else the current one.
 fn list_year(q: &YearQuery, today: NaiveDate) -> i32 {
@@ -439,8 +470,13 @@ pub async fn list(
     let c = Chrome::new(&ctx, "report-list-title");
     let rows: Vec<ListRow> = chain.iter().map(|r| list_row(&c, r)).collect();
     let own = own.as_ref().map(|r| list_row(&c, r));
+    let plan = thamgia_store::indicators::plan_for_year(db, year)
+        .await
+        .page(lang)?;
+    let intro = list_intro(&c, plan.as_ref());
     let page = ListPage {
         year,
+        intro,
         years: (2016.min(year)..=today.year()).rev().collect(),
         districts: chain.len(),
         submitted: chain

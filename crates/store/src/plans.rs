@@ -463,6 +463,57 @@ pub async fn list_latest<C: ConnectionTrait>(c: &C) -> Result<Vec<plan::Model>> 
         .collect())
 }
 
+/// The latest version of every plan issued in the province of the unit at
+/// `path` (the root of both id paths), newest period first. Plans of two
+/// provinces for the same years coexist; a unit only ever sees its own
+/// province's.
+async fn of_province<C: ConnectionTrait>(c: &C, path: &str) -> Result<Vec<plan::Model>> {
+    let all = list_latest(c).await?;
+    let issuers: HashMap<i32, String> = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(all.iter().map(|p| p.issuer_unit_id)))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    let root = |p: &str| p.split('/').find(|s| !s.is_empty()).map(str::to_owned);
+    let province = root(path);
+    Ok(all
+        .into_iter()
+        .filter(|p| {
+            issuers
+                .get(&p.issuer_unit_id)
+                .is_some_and(|ip| root(ip) == province)
+        })
+        .collect())
+}
+
+fn parse(p: &plan::Model) -> Option<Plan> {
+    serde_json::from_str(&p.document).ok()
+}
+
+/// The plan that governs a unit in a year: its province's plan whose period
+/// contains the year. `None` when there is none.
+pub async fn for_unit<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
+    Ok(of_province(c, path)
+        .await?
+        .iter()
+        .find(|p| p.period_start <= year && year <= p.period_end)
+        .and_then(parse))
+}
+
+/// The plan whose names and settings apply to a unit in a year: the one
+/// governing it ([`for_unit`]), else its province's newest plan (a year
+/// outside every period still reads in the province's words).
+pub async fn governing<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
+    let plans = of_province(c, path).await?;
+    Ok(plans
+        .iter()
+        .find(|p| p.period_start <= year && year <= p.period_end)
+        .or(plans.first())
+        .and_then(parse))
+}
+
 /// All versions of one plan, newest first.
 pub async fn versions<C: ConnectionTrait>(c: &C, code: &str) -> Result<Vec<plan::Model>> {
     Ok(plan::Entity::find()

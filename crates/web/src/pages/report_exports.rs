@@ -34,7 +34,7 @@ use thamgia_office::report_doc::{
 use thamgia_store::engine::Figure;
 use thamgia_store::entity::{report, unit};
 use thamgia_store::report_data::{self, ReportData};
-use thamgia_store::{indicators, reports, units};
+use thamgia_store::{plans, reports, units};
 
 pub const DOCX_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -159,7 +159,7 @@ pub async fn report_file(
     format: Format,
 ) -> AppResult<ExportFile> {
     let (data, r) = report_data_of(db, u, year, today).await?;
-    let plan = plan_of(db, year).await?;
+    let plan = plans::governing(db, &u.path, year).await?;
     let doc = report_doc(&data, r.as_ref(), plan.as_ref(), u);
     write(&doc, format, &format!("bao-cao-{}-{year}", clean(&u.code)))
 }
@@ -173,7 +173,7 @@ pub async fn indicators_file(
     format: Format,
 ) -> AppResult<ExportFile> {
     let figures = thamgia_store::engine::figures(db, u, year, today).await?;
-    let plan = plan_of(db, year).await?;
+    let plan = plans::governing(db, &u.path, year).await?;
     let mut doc = empty_doc(u, year, plan.as_ref());
     doc.status = "Số liệu tại thời điểm xuất".into();
     fill_figures(&mut doc, &figures);
@@ -211,13 +211,6 @@ fn write(doc: &ReportDoc, format: Format, stem: &str) -> AppResult<ExportFile> {
 
 fn clean(s: &str) -> String {
     s.chars().filter(char::is_ascii_alphanumeric).collect()
-}
-
-async fn plan_of(db: &DatabaseConnection, year: i32) -> AppResult<Option<Plan>> {
-    Ok(match indicators::plan_for_year(db, year).await? {
-        Some(p) => Some(p),
-        None => indicators::newest_plan(db).await?,
-    })
 }
 
 /// The place named in the date line: the unit's name without its kind

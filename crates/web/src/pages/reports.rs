@@ -470,9 +470,17 @@ pub async fn list(
     let c = Chrome::new(&ctx, "report-list-title");
     let rows: Vec<ListRow> = chain.iter().map(|r| list_row(&c, r)).collect();
     let own = own.as_ref().map(|r| list_row(&c, r));
-    let plan = thamgia_store::indicators::plan_for_year(db, year)
+    let scope = unit::Entity::find_by_id(p.unit_id)
+        .one(db)
         .await
+        .map_err(|e| AppError::Internal(e.into()))
         .page(lang)?;
+    let plan = match &scope {
+        Some(u) => thamgia_store::plans::governing(db, &u.path, year)
+            .await
+            .page(lang)?,
+        None => None,
+    };
     let intro = list_intro(&c, plan.as_ref());
     let page = ListPage {
         year,

@@ -67,7 +67,7 @@ export default async function (t) {
   const coord = await t.actor();
   await signIn(coord, 'coordinator');
   await coord.goto('/reports?year=2018');
-  await coord.expectText('huyện đã nộp');
+  await coord.expectText('đơn vị đã nộp');
   await coord.goto('/reports/106/2018');
   await submitMove(coord, 'return', REASON);
   await coord.expectText('Đã trả lại báo cáo kèm lý do.');

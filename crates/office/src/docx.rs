@@ -570,7 +570,7 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
             DocPart::Recommendations,
             "5. Kiến nghị của trẻ em và việc trả lời",
         ),
-        (DocPart::Districts, "6. Báo cáo của các huyện"),
+        (DocPart::Districts, "6. Báo cáo của các đơn vị trực thuộc"),
     ];
     let mut number = 2;
     for (part, title) in parts {

@@ -12,10 +12,10 @@ report-list-caption = Annual reports
 report-field-year = Year
 report-show = Show
 report-completeness = Submission
-report-districts-submitted = districts submitted
-report-districts-approved = districts approved
+report-districts-submitted = units submitted
+report-districts-approved = units approved
 report-districts-on-time = reports submitted on time
-report-districts-overdue = districts overdue
+report-districts-overdue = units overdue
 report-field-unit = Unit
 report-field-status = Status
 report-field-due = Due
@@ -61,9 +61,9 @@ report-indicator = Indicator
 report-value = Result
 report-target = Target
 report-standing = Standing
-report-districts = The districts' reports
-report-districts-help = Each district's figures are those it was approved with (frozen on submission); the indicators above are the live figures of the whole province.
-report-districts-caption = The districts' reports for
+report-districts = The reports of the units below
+report-districts-help = Each unit's figures are those it was approved with (frozen on submission); the indicators above are the live figures of the whole province.
+report-districts-caption = The reports of the units below for
 report-missing = No approved report yet:
 report-not-approved = Not approved
 report-activities = Activities
@@ -100,8 +100,8 @@ report-councils-line = Children's councils: { $total ->
         [one] { $dialogues_text } dialogue
        *[other] { $dialogues_text } dialogues
     }; { $with ->
-        [one] { $with_text } district held a dialogue
-       *[other] { $with_text } districts held a dialogue
+        [one] { $with_text } unit held a dialogue
+       *[other] { $with_text } units held a dialogue
     } ({ $names }).
 report-clubs-line = Participation clubs: { $total ->
         [one] { $total_text } club

@@ -704,7 +704,7 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
             .collect();
         out.push(DocTable {
             sheet: "Các huyện".into(),
-            heading: "Báo cáo của các huyện (số liệu đã phê duyệt)".into(),
+            heading: "Báo cáo của các đơn vị trực thuộc (số liệu đã phê duyệt)".into(),
             part: DocPart::Districts,
             columns,
             rows,

@@ -30,6 +30,7 @@ mod own_account;
 mod pages;
 mod plans;
 mod print;
+mod report_chain;
 mod report_exports;
 mod reports;
 mod results;

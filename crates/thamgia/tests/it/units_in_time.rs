@@ -29,7 +29,7 @@ async fn unit_count(app: &TestApp) -> u64 {
 }
 
 /// Loads both files of `plans/units/` and checks what they hold.
-async fn load(app: &TestApp) {
+pub(crate) async fn load(app: &TestApp) {
     let [old, new] = thamgia::demo::load_units(&app.db, app.clock.now())
         .await
         .expect("units");

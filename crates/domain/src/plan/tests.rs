@@ -70,6 +70,7 @@ code = "C1"
 name_vi = "Tỷ lệ trẻ em được tham vấn"
 name_en = "Children consulted"
 unit = "%"
+measure = "children_answers"
 target = 35
 targets = [
     { year = 2025, value = 30 },
@@ -87,6 +88,8 @@ code = "C2"
 name_vi = "Số diễn đàn"
 name_en = "Forums held"
 unit = "count"
+measure = "forums_held"
+params = { levels = ["province", "district"] }
 target = 5
 definition_vi = "Số diễn đàn trẻ em được tổ chức trong năm."
 definition_en = "Children's forums held in the year."
@@ -343,6 +346,8 @@ fn shipped_plan_has_its_indicators_and_targets() {
         ("A1", IndicatorUnit::Count, 0.0),
         ("A2", IndicatorUnit::Count, 0.0),
         ("A3", IndicatorUnit::Dong, 0.0),
+        // C1 counts answers; no target.
+        ("C1", IndicatorUnit::Count, 0.0),
     ];
     assert_eq!(plan.indicators.len(), expected.len());
     for (code, unit, target) in expected {

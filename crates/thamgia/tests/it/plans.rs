@@ -168,6 +168,7 @@ code = "C1"
 name_vi = "Tỷ lệ trẻ em từ 7 tuổi trở lên được tham vấn"
 name_en = "Children aged 7+ consulted"
 unit = "%"
+measure = "children_answers"
 target = 30
 definition_vi = "Trẻ em được tham vấn trên tổng số trẻ em"
 definition_en = "Children consulted over all children"

@@ -13,6 +13,7 @@ use crate::entity::{agency, club, club_member, consultation, council, council_me
 use crate::entity::{recommendation, unit};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, TransactionSession, TransactionTrait,
@@ -268,10 +269,25 @@ pub async fn hand_over_recommendation<C: TransactionTrait + ConnectionTrait>(
         return Err(StoreError::Conflict { field: "agency" });
     }
     let before = item.recommendation;
-    let mut am = before.clone().into_active_model();
-    am.agency_id = Set(target.id);
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
+    // Compare and set: of two hand-overs racing on PostgreSQL (where the
+    // transaction does not lock what it read), the one that finds the
+    // recommendation no longer with the ended agency is refused.
+    let moved = recommendation::Entity::update_many()
+        .col_expr(recommendation::Column::AgencyId, Expr::value(target.id))
+        .col_expr(recommendation::Column::UpdatedAt, Expr::value(now))
+        .filter(recommendation::Column::Id.eq(before.id))
+        .filter(recommendation::Column::AgencyId.eq(before.agency_id))
+        .exec(&tx)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(StoreError::Conflict {
+            field: "recommendation",
+        });
+    }
+    let after = recommendation::Entity::find_by_id(before.id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     audit::record(
         &tx,
         actor,
@@ -317,9 +333,27 @@ pub async fn hand_over_answer<C: TransactionTrait + ConnectionTrait>(
         return Err(StoreError::Conflict { field: "unit" });
     };
     let before = item.consultation;
-    let mut am = before.clone().into_active_model();
-    am.answer_unit_id = Set(Some(target.id));
-    let after = am.update(&tx).await?;
+    // Compare and set, as for recommendations: a second hand-over racing the
+    // first finds the answer already moved and is refused.
+    let still = match before.answer_unit_id {
+        Some(u) => consultation::Column::AnswerUnitId.eq(u),
+        None => consultation::Column::AnswerUnitId.is_null(),
+    };
+    let moved = consultation::Entity::update_many()
+        .col_expr(consultation::Column::AnswerUnitId, Expr::value(target.id))
+        .filter(consultation::Column::Id.eq(before.id))
+        .filter(still)
+        .exec(&tx)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(StoreError::Conflict {
+            field: "consultation",
+        });
+    }
+    let after = consultation::Entity::find_by_id(before.id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     audit::record(
         &tx,
         actor,

@@ -241,6 +241,57 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
 
+    // Eight hand-overs of another recommendation racing each other: exactly
+    // one moves it (to its agency), the others are refused, one audit entry.
+    if let Some(other) = items
+        .recommendations
+        .get(1)
+        .map(|i| i.recommendation.clone())
+    {
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let db = app.db.conn.clone();
+            let now = app.clock.now();
+            let to = if n % 2 == 0 { "SLDTBXH" } else { "SGDDT" };
+            tasks.push(tokio::spawn(async move {
+                let r = handover::hand_over_recommendation(
+                    &db,
+                    &Actor::system("race"),
+                    now,
+                    &Scope::everything(),
+                    other.id,
+                    to,
+                )
+                .await;
+                (to, r)
+            }));
+        }
+        let mut winners = Vec::new();
+        for t in tasks {
+            match t.await.expect("task") {
+                (to, Ok(_)) => winners.push(to),
+                (_, Err(thamgia_store::StoreError::Conflict { field })) => {
+                    assert_eq!(field, "recommendation")
+                }
+                (_, Err(e)) => panic!("a racing hand-over failed otherwise: {e:?}"),
+            }
+        }
+        assert_eq!(winners.len(), 1, "one hand-over wins: {winners:?}");
+        let now_with = recommendation::Entity::find_by_id(other.id)
+            .one(db)
+            .await
+            .expect("db")
+            .expect("rec");
+        let winner = thamgia_store::agencies::by_code(db, winners[0])
+            .await
+            .expect("db")
+            .expect("agency");
+        assert_eq!(now_with.agency_id, winner.id);
+        assert_eq!(hand_over_audits(&app, "recommendation", other.id).await, 1);
+    } else {
+        panic!("the demo leaves at least two recommendations to hand over");
+    }
+
     // The answer goes to the ward that carries 03388 today (Đoàn Kết),
     // whose officer can then read and answer it; the consultation stays on
     // Quyết Tiến.

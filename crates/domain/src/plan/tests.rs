@@ -1215,8 +1215,7 @@ fn plan_error_is_a_std_error() {
 #[test]
 fn documented_example_checks_clean_and_its_error_is_right() {
     let doc = include_str!("../../../../docs/plan-format.md");
-    let start = doc.find("```toml\n").expect("example") + "```toml\n".len();
-    let example = &doc[start..start + doc[start..].find("```").expect("end of example")];
+    let example = documented_example(doc);
     if let Err(errors) = check(example) {
         panic!("the documented example has errors:\n{}", render(&errors));
     }
@@ -1914,4 +1913,86 @@ fn levels_are_checked() {
         error.message_vi(),
         "ngày bắt đầu 2025-07-01 sau ngày kết thúc 2025-06-30"
     );
+}
+
+/// The complete plan under the documentation's "Example" heading.
+fn documented_example(doc: &str) -> &str {
+    let section = &doc[doc.find("\n## Example\n").expect("example section")..];
+    let start = section.find("```toml\n").expect("example") + "```toml\n".len();
+    &section[start..start + section[start..].find("```").expect("end of example")]
+}
+
+/// The ```toml blocks of a part of the documentation.
+fn toml_blocks(text: &str) -> Vec<&str> {
+    text.split("```toml\n")
+        .skip(1)
+        .map(|block| &block[..block.find("```").expect("end of block")])
+        .collect()
+}
+
+#[test]
+fn every_documented_measure_checks_clean() {
+    let doc = include_str!("../../../../docs/plan-format.md");
+    let example = documented_example(doc);
+    let from = doc.find("\n#### Measures\n").expect("measures section");
+    let to = from + doc[from..].find("\n### ").expect("next section");
+    let c1 = "unit = \"%\"\nmeasure = \"children_answers\"\n";
+    assert_eq!(example.matches(c1).count(), 1);
+    let mut documented = Vec::new();
+    for block in toml_blocks(&doc[from..to]) {
+        let source = example.replacen(c1, block, 1);
+        let plan = check(&source).unwrap_or_else(|e| panic!("{block}\n{}", render(&e)));
+        documented.push(plan.indicators[0].measure.kind());
+    }
+    documented.sort_unstable();
+    let mut all = MEASURES.to_vec();
+    all.sort_unstable();
+    assert_eq!(documented, all, "one example of each measure");
+}
+
+#[test]
+fn the_documented_levels_and_targets_over_time_hold() {
+    let doc = include_str!("../../../../docs/plan-format.md");
+    let from = doc.find("\n### `[levels]`").expect("levels section");
+    let to = from + 1 + doc[from + 1..].find("\n### ").expect("next section");
+    let blocks = toml_blocks(&doc[from..to]);
+    assert_eq!(blocks.len(), 1);
+    let plan = check(&format!("{}\n{}", documented_example(doc), blocks[0]))
+        .unwrap_or_else(|e| panic!("{}", render(&e)));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert_eq!(
+        plan.levels.reports_to("district", day(2025, 6, 30)),
+        ["province"]
+    );
+    assert_eq!(
+        plan.levels.reports_to("commune", day(2025, 7, 1)),
+        ["province"]
+    );
+    assert!(plan.levels.holds("forum", "commune") && plan.levels.holds("club", "school"));
+
+    // "Targets over time": baseline 2020: 20, milestones 2025: 30 and 2030: 35.
+    let mut c1 = plan.indicators[0].clone();
+    c1.baseline = Some(Milestone {
+        year: 2020,
+        value: 20.0,
+    });
+    c1.milestones = vec![
+        Milestone {
+            year: 2025,
+            value: 30.0,
+        },
+        Milestone {
+            year: 2030,
+            value: 35.0,
+        },
+    ];
+    let years = [2021, 2023, 2025, 2026, 2027, 2030, 2031];
+    let steps: Vec<f64> = years.iter().map(|&y| c1.target_in(y)).collect();
+    assert_eq!(steps, [30.0, 30.0, 30.0, 35.0, 35.0, 35.0, 35.0]);
+    c1.interpolate = true;
+    let line: Vec<f64> = years.iter().map(|&y| c1.target_in(y)).collect();
+    assert_eq!(line, [22.0, 26.0, 30.0, 31.0, 32.0, 35.0, 35.0]);
+    for (year, value) in [(2021, "22"), (2023, "26"), (2025, "30"), (2027, "32")] {
+        assert!(doc.contains(&format!("{year} → {value}")), "{year}");
+    }
 }

@@ -87,6 +87,85 @@ pub struct Plan {
     pub projects: Vec<ProjectDef>,
     pub funding_sources: Vec<FundingSourceDef>,
     pub reporting: Vec<ReportingDutyDef>,
+    /// Which unit levels hold each model, and which level reports to which; absent in a file,
+    /// the [default](Levels::default).
+    #[serde(default)]
+    pub levels: Levels,
+}
+
+/// Which unit levels hold each model and which level reports to which (`[levels]`). Each list
+/// is a set of [`UNIT_LEVELS`]; an empty list means no level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Levels {
+    /// The levels that hold a Children's Forum at their own level.
+    pub forums: Vec<String>,
+    /// The levels that have a children's council.
+    pub councils: Vec<String>,
+    /// The levels that may have children's participation clubs.
+    pub clubs: Vec<String>,
+    /// Which level's units report to which level, and when.
+    pub reports: Vec<ReportLine>,
+}
+
+impl Default for Levels {
+    /// As the first plans had it: forums at the province and the districts, councils in the
+    /// districts, clubs at any level, and the districts reporting to the province.
+    fn default() -> Self {
+        let words = |levels: &[&str]| levels.iter().map(|l| (*l).to_owned()).collect();
+        Levels {
+            forums: words(&["province", "district"]),
+            councils: words(&["district"]),
+            clubs: words(UNIT_LEVELS),
+            reports: vec![ReportLine {
+                from: "district".to_owned(),
+                to: "province".to_owned(),
+                since: None,
+                until: None,
+            }],
+        }
+    }
+}
+
+impl Levels {
+    /// Whether units of `level` hold `model` (`forum`, `council` or `club`; see [`MODELS`]).
+    pub fn holds(&self, model: &str, level: &str) -> bool {
+        let levels = match model {
+            "forum" => &self.forums,
+            "council" => &self.councils,
+            "club" => &self.clubs,
+            _ => return false,
+        };
+        levels.iter().any(|l| l == level)
+    }
+
+    /// The levels that units of `level` report to on `day`, in file order.
+    pub fn reports_to(&self, level: &str, day: chrono::NaiveDate) -> Vec<&str> {
+        self.reports
+            .iter()
+            .filter(|r| r.from == level && r.in_force(day))
+            .map(|r| r.to.as_str())
+            .collect()
+    }
+}
+
+/// Units of level `from` report to the unit of level `to` above them, from `since` to `until`
+/// (both inclusive, either open).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl ReportLine {
+    /// Whether the line holds on `day`.
+    pub fn in_force(&self, day: chrono::NaiveDate) -> bool {
+        self.since.is_none_or(|since| since <= day) && self.until.is_none_or(|until| day <= until)
+    }
 }
 
 /// What the plan is, who issued it, for whom and when.
@@ -235,6 +314,49 @@ pub struct IndicatorDef {
     /// against the straight line between them rather than against the next milestone.
     #[serde(default)]
     pub interpolate: bool,
+}
+
+impl IndicatorDef {
+    /// The milestone a year is judged against: the first whose year is the year or later; after
+    /// the last milestone, the last. `None` without milestones.
+    pub fn milestone_for(&self, year: i32) -> Option<Milestone> {
+        self.milestones
+            .iter()
+            .find(|m| m.year >= year)
+            .or(self.milestones.last())
+            .copied()
+    }
+
+    /// The plan-wide target over time for a year: without milestones, the headline `target`;
+    /// with milestones, [`milestone_for`](Self::milestone_for)'s value, or with `interpolate`
+    /// the straight line between the points around the year (the baseline, when there is one,
+    /// is the first point), rounded to one decimal. Before the first point, or after the last
+    /// milestone, the nearest milestone.
+    pub fn target_in(&self, year: i32) -> f64 {
+        let Some(milestone) = self.milestone_for(year) else {
+            return self.target;
+        };
+        if !self.interpolate || milestone.year <= year {
+            return milestone.value;
+        }
+        // `milestone` is the first point after the year; the point before is the milestone
+        // before it or, for the first milestone, the baseline.
+        let before = self
+            .milestones
+            .iter()
+            .rev()
+            .find(|m| m.year < year)
+            .copied()
+            .or(self.baseline.filter(|b| b.year <= year));
+        match before {
+            Some(before) => {
+                let share = f64::from(year - before.year) / f64::from(milestone.year - before.year);
+                let value = before.value + (milestone.value - before.value) * share;
+                (value * 10.0).round() / 10.0
+            }
+            None => milestone.value,
+        }
+    }
 }
 
 /// A value an indicator had, or must reach, in a year.
@@ -408,8 +530,9 @@ impl Plan {
 
     /// The target of an indicator for a year and a unit, looked up in this order: a target for
     /// that year and unit; a target for that unit; then, for the issuer's unit or for a
-    /// percentage, a target for that year and finally the headline `target`. `None` when the
-    /// indicator is unknown, or when a count has no target for that unit.
+    /// percentage, a target for that year and finally the target over time
+    /// ([`IndicatorDef::target_in`]: the milestones, or the headline `target` when there are
+    /// none). `None` when the indicator is unknown, or when a count has no target for that unit.
     pub fn target_for(&self, indicator: &str, year: i32, unit: &str) -> Option<f64> {
         let indicator = self.indicator(indicator)?;
         let find = |year: Option<i32>, unit: Option<&str>| {
@@ -424,9 +547,15 @@ impl Plan {
             return specific;
         }
         if unit == self.header.issuer_unit || indicator.unit == IndicatorUnit::Percent {
-            return find(Some(year), None).or(Some(indicator.target));
+            return find(Some(year), None).or_else(|| Some(indicator.target_in(year)));
         }
         None
+    }
+
+    /// The milestone in force for an indicator in a year (see [`IndicatorDef::milestone_for`]),
+    /// for display ("mốc 2025: 30 %"). `None` when the indicator is unknown or has none.
+    pub fn milestone_for(&self, indicator: &str, year: i32) -> Option<Milestone> {
+        self.indicator(indicator)?.milestone_for(year)
     }
 
     /// The age bands of the plan's breakdowns: the file's, else one band of the subject ages.

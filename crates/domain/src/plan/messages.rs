@@ -55,6 +55,24 @@ templates! {
     BAND_OVERLAP = INVALID_VALUE,
         "an age band starting at {} overlaps the band before it, which ends at {}",
         "nhóm tuổi bắt đầu từ {} chồng lên nhóm tuổi trước, kết thúc ở {}";
+    AGE_RANGE_ORDER = INVALID_VALUE,
+        "the first age {} is greater than the last age {}",
+        "tuổi đầu {} lớn hơn tuổi cuối {}";
+    AGE_OUTSIDE_SUBJECT = INVALID_VALUE,
+        "age {} is outside the plan's subject ages {}–{}",
+        "tuổi {} nằm ngoài độ tuổi đối tượng của kế hoạch {}–{}";
+    BAND_OUTSIDE_SUBJECT = INVALID_VALUE,
+        "the age band {}–{} is outside the plan's subject ages {}–{}",
+        "nhóm tuổi {}–{} nằm ngoài độ tuổi đối tượng của kế hoạch {}–{}";
+    BASELINE_YEAR = INVALID_VALUE,
+        "the baseline year {} is after the plan's first year {}",
+        "năm của giá trị ban đầu {} sau năm đầu tiên của kế hoạch {}";
+    LEVEL_SELF_REPORT = INVALID_VALUE,
+        "level \"{}\" cannot report to itself",
+        "cấp \"{}\" không thể báo cáo cho chính cấp mình";
+    REPORT_DATE_ORDER = INVALID_VALUE,
+        "since {} is after until {}",
+        "ngày bắt đầu {} sau ngày kết thúc {}";
     MILESTONE_ORDER = INVALID_VALUE,
         "milestone year {} must come after the milestone year {} before it",
         "năm mốc {} phải sau năm mốc {} đứng trước";

@@ -14,9 +14,10 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::messages::{self as m, Template};
 use super::{
-    AGENCY_KINDS, AgeBand, AgencyDef, FundingSourceDef, IndicatorDef, IndicatorUnit, Measure,
-    Milestone, OBJECTIVE_KINDS, ObjectiveDef, PROJECT_KINDS, Plan, PlanError, PlanHeader,
-    ProjectDef, REPORTING_FREQUENCIES, ReportingDutyDef, TargetDef, TextDef, UNIT_LEVELS, UnitDef,
+    AGENCY_KINDS, AgeBand, AgencyDef, FundingSourceDef, IndicatorDef, IndicatorUnit, Levels,
+    Measure, Milestone, OBJECTIVE_KINDS, ObjectiveDef, PROJECT_KINDS, Plan, PlanError, PlanHeader,
+    ProjectDef, REPORTING_FREQUENCIES, ReportLine, ReportingDutyDef, TargetDef, TextDef,
+    UNIT_LEVELS, UnitDef,
 };
 
 /// Longest code accepted, in bytes (codes are ASCII).
@@ -571,9 +572,9 @@ pub(super) fn read_plan(cx: &mut Cx, tree: &Spanned<DeTable<'_>>) -> (Plan, Path
     let mut root = Obj::from_table(String::new(), 1, tree.get_ref());
     let mut paths = Paths::default();
 
-    let (header, period) = match root.table(cx, "header", true) {
+    let (header, period, subject) = match root.table(cx, "header", true) {
         Some(obj) => read_header(cx, obj),
-        None => (empty_header(), None),
+        None => (empty_header(), None, None),
     };
     let settings = root
         .table(cx, "settings", false)
@@ -604,7 +605,7 @@ pub(super) fn read_plan(cx: &mut Cx, tree: &Spanned<DeTable<'_>>) -> (Plan, Path
         false,
         &mut paths.indicators,
         |cx, obj| {
-            let (indicator, paths) = read_indicator(cx, obj, period);
+            let (indicator, paths) = read_indicator(cx, obj, period, subject);
             target_paths.push(paths);
             indicator
         },
@@ -634,6 +635,10 @@ pub(super) fn read_plan(cx: &mut Cx, tree: &Spanned<DeTable<'_>>) -> (Plan, Path
         &mut paths.reporting,
         read_reporting,
     );
+    let levels = root
+        .table(cx, "levels", false)
+        .map(|obj| read_levels(cx, obj))
+        .unwrap_or_default();
     root.finish(cx);
 
     let plan = Plan {
@@ -647,6 +652,7 @@ pub(super) fn read_plan(cx: &mut Cx, tree: &Spanned<DeTable<'_>>) -> (Plan, Path
         projects,
         funding_sources,
         reporting,
+        levels,
     };
     (plan, paths)
 }
@@ -694,8 +700,11 @@ fn empty_header() -> PlanHeader {
     }
 }
 
-/// The header, and the period when both years are valid and in order.
-fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i32)>) {
+/// The subject ages (`subject_min_age`, `subject_max_age`), when both are valid and in order.
+type Subject = Option<(u8, u8)>;
+
+/// The header; the period when both years are valid and in order; the subject ages likewise.
+fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i32)>, Subject) {
     let code = obj.code(cx, "code", CodeRule::Plan);
     let name_vi = obj.vi(cx, "name_vi");
     let name_en = obj.req(cx, "name_en");
@@ -735,7 +744,8 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
     let scope_vi = obj.vi(cx, "scope_vi");
     let scope_en = obj.req(cx, "scope_en");
     let coordinator = obj.req(cx, "coordinator");
-    let age_bands = read_age_bands(cx, &mut obj);
+    let subject = min_age.zip(max_age).filter(|(min, max)| min <= max);
+    let age_bands = read_age_bands(cx, &mut obj, subject);
     obj.finish(cx);
     let header = PlanHeader {
         code,
@@ -758,12 +768,12 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
         coordinator,
         age_bands,
     };
-    (header, period)
+    (header, period, subject)
 }
 
-/// `age_bands = [{ from = 6, to = 10 }, …]`: in order, each within the ages of childhood and
+/// `age_bands = [{ from = 6, to = 10 }, …]`: in order, each within the plan's subject ages and
 /// after the one before it.
-fn read_age_bands(cx: &mut Cx, obj: &mut Obj<'_, '_>) -> Vec<AgeBand> {
+fn read_age_bands(cx: &mut Cx, obj: &mut Obj<'_, '_>, subject: Subject) -> Vec<AgeBand> {
     let mut bands: Vec<AgeBand> = Vec::new();
     for mut entry in obj.tables(cx, "age_bands", false) {
         let from = entry
@@ -775,7 +785,13 @@ fn read_age_bands(cx: &mut Cx, obj: &mut Obj<'_, '_>) -> Vec<AgeBand> {
         if let Some((from, to)) = from.zip(to) {
             if from > to {
                 let (a, b) = (from.to_string(), to.to_string());
-                cx.at(&entry.child("from"), &m::AGE_ORDER, &[&a, &b]);
+                cx.at(&entry.child("from"), &m::AGE_RANGE_ORDER, &[&a, &b]);
+            } else if let Some((min, max)) = subject
+                && (from < min || to > max)
+            {
+                let args = [from, to, min, max].map(|n| n.to_string());
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                cx.at(&entry.path, &m::BAND_OUTSIDE_SUBJECT, &args);
             } else if let Some(last) = bands.last()
                 && from <= last.to
             {
@@ -792,7 +808,12 @@ fn read_age_bands(cx: &mut Cx, obj: &mut Obj<'_, '_>) -> Vec<AgeBand> {
 
 /// `measure = "…"` and its `params = { … }`: a word of the vocabulary, the parameters that
 /// measure takes and no other, and a unit the measure can be given in.
-fn read_measure(cx: &mut Cx, obj: &mut Obj<'_, '_>, unit: Option<IndicatorUnit>) -> Measure {
+fn read_measure(
+    cx: &mut Cx,
+    obj: &mut Obj<'_, '_>,
+    unit: Option<IndicatorUnit>,
+    subject: Subject,
+) -> Measure {
     let Some(kind) = obj.choice(cx, "measure", crate::plan::MEASURES) else {
         // Still mark the parameters as read, so one mistake gives one error.
         let _ = obj.take(cx, "params");
@@ -849,9 +870,21 @@ fn read_measure(cx: &mut Cx, obj: &mut Obj<'_, '_>, unit: Option<IndicatorUnit>)
                 let (a, b) = (a.to_string(), b.to_string());
                 cx.at(
                     &format!("{}.params.age_min", obj.path),
-                    &m::AGE_ORDER,
+                    &m::AGE_RANGE_ORDER,
                     &[&a, &b],
                 );
+            }
+            if let Some((min, max)) = subject {
+                for (key, age) in [("age_min", age_min), ("age_max", age_max)] {
+                    if let Some(age) = age
+                        && (age < min || age > max)
+                    {
+                        let args = [age, min, max].map(|n| n.to_string());
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        let path = format!("{}.params.{key}", obj.path);
+                        cx.at(&path, &m::AGE_OUTSIDE_SUBJECT, &args);
+                    }
+                }
             }
             if kind == "children_answers" {
                 Measure::ChildrenAnswers { age_min, age_max }
@@ -919,6 +952,68 @@ fn read_milestone(
         year: year?,
         value: value?,
     })
+}
+
+/// `[levels]`: each key absent keeps its default; a list of levels may be empty.
+fn read_levels(cx: &mut Cx, mut obj: Obj<'_, '_>) -> Levels {
+    let defaults = Levels::default();
+    let mut set = |cx: &mut Cx, key: &'static str, default: Vec<String>| {
+        if obj.has(key) {
+            obj.words(cx, key, UNIT_LEVELS, false)
+        } else {
+            let _ = obj.take(cx, key);
+            default
+        }
+    };
+    let forums = set(cx, "forums", defaults.forums);
+    let councils = set(cx, "councils", defaults.councils);
+    let clubs = set(cx, "clubs", defaults.clubs);
+    let reports = if obj.has("reports") {
+        obj.tables(cx, "reports", false)
+            .into_iter()
+            .filter_map(|entry| read_report_line(cx, entry))
+            .collect()
+    } else {
+        let _ = obj.take(cx, "reports");
+        defaults.reports
+    };
+    obj.finish(cx);
+    Levels {
+        forums,
+        councils,
+        clubs,
+        reports,
+    }
+}
+
+/// `{ from = "district", to = "province", since = …, until = … }`.
+fn read_report_line(cx: &mut Cx, mut entry: Obj<'_, '_>) -> Option<ReportLine> {
+    let from = entry.choice(cx, "from", UNIT_LEVELS);
+    let to = entry.choice(cx, "to", UNIT_LEVELS);
+    let since = entry.date(cx, "since", false);
+    let until = entry.date(cx, "until", false);
+    let mut ok = true;
+    if let (Some(from), Some(to)) = (&from, &to)
+        && from == to
+    {
+        cx.at(&entry.child("to"), &m::LEVEL_SELF_REPORT, &[from]);
+        ok = false;
+    }
+    if let Some((since, until)) = since.zip(until)
+        && since > until
+    {
+        let (a, b) = (since.to_string(), until.to_string());
+        cx.at(&entry.child("since"), &m::REPORT_DATE_ORDER, &[&a, &b]);
+        ok = false;
+    }
+    entry.finish(cx);
+    Some(ReportLine {
+        from: from?,
+        to: to?,
+        since,
+        until,
+    })
+    .filter(|_| ok)
 }
 
 fn read_settings(cx: &mut Cx, obj: Obj<'_, '_>) -> BTreeMap<String, i64> {
@@ -1040,6 +1135,7 @@ fn read_indicator(
     cx: &mut Cx,
     mut obj: Obj<'_, '_>,
     period: Option<(i32, i32)>,
+    subject: Subject,
 ) -> (IndicatorDef, Vec<String>) {
     let code = obj.code(cx, "code", CodeRule::Other);
     let name_vi = obj.vi(cx, "name_vi");
@@ -1102,15 +1198,30 @@ fn read_indicator(
     let definition_en = obj.req(cx, "definition_en");
     let (numerator_vi, numerator_en) = obj.pair(cx, "numerator_vi", "numerator_en");
     let (denominator_vi, denominator_en) = obj.pair(cx, "denominator_vi", "denominator_en");
-    let measure = read_measure(cx, &mut obj, unit);
-    let baseline = obj
-        .table(cx, "baseline", false)
-        .and_then(|b| read_milestone(cx, b, unit));
+    let measure = read_measure(cx, &mut obj, unit, subject);
+    let baseline = obj.table(cx, "baseline", false).and_then(|b| {
+        let path = b.child("year");
+        let baseline = read_milestone(cx, b, unit)?;
+        if let Some((start, _)) = period
+            && baseline.year > start
+        {
+            let (year, start) = (baseline.year.to_string(), start.to_string());
+            cx.at(&path, &m::BASELINE_YEAR, &[&year, &start]);
+            return None;
+        }
+        Some(baseline)
+    });
     let mut milestones: Vec<Milestone> = Vec::new();
     for entry in obj.tables(cx, "milestones", false) {
         let path = entry.child("year");
         if let Some(ms) = read_milestone(cx, entry, unit) {
-            if let Some(last) = milestones.last()
+            if let Some((start, end)) = period
+                && (ms.year < start || ms.year > end)
+            {
+                let args = [ms.year, start, end].map(|n| n.to_string());
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                cx.at(&path, &m::TARGET_YEAR, &args);
+            } else if let Some(last) = milestones.last()
                 && ms.year <= last.year
             {
                 let (a, b) = (ms.year.to_string(), last.year.to_string());

@@ -1215,8 +1215,7 @@ fn plan_error_is_a_std_error() {
 #[test]
 fn documented_example_checks_clean_and_its_error_is_right() {
     let doc = include_str!("../../../../docs/plan-format.md");
-    let start = doc.find("```toml\n").expect("example") + "```toml\n".len();
-    let example = &doc[start..start + doc[start..].find("```").expect("end of example")];
+    let example = documented_example(doc);
     if let Err(errors) = check(example) {
         panic!("the documented example has errors:\n{}", render(&errors));
     }
@@ -1293,4 +1292,707 @@ fn targets_may_be_written_as_tables() {
         line_with(&source, "[indicators.more]"),
         "indicators[0].more",
     );
+}
+
+// ---- measures, targets over time, age bands, levels --------------------------------------------
+
+/// `MINI` with C1 (a `%`) measured as below, after its `measure` line.
+fn mini_c1(extra: &str) -> String {
+    mini_with(
+        "measure = \"children_answers\"\n",
+        &format!("measure = \"children_answers\"\n{extra}"),
+    )
+}
+
+/// `MINI` with C2 (a count) measured by `measure`.
+fn mini_c2(measure: &str) -> String {
+    mini_with(
+        "measure = \"forums_held\"\nparams = { levels = [\"province\", \"district\"] }\n",
+        &format!("{measure}\n"),
+    )
+}
+
+#[test]
+fn an_unknown_measure_or_parameter_is_reported_at_its_line() {
+    let source = mini_with(
+        "measure = \"children_answers\"",
+        "measure = \"children_smiles\"",
+    );
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "children_smiles"),
+        "indicators[0].measure",
+    );
+    assert!(
+        error.message_vi().contains("\"children_smiles\""),
+        "{error}"
+    );
+
+    let source = mini_c2(
+        "measure = \"forums_held\"\nparams = { levels = [\"province\"], colour = \"red\" }",
+    );
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::UNKNOWN_FIELD,
+        line_with(&source, "colour"),
+        "indicators[1].params.colour",
+    );
+    assert!(
+        error.message_vi().starts_with("trường \"colour\""),
+        "{error}"
+    );
+
+    // A parameter another measure takes is still unknown to this one.
+    let source = mini_c2("measure = \"money_spent\"\nparams = { project = \"MA\" }");
+    let errors = errors(&source);
+    let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.code, e.field.as_str())).collect();
+    assert!(
+        got.contains(&(codes::UNKNOWN_FIELD, "indicators[1].params.project")),
+        "{}",
+        render(&errors)
+    );
+
+    // A level that is not a level, and a unit the measure cannot be given in.
+    let source = mini_c2("measure = \"forums_held\"\nparams = { levels = [\"region\"] }");
+    assert_error(
+        &only_error(&source),
+        codes::INVALID_VALUE,
+        line_with(&source, "region"),
+        "indicators[1].params.levels[0]",
+    );
+    let source =
+        mini_c2("measure = \"matters_consulted\"\nparams = { matter_kind = \"law_policy\" }");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "name_en = \"Forums held\"") + 1,
+        "indicators[1].unit",
+    );
+    assert_eq!(
+        error.message_vi(),
+        "đơn vị \"count\" không dùng được cho cách đo \"matters_consulted\"; chỉ dùng một trong: %"
+    );
+}
+
+#[test]
+fn every_measure_reads_with_its_parameters() {
+    let cases: &[(&str, Measure)] = &[
+        (
+            "measure = \"forums_held\"\nparams = { levels = [\"district\"] }",
+            Measure::ForumsHeld {
+                levels: vec!["district".into()],
+            },
+        ),
+        (
+            "measure = \"units_running_models\"\nparams = { level = \"commune\", models = [\"council\", \"club\"] }",
+            Measure::UnitsRunningModels {
+                level: "commune".into(),
+                models: vec!["council".into(), "club".into()],
+            },
+        ),
+        (
+            "measure = \"children_answers\"\nparams = { age_min = 7, age_max = 10 }",
+            Measure::ChildrenAnswers {
+                age_min: Some(7),
+                age_max: Some(10),
+            },
+        ),
+        (
+            "measure = \"children_in_models\"",
+            Measure::ChildrenInModels {
+                age_min: None,
+                age_max: None,
+            },
+        ),
+        (
+            "measure = \"people_trained\"\nparams = { project = \"MA\" }",
+            Measure::PeopleTrained {
+                project: Some("MA".into()),
+            },
+        ),
+        (
+            "measure = \"activities\"",
+            Measure::Activities { project: None },
+        ),
+        ("measure = \"not_computed\"", Measure::NotComputed),
+    ];
+    for (text, measure) in cases {
+        let plan = check(&mini_c2(text)).unwrap_or_else(|e| panic!("{text}:\n{}", render(&e)));
+        assert_eq!(&plan.indicators[1].measure, measure, "{text}");
+    }
+    let plan = check(MINI).expect("MINI checks clean");
+    assert_eq!(
+        plan.indicators[0].measure,
+        Measure::ChildrenAnswers {
+            age_min: None,
+            age_max: None
+        }
+    );
+}
+
+#[test]
+fn a_measures_project_must_be_in_the_plan() {
+    for measure in ["people_trained", "activities"] {
+        let source = mini_c2(&format!(
+            "measure = \"{measure}\"\nparams = {{ project = \"DA9\" }}"
+        ));
+        let error = only_error(&source);
+        assert_error(
+            &error,
+            codes::UNKNOWN_PROJECT,
+            line_with(&source, "DA9"),
+            "indicators[1].params.project",
+        );
+        assert_eq!(
+            error.message_vi(),
+            "không có dự án hay mô hình nào mang mã \"DA9\""
+        );
+    }
+}
+
+#[test]
+fn a_measures_ages_must_be_within_the_subject_ages() {
+    // MINI's subject ages are 7–15.
+    for (params, field, vi) in [
+        (
+            "params = { age_min = 6 }",
+            "indicators[0].params.age_min",
+            "tuổi 6 nằm ngoài độ tuổi đối tượng của kế hoạch 7–15",
+        ),
+        (
+            "params = { age_min = 7, age_max = 16 }",
+            "indicators[0].params.age_max",
+            "tuổi 16 nằm ngoài độ tuổi đối tượng của kế hoạch 7–15",
+        ),
+        (
+            "params = { age_min = 12, age_max = 9 }",
+            "indicators[0].params.age_min",
+            "tuổi đầu 12 lớn hơn tuổi cuối 9",
+        ),
+    ] {
+        let source = mini_c1(&format!("{params}\n"));
+        let error = only_error(&source);
+        assert_error(
+            &error,
+            codes::INVALID_VALUE,
+            line_with(&source, params),
+            field,
+        );
+        assert_eq!(error.message_vi(), vi);
+    }
+    // The same holds for the children in the models.
+    let source = mini_c2("measure = \"children_in_models\"\nparams = { age_max = 17 }");
+    assert_error(
+        &only_error(&source),
+        codes::INVALID_VALUE,
+        line_with(&source, "age_max = 17"),
+        "indicators[1].params.age_max",
+    );
+    check(&mini_c1("params = { age_min = 7, age_max = 15 }\n")).expect("the subject ages fit");
+}
+
+#[test]
+fn a_baseline_comes_before_the_period_and_milestones_within_it_in_order() {
+    // MINI's period is 2021–2025.
+    let source = mini_c1("baseline = { year = 2022, value = 10 }\n");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "baseline"),
+        "indicators[0].baseline.year",
+    );
+    assert_eq!(
+        error.message_vi(),
+        "năm của giá trị ban đầu 2022 sau năm đầu tiên của kế hoạch 2021"
+    );
+
+    let source =
+        mini_c1("milestones = [{ year = 2023, value = 20 }, { year = 2026, value = 40 }]\n");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::TARGET_OUT_OF_RANGE,
+        line_with(&source, "milestones"),
+        "indicators[0].milestones[1].year",
+    );
+    assert_eq!(
+        error.message_vi(),
+        "năm 2026 nằm ngoài giai đoạn của kế hoạch 2021–2025"
+    );
+
+    let source = mini_c1(
+        "milestones = [\n    { year = 2025, value = 40 },\n    { year = 2023, value = 20 },\n]\n",
+    );
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "year = 2023"),
+        "indicators[0].milestones[1].year",
+    );
+    assert_eq!(
+        error.message_vi(),
+        "năm mốc 2023 phải sau năm mốc 2025 đứng trước"
+    );
+
+    // A milestone value must suit the unit, as a target does; `interpolate` is a boolean.
+    let source = mini_c1("milestones = [{ year = 2023, value = 120 }]\n");
+    assert_error(
+        &only_error(&source),
+        codes::TARGET_OUT_OF_RANGE,
+        line_with(&source, "milestones"),
+        "indicators[0].milestones[0].value",
+    );
+    let source = mini_c1("interpolate = \"yes\"\n");
+    assert_error(
+        &only_error(&source),
+        codes::INVALID_VALUE,
+        line_with(&source, "interpolate"),
+        "indicators[0].interpolate",
+    );
+
+    let plan = check(&mini_c1(
+        "baseline = { year = 2021, value = 10 }\nmilestones = [{ year = 2021, value = 12 }, { year = 2025, value = 40 }]\ninterpolate = true\n",
+    ))
+    .expect("a baseline in the first year and milestones within the period check clean");
+    let c1 = plan.indicator("C1").expect("C1");
+    assert_eq!(
+        c1.baseline,
+        Some(Milestone {
+            year: 2021,
+            value: 10.0
+        })
+    );
+    assert_eq!(c1.milestones.len(), 2);
+    assert!(c1.interpolate);
+}
+
+#[test]
+fn age_bands_lie_within_the_subject_ages() {
+    let header = "subject_max_age = 15\n";
+    let with = |bands: &str| mini_with(header, &format!("{header}age_bands = {bands}\n"));
+    let source = with("[{ from = 6, to = 10 }, { from = 11, to = 15 }]");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "age_bands"),
+        "header.age_bands[0]",
+    );
+    assert_eq!(
+        error.message_vi(),
+        "nhóm tuổi 6–10 nằm ngoài độ tuổi đối tượng của kế hoạch 7–15"
+    );
+    let source = with("[{ from = 7, to = 10 }, { from = 11, to = 16 }]");
+    assert_error(
+        &only_error(&source),
+        codes::INVALID_VALUE,
+        line_with(&source, "age_bands"),
+        "header.age_bands[1]",
+    );
+    let source = with("[{ from = 10, to = 7 }]");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        line_with(&source, "age_bands"),
+        "header.age_bands[0].from",
+    );
+    assert_eq!(
+        error.message,
+        "the first age 10 is greater than the last age 7"
+    );
+    let source = with("[{ from = 7, to = 10 }, { from = 10, to = 15 }]");
+    assert_error(
+        &only_error(&source),
+        codes::INVALID_VALUE,
+        line_with(&source, "age_bands"),
+        "header.age_bands[1].from",
+    );
+
+    let plan = check(&with("[{ from = 7, to = 10 }, { from = 11, to = 15 }]")).expect("clean");
+    assert_eq!(
+        plan.age_bands(),
+        [AgeBand { from: 7, to: 10 }, AgeBand { from: 11, to: 15 }]
+    );
+    let plan = check(MINI).expect("clean");
+    assert_eq!(plan.age_bands(), [AgeBand { from: 7, to: 15 }]);
+}
+
+/// MINI with C1's explicit targets removed and the lines given.
+fn mini_over_time(lines: &str) -> Plan {
+    let source = mini_with(
+        "targets = [\n    { year = 2025, value = 30 },\n    { unit = \"D1\", value = 25 },\n]\n",
+        "",
+    );
+    let source = source.replacen(
+        "measure = \"children_answers\"\n",
+        &format!("measure = \"children_answers\"\n{lines}"),
+        1,
+    );
+    check(&source).unwrap_or_else(|e| panic!("{}", render(&e)))
+}
+
+#[test]
+fn milestones_give_the_target_of_each_year() {
+    let lines = "baseline = { year = 2020, value = 10 }\nmilestones = [{ year = 2023, value = 20 }, { year = 2025, value = 40 }]\n";
+    let plan = mini_over_time(lines);
+    let targets = |plan: &Plan, unit: &str| -> Vec<Option<f64>> {
+        (2021..=2025)
+            .map(|y| plan.target_for("C1", y, unit))
+            .collect()
+    };
+    // Without interpolation each year is judged against the next milestone.
+    let steps = [Some(20.0), Some(20.0), Some(20.0), Some(40.0), Some(40.0)];
+    assert_eq!(targets(&plan, "P1"), steps);
+    // A percentage applies to every unit without a target of its own.
+    assert_eq!(targets(&plan, "D1"), steps);
+    let c1 = plan.indicator("C1").expect("C1");
+    assert_eq!(
+        c1.target_in(2019),
+        20.0,
+        "before the baseline: the first milestone"
+    );
+    assert_eq!(
+        c1.target_in(2030),
+        40.0,
+        "after the last milestone: the last"
+    );
+    assert_eq!(
+        plan.milestone_for("C1", 2024),
+        Some(Milestone {
+            year: 2025,
+            value: 40.0
+        })
+    );
+    assert_eq!(
+        plan.milestone_for("C1", 2023),
+        Some(Milestone {
+            year: 2023,
+            value: 20.0
+        })
+    );
+    assert_eq!(
+        plan.milestone_for("C1", 2031),
+        Some(Milestone {
+            year: 2025,
+            value: 40.0
+        })
+    );
+    assert_eq!(plan.milestone_for("C2", 2023), None, "C2 has no milestones");
+    assert_eq!(plan.milestone_for("C9", 2023), None);
+
+    // With interpolation, the straight line from the baseline (2020: 10) to 2023: 20, then to
+    // 2025: 40, rounded to one decimal.
+    let plan = mini_over_time(&format!("{lines}interpolate = true\n"));
+    assert_eq!(
+        targets(&plan, "P1"),
+        [Some(13.3), Some(16.7), Some(20.0), Some(30.0), Some(40.0)]
+    );
+    let c1 = plan.indicator("C1").expect("C1");
+    assert_eq!(c1.target_in(2020), 10.0, "the baseline year: the baseline");
+    assert_eq!(
+        c1.target_in(2019),
+        20.0,
+        "before the baseline: the first milestone"
+    );
+    assert_eq!(c1.target_in(2026), 40.0);
+
+    // Without a baseline, years before the first milestone have no earlier point.
+    let plan = mini_over_time(
+        "milestones = [{ year = 2023, value = 20 }, { year = 2025, value = 40 }]\ninterpolate = true\n",
+    );
+    assert_eq!(
+        targets(&plan, "P1"),
+        [Some(20.0), Some(20.0), Some(20.0), Some(30.0), Some(40.0)]
+    );
+}
+
+#[test]
+fn explicit_targets_still_come_before_milestones() {
+    // MINI's C1: 30 in 2025 for the issuer (and every unit without one), 25 for D1 always.
+    let source = mini_c1(
+        "milestones = [{ year = 2023, value = 20 }, { year = 2025, value = 40 }]\ninterpolate = true\n",
+    );
+    let plan = check(&source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    assert_eq!(plan.target_for("C1", 2025, "P1"), Some(30.0));
+    assert_eq!(
+        plan.target_for("C1", 2024, "P1"),
+        Some(30.0),
+        "the line to 40"
+    );
+    assert_eq!(plan.target_for("C1", 2024, "D1"), Some(25.0));
+    assert_eq!(plan.target_for("C1", 2022, "D2"), Some(20.0));
+    // A count still has no target for a unit the file gives none, milestones or not.
+    let source = mini_with(
+        "target = 5\n",
+        "target = 5\nmilestones = [{ year = 2023, value = 3 }]\n",
+    );
+    let plan = check(&source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    assert_eq!(plan.target_for("C2", 2022, "P1"), Some(3.0));
+    assert_eq!(plan.target_for("C2", 2025, "P1"), Some(3.0));
+    assert_eq!(plan.target_for("C2", 2022, "D1"), None);
+    // And without milestones, as before: the headline target.
+    let plan = check(MINI).expect("clean");
+    assert_eq!(plan.target_for("C2", 2022, "P1"), Some(5.0));
+    assert_eq!(plan.target_for("C1", 2022, "P1"), Some(35.0));
+    assert_eq!(plan.target_for("C1", 2025, "P1"), Some(30.0));
+}
+
+#[test]
+fn the_shipped_plan_states_its_measures_and_levels_and_its_figures_stay() {
+    let plan = shipped();
+    let measures: Vec<(&str, &str)> = plan
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i.measure.kind()))
+        .collect();
+    assert_eq!(
+        measures,
+        [
+            ("T1", "matters_consulted"),
+            ("T2", "matters_consulted"),
+            ("T3", "matters_consulted"),
+            ("T4", "units_running_models"),
+            ("M1", "forums_held"),
+            ("M2", "units_running_models"),
+            ("M3", "units_running_models"),
+            ("A1", "people_trained"),
+            ("A2", "activities"),
+            ("A3", "money_spent"),
+            ("C1", "children_answers"),
+        ]
+    );
+    // No milestones: every year of 2016–2020 is judged against the headline targets.
+    for indicator in &plan.indicators {
+        assert!(indicator.milestones.is_empty(), "{}", indicator.code);
+        for year in 2016..=2020 {
+            assert_eq!(
+                plan.target_for(&indicator.code, year, "12"),
+                Some(indicator.target),
+                "{} {year}",
+                indicator.code
+            );
+        }
+    }
+    assert!(
+        SHIPPED.contains("\n[levels]\n"),
+        "the plan states its levels"
+    );
+    assert_eq!(plan.levels, Levels::default());
+    let day = chrono::NaiveDate::from_ymd_opt(2018, 6, 1).expect("date");
+    assert_eq!(plan.levels.reports_to("district", day), ["province"]);
+    assert!(plan.levels.holds("forum", "district") && !plan.levels.holds("council", "province"));
+}
+
+/// MINI with a `[levels]` table at its end.
+fn mini_levels(levels: &str) -> String {
+    format!("{MINI}\n[levels]\n{levels}")
+}
+
+#[test]
+fn levels_default_to_how_the_first_plans_worked() {
+    let plan = check(MINI).expect("clean");
+    assert_eq!(plan.levels, Levels::default());
+    assert_eq!(plan.levels.forums, ["province", "district"]);
+    assert_eq!(plan.levels.councils, ["district"]);
+    assert_eq!(plan.levels.clubs.len(), UNIT_LEVELS.len());
+    assert!(plan.levels.holds("club", "village") && !plan.levels.holds("choir", "district"));
+    // A key left out keeps its default; an empty list means no level.
+    let plan = check(&mini_levels("councils = [\"commune\"]\nclubs = []\n")).expect("clean");
+    assert_eq!(plan.levels.forums, Levels::default().forums);
+    assert_eq!(plan.levels.councils, ["commune"]);
+    assert!(plan.levels.clubs.is_empty());
+    assert_eq!(plan.levels.reports, Levels::default().reports);
+    // Old stored plans, serialised before `levels` existed, read back with the default.
+    let json = serde_json::to_value(check(MINI).expect("clean")).expect("json");
+    let mut json = json.as_object().expect("object").clone();
+    json.remove("levels");
+    let plan: Plan = serde_json::from_value(json.into()).expect("reads");
+    assert_eq!(plan.levels, Levels::default());
+}
+
+#[test]
+fn reporting_lines_change_on_a_date() {
+    let plan = check(&mini_levels(
+        "forums = [\"province\", \"commune\"]\nreports = [\n    { from = \"district\", to = \"province\", until = 2025-06-30 },\n    { from = \"commune\", to = \"province\", since = 2025-07-01 },\n]\n",
+    ))
+    .unwrap_or_else(|e| panic!("{}", render(&e)));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let levels = &plan.levels;
+    assert_eq!(levels.forums, ["province", "commune"]);
+    assert_eq!(
+        levels.reports_to("district", day(2025, 6, 30)),
+        ["province"]
+    );
+    assert!(levels.reports_to("district", day(2025, 7, 1)).is_empty());
+    assert!(levels.reports_to("commune", day(2025, 6, 30)).is_empty());
+    assert_eq!(levels.reports_to("commune", day(2025, 7, 1)), ["province"]);
+    // The whole table survives a round trip through JSON.
+    let json = serde_json::to_string(&plan).expect("json");
+    assert_eq!(serde_json::from_str::<Plan>(&json).expect("reads"), plan);
+}
+
+#[test]
+fn levels_are_checked() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "forums = [\"region\"]\n",
+            "region",
+            codes::INVALID_VALUE,
+            "levels.forums[0]",
+        ),
+        (
+            "clubs = \"school\"\n",
+            "clubs",
+            codes::INVALID_VALUE,
+            "levels.clubs",
+        ),
+        (
+            "choirs = [\"school\"]\n",
+            "choirs",
+            codes::UNKNOWN_FIELD,
+            "levels.choirs",
+        ),
+        (
+            "reports = [{ from = \"commune\", to = \"region\" }]\n",
+            "reports",
+            codes::INVALID_VALUE,
+            "levels.reports[0].to",
+        ),
+        (
+            "reports = [{ from = \"commune\", to = \"commune\" }]\n",
+            "reports",
+            codes::INVALID_VALUE,
+            "levels.reports[0].to",
+        ),
+        (
+            "reports = [{ from = \"commune\", to = \"province\", since = 2025-07-01, until = 2025-06-30 }]\n",
+            "reports",
+            codes::INVALID_VALUE,
+            "levels.reports[0].since",
+        ),
+        (
+            "reports = [{ from = \"commune\", to = \"province\", when = 2025 }]\n",
+            "reports",
+            codes::UNKNOWN_FIELD,
+            "levels.reports[0].when",
+        ),
+        (
+            "reports = [{ to = \"province\" }]\n",
+            "reports",
+            codes::MISSING_FIELD,
+            "levels.reports[0].from",
+        ),
+    ];
+    for (levels, needle, code, field) in cases {
+        let source = mini_levels(levels);
+        let line = source
+            .lines()
+            .position(|l| l.starts_with(needle) || l.contains(&format!("\"{needle}\"")))
+            .expect("line")
+            + 1;
+        assert_error(&only_error(&source), code, line, field);
+    }
+    let error = only_error(&mini_levels(
+        "reports = [{ from = \"commune\", to = \"commune\" }]\n",
+    ));
+    assert_eq!(
+        error.message_vi(),
+        "cấp \"commune\" không thể báo cáo cho chính cấp mình"
+    );
+    let error = only_error(&mini_levels(
+        "reports = [{ from = \"commune\", to = \"province\", since = 2025-07-01, until = 2025-06-30 }]\n",
+    ));
+    assert_eq!(
+        error.message_vi(),
+        "ngày bắt đầu 2025-07-01 sau ngày kết thúc 2025-06-30"
+    );
+}
+
+/// The complete plan under the documentation's "Example" heading.
+fn documented_example(doc: &str) -> &str {
+    let section = &doc[doc.find("\n## Example\n").expect("example section")..];
+    let start = section.find("```toml\n").expect("example") + "```toml\n".len();
+    &section[start..start + section[start..].find("```").expect("end of example")]
+}
+
+/// The ```toml blocks of a part of the documentation.
+fn toml_blocks(text: &str) -> Vec<&str> {
+    text.split("```toml\n")
+        .skip(1)
+        .map(|block| &block[..block.find("```").expect("end of block")])
+        .collect()
+}
+
+#[test]
+fn every_documented_measure_checks_clean() {
+    let doc = include_str!("../../../../docs/plan-format.md");
+    let example = documented_example(doc);
+    let from = doc.find("\n#### Measures\n").expect("measures section");
+    let to = from + doc[from..].find("\n### ").expect("next section");
+    let c1 = "unit = \"%\"\nmeasure = \"children_answers\"\n";
+    assert_eq!(example.matches(c1).count(), 1);
+    let mut documented = Vec::new();
+    for block in toml_blocks(&doc[from..to]) {
+        let source = example.replacen(c1, block, 1);
+        let plan = check(&source).unwrap_or_else(|e| panic!("{block}\n{}", render(&e)));
+        documented.push(plan.indicators[0].measure.kind());
+    }
+    documented.sort_unstable();
+    let mut all = MEASURES.to_vec();
+    all.sort_unstable();
+    assert_eq!(documented, all, "one example of each measure");
+}
+
+#[test]
+fn the_documented_levels_and_targets_over_time_hold() {
+    let doc = include_str!("../../../../docs/plan-format.md");
+    let from = doc.find("\n### `[levels]`").expect("levels section");
+    let to = from + 1 + doc[from + 1..].find("\n### ").expect("next section");
+    let blocks = toml_blocks(&doc[from..to]);
+    assert_eq!(blocks.len(), 1);
+    let plan = check(&format!("{}\n{}", documented_example(doc), blocks[0]))
+        .unwrap_or_else(|e| panic!("{}", render(&e)));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert_eq!(
+        plan.levels.reports_to("district", day(2025, 6, 30)),
+        ["province"]
+    );
+    assert_eq!(
+        plan.levels.reports_to("commune", day(2025, 7, 1)),
+        ["province"]
+    );
+    assert!(plan.levels.holds("forum", "commune") && plan.levels.holds("club", "school"));
+
+    // "Targets over time": baseline 2020: 20, milestones 2025: 30 and 2030: 35.
+    let mut c1 = plan.indicators[0].clone();
+    c1.baseline = Some(Milestone {
+        year: 2020,
+        value: 20.0,
+    });
+    c1.milestones = vec![
+        Milestone {
+            year: 2025,
+            value: 30.0,
+        },
+        Milestone {
+            year: 2030,
+            value: 35.0,
+        },
+    ];
+    let years = [2021, 2023, 2025, 2026, 2027, 2030, 2031];
+    let steps: Vec<f64> = years.iter().map(|&y| c1.target_in(y)).collect();
+    assert_eq!(steps, [30.0, 30.0, 30.0, 35.0, 35.0, 35.0, 35.0]);
+    c1.interpolate = true;
+    let line: Vec<f64> = years.iter().map(|&y| c1.target_in(y)).collect();
+    assert_eq!(line, [22.0, 26.0, 30.0, 31.0, 32.0, 35.0, 35.0]);
+    for (year, value) in [(2021, "22"), (2023, "26"), (2025, "30"), (2027, "32")] {
+        assert!(doc.contains(&format!("{year} → {value}")), "{year}");
+    }
 }

@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::Plan;
 use super::messages::{self as m, Template};
 use super::read::{Cx, Paths};
+use super::{Measure, Plan};
 
 pub(super) fn validate(cx: &mut Cx, plan: &Plan, paths: &Paths) {
     let units = first_by_code(cx, plan.units.iter().map(|u| u.code.as_str()), &paths.units);
@@ -84,6 +84,19 @@ pub(super) fn validate(cx: &mut Cx, plan: &Plan, paths: &Paths) {
             if let Some(unit) = &target.unit {
                 unit_ref(cx, &format!("{path}.unit"), unit);
             }
+        }
+    }
+
+    for (indicator, path) in plan.indicators.iter().zip(&paths.indicators) {
+        if let Measure::PeopleTrained {
+            project: Some(project),
+        }
+        | Measure::Activities {
+            project: Some(project),
+        } = &indicator.measure
+        {
+            let path = format!("{path}.params.project");
+            refer(cx, &path, project, &projects, &m::UNKNOWN_PROJECT);
         }
     }
 

@@ -139,26 +139,12 @@ const PARENTS: &[(&str, &str)] = &[
 /// The unit an entry concerns: the record's own unit (a unit is its own),
 /// else the `unit_id` its JSON states (a deleted record), else its parent's.
 async fn unit_of<C: ConnectionTrait>(c: &C, change: &Change<'_>) -> Result<Option<i32>> {
-    // Units and agencies are recorded by their code, the rest by id.
+    // Agencies are recorded by their code, the rest (units included) by id.
     match change.entity {
         "unit" => {
-            // A code may name several units in turn (reused on 1/7/2025):
-            // the row's own id, when the entry carries it, is the unit.
-            let own = [&change.after, &change.before]
-                .into_iter()
-                .flatten()
-                .find_map(|v| v.get("id").and_then(serde_json::Value::as_i64))
-                .and_then(|id| i32::try_from(id).ok());
-            if own.is_some() {
-                return Ok(own);
-            }
-            return Ok(entity::unit::Entity::find()
-                .select_only()
-                .column(entity::unit::Column::Id)
-                .filter(entity::unit::Column::Code.eq(change.entity_id.as_str()))
-                .into_tuple::<i32>()
-                .one(c)
-                .await?);
+            // Recorded by the row's id: a code may name several units in
+            // turn (reused on 1/7/2025), an id only one.
+            return Ok(change.entity_id.parse::<i32>().ok());
         }
         "agency" => {
             if let Some(u) = entity::agency::Entity::find()

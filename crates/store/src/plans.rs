@@ -361,7 +361,7 @@ async fn upsert_units<C: ConnectionTrait>(
                             tx,
                             actor,
                             now,
-                            Change::new("update", "unit", &d.code)
+                            Change::new("update", "unit", after.id)
                                 .before(&e)
                                 .after(&after),
                         )
@@ -391,7 +391,7 @@ async fn upsert_units<C: ConnectionTrait>(
                         tx,
                         actor,
                         now,
-                        Change::new("create", "unit", &d.code).after(&row),
+                        Change::new("create", "unit", row.id).after(&row),
                     )
                     .await?;
                     row

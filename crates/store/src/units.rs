@@ -344,7 +344,7 @@ pub async fn create<C: sea_orm::TransactionTrait + ConnectionTrait>(
         &tx,
         actor,
         now,
-        crate::audit::Change::new("create", "unit", &row.code).after(&row),
+        crate::audit::Change::new("create", "unit", row.id).after(&row),
     )
     .await?;
     tx.commit().await?;
@@ -425,7 +425,7 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
                     &tx,
                     actor,
                     now,
-                    crate::audit::Change::new("create", "unit", &row.code).after(&row),
+                    crate::audit::Change::new("create", "unit", row.id).after(&row),
                 )
                 .await?;
                 counts.created += 1;
@@ -446,7 +446,7 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
                         &tx,
                         actor,
                         now,
-                        crate::audit::Change::new("update", "unit", &after.code)
+                        crate::audit::Change::new("update", "unit", after.id)
                             .before(e)
                             .after(&after),
                     )
@@ -484,7 +484,7 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
                     &tx,
                     actor,
                     now,
-                    crate::audit::Change::new("succeed", "unit", &pred.code).after(
+                    crate::audit::Change::new("succeed", "unit", pred.id).after(
                         &serde_json::json!({
                             "id": pred.id, "unit": pred.code, "valid_to": pred.valid_to,
                             "successor": row.code, "successor_valid_from": row.valid_from,
@@ -563,7 +563,7 @@ pub async fn carry_over<C: ConnectionTrait>(
             tx,
             actor,
             now,
-            crate::audit::Change::new("update", "unit", &ended.code)
+            crate::audit::Change::new("update", "unit", ended.id)
                 .before(&ch)
                 .after(&ended),
         )
@@ -588,7 +588,7 @@ pub async fn carry_over<C: ConnectionTrait>(
             tx,
             actor,
             now,
-            crate::audit::Change::new("create", "unit", &row.code).after(&row),
+            crate::audit::Change::new("create", "unit", row.id).after(&row),
         )
         .await?;
         unit_successor::ActiveModel {

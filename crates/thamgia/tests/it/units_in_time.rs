@@ -111,6 +111,26 @@ async fn the_real_units_load_once_and_codes_read_by_date(app: TestApp) {
     assert_eq!(y2026.unit.name_vi, "Phường Đoàn Kết");
     assert_eq!(y2026.unit.parent_id, Some(c12.id));
     assert_ne!(y2019.unit.id, y2026.unit.id);
+    // Each unit's audit trail is its own, though both carry 03388.
+    for (u, name) in [
+        (&y2019.unit, "Phường Quyết Tiến"),
+        (&y2026.unit, "Phường Đoàn Kết"),
+    ] {
+        let trail = thamgia_store::audit::for_record(&app.db.conn, "unit", &u.id.to_string(), 20)
+            .await
+            .expect("audit");
+        assert!(!trail.is_empty(), "{name} has a trail");
+        for e in &trail {
+            let text = format!("{:?} {:?}", e.before, e.after);
+            assert!(text.contains(&u.id.to_string()), "{name}: {text}");
+        }
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.action == "create" && format!("{:?}", e.after).contains(name)),
+            "{name} was created"
+        );
+    }
     // In 2025 the code changed meaning: the unit of 31/12 unless a date is given.
     let y2025 = read(&app, "03388", 2025, None).await;
     assert_eq!(y2025.unit.id, y2026.unit.id);

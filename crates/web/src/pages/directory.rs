@@ -96,7 +96,7 @@ pub async fn unit(
         .map(|(a, _)| a)
         .collect();
     let history = if p.can(Permission::ViewAudit) {
-        audit_log::for_record(db, "unit", &u.code, 20)
+        audit_log::for_record(db, "unit", &u.id.to_string(), 20)
             .await
             .page(lang)?
     } else {

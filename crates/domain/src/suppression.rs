@@ -665,6 +665,103 @@ fn cheapest_cycle(
     best.map(|(_, p)| p)
 }
 
+/// Children's answers of one unit and year cut into age *atoms*: the ages
+/// split at every end of every range shown (the plan's age bands and each
+/// measure's age range), so that every range is a union of atoms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeAtoms {
+    /// `(from, to)` of each atom, both ends included, in order of age.
+    pub atoms: Vec<(u8, u8)>,
+}
+
+impl AgeAtoms {
+    /// The atoms of `ages_from..=ages_to` cut at the ends of every range.
+    pub fn cut(ages_from: u8, ages_to: u8, ranges: &[(u8, u8)]) -> AgeAtoms {
+        let mut starts: Vec<u8> = vec![ages_from];
+        for (lo, hi) in ranges {
+            for edge in [*lo, hi.saturating_add(1)] {
+                if edge > ages_from && edge <= ages_to {
+                    starts.push(edge);
+                }
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let atoms = starts
+            .iter()
+            .enumerate()
+            .map(|(i, from)| {
+                let to = starts.get(i + 1).map_or(ages_to, |next| next - 1);
+                (*from, to)
+            })
+            .collect();
+        AgeAtoms { atoms }
+    }
+
+    /// The atoms inside `lo..=hi` (by index).
+    pub fn within(&self, lo: u8, hi: u8) -> Vec<usize> {
+        self.atoms
+            .iter()
+            .enumerate()
+            .filter(|(_, (from, to))| *from >= lo && *to <= hi)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Sums counts by single age into the atoms.
+    pub fn sum(&self, by_age: &std::collections::BTreeMap<u8, u64>) -> Vec<u64> {
+        self.atoms
+            .iter()
+            .map(|(from, to)| {
+                by_age
+                    .range(*from..=*to)
+                    .map(|(_, n)| *n)
+                    .sum::<u64>()
+            })
+            .collect()
+    }
+}
+
+/// Which sums of answers over age ranges a view may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeRanges {
+    /// The breakdowns as [`breakdowns`] hid them: the first is the atoms
+    /// (then "age not given"), the others the callers' (by sex, by ethnic group).
+    pub cells: Breakdowns,
+}
+
+impl AgeRanges {
+    /// Whether the sum over these atoms (indexes into the first breakdown,
+    /// "age not given" included when its index is given) may be shown: the
+    /// total is shown, and the hidden atoms inside are none or all of them —
+    /// so it tells nothing the shown atoms and the total do not.
+    pub fn shows(&self, cells: &[usize]) -> bool {
+        if self.cells.total {
+            return false;
+        }
+        let Some(t) = self.cells.tables.first() else {
+            return true;
+        };
+        let hidden: Vec<usize> = (0..t.cells.len()).filter(|i| t.hidden(*i)).collect();
+        let inside = hidden.iter().filter(|i| cells.contains(i)).count();
+        inside == 0 || inside == hidden.len()
+    }
+}
+
+/// Hides what several age ranges of the same answers could give away by
+/// subtraction (7–15 beside 6–10 and 11–15 gives age 6): the answers are cut
+/// into atoms at every range end ([`AgeAtoms`]), `atoms` (then, last, the
+/// answers with no age) and the `others` breakdowns of the same total go
+/// through [`breakdowns`] as partitions of it, and a range is shown only when
+/// [`AgeRanges::shows`] says so.
+pub fn age_ranges(atoms: &[u64], others: &[Vec<u64>]) -> AgeRanges {
+    let mut tables = vec![atoms.to_vec()];
+    tables.extend(others.iter().cloned());
+    AgeRanges {
+        cells: breakdowns(&tables, &[], Total::Shown),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

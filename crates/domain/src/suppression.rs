@@ -712,12 +712,7 @@ impl AgeAtoms {
     pub fn sum(&self, by_age: &std::collections::BTreeMap<u8, u64>) -> Vec<u64> {
         self.atoms
             .iter()
-            .map(|(from, to)| {
-                by_age
-                    .range(*from..=*to)
-                    .map(|(_, n)| *n)
-                    .sum::<u64>()
-            })
+            .map(|(from, to)| by_age.range(*from..=*to).map(|(_, n)| *n).sum::<u64>())
             .collect()
     }
 }
@@ -1310,7 +1305,8 @@ mod tests {
         let atoms = AgeAtoms::cut(6, 15, &ranges);
         let n = atoms.atoms.len();
         // Every range and band as atoms, plus "no age" (index n) with each.
-        let mut unions: Vec<Vec<usize>> = ranges.iter().map(|(l, h)| atoms.within(*l, *h)).collect();
+        let mut unions: Vec<Vec<usize>> =
+            ranges.iter().map(|(l, h)| atoms.within(*l, *h)).collect();
         for u in unions.clone() {
             let mut w = u.clone();
             w.push(n);
@@ -1321,7 +1317,9 @@ mod tests {
         // deterministic grid instead.
         let mut seed: u64 = 7;
         let mut next = |m: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) % m
         };
         for _ in 0..300 {
@@ -1359,13 +1357,17 @@ mod tests {
             let check = |x: &[u64]| {
                 x.iter().sum::<u64>() == total
                     && shown_unions.iter().all(|u| {
-                        u.iter().map(|i| x[*i]).sum::<u64>() == u.iter().map(|i| cells[*i]).sum::<u64>()
+                        u.iter().map(|i| x[*i]).sum::<u64>()
+                            == u.iter().map(|i| cells[*i]).sum::<u64>()
                     })
             };
             walk(0, &hidden, &mut alt, total, &check, &mut fits);
             for h in &hidden {
                 let values: std::collections::BTreeSet<u64> = fits.iter().map(|x| x[*h]).collect();
-                assert!(values.len() >= 2, "cells {cells:?}: atom {h} pinned to {values:?}");
+                assert!(
+                    values.len() >= 2,
+                    "cells {cells:?}: atom {h} pinned to {values:?}"
+                );
             }
         }
     }

@@ -185,7 +185,9 @@ pub async fn figures_counting<C: ConnectionTrait>(
             .await?;
         f.planned_activities = Some(items.len() as i64);
         for i in &items {
-            *f.planned_by_project.entry(i.project_code.clone()).or_default() += 1;
+            *f.planned_by_project
+                .entry(i.project_code.clone())
+                .or_default() += 1;
         }
         f.planned_trained = Some(
             items

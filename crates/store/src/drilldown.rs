@@ -31,8 +31,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use std::collections::{BTreeMap, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::activities::ActivityKind;
-use thamgia_domain::suppression;
 use thamgia_domain::plan::{Measure, Plan};
+use thamgia_domain::suppression;
 use thamgia_domain::voice::suppress;
 
 /// One fact about a record, for the page to put in words.

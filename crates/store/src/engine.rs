@@ -146,9 +146,7 @@ pub async fn figures<C: ConnectionTrait>(
         let f = match &def.measure {
             Measure::MattersConsulted { matter_kind } => cx.matters(def, matter_kind).await?,
             Measure::ForumsHeld { levels } => cx.forums(def, levels).await?,
-            Measure::UnitsRunningModels { level, models } => {
-                cx.running(def, level, models).await?
-            }
+            Measure::UnitsRunningModels { level, models } => cx.running(def, level, models).await?,
             Measure::ChildrenAnswers { .. } => cx.answers(def, &answers).await?,
             Measure::ChildrenInModels { .. } => cx.in_models(def).await?,
             Measure::PeopleTrained { .. } => cx.trained(def).await?,
@@ -267,9 +265,8 @@ impl<C: ConnectionTrait> Cx<'_, C> {
         if let Some(i) = self.activities.iter().position(|(t, _)| *t == trained) {
             return Ok(&self.activities[i].1);
         }
-        let f =
-            activity_indicators::figures_counting(self.c, self.u, self.year, trained.as_ref())
-                .await?;
+        let f = activity_indicators::figures_counting(self.c, self.u, self.year, trained.as_ref())
+            .await?;
         self.activities.push((trained, f));
         Ok(&self.activities.last().expect("just pushed").1)
     }

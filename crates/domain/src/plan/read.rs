@@ -14,9 +14,9 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::messages::{self as m, Template};
 use super::{
-    AGENCY_KINDS, AgeBand, AgencyDef, FundingSourceDef, Measure, Milestone, IndicatorDef, IndicatorUnit, OBJECTIVE_KINDS,
-    ObjectiveDef, PROJECT_KINDS, Plan, PlanError, PlanHeader, ProjectDef, REPORTING_FREQUENCIES,
-    ReportingDutyDef, TargetDef, TextDef, UNIT_LEVELS, UnitDef,
+    AGENCY_KINDS, AgeBand, AgencyDef, FundingSourceDef, IndicatorDef, IndicatorUnit, Measure,
+    Milestone, OBJECTIVE_KINDS, ObjectiveDef, PROJECT_KINDS, Plan, PlanError, PlanHeader,
+    ProjectDef, REPORTING_FREQUENCIES, ReportingDutyDef, TargetDef, TextDef, UNIT_LEVELS, UnitDef,
 };
 
 /// Longest code accepted, in bytes (codes are ASCII).
@@ -766,8 +766,12 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
 fn read_age_bands(cx: &mut Cx, obj: &mut Obj<'_, '_>) -> Vec<AgeBand> {
     let mut bands: Vec<AgeBand> = Vec::new();
     for mut entry in obj.tables(cx, "age_bands", false) {
-        let from = entry.int_in(cx, "from", AGES).and_then(|n| u8::try_from(n).ok());
-        let to = entry.int_in(cx, "to", AGES).and_then(|n| u8::try_from(n).ok());
+        let from = entry
+            .int_in(cx, "from", AGES)
+            .and_then(|n| u8::try_from(n).ok());
+        let to = entry
+            .int_in(cx, "to", AGES)
+            .and_then(|n| u8::try_from(n).ok());
         if let Some((from, to)) = from.zip(to) {
             if from > to {
                 let (a, b) = (from.to_string(), to.to_string());
@@ -843,7 +847,11 @@ fn read_measure(cx: &mut Cx, obj: &mut Obj<'_, '_>, unit: Option<IndicatorUnit>)
                 && a > b
             {
                 let (a, b) = (a.to_string(), b.to_string());
-                cx.at(&format!("{}.params.age_min", obj.path), &m::AGE_ORDER, &[&a, &b]);
+                cx.at(
+                    &format!("{}.params.age_min", obj.path),
+                    &m::AGE_ORDER,
+                    &[&a, &b],
+                );
             }
             if kind == "children_answers" {
                 Measure::ChildrenAnswers { age_min, age_max }

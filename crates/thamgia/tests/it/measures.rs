@@ -321,7 +321,10 @@ async fn records(app: &TestApp) {
         .await
         .expect("answer");
     // Commune X91's council holds a dialogue; X92's holds none.
-    for (unit, name) in [(x91, "Hội đồng trẻ em xã Một"), (x92, "Hội đồng trẻ em xã Hai")] {
+    for (unit, name) in [
+        (x91, "Hội đồng trẻ em xã Một"),
+        (x92, "Hội đồng trẻ em xã Hai"),
+    ] {
         let council = councils::create(
             c,
             &actor,
@@ -370,7 +373,12 @@ fn part(f: &Value, key: &str) -> Value {
 async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     let admin = app.token("admin").await;
     let (s, r) = app
-        .api_send(Method::POST, &admin, "/api/v1/plans", &json!({"source": PLAN}))
+        .api_send(
+            Method::POST,
+            &admin,
+            "/api/v1/plans",
+            &json!({"source": PLAN}),
+        )
         .await;
     assert_eq!(s, 201, "{r}");
     records(&app).await;
@@ -382,8 +390,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         thamgia_store::users::NewUser {
             username: "coord9".into(),
             display_name: "Điều phối tỉnh Thử".into(),
-            password_hash: thamgia_web::password::hash(thamgia::demo::DEMO_PASSWORD)
-                .expect("hash"),
+            password_hash: thamgia_web::password::hash(thamgia::demo::DEMO_PASSWORD).expect("hash"),
             role: Role::Coordinator,
             unit_id: unit_id(&app, "P9").await,
             agency_id: None,
@@ -402,7 +409,11 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         .iter()
         .filter_map(|i| i["code"].as_str())
         .collect();
-    assert_eq!(codes, ["K1", "K2", "K3", "K4", "K5", "K6"], "the file's order");
+    assert_eq!(
+        codes,
+        ["K1", "K2", "K3", "K4", "K5", "K6"],
+        "the file's order"
+    );
 
     // K1: 1 of the 2 community decisions consulted.
     let k1 = figure(&list, "K1");
@@ -414,7 +425,10 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     assert_eq!(k1["target"], 80);
     // K2: no province forum.
     let k2 = figure(&list, "K2");
-    assert_eq!((&k2["numerator"], &k2["denominator"]), (&json!(0), &json!(1)));
+    assert_eq!(
+        (&k2["numerator"], &k2["denominator"]),
+        (&json!(0), &json!(1))
+    );
     assert_eq!(k2["value"], 0);
     // K3: of the 2 communes, X91's council held a dialogue.
     let k3 = figure(&list, "K3");
@@ -460,7 +474,10 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         .api_get(&coord, "/api/v1/indicators?unit=X92&year=2026")
         .await;
     let k3 = figure(&x92, "K3");
-    assert_eq!((&k3["numerator"], &k3["denominator"]), (&json!(0), &json!(1)));
+    assert_eq!(
+        (&k3["numerator"], &k3["denominator"]),
+        (&json!(0), &json!(1))
+    );
     assert_eq!(figure(&x92, "K5")["numerator"], 0);
 
     // The records behind K1 and K3 add up to their figures.

@@ -665,6 +665,98 @@ fn cheapest_cycle(
     best.map(|(_, p)| p)
 }
 
+/// Children's answers of one unit and year cut into age *atoms*: the ages
+/// split at every end of every range shown (the plan's age bands and each
+/// measure's age range), so that every range is a union of atoms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeAtoms {
+    /// `(from, to)` of each atom, both ends included, in order of age.
+    pub atoms: Vec<(u8, u8)>,
+}
+
+impl AgeAtoms {
+    /// The atoms of `ages_from..=ages_to` cut at the ends of every range.
+    pub fn cut(ages_from: u8, ages_to: u8, ranges: &[(u8, u8)]) -> AgeAtoms {
+        let mut starts: Vec<u8> = vec![ages_from];
+        for (lo, hi) in ranges {
+            for edge in [*lo, hi.saturating_add(1)] {
+                if edge > ages_from && edge <= ages_to {
+                    starts.push(edge);
+                }
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let atoms = starts
+            .iter()
+            .enumerate()
+            .map(|(i, from)| {
+                let to = starts.get(i + 1).map_or(ages_to, |next| next - 1);
+                (*from, to)
+            })
+            .collect();
+        AgeAtoms { atoms }
+    }
+
+    /// The atoms inside `lo..=hi` (by index).
+    pub fn within(&self, lo: u8, hi: u8) -> Vec<usize> {
+        self.atoms
+            .iter()
+            .enumerate()
+            .filter(|(_, (from, to))| *from >= lo && *to <= hi)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Sums counts by single age into the atoms.
+    pub fn sum(&self, by_age: &std::collections::BTreeMap<u8, u64>) -> Vec<u64> {
+        self.atoms
+            .iter()
+            .map(|(from, to)| by_age.range(*from..=*to).map(|(_, n)| *n).sum::<u64>())
+            .collect()
+    }
+}
+
+/// Which sums of answers over age ranges a view may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeRanges {
+    /// The breakdowns as [`breakdowns`] hid them: the first is the atoms
+    /// (then "age not given"), the others the callers' (by sex, by ethnic group).
+    pub cells: Breakdowns,
+}
+
+impl AgeRanges {
+    /// Whether the sum over these atoms (indexes into the first breakdown,
+    /// "age not given" included when its index is given) may be shown: the
+    /// total is shown, and the hidden atoms inside are none or all of them —
+    /// so it tells nothing the shown atoms and the total do not.
+    pub fn shows(&self, cells: &[usize]) -> bool {
+        if self.cells.total {
+            return false;
+        }
+        let Some(t) = self.cells.tables.first() else {
+            return true;
+        };
+        let hidden: Vec<usize> = (0..t.cells.len()).filter(|i| t.hidden(*i)).collect();
+        let inside = hidden.iter().filter(|i| cells.contains(i)).count();
+        inside == 0 || inside == hidden.len()
+    }
+}
+
+/// Hides what several age ranges of the same answers could give away by
+/// subtraction (7–15 beside 6–10 and 11–15 gives age 6): the answers are cut
+/// into atoms at every range end ([`AgeAtoms`]), `atoms` (then, last, the
+/// answers with no age) and the `others` breakdowns of the same total go
+/// through [`breakdowns`] as partitions of it, and a range is shown only when
+/// [`AgeRanges::shows`] says so.
+pub fn age_ranges(atoms: &[u64], others: &[Vec<u64>]) -> AgeRanges {
+    let mut tables = vec![atoms.to_vec()];
+    tables.extend(others.iter().cloned());
+    AgeRanges {
+        cells: breakdowns(&tables, &[], Total::Shown),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1164,6 +1256,118 @@ mod tests {
                 if *hidden {
                     assert!(values.len() >= 2, "{cells:?} {w:?}: column total {j}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn ages_are_cut_at_every_range_end() {
+        let a = AgeAtoms::cut(6, 15, &[(6, 10), (11, 15), (7, 15)]);
+        assert_eq!(a.atoms, [(6, 6), (7, 10), (11, 15)]);
+        assert_eq!(a.within(7, 15), [1, 2]);
+        assert_eq!(a.within(6, 10), [0, 1]);
+        let b = AgeAtoms::cut(6, 15, &[(9, 12)]);
+        assert_eq!(b.atoms, [(6, 8), (9, 12), (13, 15)]);
+        let by_age = std::collections::BTreeMap::from([(6, 2), (9, 1), (12, 4), (15, 7)]);
+        assert_eq!(b.sum(&by_age), [2, 5, 7]);
+        assert_eq!(AgeAtoms::cut(6, 15, &[]).atoms, [(6, 15)]);
+    }
+
+    #[test]
+    fn an_overlapping_range_does_not_give_a_band_away() {
+        // 6: 3 answers, 7–10: 20, 11–15: 30, no age: 10. The bands 6–10 and
+        // 11–15 beside 7–15 would give age 6 away by subtraction.
+        let atoms = AgeAtoms::cut(6, 15, &[(6, 10), (11, 15), (7, 15)]);
+        let m = age_ranges(&[3, 20, 30, 10], &[]);
+        assert!(m.cells.tables[0].hidden(0), "age 6 (3) hidden");
+        let hidden: Vec<usize> = (0..4).filter(|i| m.cells.tables[0].hidden(*i)).collect();
+        assert!(hidden.len() >= 2, "with a complement: {hidden:?}");
+        // The whole is shown: it holds every hidden atom.
+        assert!(m.shows(&[0, 1, 2, 3]));
+        // 6–10 and 7–15 cannot both be shown beside the total.
+        let band = atoms.within(6, 10);
+        let range = atoms.within(7, 15);
+        assert!(!(m.shows(&band) && m.shows(&range)));
+    }
+
+    #[test]
+    fn nothing_hidden_shows_every_range() {
+        let m = age_ranges(&[10, 20, 30, 0], &[vec![25, 35]]);
+        assert!(m.shows(&[0]) && m.shows(&[1, 2]) && m.shows(&[0, 1, 2, 3]));
+    }
+
+    /// Brute force over small cases: whatever is shown (the total, the atoms
+    /// shown, every range [`AgeRanges::shows`] allows), every hidden atom
+    /// keeps at least two values that fit it all.
+    #[test]
+    fn no_hidden_atom_is_pinned_by_the_ranges_shown() {
+        let ranges = [(6, 10), (11, 15), (7, 15), (9, 12), (6, 8)];
+        let atoms = AgeAtoms::cut(6, 15, &ranges);
+        let n = atoms.atoms.len();
+        // Every range and band as atoms, plus "no age" (index n) with each.
+        let mut unions: Vec<Vec<usize>> =
+            ranges.iter().map(|(l, h)| atoms.within(*l, *h)).collect();
+        for u in unions.clone() {
+            let mut w = u.clone();
+            w.push(n);
+            unions.push(w);
+        }
+        unions.push((0..=n).collect());
+        // Cases: each atom and "no age" in 0..=5 would be 6^(n+1); sample a
+        // deterministic grid instead.
+        let mut seed: u64 = 7;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for _ in 0..300 {
+            let cells: Vec<u64> = (0..=n).map(|_| next(9)).collect();
+            let m = age_ranges(&cells, &[]);
+            if m.cells.total {
+                continue;
+            }
+            let t = &m.cells.tables[0];
+            let shown_unions: Vec<&Vec<usize>> = unions.iter().filter(|u| m.shows(u)).collect();
+            let hidden: Vec<usize> = (0..=n).filter(|i| t.hidden(*i)).collect();
+            let total: u64 = cells.iter().sum();
+            // Every assignment of the hidden cells in 0..=total that fits.
+            let mut fits: Vec<Vec<u64>> = vec![];
+            let mut alt = cells.clone();
+            fn walk(
+                k: usize,
+                hidden: &[usize],
+                alt: &mut Vec<u64>,
+                total: u64,
+                check: &dyn Fn(&[u64]) -> bool,
+                out: &mut Vec<Vec<u64>>,
+            ) {
+                if k == hidden.len() {
+                    if check(alt) {
+                        out.push(alt.clone());
+                    }
+                    return;
+                }
+                for v in 0..=total {
+                    alt[hidden[k]] = v;
+                    walk(k + 1, hidden, alt, total, check, out);
+                }
+            }
+            let check = |x: &[u64]| {
+                x.iter().sum::<u64>() == total
+                    && shown_unions.iter().all(|u| {
+                        u.iter().map(|i| x[*i]).sum::<u64>()
+                            == u.iter().map(|i| cells[*i]).sum::<u64>()
+                    })
+            };
+            walk(0, &hidden, &mut alt, total, &check, &mut fits);
+            for h in &hidden {
+                let values: std::collections::BTreeSet<u64> = fits.iter().map(|x| x[*h]).collect();
+                assert!(
+                    values.len() >= 2,
+                    "cells {cells:?}: atom {h} pinned to {values:?}"
+                );
             }
         }
     }

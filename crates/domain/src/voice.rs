@@ -41,20 +41,9 @@ macro_rules! str_enum {
 }
 
 str_enum!(
-    /// The three kinds the plan's targets T1–T3 count.
+    /// The kinds of matter a `matters_consulted` measure counts.
     MatterKind { LawPolicy = "law_policy", SchoolDecision = "school_decision", CommunityDecision = "community_decision" }
 );
-
-impl MatterKind {
-    /// The plan indicator that counts this kind of matter.
-    pub fn indicator(self) -> &'static str {
-        match self {
-            MatterKind::LawPolicy => "T1",
-            MatterKind::SchoolDecision => "T2",
-            MatterKind::CommunityDecision => "T3",
-        }
-    }
-}
 
 str_enum!(
     /// drafting → consulting → decided → answered.

@@ -1,9 +1,11 @@
 //! Maintained aggregates (tables from migrations 0007 and 0008): the counts
-//! and sums behind `C1` (children's responses by age band, sex and ethnic
-//! group), `A1` (participants of courses), `A2` (activities), `A3` with every
-//! funding total (budget and spending), `T1`–`T3` (matters by kind, and how
-//! many of them were consulted) and `M1`–`M3`, `T4` (forums, council
-//! dialogues, club activities and active clubs per unit), kept up to date **in
+//! and sums behind the measures (`store::engine`): children's answers by
+//! single age, sex and ethnic group (`children_answers`), participants of
+//! courses (`people_trained`), activities, every funding total (budget and
+//! spending, `money_spent`), matters by kind and how many of them were
+//! consulted (`matters_consulted`), and forums, council dialogues, club
+//! activities and active clubs per unit (`forums_held`,
+//! `units_running_models`), kept up to date **in
 //! the same transaction** as the write that changes the records they count, so
 //! a figure is a sum over a few rows instead of a scan of the raw records.
 //!
@@ -60,10 +62,13 @@ use thamgia_domain::voice::{Age, counts_as_consulted};
 /// A profile value that was not given.
 pub const UNKNOWN: &str = "unknown";
 
-/// The age band a response counts in: `6-10`, `11-15` or `unknown`.
-pub fn age_band(age: Option<i32>) -> &'static str {
+/// The age a response counts at: its single year of age (`"6"` … `"15"`),
+/// or `unknown` when none (or none a child answering may have) was given.
+/// Every band of a plan's breakdowns and every measure's age range is a sum
+/// of single ages (migration 0021).
+pub fn age_key(age: Option<i32>) -> String {
     age.and_then(|a| Age::parse(i64::from(a)))
-        .map_or(UNKNOWN, |a| a.band().as_str())
+        .map_or_else(|| UNKNOWN.to_string(), |a| a.get().to_string())
 }
 
 // ---------------------------------------------------------------- deltas
@@ -147,7 +152,7 @@ impl Delta {
                 let keys = key(
                     year,
                     unit_id,
-                    &[("age_band", band), ("sex", sex), ("ethnic", ethnic)],
+                    &[("age", band), ("sex", sex), ("ethnic", ethnic)],
                 );
                 upsert(c, "agg_responses", keys, &[("n", n)]).await?;
             }
@@ -263,7 +268,7 @@ pub async fn response_added<C: ConnectionTrait>(c: &C, r: &response::Model) -> R
         (
             r.created_at.year(),
             k.unit_id,
-            age_band(r.age).to_string(),
+            age_key(r.age),
             r.sex.clone().unwrap_or_else(|| UNKNOWN.into()),
             r.ethnic.clone().unwrap_or_else(|| UNKNOWN.into()),
         ),
@@ -377,7 +382,7 @@ pub async fn budget_changed<C: ConnectionTrait>(
 }
 
 /// Empties the aggregate tables and fills them again from the raw records,
-/// with the statements migration 0007 ran (for repairs and for checking that
+/// with the statements migrations 0007, 0008 and 0021 ran (for repairs and for checking that
 /// the migration fills an upgraded database right).
 pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
     for t in [
@@ -392,8 +397,11 @@ pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
         c.execute_unprepared(&format!("DELETE FROM {t}")).await?;
     }
     let backend = c.get_database_backend();
+    // Answers by single age (0021) instead of 0007's bands.
     for sql in crate::migration::m0007_aggregates::backfill(backend)
         .into_iter()
+        .filter(|sql| !sql.starts_with("INSERT INTO agg_responses"))
+        .chain(crate::migration::m0021_answer_ages::backfill(backend))
         .chain(crate::migration::m0008_matter_model_aggregates::backfill(
             backend,
         ))
@@ -497,7 +505,7 @@ pub async fn consultation_touched<C: ConnectionTrait>(
     }
 }
 
-/// Whether a forum counts for `M1`'s unit: held at its unit's own level.
+/// Whether a forum counts for its unit (`forums_held`): held at its unit's own level.
 async fn at_own_level<C: ConnectionTrait>(c: &C, f: &forum::Model) -> Result<bool> {
     Ok(unit::Entity::find_by_id(f.unit_id)
         .one(c)
@@ -568,7 +576,7 @@ pub async fn club_activity_added<C: ConnectionTrait>(
 
 // ---------------------------------------------------------------- reading
 
-/// Counts for `C1`: responses by (age band, sex, ethnic group).
+/// Children's answers by (single age or `unknown`, sex, ethnic group).
 pub type ResponseCounts = BTreeMap<(String, String, String), i64>;
 
 /// Activities by (project, kind) and their participants by (project, kind,
@@ -618,7 +626,7 @@ fn subtree(path: &str) -> sea_orm::sea_query::SelectStatement {
     crate::units::subtree_ids(path, crate::units::During::Always)
 }
 
-/// `C1`'s counts for the subtree at `path` in `year`, from the aggregates.
+/// Children's answers for the subtree at `path` in `year`, from the aggregates.
 pub async fn responses<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<ResponseCounts> {
     let mut out = ResponseCounts::new();
     for r in agg_response::Entity::find()
@@ -628,7 +636,7 @@ pub async fn responses<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Resu
         .all(c)
         .await?
     {
-        *out.entry((r.age_band, r.sex, r.ethnic)).or_default() += r.n;
+        *out.entry((r.age, r.sex, r.ethnic)).or_default() += r.n;
     }
     Ok(out)
 }
@@ -881,7 +889,7 @@ pub async fn recompute_models<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// `C1`'s counts straight from the responses to consultations of these units
+/// Children's answers straight from the responses to consultations of these units
 /// that arrived in `year`.
 pub async fn recompute_responses<C: ConnectionTrait>(
     c: &C,
@@ -918,7 +926,7 @@ pub async fn recompute_responses<C: ConnectionTrait>(
                 .await?;
             for (age, sex, ethnic) in rows {
                 *out.entry((
-                    age_band(age).to_string(),
+                    age_key(age),
                     sex.unwrap_or_else(|| UNKNOWN.into()),
                     ethnic.unwrap_or_else(|| UNKNOWN.into()),
                 ))

@@ -1,18 +1,23 @@
 //! The records behind each figure of [`crate::engine`]: what a dashboard card
-//! opens. For every code the rows add up to the figure — the sum of
-//! [`Record::amount`] over the rows is the figure's numerator — because each
-//! list applies the same rule as the indicator it explains:
+//! opens. The indicator's code is looked up in the plan the engine follows
+//! for the year and the records are chosen by its **measure**. For every
+//! measure the rows add up to the figure — the sum of [`Record::amount`] over
+//! the rows is the figure's numerator — because each list applies the same
+//! rule as the measure it explains:
 //!
-//! - `T1`–`T3`: the matters of that kind counted in the year (the
+//! - `matters_consulted`: the matters of that kind counted in the year (the
 //!   denominator), each consulted or not (the numerator counts the consulted).
-//! - `M1`: the province- and district-level units that could hold a forum of
-//!   their level, each with the forum it held (if any).
-//! - `M2`, `M3`, `T4`: the districts, each with its council dialogues, its
-//!   active clubs and which of the three models it ran.
-//! - `A1`: the training courses counted, with their participants; `A2`: the
-//!   activities; `A3`: the spending lines, in đồng.
-//! - `C1`: the consultations with children's responses in the year, with their
-//!   counts (1–4 marked hidden, shown "<5"); never an answer, never a name.
+//! - `forums_held`: the units of its levels that could hold a forum of their
+//!   level, each with the forum it held (if any).
+//! - `units_running_models`: the units of its level, each with its council
+//!   dialogues, its active clubs and whether it ran the models asked for.
+//! - `people_trained`: the training courses counted, with their participants;
+//!   `activities`: the activities; `money_spent`: the spending lines, in đồng.
+//! - `children_answers`: the consultations with children's answers in the
+//!   year, with their counts (1–4 marked hidden, shown "<5"); never an
+//!   answer, never a name. (Every answer of the year: the figure's own age
+//!   range is applied to the aggregate, not to these rows.)
+//! - `children_in_models` and `not_computed`: no rows (no child is listed).
 //!
 //! The unit is looked up inside the caller's scope: outside it, `NotFound`.
 
@@ -20,21 +25,15 @@ use crate::entity::{
     activity, activity_participant, club, club_activity, consultation, council, council_dialogue,
     forum, matter, response, spending, unit,
 };
-use crate::indicators::plan_for_year;
 use crate::{Result, StoreError, model_indicators, units};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::activities::ActivityKind;
-use thamgia_domain::models::runs_all_three;
+use thamgia_domain::plan::{Measure, Plan};
 use thamgia_domain::suppression;
-use thamgia_domain::voice::{MatterKind, suppress};
-
-/// The codes that can be opened.
-pub const CODES: [&str; 11] = [
-    "T1", "T2", "T3", "T4", "M1", "M2", "M3", "A1", "A2", "A3", "C1",
-];
+use thamgia_domain::voice::suppress;
 
 /// One fact about a record, for the page to put in words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -63,10 +62,10 @@ pub struct Record {
     /// Whether it counts in the figure's numerator.
     pub counted: bool,
     /// What it adds to the figure: 1 for a counted matter, unit or activity,
-    /// people for `A1`, đồng for `A3`, responses for `C1`; 0 when not counted.
-    /// For `C1` between 1 and 4 the page shows "<5" ([`Record::hidden`]).
+    /// people trained, đồng spent, children's answers; 0 when not counted.
+    /// Answers between 1 and 4 the page shows "<5" ([`Record::hidden`]).
     pub amount: i64,
-    /// `C1`: the count is 1–4 and must not be shown.
+    /// Children's answers: the count is 1–4 and must not be shown.
     pub hidden: bool,
     /// (key, fact): the key names a catalog entry (`consulted`, `dialogues`, …).
     pub facts: Vec<(String, Fact)>,
@@ -80,10 +79,12 @@ pub struct Record {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Records {
     pub code: String,
+    /// The indicator's measure (`Measure::kind`).
+    pub measure: String,
     pub unit: unit::Model,
     pub year: i32,
     pub rows: Vec<Record>,
-    /// `C1`: the rows' total must be hidden too (1–4, or rows that only
+    /// Children's answers: the rows' total must be hidden too (1–4, or rows that only
     /// hiding it protects, such as five consultations of one child each).
     pub total_hidden: bool,
 }
@@ -137,8 +138,9 @@ fn text(vi: impl Into<String>, en: impl Into<String>) -> Fact {
     }
 }
 
-/// The records behind `code` for the unit `unit_code` (looked up inside
-/// `scope`: `NotFound` outside it, or for an unknown code) in `year`.
+/// The records behind the indicator `code` for the unit `unit_code` (looked
+/// up inside `scope`: `NotFound` outside it, or for a code the year's plan
+/// does not list) in `year`.
 pub async fn records<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
@@ -146,7 +148,18 @@ pub async fn records<C: ConnectionTrait>(
     year: i32,
     code: &str,
 ) -> Result<Records> {
-    if !CODES.contains(&code) {
+    let Some((plan, planned)) = crate::engine::plan_of_year(c, year).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let Some(def) = plan.indicator(code) else {
+        return Err(StoreError::NotFound);
+    };
+    if !planned
+        && !matches!(
+            def.measure,
+            Measure::MattersConsulted { .. } | Measure::ChildrenAnswers { .. }
+        )
+    {
         return Err(StoreError::NotFound);
     }
     let u = units::resolve(c, scope, unit_code, Some(year), None)
@@ -161,22 +174,32 @@ pub async fn records<C: ConnectionTrait>(
         .all(c)
         .await?;
     let mut total_hidden = false;
-    let rows = match code {
-        "T1" => matters(c, &subtree, year, MatterKind::LawPolicy).await?,
-        "T2" => matters(c, &subtree, year, MatterKind::SchoolDecision).await?,
-        "T3" => matters(c, &subtree, year, MatterKind::CommunityDecision).await?,
-        "M1" => forums(c, &subtree, year).await?,
-        "M2" | "M3" | "T4" => districts(c, &u, &subtree, year, code).await?,
-        "A1" | "A2" => activities(c, &subtree, year, code == "A1").await?,
-        "A3" => spendings(c, &subtree, year).await?,
-        _ => {
+    let rows = match &def.measure {
+        Measure::MattersConsulted { matter_kind } => {
+            matters(c, &subtree, year, matter_kind).await?
+        }
+        Measure::ForumsHeld { levels } => forums(c, &subtree, year, levels).await?,
+        Measure::UnitsRunningModels { level, models } => {
+            running(c, &u, &subtree, year, level, models).await?
+        }
+        Measure::PeopleTrained { .. } => {
+            let projects = crate::activity_indicators::trained_projects(&plan, def);
+            activities(c, &subtree, year, Some(projects), None).await?
+        }
+        Measure::Activities { project } => {
+            activities(c, &subtree, year, None, project.as_deref()).await?
+        }
+        Measure::MoneySpent => spendings(c, &subtree, year, &plan).await?,
+        Measure::ChildrenAnswers { .. } => {
             let (rows, hidden) = consultations(c, &subtree, year).await?;
             total_hidden = hidden;
             rows
         }
+        Measure::ChildrenInModels { .. } | Measure::NotComputed => vec![],
     };
     Ok(Records {
         code: code.to_string(),
+        measure: def.measure.kind().to_string(),
         unit: u,
         year,
         rows,
@@ -192,13 +215,13 @@ async fn matters<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
     year: i32,
-    kind: MatterKind,
+    kind: &str,
 ) -> Result<Vec<Record>> {
     let units = by_id(subtree);
     let ms = matter::Entity::find()
         .filter(matter::Column::UnitId.is_in(units.keys().copied()))
         .filter(matter::Column::Year.eq(year))
-        .filter(matter::Column::Kind.eq(kind.as_str()))
+        .filter(matter::Column::Kind.eq(kind))
         .order_by_asc(matter::Column::DecisionDate)
         .order_by_asc(matter::Column::Id)
         .all(c)
@@ -234,10 +257,11 @@ async fn forums<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
     year: i32,
+    levels: &[String],
 ) -> Result<Vec<Record>> {
     let could: Vec<&unit::Model> = subtree
         .iter()
-        .filter(|x| thamgia_domain::units::in_report_chain(&x.path) && existed_during(x, year))
+        .filter(|x| levels.iter().any(|l| *l == x.level) && existed_during(x, year))
         .collect();
     let held = forum::Entity::find()
         .filter(forum::Column::Year.eq(year))
@@ -274,14 +298,16 @@ async fn forums<C: ConnectionTrait>(
         .collect())
 }
 
-async fn districts<C: ConnectionTrait>(
+async fn running<C: ConnectionTrait>(
     c: &C,
     u: &unit::Model,
     subtree: &[unit::Model],
     year: i32,
-    code: &str,
+    level: &str,
+    models: &[String],
 ) -> Result<Vec<Record>> {
-    let ds = model_indicators::districts(c, u, year).await?;
+    let ds = model_indicators::units_of_level(c, u, year, level).await?;
+    let asks = |m: &str| models.iter().any(|x| x == m);
     let ids: Vec<i32> = subtree.iter().map(|x| x.id).collect();
     // Councils with their dialogues in the year.
     let councils = council::Entity::find()
@@ -341,17 +367,13 @@ async fn districts<C: ConnectionTrait>(
             .iter()
             .filter(|k| under(k.unit_id, d) && active.contains_key(&k.id))
             .collect();
-        let all_three = runs_all_three(dm.forum, dm.council_dialogue, dm.active_clubs);
-        r.counted = match code {
-            "M2" => dm.council_dialogue,
-            "M3" => dm.active_clubs >= 1,
-            _ => all_three,
-        };
+        r.counted = dm.runs_all(models);
         r.amount = i64::from(r.counted);
-        if code == "T4" {
+        let several = models.len() > 1;
+        if asks("forum") {
             r.facts.push(("forum_held".into(), Fact::Yes(dm.forum)));
         }
-        if code != "M3" {
+        if asks("council") {
             r.facts
                 .push(("dialogues".into(), Fact::Count(my_dialogues.len() as i64)));
             r.date = my_dialogues.iter().min().copied();
@@ -360,7 +382,7 @@ async fn districts<C: ConnectionTrait>(
                     .push((k.name.clone(), format!("/councils/{}", k.id)));
             }
         }
-        if code != "M2" {
+        if asks("club") {
             r.facts.push((
                 "active_clubs".into(),
                 Fact::Count(i64::from(dm.active_clubs)),
@@ -371,34 +393,20 @@ async fn districts<C: ConnectionTrait>(
                     .push((format!("{} ({n})", k.name), format!("/clubs/{}", k.id)));
             }
         }
-        if code == "T4" {
-            r.facts.push(("all_three".into(), Fact::Yes(all_three)));
+        if several {
+            r.facts.push(("all_three".into(), Fact::Yes(r.counted)));
         }
         out.push(r);
     }
     Ok(out)
 }
 
-/// The projects whose training courses `A1` counts: those listing `A1`, or
-/// every project when none does (as `activity_indicators` decides).
-async fn a1_projects<C: ConnectionTrait>(c: &C, year: i32) -> Result<Option<HashSet<String>>> {
-    let Some(plan) = plan_for_year(c, year).await? else {
-        return Ok(None);
-    };
-    let listed: HashSet<String> = plan
-        .projects
-        .iter()
-        .filter(|p| p.indicators.iter().any(|i| i == "A1"))
-        .map(|p| p.code.clone())
-        .collect();
-    Ok((!listed.is_empty()).then_some(listed))
-}
-
 async fn activities<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
     year: i32,
-    trained: bool,
+    trained: Option<Option<HashSet<String>>>,
+    project: Option<&str>,
 ) -> Result<Vec<Record>> {
     let Some((first, last)) = year_bounds(year) else {
         return Ok(vec![]);
@@ -412,12 +420,16 @@ async fn activities<C: ConnectionTrait>(
         .order_by_asc(activity::Column::Id)
         .all(c)
         .await?;
+    if let Some(p) = project {
+        acts.retain(|a| a.project_code == p);
+    }
     let mut people: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
-    if trained {
-        let a1 = a1_projects(c, year).await?;
+    if let Some(projects) = &trained {
         acts.retain(|a| {
             a.kind == ActivityKind::Training.as_str()
-                && a1.as_ref().is_none_or(|set| set.contains(&a.project_code))
+                && projects
+                    .as_ref()
+                    .is_none_or(|set| set.contains(&a.project_code))
         });
         let ids: Vec<i32> = acts.iter().map(|a| a.id).collect();
         for chunk in ids.chunks(5_000) {
@@ -449,7 +461,7 @@ async fn activities<C: ConnectionTrait>(
                     a.kind.as_str(),
                 ),
             ));
-            if trained {
+            if trained.is_some() {
                 let (f, m) = people.get(&a.id).copied().unwrap_or_default();
                 r.amount = f + m;
                 r.facts.push(("women".into(), Fact::Count(f)));
@@ -467,6 +479,7 @@ async fn spendings<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
     year: i32,
+    plan: &Plan,
 ) -> Result<Vec<Record>> {
     let Some((first, last)) = year_bounds(year) else {
         return Ok(vec![]);
@@ -479,10 +492,10 @@ async fn spendings<C: ConnectionTrait>(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    let plan = plan_for_year(c, year).await?;
     let source_name = |code: &str| -> (String, String) {
-        plan.as_ref()
-            .and_then(|p| p.funding_sources.iter().find(|s| s.code == code))
+        plan.funding_sources
+            .iter()
+            .find(|s| s.code == code)
             .map(|s| (s.name_vi.clone(), s.name_en.clone()))
             .unwrap_or_else(|| (code.to_string(), code.to_string()))
     };
@@ -523,7 +536,7 @@ async fn spendings<C: ConnectionTrait>(
         .collect())
 }
 
-/// The consultations behind `C1`, and whether their total must be hidden.
+/// The consultations behind children's answers, and whether their total must be hidden.
 async fn consultations<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
@@ -559,7 +572,7 @@ async fn consultations<C: ConnectionTrait>(
             .await?;
         counts.extend(rows);
     }
-    // The consultations' counts add up to C1's total shown above them: a
+    // The consultations' counts add up to the answers' total shown above them: a
     // breakdown with its total, so complementary suppression applies.
     let mask = suppression::one_way(
         &counts

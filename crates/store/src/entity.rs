@@ -703,8 +703,9 @@ entity!(agg_response, "agg_responses", {
     pub year: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub unit_id: i32,
+    /// A single year of age (`"6"` … `"15"`) or `unknown` (migration 0021).
     #[sea_orm(primary_key, auto_increment = false)]
-    pub age_band: String,
+    pub age: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub sex: String,
     #[sea_orm(primary_key, auto_increment = false)]

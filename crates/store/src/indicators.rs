@@ -1,15 +1,16 @@
-//! Numbers computed from the records: the plan's indicators T1–T3 (matters
-//! consulted), answers to children that are overdue, and the inputs of a
-//! consultation's results (which the domain then suppresses). Also the few
-//! scoped look-ups the moderation and safeguarding pages need.
+//! Numbers computed from the records: the `matters_consulted` measure,
+//! answers to children that are overdue, and the inputs of a consultation's
+//! results (which the domain then suppresses). Also the plan covering a year,
+//! and the few scoped look-ups the moderation and safeguarding pages need.
 //!
-//! T1–T3 for a unit's subtree and a year: the denominator is the matters of
-//! that kind registered in the subtree whose `year` (the decision's year) is
-//! the year; the numerator is those with at least one consultation that
-//! closed, received at least one response or group tally, and published its
-//! answer to the children (`voice_queries::consulted_matters`, the one
-//! statement of that rule). Both are read from the maintained `agg_matters`
-//! (`store::aggregates`), a sum over the subtree's few rows.
+//! `matters_consulted { matter_kind }` for a unit's subtree and a year: the
+//! denominator is the matters of that kind registered in the subtree whose
+//! `year` (the decision's year) is the year; the numerator is those with at
+//! least one consultation that closed, received at least one response or
+//! group tally, and published its answer to the children
+//! (`voice_queries::consulted_matters`, the one statement of that rule). Both
+//! are read from the maintained `agg_matters` (`store::aggregates`), a sum
+//! over the subtree's few rows.
 
 use crate::entity::{
     agency, answer, consultation, group_tally, matter, plan, question, safeguarding_alert, unit,
@@ -23,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::plan::Plan;
 use thamgia_domain::results::{self as res, Results};
-use thamgia_domain::voice::{MatterKind, Moderation, QuestionKind, Sex, Source};
+use thamgia_domain::voice::{Moderation, QuestionKind, Sex, Source};
 
 /// The answer is due this many days after the decision unless the plan says otherwise.
 pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
@@ -39,8 +40,25 @@ pub struct IndicatorValue {
     /// numerator / denominator × 100, one decimal; `None` when the denominator is 0.
     pub value: Option<f64>,
     pub target: Option<f64>,
-    /// `%` for T1–T3.
+    /// `%`, `count` or `dong`: the indicator's unit in the plan.
     pub unit: String,
+    /// The measure that computed it (`matters_consulted`, `children_answers`,
+    /// …: `thamgia_domain::plan::Measure::kind`); empty in figures frozen in a
+    /// report before measures existed.
+    #[serde(default)]
+    pub measure: String,
+    /// A share of children's answers: the answers in the year that gave no
+    /// age (not in the numerator, shown beside it); `None` when 1–4 (shown
+    /// "<5") or when the measure has no such part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_given: Option<u64>,
+    /// A share of the child population whose numerator exceeds the
+    /// population: the value is capped at 100.
+    #[serde(default)]
+    pub capped: bool,
+    /// A share of the child population whose denominator sums demo figures.
+    #[serde(default)]
+    pub population_demo: bool,
 }
 
 /// The latest version of the plan whose period contains `year` (the newest
@@ -79,46 +97,20 @@ pub async fn answer_due_days<C: ConnectionTrait>(c: &C, year: i32) -> Result<i64
         .unwrap_or(DEFAULT_ANSWER_DUE_DAYS))
 }
 
-/// T1, T2 and T3 for a unit's subtree in a year. Targets come from the plan
-/// whose period contains the year (`None` when no plan covers it).
-pub async fn consulted_matters<C: ConnectionTrait>(
+/// Matters of `kind` registered in `u`'s subtree and decided in `year`, and
+/// how many of them were consulted: (registered, consulted).
+pub async fn matters_consulted<C: ConnectionTrait>(
     c: &C,
     u: &unit::Model,
     year: i32,
-) -> Result<Vec<IndicatorValue>> {
-    let kinds = [
-        MatterKind::LawPolicy,
-        MatterKind::SchoolDecision,
-        MatterKind::CommunityDecision,
-    ];
+    kind: &str,
+) -> Result<(u64, u64)> {
     let counts = crate::aggregates::matters(c, &u.path, year).await?;
-    let plan = plan_for_year(c, year).await?;
-    let names = match &plan {
-        Some(p) => Some(p.clone()),
-        None => crate::plans::list_latest(c).await?.first().and_then(parse),
-    };
-    Ok(kinds
-        .iter()
-        .map(|k| {
-            let code = k.indicator();
-            let (total, consulted) = counts.get(k.as_str()).copied().unwrap_or_default();
-            let denominator = u64::try_from(total).unwrap_or(0);
-            let numerator = u64::try_from(consulted).unwrap_or(0);
-            let def = names.as_ref().and_then(|p| p.indicator(code));
-            IndicatorValue {
-                code: code.to_string(),
-                name_vi: def.map_or_else(|| code.to_string(), |d| d.name_vi.clone()),
-                name_en: def.map_or_else(|| code.to_string(), |d| d.name_en.clone()),
-                numerator,
-                denominator,
-                value: (denominator > 0).then(|| res::percent(numerator, denominator)),
-                target: plan
-                    .as_ref()
-                    .and_then(|p| p.target_for(code, year, &u.code)),
-                unit: "%".into(),
-            }
-        })
-        .collect())
+    let (total, consulted) = counts.get(kind).copied().unwrap_or_default();
+    Ok((
+        u64::try_from(total).unwrap_or(0),
+        u64::try_from(consulted).unwrap_or(0),
+    ))
 }
 
 /// A matter whose answer to the children is overdue.

@@ -1,24 +1,19 @@
-//! The indicators of the three participation models, for a unit's subtree and
-//! a year (definitions in `docs/indicators.md` and the plan file):
+//! What the units of a subtree did with the participation models in a year:
+//! the inputs of the `forums_held` and `units_running_models` measures
+//! (`docs/indicators.md`).
 //!
-//! - `M1` forums held: the province- and district-level units of the subtree
-//!   (the unit included) that held a forum of their own level in the year —
-//!   a province forum recorded at the province, a district forum recorded at
-//!   the district; each unit counts once. A count; the denominator is the
-//!   number of such units in existence during the year.
-//! - `M2` districts whose Children's Council held at least one dialogue in the
-//!   year (a council counts for the district whose subtree holds its unit).
-//! - `M3` districts where at least one participation club held an activity in
-//!   the year (a club counts for the district whose subtree holds its unit).
-//! - `T4` the share of the subtree's districts that ran all three in the year:
-//!   a district forum at the district, a council dialogue and an active club
-//!   (`thamgia_domain::models::runs_all_three`).
-//!
-//! "Districts" are the units of level `district` (the city included) in the
-//! subtree, the unit itself if it is one, that existed during the year. The
-//! indicators appear only for a year covered by a plan that defines them:
-//! the models are the plan's, and a year without a plan has nothing to
-//! measure them against.
+//! - `forums_held { levels }`: the units of those levels in the subtree (the
+//!   unit included) that existed during the year, and whether each held a
+//!   forum at its own level — a province forum recorded at the province, a
+//!   district forum at the district; each unit counts once.
+//! - `units_running_models { level, models }`: the units of `level` (the
+//!   unit's `level` column: `district` for the districts and city,
+//!   `commune` for the communes) in the subtree that existed during the year,
+//!   and which models each ran by its working rule: `forum`, a forum held at
+//!   the unit's own level; `council`, at least one dialogue of a council in
+//!   its subtree; `club`, at least one club in its subtree with an activity
+//!   in the year (`thamgia_domain::models::runs_all_three` is the three
+//!   together).
 //!
 //! The counts come from the maintained `agg_models` (`store::aggregates`):
 //! one row per unit and year, written with each forum, dialogue and club
@@ -27,14 +22,8 @@
 use crate::Result;
 use crate::aggregates::{ModelCounts, UnitModels};
 use crate::entity::unit;
-use crate::indicators::{IndicatorValue, plan_for_year};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
-use thamgia_domain::models::{ForumLevel, runs_all_three};
-use thamgia_domain::results::percent;
-
-/// The codes computed here, in the order they are listed.
-pub const CODES: [&str; 4] = ["M1", "M2", "M3", "T4"];
 
 fn existed_during(u: &unit::Model, year: i32) -> bool {
     let (Some(first), Some(last)) = (
@@ -46,23 +35,45 @@ fn existed_during(u: &unit::Model, year: i32) -> bool {
     u.valid_from.is_none_or(|f| f <= last) && u.valid_to.is_none_or(|t| t >= first)
 }
 
-/// What each district of a subtree did in a year.
+/// What one unit of the counted level did in a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DistrictModels {
+pub struct UnitRun {
     pub code: String,
+    /// A forum held at the unit's own level.
     pub forum: bool,
+    /// At least one dialogue of a council in its subtree.
     pub council_dialogue: bool,
+    /// Clubs of its subtree with an activity in the year.
     pub active_clubs: u32,
+}
+
+impl UnitRun {
+    /// Whether the unit ran this model (`forum`, `council`, `club`) by its working rule.
+    pub fn runs(&self, model: &str) -> bool {
+        match model {
+            "forum" => self.forum,
+            "council" => self.council_dialogue,
+            "club" => self.active_clubs >= 1,
+            _ => false,
+        }
+    }
+
+    /// Whether the unit ran every one of `models`.
+    pub fn runs_all(&self, models: &[String]) -> bool {
+        models.iter().all(|m| self.runs(m))
+    }
 }
 
 /// The subtree's units and what each did with the models in the year (from
 /// the maintained `agg_models`).
-struct Subtree {
+pub struct Subtree {
     units: Vec<unit::Model>,
     counts: ModelCounts,
+    year: i32,
 }
 
-async fn subtree<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Result<Subtree> {
+/// Reads the subtree of `u` and its model counts for `year`.
+pub async fn subtree<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Result<Subtree> {
     Ok(Subtree {
         units: unit::Entity::find()
             .filter(crate::units::in_subtree(
@@ -72,15 +83,14 @@ async fn subtree<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Resul
             .all(c)
             .await?,
         counts: crate::aggregates::models(c, &u.path, year).await?,
+        year,
     })
 }
 
 impl Subtree {
-    /// The province- and district-level units that held a forum of their own
-    /// level.
+    /// Whether the unit held a forum at its own level.
     fn held_forum(&self, x: &unit::Model) -> bool {
-        (x.level == ForumLevel::Province.as_str() || x.level == ForumLevel::District.as_str())
-            && self.counts.get(&x.id).is_some_and(|m| m.forums > 0)
+        self.counts.get(&x.id).is_some_and(|m| m.forums > 0)
     }
 
     /// The counts of the units in `d`'s subtree.
@@ -91,15 +101,24 @@ impl Subtree {
             .filter_map(|x| self.counts.get(&x.id))
     }
 
-    /// Per district that existed during the year: forum held at the district,
-    /// a dialogue of a council in its subtree, its subtree's active clubs.
-    fn districts(&self, year: i32) -> Vec<DistrictModels> {
+    /// The units of these levels that existed during the year, each with
+    /// whether it held a forum at its own level.
+    pub fn forums(&self, levels: &[String]) -> Vec<(&unit::Model, bool)> {
         self.units
             .iter()
-            .filter(|d| {
-                thamgia_domain::units::reports_to_province(&d.path) && existed_during(d, year)
-            })
-            .map(|d| DistrictModels {
+            .filter(|x| levels.iter().any(|l| *l == x.level) && existed_during(x, self.year))
+            .map(|x| (x, self.held_forum(x)))
+            .collect()
+    }
+
+    /// Per unit of `level` that existed during the year: forum held at its
+    /// own level, a dialogue of a council in its subtree, its subtree's
+    /// active clubs.
+    pub fn runs(&self, level: &str) -> Vec<UnitRun> {
+        self.units
+            .iter()
+            .filter(|d| d.level == level && existed_during(d, self.year))
+            .map(|d| UnitRun {
                 code: d.code.clone(),
                 forum: self.held_forum(d),
                 council_dialogue: self.under(d).any(|m| m.dialogues > 0),
@@ -110,68 +129,12 @@ impl Subtree {
     }
 }
 
-/// Per district of the subtree: forum held, council dialogue, active clubs.
-pub async fn districts<C: ConnectionTrait>(
+/// Per unit of `level` in the subtree: forum held, council dialogue, active clubs.
+pub async fn units_of_level<C: ConnectionTrait>(
     c: &C,
     u: &unit::Model,
     year: i32,
-) -> Result<Vec<DistrictModels>> {
-    Ok(subtree(c, u, year).await?.districts(year))
-}
-
-/// M1, M2, M3 and T4 for a unit's subtree in a year (only those the plan
-/// covering the year defines; none without such a plan).
-pub async fn model_indicators<C: ConnectionTrait>(
-    c: &C,
-    u: &unit::Model,
-    year: i32,
-) -> Result<Vec<IndicatorValue>> {
-    let Some(plan) = plan_for_year(c, year).await? else {
-        return Ok(vec![]);
-    };
-    if !CODES.iter().any(|code| plan.indicator(code).is_some()) {
-        return Ok(vec![]);
-    }
-    let st = subtree(c, u, year).await?;
-    let forum_units: Vec<&unit::Model> = st
-        .units
-        .iter()
-        .filter(|x| thamgia_domain::units::in_report_chain(&x.path) && existed_during(x, year))
-        .collect();
-    let m1 = forum_units.iter().filter(|x| st.held_forum(x)).count() as u64;
-    let ds = st.districts(year);
-    let n = ds.len() as u64;
-    let m2 = ds.iter().filter(|d| d.council_dialogue).count() as u64;
-    let m3 = ds.iter().filter(|d| d.active_clubs >= 1).count() as u64;
-    let t4 = ds
-        .iter()
-        .filter(|d| runs_all_three(d.forum, d.council_dialogue, d.active_clubs))
-        .count() as u64;
-    let figures = [
-        ("M1", m1, forum_units.len() as u64),
-        ("M2", m2, n),
-        ("M3", m3, n),
-        ("T4", t4, n),
-    ];
-    Ok(figures
-        .into_iter()
-        .filter_map(|(code, numerator, denominator)| {
-            let def = plan.indicator(code)?;
-            let is_percent = code == "T4";
-            Some(IndicatorValue {
-                code: code.to_string(),
-                name_vi: def.name_vi.clone(),
-                name_en: def.name_en.clone(),
-                numerator,
-                denominator,
-                value: if is_percent {
-                    (denominator > 0).then(|| percent(numerator, denominator))
-                } else {
-                    Some(numerator as f64)
-                },
-                target: plan.target_for(code, year, &u.code),
-                unit: if is_percent { "%" } else { "count" }.into(),
-            })
-        })
-        .collect())
+    level: &str,
+) -> Result<Vec<UnitRun>> {
+    Ok(subtree(c, u, year).await?.runs(level))
 }

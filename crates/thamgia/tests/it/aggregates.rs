@@ -173,7 +173,7 @@ async fn tables<C: ConnectionTrait>(c: &C) -> Vec<String> {
         if r.n != 0 {
             out.push(format!(
                 "r {} {} {} {} {} {}",
-                r.year, r.unit_id, r.age_band, r.sex, r.ethnic, r.n
+                r.year, r.unit_id, r.age, r.sex, r.ethnic, r.n
             ));
         }
     }

@@ -24,6 +24,7 @@ mod forums;
 mod funding;
 mod handover;
 mod imports;
+mod measures;
 mod offline;
 mod openapi;
 mod own_account;

@@ -84,17 +84,15 @@ records-fact-note = Note
 records-fact-amount = Amount
 records-fact-method = Method
 records-fact-responses = Children's responses
-records-amount-t1 = Counted
-records-amount-t2 = Counted
-records-amount-t3 = Counted
-records-amount-t4 = Counted
-records-amount-m1 = Counted
-records-amount-m2 = Counted
-records-amount-m3 = Counted
-records-amount-a1 = People trained
-records-amount-a2 = Activities
-records-amount-a3 = Spent
-records-amount-c1 = Children's responses
+records-amount-matters-consulted = Counted
+records-amount-forums-held = Counted
+records-amount-units-running-models = Counted
+records-amount-people-trained = People trained
+records-amount-activities = Activities
+records-amount-money-spent = Spent
+records-amount-children-answers = Children's answers
+records-amount-children-in-models = Children
+records-amount-not-computed = Counted
 
 ## Units through time: a code that named two units in one year.
 units-code-chosen = Code { $code } in { $year } is { $name } ({ $span }); add a date (date=dd/mm/yyyy) to see the other unit that carried this code.

@@ -84,17 +84,15 @@ records-fact-note = Ghi chú
 records-fact-amount = Số tiền
 records-fact-method = Hình thức
 records-fact-responses = Số ý kiến trẻ em
-records-amount-t1 = Được tính
-records-amount-t2 = Được tính
-records-amount-t3 = Được tính
-records-amount-t4 = Được tính
-records-amount-m1 = Được tính
-records-amount-m2 = Được tính
-records-amount-m3 = Được tính
-records-amount-a1 = Số người được tập huấn
-records-amount-a2 = Số hoạt động
-records-amount-a3 = Số tiền đã chi
-records-amount-c1 = Số ý kiến trẻ em
+records-amount-matters-consulted = Được tính
+records-amount-forums-held = Được tính
+records-amount-units-running-models = Được tính
+records-amount-people-trained = Số người được tập huấn
+records-amount-activities = Số hoạt động
+records-amount-money-spent = Số tiền đã chi
+records-amount-children-answers = Số ý kiến trẻ em
+records-amount-children-in-models = Số trẻ em
+records-amount-not-computed = Được tính
 
 ## Units through time: a code that named two units in one year.
 units-code-chosen = Mã { $code } trong năm { $year } là { $name } ({ $span }); thêm ngày (date=dd/mm/yyyy) để xem đơn vị khác mang mã này.

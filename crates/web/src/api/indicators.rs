@@ -1,6 +1,5 @@
-//! The plan's indicators for a unit's subtree in a year (INTERFACES.md).
-//! T1–T3 are computed from matters and consultations; M1–M3 and T4 from
-//! forums, council dialogues and club activities (`docs/indicators.md`).
+//! The plan's indicators for a unit's subtree in a year (INTERFACES.md),
+//! each computed by its measure (`store::engine`, `docs/indicators.md`).
 
 use super::Query;
 use super::require;
@@ -60,11 +59,12 @@ pub struct IndicatorDto {
     /// `%`, `count` or `dong` (whole đồng).
     pub unit: String,
     /// `true` when the figure itself is hidden ("<5" on pages and in files):
-    /// C1 of 1–4 children, or C1 whose breakdowns only hiding it protects.
+    /// children's answers of 1–4, or whose breakdowns only hiding it protects.
     /// Its numerator and denominator are then 0 and its value null.
     pub suppressed: bool,
-    /// The figure's parts (A1 by group and sex, A2 by project, A3 by funding
-    /// source); absent for indicators without one.
+    /// The figure's parts (people trained by group and sex, activities by
+    /// project, money by funding source, children's answers by age band,
+    /// "age not given", sex and ethnic group); absent for indicators without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<BreakdownDto>>,
     /// Where the figure stands against its target: `met`, `on_track` (the
@@ -77,6 +77,21 @@ pub struct IndicatorDto {
     pub records: Option<String>,
     /// The unit counted (the one `unit=` named in the year or on the date).
     pub for_unit: ResolvedUnitDto,
+    /// How the figure is computed: one word of the plan's closed vocabulary
+    /// (`matters_consulted`, `forums_held`, `units_running_models`,
+    /// `children_answers`, `children_in_models`, `people_trained`,
+    /// `activities`, `money_spent`, `not_computed`; `docs/indicators.md`).
+    pub measure: String,
+    /// A share of children's answers: the answers of the year that gave no
+    /// age, counted beside the share rather than dropped; null when 1–4
+    /// (hidden) or for other measures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_given: Option<u64>,
+    /// A share of the child population whose numerator (answers, not
+    /// children) exceeds the population: the value is capped at 100.
+    pub capped: bool,
+    /// A share of the child population computed over demo figures.
+    pub population_demo: bool,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -160,16 +175,17 @@ pub async fn list(
         code_reused: resolved.ambiguous,
     };
     let today = state.now().date_naive();
-    // C1 is listed with the plan's indicators for the years a plan covers.
+    // Children's answers are listed with the plan's indicators for the
+    // years a plan covers.
     let planned = indicators::plan_for_year(db, year).await?.is_some();
     let out: Vec<IndicatorDto> = engine::figures(db, &u, year, today)
         .await?
         .into_iter()
-        .filter(|f| planned || f.indicator.code != "C1")
+        .filter(|f| planned || !f.counts_children())
         .map(|f| {
             let hidden = f.hidden();
             let i = f.indicator;
-            let has_parts = !f.breakdown.is_empty() || i.code.starts_with('A');
+            let has_parts = !f.breakdown.is_empty() || engine::has_breakdown(&i.measure);
             IndicatorDto {
                 records: Some(crate::pages::dashboard::records_href(
                     &u.code, year, &i.code,
@@ -195,6 +211,10 @@ pub async fn list(
                 unit: i.unit,
                 for_unit: for_unit.clone(),
                 suppressed: hidden,
+                measure: i.measure,
+                not_given: i.not_given,
+                capped: i.capped,
+                population_demo: i.population_demo,
             }
         })
         .collect();

@@ -46,11 +46,6 @@ pub struct DashQuery {
     pub date: String,
 }
 
-/// The key indicators drawn as trends, in this order.
-const TREND_CODES: [&str; 11] = [
-    "T1", "T2", "T3", "T4", "M1", "M2", "M3", "A1", "A2", "A3", "C1",
-];
-
 /// The unit asked for (the caller's own by default; 404 outside the scope)
 /// and the year (by default the latest with records, else the current one).
 /// A code is read in the year (`units::resolve`: on the date given, else
@@ -419,7 +414,15 @@ pub async fn page(
     }
     let mut trends = vec![];
     let mut trend_rows = vec![];
-    for code in TREND_CODES {
+    // Every indicator of the years shown, in the plan's order.
+    let mut trend_codes: Vec<String> = vec![];
+    for f in figures.iter().chain(by_year.iter().flatten()) {
+        if !trend_codes.contains(&f.indicator.code) {
+            trend_codes.push(f.indicator.code.clone());
+        }
+    }
+    for code in &trend_codes {
+        let code = code.as_str();
         let series: Vec<Option<&Figure>> = by_year
             .iter()
             .map(|fs| fs.iter().find(|f| f.indicator.code == code))

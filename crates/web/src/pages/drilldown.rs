@@ -70,10 +70,10 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
     }
 }
 
-fn amount_text(lang: Lang, code: &str, r: &Record) -> String {
-    match code {
-        "A3" => lang.money(r.amount),
-        "C1" if r.hidden => "<5".into(),
+fn amount_text(lang: Lang, measure: &str, r: &Record) -> String {
+    match measure {
+        "money_spent" => lang.money(r.amount),
+        _ if r.hidden => "<5".into(),
         _ => lang.int(r.amount),
     }
 }
@@ -88,9 +88,6 @@ pub async fn page(
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let code = q.code.trim().to_uppercase();
-    if !drilldown::CODES.contains(&code.as_str()) {
-        return Err(PageError(AppError::NotFound, lang));
-    }
     let (u, year) = resolve(db, &p, &q, today).await.page(lang)?;
     let recs = drilldown::records(db, &p.scope(), &u.code, year, &code)
         .await
@@ -102,9 +99,12 @@ pub async fn page(
         .ok_or(PageError(AppError::NotFound, lang))?;
     let i = &f.indicator;
     let (symbol, standing_class, key) = standing_parts(f.standing);
-    // C1 hidden: by its own breakdowns (then every consultation's count
-    // too, or they would add it back up) or by the consultations' counts.
-    let hidden_total = code == "C1" && (f.hidden() || recs.total_hidden);
+    // Children's answers hidden: by their own breakdowns (then every
+    // consultation's count too, or they would add it back up) or by the
+    // consultations' counts.
+    let children = f.counts_children();
+    let measure = recs.measure.clone();
+    let hidden_total = children && (f.hidden() || recs.total_hidden);
     let rows = recs
         .rows
         .iter()
@@ -114,10 +114,10 @@ pub async fn page(
             unit: lang.pick(&r.unit_name_vi, &r.unit_name_en).to_string(),
             date: r.date.map(|d| lang.date(d)).unwrap_or_default(),
             counted: r.counted,
-            amount: if f.hidden() && code == "C1" {
+            amount: if f.hidden() && children {
                 "<5".into()
             } else {
-                amount_text(lang, &code, r)
+                amount_text(lang, &measure, r)
             },
             facts: r
                 .facts
@@ -149,7 +149,7 @@ pub async fn page(
         .collect();
     let total = if hidden_total {
         "<5".into()
-    } else if code == "A3" {
+    } else if measure == "money_spent" {
         lang.money(recs.total())
     } else {
         lang.int(recs.total())
@@ -188,7 +188,7 @@ pub async fn page(
         total,
         counted: recs.counted(),
         rows,
-        amount_heading: lang.t(&format!("records-amount-{}", code.to_lowercase())),
+        amount_heading: lang.t(&format!("records-amount-{}", measure.replace('_', "-"))),
         others,
         code,
     }))

@@ -29,6 +29,7 @@ mod openapi;
 mod own_account;
 mod pages;
 mod plans;
+mod population;
 mod print;
 mod report_exports;
 mod reports;

@@ -237,7 +237,7 @@ pub async fn replace<C: TransactionTrait + ConnectionTrait>(
             &tx,
             actor,
             now,
-            Change::new("replace", "child_population", format!("{unit_id}/{year}"))
+            Change::new("replace", "population", format!("{unit_id}/{year}"))
                 .before(&serde_json::json!({
                     "unit_id": unit_id,
                     "year": year,

@@ -194,7 +194,7 @@ async fn files_import_all_or_nothing(app: TestApp) {
     assert_eq!(figure(&app, "106", 2020, (0, 17)).await, Some(55));
     // The import is in the audit trail, by unit and year.
     let entries = audit::Entity::find()
-        .filter(audit::Column::Entity.eq("child_population"))
+        .filter(audit::Column::Entity.eq("population"))
         .filter(audit::Column::Actor.eq("district106"))
         .count(&app.db.conn)
         .await

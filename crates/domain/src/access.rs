@@ -90,6 +90,7 @@ impl Role {
                     | ManageBudget
                     | ViewReports
                     | ManageReports
+                    | ManagePopulation
             ),
             Role::AgencyOfficer => matches!(
                 p,
@@ -188,6 +189,10 @@ pub enum Permission {
     /// Return or approve the reports of units below one's own (coordinator,
     /// admin); the coordinator also reopens an approved report.
     ReviewReports,
+    /// Import and change the child population (children by unit, year, age
+    /// and sex): province staff for every unit, district and commune officers
+    /// for their own subtree.
+    ManagePopulation,
 }
 
 /// The signed-in user as the rules see them.
@@ -346,6 +351,10 @@ mod tests {
         assert!(!Role::Facilitator.allows(Permission::ViewNames));
         assert!(Role::AgencyOfficer.allows(Permission::AnswerRecommendations));
         assert!(!Role::DistrictOfficer.allows(Permission::ImportPlan));
+        assert!(Role::DistrictOfficer.allows(Permission::ManagePopulation));
+        assert!(!Role::AgencyOfficer.allows(Permission::ManagePopulation));
+        assert!(!Role::Facilitator.allows(Permission::ManagePopulation));
+        assert!(!Role::Viewer.allows(Permission::ManagePopulation));
     }
 
     #[test]

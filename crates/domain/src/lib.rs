@@ -34,6 +34,7 @@ pub mod models;
 pub mod money;
 pub mod pictures;
 pub mod plan;
+pub mod population;
 pub mod reports;
 pub mod results;
 pub mod suppression;

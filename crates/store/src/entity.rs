@@ -813,3 +813,18 @@ entity!(late_tally_sync, "late_tally_syncs", {
     pub made_at: DateTimeUtc,
     pub synced_at: DateTimeUtc,
 });
+
+entity!(child_population, "child_population", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub year: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub age: i16,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub sex: String,
+    pub children: i64,
+    pub demo: bool,
+    pub updated_by: Option<i32>,
+    pub updated_at: DateTimeUtc,
+});

@@ -149,5 +149,6 @@ pub async fn load_units(db: &Db, now: DateTime<Utc>) -> anyhow::Result<[ImportCo
             .await?
             .map_err(|e| anyhow!("{name}: {}", e[0]))?;
     }
+    crate::demo_population::fill(db, now).await?;
     Ok(out)
 }

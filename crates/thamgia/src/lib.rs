@@ -6,6 +6,7 @@ pub mod demo_activities;
 pub mod demo_councils;
 pub mod demo_forums;
 pub mod demo_plans;
+pub mod demo_population;
 pub mod demo_reports;
 pub mod demo_voice;
 pub mod units_import;

@@ -21,6 +21,7 @@ mod m0015_unit_codes_in_time;
 mod m0016_bodies_in_time;
 mod m0017_devices;
 mod m0019_late_tallies;
+mod m0020_child_population;
 pub(crate) mod m0021_answer_ages;
 
 pub struct Migrator;
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_bodies_in_time::Migration),
             Box::new(m0017_devices::Migration),
             Box::new(m0019_late_tallies::Migration),
+            Box::new(m0020_child_population::Migration),
             Box::new(m0021_answer_ages::Migration),
         ]
     }

@@ -30,6 +30,7 @@ mod openapi;
 mod own_account;
 mod pages;
 mod plans;
+mod population;
 mod print;
 mod report_chain;
 mod report_exports;

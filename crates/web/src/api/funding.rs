@@ -271,7 +271,7 @@ pub struct BudgetLinePut {
     pub note: Option<String>,
 }
 
-fn text(v: &Option<Value>) -> String {
+pub(crate) fn text(v: &Option<Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),

@@ -92,7 +92,7 @@ fn dto(id: &str, job: &rules::Job) -> ImportDto {
     }
 }
 
-fn file_error(code: &str) -> AppError {
+pub(crate) fn file_error(code: &str) -> AppError {
     let mut fields = BTreeMap::new();
     fields.insert("file".to_string(), code.to_string());
     AppError::Invalid {
@@ -103,7 +103,7 @@ fn file_error(code: &str) -> AppError {
     }
 }
 
-fn rows_error(rows: Vec<RowError>) -> AppError {
+pub(crate) fn rows_error(rows: Vec<RowError>) -> AppError {
     let mut fields = BTreeMap::new();
     for r in &rows {
         fields.entry(r.cell()).or_insert_with(|| r.code.clone());
@@ -133,6 +133,36 @@ pub async fn import(
     body: Bytes,
 ) -> AppResult<Response> {
     require(&p, Permission::ManageActivities)?;
+    check_upload(&headers, &body)?;
+    let name = safe_file_name(q.file_name.as_deref().unwrap_or("tep-nhap"));
+    let prepared = match check_file(&state.db.conn, &p, &name, &body, Lang::Vi).await? {
+        Ok(x) => x,
+        Err(Refused::File(code)) => return Err(file_error(code)),
+        Err(Refused::Rows(rows)) => return Err(rows_error(rows)),
+    };
+    let background = prepared.rows() > rules::BACKGROUND_ROWS;
+    let id = start(&state, &p, prepared).await?;
+    let job = state
+        .imports
+        .get(&id, p.user_id)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("import job vanished")))?;
+    let d = dto(&id, &job);
+    if background {
+        let location = format!("/api/v1/imports/{id}");
+        Ok((
+            StatusCode::ACCEPTED,
+            [(header::LOCATION, location)],
+            Json(d),
+        )
+            .into_response())
+    } else {
+        Ok((StatusCode::OK, Json(d)).into_response())
+    }
+}
+
+/// The checks of an uploaded file's body before it is read, shared by every
+/// import of the API: a spreadsheet or CSV type, not empty, at most 5 MB.
+pub(crate) fn check_upload(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -158,30 +188,7 @@ pub async fn import(
     if body.is_empty() {
         return Err(file_error("no_file"));
     }
-    let name = safe_file_name(q.file_name.as_deref().unwrap_or("tep-nhap"));
-    let prepared = match check_file(&state.db.conn, &p, &name, &body, Lang::Vi).await? {
-        Ok(x) => x,
-        Err(Refused::File(code)) => return Err(file_error(code)),
-        Err(Refused::Rows(rows)) => return Err(rows_error(rows)),
-    };
-    let background = prepared.rows() > rules::BACKGROUND_ROWS;
-    let id = start(&state, &p, prepared).await?;
-    let job = state
-        .imports
-        .get(&id, p.user_id)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("import job vanished")))?;
-    let d = dto(&id, &job);
-    if background {
-        let location = format!("/api/v1/imports/{id}");
-        Ok((
-            StatusCode::ACCEPTED,
-            [(header::LOCATION, location)],
-            Json(d),
-        )
-            .into_response())
-    } else {
-        Ok((StatusCode::OK, Json(d)).into_response())
-    }
+    Ok(())
 }
 
 /// An import started by the caller: progress while it runs, then its counts.

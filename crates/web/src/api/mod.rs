@@ -19,6 +19,7 @@ mod indicators;
 mod matters;
 mod people;
 mod plans;
+mod population;
 mod recommendations;
 mod report_exports;
 mod reports;
@@ -149,6 +150,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::show))
         .routes(routes!(imports::export_activities))
         .routes(routes!(imports::export_funding))
+        .routes(routes!(population::show, population::put))
+        .routes(routes!(population::template))
+        .routes(
+            routes!(population::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::imports::UPLOAD_BODY_LIMIT,
+            )),
+        )
         .routes(routes!(report_exports::report))
         .routes(routes!(report_exports::indicators))
         .routes(routes!(reports::list))

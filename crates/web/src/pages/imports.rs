@@ -81,7 +81,7 @@ pub struct Col {
     pub help: &'static str,
 }
 
-fn col(
+pub(crate) fn col(
     header: &str,
     field: &str,
     kind: ColumnKind,
@@ -271,7 +271,7 @@ pub fn spending_columns() -> Vec<Col> {
 }
 
 /// A header as compared: lower case, without parenthesised notes, one kind of dash.
-fn norm(h: &str) -> String {
+pub(crate) fn norm(h: &str) -> String {
     let mut out = String::new();
     let mut depth = 0;
     for ch in h.chars() {
@@ -365,7 +365,7 @@ impl From<OfficeError> for Refused {
     }
 }
 
-fn message(lang: Lang, code: &str) -> String {
+pub(crate) fn message(lang: Lang, code: &str) -> String {
     lang.t(&format!("import-error-{}", code.replace('_', "-")))
 }
 
@@ -385,22 +385,30 @@ impl Prepared {
     }
 }
 
-/// A table of the file with its kind and header positions.
-struct Found<'a> {
-    kind: TableKind,
-    data: Vec<&'a Row>,
+/// A table of the file with its kind, sheet name, columns and header
+/// positions (shared by every import: activities here, the child population
+/// in `pages/population.rs`).
+pub(crate) struct Found<'a, K> {
+    pub kind: K,
+    pub sheet: &'static str,
+    pub cols: Vec<Col>,
+    pub data: Vec<&'a Row>,
     /// column index → Col
-    at: Vec<(usize, Col)>,
+    pub at: Vec<(usize, Col)>,
 }
 
-fn locate<'a>(
-    kind: TableKind,
+/// Finds the columns `cols` in the header row of `rows` (headers compared
+/// loosely, see [`norm`]); a required column missing is an error of the
+/// header row. The data rows follow, without a totals row.
+pub(crate) fn locate<'a, K>(
+    kind: K,
+    sheet: &'static str,
+    cols: Vec<Col>,
     rows: &'a [Row],
     errors: &mut Vec<RowError>,
     lang: Lang,
-) -> Option<Found<'a>> {
+) -> Option<Found<'a, K>> {
     let header = rows.first()?;
-    let cols = kind.columns();
     let mut at = Vec::new();
     for (i, cell) in header.cells.iter().enumerate() {
         let n = norm(&cell.text());
@@ -413,7 +421,7 @@ fn locate<'a>(
     for c in cols.iter().filter(|c| c.required) {
         if !at.iter().any(|(_, x)| x.field == c.field) {
             errors.push(RowError {
-                sheet: kind.sheet().into(),
+                sheet: sheet.into(),
                 row: header.number,
                 column: String::new(),
                 header: c.header.clone(),
@@ -432,11 +440,17 @@ fn locate<'a>(
                 .is_some_and(|c| c.text().starts_with("Tổng cộng"))
         })
         .collect();
-    Some(Found { kind, data, at })
+    Some(Found {
+        kind,
+        sheet,
+        cols,
+        data,
+        at,
+    })
 }
 
 /// The values of a row by field (dates read from serial numbers too).
-fn values(found: &Found<'_>, row: &Row) -> HashMap<String, String> {
+pub(crate) fn values<K>(found: &Found<'_, K>, row: &Row) -> HashMap<String, String> {
     found
         .at
         .iter()
@@ -452,25 +466,30 @@ fn values(found: &Found<'_>, row: &Row) -> HashMap<String, String> {
         .collect()
 }
 
-fn take(v: &mut HashMap<String, String>, k: &str) -> String {
+pub(crate) fn take(v: &mut HashMap<String, String>, k: &str) -> String {
     v.remove(k).unwrap_or_default()
 }
 
-fn error_at(found: &Found<'_>, row: &Row, field: &str, code: &str, lang: Lang) -> RowError {
+pub(crate) fn error_at<K>(
+    found: &Found<'_, K>,
+    row: &Row,
+    field: &str,
+    code: &str,
+    lang: Lang,
+) -> RowError {
     let hit = found.at.iter().find(|(_, c)| c.field == field);
     RowError {
-        sheet: found.kind.sheet().into(),
+        sheet: found.sheet.into(),
         row: row.number,
         column: hit
             .map(|(i, _)| thamgia_office::column_letters(*i))
             .unwrap_or_default(),
         header: hit.map(|(_, c)| c.header.clone()).unwrap_or_else(|| {
             found
-                .kind
-                .columns()
-                .into_iter()
+                .cols
+                .iter()
                 .find(|c| c.field == field)
-                .map(|c| c.header)
+                .map(|c| c.header.clone())
                 .unwrap_or_default()
         }),
         code: code.into(),
@@ -499,7 +518,7 @@ pub async fn check_file(
         Err(e) => return Ok(Err(e.into())),
     };
     let mut errors = Vec::new();
-    let mut found: Vec<Found<'_>> = Vec::new();
+    let mut found: Vec<Found<'_, TableKind>> = Vec::new();
     for t in &tables {
         let by_name = match norm(&t.name).as_str() {
             "hoạt động" => Some(TableKind::Activities),
@@ -512,7 +531,7 @@ pub async fn check_file(
         let k = kind_of(header).or(by_name);
         match k {
             Some(k) if !found.iter().any(|f| f.kind == k) => {
-                if let Some(f) = locate(k, &t.rows, &mut errors, lang) {
+                if let Some(f) = locate(k, k.sheet(), k.columns(), &t.rows, &mut errors, lang) {
                     found.push(f);
                 }
             }
@@ -1058,28 +1077,7 @@ async fn upload(
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageActivities, lang)?;
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let parts = super::activities::parse_multipart(ctype, &body)
-        .ok_or_else(|| PageError(AppError::invalid("form", "malformed"), lang))?;
-    let csrf = parts
-        .iter()
-        .find(|x| x.name == "csrf")
-        .map(|x| String::from_utf8_lossy(&x.data).to_string());
-    let file = parts.into_iter().find(|x| x.name == "file").map(|x| {
-        (
-            x.file_name
-                .as_deref()
-                .map(safe_file_name)
-                .unwrap_or_else(|| "tep-nhap".into()),
-            x.data,
-        )
-    });
-    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
-        return Err(PageError(AppError::Csrf, lang));
-    }
+    let file = upload_form(&ctx, &headers, &body)?;
     let own_unit = own_unit_code(&state.db.conn, &p).await.page(lang)?;
     let refuse = |code: &'static str, status: StatusCode| {
         let mut page = import_page(&ctx, &p, &own_unit);
@@ -1111,6 +1109,40 @@ async fn upload(
             Ok(Redirect::to(&format!("/imports/jobs/{id}")).into_response())
         }
     }
+}
+
+/// The file of an upload form (`multipart/form-data`, read by the parser of
+/// `pages/activities.rs`) with its safe name, once the form's CSRF field was
+/// checked (before the file is read). `None`: no file chosen.
+pub(crate) fn upload_form(
+    ctx: &Ctx,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<Option<(String, Vec<u8>)>, PageError> {
+    let lang = ctx.lang;
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let parts = super::activities::parse_multipart(ctype, body)
+        .ok_or_else(|| PageError(AppError::invalid("form", "malformed"), lang))?;
+    let csrf = parts
+        .iter()
+        .find(|x| x.name == "csrf")
+        .map(|x| String::from_utf8_lossy(&x.data).to_string());
+    let file = parts.into_iter().find(|x| x.name == "file").map(|x| {
+        (
+            x.file_name
+                .as_deref()
+                .map(safe_file_name)
+                .unwrap_or_else(|| "tep-nhap".into()),
+            x.data,
+        )
+    });
+    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
+        return Err(PageError(AppError::Csrf, lang));
+    }
+    Ok(file)
 }
 
 /// A file name as kept in the audit trail and shown back: no path, no

@@ -22,6 +22,7 @@ mod login;
 pub(crate) mod matters;
 pub(crate) mod moderation;
 pub(crate) mod people;
+pub(crate) mod population;
 mod plan;
 pub(crate) mod recommendations;
 pub mod report_exports;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::routes())
         .merge(annual_plans::routes())
         .merge(imports::routes())
+        .merge(population::routes())
         .merge(crate::exports::routes())
         .merge(dashboard::routes())
         .merge(drilldown::routes())

@@ -1,0 +1,26 @@
+# Children by unit, year, age and sex. Every key must be in both vi and en.
+population-title = Child population
+population-link = Children by unit, year, age and sex: view and import from Excel
+population-intro = Children by unit, year, single age and sex: the denominator of every "share of children" target. A unit's figure is its own when it has one, otherwise the sum of the units under it (never both). Each import replaces a unit's figures for a year with the file's rows for that unit and year.
+population-demo = Demo figures
+population-demo-note = figures marked so were made up by the demo to illustrate; they are not real statistics.
+population-template-link = Download the child population Excel template (.xlsx)
+population-file-help = At most 5 MB. Each row: unit code, year, age (0–17), sex (Nữ/Nam), children. A .csv file: UTF-8, separated by commas or semicolons.
+population-not-allowed = Your role may view but not import child population figures.
+population-figures = Figures held
+population-year = Year
+population-all-years = All years
+population-none = No child population figures in your scope yet.
+population-caption = Children by unit and year, by age band and sex
+population-col-unit = Unit
+population-col-girls = Girls
+population-col-boys = Boys
+population-col-total = Total
+population-col-source = Source
+population-band = Ages { $from }–{ $to }
+population-saved = Saved { $rows } figures for { $units } unit-years.
+import-error-not-a-year = Not a valid year; write four digits, e.g. 2024.
+import-error-not-an-age = Not a valid age; write a whole age from 0 to 17.
+import-error-unknown-sex = Not a valid sex; write Nữ or Nam.
+import-error-unit-not-in-year = No unit carried this code in that year.
+import-error-duplicate-figure = This figure (same unit, year, age and sex) is already on a row above.

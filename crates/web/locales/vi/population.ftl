@@ -1,0 +1,26 @@
+# Dân số trẻ em theo đơn vị, năm, tuổi và giới tính. Mỗi khóa phải có trong cả vi và en.
+population-title = Dân số trẻ em
+population-link = Dân số trẻ em theo đơn vị, năm, tuổi và giới tính: xem và nhập từ Excel
+population-intro = Số trẻ em theo đơn vị, năm, từng tuổi và giới tính: mẫu số của mọi chỉ tiêu “tỷ lệ trẻ em”. Số liệu của một đơn vị là số liệu riêng của đơn vị nếu có, nếu không là tổng các đơn vị trực thuộc (không cộng hai lần). Mỗi lần nhập, số liệu của một đơn vị trong một năm được thay toàn bộ bằng các dòng của tệp.
+population-demo = Số liệu minh họa
+population-demo-note = các số liệu đánh dấu như vậy do bản trình diễn tạo ra để minh họa, không phải số liệu thống kê thật.
+population-template-link = Tải mẫu Excel dân số trẻ em (.xlsx)
+population-file-help = Tối đa 5 MB. Mỗi dòng: mã đơn vị, năm, tuổi (0–17), giới tính (Nữ/Nam), số trẻ em. Tệp .csv: mã UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy.
+population-not-allowed = Vai trò của bạn chỉ được xem, không được nhập số liệu dân số trẻ em.
+population-figures = Số liệu đã có
+population-year = Năm
+population-all-years = Mọi năm
+population-none = Chưa có số liệu dân số trẻ em nào trong phạm vi của bạn.
+population-caption = Số trẻ em theo đơn vị và năm, theo nhóm tuổi và giới tính
+population-col-unit = Đơn vị
+population-col-girls = Nữ
+population-col-boys = Nam
+population-col-total = Tổng
+population-col-source = Nguồn
+population-band = { $from }–{ $to } tuổi
+population-saved = Đã lưu { $rows } dòng số liệu của { $units } đơn vị – năm.
+import-error-not-a-year = Năm không hợp lệ; ghi bốn chữ số, ví dụ 2024.
+import-error-not-an-age = Tuổi không hợp lệ; ghi tuổi tròn từ 0 đến 17.
+import-error-unknown-sex = Giới tính không hợp lệ; ghi Nữ hoặc Nam.
+import-error-unit-not-in-year = Đơn vị mang mã này không tồn tại trong năm đó.
+import-error-duplicate-figure = Số liệu này (cùng đơn vị, năm, tuổi và giới tính) đã có ở một dòng phía trên.

@@ -130,6 +130,7 @@ pub struct RecentSummary {
     pub consultations: usize,
     pub responses: usize,
     pub forums: usize,
+    pub dialogues: usize,
     pub clubs: usize,
     pub club_members: usize,
     pub reports: usize,
@@ -259,6 +260,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
                 province: PROVINCE_POLICIES_2021,
                 owner: None,
                 no_age_pct: 6,
+                answers: (8, 30),
             },
         ),
         (
@@ -271,6 +273,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
                 province: PROVINCE_POLICIES_2025,
                 owner: Some("UBND"),
                 no_age_pct: 8,
+                answers: (8, 30),
             },
         ),
     ] {
@@ -313,6 +316,19 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     ] {
         sum.forums += forums(db, now, seed, &span).await?.forums;
     }
+
+    // The districts' councils and clubs carry on until 2024 (Phong Thổ's
+    // council silent in 2022, Mường Tè's in 2021).
+    let k = crate::demo_councils::continue_district_models(
+        db,
+        now,
+        2023,
+        (2021, 2024),
+        &[("109", 2022), ("107", 2021)],
+    )
+    .await?;
+    sum.dialogues += k.dialogues;
+    sum.club_members += k.club_members;
 
     // Clubs in the communes, with members (consent-backed) aged 11 and over.
     let k = crate::demo_councils::fill_commune_clubs(db, now, 2027).await?;

@@ -144,6 +144,8 @@ pub struct Span<'a> {
     pub owner: Option<&'a str>,
     /// Share of answers, in percent, that give no age.
     pub no_age_pct: u32,
+    /// Fewest and most answers to one consultation.
+    pub answers: (u32, u32),
 }
 
 /// 2016–2020, the 8 districts.
@@ -155,6 +157,7 @@ pub const SPAN_2016_2020: Span<'static> = Span {
     province: PROVINCE_POLICIES,
     owner: None,
     no_age_pct: 0,
+    answers: (15, 60),
 };
 
 /// Fills the demo's children's-voice records. Call once, after [`crate::demo::fill`].
@@ -381,7 +384,7 @@ pub async fn fill_span(
         let opts: Vec<i32> = qs[0].1.iter().map(|o| o.id).collect();
         // Agreement differs by consultation: some proposals children like, some not.
         let agree = rng.random_range(0.35..0.85);
-        let n = rng.random_range(15..=60);
+        let n = rng.random_range(span.answers.0..=span.answers.1);
         let mut texts = vec![];
         for i in 0..n {
             let age = if rng.random_bool(0.45) {

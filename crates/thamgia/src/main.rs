@@ -526,6 +526,7 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                     consultations = n.consultations,
                     responses = n.responses,
                     forums = n.forums,
+                    dialogues = n.dialogues,
                     clubs = n.clubs,
                     club_members = n.club_members,
                     reports = n.reports,

@@ -786,6 +786,545 @@ async fn recommend(
     Ok(())
 }
 
+/// A club's activities in one year, held between `first` and `end`, 3–7 of
+/// them, at most one with a recommendation (to `to`'s agency of the club's
+/// unit when given).
+#[allow(clippy::too_many_arguments)]
+async fn club_activities(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut StdRng,
+    club_id: i32,
+    (plan, u): (&ClubPlan, &thamgia_store::entity::unit::Model),
+    (first, end, today): (NaiveDate, NaiveDate, NaiveDate),
+    to: Option<&str>,
+    sum: &mut CouncilsSummary,
+) -> anyhow::Result<()> {
+    let c = &db.conn;
+    let n = rng.random_range(3..=7);
+    let mut days: Vec<NaiveDate> = (0..n).map(|_| between(rng, first, end)).collect();
+    days.sort();
+    days.dedup();
+    let mut recommended = false;
+    for held in days {
+        let a = clubs::add_activity(
+            c,
+            actor,
+            at(held, 15),
+            club_id,
+            NewActivity {
+                held_on: held,
+                topic: pick(rng, TOPICS).to_string(),
+                girls: rng.random_range(5..=18),
+                boys: rng.random_range(4..=16),
+            },
+        )
+        .await?;
+        sum.activities += 1;
+        if !recommended && rng.random_bool(0.15) {
+            recommended = true;
+            let rec = pick(rng, CLUB_RECS);
+            let rec = match to {
+                Some(to) => &(rec.0, rec.1, to),
+                None => rec,
+            };
+            recommend(
+                db,
+                actor,
+                rng,
+                RecommendationSource::Club,
+                club_id,
+                u.id,
+                plan.district,
+                a.held_on,
+                today,
+                rec,
+            )
+            .await?;
+            sum.recommendations += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A council's dialogues in one year, one or two between `first` and `end`,
+/// with 0–2 recommendations each.
+async fn council_dialogues(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut StdRng,
+    council_id: i32,
+    (d, u): (&District, &thamgia_store::entity::unit::Model),
+    (first, end, today): (NaiveDate, NaiveDate, NaiveDate),
+    sum: &mut CouncilsSummary,
+) -> anyhow::Result<()> {
+    let c = &db.conn;
+    let n = if rng.random_bool(0.45) { 2 } else { 1 };
+    let mut days: Vec<NaiveDate> = (0..n).map(|_| between(rng, first, end)).collect();
+    days.sort();
+    days.dedup();
+    for held in days {
+        let place = d.place;
+        let attendees = format!(
+            "{}, {} {place}; {}, {} {place}; đại diện Phòng Giáo dục và Đào tạo, Phòng Lao động - Thương binh và Xã hội",
+            pick(rng, ADULTS),
+            ADULT_ROLES[0],
+            pick(rng, ADULTS),
+            pick(rng, &ADULT_ROLES[1..]),
+        );
+        let mut issues: Vec<&str> = vec![];
+        for _ in 0..rng.random_range(2..=3) {
+            let i = *pick(rng, ISSUES);
+            if !issues.contains(&i) {
+                issues.push(i);
+            }
+        }
+        let text = upper_first(&issues.join("; "));
+        let dlg = councils::add_dialogue(
+            c,
+            actor,
+            at(held, 14),
+            council_id,
+            NewDialogue {
+                held_on: held,
+                attendees,
+                issues: format!("{text}."),
+                children_present: rng.random_range(8..=25),
+            },
+        )
+        .await?;
+        sum.dialogues += 1;
+        for _ in 0..rng.random_range(0..=2) {
+            let rec = pick(rng, DIALOGUE_RECS);
+            recommend(
+                db,
+                actor,
+                rng,
+                RecommendationSource::CouncilDialogue,
+                dlg.id,
+                u.id,
+                d.code,
+                held,
+                today,
+                rec,
+            )
+            .await?;
+            sum.recommendations += 1;
+        }
+    }
+    Ok(())
+}
+
+/// One club: what a [`ClubPlan`] is run for.
+struct Club<'a> {
+    plan: &'a ClubPlan,
+    /// Where its children come from (names, ethnic groups).
+    d: &'a District,
+    /// The unit that runs it.
+    u: &'a thamgia_store::entity::unit::Model,
+    /// Its school or village, when a unit of the demo.
+    host: Option<&'a thamgia_store::entity::unit::Model>,
+}
+
+/// Creates a club, its members (a founding group, then newcomers each
+/// September, the oldest leaving after lower secondary school) and its
+/// activities until `last`; `to` sends its recommendations to one agency
+/// prefix (a commune's People's Committee) instead of the district office.
+#[allow(clippy::too_many_arguments)]
+async fn run_club(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut StdRng,
+    club: Club<'_>,
+    (last, today): (NaiveDate, NaiveDate),
+    to: Option<&str>,
+    sum: &mut CouncilsSummary,
+    withdraw: &mut Vec<(i32, NaiveDate)>,
+) -> anyhow::Result<()> {
+    let c = &db.conn;
+    let Club { plan, d, u, host } = club;
+    let (y, m, day) = plan.founded;
+    let founded = date(y, m, day)?;
+    if founded > last {
+        return Ok(());
+    }
+    let k = clubs::create(
+        c,
+        actor,
+        at(founded, 9),
+        NewClub {
+            unit_id: u.id,
+            setting: plan.setting,
+            host_unit_id: host.as_ref().map(|h| h.id),
+            name: plan.name.to_string(),
+            founded_on: founded,
+        },
+    )
+    .await?;
+    sum.clubs += 1;
+    let purpose = format!("Thành viên {}", plan.name);
+    let person_unit = host.as_ref().map_or(u.id, |h| h.id);
+    // Members study at the club's school, or live in its village.
+    let place = plan
+        .name
+        .strip_prefix("CLB Quyền tham gia của trẻ em ")
+        .or_else(|| plan.name.strip_prefix("CLB Trẻ em "))
+        .unwrap_or(plan.name);
+    // The founding group, then a few newcomers each September; the
+    // oldest leave when they finish lower secondary school.
+    let mut open: Vec<(i32, i32, NaiveDate)> = vec![]; // (member id, person, birth)
+    let mut intake = vec![(founded, rng.random_range(10..=18))];
+    for year in (founded.year() + 1)..=last.year() {
+        intake.push((date(year, 9, 10)?, rng.random_range(3..=6)));
+    }
+    for (joined, n) in intake {
+        if joined > last {
+            continue;
+        }
+        // Those over 15 this September leave at the end of August.
+        let mut staying = vec![];
+        for (mid, pid, birth) in open.drain(..) {
+            if thamgia_domain::models::age_on(birth, joined) > 15 {
+                clubs::end_member(
+                    c,
+                    actor,
+                    at(joined, 8),
+                    k.id,
+                    mid,
+                    joined - Duration::days(10),
+                )
+                .await?;
+            } else {
+                staying.push((mid, pid, birth));
+            }
+        }
+        open = staying;
+        let leaders_now = n.min(if open.is_empty() { 3 } else { 1 });
+        for i in 0..n {
+            let age = if plan.setting == ClubSetting::Community {
+                rng.random_range(8..=14)
+            } else {
+                rng.random_range(11..=14)
+            };
+            let kid = child(rng, d, age, joined, Some(place));
+            let pid =
+                store_child(db, actor, rng, &kid, person_unit, joined, purpose.clone()).await?;
+            sum.people += 1;
+            let mem = clubs::add_member(
+                c,
+                actor,
+                at(joined, 11),
+                k.id,
+                clubs::NewMember {
+                    person_id: pid,
+                    is_leader: i < leaders_now,
+                    joined_on: joined,
+                },
+            )
+            .await?;
+            sum.club_members += 1;
+            open.push((mem.id, pid, kid.birth));
+        }
+    }
+    // Activities several times a year, except the quiet years.
+    for year in founded.year()..=last.year() {
+        if plan.quiet.contains(&year) {
+            continue;
+        }
+        let first = (founded + Duration::days(7)).max(date(year, 1, 10)?);
+        let end = date(year, 12, 20)?.min(last);
+        if first > end {
+            continue;
+        }
+        club_activities(
+            db,
+            actor,
+            rng,
+            k.id,
+            (plan, u),
+            (first, end, today),
+            to,
+            sum,
+        )
+        .await?;
+    }
+    // And one family of a Phong Thổ school club.
+    if plan.district == "109"
+        && plan.setting == ClubSetting::School
+        && plan.quiet.is_empty()
+        && let Some((m, _)) = clubs::members(c, k.id).await?.get(2)
+    {
+        withdraw.push((m.person_id, date(2019, 11, 5)?));
+    }
+    Ok(())
+}
+
+/// Clubs of the communes and wards of 1/7/2025: (the district whose
+/// children's names and ethnic groups they share, the club; its `district`
+/// is the commune's code).
+const COMMUNE_CLUBS: &[(&str, ClubPlan)] = &[
+    (
+        "105",
+        ClubPlan {
+            district: "03388",
+            setting: ClubSetting::School,
+            host: None,
+            name: "CLB Quyền tham gia của trẻ em Trường THCS Đoàn Kết",
+            founded: (2025, 9, 12),
+            quiet: &[],
+        },
+    ),
+    (
+        "105",
+        ClubPlan {
+            district: "03408",
+            setting: ClubSetting::Community,
+            host: None,
+            name: "CLB Trẻ em tổ dân phố 3, phường Tân Phong",
+            founded: (2025, 10, 4),
+            quiet: &[],
+        },
+    ),
+    (
+        "106",
+        ClubPlan {
+            district: "03424",
+            setting: ClubSetting::School,
+            host: Some(crate::demo_recent::COMMUNE_SCHOOL),
+            name: "CLB Quyền tham gia của trẻ em Trường PTDTBT THCS Bản Bo",
+            founded: (2025, 9, 18),
+            quiet: &[],
+        },
+    ),
+    (
+        "106",
+        ClubPlan {
+            district: "03390",
+            setting: ClubSetting::Community,
+            host: None,
+            name: "CLB Trẻ em bản Nà Luông, xã Bình Lư",
+            founded: (2025, 9, 25),
+            quiet: &[],
+        },
+    ),
+    (
+        "109",
+        ClubPlan {
+            district: "03549",
+            setting: ClubSetting::School,
+            host: None,
+            name: "CLB Quyền tham gia của trẻ em Trường PTDTBT THCS Phong Thổ",
+            founded: (2025, 10, 8),
+            quiet: &[],
+        },
+    ),
+    (
+        "110",
+        ClubPlan {
+            district: "03595",
+            setting: ClubSetting::School,
+            host: None,
+            name: "CLB Quyền tham gia của trẻ em Trường THCS Than Uyên",
+            founded: (2026, 3, 2),
+            quiet: &[],
+        },
+    ),
+    (
+        "111",
+        ClubPlan {
+            district: "03598",
+            setting: ClubSetting::School,
+            host: None,
+            name: "CLB Quyền tham gia của trẻ em Trường THCS Tân Uyên",
+            founded: (2025, 11, 5),
+            quiet: &[],
+        },
+    ),
+];
+
+/// The clubs of the communes and wards since 1/7/2025, with members (each
+/// with a recorded consent) of 8–14 on joining, most 11 and over, and their
+/// activities until today. Their recommendations go to the commune's People's
+/// Committee. Call after the units of 2025 and their agencies exist.
+pub async fn fill_commune_clubs(
+    db: &Db,
+    now: DateTime<Utc>,
+    seed: u64,
+) -> anyhow::Result<CouncilsSummary> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let actor = Actor::system("demo");
+    let c = &db.conn;
+    let today = now.date_naive();
+    let mut sum = CouncilsSummary::default();
+    let mut withdraw = vec![];
+    for (district, plan) in COMMUNE_CLUBS {
+        let d = DISTRICTS
+            .iter()
+            .find(|d| d.code == *district)
+            .ok_or_else(|| anyhow!("demo district {district}"))?;
+        // A code names a unit only with a date (codes were reused in 2025).
+        let u = units::resolve(c, &Scope::everything(), plan.district, Some(2026), None)
+            .await
+            .with_context(|| format!("demo commune {}", plan.district))?
+            .unit;
+        let host = match plan.host {
+            Some(code) => Some(
+                units::by_code(c, code)
+                    .await?
+                    .ok_or_else(|| anyhow!("demo unit {code} missing"))?,
+            ),
+            None => None,
+        };
+        run_club(
+            db,
+            &actor,
+            &mut rng,
+            Club {
+                plan,
+                d,
+                u: &u,
+                host: host.as_ref(),
+            },
+            (today, today),
+            Some("UBND"),
+            &mut sum,
+            &mut withdraw,
+        )
+        .await?;
+    }
+    Ok(sum)
+}
+
+/// The districts' councils and clubs of 2016–2020 carry on over `years`
+/// (2021–2024 in the demo: the districts ended on 30/6/2025): each council
+/// holds one or two dialogues a year (none in `silent` years), each club takes
+/// in 2–5 children of 11–14 every September (those over 15 leave) and meets
+/// several times a year except its quiet years. Call after [`fill`].
+pub async fn continue_district_models(
+    db: &Db,
+    now: DateTime<Utc>,
+    seed: u64,
+    years: (i32, i32),
+    silent: &[(&str, i32)],
+) -> anyhow::Result<CouncilsSummary> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let actor = Actor::system("demo");
+    let c = &db.conn;
+    let today = now.date_naive();
+    let mut sum = CouncilsSummary::default();
+    for d in DISTRICTS {
+        let u = units::by_code(c, d.code)
+            .await?
+            .ok_or_else(|| anyhow!("demo unit {} missing", d.code))?;
+        let Some(k) = councils::of_unit(c, u.id).await? else {
+            continue;
+        };
+        for year in years.0..=years.1 {
+            if silent.contains(&(d.code, year)) {
+                continue;
+            }
+            let (first, end) = (date(year, 3, 1)?, date(year, 12, 15)?.min(today));
+            if first <= end {
+                council_dialogues(
+                    db,
+                    &actor,
+                    &mut rng,
+                    k.id,
+                    (d, &u),
+                    (first, end, today),
+                    &mut sum,
+                )
+                .await?;
+            }
+        }
+    }
+    let clubs_then = clubs::list(c, &Scope::everything(), years.0 - 1).await?;
+    for plan in CLUBS {
+        let d = DISTRICTS
+            .iter()
+            .find(|d| d.code == plan.district)
+            .ok_or_else(|| anyhow!("demo district {}", plan.district))?;
+        let Some(row) = clubs_then.iter().find(|r| r.club.name == plan.name) else {
+            continue;
+        };
+        let (k, u) = (&row.club, &row.unit);
+        let purpose = format!("Thành viên {}", plan.name);
+        let person_unit = row.host.as_ref().map_or(u.id, |h| h.id);
+        let place = plan
+            .name
+            .strip_prefix("CLB Quyền tham gia của trẻ em ")
+            .or_else(|| plan.name.strip_prefix("CLB Trẻ em "))
+            .unwrap_or(plan.name);
+        for year in years.0..=years.1 {
+            let joined = date(year, 9, 10)?;
+            if joined <= today {
+                for (m, p) in clubs::members(c, k.id).await? {
+                    if m.left_on.is_none()
+                        && p.birth_date
+                            .is_some_and(|b| thamgia_domain::models::age_on(b, joined) > 15)
+                    {
+                        clubs::end_member(
+                            c,
+                            &actor,
+                            at(joined, 8),
+                            k.id,
+                            m.id,
+                            joined - Duration::days(10),
+                        )
+                        .await?;
+                    }
+                }
+                for _ in 0..rng.random_range(2..=5) {
+                    let age = rng.random_range(11..=14);
+                    let kid = child(&mut rng, d, age, joined, Some(place));
+                    let pid = store_child(
+                        db,
+                        &actor,
+                        &mut rng,
+                        &kid,
+                        person_unit,
+                        joined,
+                        purpose.clone(),
+                    )
+                    .await?;
+                    sum.people += 1;
+                    clubs::add_member(
+                        c,
+                        &actor,
+                        at(joined, 11),
+                        k.id,
+                        clubs::NewMember {
+                            person_id: pid,
+                            is_leader: false,
+                            joined_on: joined,
+                        },
+                    )
+                    .await?;
+                    sum.club_members += 1;
+                }
+            }
+            if plan.quiet.contains(&year) {
+                continue;
+            }
+            let (first, end) = (date(year, 1, 10)?, date(year, 12, 20)?.min(today));
+            if first <= end {
+                club_activities(
+                    db,
+                    &actor,
+                    &mut rng,
+                    k.id,
+                    (plan, u),
+                    (first, end, today),
+                    None,
+                    &mut sum,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(sum)
+}
+
 /// Fills the demo's councils and clubs. Call once, after [`crate::demo::fill`].
 pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<CouncilsSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -887,59 +1426,16 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Coun
             if first > end {
                 continue;
             }
-            let n = if rng.random_bool(0.45) { 2 } else { 1 };
-            let mut days: Vec<NaiveDate> = (0..n).map(|_| between(&mut rng, first, end)).collect();
-            days.sort();
-            days.dedup();
-            for held in days {
-                let place = d.place;
-                let attendees = format!(
-                    "{}, {} {place}; {}, {} {place}; đại diện Phòng Giáo dục và Đào tạo, Phòng Lao động - Thương binh và Xã hội",
-                    pick(&mut rng, ADULTS),
-                    ADULT_ROLES[0],
-                    pick(&mut rng, ADULTS),
-                    pick(&mut rng, &ADULT_ROLES[1..]),
-                );
-                let mut issues: Vec<&str> = vec![];
-                for _ in 0..rng.random_range(2..=3) {
-                    let i = *pick(&mut rng, ISSUES);
-                    if !issues.contains(&i) {
-                        issues.push(i);
-                    }
-                }
-                let text = upper_first(&issues.join("; "));
-                let dlg = councils::add_dialogue(
-                    c,
-                    &actor,
-                    at(held, 14),
-                    k.id,
-                    NewDialogue {
-                        held_on: held,
-                        attendees,
-                        issues: format!("{text}."),
-                        children_present: rng.random_range(8..=25),
-                    },
-                )
-                .await?;
-                sum.dialogues += 1;
-                for _ in 0..rng.random_range(0..=2) {
-                    let rec = pick(&mut rng, DIALOGUE_RECS);
-                    recommend(
-                        db,
-                        &actor,
-                        &mut rng,
-                        RecommendationSource::CouncilDialogue,
-                        dlg.id,
-                        u.id,
-                        d.code,
-                        held,
-                        today,
-                        rec,
-                    )
-                    .await?;
-                    sum.recommendations += 1;
-                }
-            }
+            council_dialogues(
+                db,
+                &actor,
+                &mut rng,
+                k.id,
+                (d, &u),
+                (first, end, today),
+                &mut sum,
+            )
+            .await?;
         }
         // One family of the oldest council withdrew its consent.
         if d.code == "106"
@@ -965,155 +1461,22 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Coun
             ),
             None => None,
         };
-        let (y, m, day) = plan.founded;
-        let founded = date(y, m, day)?;
-        if founded > last {
-            continue;
-        }
-        let k = clubs::create(
-            c,
+        run_club(
+            db,
             &actor,
-            at(founded, 9),
-            NewClub {
-                unit_id: u.id,
-                setting: plan.setting,
-                host_unit_id: host.as_ref().map(|h| h.id),
-                name: plan.name.to_string(),
-                founded_on: founded,
+            &mut rng,
+            Club {
+                plan,
+                d,
+                u: &u,
+                host: host.as_ref(),
             },
+            (last, today),
+            None,
+            &mut sum,
+            &mut withdraw,
         )
         .await?;
-        sum.clubs += 1;
-        let purpose = format!("Thành viên {}", plan.name);
-        let person_unit = host.as_ref().map_or(u.id, |h| h.id);
-        // Members study at the club's school, or live in its village.
-        let place = plan
-            .name
-            .strip_prefix("CLB Quyền tham gia của trẻ em ")
-            .or_else(|| plan.name.strip_prefix("CLB Trẻ em "))
-            .unwrap_or(plan.name);
-        // The founding group, then a few newcomers each September; the
-        // oldest leave when they finish lower secondary school.
-        let mut open: Vec<(i32, i32, NaiveDate)> = vec![]; // (member id, person, birth)
-        let mut intake = vec![(founded, rng.random_range(10..=18))];
-        for year in (founded.year() + 1)..=last.year() {
-            intake.push((date(year, 9, 10)?, rng.random_range(3..=6)));
-        }
-        for (joined, n) in intake {
-            if joined > last {
-                continue;
-            }
-            // Those over 15 this September leave at the end of August.
-            let mut staying = vec![];
-            for (mid, pid, birth) in open.drain(..) {
-                if thamgia_domain::models::age_on(birth, joined) > 15 {
-                    clubs::end_member(
-                        c,
-                        &actor,
-                        at(joined, 8),
-                        k.id,
-                        mid,
-                        joined - Duration::days(10),
-                    )
-                    .await?;
-                } else {
-                    staying.push((mid, pid, birth));
-                }
-            }
-            open = staying;
-            let leaders_now = n.min(if open.is_empty() { 3 } else { 1 });
-            for i in 0..n {
-                let age = if plan.setting == ClubSetting::Community {
-                    rng.random_range(8..=14)
-                } else {
-                    rng.random_range(11..=14)
-                };
-                let kid = child(&mut rng, d, age, joined, Some(place));
-                let pid = store_child(
-                    db,
-                    &actor,
-                    &mut rng,
-                    &kid,
-                    person_unit,
-                    joined,
-                    purpose.clone(),
-                )
-                .await?;
-                sum.people += 1;
-                let mem = clubs::add_member(
-                    c,
-                    &actor,
-                    at(joined, 11),
-                    k.id,
-                    clubs::NewMember {
-                        person_id: pid,
-                        is_leader: i < leaders_now,
-                        joined_on: joined,
-                    },
-                )
-                .await?;
-                sum.club_members += 1;
-                open.push((mem.id, pid, kid.birth));
-            }
-        }
-        // Activities several times a year, except the quiet years.
-        for year in founded.year()..=last.year() {
-            if plan.quiet.contains(&year) {
-                continue;
-            }
-            let first = (founded + Duration::days(7)).max(date(year, 1, 10)?);
-            let end = date(year, 12, 20)?.min(last);
-            if first > end {
-                continue;
-            }
-            let n = rng.random_range(3..=7);
-            let mut days: Vec<NaiveDate> = (0..n).map(|_| between(&mut rng, first, end)).collect();
-            days.sort();
-            days.dedup();
-            let mut recommended = false;
-            for held in days {
-                let a = clubs::add_activity(
-                    c,
-                    &actor,
-                    at(held, 15),
-                    k.id,
-                    NewActivity {
-                        held_on: held,
-                        topic: pick(&mut rng, TOPICS).to_string(),
-                        girls: rng.random_range(5..=18),
-                        boys: rng.random_range(4..=16),
-                    },
-                )
-                .await?;
-                sum.activities += 1;
-                if !recommended && rng.random_bool(0.15) {
-                    recommended = true;
-                    let rec = pick(&mut rng, CLUB_RECS);
-                    recommend(
-                        db,
-                        &actor,
-                        &mut rng,
-                        RecommendationSource::Club,
-                        k.id,
-                        u.id,
-                        d.code,
-                        a.held_on,
-                        today,
-                        rec,
-                    )
-                    .await?;
-                    sum.recommendations += 1;
-                }
-            }
-        }
-        // And one family of a Phong Thổ school club.
-        if plan.district == "109"
-            && plan.setting == ClubSetting::School
-            && plan.quiet.is_empty()
-            && let Some((m, _)) = clubs::members(c, k.id).await?.get(2)
-        {
-            withdraw.push((m.person_id, date(2019, 11, 5)?));
-        }
     }
 
     for (person_id, on) in withdraw {

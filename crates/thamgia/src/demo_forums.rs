@@ -13,7 +13,7 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use thamgia_domain::access::Actor;
+use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::models::{ForumLevel, Outcome, RecommendationSource, RecommendationStatus};
 use thamgia_store::forums::ForumInput;
 use thamgia_store::recommendations::{Answer, NewRecommendation};
@@ -169,13 +169,15 @@ fn at(d: NaiveDate, hour: u32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(hour, 0, 0).unwrap_or_default())
 }
 
-fn agency_code(to: To, district: Option<&str>) -> String {
+fn agency_code(span: &Span<'_>, to: To, district: Option<&str>) -> String {
     match (to, district) {
+        // A commune's People's Committee answers for everything local.
+        (_, Some(d)) if span.level == ForumLevel::Commune => format!("UBND-{d}"),
         (To::Education, Some(d)) => format!("PGDDT-{d}"),
         (To::Labour, Some(d)) => format!("PLDTBXH-{d}"),
         (To::Committee | To::Culture, Some(d)) => format!("UBND-{d}"),
         (To::Education, None) => "SGDDT".into(),
-        (To::Labour, None) => "SLDTBXH".into(),
+        (To::Labour, None) => span.coordinator.into(),
         (To::Committee, None) => "UBND-12".into(),
         (To::Culture, None) => "SVHTTDL".into(),
     }
@@ -257,33 +259,78 @@ fn ethnic_split(rng: &mut StdRng, children: i32, minority: i32) -> Vec<(String, 
     v
 }
 
+/// Which years and units a run of [`fill_span`] holds forums in.
+pub struct Span<'a> {
+    pub years: (i32, i32),
+    /// Months in which forums start.
+    pub months: (u32, u32),
+    /// Unit code, place name for venues, and the years it held no forum.
+    pub units: &'a [(&'a str, &'a str, &'a [i32])],
+    /// The level of the units' forums.
+    pub level: ForumLevel,
+    /// The units' organising agency: this prefix and the unit's code.
+    pub organiser: &'a str,
+    /// The province's coordinating agency (organises its forum, receives
+    /// what is for the labour department).
+    pub coordinator: &'a str,
+    /// Units that lag: fewer reports on time, fewer answers, last year's report missing.
+    pub lagging: &'a [&'a str],
+    /// Forums that had fewer children than Circular 29 asks (unit, year, children).
+    pub small: &'a [(&'a str, i32, u32)],
+}
+
+/// 2016–2020, the province and the 8 districts.
+pub const SPAN_2016_2020: Span<'static> = Span {
+    years: (2016, 2020),
+    months: (5, 7),
+    units: DISTRICTS,
+    level: ForumLevel::District,
+    organiser: "PLDTBXH",
+    coordinator: "SLDTBXH",
+    lagging: &["107", "112"],
+    small: SMALL,
+};
+
 /// Fills the demo's forums and recommendations. Call once, after [`crate::demo::fill`].
 pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<ForumsSummary> {
+    fill_span(db, now, seed, &SPAN_2016_2020).await
+}
+
+/// Fills forums and recommendations for the units and years of a span.
+pub async fn fill_span(
+    db: &Db,
+    now: DateTime<Utc>,
+    seed: u64,
+    span: &Span<'_>,
+) -> anyhow::Result<ForumsSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let actor = Actor::system("demo");
     let c = &db.conn;
     let today = now.date_naive();
     let mut sum = ForumsSummary::default();
-    for year in 2016..=2020 {
+    for year in span.years.0..=span.years.1 {
         let mut held: Vec<(Option<&str>, &str)> = vec![(None, "tỉnh Lai Châu")];
-        for (d, place, missed) in DISTRICTS {
+        for (d, place, missed) in span.units {
             if !missed.contains(&year) {
                 held.push((Some(*d), *place));
             }
         }
         for (district, place) in held {
             let unit_code = district.unwrap_or("12");
-            let u = units::by_code(c, unit_code)
-                .await?
-                .ok_or_else(|| anyhow!("demo unit {unit_code} missing"))?;
+            // A code names a unit only with a date (codes were reused in 2025).
+            let u = units::resolve(c, &Scope::everything(), unit_code, Some(year), None)
+                .await
+                .with_context(|| format!("demo unit {unit_code} missing"))?
+                .unit;
             let organiser = match district {
-                Some(d) => format!("PLDTBXH-{d}"),
-                None => "SLDTBXH".into(),
+                Some(d) => format!("{}-{d}", span.organiser),
+                None => span.coordinator.into(),
             };
             let a = agencies::by_code(c, &organiser)
                 .await?
                 .ok_or_else(|| anyhow!("demo agency {organiser} missing"))?;
-            let small = SMALL
+            let small = span
+                .small
                 .iter()
                 .find(|(d, y, _)| Some(*d) == district && *y == year)
                 .map(|s| s.2);
@@ -294,9 +341,12 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Foru
             };
             let sloppy = small.is_some() || rng.random_bool(0.15);
             let h = headcount(&mut rng, children, sloppy);
-            let starts_on =
-                NaiveDate::from_ymd_opt(year, rng.random_range(5..=7), rng.random_range(1..=27))
-                    .context("demo date")?;
+            let starts_on = NaiveDate::from_ymd_opt(
+                year,
+                rng.random_range(span.months.0..=span.months.1),
+                rng.random_range(1..=27),
+            )
+            .context("demo date")?;
             let ends_on = starts_on + Duration::days(rng.random_range(0..=1));
             let theme = *pick(&mut rng, THEMES);
             let f = forums::create(
@@ -305,7 +355,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Foru
                 at(ends_on, 10),
                 ForumInput {
                     level: if district.is_some() {
-                        ForumLevel::District
+                        span.level
                     } else {
                         ForumLevel::Province
                     },
@@ -330,8 +380,8 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Foru
             .await?;
             sum.forums += 1;
             // The results report: mostly on time, some late, the laggards' 2020 ones missing.
-            let lagging = matches!(district, Some("107" | "112"));
-            let report = if year == 2020 && lagging {
+            let lagging = district.is_some_and(|d| span.lagging.contains(&d));
+            let report = if year == span.years.1 && lagging {
                 None
             } else if rng.random_bool(if lagging { 0.5 } else { 0.8 }) {
                 Some(ends_on + Duration::days(rng.random_range(4..=14)))
@@ -348,7 +398,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Foru
             for _ in 0..n {
                 let i = topics.remove(rng.random_range(0..topics.len()));
                 let (topic, text, to) = RECOMMENDATIONS[i];
-                let code = agency_code(to, district);
+                let code = agency_code(span, to, district);
                 let ag = agencies::by_code(c, &code)
                     .await?
                     .ok_or_else(|| anyhow!("demo agency {code} missing"))?;
@@ -371,7 +421,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Foru
                 .await?;
                 sum.recommendations += 1;
                 let p_answer =
-                    0.95 - 0.07 * f64::from(year - 2016) - if lagging { 0.25 } else { 0.0 };
+                    0.95 - 0.07 * f64::from(year - span.years.0) - if lagging { 0.25 } else { 0.0 };
                 if rng.random_bool(p_answer.clamp(0.05, 0.99)) {
                     let answered_on = ends_on + Duration::days(rng.random_range(10..=110));
                     let roll = rng.random_range(0..100);

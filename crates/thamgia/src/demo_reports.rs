@@ -15,13 +15,13 @@
 //! and 112 missing.
 
 use chrono::{DateTime, TimeZone, Utc};
-use thamgia_domain::access::Actor;
+use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::reports::{ReportAction, ReportRole};
-use thamgia_store::Db;
 use thamgia_store::entity::unit;
 use thamgia_store::report_data;
 use thamgia_store::reports::{self, Move, Narrative};
 use thamgia_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use thamgia_store::{Db, units};
 
 /// How many reports were made.
 #[derive(Debug, Default, Clone, Copy)]
@@ -32,7 +32,7 @@ pub struct ReportsSummary {
 
 /// Where a demo report ends up.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum End {
+pub enum End {
     Draft,
     Submitted,
     Returned,
@@ -77,31 +77,72 @@ fn plan() -> Vec<(&'static str, i32, End, u32)> {
     v
 }
 
-fn at(year: i32, day: u32, hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(year, 1, day.clamp(1, 31), hour, 0, 0)
+fn at(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day.clamp(1, 31), hour, 0, 0)
         .single()
         .unwrap_or_default()
 }
 
-/// Writes the demo reports; `now` only for reports still being written.
+/// Who reports what, and to whom.
+pub struct Span<'a> {
+    /// (unit code, year, end, day submitted) — a code is read with its year.
+    pub reports: Vec<(&'a str, i32, End, u32)>,
+    /// The month reports are submitted in: `None` for January of the next
+    /// year; `Some(m)` for month `m` of the year itself (a year not over yet).
+    pub month: Option<u32>,
+    /// Who reviews them (the coordinating department).
+    pub reviewer: &'a str,
+    /// The report's "Nơi nhận".
+    pub recipients: &'a str,
+}
+
+/// Writes the demo reports of 2016–2020; `now` only for reports still being written.
 pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<ReportsSummary> {
+    let span = Span {
+        reports: plan(),
+        month: None,
+        reviewer: "demo: Sở LĐTB&XH",
+        recipients: "Sở Lao động - TB&XH tỉnh Lai Châu;\nLưu: VT.",
+    };
+    fill_span(db, now, &span).await
+}
+
+/// Writes the reports of a span; `now` only for reports still being written.
+pub async fn fill_span(
+    db: &Db,
+    now: DateTime<Utc>,
+    span: &Span<'_>,
+) -> anyhow::Result<ReportsSummary> {
     let c = &db.conn;
     let mut out = ReportsSummary::default();
-    for (code, year, end, day) in plan() {
-        let Some(u) = unit::Entity::find()
+    let when = |year: i32, day: u32, hour: u32| match span.month {
+        None => at(year + 1, 1, day, hour),
+        Some(m) => at(year, m, day, hour),
+    };
+    for &(code, year, end, day) in &span.reports {
+        // A code names a unit only with a year (codes were reused in 2025).
+        let found = unit::Entity::find()
             .filter(unit::Column::Code.eq(code))
-            .one(c)
-            .await?
-        else {
+            .all(c)
+            .await?;
+        let Some(u) = (match found.len() {
+            0 => None,
+            1 => found.into_iter().next(),
+            _ => Some(
+                units::resolve(c, &Scope::everything(), code, Some(year), None)
+                    .await?
+                    .unit,
+            ),
+        }) else {
             continue;
         };
         let author = Actor::system(&format!("demo: cán bộ {}", u.name_vi));
-        let reviewer = Actor::system("demo: Sở LĐTB&XH");
+        let reviewer = Actor::system(span.reviewer);
         let due = report_data::due_on(c, year).await?;
         let written = if end == End::Draft {
             now
         } else {
-            at(year + 1, day, 1)
+            when(year, day, 1)
         };
         let r = reports::get_or_create(c, &author, written, u.id, year, due).await?;
         out.reports += 1;
@@ -111,7 +152,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<ReportsSummary>
             place: None,
             signer_name: Some("Nguyễn Văn Hùng".into()),
             signer_title: Some("Phó Chủ tịch UBND".into()),
-            recipients: Some("Sở Lao động - TB&XH tỉnh Lai Châu;\nLưu: VT.".into()),
+            recipients: Some(span.recipients.into()),
             results: if end == End::Draft {
                 String::new()
             } else {
@@ -127,7 +168,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<ReportsSummary>
         if end == End::Draft {
             continue;
         }
-        let submitted = at(year + 1, day, 2);
+        let submitted = when(year, day, 2);
         let figures = report_data::build(c, &u, year, submitted.date_naive())
             .await?
             .to_json();
@@ -155,7 +196,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<ReportsSummary>
         .await?;
         match end {
             End::Approved => {
-                let when = at(year + 1, (day + 5).min(31), 3);
+                let when = when(year, (day + 5).min(31), 3);
                 let _ = reports::act(
                     c,
                     &reviewer,
@@ -167,7 +208,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<ReportsSummary>
                 out.approved += 1;
             }
             End::Returned => {
-                let when = at(year + 1, (day + 3).min(31), 3);
+                let when = when(year, (day + 3).min(31), 3);
                 let _ = reports::act(
                     c,
                     &reviewer,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
-use thamgia_domain::access::Actor;
+use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::voice::{
     Age, JoinCode, MatterKind, Method, Profile, QuestionKind, QuestionSpec, RawAnswer, Sex, Source,
     Stage, validate_answers,
@@ -127,15 +127,58 @@ fn code(rng: &mut StdRng) -> Vec<JoinCode> {
         .collect()
 }
 
+/// Which years, units and owners a run of [`fill_span`] makes records for.
+pub struct Span<'a> {
+    /// First and last year; the last year keeps some texts waiting for moderation.
+    pub years: (i32, i32),
+    /// Months in which decisions fall.
+    pub months: (u32, u32),
+    /// Units (codes, read with the decision's date) and their propensity to
+    /// consult children in the first year (it grows by `growth` a year).
+    pub units: &'a [(&'a str, f64)],
+    pub growth: f64,
+    /// The province's own policies: (owner agency, title).
+    pub province: &'a [(&'a str, &'a str)],
+    /// The agency that owns a unit's matters, when not its offices (`PGDDT-`,
+    /// `UBND-` + code): a commune's People's Committee owns them all.
+    pub owner: Option<&'a str>,
+    /// Share of answers, in percent, that give no age.
+    pub no_age_pct: u32,
+    /// Fewest and most answers to one consultation.
+    pub answers: (u32, u32),
+}
+
+/// 2016–2020, the 8 districts.
+pub const SPAN_2016_2020: Span<'static> = Span {
+    years: (2016, 2020),
+    months: (4, 11),
+    units: DISTRICTS,
+    growth: 0.06,
+    province: PROVINCE_POLICIES,
+    owner: None,
+    no_age_pct: 0,
+    answers: (15, 60),
+};
+
 /// Fills the demo's children's-voice records. Call once, after [`crate::demo::fill`].
 pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<VoiceSummary> {
+    fill_span(db, now, seed, &SPAN_2016_2020).await
+}
+
+/// Fills children's-voice records for the units and years of a span.
+pub async fn fill_span(
+    db: &Db,
+    now: DateTime<Utc>,
+    seed: u64,
+    span: &Span<'_>,
+) -> anyhow::Result<VoiceSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let actor = Actor::system("demo");
     let c = &db.conn;
     let mut sum = VoiceSummary::default();
-    let mut plans: Vec<(i32, &'static str, MatterKind, String, &'static str)> = vec![];
-    for year in 2016..=2020 {
-        for (i, (owner, title)) in PROVINCE_POLICIES.iter().enumerate() {
+    let mut plans: Vec<(i32, &str, MatterKind, String, &str)> = vec![];
+    for year in span.years.0..=span.years.1 {
+        for (i, (owner, title)) in span.province.iter().enumerate() {
             if i < 2 || year % 2 == 0 {
                 plans.push((
                     year,
@@ -146,7 +189,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
                 ));
             }
         }
-        for (d, _) in DISTRICTS {
+        for (d, _) in span.units {
             let n_school = rng.random_range(2..=3);
             for _ in 0..n_school {
                 let t = *pick(&mut rng, SCHOOL_DECISIONS);
@@ -182,23 +225,32 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
         }
     }
     for (year, unit_code, kind, title, owner) in plans {
-        let unit = units::by_code(c, unit_code)
-            .await?
-            .ok_or_else(|| anyhow!("unit {unit_code}"))?;
         let owner_code = if unit_code == "12" {
             owner.to_string()
         } else {
-            format!("{owner}-{unit_code}")
+            format!("{}-{unit_code}", span.owner.unwrap_or(owner))
         };
         let agency = agencies::by_code(c, &owner_code)
             .await?
             .ok_or_else(|| anyhow!("agency {owner_code}"))?;
-        let rate = DISTRICTS
+        let rate = span
+            .units
             .iter()
             .find(|d| d.0 == unit_code)
             .map_or(0.9, |d| d.1)
-            + 0.06 * f64::from(year - 2016);
-        let decision = day(year, &mut rng, 4, 11);
+            + span.growth * f64::from(year - span.years.0);
+        let decision = day(year, &mut rng, span.months.0, span.months.1);
+        // A code names a unit only with a date (codes were reused in 2025).
+        let unit = units::resolve(
+            c,
+            &Scope::everything(),
+            unit_code,
+            Some(year),
+            Some(decision),
+        )
+        .await
+        .with_context(|| format!("unit {unit_code}"))?
+        .unit;
         let consulted = rng.random_bool(rate.min(0.97));
         let m = matters::create(
             c,
@@ -332,7 +384,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
         let opts: Vec<i32> = qs[0].1.iter().map(|o| o.id).collect();
         // Agreement differs by consultation: some proposals children like, some not.
         let agree = rng.random_range(0.35..0.85);
-        let n = rng.random_range(15..=60);
+        let n = rng.random_range(span.answers.0..=span.answers.1);
         let mut texts = vec![];
         for i in 0..n {
             let age = if rng.random_bool(0.45) {
@@ -340,8 +392,9 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
             } else {
                 rng.random_range(11..=15)
             };
+            let no_age = span.no_age_pct > 0 && rng.random_range(0..100) < span.no_age_pct;
             let profile = Profile {
-                age: Age::parse(age),
+                age: if no_age { None } else { Age::parse(age) },
                 sex: Some(if rng.random_bool(0.5) {
                     Sex::Girl
                 } else {
@@ -426,7 +479,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Voic
         let all = responses::all(c, k.id).await?;
         for (_, ans) in &all {
             for a in ans.iter().filter(|a| a.text.is_some()) {
-                if year == 2020 && rng.random_bool(0.3) {
+                if year == span.years.1 && rng.random_bool(0.3) {
                     continue;
                 }
                 responses::moderate(c, &actor, at(closes, 15), a.id, ModerationAction::Approve)
@@ -486,11 +539,19 @@ pub const OPEN_CODE: &str = "BANBE7";
 /// so the child's page can be tried, timed and tested at `/c/BANBE7`. Not tied
 /// to a matter: the plan's indicators do not move.
 pub async fn fill_open(db: &Db, now: DateTime<Utc>) -> anyhow::Result<String> {
+    fill_open_at(db, now, crate::demo::DEMO_SCHOOL).await
+}
+
+/// As [`fill_open`], at the school with this code: `thamgia demo` holds
+/// today's consultations at a commune's school
+/// ([`crate::demo_recent::COMMUNE_SCHOOL`]), since the districts ended on
+/// 30/6/2025.
+pub async fn fill_open_at(db: &Db, now: DateTime<Utc>, school: &str) -> anyhow::Result<String> {
     let actor = Actor::system("demo");
     let c = &db.conn;
-    let school = units::by_code(c, crate::demo::DEMO_SCHOOL)
+    let school = units::by_code(c, school)
         .await?
-        .ok_or_else(|| anyhow!("unit {}", crate::demo::DEMO_SCHOOL))?;
+        .ok_or_else(|| anyhow!("unit {school}"))?;
     let today = now.date_naive();
     let code = JoinCode::parse(OPEN_CODE).ok_or_else(|| anyhow!("demo join code"))?;
     let k = consultations::create(

@@ -518,14 +518,35 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 successions = old.successions + new.successions,
                 "Lai Châu's units"
             );
-            let code = thamgia::demo_voice::fill_open(&app.state.db, chrono::Utc::now()).await?;
+            let started = std::time::Instant::now();
+            if let Some(n) = thamgia::demo_recent::fill(&app.state.db, chrono::Utc::now()).await? {
+                tracing::info!(
+                    commune_agencies = n.agencies,
+                    matters = n.matters,
+                    consultations = n.consultations,
+                    responses = n.responses,
+                    forums = n.forums,
+                    dialogues = n.dialogues,
+                    clubs = n.clubs,
+                    club_members = n.club_members,
+                    reports = n.reports,
+                    secs = started.elapsed().as_secs(),
+                    "demo records of 2021–2026 (the 2021–2030 plan)"
+                );
+            }
+            let code = thamgia::demo_voice::fill_open_at(
+                &app.state.db,
+                chrono::Utc::now(),
+                thamgia::demo_recent::COMMUNE_SCHOOL,
+            )
+            .await?;
             tracing::info!(code, "demo consultation open for children");
         }
         println!();
         println!(
             "Thamgia demo — {}",
             if filled {
-                "database filled with the Lai Châu 2016–2020 plan and demo accounts"
+                "database filled with the Lai Châu 2016–2020 and 2021–2030 plans and demo accounts"
             } else {
                 "database already had data; left as it was"
             }
@@ -540,7 +561,10 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
             "Demo accounts (password: {}):",
             thamgia::demo::DEMO_PASSWORD
         );
-        for acc in thamgia::demo::ACCOUNTS {
+        for acc in thamgia::demo::ACCOUNTS
+            .iter()
+            .chain(thamgia::demo_recent::ACCOUNTS)
+        {
             println!("  {:<16} {:<17} unit {}", acc.username, acc.role, acc.unit);
         }
         println!(

@@ -19,6 +19,7 @@ mod consultations;
 mod councils;
 mod counts;
 mod dashboard;
+mod demo_recent;
 mod durability;
 mod forums;
 mod funding;

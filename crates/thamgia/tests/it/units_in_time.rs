@@ -605,9 +605,10 @@ const PINNED_2016_2020: &str = "\
 112 2019 T1:0/1:100.0 T2:2/3:90.0 T3:1/1:90.0 M1:1/1:1.0 M2:0/1:1.0 M3:1/1:1.0 T4:0/1:100.0 A1:0/0:100.0 A2:3/1:8.0 A3:29800000/104100000:104100000.0 C1:119/119:None\n\
 112 2020 T1:0/0:100.0 T2:2/3:90.0 T3:1/1:90.0 M1:1/1:1.0 M2:1/1:1.0 M3:1/1:1.0 T4:1/1:100.0 A1:287/4:150.0 A2:4/1:6.0 A3:96400000/208800000:208800000.0 C1:123/123:None\n";
 
-/// Loading Lai Châu's real units leaves every 2016–2020 figure of the demo
-/// as it was: the records stay on the districts they were made on, and the
-/// communes (of level `commune`) add no unit that a denominator counts.
+/// Loading Lai Châu's real units, and the 2021–2030 plan with its 2021–2026
+/// records, leaves every 2016–2020 figure of the demo as it was: the records
+/// stay on the districts they were made on, and the communes (of level
+/// `commune`) add no unit that a denominator counts.
 async fn the_demo_figures_of_2016_2020_do_not_move(app: TestApp) {
     let now = app.clock.now();
     thamgia::demo_voice::fill(&app.db, now, 2016)
@@ -629,6 +630,13 @@ async fn the_demo_figures_of_2016_2020_do_not_move(app: TestApp) {
         .await
         .expect("reports");
     load(&app).await;
+    // The 2021–2030 plan and its records (districts to 2024, communes from
+    // 7/2025) move nothing of 2016–2020 either.
+    let recent = thamgia::demo_recent::fill(&app.db, now)
+        .await
+        .expect("2021–2026")
+        .expect("first run");
+    assert!(recent.responses > 0 && recent.reports > 0, "{recent:?}");
     let admin = app.token("admin").await;
     let mut got = String::new();
     for unit in ["12", "105", "106", "107", "108", "109", "110", "111", "112"] {

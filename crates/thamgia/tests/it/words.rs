@@ -351,9 +351,14 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
     thamgia::demo::load_units(&app.db, now)
         .await
         .expect("units");
-    let open_code = thamgia::demo_voice::fill_open(&app.db, now)
+    thamgia::demo_recent::fill(&app.db, now)
         .await
-        .expect("open");
+        .expect("2021–2026")
+        .expect("first run");
+    let open_code =
+        thamgia::demo_voice::fill_open_at(&app.db, now, thamgia::demo_recent::COMMUNE_SCHOOL)
+            .await
+            .expect("open");
     // The open consultation's pages are walked from its own page (the
     // list's first link may be the demo's draft, which links to fewer).
     let open_id = thamgia_store::entity::consultation::Entity::find()

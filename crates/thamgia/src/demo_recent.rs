@@ -1,0 +1,394 @@
+//! The demo's 2021–2026 records, under the 2021–2030 plan: the 8 districts
+//! until 30/6/2025 (children's voice, forums and reports of 2021–2024), then
+//! the communes and wards that replaced them (children's voice and forums of
+//! the second half of 2025 and of 2026, clubs with members aged 11 and over,
+//! the 2026 reports commune → province in every state). The generators are
+//! those of 2016–2020, run over other years and units (their `Span`s).
+//!
+//! Runs after [`crate::demo::load_units`] (the communes must exist) and before
+//! [`crate::demo_voice::fill_open_at`]. Deterministic: every run writes the same
+//! records (seeded generators, fixed dates).
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, NaiveDate, Utc};
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::models::ForumLevel;
+use thamgia_store::audit::{self, Change};
+use thamgia_store::entity::agency;
+use thamgia_store::sea_orm::{ActiveModelTrait, Set};
+use thamgia_store::{Db, agencies, units};
+use thamgia_web::accounts::{self, UserInput};
+
+use crate::demo::{DEMO_PASSWORD, DemoAccount};
+use crate::demo_reports::End;
+
+/// A lower secondary school of Xã Bản Bo (03424) since 1/7/2025: where the
+/// demo's open consultation (BANBE7) and its draft (NHAP26) are held today.
+pub const COMMUNE_SCHOOL: &str = "03424-THCS-BANBO";
+
+/// Officers of two of the communes of 1/7/2025 (a ward and a rural commune)
+/// and the province's coordinator since child affairs moved to the
+/// Department of Health. Created here (the communes and SYT exist only once
+/// the units and the 2021–2030 plan are loaded); printed with the others.
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        username: "soyte",
+        role: "coordinator",
+        unit: "12",
+        agency: Some("SYT"),
+        display_name: "Lường Thị Hạnh (Sở Y tế)",
+    },
+    DemoAccount {
+        username: "doanket03388",
+        role: "district_officer",
+        unit: "03388",
+        agency: Some("UBND-03388"),
+        display_name: "Đỗ Thị Thu (Phường Đoàn Kết)",
+    },
+    DemoAccount {
+        username: "banbo03424",
+        role: "district_officer",
+        unit: "03424",
+        agency: Some("UBND-03424"),
+        display_name: "Tẩn Văn Chứ (Xã Bản Bo)",
+    },
+];
+
+/// The 8 districts' propensity to consult children in 2021 (grows yearly).
+const DISTRICTS_2021: &[(&str, f64)] = &[
+    ("105", 0.85),
+    ("106", 0.80),
+    ("107", 0.50),
+    ("108", 0.60),
+    ("109", 0.65),
+    ("110", 0.75),
+    ("111", 0.70),
+    ("112", 0.45),
+];
+
+/// The communes of 1/7/2025 that run the demo's records, and their
+/// propensity to consult children in 2025.
+const COMMUNES: &[(&str, f64)] = &[
+    ("03388", 0.85),
+    ("03408", 0.80),
+    ("03390", 0.75),
+    ("03424", 0.70),
+    ("03430", 0.55),
+    ("03445", 0.45),
+    ("03478", 0.50),
+    ("03549", 0.60),
+    ("03595", 0.65),
+    ("03598", 0.60),
+];
+
+const PROVINCE_POLICIES_2021: &[(&str, &str)] = &[
+    (
+        "SLDTBXH",
+        "Kế hoạch thực hiện Chương trình hành động vì trẻ em tỉnh Lai Châu",
+    ),
+    ("SGDDT", "Quy định hỗ trợ học sinh bán trú"),
+    ("STP", "Kế hoạch tuyên truyền pháp luật về quyền trẻ em"),
+];
+
+const PROVINCE_POLICIES_2025: &[(&str, &str)] = &[
+    ("SYT", "Kế hoạch bảo vệ, chăm sóc trẻ em tỉnh Lai Châu"),
+    ("SGDDT", "Quy định hỗ trợ học sinh bán trú"),
+    ("STP", "Kế hoạch tuyên truyền pháp luật về quyền trẻ em"),
+];
+
+/// District code, place name for venues, the years it held no forum.
+const FORUM_DISTRICTS: &[(&str, &str, &[i32])] = &[
+    ("105", "thành phố Lai Châu", &[]),
+    ("106", "huyện Tam Đường", &[]),
+    ("107", "huyện Mường Tè", &[2021]),
+    ("108", "huyện Sìn Hồ", &[]),
+    ("109", "huyện Phong Thổ", &[]),
+    ("110", "huyện Than Uyên", &[]),
+    ("111", "huyện Tân Uyên", &[]),
+    ("112", "huyện Nậm Nhùn", &[2021, 2022]),
+];
+
+/// Commune code, place name, the years it held no forum.
+const FORUM_COMMUNES: &[(&str, &str, &[i32])] = &[
+    ("03388", "phường Đoàn Kết", &[]),
+    ("03408", "phường Tân Phong", &[]),
+    ("03390", "xã Bình Lư", &[2025]),
+    ("03424", "xã Bản Bo", &[]),
+    ("03430", "xã Khun Há", &[2025]),
+    ("03445", "xã Mường Tè", &[2025, 2026]),
+    ("03478", "xã Sìn Hồ", &[2025]),
+    ("03549", "xã Phong Thổ", &[]),
+    ("03595", "xã Than Uyên", &[2025]),
+    ("03598", "xã Tân Uyên", &[]),
+];
+
+/// How many records were made.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RecentSummary {
+    pub agencies: usize,
+    pub matters: usize,
+    pub consultations: usize,
+    pub responses: usize,
+    pub forums: usize,
+    pub dialogues: usize,
+    pub clubs: usize,
+    pub club_members: usize,
+    pub reports: usize,
+}
+
+fn d(y: i32, m: u32, day: u32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, day).ok_or_else(|| anyhow!("date {y}-{m}-{day}"))
+}
+
+/// The People's Committee of each commune of 1/7/2025 (`UBND-<code>`), which
+/// a plan file cannot list (its units come from `plans/units/`). An agency
+/// that exists already is left alone.
+async fn commune_agencies(db: &Db, actor: &Actor, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let c = &db.conn;
+    let since = d(2025, 7, 1)?;
+    let mut made = 0;
+    for line in crate::units_import::UNITS_2025.lines().skip(1) {
+        let mut cells = line.split(',');
+        let (Some(code), Some(name)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let agency_code = format!("UBND-{code}");
+        if agencies::by_code(c, &agency_code).await?.is_some() {
+            continue;
+        }
+        let unit = units::resolve(c, &Scope::everything(), code, Some(2026), Some(since))
+            .await
+            .with_context(|| format!("commune {code}"))?
+            .unit;
+        // "Phường Đoàn Kết" → "phường Đoàn Kết" inside a name; "Đoàn Kết ward".
+        let (kind_vi, place) = name.split_once(' ').unwrap_or(("Xã", name));
+        let kind_en = if kind_vi == "Phường" {
+            "ward"
+        } else {
+            "commune"
+        };
+        let lower = kind_vi.to_lowercase();
+        let row = agency::ActiveModel {
+            code: Set(agency_code.clone()),
+            name_vi: Set(format!("Ủy ban nhân dân {lower} {place}")),
+            name_en: Set(format!("People's Committee of {place} {kind_en}")),
+            short_vi: Set(Some(format!("UBND {lower} {place}"))),
+            kind: Set("people_committee".into()),
+            unit_id: Set(unit.id),
+            valid_from: Set(Some(since)),
+            valid_to: Set(None),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+        audit::record(
+            c,
+            actor,
+            now,
+            Change::new("create", "agency", &agency_code).after(&row),
+        )
+        .await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// Fills the 2021–2026 records. Returns `None` (and changes nothing) when the
+/// 2021–2030 plan was loaded already.
+pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSummary>> {
+    let actor = Actor::system("demo");
+    let c = &db.conn;
+    let plan = thamgia_domain::plan::check(crate::LAI_CHAU_PLAN_2021)
+        .map_err(|e| anyhow!("the shipped 2021–2030 plan does not check: {}", e[0]))?;
+    let imported =
+        thamgia_store::plans::import(c, &actor, now, &plan, crate::LAI_CHAU_PLAN_2021).await?;
+    if matches!(
+        imported,
+        thamgia_store::plans::ImportOutcome::Unchanged { .. }
+    ) {
+        return Ok(None);
+    }
+    let mut sum = RecentSummary {
+        agencies: commune_agencies(db, &actor, now).await?,
+        ..Default::default()
+    };
+    units::create(
+        c,
+        &actor,
+        now,
+        units::NewUnit {
+            code: COMMUNE_SCHOOL.into(),
+            name_vi: "Trường PTDTBT THCS Bản Bo".into(),
+            name_en: "Bản Bo ethnic boarding lower secondary school".into(),
+            level: "school".into(),
+            parent_code: "03424".into(),
+            valid_from: Some(d(2025, 7, 1)?),
+        },
+    )
+    .await
+    .context("the commune school")?;
+    for a in ACCOUNTS {
+        accounts::create(
+            c,
+            &actor,
+            &Scope::everything(),
+            now,
+            UserInput {
+                username: a.username.into(),
+                display_name: a.display_name.into(),
+                role: a.role.into(),
+                unit: a.unit.into(),
+                agency: a.agency.map(str::to_string),
+                password: DEMO_PASSWORD.into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow!("demo account {}: {e:?}", a.username))?;
+    }
+
+    // Children's voice: the districts 2021–2024, the communes from the
+    // second half of 2025; some children give no age.
+    use crate::demo_voice::{Span as VoiceSpan, fill_span as voice};
+    for (seed, span) in [
+        (
+            2021,
+            VoiceSpan {
+                years: (2021, 2024),
+                months: (4, 11),
+                units: DISTRICTS_2021,
+                growth: 0.04,
+                province: PROVINCE_POLICIES_2021,
+                owner: None,
+                no_age_pct: 6,
+                answers: (8, 30),
+            },
+        ),
+        (
+            2025,
+            VoiceSpan {
+                years: (2025, 2026),
+                months: (9, 11),
+                units: COMMUNES,
+                growth: 0.05,
+                province: PROVINCE_POLICIES_2025,
+                owner: Some("UBND"),
+                no_age_pct: 8,
+                answers: (8, 30),
+            },
+        ),
+    ] {
+        let v = voice(db, now, seed, &span).await?;
+        sum.matters += v.matters;
+        sum.consultations += v.consultations;
+        sum.responses += v.responses;
+    }
+
+    // Forums: the province every year; the districts until 2024, the
+    // communes from the second half of 2025.
+    use crate::demo_forums::{Span as ForumSpan, fill_span as forums};
+    for (seed, span) in [
+        (
+            2022,
+            ForumSpan {
+                years: (2021, 2024),
+                months: (5, 7),
+                units: FORUM_DISTRICTS,
+                level: ForumLevel::District,
+                organiser: "PLDTBXH",
+                coordinator: "SLDTBXH",
+                lagging: &["107", "112"],
+                small: &[("107", 2023, 33)],
+            },
+        ),
+        (
+            2026,
+            ForumSpan {
+                years: (2025, 2026),
+                months: (8, 10),
+                units: FORUM_COMMUNES,
+                level: ForumLevel::Commune,
+                organiser: "UBND",
+                coordinator: "SYT",
+                lagging: &["03445", "03478"],
+                small: &[("03430", 2026, 31)],
+            },
+        ),
+    ] {
+        sum.forums += forums(db, now, seed, &span).await?.forums;
+    }
+
+    // The districts' councils and clubs carry on until 2024 (Phong Thổ's
+    // council silent in 2022, Mường Tè's in 2021).
+    let k = crate::demo_councils::continue_district_models(
+        db,
+        now,
+        2023,
+        (2021, 2024),
+        &[("109", 2022), ("107", 2021)],
+    )
+    .await?;
+    sum.dialogues += k.dialogues;
+    sum.club_members += k.club_members;
+
+    // Clubs in the communes, with members (consent-backed) aged 11 and over.
+    let k = crate::demo_councils::fill_commune_clubs(db, now, 2027).await?;
+    sum.clubs += k.clubs;
+    sum.club_members += k.club_members;
+
+    // Reports: districts → province for 2021–2024 (2024 in mixed states);
+    // communes → province for 2026, in every state, some not written yet.
+    use crate::demo_reports::{Span as ReportSpan, fill_span as reports};
+    let districts = ["105", "106", "107", "108", "109", "110", "111", "112"];
+    let mut past = vec![];
+    for year in 2021..=2023 {
+        for (i, code) in districts.iter().enumerate() {
+            if (*code, year) == ("112", 2021) {
+                continue;
+            }
+            past.push((*code, year, End::Approved, 6 + (i as u32 + year as u32) % 8));
+        }
+    }
+    past.extend([
+        ("105", 2024, End::Approved, 8),
+        ("106", 2024, End::Approved, 9),
+        ("107", 2024, End::Submitted, 20),
+        ("108", 2024, End::Approved, 10),
+        ("109", 2024, End::Returned, 12),
+        ("110", 2024, End::Approved, 7),
+        ("111", 2024, End::Approved, 13),
+        ("112", 2024, End::Submitted, 27),
+    ]);
+    sum.reports += reports(
+        db,
+        now,
+        &ReportSpan {
+            reports: past,
+            month: None,
+            reviewer: "demo: Sở LĐTB&XH",
+            recipients: "Sở Lao động - TB&XH tỉnh Lai Châu;\nLưu: VT.",
+        },
+    )
+    .await?
+    .reports;
+    sum.reports += reports(
+        db,
+        now,
+        &ReportSpan {
+            reports: vec![
+                ("03388", 2026, End::Approved, 10),
+                ("03408", 2026, End::Approved, 12),
+                ("03390", 2026, End::Submitted, 17),
+                ("03424", 2026, End::Submitted, 20),
+                ("03430", 2026, End::Returned, 14),
+                ("03549", 2026, End::Draft, 0),
+                ("03595", 2026, End::Draft, 0),
+            ],
+            month: Some(11),
+            reviewer: "demo: Sở Y tế",
+            recipients: "Sở Y tế tỉnh Lai Châu;\nLưu: VT.",
+        },
+    )
+    .await?
+    .reports;
+    Ok(Some(sum))
+}

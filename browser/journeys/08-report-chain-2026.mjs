@@ -80,7 +80,7 @@ export default async function (t) {
   const year = await coord.page.locator('select#d-year option[selected]').first().innerText();
   t.ok(year.trim() === '2026', `the dashboard opens on 2026, got ${year}`);
   await coord.expectText('CT22');
-  await coord.expectText('Số liệu minh họa');
+  await coord.expectText('theo số liệu minh họa');
   await coord.a11y('dashboard 2026');
   const api = await coord.page.request.get(coord.url('/api/v1/indicators?unit=12&year=2026'));
   t.ok(api.status() === 200, `indicators answered ${api.status()}`);

@@ -148,7 +148,10 @@ pub async fn records<C: ConnectionTrait>(
     year: i32,
     code: &str,
 ) -> Result<Records> {
-    let Some((plan, planned)) = crate::engine::plan_of_year(c, year).await? else {
+    let u = units::resolve(c, scope, unit_code, Some(year), None)
+        .await?
+        .unit;
+    let Some((plan, planned)) = crate::engine::plan_of_year(c, &u, year).await? else {
         return Err(StoreError::NotFound);
     };
     let Some(def) = plan.indicator(code) else {
@@ -162,9 +165,6 @@ pub async fn records<C: ConnectionTrait>(
     {
         return Err(StoreError::NotFound);
     }
-    let u = units::resolve(c, scope, unit_code, Some(year), None)
-        .await?
-        .unit;
     let subtree: Vec<unit::Model> = unit::Entity::find()
         .filter(crate::units::in_subtree(
             &u.path,

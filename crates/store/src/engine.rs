@@ -99,13 +99,21 @@ impl From<Part> for EnginePart {
     }
 }
 
-/// The plan a year's figures follow: the plan covering the year, else the
-/// newest plan (whose indicators then have no target), and which it is.
-pub async fn plan_of_year<C: ConnectionTrait>(c: &C, year: i32) -> Result<Option<(Plan, bool)>> {
-    if let Some(p) = indicators::plan_for_year(c, year).await? {
+/// The plan a unit's figures follow in a year: its province's plan covering
+/// the year, else its province's newest plan (whose indicators then have no
+/// target), and which it is. Plans of two provinces for the same years
+/// coexist; a unit never reads another province's (`plans::for_unit`).
+pub async fn plan_of_year<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+) -> Result<Option<(Plan, bool)>> {
+    if let Some(p) = crate::plans::for_unit(c, &u.path, year).await? {
         return Ok(Some((p, true)));
     }
-    Ok(indicators::newest_plan(c).await?.map(|p| (p, false)))
+    Ok(crate::plans::governing(c, &u.path, year)
+        .await?
+        .map(|p| (p, false)))
 }
 
 /// Every figure for `u`'s subtree in `year`, in the order of the plan's
@@ -116,7 +124,7 @@ pub async fn figures<C: ConnectionTrait>(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<Figure>> {
-    let Some((plan, planned)) = plan_of_year(c, year).await? else {
+    let Some((plan, planned)) = plan_of_year(c, u, year).await? else {
         return Ok(vec![]);
     };
     let defs: Vec<&IndicatorDef> = plan

@@ -499,5 +499,103 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     let (s, html) = app.get(&c, "/dashboard?unit=P9&year=2026").await;
     assert_eq!(s, 200);
     assert!(html.contains("id=\"trend-K4-t\""));
+
+    // The child population, through the API: X91 has 10 girls and 10 boys
+    // of each age 9–12 (80), X92 5 and 5 (40): K4 = 13 / 120 = 10.8 %.
+    let mut rows = Vec::new();
+    for (unit, n) in [("X91", 10), ("X92", 5)] {
+        for age in 6..=15 {
+            for sex in ["girl", "boy"] {
+                rows.push(
+                    json!({"unit": unit, "year": 2026, "age": age, "sex": sex, "children": n}),
+                );
+            }
+        }
+    }
+    let (s, r) = app
+        .api_send(
+            reqwest::Method::PUT,
+            &coord,
+            "/api/v1/population",
+            &json!({ "rows": rows }),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let (_, list) = app
+        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026")
+        .await;
+    let k4 = figure(&list, "K4");
+    assert_eq!(
+        (&k4["numerator"], &k4["denominator"], &k4["value"]),
+        (&json!(13), &json!(120), &json!(10.8)),
+        "{k4}"
+    );
+    assert_eq!(k4["standing"], "behind");
+    assert_eq!(k4["population_demo"], false);
+    // The dashboard, the report page and the report's .xlsx say the same.
+    let (_, html) = app.get(&c, "/dashboard?unit=P9&year=2026").await;
+    let at = html.find("K4").unwrap_or(0);
+    let near = &html[at..(at + 2500).min(html.len())];
+    assert!(
+        near.contains("10,8") && near.contains("13 / 120"),
+        "dashboard: {near}"
+    );
+    assert!(
+        html.contains("Không rõ tuổi: 5 lượt ý kiến"),
+        "age not given shown"
+    );
+    let (s, html) = app.get(&c, "/reports/P9/2026").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("data-code=\"K4\"") && html.contains("10,8 %"),
+        "report page"
+    );
+    let xlsx = app
+        .download_ok(&coord, "/api/v1/reports/P9/2026/export?format=xlsx")
+        .await;
+    let cells: Vec<String> = thamgia_office::read_xlsx(&xlsx)
+        .expect("xlsx")
+        .into_iter()
+        .flat_map(|t| t.rows)
+        .flat_map(|r| r.cells)
+        .map(|cell| format!("{cell:?}"))
+        .collect();
+    assert!(cells.iter().any(|x| x.contains("K4")), "K4 in the workbook");
+    assert!(
+        cells.iter().any(|x| x.contains("10.8")),
+        "10.8 in the workbook: {cells:?}"
+    );
+
+    // Plans of two provinces for the same years coexist: Lai Châu's
+    // 2021–2030 plan beside P9's 2026–2030 one; each unit reads its own.
+    let lc = app.token("coordinator").await;
+    let (s, r) = app
+        .api_send(
+            reqwest::Method::POST,
+            &lc,
+            "/api/v1/plans",
+            &json!({ "source": thamgia::LAI_CHAU_PLAN_2021 }),
+        )
+        .await;
+    assert!(s == 200 || s == 201, "{r}");
+    let (_, p9) = app
+        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026")
+        .await;
+    let (_, lai_chau) = app
+        .api_get(&lc, "/api/v1/indicators?unit=12&year=2026")
+        .await;
+    let codes = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|i| i["code"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(codes(&p9), ["K1", "K2", "K3", "K4", "K5", "K6"]);
+    let lc_codes = codes(&lai_chau);
+    assert!(
+        lc_codes.contains(&"CT22".to_string()) && !lc_codes.contains(&"K1".to_string()),
+        "{lc_codes:?}"
+    );
 }
 db_test!(a_plan_of_measures_only_is_computed_from_the_records);

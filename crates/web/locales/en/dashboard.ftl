@@ -98,3 +98,7 @@ records-amount-not-computed = Counted
 units-code-chosen = Code { $code } in { $year } is { $name } ({ $span }); add a date (date=dd/mm/yyyy) to see the other unit that carried this code.
 units-valid-from = from { $date }
 units-valid-to = until { $date }
+figure-note-answers = Counts answers, not children: a child who answers three consultations counts three times.
+figure-note-not-given = Age not given: { $n } answers (not in the share).
+figure-note-capped = More answers than children: the share is shown as 100 %.
+figure-note-demo = The denominator is the child population from demo figures, not official ones.

@@ -98,3 +98,7 @@ records-amount-not-computed = Được tính
 units-code-chosen = Mã { $code } trong năm { $year } là { $name } ({ $span }); thêm ngày (date=dd/mm/yyyy) để xem đơn vị khác mang mã này.
 units-valid-from = từ { $date }
 units-valid-to = đến { $date }
+figure-note-answers = Tính theo lượt ý kiến, không phải số trẻ em: một em trả lời ba cuộc tham vấn được tính ba lần.
+figure-note-not-given = Không rõ tuổi: { $n } lượt ý kiến (không tính vào tỷ lệ).
+figure-note-capped = Số lượt ý kiến nhiều hơn số trẻ em: tỷ lệ được ghi là 100 %.
+figure-note-demo = Mẫu số là dân số trẻ em theo số liệu minh họa, không phải số liệu chính thức.

@@ -11,7 +11,7 @@ use axum::extract::State;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
 use thamgia_domain::activities::parse_year;
-use thamgia_store::{engine, indicators, units};
+use thamgia_store::{engine, units};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -177,7 +177,9 @@ pub async fn list(
     let today = state.now().date_naive();
     // Children's answers are listed with the plan's indicators for the
     // years a plan covers.
-    let planned = indicators::plan_for_year(db, year).await?.is_some();
+    let planned = thamgia_store::plans::for_unit(db, &u.path, year)
+        .await?
+        .is_some();
     let out: Vec<IndicatorDto> = engine::figures(db, &u, year, today)
         .await?
         .into_iter()

@@ -193,6 +193,33 @@ pub struct Card {
     pub word: String,
     pub href: String,
     pub parts: Vec<(String, String)>,
+    /// What the figure counts where a reader could mistake it: answers, not
+    /// children; answers with no age; a capped share; demo population.
+    pub notes: Vec<String>,
+}
+
+/// The notes a figure carries wherever it is shown (dashboard, report).
+pub fn figure_notes(lang: Lang, i: &thamgia_store::indicators::IndicatorValue) -> Vec<String> {
+    let mut notes = Vec::new();
+    if i.measure == "children_answers" {
+        notes.push(lang.t("figure-note-answers"));
+        if i.unit == "%" {
+            notes.push(match i.not_given {
+                Some(n) => lang.t_args(
+                    "figure-note-not-given",
+                    &[("n", lang.int(i64::try_from(n).unwrap_or(i64::MAX)))],
+                ),
+                None => lang.t_args("figure-note-not-given", &[("n", "<5".to_string())]),
+            });
+        }
+    }
+    if i.capped {
+        notes.push(lang.t("figure-note-capped"));
+    }
+    if i.population_demo {
+        notes.push(lang.t("figure-note-demo"));
+    }
+    notes
 }
 
 fn card(lang: Lang, f: &Figure, unit: &str, year: i32) -> Card {
@@ -234,6 +261,7 @@ fn card(lang: Lang, f: &Figure, unit: &str, year: i32) -> Card {
                 )
             })
             .collect(),
+        notes: figure_notes(lang, i),
     }
 }
 

@@ -518,6 +518,8 @@ pub struct FigureView {
     pub standing: String,
     pub standing_class: &'static str,
     pub parts: String,
+    /// Answers not children, age not given, capped, demo population.
+    pub notes: Vec<String>,
 }
 
 fn value_text(c: &Chrome, v: Option<f64>, unit: &str) -> String {
@@ -531,6 +533,7 @@ fn value_text(c: &Chrome, v: Option<f64>, unit: &str) -> String {
 fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
     let i = &f.indicator;
     FigureView {
+        notes: super::dashboard::figure_notes(c.lang, i),
         code: i.code.clone(),
         name: c.pick(&i.name_vi, &i.name_en).to_string(),
         value: if f.hidden() {

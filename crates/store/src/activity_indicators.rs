@@ -79,7 +79,7 @@ pub fn trained_projects(plan: &Plan, def: &IndicatorDef) -> Option<HashSet<Strin
     let listed: HashSet<String> = plan
         .projects
         .iter()
-        .filter(|p| p.indicators.iter().any(|i| *i == def.code))
+        .filter(|p| p.indicators.contains(&def.code))
         .map(|p| p.code.clone())
         .collect();
     (!listed.is_empty()).then_some(listed)

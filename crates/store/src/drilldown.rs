@@ -261,7 +261,7 @@ async fn forums<C: ConnectionTrait>(
 ) -> Result<Vec<Record>> {
     let could: Vec<&unit::Model> = subtree
         .iter()
-        .filter(|x| levels.iter().any(|l| *l == x.level) && existed_during(x, year))
+        .filter(|x| levels.contains(&x.level) && existed_during(x, year))
         .collect();
     let held = forum::Entity::find()
         .filter(forum::Column::Year.eq(year))

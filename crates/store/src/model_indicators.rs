@@ -106,7 +106,7 @@ impl Subtree {
     pub fn forums(&self, levels: &[String]) -> Vec<(&unit::Model, bool)> {
         self.units
             .iter()
-            .filter(|x| levels.iter().any(|l| *l == x.level) && existed_during(x, self.year))
+            .filter(|x| levels.contains(&x.level) && existed_during(x, self.year))
             .map(|x| (x, self.held_forum(x)))
             .collect()
     }

@@ -142,7 +142,12 @@ mod tests {
                 children: 1234
             }
         );
-        assert_eq!(check_figure(&t("106", "2019", "17", "NAM", "0")).expect("ok").sex, "boy");
+        assert_eq!(
+            check_figure(&t("106", "2019", "17", "NAM", "0"))
+                .expect("ok")
+                .sex,
+            "boy"
+        );
         let e = check_figure(&t("", "19", "18", "x", "-3")).expect_err("bad");
         let got: Vec<(&str, &str)> = e.iter().map(|e| (e.field.as_str(), e.code)).collect();
         assert_eq!(

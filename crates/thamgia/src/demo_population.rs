@@ -13,11 +13,11 @@
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use thamgia_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use thamgia_domain::access::Actor;
 use thamgia_store::Db;
 use thamgia_store::entity::unit;
 use thamgia_store::population::{self, Figure};
+use thamgia_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// People in Lai Châu in 2019 (census).
 pub const PEOPLE_2019: i64 = 460_196;

@@ -42,7 +42,12 @@ fn headers(t: &Table) -> Vec<String> {
 }
 
 /// A multipart body with the CSRF field and one file.
-pub(crate) fn multipart(csrf: &str, file_name: &str, ctype: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    csrf: &str,
+    file_name: &str,
+    ctype: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
     let boundary = "----thamgia-test-boundary-7f3a";
     let mut body = Vec::new();
     body.extend_from_slice(

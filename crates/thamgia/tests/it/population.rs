@@ -39,7 +39,10 @@ async fn units_without_figures(app: &TestApp) {
     thamgia::demo::load_units(&app.db, app.clock_now())
         .await
         .expect("units");
-    assert!(count(app).await > 0, "the demo's figures came with the units");
+    assert!(
+        count(app).await > 0,
+        "the demo's figures came with the units"
+    );
     child_population::Entity::delete_many()
         .exec(&app.db.conn)
         .await
@@ -70,7 +73,12 @@ fn workbook(rows: &[[&str; 5]]) -> Vec<u8> {
     .expect("xlsx")
 }
 
-async fn upload_page(app: &TestApp, c: &reqwest::Client, name: &str, bytes: &[u8]) -> (u16, String) {
+async fn upload_page(
+    app: &TestApp,
+    c: &reqwest::Client,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, String) {
     let csrf = app.csrf(c, "/population").await;
     let (ct, body) = multipart(&csrf, name, XLSX, bytes);
     let r = c
@@ -120,8 +128,13 @@ async fn figure(app: &TestApp, code: &str, year: i32, ages: (u8, u8)) -> Option<
 }
 
 async fn put(app: &TestApp, token: &str, rows: Json) -> (u16, Json) {
-    app.api_send(Method::PUT, token, "/api/v1/population", &json!({ "rows": rows }))
-        .await
+    app.api_send(
+        Method::PUT,
+        token,
+        "/api/v1/population",
+        &json!({ "rows": rows }),
+    )
+    .await
 }
 
 async fn files_import_all_or_nothing(app: TestApp) {
@@ -162,8 +175,14 @@ async fn files_import_all_or_nothing(app: TestApp) {
     let (s, html) = upload_page(&app, &c, "dan-so.xlsx", &bad).await;
     assert_eq!(s, 422, "{html}");
     assert!(html.contains("<td>3</td><td>C – Tuổi</td>"), "{html}");
-    assert!(html.contains("<td>4</td><td>A – Đơn vị (mã)</td>"), "{html}");
-    assert!(html.contains("<td>5</td><td>D – Giới tính (Nữ/Nam)</td>"), "{html}");
+    assert!(
+        html.contains("<td>4</td><td>A – Đơn vị (mã)</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>5</td><td>D – Giới tính (Nữ/Nam)</td>"),
+        "{html}"
+    );
     assert!(html.contains("<td>5</td><td>E – Số trẻ em</td>"), "{html}");
     assert!(html.contains("Tuổi không hợp lệ"), "{html}");
     assert_eq!(count(&app).await, 0, "a file with errors saves nothing");
@@ -177,7 +196,10 @@ async fn files_import_all_or_nothing(app: TestApp) {
     let (s, html) = upload_page(&app, &c, "dan-so.xlsx", &good).await;
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("Đã lưu 3 dòng"), "{html}");
-    assert!(html.contains("3.200"), "the total with its separator: {html}");
+    assert!(
+        html.contains("3.200"),
+        "the total with its separator: {html}"
+    );
     assert_eq!(count(&app).await, 3);
     assert_eq!(figure(&app, "106", 2019, (6, 15)).await, Some(3_200));
     assert_eq!(figure(&app, "106", 2019, (7, 7)).await, Some(900));
@@ -204,7 +226,10 @@ async fn files_import_all_or_nothing(app: TestApp) {
     let csv = "Đơn vị (mã),Năm,Tuổi,Giới tính,Số trẻ em\n106,20x9,6,Nữ,10\n";
     let (s, b) = upload_api(&app, &token, "text/csv", csv.as_bytes().to_vec()).await;
     assert_eq!(s, 422, "{b}");
-    assert_eq!(b["error"]["fields"]["Dân số trẻ em!B2"], "not_a_year", "{b}");
+    assert_eq!(
+        b["error"]["fields"]["Dân số trẻ em!B2"], "not_a_year",
+        "{b}"
+    );
     assert_eq!(count(&app).await, 3);
 
     // The GET: rows, totals by age and sex.
@@ -214,7 +239,10 @@ async fn files_import_all_or_nothing(app: TestApp) {
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["total"], 2_000);
     assert_eq!(b["girls"], 1_000);
-    assert_eq!(b["by_age"][0], json!({"age": 6, "girls": 1000, "boys": 1000, "total": 2000}));
+    assert_eq!(
+        b["by_age"][0],
+        json!({"age": 6, "girls": 1000, "boys": 1000, "total": 2000})
+    );
     assert_eq!(b["demo"], false);
     assert_eq!(b["subtree"]["children"], 2_000);
     // The page lists it; a viewer may see it but not upload.
@@ -330,7 +358,10 @@ async fn the_api_checks_fields_and_scope(app: TestApp) {
         .expect("rows");
     assert_eq!(rows.len(), 20, "one writer's 20 figures, no more, no fewer");
     let k = rows[0].children;
-    assert!(rows.iter().all(|r| r.children == k), "one writer's figures only");
+    assert!(
+        rows.iter().all(|r| r.children == k),
+        "one writer's figures only"
+    );
 }
 db_test!(the_api_checks_fields_and_scope);
 
@@ -360,9 +391,7 @@ async fn a_subtree_counts_each_child_once(app: TestApp) {
     let c106 = communes("106").await;
     let c108 = communes("108").await;
     assert!(c106.len() >= 2 && c108.len() >= 2);
-    let row = |unit: &str, year: i32, age: u8, sex: &str, n: i64| {
-        json!({"unit": unit, "year": year, "age": age, "sex": sex, "children": n})
-    };
+    let row = |unit: &str, year: i32, age: u8, sex: &str, n: i64| json!({"unit": unit, "year": year, "age": age, "sex": sex, "children": n});
     let (s, b) = put(
         &app,
         &admin,

@@ -12,8 +12,8 @@
 //! since codes were reused on 1/7/2025.
 
 use super::imports::{
-    Col, Found, Refused, RowError, col, error_at, locate, message, norm, take, upload_form,
-    values, xlsx_response,
+    Col, Found, Refused, RowError, col, error_at, locate, message, norm, take, upload_form, values,
+    xlsx_response,
 };
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{Ctx, PageUser};
@@ -70,14 +70,7 @@ pub fn columns() -> Vec<Col> {
             true,
             "Năm của số liệu, ví dụ 2024.",
         ),
-        col(
-            "Tuổi",
-            "age",
-            Int,
-            8.0,
-            true,
-            "Tuổi tròn, từ 0 đến 17.",
-        ),
+        col("Tuổi", "age", Int, 8.0, true, "Tuổi tròn, từ 0 đến 17."),
         col(
             "Giới tính (Nữ/Nam)",
             "sex",
@@ -213,11 +206,7 @@ pub async fn check_file(
     let table = tables
         .iter()
         .find(|t| norm(&t.name) == norm(SHEET_POPULATION))
-        .or_else(|| {
-            tables
-                .iter()
-                .find(|t| t.rows.first().is_some_and(|h| is_ours(h)))
-        });
+        .or_else(|| tables.iter().find(|t| t.rows.first().is_some_and(&is_ours)));
     let Some(table) = table else {
         return Ok(Err(Refused::File("unknown_table")));
     };
@@ -235,7 +224,12 @@ pub async fn check_file(
     if !errors.is_empty() {
         return Ok(Err(Refused::Rows(errors)));
     }
-    let data: Vec<&Row> = found.data.iter().copied().filter(|r| !r.is_blank()).collect();
+    let data: Vec<&Row> = found
+        .data
+        .iter()
+        .copied()
+        .filter(|r| !r.is_blank())
+        .collect();
     if data.is_empty() {
         return Ok(Err(Refused::File("no_rows")));
     }
@@ -261,7 +255,9 @@ pub async fn check_file(
             source: file_name.to_string(),
             figures,
         })),
-        Err(problems) => Ok(Err(Refused::Rows(file_errors(&found, &data, &problems, lang)))),
+        Err(problems) => Ok(Err(Refused::Rows(file_errors(
+            &found, &data, &problems, lang,
+        )))),
     }
 }
 

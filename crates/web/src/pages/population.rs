@@ -206,11 +206,7 @@ pub async fn check_file(
     let table = tables
         .iter()
         .find(|t| norm(&t.name) == norm(SHEET_POPULATION))
-        .or_else(|| {
-            tables
-                .iter()
-                .find(|t| t.rows.first().is_some_and(|h| is_ours(h)))
-        });
+        .or_else(|| tables.iter().find(|t| t.rows.first().is_some_and(&is_ours)));
     let Some(table) = table else {
         return Ok(Err(Refused::File("unknown_table")));
     };

@@ -121,19 +121,33 @@ const TEMPLATES: &[(&str, ActivityKind, &str, i32, i64)] = &[
 ];
 
 pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<PlansSummary> {
+    fill_span(db, now, seed, OWNERS, (2016, 2020)).await
+}
+
+/// Annual plans of `owners` (unit, owner agency, share of items carried out)
+/// for the years `years` (not after this year). A unit code is read with the
+/// plan's year (codes were reused in 2025).
+pub async fn fill_span(
+    db: &Db,
+    now: DateTime<Utc>,
+    seed: u64,
+    owners: &[(&str, &str, u32)],
+    years: (i32, i32),
+) -> anyhow::Result<PlansSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let actor = Actor::system("demo");
     let c = &db.conn;
     let mut sum = PlansSummary::default();
-    let last = now.date_naive().year().min(2020);
-    for &(unit_code, agency_code, done_pct) in OWNERS {
-        let u = units::by_code(c, unit_code)
-            .await?
-            .ok_or_else(|| anyhow!("demo unit {unit_code} missing"))?;
+    let last = now.date_naive().year().min(years.1);
+    for &(unit_code, agency_code, done_pct) in owners {
+        let u = units::resolve(c, &Scope::everything(), unit_code, Some(years.0), None)
+            .await
+            .map_err(|e| anyhow!("demo unit {unit_code} missing: {e}"))?
+            .unit;
         let a = agencies::by_code(c, agency_code)
             .await?
             .ok_or_else(|| anyhow!("demo agency {agency_code} missing"))?;
-        for year in 2016..=last {
+        for year in years.0..=last {
             if annual_plans::by_owner(c, u.id, a.id, year).await?.is_some() {
                 continue;
             }

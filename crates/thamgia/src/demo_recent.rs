@@ -1,9 +1,12 @@
 //! The demo's 2021–2026 records, under the 2021–2030 plan: the 8 districts
-//! until 30/6/2025 (children's voice, forums and reports of 2021–2024), then
-//! the communes and wards that replaced them (children's voice and forums of
-//! the second half of 2025 and of 2026, clubs with members aged 11 and over,
-//! the 2026 reports commune → province in every state). The generators are
-//! those of 2016–2020, run over other years and units (their `Span`s).
+//! until 30/6/2025 (children's voice, forums, their councils' dialogues and
+//! clubs' activities and intakes, annual plans and reports of 2021–2024),
+//! then the communes and wards that replaced them (children's voice and forums
+//! of the second half of 2025 and of 2026, clubs with members aged 11 and
+//! over, the 2026 annual plans, the 2026 reports commune → province in every
+//! state). The generators are those of 2016–2020, run over other years and
+//! units (their `Span`s). Not yet here: activities, budget lines and spending
+//! of 2021–2026 (`demo_activities` still covers 2016–2020 only).
 //!
 //! Runs after [`crate::demo::load_units`] (the communes must exist) and before
 //! [`crate::demo_voice::fill_open_at`]. Deterministic: every run writes the same
@@ -133,6 +136,7 @@ pub struct RecentSummary {
     pub dialogues: usize,
     pub clubs: usize,
     pub club_members: usize,
+    pub annual_plans: usize,
     pub reports: usize,
 }
 
@@ -334,6 +338,38 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     let k = crate::demo_councils::fill_commune_clubs(db, now, 2027).await?;
     sum.clubs += k.clubs;
     sum.club_members += k.club_members;
+
+    // Annual activity plans: the province and the districts 2021–2024 (Sở
+    // LĐTB&XH, the districts' labour offices), the province and five
+    // communes for 2026 (Sở Y tế, the communes' People's Committees). No
+    // activities of those years are recorded, so none of their items is
+    // linked to one yet.
+    use crate::demo_plans::fill_span as plans;
+    let district_owners: &[(&str, &str, u32)] = &[
+        ("12", "SLDTBXH", 90),
+        ("105", "PLDTBXH-105", 90),
+        ("106", "PLDTBXH-106", 85),
+        ("107", "PLDTBXH-107", 40),
+        ("108", "PLDTBXH-108", 85),
+        ("109", "PLDTBXH-109", 75),
+        ("110", "PLDTBXH-110", 80),
+        ("111", "PLDTBXH-111", 80),
+        ("112", "PLDTBXH-112", 35),
+    ];
+    sum.annual_plans += plans(db, now, 2028, district_owners, (2021, 2024))
+        .await?
+        .plans;
+    let commune_owners: &[(&str, &str, u32)] = &[
+        ("12", "SYT", 90),
+        ("03388", "UBND-03388", 90),
+        ("03408", "UBND-03408", 85),
+        ("03390", "UBND-03390", 80),
+        ("03424", "UBND-03424", 75),
+        ("03549", "UBND-03549", 60),
+    ];
+    sum.annual_plans += plans(db, now, 2029, commune_owners, (2026, 2026))
+        .await?
+        .plans;
 
     // Reports: districts → province for 2021–2024 (2024 in mixed states);
     // communes → province for 2026, in every state, some not written yet.

@@ -529,6 +529,7 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                     dialogues = n.dialogues,
                     clubs = n.clubs,
                     club_members = n.club_members,
+                    annual_plans = n.annual_plans,
                     reports = n.reports,
                     secs = started.elapsed().as_secs(),
                     "demo records of 2021–2026 (the 2021–2030 plan)"

@@ -24,7 +24,10 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
         .expect("first run");
     assert_eq!(sum.agencies, 38, "a People's Committee for every commune");
     assert!(
-        sum.responses > 0 && sum.forums > 0 && sum.club_members > 0,
+        sum.responses > 0
+            && sum.forums > 0
+            && sum.club_members > 0
+            && sum.annual_plans == 9 * 4 + 6,
         "{sum:?}"
     );
     assert!(

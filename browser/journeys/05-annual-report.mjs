@@ -14,33 +14,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readSheet } from 'read-excel-file/node';
+import { reportStatus, signIn, submitMove } from '../steps.mjs';
 
 export const name = 'Annual report: write, submit, return, fix, approve, lock, consolidate, export';
 
-const PASSWORD = 'laichau2016';
 const REASON = 'Thiếu số liệu tập huấn theo giới tính; đề nghị bổ sung.';
-
-async function signIn(t, username) {
-  await t.goto('/login');
-  await t.page.fill('#username', username);
-  await t.page.fill('#password', PASSWORD);
-  await Promise.all([
-    t.page.waitForURL((u) => !u.pathname.startsWith('/login')),
-    t.page.click('form[action="/login"] button[type="submit"]'),
-  ]);
-}
-
-async function submitMove(t, action, reason) {
-  const form = t.page.locator(`form.rp-move:has(input[name="action"][value="${action}"])`);
-  t.ok((await form.count()) === 1, `a ${action} button is offered`);
-  if (reason !== undefined) await form.locator('textarea[name="reason"]').fill(reason);
-  await Promise.all([t.page.waitForLoadState('load'), form.locator('button[type="submit"]').click()]);
-  await t.page.waitForLoadState('load');
-}
-
-async function status(t) {
-  return (await t.page.locator('#report-status').innerText()).trim();
-}
 
 export default async function (t) {
   const stamp = Date.now().toString(36);
@@ -50,7 +28,7 @@ export default async function (t) {
   await t.fitsViewport('report list');
   await t.goto('/reports/106/2018');
   await t.fitsViewport('report page');
-  t.ok((await status(t)) === 'Đang soạn', `the 2018 report is a draft, got ${await status(t)}`);
+  t.ok((await reportStatus(t)) === 'Đang soạn', `the 2018 report is a draft, got ${await reportStatus(t)}`);
   await t.page.fill('#doc_number', '25/BC-UBND');
   await t.page.fill('#place', 'Tam Đường');
   await t.page.fill('#signer_name', 'Lò Văn Hải');
@@ -60,7 +38,7 @@ export default async function (t) {
   await t.expectText('Đã lưu nội dung báo cáo.');
   await submitMove(t, 'submit');
   await t.expectText('Đã nộp báo cáo');
-  t.ok((await status(t)) === 'Đã nộp, chờ duyệt', 'submitted');
+  t.ok((await reportStatus(t)) === 'Đã nộp, chờ duyệt', 'submitted');
   await t.a11y('submitted report');
 
   // 2. The coordinator returns it with a reason.
@@ -75,17 +53,17 @@ export default async function (t) {
   // 3. Tam Đường reads the reason, fixes the text and submits again.
   await t.goto('/reports/106/2018');
   await t.expectText(REASON);
-  t.ok((await status(t)) === 'Bị trả lại', 'returned');
+  t.ok((await reportStatus(t)) === 'Bị trả lại', 'returned');
   await t.page.fill('#results', `Năm 2018 huyện tập huấn 30 giáo viên (21 nữ, 9 nam) (${stamp}).`);
   await Promise.all([t.page.waitForLoadState('load'), t.page.locator('form[action$="/narrative"] button[type="submit"]').click()]);
   await submitMove(t, 'submit');
-  t.ok((await status(t)) === 'Đã nộp, chờ duyệt', 'submitted again');
+  t.ok((await reportStatus(t)) === 'Đã nộp, chờ duyệt', 'submitted again');
 
   // 4. The coordinator approves: the year is locked.
   await coord.goto('/reports/106/2018');
   await submitMove(coord, 'approve');
   await coord.expectText('số liệu năm của đơn vị đã được khóa');
-  t.ok((await status(coord)) === 'Đã phê duyệt', 'approved');
+  t.ok((await reportStatus(coord)) === 'Đã phê duyệt', 'approved');
 
   // 5. Tam Đường tries to edit one of its 2018 activities and is refused.
   const list = await t.page.request.get(t.url('/api/v1/activities?unit=106&year=2018'));

@@ -9,32 +9,11 @@
 // The journey changes the demo database for good (the report ends approved), so it runs once per
 // fresh demo database, like CI's.
 
+import { reportStatus, signIn, submitMove } from '../steps.mjs';
+
 export const name = 'Report chain 2026: commune → province, return, fix, approve; dashboard on 2026';
 
-const PASSWORD = 'laichau2016';
 const REASON = 'Thiếu số liệu câu lạc bộ theo giới tính; đề nghị bổ sung.';
-
-async function signIn(t, username) {
-  await t.goto('/login');
-  await t.page.fill('#username', username);
-  await t.page.fill('#password', PASSWORD);
-  await Promise.all([
-    t.page.waitForURL((u) => !u.pathname.startsWith('/login')),
-    t.page.click('form[action="/login"] button[type="submit"]'),
-  ]);
-}
-
-async function submitMove(t, action, reason) {
-  const form = t.page.locator(`form.rp-move:has(input[name="action"][value="${action}"])`);
-  t.ok((await form.count()) === 1, `a ${action} button is offered`);
-  if (reason !== undefined) await form.locator('textarea[name="reason"]').fill(reason);
-  await Promise.all([t.page.waitForLoadState('load'), form.locator('button[type="submit"]').click()]);
-  await t.page.waitForLoadState('load');
-}
-
-async function status(t) {
-  return (await t.page.locator('#report-status').innerText()).trim();
-}
 
 export default async function (t) {
   const stamp = Date.now().toString(36);
@@ -46,7 +25,7 @@ export default async function (t) {
   await coord.expectText('đơn vị đã nộp');
   await coord.expectText('Xã Bản Bo');
   await coord.goto('/reports/03424/2026');
-  t.ok((await status(coord)) === 'Đã nộp, chờ duyệt', `Bản Bo's 2026 report waits, got ${await status(coord)}`);
+  t.ok((await reportStatus(coord)) === 'Đã nộp, chờ duyệt', `Bản Bo's 2026 report waits, got ${await reportStatus(coord)}`);
   await submitMove(coord, 'return', REASON);
   await coord.expectText('Đã trả lại báo cáo kèm lý do.');
 
@@ -54,18 +33,18 @@ export default async function (t) {
   await signIn(t, 'banbo03424');
   await t.goto('/reports/03424/2026');
   await t.expectText(REASON);
-  t.ok((await status(t)) === 'Bị trả lại', 'returned');
+  t.ok((await reportStatus(t)) === 'Bị trả lại', 'returned');
   await t.page.fill('#results', `Năm 2026 xã duy trì 2 câu lạc bộ quyền tham gia (31 em gái, 27 em trai) (${stamp}).`);
   await Promise.all([t.page.waitForLoadState('load'), t.page.locator('form[action$="/narrative"] button[type="submit"]').click()]);
   await t.expectText('Đã lưu nội dung báo cáo.');
   await submitMove(t, 'submit');
-  t.ok((await status(t)) === 'Đã nộp, chờ duyệt', 'submitted again');
+  t.ok((await reportStatus(t)) === 'Đã nộp, chờ duyệt', 'submitted again');
   await t.a11y('commune report, submitted');
 
   // 3. The coordinator approves it.
   await coord.goto('/reports/03424/2026');
   await submitMove(coord, 'approve');
-  t.ok((await status(coord)) === 'Đã phê duyệt', 'approved');
+  t.ok((await reportStatus(coord)) === 'Đã phê duyệt', 'approved');
 
   // 4. The province's 2026 report lists Bản Bo, approved, and no district.
   await coord.goto('/reports/12/2026');

@@ -397,6 +397,12 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/reports"),
     // Facilitators' devices of the scope (offline.rs checks 108 against 106's device).
     ("GET", "/api/v1/devices"),
+    // The child population: `?unit=` outside the scope is 404, a row naming a unit
+    // outside it `422 unknown_unit` (population.rs checks 106 against 108).
+    ("GET", "/api/v1/population"),
+    ("PUT", "/api/v1/population"),
+    ("GET", "/api/v1/population/template.xlsx"),
+    ("POST", "/api/v1/population/import"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in

@@ -200,6 +200,7 @@ async fn openapi_lists_every_operation(app: TestApp) {
             // Operations with required query parameters (422 without them).
             let real = match p.as_str() {
                 "/api/v1/indicators" => format!("{real}?unit=12&year=2018"),
+                "/api/v1/population" => format!("{real}?unit=12&year=2018"),
                 "/api/v1/indicators/export" => format!("{real}?unit=12&year=2018&format=csv"),
                 "/api/v1/reports/{unit}/{year}/export" => format!("{real}?format=csv"),
                 _ => real,

@@ -21,26 +21,6 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
 }
 
-/// An officer of the ward that carries 03388 since 1/7/2025 (Đoàn Kết).
-async fn ward_officer(app: &TestApp) {
-    thamgia_web::accounts::create(
-        &app.db.conn,
-        &Actor::system("test"),
-        &Scope::everything(),
-        app.clock.now(),
-        thamgia_web::accounts::UserInput {
-            username: "phuongdoanket".into(),
-            display_name: "Cán bộ phường Đoàn Kết".into(),
-            role: "district_officer".into(),
-            unit: "03388".into(),
-            agency: None,
-            password: thamgia::demo::DEMO_PASSWORD.into(),
-        },
-    )
-    .await
-    .expect("account");
-}
-
 async fn hand_over_audits(app: &TestApp, entity: &str, id: i32) -> usize {
     audit::Entity::find()
         .filter(audit::Column::Action.eq("hand_over"))
@@ -295,7 +275,8 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     // The answer goes to the ward that carries 03388 today (Đoàn Kết),
     // whose officer can then read and answer it; the consultation stays on
     // Quyết Tiến.
-    ward_officer(&app).await;
+    // An officer of the ward that carries 03388 since 1/7/2025 (Đoàn Kết).
+    app.officer("phuongdoanket", "03388").await;
     let ward = app.token("phuongdoanket").await;
     let (s, _) = app
         .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
@@ -415,7 +396,8 @@ async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
         "a district that ended on 30/6/2025 owes no 2025 report: {c2025:?}"
     );
     // A ward submits its 2026 report and the coordinator approves it.
-    ward_officer(&app).await;
+    // An officer of the ward that carries 03388 since 1/7/2025 (Đoàn Kết).
+    app.officer("phuongdoanket", "03388").await;
     let r = app.approve_report("phuongdoanket", "03388", 2026).await;
     assert_eq!(r["status"], "approved", "{r}");
     // Councils are set up at that level now.

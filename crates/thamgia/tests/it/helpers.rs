@@ -281,6 +281,29 @@ impl TestApp {
         bytes
     }
 
+    /// Creates an officer account (role `district_officer`, the demo
+    /// password) for the unit of `unit_code` — a district, or a commune since
+    /// 1/7/2025.
+    pub async fn officer(&self, username: &str, unit_code: &str) {
+        use thamgia_web::clock::Clock;
+        thamgia_web::accounts::create(
+            &self.db.conn,
+            &thamgia_domain::access::Actor::system("test"),
+            &thamgia_domain::access::Scope::everything(),
+            self.clock.now(),
+            thamgia_web::accounts::UserInput {
+                username: username.into(),
+                display_name: username.into(),
+                role: "district_officer".into(),
+                unit: unit_code.into(),
+                agency: None,
+                password: thamgia::demo::DEMO_PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("account");
+    }
+
     /// One step of a unit's annual report through the API
     /// (`submit`, `approve`, `return`, `reopen`), which must answer 200;
     /// returns the report as the API answers it.

@@ -7,27 +7,6 @@
 use crate::db_test;
 use crate::helpers::TestApp;
 use serde_json::Value;
-use thamgia_domain::access::{Actor, Scope};
-use thamgia_web::clock::Clock;
-
-async fn officer(app: &TestApp, username: &str, unit: &str) {
-    thamgia_web::accounts::create(
-        &app.db.conn,
-        &Actor::system("test"),
-        &Scope::everything(),
-        app.clock.now(),
-        thamgia_web::accounts::UserInput {
-            username: username.into(),
-            display_name: username.into(),
-            role: "district_officer".into(),
-            unit: unit.into(),
-            agency: None,
-            password: thamgia::demo::DEMO_PASSWORD.into(),
-        },
-    )
-    .await
-    .expect("account");
-}
 
 fn codes(list: &Value) -> Vec<String> {
     list["districts"]
@@ -40,7 +19,7 @@ fn codes(list: &Value) -> Vec<String> {
 
 async fn communes_report_to_the_province_in_2026_districts_in_2018(app: TestApp) {
     crate::units_in_time::load(&app).await;
-    officer(&app, "xa03388", "03388").await;
+    app.officer("xa03388", "03388").await;
     let coord = app.token("coordinator").await;
 
     // Who owes a report: the units right under the province in the year.

@@ -487,22 +487,7 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     // Access: a district officer of 2018 (105) and a commune officer of 2026
     // (Đoàn Kết) each see exactly their own unit's records.
     for (username, unit) in [("quan105", "105"), ("phuong03388", "03388")] {
-        thamgia_web::accounts::create(
-            &app.db.conn,
-            &Actor::system("test"),
-            &Scope::everything(),
-            app.clock.now(),
-            thamgia_web::accounts::UserInput {
-                username: username.into(),
-                display_name: username.into(),
-                role: "district_officer".into(),
-                unit: unit.into(),
-                agency: None,
-                password: thamgia::demo::DEMO_PASSWORD.into(),
-            },
-        )
-        .await
-        .expect("account");
+        app.officer(username, unit).await;
     }
     let district = app.token("quan105").await;
     let commune = app.token("phuong03388").await;

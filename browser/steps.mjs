@@ -1,0 +1,26 @@
+// Steps several journeys share: signing in with the demo password, and moving an annual report
+// along its chain (submit, return with a reason, approve) from its page.
+
+export const PASSWORD = 'laichau2016';
+
+export async function signIn(t, username) {
+  await t.goto('/login');
+  await t.page.fill('#username', username);
+  await t.page.fill('#password', PASSWORD);
+  await Promise.all([
+    t.page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    t.page.click('form[action="/login"] button[type="submit"]'),
+  ]);
+}
+
+export async function submitMove(t, action, reason) {
+  const form = t.page.locator(`form.rp-move:has(input[name="action"][value="${action}"])`);
+  t.ok((await form.count()) === 1, `a ${action} button is offered`);
+  if (reason !== undefined) await form.locator('textarea[name="reason"]').fill(reason);
+  await Promise.all([t.page.waitForLoadState('load'), form.locator('button[type="submit"]').click()]);
+  await t.page.waitForLoadState('load');
+}
+
+export async function reportStatus(t) {
+  return (await t.page.locator('#report-status').innerText()).trim();
+}

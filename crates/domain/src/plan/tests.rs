@@ -1758,10 +1758,11 @@ fn the_shipped_plan_states_its_measures_and_levels_and_its_figures_stay() {
             ("T1", "matters_consulted"),
             ("T2", "matters_consulted"),
             ("T3", "matters_consulted"),
-            ("T4", "units_running_models"),
+            // T4 after the three models it combines (figures follow the file's order).
             ("M1", "forums_held"),
             ("M2", "units_running_models"),
             ("M3", "units_running_models"),
+            ("T4", "units_running_models"),
             ("A1", "people_trained"),
             ("A2", "activities"),
             ("A3", "money_spent"),

@@ -4,7 +4,9 @@
 #
 #   browser/run-against-binary.sh target/debug/thamgia
 #
-# Env: PORT (default 18080), CHROMIUM (passed through to run.mjs), JOURNEY (run only matching files).
+# Env: PORT (default 18080), CHROMIUM (passed through to run.mjs), JOURNEY (run only matching files),
+# DEMO_DATABASE_URL (an empty database to fill instead of a throwaway SQLite file, e.g. a fresh
+# PostgreSQL database; journeys that restart the server themselves need SQLite).
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -60,8 +62,9 @@ if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/a
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 
-echo "# starting $binary demo on $base_url"
-"$binary" demo --listen "127.0.0.1:$port" --database-url "sqlite://$tmp/demo.db" >"$tmp/server.log" 2>&1 &
+echo "# starting $binary demo on $base_url (${DEMO_DATABASE_URL:+PostgreSQL}${DEMO_DATABASE_URL:-SQLite})"
+database_url="${DEMO_DATABASE_URL:-sqlite://$tmp/demo.db}"
+"$binary" demo --listen "127.0.0.1:$port" --database-url "$database_url" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
 deadline=$((SECONDS + 120))

@@ -136,7 +136,7 @@ async function figures(token) {
   const k = list.find((c) => c.join_code === CODE);
   const results = await get(`/api/v1/consultations/${k.id}/results`);
   const year = new Date().getUTCFullYear();
-  const ind = await get(`/api/v1/indicators?unit=106&year=${year}`);
+  const ind = await get(`/api/v1/indicators?unit=03424&year=${year}`);
   const c1 = ind.find((f) => f.code === 'C1');
   return { children: results.results.children.count, c1: c1 ? c1.numerator : null, suppressed: c1 && c1.suppressed };
 }
@@ -168,7 +168,7 @@ export default async function journey(t) {
       .replace(/^period_end = \d+$/m, `period_end = ${year + 4}`);
     writeFileSync(path.join(dir, 'plan.toml'), plan);
     execFileSync(bin, ['plan', 'import', path.join(dir, 'plan.toml'), '--database-url', db], { stdio: 'ignore' });
-    const cli = execFileSync(bin, ['token', 'create', '--username', 'district106', '--label', 'journey 07', '--database-url', db], { encoding: 'utf8' });
+    const cli = execFileSync(bin, ['token', 'create', '--username', 'banbo03424', '--label', 'journey 07', '--database-url', db], { encoding: 'utf8' });
     const officer = cli.trim().split('\n').pop().trim();
     const before = await figures(officer);
     t.note(`before: results ${before.children}, C1 ${before.c1}`);
@@ -180,7 +180,7 @@ export default async function journey(t) {
     await page.goto(`${BASE}/facilitator/`);
     await page.locator('#signin').waitFor();
     await a11y(t, page, 'the sign-in screen');
-    await page.fill('#u', 'facilitator106');
+    await page.fill('#u', 'facilitator03424');
     await page.fill('#p', PASSWORD);
     await page.fill('#l', 'Máy tính bảng điểm trường Bản Bo');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -322,7 +322,7 @@ export default async function journey(t) {
     // The officers' page lists the device with a way to revoke it.
     const office = await browser.ctx.newPage();
     await office.goto(`${BASE}/login`);
-    await office.fill('#username', 'district106');
+    await office.fill('#username', 'banbo03424');
     await office.fill('#password', PASSWORD);
     await office.locator('form:has(#username) button[type=submit]').click();
     await office.waitForLoadState('load');

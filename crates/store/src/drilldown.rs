@@ -15,8 +15,8 @@
 //!   `activities`: the activities; `money_spent`: the spending lines, in đồng.
 //! - `children_answers`: the consultations with children's answers in the
 //!   year, with their counts (1–4 marked hidden, shown "<5"); never an
-//!   answer, never a name. (Every answer of the year: the figure's own age
-//!   range is applied to the aggregate, not to these rows.)
+//!   answer, never a name. Only the figure's own answers: those of its age
+//!   range, and for a count those that gave no age too.
 //! - `children_in_models` and `not_computed`: no rows (no child is listed).
 //!
 //! The unit is looked up inside the caller's scope: outside it, `NotFound`.
@@ -191,7 +191,11 @@ pub async fn records<C: ConnectionTrait>(
         }
         Measure::MoneySpent => spendings(c, &subtree, year, &plan).await?,
         Measure::ChildrenAnswers { .. } => {
-            let (rows, hidden) = consultations(c, &subtree, year).await?;
+            // The figure's own answers: its age range, and (a count) the
+            // answers that gave no age, which a share leaves out.
+            let ages = crate::engine::age_range(&plan, def);
+            let with_unknown = def.unit != thamgia_domain::plan::IndicatorUnit::Percent;
+            let (rows, hidden) = consultations(c, &subtree, year, ages, with_unknown).await?;
             total_hidden = hidden;
             rows
         }
@@ -541,7 +545,19 @@ async fn consultations<C: ConnectionTrait>(
     c: &C,
     subtree: &[unit::Model],
     year: i32,
+    (min, max): (u8, u8),
+    with_unknown: bool,
 ) -> Result<(Vec<Record>, bool)> {
+    let in_range = sea_orm::Condition::all()
+        .add(response::Column::Age.gte(i32::from(min)))
+        .add(response::Column::Age.lte(i32::from(max)));
+    let ages = if with_unknown {
+        sea_orm::Condition::any()
+            .add(in_range)
+            .add(response::Column::Age.is_null())
+    } else {
+        in_range
+    };
     let (Some(from), Some(to)) = (
         Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
         Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
@@ -566,6 +582,7 @@ async fn consultations<C: ConnectionTrait>(
             .filter(response::Column::ConsultationId.is_in(chunk.iter().copied()))
             .filter(response::Column::CreatedAt.gte(from))
             .filter(response::Column::CreatedAt.lt(to))
+            .filter(ages.clone())
             .group_by(response::Column::ConsultationId)
             .into_tuple()
             .all(c)

@@ -504,7 +504,7 @@ fn whole(n: u64) -> i64 {
 
 /// The age range of a children measure: its parameters, else the plan's
 /// subject ages.
-fn age_range(plan: &Plan, def: &IndicatorDef) -> (u8, u8) {
+pub(crate) fn age_range(plan: &Plan, def: &IndicatorDef) -> (u8, u8) {
     let (min, max) = match &def.measure {
         Measure::ChildrenAnswers { age_min, age_max }
         | Measure::ChildrenInModels { age_min, age_max } => (*age_min, *age_max),

@@ -29,8 +29,8 @@ use crate::demo_reports::End;
 /// demo's open consultation (BANBE7) and its draft (NHAP26) are held today.
 pub const COMMUNE_SCHOOL: &str = "03424-THCS-BANBO";
 
-/// Officers of two of the communes of 1/7/2025 (a ward and a rural commune)
-/// and the province's coordinator since child affairs moved to the
+/// Officers of two of the communes of 1/7/2025 (a ward and a rural commune),
+/// the facilitator of the commune's school, and the province's coordinator since child affairs moved to the
 /// Department of Health. Created here (the communes and SYT exist only once
 /// the units and the 2021–2030 plan are loaded); printed with the others.
 pub const ACCOUNTS: &[DemoAccount] = &[
@@ -54,6 +54,14 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         unit: "03424",
         agency: Some("UBND-03424"),
         display_name: "Tẩn Văn Chứ (Xã Bản Bo)",
+    },
+    // The facilitator of today's consultations, at the commune's school.
+    DemoAccount {
+        username: "facilitator03424",
+        role: "facilitator",
+        unit: COMMUNE_SCHOOL,
+        agency: None,
+        display_name: "Lò Thị Mai (THCS Bản Bo)",
     },
 ];
 

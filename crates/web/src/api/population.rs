@@ -150,8 +150,10 @@ pub async fn show(
 }
 
 /// One figure to save. Numbers may be JSON numbers or text (`"1.250"`).
+// No container `#[serde(default)]`: utoipa would write `default: null` into
+// each field's schema (invalid for an integer); missing `Option` fields are
+// `None` anyway.
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct FigurePut {
     /// The unit's code, read in the row's year.
     #[schema(value_type = String)]

@@ -176,7 +176,8 @@ async fn lock<C: ConnectionTrait>(tx: &C) -> Result<()> {
 /// Replaces the figures of every unit and year present in `rows` with
 /// `rows`, in one write transaction (all or nothing), with one audit entry
 /// per unit and year (counts and totals, and `source`: the file name or
-/// `api`). The rows were checked before (ages 0–[`MAX_AGE`], sexes of
+/// `api`). A unit and year locked by an approved report refuses the whole
+/// replacement (`Conflict { field: "year_locked" }`). The rows were checked before (ages 0–[`MAX_AGE`], sexes of
 /// [`SEXES`], no figure twice, units in the writer's scope).
 pub async fn replace<C: TransactionTrait + ConnectionTrait>(
     c: &C,
@@ -200,6 +201,9 @@ pub async fn replace<C: TransactionTrait + ConnectionTrait>(
     lock(&tx).await?;
     let mut out = Replaced::default();
     for ((unit_id, year), figures) in &groups {
+        // The figures of a year whose annual report was approved are part of
+        // what was approved: they change only when the report is reopened.
+        crate::reports::ensure_open(&tx, *unit_id, *year).await?;
         let before: Vec<(i64,)> = child_population::Entity::find()
             .select_only()
             .column(child_population::Column::Children)

@@ -492,3 +492,59 @@ async fn the_demo_figures_are_labelled(app: TestApp) {
     assert_eq!(b["rows"].as_array().map(Vec::len), Some(20));
 }
 db_test!(the_demo_figures_are_labelled);
+
+/// A year locked by an approved annual report keeps its figures: the JSON PUT and the file import through
+/// the API answer `409 year_locked`, the page says so in Vietnamese, and a
+/// request mixing a locked and an open year changes nothing, not even the
+/// open year.
+async fn a_locked_year_keeps_its_figures(app: TestApp) {
+    units_without_figures(&app).await;
+    // District 106 reports 2020; the coordinator approves it.
+    let y = 2020;
+    app.approve_report("district106", "106", y).await;
+    let coord = app.token("coordinator").await;
+    let (s, b) = put(
+        &app,
+        &coord,
+        json!([
+            {"unit": "106", "year": 2021, "age": 6, "sex": "girl", "children": 10},
+            {"unit": "106", "year": y, "age": 6, "sex": "girl", "children": 10}
+        ]),
+    )
+    .await;
+    assert_eq!(s, 409, "{b}");
+    assert_eq!(b["error"]["code"], "year_locked", "{b}");
+    assert_eq!(count(&app).await, 0, "nothing of a refused request stays");
+
+    let csv = format!("Đơn vị (mã),Năm,Tuổi,Giới tính (Nữ/Nam),Số trẻ em\n106,{y},7,Nam,5\n");
+    let (s, b) = upload_api(&app, &coord, "text/csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(s, 409, "{b}");
+    assert_eq!(b["error"]["code"], "year_locked", "{b}");
+    assert_eq!(count(&app).await, 0);
+
+    let c = app.login("district106").await;
+    let (s, html) = upload_page(
+        &app,
+        &c,
+        "dan-so.xlsx",
+        &workbook(&[["106", &y.to_string(), "8", "Nữ", "4"]]),
+    )
+    .await;
+    assert_eq!(s, 409, "{html}");
+    assert!(
+        html.contains("đã được phê duyệt và khóa"),
+        "the page says why in Vietnamese"
+    );
+    assert_eq!(count(&app).await, 0);
+
+    // An open year is written as before.
+    let (s, b) = put(
+        &app,
+        &coord,
+        json!([{"unit": "106", "year": 2021, "age": 6, "sex": "girl", "children": 10}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(figure(&app, "106", 2021, (6, 6)).await, Some(10));
+}
+db_test!(a_locked_year_keeps_its_figures);

@@ -36,6 +36,7 @@ import-unchanged = Activities already there, unchanged
 import-spending-added = New spending
 import-spending-existing = Spending already there (not added again)
 import-again = Import another file
+import-error-year-locked = The file was not imported: a unit and year in it are locked by an approved annual report; the coordinator must reopen the report first. Nothing was changed.
 import-error-required = Missing (required).
 import-error-too-long = Too long.
 import-error-not-a-date = Not a date; write dd/mm/yyyy, e.g. 12/03/2019.

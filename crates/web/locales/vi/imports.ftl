@@ -36,6 +36,7 @@ import-unchanged = Hoạt động đã có, không đổi
 import-spending-added = Khoản chi mới
 import-spending-existing = Khoản chi đã có (không nhập lại)
 import-again = Nhập tệp khác
+import-error-year-locked = Không nhập được tệp: số liệu của một đơn vị – năm trong tệp đã được phê duyệt và khóa (báo cáo năm đã duyệt); điều phối viên cần mở lại báo cáo năm. Chưa có gì thay đổi.
 import-error-required = Chưa điền (bắt buộc).
 import-error-too-long = Quá dài.
 import-error-not-a-date = Ngày không hợp lệ; hãy ghi dạng dd/mm/yyyy, ví dụ 12/03/2019.

@@ -395,7 +395,7 @@ fn first_segment(path: &str) -> String {
 
 /// Where a write can meet a year whose annual report was approved
 /// (`thamgia_store::reports::ensure_open`): `409 year_locked`.
-const YEAR_LOCKED_AREAS: [&str; 11] = [
+const YEAR_LOCKED_AREAS: [&str; 12] = [
     "activities",
     "budget-lines",
     "clubs",
@@ -406,6 +406,7 @@ const YEAR_LOCKED_AREAS: [&str; 11] = [
     "join",
     "matters",
     "moderation",
+    "population",
     "recommendations",
 ];
 

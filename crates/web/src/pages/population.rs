@@ -526,7 +526,13 @@ async fn upload(
             Ok(res)
         }
         Ok(prepared) => {
-            let done = save(&state, &p, &prepared).await.page(lang)?;
+            let done = match save(&state, &p, &prepared).await {
+                Ok(done) => done,
+                Err(e) if e.code() == crate::error::YEAR_LOCKED => {
+                    return refuse(page, "year_locked", StatusCode::CONFLICT);
+                }
+                Err(e) => return Err(e).page(lang),
+            };
             let mut page = page_for(&state, &ctx, &p, None).await?;
             page.saved = Some(lang.t_args(
                 "population-saved",

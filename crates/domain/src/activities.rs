@@ -43,7 +43,22 @@ impl ActivityKind {
         }
     }
 
-    /// The code or the Vietnamese word, ignoring case and surrounding spaces.
+    /// The English word, as the English template's drop-down writes it.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ActivityKind::Event => "Event",
+            ActivityKind::Training => "Training",
+            ActivityKind::Broadcast => "Radio or television",
+            ActivityKind::Article => "Article",
+            ActivityKind::Publication => "Publication",
+            ActivityKind::Contest => "Contest",
+            ActivityKind::Meeting => "Conference, workshop",
+            ActivityKind::Other => "Other",
+        }
+    }
+
+    /// The code, the Vietnamese word or the English word, ignoring case and
+    /// surrounding spaces (a workbook exported in either language imports).
     pub fn read(s: &str) -> Option<ActivityKind> {
         let t = s.trim();
         ActivityKind::parse(&t.to_lowercase()).or_else(|| {
@@ -51,7 +66,7 @@ impl ActivityKind {
             ActivityKind::ALL
                 .iter()
                 .copied()
-                .find(|k| k.name_vi().to_lowercase() == low)
+                .find(|k| k.name_vi().to_lowercase() == low || k.name_en().to_lowercase() == low)
         })
     }
 }
@@ -158,7 +173,8 @@ pub struct Lookup {
     pub agencies: HashMap<String, i32>,
     pub projects: HashMap<i32, HashSet<String>>,
     pub sources: HashMap<i32, HashSet<String>>,
-    /// Funding sources may also be written by their Vietnamese name: name → code.
+    /// Funding sources may also be written by their name (Vietnamese or
+    /// English, lower case): name → code.
     pub source_names: HashMap<String, String>,
 }
 

@@ -4,7 +4,9 @@
 //!
 //! Children aged 6–15, by single age and sex: for each of the 8 districts
 //! 2016–2025 (the districts ended on 30/6/2025) and each of the 38
-//! commune-level units formed on 1/7/2025, for 2025 and 2026. The rule is
+//! commune-level units formed on 1/7/2025, for 2025 and 2026 — except the
+//! unit-years already locked by an approved report when the demo loads them
+//! (population figures of a locked year change only with its report reopened). The rule is
 //! fixed, with no randomness: Lai Châu had 460,196 people in 2019 and
 //! children aged 6–15 are taken as 22 % of them (101,243), growing 1.8 % a
 //! year; a district's share follows its rough population, a commune's a
@@ -110,6 +112,26 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Filled> {
             figures.extend(split(u.id, year, province_children(year) * w / sum));
         }
     }
+    // A year a unit's approved report locked keeps what it had (nothing, in
+    // the demo): the demo fills the units after the 2016–2020 reports were
+    // approved, and writes only the open unit-years, as anyone would.
+    let mut open = std::collections::BTreeMap::new();
+    let mut kept = Vec::with_capacity(figures.len());
+    for f in figures {
+        let key = (f.unit_id, f.year);
+        let is_open = match open.get(&key) {
+            Some(o) => *o,
+            None => {
+                let o = !thamgia_store::reports::is_locked(c, f.unit_id, f.year).await?;
+                open.insert(key, o);
+                o
+            }
+        };
+        if is_open {
+            kept.push(f);
+        }
+    }
+    let figures = kept;
     if figures.is_empty() {
         return Ok(Filled::default());
     }

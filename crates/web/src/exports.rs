@@ -1,7 +1,9 @@
 //! Excel out: activities with their participants, and funding (budget
 //! against spending by source, project, unit and year, and every budget
-//! line), as .xlsx workbooks with Vietnamese headers, dd/mm/yyyy dates,
-//! whole numbers in `#,##0` and a totals row on every sheet.
+//! line), as .xlsx workbooks in Vietnamese or English (the page's language;
+//! `lang=en` on the API), dd/mm/yyyy dates, whole numbers in `#,##0` and a
+//! totals row on every sheet. Names come in the language where the data has
+//! them (units, projects, funding sources, kinds, participant groups).
 //!
 //! Scoped like everything else: a `unit` outside the caller's scope is 404.
 //! The activities sheet starts with the template's columns, so an export can
@@ -11,6 +13,7 @@
 
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::pages::imports::{activity_columns, xlsx_response};
 use crate::pages::{PageErr, PageResult, require};
 use crate::state::AppState;
@@ -42,6 +45,20 @@ pub struct ExportParams {
     pub year: Option<String>,
     /// A project or model code (activities only).
     pub project: Option<String>,
+    /// The workbook's language: `vi` (default) or `en`.
+    #[param(pattern = "^(vi|en)$")]
+    pub lang: Option<String>,
+}
+
+impl ExportParams {
+    /// The language asked for (`lang`), else `default`; 422 `lang` when
+    /// it is neither `vi` nor `en`.
+    pub fn lang_or(&self, default: Lang) -> AppResult<Lang> {
+        match self.lang.as_deref().map(str::trim) {
+            None | Some("") => Ok(default),
+            Some(s) => Lang::parse(s).ok_or_else(|| AppError::invalid("lang", "unknown_language")),
+        }
+    }
 }
 
 struct Filters {
@@ -100,9 +117,10 @@ fn file_name(stem: &str, f: &Filters) -> String {
     s
 }
 
-/// Projects' and funding sources' Vietnamese names from every plan.
+/// Projects' and funding sources' names in `lang` from every plan.
 async fn plan_names(
     db: &DatabaseConnection,
+    lang: Lang,
 ) -> AppResult<(BTreeMap<String, String>, BTreeMap<String, String>)> {
     let mut projects = BTreeMap::new();
     let mut sources = BTreeMap::new();
@@ -111,17 +129,21 @@ async fn plan_names(
             continue;
         };
         for x in doc.projects {
-            projects.entry(x.code).or_insert(x.name_vi);
+            let name = lang.pick(&x.name_vi, &x.name_en).to_string();
+            projects.entry(x.code).or_insert(name);
         }
         for s in doc.funding_sources {
-            sources.entry(s.code).or_insert(s.name_vi);
+            let name = lang.pick(&s.name_vi, &s.name_en).to_string();
+            sources.entry(s.code).or_insert(name);
         }
     }
     Ok((projects, sources))
 }
 
-fn totals_label(n: usize, what: &str) -> Value {
-    Value::Text(format!("Tổng cộng ({n} {what})"))
+/// A totals row's first cell: "Tổng cộng (12 hoạt động)" (`key` is the
+/// catalog's line with a count `n`). An import skips such a row.
+fn totals_label(lang: Lang, key: &str, n: usize) -> Value {
+    Value::Text(lang.t_counts(key, &[("n", i64::try_from(n).unwrap_or(i64::MAX))], &[]))
 }
 
 /// The activities workbook: "Hoạt động" (one row each, the template's
@@ -130,6 +152,7 @@ pub async fn activities_xlsx(
     db: &DatabaseConnection,
     p: &Principal,
     q: &ExportParams,
+    lang: Lang,
 ) -> AppResult<(Vec<u8>, String)> {
     let f = filters(db, p, q).await?;
     let rows = activities::list(
@@ -143,15 +166,15 @@ pub async fn activities_xlsx(
         },
     )
     .await?;
-    let (project_names, _) = plan_names(db).await?;
+    let (project_names, _) = plan_names(db, lang).await?;
     let groups = ParticipantGroup::ALL;
     let mut columns: Vec<Column> = activity_columns()
         .into_iter()
-        .map(|c| Column::new(c.header, c.width, c.kind))
+        .map(|c| Column::new(c.header_in(lang), c.width, c.kind))
         .collect();
-    columns.push(Column::text("Tên đơn vị", 24.0));
-    columns.push(Column::int("Tổng số người tham gia", 14.0));
-    columns.push(Column::int("Đã chi (đồng)", 16.0));
+    columns.push(Column::text(&lang.t("xlsx-unit-name"), 24.0));
+    columns.push(Column::int(&lang.t("xlsx-people-total"), 14.0));
+    columns.push(Column::int(&lang.t("xlsx-spent"), 16.0));
     // Sums by column index for the totals row.
     let width = columns.len();
     let mut sums = vec![0i64; width];
@@ -165,7 +188,9 @@ pub async fn activities_xlsx(
             a.code.clone().into(),
             a.project_code.clone().into(),
             ActivityKind::parse(&a.kind)
-                .map_or(a.kind.clone(), |k| k.name_vi().to_string())
+                .map_or(a.kind.clone(), |k| {
+                    lang.pick(k.name_vi(), k.name_en()).to_string()
+                })
                 .into(),
             a.title.clone().into(),
             a.starts_on.into(),
@@ -197,7 +222,7 @@ pub async fn activities_xlsx(
         v.push(a.audience.map_or(Value::Empty, Value::from));
         v.push(a.copies.map_or(Value::Empty, Value::from));
         v.push(a.description.clone().unwrap_or_default().into());
-        v.push(r.unit.name_vi.clone().into());
+        v.push(lang.pick(&r.unit.name_vi, &r.unit.name_en).into());
         v.push(Value::Int(people));
         v.push(Value::Int(r.spent));
         for (i, x) in v.iter().enumerate() {
@@ -224,9 +249,9 @@ pub async fn activities_xlsx(
             }
         })
         .collect();
-    totals[0] = totals_label(rows.len(), "hoạt động");
+    totals[0] = totals_label(lang, "xlsx-total-activities", rows.len());
     let activities_sheet = Sheet {
-        name: "Hoạt động".into(),
+        name: lang.t("xlsx-sheet-activities"),
         columns,
         rows: data,
         totals: Some(totals),
@@ -239,7 +264,7 @@ pub async fn activities_xlsx(
         tf += fe;
         tm += ma;
         part_rows.push(vec![
-            g.name_vi().into(),
+            lang.pick(g.name_vi(), g.name_en()).into(),
             Value::Int(fe),
             Value::Int(ma),
             Value::Int(fe + ma),
@@ -247,17 +272,17 @@ pub async fn activities_xlsx(
         ]);
     }
     let participants_sheet = Sheet {
-        name: "Người tham gia".into(),
+        name: lang.t("xlsx-sheet-participants"),
         columns: vec![
-            Column::text("Nhóm người tham gia", 34.0),
-            Column::int("Nữ", 12.0),
-            Column::int("Nam", 12.0),
-            Column::int("Tổng số", 12.0),
-            Column::int("Số hoạt động có nhóm tham gia", 18.0),
+            Column::text(&lang.t("xlsx-group"), 34.0),
+            Column::int(&lang.t("xlsx-female"), 12.0),
+            Column::int(&lang.t("xlsx-male"), 12.0),
+            Column::int(&lang.t("xlsx-total"), 12.0),
+            Column::int(&lang.t("xlsx-activities-with-group"), 18.0),
         ],
         rows: part_rows,
         totals: Some(vec![
-            "Tổng cộng".into(),
+            lang.t("xlsx-grand-total").into(),
             Value::Int(tf),
             Value::Int(tm),
             Value::Int(tf + tm),
@@ -276,17 +301,17 @@ pub async fn activities_xlsx(
         ]);
     }
     let project_sheet = Sheet {
-        name: "Theo dự án".into(),
+        name: lang.t("xlsx-sheet-by-project"),
         columns: vec![
-            Column::text("Mã dự án", 10.0),
-            Column::text("Dự án, mô hình", 50.0),
-            Column::int("Số hoạt động", 12.0),
-            Column::int("Số người tham gia", 14.0),
-            Column::int("Đã chi (đồng)", 16.0),
+            Column::text(&lang.t("xlsx-project-code"), 10.0),
+            Column::text(&lang.t("xlsx-project"), 50.0),
+            Column::int(&lang.t("xlsx-activities"), 12.0),
+            Column::int(&lang.t("xlsx-people"), 14.0),
+            Column::int(&lang.t("xlsx-spent"), 16.0),
         ],
         rows: proj_rows,
         totals: Some(vec![
-            "Tổng cộng".into(),
+            lang.t("xlsx-grand-total").into(),
             Value::Empty,
             Value::Int(rows.len() as i64),
             Value::Int(by_project.values().map(|x| x.1).sum()),
@@ -296,29 +321,34 @@ pub async fn activities_xlsx(
     };
     let bytes = thamgia_office::write_xlsx(&[activities_sheet, participants_sheet, project_sheet])
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    Ok((bytes, file_name("hoat-dong", &f)))
+    Ok((bytes, file_name(lang.pick("hoat-dong", "activities"), &f)))
 }
 
-fn money_columns(first: Vec<Column>) -> Vec<Column> {
+fn money_columns(lang: Lang, first: Vec<Column>) -> Vec<Column> {
     let mut c = first;
-    c.push(Column::int("Dự toán (đồng)", 18.0));
-    c.push(Column::int("Đã chi (đồng)", 18.0));
-    c.push(Column::int("Còn lại (đồng)", 18.0));
-    c.push(Column::text("Vượt dự toán", 12.0));
+    c.push(Column::int(&lang.t("xlsx-budget"), 18.0));
+    c.push(Column::int(&lang.t("xlsx-spent"), 18.0));
+    c.push(Column::int(&lang.t("xlsx-remaining"), 18.0));
+    c.push(Column::text(&lang.t("xlsx-over-budget"), 12.0));
     c
 }
 
-fn money_values(budget: i64, spent: i64) -> [Value; 4] {
+fn money_values(lang: Lang, budget: i64, spent: i64) -> [Value; 4] {
     [
         Value::Int(budget),
         Value::Int(spent),
         Value::Int(budget - spent),
-        if spent > budget { "Có" } else { "" }.into(),
+        if spent > budget {
+            lang.t("xlsx-yes").into()
+        } else {
+            Value::Text(String::new())
+        },
     ]
 }
 
 /// A sheet of totals grouped by a key (source, project, unit or year).
 fn grouped(
+    lang: Lang,
     name: &str,
     heads: [(&str, f64); 2],
     cells: &[MoneyCell],
@@ -334,19 +364,22 @@ fn grouped(
         .iter()
         .map(|((code, label), (b, s))| {
             let mut v: Vec<Value> = vec![code.clone().into(), label.clone().into()];
-            v.extend(money_values(*b, *s));
+            v.extend(money_values(lang, *b, *s));
             v
         })
         .collect();
     let (tb, ts) = sums.values().fold((0, 0), |(b, s), (x, y)| (b + x, s + y));
-    let mut totals: Vec<Value> = vec!["Tổng cộng".into(), Value::Empty];
-    totals.extend(money_values(tb, ts));
+    let mut totals: Vec<Value> = vec![lang.t("xlsx-grand-total").into(), Value::Empty];
+    totals.extend(money_values(lang, tb, ts));
     Sheet {
         name: name.into(),
-        columns: money_columns(vec![
-            Column::text(heads[0].0, heads[0].1),
-            Column::text(heads[1].0, heads[1].1),
-        ]),
+        columns: money_columns(
+            lang,
+            vec![
+                Column::text(heads[0].0, heads[0].1),
+                Column::text(heads[1].0, heads[1].1),
+            ],
+        ),
         rows,
         totals: Some(totals),
         blank_rows: 0,
@@ -360,20 +393,26 @@ pub async fn funding_xlsx(
     db: &DatabaseConnection,
     p: &Principal,
     q: &ExportParams,
+    lang: Lang,
 ) -> AppResult<(Vec<u8>, String)> {
     let f = filters(db, p, q).await?;
     let scope = p.scope();
     let cells = activities::money(db, &scope, f.unit_path.as_deref(), f.year).await?;
-    let (project_names, source_names) = plan_names(db).await?;
+    let (project_names, source_names) = plan_names(db, lang).await?;
     let unit_names: BTreeMap<i32, (String, String)> = units::list(db, &scope)
         .await?
         .into_iter()
-        .map(|u| (u.id, (u.code, u.name_vi)))
+        .map(|u| {
+            let name = lang.pick(&u.name_vi, &u.name_en).to_string();
+            (u.id, (u.code, name))
+        })
         .collect();
     let unit_of = |id: i32| unit_names.get(&id).cloned().unwrap_or_default();
+    let t = |k: &str| lang.t(k);
     let by_source = grouped(
-        "Theo nguồn",
-        [("Mã nguồn", 16.0), ("Nguồn kinh phí", 40.0)],
+        lang,
+        &t("xlsx-sheet-by-source"),
+        [(&t("xlsx-source-code"), 16.0), (&t("xlsx-source"), 40.0)],
         &cells,
         |c| {
             (
@@ -383,8 +422,9 @@ pub async fn funding_xlsx(
         },
     );
     let by_project = grouped(
-        "Theo dự án",
-        [("Mã dự án", 10.0), ("Dự án, mô hình", 50.0)],
+        lang,
+        &t("xlsx-sheet-by-project"),
+        [(&t("xlsx-project-code"), 10.0), (&t("xlsx-project"), 50.0)],
         &cells,
         |c| {
             (
@@ -394,14 +434,19 @@ pub async fn funding_xlsx(
         },
     );
     let by_unit = grouped(
-        "Theo đơn vị",
-        [("Mã đơn vị", 14.0), ("Tên đơn vị", 30.0)],
+        lang,
+        &t("xlsx-sheet-by-unit"),
+        [(&t("xlsx-unit-code"), 14.0), (&t("xlsx-unit-name"), 30.0)],
         &cells,
         |c| unit_of(c.unit_id),
     );
-    let mut by_year = grouped("Theo năm", [("Năm", 8.0), ("", 2.0)], &cells, |c| {
-        (c.year.to_string(), String::new())
-    });
+    let mut by_year = grouped(
+        lang,
+        &t("xlsx-sheet-by-year"),
+        [(&t("xlsx-year"), 8.0), ("", 2.0)],
+        &cells,
+        |c| (c.year.to_string(), String::new()),
+    );
     // Years are numbers in the workbook, as Excel sorts and filters them.
     for row in &mut by_year.rows {
         if let Some(Value::Text(t)) = row.first()
@@ -427,34 +472,37 @@ pub async fn funding_xlsx(
                 .unwrap_or_else(|| c.source.clone())
                 .into(),
         ];
-        v.extend(money_values(c.budget, c.spent));
+        v.extend(money_values(lang, c.budget, c.spent));
         lines.push(v);
     }
     let mut totals: Vec<Value> = vec![
         Value::Empty,
-        format!("Tổng cộng ({} dòng)", cells.len()).into(),
+        totals_label(lang, "xlsx-total-lines", cells.len()),
         Value::Empty,
         Value::Empty,
         Value::Empty,
     ];
-    totals.extend(money_values(tb, ts));
-    let year_col = Column::text("Năm", 8.0);
+    totals.extend(money_values(lang, tb, ts));
+    let year_col = Column::text(&t("xlsx-year"), 8.0);
     let lines_sheet = Sheet {
-        name: "Dòng dự toán".into(),
-        columns: money_columns(vec![
-            year_col,
-            Column::text("Mã đơn vị", 14.0),
-            Column::text("Tên đơn vị", 30.0),
-            Column::text("Dự án", 10.0),
-            Column::text("Nguồn kinh phí", 36.0),
-        ]),
+        name: t("xlsx-sheet-budget-lines"),
+        columns: money_columns(
+            lang,
+            vec![
+                year_col,
+                Column::text(&t("xlsx-unit-code"), 14.0),
+                Column::text(&t("xlsx-unit-name"), 30.0),
+                Column::text(&t("xlsx-project-code"), 10.0),
+                Column::text(&t("xlsx-source"), 36.0),
+            ],
+        ),
         rows: lines,
         totals: Some(totals),
         blank_rows: 0,
     };
     let bytes = thamgia_office::write_xlsx(&[by_source, by_project, by_unit, by_year, lines_sheet])
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    Ok((bytes, file_name("kinh-phi", &f)))
+    Ok((bytes, file_name(lang.pick("kinh-phi", "funding"), &f)))
 }
 
 async fn activities_page(
@@ -463,7 +511,8 @@ async fn activities_page(
     Query(q): Query<ExportParams>,
 ) -> PageResult {
     require(&p, Permission::ViewActivities, ctx.lang)?;
-    let (bytes, name) = activities_xlsx(&state.db.conn, &p, &q)
+    let lang = q.lang_or(ctx.lang).page(ctx.lang)?;
+    let (bytes, name) = activities_xlsx(&state.db.conn, &p, &q, lang)
         .await
         .page(ctx.lang)?;
     Ok(xlsx_response(bytes, &name))
@@ -475,6 +524,9 @@ async fn funding_page(
     Query(q): Query<ExportParams>,
 ) -> PageResult {
     require(&p, Permission::ViewActivities, ctx.lang)?;
-    let (bytes, name) = funding_xlsx(&state.db.conn, &p, &q).await.page(ctx.lang)?;
+    let lang = q.lang_or(ctx.lang).page(ctx.lang)?;
+    let (bytes, name) = funding_xlsx(&state.db.conn, &p, &q, lang)
+        .await
+        .page(ctx.lang)?;
     Ok(xlsx_response(bytes, &name))
 }

@@ -730,3 +730,158 @@ async fn a_large_file_runs_in_the_background(app: TestApp) {
     assert_eq!(counts(&app).await, (before.0 + 300, before.1));
 }
 db_test!(a_large_file_runs_in_the_background);
+
+/// The activities and funding workbooks in English (`lang=en` on the API,
+/// the page's language on the pages): English sheets, headers, kinds,
+/// groups, unit, project and source names, and a totals row in words; an
+/// English export imports again unchanged (the importer reads either
+/// language's headers, kinds and totals row); an unknown language is 422.
+async fn workbooks_in_english_import_again(app: TestApp) {
+    let token = app.token("district108").await;
+    let plan = thamgia_domain::plan::check(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../plans/lai-chau-2016-2020.toml"),
+        )
+        .expect("plan file"),
+    )
+    .expect("plan");
+    // Six activities of 2018, imported in Vietnamese.
+    let (s, body) = upload_api(
+        &app,
+        &token,
+        "text/csv; charset=utf-8",
+        csv_activities(6, ';', "EN").into_bytes(),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    let book = download(
+        &app,
+        &token,
+        "/api/v1/exports/activities.xlsx?unit=108&year=2018&project=DA1&lang=en",
+    )
+    .await;
+    let acts = sheet(&book, "Activities");
+    let head = headers(acts);
+    for h in [
+        "Unit (code)",
+        "Activity name",
+        "Kind of activity",
+        "Parents and carers – Female",
+        "Children – Male",
+        "Unit",
+        "Spent (đồng)",
+    ] {
+        assert!(head.contains(&h.to_string()), "{h} in {head:?}");
+    }
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let data = &acts.rows[1..acts.rows.len() - 1];
+    assert_eq!(data.len(), 6, "the six activities");
+    let english_kinds: Vec<&str> = thamgia_domain::activities::ActivityKind::ALL
+        .iter()
+        .map(|k| k.name_en())
+        .collect();
+    for r in data {
+        let kind = r.get(col("Kind of activity")).text();
+        assert_eq!(kind, "Radio or television");
+        assert!(english_kinds.contains(&kind.as_str()), "{kind}");
+        assert_eq!(r.get(col("Unit")).text(), "Sìn Hồ district");
+    }
+    let total = acts.rows.last().expect("totals").get(0).text();
+    assert_eq!(total, "Total (6 activities)");
+    let parts = sheet(&book, "Participants");
+    let parents = parts
+        .rows
+        .iter()
+        .find(|r| r.get(0).text() == "Parents and carers")
+        .expect("parents row");
+    assert_eq!(
+        parents.get(1).text(),
+        "30",
+        "5 women in each of 6: {parents:?} {parts:?}"
+    );
+    let projects = sheet(&book, "By project");
+    let da2 = projects
+        .rows
+        .iter()
+        .find(|r| r.get(0).text() == "DA1")
+        .expect("DA1 row");
+    assert_eq!(da2.get(1).text(), plan.project("DA1").expect("DA1").name_en);
+
+    // The English export, sent back as it is, imports: nothing new, nothing lost.
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/exports/activities.xlsx?unit=108&year=2018&project=DA1&lang=en"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    let bytes = r.bytes().await.expect("bytes").to_vec();
+    let before = counts(&app).await;
+    let (s, body) = upload_api(&app, &token, XLSX, bytes).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["status"], "done", "{body}");
+    assert_eq!(body["result"]["activities_created"], 0, "{body}");
+    assert_eq!(counts(&app).await, before);
+
+    let (s, b) = app
+        .api_send(
+            reqwest::Method::PUT,
+            &token,
+            "/api/v1/budget-lines",
+            &serde_json::json!({"unit": "108", "year": 2018, "source": "local",
+                "project": "DA1", "amount": 12_500_000}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let book = download(
+        &app,
+        &token,
+        "/api/v1/exports/funding.xlsx?unit=108&year=2018&lang=en",
+    )
+    .await;
+    let names: Vec<&str> = book.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "By source",
+            "By project",
+            "By unit",
+            "By year",
+            "Budget lines"
+        ]
+    );
+    let by_source = sheet(&book, "By source");
+    assert!(headers(by_source).contains(&"Budget (đồng)".to_string()));
+    let rows = &by_source.rows[1..by_source.rows.len() - 1];
+    assert_eq!(rows.len(), 1, "the district's one source");
+    for r in rows {
+        let source = plan
+            .funding_sources
+            .iter()
+            .find(|s| s.code == r.get(0).text())
+            .expect("a source of the plan");
+        assert_eq!(r.get(1).text(), source.name_en);
+        assert_eq!(r.get(2).text(), "12500000");
+    }
+    assert_eq!(
+        by_source.rows.last().expect("totals").get(0).text(),
+        "Total"
+    );
+
+    let (s, b) = app
+        .api_get(&token, "/api/v1/exports/activities.xlsx?lang=fr")
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["error"]["fields"]["lang"], "unknown_language", "{b}");
+
+    // The pages follow the page's language.
+    let c = crate::words::visitor(&app, Some("district108"), "en").await;
+    let r = c
+        .get(app.url("/funding/export.xlsx?unit=108&year=2019"))
+        .send()
+        .await
+        .expect("page export");
+    let book = read_xlsx(&r.bytes().await.expect("bytes")).expect("xlsx");
+    assert_eq!(book[0].name, "By source");
+}
+db_test!(workbooks_in_english_import_again);

@@ -273,8 +273,9 @@ fn docx_text(docx: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// The text cells of a workbook, less its code columns (headed "Mã…": the
-/// official codes that sit beside each name for filters and imports).
+/// The text cells of a workbook, less its code columns (headed "Mã…", in
+/// English "… code" or "… (code…)": the official codes that sit beside
+/// each name for filters and imports).
 fn xlsx_text(xlsx: &[u8]) -> Vec<String> {
     let mut out = vec![];
     for table in read_xlsx(xlsx).expect("xlsx") {
@@ -283,7 +284,8 @@ fn xlsx_text(xlsx: &[u8]) -> Vec<String> {
             for (i, cell) in row.cells.into_iter().enumerate() {
                 // Numbers are cells formatted by the reader's Excel (#,##0).
                 let Cell::Text(t) = cell else { continue };
-                if t.starts_with("Mã ") || t == "Mã" {
+                if t.starts_with("Mã ") || t == "Mã" || t.ends_with(" code") || t.contains("(code")
+                {
                     code_columns.insert(i);
                 } else if !code_columns.contains(&i) {
                     out.push(t);
@@ -295,7 +297,7 @@ fn xlsx_text(xlsx: &[u8]) -> Vec<String> {
 }
 
 /// Signs in with a client that sends the language cookie.
-async fn visitor(app: &TestApp, who: Option<&str>, lang: &str) -> reqwest::Client {
+pub(crate) async fn visitor(app: &TestApp, who: Option<&str>, lang: &str) -> reqwest::Client {
     let jar = Arc::new(reqwest::cookie::Jar::default());
     jar.add_cookie_str(
         &format!("tg_lang={lang}; Path=/"),

@@ -221,7 +221,8 @@ pub async fn export_activities(
     Query(q): Query<ExportParams>,
 ) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;
-    let (bytes, name) = exports::activities_xlsx(&state.db.conn, &p, &q).await?;
+    let (bytes, name) =
+        exports::activities_xlsx(&state.db.conn, &p, &q, q.lang_or(Lang::Vi)?).await?;
     Ok(xlsx_response(bytes, &name))
 }
 
@@ -237,6 +238,6 @@ pub async fn export_funding(
     Query(q): Query<ExportParams>,
 ) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;
-    let (bytes, name) = exports::funding_xlsx(&state.db.conn, &p, &q).await?;
+    let (bytes, name) = exports::funding_xlsx(&state.db.conn, &p, &q, q.lang_or(Lang::Vi)?).await?;
     Ok(xlsx_response(bytes, &name))
 }

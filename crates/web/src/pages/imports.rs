@@ -73,7 +73,11 @@ pub fn routes() -> Router<AppState> {
 /// One column of the template: its header and the field of the check it fills.
 #[derive(Debug, Clone)]
 pub struct Col {
+    /// The Vietnamese header, as the template writes it.
     pub header: String,
+    /// The English header, as an English export writes it; an import
+    /// accepts either.
+    pub header_en: String,
     pub field: String,
     pub kind: ColumnKind,
     pub width: f64,
@@ -91,12 +95,60 @@ pub(crate) fn col(
 ) -> Col {
     Col {
         header: header.into(),
+        header_en: header_en(field),
         field: field.into(),
         kind,
         width,
         required,
         help,
     }
+}
+
+impl Col {
+    /// The header in `lang`.
+    pub fn header_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.header,
+            Lang::En => &self.header_en,
+        }
+    }
+}
+
+/// The English header of a field of the activity, spending and population
+/// tables (the file formats are defined here, in both languages).
+fn header_en(field: &str) -> String {
+    if let Some(rest) = field.strip_prefix("participants.")
+        && let Some((group, sex)) = rest.split_once('.')
+        && let Some(g) = ParticipantGroup::parse(group)
+    {
+        let sex = if sex == "female" { "Female" } else { "Male" };
+        return format!("{} – {sex}", g.name_en());
+    }
+    match field {
+        "unit" => "Unit (code)",
+        "code" => "Activity code",
+        "project" => "Project (DA1, DA2, MH1…)",
+        "kind" => "Kind of activity",
+        "title" => "Activity name",
+        "starts_on" => "From (dd/mm/yyyy)",
+        "ends_on" => "To (dd/mm/yyyy)",
+        "lead_agency" => "Lead agency (code)",
+        "coordinating" => "Coordinating agencies (codes separated by ;)",
+        "audience" => "People reached",
+        "copies" => "Copies printed or issued",
+        "description" => "Description",
+        "activity" => "Activity code",
+        "source" => "Funding source",
+        "spent_on" => "Date spent (dd/mm/yyyy)",
+        "amount" => "Amount (đồng)",
+        "note" => "Note",
+        "year" => "Year",
+        "age" => "Age",
+        "sex" => "Sex (Female/Male)",
+        "children" => "Children",
+        other => other,
+    }
+    .to_string()
 }
 
 /// The columns of the sheet "Hoạt động", in order.
@@ -180,6 +232,7 @@ pub fn activity_columns() -> Vec<Col> {
         for (female, sex) in [(true, "Nữ"), (false, "Nam")] {
             v.push(Col {
                 header: format!("{} – {sex}", g.name_vi()),
+                header_en: header_en(&participant_field(g, female)),
                 field: participant_field(g, female),
                 kind: Int,
                 width: 12.0,
@@ -311,13 +364,19 @@ impl TableKind {
 /// Which table a header row is: activities name a title, spending an amount.
 fn kind_of(header: &Row) -> Option<TableKind> {
     let names: HashSet<String> = header.cells.iter().map(|c| norm(&c.text())).collect();
-    if names.contains("tên hoạt động") {
+    if names.contains("tên hoạt động") || names.contains("activity name") {
         Some(TableKind::Activities)
-    } else if names.contains("số tiền") {
+    } else if names.contains("số tiền") || names.contains("amount") {
         Some(TableKind::Spending)
     } else {
         None
     }
+}
+
+/// Whether a first cell is an export's totals row ("Tổng cộng (12 hoạt
+/// động)", "Total (12 activities)"), which an import skips.
+pub(crate) fn is_totals_label(s: &str) -> bool {
+    s.starts_with("Tổng cộng") || s.starts_with("Total")
 }
 
 // ---------------------------------------------------------------- errors
@@ -412,7 +471,9 @@ pub(crate) fn locate<'a, K>(
     let mut at = Vec::new();
     for (i, cell) in header.cells.iter().enumerate() {
         let n = norm(&cell.text());
-        if let Some(c) = cols.iter().find(|c| norm(&c.header) == n)
+        if let Some(c) = cols
+            .iter()
+            .find(|c| norm(&c.header) == n || norm(&c.header_en) == n)
             && !at.iter().any(|(_, x): &(usize, Col)| x.field == c.field)
         {
             at.push((i, c.clone()));
@@ -437,7 +498,7 @@ pub(crate) fn locate<'a, K>(
             !r.cells
                 .iter()
                 .find(|c| !c.is_empty())
-                .is_some_and(|c| c.text().starts_with("Tổng cộng"))
+                .is_some_and(|c| is_totals_label(&c.text()))
         })
         .collect();
     Some(Found {
@@ -521,8 +582,8 @@ pub async fn check_file(
     let mut found: Vec<Found<'_, TableKind>> = Vec::new();
     for t in &tables {
         let by_name = match norm(&t.name).as_str() {
-            "hoạt động" => Some(TableKind::Activities),
-            "chi tiêu" => Some(TableKind::Spending),
+            "hoạt động" | "activities" => Some(TableKind::Activities),
+            "chi tiêu" | "spending" => Some(TableKind::Spending),
             _ => None,
         };
         let Some(header) = t.rows.first() else {

@@ -7,6 +7,10 @@
 pub struct EthnicGroup {
     pub code: &'static str,
     pub name_vi: &'static str,
+    /// The name in English writing (the CSV's fourth column): the
+    /// Vietnamese name without diacritics, or the group's common English
+    /// name (Hmong, Khmer, Jarai, …).
+    pub name_en: &'static str,
     /// Lives as a community in Lai Châu (the CSV's third column).
     pub local: bool,
 }
@@ -22,9 +26,11 @@ pub fn all() -> Vec<EthnicGroup> {
             let code = it.next()?.trim();
             let name_vi = it.next()?.trim();
             let local = it.next().is_some_and(|s| s.trim() == "yes");
+            let name_en = it.next().map_or(name_vi, str::trim);
             (!code.is_empty()).then_some(EthnicGroup {
                 code,
                 name_vi,
+                name_en,
                 local,
             })
         })
@@ -49,6 +55,14 @@ pub fn name(code: &str) -> Option<&'static str> {
         .map(|g| g.name_vi)
 }
 
+/// The group's English name.
+pub fn name_en(code: &str) -> Option<&'static str> {
+    all()
+        .into_iter()
+        .find(|g| g.code == code)
+        .map(|g| g.name_en)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -59,5 +73,10 @@ mod tests {
         assert_eq!(lf[0].name_vi, "Kinh");
         assert!(lf[..14].iter().all(|g| g.local));
         assert_eq!(super::name("08"), Some("Mông"));
+        assert_eq!(super::name_en("08"), Some("Hmong"));
+        assert!(
+            all.iter()
+                .all(|g| !g.name_en.is_empty() && g.name_en.is_ascii())
+        );
     }
 }

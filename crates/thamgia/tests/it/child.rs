@@ -389,6 +389,14 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
     let mong = html.find(">Mông<").expect("Mông");
     let cham = html.find(">Chăm<").expect("Chăm");
     assert!(mong < cham, "local groups first");
+    // In English, the groups' English names.
+    let en = crate::words::visitor(&app, None, "en").await;
+    let (status, html_en) = app.get(&en, &format!("/c/{}", s.code)).await;
+    assert_eq!(status, 200);
+    assert!(
+        html_en.contains(">Hmong<") && html_en.contains(">Thai<") && !html_en.contains(">Mông<"),
+        "English names of ethnic groups"
+    );
     // No name, ever; nothing from another host; no script.
     assert!(
         !html.contains("name=\"name\"") && !html.contains("Họ và tên") && !html.contains("Họ tên")

@@ -575,7 +575,7 @@ fn form_page(
     let (local, other): (Vec<_>, Vec<_>) = ethnic::local_first().into_iter().partition(|g| g.local);
     let ethnic_choice = |g: ethnic::EthnicGroup| EthnicChoice {
         code: g.code,
-        name: g.name_vi,
+        name: lang.pick(g.name_vi, g.name_en),
         selected: g.code == chosen_ethnic,
     };
     let chosen_unit = sent.one("unit");

@@ -1568,7 +1568,7 @@ async fn paper_page(
         unit_options: profile_units(db, &k).await.page(lang)?,
         ethnic_options: ethnic::local_first()
             .into_iter()
-            .map(|g| (g.code, g.name_vi))
+            .map(|g| (g.code, lang.pick(g.name_vi, g.name_en)))
             .collect(),
         paper_count: voice_queries::count_by_source(db, k.id, Source::Paper.as_str())
             .await

@@ -408,7 +408,7 @@ pub async fn list(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> 
             ethnic: person
                 .ethnic
                 .as_deref()
-                .and_then(ethnic::name)
+                .and_then(|c| Some(lang.pick(ethnic::name(c)?, ethnic::name_en(c)?)))
                 .unwrap_or("")
                 .to_string(),
             unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
@@ -467,7 +467,7 @@ async fn form_page(
         unit_options: units::list(&state.db.conn, &p.scope()).await.page(lang)?,
         ethnic_options: ethnic::local_first()
             .into_iter()
-            .map(|g| (g.code, g.name_vi))
+            .map(|g| (g.code, lang.pick(g.name_vi, g.name_en)))
             .collect(),
         sexes: Sex::ALL.iter().map(|s| s.as_str()).collect(),
         methods: ConsentMethod::ALL.iter().map(|m| m.as_str()).collect(),
@@ -662,7 +662,7 @@ async fn person_page(
         ethnic: person
             .ethnic
             .as_deref()
-            .and_then(ethnic::name)
+            .and_then(|c| Some(lang.pick(ethnic::name(c)?, ethnic::name_en(c)?)))
             .unwrap_or("")
             .to_string(),
         disability: person.disability,

@@ -132,7 +132,7 @@ async function figures(token) {
     if (!r.ok) throw new Error(`GET ${p}: ${r.status}`);
     return r.json();
   };
-  const list = await get('/api/v1/consultations');
+  const list = await get('/api/v1/consultations?per_page=1000');
   const k = list.find((c) => c.join_code === CODE);
   const results = await get(`/api/v1/consultations/${k.id}/results`);
   const year = new Date().getUTCFullYear();

@@ -172,9 +172,9 @@ pub async fn activities_xlsx(
         .into_iter()
         .map(|c| Column::new(c.header_in(lang), c.width, c.kind))
         .collect();
-    columns.push(Column::text(&lang.t("xlsx-unit-name"), 24.0));
-    columns.push(Column::int(&lang.t("xlsx-people-total"), 14.0));
-    columns.push(Column::int(&lang.t("xlsx-spent"), 16.0));
+    columns.push(Column::text(lang.t("xlsx-unit-name"), 24.0));
+    columns.push(Column::int(lang.t("xlsx-people-total"), 14.0));
+    columns.push(Column::int(lang.t("xlsx-spent"), 16.0));
     // Sums by column index for the totals row.
     let width = columns.len();
     let mut sums = vec![0i64; width];
@@ -274,11 +274,11 @@ pub async fn activities_xlsx(
     let participants_sheet = Sheet {
         name: lang.t("xlsx-sheet-participants"),
         columns: vec![
-            Column::text(&lang.t("xlsx-group"), 34.0),
-            Column::int(&lang.t("xlsx-female"), 12.0),
-            Column::int(&lang.t("xlsx-male"), 12.0),
-            Column::int(&lang.t("xlsx-total"), 12.0),
-            Column::int(&lang.t("xlsx-activities-with-group"), 18.0),
+            Column::text(lang.t("xlsx-group"), 34.0),
+            Column::int(lang.t("xlsx-female"), 12.0),
+            Column::int(lang.t("xlsx-male"), 12.0),
+            Column::int(lang.t("xlsx-total"), 12.0),
+            Column::int(lang.t("xlsx-activities-with-group"), 18.0),
         ],
         rows: part_rows,
         totals: Some(vec![
@@ -303,11 +303,11 @@ pub async fn activities_xlsx(
     let project_sheet = Sheet {
         name: lang.t("xlsx-sheet-by-project"),
         columns: vec![
-            Column::text(&lang.t("xlsx-project-code"), 10.0),
-            Column::text(&lang.t("xlsx-project"), 50.0),
-            Column::int(&lang.t("xlsx-activities"), 12.0),
-            Column::int(&lang.t("xlsx-people"), 14.0),
-            Column::int(&lang.t("xlsx-spent"), 16.0),
+            Column::text(lang.t("xlsx-project-code"), 10.0),
+            Column::text(lang.t("xlsx-project"), 50.0),
+            Column::int(lang.t("xlsx-activities"), 12.0),
+            Column::int(lang.t("xlsx-people"), 14.0),
+            Column::int(lang.t("xlsx-spent"), 16.0),
         ],
         rows: proj_rows,
         totals: Some(vec![
@@ -326,10 +326,10 @@ pub async fn activities_xlsx(
 
 fn money_columns(lang: Lang, first: Vec<Column>) -> Vec<Column> {
     let mut c = first;
-    c.push(Column::int(&lang.t("xlsx-budget"), 18.0));
-    c.push(Column::int(&lang.t("xlsx-spent"), 18.0));
-    c.push(Column::int(&lang.t("xlsx-remaining"), 18.0));
-    c.push(Column::text(&lang.t("xlsx-over-budget"), 12.0));
+    c.push(Column::int(lang.t("xlsx-budget"), 18.0));
+    c.push(Column::int(lang.t("xlsx-spent"), 18.0));
+    c.push(Column::int(lang.t("xlsx-remaining"), 18.0));
+    c.push(Column::text(lang.t("xlsx-over-budget"), 12.0));
     c
 }
 
@@ -483,17 +483,17 @@ pub async fn funding_xlsx(
         Value::Empty,
     ];
     totals.extend(money_values(lang, tb, ts));
-    let year_col = Column::text(&t("xlsx-year"), 8.0);
+    let year_col = Column::text(t("xlsx-year"), 8.0);
     let lines_sheet = Sheet {
         name: t("xlsx-sheet-budget-lines"),
         columns: money_columns(
             lang,
             vec![
                 year_col,
-                Column::text(&t("xlsx-unit-code"), 14.0),
-                Column::text(&t("xlsx-unit-name"), 30.0),
-                Column::text(&t("xlsx-project-code"), 10.0),
-                Column::text(&t("xlsx-source"), 36.0),
+                Column::text(t("xlsx-unit-code"), 14.0),
+                Column::text(t("xlsx-unit-name"), 30.0),
+                Column::text(t("xlsx-project-code"), 10.0),
+                Column::text(t("xlsx-source"), 36.0),
             ],
         ),
         rows: lines,

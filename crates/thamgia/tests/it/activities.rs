@@ -214,7 +214,9 @@ async fn activities_through_pages_and_api(app: TestApp) {
     assert_eq!(b["participants"]["children"]["female"], 4);
     assert_eq!(b["participants_female"], 25);
     assert_eq!(b["ends_on"], "2019-03-13");
-    let (_, list) = app.api_get(&token, "/api/v1/activities?year=2019").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/activities?year=2019&per_page=1000")
+        .await;
     assert_eq!(list.as_array().expect("list").len(), 2);
     // Bad body: every field named, nothing stored.
     let before = (
@@ -398,7 +400,9 @@ async fn spending_and_documents(app: TestApp) {
     let (_, html) = app.get(&c, &format!("/activities/{id}")).await;
     assert!(html.contains("20.000.000\u{a0}₫"), "total of the spending");
     assert!(html.contains("Ngân sách địa phương"));
-    let (_, list) = app.api_get(&token, "/api/v1/activities?unit=106").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/activities?unit=106&per_page=1000")
+        .await;
     assert_eq!(list[0]["spent"], 20_000_000);
     let sid = first["id"].as_i64().expect("id");
     let (s, _) = app
@@ -608,7 +612,9 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     ] {
         assert_eq!(app.get(&c, &p).await.0, 404, "{p}");
     }
-    let (_, list) = app.api_get(&district, "/api/v1/activities").await;
+    let (_, list) = app
+        .api_get(&district, "/api/v1/activities?per_page=1000")
+        .await;
     let units: Vec<&str> = list
         .as_array()
         .expect("list")
@@ -618,7 +624,9 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     assert_eq!(units, vec!["106", "106"]);
     let (_, html) = app.get(&c, "/activities").await;
     assert!(!html.contains("Sìn Hồ"));
-    let (_, plans) = app.api_get(&district, "/api/v1/annual-plans").await;
+    let (_, plans) = app
+        .api_get(&district, "/api/v1/annual-plans?per_page=1000")
+        .await;
     assert!(plans.as_array().expect("plans").is_empty());
     // An activity of 108 cannot be created from 106 either.
     let (s, b) = app
@@ -767,7 +775,9 @@ async fn plan_against_actual(app: TestApp) {
     );
     // By month; an item without a month comes last.
     assert_eq!(pva["not_done"], json!([ids[2], ids[1]]));
-    let (_, list) = app.api_get(&token, "/api/v1/annual-plans?year=2019").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/annual-plans?year=2019&per_page=1000")
+        .await;
     assert_eq!(list[0]["done"], 1);
     assert_eq!(list[0]["spent"], 32_500_000);
     // The page shows the same figures; its forms add an item and link it.

@@ -922,7 +922,7 @@ async fn numerator(app: &TestApp, token: &str, unit: &str, year: i32, code: &str
     let (s, v) = app
         .api_get(
             token,
-            &format!("/api/v1/indicators?unit={unit}&year={year}"),
+            &format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000"),
         )
         .await;
     assert_eq!(s, 200, "{v}");

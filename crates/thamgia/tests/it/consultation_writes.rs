@@ -497,7 +497,10 @@ async fn consultation_writes_respect_an_approved_year(app: TestApp) {
     assert_eq!(inputs_of(&app, open).await, (1, 0));
     // The approved report still agrees with the live figures.
     let (s, ind) = app
-        .api_get(&coord, "/api/v1/indicators?unit=106&year=2020")
+        .api_get(
+            &coord,
+            "/api/v1/indicators?unit=106&year=2020&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{ind}");
     assert_eq!(t_figures(&ind), frozen);

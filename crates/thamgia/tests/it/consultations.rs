@@ -1349,12 +1349,14 @@ async fn nothing_is_entered_unless_the_consultation_is_open(app: TestApp) {
     let (s, list) = app
         .api_get(
             &t,
-            "/api/v1/matters?kind=community_decision&year=2026&unit=106",
+            "/api/v1/matters?kind=community_decision&year=2026&unit=106&per_page=1000",
         )
         .await;
     assert_eq!(s, 200);
     assert_eq!(list.as_array().expect("list").len(), 1);
-    let (s, b) = app.api_get(&t, "/api/v1/matters?year=abc&kind=x").await;
+    let (s, b) = app
+        .api_get(&t, "/api/v1/matters?year=abc&kind=x&per_page=1000")
+        .await;
     assert_eq!(s, 422);
     assert_eq!(b["error"]["fields"]["year"], "not_a_number");
     assert_eq!(b["error"]["fields"]["kind"], "unknown_option");
@@ -1573,7 +1575,7 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
         assert_eq!(r.status().as_u16(), 403, "POST {path}");
     }
     let vt = app.token("viewer").await;
-    let (s, list) = app.api_get(&vt, "/api/v1/matters").await;
+    let (s, list) = app.api_get(&vt, "/api/v1/matters?per_page=1000").await;
     assert_eq!(s, 200);
     assert!(list.as_array().expect("list").len() >= 3);
     let (s, _) = app
@@ -1671,14 +1673,14 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
         assert_eq!(b["error"]["code"], "not_found");
     }
     // Lists hold only the district's own; references to 107 in bodies are unknown.
-    let (_, list) = app.api_get(&t, "/api/v1/matters").await;
+    let (_, list) = app.api_get(&t, "/api/v1/matters?per_page=1000").await;
     assert!(
         list.as_array()
             .expect("list")
             .iter()
             .all(|m| m["id"] != o.matter)
     );
-    let (_, list) = app.api_get(&t, "/api/v1/consultations").await;
+    let (_, list) = app.api_get(&t, "/api/v1/consultations?per_page=1000").await;
     assert!(
         list.as_array()
             .expect("list")
@@ -1689,7 +1691,9 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     assert!(!html.contains("Nội quy bán trú của trường Mường Tè"));
     let (_, html) = app.get(&c, "/consultations").await;
     assert!(!html.contains("Hỏi ý kiến về nội quy bán trú"));
-    let (s, b) = app.api_get(&t, "/api/v1/matters?unit=107").await;
+    let (s, b) = app
+        .api_get(&t, "/api/v1/matters?unit=107&per_page=1000")
+        .await;
     assert_eq!(s, 422);
     assert_eq!(b["error"]["fields"]["unit"], "unknown_unit");
     let before = (count_matters(&app).await, count_consultations(&app).await);

@@ -631,9 +631,9 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         )
         .await;
     assert_eq!(s, 201, "{body}");
-    let (s, _) = app.api_get(&ft, "/api/v1/people").await;
+    let (s, _) = app.api_get(&ft, "/api/v1/people?per_page=1000").await;
     assert_eq!(s, 403);
-    let (_, list) = app.api_get(&ft, "/api/v1/councils").await;
+    let (_, list) = app.api_get(&ft, "/api/v1/councils?per_page=1000").await;
     assert_eq!(list.as_array().expect("array").len(), 0);
     assert_eq!(count(&app, club_activity::Entity).await, 2);
 }
@@ -883,7 +883,9 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
             .contains("Huyện này đã có Hội đồng trẻ em")
     );
     assert_eq!(count(&app, council::Entity).await, 1);
-    let (_, list) = app.api_get(&token, "/api/v1/councils?year=2019").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
+        .await;
     assert_eq!(list[0]["works"], false);
     let (_, html) = app.get(&c, "/councils?year=2019").await;
     assert!(html.contains("Chưa đối thoại năm 2019"));
@@ -924,10 +926,14 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let (_, list) = app.api_get(&token, "/api/v1/councils?year=2019").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
+        .await;
     assert_eq!(list[0]["works"], true);
     assert_eq!(list[0]["dialogues_in_year"], 1);
-    let (_, list) = app.api_get(&token, "/api/v1/councils?year=2020").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/councils?year=2020&per_page=1000")
+        .await;
     assert_eq!(list[0]["works"], false);
     let (_, html) = app.get(&c, "/councils?year=2019").await;
     assert!(html.contains("Hoạt động năm 2019"));
@@ -981,7 +987,9 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
     );
     // A club is active in the years it held an activity.
     let club = new_club(&app, &token, "106", None).await;
-    let (_, list) = app.api_get(&token, "/api/v1/clubs?year=2019").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
+        .await;
     assert_eq!(list[0]["active"], false);
     let (s, _) = app
         .api_send(
@@ -992,12 +1000,16 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         )
         .await;
     assert_eq!(s, 201);
-    let (_, list) = app.api_get(&token, "/api/v1/clubs?year=2019").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
+        .await;
     assert_eq!(list[0]["active"], true);
     assert_eq!(list[0]["girls_in_year"], 12);
     let (_, html) = app.get(&c, &format!("/clubs/{club}?year=2019")).await;
     assert!(html.contains("Hoạt động năm 2019"));
-    let (_, list) = app.api_get(&token, "/api/v1/clubs?year=2020").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/clubs?year=2020&per_page=1000")
+        .await;
     assert_eq!(list[0]["active"], false);
 }
 db_test!(a_dialogue_makes_the_council_work_that_year);
@@ -1019,9 +1031,13 @@ async fn the_demo_records_tell_a_story(app: TestApp) {
             .map(|k| k["unit"].as_str().unwrap_or("").to_string())
             .collect::<Vec<_>>()
     };
-    let (_, y2016) = app.api_get(&token, "/api/v1/councils?year=2016").await;
+    let (_, y2016) = app
+        .api_get(&token, "/api/v1/councils?year=2016&per_page=1000")
+        .await;
     assert_eq!(works(&y2016).len(), 3);
-    let (_, y2018) = app.api_get(&token, "/api/v1/councils?year=2018").await;
+    let (_, y2018) = app
+        .api_get(&token, "/api/v1/councils?year=2018&per_page=1000")
+        .await;
     assert_eq!(
         y2018.as_array().expect("array").len(),
         6,
@@ -1031,20 +1047,26 @@ async fn the_demo_records_tell_a_story(app: TestApp) {
         !works(&y2018).contains(&"109".to_string()),
         "Phong Thổ was silent in 2018"
     );
-    let (_, y2019) = app.api_get(&token, "/api/v1/councils?year=2019").await;
+    let (_, y2019) = app
+        .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
+        .await;
     let w = works(&y2019);
     assert!(
         w.contains(&"108".to_string()) && !w.contains(&"107".to_string()),
         "{w:?}"
     );
-    let (_, y2020) = app.api_get(&token, "/api/v1/councils?year=2020").await;
+    let (_, y2020) = app
+        .api_get(&token, "/api/v1/councils?year=2020&per_page=1000")
+        .await;
     assert_eq!(works(&y2020).len(), 8);
     for k in y2020.as_array().expect("array") {
         let n = k["members_in_year"].as_u64().unwrap_or(0);
         assert!((7..=30).contains(&n), "{k}");
     }
     // Clubs: Sìn Hồ has an active one in 2019; Mường Tè none before 2018.
-    let (_, clubs) = app.api_get(&token, "/api/v1/clubs?year=2019").await;
+    let (_, clubs) = app
+        .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
+        .await;
     assert!(
         clubs
             .as_array()
@@ -1052,7 +1074,9 @@ async fn the_demo_records_tell_a_story(app: TestApp) {
             .iter()
             .any(|k| k["unit"] == "108" && k["active"] == true)
     );
-    let (_, clubs) = app.api_get(&token, "/api/v1/clubs?year=2017").await;
+    let (_, clubs) = app
+        .api_get(&token, "/api/v1/clubs?year=2017&per_page=1000")
+        .await;
     assert!(
         !clubs
             .as_array()
@@ -1061,7 +1085,7 @@ async fn the_demo_records_tell_a_story(app: TestApp) {
             .any(|k| k["unit"] == "107")
     );
     // Every named child has a consent; the withdrawn ones show as pseudonyms.
-    let (_, people) = app.api_get(&token, "/api/v1/people").await;
+    let (_, people) = app.api_get(&token, "/api/v1/people?per_page=1000").await;
     let people = people.as_array().expect("array");
     assert_eq!(people.len(), sum.people);
     let gone: Vec<&Value> = people
@@ -1125,11 +1149,15 @@ async fn the_pages_are_labelled_and_hold_the_demo_records(app: TestApp) {
         .await
         .expect("demo councils");
     let t = app.token("district106").await;
-    let (_, ks) = app.api_get(&t, "/api/v1/councils?year=2020").await;
+    let (_, ks) = app
+        .api_get(&t, "/api/v1/councils?year=2020&per_page=1000")
+        .await;
     let k = ks[0]["id"].as_i64().expect("council");
-    let (_, cl) = app.api_get(&t, "/api/v1/clubs?year=2020").await;
+    let (_, cl) = app
+        .api_get(&t, "/api/v1/clubs?year=2020&per_page=1000")
+        .await;
     let club = cl[0]["id"].as_i64().expect("club");
-    let (_, people) = app.api_get(&t, "/api/v1/people").await;
+    let (_, people) = app.api_get(&t, "/api/v1/people?per_page=1000").await;
     let people = people.as_array().expect("people");
     let named = people[0]["id"].as_i64().expect("person");
     let gone = people

@@ -228,7 +228,10 @@ async fn the_dashboard_agrees_with_the_api_and_its_records(app: TestApp) {
     let token = app.token("coordinator").await;
     for unit in ["12", "106"] {
         let (s, api) = app
-            .api_get(&token, &format!("/api/v1/indicators?unit={unit}&year=2019"))
+            .api_get(
+                &token,
+                &format!("/api/v1/indicators?unit={unit}&year=2019&per_page=1000"),
+            )
             .await;
         assert_eq!(s, 200, "{api}");
         let (s, html) = app
@@ -256,7 +259,7 @@ async fn the_dashboard_agrees_with_the_api_and_its_records(app: TestApp) {
         }
     }
     let (_, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=12&year=2019")
+        .api_get(&token, "/api/v1/indicators?unit=12&year=2019&per_page=1000")
         .await;
     let get = |code: &str| -> Value {
         api.as_array()
@@ -431,7 +434,10 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
     assert!(!html.contains("SH2019"));
     let token = app.token("district106").await;
     let (s, _) = app
-        .api_get(&token, "/api/v1/indicators?unit=108&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=108&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 404);
 }

@@ -39,7 +39,7 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     );
 
     let admin = app.token("admin").await;
-    let (s, plans) = app.api_get(&admin, "/api/v1/plans").await;
+    let (s, plans) = app.api_get(&admin, "/api/v1/plans?per_page=1000").await;
     assert_eq!(s, 200, "{plans}");
     assert!(plans.to_string().contains("lai-chau-2021-2030"), "{plans}");
 
@@ -167,7 +167,9 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     .expect("open");
     assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
     let officer = app.token("banbo03424").await;
-    let (s, list) = app.api_get(&officer, "/api/v1/consultations").await;
+    let (s, list) = app
+        .api_get(&officer, "/api/v1/consultations?per_page=1000")
+        .await;
     assert_eq!(s, 200, "{list}");
     let join: Vec<&str> = list
         .as_array()
@@ -183,7 +185,7 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
 
     // A ward officer sees the ward's matters and no other unit's.
     let ward = app.token("doanket03388").await;
-    let (s, list) = app.api_get(&ward, "/api/v1/matters").await;
+    let (s, list) = app.api_get(&ward, "/api/v1/matters?per_page=1000").await;
     assert_eq!(s, 200, "{list}");
     let seen = list.as_array().expect("array");
     assert!(!seen.is_empty());

@@ -175,7 +175,7 @@ async fn indicators(app: &TestApp, token: &str, unit: &str, year: i32) -> Value 
     let (s, doc) = app
         .api_get(
             token,
-            &format!("/api/v1/indicators?unit={unit}&year={year}"),
+            &format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000"),
         )
         .await;
     assert_eq!(s, 200, "{doc}");
@@ -366,7 +366,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     ));
     assert!(!html.contains("Đăng xuất"), "nobody is signed in");
     let r = reqwest::Client::new()
-        .get(app.url("/api/v1/public/recommendations?unit=108&year=2019"))
+        .get(app.url("/api/v1/public/recommendations?unit=108&year=2019&per_page=1000"))
         .send()
         .await
         .expect("get");
@@ -779,7 +779,10 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert_eq!(body["feedback"], "Đã trả lời các em tại diễn đàn năm sau.");
     // Answer rate per agency.
     let (s, stats) = app
-        .api_get(&token, "/api/v1/recommendations/agencies?year=2019")
+        .api_get(
+            &token,
+            "/api/v1/recommendations/agencies?year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{stats}");
     let pgd = stats
@@ -1046,14 +1049,16 @@ async fn another_district_sees_nothing_of_sin_ho(app: TestApp) {
             .await;
         assert_eq!(s, 404, "{m} {path}: {body}");
     }
-    let (_, list) = app.api_get(&token, "/api/v1/forums").await;
+    let (_, list) = app.api_get(&token, "/api/v1/forums?per_page=1000").await;
     assert!(
         list.as_array()
             .expect("array")
             .iter()
             .all(|x| x["id"] != fid)
     );
-    let (_, list) = app.api_get(&token, "/api/v1/recommendations").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/recommendations?per_page=1000")
+        .await;
     assert!(
         list.as_array()
             .expect("array")
@@ -1097,7 +1102,9 @@ async fn another_district_sees_nothing_of_sin_ho(app: TestApp) {
         .api_get(&own, &format!("/api/v1/recommendations/{from_province}"))
         .await;
     assert_eq!(s, 200, "{body}");
-    let (_, list) = app.api_get(&own, "/api/v1/recommendations").await;
+    let (_, list) = app
+        .api_get(&own, "/api/v1/recommendations?per_page=1000")
+        .await;
     assert!(
         list.as_array()
             .expect("array")
@@ -1171,7 +1178,7 @@ async fn demo_forums_fill_a_lagging_province(app: TestApp) {
     let doc = indicators(&app, &coord, "108", 2019).await;
     assert_eq!(indicator(&doc, "M1")["numerator"], 0);
     let (_, overdue) = app
-        .api_get(&coord, "/api/v1/recommendations?overdue=true")
+        .api_get(&coord, "/api/v1/recommendations?overdue=true&per_page=1000")
         .await;
     assert!(!overdue.as_array().expect("array").is_empty());
     let (_, html) = app

@@ -431,7 +431,10 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
     );
     assert_eq!(lines(&app).await, 2);
     let (s, list) = app
-        .api_get(&token, "/api/v1/budget-lines?unit=106&year=2020")
+        .api_get(
+            &token,
+            "/api/v1/budget-lines?unit=106&year=2020&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200);
     assert_eq!(
@@ -468,7 +471,9 @@ async fn funding_is_scoped(app: TestApp) {
     assert_eq!(f["unit"], "106");
     assert!(!f.to_string().contains("\"108\""));
     assert_eq!(f["total"]["budget"], 15_000_000);
-    let (_, l) = app.api_get(&token, "/api/v1/budget-lines").await;
+    let (_, l) = app
+        .api_get(&token, "/api/v1/budget-lines?per_page=1000")
+        .await;
     assert_eq!(l.as_array().map(Vec::len), Some(2));
     assert!(
         l.as_array()
@@ -552,7 +557,10 @@ async fn activity_indicators_a1_to_a3(app: TestApp) {
     small_set(&app).await;
     let token = app.token("district106").await;
     let (s, doc) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{doc}");
     // A1: the 2019 Project 2 course only (12+8 teachers, 5+3 parents).
@@ -607,7 +615,7 @@ async fn activity_indicators_a1_to_a3(app: TestApp) {
     // The province adds Sìn Hồ's course.
     let coord = app.token("coordinator").await;
     let (_, prov) = app
-        .api_get(&coord, "/api/v1/indicators?unit=12&year=2019")
+        .api_get(&coord, "/api/v1/indicators?unit=12&year=2019&per_page=1000")
         .await;
     assert_eq!(indicator(&prov, "A1")["numerator"], 44);
     assert_eq!(part(indicator(&prov, "A1"), "child_protection.male"), 9);
@@ -651,18 +659,27 @@ async fn activity_indicators_a1_to_a3(app: TestApp) {
         .expect("item");
     }
     let (_, doc) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(indicator(&doc, "A1")["target"], 100.0);
     assert_eq!(indicator(&doc, "A2")["target"], 3.0);
     // Another year: nothing counted; a year without a plan: no A indicators at all.
     let (_, doc) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=2017")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=2017&per_page=1000",
+        )
         .await;
     assert_eq!(indicator(&doc, "A1")["numerator"], 0);
     assert_eq!(indicator(&doc, "A3")["target"], 0.0);
     let (_, doc) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=2026")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=2026&per_page=1000",
+        )
         .await;
     assert!(
         doc.as_array()
@@ -712,7 +729,7 @@ async fn demo_fill_gives_every_district_activities_and_money(app: TestApp) {
             let (_, doc) = app
                 .api_get(
                     &coord,
-                    &format!("/api/v1/indicators?unit={code}&year={year}"),
+                    &format!("/api/v1/indicators?unit={code}&year={year}&per_page=1000"),
                 )
                 .await;
             n += count(&doc);

@@ -93,7 +93,10 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         let app = &app;
         async move {
             let (s, list) = app
-                .api_get(&admin, &format!("/api/v1/councils?year={year}"))
+                .api_get(
+                    &admin,
+                    &format!("/api/v1/councils?year={year}&per_page=1000"),
+                )
                 .await;
             assert_eq!(s, 200, "{list}");
             list.as_array()
@@ -349,7 +352,9 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     let (s, e) = ask("SLDTBXH", "2026-12-31").await;
     assert_eq!(s, 201, "{e}");
     // A district officer keeps reading the district's history.
-    let (s, _) = app.api_get(&district, "/api/v1/councils?year=2018").await;
+    let (s, _) = app
+        .api_get(&district, "/api/v1/councils?year=2018&per_page=1000")
+        .await;
     assert_eq!(s, 200);
 }
 

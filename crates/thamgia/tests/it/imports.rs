@@ -371,7 +371,10 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
 
     // The export opened again: its figures are the API's.
     let (s, list) = app
-        .api_get(&token, "/api/v1/activities?unit=108&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/activities?unit=108&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{list}");
     let list = list.as_array().expect("activities").clone();

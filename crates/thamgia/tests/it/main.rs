@@ -30,6 +30,7 @@ mod offline;
 mod openapi;
 mod own_account;
 mod pages;
+mod paging;
 mod plans;
 mod population;
 mod print;

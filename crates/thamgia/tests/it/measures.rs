@@ -400,7 +400,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     .expect("user");
     let coord = app.token("coord9").await;
     let (s, list) = app
-        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026")
+        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026&per_page=1000")
         .await;
     assert_eq!(s, 200, "{list}");
     let codes: Vec<&str> = list
@@ -471,7 +471,10 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
 
     // A commune's own figures: X92 has no decision, no dialogue.
     let (_, x92) = app
-        .api_get(&coord, "/api/v1/indicators?unit=X92&year=2026")
+        .api_get(
+            &coord,
+            "/api/v1/indicators?unit=X92&year=2026&per_page=1000",
+        )
         .await;
     let k3 = figure(&x92, "K3");
     assert_eq!(
@@ -522,7 +525,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         .await;
     assert_eq!(s, 200, "{r}");
     let (_, list) = app
-        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026")
+        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026&per_page=1000")
         .await;
     let k4 = figure(&list, "K4");
     assert_eq!(
@@ -579,10 +582,10 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         .await;
     assert!(s == 200 || s == 201, "{r}");
     let (_, p9) = app
-        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026")
+        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026&per_page=1000")
         .await;
     let (_, lai_chau) = app
-        .api_get(&lc, "/api/v1/indicators?unit=12&year=2026")
+        .api_get(&lc, "/api/v1/indicators?unit=12&year=2026&per_page=1000")
         .await;
     let codes = |v: &Value| -> Vec<String> {
         v.as_array()

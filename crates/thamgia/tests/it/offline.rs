@@ -102,7 +102,9 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     assert!(list.iter().any(|k| k["code"] == "ABC234"), "{bundle}");
     assert_eq!(bundle["late_sync_days"], 14);
     // A device token opens nothing else.
-    let (st, _) = app.api_get(&token, "/api/v1/consultations").await;
+    let (st, _) = app
+        .api_get(&token, "/api/v1/consultations?per_page=1000")
+        .await;
     assert_eq!(st, 401);
     // An account's token is not a device.
     let officer = app.token("district106").await;
@@ -158,7 +160,7 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     );
 
     // The officer sees the device and what it reported, then revokes it.
-    let (st, list) = app.api_get(&officer, "/api/v1/devices").await;
+    let (st, list) = app.api_get(&officer, "/api/v1/devices?per_page=1000").await;
     assert_eq!(st, 200, "{list}");
     let d = &list.as_array().expect("devices")[0];
     assert_eq!(d["username"], "facilitator106");
@@ -170,7 +172,7 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     assert!(html.contains("Máy tính bảng điểm trường") && html.contains("Thu hồi"));
     // An officer of another district sees nothing of it and cannot revoke it.
     let other = app.token("district108").await;
-    let (_, list) = app.api_get(&other, "/api/v1/devices").await;
+    let (_, list) = app.api_get(&other, "/api/v1/devices?per_page=1000").await;
     assert_eq!(list, json!([]));
     let path = format!("/api/v1/devices/{}/revoke", d["id"]);
     let (st, _) = app
@@ -188,7 +190,7 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     assert_eq!(st, 401);
     // The same from the officers' page, with its form.
     let second = device(&app).await;
-    let (_, list) = app.api_get(&officer, "/api/v1/devices").await;
+    let (_, list) = app.api_get(&officer, "/api/v1/devices?per_page=1000").await;
     let id = list[0]["id"].as_i64().expect("id");
     assert!(list[0]["revoked_at"].is_null());
     let csrf = app.csrf(&c, "/devices").await;
@@ -203,10 +205,10 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     assert_eq!(st, 401);
     // A facilitator sees their own devices only; a viewer none at all.
     let own = app.token("facilitator106").await;
-    let (st, list) = app.api_get(&own, "/api/v1/devices").await;
+    let (st, list) = app.api_get(&own, "/api/v1/devices?per_page=1000").await;
     assert_eq!((st, list.as_array().map(Vec::len)), (200, Some(2)));
     let viewer = app.token("viewer").await;
-    let (st, _) = app.api_get(&viewer, "/api/v1/devices").await;
+    let (st, _) = app.api_get(&viewer, "/api/v1/devices?per_page=1000").await;
     assert_eq!(st, 403);
 }
 db_test!(a_device_syncs_each_answer_once_and_is_revoked);
@@ -390,7 +392,7 @@ async fn a_device_clock_an_hour_wrong_is_corrected(app: TestApp) {
     assert_eq!(responses::count(&app.db.conn, id).await.expect("count"), 1);
     // The officer sees the last offset the device showed.
     let officer = app.token("district106").await;
-    let (_, list) = app.api_get(&officer, "/api/v1/devices").await;
+    let (_, list) = app.api_get(&officer, "/api/v1/devices?per_page=1000").await;
     assert_eq!(list[0]["last_clock_offset_seconds"], 3600);
 }
 db_test!(a_device_clock_an_hour_wrong_is_corrected);

@@ -182,7 +182,7 @@ definition_en = "Children consulted over all children"
         )
         .await;
     assert_eq!(s, 201, "{r}");
-    let (_, list) = app.api_get(&token, "/api/v1/plans").await;
+    let (_, list) = app.api_get(&token, "/api/v1/plans?per_page=1000").await;
     assert_eq!(list.as_array().expect("array").len(), 2);
     let (s, u) = app.api_get(&token, "/api/v1/units/11").await;
     assert_eq!(s, 404, "the admin's scope is Lai Châu's subtree: {u}");

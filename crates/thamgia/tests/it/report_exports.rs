@@ -370,7 +370,7 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     records(&app, "106", 2018, "XT-2018-01", "training").await;
     let token = app.token("coordinator").await;
     let (s, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=12&year=2018")
+        .api_get(&token, "/api/v1/indicators?unit=12&year=2018&per_page=1000")
         .await;
     assert_eq!(s, 200, "{api}");
     let api_map = from_api(&api);
@@ -619,7 +619,10 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
     records(&app, "108", 2019, "XT-2019-09", "event").await;
     let token = app.token("district108").await;
     let (s, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=108&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=108&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200);
     let live = from_api(&api);
@@ -729,7 +732,7 @@ async fn report_export_writes_the_files_from_the_database(app: TestApp) {
     let dir = temp_dir();
     let token = app.token("coordinator").await;
     let (s, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=12&year=2018")
+        .api_get(&token, "/api/v1/indicators?unit=12&year=2018&per_page=1000")
         .await;
     assert_eq!(s, 200);
     let api_map = from_api(&api);

@@ -591,7 +591,10 @@ async fn the_provinces_report_lists_the_districts_approved_figures(app: TestApp)
     assert!(html.contains("<strong>1/8</strong>"), "{html}");
     // The engine agrees with the frozen figures while nothing changed.
     let (s, ind) = app
-        .api_get(&coord, "/api/v1/indicators?unit=106&year=2018")
+        .api_get(
+            &coord,
+            "/api/v1/indicators?unit=106&year=2018&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{ind}");
 }

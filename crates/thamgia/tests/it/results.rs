@@ -403,7 +403,9 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     // a group (none, never listed) hide with them, so the tally's 9 children
     // can stay (paper + group forms = 21 − 10 − 9 holds 1 or 2). The
     // consultation read alone, for those who collect its forms, gives them.
-    let (s, list) = app.api_get(&token, "/api/v1/consultations").await;
+    let (s, list) = app
+        .api_get(&token, "/api/v1/consultations?per_page=1000")
+        .await;
     assert_eq!(s, 200, "{list}");
     let listed = list
         .as_array()
@@ -501,7 +503,9 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     let (s, _) = app.get(&fc, "/moderation").await;
     assert_eq!(s, 403);
     let ft = app.token("facilitator106").await;
-    let (s, _) = app.api_get(&ft, "/api/v1/moderation/pending").await;
+    let (s, _) = app
+        .api_get(&ft, "/api/v1/moderation/pending?per_page=1000")
+        .await;
     assert_eq!(s, 403);
 }
 db_test!(results_are_suppressed_everywhere);
@@ -564,7 +568,9 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     // Redact one through the API: the new words replace the child's everywhere.
     let phone = answer_of(&app, PHONE_TEXT).await;
     let token = app.token("district106").await;
-    let (s, _) = app.api_get(&token, "/api/v1/moderation/pending").await;
+    let (s, _) = app
+        .api_get(&token, "/api/v1/moderation/pending?per_page=1000")
+        .await;
     assert_eq!(s, 200);
     let redacted = "Có gì gọi cho em số [số điện thoại] nhé";
     let (s, body) = app
@@ -814,7 +820,10 @@ async fn closing_answering_and_t2(app: TestApp) {
     );
     // Within the plan's period the target is the plan's.
     let (_, old) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=2018")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=2018&per_page=1000",
+        )
         .await;
     assert_eq!(t(&old, "T2")["target"], 90.0);
     assert_eq!(
@@ -824,15 +833,23 @@ async fn closing_answering_and_t2(app: TestApp) {
 
     // Bad input stores nothing.
     let (s, body) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=20x8")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=20x8&per_page=1000",
+        )
         .await;
     assert_eq!(s, 422);
     assert_eq!(body["error"]["fields"]["year"], "invalid_year");
-    let (s, body) = app.api_get(&token, "/api/v1/indicators?unit=106").await;
+    let (s, body) = app
+        .api_get(&token, "/api/v1/indicators?unit=106&per_page=1000")
+        .await;
     assert_eq!(s, 422);
     assert_eq!(body["error"]["fields"]["year"], "required");
     let (s, _) = app
-        .api_get(&token, "/api/v1/indicators?unit=107&year=2026")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=107&year=2026&per_page=1000",
+        )
         .await;
     assert_eq!(s, 404);
     let (s, body) = app
@@ -994,7 +1011,7 @@ async fn closing_answering_and_t2(app: TestApp) {
     // The province sees it too; T3 and T1 are untouched.
     let coord = app.token("coordinator").await;
     let (_, prov) = app
-        .api_get(&coord, "/api/v1/indicators?unit=12&year=2026")
+        .api_get(&coord, "/api/v1/indicators?unit=12&year=2026&per_page=1000")
         .await;
     assert_eq!(t(&prov, "T2")["numerator"], 1);
     assert_eq!(t(&prov, "T3")["denominator"], 0);
@@ -1195,10 +1212,15 @@ async fn another_district_is_out_of_reach(app: TestApp) {
         assert_eq!(s, 404, "{path}");
         assert_eq!(b["error"]["code"], "not_found");
     }
-    let (_, pending) = app.api_get(&token, "/api/v1/moderation/pending").await;
+    let (_, pending) = app
+        .api_get(&token, "/api/v1/moderation/pending?per_page=1000")
+        .await;
     assert_eq!(pending, json!([]));
     let (s, _) = app
-        .api_get(&token, "/api/v1/indicators?unit=107&year=2026")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=107&year=2026&per_page=1000",
+        )
         .await;
     assert_eq!(s, 404);
     // Nothing changed.
@@ -1214,7 +1236,9 @@ async fn another_district_is_out_of_reach(app: TestApp) {
         .api_get(&coord, &format!("/api/v1/consultations/{}/results", f.id))
         .await;
     assert_eq!(s, 200);
-    let (_, pending) = app.api_get(&coord, "/api/v1/moderation/pending").await;
+    let (_, pending) = app
+        .api_get(&coord, "/api/v1/moderation/pending?per_page=1000")
+        .await;
     assert_eq!(pending.as_array().map(Vec::len), Some(4));
     let phone = pending
         .as_array()

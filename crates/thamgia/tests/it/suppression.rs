@@ -458,7 +458,9 @@ async fn a_small_group_discussion_is_protected_like_any_cell(app: TestApp) {
     // The consultations list: the API hides the 3 and the smallest other
     // count, the page the total as the results do.
     let token = app.token("coordinator").await;
-    let (_, list) = app.api_get(&token, "/api/v1/consultations").await;
+    let (_, list) = app
+        .api_get(&token, "/api/v1/consultations?per_page=1000")
+        .await;
     let listed = list
         .as_array()
         .expect("list")
@@ -543,7 +545,10 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     crate::dashboard::consultation_with(&app, "108", None, "SH2019", 3).await;
     let token = app.token("coordinator").await;
     let (s, list) = app
-        .api_get(&token, "/api/v1/indicators?unit=108&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=108&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{list}");
     let c1 = list
@@ -644,7 +649,10 @@ async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
     crate::dashboard::consultation_with(&app, "106", None, "TD2019X", 6).await;
     let token = app.token("coordinator").await;
     let (s, list) = app
-        .api_get(&token, "/api/v1/indicators?unit=106&year=2019")
+        .api_get(
+            &token,
+            "/api/v1/indicators?unit=106&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{list}");
     let c1 = list

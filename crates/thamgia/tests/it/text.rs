@@ -199,7 +199,9 @@ async fn control_characters_are_named_and_nothing_is_stored(app: TestApp) {
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["fields"]["title"], "control_character");
     // In a query string.
-    let (s, b) = app.api_get(&token, "/api/v1/activities?unit=10%008").await;
+    let (s, b) = app
+        .api_get(&token, "/api/v1/activities?unit=10%008&per_page=1000")
+        .await;
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["fields"]["unit"], "control_character");
     // In a path: it names nothing, so 404 (not a database error).

@@ -362,20 +362,29 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
         [id(&m2026)]
     );
     let (s, t2019) = app
-        .api_get(&admin, "/api/v1/indicators?unit=03388&year=2019")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=03388&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{t2019}");
     assert_eq!(figure(&t2019, "T3").1, 1);
     assert_eq!(t2019[0]["for_unit"]["name_vi"], "Phường Quyết Tiến");
     assert_eq!(t2019[0]["for_unit"]["code_reused"], false);
     let (_, t2026) = app
-        .api_get(&admin, "/api/v1/indicators?unit=03388&year=2026")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=03388&year=2026&per_page=1000",
+        )
         .await;
     assert_eq!(figure(&t2026, "T3").1, 1);
     assert_eq!(t2026[0]["for_unit"]["name_vi"], "Phường Đoàn Kết");
     // 2025: Đoàn Kết by default, said so; Quyết Tiến on a date of the first half.
     let (_, t2025) = app
-        .api_get(&admin, "/api/v1/indicators?unit=03388&year=2025")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=03388&year=2025&per_page=1000",
+        )
         .await;
     assert_eq!(t2025[0]["for_unit"]["name_vi"], "Phường Đoàn Kết");
     assert_eq!(t2025[0]["for_unit"]["code_reused"], true);
@@ -383,7 +392,7 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     let (_, t2025a) = app
         .api_get(
             &admin,
-            "/api/v1/indicators?unit=03388&year=2025&date=2025-03-01",
+            "/api/v1/indicators?unit=03388&year=2025&date=2025-03-01&per_page=1000",
         )
         .await;
     assert_eq!(t2025a[0]["for_unit"]["name_vi"], "Phường Quyết Tiến");
@@ -391,20 +400,29 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     // The province's 2025 figure counts each record once: district 105's
     // first half plus Đoàn Kết's second half.
     let (_, p2025) = app
-        .api_get(&admin, "/api/v1/indicators?unit=12&year=2025")
+        .api_get(&admin, "/api/v1/indicators?unit=12&year=2025&per_page=1000")
         .await;
     let (_, d2025) = app
-        .api_get(&admin, "/api/v1/indicators?unit=105&year=2025")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=105&year=2025&per_page=1000",
+        )
         .await;
     assert_eq!(figure(&d2025, "T3").1, 1);
     assert_eq!(figure(&p2025, "T3").1, 2);
     // District 105 counts the 2019 matter, not the 2026 one.
     let (_, d2019) = app
-        .api_get(&admin, "/api/v1/indicators?unit=105&year=2019")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=105&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(figure(&d2019, "T3").1, 1);
     let (_, d2026) = app
-        .api_get(&admin, "/api/v1/indicators?unit=105&year=2026")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=105&year=2026&per_page=1000",
+        )
         .await;
     assert_eq!(figure(&d2026, "T3").1, 0);
 
@@ -521,12 +539,18 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     assert_eq!(s, 404);
     // 03388 for the district's officer is the ward of their district.
     let (s, t) = app
-        .api_get(&district, "/api/v1/indicators?unit=03388&year=2019")
+        .api_get(
+            &district,
+            "/api/v1/indicators?unit=03388&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 200, "{t}");
     assert_eq!(t[0]["for_unit"]["name_vi"], "Phường Quyết Tiến");
     let (s, _) = app
-        .api_get(&commune, "/api/v1/indicators?unit=105&year=2019")
+        .api_get(
+            &commune,
+            "/api/v1/indicators?unit=105&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(s, 404);
     let (s, html) = app.get(&app.login("phuong03388").await, "/matters").await;
@@ -629,7 +653,7 @@ async fn the_demo_figures_of_2016_2020_do_not_move(app: TestApp) {
             let (s, list) = app
                 .api_get(
                     &admin,
-                    &format!("/api/v1/indicators?unit={unit}&year={year}"),
+                    &format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000"),
                 )
                 .await;
             assert_eq!(s, 200, "{unit} {year}: {list}");
@@ -768,11 +792,17 @@ async fn schools_move_to_their_communes_successor(app: TestApp) {
     assert_eq!(on(m2019).await, before.id);
     assert_eq!(on(m2026).await, after.id);
     let (_, d2019) = app
-        .api_get(&admin, "/api/v1/indicators?unit=105&year=2019")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=105&year=2019&per_page=1000",
+        )
         .await;
     assert_eq!(figure(&d2019, "T2").1, 1);
     let (_, w2026) = app
-        .api_get(&admin, "/api/v1/indicators?unit=03388&year=2026")
+        .api_get(
+            &admin,
+            "/api/v1/indicators?unit=03388&year=2026&per_page=1000",
+        )
         .await;
     assert_eq!(figure(&w2026, "T2").1, 1);
     // Loading again moves nothing more.

@@ -194,13 +194,15 @@ pub struct ListParams {
 }
 
 /// Activities in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/activities", tag = "activities", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/activities", tag = "activities", params(crate::api::paging::Paging, ListParams),
     responses((status = 200, body = [ActivityDto]), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<ListParams>,
-) -> AppResult<Json<Vec<ActivityDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<ActivityDto>> {
     require(&p, Permission::ViewActivities)?;
     let db = &state.db.conn;
     let f = filter_of(
@@ -213,7 +215,7 @@ pub async fn list(
     )
     .await?;
     let rows = activities::list(db, &p.scope(), &f).await?;
-    Ok(Json(rows.iter().map(dto).collect()))
+    paging.page(rows.iter().map(dto).collect(), &uri)
 }
 
 /// Participants of one group in a body: numbers or text.

@@ -147,13 +147,15 @@ pub struct ListParams {
 }
 
 /// Annual activity plans in the caller's scope with their figures.
-#[utoipa::path(get, path = "/api/v1/annual-plans", tag = "activities", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/annual-plans", tag = "activities", params(crate::api::paging::Paging, ListParams),
     responses((status = 200, body = [AnnualPlanDto]), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<ListParams>,
-) -> AppResult<Json<Vec<AnnualPlanDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<AnnualPlanDto>> {
     require(&p, Permission::ViewActivities)?;
     let db = &state.db.conn;
     let scope = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -163,7 +165,7 @@ pub async fn list(
         None => p.scope(),
     };
     let rows = annual_plans::list(db, &scope, q.year).await?;
-    Ok(Json(
+    paging.page(
         rows.into_iter()
             .map(|r| AnnualPlanDto {
                 id: r.plan.id,
@@ -179,7 +181,8 @@ pub async fn list(
                 plan_vs_actual: None,
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

@@ -123,13 +123,15 @@ pub struct ClubDto {
 }
 
 /// Clubs visible to the caller (by district or by host school) with the year's figures.
-#[utoipa::path(get, path = "/api/v1/clubs", tag = "models", params(YearParams),
+#[utoipa::path(get, path = "/api/v1/clubs", tag = "models", params(crate::api::paging::Paging, YearParams),
     responses((status = 200, body = [ClubDto]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<YearParams>,
-) -> AppResult<Json<Vec<ClubDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<ClubDto>> {
     require(&p, Permission::ViewModels)?;
     let db = &state.db.conn;
     let scope = p.scope();
@@ -137,7 +139,7 @@ pub async fn list(
     let years = clubs::years(db, &scope).await?;
     let year = year_of(q.year.as_deref().unwrap_or(""), &years, today);
     let rows = clubs::list(db, &scope, year).await?;
-    Ok(Json(
+    paging.page(
         rows.into_iter()
             .map(|r| ClubDto {
                 active: r.active(),
@@ -159,7 +161,8 @@ pub async fn list(
                 recommendations: None,
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 async fn one(state: &AppState, p: &Principal, id: i32, year: Option<&str>) -> AppResult<ClubDto> {

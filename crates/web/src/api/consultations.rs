@@ -246,13 +246,15 @@ pub struct ConsultationParams {
 }
 
 /// Consultations in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(ConsultationParams),
+#[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(crate::api::paging::Paging, ConsultationParams),
     responses((status = 200, body = [ConsultationSummary]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<ConsultationParams>,
-) -> AppResult<Json<Vec<ConsultationSummary>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<ConsultationSummary>> {
     require(&p, Permission::ViewResults)?;
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -276,11 +278,12 @@ pub async fn list(
     let ids: Vec<i32> = rows.iter().map(|(k, _)| k.id).collect();
     let counts = voice_queries::response_counts(db, &ids).await?;
     let tallies = voice_queries::tally_counts(db, &ids).await?;
-    Ok(Json(
+    paging.page(
         rows.iter()
             .map(|(k, u)| summary(k, u, &counts, &tallies, true))
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 /// A new consultation for a matter.

@@ -154,13 +154,15 @@ pub struct YearParams {
 }
 
 /// Councils in the caller's scope with the year's figures.
-#[utoipa::path(get, path = "/api/v1/councils", tag = "models", params(YearParams),
+#[utoipa::path(get, path = "/api/v1/councils", tag = "models", params(crate::api::paging::Paging, YearParams),
     responses((status = 200, body = [CouncilDto]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<YearParams>,
-) -> AppResult<Json<Vec<CouncilDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<CouncilDto>> {
     require(&p, Permission::ViewModels)?;
     let db = &state.db.conn;
     let scope = p.scope();
@@ -168,7 +170,7 @@ pub async fn list(
     let years = councils::years(db, &scope).await?;
     let year = year_of(q.year.as_deref().unwrap_or(""), &years, today);
     let rows = councils::list(db, &scope, year).await?;
-    Ok(Json(
+    paging.page(
         rows.into_iter()
             .map(|r| CouncilDto {
                 works: r.works(),
@@ -184,7 +186,8 @@ pub async fn list(
                 dialogues: None,
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 pub(crate) async fn one(

@@ -71,16 +71,18 @@ impl AgencyDto {
 }
 
 /// Units in the caller's scope, in tree order.
-#[utoipa::path(get, path = "/api/v1/units", tag = "units",
+#[utoipa::path(get, path = "/api/v1/units", params(crate::api::paging::Paging), tag = "units",
     responses((status = 200, body = [UnitDto]), (status = 401, body = ErrorBody)))]
 pub async fn units(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<UnitDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<UnitDto>> {
     require(&p, Permission::ViewUnits)?;
     let list = units::list(&state.db.conn, &p.scope()).await?;
     let codes = units::code_paths(&state.db.conn, &list).await?;
-    Ok(Json(list.iter().map(|u| UnitDto::new(u, &codes)).collect()))
+    paging.page(list.iter().map(|u| UnitDto::new(u, &codes)).collect(), &uri)
 }
 
 /// One unit; 404 when unknown or outside the caller's scope.
@@ -99,17 +101,20 @@ pub async fn unit(
 }
 
 /// Agencies seated in the caller's scope or above it.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies",
+#[utoipa::path(get, path = "/api/v1/agencies", params(crate::api::paging::Paging), tag = "agencies",
     responses((status = 200, body = [AgencyDto]), (status = 401, body = ErrorBody)))]
 pub async fn agencies(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<AgencyDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<AgencyDto>> {
     require(&p, Permission::ViewAgencies)?;
     let rows = agencies::list(&state.db.conn, &p.scope()).await?;
-    Ok(Json(
+    paging.page(
         rows.iter().map(|(a, u)| AgencyDto::new(a, u)).collect(),
-    ))
+        &uri,
+    )
 }
 
 /// One agency; 404 when unknown or not visible to the caller.

@@ -687,7 +687,7 @@ pub(crate) fn device_view(p: &Principal) -> AppResult<Option<i32>> {
 }
 
 /// The facilitators' devices of the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/devices", tag = "devices",
+#[utoipa::path(get, path = "/api/v1/devices", params(crate::api::paging::Paging), tag = "devices",
     operation_id = "list_devices",
     responses(
         (status = 200, description = "Devices of the scope", body = [DeviceDto]),
@@ -696,12 +696,15 @@ pub(crate) fn device_view(p: &Principal) -> AppResult<Option<i32>> {
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<DeviceDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<DeviceDto>> {
     let only = device_view(&p)?;
     let rows = devices::list(&state.db.conn, &p.scope(), only).await?;
-    Ok(Json(
+    paging.page(
         rows.into_iter().map(|(d, u, un)| dto(d, &u, &un)).collect(),
-    ))
+        &uri,
+    )
 }
 
 /// Revokes a device of the scope: its token answers 401 from now on. The

@@ -232,13 +232,15 @@ pub struct ForumParams {
 }
 
 /// Forums in the caller's scope, newest first, with their Circular 29 warnings.
-#[utoipa::path(get, path = "/api/v1/forums", tag = "forums", params(ForumParams),
+#[utoipa::path(get, path = "/api/v1/forums", tag = "forums", params(crate::api::paging::Paging, ForumParams),
     responses((status = 200, body = [ForumDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<ForumParams>,
-) -> AppResult<Json<Vec<ForumDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<ForumDto>> {
     require(&p, Permission::ViewModels)?;
     let db = &state.db.conn;
     let lq = ListQuery {
@@ -252,7 +254,7 @@ pub async fn list(
     for (f, u, a) in forums::list(db, &p.scope(), &filter).await? {
         out.push(dto(&state, &mut cache, f, &u, &a).await?);
     }
-    Ok(Json(out))
+    paging.page(out, &uri)
 }
 
 /// A forum as recorded.

@@ -201,14 +201,16 @@ async fn line_dto(
 }
 
 /// Budget lines of a unit's subtree (the caller's unit when absent), one year or all.
-#[utoipa::path(get, path = "/api/v1/budget-lines", tag = "activities", params(FundingQuery),
+#[utoipa::path(get, path = "/api/v1/budget-lines", tag = "activities", params(crate::api::paging::Paging, FundingQuery),
     responses((status = 200, body = [BudgetLineDto]), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn lines(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<FundingQuery>,
-) -> AppResult<Json<Vec<BudgetLineDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<BudgetLineDto>> {
     require(&p, Permission::ViewActivities)?;
     let year = parse_year_filter(q.year.as_deref().unwrap_or(""))?;
     let db = &state.db.conn;
@@ -217,7 +219,7 @@ pub async fn lines(
         path: u.path.clone(),
     };
     let cells = activities::money(db, &scope, None, year).await?;
-    Ok(Json(
+    paging.page(
         activities::budget_lines(db, &scope, None, year)
             .await?
             .into_iter()
@@ -246,7 +248,8 @@ pub async fn lines(
                 }
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 /// A budget line as sent: strings (as in the forms and the import template)

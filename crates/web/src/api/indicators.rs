@@ -6,7 +6,6 @@ use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::State;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
@@ -120,14 +119,16 @@ pub struct BreakdownDto {
 /// null). Each figure carries its `standing` and `records`, the page that
 /// lists the records behind it. See `docs/indicators.md`.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
-    params(IndicatorQuery),
+    params(crate::api::paging::Paging, IndicatorQuery),
     responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<IndicatorQuery>,
-) -> AppResult<Json<Vec<IndicatorDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<IndicatorDto>> {
     require(&p, Permission::ViewPlan)?;
     let mut fields = BTreeMap::new();
     let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
@@ -220,7 +221,7 @@ pub async fn list(
             }
         })
         .collect();
-    Ok(Json(out))
+    paging.page(out, &uri)
 }
 
 /// Writes a whole figure as an integer (`120000000`, not `120000000.0`), so

@@ -88,13 +88,15 @@ pub struct MatterParams {
 }
 
 /// Matters in the caller's scope, newest first, filtered by unit, kind, year and stage.
-#[utoipa::path(get, path = "/api/v1/matters", tag = "matters", params(MatterParams),
+#[utoipa::path(get, path = "/api/v1/matters", tag = "matters", params(crate::api::paging::Paging, MatterParams),
     responses((status = 200, body = [MatterDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<MatterParams>,
-) -> AppResult<Json<Vec<MatterDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<MatterDto>> {
     require(&p, Permission::ViewResults)?;
     let db = &state.db.conn;
     let scope = p.scope();
@@ -112,7 +114,7 @@ pub async fn list(
     let years: Vec<i32> = rows.iter().map(|(m, _, _)| m.year).collect();
     let due = voice_queries::answer_due_days(db, years).await?;
     let today = state.now().date_naive();
-    Ok(Json(
+    paging.page(
         rows.iter()
             .map(|(m, u, a)| {
                 let days = voice_queries::due_days_for(&due, m.year);
@@ -120,7 +122,8 @@ pub async fn list(
                 dto(m, u, a, c, k, days, today)
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 /// A new matter.

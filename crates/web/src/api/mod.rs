@@ -17,6 +17,7 @@ mod funding;
 mod imports;
 mod indicators;
 mod matters;
+pub(crate) mod paging;
 mod people;
 mod plans;
 mod population;
@@ -458,6 +459,7 @@ pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
             if let Some(c) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
                 binary_files(c);
             }
+            paging::document(op);
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
             };

@@ -150,23 +150,26 @@ async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<PersonDto> {
 }
 
 /// Identified children in the caller's scope (names: `ViewNames` roles only).
-#[utoipa::path(get, path = "/api/v1/people", tag = "models",
+#[utoipa::path(get, path = "/api/v1/people", params(crate::api::paging::Paging), tag = "models",
     responses((status = 200, body = [PersonDto]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<PersonDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<PersonDto>> {
     require(&p, Permission::ViewNames)?;
     let db = &state.db.conn;
     let rows = people::list_with_units(db, &p.scope()).await?;
     let ids: Vec<i32> = rows.iter().map(|(x, _)| x.id).collect();
     let active = people::with_active_consent(db, &ids).await?;
     let today = state.now().date_naive();
-    Ok(Json(
+    paging.page(
         rows.iter()
             .map(|(x, u)| dto(x, u, active.contains(&x.id), today))
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 /// A child with the consent recorded for them: both at once or nothing.

@@ -53,15 +53,17 @@ pub struct PlanDetail {
 }
 
 /// The latest version of every plan.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "plans",
+#[utoipa::path(get, path = "/api/v1/plans", params(crate::api::paging::Paging), tag = "plans",
     responses((status = 200, body = [PlanSummary]), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<PlanSummary>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<PlanSummary>> {
     require(&p, Permission::ViewPlan)?;
     let list = plans::list_latest(&state.db.conn).await?;
-    Ok(Json(list.iter().map(PlanSummary::from).collect()))
+    paging.page(list.iter().map(PlanSummary::from).collect(), &uri)
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -92,19 +94,21 @@ pub async fn show(
 
 /// Every version of one plan, newest first.
 #[utoipa::path(get, path = "/api/v1/plans/{code}/versions", tag = "plans",
-    params(("code" = String, Path, description = "Plan code")),
+    params(crate::api::paging::Paging, ("code" = String, Path, description = "Plan code")),
     responses((status = 200, body = [PlanSummary]), (status = 404, body = ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Path(code): Path<String>,
-) -> AppResult<Json<Vec<PlanSummary>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<PlanSummary>> {
     require(&p, Permission::ViewPlan)?;
     let list = plans::versions(&state.db.conn, &code).await?;
     if list.is_empty() {
         return Err(AppError::NotFound);
     }
-    Ok(Json(list.iter().map(PlanSummary::from).collect()))
+    paging.page(list.iter().map(PlanSummary::from).collect(), &uri)
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

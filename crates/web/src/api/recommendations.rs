@@ -136,14 +136,16 @@ pub struct RecommendationParams {
 /// Recommendations in the caller's scope (for an agency officer, also those
 /// addressed to their agency), newest year first.
 #[utoipa::path(get, path = "/api/v1/recommendations", tag = "recommendations",
-    params(RecommendationParams),
+    params(crate::api::paging::Paging, RecommendationParams),
     responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<RecommendationParams>,
-) -> AppResult<Json<Vec<RecommendationDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<RecommendationDto>> {
     require(&p, Permission::ViewModels)?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
@@ -156,7 +158,7 @@ pub async fn list(
     };
     let f = rules::filter_of(db, &p.scope(), &lq, today).await?;
     let rows = store::list(db, &Reach::of(&p), &f).await?;
-    Ok(Json(dtos(db, rows, today, false).await?))
+    paging.page(dtos(db, rows, today, false).await?, &uri)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -185,13 +187,15 @@ pub struct YearParams {
 /// Each agency's answer rate and median answer time, over the recommendations
 /// the caller sees; agencies with most recommendations first.
 #[utoipa::path(get, path = "/api/v1/recommendations/agencies", tag = "recommendations",
-    params(YearParams),
+    params(crate::api::paging::Paging, YearParams),
     responses((status = 200, body = [AgencyStatsDto]), (status = 422, body = ErrorBody)))]
 pub async fn agencies(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
     Query(q): Query<YearParams>,
-) -> AppResult<Json<Vec<AgencyStatsDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<AgencyStatsDto>> {
     require(&p, Permission::ViewModels)?;
     let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         None => None,
@@ -207,7 +211,7 @@ pub async fn agencies(
         state.now().date_naive(),
     )
     .await?;
-    Ok(Json(
+    paging.page(
         stats
             .into_iter()
             .map(|s| AgencyStatsDto {
@@ -221,7 +225,8 @@ pub async fn agencies(
                 median_days: s.median_days,
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 /// One recommendation; 404 when unknown or out of the caller's reach.
@@ -363,12 +368,14 @@ pub struct PublicParams {
 /// numbers are masked).
 #[utoipa::path(get, path = "/api/v1/public/recommendations", tag = "recommendations",
     security(()),
-    params(PublicParams),
+    params(crate::api::paging::Paging, PublicParams),
     responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody)))]
 pub async fn public(
     State(state): State<AppState>,
     Query(q): Query<PublicParams>,
-) -> AppResult<Json<Vec<RecommendationDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<RecommendationDto>> {
     let db = &state.db.conn;
     let pq = PublicQuery {
         unit: q.unit.unwrap_or_default(),
@@ -376,5 +383,5 @@ pub async fn public(
     };
     let (u, year) = rules::public_filter(db, &pq).await?;
     let rows = store::public_list(db, u.as_ref().map(|u| u.path.as_str()), year).await?;
-    Ok(Json(dtos(db, rows, state.now().date_naive(), true).await?))
+    paging.page(dtos(db, rows, state.now().date_naive(), true).await?, &uri)
 }

@@ -78,18 +78,20 @@ pub struct PendingText {
 }
 
 /// Free-text answers waiting for moderation in the caller's scope, oldest first.
-#[utoipa::path(get, path = "/api/v1/moderation/pending", tag = "moderation",
+#[utoipa::path(get, path = "/api/v1/moderation/pending", params(crate::api::paging::Paging), tag = "moderation",
     responses((status = 200, body = [PendingText]), (status = 403, body = ErrorBody)))]
 pub async fn pending(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<PendingText>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<PendingText>> {
     require(&p, Permission::Moderate)?;
     let db = &state.db.conn;
     let rows = responses::pending_texts(db, &p.scope()).await?;
     let qids: Vec<i32> = rows.iter().map(|(a, _)| a.question_id).collect();
     let qs = indicators::questions_by_id(db, &qids).await?;
-    Ok(Json(
+    paging.page(
         rows.into_iter()
             .map(|(a, k)| {
                 let text = a.text.unwrap_or_default();
@@ -106,7 +108,8 @@ pub async fn pending(
                 }
             })
             .collect(),
-    ))
+        &uri,
+    )
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

@@ -50,19 +50,21 @@ pub async fn me(State(state): State<AppState>, ApiUser(p, _): ApiUser) -> AppRes
 }
 
 /// Accounts in the caller's scope (admins).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users", params(crate::api::paging::Paging), tag = "users",
     responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
-) -> AppResult<Json<Vec<UserDto>>> {
+    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> AppResult<crate::api::paging::Page<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let rows = users::list(&state.db.conn, &p.scope()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (u, unit) in &rows {
         out.push(dto(&state, u, unit).await?);
     }
-    Ok(Json(out))
+    paging.page(out, &uri)
 }
 
 /// Creates an account (admins). Every invalid field is named in `error.fields`.

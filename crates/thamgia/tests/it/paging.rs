@@ -1,0 +1,190 @@
+//! Paged API lists: a client that follows `Link: <…>; rel="next"` from the
+//! first page finds every record exactly once, in the order of the whole
+//! list; `X-Total-Count` says how many on every page; the filters stay in the
+//! links; a page past the last is an empty array; a bad `page`/`per_page`
+//! is 422 naming it. Over the units of 1/7/2025 (more than 100, so the
+//! default page of 100 has a next), the plan's agencies and a district's
+//! imported activities.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use serde_json::Value as Json;
+use std::collections::BTreeSet;
+
+struct Got {
+    items: Vec<Json>,
+    total: usize,
+    next: Option<String>,
+    link: String,
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Got {
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    let total = r
+        .headers()
+        .get("x-total-count")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("X-Total-Count");
+    let link = r
+        .headers()
+        .get("link")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    // `<url>; rel="next"`, among others separated by commas.
+    let next = link.split(", ").find_map(|part| {
+        let (url, rel) = part.split_once("; ")?;
+        (rel == "rel=\"next\"").then(|| url.trim_matches(['<', '>']).to_string())
+    });
+    let items = r.json::<Vec<Json>>().await.expect("a JSON array");
+    Got {
+        items,
+        total,
+        next,
+        link,
+    }
+}
+
+/// Follows `next` from `first`; returns every item and the pages walked.
+async fn walk(app: &TestApp, token: &str, first: &str) -> (Vec<Json>, usize) {
+    let mut all = Vec::new();
+    let mut pages = 0;
+    let mut at = Some(first.to_string());
+    let mut total = None;
+    while let Some(path) = at {
+        let got = get(app, token, &path).await;
+        pages += 1;
+        assert!(pages < 1_000, "the walk ends");
+        let t = *total.get_or_insert(got.total);
+        assert_eq!(got.total, t, "the same total on every page");
+        all.extend(got.items);
+        at = got.next;
+    }
+    assert_eq!(all.len(), total.unwrap_or(0));
+    (all, pages)
+}
+
+async fn following_next_finds_every_record_once(app: TestApp) {
+    let now = {
+        use thamgia_web::clock::Clock;
+        app.clock.now()
+    };
+    thamgia::demo::load_units(&app.db, now)
+        .await
+        .expect("units");
+    let admin = app.token("admin").await;
+
+    // Units: more than the default 100.
+    let whole = get(&app, &admin, "/api/v1/units?per_page=1000").await;
+    assert!(whole.total > 100, "{}", whole.total);
+    assert_eq!(whole.items.len(), whole.total);
+    assert!(whole.next.is_none());
+    let first = get(&app, &admin, "/api/v1/units").await;
+    assert_eq!(first.items.len(), 100, "the default page");
+    assert_eq!(first.total, whole.total);
+    assert!(
+        first
+            .next
+            .as_deref()
+            .is_some_and(|n| n.contains("page=2") && n.contains("per_page=100")),
+        "{}",
+        first.link
+    );
+    let (walked, pages) = walk(&app, &admin, "/api/v1/units").await;
+    assert_eq!(walked, whole.items, "every unit once, in order");
+    assert_eq!(pages, whole.total.div_ceil(100));
+    // A code with its validity names one unit (codes were reused in 2025).
+    let keys: BTreeSet<String> = walked
+        .iter()
+        .map(|u| format!("{}@{}", u["code"], u["valid_from"]))
+        .collect();
+    assert_eq!(keys.len(), walked.len(), "no unit twice");
+
+    // Agencies, 7 a page.
+    let whole = get(&app, &admin, "/api/v1/agencies?per_page=1000").await;
+    let (walked, pages) = walk(&app, &admin, "/api/v1/agencies?per_page=7").await;
+    assert_eq!(walked, whole.items);
+    assert_eq!(pages, whole.total.div_ceil(7));
+    assert!(pages > 2);
+
+    // A filtered list keeps its filters in the links.
+    let officer = app.token("district108").await;
+    let (s, b) = {
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/imports?file_name=hoat-dong.csv"))
+            .bearer_auth(&officer)
+            .header("content-type", "text/csv; charset=utf-8")
+            .body(crate::imports::csv_activities(12, ';', "PG").into_bytes())
+            .send()
+            .await
+            .expect("import");
+        let s = r.status().as_u16();
+        (s, r.json::<Json>().await.unwrap_or(Json::Null))
+    };
+    assert_eq!(s, 200, "{b}");
+    let first = get(
+        &app,
+        &officer,
+        "/api/v1/activities?unit=108&year=2018&per_page=5",
+    )
+    .await;
+    assert_eq!(first.total, 12);
+    assert!(
+        first
+            .next
+            .as_deref()
+            .is_some_and(|n| n.contains("unit=108") && n.contains("year=2018")),
+        "{}",
+        first.link
+    );
+    let (walked, pages) = walk(
+        &app,
+        &officer,
+        "/api/v1/activities?unit=108&year=2018&per_page=5",
+    )
+    .await;
+    assert_eq!(pages, 3);
+    let codes: BTreeSet<String> = walked
+        .iter()
+        .map(|a| a["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(codes.len(), 12);
+    assert!(codes.iter().all(|c| c.starts_with("PG-")));
+
+    // Past the last page: nothing, and still the total.
+    let past = get(
+        &app,
+        &officer,
+        "/api/v1/activities?unit=108&year=2018&page=9&per_page=5",
+    )
+    .await;
+    assert!(past.items.is_empty());
+    assert_eq!(past.total, 12);
+    assert!(past.next.is_none());
+
+    // Refused, naming the parameter.
+    for (q, field) in [
+        ("page=0", "page"),
+        ("per_page=0", "per_page"),
+        ("per_page=1001", "per_page"),
+        ("per_page=abc", "per_page"),
+        ("page=-1", "page"),
+    ] {
+        let (s, b) = app
+            .api_get(&officer, &format!("/api/v1/activities?{q}"))
+            .await;
+        assert_eq!(s, 422, "{q}: {b}");
+        assert!(
+            b["error"]["fields"].get(field).is_some(),
+            "{q} names {field}: {b}"
+        );
+    }
+}
+db_test!(following_next_finds_every_record_once);

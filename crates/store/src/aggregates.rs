@@ -1,16 +1,22 @@
-//! Maintained aggregates (tables from migrations 0007 and 0008): the counts
-//! and sums behind the measures (`store::engine`): children's answers by
-//! single age, sex and ethnic group (`children_answers`), participants of
-//! courses (`people_trained`), activities, every funding total (budget and
-//! spending, `money_spent`), matters by kind and how many of them were
-//! consulted (`matters_consulted`), and forums, council dialogues, club
-//! activities and active clubs per unit (`forums_held`,
-//! `units_running_models`), kept up to date **in
+//! Maintained aggregates (tables from migrations 0007, 0008, 0021 and 0022):
+//! the counts and sums behind every measure the engine computes
+//! (`store::engine`): children's answers by single age, sex and ethnic group
+//! (`children_answers`), participants of courses (`people_trained`),
+//! activities, every funding total (budget and spending, `money_spent`),
+//! matters by kind and how many of them were consulted (`matters_consulted`),
+//! forums, council dialogues, club activities and active clubs per unit
+//! (`forums_held`, `units_running_models`), and every council term and club
+//! membership with its years and its child's year of birth
+//! (`children_in_models`), kept up to date **in
 //! the same transaction** as the write that changes the records they count, so
 //! a figure is a sum over a few rows instead of a scan of the raw records.
 //!
-//! Every key starts with `year, unit_id`: a subtree's figure for a year is a
-//! sum over `unit_id IN (subtree)`. The write paths call one function each:
+//! The child population (the denominator of shares) is not an aggregate: it is
+//! a table of imported figures, read as it is (`store::population`).
+//!
+//! Every key but the memberships' starts with `year, unit_id`: a subtree's
+//! figure for a year is a sum over `unit_id IN (subtree)`. The write paths
+//! call one function each:
 //!
 //! - [`response_added`] from `responses::submit` (responses are never
 //!   deleted, and a consultation never changes unit); when the consultation is
@@ -34,7 +40,17 @@
 //!   from `councils::add_dialogue`; [`club_activity_added`] from
 //!   `clubs::add_activity` (the club becomes active for the year with its first
 //!   activity of that year). Forums, dialogues and club activities are never
-//!   deleted.
+//!   deleted;
+//! - [`member_changed`] from `councils::add_member` and `end_member`,
+//!   `clubs::add_member` and `end_member`, `people::end_open_memberships`
+//!   (a consent withdrawn ends the child's open terms) and
+//!   `handover::end_with_units` (a unit's end ends its council's and clubs'
+//!   terms): the membership's row of `agg_model_members` is written again
+//!   from it (memberships are never deleted); [`person_changed`] from
+//!   `people::withdraw` (the birth date is cut to its year). A term that is
+//!   still open has no last year, so the row holds the span of years it
+//!   overlaps rather than a row per year; [`children_in_models`] counts
+//!   distinct children over it with one query.
 //!
 //! Deltas are netted per key before anything is written and applied with one
 //! `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + excluded.n` per key (the
@@ -42,7 +58,8 @@
 //! counts fall back to zero stays (there is at most one row per key ever used);
 //! every reader skips such rows.
 //!
-//! The `recompute_*` functions compute the same numbers from the raw records,
+//! The `recompute_*` functions (and `engine::recompute_children_counts` and
+//! `engine::recompute_children_in_models`) compute the same numbers from the raw records,
 //! for the property test (`tests/it/aggregates.rs`), the benchmark (`bench/`)
 //! and [`rebuild`].
 

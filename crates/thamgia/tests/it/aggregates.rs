@@ -1,5 +1,6 @@
-//! The maintained aggregates (`store::aggregates`, migrations 0007 and 0008)
-//! equal a recomputation from the raw records after random mixes of writes,
+//! The maintained aggregates (`store::aggregates`, migrations 0007, 0008,
+//! 0021 and 0022), and every measure computed from them, equal a
+//! recomputation from the raw records after random mixes of writes,
 //! edits and deletions — on SQLite and on PostgreSQL. Twelve fixed seeds,
 //! sixty operations each, over the demo data: children's responses online and
 //! on paper (some at the turn of a year) and group tallies; activities
@@ -8,12 +9,24 @@
 //! deleted, budget lines set and changed; matters registered and their
 //! decision dates (so their years) changed; consultations created and moved
 //! along draft → open → closed → answered (published or not); forums held
-//! and edited (unit, level, year); council dialogues and club activities.
+//! and edited (unit, level, year); council dialogues and club activities;
+//! children added to council and club rosters (open terms too) and their
+//! terms ended, consents withdrawn (which ends the child's open terms), and
+//! child population figures replaced (refused in a locked year).
 //! After each sequence every subtree holding a touched unit is compared for
-//! every year touched (C1, A1–A3 and the funding totals, T1–T3, M1–M3 and
-//! T4); at the end the migrations' own fill (`aggregates::rebuild`) must give
-//! the same tables. A refused write (a year locked by an approved report, a
-//! duplicate code, a consultation not in the state a step needs) must change
+//! every year touched, and 2025 (which open terms reach): the aggregates
+//! with their recomputation (C1, A1–A3 and the funding totals, T1–T3, M1–M3
+//! and T4); every measure of the vocabulary as the engine computes it —
+//! every figure of the plan, `forums_held` at four sets of levels,
+//! `units_running_models` at every level, children's answers with those of
+//! no age, `children_in_models` over five age ranges — against the same
+//! after `aggregates::rebuild` (in a transaction rolled back);
+//! `children_in_models` against a count by hand over the rosters and the
+//! people, and the child population of the shares (`population::children`)
+//! against a sum by hand over its rows. At the end the migrations' own fill
+//! (`aggregates::rebuild`) must give the same tables. A refused write (a year
+//! locked by an approved report, a duplicate code, a consultation not in the
+//! state a step needs, a child whose consent was withdrawn) must change
 //! nothing. Every kind of write must have been accepted at least once. Then
 //! one path the random mix reaches too rarely to rely on: input typed in
 //! after a consultation was answered makes its matter consulted. And the same

@@ -17,10 +17,13 @@
 //! every year touched, and 2025 (which open terms reach): the aggregates
 //! with their recomputation (C1, A1–A3 and the funding totals, T1–T3, M1–M3
 //! and T4); every measure of the vocabulary as the engine computes it —
-//! every figure of the plan, `forums_held` at four sets of levels,
-//! `units_running_models` at every level, children's answers with those of
-//! no age, `children_in_models` over five age ranges — against the same
-//! after `aggregates::rebuild` (in a transaction rolled back);
+//! every figure of the plan (the 2016–2020 plan for 2017–2020; for 2021 and
+//! 2025 the 2021–2030 plan, whose figures use every measure, answers and
+//! children in models as shares of the child population among them),
+//! `forums_held` at four
+//! sets of levels, `units_running_models` at every level, children's answers
+//! with those of no age, `children_in_models` over five age ranges — against
+//! the same after `aggregates::rebuild` (in a transaction rolled back);
 //! `children_in_models` against a count by hand over the rosters and the
 //! people, and the child population of the shares (`population::children`)
 //! against a sum by hand over its rows. At the end the migrations' own fill
@@ -650,6 +653,25 @@ async fn demo_records(app: &TestApp) {
     thamgia::demo_reports::fill(&app.db, now)
         .await
         .expect("reports");
+}
+
+/// The 2021–2030 plan, whose figures for 2021 and 2025 use every measure of
+/// the vocabulary (children's answers and children in models as shares of
+/// the child population, which the random mix replaces, forums and models at
+/// commune level…), over the units the mix writes to.
+async fn recent_plan(app: &TestApp) {
+    let now = app_now();
+    let plan = thamgia_domain::plan::check(thamgia::LAI_CHAU_PLAN_2021)
+        .unwrap_or_else(|e| panic!("2021–2030 plan: {}", e[0]));
+    thamgia_store::plans::import(
+        &app.db.conn,
+        &Actor::system("property test"),
+        now,
+        &plan,
+        thamgia::LAI_CHAU_PLAN_2021,
+    )
+    .await
+    .expect("2021–2030 plan");
 }
 
 async fn world(app: &TestApp) -> World {
@@ -1364,6 +1386,7 @@ async fn aggregates_equal_recomputation(app: TestApp) {
     let started = std::time::Instant::now();
     demo_records(&app).await;
     eprintln!("demo records in {:?}", started.elapsed());
+    recent_plan(&app).await;
     let w = world(&app).await;
     // The demo data went through the write paths: the tables already agree
     // with the migration's own fill.

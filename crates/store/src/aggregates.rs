@@ -662,7 +662,7 @@ pub async fn person_changed<C: ConnectionTrait>(c: &C, p: &person::Model) -> Res
     agg_model_member::Entity::update_many()
         .col_expr(
             agg_model_member::Column::BirthYear,
-            Expr::val(p.birth_date.map(|d| d.year())).into(),
+            Expr::val(p.birth_date.map(|d| d.year())),
         )
         .filter(agg_model_member::Column::PersonId.eq(p.id))
         .exec(c)

@@ -13,15 +13,21 @@
 //! The second argument, a PostgreSQL URL, must name an empty database (it is
 //! filled, not dropped); without it a temporary SQLite file is used.
 
-use chrono::{Duration, TimeZone, Utc};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use sea_orm::{ActiveValue::Set, EntityTrait, QueryFilter};
 use std::time::Instant;
 use thamgia_domain::voice::{Age, Profile, Sex, Source};
-use thamgia_store::entity::{consultation, response, unit};
+use thamgia_store::entity::{club, club_member, consultation, person, response, unit};
 use thamgia_store::responses::{self, Submission};
 use thamgia_store::{Db, aggregates, engine};
 
 const YEAR: i32 = 2019;
+/// The year of the 2021–2030 plan whose figures are timed (its `CT24` is a
+/// `children_in_models` share).
+const RECENT: i32 = 2024;
+/// Extra children put on club rosters in bulk before the 2021–2030 figures
+/// are timed.
+const MEMBERS: usize = 20_000;
 const ROUNDS: u32 = 20;
 
 /// Median of `ROUNDS` runs of `f`, in milliseconds.
@@ -193,6 +199,58 @@ async fn main() -> anyhow::Result<()> {
     }
     println!("engine::figures (every figure, from aggregates): {figures:.2} ms");
     println!("responses::submit with its aggregate update: {write_ms:.2} ms per response");
+
+    // The 2021–2030 plan (children_in_models among its measures) over the
+    // units of 2025 and the 2021–2026 records, with MEMBERS extra children on
+    // the rosters of the clubs (joined over 2019–2025, half of them left a
+    // year later), filled in bulk and counted in with `aggregates::rebuild`.
+    thamgia::demo::load_units(&db, now).await?;
+    thamgia::demo_recent::fill(&db, now).await?;
+    let clubs = club::Entity::find().all(c).await?;
+    for (b, chunk) in (0..MEMBERS).collect::<Vec<_>>().chunks(1_000).enumerate() {
+        let tx = thamgia_store::begin_write(c).await?;
+        let people = chunk.iter().map(|i| person::ActiveModel {
+            full_name: Set(format!("Bench {b}-{i}")),
+            birth_date: NaiveDate::from_ymd_opt(2008 + (*i % 12) as i32, 1 + (*i % 12) as u32, 1)
+                .map(|d| Set(Some(d)))
+                .unwrap_or(Set(None)),
+            unit_id: Set(clubs[i % clubs.len()].unit_id),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        person::Entity::insert_many(people).exec(&tx).await?;
+        let made = person::Entity::find()
+            .filter(sea_orm::ColumnTrait::like(
+                &person::Column::FullName,
+                format!("Bench {b}-%"),
+            ))
+            .all(&tx)
+            .await?;
+        let members = made.iter().enumerate().map(|(i, p)| {
+            let joined = NaiveDate::from_ymd_opt(2019 + (i % 7) as i32, 9, 5).expect("date");
+            club_member::ActiveModel {
+                club_id: Set(clubs[(i * 7 + b) % clubs.len()].id),
+                person_id: Set(p.id),
+                is_leader: Set(false),
+                joined_on: Set(joined),
+                left_on: Set((i % 2 == 0)
+                    .then(|| NaiveDate::from_ymd_opt(joined.year() + 1, 6, 1).expect("date"))),
+                ..Default::default()
+            }
+        });
+        club_member::Entity::insert_many(members).exec(&tx).await?;
+        tx.commit().await?;
+    }
+    aggregates::rebuild(c).await?;
+    let in_models = engine::children_in_models(c, &province, RECENT, 11, 15).await?;
+    let in_models_ms = time(|| engine::children_in_models(c, &province, RECENT, 11, 15)).await?;
+    let recent = time(|| engine::figures(c, &province, RECENT, now.date_naive())).await?;
+    println!(
+        "2021–2030 plan, province, {RECENT}, {MEMBERS} extra club members: \
+         children_in_models 11–15 = {in_models}"
+    );
+    println!("engine::children_in_models (11–15): {in_models_ms:.2} ms");
+    println!("engine::figures (2021–2030 plan, every figure): {recent:.2} ms");
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }

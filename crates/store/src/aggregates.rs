@@ -1,16 +1,22 @@
-//! Maintained aggregates (tables from migrations 0007 and 0008): the counts
-//! and sums behind the measures (`store::engine`): children's answers by
-//! single age, sex and ethnic group (`children_answers`), participants of
-//! courses (`people_trained`), activities, every funding total (budget and
-//! spending, `money_spent`), matters by kind and how many of them were
-//! consulted (`matters_consulted`), and forums, council dialogues, club
-//! activities and active clubs per unit (`forums_held`,
-//! `units_running_models`), kept up to date **in
+//! Maintained aggregates (tables from migrations 0007, 0008, 0021 and 0022):
+//! the counts and sums behind every measure the engine computes
+//! (`store::engine`): children's answers by single age, sex and ethnic group
+//! (`children_answers`), participants of courses (`people_trained`),
+//! activities, every funding total (budget and spending, `money_spent`),
+//! matters by kind and how many of them were consulted (`matters_consulted`),
+//! forums, council dialogues, club activities and active clubs per unit
+//! (`forums_held`, `units_running_models`), and every council term and club
+//! membership with its years and its child's year of birth
+//! (`children_in_models`), kept up to date **in
 //! the same transaction** as the write that changes the records they count, so
 //! a figure is a sum over a few rows instead of a scan of the raw records.
 //!
-//! Every key starts with `year, unit_id`: a subtree's figure for a year is a
-//! sum over `unit_id IN (subtree)`. The write paths call one function each:
+//! The child population (the denominator of shares) is not an aggregate: it is
+//! a table of imported figures, read as it is (`store::population`).
+//!
+//! Every key but the memberships' starts with `year, unit_id`: a subtree's
+//! figure for a year is a sum over `unit_id IN (subtree)`. The write paths
+//! call one function each:
 //!
 //! - [`response_added`] from `responses::submit` (responses are never
 //!   deleted, and a consultation never changes unit); when the consultation is
@@ -34,7 +40,17 @@
 //!   from `councils::add_dialogue`; [`club_activity_added`] from
 //!   `clubs::add_activity` (the club becomes active for the year with its first
 //!   activity of that year). Forums, dialogues and club activities are never
-//!   deleted.
+//!   deleted;
+//! - [`member_changed`] from `councils::add_member` and `end_member`,
+//!   `clubs::add_member` and `end_member`, `people::end_open_memberships`
+//!   (a consent withdrawn ends the child's open terms) and
+//!   `handover::end_with_units` (a unit's end ends its council's and clubs'
+//!   terms): the membership's row of `agg_model_members` is written again
+//!   from it (memberships are never deleted); [`person_changed`] from
+//!   `people::withdraw` (the birth date is cut to its year). A term that is
+//!   still open has no last year, so the row holds the span of years it
+//!   overlaps rather than a row per year; [`children_in_models`] counts
+//!   distinct children over it with one query.
 //!
 //! Deltas are netted per key before anything is written and applied with one
 //! `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + excluded.n` per key (the
@@ -42,16 +58,18 @@
 //! counts fall back to zero stays (there is at most one row per key ever used);
 //! every reader skips such rows.
 //!
-//! The `recompute_*` functions compute the same numbers from the raw records,
+//! The `recompute_*` functions (and `engine::recompute_children_counts` and
+//! `engine::recompute_children_in_models`) compute the same numbers from the raw records,
 //! for the property test (`tests/it/aggregates.rs`), the benchmark (`bench/`)
 //! and [`rebuild`].
 
 use crate::Result;
 use crate::activities::MoneyCell;
 use crate::entity::{
-    activity, activity_participant, agg_activity, agg_matter, agg_model, agg_money,
-    agg_participant, agg_response, budget_line, club, club_activity, consultation, council,
-    council_dialogue, forum, matter, response, spending, unit,
+    activity, activity_participant, agg_activity, agg_matter, agg_model, agg_model_member,
+    agg_money, agg_participant, agg_response, budget_line, club, club_activity, club_member,
+    consultation, council, council_dialogue, council_member, forum, matter, person, response,
+    spending, unit,
 };
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, Value};
@@ -382,8 +400,8 @@ pub async fn budget_changed<C: ConnectionTrait>(
 }
 
 /// Empties the aggregate tables and fills them again from the raw records,
-/// with the statements migrations 0007, 0008 and 0021 ran (for repairs and for checking that
-/// the migration fills an upgraded database right).
+/// with the statements migrations 0007, 0008, 0021 and 0022 ran (for repairs
+/// and for checking that the migration fills an upgraded database right).
 pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
     for t in [
         "agg_responses",
@@ -393,6 +411,7 @@ pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
         "agg_matters",
         "agg_models",
         "matter_consulted",
+        "agg_model_members",
     ] {
         c.execute_unprepared(&format!("DELETE FROM {t}")).await?;
     }
@@ -405,6 +424,7 @@ pub async fn rebuild<C: ConnectionTrait>(c: &C) -> Result<()> {
         .chain(crate::migration::m0008_matter_model_aggregates::backfill(
             backend,
         ))
+        .chain(crate::migration::m0022_model_members::backfill(backend))
     {
         c.execute_unprepared(&sql).await?;
     }
@@ -572,6 +592,112 @@ pub async fn club_activity_added<C: ConnectionTrait>(
     e[2] += 1;
     e[3] += i64::from(of_year == 1);
     d.apply(c).await
+}
+
+// ------------------------------------------------- children in the models
+
+/// A council term or club membership as `children_in_models` counts it.
+pub enum Member<'a> {
+    Council(&'a council_member::Model),
+    Club(&'a club_member::Model),
+}
+
+/// A council term or club membership was added or changed (its term ended,
+/// by `end_member`, a consent withdrawal or the end of its unit): its row of
+/// `agg_model_members` is written again from it, with its council's or club's
+/// unit and its person's year of birth. Call after the write, inside its
+/// transaction. One row per membership, keyed by it, so writers of different
+/// memberships never touch the same row.
+pub async fn member_changed<C: ConnectionTrait>(c: &C, m: Member<'_>) -> Result<()> {
+    let (model, id, person_id, unit_id, from, to) = match m {
+        Member::Council(m) => {
+            let unit_id = council::Entity::find_by_id(m.council_id)
+                .one(c)
+                .await?
+                .map(|k| k.unit_id);
+            let (from, to) = (m.term_start, m.term_end);
+            ("council", m.id, m.person_id, unit_id, from, to)
+        }
+        Member::Club(m) => {
+            let unit_id = club::Entity::find_by_id(m.club_id)
+                .one(c)
+                .await?
+                .map(|k| k.unit_id);
+            ("club", m.id, m.person_id, unit_id, m.joined_on, m.left_on)
+        }
+    };
+    let Some(unit_id) = unit_id else {
+        return Ok(());
+    };
+    let birth_year = person::Entity::find_by_id(person_id)
+        .one(c)
+        .await?
+        .and_then(|p| p.birth_date)
+        .map(|d| d.year());
+    use agg_model_member::Column as M;
+    let row = agg_model_member::ActiveModel {
+        model: sea_orm::ActiveValue::Set(model.to_string()),
+        member_id: sea_orm::ActiveValue::Set(id),
+        person_id: sea_orm::ActiveValue::Set(person_id),
+        unit_id: sea_orm::ActiveValue::Set(unit_id),
+        from_year: sea_orm::ActiveValue::Set(from.year()),
+        to_year: sea_orm::ActiveValue::Set(to.map(|d| d.year())),
+        birth_year: sea_orm::ActiveValue::Set(birth_year),
+    };
+    agg_model_member::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([M::Model, M::MemberId])
+                .update_columns([M::PersonId, M::UnitId, M::FromYear, M::ToYear, M::BirthYear])
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// A person's date of birth may have changed (a consent withdrawal keeps only
+/// its year): every membership row of theirs takes the year of birth again.
+/// Call after the write, inside its transaction.
+pub async fn person_changed<C: ConnectionTrait>(c: &C, p: &person::Model) -> Result<()> {
+    agg_model_member::Entity::update_many()
+        .col_expr(
+            agg_model_member::Column::BirthYear,
+            Expr::val(p.birth_date.map(|d| d.year())),
+        )
+        .filter(agg_model_member::Column::PersonId.eq(p.id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Distinct persons on the rosters of the councils and clubs of the subtree
+/// at `path` whose membership overlaps `year`, aged `lo..=hi` in the year
+/// (the year less the year of birth; no year of birth, not counted): one
+/// query over `agg_model_members`.
+pub async fn children_in_models<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    year: i32,
+    lo: u8,
+    hi: u8,
+) -> Result<u64> {
+    use agg_model_member::Column as M;
+    use sea_orm::sea_query::Condition;
+    let n: Option<i64> = agg_model_member::Entity::find()
+        .select_only()
+        .column_as(Expr::col(M::PersonId).count_distinct(), "n")
+        .filter(M::UnitId.in_subquery(subtree(path)))
+        .filter(M::FromYear.lte(year))
+        .filter(
+            Condition::any()
+                .add(M::ToYear.is_null())
+                .add(M::ToYear.gte(year)),
+        )
+        .filter(M::BirthYear.between(year - i32::from(hi), year - i32::from(lo)))
+        .into_tuple()
+        .one(c)
+        .await?;
+    Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 // ---------------------------------------------------------------- reading

@@ -327,6 +327,7 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
+    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Club(&row)).await?;
     audit::record(
         &tx,
         actor,
@@ -356,6 +357,7 @@ pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
     let mut am = before.clone().into_active_model();
     am.left_on = Set(Some(on));
     let after = am.update(&tx).await?;
+    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Club(&after)).await?;
     audit::record(
         &tx,
         actor,

@@ -310,6 +310,7 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
+    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Council(&row)).await?;
     audit::record(
         &tx,
         actor,
@@ -339,6 +340,7 @@ pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
     let mut am = before.clone().into_active_model();
     am.term_end = Set(Some(on));
     let after = am.update(&tx).await?;
+    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Council(&after)).await?;
     audit::record(
         &tx,
         actor,

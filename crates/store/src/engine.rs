@@ -687,8 +687,22 @@ fn counts_of(rows: crate::aggregates::ResponseCounts) -> ChildrenCounts {
 /// Distinct persons on the rosters of the councils and clubs of `u`'s
 /// subtree whose membership overlaps `year`, aged `lo..=hi` in the year (the
 /// year less the year of birth; a person with no date of birth is not
-/// counted). Counted from the rosters, not from a maintained aggregate.
+/// counted), from the maintained aggregate (`aggregates::children_in_models`,
+/// one query); [`recompute_children_in_models`] counts the rosters.
 pub async fn children_in_models<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+    lo: u8,
+    hi: u8,
+) -> Result<u64> {
+    crate::aggregates::children_in_models(c, &u.path, year, lo, hi).await
+}
+
+/// [`children_in_models`] straight from the council and club rosters and
+/// the people's dates of birth (the property test and the benchmark compare
+/// the two).
+pub async fn recompute_children_in_models<C: ConnectionTrait>(
     c: &C,
     u: &unit::Model,
     year: i32,

@@ -782,6 +782,22 @@ entity!(agg_model, "agg_models", {
     pub active_clubs: i64,
 });
 
+// One council term or club membership as `children_in_models` counts it
+// (migration 0022): the person, the unit of the council or club, the years
+// the membership overlaps (`to_year` none while open) and the person's year
+// of birth.
+entity!(agg_model_member, "agg_model_members", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub model: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub member_id: i32,
+    pub person_id: i32,
+    pub unit_id: i32,
+    pub from_year: i32,
+    pub to_year: Option<i32>,
+    pub birth_year: Option<i32>,
+});
+
 entity!(device, "devices", {
     #[sea_orm(primary_key)]
     pub id: i32,

@@ -82,7 +82,9 @@ pub async fn end_with_units<C: ConnectionTrait>(
                 }
                 let mut am = m.clone().into_active_model();
                 am.term_end = Set(Some(last));
-                am.update(tx).await?;
+                let after = am.update(tx).await?;
+                crate::aggregates::member_changed(tx, crate::aggregates::Member::Council(&after))
+                    .await?;
                 n.memberships += 1;
             }
         }
@@ -115,7 +117,9 @@ pub async fn end_with_units<C: ConnectionTrait>(
                 }
                 let mut am = m.clone().into_active_model();
                 am.left_on = Set(Some(last));
-                am.update(tx).await?;
+                let after = am.update(tx).await?;
+                crate::aggregates::member_changed(tx, crate::aggregates::Member::Club(&after))
+                    .await?;
                 n.memberships += 1;
             }
         }

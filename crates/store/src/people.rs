@@ -224,6 +224,7 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
         .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 1, 1)));
     am.pseudonymised_at = Set(Some(now));
     let after = am.update(&tx).await?;
+    crate::aggregates::person_changed(&tx, &after).await?;
     // A child whose consent is withdrawn no longer serves under their name:
     // open terms and memberships end today; the history (roles, dates) stays.
     end_open_memberships(&tx, actor, now, person_id).await?;
@@ -258,6 +259,7 @@ async fn end_open_memberships<C: ConnectionTrait>(
         let mut am = m.clone().into_active_model();
         am.term_end = Set(Some(today.max(m.term_start)));
         let after = am.update(c).await?;
+        crate::aggregates::member_changed(c, crate::aggregates::Member::Council(&after)).await?;
         audit::record(
             c,
             actor,
@@ -279,6 +281,7 @@ async fn end_open_memberships<C: ConnectionTrait>(
         let mut am = m.clone().into_active_model();
         am.left_on = Set(Some(today.max(m.joined_on)));
         let after = am.update(c).await?;
+        crate::aggregates::member_changed(c, crate::aggregates::Member::Club(&after)).await?;
         audit::record(
             c,
             actor,

@@ -23,6 +23,7 @@ mod m0017_devices;
 mod m0019_late_tallies;
 mod m0020_child_population;
 pub(crate) mod m0021_answer_ages;
+pub(crate) mod m0022_model_members;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_late_tallies::Migration),
             Box::new(m0020_child_population::Migration),
             Box::new(m0021_answer_ages::Migration),
+            Box::new(m0022_model_members::Migration),
         ]
     }
 }

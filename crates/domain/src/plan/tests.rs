@@ -2160,3 +2160,37 @@ fn the_documented_levels_and_targets_over_time_hold() {
         assert!(doc.contains(&format!("{year} → {value}")), "{year}");
     }
 }
+
+#[test]
+fn the_documented_dated_coordinator_and_duties_hold() {
+    let doc = include_str!("../../../../docs/plan-format.md");
+    let section = |heading: &str| {
+        let from = doc.find(heading).expect("section");
+        let rest = &doc[from + 1..];
+        let end = [rest.find("\n### "), rest.find("\n## ")]
+            .into_iter()
+            .flatten()
+            .min();
+        toml_blocks(&doc[from..from + 1 + end.expect("next section")])
+    };
+    let dolisa = "\n[[agencies]]\ncode = \"SLDTBXH\"\nname_vi = \"Sở Lao động - Thương binh và Xã hội\"\nname_en = \"DOLISA\"\nunit = \"P1\"\nkind = \"department\"\n";
+    let example = format!("{}{dolisa}", documented_example(doc));
+    let header = section("\n### `[header]`");
+    assert_eq!(header.len(), 1);
+    let reporting = section("\n### `[[reporting]]`");
+    assert_eq!(reporting.len(), 1);
+    let source = example.replacen("coordinator = \"SYT\"\n", header[0], 1) + reporting[0];
+    let plan = check(&source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert_eq!(plan.coordinator_on(day(2025, 2, 28)), "SLDTBXH");
+    assert_eq!(plan.coordinator_on(day(2025, 3, 1)), "SYT");
+    let to = |level: &str, year| {
+        plan.level_duty_in(level, year)
+            .map(|d| d.recipient.as_str())
+    };
+    // The example's own district duty has no dates; the documented one ends on 28/02/2025.
+    assert_eq!(plan.reporting.len(), 3);
+    assert_eq!(plan.reporting[1].until, Some(day(2025, 2, 28)));
+    assert_eq!(to("commune", 2024), None);
+    assert_eq!(to("commune", 2025), Some("SYT"));
+}

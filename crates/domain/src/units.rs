@@ -159,21 +159,23 @@ mod tests {
 
     #[test]
     fn the_plan_says_which_level_reports_and_when() {
-        let mut levels = crate::plan::Levels::default();
-        levels.reports = vec![
-            crate::plan::ReportLine {
-                from: "district".into(),
-                to: "province".into(),
-                since: None,
-                until: Some(d(2025, 6, 30)),
-            },
-            crate::plan::ReportLine {
-                from: "commune".into(),
-                to: "province".into(),
-                since: Some(d(2025, 7, 1)),
-                until: None,
-            },
-        ];
+        let levels = crate::plan::Levels {
+            reports: vec![
+                crate::plan::ReportLine {
+                    from: "district".into(),
+                    to: "province".into(),
+                    since: None,
+                    until: Some(d(2025, 6, 30)),
+                },
+                crate::plan::ReportLine {
+                    from: "commune".into(),
+                    to: "province".into(),
+                    since: Some(d(2025, 7, 1)),
+                    until: None,
+                },
+            ],
+            ..crate::plan::Levels::default()
+        };
         let district = (None, Some(d(2025, 6, 30)));
         let commune = (Some(d(2025, 7, 1)), None);
         let to = |level, (f, t): (Option<NaiveDate>, Option<NaiveDate>), year| {

@@ -147,6 +147,24 @@ impl Levels {
             .map(|r| r.to.as_str())
             .collect()
     }
+
+    /// The levels that units of `level` report to on at least one day of `from..=to`, in file
+    /// order, each once.
+    pub fn reports_to_during(
+        &self,
+        level: &str,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for r in self.reports.iter().filter(|r| r.from == level) {
+            let held = r.since.is_none_or(|since| since <= to) && r.until.is_none_or(|u| from <= u);
+            if held && !out.contains(&r.to.as_str()) {
+                out.push(r.to.as_str());
+            }
+        }
+        out
+    }
 }
 
 /// Units of level `from` report to the unit of level `to` above them, from `since` to `until`
@@ -190,12 +208,32 @@ pub struct PlanHeader {
     pub subject_max_age: u8,
     pub scope_vi: String,
     pub scope_en: String,
-    /// Agency code of the coordinating agency.
+    /// Agency code of the coordinating agency: the only one, or, when it changed during the
+    /// period, the one at the period's end (the last of [`coordinators`](Self::coordinators)).
+    /// Ask [`Plan::coordinator_on`] for the one of a day.
     pub coordinator: String,
+    /// Who coordinated when, in order, when the coordinator changed during the period
+    /// (`coordinator = [{ agency, since, until }, …]` in a file); empty when one agency
+    /// coordinated throughout. The spans follow each other with no gap: the first has no
+    /// `since` (or starts by the period's first day), the last no `until` (or ends on the
+    /// period's last day or later), each starts the day after the one before ends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coordinators: Vec<CoordinatorSpan>,
     /// The age bands of every breakdown by age, in order; absent in a file, one band of the
     /// subject ages.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub age_bands: Vec<AgeBand>,
+}
+
+/// One agency coordinating the plan from `since` to `until` (both inclusive, either open).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoordinatorSpan {
+    /// Agency code.
+    pub agency: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 /// An administrative unit, school or village.
@@ -505,6 +543,34 @@ pub struct ReportingDutyDef {
     pub frequency: String,
     pub text_vi: String,
     pub text_en: String,
+    /// The duty's first and last day (both inclusive, either open): who reports to whom
+    /// changed during the period (the districts until 30/6/2025, the communes since).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl ReportingDutyDef {
+    /// Whether the duty holds on `day`.
+    pub fn in_force(&self, day: chrono::NaiveDate) -> bool {
+        self.since.is_none_or(|since| since <= day) && self.until.is_none_or(|until| day <= until)
+    }
+
+    /// The last day of `year` on which the duty holds, if it holds on any.
+    pub fn last_day_in(&self, year: i32) -> Option<chrono::NaiveDate> {
+        let (first, last) = (
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1)?,
+            chrono::NaiveDate::from_ymd_opt(year, 12, 31)?,
+        );
+        let end = self.until.map_or(last, |until| until.min(last));
+        (end >= first && self.since.is_none_or(|since| since <= end)).then_some(end)
+    }
+
+    /// The level whose every unit owes the duty (`level:<level>`), if it is one.
+    pub fn level(&self) -> Option<&str> {
+        self.reporter.strip_prefix("level:")
+    }
 }
 
 impl Plan {
@@ -568,6 +634,57 @@ impl Plan {
         } else {
             self.header.age_bands.clone()
         }
+    }
+
+    /// The coordinating agency's code on `day`: the span that holds it; before the first span
+    /// the first agency, after the last the last; the single `coordinator` when it never
+    /// changed.
+    pub fn coordinator_on(&self, day: chrono::NaiveDate) -> &str {
+        let spans = &self.header.coordinators;
+        let found = spans
+            .iter()
+            .find(|s| s.since.is_none_or(|since| since <= day) && s.until.is_none_or(|u| day <= u))
+            .or_else(|| {
+                let first = spans.first()?;
+                first
+                    .since
+                    .is_some_and(|since| day < since)
+                    .then_some(first)
+            })
+            .or(spans.last());
+        found.map_or(self.header.coordinator.as_str(), |s| s.agency.as_str())
+    }
+
+    /// The coordinator of a year's report: the coordinator on the year's last day.
+    pub fn coordinator_of_year(&self, year: i32) -> &str {
+        match chrono::NaiveDate::from_ymd_opt(year, 12, 31) {
+            Some(day) => self.coordinator_on(day),
+            None => self.header.coordinator.as_str(),
+        }
+    }
+
+    /// The reporting duties that hold on at least one day of `year`, in file order.
+    pub fn duties_in(&self, year: i32) -> Vec<&ReportingDutyDef> {
+        self.reporting
+            .iter()
+            .filter(|d| d.last_day_in(year).is_some())
+            .collect()
+    }
+
+    /// The duty by which every unit of `level` reports for `year`: of the `level:<level>`
+    /// duties that hold during the year, the one that holds latest in it (2025: the districts'
+    /// duty to the Department of Health, which followed the one to DOLISA on 1/3/2025).
+    /// Ties keep the first in file order.
+    pub fn level_duty_in(&self, level: &str, year: i32) -> Option<&ReportingDutyDef> {
+        let mut best: Option<(&ReportingDutyDef, chrono::NaiveDate)> = None;
+        for d in self.reporting.iter().filter(|d| d.level() == Some(level)) {
+            if let Some(end) = d.last_day_in(year)
+                && best.is_none_or(|(_, b)| end > b)
+            {
+                best = Some((d, end));
+            }
+        }
+        best.map(|(d, _)| d)
     }
 
     /// A setting's value.

@@ -104,6 +104,43 @@ pub fn in_report_chain(path: &str) -> bool {
     matches!(depth(path), 1 | 2)
 }
 
+/// The levels a unit of `level`, open `valid_from..=valid_to`, reports to for `year` under the
+/// plan's `[levels] reports` lines. The day that counts: a line holds for the year when it is in
+/// force on at least one day of the year on which the unit is open. So in 2025 the districts
+/// (open until 30/6, their line until 30/6) and the communes (open since 1/7, their line since
+/// 1/7) both report, each for its part of the year; a district does not report for 2026.
+pub fn reports_to_in_year<'l>(
+    levels: &'l crate::plan::Levels,
+    level: &str,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    year: i32,
+) -> Vec<&'l str> {
+    let (Some(first), Some(last)) = (first_day(year), last_day(year)) else {
+        return Vec::new();
+    };
+    let from = valid_from.map_or(first, |f| f.max(first));
+    let to = valid_to.map_or(last, |t| t.min(last));
+    if from > to {
+        return Vec::new();
+    }
+    levels.reports_to_during(level, from, to)
+}
+
+/// Whether a unit takes part in the report chain for `year` under the plan's `[levels]`: a
+/// province (a root: it consolidates) or a unit whose level reports to some level that year
+/// ([`reports_to_in_year`]). The plan-driven twin of [`in_report_chain`].
+pub fn in_plan_chain(
+    levels: &crate::plan::Levels,
+    path: &str,
+    level: &str,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    year: i32,
+) -> bool {
+    depth(path) == 1 || !reports_to_in_year(levels, level, valid_from, valid_to, year).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +155,41 @@ mod tests {
         assert!(!reports_to_province("/00000012/"));
         assert!(reports_to_province("/00000012/00000105/"));
         assert!(!in_report_chain("/00000012/00000105/00000300/"));
+    }
+
+    #[test]
+    fn the_plan_says_which_level_reports_and_when() {
+        let levels = crate::plan::Levels {
+            reports: vec![
+                crate::plan::ReportLine {
+                    from: "district".into(),
+                    to: "province".into(),
+                    since: None,
+                    until: Some(d(2025, 6, 30)),
+                },
+                crate::plan::ReportLine {
+                    from: "commune".into(),
+                    to: "province".into(),
+                    since: Some(d(2025, 7, 1)),
+                    until: None,
+                },
+            ],
+            ..crate::plan::Levels::default()
+        };
+        let district = (None, Some(d(2025, 6, 30)));
+        let commune = (Some(d(2025, 7, 1)), None);
+        let to = |level, (f, t): (Option<NaiveDate>, Option<NaiveDate>), year| {
+            reports_to_in_year(&levels, level, f, t, year)
+        };
+        assert_eq!(to("district", district, 2024), ["province"]);
+        assert_eq!(to("district", district, 2025), ["province"]);
+        assert!(to("district", district, 2026).is_empty());
+        assert!(to("commune", commune, 2024).is_empty());
+        assert_eq!(to("commune", commune, 2025), ["province"]);
+        // An old commune (ended 30/6/2025) did not report: its line starts on 1/7/2025.
+        assert!(to("commune", (None, Some(d(2025, 6, 30))), 2025).is_empty());
+        assert!(in_plan_chain(&levels, "/1/", "province", None, None, 2026));
+        assert!(!in_plan_chain(&levels, "/1/2/", "school", None, None, 2026));
     }
 
     #[test]

@@ -146,6 +146,9 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
         subject_max_age: Set(i32::from(h.subject_max_age)),
         scope_vi: Set(h.scope_vi.clone()),
         scope_en: Set(h.scope_en.clone()),
+        // The coordinator at the period's end (`header.coordinator`: the last
+        // of the dated coordinators, when it changed); who coordinated on a
+        // day is in the document (`Plan::coordinator_on`).
         coordinator_agency_id: Set(agency_ids[&h.coordinator]),
         document: Set(serde_json::to_string(plan).unwrap_or_default()),
         source: Set(source.to_string()),
@@ -431,7 +434,15 @@ async fn upsert_units<C: ConnectionTrait>(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlanView {
     pub plan: plan::Model,
+    /// The coordinator at the period's end (the `coordinator_agency_id` column).
     pub coordinator: agency::Model,
+    /// Who coordinated when, when it changed during the period: each agency
+    /// with its first and last day (either open); empty otherwise.
+    pub coordinators: Vec<(
+        agency::Model,
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+    )>,
     pub units: Vec<unit::Model>,
     pub settings: Vec<plan_setting::Model>,
     pub texts: Vec<plan_text::Model>,
@@ -638,9 +649,19 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: plan::Model) -> Result<PlanView>
         reporting.push((r, rec, via));
     }
     let coordinator = ag(p.coordinator_agency_id)?;
+    let coordinators = parse(&p)
+        .map(|doc| doc.header.coordinators)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|span| {
+            let a = agencies.values().find(|a| a.code == span.agency)?;
+            Some((a.clone(), span.since, span.until))
+        })
+        .collect();
     Ok(PlanView {
         plan: p,
         coordinator,
+        coordinators,
         units,
         settings,
         texts,

@@ -245,28 +245,105 @@ pub async fn due_on<C: ConnectionTrait>(c: &C, year: i32) -> Result<NaiveDate> {
     Ok(due_with(plan_of(c, year).await?.as_ref(), year))
 }
 
-/// The units that report to `scope_unit`'s province for a year: the units
-/// right under the province (districts until 30/6/2025, the commune-level
-/// units since 1/7/2025) in `scope_unit`'s subtree that existed that year —
-/// the unit itself when it is one — in path order. In 2025 both kinds are
-/// listed, each for its part of the year.
+/// The report lines (`[levels] reports`) of the plan whose period holds
+/// `year` for the unit at `path` (`plans::for_unit`). `None` for a year no
+/// plan covers: the chain is then the units right under the province
+/// (`thamgia_domain::units::reports_to_province`), as before plans said it.
+pub async fn levels_of<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    year: i32,
+) -> Result<Option<thamgia_domain::plan::Levels>> {
+    Ok(crate::plans::for_unit(c, path, year)
+        .await?
+        .map(|p| p.levels))
+}
+
+/// Whether `u` writes a report for `year`: the province (which consolidates)
+/// or a unit whose level reports up that year under the lines of the plan
+/// covering the year (`thamgia_domain::units::in_plan_chain`); without such
+/// a plan, a unit right under the province.
+pub async fn in_chain<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Result<bool> {
+    Ok(match levels_of(c, &u.path, year).await? {
+        Some(levels) => thamgia_domain::units::in_plan_chain(
+            &levels,
+            &u.path,
+            &u.level,
+            u.valid_from,
+            u.valid_to,
+            year,
+        ),
+        None => thamgia_domain::units::in_report_chain(&u.path),
+    })
+}
+
+/// The units whose reports for a year `scope_unit` receives, from the
+/// governing plan's `[levels] reports` lines, not from the depth of a path:
+/// each unit of the subtree (the unit itself included) open during the year
+/// whose level reports that year (`units::reports_to_in_year`: a line in
+/// force on a day of the year on which the unit is open) to a level that no
+/// unit strictly between `scope_unit` and it has — i.e. to `scope_unit` or
+/// above it. With the 2021–2030 plan the province receives the districts'
+/// reports until 2025 and the communes' from 2025 (both in 2025, each for its
+/// part of the year); a plan where communes report to their district has the
+/// district receive them. A year no plan covers keeps the units right under
+/// the province (`levels_of`). In path order.
 pub async fn reporting_districts<C: ConnectionTrait>(
     c: &C,
     scope_unit: &unit::Model,
     year: i32,
 ) -> Result<Vec<unit::Model>> {
-    let mut v: Vec<unit::Model> = unit::Entity::find()
+    let levels = levels_of(c, &scope_unit.path, year).await?;
+    let subtree: Vec<unit::Model> = unit::Entity::find()
         .filter(crate::units::in_subtree(
             &scope_unit.path,
             crate::units::During::year(year),
         ))
         .all(c)
-        .await?
-        .into_iter()
-        .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
-        .collect();
+        .await?;
+    let mut v = match levels {
+        Some(levels) => reporters(&levels, &scope_unit.path, &subtree, year),
+        None => subtree
+            .into_iter()
+            .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
+            .collect(),
+    };
     v.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(v)
+}
+
+/// [`reporting_districts`] over units already read.
+fn reporters(
+    levels: &thamgia_domain::plan::Levels,
+    scope_path: &str,
+    subtree: &[unit::Model],
+    year: i32,
+) -> Vec<unit::Model> {
+    let by_path: HashMap<&str, &unit::Model> =
+        subtree.iter().map(|u| (u.path.as_str(), u)).collect();
+    subtree
+        .iter()
+        .filter(|u| {
+            let to = thamgia_domain::units::reports_to_in_year(
+                levels,
+                &u.level,
+                u.valid_from,
+                u.valid_to,
+                year,
+            );
+            // The ancestors strictly between the scope and the unit.
+            let between: Vec<&unit::Model> = u
+                .path
+                .match_indices('/')
+                .map(|(at, _)| &u.path[..=at])
+                .filter(|p| p.len() > scope_path.len() && p.len() < u.path.len())
+                .filter_map(|p| by_path.get(p).copied())
+                .collect();
+            to.iter()
+                .any(|level| !between.iter().any(|a| a.level == *level))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Deadlines, completeness and timeliness of the chain: each district of
@@ -329,13 +406,14 @@ pub async fn build<C: ConnectionTrait>(
     let clubs = clubs_summary(c, &scope, year).await?;
     let recommendations = recommendations_summary(c, &scope, year, today).await?;
     let mut districts = Vec::new();
-    let has_children = !thamgia_domain::units::reports_to_province(&u.path)
-        && reporting_districts(c, u, year)
-            .await?
-            .iter()
-            .any(|d| d.id != u.id);
+    let has_children = reporting_districts(c, u, year)
+        .await?
+        .iter()
+        .any(|d| d.id != u.id);
     if has_children {
-        let rows = chain_status(c, u, year, today).await?;
+        // The parts of the units that report to `u`; `u`'s own row is its report.
+        let mut rows = chain_status(c, u, year, today).await?;
+        rows.retain(|r| r.unit.id != u.id);
         let frozen: HashMap<i32, Option<String>> = report::Entity::find()
             .filter(report::Column::UnitId.is_in(rows.iter().map(|r| r.unit.id)))
             .filter(report::Column::Year.eq(year))

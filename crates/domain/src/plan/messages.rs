@@ -29,6 +29,10 @@ templates! {
     MISSING_FIELD = MISSING_FIELD, "required field is missing", "thiếu trường bắt buộc";
     BLANK_FIELD = MISSING_FIELD, "required field is blank", "trường bắt buộc đang để trống";
 
+    COORDINATOR_OPEN = MISSING_FIELD,
+        "a coordinator followed by another needs until, its last day",
+        "cơ quan điều phối có cơ quan khác tiếp sau phải có until, ngày cuối của mình";
+
     MISSING_VI = MISSING_VIETNAMESE_NAME, "the Vietnamese text is missing", "thiếu nội dung tiếng Việt";
     BLANK_VI = MISSING_VIETNAMESE_NAME, "the Vietnamese text is blank", "nội dung tiếng Việt đang để trống";
     VI_FOR_EN = MISSING_VIETNAMESE_NAME,
@@ -73,6 +77,15 @@ templates! {
     REPORT_DATE_ORDER = INVALID_VALUE,
         "since {} is after until {}",
         "ngày bắt đầu {} sau ngày kết thúc {}";
+    COORDINATOR_NEXT = INVALID_VALUE,
+        "the coordinator before ends on {}, so this one must start on {}: coordinators follow each other with no gap or overlap",
+        "cơ quan điều phối trước kết thúc ngày {}, nên cơ quan này phải bắt đầu ngày {}: các cơ quan điều phối nối tiếp nhau, không bỏ trống, không chồng lên nhau";
+    COORDINATOR_START = INVALID_VALUE,
+        "the first coordinator starts on {}, after the plan's first day {}; leave since out or start by that day",
+        "cơ quan điều phối đầu tiên bắt đầu ngày {}, sau ngày đầu của kế hoạch {}; hãy bỏ since hoặc bắt đầu từ ngày đó";
+    COORDINATOR_END = INVALID_VALUE,
+        "the last coordinator ends on {}, before the plan's last day {}; leave until out or end on that day or later",
+        "cơ quan điều phối cuối cùng kết thúc ngày {}, trước ngày cuối của kế hoạch {}; hãy bỏ until hoặc kết thúc từ ngày đó trở đi";
     MILESTONE_ORDER = INVALID_VALUE,
         "milestone year {} must come after the milestone year {} before it",
         "năm mốc {} phải sau năm mốc {} đứng trước";
@@ -136,9 +149,6 @@ templates! {
     UNKNOWN_UNIT = UNKNOWN_UNIT,
         "no unit with code \"{}\" is defined",
         "không có đơn vị nào mang mã \"{}\"";
-    UNKNOWN_LEVEL_UNIT = UNKNOWN_UNIT,
-        "no unit of level \"{}\" is defined",
-        "không có đơn vị nào thuộc cấp \"{}\"";
     UNKNOWN_AGENCY = UNKNOWN_AGENCY,
         "no agency with code \"{}\" is defined",
         "không có cơ quan nào mang mã \"{}\"";

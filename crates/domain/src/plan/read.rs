@@ -14,10 +14,10 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::messages::{self as m, Template};
 use super::{
-    AGENCY_KINDS, AgeBand, AgencyDef, FundingSourceDef, IndicatorDef, IndicatorUnit, Levels,
-    Measure, Milestone, OBJECTIVE_KINDS, ObjectiveDef, PROJECT_KINDS, Plan, PlanError, PlanHeader,
-    ProjectDef, REPORTING_FREQUENCIES, ReportLine, ReportingDutyDef, TargetDef, TextDef,
-    UNIT_LEVELS, UnitDef,
+    AGENCY_KINDS, AgeBand, AgencyDef, CoordinatorSpan, FundingSourceDef, IndicatorDef,
+    IndicatorUnit, Levels, Measure, Milestone, OBJECTIVE_KINDS, ObjectiveDef, PROJECT_KINDS, Plan,
+    PlanError, PlanHeader, ProjectDef, REPORTING_FREQUENCIES, ReportLine, ReportingDutyDef,
+    TargetDef, TextDef, UNIT_LEVELS, UnitDef,
 };
 
 /// Longest code accepted, in bytes (codes are ASCII).
@@ -696,6 +696,7 @@ fn empty_header() -> PlanHeader {
         scope_vi: String::new(),
         scope_en: String::new(),
         coordinator: String::new(),
+        coordinators: Vec::new(),
         age_bands: Vec::new(),
     }
 }
@@ -743,7 +744,7 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
     }
     let scope_vi = obj.vi(cx, "scope_vi");
     let scope_en = obj.req(cx, "scope_en");
-    let coordinator = obj.req(cx, "coordinator");
+    let (coordinator, coordinators) = read_coordinator(cx, &mut obj, period);
     let subject = min_age.zip(max_age).filter(|(min, max)| min <= max);
     let age_bands = read_age_bands(cx, &mut obj, subject);
     obj.finish(cx);
@@ -766,9 +767,109 @@ fn read_header(cx: &mut Cx, mut obj: Obj<'_, '_>) -> (PlanHeader, Option<(i32, i
         scope_vi,
         scope_en,
         coordinator,
+        coordinators,
         age_bands,
     };
     (header, period, subject)
+}
+
+/// `coordinator`: one agency code, or the agencies that coordinated in turn,
+/// `[{ agency = "A", until = 2025-02-28 }, { agency = "B", since = 2025-03-01 }]`: each span
+/// starts the day after the one before ends, and together they cover the plan's period (the
+/// first may leave `since` open, the last `until`). Returns the agency at the period's end and
+/// the spans (none for a single code).
+fn read_coordinator(
+    cx: &mut Cx,
+    obj: &mut Obj<'_, '_>,
+    period: Option<(i32, i32)>,
+) -> (String, Vec<CoordinatorSpan>) {
+    let listed = obj
+        .entries
+        .iter()
+        .any(|(k, v)| k.get_ref() == "coordinator" && matches!(v.get_ref(), DeValue::Array(_)));
+    if !listed {
+        return (obj.req(cx, "coordinator"), Vec::new());
+    }
+    let path = obj.child("coordinator");
+    let mut spans: Vec<(String, usize, CoordinatorSpan)> = Vec::new();
+    for mut entry in obj.tables(cx, "coordinator", true) {
+        let agency = entry.req(cx, "agency");
+        let since = entry.date(cx, "since", false);
+        let until = entry.date(cx, "until", false);
+        if let Some((a, b)) = since.zip(until)
+            && a > b
+        {
+            let (a, b) = (a.to_string(), b.to_string());
+            cx.at(&entry.child("since"), &m::REPORT_DATE_ORDER, &[&a, &b]);
+        }
+        let (entry_path, line) = (entry.path.clone(), entry.line);
+        entry.finish(cx);
+        let span = CoordinatorSpan {
+            agency,
+            since,
+            until,
+        };
+        spans.push((entry_path, line, span));
+    }
+    let Some((_, _, last)) = spans.last() else {
+        cx.at(&path, &m::BLANK_FIELD, &[]);
+        return (String::new(), Vec::new());
+    };
+    let coordinator = last.agency.clone();
+    for pair in spans.windows(2) {
+        let [
+            (before_path, before_line, before),
+            (this_path, this_line, this),
+        ] = pair
+        else {
+            continue;
+        };
+        let Some(end) = before.until else {
+            cx.push(
+                *before_line,
+                &format!("{before_path}.until"),
+                &m::COORDINATOR_OPEN,
+                &[],
+            );
+            continue;
+        };
+        let Some(next) = end.succ_opt() else { continue };
+        if this.since != Some(next) {
+            let field = format!("{this_path}.since");
+            let line = if this.since.is_some() {
+                cx.line_of(&field)
+            } else {
+                *this_line
+            };
+            let (end, next) = (end.to_string(), next.to_string());
+            cx.push(line, &field, &m::COORDINATOR_NEXT, &[&end, &next]);
+        }
+    }
+    if let Some((start, end)) = period {
+        let first_day = NaiveDate::from_ymd_opt(start, 1, 1);
+        let last_day = NaiveDate::from_ymd_opt(end, 12, 31);
+        if let (Some((first_path, _, first)), Some(day)) = (spans.first(), first_day)
+            && let Some(since) = first.since.filter(|since| *since > day)
+        {
+            let (since, day) = (since.to_string(), day.to_string());
+            cx.at(
+                &format!("{first_path}.since"),
+                &m::COORDINATOR_START,
+                &[&since, &day],
+            );
+        }
+        if let (Some((last_path, _, last)), Some(day)) = (spans.last(), last_day)
+            && let Some(until) = last.until.filter(|until| *until < day)
+        {
+            let (until, day) = (until.to_string(), day.to_string());
+            cx.at(
+                &format!("{last_path}.until"),
+                &m::COORDINATOR_END,
+                &[&until, &day],
+            );
+        }
+    }
+    (coordinator, spans.into_iter().map(|(_, _, s)| s).collect())
 }
 
 /// `age_bands = [{ from = 6, to = 10 }, …]`: in order, each within the plan's subject ages and
@@ -1319,6 +1420,14 @@ fn read_reporting(cx: &mut Cx, mut obj: Obj<'_, '_>) -> ReportingDutyDef {
         .unwrap_or_default();
     let text_vi = obj.vi(cx, "text_vi");
     let text_en = obj.req(cx, "text_en");
+    let since = obj.date(cx, "since", false);
+    let until = obj.date(cx, "until", false);
+    if let Some((a, b)) = since.zip(until)
+        && a > b
+    {
+        let (a, b) = (a.to_string(), b.to_string());
+        cx.at(&obj.child("since"), &m::REPORT_DATE_ORDER, &[&a, &b]);
+    }
     obj.finish(cx);
     ReportingDutyDef {
         reporter,
@@ -1327,5 +1436,7 @@ fn read_reporting(cx: &mut Cx, mut obj: Obj<'_, '_>) -> ReportingDutyDef {
         frequency,
         text_vi,
         text_en,
+        since,
+        until,
     }
 }

@@ -900,16 +900,179 @@ fn unknown_units_are_reported() {
             field,
         );
     }
+}
+
+#[test]
+fn a_level_with_no_unit_in_the_file_may_report() {
+    // The 2021–2030 communes are loaded from plans/units/, not listed in the file.
     let source = mini_with(
         "reporter = \"level:district\"",
         "reporter = \"level:commune\"",
     );
-    let error = only_error(&source);
+    let plan = check(&source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    assert_eq!(plan.reporting[0].level(), Some("commune"));
+}
+
+const DATED_COORDINATOR: &str = "coordinator = [
+    { agency = \"UBND-D1\", until = 2023-02-28 },
+    { agency = \"SYT\", since = 2023-03-01 },
+]";
+
+#[test]
+fn a_dated_coordinator_and_dated_duties_answer_by_day() {
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let source = mini_with("coordinator = \"SYT\"", DATED_COORDINATOR).replacen(
+        "frequency = \"yearly\"",
+        "frequency = \"yearly\"\nsince = 2022-01-01\nuntil = 2023-06-30",
+        1,
+    );
+    let plan = check(&source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    assert_eq!(plan.header.coordinator, "SYT", "the coordinator at the end");
+    assert_eq!(plan.header.coordinators.len(), 2);
+    assert_eq!(plan.coordinator_on(day(2023, 2, 28)), "UBND-D1");
+    assert_eq!(plan.coordinator_on(day(2023, 3, 1)), "SYT");
+    assert_eq!(plan.coordinator_on(day(2010, 1, 1)), "UBND-D1", "before");
+    assert_eq!(plan.coordinator_on(day(2040, 1, 1)), "SYT", "after");
+    assert_eq!(plan.coordinator_of_year(2022), "UBND-D1");
+    assert_eq!(plan.coordinator_of_year(2023), "SYT");
+    let duty = &plan.reporting[0];
+    assert_eq!(
+        (duty.since, duty.until),
+        (Some(day(2022, 1, 1)), Some(day(2023, 6, 30)))
+    );
+    assert!(plan.level_duty_in("district", 2021).is_none());
+    assert_eq!(plan.duties_in(2023).len(), 1);
+    assert!(plan.duties_in(2024).is_empty());
+    assert_eq!(duty.last_day_in(2023), Some(day(2023, 6, 30)));
+    // Read back from the stored JSON unchanged; a single coordinator has no spans.
+    let json = serde_json::to_string(&plan).expect("json");
+    assert_eq!(serde_json::from_str::<Plan>(&json).expect("plan"), plan);
+    let single = check(MINI).expect("mini");
+    assert!(single.header.coordinators.is_empty());
+    assert_eq!(single.coordinator_on(day(2023, 3, 1)), "SYT");
+    assert!(
+        !serde_json::to_string(&single)
+            .expect("json")
+            .contains("coordinators")
+    );
+}
+
+#[test]
+fn a_dated_coordinator_must_cover_the_period_without_gaps() {
+    let cases = [
+        (
+            "since = 2023-03-01",
+            "since = 2023-03-02",
+            codes::INVALID_VALUE,
+            "since = 2023-03-02",
+            "header.coordinator[1].since",
+        ),
+        (
+            "since = 2023-03-01",
+            "since = 2023-02-15",
+            codes::INVALID_VALUE,
+            "since = 2023-02-15",
+            "header.coordinator[1].since",
+        ),
+        (
+            ", until = 2023-02-28",
+            "",
+            codes::MISSING_FIELD,
+            "agency = \"UBND-D1\"",
+            "header.coordinator[0].until",
+        ),
+        (
+            "agency = \"UBND-D1\", until",
+            "agency = \"UBND-D1\", since = 2021-02-01, until",
+            codes::INVALID_VALUE,
+            "since = 2021-02-01",
+            "header.coordinator[0].since",
+        ),
+        (
+            "since = 2023-03-01 }",
+            "since = 2023-03-01, until = 2025-12-30 }",
+            codes::INVALID_VALUE,
+            "until = 2025-12-30",
+            "header.coordinator[1].until",
+        ),
+        (
+            "agency = \"UBND-D1\"",
+            "agency = \"SLDTBXH\"",
+            codes::UNKNOWN_AGENCY,
+            "SLDTBXH",
+            "header.coordinator[0].agency",
+        ),
+        (
+            "since = 2023-03-01 }",
+            "since = 2023-03-01, from = 2023-03-01 }",
+            codes::UNKNOWN_FIELD,
+            "from = ",
+            "header.coordinator[1].from",
+        ),
+    ];
+    let dated = mini_with("coordinator = \"SYT\"", DATED_COORDINATOR);
+    for (from, to, code, needle, field) in cases {
+        assert_eq!(dated.matches(from).count(), 1, "{from}");
+        let source = dated.replacen(from, to, 1);
+        let error = only_error(&source);
+        assert_error(&error, code, line_with(&source, needle), field);
+    }
+    let empty = mini_with("coordinator = \"SYT\"", "coordinator = []");
+    let error = only_error(&empty);
     assert_error(
         &error,
-        codes::UNKNOWN_UNIT,
-        line_with(&source, "reporter"),
-        "reporting[0].reporter",
+        codes::MISSING_FIELD,
+        line_with(&empty, "coordinator = []"),
+        "header.coordinator",
+    );
+}
+
+#[test]
+fn a_duty_s_dates_are_checked() {
+    let cases = [
+        (
+            "since = 2025-07-01\nuntil = 2025-06-30",
+            "since = ",
+            "reporting[0].since",
+        ),
+        ("until = \"30/6/2025\"", "until = ", "reporting[0].until"),
+    ];
+    for (dates, needle, field) in cases {
+        let source = mini_with(
+            "frequency = \"yearly\"",
+            &format!("frequency = \"yearly\"\n{dates}"),
+        );
+        let error = only_error(&source);
+        assert_error(
+            &error,
+            codes::INVALID_VALUE,
+            line_with(&source, needle),
+            field,
+        );
+    }
+}
+
+#[test]
+fn the_2021_2030_plan_dates_its_coordinator_and_its_duties() {
+    let source = include_str!("../../../../plans/lai-chau-2021-2030.toml");
+    let plan = check(source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert_eq!(plan.coordinator_on(day(2021, 1, 1)), "SLDTBXH");
+    assert_eq!(plan.coordinator_on(day(2025, 2, 28)), "SLDTBXH");
+    assert_eq!(plan.coordinator_on(day(2025, 3, 1)), "SYT");
+    assert_eq!(plan.header.coordinator, "SYT");
+    let to = |level: &str, year| {
+        plan.level_duty_in(level, year)
+            .map(|d| d.recipient.as_str())
+    };
+    assert_eq!(to("district", 2024), Some("SLDTBXH"));
+    assert_eq!(to("district", 2025), Some("SYT"));
+    assert_eq!(to("district", 2026), None);
+    assert_eq!(to("commune", 2024), None);
+    assert_eq!(to("commune", 2026), Some("SYT"));
+    assert!(
+        !source.contains("cannot"),
+        "no comment says the format cannot"
     );
 }
 
@@ -1996,4 +2159,38 @@ fn the_documented_levels_and_targets_over_time_hold() {
     for (year, value) in [(2021, "22"), (2023, "26"), (2025, "30"), (2027, "32")] {
         assert!(doc.contains(&format!("{year} → {value}")), "{year}");
     }
+}
+
+#[test]
+fn the_documented_dated_coordinator_and_duties_hold() {
+    let doc = include_str!("../../../../docs/plan-format.md");
+    let section = |heading: &str| {
+        let from = doc.find(heading).expect("section");
+        let rest = &doc[from + 1..];
+        let end = [rest.find("\n### "), rest.find("\n## ")]
+            .into_iter()
+            .flatten()
+            .min();
+        toml_blocks(&doc[from..from + 1 + end.expect("next section")])
+    };
+    let dolisa = "\n[[agencies]]\ncode = \"SLDTBXH\"\nname_vi = \"Sở Lao động - Thương binh và Xã hội\"\nname_en = \"DOLISA\"\nunit = \"P1\"\nkind = \"department\"\n";
+    let example = format!("{}{dolisa}", documented_example(doc));
+    let header = section("\n### `[header]`");
+    assert_eq!(header.len(), 1);
+    let reporting = section("\n### `[[reporting]]`");
+    assert_eq!(reporting.len(), 1);
+    let source = example.replacen("coordinator = \"SYT\"\n", header[0], 1) + reporting[0];
+    let plan = check(&source).unwrap_or_else(|e| panic!("{}", render(&e)));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert_eq!(plan.coordinator_on(day(2025, 2, 28)), "SLDTBXH");
+    assert_eq!(plan.coordinator_on(day(2025, 3, 1)), "SYT");
+    let to = |level: &str, year| {
+        plan.level_duty_in(level, year)
+            .map(|d| d.recipient.as_str())
+    };
+    // The example's own district duty has no dates; the documented one ends on 28/02/2025.
+    assert_eq!(plan.reporting.len(), 3);
+    assert_eq!(plan.reporting[1].until, Some(day(2025, 2, 28)));
+    assert_eq!(to("commune", 2024), None);
+    assert_eq!(to("commune", 2025), Some("SYT"));
 }

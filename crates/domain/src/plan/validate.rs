@@ -44,7 +44,16 @@ pub(super) fn validate(cx: &mut Cx, plan: &Plan, paths: &Paths) {
     };
 
     unit_ref(cx, "header.issuer_unit", &plan.header.issuer_unit);
-    agency_ref(cx, "header.coordinator", &plan.header.coordinator);
+    if plan.header.coordinators.is_empty() {
+        agency_ref(cx, "header.coordinator", &plan.header.coordinator);
+    }
+    for (index, span) in plan.header.coordinators.iter().enumerate() {
+        agency_ref(
+            cx,
+            &format!("header.coordinator[{index}].agency"),
+            &span.agency,
+        );
+    }
 
     for (unit, path) in plan.units.iter().zip(&paths.units) {
         if let Some(parent) = &unit.parent {
@@ -104,14 +113,9 @@ pub(super) fn validate(cx: &mut Cx, plan: &Plan, paths: &Paths) {
 
     for (duty, path) in plan.reporting.iter().zip(&paths.reporting) {
         let reporter_path = format!("{path}.reporter");
-        if let Some(level) = duty.reporter.strip_prefix("level:") {
-            let known_level = super::UNIT_LEVELS.contains(&level);
-            // A unit whose level was mistyped was reported already; it may be the one meant.
-            let levels_read = plan.units.iter().all(|u| !u.level.is_empty());
-            if known_level && levels_read && !plan.units.iter().any(|u| u.level == level) {
-                cx.at(&reporter_path, &m::UNKNOWN_LEVEL_UNIT, &[level]);
-            }
-        } else if duty.reporter != "all" {
+        // `level:<level>` names every unit of a level, whether the file lists one or the
+        // units are loaded from elsewhere (plans/units/); the reader checked the level.
+        if !duty.reporter.starts_with("level:") && duty.reporter != "all" {
             agency_ref(cx, &reporter_path, &duty.reporter);
             if !duty.reporter.is_empty() && duty.reporter == duty.recipient {
                 cx.at(&reporter_path, &m::SELF_REPORT, &[&duty.reporter]);

@@ -22,6 +22,7 @@ use thamgia_domain::reports::{ReportAction, ReportRole};
 use thamgia_office::{Cell, read_csv, read_xlsx};
 use thamgia_store::entity::{report, report_event, year_lock};
 use thamgia_store::{activities, report_data, reports, units};
+use thamgia_web::clock::Clock;
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
@@ -810,3 +811,91 @@ async fn report_export_writes_the_files_from_the_database(app: TestApp) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
 }
 db_test!(report_export_writes_the_files_from_the_database);
+
+/// The real units of 2025 and the 2021–2030 plan.
+async fn with_the_2021_2030_plan(app: &TestApp) {
+    thamgia::demo::load_units(&app.db, app.clock.now())
+        .await
+        .expect("units");
+    let plan = thamgia_domain::plan::check(thamgia::LAI_CHAU_PLAN_2021).expect("the plan checks");
+    thamgia_store::plans::import(
+        &app.db.conn,
+        &Actor::system("test"),
+        app.clock.now(),
+        &plan,
+        thamgia::LAI_CHAU_PLAN_2021,
+    )
+    .await
+    .expect("import");
+}
+
+/// The .docx of a report, opened back: its text, and its "Nơi nhận" lines.
+async fn docx_of(app: &TestApp, token: &str, unit: &str, year: i32) -> (String, Vec<String>) {
+    let bytes = app
+        .download_ok(
+            token,
+            &format!("/api/v1/reports/{unit}/{year}/export?format=docx"),
+        )
+        .await;
+    let all = texts(&document_xml(&bytes));
+    let from = all.find("Nơi nhận:").expect("recipients") + "Nơi nhận:".len();
+    let to = from + all[from..].find("Lưu: VT.").expect("archive line") + "Lưu: VT.".len();
+    let lines = all[from..to]
+        .split_inclusive([';', '.'])
+        .map(|l| l.trim().trim_start_matches(['-', '–']).trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    (all, lines)
+}
+
+async fn a_report_is_issued_and_addressed_as_its_year_s_duties_say(app: TestApp) {
+    with_the_2021_2030_plan(&app).await;
+    let token = app.token("coordinator").await;
+
+    // 2024: Tam Đường reports to DOLISA, which issues the province's report.
+    let (_, to) = docx_of(&app, &token, "106", 2024).await;
+    assert_eq!(to, ["Sở LĐTB&XH (b/c);", "Lưu: VT."]);
+    let (all, to) = docx_of(&app, &token, "12", 2024).await;
+    assert!(all.contains("Số:       /BC-SLDTBXH"), "{all}");
+    assert!(all.contains("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"));
+    assert_eq!(
+        to,
+        [
+            "UBND tỉnh (b/c);",
+            "Các sở, ban, ngành liên quan;",
+            "UBND các huyện, thành phố;",
+            "Lưu: VT."
+        ]
+    );
+
+    // 2026: the ward reports to the Department of Health, which issues the
+    // province's report; the communes, not the districts, are addressed.
+    let (_, to) = docx_of(&app, &token, "03388", 2026).await;
+    assert_eq!(to, ["Sở Y tế (b/c);", "Lưu: VT."]);
+    let (all, to) = docx_of(&app, &token, "12", 2026).await;
+    assert!(all.contains("Số:       /BC-SYT"), "{all}");
+    assert!(all.contains("SỞ Y TẾ"));
+    assert!(!all.contains("SỞ LAO ĐỘNG"));
+    assert_eq!(
+        to,
+        [
+            "UBND tỉnh (b/c);",
+            "Các sở, ban, ngành liên quan;",
+            "UBND các xã, phường;",
+            "Lưu: VT."
+        ]
+    );
+
+    // 2025: the districts' last duty (from 1/3/2025) is to the Department of
+    // Health; both levels reported that year.
+    let (_, to) = docx_of(&app, &token, "106", 2025).await;
+    assert_eq!(to, ["Sở Y tế (b/c);", "Lưu: VT."]);
+    let (_, to) = docx_of(&app, &token, "12", 2025).await;
+    assert!(
+        to.contains(&"UBND các huyện, thành phố;".to_string())
+            && to.contains(&"UBND các xã, phường;".to_string()),
+        "{to:?}"
+    );
+}
+
+db_test!(a_report_is_issued_and_addressed_as_its_year_s_duties_say);

@@ -174,7 +174,7 @@ pub async fn indicators_file(
 ) -> AppResult<ExportFile> {
     let figures = thamgia_store::engine::figures(db, u, year, today).await?;
     let plan = plans::governing(db, &u.path, year).await?;
-    let mut doc = empty_doc(u, year, plan.as_ref());
+    let mut doc = empty_doc(u, year, plan.as_ref(), year_end(year));
     doc.status = "Số liệu tại thời điểm xuất".into();
     fill_figures(&mut doc, &figures);
     write(&doc, format, &format!("chi-so-{}-{year}", clean(&u.code)))
@@ -234,19 +234,22 @@ fn place_of(u: &unit::Model) -> String {
 }
 
 /// The issuing body's lines and the symbol after "BC-": the province's report
-/// is issued by the plan's coordinating agency under the provincial People's
-/// Committee; a district's by its People's Committee (which has no superior
-/// body line under Decree 30).
-fn issuer(plan: Option<&Plan>, u: &unit::Model) -> (String, String, String) {
+/// is issued by the agency coordinating the plan on `day` (the report's date,
+/// else the year's end: DOLISA until 28/02/2025, the Department of Health
+/// since, in the 2021–2030 plan) under the provincial People's Committee; a
+/// district's by its People's Committee (which has no superior body line
+/// under Decree 30).
+fn issuer(plan: Option<&Plan>, u: &unit::Model, day: NaiveDate) -> (String, String, String) {
     let committee = plan.and_then(|p| {
         p.agencies
             .iter()
             .find(|a| a.unit == u.code && a.kind == "people_committee")
     });
     let coordinator = plan.and_then(|p| {
+        let code = p.coordinator_on(day);
         p.agencies
             .iter()
-            .find(|a| a.code == p.header.coordinator && a.unit == u.code)
+            .find(|a| a.code == code && a.unit == u.code)
     });
     if let Some(a) = coordinator {
         return (
@@ -267,13 +270,22 @@ fn issuer(plan: Option<&Plan>, u: &unit::Model) -> (String, String, String) {
     (String::new(), body, "UBND".into())
 }
 
-/// "Nơi nhận", from the plan's reporting duties, never from names in code:
-/// the province's consolidated report (issued by the coordinating agency)
-/// goes to the bodies the coordinator reports to, the agencies concerned and
-/// the People's Committees of the levels that report to the province; a
-/// unit's report to the body its level reports to (`level:<level>` duties,
-/// else the coordinator). Ends with the archive line.
-fn recipients(plan: Option<&Plan>, province: bool, level: &str) -> Vec<String> {
+/// "Nơi nhận", from the plan's reporting duties that hold during `year`,
+/// never from names in code: the province's consolidated report (issued by
+/// the agency coordinating on `day`) goes to the bodies that agency reports
+/// to, the agencies concerned and the People's Committees of the levels that
+/// report that year; a unit's report to the body its level reports to
+/// (`Plan::level_duty_in`: of its `level:<level>` duties, the one that holds
+/// latest in the year — so a district's 2024 report goes to DOLISA, a
+/// commune's 2026 report to the Department of Health), else the coordinator
+/// of `day`. Ends with the archive line.
+fn recipients(
+    plan: Option<&Plan>,
+    province: bool,
+    level: &str,
+    year: i32,
+    day: NaiveDate,
+) -> Vec<String> {
     let Some(p) = plan else {
         return vec!["Lưu: VT.".to_string()];
     };
@@ -281,6 +293,8 @@ fn recipients(plan: Option<&Plan>, province: bool, level: &str) -> Vec<String> {
         p.agency(code)
             .map(|a| a.short_vi.clone().unwrap_or_else(|| a.name_vi.clone()))
     };
+    let coordinator = p.coordinator_on(day);
+    let duties = p.duties_in(year);
     let mut out: Vec<String> = Vec::new();
     let mut push = |line: String| {
         if !out.contains(&line) {
@@ -288,28 +302,22 @@ fn recipients(plan: Option<&Plan>, province: bool, level: &str) -> Vec<String> {
         }
     };
     if province {
-        for d in p
-            .reporting
-            .iter()
-            .filter(|d| d.reporter == p.header.coordinator)
-        {
+        for d in duties.iter().filter(|d| d.reporter == coordinator) {
             if let Some(name) = short(&d.recipient) {
                 push(format!("{name} (b/c);"));
             }
         }
         push("Các sở, ban, ngành liên quan;".to_string());
-        for d in &p.reporting {
-            if let Some(lvl) = d.reporter.strip_prefix("level:") {
-                push(format!("UBND {};", levels_vi(lvl)));
-            }
+        for lvl in duties.iter().filter_map(|d| d.level()) {
+            push(format!(
+                "UBND {};",
+                crate::pages::reports::levels_plural(Lang::Vi, lvl)
+            ));
         }
     } else {
-        let own = format!("level:{level}");
         let to = p
-            .reporting
-            .iter()
-            .find(|d| d.reporter == own)
-            .map_or(p.header.coordinator.as_str(), |d| d.recipient.as_str());
+            .level_duty_in(level, year)
+            .map_or(coordinator, |d| d.recipient.as_str());
         if let Some(name) = short(to) {
             push(format!("{name} (b/c);"));
         }
@@ -318,27 +326,17 @@ fn recipients(plan: Option<&Plan>, province: bool, level: &str) -> Vec<String> {
     out
 }
 
-/// "the districts and the city", "the communes and wards": every unit of a
-/// level, as a recipient line names them.
-fn levels_vi(level: &str) -> &'static str {
-    match level {
-        "district" => "các huyện, thành phố",
-        "commune" => "các xã, phường",
-        "school" => "các trường",
-        "village" => "các thôn, bản",
-        _ => "các đơn vị",
-    }
-}
-
-fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>) -> ReportDoc {
-    let (parent_body, issuing_body, symbol) = issuer(plan, u);
+/// The empty document of `u`'s report for `year`, issued and addressed as
+/// of `day` (its date, else the year's end).
+fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>, day: NaiveDate) -> ReportDoc {
+    let (parent_body, issuing_body, symbol) = issuer(plan, u, day);
     let province = !parent_body.is_empty();
     let signer_title = if province {
         "GIÁM ĐỐC".to_string()
     } else {
         "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".to_string()
     };
-    let recipients = recipients(plan, province, &u.level);
+    let recipients = recipients(plan, province, &u.level, year, day);
     ReportDoc {
         unit_code: u.code.clone(),
         unit_name: u.name_vi.clone(),
@@ -365,6 +363,11 @@ fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>) -> ReportDoc {
         difficulties: String::new(),
         proposals: String::new(),
     }
+}
+
+/// The last day of a year, the day a report without a date is issued as of.
+fn year_end(year: i32) -> NaiveDate {
+    thamgia_domain::units::last_day(year).unwrap_or_default()
 }
 
 fn fill_figures(doc: &mut ReportDoc, figures: &[Figure]) {
@@ -722,8 +725,13 @@ pub fn report_doc(
     plan: Option<&Plan>,
     u: &unit::Model,
 ) -> ReportDoc {
-    let mut doc = empty_doc(u, d.year, plan);
     let status = r.and_then(|r| ReportStatus::parse(&r.status));
+    // The document's date: the day it was (last) sent up; a draft has none.
+    let dated = r
+        .and_then(|r| r.submitted_at)
+        .filter(|_| status.is_some_and(|s| s != ReportStatus::Draft))
+        .map(|at| at.date_naive());
+    let mut doc = empty_doc(u, d.year, plan, dated.unwrap_or_else(|| year_end(d.year)));
     doc.status = status_vi(status);
     fill_figures(&mut doc, &d.figures);
     let codes: Vec<String> = d.figures.iter().map(|f| f.indicator.code.clone()).collect();
@@ -775,11 +783,7 @@ pub fn report_doc(
                 .filter(|l| !l.is_empty())
                 .collect();
         }
-        // The date of the document is the day it was (last) sent up.
-        h.date = r
-            .submitted_at
-            .filter(|_| status.is_some_and(|s| s != ReportStatus::Draft))
-            .map(|at| at.date_naive());
+        h.date = dated;
         doc.results = r.results.clone();
         doc.difficulties = r.difficulties.clone();
         doc.proposals = r.proposals.clone();

@@ -55,12 +55,6 @@ pub(crate) fn parse_year(s: &str, today: NaiveDate) -> Option<i32> {
     thamgia_domain::activities::parse_year(s).filter(|y| (2000..=today.year()).contains(y))
 }
 
-/// Units that report: the province and the units right under it (districts
-/// until 30/6/2025, communes since).
-pub(crate) fn reports_here(u: &unit::Model) -> bool {
-    thamgia_domain::units::in_report_chain(&u.path)
-}
-
 /// The visitor's role on `u`'s report, if any: the coordinator and admin are
 /// `Coordinator` on every report of their scope (their own unit's included);
 /// a district officer is `Author` of their own district's.
@@ -87,7 +81,9 @@ pub(crate) fn authors(p: &Principal, u: &unit::Model) -> bool {
 }
 
 /// The report's unit in the caller's scope (404 otherwise, or when the unit
-/// does not report).
+/// does not report that year: the province, and the units whose level the
+/// governing plan's `[levels] reports` lines have report that year —
+/// `report_data::in_chain`).
 pub(crate) async fn unit_of(
     db: &DatabaseConnection,
     p: &Principal,
@@ -98,7 +94,7 @@ pub(crate) async fn unit_of(
     let u = units::resolve(db, &p.scope(), code.trim(), Some(year), None)
         .await?
         .unit;
-    if !reports_here(&u) {
+    if !report_data::in_chain(db, &u, year).await? {
         return Err(AppError::NotFound);
     }
     Ok(u)
@@ -418,33 +414,61 @@ pub(crate) async fn scope_chain(
     Ok((own, rows))
 }
 
-/// "Every district reports to …": the reporting levels and the body they
-/// report to, as the plan covering the year says (never a name in code).
-fn list_intro(c: &Chrome, plan: Option<&thamgia_domain::plan::Plan>) -> String {
+/// "Every district reports to …": the levels whose reporting duties hold
+/// during the year and the body they report to (of the duty that holds
+/// latest in the year), as the plan covering the year says (never a name in
+/// code).
+fn list_intro(c: &Chrome, plan: Option<&thamgia_domain::plan::Plan>, year: i32) -> String {
     let Some(p) = plan else {
         return c.t("report-list-intro-no-plan");
     };
-    let duties: Vec<_> = p
-        .reporting
+    let mut levels: Vec<&str> = Vec::new();
+    for d in p.duties_in(year) {
+        if let Some(level) = d.level()
+            && !levels.contains(&level)
+        {
+            levels.push(level);
+        }
+    }
+    let last = levels
         .iter()
-        .filter(|d| d.reporter.starts_with("level:"))
-        .collect();
-    let Some(first) = duties.first() else {
+        .filter_map(|l| p.level_duty_in(l, year))
+        .max_by_key(|d| d.last_day_in(year));
+    let Some(last) = last else {
         return c.t("report-list-intro-no-plan");
     };
-    let levels: Vec<String> = duties
-        .iter()
-        .filter_map(|d| d.reporter.strip_prefix("level:"))
-        .map(|l| c.tk("report-reporters-", l))
-        .collect();
-    let recipient = p.agency(&first.recipient).map_or_else(
-        || first.recipient.clone(),
+    let names: Vec<String> = levels.iter().map(|l| levels_plural(c.lang, l)).collect();
+    let recipient = p.agency(&last.recipient).map_or_else(
+        || last.recipient.clone(),
         |a| c.pick(&a.name_vi, &a.name_en).to_string(),
     );
     c.lang.t_args(
         "report-list-intro",
-        &[("reporters", levels.join(", ")), ("recipient", recipient)],
+        &[
+            ("reporters", capitalised(&names.join(", "))),
+            ("recipient", recipient),
+        ],
     )
+}
+
+/// Every unit of a level, as a list of reporters or a recipient line names
+/// them ("các huyện, thành phố"): the one catalog key per level,
+/// `report-reporters-<level>`.
+pub fn levels_plural(lang: crate::i18n::Lang, level: &str) -> String {
+    let level = if thamgia_domain::plan::UNIT_LEVELS.contains(&level) {
+        level
+    } else {
+        "other"
+    };
+    lang.t(&format!("report-reporters-{level}"))
+}
+
+/// The text with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The year a list shows: the one asked for, else the last year (whose report
@@ -481,7 +505,7 @@ pub async fn list(
             .page(lang)?,
         None => None,
     };
-    let intro = list_intro(&c, plan.as_ref());
+    let intro = list_intro(&c, plan.as_ref(), year);
     let page = ListPage {
         year,
         intro,

@@ -275,9 +275,7 @@ pub async fn create(
     let k = councils::create(db, &Actor::from(&p), state.now(), n)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict { field } if field == "unit" => {
-                AppError::invalid("unit", "council_exists")
-            }
+            StoreError::Conflict { field: "unit" } => AppError::invalid("unit", "council_exists"),
             other => rules::level_refused(other),
         })?;
     Ok((

@@ -27,6 +27,9 @@ pub struct NewClub {
     pub founded_on: NaiveDate,
 }
 
+/// Sets up a club. The unit hosting it (the host, else the unit it counts
+/// for) must be of a level the plan governing it in the founding year lists
+/// in `[levels] clubs` (`plans::holds`): otherwise `Conflict { field: "unit_level" }`.
 pub async fn create<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -34,6 +37,13 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     n: NewClub,
 ) -> Result<club::Model> {
     let tx = crate::begin_write(c).await?;
+    crate::plans::ensure_holds(
+        &tx,
+        n.host_unit_id.unwrap_or(n.unit_id),
+        "club",
+        n.founded_on.year(),
+    )
+    .await?;
     let row = club::ActiveModel {
         unit_id: Set(n.unit_id),
         setting: Set(n.setting.as_str().to_string()),

@@ -9,7 +9,7 @@
 use crate::audit::{self, Change};
 use crate::entity::{council, council_dialogue, council_member, person, unit};
 use crate::{Result, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
@@ -25,7 +25,10 @@ pub struct NewCouncil {
     pub established_on: NaiveDate,
 }
 
-/// Creates a council; a second one for the same unit is `Conflict { field: "unit" }`.
+/// Creates a council; a second one for the same unit is `Conflict { field:
+/// "unit" }`, one at a unit whose level the plan governing it in the year of
+/// establishment does not list in `[levels] councils` (`plans::holds`) is
+/// `Conflict { field: "unit_level" }`.
 pub async fn create<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -33,6 +36,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     n: NewCouncil,
 ) -> Result<council::Model> {
     let tx = crate::begin_write(c).await?;
+    crate::plans::ensure_holds(&tx, n.unit_id, "council", n.established_on.year()).await?;
     let exists = council::Entity::find()
         .filter(council::Column::UnitId.eq(n.unit_id))
         .one(&tx)

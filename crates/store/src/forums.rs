@@ -5,7 +5,7 @@
 //! consultation), and the results report due after the forum.
 //!
 //! The Circular 29/2019 checks live in `thamgia_domain::models::check_forum`;
-//! [`headcount`] and [`rules_for_year`] give them their inputs.
+//! [`headcount`] and [`rules_for`] give them their inputs.
 
 use crate::audit::{self, Change};
 use crate::entity::{
@@ -76,6 +76,9 @@ fn apply(am: &mut forum::ActiveModel, f: ForumInput) {
     am.guests = Set(f.guests);
 }
 
+/// Records a forum. A unit whose level the plan governing it that year does
+/// not list in `[levels] forums` (`plans::holds`; the forum's level is its
+/// unit's) is `Conflict { field: "unit_level" }`, on create and on update.
 pub async fn create<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -84,6 +87,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<forum::Model> {
     let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
+    crate::plans::ensure_holds(&tx, f.unit_id, "forum", f.year).await?;
     let mut am = forum::ActiveModel {
         report_submitted_on: Set(None),
         created_by: Set(actor.user_id),
@@ -123,6 +127,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         .ok_or(StoreError::NotFound)?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
+    crate::plans::ensure_holds(&tx, f.unit_id, "forum", f.year).await?;
     let groups_before = ethnic_groups(&tx, id).await?;
     let groups = f.ethnic_groups.clone();
     let mut am = before.clone().into_active_model();
@@ -439,9 +444,28 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     Ok(after)
 }
 
-/// The Circular 29 limits for a forum held in `year`: the defaults, with the
-/// report's due days from the plan's `forum_report_due_days` setting (the
-/// plan covering the year, else the newest plan).
+/// The province (the root of the id path) of the unit at `path`.
+pub fn province_of(path: &str) -> &str {
+    path.split('/').find(|s| !s.is_empty()).unwrap_or("")
+}
+
+/// The Circular 29 limits for a forum of the unit at `path` held in `year`:
+/// the defaults, with the report's due days from the `forum_report_due_days`
+/// setting of the plan governing the unit that year (`plans::governing`:
+/// its province's plan covering the year, else its province's newest).
+pub async fn rules_for<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<ForumRules> {
+    let mut r = ForumRules::default();
+    if let Some(d) = crate::plans::governing(c, path, year)
+        .await?
+        .and_then(|p| p.setting("forum_report_due_days"))
+    {
+        r.report_due_days = d;
+    }
+    Ok(r)
+}
+
+/// [`rules_for`] by year alone (the plan covering the year in any province,
+/// else the newest): for callers without a unit.
 pub async fn rules_for_year<C: ConnectionTrait>(c: &C, year: i32) -> Result<ForumRules> {
     let mut r = ForumRules::default();
     let plan = match crate::indicators::plan_for_year(c, year).await? {
@@ -483,17 +507,18 @@ pub async fn overdue_reports<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<Vec<LateReport>> {
     let all = list(c, scope, &ForumFilter::default()).await?;
-    let mut rules: HashMap<i32, ForumRules> = HashMap::new();
+    let mut rules: HashMap<(String, i32), ForumRules> = HashMap::new();
     let mut out = vec![];
     for (f, u, _) in all {
         if f.report_submitted_on.is_some() {
             continue;
         }
-        let r = match rules.get(&f.year) {
+        let key = (province_of(&u.path).to_owned(), f.year);
+        let r = match rules.get(&key) {
             Some(r) => *r,
             None => {
-                let r = rules_for_year(c, f.year).await?;
-                rules.insert(f.year, r);
+                let r = rules_for(c, &u.path, f.year).await?;
+                rules.insert(key, r);
                 r
             }
         };

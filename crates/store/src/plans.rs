@@ -15,8 +15,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use thamgia_domain::access::{Actor, child_path};
-use thamgia_domain::plan::{Plan, UnitDef};
+use thamgia_domain::plan::{Levels, Plan, UnitDef};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -499,31 +500,130 @@ async fn of_province<C: ConnectionTrait>(c: &C, path: &str) -> Result<Vec<plan::
         .collect())
 }
 
+/// Parsed plans by the row's content fingerprint (`plan.fingerprint`, the
+/// hash of the stored document): a plan version's document never changes, a
+/// new version is a new row with its own fingerprint, and two databases (or
+/// two provinces) holding the same content share one parse. A figure request
+/// reads the plan without parsing its JSON again.
+static PARSED: LazyLock<Mutex<HashMap<String, Arc<Plan>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Distinct plan contents kept parsed; past this the cache starts afresh.
+const PARSED_MAX: usize = 64;
+
+/// The plan stored in a row, parsed once per content.
+fn parsed(p: &plan::Model) -> Option<Arc<Plan>> {
+    let lock = || {
+        PARSED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(hit) = lock().get(&p.fingerprint) {
+        return Some(hit.clone());
+    }
+    let plan: Plan = serde_json::from_str(&p.document).ok()?;
+    // The fingerprint is the hash of this very document; a row whose
+    // fingerprint does not match (written by hand) is parsed every time.
+    if sha256_hex(&p.document) != p.fingerprint {
+        return Some(Arc::new(plan));
+    }
+    let plan = Arc::new(plan);
+    let mut cache = lock();
+    if cache.len() >= PARSED_MAX {
+        cache.clear();
+    }
+    cache.insert(p.fingerprint.clone(), plan.clone());
+    Some(plan)
+}
+
 fn parse(p: &plan::Model) -> Option<Plan> {
-    serde_json::from_str(&p.document).ok()
+    parsed(p).map(|p| (*p).clone())
+}
+
+/// The latest version of the province's plan whose period contains `year`.
+fn covering(plans: &[plan::Model], year: i32) -> Option<&plan::Model> {
+    plans
+        .iter()
+        .find(|p| p.period_start <= year && year <= p.period_end)
 }
 
 /// The plan that governs a unit in a year: its province's plan whose period
 /// contains the year. `None` when there is none.
 pub async fn for_unit<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
-    Ok(of_province(c, path)
-        .await?
-        .iter()
-        .find(|p| p.period_start <= year && year <= p.period_end)
-        .and_then(parse))
+    Ok(covering(&of_province(c, path).await?, year).and_then(parse))
+}
+
+/// [`governing`], shared from the cache.
+async fn governing_shared<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    year: i32,
+) -> Result<Option<Arc<Plan>>> {
+    let plans = of_province(c, path).await?;
+    Ok(covering(&plans, year).or(plans.first()).and_then(parsed))
+}
+
+/// The newest plan (the latest period's latest version) of the province of
+/// the unit at `path`.
+pub async fn newest<C: ConnectionTrait>(c: &C, path: &str) -> Result<Option<Plan>> {
+    Ok(of_province(c, path).await?.first().and_then(parse))
 }
 
 /// The plan whose names and settings apply to a unit in a year: the one
 /// governing it ([`for_unit`]), else its province's newest plan (a year
 /// outside every period still reads in the province's words).
 pub async fn governing<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
-    let plans = of_province(c, path).await?;
-    Ok(plans
-        .iter()
-        .find(|p| p.period_start <= year && year <= p.period_end)
-        .or(plans.first())
-        .and_then(parse))
+    Ok(governing_shared(c, path, year).await?.map(|p| (*p).clone()))
 }
+
+/// The levels of the plan governing the unit at `path` in `year`
+/// ([`governing`]); a province without a plan has the
+/// [defaults](Levels::default).
+pub async fn levels<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Levels> {
+    Ok(governing_shared(c, path, year)
+        .await?
+        .map(|p| p.levels.clone())
+        .unwrap_or_default())
+}
+
+/// Whether a unit of `level` in the province of `path` may hold `model`
+/// (`forum`, `council`, `club`) in `year`: the governing plan's `[levels]`
+/// ([`Levels::holds`]). The one rule every write of a forum, council or
+/// club passes, and by which the forms offer their units.
+pub async fn holds<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    level: &str,
+    model: &str,
+    year: i32,
+) -> Result<bool> {
+    Ok(levels(c, path, year).await?.holds(model, level))
+}
+
+/// [`holds`] inside a write: refuses with `Conflict { field: "unit_level" }`
+/// ([`LEVEL_REFUSED`]).
+pub async fn ensure_holds<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i32,
+    model: &str,
+    year: i32,
+) -> Result<()> {
+    let u = unit::Entity::find_by_id(unit_id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if holds(c, &u.path, &u.level, model, year).await? {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            field: LEVEL_REFUSED,
+        })
+    }
+}
+
+/// The conflict of a forum, council or club at a unit whose level the
+/// governing plan does not list ([`ensure_holds`]).
+pub const LEVEL_REFUSED: &str = "unit_level";
 
 /// All versions of one plan, newest first.
 pub async fn versions<C: ConnectionTrait>(c: &C, code: &str) -> Result<Vec<plan::Model>> {

@@ -405,7 +405,16 @@ async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
     app.officer("phuongdoanket", "03388").await;
     let r = app.approve_report("phuongdoanket", "03388", 2026).await;
     assert_eq!(r["status"], "approved", "{r}");
-    // Councils are set up at that level now.
+    // Councils are set up at that level now: the 2021–2030 plan lists it.
+    let (s, r) = app
+        .api_send(
+            Method::POST,
+            &coordinator,
+            "/api/v1/plans",
+            &json!({ "source": thamgia::LAI_CHAU_PLAN_2021 }),
+        )
+        .await;
+    assert!(s == 200 || s == 201, "{r}");
     let ward = app.token("phuongdoanket").await;
     let (s, k) = app
         .api_send(

@@ -25,6 +25,7 @@ mod forums;
 mod funding;
 mod handover;
 mod imports;
+mod levels;
 mod measures;
 mod offline;
 mod openapi;

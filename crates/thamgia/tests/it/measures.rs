@@ -43,6 +43,10 @@ age_bands = [{ from = 9, to = 10 }, { from = 11, to = 12 }]
 [settings]
 answer_due_days = 30
 
+[levels]
+forums = ["province", "commune"]
+councils = ["commune"]
+
 [[units]]
 code = "P9"
 name_vi = "Tỉnh Thử"

@@ -90,6 +90,7 @@ forum-err-required = This field is required.
 forum-err-unknown-option = Not a valid value.
 forum-err-unknown-unit = The unit does not exist or is outside your scope.
 forum-err-level-mismatch = The forum's level must be the unit's level.
+forum-err-level-not-allowed = The plan that applies to this unit in that year holds no Children's Forum at this level: choose a unit of another level.
 forum-err-not-a-year = A year has 4 digits, e.g. 2019.
 forum-err-too-long = Too long.
 forum-err-not-a-date = Not a valid date. Write it as dd/mm/yyyy, e.g. 05/06/2019.

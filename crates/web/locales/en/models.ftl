@@ -49,6 +49,7 @@ models-err-purpose-contains-name = Do not write the child's name in the purpose.
 models-err-already-withdrawn = This child's consent was withdrawn; the name was replaced by a pseudonym.
 models-err-confirm-required = Tick the confirmation box before withdrawing the consent.
 models-err-not-a-district = Choose a district (since 1/7/2025, a commune, ward or town).
+models-err-level-not-allowed = The plan that applies to this unit in that year does not have this model at the unit's level: choose a unit of another level.
 models-err-council-exists = This district already has a Children's Council.
 models-err-unknown-person = The child does not exist or is outside your scope.
 models-err-person-outside-unit = This child is not in the district.

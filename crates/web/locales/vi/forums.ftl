@@ -87,6 +87,7 @@ forum-err-required = Trường này là bắt buộc.
 forum-err-unknown-option = Giá trị không hợp lệ.
 forum-err-unknown-unit = Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.
 forum-err-level-mismatch = Cấp của diễn đàn phải trùng với cấp của đơn vị.
+forum-err-level-not-allowed = Kế hoạch áp dụng cho đơn vị này trong năm đó không tổ chức Diễn đàn trẻ em ở cấp này: hãy chọn đơn vị ở cấp khác.
 forum-err-not-a-year = Năm gồm 4 chữ số, ví dụ 2019.
 forum-err-too-long = Quá dài.
 forum-err-not-a-date = Ngày không hợp lệ. Viết theo dạng dd/mm/yyyy, ví dụ 05/06/2019.

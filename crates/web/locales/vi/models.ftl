@@ -49,6 +49,7 @@ models-err-purpose-contains-name = Không ghi tên của em vào mục đích.
 models-err-already-withdrawn = Trẻ em này đã rút lại sự đồng ý; tên đã được thay bằng bí danh.
 models-err-confirm-required = Hãy đánh dấu ô xác nhận trước khi rút lại sự đồng ý.
 models-err-not-a-district = Hãy chọn một huyện (từ 01/7/2025: một xã, phường, thị trấn).
+models-err-level-not-allowed = Kế hoạch áp dụng cho đơn vị này trong năm đó không có mô hình này ở cấp của đơn vị: hãy chọn đơn vị ở cấp khác.
 models-err-council-exists = Huyện này đã có Hội đồng trẻ em.
 models-err-unknown-person = Trẻ em không tồn tại hoặc nằm ngoài phạm vi của bạn.
 models-err-person-outside-unit = Trẻ em này không thuộc địa bàn của huyện.

@@ -221,9 +221,13 @@ pub struct ClubCreate {
     pub founded_on: Option<String>,
 }
 
-/// Sets up a club at a school or in a community.
+/// Sets up a club at a school or in a community. The unit it sits at (the
+/// host, else the unit it counts for) must be of a level the plan governing it
+/// in the founding year lists in `[levels] clubs`.
 #[utoipa::path(post, path = "/api/v1/clubs", tag = "models", request_body = ClubCreate,
-    responses((status = 201, body = ClubDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = ClubDto),
+              (status = 422, description = "`unit` or `host`: level_not_allowed (the plan governing the unit that year lists no club at its level), unknown_unit, not_a_district, host_outside_unit; `setting`, `name`, `founded_on`", body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
@@ -240,7 +244,9 @@ pub async fn create(
     };
     let db = &state.db.conn;
     let n = rules::check_new_club(db, &p, &f, state.now().date_naive()).await?;
-    let k = clubs::create(db, &Actor::from(&p), state.now(), n).await?;
+    let k = clubs::create(db, &Actor::from(&p), state.now(), n)
+        .await
+        .map_err(crate::pages::councils::level_refused)?;
     Ok((
         StatusCode::CREATED,
         Json(one(&state, &p, k.id, None).await?),

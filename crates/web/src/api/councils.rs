@@ -247,16 +247,20 @@ pub(crate) async fn one(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CouncilCreate {
-    /// Code of a district in the caller's scope that has no council yet.
+    /// Code of a unit in the caller's scope that has no council yet, of a level
+    /// the governing plan lists in `[levels] councils`.
     pub unit: Option<String>,
     pub name: Option<String>,
     /// yyyy-mm-dd, not in the future.
     pub established_on: Option<String>,
 }
 
-/// Sets up a district's council (one per district).
+/// Sets up a unit's council (one per unit), at a unit whose level the plan
+/// governing it in the year of establishment lists in `[levels] councils`.
 #[utoipa::path(post, path = "/api/v1/councils", tag = "models", request_body = CouncilCreate,
-    responses((status = 201, body = CouncilDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = CouncilDto),
+              (status = 422, description = "`unit`: required, unknown_unit, council_exists, level_not_allowed (the plan governing the unit that year lists no council at its level); `name`, `established_on`", body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
@@ -274,8 +278,8 @@ pub async fn create(
     let k = councils::create(db, &Actor::from(&p), state.now(), n)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::invalid("unit", "council_exists"),
-            other => other.into(),
+            StoreError::Conflict { field: "unit" } => AppError::invalid("unit", "council_exists"),
+            other => rules::level_refused(other),
         })?;
     Ok((
         StatusCode::CREATED,

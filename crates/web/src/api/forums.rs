@@ -129,7 +129,7 @@ async fn dto(
     a: &agency::Model,
 ) -> AppResult<ForumDto> {
     let db = &state.db.conn;
-    let k = rules::facts(db, cache, &f, state.now().date_naive()).await?;
+    let k = rules::facts(db, cache, &f, u, state.now().date_naive()).await?;
     let ethnic_groups = forums::ethnic_groups(db, f.id)
         .await?
         .into_iter()
@@ -347,8 +347,12 @@ fn rename_agency(e: crate::error::AppError) -> crate::error::AppError {
 }
 
 /// Records a forum. Circular 29 problems come back as `warnings`, not errors.
+/// A unit holds a forum at its own level only where the plan governing it that
+/// year lists the level in `[levels] forums`: else 422 `unit: level_not_allowed`.
 #[utoipa::path(post, path = "/api/v1/forums", tag = "forums", request_body = ForumBody,
-    responses((status = 201, body = ForumDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = ForumDto),
+              (status = 422, description = "`unit`: level_not_allowed (the governing plan holds no forum at the unit's level that year), level_mismatch, unknown_unit; other fields by name", body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(p, _): ApiUser,
@@ -360,7 +364,9 @@ pub async fn create(
     let n = rules::check_forum_form(db, &p, &b.into())
         .await
         .map_err(rename_agency)?;
-    let f = forums::create(db, &Actor::from(&p), state.now(), n).await?;
+    let f = forums::create(db, &Actor::from(&p), state.now(), n)
+        .await
+        .map_err(crate::pages::councils::level_refused)?;
     Ok((StatusCode::CREATED, Json(full(&state, &p, f.id).await?)))
 }
 
@@ -378,10 +384,13 @@ pub async fn show(
     Ok(Json(full(&state, &p, id).await?))
 }
 
-/// Replaces a forum's fields (the whole record, as when creating it).
+/// Replaces a forum's fields (the whole record, as when creating it; the
+/// same `unit: level_not_allowed` rule).
 #[utoipa::path(put, path = "/api/v1/forums/{id}", tag = "forums", request_body = ForumBody,
     params(("id" = i32, Path, description = "Forum id")),
-    responses((status = 200, body = ForumDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = ForumDto),
+              (status = 422, description = "`unit`: level_not_allowed, level_mismatch, unknown_unit; other fields by name", body = ErrorBody),
+              (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -396,7 +405,9 @@ pub async fn update(
     let n = rules::check_forum_form(db, &p, &b.into())
         .await
         .map_err(rename_agency)?;
-    forums::update(db, &Actor::from(&p), state.now(), id, n).await?;
+    forums::update(db, &Actor::from(&p), state.now(), id, n)
+        .await
+        .map_err(crate::pages::councils::level_refused)?;
     Ok(Json(full(&state, &p, id).await?))
 }
 

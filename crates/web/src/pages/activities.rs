@@ -157,14 +157,14 @@ pub(crate) async fn suggest_code(
     }
 }
 
-/// The plan covering `year`, else the newest plan.
-pub(crate) async fn plan_of(db: &DatabaseConnection, year: i32) -> AppResult<Option<Plan>> {
-    Ok(
-        match thamgia_store::indicators::plan_for_year(db, year).await? {
-            Some(p) => Some(p),
-            None => thamgia_store::indicators::newest_plan(db).await?,
-        },
-    )
+/// The plan governing the unit at `path` in `year` (its province's plan
+/// covering the year, else its province's newest).
+pub(crate) async fn plan_of(
+    db: &DatabaseConnection,
+    path: &str,
+    year: i32,
+) -> AppResult<Option<Plan>> {
+    Ok(thamgia_store::plans::governing(db, path, year).await?)
 }
 
 /// A project's name in the plan (its code when the plan does not name it).
@@ -408,7 +408,10 @@ pub async fn list(
         .page(lang)?;
     let found = activities::list(db, &p.scope(), &filter).await.page(lang)?;
     let today = state.now().date_naive();
-    let plan = plan_of(db, filter.year.unwrap_or(today.year()))
+    // The plan of the unit filtered on, else of the user's own scope.
+    let scope_path = p.scope().path;
+    let path = filter.unit_path.as_deref().unwrap_or(&scope_path);
+    let plan = plan_of(db, path, filter.year.unwrap_or(today.year()))
         .await
         .page(lang)?;
     let mut rows = vec![];
@@ -601,7 +604,12 @@ async fn form_page(
     let year = thamgia_domain::activities::parse_date(&f.starts_on)
         .map(|d| d.year())
         .unwrap_or_else(|| state.now().date_naive().year());
-    let plan = plan_of(db, year).await.page(lang)?;
+    // The plan of the unit chosen, else of the user's own scope.
+    let path = unit_list
+        .iter()
+        .find(|u| u.code == f.unit.trim())
+        .map_or(scope.path.as_str(), |u| u.path.as_str());
+    let plan = plan_of(db, path, year).await.page(lang)?;
     let chosen_coord: Vec<&str> = f
         .coordinating
         .split([';', ','])
@@ -925,7 +933,7 @@ async fn show_page(
     let lang = ctx.lang;
     let db = &state.db.conn;
     let r = row_of(db, p, &a, &u).await.page(lang)?;
-    let plan = plan_of(db, a.starts_on.year()).await.page(lang)?;
+    let plan = plan_of(db, &u.path, a.starts_on.year()).await.page(lang)?;
     let parts: Vec<PartRow> = r
         .participants
         .iter()

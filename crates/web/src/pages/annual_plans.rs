@@ -113,10 +113,12 @@ pub(crate) async fn check_new(
                 None
             }
             Some(y) => {
-                if thamgia_store::indicators::plan_for_year(db, y)
-                    .await?
-                    .is_none()
-                {
+                // The plan of the unit's province (of the user's own scope
+                // while the unit is not known) must cover the year.
+                let path = unit
+                    .as_ref()
+                    .map_or(scope.path.as_str(), |u| u.path.as_str());
+                if thamgia_store::plans::for_unit(db, path, y).await?.is_none() {
                     e.insert("year".into(), "no_plan_for_year".into());
                 }
                 Some(y)
@@ -502,7 +504,7 @@ async fn show_page(
     let lang = ctx.lang;
     let db = &state.db.conn;
     let pva = annual_plans::plan_vs_actual(db, plan.id).await.page(lang)?;
-    let the_plan = thamgia_store::indicators::plan_for_year(db, plan.year)
+    let the_plan = thamgia_store::plans::for_unit(db, &u.path, plan.year)
         .await
         .page(lang)?;
     let can_manage = may_manage(p, &plan);

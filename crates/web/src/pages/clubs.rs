@@ -10,7 +10,10 @@
 //!
 //! The checks here are shared with the JSON API (`api/clubs.rs`).
 
-use super::councils::{RecRow, check_person, count, lower_first, rec_rows, year_of, year_options};
+use super::councils::{
+    LEVEL_NOT_ALLOWED, RecRow, check_person, count, lower_first, rec_rows, units_holding, year_of,
+    year_options,
+};
 use super::matters::{Fields, invalid};
 use super::people::{
     checked, error_summary, field_message, member_label, new_person_href, optional_date,
@@ -35,7 +38,7 @@ use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
 use thamgia_store::clubs::{self, NewActivity, NewClub, NewMember};
 use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
-use thamgia_store::{StoreError, agencies, people, recommendations, units};
+use thamgia_store::{StoreError, agencies, people, plans, recommendations, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -135,6 +138,19 @@ pub(crate) async fn check_new_club(
     let founded = required_date(&mut e, "founded_on", &f.founded_on);
     if founded.is_some_and(|d| d > today) {
         e.insert("founded_on".into(), "in_the_future".into());
+    }
+    // The club sits at its host, else at the unit it counts for: that
+    // unit's level must be one the governing plan lets have clubs.
+    let year = founded.unwrap_or(today).year();
+    let at = match (&host, &unit) {
+        (Some(h), _) if !e.contains_key("host") => Some(("host", h)),
+        (None, Some(u)) => Some(("unit", u)),
+        _ => None,
+    };
+    if let Some((field, u)) = at
+        && !plans::holds(db, &u.path, &u.level, "club", year).await?
+    {
+        e.insert(field.into(), LEVEL_NOT_ALLOWED.into());
     }
     match (unit, setting, founded) {
         (Some(u), Some(s), Some(d)) if e.is_empty() => Ok(NewClub {
@@ -447,12 +463,21 @@ async fn form_page(
     f: ClubForm,
     errors: Fields,
 ) -> Result<ClubFormPage, PageError> {
-    let all = units::list(&state.db.conn, &p.scope())
+    let db = &state.db.conn;
+    let districts = units::list(db, &p.scope())
         .await
-        .page(ctx.lang)?;
-    let (districts, hosts): (Vec<unit::Model>, Vec<unit::Model>) = all
+        .page(ctx.lang)?
         .into_iter()
-        .partition(|u| thamgia_domain::units::reports_to_province(&u.path));
+        .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
+        .collect();
+    // Hosts: the units below those whose level may have clubs this year.
+    let year = state.now().year();
+    let hosts: Vec<unit::Model> = units_holding(db, p, "club", year)
+        .await
+        .page(ctx.lang)?
+        .into_iter()
+        .filter(|u| thamgia_domain::units::depth(&u.path) > 2)
+        .collect();
     Ok(ClubFormPage {
         c: Chrome::new(ctx, "club-new-title"),
         summary: error_summary(
@@ -462,10 +487,7 @@ async fn form_page(
             "club-field-",
         ),
         districts,
-        hosts: hosts
-            .into_iter()
-            .filter(|u| u.level != "province")
-            .collect(),
+        hosts,
         settings: ClubSetting::ALL.iter().map(|s| s.as_str()).collect(),
         f,
         errors,

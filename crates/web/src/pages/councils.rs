@@ -27,12 +27,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::{CouncilRole, RecommendationSource};
 use thamgia_store::councils::{self, NewCouncil, NewDialogue, NewMember};
 use thamgia_store::entity::{agency, council, council_dialogue, council_member, person, unit};
-use thamgia_store::{StoreError, agencies, people, recommendations, units};
+use thamgia_store::{StoreError, agencies, people, plans, recommendations, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -50,6 +50,22 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub(crate) const MAX_NAME: usize = 200;
+
+/// The field error of a unit whose level the governing plan's `[levels]`
+/// does not list for the model (a forum, council or club).
+pub(crate) const LEVEL_NOT_ALLOWED: &str = "level_not_allowed";
+
+/// A store error of a forum, council or club write: the store's refusal of
+/// the unit's level (`plans::ensure_holds`, when a plan changed between the
+/// check and the write) as the same field error the check gives.
+pub(crate) fn level_refused(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict { field } if field == plans::LEVEL_REFUSED => {
+            AppError::invalid("unit", LEVEL_NOT_ALLOWED)
+        }
+        other => other.into(),
+    }
+}
 pub(crate) const MAX_ATTENDEES: usize = 2000;
 pub(crate) const MAX_ISSUES: usize = 5000;
 pub(crate) const MAX_CHILDREN: i64 = 500;
@@ -135,17 +151,48 @@ pub struct CouncilForm {
     pub established_on: String,
 }
 
-/// Districts in scope, and which of them have no council yet.
+/// The units in scope whose level holds `model` (`forum`, `council`,
+/// `club`) in `year` under the plan governing each (`plans::holds`: the
+/// plan's `[levels]`), looked up once per province and level.
+pub(crate) async fn units_holding(
+    db: &DatabaseConnection,
+    p: &Principal,
+    model: &str,
+    year: i32,
+) -> AppResult<Vec<unit::Model>> {
+    let mut known: HashMap<(String, String), bool> = HashMap::new();
+    let mut out = vec![];
+    for u in units::list(db, &p.scope()).await? {
+        let key = (
+            thamgia_store::forums::province_of(&u.path).to_owned(),
+            u.level.clone(),
+        );
+        let holds = match known.get(&key) {
+            Some(h) => *h,
+            None => {
+                let h = plans::holds(db, &u.path, &u.level, model, year).await?;
+                known.insert(key, h);
+                h
+            }
+        };
+        if holds {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// Units in scope that may have a council this year, and which of them
+/// have one already.
 async fn district_options(
     db: &DatabaseConnection,
     p: &Principal,
+    today: NaiveDate,
 ) -> AppResult<Vec<(unit::Model, bool)>> {
     let mut out = vec![];
-    for u in units::list(db, &p.scope()).await? {
-        if thamgia_domain::units::reports_to_province(&u.path) {
-            let has = councils::of_unit(db, u.id).await?.is_some();
-            out.push((u, has));
-        }
+    for u in units_holding(db, p, "council", today.year()).await? {
+        let has = councils::of_unit(db, u.id).await?.is_some();
+        out.push((u, has));
     }
     Ok(out)
 }
@@ -157,13 +204,15 @@ pub(crate) async fn check_new_council(
     today: NaiveDate,
 ) -> AppResult<NewCouncil> {
     let mut e = Fields::new();
+    let established = required_date(&mut e, "established_on", &f.established_on);
+    let year = established.unwrap_or(today).year();
     let unit = if f.unit.trim().is_empty() {
         e.insert("unit".into(), "required".into());
         None
     } else {
         match units::get_in_scope(db, &p.scope(), f.unit.trim()).await {
-            Ok(u) if !thamgia_domain::units::reports_to_province(&u.path) => {
-                e.insert("unit".into(), "not_a_district".into());
+            Ok(u) if !plans::holds(db, &u.path, &u.level, "council", year).await? => {
+                e.insert("unit".into(), LEVEL_NOT_ALLOWED.into());
                 None
             }
             Ok(u) => {
@@ -180,7 +229,6 @@ pub(crate) async fn check_new_council(
         }
     };
     let name = text(&mut e, "name", &f.name, MAX_NAME);
-    let established = required_date(&mut e, "established_on", &f.established_on);
     if established.is_some_and(|d| d > today) {
         e.insert("established_on".into(), "in_the_future".into());
     }
@@ -426,11 +474,11 @@ pub async fn list(
     let year = year_of(&q.year, &years, today);
     let list = councils::list(db, &scope, year).await.page(lang)?;
     let with: BTreeSet<i32> = list.iter().map(|r| r.unit.id).collect();
-    let without = units::list(db, &scope)
+    let without = units_holding(db, &p, "council", year)
         .await
         .page(lang)?
         .into_iter()
-        .filter(|u| thamgia_domain::units::reports_to_province(&u.path) && !with.contains(&u.id))
+        .filter(|u| !with.contains(&u.id))
         .map(|u| lang.pick(&u.name_vi, &u.name_en).to_string())
         .collect();
     let rows: Vec<CouncilListRow> = list
@@ -493,7 +541,9 @@ async fn form_page(
             &["unit", "name", "established_on"],
             "council-field-",
         ),
-        districts: district_options(&state.db.conn, p).await.page(ctx.lang)?,
+        districts: district_options(&state.db.conn, p, state.now().date_naive())
+            .await
+            .page(ctx.lang)?,
         f,
         errors,
     })
@@ -501,7 +551,9 @@ async fn form_page(
 
 pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
-    let districts = district_options(&state.db.conn, &p).await.page(ctx.lang)?;
+    let districts = district_options(&state.db.conn, &p, state.now().date_naive())
+        .await
+        .page(ctx.lang)?;
     let mut f = CouncilForm::default();
     if let Some((u, _)) = districts.iter().find(|(_, has)| !has) {
         f.unit = u.code.clone();
@@ -533,9 +585,14 @@ pub async fn create(
     match check_new_council(db, &p, &f, state.now().date_naive()).await {
         Ok(n) => match councils::create(db, &Actor::from(&p), state.now(), n).await {
             Ok(k) => Ok(Redirect::to(&format!("/councils/{}", k.id)).into_response()),
-            Err(StoreError::Conflict { .. }) => {
+            Err(StoreError::Conflict { field }) => {
                 let mut errors = Fields::new();
-                errors.insert("unit".into(), "council_exists".into());
+                let code = if field == plans::LEVEL_REFUSED {
+                    LEVEL_NOT_ALLOWED
+                } else {
+                    "council_exists"
+                };
+                errors.insert("unit".into(), code.into());
                 let mut res = render(&form_page(&state, &p, &ctx, f, errors).await?);
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(res)

@@ -27,7 +27,7 @@ use thamgia_domain::reports::{ReportStatus, Standing};
 use thamgia_store::engine::{self, Figure};
 use thamgia_store::entity::unit;
 use thamgia_store::recommendations::{self, Reach, RecommendationFilter};
-use thamgia_store::{drilldown, forums, indicators, report_data, units};
+use thamgia_store::{drilldown, forums, indicators, plans, report_data, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -335,10 +335,14 @@ struct DashboardPage {
     chain_on_time: usize,
 }
 
-/// The years the plans cover, and the asked one.
-async fn year_options(db: &DatabaseConnection, year: i32) -> Result<Vec<i32>, AppError> {
+/// The years the newest plan of the unit's province covers, and the asked one.
+async fn year_options(
+    db: &DatabaseConnection,
+    u: &unit::Model,
+    year: i32,
+) -> Result<Vec<i32>, AppError> {
     let mut years: Vec<i32> = vec![];
-    if let Some(p) = indicators::newest_plan(db).await? {
+    if let Some(p) = plans::newest(db, &u.path).await? {
         years.extend(p.header.period_start..=p.header.period_end);
     }
     if !years.contains(&year) {
@@ -348,14 +352,15 @@ async fn year_options(db: &DatabaseConnection, year: i32) -> Result<Vec<i32>, Ap
     Ok(years)
 }
 
-/// The plan's period for the trends (the plan covering `year`, else the
-/// newest), else the five years up to `year`.
-async fn trend_years(db: &DatabaseConnection, year: i32) -> Result<Vec<i32>, AppError> {
-    let plan = match indicators::plan_for_year(db, year).await? {
-        Some(p) => Some(p),
-        None => indicators::newest_plan(db).await?,
-    };
-    Ok(match plan {
+/// The period of the plan governing the unit in `year` (its province's plan
+/// covering the year, else its province's newest) for the trends, else the
+/// five years up to `year`.
+async fn trend_years(
+    db: &DatabaseConnection,
+    u: &unit::Model,
+    year: i32,
+) -> Result<Vec<i32>, AppError> {
+    Ok(match plans::governing(db, &u.path, year).await? {
         Some(p) => (p.header.period_start..=p.header.period_end).collect(),
         None => (year - 4..=year).collect(),
     })
@@ -435,7 +440,7 @@ pub async fn page(
     }
 
     // Trends over the plan's period.
-    let years = trend_years(db, year).await.page(lang)?;
+    let years = trend_years(db, &u, year).await.page(lang)?;
     let mut by_year: Vec<Vec<Figure>> = vec![];
     for y in &years {
         by_year.push(engine::figures(db, &u, *y, today).await.page(lang)?);
@@ -660,7 +665,7 @@ pub async fn page(
         unit_note: ambiguous.then(|| unit_note(lang, &u, year)),
         year,
         unit_options,
-        years: year_options(db, year).await.page(lang)?,
+        years: year_options(db, &u, year).await.page(lang)?,
         cards,
         columns,
         districts,

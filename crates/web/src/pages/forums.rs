@@ -7,6 +7,7 @@
 //! The checks here are shared with the JSON API (`api/forums.rs`): both take
 //! the same fields and name the same error codes (`forum-err-<code>`).
 
+use super::councils::{LEVEL_NOT_ALLOWED, units_holding};
 use super::matters::parse_date;
 use super::recommendations::{self as recs, RecRow, RecommendationForm};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
@@ -30,7 +31,9 @@ use thamgia_domain::models::{
 };
 use thamgia_store::entity::{agency, forum, unit};
 use thamgia_store::forums::{ForumFilter, ForumInput, NewSession, SESSION_KINDS};
-use thamgia_store::{StoreError, agencies, consultations, forums, people, recommendations, units};
+use thamgia_store::{
+    StoreError, agencies, consultations, forums, people, plans, recommendations, units,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -266,6 +269,14 @@ pub(crate) async fn check_forum_form(
         }
         y
     };
+    // A unit holds a forum at its own level only where the plan governing it
+    // that year lists the level (`[levels] forums`).
+    if let (Some(l), Some(u), Some(y)) = (level, &unit, year)
+        && !e.contains_key("unit")
+        && !plans::holds(db, &u.path, l.as_str(), "forum", y).await?
+    {
+        e.insert("unit".into(), LEVEL_NOT_ALLOWED.into());
+    }
     let theme = text(&mut e, "theme", &f.theme, MAX_NAME);
     let venue = text(&mut e, "venue", &f.venue, MAX_NAME);
     let starts = date(&mut e, "starts_on", &f.starts_on);
@@ -394,18 +405,25 @@ pub(crate) struct Facts {
     pub report_overdue: bool,
 }
 
-/// The forum rules of each year, looked up once per request (the plan's
-/// settings live in a parsed document).
+/// The forum rules of each province and year, looked up once per request
+/// (the plan's settings live in a parsed document).
 #[derive(Default)]
-pub(crate) struct Rules(HashMap<i32, ForumRules>);
+pub(crate) struct Rules(HashMap<(String, i32), ForumRules>);
 
 impl Rules {
-    pub(crate) async fn of(&mut self, db: &DatabaseConnection, year: i32) -> AppResult<ForumRules> {
-        if let Some(r) = self.0.get(&year) {
+    /// The rules for a forum of the unit at `path` in `year`.
+    pub(crate) async fn of(
+        &mut self,
+        db: &DatabaseConnection,
+        path: &str,
+        year: i32,
+    ) -> AppResult<ForumRules> {
+        let key = (forums::province_of(path).to_owned(), year);
+        if let Some(r) = self.0.get(&key) {
             return Ok(*r);
         }
-        let r = forums::rules_for_year(db, year).await?;
-        self.0.insert(year, r);
+        let r = forums::rules_for(db, path, year).await?;
+        self.0.insert(key, r);
         Ok(r)
     }
 }
@@ -414,10 +432,11 @@ pub(crate) async fn facts(
     db: &DatabaseConnection,
     rules: &mut Rules,
     f: &forum::Model,
+    u: &unit::Model,
     today: NaiveDate,
 ) -> AppResult<Facts> {
     let without_consent = forums::delegates_without_consent(db, f.id).await?;
-    let rules = rules.of(db, f.year).await?;
+    let rules = rules.of(db, &u.path, f.year).await?;
     let level = ForumLevel::parse(&f.level).unwrap_or(ForumLevel::Other);
     let warnings = check_forum(level, forums::headcount(f, without_consent), &rules);
     let report_due = forum_report_due(f.ends_on, &rules);
@@ -698,7 +717,7 @@ pub async fn list(
     let mut rules = Rules::default();
     if let Some(f) = &filter {
         for (fm, u, _) in forums::list(db, &scope, f).await.page(lang)? {
-            let k = facts(db, &mut rules, &fm, today).await.page(lang)?;
+            let k = facts(db, &mut rules, &fm, &u, today).await.page(lang)?;
             rows.push(ForumRow {
                 id: fm.id,
                 level: fm.level.clone(),
@@ -799,7 +818,8 @@ async fn form_page(
     let db = &state.db.conn;
     let lang = ctx.lang;
     let scope = p.scope();
-    let unit_options: Vec<unit::Model> = units::list(db, &scope)
+    let year = parse_year(&f.year).unwrap_or_else(|| state.now().year());
+    let unit_options: Vec<unit::Model> = units_holding(db, p, "forum", year)
         .await
         .page(lang)?
         .into_iter()
@@ -1040,7 +1060,7 @@ async fn forum_page(
     let scope = p.scope();
     let (fm, u, a) = forums::get_in_scope(db, &scope, id).await.page(lang)?;
     let today = state.now().date_naive();
-    let k = facts(db, &mut Rules::default(), &fm, today)
+    let k = facts(db, &mut Rules::default(), &fm, &u, today)
         .await
         .page(lang)?;
     let show_names = p.can(Permission::ViewNames);

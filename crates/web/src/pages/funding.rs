@@ -29,7 +29,7 @@ use thamgia_domain::activities::{BudgetText, BudgetUse, FieldError, check_budget
 use thamgia_domain::money::Dong;
 use thamgia_domain::plan::Plan;
 use thamgia_store::entity::{budget_line, unit};
-use thamgia_store::{activities, indicators, units};
+use thamgia_store::{activities, plans, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -106,15 +106,17 @@ pub(crate) struct Summary {
     pub over_budget: Vec<OverLine>,
 }
 
-/// The plan whose sources and projects name the rows: the one covering the
-/// year, else the newest.
-async fn plan_of(db: &DatabaseConnection, year: Option<i32>) -> AppResult<Option<Plan>> {
-    if let Some(y) = year
-        && let Some(p) = indicators::plan_for_year(db, y).await?
-    {
-        return Ok(Some(p));
-    }
-    Ok(indicators::newest_plan(db).await?)
+/// The plan whose sources and projects name the rows of the unit at `path`:
+/// the one governing it in the year, else its province's newest.
+async fn plan_of(
+    db: &DatabaseConnection,
+    path: &str,
+    year: Option<i32>,
+) -> AppResult<Option<Plan>> {
+    Ok(match year {
+        Some(y) => plans::governing(db, path, y).await?,
+        None => plans::newest(db, path).await?,
+    })
 }
 
 fn add(t: &mut Total, budget: i64, spent: i64) {
@@ -136,7 +138,7 @@ pub(crate) async fn summary(
     let cells = activities::money(db, &scope, None, year).await?;
     let subtree = units::list(db, &scope).await?;
     let by_id: BTreeMap<i32, &unit::Model> = subtree.iter().map(|x| (x.id, x)).collect();
-    let plan = plan_of(db, year).await?;
+    let plan = plan_of(db, &u.path, year).await?;
     let source_name = |code: &str| -> (String, String) {
         plan.as_ref()
             .and_then(|p| p.funding_sources.iter().find(|s| s.code == code))
@@ -426,7 +428,9 @@ async fn build(
     let s = summary(db, &u, year)
         .await
         .map_err(|e| PageError(e, lang))?;
-    let plan = plan_of(db, year).await.map_err(|e| PageError(e, lang))?;
+    let plan = plan_of(db, &u.path, year)
+        .await
+        .map_err(|e| PageError(e, lang))?;
     let scope = Scope {
         path: u.path.clone(),
     };
@@ -482,7 +486,7 @@ async fn build(
         })
         .collect();
     let mut years: Vec<i32> = vec![];
-    if let Some(p) = indicators::newest_plan(db).await.page(lang)? {
+    if let Some(p) = plans::newest(db, &u.path).await.page(lang)? {
         years.extend(p.header.period_start..=p.header.period_end);
     }
     if let Some(y) = year

@@ -1231,11 +1231,25 @@ async fn host_of(
     }
 }
 
+/// A day as (year, month, day).
+type Day = (i32, u32, u32);
+
+/// The Children's Councils of communes and wards since 1/7/2025: (district
+/// whose children they are, commune, place, founding day).
+const COMMUNE_COUNCILS: &[(&str, &str, &str, Day)] = &[
+    ("105", "03388", "phường Đoàn Kết", (2025, 8, 20)),
+    ("106", "03424", "xã Bản Bo", (2025, 9, 5)),
+    ("109", "03549", "xã Phong Thổ", (2025, 10, 15)),
+];
+
 /// The clubs of the communes and wards since 1/7/2025, with members (each
 /// with a recorded consent) of 8–14 on joining, most 11 and over, and their
-/// activities until today. Their recommendations go to the commune's People's
+/// activities until today; then the councils of a few of them, with members
+/// of 10–13 on the first day of their term (each with a recorded consent), so
+/// all within the plan's ages until the term ends, and one or two dialogues a
+/// year until today. Their recommendations go to the commune's People's
 /// Committee. Call after the units of 2025 and their agencies exist.
-pub async fn fill_commune_clubs(
+pub async fn fill_commune_models(
     db: &Db,
     now: DateTime<Utc>,
     seed: u64,
@@ -1261,31 +1275,6 @@ pub async fn fill_commune_clubs(
         )
         .await?;
     }
-    Ok(sum)
-}
-
-/// The Children's Councils of communes and wards since 1/7/2025: (district
-/// whose children they are, commune, place, founding day).
-const COMMUNE_COUNCILS: &[(&str, &str, &str, (i32, u32, u32))] = &[
-    ("105", "03388", "phường Đoàn Kết", (2025, 8, 20)),
-    ("106", "03424", "xã Bản Bo", (2025, 9, 5)),
-    ("109", "03549", "xã Phong Thổ", (2025, 10, 15)),
-];
-
-/// The councils of a few communes and wards since 1/7/2025, with members of
-/// 10–13 on the first day of their term (each with a recorded consent), so
-/// all within the plan's ages until the term ends, and one or two dialogues a
-/// year until today; their recommendations go to the commune's People's
-/// Committee. Call after the units of 2025 and their agencies exist.
-pub async fn fill_commune_councils(
-    db: &Db,
-    now: DateTime<Utc>,
-    seed: u64,
-) -> anyhow::Result<CouncilsSummary> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let actor = Actor::system("demo");
-    let today = now.date_naive();
-    let mut sum = CouncilsSummary::default();
     for &(district, code, place, (y, m, day)) in COMMUNE_COUNCILS {
         let established = date(y, m, day)?;
         if established > today {

@@ -404,26 +404,19 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     // Forums: the province every year; the districts until 2024, the
     // communes from the second half of 2025.
     use crate::demo_forums::{Span as ForumSpan, fill_span as forums};
+    // The districts' forums as in 2016–2020, over 2021–2024.
+    let districts = ForumSpan {
+        years: (2021, 2024),
+        units: FORUM_DISTRICTS,
+        small: &[("107", 2023, 33)],
+        ..crate::demo_forums::SPAN_2016_2020
+    };
     for (seed, span) in [
-        (
-            2022,
-            ForumSpan {
-                years: (2021, 2024),
-                province: true,
-                months: (5, 7),
-                units: FORUM_DISTRICTS,
-                level: ForumLevel::District,
-                organiser: "PLDTBXH",
-                coordinator: "SLDTBXH",
-                lagging: &["107", "112"],
-                small: &[("107", 2023, 33)],
-            },
-        ),
+        (2022, ForumSpan { ..districts }),
         (
             2026,
             ForumSpan {
                 years: (2025, 2026),
-                province: true,
                 months: (8, 10),
                 units: FORUM_COMMUNES,
                 level: ForumLevel::Commune,
@@ -431,31 +424,25 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
                 coordinator: "SYT",
                 lagging: &["03445", "03478"],
                 small: &[("03430", 2026, 31)],
+                ..districts
+            },
+        ),
+        // The districts' last forums, in the first half of 2025; the
+        // province's of 2025 is in the communes' span.
+        (
+            2033,
+            ForumSpan {
+                years: (2025, 2025),
+                province: false,
+                months: (3, 6),
+                coordinator: "SYT",
+                small: &[],
+                ..districts
             },
         ),
     ] {
         sum.forums += forums(db, now, seed, &span).await?.forums;
     }
-    // The districts' last forums, in the first half of 2025; the province's
-    // of 2025 is in the communes' span (above).
-    sum.forums += forums(
-        db,
-        now,
-        2033,
-        &ForumSpan {
-            years: (2025, 2025),
-            province: false,
-            months: (3, 6),
-            units: FORUM_DISTRICTS,
-            level: ForumLevel::District,
-            organiser: "PLDTBXH",
-            coordinator: "SYT",
-            lagging: &["107", "112"],
-            small: &[],
-        },
-    )
-    .await?
-    .forums;
 
     // The districts' councils and clubs carry on until 2024 (Phong Thổ's
     // council silent in 2022, Mường Tè's in 2021), then through their last
@@ -472,17 +459,15 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
         sum.club_activities += k.activities;
     }
 
-    // Councils in three communes and wards since 1/7/2025.
-    let k = crate::demo_councils::fill_commune_councils(db, now, 2035).await?;
-    sum.councils += k.councils;
-    sum.council_members += k.council_members;
-    sum.dialogues += k.dialogues;
-
-    // Clubs in the communes, with members (consent-backed) aged 11 and over.
-    let k = crate::demo_councils::fill_commune_clubs(db, now, 2027).await?;
+    // Clubs in the communes, with members (consent-backed) aged 11 and over;
+    // councils in three of them, with dialogues.
+    let k = crate::demo_councils::fill_commune_models(db, now, 2027).await?;
     sum.clubs += k.clubs;
     sum.club_members += k.club_members;
     sum.club_activities += k.activities;
+    sum.councils += k.councils;
+    sum.council_members += k.council_members;
+    sum.dialogues += k.dialogues;
 
     // Activities, their spending and budget lines: the province every year,
     // the districts until 30/6/2025, the communes from 1/7/2025; before the

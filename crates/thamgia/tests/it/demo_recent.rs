@@ -291,6 +291,20 @@ async fn money_and_activities(app: &TestApp, units: &BTreeMap<i32, unit::Model>)
 const PINNED_2024: (i64, usize, i64) = (1_514, 74, 1_432_900_000);
 const PINNED_2026: (i64, usize, i64) = (1_418, 65, 1_122_000_000);
 
+/// Every row of a table as (id, the unit it belongs to).
+async fn owners<E: EntityTrait>(
+    c: &sea_orm::DatabaseConnection,
+    f: impl Fn(E::Model) -> (i32, i32),
+) -> BTreeMap<i32, i32> {
+    E::find()
+        .all(c)
+        .await
+        .expect("db")
+        .into_iter()
+        .map(f)
+        .collect()
+}
+
 /// The districts' forums, council dialogues, club activities, activities
 /// and spending run into the first half of 2025 and stop on 30/6/2025.
 async fn districts_until_30_6_2025(app: &TestApp, units: &BTreeMap<i32, unit::Model>) {
@@ -298,20 +312,8 @@ async fn districts_until_30_6_2025(app: &TestApp, units: &BTreeMap<i32, unit::Mo
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
     let (first, last) = (d(2025, 1, 1), d(2025, 6, 30));
     let district = |unit_id: i32| units[&unit_id].level == "district";
-    let councils: BTreeMap<i32, i32> = council::Entity::find()
-        .all(c)
-        .await
-        .expect("db")
-        .into_iter()
-        .map(|k| (k.id, k.unit_id))
-        .collect();
-    let clubs: BTreeMap<i32, i32> = club::Entity::find()
-        .all(c)
-        .await
-        .expect("db")
-        .into_iter()
-        .map(|k| (k.id, k.unit_id))
-        .collect();
+    let councils = owners::<council::Entity>(c, |k| (k.id, k.unit_id)).await;
+    let clubs = owners::<club::Entity>(c, |k| (k.id, k.unit_id)).await;
     let acts: BTreeMap<i32, activity::Model> = activity::Entity::find()
         .all(c)
         .await

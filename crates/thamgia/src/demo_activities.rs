@@ -16,7 +16,9 @@
 //! and Phong Thổ's 2018 central budget for Project 1 — so the funding page's
 //! warning has something to show. Codes read `HĐ-2019-07`. Everything goes
 //! through `store::activities` and the domain's checks, one transaction per
-//! unit and year. Deterministic for a given seed.
+//! unit and year. Deterministic for a given seed. The same generator runs
+//! over other years, days and units (a [`Span`]): `demo_recent` runs it for
+//! the province, the districts and the communes of 2021–2026.
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -41,17 +43,36 @@ pub struct ActivitiesSummary {
     pub overspent: usize,
 }
 
-struct Place {
-    code: &'static str,
+pub struct Place {
+    pub code: &'static str,
     /// As it reads inside a title: "huyện Sìn Hồ".
-    name: &'static str,
+    pub name: &'static str,
     /// Activities a year (inclusive range).
-    per_year: (usize, usize),
+    pub per_year: (usize, usize),
     /// A donor source this unit draws on, and for which project.
-    donor: Option<(&'static str, &'static str)>,
+    pub donor: Option<(&'static str, &'static str)>,
 }
 
-const PLACES: &[Place] = &[
+/// The agencies of a unit on a day: (leads for communication, leads for
+/// training, others that coordinate).
+pub type Agencies = (Vec<String>, Vec<String>, Vec<String>);
+
+/// Which units carry out activities, in which years and between which days
+/// (a unit's records stay within its life), under which agencies.
+pub struct Span<'a> {
+    pub years: (i32, i32),
+    /// The first and last day an activity may start or a spending be made
+    /// (the last is also never after today).
+    pub days: (NaiveDate, NaiveDate),
+    pub places: &'a [Place],
+    /// Budget lines overspent on purpose: (unit, year, source, project).
+    pub overspent: &'a [(&'static str, i32, &'static str, &'static str)],
+    /// The agencies of a unit on a day.
+    pub agencies: fn(&str, NaiveDate) -> Agencies,
+}
+
+/// The province and the 8 districts (the province first).
+pub const PLACES: &[Place] = &[
     Place {
         code: "12",
         name: "tỉnh Lai Châu",
@@ -109,7 +130,7 @@ const PLACES: &[Place] = &[
 ];
 
 /// Budget lines overspent on purpose: (unit, year, source, project).
-const OVERSPENT: &[(&str, i32, &str, &str)] = &[
+pub const OVERSPENT: &[(&str, i32, &str, &str)] = &[
     ("108", 2019, "local", "DA2"),
     ("109", 2018, "central", "DA1"),
 ];
@@ -138,9 +159,9 @@ struct Draft {
     spending: Option<(&'static str, i64)>,
 }
 
-/// The agencies of a unit: (lead for communication, lead for training,
-/// others that coordinate).
-fn agencies(code: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+/// The agencies of a unit under the 2016–2020 plan: (lead for
+/// communication, lead for training, others that coordinate).
+pub fn agencies_2016(code: &str, _on: NaiveDate) -> Agencies {
     if code == "12" {
         (
             vec!["SLDTBXH".into(), "STTTT".into(), "SVHTTDL".into()],
@@ -168,14 +189,15 @@ fn agencies(code: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     }
 }
 
-fn draft(rng: &mut StdRng, p: &Place, year: i32, n: usize, last: NaiveDate) -> Option<Draft> {
-    let (comm_leads, train_leads, others) = agencies(p.code);
+fn draft(rng: &mut StdRng, span: &Span, p: &Place, year: i32, n: usize) -> Option<Draft> {
+    let (first, last) = span.days;
     let month = rng.random_range(1..=11u32);
     let day = rng.random_range(1..=28u32);
     let starts = NaiveDate::from_ymd_opt(year, month, day)?;
-    if starts > last {
+    if starts < first || starts > last {
         return None;
     }
+    let (comm_leads, train_leads, others) = (span.agencies)(p.code, starts);
     let roll = rng.random_range(0..100);
     let (project, kind, title, days, lead): (&str, ActivityKind, String, i64, String) = if roll < 45
     {
@@ -272,7 +294,9 @@ fn draft(rng: &mut StdRng, p: &Place, year: i32, n: usize, last: NaiveDate) -> O
             lead,
         )
     };
-    let ends = (starts + Duration::days(days)).min(NaiveDate::from_ymd_opt(year, 12, 31)?);
+    let ends = (starts + Duration::days(days))
+        .min(NaiveDate::from_ymd_opt(year, 12, 31)?)
+        .min(last);
     let mut coordinating: Vec<String> = vec![];
     for _ in 0..rng.random_range(1..=2) {
         let c = pick(rng, &others).clone();
@@ -348,35 +372,64 @@ fn draft(rng: &mut StdRng, p: &Place, year: i32, n: usize, last: NaiveDate) -> O
     Some(Draft { text, spending })
 }
 
+/// 2016–2020, the province and the 8 districts.
+pub fn span_2016_2020() -> anyhow::Result<Span<'static>> {
+    Ok(Span {
+        years: (2016, 2020),
+        days: (date(2016, 1, 1)?, date(2020, 12, 31)?),
+        places: PLACES,
+        overspent: OVERSPENT,
+        agencies: agencies_2016,
+    })
+}
+
 /// Fills the demo activities, spending and budget lines. Runs on a database
 /// holding the plan (`demo::fill`), after the councils and clubs.
 pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<ActivitiesSummary> {
+    fill_span(db, now, seed, &span_2016_2020()?).await
+}
+
+/// Fills the activities, spending and budget lines of `span`: for each unit
+/// and year, activities starting within the span's days (none after today),
+/// their spending, and budget lines a little above what was spent. Runs
+/// before any report of those years is approved (a locked year refuses them).
+pub async fn fill_span(
+    db: &Db,
+    now: DateTime<Utc>,
+    seed: u64,
+    span: &Span<'_>,
+) -> anyhow::Result<ActivitiesSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let actor = Actor::system("demo");
     let c = &db.conn;
     let lookup = activities::lookup(c, &Scope::everything()).await?;
-    let last = date(2020, 12, 31)?.min(now.date_naive());
+    let span = &Span {
+        days: (span.days.0, span.days.1.min(now.date_naive())),
+        ..*span
+    };
+    let last = span.days.1;
     let mut sum = ActivitiesSummary::default();
-    for p in PLACES {
+    for p in span.places {
         if !lookup.units.contains_key(p.code) {
             return Err(anyhow!("demo unit {} missing", p.code));
         }
-        for year in 2016..=2020 {
+        for year in span.years.0..=span.years.1 {
             if date(year, 1, 1)? > last {
                 continue;
             }
             let n = rng.random_range(p.per_year.0..=p.per_year.1);
             let mut drafts: Vec<Draft> = (1..=n)
-                .filter_map(|i| draft(&mut rng, p, year, i, last))
+                .filter_map(|i| draft(&mut rng, span, p, year, i))
                 .collect();
             // The lines overspent on purpose need spending on them.
-            for (_, _, source, project) in OVERSPENT
+            for (_, _, source, project) in span
+                .overspent
                 .iter()
                 .filter(|(u, y, _, _)| *u == p.code && *y == year)
             {
                 let mut next = n + 1;
                 while !drafts.iter().any(|d| d.text.project == *project) && next < n + 60 {
-                    if let Some(d) = draft(&mut rng, p, year, next, last) {
+                    if let Some(d) = draft(&mut rng, span, p, year, next) {
                         drafts.push(d);
                     }
                     next += 1;
@@ -404,9 +457,11 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Acti
                 }
             }
             let tx = thamgia_store::begin_write(c).await?;
-            let stamp = at(date(year, 1, 15)?, 9);
+            let stamp = at(date(year, 1, 15)?.max(span.days.0), 9);
             for ((source, project), amount) in &spent {
-                let over = OVERSPENT.contains(&(p.code, year, source.as_str(), project.as_str()));
+                let over =
+                    span.overspent
+                        .contains(&(p.code, year, source.as_str(), project.as_str()));
                 let budget = if over {
                     // Spent 15–25% more than the budget.
                     (*amount * rng.random_range(75..=85) / 100) / 1_000_000 * 1_000_000

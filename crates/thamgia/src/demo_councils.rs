@@ -629,6 +629,29 @@ fn between(rng: &mut StdRng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     from + Duration::days(rng.random_range(0..=span))
 }
 
+/// The span of each year in which a body meets: from `settle` days after it
+/// was set up (`since`), between two days of the year (month, day), until
+/// `last`, except the `skip` years; years with no such day are left out.
+fn yearly(
+    (since, settle): (NaiveDate, i64),
+    ((m1, d1), (m2, d2)): ((u32, u32), (u32, u32)),
+    last: NaiveDate,
+    skip: &[i32],
+) -> anyhow::Result<Vec<(NaiveDate, NaiveDate)>> {
+    let mut out = vec![];
+    for year in since.year()..=last.year() {
+        if skip.contains(&year) {
+            continue;
+        }
+        let first = (since + Duration::days(settle)).max(date(year, m1, d1)?);
+        let end = date(year, m2, d2)?.min(last);
+        if first <= end {
+            out.push((first, end));
+        }
+    }
+    Ok(out)
+}
+
 struct Child {
     name: String,
     girl: bool,
@@ -738,9 +761,11 @@ async fn recommend(
     district: &str,
     on: NaiveDate,
     today: NaiveDate,
-    rec: &(&str, &str, &str),
+    (rec, to): (&(&str, &str, &str), Option<&str>),
 ) -> anyhow::Result<()> {
-    let (topic, text, to) = *rec;
+    // `to`, when given, addresses every recommendation to one agency prefix.
+    let (topic, text, default_to) = *rec;
+    let to = to.unwrap_or(default_to);
     let code = format!("{to}-{district}");
     let a = agencies::by_code(&db.conn, &code)
         .await?
@@ -824,10 +849,6 @@ async fn club_activities(
         if !recommended && rng.random_bool(0.15) {
             recommended = true;
             let rec = pick(rng, CLUB_RECS);
-            let rec = match to {
-                Some(to) => &(rec.0, rec.1, to),
-                None => rec,
-            };
             recommend(
                 db,
                 actor,
@@ -838,7 +859,7 @@ async fn club_activities(
                 plan.district,
                 a.held_on,
                 today,
-                rec,
+                (rec, to),
             )
             .await?;
             sum.recommendations += 1;
@@ -848,14 +869,17 @@ async fn club_activities(
 }
 
 /// A council's dialogues in one year, one or two between `first` and `end`,
-/// with 0–2 recommendations each.
+/// with 0–2 recommendations each (to `to`'s agency of the council's unit when
+/// given, as in a commune; else to the district's offices).
+#[allow(clippy::too_many_arguments)]
 async fn council_dialogues(
     db: &Db,
     actor: &Actor,
     rng: &mut StdRng,
     council_id: i32,
-    (d, u): (&District, &thamgia_store::entity::unit::Model),
+    (place, code, u): (&str, &str, &thamgia_store::entity::unit::Model),
     (first, end, today): (NaiveDate, NaiveDate, NaiveDate),
+    to: Option<&str>,
     sum: &mut CouncilsSummary,
 ) -> anyhow::Result<()> {
     let c = &db.conn;
@@ -864,9 +888,13 @@ async fn council_dialogues(
     days.sort();
     days.dedup();
     for held in days {
-        let place = d.place;
+        let others = if to.is_some() {
+            "đại diện Ủy ban nhân dân, Đoàn Thanh niên và các trường học"
+        } else {
+            "đại diện Phòng Giáo dục và Đào tạo, Phòng Lao động - Thương binh và Xã hội"
+        };
         let attendees = format!(
-            "{}, {} {place}; {}, {} {place}; đại diện Phòng Giáo dục và Đào tạo, Phòng Lao động - Thương binh và Xã hội",
+            "{}, {} {place}; {}, {} {place}; {others}",
             pick(rng, ADULTS),
             ADULT_ROLES[0],
             pick(rng, ADULTS),
@@ -903,16 +931,59 @@ async fn council_dialogues(
                 RecommendationSource::CouncilDialogue,
                 dlg.id,
                 u.id,
-                d.code,
+                code,
                 held,
                 today,
-                rec,
+                (rec, to),
             )
             .await?;
             sum.recommendations += 1;
         }
     }
     Ok(())
+}
+
+impl ClubPlan {
+    /// Where its members study or live: the club's name without "CLB …".
+    fn place(&self) -> &'static str {
+        self.name
+            .strip_prefix("CLB Quyền tham gia của trẻ em ")
+            .or_else(|| self.name.strip_prefix("CLB Trẻ em "))
+            .unwrap_or(self.name)
+    }
+}
+
+/// A child of `age` from `d` joins a club on `joined` (a leader or not): a
+/// person of `person_unit` with a recorded consent for `purpose`, then a
+/// member. Returns (member, person, birth date).
+#[allow(clippy::too_many_arguments)]
+async fn join_club(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut StdRng,
+    club_id: i32,
+    (d, place, person_unit): (&District, &str, i32),
+    (joined, age, leader): (NaiveDate, i32, bool),
+    purpose: &str,
+    sum: &mut CouncilsSummary,
+) -> anyhow::Result<(i32, i32, NaiveDate)> {
+    let kid = child(rng, d, age, joined, Some(place));
+    let pid = store_child(db, actor, rng, &kid, person_unit, joined, purpose.into()).await?;
+    sum.people += 1;
+    let mem = clubs::add_member(
+        &db.conn,
+        actor,
+        at(joined, 11),
+        club_id,
+        clubs::NewMember {
+            person_id: pid,
+            is_leader: leader,
+            joined_on: joined,
+        },
+    )
+    .await?;
+    sum.club_members += 1;
+    Ok((mem.id, pid, kid.birth))
 }
 
 /// One club: what a [`ClubPlan`] is run for.
@@ -922,8 +993,6 @@ struct Club<'a> {
     d: &'a District,
     /// The unit that runs it.
     u: &'a thamgia_store::entity::unit::Model,
-    /// Its school or village, when a unit of the demo.
-    host: Option<&'a thamgia_store::entity::unit::Model>,
 }
 
 /// Creates a club, its members (a founding group, then newcomers each
@@ -942,7 +1011,8 @@ async fn run_club(
     withdraw: &mut Vec<(i32, NaiveDate)>,
 ) -> anyhow::Result<()> {
     let c = &db.conn;
-    let Club { plan, d, u, host } = club;
+    let Club { plan, d, u } = club;
+    let host = host_of(c, plan).await?;
     let (y, m, day) = plan.founded;
     let founded = date(y, m, day)?;
     if founded > last {
@@ -965,11 +1035,7 @@ async fn run_club(
     let purpose = format!("Thành viên {}", plan.name);
     let person_unit = host.as_ref().map_or(u.id, |h| h.id);
     // Members study at the club's school, or live in its village.
-    let place = plan
-        .name
-        .strip_prefix("CLB Quyền tham gia của trẻ em ")
-        .or_else(|| plan.name.strip_prefix("CLB Trẻ em "))
-        .unwrap_or(plan.name);
+    let place = plan.place();
     // The founding group, then a few newcomers each September; the
     // oldest leave when they finish lower secondary school.
     let mut open: Vec<(i32, i32, NaiveDate)> = vec![]; // (member id, person, birth)
@@ -1006,36 +1072,23 @@ async fn run_club(
             } else {
                 rng.random_range(11..=14)
             };
-            let kid = child(rng, d, age, joined, Some(place));
-            let pid =
-                store_child(db, actor, rng, &kid, person_unit, joined, purpose.clone()).await?;
-            sum.people += 1;
-            let mem = clubs::add_member(
-                c,
+            let joiner = (joined, age, i < leaders_now);
+            let (mid, pid, birth) = join_club(
+                db,
                 actor,
-                at(joined, 11),
+                rng,
                 k.id,
-                clubs::NewMember {
-                    person_id: pid,
-                    is_leader: i < leaders_now,
-                    joined_on: joined,
-                },
+                (d, place, person_unit),
+                joiner,
+                &purpose,
+                sum,
             )
             .await?;
-            sum.club_members += 1;
-            open.push((mem.id, pid, kid.birth));
+            open.push((mid, pid, birth));
         }
     }
     // Activities several times a year, except the quiet years.
-    for year in founded.year()..=last.year() {
-        if plan.quiet.contains(&year) {
-            continue;
-        }
-        let first = (founded + Duration::days(7)).max(date(year, 1, 10)?);
-        let end = date(year, 12, 20)?.min(last);
-        if first > end {
-            continue;
-        }
+    for (first, end) in yearly((founded, 7), ((1, 10), (12, 20)), last, plan.quiet)? {
         club_activities(
             db,
             actor,
@@ -1142,11 +1195,61 @@ const COMMUNE_CLUBS: &[(&str, ClubPlan)] = &[
     ),
 ];
 
+fn district_of(code: &str) -> anyhow::Result<&'static District> {
+    DISTRICTS
+        .iter()
+        .find(|d| d.code == code)
+        .ok_or_else(|| anyhow!("demo district {code}"))
+}
+
+/// The commune or ward of 1/7/2025 with that code (codes were reused in
+/// 2025: a code names a unit only with a date).
+async fn commune(
+    c: &thamgia_store::sea_orm::DatabaseConnection,
+    code: &str,
+) -> anyhow::Result<thamgia_store::entity::unit::Model> {
+    Ok(
+        units::resolve(c, &Scope::everything(), code, Some(2026), None)
+            .await
+            .with_context(|| format!("demo commune {code}"))?
+            .unit,
+    )
+}
+
+/// A club's school or village, when a unit of the demo.
+async fn host_of(
+    c: &thamgia_store::sea_orm::DatabaseConnection,
+    plan: &ClubPlan,
+) -> anyhow::Result<Option<thamgia_store::entity::unit::Model>> {
+    match plan.host {
+        Some(code) => Ok(Some(
+            units::by_code(c, code)
+                .await?
+                .ok_or_else(|| anyhow!("demo unit {code} missing"))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A day as (year, month, day).
+type Day = (i32, u32, u32);
+
+/// The Children's Councils of communes and wards since 1/7/2025: (district
+/// whose children they are, commune, place, founding day).
+const COMMUNE_COUNCILS: &[(&str, &str, &str, Day)] = &[
+    ("105", "03388", "phường Đoàn Kết", (2025, 8, 20)),
+    ("106", "03424", "xã Bản Bo", (2025, 9, 5)),
+    ("109", "03549", "xã Phong Thổ", (2025, 10, 15)),
+];
+
 /// The clubs of the communes and wards since 1/7/2025, with members (each
 /// with a recorded consent) of 8–14 on joining, most 11 and over, and their
-/// activities until today. Their recommendations go to the commune's People's
+/// activities until today; then the councils of a few of them, with members
+/// of 10–13 on the first day of their term (each with a recorded consent), so
+/// all within the plan's ages until the term ends, and one or two dialogues a
+/// year until today. Their recommendations go to the commune's People's
 /// Committee. Call after the units of 2025 and their agencies exist.
-pub async fn fill_commune_clubs(
+pub async fn fill_commune_models(
     db: &Db,
     now: DateTime<Utc>,
     seed: u64,
@@ -1158,33 +1261,13 @@ pub async fn fill_commune_clubs(
     let mut sum = CouncilsSummary::default();
     let mut withdraw = vec![];
     for (district, plan) in COMMUNE_CLUBS {
-        let d = DISTRICTS
-            .iter()
-            .find(|d| d.code == *district)
-            .ok_or_else(|| anyhow!("demo district {district}"))?;
-        // A code names a unit only with a date (codes were reused in 2025).
-        let u = units::resolve(c, &Scope::everything(), plan.district, Some(2026), None)
-            .await
-            .with_context(|| format!("demo commune {}", plan.district))?
-            .unit;
-        let host = match plan.host {
-            Some(code) => Some(
-                units::by_code(c, code)
-                    .await?
-                    .ok_or_else(|| anyhow!("demo unit {code} missing"))?,
-            ),
-            None => None,
-        };
+        let d = district_of(district)?;
+        let u = commune(c, plan.district).await?;
         run_club(
             db,
             &actor,
             &mut rng,
-            Club {
-                plan,
-                d,
-                u: &u,
-                host: host.as_ref(),
-            },
+            Club { plan, d, u: &u },
             (today, today),
             Some("UBND"),
             &mut sum,
@@ -1192,11 +1275,36 @@ pub async fn fill_commune_clubs(
         )
         .await?;
     }
+    for &(district, code, place, (y, m, day)) in COMMUNE_COUNCILS {
+        let established = date(y, m, day)?;
+        if established > today {
+            continue;
+        }
+        let u = commune(&db.conn, code).await?;
+        run_council(
+            db,
+            &actor,
+            &mut rng,
+            Council {
+                d: district_of(district)?,
+                u: &u,
+                place,
+                code,
+                established,
+                silent: &[],
+                ages: (10, 13),
+                to: Some("UBND"),
+            },
+            (today, today),
+            &mut sum,
+        )
+        .await?;
+    }
     Ok(sum)
 }
 
-/// The districts' councils and clubs of 2016–2020 carry on over `years`
-/// (2021–2024 in the demo: the districts ended on 30/6/2025): each council
+/// The districts' councils and clubs of 2016–2020 carry on over `years`,
+/// until the day `until` (the districts ended on 30/6/2025): each council
 /// holds one or two dialogues a year (none in `silent` years), each club takes
 /// in 2–5 children of 11–14 every September (those over 15 leave) and meets
 /// several times a year except its quiet years. Call after [`fill`].
@@ -1204,13 +1312,16 @@ pub async fn continue_district_models(
     db: &Db,
     now: DateTime<Utc>,
     seed: u64,
-    years: (i32, i32),
+    (years, until): ((i32, i32), NaiveDate),
     silent: &[(&str, i32)],
 ) -> anyhow::Result<CouncilsSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let actor = Actor::system("demo");
     let c = &db.conn;
     let today = now.date_naive();
+    // Nothing of the districts' is dated after `until` (answers to their
+    // recommendations may come later).
+    let last = today.min(until);
     let mut sum = CouncilsSummary::default();
     for d in DISTRICTS {
         let u = units::by_code(c, d.code)
@@ -1223,15 +1334,16 @@ pub async fn continue_district_models(
             if silent.contains(&(d.code, year)) {
                 continue;
             }
-            let (first, end) = (date(year, 3, 1)?, date(year, 12, 15)?.min(today));
+            let (first, end) = (date(year, 3, 1)?, date(year, 12, 15)?.min(last));
             if first <= end {
                 council_dialogues(
                     db,
                     &actor,
                     &mut rng,
                     k.id,
-                    (d, &u),
+                    (d.place, d.code, &u),
                     (first, end, today),
+                    None,
                     &mut sum,
                 )
                 .await?;
@@ -1240,24 +1352,17 @@ pub async fn continue_district_models(
     }
     let clubs_then = clubs::list(c, &Scope::everything(), years.0 - 1).await?;
     for plan in CLUBS {
-        let d = DISTRICTS
-            .iter()
-            .find(|d| d.code == plan.district)
-            .ok_or_else(|| anyhow!("demo district {}", plan.district))?;
+        let d = district_of(plan.district)?;
         let Some(row) = clubs_then.iter().find(|r| r.club.name == plan.name) else {
             continue;
         };
         let (k, u) = (&row.club, &row.unit);
         let purpose = format!("Thành viên {}", plan.name);
         let person_unit = row.host.as_ref().map_or(u.id, |h| h.id);
-        let place = plan
-            .name
-            .strip_prefix("CLB Quyền tham gia của trẻ em ")
-            .or_else(|| plan.name.strip_prefix("CLB Trẻ em "))
-            .unwrap_or(plan.name);
+        let place = plan.place();
         for year in years.0..=years.1 {
             let joined = date(year, 9, 10)?;
-            if joined <= today {
+            if joined <= last {
                 for (m, p) in clubs::members(c, k.id).await? {
                     if m.left_on.is_none()
                         && p.birth_date
@@ -1275,38 +1380,24 @@ pub async fn continue_district_models(
                     }
                 }
                 for _ in 0..rng.random_range(2..=5) {
-                    let age = rng.random_range(11..=14);
-                    let kid = child(&mut rng, d, age, joined, Some(place));
-                    let pid = store_child(
+                    let joiner = (joined, rng.random_range(11..=14), false);
+                    join_club(
                         db,
                         &actor,
                         &mut rng,
-                        &kid,
-                        person_unit,
-                        joined,
-                        purpose.clone(),
-                    )
-                    .await?;
-                    sum.people += 1;
-                    clubs::add_member(
-                        c,
-                        &actor,
-                        at(joined, 11),
                         k.id,
-                        clubs::NewMember {
-                            person_id: pid,
-                            is_leader: false,
-                            joined_on: joined,
-                        },
+                        (d, place, person_unit),
+                        joiner,
+                        &purpose,
+                        &mut sum,
                     )
                     .await?;
-                    sum.club_members += 1;
                 }
             }
             if plan.quiet.contains(&year) {
                 continue;
             }
-            let (first, end) = (date(year, 1, 10)?, date(year, 12, 20)?.min(today));
+            let (first, end) = (date(year, 1, 10)?, date(year, 12, 20)?.min(last));
             if first <= end {
                 club_activities(
                     db,
@@ -1323,6 +1414,133 @@ pub async fn continue_district_models(
         }
     }
     Ok(sum)
+}
+
+/// A council: what [`run_council`] is run for.
+struct Council<'a> {
+    /// Where its children come from (names, ethnic groups).
+    d: &'a District,
+    /// The unit it serves.
+    u: &'a thamgia_store::entity::unit::Model,
+    /// As it reads inside a name: "huyện Tam Đường", "xã Bản Bo".
+    place: &'a str,
+    /// The unit code its recommendations' agencies carry.
+    code: &'a str,
+    established: NaiveDate,
+    /// Years without any dialogue.
+    silent: &'a [i32],
+    /// Ages of new members on the first day of their term.
+    ages: (i32, i32),
+    /// The agency prefix its recommendations go to, if not the district's offices.
+    to: Option<&'a str>,
+}
+
+/// Creates a council, its members in two-year terms from the founding day
+/// (each with a recorded consent; a few of a term's youngest serve again) and
+/// one or two dialogues a year until `last`. Returns the council's id.
+async fn run_council(
+    db: &Db,
+    actor: &Actor,
+    rng: &mut StdRng,
+    council: Council<'_>,
+    (last, today): (NaiveDate, NaiveDate),
+    sum: &mut CouncilsSummary,
+) -> anyhow::Result<i32> {
+    let c = &db.conn;
+    let Council {
+        d,
+        u,
+        place,
+        code,
+        established,
+        silent,
+        ages,
+        to,
+    } = council;
+    let k = councils::create(
+        c,
+        actor,
+        at(established, 9),
+        NewCouncil {
+            unit_id: u.id,
+            name: format!("Hội đồng trẻ em {place}"),
+            established_on: established,
+        },
+    )
+    .await?;
+    sum.councils += 1;
+    // Two-year terms from the founding day; the latest one is still open.
+    let mut start = established;
+    let mut carried: Vec<(i32, NaiveDate)> = vec![];
+    while start <= last {
+        let next = date(start.year() + 2, start.month(), start.day().min(28))?;
+        let end = (next <= last).then(|| next - Duration::days(1));
+        let purpose = format!(
+            "Thành viên Hội đồng trẻ em {place} nhiệm kỳ {}–{}",
+            start.year(),
+            next.year()
+        );
+        let size = rng.random_range(7..=15);
+        let mut members: Vec<i32> = carried
+            .iter()
+            .filter(|(_, birth)| thamgia_domain::models::age_on(*birth, start) <= 14)
+            .map(|(id, _)| *id)
+            .take(3)
+            .collect();
+        let mut births = vec![];
+        while members.len() < size {
+            let age = rng.random_range(ages.0..=ages.1);
+            let kid = child(rng, d, age, start, None);
+            let id = store_child(db, actor, rng, &kid, u.id, start, purpose.clone()).await?;
+            sum.people += 1;
+            births.push((id, kid.birth));
+            members.push(id);
+        }
+        for (i, person_id) in members.iter().enumerate() {
+            let role = match i {
+                0 => CouncilRole::Chair,
+                1 => CouncilRole::ViceChair,
+                2 if size >= 11 => CouncilRole::ViceChair,
+                2 | 3 => CouncilRole::Secretary,
+                _ => CouncilRole::Member,
+            };
+            councils::add_member(
+                c,
+                actor,
+                at(start, 11),
+                k.id,
+                NewMember {
+                    person_id: *person_id,
+                    role,
+                    term_start: start,
+                    term_end: end,
+                },
+            )
+            .await?;
+            sum.council_members += 1;
+        }
+        // A couple of this term's youngest may serve again.
+        carried = births
+            .into_iter()
+            .filter(|_| rng.random_bool(0.3))
+            .collect();
+        start = next;
+    }
+    // Dialogues: one or two a year, except the silent years.
+    for (first, end) in yearly((established, 30), ((3, 1), (12, 15)), last, silent)? {
+        council_dialogues(
+            db,
+            actor,
+            rng,
+            k.id,
+            (place, code, u),
+            (first, end, today),
+            to,
+            sum,
+        )
+        .await?;
+    }
+    Ok(k.id)
 }
 
 /// Fills the demo's councils and clubs. Call once, after [`crate::demo::fill`].
@@ -1345,132 +1563,42 @@ pub async fn fill(db: &Db, now: DateTime<Utc>, seed: u64) -> anyhow::Result<Coun
         if established > last {
             continue;
         }
-        let k = councils::create(
-            c,
+        let k = run_council(
+            db,
             &actor,
-            at(established, 9),
-            NewCouncil {
-                unit_id: u.id,
-                name: format!("Hội đồng trẻ em {}", d.place),
-                established_on: established,
+            &mut rng,
+            Council {
+                d,
+                u: &u,
+                place: d.place,
+                code: d.code,
+                established,
+                silent: d.silent,
+                ages: (10, 14),
+                to: None,
             },
+            (last, today),
+            &mut sum,
         )
         .await?;
-        sum.councils += 1;
-        // Two-year terms from the founding day; the latest one is still open.
-        let mut start = established;
-        let mut carried: Vec<(i32, NaiveDate)> = vec![];
-        while start <= last {
-            let next = date(start.year() + 2, start.month(), start.day().min(28))?;
-            let end = (next <= last).then(|| next - Duration::days(1));
-            let purpose = format!(
-                "Thành viên Hội đồng trẻ em {} nhiệm kỳ {}–{}",
-                d.place,
-                start.year(),
-                next.year()
-            );
-            let size = rng.random_range(7..=15);
-            let mut members: Vec<i32> = carried
-                .iter()
-                .filter(|(_, birth)| thamgia_domain::models::age_on(*birth, start) <= 14)
-                .map(|(id, _)| *id)
-                .take(3)
-                .collect();
-            let mut births = vec![];
-            while members.len() < size {
-                let age = rng.random_range(10..=14);
-                let kid = child(&mut rng, d, age, start, None);
-                let id =
-                    store_child(db, &actor, &mut rng, &kid, u.id, start, purpose.clone()).await?;
-                sum.people += 1;
-                births.push((id, kid.birth));
-                members.push(id);
-            }
-            for (i, person_id) in members.iter().enumerate() {
-                let role = match i {
-                    0 => CouncilRole::Chair,
-                    1 => CouncilRole::ViceChair,
-                    2 if size >= 11 => CouncilRole::ViceChair,
-                    2 | 3 => CouncilRole::Secretary,
-                    _ => CouncilRole::Member,
-                };
-                councils::add_member(
-                    c,
-                    &actor,
-                    at(start, 11),
-                    k.id,
-                    NewMember {
-                        person_id: *person_id,
-                        role,
-                        term_start: start,
-                        term_end: end,
-                    },
-                )
-                .await?;
-                sum.council_members += 1;
-            }
-            // A couple of this term's youngest may serve again.
-            carried = births
-                .into_iter()
-                .filter(|_| rng.random_bool(0.3))
-                .collect();
-            start = next;
-        }
-        // Dialogues: one or two a year, except the silent years.
-        for year in established.year()..=last.year() {
-            if d.silent.contains(&year) {
-                continue;
-            }
-            let first = (established + Duration::days(30)).max(date(year, 3, 1)?);
-            let end = date(year, 12, 15)?.min(last);
-            if first > end {
-                continue;
-            }
-            council_dialogues(
-                db,
-                &actor,
-                &mut rng,
-                k.id,
-                (d, &u),
-                (first, end, today),
-                &mut sum,
-            )
-            .await?;
-        }
         // One family of the oldest council withdrew its consent.
         if d.code == "106"
-            && let Some((m, _)) = councils::members(c, k.id).await?.get(4)
+            && let Some((m, _)) = councils::members(c, k).await?.get(4)
         {
             withdraw.push((m.person_id, date(2020, 12, 10)?));
         }
     }
 
     for plan in CLUBS {
-        let d = DISTRICTS
-            .iter()
-            .find(|d| d.code == plan.district)
-            .ok_or_else(|| anyhow!("demo district {}", plan.district))?;
+        let d = district_of(plan.district)?;
         let u = units::by_code(c, d.code)
             .await?
             .ok_or_else(|| anyhow!("demo unit {} missing", d.code))?;
-        let host = match plan.host {
-            Some(code) => Some(
-                units::by_code(c, code)
-                    .await?
-                    .ok_or_else(|| anyhow!("demo unit {code} missing"))?,
-            ),
-            None => None,
-        };
         run_club(
             db,
             &actor,
             &mut rng,
-            Club {
-                plan,
-                d,
-                u: &u,
-                host: host.as_ref(),
-            },
+            Club { plan, d, u: &u },
             (last, today),
             None,
             &mut sum,

@@ -262,6 +262,8 @@ fn ethnic_split(rng: &mut StdRng, children: i32, minority: i32) -> Vec<(String, 
 /// Which years and units a run of [`fill_span`] holds forums in.
 pub struct Span<'a> {
     pub years: (i32, i32),
+    /// Whether the province holds its forum in those years too.
+    pub province: bool,
     /// Months in which forums start.
     pub months: (u32, u32),
     /// Unit code, place name for venues, and the years it held no forum.
@@ -282,6 +284,7 @@ pub struct Span<'a> {
 /// 2016–2020, the province and the 8 districts.
 pub const SPAN_2016_2020: Span<'static> = Span {
     years: (2016, 2020),
+    province: true,
     months: (5, 7),
     units: DISTRICTS,
     level: ForumLevel::District,
@@ -309,7 +312,11 @@ pub async fn fill_span(
     let today = now.date_naive();
     let mut sum = ForumsSummary::default();
     for year in span.years.0..=span.years.1 {
-        let mut held: Vec<(Option<&str>, &str)> = vec![(None, "tỉnh Lai Châu")];
+        let mut held: Vec<(Option<&str>, &str)> = if span.province {
+            vec![(None, "tỉnh Lai Châu")]
+        } else {
+            vec![]
+        };
         for (d, place, missed) in span.units {
             if !missed.contains(&year) {
                 held.push((Some(*d), *place));

@@ -11,7 +11,8 @@
 //! children aged 6–15 are taken as 22 % of them (101,243), growing 1.8 % a
 //! year; a district's share follows its rough population, a commune's a
 //! weight from its place in the list; each age a little fewer than the one
-//! before (1 % a year of age); 51.5 % boys.
+//! before (1 % a year of age); 51.5 % boys. A unit and year already locked by
+//! an approved report gets none (its figures are part of what was approved).
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -112,26 +113,16 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Filled> {
             figures.extend(split(u.id, year, province_children(year) * w / sum));
         }
     }
-    // A year a unit's approved report locked keeps what it had (nothing, in
-    // the demo): the demo fills the units after the 2016–2020 reports were
-    // approved, and writes only the open unit-years, as anyone would.
+    // A year whose annual report was approved keeps what was approved (no
+    // figures): the demo approves reports of 2016–2019 before the units of
+    // 2025 are loaded, and a locked year refuses the whole replacement.
     let mut open = std::collections::BTreeMap::new();
-    let mut kept = Vec::with_capacity(figures.len());
-    for f in figures {
-        let key = (f.unit_id, f.year);
-        let is_open = match open.get(&key) {
-            Some(o) => *o,
-            None => {
-                let o = !thamgia_store::reports::is_locked(c, f.unit_id, f.year).await?;
-                open.insert(key, o);
-                o
-            }
-        };
-        if is_open {
-            kept.push(f);
+    for f in &figures {
+        if let std::collections::btree_map::Entry::Vacant(e) = open.entry((f.unit_id, f.year)) {
+            e.insert(!thamgia_store::reports::is_locked(c, f.unit_id, f.year).await?);
         }
     }
-    let figures = kept;
+    figures.retain(|f| open[&(f.unit_id, f.year)]);
     if figures.is_empty() {
         return Ok(Filled::default());
     }

@@ -1,12 +1,17 @@
-//! The demo's 2021–2026 records, under the 2021–2030 plan: the 8 districts
-//! until 30/6/2025 (children's voice, forums, their councils' dialogues and
-//! clubs' activities and intakes, annual plans and reports of 2021–2024),
-//! then the communes and wards that replaced them (children's voice and forums
-//! of the second half of 2025 and of 2026, clubs with members aged 11 and
-//! over, the 2026 annual plans, the 2026 reports commune → province in every
-//! state). The generators are those of 2016–2020, run over other years and
-//! units (their `Span`s). Not yet here: activities, budget lines and spending
-//! of 2021–2026 (`demo_activities` still covers 2016–2020 only).
+//! The demo's 2021–2026 records, under the 2021–2030 plan: the province every
+//! year (its forum, activities, spending and budget lines); the 8 districts
+//! until 30/6/2025 (children's voice of 2021–2024; forums, their councils'
+//! dialogues, clubs' activities and intakes, activities, spending and budget
+//! lines until 30/6/2025; annual plans and reports of 2021–2024); then the
+//! communes and wards that replaced them (children's voice, forums,
+//! activities, spending and budget lines of the second half of 2025 and of
+//! 2026, clubs with members aged 11 and over, councils in three of them with
+//! dialogues, the 2026 annual plans, the 2026 reports commune → province in
+//! every state). The generators are those of 2016–2020, run over other years
+//! and units (their `Span`s); what a district does stops on 30/6/2025, what a
+//! commune does starts on 1/7/2025. Activities and money are written before the
+//! annual plans (which link them) and the reports (whose approval locks the
+//! year).
 //!
 //! Runs after [`crate::demo::load_units`] (the communes must exist) and before
 //! [`crate::demo_voice::fill_open_at`]. Deterministic: every run writes the same
@@ -23,6 +28,7 @@ use thamgia_store::{Db, agencies, units};
 use thamgia_web::accounts::{self, UserInput};
 
 use crate::demo::{DEMO_PASSWORD, DemoAccount};
+use crate::demo_activities::{Agencies, PLACES, Place};
 use crate::demo_reports::End;
 
 /// A lower secondary school of Xã Bản Bo (03424) since 1/7/2025: where the
@@ -133,6 +139,100 @@ const FORUM_COMMUNES: &[(&str, &str, &[i32])] = &[
     ("03598", "xã Tân Uyên", &[]),
 ];
 
+/// The communes of 1/7/2025 that carry out activities (a year, inclusive),
+/// and the donors some of them draw on.
+const ACTIVITY_COMMUNES: &[Place] = &[
+    Place {
+        code: "03388",
+        name: "phường Đoàn Kết",
+        per_year: (6, 10),
+        donor: Some(("domestic_donors", "DA1")),
+    },
+    Place {
+        code: "03408",
+        name: "phường Tân Phong",
+        per_year: (5, 9),
+        donor: None,
+    },
+    Place {
+        code: "03390",
+        name: "xã Bình Lư",
+        per_year: (4, 8),
+        donor: None,
+    },
+    Place {
+        code: "03424",
+        name: "xã Bản Bo",
+        per_year: (4, 8),
+        donor: Some(("foreign_donors", "DA2")),
+    },
+    Place {
+        code: "03430",
+        name: "xã Khun Há",
+        per_year: (2, 4),
+        donor: None,
+    },
+    Place {
+        code: "03445",
+        name: "xã Mường Tè",
+        per_year: (2, 4),
+        donor: None,
+    },
+    Place {
+        code: "03478",
+        name: "xã Sìn Hồ",
+        per_year: (3, 6),
+        donor: Some(("foreign_donors", "DA2")),
+    },
+    Place {
+        code: "03549",
+        name: "xã Phong Thổ",
+        per_year: (3, 7),
+        donor: None,
+    },
+    Place {
+        code: "03595",
+        name: "xã Than Uyên",
+        per_year: (3, 7),
+        donor: Some(("foreign_donors", "DA2")),
+    },
+    Place {
+        code: "03598",
+        name: "xã Tân Uyên",
+        per_year: (3, 6),
+        donor: None,
+    },
+];
+
+/// The agencies of a unit under the 2021–2030 plan: at the province the
+/// departments (Sở LĐTB&XH until 28/02/2025, Sở Y tế since) and the unions;
+/// in a district its offices, as in 2016–2020; in a commune or ward its
+/// People's Committee, with the province's unions coordinating.
+fn agencies_2021(code: &str, on: NaiveDate) -> Agencies {
+    let v = |a: &[&str]| a.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    if code == "12" {
+        let coordinator = if on < NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or(on) {
+            "SLDTBXH"
+        } else {
+            "SYT"
+        };
+        (
+            v(&[coordinator, "SVHTTDL", "TDTN"]),
+            v(&[coordinator, "SGDDT", "TDTN"]),
+            v(&["SGDDT", "TDTN", "HLHPN", "SVHTTDL", "MTTQ", "STP"]),
+        )
+    } else if code.len() == 3 {
+        crate::demo_activities::agencies_2016(code, on)
+    } else {
+        let ubnd = format!("UBND-{code}");
+        (
+            vec![ubnd.clone()],
+            vec![ubnd],
+            v(&["TDTN", "HLHPN", "MTTQ", "SGDDT"]),
+        )
+    }
+}
+
 /// How many records were made.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RecentSummary {
@@ -146,6 +246,12 @@ pub struct RecentSummary {
     pub club_members: usize,
     pub annual_plans: usize,
     pub reports: usize,
+    pub activities: usize,
+    pub spendings: usize,
+    pub budget_lines: usize,
+    pub councils: usize,
+    pub council_members: usize,
+    pub club_activities: usize,
 }
 
 fn d(y: i32, m: u32, day: u32) -> anyhow::Result<NaiveDate> {
@@ -298,20 +404,15 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     // Forums: the province every year; the districts until 2024, the
     // communes from the second half of 2025.
     use crate::demo_forums::{Span as ForumSpan, fill_span as forums};
+    // The districts' forums as in 2016–2020, over 2021–2024.
+    let districts = ForumSpan {
+        years: (2021, 2024),
+        units: FORUM_DISTRICTS,
+        small: &[("107", 2023, 33)],
+        ..crate::demo_forums::SPAN_2016_2020
+    };
     for (seed, span) in [
-        (
-            2022,
-            ForumSpan {
-                years: (2021, 2024),
-                months: (5, 7),
-                units: FORUM_DISTRICTS,
-                level: ForumLevel::District,
-                organiser: "PLDTBXH",
-                coordinator: "SLDTBXH",
-                lagging: &["107", "112"],
-                small: &[("107", 2023, 33)],
-            },
-        ),
+        (2022, ForumSpan { ..districts }),
         (
             2026,
             ForumSpan {
@@ -323,6 +424,20 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
                 coordinator: "SYT",
                 lagging: &["03445", "03478"],
                 small: &[("03430", 2026, 31)],
+                ..districts
+            },
+        ),
+        // The districts' last forums, in the first half of 2025; the
+        // province's of 2025 is in the communes' span.
+        (
+            2033,
+            ForumSpan {
+                years: (2025, 2025),
+                province: false,
+                months: (3, 6),
+                coordinator: "SYT",
+                small: &[],
+                ..districts
             },
         ),
     ] {
@@ -330,28 +445,76 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     }
 
     // The districts' councils and clubs carry on until 2024 (Phong Thổ's
-    // council silent in 2022, Mường Tè's in 2021).
-    let k = crate::demo_councils::continue_district_models(
-        db,
-        now,
-        2023,
-        (2021, 2024),
-        &[("109", 2022), ("107", 2021)],
-    )
-    .await?;
-    sum.dialogues += k.dialogues;
-    sum.club_members += k.club_members;
+    // council silent in 2022, Mường Tè's in 2021), then through their last
+    // half year, until 30/6/2025 (its own seed, so 2021–2024 stay as they
+    // were).
+    use crate::demo_councils::continue_district_models as district_models;
+    for (seed, span) in [
+        (2023, ((2021, 2024), d(2024, 12, 31)?)),
+        (2034, ((2025, 2025), d(2025, 6, 30)?)),
+    ] {
+        let k = district_models(db, now, seed, span, &[("109", 2022), ("107", 2021)]).await?;
+        sum.dialogues += k.dialogues;
+        sum.club_members += k.club_members;
+        sum.club_activities += k.activities;
+    }
 
-    // Clubs in the communes, with members (consent-backed) aged 11 and over.
-    let k = crate::demo_councils::fill_commune_clubs(db, now, 2027).await?;
+    // Clubs in the communes, with members (consent-backed) aged 11 and over;
+    // councils in three of them, with dialogues.
+    let k = crate::demo_councils::fill_commune_models(db, now, 2027).await?;
     sum.clubs += k.clubs;
     sum.club_members += k.club_members;
+    sum.club_activities += k.activities;
+    sum.councils += k.councils;
+    sum.council_members += k.council_members;
+    sum.dialogues += k.dialogues;
+
+    // Activities, their spending and budget lines: the province every year,
+    // the districts until 30/6/2025, the communes from 1/7/2025; before the
+    // annual plans (which link them) and the reports (which lock the year).
+    use crate::demo_activities::{Span as ActivitySpan, fill_span as activities};
+    for (seed, span) in [
+        (
+            2030,
+            ActivitySpan {
+                years: (2021, 2026),
+                days: (d(2021, 1, 1)?, d(2026, 12, 31)?),
+                places: &PLACES[..1],
+                overspent: &[],
+                agencies: agencies_2021,
+            },
+        ),
+        (
+            2031,
+            ActivitySpan {
+                years: (2021, 2025),
+                days: (d(2021, 1, 1)?, d(2025, 6, 30)?),
+                places: &PLACES[1..],
+                overspent: &[("110", 2022, "central", "DA1")],
+                agencies: agencies_2021,
+            },
+        ),
+        (
+            2032,
+            ActivitySpan {
+                years: (2025, 2026),
+                days: (d(2025, 7, 1)?, d(2026, 12, 31)?),
+                places: ACTIVITY_COMMUNES,
+                overspent: &[("03424", 2026, "local", "DA2")],
+                agencies: agencies_2021,
+            },
+        ),
+    ] {
+        let a = activities(db, now, seed, &span).await?;
+        sum.activities += a.activities;
+        sum.spendings += a.spendings;
+        sum.budget_lines += a.budget_lines;
+    }
 
     // Annual activity plans: the province and the districts 2021–2024 (Sở
     // LĐTB&XH, the districts' labour offices), the province and five
-    // communes for 2026 (Sở Y tế, the communes' People's Committees). No
-    // activities of those years are recorded, so none of their items is
-    // linked to one yet.
+    // communes for 2026 (Sở Y tế, the communes' People's Committees); their
+    // items are linked to the activities of the same unit, year and project.
     use crate::demo_plans::fill_span as plans;
     let district_owners: &[(&str, &str, u32)] = &[
         ("12", "SLDTBXH", 90),

@@ -3,18 +3,27 @@
 //! on the units their codes named on the day; the 2026 reports run commune →
 //! province in every state; today's consultations belong to a commune school;
 //! a commune officer sees only the commune's records; a second run changes
-//! nothing.
+//! nothing. Activities, spending and budget lines run every year 2021–2026
+//! (TH1, HD1, KP1 are not 0); the districts' records go on until 30/6/2025
+//! and no later; a few communes have a council since 1/7/2025.
 
 use crate::db_test;
 use crate::helpers::TestApp;
 use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
-use thamgia_store::entity::{club_member, matter, person, report, unit};
+use thamgia_store::entity::{
+    activity, activity_participant, budget_line, club, club_activity, club_member, council,
+    council_dialogue, council_member, forum, matter, person, report, spending, unit,
+};
 use thamgia_web::clock::Clock;
 
 async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     let now = app.clock.now();
+    // The districts' councils and clubs of 2016–2020, which carry on.
+    thamgia::demo_councils::fill(&app.db, now, 2018)
+        .await
+        .expect("councils");
     thamgia::demo::load_units(&app.db, now)
         .await
         .expect("units");
@@ -27,7 +36,8 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
         sum.responses > 0
             && sum.forums > 0
             && sum.club_members > 0
-            && sum.annual_plans == 9 * 4 + 6,
+            && sum.annual_plans == 9 * 4 + 6
+            && sum.councils == 3,
         "{sum:?}"
     );
     assert!(
@@ -200,6 +210,197 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
         .filter(|m| units[&m.unit_id].valid_from.is_some())
         .count();
     assert_eq!(seen.len(), ward_matters);
+
+    money_and_activities(&app, &units).await;
+    districts_until_30_6_2025(&app, &units).await;
+    commune_councils(&app, &units, &people).await;
+}
+
+/// TH1, HD1 and KP1 of the province for 2024 and 2026 are what the records
+/// hold: trained participants of Project 2, activities starting in the year,
+/// money spent in the year (the demo's seeds give the pinned figures).
+async fn money_and_activities(app: &TestApp, units: &BTreeMap<i32, unit::Model>) {
+    let c = &app.db.conn;
+    let acts = activity::Entity::find().all(c).await.expect("db");
+    let parts = activity_participant::Entity::find()
+        .all(c)
+        .await
+        .expect("db");
+    let spent = spending::Entity::find().all(c).await.expect("db");
+    let budgets = budget_line::Entity::find().all(c).await.expect("db");
+    let admin = app.token("admin").await;
+    let mut got = vec![];
+    for year in [2024, 2026] {
+        let started: Vec<&activity::Model> = acts
+            .iter()
+            .filter(|a| a.starts_on.format("%Y").to_string() == year.to_string())
+            .collect();
+        let trained: i64 = parts
+            .iter()
+            .filter(|p| {
+                started
+                    .iter()
+                    .any(|a| a.id == p.activity_id && a.project_code == "DA2")
+            })
+            .map(|p| i64::from(p.female + p.male))
+            .sum();
+        let money: i64 = spent
+            .iter()
+            .filter(|s| s.spent_on.format("%Y").to_string() == year.to_string())
+            .map(|s| s.amount)
+            .sum();
+        let budget: i64 = budgets
+            .iter()
+            .filter(|b| b.year == year)
+            .map(|b| b.amount)
+            .sum();
+        let (s, list) = app
+            .api_get(&admin, &format!("/api/v1/indicators?unit=12&year={year}"))
+            .await;
+        assert_eq!(s, 200, "{list}");
+        let of = |code: &str| {
+            list.as_array()
+                .expect("array")
+                .iter()
+                .find(|i| i["code"] == code)
+                .cloned()
+                .unwrap_or_else(|| panic!("{code} in {list}"))
+        };
+        assert_eq!(of("TH1")["numerator"], trained, "{year}");
+        assert_eq!(of("HD1")["numerator"], started.len(), "{year}");
+        assert_eq!(of("KP1")["numerator"], money, "{year}");
+        assert_eq!(of("KP1")["denominator"], budget, "{year}");
+        got.push((year, trained, started.len(), money));
+        // 2026: only the province and the communes; 2024: the province and
+        // the districts.
+        for a in &started {
+            let level = units[&a.unit_id].level.as_str();
+            let wanted = if year == 2024 { "district" } else { "commune" };
+            assert!(["province", wanted].contains(&level), "{year} {level}");
+        }
+    }
+    assert_eq!(
+        got,
+        vec![
+            (2024, PINNED_2024.0, PINNED_2024.1, PINNED_2024.2),
+            (2026, PINNED_2026.0, PINNED_2026.1, PINNED_2026.2),
+        ]
+    );
+}
+
+/// (TH1, HD1, KP1) of the province: 2024 the province and the 8 districts,
+/// 2026 the province and 10 communes (until 29/11/2026, the tests' today).
+const PINNED_2024: (i64, usize, i64) = (1_514, 74, 1_432_900_000);
+const PINNED_2026: (i64, usize, i64) = (1_418, 65, 1_122_000_000);
+
+/// Every row of a table as (id, the unit it belongs to).
+async fn owners<E: EntityTrait>(
+    c: &sea_orm::DatabaseConnection,
+    f: impl Fn(E::Model) -> (i32, i32),
+) -> BTreeMap<i32, i32> {
+    E::find()
+        .all(c)
+        .await
+        .expect("db")
+        .into_iter()
+        .map(f)
+        .collect()
+}
+
+/// The districts' forums, council dialogues, club activities, activities
+/// and spending run into the first half of 2025 and stop on 30/6/2025.
+async fn districts_until_30_6_2025(app: &TestApp, units: &BTreeMap<i32, unit::Model>) {
+    let c = &app.db.conn;
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+    let (first, last) = (d(2025, 1, 1), d(2025, 6, 30));
+    let district = |unit_id: i32| units[&unit_id].level == "district";
+    let councils = owners::<council::Entity>(c, |k| (k.id, k.unit_id)).await;
+    let clubs = owners::<club::Entity>(c, |k| (k.id, k.unit_id)).await;
+    let acts: BTreeMap<i32, activity::Model> = activity::Entity::find()
+        .all(c)
+        .await
+        .expect("db")
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut days: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+    for f in forum::Entity::find().all(c).await.expect("db") {
+        if district(f.unit_id) {
+            days.entry("forum")
+                .or_default()
+                .extend([f.starts_on, f.ends_on]);
+        }
+    }
+    for k in council_dialogue::Entity::find().all(c).await.expect("db") {
+        if district(councils[&k.council_id]) {
+            days.entry("dialogue").or_default().push(k.held_on);
+        }
+    }
+    for k in club_activity::Entity::find().all(c).await.expect("db") {
+        if district(clubs[&k.club_id]) {
+            days.entry("club activity").or_default().push(k.held_on);
+        }
+    }
+    for a in acts.values() {
+        if district(a.unit_id) {
+            days.entry("activity")
+                .or_default()
+                .extend([a.starts_on, a.ends_on]);
+        }
+    }
+    for s in spending::Entity::find().all(c).await.expect("db") {
+        if district(acts[&s.activity_id].unit_id) {
+            days.entry("spending").or_default().push(s.spent_on);
+        }
+    }
+    assert_eq!(days.len(), 5, "{:?}", days.keys());
+    for (what, days) in &days {
+        let in_half = days.iter().filter(|x| **x >= first && **x <= last).count();
+        let after = days.iter().filter(|x| **x > last).count();
+        assert!(in_half > 0, "no {what} in the first half of 2025");
+        assert_eq!(after, 0, "{what} after 30/6/2025");
+    }
+}
+
+/// Three communes have a council since 1/7/2025, with members of the plan's
+/// ages (6–15) throughout their term, and dialogues in 2026.
+async fn commune_councils(
+    app: &TestApp,
+    units: &BTreeMap<i32, unit::Model>,
+    people: &BTreeMap<i32, person::Model>,
+) {
+    let c = &app.db.conn;
+    let today = app.clock.now().date_naive();
+    let since = NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+    let mut codes = vec![];
+    let members = council_member::Entity::find().all(c).await.expect("db");
+    let dialogues = council_dialogue::Entity::find().all(c).await.expect("db");
+    for k in council::Entity::find().all(c).await.expect("db") {
+        let u = &units[&k.unit_id];
+        if u.level != "commune" {
+            continue;
+        }
+        assert!(k.established_on >= since && u.valid_from == Some(since));
+        codes.push(u.code.clone());
+        let mine: Vec<_> = members.iter().filter(|m| m.council_id == k.id).collect();
+        assert!((7..=15).contains(&mine.len()), "{}: {}", u.code, mine.len());
+        for m in mine {
+            let birth = people[&m.person_id].birth_date.expect("birth date");
+            let end = m.term_end.unwrap_or(today);
+            let (from, to) = (
+                thamgia_domain::models::age_on(birth, m.term_start),
+                thamgia_domain::models::age_on(birth, end),
+            );
+            assert!(from >= 6 && to <= 15, "{}: {from}–{to}", u.code);
+        }
+        let in_2026 = dialogues
+            .iter()
+            .filter(|x| x.council_id == k.id && x.year == 2026)
+            .count();
+        assert!(in_2026 > 0, "{}: no dialogue in 2026", u.code);
+    }
+    codes.sort();
+    assert_eq!(codes, ["03388", "03424", "03549"]);
 }
 
 db_test!(the_demo_of_2021_2026_runs_on_the_units_of_its_day);

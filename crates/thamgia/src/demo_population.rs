@@ -4,9 +4,7 @@
 //!
 //! Children aged 6–15, by single age and sex: for each of the 8 districts
 //! 2016–2025 (the districts ended on 30/6/2025) and each of the 38
-//! commune-level units formed on 1/7/2025, for 2025 and 2026 — except the
-//! unit-years already locked by an approved report when the demo loads them
-//! (population figures of a locked year change only with its report reopened). The rule is
+//! commune-level units formed on 1/7/2025, for 2025 and 2026. The rule is
 //! fixed, with no randomness: Lai Châu had 460,196 people in 2019 and
 //! children aged 6–15 are taken as 22 % of them (101,243), growing 1.8 % a
 //! year; a district's share follows its rough population, a commune's a

@@ -464,20 +464,6 @@ pub async fn rules_for<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Resu
     Ok(r)
 }
 
-/// [`rules_for`] by year alone (the plan covering the year in any province,
-/// else the newest): for callers without a unit.
-pub async fn rules_for_year<C: ConnectionTrait>(c: &C, year: i32) -> Result<ForumRules> {
-    let mut r = ForumRules::default();
-    let plan = match crate::indicators::plan_for_year(c, year).await? {
-        Some(p) => Some(p),
-        None => crate::indicators::newest_plan(c).await?,
-    };
-    if let Some(d) = plan.and_then(|p| p.setting("forum_report_due_days")) {
-        r.report_due_days = d;
-    }
-    Ok(r)
-}
-
 /// What `check_forum` judges, from a forum's row.
 pub fn headcount(f: &forum::Model, delegates_without_consent: u32) -> ForumHeadcount {
     let n = |v: i32| u32::try_from(v).unwrap_or(0);

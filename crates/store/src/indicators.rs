@@ -13,7 +13,7 @@
 //! over the subtree's few rows.
 
 use crate::entity::{
-    agency, answer, consultation, group_tally, matter, plan, question, safeguarding_alert, unit,
+    agency, answer, consultation, group_tally, matter, question, safeguarding_alert, unit,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +22,6 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use thamgia_domain::access::Scope;
-use thamgia_domain::plan::Plan;
 use thamgia_domain::results::{self as res, Results};
 use thamgia_domain::voice::{Moderation, QuestionKind, Sex, Source};
 
@@ -61,38 +60,13 @@ pub struct IndicatorValue {
     pub population_demo: bool,
 }
 
-/// The latest version of the plan whose period contains `year` (the newest
-/// period first when several do).
-pub async fn plan_for_year<C: ConnectionTrait>(c: &C, year: i32) -> Result<Option<Plan>> {
-    for p in crate::plans::list_latest(c).await? {
-        if p.period_start <= year && year <= p.period_end {
-            return Ok(parse(&p));
-        }
-    }
-    Ok(None)
-}
-
-fn parse(p: &plan::Model) -> Option<Plan> {
-    serde_json::from_str(&p.document).ok()
-}
-
-/// The newest plan (the latest period's latest version), if any.
-pub async fn newest_plan<C: ConnectionTrait>(c: &C) -> Result<Option<Plan>> {
-    Ok(crate::plans::list_latest(c).await?.first().and_then(parse))
-}
-
 /// Days within which the answer to the children is due for a decision taken
-/// in `year`: the setting of the plan covering that year, else of the newest
-/// plan, else [`DEFAULT_ANSWER_DUE_DAYS`].
-pub async fn answer_due_days<C: ConnectionTrait>(c: &C, year: i32) -> Result<i64> {
-    if let Some(d) = plan_for_year(c, year)
+/// in `year` in the unit at `path` (or a scope's root): the setting of the
+/// unit's governing plan (`plans::governing`: its province's plan covering
+/// the year, else its province's newest), else [`DEFAULT_ANSWER_DUE_DAYS`].
+pub async fn answer_due_days<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<i64> {
+    Ok(crate::plans::governing(c, path, year)
         .await?
-        .and_then(|p| p.setting("answer_due_days"))
-    {
-        return Ok(d);
-    }
-    let newest = crate::plans::list_latest(c).await?.first().and_then(parse);
-    Ok(newest
         .and_then(|p| p.setting("answer_due_days"))
         .unwrap_or(DEFAULT_ANSWER_DUE_DAYS))
 }
@@ -163,7 +137,7 @@ pub async fn overdue_answers<C: ConnectionTrait>(
         let days = match due_days.get(&year) {
             Some(d) => *d,
             None => {
-                let d = answer_due_days(c, year).await?;
+                let d = answer_due_days(c, &scope.path, year).await?;
                 due_days.insert(year, d);
                 d
             }

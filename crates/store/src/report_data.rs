@@ -13,7 +13,7 @@
 use crate::engine::{self, Figure};
 use crate::entity::{report, unit};
 use crate::recommendations::{self, Reach, RecommendationFilter};
-use crate::{Result, activities, activity_indicators, clubs, councils, forums, indicators};
+use crate::{Result, activities, activity_indicators, clubs, councils, forums};
 use chrono::{Days, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -220,12 +220,10 @@ pub struct ChainRow {
     pub ended_on: Option<NaiveDate>,
 }
 
-/// The plan that governs a year (the newest when none covers it).
-async fn plan_of<C: ConnectionTrait>(c: &C, year: i32) -> Result<Option<Plan>> {
-    Ok(match indicators::plan_for_year(c, year).await? {
-        Some(p) => Some(p),
-        None => indicators::newest_plan(c).await?,
-    })
+/// The plan that governs the unit at `path` in `year`: its province's plan
+/// covering the year, else its province's newest (`plans::governing`).
+async fn plan_of<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
+    crate::plans::governing(c, path, year).await
 }
 
 fn due_with(plan: Option<&Plan>, year: i32) -> NaiveDate {
@@ -238,11 +236,12 @@ fn due_with(plan: Option<&Plan>, year: i32) -> NaiveDate {
         .unwrap_or(end)
 }
 
-/// When a year's report is due: the plan's reporting duties are yearly and name
-/// no day, so `annual_report_due_days` after 31 December (plan setting),
-/// by default 15 January of the next year.
-pub async fn due_on<C: ConnectionTrait>(c: &C, year: i32) -> Result<NaiveDate> {
-    Ok(due_with(plan_of(c, year).await?.as_ref(), year))
+/// When the report of the unit at `path` for a year is due: the plan's
+/// reporting duties are yearly and name no day, so `annual_report_due_days`
+/// after 31 December (setting of the unit's governing plan), by default
+/// 15 January of the next year.
+pub async fn due_on<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<NaiveDate> {
+    Ok(due_with(plan_of(c, path, year).await?.as_ref(), year))
 }
 
 /// The report lines (`[levels] reports`) of the plan whose period holds
@@ -364,7 +363,7 @@ pub async fn chain_status<C: ConnectionTrait>(
         .into_iter()
         .map(|r| (r.unit_id, r))
         .collect();
-    let due = due_on(c, year).await?;
+    let due = due_on(c, &scope_unit.path, year).await?;
     Ok(districts
         .into_iter()
         .map(|u| {
@@ -394,7 +393,7 @@ pub async fn build<C: ConnectionTrait>(
     year: i32,
     today: NaiveDate,
 ) -> Result<ReportData> {
-    let plan = plan_of(c, year).await?;
+    let plan = plan_of(c, &u.path, year).await?;
     let scope = Scope {
         path: u.path.clone(),
     };
@@ -585,7 +584,7 @@ async fn forum_lines<C: ConnectionTrait>(
         },
     )
     .await?;
-    let rules = forums::rules_for_year(c, year).await?;
+    let rules = forums::rules_for(c, &scope.path, year).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (f, u, _) in rows {
         let without_consent = forums::delegates_without_consent(c, f.id).await?;

@@ -13,17 +13,19 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use thamgia_domain::access::Scope;
 use thamgia_domain::voice::counts_as_consulted;
 
-/// Days within which the answer to the children is due, per decision year:
-/// the setting of the plan covering that year (see
-/// [`crate::indicators::answer_due_days`]), looked up once per distinct year.
+/// Days within which the answer to the children is due, per decision year,
+/// for matters of the unit (or scope) at `path`: the setting of its governing
+/// plan (see [`crate::indicators::answer_due_days`]), looked up once per
+/// distinct year.
 pub async fn answer_due_days<C: ConnectionTrait>(
     c: &C,
+    path: &str,
     years: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, i64>> {
     let mut out = HashMap::new();
     for y in years {
         if let std::collections::hash_map::Entry::Vacant(e) = out.entry(y) {
-            e.insert(crate::indicators::answer_due_days(c, y).await?);
+            e.insert(crate::indicators::answer_due_days(c, path, y).await?);
         }
     }
     Ok(out)

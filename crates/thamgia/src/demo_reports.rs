@@ -138,7 +138,7 @@ pub async fn fill_span(
         };
         let author = Actor::system(&format!("demo: cán bộ {}", u.name_vi));
         let reviewer = Actor::system(span.reviewer);
-        let due = report_data::due_on(c, year).await?;
+        let due = report_data::due_on(c, &u.path, year).await?;
         let written = if end == End::Draft {
             now
         } else {

@@ -112,7 +112,7 @@ pub async fn list(
     let consulted = voice_queries::consulted_matters(db, &ids).await?;
     let asked = voice_queries::asked_matters(db, &ids).await?;
     let years: Vec<i32> = rows.iter().map(|(m, _, _)| m.year).collect();
-    let due = voice_queries::answer_due_days(db, years).await?;
+    let due = voice_queries::answer_due_days(db, &scope.path, years).await?;
     let today = state.now().date_naive();
     paging.page(
         rows.iter()
@@ -157,7 +157,7 @@ async fn one(
     let consulted = voice_queries::consulted_matters(db, &[m.id])
         .await?
         .contains(&m.id);
-    let due = voice_queries::answer_due_days(db, [m.year]).await?;
+    let due = voice_queries::answer_due_days(db, &u.path, [m.year]).await?;
     let due_days = voice_queries::due_days_for(&due, m.year);
     let ks = consultations::list(db, &p.scope(), Some(m.id)).await?;
     let asked = !ks.is_empty();

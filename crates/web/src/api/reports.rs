@@ -193,7 +193,7 @@ async fn dto(
     let status = r.as_ref().and_then(|r| ReportStatus::parse(&r.status));
     let due = match &r {
         Some(r) => r.due_on,
-        None => report_data::due_on(db, year).await?,
+        None => report_data::due_on(db, &u.path, year).await?,
     };
     let first = r.as_ref().and_then(|r| r.first_submitted_on);
     let events = match &r {

@@ -405,7 +405,9 @@ pub async fn list(
             .page(lang)?;
         let asked = voice_queries::asked_matters(db, &ids).await.page(lang)?;
         let years: Vec<i32> = list.iter().map(|(m, _, _)| m.year).collect();
-        let due = voice_queries::answer_due_days(db, years).await.page(lang)?;
+        let due = voice_queries::answer_due_days(db, &scope.path, years)
+            .await
+            .page(lang)?;
         let today = state.now().date_naive();
         for (m, u, a) in list {
             let answered = m.stage == Stage::Answered.as_str();
@@ -721,7 +723,7 @@ async fn matter_page(
         .collect();
     // A consultation is held in the matter's unit or below it, so whoever sees
     // the matter sees all of its consultations.
-    let due = voice_queries::answer_due_days(db, [m.year])
+    let due = voice_queries::answer_due_days(db, &u.path, [m.year])
         .await
         .page(lang)?;
     let due_days = voice_queries::due_days_for(&due, m.year);

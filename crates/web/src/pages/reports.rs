@@ -128,7 +128,7 @@ pub(crate) async fn ensure_report(
     year: i32,
 ) -> AppResult<report::Model> {
     let db = &state.db.conn;
-    let due = report_data::due_on(db, year).await?;
+    let due = report_data::due_on(db, &u.path, year).await?;
     Ok(reports::get_or_create(db, &Actor::from(p), state.now(), u.id, year, due).await?)
 }
 
@@ -396,7 +396,7 @@ pub(crate) async fn scope_chain(
         let r = reports::of_unit_year(db, me.id, year).await?;
         let due = match &r {
             Some(r) => r.due_on,
-            None => report_data::due_on(db, year).await?,
+            None => report_data::due_on(db, &me.path, year).await?,
         };
         let first = r.as_ref().and_then(|r| r.first_submitted_on);
         Some(ChainRow {
@@ -719,7 +719,7 @@ async fn report_page(
     let c = Chrome::new(ctx, "report-title");
     let due = match &r {
         Some(r) => r.due_on,
-        None => report_data::due_on(db, year).await.page(lang)?,
+        None => report_data::due_on(db, &u.path, year).await.page(lang)?,
     };
     let first = r.as_ref().and_then(|r| r.first_submitted_on);
     let codes: Vec<String> = data

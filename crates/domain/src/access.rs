@@ -230,6 +230,23 @@ impl Principal {
             _ => true,
         }
     }
+
+    /// The one agency an agency officer acts for (their records and choices
+    /// are limited to it); `None` for every other role.
+    pub fn own_agency(&self) -> Option<i32> {
+        if self.role == Role::AgencyOfficer {
+            self.agency_id
+        } else {
+            None
+        }
+    }
+
+    /// Whether this principal may change a record an agency owns (a matter,
+    /// an activity, an annual plan): the permission, and for an agency
+    /// officer their own agency's records only. The one ownership rule.
+    pub fn may_manage(&self, perm: Permission, owner_agency: i32) -> bool {
+        self.can(perm) && self.own_agency().is_none_or(|own| own == owner_agency)
+    }
 }
 
 /// A unit subtree. Every list query takes one; every single object is checked

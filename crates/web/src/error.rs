@@ -115,6 +115,19 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<thamgia_actions::ActionError> for AppError {
+    fn from(e: thamgia_actions::ActionError) -> Self {
+        use thamgia_actions::ActionError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Forbidden => AppError::Forbidden,
+            E::Invalid { fields, detail } => AppError::Invalid { fields, detail },
+            E::Conflict { field } => AppError::Conflict { field },
+            E::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
 /// The API's error body (INTERFACES.md).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {

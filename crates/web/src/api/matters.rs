@@ -7,15 +7,16 @@ use super::Query;
 use super::consultations::{ConsultationSummary, summary};
 use super::require;
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::matters::{self as rules, ListQuery, MatterEditForm, MatterForm};
+use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use thamgia_domain::access::{Actor, Permission};
+use thamgia_actions::Act;
+use thamgia_actions::matters::{self as actions, ListQuery, MatterInput};
+use thamgia_domain::access::Permission;
 use thamgia_domain::voice::{answer_due, answer_overdue};
 use thamgia_store::entity::{agency, matter, unit};
 use thamgia_store::{consultations, matters, voice_queries};
@@ -106,7 +107,7 @@ pub async fn list(
         year: q.year.unwrap_or_default(),
         stage: q.stage.unwrap_or_default(),
     };
-    let filter = rules::filter_of(db, &scope, &lq).await?;
+    let filter = actions::filter_of(db, &scope, &lq).await?;
     let rows = matters::list(db, &scope, &filter).await?;
     let ids: Vec<i32> = rows.iter().map(|(m, _, _)| m.id).collect();
     let consulted = voice_queries::consulted_matters(db, &ids).await?;
@@ -190,9 +191,10 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<MatterDto>)> {
-    require(&p, Permission::ManageMatters)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageMatters)?;
     let b: MatterCreate = super::json(&body)?;
-    let f = MatterForm {
+    let f = MatterInput {
         kind: b.kind,
         title: b.title,
         summary: b.summary,
@@ -201,19 +203,10 @@ pub async fn create(
         stage: b.stage.unwrap_or_default(),
         decision_date: b.decision_date.unwrap_or_default(),
     };
-    // The body names the owner `owner_agency`; the form calls it `agency`.
-    let n = rules::check_new(&state.db.conn, &p, &f)
+    // The body names the owner `owner_agency`; the action calls it `agency`.
+    let m = actions::create(act, &f)
         .await
-        .map_err(|e| match e {
-            AppError::Invalid { mut fields, detail } => {
-                if let Some(v) = fields.remove("agency") {
-                    fields.insert("owner_agency".into(), v);
-                }
-                AppError::Invalid { fields, detail }
-            }
-            other => other,
-        })?;
-    let m = matters::create(&state.db.conn, &Actor::from(&p), state.now(), n).await?;
+        .map_err(|e| e.rename_field("agency", "owner_agency"))?;
     Ok((StatusCode::CREATED, Json(one(&state, &p, m.id).await?)))
 }
 
@@ -259,24 +252,18 @@ pub async fn update(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<MatterDto>> {
-    require(&p, Permission::ManageMatters)?;
-    let db = &state.db.conn;
-    let (m, _, _) = matters::get_in_scope(db, &p.scope(), id).await?;
-    if !rules::may_manage(&p, &m) {
-        return Err(AppError::Forbidden);
-    }
+    // Permission and scope before the body is read: a caller who may not
+    // change the matter learns nothing from a bad body.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageMatters)?;
+    actions::load_managed(act, id).await?;
     let b: MatterPatch = super::json(&body)?;
-    let cur = MatterEditForm::of(&m);
-    let f = MatterEditForm {
-        title: b.title.unwrap_or(cur.title),
-        summary: b.summary.unwrap_or(cur.summary),
-        stage: b.stage.unwrap_or(cur.stage),
-        decision_date: match b.decision_date {
-            None => cur.decision_date,
-            Some(v) => v.unwrap_or_default(),
-        },
+    let patch = actions::MatterPatch {
+        title: b.title,
+        summary: b.summary,
+        stage: b.stage,
+        decision_date: b.decision_date.map(Option::unwrap_or_default),
     };
-    let ch = rules::check_edit(&m, &f)?;
-    matters::update(db, &Actor::from(&p), state.now(), id, ch).await?;
+    actions::update(act, id, &patch).await?;
     Ok(Json(one(&state, &p, id).await?))
 }

@@ -9,7 +9,7 @@
 //! activities in their scope. The checks here are shared with the JSON API
 //! (`api/activities.rs`).
 
-use super::matters::{Fields, invalid, own_agency_only};
+use super::matters::{Fields, invalid};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
@@ -73,8 +73,7 @@ pub(crate) fn to_fields(errs: Vec<FieldError>) -> Fields {
 /// Whether the user may change this activity: `ManageActivities`, and for an
 /// agency officer only the activities their agency leads.
 pub(crate) fn may_manage(p: &Principal, a: &activity::Model) -> bool {
-    p.can(Permission::ManageActivities)
-        && own_agency_only(p).is_none_or(|own| own == a.lead_agency_id)
+    p.can(Permission::ManageActivities) && p.own_agency().is_none_or(|own| own == a.lead_agency_id)
 }
 
 /// Checks an activity for saving: every field (`check_activity`), the lead
@@ -92,7 +91,7 @@ pub(crate) async fn check(
         Ok(_) => Fields::new(),
         Err(errs) => to_fields(errs.clone()),
     };
-    if let Some(own) = own_agency_only(p)
+    if let Some(own) = p.own_agency()
         && !e.contains_key("lead_agency")
         && lookup.agencies.get(t.lead_agency.trim()) != Some(&own)
     {
@@ -617,7 +616,7 @@ async fn form_page(
         .filter(|s| !s.is_empty())
         .collect();
     let name_of = |a: &agency::Model| format!("{} — {}", a.code, lang.pick(&a.name_vi, &a.name_en));
-    let lead_fixed = match own_agency_only(p) {
+    let lead_fixed = match p.own_agency() {
         Some(own) => agency_list
             .iter()
             .find(|(a, _)| a.id == own)
@@ -712,7 +711,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     if let Some(u) = &own {
         f.code = suggest_code(db, u.id, today.year()).await.page(lang)?;
     }
-    if let Some(aid) = own_agency_only(&p)
+    if let Some(aid) = p.own_agency()
         && let Some(a) = agencies::by_id(db, aid).await.page(lang)?
     {
         f.lead_agency = a.code;

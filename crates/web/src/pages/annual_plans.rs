@@ -6,7 +6,7 @@
 //! (`api/annual_plans.rs`).
 
 use super::activities::{Opt, error_text, kind_name, project_name, summary, to_fields};
-use super::matters::{Fields, invalid, own_agency_only};
+use super::matters::{Fields, invalid};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
@@ -77,7 +77,7 @@ pub(crate) async fn check_new(
     } else {
         match agencies::get_in_scope(db, &scope, f.agency.trim()).await {
             Ok((a, au)) => {
-                if own_agency_only(p).is_some_and(|own| own != a.id) {
+                if p.own_agency().is_some_and(|own| own != a.id) {
                     e.insert("agency".into(), "not_your_agency".into());
                 } else if let Some(u) = &unit
                     && !agencies::visible_to(
@@ -148,8 +148,7 @@ pub(crate) async fn check_new(
 
 /// Whether the user may change this plan (agency officers: their agency's).
 pub(crate) fn may_manage(p: &Principal, plan: &annual_plan::Model) -> bool {
-    p.can(Permission::ManageActivities)
-        && own_agency_only(p).is_none_or(|own| own == plan.agency_id)
+    p.can(Permission::ManageActivities) && p.own_agency().is_none_or(|own| own == plan.agency_id)
 }
 
 /// Checks a planned item of the plan's year.
@@ -322,7 +321,7 @@ async fn form_page(
     let lang = ctx.lang;
     let db = &state.db.conn;
     let unit_list = units::list(db, &p.scope()).await.page(lang)?;
-    let own = own_agency_only(p);
+    let own = p.own_agency();
     let agency_list: Vec<agency::Model> = agencies::list(db, &p.scope())
         .await
         .page(lang)?
@@ -368,7 +367,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
         year: state.now().date_naive().year().to_string(),
         ..Default::default()
     };
-    if let Some(aid) = own_agency_only(&p)
+    if let Some(aid) = p.own_agency()
         && let Some(a) = agencies::by_id(db, aid).await.page(lang)?
     {
         f.agency = a.code;

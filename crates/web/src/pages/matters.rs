@@ -20,10 +20,11 @@ use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
-use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
+use thamgia_actions::matters::MatterPatch;
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal, Role};
 use thamgia_domain::voice::{MatterKind, Stage, Status, answer_due, answer_overdue};
 use thamgia_store::entity::{agency, consultation, matter, unit};
-use thamgia_store::matters::{MatterChanges, MatterFilter, NewMatter};
 use thamgia_store::{agencies, consultations, matters, units, voice_queries};
 
 pub fn routes() -> Router<AppState> {
@@ -32,11 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/matters/new", get(new_form))
         .route("/matters/{id}", get(show).post(update))
 }
-
-/// Longest title of a matter, in characters.
-pub(crate) const MAX_TITLE: usize = 200;
-/// Longest summary of a matter, in characters.
-pub(crate) const MAX_SUMMARY: usize = 5000;
 
 pub(crate) type Fields = BTreeMap<String, String>;
 
@@ -51,163 +47,8 @@ pub(crate) fn invalid(fields: Fields) -> AppError {
     }
 }
 
-/// The fields of a new matter, as text (a form or the API).
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct MatterForm {
-    pub kind: String,
-    pub title: String,
-    pub summary: String,
-    /// Code of the owner agency.
-    pub agency: String,
-    /// Code of the unit.
-    pub unit: String,
-    pub stage: String,
-    /// dd/mm/yyyy or yyyy-mm-dd; empty when not decided yet.
-    pub decision_date: String,
-}
-
-/// Checks title, summary, stage and decision date (shared by create and edit).
-fn check_text_stage_date(
-    title: &str,
-    summary: &str,
-    stage: &str,
-    decision: &str,
-    current_stage: Option<&str>,
-    e: &mut Fields,
-) -> (String, String, Option<Stage>, Option<NaiveDate>) {
-    let title = title.trim().to_string();
-    if title.is_empty() {
-        e.insert("title".into(), "required".into());
-    } else if title.chars().count() > MAX_TITLE {
-        e.insert("title".into(), "too_long".into());
-    }
-    let summary = summary.trim().to_string();
-    if summary.chars().count() > MAX_SUMMARY {
-        e.insert("summary".into(), "too_long".into());
-    }
-    let stage = match Stage::parse(stage.trim()) {
-        // "answered" is recorded when the answer to the children is published.
-        Some(Stage::Answered) if current_stage != Some(Stage::Answered.as_str()) => {
-            e.insert("stage".into(), "stage_answered_auto".into());
-            None
-        }
-        Some(s) => Some(s),
-        None => {
-            e.insert("stage".into(), "unknown_option".into());
-            None
-        }
-    };
-    let decision = if decision.trim().is_empty() {
-        None
-    } else {
-        match parse_date(decision) {
-            Some(d) => Some(d),
-            None => {
-                e.insert("decision_date".into(), "not_a_date".into());
-                None
-            }
-        }
-    };
-    if decision.is_none()
-        && !e.contains_key("decision_date")
-        && matches!(stage, Some(Stage::Decided | Stage::Answered))
-    {
-        e.insert("decision_date".into(), "decision_date_required".into());
-    }
-    (title, summary, stage, decision)
-}
-
-/// An agency officer registers and edits the matters of their own agency.
-pub(crate) fn own_agency_only(p: &Principal) -> Option<i32> {
-    if p.role == Role::AgencyOfficer {
-        p.agency_id
-    } else {
-        None
-    }
-}
-
-/// Checks a new matter: every field, every error at once.
-pub(crate) async fn check_new(
-    db: &DatabaseConnection,
-    p: &Principal,
-    f: &MatterForm,
-) -> AppResult<NewMatter> {
-    let scope = p.scope();
-    let mut e = Fields::new();
-    let kind = MatterKind::parse(f.kind.trim());
-    if kind.is_none() {
-        e.insert(
-            "kind".into(),
-            if f.kind.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
-    let stage_text = if f.stage.trim().is_empty() {
-        Stage::Drafting.as_str()
-    } else {
-        f.stage.as_str()
-    };
-    let (title, summary, stage, decision) = check_text_stage_date(
-        &f.title,
-        &f.summary,
-        stage_text,
-        &f.decision_date,
-        None,
-        &mut e,
-    );
-    let unit = if f.unit.trim().is_empty() {
-        e.insert("unit".into(), "required".into());
-        None
-    } else {
-        // A reused code is read on the decision date (the matter's year),
-        // else as it stands now: 03388 decided in 2019 is Phường Quyết Tiến.
-        match units::resolve(db, &scope, f.unit.trim(), None, decision).await {
-            Ok(r) => Some(r.unit),
-            Err(thamgia_store::StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    let agency = if f.agency.trim().is_empty() {
-        e.insert("agency".into(), "required".into());
-        None
-    } else {
-        match agencies::get_in_scope(db, &scope, f.agency.trim()).await {
-            Ok((a, _)) => {
-                if own_agency_only(p).is_some_and(|own| own != a.id) {
-                    e.insert("agency".into(), "not_your_agency".into());
-                    None
-                } else {
-                    Some(a)
-                }
-            }
-            Err(thamgia_store::StoreError::NotFound) => {
-                e.insert("agency".into(), "unknown_agency".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    match (kind, stage, unit, agency) {
-        (Some(kind), Some(stage), Some(u), Some(a)) if e.is_empty() => Ok(NewMatter {
-            kind,
-            title,
-            summary,
-            owner_agency_id: a.id,
-            unit_id: u.id,
-            stage,
-            decision_date: decision,
-        }),
-        _ => Err(invalid(e)),
-    }
-}
+/// The fields of a new matter, as the form sends them: the action's input.
+pub use thamgia_actions::matters::MatterInput as MatterForm;
 
 /// The editable fields of a matter, as text.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -231,32 +72,21 @@ impl MatterEditForm {
                 .unwrap_or_default(),
         }
     }
-}
 
-pub(crate) fn check_edit(m: &matter::Model, f: &MatterEditForm) -> AppResult<MatterChanges> {
-    let mut e = Fields::new();
-    let (title, summary, stage, decision) = check_text_stage_date(
-        &f.title,
-        &f.summary,
-        &f.stage,
-        &f.decision_date,
-        Some(&m.stage),
-        &mut e,
-    );
-    if !e.is_empty() {
-        return Err(invalid(e));
+    /// The form sends every field: all of them are the patch.
+    fn patch(&self) -> MatterPatch {
+        MatterPatch {
+            title: Some(self.title.clone()),
+            summary: Some(self.summary.clone()),
+            stage: Some(self.stage.clone()),
+            decision_date: Some(self.decision_date.clone()),
+        }
     }
-    Ok(MatterChanges {
-        title: (title != m.title).then_some(title),
-        summary: (summary != m.summary).then_some(summary),
-        stage: stage.filter(|s| s.as_str() != m.stage),
-        decision_date: (decision != m.decision_date).then_some(decision),
-    })
 }
 
 /// Whether this user may change this matter (edit, or ask children about it).
 pub(crate) fn may_manage(p: &Principal, m: &matter::Model) -> bool {
-    p.can(Permission::ManageMatters) && p.may_act_for(Some(m.owner_agency_id))
+    p.may_manage(Permission::ManageMatters, m.owner_agency_id)
 }
 
 /// Due date and whether it has passed without an answer.
@@ -284,59 +114,7 @@ pub(crate) fn due_of(
 
 // ---------------------------------------------------------------- list
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub unit: String,
-    pub kind: String,
-    pub year: String,
-    pub stage: String,
-}
-
-/// Turns list query parameters into a store filter; unknown values are named.
-pub(crate) async fn filter_of(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    q: &ListQuery,
-) -> AppResult<MatterFilter> {
-    let mut e = Fields::new();
-    let mut f = MatterFilter::default();
-    if !q.unit.trim().is_empty() {
-        // With a year, a reused code is read in that year (`units::resolve`).
-        let year = q.year.trim().parse::<i32>().ok();
-        match units::resolve(db, scope, q.unit.trim(), year, None).await {
-            Ok(r) => f.unit_path = Some(r.unit.path),
-            Err(thamgia_store::StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-    if !q.kind.trim().is_empty() {
-        f.kind = MatterKind::parse(q.kind.trim());
-        if f.kind.is_none() {
-            e.insert("kind".into(), "unknown_option".into());
-        }
-    }
-    if !q.stage.trim().is_empty() {
-        f.stage = Stage::parse(q.stage.trim());
-        if f.stage.is_none() {
-            e.insert("stage".into(), "unknown_option".into());
-        }
-    }
-    if !q.year.trim().is_empty() {
-        f.year = q
-            .year
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y));
-        if f.year.is_none() {
-            e.insert("year".into(), "not_a_number".into());
-        }
-    }
-    if e.is_empty() { Ok(f) } else { Err(invalid(e)) }
-}
+pub use thamgia_actions::matters::{ListQuery, filter_of};
 
 pub struct MatterRow {
     pub id: i32,
@@ -393,8 +171,8 @@ pub async fn list(
     let scope = p.scope();
     let (filter, errors) = match filter_of(db, &scope, &q).await {
         Ok(f) => (Some(f), Fields::new()),
-        Err(AppError::Invalid { fields, .. }) => (None, fields),
-        Err(e) => return Err(PageError(e, lang)),
+        Err(ActionError::Invalid { fields, .. }) => (None, fields),
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     let mut rows = vec![];
     if let Some(f) = &filter {
@@ -490,7 +268,7 @@ async fn form_page(
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    if let Some(own) = own_agency_only(p) {
+    if let Some(own) = p.own_agency() {
         agency_options.retain(|a| a.id == own);
     }
     Ok(MatterFormPage {
@@ -534,21 +312,15 @@ pub async fn create(
     PageUser(p, ctx): PageUser,
     CsrfForm(f): CsrfForm<MatterForm>,
 ) -> PageResult {
-    require(&p, Permission::ManageMatters, ctx.lang)?;
-    let db = &state.db.conn;
-    match check_new(db, &p, &f).await {
-        Ok(n) => {
-            let m = matters::create(db, &Actor::from(&p), state.now(), n)
-                .await
-                .page(ctx.lang)?;
-            Ok(Redirect::to(&format!("/matters/{}", m.id)).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::matters::create(act, &f).await {
+        Ok(m) => Ok(Redirect::to(&format!("/matters/{}", m.id)).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
             let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, ctx.lang)),
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
 
@@ -809,64 +581,18 @@ pub async fn update(
     CsrfForm(f): CsrfForm<MatterEditForm>,
 ) -> PageResult {
     let lang = ctx.lang;
-    require(&p, Permission::ManageMatters, lang)?;
-    let db = &state.db.conn;
-    let (m, u, a) = matters::get_in_scope(db, &p.scope(), id).await.page(lang)?;
-    if !may_manage(&p, &m) {
-        return Err(PageError(AppError::Forbidden, lang));
-    }
-    match check_edit(&m, &f) {
-        Ok(ch) => {
-            matters::update(db, &Actor::from(&p), state.now(), id, ch)
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::matters::update(act, id, &f.patch()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/matters/{id}?saved=1")).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
+            let (m, u, a) = matters::get_in_scope(&state.db.conn, &p.scope(), id)
                 .await
                 .page(lang)?;
-            Ok(Redirect::to(&format!("/matters/{id}?saved=1")).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
             let mut res =
                 render(&matter_page(&state, &p, &ctx, m, u, a, Some(f), fields, false).await?);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_in_both_forms() {
-        let d = NaiveDate::from_ymd_opt(2019, 3, 5).expect("date");
-        assert_eq!(parse_date("05/03/2019"), Some(d));
-        assert_eq!(parse_date("5/3/2019"), Some(d));
-        assert_eq!(parse_date("2019-03-05"), Some(d));
-        assert_eq!(parse_date(" 2019-03-05 "), Some(d));
-        for bad in ["", "31/02/2019", "2019/03/05", "hôm nay", "05-03-2019"] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn answered_is_never_chosen_by_hand_and_decided_needs_a_date() {
-        let mut e = Fields::new();
-        let (_, _, s, _) = check_text_stage_date("T", "", "answered", "", None, &mut e);
-        assert_eq!(s, None);
-        assert_eq!(e["stage"], "stage_answered_auto");
-        let mut e = Fields::new();
-        check_text_stage_date("", "", "decided", "", None, &mut e);
-        assert_eq!(e["title"], "required");
-        assert_eq!(e["decision_date"], "decision_date_required");
-        let mut e = Fields::new();
-        check_text_stage_date(&"x".repeat(201), "", "drafting", "32/01/2019", None, &mut e);
-        assert_eq!(e["title"], "too_long");
-        assert_eq!(e["decision_date"], "not_a_date");
-        let mut e = Fields::new();
-        let (_, _, s, d) =
-            check_text_stage_date("T", "S", "answered", "2019-01-02", Some("answered"), &mut e);
-        assert!(e.is_empty());
-        assert_eq!(s, Some(Stage::Answered));
-        assert!(d.is_some());
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }

@@ -1,0 +1,42 @@
+//! Every write action, named, with the permission it needs and what owns its
+//! target. The access test (`tests/it/access.rs`, `every_action_*`) walks
+//! this list and fails on an action without a case, so an action added here
+//! without its access case fails the suite; an action written without an
+//! entry here is caught in review by the module's one-entry-per-function
+//! layout.
+
+use thamgia_domain::access::Permission;
+
+/// Who owns the record an action changes, which decides the
+/// own/other cases the access test tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A record of a unit: the caller's scope decides.
+    Unit,
+    /// A record an agency owns inside a unit: scope, and for an agency
+    /// officer their own agency (`Principal::may_manage`).
+    Agency,
+}
+
+/// One write action.
+#[derive(Debug, Clone, Copy)]
+pub struct Action {
+    /// `area.verb`, e.g. `matters.create`.
+    pub name: &'static str,
+    pub permission: Permission,
+    pub owner: Owner,
+}
+
+/// Every write action of the layer.
+pub const ALL: &[Action] = &[
+    Action {
+        name: "matters.create",
+        permission: Permission::ManageMatters,
+        owner: Owner::Agency,
+    },
+    Action {
+        name: "matters.update",
+        permission: Permission::ManageMatters,
+        owner: Owner::Agency,
+    },
+];

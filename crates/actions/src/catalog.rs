@@ -27,16 +27,8 @@ pub struct Action {
     pub owner: Owner,
 }
 
-/// Every write action of the layer.
-pub const ALL: &[Action] = &[
-    Action {
-        name: "matters.create",
-        permission: Permission::ManageMatters,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "matters.update",
-        permission: Permission::ManageMatters,
-        owner: Owner::Agency,
-    },
-];
+/// Every write action of the layer: each action module lists its own in
+/// `ACTIONS`, next to the functions.
+pub fn all() -> Vec<Action> {
+    [crate::matters::ACTIONS].concat()
+}

@@ -18,7 +18,8 @@
 //! the one reading of them, with its field errors, lives here too.
 //!
 //! To add an action, read `matters.rs`: an input type, a `create`/`update`
-//! function, and a case in `catalog::ALL` (the access test walks it).
+//! function, and its entry in the module's `ACTIONS` (`catalog::all` gathers
+//! them; the access test walks that list).
 
 pub mod catalog;
 mod error;

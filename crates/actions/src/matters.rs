@@ -3,6 +3,7 @@
 //! permission → load in scope → checks → store → conflicts, and nothing of
 //! HTTP. `pages/matters.rs` and `api/matters.rs` call these two functions.
 
+use crate::catalog::{Action, Owner};
 use crate::{Act, ActionResult, Fields, invalid};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -13,6 +14,20 @@ use thamgia_domain::voice::{MatterKind, Stage};
 use thamgia_store::entity::matter;
 use thamgia_store::matters::{MatterChanges, MatterFilter, NewMatter};
 use thamgia_store::{StoreError, agencies, matters, units};
+
+/// The write actions of this module (`catalog::all`).
+pub const ACTIONS: &[Action] = &[
+    Action {
+        name: "matters.create",
+        permission: Permission::ManageMatters,
+        owner: Owner::Agency,
+    },
+    Action {
+        name: "matters.update",
+        permission: Permission::ManageMatters,
+        owner: Owner::Agency,
+    },
+];
 
 /// Longest title of a matter, in characters.
 pub const MAX_TITLE: usize = 200;

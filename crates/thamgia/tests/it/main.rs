@@ -8,6 +8,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod action_access;
 mod activities;
 mod aggregates;
 mod api;

@@ -1,0 +1,194 @@
+//! Every write action of the action layer (`thamgia_actions::catalog::all`),
+//! tried by every role of the demo against a record of its own unit and own
+//! agency, of its own unit and another agency, and of another unit. What is
+//! expected comes from the catalog entry and the rules of `domain::access`
+//! (permission, scope, and for an agency-owned record the ownership rule);
+//! what happens comes from calling the action itself. An action in the
+//! catalog without a case below fails the suite.
+//!
+//! The inputs are deliberately incomplete (an empty title, nothing changed):
+//! an action decides access before it checks fields, so an allowed call ends
+//! in a field error or a no-op and a refused one in `Forbidden`, `NotFound` or
+//! a field error naming the unit or agency as out of reach. Nothing is
+//! changed by the walk, so the cases do not depend on each other.
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use chrono::{DateTime, TimeZone, Utc};
+use thamgia_actions::catalog::{self, Action, Owner};
+use thamgia_actions::{Act, ActionError, ActionResult, matters};
+use thamgia_domain::access::Principal;
+use thamgia_store::{agencies, units, users};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
+        .single()
+        .expect("now")
+}
+
+/// The demo's accounts: one per role, and a district and agency officer of
+/// a second district.
+const ACCOUNTS: &[&str] = &[
+    "admin",
+    "coordinator",
+    "district106",
+    "agency106",
+    "facilitator106",
+    "district108",
+    "agency108",
+    "viewer",
+];
+
+/// A unit and an agency, and the records of each kind the fixture made there.
+struct Target {
+    unit: &'static str,
+    agency: &'static str,
+    unit_path: String,
+    agency_id: i32,
+    matter: i32,
+}
+
+/// Own unit and own agency (of the 106 officers), own unit and another
+/// agency, another unit.
+const PLACES: &[(&str, &str)] = &[
+    ("106", "PGDDT-106"),
+    ("106", "PLDTBXH-106"),
+    ("107", "PGDDT-107"),
+];
+
+async fn principal(app: &TestApp, username: &str) -> Principal {
+    let u = users::by_username(&app.db.conn, username)
+        .await
+        .expect("user")
+        .expect("demo account");
+    users::principal(&app.db.conn, &u).await.expect("principal")
+}
+
+/// The records every case acts on, made by the administrator through the
+/// actions themselves.
+async fn targets(app: &TestApp) -> Vec<Target> {
+    let admin = principal(app, "admin").await;
+    let act = Act::new(&app.db.conn, &admin, now());
+    let mut out = Vec::new();
+    for (unit, agency) in PLACES {
+        let u = units::by_code(&app.db.conn, unit)
+            .await
+            .expect("unit")
+            .expect("demo unit");
+        let a = agencies::by_code(&app.db.conn, agency)
+            .await
+            .expect("agency")
+            .expect("demo agency");
+        let m = matters::create(
+            act,
+            &matters::MatterInput {
+                kind: "law_policy".into(),
+                title: format!("Quy định cho {unit}"),
+                agency: (*agency).into(),
+                unit: (*unit).into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("fixture matter");
+        out.push(Target {
+            unit,
+            agency,
+            unit_path: u.path,
+            agency_id: a.id,
+            matter: m.id,
+        });
+    }
+    out
+}
+
+/// Calls one action on one target with an input that cannot pass its checks.
+async fn run(name: &str, act: Act<'_>, t: &Target) -> ActionResult<()> {
+    match name {
+        "matters.create" => matters::create(
+            act,
+            &matters::MatterInput {
+                kind: "law_policy".into(),
+                agency: t.agency.into(),
+                unit: t.unit.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
+        "matters.update" => matters::update(
+            act,
+            t.matter,
+            &matters::MatterPatch {
+                title: Some(String::new()),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
+        other => panic!("no access case for the action {other}: add one to action_access.rs"),
+    }
+}
+
+/// Field errors that mean "out of your reach", not "fix this field".
+const REFUSALS: &[&str] = &["unknown_unit", "unknown_agency", "not_your_agency"];
+
+/// Whether the action let the caller through.
+fn allowed(r: &ActionResult<()>) -> bool {
+    match r {
+        Ok(()) | Err(ActionError::Conflict { .. }) => true,
+        Err(ActionError::Forbidden | ActionError::NotFound) => false,
+        Err(ActionError::Invalid { fields, .. }) => {
+            !fields.values().any(|c| REFUSALS.contains(&c.as_str()))
+        }
+        Err(ActionError::Internal(e)) => panic!("internal error: {e}"),
+    }
+}
+
+/// What the rules say: the permission, the scope, and for an agency's record
+/// the ownership rule.
+fn expected(p: &Principal, a: &Action, t: &Target) -> bool {
+    p.can(a.permission)
+        && p.scope().contains(&t.unit_path)
+        && (a.owner == Owner::Unit || p.may_manage(a.permission, t.agency_id))
+}
+
+async fn every_write_action_by_role_unit_and_agency(app: TestApp) {
+    let targets = targets(&app).await;
+    let mut wrong = Vec::new();
+    let (mut tried, mut let_through) = (0, 0);
+    for username in ACCOUNTS {
+        let p = principal(&app, username).await;
+        let act = Act::new(&app.db.conn, &p, now());
+        for a in catalog::all() {
+            for t in &targets {
+                let r = run(a.name, act, t).await;
+                tried += 1;
+                let (want, got) = (expected(&p, &a, t), allowed(&r));
+                let_through += usize::from(got);
+                if want != got {
+                    wrong.push(format!(
+                        "{} by {username} on {}/{}: expected {}, got {r:?}",
+                        a.name,
+                        t.unit,
+                        t.agency,
+                        if want { "allowed" } else { "refused" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {tried}:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // Both outcomes occur, so the walk cannot pass by allowing or refusing
+    // everything.
+    assert!(
+        0 < let_through && let_through < tried,
+        "{let_through} of {tried}"
+    );
+}
+db_test!(every_write_action_by_role_unit_and_agency);

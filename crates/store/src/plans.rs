@@ -553,8 +553,8 @@ pub async fn for_unit<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Resul
     Ok(covering(&of_province(c, path).await?, year).and_then(parse))
 }
 
-/// [`governing`], shared from the cache.
-async fn governing_shared<C: ConnectionTrait>(
+/// [`governing`], shared from the cache (no copy of the plan).
+pub async fn governing_shared<C: ConnectionTrait>(
     c: &C,
     path: &str,
     year: i32,
@@ -574,6 +574,18 @@ pub async fn newest<C: ConnectionTrait>(c: &C, path: &str) -> Result<Option<Plan
 /// outside every period still reads in the province's words).
 pub async fn governing<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
     Ok(governing_shared(c, path, year).await?.map(|p| (*p).clone()))
+}
+
+/// The levels of the plan whose period holds `year` for the unit at `path`
+/// ([`for_unit`]): `None` for a year no plan covers.
+pub async fn covering_levels<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    year: i32,
+) -> Result<Option<Levels>> {
+    Ok(covering(&of_province(c, path).await?, year)
+        .and_then(parsed)
+        .map(|p| p.levels.clone()))
 }
 
 /// The levels of the plan governing the unit at `path` in `year`

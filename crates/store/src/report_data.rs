@@ -220,12 +220,6 @@ pub struct ChainRow {
     pub ended_on: Option<NaiveDate>,
 }
 
-/// The plan that governs the unit at `path` in `year`: its province's plan
-/// covering the year, else its province's newest (`plans::governing`).
-async fn plan_of<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<Option<Plan>> {
-    crate::plans::governing(c, path, year).await
-}
-
 fn due_with(plan: Option<&Plan>, year: i32) -> NaiveDate {
     let days = plan
         .and_then(|p| p.setting("annual_report_due_days"))
@@ -241,21 +235,8 @@ fn due_with(plan: Option<&Plan>, year: i32) -> NaiveDate {
 /// after 31 December (setting of the unit's governing plan), by default
 /// 15 January of the next year.
 pub async fn due_on<C: ConnectionTrait>(c: &C, path: &str, year: i32) -> Result<NaiveDate> {
-    Ok(due_with(plan_of(c, path, year).await?.as_ref(), year))
-}
-
-/// The report lines (`[levels] reports`) of the plan whose period holds
-/// `year` for the unit at `path` (`plans::for_unit`). `None` for a year no
-/// plan covers: the chain is then the units right under the province
-/// (`thamgia_domain::units::reports_to_province`), as before plans said it.
-pub async fn levels_of<C: ConnectionTrait>(
-    c: &C,
-    path: &str,
-    year: i32,
-) -> Result<Option<thamgia_domain::plan::Levels>> {
-    Ok(crate::plans::for_unit(c, path, year)
-        .await?
-        .map(|p| p.levels))
+    let plan = crate::plans::governing_shared(c, path, year).await?;
+    Ok(due_with(plan.as_deref(), year))
 }
 
 /// Whether `u` writes a report for `year`: the province (which consolidates)
@@ -263,17 +244,19 @@ pub async fn levels_of<C: ConnectionTrait>(
 /// covering the year (`thamgia_domain::units::in_plan_chain`); without such
 /// a plan, a unit right under the province.
 pub async fn in_chain<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> Result<bool> {
-    Ok(match levels_of(c, &u.path, year).await? {
-        Some(levels) => thamgia_domain::units::in_plan_chain(
-            &levels,
-            &u.path,
-            &u.level,
-            u.valid_from,
-            u.valid_to,
-            year,
-        ),
-        None => thamgia_domain::units::in_report_chain(&u.path),
-    })
+    Ok(
+        match crate::plans::covering_levels(c, &u.path, year).await? {
+            Some(levels) => thamgia_domain::units::in_plan_chain(
+                &levels,
+                &u.path,
+                &u.level,
+                u.valid_from,
+                u.valid_to,
+                year,
+            ),
+            None => thamgia_domain::units::in_report_chain(&u.path),
+        },
+    )
 }
 
 /// The units whose reports for a year `scope_unit` receives, from the
@@ -286,13 +269,14 @@ pub async fn in_chain<C: ConnectionTrait>(c: &C, u: &unit::Model, year: i32) -> 
 /// reports until 2025 and the communes' from 2025 (both in 2025, each for its
 /// part of the year); a plan where communes report to their district has the
 /// district receive them. A year no plan covers keeps the units right under
-/// the province (`levels_of`). In path order.
+/// the province (`thamgia_domain::units::reports_to_province`). In path
+/// order.
 pub async fn reporting_districts<C: ConnectionTrait>(
     c: &C,
     scope_unit: &unit::Model,
     year: i32,
 ) -> Result<Vec<unit::Model>> {
-    let levels = levels_of(c, &scope_unit.path, year).await?;
+    let levels = crate::plans::covering_levels(c, &scope_unit.path, year).await?;
     let subtree: Vec<unit::Model> = unit::Entity::find()
         .filter(crate::units::in_subtree(
             &scope_unit.path,
@@ -355,6 +339,19 @@ pub async fn chain_status<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<Vec<ChainRow>> {
     let districts = reporting_districts(c, scope_unit, year).await?;
+    let due = due_on(c, &scope_unit.path, year).await?;
+    Ok(chain_of(c, districts, due, year, today).await?.0)
+}
+
+/// The chain rows of `districts` (due `due` unless their report says
+/// otherwise), with their reports by unit id.
+async fn chain_of<C: ConnectionTrait>(
+    c: &C,
+    districts: Vec<unit::Model>,
+    due: NaiveDate,
+    year: i32,
+    today: NaiveDate,
+) -> Result<(Vec<ChainRow>, HashMap<i32, report::Model>)> {
     let reports: HashMap<i32, report::Model> = report::Entity::find()
         .filter(report::Column::UnitId.is_in(districts.iter().map(|d| d.id)))
         .filter(report::Column::Year.eq(year))
@@ -363,8 +360,7 @@ pub async fn chain_status<C: ConnectionTrait>(
         .into_iter()
         .map(|r| (r.unit_id, r))
         .collect();
-    let due = due_on(c, &scope_unit.path, year).await?;
-    Ok(districts
+    let rows = districts
         .into_iter()
         .map(|u| {
             let r = reports.get(&u.id);
@@ -383,7 +379,8 @@ pub async fn chain_status<C: ConnectionTrait>(
                 unit: u,
             }
         })
-        .collect())
+        .collect();
+    Ok((rows, reports))
 }
 
 /// Builds the report data of `u`'s subtree for `year` from the live records.
@@ -393,34 +390,28 @@ pub async fn build<C: ConnectionTrait>(
     year: i32,
     today: NaiveDate,
 ) -> Result<ReportData> {
-    let plan = plan_of(c, &u.path, year).await?;
+    // The plan and the chain are read once for the whole report.
+    let plan = crate::plans::governing_shared(c, &u.path, year).await?;
+    let plan = plan.as_deref();
     let scope = Scope {
         path: u.path.clone(),
     };
     let figures = engine::figures(c, u, year, today).await?;
-    let activities = activities_summary(c, u, year, plan.as_ref()).await?;
-    let funding = funding(c, &scope, year, plan.as_ref()).await?;
+    let activities = activities_summary(c, u, year, plan).await?;
+    let funding = funding(c, &scope, year, plan).await?;
     let forums = forum_lines(c, &scope, year).await?;
     let councils = councils_summary(c, &scope, year).await?;
     let clubs = clubs_summary(c, &scope, year).await?;
     let recommendations = recommendations_summary(c, &scope, year, today).await?;
     let mut districts = Vec::new();
-    let has_children = reporting_districts(c, u, year)
-        .await?
-        .iter()
-        .any(|d| d.id != u.id);
-    if has_children {
+    let reporters = reporting_districts(c, u, year).await?;
+    if reporters.iter().any(|d| d.id != u.id) {
         // The parts of the units that report to `u`; `u`'s own row is its report.
-        let mut rows = chain_status(c, u, year, today).await?;
+        let due = due_with(plan, year);
+        let (mut rows, reports) = chain_of(c, reporters, due, year, today).await?;
         rows.retain(|r| r.unit.id != u.id);
-        let frozen: HashMap<i32, Option<String>> = report::Entity::find()
-            .filter(report::Column::UnitId.is_in(rows.iter().map(|r| r.unit.id)))
-            .filter(report::Column::Year.eq(year))
-            .all(c)
-            .await?
-            .into_iter()
-            .map(|r| (r.unit_id, r.figures))
-            .collect();
+        let frozen: HashMap<i32, Option<String>> =
+            reports.into_iter().map(|(id, r)| (id, r.figures)).collect();
         for r in rows {
             let figures = if r.status == Some(ReportStatus::Approved) {
                 frozen

@@ -17,8 +17,8 @@ pub struct EthnicGroup {
 
 const CSV: &str = include_str!("../data/ethnic-groups.csv");
 
-/// All 54 groups in official-code order.
-pub fn all() -> Vec<EthnicGroup> {
+/// The 54 groups, read from the file once.
+static GROUPS: std::sync::LazyLock<Vec<EthnicGroup>> = std::sync::LazyLock::new(|| {
     CSV.lines()
         .skip(1)
         .filter_map(|l| {
@@ -35,6 +35,11 @@ pub fn all() -> Vec<EthnicGroup> {
             })
         })
         .collect()
+});
+
+/// All 54 groups in official-code order.
+pub fn all() -> Vec<EthnicGroup> {
+    GROUPS.clone()
 }
 
 /// The groups with the province's own communities first, each part in code order.
@@ -45,22 +50,21 @@ pub fn local_first() -> Vec<EthnicGroup> {
 }
 
 pub fn codes() -> Vec<&'static str> {
-    all().into_iter().map(|g| g.code).collect()
+    GROUPS.iter().map(|g| g.code).collect()
+}
+
+/// One group by its official code.
+pub fn group(code: &str) -> Option<&'static EthnicGroup> {
+    GROUPS.iter().find(|g| g.code == code)
 }
 
 pub fn name(code: &str) -> Option<&'static str> {
-    all()
-        .into_iter()
-        .find(|g| g.code == code)
-        .map(|g| g.name_vi)
+    group(code).map(|g| g.name_vi)
 }
 
 /// The group's English name.
 pub fn name_en(code: &str) -> Option<&'static str> {
-    all()
-        .into_iter()
-        .find(|g| g.code == code)
-        .map(|g| g.name_en)
+    group(code).map(|g| g.name_en)
 }
 
 #[cfg(test)]

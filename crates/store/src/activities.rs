@@ -349,18 +349,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(activity::Model, unit::Model)> {
-    let a = activity::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(a.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    Ok((a, u))
+    crate::scoped::of_unit::<activity::Entity, C>(c, scope, id, |r| r.unit_id).await
 }
 
 /// The activity with this unit and code (for spending rows naming it).

@@ -94,21 +94,9 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(annual_plan::Model, unit::Model, agency::Model)> {
-    let p = annual_plan::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(p.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    let a = agency::Entity::find_by_id(p.agency_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let (p, u) =
+        crate::scoped::of_unit::<annual_plan::Entity, C>(c, scope, id, |r| r.unit_id).await?;
+    let a = crate::scoped::found::<agency::Entity, C>(c, p.agency_id).await?;
     Ok((p, u, a))
 }
 

@@ -33,6 +33,7 @@ pub mod recommendations;
 pub mod report_data;
 pub mod reports;
 pub mod responses;
+pub mod scoped;
 pub mod units;
 pub mod users;
 pub mod voice_queries;

@@ -197,20 +197,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(matter::Model, unit::Model, agency::Model)> {
-    let m = matter::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(m.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    let a = agency::Entity::find_by_id(m.owner_agency_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let (m, u) = crate::scoped::of_unit::<matter::Entity, C>(c, scope, id, |r| r.unit_id).await?;
+    let a = crate::scoped::found::<agency::Entity, C>(c, m.owner_agency_id).await?;
     Ok((m, u, a))
 }

@@ -76,18 +76,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(report::Model, unit::Model)> {
-    let r = report::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(r.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    Ok((r, u))
+    crate::scoped::of_unit::<report::Entity, C>(c, scope, id, |r| r.unit_id).await
 }
 
 /// Reports of the scope for a year (every year when `None`).

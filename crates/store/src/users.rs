@@ -90,19 +90,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(user::Model, unit::Model)> {
-    let us = user::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(us.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if scope.contains(&u.path) {
-        Ok((us, u))
-    } else {
-        Err(StoreError::NotFound)
-    }
+    crate::scoped::of_unit::<user::Entity, C>(c, scope, id, |r| r.unit_id).await
 }
 
 /// Changes to an account; `None` leaves a field as it is.

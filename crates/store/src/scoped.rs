@@ -1,0 +1,42 @@
+//! The one way a single record is read "in scope": the record by id, its
+//! unit, and `NotFound` unless the unit lies inside the caller's scope (a
+//! record outside the scope does not exist for the caller, so its id leaks
+//! nothing). Every `get_in_scope` of a unit's record goes through
+//! [`of_unit`].
+
+use crate::entity::unit;
+use crate::{Result, StoreError};
+use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};
+use thamgia_domain::access::Scope;
+
+/// A row by its id, `NotFound` when there is none.
+pub async fn found<E, C>(c: &C, id: i32) -> Result<E::Model>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    E::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+}
+
+/// A record of a unit with its unit, `NotFound` unless the unit is inside
+/// `scope`. `unit_of` names the record's unit.
+pub async fn of_unit<E, C>(
+    c: &C,
+    scope: &Scope,
+    id: i32,
+    unit_of: fn(&E::Model) -> i32,
+) -> Result<(E::Model, unit::Model)>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    let r = found::<E, C>(c, id).await?;
+    let u = found::<unit::Entity, C>(c, unit_of(&r)).await?;
+    if scope.contains(&u.path) {
+        Ok((r, u))
+    } else {
+        Err(StoreError::NotFound)
+    }
+}

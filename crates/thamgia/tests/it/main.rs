@@ -3,6 +3,7 @@
 //! on PostgreSQL. It runs under its own harness (`harness.rs`): a case that
 //! cannot run here is reported ignored, not passed.
 
+mod fixtures;
 mod harness;
 mod helpers;
 
@@ -26,6 +27,7 @@ mod forums;
 mod funding;
 mod handover;
 mod imports;
+mod inbox;
 mod levels;
 mod measures;
 mod offline;

@@ -8,201 +8,24 @@
 //! tally of nine children.
 
 use crate::db_test;
+use crate::fixtures::{Fixture, actor, new_matter, open_consultation, submit, today};
 use crate::helpers::TestApp;
 use chrono::{Duration, NaiveDate};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use thamgia_domain::access::Actor;
 use thamgia_domain::results::shows_no_small_count;
-use thamgia_domain::voice::{
-    Age, JoinCode, MatterKind, Method as HowAsked, Profile, QuestionKind, Sex, Source, Stage,
-    ValidAnswer,
-};
-use thamgia_store::consultations::{self, AnswerBack, NewConsultation, NewQuestion};
+use thamgia_domain::voice::{MatterKind, Sex, Source, ValidAnswer};
+use thamgia_store::consultations::{self, AnswerBack};
 use thamgia_store::entity::{answer, audit, consultation, safeguarding_alert};
-use thamgia_store::matters::{self, NewMatter};
-use thamgia_store::responses::{self, Submission, Tally};
-use thamgia_store::{agencies, units};
+use thamgia_store::responses::{self, Tally};
+use thamgia_store::units;
 use thamgia_web::clock::Clock;
 
 const PHONE_TEXT: &str = "Có gì gọi cho em số 0912 345 678 nhé";
 const FLAG_TEXT: &str = "Bạn Lò Văn Sáng ở bản Nà Tăm hay bị đánh";
 const PENDING_TEXT: &str = "Em muốn có thêm cầu trượt chờ duyệt";
 const APPROVE_TEXT: &str = "Em muốn có xích đu và bóng mát";
-
-struct Fixture {
-    matter_id: i32,
-    id: i32,
-    single: i32,
-    options: Vec<i32>,
-    text: i32,
-    faces: i32,
-}
-
-fn actor() -> Actor {
-    Actor::system("test")
-}
-
-fn today(app: &TestApp) -> NaiveDate {
-    app.clock.now().date_naive()
-}
-
-async fn new_matter(
-    app: &TestApp,
-    unit: &str,
-    agency: &str,
-    title: &str,
-    kind: MatterKind,
-    decided: NaiveDate,
-) -> i32 {
-    let db = &app.db.conn;
-    let u = units::by_code(db, unit).await.expect("db").expect("unit");
-    let a = agencies::by_code(db, agency)
-        .await
-        .expect("db")
-        .expect("agency");
-    matters::create(
-        db,
-        &actor(),
-        app.clock.now(),
-        NewMatter {
-            kind,
-            title: title.into(),
-            summary: "Một quyết định có liên quan đến trẻ em.".into(),
-            owner_agency_id: a.id,
-            unit_id: u.id,
-            stage: Stage::Decided,
-            decision_date: Some(decided),
-        },
-    )
-    .await
-    .expect("matter")
-    .id
-}
-
-/// An open consultation on a matter, with its three questions.
-async fn open_consultation(
-    app: &TestApp,
-    unit: &str,
-    matter_id: i32,
-    title: &str,
-    seed: u32,
-) -> Fixture {
-    let db = &app.db.conn;
-    let now = app.clock.now();
-    let u = units::by_code(db, unit).await.expect("db").expect("unit");
-    let k = consultations::create(
-        db,
-        &actor(),
-        now,
-        NewConsultation {
-            matter_id: Some(matter_id),
-            unit_id: u.id,
-            title: title.into(),
-            intro: "Trường sắp làm sân chơi mới.".into(),
-            method: HowAsked::Survey,
-            age_min: 6,
-            age_max: 15,
-            opens_on: today(app) - Duration::days(10),
-            closes_on: today(app) + Duration::days(10),
-            facilitator_id: None,
-            audience_unit_ids: vec![u.id],
-        },
-        (0..20).map(|i| JoinCode::from_random([seed, seed / 31, seed / 961, i, i * 7, 3])),
-    )
-    .await
-    .expect("consultation");
-    let q = |kind, text: &str, opts: &[&str]| NewQuestion {
-        kind,
-        text_vi: text.into(),
-        text_en: None,
-        required: false,
-        options: opts.iter().map(|o| (o.to_string(), None, None)).collect(),
-    };
-    let single = consultations::add_question(
-        db,
-        &actor(),
-        now,
-        k.id,
-        q(
-            QuestionKind::Single,
-            "Em muốn sân chơi có gì?",
-            &["Xích đu", "Cầu trượt", "Bập bênh"],
-        ),
-    )
-    .await
-    .expect("q1");
-    let text = consultations::add_question(
-        db,
-        &actor(),
-        now,
-        k.id,
-        q(QuestionKind::Text, "Em muốn nói thêm điều gì?", &[]),
-    )
-    .await
-    .expect("q2");
-    let faces = consultations::add_question(
-        db,
-        &actor(),
-        now,
-        k.id,
-        q(QuestionKind::Faces3, "Em thấy sân chơi cũ thế nào?", &[]),
-    )
-    .await
-    .expect("q3");
-    consultations::open(db, &actor(), now, k.id)
-        .await
-        .expect("open");
-    let options = consultations::questions(db, k.id)
-        .await
-        .expect("questions")
-        .into_iter()
-        .find(|(q, _)| q.id == single.id)
-        .map(|(_, o)| o.into_iter().map(|o| o.id).collect())
-        .expect("options");
-    Fixture {
-        matter_id,
-        id: k.id,
-        single: single.id,
-        options,
-        text: text.id,
-        faces: faces.id,
-    }
-}
-
-async fn submit(
-    app: &TestApp,
-    f: &Fixture,
-    source: Source,
-    age: i64,
-    sex: Sex,
-    answers: Vec<(i32, ValidAnswer)>,
-) {
-    let r = responses::submit(
-        &app.db.conn,
-        app.clock.now(),
-        Submission {
-            consultation_id: f.id,
-            submission_id: uuid::Uuid::new_v4().to_string(),
-            content_hash: uuid::Uuid::new_v4().to_string(),
-            source,
-            profile: Profile {
-                age: Age::parse(age),
-                sex: Some(sex),
-                ethnic: Some("08".into()),
-                disability: Some(false),
-                unit: None,
-            },
-            profile_unit_id: None,
-            answers,
-            entered_by: None,
-        },
-    )
-    .await
-    .expect("submit");
-    assert!(matches!(r, responses::Submitted::Created(_)));
-}
 
 /// Twelve children and a group of nine. Option counts: Xích đu 6+2+2 = 10,
 /// Cầu trượt 3+7 = 10, Bập bênh 1 (suppressed). Boys (3) are suppressed whole.

@@ -18,6 +18,7 @@ pub(crate) mod forums;
 pub(crate) mod funding;
 pub(crate) mod handover;
 pub(crate) mod imports;
+mod inbox;
 mod login;
 pub(crate) mod matters;
 pub(crate) mod moderation;
@@ -43,7 +44,7 @@ use thamgia_domain::access::{Permission, Principal};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(plan::home))
+        .route("/", get(inbox::show))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))

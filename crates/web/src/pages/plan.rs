@@ -12,43 +12,6 @@ use thamgia_store::entity::plan as plan_row;
 use thamgia_store::plans::{self, PlanView};
 
 #[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    c: Chrome,
-    plans: Vec<plan_row::Model>,
-    unit_name: String,
-    /// Open safeguarding alerts (0 unless the user handles them).
-    alerts: u64,
-    /// Free-text answers waiting for a moderator (0 unless the user moderates).
-    pending: usize,
-}
-
-pub async fn home(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
-    let plans = plans::list_latest(&state.db.conn).await.page(ctx.lang)?;
-    let unit = thamgia_store::units::by_id(&state.db.conn, p.unit_id)
-        .await
-        .page(ctx.lang)?
-        .map(|u| ctx.lang.pick(&u.name_vi, &u.name_en).to_string())
-        .unwrap_or_default();
-    let alerts = super::moderation::alert_count(&state, &p).await;
-    let pending = if p.can(Permission::Moderate) {
-        thamgia_store::responses::pending_texts(&state.db.conn, &p.scope())
-            .await
-            .page(ctx.lang)?
-            .len()
-    } else {
-        0
-    };
-    Ok(render(&HomePage {
-        c: Chrome::new(&ctx, "home-title"),
-        plans,
-        unit_name: unit,
-        alerts,
-        pending,
-    }))
-}
-
-#[derive(Template)]
 #[template(path = "plans.html")]
 struct PlansPage {
     c: Chrome,

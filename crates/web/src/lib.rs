@@ -14,6 +14,7 @@ pub mod clock;
 pub mod error;
 pub mod exports;
 pub mod i18n;
+pub mod pager;
 pub mod pages;
 pub mod password;
 pub mod pictures;

@@ -188,3 +188,66 @@ async fn following_next_finds_every_record_once(app: TestApp) {
     }
 }
 db_test!(following_next_finds_every_record_once);
+
+/// The ids of the records a page of an HTML list links to
+/// (`href="/<what>/<id>"`), and its `rel="next"` link.
+fn html_page(html: &str, what: &str) -> (Vec<i32>, Option<String>) {
+    let ids = html
+        .split(&format!("href=\"/{what}/"))
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect();
+    let next = html
+        .split("rel=\"next\"")
+        .next()
+        .filter(|before| before.len() < html.len())
+        .and_then(|before| before.rsplit("href=\"").next())
+        .and_then(|s| s.split('"').next())
+        .map(|s| s.replace("&#38;", "&").replace("&amp;", "&"));
+    (ids, next)
+}
+
+/// Officials' lists page too: 120 matters of one kind read 50 at a time,
+/// the filter kept in every page's address, each matter on exactly one page.
+async fn html_lists_page_with_their_filters(app: TestApp) {
+    let decided = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let mut made = BTreeSet::new();
+    for i in 0..120 {
+        let kind = thamgia_domain::voice::MatterKind::SchoolDecision;
+        let title = format!("Quyết định số {i}");
+        made.insert(
+            crate::fixtures::new_matter(&app, "106", "PGDDT-106", &title, kind, decided).await,
+        );
+    }
+    // One of another kind, which the filter leaves out.
+    let other = thamgia_domain::voice::MatterKind::LawPolicy;
+    crate::fixtures::new_matter(&app, "106", "PGDDT-106", "Luật", other, decided).await;
+    let c = app.login("district106").await;
+    let mut path = Some("/matters?kind=school_decision".to_string());
+    let (mut seen, mut pages) = (Vec::new(), 0);
+    while let Some(p) = path {
+        let (s, html) = app.get(&c, &p).await;
+        assert_eq!(s, 200, "{p}");
+        assert!(pages < 5, "the pages do not end: {p}");
+        if pages == 0 {
+            assert!(html.contains("Dòng 1–50 trong 120 (trang 1/3)"), "{html}");
+        }
+        let (ids, next) = html_page(&html, "matters");
+        assert!(ids.len() <= 50, "{p}: {}", ids.len());
+        seen.extend(ids);
+        if let Some(n) = &next {
+            assert!(n.contains("kind=school_decision"), "{n}");
+        }
+        path = next;
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), made.len(), "every matter once");
+    assert_eq!(seen.into_iter().collect::<BTreeSet<_>>(), made);
+    // A page past the last shows the last; a bad page number the first.
+    let (_, html) = app.get(&c, "/matters?kind=school_decision&page=9").await;
+    assert!(html.contains("trang 3/3"), "{html}");
+    let (_, html) = app.get(&c, "/matters?kind=school_decision&page=x").await;
+    assert!(html.contains("trang 1/3"), "{html}");
+}
+db_test!(html_lists_page_with_their_filters);

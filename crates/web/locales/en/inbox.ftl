@@ -33,3 +33,8 @@ inbox-texts-waiting = { $title }: { $n ->
 }
 inbox-answer-owed = Answer the children about “{ $title }”
 inbox-recommendation = { $text } ({ $agency })
+# The pager under a long list.
+pager-label = Pages of the list
+pager-prev = Previous page
+pager-next = Next page
+pager-where = Rows { $from }–{ $to } of { $total } (page { $page } of { $last })

@@ -24,3 +24,8 @@ inbox-reports-late = { $n_text } đơn vị chưa nộp báo cáo năm { $year }
 inbox-texts-waiting = { $title }: { $n_text } ý kiến chờ duyệt
 inbox-answer-owed = Trả lời trẻ em về “{ $title }”
 inbox-recommendation = { $text } ({ $agency })
+# The pager under a long list.
+pager-label = Các trang của danh sách
+pager-prev = Trang trước
+pager-next = Trang sau
+pager-where = Dòng { $from }–{ $to } trong { $total } (trang { $page }/{ $last })

@@ -8,6 +8,7 @@
 //! both headers on every operation that takes `page` ([`document`]).
 
 use crate::error::{AppError, AppResult};
+use crate::pager::with_page;
 use axum::Json;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -52,7 +53,7 @@ impl Paging {
         let last = total.div_ceil(per_page).max(1);
         let start = (page - 1).saturating_mul(per_page);
         let items: Vec<T> = items.into_iter().skip(start).take(per_page).collect();
-        let link_to = |p: usize| format!("<{}>", with_page(uri, p, per_page));
+        let link_to = |p: usize| format!("<{}>", with_page(uri, p, Some(per_page)));
         let mut links = vec![
             format!("{}; rel=\"first\"", link_to(1)),
             format!("{}; rel=\"last\"", link_to(last)),
@@ -69,21 +70,6 @@ impl Paging {
             link: links.join(", "),
         })
     }
-}
-
-/// `uri`'s path and query with `page` and `per_page` set.
-fn with_page(uri: &Uri, page: usize, per_page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = uri
-        .query()
-        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(k, _)| k != "page" && k != "per_page")
-        .collect();
-    pairs.push(("page".into(), page.to_string()));
-    pairs.push(("per_page".into(), per_page.to_string()));
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("{}?{query}", uri.path())
 }
 
 /// One page of a list: a JSON array with `X-Total-Count` and `Link`.

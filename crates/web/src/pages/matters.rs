@@ -10,10 +10,11 @@ use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
@@ -139,6 +140,7 @@ struct MattersPage {
     kinds: Vec<&'static str>,
     stages: Vec<&'static str>,
     rows: Vec<MatterRow>,
+    pager: Pager,
     can_create: bool,
 }
 
@@ -164,6 +166,8 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Query(q): Query<ListQuery>,
+    Query(pq): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewResults, lang)?;
@@ -175,8 +179,14 @@ pub async fn list(
         Err(e) => return Err(PageError(e.into(), lang)),
     };
     let mut rows = vec![];
+    let mut pager = Pager::default();
     if let Some(f) = &filter {
-        let list = matters::list(db, &scope, f).await.page(lang)?;
+        let (list, p) = Pager::cut(
+            matters::list(db, &scope, f).await.page(lang)?,
+            pq.page.as_deref(),
+            &uri,
+        );
+        pager = p;
         let ids: Vec<i32> = list.iter().map(|(m, _, _)| m.id).collect();
         let consulted = voice_queries::consulted_matters(db, &ids)
             .await
@@ -219,6 +229,7 @@ pub async fn list(
         can_create: p.can(Permission::ManageMatters),
         q,
         rows,
+        pager,
         errors,
     };
     let mut res = render(&page);

@@ -650,6 +650,41 @@ pub async fn facts(
     })
 }
 
+/// A list filter's unit: empty is none; else the path of the unit the code
+/// names in the year asked (a code names a unit only with a date), in scope
+/// (`unknown_unit`).
+pub async fn unit_filter(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    unit: &str,
+    year: &str,
+    e: &mut Fields,
+) -> ActionResult<Option<String>> {
+    if unit.trim().is_empty() {
+        return Ok(None);
+    }
+    match units::resolve(db, scope, unit.trim(), parse_year(year), None).await {
+        Ok(r) => Ok(Some(r.unit.path)),
+        Err(StoreError::NotFound) => {
+            e.insert("unit".into(), "unknown_unit".into());
+            Ok(None)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// A list filter's year: empty is none; else four digits (`not_a_year`).
+pub fn year_filter(v: &str, e: &mut Fields) -> Option<i32> {
+    if v.trim().is_empty() {
+        return None;
+    }
+    let y = parse_year(v);
+    if y.is_none() {
+        e.insert("year".into(), "not_a_year".into());
+    }
+    y
+}
+
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct ListQuery {
@@ -665,24 +700,11 @@ pub async fn filter_of(
     q: &ListQuery,
 ) -> ActionResult<ForumFilter> {
     let mut e = Fields::new();
-    let mut f = ForumFilter::default();
-    if !q.unit.trim().is_empty() {
-        // A code names a unit only with a date: the one of the year asked.
-        let year = parse_year(&q.year);
-        match units::resolve(db, scope, q.unit.trim(), year, None).await {
-            Ok(r) => f.unit_path = Some(r.unit.path),
-            Err(StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-    if !q.year.trim().is_empty() {
-        f.year = parse_year(&q.year);
-        if f.year.is_none() {
-            e.insert("year".into(), "not_a_year".into());
-        }
-    }
+    let mut f = ForumFilter {
+        unit_path: unit_filter(db, scope, &q.unit, &q.year, &mut e).await?,
+        year: year_filter(&q.year, &mut e),
+        ..Default::default()
+    };
     if !q.level.trim().is_empty() {
         f.level = ForumLevel::parse(q.level.trim());
         if f.level.is_none() {

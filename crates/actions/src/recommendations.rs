@@ -8,12 +8,11 @@
 //! (`thamgia_store::recommendations::Reach`), since the agency must answer them.
 
 use crate::catalog::{Action, Owner};
-use crate::forums::{date, text};
+use crate::forums::{date, text, unit_filter, year_filter};
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Permission, Principal, Scope};
-use thamgia_domain::activities::parse_year;
 use thamgia_domain::models::{Outcome, RecommendationSource, RecommendationStatus, check_answer};
 use thamgia_store::entity::{recommendation, unit};
 use thamgia_store::recommendations::{
@@ -362,18 +361,11 @@ pub async fn filter_of(
     today: NaiveDate,
 ) -> ActionResult<RecommendationFilter> {
     let mut e = Fields::new();
-    let mut f = RecommendationFilter::default();
-    if !q.unit.trim().is_empty() {
-        // A code names a unit only with a date: the one of the year asked.
-        let year = parse_year(&q.year);
-        match units::resolve(db, scope, q.unit.trim(), year, None).await {
-            Ok(r) => f.unit_path = Some(r.unit.path),
-            Err(StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
+    let mut f = RecommendationFilter {
+        unit_path: unit_filter(db, scope, &q.unit, &q.year, &mut e).await?,
+        year: year_filter(&q.year, &mut e),
+        ..Default::default()
+    };
     if !q.status.trim().is_empty() {
         f.status = RecommendationStatus::parse(q.status.trim());
         if f.status.is_none() {
@@ -386,12 +378,6 @@ pub async fn filter_of(
             None => {
                 e.insert("agency".into(), "unknown_agency".into());
             }
-        }
-    }
-    if !q.year.trim().is_empty() {
-        f.year = parse_year(&q.year);
-        if f.year.is_none() {
-            e.insert("year".into(), "not_a_year".into());
         }
     }
     if !q.overdue.trim().is_empty() && q.overdue.trim() != "0" && q.overdue.trim() != "false" {
@@ -427,18 +413,6 @@ pub async fn public_filter(
     } else {
         Err(invalid(e))
     }
-}
-
-/// An optional year filter: empty is none; else four digits (`not_a_year`).
-pub fn year_filter(v: &str, e: &mut Fields) -> Option<i32> {
-    if v.trim().is_empty() {
-        return None;
-    }
-    let y = parse_year(v);
-    if y.is_none() {
-        e.insert("year".into(), "not_a_year".into());
-    }
-    y
 }
 
 #[cfg(test)]

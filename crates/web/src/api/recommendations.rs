@@ -199,7 +199,7 @@ pub async fn agencies(
 ) -> AppResult<crate::api::paging::Page<AgencyStatsDto>> {
     require(&p, Permission::ViewModels)?;
     let mut e = Fields::new();
-    let year = actions::year_filter(q.year.as_deref().unwrap_or(""), &mut e);
+    let year = thamgia_actions::forums::year_filter(q.year.as_deref().unwrap_or(""), &mut e);
     if !e.is_empty() {
         return Err(invalid(e).into());
     }

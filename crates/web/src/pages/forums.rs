@@ -4,7 +4,6 @@
 //! to see names, each only with a consent in force), sessions, results report
 //! and the recommendations the children made there.
 //!
-//!
 //! Every write is an action of `thamgia_actions::forums` (its checks, the
 //! same as the API's); this module reads forms into its inputs and renders
 //! the outcome (`forum-err-<code>`).

@@ -5,10 +5,11 @@
 //! median answer time, and the public page — no sign-in — that shows every
 //! recommendation and its answer, never a child's name.
 //!
-//! Who may move and answer one ([`may_answer`]): admins, coordinators and
-//! district officers in their scope; an agency officer only what is addressed
-//! to their own agency — and those wherever they come from in the province
-//! (`thamgia_store::recommendations::Reach`), since the agency must answer them.
+//! Who may move and answer one (`thamgia_actions::recommendations::may_answer`):
+//! admins, coordinators and district officers in their scope; an agency
+//! officer only what is addressed to their own agency — and those wherever
+//! they come from in the province (`thamgia_store::recommendations::Reach`),
+//! since the agency must answer them.
 //!
 //! Every write is an action of `thamgia_actions::recommendations` (its
 //! checks, the same as the API's); this module reads forms into its inputs

@@ -30,5 +30,10 @@ pub struct Action {
 /// Every write action of the layer: each action module lists its own in
 /// `ACTIONS`, next to the functions.
 pub fn all() -> Vec<Action> {
-    [crate::matters::ACTIONS].concat()
+    [
+        crate::matters::ACTIONS,
+        crate::forums::ACTIONS,
+        crate::recommendations::ACTIONS,
+    ]
+    .concat()
 }

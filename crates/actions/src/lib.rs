@@ -23,7 +23,9 @@
 
 pub mod catalog;
 mod error;
+pub mod forums;
 pub mod matters;
+pub mod recommendations;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

@@ -13,6 +13,7 @@ pub mod client_addr;
 pub mod clock;
 pub mod error;
 pub mod exports;
+pub mod forum_words;
 pub mod i18n;
 pub mod pager;
 pub mod pages;

@@ -1,7 +1,8 @@
 //! Children's Forums: list, record, edit, one forum with its Circular 29
 //! warnings, delegates (named only to roles allowed to see names), sessions,
-//! results report and recommendations. The same checks as the pages
-//! (`pages/forums.rs`); dates are ISO (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
+//! results report and recommendations. Every write is an action of
+//! `thamgia_actions::forums`, as for the pages; dates are ISO (`yyyy-mm-dd`;
+//! `dd/mm/yyyy` is accepted too).
 
 use super::Path;
 use super::Query;
@@ -9,18 +10,21 @@ use super::recommendations::{RecommendationDto, dtos};
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
+use crate::forum_words::warning_text;
 use crate::i18n::Lang;
-use crate::pages::forums::{
-    self as rules, DelegateForm, ETH_PREFIX, ForumForm, ListQuery, ReportForm, SessionForm,
-};
-use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_actions::forums::{
+    self as actions, DelegateInput, ETH_PREFIX, ForumInput, ListQuery, ReportInput, Rules,
+    SessionInput, Whole,
+};
+use thamgia_actions::recommendations::RecommendationInput;
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::RecommendationSource;
 use thamgia_store::entity::{agency, forum, forum_session, unit};
 use thamgia_store::{forums, people, recommendations};
@@ -123,13 +127,13 @@ pub struct ForumDto {
 
 async fn dto(
     state: &AppState,
-    cache: &mut rules::Rules,
+    cache: &mut Rules,
     f: forum::Model,
     u: &unit::Model,
     a: &agency::Model,
 ) -> AppResult<ForumDto> {
     let db = &state.db.conn;
-    let k = rules::facts(db, cache, &f, u, state.now().date_naive()).await?;
+    let k = actions::facts(db, cache, &f, u, state.now().date_naive()).await?;
     let ethnic_groups = forums::ethnic_groups(db, f.id)
         .await?
         .into_iter()
@@ -146,8 +150,8 @@ async fn dto(
         .iter()
         .map(|w| WarningDto {
             code: w.code().into(),
-            message: rules::warning_text(Lang::Vi, &f.level, w),
-            message_en: rules::warning_text(Lang::En, &f.level, w),
+            message: warning_text(Lang::Vi, &f.level, w),
+            message_en: warning_text(Lang::En, &f.level, w),
         })
         .collect();
     Ok(ForumDto {
@@ -214,7 +218,7 @@ async fn full(state: &AppState, p: &Principal, id: i32) -> AppResult<ForumDto> {
         }
     }
     let rs = dtos(db, list, state.now().date_naive(), false).await?;
-    let mut d = dto(state, &mut rules::Rules::default(), f, &u, &a).await?;
+    let mut d = dto(state, &mut Rules::default(), f, &u, &a).await?;
     d.delegates = Some(delegates);
     d.sessions = Some(sessions);
     d.recommendations = Some(rs);
@@ -248,9 +252,9 @@ pub async fn list(
         year: q.year.unwrap_or_default(),
         level: q.level.unwrap_or_default(),
     };
-    let filter = rules::filter_of(db, &p.scope(), &lq).await?;
+    let filter = actions::filter_of(db, &p.scope(), &lq).await?;
     let mut out = vec![];
-    let mut cache = rules::Rules::default();
+    let mut cache = Rules::default();
     for (f, u, a) in forums::list(db, &p.scope(), &filter).await? {
         out.push(dto(&state, &mut cache, f, &u, &a).await?);
     }
@@ -299,39 +303,39 @@ pub struct ForumBody {
     pub guests: i64,
 }
 
-impl From<ForumBody> for ForumForm {
+impl From<ForumBody> for ForumInput {
     fn from(b: ForumBody) -> Self {
-        ForumForm {
+        ForumInput {
             level: b.level,
             unit: b.unit,
-            year: b.year.to_string(),
+            year: b.year.into(),
             theme: b.theme,
             starts_on: b.starts_on,
             ends_on: b.ends_on,
             venue: b.venue,
             agency: b.organiser_agency,
-            girls: b.girls.to_string(),
-            boys: b.boys.to_string(),
-            age_6_10: b.age_6_10.to_string(),
-            age_11_15: b.age_11_15.to_string(),
-            with_disability: b.with_disability.to_string(),
-            adults_in_charge: b.adults_in_charge.to_string(),
-            volunteers: b.volunteers.to_string(),
-            guests: b.guests.to_string(),
+            girls: Whole::Number(b.girls),
+            boys: Whole::Number(b.boys),
+            age_6_10: Whole::Number(b.age_6_10),
+            age_11_15: Whole::Number(b.age_11_15),
+            with_disability: Whole::Number(b.with_disability),
+            adults_in_charge: Whole::Number(b.adults_in_charge),
+            volunteers: Whole::Number(b.volunteers),
+            guests: Whole::Number(b.guests),
             extra: b
                 .ethnic_groups
                 .into_iter()
-                .map(|(code, n)| (format!("{ETH_PREFIX}{code}"), n.to_string()))
+                .map(|(code, n)| (format!("{ETH_PREFIX}{code}"), Whole::Number(n)))
                 .collect(),
         }
     }
 }
 
-/// The form calls the organiser `agency` and a group's count `eth_<code>`; the
-/// API says `organiser_agency` and `ethnic_groups.<code>`.
-fn rename_agency(e: crate::error::AppError) -> crate::error::AppError {
+/// The action calls the organiser `agency` and a group's count `eth_<code>`;
+/// the API says `organiser_agency` and `ethnic_groups.<code>`.
+fn rename_fields(e: ActionError) -> ActionError {
     match e {
-        crate::error::AppError::Invalid { fields, detail } => {
+        ActionError::Invalid { fields, detail } => {
             let fields = fields
                 .into_iter()
                 .map(|(k, v)| match k.strip_prefix(ETH_PREFIX) {
@@ -340,7 +344,7 @@ fn rename_agency(e: crate::error::AppError) -> crate::error::AppError {
                     None => (k, v),
                 })
                 .collect();
-            crate::error::AppError::Invalid { fields, detail }
+            ActionError::Invalid { fields, detail }
         }
         other => other,
     }
@@ -358,15 +362,12 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ForumDto>)> {
-    require(&p, Permission::ManageModels)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageModels)?;
     let b: ForumBody = super::json(&body)?;
-    let db = &state.db.conn;
-    let n = rules::check_forum_form(db, &p, &b.into())
+    let f = actions::create(act, &b.into())
         .await
-        .map_err(rename_agency)?;
-    let f = forums::create(db, &Actor::from(&p), state.now(), n)
-        .await
-        .map_err(crate::pages::councils::level_refused)?;
+        .map_err(rename_fields)?;
     Ok((StatusCode::CREATED, Json(full(&state, &p, f.id).await?)))
 }
 
@@ -398,16 +399,12 @@ pub async fn update(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<ForumDto>> {
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    forums::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load(act, id).await?;
     let b: ForumBody = super::json(&body)?;
-    let n = rules::check_forum_form(db, &p, &b.into())
+    actions::update(act, id, &b.into())
         .await
-        .map_err(rename_agency)?;
-    forums::update(db, &Actor::from(&p), state.now(), id, n)
-        .await
-        .map_err(crate::pages::councils::level_refused)?;
+        .map_err(rename_fields)?;
     Ok(Json(full(&state, &p, id).await?))
 }
 
@@ -428,23 +425,15 @@ pub async fn add_delegate(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ForumDto>)> {
-    require(&p, Permission::ManageModels)?;
-    require(&p, Permission::ViewNames)?;
-    let db = &state.db.conn;
-    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageModels)?;
+    act.require(Permission::ViewNames)?;
+    actions::load(act, id).await?;
     let b: DelegateBody = super::json(&body)?;
-    let person = rules::check_delegate(
-        db,
-        &p,
-        f.id,
-        &DelegateForm {
-            person: b.person_id.to_string(),
-        },
-    )
-    .await?;
-    forums::add_delegate(db, &Actor::from(&p), state.now(), f.id, person)
-        .await
-        .map_err(rules::delegate_conflict)?;
+    let d = DelegateInput {
+        person: b.person_id.into(),
+    };
+    actions::add_delegate(act, id, &d).await?;
     Ok((StatusCode::CREATED, Json(full(&state, &p, id).await?)))
 }
 
@@ -471,18 +460,16 @@ pub async fn add_session(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<SessionDto>)> {
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load(act, id).await?;
     let b: SessionBody = super::json(&body)?;
-    let s = SessionForm {
+    let s = SessionInput {
         kind: b.kind,
         title: b.title,
         held_on: b.held_on,
-        consultation: b.consultation_id.map(|c| c.to_string()).unwrap_or_default(),
+        consultation: b.consultation_id.map(Whole::from).unwrap_or_default(),
     };
-    let n = rules::check_session(db, &p, &f, &s).await?;
-    let row = forums::add_session(db, &Actor::from(&p), state.now(), n).await?;
+    let row = actions::add_session(act, id, &s).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -503,18 +490,13 @@ pub async fn report(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<ForumDto>> {
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load(act, id).await?;
     let b: ReportBody = super::json(&body)?;
-    let d = rules::check_report(
-        &f,
-        &ReportForm {
-            submitted_on: b.submitted_on,
-        },
-        state.now().date_naive(),
-    )?;
-    forums::record_report(db, &Actor::from(&p), state.now(), id, d).await?;
+    let r = ReportInput {
+        submitted_on: b.submitted_on,
+    };
+    actions::report(act, id, &r).await?;
     Ok(Json(full(&state, &p, id).await?))
 }
 
@@ -541,25 +523,16 @@ pub async fn add_recommendation(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationDto>)> {
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    let (f, _, _) = forums::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load(act, id).await?;
     let b: RecommendationBody = super::json(&body)?;
-    let src = recs::Source {
-        source: RecommendationSource::Forum,
-        id: f.id,
-        unit_id: f.unit_id,
-        year: f.year,
-        earliest_deadline: f.ends_on,
-    };
-    let form = RecommendationForm {
+    let input = RecommendationInput {
         text: b.text,
         topic: b.topic,
         agency: b.agency,
         deadline: b.deadline,
     };
-    let n = recs::check_new(db, &p, &src, &form).await?;
-    let r = recommendations::create(db, &Actor::from(&p), state.now(), n).await?;
+    let r = actions::add_recommendation(act, id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(super::recommendations::one(&state, &p, r.id).await?),

@@ -1,8 +1,8 @@
 //! Recommendations (kiến nghị) from forums, council dialogues and clubs: list,
 //! one, moving along, the answer, the feedback to the children, each agency's
 //! answer rate and median answer time, and the public list (no sign-in).
-//! The same checks as the pages (`pages/recommendations.rs`); dates are ISO
-//! (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
+//! Every write is an action of `thamgia_actions::recommendations`, as for the
+//! pages; dates are ISO (`yyyy-mm-dd`; `dd/mm/yyyy` is accepted too).
 //!
 //! An agency officer sees and answers the recommendations addressed to their
 //! own agency wherever they come from, besides those of their scope.
@@ -12,16 +12,17 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::recommendations::{
-    self as rules, AnswerForm, FeedbackForm, ListQuery, PublicQuery, StatusForm,
-};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_actions::recommendations::{
+    self as actions, AnswerInput, FeedbackInput, ListQuery, PublicQuery, StatusInput,
+};
+use thamgia_actions::{Act, Fields, invalid};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::{agency, recommendation, unit};
 use thamgia_store::recommendations::{self as store, Reach};
@@ -156,7 +157,7 @@ pub async fn list(
         year: q.year.unwrap_or_default(),
         overdue: q.overdue.unwrap_or_default(),
     };
-    let f = rules::filter_of(db, &p.scope(), &lq, today).await?;
+    let f = actions::filter_of(db, &p.scope(), &lq, today).await?;
     let rows = store::list(db, &Reach::of(&p), &f).await?;
     paging.page(dtos(db, rows, today, false).await?, &uri)
 }
@@ -197,13 +198,11 @@ pub async fn agencies(
     axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
 ) -> AppResult<crate::api::paging::Page<AgencyStatsDto>> {
     require(&p, Permission::ViewModels)?;
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => None,
-        Some(y) => Some(
-            crate::pages::forums::parse_year(y)
-                .ok_or_else(|| AppError::invalid("year", "not_a_year"))?,
-        ),
-    };
+    let mut e = Fields::new();
+    let year = thamgia_actions::forums::year_filter(q.year.as_deref().unwrap_or(""), &mut e);
+    if !e.is_empty() {
+        return Err(invalid(e).into());
+    }
     let stats = store::agency_stats(
         &state.db.conn,
         &Reach::of(&p),
@@ -242,17 +241,6 @@ pub async fn show(
     Ok(Json(one(&state, &p, id).await?))
 }
 
-/// Loads a recommendation the caller may answer (404 out of reach, 403 for
-/// another agency's).
-async fn answerable(state: &AppState, p: &Principal, id: i32) -> AppResult<recommendation::Model> {
-    require(p, Permission::AnswerRecommendations)?;
-    let (r, _, _) = store::get_in_reach(&state.db.conn, &Reach::of(p), id).await?;
-    if !rules::may_answer(p, &r) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(r)
-}
-
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct StatusBody {
     /// assigned | in_progress (statuses only move forward; `answered` comes with the answer)
@@ -270,12 +258,12 @@ pub async fn status(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
-    let r = answerable(&state, &p, id).await?;
+    // Permission and reach before the body is read (404 out of reach, 403
+    // for another agency's).
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_answerable(act, id).await?;
     let b: StatusBody = super::json(&body)?;
-    let to = rules::check_status(&r, &StatusForm { status: b.status })?;
-    store::set_status(&state.db.conn, &Actor::from(&p), state.now(), id, to)
-        .await
-        .map_err(rules::status_conflict)?;
+    actions::set_status(act, id, &StatusInput { status: b.status }).await?;
     Ok(Json(one(&state, &p, id).await?))
 }
 
@@ -308,19 +296,17 @@ pub async fn answer(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
-    let r = answerable(&state, &p, id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_answerable(act, id).await?;
     let b: AnswerBody = super::json(&body)?;
-    let f = AnswerForm {
+    let f = AnswerInput {
         outcome: b.outcome,
         answer: b.answer,
         reason: b.reason.unwrap_or_default(),
         feedback: b.feedback.unwrap_or_default(),
         answered_on: b.answered_on.unwrap_or_default(),
     };
-    let a = rules::check_answer_form(&r, &f, state.now().date_naive())?;
-    store::answer(&state.db.conn, &Actor::from(&p), state.now(), id, a)
-        .await
-        .map_err(rules::status_conflict)?;
+    actions::answer(act, id, &f).await?;
     Ok(Json(one(&state, &p, id).await?))
 }
 
@@ -341,17 +327,13 @@ pub async fn feedback(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
-    let r = answerable(&state, &p, id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_answerable(act, id).await?;
     let b: FeedbackBody = super::json(&body)?;
-    let v = rules::check_feedback(
-        &r,
-        &FeedbackForm {
-            feedback: b.feedback,
-        },
-    )?;
-    store::set_feedback(&state.db.conn, &Actor::from(&p), state.now(), id, v)
-        .await
-        .map_err(rules::status_conflict)?;
+    let f = FeedbackInput {
+        feedback: b.feedback,
+    };
+    actions::feedback(act, id, &f).await?;
     Ok(Json(one(&state, &p, id).await?))
 }
 
@@ -381,7 +363,7 @@ pub async fn public(
         unit: q.unit.unwrap_or_default(),
         year: q.year.unwrap_or_default(),
     };
-    let (u, year) = rules::public_filter(db, &pq).await?;
+    let (u, year) = actions::public_filter(db, &pq).await?;
     let rows = store::public_list(db, u.as_ref().map(|u| u.path.as_str()), year).await?;
     paging.page(dtos(db, rows, state.now().date_naive(), true).await?, &uri)
 }

@@ -5,18 +5,22 @@
 //! median answer time, and the public page — no sign-in — that shows every
 //! recommendation and its answer, never a child's name.
 //!
-//! Who may move and answer one ([`may_answer`]): admins, coordinators and
-//! district officers in their scope; an agency officer only what is addressed
-//! to their own agency — and those wherever they come from in the province
-//! (`thamgia_store::recommendations::Reach`), since the agency must answer them.
+//! Who may move and answer one (`thamgia_actions::recommendations::may_answer`):
+//! admins, coordinators and district officers in their scope; an agency
+//! officer only what is addressed to their own agency — and those wherever
+//! they come from in the province (`thamgia_store::recommendations::Reach`),
+//! since the agency must answer them.
 //!
-//! The checks here are shared with the JSON API (`api/recommendations.rs`)
-//! and with the councils and clubs pages ([`check_new`]).
+//! Every write is an action of `thamgia_actions::recommendations` (its
+//! checks, the same as the API's); this module reads forms into its inputs
+//! and renders the outcome. The councils and clubs pages record theirs
+//! through [`check_new`].
 
-use super::forums::{Fields, date, field_message, invalid, level_phrase, parse_year, text};
+use super::forums::field_message;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
+use crate::forum_words::level_phrase;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -25,16 +29,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
-use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
-use thamgia_domain::models::{Outcome, RecommendationSource, RecommendationStatus, check_answer};
+use thamgia_actions::forums::year_filter;
+use thamgia_actions::recommendations::{self as actions, ListQuery, PublicQuery};
+use thamgia_actions::{Act, ActionError, ActionResult, Fields};
+use thamgia_domain::access::{Permission, Principal, Scope};
+use thamgia_domain::models::{Outcome, RecommendationSource, RecommendationStatus};
 use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::{agency, recommendation, unit};
-use thamgia_store::recommendations::{
-    Answer, NewRecommendation, Reach, RecommendationFilter, SourceInfo,
-};
-use thamgia_store::{StoreError, agencies, recommendations, units};
+use thamgia_store::recommendations::{NewRecommendation, Reach, SourceInfo};
+use thamgia_store::{agencies, recommendations, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,249 +52,24 @@ pub fn routes() -> Router<AppState> {
         .route("/public/recommendations", get(public))
 }
 
-/// Longest recommendation text, in characters.
-pub(crate) const MAX_TEXT: usize = 2000;
-/// Longest topic, in characters.
-pub(crate) const MAX_TOPIC: usize = 100;
-/// Longest answer, in characters.
-pub(crate) const MAX_ANSWER: usize = 4000;
-/// Longest reason or feedback, in characters.
-pub(crate) const MAX_NOTE: usize = 2000;
+/// A new recommendation, moving one along, its answer and its feedback, as
+/// the forms send them: the actions' inputs.
+pub use thamgia_actions::recommendations::{
+    AnswerInput as AnswerForm, FeedbackInput as FeedbackForm,
+    RecommendationInput as RecommendationForm, Source, StatusInput as StatusForm,
+};
+/// The limits the API's schema states (`api/mod.rs`).
+pub(crate) use thamgia_actions::recommendations::{MAX_ANSWER, MAX_TEXT, MAX_TOPIC};
 
-// ---------------------------------------------------------------- rules
-
-/// A new recommendation, as text (a form or the API).
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct RecommendationForm {
-    pub text: String,
-    pub topic: String,
-    /// Code of the agency addressed (any agency visible to the user).
-    pub agency: String,
-    /// dd/mm/yyyy or yyyy-mm-dd.
-    pub deadline: String,
-}
-
-/// Where a new recommendation comes from.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub source: RecommendationSource,
-    pub id: i32,
-    pub unit_id: i32,
-    pub year: i32,
-    /// The deadline may not be before this day (the forum's last day, the dialogue's day).
-    pub earliest_deadline: NaiveDate,
-}
-
-/// Checks a new recommendation: every field, every error at once.
+/// Checks a new recommendation from a council dialogue or a club
+/// (`thamgia_actions::recommendations::check_new`).
 pub(crate) async fn check_new(
     db: &DatabaseConnection,
     p: &Principal,
     src: &Source,
     f: &RecommendationForm,
 ) -> AppResult<NewRecommendation> {
-    let mut e = Fields::new();
-    let body = text(&mut e, "text", &f.text, MAX_TEXT);
-    let topic = text(&mut e, "topic", &f.topic, MAX_TOPIC);
-    let agency = if f.agency.trim().is_empty() {
-        e.insert("agency".into(), "required".into());
-        None
-    } else {
-        match agencies::get_in_scope(db, &p.scope(), f.agency.trim()).await {
-            Ok((a, _)) => Some(a),
-            Err(StoreError::NotFound) => {
-                e.insert("agency".into(), "unknown_agency".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    let deadline = date(&mut e, "deadline", &f.deadline);
-    // The agency answers by the deadline: it must still exist then (a
-    // district's offices ended on 30/6/2025).
-    if let (Some(a), Some(d)) = (&agency, deadline)
-        && !thamgia_store::handover::agency_open_on(a, d)
-    {
-        e.insert("agency".into(), "agency_closed".into());
-    }
-    if let Some(d) = deadline
-        && d < src.earliest_deadline
-    {
-        e.insert("deadline".into(), "deadline_before_source".into());
-    }
-    match (agency, deadline) {
-        (Some(a), Some(deadline)) if e.is_empty() => Ok(NewRecommendation {
-            source: src.source,
-            source_id: src.id,
-            unit_id: src.unit_id,
-            year: src.year,
-            text: body,
-            topic,
-            agency_id: a.id,
-            deadline,
-        }),
-        _ => Err(invalid(e)),
-    }
-}
-
-/// Whether this user may move this recommendation along and answer it.
-pub(crate) fn may_answer(p: &Principal, r: &recommendation::Model) -> bool {
-    p.can(Permission::AnswerRecommendations)
-        && (p.role != Role::AgencyOfficer || p.agency_id == Some(r.agency_id))
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct StatusForm {
-    /// assigned | in_progress
-    pub status: String,
-}
-
-pub(crate) fn check_status(
-    r: &recommendation::Model,
-    f: &StatusForm,
-) -> AppResult<RecommendationStatus> {
-    let to = match RecommendationStatus::parse(f.status.trim()) {
-        Some(s) => s,
-        None => {
-            return Err(AppError::invalid(
-                "status",
-                if f.status.trim().is_empty() {
-                    "required"
-                } else {
-                    "unknown_option"
-                },
-            ));
-        }
-    };
-    if to == RecommendationStatus::Answered {
-        return Err(AppError::invalid("status", "answer_with_form"));
-    }
-    let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
-    if !from.can_move_to(to) {
-        return Err(AppError::invalid("status", "not_allowed"));
-    }
-    Ok(to)
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct AnswerForm {
-    /// accepted | partly_accepted | not_accepted
-    pub outcome: String,
-    pub answer: String,
-    /// Required when not accepted.
-    pub reason: String,
-    /// How the answer was given back to the children (may come later).
-    pub feedback: String,
-    /// dd/mm/yyyy; empty for today.
-    pub answered_on: String,
-}
-
-fn optional(e: &mut Fields, field: &str, v: &str, max: usize) -> Option<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        None
-    } else {
-        if v.chars().count() > max {
-            e.insert(field.into(), "too_long".into());
-        }
-        Some(v.to_string())
-    }
-}
-
-pub(crate) fn check_answer_form(
-    r: &recommendation::Model,
-    f: &AnswerForm,
-    today: NaiveDate,
-) -> AppResult<Answer> {
-    let mut e = Fields::new();
-    let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
-    if !from.can_move_to(RecommendationStatus::Answered) {
-        e.insert("status".into(), "already_answered".into());
-        return Err(invalid(e));
-    }
-    let outcome = Outcome::parse(f.outcome.trim());
-    if outcome.is_none() {
-        e.insert(
-            "outcome".into(),
-            if f.outcome.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
-    let answer = f.answer.trim().to_string();
-    if answer.chars().count() > MAX_ANSWER {
-        e.insert("answer".into(), "too_long".into());
-    }
-    let reason = optional(&mut e, "reason", &f.reason, MAX_NOTE);
-    let feedback = optional(&mut e, "feedback", &f.feedback, MAX_NOTE);
-    if answer.is_empty() {
-        e.insert("answer".into(), "required".into());
-    }
-    if let Some(o) = outcome
-        && let Err(code) = check_answer(o, &answer, reason.as_deref())
-    {
-        match code {
-            "reason_required" => e.insert("reason".into(), "reason_required".into()),
-            _ => e.insert("answer".into(), "required".into()),
-        };
-    }
-    let answered_on = if f.answered_on.trim().is_empty() {
-        Some(today)
-    } else {
-        date(&mut e, "answered_on", &f.answered_on)
-    };
-    if let Some(d) = answered_on {
-        if d > today {
-            e.insert("answered_on".into(), "in_the_future".into());
-        } else if d.year() < r.year {
-            // Before the year of the forum, dialogue or club it came from.
-            e.insert("answered_on".into(), "before_received".into());
-        }
-    }
-    match (outcome, answered_on) {
-        (Some(outcome), Some(answered_on)) if e.is_empty() => Ok(Answer {
-            outcome,
-            answer,
-            // A reason belongs to a refusal or a partial acceptance.
-            reason: if outcome == Outcome::Accepted {
-                None
-            } else {
-                reason
-            },
-            feedback,
-            answered_on,
-        }),
-        _ => Err(invalid(e)),
-    }
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct FeedbackForm {
-    pub feedback: String,
-}
-
-pub(crate) fn check_feedback(r: &recommendation::Model, f: &FeedbackForm) -> AppResult<String> {
-    let mut e = Fields::new();
-    if r.status != RecommendationStatus::Answered.as_str() {
-        e.insert("feedback".into(), "not_answered".into());
-        return Err(invalid(e));
-    }
-    let v = text(&mut e, "feedback", &f.feedback, MAX_NOTE);
-    if e.is_empty() { Ok(v) } else { Err(invalid(e)) }
-}
-
-/// The status the store refuses (a race with another answer) as a field error.
-pub(crate) fn status_conflict(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict { field: "status" } => AppError::invalid("status", "not_allowed"),
-        other => other.into(),
-    }
+    Ok(actions::check_new(db, p, src, f).await?)
 }
 
 // ---------------------------------------------------------------- rows
@@ -408,66 +188,6 @@ pub(crate) async fn rows_for(
     rows_with(db, lang, list, today, Some(viewer)).await
 }
 
-// ---------------------------------------------------------------- list
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub unit: String,
-    pub status: String,
-    /// Agency code.
-    pub agency: String,
-    pub year: String,
-    /// Any non-empty value: only the overdue ones.
-    pub overdue: String,
-}
-
-pub(crate) async fn filter_of(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    q: &ListQuery,
-    today: NaiveDate,
-) -> AppResult<RecommendationFilter> {
-    let mut e = Fields::new();
-    let mut f = RecommendationFilter::default();
-    if !q.unit.trim().is_empty() {
-        // A code names a unit only with a date: the one of the year asked.
-        let year = parse_year(&q.year);
-        match units::resolve(db, scope, q.unit.trim(), year, None).await {
-            Ok(r) => f.unit_path = Some(r.unit.path),
-            Err(StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-    if !q.status.trim().is_empty() {
-        f.status = RecommendationStatus::parse(q.status.trim());
-        if f.status.is_none() {
-            e.insert("status".into(), "unknown_option".into());
-        }
-    }
-    if !q.agency.trim().is_empty() {
-        match agencies::by_code(db, q.agency.trim()).await? {
-            Some(a) => f.agency_id = Some(a.id),
-            None => {
-                e.insert("agency".into(), "unknown_agency".into());
-            }
-        }
-    }
-    if !q.year.trim().is_empty() {
-        f.year = parse_year(&q.year);
-        if f.year.is_none() {
-            e.insert("year".into(), "not_a_year".into());
-        }
-    }
-    if !q.overdue.trim().is_empty() && q.overdue.trim() != "0" && q.overdue.trim() != "false" {
-        f.overdue_on = Some(today);
-    }
-    if e.is_empty() { Ok(f) } else { Err(invalid(e)) }
-}
-
-/// Agencies a user can filter by: those visible, plus their own.
 async fn agency_choices(db: &DatabaseConnection, p: &Principal) -> AppResult<Vec<agency::Model>> {
     let mut v: Vec<agency::Model> = agencies::list(db, &p.scope())
         .await?
@@ -518,10 +238,10 @@ pub async fn list(
     let db = &state.db.conn;
     let scope = p.scope();
     let today = state.now().date_naive();
-    let (filter, errors) = match filter_of(db, &scope, &q, today).await {
+    let (filter, errors) = match actions::filter_of(db, &scope, &q, today).await {
         Ok(f) => (Some(f), Fields::new()),
-        Err(AppError::Invalid { fields, .. }) => (None, fields),
-        Err(e) => return Err(PageError(e, lang)),
+        Err(ActionError::Invalid { fields, .. }) => (None, fields),
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     let mut rows = vec![];
     if let Some(f) = &filter {
@@ -604,15 +324,7 @@ pub async fn agency_page(
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
     let mut errors = Fields::new();
-    let year = if q.year.trim().is_empty() {
-        None
-    } else {
-        let y = parse_year(&q.year);
-        if y.is_none() {
-            errors.insert("year".into(), "not_a_year".into());
-        }
-        y
-    };
+    let year = year_filter(&q.year, &mut errors);
     let mut agency_rows = vec![];
     if errors.is_empty() {
         for s in recommendations::agency_stats(db, &Reach::of(&p), year, state.now().date_naive())
@@ -690,7 +402,7 @@ async fn one_page(
     let (r, u, a) = recommendations::get_in_reach(db, &Reach::of(p), id)
         .await
         .page(lang)?;
-    let can_answer = may_answer(p, &r);
+    let can_answer = actions::may_answer(p, &r);
     let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
     let next_statuses = [
         RecommendationStatus::Assigned,
@@ -741,25 +453,28 @@ pub async fn show(
 
 /// Loads a recommendation the user may answer: 404 outside their reach, 403
 /// when it is addressed to another agency than theirs.
-async fn answerable(
-    state: &AppState,
-    p: &Principal,
-    lang: Lang,
-    id: i32,
-) -> Result<recommendation::Model, PageError> {
-    require(p, Permission::AnswerRecommendations, lang)?;
-    let (r, _, _) = recommendations::get_in_reach(&state.db.conn, &Reach::of(p), id)
-        .await
-        .page(lang)?;
-    if !may_answer(p, &r) {
-        return Err(PageError(AppError::Forbidden, lang));
-    }
-    Ok(r)
-}
-
 fn unprocessable(mut res: Response) -> Response {
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     res
+}
+
+/// The outcome of one of the recommendation page's forms: back to the page,
+/// or the page again with the form's errors (422).
+async fn after(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i32,
+    done: ActionResult<recommendation::Model>,
+    rejected: impl FnOnce(Fields) -> Forms,
+) -> PageResult {
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/recommendations/{id}")).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &one_page(state, p, ctx, id, rejected(fields)).await?,
+        ))),
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
+    }
 }
 
 pub async fn move_status(
@@ -768,31 +483,14 @@ pub async fn move_status(
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<StatusForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    let r = answerable(&state, &p, lang, id).await?;
-    let done = match check_status(&r, &f) {
-        Ok(to) => {
-            recommendations::set_status(&state.db.conn, &Actor::from(&p), state.now(), id, to)
-                .await
-                .map(|_| ())
-                .map_err(status_conflict)
-        }
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/recommendations/{id}")).into_response()),
-        Err(AppError::Invalid { fields, .. }) => {
-            let forms = Forms {
-                status: f,
-                errors: fields,
-                ..Default::default()
-            };
-            Ok(unprocessable(render(
-                &one_page(&state, &p, &ctx, id, forms).await?,
-            )))
-        }
-        Err(e) => Err(PageError(e, lang)),
-    }
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let done = actions::set_status(act, id, &f).await;
+    after(&state, &p, &ctx, id, done, |errors| Forms {
+        status: f,
+        errors,
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn answer(
@@ -801,29 +499,14 @@ pub async fn answer(
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    let r = answerable(&state, &p, lang, id).await?;
-    let done = match check_answer_form(&r, &f, state.now().date_naive()) {
-        Ok(a) => recommendations::answer(&state.db.conn, &Actor::from(&p), state.now(), id, a)
-            .await
-            .map(|_| ())
-            .map_err(status_conflict),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/recommendations/{id}")).into_response()),
-        Err(AppError::Invalid { fields, .. }) => {
-            let forms = Forms {
-                answer: f,
-                errors: fields,
-                ..Default::default()
-            };
-            Ok(unprocessable(render(
-                &one_page(&state, &p, &ctx, id, forms).await?,
-            )))
-        }
-        Err(e) => Err(PageError(e, lang)),
-    }
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let done = actions::answer(act, id, &f).await;
+    after(&state, &p, &ctx, id, done, |errors| Forms {
+        answer: f,
+        errors,
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn feedback(
@@ -832,69 +515,17 @@ pub async fn feedback(
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<FeedbackForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    let r = answerable(&state, &p, lang, id).await?;
-    let done = match check_feedback(&r, &f) {
-        Ok(v) => {
-            recommendations::set_feedback(&state.db.conn, &Actor::from(&p), state.now(), id, v)
-                .await
-                .map(|_| ())
-                .map_err(status_conflict)
-        }
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/recommendations/{id}")).into_response()),
-        Err(AppError::Invalid { fields, .. }) => {
-            let forms = Forms {
-                feedback: f,
-                errors: fields,
-                ..Default::default()
-            };
-            Ok(unprocessable(render(
-                &one_page(&state, &p, &ctx, id, forms).await?,
-            )))
-        }
-        Err(e) => Err(PageError(e, lang)),
-    }
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let done = actions::feedback(act, id, &f).await;
+    after(&state, &p, &ctx, id, done, |errors| Forms {
+        feedback: f,
+        errors,
+        ..Default::default()
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- public
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct PublicQuery {
-    /// Code of a province or district (its subtree).
-    pub unit: String,
-    pub year: String,
-}
-
-/// The public filter: any unit by code (the public sees the whole province), a year.
-pub(crate) async fn public_filter(
-    db: &DatabaseConnection,
-    q: &PublicQuery,
-) -> AppResult<(Option<unit::Model>, Option<i32>)> {
-    let mut e = Fields::new();
-    let mut u = None;
-    if !q.unit.trim().is_empty() {
-        u = units::by_code(db, q.unit.trim()).await?;
-        if u.is_none() {
-            e.insert("unit".into(), "unknown_unit".into());
-        }
-    }
-    let mut year = None;
-    if !q.year.trim().is_empty() {
-        year = parse_year(&q.year);
-        if year.is_none() {
-            e.insert("year".into(), "not_a_year".into());
-        }
-    }
-    if e.is_empty() {
-        Ok((u, year))
-    } else {
-        Err(invalid(e))
-    }
-}
 
 #[derive(Template)]
 #[template(path = "public_recommendations.html")]
@@ -927,7 +558,7 @@ pub async fn public(
     let lang = ctx.lang;
     let db = &state.db.conn;
     let today = state.now().date_naive();
-    let (rows, errors) = match public_filter(db, &q).await {
+    let (rows, errors) = match actions::public_filter(db, &q).await {
         Ok((u, year)) => {
             let list = recommendations::public_list(db, u.as_ref().map(|u| u.path.as_str()), year)
                 .await
@@ -937,8 +568,8 @@ pub async fn public(
                 Fields::new(),
             )
         }
-        Err(AppError::Invalid { fields, .. }) => (vec![], fields),
-        Err(e) => return Err(PageError(e, lang)),
+        Err(ActionError::Invalid { fields, .. }) => (vec![], fields),
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     let unit_options = units::list(db, &Scope::everything())
         .await
@@ -963,71 +594,4 @@ pub async fn public(
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{TimeZone, Utc};
-
-    fn rec(status: &str) -> recommendation::Model {
-        recommendation::Model {
-            id: 1,
-            source: "forum".into(),
-            source_id: 1,
-            unit_id: 1,
-            year: 2019,
-            text: "t".into(),
-            topic: "x".into(),
-            agency_id: 7,
-            deadline: NaiveDate::from_ymd_opt(2019, 9, 1).expect("date"),
-            status: status.into(),
-            outcome: None,
-            answer: None,
-            reason: None,
-            feedback: None,
-            answered_on: None,
-            answered_by: None,
-            created_by: None,
-            created_at: Utc
-                .with_ymd_and_hms(2019, 6, 1, 8, 0, 0)
-                .single()
-                .expect("time"),
-            updated_at: Utc
-                .with_ymd_and_hms(2019, 6, 1, 8, 0, 0)
-                .single()
-                .expect("time"),
-        }
-    }
-
-    #[test]
-    fn statuses_only_go_forward() {
-        let f = |s: &str| StatusForm { status: s.into() };
-        assert!(check_status(&rec("received"), &f("assigned")).is_ok());
-        assert!(check_status(&rec("in_progress"), &f("received")).is_err());
-        assert!(check_status(&rec("received"), &f("answered")).is_err());
-        assert!(check_status(&rec("answered"), &f("in_progress")).is_err());
-    }
-
-    #[test]
-    fn a_refusal_needs_its_reason() {
-        let today = NaiveDate::from_ymd_opt(2019, 7, 1).expect("date");
-        let f = AnswerForm {
-            outcome: "not_accepted".into(),
-            answer: "Chưa bố trí được kinh phí năm nay.".into(),
-            ..Default::default()
-        };
-        let Err(AppError::Invalid { fields, .. }) = check_answer_form(&rec("received"), &f, today)
-        else {
-            panic!("accepted a refusal without reason");
-        };
-        assert_eq!(fields["reason"], "reason_required");
-        let ok = AnswerForm {
-            reason: "Ngân sách đã phân bổ hết.".into(),
-            ..f
-        };
-        let a = check_answer_form(&rec("received"), &ok, today).expect("answer");
-        assert_eq!(a.answered_on, today);
-        assert!(check_answer_form(&rec("answered"), &ok, today).is_err());
-    }
 }

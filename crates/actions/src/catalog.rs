@@ -30,5 +30,10 @@ pub struct Action {
 /// Every write action of the layer: each action module lists its own in
 /// `ACTIONS`, next to the functions.
 pub fn all() -> Vec<Action> {
-    [crate::matters::ACTIONS].concat()
+    [
+        crate::matters::ACTIONS,
+        crate::activities::ACTIONS,
+        crate::annual_plans::ACTIONS,
+    ]
+    .concat()
 }

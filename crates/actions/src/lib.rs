@@ -21,6 +21,8 @@
 //! function, and its entry in the module's `ACTIONS` (`catalog::all` gathers
 //! them; the access test walks that list).
 
+pub mod activities;
+pub mod annual_plans;
 pub mod catalog;
 mod error;
 pub mod matters;

@@ -19,6 +19,8 @@ use crate::pages::{PageErr, PageResult, require};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
@@ -27,6 +29,52 @@ use thamgia_domain::activities::{ActivityKind, ParticipantGroup};
 use thamgia_office::{Column, Sheet, Value};
 use thamgia_store::activities::{self, ActivityFilter, MoneyCell};
 use thamgia_store::{plans, units};
+
+// ---------------------------------------------------------------- HTTP of files
+
+/// The body limit of a document upload: the document and the form around it.
+pub(crate) const DOCUMENT_BODY_LIMIT: usize =
+    thamgia_actions::activities::MAX_DOCUMENT + 512 * 1024;
+
+/// The download of a stored document: always an attachment, never rendered
+/// by the browser in the site's origin.
+pub(crate) fn document_response(d: thamgia_store::entity::activity_document::Model) -> Response {
+    let ascii: String = d
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = crate::auth::urlencode(&d.file_name);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut res = d.content.into_response();
+    let h = res.headers_mut();
+    // The stored type is not believed (rows from before the allow-list hold
+    // what the uploader claimed): the name decides, else octet-stream.
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(thamgia_domain::documents::served_type(&d.file_name)),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
+// ---------------------------------------------------------------- workbooks
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -25,7 +25,8 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -1128,17 +1129,19 @@ async fn form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> Page
     Ok(render(&import_page(&ctx, &p, &unit)))
 }
 
-/// The upload (`multipart/form-data`, read by the parser of `pages/activities.rs`):
-/// the CSRF field is checked before the file is read.
+/// The upload (`multipart/form-data`, [`upload_form`]): the CSRF field is
+/// checked before the file is used.
 async fn upload(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    m: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageActivities, lang)?;
-    let file = upload_form(&ctx, &headers, &body)?;
+    let file = match upload_form(&ctx, m).await {
+        Ok(f) => f,
+        Err(res) => return Ok(res),
+    };
     let own_unit = own_unit_code(&state.db.conn, &p).await.page(lang)?;
     let refuse = |code: &'static str, status: StatusCode| {
         let mut page = import_page(&ctx, &p, &own_unit);
@@ -1172,26 +1175,71 @@ async fn upload(
     }
 }
 
-/// The file of an upload form (`multipart/form-data`, read by the parser of
-/// `pages/activities.rs`) with its safe name, once the form's CSRF field was
-/// checked (before the file is read). `None`: no file chosen.
-pub(crate) fn upload_form(
+/// One part of a `multipart/form-data` body.
+pub(crate) struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// Every part of an upload form, read by axum's multipart parser, once the
+/// form's CSRF field was checked. A body that is not a well-formed
+/// `multipart/form-data` is `form: malformed` (422); one over the route's
+/// body limit is the parser's `413`. `Err` is the answer to send.
+pub(crate) async fn form_parts(
     ctx: &Ctx,
-    headers: &axum::http::HeaderMap,
-    body: &[u8],
-) -> Result<Option<(String, Vec<u8>)>, PageError> {
-    let lang = ctx.lang;
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let parts = super::activities::parse_multipart(ctype, body)
-        .ok_or_else(|| PageError(AppError::invalid("form", "malformed"), lang))?;
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<Part>, Response> {
+    let malformed = || PageError(AppError::invalid("form", "malformed"), ctx.lang).into_response();
+    let mut m = m.map_err(|_| malformed())?;
+    let mut parts = vec![];
+    loop {
+        let field = match m.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(e.into_response());
+            }
+            Err(_) => return Err(malformed()),
+        };
+        let Some(name) = field.name().map(str::to_string) else {
+            return Err(malformed());
+        };
+        let file_name = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let data = match field.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(e.into_response());
+            }
+            Err(_) => return Err(malformed()),
+        };
+        parts.push(Part {
+            name,
+            file_name,
+            content_type,
+            data,
+        });
+    }
     let csrf = parts
         .iter()
         .find(|x| x.name == "csrf")
         .map(|x| String::from_utf8_lossy(&x.data).to_string());
-    let file = parts.into_iter().find(|x| x.name == "file").map(|x| {
+    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
+        return Err(PageError(AppError::Csrf, ctx.lang).into_response());
+    }
+    Ok(parts)
+}
+
+/// The file of an upload form ([`form_parts`]) with its safe name. `None`:
+/// no file chosen.
+pub(crate) async fn upload_form(
+    ctx: &Ctx,
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<Option<(String, Vec<u8>)>, Response> {
+    let parts = form_parts(ctx, m).await?;
+    Ok(parts.into_iter().find(|x| x.name == "file").map(|x| {
         (
             x.file_name
                 .as_deref()
@@ -1199,11 +1247,7 @@ pub(crate) fn upload_form(
                 .unwrap_or_else(|| "tep-nhap".into()),
             x.data,
         )
-    });
-    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
-        return Err(PageError(AppError::Csrf, lang));
-    }
-    Ok(file)
+    }))
 }
 
 /// A file name as kept in the audit trail and shown back: no path, no

@@ -495,12 +495,14 @@ async fn page(
 async fn upload(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManagePopulation, lang)?;
-    let file = upload_form(&ctx, &headers, &body)?;
+    let file = match upload_form(&ctx, m).await {
+        Ok(f) => f,
+        Err(res) => return Ok(res),
+    };
     let mut page = page_for(&state, &ctx, &p, None).await?;
     let refuse = |mut page: PopulationPage, code: &str, status: StatusCode| {
         page.file_error = Some(message(lang, code));

@@ -34,6 +34,8 @@ pub fn all() -> Vec<Action> {
         crate::matters::ACTIONS,
         crate::activities::ACTIONS,
         crate::annual_plans::ACTIONS,
+        crate::population::ACTIONS,
+        crate::reports::ACTIONS,
     ]
     .concat()
 }

@@ -26,6 +26,8 @@ pub mod annual_plans;
 pub mod catalog;
 mod error;
 pub mod matters;
+pub mod population;
+pub mod reports;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

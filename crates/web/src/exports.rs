@@ -10,16 +10,19 @@
 //! be edited and imported again (its totals row is skipped on import).
 //! Pages: `/activities/export.xlsx`, `/funding/export.xlsx`; the API twins are
 //! in `api/imports.rs`.
+//!
+//! Also the HTTP of files that pages and the API share: the .xlsx response,
+//! a safe file name, a document's download and the body limits of uploads.
 
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::pages::imports::{activity_columns, xlsx_response};
+use crate::pages::imports::activity_columns;
 use crate::pages::{PageErr, PageResult, require};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
@@ -75,6 +78,46 @@ pub(crate) fn document_response(d: thamgia_store::entity::activity_document::Mod
 }
 
 // ---------------------------------------------------------------- workbooks
+
+/// The request body may hold twice the largest file, so that a file past
+/// the 5 MB limit is refused in words (the server's outer bound is higher).
+pub const SHEET_BODY_LIMIT: usize = 2 * thamgia_office::MAX_FILE_BYTES;
+
+/// The type of an .xlsx workbook.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An .xlsx download.
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A file name as kept in the audit trail and shown back: no path, no
+/// control characters, at most 120 characters.
+pub fn safe_file_name(s: &str) -> String {
+    let base = s.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    if clean.trim().is_empty() {
+        "tep-nhap".into()
+    } else {
+        clean
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

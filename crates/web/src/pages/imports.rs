@@ -46,11 +46,9 @@ use thamgia_store::{activities, agencies, plans, units};
 
 /// Files with more rows than this are applied in the background.
 pub const BACKGROUND_ROWS: usize = 200;
-/// The request body may hold twice the largest file, so that a file past
-/// the 5 MB limit is refused in words (the server's outer bound is higher).
-pub const UPLOAD_BODY_LIMIT: usize = 2 * thamgia_office::MAX_FILE_BYTES;
-
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub use crate::exports::{
+    SHEET_BODY_LIMIT as UPLOAD_BODY_LIMIT, XLSX_TYPE, safe_file_name, xlsx_response,
+};
 
 pub const SHEET_ACTIVITIES: &str = "Hoạt động";
 pub const SHEET_SPENDING: &str = "Chi tiêu";
@@ -1048,23 +1046,6 @@ pub async fn template(db: &DatabaseConnection, p: &Principal) -> Result<Vec<u8>,
     thamgia_office::write_xlsx(&sheets).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
 }
 
-/// An .xlsx download.
-pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn template_page(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
     require(&p, Permission::ViewActivities, ctx.lang)?;
     let bytes = template(&state.db.conn, &p).await.page(ctx.lang)?;
@@ -1248,22 +1229,6 @@ pub(crate) async fn upload_form(
             x.data,
         )
     }))
-}
-
-/// A file name as kept in the audit trail and shown back: no path, no
-/// control characters, at most 120 characters.
-pub fn safe_file_name(s: &str) -> String {
-    let base = s.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(120)
-        .collect();
-    if clean.trim().is_empty() {
-        "tep-nhap".into()
-    } else {
-        clean
-    }
 }
 
 #[derive(Template)]

@@ -34,6 +34,7 @@ pub fn all() -> Vec<Action> {
         crate::matters::ACTIONS,
         crate::activities::ACTIONS,
         crate::annual_plans::ACTIONS,
+        crate::funding::ACTIONS,
         crate::population::ACTIONS,
         crate::reports::ACTIONS,
     ]

@@ -25,6 +25,7 @@ pub mod activities;
 pub mod annual_plans;
 pub mod catalog;
 mod error;
+pub mod funding;
 pub mod matters;
 pub mod population;
 pub mod reports;

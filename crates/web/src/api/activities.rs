@@ -1,6 +1,6 @@
 //! Activities with participants, coordinating agencies, documents and
-//! spending. The same checks as the pages (`pages/activities.rs`), which use
-//! `thamgia_domain::activities::check_activity`: a body's numbers may be JSON
+//! spending. The same actions as the pages (`thamgia_actions::activities`),
+//! which check with `thamgia_domain::activities::check_activity`: a body's numbers may be JSON
 //! numbers or text, and errors name fields like `participants.teachers.female`.
 
 use super::Path;

@@ -1,5 +1,5 @@
 //! Annual activity plans with their planned items and the plan against
-//! actual. The same checks as the pages (`pages/annual_plans.rs`).
+//! actual. The same actions as the pages (`thamgia_actions::annual_plans`).
 
 use super::Path;
 use super::Query;

@@ -1,7 +1,7 @@
 //! The child population over the API: a unit's figures for a year with
 //! totals by age and sex, a JSON replacement of figures, the template and
-//! the import of an .xlsx or .csv body. The same checks as the page
-//! (`pages/population.rs`); every write is all or nothing.
+//! the import of an .xlsx or .csv body. The same checks and save as the page
+//! (`thamgia_actions::population`); every write is all or nothing.
 
 use super::Query;
 use super::funding::text;

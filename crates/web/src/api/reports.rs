@@ -1,7 +1,7 @@
 //! The annual report chain: the scope's reports for a year with completeness
 //! and timeliness, one report (status, narrative, figures, history), its
 //! narrative, and its moves (`submit`, `return`, `approve`, `reopen`). The
-//! same rules and checks as the pages (`pages/reports.rs`); a refused move
+//! same rules and actions as the pages (`thamgia_actions::reports`); a refused move
 //! changes nothing (409 `wrong_state`/`not_allowed`, 422 for a missing reason).
 
 use super::Path;

@@ -6,8 +6,9 @@
 //!
 //! Agency officers manage only the activities their agency leads (the lead
 //! agency is fixed to theirs); everyone with `ViewActivities` reads the
-//! activities in their scope. The checks here are shared with the JSON API
-//! (`api/activities.rs`).
+//! activities in their scope. Every write is an action of
+//! `thamgia_actions::activities`, the same the JSON API (`api/activities.rs`)
+//! calls.
 
 use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};

@@ -2,8 +2,9 @@
 //! and the plan's page — its planned activities with planned participants and
 //! budget, a form to add one, a select per item naming the activity that
 //! carried it out, and the plan against actual (per item, per project, and
-//! the items not done). The checks are shared with the API
-//! (`api/annual_plans.rs`).
+//! the items not done). Every write is an action of
+//! `thamgia_actions::annual_plans`, the same the API (`api/annual_plans.rs`)
+//! calls.
 
 use super::activities::{Opt, error_text, kind_name, project_name, summary};
 use super::matters::Fields;

@@ -4,8 +4,9 @@
 //! activities' import (`pages/imports.rs`, whose helpers it uses): every row
 //! first, a file with any error saves nothing and names each error by row
 //! and column, a good file replaces the figures of each unit and year it
-//! holds in one transaction (`store::population::replace`). The checks are
-//! shared with the JSON API (`api/population.rs`).
+//! holds in one transaction (`store::population::replace`). The row checks
+//! and the save are `thamgia_actions::population`, shared with the JSON API
+//! (`api/population.rs`).
 //!
 //! Unit codes are read with the row's year (`store::units::resolve`: the
 //! unit carrying the code on 31/12 of that year, or the last one during it),

@@ -8,8 +8,9 @@
 //! Who does what: a district officer authors their district's report; the
 //! coordinator (and admin) reviews every report of the province (returns with
 //! a reason, approves, alone reopens) and authors the province's own, which
-//! it may approve — nobody else approves their own unit's report. The checks
-//! here are shared with the JSON API (`api/reports.rs`).
+//! it may approve — nobody else approves their own unit's report. The rules
+//! and the writes are `thamgia_actions::reports`, shared with the JSON API
+//! (`api/reports.rs`).
 
 use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};

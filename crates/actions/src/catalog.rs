@@ -34,6 +34,11 @@ pub fn all() -> Vec<Action> {
         crate::matters::ACTIONS,
         crate::forums::ACTIONS,
         crate::recommendations::ACTIONS,
+        crate::activities::ACTIONS,
+        crate::annual_plans::ACTIONS,
+        crate::funding::ACTIONS,
+        crate::population::ACTIONS,
+        crate::reports::ACTIONS,
     ]
     .concat()
 }

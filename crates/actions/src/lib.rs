@@ -21,11 +21,16 @@
 //! function, and its entry in the module's `ACTIONS` (`catalog::all` gathers
 //! them; the access test walks that list).
 
+pub mod activities;
+pub mod annual_plans;
 pub mod catalog;
 mod error;
 pub mod forums;
+pub mod funding;
 pub mod matters;
+pub mod population;
 pub mod recommendations;
+pub mod reports;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

@@ -10,15 +10,20 @@
 //! be edited and imported again (its totals row is skipped on import).
 //! Pages: `/activities/export.xlsx`, `/funding/export.xlsx`; the API twins are
 //! in `api/imports.rs`.
+//!
+//! Also the HTTP of files that pages and the API share: the .xlsx response,
+//! a safe file name, a document's download and the body limits of uploads.
 
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::pages::imports::{activity_columns, xlsx_response};
+use crate::pages::imports::activity_columns;
 use crate::pages::{PageErr, PageResult, require};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
@@ -27,6 +32,92 @@ use thamgia_domain::activities::{ActivityKind, ParticipantGroup};
 use thamgia_office::{Column, Sheet, Value};
 use thamgia_store::activities::{self, ActivityFilter, MoneyCell};
 use thamgia_store::{plans, units};
+
+// ---------------------------------------------------------------- HTTP of files
+
+/// The body limit of a document upload: the document and the form around it.
+pub(crate) const DOCUMENT_BODY_LIMIT: usize =
+    thamgia_actions::activities::MAX_DOCUMENT + 512 * 1024;
+
+/// The download of a stored document: always an attachment, never rendered
+/// by the browser in the site's origin.
+pub(crate) fn document_response(d: thamgia_store::entity::activity_document::Model) -> Response {
+    let ascii: String = d
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = crate::auth::urlencode(&d.file_name);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut res = d.content.into_response();
+    let h = res.headers_mut();
+    // The stored type is not believed (rows from before the allow-list hold
+    // what the uploader claimed): the name decides, else octet-stream.
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(thamgia_domain::documents::served_type(&d.file_name)),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
+// ---------------------------------------------------------------- workbooks
+
+/// The request body may hold twice the largest file, so that a file past
+/// the 5 MB limit is refused in words (the server's outer bound is higher).
+pub const SHEET_BODY_LIMIT: usize = 2 * thamgia_office::MAX_FILE_BYTES;
+
+/// The type of an .xlsx workbook.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An .xlsx download.
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A file name as kept in the audit trail and shown back: no path, no
+/// control characters, at most 120 characters.
+pub fn safe_file_name(s: &str) -> String {
+    let base = s.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    if clean.trim().is_empty() {
+        "tep-nhap".into()
+    } else {
+        clean
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,18 +1,14 @@
 //! Activities with participants, coordinating agencies, documents and
-//! spending. The same checks as the pages (`pages/activities.rs`), which use
-//! `thamgia_domain::activities::check_activity`: a body's numbers may be JSON
+//! spending. The same actions as the pages (`thamgia_actions::activities`),
+//! which check with `thamgia_domain::activities::check_activity`: a body's numbers may be JSON
 //! numbers or text, and errors name fields like `participants.teachers.female`.
 
 use super::Path;
 use super::Query;
 use super::require;
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::activities::{
-    self as rules, MAX_DOCUMENT, SpendingForm, check, check_spending_for, clean_file_name,
-    content_type_of, document_response, filter_of, may_manage, people_of,
-};
-use crate::pages::matters::Fields;
+use crate::error::{AppResult, ErrorBody};
+use crate::exports::document_response;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -22,9 +18,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::activities::ActivityText;
-use thamgia_store::StoreError;
+use thamgia_actions::Act;
+use thamgia_actions::activities::{
+    self as actions, ActivityInput, DocumentInput, SpendingInput, filter_of, people_of,
+};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_store::activities::{self, ActivityRow};
 use thamgia_store::entity::{activity, activity_document, spending, unit};
 
@@ -161,7 +159,7 @@ async fn one(
     u: &unit::Model,
 ) -> AppResult<ActivityDto> {
     let db = &state.db.conn;
-    let r = rules::row_of(db, p, a, u).await?;
+    let r = actions::row_of(db, p, a, u).await?;
     let mut d = dto(&r);
     d.spending = Some(
         activities::spendings_of(db, a.id)
@@ -270,7 +268,7 @@ fn as_text(v: Option<&Value>) -> String {
     }
 }
 
-fn text_of_body(b: ActivityBody) -> ActivityText {
+fn text_of_body(b: ActivityBody) -> ActivityInput {
     let participants = b
         .participants
         .iter()
@@ -281,7 +279,7 @@ fn text_of_body(b: ActivityBody) -> ActivityText {
             )
         })
         .collect();
-    ActivityText {
+    ActivityInput {
         code: b.code.unwrap_or_default(),
         project: b.project.unwrap_or_default(),
         kind: b.kind.unwrap_or_default(),
@@ -307,12 +305,11 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ActivityDto>)> {
-    require(&p, Permission::ManageActivities)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageActivities)?;
     let b: ActivityBody = super::json(&body)?;
-    let db = &state.db.conn;
-    let checked = check(db, &p, &text_of_body(b), None).await?;
-    let (row, _) = activities::save(db, &Actor::from(&p), state.now(), &checked).await?;
-    let (a, u) = activities::get_in_scope(db, &p.scope(), row.id).await?;
+    let row = actions::create(act, &text_of_body(b)).await?;
+    let (a, u) = activities::get_in_scope(act.db, &p.scope(), row.id).await?;
     Ok((StatusCode::CREATED, Json(one(&state, &p, &a, &u).await?)))
 }
 
@@ -330,21 +327,6 @@ pub async fn show(
     Ok(Json(one(&state, &p, &a, &u).await?))
 }
 
-/// The activity when the caller may change it: 404 outside the scope, 403
-/// when another agency leads it (agency officers).
-async fn managed(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-) -> AppResult<(activity::Model, unit::Model)> {
-    require(p, Permission::ManageActivities)?;
-    let (a, u) = activities::get_in_scope(&state.db.conn, &p.scope(), id).await?;
-    if !may_manage(p, &a) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((a, u))
-}
-
 /// Replaces an activity's fields (every field, as in `POST`).
 #[utoipa::path(put, path = "/api/v1/activities/{id}", tag = "activities", request_body = ActivityBody,
     params(("id" = i32, Path, description = "Activity id")),
@@ -356,17 +338,12 @@ pub async fn update(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Json<ActivityDto>> {
-    let (a, _) = managed(&state, &p, id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_managed(act, id).await?;
     let b: ActivityBody = super::json(&body)?;
-    let db = &state.db.conn;
-    let checked = check(db, &p, &text_of_body(b), Some(a.id)).await?;
-    activities::update(db, &Actor::from(&p), state.now(), a.id, &checked)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { field: "code" } => AppError::invalid("code", "code_taken"),
-            other => other.into(),
-        })?;
-    let (a, u) = activities::get_in_scope(db, &p.scope(), id).await?;
+    actions::update(act, id, &text_of_body(b)).await?;
+    let (a, u) = activities::get_in_scope(act.db, &p.scope(), id).await?;
     Ok(Json(one(&state, &p, &a, &u).await?))
 }
 
@@ -380,8 +357,7 @@ pub async fn delete(
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
 ) -> AppResult<StatusCode> {
-    let (a, _) = managed(&state, &p, id).await?;
-    activities::delete(&state.db.conn, &Actor::from(&p), state.now(), a.id).await?;
+    actions::delete(Act::new(&state.db.conn, &p, state.now()), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -408,32 +384,22 @@ pub async fn add_spending(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<SpendingDto>)> {
-    let (a, u) = managed(&state, &p, id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_managed(act, id).await?;
     let b: SpendingBody = super::json(&body)?;
-    let db = &state.db.conn;
-    let f = SpendingForm {
+    let f = SpendingInput {
         source: b.source.unwrap_or_default(),
         spent_on: b.spent_on.unwrap_or_default(),
         amount: as_text(b.amount.as_ref()),
         note: b.note.unwrap_or_default(),
     };
-    let s = check_spending_for(db, &p, &a, &u, &f).await?;
-    match activities::add_spending(db, &Actor::from(&p), state.now(), a.id, &s).await? {
-        Some(row) => Ok((StatusCode::CREATED, Json(SpendingDto::from(&row)))),
-        None => {
-            let same = activities::spendings_of(db, a.id)
-                .await?
-                .into_iter()
-                .find(|x| {
-                    x.source_code == s.source
-                        && x.spent_on == s.spent_on
-                        && x.amount == s.amount.0
-                        && x.note == s.note
-                })
-                .ok_or(AppError::NotFound)?;
-            Ok((StatusCode::OK, Json(SpendingDto::from(&same))))
-        }
-    }
+    let (row, added) = actions::add_spending(act, id, &f).await?;
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(SpendingDto::from(&row))))
 }
 
 /// Deletes a spending of the activity.
@@ -445,16 +411,7 @@ pub async fn delete_spending(
     ApiUser(p, _): ApiUser,
     Path((id, spending_id)): Path<(i32, i32)>,
 ) -> AppResult<StatusCode> {
-    let (a, _) = managed(&state, &p, id).await?;
-    let db = &state.db.conn;
-    if !activities::spendings_of(db, a.id)
-        .await?
-        .iter()
-        .any(|s| s.id == spending_id)
-    {
-        return Err(AppError::NotFound);
-    }
-    activities::delete_spending(db, &Actor::from(&p), state.now(), spending_id).await?;
+    actions::delete_spending(Act::new(&state.db.conn, &p, state.now()), id, spending_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -480,42 +437,16 @@ pub async fn upload(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<DocumentDto>)> {
-    let (a, _) = managed(&state, &p, id).await?;
-    let mut e = Fields::new();
-    let name = q.name.unwrap_or_default();
-    if name.trim().is_empty() {
-        e.insert("name".into(), "required".into());
-    }
-    if body.is_empty() {
-        e.insert("file".into(), "file_required".into());
-    } else if body.len() > MAX_DOCUMENT {
-        e.insert("file".into(), "file_too_large".into());
-    }
-    let name = clean_file_name(&name);
-    let ct = content_type_of(
-        &name,
-        headers
+    let input = DocumentInput {
+        file_name: q.name.unwrap_or_default(),
+        content_type: headers
             .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    if let Err(code) = &ct {
-        e.insert("file".into(), (*code).into());
-    }
-    if !e.is_empty() {
-        return Err(crate::pages::matters::invalid(e));
-    }
-    let ct = ct.unwrap_or_default();
-    let d = activities::add_document(
-        &state.db.conn,
-        &Actor::from(&p),
-        state.now(),
-        a.id,
-        &name,
-        &ct,
-        body.to_vec(),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(doc_dto(a.id, &d))))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        data: body.to_vec(),
+    };
+    let d = actions::add_document(Act::new(&state.db.conn, &p, state.now()), id, input).await?;
+    Ok((StatusCode::CREATED, Json(doc_dto(id, &d))))
 }
 
 /// Downloads a document (as an attachment).

@@ -1,20 +1,20 @@
 //! Annual activity plans with their planned items and the plan against
-//! actual. The same checks as the pages (`pages/annual_plans.rs`).
+//! actual. The same actions as the pages (`thamgia_actions::annual_plans`).
 
 use super::Path;
 use super::Query;
 use super::require;
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::annual_plans::{PlanForm, check_item, check_new, link, may_manage};
+use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
-use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::activities::PlanItemText;
+use thamgia_actions::Act;
+use thamgia_actions::annual_plans::{self as actions, PlanInput, PlanItemInput};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_store::annual_plans::{self, PlanVsActual};
 use thamgia_store::entity::{agency, annual_plan, unit};
 use thamgia_store::units;
@@ -212,22 +212,16 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<AnnualPlanDto>)> {
-    require(&p, Permission::ManageActivities)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageActivities)?;
     let b: AnnualPlanCreate = super::json(&body)?;
-    let f = PlanForm {
+    let f = PlanInput {
         unit: b.unit.unwrap_or_default(),
         agency: b.agency.unwrap_or_default(),
         year: as_text(b.year.as_ref()),
         note: b.note.unwrap_or_default(),
     };
-    let db = &state.db.conn;
-    let n = check_new(db, &p, &f).await?;
-    let plan = annual_plans::create(db, &Actor::from(&p), state.now(), &n)
-        .await
-        .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { .. } => AppError::invalid("year", "plan_exists"),
-            other => other.into(),
-        })?;
+    let plan = actions::create(act, &f).await?;
     Ok((StatusCode::CREATED, Json(one(&state, &p, plan.id).await?)))
 }
 
@@ -242,15 +236,6 @@ pub async fn show(
 ) -> AppResult<Json<AnnualPlanDto>> {
     require(&p, Permission::ViewActivities)?;
     Ok(Json(one(&state, &p, id).await?))
-}
-
-async fn managed(state: &AppState, p: &Principal, id: i32) -> AppResult<annual_plan::Model> {
-    require(p, Permission::ManageActivities)?;
-    let (plan, _, _) = annual_plans::get_in_scope(&state.db.conn, &p.scope(), id).await?;
-    if !may_manage(p, &plan) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(plan)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -280,9 +265,11 @@ pub async fn add_item(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<PlanItemDto>)> {
-    let plan = managed(&state, &p, id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_managed(act, id).await?;
     let b: PlanItemBody = super::json(&body)?;
-    let t = PlanItemText {
+    let t = PlanItemInput {
         project: b.project.unwrap_or_default(),
         kind: b.kind.unwrap_or_default(),
         title: b.title.unwrap_or_default(),
@@ -290,9 +277,7 @@ pub async fn add_item(
         planned_participants: as_text(b.planned_participants.as_ref()),
         planned_budget: as_text(b.planned_budget.as_ref()),
     };
-    let db = &state.db.conn;
-    let item = check_item(db, &p, &plan, &t).await?;
-    let row = annual_plans::add_item(db, &Actor::from(&p), state.now(), plan.id, &item).await?;
+    let row = actions::add_item(act, id, &t).await?;
     Ok((
         StatusCode::CREATED,
         Json(PlanItemDto {
@@ -329,8 +314,9 @@ pub async fn link_item(
     Path((id, item_id)): Path<(i32, i32)>,
     body: super::JsonBody,
 ) -> AppResult<Json<AnnualPlanDto>> {
-    let plan = managed(&state, &p, id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load_managed(act, id).await?;
     let b: PlanItemLink = super::json(&body)?;
-    link(&state, &p, &plan, item_id, b.activity_id).await?;
+    actions::link_item(act, id, item_id, b.activity_id).await?;
     Ok(Json(one(&state, &p, id).await?))
 }

@@ -1,5 +1,5 @@
 //! Funding: budget against spending of a unit's subtree (the same
-//! computation as the funding page and export, `pages/funding.rs`), and the
+//! computation as the funding page and export, `thamgia_actions::funding`), and the
 //! budget lines — listed, and set by unit, year, source and project.
 //! Amounts are integers of đồng.
 
@@ -7,15 +7,15 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::funding::{Total, fields_of, parse_year_filter, summary, unit_of};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
-use thamgia_domain::access::{Actor, Permission, Scope};
-use thamgia_domain::activities::{BudgetText, check_budget};
+use thamgia_actions::Act;
+use thamgia_actions::funding::{BudgetInput, Total, parse_year_filter, summary, unit_of};
+use thamgia_domain::access::{Permission, Scope};
 use thamgia_store::activities::{self, Saved};
 use thamgia_store::entity::{budget_line, unit};
 
@@ -296,7 +296,7 @@ pub async fn put_line(
 ) -> AppResult<(StatusCode, Json<BudgetLineDto>)> {
     require(&p, Permission::ManageBudget)?;
     let b: BudgetLinePut = super::json(&body)?;
-    let t = BudgetText {
+    let t = BudgetInput {
         unit: text(&b.unit),
         year: text(&b.year),
         source: text(&b.source),
@@ -305,12 +305,8 @@ pub async fn put_line(
         note: b.note.unwrap_or_default(),
     };
     let db = &state.db.conn;
-    let lookup = activities::lookup(db, &p.scope()).await?;
-    let checked = check_budget(&t, &lookup).map_err(|e| AppError::Invalid {
-        fields: fields_of(&e),
-        detail: None,
-    })?;
-    let (row, saved) = activities::set_budget(db, &Actor::from(&p), state.now(), &checked).await?;
+    let (row, saved) =
+        thamgia_actions::funding::set_budget_line(Act::new(db, &p, state.now()), &t).await?;
     let u = thamgia_store::units::by_id(db, row.unit_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -8,11 +8,9 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::exports::{self, ExportParams};
+use crate::exports::{self, ExportParams, XLSX_TYPE, safe_file_name, xlsx_response};
 use crate::i18n::Lang;
-use crate::pages::imports::{
-    self as rules, Refused, RowError, XLSX_TYPE, check_file, safe_file_name, start, xlsx_response,
-};
+use crate::pages::imports::{self as rules, Refused, RowError, check_file, start};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;

@@ -1,7 +1,7 @@
 //! The child population over the API: a unit's figures for a year with
 //! totals by age and sex, a JSON replacement of figures, the template and
-//! the import of an .xlsx or .csv body. The same checks as the page
-//! (`pages/population.rs`); every write is all or nothing.
+//! the import of an .xlsx or .csv body. The same checks and save as the page
+//! (`thamgia_actions::population`); every write is all or nothing.
 
 use super::Query;
 use super::funding::text;
@@ -9,9 +9,10 @@ use super::imports::{check_upload, file_error, rows_error};
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::exports::{safe_file_name, xlsx_response};
 use crate::i18n::Lang;
-use crate::pages::imports::{Refused, safe_file_name, xlsx_response};
-use crate::pages::population::{self as rules, Prepared, RowProblems, check_rows};
+use crate::pages::imports::Refused;
+use crate::pages::population as rules;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -20,6 +21,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use thamgia_actions::Act;
+use thamgia_actions::population as actions;
 use thamgia_domain::access::Permission;
 use thamgia_domain::population::{FigureText, MAX_AGE};
 use thamgia_store::population::{self, Replaced};
@@ -197,21 +200,6 @@ impl From<Replaced> for ReplacedDto {
     }
 }
 
-fn problems_error(problems: &[RowProblems]) -> AppError {
-    let mut fields = BTreeMap::new();
-    for p in problems {
-        for e in &p.errors {
-            fields
-                .entry(format!("rows[{}].{}", p.at, e.field))
-                .or_insert_with(|| e.code.to_string());
-        }
-    }
-    AppError::Invalid {
-        fields,
-        detail: None,
-    }
-}
-
 /// Replaces figures: every unit and year present in `rows` gets exactly
 /// those rows (a unit-year not in the body is left as it was). All or
 /// nothing: any error is 422 with `fields` keyed `rows[i].field`
@@ -227,43 +215,19 @@ pub async fn put(
 ) -> AppResult<Json<ReplacedDto>> {
     require(&p, Permission::ManagePopulation)?;
     let b: PopulationPut = super::json(&body)?;
-    if b.rows.is_empty() {
-        return Err(AppError::invalid("rows", "required"));
-    }
-    if b.rows.len() > 20_000 {
-        return Err(AppError::invalid("rows", "too_many"));
-    }
-    let texts: Vec<(usize, FigureText)> = b
+    let rows: Vec<FigureText> = b
         .rows
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                i,
-                FigureText {
-                    unit: text(&r.unit),
-                    year: text(&r.year),
-                    age: text(&r.age),
-                    sex: text(&r.sex),
-                    children: text(&r.children),
-                },
-            )
+        .map(|r| FigureText {
+            unit: text(&r.unit),
+            year: text(&r.year),
+            age: text(&r.age),
+            sex: text(&r.sex),
+            children: text(&r.children),
         })
         .collect();
-    let figures = match check_rows(&state.db.conn, &p, &texts).await? {
-        Ok(f) => f,
-        Err(problems) => return Err(problems_error(&problems)),
-    };
-    let done = rules::save(
-        &state,
-        &p,
-        &Prepared {
-            source: "api".into(),
-            figures,
-        },
-    )
-    .await?;
-    Ok(Json(done.into()))
+    let act = Act::new(&state.db.conn, &p, state.now());
+    Ok(Json(actions::replace(act, &rows, "api").await?.into()))
 }
 
 /// The .xlsx template: sheet "Dân số trẻ em" (unit code, year, age, sex,
@@ -313,5 +277,6 @@ pub async fn import(
         Err(Refused::File(code)) => return Err(file_error(code)),
         Err(Refused::Rows(rows)) => return Err(rows_error(rows)),
     };
-    Ok(Json(rules::save(&state, &p, &prepared).await?.into()))
+    let act = Act::new(&state.db.conn, &p, state.now());
+    Ok(Json(actions::save(act, &prepared).await?.into()))
 }

@@ -1,7 +1,7 @@
 //! The annual report chain: the scope's reports for a year with completeness
 //! and timeliness, one report (status, narrative, figures, history), its
 //! narrative, and its moves (`submit`, `return`, `approve`, `reopen`). The
-//! same rules and checks as the pages (`pages/reports.rs`); a refused move
+//! same rules and actions as the pages (`thamgia_actions::reports`); a refused move
 //! changes nothing (409 `wrong_state`/`not_allowed`, 422 for a missing reason).
 
 use super::Path;
@@ -9,14 +9,15 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::reports::{
-    self as rules, NarrativeForm, allowed_moves, authors, data_of, parse_year, role_of,
-    scope_chain, unit_of,
-};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use thamgia_actions::Act;
+use thamgia_actions::reports::{
+    self as actions, NarrativeInput, allowed_moves, authors, data_of, parse_year, role_of,
+    scope_chain, unit_of,
+};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{ReportAction, ReportStatus, on_time};
 use thamgia_store::entity::{report, unit};
@@ -258,6 +259,22 @@ pub async fn show(
     Ok(Json(dto(&state, &p, &u, year, r).await?))
 }
 
+/// The narrative as sent; every field optional.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NarrativeForm {
+    /// Số: …/BC-…
+    pub doc_number: String,
+    pub place: String,
+    pub signer_name: String,
+    pub signer_title: String,
+    /// One recipient a line ("Nơi nhận").
+    pub recipients: String,
+    pub results: String,
+    pub difficulties: String,
+    pub proposals: String,
+}
+
 /// Saves the narrative (creating the draft): the report's author only, while
 /// it is a draft or returned (409 `wrong_state` otherwise).
 #[utoipa::path(put, path = "/api/v1/reports/{unit}/{year}", tag = "reports",
@@ -278,8 +295,19 @@ pub async fn update(
     if !authors(&p, &u) {
         return Err(AppError::Forbidden);
     }
-    let f: NarrativeForm = super::json(&body)?;
-    let r = rules::save_narrative(&state, &p, &u, year, &f).await?;
+    let b: NarrativeForm = super::json(&body)?;
+    let f = NarrativeInput {
+        doc_number: b.doc_number,
+        place: b.place,
+        signer_name: b.signer_name,
+        signer_title: b.signer_title,
+        recipients: b.recipients,
+        results: b.results,
+        difficulties: b.difficulties,
+        proposals: b.proposals,
+    };
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let r = actions::save_narrative(act, &u, year, &f).await?;
     Ok(Json(dto(&state, &p, &u, year, Some(r)).await?))
 }
 
@@ -319,6 +347,7 @@ pub async fn act(
         super::json(&body)?
     };
     let reason = b.reason.as_deref().filter(|r| !r.trim().is_empty());
-    let r = rules::move_report(&state, &p, &u, year, action, reason).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let r = actions::move_report(act, &u, year, action, reason).await?;
     Ok(Json(dto(&state, &p, &u, year, Some(r)).await?))
 }

@@ -6,38 +6,35 @@
 //!
 //! Agency officers manage only the activities their agency leads (the lead
 //! agency is fixed to theirs); everyone with `ViewActivities` reads the
-//! activities in their scope. The checks here are shared with the JSON API
-//! (`api/activities.rs`).
+//! activities in their scope. Every write is an action of
+//! `thamgia_actions::activities`, the same the JSON API (`api/activities.rs`)
+//! calls.
 
-use super::matters::{Fields, invalid};
+use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
-use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::activities::{
-    Activity, ActivityKind, ActivityText, FieldError, ParticipantGroup, SpendingText,
-    check_activity, check_spending,
-};
+use thamgia_actions::activities::{self as actions, filter_of, people_of, row_of};
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal};
+use thamgia_domain::activities::{ActivityKind, ActivityText, ParticipantGroup};
 use thamgia_domain::plan::Plan;
-use thamgia_store::activities::{self, ActivityFilter};
+use thamgia_store::activities;
 use thamgia_store::entity::{activity, activity_participant, agency, unit};
-use thamgia_store::{StoreError, agencies, units};
+use thamgia_store::{agencies, units};
 
-/// The largest document accepted, in bytes.
-pub(crate) const MAX_DOCUMENT: usize = 10 * 1024 * 1024;
-/// The body limit of upload routes: the document and the form around it.
-pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_DOCUMENT + 512 * 1024;
+pub(crate) use crate::exports::DOCUMENT_BODY_LIMIT as UPLOAD_BODY_LIMIT;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,56 +57,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 // ---------------------------------------------------------------- shared rules
-
-/// The domain's errors as the web's field map (the first error of each field).
-pub(crate) fn to_fields(errs: Vec<FieldError>) -> Fields {
-    let mut f = Fields::new();
-    for e in errs {
-        f.entry(e.field).or_insert_with(|| e.code.to_string());
-    }
-    f
-}
-
-/// Whether the user may change this activity: `ManageActivities`, and for an
-/// agency officer only the activities their agency leads.
-pub(crate) fn may_manage(p: &Principal, a: &activity::Model) -> bool {
-    p.can(Permission::ManageActivities) && p.own_agency().is_none_or(|own| own == a.lead_agency_id)
-}
-
-/// Checks an activity for saving: every field (`check_activity`), the lead
-/// agency of an agency officer, and a code not used by another activity of
-/// the unit.
-pub(crate) async fn check(
-    db: &DatabaseConnection,
-    p: &Principal,
-    t: &ActivityText,
-    editing: Option<i32>,
-) -> AppResult<Activity> {
-    let lookup = activities::lookup(db, &p.scope()).await?;
-    let checked = check_activity(t, &lookup);
-    let mut e = match &checked {
-        Ok(_) => Fields::new(),
-        Err(errs) => to_fields(errs.clone()),
-    };
-    if let Some(own) = p.own_agency()
-        && !e.contains_key("lead_agency")
-        && lookup.agencies.get(t.lead_agency.trim()) != Some(&own)
-    {
-        e.insert("lead_agency".into(), "not_your_agency".into());
-    }
-    if let Some(&unit_id) = lookup.units.get(t.unit.trim())
-        && !t.code.trim().is_empty()
-        && !e.contains_key("code")
-        && let Some(other) = activities::by_code(db, unit_id, t.code.trim()).await?
-        && Some(other.id) != editing
-    {
-        e.insert("code".into(), "code_taken".into());
-    }
-    match checked {
-        Ok(a) if e.is_empty() => Ok(a),
-        _ => Err(invalid(e)),
-    }
-}
 
 /// An activity back as text, for the edit form and the API.
 pub(crate) fn text_of(
@@ -278,36 +225,9 @@ async fn load_managed(
     id: i32,
     lang: Lang,
 ) -> Result<(activity::Model, unit::Model), PageError> {
-    require(p, Permission::ManageActivities, lang)?;
-    let (a, u) = load(state, p, id, lang).await?;
-    if !may_manage(p, &a) {
-        return Err(PageError(AppError::Forbidden, lang));
-    }
-    Ok((a, u))
-}
-
-/// The row of the list holding one activity (agencies and participants with it).
-pub(crate) async fn row_of(
-    db: &DatabaseConnection,
-    p: &Principal,
-    a: &activity::Model,
-    u: &unit::Model,
-) -> AppResult<activities::ActivityRow> {
-    let rows = activities::list(
-        db,
-        &p.scope(),
-        &ActivityFilter {
-            unit_path: Some(u.path.clone()),
-            year: Some(a.starts_on.year()),
-            project: Some(a.project_code.clone()),
-            kind: Some(a.kind.clone()),
-            lead_agency_id: Some(a.lead_agency_id),
-        },
-    )
-    .await?;
-    rows.into_iter()
-        .find(|r| r.activity.id == a.id)
-        .ok_or(AppError::NotFound)
+    thamgia_actions::activities::load_managed(Act::new(&state.db.conn, p, state.now()), id)
+        .await
+        .page(lang)
 }
 
 // ---------------------------------------------------------------- list
@@ -352,46 +272,6 @@ struct ListPage {
     spent: String,
     can_create: bool,
     saved: String,
-}
-
-/// The list's filter, checked: a unit outside the scope is 404.
-pub(crate) async fn filter_of(
-    db: &DatabaseConnection,
-    p: &Principal,
-    unit: &str,
-    year: &str,
-    project: &str,
-    kind: &str,
-) -> AppResult<ActivityFilter> {
-    let year = year
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (1900..=2200).contains(y));
-    // A code names a unit only with a date: the one of the year asked.
-    let unit_path = if unit.trim().is_empty() {
-        None
-    } else {
-        Some(
-            units::resolve(db, &p.scope(), unit.trim(), year, None)
-                .await?
-                .unit
-                .path,
-        )
-    };
-    Ok(ActivityFilter {
-        unit_path,
-        year,
-        project: Some(project.trim().to_uppercase()).filter(|s| !s.is_empty()),
-        kind: ActivityKind::read(kind).map(|k| k.as_str().to_string()),
-        lead_agency_id: None,
-    })
-}
-
-pub(crate) fn people_of(r: &activities::ActivityRow) -> (i64, i64) {
-    r.participants.iter().fold((0, 0), |(f, m), p| {
-        (f + i64::from(p.female), m + i64::from(p.male))
-    })
 }
 
 pub async fn list(
@@ -736,17 +616,10 @@ pub async fn create(
     CsrfForm(m): CsrfForm<BTreeMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    require(&p, Permission::ManageActivities, lang)?;
-    let db = &state.db.conn;
     let f = text_from_form(&m);
-    match check(db, &p, &f, None).await {
-        Ok(a) => {
-            let (row, _) = activities::save(db, &Actor::from(&p), state.now(), &a)
-                .await
-                .page(lang)?;
-            Ok(Redirect::to(&format!("/activities/{}?saved=1", row.id)).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => refused(
+    match actions::create(Act::new(&state.db.conn, &p, state.now()), &f).await {
+        Ok(row) => Ok(Redirect::to(&format!("/activities/{}?saved=1", row.id)).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => refused(
             form_page(
                 &state,
                 &p,
@@ -759,7 +632,7 @@ pub async fn create(
             )
             .await?,
         ),
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 
@@ -794,25 +667,11 @@ pub async fn update(
     CsrfForm(m): CsrfForm<BTreeMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let (a, _) = load_managed(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
     let f = text_from_form(&m);
-    let fields = match check(db, &p, &f, Some(a.id)).await {
-        Ok(checked) => {
-            match activities::update(db, &Actor::from(&p), state.now(), a.id, &checked).await {
-                Ok(_) => {
-                    return Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response());
-                }
-                Err(StoreError::Conflict { field: "code" }) => {
-                    let mut e = Fields::new();
-                    e.insert("code".into(), "code_taken".into());
-                    e
-                }
-                Err(e) => return Err(PageError(e.into(), lang)),
-            }
-        }
-        Err(AppError::Invalid { fields, .. }) => fields,
-        Err(e) => return Err(PageError(e, lang)),
+    let fields = match actions::update(Act::new(&state.db.conn, &p, state.now()), id, &f).await {
+        Ok(()) => return Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => fields,
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     refused(
         form_page(
@@ -853,14 +712,7 @@ pub struct SpendRow {
     pub note: String,
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct SpendingForm {
-    pub source: String,
-    pub spent_on: String,
-    pub amount: String,
-    pub note: String,
-}
+pub use thamgia_actions::activities::SpendingInput as SpendingForm;
 
 #[derive(Template)]
 #[template(path = "activity.html")]
@@ -1022,9 +874,9 @@ async fn show_page(
         ),
         which: t.which,
         errors: t.errors,
-        can_manage: may_manage(p, &a),
+        can_manage: p.may_manage(Permission::ManageActivities, a.lead_agency_id),
         saved: t.saved,
-        max_mb: MAX_DOCUMENT / (1024 * 1024),
+        max_mb: actions::MAX_DOCUMENT / (1024 * 1024),
         a,
     })
 }
@@ -1063,29 +915,6 @@ async fn show_refused(
     Ok(res)
 }
 
-/// Checks a spending against this activity (its unit and code are fixed).
-pub(crate) async fn check_spending_for(
-    db: &DatabaseConnection,
-    p: &Principal,
-    a: &activity::Model,
-    u: &unit::Model,
-    f: &SpendingForm,
-) -> AppResult<thamgia_domain::activities::Spending> {
-    let lookup = activities::lookup(db, &p.scope()).await?;
-    check_spending(
-        &SpendingText {
-            unit: u.code.clone(),
-            activity: a.code.clone(),
-            source: f.source.clone(),
-            spent_on: f.spent_on.clone(),
-            amount: f.amount.clone(),
-            note: f.note.clone(),
-        },
-        &lookup,
-    )
-    .map_err(|e| invalid(to_fields(e)))
-}
-
 pub async fn add_spending(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
@@ -1094,20 +923,12 @@ pub async fn add_spending(
 ) -> PageResult {
     let lang = ctx.lang;
     let (a, u) = load_managed(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    match check_spending_for(db, &p, &a, &u, &f).await {
-        Ok(s) => {
-            let added = activities::add_spending(db, &Actor::from(&p), state.now(), a.id, &s)
-                .await
-                .page(lang)?;
-            let saved = if added.is_some() {
-                "spending"
-            } else {
-                "duplicate"
-            };
+    match actions::add_spending(Act::new(&state.db.conn, &p, state.now()), id, &f).await {
+        Ok((_, added)) => {
+            let saved = if added { "spending" } else { "duplicate" };
             Ok(Redirect::to(&format!("/activities/{id}?saved={saved}#spending")).into_response())
         }
-        Err(AppError::Invalid { fields, .. }) => {
+        Err(ActionError::Invalid { fields, .. }) => {
             let t = Typed {
                 which: "spending".into(),
                 errors: fields,
@@ -1116,7 +937,7 @@ pub async fn add_spending(
             };
             show_refused(&state, &p, &ctx, a, u, t).await
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 
@@ -1131,17 +952,7 @@ pub async fn delete_spending(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let (a, _) = load_managed(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    let mine = activities::spendings_of(db, a.id)
-        .await
-        .page(lang)?
-        .iter()
-        .any(|s| s.id == sid);
-    if !mine {
-        return Err(PageError(AppError::NotFound, lang));
-    }
-    activities::delete_spending(db, &Actor::from(&p), state.now(), sid)
+    actions::delete_spending(Act::new(&state.db.conn, &p, state.now()), id, sid)
         .await
         .page(lang)?;
     Ok(Redirect::to(&format!("/activities/{id}?saved=spending-deleted#spending")).into_response())
@@ -1149,226 +960,68 @@ pub async fn delete_spending(
 
 // ---------------------------------------------------------------- documents
 
-/// One part of a `multipart/form-data` body.
-pub(crate) struct Part {
-    pub name: String,
-    pub file_name: Option<String>,
-    pub content_type: Option<String>,
-    pub data: Vec<u8>,
-}
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() || from > hay.len() - needle.len() {
-        return None;
-    }
-    let first = needle[0];
-    let mut i = from;
-    while i + needle.len() <= hay.len() {
-        match hay[i..=hay.len() - needle.len()]
-            .iter()
-            .position(|b| *b == first)
-        {
-            None => return None,
-            Some(off) => {
-                i += off;
-                if hay[i..].starts_with(needle) {
-                    return Some(i);
-                }
-                i += 1;
-            }
-        }
-    }
-    None
-}
-
-/// A parameter of a header value: `name="x"` → `x`.
-fn header_param(v: &str, key: &str) -> Option<String> {
-    v.split(';').map(str::trim).find_map(|kv| {
-        let (k, val) = kv.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case(key)
-            .then(|| val.trim().trim_matches('"').to_string())
-    })
-}
-
-/// Reads a `multipart/form-data` body (RFC 7578) without a new dependency:
-/// enough for a form of text fields and files. `None` when malformed.
-pub(crate) fn parse_multipart(content_type: &str, body: &[u8]) -> Option<Vec<Part>> {
-    if !content_type
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with("multipart/form-data")
-    {
-        return None;
-    }
-    let boundary = header_param(content_type, "boundary").filter(|b| !b.is_empty())?;
-    let delim = format!("--{boundary}").into_bytes();
-    let next_delim = format!("\r\n--{boundary}").into_bytes();
-    let mut pos = find(body, &delim, 0)? + delim.len();
-    let mut parts = vec![];
-    loop {
-        if body[pos..].starts_with(b"--") {
-            return Some(parts);
-        }
-        if !body[pos..].starts_with(b"\r\n") {
-            return None;
-        }
-        pos += 2;
-        let head_end = find(body, b"\r\n\r\n", pos)?;
-        let head = String::from_utf8_lossy(&body[pos..head_end]).to_string();
-        let data_start = head_end + 4;
-        let data_end = find(body, &next_delim, data_start)?;
-        let (mut name, mut file_name, mut ctype) = (None, None, None);
-        for line in head.split("\r\n") {
-            let Some((k, v)) = line.split_once(':') else {
-                continue;
-            };
-            if k.trim().eq_ignore_ascii_case("content-disposition") {
-                name = header_param(v, "name");
-                file_name = header_param(v, "filename");
-            } else if k.trim().eq_ignore_ascii_case("content-type") {
-                ctype = Some(v.trim().to_string());
-            }
-        }
-        parts.push(Part {
-            name: name?,
-            file_name,
-            content_type: ctype,
-            data: body[data_start..data_end].to_vec(),
-        });
-        pos = data_end + next_delim.len();
-    }
-}
-
-/// A file name safe to store and send back: the last path segment, no
-/// control characters or quotes, at most 200 characters.
-pub(crate) fn clean_file_name(s: &str) -> String {
-    let last = s.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
-    let t = cleaned.trim().to_string();
-    if t.is_empty() || t == "." || t == ".." {
-        "tai-lieu".into()
-    } else {
-        t
-    }
-}
-
-/// The content type to store, or the field error: the rule (allow-list by
-/// extension, executable types refused) is `thamgia_domain::documents`.
-pub(crate) fn content_type_of(
-    file_name: &str,
-    given: Option<&str>,
-) -> Result<String, &'static str> {
-    thamgia_domain::documents::accept(file_name, given)
-        .map(str::to_string)
-        .map_err(|e| e.code())
-}
-
-/// The download of a stored document: always an attachment, never rendered
-/// by the browser in the site's origin.
-pub(crate) fn document_response(d: thamgia_store::entity::activity_document::Model) -> Response {
-    let ascii: String = d
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded = crate::auth::urlencode(&d.file_name);
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut res = d.content.into_response();
-    let h = res.headers_mut();
-    // The stored type is not believed (rows from before the allow-list hold
-    // what the uploader claimed): the name decides, else octet-stream.
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(thamgia_domain::documents::served_type(&d.file_name)),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
-}
-
 pub async fn upload(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Path(id): Path<i32>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let parts = parse_multipart(ctype, &body)
-        .ok_or_else(|| PageError(AppError::invalid("form", "malformed"), lang))?;
-    let sent = parts
-        .iter()
-        .find(|x| x.name == "csrf")
-        .map(|x| String::from_utf8_lossy(&x.data).to_string());
-    if ctx.csrf.is_empty() || sent.as_deref() != Some(ctx.csrf.as_str()) {
-        return Err(PageError(AppError::Csrf, lang));
-    }
+    let parts = match super::imports::form_parts(&ctx, m).await {
+        Ok(parts) => parts,
+        Err(res) => return Ok(res),
+    };
     let (a, u) = load_managed(&state, &p, id, lang).await?;
     let file = parts
         .into_iter()
         .find(|x| x.name == "file" && x.file_name.as_deref().is_some_and(|n| !n.is_empty()));
-    let code = match &file {
-        None => Some("file_required"),
-        Some(f) if f.data.is_empty() => Some("file_required"),
-        Some(f) if f.data.len() > MAX_DOCUMENT => Some("file_too_large"),
-        Some(f) => content_type_of(
-            &clean_file_name(f.file_name.as_deref().unwrap_or("")),
-            f.content_type.as_deref(),
-        )
-        .err(),
+    // A form without a file, or with one too large, is refused before its
+    // type is read.
+    let input = match file {
+        Some(f) if !f.data.is_empty() && f.data.len() <= actions::MAX_DOCUMENT => {
+            actions::DocumentInput {
+                file_name: f.file_name.unwrap_or_default(),
+                content_type: f.content_type,
+                data: f.data,
+            }
+        }
+        Some(f) if !f.data.is_empty() => {
+            return document_refused(&state, &p, &ctx, a, u, "file_too_large").await;
+        }
+        _ => return document_refused(&state, &p, &ctx, a, u, "file_required").await,
     };
-    if let Some(code) = code {
-        let mut errors = Fields::new();
-        errors.insert("file".into(), code.into());
-        let t = Typed {
-            which: "document".into(),
-            errors,
-            ..Default::default()
-        };
-        return show_refused(&state, &p, &ctx, a, u, t).await;
+    match actions::add_document(Act::new(&state.db.conn, &p, state.now()), id, input).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/activities/{id}?saved=document#documents")).into_response())
+        }
+        Err(ActionError::Invalid { fields, .. }) => {
+            let t = Typed {
+                which: "document".into(),
+                errors: fields,
+                ..Default::default()
+            };
+            show_refused(&state, &p, &ctx, a, u, t).await
+        }
+        Err(e) => Err(PageError(e.into(), lang)),
     }
-    let Some(f) = file else {
-        return Err(PageError(AppError::NotFound, lang));
+}
+
+async fn document_refused(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    a: activity::Model,
+    u: unit::Model,
+    code: &str,
+) -> PageResult {
+    let mut errors = Fields::new();
+    errors.insert("file".into(), code.into());
+    let t = Typed {
+        which: "document".into(),
+        errors,
+        ..Default::default()
     };
-    let name = clean_file_name(f.file_name.as_deref().unwrap_or(""));
-    let ct = content_type_of(&name, f.content_type.as_deref())
-        .map_err(|c| PageError(AppError::invalid("file", c), lang))?;
-    activities::add_document(
-        &state.db.conn,
-        &Actor::from(&p),
-        state.now(),
-        a.id,
-        &name,
-        &ct,
-        f.data,
-    )
-    .await
-    .page(lang)?;
-    Ok(Redirect::to(&format!("/activities/{id}?saved=document#documents")).into_response())
+    show_refused(state, p, ctx, a, u, t).await
 }
 
 pub async fn download(
@@ -1382,7 +1035,7 @@ pub async fn download(
     let d = activities::document(&state.db.conn, a.id, doc_id)
         .await
         .page(lang)?;
-    Ok(document_response(d))
+    Ok(crate::exports::document_response(d))
 }
 
 // ---------------------------------------------------------------- delete
@@ -1443,7 +1096,7 @@ pub async fn delete(
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }
-    activities::delete(&state.db.conn, &Actor::from(&p), state.now(), a.id)
+    actions::delete(Act::new(&state.db.conn, &p, state.now()), a.id)
         .await
         .page(lang)?;
     Ok(Redirect::to("/activities?saved=deleted").into_response())
@@ -1459,31 +1112,4 @@ async fn stylesheet() -> Response {
         include_str!("../../static/activities.css"),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_a_multipart_form() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bi\xc3\xaan b\xe1\xba\xa3n.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--\r\nx\r\n--XyZ--\r\n";
-        let parts = parse_multipart("multipart/form-data; boundary=XyZ", body).expect("parsed");
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].name, "csrf");
-        assert_eq!(parts[0].data, b"abc");
-        assert_eq!(parts[1].file_name.as_deref(), Some("biên bản.pdf"));
-        assert_eq!(parts[1].data, b"%PDF\r\n--\r\nx");
-        assert!(parse_multipart("text/plain", body).is_none());
-        assert!(parse_multipart("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbad").is_none());
-        assert_eq!(clean_file_name("C:\\x\\..\\a\"b.pdf"), "ab.pdf");
-        assert_eq!(
-            content_type_of("a.html", Some("text/html")),
-            Err("file_type_refused")
-        );
-        assert_eq!(
-            content_type_of("a.bin", Some("application/x-custom")),
-            Ok("application/octet-stream".to_string())
-        );
-    }
 }

@@ -2,14 +2,14 @@
 //! and the plan's page — its planned activities with planned participants and
 //! budget, a form to add one, a select per item naming the activity that
 //! carried it out, and the plan against actual (per item, per project, and
-//! the items not done). The checks are shared with the API
-//! (`api/annual_plans.rs`).
+//! the items not done). Every write is an action of
+//! `thamgia_actions::annual_plans`, the same the API (`api/annual_plans.rs`)
+//! calls.
 
-use super::activities::{Opt, error_text, kind_name, project_name, summary, to_fields};
-use super::matters::{Fields, invalid};
+use super::activities::{Opt, error_text, kind_name, project_name, summary};
+use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -19,12 +19,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Datelike;
-use sea_orm::DatabaseConnection;
-use thamgia_domain::access::{Actor, Permission, Principal, Scope};
-use thamgia_domain::activities::{ActivityKind, PlanItem, PlanItemText, check_plan_item};
-use thamgia_store::annual_plans::{self, NewPlan};
+use thamgia_actions::annual_plans as actions;
+use thamgia_actions::{Act, ActionError, invalid_one};
+use thamgia_domain::access::{Permission, Principal};
+use thamgia_domain::activities::{ActivityKind, PlanItemText};
+use thamgia_store::annual_plans;
 use thamgia_store::entity::{agency, annual_plan, unit};
-use thamgia_store::{StoreError, activities, agencies, units};
+use thamgia_store::{agencies, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,155 +38,7 @@ pub fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------- rules
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct PlanForm {
-    /// Code of a unit in scope.
-    pub unit: String,
-    /// Code of the owner agency (seated in the unit or above it).
-    pub agency: String,
-    pub year: String,
-    pub note: String,
-}
-
-/// Checks a new plan: unit and agency in scope (an agency officer: their own
-/// agency), a year some plan covers, and no plan of that agency for that
-/// unit and year yet.
-pub(crate) async fn check_new(
-    db: &DatabaseConnection,
-    p: &Principal,
-    f: &PlanForm,
-) -> AppResult<NewPlan> {
-    let mut e = Fields::new();
-    let scope = p.scope();
-    let unit = if f.unit.trim().is_empty() {
-        e.insert("unit".into(), "required".into());
-        None
-    } else {
-        match units::get_in_scope(db, &scope, f.unit.trim()).await {
-            Ok(u) => Some(u),
-            Err(StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    let agency = if f.agency.trim().is_empty() {
-        e.insert("agency".into(), "required".into());
-        None
-    } else {
-        match agencies::get_in_scope(db, &scope, f.agency.trim()).await {
-            Ok((a, au)) => {
-                if p.own_agency().is_some_and(|own| own != a.id) {
-                    e.insert("agency".into(), "not_your_agency".into());
-                } else if let Some(u) = &unit
-                    && !agencies::visible_to(
-                        &Scope {
-                            path: u.path.clone(),
-                        },
-                        &au.path,
-                    )
-                {
-                    e.insert("agency".into(), "agency_outside_unit".into());
-                }
-                Some(a)
-            }
-            Err(StoreError::NotFound) => {
-                e.insert("agency".into(), "unknown_agency".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    let t = f.year.trim();
-    let year = if t.is_empty() {
-        e.insert("year".into(), "required".into());
-        None
-    } else {
-        match t
-            .parse::<i32>()
-            .ok()
-            .filter(|y| t.len() == 4 && (1900..=2200).contains(y))
-        {
-            None => {
-                e.insert("year".into(), "not_a_year".into());
-                None
-            }
-            Some(y) => {
-                // The plan of the unit's province (of the user's own scope
-                // while the unit is not known) must cover the year.
-                let path = unit
-                    .as_ref()
-                    .map_or(scope.path.as_str(), |u| u.path.as_str());
-                if thamgia_store::plans::for_unit(db, path, y).await?.is_none() {
-                    e.insert("year".into(), "no_plan_for_year".into());
-                }
-                Some(y)
-            }
-        }
-    };
-    if let (Some(u), Some(a), Some(y)) = (&unit, &agency, year)
-        && !e.contains_key("year")
-        && annual_plans::by_owner(db, u.id, a.id, y).await?.is_some()
-    {
-        e.insert("year".into(), "plan_exists".into());
-    }
-    let note = f.note.trim();
-    if note.chars().count() > 2_000 {
-        e.insert("note".into(), "too_long".into());
-    }
-    match (unit, agency, year) {
-        (Some(u), Some(a), Some(y)) if e.is_empty() => Ok(NewPlan {
-            unit_id: u.id,
-            agency_id: a.id,
-            year: y,
-            note: (!note.is_empty()).then(|| note.to_string()),
-        }),
-        _ => Err(invalid(e)),
-    }
-}
-
-/// Whether the user may change this plan (agency officers: their agency's).
-pub(crate) fn may_manage(p: &Principal, plan: &annual_plan::Model) -> bool {
-    p.can(Permission::ManageActivities) && p.own_agency().is_none_or(|own| own == plan.agency_id)
-}
-
-/// Checks a planned item of the plan's year.
-pub(crate) async fn check_item(
-    db: &DatabaseConnection,
-    p: &Principal,
-    plan: &annual_plan::Model,
-    t: &PlanItemText,
-) -> AppResult<PlanItem> {
-    let lookup = activities::lookup(db, &p.scope()).await?;
-    check_plan_item(t, plan.year, &lookup).map_err(|e| invalid(to_fields(e)))
-}
-
-/// Links an item to an activity (empty: unlinks), refusing an activity of
-/// another unit or year as `422 activity unknown_activity`.
-pub(crate) async fn link(
-    state: &AppState,
-    p: &Principal,
-    plan: &annual_plan::Model,
-    item_id: i32,
-    activity_id: Option<i32>,
-) -> AppResult<()> {
-    annual_plans::link_item(
-        &state.db.conn,
-        &Actor::from(p),
-        state.now(),
-        plan,
-        item_id,
-        activity_id,
-    )
-    .await
-    .map_err(|e| match e {
-        StoreError::Conflict { .. } => AppError::invalid("activity", "unknown_activity"),
-        other => other.into(),
-    })?;
-    Ok(())
-}
+pub use thamgia_actions::annual_plans::PlanInput as PlanForm;
 
 async fn load(
     state: &AppState,
@@ -204,12 +57,9 @@ async fn load_managed(
     id: i32,
     lang: Lang,
 ) -> Result<(annual_plan::Model, unit::Model, agency::Model), PageError> {
-    require(p, Permission::ManageActivities, lang)?;
-    let r = load(state, p, id, lang).await?;
-    if !may_manage(p, &r.0) {
-        return Err(PageError(AppError::Forbidden, lang));
-    }
-    Ok(r)
+    actions::load_managed(Act::new(&state.db.conn, p, state.now()), id)
+        .await
+        .page(lang)
 }
 
 // ---------------------------------------------------------------- list
@@ -383,24 +233,12 @@ pub async fn create(
     CsrfForm(f): CsrfForm<PlanForm>,
 ) -> PageResult {
     let lang = ctx.lang;
-    require(&p, Permission::ManageActivities, lang)?;
-    let db = &state.db.conn;
-    let fields = match check_new(db, &p, &f).await {
-        Ok(n) => match annual_plans::create(db, &Actor::from(&p), state.now(), &n).await {
-            Ok(plan) => {
-                return Ok(
-                    Redirect::to(&format!("/annual-plans/{}?saved=1", plan.id)).into_response()
-                );
-            }
-            Err(StoreError::Conflict { .. }) => {
-                let mut e = Fields::new();
-                e.insert("year".into(), "plan_exists".into());
-                e
-            }
-            Err(e) => return Err(PageError(e.into(), lang)),
-        },
-        Err(AppError::Invalid { fields, .. }) => fields,
-        Err(e) => return Err(PageError(e, lang)),
+    let fields = match actions::create(Act::new(&state.db.conn, &p, state.now()), &f).await {
+        Ok(plan) => {
+            return Ok(Redirect::to(&format!("/annual-plans/{}?saved=1", plan.id)).into_response());
+        }
+        Err(ActionError::Invalid { fields, .. }) => fields,
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -506,7 +344,7 @@ async fn show_page(
     let the_plan = thamgia_store::plans::for_unit(db, &u.path, plan.year)
         .await
         .page(lang)?;
-    let can_manage = may_manage(p, &plan);
+    let can_manage = p.may_manage(Permission::ManageActivities, plan.agency_id);
     let linkable = if can_manage {
         annual_plans::linkable(db, &plan).await.page(lang)?
     } else {
@@ -637,22 +475,16 @@ pub async fn add_item(
 ) -> PageResult {
     let lang = ctx.lang;
     let (plan, u, a) = load_managed(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    match check_item(db, &p, &plan, &f).await {
-        Ok(item) => {
-            annual_plans::add_item(db, &Actor::from(&p), state.now(), plan.id, &item)
-                .await
-                .page(lang)?;
-            Ok(Redirect::to(&format!("/annual-plans/{id}?saved=item#items")).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    match actions::add_item(Act::new(&state.db.conn, &p, state.now()), id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=item#items")).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
             let mut res = render(
                 &show_page(&state, &p, &ctx, plan, u, a, Some(f), fields, String::new()).await?,
             );
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 
@@ -676,19 +508,20 @@ pub async fn link_item(
     } else {
         f.activity.trim().parse::<i32>().map(Some)
     };
+    let act = Act::new(&state.db.conn, &p, state.now());
     let result = match activity_id {
-        Ok(aid) => link(&state, &p, &plan, item_id, aid).await,
-        Err(_) => Err(AppError::invalid("activity", "unknown_activity")),
+        Ok(aid) => actions::link_item(act, id, item_id, aid).await,
+        Err(_) => Err(invalid_one("activity", "unknown_activity")),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=link#items")).into_response()),
-        Err(AppError::Invalid { fields, .. }) => {
+        Err(ActionError::Invalid { fields, .. }) => {
             let mut res = render(
                 &show_page(&state, &p, &ctx, plan, u, a, None, fields, String::new()).await?,
             );
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }

@@ -6,14 +6,14 @@
 //! budget lines themselves and a form to set one (by unit, year, source and
 //! project: setting it again changes its amount).
 //!
-//! [`summary`] is the one computation behind this page, `GET /api/v1/funding`
-//! and the funding export, so the three always agree. Amounts are whole đồng
+//! [`summary`] (`thamgia_actions::funding`) is the one computation behind
+//! this page, `GET /api/v1/funding` and the funding export, so the three
+//! always agree; setting a line is its action `set_budget_line`. Amounts are whole đồng
 //! (`i64`); shares are computed in integers (tenths of a percent).
 
 use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -22,12 +22,10 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sea_orm::DatabaseConnection;
-use std::collections::{BTreeMap, BTreeSet};
-use thamgia_domain::access::{Actor, Permission, Principal, Scope};
-use thamgia_domain::activities::{BudgetText, BudgetUse, FieldError, check_budget};
-use thamgia_domain::money::Dong;
-use thamgia_domain::plan::Plan;
+use std::collections::BTreeMap;
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal, Scope};
+use thamgia_domain::activities::BudgetText;
 use thamgia_store::entity::{budget_line, unit};
 use thamgia_store::{activities, plans, units};
 
@@ -38,280 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/funding.css", get(stylesheet))
 }
 
-// ---------------------------------------------------------------- the computation
-
-/// Budget and spending of one group (a source, a project, a unit, a year).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Total {
-    pub code: String,
-    pub name: String,
-    pub name_en: String,
-    pub budget: i64,
-    pub spent: i64,
-}
-
-impl Total {
-    pub(crate) fn use_(&self) -> BudgetUse {
-        BudgetUse {
-            budget: Dong(self.budget),
-            spent: Dong(self.spent),
-        }
-    }
-
-    pub(crate) fn over(&self) -> bool {
-        self.use_().over()
-    }
-
-    pub(crate) fn remaining(&self) -> Dong {
-        self.use_().remaining()
-    }
-
-    /// Spent as a share of the budget in tenths of a percent; `None` without a budget.
-    pub(crate) fn used_tenths(&self) -> Option<i64> {
-        (self.budget > 0).then(|| {
-            let t = (i128::from(self.spent) * 1000 + i128::from(self.budget) / 2)
-                / i128::from(self.budget);
-            i64::try_from(t).unwrap_or(i64::MAX)
-        })
-    }
-}
-
-/// A budget line (unit, year, source, project) whose spending passed its budget.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct OverLine {
-    pub unit: String,
-    pub unit_name: String,
-    pub unit_name_en: String,
-    pub year: i32,
-    pub source: String,
-    pub source_name: String,
-    pub source_name_en: String,
-    pub project: String,
-    pub project_name: String,
-    pub project_name_en: String,
-    pub budget: i64,
-    pub spent: i64,
-}
-
-/// Everything the funding page, API and export show.
-#[derive(Debug, Clone)]
-pub(crate) struct Summary {
-    pub unit: unit::Model,
-    pub year: Option<i32>,
-    pub total: Total,
-    pub by_source: Vec<Total>,
-    pub by_project: Vec<Total>,
-    pub by_unit: Vec<Total>,
-    pub by_year: Vec<(i32, Total)>,
-    pub over_budget: Vec<OverLine>,
-}
-
-/// The plan whose sources and projects name the rows of the unit at `path`:
-/// the one governing it in the year, else its province's newest.
-async fn plan_of(
-    db: &DatabaseConnection,
-    path: &str,
-    year: Option<i32>,
-) -> AppResult<Option<Plan>> {
-    Ok(match year {
-        Some(y) => plans::governing(db, path, y).await?,
-        None => plans::newest(db, path).await?,
-    })
-}
-
-fn add(t: &mut Total, budget: i64, spent: i64) {
-    t.budget += budget;
-    t.spent += spent;
-}
-
-/// Budget and spending of `u`'s subtree (already checked against the caller's
-/// scope) in `year`, or in every year when `None`. Spending counts in the
-/// year it was spent, against its activity's unit and project.
-pub(crate) async fn summary(
-    db: &DatabaseConnection,
-    u: &unit::Model,
-    year: Option<i32>,
-) -> AppResult<Summary> {
-    let scope = Scope {
-        path: u.path.clone(),
-    };
-    let cells = activities::money(db, &scope, None, year).await?;
-    let subtree = units::list(db, &scope).await?;
-    let by_id: BTreeMap<i32, &unit::Model> = subtree.iter().map(|x| (x.id, x)).collect();
-    let plan = plan_of(db, &u.path, year).await?;
-    let source_name = |code: &str| -> (String, String) {
-        plan.as_ref()
-            .and_then(|p| p.funding_sources.iter().find(|s| s.code == code))
-            .map(|s| (s.name_vi.clone(), s.name_en.clone()))
-            .unwrap_or_else(|| (code.to_string(), code.to_string()))
-    };
-    let project_name = |code: &str| -> (String, String) {
-        plan.as_ref()
-            .and_then(|p| p.project(code))
-            .map(|s| (s.name_vi.clone(), s.name_en.clone()))
-            .unwrap_or_else(|| (code.to_string(), code.to_string()))
-    };
-    let total_row = |code: &str, (name, name_en): (String, String)| Total {
-        code: code.to_string(),
-        name,
-        name_en,
-        ..Default::default()
-    };
-
-    let mut by_source: Vec<Total> = plan
-        .as_ref()
-        .map(|p| {
-            p.funding_sources
-                .iter()
-                .map(|s| total_row(&s.code, (s.name_vi.clone(), s.name_en.clone())))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut by_project: Vec<Total> = plan
-        .as_ref()
-        .map(|p| {
-            p.projects
-                .iter()
-                .map(|s| total_row(&s.code, (s.name_vi.clone(), s.name_en.clone())))
-                .collect()
-        })
-        .unwrap_or_default();
-    // The unit's own lines first, then each unit directly below it.
-    let mut children: Vec<&unit::Model> = subtree
-        .iter()
-        .filter(|x| x.parent_id == Some(u.id))
-        .collect();
-    children.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut by_unit: Vec<Total> = vec![total_row(&u.code, (u.name_vi.clone(), u.name_en.clone()))];
-    by_unit.extend(
-        children
-            .iter()
-            .map(|x| total_row(&x.code, (x.name_vi.clone(), x.name_en.clone()))),
-    );
-    let mut years: BTreeSet<i32> = match (year, &plan) {
-        (Some(y), _) => BTreeSet::from([y]),
-        (None, Some(p)) => (p.header.period_start..=p.header.period_end).collect(),
-        (None, None) => BTreeSet::new(),
-    };
-    for c in &cells {
-        years.insert(c.year);
-    }
-    let mut by_year: BTreeMap<i32, Total> = years
-        .iter()
-        .map(|y| {
-            (
-                *y,
-                total_row(&y.to_string(), (y.to_string(), y.to_string())),
-            )
-        })
-        .collect();
-    let mut total = total_row(&u.code, (u.name_vi.clone(), u.name_en.clone()));
-    let mut over_budget = vec![];
-
-    for c in &cells {
-        add(&mut total, c.budget, c.spent);
-        match by_source.iter_mut().find(|t| t.code == c.source) {
-            Some(t) => add(t, c.budget, c.spent),
-            None => {
-                let mut t = total_row(&c.source, source_name(&c.source));
-                add(&mut t, c.budget, c.spent);
-                by_source.push(t);
-            }
-        }
-        match by_project.iter_mut().find(|t| t.code == c.project) {
-            Some(t) => add(t, c.budget, c.spent),
-            None => {
-                let mut t = total_row(&c.project, project_name(&c.project));
-                add(&mut t, c.budget, c.spent);
-                by_project.push(t);
-            }
-        }
-        if let Some(cu) = by_id.get(&c.unit_id) {
-            let row = if cu.id == u.id {
-                Some(0)
-            } else {
-                children
-                    .iter()
-                    .position(|ch| thamgia_domain::access::is_within(&cu.path, &ch.path))
-                    .map(|i| i + 1)
-            };
-            if let Some(i) = row {
-                add(&mut by_unit[i], c.budget, c.spent);
-            }
-        }
-        if let Some(t) = by_year.get_mut(&c.year) {
-            add(t, c.budget, c.spent);
-        }
-        if c.spent > c.budget {
-            let (unit_code, unit_name, unit_name_en) = by_id
-                .get(&c.unit_id)
-                .map(|x| (x.code.clone(), x.name_vi.clone(), x.name_en.clone()))
-                .unwrap_or_default();
-            let (source_name, source_name_en) = source_name(&c.source);
-            let (project_name, project_name_en) = project_name(&c.project);
-            over_budget.push(OverLine {
-                unit: unit_code,
-                unit_name,
-                unit_name_en,
-                year: c.year,
-                source: c.source.clone(),
-                source_name,
-                source_name_en,
-                project: c.project.clone(),
-                project_name,
-                project_name_en,
-                budget: c.budget,
-                spent: c.spent,
-            });
-        }
-    }
-    Ok(Summary {
-        unit: u.clone(),
-        year,
-        total,
-        by_source,
-        by_project,
-        by_unit,
-        by_year: by_year.into_iter().collect(),
-        over_budget,
-    })
-}
-
-/// A year filter: empty or `all` for every year, else four digits.
-pub(crate) fn parse_year_filter(s: &str) -> Result<Option<i32>, AppError> {
-    let t = s.trim();
-    if t.is_empty() || t == "all" {
-        return Ok(None);
-    }
-    thamgia_domain::activities::parse_year(t)
-        .map(Some)
-        .ok_or_else(|| AppError::invalid("year", "invalid_year"))
-}
-
-/// The unit asked for (its code), or the caller's own; 404 outside the scope.
-pub(crate) async fn unit_of(
-    db: &DatabaseConnection,
-    p: &Principal,
-    code: &str,
-    year: Option<i32>,
-) -> AppResult<unit::Model> {
-    let code = code.trim();
-    if code.is_empty() {
-        return units::by_id(db, p.unit_id).await?.ok_or(AppError::NotFound);
-    }
-    // A code names a unit only with a date: the one of the year shown.
-    Ok(units::resolve(db, &p.scope(), code, year, None).await?.unit)
-}
-
-/// The checker's errors as the API's and the pages' field map.
-pub(crate) fn fields_of(errors: &[FieldError]) -> Fields {
-    let mut f = Fields::new();
-    for e in errors {
-        f.entry(e.field.clone())
-            .or_insert_with(|| e.code.to_string());
-    }
-    f
-}
+pub(crate) use thamgia_actions::funding::{Total, parse_year_filter, plan_of, summary, unit_of};
 
 // ---------------------------------------------------------------- the page
 
@@ -427,10 +152,10 @@ async fn build(
     let Typed { f, errors, saved } = t;
     let s = summary(db, &u, year)
         .await
-        .map_err(|e| PageError(e, lang))?;
+        .map_err(|e| PageError(e.into(), lang))?;
     let plan = plan_of(db, &u.path, year)
         .await
-        .map_err(|e| PageError(e, lang))?;
+        .map_err(|e| PageError(e.into(), lang))?;
     let scope = Scope {
         path: u.path.clone(),
     };
@@ -656,12 +381,8 @@ pub async fn set_line(
     require(&p, Permission::ManageBudget, lang)?;
     let db = &state.db.conn;
     let view_year = parse_year_filter(&q.year).unwrap_or(None);
-    let lookup = activities::lookup(db, &p.scope()).await.page(lang)?;
-    match check_budget(&f, &lookup) {
-        Ok(b) => {
-            activities::set_budget(db, &Actor::from(&p), state.now(), &b)
-                .await
-                .page(lang)?;
+    match thamgia_actions::funding::set_budget_line(Act::new(db, &p, state.now()), &f).await {
+        Ok(_) => {
             let u = unit_of(db, &p, &q.unit, view_year).await.page(lang)?;
             let year = view_year.map(|y| y.to_string()).unwrap_or_default();
             Ok(Redirect::to(&format!(
@@ -670,7 +391,7 @@ pub async fn set_line(
             ))
             .into_response())
         }
-        Err(errors) => {
+        Err(ActionError::Invalid { fields, .. }) => {
             let u = unit_of(db, &p, &q.unit, view_year).await.page(lang)?;
             let page = build(
                 &state,
@@ -680,7 +401,7 @@ pub async fn set_line(
                 view_year,
                 Typed {
                     f,
-                    errors: fields_of(&errors),
+                    errors: fields,
                     saved: false,
                 },
             )
@@ -689,6 +410,7 @@ pub async fn set_line(
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 
@@ -702,30 +424,4 @@ async fn stylesheet() -> Response {
         include_str!("../../static/funding.css"),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shares_are_integer_tenths() {
-        let t = Total {
-            budget: 3,
-            spent: 2,
-            ..Default::default()
-        };
-        assert_eq!(t.used_tenths(), Some(667));
-        let t = Total {
-            budget: 0,
-            spent: 5,
-            ..Default::default()
-        };
-        assert_eq!(t.used_tenths(), None);
-        assert!(t.over());
-        assert_eq!(t.remaining(), Dong(-5));
-        assert_eq!(parse_year_filter("").ok(), Some(None));
-        assert_eq!(parse_year_filter("2019").ok(), Some(Some(2019)));
-        assert!(parse_year_filter("19").is_err());
-    }
 }

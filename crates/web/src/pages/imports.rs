@@ -25,7 +25,8 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -45,11 +46,9 @@ use thamgia_store::{activities, agencies, plans, units};
 
 /// Files with more rows than this are applied in the background.
 pub const BACKGROUND_ROWS: usize = 200;
-/// The request body may hold twice the largest file, so that a file past
-/// the 5 MB limit is refused in words (the server's outer bound is higher).
-pub const UPLOAD_BODY_LIMIT: usize = 2 * thamgia_office::MAX_FILE_BYTES;
-
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub use crate::exports::{
+    SHEET_BODY_LIMIT as UPLOAD_BODY_LIMIT, XLSX_TYPE, safe_file_name, xlsx_response,
+};
 
 pub const SHEET_ACTIVITIES: &str = "Hoạt động";
 pub const SHEET_SPENDING: &str = "Chi tiêu";
@@ -1047,23 +1046,6 @@ pub async fn template(db: &DatabaseConnection, p: &Principal) -> Result<Vec<u8>,
     thamgia_office::write_xlsx(&sheets).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
 }
 
-/// An .xlsx download.
-pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn template_page(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
     require(&p, Permission::ViewActivities, ctx.lang)?;
     let bytes = template(&state.db.conn, &p).await.page(ctx.lang)?;
@@ -1128,17 +1110,19 @@ async fn form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> Page
     Ok(render(&import_page(&ctx, &p, &unit)))
 }
 
-/// The upload (`multipart/form-data`, read by the parser of `pages/activities.rs`):
-/// the CSRF field is checked before the file is read.
+/// The upload (`multipart/form-data`, [`upload_form`]): the CSRF field is
+/// checked before the file is used.
 async fn upload(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    m: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageActivities, lang)?;
-    let file = upload_form(&ctx, &headers, &body)?;
+    let file = match upload_form(&ctx, m).await {
+        Ok(f) => f,
+        Err(res) => return Ok(res),
+    };
     let own_unit = own_unit_code(&state.db.conn, &p).await.page(lang)?;
     let refuse = |code: &'static str, status: StatusCode| {
         let mut page = import_page(&ctx, &p, &own_unit);
@@ -1172,26 +1156,71 @@ async fn upload(
     }
 }
 
-/// The file of an upload form (`multipart/form-data`, read by the parser of
-/// `pages/activities.rs`) with its safe name, once the form's CSRF field was
-/// checked (before the file is read). `None`: no file chosen.
-pub(crate) fn upload_form(
+/// One part of a `multipart/form-data` body.
+pub(crate) struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// Every part of an upload form, read by axum's multipart parser, once the
+/// form's CSRF field was checked. A body that is not a well-formed
+/// `multipart/form-data` is `form: malformed` (422); one over the route's
+/// body limit is the parser's `413`. `Err` is the answer to send.
+pub(crate) async fn form_parts(
     ctx: &Ctx,
-    headers: &axum::http::HeaderMap,
-    body: &[u8],
-) -> Result<Option<(String, Vec<u8>)>, PageError> {
-    let lang = ctx.lang;
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let parts = super::activities::parse_multipart(ctype, body)
-        .ok_or_else(|| PageError(AppError::invalid("form", "malformed"), lang))?;
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<Part>, Response> {
+    let malformed = || PageError(AppError::invalid("form", "malformed"), ctx.lang).into_response();
+    let mut m = m.map_err(|_| malformed())?;
+    let mut parts = vec![];
+    loop {
+        let field = match m.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(e.into_response());
+            }
+            Err(_) => return Err(malformed()),
+        };
+        let Some(name) = field.name().map(str::to_string) else {
+            return Err(malformed());
+        };
+        let file_name = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let data = match field.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(e.into_response());
+            }
+            Err(_) => return Err(malformed()),
+        };
+        parts.push(Part {
+            name,
+            file_name,
+            content_type,
+            data,
+        });
+    }
     let csrf = parts
         .iter()
         .find(|x| x.name == "csrf")
         .map(|x| String::from_utf8_lossy(&x.data).to_string());
-    let file = parts.into_iter().find(|x| x.name == "file").map(|x| {
+    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
+        return Err(PageError(AppError::Csrf, ctx.lang).into_response());
+    }
+    Ok(parts)
+}
+
+/// The file of an upload form ([`form_parts`]) with its safe name. `None`:
+/// no file chosen.
+pub(crate) async fn upload_form(
+    ctx: &Ctx,
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<Option<(String, Vec<u8>)>, Response> {
+    let parts = form_parts(ctx, m).await?;
+    Ok(parts.into_iter().find(|x| x.name == "file").map(|x| {
         (
             x.file_name
                 .as_deref()
@@ -1199,27 +1228,7 @@ pub(crate) fn upload_form(
                 .unwrap_or_else(|| "tep-nhap".into()),
             x.data,
         )
-    });
-    if ctx.csrf.is_empty() || csrf.as_deref() != Some(ctx.csrf.as_str()) {
-        return Err(PageError(AppError::Csrf, lang));
-    }
-    Ok(file)
-}
-
-/// A file name as kept in the audit trail and shown back: no path, no
-/// control characters, at most 120 characters.
-pub fn safe_file_name(s: &str) -> String {
-    let base = s.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(120)
-        .collect();
-    if clean.trim().is_empty() {
-        "tep-nhap".into()
-    } else {
-        clean
-    }
+    }))
 }
 
 #[derive(Template)]

@@ -4,8 +4,9 @@
 //! activities' import (`pages/imports.rs`, whose helpers it uses): every row
 //! first, a file with any error saves nothing and names each error by row
 //! and column, a good file replaces the figures of each unit and year it
-//! holds in one transaction (`store::population::replace`). The checks are
-//! shared with the JSON API (`api/population.rs`).
+//! holds in one transaction (`store::population::replace`). The row checks
+//! and the save are `thamgia_actions::population`, shared with the JSON API
+//! (`api/population.rs`).
 //!
 //! Unit codes are read with the row's year (`store::units::resolve`: the
 //! unit carrying the code on 31/12 of that year, or the last one during it),
@@ -26,13 +27,11 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
-use std::collections::{HashMap, HashSet};
-use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::activities::FieldError;
-use thamgia_domain::population::{CheckedFigure, FigureText, check_figure, sex_vi};
-use thamgia_domain::units::During;
+use std::collections::HashMap;
+use thamgia_domain::access::{Permission, Principal};
+use thamgia_domain::population::{FigureText, sex_vi};
 use thamgia_office::{ColumnKind, Row, Sheet, Value};
-use thamgia_store::population::{self, BANDS, Figure, Replaced};
+use thamgia_store::population::{self, BANDS};
 use thamgia_store::units;
 
 pub const SHEET_POPULATION: &str = "Dân số trẻ em";
@@ -90,99 +89,7 @@ pub fn columns() -> Vec<Col> {
     ]
 }
 
-/// Checked rows of a file or a request, ready to save.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub source: String,
-    pub figures: Vec<Figure>,
-}
-
-/// One row's errors, by field, before they are placed in a file or a request.
-pub struct RowProblems {
-    /// The row's place in its input (index for the API, row number in a file).
-    pub at: usize,
-    pub errors: Vec<FieldError>,
-}
-
-/// Checks rows (typed text) and reads their unit codes with their years
-/// inside the principal's scope. Nothing is written.
-pub async fn check_rows(
-    db: &DatabaseConnection,
-    p: &Principal,
-    rows: &[(usize, FigureText)],
-) -> Result<Result<Vec<Figure>, Vec<RowProblems>>, AppError> {
-    let scope = p.scope();
-    let mut problems = Vec::new();
-    let mut figures = Vec::new();
-    let mut units_read: HashMap<(String, i32), Result<i32, &'static str>> = HashMap::new();
-    let mut seen: HashSet<(i32, i32, u8, &'static str)> = HashSet::new();
-    for (at, t) in rows {
-        let checked: CheckedFigure = match check_figure(t) {
-            Ok(c) => c,
-            Err(errors) => {
-                problems.push(RowProblems { at: *at, errors });
-                continue;
-            }
-        };
-        let key = (checked.unit.clone(), checked.year);
-        let unit = match units_read.get(&key) {
-            Some(r) => *r,
-            None => {
-                let r = match units::resolve(db, &scope, &checked.unit, Some(checked.year), None)
-                    .await
-                {
-                    Ok(r) => {
-                        let u = &r.unit;
-                        if During::year(checked.year).covers(u.valid_from, u.valid_to) {
-                            Ok(u.id)
-                        } else {
-                            Err("unit_not_in_year")
-                        }
-                    }
-                    Err(thamgia_store::StoreError::NotFound) => Err("unknown_unit"),
-                    Err(e) => return Err(e.into()),
-                };
-                units_read.insert(key, r);
-                r
-            }
-        };
-        let unit_id = match unit {
-            Ok(id) => id,
-            Err(code) => {
-                problems.push(RowProblems {
-                    at: *at,
-                    errors: vec![FieldError {
-                        field: "unit".into(),
-                        code,
-                    }],
-                });
-                continue;
-            }
-        };
-        if !seen.insert((unit_id, checked.year, checked.age, checked.sex)) {
-            problems.push(RowProblems {
-                at: *at,
-                errors: vec![FieldError {
-                    field: "age".into(),
-                    code: "duplicate_figure",
-                }],
-            });
-            continue;
-        }
-        figures.push(Figure {
-            unit_id,
-            year: checked.year,
-            age: checked.age,
-            sex: checked.sex.to_string(),
-            children: checked.children,
-        });
-    }
-    Ok(if problems.is_empty() {
-        Ok(figures)
-    } else {
-        Err(problems)
-    })
-}
+pub use thamgia_actions::population::{Prepared, RowProblems, check_rows};
 
 /// Reads and checks a whole file (.xlsx: the sheet "Dân số trẻ em" or the
 /// first with its headers; .csv: one table). Nothing is written.
@@ -275,23 +182,6 @@ fn file_errors(
                 .map(move |e| error_at(found, data[p.at], &e.field, e.code, lang))
         })
         .collect()
-}
-
-/// Saves checked rows: each unit and year in them gets exactly these figures.
-pub async fn save(
-    state: &AppState,
-    p: &Principal,
-    prepared: &Prepared,
-) -> Result<Replaced, AppError> {
-    Ok(population::replace(
-        &state.db.conn,
-        &Actor::from(p),
-        state.now(),
-        &prepared.figures,
-        false,
-        &prepared.source,
-    )
-    .await?)
 }
 
 /// The template workbook: an empty "Dân số trẻ em" sheet (sex from a
@@ -495,12 +385,14 @@ async fn page(
 async fn upload(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManagePopulation, lang)?;
-    let file = upload_form(&ctx, &headers, &body)?;
+    let file = match upload_form(&ctx, m).await {
+        Ok(f) => f,
+        Err(res) => return Ok(res),
+    };
     let mut page = page_for(&state, &ctx, &p, None).await?;
     let refuse = |mut page: PopulationPage, code: &str, status: StatusCode| {
         page.file_error = Some(message(lang, code));
@@ -526,9 +418,12 @@ async fn upload(
             Ok(res)
         }
         Ok(prepared) => {
-            let done = match save(&state, &p, &prepared).await {
+            let act = thamgia_actions::Act::new(&state.db.conn, &p, state.now());
+            let done = match thamgia_actions::population::save(act, &prepared).await {
                 Ok(done) => done,
-                Err(e) if e.code() == crate::error::YEAR_LOCKED => {
+                Err(thamgia_actions::ActionError::Conflict { field })
+                    if field == crate::error::YEAR_LOCKED =>
+                {
                     return refuse(page, "year_locked", StatusCode::CONFLICT);
                 }
                 Err(e) => return Err(e).page(lang),

@@ -8,13 +8,14 @@
 //! Who does what: a district officer authors their district's report; the
 //! coordinator (and admin) reviews every report of the province (returns with
 //! a reason, approves, alone reopens) and authors the province's own, which
-//! it may approve — nobody else approves their own unit's report. The checks
-//! here are shared with the JSON API (`api/reports.rs`).
+//! it may approve — nobody else approves their own unit's report. The rules
+//! and the writes are `thamgia_actions::reports`, shared with the JSON API
+//! (`api/reports.rs`).
 
 use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -23,16 +24,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{DatabaseConnection, EntityTrait};
-use thamgia_domain::access::{Actor, Permission, Principal};
+use sea_orm::EntityTrait;
+use thamgia_actions::Act;
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{
-    MAX_REASON, MAX_SECTION, ReportAction, ReportRefusal, ReportRole, ReportStatus, Standing,
-    counts_as_submitted, editable, next, on_time,
+    ReportAction, ReportStatus, Standing, counts_as_submitted, editable, on_time,
 };
-use thamgia_store::entity::{report, report_event, unit};
-use thamgia_store::report_data::{self, ChainRow, ReportData};
-use thamgia_store::reports::{self, Move, Narrative};
-use thamgia_store::units;
+use thamgia_store::entity::{report_event, unit};
+use thamgia_store::report_data::{self, ChainRow};
+use thamgia_store::reports;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,260 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route("/static/reports.css", get(stylesheet))
 }
 
-/// The longest short field (document number, place, signer, title).
-pub(crate) const MAX_SHORT: usize = 300;
-/// The longest list of recipients.
-pub(crate) const MAX_RECIPIENTS: usize = 2_000;
-
-// ---------------------------------------------------------------- rules
-
-/// A year a report can be written for: from 2000 to the current year.
-pub(crate) fn parse_year(s: &str, today: NaiveDate) -> Option<i32> {
-    thamgia_domain::activities::parse_year(s).filter(|y| (2000..=today.year()).contains(y))
-}
-
-/// The visitor's role on `u`'s report, if any: the coordinator and admin are
-/// `Coordinator` on every report of their scope (their own unit's included);
-/// a district officer is `Author` of their own district's.
-pub(crate) fn role_of(p: &Principal, u: &unit::Model) -> Option<ReportRole> {
-    if !p.scope().contains(&u.path) {
-        return None;
-    }
-    if p.can(Permission::ReviewReports) {
-        return Some(ReportRole::Coordinator);
-    }
-    if p.can(Permission::ManageReports) && u.path == p.unit_path {
-        return Some(ReportRole::Author);
-    }
-    None
-}
-
-/// Whether the visitor writes `u`'s report (the narrative, a new draft).
-pub(crate) fn authors(p: &Principal, u: &unit::Model) -> bool {
-    match role_of(p, u) {
-        Some(ReportRole::Author) => true,
-        Some(ReportRole::Coordinator) => u.path == p.unit_path,
-        _ => false,
-    }
-}
-
-/// The report's unit in the caller's scope (404 otherwise, or when the unit
-/// does not report that year: the province, and the units whose level the
-/// governing plan's `[levels] reports` lines have report that year —
-/// `report_data::in_chain`).
-pub(crate) async fn unit_of(
-    db: &DatabaseConnection,
-    p: &Principal,
-    code: &str,
-    year: i32,
-) -> AppResult<unit::Model> {
-    // The unit carrying the code at the end of the report's year.
-    let u = units::resolve(db, &p.scope(), code.trim(), Some(year), None)
-        .await?
-        .unit;
-    if !report_data::in_chain(db, &u, year).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(u)
-}
-
-/// The report's figures: frozen once it left the author's hands, else live.
-pub(crate) async fn data_of(
-    db: &DatabaseConnection,
-    u: &unit::Model,
-    year: i32,
-    r: Option<&report::Model>,
-    today: NaiveDate,
-) -> AppResult<(ReportData, bool)> {
-    if let Some(r) = r {
-        let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
-        if !editable(status)
-            && let Some(d) = r.figures.as_deref().and_then(ReportData::from_json)
-        {
-            return Ok((d, true));
-        }
-    }
-    Ok((report_data::build(db, u, year, today).await?, false))
-}
-
-/// The report of `u` for `year`, created as a draft (due date from
-/// `report_data::due_on`) when missing.
-pub(crate) async fn ensure_report(
-    state: &AppState,
-    p: &Principal,
-    u: &unit::Model,
-    year: i32,
-) -> AppResult<report::Model> {
-    let db = &state.db.conn;
-    let due = report_data::due_on(db, &u.path, year).await?;
-    Ok(reports::get_or_create(db, &Actor::from(p), state.now(), u.id, year, due).await?)
-}
-
-/// The narrative as typed (form or API).
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct NarrativeForm {
-    /// Số: …/BC-…
-    pub doc_number: String,
-    pub place: String,
-    pub signer_name: String,
-    pub signer_title: String,
-    /// One recipient a line ("Nơi nhận").
-    pub recipients: String,
-    pub results: String,
-    pub difficulties: String,
-    pub proposals: String,
-}
-
-impl NarrativeForm {
-    fn of(r: &report::Model) -> NarrativeForm {
-        NarrativeForm {
-            doc_number: r.doc_number.clone().unwrap_or_default(),
-            place: r.place.clone().unwrap_or_default(),
-            signer_name: r.signer_name.clone().unwrap_or_default(),
-            signer_title: r.signer_title.clone().unwrap_or_default(),
-            recipients: r.recipients.clone().unwrap_or_default(),
-            results: r.results.clone(),
-            difficulties: r.difficulties.clone(),
-            proposals: r.proposals.clone(),
-        }
-    }
-}
-
-/// Checks the narrative: every field optional, each within its length.
-pub(crate) fn check_narrative(f: &NarrativeForm) -> AppResult<Narrative> {
-    let mut e = Fields::new();
-    let short = |e: &mut Fields, field: &str, v: &str, max: usize| {
-        let v = v.trim();
-        if v.chars().count() > max {
-            e.insert(field.into(), "too_long".into());
-        }
-        (!v.is_empty()).then(|| v.to_string())
-    };
-    let n = Narrative {
-        doc_number: short(&mut e, "doc_number", &f.doc_number, MAX_SHORT),
-        place: short(&mut e, "place", &f.place, MAX_SHORT),
-        signer_name: short(&mut e, "signer_name", &f.signer_name, MAX_SHORT),
-        signer_title: short(&mut e, "signer_title", &f.signer_title, MAX_SHORT),
-        recipients: short(&mut e, "recipients", &f.recipients, MAX_RECIPIENTS),
-        results: short(&mut e, "results", &f.results, MAX_SECTION).unwrap_or_default(),
-        difficulties: short(&mut e, "difficulties", &f.difficulties, MAX_SECTION)
-            .unwrap_or_default(),
-        proposals: short(&mut e, "proposals", &f.proposals, MAX_SECTION).unwrap_or_default(),
-    };
-    if e.is_empty() {
-        Ok(n)
-    } else {
-        Err(AppError::Invalid {
-            fields: e,
-            detail: None,
-        })
-    }
-}
-
-/// Saves the narrative of `u`'s report (creating the draft): only its author,
-/// only while editable (409 `wrong_state` otherwise).
-pub(crate) async fn save_narrative(
-    state: &AppState,
-    p: &Principal,
-    u: &unit::Model,
-    year: i32,
-    f: &NarrativeForm,
-) -> AppResult<report::Model> {
-    if !authors(p, u) {
-        return Err(AppError::Forbidden);
-    }
-    let n = check_narrative(f)?;
-    let r = ensure_report(state, p, u, year).await?;
-    reports::save_narrative(&state.db.conn, &Actor::from(p), state.now(), r.id, n)
-        .await
-        .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { .. } => AppError::Conflict {
-                field: "wrong_state".into(),
-            },
-            other => other.into(),
-        })
-}
-
-/// Moves `u`'s report. A refusal changes nothing: 409 `wrong_state` or
-/// `not_allowed`, 422 with `reason: required` when a reason is missing.
-pub(crate) async fn move_report(
-    state: &AppState,
-    p: &Principal,
-    u: &unit::Model,
-    year: i32,
-    action: ReportAction,
-    reason: Option<&str>,
-) -> AppResult<report::Model> {
-    let db = &state.db.conn;
-    let Some(role) = role_of(p, u) else {
-        return Err(AppError::Forbidden);
-    };
-    if reason.is_some_and(|r| r.trim().chars().count() > MAX_REASON) {
-        return Err(AppError::invalid("reason", "too_long"));
-    }
-    let existing = reports::of_unit_year(db, u.id, year).await?;
-    let r = match existing {
-        Some(r) => r,
-        // Only a submission by the author may start a report.
-        None if action == ReportAction::Submit && authors(p, u) => {
-            ensure_report(state, p, u, year).await?
-        }
-        None => {
-            return Err(AppError::Conflict {
-                field: "wrong_state".into(),
-            });
-        }
-    };
-    let from = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
-    // Check first so that a refused submission builds no figures.
-    if let Err(refusal) = next(from, action, role, reason) {
-        return Err(refusal_error(refusal));
-    }
-    let today = state.now().date_naive();
-    let figures = if action == ReportAction::Submit {
-        Some(report_data::build(db, u, year, today).await?.to_json())
-    } else {
-        None
-    };
-    let m = Move {
-        action,
-        role,
-        reason,
-        figures,
-    };
-    match reports::act(db, &Actor::from(p), state.now(), r.id, m).await? {
-        Ok(r) => Ok(r),
-        Err(refusal) => Err(refusal_error(refusal)),
-    }
-}
-
-fn refusal_error(r: ReportRefusal) -> AppError {
-    match r {
-        ReportRefusal::ReasonRequired => AppError::invalid("reason", "required"),
-        other => AppError::Conflict {
-            field: other.code().into(),
-        },
-    }
-}
-
-/// The moves the visitor may make on a report in `status` (a reason-needing
-/// move counts as allowed).
-pub(crate) fn allowed_moves(role: Option<ReportRole>, status: ReportStatus) -> Vec<ReportAction> {
-    let Some(role) = role else {
-        return vec![];
-    };
-    ReportAction::ALL
-        .iter()
-        .copied()
-        .filter(|a| {
-            matches!(
-                next(status, *a, role, Some("x")),
-                Ok(_) | Err(ReportRefusal::ReasonRequired)
-            )
-        })
-        .collect()
-}
+pub use thamgia_actions::reports::{
+    NarrativeInput as NarrativeForm, allowed_moves, authors, data_of, parse_year, role_of,
+    scope_chain, unit_of,
+};
 
 // ---------------------------------------------------------------- views
 
@@ -376,42 +126,6 @@ struct ListPage {
 #[serde(default)]
 pub struct YearQuery {
     pub year: Option<String>,
-}
-
-/// The chain of the visitor's scope: the scope unit's own report when it
-/// reports (the province) and each district's.
-pub(crate) async fn scope_chain(
-    db: &DatabaseConnection,
-    p: &Principal,
-    year: i32,
-    today: NaiveDate,
-) -> AppResult<(Option<ChainRow>, Vec<ChainRow>)> {
-    let me = unit::Entity::find_by_id(p.unit_id)
-        .one(db)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or(AppError::NotFound)?;
-    let rows = report_data::chain_status(db, &me, year, today).await?;
-    let own = if me.level == "province" {
-        let r = reports::of_unit_year(db, me.id, year).await?;
-        let due = match &r {
-            Some(r) => r.due_on,
-            None => report_data::due_on(db, &me.path, year).await?,
-        };
-        let first = r.as_ref().and_then(|r| r.first_submitted_on);
-        Some(ChainRow {
-            status: r.as_ref().and_then(|r| ReportStatus::parse(&r.status)),
-            due_on: due,
-            first_submitted_on: first,
-            on_time: on_time(first, due),
-            overdue: first.is_none() && today > due,
-            ended_on: None,
-            unit: me,
-        })
-    } else {
-        None
-    };
-    Ok((own, rows))
 }
 
 /// "Every district reports to …": the levels whose reporting duties hold
@@ -705,7 +419,11 @@ async fn report_page(
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let r = if authors(p, &u) {
-        Some(ensure_report(state, p, &u, year).await.page(lang)?)
+        Some(
+            thamgia_actions::reports::ensure_report(Act::new(db, p, state.now()), &u, year)
+                .await
+                .page(lang)?,
+        )
     } else {
         reports::of_unit_year(db, u.id, year).await.page(lang)?
     };
@@ -995,13 +713,14 @@ pub async fn save(
 ) -> PageResult {
     let (u, year) = unit_year(&state, &p, &ctx, &unit, &year).await?;
     require(&p, Permission::ManageReports, ctx.lang)?;
-    match save_narrative(&state, &p, &u, year, &f).await {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::reports::save_narrative(act, &u, year, &f).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/reports/{}/{year}?saved=narrative#narrative",
             u.code
         ))
         .into_response()),
-        Err(e) => refused_page(&state, &p, &ctx, u, year, e, Some(f)).await,
+        Err(e) => refused_page(&state, &p, &ctx, u, year, e.into(), Some(f)).await,
     }
 }
 
@@ -1032,14 +751,15 @@ pub async fn act(
         .await;
     };
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
-    match move_report(&state, &p, &u, year, action, reason).await {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::reports::move_report(act, &u, year, action, reason).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/reports/{}/{year}?saved={}",
             u.code,
             action.as_str()
         ))
         .into_response()),
-        Err(e) => refused_page(&state, &p, &ctx, u, year, e, None).await,
+        Err(e) => refused_page(&state, &p, &ctx, u, year, e.into(), None).await,
     }
 }
 

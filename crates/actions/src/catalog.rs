@@ -30,5 +30,12 @@ pub struct Action {
 /// Every write action of the layer: each action module lists its own in
 /// `ACTIONS`, next to the functions.
 pub fn all() -> Vec<Action> {
-    [crate::matters::ACTIONS].concat()
+    [
+        crate::matters::ACTIONS,
+        crate::councils::ACTIONS,
+        crate::clubs::ACTIONS,
+        crate::membership::ACTIONS,
+        crate::people::ACTIONS,
+    ]
+    .concat()
 }

@@ -22,8 +22,13 @@
 //! them; the access test walks that list).
 
 pub mod catalog;
+pub mod clubs;
+pub mod councils;
 mod error;
 pub mod matters;
+pub mod membership;
+pub mod models;
+pub mod people;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

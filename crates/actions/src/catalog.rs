@@ -36,6 +36,7 @@ pub fn all() -> Vec<Action> {
         crate::clubs::ACTIONS,
         crate::membership::ACTIONS,
         crate::people::ACTIONS,
+        crate::handover::ACTIONS,
     ]
     .concat()
 }

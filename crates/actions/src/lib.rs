@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod clubs;
 pub mod councils;
 mod error;
+pub mod handover;
 pub mod matters;
 pub mod membership;
 pub mod models;

@@ -101,28 +101,9 @@ pub struct PersonInput {
     pub unit: String,
     pub school_or_commune: String,
     pub guardian_contact: String,
-    pub guardian_name: String,
-    pub guardian_relation: String,
-    pub guardian_method: String,
-    pub guardian_date: String,
-    #[serde(deserialize_with = "checkbox")]
-    pub child_agreed: bool,
-    pub child_date: String,
-    pub purpose: String,
-}
-
-impl PersonInput {
-    fn consent(&self) -> ConsentInput {
-        ConsentInput {
-            guardian_name: self.guardian_name.clone(),
-            guardian_relation: self.guardian_relation.clone(),
-            guardian_method: self.guardian_method.clone(),
-            guardian_date: self.guardian_date.clone(),
-            child_agreed: self.child_agreed,
-            child_date: self.child_date.clone(),
-            purpose: self.purpose.clone(),
-        }
-    }
+    /// The consent, in the same form.
+    #[serde(flatten)]
+    pub consent: ConsentInput,
 }
 
 /// The order of a new child's fields on a form.
@@ -333,7 +314,7 @@ async fn check_new(
     if too_long(&contact, MAX_SHORT) {
         e.insert("guardian_contact".into(), "too_long".into());
     }
-    let k = check_consent_form(&f.consent(), birth, &full_name, today, &mut e);
+    let k = check_consent_form(&f.consent, birth, &full_name, today, &mut e);
     match (birth, unit) {
         (Some(b), Some(u)) if e.is_empty() => Ok((
             NewPerson {

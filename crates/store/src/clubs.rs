@@ -15,7 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::models::ClubSetting;
 
@@ -281,13 +281,7 @@ pub async fn members<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = rows.iter().map(|m| m.person_id).collect();
     let people = crate::people::by_ids(c, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let p = people.get(&m.person_id)?.clone();
-            Some((m, p))
-        })
-        .collect())
+    Ok(membership::paired(rows, people, |m| m.person_id))
 }
 
 #[derive(Debug, Clone)]
@@ -425,19 +419,10 @@ pub async fn memberships_of<C: ConnectionTrait>(
         .order_by_asc(club_member::Column::JoinedOn)
         .all(c)
         .await?;
-    let ids: BTreeSet<i32> = rows.iter().map(|m| m.club_id).collect();
-    let clubs: BTreeMap<i32, club::Model> = club::Entity::find()
-        .filter(club::Column::Id.is_in(ids))
+    let owners = club::Entity::find()
+        .filter(club::Column::Id.is_in(rows.iter().map(|m| m.club_id)))
         .all(c)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let k = clubs.get(&m.club_id)?.clone();
-            Some((m, k))
-        })
-        .collect())
+        .await?;
+    let owners = owners.into_iter().map(|k| (k.id, k));
+    Ok(membership::paired(rows, owners, |m| m.club_id))
 }

@@ -15,7 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::models::CouncilRole;
 
@@ -256,13 +256,7 @@ pub async fn members<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = rows.iter().map(|m| m.person_id).collect();
     let people = crate::people::by_ids(c, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let p = people.get(&m.person_id)?.clone();
-            Some((m, p))
-        })
-        .collect())
+    Ok(membership::paired(rows, people, |m| m.person_id))
 }
 
 #[derive(Debug, Clone)]
@@ -406,21 +400,12 @@ pub async fn memberships_of<C: ConnectionTrait>(
         .order_by_asc(council_member::Column::TermStart)
         .all(c)
         .await?;
-    let ids: BTreeSet<i32> = rows.iter().map(|m| m.council_id).collect();
-    let councils: BTreeMap<i32, council::Model> = council::Entity::find()
-        .filter(council::Column::Id.is_in(ids))
+    let owners = council::Entity::find()
+        .filter(council::Column::Id.is_in(rows.iter().map(|m| m.council_id)))
         .all(c)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let k = councils.get(&m.council_id)?.clone();
-            Some((m, k))
-        })
-        .collect())
+        .await?;
+    let owners = owners.into_iter().map(|k| (k.id, k));
+    Ok(membership::paired(rows, owners, |m| m.council_id))
 }
 
 #[cfg(test)]

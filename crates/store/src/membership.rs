@@ -16,6 +16,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, TransactionSession, TransactionTrait,
 };
+use std::collections::HashMap;
 use thamgia_domain::access::Actor;
 use thamgia_domain::models::CouncilRole;
 
@@ -252,4 +253,21 @@ pub async fn end<C: TransactionTrait + ConnectionTrait>(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Each row with the record its `key` names (a member's person, a
+/// membership's council or club), in the rows' order; a row whose record is
+/// gone is left out.
+pub(crate) fn paired<M, K: Clone>(
+    rows: Vec<M>,
+    found: impl IntoIterator<Item = (i32, K)>,
+    key: impl Fn(&M) -> i32,
+) -> Vec<(M, K)> {
+    let found: HashMap<i32, K> = found.into_iter().collect();
+    rows.into_iter()
+        .filter_map(|m| {
+            let k = found.get(&key(&m))?.clone();
+            Some((m, k))
+        })
+        .collect()
 }

@@ -219,13 +219,15 @@ pub async fn create(
         unit: b.unit.unwrap_or_default(),
         school_or_commune: b.school_or_commune.unwrap_or_default(),
         guardian_contact: b.guardian_contact.unwrap_or_default(),
-        guardian_name: b.guardian_name.unwrap_or_default(),
-        guardian_relation: b.guardian_relation.unwrap_or_default(),
-        guardian_method: b.guardian_method.unwrap_or_default(),
-        guardian_date: b.guardian_date.unwrap_or_default(),
-        child_agreed: b.child_agreed,
-        child_date: b.child_date.unwrap_or_default(),
-        purpose: b.purpose.unwrap_or_default(),
+        consent: ConsentInput {
+            guardian_name: b.guardian_name.unwrap_or_default(),
+            guardian_relation: b.guardian_relation.unwrap_or_default(),
+            guardian_method: b.guardian_method.unwrap_or_default(),
+            guardian_date: b.guardian_date.unwrap_or_default(),
+            child_agreed: b.child_agreed,
+            child_date: b.child_date.unwrap_or_default(),
+            purpose: b.purpose.unwrap_or_default(),
+        },
     };
     let row = actions::create(act, &f).await?;
     Ok((StatusCode::CREATED, Json(one(&state, &p, row.id).await?)))

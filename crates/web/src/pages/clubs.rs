@@ -12,7 +12,10 @@
 
 use super::councils::{RecRow, lower_first, rec_rows, units_holding, year_of, year_options};
 use super::matters::Fields;
-use super::people::{checked, error_summary, field_message, member_label, new_person_href};
+use super::people::{
+    self as people_pages, MemberRow, RosterView, checked, error_summary, field_message,
+    new_person_href,
+};
 use super::recommendations::{RecommendationForm, Source};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
@@ -34,7 +37,7 @@ use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
 use thamgia_store::clubs;
 use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
-use thamgia_store::{agencies, people, recommendations, units};
+use thamgia_store::{agencies, recommendations, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -303,22 +306,9 @@ pub async fn create(
 
 // ---------------------------------------------------------------- one club
 
-pub struct MemberRow {
-    pub id: i32,
-    /// Has not left.
-    pub current: bool,
-    pub label: String,
-    pub href: Option<String>,
-    pub is_leader: bool,
-    pub joined_on: NaiveDate,
-    pub left_on: Option<NaiveDate>,
-    pub school: String,
-    pub withdrawn: bool,
-}
-
-/// The members of a club as a given user may see them: names only with
-/// `ViewNames`, otherwise "Thành viên #n".
-pub(crate) fn member_rows(
+/// The members of a club as a given user may see them (n: the place in the
+/// list); the first table holds those who have not left.
+fn member_rows(
     lang: Lang,
     names: bool,
     members: &[(club_member::Model, person::Model)],
@@ -328,22 +318,15 @@ pub(crate) fn member_rows(
         .enumerate()
         .map(|(i, (m, person))| MemberRow {
             id: m.id,
-            current: m.left_on.is_none(),
-            label: if names {
-                people::display_name(person)
+            listed: m.left_on.is_none(),
+            role: if m.is_leader {
+                format!("★ {}", lang.t("club-leader"))
             } else {
-                member_label(lang, i + 1)
+                lang.t("club-member")
             },
-            href: names.then(|| format!("/people/{}", person.id)),
-            is_leader: m.is_leader,
-            joined_on: m.joined_on,
-            left_on: m.left_on,
-            school: if names {
-                person.school_or_commune.clone().unwrap_or_default()
-            } else {
-                String::new()
-            },
-            withdrawn: names && person.pseudonymised_at.is_some(),
+            start: m.joined_on,
+            end: m.left_on,
+            ..MemberRow::of(lang, names, i + 1, person)
         })
         .collect()
 }
@@ -359,6 +342,7 @@ struct ClubPage {
     years_active: Vec<i32>,
     active: bool,
     members: Vec<MemberRow>,
+    roster: RosterView,
     current: usize,
     leaders: usize,
     names: bool,
@@ -433,6 +417,7 @@ async fn club_page(
     let in_year: Vec<&club_activity::Model> =
         activities.iter().filter(|a| a.year == year).collect();
     let can_manage = p.can(Permission::ManageModels);
+    let current = members.iter().filter(|(m, _)| m.left_on.is_none()).count();
     // Children of the host unit first place: a school club takes its pupils.
     let member_unit = host.as_ref().unwrap_or(&u);
     let eligible = if can_manage && names {
@@ -441,23 +426,9 @@ async fn club_page(
             .filter(|(m, _)| m.left_on.is_none())
             .map(|(m, _)| m.person_id)
             .collect();
-        people::eligible(db, &p.scope(), &u.path)
+        people_pages::eligible(db, p, lang, &u.path, &open)
             .await
             .page(lang)?
-            .into_iter()
-            .filter(|(person, _)| !open.contains(&person.id))
-            .map(|(person, pu)| {
-                let label = match &person.school_or_commune {
-                    Some(s) => format!("{} — {s}", person.full_name),
-                    None => format!(
-                        "{} — {}",
-                        person.full_name,
-                        lang.pick(&pu.name_vi, &pu.name_en)
-                    ),
-                };
-                (person.id, label)
-            })
-            .collect()
     } else {
         vec![]
     };
@@ -500,7 +471,22 @@ async fn club_page(
         active: active_years.contains(&year),
         years_active: active_years,
         year,
-        current: members.iter().filter(|(m, _)| m.left_on.is_none()).count(),
+        roster: RosterView {
+            path: format!("/clubs/{}", k.id),
+            end_action: "leave",
+            end_field: "left_on",
+            role_key: "club-leader",
+            start_key: "club-field-joined-on",
+            end_key: "club-field-left-on",
+            end_button_key: "club-leave",
+            empty_key: "club-no-members",
+            others_key: "club-former-members",
+            add_key: "club-add-member",
+            person_key: "club-field-person",
+            listed_label: lang.t("club-members-now"),
+            listed: current,
+        },
+        current,
         leaders: members
             .iter()
             .filter(|(m, _)| m.left_on.is_none() && m.is_leader)

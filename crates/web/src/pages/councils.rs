@@ -10,7 +10,9 @@
 //! The checks here are shared with the JSON API (`api/councils.rs`).
 
 use super::matters::Fields;
-use super::people::{error_summary, field_message, member_label, new_person_href};
+use super::people::{
+    self as people_pages, MemberRow, RosterView, error_summary, field_message, new_person_href,
+};
 use super::recommendations::{RecommendationForm, Source};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
@@ -32,7 +34,7 @@ use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::{CouncilRole, RecommendationSource};
 use thamgia_store::councils;
 use thamgia_store::entity::{agency, council, council_dialogue, council_member, person, unit};
-use thamgia_store::{agencies, people, recommendations};
+use thamgia_store::{agencies, recommendations};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -281,19 +283,6 @@ pub async fn create(
 
 // ---------------------------------------------------------------- one council
 
-pub struct MemberRow {
-    pub id: i32,
-    /// Serving in the year shown.
-    pub serves: bool,
-    pub label: String,
-    pub href: Option<String>,
-    pub role: String,
-    pub term_start: NaiveDate,
-    pub term_end: Option<NaiveDate>,
-    pub school: String,
-    pub withdrawn: bool,
-}
-
 pub struct RecRow {
     pub id: i32,
     pub text: String,
@@ -309,9 +298,9 @@ pub struct DialogueRow {
     pub recs: Vec<RecRow>,
 }
 
-/// The members of a council as a given user may see them: names only with
-/// `ViewNames`, otherwise "Thành viên #n" (n: the place in the list).
-pub(crate) fn member_rows(
+/// The members of a council as a given user may see them (n: the place in
+/// the list); the first table holds those serving in `year`.
+fn member_rows(
     lang: Lang,
     names: bool,
     year: i32,
@@ -322,22 +311,11 @@ pub(crate) fn member_rows(
         .enumerate()
         .map(|(i, (m, person))| MemberRow {
             id: m.id,
-            serves: councils::serves_in(m.term_start, m.term_end, year),
-            label: if names {
-                people::display_name(person)
-            } else {
-                member_label(lang, i + 1)
-            },
-            href: names.then(|| format!("/people/{}", person.id)),
-            role: m.role.clone(),
-            term_start: m.term_start,
-            term_end: m.term_end,
-            school: if names {
-                person.school_or_commune.clone().unwrap_or_default()
-            } else {
-                String::new()
-            },
-            withdrawn: names && person.pseudonymised_at.is_some(),
+            listed: councils::serves_in(m.term_start, m.term_end, year),
+            role: lang.t(&format!("council-role-{}", m.role.replace('_', "-"))),
+            start: m.term_start,
+            end: m.term_end,
+            ..MemberRow::of(lang, names, i + 1, person)
         })
         .collect()
 }
@@ -379,6 +357,7 @@ struct CouncilPage {
     years_worked: Vec<i32>,
     works: bool,
     members: Vec<MemberRow>,
+    roster: RosterView,
     serving: usize,
     names: bool,
     dialogues: Vec<DialogueRow>,
@@ -461,23 +440,9 @@ async fn council_page(
             .filter(|(m, _)| m.term_end.is_none())
             .map(|(m, _)| m.person_id)
             .collect();
-        people::eligible(db, &p.scope(), &u.path)
+        people_pages::eligible(db, p, lang, &u.path, &open)
             .await
             .page(lang)?
-            .into_iter()
-            .filter(|(person, _)| !open.contains(&person.id))
-            .map(|(person, pu)| {
-                let label = match &person.school_or_commune {
-                    Some(s) => format!("{} — {s}", person.full_name),
-                    None => format!(
-                        "{} — {}",
-                        person.full_name,
-                        lang.pick(&pu.name_vi, &pu.name_en)
-                    ),
-                };
-                (person.id, label)
-            })
-            .collect()
     } else {
         vec![]
     };
@@ -516,6 +481,21 @@ async fn council_page(
         years_worked: worked,
         year,
         members: member_rows(lang, names, year, &members),
+        roster: RosterView {
+            path: format!("/councils/{}", k.id),
+            end_action: "end",
+            end_field: "term_end",
+            role_key: "council-field-role",
+            start_key: "council-field-term-start",
+            end_key: "council-field-term-end",
+            end_button_key: "council-end-term",
+            empty_key: "council-no-members",
+            others_key: "council-other-terms",
+            add_key: "council-add-member",
+            person_key: "council-field-person",
+            listed_label: format!("{} {year}", lang.t("council-members-in-year")),
+            listed: serving,
+        },
         serving,
         names,
         dialogues,

@@ -268,9 +268,12 @@ pub async fn new_form(
     let mut f = PersonForm {
         input: PersonInput {
             unit: q.unit,
-            purpose: q.purpose,
-            guardian_method: ConsentMethod::Written.as_str().into(),
-            guardian_date: ctx.lang.date(today),
+            consent: ConsentForm {
+                purpose: q.purpose,
+                guardian_method: ConsentMethod::Written.as_str().into(),
+                guardian_date: ctx.lang.date(today),
+                ..Default::default()
+            },
             ..Default::default()
         },
         return_to: q.return_to,
@@ -534,6 +537,97 @@ async fn refused(
     Ok(res)
 }
 
+// ---------------------------------------------------------------- rosters
+
+/// A council or club member as its page lists them (`member_row.html`):
+/// names only with `ViewNames`, otherwise "Thành viên #n".
+#[derive(Default)]
+pub struct MemberRow {
+    pub id: i32,
+    /// In the first table: serving in the year shown (a council), not left (a club).
+    pub listed: bool,
+    pub label: String,
+    pub href: Option<String>,
+    /// The role cell: a council role, a club's child leader or member.
+    pub role: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub school: String,
+    pub withdrawn: bool,
+}
+
+impl MemberRow {
+    /// The child's part of the row: the `n`th of the list.
+    pub(crate) fn of(lang: Lang, names: bool, n: usize, person: &person::Model) -> Self {
+        MemberRow {
+            label: if names {
+                people::display_name(person)
+            } else {
+                member_label(lang, n)
+            },
+            href: names.then(|| format!("/people/{}", person.id)),
+            school: if names {
+                person.school_or_commune.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            withdrawn: names && person.pseudonymised_at.is_some(),
+            ..Default::default()
+        }
+    }
+}
+
+/// How a council's or club's page names its roster (`member_tables.html`,
+/// `member_add.html`).
+pub struct RosterView {
+    /// `/councils/5`, `/clubs/3`.
+    pub path: String,
+    /// The ending route, also the id prefix of its field: `end`, `leave`.
+    pub end_action: &'static str,
+    /// The ending form's field: `term_end`, `left_on`.
+    pub end_field: &'static str,
+    pub role_key: &'static str,
+    pub start_key: &'static str,
+    pub end_key: &'static str,
+    pub end_button_key: &'static str,
+    pub empty_key: &'static str,
+    pub others_key: &'static str,
+    pub add_key: &'static str,
+    pub person_key: &'static str,
+    /// The first table's label.
+    pub listed_label: String,
+    /// Members in the first table.
+    pub listed: usize,
+}
+
+/// Children who may join a roster: identified children inside the unit
+/// (`unit_path`) who are not serving in it (`open`), labelled with their
+/// school or unit.
+pub(crate) async fn eligible(
+    db: &DatabaseConnection,
+    p: &Principal,
+    lang: Lang,
+    unit_path: &str,
+    open: &std::collections::BTreeSet<i32>,
+) -> AppResult<Vec<(i32, String)>> {
+    Ok(people::eligible(db, &p.scope(), unit_path)
+        .await?
+        .into_iter()
+        .filter(|(person, _)| !open.contains(&person.id))
+        .map(|(person, pu)| {
+            let label = match &person.school_or_commune {
+                Some(s) => format!("{} — {s}", person.full_name),
+                None => format!(
+                    "{} — {}",
+                    person.full_name,
+                    lang.pick(&pu.name_vi, &pu.name_en)
+                ),
+            };
+            (person.id, label)
+        })
+        .collect())
+}
+
 /// A link to enter a new child with consent and come back to `back`.
 pub(crate) fn new_person_href(unit_code: &str, purpose: &str, back: &str) -> String {
     format!(
@@ -547,10 +641,6 @@ pub(crate) fn new_person_href(unit_code: &str, purpose: &str, back: &str) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
 
     #[test]
     fn returning_keeps_the_path_local_and_adds_the_child() {

@@ -39,6 +39,11 @@ pub fn all() -> Vec<Action> {
         crate::funding::ACTIONS,
         crate::population::ACTIONS,
         crate::reports::ACTIONS,
+        crate::councils::ACTIONS,
+        crate::clubs::ACTIONS,
+        crate::membership::ACTIONS,
+        crate::people::ACTIONS,
+        crate::handover::ACTIONS,
     ]
     .concat()
 }

@@ -24,10 +24,16 @@
 pub mod activities;
 pub mod annual_plans;
 pub mod catalog;
+pub mod clubs;
+pub mod councils;
 mod error;
 pub mod forums;
 pub mod funding;
+pub mod handover;
 pub mod matters;
+pub mod membership;
+pub mod models;
+pub mod people;
 pub mod population;
 pub mod recommendations;
 pub mod reports;

@@ -8,13 +8,14 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{club, club_activity, club_member, person, unit};
+use crate::membership::{self, Model};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::models::ClubSetting;
 
@@ -280,13 +281,7 @@ pub async fn members<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = rows.iter().map(|m| m.person_id).collect();
     let people = crate::people::by_ids(c, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let p = people.get(&m.person_id)?.clone();
-            Some((m, p))
-        })
-        .collect())
+    Ok(membership::paired(rows, people, |m| m.person_id))
 }
 
 #[derive(Debug, Clone)]
@@ -296,19 +291,9 @@ pub struct NewMember {
     pub joined_on: NaiveDate,
 }
 
-fn member_trail(m: &club_member::Model) -> serde_json::Value {
-    serde_json::json!({
-        "club_id": m.club_id,
-        "person_id": m.person_id,
-        "is_leader": m.is_leader,
-        "joined_on": m.joined_on,
-        "left_on": m.left_on,
-    })
-}
-
-/// Adds a member. Refused with `Conflict { field: "consent" }` unless the
-/// person's consent stands, `Conflict { field: "person" }` when they are
-/// already a member who has not left.
+/// Adds a member (`membership::add`). Refused with `Conflict { field:
+/// "consent" }` unless the person's consent stands, `Conflict { field:
+/// "person" }` when they are already a member who has not left.
 pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -316,37 +301,15 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     club_id: i32,
     n: NewMember,
 ) -> Result<club_member::Model> {
-    let tx = crate::begin_write(c).await?;
-    let p = crate::people::require_consent(&tx, n.person_id).await?;
-    let open = club_member::Entity::find()
-        .filter(club_member::Column::ClubId.eq(club_id))
-        .filter(club_member::Column::PersonId.eq(p.id))
-        .filter(club_member::Column::LeftOn.is_null())
-        .one(&tx)
-        .await?;
-    if open.is_some() {
-        return Err(StoreError::Conflict { field: "person" });
-    }
-    let row = club_member::ActiveModel {
-        club_id: Set(club_id),
-        person_id: Set(p.id),
-        is_leader: Set(n.is_leader),
-        joined_on: Set(n.joined_on),
-        left_on: Set(None),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Club(&row)).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "club_member", row.id).after(&member_trail(&row)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    let n = membership::NewMember {
+        person_id: n.person_id,
+        role: membership::Role::Club {
+            leader: n.is_leader,
+        },
+        start: n.joined_on,
+        end: None,
+    };
+    club_row(membership::add(c, actor, now, club_id, n).await?)
 }
 
 /// Records that a member left the club on a date.
@@ -358,27 +321,7 @@ pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
     member_id: i32,
     on: NaiveDate,
 ) -> Result<club_member::Model> {
-    let tx = crate::begin_write(c).await?;
-    let before = club_member::Entity::find_by_id(member_id)
-        .filter(club_member::Column::ClubId.eq(club_id))
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut am = before.clone().into_active_model();
-    am.left_on = Set(Some(on));
-    let after = am.update(&tx).await?;
-    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Club(&after)).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("leave", "club_member", member_id)
-            .before(&member_trail(&before))
-            .after(&member_trail(&after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    club_row(membership::end(c, actor, now, Model::Club, club_id, member_id, on).await?)
 }
 
 /// One membership of a club.
@@ -387,11 +330,14 @@ pub async fn member<C: ConnectionTrait>(
     club_id: i32,
     member_id: i32,
 ) -> Result<club_member::Model> {
-    club_member::Entity::find_by_id(member_id)
-        .filter(club_member::Column::ClubId.eq(club_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    club_row(membership::member(c, Model::Club, club_id, member_id).await?)
+}
+
+fn club_row(row: membership::Row) -> Result<club_member::Model> {
+    match row {
+        membership::Row::Club(m) => Ok(m),
+        membership::Row::Council(_) => Err(StoreError::NotFound),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -473,19 +419,10 @@ pub async fn memberships_of<C: ConnectionTrait>(
         .order_by_asc(club_member::Column::JoinedOn)
         .all(c)
         .await?;
-    let ids: BTreeSet<i32> = rows.iter().map(|m| m.club_id).collect();
-    let clubs: BTreeMap<i32, club::Model> = club::Entity::find()
-        .filter(club::Column::Id.is_in(ids))
+    let owners = club::Entity::find()
+        .filter(club::Column::Id.is_in(rows.iter().map(|m| m.club_id)))
         .all(c)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let k = clubs.get(&m.club_id)?.clone();
-            Some((m, k))
-        })
-        .collect())
+        .await?;
+    let owners = owners.into_iter().map(|k| (k.id, k));
+    Ok(membership::paired(rows, owners, |m| m.club_id))
 }

@@ -8,13 +8,14 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{council, council_dialogue, council_member, person, unit};
+use crate::membership::{self, Model};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::models::CouncilRole;
 
@@ -255,13 +256,7 @@ pub async fn members<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = rows.iter().map(|m| m.person_id).collect();
     let people = crate::people::by_ids(c, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let p = people.get(&m.person_id)?.clone();
-            Some((m, p))
-        })
-        .collect())
+    Ok(membership::paired(rows, people, |m| m.person_id))
 }
 
 #[derive(Debug, Clone)]
@@ -272,20 +267,10 @@ pub struct NewMember {
     pub term_end: Option<NaiveDate>,
 }
 
-/// What the trail says about a membership: ids, role and dates, never a name.
-fn member_trail(m: &council_member::Model) -> serde_json::Value {
-    serde_json::json!({
-        "council_id": m.council_id,
-        "person_id": m.person_id,
-        "role": m.role,
-        "term_start": m.term_start,
-        "term_end": m.term_end,
-    })
-}
-
-/// Adds a member. Refused with `Conflict { field: "consent" }` unless the
-/// person's consent stands at this moment, and `Conflict { field: "person" }`
-/// when they already serve an open term in this council.
+/// Adds a member (`membership::add`). Refused with `Conflict { field:
+/// "consent" }` unless the person's consent stands at this moment, and
+/// `Conflict { field: "person" }` when they already serve an open term in
+/// this council.
 pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -293,37 +278,13 @@ pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
     council_id: i32,
     n: NewMember,
 ) -> Result<council_member::Model> {
-    let tx = crate::begin_write(c).await?;
-    let p = crate::people::require_consent(&tx, n.person_id).await?;
-    let open = council_member::Entity::find()
-        .filter(council_member::Column::CouncilId.eq(council_id))
-        .filter(council_member::Column::PersonId.eq(p.id))
-        .filter(council_member::Column::TermEnd.is_null())
-        .one(&tx)
-        .await?;
-    if open.is_some() {
-        return Err(StoreError::Conflict { field: "person" });
-    }
-    let row = council_member::ActiveModel {
-        council_id: Set(council_id),
-        person_id: Set(p.id),
-        role: Set(n.role.as_str().to_string()),
-        term_start: Set(n.term_start),
-        term_end: Set(n.term_end),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Council(&row)).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "council_member", row.id).after(&member_trail(&row)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    let n = membership::NewMember {
+        person_id: n.person_id,
+        role: membership::Role::Council(n.role),
+        start: n.term_start,
+        end: n.term_end,
+    };
+    council_row(membership::add(c, actor, now, council_id, n).await?)
 }
 
 /// Ends a member's term on a date (the membership stays in the history).
@@ -335,27 +296,8 @@ pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
     member_id: i32,
     on: NaiveDate,
 ) -> Result<council_member::Model> {
-    let tx = crate::begin_write(c).await?;
-    let before = council_member::Entity::find_by_id(member_id)
-        .filter(council_member::Column::CouncilId.eq(council_id))
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut am = before.clone().into_active_model();
-    am.term_end = Set(Some(on));
-    let after = am.update(&tx).await?;
-    crate::aggregates::member_changed(&tx, crate::aggregates::Member::Council(&after)).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("end_term", "council_member", member_id)
-            .before(&member_trail(&before))
-            .after(&member_trail(&after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    let row = membership::end(c, actor, now, Model::Council, council_id, member_id, on).await?;
+    council_row(row)
 }
 
 /// One membership of a council.
@@ -364,11 +306,14 @@ pub async fn member<C: ConnectionTrait>(
     council_id: i32,
     member_id: i32,
 ) -> Result<council_member::Model> {
-    council_member::Entity::find_by_id(member_id)
-        .filter(council_member::Column::CouncilId.eq(council_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    council_row(membership::member(c, Model::Council, council_id, member_id).await?)
+}
+
+fn council_row(row: membership::Row) -> Result<council_member::Model> {
+    match row {
+        membership::Row::Council(m) => Ok(m),
+        membership::Row::Club(_) => Err(StoreError::NotFound),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -455,21 +400,12 @@ pub async fn memberships_of<C: ConnectionTrait>(
         .order_by_asc(council_member::Column::TermStart)
         .all(c)
         .await?;
-    let ids: BTreeSet<i32> = rows.iter().map(|m| m.council_id).collect();
-    let councils: BTreeMap<i32, council::Model> = council::Entity::find()
-        .filter(council::Column::Id.is_in(ids))
+    let owners = council::Entity::find()
+        .filter(council::Column::Id.is_in(rows.iter().map(|m| m.council_id)))
         .all(c)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let k = councils.get(&m.council_id)?.clone();
-            Some((m, k))
-        })
-        .collect())
+        .await?;
+    let owners = owners.into_iter().map(|k| (k.id, k));
+    Ok(membership::paired(rows, owners, |m| m.council_id))
 }
 
 #[cfg(test)]

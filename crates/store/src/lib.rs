@@ -24,6 +24,7 @@ pub mod handover;
 pub mod imports;
 pub mod indicators;
 pub mod matters;
+pub mod membership;
 pub mod migration;
 pub mod model_indicators;
 pub mod people;

@@ -5,16 +5,13 @@
 
 use super::Path;
 use super::Query;
-use super::councils::{RecommendationBrief, RecommendationCreate, YearParams, briefs};
+use super::councils::{
+    RecommendationBrief, RecommendationCreate, YearParams, briefs, member_label,
+};
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::i18n::Lang;
-use crate::pages::clubs::{
-    self as rules, ActivityForm, ClubForm, MemberForm, check_raised_on, club_source,
-};
-use crate::pages::councils::year_of;
-use crate::pages::people::member_label;
+use crate::pages::clubs::club_source;
 use crate::pages::recommendations as recs;
 use crate::state::AppState;
 use axum::Json;
@@ -22,10 +19,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use thamgia_actions::clubs::{self as actions, ActivityInput, ClubInput, check_raised_on};
+use thamgia_actions::membership::{self, MemberInput, Model};
+use thamgia_actions::models::year_of;
+use thamgia_actions::{Act, invalid};
 use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::RecommendationSource;
 use thamgia_store::entity::{club_activity, club_member, person};
-use thamgia_store::{StoreError, clubs, people, recommendations};
+use thamgia_store::{clubs, people, recommendations};
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ClubMemberDto {
@@ -53,7 +54,7 @@ fn member_dto(n: usize, m: &club_member::Model, p: &person::Model, names: bool) 
     ClubMemberDto {
         id: m.id,
         number: n,
-        label: member_label(Lang::Vi, n),
+        label: member_label(n),
         person_id: names.then_some(p.id),
         name: names.then(|| people::display_name(p)),
         school_or_commune: if names {
@@ -233,20 +234,17 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ClubDto>)> {
-    require(&p, Permission::ManageModels)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageModels)?;
     let b: ClubCreate = super::json(&body)?;
-    let f = ClubForm {
+    let f = ClubInput {
         unit: b.unit.unwrap_or_default(),
         setting: b.setting.unwrap_or_default(),
         host: b.host.unwrap_or_default(),
         name: b.name.unwrap_or_default(),
         founded_on: b.founded_on.unwrap_or_default(),
     };
-    let db = &state.db.conn;
-    let n = rules::check_new_club(db, &p, &f, state.now().date_naive()).await?;
-    let k = clubs::create(db, &Actor::from(&p), state.now(), n)
-        .await
-        .map_err(crate::pages::councils::level_refused)?;
+    let k = actions::create(act, &f).await?;
     Ok((
         StatusCode::CREATED,
         Json(one(&state, &p, k.id, None).await?),
@@ -288,33 +286,23 @@ pub async fn add_member(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ClubMemberDto>)> {
-    require(&p, Permission::ManageModels)?;
-    require(&p, Permission::ViewNames)?;
-    let db = &state.db.conn;
-    let (k, u, _) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let k = membership::load_roster(act, Model::Club, id).await?;
     let b: ClubMemberCreate = super::json(&body)?;
-    let f = MemberForm {
+    let f = MemberInput {
         person: b.person_id.map(|x| x.to_string()).unwrap_or_default(),
-        is_leader: if b.is_leader {
-            "yes".into()
-        } else {
-            String::new()
-        },
-        joined_on: b.joined_on.unwrap_or_default(),
+        is_leader: b.is_leader,
+        start: b.joined_on.unwrap_or_default(),
+        ..Default::default()
     };
-    let n = rules::check_member(db, &p, &k, &u, &f).await?;
-    let m = clubs::add_member(db, &Actor::from(&p), state.now(), k.id, n)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { field: "consent" } => AppError::invalid("person", "no_consent"),
-            StoreError::Conflict { .. } => AppError::invalid("person", "already_member"),
-            other => other.into(),
-        })?;
+    let mid = membership::add(act, Model::Club, id, &f).await?;
+    let db = &state.db.conn;
     let members = clubs::members(db, k.id).await?;
     let (i, (m, person)) = members
         .iter()
         .enumerate()
-        .find(|(_, (x, _))| x.id == m.id)
+        .find(|(_, (x, _))| x.id == mid)
         .ok_or(AppError::NotFound)?;
     Ok((
         StatusCode::CREATED,
@@ -344,18 +332,17 @@ pub async fn add_activity(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ActivityDto>)> {
-    require(&p, Permission::RecordActivities)?;
-    let db = &state.db.conn;
-    let (k, _, _) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RecordActivities)?;
+    actions::load(act, id).await?;
     let b: ActivityCreate = super::json(&body)?;
-    let f = ActivityForm {
+    let f = ActivityInput {
         held_on: b.held_on.unwrap_or_default(),
         topic: b.topic.unwrap_or_default(),
         girls: b.girls.map(|n| n.to_string()).unwrap_or_default(),
         boys: b.boys.map(|n| n.to_string()).unwrap_or_default(),
     };
-    let n = rules::check_activity(&k, &f, state.now().date_naive())?;
-    let a = clubs::add_activity(db, &Actor::from(&p), state.now(), k.id, n).await?;
+    let a = actions::add_activity(act, id, &f).await?;
     Ok((StatusCode::CREATED, Json(ActivityDto::from(&a))))
 }
 
@@ -409,7 +396,7 @@ pub async fn add_recommendation(
                 Err(e) => return Err(e),
                 Ok(_) => {}
             }
-            return Err(crate::pages::matters::invalid(fields));
+            return Err(invalid(fields).into());
         }
     };
     let r = recommendations::create(db, &Actor::from(&p), state.now(), n).await?;

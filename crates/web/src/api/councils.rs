@@ -10,10 +10,7 @@ use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Lang;
-use crate::pages::councils::{
-    self as rules, CouncilForm, DialogueForm, EndForm, MemberForm, dialogue_source, year_of,
-};
-use crate::pages::people::member_label;
+use crate::pages::councils::dialogue_source;
 use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
@@ -22,10 +19,19 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
+use thamgia_actions::Act;
+use thamgia_actions::councils::{self as actions, CouncilInput, DialogueInput};
+use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
+use thamgia_actions::models::year_of;
 use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::RecommendationSource;
 use thamgia_store::entity::{council_member, person};
-use thamgia_store::{StoreError, agencies, councils, people, recommendations};
+use thamgia_store::{agencies, councils, people, recommendations};
+
+/// "Thành viên #n": what callers who may not see names read.
+pub(crate) fn member_label(n: usize) -> String {
+    Lang::Vi.t_args("models-member-n", &[("n", n.to_string())])
+}
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct MemberDto {
@@ -58,7 +64,7 @@ pub(crate) fn member_dto(
     MemberDto {
         id: m.id,
         number: n,
-        label: member_label(Lang::Vi, n),
+        label: member_label(n),
         person_id: names.then_some(p.id),
         name: names.then(|| people::display_name(p)),
         school_or_commune: if names {
@@ -266,21 +272,15 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<CouncilDto>)> {
-    require(&p, Permission::ManageModels)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ManageModels)?;
     let b: CouncilCreate = super::json(&body)?;
-    let f = CouncilForm {
+    let f = CouncilInput {
         unit: b.unit.unwrap_or_default(),
         name: b.name.unwrap_or_default(),
         established_on: b.established_on.unwrap_or_default(),
     };
-    let db = &state.db.conn;
-    let n = rules::check_new_council(db, &p, &f, state.now().date_naive()).await?;
-    let k = councils::create(db, &Actor::from(&p), state.now(), n)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { field: "unit" } => AppError::invalid("unit", "council_exists"),
-            other => rules::level_refused(other),
-        })?;
+    let k = actions::create(act, &f).await?;
     Ok((
         StatusCode::CREATED,
         Json(one(&state, &p, k.id, None).await?),
@@ -313,14 +313,6 @@ pub struct MemberCreate {
     pub term_end: Option<String>,
 }
 
-fn conflict_to_invalid(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict { field: "consent" } => AppError::invalid("person", "no_consent"),
-        StoreError::Conflict { .. } => AppError::invalid("person", "already_member"),
-        other => other.into(),
-    }
-}
-
 /// Adds a member. Refused (422 `no_consent`) unless the child's consent stands.
 #[utoipa::path(post, path = "/api/v1/councils/{id}/members", tag = "models", request_body = MemberCreate,
     params(("id" = i32, Path, description = "Council id")),
@@ -332,26 +324,24 @@ pub async fn add_member(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<MemberDto>)> {
-    require(&p, Permission::ManageModels)?;
-    require(&p, Permission::ViewNames)?;
-    let db = &state.db.conn;
-    let (k, u) = councils::get_in_scope(db, &p.scope(), id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let k = membership::load_roster(act, Model::Council, id).await?;
     let b: MemberCreate = super::json(&body)?;
-    let f = MemberForm {
+    let f = MemberInput {
         person: b.person_id.map(|x| x.to_string()).unwrap_or_default(),
         role: b.role.unwrap_or_default(),
-        term_start: b.term_start.unwrap_or_default(),
-        term_end: b.term_end.unwrap_or_default(),
+        start: b.term_start.unwrap_or_default(),
+        end: b.term_end.unwrap_or_default(),
+        ..Default::default()
     };
-    let n = rules::check_member(db, &p, &k, &u, &f).await?;
-    let m = councils::add_member(db, &Actor::from(&p), state.now(), k.id, n)
-        .await
-        .map_err(conflict_to_invalid)?;
+    let mid = membership::add(act, Model::Council, id, &f).await?;
+    let db = &state.db.conn;
     let members = councils::members(db, k.id).await?;
     let (i, (m, person)) = members
         .iter()
         .enumerate()
-        .find(|(_, (x, _))| x.id == m.id)
+        .find(|(_, (x, _))| x.id == mid)
         .ok_or(AppError::NotFound)?;
     Ok((
         StatusCode::CREATED,
@@ -376,21 +366,16 @@ pub async fn end_member(
     Path((id, member_id)): Path<(i32, i32)>,
     body: super::JsonBody,
 ) -> AppResult<Json<MemberDto>> {
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    let (k, _) = councils::get_in_scope(db, &p.scope(), id).await?;
-    let m = councils::member(db, k.id, member_id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    membership::load_member(act, Model::Council, id, member_id).await?;
     let b: TermEnd = super::json(&body)?;
-    let on = rules::check_end(
-        &m,
-        &EndForm {
-            term_end: b.term_end.unwrap_or_default(),
-        },
-        state.now().date_naive(),
-    )?;
-    councils::end_member(db, &Actor::from(&p), state.now(), k.id, member_id, on).await?;
+    let end = EndInput {
+        end: b.term_end.unwrap_or_default(),
+    };
+    membership::end(act, Model::Council, id, member_id, &end).await?;
+    let db = &state.db.conn;
     let names = p.can(Permission::ViewNames);
-    let members = councils::members(db, k.id).await?;
+    let members = councils::members(db, id).await?;
     let (i, (m, person)) = members
         .iter()
         .enumerate()
@@ -422,11 +407,11 @@ pub async fn add_dialogue(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<DialogueDto>)> {
-    require(&p, Permission::RecordActivities)?;
-    let db = &state.db.conn;
-    let (k, _) = councils::get_in_scope(db, &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RecordActivities)?;
+    actions::load(act, id).await?;
     let b: DialogueCreate = super::json(&body)?;
-    let f = DialogueForm {
+    let f = DialogueInput {
         held_on: b.held_on.unwrap_or_default(),
         attendees: b.attendees.unwrap_or_default(),
         issues: b.issues.unwrap_or_default(),
@@ -435,8 +420,7 @@ pub async fn add_dialogue(
             .map(|n| n.to_string())
             .unwrap_or_default(),
     };
-    let n = rules::check_dialogue(&k, &f, state.now().date_naive())?;
-    let d = councils::add_dialogue(db, &Actor::from(&p), state.now(), k.id, n).await?;
+    let d = actions::add_dialogue(act, id, &f).await?;
     Ok((
         StatusCode::CREATED,
         Json(DialogueDto {

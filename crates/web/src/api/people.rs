@@ -7,18 +7,19 @@
 use super::Path;
 use super::require;
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::people::{self as rules, ConsentForm, PersonForm};
+use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_actions::Act;
+use thamgia_actions::people::{self as actions, ConsentInput, PersonInput};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::age_on;
 use thamgia_store::entity::{consent, person, unit};
-use thamgia_store::{clubs, councils, people};
+use thamgia_store::people;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ConsentDto {
@@ -124,28 +125,19 @@ async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<PersonDto> {
     let active = consents.iter().any(|k| k.withdrawn_at.is_none());
     let mut d = dto(&person, &u, active, state.now().date_naive());
     d.consents = Some(consents.iter().map(ConsentDto::from).collect());
-    let mut ms = vec![];
-    for (m, k) in councils::memberships_of(db, id).await? {
-        ms.push(MembershipDto {
-            kind: "council".into(),
-            id: k.id,
-            name: k.name,
-            role: m.role,
-            from: m.term_start,
-            to: m.term_end,
-        });
-    }
-    for (m, k) in clubs::memberships_of(db, id).await? {
-        ms.push(MembershipDto {
-            kind: "club".into(),
-            id: k.id,
-            name: k.name,
-            role: if m.is_leader { "leader" } else { "member" }.into(),
-            from: m.joined_on,
-            to: m.left_on,
-        });
-    }
-    d.memberships = Some(ms);
+    let ms = actions::memberships(db, id).await?;
+    d.memberships = Some(
+        ms.into_iter()
+            .map(|m| MembershipDto {
+                kind: m.kind.into(),
+                id: m.id,
+                name: m.name,
+                role: m.role,
+                from: m.from,
+                to: m.to,
+            })
+            .collect(),
+    );
     Ok(d)
 }
 
@@ -205,10 +197,6 @@ pub struct PersonCreate {
     pub purpose: Option<String>,
 }
 
-fn yes(b: bool) -> String {
-    if b { "yes".into() } else { String::new() }
-}
-
 /// Records a child with their consent. Without a complete consent nothing is
 /// stored and every missing field is named in `error.fields`.
 #[utoipa::path(post, path = "/api/v1/people", tag = "models", request_body = PersonCreate,
@@ -218,30 +206,30 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
-    require(&p, Permission::ViewNames)?;
-    require(&p, Permission::ManageModels)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::ViewNames)?;
+    act.require(Permission::ManageModels)?;
     let b: PersonCreate = super::json(&body)?;
-    let f = PersonForm {
+    let f = PersonInput {
         full_name: b.full_name.unwrap_or_default(),
         birth_date: b.birth_date.unwrap_or_default(),
         sex: b.sex.unwrap_or_default(),
         ethnic: b.ethnic.unwrap_or_default(),
-        disability: yes(b.disability),
+        disability: b.disability,
         unit: b.unit.unwrap_or_default(),
         school_or_commune: b.school_or_commune.unwrap_or_default(),
         guardian_contact: b.guardian_contact.unwrap_or_default(),
-        guardian_name: b.guardian_name.unwrap_or_default(),
-        guardian_relation: b.guardian_relation.unwrap_or_default(),
-        guardian_method: b.guardian_method.unwrap_or_default(),
-        guardian_date: b.guardian_date.unwrap_or_default(),
-        child_agreed: yes(b.child_agreed),
-        child_date: b.child_date.unwrap_or_default(),
-        purpose: b.purpose.unwrap_or_default(),
-        return_to: String::new(),
+        consent: ConsentInput {
+            guardian_name: b.guardian_name.unwrap_or_default(),
+            guardian_relation: b.guardian_relation.unwrap_or_default(),
+            guardian_method: b.guardian_method.unwrap_or_default(),
+            guardian_date: b.guardian_date.unwrap_or_default(),
+            child_agreed: b.child_agreed,
+            child_date: b.child_date.unwrap_or_default(),
+            purpose: b.purpose.unwrap_or_default(),
+        },
     };
-    let db = &state.db.conn;
-    let (n, k) = rules::check_new(db, &p, &f, state.now().date_naive()).await?;
-    let row = people::create_with_consent(db, &Actor::from(&p), state.now(), n, &k).await?;
+    let row = actions::create(act, &f).await?;
     Ok((StatusCode::CREATED, Json(one(&state, &p, row.id).await?)))
 }
 
@@ -269,14 +257,8 @@ pub async fn withdraw(
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
 ) -> AppResult<Json<PersonDto>> {
-    require(&p, Permission::ViewNames)?;
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    let (person, _) = people::get_in_scope(db, &p.scope(), id).await?;
-    if person.pseudonymised_at.is_some() {
-        return Err(AppError::invalid("person", "already_withdrawn"));
-    }
-    people::withdraw(db, &Actor::from(&p), state.now(), &p.scope(), id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::withdraw(act, id, true).await?;
     Ok(Json(one(&state, &p, id).await?))
 }
 
@@ -306,34 +288,19 @@ pub async fn add_consent(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
-    require(&p, Permission::ViewNames)?;
-    require(&p, Permission::ManageModels)?;
-    let db = &state.db.conn;
-    let (person, _) = people::get_in_scope(db, &p.scope(), id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    actions::load(act, id).await?;
     let b: ConsentCreate = super::json(&body)?;
-    if person.pseudonymised_at.is_some() {
-        return Err(AppError::invalid("person", "already_withdrawn"));
-    }
-    let k = ConsentForm {
+    let k = ConsentInput {
         guardian_name: b.guardian_name.unwrap_or_default(),
         guardian_relation: b.guardian_relation.unwrap_or_default(),
         guardian_method: b.guardian_method.unwrap_or_default(),
         guardian_date: b.guardian_date.unwrap_or_default(),
-        child_agreed: yes(b.child_agreed),
+        child_agreed: b.child_agreed,
         child_date: b.child_date.unwrap_or_default(),
         purpose: b.purpose.unwrap_or_default(),
     };
-    let mut e = crate::pages::matters::Fields::new();
-    let input = rules::check_consent_form(
-        &k,
-        person.birth_date,
-        &person.full_name,
-        state.now().date_naive(),
-        &mut e,
-    );
-    if !e.is_empty() {
-        return Err(crate::pages::matters::invalid(e));
-    }
-    people::add_consent(db, &Actor::from(&p), state.now(), &p.scope(), id, &input).await?;
+    actions::add_consent(act, id, &k).await?;
     Ok((StatusCode::CREATED, Json(one(&state, &p, id).await?)))
 }

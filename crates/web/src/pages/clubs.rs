@@ -10,19 +10,16 @@
 //!
 //! The checks here are shared with the JSON API (`api/clubs.rs`).
 
-use super::councils::{
-    LEVEL_NOT_ALLOWED, RecRow, check_person, count, lower_first, rec_rows, units_holding, year_of,
-    year_options,
-};
-use super::matters::{Fields, invalid};
+use super::councils::{RecRow, lower_first, rec_rows, units_holding, year_of, year_options};
+use super::matters::Fields;
 use super::people::{
-    checked, error_summary, field_message, member_label, new_person_href, optional_date,
-    required_date,
+    self as people_pages, MemberRow, RosterView, checked, error_summary, field_message,
+    new_person_href,
 };
 use super::recommendations::{RecommendationForm, Source};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -32,13 +29,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
-use sea_orm::DatabaseConnection;
 use std::collections::BTreeSet;
+use thamgia_actions::clubs::check_raised_on;
+use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
+use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Actor, Permission, Principal};
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
-use thamgia_store::clubs::{self, NewActivity, NewClub, NewMember};
+use thamgia_store::clubs;
 use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
-use thamgia_store::{StoreError, agencies, people, plans, recommendations, units};
+use thamgia_store::{agencies, recommendations, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -51,118 +50,10 @@ pub fn routes() -> Router<AppState> {
         .route("/clubs/{id}/recommendations", post(add_recommendation))
 }
 
-pub(crate) const MAX_NAME: usize = 200;
-pub(crate) const MAX_TOPIC: usize = 300;
-pub(crate) const MAX_PARTICIPANTS: i64 = 500;
-
-fn text(e: &mut Fields, field: &str, v: &str, max: usize) -> String {
-    let v = v.trim().to_string();
-    if v.is_empty() {
-        e.insert(field.into(), "required".into());
-    } else if v.chars().count() > max {
-        e.insert(field.into(), "too_long".into());
-    }
-    v
-}
-
-// ---------------------------------------------------------------- checks
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct ClubForm {
-    /// Code of the district the club counts for.
-    pub unit: String,
-    /// school | community
-    pub setting: String,
-    /// Code of the school, commune or village hosting it (optional).
-    pub host: String,
-    pub name: String,
-    pub founded_on: String,
-}
-
-pub(crate) async fn check_new_club(
-    db: &DatabaseConnection,
-    p: &Principal,
-    f: &ClubForm,
-    today: NaiveDate,
-) -> AppResult<NewClub> {
-    let mut e = Fields::new();
-    let scope = p.scope();
-    let unit = if f.unit.trim().is_empty() {
-        e.insert("unit".into(), "required".into());
-        None
-    } else {
-        match units::get_in_scope(db, &scope, f.unit.trim()).await {
-            Ok(u) if !thamgia_domain::units::reports_to_province(&u.path) => {
-                e.insert("unit".into(), "not_a_district".into());
-                None
-            }
-            Ok(u) => Some(u),
-            Err(StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    let setting = if f.setting.trim().is_empty() {
-        e.insert("setting".into(), "required".into());
-        None
-    } else {
-        let s = ClubSetting::parse(f.setting.trim());
-        if s.is_none() {
-            e.insert("setting".into(), "unknown_option".into());
-        }
-        s
-    };
-    let host = if f.host.trim().is_empty() {
-        None
-    } else {
-        match units::get_in_scope(db, &scope, f.host.trim()).await {
-            Ok(h) => {
-                if let Some(u) = &unit
-                    && (h.id == u.id || !thamgia_domain::access::is_within(&h.path, &u.path))
-                {
-                    e.insert("host".into(), "host_outside_unit".into());
-                }
-                Some(h)
-            }
-            Err(StoreError::NotFound) => {
-                e.insert("host".into(), "unknown_unit".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
-    let name = text(&mut e, "name", &f.name, MAX_NAME);
-    let founded = required_date(&mut e, "founded_on", &f.founded_on);
-    if founded.is_some_and(|d| d > today) {
-        e.insert("founded_on".into(), "in_the_future".into());
-    }
-    // The club sits at its host, else at the unit it counts for: that
-    // unit's level must be one the governing plan lets have clubs.
-    let year = founded.unwrap_or(today).year();
-    let at = match (&host, &unit) {
-        (Some(h), _) if !e.contains_key("host") => Some(("host", h)),
-        (None, Some(u)) => Some(("unit", u)),
-        _ => None,
-    };
-    if let Some((field, u)) = at
-        && !plans::holds(db, &u.path, &u.level, "club", year).await?
-    {
-        e.insert(field.into(), LEVEL_NOT_ALLOWED.into());
-    }
-    match (unit, setting, founded) {
-        (Some(u), Some(s), Some(d)) if e.is_empty() => Ok(NewClub {
-            unit_id: u.id,
-            setting: s,
-            host_unit_id: host.map(|h| h.id),
-            name,
-            founded_on: d,
-        }),
-        _ => Err(invalid(e)),
-    }
-}
+/// The fields of an activity, as the form sends them: the action's input.
+pub use thamgia_actions::clubs::ActivityInput as ActivityForm;
+/// The fields of a new club, as the form sends them: the action's input.
+pub use thamgia_actions::clubs::ClubInput as ClubForm;
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
@@ -174,35 +65,14 @@ pub struct MemberForm {
     pub joined_on: String,
 }
 
-pub(crate) async fn check_member(
-    db: &DatabaseConnection,
-    p: &Principal,
-    k: &club::Model,
-    u: &unit::Model,
-    f: &MemberForm,
-) -> AppResult<NewMember> {
-    let mut e = Fields::new();
-    let person = check_person(db, p, &u.path, &f.person, &mut e).await?;
-    if let Some(person) = &person {
-        let open = clubs::members(db, k.id)
-            .await?
-            .iter()
-            .any(|(m, _)| m.person_id == person.id && m.left_on.is_none());
-        if open {
-            e.insert("person".into(), "already_member".into());
+impl MemberForm {
+    fn input(&self) -> MemberInput {
+        MemberInput {
+            person: self.person.clone(),
+            is_leader: checked(&self.is_leader),
+            start: self.joined_on.clone(),
+            ..Default::default()
         }
-    }
-    let joined = required_date(&mut e, "joined_on", &f.joined_on);
-    if joined.is_some_and(|d| d < k.founded_on) {
-        e.insert("joined_on".into(), "before_founded".into());
-    }
-    match (person, joined) {
-        (Some(person), Some(d)) if e.is_empty() => Ok(NewMember {
-            person_id: person.id,
-            is_leader: checked(&f.is_leader),
-            joined_on: d,
-        }),
-        _ => Err(invalid(e)),
     }
 }
 
@@ -211,70 +81,6 @@ pub(crate) async fn check_member(
 pub struct LeaveForm {
     /// The day the child left; empty for today.
     pub left_on: String,
-}
-
-pub(crate) fn check_leave(
-    m: &club_member::Model,
-    f: &LeaveForm,
-    today: NaiveDate,
-) -> AppResult<NaiveDate> {
-    let mut e = Fields::new();
-    let on = if f.left_on.trim().is_empty() {
-        Some(today)
-    } else {
-        optional_date(&mut e, "left_on", &f.left_on)
-    };
-    if m.left_on.is_some() {
-        e.insert("left_on".into(), "already_ended".into());
-    } else if on.is_some_and(|d| d < m.joined_on) {
-        e.insert("left_on".into(), "end_before_start".into());
-    }
-    match on {
-        Some(d) if e.is_empty() => Ok(d),
-        _ => Err(invalid(e)),
-    }
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct ActivityForm {
-    pub held_on: String,
-    pub topic: String,
-    pub girls: String,
-    pub boys: String,
-}
-
-pub(crate) fn check_activity(
-    k: &club::Model,
-    f: &ActivityForm,
-    today: NaiveDate,
-) -> AppResult<NewActivity> {
-    let mut e = Fields::new();
-    let held = required_date(&mut e, "held_on", &f.held_on);
-    if let Some(d) = held {
-        if d > today {
-            e.insert("held_on".into(), "in_the_future".into());
-        } else if d < k.founded_on {
-            e.insert("held_on".into(), "before_founded".into());
-        }
-    }
-    let topic = text(&mut e, "topic", &f.topic, MAX_TOPIC);
-    let girls = count(&mut e, "girls", &f.girls, 0, MAX_PARTICIPANTS);
-    let boys = count(&mut e, "boys", &f.boys, 0, MAX_PARTICIPANTS);
-    if let (Some(g), Some(b)) = (girls, boys)
-        && g + b == 0
-    {
-        e.insert("girls".into(), "total_zero".into());
-    }
-    match (held, girls, boys) {
-        (Some(d), Some(g), Some(b)) if e.is_empty() => Ok(NewActivity {
-            held_on: d,
-            topic,
-            girls: g,
-            boys: b,
-        }),
-        _ => Err(invalid(e)),
-    }
 }
 
 /// A recommendation raised by a club on a day.
@@ -297,33 +103,6 @@ impl ClubRecForm {
             agency: self.agency.clone(),
             deadline: self.deadline.clone(),
         }
-    }
-}
-
-/// The day a club recommendation was raised, checked against the club.
-pub(crate) fn check_raised_on(
-    k: &club::Model,
-    raised_on: &str,
-    today: NaiveDate,
-) -> Result<NaiveDate, Fields> {
-    let mut e = Fields::new();
-    let d = if raised_on.trim().is_empty() {
-        Some(today)
-    } else {
-        optional_date(&mut e, "raised_on", raised_on)
-    };
-    match d {
-        Some(d) if d > today => {
-            e.insert("raised_on".into(), "in_the_future".into());
-        }
-        Some(d) if d < k.founded_on => {
-            e.insert("raised_on".into(), "before_founded".into());
-        }
-        _ => {}
-    }
-    match d {
-        Some(d) if e.is_empty() => Ok(d),
-        _ => Err(e),
     }
 }
 
@@ -513,43 +292,23 @@ pub async fn create(
     PageUser(p, ctx): PageUser,
     CsrfForm(f): CsrfForm<ClubForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::ManageModels, lang)?;
-    let db = &state.db.conn;
-    match check_new_club(db, &p, &f, state.now().date_naive()).await {
-        Ok(n) => {
-            let k = clubs::create(db, &Actor::from(&p), state.now(), n)
-                .await
-                .page(lang)?;
-            Ok(Redirect::to(&format!("/clubs/{}", k.id)).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::clubs::create(act, &f).await {
+        Ok(k) => Ok(Redirect::to(&format!("/clubs/{}", k.id)).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
             let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
 
 // ---------------------------------------------------------------- one club
 
-pub struct MemberRow {
-    pub id: i32,
-    /// Has not left.
-    pub current: bool,
-    pub label: String,
-    pub href: Option<String>,
-    pub is_leader: bool,
-    pub joined_on: NaiveDate,
-    pub left_on: Option<NaiveDate>,
-    pub school: String,
-    pub withdrawn: bool,
-}
-
-/// The members of a club as a given user may see them: names only with
-/// `ViewNames`, otherwise "Thành viên #n".
-pub(crate) fn member_rows(
+/// The members of a club as a given user may see them (n: the place in the
+/// list); the first table holds those who have not left.
+fn member_rows(
     lang: Lang,
     names: bool,
     members: &[(club_member::Model, person::Model)],
@@ -559,22 +318,15 @@ pub(crate) fn member_rows(
         .enumerate()
         .map(|(i, (m, person))| MemberRow {
             id: m.id,
-            current: m.left_on.is_none(),
-            label: if names {
-                people::display_name(person)
+            listed: m.left_on.is_none(),
+            role: if m.is_leader {
+                format!("★ {}", lang.t("club-leader"))
             } else {
-                member_label(lang, i + 1)
+                lang.t("club-member")
             },
-            href: names.then(|| format!("/people/{}", person.id)),
-            is_leader: m.is_leader,
-            joined_on: m.joined_on,
-            left_on: m.left_on,
-            school: if names {
-                person.school_or_commune.clone().unwrap_or_default()
-            } else {
-                String::new()
-            },
-            withdrawn: names && person.pseudonymised_at.is_some(),
+            start: m.joined_on,
+            end: m.left_on,
+            ..MemberRow::of(lang, names, i + 1, person)
         })
         .collect()
 }
@@ -590,6 +342,7 @@ struct ClubPage {
     years_active: Vec<i32>,
     active: bool,
     members: Vec<MemberRow>,
+    roster: RosterView,
     current: usize,
     leaders: usize,
     names: bool,
@@ -664,6 +417,7 @@ async fn club_page(
     let in_year: Vec<&club_activity::Model> =
         activities.iter().filter(|a| a.year == year).collect();
     let can_manage = p.can(Permission::ManageModels);
+    let current = members.iter().filter(|(m, _)| m.left_on.is_none()).count();
     // Children of the host unit first place: a school club takes its pupils.
     let member_unit = host.as_ref().unwrap_or(&u);
     let eligible = if can_manage && names {
@@ -672,23 +426,9 @@ async fn club_page(
             .filter(|(m, _)| m.left_on.is_none())
             .map(|(m, _)| m.person_id)
             .collect();
-        people::eligible(db, &p.scope(), &u.path)
+        people_pages::eligible(db, p, lang, &u.path, &open)
             .await
             .page(lang)?
-            .into_iter()
-            .filter(|(person, _)| !open.contains(&person.id))
-            .map(|(person, pu)| {
-                let label = match &person.school_or_commune {
-                    Some(s) => format!("{} — {s}", person.full_name),
-                    None => format!(
-                        "{} — {}",
-                        person.full_name,
-                        lang.pick(&pu.name_vi, &pu.name_en)
-                    ),
-                };
-                (person.id, label)
-            })
-            .collect()
     } else {
         vec![]
     };
@@ -731,7 +471,22 @@ async fn club_page(
         active: active_years.contains(&year),
         years_active: active_years,
         year,
-        current: members.iter().filter(|(m, _)| m.left_on.is_none()).count(),
+        roster: RosterView {
+            path: format!("/clubs/{}", k.id),
+            end_action: "leave",
+            end_field: "left_on",
+            role_key: "club-leader",
+            start_key: "club-field-joined-on",
+            end_key: "club-field-left-on",
+            end_button_key: "club-leave",
+            empty_key: "club-no-members",
+            others_key: "club-former-members",
+            add_key: "club-add-member",
+            person_key: "club-field-person",
+            listed_label: lang.t("club-members-now"),
+            listed: current,
+        },
+        current,
         leaders: members
             .iter()
             .filter(|(m, _)| m.left_on.is_none() && m.is_leader)
@@ -799,16 +554,9 @@ pub async fn show(
     Ok(render(&club_page(&state, &p, &ctx, k, u, host, t).await?))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn refused(
-    state: &AppState,
-    p: &Principal,
-    ctx: &Ctx,
-    k: club::Model,
-    u: unit::Model,
-    host: Option<unit::Model>,
-    t: Typed,
-) -> PageResult {
+/// The club's page again, with the refused form's errors (422).
+async fn refused(state: &AppState, p: &Principal, ctx: &Ctx, id: i32, t: Typed) -> PageResult {
+    let (k, u, host) = load(state, p, id, ctx.lang).await?;
     let mut res = render(&club_page(state, p, ctx, k, u, host, t).await?);
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(res)
@@ -820,40 +568,20 @@ pub async fn add_member(
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<MemberForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::ManageModels, lang)?;
-    require(&p, Permission::ViewNames, lang)?;
-    let (k, u, host) = load(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    let fields = match check_member(db, &p, &k, &u, &f).await {
-        Ok(n) => match clubs::add_member(db, &Actor::from(&p), state.now(), k.id, n).await {
-            Ok(_) => {
-                return Ok(
-                    Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response()
-                );
-            }
-            Err(StoreError::Conflict { field }) => {
-                let mut e = Fields::new();
-                let code = if field == "consent" {
-                    "no_consent"
-                } else {
-                    "already_member"
-                };
-                e.insert("person".into(), code.into());
-                e
-            }
-            Err(e) => return Err(PageError(e.into(), lang)),
-        },
-        Err(AppError::Invalid { fields, .. }) => fields,
-        Err(e) => return Err(PageError(e, lang)),
-    };
-    let t = Typed {
-        which: "member".into(),
-        errors: fields,
-        mf: Some(f),
-        ..Default::default()
-    };
-    refused(&state, &p, &ctx, k, u, host, t).await
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match membership::add(act, Model::Club, id, &f.input()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
+            let t = Typed {
+                which: "member".into(),
+                errors: fields,
+                mf: Some(f),
+                ..Default::default()
+            };
+            refused(&state, &p, &ctx, id, t).await
+        }
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
+    }
 }
 
 pub async fn end_member(
@@ -862,27 +590,19 @@ pub async fn end_member(
     Path((id, mid)): Path<(i32, i32)>,
     CsrfForm(f): CsrfForm<LeaveForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::ManageModels, lang)?;
-    let (k, u, host) = load(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    let m = clubs::member(db, k.id, mid).await.page(lang)?;
-    match check_leave(&m, &f, state.now().date_naive()) {
-        Ok(on) => {
-            clubs::end_member(db, &Actor::from(&p), state.now(), k.id, mid, on)
-                .await
-                .page(lang)?;
-            Ok(Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let end = EndInput { end: f.left_on };
+    match membership::end(act, Model::Club, id, mid, &end).await {
+        Ok(_) => Ok(Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
             let t = Typed {
                 which: "leave".into(),
                 errors: fields,
                 ..Default::default()
             };
-            refused(&state, &p, &ctx, k, u, host, t).await
+            refused(&state, &p, &ctx, id, t).await
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
 
@@ -892,31 +612,23 @@ pub async fn add_activity(
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<ActivityForm>,
 ) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::RecordActivities, lang)?;
-    let (k, u, host) = load(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    match check_activity(&k, &f, state.now().date_naive()) {
-        Ok(n) => {
-            let a = clubs::add_activity(db, &Actor::from(&p), state.now(), k.id, n)
-                .await
-                .page(lang)?;
-            Ok(Redirect::to(&format!(
-                "/clubs/{id}?year={}&saved=activity#activities",
-                a.year
-            ))
-            .into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::clubs::add_activity(act, id, &f).await {
+        Ok(a) => Ok(Redirect::to(&format!(
+            "/clubs/{id}?year={}&saved=activity#activities",
+            a.year
+        ))
+        .into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
             let t = Typed {
                 which: "activity".into(),
                 errors: fields,
                 af: Some(f),
                 ..Default::default()
             };
-            refused(&state, &p, &ctx, k, u, host, t).await
+            refused(&state, &p, &ctx, id, t).await
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
 
@@ -928,7 +640,7 @@ pub async fn add_recommendation(
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageModels, lang)?;
-    let (k, u, host) = load(&state, &p, id, lang).await?;
+    let (k, _, _) = load(&state, &p, id, lang).await?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let mut errors = Fields::new();
@@ -959,72 +671,5 @@ pub async fn add_recommendation(
         rf: Some(f),
         ..Default::default()
     };
-    refused(&state, &p, &ctx, k, u, host, t).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
-
-    fn club() -> club::Model {
-        club::Model {
-            id: 1,
-            unit_id: 1,
-            setting: "school".into(),
-            host_unit_id: None,
-            name: "CLB Quyền tham gia trẻ em Trường THCS Bản Bo".into(),
-            founded_on: d(2017, 9, 5),
-            closed_on: None,
-            created_by: None,
-            created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
-        }
-    }
-
-    fn fields(r: AppResult<NewActivity>) -> Fields {
-        match r {
-            Err(AppError::Invalid { fields, .. }) => fields,
-            Ok(_) => panic!("accepted"),
-            Err(e) => panic!("{e:?}"),
-        }
-    }
-
-    #[test]
-    fn an_activity_counts_girls_and_boys() {
-        let today = d(2019, 12, 1);
-        let e = fields(check_activity(&club(), &ActivityForm::default(), today));
-        for f in ["held_on", "topic", "girls", "boys"] {
-            assert_eq!(e[f], "required", "{f}");
-        }
-        let f = ActivityForm {
-            held_on: "02/12/2019".into(),
-            topic: "Quyền được tham gia".into(),
-            girls: "0".into(),
-            boys: "0".into(),
-        };
-        let e = fields(check_activity(&club(), &f, today));
-        assert_eq!(e["held_on"], "in_the_future");
-        assert_eq!(e["girls"], "total_zero");
-        let f = ActivityForm {
-            held_on: "01/09/2017".into(),
-            girls: "-1".into(),
-            boys: "x".into(),
-            ..f
-        };
-        let e = fields(check_activity(&club(), &f, today));
-        assert_eq!(e["held_on"], "before_founded");
-        assert_eq!(e["girls"], "negative");
-        assert_eq!(e["boys"], "not_a_number");
-        let ok = ActivityForm {
-            held_on: "15/10/2019".into(),
-            topic: "Phòng chống đuối nước".into(),
-            girls: "9".into(),
-            boys: "7".into(),
-        };
-        let n = check_activity(&club(), &ok, today).expect("valid");
-        assert_eq!((n.girls, n.boys), (9, 7));
-    }
+    refused(&state, &p, &ctx, id, t).await
 }

@@ -13,7 +13,9 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_actions::Act;
+use thamgia_actions::handover::{Item, hand_over};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_store::{agencies, handover, units};
 
 pub fn routes() -> Router<AppState> {
@@ -177,26 +179,16 @@ fn refusal(e: AppError) -> Result<String, AppError> {
     }
 }
 
-/// What is handed over: a recommendation (to an agency) or an answer owed to
-/// children (to a unit).
-#[derive(Clone, Copy)]
-enum Item {
-    Recommendation,
-    Answer,
-}
-
-impl Item {
-    /// The form's field, and the prefix of the item's anchor on the page.
-    fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Item::Recommendation => ("agency", "rec"),
-            Item::Answer => ("unit", "ans"),
-        }
+/// The prefix of the item's anchor on the page.
+fn anchor(item: Item) -> &'static str {
+    match item {
+        Item::Recommendation => "rec",
+        Item::Answer => "ans",
     }
 }
 
-/// One hand-over from the page: the store's audited write, then back to the
-/// list, or the list again with the refusal next to the item.
+/// One hand-over from the page: the action, then back to the list, or the
+/// list again with the refusal next to the item.
 async fn hand(
     state: &AppState,
     p: &Principal,
@@ -205,32 +197,13 @@ async fn hand(
     id: i32,
     f: &HandForm,
 ) -> PageResult {
-    require(p, Permission::ReviewReports, ctx.lang)?;
-    let (field, anchor) = item.names();
-    let to = thamgia_domain::text::nfc(f.to.trim());
-    let (db, actor, now, scope) = (&state.db.conn, Actor::from(p), state.now(), p.scope());
-    let done = if to.is_empty() {
-        Err(AppError::Conflict {
-            field: field.into(),
-        })
-    } else {
-        match item {
-            Item::Recommendation => {
-                handover::hand_over_recommendation(db, &actor, now, &scope, id, &to)
-                    .await
-                    .map(|_| ())
-            }
-            Item::Answer => handover::hand_over_answer(db, &actor, now, &scope, id, &to)
-                .await
-                .map(|_| ()),
-        }
-        .map_err(AppError::from)
-    };
-    match done {
+    let act = Act::new(&state.db.conn, p, state.now());
+    match hand_over(act, item, id, &f.to).await {
         Ok(()) => Ok(Redirect::to("/handover?saved=1").into_response()),
         Err(e) => {
-            let key = refusal(e).page(ctx.lang)?;
-            page(state, p, ctx, false, Some((format!("{anchor}-{id}"), key))).await
+            let key = refusal(e.into()).page(ctx.lang)?;
+            let at = format!("{}-{id}", anchor(item));
+            page(state, p, ctx, false, Some((at, key))).await
         }
     }
 }

@@ -6,12 +6,13 @@ use crate::catalog::{Action, Owner};
 use crate::models::{
     LEVEL_NOT_ALLOWED, count, date_or_today, level_refused, required_date, text, unit_in_scope,
 };
+use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid};
 use chrono::{Datelike, NaiveDate};
 use thamgia_domain::access::Permission;
-use thamgia_domain::models::ClubSetting;
+use thamgia_domain::models::{ClubSetting, RecommendationSource};
 use thamgia_store::clubs::{self, NewActivity, NewClub};
-use thamgia_store::entity::{club, club_activity, unit};
+use thamgia_store::entity::{club, club_activity, recommendation, unit};
 use thamgia_store::{StoreError, plans, units};
 
 /// The write actions of this module (`catalog::all`; members: `membership`).
@@ -24,6 +25,11 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "clubs.add_activity",
         permission: Permission::RecordActivities,
+        owner: Owner::Unit,
+    },
+    Action {
+        name: "clubs.add_recommendation",
+        permission: Permission::ManageModels,
         owner: Owner::Unit,
     },
 ];
@@ -191,6 +197,46 @@ pub fn check_activity(
 
 /// The day a club recommendation was raised (empty: today), checked against
 /// the club: not in the future, not before it was founded.
+/// Where a club's recommendation raised on a day comes from.
+pub fn club_source(k: &club::Model, raised_on: NaiveDate) -> Source {
+    Source {
+        source: RecommendationSource::Club,
+        id: k.id,
+        unit_id: k.unit_id,
+        year: raised_on.year(),
+        earliest_deadline: raised_on,
+    }
+}
+
+/// Records a recommendation the club's children raised on a day
+/// (`ManageModels`): the day's errors and the recommendation's together.
+pub async fn add_recommendation(
+    act: Act<'_>,
+    id: i32,
+    raised_on: &str,
+    f: &RecommendationInput,
+) -> ActionResult<recommendation::Model> {
+    act.require(Permission::ManageModels)?;
+    let (k, _, _) = load(act, id).await?;
+    let today = act.now.date_naive();
+    let raised = check_raised_on(&k, raised_on, today);
+    let src = club_source(&k, *raised.as_ref().unwrap_or(&today));
+    let checked = crate::recommendations::check_new(act.db, act.p, &src, f).await;
+    let n = match (raised, checked) {
+        (Ok(_), Ok(n)) => n,
+        (r, c) => {
+            let mut fields = r.err().unwrap_or_default();
+            match c {
+                Err(crate::ActionError::Invalid { fields: f, .. }) => fields.extend(f),
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
+            return Err(invalid(fields));
+        }
+    };
+    Ok(thamgia_store::recommendations::create(act.db, &act.actor(), act.now, n).await?)
+}
+
 pub fn check_raised_on(
     k: &club::Model,
     raised_on: &str,

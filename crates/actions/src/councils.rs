@@ -4,11 +4,13 @@
 
 use crate::catalog::{Action, Owner};
 use crate::models::{LEVEL_NOT_ALLOWED, count, level_refused, required_date, text, unit_in_scope};
+use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use thamgia_domain::access::Permission;
+use thamgia_domain::models::RecommendationSource;
 use thamgia_store::councils::{self, NewCouncil, NewDialogue};
-use thamgia_store::entity::{council, council_dialogue, unit};
+use thamgia_store::entity::{council, council_dialogue, recommendation, unit};
 use thamgia_store::{StoreError, plans};
 
 /// The write actions of this module (`catalog::all`; members: `membership`).
@@ -21,6 +23,11 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "councils.add_dialogue",
         permission: Permission::RecordActivities,
+        owner: Owner::Unit,
+    },
+    Action {
+        name: "councils.add_recommendation",
+        permission: Permission::ManageModels,
         owner: Owner::Unit,
     },
 ];
@@ -78,6 +85,31 @@ pub async fn add_dialogue(
     let (k, _) = load(act, id).await?;
     let n = check_dialogue(&k, f, act.now.date_naive())?;
     Ok(councils::add_dialogue(act.db, &act.actor(), act.now, k.id, n).await?)
+}
+
+/// Where a dialogue's recommendations come from.
+pub fn dialogue_source(k: &council::Model, d: &council_dialogue::Model) -> Source {
+    Source {
+        source: RecommendationSource::CouncilDialogue,
+        id: d.id,
+        unit_id: k.unit_id,
+        year: d.year,
+        earliest_deadline: d.held_on,
+    }
+}
+
+/// Records a recommendation the children raised at a dialogue
+/// (`ManageModels`).
+pub async fn add_recommendation(
+    act: Act<'_>,
+    id: i32,
+    dialogue_id: i32,
+    f: &RecommendationInput,
+) -> ActionResult<recommendation::Model> {
+    act.require(Permission::ManageModels)?;
+    let (k, _) = load(act, id).await?;
+    let d = councils::dialogue(act.db, k.id, dialogue_id).await?;
+    crate::recommendations::create(act, &dialogue_source(&k, &d), f).await
 }
 
 async fn check_new(act: Act<'_>, f: &CouncilInput) -> ActionResult<NewCouncil> {

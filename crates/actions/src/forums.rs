@@ -6,13 +6,13 @@
 
 use crate::catalog::{Action, Owner};
 use crate::recommendations::{self as recs, RecommendationInput, Source};
-use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
+use crate::{Act, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use thamgia_domain::access::{Permission, Scope};
-use thamgia_domain::activities::{parse_date, parse_year};
+use thamgia_domain::activities::parse_year;
 use thamgia_domain::ethnic;
 use thamgia_domain::models::{
     ForumLevel, ForumRules, ForumWarning, RecommendationSource, check_forum, forum_report_due,
@@ -70,9 +70,9 @@ pub const LEVELS: [ForumLevel; 3] = [
 /// Form fields for the children of one ethnic group are `eth_<code>`.
 pub const ETH_PREFIX: &str = "eth_";
 
-/// The error code of a unit whose governing plan holds no forum (council,
-/// club) at its level that year.
-pub const LEVEL_NOT_ALLOWED: &str = "level_not_allowed";
+/// The level refusal and the text and date readers are the models' own
+/// (`actions::models`), shared by forums, councils and clubs.
+pub use crate::models::{LEVEL_NOT_ALLOWED, level_refused, required_date as date, text};
 
 /// A whole number as sent: a form's text, or a client's number. Read (with
 /// its field error) by the action.
@@ -127,30 +127,6 @@ impl Whole {
     }
 }
 
-/// A required text of at most `max` characters.
-pub fn text(e: &mut Fields, field: &str, v: &str, max: usize) -> String {
-    let v = v.trim().to_string();
-    if v.is_empty() {
-        e.insert(field.into(), "required".into());
-    } else if v.chars().count() > max {
-        e.insert(field.into(), "too_long".into());
-    }
-    v
-}
-
-/// A required date (dd/mm/yyyy or yyyy-mm-dd).
-pub fn date(e: &mut Fields, field: &str, v: &str) -> Option<NaiveDate> {
-    if v.trim().is_empty() {
-        e.insert(field.into(), "required".into());
-        return None;
-    }
-    let d = parse_date(v);
-    if d.is_none() {
-        e.insert(field.into(), "not_a_date".into());
-    }
-    d
-}
-
 /// A count: empty is 0; otherwise a whole number from 0 to [`MAX_COUNT`].
 fn count(e: &mut Fields, field: &str, v: &Whole) -> i32 {
     if v.is_empty() {
@@ -166,18 +142,6 @@ fn count(e: &mut Fields, field: &str, v: &Whole) -> i32 {
             e.insert(field.into(), "not_a_number".into());
             0
         }
-    }
-}
-
-/// The store's refusal of a unit's level (`plans::ensure_holds`, when a plan
-/// changed between the check and the write) as the field error the check
-/// gives.
-pub fn level_refused(e: StoreError) -> ActionError {
-    match e {
-        StoreError::Conflict { field } if field == plans::LEVEL_REFUSED => {
-            invalid_one("unit", LEVEL_NOT_ALLOWED)
-        }
-        other => other.into(),
     }
 }
 

@@ -11,22 +11,20 @@ use super::councils::{
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::clubs::club_source;
-use crate::pages::recommendations as recs;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use thamgia_actions::clubs::{self as actions, ActivityInput, ClubInput, check_raised_on};
+use thamgia_actions::Act;
+use thamgia_actions::clubs::{self as actions, ActivityInput, ClubInput};
 use thamgia_actions::membership::{self, MemberInput, Model};
 use thamgia_actions::models::year_of;
-use thamgia_actions::{Act, invalid};
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::RecommendationSource;
 use thamgia_store::entity::{club_activity, club_member, person};
-use thamgia_store::{clubs, people, recommendations};
+use thamgia_store::{clubs, people};
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ClubMemberDto {
@@ -372,34 +370,21 @@ pub async fn add_recommendation(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
-    require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;
-    let (k, _, _) = clubs::get_in_scope(db, &p.scope(), id).await?;
+    let act = thamgia_actions::Act::new(db, &p, state.now());
+    act.require(Permission::ManageModels)?;
+    let (k, _, _) = thamgia_actions::clubs::load(act, id).await?;
     let b: ClubRecommendationCreate = super::json(&body)?;
     let today = state.now().date_naive();
-    let raised = check_raised_on(&k, b.raised_on.as_deref().unwrap_or(""), today);
-    let form = RecommendationCreate {
+    let input = RecommendationCreate {
         text: b.text,
         topic: b.topic,
         agency: b.agency,
         deadline: b.deadline,
     }
     .form();
-    let src = club_source(&k, *raised.as_ref().unwrap_or(&today));
-    let checked = recs::check_new(db, &p, &src, &form).await;
-    let n = match (raised, checked) {
-        (Ok(_), Ok(n)) => n,
-        (r, c) => {
-            let mut fields = r.err().unwrap_or_default();
-            match c {
-                Err(AppError::Invalid { fields: f, .. }) => fields.extend(f),
-                Err(e) => return Err(e),
-                Ok(_) => {}
-            }
-            return Err(invalid(fields).into());
-        }
-    };
-    let r = recommendations::create(db, &Actor::from(&p), state.now(), n).await?;
+    let raised = b.raised_on.as_deref().unwrap_or("");
+    let r = thamgia_actions::clubs::add_recommendation(act, k.id, raised, &input).await?;
     let brief = briefs(db, RecommendationSource::Club, k.id, today)
         .await?
         .into_iter()

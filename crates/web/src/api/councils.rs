@@ -10,8 +10,6 @@ use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Lang;
-use crate::pages::councils::dialogue_source;
-use crate::pages::recommendations::{self as recs, RecommendationForm};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -23,7 +21,8 @@ use thamgia_actions::Act;
 use thamgia_actions::councils::{self as actions, CouncilInput, DialogueInput};
 use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
 use thamgia_actions::models::year_of;
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_actions::recommendations::RecommendationInput;
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::RecommendationSource;
 use thamgia_store::entity::{council_member, person};
 use thamgia_store::{agencies, councils, people, recommendations};
@@ -448,8 +447,8 @@ pub struct RecommendationCreate {
 }
 
 impl RecommendationCreate {
-    pub(crate) fn form(self) -> RecommendationForm {
-        RecommendationForm {
+    pub(crate) fn form(self) -> RecommendationInput {
+        RecommendationInput {
             text: self.text.unwrap_or_default(),
             topic: self.topic.unwrap_or_default(),
             agency: self.agency.unwrap_or_default(),
@@ -470,13 +469,13 @@ pub async fn add_recommendation(
     Path((id, dialogue_id)): Path<(i32, i32)>,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
-    require(&p, Permission::ManageModels)?;
     let db = &state.db.conn;
-    let (k, _) = councils::get_in_scope(db, &p.scope(), id).await?;
+    let act = thamgia_actions::Act::new(db, &p, state.now());
+    act.require(Permission::ManageModels)?;
+    let (k, _) = thamgia_actions::councils::load(act, id).await?;
     let d = councils::dialogue(db, k.id, dialogue_id).await?;
     let b: RecommendationCreate = super::json(&body)?;
-    let n = recs::check_new(db, &p, &dialogue_source(&k, &d), &b.form()).await?;
-    let r = recommendations::create(db, &Actor::from(&p), state.now(), n).await?;
+    let r = thamgia_actions::councils::add_recommendation(act, id, dialogue_id, &b.form()).await?;
     let today = state.now().date_naive();
     let brief = briefs(db, RecommendationSource::CouncilDialogue, d.id, today)
         .await?

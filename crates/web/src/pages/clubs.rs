@@ -16,10 +16,8 @@ use super::people::{
     self as people_pages, MemberRow, RosterView, checked, error_summary, field_message,
     new_person_href,
 };
-use super::recommendations::{RecommendationForm, Source};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -30,14 +28,14 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
-use thamgia_actions::clubs::check_raised_on;
 use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
+use thamgia_actions::recommendations::RecommendationInput;
 use thamgia_actions::{Act, ActionError};
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
 use thamgia_store::clubs;
 use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
-use thamgia_store::{agencies, recommendations, units};
+use thamgia_store::{agencies, units};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -96,23 +94,13 @@ pub struct ClubRecForm {
 }
 
 impl ClubRecForm {
-    pub(crate) fn recommendation(&self) -> RecommendationForm {
-        RecommendationForm {
+    pub(crate) fn recommendation(&self) -> RecommendationInput {
+        RecommendationInput {
             text: self.text.clone(),
             topic: self.topic.clone(),
             agency: self.agency.clone(),
             deadline: self.deadline.clone(),
         }
-    }
-}
-
-pub(crate) fn club_source(k: &club::Model, raised_on: NaiveDate) -> Source {
-    Source {
-        source: RecommendationSource::Club,
-        id: k.id,
-        unit_id: k.unit_id,
-        year: raised_on.year(),
-        earliest_deadline: raised_on,
     }
 }
 
@@ -640,31 +628,23 @@ pub async fn add_recommendation(
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageModels, lang)?;
-    let (k, _, _) = load(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    let today = state.now().date_naive();
-    let mut errors = Fields::new();
-    let raised = match check_raised_on(&k, &f.raised_on, today) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            errors.extend(e);
-            None
-        }
-    };
-    let src = club_source(&k, raised.unwrap_or(today));
-    match super::recommendations::check_new(db, &p, &src, &f.recommendation()).await {
-        Ok(n) if errors.is_empty() => {
-            recommendations::create(db, &Actor::from(&p), state.now(), n)
-                .await
-                .page(lang)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let errors = match thamgia_actions::clubs::add_recommendation(
+        act,
+        id,
+        &f.raised_on,
+        &f.recommendation(),
+    )
+    .await
+    {
+        Ok(_) => {
             return Ok(
                 Redirect::to(&format!("/clubs/{id}?saved=recommendation#recs")).into_response(),
             );
         }
-        Ok(_) => {}
-        Err(AppError::Invalid { fields, .. }) => errors.extend(fields),
-        Err(e) => return Err(PageError(e, lang)),
-    }
+        Err(ActionError::Invalid { fields, .. }) => fields,
+        Err(e) => return Err(PageError(e.into(), lang)),
+    };
     let t = Typed {
         which: "rec".into(),
         errors,

@@ -13,10 +13,9 @@ use super::matters::Fields;
 use super::people::{
     self as people_pages, MemberRow, RosterView, error_summary, field_message, new_person_href,
 };
-use super::recommendations::{RecommendationForm, Source};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -29,8 +28,9 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeSet;
 use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
+use thamgia_actions::recommendations::RecommendationInput as RecommendationForm;
 use thamgia_actions::{Act, ActionError};
-use thamgia_domain::access::{Actor, Permission, Principal};
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::{CouncilRole, RecommendationSource};
 use thamgia_store::councils;
 use thamgia_store::entity::{agency, council, council_dialogue, council_member, person, unit};
@@ -52,9 +52,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The level rule and the years shown are the actions' (`forums` reads them here too).
-pub(crate) use thamgia_actions::models::{
-    LEVEL_NOT_ALLOWED, level_refused, units_holding, year_of, year_options,
-};
+pub(crate) use thamgia_actions::models::{units_holding, year_of, year_options};
 
 /// The fields of a new council, as the form sends them: the action's input.
 pub use thamgia_actions::councils::CouncilInput as CouncilForm;
@@ -108,15 +106,6 @@ pub struct EndForm {
 }
 
 /// Where a recommendation raised at a dialogue comes from.
-pub(crate) fn dialogue_source(k: &council::Model, d: &council_dialogue::Model) -> Source {
-    Source {
-        source: RecommendationSource::CouncilDialogue,
-        id: d.id,
-        unit_id: k.unit_id,
-        year: d.year,
-        earliest_deadline: d.held_on,
-    }
-}
 
 // ---------------------------------------------------------------- list
 
@@ -639,20 +628,17 @@ pub async fn add_recommendation(
     let lang = ctx.lang;
     require(&p, Permission::ManageModels, lang)?;
     let (k, _) = load(&state, &p, id, lang).await?;
-    let db = &state.db.conn;
-    let d = councils::dialogue(db, k.id, did).await.page(lang)?;
-    match super::recommendations::check_new(db, &p, &dialogue_source(&k, &d), &f).await {
-        Ok(n) => {
-            recommendations::create(db, &Actor::from(&p), state.now(), n)
-                .await
-                .page(lang)?;
-            Ok(Redirect::to(&format!(
-                "/councils/{id}?year={}&saved=recommendation#dialogue-{did}",
-                d.year
-            ))
-            .into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    let d = councils::dialogue(&state.db.conn, k.id, did)
+        .await
+        .page(lang)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::councils::add_recommendation(act, id, did, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/councils/{id}?year={}&saved=recommendation#dialogue-{did}",
+            d.year
+        ))
+        .into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
             let t = Typed {
                 which: "rec".into(),
                 errors: fields,
@@ -663,7 +649,7 @@ pub async fn add_recommendation(
             };
             refused(&state, &p, &ctx, id, t).await
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 

@@ -38,7 +38,7 @@ use thamgia_domain::access::{Permission, Principal, Scope};
 use thamgia_domain::models::{Outcome, RecommendationSource, RecommendationStatus};
 use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::{agency, recommendation, unit};
-use thamgia_store::recommendations::{NewRecommendation, Reach, SourceInfo};
+use thamgia_store::recommendations::{Reach, SourceInfo};
 use thamgia_store::{agencies, recommendations, units};
 
 pub fn routes() -> Router<AppState> {
@@ -56,21 +56,10 @@ pub fn routes() -> Router<AppState> {
 /// the forms send them: the actions' inputs.
 pub use thamgia_actions::recommendations::{
     AnswerInput as AnswerForm, FeedbackInput as FeedbackForm,
-    RecommendationInput as RecommendationForm, Source, StatusInput as StatusForm,
+    RecommendationInput as RecommendationForm, StatusInput as StatusForm,
 };
 /// The limits the API's schema states (`api/mod.rs`).
 pub(crate) use thamgia_actions::recommendations::{MAX_ANSWER, MAX_TEXT, MAX_TOPIC};
-
-/// Checks a new recommendation from a council dialogue or a club
-/// (`thamgia_actions::recommendations::check_new`).
-pub(crate) async fn check_new(
-    db: &DatabaseConnection,
-    p: &Principal,
-    src: &Source,
-    f: &RecommendationForm,
-) -> AppResult<NewRecommendation> {
-    Ok(actions::check_new(db, p, src, f).await?)
-}
 
 // ---------------------------------------------------------------- rows
 

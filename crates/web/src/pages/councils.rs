@@ -105,8 +105,6 @@ pub struct EndForm {
     pub term_end: String,
 }
 
-/// Where a recommendation raised at a dialogue comes from.
-
 // ---------------------------------------------------------------- list
 
 pub struct CouncilListRow {

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod audit_query;
 pub mod auth;
 pub mod charts;
 pub mod client_addr;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod exports;
 pub mod forum_words;
 pub mod i18n;
+pub mod links;
 pub mod pager;
 pub mod pages;
 pub mod password;

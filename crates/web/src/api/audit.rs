@@ -1,9 +1,9 @@
 //! The audit trail, by scope (admins and coordinators).
 
 use super::Query;
+use crate::audit_query::{AuditQuery, PER_PAGE, filter_of, may_read, read};
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::audit::{AuditQuery, PER_PAGE, filter_of, may_read, read};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;

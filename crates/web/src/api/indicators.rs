@@ -190,9 +190,7 @@ pub async fn list(
             let i = f.indicator;
             let has_parts = !f.breakdown.is_empty() || engine::has_breakdown(&i.measure);
             IndicatorDto {
-                records: Some(crate::pages::dashboard::records_href(
-                    &u.code, year, &i.code,
-                )),
+                records: Some(crate::links::records_href(&u.code, year, &i.code)),
                 standing: Some(f.standing.as_str().to_string()),
                 breakdown: has_parts.then(|| {
                     f.breakdown

@@ -132,7 +132,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(activities::delete_spending))
         .routes(
             routes!(activities::upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::activities::UPLOAD_BODY_LIMIT,
+                crate::exports::DOCUMENT_BODY_LIMIT,
             )),
         )
         .routes(routes!(activities::download))
@@ -145,7 +145,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::template))
         .routes(
             routes!(imports::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::imports::UPLOAD_BODY_LIMIT,
+                crate::exports::SHEET_BODY_LIMIT,
             )),
         )
         .routes(routes!(imports::show))
@@ -155,7 +155,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(population::template))
         .routes(
             routes!(population::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::imports::UPLOAD_BODY_LIMIT,
+                crate::exports::SHEET_BODY_LIMIT,
             )),
         )
         .routes(routes!(report_exports::report))
@@ -678,8 +678,9 @@ fn allowed_values(v: &mut serde_json::Value) {
 /// Lengths (in characters, after trimming, as the pages count them) and
 /// ranges the server enforces on request fields.
 fn limit_table() -> Vec<(&'static str, &'static str, serde_json::Value)> {
-    use crate::pages::{consultations as k, recommendations as r};
+    use crate::pages::consultations as k;
     use serde_json::json;
+    use thamgia_actions::recommendations as r;
     use thamgia_domain::voice::{MAX_AGE, MIN_AGE};
     let ages = json!({"minimum": MIN_AGE, "maximum": MAX_AGE});
     vec![

@@ -175,10 +175,7 @@ pub(crate) fn standing_parts(s: Standing) -> (&'static str, &'static str, &'stat
     }
 }
 
-/// Where a figure's records are listed.
-pub fn records_href(unit: &str, year: i32, code: &str) -> String {
-    format!("/dashboard/records?unit={unit}&year={year}&code={code}")
-}
+pub use crate::links::records_href;
 
 pub struct Card {
     pub code: String,

@@ -59,7 +59,6 @@ pub use thamgia_actions::recommendations::{
     RecommendationInput as RecommendationForm, StatusInput as StatusForm,
 };
 /// The limits the API's schema states (`api/mod.rs`).
-pub(crate) use thamgia_actions::recommendations::{MAX_ANSWER, MAX_TEXT, MAX_TOPIC};
 
 // ---------------------------------------------------------------- rows
 

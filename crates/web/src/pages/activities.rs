@@ -15,10 +15,11 @@ use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::AppResult;
 use crate::i18n::Lang;
+use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, OriginalUri, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -266,6 +267,7 @@ struct ListPage {
     projects: Vec<Opt>,
     kinds: Vec<Opt>,
     rows: Vec<ListRow>,
+    pager: Pager,
     count: i64,
     female: i64,
     male: i64,
@@ -278,6 +280,8 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Query(q): Query<ListQuery>,
+    Query(pq): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewActivities, lang)?;
@@ -325,6 +329,9 @@ pub async fn list(
             spent: lang.money(r.spent),
         });
     }
+    // The totals above are the whole list's; the table shows one page.
+    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let (rows, pager) = Pager::cut(rows, pq.page.as_deref(), &uri);
     let unit_list = units::list(db, &p.scope()).await.page(lang)?;
     let mut years: Vec<i32> = (2016..=today.year().max(2020)).rev().collect();
     if let Some(y) = filter.year
@@ -357,8 +364,9 @@ pub async fn list(
             filter.project.as_deref().unwrap_or(""),
         ),
         kinds: kind_opts(lang, filter.kind.as_deref().unwrap_or("")),
-        count: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        count,
         rows,
+        pager,
         female,
         male,
         spent: lang.money(spent),

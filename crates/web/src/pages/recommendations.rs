@@ -22,10 +22,11 @@ use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
 use crate::forum_words::level_phrase;
 use crate::i18n::Lang;
+use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -202,6 +203,7 @@ struct RecommendationsPage {
     years: Vec<i32>,
     statuses: Vec<&'static str>,
     rows: Vec<RecRow>,
+    pager: Pager,
     answered: usize,
     overdue_count: usize,
 }
@@ -220,6 +222,8 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Query(q): Query<ListQuery>,
+    Query(pq): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
@@ -255,8 +259,16 @@ pub async fn list(
             .count(),
         overdue_count: rows.iter().filter(|r| r.overdue).count(),
         q,
-        rows,
+        rows: vec![],
+        pager: Pager::default(),
         errors,
+    };
+    // The counts above are the whole list's; the table shows one page.
+    let (rows, pager) = Pager::cut(rows, pq.page.as_deref(), &uri);
+    let page = RecommendationsPage {
+        rows,
+        pager,
+        ..page
     };
     let mut res = render(&page);
     if !page.errors.is_empty() {
@@ -524,6 +536,7 @@ struct PublicPage {
     unit_options: Vec<unit::Model>,
     years: Vec<i32>,
     rows: Vec<RecRow>,
+    pager: Pager,
     answered: usize,
 }
 
@@ -542,6 +555,8 @@ pub async fn public(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PublicQuery>,
+    Query(pq): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
 ) -> PageResult {
     let lang = ctx.lang;
     let db = &state.db.conn;
@@ -574,8 +589,15 @@ pub async fn public(
             .filter(|r| r.status == RecommendationStatus::Answered.as_str())
             .count(),
         q,
-        rows,
+        rows: vec![],
+        pager: Pager::default(),
         errors,
+    };
+    let (rows, pager) = Pager::cut(rows, pq.page.as_deref(), &uri);
+    let page = PublicPage {
+        rows,
+        pager,
+        ..page
     };
     let mut res = render(&page);
     if !page.errors.is_empty() {

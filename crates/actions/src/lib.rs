@@ -22,6 +22,7 @@
 //! them; the access test walks that list).
 
 pub mod catalog;
+pub mod consultations;
 mod error;
 pub mod matters;
 

@@ -11,10 +11,7 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
-use crate::pages::consultations::{
-    self as rules, ConsultationForm, OptionInput, TallyForm, open_consultation, submit_group_tally,
-    submit_paper,
-};
+use crate::pages::consultations::{TallyForm, submit_group_tally, submit_paper};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -23,6 +20,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use thamgia_actions::consultations::{self as actions, ConsultationInput, OptionInput};
+use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::{RawAnswer, RawProfile, Status};
 use thamgia_store::entity::{consultation, unit};
@@ -325,30 +324,29 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
-    require(&p, Permission::RunConsultations)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
     let b: ConsultationCreate = super::json(&body)?;
-    let db = &state.db.conn;
-    let (m, mu) = match rules::matter_for_consultation(db, &p, b.matter_id).await {
-        Ok(x) => x,
-        Err(AppError::NotFound) => return Err(AppError::invalid("matter_id", "unknown_matter")),
-        Err(e) => return Err(e),
+    // A matter outside the scope is a field of the body, not the address.
+    match actions::matter_for_consultation(act, b.matter_id).await {
+        Err(ActionError::NotFound) => return Err(invalid_one("matter_id", "unknown_matter").into()),
+        r => r?,
     };
-    let f = ConsultationForm {
-        matter_id: b.matter_id.to_string(),
+    let f = ConsultationInput {
+        matter_id: b.matter_id,
         unit: b.unit.unwrap_or_default(),
         title: b.title,
         intro: b.intro,
         method: b.method,
-        age_min: b.age_min.to_string(),
-        age_max: b.age_max.to_string(),
+        age_min: b.age_min.into(),
+        age_max: b.age_max.into(),
         opens_on: b.opens_on,
         closes_on: b.closes_on,
         facilitator: b.facilitator.unwrap_or_default(),
         audience: b.audience,
     };
-    let n = rules::check_consultation(db, &p, &m, &mu, &f).await?;
-    let k = rules::create_consultation(&state, &p, n).await?;
-    let (k, u) = consultations::get_in_scope(db, &p.scope(), k.id).await?;
+    let k = actions::create(act, &f).await?;
+    let (k, u) = consultations::get_in_scope(act.db, &p.scope(), k.id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, &k, &u).await?)))
 }
 
@@ -384,6 +382,7 @@ pub async fn show(
     Ok(Json(detail(&state, &k, &u).await?))
 }
 
+/// One option of a choice or ranking question.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct OptionCreate {
     /// At most 100 characters.
@@ -393,6 +392,16 @@ pub struct OptionCreate {
     /// An emoji or a short picture name (at most 32 characters).
     #[serde(default)]
     pub emoji: Option<String>,
+}
+
+impl From<OptionCreate> for OptionInput {
+    fn from(o: OptionCreate) -> Self {
+        OptionInput {
+            label_vi: o.label_vi,
+            label_en: o.label_en,
+            emoji: o.emoji,
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -426,42 +435,24 @@ pub async fn add_question(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, _) = load_for_write(&state, &p, id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
     let b: QuestionCreate = super::json(&body)?;
-    if k.status != Status::Draft.as_str() {
-        return Ok(not_draft());
-    }
-    let options: Vec<OptionInput> = b
-        .options
-        .into_iter()
-        .map(|o| OptionInput {
-            label_vi: o.label_vi,
-            label_en: o.label_en,
-            emoji: o.emoji,
-        })
-        .collect();
-    let nq = rules::check_question(
-        &b.kind,
-        &b.text_vi,
-        b.text_en.as_deref().unwrap_or(""),
-        b.required,
-        &options,
-    )?;
-    let db = &state.db.conn;
-    let q = match consultations::add_question(
-        db,
-        &thamgia_domain::access::Actor::from(&p),
-        state.now(),
-        id,
-        nq,
-    )
-    .await
-    {
+    let input = actions::QuestionInput {
+        kind: b.kind,
+        text_vi: b.text_vi,
+        text_en: b.text_en.unwrap_or_default(),
+        required: b.required,
+        options: b.options.into_iter().map(Into::into).collect(),
+    };
+    let q = match actions::add_question(act, id, &input).await {
         Ok(q) => q,
-        Err(thamgia_store::StoreError::Conflict { field: "status" }) => return Ok(not_draft()),
+        Err(ActionError::Conflict { field }) if field == "status" => return Ok(not_draft()),
         Err(e) => return Err(e.into()),
     };
+    let db = act.db;
     let dto = consultations::questions(db, id)
         .await?
         .into_iter()
@@ -497,12 +488,14 @@ pub async fn open(
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, u) = load_for_write(&state, &p, id).await?;
-    match open_consultation(&state, &p, &k).await {
-        Ok(k) => Ok(Json(detail(&state, &k, &u).await?).into_response()),
-        Err(AppError::Conflict { field }) if field == "status" => Ok(not_draft()),
-        Err(e) => Err(e),
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match actions::open(act, id).await {
+        Ok(k) => {
+            let (_, u) = load(&state, &p, id).await?;
+            Ok(Json(detail(&state, &k, &u).await?).into_response())
+        }
+        Err(ActionError::Conflict { field }) if field == "status" => Ok(not_draft()),
+        Err(e) => Err(e.into()),
     }
 }
 

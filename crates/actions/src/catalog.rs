@@ -30,5 +30,10 @@ pub struct Action {
 /// Every write action of the layer: each action module lists its own in
 /// `ACTIONS`, next to the functions.
 pub fn all() -> Vec<Action> {
-    [crate::matters::ACTIONS, crate::consultations::ACTIONS].concat()
+    [
+        crate::matters::ACTIONS,
+        crate::consultations::ACTIONS,
+        crate::responses::ACTIONS,
+    ]
+    .concat()
 }

@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod consultations;
 mod error;
 pub mod matters;
+pub mod responses;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

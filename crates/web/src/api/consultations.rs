@@ -11,7 +11,6 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
-use crate::pages::consultations::{TallyForm, submit_group_tally, submit_paper};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -21,6 +20,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use thamgia_actions::consultations::{self as actions, ConsultationInput, OptionInput};
+use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
 use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::{RawAnswer, RawProfile, Status};
@@ -350,16 +350,6 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(detail(&state, &k, &u).await?)))
 }
 
-/// Loads a consultation for a write by `p` (`consultations::for_write`: in
-/// scope, and about a matter `p` may act for — else 403).
-async fn load_for_write(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-) -> AppResult<(consultation::Model, unit::Model)> {
-    Ok(consultations::for_write(&state.db.conn, p, id).await?)
-}
-
 async fn load(
     state: &AppState,
     p: &Principal,
@@ -586,13 +576,12 @@ pub async fn paper_response(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, _) = load_for_write(&state, &p, id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
     let b: PaperResponse = super::json(&body)?;
-    if k.status != Status::Open.as_str() {
-        return Ok(not_open());
-    }
-    let mut errors = BTreeMap::new();
+    let mut read_errors = BTreeMap::new();
     let mut answers = BTreeMap::new();
     for (key, a) in b.answers {
         match key.trim().parse::<i32>() {
@@ -607,22 +596,35 @@ pub async fn paper_response(
                 );
             }
             Err(_) => {
-                errors.insert(format!("q{key}"), "unknown_question".to_string());
+                read_errors.insert(format!("q{key}"), "unknown_question".to_string());
             }
         }
     }
-    let profile = RawProfile {
-        age: b.profile.age,
-        sex: b.profile.sex,
-        ethnic: b.profile.ethnic,
-        disability: b.profile.disability,
-        unit: b.profile.unit,
+    let input = PaperInput {
+        submission_id: b.submission_id,
+        profile: RawProfile {
+            age: b.profile.age,
+            sex: b.profile.sex,
+            ethnic: b.profile.ethnic,
+            disability: b.profile.disability,
+            unit: b.profile.unit,
+        },
+        answers,
+        read_errors,
     };
-    match submit_paper(&state, &p, &k, &b.submission_id, profile, answers, errors).await {
-        Ok(s) => Ok(ack(s, &b.submission_id)),
-        Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
-        Err(AppError::Conflict { field }) if field == "submission_id" => Ok(other_content()),
-        Err(e) => Err(e),
+    match paper::submit_paper(act, id, &input).await {
+        Ok(s) => Ok(ack(s, &input.submission_id)),
+        Err(e) => submission_refused(e),
+    }
+}
+
+/// A refused paper form or tally: the not-open and other-content conflicts
+/// have their own bodies.
+fn submission_refused(e: ActionError) -> AppResult<Response> {
+    match e {
+        ActionError::Conflict { field } if field == "status" => Ok(not_open()),
+        ActionError::Conflict { field } if field == "submission_id" => Ok(other_content()),
+        e => Err(e.into()),
     }
 }
 
@@ -657,28 +659,25 @@ pub async fn tally(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, _) = load_for_write(&state, &p, id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
     let b: TallyBody = super::json(&body)?;
-    if k.status != Status::Open.as_str() {
-        return Ok(not_open());
-    }
-    let f = TallyForm {
-        submission_id: b.submission_id.clone(),
+    let f = TallyInput {
+        submission_id: b.submission_id,
         label: b.label,
-        girls: b.girls.to_string(),
-        boys: b.boys.to_string(),
-        age_6_10: b.age_6_10.to_string(),
-        age_11_15: b.age_11_15.to_string(),
+        girls: b.girls.into(),
+        boys: b.boys.into(),
+        age_6_10: b.age_6_10.into(),
+        age_11_15: b.age_11_15.into(),
         counts: b
             .counts
             .into_iter()
-            .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+            .map(|(k, v)| (k.trim().to_string(), v.into()))
             .collect(),
     };
-    match submit_group_tally(&state, &p, &k, &f).await {
-        Ok(s) => Ok(ack(s, &b.submission_id)),
-        Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
-        Err(e) => Err(e),
+    match paper::submit_tally(act, id, &f).await {
+        Ok(s) => Ok(ack(s, &f.submission_id)),
+        Err(e) => submission_refused(e),
     }
 }

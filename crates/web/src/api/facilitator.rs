@@ -15,7 +15,6 @@ use super::child::{JoinFormDto, ProfileBody, SubmissionBody, form_dto, parse};
 use crate::auth::{ApiUser, Ctx, random_token};
 use crate::error::{AppError, AppResult, ErrorBody, YEAR_LOCKED};
 use crate::pages::child::{self as rules, Door, Form};
-use crate::pages::consultations::{TallyForm, check_group_tally};
 use crate::password;
 use crate::state::AppState;
 use axum::Json;
@@ -24,6 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use std::collections::BTreeMap;
+use thamgia_actions::responses::{TallyInput, check_group_tally};
 use thamgia_domain::access::{Actor, Permission, Principal, Role};
 use thamgia_domain::voice::{Source, Status};
 use thamgia_store::StoreError;
@@ -609,20 +609,20 @@ async fn sync_tally(
     if let Verdict::Refused(why) = verdict {
         return Ok(refused(sid, why, lang));
     }
-    let form = TallyForm {
+    let form = TallyInput {
         submission_id: canonical.unwrap_or(item.submission_id),
         label: item.label,
-        girls: item.girls.to_string(),
-        boys: item.boys.to_string(),
-        age_6_10: item.age_6_10.to_string(),
-        age_11_15: item.age_11_15.to_string(),
+        girls: item.girls.into(),
+        boys: item.boys.into(),
+        age_6_10: item.age_6_10.into(),
+        age_11_15: item.age_11_15.into(),
         counts: item
             .counts
             .into_iter()
-            .map(|(o, n)| (o.trim().to_string(), n.to_string()))
+            .map(|(o, n)| (o.trim().to_string(), n.into()))
             .collect(),
     };
-    let tally = match check_group_tally(state, &k, &form, Some(p.user_id)).await? {
+    let tally = match check_group_tally(&state.db.conn, &k, &form, Some(p.user_id)).await? {
         Ok(t) => t,
         Err(fields) => {
             return Ok(SyncResult {

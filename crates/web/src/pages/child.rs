@@ -38,6 +38,8 @@ use thamgia_store::entity::{consultation, question, question_option, response, u
 use thamgia_store::responses::{self, Submission, Submitted};
 use thamgia_store::{StoreError, consultations, units};
 
+pub(crate) use thamgia_actions::responses::content_hash;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/c", get(join_form).post(join_post))
@@ -208,38 +210,6 @@ pub(crate) fn check(
         }
         _ => Err(errors),
     }
-}
-
-/// SHA-256 of a canonical form of what a child said: the profile, then the
-/// answers by question id (chosen options sorted, a ranking in its order).
-/// The page and the API compute the same digest for the same content.
-pub(crate) fn content_hash(p: &Profile, answers: &[(i32, ValidAnswer)]) -> String {
-    let mut list: Vec<serde_json::Value> = answers
-        .iter()
-        .map(|(qid, a)| match a {
-            ValidAnswer::Options(o) => {
-                let mut o = o.clone();
-                o.sort_unstable();
-                serde_json::json!([qid, "options", o])
-            }
-            ValidAnswer::Ranking(o) => serde_json::json!([qid, "ranking", o]),
-            ValidAnswer::Face(f) => serde_json::json!([qid, "face", f]),
-            ValidAnswer::Text(t) => serde_json::json!([qid, "text", t]),
-        })
-        .collect();
-    list.sort_by_key(|v| v[0].as_i64());
-    let canonical = serde_json::json!({
-        "v": 1,
-        "profile": [
-            p.age.map(|a| a.get()),
-            p.sex.map(|s| s.as_str()),
-            p.ethnic,
-            p.disability,
-            p.unit,
-        ],
-        "answers": list,
-    });
-    thamgia_store::sha256_hex(&canonical.to_string())
 }
 
 /// What became of a submission.

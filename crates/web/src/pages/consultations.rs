@@ -7,7 +7,7 @@
 //! Results, closing and the answer to the children are other pages
 //! (`/consultations/{id}/results`, `/close`, `/answer`).
 
-use super::matters::{Fields, field_message, invalid};
+use super::matters::{Fields, field_message};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
@@ -20,21 +20,20 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use thamgia_actions::consultations::{self as actions, ConsultationInput, QuestionInput};
+use thamgia_actions::responses::{self as paper, PaperInput, TallyInput, is_uuid};
 use thamgia_actions::{Act, ActionError};
-use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
+use thamgia_domain::access::{Permission, Principal, Role};
 use thamgia_domain::ethnic;
 use thamgia_domain::voice::{
-    MAX_AGE, MIN_AGE, Method, Profile, QuestionKind, QuestionSpec, RawAnswer, RawProfile, Source,
-    Status, ValidAnswer, validate_answers, validate_profile,
+    MAX_AGE, MIN_AGE, Method, QuestionKind, RawAnswer, RawProfile, Source, Status,
 };
 use thamgia_store::entity::{
     consultation, group_tally, matter, question, question_option, unit, user,
 };
-use thamgia_store::responses::{self, Submission, Submitted, Tally};
-use thamgia_store::{StoreError, consultations, matters, units, voice_queries};
+use thamgia_store::responses;
+use thamgia_store::{StoreError, consultations, matters, voice_queries};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -61,8 +60,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub(crate) use thamgia_actions::consultations::{MAX_INTRO, MAX_QUESTION, MAX_TITLE};
-pub(crate) const MAX_GROUP: i64 = 200;
-pub(crate) const MAX_GROUP_LABEL: usize = 100;
 
 // ---------------------------------------------------------------- creating
 
@@ -806,162 +803,6 @@ async fn stylesheet() -> Response {
 
 // ---------------------------------------------------------------- paper forms
 
-/// The units a child may name as their school or commune: the audience units
-/// and those below them (the consultation's own unit when no audience is set).
-pub(crate) async fn profile_units(
-    db: &DatabaseConnection,
-    k: &consultation::Model,
-) -> AppResult<Vec<unit::Model>> {
-    let mut roots = consultations::audience_units(db, k.id).await?;
-    if roots.is_empty()
-        && let Some(u) = units::by_id(db, k.unit_id).await?
-    {
-        roots.push(u);
-    }
-    let mut out: Vec<unit::Model> = vec![];
-    for r in roots {
-        for u in units::list(
-            db,
-            &Scope {
-                path: r.path.clone(),
-            },
-        )
-        .await?
-        {
-            if !out.iter().any(|x| x.id == u.id) {
-                out.push(u);
-            }
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// The digest of a submission's meaning (the same canonical form the child's
-/// page uses): the order of ticked boxes does not count.
-pub(crate) fn content_hash(p: &Profile, answers: &[(i32, ValidAnswer)]) -> String {
-    let mut list: Vec<serde_json::Value> = answers
-        .iter()
-        .map(|(qid, a)| match a {
-            ValidAnswer::Options(o) => {
-                let mut o = o.clone();
-                o.sort_unstable();
-                serde_json::json!([qid, "options", o])
-            }
-            ValidAnswer::Ranking(o) => serde_json::json!([qid, "ranking", o]),
-            ValidAnswer::Face(f) => serde_json::json!([qid, "face", f]),
-            ValidAnswer::Text(t) => serde_json::json!([qid, "text", t]),
-        })
-        .collect();
-    list.sort_by_key(|v| v[0].as_i64());
-    let canonical = serde_json::json!({
-        "v": 1,
-        "profile": [p.age.map(|a| a.get()), p.sex.map(|s| s.as_str()), p.ethnic, p.disability, p.unit],
-        "answers": list,
-    });
-    thamgia_store::sha256_hex(&canonical.to_string())
-}
-
-fn merge(into: &mut Fields, from: Fields) {
-    for (k, v) in from {
-        into.entry(k).or_insert(v);
-    }
-}
-
-pub(crate) fn is_uuid(s: &str) -> bool {
-    uuid::Uuid::parse_str(s.trim()).is_ok()
-}
-
-/// Checks and stores one paper form typed in by a signed-in user. `errors`
-/// holds what the caller already found while reading its input.
-pub(crate) async fn submit_paper(
-    state: &AppState,
-    p: &Principal,
-    k: &consultation::Model,
-    submission_id: &str,
-    profile: RawProfile,
-    answers: BTreeMap<i32, RawAnswer>,
-    mut errors: Fields,
-) -> AppResult<Submitted> {
-    let db = &state.db.conn;
-    if k.status != Status::Open.as_str() {
-        return Err(AppError::Conflict {
-            field: "status".into(),
-        });
-    }
-    if !is_uuid(submission_id) {
-        errors.insert("submission_id".into(), "not_a_uuid".into());
-    }
-    let qs = consultations::questions(db, k.id).await?;
-    let specs: Vec<QuestionSpec> = qs
-        .iter()
-        .filter_map(|(q, os)| {
-            Some(QuestionSpec {
-                id: q.id,
-                kind: QuestionKind::parse(&q.kind)?,
-                required: q.required,
-                option_ids: os.iter().map(|o| o.id).collect(),
-            })
-        })
-        .collect();
-    let audience = (
-        u8::try_from(k.age_min).unwrap_or(MIN_AGE),
-        u8::try_from(k.age_max).unwrap_or(MAX_AGE),
-    );
-    let codes = ethnic::codes();
-    let valid_profile = match validate_profile(&profile, &codes, audience) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            merge(&mut errors, e);
-            None
-        }
-    };
-    let valid_answers = match validate_answers(&specs, &answers) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            merge(&mut errors, e);
-            None
-        }
-    };
-    let mut unit_id = None;
-    if let Some(code) = profile
-        .unit
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match profile_units(db, k)
-            .await?
-            .into_iter()
-            .find(|u| u.code == code)
-        {
-            Some(u) => unit_id = Some(u.id),
-            None => {
-                errors
-                    .entry("unit".into())
-                    .or_insert_with(|| "unknown_option".into());
-            }
-        }
-    }
-    match (valid_profile, valid_answers) {
-        (Some(profile), Some(answers)) if errors.is_empty() => {
-            let content_hash = content_hash(&profile, &answers);
-            let s = Submission {
-                consultation_id: k.id,
-                submission_id: submission_id.trim().to_string(),
-                content_hash,
-                source: Source::Paper,
-                profile,
-                profile_unit_id: unit_id,
-                answers,
-                entered_by: Some(p.user_id),
-            };
-            Ok(responses::submit(db, state.now(), s).await?)
-        }
-        _ => Err(invalid(errors)),
-    }
-}
-
 /// Form values as sent, to show a refused form again as it was.
 #[derive(Debug, Default, Clone)]
 pub struct Values(pub HashMap<String, Vec<String>>);
@@ -1170,7 +1011,7 @@ async fn paper_page(
     };
     Ok(PaperPage {
         c: Chrome::new(ctx, "consult-paper-title"),
-        unit_options: profile_units(db, &k).await.page(lang)?,
+        unit_options: paper::profile_units(db, &k).await.page(lang)?,
         ethnic_options: ethnic::local_first()
             .into_iter()
             .map(|g| (g.code, lang.pick(g.name_vi, g.name_en)))
@@ -1229,9 +1070,14 @@ pub async fn paper_submit(
             .page(lang)?,
     );
     let (profile, answers, read_errors) = read_paper(&qs, &v);
-    let (errors, status) = match submit_paper(&state, &p, &k, &sid, profile, answers, read_errors)
-        .await
-    {
+    let input = PaperInput {
+        submission_id: sid.clone(),
+        profile,
+        answers,
+        read_errors,
+    };
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let (errors, status) = match paper::submit_paper(act, id, &input).await {
         Ok(_) => {
             let n = voice_queries::count_by_source(&state.db.conn, k.id, Source::Paper.as_str())
                 .await
@@ -1240,15 +1086,15 @@ pub async fn paper_submit(
                 Redirect::to(&format!("/consultations/{id}/paper?saved={n}")).into_response(),
             );
         }
-        Err(AppError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict { field }) if field == "status" => {
+        Err(ActionError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ActionError::Conflict { field }) if field == "status" => {
             (Fields::new(), StatusCode::CONFLICT)
         }
-        Err(AppError::Conflict { field }) if field == "submission_id" => (
+        Err(ActionError::Conflict { field }) if field == "submission_id" => (
             Fields::from([("submission_id".to_string(), "different_content".to_string())]),
             StatusCode::CONFLICT,
         ),
-        Err(e) => return Err(PageError(e, lang)),
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     // A refused form keeps its id: sending it again after a fix is the same form.
     let sid = if is_uuid(&sid) {
@@ -1262,150 +1108,6 @@ pub async fn paper_submit(
 }
 
 // ---------------------------------------------------------------- group tallies
-
-/// A group discussion's tally as text (a form or the API).
-#[derive(Debug, Default, Clone)]
-pub struct TallyForm {
-    pub submission_id: String,
-    pub label: String,
-    pub girls: String,
-    pub boys: String,
-    pub age_6_10: String,
-    pub age_11_15: String,
-    /// Option id (as text) → number of children who chose it.
-    pub counts: BTreeMap<String, String>,
-}
-
-fn count_field(s: &str, field: &str, e: &mut Fields) -> i64 {
-    let t = s.trim();
-    if t.is_empty() {
-        return 0;
-    }
-    match t.parse::<i64>() {
-        Ok(n) if n < 0 => {
-            e.insert(field.into(), "negative".into());
-            0
-        }
-        Ok(n) if n > MAX_GROUP * 10 => {
-            e.insert(field.into(), "total_too_large".into());
-            0
-        }
-        Ok(n) => n,
-        Err(_) => {
-            e.insert(field.into(), "not_a_number".into());
-            0
-        }
-    }
-}
-
-/// Checks and stores a group tally. Error fields: `label`, `girls`, `boys`,
-/// `age_6_10`, `age_11_15`, `ages` (bands do not add up), `o{option id}`,
-/// `q{question id}` (a single choice counted more often than children), `submission_id`.
-pub(crate) async fn submit_group_tally(
-    state: &AppState,
-    p: &Principal,
-    k: &consultation::Model,
-    f: &TallyForm,
-) -> AppResult<Submitted> {
-    let db = &state.db.conn;
-    if k.status != Status::Open.as_str() {
-        return Err(AppError::Conflict {
-            field: "status".into(),
-        });
-    }
-    let t = check_group_tally(state, k, f, Some(p.user_id))
-        .await?
-        .map_err(invalid)?;
-    Ok(responses::submit_tally(db, &Actor::from(p), state.now(), t).await?)
-}
-
-/// Checks a group tally against consultation `k`'s form, whatever its
-/// status (the offline app's late rule decides that): the tally to store,
-/// or every invalid field (as [`submit_group_tally`] names them).
-pub(crate) async fn check_group_tally(
-    state: &AppState,
-    k: &consultation::Model,
-    f: &TallyForm,
-    entered_by: Option<i32>,
-) -> AppResult<Result<Tally, Fields>> {
-    let db = &state.db.conn;
-    let mut e = Fields::new();
-    if !is_uuid(&f.submission_id) {
-        e.insert("submission_id".into(), "not_a_uuid".into());
-    }
-    let label = f.label.trim().to_string();
-    if label.is_empty() {
-        e.insert("label".into(), "required".into());
-    } else if label.chars().count() > MAX_GROUP_LABEL {
-        e.insert("label".into(), "too_long".into());
-    }
-    let girls = count_field(&f.girls, "girls", &mut e);
-    let boys = count_field(&f.boys, "boys", &mut e);
-    let young = count_field(&f.age_6_10, "age_6_10", &mut e);
-    let old = count_field(&f.age_11_15, "age_11_15", &mut e);
-    let total = girls + boys;
-    if e.is_empty() {
-        if total < 1 {
-            e.insert("girls".into(), "total_zero".into());
-        } else if total > MAX_GROUP {
-            e.insert("girls".into(), "total_too_large".into());
-        } else if young + old != total {
-            e.insert("ages".into(), "total_mismatch".into());
-        }
-        if young > 0 && k.age_min > 10 {
-            e.insert("age_6_10".into(), "outside_audience".into());
-        }
-        if old > 0 && k.age_max < 11 {
-            e.insert("age_11_15".into(), "outside_audience".into());
-        }
-    }
-    let qs = consultations::questions(db, k.id).await?;
-    let mut counts = vec![];
-    let mut known = HashSet::new();
-    for (q, os) in &qs {
-        let kind = QuestionKind::parse(&q.kind);
-        if !matches!(kind, Some(QuestionKind::Single | QuestionKind::Multiple)) {
-            continue;
-        }
-        let mut sum = 0;
-        for o in os {
-            known.insert(o.id.to_string());
-            let field = format!("o{}", o.id);
-            let n = count_field(
-                f.counts.get(&o.id.to_string()).map_or("", String::as_str),
-                &field,
-                &mut e,
-            );
-            if n > total && total > 0 {
-                e.insert(field, "count_too_large".into());
-            }
-            sum += n;
-            counts.push((o.id, i32::try_from(n).unwrap_or(0)));
-        }
-        if kind == Some(QuestionKind::Single) && total > 0 && sum > total {
-            e.insert(format!("q{}", q.id), "sum_too_large".into());
-        }
-    }
-    for key in f.counts.keys() {
-        if !known.contains(key) {
-            e.insert(format!("o{key}"), "unknown_option".into());
-        }
-    }
-    if !e.is_empty() {
-        return Ok(Err(e));
-    }
-    Ok(Ok(Tally {
-        consultation_id: k.id,
-        submission_id: f.submission_id.trim().to_string(),
-        label,
-        girls: i32::try_from(girls).unwrap_or(0),
-        boys: i32::try_from(boys).unwrap_or(0),
-        age_6_10: i32::try_from(young).unwrap_or(0),
-        age_11_15: i32::try_from(old).unwrap_or(0),
-        counts,
-        entered_by,
-    }))
-}
 
 #[derive(Template)]
 #[template(path = "tally.html")]
@@ -1535,28 +1237,31 @@ pub async fn tally_submit(
     require(&p, Permission::RunConsultations, lang)?;
     let (k, _) = load_for_write(&state, &p, id, lang).await?;
     let v = Values::from_pairs(&pairs);
-    let f = TallyForm {
+    let f = TallyInput {
         submission_id: v.get("submission_id").to_string(),
         label: v.get("label").to_string(),
-        girls: v.get("girls").to_string(),
-        boys: v.get("boys").to_string(),
-        age_6_10: v.get("age_6_10").to_string(),
-        age_11_15: v.get("age_11_15").to_string(),
+        girls: v.get("girls").into(),
+        boys: v.get("boys").into(),
+        age_6_10: v.get("age_6_10").into(),
+        age_11_15: v.get("age_11_15").into(),
         counts: pairs
             .iter()
-            .filter_map(|(key, val)| Some((key.strip_prefix('o')?.to_string(), val.clone())))
+            .filter_map(|(key, val)| {
+                Some((key.strip_prefix('o')?.to_string(), val.as_str().into()))
+            })
             .filter(|(key, _)| key.chars().all(|c| c.is_ascii_digit()) && !key.is_empty())
             .collect(),
     };
-    let status = match submit_group_tally(&state, &p, &k, &f).await {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let status = match paper::submit_tally(act, id, &f).await {
         Ok(_) => {
             return Ok(Redirect::to(&format!("/consultations/{id}/tally?saved=1")).into_response());
         }
-        Err(AppError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict { field }) if field == "status" => {
+        Err(ActionError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ActionError::Conflict { field }) if field == "status" => {
             (Fields::new(), StatusCode::CONFLICT)
         }
-        Err(e) => return Err(PageError(e, lang)),
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     let sid = if is_uuid(&f.submission_id) {
         f.submission_id.clone()

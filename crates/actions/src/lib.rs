@@ -25,7 +25,9 @@ pub mod catalog;
 pub mod consultations;
 mod error;
 pub mod matters;
+pub mod moderation;
 pub mod responses;
+pub mod results;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

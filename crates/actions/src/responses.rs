@@ -1,7 +1,8 @@
-//! Children's views entered by adults: a paper form typed in, a group
-//! discussion entered as one tally. The pages (`pages/consultations.rs`),
-//! the API (`api/consultations.rs`) and the facilitator's sync
-//! (`api/facilitator.rs`) use these functions.
+//! Children's views: a paper form typed in, a group discussion entered as
+//! one tally, and a child's own answers from the child's page, an offline
+//! tool or the facilitator's device. The pages (`pages/consultations.rs`,
+//! `pages/child.rs`), the API (`api/consultations.rs`, `api/child.rs`) and
+//! the facilitator's sync (`api/facilitator.rs`) use these functions.
 //!
 //! Every submission carries a client-made `submission_id` (a UUID): the same
 //! id with the same content is stored once (`Submitted::Duplicate`), with
@@ -10,15 +11,17 @@
 use crate::catalog::{Action, Owner};
 use crate::consultations::{Number, load_for_write, too_long};
 use crate::{Act, ActionError, ActionResult, Fields, invalid};
-use sea_orm::DatabaseConnection;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, HashSet};
 use thamgia_domain::access::{Permission, Scope};
 use thamgia_domain::ethnic;
 use thamgia_domain::voice::{
-    MAX_AGE, MIN_AGE, Profile, QuestionKind, QuestionSpec, RawAnswer, RawProfile, Source, Status,
-    ValidAnswer, validate_answers, validate_profile,
+    FieldErrors, JoinCode, MAX_AGE, MIN_AGE, Profile, QuestionKind, QuestionSpec, RawAnswer,
+    RawProfile, Source, Status, ValidAnswer, validate_answers, validate_profile,
 };
-use thamgia_store::entity::{consultation, unit};
+use thamgia_store::StoreError;
+use thamgia_store::entity::{consultation, question, question_option, response, unit};
 use thamgia_store::responses::{self, Submission, Submitted, Tally};
 use thamgia_store::{consultations, units};
 
@@ -359,4 +362,339 @@ pub async fn check_group_tally(
         counts,
         entered_by,
     }))
+}
+
+// ---------------------------------------------------------------- the child's form
+//
+// The child's own door (`/c/{code}`, `api/child.rs`, the facilitator's
+// offline app) has no account: these are its rules, which consultations
+// accept answers today ([`door`]), the form ([`Form`]) and the checks
+// ([`check`]).
+
+/// The most units offered in the "school or commune" list; a longer list is
+/// no help to a child (and weighs on the page), so only the audience units
+/// themselves are offered then.
+const MAX_UNIT_CHOICES: usize = 300;
+
+/// Where a consultation stands for a child today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// Answers are accepted.
+    Open,
+    /// Open, but its first day has not come.
+    NotYet,
+    /// Closed, or past its last day: no more answers, the answer is not out yet.
+    Closed,
+    /// The answer to the children is published.
+    Answered,
+}
+
+pub fn door(k: &consultation::Model, today: NaiveDate) -> Door {
+    match Status::parse(&k.status) {
+        Some(Status::Answered) => Door::Answered,
+        Some(Status::Open) if today < k.opens_on => Door::NotYet,
+        Some(Status::Open) if today <= k.closes_on => Door::Open,
+        _ => Door::Closed,
+    }
+}
+
+/// The consultation a code names, as children may see it: a draft, like an
+/// unknown or malformed code, is `None`.
+pub async fn find(
+    db: &DatabaseConnection,
+    code: &str,
+) -> ActionResult<Option<consultation::Model>> {
+    let Some(code) = JoinCode::parse(code) else {
+        return Ok(None);
+    };
+    Ok(consultations::by_code(db, code.as_str())
+        .await?
+        .filter(|k| k.status != Status::Draft.as_str()))
+}
+
+/// What a child's form is made of.
+pub struct Form {
+    pub k: consultation::Model,
+    pub questions: Vec<(question::Model, Vec<question_option::Model>)>,
+    /// Schools and communes a child may name: the audience units and their
+    /// subtrees (the consultation's own unit when no audience is set).
+    pub units: Vec<unit::Model>,
+}
+
+impl Form {
+    /// The form of consultation `k`, with the units valid on `today`.
+    pub async fn load(
+        db: &DatabaseConnection,
+        k: consultation::Model,
+        today: NaiveDate,
+    ) -> ActionResult<Form> {
+        let questions = consultations::questions(db, k.id).await?;
+        let mut roots = consultations::audience_units(db, k.id).await?;
+        if roots.is_empty() {
+            roots.extend(units::by_id(db, k.unit_id).await?);
+        }
+        let mut seen = HashSet::new();
+        let mut all = vec![];
+        for r in &roots {
+            for u in units::list(
+                db,
+                &Scope {
+                    path: r.path.clone(),
+                },
+            )
+            .await?
+            {
+                if seen.insert(u.id) && units::is_valid_on(&u, today) {
+                    all.push(u);
+                }
+            }
+        }
+        if all.len() > MAX_UNIT_CHOICES {
+            all = roots
+                .into_iter()
+                .filter(|u| units::is_valid_on(u, today))
+                .collect();
+        }
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Form {
+            k,
+            questions,
+            units: all,
+        })
+    }
+
+    pub fn audience(&self) -> (u8, u8) {
+        let clamp = |n: i32| n.clamp(0, 255) as u8;
+        (clamp(self.k.age_min), clamp(self.k.age_max))
+    }
+
+    pub fn specs(&self) -> Vec<QuestionSpec> {
+        self.questions
+            .iter()
+            .filter_map(|(q, opts)| {
+                Some(QuestionSpec {
+                    id: q.id,
+                    kind: QuestionKind::parse(&q.kind)?,
+                    required: q.required,
+                    option_ids: opts.iter().map(|o| o.id).collect(),
+                })
+            })
+            .collect()
+    }
+
+    pub fn kind_of(&self, field: &str) -> Option<QuestionKind> {
+        let id: i32 = field.strip_prefix('q')?.parse().ok()?;
+        self.questions
+            .iter()
+            .find(|(q, _)| q.id == id)
+            .and_then(|(q, _)| QuestionKind::parse(&q.kind))
+    }
+}
+
+/// A submission that passed every rule, ready to store.
+pub struct Checked {
+    pub profile: Profile,
+    pub unit_id: Option<i32>,
+    pub answers: Vec<(i32, ValidAnswer)>,
+    pub hash: String,
+}
+
+/// Validates a profile and answers against the consultation; collects every
+/// error (field → code; fields `age`, `sex`, `ethnic`, `unit`, `q{id}`).
+pub fn check(
+    form: &Form,
+    p: &RawProfile,
+    answers: &BTreeMap<i32, RawAnswer>,
+) -> Result<Checked, FieldErrors> {
+    let codes = ethnic::codes();
+    let mut errors = FieldErrors::new();
+    let profile = validate_profile(p, &codes, form.audience())
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let unit_id = match p.unit.as_deref().filter(|u| !u.is_empty()) {
+        None => None,
+        Some(code) => match form.units.iter().find(|u| u.code == code) {
+            Some(u) => Some(u.id),
+            None => {
+                errors.insert("unit".into(), "unknown_unit".into());
+                None
+            }
+        },
+    };
+    let answers = validate_answers(&form.specs(), answers)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    match (profile, answers) {
+        (Some(profile), Some(answers)) if errors.is_empty() => {
+            let hash = content_hash(&profile, &answers);
+            Ok(Checked {
+                profile,
+                unit_id,
+                answers,
+                hash,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A client-made submission id: a UUID, stored in its canonical form.
+pub fn submission_id(s: &str) -> Option<String> {
+    uuid::Uuid::parse_str(s.trim())
+        .ok()
+        .map(|u| u.hyphenated().to_string())
+}
+
+/// What became of a child's submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    /// Already stored with the same content: acknowledged again.
+    Duplicate,
+    /// The same submission id was stored with other content.
+    Conflict,
+    /// Over the rate limit; nothing stored.
+    Limited,
+}
+
+/// The per-minute limits of the child's door (kept in memory by the web
+/// crate): a place for one more submission from `client` to the
+/// consultation with join code `code`, given back when it did not count.
+pub trait Limits {
+    type Ticket;
+    /// A place under every limit, or `None` over one.
+    fn acquire(&self, client: &str, code: &str, now: DateTime<Utc>) -> Option<Self::Ticket>;
+    /// Gives back a place that did not count.
+    fn release(&self, ticket: Self::Ticket);
+}
+
+/// The content digest stored under a submission id, if any.
+async fn stored_hash(
+    db: &DatabaseConnection,
+    consultation_id: i32,
+    submission_id: &str,
+) -> ActionResult<Option<String>> {
+    Ok(response::Entity::find()
+        .filter(response::Column::ConsultationId.eq(consultation_id))
+        .filter(response::Column::SubmissionId.eq(submission_id))
+        .one(db)
+        .await
+        .map_err(StoreError::from)?
+        .map(|r| r.content_hash))
+}
+
+/// Stores a child's checked submission (source `online`) once, under the
+/// per-client and per-code limits.
+///
+/// Only responses actually stored count against the limits: a resend of a
+/// stored submission (a double tap, a reload, an offline tool retrying) is
+/// acknowledged and costs nothing, and a refused or invalid one is not
+/// counted either. Over the limit, a resend of a stored submission is still
+/// acknowledged (one indexed lookup), so a retrying client learns it is done.
+pub async fn submit_online<L: Limits>(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    limits: &L,
+    client: &str,
+    k: &consultation::Model,
+    submission_id: &str,
+    c: Checked,
+) -> ActionResult<Outcome> {
+    let Some(ticket) = limits.acquire(client, &k.join_code, now) else {
+        return Ok(match stored_hash(db, k.id, submission_id).await? {
+            Some(h) if h == c.hash => Outcome::Duplicate,
+            Some(_) => Outcome::Conflict,
+            None => Outcome::Limited,
+        });
+    };
+    let result = responses::submit(
+        db,
+        now,
+        Submission {
+            consultation_id: k.id,
+            submission_id: submission_id.to_string(),
+            content_hash: c.hash,
+            source: Source::Online,
+            profile: c.profile,
+            profile_unit_id: c.unit_id,
+            answers: c.answers,
+            entered_by: None,
+        },
+    )
+    .await;
+    match result {
+        Ok(Submitted::Created(_)) => Ok(Outcome::Created),
+        Ok(Submitted::Duplicate(_)) => {
+            limits.release(ticket);
+            Ok(Outcome::Duplicate)
+        }
+        Err(StoreError::Conflict {
+            field: "submission_id",
+        }) => {
+            limits.release(ticket);
+            Ok(Outcome::Conflict)
+        }
+        Err(e) => {
+            limits.release(ticket);
+            Err(e.into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thamgia_domain::voice::{Age, Sex};
+
+    #[test]
+    fn the_digest_ignores_the_order_of_chosen_options_only() {
+        let p = Profile {
+            age: Age::parse(9),
+            sex: Some(Sex::Girl),
+            ..Default::default()
+        };
+        let a = content_hash(
+            &p,
+            &[
+                (1, ValidAnswer::Options(vec![3, 2])),
+                (2, ValidAnswer::Face(2)),
+            ],
+        );
+        let b = content_hash(
+            &p,
+            &[
+                (2, ValidAnswer::Face(2)),
+                (1, ValidAnswer::Options(vec![2, 3])),
+            ],
+        );
+        assert_eq!(a, b);
+        let r1 = content_hash(&p, &[(1, ValidAnswer::Ranking(vec![3, 2]))]);
+        let r2 = content_hash(&p, &[(1, ValidAnswer::Ranking(vec![2, 3]))]);
+        assert_ne!(r1, r2);
+        let older = Profile {
+            age: Age::parse(10),
+            ..p.clone()
+        };
+        assert_ne!(
+            a,
+            content_hash(
+                &older,
+                &[
+                    (1, ValidAnswer::Options(vec![3, 2])),
+                    (2, ValidAnswer::Face(2))
+                ]
+            )
+        );
+        assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn submission_ids_are_uuids() {
+        assert_eq!(
+            submission_id(" 6F9619FF-8B86-D011-B42D-00C04FC964FF ").as_deref(),
+            Some("6f9619ff-8b86-d011-b42d-00c04fc964ff")
+        );
+        assert!(submission_id("not-a-uuid").is_none());
+        assert!(submission_id("").is_none());
+    }
 }

@@ -88,6 +88,21 @@ fn not_open() -> ActionError {
     }
 }
 
+/// What the answers are checked against: each question's kind, whether it
+/// is required, and its options.
+fn specs_of(qs: &[(question::Model, Vec<question_option::Model>)]) -> Vec<QuestionSpec> {
+    qs.iter()
+        .filter_map(|(q, os)| {
+            Some(QuestionSpec {
+                id: q.id,
+                kind: QuestionKind::parse(&q.kind)?,
+                required: q.required,
+                option_ids: os.iter().map(|o| o.id).collect(),
+            })
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------- paper forms
 
 /// The units a child may name as their school or commune on a paper form:
@@ -150,18 +165,7 @@ pub async fn submit_paper(act: Act<'_>, id: i32, f: &PaperInput) -> ActionResult
     if !is_uuid(&f.submission_id) {
         errors.insert("submission_id".into(), "not_a_uuid".into());
     }
-    let qs = consultations::questions(db, k.id).await?;
-    let specs: Vec<QuestionSpec> = qs
-        .iter()
-        .filter_map(|(q, os)| {
-            Some(QuestionSpec {
-                id: q.id,
-                kind: QuestionKind::parse(&q.kind)?,
-                required: q.required,
-                option_ids: os.iter().map(|o| o.id).collect(),
-            })
-        })
-        .collect();
+    let specs = specs_of(&consultations::questions(db, k.id).await?);
     let audience = (
         u8::try_from(k.age_min).unwrap_or(MIN_AGE),
         u8::try_from(k.age_max).unwrap_or(MAX_AGE),
@@ -469,17 +473,7 @@ impl Form {
     }
 
     pub fn specs(&self) -> Vec<QuestionSpec> {
-        self.questions
-            .iter()
-            .filter_map(|(q, opts)| {
-                Some(QuestionSpec {
-                    id: q.id,
-                    kind: QuestionKind::parse(&q.kind)?,
-                    required: q.required,
-                    option_ids: opts.iter().map(|o| o.id).collect(),
-                })
-            })
-            .collect()
+        specs_of(&self.questions)
     }
 
     pub fn kind_of(&self, field: &str) -> Option<QuestionKind> {

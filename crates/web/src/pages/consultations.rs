@@ -1,34 +1,32 @@
 //! Running a consultation: create it for a matter, write its questions while
-//! it is a draft, open it, print the poster with its join code and QR code,
-//! type in paper forms one after another, and enter group discussions as a
-//! tally.
+//! it is a draft, open it, and enter group discussions as a tally. The
+//! poster with its join code and QR code is `poster.rs`, typing in paper
+//! forms `paper_form.rs`.
 //!
-//! The checks here are shared with the JSON API (`api/consultations.rs`).
+//! The checks are actions (`thamgia_actions::{consultations, responses}`),
+//! shared with the JSON API (`api/consultations.rs`).
 //! Results, closing and the answer to the children are other pages
 //! (`/consultations/{id}/results`, `/close`, `/answer`).
 
 use super::matters::{Fields, field_message};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use thamgia_actions::consultations::{self as actions, ConsultationInput, QuestionInput};
-use thamgia_actions::responses::{self as paper, PaperInput, TallyInput, is_uuid};
+use thamgia_actions::responses::{self as paper, TallyInput, is_uuid};
 use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Permission, Principal, Role};
-use thamgia_domain::ethnic;
-use thamgia_domain::voice::{
-    MAX_AGE, MIN_AGE, Method, QuestionKind, RawAnswer, RawProfile, Source, Status,
-};
+use thamgia_domain::voice::{MAX_AGE, MIN_AGE, Method, QuestionKind, Source, Status};
 use thamgia_store::entity::{
     consultation, group_tally, matter, question, question_option, unit, user,
 };
@@ -46,17 +44,13 @@ pub fn routes() -> Router<AppState> {
             post(delete_question),
         )
         .route("/consultations/{id}/open", post(open))
-        .route("/consultations/{id}/poster", get(poster))
-        .route("/consultations/{id}/qr.svg", get(qr_svg))
-        .route(
-            "/consultations/{id}/paper",
-            get(paper_form).post(paper_submit),
-        )
         .route(
             "/consultations/{id}/tally",
             get(tally_form).post(tally_submit),
         )
         .route("/static/consult.css", get(stylesheet))
+        .merge(super::poster::routes())
+        .merge(super::paper_form::routes())
 }
 
 pub(crate) use thamgia_actions::consultations::{MAX_INTRO, MAX_QUESTION, MAX_TITLE};
@@ -354,7 +348,10 @@ pub(crate) fn face_emoji(n: u8, of: u8) -> &'static str {
     }
 }
 
-fn qviews(lang: Lang, qs: Vec<(question::Model, Vec<question_option::Model>)>) -> Vec<QView> {
+pub(crate) fn qviews(
+    lang: Lang,
+    qs: Vec<(question::Model, Vec<question_option::Model>)>,
+) -> Vec<QView> {
     qs.into_iter()
         .map(|(q, os)| {
             let kind = QuestionKind::parse(&q.kind);
@@ -510,7 +507,7 @@ async fn consultation_page(
     })
 }
 
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     p: &Principal,
     id: i32,
@@ -523,7 +520,7 @@ async fn load(
 
 /// Loads a consultation for a write by `p` (`consultations::for_write`: in
 /// scope, and about a matter `p` may act for).
-async fn load_for_write(
+pub(crate) async fn load_for_write(
     state: &AppState,
     p: &Principal,
     id: i32,
@@ -661,134 +658,6 @@ pub async fn open(
     refuse(&state, &p, &ctx, k, u, qf, Fields::new(), notice, status).await
 }
 
-// ---------------------------------------------------------------- poster and QR
-
-/// The address a child opens: `http://{Host}/c/{CODE}`. The Host header is
-/// used only when it looks like a host name (it is printed on paper).
-pub(crate) fn join_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}/c/{code}")
-}
-
-fn attr_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// The QR code of an address as an SVG document made by the server.
-pub(crate) fn qr_document(url: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("qr: {e}")))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(300, 300)
-        .build())
-}
-
-/// The same QR code to place inside a page: no XML declaration, with a role
-/// and a label for screen readers.
-pub(crate) fn qr_inline(url: &str, label: &str) -> AppResult<String> {
-    let doc = qr_document(url)?;
-    let start = doc.find("<svg").unwrap_or(0);
-    let svg = &doc[start..];
-    Ok(svg.replacen(
-        "<svg ",
-        &format!(
-            "<svg role=\"img\" aria-label=\"{}\" class=\"qr\" ",
-            attr_escape(label)
-        ),
-        1,
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "poster.html")]
-struct PosterPage {
-    c: Chrome,
-    k: consultation::Model,
-    url: String,
-    svg: String,
-    /// The facilitator children can ask, if one was chosen.
-    ask: Option<String>,
-    unit_name: String,
-    ages_line: String,
-}
-
-pub async fn poster(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    headers: HeaderMap,
-) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::ViewResults, lang)?;
-    let (k, u) = load(&state, &p, id, lang).await?;
-    let url = join_url(&state, &headers, &k.join_code);
-    let label = format!("{} {url}", lang.t("consult-poster-qr-label"));
-    let svg = qr_inline(&url, &label).page(lang)?;
-    let unit_name = lang.pick(&u.name_vi, &u.name_en).to_string();
-    let ask = match k.facilitator_id {
-        Some(fid) => voice_queries::user_names(&state.db.conn, &[fid])
-            .await
-            .page(lang)?
-            .remove(&fid)
-            .map(|(_, d)| d),
-        None => None,
-    };
-    let ages_line = format!(
-        "{} {}–{} {}",
-        lang.t("consult-poster-ages"),
-        k.age_min,
-        k.age_max,
-        lang.t("consult-years-old")
-    );
-    Ok(render(&PosterPage {
-        c: Chrome::new(&ctx, "consult-poster-title"),
-        ages_line,
-        k,
-        url,
-        svg,
-        ask,
-        unit_name,
-    }))
-}
-
-pub async fn qr_svg(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    headers: HeaderMap,
-) -> PageResult {
-    require(&p, Permission::ViewResults, ctx.lang)?;
-    let (k, _) = load(&state, &p, id, ctx.lang).await?;
-    let svg = qr_document(&join_url(&state, &headers, &k.join_code)).page(ctx.lang)?;
-    Ok((
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        svg,
-    )
-        .into_response())
-}
-
 async fn stylesheet() -> Response {
     (
         StatusCode::OK,
@@ -801,14 +670,14 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-// ---------------------------------------------------------------- paper forms
+// ---------------------------------------------------------------- form values
 
 /// Form values as sent, to show a refused form again as it was.
 #[derive(Debug, Default, Clone)]
 pub struct Values(pub HashMap<String, Vec<String>>);
 
 impl Values {
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Self {
         let mut m: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in pairs {
             m.entry(k.clone()).or_default().push(v.clone());
@@ -826,285 +695,6 @@ impl Values {
     pub fn all(&self, k: &str) -> &[String] {
         self.0.get(k).map_or(&[], Vec::as_slice)
     }
-}
-
-/// Reads a paper form: the profile, each question's answer, and the errors
-/// found while reading (a number that is not a number, a rank given twice).
-fn read_paper(qs: &[QView], v: &Values) -> (RawProfile, BTreeMap<i32, RawAnswer>, Fields) {
-    let mut e = Fields::new();
-    let opt = |s: &str| {
-        let t = s.trim();
-        (!t.is_empty()).then(|| t.to_string())
-    };
-    let age = match v.get("age").trim() {
-        "" => None,
-        t => match t.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                e.insert("age".into(), "not_a_number".into());
-                None
-            }
-        },
-    };
-    let disability = match v.get("disability") {
-        "yes" => Some(true),
-        "no" => Some(false),
-        "" => None,
-        _ => {
-            e.insert("disability".into(), "unknown_option".into());
-            None
-        }
-    };
-    let profile = RawProfile {
-        age,
-        sex: opt(v.get("sex")),
-        ethnic: opt(v.get("ethnic")),
-        disability,
-        unit: opt(v.get("unit")),
-    };
-    let mut answers = BTreeMap::new();
-    for q in qs {
-        let name = format!("q{}", q.id);
-        let kind = QuestionKind::parse(&q.kind);
-        let mut a = RawAnswer::default();
-        match kind {
-            Some(QuestionKind::Single | QuestionKind::Multiple) => {
-                for s in v.all(&name).iter().filter(|s| !s.trim().is_empty()) {
-                    match s.trim().parse::<i32>() {
-                        Ok(o) => a.options.push(o),
-                        Err(_) => {
-                            e.insert(name.clone(), "unknown_option".into());
-                        }
-                    }
-                }
-            }
-            Some(QuestionKind::Faces3 | QuestionKind::Faces5) => {
-                let t = v.get(&name).trim();
-                if !t.is_empty() {
-                    match t.parse::<i64>() {
-                        Ok(f) => a.face = Some(f),
-                        Err(_) => {
-                            e.insert(name.clone(), "unknown_option".into());
-                        }
-                    }
-                }
-            }
-            Some(QuestionKind::Text) => {
-                let t = v.get(&name);
-                if !t.trim().is_empty() {
-                    a.text = Some(t.to_string());
-                }
-            }
-            Some(QuestionKind::Ranking) => {
-                let mut ranked: Vec<(i64, i32)> = vec![];
-                for o in &q.options {
-                    let t = v.get(&format!("q{}_r{}", q.id, o.id)).trim().to_string();
-                    if t.is_empty() {
-                        continue;
-                    }
-                    match t.parse::<i64>() {
-                        Ok(r) if (1..=q.options.len() as i64).contains(&r) => {
-                            ranked.push((r, o.id))
-                        }
-                        _ => {
-                            e.insert(name.clone(), "rank_order".into());
-                        }
-                    }
-                }
-                let mut places: Vec<i64> = ranked.iter().map(|(r, _)| *r).collect();
-                places.sort_unstable();
-                places.dedup();
-                if places.len() != ranked.len() {
-                    e.insert(name.clone(), "rank_order".into());
-                }
-                ranked.sort_unstable();
-                a.options = ranked.into_iter().map(|(_, o)| o).collect();
-            }
-            None => {}
-        }
-        if a != RawAnswer::default() {
-            answers.insert(q.id, a);
-        }
-    }
-    (profile, answers, e)
-}
-
-#[derive(Template)]
-#[template(path = "paper.html")]
-struct PaperPage {
-    c: Chrome,
-    k: consultation::Model,
-    questions: Vec<QView>,
-    unit_options: Vec<unit::Model>,
-    ethnic_options: Vec<(&'static str, &'static str)>,
-    v: Values,
-    errors: Fields,
-    submission_id: String,
-    saved: Option<u64>,
-    paper_count: u64,
-    notice: String,
-}
-
-impl PaperPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-
-    fn val(&self, field: &str) -> String {
-        self.v.get(field).to_string()
-    }
-
-    fn qerror(&self, id: &i32) -> String {
-        self.error(&format!("q{id}"))
-    }
-
-    fn qhas_error(&self, id: &i32) -> bool {
-        self.has_error(&format!("q{id}"))
-    }
-
-    fn qval(&self, id: &i32) -> String {
-        self.v.get(&format!("q{id}")).to_string()
-    }
-
-    fn chosen(&self, id: &i32, value: impl AsRef<str>) -> bool {
-        self.v
-            .all(&format!("q{id}"))
-            .iter()
-            .any(|x| x == value.as_ref())
-    }
-
-    fn rank(&self, qid: &i32, oid: &i32) -> String {
-        self.v.get(&format!("q{qid}_r{oid}")).to_string()
-    }
-
-    fn face(&self, n: &u8, of: usize) -> &'static str {
-        face_emoji(*n, u8::try_from(of).unwrap_or(5))
-    }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SavedQuery {
-    #[serde(default)]
-    pub saved: Option<u64>,
-}
-
-async fn paper_page(
-    state: &AppState,
-    ctx: &Ctx,
-    k: consultation::Model,
-    v: Values,
-    errors: Fields,
-    submission_id: String,
-    saved: Option<u64>,
-) -> Result<PaperPage, PageError> {
-    let lang = ctx.lang;
-    let db = &state.db.conn;
-    let questions = qviews(lang, consultations::questions(db, k.id).await.page(lang)?);
-    let notice = if k.status == Status::Open.as_str() {
-        String::new()
-    } else {
-        lang.t("consult-not-open")
-    };
-    Ok(PaperPage {
-        c: Chrome::new(ctx, "consult-paper-title"),
-        unit_options: paper::profile_units(db, &k).await.page(lang)?,
-        ethnic_options: ethnic::local_first()
-            .into_iter()
-            .map(|g| (g.code, lang.pick(g.name_vi, g.name_en)))
-            .collect(),
-        paper_count: voice_queries::count_by_source(db, k.id, Source::Paper.as_str())
-            .await
-            .page(lang)?,
-        questions,
-        k,
-        v,
-        errors,
-        submission_id,
-        saved,
-        notice,
-    })
-}
-
-pub async fn paper_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    Query(q): Query<SavedQuery>,
-) -> PageResult {
-    require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, _) = load_for_write(&state, &p, id, ctx.lang).await?;
-    let sid = uuid::Uuid::new_v4().to_string();
-    Ok(render(
-        &paper_page(
-            &state,
-            &ctx,
-            k,
-            Values::default(),
-            Fields::new(),
-            sid,
-            q.saved,
-        )
-        .await?,
-    ))
-}
-
-pub async fn paper_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::RunConsultations, lang)?;
-    let (k, _) = load_for_write(&state, &p, id, lang).await?;
-    let v = Values::from_pairs(&pairs);
-    let sid = v.get("submission_id").to_string();
-    let qs = qviews(
-        lang,
-        consultations::questions(&state.db.conn, k.id)
-            .await
-            .page(lang)?,
-    );
-    let (profile, answers, read_errors) = read_paper(&qs, &v);
-    let input = PaperInput {
-        submission_id: sid.clone(),
-        profile,
-        answers,
-        read_errors,
-    };
-    let act = Act::new(&state.db.conn, &p, state.now());
-    let (errors, status) = match paper::submit_paper(act, id, &input).await {
-        Ok(_) => {
-            let n = voice_queries::count_by_source(&state.db.conn, k.id, Source::Paper.as_str())
-                .await
-                .page(lang)?;
-            return Ok(
-                Redirect::to(&format!("/consultations/{id}/paper?saved={n}")).into_response(),
-            );
-        }
-        Err(ActionError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(ActionError::Conflict { field }) if field == "status" => {
-            (Fields::new(), StatusCode::CONFLICT)
-        }
-        Err(ActionError::Conflict { field }) if field == "submission_id" => (
-            Fields::from([("submission_id".to_string(), "different_content".to_string())]),
-            StatusCode::CONFLICT,
-        ),
-        Err(e) => return Err(PageError(e.into(), lang)),
-    };
-    // A refused form keeps its id: sending it again after a fix is the same form.
-    let sid = if is_uuid(&sid) {
-        sid
-    } else {
-        uuid::Uuid::new_v4().to_string()
-    };
-    let mut res = render(&paper_page(&state, &ctx, k, v, errors, sid, None).await?);
-    *res.status_mut() = status;
-    Ok(res)
 }
 
 // ---------------------------------------------------------------- group tallies
@@ -1271,21 +861,4 @@ pub async fn tally_submit(
     let mut res = render(&tally_page(&state, &ctx, k, v, status.0, sid, false).await?);
     *res.status_mut() = status.1;
     Ok(res)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn qr_inline_has_a_role_and_no_declaration() {
-        let s = qr_inline("http://example.org/c/ABCDEF", "Mã \"QR\"").expect("qr");
-        assert!(
-            s.starts_with("<svg role=\"img\" aria-label=\"Mã &quot;QR&quot;\""),
-            "{}",
-            &s[..80]
-        );
-        assert!(!s.contains("<?xml"));
-        assert!(s.ends_with("</svg>"));
-    }
 }

@@ -34,6 +34,8 @@ pub fn all() -> Vec<Action> {
         crate::matters::ACTIONS,
         crate::consultations::ACTIONS,
         crate::responses::ACTIONS,
+        crate::moderation::ACTIONS,
+        crate::results::ACTIONS,
     ]
     .concat()
 }

@@ -44,6 +44,10 @@ pub fn all() -> Vec<Action> {
         crate::membership::ACTIONS,
         crate::people::ACTIONS,
         crate::handover::ACTIONS,
+        crate::consultations::ACTIONS,
+        crate::responses::ACTIONS,
+        crate::moderation::ACTIONS,
+        crate::results::ACTIONS,
     ]
     .concat()
 }

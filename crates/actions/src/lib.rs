@@ -25,6 +25,7 @@ pub mod activities;
 pub mod annual_plans;
 pub mod catalog;
 pub mod clubs;
+pub mod consultations;
 pub mod councils;
 mod error;
 pub mod forums;
@@ -33,10 +34,13 @@ pub mod handover;
 pub mod matters;
 pub mod membership;
 pub mod models;
+pub mod moderation;
 pub mod people;
 pub mod population;
 pub mod recommendations;
 pub mod reports;
+pub mod responses;
+pub mod results;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

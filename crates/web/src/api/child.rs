@@ -6,13 +6,14 @@
 use super::Path;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
-use crate::pages::child::{self as rules, Door, Form, Outcome};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
+use thamgia_actions::responses::{self as rules, Checked, Door, Form, Limits, Outcome};
 use thamgia_domain::ethnic;
 use thamgia_domain::voice::{QuestionKind, RawAnswer, RawProfile, Sex};
 use thamgia_store::entity::consultation;
@@ -145,9 +146,9 @@ async fn open_consultation(
     state: &AppState,
     code: &str,
 ) -> Result<(consultation::Model, Door), Response> {
-    let k = rules::find(state, code)
+    let k = rules::find(&state.db.conn, code)
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| AppError::from(e).into_response())?;
     let Some(k) = k else {
         return Err(AppError::NotFound.into_response());
     };
@@ -174,9 +175,9 @@ pub async fn form(State(state): State<AppState>, Path(code): Path<String>) -> Re
         Ok(x) => x,
         Err(r) => return r,
     };
-    match Form::load(&state, k).await {
+    match Form::load(&state.db.conn, k, state.now().date_naive()).await {
         Ok(f) => Json(form_dto(&f, d == Door::Open)).into_response(),
-        Err(e) => e.into_response(),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 
@@ -277,7 +278,7 @@ pub async fn submit(
 pub(crate) fn parse(
     form: &Form,
     b: SubmissionBody,
-) -> Result<(rules::Checked, String), BTreeMap<String, String>> {
+) -> Result<(Checked, String), BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
     let sid = rules::submission_id(&b.submission_id);
     if sid.is_none() {
@@ -336,13 +337,23 @@ async fn submit_inner(
         ));
     }
     let b: SubmissionBody = super::json(body)?;
-    let form = Form::load(state, k).await?;
+    let form = Form::load(&state.db.conn, k, state.now().date_naive()).await?;
     let (checked, sid) = parse(&form, b).map_err(|fields| AppError::Invalid {
         fields,
         detail: None,
     })?;
     Ok(
-        match rules::store(state, &ctx.client, &form.k, &sid, checked).await? {
+        match rules::submit_online(
+            &state.db.conn,
+            state.now(),
+            state,
+            &ctx.client,
+            &form.k,
+            &sid,
+            checked,
+        )
+        .await?
+        {
             Outcome::Created => (
                 StatusCode::CREATED,
                 Json(SubmittedDto {
@@ -364,4 +375,24 @@ async fn submit_inner(
             Outcome::Limited => AppError::Throttled.into_response(),
         },
     )
+}
+
+/// The child's door's per-minute limits, per client and per join code
+/// (`actions::responses::submit_online` takes them).
+impl Limits for AppState {
+    type Ticket = crate::ratelimit::Ticket;
+
+    fn acquire(&self, client: &str, code: &str, now: DateTime<Utc>) -> Option<Self::Ticket> {
+        let client_key = format!("client:{client}");
+        let code_key = format!("code:{code}");
+        let keys = [
+            (client_key.as_str(), self.config.child_per_client_per_minute),
+            (code_key.as_str(), self.config.child_per_code_per_minute),
+        ];
+        self.child_limits.acquire(&keys, Duration::minutes(1), now)
+    }
+
+    fn release(&self, ticket: Self::Ticket) {
+        self.child_limits.release(ticket);
+    }
 }

@@ -11,10 +11,6 @@ use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
-use crate::pages::consultations::{
-    self as rules, ConsultationForm, OptionInput, TallyForm, open_consultation, submit_group_tally,
-    submit_paper,
-};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -23,6 +19,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use thamgia_actions::consultations::{self as actions, ConsultationInput, OptionInput};
+use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
+use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::{RawAnswer, RawProfile, Status};
 use thamgia_store::entity::{consultation, unit};
@@ -325,41 +324,30 @@ pub async fn create(
     ApiUser(p, _): ApiUser,
     body: super::JsonBody,
 ) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
-    require(&p, Permission::RunConsultations)?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
     let b: ConsultationCreate = super::json(&body)?;
-    let db = &state.db.conn;
-    let (m, mu) = match rules::matter_for_consultation(db, &p, b.matter_id).await {
-        Ok(x) => x,
-        Err(AppError::NotFound) => return Err(AppError::invalid("matter_id", "unknown_matter")),
-        Err(e) => return Err(e),
+    // A matter outside the scope is a field of the body, not the address.
+    match actions::matter_for_consultation(act, b.matter_id).await {
+        Err(ActionError::NotFound) => return Err(invalid_one("matter_id", "unknown_matter").into()),
+        r => r?,
     };
-    let f = ConsultationForm {
-        matter_id: b.matter_id.to_string(),
+    let f = ConsultationInput {
+        matter_id: b.matter_id,
         unit: b.unit.unwrap_or_default(),
         title: b.title,
         intro: b.intro,
         method: b.method,
-        age_min: b.age_min.to_string(),
-        age_max: b.age_max.to_string(),
+        age_min: b.age_min.into(),
+        age_max: b.age_max.into(),
         opens_on: b.opens_on,
         closes_on: b.closes_on,
         facilitator: b.facilitator.unwrap_or_default(),
         audience: b.audience,
     };
-    let n = rules::check_consultation(db, &p, &m, &mu, &f).await?;
-    let k = rules::create_consultation(&state, &p, n).await?;
-    let (k, u) = consultations::get_in_scope(db, &p.scope(), k.id).await?;
+    let k = actions::create(act, &f).await?;
+    let (k, u) = consultations::get_in_scope(act.db, &p.scope(), k.id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, &k, &u).await?)))
-}
-
-/// Loads a consultation for a write by `p` (`consultations::for_write`: in
-/// scope, and about a matter `p` may act for — else 403).
-async fn load_for_write(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-) -> AppResult<(consultation::Model, unit::Model)> {
-    Ok(consultations::for_write(&state.db.conn, p, id).await?)
 }
 
 async fn load(
@@ -384,6 +372,7 @@ pub async fn show(
     Ok(Json(detail(&state, &k, &u).await?))
 }
 
+/// One option of a choice or ranking question.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct OptionCreate {
     /// At most 100 characters.
@@ -393,6 +382,16 @@ pub struct OptionCreate {
     /// An emoji or a short picture name (at most 32 characters).
     #[serde(default)]
     pub emoji: Option<String>,
+}
+
+impl From<OptionCreate> for OptionInput {
+    fn from(o: OptionCreate) -> Self {
+        OptionInput {
+            label_vi: o.label_vi,
+            label_en: o.label_en,
+            emoji: o.emoji,
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -426,42 +425,24 @@ pub async fn add_question(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, _) = load_for_write(&state, &p, id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
     let b: QuestionCreate = super::json(&body)?;
-    if k.status != Status::Draft.as_str() {
-        return Ok(not_draft());
-    }
-    let options: Vec<OptionInput> = b
-        .options
-        .into_iter()
-        .map(|o| OptionInput {
-            label_vi: o.label_vi,
-            label_en: o.label_en,
-            emoji: o.emoji,
-        })
-        .collect();
-    let nq = rules::check_question(
-        &b.kind,
-        &b.text_vi,
-        b.text_en.as_deref().unwrap_or(""),
-        b.required,
-        &options,
-    )?;
-    let db = &state.db.conn;
-    let q = match consultations::add_question(
-        db,
-        &thamgia_domain::access::Actor::from(&p),
-        state.now(),
-        id,
-        nq,
-    )
-    .await
-    {
+    let input = actions::QuestionInput {
+        kind: b.kind,
+        text_vi: b.text_vi,
+        text_en: b.text_en.unwrap_or_default(),
+        required: b.required,
+        options: b.options.into_iter().map(Into::into).collect(),
+    };
+    let q = match actions::add_question(act, id, &input).await {
         Ok(q) => q,
-        Err(thamgia_store::StoreError::Conflict { field: "status" }) => return Ok(not_draft()),
+        Err(ActionError::Conflict { field }) if field == "status" => return Ok(not_draft()),
         Err(e) => return Err(e.into()),
     };
+    let db = act.db;
     let dto = consultations::questions(db, id)
         .await?
         .into_iter()
@@ -497,12 +478,14 @@ pub async fn open(
     ApiUser(p, _): ApiUser,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, u) = load_for_write(&state, &p, id).await?;
-    match open_consultation(&state, &p, &k).await {
-        Ok(k) => Ok(Json(detail(&state, &k, &u).await?).into_response()),
-        Err(AppError::Conflict { field }) if field == "status" => Ok(not_draft()),
-        Err(e) => Err(e),
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match actions::open(act, id).await {
+        Ok(k) => {
+            let (_, u) = load(&state, &p, id).await?;
+            Ok(Json(detail(&state, &k, &u).await?).into_response())
+        }
+        Err(ActionError::Conflict { field }) if field == "status" => Ok(not_draft()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -593,13 +576,12 @@ pub async fn paper_response(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, _) = load_for_write(&state, &p, id).await?;
+    // Permission and scope before the body is read.
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
     let b: PaperResponse = super::json(&body)?;
-    if k.status != Status::Open.as_str() {
-        return Ok(not_open());
-    }
-    let mut errors = BTreeMap::new();
+    let mut read_errors = BTreeMap::new();
     let mut answers = BTreeMap::new();
     for (key, a) in b.answers {
         match key.trim().parse::<i32>() {
@@ -614,22 +596,35 @@ pub async fn paper_response(
                 );
             }
             Err(_) => {
-                errors.insert(format!("q{key}"), "unknown_question".to_string());
+                read_errors.insert(format!("q{key}"), "unknown_question".to_string());
             }
         }
     }
-    let profile = RawProfile {
-        age: b.profile.age,
-        sex: b.profile.sex,
-        ethnic: b.profile.ethnic,
-        disability: b.profile.disability,
-        unit: b.profile.unit,
+    let input = PaperInput {
+        submission_id: b.submission_id,
+        profile: RawProfile {
+            age: b.profile.age,
+            sex: b.profile.sex,
+            ethnic: b.profile.ethnic,
+            disability: b.profile.disability,
+            unit: b.profile.unit,
+        },
+        answers,
+        read_errors,
     };
-    match submit_paper(&state, &p, &k, &b.submission_id, profile, answers, errors).await {
-        Ok(s) => Ok(ack(s, &b.submission_id)),
-        Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
-        Err(AppError::Conflict { field }) if field == "submission_id" => Ok(other_content()),
-        Err(e) => Err(e),
+    match paper::submit_paper(act, id, &input).await {
+        Ok(s) => Ok(ack(s, &input.submission_id)),
+        Err(e) => submission_refused(e),
+    }
+}
+
+/// A refused paper form or tally: the not-open and other-content conflicts
+/// have their own bodies.
+fn submission_refused(e: ActionError) -> AppResult<Response> {
+    match e {
+        ActionError::Conflict { field } if field == "status" => Ok(not_open()),
+        ActionError::Conflict { field } if field == "submission_id" => Ok(other_content()),
+        e => Err(e.into()),
     }
 }
 
@@ -664,28 +659,25 @@ pub async fn tally(
     Path(id): Path<i32>,
     body: super::JsonBody,
 ) -> AppResult<Response> {
-    require(&p, Permission::RunConsultations)?;
-    let (k, _) = load_for_write(&state, &p, id).await?;
+    let act = Act::new(&state.db.conn, &p, state.now());
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
     let b: TallyBody = super::json(&body)?;
-    if k.status != Status::Open.as_str() {
-        return Ok(not_open());
-    }
-    let f = TallyForm {
-        submission_id: b.submission_id.clone(),
+    let f = TallyInput {
+        submission_id: b.submission_id,
         label: b.label,
-        girls: b.girls.to_string(),
-        boys: b.boys.to_string(),
-        age_6_10: b.age_6_10.to_string(),
-        age_11_15: b.age_11_15.to_string(),
+        girls: b.girls.into(),
+        boys: b.boys.into(),
+        age_6_10: b.age_6_10.into(),
+        age_11_15: b.age_11_15.into(),
         counts: b
             .counts
             .into_iter()
-            .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+            .map(|(k, v)| (k.trim().to_string(), v.into()))
             .collect(),
     };
-    match submit_group_tally(&state, &p, &k, &f).await {
-        Ok(s) => Ok(ack(s, &b.submission_id)),
-        Err(AppError::Conflict { field }) if field == "status" => Ok(not_open()),
-        Err(e) => Err(e),
+    match paper::submit_tally(act, id, &f).await {
+        Ok(s) => Ok(ack(s, &f.submission_id)),
+        Err(e) => submission_refused(e),
     }
 }

@@ -14,8 +14,6 @@ use super::Path;
 use super::child::{JoinFormDto, ProfileBody, SubmissionBody, form_dto, parse};
 use crate::auth::{ApiUser, Ctx, random_token};
 use crate::error::{AppError, AppResult, ErrorBody, YEAR_LOCKED};
-use crate::pages::child::{self as rules, Door, Form};
-use crate::pages::consultations::{TallyForm, check_group_tally};
 use crate::password;
 use crate::state::AppState;
 use axum::Json;
@@ -24,6 +22,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use std::collections::BTreeMap;
+use thamgia_actions::responses::{self as rules, Door, Form, TallyInput, check_group_tally};
 use thamgia_domain::access::{Actor, Permission, Principal, Role};
 use thamgia_domain::voice::{Source, Status};
 use thamgia_store::StoreError;
@@ -306,7 +305,7 @@ pub async fn consultations(
     let mut list = vec![];
     for k in open_for(&state, &p).await? {
         let accepting = rules::door(&k, today) == Door::Open;
-        let f = Form::load(&state, k).await?;
+        let f = Form::load(&state.db.conn, k, today).await?;
         list.push(form_dto(&f, accepting));
     }
     Ok(Json(DeviceBundle {
@@ -532,7 +531,7 @@ async fn sync_one(
     lang: crate::i18n::Lang,
 ) -> AppResult<SyncResult> {
     let sid = rules::submission_id(&item.submission_id).unwrap_or(item.submission_id.clone());
-    let Some(k) = rules::find(state, &item.code).await? else {
+    let Some(k) = rules::find(&state.db.conn, &item.code).await? else {
         return Ok(refused(sid, Refusal::UnknownConsultation, lang));
     };
     // The device's time on the server's clock; never later than now.
@@ -541,7 +540,7 @@ async fn sync_one(
     if let Verdict::Refused(why) = verdict {
         return Ok(refused(sid, why, lang));
     }
-    let form = Form::load(state, k).await?;
+    let form = Form::load(&state.db.conn, k, now.date_naive()).await?;
     let body = SubmissionBody {
         submission_id: item.submission_id,
         profile: item.profile,
@@ -601,7 +600,7 @@ async fn sync_tally(
 ) -> AppResult<SyncResult> {
     let canonical = rules::submission_id(&item.submission_id);
     let sid = canonical.clone().unwrap_or(item.submission_id.clone());
-    let Some(k) = rules::find(state, &item.code).await? else {
+    let Some(k) = rules::find(&state.db.conn, &item.code).await? else {
         return Ok(refused(sid, Refusal::UnknownConsultation, lang));
     };
     let made_at = (item.made_at + offset).min(now);
@@ -609,20 +608,20 @@ async fn sync_tally(
     if let Verdict::Refused(why) = verdict {
         return Ok(refused(sid, why, lang));
     }
-    let form = TallyForm {
+    let form = TallyInput {
         submission_id: canonical.unwrap_or(item.submission_id),
         label: item.label,
-        girls: item.girls.to_string(),
-        boys: item.boys.to_string(),
-        age_6_10: item.age_6_10.to_string(),
-        age_11_15: item.age_11_15.to_string(),
+        girls: item.girls.into(),
+        boys: item.boys.into(),
+        age_6_10: item.age_6_10.into(),
+        age_11_15: item.age_11_15.into(),
         counts: item
             .counts
             .into_iter()
-            .map(|(o, n)| (o.trim().to_string(), n.to_string()))
+            .map(|(o, n)| (o.trim().to_string(), n.into()))
             .collect(),
     };
-    let tally = match check_group_tally(state, &k, &form, Some(p.user_id)).await? {
+    let tally = match check_group_tally(&state.db.conn, &k, &form, Some(p.user_id)).await? {
         Ok(t) => t,
         Err(fields) => {
             return Ok(SyncResult {

@@ -1,17 +1,18 @@
 //! Results (always suppressed), moderation, closing a consultation and the
-//! answer to the children. The rules are the pages' own
-//! (`pages::moderation::apply`, `pages::results::{close_consultation, save_answer}`),
-//! so both doors refuse and store exactly the same things.
+//! answer to the children. The rules are the actions'
+//! (`actions::moderation::apply`, `actions::results::{close, save_answer}`),
+//! which the pages call too, so both doors refuse and store exactly the same
+//! things.
 
 use super::Path;
 use super::{json, require};
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::{moderation, results as pages};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use thamgia_actions::{Act, moderation, results as actions};
 use thamgia_domain::access::Permission;
 use thamgia_domain::results::Results;
 use thamgia_domain::voice::mask_contacts;
@@ -151,15 +152,13 @@ pub async fn moderate(
     // Out of scope is 404 before the body is even read.
     responses::answer_in_scope(&state.db.conn, &p.scope(), answer_id).await?;
     let req: ModerationRequest = json(&body)?;
-    let a = moderation::apply(
-        &state,
-        &p,
-        answer_id,
-        &req.action,
-        req.text.as_deref(),
-        req.note.as_deref(),
-    )
-    .await?;
+    let decision = moderation::DecisionInput {
+        action: req.action,
+        text: req.text,
+        note: req.note,
+    };
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let a = moderation::apply(act, answer_id, &decision).await?;
     Ok(Json(ModerationResult {
         answer_id: a.id,
         moderation: a.moderation.unwrap_or_default(),
@@ -219,11 +218,8 @@ pub async fn close(
     let id = path_id(&id)?;
     consultations::for_write(&state.db.conn, &p, id).await?;
     let req: CloseRequest = json(&body)?;
-    Ok(Json(
-        pages::close_consultation(&state, &p, id, &req.findings)
-            .await?
-            .into(),
-    ))
+    let act = Act::new(&state.db.conn, &p, state.now());
+    Ok(Json(actions::close(act, id, &req.findings).await?.into()))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -260,15 +256,13 @@ pub async fn answer(
     let id = path_id(&id)?;
     consultations::for_write(&state.db.conn, &p, id).await?;
     let req: AnswerRequest = json(&body)?;
-    let k = pages::save_answer(
-        &state,
-        &p,
-        id,
-        &req.decided,
-        &req.taken,
-        &req.not_taken,
-        req.publish,
-    )
-    .await?;
+    let input = actions::AnswerInput {
+        decided: req.decided,
+        taken: req.taken,
+        not_taken: req.not_taken,
+        publish: req.publish,
+    };
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let k = actions::save_answer(act, id, &input).await?;
     Ok(Json(k.into()))
 }

@@ -9,14 +9,14 @@
 //! (`/static/child.css`), nothing from another host, and the thank-you page
 //! in the answer to the POST (one round trip).
 //!
-//! The rules shared with the API for offline tools (`api/child.rs`) live here
-//! too: which consultations accept answers today ([`door`]), validation
-//! ([`check`]), the content digest ([`content_hash`]) and storing once under
-//! the rate limits ([`store`]).
+//! The rules shared with the API for offline tools (`api/child.rs`) are
+//! actions (`thamgia_actions::responses`): which consultations accept answers
+//! today (`door`), validation (`check`), the content digest and storing once
+//! under the rate limits (`submit_online`).
 
 use super::{Chrome, PageError};
 use crate::auth::{CsrfForm, Ctx};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -25,18 +25,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::{Duration, NaiveDate};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::collections::{BTreeMap, HashSet};
-use thamgia_domain::access::Scope;
-use thamgia_domain::voice::{
-    FieldErrors, JoinCode, Profile, QuestionKind, QuestionSpec, RawAnswer, RawProfile, Source,
-    Status, ValidAnswer, validate_answers, validate_profile,
+use std::collections::BTreeMap;
+use thamgia_actions::responses::{
+    Door, Form, Outcome, check, door, find, submission_id, submit_online,
 };
+use thamgia_domain::voice::{FieldErrors, JoinCode, QuestionKind, RawAnswer, RawProfile};
 use thamgia_domain::{ethnic, pictures};
-use thamgia_store::entity::{consultation, question, question_option, response, unit};
-use thamgia_store::responses::{self, Submission, Submitted};
-use thamgia_store::{StoreError, consultations, units};
+use thamgia_store::entity::consultation;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,300 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/child.css", get(stylesheet))
 }
 
-/// The most units offered in the "school or commune" list; a longer list is
-/// no help to a child (and weighs on the page), so only the audience units
-/// themselves are offered then.
-const MAX_UNIT_CHOICES: usize = 300;
-
 // ---------------------------------------------------------------------------
 // Rules shared with the API.
-
-/// Where a consultation stands for a child today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Door {
-    /// Answers are accepted.
-    Open,
-    /// Open, but its first day has not come.
-    NotYet,
-    /// Closed, or past its last day: no more answers, the answer is not out yet.
-    Closed,
-    /// The answer to the children is published.
-    Answered,
-}
-
-pub(crate) fn door(k: &consultation::Model, today: NaiveDate) -> Door {
-    match Status::parse(&k.status) {
-        Some(Status::Answered) => Door::Answered,
-        Some(Status::Open) if today < k.opens_on => Door::NotYet,
-        Some(Status::Open) if today <= k.closes_on => Door::Open,
-        _ => Door::Closed,
-    }
-}
-
-/// The consultation a code names, as children may see it: a draft, like an
-/// unknown or malformed code, is `None`.
-pub(crate) async fn find(state: &AppState, code: &str) -> AppResult<Option<consultation::Model>> {
-    let Some(code) = JoinCode::parse(code) else {
-        return Ok(None);
-    };
-    Ok(consultations::by_code(&state.db.conn, code.as_str())
-        .await?
-        .filter(|k| k.status != Status::Draft.as_str()))
-}
-
-/// What a child's form is made of.
-pub(crate) struct Form {
-    pub k: consultation::Model,
-    pub questions: Vec<(question::Model, Vec<question_option::Model>)>,
-    /// Schools and communes a child may name: the audience units and their
-    /// subtrees (the consultation's own unit when no audience is set).
-    pub units: Vec<unit::Model>,
-}
-
-impl Form {
-    pub async fn load(state: &AppState, k: consultation::Model) -> AppResult<Form> {
-        let db = &state.db.conn;
-        let questions = consultations::questions(db, k.id).await?;
-        let mut roots = consultations::audience_units(db, k.id).await?;
-        if roots.is_empty() {
-            roots.extend(units::by_id(db, k.unit_id).await?);
-        }
-        let today = state.now().date_naive();
-        let mut seen = HashSet::new();
-        let mut all = vec![];
-        for r in &roots {
-            for u in units::list(
-                db,
-                &Scope {
-                    path: r.path.clone(),
-                },
-            )
-            .await?
-            {
-                if seen.insert(u.id) && units::is_valid_on(&u, today) {
-                    all.push(u);
-                }
-            }
-        }
-        if all.len() > MAX_UNIT_CHOICES {
-            all = roots
-                .into_iter()
-                .filter(|u| units::is_valid_on(u, today))
-                .collect();
-        }
-        all.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Form {
-            k,
-            questions,
-            units: all,
-        })
-    }
-
-    pub fn audience(&self) -> (u8, u8) {
-        let clamp = |n: i32| n.clamp(0, 255) as u8;
-        (clamp(self.k.age_min), clamp(self.k.age_max))
-    }
-
-    pub fn specs(&self) -> Vec<QuestionSpec> {
-        self.questions
-            .iter()
-            .filter_map(|(q, opts)| {
-                Some(QuestionSpec {
-                    id: q.id,
-                    kind: QuestionKind::parse(&q.kind)?,
-                    required: q.required,
-                    option_ids: opts.iter().map(|o| o.id).collect(),
-                })
-            })
-            .collect()
-    }
-
-    fn kind_of(&self, field: &str) -> Option<QuestionKind> {
-        let id: i32 = field.strip_prefix('q')?.parse().ok()?;
-        self.questions
-            .iter()
-            .find(|(q, _)| q.id == id)
-            .and_then(|(q, _)| QuestionKind::parse(&q.kind))
-    }
-}
-
-/// A submission that passed every rule, ready to store.
-pub(crate) struct Checked {
-    pub profile: Profile,
-    pub unit_id: Option<i32>,
-    pub answers: Vec<(i32, ValidAnswer)>,
-    pub hash: String,
-}
-
-/// Validates a profile and answers against the consultation; collects every
-/// error (field → code; fields `age`, `sex`, `ethnic`, `unit`, `q{id}`).
-pub(crate) fn check(
-    form: &Form,
-    p: &RawProfile,
-    answers: &BTreeMap<i32, RawAnswer>,
-) -> Result<Checked, FieldErrors> {
-    let codes = ethnic::codes();
-    let mut errors = FieldErrors::new();
-    let profile = validate_profile(p, &codes, form.audience())
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let unit_id = match p.unit.as_deref().filter(|u| !u.is_empty()) {
-        None => None,
-        Some(code) => match form.units.iter().find(|u| u.code == code) {
-            Some(u) => Some(u.id),
-            None => {
-                errors.insert("unit".into(), "unknown_unit".into());
-                None
-            }
-        },
-    };
-    let answers = validate_answers(&form.specs(), answers)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    match (profile, answers) {
-        (Some(profile), Some(answers)) if errors.is_empty() => {
-            let hash = content_hash(&profile, &answers);
-            Ok(Checked {
-                profile,
-                unit_id,
-                answers,
-                hash,
-            })
-        }
-        _ => Err(errors),
-    }
-}
-
-/// SHA-256 of a canonical form of what a child said: the profile, then the
-/// answers by question id (chosen options sorted, a ranking in its order).
-/// The page and the API compute the same digest for the same content.
-pub(crate) fn content_hash(p: &Profile, answers: &[(i32, ValidAnswer)]) -> String {
-    let mut list: Vec<serde_json::Value> = answers
-        .iter()
-        .map(|(qid, a)| match a {
-            ValidAnswer::Options(o) => {
-                let mut o = o.clone();
-                o.sort_unstable();
-                serde_json::json!([qid, "options", o])
-            }
-            ValidAnswer::Ranking(o) => serde_json::json!([qid, "ranking", o]),
-            ValidAnswer::Face(f) => serde_json::json!([qid, "face", f]),
-            ValidAnswer::Text(t) => serde_json::json!([qid, "text", t]),
-        })
-        .collect();
-    list.sort_by_key(|v| v[0].as_i64());
-    let canonical = serde_json::json!({
-        "v": 1,
-        "profile": [
-            p.age.map(|a| a.get()),
-            p.sex.map(|s| s.as_str()),
-            p.ethnic,
-            p.disability,
-            p.unit,
-        ],
-        "answers": list,
-    });
-    thamgia_store::sha256_hex(&canonical.to_string())
-}
-
-/// What became of a submission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    Created,
-    /// Already stored with the same content: acknowledged again.
-    Duplicate,
-    /// The same submission id was stored with other content.
-    Conflict,
-    /// Over the rate limit; nothing stored.
-    Limited,
-}
-
-/// The content digest stored under a submission id, if any.
-async fn stored_hash(
-    state: &AppState,
-    consultation_id: i32,
-    submission_id: &str,
-) -> AppResult<Option<String>> {
-    Ok(response::Entity::find()
-        .filter(response::Column::ConsultationId.eq(consultation_id))
-        .filter(response::Column::SubmissionId.eq(submission_id))
-        .one(&state.db.conn)
-        .await
-        .map_err(StoreError::from)?
-        .map(|r| r.content_hash))
-}
-
-/// Stores a checked submission once, under the per-client and per-code limits.
-///
-/// Only responses actually stored count against the limits: a resend of a
-/// stored submission (a double tap, a reload, an offline tool retrying) is
-/// acknowledged and costs nothing, and a refused or invalid one is not
-/// counted either. Over the limit, a resend of a stored submission is still
-/// acknowledged (one indexed lookup), so a retrying client learns it is done.
-pub(crate) async fn store(
-    state: &AppState,
-    client: &str,
-    k: &consultation::Model,
-    submission_id: &str,
-    c: Checked,
-) -> AppResult<Outcome> {
-    let now = state.now();
-    let client_key = format!("client:{client}");
-    let code_key = format!("code:{}", k.join_code);
-    let keys = [
-        (
-            client_key.as_str(),
-            state.config.child_per_client_per_minute,
-        ),
-        (code_key.as_str(), state.config.child_per_code_per_minute),
-    ];
-    let Some(ticket) = state.child_limits.acquire(&keys, Duration::minutes(1), now) else {
-        return Ok(match stored_hash(state, k.id, submission_id).await? {
-            Some(h) if h == c.hash => Outcome::Duplicate,
-            Some(_) => Outcome::Conflict,
-            None => Outcome::Limited,
-        });
-    };
-    let result = responses::submit(
-        &state.db.conn,
-        now,
-        Submission {
-            consultation_id: k.id,
-            submission_id: submission_id.to_string(),
-            content_hash: c.hash,
-            source: Source::Online,
-            profile: c.profile,
-            profile_unit_id: c.unit_id,
-            answers: c.answers,
-            entered_by: None,
-        },
-    )
-    .await;
-    match result {
-        Ok(Submitted::Created(_)) => Ok(Outcome::Created),
-        Ok(Submitted::Duplicate(_)) => {
-            state.child_limits.release(ticket);
-            Ok(Outcome::Duplicate)
-        }
-        Err(StoreError::Conflict {
-            field: "submission_id",
-        }) => {
-            state.child_limits.release(ticket);
-            Ok(Outcome::Conflict)
-        }
-        Err(e) => {
-            state.child_limits.release(ticket);
-            Err(e.into())
-        }
-    }
-}
-
-/// A client-made submission id: a UUID, stored in its canonical form.
-pub(crate) fn submission_id(s: &str) -> Option<String> {
-    uuid::Uuid::parse_str(s.trim())
-        .ok()
-        .map(|u| u.hyphenated().to_string())
-}
 
 /// A child-friendly sentence for a field's error code.
 pub(crate) fn message(lang: Lang, form: &Form, field: &str, code: &str) -> String {
@@ -802,16 +505,19 @@ async fn show(
     {
         return Ok(Redirect::to(&format!("/c/{}", canonical.as_str())).into_response());
     }
-    let Some(k) = find(&state, &code).await.map_err(|e| PageError(e, lang))? else {
+    let Some(k) = find(&state.db.conn, &code)
+        .await
+        .map_err(|e| PageError(e.into(), lang))?
+    else {
         return Ok(join_page(&ctx, &code, true));
     };
     let d = door(&k, state.now().date_naive());
     if d != Door::Open {
         return Ok(door_page(&ctx, &k, d));
     }
-    let form = Form::load(&state, k)
+    let form = Form::load(&state.db.conn, k, state.now().date_naive())
         .await
-        .map_err(|e| PageError(e, lang))?;
+        .map_err(|e| PageError(e.into(), lang))?;
     let sid = uuid::Uuid::new_v4().hyphenated().to_string();
     let mut res = render_child(&form_page(
         &ctx,
@@ -946,16 +652,19 @@ async fn submit(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let Some(k) = find(&state, &code).await.map_err(|e| PageError(e, lang))? else {
+    let Some(k) = find(&state.db.conn, &code)
+        .await
+        .map_err(|e| PageError(e.into(), lang))?
+    else {
         return Ok(join_page(&ctx, &code, true));
     };
     let d = door(&k, state.now().date_naive());
     if d != Door::Open {
         return Ok(door_page(&ctx, &k, d));
     }
-    let form = Form::load(&state, k)
+    let form = Form::load(&state.db.conn, k, state.now().date_naive())
         .await
-        .map_err(|e| PageError(e, lang))?;
+        .map_err(|e| PageError(e.into(), lang))?;
     let sent_sid = pairs
         .iter()
         .find(|(k, _)| k == "submission_id")
@@ -989,9 +698,10 @@ async fn submit(
         }
     };
     let code = form.k.join_code.clone();
-    match store(&state, &ctx.client, &form.k, &sid, checked)
+    let db = &state.db.conn;
+    match submit_online(db, state.now(), &state, &ctx.client, &form.k, &sid, checked)
         .await
-        .map_err(|e| PageError(e, lang))?
+        .map_err(|e| PageError(e.into(), lang))?
     {
         // The thank-you page in the answer itself: one round trip on a slow
         // network. Sending the same form again (a double tap, a reload) finds
@@ -1068,9 +778,9 @@ async fn thanks(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let Some(k) = find(&state, &code)
+    let Some(k) = find(&state.db.conn, &code)
         .await
-        .map_err(|e| PageError(e, ctx.lang))?
+        .map_err(|e| PageError(e.into(), ctx.lang))?
     else {
         return Ok(join_page(&ctx, &code, true));
     };
@@ -1119,51 +829,6 @@ async fn stylesheet() -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use thamgia_domain::voice::{Age, Sex};
-
-    #[test]
-    fn the_digest_ignores_the_order_of_chosen_options_only() {
-        let p = Profile {
-            age: Age::parse(9),
-            sex: Some(Sex::Girl),
-            ..Default::default()
-        };
-        let a = content_hash(
-            &p,
-            &[
-                (1, ValidAnswer::Options(vec![3, 2])),
-                (2, ValidAnswer::Face(2)),
-            ],
-        );
-        let b = content_hash(
-            &p,
-            &[
-                (2, ValidAnswer::Face(2)),
-                (1, ValidAnswer::Options(vec![2, 3])),
-            ],
-        );
-        assert_eq!(a, b);
-        let r1 = content_hash(&p, &[(1, ValidAnswer::Ranking(vec![3, 2]))]);
-        let r2 = content_hash(&p, &[(1, ValidAnswer::Ranking(vec![2, 3]))]);
-        assert_ne!(r1, r2);
-        let older = Profile {
-            age: Age::parse(10),
-            ..p.clone()
-        };
-        assert_ne!(
-            a,
-            content_hash(
-                &older,
-                &[
-                    (1, ValidAnswer::Options(vec![3, 2])),
-                    (2, ValidAnswer::Face(2))
-                ]
-            )
-        );
-        assert_eq!(a.len(), 64);
-    }
-
     /// The most words in one entry a child reads (a Vietnamese word is a
     /// syllable, so the bound is the stricter there).
     const MAX_WORDS: usize = 12;
@@ -1213,15 +878,5 @@ mod tests {
             }
             assert!(entries > 50, "{lang}: only {entries} entries read");
         }
-    }
-
-    #[test]
-    fn submission_ids_are_uuids() {
-        assert_eq!(
-            submission_id(" 6F9619FF-8B86-D011-B42D-00C04FC964FF ").as_deref(),
-            Some("6f9619ff-8b86-d011-b42d-00c04fc964ff")
-        );
-        assert!(submission_id("not-a-uuid").is_none());
-        assert!(submission_id("").is_none());
     }
 }

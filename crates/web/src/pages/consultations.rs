@@ -1,39 +1,37 @@
 //! Running a consultation: create it for a matter, write its questions while
-//! it is a draft, open it, print the poster with its join code and QR code,
-//! type in paper forms one after another, and enter group discussions as a
-//! tally.
+//! it is a draft, open it, and enter group discussions as a tally. The
+//! poster with its join code and QR code is `poster.rs`, typing in paper
+//! forms `paper_form.rs`.
 //!
-//! The checks here are shared with the JSON API (`api/consultations.rs`).
+//! The checks are actions (`thamgia_actions::{consultations, responses}`),
+//! shared with the JSON API (`api/consultations.rs`).
 //! Results, closing and the answer to the children are other pages
 //! (`/consultations/{id}/results`, `/close`, `/answer`).
 
-use super::matters::{Fields, field_message, invalid, parse_date};
+use super::matters::{Fields, field_message};
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use thamgia_domain::access::{Actor, Permission, Principal, Role, Scope};
-use thamgia_domain::ethnic;
-use thamgia_domain::voice::{
-    JoinCode, MAX_AGE, MIN_AGE, Method, Profile, QuestionKind, QuestionSpec, RawAnswer, RawProfile,
-    Source, Status, ValidAnswer, validate_answers, validate_profile,
-};
-use thamgia_store::consultations::{NewConsultation, NewQuestion};
+use std::collections::HashMap;
+use thamgia_actions::consultations::{self as actions, ConsultationInput, QuestionInput};
+use thamgia_actions::responses::{self as paper, TallyInput, is_uuid};
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal, Role};
+use thamgia_domain::voice::{MAX_AGE, MIN_AGE, Method, QuestionKind, Source, Status};
 use thamgia_store::entity::{
     consultation, group_tally, matter, question, question_option, unit, user,
 };
-use thamgia_store::responses::{self, Submission, Submitted, Tally};
-use thamgia_store::{StoreError, consultations, matters, units, users, voice_queries};
+use thamgia_store::responses;
+use thamgia_store::{StoreError, consultations, matters, voice_queries};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,34 +44,16 @@ pub fn routes() -> Router<AppState> {
             post(delete_question),
         )
         .route("/consultations/{id}/open", post(open))
-        .route("/consultations/{id}/poster", get(poster))
-        .route("/consultations/{id}/qr.svg", get(qr_svg))
-        .route(
-            "/consultations/{id}/paper",
-            get(paper_form).post(paper_submit),
-        )
         .route(
             "/consultations/{id}/tally",
             get(tally_form).post(tally_submit),
         )
         .route("/static/consult.css", get(stylesheet))
+        .merge(super::poster::routes())
+        .merge(super::paper_form::routes())
 }
 
-pub(crate) const MAX_TITLE: usize = 200;
-pub(crate) const MAX_INTRO: usize = 2000;
-pub(crate) const MAX_QUESTION: usize = 300;
-pub(crate) const MAX_OPTION: usize = 100;
-pub(crate) const MAX_EMOJI: usize = 32;
-pub(crate) const MIN_OPTIONS: usize = 2;
-pub(crate) const MAX_OPTIONS: usize = 10;
-pub(crate) const MAX_GROUP: i64 = 200;
-pub(crate) const MAX_GROUP_LABEL: usize = 100;
-/// How many random join codes are offered to the store (it takes the first unused).
-const CODE_CANDIDATES: usize = 24;
-
-fn too_long(s: &str, max: usize) -> bool {
-    s.chars().count() > max
-}
+pub(crate) use thamgia_actions::consultations::{MAX_INTRO, MAX_QUESTION, MAX_TITLE};
 
 // ---------------------------------------------------------------- creating
 
@@ -97,6 +77,23 @@ pub struct ConsultationForm {
 }
 
 impl ConsultationForm {
+    /// The action's input for the matter `matter_id` (the form's, read by the caller).
+    fn input(&self, matter_id: i32) -> ConsultationInput {
+        ConsultationInput {
+            matter_id,
+            unit: self.unit.clone(),
+            title: self.title.clone(),
+            intro: self.intro.clone(),
+            method: self.method.clone(),
+            age_min: self.age_min.as_str().into(),
+            age_max: self.age_max.as_str().into(),
+            opens_on: self.opens_on.clone(),
+            closes_on: self.closes_on.clone(),
+            facilitator: self.facilitator.clone(),
+            audience: self.audience.clone(),
+        }
+    }
+
     fn from_pairs(pairs: &[(String, String)]) -> Self {
         let mut f = ConsultationForm::default();
         for (k, v) in pairs {
@@ -117,220 +114,6 @@ impl ConsultationForm {
         }
         f
     }
-}
-
-/// Units a consultation about this matter may be held in: the matter's unit
-/// and those below it, inside the caller's scope.
-pub(crate) async fn unit_choices(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    matter_unit: &unit::Model,
-) -> AppResult<Vec<unit::Model>> {
-    let sub = Scope {
-        path: matter_unit.path.clone(),
-    };
-    Ok(units::list(db, &sub)
-        .await?
-        .into_iter()
-        .filter(|u| scope.contains(&u.path))
-        .collect())
-}
-
-/// Active facilitators in the caller's scope, with their unit.
-pub(crate) async fn facilitator_choices(
-    db: &DatabaseConnection,
-    scope: &Scope,
-) -> AppResult<Vec<(user::Model, unit::Model)>> {
-    Ok(users::list(db, scope)
-        .await?
-        .into_iter()
-        .filter(|(u, _)| u.active && u.role == Role::Facilitator.as_str())
-        .collect())
-}
-
-fn parse_age(s: &str, field: &str, e: &mut Fields) -> Option<u8> {
-    let t = s.trim();
-    if t.is_empty() {
-        e.insert(field.into(), "required".into());
-        return None;
-    }
-    match t.parse::<i64>() {
-        Ok(n) if (i64::from(MIN_AGE)..=i64::from(MAX_AGE)).contains(&n) => u8::try_from(n).ok(),
-        Ok(_) => {
-            e.insert(field.into(), "age_range".into());
-            None
-        }
-        Err(_) => {
-            e.insert(field.into(), "not_a_number".into());
-            None
-        }
-    }
-}
-
-fn required_date(s: &str, field: &str, e: &mut Fields) -> Option<NaiveDate> {
-    if s.trim().is_empty() {
-        e.insert(field.into(), "required".into());
-        return None;
-    }
-    let d = parse_date(s);
-    if d.is_none() {
-        e.insert(field.into(), "not_a_date".into());
-    }
-    d
-}
-
-/// Checks a new consultation for a matter already loaded inside the scope.
-pub(crate) async fn check_consultation(
-    db: &DatabaseConnection,
-    p: &Principal,
-    m: &matter::Model,
-    matter_unit: &unit::Model,
-    f: &ConsultationForm,
-) -> AppResult<NewConsultation> {
-    let scope = p.scope();
-    let mut e = Fields::new();
-    let title = f.title.trim().to_string();
-    if title.is_empty() {
-        e.insert("title".into(), "required".into());
-    } else if too_long(&title, MAX_TITLE) {
-        e.insert("title".into(), "too_long".into());
-    }
-    let intro = f.intro.trim().to_string();
-    if too_long(&intro, MAX_INTRO) {
-        e.insert("intro".into(), "too_long".into());
-    }
-    let method = Method::parse(f.method.trim());
-    if method.is_none() {
-        e.insert(
-            "method".into(),
-            if f.method.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
-    let age_min = parse_age(&f.age_min, "age_min", &mut e);
-    let age_max = parse_age(&f.age_max, "age_max", &mut e);
-    if let (Some(a), Some(b)) = (age_min, age_max)
-        && a > b
-    {
-        e.insert("age_max".into(), "age_order".into());
-    }
-    let opens = required_date(&f.opens_on, "opens_on", &mut e);
-    let closes = required_date(&f.closes_on, "closes_on", &mut e);
-    if let (Some(o), Some(c)) = (opens, closes)
-        && c < o
-    {
-        e.insert("closes_on".into(), "closes_before_opens".into());
-    }
-    let choices = unit_choices(db, &scope, matter_unit).await?;
-    let held_in = if f.unit.trim().is_empty() {
-        Some(matter_unit.clone())
-    } else {
-        let u = choices.iter().find(|u| u.code == f.unit.trim()).cloned();
-        if u.is_none() {
-            e.insert("unit".into(), "unknown_unit".into());
-        }
-        u
-    };
-    let facilitator_id = if f.facilitator.trim().is_empty() {
-        None
-    } else {
-        let found = facilitator_choices(db, &scope)
-            .await?
-            .into_iter()
-            .find(|(u, _)| u.username == f.facilitator.trim());
-        match found {
-            None => {
-                e.insert("facilitator".into(), "unknown_facilitator".into());
-                None
-            }
-            Some((fu, fu_unit)) => {
-                // The facilitator must be able to open the consultation.
-                if held_in
-                    .as_ref()
-                    .is_some_and(|h| !thamgia_domain::access::is_within(&h.path, &fu_unit.path))
-                {
-                    e.insert("facilitator".into(), "facilitator_cannot_see".into());
-                }
-                Some(fu.id)
-            }
-        }
-    };
-    let all_units = units::list(db, &scope).await?;
-    let mut audience_ids = vec![];
-    for code in &f.audience {
-        // A reused code names the unit open on the opening day.
-        let same: Vec<&unit::Model> = all_units.iter().filter(|u| u.code == code.trim()).collect();
-        let chosen = opens
-            .and_then(|d| {
-                same.iter()
-                    .rev()
-                    .find(|u| units::is_valid_on(u, d))
-                    .copied()
-            })
-            .or_else(|| same.last().copied());
-        match chosen {
-            Some(u) if !audience_ids.contains(&u.id) => audience_ids.push(u.id),
-            Some(_) => {}
-            None => {
-                e.insert("audience".into(), "unknown_unit".into());
-            }
-        }
-    }
-    match (method, age_min, age_max, opens, closes, held_in) {
-        (Some(method), Some(age_min), Some(age_max), Some(opens_on), Some(closes_on), Some(u))
-            if e.is_empty() =>
-        {
-            Ok(NewConsultation {
-                matter_id: Some(m.id),
-                unit_id: u.id,
-                title,
-                intro,
-                method,
-                age_min,
-                age_max,
-                opens_on,
-                closes_on,
-                facilitator_id,
-                audience_unit_ids: audience_ids,
-            })
-        }
-        _ => Err(invalid(e)),
-    }
-}
-
-/// Creates the consultation in draft with a fresh join code.
-pub(crate) async fn create_consultation(
-    state: &AppState,
-    p: &Principal,
-    n: NewConsultation,
-) -> AppResult<consultation::Model> {
-    let codes: Vec<JoinCode> = {
-        use rand::Rng;
-        let mut rng = rand::rng();
-        (0..CODE_CANDIDATES)
-            .map(|_| JoinCode::from_random(std::array::from_fn(|_| rng.random::<u32>())))
-            .collect()
-    };
-    Ok(consultations::create(&state.db.conn, &Actor::from(p), state.now(), n, codes).await?)
-}
-
-/// Loads a matter for a new consultation: inside the scope, and (for an
-/// agency officer) owned by their agency.
-pub(crate) async fn matter_for_consultation(
-    db: &DatabaseConnection,
-    p: &Principal,
-    id: i32,
-) -> AppResult<(matter::Model, unit::Model)> {
-    let (m, u, _) = matters::get_in_scope(db, &p.scope(), id).await?;
-    // The same rule every later write checks (`consultations::for_write`).
-    if !p.may_act_for(Some(m.owner_agency_id)) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((m, u))
 }
 
 #[derive(Template)]
@@ -372,7 +155,7 @@ async fn consultation_form_page(
     let db = &state.db.conn;
     let lang = ctx.lang;
     let scope = p.scope();
-    let unit_options = unit_choices(db, &scope, &mu).await.page(lang)?;
+    let unit_options = actions::unit_choices(db, &scope, &mu).await.page(lang)?;
     Ok(ConsultationFormPage {
         c: Chrome::new(ctx, "consult-new-title"),
         m,
@@ -381,7 +164,7 @@ async fn consultation_form_page(
         methods: Method::ALL.iter().map(|m| m.as_str()).collect(),
         audience_options: unit_options.clone(),
         unit_options,
-        facilitators: facilitator_choices(db, &scope).await.page(lang)?,
+        facilitators: actions::facilitator_choices(db, &scope).await.page(lang)?,
     })
 }
 
@@ -391,7 +174,8 @@ pub async fn new_form(
     Path(id): Path<i32>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (m, mu) = matter_for_consultation(&state.db.conn, &p, id)
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let (m, mu) = actions::matter_for_consultation(act, id)
         .await
         .page(ctx.lang)?;
     let today = state.now().date_naive();
@@ -429,20 +213,19 @@ pub async fn create(
         .trim()
         .parse()
         .map_err(|_| PageError(AppError::NotFound, lang))?;
-    let db = &state.db.conn;
-    let (m, mu) = matter_for_consultation(db, &p, mid).await.page(lang)?;
-    match check_consultation(db, &p, &m, &mu, &f).await {
-        Ok(n) => {
-            let k = create_consultation(&state, &p, n).await.page(lang)?;
-            Ok(Redirect::to(&format!("/consultations/{}", k.id)).into_response())
-        }
-        Err(AppError::Invalid { fields, .. }) => {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match actions::create(act, &f.input(mid)).await {
+        Ok(k) => Ok(Redirect::to(&format!("/consultations/{}", k.id)).into_response()),
+        Err(ActionError::Invalid { fields, .. }) => {
+            let (m, mu) = actions::matter_for_consultation(act, mid)
+                .await
+                .page(lang)?;
             let mut res =
                 render(&consultation_form_page(&state, &p, &ctx, m, mu, f, fields).await?);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 
@@ -565,7 +348,10 @@ pub(crate) fn face_emoji(n: u8, of: u8) -> &'static str {
     }
 }
 
-fn qviews(lang: Lang, qs: Vec<(question::Model, Vec<question_option::Model>)>) -> Vec<QView> {
+pub(crate) fn qviews(
+    lang: Lang,
+    qs: Vec<(question::Model, Vec<question_option::Model>)>,
+) -> Vec<QView> {
     qs.into_iter()
         .map(|(q, os)| {
             let kind = QuestionKind::parse(&q.kind);
@@ -606,113 +392,16 @@ pub struct QuestionFormText {
     pub options: String,
 }
 
-/// One option of a choice or ranking question.
-#[derive(Debug, Default, Clone)]
-pub struct OptionInput {
-    pub label_vi: String,
-    pub label_en: Option<String>,
-    pub emoji: Option<String>,
-}
-
-pub(crate) fn options_from_lines(text: &str) -> Vec<OptionInput> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let mut parts = l.split('|').map(str::trim);
-            let label_vi = parts.next().unwrap_or("").to_string();
-            let emoji = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            let label_en = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            OptionInput {
-                label_vi,
-                label_en,
-                emoji,
-            }
-        })
-        .collect()
-}
-
-/// Checks a question and its options.
-pub(crate) fn check_question(
-    kind: &str,
-    text_vi: &str,
-    text_en: &str,
-    required: bool,
-    options: &[OptionInput],
-) -> AppResult<NewQuestion> {
-    let mut e = Fields::new();
-    let kind = QuestionKind::parse(kind.trim());
-    if kind.is_none() {
-        e.insert("kind".into(), "unknown_option".into());
-    }
-    let text_vi = text_vi.trim().to_string();
-    if text_vi.is_empty() {
-        e.insert("text_vi".into(), "required".into());
-    } else if too_long(&text_vi, MAX_QUESTION) {
-        e.insert("text_vi".into(), "too_long".into());
-    }
-    let text_en = text_en.trim().to_string();
-    if too_long(&text_en, MAX_QUESTION) {
-        e.insert("text_en".into(), "too_long".into());
-    }
-    let mut opts = vec![];
-    if let Some(k) = kind {
-        if k.has_options() {
-            if options.len() < MIN_OPTIONS {
-                e.insert("options".into(), "too_few_options".into());
-            } else if options.len() > MAX_OPTIONS {
-                e.insert("options".into(), "too_many_options".into());
-            }
-            let mut seen = HashSet::new();
-            for o in options {
-                let vi = o.label_vi.trim().to_string();
-                let en = o
-                    .label_en
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string);
-                let emoji = o
-                    .emoji
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string);
-                if vi.is_empty() {
-                    e.entry("options".into())
-                        .or_insert_with(|| "option_label_required".into());
-                } else if too_long(&vi, MAX_OPTION)
-                    || en.as_deref().is_some_and(|s| too_long(s, MAX_OPTION))
-                {
-                    e.entry("options".into())
-                        .or_insert_with(|| "option_too_long".into());
-                } else if emoji.as_deref().is_some_and(|s| too_long(s, MAX_EMOJI)) {
-                    e.entry("options".into())
-                        .or_insert_with(|| "emoji_too_long".into());
-                } else if let Some(code) = emoji
-                    .as_deref()
-                    .and_then(|s| thamgia_domain::pictures::check(s).err())
-                {
-                    e.entry("options".into()).or_insert_with(|| code.into());
-                } else if !seen.insert(vi.to_lowercase()) {
-                    e.entry("options".into())
-                        .or_insert_with(|| "duplicate_option".into());
-                }
-                opts.push((vi, en, emoji));
-            }
-        } else if !options.is_empty() {
-            e.insert("options".into(), "options_not_needed".into());
+impl QuestionFormText {
+    /// The action's input: the options one a line.
+    fn input(&self) -> QuestionInput {
+        QuestionInput {
+            kind: self.kind.clone(),
+            text_vi: self.text_vi.clone(),
+            text_en: self.text_en.clone(),
+            required: self.required.is_some(),
+            options: actions::options_from_lines(&self.options),
         }
-    }
-    match kind {
-        Some(kind) if e.is_empty() => Ok(NewQuestion {
-            kind,
-            text_vi,
-            text_en: (!text_en.is_empty()).then_some(text_en),
-            required,
-            options: opts,
-        }),
-        _ => Err(invalid(e)),
     }
 }
 
@@ -818,7 +507,7 @@ async fn consultation_page(
     })
 }
 
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     p: &Principal,
     id: i32,
@@ -831,7 +520,7 @@ async fn load(
 
 /// Loads a consultation for a write by `p` (`consultations::for_write`: in
 /// scope, and about a matter `p` may act for).
-async fn load_for_write(
+pub(crate) async fn load_for_write(
     state: &AppState,
     p: &Principal,
     id: i32,
@@ -900,68 +589,18 @@ pub async fn add_question(
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
     let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
-    if k.status != Status::Draft.as_str() {
-        return refuse(
-            &state,
-            &p,
-            &ctx,
-            k,
-            u,
-            f,
-            Fields::new(),
-            "consult-not-draft",
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let options = options_from_lines(&f.options);
-    match check_question(
-        &f.kind,
-        &f.text_vi,
-        &f.text_en,
-        f.required.is_some(),
-        &options,
-    ) {
-        Ok(q) => {
-            match consultations::add_question(&state.db.conn, &Actor::from(&p), state.now(), id, q)
-                .await
-            {
-                Ok(_) => {
-                    Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response())
-                }
-                Err(StoreError::Conflict { field: "status" }) => {
-                    refuse(
-                        &state,
-                        &p,
-                        &ctx,
-                        k,
-                        u,
-                        f,
-                        Fields::new(),
-                        "consult-not-draft",
-                        StatusCode::CONFLICT,
-                    )
-                    .await
-                }
-                Err(e) => Err(PageError(e.into(), ctx.lang)),
-            }
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let (errors, notice, status) = match actions::add_question(act, id, &f.input()).await {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response());
         }
-        Err(AppError::Invalid { fields, .. }) => {
-            refuse(
-                &state,
-                &p,
-                &ctx,
-                k,
-                u,
-                f,
-                fields,
-                "",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(ActionError::Conflict { field }) if field == "status" => {
+            (Fields::new(), "consult-not-draft", StatusCode::CONFLICT)
         }
-        Err(e) => Err(PageError(e, ctx.lang)),
-    }
+        Err(ActionError::Invalid { fields, .. }) => (fields, "", StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => return Err(PageError(e.into(), ctx.lang)),
+    };
+    refuse(&state, &p, &ctx, k, u, f, errors, notice, status).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -975,11 +614,10 @@ pub async fn delete_question(
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
     let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
-    match consultations::delete_question(&state.db.conn, &Actor::from(&p), state.now(), id, qid)
-        .await
-    {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match actions::delete_question(act, id, qid).await {
         Ok(()) => Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response()),
-        Err(StoreError::Conflict { field: "status" }) => {
+        Err(ActionError::Conflict { field }) if field == "status" => {
             refuse(
                 &state,
                 &p,
@@ -997,26 +635,6 @@ pub async fn delete_question(
     }
 }
 
-/// Opens a draft that has at least one question.
-pub(crate) async fn open_consultation(
-    state: &AppState,
-    p: &Principal,
-    k: &consultation::Model,
-) -> AppResult<consultation::Model> {
-    if k.status != Status::Draft.as_str() {
-        return Err(AppError::Conflict {
-            field: "status".into(),
-        });
-    }
-    if consultations::questions(&state.db.conn, k.id)
-        .await?
-        .is_empty()
-    {
-        return Err(AppError::invalid("questions", "no_questions"));
-    }
-    Ok(consultations::open(&state.db.conn, &Actor::from(p), state.now(), k.id).await?)
-}
-
 pub async fn open(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
@@ -1025,166 +643,19 @@ pub async fn open(
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
     let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
-    match open_consultation(&state, &p, &k).await {
-        Ok(_) => Ok(Redirect::to(&format!("/consultations/{id}")).into_response()),
-        Err(AppError::Conflict { field }) if field == "status" => {
-            refuse(
-                &state,
-                &p,
-                &ctx,
-                k,
-                u,
-                QuestionFormText::default(),
-                Fields::new(),
-                "consult-not-draft",
-                StatusCode::CONFLICT,
-            )
-            .await
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let (notice, status) = match actions::open(act, id).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/consultations/{id}")).into_response()),
+        Err(ActionError::Conflict { field }) if field == "status" => {
+            ("consult-not-draft", StatusCode::CONFLICT)
         }
-        Err(AppError::Invalid { .. }) => {
-            refuse(
-                &state,
-                &p,
-                &ctx,
-                k,
-                u,
-                QuestionFormText::default(),
-                Fields::new(),
-                "consult-err-no-questions",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(ActionError::Invalid { .. }) => {
+            ("consult-err-no-questions", StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(e) => Err(PageError(e, ctx.lang)),
-    }
-}
-
-// ---------------------------------------------------------------- poster and QR
-
-/// The address a child opens: `http://{Host}/c/{CODE}`. The Host header is
-/// used only when it looks like a host name (it is printed on paper).
-pub(crate) fn join_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
+        Err(e) => return Err(PageError(e.into(), ctx.lang)),
     };
-    format!("{scheme}://{host}/c/{code}")
-}
-
-fn attr_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// The QR code of an address as an SVG document made by the server.
-pub(crate) fn qr_document(url: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("qr: {e}")))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(300, 300)
-        .build())
-}
-
-/// The same QR code to place inside a page: no XML declaration, with a role
-/// and a label for screen readers.
-pub(crate) fn qr_inline(url: &str, label: &str) -> AppResult<String> {
-    let doc = qr_document(url)?;
-    let start = doc.find("<svg").unwrap_or(0);
-    let svg = &doc[start..];
-    Ok(svg.replacen(
-        "<svg ",
-        &format!(
-            "<svg role=\"img\" aria-label=\"{}\" class=\"qr\" ",
-            attr_escape(label)
-        ),
-        1,
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "poster.html")]
-struct PosterPage {
-    c: Chrome,
-    k: consultation::Model,
-    url: String,
-    svg: String,
-    /// The facilitator children can ask, if one was chosen.
-    ask: Option<String>,
-    unit_name: String,
-    ages_line: String,
-}
-
-pub async fn poster(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    headers: HeaderMap,
-) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::ViewResults, lang)?;
-    let (k, u) = load(&state, &p, id, lang).await?;
-    let url = join_url(&state, &headers, &k.join_code);
-    let label = format!("{} {url}", lang.t("consult-poster-qr-label"));
-    let svg = qr_inline(&url, &label).page(lang)?;
-    let unit_name = lang.pick(&u.name_vi, &u.name_en).to_string();
-    let ask = match k.facilitator_id {
-        Some(fid) => voice_queries::user_names(&state.db.conn, &[fid])
-            .await
-            .page(lang)?
-            .remove(&fid)
-            .map(|(_, d)| d),
-        None => None,
-    };
-    let ages_line = format!(
-        "{} {}–{} {}",
-        lang.t("consult-poster-ages"),
-        k.age_min,
-        k.age_max,
-        lang.t("consult-years-old")
-    );
-    Ok(render(&PosterPage {
-        c: Chrome::new(&ctx, "consult-poster-title"),
-        ages_line,
-        k,
-        url,
-        svg,
-        ask,
-        unit_name,
-    }))
-}
-
-pub async fn qr_svg(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    headers: HeaderMap,
-) -> PageResult {
-    require(&p, Permission::ViewResults, ctx.lang)?;
-    let (k, _) = load(&state, &p, id, ctx.lang).await?;
-    let svg = qr_document(&join_url(&state, &headers, &k.join_code)).page(ctx.lang)?;
-    Ok((
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        svg,
-    )
-        .into_response())
+    let qf = QuestionFormText::default();
+    refuse(&state, &p, &ctx, k, u, qf, Fields::new(), notice, status).await
 }
 
 async fn stylesheet() -> Response {
@@ -1199,170 +670,14 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-// ---------------------------------------------------------------- paper forms
-
-/// The units a child may name as their school or commune: the audience units
-/// and those below them (the consultation's own unit when no audience is set).
-pub(crate) async fn profile_units(
-    db: &DatabaseConnection,
-    k: &consultation::Model,
-) -> AppResult<Vec<unit::Model>> {
-    let mut roots = consultations::audience_units(db, k.id).await?;
-    if roots.is_empty()
-        && let Some(u) = units::by_id(db, k.unit_id).await?
-    {
-        roots.push(u);
-    }
-    let mut out: Vec<unit::Model> = vec![];
-    for r in roots {
-        for u in units::list(
-            db,
-            &Scope {
-                path: r.path.clone(),
-            },
-        )
-        .await?
-        {
-            if !out.iter().any(|x| x.id == u.id) {
-                out.push(u);
-            }
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// The digest of a submission's meaning (the same canonical form the child's
-/// page uses): the order of ticked boxes does not count.
-pub(crate) fn content_hash(p: &Profile, answers: &[(i32, ValidAnswer)]) -> String {
-    let mut list: Vec<serde_json::Value> = answers
-        .iter()
-        .map(|(qid, a)| match a {
-            ValidAnswer::Options(o) => {
-                let mut o = o.clone();
-                o.sort_unstable();
-                serde_json::json!([qid, "options", o])
-            }
-            ValidAnswer::Ranking(o) => serde_json::json!([qid, "ranking", o]),
-            ValidAnswer::Face(f) => serde_json::json!([qid, "face", f]),
-            ValidAnswer::Text(t) => serde_json::json!([qid, "text", t]),
-        })
-        .collect();
-    list.sort_by_key(|v| v[0].as_i64());
-    let canonical = serde_json::json!({
-        "v": 1,
-        "profile": [p.age.map(|a| a.get()), p.sex.map(|s| s.as_str()), p.ethnic, p.disability, p.unit],
-        "answers": list,
-    });
-    thamgia_store::sha256_hex(&canonical.to_string())
-}
-
-fn merge(into: &mut Fields, from: Fields) {
-    for (k, v) in from {
-        into.entry(k).or_insert(v);
-    }
-}
-
-pub(crate) fn is_uuid(s: &str) -> bool {
-    uuid::Uuid::parse_str(s.trim()).is_ok()
-}
-
-/// Checks and stores one paper form typed in by a signed-in user. `errors`
-/// holds what the caller already found while reading its input.
-pub(crate) async fn submit_paper(
-    state: &AppState,
-    p: &Principal,
-    k: &consultation::Model,
-    submission_id: &str,
-    profile: RawProfile,
-    answers: BTreeMap<i32, RawAnswer>,
-    mut errors: Fields,
-) -> AppResult<Submitted> {
-    let db = &state.db.conn;
-    if k.status != Status::Open.as_str() {
-        return Err(AppError::Conflict {
-            field: "status".into(),
-        });
-    }
-    if !is_uuid(submission_id) {
-        errors.insert("submission_id".into(), "not_a_uuid".into());
-    }
-    let qs = consultations::questions(db, k.id).await?;
-    let specs: Vec<QuestionSpec> = qs
-        .iter()
-        .filter_map(|(q, os)| {
-            Some(QuestionSpec {
-                id: q.id,
-                kind: QuestionKind::parse(&q.kind)?,
-                required: q.required,
-                option_ids: os.iter().map(|o| o.id).collect(),
-            })
-        })
-        .collect();
-    let audience = (
-        u8::try_from(k.age_min).unwrap_or(MIN_AGE),
-        u8::try_from(k.age_max).unwrap_or(MAX_AGE),
-    );
-    let codes = ethnic::codes();
-    let valid_profile = match validate_profile(&profile, &codes, audience) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            merge(&mut errors, e);
-            None
-        }
-    };
-    let valid_answers = match validate_answers(&specs, &answers) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            merge(&mut errors, e);
-            None
-        }
-    };
-    let mut unit_id = None;
-    if let Some(code) = profile
-        .unit
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match profile_units(db, k)
-            .await?
-            .into_iter()
-            .find(|u| u.code == code)
-        {
-            Some(u) => unit_id = Some(u.id),
-            None => {
-                errors
-                    .entry("unit".into())
-                    .or_insert_with(|| "unknown_option".into());
-            }
-        }
-    }
-    match (valid_profile, valid_answers) {
-        (Some(profile), Some(answers)) if errors.is_empty() => {
-            let content_hash = content_hash(&profile, &answers);
-            let s = Submission {
-                consultation_id: k.id,
-                submission_id: submission_id.trim().to_string(),
-                content_hash,
-                source: Source::Paper,
-                profile,
-                profile_unit_id: unit_id,
-                answers,
-                entered_by: Some(p.user_id),
-            };
-            Ok(responses::submit(db, state.now(), s).await?)
-        }
-        _ => Err(invalid(errors)),
-    }
-}
+// ---------------------------------------------------------------- form values
 
 /// Form values as sent, to show a refused form again as it was.
 #[derive(Debug, Default, Clone)]
 pub struct Values(pub HashMap<String, Vec<String>>);
 
 impl Values {
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Self {
         let mut m: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in pairs {
             m.entry(k.clone()).or_default().push(v.clone());
@@ -1382,425 +697,7 @@ impl Values {
     }
 }
 
-/// Reads a paper form: the profile, each question's answer, and the errors
-/// found while reading (a number that is not a number, a rank given twice).
-fn read_paper(qs: &[QView], v: &Values) -> (RawProfile, BTreeMap<i32, RawAnswer>, Fields) {
-    let mut e = Fields::new();
-    let opt = |s: &str| {
-        let t = s.trim();
-        (!t.is_empty()).then(|| t.to_string())
-    };
-    let age = match v.get("age").trim() {
-        "" => None,
-        t => match t.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                e.insert("age".into(), "not_a_number".into());
-                None
-            }
-        },
-    };
-    let disability = match v.get("disability") {
-        "yes" => Some(true),
-        "no" => Some(false),
-        "" => None,
-        _ => {
-            e.insert("disability".into(), "unknown_option".into());
-            None
-        }
-    };
-    let profile = RawProfile {
-        age,
-        sex: opt(v.get("sex")),
-        ethnic: opt(v.get("ethnic")),
-        disability,
-        unit: opt(v.get("unit")),
-    };
-    let mut answers = BTreeMap::new();
-    for q in qs {
-        let name = format!("q{}", q.id);
-        let kind = QuestionKind::parse(&q.kind);
-        let mut a = RawAnswer::default();
-        match kind {
-            Some(QuestionKind::Single | QuestionKind::Multiple) => {
-                for s in v.all(&name).iter().filter(|s| !s.trim().is_empty()) {
-                    match s.trim().parse::<i32>() {
-                        Ok(o) => a.options.push(o),
-                        Err(_) => {
-                            e.insert(name.clone(), "unknown_option".into());
-                        }
-                    }
-                }
-            }
-            Some(QuestionKind::Faces3 | QuestionKind::Faces5) => {
-                let t = v.get(&name).trim();
-                if !t.is_empty() {
-                    match t.parse::<i64>() {
-                        Ok(f) => a.face = Some(f),
-                        Err(_) => {
-                            e.insert(name.clone(), "unknown_option".into());
-                        }
-                    }
-                }
-            }
-            Some(QuestionKind::Text) => {
-                let t = v.get(&name);
-                if !t.trim().is_empty() {
-                    a.text = Some(t.to_string());
-                }
-            }
-            Some(QuestionKind::Ranking) => {
-                let mut ranked: Vec<(i64, i32)> = vec![];
-                for o in &q.options {
-                    let t = v.get(&format!("q{}_r{}", q.id, o.id)).trim().to_string();
-                    if t.is_empty() {
-                        continue;
-                    }
-                    match t.parse::<i64>() {
-                        Ok(r) if (1..=q.options.len() as i64).contains(&r) => {
-                            ranked.push((r, o.id))
-                        }
-                        _ => {
-                            e.insert(name.clone(), "rank_order".into());
-                        }
-                    }
-                }
-                let mut places: Vec<i64> = ranked.iter().map(|(r, _)| *r).collect();
-                places.sort_unstable();
-                places.dedup();
-                if places.len() != ranked.len() {
-                    e.insert(name.clone(), "rank_order".into());
-                }
-                ranked.sort_unstable();
-                a.options = ranked.into_iter().map(|(_, o)| o).collect();
-            }
-            None => {}
-        }
-        if a != RawAnswer::default() {
-            answers.insert(q.id, a);
-        }
-    }
-    (profile, answers, e)
-}
-
-#[derive(Template)]
-#[template(path = "paper.html")]
-struct PaperPage {
-    c: Chrome,
-    k: consultation::Model,
-    questions: Vec<QView>,
-    unit_options: Vec<unit::Model>,
-    ethnic_options: Vec<(&'static str, &'static str)>,
-    v: Values,
-    errors: Fields,
-    submission_id: String,
-    saved: Option<u64>,
-    paper_count: u64,
-    notice: String,
-}
-
-impl PaperPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-
-    fn val(&self, field: &str) -> String {
-        self.v.get(field).to_string()
-    }
-
-    fn qerror(&self, id: &i32) -> String {
-        self.error(&format!("q{id}"))
-    }
-
-    fn qhas_error(&self, id: &i32) -> bool {
-        self.has_error(&format!("q{id}"))
-    }
-
-    fn qval(&self, id: &i32) -> String {
-        self.v.get(&format!("q{id}")).to_string()
-    }
-
-    fn chosen(&self, id: &i32, value: impl AsRef<str>) -> bool {
-        self.v
-            .all(&format!("q{id}"))
-            .iter()
-            .any(|x| x == value.as_ref())
-    }
-
-    fn rank(&self, qid: &i32, oid: &i32) -> String {
-        self.v.get(&format!("q{qid}_r{oid}")).to_string()
-    }
-
-    fn face(&self, n: &u8, of: usize) -> &'static str {
-        face_emoji(*n, u8::try_from(of).unwrap_or(5))
-    }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SavedQuery {
-    #[serde(default)]
-    pub saved: Option<u64>,
-}
-
-async fn paper_page(
-    state: &AppState,
-    ctx: &Ctx,
-    k: consultation::Model,
-    v: Values,
-    errors: Fields,
-    submission_id: String,
-    saved: Option<u64>,
-) -> Result<PaperPage, PageError> {
-    let lang = ctx.lang;
-    let db = &state.db.conn;
-    let questions = qviews(lang, consultations::questions(db, k.id).await.page(lang)?);
-    let notice = if k.status == Status::Open.as_str() {
-        String::new()
-    } else {
-        lang.t("consult-not-open")
-    };
-    Ok(PaperPage {
-        c: Chrome::new(ctx, "consult-paper-title"),
-        unit_options: profile_units(db, &k).await.page(lang)?,
-        ethnic_options: ethnic::local_first()
-            .into_iter()
-            .map(|g| (g.code, lang.pick(g.name_vi, g.name_en)))
-            .collect(),
-        paper_count: voice_queries::count_by_source(db, k.id, Source::Paper.as_str())
-            .await
-            .page(lang)?,
-        questions,
-        k,
-        v,
-        errors,
-        submission_id,
-        saved,
-        notice,
-    })
-}
-
-pub async fn paper_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    Query(q): Query<SavedQuery>,
-) -> PageResult {
-    require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, _) = load_for_write(&state, &p, id, ctx.lang).await?;
-    let sid = uuid::Uuid::new_v4().to_string();
-    Ok(render(
-        &paper_page(
-            &state,
-            &ctx,
-            k,
-            Values::default(),
-            Fields::new(),
-            sid,
-            q.saved,
-        )
-        .await?,
-    ))
-}
-
-pub async fn paper_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::RunConsultations, lang)?;
-    let (k, _) = load_for_write(&state, &p, id, lang).await?;
-    let v = Values::from_pairs(&pairs);
-    let sid = v.get("submission_id").to_string();
-    let qs = qviews(
-        lang,
-        consultations::questions(&state.db.conn, k.id)
-            .await
-            .page(lang)?,
-    );
-    let (profile, answers, read_errors) = read_paper(&qs, &v);
-    let (errors, status) = match submit_paper(&state, &p, &k, &sid, profile, answers, read_errors)
-        .await
-    {
-        Ok(_) => {
-            let n = voice_queries::count_by_source(&state.db.conn, k.id, Source::Paper.as_str())
-                .await
-                .page(lang)?;
-            return Ok(
-                Redirect::to(&format!("/consultations/{id}/paper?saved={n}")).into_response(),
-            );
-        }
-        Err(AppError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict { field }) if field == "status" => {
-            (Fields::new(), StatusCode::CONFLICT)
-        }
-        Err(AppError::Conflict { field }) if field == "submission_id" => (
-            Fields::from([("submission_id".to_string(), "different_content".to_string())]),
-            StatusCode::CONFLICT,
-        ),
-        Err(e) => return Err(PageError(e, lang)),
-    };
-    // A refused form keeps its id: sending it again after a fix is the same form.
-    let sid = if is_uuid(&sid) {
-        sid
-    } else {
-        uuid::Uuid::new_v4().to_string()
-    };
-    let mut res = render(&paper_page(&state, &ctx, k, v, errors, sid, None).await?);
-    *res.status_mut() = status;
-    Ok(res)
-}
-
 // ---------------------------------------------------------------- group tallies
-
-/// A group discussion's tally as text (a form or the API).
-#[derive(Debug, Default, Clone)]
-pub struct TallyForm {
-    pub submission_id: String,
-    pub label: String,
-    pub girls: String,
-    pub boys: String,
-    pub age_6_10: String,
-    pub age_11_15: String,
-    /// Option id (as text) → number of children who chose it.
-    pub counts: BTreeMap<String, String>,
-}
-
-fn count_field(s: &str, field: &str, e: &mut Fields) -> i64 {
-    let t = s.trim();
-    if t.is_empty() {
-        return 0;
-    }
-    match t.parse::<i64>() {
-        Ok(n) if n < 0 => {
-            e.insert(field.into(), "negative".into());
-            0
-        }
-        Ok(n) if n > MAX_GROUP * 10 => {
-            e.insert(field.into(), "total_too_large".into());
-            0
-        }
-        Ok(n) => n,
-        Err(_) => {
-            e.insert(field.into(), "not_a_number".into());
-            0
-        }
-    }
-}
-
-/// Checks and stores a group tally. Error fields: `label`, `girls`, `boys`,
-/// `age_6_10`, `age_11_15`, `ages` (bands do not add up), `o{option id}`,
-/// `q{question id}` (a single choice counted more often than children), `submission_id`.
-pub(crate) async fn submit_group_tally(
-    state: &AppState,
-    p: &Principal,
-    k: &consultation::Model,
-    f: &TallyForm,
-) -> AppResult<Submitted> {
-    let db = &state.db.conn;
-    if k.status != Status::Open.as_str() {
-        return Err(AppError::Conflict {
-            field: "status".into(),
-        });
-    }
-    let t = check_group_tally(state, k, f, Some(p.user_id))
-        .await?
-        .map_err(invalid)?;
-    Ok(responses::submit_tally(db, &Actor::from(p), state.now(), t).await?)
-}
-
-/// Checks a group tally against consultation `k`'s form, whatever its
-/// status (the offline app's late rule decides that): the tally to store,
-/// or every invalid field (as [`submit_group_tally`] names them).
-pub(crate) async fn check_group_tally(
-    state: &AppState,
-    k: &consultation::Model,
-    f: &TallyForm,
-    entered_by: Option<i32>,
-) -> AppResult<Result<Tally, Fields>> {
-    let db = &state.db.conn;
-    let mut e = Fields::new();
-    if !is_uuid(&f.submission_id) {
-        e.insert("submission_id".into(), "not_a_uuid".into());
-    }
-    let label = f.label.trim().to_string();
-    if label.is_empty() {
-        e.insert("label".into(), "required".into());
-    } else if too_long(&label, MAX_GROUP_LABEL) {
-        e.insert("label".into(), "too_long".into());
-    }
-    let girls = count_field(&f.girls, "girls", &mut e);
-    let boys = count_field(&f.boys, "boys", &mut e);
-    let young = count_field(&f.age_6_10, "age_6_10", &mut e);
-    let old = count_field(&f.age_11_15, "age_11_15", &mut e);
-    let total = girls + boys;
-    if e.is_empty() {
-        if total < 1 {
-            e.insert("girls".into(), "total_zero".into());
-        } else if total > MAX_GROUP {
-            e.insert("girls".into(), "total_too_large".into());
-        } else if young + old != total {
-            e.insert("ages".into(), "total_mismatch".into());
-        }
-        if young > 0 && k.age_min > 10 {
-            e.insert("age_6_10".into(), "outside_audience".into());
-        }
-        if old > 0 && k.age_max < 11 {
-            e.insert("age_11_15".into(), "outside_audience".into());
-        }
-    }
-    let qs = consultations::questions(db, k.id).await?;
-    let mut counts = vec![];
-    let mut known = HashSet::new();
-    for (q, os) in &qs {
-        let kind = QuestionKind::parse(&q.kind);
-        if !matches!(kind, Some(QuestionKind::Single | QuestionKind::Multiple)) {
-            continue;
-        }
-        let mut sum = 0;
-        for o in os {
-            known.insert(o.id.to_string());
-            let field = format!("o{}", o.id);
-            let n = count_field(
-                f.counts.get(&o.id.to_string()).map_or("", String::as_str),
-                &field,
-                &mut e,
-            );
-            if n > total && total > 0 {
-                e.insert(field, "count_too_large".into());
-            }
-            sum += n;
-            counts.push((o.id, i32::try_from(n).unwrap_or(0)));
-        }
-        if kind == Some(QuestionKind::Single) && total > 0 && sum > total {
-            e.insert(format!("q{}", q.id), "sum_too_large".into());
-        }
-    }
-    for key in f.counts.keys() {
-        if !known.contains(key) {
-            e.insert(format!("o{key}"), "unknown_option".into());
-        }
-    }
-    if !e.is_empty() {
-        return Ok(Err(e));
-    }
-    Ok(Ok(Tally {
-        consultation_id: k.id,
-        submission_id: f.submission_id.trim().to_string(),
-        label,
-        girls: i32::try_from(girls).unwrap_or(0),
-        boys: i32::try_from(boys).unwrap_or(0),
-        age_6_10: i32::try_from(young).unwrap_or(0),
-        age_11_15: i32::try_from(old).unwrap_or(0),
-        counts,
-        entered_by,
-    }))
-}
 
 #[derive(Template)]
 #[template(path = "tally.html")]
@@ -1930,28 +827,31 @@ pub async fn tally_submit(
     require(&p, Permission::RunConsultations, lang)?;
     let (k, _) = load_for_write(&state, &p, id, lang).await?;
     let v = Values::from_pairs(&pairs);
-    let f = TallyForm {
+    let f = TallyInput {
         submission_id: v.get("submission_id").to_string(),
         label: v.get("label").to_string(),
-        girls: v.get("girls").to_string(),
-        boys: v.get("boys").to_string(),
-        age_6_10: v.get("age_6_10").to_string(),
-        age_11_15: v.get("age_11_15").to_string(),
+        girls: v.get("girls").into(),
+        boys: v.get("boys").into(),
+        age_6_10: v.get("age_6_10").into(),
+        age_11_15: v.get("age_11_15").into(),
         counts: pairs
             .iter()
-            .filter_map(|(key, val)| Some((key.strip_prefix('o')?.to_string(), val.clone())))
+            .filter_map(|(key, val)| {
+                Some((key.strip_prefix('o')?.to_string(), val.as_str().into()))
+            })
             .filter(|(key, _)| key.chars().all(|c| c.is_ascii_digit()) && !key.is_empty())
             .collect(),
     };
-    let status = match submit_group_tally(&state, &p, &k, &f).await {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let status = match paper::submit_tally(act, id, &f).await {
         Ok(_) => {
             return Ok(Redirect::to(&format!("/consultations/{id}/tally?saved=1")).into_response());
         }
-        Err(AppError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict { field }) if field == "status" => {
+        Err(ActionError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ActionError::Conflict { field }) if field == "status" => {
             (Fields::new(), StatusCode::CONFLICT)
         }
-        Err(e) => return Err(PageError(e, lang)),
+        Err(e) => return Err(PageError(e.into(), lang)),
     };
     let sid = if is_uuid(&f.submission_id) {
         f.submission_id.clone()
@@ -1961,107 +861,4 @@ pub async fn tally_submit(
     let mut res = render(&tally_page(&state, &ctx, k, v, status.0, sid, false).await?);
     *res.status_mut() = status.1;
     Ok(res)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn option_lines_with_emoji_and_english() {
-        let o = options_from_lines("Sân chơi | ⚽ | Playground\n\n  Thư viện |📚\nVườn rau");
-        assert_eq!(o.len(), 3);
-        assert_eq!(o[0].label_vi, "Sân chơi");
-        assert_eq!(o[0].emoji.as_deref(), Some("⚽"));
-        assert_eq!(o[0].label_en.as_deref(), Some("Playground"));
-        assert_eq!(o[1].emoji.as_deref(), Some("📚"));
-        assert_eq!(o[2].emoji, None);
-    }
-
-    #[test]
-    fn an_option_names_a_picture_of_the_library_or_none() {
-        let ok = options_from_lines("Trường | school 🏫\nNhà | Home\nGiờ ra chơi | ⏰");
-        assert!(check_question("single", "Q", "", true, &ok).is_ok());
-        for (typed, code) in [("shcool", "unknown_picture"), ("home tree", "one_picture")] {
-            let lines = options_from_lines(&format!("Trường | {typed}\nNhà"));
-            match check_question("single", "Q", "", true, &lines) {
-                Err(AppError::Invalid { fields, .. }) => assert_eq!(fields["options"], code),
-                _ => panic!("{typed} accepted"),
-            }
-        }
-    }
-
-    #[test]
-    fn questions_need_text_and_two_to_ten_options() {
-        let two = options_from_lines("A\nB");
-        assert!(check_question("single", "Em thích gì?", "", true, &two).is_ok());
-        let err = |r: AppResult<NewQuestion>| match r {
-            Err(AppError::Invalid { fields, .. }) => fields,
-            _ => panic!("expected invalid"),
-        };
-        let e = err(check_question(
-            "single",
-            " ",
-            "",
-            true,
-            &options_from_lines("A"),
-        ));
-        assert_eq!(e["text_vi"], "required");
-        assert_eq!(e["options"], "too_few_options");
-        let many = options_from_lines(
-            &(1..=11)
-                .map(|i| format!("L{i}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
-        assert_eq!(
-            err(check_question("ranking", "Q", "", true, &many))["options"],
-            "too_many_options"
-        );
-        let long = vec![
-            OptionInput {
-                label_vi: "x".repeat(101),
-                ..Default::default()
-            },
-            OptionInput {
-                label_vi: "y".into(),
-                ..Default::default()
-            },
-        ];
-        assert_eq!(
-            err(check_question("multiple", "Q", "", true, &long))["options"],
-            "option_too_long"
-        );
-        assert_eq!(
-            err(check_question("faces3", "Q", "", true, &two))["options"],
-            "options_not_needed"
-        );
-        assert!(check_question("faces5", "Q", "", false, &[]).is_ok());
-        assert_eq!(
-            err(check_question("essay", &"x".repeat(301), "", true, &[]))["text_vi"],
-            "too_long"
-        );
-        assert_eq!(
-            err(check_question(
-                "single",
-                "Q",
-                "",
-                true,
-                &options_from_lines("A\na")
-            ))["options"],
-            "duplicate_option"
-        );
-    }
-
-    #[test]
-    fn qr_inline_has_a_role_and_no_declaration() {
-        let s = qr_inline("http://example.org/c/ABCDEF", "Mã \"QR\"").expect("qr");
-        assert!(
-            s.starts_with("<svg role=\"img\" aria-label=\"Mã &quot;QR&quot;\""),
-            "{}",
-            &s[..80]
-        );
-        assert!(!s.contains("<?xml"));
-        assert!(s.ends_with("</svg>"));
-    }
 }

@@ -8,7 +8,7 @@
 
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
@@ -41,12 +41,6 @@ pub(crate) type Fields = BTreeMap<String, String>;
 /// date picker and the API send — the domain's one reading of dates.
 pub(crate) use thamgia_domain::activities::parse_date;
 
-pub(crate) fn invalid(fields: Fields) -> AppError {
-    AppError::Invalid {
-        fields,
-        detail: None,
-    }
-}
 
 /// The fields of a new matter, as the form sends them: the action's input.
 pub use thamgia_actions::matters::MatterInput as MatterForm;

@@ -8,7 +8,6 @@
 
 use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -17,12 +16,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::collections::BTreeMap;
+use thamgia_actions::moderation;
+use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Actor, Permission, Principal};
-use thamgia_domain::results::{self as res, ModerationStep};
-use thamgia_domain::voice::{Moderation, mask_contacts};
-use thamgia_store::entity::answer;
+use thamgia_domain::results::ModerationStep;
+use thamgia_domain::voice::mask_contacts;
 use thamgia_store::indicators;
-use thamgia_store::responses::{self, ModerationAction};
+use thamgia_store::responses;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,40 +42,6 @@ pub async fn alert_count(state: &AppState, p: &Principal) -> u64 {
     indicators::open_alert_count(&state.db.conn, &p.scope())
         .await
         .unwrap_or(0)
-}
-
-/// Applies a moderator's decision to a text in the principal's scope. Shared
-/// by the page and the API; stores nothing on any error.
-pub(crate) async fn apply(
-    state: &AppState,
-    p: &Principal,
-    answer_id: i32,
-    action: &str,
-    text: Option<&str>,
-    note: Option<&str>,
-) -> Result<answer::Model, AppError> {
-    let db = &state.db.conn;
-    let (a, _, _) = responses::answer_in_scope(db, &p.scope(), answer_id).await?;
-    if a.text.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let step = ModerationStep::parse(action)
-        .ok_or_else(|| AppError::invalid("action", "unknown_action"))?;
-    let (text, note) =
-        res::validate_moderation(step, text, note).map_err(|fields| AppError::Invalid {
-            fields,
-            detail: None,
-        })?;
-    if !res::may_moderate(a.moderation.as_deref().and_then(Moderation::parse), step) {
-        return Err(AppError::invalid("action", "already_moderated"));
-    }
-    let act = match step {
-        ModerationStep::Approve => ModerationAction::Approve,
-        ModerationStep::Reject => ModerationAction::Reject,
-        ModerationStep::Redact => ModerationAction::Redact(text.unwrap_or_default()),
-        ModerationStep::Flag => ModerationAction::Flag(note.unwrap_or_default()),
-    };
-    Ok(responses::moderate(db, &Actor::from(p), state.now(), a.id, act).await?)
 }
 
 /// One text waiting for a decision, with what the moderator typed when the
@@ -203,13 +169,8 @@ pub async fn queue(
     Ok(render(&queue_page(&state, &p, &ctx, None, done).await?))
 }
 
-#[derive(serde::Deserialize)]
-pub struct DecisionForm {
-    #[serde(default)]
-    action: String,
-    text: Option<String>,
-    note: Option<String>,
-}
+/// The decision as the form sends it: the action's input.
+pub use thamgia_actions::moderation::DecisionInput as DecisionForm;
 
 pub async fn decide(
     State(state): State<AppState>,
@@ -220,18 +181,10 @@ pub async fn decide(
     let lang = ctx.lang;
     require(&p, Permission::Moderate, lang)?;
     let answer_id = super::results::path_id(&answer_id, lang)?;
-    match apply(
-        &state,
-        &p,
-        answer_id,
-        &f.action,
-        f.text.as_deref(),
-        f.note.as_deref(),
-    )
-    .await
-    {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match moderation::apply(act, answer_id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/moderation?done={}", f.action)).into_response()),
-        Err(AppError::Invalid { fields, .. }) => {
+        Err(ActionError::Invalid { fields, .. }) => {
             let retry = Retry {
                 answer_id,
                 text: f.text.unwrap_or_default(),
@@ -242,7 +195,7 @@ pub async fn decide(
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 

@@ -20,7 +20,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use std::collections::BTreeMap;
-use thamgia_domain::access::{Actor, Permission, Principal, Role};
+use thamgia_actions::results;
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal, Role};
 use thamgia_domain::results::{
     self as res, Breakdown, Cell, Dimension, Group, QuestionResult, Results,
 };
@@ -298,40 +300,6 @@ pub async fn show(
 
 // --- closing ----------------------------------------------------------------
 
-/// Closes an open consultation in the principal's scope with its findings.
-/// Shared by the page and the API; stores nothing on any error.
-pub(crate) async fn close_consultation(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-    findings: &str,
-) -> Result<consultation::Model, AppError> {
-    let db = &state.db.conn;
-    let (k, _) = consultations::for_write(db, p, id).await?;
-    let checked = res::validate_findings(findings);
-    let mut fields = checked.clone().err().unwrap_or_default();
-    if k.status != Status::Open.as_str() {
-        fields.insert("status".into(), "not_open".into());
-    }
-    let findings = match checked {
-        Ok(f) if fields.is_empty() => f,
-        _ => {
-            return Err(AppError::Invalid {
-                fields,
-                detail: None,
-            });
-        }
-    };
-    consultations::close(db, &Actor::from(p), state.now(), k.id, findings)
-        .await
-        .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { field: "status" } => {
-                AppError::invalid("status", "not_open")
-            }
-            other => other.into(),
-        })
-}
-
 #[derive(Template)]
 #[template(path = "close.html")]
 struct ClosePage {
@@ -413,69 +381,20 @@ pub async fn close_submit(
     let lang = ctx.lang;
     require(&p, Permission::AnswerChildren, lang)?;
     let nid = path_id(&id, lang)?;
-    match close_consultation(&state, &p, nid, &f.findings).await {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match results::close(act, nid, &f.findings).await {
         Ok(k) => Ok(Redirect::to(&format!("/consultations/{}/answer", k.id)).into_response()),
-        Err(AppError::Invalid { fields, .. }) => {
+        Err(ActionError::Invalid { fields, .. }) => {
             let mut res =
                 render(&close_page(&state, &p, &ctx, &id, Some(f.findings), fields).await?);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 
 // --- the answer to the children ---------------------------------------------
-
-/// Saves (and with `publish`, publishes) the answer to the children of a
-/// closed consultation in the principal's scope. Stores nothing on any error.
-pub(crate) async fn save_answer(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-    decided: &str,
-    taken: &str,
-    not_taken: &str,
-    publish: bool,
-) -> Result<consultation::Model, AppError> {
-    let db = &state.db.conn;
-    let (k, _) = consultations::for_write(db, p, id).await?;
-    let checked = res::validate_answer_back(decided, taken, not_taken, publish);
-    let mut fields = checked.clone().err().unwrap_or_default();
-    if k.status != Status::Closed.as_str() {
-        fields.insert(
-            "status".into(),
-            if k.status == Status::Answered.as_str() {
-                "already_published"
-            } else {
-                "not_closed"
-            }
-            .into(),
-        );
-    }
-    let (decided, taken, not_taken) = match checked {
-        Ok(v) if fields.is_empty() => v,
-        _ => {
-            return Err(AppError::Invalid {
-                fields,
-                detail: None,
-            });
-        }
-    };
-    let a = consultations::AnswerBack {
-        decided,
-        taken,
-        not_taken,
-    };
-    consultations::save_answer(db, &Actor::from(p), state.now(), k.id, a, publish)
-        .await
-        .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { field: "status" } => {
-                AppError::invalid("status", "not_closed")
-            }
-            other => other.into(),
-        })
-}
 
 #[derive(Template)]
 #[template(path = "answer.html")]
@@ -593,25 +512,32 @@ pub async fn answer_submit(
     require(&p, Permission::AnswerChildren, lang)?;
     let nid = path_id(&id, lang)?;
     let publish = f.publish == "1";
-    match save_answer(&state, &p, nid, &f.decided, &f.taken, &f.not_taken, publish).await {
+    let input = results::AnswerInput {
+        decided: f.decided,
+        taken: f.taken,
+        not_taken: f.not_taken,
+        publish,
+    };
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match results::save_answer(act, nid, &input).await {
         Ok(k) if publish => {
             Ok(Redirect::to(&format!("/consultations/{}/answer", k.id)).into_response())
         }
         Ok(k) => {
             Ok(Redirect::to(&format!("/consultations/{}/answer?saved=1", k.id)).into_response())
         }
-        Err(AppError::Invalid { fields, .. }) => {
+        Err(ActionError::Invalid { fields, .. }) => {
             let input = AnswerInput {
-                decided: f.decided,
-                taken: f.taken,
-                not_taken: f.not_taken,
+                decided: input.decided,
+                taken: input.taken,
+                not_taken: input.not_taken,
             };
             let mut res =
                 render(&answer_page(&state, &p, &ctx, &id, Some(input), fields, false).await?);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(e) => Err(PageError(e, lang)),
+        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 

@@ -118,6 +118,62 @@ async fn every_official_lands_on_what_is_due(app: TestApp) {
     assert!(!html.contains("Nội quy thư viện trường"), "{html}");
     assert!(html.contains("Không có việc nào đang chờ bạn."), "{html}");
 
+    // The link opens the queue narrowed to that consultation; another
+    // consultation's text waits on the whole queue only.
+    let g = open_consultation(&app, "106", m, "Sân trường em", 8).await;
+    submit(
+        &app,
+        &g,
+        Source::Online,
+        9,
+        Sex::Boy,
+        vec![(g.text, ValidAnswer::Text("Em muốn trồng thêm cây".into()))],
+    )
+    .await;
+    let c = app.login("district106").await;
+    let narrowed = format!("/moderation?consultation={}", f.id);
+    let (s, html) = app.get(&c, &narrowed).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Em muốn thư viện mở cả buổi trưa"), "{html}");
+    assert!(!html.contains("Em muốn trồng thêm cây"), "{html}");
+    assert!(
+        html.contains("Đang xem ý kiến của cuộc tham vấn: <strong>Thư viện trường em</strong>")
+    );
+    let (_, html) = app.get(&c, "/moderation").await;
+    assert!(
+        html.contains("Em muốn thư viện mở cả buổi trưa")
+            && html.contains("Em muốn trồng thêm cây")
+    );
+    // Deciding from the narrowed queue comes back to it.
+    let csrf = app.csrf(&c, &narrowed).await;
+    let (_, html) = app.get(&c, &narrowed).await;
+    let first = html
+        .split("action=\"/moderation/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a decision form")
+        .replace("&#38;", "&");
+    assert!(
+        first.ends_with(&format!("?consultation={}", f.id)),
+        "{first}"
+    );
+    let r = app
+        .post_form(
+            &c,
+            &format!("/moderation/{first}"),
+            &[("csrf", &csrf), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let to = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert_eq!(
+        to,
+        format!("/moderation?done=approve&consultation={}", f.id)
+    );
+
     // Every link of the inbox opens.
     let c = app.login("district106").await;
     let (_, html) = app.get(&c, "/").await;

@@ -38,3 +38,7 @@ pager-label = Pages of the list
 pager-prev = Previous page
 pager-next = Next page
 pager-where = Rows { $from }–{ $to } of { $total } (page { $page } of { $last })
+# Moderation by consultation.
+moderation-all-consultations = All consultations
+moderation-filter = Filter
+moderation-only = Showing the texts of the consultation

@@ -29,3 +29,7 @@ pager-label = Các trang của danh sách
 pager-prev = Trang trước
 pager-next = Trang sau
 pager-where = Dòng { $from }–{ $to } trong { $total } (trang { $page }/{ $last })
+# Moderation by consultation.
+moderation-all-consultations = Tất cả các cuộc tham vấn
+moderation-filter = Lọc
+moderation-only = Đang xem ý kiến của cuộc tham vấn

@@ -41,7 +41,6 @@ pub(crate) type Fields = BTreeMap<String, String>;
 /// date picker and the API send — the domain's one reading of dates.
 pub(crate) use thamgia_domain::activities::parse_date;
 
-
 /// The fields of a new matter, as the form sends them: the action's input.
 pub use thamgia_actions::matters::MatterInput as MatterForm;
 

@@ -73,6 +73,11 @@ struct QueuePage {
     problem: Option<String>,
     /// Open safeguarding alerts, for those who handle them.
     alerts: u64,
+    /// Consultations with texts waiting: id, title, how many.
+    waiting: Vec<(i32, String, usize)>,
+    /// The consultation the queue is narrowed to.
+    only: Option<i32>,
+    only_title: Option<String>,
 }
 
 impl QueuePage {
@@ -98,10 +103,23 @@ async fn queue_page(
     ctx: &Ctx,
     retry: Option<Retry>,
     done: Option<String>,
+    only: Option<i32>,
 ) -> Result<QueuePage, PageError> {
     let lang = ctx.lang;
     let db = &state.db.conn;
-    let pending = responses::pending_texts(db, &p.scope()).await.page(lang)?;
+    let mut pending = responses::pending_texts(db, &p.scope()).await.page(lang)?;
+    // Every consultation with texts waiting, for the filter (oldest text first).
+    let mut waiting: Vec<(i32, String, usize)> = Vec::new();
+    for (_, k) in &pending {
+        match waiting.iter_mut().find(|w| w.0 == k.id) {
+            Some(w) => w.2 += 1,
+            None => waiting.push((k.id, k.title.clone(), 1)),
+        }
+    }
+    let only_title = only.and_then(|id| waiting.iter().find(|w| w.0 == id).map(|w| w.1.clone()));
+    if let Some(id) = only {
+        pending.retain(|(_, k)| k.id == id);
+    }
     let qids: Vec<i32> = pending.iter().map(|(a, _)| a.question_id).collect();
     let questions = indicators::questions_by_id(db, &qids).await.page(lang)?;
     let mut problem = None;
@@ -147,12 +165,22 @@ async fn queue_page(
         done,
         problem,
         alerts,
+        waiting,
+        only,
+        only_title,
     })
 }
 
 #[derive(serde::Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+    /// Only this consultation's texts (`?consultation=<id>`).
+    consultation: Option<String>,
+}
+
+/// The consultation a queue is narrowed to, when the address names one.
+fn narrowed(q: Option<&str>) -> Option<i32> {
+    q.and_then(|v| v.trim().parse().ok())
 }
 
 /// The queue of texts waiting in the moderator's scope, oldest first.
@@ -166,7 +194,10 @@ pub async fn queue(
         .done
         .filter(|d| ModerationStep::parse(d).is_some())
         .map(|d| ctx.lang.t(&format!("moderation-done-{d}")));
-    Ok(render(&queue_page(&state, &p, &ctx, None, done).await?))
+    let only = narrowed(q.consultation.as_deref());
+    Ok(render(
+        &queue_page(&state, &p, &ctx, None, done, only).await?,
+    ))
 }
 
 /// The decision as the form sends it: the action's input.
@@ -176,14 +207,21 @@ pub async fn decide(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Path(answer_id): Path<String>,
+    Query(q): Query<DoneQuery>,
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::Moderate, lang)?;
+    let only = narrowed(q.consultation.as_deref());
     let answer_id = super::results::path_id(&answer_id, lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
     match moderation::apply(act, answer_id, &f).await {
-        Ok(_) => Ok(Redirect::to(&format!("/moderation?done={}", f.action)).into_response()),
+        Ok(_) => {
+            let back = only
+                .map(|k| format!("&consultation={k}"))
+                .unwrap_or_default();
+            Ok(Redirect::to(&format!("/moderation?done={}{back}", f.action)).into_response())
+        }
         Err(ActionError::Invalid { fields, .. }) => {
             let retry = Retry {
                 answer_id,
@@ -191,7 +229,8 @@ pub async fn decide(
                 note: f.note.unwrap_or_default(),
                 errors: fields,
             };
-            let mut res = render(&queue_page(&state, &p, &ctx, Some(retry), None).await?);
+            let page = queue_page(&state, &p, &ctx, Some(retry), None, only).await?;
+            let mut res = render(&page);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }

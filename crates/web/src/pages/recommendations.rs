@@ -59,8 +59,6 @@ pub use thamgia_actions::recommendations::{
     AnswerInput as AnswerForm, FeedbackInput as FeedbackForm,
     RecommendationInput as RecommendationForm, StatusInput as StatusForm,
 };
-/// The limits the API's schema states (`api/mod.rs`).
-
 // ---------------------------------------------------------------- rows
 
 /// A recommendation as lists show it.

@@ -15,6 +15,8 @@
 use crate::db_test;
 use crate::helpers::TestApp;
 use chrono::{DateTime, TimeZone, Utc};
+use reqwest::Method;
+use serde_json::json;
 use thamgia_actions::catalog::{self, Action, Owner};
 use thamgia_actions::{self as actions, Act, ActionError, ActionResult, matters};
 use thamgia_domain::access::Principal;
@@ -46,6 +48,8 @@ struct Target {
     unit_path: String,
     agency_id: i32,
     matter: i32,
+    forum: i32,
+    council: i32,
 }
 
 /// Own unit and own agency (of the 106 officers), own unit and another
@@ -69,6 +73,29 @@ async fn principal(app: &TestApp, username: &str) -> Principal {
 async fn targets(app: &TestApp) -> Vec<Target> {
     let admin = principal(app, "admin").await;
     let act = Act::new(&app.db.conn, &admin, now());
+    let token = app.token("admin").await;
+    // A forum and a council of each unit (the two places in 106 share them).
+    let mut models: std::collections::HashMap<&str, (i32, i32)> = Default::default();
+    for unit in ["106", "107"] {
+        let forum = json!({
+            "level": "district", "unit": unit, "year": 2026, "theme": "An toàn trên mạng",
+            "starts_on": "2026-06-05", "ends_on": "2026-06-05", "venue": "Hội trường",
+            "organiser_agency": "UBND-12", "girls": 20, "boys": 20, "age_6_10": 15,
+            "age_11_15": 25, "adults_in_charge": 8
+        });
+        let (s, f) = app
+            .api_send(Method::POST, &token, "/api/v1/forums", &forum)
+            .await;
+        assert_eq!(s, 201, "{f}");
+        let council = json!({"unit": unit, "name": format!("Hội đồng trẻ em {unit}"),
+            "established_on": "2019-03-01"});
+        let (s, k) = app
+            .api_send(Method::POST, &token, "/api/v1/councils", &council)
+            .await;
+        assert_eq!(s, 201, "{k}");
+        let id = |v: &serde_json::Value| i32::try_from(v["id"].as_i64().expect("id")).expect("id");
+        models.insert(unit, (id(&f), id(&k)));
+    }
     let mut out = Vec::new();
     for (unit, agency) in PLACES {
         let u = units::by_code(&app.db.conn, unit)
@@ -97,6 +124,8 @@ async fn targets(app: &TestApp) -> Vec<Target> {
             unit_path: u.path,
             agency_id: a.id,
             matter: m.id,
+            forum: models[unit].0,
+            council: models[unit].1,
         });
     }
     out
@@ -183,6 +212,28 @@ async fn run(name: &str, act: Act<'_>, t: &Target) -> ActionResult<()> {
         )
         .await
         .map(drop),
+        "forums.update" => actions::forums::update(act, t.forum, &Default::default())
+            .await
+            .map(drop),
+        "forums.add_session" => actions::forums::add_session(act, t.forum, &Default::default())
+            .await
+            .map(drop),
+        "forums.report" => actions::forums::report(act, t.forum, &Default::default())
+            .await
+            .map(drop),
+        "forums.add_delegate" => {
+            actions::forums::add_delegate(act, t.forum, &Default::default()).await
+        }
+        "forums.add_recommendation" => {
+            actions::forums::add_recommendation(act, t.forum, &Default::default())
+                .await
+                .map(drop)
+        }
+        "councils.add_dialogue" => {
+            actions::councils::add_dialogue(act, t.council, &Default::default())
+                .await
+                .map(drop)
+        }
         "people.create" => actions::people::create(
             act,
             &actions::people::PersonInput {
@@ -216,15 +267,9 @@ const PENDING: &[&str] = &[
     "consultations.add_question",
     "consultations.delete_question",
     "consultations.open",
-    "councils.add_dialogue",
     "councils.add_recommendation",
     "councils.add_member",
     "councils.end_member",
-    "forums.update",
-    "forums.add_delegate",
-    "forums.add_session",
-    "forums.report",
-    "forums.add_recommendation",
     "handover.recommendation",
     "moderation.apply",
     "handover.answer",

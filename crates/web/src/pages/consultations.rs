@@ -13,10 +13,11 @@ use super::{Chrome, PageErr, PageError, PageResult, render, require};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -250,6 +251,7 @@ pub struct KRow {
 struct ConsultationsPage {
     c: Chrome,
     rows: Vec<KRow>,
+    pager: Pager,
     status: String,
     statuses: Vec<&'static str>,
 }
@@ -264,6 +266,8 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Query(q): Query<StatusQuery>,
+    Query(pq): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewResults, lang)?;
@@ -275,6 +279,7 @@ pub async fn list(
         .into_iter()
         .filter(|(k, _)| status.is_none_or(|s| k.status == s.as_str()))
         .collect();
+    let (list, pager) = Pager::cut(list, pq.page.as_deref(), &uri);
     let ids: Vec<i32> = list.iter().map(|(k, _)| k.id).collect();
     let counts = voice_queries::response_counts(db, &ids).await.page(lang)?;
     let tallies = voice_queries::tally_counts(db, &ids).await.page(lang)?;
@@ -310,6 +315,7 @@ pub async fn list(
     Ok(render(&ConsultationsPage {
         c: Chrome::new(&ctx, "consult-list-title"),
         rows,
+        pager,
         status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
     }))

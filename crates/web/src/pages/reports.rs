@@ -186,12 +186,28 @@ fn capitalised(text: &str) -> String {
 }
 
 /// The year a list shows: the one asked for, else the last year (whose report
-/// is being written), else the current one.
-fn list_year(q: &YearQuery, today: NaiveDate) -> i32 {
-    q.year
-        .as_deref()
-        .and_then(|y| parse_year(y, today))
-        .unwrap_or_else(|| (today.year() - 1).max(2000))
+/// is being written) when a plan of the user's province covers it, else the
+/// latest year before it that a plan covers — a list never opens on a year
+/// that owes no report (the 2016–2020 plan alone: 2020, not 2025).
+async fn list_year(
+    db: &sea_orm::DatabaseConnection,
+    path: &str,
+    q: &YearQuery,
+    today: NaiveDate,
+) -> crate::error::AppResult<i32> {
+    if let Some(y) = q.year.as_deref().and_then(|y| parse_year(y, today)) {
+        return Ok(y);
+    }
+    let last = (today.year() - 1).max(2000);
+    for y in (last - 20..=last).rev() {
+        if thamgia_store::plans::covering_levels(db, path, y)
+            .await?
+            .is_some()
+        {
+            return Ok(y);
+        }
+    }
+    Ok(last)
 }
 
 pub async fn list(
@@ -203,7 +219,7 @@ pub async fn list(
     require(&p, Permission::ViewReports, lang)?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
-    let year = list_year(&q, today);
+    let year = list_year(db, &p.unit_path, &q, today).await.page(lang)?;
     let (own, chain) = scope_chain(db, &p, year, today).await.page(lang)?;
     let c = Chrome::new(&ctx, "report-list-title");
     let rows: Vec<ListRow> = chain.iter().map(|r| list_row(&c, r)).collect();

@@ -4,12 +4,13 @@
 
 use crate::activities::to_fields;
 use crate::catalog::{Action, Owner};
+use crate::models::{own_agency_in_scope, unit_in_scope};
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use thamgia_domain::access::{Permission, Scope};
 use thamgia_domain::activities::{PlanItem, PlanItemText, check_plan_item};
 use thamgia_store::annual_plans::{self, NewPlan};
 use thamgia_store::entity::{agency, annual_plan, annual_plan_item, unit};
-use thamgia_store::{StoreError, activities, agencies, units};
+use thamgia_store::{StoreError, activities, agencies};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
@@ -64,45 +65,22 @@ async fn check_new(act: Act<'_>, f: &PlanInput) -> ActionResult<NewPlan> {
     let (db, p) = (act.db, act.p);
     let mut e = Fields::new();
     let scope = p.scope();
-    let unit = if f.unit.trim().is_empty() {
-        e.insert("unit".into(), "required".into());
-        None
-    } else {
-        match units::get_in_scope(db, &scope, f.unit.trim()).await {
-            Ok(u) => Some(u),
-            Err(StoreError::NotFound) => {
-                e.insert("unit".into(), "unknown_unit".into());
-                None
+    let unit = unit_in_scope(db, p, &mut e, "unit", &f.unit).await?;
+    let agency = match own_agency_in_scope(db, p, &mut e, "agency", &f.agency).await? {
+        Some((a, au)) => {
+            if let Some(u) = &unit
+                && !agencies::visible_to(
+                    &Scope {
+                        path: u.path.clone(),
+                    },
+                    &au.path,
+                )
+            {
+                e.insert("agency".into(), "agency_outside_unit".into());
             }
-            Err(err) => return Err(err.into()),
+            Some(a)
         }
-    };
-    let agency = if f.agency.trim().is_empty() {
-        e.insert("agency".into(), "required".into());
-        None
-    } else {
-        match agencies::get_in_scope(db, &scope, f.agency.trim()).await {
-            Ok((a, au)) => {
-                if p.own_agency().is_some_and(|own| own != a.id) {
-                    e.insert("agency".into(), "not_your_agency".into());
-                } else if let Some(u) = &unit
-                    && !agencies::visible_to(
-                        &Scope {
-                            path: u.path.clone(),
-                        },
-                        &au.path,
-                    )
-                {
-                    e.insert("agency".into(), "agency_outside_unit".into());
-                }
-                Some(a)
-            }
-            Err(StoreError::NotFound) => {
-                e.insert("agency".into(), "unknown_agency".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
+        None => None,
     };
     let t = f.year.trim();
     let year = if t.is_empty() {

@@ -4,6 +4,7 @@
 //! HTTP. `pages/matters.rs` and `api/matters.rs` call these two functions.
 
 use crate::catalog::{Action, Owner};
+use crate::models::own_agency_in_scope;
 use crate::{Act, ActionResult, Fields, invalid};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -13,7 +14,7 @@ use thamgia_domain::activities::parse_date;
 use thamgia_domain::voice::{MatterKind, Stage};
 use thamgia_store::entity::matter;
 use thamgia_store::matters::{MatterChanges, MatterFilter, NewMatter};
-use thamgia_store::{StoreError, agencies, matters, units};
+use thamgia_store::{StoreError, matters, units};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
@@ -190,26 +191,9 @@ async fn check_new(act: Act<'_>, f: &MatterInput) -> ActionResult<NewMatter> {
             Err(err) => return Err(err.into()),
         }
     };
-    let agency = if f.agency.trim().is_empty() {
-        e.insert("agency".into(), "required".into());
-        None
-    } else {
-        match agencies::get_in_scope(db, &scope, f.agency.trim()).await {
-            Ok((a, _)) => {
-                if p.own_agency().is_some_and(|own| own != a.id) {
-                    e.insert("agency".into(), "not_your_agency".into());
-                    None
-                } else {
-                    Some(a)
-                }
-            }
-            Err(StoreError::NotFound) => {
-                e.insert("agency".into(), "unknown_agency".into());
-                None
-            }
-            Err(err) => return Err(err.into()),
-        }
-    };
+    let agency = own_agency_in_scope(db, p, &mut e, "agency", &f.agency)
+        .await?
+        .map(|(a, _)| a);
     match (kind, stage, unit, agency) {
         (Some(kind), Some(stage), Some(u), Some(a)) if e.is_empty() => Ok(NewMatter {
             kind,

@@ -9,8 +9,8 @@ use sea_orm::DatabaseConnection;
 use std::collections::{BTreeSet, HashMap};
 use thamgia_domain::access::Principal;
 use thamgia_domain::activities::parse_date;
-use thamgia_store::entity::unit;
-use thamgia_store::{StoreError, plans, units};
+use thamgia_store::entity::{agency, unit};
+use thamgia_store::{StoreError, agencies, plans, units};
 
 /// The field error of a unit whose level the governing plan's `[levels]`
 /// does not list for the model (a forum, council or club).
@@ -188,6 +188,34 @@ pub(crate) async fn unit_in_scope(
         Ok(u) => Ok(Some(u)),
         Err(StoreError::NotFound) => {
             e.insert(field.into(), "unknown_unit".into());
+            Ok(None)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// An agency named by code that the caller may act for, with its unit:
+/// `required`, `unknown_agency` (not in scope) or `not_your_agency` (an
+/// agency officer naming another agency) on `field` otherwise.
+pub(crate) async fn own_agency_in_scope(
+    db: &DatabaseConnection,
+    p: &Principal,
+    e: &mut Fields,
+    field: &str,
+    code: &str,
+) -> ActionResult<Option<(agency::Model, unit::Model)>> {
+    if code.trim().is_empty() {
+        e.insert(field.into(), "required".into());
+        return Ok(None);
+    }
+    match agencies::get_in_scope(db, &p.scope(), code.trim()).await {
+        Ok((a, _)) if p.own_agency().is_some_and(|own| own != a.id) => {
+            e.insert(field.into(), "not_your_agency".into());
+            Ok(None)
+        }
+        Ok(found) => Ok(Some(found)),
+        Err(StoreError::NotFound) => {
+            e.insert(field.into(), "unknown_agency".into());
             Ok(None)
         }
         Err(err) => Err(err.into()),

@@ -136,8 +136,8 @@ pub struct ExportParams {
     pub year: Option<String>,
     /// A project or model code (activities only).
     pub project: Option<String>,
-    /// The workbook's language: `vi` (default) or `en`.
-    #[param(pattern = "^(vi|en)$")]
+    /// The workbook's language: `vi` (default; also when empty) or `en`.
+    #[param(pattern = "^(vi|en)?$")]
     pub lang: Option<String>,
 }
 

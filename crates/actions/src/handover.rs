@@ -6,7 +6,9 @@
 use crate::catalog::{Action, Owner};
 use crate::{Act, ActionError, ActionResult};
 use thamgia_domain::access::Permission;
-use thamgia_store::handover;
+use thamgia_store::StoreError;
+use thamgia_store::recommendations::{self, Reach};
+use thamgia_store::{consultations, handover};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
@@ -40,24 +42,46 @@ impl Item {
     }
 }
 
-/// Hands item `id` over to `to` (an agency's or unit's code); an empty `to`
-/// is a conflict on the item's field.
+/// Hands item `id` over to `to` (an agency's or unit's code): `NotFound`
+/// for an item outside the caller's scope, whatever else is wrong; an empty
+/// `to` is a conflict on the item's field.
 pub async fn hand_over(act: Act<'_>, item: Item, id: i32, to: &str) -> ActionResult<()> {
     act.require(Permission::ReviewReports)?;
+    let scope = act.p.scope();
+    match item {
+        Item::Recommendation => {
+            let reach = Reach {
+                scope: scope.clone(),
+                agency_id: None,
+            };
+            recommendations::get_in_reach(act.db, &reach, id).await?;
+        }
+        Item::Answer => {
+            consultations::get_in_scope(act.db, &scope, id).await?;
+        }
+    }
     let to = thamgia_domain::text::nfc(to.trim());
     if to.is_empty() {
         return Err(ActionError::Conflict {
             field: item.field().into(),
         });
     }
-    let (db, actor, now, scope) = (act.db, act.actor(), act.now, act.p.scope());
-    match item {
+    let (db, actor, now) = (act.db, act.actor(), act.now);
+    let moved = match item {
         Item::Recommendation => {
-            handover::hand_over_recommendation(db, &actor, now, &scope, id, &to).await?;
+            handover::hand_over_recommendation(db, &actor, now, &scope, id, &to)
+                .await
+                .map(drop)
         }
-        Item::Answer => {
-            handover::hand_over_answer(db, &actor, now, &scope, id, &to).await?;
-        }
+        Item::Answer => handover::hand_over_answer(db, &actor, now, &scope, id, &to)
+            .await
+            .map(drop),
+    };
+    match moved {
+        // The item is in reach (above): what is not found is where it goes.
+        Err(StoreError::NotFound) => Err(ActionError::Conflict {
+            field: item.field().into(),
+        }),
+        other => Ok(other?),
     }
-    Ok(())
 }

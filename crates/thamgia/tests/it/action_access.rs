@@ -10,16 +10,25 @@
 //! an action decides access before it checks fields, so an allowed call ends
 //! in a field error or a no-op and a refused one in `Forbidden`, `NotFound` or
 //! a field error naming the unit or agency as out of reach. Nothing is
-//! changed by the walk, so the cases do not depend on each other.
+//! changed by the walk, so the cases do not depend on each other; an action
+//! that removes something (an activity, a spending, a question) acts on a
+//! record made for that one call.
 
 use crate::db_test;
+use crate::fixtures;
 use crate::helpers::TestApp;
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
 use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use thamgia_actions::catalog::{self, Action, Owner};
 use thamgia_actions::{self as actions, Act, ActionError, ActionResult, matters};
 use thamgia_domain::access::Principal;
+use thamgia_domain::reports::ReportAction;
+use thamgia_domain::voice::{Sex, Source, ValidAnswer};
+use thamgia_store::entity::answer;
 use thamgia_store::{agencies, units, users};
 
 fn now() -> DateTime<Utc> {
@@ -50,6 +59,24 @@ struct Target {
     matter: i32,
     forum: i32,
     council: i32,
+    /// The unit's club, a child with consent, the child's memberships of
+    /// the council and the club, and a dialogue of the council.
+    club: i32,
+    person: i32,
+    council_member: i32,
+    club_member: i32,
+    dialogue: i32,
+    /// Of this place's agency: an activity, an annual plan with one item, a
+    /// recommendation addressed to it (from the unit's forum), a draft
+    /// consultation about the place's matter and an open one with a child's
+    /// written answer.
+    activity: i32,
+    plan: i32,
+    item: i32,
+    recommendation: i32,
+    draft: i32,
+    open: i32,
+    answer: i32,
 }
 
 /// Own unit and own agency (of the 106 officers), own unit and another
@@ -68,36 +95,139 @@ async fn principal(app: &TestApp, username: &str) -> Principal {
     users::principal(&app.db.conn, &u).await.expect("principal")
 }
 
+/// A record made by the administrator through the API: its id.
+async fn made(app: &TestApp, token: &str, path: &str, body: &Value) -> i32 {
+    let (s, b) = app.api_send(Method::POST, token, path, body).await;
+    assert!(s == 201 || s == 200, "{path}: {s} {b}");
+    i32::try_from(b["id"].as_i64().expect("id")).expect("id")
+}
+
+/// What a unit holds for every place in it: a forum, a council with a
+/// dialogue, a club, and a child with consent on both rosters.
+struct UnitRecords {
+    forum: i32,
+    council: i32,
+    dialogue: i32,
+    club: i32,
+    person: i32,
+    council_member: i32,
+    club_member: i32,
+}
+
+async fn unit_records(app: &TestApp, token: &str, unit: &str) -> UnitRecords {
+    let forum = json!({
+        "level": "district", "unit": unit, "year": 2026, "theme": "An toàn trên mạng",
+        "starts_on": "2026-06-05", "ends_on": "2026-06-05", "venue": "Hội trường",
+        "organiser_agency": "UBND-12", "girls": 20, "boys": 20, "age_6_10": 15,
+        "age_11_15": 25, "adults_in_charge": 8
+    });
+    let forum = made(app, token, "/api/v1/forums", &forum).await;
+    let council = json!({"unit": unit, "name": format!("Hội đồng trẻ em {unit}"),
+        "established_on": "2019-03-01"});
+    let council = made(app, token, "/api/v1/councils", &council).await;
+    let dialogue = json!({"held_on": "2026-06-01", "attendees": "Đại biểu HĐND huyện",
+        "issues": "Nước sạch ở trường bán trú", "children_present": 14});
+    let dialogue = made(
+        app,
+        token,
+        &format!("/api/v1/councils/{council}/dialogues"),
+        &dialogue,
+    )
+    .await;
+    let club = json!({"unit": unit, "setting": "school", "host": null,
+        "name": format!("CLB Quyền tham gia {unit}"), "founded_on": "2017-09-05"});
+    let club = made(app, token, "/api/v1/clubs", &club).await;
+    let child = json!({
+        "full_name": format!("Lò Thị Mai {unit}"), "birth_date": "2014-05-02", "sex": "girl",
+        "ethnic": "03", "unit": unit, "school_or_commune": "Trường Tiểu học Bản Giang",
+        "guardian_contact": "0987 000 111", "guardian_name": "Vàng A Sử",
+        "guardian_relation": "bố", "guardian_method": "written", "guardian_date": "2026-11-20",
+        "child_agreed": true, "child_date": "2026-11-20",
+        "purpose": "Thành viên Hội đồng trẻ em huyện"
+    });
+    let person = made(app, token, "/api/v1/people", &child).await;
+    let council_member = made(
+        app,
+        token,
+        &format!("/api/v1/councils/{council}/members"),
+        &json!({"person_id": person, "role": "member", "term_start": "2026-09-01"}),
+    )
+    .await;
+    let club_member = made(
+        app,
+        token,
+        &format!("/api/v1/clubs/{club}/members"),
+        &json!({"person_id": person, "is_leader": false, "joined_on": "2026-10-01"}),
+    )
+    .await;
+    UnitRecords {
+        forum,
+        council,
+        dialogue,
+        club,
+        person,
+        council_member,
+        club_member,
+    }
+}
+
+/// An activity of the place's agency in 2019, with a code of its own.
+async fn new_activity(app: &TestApp, token: &str, unit: &str, agency: &str) -> i32 {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    let code = format!("HĐ-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let body = json!({
+        "code": code, "unit": unit, "project": "DA2", "kind": "training",
+        "title": "Tập huấn kỹ năng tham vấn trẻ em", "starts_on": "2019-03-12",
+        "ends_on": "2019-03-13", "lead_agency": agency, "coordinating": [],
+        "participants": {"teachers": {"female": 21, "male": 9}}
+    });
+    made(app, token, "/api/v1/activities", &body).await
+}
+
+/// The report years of this walk, each left in the state its moves need:
+/// approved (reopen), submitted (submit, return), draft (approve, narrative).
+const APPROVED: i32 = 2016;
+const SUBMITTED: i32 = 2017;
+const DRAFT: i32 = 2018;
+
+/// The reports of a unit for [`APPROVED`], [`SUBMITTED`] and [`DRAFT`].
+async fn reports_of(app: &TestApp, unit: &str) {
+    let coordinator = principal(app, "coordinator").await;
+    let act = Act::new(&app.db.conn, &coordinator, now());
+    for (year, moves) in [
+        (APPROVED, &[ReportAction::Submit, ReportAction::Approve][..]),
+        (SUBMITTED, &[ReportAction::Submit][..]),
+        (DRAFT, &[][..]),
+    ] {
+        let u = actions::reports::unit_of(act.db, act.p, unit, year)
+            .await
+            .expect("a unit of the chain");
+        actions::reports::ensure_report(act, &u, year)
+            .await
+            .expect("report");
+        for m in moves {
+            actions::reports::move_report(act, &u, year, *m, None)
+                .await
+                .expect("move");
+        }
+    }
+}
+
 /// The records every case acts on, made by the administrator through the
-/// actions themselves.
+/// actions themselves and the API.
 async fn targets(app: &TestApp) -> Vec<Target> {
     let admin = principal(app, "admin").await;
     let act = Act::new(&app.db.conn, &admin, now());
     let token = app.token("admin").await;
-    // A forum and a council of each unit (the two places in 106 share them).
-    let mut models: std::collections::HashMap<&str, (i32, i32)> = Default::default();
+    // A forum, council, club and child of each unit (the two places in 106
+    // share them).
+    let mut of_unit = std::collections::HashMap::new();
     for unit in ["106", "107"] {
-        let forum = json!({
-            "level": "district", "unit": unit, "year": 2026, "theme": "An toàn trên mạng",
-            "starts_on": "2026-06-05", "ends_on": "2026-06-05", "venue": "Hội trường",
-            "organiser_agency": "UBND-12", "girls": 20, "boys": 20, "age_6_10": 15,
-            "age_11_15": 25, "adults_in_charge": 8
-        });
-        let (s, f) = app
-            .api_send(Method::POST, &token, "/api/v1/forums", &forum)
-            .await;
-        assert_eq!(s, 201, "{f}");
-        let council = json!({"unit": unit, "name": format!("Hội đồng trẻ em {unit}"),
-            "established_on": "2019-03-01"});
-        let (s, k) = app
-            .api_send(Method::POST, &token, "/api/v1/councils", &council)
-            .await;
-        assert_eq!(s, 201, "{k}");
-        let id = |v: &serde_json::Value| i32::try_from(v["id"].as_i64().expect("id")).expect("id");
-        models.insert(unit, (id(&f), id(&k)));
+        of_unit.insert(unit, unit_records(app, &token, unit).await);
+        reports_of(app, unit).await;
     }
     let mut out = Vec::new();
-    for (unit, agency) in PLACES {
+    for (seed, (unit, agency)) in (1u32..).zip(PLACES) {
         let u = units::by_code(&app.db.conn, unit)
             .await
             .expect("unit")
@@ -118,21 +248,84 @@ async fn targets(app: &TestApp) -> Vec<Target> {
         )
         .await
         .expect("fixture matter");
+        let r = &of_unit[unit];
+        let plan = json!({"unit": unit, "agency": agency, "year": 2019});
+        let plan = made(app, &token, "/api/v1/annual-plans", &plan).await;
+        let item = json!({"project": "DA2", "kind": "training", "title": "Tập huấn cho giáo viên",
+            "month": 3, "planned_participants": 40, "planned_budget": 30_000_000});
+        let item = made(
+            app,
+            &token,
+            &format!("/api/v1/annual-plans/{plan}/items"),
+            &item,
+        )
+        .await;
+        let recommendation = json!({"text": "Các em muốn có thêm sân chơi an toàn",
+            "topic": "school", "agency": agency, "deadline": "2026-12-31"});
+        let recommendation = made(
+            app,
+            &token,
+            &format!("/api/v1/forums/{}/recommendations", r.forum),
+            &recommendation,
+        )
+        .await;
+        let draft = json!({"matter_id": m.id, "title": "Ý kiến của các em", "method": "survey",
+            "age_min": 6, "age_max": 15, "opens_on": "2026-12-01", "closes_on": "2026-12-20"});
+        let draft = made(app, &token, "/api/v1/consultations", &draft).await;
+        let open = fixtures::open_consultation(app, unit, m.id, "Sân chơi", seed).await;
+        let words = ValidAnswer::Text("Em muốn có sân chơi có mái che".into());
+        fixtures::submit(
+            app,
+            &open,
+            Source::Online,
+            11,
+            Sex::Girl,
+            vec![(open.text, words)],
+        )
+        .await;
+        let written = answer::Entity::find()
+            .filter(answer::Column::QuestionId.eq(open.text))
+            .one(&app.db.conn)
+            .await
+            .expect("answer")
+            .expect("a written answer");
         out.push(Target {
             unit,
             agency,
             unit_path: u.path,
             agency_id: a.id,
             matter: m.id,
-            forum: models[unit].0,
-            council: models[unit].1,
+            forum: r.forum,
+            council: r.council,
+            club: r.club,
+            person: r.person,
+            council_member: r.council_member,
+            club_member: r.club_member,
+            dialogue: r.dialogue,
+            activity: new_activity(app, &token, unit, agency).await,
+            plan,
+            item,
+            recommendation,
+            draft,
+            open: open.id,
+            answer: written.id,
         });
     }
     out
 }
 
-/// Calls one action on one target with an input that cannot pass its checks.
-async fn run(name: &str, act: Act<'_>, t: &Target) -> ActionResult<()> {
+/// Calls one action on one target with an input that cannot pass its checks,
+/// or, for an action that removes something, on a record made for the call
+/// (`token`: the administrator's).
+async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -> ActionResult<()> {
+    use actions::membership::{EndInput, MemberInput};
+    use thamgia_store::membership::Model::{Club, Council};
+    // A report's unit as the adapters read it: `NotFound` outside the scope.
+    let report_unit = |y| actions::reports::unit_of(act.db, act.p, t.unit, y);
+    // A day that does not exist: an allowed caller ends nobody's membership.
+    let ended = EndInput {
+        end: "31/02/2026".into(),
+    };
     match name {
         "matters.create" => matters::create(
             act,
@@ -243,52 +436,192 @@ async fn run(name: &str, act: Act<'_>, t: &Target) -> ActionResult<()> {
         )
         .await
         .map(drop),
+        "activities.update" => {
+            actions::activities::update(act, t.activity, &Default::default()).await
+        }
+        "activities.delete" => {
+            let id = new_activity(app, token, t.unit, t.agency).await;
+            actions::activities::delete(act, id).await
+        }
+        "activities.add_spending" => {
+            actions::activities::add_spending(act, t.activity, &Default::default())
+                .await
+                .map(drop)
+        }
+        "activities.delete_spending" => {
+            static AMOUNT: AtomicUsize = AtomicUsize::new(1_000);
+            let amount = AMOUNT.fetch_add(1, Ordering::Relaxed) * 1_000;
+            let body = json!({"source": "local", "spent_on": "2019-03-13", "amount": amount});
+            let path = format!("/api/v1/activities/{}/spending", t.activity);
+            let spending = made(app, token, &path, &body).await;
+            actions::activities::delete_spending(act, t.activity, spending).await
+        }
+        "activities.add_document" => {
+            actions::activities::add_document(act, t.activity, Default::default())
+                .await
+                .map(drop)
+        }
+        "annual_plans.add_item" => {
+            actions::annual_plans::add_item(act, t.plan, &Default::default())
+                .await
+                .map(drop)
+        }
+        // Unlinking an item that is not linked changes nothing.
+        "annual_plans.link_item" => {
+            actions::annual_plans::link_item(act, t.plan, t.item, None).await
+        }
+        "clubs.add_activity" => actions::clubs::add_activity(act, t.club, &Default::default())
+            .await
+            .map(drop),
+        "clubs.add_recommendation" => {
+            actions::clubs::add_recommendation(act, t.club, "", &Default::default())
+                .await
+                .map(drop)
+        }
+        "councils.add_recommendation" => {
+            actions::councils::add_recommendation(act, t.council, t.dialogue, &Default::default())
+                .await
+                .map(drop)
+        }
+        "councils.add_member" => {
+            actions::membership::add(act, Council, t.council, &MemberInput::default())
+                .await
+                .map(drop)
+        }
+        "clubs.add_member" => actions::membership::add(act, Club, t.club, &MemberInput::default())
+            .await
+            .map(drop),
+        "councils.end_member" => {
+            actions::membership::end(act, Council, t.council, t.council_member, &ended)
+                .await
+                .map(drop)
+        }
+        "clubs.end_member" => actions::membership::end(act, Club, t.club, t.club_member, &ended)
+            .await
+            .map(drop),
+        "consultations.create" => actions::consultations::create(
+            act,
+            &actions::consultations::ConsultationInput {
+                matter_id: t.matter,
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
+        "consultations.add_question" => {
+            actions::consultations::add_question(act, t.draft, &Default::default())
+                .await
+                .map(drop)
+        }
+        "consultations.delete_question" => {
+            let path = format!("/api/v1/consultations/{}/questions", t.draft);
+            let body = json!({"kind": "faces3", "text_vi": "Em thấy thế nào?"});
+            let question = made(app, token, &path, &body).await;
+            actions::consultations::delete_question(act, t.draft, question).await
+        }
+        // The draft has no question: an allowed caller is told so.
+        "consultations.open" => actions::consultations::open(act, t.draft).await.map(drop),
+        "responses.submit_paper" => {
+            actions::responses::submit_paper(act, t.open, &Default::default())
+                .await
+                .map(drop)
+        }
+        "responses.submit_tally" => {
+            actions::responses::submit_tally(act, t.open, &Default::default())
+                .await
+                .map(drop)
+        }
+        "moderation.apply" => actions::moderation::apply(act, t.answer, &Default::default())
+            .await
+            .map(drop),
+        "results.close" => actions::results::close(act, t.open, "").await.map(drop),
+        "results.save_answer" => actions::results::save_answer(act, t.open, &Default::default())
+            .await
+            .map(drop),
+        "people.add_consent" => {
+            actions::people::add_consent(act, t.person, &Default::default()).await
+        }
+        "people.withdraw" => actions::people::withdraw(act, t.person, false).await,
+        // The same figure twice: an allowed caller is told so, and the
+        // unit is out of reach for the others.
+        "population.replace" => {
+            let row = thamgia_domain::population::FigureText {
+                unit: t.unit.into(),
+                year: "2019".into(),
+                age: "10".into(),
+                sex: "girl".into(),
+                children: "12".into(),
+            };
+            actions::population::replace(act, &[row.clone(), row], "test")
+                .await
+                .map(drop)
+        }
+        "recommendations.set_status" => {
+            actions::recommendations::set_status(act, t.recommendation, &Default::default())
+                .await
+                .map(drop)
+        }
+        "recommendations.answer" => {
+            actions::recommendations::answer(act, t.recommendation, &Default::default())
+                .await
+                .map(drop)
+        }
+        // Not answered yet: an allowed caller is told so.
+        "recommendations.feedback" => {
+            actions::recommendations::feedback(act, t.recommendation, &Default::default())
+                .await
+                .map(drop)
+        }
+        "handover.recommendation" => {
+            actions::handover::hand_over(
+                act,
+                actions::handover::Item::Recommendation,
+                t.recommendation,
+                "KHONG-CO",
+            )
+            .await
+        }
+        "handover.answer" => {
+            actions::handover::hand_over(act, actions::handover::Item::Answer, t.open, "KHONG-CO")
+                .await
+        }
+        "reports.save_narrative" => {
+            let u = report_unit(DRAFT).await?;
+            let too_long = actions::reports::NarrativeInput {
+                doc_number: "x".repeat(actions::reports::MAX_SHORT + 1),
+                ..Default::default()
+            };
+            actions::reports::save_narrative(act, &u, DRAFT, &too_long)
+                .await
+                .map(drop)
+        }
+        "reports.submit" => {
+            let u = report_unit(SUBMITTED).await?;
+            actions::reports::move_report(act, &u, SUBMITTED, ReportAction::Submit, None)
+                .await
+                .map(drop)
+        }
+        "reports.return" => {
+            let u = report_unit(SUBMITTED).await?;
+            actions::reports::move_report(act, &u, SUBMITTED, ReportAction::Return, None)
+                .await
+                .map(drop)
+        }
+        "reports.approve" => {
+            let u = report_unit(DRAFT).await?;
+            actions::reports::move_report(act, &u, DRAFT, ReportAction::Approve, None)
+                .await
+                .map(drop)
+        }
+        "reports.reopen" => {
+            let u = report_unit(APPROVED).await?;
+            actions::reports::move_report(act, &u, APPROVED, ReportAction::Reopen, None)
+                .await
+                .map(drop)
+        }
         other => panic!("no access case for the action {other}: add one to action_access.rs"),
     }
 }
-
-/// Actions whose access case is not written yet: they act on records of
-/// their own (a forum, a council's member, a report, …) which this walk has
-/// no fixture for. The list may only shrink; an action that is neither here
-/// nor above fails the walk.
-const PENDING: &[&str] = &[
-    "activities.update",
-    "activities.delete",
-    "activities.add_spending",
-    "activities.delete_spending",
-    "activities.add_document",
-    "annual_plans.add_item",
-    "annual_plans.link_item",
-    "clubs.add_activity",
-    "clubs.add_recommendation",
-    "clubs.add_member",
-    "clubs.end_member",
-    "consultations.create",
-    "consultations.add_question",
-    "consultations.delete_question",
-    "consultations.open",
-    "councils.add_recommendation",
-    "councils.add_member",
-    "councils.end_member",
-    "handover.recommendation",
-    "moderation.apply",
-    "handover.answer",
-    "people.add_consent",
-    "people.withdraw",
-    "population.replace",
-    "recommendations.set_status",
-    "recommendations.answer",
-    "recommendations.feedback",
-    "reports.save_narrative",
-    "responses.submit_paper",
-    "responses.submit_tally",
-    "results.close",
-    "results.save_answer",
-    "reports.submit",
-    "reports.return",
-    "reports.approve",
-    "reports.reopen",
-];
 
 /// Field errors that mean "out of your reach", not "fix this field".
 const REFUSALS: &[&str] = &["unknown_unit", "unknown_agency", "not_your_agency"];
@@ -296,7 +629,10 @@ const REFUSALS: &[&str] = &["unknown_unit", "unknown_agency", "not_your_agency"]
 /// Whether the action let the caller through.
 fn allowed(r: &ActionResult<()>) -> bool {
     match r {
-        Ok(()) | Err(ActionError::Conflict { .. }) => true,
+        // A report move the caller's role may not make is a conflict named
+        // `not_allowed`; any other conflict is about the record's state.
+        Err(ActionError::Conflict { field }) => field != "not_allowed",
+        Ok(()) => true,
         Err(ActionError::Forbidden | ActionError::NotFound) => false,
         Err(ActionError::Invalid { fields, .. }) => {
             !fields.values().any(|c| REFUSALS.contains(&c.as_str()))
@@ -308,6 +644,11 @@ fn allowed(r: &ActionResult<()>) -> bool {
 /// What the rules say: the permission, the scope, and for an agency's record
 /// the ownership rule.
 fn expected(p: &Principal, a: &Action, t: &Target) -> bool {
+    // A report's narrative is written by its own unit only (the reviewer
+    // sends it back instead).
+    if a.name == "reports.save_narrative" {
+        return p.can(a.permission) && p.unit_path == t.unit_path;
+    }
     p.can(a.permission)
         && p.scope().contains(&t.unit_path)
         && (a.owner == Owner::Unit || p.may_manage(a.permission, t.agency_id))
@@ -315,17 +656,15 @@ fn expected(p: &Principal, a: &Action, t: &Target) -> bool {
 
 async fn every_write_action_by_role_unit_and_agency(app: TestApp) {
     let targets = targets(&app).await;
+    let token = app.token("admin").await;
     let mut wrong = Vec::new();
     let (mut tried, mut let_through) = (0, 0);
     for username in ACCOUNTS {
         let p = principal(&app, username).await;
         let act = Act::new(&app.db.conn, &p, now());
         for a in catalog::all() {
-            if PENDING.contains(&a.name) {
-                continue;
-            }
             for t in &targets {
-                let r = run(a.name, act, t).await;
+                let r = run(&app, &token, a.name, act, t).await;
                 tried += 1;
                 let (want, got) = (expected(&p, &a, t), allowed(&r));
                 let_through += usize::from(got);

@@ -6,7 +6,7 @@
 //! (`Principal::may_manage`). `pages/activities.rs` and `api/activities.rs`
 //! call these functions.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use chrono::Datelike;
 use sea_orm::DatabaseConnection;
@@ -22,36 +22,12 @@ pub use thamgia_domain::activities::ActivityText as ActivityInput;
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "activities.create",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "activities.update",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "activities.delete",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "activities.add_spending",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "activities.delete_spending",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "activities.add_document",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
+    Action::agency("activities.create", Permission::ManageActivities),
+    Action::agency("activities.update", Permission::ManageActivities),
+    Action::agency("activities.delete", Permission::ManageActivities),
+    Action::agency("activities.add_spending", Permission::ManageActivities),
+    Action::agency("activities.delete_spending", Permission::ManageActivities),
+    Action::agency("activities.add_document", Permission::ManageActivities),
 ];
 
 /// The largest document accepted, in bytes.

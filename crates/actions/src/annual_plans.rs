@@ -3,7 +3,7 @@
 //! `pages/annual_plans.rs` and `api/annual_plans.rs` call these functions.
 
 use crate::activities::to_fields;
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::models::{own_agency_in_scope, unit_in_scope};
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use thamgia_domain::access::{Permission, Scope};
@@ -14,21 +14,9 @@ use thamgia_store::{StoreError, activities, agencies};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "annual_plans.create",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "annual_plans.add_item",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "annual_plans.link_item",
-        permission: Permission::ManageActivities,
-        owner: Owner::Agency,
-    },
+    Action::agency("annual_plans.create", Permission::ManageActivities),
+    Action::agency("annual_plans.add_item", Permission::ManageActivities),
+    Action::agency("annual_plans.link_item", Permission::ManageActivities),
 ];
 
 /// A new plan as sent: codes, and the year as text.

@@ -27,6 +27,26 @@ pub struct Action {
     pub owner: Owner,
 }
 
+impl Action {
+    /// An action on a unit's record: the caller's scope decides.
+    pub const fn unit(name: &'static str, permission: Permission) -> Action {
+        Action {
+            name,
+            permission,
+            owner: Owner::Unit,
+        }
+    }
+
+    /// An action on a record an agency owns inside a unit.
+    pub const fn agency(name: &'static str, permission: Permission) -> Action {
+        Action {
+            name,
+            permission,
+            owner: Owner::Agency,
+        }
+    }
+}
+
 /// Every write action of the layer: each action module lists its own in
 /// `ACTIONS`, next to the functions.
 pub fn all() -> Vec<Action> {

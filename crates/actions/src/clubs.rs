@@ -2,7 +2,7 @@
 //! community (at a level the governing plan lists) and record an activity.
 //! Members are `membership` (with `Model::Club`).
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::models::{
     LEVEL_NOT_ALLOWED, count, date_or_today, level_refused, required_date, text, unit_in_scope,
 };
@@ -17,21 +17,9 @@ use thamgia_store::{StoreError, plans, units};
 
 /// The write actions of this module (`catalog::all`; members: `membership`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "clubs.create",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "clubs.add_activity",
-        permission: Permission::RecordActivities,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "clubs.add_recommendation",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
+    Action::unit("clubs.create", Permission::ManageModels),
+    Action::unit("clubs.add_activity", Permission::RecordActivities),
+    Action::unit("clubs.add_recommendation", Permission::ManageModels),
 ];
 
 pub const MAX_NAME: usize = 200;

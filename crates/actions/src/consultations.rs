@@ -6,7 +6,7 @@
 //! caller's scope, and about a matter the caller may act for
 //! (`Principal::may_act_for`, the matter's ownership rule).
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -20,26 +20,13 @@ use thamgia_store::{consultations, matters, units, users};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "consultations.create",
-        permission: Permission::RunConsultations,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "consultations.add_question",
-        permission: Permission::RunConsultations,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "consultations.delete_question",
-        permission: Permission::RunConsultations,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "consultations.open",
-        permission: Permission::RunConsultations,
-        owner: Owner::Agency,
-    },
+    Action::agency("consultations.create", Permission::RunConsultations),
+    Action::agency("consultations.add_question", Permission::RunConsultations),
+    Action::agency(
+        "consultations.delete_question",
+        Permission::RunConsultations,
+    ),
+    Action::agency("consultations.open", Permission::RunConsultations),
 ];
 
 pub const MAX_TITLE: usize = 200;

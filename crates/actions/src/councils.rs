@@ -2,7 +2,7 @@
 //! plan lists) and record a dialogue with People's Council representatives.
 //! Members are `membership` (with `Model::Council`).
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::models::{LEVEL_NOT_ALLOWED, count, level_refused, required_date, text, unit_in_scope};
 use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
@@ -15,21 +15,9 @@ use thamgia_store::{StoreError, plans};
 
 /// The write actions of this module (`catalog::all`; members: `membership`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "councils.create",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "councils.add_dialogue",
-        permission: Permission::RecordActivities,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "councils.add_recommendation",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
+    Action::unit("councils.create", Permission::ManageModels),
+    Action::unit("councils.add_dialogue", Permission::RecordActivities),
+    Action::unit("councils.add_recommendation", Permission::ManageModels),
 ];
 
 pub const MAX_NAME: usize = 200;

@@ -4,7 +4,7 @@
 //! and year, the facts computed about a forum) live here too.
 //! `pages/forums.rs` and `api/forums.rs` call these functions.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::recommendations::{self as recs, RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
@@ -23,36 +23,12 @@ use thamgia_store::{StoreError, agencies, consultations, people, plans, units};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "forums.create",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "forums.update",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "forums.add_delegate",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "forums.add_session",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "forums.report",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "forums.add_recommendation",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
+    Action::unit("forums.create", Permission::ManageModels),
+    Action::unit("forums.update", Permission::ManageModels),
+    Action::unit("forums.add_delegate", Permission::ManageModels),
+    Action::unit("forums.add_session", Permission::ManageModels),
+    Action::unit("forums.report", Permission::ManageModels),
+    Action::unit("forums.add_recommendation", Permission::ManageModels),
 ];
 
 /// Longest theme or venue, in characters.

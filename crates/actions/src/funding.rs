@@ -5,7 +5,7 @@
 //! (`i64`); shares are computed in integers (tenths of a percent).
 
 use crate::activities::to_fields;
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult, invalid, invalid_one};
 use sea_orm::DatabaseConnection;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,11 +20,10 @@ use thamgia_store::{activities, plans, units};
 pub use thamgia_domain::activities::BudgetText as BudgetInput;
 
 /// The write actions of this module (`catalog::all`).
-pub const ACTIONS: &[Action] = &[Action {
-    name: "funding.set_budget_line",
-    permission: Permission::ManageBudget,
-    owner: Owner::Unit,
-}];
+pub const ACTIONS: &[Action] = &[Action::unit(
+    "funding.set_budget_line",
+    Permission::ManageBudget,
+)];
 
 /// Sets a budget line (`ManageBudget`): creates it, or changes the amount
 /// and note of the line of that unit, year, source and project.

@@ -3,7 +3,7 @@
 //! answer owed to children by an ended unit to a unit open today. Each is one
 //! audited store write; a refusal is a conflict on the field it names.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult};
 use thamgia_domain::access::Permission;
 use thamgia_store::StoreError;
@@ -12,16 +12,8 @@ use thamgia_store::{consultations, handover};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "handover.recommendation",
-        permission: Permission::ReviewReports,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "handover.answer",
-        permission: Permission::ReviewReports,
-        owner: Owner::Unit,
-    },
+    Action::unit("handover.recommendation", Permission::ReviewReports),
+    Action::unit("handover.answer", Permission::ReviewReports),
 ];
 
 /// What is handed over: a recommendation (to an agency) or an answer owed to

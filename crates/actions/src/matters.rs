@@ -3,7 +3,7 @@
 //! permission → load in scope → checks → store → conflicts, and nothing of
 //! HTTP. `pages/matters.rs` and `api/matters.rs` call these two functions.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::models::own_agency_in_scope;
 use crate::{Act, ActionResult, Fields, invalid};
 use chrono::NaiveDate;
@@ -18,16 +18,8 @@ use thamgia_store::{StoreError, matters, units};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "matters.create",
-        permission: Permission::ManageMatters,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "matters.update",
-        permission: Permission::ManageMatters,
-        owner: Owner::Agency,
-    },
+    Action::agency("matters.create", Permission::ManageMatters),
+    Action::agency("matters.update", Permission::ManageMatters),
 ];
 
 /// Longest title of a matter, in characters.

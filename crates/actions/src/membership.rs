@@ -5,7 +5,7 @@
 //! role and a term (`term_start`, `term_end`), a club member is a child
 //! leader or not and has joined (`joined_on`) and left (`left_on`).
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::models::{date_or_today, optional_date, required_date};
 use crate::people::consenting_child;
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
@@ -18,26 +18,10 @@ use thamgia_store::{StoreError, clubs, councils};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "councils.add_member",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "councils.end_member",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "clubs.add_member",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "clubs.end_member",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
+    Action::unit("councils.add_member", Permission::ManageModels),
+    Action::unit("councils.end_member", Permission::ManageModels),
+    Action::unit("clubs.add_member", Permission::ManageModels),
+    Action::unit("clubs.end_member", Permission::ManageModels),
 ];
 
 /// The names a model gives its members' fields and errors.

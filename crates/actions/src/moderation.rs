@@ -2,7 +2,7 @@
 //! safeguarding concern. `pages/moderation.rs` and `api/results.rs` call
 //! [`apply`].
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult, invalid, invalid_one};
 use thamgia_domain::access::Permission;
 use thamgia_domain::results::{self as res, ModerationStep};
@@ -11,11 +11,7 @@ use thamgia_store::entity::answer;
 use thamgia_store::responses::{self, ModerationAction};
 
 /// The write actions of this module (`catalog::all`).
-pub const ACTIONS: &[Action] = &[Action {
-    name: "moderation.apply",
-    permission: Permission::Moderate,
-    owner: Owner::Unit,
-}];
+pub const ACTIONS: &[Action] = &[Action::unit("moderation.apply", Permission::Moderate)];
 
 /// A moderator's decision as sent.
 #[derive(Debug, Default, Clone, serde::Deserialize)]

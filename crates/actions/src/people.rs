@@ -5,7 +5,7 @@
 //! scope, inside a unit, with a consent that stands — is
 //! [`consenting_child`].
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::models::{checked, optional_date, required_date, unit_in_scope};
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
@@ -20,21 +20,9 @@ use thamgia_store::{StoreError, clubs, councils};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "people.create",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "people.add_consent",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "people.withdraw",
-        permission: Permission::ManageModels,
-        owner: Owner::Unit,
-    },
+    Action::unit("people.create", Permission::ManageModels),
+    Action::unit("people.add_consent", Permission::ManageModels),
+    Action::unit("people.withdraw", Permission::ManageModels),
 ];
 
 pub const MAX_NAME: usize = 100;

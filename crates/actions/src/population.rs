@@ -4,7 +4,7 @@
 //! body and the .xlsx/.csv import alike; `pages/population.rs` and
 //! `api/population.rs` call these functions.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
 use sea_orm::DatabaseConnection;
 use std::collections::{HashMap, HashSet};
@@ -16,11 +16,10 @@ use thamgia_store::population::{self, Figure, Replaced};
 use thamgia_store::units;
 
 /// The write actions of this module (`catalog::all`).
-pub const ACTIONS: &[Action] = &[Action {
-    name: "population.replace",
-    permission: Permission::ManagePopulation,
-    owner: Owner::Unit,
-}];
+pub const ACTIONS: &[Action] = &[Action::unit(
+    "population.replace",
+    Permission::ManagePopulation,
+)];
 
 /// The most rows one request may replace.
 pub const MAX_ROWS: usize = 20_000;

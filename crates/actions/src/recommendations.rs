@@ -7,7 +7,7 @@
 //! to their own agency — and those wherever they come from in the province
 //! (`thamgia_store::recommendations::Reach`), since the agency must answer them.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::forums::{date, text, unit_filter, year_filter};
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
@@ -24,21 +24,15 @@ use thamgia_store::{StoreError, agencies, units};
 /// is recorded by its source's action (`forums.add_recommendation`, …),
 /// which calls [`create`].
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "recommendations.set_status",
-        permission: Permission::AnswerRecommendations,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "recommendations.answer",
-        permission: Permission::AnswerRecommendations,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "recommendations.feedback",
-        permission: Permission::AnswerRecommendations,
-        owner: Owner::Agency,
-    },
+    Action::agency(
+        "recommendations.set_status",
+        Permission::AnswerRecommendations,
+    ),
+    Action::agency("recommendations.answer", Permission::AnswerRecommendations),
+    Action::agency(
+        "recommendations.feedback",
+        Permission::AnswerRecommendations,
+    ),
 ];
 
 /// Longest recommendation text, in characters.

@@ -4,7 +4,7 @@
 //! authors or reviews a report, which unit reports which year, the figures
 //! frozen or live). `pages/reports.rs` and `api/reports.rs` call these.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -21,31 +21,11 @@ use thamgia_store::units;
 /// The write actions of this module (`catalog::all`): the narrative, and
 /// each move of `move_report`.
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "reports.save_narrative",
-        permission: Permission::ManageReports,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "reports.submit",
-        permission: Permission::ManageReports,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "reports.return",
-        permission: Permission::ReviewReports,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "reports.approve",
-        permission: Permission::ReviewReports,
-        owner: Owner::Unit,
-    },
-    Action {
-        name: "reports.reopen",
-        permission: Permission::ReviewReports,
-        owner: Owner::Unit,
-    },
+    Action::unit("reports.save_narrative", Permission::ManageReports),
+    Action::unit("reports.submit", Permission::ManageReports),
+    Action::unit("reports.return", Permission::ReviewReports),
+    Action::unit("reports.approve", Permission::ReviewReports),
+    Action::unit("reports.reopen", Permission::ReviewReports),
 ];
 
 /// The longest short field (document number, place, signer, title).

@@ -8,7 +8,7 @@
 //! id with the same content is stored once (`Submitted::Duplicate`), with
 //! other content it is `Conflict { submission_id }`.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::consultations::{Number, load_for_write, too_long};
 use crate::{Act, ActionError, ActionResult, Fields, invalid};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,16 +27,8 @@ use thamgia_store::{consultations, units};
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "responses.submit_paper",
-        permission: Permission::RunConsultations,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "responses.submit_tally",
-        permission: Permission::RunConsultations,
-        owner: Owner::Agency,
-    },
+    Action::agency("responses.submit_paper", Permission::RunConsultations),
+    Action::agency("responses.submit_tally", Permission::RunConsultations),
 ];
 
 /// Most children in one group discussion.

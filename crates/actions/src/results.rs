@@ -1,7 +1,7 @@
 //! Closing a consultation with its findings, and the answer to the
 //! children. `pages/results.rs` and `api/results.rs` call these functions.
 
-use crate::catalog::{Action, Owner};
+use crate::catalog::Action;
 use crate::consultations::load_for_write;
 use crate::{Act, ActionError};
 use crate::{ActionResult, invalid, invalid_one};
@@ -14,16 +14,8 @@ use thamgia_store::entity::consultation;
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
-    Action {
-        name: "results.close",
-        permission: Permission::AnswerChildren,
-        owner: Owner::Agency,
-    },
-    Action {
-        name: "results.save_answer",
-        permission: Permission::AnswerChildren,
-        owner: Owner::Agency,
-    },
+    Action::agency("results.close", Permission::AnswerChildren),
+    Action::agency("results.save_answer", Permission::AnswerChildren),
 ];
 
 /// A store conflict on the status becomes the status field's `code`.

@@ -37,6 +37,7 @@ pub mod plan;
 pub mod population;
 pub mod reports;
 pub mod results;
+pub mod review;
 pub mod suppression;
 pub mod text;
 pub mod units;

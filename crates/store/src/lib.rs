@@ -34,6 +34,7 @@ pub mod recommendations;
 pub mod report_data;
 pub mod reports;
 pub mod responses;
+pub mod review;
 pub mod scoped;
 pub mod units;
 pub mod users;

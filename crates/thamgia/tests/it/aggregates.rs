@@ -633,7 +633,7 @@ async fn measures(
 /// The demo records (children's voice, forums, councils and clubs, activities
 /// and money, and the annual
 /// reports, whose approvals lock some years) over the test server's plan.
-async fn demo_records(app: &TestApp) {
+pub(crate) async fn demo_records(app: &TestApp) {
     let now = Utc
         .with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
         .single()

@@ -42,6 +42,7 @@ mod report_chain;
 mod report_exports;
 mod reports;
 mod results;
+mod review;
 mod suppression;
 mod text;
 mod trust;

@@ -41,6 +41,7 @@ pub mod recommendations;
 pub mod reports;
 pub mod responses;
 pub mod results;
+pub mod reviews;
 
 pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
 

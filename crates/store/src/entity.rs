@@ -844,3 +844,17 @@ entity!(child_population, "child_population", {
     pub updated_by: Option<i32>,
     pub updated_at: DateTimeUtc,
 });
+
+entity!(review, "reviews", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub from_year: i32,
+    pub to_year: i32,
+    pub results: String,
+    pub difficulties: String,
+    pub proposals: String,
+    pub updated_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});

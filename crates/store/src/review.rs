@@ -5,12 +5,18 @@
 //! recomputed from the span's numerators and denominators, per year only for
 //! units and persons counted in a year.
 
-use crate::Result;
-use crate::entity::unit;
+use crate::audit::{self, Change};
+use crate::entity::{review as row, unit};
 use crate::report_data::{self, ReportData};
-use chrono::NaiveDate;
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use thamgia_domain::access::Actor;
 use thamgia_domain::reports::{ReportStatus, editable};
 use thamgia_domain::review::{self, SpanFigure, SpanRule, YearFigure};
 
@@ -284,4 +290,86 @@ fn money_of(years: &[ReviewYear]) -> Vec<MoneySpan> {
             }
         })
         .collect()
+}
+
+/// The coordinator's narrative of a review.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Narrative {
+    pub results: String,
+    pub difficulties: String,
+    pub proposals: String,
+}
+
+/// The narrative written for `unit_id` over `from..=to`, if any.
+pub async fn narrative_of<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i32,
+    from: i32,
+    to: i32,
+) -> Result<Option<row::Model>> {
+    Ok(row::Entity::find()
+        .filter(row::Column::UnitId.eq(unit_id))
+        .filter(row::Column::FromYear.eq(from))
+        .filter(row::Column::ToYear.eq(to))
+        .one(c)
+        .await?)
+}
+
+/// Writes the narrative of `unit_id`'s review over `from..=to` (created on
+/// the first save), audited. Two first saves racing on PostgreSQL: the one
+/// whose insert meets the other's row updates it instead.
+pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    unit_id: i32,
+    (from, to): (i32, i32),
+    n: &Narrative,
+) -> Result<row::Model> {
+    for _ in 0..2 {
+        let tx = crate::begin_write(c).await?;
+        let (after, change) = match narrative_of(&tx, unit_id, from, to).await? {
+            Some(before) => {
+                let mut am = before.clone().into_active_model();
+                am.results = Set(n.results.clone());
+                am.difficulties = Set(n.difficulties.clone());
+                am.proposals = Set(n.proposals.clone());
+                am.updated_by = Set(actor.user_id);
+                am.updated_at = Set(now);
+                let after = am.update(&tx).await?;
+                let change = Change::new("update", "review", after.id)
+                    .before(&before)
+                    .after(&after);
+                (after, change)
+            }
+            None => {
+                let inserted = row::ActiveModel {
+                    unit_id: Set(unit_id),
+                    from_year: Set(from),
+                    to_year: Set(to),
+                    results: Set(n.results.clone()),
+                    difficulties: Set(n.difficulties.clone()),
+                    proposals: Set(n.proposals.clone()),
+                    updated_by: Set(actor.user_id),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await;
+                match inserted.map_err(|e| crate::on_unique(e, "review")) {
+                    Ok(after) => {
+                        let change = Change::new("create", "review", after.id).after(&after);
+                        (after, change)
+                    }
+                    Err(StoreError::Conflict { .. }) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        audit::record(&tx, actor, now, change).await?;
+        tx.commit().await?;
+        return Ok(after);
+    }
+    Err(StoreError::Conflict { field: "review" })
 }

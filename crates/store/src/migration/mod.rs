@@ -24,6 +24,7 @@ mod m0019_late_tallies;
 mod m0020_child_population;
 pub(crate) mod m0021_answer_ages;
 pub(crate) mod m0022_model_members;
+mod m0023_reviews;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_child_population::Migration),
             Box::new(m0021_answer_ages::Migration),
             Box::new(m0022_model_members::Migration),
+            Box::new(m0023_reviews::Migration),
         ]
     }
 }

@@ -87,7 +87,7 @@ const PLACES: &[(&str, &str)] = &[
     ("107", "PGDDT-107"),
 ];
 
-async fn principal(app: &TestApp, username: &str) -> Principal {
+pub(crate) async fn principal(app: &TestApp, username: &str) -> Principal {
     let u = users::by_username(&app.db.conn, username)
         .await
         .expect("user")
@@ -616,6 +616,20 @@ async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -
         "reports.reopen" => {
             let u = report_unit(APPROVED).await?;
             actions::reports::move_report(act, &u, APPROVED, ReportAction::Reopen, None)
+                .await
+                .map(drop)
+        }
+        "reviews.save_narrative" => {
+            let span = actions::reviews::SpanInput {
+                unit: t.unit.into(),
+                from: "2016".into(),
+                to: "2020".into(),
+            };
+            let too_long = actions::reviews::NarrativeInput {
+                results: "x".repeat(thamgia_domain::reports::MAX_SECTION + 1),
+                ..Default::default()
+            };
+            actions::reviews::save_narrative(act, &span, &too_long)
                 .await
                 .map(drop)
         }

@@ -10,6 +10,7 @@ use crate::helpers::TestApp;
 use serde_json::Value;
 use thamgia_domain::results::percent;
 use thamgia_store::{review, units};
+use thamgia_web::clock::Clock;
 
 async fn the_review_of_a_span_adds_up_its_years(app: TestApp) {
     crate::aggregates::demo_records(&app).await;
@@ -108,3 +109,69 @@ async fn the_review_of_a_span_adds_up_its_years(app: TestApp) {
     assert_eq!(r.recommendations_answered.total, answered);
 }
 db_test!(the_review_of_a_span_adds_up_its_years);
+
+/// The coordinator's narrative of a review: a span outside the plan or the
+/// unit is named, the text is kept in NFC, and eight first saves at once
+/// leave one review.
+async fn a_review_keeps_one_narrative_per_unit_and_span(app: TestApp) {
+    use thamgia_actions::reviews::{NarrativeInput, SpanInput, save_narrative};
+    use thamgia_actions::{Act, ActionError};
+    let coordinator = crate::action_access::principal(&app, "coordinator").await;
+    let now = app.clock.now();
+    let act = Act::new(&app.db.conn, &coordinator, now);
+    let span = |unit: &str, from: &str, to: &str| SpanInput {
+        unit: unit.into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    let words = NarrativeInput {
+        results: "Ke\u{302}\u{301}t qua\u{309} giai đoạn 2016–2020".into(),
+        ..Default::default()
+    };
+    for (s, field, code) in [
+        (span("12", "2015", "2018"), "to", "outside_plan"),
+        (span("12", "2019", "2017"), "from", "from_after_to"),
+        (span("12", "", "2020"), "from", "required"),
+        (span("12", "2016", "2021"), "to", "outside_plan"),
+    ] {
+        match save_narrative(act, &s, &words).await {
+            Err(ActionError::Invalid { fields, .. }) => {
+                assert_eq!(fields.get(field).map(String::as_str), Some(code), "{s:?}")
+            }
+            other => panic!("{s:?}: {other:?}"),
+        }
+    }
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let (db, p) = (app.db.conn.clone(), coordinator.clone());
+        tasks.push(tokio::spawn(async move {
+            let words = NarrativeInput {
+                results: format!("Bản {n}"),
+                ..Default::default()
+            };
+            save_narrative(Act::new(&db, &p, now), &span("12", "2016", "2020"), &words)
+                .await
+                .map(|r| r.id)
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        ids.insert(t.await.expect("task").expect("saved"));
+    }
+    assert_eq!(ids.len(), 1, "one review: {ids:?}");
+    let r = save_narrative(act, &span("12", "2016", "2020"), &words)
+        .await
+        .expect("saved");
+    // Normalised to NFC at the edge.
+    assert_eq!(r.results, "Kết quả giai đoạn 2016–2020");
+    let u = units::by_code(&app.db.conn, "12")
+        .await
+        .expect("db")
+        .expect("province");
+    let back = thamgia_store::review::narrative_of(&app.db.conn, u.id, 2016, 2020)
+        .await
+        .expect("db")
+        .expect("narrative");
+    assert_eq!(back, r);
+}
+db_test!(a_review_keeps_one_narrative_per_unit_and_span);

@@ -7,9 +7,10 @@
 //! work in its year.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp, assert_page};
 use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use thamgia_store::entity::{
     audit, club_activity, club_member, consent, council, council_dialogue, council_member, person,
@@ -20,13 +21,6 @@ const NAME: &str = "Tòng Thị Khánh Ly";
 const GUARDIAN: &str = "Tòng Văn Phóng";
 const CONTACT: &str = "0912 345 678";
 const SCHOOL: &str = "Điểm trường bản Hua Bó";
-
-async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
-where
-    E::Model: Sync,
-{
-    E::find().count(&app.db.conn).await.expect("count")
-}
 
 /// A child with consent, a council and a club of Tam Đường (ids 1 in a fresh
 /// database), for tests that call every operation (`api.rs`).
@@ -64,41 +58,34 @@ fn child_json(name: &str, unit: &str) -> Value {
 }
 
 async fn new_child(app: &TestApp, token: &str, name: &str, unit: &str) -> i64 {
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            token,
-            "/api/v1/people",
-            &child_json(name, unit),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let b = app
+        .api_post(token, "/api/v1/people", &child_json(name, unit))
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
 }
 
 async fn new_council(app: &TestApp, token: &str, unit: &str, established: &str) -> i64 {
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             token,
             "/api/v1/councils",
             &json!({"unit": unit, "name": format!("Hội đồng trẻ em {unit}"), "established_on": established}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
 }
 
 async fn new_club(app: &TestApp, token: &str, unit: &str, host: Option<&str>) -> i64 {
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             token,
             "/api/v1/clubs",
             &json!({"unit": unit, "setting": "school", "host": host, "name": format!("CLB Quyền tham gia {unit}"), "founded_on": "2017-09-05"}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
 }
 
@@ -182,10 +169,10 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     ] {
         body.as_object_mut().expect("object").remove(k);
     }
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &body)
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&token, "/api/v1/people", &body)
+        .await
+        .expect_status(422);
     let f = &b["error"]["fields"];
     assert_eq!(f["guardian_name"], "required");
     assert_eq!(f["guardian_relation"], "required");
@@ -198,10 +185,10 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     // The purpose must not carry the child's name (it is kept in the audit trail).
     let mut named = child_json(NAME, "106");
     named["purpose"] = json!(format!("{NAME} vào Hội đồng trẻ em"));
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &named)
-        .await;
-    assert_eq!(s, 422);
+    let b = app
+        .api_post(&token, "/api/v1/people", &named)
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["purpose"], "purpose_contains_name");
     assert_eq!(count(&app, person::Entity).await, 0);
 
@@ -223,15 +210,9 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     assert_eq!(r.status().as_u16(), 422);
     // A child whose consent was withdrawn is refused with the consent message.
     let id = new_child(&app, &token, NAME, "106").await;
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/people/{id}/withdraw"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 200);
+    app.api_post(&token, &format!("/api/v1/people/{id}/withdraw"), &json!({}))
+        .await
+        .expect_status(200);
     let pid = id.to_string();
     let r = app
         .post_form(
@@ -248,15 +229,14 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("Chưa có sự đồng ý"), "consent message");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             &format!("/api/v1/councils/{k}/members"),
             &json!({"person_id": id, "role": "chair", "term_start": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["person"], "no_consent");
     assert_eq!(count(&app, council_member::Entity).await, 0);
     // The inline route: a new child with consent comes back to the council, picked.
@@ -334,30 +314,30 @@ async fn the_childs_own_agreement_from_seven_and_ages_six_to_fifteen(app: TestAp
     for birth in ["2021-06-01", "2010-11-28"] {
         let mut b = child_json(NAME, "106");
         b["birth_date"] = json!(birth);
-        let (s, body) = app
-            .api_send(Method::POST, &token, "/api/v1/people", &b)
-            .await;
-        assert_eq!(s, 422);
+        let body = app
+            .api_post(&token, "/api/v1/people", &b)
+            .await
+            .expect_status(422);
         assert_eq!(body["error"]["fields"]["birth_date"], "age_out_of_range");
     }
     // Ten years old through the API: the child's agreement is needed, then accepted.
     let mut b = child_json(NAME, "106");
     b["birth_date"] = json!("2016-03-01");
     b["child_agreed"] = json!(false);
-    let (s, body) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &b)
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_post(&token, "/api/v1/people", &b)
+        .await
+        .expect_status(422);
     assert_eq!(
         body["error"]["fields"]["child_agreed"],
         "child_consent_required"
     );
     assert_eq!(count(&app, person::Entity).await, 1);
     b["child_agreed"] = json!(true);
-    let (s, body) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &b)
-        .await;
-    assert_eq!(s, 201, "{body}");
+    let body = app
+        .api_post(&token, "/api/v1/people", &b)
+        .await
+        .expect_status(201);
     assert_eq!(body["age"], 10);
     assert_eq!(body["consents"][0]["child_agreed"], true);
     assert_eq!(count(&app, person::Entity).await, 2);
@@ -395,24 +375,21 @@ async fn after_withdrawal_the_name_appears_nowhere(app: TestApp) {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/councils/{k}/members"),
-            &json!({"person_id": other, "role": "member", "term_start": "2026-09-01"}),
-        )
-        .await;
-    assert_eq!(s, 201);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    app.api_post(
+        &token,
+        &format!("/api/v1/councils/{k}/members"),
+        &json!({"person_id": other, "role": "member", "term_start": "2026-09-01"}),
+    )
+    .await
+    .expect_status(201);
+    let b = app
+        .api_post(
             &token,
             &format!("/api/v1/clubs/{club}/members"),
             &json!({"person_id": id, "is_leader": true, "joined_on": "2026-10-01"}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     assert_eq!(b["name"], NAME);
     // Before: the officer sees the name.
     let (_, html) = app.get(&c, &format!("/councils/{k}")).await;
@@ -513,15 +490,9 @@ async fn after_withdrawal_the_name_appears_nowhere(app: TestApp) {
     assert_eq!(count(&app, council_member::Entity).await, 2);
     assert_eq!(count(&app, club_member::Entity).await, 1);
     // A withdrawn child cannot be withdrawn twice, nor given a new consent.
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/people/{id}/withdraw"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 422);
+    app.api_post(&token, &format!("/api/v1/people/{id}/withdraw"), &json!({}))
+        .await
+        .expect_status(422);
 }
 db_test!(after_withdrawal_the_name_appears_nowhere);
 
@@ -540,8 +511,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
             json!({"person_id": id, "is_leader": true, "joined_on": "2026-09-01"}),
         ),
     ] {
-        let (s, b) = app.api_send(Method::POST, &token, &path, &body).await;
-        assert_eq!(s, 201, "{b}");
+        let _b = app.api_post(&token, &path, &body).await.expect_status(201);
     }
     // The provincial viewer reads councils and clubs, never a name.
     let v = app.login("viewer").await;
@@ -565,8 +535,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         format!("/api/v1/councils/{k}"),
         format!("/api/v1/clubs/{club}"),
     ] {
-        let (s, body) = app.api_get(&vt, &path).await;
-        assert_eq!(s, 200);
+        let body = app.api_get(&vt, &path).await.expect_status(200);
         assert_clean(&format!("viewer {path}"), &body.to_string());
         assert!(body.to_string().contains("Thành viên #1"));
         assert!(!body.to_string().contains("person_id"));
@@ -618,21 +587,23 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         "a facilitator adds no named child"
     );
     let ft = app.token("facilitator106").await;
-    let (s, body) = app.api_get(&ft, &format!("/api/v1/clubs/{club}")).await;
-    assert_eq!(s, 200);
+    let body = app
+        .api_get(&ft, &format!("/api/v1/clubs/{club}"))
+        .await
+        .expect_status(200);
     assert_clean("facilitator club API", &body.to_string());
     assert_eq!(body["activities"].as_array().expect("activities").len(), 1);
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let _body = app
+        .api_post(
             &ft,
             &format!("/api/v1/clubs/{club}/activities"),
             &json!({"held_on": "2026-11-02", "topic": "Phòng chống đuối nước", "girls": 11, "boys": 8}),
         )
-        .await;
-    assert_eq!(s, 201, "{body}");
-    let (s, _) = app.api_get(&ft, "/api/v1/people?per_page=1000").await;
-    assert_eq!(s, 403);
+        .await
+        .expect_status(201);
+    app.api_get(&ft, "/api/v1/people?per_page=1000")
+        .await
+        .expect_status(403);
     let (_, list) = app.api_get(&ft, "/api/v1/councils?per_page=1000").await;
     assert_eq!(list.as_array().expect("array").len(), 0);
     assert_eq!(count(&app, club_activity::Entity).await, 2);
@@ -645,35 +616,32 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     let k = new_council(&app, &t108, "108", "2018-03-01").await;
     let club = new_club(&app, &t108, "108", None).await;
     let id = new_child(&app, &t108, NAME, "108").await;
-    let (s, m) = app
-        .api_send(
-            Method::POST,
+    let m = app
+        .api_post(
             &t108,
             &format!("/api/v1/councils/{k}/members"),
             &json!({"person_id": id, "role": "chair", "term_start": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 201, "{m}");
+        .await
+        .expect_status(201);
     let mid = m["id"].as_i64().expect("member");
-    let (s, cm) = app
-        .api_send(
-            Method::POST,
+    let cm = app
+        .api_post(
             &t108,
             &format!("/api/v1/clubs/{club}/members"),
             &json!({"person_id": id, "joined_on": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 201);
+        .await
+        .expect_status(201);
     let cmid = cm["id"].as_i64().expect("member");
-    let (s, d) = app
-        .api_send(
-            Method::POST,
+    let d = app
+        .api_post(
             &t108,
             &format!("/api/v1/councils/{k}/dialogues"),
             &json!({"held_on": "2026-06-01", "attendees": "Bà Giàng Thị Dợ, Trưởng ban Văn hóa - Xã hội HĐND huyện", "issues": "Nước sạch ở trường bán trú", "children_present": 14}),
         )
-        .await;
-    assert_eq!(s, 201);
+        .await
+        .expect_status(201);
     let did = d["id"].as_i64().expect("dialogue");
     let fill = |p: &str| {
         p.replace("{k}", &k.to_string())
@@ -787,8 +755,7 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     }
     // Lists hold only the district's own records.
     for path in ["/api/v1/people", "/api/v1/councils", "/api/v1/clubs"] {
-        let (s, body) = app.api_get(&t106, path).await;
-        assert_eq!(s, 200);
+        let body = app.api_get(&t106, path).await.expect_status(200);
         assert_eq!(body.as_array().expect("array").len(), 0, "{path}");
     }
     for path in ["/people", "/councils", "/clubs"] {
@@ -798,15 +765,14 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     }
     // References to 108 in a body are unknown, not borrowed.
     let own = new_council(&app, &t106, "106", "2019-01-15").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &t106,
             &format!("/api/v1/councils/{own}/members"),
             &json!({"person_id": id, "role": "member", "term_start": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["person"], "unknown_person");
     for (path, body) in [
         (
@@ -819,8 +785,7 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
         ),
         ("/api/v1/people", child_json("Lò Văn Bình", "108")),
     ] {
-        let (s, b) = app.api_send(Method::POST, &t106, path, &body).await;
-        assert_eq!(s, 422, "{path}");
+        let b = app.api_post(&t106, path, &body).await.expect_status(422);
         assert_eq!(b["error"]["fields"]["unit"], "unknown_unit", "{path}");
     }
     // Nothing of 108 changed.
@@ -875,13 +840,7 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("html")
-            .contains("Huyện này đã có Hội đồng trẻ em")
-    );
+    assert_page(r, 422, "Huyện này đã có Hội đồng trẻ em").await;
     assert_eq!(count(&app, council::Entity).await, 1);
     let (_, list) = app
         .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
@@ -991,15 +950,14 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
         .await;
     assert_eq!(list[0]["active"], false);
-    let (s, _) = app
-        .api_send(
-            Method::POST,
+    app
+        .api_post(
             &token,
             &format!("/api/v1/clubs/{club}/activities"),
             &json!({"held_on": "2019-10-15", "topic": "Quyền tham gia của trẻ em", "girls": 12, "boys": 9}),
         )
-        .await;
-    assert_eq!(s, 201);
+        .await
+        .expect_status(201);
     let (_, list) = app
         .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
         .await;

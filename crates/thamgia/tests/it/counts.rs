@@ -3,8 +3,7 @@
 //! once decided on a date.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::helpers::{Answer, TestApp};
 use serde_json::json;
 
 async fn a_returned_report_is_not_counted_as_submitted(app: TestApp) {
@@ -39,23 +38,24 @@ async fn matter(app: &TestApp, t: &str, title: &str, body: serde_json::Value) ->
     if let (Some(o), Some(extra)) = (b.as_object_mut(), body.as_object()) {
         o.extend(extra.clone());
     }
-    let (s, m) = app.api_send(Method::POST, t, "/api/v1/matters", &b).await;
-    assert_eq!(s, 201, "{m}");
+    let m = app
+        .api_post(t, "/api/v1/matters", &b)
+        .await
+        .expect_status(201);
     m["id"].as_i64().expect("id")
 }
 
 async fn consult(app: &TestApp, t: &str, mid: i64) -> i64 {
-    let (s, k) = app
-        .api_send(
-            Method::POST,
+    let k = app
+        .api_post(
             t,
             "/api/v1/consultations",
             &json!({"matter_id": mid,
             "title": "Ý kiến của các em", "method": "survey", "age_min": 6, "age_max": 15,
             "opens_on": "2026-06-01", "closes_on": "2026-06-20"}),
         )
-        .await;
-    assert_eq!(s, 201, "{k}");
+        .await
+        .expect_status(201);
     k["id"].as_i64().expect("id")
 }
 
@@ -98,15 +98,14 @@ async fn a_matter_is_answered_only_once_decided_on_a_date(app: TestApp) {
     // Registered, not decided yet; the children are asked and answered.
     let mid = matter(&app, &t, "Sân chơi của bản", json!({})).await;
     let kid = consult(&app, &t, mid).await;
-    let (s, q) = app
-        .api_send(
-            Method::POST,
+    let q = app
+        .api_post(
             &t,
             &format!("/api/v1/consultations/{kid}/questions"),
             &json!({"kind": "faces3", "text_vi": "Em thấy thế nào?"}),
         )
-        .await;
-    assert_eq!(s, 201, "{q}");
+        .await
+        .expect_status(201);
     let qid = q["id"].as_i64().expect("qid");
     for (path, body) in [
         (format!("/api/v1/consultations/{kid}/open"), json!({})),
@@ -125,7 +124,7 @@ async fn a_matter_is_answered_only_once_decided_on_a_date(app: TestApp) {
                    "not_taken": "Không có.", "publish": true}),
         ),
     ] {
-        let (s, b) = app.api_send(Method::POST, &t, &path, &body).await;
+        let (s, b) = app.api_post(&t, &path, &body).await;
         assert!(s == 200 || s == 201, "{path}: {b}");
     }
     // The answer is out, but with no decision date the matter is not "answered".
@@ -154,15 +153,14 @@ async fn a_matter_is_answered_only_once_decided_on_a_date(app: TestApp) {
         "{r:?}"
     );
     // Once the decision date is recorded, the published answer makes it answered.
-    let (s, m) = app
-        .api_send(
-            Method::PATCH,
+    let m = app
+        .api_patch(
             &t,
             &format!("/api/v1/matters/{mid}"),
             &json!({"decision_date": "2026-07-01", "stage": "decided"}),
         )
-        .await;
-    assert_eq!(s, 200, "{m}");
+        .await
+        .expect_status(200);
     assert_eq!(m["stage"], "answered", "{m}");
     assert_eq!(m["decision_date"], "2026-07-01");
 }

@@ -7,10 +7,10 @@
 //! the same years each see their own sources, projects and years.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, TimeZone, Utc};
-use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Role, Scope};
 use thamgia_store::entity::{club, council, forum};
@@ -19,13 +19,6 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
         .single()
         .expect("now")
-}
-
-async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
-where
-    E::Model: Sync,
-{
-    E::find().count(&app.db.conn).await.expect("count")
 }
 
 fn council_json(unit: &str, established: &str) -> Value {
@@ -60,15 +53,10 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
     // is refused in 2018 and in 2026 (the province's newest plan governs a
     // year outside every period).
     for day in ["2018-03-01", "2026-03-01"] {
-        let (s, b) = app
-            .api_send(
-                Method::POST,
-                &admin,
-                "/api/v1/councils",
-                &council_json("03424", day),
-            )
-            .await;
-        assert_eq!(s, 422, "{b}");
+        let b = app
+            .api_post(&admin, "/api/v1/councils", &council_json("03424", day))
+            .await
+            .expect_status(422);
         assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     }
     // The page refuses alike, in Vietnamese, and does not offer the commune.
@@ -104,32 +92,22 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
     // A commune forum is refused (forums: province and district); a
     // province forum is recorded, and its edit to the commune is refused.
     let forums_before = count(&app, forum::Entity).await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/forums",
-            &forum_json("commune", "03424"),
-        )
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&admin, "/api/v1/forums", &forum_json("commune", "03424"))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     assert_eq!(count(&app, forum::Entity).await, forums_before);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/forums",
-            &forum_json("province", "12"),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let b = app
+        .api_post(&admin, "/api/v1/forums", &forum_json("province", "12"))
+        .await
+        .expect_status(201);
     let id = b["id"].as_i64().expect("id");
     let path = format!("/api/v1/forums/{id}");
-    let (s, b) = app
-        .api_send(Method::PUT, &admin, &path, &forum_json("commune", "03424"))
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_put(&admin, &path, &forum_json("commune", "03424"))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     let row = forum::Entity::find_by_id(i32::try_from(id).expect("id"))
         .one(&app.db.conn)
@@ -177,31 +155,29 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
         html.contains("<option value=\"03424\""),
         "the commune offered"
     );
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let _b = app
+        .api_post(
             &admin,
             "/api/v1/councils",
             &council_json("03424", "2026-03-01"),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     // A council established in 2018 is still judged by the 2016–2020 plan.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &admin,
             "/api/v1/councils",
             &council_json("03427", "2018-03-01"),
         )
-        .await;
-    assert_eq!(s, 422, "{b}");
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     assert_eq!(count(&app, council::Entity).await, councils_before + 1);
-    let (s, b) = app
-        .api_send(Method::PUT, &admin, &path, &forum_json("commune", "03424"))
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_put(&admin, &path, &forum_json("commune", "03424"))
+        .await
+        .expect_status(200);
     assert_eq!(b["level"], "commune");
 }
 db_test!(councils_and_forums_stand_where_the_plan_says);
@@ -329,37 +305,22 @@ async fn each_province_reads_its_own_plan(app: TestApp) {
     let clubs_before = count(&app, club::Entity).await;
 
     // Tỉnh Tám's clubs meet only at schools: not at the district itself.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &coord8,
-            "/api/v1/clubs",
-            &club_json("H81", None),
-        )
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&coord8, "/api/v1/clubs", &club_json("H81", None))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     assert_eq!(count(&app, club::Entity).await, clubs_before);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &coord8,
-            "/api/v1/clubs",
-            &club_json("H81", Some("T811")),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let _b = app
+        .api_post(&coord8, "/api/v1/clubs", &club_json("H81", Some("T811")))
+        .await
+        .expect_status(201);
     // Lai Châu's plan has clubs at every level: a district's club stands.
     let admin = app.token("admin").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/clubs",
-            &club_json("106", None),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let _b = app
+        .api_post(&admin, "/api/v1/clubs", &club_json("106", None))
+        .await
+        .expect_status(201);
     assert_eq!(count(&app, club::Entity).await, clubs_before + 2);
     // The club form offers Tỉnh Tám's school and not its district as a host.
     let c8 = app.login("coord8").await;

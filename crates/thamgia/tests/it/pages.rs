@@ -1,7 +1,7 @@
 //! Pages: health, sign-in, the plan in two languages, units, agencies.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, assert_holds};
 
 async fn health_metrics_and_security_headers(app: TestApp) {
     let c = app.client();
@@ -41,26 +41,28 @@ async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     let c = app.login("admin").await;
     let (s, html) = app.get(&c, "/plan").await;
     assert_eq!(s, 200);
-    for needle in [
-        "Chương trình thúc đẩy quyền tham gia của trẻ em",
-        "Trẻ em từ 6 tuổi trở lên",
-        "100%",
-        "90%",
-        "Sở Lao động - Thương binh và Xã hội",
-        "Diễn đàn trẻ em",
-        "Hội đồng trẻ em",
-        "Thành phố Lai Châu",
-        "Huyện Tam Đường",
-        "Huyện Mường Tè",
-        "Huyện Sìn Hồ",
-        "Huyện Phong Thổ",
-        "Huyện Than Uyên",
-        "Huyện Tân Uyên",
-        "Huyện Nậm Nhùn",
-        "30/11/2015",
-    ] {
-        assert!(html.contains(needle), "plan page lacks {needle}");
-    }
+    assert_holds(
+        &html,
+        "plan page lacks",
+        &[
+            "Chương trình thúc đẩy quyền tham gia của trẻ em",
+            "Trẻ em từ 6 tuổi trở lên",
+            "100%",
+            "90%",
+            "Sở Lao động - Thương binh và Xã hội",
+            "Diễn đàn trẻ em",
+            "Hội đồng trẻ em",
+            "Thành phố Lai Châu",
+            "Huyện Tam Đường",
+            "Huyện Mường Tè",
+            "Huyện Sìn Hồ",
+            "Huyện Phong Thổ",
+            "Huyện Than Uyên",
+            "Huyện Tân Uyên",
+            "Huyện Nậm Nhùn",
+            "30/11/2015",
+        ],
+    );
     for code in ["T1", "T2", "T3", "T4", "M1", "M2", "M3"] {
         assert!(
             html.contains(&format!("<th scope=\"row\">{code}</th>")),
@@ -69,13 +71,7 @@ async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     }
     // Switch to English; the choice is remembered.
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            "/lang",
-            &[("csrf", &csrf), ("lang", "en"), ("next", "/plan")],
-        )
-        .await;
+    let r = app.switch_lang(&c, &csrf, "en", "/plan").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/plan");
     let (_, html) = app.get(&c, "/plan").await;

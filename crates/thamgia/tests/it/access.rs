@@ -4,7 +4,7 @@
 //! fails the test.
 
 use crate::db_test;
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{Answer, TestApp, column};
 
 /// Page routes (pattern → a path to an object of another district, or a page
 /// the role may not open).
@@ -440,39 +440,25 @@ async fn district_officer_is_refused_everything_of_another_district(app: TestApp
     }
     // Lists only hold the district's subtree (and, for agencies, the province's departments).
     let (_, units) = app.api_get(&token, "/api/v1/units").await;
-    let codes: Vec<&str> = units
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|u| u["code"].as_str().unwrap_or(""))
-        .collect();
+    let codes = column(&units, "code");
     assert_eq!(codes, vec!["106", "106-THCS-BANBO"]);
     let (_, agencies) = app.api_get(&token, "/api/v1/agencies").await;
-    let codes: Vec<&str> = agencies
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|a| a["unit"].as_str().unwrap_or(""))
-        .collect();
+    let codes = column(&agencies, "unit");
     assert!(codes.iter().all(|u| *u == "106" || *u == "12"), "{codes:?}");
     assert!(codes.contains(&"106") && codes.contains(&"12"));
     // The units page shows only its own subtree.
-    let (s, html) = app.get(&c, "/units").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/units").await;
     assert!(html.contains("Huyện Tam Đường") && !html.contains("Huyện Mường Tè"));
-    let (s, html) = app.get(&c, "/agencies").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/agencies").await;
     assert!(!html.contains("Mường Tè") && !html.contains("PGDDT-107"));
     // Its own objects open.
-    for path in [
+    let own = [
         "/units/106",
         "/agencies/PGDDT-106",
         "/agencies/SLDTBXH",
         "/plan",
-    ] {
-        let (s, _) = app.get(&c, path).await;
-        assert_eq!(s, 200, "{path}");
-    }
+    ];
+    app.assert_statuses(&c, 200, &own).await;
 }
 db_test!(district_officer_is_refused_everything_of_another_district);
 

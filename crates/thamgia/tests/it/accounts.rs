@@ -166,20 +166,20 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
         .await
         .expect("count");
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/admin/users",
             &[
-                ("csrf", &csrf),
                 ("username", "Bad Name"),
                 ("display_name", "X"),
                 ("role", "king"),
                 ("unit", "999"),
                 ("password", "short"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert_holds(
         &html,
@@ -199,11 +199,11 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
     );
     // A good one.
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/admin/users",
             &[
-                ("csrf", &csrf),
                 ("username", "sinho.officer"),
                 ("display_name", "Giàng A Lử"),
                 ("role", "district_officer"),
@@ -211,9 +211,9 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
                 ("agency", "PLDTBXH-108"),
                 ("password", "mat-khau-dai-du"),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let loc = r.headers()["location"].to_str().expect("loc").to_string();
     let id: i32 = loc.rsplit('/').next().expect("id").parse().expect("int");
     // The same username again is a conflict named on the field.
@@ -233,20 +233,19 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
         .await;
     assert_page(r, 422, "Giá trị này đã được dùng").await;
     // Edit: deactivate. The audit trail has before and after.
-    let r = app
-        .post_form(
-            &c,
-            &loc,
-            &[
-                ("csrf", &csrf),
-                ("display_name", "Giàng A Lử"),
-                ("role", "viewer"),
-                ("unit", "108"),
-                ("agency", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &loc,
+        &[
+            ("display_name", "Giàng A Lử"),
+            ("role", "viewer"),
+            ("unit", "108"),
+            ("agency", ""),
+        ],
+        303,
+    )
+    .await;
     let trail = thamgia_store::audit::for_record(&app.db.conn, "user", &id.to_string(), 10)
         .await
         .expect("audit");
@@ -282,19 +281,18 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
         .await;
     assert_eq!(r.status().as_u16(), 401);
     // An admin cannot lock themself out.
-    let r = app
-        .post_form(
-            &c,
-            "/admin/users/1",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "A"),
-                ("role", "admin"),
-                ("unit", "12"),
-                ("agency", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        "/admin/users/1",
+        &[
+            ("display_name", "A"),
+            ("role", "admin"),
+            ("unit", "12"),
+            ("agency", ""),
+        ],
+        422,
+    )
+    .await;
 }
 db_test!(admin_creates_and_edits_accounts_with_audit);

@@ -6,7 +6,7 @@
 
 use crate::db_test;
 use crate::fixtures::count;
-use crate::helpers::{Answer, TestApp, assert_holds, header, location};
+use crate::helpers::{Answer, TestApp, assert_holds, column, header, location};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -41,14 +41,13 @@ pub(crate) async fn one_of_each(app: &TestApp) {
     app.api_upload(&token, &path, None, "Báo cáo")
         .await
         .expect_status(201);
-    let _b = app
-        .api_post(
-            &token,
-            "/api/v1/annual-plans",
-            &json!({"unit": "108", "agency": "PLDTBXH-108", "year": 2019}),
-        )
-        .await
-        .expect_status(201);
+    app.api_post(
+        &token,
+        "/api/v1/annual-plans",
+        &json!({"unit": "108", "agency": "PLDTBXH-108", "year": 2019}),
+    )
+    .await
+    .expect_status(201);
 }
 
 async fn new_activity(app: &TestApp, token: &str, body: &Value) -> i64 {
@@ -92,8 +91,7 @@ fn form<'a>(csrf: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str
 
 async fn activities_through_pages_and_api(app: TestApp) {
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/activities/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/activities/new").await;
     assert!(html.contains("HĐ-2026-01"), "a code is suggested");
     assert!(html.contains("Giáo viên") && html.contains("coord.PGDDT-106"));
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
@@ -142,8 +140,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
         .next()
         .and_then(|x| x.parse().ok())
         .expect("id");
-    let (s, html) = app.get(&c, &format!("/activities/{id}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{id}")).await;
     assert!(html.contains("12/03/2019 – 13/03/2019"));
     assert!(html.contains("PGDDT-106") && html.contains("Tập huấn"));
     assert!(
@@ -157,8 +154,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
     assert!(r.text().await.expect("body").contains("Mã này đã dùng"));
     assert_eq!(count(&app, activity::Entity).await, 1);
     // Edit through the page: the form is filled, a change is saved.
-    let (s, html) = app.get(&c, &format!("/activities/{id}/edit")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{id}/edit")).await;
     assert!(html.contains("value=\"HĐ-2019-01\"") && html.contains("value=\"21\""));
     let r = app
         .post_form(
@@ -178,8 +174,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
         .expect("row");
     assert_eq!(a.title, "Tập huấn đã sửa");
     // The list with its summary and filters.
-    let (s, html) = app.get(&c, "/activities?year=2019&project=DA2").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/activities?year=2019&project=DA2").await;
     assert!(html.contains("Tập huấn đã sửa") && html.contains("<strong>30</strong>"));
     let (_, html) = app.get(&c, "/activities?project=DA1").await;
     assert!(!html.contains("Tập huấn đã sửa"));
@@ -259,22 +254,19 @@ async fn activities_through_pages_and_api(app: TestApp) {
         .expect_status(204);
     assert_eq!(count(&app, activity::Entity).await, 1);
     // Delete through the page needs "Tôi chắc chắn".
-    let (s, html) = app.get(&c, &format!("/activities/{id}/delete")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{id}/delete")).await;
     assert!(html.contains("Tôi chắc chắn"));
-    let r = app
-        .post_form(&c, &format!("/activities/{id}/delete"), &[("csrf", &csrf)])
+    app.submit_form(&c, &csrf, &format!("/activities/{id}/delete"), &[], 422)
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     assert_eq!(count(&app, activity::Entity).await, 1);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/activities/{id}/delete"),
-            &[("csrf", &csrf), ("sure", "yes")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/activities/{id}/delete"),
+        &[("sure", "yes")],
+        303,
+    )
+    .await;
     assert_eq!(count(&app, activity::Entity).await, 0);
     let trail = audit::Entity::find()
         .filter(audit::Column::Entity.eq("activity"))
@@ -311,33 +303,27 @@ async fn spending_and_documents(app: TestApp) {
     // Through the page: a second spending, then the page's totals.
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, &format!("/activities/{id}")).await;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/activities/{id}/spending"),
-            &[
-                ("csrf", &csrf),
-                ("source", "central"),
-                ("spent_on", "14/03/2019"),
-                ("amount", "7.500.000"),
-                ("note", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/activities/{id}/spending"),
-            &[
-                ("csrf", &csrf),
-                ("source", ""),
-                ("spent_on", "x"),
-                ("amount", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/activities/{id}/spending"),
+        &[
+            ("source", "central"),
+            ("spent_on", "14/03/2019"),
+            ("amount", "7.500.000"),
+            ("note", ""),
+        ],
+        303,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/activities/{id}/spending"),
+        &[("source", ""), ("spent_on", "x"), ("amount", "0")],
+        422,
+    )
+    .await;
     assert_eq!(count(&app, spending::Entity).await, 2);
     let (_, html) = app.get(&c, &format!("/activities/{id}")).await;
     assert!(html.contains("20.000.000\u{a0}₫"), "total of the spending");
@@ -462,8 +448,7 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     ] {
         assert_eq!(app.get(&c, &p).await.0, 403, "{p}");
     }
-    let (s, html) = app.get(&c, &format!("/activities/{own}/edit")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{own}/edit")).await;
     assert!(html.contains("readonly"), "the lead agency is fixed");
     app.api_put(
         &agency,
@@ -525,12 +510,7 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     let (_, list) = app
         .api_get(&district, "/api/v1/activities?per_page=1000")
         .await;
-    let units: Vec<&str> = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|a| a["unit"].as_str().unwrap_or(""))
-        .collect();
+    let units = column(&list, "unit");
     assert_eq!(units, vec!["106", "106"]);
     let (_, html) = app.get(&c, "/activities").await;
     assert!(!html.contains("Sìn Hồ"));
@@ -676,70 +656,65 @@ async fn plan_against_actual(app: TestApp) {
     assert_eq!(list[0]["spent"], 32_500_000);
     // The page shows the same figures; its forms add an item and link it.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, &format!("/annual-plans/{id}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/annual-plans/{id}")).await;
     assert!(html.contains("32.500.000\u{a0}₫") && html.contains("46.000.000\u{a0}₫"));
     assert!(
         html.contains("Chuyên mục phát thanh (DA1)"),
         "items not done are listed"
     );
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            &format!("/annual-plans/{id}/items"),
-            &[
-                ("csrf", &csrf),
-                ("project", "DA2"),
-                ("kind", "training"),
-                ("title", "Tập huấn cha mẹ"),
-                ("month", "5"),
-                ("planned_participants", "30"),
-                ("planned_budget", "5.000.000"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/annual-plans/{id}/items"),
-            &[("csrf", &csrf), ("project", ""), ("title", "")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/annual-plans/{id}/items"),
+        &[
+            ("project", "DA2"),
+            ("kind", "training"),
+            ("title", "Tập huấn cha mẹ"),
+            ("month", "5"),
+            ("planned_participants", "30"),
+            ("planned_budget", "5.000.000"),
+        ],
+        303,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/annual-plans/{id}/items"),
+        &[("project", ""), ("title", "")],
+        422,
+    )
+    .await;
     assert_eq!(count(&app, annual_plan_item::Entity).await, 4);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/annual-plans/{id}/items/{}", ids[2]),
-            &[("csrf", &csrf), ("activity", &act.to_string())],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/annual-plans/{id}/items/{}", ids[2]),
+        &[("activity", &act.to_string())],
+        303,
+    )
+    .await;
     let (_, b) = app
         .api_get(&token, &format!("/api/v1/annual-plans/{id}"))
         .await;
     assert_eq!(b["plan_vs_actual"]["total"]["done"], 2);
     // A new plan through the page.
-    let (s, _) = app.get(&c, "/annual-plans/new").await;
-    assert_eq!(s, 200);
-    let r = app
-        .post_form(
-            &c,
-            "/annual-plans/new",
-            &[
-                ("csrf", &csrf),
-                ("unit", "106"),
-                ("agency", "PGDDT-106"),
-                ("year", "2020"),
-                ("note", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let (s, html) = app.get(&c, "/annual-plans").await;
-    assert_eq!(s, 200);
+    let _ = app.page(&c, "/annual-plans/new").await;
+    app.submit_form(
+        &c,
+        &csrf,
+        "/annual-plans/new",
+        &[
+            ("unit", "106"),
+            ("agency", "PGDDT-106"),
+            ("year", "2020"),
+            ("note", ""),
+        ],
+        303,
+    )
+    .await;
+    let html = app.page(&c, "/annual-plans").await;
     assert!(html.contains("2020") && html.contains("32.500.000\u{a0}₫"));
     // Deleting the activity makes its items not done again.
     app.api_delete(&token, &format!("/api/v1/activities/{act}"), &json!({}))

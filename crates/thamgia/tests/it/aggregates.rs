@@ -1442,8 +1442,7 @@ async fn http_writes_move_the_figures(app: TestApp) {
         .expect_status(201);
     let id = a["id"].as_i64().expect("id");
     let spend = json!({"source": "local", "spent_on": "2020-04-03", "amount": "12.500.000", "note": "Hội trường"});
-    let _v = app
-        .api_post(&token, &format!("/api/v1/activities/{id}/spending"), &spend)
+    app.api_post(&token, &format!("/api/v1/activities/{id}/spending"), &spend)
         .await
         .expect_status(201);
     let after = numerators(&app, &token, "106").await;
@@ -1460,8 +1459,7 @@ async fn http_writes_move_the_figures(app: TestApp) {
     // but the spending stays in A3 of 2020, the year it was spent.
     let mut moved = body.clone();
     moved["starts_on"] = json!("2019-12-31");
-    let _v = app
-        .api_put(&token, &format!("/api/v1/activities/{id}"), &moved)
+    app.api_put(&token, &format!("/api/v1/activities/{id}"), &moved)
         .await
         .expect_status(200);
     assert_eq!(

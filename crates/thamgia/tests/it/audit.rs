@@ -88,7 +88,7 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     let before = audit::Entity::find().count(db).await.expect("count");
     let path = format!("/api/v1/users/{}", coord106.id);
     let same = json!({"display_name": "Điều phối Tam Đường"});
-    let _b = app.api_patch(&admin, &path, &same).await.expect_status(200);
+    app.api_patch(&admin, &path, &same).await.expect_status(200);
     assert_eq!(
         audit::Entity::find().count(db).await.expect("count"),
         before,
@@ -186,18 +186,15 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     assert_eq!(b["error"]["fields"]["from"], "not_a_date");
     assert_eq!(b["error"]["fields"]["entity"], "required");
     // Other roles may not read it.
-    let _b = app
-        .api_get(&app.token("district106").await, "/api/v1/audit")
+    app.api_get(&app.token("district106").await, "/api/v1/audit")
         .await
         .expect_status(403);
 
     // The page: linked in the navigation, filtered, errors in Vietnamese.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/plan").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/plan").await;
     assert!(html.contains("href=\"/audit\""));
-    let (s, html) = app.get(&c, "/audit?entity=group_tally").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/audit?entity=group_tally").await;
     assert!(
         html.contains("Nhật ký thay đổi") && html.contains("&#34;girls&#34;:&#34;&#60;5&#34;"),
         "{html}"
@@ -206,8 +203,7 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     assert_eq!(s, 422);
     assert!(html.contains("Hãy viết ngày theo dạng dd/mm/yyyy"));
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/plan").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/plan").await;
     assert!(!html.contains("href=\"/audit\""));
     assert_eq!(app.get(&c, "/audit").await.0, 403);
 }

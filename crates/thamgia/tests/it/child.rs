@@ -5,7 +5,7 @@
 //! answer appears at the same address.
 
 use crate::db_test;
-use crate::fixtures::{add_question, question, unit_by_code};
+use crate::fixtures::{add_question, demo_open_consultation, question, unit_by_code};
 use crate::helpers::{Answer, TestApp, assert_holds, csrf_in, location};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -195,8 +195,7 @@ fn hidden(html: &str, name: &str) -> String {
 
 /// Opens the form as a browser would: the CSRF token and the submission id.
 pub(crate) async fn open_form(app: &TestApp, c: &reqwest::Client, s: &Setup) -> (String, String) {
-    let (status, html) = app.get(c, &format!("/c/{}", s.code)).await;
-    assert_eq!(status, 200, "{html}");
+    let html = app.page(c, &format!("/c/{}", s.code)).await;
     (
         csrf_in(&html).expect("csrf"),
         hidden(&html, "submission_id"),
@@ -227,8 +226,7 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
     let s = open(&app, "ABC234").await;
     let c = app.client();
     // Typing a code.
-    let (status, html) = app.get(&c, "/c").await;
-    assert_eq!(status, 200);
+    let html = app.page(&c, "/c").await;
     assert!(
         html.contains("Mã tham gia") && html.contains("<label for=\"code\">"),
         "{html}"
@@ -350,8 +348,7 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
     assert!(mong < cham, "local groups first");
     // In English, the groups' English names.
     let en = crate::words::visitor(&app, None, "en").await;
-    let (status, html_en) = app.get(&en, &format!("/c/{}", s.code)).await;
-    assert_eq!(status, 200);
+    let html_en = app.page(&en, &format!("/c/{}", s.code)).await;
     assert!(
         html_en.contains(">Hmong<") && html_en.contains(">Thai<") && !html_en.contains(">Mông<"),
         "English names of ethnic groups"
@@ -433,13 +430,9 @@ db_test!(child_page_renders_every_question_kind_within_budget);
 /// The demo's open consultation (what `bench/child-page.mjs` and the browser
 /// journey use) has every kind of question, its pictures, and fits the budget.
 async fn the_demo_consultation_asks_every_kind_within_budget(app: TestApp) {
-    let code = thamgia::demo_voice::fill_open(&app.db, app.clock.now())
-        .await
-        .expect("demo consultation");
-    assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
+    let code = demo_open_consultation(&app).await;
     let c = app.client();
-    let (status, html) = app.get(&c, &format!("/c/{code}")).await;
-    assert_eq!(status, 200, "{html}");
+    let html = app.page(&c, &format!("/c/{code}")).await;
     assert_eq!(html.matches("<div class=\"faces\">").count(), 2);
     assert_eq!(html.matches("class=\"face\"").count(), 3 + 5);
     assert_holds(
@@ -492,8 +485,7 @@ async fn a_valid_answer_is_stored_once_with_text_held_for_moderation(app: TestAp
     assert_eq!(again, html);
     assert_eq!(count(&app, &s).await, 1);
     // An address kept from before still thanks.
-    let (status, kept) = app.get(&c, "/c/ABC234/cam-on").await;
-    assert_eq!(status, 200);
+    let kept = app.page(&c, "/c/ABC234/cam-on").await;
     assert!(kept.contains("Cảm ơn em!"));
 
     let db = &app.db.conn;
@@ -1142,8 +1134,7 @@ async fn the_published_answer_appears_at_the_same_address(app: TestApp) {
     consultations::save_answer(db, &actor(), app.clock.now(), s.id, answer(), true)
         .await
         .expect("publish");
-    let (status, html) = app.get(&c, "/c/ABC234").await;
-    assert_eq!(status, 200);
+    let html = app.page(&c, "/c/ABC234").await;
     assert_holds(
         &html,
         "answer page lacks",

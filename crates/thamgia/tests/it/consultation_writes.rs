@@ -61,29 +61,26 @@ async fn consultation(
         .expect_status(201);
     let qid = q["id"].as_i64().expect("question id");
     if upto >= Upto::Open {
-        let _b = app
-            .api_post(t, &format!("/api/v1/consultations/{kid}/open"), &json!({}))
+        app.api_post(t, &format!("/api/v1/consultations/{kid}/open"), &json!({}))
             .await
             .expect_status(200);
-        let _b = app
-            .api_post(
-                t,
-                &format!("/api/v1/consultations/{kid}/paper-responses"),
-                &json!({"submission_id": uuid::Uuid::new_v4().to_string(),
+        app.api_post(
+            t,
+            &format!("/api/v1/consultations/{kid}/paper-responses"),
+            &json!({"submission_id": uuid::Uuid::new_v4().to_string(),
                         "answers": {qid.to_string(): {"face": 3}}}),
-            )
-            .await
-            .expect_status(201);
+        )
+        .await
+        .expect_status(201);
     }
     if upto >= Upto::Closed {
-        let _b = app
-            .api_post(
-                t,
-                &format!("/api/v1/consultations/{kid}/close"),
-                &json!({"findings": "Các em muốn có sân chơi an toàn."}),
-            )
-            .await
-            .expect_status(200);
+        app.api_post(
+            t,
+            &format!("/api/v1/consultations/{kid}/close"),
+            &json!({"findings": "Các em muốn có sân chơi an toàn."}),
+        )
+        .await
+        .expect_status(200);
     }
     (kid, qid)
 }
@@ -142,16 +139,15 @@ async fn an_agency_officer_writes_only_on_their_own_agencys_consultations(app: T
     )
     .await;
     let agency = app.token("agency106").await;
-    let _b = app
-        .api_post(
-            &agency,
-            "/api/v1/consultations",
-            &json!({"matter_id": mid,
+    app.api_post(
+        &agency,
+        "/api/v1/consultations",
+        &json!({"matter_id": mid,
             "title": "Sân chơi", "method": "survey", "age_min": 6, "age_max": 15,
             "opens_on": "2026-11-01", "closes_on": "2026-11-20"}),
-        )
-        .await
-        .expect_status(403);
+    )
+    .await
+    .expect_status(403);
     // …so it can write on none of the district's consultations about it.
     let (draft, dq) = consultation(
         &app,
@@ -290,14 +286,13 @@ async fn an_agency_officer_writes_only_on_their_own_agencys_consultations(app: T
     )
     .await;
     let (k, _) = consultation(&app, &agency, own, "2026-11-01", "2026-11-20", Upto::Closed).await;
-    let _b = app
-        .api_post(
-            &agency,
-            &format!("/api/v1/consultations/{k}/answer"),
-            &answer(),
-        )
-        .await
-        .expect_status(200);
+    app.api_post(
+        &agency,
+        &format!("/api/v1/consultations/{k}/answer"),
+        &answer(),
+    )
+    .await
+    .expect_status(200);
 }
 db_test!(an_agency_officer_writes_only_on_their_own_agencys_consultations);
 
@@ -496,13 +491,12 @@ async fn consultation_writes_respect_an_approved_year(app: TestApp) {
         Upto::Closed,
     )
     .await;
-    let _b = app
-        .api_post(
-            &district,
-            &format!("/api/v1/consultations/{k}/answer"),
-            &answer(),
-        )
-        .await
-        .expect_status(200);
+    app.api_post(
+        &district,
+        &format!("/api/v1/consultations/{k}/answer"),
+        &answer(),
+    )
+    .await
+    .expect_status(200);
 }
 db_test!(consultation_writes_respect_an_approved_year);

@@ -195,19 +195,18 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     // A council member cannot be added without a child whose consent stands.
     let k = new_council(&app, &token, "106", "2019-01-15").await;
     let csrf = app.csrf(&c, &format!("/councils/{k}")).await;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/members"),
-            &[
-                ("csrf", &csrf),
-                ("person", ""),
-                ("role", "member"),
-                ("term_start", "01/09/2026"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/members"),
+        &[
+            ("person", ""),
+            ("role", "member"),
+            ("term_start", "01/09/2026"),
+        ],
+        422,
+    )
+    .await;
     // A child whose consent was withdrawn is refused with the consent message.
     let id = new_child(&app, &token, NAME, "106").await;
     app.api_post(&token, &format!("/api/v1/people/{id}/withdraw"), &json!({}))
@@ -215,18 +214,18 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
         .expect_status(200);
     let pid = id.to_string();
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/councils/{k}/members"),
             &[
-                ("csrf", &csrf),
                 ("person", &pid),
                 ("role", "member"),
                 ("term_start", "01/09/2026"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("Chưa có sự đồng ý"), "consent message");
     let b = app
@@ -254,8 +253,7 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
         to.starts_with(&format!("/councils/{k}?person=")) && to.ends_with("#add-member"),
         "{to}"
     );
-    let (s, html) = app.get(&c, &to).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &to).await;
     assert!(
         html.contains("selected>Lò Văn Quân"),
         "the new child is picked"
@@ -362,19 +360,18 @@ async fn after_withdrawal_the_name_appears_nowhere(app: TestApp) {
     // Chair of the council (through the page), leader of the club (through the API).
     let csrf = app.csrf(&c, &format!("/councils/{k}")).await;
     let pid = id.to_string();
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/members"),
-            &[
-                ("csrf", &csrf),
-                ("person", &pid),
-                ("role", "chair"),
-                ("term_start", "01/09/2026"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/members"),
+        &[
+            ("person", &pid),
+            ("role", "chair"),
+            ("term_start", "01/09/2026"),
+        ],
+        303,
+    )
+    .await;
     app.api_post(
         &token,
         &format!("/api/v1/councils/{k}/members"),
@@ -396,20 +393,18 @@ async fn after_withdrawal_the_name_appears_nowhere(app: TestApp) {
     assert!(html.contains(NAME));
     // Withdrawal needs the confirmation box.
     let csrf = app.csrf(&c, &format!("/people/{id}")).await;
-    let r = app
-        .post_form(&c, &format!("/people/{id}/withdraw"), &[("csrf", &csrf)])
+    app.submit_form(&c, &csrf, &format!("/people/{id}/withdraw"), &[], 422)
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let (_, html) = app.get(&c, &format!("/people/{id}")).await;
     assert!(html.contains(NAME), "nothing changed without confirmation");
-    let r = app
-        .post_form(
-            &c,
-            &format!("/people/{id}/withdraw"),
-            &[("csrf", &csrf), ("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/people/{id}/withdraw"),
+        &[("confirm", "yes")],
+        303,
+    )
+    .await;
     let pseudonym = format!("Trẻ em #{id:05}");
     // Pages of every user who can open them.
     for user in ["district106", "coordinator", "admin"] {
@@ -511,7 +506,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
             json!({"person_id": id, "is_leader": true, "joined_on": "2026-09-01"}),
         ),
     ] {
-        let _b = app.api_post(&token, &path, &body).await.expect_status(201);
+        app.api_post(&token, &path, &body).await.expect_status(201);
     }
     // The provincial viewer reads councils and clubs, never a name.
     let v = app.login("viewer").await;
@@ -547,8 +542,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
     // The facilitator at the host school sees the club (no names) and records
     // its activities; the district's council is outside the school.
     let f = app.login("facilitator106").await;
-    let (s, html) = app.get(&f, &format!("/clubs/{club}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&f, &format!("/clubs/{club}")).await;
     assert_clean("facilitator club page", &html);
     assert!(html.contains("Thành viên #1"));
     let (s, _) = app.get(&f, &format!("/councils/{k}")).await;
@@ -556,20 +550,19 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
     let (s, _) = app.get(&f, "/people").await;
     assert_eq!(s, 403);
     let csrf = app.csrf(&f, &format!("/clubs/{club}")).await;
-    let r = app
-        .post_form(
-            &f,
-            &format!("/clubs/{club}/activities"),
-            &[
-                ("csrf", &csrf),
-                ("held_on", "15/10/2026"),
-                ("topic", "Quyền được nói lên ý kiến"),
-                ("girls", "9"),
-                ("boys", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &f,
+        &csrf,
+        &format!("/clubs/{club}/activities"),
+        &[
+            ("held_on", "15/10/2026"),
+            ("topic", "Quyền được nói lên ý kiến"),
+            ("girls", "9"),
+            ("boys", "7"),
+        ],
+        303,
+    )
+    .await;
     let r = app
         .post_form(
             &f,
@@ -593,14 +586,13 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         .expect_status(200);
     assert_clean("facilitator club API", &body.to_string());
     assert_eq!(body["activities"].as_array().expect("activities").len(), 1);
-    let _body = app
-        .api_post(
-            &ft,
-            &format!("/api/v1/clubs/{club}/activities"),
-            &json!({"held_on": "2026-11-02", "topic": "Phòng chống đuối nước", "girls": 11, "boys": 8}),
-        )
-        .await
-        .expect_status(201);
+    app.api_post(
+        &ft,
+        &format!("/api/v1/clubs/{club}/activities"),
+        &json!({"held_on": "2026-11-02", "topic": "Phòng chống đuối nước", "girls": 11, "boys": 8}),
+    )
+    .await
+    .expect_status(201);
     app.api_get(&ft, "/api/v1/people?per_page=1000")
         .await
         .expect_status(403);
@@ -810,18 +802,18 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
     // Set up through the page.
     let csrf = app.csrf(&c, "/councils/new").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/councils/new",
             &[
-                ("csrf", &csrf),
                 ("unit", "106"),
                 ("name", "Hội đồng trẻ em huyện Tam Đường"),
                 ("established_on", "15/01/2019"),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let loc = r.headers()["location"]
         .to_str()
         .expect("location")
@@ -851,40 +843,39 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
     // A dialogue with bad input stores nothing.
     let csrf = app.csrf(&c, &format!("/councils/{k}")).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/councils/{k}/dialogues"),
             &[
-                ("csrf", &csrf),
                 ("held_on", "01/01/2027"),
                 ("attendees", ""),
                 ("issues", "Đường đến trường"),
                 ("children_present", "0"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("Ngày này chưa tới") && html.contains("Cần có ít nhất 1 em"));
     assert_eq!(count(&app, council_dialogue::Entity).await, 0);
     // A real one in May 2019.
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/dialogues"),
-            &[
-                ("csrf", &csrf),
-                ("held_on", "20/05/2019"),
-                ("attendees", "Ông Lò Văn Hưng, Phó Chủ tịch HĐND huyện"),
-                (
-                    "issues",
-                    "Đường đến trường trơn trượt mùa mưa; thiếu nước sạch ở bán trú",
-                ),
-                ("children_present", "15"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/dialogues"),
+        &[
+            ("held_on", "20/05/2019"),
+            ("attendees", "Ông Lò Văn Hưng, Phó Chủ tịch HĐND huyện"),
+            (
+                "issues",
+                "Đường đến trường trơn trượt mùa mưa; thiếu nước sạch ở bán trú",
+            ),
+            ("children_present", "15"),
+        ],
+        303,
+    )
+    .await;
     let (_, list) = app
         .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
         .await;
@@ -917,20 +908,19 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         .await;
     assert_eq!(r.status().as_u16(), 422, "a deadline before the dialogue");
     assert_eq!(count(&app, recommendation::Entity).await, 0);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/dialogues/{did}/recommendations"),
-            &[
-                ("csrf", &csrf),
-                ("text", "Làm lại đoạn đường từ bản đến trường trước mùa mưa"),
-                ("topic", "Giao thông"),
-                ("agency", "PGDDT-106"),
-                ("deadline", "31/08/2019"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/dialogues/{did}/recommendations"),
+        &[
+            ("text", "Làm lại đoạn đường từ bản đến trường trước mùa mưa"),
+            ("topic", "Giao thông"),
+            ("agency", "PGDDT-106"),
+            ("deadline", "31/08/2019"),
+        ],
+        303,
+    )
+    .await;
     let rec = recommendation::Entity::find()
         .one(&app.db.conn)
         .await
@@ -1152,8 +1142,7 @@ async fn the_pages_are_labelled_and_hold_the_demo_records(app: TestApp) {
     // The error summary of the form names each field and links to it.
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, "/people/new").await;
-    let r = app.post_form(&c, "/people/new", &[("csrf", &csrf)]).await;
-    assert_eq!(r.status().as_u16(), 422);
+    let r = app.submit_form(&c, &csrf, "/people/new", &[], 422).await;
     let html = r.text().await.expect("html");
     check_page("invalid form", &html);
     for field in [

@@ -213,10 +213,9 @@ async fn the_dashboard_agrees_with_the_api_and_its_records(app: TestApp) {
     let token = app.token("coordinator").await;
     for unit in ["12", "106"] {
         let api = app.indicators(&token, unit, 2019).await.expect_status(200);
-        let (s, html) = app
-            .get(&coord, &format!("/dashboard?unit={unit}&year=2019"))
+        let html = app
+            .page(&coord, &format!("/dashboard?unit={unit}&year=2019"))
             .await;
-        assert_eq!(s, 200);
         let list = api.as_array().expect("array");
         assert!(list.len() >= 11, "T1–T4, M1–M3, A1–A3, C1: {api}");
         for i in list {
@@ -346,8 +345,7 @@ db_test!(the_dashboard_agrees_with_the_api_and_its_records);
 async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp) {
     hand_made(&app).await;
     let coord = app.login("coordinator").await;
-    let (s, html) = app.get(&coord, "/dashboard?unit=12&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&coord, "/dashboard?unit=12&year=2019").await;
     let start = html.find("id=\"district-table\"").expect("district table");
     let table = &html[start..start + html[start..].find("</table>").expect("end")];
     assert!(table.contains("<caption>"));
@@ -374,20 +372,17 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
     assert!(html.contains("id=\"chain-table\""));
     // The same figures can be taken away: the indicator workbook, linked here, answers.
     assert!(html.contains("href=\"/indicators/export.xlsx?unit=12&amp;year=2019\""));
-    let (s, _) = app
-        .get(&coord, "/indicators/export.csv?unit=12&year=2019")
+    let _ = app
+        .page(&coord, "/indicators/export.csv?unit=12&year=2019")
         .await;
-    assert_eq!(s, 200);
     assert!(html.contains("href=\"/static/dashboard.css\""));
-    let (s, css) = app.get(&coord, "/static/dashboard.css").await;
-    assert_eq!(s, 200);
+    let css = app.page(&coord, "/static/dashboard.css").await;
     assert!(css.contains("@media print"));
 
     // The district officer: their own district by default, in the latest year
     // with records; no other district.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/dashboard").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard").await;
     assert!(html.contains("Tam Đường · 2019"), "default unit and year");
     assert!(!html.contains("id=\"district-table\""));
     assert_eq!(card_value(&html, "T2").as_deref(), Some("50"));
@@ -403,10 +398,9 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
         assert_eq!(s, 404, "{path}");
         assert!(!html.contains("Tham vấn SH2019"));
     }
-    let (s, html) = app
-        .get(&c, "/dashboard/records?unit=106&year=2019&code=C1")
+    let html = app
+        .page(&c, "/dashboard/records?unit=106&year=2019&code=C1")
         .await;
-    assert_eq!(s, 200);
     assert_eq!(by_id(&html, "records-total").as_deref(), Some("6"));
     assert!(!html.contains("SH2019"));
     let token = app.token("district106").await;
@@ -422,8 +416,7 @@ async fn the_dashboard_speaks_english(app: TestApp) {
         .switch_lang(&c, &csrf, "en", "/dashboard?unit=12&year=2019")
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let (s, html) = app.get(&c, "/dashboard?unit=12&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard?unit=12&year=2019").await;
     assert!(html.contains("<html lang=\"en\">"));
     assert_holds(
         &html,
@@ -447,10 +440,9 @@ async fn the_dashboard_speaks_english(app: TestApp) {
             "nav-dashboard",
         ],
     );
-    let (s, html) = app
-        .get(&c, "/dashboard/records?unit=12&year=2019&code=A2")
+    let html = app
+        .page(&c, "/dashboard/records?unit=12&year=2019&code=A2")
         .await;
-    assert_eq!(s, 200);
     assert!(html.contains("Records behind a figure") && html.contains("Sum of the rows"));
     assert_lacks(
         &html,

@@ -334,3 +334,13 @@ pub async fn demo_forums_and_councils(app: &TestApp) {
         .await
         .expect("councils");
 }
+
+/// The demo's open and draft consultations, as `thamgia demo` makes them;
+/// the open one's join code, the one the demo prints.
+pub async fn demo_open_consultation(app: &TestApp) -> String {
+    let code = thamgia::demo_voice::fill_open(&app.db, app.clock.now())
+        .await
+        .expect("demo consultations");
+    assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
+    code
+}

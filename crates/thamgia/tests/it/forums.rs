@@ -7,7 +7,7 @@
 
 use crate::db_test;
 use crate::fixtures::{agency_by_code, count, unit_by_code};
-use crate::helpers::{Answer, TestApp, assert_page, location};
+use crate::helpers::{Answer, TestApp, assert_page, by_code, location};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -31,15 +31,6 @@ fn actor() -> Actor {
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
-}
-
-fn indicator(doc: &Value, code: &str) -> Value {
-    doc.as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["code"] == code)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {code} in {doc}"))
 }
 
 /// A forum through the store (fixtures for the other tests).
@@ -154,19 +145,18 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     let token = app.token("district108").await;
     // Before: no forum in Sìn Hồ in 2019.
     let before = indicators(&app, &token, "108", 2019).await;
-    let m1 = indicator(&before, "M1");
+    let m1 = by_code(&before, "M1");
     assert_eq!(
         (m1["numerator"].clone(), m1["denominator"].clone()),
         (json!(0), json!(1))
     );
     assert_eq!(m1["target"], 1.0);
     assert_eq!(m1["unit"], "count");
-    assert_eq!(indicator(&before, "T4")["numerator"], 0);
+    assert_eq!(by_code(&before, "T4")["numerator"], 0);
 
     // The district officer records the forum through the page.
     let c = app.login("district108").await;
-    let (s, html) = app.get(&c, "/forums/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/forums/new").await;
     assert!(html.contains("Ghi nhận diễn đàn mới") && html.contains("<label for=\"girls\">"));
     let csrf = app.csrf(&c, "/forums/new").await;
     let form = [
@@ -213,8 +203,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
             .expect("groups"),
         vec![("03".to_string(), 11), ("08".to_string(), 20)]
     );
-    let (s, html) = app.get(&c, &loc).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &loc).await;
     assert!(html.contains("Đã lưu diễn đàn."), "{html}");
     assert!(
         html.contains("Mông: 20; Thái: 11; Chưa rõ dân tộc: 4"),
@@ -278,35 +267,32 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
 
     // The agency officer of the education office answers one.
     let ac = app.login("agency108").await;
-    let (s, html) = app.get(&ac, "/recommendations").await;
-    assert_eq!(s, 200);
+    let html = app.page(&ac, "/recommendations").await;
     assert!(html.contains("Nước sạch ở trường") && html.contains("Thư viện trường"));
     let first = recs[0].id;
-    let (s, html) = app.get(&ac, &format!("/recommendations/{first}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&ac, &format!("/recommendations/{first}")).await;
     assert!(html.contains("Trả lời kiến nghị"), "the answer form");
     let csrf = app.csrf(&ac, &format!("/recommendations/{first}")).await;
-    let r = app
-        .post_form(
-            &ac,
-            &format!("/recommendations/{first}/answer"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("outcome", "accepted"),
-                (
-                    "answer",
-                    "Tiếp thu. Phòng sẽ lắp bể lọc nước ở 5 điểm trường trước năm học mới.",
-                ),
-                ("reason", ""),
-                (
-                    "feedback",
-                    "Đã báo lại cho các em qua buổi chào cờ đầu tuần.",
-                ),
-                ("answered_on", "20/08/2019"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &ac,
+        &csrf,
+        &format!("/recommendations/{first}/answer"),
+        &[
+            ("outcome", "accepted"),
+            (
+                "answer",
+                "Tiếp thu. Phòng sẽ lắp bể lọc nước ở 5 điểm trường trước năm học mới.",
+            ),
+            ("reason", ""),
+            (
+                "feedback",
+                "Đã báo lại cho các em qua buổi chào cờ đầu tuần.",
+            ),
+            ("answered_on", "20/08/2019"),
+        ],
+        303,
+    )
+    .await;
     let answered = recommendation::Entity::find_by_id(first)
         .one(db)
         .await
@@ -318,10 +304,9 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
 
     // The public page, without signing in: both, one answered, no names.
     let anon = app.client();
-    let (s, html) = app
-        .get(&anon, "/public/recommendations?unit=108&year=2019")
+    let html = app
+        .page(&anon, "/public/recommendations?unit=108&year=2019")
         .await;
-    assert_eq!(s, 200);
     assert!(html.contains("Nước sạch ở trường") && html.contains("Thư viện trường"));
     assert!(html.contains("Phòng sẽ lắp bể lọc nước ở 5 điểm trường"));
     assert!(html.contains("Đã báo lại cho các em qua buổi chào cờ đầu tuần."));
@@ -351,13 +336,13 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
 
     // M1 counts Sìn Hồ's forum; T4 needs the council and a club too.
     let after = indicators(&app, &token, "108", 2019).await;
-    let m1 = indicator(&after, "M1");
+    let m1 = by_code(&after, "M1");
     assert_eq!(
         (m1["numerator"].clone(), m1["denominator"].clone()),
         (json!(1), json!(1))
     );
     assert_eq!(m1["value"], 1.0);
-    let t4 = indicator(&after, "T4");
+    let t4 = by_code(&after, "T4");
     assert_eq!(
         (t4["numerator"].clone(), t4["denominator"].clone()),
         (json!(0), json!(1))
@@ -397,9 +382,9 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .await
         .expect("aggregates");
     let mid = indicators(&app, &token, "108", 2019).await;
-    assert_eq!(indicator(&mid, "M2")["numerator"], 1);
-    assert_eq!(indicator(&mid, "M3")["numerator"], 0);
-    assert_eq!(indicator(&mid, "T4")["numerator"], 0, "no club yet");
+    assert_eq!(by_code(&mid, "M2")["numerator"], 1);
+    assert_eq!(by_code(&mid, "M3")["numerator"], 0);
+    assert_eq!(by_code(&mid, "T4")["numerator"], 0, "no club yet");
     let cl = club::ActiveModel {
         unit_id: Set(u.id),
         setting: Set("school".into()),
@@ -433,26 +418,26 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     };
     added(activity(2018).insert(db).await.expect("activity 2018")).await;
     let mid = indicators(&app, &token, "108", 2019).await;
-    assert_eq!(indicator(&mid, "T4")["numerator"], 0);
+    assert_eq!(by_code(&mid, "T4")["numerator"], 0);
     added(activity(2019).insert(db).await.expect("activity 2019")).await;
     let all = indicators(&app, &token, "108", 2019).await;
-    let t4 = indicator(&all, "T4");
+    let t4 = by_code(&all, "T4");
     assert_eq!(
         (t4["numerator"].clone(), t4["denominator"].clone()),
         (json!(1), json!(1))
     );
     assert_eq!(t4["value"], 100.0);
-    assert_eq!(indicator(&all, "M3")["numerator"], 1);
+    assert_eq!(by_code(&all, "M3")["numerator"], 1);
     // The province: 9 units could hold a forum, 8 districts for T4.
     let coord = app.token("coordinator").await;
     let prov = indicators(&app, &coord, "12", 2019).await;
-    let m1 = indicator(&prov, "M1");
+    let m1 = by_code(&prov, "M1");
     assert_eq!(
         (m1["numerator"].clone(), m1["denominator"].clone()),
         (json!(1), json!(9))
     );
     assert_eq!(m1["target"], 9.0);
-    let t4 = indicator(&prov, "T4");
+    let t4 = by_code(&prov, "T4");
     assert_eq!(
         (t4["numerator"].clone(), t4["denominator"].clone()),
         (json!(1), json!(8))
@@ -541,16 +526,14 @@ async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
     let c = app.login("district108").await;
     let csrf = app.csrf(&c, &format!("/forums/{id}")).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/forums/{id}/delegates"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("person", &withdrawn.id.to_string()),
-            ],
+            &[("person", &withdrawn.id.to_string())],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains("chưa có giấy đồng ý còn hiệu lực") && html.contains("aria-invalid=\"true\"")
@@ -760,11 +743,11 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert_eq!(body["error"]["fields"]["unit"], "level_mismatch");
     let csrf = app.csrf(&c, "/forums/new").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/forums/new",
             &[
-                ("csrf", csrf.as_str()),
                 ("level", "district"),
                 ("unit", "108"),
                 ("year", "2019"),
@@ -776,9 +759,9 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
                 ("girls", "ba mươi"),
                 ("boys", "5"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains("Ngày không hợp lệ") && html.contains("Hãy nhập một số nguyên không âm.")
@@ -835,7 +818,7 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
             .expect("count")
     };
     assert_eq!(count_sessions().await, 0);
-    let _body = app
+    app
         .api_post(
             &token,
             &sessions,
@@ -989,23 +972,18 @@ async fn another_district_sees_nothing_of_sin_ho(app: TestApp) {
     .expect_status(404);
     let oc = app.login("agency106").await;
     let csrf = app.csrf(&oc, "/recommendations").await;
-    let r = app
-        .post_form(
-            &oc,
-            &format!("/recommendations/{rid}/answer"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("outcome", "accepted"),
-                ("answer", "Đồng ý."),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 404);
+    app.submit_form(
+        &oc,
+        &csrf,
+        &format!("/recommendations/{rid}/answer"),
+        &[("outcome", "accepted"), ("answer", "Đồng ý.")],
+        404,
+    )
+    .await;
     // Sìn Hồ's education office: its own agency's, even from the province's
     // forum; another agency's of its district it sees but may not answer.
     let own = app.token("agency108").await;
-    let _body = app
-        .api_get(&own, &format!("/api/v1/recommendations/{from_province}"))
+    app.api_get(&own, &format!("/api/v1/recommendations/{from_province}"))
         .await
         .expect_status(200);
     let (_, list) = app
@@ -1071,14 +1049,14 @@ async fn demo_forums_fill_a_lagging_province(app: TestApp) {
     let coord = app.token("coordinator").await;
     let doc = indicators(&app, &coord, "12", 2019).await;
     assert_eq!(
-        indicator(&doc, "M1")["numerator"],
+        by_code(&doc, "M1")["numerator"],
         8,
         "Sìn Hồ has not recorded 2019"
     );
     let doc = indicators(&app, &coord, "12", 2016).await;
-    assert_eq!(indicator(&doc, "M1")["numerator"], 7);
+    assert_eq!(by_code(&doc, "M1")["numerator"], 7);
     let doc = indicators(&app, &coord, "108", 2019).await;
-    assert_eq!(indicator(&doc, "M1")["numerator"], 0);
+    assert_eq!(by_code(&doc, "M1")["numerator"], 0);
     let (_, overdue) = app
         .api_get(&coord, "/api/v1/recommendations?overdue=true&per_page=1000")
         .await;
@@ -1090,8 +1068,7 @@ async fn demo_forums_fill_a_lagging_province(app: TestApp) {
     let c = app.login("coordinator").await;
     let (_, html) = app.get(&c, "/forums?year=2017").await;
     assert!(html.contains("Diễn đàn cấp huyện cần ít nhất") || html.contains("⚠"));
-    let (s, html) = app.get(&c, "/forums").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/forums").await;
     assert!(html.contains("Báo cáo kết quả diễn đàn quá hạn"));
 }
 db_test!(demo_forums_fill_a_lagging_province);

@@ -246,8 +246,7 @@ async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
 
     // The page shows the same figures, the Vietnamese way, and the warning in words.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/funding?unit=106&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/funding?unit=106&year=2019").await;
     assert_holds(
         &html,
         "page lacks",
@@ -273,8 +272,7 @@ async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
     let (_, html) = app.get(&c, "/funding?unit=106&year=2018").await;
     assert!(!html.contains("Cảnh báo: chi vượt dự toán"));
     // In English too.
-    let (s, _) = app.get(&c, "/funding").await;
-    assert_eq!(s, 200);
+    let _ = app.page(&c, "/funding").await;
 }
 db_test!(funding_totals_agree_on_page_api_and_store);
 
@@ -334,11 +332,11 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, "/funding?unit=106&year=2019").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/funding/budget-lines?unit=106&year=2019",
             &[
-                ("csrf", &csrf),
                 ("unit", ""),
                 ("year", "20x9"),
                 ("source", ""),
@@ -346,9 +344,9 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
                 ("amount", "12,5"),
                 ("note", ""),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert_holds(
         &html,
@@ -508,8 +506,7 @@ async fn funding_is_scoped(app: TestApp) {
             "{who}"
         );
         let c = app.login(who).await;
-        let (s, html) = app.get(&c, "/funding?unit=106&year=2019").await;
-        assert_eq!(s, 200);
+        let html = app.page(&c, "/funding?unit=106&year=2019").await;
         assert!(!html.contains("Lưu dòng dự toán"), "{who} sees the form");
         let csrf = crate::helpers::csrf_in(&html).expect("csrf");
         let r = app
@@ -712,8 +709,7 @@ async fn demo_fill_gives_every_district_activities_and_money(app: TestApp) {
     assert!(lag < others, "{per_district:?}");
     // The page shows the warning for the province.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/funding?unit=12").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/funding?unit=12").await;
     assert!(html.contains("Cảnh báo: chi vượt dự toán (2)"));
     assert!(html.contains("Huyện Sìn Hồ") && html.contains("Huyện Phong Thổ"));
 }

@@ -154,8 +154,7 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
 
     // The coordinator's page lists both; others may not see it.
     let coordinator = app.login("coordinator").await;
-    let (s, html) = app.get(&coordinator, "/handover").await;
-    assert_eq!(s, 200);
+    let html = app.page(&coordinator, "/handover").await;
     assert!(html.contains(&format!("id=\"rec-{}\"", rec.id)), "{html}");
     assert!(html.contains(&format!("id=\"ans-{kid}\"")));
     let (s, _) = app.get(&app.login("district106").await, "/handover").await;
@@ -170,13 +169,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .expect("db")
         .expect("an office of district 106");
     let r = app
-        .post_form(
+        .submit_form(
             &coordinator,
+            &csrf,
             &format!("/handover/recommendations/{}", rec.id),
-            &[("csrf", &csrf), ("to", &closed_agency.code)],
+            &[("to", &closed_agency.code)],
+            200,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 200);
     let body = r.text().await.expect("body");
     assert!(
         body.contains(&format!("id=\"rec-{}-err\"", rec.id)),
@@ -185,14 +185,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 0);
 
     // To the coordinating department: moved, audited once.
-    let r = app
-        .post_form(
-            &coordinator,
-            &format!("/handover/recommendations/{}", rec.id),
-            &[("csrf", &csrf), ("to", "SLDTBXH")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &coordinator,
+        &csrf,
+        &format!("/handover/recommendations/{}", rec.id),
+        &[("to", "SLDTBXH")],
+        303,
+    )
+    .await;
     let moved = recommendation::Entity::find_by_id(rec.id)
         .one(db)
         .await
@@ -203,14 +203,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     assert_eq!(moved.status, rec.status, "the hand-over keeps its status");
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
     // Handing it over again: nothing left to hand over.
-    let r = app
-        .post_form(
-            &coordinator,
-            &format!("/handover/recommendations/{}", rec.id),
-            &[("csrf", &csrf), ("to", "SLDTBXH")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 200);
+    app.submit_form(
+        &coordinator,
+        &csrf,
+        &format!("/handover/recommendations/{}", rec.id),
+        &[("to", "SLDTBXH")],
+        200,
+    )
+    .await;
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
 
     // Eight hand-overs of another recommendation racing each other: exactly
@@ -271,14 +271,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
         .await;
     assert_eq!(s, 404, "not the ward's before the hand-over");
-    let r = app
-        .post_form(
-            &coordinator,
-            &format!("/handover/consultations/{kid}"),
-            &[("csrf", &csrf), ("to", "03388")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &coordinator,
+        &csrf,
+        &format!("/handover/consultations/{kid}"),
+        &[("to", "03388")],
+        303,
+    )
+    .await;
     let after = consultation::Entity::find_by_id(kid)
         .one(db)
         .await
@@ -298,15 +298,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
         .await;
     assert_eq!(s, 200, "the ward now owes the answer");
-    let _done = app
-        .api_post(
-            &ward,
-            &format!("/api/v1/consultations/{kid}/answer"),
-            &json!({"decided": "Phường làm sân chơi ở tổ 5.", "taken": "Sân chơi gần nhà.",
+    app.api_post(
+        &ward,
+        &format!("/api/v1/consultations/{kid}/answer"),
+        &json!({"decided": "Phường làm sân chơi ở tổ 5.", "taken": "Sân chơi gần nhà.",
                     "not_taken": "Không có", "publish": true}),
-        )
-        .await
-        .expect_status(200);
+    )
+    .await
+    .expect_status(200);
     let items = handover::open_items(db, &Scope::everything(), today)
         .await
         .expect("items");
@@ -400,15 +399,14 @@ async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
         .await;
     assert!(s == 200 || s == 201, "{r}");
     let ward = app.token("phuongdoanket").await;
-    let _k = app
-        .api_post(
-            &ward,
-            "/api/v1/councils",
-            &json!({"unit": "03388", "name": "Hội đồng trẻ em phường Đoàn Kết",
+    app.api_post(
+        &ward,
+        "/api/v1/councils",
+        &json!({"unit": "03388", "name": "Hội đồng trẻ em phường Đoàn Kết",
                     "established_on": "2026-06-01"}),
-        )
-        .await
-        .expect_status(201);
+    )
+    .await
+    .expect_status(201);
 }
 
 db_test!(communes_report_to_the_province_after_the_reform);

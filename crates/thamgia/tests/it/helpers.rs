@@ -218,6 +218,21 @@ impl TestApp {
         (r.bytes().await.expect("body").len(), enc)
     }
 
+    /// Checks that each page answers `c` with `status`.
+    pub async fn assert_statuses(&self, c: &reqwest::Client, status: u16, paths: &[&str]) {
+        for path in paths {
+            let (s, _) = self.get(c, path).await;
+            assert_eq!(s, status, "{path}");
+        }
+    }
+
+    /// A page that must answer 200: its HTML.
+    pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
+        let (s, html) = self.get(c, path).await;
+        assert_eq!(s, 200, "{path}");
+        html
+    }
+
     /// Fetches a page and returns the CSRF token of its first form.
     pub async fn csrf(&self, c: &reqwest::Client, path: &str) -> String {
         let (_, html) = self.get(c, path).await;
@@ -235,6 +250,23 @@ impl TestApp {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// Posts a form of `c`'s session with its CSRF token first and checks
+    /// the answer's status; returns the answer.
+    pub async fn submit_form(
+        &self,
+        c: &reqwest::Client,
+        csrf: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        status: u16,
+    ) -> reqwest::Response {
+        let mut form = vec![("csrf", csrf)];
+        form.extend_from_slice(fields);
+        let r = self.post_form(c, path, &form).await;
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        r
     }
 
     /// Chooses the language of `c`'s pages through the switch, then `next`.
@@ -598,18 +630,40 @@ pub async fn assert_page(r: reqwest::Response, status: u16, text: &str) {
 /// one after `what`.
 #[track_caller]
 pub fn assert_holds(text: &str, what: &str, needles: &[&str]) {
-    for needle in needles {
-        assert!(text.contains(needle), "{what} {needle}");
-    }
+    assert_each(text, what, needles, true);
 }
 
 /// Checks that `text` holds none of `needles`; a failure names the one
 /// found after `what`.
 #[track_caller]
 pub fn assert_lacks(text: &str, what: &str, needles: &[&str]) {
+    assert_each(text, what, needles, false);
+}
+
+#[track_caller]
+fn assert_each(text: &str, what: &str, needles: &[&str], held: bool) {
     for needle in needles {
-        assert!(!text.contains(needle), "{what} {needle}");
+        assert_eq!(text.contains(needle), held, "{what} {needle}");
     }
+}
+
+/// The `key` of each item of a JSON list (empty where it has none).
+pub fn column<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| i[key].as_str().unwrap_or(""))
+        .collect()
+}
+
+/// The item of a JSON list whose `code` is `code`.
+pub fn by_code(list: &serde_json::Value, code: &str) -> serde_json::Value {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|i| i["code"] == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {code} in {list}"))
 }
 
 /// The `word/document.xml` of a .docx.

@@ -173,8 +173,7 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
     let c = app.login("district108").await;
     let token = app.token("district108").await;
     // The template over HTTP, as the page serves it.
-    let (s, html) = app.get(&c, "/imports").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/imports").await;
     assert!(
         html.contains("enctype=\"multipart/form-data\"")
             && html.contains("/activities/template.xlsx")
@@ -279,8 +278,7 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
     let good = workbook(&act_headers, &spend_headers, false);
     let (s, loc, _) = upload_page(&app, &c, "hoat-dong-sin-ho.xlsx", XLSX, &good).await;
     assert_eq!(s, 303);
-    let (s, html) = app.get(&c, &loc).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &loc).await;
     assert!(
         !html.contains("http-equiv=\"refresh\""),
         "a small file is done at once"
@@ -638,8 +636,7 @@ async fn a_large_file_runs_in_the_background(app: TestApp) {
     assert_eq!(s, 303);
     let mut html = String::new();
     for _ in 0..300 {
-        let (s, h) = app.get(&c, &loc).await;
-        assert_eq!(s, 200);
+        let h = app.page(&c, &loc).await;
         html = h;
         if html.contains("http-equiv=\"refresh\" content=\"2\"") {
             assert!(html.contains("<progress max=\"300\""), "{html}");
@@ -772,15 +769,14 @@ async fn workbooks_in_english_import_again(app: TestApp) {
     assert_eq!(body["result"]["activities_created"], 0, "{body}");
     assert_eq!(counts(&app).await, before);
 
-    let _b = app
-        .api_put(
-            &token,
-            "/api/v1/budget-lines",
-            &serde_json::json!({"unit": "108", "year": 2018, "source": "local",
+    app.api_put(
+        &token,
+        "/api/v1/budget-lines",
+        &serde_json::json!({"unit": "108", "year": 2018, "source": "local",
                 "project": "DA1", "amount": 12_500_000}),
-        )
-        .await
-        .expect_status(201);
+    )
+    .await
+    .expect_status(201);
     let book = download(
         &app,
         &token,

@@ -180,10 +180,8 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     let id = list[0]["id"].as_i64().expect("id");
     assert!(list[0]["revoked_at"].is_null());
     let csrf = app.csrf(&c, "/devices").await;
-    let r = app
-        .post_form(&c, &format!("/devices/{id}/revoke"), &[("csrf", &csrf)])
+    app.submit_form(&c, &csrf, &format!("/devices/{id}/revoke"), &[], 303)
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let (st, html) = app.get(&c, "/devices?revoked=1").await;
     assert_eq!(st, 200);
     assert!(html.contains("Đã thu hồi thiết bị"));

@@ -4,6 +4,7 @@
 //! and the demo gives a newcomer a consultation to answer at once.
 
 use crate::db_test;
+use crate::fixtures::demo_open_consultation;
 use crate::helpers::{Answer, TestApp, header};
 use std::collections::{BTreeMap, BTreeSet};
 use thamgia_web::clock::Clock;
@@ -219,10 +220,7 @@ db_test!(refusals_before_a_handler_answer_json);
 /// The demo opens a consultation around the day it runs, keeps another in
 /// draft, and both join codes are the ones `thamgia demo` prints.
 async fn the_demo_has_an_open_and_a_draft_consultation(app: TestApp) {
-    let code = thamgia::demo_voice::fill_open(&app.db, app.clock.now())
-        .await
-        .expect("demo consultations");
-    assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
+    let code = demo_open_consultation(&app).await;
     let token = app.token("admin").await;
     let today = app.clock.now().date_naive().to_string();
     let open = app

@@ -31,20 +31,20 @@ async fn an_admin_cannot_demote_or_move_themself(app: TestApp) {
     let c = app.login("admin").await;
     let csrf = app.csrf(&c, &format!("/admin/users/{id}")).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/admin/users/{id}"),
             &[
-                ("csrf", csrf.as_str()),
                 ("display_name", "Quản trị hệ thống"),
                 ("role", "district_officer"),
                 ("unit", "106"),
                 ("agency", ""),
                 ("active", "1"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(html.contains("Bạn không thể tự hạ vai trò"), "role named");
     assert!(
@@ -57,8 +57,7 @@ async fn an_admin_cannot_demote_or_move_themself(app: TestApp) {
         .expect("admin");
     assert_eq!((me.role.as_str(), me.active), ("admin", true));
     // Changing one's own name still works.
-    let _b = app
-        .api_patch(&token, &path, &json!({"display_name": "Quản trị"}))
+    app.api_patch(&token, &path, &json!({"display_name": "Quản trị"}))
         .await
         .expect_status(200);
 }
@@ -106,24 +105,22 @@ async fn the_last_province_admin_cannot_be_lost(app: TestApp) {
     }
     // With a second administrator of the province, the first can step down.
     let token = app.token("admin").await;
-    let _b = app
-        .api_post(
-            &token,
-            "/api/v1/users",
-            &json!({"username": "admin2", "role": "admin", "unit": "12",
+    app.api_post(
+        &token,
+        "/api/v1/users",
+        &json!({"username": "admin2", "role": "admin", "unit": "12",
                     "password": "mat-khau-dai-du"}),
-        )
-        .await
-        .expect_status(201);
+    )
+    .await
+    .expect_status(201);
     let admin2 = app.token("admin2").await;
-    let _b = app
-        .api_patch(
-            &admin2,
-            &format!("/api/v1/users/{id}"),
-            &json!({"role": "coordinator"}),
-        )
-        .await
-        .expect_status(200);
+    app.api_patch(
+        &admin2,
+        &format!("/api/v1/users/{id}"),
+        &json!({"role": "coordinator"}),
+    )
+    .await
+    .expect_status(200);
     // Now admin2 is the last one: its deactivation by the operator is refused.
     let a2 = thamgia_store::users::by_username(&app.db.conn, "admin2")
         .await
@@ -210,14 +207,13 @@ async fn two_admins_demoting_each_other_keep_one(app: TestApp) {
             )
             .await
             .expect("restore");
-            let _b = app
-                .api_patch(
-                    &token,
-                    &format!("/api/v1/users/{other_id}"),
-                    &json!({"active": false}),
-                )
-                .await
-                .expect_status(200);
+            app.api_patch(
+                &token,
+                &format!("/api/v1/users/{other_id}"),
+                &json!({"active": false}),
+            )
+            .await
+            .expect_status(200);
         }
     }
 }

@@ -21,8 +21,7 @@ async fn health_metrics_and_security_headers(app: TestApp) {
         h.get("x-frame-options").map(|v| v.to_str().unwrap_or("")),
         Some("DENY")
     );
-    let (s, metrics) = app.get(&c, "/metrics").await;
-    assert_eq!(s, 200);
+    let metrics = app.page(&c, "/metrics").await;
     assert!(metrics.contains("thamgia_http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/login\""), "labelled by route");
 }
@@ -30,8 +29,7 @@ db_test!(health_metrics_and_security_headers);
 
 async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     let anon = app.client();
-    let (s, html) = app.get(&anon, "/login").await;
-    assert_eq!(s, 200);
+    let html = app.page(&anon, "/login").await;
     assert!(html.contains("<html lang=\"vi\">") && html.contains("Đăng nhập"));
     // Pages need a session.
     let r = anon.get(app.url("/plan")).send().await.expect("plan");
@@ -39,8 +37,7 @@ async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     assert_eq!(r.headers()["location"], "/login?next=/plan");
 
     let c = app.login("admin").await;
-    let (s, html) = app.get(&c, "/plan").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/plan").await;
     assert_holds(
         &html,
         "plan page lacks",
@@ -92,15 +89,13 @@ db_test!(sign_in_shows_the_plan_in_vietnamese_then_english);
 
 async fn units_tree_and_agencies(app: TestApp) {
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/units").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/units").await;
     assert!(html.contains("Tỉnh Lai Châu") && html.contains("Huyện Nậm Nhùn"));
     assert!(
         html.contains("đã giải thể"),
         "districts closed on 30/06/2025 are marked"
     );
-    let (s, html) = app.get(&c, "/units/106").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/units/106").await;
     assert!(html.contains("30/06/2025"), "validity shown dd/mm/yyyy");
     assert!(
         html.contains("Trường PTDTBT THCS Bản Bo"),
@@ -110,11 +105,9 @@ async fn units_tree_and_agencies(app: TestApp) {
         html.contains("Phòng Giáo dục và Đào tạo"),
         "the district's agencies"
     );
-    let (s, html) = app.get(&c, "/agencies").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/agencies").await;
     assert!(html.contains("Tỉnh đoàn"));
-    let (s, html) = app.get(&c, "/agencies/SLDTBXH").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/agencies/SLDTBXH").await;
     assert!(html.contains("Sở Lao động - Thương binh và Xã hội"));
     let (s, _) = app.get(&c, "/units/999").await;
     assert_eq!(s, 404);

@@ -244,17 +244,16 @@ async fn every_export_prints(app: TestApp) {
     // a long last paragraph pushes the signature towards the page's end.
     let district = app.token("district108").await;
     let proposals = "Đề nghị tỉnh bổ sung kinh phí tập huấn cho cán bộ cấp xã. ".repeat(12);
-    let _b = app
-        .api_put(
-            &district,
-            "/api/v1/reports/108/2019",
-            &serde_json::json!({"results": "Các hoạt động được triển khai đúng kế hoạch.",
+    app.api_put(
+        &district,
+        "/api/v1/reports/108/2019",
+        &serde_json::json!({"results": "Các hoạt động được triển khai đúng kế hoạch.",
                 "doc_number": "15/BC-SLDTBXH", "place": "Sìn Hồ",
                 "signer_title": "Phó Chủ tịch UBND", "signer_name": "Lò Văn Thử",
                 "proposals": proposals}),
-        )
-        .await
-        .expect_status(200);
+    )
+    .await
+    .expect_status(200);
     app.approve_report("district108", "108", 2019).await;
     let approved = app
         .download_ok(&token, "/api/v1/reports/108/2019/export?format=docx")

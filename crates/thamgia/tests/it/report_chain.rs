@@ -60,8 +60,7 @@ async fn communes_report_to_the_province_in_2026_districts_in_2018(app: TestApp)
     assert_eq!(r2018["status"], "approved", "{r2018}");
     // The province's 2026 report page lists the ward among the units below.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/reports/12/2026").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/12/2026").await;
     assert!(html.contains("Phường Đoàn Kết"), "the ward is in the chain");
     assert!(!html.contains("Huyện Tam Đường"), "no district in 2026");
 }
@@ -145,14 +144,12 @@ async fn the_chain_follows_the_plan_s_lines_not_the_depth(app: TestApp) {
     assert_eq!(report(coord.clone(), "106").await, 404);
     assert_eq!(report(coord.clone(), school).await, 200);
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/reports?year=2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports?year=2018").await;
     assert!(
         html.contains("Các trường báo cáo"),
         "the intro names the schools"
     );
-    let (s, html) = app.get(&c, "/reports/12/2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/12/2018").await;
     assert!(
         html.contains("Trường PTDTBT THCS Bản Bo"),
         "the school reports"

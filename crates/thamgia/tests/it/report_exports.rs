@@ -666,13 +666,12 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
         .await
         .expect_status(422);
     assert_eq!(body["error"]["fields"]["year"], "invalid_year");
-    let _body = app
-        .api_get(
-            &token,
-            "/api/v1/indicators/export?unit=108&year=2019&format=docx",
-        )
-        .await
-        .expect_status(422);
+    app.api_get(
+        &token,
+        "/api/v1/indicators/export?unit=108&year=2019&format=docx",
+    )
+    .await
+    .expect_status(422);
     let body = app
         .api_get(&token, "/api/v1/indicators/export?format=xlsx")
         .await

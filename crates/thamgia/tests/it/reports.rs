@@ -52,7 +52,7 @@ async fn records_2018(app: &TestApp, token: &str) -> (i64, i64) {
         .await
         .expect_status(201);
     let id = a["id"].as_i64().expect("id");
-    let _b = app
+    app
         .api_post(
             token,
             &format!("/api/v1/activities/{id}/spending"),
@@ -171,8 +171,7 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     );
     // The page shows the reason too.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/reports/106/2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/106/2018").await;
     assert!(
         html.contains("Thiếu số liệu tập huấn theo giới tính"),
         "{html}"
@@ -181,35 +180,34 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     assert!(html.contains("Chưa có số liệu"), "no-data standing");
     assert!(!html.contains("standing-"), "a raw catalog key");
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            "/reports/106/2018/narrative",
-            &[
-                ("csrf", csrf.as_str()),
-                ("results", "Tổ chức 1 lớp tập huấn cho 21 nữ, 9 nam"),
-                ("doc_number", "15/BC-UBND"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = app
-        .post_form(
-            &c,
-            "/reports/106/2018/move",
-            &[("csrf", csrf.as_str()), ("action", "submit")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        "/reports/106/2018/narrative",
+        &[
+            ("results", "Tổ chức 1 lớp tập huấn cho 21 nữ, 9 nam"),
+            ("doc_number", "15/BC-UBND"),
+        ],
+        303,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        "/reports/106/2018/move",
+        &[("action", "submit")],
+        303,
+    )
+    .await;
     // The page refuses an approval by the author with the rule, changing nothing.
-    let r = app
-        .post_form(
-            &c,
-            "/reports/106/2018/move",
-            &[("csrf", csrf.as_str()), ("action", "approve")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 409);
+    app.submit_form(
+        &c,
+        &csrf,
+        "/reports/106/2018/move",
+        &[("action", "approve")],
+        409,
+    )
+    .await;
     assert_eq!(status_of(&app, &coord, "106", 2018).await, "submitted");
     // Only the coordinator approves; the history holds every move.
     let b = app
@@ -245,14 +243,13 @@ db_test!(report_workflow_refuses_what_the_rules_forbid);
 
 async fn a_district_never_sees_or_moves_another_districts_report(app: TestApp) {
     let d108 = app.token("district108").await;
-    let _b = app
-        .api_put(
-            &d108,
-            "/api/v1/reports/108/2019",
-            &json!({"results": "Sìn Hồ"}),
-        )
-        .await
-        .expect_status(200);
+    app.api_put(
+        &d108,
+        "/api/v1/reports/108/2019",
+        &json!({"results": "Sìn Hồ"}),
+    )
+    .await
+    .expect_status(200);
     let reports = count(&app, report::Entity).await;
     let d106 = app.token("district106").await;
     for (m, path) in [
@@ -305,12 +302,10 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
     let coord = app.token("coordinator").await;
     let (act_id, forum_id) = records_2018(&app, &district).await;
     let path = "/api/v1/reports/106/2018";
-    let _b = app
-        .api_post(&district, &format!("{path}/submit"), &json!({}))
+    app.api_post(&district, &format!("{path}/submit"), &json!({}))
         .await
         .expect_status(200);
-    let _b = app
-        .api_post(&coord, &format!("{path}/approve"), &json!({}))
+    app.api_post(&coord, &format!("{path}/approve"), &json!({}))
         .await
         .expect_status(200);
     let before_act = activity::Entity::find_by_id(act_id as i32)
@@ -449,8 +444,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
         .await
         .expect_status(409);
     assert_eq!(b["error"]["code"], "not_allowed");
-    let _b = app
-        .api_post(&coord, &format!("{path}/reopen"), &json!({}))
+    app.api_post(&coord, &format!("{path}/reopen"), &json!({}))
         .await
         .expect_status(422);
     assert_eq!(count(&app, year_lock::Entity).await, 1);
@@ -473,7 +467,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
         )
         .await;
     assert_eq!(s, 200, "open again: {b}");
-    let _b = app
+    app
         .api_post(
             &district,
             &format!("/api/v1/activities/{act_id}/spending"),
@@ -528,17 +522,15 @@ async fn the_provinces_report_lists_the_districts_approved_figures(app: TestApp)
     assert_eq!(sin_ho["figures"], Value::Null);
     // The page shows them per district and names the missing ones.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/reports/12/2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/12/2018").await;
     assert!(html.contains("districts-table"), "{html}");
     assert!(html.contains("data-unit=\"106\""));
     assert!(html.contains("Chưa có báo cáo được phê duyệt:"));
     assert!(html.contains("Huyện Sìn Hồ"));
     // The list gives the coordinator completeness and timeliness.
-    let (s, html) = app.get(&c, "/reports?year=2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports?year=2018").await;
     assert!(html.contains("<strong>1/8</strong>"), "{html}");
     // The engine agrees with the frozen figures while nothing changed.
-    let _ind = app.indicators(&coord, "106", 2018).await.expect_status(200);
+    app.indicators(&coord, "106", 2018).await.expect_status(200);
 }
 db_test!(the_provinces_report_lists_the_districts_approved_figures);

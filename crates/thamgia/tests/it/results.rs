@@ -12,7 +12,7 @@ use crate::fixtures::{
     Fixture, actor, new_matter, open_consultation, school_consultation, submit, submit_tally,
     today, unit_by_code,
 };
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{Answer, TestApp, by_code};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -268,10 +268,9 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
 
     // The page shows the same numbers, "<5" for small cells, and no text.
     let c = app.login("coordinator").await;
-    let (s, html) = app
-        .get(&c, &format!("/consultations/{}/results", f.id))
+    let html = app
+        .page(&c, &format!("/consultations/{}/results", f.id))
         .await;
-    assert_eq!(s, 200);
     assert!(
         html.contains("font-weight=\"600\">&lt;5</text>"),
         "suppressed bars drawn as <5"
@@ -337,8 +336,7 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     let f = school_decision(&app, "Sân chơi mới của trường", 2).await;
     fill(&app, &f).await;
     let moderator = app.login("district106").await;
-    let (s, html) = app.get(&moderator, "/moderation").await;
-    assert_eq!(s, 200);
+    let html = app.page(&moderator, "/moderation").await;
     for t in [APPROVE_TEXT, FLAG_TEXT, PENDING_TEXT] {
         assert!(html.contains(t), "queue shows {t}");
     }
@@ -349,14 +347,14 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     // Approve one through the page.
     let approve = answer_of(&app, APPROVE_TEXT).await;
     let csrf = app.csrf(&moderator, "/moderation").await;
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/moderation/{}", approve.id),
-            &[("csrf", &csrf), ("action", "approve")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/moderation/{}", approve.id),
+        &[("action", "approve")],
+        303,
+    )
+    .await;
     assert_eq!(
         answer_of(&app, APPROVE_TEXT).await.moderation.as_deref(),
         Some("approved")
@@ -403,13 +401,14 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     }
     let csrf = app.csrf(&moderator, "/moderation").await;
     let r = app
-        .post_form(
+        .submit_form(
             &moderator,
+            &csrf,
             &format!("/moderation/{}", flag.id),
-            &[("csrf", &csrf), ("action", "flag"), ("note", "")],
+            &[("action", "flag"), ("note", "")],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains(&format!(
@@ -432,18 +431,17 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     );
 
     // Flag it with a note: hidden, and the coordinator is alerted.
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/moderation/{}", flag.id),
-            &[
-                ("csrf", &csrf),
-                ("action", "flag"),
-                ("note", "Em có thể bị bạo lực, cần xác minh"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/moderation/{}", flag.id),
+        &[
+            ("action", "flag"),
+            ("note", "Em có thể bị bạo lực, cần xác minh"),
+        ],
+        303,
+    )
+    .await;
     assert_eq!(
         answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
         Some("flagged")
@@ -505,8 +503,7 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     }
 
     // The coordinator's alerts; a district officer has none to see.
-    let (s, alerts) = app.get(&c, "/alerts").await;
-    assert_eq!(s, 200);
+    let alerts = app.page(&c, "/alerts").await;
     assert!(
         alerts.contains("Sân chơi mới của trường")
             && alerts.contains("Em có thể bị bạo lực, cần xác minh")
@@ -521,8 +518,7 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
         .expect("db")
         .expect("alert");
     assert!(alerts.contains(&format!("/alerts/{}", alert.id)));
-    let (s, one) = app.get(&c, &format!("/alerts/{}", alert.id)).await;
-    assert_eq!(s, 200);
+    let one = app.page(&c, &format!("/alerts/{}", alert.id)).await;
     assert!(one.contains(FLAG_TEXT));
     for path in ["/alerts".to_string(), format!("/alerts/{}", alert.id)] {
         let (s, html) = app.get(&moderator, &path).await;
@@ -530,24 +526,24 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
         assert!(!html.contains(FLAG_TEXT));
     }
     let csrf = app.csrf(&moderator, "/moderation").await;
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/alerts/{}/resolve", alert.id),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 403);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/alerts/{}/resolve", alert.id),
+        &[],
+        403,
+    )
+    .await;
     // The coordinator resolves it; the text stays hidden.
     let csrf = app.csrf(&c, "/alerts").await;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/alerts/{}/resolve", alert.id),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/alerts/{}/resolve", alert.id),
+        &[],
+        303,
+    )
+    .await;
     let (_, alerts) = app.get(&c, "/alerts").await;
     assert!(!alerts.contains("Em có thể bị bạo lực"));
     let a = safeguarding_alert::Entity::find_by_id(alert.id)
@@ -571,36 +567,30 @@ async fn consultation(app: &TestApp, id: i32) -> consultation::Model {
         .expect("consultation")
 }
 
-fn t(doc: &Value, code: &str) -> Value {
-    doc.as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["code"] == code)
-        .cloned()
-        .expect("indicator")
-}
-
 async fn closing_answering_and_t2(app: TestApp) {
     let token = app.token("district106").await;
     let ind = "/api/v1/indicators?unit=106&year=2026";
     let doc = app.api_get(&token, ind).await.expect_status(200);
-    assert_eq!(t(&doc, "T2")["denominator"], 0);
-    assert!(t(&doc, "T2")["value"].is_null());
+    assert_eq!(by_code(&doc, "T2")["denominator"], 0);
+    assert!(by_code(&doc, "T2")["value"].is_null());
 
     let f = school_decision(&app, "Nội quy trường học năm học mới", 3).await;
     fill(&app, &f).await;
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
         (
-            t(&doc, "T2")["numerator"].clone(),
-            t(&doc, "T2")["denominator"].clone()
+            by_code(&doc, "T2")["numerator"].clone(),
+            by_code(&doc, "T2")["denominator"].clone()
         ),
         (json!(0), json!(1))
     );
-    assert_eq!(t(&doc, "T2")["value"], 0.0);
-    assert_eq!(t(&doc, "T1")["denominator"], 0);
-    assert_eq!(t(&doc, "T2")["unit"], "%");
-    assert!(t(&doc, "T2")["target"].is_null(), "no plan covers 2026");
+    assert_eq!(by_code(&doc, "T2")["value"], 0.0);
+    assert_eq!(by_code(&doc, "T1")["denominator"], 0);
+    assert_eq!(by_code(&doc, "T2")["unit"], "%");
+    assert!(
+        by_code(&doc, "T2")["target"].is_null(),
+        "no plan covers 2026"
+    );
     assert_eq!(
         doc.as_array().map(Vec::len),
         Some(3),
@@ -608,9 +598,9 @@ async fn closing_answering_and_t2(app: TestApp) {
     );
     // Within the plan's period the target is the plan's.
     let (_, old) = app.indicators(&token, "106", 2018).await;
-    assert_eq!(t(&old, "T2")["target"], 90.0);
+    assert_eq!(by_code(&old, "T2")["target"], 90.0);
     assert_eq!(
-        t(&old, "T2")["name"],
+        by_code(&old, "T2")["name"],
         "Tỷ lệ quyết định có liên quan đến trẻ em trong nhà trường được tham vấn ý kiến trẻ em"
     );
 
@@ -640,13 +630,14 @@ async fn closing_answering_and_t2(app: TestApp) {
         .csrf(&officer, &format!("/consultations/{}/close", f.id))
         .await;
     let r = app
-        .post_form(
+        .submit_form(
             &officer,
+            &csrf,
             &format!("/consultations/{}/close", f.id),
-            &[("csrf", &csrf), ("findings", "   ")],
+            &[("findings", "   ")],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains("aria-invalid=\"true\" aria-describedby=\"findings-err"),
@@ -673,16 +664,14 @@ async fn closing_answering_and_t2(app: TestApp) {
 
     // Close through the page.
     let r = app
-        .post_form(
+        .submit_form(
             &officer,
+            &csrf,
             &format!("/consultations/{}/close", f.id),
-            &[
-                ("csrf", &csrf),
-                ("findings", "Các em muốn nội quy ngắn, dễ hiểu."),
-            ],
+            &[("findings", "Các em muốn nội quy ngắn, dễ hiểu.")],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
         r.headers()["location"],
         format!("/consultations/{}/answer", f.id)
@@ -691,7 +680,11 @@ async fn closing_answering_and_t2(app: TestApp) {
     assert_eq!(k.status, "closed");
     assert!(k.closed_at.is_some());
     let (_, doc) = app.api_get(&token, ind).await;
-    assert_eq!(t(&doc, "T2")["numerator"], 0, "closed but not answered");
+    assert_eq!(
+        by_code(&doc, "T2")["numerator"],
+        0,
+        "closed but not answered"
+    );
     // Closing twice is refused.
     let body = app
         .api_post(
@@ -705,23 +698,21 @@ async fn closing_answering_and_t2(app: TestApp) {
 
     // A draft is saved, not published.
     let path = format!("/consultations/{}/answer", f.id);
-    let (s, html) = app.get(&officer, &path).await;
-    assert_eq!(s, 200);
+    let html = app.page(&officer, &path).await;
     assert!(html.contains("Lưu nháp") && html.contains("Công bố cho các em"));
-    let r = app
-        .post_form(
-            &officer,
-            &path,
-            &[
-                ("csrf", &csrf),
-                ("decided", "Trường giữ 10 điều nội quy."),
-                ("taken", ""),
-                ("not_taken", ""),
-                ("publish", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &officer,
+        &csrf,
+        &path,
+        &[
+            ("decided", "Trường giữ 10 điều nội quy."),
+            ("taken", ""),
+            ("not_taken", ""),
+            ("publish", "0"),
+        ],
+        303,
+    )
+    .await;
     let k = consultation(&app, f.id).await;
     assert_eq!(
         (k.status.as_str(), k.answer_decided.as_deref()),
@@ -730,19 +721,19 @@ async fn closing_answering_and_t2(app: TestApp) {
     assert!(k.answer_published_at.is_none());
     // Publishing needs all three parts; a refusal changes nothing.
     let r = app
-        .post_form(
+        .submit_form(
             &officer,
+            &csrf,
             &path,
             &[
-                ("csrf", &csrf),
                 ("decided", "Khác"),
                 ("taken", "Nội quy ngắn hơn."),
                 ("not_taken", ""),
                 ("publish", "1"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("id=\"not_taken-err\""));
     let k = consultation(&app, f.id).await;
@@ -751,7 +742,7 @@ async fn closing_answering_and_t2(app: TestApp) {
         ("closed", Some("Trường giữ 10 điều nội quy."))
     );
     let (_, doc) = app.api_get(&token, ind).await;
-    assert_eq!(t(&doc, "T2")["numerator"], 0);
+    assert_eq!(by_code(&doc, "T2")["numerator"], 0);
 
     // Publish through the API: T2 becomes 1/1.
     let body = app
@@ -767,12 +758,12 @@ async fn closing_answering_and_t2(app: TestApp) {
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
         (
-            t(&doc, "T2")["numerator"].clone(),
-            t(&doc, "T2")["denominator"].clone()
+            by_code(&doc, "T2")["numerator"].clone(),
+            by_code(&doc, "T2")["denominator"].clone()
         ),
         (json!(1), json!(1))
     );
-    assert_eq!(t(&doc, "T2")["value"], 100.0);
+    assert_eq!(by_code(&doc, "T2")["value"], 100.0);
     let (_, html) = app.get(&officer, &path).await;
     assert!(
         html.contains("Các em đã nói — chúng tôi đã làm")
@@ -781,8 +772,8 @@ async fn closing_answering_and_t2(app: TestApp) {
     // The province sees it too; T3 and T1 are untouched.
     let coord = app.token("coordinator").await;
     let (_, prov) = app.indicators(&coord, "12", 2026).await;
-    assert_eq!(t(&prov, "T2")["numerator"], 1);
-    assert_eq!(t(&prov, "T3")["denominator"], 0);
+    assert_eq!(by_code(&prov, "T2")["numerator"], 1);
+    assert_eq!(by_code(&prov, "T3")["denominator"], 0);
 
     // A consultation closed with no child's response does not count.
     let g = school_decision(&app, "Thực đơn bữa ăn bán trú", 4).await;
@@ -807,12 +798,12 @@ async fn closing_answering_and_t2(app: TestApp) {
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
         (
-            t(&doc, "T2")["numerator"].clone(),
-            t(&doc, "T2")["denominator"].clone()
+            by_code(&doc, "T2")["numerator"].clone(),
+            by_code(&doc, "T2")["denominator"].clone()
         ),
         (json!(1), json!(2))
     );
-    assert_eq!(t(&doc, "T2")["value"], 50.0);
+    assert_eq!(by_code(&doc, "T2")["value"], 50.0);
     let _ = g.matter_id;
 }
 db_test!(closing_answering_and_t2);
@@ -873,8 +864,7 @@ async fn overdue_answers_are_listed(app: TestApp) {
         .expect("publish");
 
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/answers/overdue").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/answers/overdue").await;
     assert!(html.contains("Lịch học thêm buổi chiều"), "61 days");
     assert!(html.contains(&format!("/matters/{late}")));
     assert!(html.contains(&format!("/matters/{other}")));
@@ -887,8 +877,7 @@ async fn overdue_answers_are_listed(app: TestApp) {
     assert!(html.contains(&decided), "dd/mm/yyyy");
     // The agency officer sees their own agency's matters only.
     let ag = app.login("agency106").await;
-    let (s, html) = app.get(&ag, "/answers/overdue").await;
-    assert_eq!(s, 200);
+    let html = app.page(&ag, "/answers/overdue").await;
     assert!(html.contains("Lịch học thêm buổi chiều"));
     assert!(!html.contains("Kế hoạch Tháng hành động vì trẻ em"));
     let (s, _) = app
@@ -1035,25 +1024,24 @@ async fn approval_masks_contact_data(app: TestApp) {
     // "Approve" on the page, not "redact": the number is masked all the same.
     let phone = answer_of(&app, PHONE_TEXT).await;
     let csrf = app.csrf(&moderator, "/moderation").await;
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/moderation/{}", phone.id),
-            &[("csrf", &csrf), ("action", "approve")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/moderation/{}", phone.id),
+        &[("action", "approve")],
+        303,
+    )
+    .await;
     // A redaction through the API that left the address in is masked too.
     let email = answer_of(&app, EMAIL_TEXT).await;
     let token = app.token("district106").await;
-    let _body = app
-        .api_post(
-            &token,
-            &format!("/api/v1/moderation/{}", email.id),
-            &json!({"action": "redact", "text": "Em muốn có sân bóng: lan.anh2014@gmail.com"}),
-        )
-        .await
-        .expect_status(200);
+    app.api_post(
+        &token,
+        &format!("/api/v1/moderation/{}", email.id),
+        &json!({"action": "redact", "text": "Em muốn có sân bóng: lan.anh2014@gmail.com"}),
+    )
+    .await
+    .expect_status(200);
     for a in [&APPROVE_TEXT, &FLAG_TEXT] {
         let x = answer_of(&app, a).await;
         app.api_post(

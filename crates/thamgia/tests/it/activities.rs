@@ -114,7 +114,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
     let html = r.text().await.expect("body");
     assert_holds(
         &html,
-        "",
+        "the form lacks",
         &[
             "Mã hoạt động: Vui lòng nhập mục này.",
             "Tên hoạt động: Vui lòng nhập mục này.",

@@ -420,7 +420,7 @@ async fn the_dashboard_speaks_english(app: TestApp) {
     assert!(html.contains("<html lang=\"en\">"));
     assert_holds(
         &html,
-        "",
+        "the page lacks",
         &[
             "Overview",
             "Districts by indicator",

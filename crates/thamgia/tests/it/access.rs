@@ -4,7 +4,7 @@
 //! fails the test.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{Answer, TestApp, column};
 
 /// Page routes (pattern → a path to an object of another district, or a page
 /// the role may not open).
@@ -440,50 +440,30 @@ async fn district_officer_is_refused_everything_of_another_district(app: TestApp
     }
     // Lists only hold the district's subtree (and, for agencies, the province's departments).
     let (_, units) = app.api_get(&token, "/api/v1/units").await;
-    let codes: Vec<&str> = units
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|u| u["code"].as_str().unwrap_or(""))
-        .collect();
+    let codes = column(&units, "code");
     assert_eq!(codes, vec!["106", "106-THCS-BANBO"]);
     let (_, agencies) = app.api_get(&token, "/api/v1/agencies").await;
-    let codes: Vec<&str> = agencies
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|a| a["unit"].as_str().unwrap_or(""))
-        .collect();
+    let codes = column(&agencies, "unit");
     assert!(codes.iter().all(|u| *u == "106" || *u == "12"), "{codes:?}");
     assert!(codes.contains(&"106") && codes.contains(&"12"));
     // The units page shows only its own subtree.
-    let (s, html) = app.get(&c, "/units").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/units").await;
     assert!(html.contains("Huyện Tam Đường") && !html.contains("Huyện Mường Tè"));
-    let (s, html) = app.get(&c, "/agencies").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/agencies").await;
     assert!(!html.contains("Mường Tè") && !html.contains("PGDDT-107"));
     // Its own objects open.
-    for path in [
+    let own = [
         "/units/106",
         "/agencies/PGDDT-106",
         "/agencies/SLDTBXH",
         "/plan",
-    ] {
-        let (s, _) = app.get(&c, path).await;
-        assert_eq!(s, 200, "{path}");
-    }
+    ];
+    app.assert_statuses(&c, 200, &own).await;
 }
 db_test!(district_officer_is_refused_everything_of_another_district);
 
 async fn every_api_operation_has_a_scope_case(app: TestApp) {
-    let r = reqwest::Client::new()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(r.status().as_u16(), 200);
-    let doc: serde_json::Value = r.json().await.expect("json");
+    let doc = app.public_get("/api/openapi.json").await.expect_status(200);
     let paths = doc["paths"].as_object().expect("paths");
     let mut seen = vec![];
     for (path, ops) in paths {
@@ -520,33 +500,27 @@ db_test!(every_api_operation_has_a_scope_case);
 async fn other_roles_see_only_their_subtree(app: TestApp) {
     // The facilitator sits at a school: the district itself is above the scope.
     let token = app.token("facilitator106").await;
-    let (s, _) = app.api_get(&token, "/api/v1/units/106").await;
-    assert_eq!(s, 404);
-    let (s, u) = app.api_get(&token, "/api/v1/units/106-THCS-BANBO").await;
-    assert_eq!(s, 200);
+    app.api_get(&token, "/api/v1/units/106")
+        .await
+        .expect_status(404);
+    let u = app
+        .api_get(&token, "/api/v1/units/106-THCS-BANBO")
+        .await
+        .expect_status(200);
     assert_eq!(u["parent"], "106");
     // The provincial viewer sees all districts but may not manage accounts.
     let token = app.token("viewer").await;
     let (_, units) = app.api_get(&token, "/api/v1/units").await;
     assert_eq!(units.as_array().expect("array").len(), 10);
-    let (s, body) = app.api_get(&token, "/api/v1/users").await;
-    assert_eq!(s, 403);
+    let body = app
+        .api_get(&token, "/api/v1/users")
+        .await
+        .expect_status(403);
     assert_eq!(body["error"]["code"], "forbidden");
     // No credentials at all: 401 in the API's error shape.
-    let r = reqwest::Client::new()
-        .get(app.url("/api/v1/units"))
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(r.status().as_u16(), 401);
-    let body: serde_json::Value = r.json().await.expect("json");
+    let body = app.public_get("/api/v1/units").await.expect_status(401);
     assert_eq!(body["error"]["code"], "unauthenticated");
-    let r = reqwest::Client::new()
-        .get(app.url("/api/v1/units"))
-        .bearer_auth("tg_wrong")
-        .send()
-        .await
-        .expect("get");
+    let r = app.api_answer("tg_wrong", "/api/v1/units").await;
     assert_eq!(r.status().as_u16(), 401);
 }
 db_test!(other_roles_see_only_their_subtree);

@@ -1,7 +1,7 @@
 //! Sign-in, sessions, throttling, CSRF and account administration.
 
 use crate::db_test;
-use crate::helpers::{TestApp, csrf_in};
+use crate::helpers::{TestApp, assert_holds, assert_page, csrf_in};
 
 fn session_cookie(r: &reqwest::Response) -> Option<String> {
     r.headers()
@@ -60,42 +60,14 @@ async fn ten_wrong_passwords_are_throttled(app: TestApp) {
     let c = app.client();
     let mut statuses = vec![];
     for _ in 0..10 {
-        let csrf = app.csrf(&c, "/login").await;
-        let r = app
-            .post_form(
-                &c,
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "district106"),
-                    ("password", "wrong-password"),
-                ],
-            )
-            .await;
+        let r = app.sign_in(&c, "district106", "wrong-password", None).await;
         statuses.push(r.status().as_u16());
     }
     assert_eq!(&statuses[..5], &[401; 5]);
     assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
     // Even the right password is refused while throttled, with a Vietnamese message.
-    let csrf = app.csrf(&c, "/login").await;
-    let r = app
-        .post_form(
-            &c,
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("username", "district106"),
-                ("password", "laichau2016"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 429);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("Đăng nhập sai quá nhiều lần")
-    );
+    let r = app.sign_in(&c, "district106", "laichau2016", None).await;
+    assert_page(r, 429, "Đăng nhập sai quá nhiều lần").await;
     // Another account from another client is not affected...
     app.login("admin").await;
     // ...and the window passes.
@@ -110,15 +82,8 @@ db_test!(ten_wrong_passwords_are_throttled);
 async fn a_right_password_is_not_refused_after_others_failed_from_the_same_address(app: TestApp) {
     let c = app.client();
     for i in 0..21 {
-        let csrf = app.csrf(&c, "/login").await;
         let user = format!("nobody{i}");
-        let r = app
-            .post_form(
-                &c,
-                "/login",
-                &[("csrf", &csrf), ("username", &user), ("password", "x")],
-            )
-            .await;
+        let r = app.sign_in(&c, &user, "x", None).await;
         assert_eq!(r.status().as_u16(), 401, "attempt {i}");
     }
     // From the same address, the right password signs in.
@@ -127,18 +92,7 @@ async fn a_right_password_is_not_refused_after_others_failed_from_the_same_addre
     let c = app.client();
     let mut statuses = vec![];
     for _ in 0..6 {
-        let csrf = app.csrf(&c, "/login").await;
-        let r = app
-            .post_form(
-                &c,
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "district106"),
-                    ("password", "wrong-guess"),
-                ],
-            )
-            .await;
+        let r = app.sign_in(&c, "district106", "wrong-guess", None).await;
         statuses.push(r.status().as_u16());
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
@@ -163,13 +117,7 @@ async fn a_form_without_a_valid_csrf_token_changes_nothing(app: TestApp) {
             form.push(("csrf", t));
         }
         let r = app.post_form(&c, "/admin/users", &form).await;
-        assert_eq!(r.status().as_u16(), 403);
-        assert!(
-            r.text()
-                .await
-                .expect("body")
-                .contains("Không có gì bị thay đổi")
-        );
+        assert_page(r, 403, "Không có gì bị thay đổi").await;
     }
     // A cross-site Origin is refused even with the right token.
     let csrf = app.csrf(&c, "/admin/users/new").await;
@@ -218,29 +166,31 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
         .await
         .expect("count");
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/admin/users",
             &[
-                ("csrf", &csrf),
                 ("username", "Bad Name"),
                 ("display_name", "X"),
                 ("role", "king"),
                 ("unit", "999"),
                 ("password", "short"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
-    for msg in [
-        "Tên đăng nhập gồm",
-        "Mật khẩu cần ít nhất 10 ký tự",
-        "Vai trò không hợp lệ",
-        "Đơn vị không tồn tại",
-    ] {
-        assert!(html.contains(msg), "missing message: {msg}");
-    }
+    assert_holds(
+        &html,
+        "missing message:",
+        &[
+            "Tên đăng nhập gồm",
+            "Mật khẩu cần ít nhất 10 ký tự",
+            "Vai trò không hợp lệ",
+            "Đơn vị không tồn tại",
+        ],
+    );
     assert_eq!(
         thamgia_store::users::count(&app.db.conn)
             .await
@@ -249,11 +199,11 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
     );
     // A good one.
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/admin/users",
             &[
-                ("csrf", &csrf),
                 ("username", "sinho.officer"),
                 ("display_name", "Giàng A Lử"),
                 ("role", "district_officer"),
@@ -261,9 +211,9 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
                 ("agency", "PLDTBXH-108"),
                 ("password", "mat-khau-dai-du"),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let loc = r.headers()["location"].to_str().expect("loc").to_string();
     let id: i32 = loc.rsplit('/').next().expect("id").parse().expect("int");
     // The same username again is a conflict named on the field.
@@ -281,28 +231,21 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("Giá trị này đã được dùng")
-    );
+    assert_page(r, 422, "Giá trị này đã được dùng").await;
     // Edit: deactivate. The audit trail has before and after.
-    let r = app
-        .post_form(
-            &c,
-            &loc,
-            &[
-                ("csrf", &csrf),
-                ("display_name", "Giàng A Lử"),
-                ("role", "viewer"),
-                ("unit", "108"),
-                ("agency", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &loc,
+        &[
+            ("display_name", "Giàng A Lử"),
+            ("role", "viewer"),
+            ("unit", "108"),
+            ("agency", ""),
+        ],
+        303,
+    )
+    .await;
     let trail = thamgia_store::audit::for_record(&app.db.conn, "user", &id.to_string(), 10)
         .await
         .expect("audit");
@@ -333,33 +276,23 @@ async fn admin_creates_and_edits_accounts_with_audit(app: TestApp) {
     );
     // The deactivated account cannot sign in.
     let c2 = app.client();
-    let t = app.csrf(&c2, "/login").await;
     let r = app
-        .post_form(
-            &c2,
-            "/login",
-            &[
-                ("csrf", &t),
-                ("username", "sinho.officer"),
-                ("password", "mat-khau-dai-du"),
-            ],
-        )
+        .sign_in(&c2, "sinho.officer", "mat-khau-dai-du", None)
         .await;
     assert_eq!(r.status().as_u16(), 401);
     // An admin cannot lock themself out.
-    let r = app
-        .post_form(
-            &c,
-            "/admin/users/1",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "A"),
-                ("role", "admin"),
-                ("unit", "12"),
-                ("agency", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        "/admin/users/1",
+        &[
+            ("display_name", "A"),
+            ("role", "admin"),
+            ("unit", "12"),
+            ("agency", ""),
+        ],
+        422,
+    )
+    .await;
 }
 db_test!(admin_creates_and_edits_accounts_with_audit);

@@ -5,7 +5,8 @@
 //! come back byte for byte; and the plan against actual adds up.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp, assert_holds, column, header, location};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -13,13 +14,6 @@ use thamgia_store::entity::{
     activity, activity_document, activity_participant, annual_plan, annual_plan_item, audit,
     spending,
 };
-
-async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
-where
-    E::Model: Sync,
-{
-    E::find().count(&app.db.conn).await.expect("count")
-}
 
 fn training(code: &str, unit: &str, lead: &str) -> Value {
     json!({
@@ -43,41 +37,25 @@ fn training(code: &str, unit: &str, lead: &str) -> Value {
 pub(crate) async fn one_of_each(app: &TestApp) {
     let token = app.token("district108").await;
     let id = new_activity(app, &token, &training("HĐ-2019-01", "108", "PLDTBXH-108")).await;
-    let r = reqwest::Client::new()
-        .post(app.url(&format!(
-            "/api/v1/activities/{id}/documents?name=bao-cao.txt"
-        )))
-        .bearer_auth(&token)
-        .body("Báo cáo")
-        .send()
+    let path = format!("/api/v1/activities/{id}/documents?name=bao-cao.txt");
+    app.api_upload(&token, &path, None, "Báo cáo")
         .await
-        .expect("upload");
-    assert_eq!(r.status().as_u16(), 201);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/annual-plans",
-            &json!({"unit": "108", "agency": "PLDTBXH-108", "year": 2019}),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .expect_status(201);
+    app.api_post(
+        &token,
+        "/api/v1/annual-plans",
+        &json!({"unit": "108", "agency": "PLDTBXH-108", "year": 2019}),
+    )
+    .await
+    .expect_status(201);
 }
 
 async fn new_activity(app: &TestApp, token: &str, body: &Value) -> i64 {
-    let (s, b) = app
-        .api_send(Method::POST, token, "/api/v1/activities", body)
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let b = app
+        .api_post(token, "/api/v1/activities", body)
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
 }
 
 /// The activity form, complete, with some fields replaced.
@@ -113,8 +91,7 @@ fn form<'a>(csrf: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str
 
 async fn activities_through_pages_and_api(app: TestApp) {
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/activities/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/activities/new").await;
     assert!(html.contains("HĐ-2026-01"), "a code is suggested");
     assert!(html.contains("Giáo viên") && html.contains("coord.PGDDT-106"));
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
@@ -135,18 +112,20 @@ async fn activities_through_pages_and_api(app: TestApp) {
     let r = app.post_form(&c, "/activities/new", &bad).await;
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
-    for msg in [
-        "Mã hoạt động: Vui lòng nhập mục này.",
-        "Tên hoạt động: Vui lòng nhập mục này.",
-        "Loại hoạt động: Không có trong danh sách.",
-        "Từ ngày: Không phải ngày hợp lệ",
-        "Cơ quan chủ trì: Không có cơ quan này",
-        "Giáo viên – Nữ: Phải là số nguyên.",
-        "Giáo viên – Nam: Không được là số âm.",
-        "Số bản in, phát hành: Phải là số nguyên.",
-    ] {
-        assert!(html.contains(msg), "{msg}");
-    }
+    assert_holds(
+        &html,
+        "the form lacks",
+        &[
+            "Mã hoạt động: Vui lòng nhập mục này.",
+            "Tên hoạt động: Vui lòng nhập mục này.",
+            "Loại hoạt động: Không có trong danh sách.",
+            "Từ ngày: Không phải ngày hợp lệ",
+            "Cơ quan chủ trì: Không có cơ quan này",
+            "Giáo viên – Nữ: Phải là số nguyên.",
+            "Giáo viên – Nam: Không được là số âm.",
+            "Số bản in, phát hành: Phải là số nguyên.",
+        ],
+    );
     assert!(html.contains("aria-invalid=\"true\""));
     assert_eq!(count(&app, activity::Entity).await, 0);
     // A good form.
@@ -161,8 +140,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
         .next()
         .and_then(|x| x.parse().ok())
         .expect("id");
-    let (s, html) = app.get(&c, &format!("/activities/{id}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{id}")).await;
     assert!(html.contains("12/03/2019 – 13/03/2019"));
     assert!(html.contains("PGDDT-106") && html.contains("Tập huấn"));
     assert!(
@@ -176,8 +154,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
     assert!(r.text().await.expect("body").contains("Mã này đã dùng"));
     assert_eq!(count(&app, activity::Entity).await, 1);
     // Edit through the page: the form is filled, a change is saved.
-    let (s, html) = app.get(&c, &format!("/activities/{id}/edit")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{id}/edit")).await;
     assert!(html.contains("value=\"HĐ-2019-01\"") && html.contains("value=\"21\""));
     let r = app
         .post_form(
@@ -197,8 +174,7 @@ async fn activities_through_pages_and_api(app: TestApp) {
         .expect("row");
     assert_eq!(a.title, "Tập huấn đã sửa");
     // The list with its summary and filters.
-    let (s, html) = app.get(&c, "/activities?year=2019&project=DA2").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/activities?year=2019&project=DA2").await;
     assert!(html.contains("Tập huấn đã sửa") && html.contains("<strong>30</strong>"));
     let (_, html) = app.get(&c, "/activities?project=DA1").await;
     assert!(!html.contains("Tập huấn đã sửa"));
@@ -206,10 +182,10 @@ async fn activities_through_pages_and_api(app: TestApp) {
     // The API: numbers as numbers or text.
     let token = app.token("district106").await;
     let api_id = new_activity(&app, &token, &training("HĐ-2019-02", "106", "PLDTBXH-106")).await;
-    let (s, b) = app
+    let b = app
         .api_get(&token, &format!("/api/v1/activities/{api_id}"))
-        .await;
-    assert_eq!(s, 200);
+        .await
+        .expect_status(200);
     assert_eq!(b["participants"]["teachers"]["female"], 21);
     assert_eq!(b["participants"]["children"]["female"], 4);
     assert_eq!(b["participants_female"], 25);
@@ -223,16 +199,15 @@ async fn activities_through_pages_and_api(app: TestApp) {
         count(&app, activity::Entity).await,
         count(&app, activity_participant::Entity).await,
     );
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             "/api/v1/activities",
             &json!({"code": "", "unit": "106", "project": "DA9", "kind": "picnic", "starts_on": "2019-13-01",
                     "lead_agency": "PLDTBXH-108", "participants": {"teachers": {"female": -3, "male": "x"}}, "audience": 1.5}),
         )
-        .await;
-    assert_eq!(s, 422, "{b}");
+        .await
+        .expect_status(422);
     let fields = &b["error"]["fields"];
     for f in [
         "code",
@@ -258,59 +233,40 @@ async fn activities_through_pages_and_api(app: TestApp) {
     let mut changed = training("HĐ-2019-02", "106", "PLDTBXH-106");
     changed["kind"] = json!("Hội nghị, hội thảo");
     changed["copies"] = json!(500);
-    let (s, b) = app
-        .api_send(
-            Method::PUT,
-            &token,
-            &format!("/api/v1/activities/{api_id}"),
-            &changed,
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_put(&token, &format!("/api/v1/activities/{api_id}"), &changed)
+        .await
+        .expect_status(200);
     assert_eq!(
         (b["kind"].as_str(), b["copies"].as_i64()),
         (Some("meeting"), Some(500))
     );
     changed["code"] = json!("HĐ-2019-01");
     let (s, b) = app
-        .api_send(
-            Method::PUT,
-            &token,
-            &format!("/api/v1/activities/{api_id}"),
-            &changed,
-        )
+        .api_put(&token, &format!("/api/v1/activities/{api_id}"), &changed)
         .await;
     assert_eq!(
         (s, &b["error"]["fields"]["code"]),
         (422, &json!("code_taken"))
     );
-    let (s, _) = app
-        .api_send(
-            Method::DELETE,
-            &token,
-            &format!("/api/v1/activities/{api_id}"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 204);
+    app.api_delete(&token, &format!("/api/v1/activities/{api_id}"), &json!({}))
+        .await
+        .expect_status(204);
     assert_eq!(count(&app, activity::Entity).await, 1);
     // Delete through the page needs "Tôi chắc chắn".
-    let (s, html) = app.get(&c, &format!("/activities/{id}/delete")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{id}/delete")).await;
     assert!(html.contains("Tôi chắc chắn"));
-    let r = app
-        .post_form(&c, &format!("/activities/{id}/delete"), &[("csrf", &csrf)])
+    app.submit_form(&c, &csrf, &format!("/activities/{id}/delete"), &[], 422)
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     assert_eq!(count(&app, activity::Entity).await, 1);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/activities/{id}/delete"),
-            &[("csrf", &csrf), ("sure", "yes")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/activities/{id}/delete"),
+        &[("sure", "yes")],
+        303,
+    )
+    .await;
     assert_eq!(count(&app, activity::Entity).await, 0);
     let trail = audit::Entity::find()
         .filter(audit::Column::Entity.eq("activity"))
@@ -322,80 +278,52 @@ async fn activities_through_pages_and_api(app: TestApp) {
 }
 db_test!(activities_through_pages_and_api);
 
-/// A multipart body as a browser sends it.
-pub(crate) fn multipart(csrf: &str, name: &str, content: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----thamgiaTestBoundary7MA4YWxk";
-    let mut b = Vec::new();
-    b.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
-            .as_bytes(),
-    );
-    b.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    b.extend_from_slice(content);
-    b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), b)
-}
-
 async fn spending_and_documents(app: TestApp) {
     let token = app.token("district106").await;
     let id = new_activity(&app, &token, &training("HĐ-2019-05", "106", "PLDTBXH-106")).await;
     let path = format!("/api/v1/activities/{id}/spending");
     let body = json!({"source": "local", "spent_on": "2019-03-13", "amount": 12_500_000, "note": "Thuê hội trường"});
-    let (s, first) = app.api_send(Method::POST, &token, &path, &body).await;
-    assert_eq!(s, 201, "{first}");
+    let first = app.api_post(&token, &path, &body).await.expect_status(201);
     // The same spending again (amount written the Vietnamese way): 200, stored once.
     let again = json!({"source": "Ngân sách địa phương", "spent_on": "13/03/2019", "amount": "12.500.000", "note": "Thuê hội trường"});
-    let (s, second) = app.api_send(Method::POST, &token, &path, &again).await;
-    assert_eq!(s, 200, "{second}");
+    let second = app.api_post(&token, &path, &again).await.expect_status(200);
     assert_eq!(first["id"], second["id"]);
     assert_eq!(count(&app, spending::Entity).await, 1);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             &path,
             &json!({"source": "lottery", "spent_on": "2019-03-13", "amount": "1,5"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["source"], "unknown_source");
     assert_eq!(b["error"]["fields"]["amount"], "not_an_amount");
     assert_eq!(count(&app, spending::Entity).await, 1);
     // Through the page: a second spending, then the page's totals.
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, &format!("/activities/{id}")).await;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/activities/{id}/spending"),
-            &[
-                ("csrf", &csrf),
-                ("source", "central"),
-                ("spent_on", "14/03/2019"),
-                ("amount", "7.500.000"),
-                ("note", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/activities/{id}/spending"),
-            &[
-                ("csrf", &csrf),
-                ("source", ""),
-                ("spent_on", "x"),
-                ("amount", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/activities/{id}/spending"),
+        &[
+            ("source", "central"),
+            ("spent_on", "14/03/2019"),
+            ("amount", "7.500.000"),
+            ("note", ""),
+        ],
+        303,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/activities/{id}/spending"),
+        &[("source", ""), ("spent_on", "x"), ("amount", "0")],
+        422,
+    )
+    .await;
     assert_eq!(count(&app, spending::Entity).await, 2);
     let (_, html) = app.get(&c, &format!("/activities/{id}")).await;
     assert!(html.contains("20.000.000\u{a0}₫"), "total of the spending");
@@ -405,27 +333,22 @@ async fn spending_and_documents(app: TestApp) {
         .await;
     assert_eq!(list[0]["spent"], 20_000_000);
     let sid = first["id"].as_i64().expect("id");
-    let (s, _) = app
-        .api_send(
-            Method::DELETE,
-            &token,
-            &format!("/api/v1/activities/{id}/spending/{sid}"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 204);
+    app.api_delete(
+        &token,
+        &format!("/api/v1/activities/{id}/spending/{sid}"),
+        &json!({}),
+    )
+    .await
+    .expect_status(204);
     assert_eq!(count(&app, spending::Entity).await, 1);
 
     // A document through the page's multipart form, back byte for byte.
     let content: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
-    let (ctype, body) = multipart(&csrf, "Biên bản tập huấn.pdf", &content);
-    let r = c
-        .post(app.url(&format!("/activities/{id}/documents")))
-        .header("content-type", ctype)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let documents = format!("/activities/{id}/documents");
+    let (file, pdf) = ("Biên bản tập huấn.pdf", "application/pdf");
+    let r = app
+        .upload_form(&c, &documents, &csrf, file, pdf, &content)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let doc = activity_document::Entity::find()
         .one(&app.db.conn)
@@ -439,56 +362,33 @@ async fn spending_and_documents(app: TestApp) {
         .await
         .expect("download");
     assert_eq!(r.status().as_u16(), 200);
-    let disp = r
-        .headers()
-        .get("content-disposition")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let disp = header(&r, "content-disposition");
     assert!(
         disp.starts_with("attachment;") && disp.contains("UTF-8''Bi%C3%AAn"),
         "{disp}"
     );
     assert_eq!(r.bytes().await.expect("bytes").to_vec(), content);
     // Without the form's token nothing is stored.
-    let (ctype, body) = multipart("wrong", "x.pdf", b"%PDF");
-    let r = c
-        .post(app.url(&format!("/activities/{id}/documents")))
-        .header("content-type", ctype)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let r = app
+        .upload_form(&c, &documents, "wrong", "x.pdf", pdf, b"%PDF")
+        .await;
     assert_eq!(r.status().as_u16(), 403);
     // The API: the raw body, the name in the query.
-    let r = reqwest::Client::new()
-        .post(app.url(&format!(
-            "/api/v1/activities/{id}/documents?name=bao-cao.txt"
-        )))
-        .bearer_auth(&token)
-        .body("Báo cáo kết quả")
-        .send()
+    let path = format!("/api/v1/activities/{id}/documents?name=bao-cao.txt");
+    let d = app
+        .api_upload(&token, &path, None, "Báo cáo kết quả")
         .await
-        .expect("upload");
-    assert_eq!(r.status().as_u16(), 201);
-    let d: Value = r.json().await.expect("json");
-    let r = reqwest::Client::new()
-        .get(app.url(d["href"].as_str().expect("href")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("download");
+        .expect_status(201);
+    let r = app
+        .api_answer(&token, d["href"].as_str().expect("href"))
+        .await;
     assert_eq!(r.text().await.expect("text"), "Báo cáo kết quả");
     // Over 10 MB: refused, nothing stored.
     let big = vec![b'x'; 10 * 1024 * 1024 + 1];
-    let r = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/activities/{id}/documents?name=big.bin")))
-        .bearer_auth(&token)
-        .body(big)
-        .send()
+    let path = format!("/api/v1/activities/{id}/documents?name=big.bin");
+    app.api_upload(&token, &path, None, big)
         .await
-        .expect("upload");
-    assert_eq!(r.status().as_u16(), 422);
+        .expect_status(422);
     assert_eq!(count(&app, activity_document::Entity).await, 2);
     let (_, one) = app
         .api_get(&token, &format!("/api/v1/activities/{id}"))
@@ -508,8 +408,7 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     .await;
     // The agency officer records only activities their agency leads.
     let (s, b) = app
-        .api_send(
-            Method::POST,
+        .api_post(
             &agency,
             "/api/v1/activities",
             &training("HĐ-2019-11", "106", "PLDTBXH-106"),
@@ -549,31 +448,27 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     ] {
         assert_eq!(app.get(&c, &p).await.0, 403, "{p}");
     }
-    let (s, html) = app.get(&c, &format!("/activities/{own}/edit")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/activities/{own}/edit")).await;
     assert!(html.contains("readonly"), "the lead agency is fixed");
-    let (s, _) = app
-        .api_send(
-            Method::PUT,
-            &agency,
-            &format!("/api/v1/activities/{own}"),
-            &training("HĐ-2019-11", "106", "PGDDT-106"),
-        )
-        .await;
-    assert_eq!(s, 200);
+    app.api_put(
+        &agency,
+        &format!("/api/v1/activities/{own}"),
+        &training("HĐ-2019-11", "106", "PGDDT-106"),
+    )
+    .await
+    .expect_status(200);
 
     // District 106 sees nothing of 108.
     let sinho = app.token("district108").await;
     let other = new_activity(&app, &sinho, &training("HĐ-2019-01", "108", "PLDTBXH-108")).await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &sinho,
             "/api/v1/annual-plans",
             &json!({"unit": "108", "agency": "PLDTBXH-108", "year": 2019}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     let plan108 = b["id"].as_i64().expect("id");
     for (m, path) in [
         (Method::GET, format!("/api/v1/activities/{other}")),
@@ -615,12 +510,7 @@ async fn agency_officers_and_other_districts(app: TestApp) {
     let (_, list) = app
         .api_get(&district, "/api/v1/activities?per_page=1000")
         .await;
-    let units: Vec<&str> = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|a| a["unit"].as_str().unwrap_or(""))
-        .collect();
+    let units = column(&list, "unit");
     assert_eq!(units, vec!["106", "106"]);
     let (_, html) = app.get(&c, "/activities").await;
     assert!(!html.contains("Sìn Hồ"));
@@ -629,15 +519,14 @@ async fn agency_officers_and_other_districts(app: TestApp) {
         .await;
     assert!(plans.as_array().expect("plans").is_empty());
     // An activity of 108 cannot be created from 106 either.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &district,
             "/api/v1/activities",
             &training("HĐ-2019-77", "108", "PLDTBXH-108"),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "unknown_unit");
 }
 db_test!(agency_officers_and_other_districts);
@@ -645,15 +534,14 @@ db_test!(agency_officers_and_other_districts);
 async fn plan_against_actual(app: TestApp) {
     let token = app.token("district106").await;
     let plans = "/api/v1/annual-plans";
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             plans,
             &json!({"unit": "106", "agency": "PLDTBXH-106", "year": 2019}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     let id = b["id"].as_i64().expect("id");
     for (body, field, code) in [
         (
@@ -672,7 +560,7 @@ async fn plan_against_actual(app: TestApp) {
             "unknown_agency",
         ),
     ] {
-        let (s, b) = app.api_send(Method::POST, &token, plans, &body).await;
+        let (s, b) = app.api_post(&token, plans, &body).await;
         assert_eq!(
             (s, &b["error"]["fields"][field]),
             (422, &json!(code)),
@@ -687,19 +575,17 @@ async fn plan_against_actual(app: TestApp) {
         json!({"project": "DA1", "kind": "broadcast", "title": "Chuyên mục phát thanh", "planned_budget": "6.000.000"}),
         json!({"project": "DA2", "kind": "meeting", "title": "Hội nghị triển khai", "month": "9", "planned_participants": "60", "planned_budget": 10_000_000}),
     ] {
-        let (s, b) = app.api_send(Method::POST, &token, &items, &body).await;
-        assert_eq!(s, 201, "{b}");
+        let b = app.api_post(&token, &items, &body).await.expect_status(201);
         ids.push(b["id"].as_i64().expect("id"));
     }
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             &items,
             &json!({"project": "DA7", "kind": "", "title": "", "month": 13, "planned_participants": -1, "planned_budget": "1,5"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     for f in [
         "project",
         "kind",
@@ -714,15 +600,13 @@ async fn plan_against_actual(app: TestApp) {
     // The activity that carried out the first item, with its spending.
     let act = new_activity(&app, &token, &training("HĐ-2019-01", "106", "PLDTBXH-106")).await;
     for (amount, day) in [(12_500_000, "2019-03-13"), (20_000_000, "2019-03-14")] {
-        let (s, _) = app
-            .api_send(
-                Method::POST,
-                &token,
-                &format!("/api/v1/activities/{act}/spending"),
-                &json!({"source": "local", "spent_on": day, "amount": amount}),
-            )
-            .await;
-        assert_eq!(s, 201);
+        app.api_post(
+            &token,
+            &format!("/api/v1/activities/{act}/spending"),
+            &json!({"source": "local", "spent_on": day, "amount": amount}),
+        )
+        .await
+        .expect_status(201);
     }
     let mut later = training("HĐ-2020-01", "106", "PLDTBXH-106");
     later["starts_on"] = json!("2020-02-01");
@@ -730,26 +614,16 @@ async fn plan_against_actual(app: TestApp) {
     let other_year = new_activity(&app, &token, &later).await;
     let link = |item: i64| format!("/api/v1/annual-plans/{id}/items/{item}");
     let (s, b) = app
-        .api_send(
-            Method::PUT,
-            &token,
-            &link(ids[0]),
-            &json!({"activity_id": other_year}),
-        )
+        .api_put(&token, &link(ids[0]), &json!({"activity_id": other_year}))
         .await;
     assert_eq!(
         (s, &b["error"]["fields"]["activity"]),
         (422, &json!("unknown_activity"))
     );
-    let (s, b) = app
-        .api_send(
-            Method::PUT,
-            &token,
-            &link(ids[0]),
-            &json!({"activity_id": act}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_put(&token, &link(ids[0]), &json!({"activity_id": act}))
+        .await
+        .expect_status(200);
     let pva = &b["plan_vs_actual"];
     assert_eq!(pva["total"]["items"], 3);
     assert_eq!(pva["total"]["done"], 1);
@@ -782,79 +656,69 @@ async fn plan_against_actual(app: TestApp) {
     assert_eq!(list[0]["spent"], 32_500_000);
     // The page shows the same figures; its forms add an item and link it.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, &format!("/annual-plans/{id}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/annual-plans/{id}")).await;
     assert!(html.contains("32.500.000\u{a0}₫") && html.contains("46.000.000\u{a0}₫"));
     assert!(
         html.contains("Chuyên mục phát thanh (DA1)"),
         "items not done are listed"
     );
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            &format!("/annual-plans/{id}/items"),
-            &[
-                ("csrf", &csrf),
-                ("project", "DA2"),
-                ("kind", "training"),
-                ("title", "Tập huấn cha mẹ"),
-                ("month", "5"),
-                ("planned_participants", "30"),
-                ("planned_budget", "5.000.000"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/annual-plans/{id}/items"),
-            &[("csrf", &csrf), ("project", ""), ("title", "")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/annual-plans/{id}/items"),
+        &[
+            ("project", "DA2"),
+            ("kind", "training"),
+            ("title", "Tập huấn cha mẹ"),
+            ("month", "5"),
+            ("planned_participants", "30"),
+            ("planned_budget", "5.000.000"),
+        ],
+        303,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/annual-plans/{id}/items"),
+        &[("project", ""), ("title", "")],
+        422,
+    )
+    .await;
     assert_eq!(count(&app, annual_plan_item::Entity).await, 4);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/annual-plans/{id}/items/{}", ids[2]),
-            &[("csrf", &csrf), ("activity", &act.to_string())],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/annual-plans/{id}/items/{}", ids[2]),
+        &[("activity", &act.to_string())],
+        303,
+    )
+    .await;
     let (_, b) = app
         .api_get(&token, &format!("/api/v1/annual-plans/{id}"))
         .await;
     assert_eq!(b["plan_vs_actual"]["total"]["done"], 2);
     // A new plan through the page.
-    let (s, _) = app.get(&c, "/annual-plans/new").await;
-    assert_eq!(s, 200);
-    let r = app
-        .post_form(
-            &c,
-            "/annual-plans/new",
-            &[
-                ("csrf", &csrf),
-                ("unit", "106"),
-                ("agency", "PGDDT-106"),
-                ("year", "2020"),
-                ("note", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let (s, html) = app.get(&c, "/annual-plans").await;
-    assert_eq!(s, 200);
-    assert!(html.contains("2020") && html.contains("32.500.000\u{a0}₫"));
-    // Deleting the activity makes its items not done again.
-    app.api_send(
-        Method::DELETE,
-        &token,
-        &format!("/api/v1/activities/{act}"),
-        &json!({}),
+    let _ = app.page(&c, "/annual-plans/new").await;
+    app.submit_form(
+        &c,
+        &csrf,
+        "/annual-plans/new",
+        &[
+            ("unit", "106"),
+            ("agency", "PGDDT-106"),
+            ("year", "2020"),
+            ("note", ""),
+        ],
+        303,
     )
     .await;
+    let html = app.page(&c, "/annual-plans").await;
+    assert!(html.contains("2020") && html.contains("32.500.000\u{a0}₫"));
+    // Deleting the activity makes its items not done again.
+    app.api_delete(&token, &format!("/api/v1/activities/{act}"), &json!({}))
+        .await;
     let (_, b) = app
         .api_get(&token, &format!("/api/v1/annual-plans/{id}"))
         .await;

@@ -37,12 +37,12 @@
 //! `C1` and `A2` figures the API shows by exactly one.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{blank_paper, demo_records};
+use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use reqwest::Method;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -628,31 +628,6 @@ async fn measures(
         );
     }
     tx.rollback().await.expect("rollback");
-}
-
-/// The demo records (children's voice, forums, councils and clubs, activities
-/// and money, and the annual
-/// reports, whose approvals lock some years) over the test server's plan.
-pub(crate) async fn demo_records(app: &TestApp) {
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
-        .single()
-        .expect("now");
-    thamgia::demo_voice::fill(&app.db, now, 2016)
-        .await
-        .expect("voice");
-    thamgia::demo_forums::fill(&app.db, now, 2019)
-        .await
-        .expect("forums");
-    thamgia::demo_councils::fill(&app.db, now, 2018)
-        .await
-        .expect("councils");
-    thamgia::demo_activities::fill(&app.db, now, 2020)
-        .await
-        .expect("activities");
-    thamgia::demo_reports::fill(&app.db, now)
-        .await
-        .expect("reports");
 }
 
 /// The 2021–2030 plan, whose figures for 2021 and 2025 use every measure of
@@ -1384,7 +1359,7 @@ async fn run_case(app: &TestApp, w: &World, case: u64, outcomes: &mut [[u32; 2];
 
 async fn aggregates_equal_recomputation(app: TestApp) {
     let started = std::time::Instant::now();
-    demo_records(&app).await;
+    demo_records(&app, false).await;
     eprintln!("demo records in {:?}", started.elapsed());
     recent_plan(&app).await;
     let w = world(&app).await;
@@ -1430,13 +1405,7 @@ fn app_now() -> DateTime<Utc> {
 
 /// The numerator of `code` among the API's indicators for a unit and year.
 async fn numerator(app: &TestApp, token: &str, unit: &str, year: i32, code: &str) -> i64 {
-    let (s, v) = app
-        .api_get(
-            token,
-            &format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000"),
-        )
-        .await;
-    assert_eq!(s, 200, "{v}");
+    let v = app.indicators(token, unit, year).await.expect_status(200);
     v.as_array()
         .expect("figures")
         .iter()
@@ -1467,21 +1436,15 @@ async fn http_writes_move_the_figures(app: TestApp) {
         "lead_agency": "PLDTBXH-106", "coordinating": [],
         "participants": {"teachers": {"female": 21, "male": 9}, "children": {"female": 4, "male": 0}}
     });
-    let (s, a) = app
-        .api_send(Method::POST, &token, "/api/v1/activities", &body)
-        .await;
-    assert_eq!(s, 201, "{a}");
+    let a = app
+        .api_post(&token, "/api/v1/activities", &body)
+        .await
+        .expect_status(201);
     let id = a["id"].as_i64().expect("id");
     let spend = json!({"source": "local", "spent_on": "2020-04-03", "amount": "12.500.000", "note": "Hội trường"});
-    let (s, v) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/activities/{id}/spending"),
-            &spend,
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
+    app.api_post(&token, &format!("/api/v1/activities/{id}/spending"), &spend)
+        .await
+        .expect_status(201);
     let after = numerators(&app, &token, "106").await;
     assert_eq!(
         after,
@@ -1496,27 +1459,16 @@ async fn http_writes_move_the_figures(app: TestApp) {
     // but the spending stays in A3 of 2020, the year it was spent.
     let mut moved = body.clone();
     moved["starts_on"] = json!("2019-12-31");
-    let (s, v) = app
-        .api_send(
-            Method::PUT,
-            &token,
-            &format!("/api/v1/activities/{id}"),
-            &moved,
-        )
-        .await;
-    assert_eq!(s, 200, "{v}");
+    app.api_put(&token, &format!("/api/v1/activities/{id}"), &moved)
+        .await
+        .expect_status(200);
     assert_eq!(
         numerators(&app, &token, "106").await,
         [before[0], before[1], before[2] + 12_500_000]
     );
     // Deleted with its spending: everything as before.
     let (s, v) = app
-        .api_send(
-            Method::DELETE,
-            &token,
-            &format!("/api/v1/activities/{id}"),
-            &json!({}),
-        )
+        .api_delete(&token, &format!("/api/v1/activities/{id}"), &json!({}))
         .await;
     assert!(s == 200 || s == 204, "{s} {v}");
     assert_eq!(numerators(&app, &token, "106").await, before);
@@ -1654,22 +1606,7 @@ async fn late_input_makes_a_matter_consulted(app: TestApp) {
         consulted(&app, unit_id, 2021, MatterKind::SchoolDecision).await,
         (before.0 + 2, before.1 + 1)
     );
-    let paper = Submission {
-        consultation_id: answered[1],
-        submission_id: "late-paper".into(),
-        content_hash: "late-paper".into(),
-        source: Source::Paper,
-        profile: Profile {
-            age: Age::parse(9),
-            sex: Some(Sex::Girl),
-            ethnic: None,
-            disability: None,
-            unit: None,
-        },
-        profile_unit_id: None,
-        answers: vec![],
-        entered_by: None,
-    };
+    let paper = blank_paper(answered[1], "late-paper".into(), Age::parse(9));
     responses::submit(c, now, paper).await.expect("response");
     assert_eq!(
         consulted(&app, unit_id, 2021, MatterKind::SchoolDecision).await,

@@ -1,14 +1,15 @@
 //! The JSON API: error shape, validation, accounts, tokens.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::helpers::{Answer, TestApp};
 use serde_json::json;
 
 async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
     let token = app.token("admin").await;
-    let (s, body) = app.api_get(&token, "/api/v1/units/does-not-exist").await;
-    assert_eq!(s, 404);
+    let body = app
+        .api_get(&token, "/api/v1/units/does-not-exist")
+        .await
+        .expect_status(404);
     assert_eq!(body["error"]["code"], "not_found");
     assert!(body["error"]["message"].is_string());
     // An id that does not parse names no record: the same JSON 404, never
@@ -19,12 +20,7 @@ async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
         "/api/v1/users/-",
         "/api/v1/reports/106/hai-nghin",
     ] {
-        let r = reqwest::Client::new()
-            .get(app.url(path))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get");
+        let r = app.api_answer(&token, path).await;
         assert_eq!(r.status().as_u16(), 404, "{path}");
         assert!(
             r.headers()["content-type"]
@@ -38,15 +34,14 @@ async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
     let before = thamgia_store::users::count(&app.db.conn)
         .await
         .expect("count");
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             "/api/v1/users",
             &json!({"username": "X y", "role": "king", "unit": "999", "password": "short"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["code"], "invalid_input");
     let f = &body["error"]["fields"];
     assert_eq!(f["username"], "invalid_username");
@@ -54,26 +49,20 @@ async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
     assert_eq!(f["unit"], "unknown_unit");
     assert_eq!(f["password"], "weak_password");
     // Malformed JSON and a missing field are named too, never a stack trace.
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/users"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(r.status().as_u16(), 422);
-    let body: serde_json::Value = r.json().await.expect("json");
-    assert_eq!(body["error"]["code"], "invalid_input");
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_upload(
             &token,
             "/api/v1/users",
-            &json!({"username": "abc"}),
+            Some("application/json"),
+            "{not json",
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
+    assert_eq!(body["error"]["code"], "invalid_input");
+    let body = app
+        .api_post(&token, "/api/v1/users", &json!({"username": "abc"}))
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["role"], "required");
     assert_eq!(
         thamgia_store::users::count(&app.db.conn)
@@ -82,48 +71,60 @@ async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
         before
     );
     // Agency officers need an agency.
-    let (s, body) = app
-        .api_send(Method::POST, &token, "/api/v1/users", &json!({"username": "ag1", "role": "agency_officer", "unit": "107", "password": "long-enough-1"}))
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_post(
+            &token,
+            "/api/v1/users",
+            &json!({"username": "ag1", "role": "agency_officer", "unit": "107", "password": "long-enough-1"}),
+        )
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["agency"], "required");
 }
 db_test!(errors_have_the_documented_shape_and_name_fields);
 
 async fn accounts_through_the_api(app: TestApp) {
     let token = app.token("admin").await;
-    let (s, u) = app
-        .api_send(Method::POST, &token, "/api/v1/users", &json!({"username": "muongte.agency", "display_name": "Lò Thị Xuân", "role": "agency_officer", "unit": "107", "agency": "PGDDT-107", "password": "long-enough-1"}))
-        .await;
-    assert_eq!(s, 201, "{u}");
+    let u = app
+        .api_post(
+            &token,
+            "/api/v1/users",
+            &json!({"username": "muongte.agency", "display_name": "Lò Thị Xuân", "role": "agency_officer", "unit": "107", "agency": "PGDDT-107", "password": "long-enough-1"}),
+        )
+        .await
+        .expect_status(201);
     assert_eq!(u["unit"], "107");
     assert_eq!(u["agency"], "PGDDT-107");
     let id = u["id"].as_i64().expect("id");
-    let (s, _) = app
-        .api_send(Method::POST, &token, "/api/v1/users", &json!({"username": "muongte.agency", "role": "viewer", "unit": "107", "password": "long-enough-1"}))
-        .await;
-    assert_eq!(s, 409);
-    let (s, u) = app
-        .api_send(
-            Method::PATCH,
+    app
+        .api_post(
+            &token,
+            "/api/v1/users",
+            &json!({"username": "muongte.agency", "role": "viewer", "unit": "107", "password": "long-enough-1"}),
+        )
+        .await
+        .expect_status(409);
+    let u = app
+        .api_patch(
             &token,
             &format!("/api/v1/users/{id}"),
             &json!({"role": "viewer", "agency": ""}),
         )
-        .await;
-    assert_eq!(s, 200, "{u}");
+        .await
+        .expect_status(200);
     assert_eq!(u["role"], "viewer");
     assert_eq!(u["agency"], serde_json::Value::Null);
-    let (s, list) = app.api_get(&token, "/api/v1/users").await;
-    assert_eq!(s, 200);
+    let list = app
+        .api_get(&token, "/api/v1/users")
+        .await
+        .expect_status(200);
     assert!(
         list.as_array()
             .expect("array")
             .iter()
             .any(|u| u["username"] == "muongte.agency")
     );
-    let (s, me) = app.api_get(&token, "/api/v1/me").await;
-    assert_eq!(s, 200);
+    let me = app.api_get(&token, "/api/v1/me").await.expect_status(200);
     assert_eq!(me["username"], "admin");
     // A session cookie works on the API too.
     let c = app.login("district106").await;
@@ -135,12 +136,7 @@ async fn accounts_through_the_api(app: TestApp) {
 db_test!(accounts_through_the_api);
 
 async fn openapi_lists_every_operation(app: TestApp) {
-    let r = reqwest::Client::new()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("get");
-    let doc: serde_json::Value = r.json().await.expect("json");
+    let (_, doc) = app.public_get("/api/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."));
     let paths = doc["paths"].as_object().expect("paths");
     for (p, m) in [

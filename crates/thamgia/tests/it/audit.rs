@@ -4,8 +4,8 @@
 //! save that changes nothing is not recorded.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::fixtures::unit_id;
+use crate::helpers::{Answer, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Role};
@@ -15,14 +15,6 @@ use thamgia_web::clock::Clock;
 
 fn entries(b: &Value) -> &Vec<Value> {
     b["entries"].as_array().expect("entries")
-}
-
-async fn unit_id(app: &TestApp, code: &str) -> i32 {
-    thamgia_store::units::by_code(&app.db.conn, code)
-        .await
-        .expect("db")
-        .expect("unit")
-        .id
 }
 
 async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestApp) {
@@ -50,9 +42,8 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     // An activity of 106 with a document: the document's entry belongs to
     // 106 through its activity, and its bytes never enter the trail.
     let d106 = app.token("district106").await;
-    let (s, a) = app
-        .api_send(
-            Method::POST,
+    let a = app
+        .api_post(
             &d106,
             "/api/v1/activities",
             &json!({
@@ -63,19 +54,12 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
                 "audience": null, "description": "Hai ngày"
             }),
         )
-        .await;
-    assert_eq!(s, 201, "{a}");
-    let r = reqwest::Client::new()
-        .post(app.url(&format!(
-            "/api/v1/activities/{}/documents?name=bien-ban.txt",
-            a["id"]
-        )))
-        .bearer_auth(&d106)
-        .body("Biên bản tập huấn")
-        .send()
         .await
-        .expect("upload");
-    assert_eq!(r.status().as_u16(), 201);
+        .expect_status(201);
+    let path = format!("/api/v1/activities/{}/documents?name=bien-ban.txt", a["id"]);
+    app.api_upload(&d106, &path, None, "Biên bản tập huấn")
+        .await
+        .expect_status(201);
     // A group tally with small cells (of a consultation no longer there: an
     // entry of no unit, for the province's readers only).
     record(
@@ -104,22 +88,15 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     let before = audit::Entity::find().count(db).await.expect("count");
     let path = format!("/api/v1/users/{}", coord106.id);
     let same = json!({"display_name": "Điều phối Tam Đường"});
-    let (s, b) = app.api_send(Method::PATCH, &admin, &path, &same).await;
-    assert_eq!(s, 200, "{b}");
+    app.api_patch(&admin, &path, &same).await.expect_status(200);
     assert_eq!(
         audit::Entity::find().count(db).await.expect("count"),
         before,
         "no-op recorded"
     );
-    let (s, _) = app
-        .api_send(
-            Method::PATCH,
-            &admin,
-            &path,
-            &json!({"password": "mat-khau-moi-2026"}),
-        )
-        .await;
-    assert_eq!(s, 200);
+    app.api_patch(&admin, &path, &json!({"password": "mat-khau-moi-2026"}))
+        .await
+        .expect_status(200);
     assert_eq!(
         audit::Entity::find().count(db).await.expect("count"),
         before + 1
@@ -127,13 +104,13 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
 
     // The province's admin reads everything; the entry of the password change
     // says it changed and holds no hash.
-    let (s, b) = app
+    let b = app
         .api_get(
             &admin,
             &format!("/api/v1/audit?entity=user&record={}", coord106.id),
         )
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     let list = entries(&b);
     assert_eq!(list.len(), 2, "{b}");
     assert_eq!(list[0]["action"], "update");
@@ -161,8 +138,7 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
 
     // The coordinator of 106 sees 106 only: not 108's recommendation, not the
     // province's own records.
-    let (s, b) = app.api_get(&t106, "/api/v1/audit").await;
-    assert_eq!(s, 200, "{b}");
+    let b = app.api_get(&t106, "/api/v1/audit").await.expect_status(200);
     assert!(!entries(&b).is_empty());
     for e in entries(&b) {
         let unit = e["unit"].as_str().unwrap_or("");
@@ -203,25 +179,22 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
         assert!(a["id"].as_i64() > z["id"].as_i64());
     }
     // Bad filters name their field.
-    let (s, b) = app
+    let b = app
         .api_get(&admin, "/api/v1/audit?from=31/02/2026&record=5")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["from"], "not_a_date");
     assert_eq!(b["error"]["fields"]["entity"], "required");
     // Other roles may not read it.
-    let (s, b) = app
-        .api_get(&app.token("district106").await, "/api/v1/audit")
-        .await;
-    assert_eq!(s, 403, "{b}");
+    app.api_get(&app.token("district106").await, "/api/v1/audit")
+        .await
+        .expect_status(403);
 
     // The page: linked in the navigation, filtered, errors in Vietnamese.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/plan").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/plan").await;
     assert!(html.contains("href=\"/audit\""));
-    let (s, html) = app.get(&c, "/audit?entity=group_tally").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/audit?entity=group_tally").await;
     assert!(
         html.contains("Nhật ký thay đổi") && html.contains("&#34;girls&#34;:&#34;&#60;5&#34;"),
         "{html}"
@@ -230,8 +203,7 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     assert_eq!(s, 422);
     assert!(html.contains("Hãy viết ngày theo dạng dd/mm/yyyy"));
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/plan").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/plan").await;
     assert!(!html.contains("href=\"/audit\""));
     assert_eq!(app.get(&c, "/audit").await.0, 403);
 }

@@ -5,15 +5,16 @@
 //! answer appears at the same address.
 
 use crate::db_test;
-use crate::helpers::{TestApp, csrf_in};
+use crate::fixtures::{add_question, demo_open_consultation, question, unit_by_code};
+use crate::helpers::{Answer, TestApp, assert_holds, csrf_in, location};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use thamgia_domain::access::Actor;
 use thamgia_domain::voice::{JoinCode, Method as HowAsked, QuestionKind};
-use thamgia_store::consultations::{self, AnswerBack, NewConsultation, NewQuestion};
+use thamgia_store::consultations::{self, AnswerBack, NewConsultation};
 use thamgia_store::entity::{answer, response};
-use thamgia_store::{responses, units};
+use thamgia_store::responses;
 use thamgia_web::clock::Clock;
 
 /// A consultation with one question of every kind.
@@ -42,11 +43,8 @@ fn today(app: &TestApp) -> NaiveDate {
 async fn draft(app: &TestApp, code: &str, opens: NaiveDate, closes: NaiveDate) -> Setup {
     let db = &app.db.conn;
     let now = app.clock.now();
-    let district = units::by_code(db, "106").await.expect("db").expect("106");
-    let school = units::by_code(db, thamgia::demo::DEMO_SCHOOL)
-        .await
-        .expect("db")
-        .expect("school");
+    let district = unit_by_code(db, "106").await;
+    let school = unit_by_code(db, thamgia::demo::DEMO_SCHOOL).await;
     let k = consultations::create(
         db,
         &actor(),
@@ -122,22 +120,8 @@ async fn draft(app: &TestApp, code: &str, opens: NaiveDate, closes: NaiveDate) -
             ],
         ),
     ] {
-        let q = consultations::add_question(
-            db,
-            &actor(),
-            now,
-            k.id,
-            NewQuestion {
-                kind,
-                text_vi: text.into(),
-                text_en: None,
-                required,
-                options,
-            },
-        )
-        .await
-        .expect("question");
-        ids.push(q.id);
+        let q = question(kind, text, required, options);
+        ids.push(add_question(db, now, k.id, q).await);
     }
     let qs = consultations::questions(db, k.id).await.expect("questions");
     let opts = |i: usize| (qs[i].0.id, qs[i].1.iter().map(|o| o.id).collect::<Vec<_>>());
@@ -211,8 +195,7 @@ fn hidden(html: &str, name: &str) -> String {
 
 /// Opens the form as a browser would: the CSRF token and the submission id.
 pub(crate) async fn open_form(app: &TestApp, c: &reqwest::Client, s: &Setup) -> (String, String) {
-    let (status, html) = app.get(c, &format!("/c/{}", s.code)).await;
-    assert_eq!(status, 200, "{html}");
+    let html = app.page(c, &format!("/c/{}", s.code)).await;
     (
         csrf_in(&html).expect("csrf"),
         hidden(&html, "submission_id"),
@@ -227,13 +210,7 @@ pub(crate) async fn post(
 ) -> (u16, String, String) {
     let r = c.post(app.url(path)).form(form).send().await.expect("POST");
     let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (status, location, r.text().await.unwrap_or_default())
+    (status, location(&r), r.text().await.unwrap_or_default())
 }
 
 /// The stylesheet's address in a child's page.
@@ -245,31 +222,11 @@ fn css_href_in(html: &str) -> String {
     html[i..i + html[i..].find('"').expect("end")].to_string()
 }
 
-/// Bytes as they travel with `Accept-Encoding: gzip` (reqwest here does not
-/// decompress), and the content encoding used.
-async fn transferred(app: &TestApp, c: &reqwest::Client, path: &str) -> (usize, String) {
-    let r = c
-        .get(app.url(path))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200, "{path}");
-    let enc = r
-        .headers()
-        .get("content-encoding")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (r.bytes().await.expect("body").len(), enc)
-}
-
 async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
     let s = open(&app, "ABC234").await;
     let c = app.client();
     // Typing a code.
-    let (status, html) = app.get(&c, "/c").await;
-    assert_eq!(status, 200);
+    let html = app.page(&c, "/c").await;
     assert!(
         html.contains("Mã tham gia") && html.contains("<label for=\"code\">"),
         "{html}"
@@ -391,8 +348,7 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
     assert!(mong < cham, "local groups first");
     // In English, the groups' English names.
     let en = crate::words::visitor(&app, None, "en").await;
-    let (status, html_en) = app.get(&en, &format!("/c/{}", s.code)).await;
-    assert_eq!(status, 200);
+    let html_en = app.page(&en, &format!("/c/{}", s.code)).await;
     assert!(
         html_en.contains(">Hmong<") && html_en.contains(">Thai<") && !html_en.contains(">Mông<"),
         "English names of ethnic groups"
@@ -430,9 +386,9 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
 
     // Within 14 KB transferred, compressed: page, pictures and stylesheet.
     let css = css_href_in(&html);
-    let (page_bytes, enc) = transferred(&app, &c, "/c/ABC234").await;
+    let (page_bytes, enc) = app.transferred(&c, "/c/ABC234").await;
     assert_eq!(enc, "gzip");
-    let (css_bytes, _) = transferred(&app, &c, &css).await;
+    let (css_bytes, _) = app.transferred(&c, &css).await;
     assert!(
         page_bytes + css_bytes <= 14 * 1024,
         "page {page_bytes} + css {css_bytes} bytes"
@@ -456,13 +412,7 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
 
     // The English switch still works.
     let csrf = csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            "/lang",
-            &[("csrf", &csrf), ("lang", "en"), ("next", "/c/ABC234")],
-        )
-        .await;
+    let r = app.switch_lang(&c, &csrf, "en", "/c/ABC234").await;
     assert_eq!(r.status().as_u16(), 303);
     let (_, html) = app.get(&c, "/c/ABC234").await;
     assert!(
@@ -480,29 +430,27 @@ db_test!(child_page_renders_every_question_kind_within_budget);
 /// The demo's open consultation (what `bench/child-page.mjs` and the browser
 /// journey use) has every kind of question, its pictures, and fits the budget.
 async fn the_demo_consultation_asks_every_kind_within_budget(app: TestApp) {
-    let code = thamgia::demo_voice::fill_open(&app.db, app.clock.now())
-        .await
-        .expect("demo consultation");
-    assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
+    let code = demo_open_consultation(&app).await;
     let c = app.client();
-    let (status, html) = app.get(&c, &format!("/c/{code}")).await;
-    assert_eq!(status, 200, "{html}");
+    let html = app.page(&c, &format!("/c/{code}")).await;
     assert_eq!(html.matches("<div class=\"faces\">").count(), 2);
     assert_eq!(html.matches("class=\"face\"").count(), 3 + 5);
-    for needle in [
-        "<table class=\"rk\">",
-        "type=\"checkbox\"",
-        "<textarea",
-        "<use href=\"#p-sport\"/>",
-        "<use href=\"#p-safety\"/>",
-        "<use href=\"#p-dot\"/>",
-        "⚽",
-    ] {
-        assert!(html.contains(needle), "demo page lacks {needle}");
-    }
+    assert_holds(
+        &html,
+        "demo page lacks",
+        &[
+            "<table class=\"rk\">",
+            "type=\"checkbox\"",
+            "<textarea",
+            "<use href=\"#p-sport\"/>",
+            "<use href=\"#p-safety\"/>",
+            "<use href=\"#p-dot\"/>",
+            "⚽",
+        ],
+    );
     let css = css_href_in(&html);
-    let (page_bytes, _) = transferred(&app, &c, &format!("/c/{code}")).await;
-    let (css_bytes, _) = transferred(&app, &c, &css).await;
+    let (page_bytes, _) = app.transferred(&c, &format!("/c/{code}")).await;
+    let (css_bytes, _) = app.transferred(&c, &css).await;
     eprintln!("demo child page transferred: {page_bytes} + {css_bytes} bytes (gzip)");
     assert!(
         page_bytes + css_bytes <= 14 * 1024,
@@ -537,8 +485,7 @@ async fn a_valid_answer_is_stored_once_with_text_held_for_moderation(app: TestAp
     assert_eq!(again, html);
     assert_eq!(count(&app, &s).await, 1);
     // An address kept from before still thanks.
-    let (status, kept) = app.get(&c, "/c/ABC234/cam-on").await;
-    assert_eq!(status, 200);
+    let kept = app.page(&c, "/c/ABC234/cam-on").await;
     assert!(kept.contains("Cảm ơn em!"));
 
     let db = &app.db.conn;
@@ -619,15 +566,15 @@ async fn a_valid_answer_is_stored_once_with_text_held_for_moderation(app: TestAp
     assert_eq!(status, 200);
     assert_eq!(count(&app, &s).await, 2);
     // The same form content sent through the API under the page's id is a duplicate.
-    let (status, body) = anon_post(
-        &app,
-        "/api/v1/join/ABC234/responses",
-        &json!({
-            "submission_id": sid.to_uppercase(),
-            "answers": api_answers(&s)
-        }),
-    )
-    .await;
+    let (status, body) = app
+        .public_post(
+            "/api/v1/join/ABC234/responses",
+            &json!({
+                "submission_id": sid.to_uppercase(),
+                "answers": api_answers(&s)
+            }),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "duplicate");
     assert_eq!(count(&app, &s).await, 2);
@@ -643,21 +590,6 @@ pub(crate) fn api_answers(s: &Setup) -> serde_json::Value {
         s.faces5.to_string(): {"face": 1},
         s.ranking.0.to_string(): {"options": [s.ranking.1[2], s.ranking.1[0], s.ranking.1[1]]},
     })
-}
-
-pub(crate) async fn anon_post(
-    app: &TestApp,
-    path: &str,
-    body: &serde_json::Value,
-) -> (u16, serde_json::Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(path))
-        .json(body)
-        .send()
-        .await
-        .expect("POST");
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(serde_json::Value::Null))
 }
 
 async fn bad_input_gets_a_clear_message_and_stores_nothing(app: TestApp) {
@@ -886,20 +818,21 @@ async fn bad_input_gets_a_clear_message_and_stores_nothing(app: TestApp) {
             "unknown_question",
         ),
     ] {
-        let (status, body) = anon_post(&app, "/api/v1/join/ABC234/responses", &body).await;
+        let (status, body) = app
+            .public_post("/api/v1/join/ABC234/responses", &body)
+            .await;
         assert_eq!(status, 422, "{what}: {body}");
         assert_eq!(body["error"]["code"], "invalid_input", "{what}");
         assert_eq!(body["error"]["fields"][&field], code, "{what}: {body}");
     }
-    let (status, body) = anon_post(
-        &app,
-        "/api/v1/join/ABC234/responses",
-        &json!({"answers": {}}),
-    )
-    .await;
+    let (status, body) = app
+        .public_post("/api/v1/join/ABC234/responses", &json!({"answers": {}}))
+        .await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["fields"]["submission_id"], "required");
-    let (status, _) = anon_post(&app, "/api/v1/join/WXYZ23/responses", &base).await;
+    let (status, _) = app
+        .public_post("/api/v1/join/WXYZ23/responses", &base)
+        .await;
     assert_eq!(status, 404);
     assert_eq!(count(&app, &s).await, 0);
 }
@@ -971,20 +904,28 @@ async fn closed_draft_and_early_consultations_take_no_answers(app: TestApp) {
     // The API agrees.
     let body =
         json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": api_answers(&closed)});
-    let (status, b) = anon_post(&app, "/api/v1/join/CCC234/responses", &body).await;
+    let (status, b) = app
+        .public_post("/api/v1/join/CCC234/responses", &body)
+        .await;
     assert_eq!(status, 410);
     assert_eq!(b["error"]["code"], "consultation_closed");
-    let (status, b) = anon_post(&app, "/api/v1/join/DDD234/responses", &body).await;
+    let (status, b) = app
+        .public_post("/api/v1/join/DDD234/responses", &body)
+        .await;
     assert_eq!(
         (status, b["error"]["code"].as_str()),
         (410, Some("consultation_closed"))
     );
-    let (status, b) = anon_post(&app, "/api/v1/join/EEE234/responses", &body).await;
+    let (status, b) = app
+        .public_post("/api/v1/join/EEE234/responses", &body)
+        .await;
     assert_eq!(
         (status, b["error"]["code"].as_str()),
         (403, Some("consultation_not_open"))
     );
-    let (status, _) = anon_post(&app, "/api/v1/join/FFF234/responses", &body).await;
+    let (status, _) = app
+        .public_post("/api/v1/join/FFF234/responses", &body)
+        .await;
     assert_eq!(status, 404);
     let anon = reqwest::Client::new();
     for (code, status) in [
@@ -1017,13 +958,10 @@ db_test!(closed_draft_and_early_consultations_take_no_answers);
 
 async fn the_public_form_and_one_submission_sent_a_thousand_times(app: TestApp) {
     let s = open(&app, "ABC234").await;
-    let r = reqwest::Client::new()
-        .get(app.url("/api/v1/join/abc234"))
-        .send()
+    let f = app
+        .public_get("/api/v1/join/abc234")
         .await
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200);
-    let f: serde_json::Value = r.json().await.expect("json");
+        .expect_status(200);
     assert_eq!(f["code"], "ABC234");
     assert_eq!(f["accepting"], true);
     assert_eq!(
@@ -1146,7 +1084,9 @@ async fn the_public_form_and_one_submission_sent_a_thousand_times(app: TestApp) 
     // The same id with other content is a conflict, and changes nothing.
     let mut other = body.clone();
     other["profile"]["age"] = json!(13);
-    let (status, b) = anon_post(&app, "/api/v1/join/ABC234/responses", &other).await;
+    let (status, b) = app
+        .public_post("/api/v1/join/ABC234/responses", &other)
+        .await;
     assert_eq!(status, 409);
     assert_eq!(b["error"]["code"], "conflict");
     assert_eq!(b["error"]["fields"]["submission_id"], "taken");
@@ -1194,21 +1134,22 @@ async fn the_published_answer_appears_at_the_same_address(app: TestApp) {
     consultations::save_answer(db, &actor(), app.clock.now(), s.id, answer(), true)
         .await
         .expect("publish");
-    let (status, html) = app.get(&c, "/c/ABC234").await;
-    assert_eq!(status, 200);
-    for needle in [
-        "Các em đã nói — chúng tôi đã làm",
-        "Sân chơi mới của trường em",
-        "Trường sẽ làm sân chơi có mái che trước tháng 5.",
-        "Người lớn làm theo ý các em",
-        "<p>Làm mái che.</p>",
-        "<p>Trồng thêm cây.</p>",
-        "Điều chưa làm được, và vì sao",
-        "Chưa làm bể bơi vì trường không có đủ nước.",
-        "02/12/2026",
-    ] {
-        assert!(html.contains(needle), "answer page lacks {needle}");
-    }
+    let html = app.page(&c, "/c/ABC234").await;
+    assert_holds(
+        &html,
+        "answer page lacks",
+        &[
+            "Các em đã nói — chúng tôi đã làm",
+            "Sân chơi mới của trường em",
+            "Trường sẽ làm sân chơi có mái che trước tháng 5.",
+            "Người lớn làm theo ý các em",
+            "<p>Làm mái che.</p>",
+            "<p>Trồng thêm cây.</p>",
+            "Điều chưa làm được, và vì sao",
+            "Chưa làm bể bơi vì trường không có đủ nước.",
+            "02/12/2026",
+        ],
+    );
     assert!(!html.contains("name=\"submission_id\""), "no form any more");
     assert!(
         !html.contains("Em muốn có mái che để chơi"),
@@ -1216,12 +1157,12 @@ async fn the_published_answer_appears_at_the_same_address(app: TestApp) {
     );
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
     // The API takes no more answers.
-    let (status, b) = anon_post(
-        &app,
-        "/api/v1/join/ABC234/responses",
-        &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": api_answers(&s)}),
-    )
-    .await;
+    let (status, b) = app
+        .public_post(
+            "/api/v1/join/ABC234/responses",
+            &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": api_answers(&s)}),
+        )
+        .await;
     assert_eq!(
         (status, b["error"]["code"].as_str()),
         (410, Some("consultation_closed"))
@@ -1232,19 +1173,12 @@ db_test!(the_published_answer_appears_at_the_same_address);
 
 /// A second server over the same database with other limits.
 async fn server_with_limits(app: &TestApp, per_client: u32, per_code: u32) -> String {
-    let config = thamgia_web::Config {
-        listen: "127.0.0.1:0".into(),
-        database_url: app.db_url.clone(),
+    app.serve_also(thamgia_web::Config {
         child_per_client_per_minute: per_client,
         child_per_code_per_minute: per_code,
-        ..Default::default()
-    };
-    let srv = thamgia_web::build_with(config, app.db.clone(), app.clock.clone())
-        .await
-        .expect("build");
-    let base = format!("http://{}", srv.addr);
-    tokio::spawn(srv.serve(std::future::pending()));
-    base
+        ..app.config()
+    })
+    .await
 }
 
 async fn rate_limits_per_client_and_per_code(app: TestApp) {
@@ -1342,12 +1276,12 @@ async fn rate_limits_per_client_and_per_code(app: TestApp) {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(count(&app, &s).await, 4);
     // The default server (300 a minute per client) was not affected.
-    let (status, _) = anon_post(
-        &app,
-        "/api/v1/join/ABC234/responses",
-        &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": api_answers(&s)}),
-    )
-    .await;
+    let (status, _) = app
+        .public_post(
+            "/api/v1/join/ABC234/responses",
+            &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": api_answers(&s)}),
+        )
+        .await;
     assert_eq!(status, 201);
 
     // Per code: 2 a minute, whatever the client.
@@ -1389,23 +1323,12 @@ db_test!(rate_limits_per_client_and_per_code);
 async fn a_trusted_proxy_forwards_each_clients_own_address(app: TestApp) {
     let s = open(&app, "ABC234").await;
     let server = |trusted: &str| {
-        let config = thamgia_web::Config {
-            listen: "127.0.0.1:0".into(),
-            database_url: app.db_url.clone(),
+        app.serve_also(thamgia_web::Config {
             child_per_client_per_minute: 2,
             child_per_code_per_minute: 100,
             trusted_proxies: thamgia_web::client_addr::parse_list(trusted).expect("cidr"),
-            ..Default::default()
-        };
-        let (db, clock) = (app.db.clone(), app.clock.clone());
-        async move {
-            let srv = thamgia_web::build_with(config, db, clock)
-                .await
-                .expect("build");
-            let base = format!("http://{}", srv.addr);
-            tokio::spawn(srv.serve(std::future::pending()));
-            base
-        }
+            ..app.config()
+        })
     };
     let send = |base: String, header: (&'static str, &'static str)| {
         let body =

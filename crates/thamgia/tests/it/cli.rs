@@ -1,7 +1,7 @@
 //! The `thamgia` binary itself: plan check/import, user add, token create.
 
 use crate::db_test;
-use crate::helpers::{TestApp, temp_dir};
+use crate::helpers::{Answer, TestApp, temp_dir};
 use crate::plain_test;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -11,7 +11,8 @@ const PLAN_FILE: &str = concat!(
     "/../../plans/lai-chau-2016-2020.toml"
 );
 
-fn thamgia(args: &[&str], stdin: Option<&str>) -> Output {
+/// Runs the binary (without the environment's database) and waits for it.
+pub(crate) fn thamgia(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_thamgia"))
         .args(args)
         .env_remove("THAMGIA_DATABASE_URL")
@@ -177,8 +178,7 @@ async fn user_add_and_token_create(app: TestApp) {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let token = stdout.lines().last().expect("last line").trim().to_string();
-    let (s, me) = app.api_get(&token, "/api/v1/me").await;
-    assert_eq!(s, 200);
+    let me = app.api_get(&token, "/api/v1/me").await.expect_status(200);
     assert_eq!(me["username"], "phongtho.officer");
     assert_eq!(me["unit"], "109");
     let out = thamgia(
@@ -207,6 +207,17 @@ fn migrate_creates_a_database_and_serve_stops_on_sigterm() {
     );
     assert!(dir.0.join("fresh.db").exists());
     // serve binds, answers and shuts down cleanly on SIGTERM.
+    let (mut child, _) = start_server(&url);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "graceful exit: {status:?}");
+}
+plain_test!(migrate_creates_a_database_and_serve_stops_on_sigterm);
+
+/// A `thamgia serve` process on a free port over `url`, once it answers.
+pub(crate) fn start_server(url: &str) -> (std::process::Child, String) {
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
@@ -217,31 +228,26 @@ fn migrate_creates_a_database_and_serve_stops_on_sigterm() {
             "--listen",
             &format!("127.0.0.1:{port}"),
             "--database-url",
-            &url,
+            url,
         ])
+        .env_remove("THAMGIA_DATABASE_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
-    let mut ok = false;
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::Read;
+            use std::io::{Read, Write};
             let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             let mut buf = String::new();
             let _ = s.read_to_string(&mut buf);
             if buf.starts_with("HTTP/1.1 200") {
-                ok = true;
-                break;
+                return (child, format!("http://127.0.0.1:{port}"));
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert!(ok, "server answered /healthz");
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let status = child.wait().expect("wait");
-    assert!(status.success(), "graceful exit: {status:?}");
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not answer /healthz");
 }
-plain_test!(migrate_creates_a_database_and_serve_stops_on_sigterm);

@@ -4,8 +4,7 @@
 //! to move the figures of a year whose report was approved.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::helpers::{Answer, TestApp};
 use serde_json::{Value, json};
 
 /// A matter of unit 106 (owned by `agency`), registered by the district.
@@ -16,10 +15,10 @@ async fn matter(app: &TestApp, t: &str, agency: &str, title: &str, decided: Opti
         body["decision_date"] = json!(d);
         body["stage"] = json!("decided");
     }
-    let (s, m) = app
-        .api_send(Method::POST, t, "/api/v1/matters", &body)
-        .await;
-    assert_eq!(s, 201, "{m}");
+    let m = app
+        .api_post(t, "/api/v1/matters", &body)
+        .await
+        .expect_status(201);
     m["id"].as_i64().expect("id")
 }
 
@@ -41,59 +40,47 @@ async fn consultation(
     closes: &str,
     upto: Upto,
 ) -> (i64, i64) {
-    let (s, k) = app
-        .api_send(
-            Method::POST,
+    let k = app
+        .api_post(
             t,
             "/api/v1/consultations",
             &json!({"matter_id": mid,
             "title": "Ý kiến của các em", "method": "survey", "age_min": 6, "age_max": 15,
             "opens_on": opens, "closes_on": closes}),
         )
-        .await;
-    assert_eq!(s, 201, "{k}");
+        .await
+        .expect_status(201);
     let kid = k["id"].as_i64().expect("id");
-    let (s, q) = app
-        .api_send(
-            Method::POST,
+    let q = app
+        .api_post(
             t,
             &format!("/api/v1/consultations/{kid}/questions"),
             &json!({"kind": "faces3", "text_vi": "Em thấy thế nào?"}),
         )
-        .await;
-    assert_eq!(s, 201, "{q}");
+        .await
+        .expect_status(201);
     let qid = q["id"].as_i64().expect("question id");
     if upto >= Upto::Open {
-        let (s, b) = app
-            .api_send(
-                Method::POST,
-                t,
-                &format!("/api/v1/consultations/{kid}/open"),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
-        let (s, b) = app
-            .api_send(
-                Method::POST,
-                t,
-                &format!("/api/v1/consultations/{kid}/paper-responses"),
-                &json!({"submission_id": uuid::Uuid::new_v4().to_string(),
+        app.api_post(t, &format!("/api/v1/consultations/{kid}/open"), &json!({}))
+            .await
+            .expect_status(200);
+        app.api_post(
+            t,
+            &format!("/api/v1/consultations/{kid}/paper-responses"),
+            &json!({"submission_id": uuid::Uuid::new_v4().to_string(),
                         "answers": {qid.to_string(): {"face": 3}}}),
-            )
-            .await;
-        assert_eq!(s, 201, "{b}");
+        )
+        .await
+        .expect_status(201);
     }
     if upto >= Upto::Closed {
-        let (s, b) = app
-            .api_send(
-                Method::POST,
-                t,
-                &format!("/api/v1/consultations/{kid}/close"),
-                &json!({"findings": "Các em muốn có sân chơi an toàn."}),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
+        app.api_post(
+            t,
+            &format!("/api/v1/consultations/{kid}/close"),
+            &json!({"findings": "Các em muốn có sân chơi an toàn."}),
+        )
+        .await
+        .expect_status(200);
     }
     (kid, qid)
 }
@@ -152,17 +139,15 @@ async fn an_agency_officer_writes_only_on_their_own_agencys_consultations(app: T
     )
     .await;
     let agency = app.token("agency106").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &agency,
-            "/api/v1/consultations",
-            &json!({"matter_id": mid,
+    app.api_post(
+        &agency,
+        "/api/v1/consultations",
+        &json!({"matter_id": mid,
             "title": "Sân chơi", "method": "survey", "age_min": 6, "age_max": 15,
             "opens_on": "2026-11-01", "closes_on": "2026-11-20"}),
-        )
-        .await;
-    assert_eq!(s, 403, "{b}");
+    )
+    .await
+    .expect_status(403);
     // …so it can write on none of the district's consultations about it.
     let (draft, dq) = consultation(
         &app,
@@ -222,7 +207,7 @@ async fn an_agency_officer_writes_only_on_their_own_agencys_consultations(app: T
         ),
     ];
     for (path, body, what) in &api {
-        let (s, b) = app.api_send(Method::POST, &agency, path, body).await;
+        let (s, b) = app.api_post(&agency, path, body).await;
         forbidden(s, &b, what);
     }
     // Through the pages.
@@ -301,15 +286,13 @@ async fn an_agency_officer_writes_only_on_their_own_agencys_consultations(app: T
     )
     .await;
     let (k, _) = consultation(&app, &agency, own, "2026-11-01", "2026-11-20", Upto::Closed).await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &agency,
-            &format!("/api/v1/consultations/{k}/answer"),
-            &answer(),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    app.api_post(
+        &agency,
+        &format!("/api/v1/consultations/{k}/answer"),
+        &answer(),
+    )
+    .await
+    .expect_status(200);
 }
 db_test!(an_agency_officer_writes_only_on_their_own_agencys_consultations);
 
@@ -431,7 +414,7 @@ async fn consultation_writes_respect_an_approved_year(app: TestApp) {
         ),
     ];
     for (path, body, what) in &api {
-        let (s, b) = app.api_send(Method::POST, &district, path, body).await;
+        let (s, b) = app.api_post(&district, path, body).await;
         locked(s, &b, what);
     }
     // The pages refuse the same, in Vietnamese.
@@ -496,13 +479,7 @@ async fn consultation_writes_respect_an_approved_year(app: TestApp) {
     assert_eq!(status_of(&app, &district, late).await, "open");
     assert_eq!(inputs_of(&app, open).await, (1, 0));
     // The approved report still agrees with the live figures.
-    let (s, ind) = app
-        .api_get(
-            &coord,
-            "/api/v1/indicators?unit=106&year=2020&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{ind}");
+    let ind = app.indicators(&coord, "106", 2020).await.expect_status(200);
     assert_eq!(t_figures(&ind), frozen);
     // A consultation of an open year about an open year's matter goes on.
     let (k, _) = consultation(
@@ -514,14 +491,12 @@ async fn consultation_writes_respect_an_approved_year(app: TestApp) {
         Upto::Closed,
     )
     .await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("/api/v1/consultations/{k}/answer"),
-            &answer(),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    app.api_post(
+        &district,
+        &format!("/api/v1/consultations/{k}/answer"),
+        &answer(),
+    )
+    .await
+    .expect_status(200);
 }
 db_test!(consultation_writes_respect_an_approved_year);

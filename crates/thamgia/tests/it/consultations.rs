@@ -4,18 +4,19 @@
 //! nothing of another district's matters or consultations).
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{add_question, agency_by_code, count, labels, question, unit_by_code};
+use crate::helpers::{Answer, TestApp, assert_holds, assert_page, location};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use thamgia_domain::access::Actor;
 use thamgia_domain::voice::{JoinCode, MatterKind, Method as HowAsked, QuestionKind, Stage};
-use thamgia_store::consultations::{NewConsultation, NewQuestion};
+use thamgia_store::consultations::NewConsultation;
 use thamgia_store::entity::{
     answer, consultation, group_tally, group_tally_count, matter, question, response,
 };
 use thamgia_store::matters::NewMatter;
-use thamgia_store::{agencies, consultations, matters, units, users};
+use thamgia_store::{consultations, matters, users};
 use thamgia_web::clock::Clock;
 
 /// Objects of district 107 Mường Tè, for scoping cases: a matter and an open
@@ -40,14 +41,8 @@ pub async fn other_district(app: &TestApp) -> OtherDistrict {
     let db = &app.db.conn;
     let actor = Actor::system("test");
     let now = app.clock.now();
-    let u = units::by_code(db, "107")
-        .await
-        .expect("db")
-        .expect("unit 107");
-    let a = agencies::by_code(db, "PGDDT-107")
-        .await
-        .expect("db")
-        .expect("agency");
+    let u = unit_by_code(db, "107").await;
+    let a = agency_by_code(db, "PGDDT-107").await;
     let m = matters::create(
         db,
         &actor,
@@ -92,37 +87,21 @@ pub async fn other_district(app: &TestApp) -> OtherDistrict {
     )
     .await
     .expect("consultation 107");
-    let q = consultations::add_question(
-        db,
-        &actor,
-        now,
-        k.id,
-        NewQuestion {
-            kind: QuestionKind::Single,
-            text_vi: "Em có đồng ý không?".into(),
-            text_en: None,
-            required: true,
-            options: vec![("Có".into(), None, None), ("Không".into(), None, None)],
-        },
-    )
-    .await
-    .expect("question");
+    let q = question(
+        QuestionKind::Single,
+        "Em có đồng ý không?",
+        true,
+        labels(&["Có", "Không"]),
+    );
+    let question = add_question(db, now, k.id, q).await;
     consultations::open(db, &actor, now, k.id)
         .await
         .expect("open");
     OtherDistrict {
         matter: m.id,
         consultation: k.id,
-        question: q.id,
+        question,
     }
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn id_after(loc: &str, prefix: &str) -> i32 {
@@ -130,20 +109,6 @@ fn id_after(loc: &str, prefix: &str) -> i32 {
         .and_then(|s| s.split(['?', '#', '/']).next())
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no id in {loc}"))
-}
-
-async fn count_matters(app: &TestApp) -> u64 {
-    matter::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
-}
-
-async fn count_consultations(app: &TestApp) -> u64 {
-    consultation::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
 }
 
 async fn count_questions(app: &TestApp, k: i32) -> u64 {
@@ -213,27 +178,25 @@ async fn questions_of(app: &TestApp, k: i32) -> Qs {
 /// facilitator of that school runs it.
 async fn open_consultation_via_api(app: &TestApp) -> (i32, i32) {
     let t = app.token("district106").await;
-    let (s, m) = app
-        .api_send(
-            Method::POST,
+    let m = app
+        .api_post(
             &t,
             "/api/v1/matters",
             &json!({"kind": "school_decision", "title": "Giờ ăn trưa ở trường bán trú", "owner_agency": "PGDDT-106",
                     "unit": "106-THCS-BANBO", "stage": "drafting"}),
         )
-        .await;
-    assert_eq!(s, 201, "{m}");
+        .await
+        .expect_status(201);
     let mid = m["id"].as_i64().expect("id") as i32;
-    let (s, k) = app
-        .api_send(
-            Method::POST,
+    let k = app
+        .api_post(
             &t,
             "/api/v1/consultations",
             &json!({"matter_id": mid, "title": "Em muốn ăn trưa lúc mấy giờ?", "method": "survey", "age_min": 6,
                     "age_max": 15, "opens_on": "2026-11-28", "closes_on": "2026-12-10", "facilitator": "facilitator106"}),
         )
-        .await;
-    assert_eq!(s, 201, "{k}");
+        .await
+        .expect_status(201);
     let kid = k["id"].as_i64().expect("id") as i32;
     assert_eq!(k["status"], "draft");
     assert_eq!(k["unit"], "106-THCS-BANBO");
@@ -249,18 +212,13 @@ async fn open_consultation_via_api(app: &TestApp) -> (i32, i32) {
         json!({"kind": "ranking", "text_vi": "Xếp thứ tự", "required": false,
                "options": [{"label_vi": "Ngon"}, {"label_vi": "Nóng"}, {"label_vi": "Đủ"}]}),
     ] {
-        let (s, b) = app.api_send(Method::POST, &t, &path, &q).await;
+        let (s, b) = app.api_post(&t, &path, &q).await;
         assert_eq!(s, 201, "{q}: {b}");
     }
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &t,
-            &format!("/api/v1/consultations/{kid}/open"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_post(&t, &format!("/api/v1/consultations/{kid}/open"), &json!({}))
+        .await
+        .expect_status(200);
     assert_eq!(b["status"], "open");
     assert_eq!(b["questions"].as_array().expect("questions").len(), 6);
     (mid, kid)
@@ -270,8 +228,7 @@ async fn open_consultation_via_api(app: &TestApp) -> (i32, i32) {
 
 async fn district_registers_a_school_decision_and_builds_a_consultation(app: TestApp) {
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/matters/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/matters/new").await;
     assert!(html.contains("Đăng ký vấn đề mới") && html.contains("Trường PTDTBT THCS Bản Bo"));
     assert!(
         !html.contains("PGDDT-107"),
@@ -280,13 +237,13 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     let csrf = app.csrf(&c, "/matters/new").await;
 
     // Bad input: every error at once, in Vietnamese, nothing stored.
-    let before = count_matters(&app).await;
+    let before = count(&app, matter::Entity).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/matters",
             &[
-                ("csrf", &csrf),
                 ("kind", "school_decision"),
                 ("title", ""),
                 ("agency", "PGDDT-107"),
@@ -294,26 +251,28 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
                 ("stage", "decided"),
                 ("decision_date", "31/02/2026"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
-    for msg in [
-        "Ô này là bắt buộc.",
-        "Cơ quan không tồn tại hoặc nằm ngoài phạm vi của bạn.",
-        "Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.",
-        "Ngày không hợp lệ",
-    ] {
-        assert!(html.contains(msg), "missing message {msg}");
-    }
+    assert_holds(
+        &html,
+        "missing message",
+        &[
+            "Ô này là bắt buộc.",
+            "Cơ quan không tồn tại hoặc nằm ngoài phạm vi của bạn.",
+            "Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.",
+            "Ngày không hợp lệ",
+        ],
+    );
     assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"title-err\""));
     let long = "Quyết định ".repeat(25);
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/matters",
             &[
-                ("csrf", &csrf),
                 ("kind", "school_decision"),
                 ("title", &long),
                 ("agency", "PGDDT-106"),
@@ -321,20 +280,20 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
                 ("stage", "answered"),
                 ("decision_date", ""),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(html.contains("Quá dài.") && html.contains("được ghi tự động"));
-    assert_eq!(count_matters(&app).await, before);
+    assert_eq!(count(&app, matter::Entity).await, before);
 
     // A school decision at the Bản Bo school, decision date from a date picker.
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/matters",
             &[
-                ("csrf", &csrf),
                 ("kind", "school_decision"),
                 ("title", "Nội quy sử dụng điện thoại ở trường"),
                 ("summary", "Trường quyết định giờ được dùng điện thoại."),
@@ -343,9 +302,9 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
                 ("stage", "drafting"),
                 ("decision_date", "2026-12-20"),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let mid = id_after(&location(&r), "/matters/");
     let m = matter::Entity::find_by_id(mid)
         .one(&app.db.conn)
@@ -361,8 +320,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     );
 
     // The list, with filters.
-    let (s, html) = app.get(&c, "/matters").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/matters").await;
     assert!(html.contains("Nội quy sử dụng điện thoại ở trường") && html.contains("20/12/2026"));
     let (_, html) = app
         .get(
@@ -372,8 +330,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await;
     assert!(html.contains("Nội quy sử dụng điện thoại ở trường"));
     for q in ["kind=law_policy", "year=2019", "stage=decided"] {
-        let (s, html) = app.get(&c, &format!("/matters?{q}")).await;
-        assert_eq!(s, 200);
+        let html = app.page(&c, &format!("/matters?{q}")).await;
         assert!(!html.contains("Nội quy sử dụng điện thoại ở trường"), "{q}");
     }
     let (s, html) = app.get(&c, "/matters?unit=107").await;
@@ -381,22 +338,21 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     assert!(html.contains("Đơn vị không tồn tại"));
 
     // A consultation for it: bad input first, nothing stored.
-    let (s, html) = app
-        .get(&c, &format!("/matters/{mid}/consultations/new"))
+    let html = app
+        .page(&c, &format!("/matters/{mid}/consultations/new"))
         .await;
-    assert_eq!(s, 200);
     assert!(
         html.contains("Tẩn Văn Páo"),
         "facilitators in scope are offered"
     );
-    let kbefore = count_consultations(&app).await;
+    let kbefore = count(&app, consultation::Entity).await;
     let mid_s = mid.to_string();
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/consultations",
             &[
-                ("csrf", &csrf),
                 ("matter_id", &mid_s),
                 ("unit", "106-THCS-BANBO"),
                 ("title", "Điện thoại ở trường"),
@@ -407,19 +363,19 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
                 ("closes_on", "01/12/2026"),
                 ("facilitator", "agency106"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(html.contains("Tuổi phải từ 6 đến 15."));
     assert!(html.contains("Ngày đóng không được trước ngày mở."));
     assert!(html.contains("Người hỗ trợ không tồn tại"));
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/consultations",
             &[
-                ("csrf", &csrf),
                 ("matter_id", &mid_s),
                 ("unit", "106"),
                 ("title", "Điện thoại ở trường"),
@@ -431,23 +387,23 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
                 ("facilitator", "facilitator106"),
                 ("audience", "107"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(html.contains("Tuổi lớn nhất không được nhỏ hơn tuổi nhỏ nhất."));
     assert!(
         html.contains("Đơn vị không tồn tại"),
         "unit 106 is above the matter's school; 107 outside scope"
     );
-    assert_eq!(count_consultations(&app).await, kbefore);
+    assert_eq!(count(&app, consultation::Entity).await, kbefore);
 
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/consultations",
             &[
-                ("csrf", &csrf),
                 ("matter_id", &mid_s),
                 ("unit", "106-THCS-BANBO"),
                 ("title", "Điện thoại ở trường"),
@@ -460,9 +416,9 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
                 ("facilitator", "facilitator106"),
                 ("audience", "106-THCS-BANBO"),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let kid = id_after(&location(&r), "/consultations/");
     let k = consultation::Entity::find_by_id(kid)
         .one(&app.db.conn)
@@ -483,8 +439,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .expect("db")
         .expect("matter");
     assert_eq!(m.stage, "consulting", "asking children moves the matter on");
-    let (s, html) = app.get(&c, &format!("/consultations/{kid}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/consultations/{kid}")).await;
     assert!(html.contains(&k.join_code) && html.contains("Thêm câu hỏi") && html.contains("Nháp"));
 
     // Questions of every kind.
@@ -580,31 +535,26 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         let html = r.text().await.expect("body");
         assert!(html.contains(msg), "{msg}");
     }
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &app.token("district106").await,
             &format!("/api/v1/consultations/{kid}/questions"),
             &json!({"kind": "single", "text_vi": "Một lựa chọn", "options": [{"label_vi": "Có"}]}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["options"], "too_few_options");
     assert_eq!(count_questions(&app, kid).await, 6);
 
     // A question can be deleted while in draft.
-    let r = app
-        .post_form(
-            &c,
-            &qpath,
-            &[
-                ("csrf", &csrf),
-                ("kind", "text"),
-                ("text_vi", "Câu hỏi thừa"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &qpath,
+        &[("kind", "text"), ("text_vi", "Câu hỏi thừa")],
+        303,
+    )
+    .await;
     let extra = consultations::questions(&app.db.conn, kid)
         .await
         .expect("q")
@@ -613,25 +563,19 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .expect("extra")
         .0
         .id;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/consultations/{kid}/questions/{extra}/delete"),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/consultations/{kid}/questions/{extra}/delete"),
+        &[],
+        303,
+    )
+    .await;
     assert_eq!(count_questions(&app, kid).await, 6);
 
     // Open; then the questions are frozen (page 409, API 409), nothing stored.
-    let r = app
-        .post_form(
-            &c,
-            &format!("/consultations/{kid}/open"),
-            &[("csrf", &csrf)],
-        )
+    app.submit_form(&c, &csrf, &format!("/consultations/{kid}/open"), &[], 303)
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let k = consultation::Entity::find_by_id(kid)
         .one(&app.db.conn)
         .await
@@ -649,44 +593,30 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 409);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("không thể thay đổi câu hỏi")
-    );
-    let r = app
-        .post_form(
-            &c,
-            &format!("/consultations/{kid}/questions/{}/delete", qs.text),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 409);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    assert_page(r, 409, "không thể thay đổi câu hỏi").await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/consultations/{kid}/questions/{}/delete", qs.text),
+        &[],
+        409,
+    )
+    .await;
+    let b = app
+        .api_post(
             &app.token("district106").await,
             &format!("/api/v1/consultations/{kid}/questions"),
             &json!({"kind": "faces3", "text_vi": "Thêm sau khi mở"}),
         )
-        .await;
-    assert_eq!(s, 409);
+        .await
+        .expect_status(409);
     assert_eq!(b["error"]["fields"]["status"], "not_draft");
-    let r = app
-        .post_form(
-            &c,
-            &format!("/consultations/{kid}/open"),
-            &[("csrf", &csrf)],
-        )
+    app.submit_form(&c, &csrf, &format!("/consultations/{kid}/open"), &[], 409)
         .await;
-    assert_eq!(r.status().as_u16(), 409);
     assert_eq!(count_questions(&app, kid).await, 6);
 
     // The poster: the code, the absolute address from the Host header, an SVG QR code.
-    let (s, html) = app.get(&c, &format!("/consultations/{kid}/poster")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/consultations/{kid}/poster")).await;
     let url = format!("{}/c/{}", app.base, k.join_code);
     assert!(url.starts_with("http://127.0.0.1:"));
     assert!(
@@ -705,24 +635,24 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
     assert!(r.text().await.expect("svg").contains("<svg"));
-    let (s, css) = app.get(&c, "/static/consult.css").await;
-    assert_eq!(s, 200);
+    let css = app.page(&c, "/static/consult.css").await;
     assert!(css.contains("@page{size:A4;margin:15mm}"));
 
     // The matter page: its consultation, a timeline from the audit trail, the due date.
-    let (s, html) = app.get(&c, &format!("/matters/{mid}")).await;
-    assert_eq!(s, 200);
-    for needle in [
-        "Điện thoại ở trường",
-        "Đang mở",
-        "Đăng ký vấn đề",
-        "Tạo cuộc tham vấn «Điện thoại ở trường»",
-        "Mở cuộc tham vấn «Điện thoại ở trường»",
-        "18/02/2027",
-        "29/11/2026",
-    ] {
-        assert!(html.contains(needle), "matter page lacks {needle}");
-    }
+    let html = app.page(&c, &format!("/matters/{mid}")).await;
+    assert_holds(
+        &html,
+        "matter page lacks",
+        &[
+            "Điện thoại ở trường",
+            "Đang mở",
+            "Đăng ký vấn đề",
+            "Tạo cuộc tham vấn «Điện thoại ở trường»",
+            "Mở cuộc tham vấn «Điện thoại ở trường»",
+            "18/02/2027",
+            "29/11/2026",
+        ],
+    );
     assert!(!html.contains("Quá hạn trả lời"));
     // Edit: decided a year earlier → the answer is overdue; bad edits store nothing.
     let r = app
@@ -738,27 +668,20 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("cần có ngày quyết định")
-    );
-    let r = app
-        .post_form(
-            &c,
-            &format!("/matters/{mid}"),
-            &[
-                ("csrf", &csrf),
-                ("title", "Nội quy điện thoại"),
-                ("summary", "Đã họp."),
-                ("stage", "decided"),
-                ("decision_date", "15/09/2025"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    assert_page(r, 422, "cần có ngày quyết định").await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/matters/{mid}"),
+        &[
+            ("title", "Nội quy điện thoại"),
+            ("summary", "Đã họp."),
+            ("stage", "decided"),
+            ("decision_date", "15/09/2025"),
+        ],
+        303,
+    )
+    .await;
     let m = matter::Entity::find_by_id(mid)
         .one(&app.db.conn)
         .await
@@ -778,15 +701,16 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     let (_, html) = app.get(&c, "/matters?stage=decided").await;
     assert!(html.contains("Nội quy điện thoại") && html.contains("Quá hạn trả lời"));
     let t = app.token("district106").await;
-    let (s, b) = app.api_get(&t, &format!("/api/v1/matters/{mid}")).await;
-    assert_eq!(s, 200);
+    let b = app
+        .api_get(&t, &format!("/api/v1/matters/{mid}"))
+        .await
+        .expect_status(200);
     assert_eq!(b["answer_due"], "2025-11-14");
     assert_eq!(b["overdue"], true);
     assert_eq!(b["consulted"], false);
     assert_eq!(b["consultations"][0]["join_code"], k.join_code.as_str());
     // The consultations list.
-    let (s, html) = app.get(&c, "/consultations?status=open").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/consultations?status=open").await;
     assert!(html.contains("Điện thoại ở trường") && html.contains(&k.join_code));
     let (_, html) = app.get(&c, "/consultations?status=draft").await;
     assert!(!html.contains("Điện thoại ở trường"));
@@ -799,15 +723,11 @@ async fn facilitator_types_in_three_paper_forms_in_a_row(app: TestApp) {
     let c = app.login("facilitator106").await;
     let path = format!("/consultations/{kid}/paper");
     let facilitator = user_id(&app, "facilitator106").await;
-    let school = units::by_code(&app.db.conn, "106-THCS-BANBO")
-        .await
-        .expect("db")
-        .expect("school");
+    let school = unit_by_code(&app.db.conn, "106-THCS-BANBO").await;
 
     let mut sids = vec![];
     for n in 1..=3 {
-        let (s, html) = app.get(&c, &path).await;
-        assert_eq!(s, 200);
+        let html = app.page(&c, &path).await;
         assert!(html.contains("autofocus") && html.contains("Lưu và nhập phiếu tiếp"));
         let sid = html
             .split("name=\"submission_id\" value=\"")
@@ -872,8 +792,7 @@ async fn facilitator_types_in_three_paper_forms_in_a_row(app: TestApp) {
         }
         sids.push(sid);
     }
-    let (s, html) = app.get(&c, &format!("{path}?saved=3")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("{path}?saved=3")).await;
     assert!(html.contains("Đã lưu phiếu số 3."));
 
     let rows = responses_of(&app, kid).await;
@@ -982,30 +901,30 @@ async fn facilitator_types_in_three_paper_forms_in_a_row(app: TestApp) {
     let sid = uuid::Uuid::new_v4().to_string();
     let body = json!({"submission_id": sid, "profile": {"age": 12, "sex": "boy", "unit": "106-THCS-BANBO"},
                       "answers": {qs.single.0.to_string(): {"options": [qs.single.1[0]]}, qs.faces3.to_string(): {"face": 2}}});
-    let (s, b) = app.api_send(Method::POST, &t, &api, &body).await;
-    assert_eq!(s, 201, "{b}");
+    let b = app.api_post(&t, &api, &body).await.expect_status(201);
     assert_eq!(b["duplicate"], false);
-    let (s, b) = app.api_send(Method::POST, &t, &api, &body).await;
-    assert_eq!(s, 200, "{b}");
+    let b = app.api_post(&t, &api, &body).await.expect_status(200);
     assert_eq!(b["duplicate"], true);
     let other = json!({"submission_id": sid, "answers": {qs.single.0.to_string(): {"options": [qs.single.1[1]]}, qs.faces3.to_string(): {"face": 3}}});
-    let (s, b) = app.api_send(Method::POST, &t, &api, &other).await;
-    assert_eq!(s, 409, "{b}");
+    let b = app.api_post(&t, &api, &other).await.expect_status(409);
     assert_eq!(b["error"]["fields"]["submission_id"], "different_content");
     let bad = json!({"submission_id": uuid::Uuid::new_v4().to_string(), "profile": {"age": 5, "ethnic": "99"},
                      "answers": {qs.single.0.to_string(): {"options": [123456]}, "999999": {"face": 1}}});
-    let (s, b) = app.api_send(Method::POST, &t, &api, &bad).await;
-    assert_eq!(s, 422, "{b}");
+    let b = app.api_post(&t, &api, &bad).await.expect_status(422);
     let f = &b["error"]["fields"];
     assert_eq!(f["age"], "age_out_of_range");
     assert_eq!(f["ethnic"], "unknown_option");
     assert_eq!(f[format!("q{}", qs.single.0)], "unknown_option");
     assert_eq!(f[format!("q{}", qs.faces3)], "required");
     assert_eq!(f["q999999"], "unknown_question");
-    let (s, b) = app
-        .api_send(Method::POST, &t, &api, &json!({"submission_id": "not-a-uuid", "answers": {qs.single.0.to_string(): {"options": [qs.single.1[0]]}, qs.faces3.to_string(): {"face": 1}}}))
-        .await;
-    assert_eq!(s, 422);
+    let b = app
+        .api_post(
+            &t,
+            &api,
+            &json!({"submission_id": "not-a-uuid", "answers": {qs.single.0.to_string(): {"options": [qs.single.1[0]]}, qs.faces3.to_string(): {"face": 1}}}),
+        )
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["submission_id"], "not_a_uuid");
     let rows = responses_of(&app, kid).await;
     assert_eq!(rows.len(), 4);
@@ -1025,8 +944,7 @@ async fn group_tallies_must_add_up(app: TestApp) {
     let qs = questions_of(&app, kid).await;
     let c = app.login("facilitator106").await;
     let path = format!("/consultations/{kid}/tally");
-    let (s, html) = app.get(&c, &path).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &path).await;
     assert!(html.contains("Số em nữ") && html.contains("11 giờ 30") && html.contains("Rau"));
     assert!(!html.contains("Ngon"), "ranking options are not tallied");
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
@@ -1144,15 +1062,12 @@ async fn group_tallies_must_add_up(app: TestApp) {
     let api = format!("/api/v1/consultations/{kid}/tallies");
     let body = json!({"submission_id": uuid::Uuid::new_v4().to_string(), "label": "Lớp 8B", "girls": 4, "boys": 6,
                       "age_6_10": 0, "age_11_15": 10, "counts": {qs.single.1[0].to_string(): 10}});
-    let (s, b) = app.api_send(Method::POST, &t, &api, &body).await;
-    assert_eq!(s, 201, "{b}");
-    let (s, b) = app.api_send(Method::POST, &t, &api, &body).await;
-    assert_eq!(s, 200);
+    app.api_post(&t, &api, &body).await.expect_status(201);
+    let b = app.api_post(&t, &api, &body).await.expect_status(200);
     assert_eq!(b["duplicate"], true);
     let bad = json!({"submission_id": uuid::Uuid::new_v4().to_string(), "label": "Lớp 9", "girls": 4, "boys": 6,
                      "age_6_10": 5, "age_11_15": 4, "counts": {qs.single.1[0].to_string(): 11, "999999": 1}});
-    let (s, b) = app.api_send(Method::POST, &t, &api, &bad).await;
-    assert_eq!(s, 422, "{b}");
+    let b = app.api_post(&t, &api, &bad).await.expect_status(422);
     assert_eq!(b["error"]["fields"]["ages"], "total_mismatch");
     assert_eq!(
         b["error"]["fields"][format!("o{}", qs.single.1[0])],
@@ -1170,20 +1085,28 @@ db_test!(group_tallies_must_add_up);
 
 async fn nothing_is_entered_unless_the_consultation_is_open(app: TestApp) {
     let t = app.token("district106").await;
-    let (s, m) = app
-        .api_send(Method::POST, &t, "/api/v1/matters", &json!({"kind": "community_decision", "title": "Sân chơi của bản",
-            "owner_agency": "UBND-106", "unit": "106", "decision_date": "2026-10-01", "stage": "decided"}))
-        .await;
-    assert_eq!(s, 201, "{m}");
+    let m = app
+        .api_post(
+            &t,
+            "/api/v1/matters",
+            &json!({"kind": "community_decision", "title": "Sân chơi của bản",
+            "owner_agency": "UBND-106", "unit": "106", "decision_date": "2026-10-01", "stage": "decided"}),
+        )
+        .await
+        .expect_status(201);
     assert_eq!(m["year"], 2026);
     let mid = m["id"].as_i64().expect("id");
     // Bad consultations are refused with every field named; nothing stored.
-    let before = count_consultations(&app).await;
-    let (s, b) = app
-        .api_send(Method::POST, &t, "/api/v1/consultations", &json!({"matter_id": mid, "title": "", "method": "poll",
-            "age_min": 5, "age_max": 16, "opens_on": "2026-12-10", "closes_on": "2026-12-01", "audience": ["999"]}))
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let before = count(&app, consultation::Entity).await;
+    let b = app
+        .api_post(
+            &t,
+            "/api/v1/consultations",
+            &json!({"matter_id": mid, "title": "", "method": "poll",
+            "age_min": 5, "age_max": 16, "opens_on": "2026-12-10", "closes_on": "2026-12-01", "audience": ["999"]}),
+        )
+        .await
+        .expect_status(422);
     let f = &b["error"]["fields"];
     assert_eq!(f["title"], "required");
     assert_eq!(f["method"], "unknown_option");
@@ -1191,37 +1114,28 @@ async fn nothing_is_entered_unless_the_consultation_is_open(app: TestApp) {
     assert_eq!(f["age_max"], "age_range");
     assert_eq!(f["closes_on"], "closes_before_opens");
     assert_eq!(f["audience"], "unknown_unit");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &t,
             "/api/v1/consultations",
             &json!({"matter_id": mid, "title": "Sân chơi",
             "method": "survey", "age_min": 6, "age_max": 15, "opens_on": "2026-12-01"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["closes_on"], "required");
-    assert_eq!(count_consultations(&app).await, before);
+    assert_eq!(count(&app, consultation::Entity).await, before);
 
-    let (s, k) = app
-        .api_send(Method::POST, &t, "/api/v1/consultations", &json!({"matter_id": mid, "title": "Sân chơi",
+    let k = app.api_post(&t, "/api/v1/consultations", &json!({"matter_id": mid, "title": "Sân chơi",
             "method": "group_discussion", "age_min": 6, "age_max": 10, "opens_on": "01/12/2026", "closes_on": "15/12/2026",
-            "audience": ["106", "106-THCS-BANBO"]}))
-        .await;
-    assert_eq!(s, 201, "{k}");
+            "audience": ["106", "106-THCS-BANBO"]})).await.expect_status(201);
     assert_eq!(k["audience"], json!(["106", "106-THCS-BANBO"]));
     let kid = k["id"].as_i64().expect("id") as i32;
     // No questions: cannot open.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &t,
-            &format!("/api/v1/consultations/{kid}/open"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 422);
+    let b = app
+        .api_post(&t, &format!("/api/v1/consultations/{kid}/open"), &json!({}))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["questions"], "no_questions");
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, &format!("/consultations/{kid}")).await;
@@ -1232,132 +1146,122 @@ async fn nothing_is_entered_unless_the_consultation_is_open(app: TestApp) {
             &[("csrf", &csrf)],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("Cần có ít nhất một câu hỏi")
-    );
+    assert_page(r, 422, "Cần có ít nhất một câu hỏi").await;
     // While a draft: no paper forms, no tallies.
-    let (s, html) = app.get(&c, &format!("/consultations/{kid}/paper")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/consultations/{kid}/paper")).await;
     assert!(
         html.contains("Chỉ nhập được ý kiến khi cuộc tham vấn đang mở.")
             && !html.contains("submission_id")
     );
-    let r = app
-        .post_form(
-            &c,
-            &format!("/consultations/{kid}/paper"),
-            &[
-                ("csrf", &csrf),
-                ("submission_id", &uuid::Uuid::new_v4().to_string()),
-                ("age", "8"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 409);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/consultations/{kid}/tally"),
-            &[
-                ("csrf", &csrf),
-                ("submission_id", &uuid::Uuid::new_v4().to_string()),
-                ("label", "Nhóm 1"),
-                ("girls", "1"),
-                ("boys", "1"),
-                ("age_6_10", "2"),
-                ("age_11_15", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 409);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/consultations/{kid}/paper"),
+        &[
+            ("submission_id", &uuid::Uuid::new_v4().to_string()),
+            ("age", "8"),
+        ],
+        409,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/consultations/{kid}/tally"),
+        &[
+            ("submission_id", &uuid::Uuid::new_v4().to_string()),
+            ("label", "Nhóm 1"),
+            ("girls", "1"),
+            ("boys", "1"),
+            ("age_6_10", "2"),
+            ("age_11_15", "0"),
+        ],
+        409,
+    )
+    .await;
+    let b = app
+        .api_post(
             &t,
             &format!("/api/v1/consultations/{kid}/paper-responses"),
             &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": {}}),
         )
-        .await;
-    assert_eq!(s, 409);
+        .await
+        .expect_status(409);
     assert_eq!(b["error"]["fields"]["status"], "not_open");
-    let (s, _) = app
-        .api_send(Method::POST, &t, &format!("/api/v1/consultations/{kid}/tallies"),
-            &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "label": "N", "girls": 1, "boys": 0, "age_6_10": 1, "age_11_15": 0}))
-        .await;
-    assert_eq!(s, 409);
+    app
+        .api_post(
+            &t,
+            &format!("/api/v1/consultations/{kid}/tallies"),
+            &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "label": "N", "girls": 1, "boys": 0, "age_6_10": 1, "age_11_15": 0}),
+        )
+        .await
+        .expect_status(409);
     assert!(responses_of(&app, kid).await.is_empty() && tallies_of(&app, kid).await.is_empty());
     // An audience of 6–10: a tally with older children is refused once open.
-    let (s, _) = app
-        .api_send(Method::POST, &t, &format!("/api/v1/consultations/{kid}/questions"),
-            &json!({"kind": "single", "text_vi": "Em muốn sân chơi ở đâu?", "options": [{"label_vi": "Gần trường"}, {"label_vi": "Gần nhà văn hóa"}]}))
-        .await;
-    assert_eq!(s, 201);
-    let (s, _) = app
-        .api_send(
-            Method::POST,
+    app
+        .api_post(
             &t,
-            &format!("/api/v1/consultations/{kid}/open"),
-            &json!({}),
+            &format!("/api/v1/consultations/{kid}/questions"),
+            &json!({"kind": "single", "text_vi": "Em muốn sân chơi ở đâu?", "options": [{"label_vi": "Gần trường"}, {"label_vi": "Gần nhà văn hóa"}]}),
         )
-        .await;
-    assert_eq!(s, 200);
-    let (s, b) = app
-        .api_send(Method::POST, &t, &format!("/api/v1/consultations/{kid}/tallies"),
-            &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "label": "N", "girls": 1, "boys": 1, "age_6_10": 1, "age_11_15": 1}))
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(201);
+    app.api_post(&t, &format!("/api/v1/consultations/{kid}/open"), &json!({}))
+        .await
+        .expect_status(200);
+    let b = app
+        .api_post(
+            &t,
+            &format!("/api/v1/consultations/{kid}/tallies"),
+            &json!({"submission_id": uuid::Uuid::new_v4().to_string(), "label": "N", "girls": 1, "boys": 1, "age_6_10": 1, "age_11_15": 1}),
+        )
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["age_11_15"], "outside_audience");
     // PATCH a matter: clear the decision date of a decided matter is refused; a title change is kept.
-    let (s, b) = app
-        .api_send(
-            Method::PATCH,
+    let b = app
+        .api_patch(
             &t,
             &format!("/api/v1/matters/{mid}"),
             &json!({"decision_date": null}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(
         b["error"]["fields"]["decision_date"],
         "decision_date_required"
     );
-    let (s, b) = app
-        .api_send(
-            Method::PATCH,
+    let b = app
+        .api_patch(
             &t,
             &format!("/api/v1/matters/{mid}"),
             &json!({"title": "Sân chơi mới của bản", "stage": "answered"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["stage"], "stage_answered_auto");
-    let (s, b) = app
-        .api_send(
-            Method::PATCH,
+    let b = app
+        .api_patch(
             &t,
             &format!("/api/v1/matters/{mid}"),
             &json!({"title": "Sân chơi mới của bản"}),
         )
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["title"], "Sân chơi mới của bản");
     assert_eq!(b["decision_date"], "2026-10-01");
-    let (s, list) = app
+    let list = app
         .api_get(
             &t,
             "/api/v1/matters?kind=community_decision&year=2026&unit=106&per_page=1000",
         )
-        .await;
-    assert_eq!(s, 200);
+        .await
+        .expect_status(200);
     assert_eq!(list.as_array().expect("list").len(), 1);
-    let (s, b) = app
+    let b = app
         .api_get(&t, "/api/v1/matters?year=abc&kind=x&per_page=1000")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["year"], "not_a_number");
     assert_eq!(b["error"]["fields"]["kind"], "unknown_option");
 }
@@ -1366,8 +1270,7 @@ db_test!(nothing_is_entered_unless_the_consultation_is_open);
 async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
     // The agency officer registers matters for their own agency only.
     let c = app.login("agency106").await;
-    let (s, html) = app.get(&c, "/matters/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/matters/new").await;
     assert!(
         html.contains("<option value=\"PGDDT-106\" selected>"),
         "own agency preselected"
@@ -1377,7 +1280,7 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
         "only their agency is offered"
     );
     let csrf = app.csrf(&c, "/matters/new").await;
-    let before = count_matters(&app).await;
+    let before = count(&app, matter::Entity).await;
     let r = app
         .post_form(
             &c,
@@ -1392,20 +1295,14 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("body")
-            .contains("Bạn chỉ đăng ký được vấn đề của cơ quan mình.")
-    );
-    assert_eq!(count_matters(&app).await, before);
+    assert_page(r, 422, "Bạn chỉ đăng ký được vấn đề của cơ quan mình.").await;
+    assert_eq!(count(&app, matter::Entity).await, before);
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/matters",
             &[
-                ("csrf", &csrf),
                 ("kind", "law_policy"),
                 ("title", "Kế hoạch giáo dục kỹ năng sống"),
                 ("agency", "PGDDT-106"),
@@ -1413,89 +1310,86 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
                 ("stage", "drafting"),
                 ("decision_date", ""),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let mid = id_after(&location(&r), "/matters/");
     let m = matter::Entity::find_by_id(mid)
         .one(&app.db.conn)
         .await
         .expect("db")
         .expect("m");
-    let own = agencies::by_code(&app.db.conn, "PGDDT-106")
-        .await
-        .expect("db")
-        .expect("agency");
+    let own = agency_by_code(&app.db.conn, "PGDDT-106").await;
     assert_eq!(m.owner_agency_id, own.id);
     assert_eq!(m.created_by, Some(user_id(&app, "agency106").await));
     let t = app.token("agency106").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &t,
             "/api/v1/matters",
             &json!({"kind": "law_policy", "title": "X", "owner_agency": "UBND-106", "unit": "106"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["owner_agency"], "not_your_agency");
     // ... and cannot edit another agency's matter.
     let (_, other) = app
-        .api_send(Method::POST, &app.token("district106").await, "/api/v1/matters",
-            &json!({"kind": "community_decision", "title": "Đường đến trường", "owner_agency": "UBND-106", "unit": "106"}))
+        .api_post(
+            &app.token("district106").await,
+            "/api/v1/matters",
+            &json!({"kind": "community_decision", "title": "Đường đến trường", "owner_agency": "UBND-106", "unit": "106"}),
+        )
         .await;
     let other_id = other["id"].as_i64().expect("id");
-    let (s, _) = app
-        .api_send(
-            Method::PATCH,
-            &t,
-            &format!("/api/v1/matters/{other_id}"),
-            &json!({"title": "Đổi"}),
-        )
-        .await;
-    assert_eq!(s, 403);
-    let (s, _) = app
-        .api_send(
-            Method::PATCH,
-            &t,
-            &format!("/api/v1/matters/{mid}"),
-            &json!({"summary": "Giáo dục kỹ năng"}),
-        )
-        .await;
-    assert_eq!(s, 200);
+    app.api_patch(
+        &t,
+        &format!("/api/v1/matters/{other_id}"),
+        &json!({"title": "Đổi"}),
+    )
+    .await
+    .expect_status(403);
+    app.api_patch(
+        &t,
+        &format!("/api/v1/matters/{mid}"),
+        &json!({"summary": "Giáo dục kỹ năng"}),
+    )
+    .await
+    .expect_status(200);
 
     // The facilitator cannot register matters, but runs consultations at their school.
     let f = app.login("facilitator106").await;
     let (s, _) = app.get(&f, "/matters/new").await;
     assert_eq!(s, 403);
     let fcsrf = app.csrf(&f, "/matters").await;
-    let r = app
-        .post_form(
-            &f,
-            "/matters",
-            &[
-                ("csrf", &fcsrf),
-                ("kind", "school_decision"),
-                ("title", "T"),
-                ("agency", "PGDDT-106"),
-                ("unit", "106-THCS-BANBO"),
-                ("stage", "drafting"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 403);
+    app.submit_form(
+        &f,
+        &fcsrf,
+        "/matters",
+        &[
+            ("kind", "school_decision"),
+            ("title", "T"),
+            ("agency", "PGDDT-106"),
+            ("unit", "106-THCS-BANBO"),
+            ("stage", "drafting"),
+        ],
+        403,
+    )
+    .await;
     let ft = app.token("facilitator106").await;
-    let (s, _) = app
-        .api_send(Method::POST, &ft, "/api/v1/matters", &json!({"kind": "school_decision", "title": "T", "owner_agency": "PGDDT-106", "unit": "106-THCS-BANBO"}))
-        .await;
-    assert_eq!(s, 403);
-    assert_eq!(count_matters(&app).await, before + 2);
+    app
+        .api_post(
+            &ft,
+            "/api/v1/matters",
+            &json!({"kind": "school_decision", "title": "T", "owner_agency": "PGDDT-106", "unit": "106-THCS-BANBO"}),
+        )
+        .await
+        .expect_status(403);
+    assert_eq!(count(&app, matter::Entity).await, before + 2);
     // A matter of the district is above the school: the facilitator does not see it.
     let (s, _) = app.get(&f, &format!("/matters/{mid}")).await;
     assert_eq!(s, 404);
     let (mid2, kid) = open_consultation_via_api(&app).await;
-    let (s, html) = app.get(&f, &format!("/matters/{mid2}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&f, &format!("/matters/{mid2}")).await;
     assert!(
         html.contains(&format!("href=\"/matters/{mid2}/consultations/new\"")),
         "the facilitator may ask children about a school decision"
@@ -1522,8 +1416,7 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
         303,
         "a facilitator creates a consultation on a school decision"
     );
-    let (s, _) = app.get(&f, &format!("/consultations/{kid}/poster")).await;
-    assert_eq!(s, 200);
+    let _ = app.page(&f, &format!("/consultations/{kid}/poster")).await;
 
     // The viewer reads everything in scope and changes nothing.
     let v = app.login("viewer").await;
@@ -1575,13 +1468,14 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
         assert_eq!(r.status().as_u16(), 403, "POST {path}");
     }
     let vt = app.token("viewer").await;
-    let (s, list) = app.api_get(&vt, "/api/v1/matters?per_page=1000").await;
-    assert_eq!(s, 200);
+    let list = app
+        .api_get(&vt, "/api/v1/matters?per_page=1000")
+        .await
+        .expect_status(200);
     assert!(list.as_array().expect("list").len() >= 3);
-    let (s, _) = app
-        .api_get(&vt, &format!("/api/v1/consultations/{kid}"))
-        .await;
-    assert_eq!(s, 200);
+    app.api_get(&vt, &format!("/api/v1/consultations/{kid}"))
+        .await
+        .expect_status(200);
     for (m, path) in [
         (Method::POST, "/api/v1/matters".to_string()),
         (Method::PATCH, format!("/api/v1/matters/{mid}")),
@@ -1691,31 +1585,40 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     assert!(!html.contains("Nội quy bán trú của trường Mường Tè"));
     let (_, html) = app.get(&c, "/consultations").await;
     assert!(!html.contains("Hỏi ý kiến về nội quy bán trú"));
-    let (s, b) = app
+    let b = app
         .api_get(&t, "/api/v1/matters?unit=107&per_page=1000")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "unknown_unit");
-    let before = (count_matters(&app).await, count_consultations(&app).await);
-    let (s, b) = app
-        .api_send(Method::POST, &t, "/api/v1/matters", &json!({"kind": "school_decision", "title": "T", "owner_agency": "PGDDT-107", "unit": "107"}))
-        .await;
-    assert_eq!(s, 422);
+    let before = (
+        count(&app, matter::Entity).await,
+        count(&app, consultation::Entity).await,
+    );
+    let b = app
+        .api_post(
+            &t,
+            "/api/v1/matters",
+            &json!({"kind": "school_decision", "title": "T", "owner_agency": "PGDDT-107", "unit": "107"}),
+        )
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "unknown_unit");
     assert_eq!(b["error"]["fields"]["owner_agency"], "unknown_agency");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &t,
             "/api/v1/consultations",
             &json!({"matter_id": o.matter, "title": "T", "method": "survey",
             "age_min": 11, "age_max": 15, "opens_on": "2026-12-01", "closes_on": "2026-12-02"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["matter_id"], "unknown_matter");
     assert_eq!(
-        (count_matters(&app).await, count_consultations(&app).await),
+        (
+            count(&app, matter::Entity).await,
+            count(&app, consultation::Entity).await
+        ),
         before
     );
     assert!(

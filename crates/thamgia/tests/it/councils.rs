@@ -7,9 +7,10 @@
 //! work in its year.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp, assert_page};
 use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use thamgia_store::entity::{
     audit, club_activity, club_member, consent, council, council_dialogue, council_member, person,
@@ -20,13 +21,6 @@ const NAME: &str = "Tòng Thị Khánh Ly";
 const GUARDIAN: &str = "Tòng Văn Phóng";
 const CONTACT: &str = "0912 345 678";
 const SCHOOL: &str = "Điểm trường bản Hua Bó";
-
-async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
-where
-    E::Model: Sync,
-{
-    E::find().count(&app.db.conn).await.expect("count")
-}
 
 /// A child with consent, a council and a club of Tam Đường (ids 1 in a fresh
 /// database), for tests that call every operation (`api.rs`).
@@ -64,41 +58,34 @@ fn child_json(name: &str, unit: &str) -> Value {
 }
 
 async fn new_child(app: &TestApp, token: &str, name: &str, unit: &str) -> i64 {
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            token,
-            "/api/v1/people",
-            &child_json(name, unit),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let b = app
+        .api_post(token, "/api/v1/people", &child_json(name, unit))
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
 }
 
 async fn new_council(app: &TestApp, token: &str, unit: &str, established: &str) -> i64 {
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             token,
             "/api/v1/councils",
             &json!({"unit": unit, "name": format!("Hội đồng trẻ em {unit}"), "established_on": established}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
 }
 
 async fn new_club(app: &TestApp, token: &str, unit: &str, host: Option<&str>) -> i64 {
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             token,
             "/api/v1/clubs",
             &json!({"unit": unit, "setting": "school", "host": host, "name": format!("CLB Quyền tham gia {unit}"), "founded_on": "2017-09-05"}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     b["id"].as_i64().expect("id")
 }
 
@@ -182,10 +169,10 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     ] {
         body.as_object_mut().expect("object").remove(k);
     }
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &body)
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&token, "/api/v1/people", &body)
+        .await
+        .expect_status(422);
     let f = &b["error"]["fields"];
     assert_eq!(f["guardian_name"], "required");
     assert_eq!(f["guardian_relation"], "required");
@@ -198,65 +185,57 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
     // The purpose must not carry the child's name (it is kept in the audit trail).
     let mut named = child_json(NAME, "106");
     named["purpose"] = json!(format!("{NAME} vào Hội đồng trẻ em"));
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &named)
-        .await;
-    assert_eq!(s, 422);
+    let b = app
+        .api_post(&token, "/api/v1/people", &named)
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["purpose"], "purpose_contains_name");
     assert_eq!(count(&app, person::Entity).await, 0);
 
     // A council member cannot be added without a child whose consent stands.
     let k = new_council(&app, &token, "106", "2019-01-15").await;
     let csrf = app.csrf(&c, &format!("/councils/{k}")).await;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/members"),
-            &[
-                ("csrf", &csrf),
-                ("person", ""),
-                ("role", "member"),
-                ("term_start", "01/09/2026"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/members"),
+        &[
+            ("person", ""),
+            ("role", "member"),
+            ("term_start", "01/09/2026"),
+        ],
+        422,
+    )
+    .await;
     // A child whose consent was withdrawn is refused with the consent message.
     let id = new_child(&app, &token, NAME, "106").await;
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/people/{id}/withdraw"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 200);
+    app.api_post(&token, &format!("/api/v1/people/{id}/withdraw"), &json!({}))
+        .await
+        .expect_status(200);
     let pid = id.to_string();
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/councils/{k}/members"),
             &[
-                ("csrf", &csrf),
                 ("person", &pid),
                 ("role", "member"),
                 ("term_start", "01/09/2026"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("Chưa có sự đồng ý"), "consent message");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             &format!("/api/v1/councils/{k}/members"),
             &json!({"person_id": id, "role": "chair", "term_start": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["person"], "no_consent");
     assert_eq!(count(&app, council_member::Entity).await, 0);
     // The inline route: a new child with consent comes back to the council, picked.
@@ -274,8 +253,7 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
         to.starts_with(&format!("/councils/{k}?person=")) && to.ends_with("#add-member"),
         "{to}"
     );
-    let (s, html) = app.get(&c, &to).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &to).await;
     assert!(
         html.contains("selected>Lò Văn Quân"),
         "the new child is picked"
@@ -334,30 +312,30 @@ async fn the_childs_own_agreement_from_seven_and_ages_six_to_fifteen(app: TestAp
     for birth in ["2021-06-01", "2010-11-28"] {
         let mut b = child_json(NAME, "106");
         b["birth_date"] = json!(birth);
-        let (s, body) = app
-            .api_send(Method::POST, &token, "/api/v1/people", &b)
-            .await;
-        assert_eq!(s, 422);
+        let body = app
+            .api_post(&token, "/api/v1/people", &b)
+            .await
+            .expect_status(422);
         assert_eq!(body["error"]["fields"]["birth_date"], "age_out_of_range");
     }
     // Ten years old through the API: the child's agreement is needed, then accepted.
     let mut b = child_json(NAME, "106");
     b["birth_date"] = json!("2016-03-01");
     b["child_agreed"] = json!(false);
-    let (s, body) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &b)
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_post(&token, "/api/v1/people", &b)
+        .await
+        .expect_status(422);
     assert_eq!(
         body["error"]["fields"]["child_agreed"],
         "child_consent_required"
     );
     assert_eq!(count(&app, person::Entity).await, 1);
     b["child_agreed"] = json!(true);
-    let (s, body) = app
-        .api_send(Method::POST, &token, "/api/v1/people", &b)
-        .await;
-    assert_eq!(s, 201, "{body}");
+    let body = app
+        .api_post(&token, "/api/v1/people", &b)
+        .await
+        .expect_status(201);
     assert_eq!(body["age"], 10);
     assert_eq!(body["consents"][0]["child_agreed"], true);
     assert_eq!(count(&app, person::Entity).await, 2);
@@ -382,57 +360,51 @@ async fn after_withdrawal_the_name_appears_nowhere(app: TestApp) {
     // Chair of the council (through the page), leader of the club (through the API).
     let csrf = app.csrf(&c, &format!("/councils/{k}")).await;
     let pid = id.to_string();
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/members"),
-            &[
-                ("csrf", &csrf),
-                ("person", &pid),
-                ("role", "chair"),
-                ("term_start", "01/09/2026"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/councils/{k}/members"),
-            &json!({"person_id": other, "role": "member", "term_start": "2026-09-01"}),
-        )
-        .await;
-    assert_eq!(s, 201);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/members"),
+        &[
+            ("person", &pid),
+            ("role", "chair"),
+            ("term_start", "01/09/2026"),
+        ],
+        303,
+    )
+    .await;
+    app.api_post(
+        &token,
+        &format!("/api/v1/councils/{k}/members"),
+        &json!({"person_id": other, "role": "member", "term_start": "2026-09-01"}),
+    )
+    .await
+    .expect_status(201);
+    let b = app
+        .api_post(
             &token,
             &format!("/api/v1/clubs/{club}/members"),
             &json!({"person_id": id, "is_leader": true, "joined_on": "2026-10-01"}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     assert_eq!(b["name"], NAME);
     // Before: the officer sees the name.
     let (_, html) = app.get(&c, &format!("/councils/{k}")).await;
     assert!(html.contains(NAME));
     // Withdrawal needs the confirmation box.
     let csrf = app.csrf(&c, &format!("/people/{id}")).await;
-    let r = app
-        .post_form(&c, &format!("/people/{id}/withdraw"), &[("csrf", &csrf)])
+    app.submit_form(&c, &csrf, &format!("/people/{id}/withdraw"), &[], 422)
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let (_, html) = app.get(&c, &format!("/people/{id}")).await;
     assert!(html.contains(NAME), "nothing changed without confirmation");
-    let r = app
-        .post_form(
-            &c,
-            &format!("/people/{id}/withdraw"),
-            &[("csrf", &csrf), ("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/people/{id}/withdraw"),
+        &[("confirm", "yes")],
+        303,
+    )
+    .await;
     let pseudonym = format!("Trẻ em #{id:05}");
     // Pages of every user who can open them.
     for user in ["district106", "coordinator", "admin"] {
@@ -513,15 +485,9 @@ async fn after_withdrawal_the_name_appears_nowhere(app: TestApp) {
     assert_eq!(count(&app, council_member::Entity).await, 2);
     assert_eq!(count(&app, club_member::Entity).await, 1);
     // A withdrawn child cannot be withdrawn twice, nor given a new consent.
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/people/{id}/withdraw"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 422);
+    app.api_post(&token, &format!("/api/v1/people/{id}/withdraw"), &json!({}))
+        .await
+        .expect_status(422);
 }
 db_test!(after_withdrawal_the_name_appears_nowhere);
 
@@ -540,8 +506,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
             json!({"person_id": id, "is_leader": true, "joined_on": "2026-09-01"}),
         ),
     ] {
-        let (s, b) = app.api_send(Method::POST, &token, &path, &body).await;
-        assert_eq!(s, 201, "{b}");
+        app.api_post(&token, &path, &body).await.expect_status(201);
     }
     // The provincial viewer reads councils and clubs, never a name.
     let v = app.login("viewer").await;
@@ -565,8 +530,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         format!("/api/v1/councils/{k}"),
         format!("/api/v1/clubs/{club}"),
     ] {
-        let (s, body) = app.api_get(&vt, &path).await;
-        assert_eq!(s, 200);
+        let body = app.api_get(&vt, &path).await.expect_status(200);
         assert_clean(&format!("viewer {path}"), &body.to_string());
         assert!(body.to_string().contains("Thành viên #1"));
         assert!(!body.to_string().contains("person_id"));
@@ -578,8 +542,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
     // The facilitator at the host school sees the club (no names) and records
     // its activities; the district's council is outside the school.
     let f = app.login("facilitator106").await;
-    let (s, html) = app.get(&f, &format!("/clubs/{club}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&f, &format!("/clubs/{club}")).await;
     assert_clean("facilitator club page", &html);
     assert!(html.contains("Thành viên #1"));
     let (s, _) = app.get(&f, &format!("/councils/{k}")).await;
@@ -587,20 +550,19 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
     let (s, _) = app.get(&f, "/people").await;
     assert_eq!(s, 403);
     let csrf = app.csrf(&f, &format!("/clubs/{club}")).await;
-    let r = app
-        .post_form(
-            &f,
-            &format!("/clubs/{club}/activities"),
-            &[
-                ("csrf", &csrf),
-                ("held_on", "15/10/2026"),
-                ("topic", "Quyền được nói lên ý kiến"),
-                ("girls", "9"),
-                ("boys", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &f,
+        &csrf,
+        &format!("/clubs/{club}/activities"),
+        &[
+            ("held_on", "15/10/2026"),
+            ("topic", "Quyền được nói lên ý kiến"),
+            ("girls", "9"),
+            ("boys", "7"),
+        ],
+        303,
+    )
+    .await;
     let r = app
         .post_form(
             &f,
@@ -618,21 +580,22 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         "a facilitator adds no named child"
     );
     let ft = app.token("facilitator106").await;
-    let (s, body) = app.api_get(&ft, &format!("/api/v1/clubs/{club}")).await;
-    assert_eq!(s, 200);
+    let body = app
+        .api_get(&ft, &format!("/api/v1/clubs/{club}"))
+        .await
+        .expect_status(200);
     assert_clean("facilitator club API", &body.to_string());
     assert_eq!(body["activities"].as_array().expect("activities").len(), 1);
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &ft,
-            &format!("/api/v1/clubs/{club}/activities"),
-            &json!({"held_on": "2026-11-02", "topic": "Phòng chống đuối nước", "girls": 11, "boys": 8}),
-        )
-        .await;
-    assert_eq!(s, 201, "{body}");
-    let (s, _) = app.api_get(&ft, "/api/v1/people?per_page=1000").await;
-    assert_eq!(s, 403);
+    app.api_post(
+        &ft,
+        &format!("/api/v1/clubs/{club}/activities"),
+        &json!({"held_on": "2026-11-02", "topic": "Phòng chống đuối nước", "girls": 11, "boys": 8}),
+    )
+    .await
+    .expect_status(201);
+    app.api_get(&ft, "/api/v1/people?per_page=1000")
+        .await
+        .expect_status(403);
     let (_, list) = app.api_get(&ft, "/api/v1/councils?per_page=1000").await;
     assert_eq!(list.as_array().expect("array").len(), 0);
     assert_eq!(count(&app, club_activity::Entity).await, 2);
@@ -645,35 +608,32 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     let k = new_council(&app, &t108, "108", "2018-03-01").await;
     let club = new_club(&app, &t108, "108", None).await;
     let id = new_child(&app, &t108, NAME, "108").await;
-    let (s, m) = app
-        .api_send(
-            Method::POST,
+    let m = app
+        .api_post(
             &t108,
             &format!("/api/v1/councils/{k}/members"),
             &json!({"person_id": id, "role": "chair", "term_start": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 201, "{m}");
+        .await
+        .expect_status(201);
     let mid = m["id"].as_i64().expect("member");
-    let (s, cm) = app
-        .api_send(
-            Method::POST,
+    let cm = app
+        .api_post(
             &t108,
             &format!("/api/v1/clubs/{club}/members"),
             &json!({"person_id": id, "joined_on": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 201);
+        .await
+        .expect_status(201);
     let cmid = cm["id"].as_i64().expect("member");
-    let (s, d) = app
-        .api_send(
-            Method::POST,
+    let d = app
+        .api_post(
             &t108,
             &format!("/api/v1/councils/{k}/dialogues"),
             &json!({"held_on": "2026-06-01", "attendees": "Bà Giàng Thị Dợ, Trưởng ban Văn hóa - Xã hội HĐND huyện", "issues": "Nước sạch ở trường bán trú", "children_present": 14}),
         )
-        .await;
-    assert_eq!(s, 201);
+        .await
+        .expect_status(201);
     let did = d["id"].as_i64().expect("dialogue");
     let fill = |p: &str| {
         p.replace("{k}", &k.to_string())
@@ -787,8 +747,7 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     }
     // Lists hold only the district's own records.
     for path in ["/api/v1/people", "/api/v1/councils", "/api/v1/clubs"] {
-        let (s, body) = app.api_get(&t106, path).await;
-        assert_eq!(s, 200);
+        let body = app.api_get(&t106, path).await.expect_status(200);
         assert_eq!(body.as_array().expect("array").len(), 0, "{path}");
     }
     for path in ["/people", "/councils", "/clubs"] {
@@ -798,15 +757,14 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     }
     // References to 108 in a body are unknown, not borrowed.
     let own = new_council(&app, &t106, "106", "2019-01-15").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &t106,
             &format!("/api/v1/councils/{own}/members"),
             &json!({"person_id": id, "role": "member", "term_start": "2026-09-01"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["person"], "unknown_person");
     for (path, body) in [
         (
@@ -819,8 +777,7 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
         ),
         ("/api/v1/people", child_json("Lò Văn Bình", "108")),
     ] {
-        let (s, b) = app.api_send(Method::POST, &t106, path, &body).await;
-        assert_eq!(s, 422, "{path}");
+        let b = app.api_post(&t106, path, &body).await.expect_status(422);
         assert_eq!(b["error"]["fields"]["unit"], "unknown_unit", "{path}");
     }
     // Nothing of 108 changed.
@@ -845,18 +802,18 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
     // Set up through the page.
     let csrf = app.csrf(&c, "/councils/new").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/councils/new",
             &[
-                ("csrf", &csrf),
                 ("unit", "106"),
                 ("name", "Hội đồng trẻ em huyện Tam Đường"),
                 ("established_on", "15/01/2019"),
             ],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let loc = r.headers()["location"]
         .to_str()
         .expect("location")
@@ -875,13 +832,7 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("html")
-            .contains("Huyện này đã có Hội đồng trẻ em")
-    );
+    assert_page(r, 422, "Huyện này đã có Hội đồng trẻ em").await;
     assert_eq!(count(&app, council::Entity).await, 1);
     let (_, list) = app
         .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
@@ -892,40 +843,39 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
     // A dialogue with bad input stores nothing.
     let csrf = app.csrf(&c, &format!("/councils/{k}")).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/councils/{k}/dialogues"),
             &[
-                ("csrf", &csrf),
                 ("held_on", "01/01/2027"),
                 ("attendees", ""),
                 ("issues", "Đường đến trường"),
                 ("children_present", "0"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("Ngày này chưa tới") && html.contains("Cần có ít nhất 1 em"));
     assert_eq!(count(&app, council_dialogue::Entity).await, 0);
     // A real one in May 2019.
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/dialogues"),
-            &[
-                ("csrf", &csrf),
-                ("held_on", "20/05/2019"),
-                ("attendees", "Ông Lò Văn Hưng, Phó Chủ tịch HĐND huyện"),
-                (
-                    "issues",
-                    "Đường đến trường trơn trượt mùa mưa; thiếu nước sạch ở bán trú",
-                ),
-                ("children_present", "15"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/dialogues"),
+        &[
+            ("held_on", "20/05/2019"),
+            ("attendees", "Ông Lò Văn Hưng, Phó Chủ tịch HĐND huyện"),
+            (
+                "issues",
+                "Đường đến trường trơn trượt mùa mưa; thiếu nước sạch ở bán trú",
+            ),
+            ("children_present", "15"),
+        ],
+        303,
+    )
+    .await;
     let (_, list) = app
         .api_get(&token, "/api/v1/councils?year=2019&per_page=1000")
         .await;
@@ -958,20 +908,19 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         .await;
     assert_eq!(r.status().as_u16(), 422, "a deadline before the dialogue");
     assert_eq!(count(&app, recommendation::Entity).await, 0);
-    let r = app
-        .post_form(
-            &c,
-            &format!("/councils/{k}/dialogues/{did}/recommendations"),
-            &[
-                ("csrf", &csrf),
-                ("text", "Làm lại đoạn đường từ bản đến trường trước mùa mưa"),
-                ("topic", "Giao thông"),
-                ("agency", "PGDDT-106"),
-                ("deadline", "31/08/2019"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/councils/{k}/dialogues/{did}/recommendations"),
+        &[
+            ("text", "Làm lại đoạn đường từ bản đến trường trước mùa mưa"),
+            ("topic", "Giao thông"),
+            ("agency", "PGDDT-106"),
+            ("deadline", "31/08/2019"),
+        ],
+        303,
+    )
+    .await;
     let rec = recommendation::Entity::find()
         .one(&app.db.conn)
         .await
@@ -991,15 +940,14 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
         .await;
     assert_eq!(list[0]["active"], false);
-    let (s, _) = app
-        .api_send(
-            Method::POST,
+    app
+        .api_post(
             &token,
             &format!("/api/v1/clubs/{club}/activities"),
             &json!({"held_on": "2019-10-15", "topic": "Quyền tham gia của trẻ em", "girls": 12, "boys": 9}),
         )
-        .await;
-    assert_eq!(s, 201);
+        .await
+        .expect_status(201);
     let (_, list) = app
         .api_get(&token, "/api/v1/clubs?year=2019&per_page=1000")
         .await;
@@ -1194,8 +1142,7 @@ async fn the_pages_are_labelled_and_hold_the_demo_records(app: TestApp) {
     // The error summary of the form names each field and links to it.
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, "/people/new").await;
-    let r = app.post_form(&c, "/people/new", &[("csrf", &csrf)]).await;
-    assert_eq!(r.status().as_u16(), 422);
+    let r = app.submit_form(&c, &csrf, "/people/new", &[], 422).await;
     let html = r.text().await.expect("html");
     check_page("invalid form", &html);
     for field in [

@@ -3,8 +3,7 @@
 //! once decided on a date.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::helpers::{Answer, TestApp};
 use serde_json::json;
 
 async fn a_returned_report_is_not_counted_as_submitted(app: TestApp) {
@@ -18,12 +17,10 @@ async fn a_returned_report_is_not_counted_as_submitted(app: TestApp) {
     let reason = json!({"reason": "Thiếu số liệu theo giới tính"});
     app.report_step(&coord, "106", 2018, "return", reason).await;
     // Back with its author: neither the list nor the dashboard counts it.
-    let (s, html) = app.get(&c, "/reports?year=2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports?year=2018").await;
     assert!(html.contains("<strong>0/8</strong>"), "returned: 0/8");
     assert!(!html.contains("<strong>1/8</strong>"));
-    let (s, html) = app.get(&c, "/dashboard?unit=12&year=2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard?unit=12&year=2018").await;
     assert!(html.contains("<strong>0 / 8</strong>"), "dashboard: 0 / 8");
     // Submitted again, it counts again.
     app.report_step(&district, "106", 2018, "submit", json!({}))
@@ -39,23 +36,24 @@ async fn matter(app: &TestApp, t: &str, title: &str, body: serde_json::Value) ->
     if let (Some(o), Some(extra)) = (b.as_object_mut(), body.as_object()) {
         o.extend(extra.clone());
     }
-    let (s, m) = app.api_send(Method::POST, t, "/api/v1/matters", &b).await;
-    assert_eq!(s, 201, "{m}");
+    let m = app
+        .api_post(t, "/api/v1/matters", &b)
+        .await
+        .expect_status(201);
     m["id"].as_i64().expect("id")
 }
 
 async fn consult(app: &TestApp, t: &str, mid: i64) -> i64 {
-    let (s, k) = app
-        .api_send(
-            Method::POST,
+    let k = app
+        .api_post(
             t,
             "/api/v1/consultations",
             &json!({"matter_id": mid,
             "title": "Ý kiến của các em", "method": "survey", "age_min": 6, "age_max": 15,
             "opens_on": "2026-06-01", "closes_on": "2026-06-20"}),
         )
-        .await;
-    assert_eq!(s, 201, "{k}");
+        .await
+        .expect_status(201);
     k["id"].as_i64().expect("id")
 }
 
@@ -67,8 +65,7 @@ async fn a_matter_never_consulted_is_not_an_overdue_answer(app: TestApp) {
     consult(&app, &t, asked).await;
     let never = matter(&app, &t, "Giờ mở cửa nhà văn hóa", decided).await;
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/answers/overdue").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/answers/overdue").await;
     assert!(
         html.contains(&format!("/matters/{asked}")),
         "asked, not answered"
@@ -98,15 +95,14 @@ async fn a_matter_is_answered_only_once_decided_on_a_date(app: TestApp) {
     // Registered, not decided yet; the children are asked and answered.
     let mid = matter(&app, &t, "Sân chơi của bản", json!({})).await;
     let kid = consult(&app, &t, mid).await;
-    let (s, q) = app
-        .api_send(
-            Method::POST,
+    let q = app
+        .api_post(
             &t,
             &format!("/api/v1/consultations/{kid}/questions"),
             &json!({"kind": "faces3", "text_vi": "Em thấy thế nào?"}),
         )
-        .await;
-    assert_eq!(s, 201, "{q}");
+        .await
+        .expect_status(201);
     let qid = q["id"].as_i64().expect("qid");
     for (path, body) in [
         (format!("/api/v1/consultations/{kid}/open"), json!({})),
@@ -125,7 +121,7 @@ async fn a_matter_is_answered_only_once_decided_on_a_date(app: TestApp) {
                    "not_taken": "Không có.", "publish": true}),
         ),
     ] {
-        let (s, b) = app.api_send(Method::POST, &t, &path, &body).await;
+        let (s, b) = app.api_post(&t, &path, &body).await;
         assert!(s == 200 || s == 201, "{path}: {b}");
     }
     // The answer is out, but with no decision date the matter is not "answered".
@@ -154,15 +150,14 @@ async fn a_matter_is_answered_only_once_decided_on_a_date(app: TestApp) {
         "{r:?}"
     );
     // Once the decision date is recorded, the published answer makes it answered.
-    let (s, m) = app
-        .api_send(
-            Method::PATCH,
+    let m = app
+        .api_patch(
             &t,
             &format!("/api/v1/matters/{mid}"),
             &json!({"decision_date": "2026-07-01", "stage": "decided"}),
         )
-        .await;
-    assert_eq!(s, 200, "{m}");
+        .await
+        .expect_status(200);
     assert_eq!(m["stage"], "answered", "{m}");
     assert_eq!(m["decision_date"], "2026-07-01");
 }

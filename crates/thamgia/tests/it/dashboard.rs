@@ -6,33 +6,18 @@
 //! 1–4 children read "<5", and the page speaks English too.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{agency_id, unit_by_code, unit_id};
+use crate::helpers::{Answer, TestApp, assert_holds, assert_lacks};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::Value;
 use thamgia_domain::access::Scope;
 use thamgia_store::entity::{activity, consultation, forum, matter, response};
-use thamgia_store::{agencies, aggregates, drilldown, engine, units};
+use thamgia_store::{aggregates, drilldown, engine};
 use thamgia_web::clock::Clock;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
-}
-
-async fn unit_id(app: &TestApp, code: &str) -> i32 {
-    units::by_code(&app.db.conn, code)
-        .await
-        .expect("db")
-        .expect("unit")
-        .id
-}
-
-async fn agency_id(app: &TestApp, code: &str) -> i32 {
-    agencies::by_code(&app.db.conn, code)
-        .await
-        .expect("db")
-        .expect("agency")
-        .id
 }
 
 async fn school_decision(app: &TestApp, unit: &str, title: &str) -> i32 {
@@ -227,17 +212,10 @@ async fn the_dashboard_agrees_with_the_api_and_its_records(app: TestApp) {
     let coord = app.login("coordinator").await;
     let token = app.token("coordinator").await;
     for unit in ["12", "106"] {
-        let (s, api) = app
-            .api_get(
-                &token,
-                &format!("/api/v1/indicators?unit={unit}&year=2019&per_page=1000"),
-            )
+        let api = app.indicators(&token, unit, 2019).await.expect_status(200);
+        let html = app
+            .page(&coord, &format!("/dashboard?unit={unit}&year=2019"))
             .await;
-        assert_eq!(s, 200, "{api}");
-        let (s, html) = app
-            .get(&coord, &format!("/dashboard?unit={unit}&year=2019"))
-            .await;
-        assert_eq!(s, 200);
         let list = api.as_array().expect("array");
         assert!(list.len() >= 11, "T1–T4, M1–M3, A1–A3, C1: {api}");
         for i in list {
@@ -258,9 +236,7 @@ async fn the_dashboard_agrees_with_the_api_and_its_records(app: TestApp) {
             )));
         }
     }
-    let (_, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=12&year=2019&per_page=1000")
-        .await;
+    let (_, api) = app.indicators(&token, "12", 2019).await;
     let get = |code: &str| -> Value {
         api.as_array()
             .expect("array")
@@ -287,7 +263,7 @@ async fn the_dashboard_agrees_with_the_api_and_its_records(app: TestApp) {
     let db = &app.db.conn;
     let today = app.clock.now().date_naive();
     for unit in ["12", "106", "108"] {
-        let u = units::by_code(db, unit).await.expect("db").expect("unit");
+        let u = unit_by_code(db, unit).await;
         for f in engine::figures(db, &u, 2019, today).await.expect("figures") {
             let code = f.indicator.code.as_str();
             let r = drilldown::records(db, &Scope::everything(), unit, 2019, code)
@@ -369,8 +345,7 @@ db_test!(the_dashboard_agrees_with_the_api_and_its_records);
 async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp) {
     hand_made(&app).await;
     let coord = app.login("coordinator").await;
-    let (s, html) = app.get(&coord, "/dashboard?unit=12&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&coord, "/dashboard?unit=12&year=2019").await;
     let start = html.find("id=\"district-table\"").expect("district table");
     let table = &html[start..start + html[start..].find("</table>").expect("end")];
     assert!(table.contains("<caption>"));
@@ -397,20 +372,17 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
     assert!(html.contains("id=\"chain-table\""));
     // The same figures can be taken away: the indicator workbook, linked here, answers.
     assert!(html.contains("href=\"/indicators/export.xlsx?unit=12&amp;year=2019\""));
-    let (s, _) = app
-        .get(&coord, "/indicators/export.csv?unit=12&year=2019")
+    let _ = app
+        .page(&coord, "/indicators/export.csv?unit=12&year=2019")
         .await;
-    assert_eq!(s, 200);
     assert!(html.contains("href=\"/static/dashboard.css\""));
-    let (s, css) = app.get(&coord, "/static/dashboard.css").await;
-    assert_eq!(s, 200);
+    let css = app.page(&coord, "/static/dashboard.css").await;
     assert!(css.contains("@media print"));
 
     // The district officer: their own district by default, in the latest year
     // with records; no other district.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/dashboard").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard").await;
     assert!(html.contains("Tam Đường · 2019"), "default unit and year");
     assert!(!html.contains("id=\"district-table\""));
     assert_eq!(card_value(&html, "T2").as_deref(), Some("50"));
@@ -426,20 +398,13 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
         assert_eq!(s, 404, "{path}");
         assert!(!html.contains("Tham vấn SH2019"));
     }
-    let (s, html) = app
-        .get(&c, "/dashboard/records?unit=106&year=2019&code=C1")
+    let html = app
+        .page(&c, "/dashboard/records?unit=106&year=2019&code=C1")
         .await;
-    assert_eq!(s, 200);
     assert_eq!(by_id(&html, "records-total").as_deref(), Some("6"));
     assert!(!html.contains("SH2019"));
     let token = app.token("district106").await;
-    let (s, _) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=108&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 404);
+    app.indicators(&token, "108", 2019).await.expect_status(404);
 }
 db_test!(province_has_a_row_per_district_and_a_district_only_itself);
 
@@ -448,50 +413,46 @@ async fn the_dashboard_speaks_english(app: TestApp) {
     let c = app.login("coordinator").await;
     let csrf = app.csrf(&c, "/dashboard").await;
     let r = app
-        .post_form(
-            &c,
-            "/lang",
-            &[
-                ("csrf", &csrf),
-                ("lang", "en"),
-                ("next", "/dashboard?unit=12&year=2019"),
-            ],
-        )
+        .switch_lang(&c, &csrf, "en", "/dashboard?unit=12&year=2019")
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let (s, html) = app.get(&c, "/dashboard?unit=12&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard?unit=12&year=2019").await;
     assert!(html.contains("<html lang=\"en\">"));
-    for words in [
-        "Overview",
-        "Districts by indicator",
-        "Trends over the years",
-        "Annual reports",
-        "Open the records",
-    ] {
-        assert!(html.contains(words), "{words}");
-    }
+    assert_holds(
+        &html,
+        "the page lacks",
+        &[
+            "Overview",
+            "Districts by indicator",
+            "Trends over the years",
+            "Annual reports",
+            "Open the records",
+        ],
+    );
     assert!(html.contains("Behind") && html.contains("No target"));
-    for key in [
-        "dashboard-standing",
-        "dashboard-status",
-        "dashboard-report",
-        "nav-dashboard",
-    ] {
-        assert!(!html.contains(key), "no key shows itself: {key}");
-    }
-    let (s, html) = app
-        .get(&c, "/dashboard/records?unit=12&year=2019&code=A2")
+    assert_lacks(
+        &html,
+        "no key shows itself:",
+        &[
+            "dashboard-standing",
+            "dashboard-status",
+            "dashboard-report",
+            "nav-dashboard",
+        ],
+    );
+    let html = app
+        .page(&c, "/dashboard/records?unit=12&year=2019&code=A2")
         .await;
-    assert_eq!(s, 200);
     assert!(html.contains("Records behind a figure") && html.contains("Sum of the rows"));
-    for key in [
-        "records-fact",
-        "records-amount",
-        "records-col",
-        "records-yes",
-    ] {
-        assert!(!html.contains(key), "no key shows itself: {key}");
-    }
+    assert_lacks(
+        &html,
+        "no key shows itself:",
+        &[
+            "records-fact",
+            "records-amount",
+            "records-col",
+            "records-yes",
+        ],
+    );
 }
 db_test!(the_dashboard_speaks_english);

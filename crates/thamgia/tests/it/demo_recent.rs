@@ -8,7 +8,7 @@
 //! and no later; a few communes have a council since 1/7/2025.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{Answer, TestApp};
 use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
@@ -49,8 +49,10 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     );
 
     let admin = app.token("admin").await;
-    let (s, plans) = app.api_get(&admin, "/api/v1/plans?per_page=1000").await;
-    assert_eq!(s, 200, "{plans}");
+    let plans = app
+        .api_get(&admin, "/api/v1/plans?per_page=1000")
+        .await
+        .expect_status(200);
     assert!(plans.to_string().contains("lai-chau-2021-2030"), "{plans}");
 
     let units: BTreeMap<i32, unit::Model> = unit::Entity::find()
@@ -177,10 +179,10 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     .expect("open");
     assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
     let officer = app.token("banbo03424").await;
-    let (s, list) = app
+    let list = app
         .api_get(&officer, "/api/v1/consultations?per_page=1000")
-        .await;
-    assert_eq!(s, 200, "{list}");
+        .await
+        .expect_status(200);
     let join: Vec<&str> = list
         .as_array()
         .expect("array")
@@ -195,8 +197,10 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
 
     // A ward officer sees the ward's matters and no other unit's.
     let ward = app.token("doanket03388").await;
-    let (s, list) = app.api_get(&ward, "/api/v1/matters?per_page=1000").await;
-    assert_eq!(s, 200, "{list}");
+    let list = app
+        .api_get(&ward, "/api/v1/matters?per_page=1000")
+        .await
+        .expect_status(200);
     let seen = list.as_array().expect("array");
     assert!(!seen.is_empty());
     assert!(
@@ -254,10 +258,10 @@ async fn money_and_activities(app: &TestApp, units: &BTreeMap<i32, unit::Model>)
             .filter(|b| b.year == year)
             .map(|b| b.amount)
             .sum();
-        let (s, list) = app
+        let list = app
             .api_get(&admin, &format!("/api/v1/indicators?unit=12&year={year}"))
-            .await;
-        assert_eq!(s, 200, "{list}");
+            .await
+            .expect_status(200);
         let of = |code: &str| {
             list.as_array()
                 .expect("array")

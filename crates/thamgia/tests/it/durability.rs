@@ -5,24 +5,24 @@
 //! in the middle of children's answers keeps every answer it acknowledged,
 //! once.
 
+use crate::cli::thamgia;
 use crate::db_test;
-use crate::helpers::{TestApp, postgres_url, temp_dir};
+use crate::fixtures::{add_question, labels, question, unit_by_code};
+use crate::helpers::{Answer, TestApp, postgres_url, temp_dir};
 use chrono::{Duration, NaiveDate, Utc};
-use reqwest::Method;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashSet};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration as StdDuration, Instant};
 use thamgia_domain::access::Actor;
 use thamgia_domain::voice::{JoinCode, Method as HowAsked, QuestionKind};
-use thamgia_store::consultations::{self, NewConsultation, NewQuestion};
+use thamgia_store::Db;
+use thamgia_store::consultations::{self, NewConsultation};
 use thamgia_store::entity::{matter, response, year_lock};
-use thamgia_store::{Db, units};
 
 async fn create_matter(app: &TestApp, token: &str, title: &str) -> (u16, Json) {
-    app.api_send(
-        Method::POST,
+    app.api_post(
         token,
         "/api/v1/matters",
         &json!({"kind": "school_decision", "title": title, "owner_agency": "PGDDT-106",
@@ -80,16 +80,9 @@ async fn sixteen_concurrent_writers_all_succeed(app: TestApp) {
 db_test!(sixteen_concurrent_writers_all_succeed);
 
 async fn upload(app: &TestApp, token: &str, file: &str) -> (u16, Json) {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/imports?file_name=ca-tinh.csv"))
-        .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(file.to_string())
-        .send()
+    let path = "/api/v1/imports?file_name=ca-tinh.csv";
+    app.api_upload(token, path, Some("text/csv"), file.to_string())
         .await
-        .expect("post");
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Json::Null))
 }
 
 /// Follows an import to its end, polling its status as fast as a client
@@ -127,11 +120,12 @@ async fn follow(app: &TestApp, token: &str, id: &str) -> (Json, StdDuration, Std
     let mut slowest_read = StdDuration::ZERO;
     let started = Instant::now();
     let status = loop {
-        let (s, status) = app.api_get(token, &format!("/api/v1/imports/{id}")).await;
-        assert_eq!(s, 200, "{status}");
+        let status = app
+            .api_get(token, &format!("/api/v1/imports/{id}"))
+            .await
+            .expect_status(200);
         let t = Instant::now();
-        let (s, me) = app.api_get(&reader, "/api/v1/me").await;
-        assert_eq!(s, 200, "{me}");
+        app.api_get(&reader, "/api/v1/me").await.expect_status(200);
         slowest_read = slowest_read.max(t.elapsed());
         if status["status"] != "running" {
             break status;
@@ -202,7 +196,7 @@ fn mixed_years(late_year: i32) -> String {
 /// completes it.
 async fn a_failed_import_says_why(app: TestApp) {
     let db = &app.db.conn;
-    let u108 = units::by_code(db, "108").await.expect("db").expect("108");
+    let u108 = unit_by_code(db, "108").await;
     assert!(
         !thamgia_store::reports::is_locked(db, u108.id, 2018)
             .await
@@ -273,8 +267,7 @@ async fn a_failed_import_says_why(app: TestApp) {
     assert_eq!(after, before + saved, "what it says it saved is there");
     // The page says the same, in Vietnamese.
     let c = app.login("district108").await;
-    let (s, html) = app.get(&c, &format!("/imports/jobs/{id}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &format!("/imports/jobs/{id}")).await;
     assert!(html.contains("đã được phê duyệt và khóa"), "{html}");
     // Once the year is open again, the same file completes the import.
     if locked_here {
@@ -305,14 +298,6 @@ async fn a_failed_import_says_why(app: TestApp) {
     }
 }
 db_test!(a_failed_import_says_why);
-
-fn thamgia(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_thamgia"))
-        .args(args)
-        .env_remove("THAMGIA_DATABASE_URL")
-        .output()
-        .expect("run thamgia")
-}
 
 /// Row counts of every table of the database.
 async fn table_counts(db: &Db) -> BTreeMap<String, i64> {
@@ -383,10 +368,11 @@ async fn backup_while_serving_restores_every_record(app: TestApp) {
     });
     let url = app.db_url.clone();
     let arg = file.to_string();
-    let out =
-        tokio::task::spawn_blocking(move || thamgia(&["backup", &arg, "--database-url", &url]))
-            .await
-            .expect("backup");
+    let out = tokio::task::spawn_blocking(move || {
+        thamgia(&["backup", &arg, "--database-url", &url], None)
+    })
+    .await
+    .expect("backup");
     assert!(
         out.status.success(),
         "{}",
@@ -394,7 +380,7 @@ async fn backup_while_serving_restores_every_record(app: TestApp) {
     );
     writes.await.expect("writes");
     // A second backup to the same file is refused, never overwrites.
-    let out = thamgia(&["backup", file, "--database-url", &app.db_url]);
+    let out = thamgia(&["backup", file, "--database-url", &app.db_url], None);
     assert!(!out.status.success());
     let after = table_counts(&app.db).await;
 
@@ -456,42 +442,6 @@ async fn backup_while_serving_restores_every_record(app: TestApp) {
 }
 db_test!(backup_while_serving_restores_every_record);
 
-/// A `thamgia serve` process on a free port over `url`, once it answers.
-fn start_server(url: &str) -> (Child, String) {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_thamgia"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            url,
-        ])
-        .env_remove("THAMGIA_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    for _ in 0..300 {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::{Read, Write};
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut buf = String::new();
-            let _ = s.read_to_string(&mut buf);
-            if buf.starts_with("HTTP/1.1 200") {
-                return (child, format!("http://127.0.0.1:{port}"));
-            }
-        }
-        std::thread::sleep(StdDuration::from_millis(100));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not answer /healthz");
-}
-
 /// Sends one child's answer; `Some(true)` when the server acknowledged it
 /// (stored now or before), `Some(false)` when rate-limited, `None` when the
 /// server is gone.
@@ -520,7 +470,7 @@ async fn kill_nine_keeps_every_acknowledged_answer(app: TestApp) {
     let now = Utc::now();
     let today: NaiveDate = now.date_naive();
     let actor = Actor::system("test");
-    let district = units::by_code(db, "106").await.expect("db").expect("106");
+    let district = unit_by_code(db, "106").await;
     let k = consultations::create(
         db,
         &actor,
@@ -542,27 +492,19 @@ async fn kill_nine_keeps_every_acknowledged_answer(app: TestApp) {
     )
     .await
     .expect("create");
-    let q = consultations::add_question(
-        db,
-        &actor,
-        now,
-        k.id,
-        NewQuestion {
-            kind: QuestionKind::Single,
-            text_vi: "Em thích ra chơi lúc nào?".into(),
-            text_en: None,
-            required: true,
-            options: vec![("Sáng".into(), None, None), ("Chiều".into(), None, None)],
-        },
-    )
-    .await
-    .expect("question");
+    let q = question(
+        QuestionKind::Single,
+        "Em thích ra chơi lúc nào?",
+        true,
+        labels(&["Sáng", "Chiều"]),
+    );
+    let q = add_question(db, now, k.id, q).await;
     consultations::open(db, &actor, now, k.id)
         .await
         .expect("open");
     let qs = consultations::questions(db, k.id).await.expect("questions");
     let options: Vec<i32> = qs[0].1.iter().map(|o| o.id).collect();
-    let qid = q.id.to_string();
+    let qid = q.to_string();
     let body = move |sid: &str, n: usize| {
         json!({"submission_id": sid,
                "answers": {qid.clone(): {"options": [options[n % 2]]}}})
@@ -572,7 +514,7 @@ async fn kill_nine_keeps_every_acknowledged_answer(app: TestApp) {
     let acked = std::sync::Arc::new(std::sync::Mutex::new(HashSet::<String>::new()));
     let mut n = 0usize;
     for round in 0..10 {
-        let (mut child, base) = start_server(&app.db_url);
+        let (mut child, base) = crate::cli::start_server(&app.db_url);
         let mut senders = Vec::new();
         for w in 0..4 {
             let (sent, acked, base) = (sent.clone(), acked.clone(), base.clone());
@@ -633,7 +575,7 @@ async fn kill_nine_keeps_every_acknowledged_answer(app: TestApp) {
 
     // The child's page sends an unacknowledged answer again under the same
     // id: each is then stored exactly once.
-    let (mut child, base) = start_server(&app.db_url);
+    let (mut child, base) = crate::cli::start_server(&app.db_url);
     let c = reqwest::Client::new();
     let sent = sent.lock().expect("lock").clone();
     for (sid, k) in &sent {

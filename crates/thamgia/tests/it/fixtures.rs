@@ -4,15 +4,18 @@
 //! question, and a child's response.
 
 use crate::helpers::TestApp;
+use chrono::{DateTime, Utc};
 use chrono::{Duration, NaiveDate};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};
 use thamgia_domain::access::Actor;
 use thamgia_domain::voice::{
     Age, JoinCode, MatterKind, Method as HowAsked, Profile, QuestionKind, Sex, Source, Stage,
     ValidAnswer,
 };
 use thamgia_store::consultations::{self, NewConsultation, NewQuestion};
+use thamgia_store::entity::{agency, unit};
 use thamgia_store::matters::{self, NewMatter};
-use thamgia_store::responses::{self, Submission};
+use thamgia_store::responses::{self, Submission, Tally};
 use thamgia_store::{agencies, units};
 use thamgia_web::clock::Clock;
 
@@ -43,11 +46,8 @@ pub async fn new_matter(
     decided: NaiveDate,
 ) -> i32 {
     let db = &app.db.conn;
-    let u = units::by_code(db, unit).await.expect("db").expect("unit");
-    let a = agencies::by_code(db, agency)
-        .await
-        .expect("db")
-        .expect("agency");
+    let u = unit_by_code(db, unit).await;
+    let a = agency_by_code(db, agency).await;
     matters::create(
         db,
         &actor(),
@@ -67,6 +67,38 @@ pub async fn new_matter(
     .id
 }
 
+/// Options of a choice or ranking question: (label, English label, emoji).
+pub type Options = Vec<(String, Option<String>, Option<String>)>;
+
+/// Options of these labels, in Vietnamese only and with no picture.
+pub fn labels(labels: &[&str]) -> Options {
+    labels.iter().map(|l| (l.to_string(), None, None)).collect()
+}
+
+/// A question in Vietnamese only.
+pub fn question(kind: QuestionKind, text: &str, required: bool, options: Options) -> NewQuestion {
+    NewQuestion {
+        kind,
+        text_vi: text.into(),
+        text_en: None,
+        required,
+        options,
+    }
+}
+
+/// Adds a question to consultation `k` at `now`; its id.
+pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    k: i32,
+    q: NewQuestion,
+) -> i32 {
+    consultations::add_question(db, &actor(), now, k, q)
+        .await
+        .expect("question")
+        .id
+}
+
 /// An open consultation on a matter, with its three questions.
 pub async fn open_consultation(
     app: &TestApp,
@@ -77,7 +109,7 @@ pub async fn open_consultation(
 ) -> Fixture {
     let db = &app.db.conn;
     let now = app.clock.now();
-    let u = units::by_code(db, unit).await.expect("db").expect("unit");
+    let u = unit_by_code(db, unit).await;
     let k = consultations::create(
         db,
         &actor(),
@@ -99,44 +131,14 @@ pub async fn open_consultation(
     )
     .await
     .expect("consultation");
-    let q = |kind, text: &str, opts: &[&str]| NewQuestion {
-        kind,
-        text_vi: text.into(),
-        text_en: None,
-        required: false,
-        options: opts.iter().map(|o| (o.to_string(), None, None)).collect(),
-    };
-    let single = consultations::add_question(
-        db,
-        &actor(),
-        now,
-        k.id,
-        q(
-            QuestionKind::Single,
-            "Em muốn sân chơi có gì?",
-            &["Xích đu", "Cầu trượt", "Bập bênh"],
-        ),
-    )
-    .await
-    .expect("q1");
-    let text = consultations::add_question(
-        db,
-        &actor(),
-        now,
-        k.id,
-        q(QuestionKind::Text, "Em muốn nói thêm điều gì?", &[]),
-    )
-    .await
-    .expect("q2");
-    let faces = consultations::add_question(
-        db,
-        &actor(),
-        now,
-        k.id,
-        q(QuestionKind::Faces3, "Em thấy sân chơi cũ thế nào?", &[]),
-    )
-    .await
-    .expect("q3");
+    let q = |kind, text: &str, opts: &[&str]| question(kind, text, false, labels(opts));
+    let single = ["Xích đu", "Cầu trượt", "Bập bênh"];
+    let single = q(QuestionKind::Single, "Em muốn sân chơi có gì?", &single);
+    let single = add_question(db, now, k.id, single).await;
+    let text = q(QuestionKind::Text, "Em muốn nói thêm điều gì?", &[]);
+    let text = add_question(db, now, k.id, text).await;
+    let faces = q(QuestionKind::Faces3, "Em thấy sân chơi cũ thế nào?", &[]);
+    let faces = add_question(db, now, k.id, faces).await;
     consultations::open(db, &actor(), now, k.id)
         .await
         .expect("open");
@@ -144,17 +146,33 @@ pub async fn open_consultation(
         .await
         .expect("questions")
         .into_iter()
-        .find(|(q, _)| q.id == single.id)
+        .find(|(q, _)| q.id == single)
         .map(|(_, o)| o.into_iter().map(|o| o.id).collect())
         .expect("options");
     Fixture {
         matter_id,
         id: k.id,
-        single: single.id,
+        single,
         options,
-        text: text.id,
-        faces: faces.id,
+        text,
+        faces,
     }
+}
+
+/// A school decision of the district `unit` (its education office's),
+/// decided on `decided`, and an open consultation on it.
+pub async fn school_consultation(
+    app: &TestApp,
+    unit: &str,
+    matter: &str,
+    decided: NaiveDate,
+    title: &str,
+    seed: u32,
+) -> Fixture {
+    let agency = format!("PGDDT-{unit}");
+    let kind = MatterKind::SchoolDecision;
+    let m = new_matter(app, unit, &agency, matter, kind, decided).await;
+    open_consultation(app, unit, m, title, seed).await
 }
 
 pub async fn submit(
@@ -165,27 +183,164 @@ pub async fn submit(
     sex: Sex,
     answers: Vec<(i32, ValidAnswer)>,
 ) {
-    let r = responses::submit(
-        &app.db.conn,
-        app.clock.now(),
-        Submission {
-            consultation_id: f.id,
-            submission_id: uuid::Uuid::new_v4().to_string(),
-            content_hash: uuid::Uuid::new_v4().to_string(),
-            source,
-            profile: Profile {
-                age: Age::parse(age),
-                sex: Some(sex),
-                ethnic: Some("08".into()),
-                disability: Some(false),
-                unit: None,
-            },
-            profile_unit_id: None,
-            answers,
-            entered_by: None,
-        },
-    )
-    .await
-    .expect("submit");
+    submit_answers(app, f.id, source, child(age, sex, "08"), answers).await;
+}
+
+/// A child of no disability, of `age`, `sex` and the ethnic group of `ethnic`.
+pub fn child(age: i64, sex: Sex, ethnic: &str) -> Profile {
+    Profile {
+        age: Age::parse(age),
+        sex: Some(sex),
+        ethnic: Some(ethnic.into()),
+        disability: Some(false),
+        unit: None,
+    }
+}
+
+/// A child's answers under a fresh id, which must be stored.
+pub async fn submit_answers(
+    app: &TestApp,
+    consultation_id: i32,
+    source: Source,
+    profile: Profile,
+    answers: Vec<(i32, ValidAnswer)>,
+) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let s = Submission {
+        consultation_id,
+        submission_id: id.clone(),
+        content_hash: id,
+        source,
+        profile,
+        profile_unit_id: None,
+        answers,
+        entered_by: None,
+    };
+    let r = responses::submit(&app.db.conn, app.clock.now(), s)
+        .await
+        .expect("submit");
     assert!(matches!(r, responses::Submitted::Created(_)));
+}
+
+/// A paper form under `id` of a girl of `age`, when known, with no answers.
+pub fn blank_paper(consultation_id: i32, id: String, age: Option<Age>) -> Submission {
+    Submission {
+        consultation_id,
+        submission_id: id.clone(),
+        content_hash: id,
+        source: Source::Paper,
+        profile: Profile {
+            age,
+            sex: Some(Sex::Girl),
+            ..Default::default()
+        },
+        profile_unit_id: None,
+        answers: vec![],
+        entered_by: None,
+    }
+}
+
+/// A group discussion's tally under a fresh id: `sexes` (girls, boys),
+/// `ages` (6–10, 11–15) and the children per option.
+pub async fn submit_tally(
+    app: &TestApp,
+    consultation_id: i32,
+    label: &str,
+    (girls, boys): (i32, i32),
+    (age_6_10, age_11_15): (i32, i32),
+    counts: Vec<(i32, i32)>,
+) {
+    let tally = Tally {
+        consultation_id,
+        submission_id: uuid::Uuid::new_v4().to_string(),
+        label: label.into(),
+        girls,
+        boys,
+        age_6_10,
+        age_11_15,
+        counts,
+        entered_by: None,
+    };
+    responses::submit_tally(&app.db.conn, &actor(), app.clock.now(), tally)
+        .await
+        .expect("tally");
+}
+
+/// The unit carrying `code` (the newest, where several have), which must exist.
+pub async fn unit_by_code<C: ConnectionTrait>(c: &C, code: &str) -> unit::Model {
+    units::by_code(c, code)
+        .await
+        .expect("db")
+        .unwrap_or_else(|| panic!("unit {code}"))
+}
+
+/// The agency of `code`, which must exist.
+pub async fn agency_by_code<C: ConnectionTrait>(c: &C, code: &str) -> agency::Model {
+    agencies::by_code(c, code)
+        .await
+        .expect("db")
+        .unwrap_or_else(|| panic!("agency {code}"))
+}
+
+/// How many rows the table of `E` holds.
+pub async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
+where
+    E::Model: Sync,
+{
+    E::find().count(&app.db.conn).await.expect("count")
+}
+
+/// The id of the unit carrying `code`.
+pub async fn unit_id(app: &TestApp, code: &str) -> i32 {
+    unit_by_code(&app.db.conn, code).await.id
+}
+
+/// The id of the agency of `code`.
+pub async fn agency_id(app: &TestApp, code: &str) -> i32 {
+    agency_by_code(&app.db.conn, code).await.id
+}
+
+/// The demo records as `thamgia demo` fills them (children's voice, forums,
+/// councils and clubs, activities and money, the 2021–2030 plan when `plans`,
+/// and the annual reports, whose approvals lock some years), at the test
+/// server's clock.
+pub async fn demo_records(app: &TestApp, plans: bool) {
+    let now = app.clock.now();
+    thamgia::demo_voice::fill(&app.db, now, 2016)
+        .await
+        .expect("voice");
+    demo_forums_and_councils(app).await;
+    thamgia::demo_activities::fill(&app.db, now, 2020)
+        .await
+        .expect("activities");
+    if plans {
+        thamgia::demo_plans::fill(&app.db, now, 2021)
+            .await
+            .expect("plans");
+    }
+    thamgia::demo_reports::fill(&app.db, now)
+        .await
+        .expect("reports");
+}
+
+/// The demo's forums of 2019 and councils and clubs of 2018, at the test
+/// server's clock.
+pub async fn demo_forums_and_councils(app: &TestApp) {
+    let now = app.clock.now();
+    thamgia::demo_forums::fill(&app.db, now, 2019)
+        .await
+        .expect("forums");
+    thamgia::demo_councils::fill(&app.db, now, 2018)
+        .await
+        .expect("councils");
+}
+
+/// The demo's open and draft consultations, as `thamgia demo` makes them;
+/// the open one's join code, the one the demo prints.
+pub async fn demo_open_consultation(app: &TestApp) -> String {
+    let code = thamgia::demo_voice::fill_open(&app.db, app.clock.now())
+        .await
+        .expect("demo consultations");
+    assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
+    code
 }

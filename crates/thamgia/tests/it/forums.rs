@@ -6,9 +6,9 @@
 //! recommendation, bad input that stores nothing, and scoping.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{agency_by_code, count, unit_by_code};
+use crate::helpers::{Answer, TestApp, assert_page, by_code, location};
 use chrono::NaiveDate;
-use reqwest::Method;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -22,7 +22,7 @@ use thamgia_store::entity::{
 use thamgia_store::forums::ForumInput;
 use thamgia_store::people::{self, NewPerson};
 use thamgia_store::recommendations::{self, NewRecommendation};
-use thamgia_store::{agencies, aggregates, forums, units};
+use thamgia_store::{aggregates, forums};
 use thamgia_web::clock::Clock;
 
 fn actor() -> Actor {
@@ -33,50 +33,16 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
 }
 
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn indicator(doc: &Value, code: &str) -> Value {
-    doc.as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["code"] == code)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {code} in {doc}"))
-}
-
-async fn forum_count(app: &TestApp) -> u64 {
-    forum::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
-}
-
-async fn rec_count(app: &TestApp) -> u64 {
-    recommendation::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
-}
-
 /// A forum through the store (fixtures for the other tests).
 async fn forum_of(app: &TestApp, unit: &str, level: ForumLevel, children: i32) -> forum::Model {
     let db = &app.db.conn;
-    let u = units::by_code(db, unit).await.expect("db").expect("unit");
+    let u = unit_by_code(db, unit).await;
     let organiser = if unit == "12" {
         "SLDTBXH".to_string()
     } else {
         format!("PLDTBXH-{unit}")
     };
-    let a = agencies::by_code(db, &organiser)
-        .await
-        .expect("db")
-        .expect("agency");
+    let a = agency_by_code(db, &organiser).await;
     forums::create(
         db,
         &actor(),
@@ -107,10 +73,7 @@ async fn forum_of(app: &TestApp, unit: &str, level: ForumLevel, children: i32) -
 
 async fn rec_of(app: &TestApp, f: &forum::Model, agency: &str, topic: &str) -> i32 {
     let db = &app.db.conn;
-    let a = agencies::by_code(db, agency)
-        .await
-        .expect("db")
-        .expect("agency");
+    let a = agency_by_code(db, agency).await;
     recommendations::create(
         db,
         &actor(),
@@ -142,7 +105,7 @@ pub async fn one_of_each(app: &TestApp) -> (i32, i32) {
 /// A child of 108 stored with consent (through the store).
 async fn child(app: &TestApp, name: &str) -> person::Model {
     let db = &app.db.conn;
-    let u = units::by_code(db, "108").await.expect("db").expect("unit");
+    let u = unit_by_code(db, "108").await;
     people::create_with_consent(
         db,
         &actor(),
@@ -172,14 +135,7 @@ async fn child(app: &TestApp, name: &str) -> person::Model {
 }
 
 async fn indicators(app: &TestApp, token: &str, unit: &str, year: i32) -> Value {
-    let (s, doc) = app
-        .api_get(
-            token,
-            &format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000"),
-        )
-        .await;
-    assert_eq!(s, 200, "{doc}");
-    doc
+    app.indicators(token, unit, year).await.expect_status(200)
 }
 
 // ---------------------------------------------------------------------------
@@ -189,19 +145,18 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     let token = app.token("district108").await;
     // Before: no forum in Sìn Hồ in 2019.
     let before = indicators(&app, &token, "108", 2019).await;
-    let m1 = indicator(&before, "M1");
+    let m1 = by_code(&before, "M1");
     assert_eq!(
         (m1["numerator"].clone(), m1["denominator"].clone()),
         (json!(0), json!(1))
     );
     assert_eq!(m1["target"], 1.0);
     assert_eq!(m1["unit"], "count");
-    assert_eq!(indicator(&before, "T4")["numerator"], 0);
+    assert_eq!(by_code(&before, "T4")["numerator"], 0);
 
     // The district officer records the forum through the page.
     let c = app.login("district108").await;
-    let (s, html) = app.get(&c, "/forums/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/forums/new").await;
     assert!(html.contains("Ghi nhận diễn đàn mới") && html.contains("<label for=\"girls\">"));
     let csrf = app.csrf(&c, "/forums/new").await;
     let form = [
@@ -248,8 +203,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
             .expect("groups"),
         vec![("03".to_string(), 11), ("08".to_string(), 20)]
     );
-    let (s, html) = app.get(&c, &loc).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &loc).await;
     assert!(html.contains("Đã lưu diễn đàn."), "{html}");
     assert!(
         html.contains("Mông: 20; Thái: 11; Chưa rõ dân tộc: 4"),
@@ -313,35 +267,32 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
 
     // The agency officer of the education office answers one.
     let ac = app.login("agency108").await;
-    let (s, html) = app.get(&ac, "/recommendations").await;
-    assert_eq!(s, 200);
+    let html = app.page(&ac, "/recommendations").await;
     assert!(html.contains("Nước sạch ở trường") && html.contains("Thư viện trường"));
     let first = recs[0].id;
-    let (s, html) = app.get(&ac, &format!("/recommendations/{first}")).await;
-    assert_eq!(s, 200);
+    let html = app.page(&ac, &format!("/recommendations/{first}")).await;
     assert!(html.contains("Trả lời kiến nghị"), "the answer form");
     let csrf = app.csrf(&ac, &format!("/recommendations/{first}")).await;
-    let r = app
-        .post_form(
-            &ac,
-            &format!("/recommendations/{first}/answer"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("outcome", "accepted"),
-                (
-                    "answer",
-                    "Tiếp thu. Phòng sẽ lắp bể lọc nước ở 5 điểm trường trước năm học mới.",
-                ),
-                ("reason", ""),
-                (
-                    "feedback",
-                    "Đã báo lại cho các em qua buổi chào cờ đầu tuần.",
-                ),
-                ("answered_on", "20/08/2019"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &ac,
+        &csrf,
+        &format!("/recommendations/{first}/answer"),
+        &[
+            ("outcome", "accepted"),
+            (
+                "answer",
+                "Tiếp thu. Phòng sẽ lắp bể lọc nước ở 5 điểm trường trước năm học mới.",
+            ),
+            ("reason", ""),
+            (
+                "feedback",
+                "Đã báo lại cho các em qua buổi chào cờ đầu tuần.",
+            ),
+            ("answered_on", "20/08/2019"),
+        ],
+        303,
+    )
+    .await;
     let answered = recommendation::Entity::find_by_id(first)
         .one(db)
         .await
@@ -353,10 +304,9 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
 
     // The public page, without signing in: both, one answered, no names.
     let anon = app.client();
-    let (s, html) = app
-        .get(&anon, "/public/recommendations?unit=108&year=2019")
+    let html = app
+        .page(&anon, "/public/recommendations?unit=108&year=2019")
         .await;
-    assert_eq!(s, 200);
     assert!(html.contains("Nước sạch ở trường") && html.contains("Thư viện trường"));
     assert!(html.contains("Phòng sẽ lắp bể lọc nước ở 5 điểm trường"));
     assert!(html.contains("Đã báo lại cho các em qua buổi chào cờ đầu tuần."));
@@ -365,13 +315,10 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         "Diễn đàn trẻ em cấp huyện: Trẻ em Sìn Hồ nói về trường học an toàn (05/06/2019)"
     ));
     assert!(!html.contains("Đăng xuất"), "nobody is signed in");
-    let r = reqwest::Client::new()
-        .get(app.url("/api/v1/public/recommendations?unit=108&year=2019&per_page=1000"))
-        .send()
+    let list = app
+        .public_get("/api/v1/public/recommendations?unit=108&year=2019&per_page=1000")
         .await
-        .expect("get");
-    assert_eq!(r.status().as_u16(), 200);
-    let list: Value = r.json().await.expect("json");
+        .expect_status(200);
     let list = list.as_array().expect("array");
     assert_eq!(list.len(), 2);
     assert_eq!(list.iter().filter(|r| r["status"] == "answered").count(), 1);
@@ -389,13 +336,13 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
 
     // M1 counts Sìn Hồ's forum; T4 needs the council and a club too.
     let after = indicators(&app, &token, "108", 2019).await;
-    let m1 = indicator(&after, "M1");
+    let m1 = by_code(&after, "M1");
     assert_eq!(
         (m1["numerator"].clone(), m1["denominator"].clone()),
         (json!(1), json!(1))
     );
     assert_eq!(m1["value"], 1.0);
-    let t4 = indicator(&after, "T4");
+    let t4 = by_code(&after, "T4");
     assert_eq!(
         (t4["numerator"].clone(), t4["denominator"].clone()),
         (json!(0), json!(1))
@@ -403,7 +350,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     assert_eq!(t4["unit"], "%");
     assert_eq!(t4["target"], 100.0);
     let now = app.clock.now();
-    let u = units::by_code(db, "108").await.expect("db").expect("unit");
+    let u = unit_by_code(db, "108").await;
     let k = council::ActiveModel {
         unit_id: Set(u.id),
         name: Set("Hội đồng trẻ em huyện Sìn Hồ".into()),
@@ -435,9 +382,9 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .await
         .expect("aggregates");
     let mid = indicators(&app, &token, "108", 2019).await;
-    assert_eq!(indicator(&mid, "M2")["numerator"], 1);
-    assert_eq!(indicator(&mid, "M3")["numerator"], 0);
-    assert_eq!(indicator(&mid, "T4")["numerator"], 0, "no club yet");
+    assert_eq!(by_code(&mid, "M2")["numerator"], 1);
+    assert_eq!(by_code(&mid, "M3")["numerator"], 0);
+    assert_eq!(by_code(&mid, "T4")["numerator"], 0, "no club yet");
     let cl = club::ActiveModel {
         unit_id: Set(u.id),
         setting: Set("school".into()),
@@ -471,26 +418,26 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     };
     added(activity(2018).insert(db).await.expect("activity 2018")).await;
     let mid = indicators(&app, &token, "108", 2019).await;
-    assert_eq!(indicator(&mid, "T4")["numerator"], 0);
+    assert_eq!(by_code(&mid, "T4")["numerator"], 0);
     added(activity(2019).insert(db).await.expect("activity 2019")).await;
     let all = indicators(&app, &token, "108", 2019).await;
-    let t4 = indicator(&all, "T4");
+    let t4 = by_code(&all, "T4");
     assert_eq!(
         (t4["numerator"].clone(), t4["denominator"].clone()),
         (json!(1), json!(1))
     );
     assert_eq!(t4["value"], 100.0);
-    assert_eq!(indicator(&all, "M3")["numerator"], 1);
+    assert_eq!(by_code(&all, "M3")["numerator"], 1);
     // The province: 9 units could hold a forum, 8 districts for T4.
     let coord = app.token("coordinator").await;
     let prov = indicators(&app, &coord, "12", 2019).await;
-    let m1 = indicator(&prov, "M1");
+    let m1 = by_code(&prov, "M1");
     assert_eq!(
         (m1["numerator"].clone(), m1["denominator"].clone()),
         (json!(1), json!(9))
     );
     assert_eq!(m1["target"], 9.0);
-    let t4 = indicator(&prov, "T4");
+    let t4 = by_code(&prov, "T4");
     assert_eq!(
         (t4["numerator"].clone(), t4["denominator"].clone()),
         (json!(1), json!(8))
@@ -510,20 +457,12 @@ db_test!(sin_ho_records_its_forum_and_the_public_sees_the_answers);
 async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
     let db = &app.db.conn;
     let token = app.token("district108").await;
-    let (s, f) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/forums",
-            &json!({
+    let f = app.api_post(&token, "/api/v1/forums", &json!({
                 "level": "district", "unit": "108", "year": 2018, "theme": "Trẻ em với phòng, chống đuối nước",
                 "starts_on": "2018-06-01", "ends_on": "2018-06-01", "venue": "Nhà văn hóa huyện",
                 "organiser_agency": "PLDTBXH-108", "girls": 25, "boys": 20, "age_6_10": 20, "age_11_15": 25,
                 "ethnic_groups": {"08": 30, "03": 10, "01": 5}, "with_disability": 2, "adults_in_charge": 9, "volunteers": 4, "guests": 12
-            }),
-        )
-        .await;
-    assert_eq!(s, 201, "{f}");
+            })).await.expect_status(201);
     assert_eq!(
         f["warnings"],
         json!([]),
@@ -551,7 +490,7 @@ async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
     .await
     .expect("withdraw");
     // A child stored without any consent (as an import might).
-    let u = units::by_code(db, "108").await.expect("db").expect("unit");
+    let u = unit_by_code(db, "108").await;
     let bare = person::ActiveModel {
         full_name: Set("Sùng A Páo".into()),
         birth_date: Set(Some(d(2007, 1, 1))),
@@ -577,49 +516,49 @@ async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
             .expect("count")
     };
     let path = format!("/api/v1/forums/{id}/delegates");
-    let (s, body) = app
-        .api_send(Method::POST, &token, &path, &json!({"person_id": bare.id}))
-        .await;
-    assert_eq!(s, 422, "{body}");
+    let body = app
+        .api_post(&token, &path, &json!({"person_id": bare.id}))
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["person"], "no_consent");
     assert_eq!(delegates().await, 0);
     // On the page: 422 with the reason beside the field.
     let c = app.login("district108").await;
     let csrf = app.csrf(&c, &format!("/forums/{id}")).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/forums/{id}/delegates"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("person", &withdrawn.id.to_string()),
-            ],
+            &[("person", &withdrawn.id.to_string())],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains("chưa có giấy đồng ý còn hiệu lực") && html.contains("aria-invalid=\"true\"")
     );
     assert_eq!(delegates().await, 0);
     // With consent: added, once.
-    let (s, body) = app
-        .api_send(Method::POST, &token, &path, &json!({"person_id": named.id}))
-        .await;
-    assert_eq!(s, 201, "{body}");
+    let body = app
+        .api_post(&token, &path, &json!({"person_id": named.id}))
+        .await
+        .expect_status(201);
     assert_eq!(body["delegates"][0]["label"], "Lò Thị Mai");
-    let (s, body) = app
-        .api_send(Method::POST, &token, &path, &json!({"person_id": named.id}))
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_post(&token, &path, &json!({"person_id": named.id}))
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["person"], "already_delegate");
     assert_eq!(delegates().await, 1);
     let (_, html) = app.get(&c, &format!("/forums/{id}")).await;
     assert!(html.contains("Lò Thị Mai"));
     // Roles that may not see names get "Đại biểu #1".
     let viewer = app.token("viewer").await;
-    let (s, body) = app.api_get(&viewer, &format!("/api/v1/forums/{id}")).await;
-    assert_eq!(s, 200);
+    let body = app
+        .api_get(&viewer, &format!("/api/v1/forums/{id}"))
+        .await
+        .expect_status(200);
     assert_eq!(body["delegates"][0]["label"], "Đại biểu #1");
     assert!(body["delegates"][0]["person_id"].is_null());
     assert!(!body.to_string().contains("Lò Thị Mai"));
@@ -665,44 +604,33 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     let rid = rec_of(&app, &f, "PGDDT-108", "Sân chơi").await;
     let status = format!("/api/v1/recommendations/{rid}/status");
     let answer = format!("/api/v1/recommendations/{rid}/answer");
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &status,
-            &json!({"status": "in_progress"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{body}");
+    let body = app
+        .api_post(&token, &status, &json!({"status": "in_progress"}))
+        .await
+        .expect_status(200);
     assert_eq!(body["status"], "in_progress");
     // Never backwards.
     for back in ["received", "assigned"] {
         let (s, body) = app
-            .api_send(Method::POST, &token, &status, &json!({"status": back}))
+            .api_post(&token, &status, &json!({"status": back}))
             .await;
         assert_eq!(s, 422, "{back}");
         assert_eq!(body["error"]["fields"]["status"], "not_allowed");
     }
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &status,
-            &json!({"status": "answered"}),
-        )
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_post(&token, &status, &json!({"status": "answered"}))
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["status"], "answer_with_form");
     // A refusal without its reason stores nothing.
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &answer,
             &json!({"outcome": "not_accepted", "answer": "Chưa làm được trong năm nay."}),
         )
-        .await;
-    assert_eq!(s, 422, "{body}");
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["reason"], "reason_required");
     let row = recommendation::Entity::find_by_id(rid)
         .one(db)
@@ -728,63 +656,49 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("html")
-            .contains("Khi không tiếp thu, cần ghi rõ lý do.")
-    );
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    assert_page(r, 422, "Khi không tiếp thu, cần ghi rõ lý do.").await;
+    let body = app
+        .api_post(
             &token,
             &answer,
             &json!({"outcome": "not_accepted", "answer": "Chưa làm được trong năm nay.",
                     "reason": "Chưa bố trí được kinh phí.", "answered_on": "2019-10-01"}),
         )
-        .await;
-    assert_eq!(s, 200, "{body}");
+        .await
+        .expect_status(200);
     assert_eq!(body["outcome"], "not_accepted");
     assert_eq!(body["reason"], "Chưa bố trí được kinh phí.");
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &answer,
             &json!({"outcome": "accepted", "answer": "Đồng ý."}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["status"], "already_answered");
     let (s, _) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &status,
-            &json!({"status": "in_progress"}),
-        )
+        .api_post(&token, &status, &json!({"status": "in_progress"}))
         .await;
     assert_eq!(s, 422, "nothing leaves answered");
     // Feedback may come after the answer.
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/recommendations/{rid}/feedback"),
             &json!({"feedback": "Đã trả lời các em tại diễn đàn năm sau."}),
         )
-        .await;
-    assert_eq!(s, 200, "{body}");
+        .await
+        .expect_status(200);
     assert_eq!(body["feedback"], "Đã trả lời các em tại diễn đàn năm sau.");
     // Answer rate per agency.
-    let (s, stats) = app
+    let stats = app
         .api_get(
             &token,
             "/api/v1/recommendations/agencies?year=2019&per_page=1000",
         )
-        .await;
-    assert_eq!(s, 200, "{stats}");
+        .await
+        .expect_status(200);
     let pgd = stats
         .as_array()
         .expect("array")
@@ -801,20 +715,12 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert!(html.contains("Phòng Giáo dục và Đào tạo huyện Sìn Hồ") && html.contains("100%"));
 
     // A forum with every field wrong stores nothing and names every field.
-    let forums_before = forum_count(&app).await;
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/forums",
-            &json!({
+    let forums_before = count(&app, forum::Entity).await;
+    let body = app.api_post(&token, "/api/v1/forums", &json!({
                 "level": "province", "unit": "107", "year": 2019, "theme": "", "starts_on": "2018-06-05",
                 "ends_on": "2018-06-01", "venue": "x", "organiser_agency": "PGDDT-107",
                 "girls": 10, "boys": 10, "age_6_10": 5, "age_11_15": 5, "ethnic_groups": {"08": 21, "99": 1}, "guests": -1
-            }),
-        )
-        .await;
-    assert_eq!(s, 422, "{body}");
+            })).await.expect_status(422);
     let fields = &body["error"]["fields"];
     assert_eq!(fields["unit"], "unknown_unit");
     assert_eq!(fields["theme"], "required");
@@ -825,24 +731,23 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert_eq!(fields["ethnic_groups"], "ethnic_more_than_total");
     assert_eq!(fields["ethnic_groups.99"], "unknown_ethnic_group");
     assert_eq!(fields["guests"], "not_a_number");
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             "/api/v1/forums",
             &json!({"level": "province", "unit": "108", "year": 2019, "theme": "T", "starts_on": "2019-06-05",
                     "ends_on": "2019-06-05", "venue": "x", "organiser_agency": "PLDTBXH-108", "girls": 1}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["unit"], "level_mismatch");
     let csrf = app.csrf(&c, "/forums/new").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/forums/new",
             &[
-                ("csrf", csrf.as_str()),
                 ("level", "district"),
                 ("unit", "108"),
                 ("year", "2019"),
@@ -854,56 +759,53 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
                 ("girls", "ba mươi"),
                 ("boys", "5"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains("Ngày không hợp lệ") && html.contains("Hãy nhập một số nguyên không âm.")
     );
     assert!(html.contains("aria-describedby=\"girls-err\"") && html.contains("value=\"ba mươi\""));
-    assert_eq!(forum_count(&app).await, forums_before);
+    assert_eq!(count(&app, forum::Entity).await, forums_before);
 
     // Recommendations: too long, a deadline before the forum, an agency of another district.
-    let recs_before = rec_count(&app).await;
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let recs_before = count(&app, recommendation::Entity).await;
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/forums/{}/recommendations", f.id),
             &json!({"text": "x".repeat(2001), "topic": "", "agency": "PGDDT-106", "deadline": "2019-05-01"}),
         )
-        .await;
-    assert_eq!(s, 422, "{body}");
+        .await
+        .expect_status(422);
     let fields = &body["error"]["fields"];
     assert_eq!(fields["text"], "too_long");
     assert_eq!(fields["topic"], "required");
     assert_eq!(fields["agency"], "unknown_agency");
     assert_eq!(fields["deadline"], "deadline_before_source");
     // A provincial department is fine for a district's forum.
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/forums/{}/recommendations", f.id),
             &json!({"text": "Chúng em muốn học bơi.", "topic": "Học bơi", "agency": "SVHTTDL", "deadline": "2019-09-01"}),
         )
-        .await;
-    assert_eq!(s, 201, "{body}");
+        .await
+        .expect_status(201);
     assert_eq!(body["source"], "forum");
-    assert_eq!(rec_count(&app).await, recs_before + 1);
+    assert_eq!(count(&app, recommendation::Entity).await, recs_before + 1);
 
     // Sessions and the results report.
     let sessions = format!("/api/v1/forums/{}/sessions", f.id);
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &sessions,
             &json!({"kind": "chat", "title": "", "held_on": "2019-07-01", "consultation_id": 999999}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     let fields = &body["error"]["fields"];
     assert_eq!(fields["kind"], "unknown_option");
     assert_eq!(fields["held_on"], "outside_forum_dates");
@@ -916,26 +818,20 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
             .expect("count")
     };
     assert_eq!(count_sessions().await, 0);
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    app
+        .api_post(
             &token,
             &sessions,
             &json!({"kind": "dialogue", "title": "Đối thoại với lãnh đạo huyện", "held_on": "2019-06-02"}),
         )
-        .await;
-    assert_eq!(s, 201, "{body}");
+        .await
+        .expect_status(201);
     assert_eq!(count_sessions().await, 1);
     let report = format!("/api/v1/forums/{}/report", f.id);
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &report,
-            &json!({"submitted_on": "2030-01-01"}),
-        )
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_post(&token, &report, &json!({"submitted_on": "2030-01-01"}))
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["submitted_on"], "in_the_future");
     let (_, before) = app
         .api_get(&token, &format!("/api/v1/forums/{}", f.id))
@@ -943,15 +839,10 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert_eq!(before["report_overdue"], true);
     let (_, html) = app.get(&c, "/forums").await;
     assert!(html.contains("Báo cáo kết quả diễn đàn quá hạn") && html.contains(&f.theme));
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &report,
-            &json!({"submitted_on": "2019-06-14"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{body}");
+    let body = app
+        .api_post(&token, &report, &json!({"submitted_on": "2019-06-14"}))
+        .await
+        .expect_status(200);
     assert_eq!(body["report_submitted_on"], "2019-06-14");
     assert_eq!(body["report_overdue"], false);
     assert_eq!(body["sessions"][0]["kind"], "dialogue");
@@ -1072,36 +963,29 @@ async fn another_district_sees_nothing_of_sin_ho(app: TestApp) {
 
     // The education office of Tam Đường cannot answer Sìn Hồ's.
     let other = app.token("agency106").await;
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &other,
-            &format!("/api/v1/recommendations/{rid}/answer"),
-            &json!({"outcome": "accepted", "answer": "Đồng ý."}),
-        )
-        .await;
-    assert_eq!(s, 404);
+    app.api_post(
+        &other,
+        &format!("/api/v1/recommendations/{rid}/answer"),
+        &json!({"outcome": "accepted", "answer": "Đồng ý."}),
+    )
+    .await
+    .expect_status(404);
     let oc = app.login("agency106").await;
     let csrf = app.csrf(&oc, "/recommendations").await;
-    let r = app
-        .post_form(
-            &oc,
-            &format!("/recommendations/{rid}/answer"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("outcome", "accepted"),
-                ("answer", "Đồng ý."),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 404);
+    app.submit_form(
+        &oc,
+        &csrf,
+        &format!("/recommendations/{rid}/answer"),
+        &[("outcome", "accepted"), ("answer", "Đồng ý.")],
+        404,
+    )
+    .await;
     // Sìn Hồ's education office: its own agency's, even from the province's
     // forum; another agency's of its district it sees but may not answer.
     let own = app.token("agency108").await;
-    let (s, body) = app
-        .api_get(&own, &format!("/api/v1/recommendations/{from_province}"))
-        .await;
-    assert_eq!(s, 200, "{body}");
+    app.api_get(&own, &format!("/api/v1/recommendations/{from_province}"))
+        .await
+        .expect_status(200);
     let (_, list) = app
         .api_get(&own, "/api/v1/recommendations?per_page=1000")
         .await;
@@ -1111,25 +995,21 @@ async fn another_district_sees_nothing_of_sin_ho(app: TestApp) {
             .iter()
             .any(|x| x["id"] == from_province)
     );
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &own,
-            &format!("/api/v1/recommendations/{to_committee}/answer"),
-            &json!({"outcome": "accepted", "answer": "Đồng ý."}),
-        )
-        .await;
-    assert_eq!(s, 403);
+    app.api_post(
+        &own,
+        &format!("/api/v1/recommendations/{to_committee}/answer"),
+        &json!({"outcome": "accepted", "answer": "Đồng ý."}),
+    )
+    .await
+    .expect_status(403);
     // The district officer of 108 does not see the province's forum.
     let d108 = app.token("district108").await;
-    let (s, _) = app
-        .api_get(&d108, &format!("/api/v1/recommendations/{from_province}"))
-        .await;
-    assert_eq!(s, 404);
-    let (s, _) = app
-        .api_get(&d108, &format!("/api/v1/forums/{}", province.id))
-        .await;
-    assert_eq!(s, 404);
+    app.api_get(&d108, &format!("/api/v1/recommendations/{from_province}"))
+        .await
+        .expect_status(404);
+    app.api_get(&d108, &format!("/api/v1/forums/{}", province.id))
+        .await
+        .expect_status(404);
     // Nothing changed.
     let rows = recommendation::Entity::find()
         .filter(recommendation::Column::Status.ne("received"))
@@ -1169,14 +1049,14 @@ async fn demo_forums_fill_a_lagging_province(app: TestApp) {
     let coord = app.token("coordinator").await;
     let doc = indicators(&app, &coord, "12", 2019).await;
     assert_eq!(
-        indicator(&doc, "M1")["numerator"],
+        by_code(&doc, "M1")["numerator"],
         8,
         "Sìn Hồ has not recorded 2019"
     );
     let doc = indicators(&app, &coord, "12", 2016).await;
-    assert_eq!(indicator(&doc, "M1")["numerator"], 7);
+    assert_eq!(by_code(&doc, "M1")["numerator"], 7);
     let doc = indicators(&app, &coord, "108", 2019).await;
-    assert_eq!(indicator(&doc, "M1")["numerator"], 0);
+    assert_eq!(by_code(&doc, "M1")["numerator"], 0);
     let (_, overdue) = app
         .api_get(&coord, "/api/v1/recommendations?overdue=true&per_page=1000")
         .await;
@@ -1188,8 +1068,7 @@ async fn demo_forums_fill_a_lagging_province(app: TestApp) {
     let c = app.login("coordinator").await;
     let (_, html) = app.get(&c, "/forums?year=2017").await;
     assert!(html.contains("Diễn đàn cấp huyện cần ít nhất") || html.contains("⚠"));
-    let (s, html) = app.get(&c, "/forums").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/forums").await;
     assert!(html.contains("Báo cáo kết quả diễn đàn quá hạn"));
 }
 db_test!(demo_forums_fill_a_lagging_province);

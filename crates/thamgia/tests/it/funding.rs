@@ -6,10 +6,10 @@
 //! hand-made set; the demo fill gives every district activities and money.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{agency_by_code, count, unit_by_code};
+use crate::helpers::{Answer, TestApp, assert_holds};
 use chrono::{TimeZone, Utc};
-use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::activities::{
@@ -22,13 +22,6 @@ fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
         .single()
         .expect("time")
-}
-
-async fn lines(app: &TestApp) -> u64 {
-    budget_line::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
 }
 
 async fn budget(app: &TestApp, unit: &str, year: &str, source: &str, project: &str, amount: &str) {
@@ -177,10 +170,10 @@ fn row<'a>(list: &'a Value, key: &str, code: &str) -> &'a Value {
 async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
     small_set(&app).await;
     let token = app.token("district106").await;
-    let (s, f) = app
+    let f = app
         .api_get(&token, "/api/v1/funding?unit=106&year=2019")
-        .await;
-    assert_eq!(s, 200, "{f}");
+        .await
+        .expect_status(200);
     assert_eq!(f["unit"], "106");
     assert_eq!(f["year"], 2019);
     assert_eq!(
@@ -214,11 +207,7 @@ async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
     );
     // The store's cells sum to the same.
     let scope = Scope {
-        path: thamgia_store::units::by_code(&app.db.conn, "106")
-            .await
-            .expect("db")
-            .expect("106")
-            .path,
+        path: unit_by_code(&app.db.conn, "106").await.path,
     };
     let cells = activities::money(&app.db.conn, &scope, None, Some(2019))
         .await
@@ -257,22 +246,23 @@ async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
 
     // The page shows the same figures, the Vietnamese way, and the warning in words.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/funding?unit=106&year=2019").await;
-    assert_eq!(s, 200);
-    for needle in [
-        "15.000.000\u{a0}₫",
-        "10.500.000\u{a0}₫",
-        "4.500.000\u{a0}₫",
-        "6.500.000\u{a0}₫",
-        "Ngân sách địa phương",
-        "Cảnh báo: chi vượt dự toán",
-        "⚠ 1.500.000\u{a0}₫",
-        "Chi vượt dự toán",
-        "<caption>Theo nguồn kinh phí</caption>",
-        "/funding/export.xlsx?unit=106&#38;year=2019",
-    ] {
-        assert!(html.contains(needle), "page lacks {needle}");
-    }
+    let html = app.page(&c, "/funding?unit=106&year=2019").await;
+    assert_holds(
+        &html,
+        "page lacks",
+        &[
+            "15.000.000\u{a0}₫",
+            "10.500.000\u{a0}₫",
+            "4.500.000\u{a0}₫",
+            "6.500.000\u{a0}₫",
+            "Ngân sách địa phương",
+            "Cảnh báo: chi vượt dự toán",
+            "⚠ 1.500.000\u{a0}₫",
+            "Chi vượt dự toán",
+            "<caption>Theo nguồn kinh phí</caption>",
+            "/funding/export.xlsx?unit=106&#38;year=2019",
+        ],
+    );
     assert!(
         html.contains("<dd id=\"total-budget\">15.000.000\u{a0}₫</dd>"),
         "total"
@@ -282,71 +272,71 @@ async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
     let (_, html) = app.get(&c, "/funding?unit=106&year=2018").await;
     assert!(!html.contains("Cảnh báo: chi vượt dự toán"));
     // In English too.
-    let (s, _) = app.get(&c, "/funding").await;
-    assert_eq!(s, 200);
+    let _ = app.page(&c, "/funding").await;
 }
 db_test!(funding_totals_agree_on_page_api_and_store);
 
 async fn budget_lines_are_checked_field_by_field(app: TestApp) {
     let token = app.token("district106").await;
-    let (s, body) = app
-        .api_send(Method::PUT, &token, "/api/v1/budget-lines", &json!({}))
-        .await;
-    assert_eq!(s, 422, "{body}");
+    let body = app
+        .api_put(&token, "/api/v1/budget-lines", &json!({}))
+        .await
+        .expect_status(422);
     for f in ["unit", "year", "source", "project", "amount"] {
         assert_eq!(body["error"]["fields"][f], "required", "{f}: {body}");
     }
-    let (s, body) = app
-        .api_send(
-            Method::PUT,
+    let body = app
+        .api_put(
             &token,
             "/api/v1/budget-lines",
             &json!({"unit": "108", "year": "19", "source": "ngân hàng", "project": "DA9",
                     "amount": "1,5"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     let fields = &body["error"]["fields"];
     assert_eq!(fields["unit"], "unknown_unit");
     assert_eq!(fields["year"], "not_a_year");
     assert_eq!(fields["amount"], "not_an_amount");
-    let (s, body) = app
-        .api_send(
-            Method::PUT,
+    let body = app
+        .api_put(
             &token,
             "/api/v1/budget-lines",
             &json!({"unit": "106", "year": 2019, "source": "ngân hàng", "project": "DA9",
                     "amount": -5}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     let fields = &body["error"]["fields"];
     assert_eq!(fields["source"], "unknown_source");
     assert_eq!(fields["project"], "unknown_project");
     assert_eq!(fields["amount"], "negative_amount");
     // A year no plan covers has no sources or projects.
-    let (s, body) = app
-        .api_send(
-            Method::PUT,
+    let body = app
+        .api_put(
             &token,
             "/api/v1/budget-lines",
             &json!({"unit": "106", "year": "2026", "source": "local", "project": "DA1",
                     "amount": "1.000.000"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["source"], "unknown_source");
-    assert_eq!(lines(&app).await, 0, "refused lines store nothing");
+    assert_eq!(
+        count(&app, budget_line::Entity).await,
+        0,
+        "refused lines store nothing"
+    );
 
     // The page's form: every error named in Vietnamese, nothing stored.
     let c = app.login("district106").await;
     let csrf = app.csrf(&c, "/funding?unit=106&year=2019").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/funding/budget-lines?unit=106&year=2019",
             &[
-                ("csrf", &csrf),
                 ("unit", ""),
                 ("year", "20x9"),
                 ("source", ""),
@@ -354,21 +344,23 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
                 ("amount", "12,5"),
                 ("note", ""),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
-    for needle in [
-        "Dòng dự toán chưa được lưu",
-        "Đơn vị: Chưa nhập",
-        "Năm: Năm phải gồm 4 chữ số",
-        "Nguồn kinh phí: Chưa nhập",
-        "Số tiền (đồng): Số tiền phải là số đồng nguyên",
-        "id=\"amount\" name=\"amount\" type=\"text\" inputmode=\"numeric\" placeholder=\"1.250.000\" value=\"12,5\" aria-invalid=\"true\"",
-    ] {
-        assert!(html.contains(needle), "form lacks {needle}");
-    }
-    assert_eq!(lines(&app).await, 0);
+    assert_holds(
+        &html,
+        "form lacks",
+        &[
+            "Dòng dự toán chưa được lưu",
+            "Đơn vị: Chưa nhập",
+            "Năm: Năm phải gồm 4 chữ số",
+            "Nguồn kinh phí: Chưa nhập",
+            "Số tiền (đồng): Số tiền phải là số đồng nguyên",
+            "id=\"amount\" name=\"amount\" type=\"text\" inputmode=\"numeric\" placeholder=\"1.250.000\" value=\"12,5\" aria-invalid=\"true\"",
+        ],
+    );
+    assert_eq!(count(&app, budget_line::Entity).await, 0);
     // A good line is saved; the same line again replaces its amount.
     let form = |amount: &'static str| {
         vec![
@@ -393,19 +385,16 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
             "/funding?unit=106&year=2019&saved=1#lines"
         );
     }
-    assert_eq!(lines(&app).await, 1);
+    assert_eq!(count(&app, budget_line::Entity).await, 1);
     let (_, html) = app.get(&c, "/funding?unit=106&year=2019&saved=1").await;
     assert!(html.contains("Đã lưu dòng dự toán") && html.contains("13.000.000\u{a0}₫"));
     // Through the API: the same line is unchanged (200), a new one created (201).
     let same = json!({"unit": "106", "year": 2019, "source": "Ngân sách địa phương",
                       "project": "da2", "amount": 13_000_000});
-    let (s, b) = app
-        .api_send(Method::PUT, &token, "/api/v1/budget-lines", &same)
-        .await;
+    let (s, b) = app.api_put(&token, "/api/v1/budget-lines", &same).await;
     assert_eq!((s, &b["saved"]), (200, &json!("unchanged")), "{b}");
     let (s, b) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &token,
             "/api/v1/budget-lines",
             &json!({"unit": "106", "year": "2019", "source": "local", "project": "DA2",
@@ -417,8 +406,7 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
         (200, &json!("updated"), &json!(14_000_000))
     );
     let (s, b) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &token,
             "/api/v1/budget-lines",
             &json!({"unit": "106", "year": "2020", "source": "central", "project": "DA1",
@@ -429,14 +417,14 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
         (s, &b["saved"], &b["unit"]),
         (201, &json!("created"), &json!("106"))
     );
-    assert_eq!(lines(&app).await, 2);
-    let (s, list) = app
+    assert_eq!(count(&app, budget_line::Entity).await, 2);
+    let list = app
         .api_get(
             &token,
             "/api/v1/budget-lines?unit=106&year=2020&per_page=1000",
         )
-        .await;
-    assert_eq!(s, 200);
+        .await
+        .expect_status(200);
     assert_eq!(
         list,
         json!([{"id": b["id"], "unit": "106", "year": 2020, "source": "central", "project": "DA1",
@@ -454,8 +442,7 @@ async fn funding_is_scoped(app: TestApp) {
         "/api/v1/budget-lines?unit=108",
         "/api/v1/funding?unit=NOPE",
     ] {
-        let (s, body) = app.api_get(&token, path).await;
-        assert_eq!(s, 404, "{path}");
+        let body = app.api_get(&token, path).await.expect_status(404);
         assert_eq!(body["error"]["code"], "not_found");
     }
     let (s, body) = app
@@ -466,8 +453,10 @@ async fn funding_is_scoped(app: TestApp) {
         (422, &json!("invalid_year"))
     );
     // Without a unit: the caller's own, nothing of 108 in it.
-    let (s, f) = app.api_get(&token, "/api/v1/funding").await;
-    assert_eq!(s, 200);
+    let f = app
+        .api_get(&token, "/api/v1/funding")
+        .await
+        .expect_status(200);
     assert_eq!(f["unit"], "106");
     assert!(!f.to_string().contains("\"108\""));
     assert_eq!(f["total"]["budget"], 15_000_000);
@@ -481,10 +470,9 @@ async fn funding_is_scoped(app: TestApp) {
             .iter()
             .all(|x| x["unit"] == "106")
     );
-    let before = lines(&app).await;
+    let before = count(&app, budget_line::Entity).await;
     let (s, body) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &token,
             "/api/v1/budget-lines",
             &json!({"unit": "108", "year": "2019", "source": "central", "project": "DA1",
@@ -505,8 +493,7 @@ async fn funding_is_scoped(app: TestApp) {
         let (s, _) = app.api_get(&t, "/api/v1/funding?unit=106").await;
         assert_eq!(s, 200, "{who} reads");
         let (s, body) = app
-            .api_send(
-                Method::PUT,
+            .api_put(
                 &t,
                 "/api/v1/budget-lines",
                 &json!({"unit": "106", "year": "2019", "source": "central", "project": "DA1",
@@ -519,8 +506,7 @@ async fn funding_is_scoped(app: TestApp) {
             "{who}"
         );
         let c = app.login(who).await;
-        let (s, html) = app.get(&c, "/funding?unit=106&year=2019").await;
-        assert_eq!(s, 200);
+        let html = app.page(&c, "/funding?unit=106&year=2019").await;
         assert!(!html.contains("Lưu dòng dự toán"), "{who} sees the form");
         let csrf = crate::helpers::csrf_in(&html).expect("csrf");
         let r = app
@@ -539,7 +525,7 @@ async fn funding_is_scoped(app: TestApp) {
             .await;
         assert_eq!(r.status().as_u16(), 403, "{who}");
     }
-    assert_eq!(lines(&app).await, before);
+    assert_eq!(count(&app, budget_line::Entity).await, before);
 }
 db_test!(funding_is_scoped);
 
@@ -556,13 +542,7 @@ fn part(i: &Value, key: &str) -> i64 {
 async fn activity_indicators_a1_to_a3(app: TestApp) {
     small_set(&app).await;
     let token = app.token("district106").await;
-    let (s, doc) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{doc}");
+    let doc = app.indicators(&token, "106", 2019).await.expect_status(200);
     // A1: the 2019 Project 2 course only (12+8 teachers, 5+3 parents).
     let a1 = indicator(&doc, "A1");
     assert_eq!(
@@ -614,22 +594,14 @@ async fn activity_indicators_a1_to_a3(app: TestApp) {
     assert!(indicator(&doc, "T1").get("breakdown").is_none());
     // The province adds Sìn Hồ's course.
     let coord = app.token("coordinator").await;
-    let (_, prov) = app
-        .api_get(&coord, "/api/v1/indicators?unit=12&year=2019&per_page=1000")
-        .await;
+    let (_, prov) = app.indicators(&coord, "12", 2019).await;
     assert_eq!(indicator(&prov, "A1")["numerator"], 44);
     assert_eq!(part(indicator(&prov, "A1"), "child_protection.male"), 9);
     assert_eq!(indicator(&prov, "A3")["numerator"], 11_500_000);
     // Annual plans give A1 and A2 their targets.
     let db = &app.db.conn;
-    let u = thamgia_store::units::by_code(db, "106")
-        .await
-        .expect("db")
-        .expect("106");
-    let ag = thamgia_store::agencies::by_code(db, "PGDDT-106")
-        .await
-        .expect("db")
-        .expect("agency");
+    let u = unit_by_code(db, "106").await;
+    let ag = agency_by_code(db, "PGDDT-106").await;
     let plan = annual_plan::ActiveModel {
         unit_id: Set(u.id),
         agency_id: Set(ag.id),
@@ -658,29 +630,14 @@ async fn activity_indicators_a1_to_a3(app: TestApp) {
         .await
         .expect("item");
     }
-    let (_, doc) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=2019&per_page=1000",
-        )
-        .await;
+    let (_, doc) = app.indicators(&token, "106", 2019).await;
     assert_eq!(indicator(&doc, "A1")["target"], 100.0);
     assert_eq!(indicator(&doc, "A2")["target"], 3.0);
     // Another year: nothing counted; a year without a plan: no A indicators at all.
-    let (_, doc) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=2017&per_page=1000",
-        )
-        .await;
+    let (_, doc) = app.indicators(&token, "106", 2017).await;
     assert_eq!(indicator(&doc, "A1")["numerator"], 0);
     assert_eq!(indicator(&doc, "A3")["target"], 0.0);
-    let (_, doc) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=2026&per_page=1000",
-        )
-        .await;
+    let (_, doc) = app.indicators(&token, "106", 2026).await;
     assert!(
         doc.as_array()
             .expect("array")
@@ -726,12 +683,7 @@ async fn demo_fill_gives_every_district_activities_and_money(app: TestApp) {
     for code in ["105", "106", "107", "108", "109", "110", "111", "112"] {
         let mut n = 0;
         for year in 2016..=2020 {
-            let (_, doc) = app
-                .api_get(
-                    &coord,
-                    &format!("/api/v1/indicators?unit={code}&year={year}&per_page=1000"),
-                )
-                .await;
+            let (_, doc) = app.indicators(&coord, code, year).await;
             n += count(&doc);
             if year == 2019 {
                 assert!(
@@ -757,8 +709,7 @@ async fn demo_fill_gives_every_district_activities_and_money(app: TestApp) {
     assert!(lag < others, "{per_district:?}");
     // The page shows the warning for the province.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/funding?unit=12").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/funding?unit=12").await;
     assert!(html.contains("Cảnh báo: chi vượt dự toán (2)"));
     assert!(html.contains("Huyện Sìn Hồ") && html.contains("Huyện Phong Thổ"));
 }

@@ -5,9 +5,9 @@
 //! the province, and a district that ended owes no report for 2025.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{agency_by_code, demo_forums_and_councils, unit_by_code};
+use crate::helpers::{Answer, TestApp};
 use chrono::NaiveDate;
-use reqwest::Method;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
@@ -35,14 +35,8 @@ async fn hand_over_audits(app: &TestApp, entity: &str, id: i32) -> usize {
 async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     let db = &app.db.conn;
     let today = app.clock.now().date_naive();
-    let now = app.clock.now();
-    thamgia::demo_forums::fill(&app.db, now, 2019)
-        .await
-        .expect("forums");
-    thamgia::demo_councils::fill(&app.db, now, 2018)
-        .await
-        .expect("councils");
-    let c106 = units::by_code(db, "106").await.expect("db").expect("106");
+    demo_forums_and_councils(&app).await;
+    let c106 = unit_by_code(db, "106").await;
     let council_before = council::Entity::find()
         .filter(council::Column::UnitId.eq(c106.id))
         .one(db)
@@ -92,13 +86,13 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         let admin = admin.clone();
         let app = &app;
         async move {
-            let (s, list) = app
+            let list = app
                 .api_get(
                     &admin,
                     &format!("/api/v1/councils?year={year}&per_page=1000"),
                 )
-                .await;
-            assert_eq!(s, 200, "{list}");
+                .await
+                .expect_status(200);
             list.as_array()
                 .expect("array")
                 .iter()
@@ -111,28 +105,26 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
 
     // A consultation on a ward of district 105 in its last months, closed
     // and never answered: its answer is owed by a unit that has ended.
-    let (s, m) = app
-        .api_send(
-            Method::POST,
+    let m = app
+        .api_post(
             &admin,
             "/api/v1/matters",
             &json!({"kind": "community_decision", "title": "Sân chơi tổ dân phố", "summary": "Quyết định của phường",
                     "owner_agency": "SLDTBXH", "unit": "03388", "stage": "decided",
                     "decision_date": "2025-06-20"}),
         )
-        .await;
-    assert_eq!(s, 201, "{m}");
-    let (s, kk) = app
-        .api_send(
-            Method::POST,
+        .await
+        .expect_status(201);
+    let kk = app
+        .api_post(
             &admin,
             "/api/v1/consultations",
             &json!({"matter_id": m["id"], "title": "Ý kiến trẻ em về sân chơi",
                     "method": "group_discussion", "age_min": 8, "age_max": 15,
                     "opens_on": "2025-05-01", "closes_on": "2025-05-20", "audience": ["03388"]}),
         )
-        .await;
-    assert_eq!(s, 201, "{kk}");
+        .await
+        .expect_status(201);
     let kid = kk["id"].as_i64().expect("id") as i32;
     // Set-up only: the consultation closed on its last day, no answer yet.
     let row = consultation::Entity::find_by_id(kid)
@@ -162,8 +154,7 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
 
     // The coordinator's page lists both; others may not see it.
     let coordinator = app.login("coordinator").await;
-    let (s, html) = app.get(&coordinator, "/handover").await;
-    assert_eq!(s, 200);
+    let html = app.page(&coordinator, "/handover").await;
     assert!(html.contains(&format!("id=\"rec-{}\"", rec.id)), "{html}");
     assert!(html.contains(&format!("id=\"ans-{kid}\"")));
     let (s, _) = app.get(&app.login("district106").await, "/handover").await;
@@ -178,13 +169,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .expect("db")
         .expect("an office of district 106");
     let r = app
-        .post_form(
+        .submit_form(
             &coordinator,
+            &csrf,
             &format!("/handover/recommendations/{}", rec.id),
-            &[("csrf", &csrf), ("to", &closed_agency.code)],
+            &[("to", &closed_agency.code)],
+            200,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 200);
     let body = r.text().await.expect("body");
     assert!(
         body.contains(&format!("id=\"rec-{}-err\"", rec.id)),
@@ -193,35 +185,32 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 0);
 
     // To the coordinating department: moved, audited once.
-    let r = app
-        .post_form(
-            &coordinator,
-            &format!("/handover/recommendations/{}", rec.id),
-            &[("csrf", &csrf), ("to", "SLDTBXH")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &coordinator,
+        &csrf,
+        &format!("/handover/recommendations/{}", rec.id),
+        &[("to", "SLDTBXH")],
+        303,
+    )
+    .await;
     let moved = recommendation::Entity::find_by_id(rec.id)
         .one(db)
         .await
         .expect("db")
         .expect("rec");
-    let coord_agency = thamgia_store::agencies::by_code(db, "SLDTBXH")
-        .await
-        .expect("db")
-        .expect("SLDTBXH");
+    let coord_agency = agency_by_code(db, "SLDTBXH").await;
     assert_eq!(moved.agency_id, coord_agency.id);
     assert_eq!(moved.status, rec.status, "the hand-over keeps its status");
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
     // Handing it over again: nothing left to hand over.
-    let r = app
-        .post_form(
-            &coordinator,
-            &format!("/handover/recommendations/{}", rec.id),
-            &[("csrf", &csrf), ("to", "SLDTBXH")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 200);
+    app.submit_form(
+        &coordinator,
+        &csrf,
+        &format!("/handover/recommendations/{}", rec.id),
+        &[("to", "SLDTBXH")],
+        200,
+    )
+    .await;
     assert_eq!(hand_over_audits(&app, "recommendation", rec.id).await, 1);
 
     // Eight hand-overs of another recommendation racing each other: exactly
@@ -265,10 +254,7 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
             .await
             .expect("db")
             .expect("rec");
-        let winner = thamgia_store::agencies::by_code(db, winners[0])
-            .await
-            .expect("db")
-            .expect("agency");
+        let winner = agency_by_code(db, winners[0]).await;
         assert_eq!(now_with.agency_id, winner.id);
         assert_eq!(hand_over_audits(&app, "recommendation", other.id).await, 1);
     } else {
@@ -285,14 +271,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
         .await;
     assert_eq!(s, 404, "not the ward's before the hand-over");
-    let r = app
-        .post_form(
-            &coordinator,
-            &format!("/handover/consultations/{kid}"),
-            &[("csrf", &csrf), ("to", "03388")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &coordinator,
+        &csrf,
+        &format!("/handover/consultations/{kid}"),
+        &[("to", "03388")],
+        303,
+    )
+    .await;
     let after = consultation::Entity::find_by_id(kid)
         .one(db)
         .await
@@ -312,16 +298,14 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .api_get(&ward, &format!("/api/v1/consultations/{kid}"))
         .await;
     assert_eq!(s, 200, "the ward now owes the answer");
-    let (s, done) = app
-        .api_send(
-            Method::POST,
-            &ward,
-            &format!("/api/v1/consultations/{kid}/answer"),
-            &json!({"decided": "Phường làm sân chơi ở tổ 5.", "taken": "Sân chơi gần nhà.",
+    app.api_post(
+        &ward,
+        &format!("/api/v1/consultations/{kid}/answer"),
+        &json!({"decided": "Phường làm sân chơi ở tổ 5.", "taken": "Sân chơi gần nhà.",
                     "not_taken": "Không có", "publish": true}),
-        )
-        .await;
-    assert_eq!(s, 200, "{done}");
+    )
+    .await
+    .expect_status(200);
     let items = handover::open_items(db, &Scope::everything(), today)
         .await
         .expect("items");
@@ -336,8 +320,7 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         let admin = admin.clone();
         let app = &app;
         async move {
-            app.api_send(
-                Method::POST,
+            app.api_post(
                 &admin,
                 &format!("/api/v1/forums/{}/recommendations", forum.id),
                 &json!({"text": "Làm thêm sân chơi", "topic": "Vui chơi",
@@ -352,10 +335,9 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
     let (s, e) = ask("SLDTBXH", "2026-12-31").await;
     assert_eq!(s, 201, "{e}");
     // A district officer keeps reading the district's history.
-    let (s, _) = app
-        .api_get(&district, "/api/v1/councils?year=2018&per_page=1000")
-        .await;
-    assert_eq!(s, 200);
+    app.api_get(&district, "/api/v1/councils?year=2018&per_page=1000")
+        .await
+        .expect_status(200);
 }
 
 db_test!(what_a_district_leaves_is_handed_over);
@@ -381,8 +363,10 @@ async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
         .await
         .expect("units");
     let coordinator = app.token("coordinator").await;
-    let (s, y2018) = app.api_get(&coordinator, "/api/v1/reports?year=2018").await;
-    assert_eq!(s, 200, "{y2018}");
+    let y2018 = app
+        .api_get(&coordinator, "/api/v1/reports?year=2018")
+        .await
+        .expect_status(200);
     let c2018 = chain(&y2018);
     assert_eq!(c2018.len(), 8, "{c2018:?}");
     assert!(c2018.iter().all(|(u, _)| u.len() == 3), "{c2018:?}");
@@ -407,8 +391,7 @@ async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
     assert_eq!(r["status"], "approved", "{r}");
     // Councils are set up at that level now: the 2021–2030 plan lists it.
     let (s, r) = app
-        .api_send(
-            Method::POST,
+        .api_post(
             &coordinator,
             "/api/v1/plans",
             &json!({ "source": thamgia::LAI_CHAU_PLAN_2021 }),
@@ -416,16 +399,14 @@ async fn communes_report_to_the_province_after_the_reform(app: TestApp) {
         .await;
     assert!(s == 200 || s == 201, "{r}");
     let ward = app.token("phuongdoanket").await;
-    let (s, k) = app
-        .api_send(
-            Method::POST,
-            &ward,
-            "/api/v1/councils",
-            &json!({"unit": "03388", "name": "Hội đồng trẻ em phường Đoàn Kết",
+    app.api_post(
+        &ward,
+        "/api/v1/councils",
+        &json!({"unit": "03388", "name": "Hội đồng trẻ em phường Đoàn Kết",
                     "established_on": "2026-06-01"}),
-        )
-        .await;
-    assert_eq!(s, 201, "{k}");
+    )
+    .await
+    .expect_status(201);
 }
 
 db_test!(communes_report_to_the_province_after_the_reform);

@@ -108,6 +108,39 @@ async fn fresh_database(backend: Backend) -> Option<(String, DbGuard)> {
     }
 }
 
+fn config_for(db_url: &str) -> thamgia_web::Config {
+    thamgia_web::Config {
+        listen: "127.0.0.1:0".into(),
+        database_url: db_url.into(),
+        ..Default::default()
+    }
+}
+
+/// Starts a server over `db` at `clock`; its base URL.
+async fn serve(config: thamgia_web::Config, db: &Db, clock: &Arc<FixedClock>) -> String {
+    let app = thamgia_web::build_with(config, db.clone(), clock.clone())
+        .await
+        .expect("build");
+    let base = format!("http://{}", app.addr);
+    tokio::spawn(app.serve(std::future::pending()));
+    base
+}
+
+/// `api_send` with a fixed method, one function a method.
+macro_rules! api_methods {
+    ($($(#[$doc:meta])* $name:ident => $method:ident,)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            &self,
+            token: &str,
+            path: &str,
+            body: &serde_json::Value,
+        ) -> (u16, serde_json::Value) {
+            self.api_send(reqwest::Method::$method, token, path, body).await
+        }
+    )*};
+}
+
 impl TestApp {
     /// A server on port 0 over a fresh database holding the demo data (the
     /// Lai Châu plan and one account per role). `None`: PostgreSQL not configured.
@@ -130,16 +163,7 @@ impl TestApp {
                 .await
                 .expect("demo data");
         }
-        let config = thamgia_web::Config {
-            listen: "127.0.0.1:0".into(),
-            database_url: db_url.clone(),
-            ..Default::default()
-        };
-        let app = thamgia_web::build_with(config, db.clone(), clock.clone())
-            .await
-            .expect("build");
-        let base = format!("http://{}", app.addr);
-        tokio::spawn(app.serve(std::future::pending()));
+        let base = serve(config_for(&db_url), &db, &clock).await;
         Some(TestApp {
             base,
             db,
@@ -147,6 +171,17 @@ impl TestApp {
             clock,
             _guard: guard,
         })
+    }
+
+    /// The configuration of the test's server: a free port, its database.
+    pub fn config(&self) -> thamgia_web::Config {
+        config_for(&self.db_url)
+    }
+
+    /// Another server over the same database and clock, with `config`; its
+    /// base URL.
+    pub async fn serve_also(&self, config: thamgia_web::Config) -> String {
+        serve(config, &self.db, &self.clock).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -168,6 +203,36 @@ impl TestApp {
         (s, r.text().await.unwrap_or_default())
     }
 
+    /// The size of a page as it travels with `Accept-Encoding: gzip` (reqwest
+    /// here does not decompress), and the content encoding used; it must
+    /// answer 200.
+    pub async fn transferred(&self, c: &reqwest::Client, path: &str) -> (usize, String) {
+        let r = c
+            .get(self.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let enc = header(&r, "content-encoding");
+        (r.bytes().await.expect("body").len(), enc)
+    }
+
+    /// Checks that each page answers `c` with `status`.
+    pub async fn assert_statuses(&self, c: &reqwest::Client, status: u16, paths: &[&str]) {
+        for path in paths {
+            let (s, _) = self.get(c, path).await;
+            assert_eq!(s, status, "{path}");
+        }
+    }
+
+    /// A page that must answer 200: its HTML.
+    pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
+        let (s, html) = self.get(c, path).await;
+        assert_eq!(s, 200, "{path}");
+        html
+    }
+
     /// Fetches a page and returns the CSRF token of its first form.
     pub async fn csrf(&self, c: &reqwest::Client, path: &str) -> String {
         let (_, html) = self.get(c, path).await;
@@ -187,24 +252,85 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Posts a form of `c`'s session with its CSRF token first and checks
+    /// the answer's status; returns the answer.
+    pub async fn submit_form(
+        &self,
+        c: &reqwest::Client,
+        csrf: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        status: u16,
+    ) -> reqwest::Response {
+        let mut form = vec![("csrf", csrf)];
+        form.extend_from_slice(fields);
+        let r = self.post_form(c, path, &form).await;
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        r
+    }
+
+    /// Chooses the language of `c`'s pages through the switch, then `next`.
+    pub async fn switch_lang(
+        &self,
+        c: &reqwest::Client,
+        csrf: &str,
+        lang: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        let form = [("csrf", csrf), ("lang", lang), ("next", next)];
+        self.post_form(c, "/lang", &form).await
+    }
+
+    /// Posts a multipart form of `c`'s session, the CSRF field and one file.
+    pub async fn upload_form(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        csrf: &str,
+        file_name: &str,
+        ctype: &str,
+        bytes: &[u8],
+    ) -> reqwest::Response {
+        let (ct, body) = multipart(csrf, file_name, ctype, bytes);
+        c.post(self.url(path))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .expect("upload")
+    }
+
     /// Signs in through the real form; returns the client.
     pub async fn login(&self, username: &str) -> reqwest::Client {
-        let c = self.client();
-        let csrf = self.csrf(&c, "/login").await;
+        self.login_on(self.client(), username).await
+    }
+
+    /// Signs `c` in as `username` through the real form; returns it.
+    pub async fn login_on(&self, c: reqwest::Client, username: &str) -> reqwest::Client {
         let r = self
-            .post_form(
-                &c,
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", username),
-                    ("password", thamgia::demo::DEMO_PASSWORD),
-                    ("next", "/"),
-                ],
-            )
+            .sign_in(&c, username, thamgia::demo::DEMO_PASSWORD, Some("/"))
             .await;
         assert_eq!(r.status().as_u16(), 303, "sign-in of {username}");
         c
+    }
+
+    /// Posts the sign-in form (with a fresh CSRF token of `c`'s session),
+    /// with `next` when given; the answer, whatever it is.
+    pub async fn sign_in(
+        &self,
+        c: &reqwest::Client,
+        username: &str,
+        password: &str,
+        next: Option<&str>,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(c, "/login").await;
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ];
+        form.extend(next.map(|n| ("next", n)));
+        self.post_form(c, "/login", &form).await
     }
 
     /// A bearer token for a demo account.
@@ -228,14 +354,12 @@ impl TestApp {
     }
 
     pub async fn api_get(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
-        let r = reqwest::Client::new()
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET");
-        let s = r.status().as_u16();
-        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+        json_answer(
+            reqwest::Client::new()
+                .get(self.url(path))
+                .bearer_auth(token),
+        )
+        .await
     }
 
     pub async fn api_send(
@@ -245,32 +369,84 @@ impl TestApp {
         path: &str,
         body: &serde_json::Value,
     ) -> (u16, serde_json::Value) {
-        let r = reqwest::Client::new()
-            .request(method, self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("send");
-        let s = r.status().as_u16();
-        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+        let c = reqwest::Client::new();
+        json_answer(
+            c.request(method, self.url(path))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
     }
 
-    /// A file from the API: status, content type and bytes.
-    pub async fn download(&self, token: &str, path: &str) -> (u16, String, Vec<u8>) {
-        let r = reqwest::Client::new()
+    /// The indicators of a unit and year through the API (every one, on one page).
+    pub async fn indicators(
+        &self,
+        token: &str,
+        unit: &str,
+        year: impl std::fmt::Display,
+    ) -> (u16, serde_json::Value) {
+        let path = format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000");
+        self.api_get(token, &path).await
+    }
+
+    /// A GET without credentials: status and JSON body.
+    pub async fn public_get(&self, path: &str) -> (u16, serde_json::Value) {
+        json_answer(reqwest::Client::new().get(self.url(path))).await
+    }
+
+    /// A POST of JSON without credentials: status and JSON body.
+    pub async fn public_post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        json_answer(reqwest::Client::new().post(self.url(path)).json(body)).await
+    }
+
+    /// A POST of a raw body (a file) through the API, of `content_type` when
+    /// given: status and JSON body.
+    pub async fn api_upload(
+        &self,
+        token: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, serde_json::Value) {
+        let mut r = reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(token);
+        if let Some(ct) = content_type {
+            r = r.header("content-type", ct);
+        }
+        json_answer(r.body(body)).await
+    }
+
+    api_methods! {
+        /// `api_send` with POST.
+        api_post => POST,
+        /// `api_send` with PUT.
+        api_put => PUT,
+        /// `api_send` with PATCH.
+        api_patch => PATCH,
+        /// `api_send` with DELETE.
+        api_delete => DELETE,
+    }
+
+    /// A GET through the API: the answer as it comes.
+    pub async fn api_answer(&self, token: &str, path: &str) -> reqwest::Response {
+        reqwest::Client::new()
             .get(self.url(path))
             .bearer_auth(token)
             .send()
             .await
-            .expect("GET");
+            .expect("GET")
+    }
+
+    /// A file from the API: status, content type and bytes.
+    pub async fn download(&self, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+        let r = self.api_answer(token, path).await;
         let s = r.status().as_u16();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let ct = header(&r, "content-type");
         (s, ct, r.bytes().await.expect("body").to_vec())
     }
 
@@ -346,6 +522,42 @@ impl NowUtc for Arc<FixedClock> {
     }
 }
 
+/// A header of an answer as text (empty when it has none).
+pub fn header(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Where an answer sends the browser (empty when nowhere).
+pub fn location(r: &reqwest::Response) -> String {
+    header(r, "location")
+}
+
+/// Sends a request; its status and JSON body (`Null` when it has none).
+async fn json_answer(r: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let r = r.send().await.expect("send");
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// An API answer, `(status, JSON body)`.
+pub trait Answer {
+    /// The body, after checking the status (the body is the failure message).
+    fn expect_status(self, want: u16) -> serde_json::Value;
+}
+
+impl Answer for (u16, serde_json::Value) {
+    #[track_caller]
+    fn expect_status(self, want: u16) -> serde_json::Value {
+        let (status, body) = self;
+        assert_eq!(status, want, "{body}");
+        body
+    }
+}
+
 pub fn csrf_in(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf\" value=\"")?;
     let rest = &html[i + 19..];
@@ -405,4 +617,89 @@ macro_rules! plain_test {
             }
         }
     };
+}
+
+/// Checks an answer's status, then that its page holds `text`.
+pub async fn assert_page(r: reqwest::Response, status: u16, text: &str) {
+    assert_eq!(r.status().as_u16(), status);
+    let page = r.text().await.expect("body");
+    assert!(page.contains(text), "the page lacks {text}: {page}");
+}
+
+/// Checks that `text` holds each of `needles`; a failure names the missing
+/// one after `what`.
+#[track_caller]
+pub fn assert_holds(text: &str, what: &str, needles: &[&str]) {
+    assert_each(text, what, needles, true);
+}
+
+/// Checks that `text` holds none of `needles`; a failure names the one
+/// found after `what`.
+#[track_caller]
+pub fn assert_lacks(text: &str, what: &str, needles: &[&str]) {
+    assert_each(text, what, needles, false);
+}
+
+#[track_caller]
+fn assert_each(text: &str, what: &str, needles: &[&str], held: bool) {
+    for needle in needles {
+        assert_eq!(text.contains(needle), held, "{what} {needle}");
+    }
+}
+
+/// The `key` of each item of a JSON list (empty where it has none).
+pub fn column<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| i[key].as_str().unwrap_or(""))
+        .collect()
+}
+
+/// The item of a JSON list whose `code` is `code`.
+pub fn by_code(list: &serde_json::Value, code: &str) -> serde_json::Value {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|i| i["code"] == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {code} in {list}"))
+}
+
+/// The `word/document.xml` of a .docx.
+pub fn document_xml(docx: &[u8]) -> String {
+    use std::io::Read;
+    assert!(docx.starts_with(b"PK\x03\x04"), "a .docx is a zip");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut f = z.by_name("word/document.xml").expect("word/document.xml");
+    let mut s = String::new();
+    f.read_to_string(&mut s).expect("utf-8");
+    s
+}
+
+/// Text with the entities of HTML and XML written out.
+pub fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// A multipart form as a browser sends it: the CSRF field and one file.
+pub fn multipart(csrf: &str, file_name: &str, ctype: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----thamgia-test-boundary-7f3a";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {ctype}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

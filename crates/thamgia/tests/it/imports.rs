@@ -8,7 +8,7 @@
 //! opened again, their figures equal to the API's.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{Answer, TestApp, location};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value as Json;
@@ -41,26 +41,6 @@ fn headers(t: &Table) -> Vec<String> {
     t.rows[0].cells.iter().map(|c| c.text()).collect()
 }
 
-/// A multipart body with the CSRF field and one file.
-pub(crate) fn multipart(
-    csrf: &str,
-    file_name: &str,
-    ctype: &str,
-    bytes: &[u8],
-) -> (String, Vec<u8>) {
-    let boundary = "----thamgia-test-boundary-7f3a";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {ctype}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 /// Uploads through the page; returns the status, the Location and the page.
 async fn upload_page(
     app: &TestApp,
@@ -70,44 +50,20 @@ async fn upload_page(
     bytes: &[u8],
 ) -> (u16, String, String) {
     let csrf = app.csrf(c, "/imports").await;
-    let (ct, body) = multipart(&csrf, name, ctype, bytes);
-    let r = c
-        .post(app.url("/imports"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let r = app
+        .upload_form(c, "/imports", &csrf, name, ctype, bytes)
+        .await;
     let s = r.status().as_u16();
-    let loc = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (s, loc, r.text().await.unwrap_or_default())
+    (s, location(&r), r.text().await.unwrap_or_default())
 }
 
 async fn upload_api(app: &TestApp, token: &str, ctype: &str, bytes: Vec<u8>) -> (u16, Json) {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/imports?file_name=hoat-dong.xlsx"))
-        .bearer_auth(token)
-        .header("content-type", ctype)
-        .body(bytes)
-        .send()
-        .await
-        .expect("post");
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Json::Null))
+    let path = "/api/v1/imports?file_name=hoat-dong.xlsx";
+    app.api_upload(token, path, Some(ctype), bytes).await
 }
 
 async fn download(app: &TestApp, token: &str, path: &str) -> Vec<Table> {
-    let r = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("get");
+    let r = app.api_answer(token, path).await;
     assert_eq!(r.status().as_u16(), 200, "{path}");
     assert_eq!(
         r.headers()
@@ -217,8 +173,7 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
     let c = app.login("district108").await;
     let token = app.token("district108").await;
     // The template over HTTP, as the page serves it.
-    let (s, html) = app.get(&c, "/imports").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/imports").await;
     assert!(
         html.contains("enctype=\"multipart/form-data\"")
             && html.contains("/activities/template.xlsx")
@@ -323,8 +278,7 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
     let good = workbook(&act_headers, &spend_headers, false);
     let (s, loc, _) = upload_page(&app, &c, "hoat-dong-sin-ho.xlsx", XLSX, &good).await;
     assert_eq!(s, 303);
-    let (s, html) = app.get(&c, &loc).await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, &loc).await;
     assert!(
         !html.contains("http-equiv=\"refresh\""),
         "a small file is done at once"
@@ -370,13 +324,13 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
     assert_eq!(counts(&app).await, (before.0 + 20, before.1 + 3));
 
     // The export opened again: its figures are the API's.
-    let (s, list) = app
+    let list = app
         .api_get(
             &token,
             "/api/v1/activities?unit=108&year=2019&per_page=1000",
         )
-        .await;
-    assert_eq!(s, 200, "{list}");
+        .await
+        .expect_status(200);
     let list = list.as_array().expect("activities").clone();
     assert!(list.len() >= 20);
     let book = download(
@@ -445,10 +399,10 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
         .expect("teachers row");
     assert_eq!(teachers.get(1).text(), teachers_f.to_string());
     // Funding: the workbook's totals are the API's.
-    let (s, funding) = app
+    let funding = app
         .api_get(&token, "/api/v1/funding?unit=108&year=2019")
-        .await;
-    assert_eq!(s, 200, "{funding}");
+        .await
+        .expect_status(200);
     // The district's funding page shows the same totals, the Vietnamese way.
     let page = c
         .get(app.url("/funding?unit=108&year=2019"))
@@ -525,10 +479,9 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
             .iter()
             .any(|r| r.get(1).text().starts_with("SH-2019"))
     );
-    let (s, _) = app
-        .api_get(&other, "/api/v1/exports/activities.xlsx?unit=108")
-        .await;
-    assert_eq!(s, 404);
+    app.api_get(&other, "/api/v1/exports/activities.xlsx?unit=108")
+        .await
+        .expect_status(404);
 }
 db_test!(district_officer_imports_twenty_activities);
 
@@ -655,19 +608,10 @@ async fn csv_files_and_refused_files(app: TestApp) {
     assert_eq!(s, 413);
     assert!(html.contains("Tệp quá lớn: tối đa 5 MB"), "{html}");
     // Without the form's token nothing is read.
-    let (ct, body) = multipart(
-        "wrong",
-        "a.csv",
-        "text/csv",
-        csv_activities(1, ',', "X").as_bytes(),
-    );
-    let r = c
-        .post(app.url("/imports"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .expect("post");
+    let csv = csv_activities(1, ',', "X");
+    let r = app
+        .upload_form(&c, "/imports", "wrong", "a.csv", "text/csv", csv.as_bytes())
+        .await;
     assert_eq!(r.status().as_u16(), 403);
     assert_eq!(counts(&app).await, before);
     // A viewer may download the template but not import.
@@ -692,8 +636,7 @@ async fn a_large_file_runs_in_the_background(app: TestApp) {
     assert_eq!(s, 303);
     let mut html = String::new();
     for _ in 0..300 {
-        let (s, h) = app.get(&c, &loc).await;
-        assert_eq!(s, 200);
+        let h = app.page(&c, &loc).await;
         html = h;
         if html.contains("http-equiv=\"refresh\" content=\"2\"") {
             assert!(html.contains("<progress max=\"300\""), "{html}");
@@ -812,12 +755,12 @@ async fn workbooks_in_english_import_again(app: TestApp) {
     assert_eq!(da2.get(1).text(), plan.project("DA1").expect("DA1").name_en);
 
     // The English export, sent back as it is, imports: nothing new, nothing lost.
-    let r = reqwest::Client::new()
-        .get(app.url("/api/v1/exports/activities.xlsx?unit=108&year=2018&project=DA1&lang=en"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get");
+    let r = app
+        .api_answer(
+            &token,
+            "/api/v1/exports/activities.xlsx?unit=108&year=2018&project=DA1&lang=en",
+        )
+        .await;
     let bytes = r.bytes().await.expect("bytes").to_vec();
     let before = counts(&app).await;
     let (s, body) = upload_api(&app, &token, XLSX, bytes).await;
@@ -826,16 +769,14 @@ async fn workbooks_in_english_import_again(app: TestApp) {
     assert_eq!(body["result"]["activities_created"], 0, "{body}");
     assert_eq!(counts(&app).await, before);
 
-    let (s, b) = app
-        .api_send(
-            reqwest::Method::PUT,
-            &token,
-            "/api/v1/budget-lines",
-            &serde_json::json!({"unit": "108", "year": 2018, "source": "local",
+    app.api_put(
+        &token,
+        "/api/v1/budget-lines",
+        &serde_json::json!({"unit": "108", "year": 2018, "source": "local",
                 "project": "DA1", "amount": 12_500_000}),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    )
+    .await
+    .expect_status(201);
     let book = download(
         &app,
         &token,
@@ -871,10 +812,10 @@ async fn workbooks_in_english_import_again(app: TestApp) {
         "Total"
     );
 
-    let (s, b) = app
+    let b = app
         .api_get(&token, "/api/v1/exports/activities.xlsx?lang=fr")
-        .await;
-    assert_eq!(s, 422, "{b}");
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["lang"], "unknown_language", "{b}");
 
     // The pages follow the page's language.

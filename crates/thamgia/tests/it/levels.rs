@@ -7,10 +7,10 @@
 //! the same years each see their own sources, projects and years.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, TimeZone, Utc};
-use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Role, Scope};
 use thamgia_store::entity::{club, council, forum};
@@ -19,13 +19,6 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
         .single()
         .expect("now")
-}
-
-async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
-where
-    E::Model: Sync,
-{
-    E::find().count(&app.db.conn).await.expect("count")
 }
 
 fn council_json(unit: &str, established: &str) -> Value {
@@ -60,21 +53,15 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
     // is refused in 2018 and in 2026 (the province's newest plan governs a
     // year outside every period).
     for day in ["2018-03-01", "2026-03-01"] {
-        let (s, b) = app
-            .api_send(
-                Method::POST,
-                &admin,
-                "/api/v1/councils",
-                &council_json("03424", day),
-            )
-            .await;
-        assert_eq!(s, 422, "{b}");
+        let b = app
+            .api_post(&admin, "/api/v1/councils", &council_json("03424", day))
+            .await
+            .expect_status(422);
         assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     }
     // The page refuses alike, in Vietnamese, and does not offer the commune.
     let c = app.login("admin").await;
-    let (s, html) = app.get(&c, "/councils/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/councils/new").await;
     assert!(html.contains("<option value=\"106\""), "districts offered");
     assert!(
         !html.contains("<option value=\"03424\""),
@@ -82,18 +69,18 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
     );
     let csrf = app.csrf(&c, "/councils/new").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/councils/new",
             &[
-                ("csrf", csrf.as_str()),
                 ("unit", "03424"),
                 ("name", "Hội đồng trẻ em xã Bản Bo"),
                 ("established_on", "01/03/2026"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(
         html.contains("không có mô hình này ở cấp của đơn vị"),
@@ -104,32 +91,22 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
     // A commune forum is refused (forums: province and district); a
     // province forum is recorded, and its edit to the commune is refused.
     let forums_before = count(&app, forum::Entity).await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/forums",
-            &forum_json("commune", "03424"),
-        )
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&admin, "/api/v1/forums", &forum_json("commune", "03424"))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     assert_eq!(count(&app, forum::Entity).await, forums_before);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/forums",
-            &forum_json("province", "12"),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    let b = app
+        .api_post(&admin, "/api/v1/forums", &forum_json("province", "12"))
+        .await
+        .expect_status(201);
     let id = b["id"].as_i64().expect("id");
     let path = format!("/api/v1/forums/{id}");
-    let (s, b) = app
-        .api_send(Method::PUT, &admin, &path, &forum_json("commune", "03424"))
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_put(&admin, &path, &forum_json("commune", "03424"))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     let row = forum::Entity::find_by_id(i32::try_from(id).expect("id"))
         .one(&app.db.conn)
@@ -140,11 +117,11 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
     // The forum form's page refuses alike.
     let csrf = app.csrf(&c, "/forums/new").await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             "/forums/new",
             &[
-                ("csrf", csrf.as_str()),
                 ("level", "commune"),
                 ("unit", "03424"),
                 ("year", "2026"),
@@ -159,9 +136,9 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
                 ("age_11_15", "25"),
                 ("adults_in_charge", "8"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(
         html.contains("không tổ chức Diễn đàn trẻ em ở cấp này"),
@@ -171,37 +148,33 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
 
     // Under the 2021–2030 plan the communes of 2026 hold councils and forums.
     import(&app, thamgia::LAI_CHAU_PLAN_2021).await;
-    let (s, html) = app.get(&c, "/councils/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/councils/new").await;
     assert!(
         html.contains("<option value=\"03424\""),
         "the commune offered"
     );
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/councils",
-            &council_json("03424", "2026-03-01"),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    app.api_post(
+        &admin,
+        "/api/v1/councils",
+        &council_json("03424", "2026-03-01"),
+    )
+    .await
+    .expect_status(201);
     // A council established in 2018 is still judged by the 2016–2020 plan.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &admin,
             "/api/v1/councils",
             &council_json("03427", "2018-03-01"),
         )
-        .await;
-    assert_eq!(s, 422, "{b}");
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     assert_eq!(count(&app, council::Entity).await, councils_before + 1);
-    let (s, b) = app
-        .api_send(Method::PUT, &admin, &path, &forum_json("commune", "03424"))
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_put(&admin, &path, &forum_json("commune", "03424"))
+        .await
+        .expect_status(200);
     assert_eq!(b["level"], "commune");
 }
 db_test!(councils_and_forums_stand_where_the_plan_says);
@@ -329,42 +302,24 @@ async fn each_province_reads_its_own_plan(app: TestApp) {
     let clubs_before = count(&app, club::Entity).await;
 
     // Tỉnh Tám's clubs meet only at schools: not at the district itself.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &coord8,
-            "/api/v1/clubs",
-            &club_json("H81", None),
-        )
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&coord8, "/api/v1/clubs", &club_json("H81", None))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "level_not_allowed", "{b}");
     assert_eq!(count(&app, club::Entity).await, clubs_before);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &coord8,
-            "/api/v1/clubs",
-            &club_json("H81", Some("T811")),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    app.api_post(&coord8, "/api/v1/clubs", &club_json("H81", Some("T811")))
+        .await
+        .expect_status(201);
     // Lai Châu's plan has clubs at every level: a district's club stands.
     let admin = app.token("admin").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/clubs",
-            &club_json("106", None),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    app.api_post(&admin, "/api/v1/clubs", &club_json("106", None))
+        .await
+        .expect_status(201);
     assert_eq!(count(&app, club::Entity).await, clubs_before + 2);
     // The club form offers Tỉnh Tám's school and not its district as a host.
     let c8 = app.login("coord8").await;
-    let (s, html) = app.get(&c8, "/clubs/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c8, "/clubs/new").await;
     assert!(
         html.contains("<option value=\"T811\""),
         "the school offered"
@@ -374,32 +329,26 @@ async fn each_province_reads_its_own_plan(app: TestApp) {
     // sources, each activity form its own projects, each dashboard its own
     // plan's years.
     let lc = app.login("coordinator").await;
-    let (s, html) = app.get(&c8, "/funding?unit=P8&year=2019").await;
-    assert_eq!(s, 200, "{html}");
+    let html = app.page(&c8, "/funding?unit=P8&year=2019").await;
     assert!(html.contains("Ngân sách riêng tỉnh Tám"), "P8's source");
     assert!(!html.contains("Ngân sách địa phương"), "not Lai Châu's");
-    let (s, html) = app.get(&lc, "/funding?unit=12&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&lc, "/funding?unit=12&year=2019").await;
     assert!(html.contains("Ngân sách địa phương"), "Lai Châu's source");
     assert!(!html.contains("Ngân sách riêng tỉnh Tám"), "not P8's");
 
-    let (s, html) = app.get(&c8, "/activities/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c8, "/activities/new").await;
     assert!(html.contains("Mô hình riêng của tỉnh Tám"), "P8's project");
-    let (s, html) = app.get(&lc, "/activities/new").await;
-    assert_eq!(s, 200);
+    let html = app.page(&lc, "/activities/new").await;
     assert!(!html.contains("Mô hình riêng của tỉnh Tám"), "not P8's");
 
     let year_option = |y: i32| format!("<option value=\"{y}\"");
-    let (s, html) = app.get(&c8, "/dashboard?unit=P8&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c8, "/dashboard?unit=P8&year=2019").await;
     assert!(html.contains(&year_option(2022)), "P8's plan runs to 2022");
     assert!(
         !html.contains(&year_option(2016)),
         "P8's plan starts in 2018"
     );
-    let (s, html) = app.get(&lc, "/dashboard?unit=12&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&lc, "/dashboard?unit=12&year=2019").await;
     assert!(html.contains(&year_option(2016)), "Lai Châu's from 2016");
     assert!(!html.contains(&year_option(2022)), "Lai Châu's to 2020");
 }

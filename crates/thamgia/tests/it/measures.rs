@@ -9,16 +9,16 @@
 //! and its answers without an age in `not_given`.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{agency_by_code, blank_paper};
+use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use reqwest::Method;
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Role, Scope};
-use thamgia_domain::voice::{Age, Profile, Sex, Source};
+use thamgia_domain::voice::Age;
 use thamgia_domain::voice::{JoinCode, MatterKind, Method as HowAsked, Stage};
 use thamgia_store::consultations::{self, AnswerBack, NewConsultation};
 use thamgia_store::matters::{self, NewMatter};
-use thamgia_store::responses::{self, Submission};
+use thamgia_store::responses::{self};
 use thamgia_store::{councils, drilldown, units};
 
 const PLAN: &str = r#"[header]
@@ -232,11 +232,7 @@ async fn records(app: &TestApp) {
     let actor = Actor::system("measures test");
     let x91 = unit_id(app, "X91").await;
     let x92 = unit_id(app, "X92").await;
-    let agency = thamgia_store::agencies::by_code(c, "UBND-X91")
-        .await
-        .expect("db")
-        .expect("agency")
-        .id;
+    let agency = agency_by_code(c, "UBND-X91").await.id;
     let mut matters_made = vec![];
     for title in ["Sân chơi của xã", "Giờ mở cửa nhà văn hóa"] {
         let m = matters::create(
@@ -295,22 +291,7 @@ async fn records(app: &TestApp) {
     .flat_map(|(a, n)| std::iter::repeat_n(a, n))
     .collect();
     for (i, age) in ages.into_iter().enumerate() {
-        let paper = Submission {
-            consultation_id: k.id,
-            submission_id: format!("measures-{i}"),
-            content_hash: format!("measures-{i}"),
-            source: Source::Paper,
-            profile: Profile {
-                age: age.and_then(Age::parse),
-                sex: Some(Sex::Girl),
-                ethnic: None,
-                disability: None,
-                unit: None,
-            },
-            profile_unit_id: None,
-            answers: vec![],
-            entered_by: None,
-        };
+        let paper = blank_paper(k.id, format!("measures-{i}"), age.and_then(Age::parse));
         responses::submit(c, now(), paper).await.expect("response");
     }
     consultations::close(c, &actor, now(), k.id, String::new())
@@ -376,15 +357,9 @@ fn part(f: &Value, key: &str) -> Value {
 
 async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     let admin = app.token("admin").await;
-    let (s, r) = app
-        .api_send(
-            Method::POST,
-            &admin,
-            "/api/v1/plans",
-            &json!({"source": PLAN}),
-        )
-        .await;
-    assert_eq!(s, 201, "{r}");
+    app.api_post(&admin, "/api/v1/plans", &json!({"source": PLAN}))
+        .await
+        .expect_status(201);
     records(&app).await;
     // The test province's coordinator.
     thamgia_store::users::create(
@@ -403,10 +378,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     .await
     .expect("user");
     let coord = app.token("coord9").await;
-    let (s, list) = app
-        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026&per_page=1000")
-        .await;
-    assert_eq!(s, 200, "{list}");
+    let list = app.indicators(&coord, "P9", 2026).await.expect_status(200);
     let codes: Vec<&str> = list
         .as_array()
         .expect("array")
@@ -474,12 +446,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     assert_eq!(k6["standing"], "no_data");
 
     // A commune's own figures: X92 has no decision, no dialogue.
-    let (_, x92) = app
-        .api_get(
-            &coord,
-            "/api/v1/indicators?unit=X92&year=2026&per_page=1000",
-        )
-        .await;
+    let (_, x92) = app.indicators(&coord, "X92", 2026).await;
     let k3 = figure(&x92, "K3");
     assert_eq!(
         (&k3["numerator"], &k3["denominator"]),
@@ -503,8 +470,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     );
     // The dashboard shows the plan's own codes.
     let c = app.login("coord9").await;
-    let (s, html) = app.get(&c, "/dashboard?unit=P9&year=2026").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard?unit=P9&year=2026").await;
     assert!(html.contains("id=\"trend-K4-t\""));
 
     // The child population, through the API: X91 has 10 girls and 10 boys
@@ -519,18 +485,10 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
             }
         }
     }
-    let (s, r) = app
-        .api_send(
-            reqwest::Method::PUT,
-            &coord,
-            "/api/v1/population",
-            &json!({ "rows": rows }),
-        )
-        .await;
-    assert_eq!(s, 200, "{r}");
-    let (_, list) = app
-        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026&per_page=1000")
-        .await;
+    app.api_put(&coord, "/api/v1/population", &json!({ "rows": rows }))
+        .await
+        .expect_status(200);
+    let (_, list) = app.indicators(&coord, "P9", 2026).await;
     let k4 = figure(&list, "K4");
     assert_eq!(
         (&k4["numerator"], &k4["denominator"], &k4["value"]),
@@ -551,8 +509,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         html.contains("Không rõ tuổi: 5 lượt ý kiến"),
         "age not given shown"
     );
-    let (s, html) = app.get(&c, "/reports/P9/2026").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/P9/2026").await;
     assert!(
         html.contains("data-code=\"K4\"") && html.contains("10,8 %"),
         "report page"
@@ -577,20 +534,15 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     // 2021–2030 plan beside P9's 2026–2030 one; each unit reads its own.
     let lc = app.token("coordinator").await;
     let (s, r) = app
-        .api_send(
-            reqwest::Method::POST,
+        .api_post(
             &lc,
             "/api/v1/plans",
             &json!({ "source": thamgia::LAI_CHAU_PLAN_2021 }),
         )
         .await;
     assert!(s == 200 || s == 201, "{r}");
-    let (_, p9) = app
-        .api_get(&coord, "/api/v1/indicators?unit=P9&year=2026&per_page=1000")
-        .await;
-    let (_, lai_chau) = app
-        .api_get(&lc, "/api/v1/indicators?unit=12&year=2026&per_page=1000")
-        .await;
+    let (_, p9) = app.indicators(&coord, "P9", 2026).await;
+    let (_, lai_chau) = app.indicators(&lc, "12", 2026).await;
     let codes = |v: &Value| -> Vec<String> {
         v.as_array()
             .expect("array")

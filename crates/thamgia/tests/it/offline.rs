@@ -7,7 +7,7 @@
 
 use crate::child::{api_answers, open};
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use thamgia_domain::access::Actor;
@@ -16,18 +16,12 @@ use thamgia_store::responses;
 use thamgia_web::clock::Clock;
 
 async fn sign_in(app: &TestApp, username: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/devices"))
-        .json(&json!({
-            "username": username,
-            "password": thamgia::demo::DEMO_PASSWORD,
-            "label": "Máy tính bảng điểm trường",
-        }))
-        .send()
-        .await
-        .expect("POST");
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    let body = json!({
+        "username": username,
+        "password": thamgia::demo::DEMO_PASSWORD,
+        "label": "Máy tính bảng điểm trường",
+    });
+    app.public_post("/api/v1/devices", &body).await
 }
 
 async fn device(app: &TestApp) -> String {
@@ -55,8 +49,7 @@ async fn sync(
     device_time: DateTime<Utc>,
     items: &[Value],
 ) -> (u16, Value) {
-    app.api_send(
-        reqwest::Method::POST,
+    app.api_post(
         token,
         "/api/v1/device/sync",
         &json!({"device_time": device_time, "unsent": items.len(), "submissions": items}),
@@ -85,13 +78,10 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     let s = open(&app, "ABC234").await;
     let id = consultation_id(&app, "ABC234").await;
     // Wrong password, and a role that runs no consultation.
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/devices"))
-        .json(&json!({"username": "facilitator106", "password": "wrong"}))
-        .send()
+    let wrong = json!({"username": "facilitator106", "password": "wrong"});
+    app.public_post("/api/v1/devices", &wrong)
         .await
-        .expect("POST");
-    assert_eq!(r.status().as_u16(), 401);
+        .expect_status(401);
     let (st, b) = sign_in(&app, "viewer").await;
     assert_eq!((st, b["error"]["code"].as_str()), (403, Some("forbidden")));
     let token = device(&app).await;
@@ -175,13 +165,9 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     let (_, list) = app.api_get(&other, "/api/v1/devices?per_page=1000").await;
     assert_eq!(list, json!([]));
     let path = format!("/api/v1/devices/{}/revoke", d["id"]);
-    let (st, _) = app
-        .api_send(reqwest::Method::POST, &other, &path, &json!({}))
-        .await;
+    let (st, _) = app.api_post(&other, &path, &json!({})).await;
     assert_eq!(st, 404);
-    let (st, b) = app
-        .api_send(reqwest::Method::POST, &officer, &path, &json!({}))
-        .await;
+    let (st, b) = app.api_post(&officer, &path, &json!({})).await;
     assert_eq!(st, 200, "{b}");
     assert!(b["revoked_at"].is_string());
     let (st, _) = app.api_get(&token, "/api/v1/device/consultations").await;
@@ -194,10 +180,8 @@ async fn a_device_syncs_each_answer_once_and_is_revoked(app: TestApp) {
     let id = list[0]["id"].as_i64().expect("id");
     assert!(list[0]["revoked_at"].is_null());
     let csrf = app.csrf(&c, "/devices").await;
-    let r = app
-        .post_form(&c, &format!("/devices/{id}/revoke"), &[("csrf", &csrf)])
+    app.submit_form(&c, &csrf, &format!("/devices/{id}/revoke"), &[], 303)
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     let (st, html) = app.get(&c, "/devices?revoked=1").await;
     assert_eq!(st, 200);
     assert!(html.contains("Đã thu hồi thiết bị"));
@@ -408,20 +392,7 @@ async fn the_app_shell_fits_150_kb_gzip_and_installs(app: TestApp) {
         "/facilitator/manifest.webmanifest",
         "/facilitator/icon.svg",
     ] {
-        let r = c
-            .get(app.url(path))
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .expect("GET");
-        assert_eq!(r.status().as_u16(), 200, "{path}");
-        let enc = r
-            .headers()
-            .get("content-encoding")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let n = r.bytes().await.expect("body").len();
+        let (n, enc) = app.transferred(&c, path).await;
         // Too small to be worth compressing is fine; larger files travel gzipped.
         assert!(enc == "gzip" || n < 1024, "{path}: {enc} {n}");
         total += n;
@@ -455,8 +426,7 @@ async fn sync_tallies(
     device_time: DateTime<Utc>,
     items: &[Value],
 ) -> (u16, Value) {
-    app.api_send(
-        reqwest::Method::POST,
+    app.api_post(
         token,
         "/api/v1/device/sync",
         &json!({"device_time": device_time, "unsent": items.len(), "tallies": items}),
@@ -522,14 +492,9 @@ async fn a_group_tally_syncs_once_late_inside_the_grace_period_and_not_after_pub
     let mut bad = tally(&s.code, &uuid::Uuid::new_v4().to_string(), now, option, 7);
     bad["age_6_10"] = json!(3);
     let (st, b) = app
-        .api_send(
-            reqwest::Method::POST,
-            &token,
-            "/api/v1/device/sync",
-            &json!({"device_time": now, "unsent": 2,
+        .api_post(&token, "/api/v1/device/sync", &json!({"device_time": now, "unsent": 2,
                     "submissions": [item(&s.code, &uuid::Uuid::new_v4().to_string(), now, &api_answers(&s))],
-                    "tallies": [bad]}),
-        )
+                    "tallies": [bad]}))
         .await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(statuses(&b), ["stored"]);

@@ -4,7 +4,8 @@
 //! and the demo gives a newcomer a consultation to answer at once.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::demo_open_consultation;
+use crate::helpers::{Answer, TestApp, header};
 use std::collections::{BTreeMap, BTreeSet};
 use thamgia_web::clock::Clock;
 
@@ -147,19 +148,9 @@ async fn unreadable_query_and_path_answer_json(app: TestApp) {
         ("/api/v1/annual-plans?year=abc", 422),
         ("/api/v1/consultations/abc", 404),
     ] {
-        let r = reqwest::Client::new()
-            .get(app.url(path))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("GET");
+        let r = app.api_answer(&token, path).await;
         assert_eq!(r.status().as_u16(), status, "{path}");
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let ct = header(&r, "content-type");
         assert!(ct.starts_with("application/json"), "{path}: {ct}");
         let body: serde_json::Value = r.json().await.expect("json");
         assert!(body["error"]["code"].is_string(), "{path}: {body}");
@@ -218,12 +209,7 @@ async fn refusals_before_a_handler_answer_json(app: TestApp) {
         }
         let r = answer.unwrap_or_else(|| panic!("send: {failed:?}"));
         assert_eq!(r.status().as_u16(), status, "{code}");
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let ct = header(&r, "content-type");
         assert!(ct.starts_with("application/json"), "{code}: {ct}");
         let body: serde_json::Value = r.json().await.expect("json");
         assert_eq!(body["error"]["code"], code, "{body}");
@@ -234,26 +220,23 @@ db_test!(refusals_before_a_handler_answer_json);
 /// The demo opens a consultation around the day it runs, keeps another in
 /// draft, and both join codes are the ones `thamgia demo` prints.
 async fn the_demo_has_an_open_and_a_draft_consultation(app: TestApp) {
-    let code = thamgia::demo_voice::fill_open(&app.db, app.clock.now())
-        .await
-        .expect("demo consultations");
-    assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
+    let code = demo_open_consultation(&app).await;
     let token = app.token("admin").await;
     let today = app.clock.now().date_naive().to_string();
-    let (s, open) = app
+    let open = app
         .api_get(&token, "/api/v1/consultations?status=open")
-        .await;
-    assert_eq!(s, 200);
+        .await
+        .expect_status(200);
     let open = open
         .as_array()
         .and_then(|l| l.iter().find(|k| k["join_code"] == code).cloned())
         .expect("the open demo consultation");
     assert!(open["opens_on"].as_str().unwrap_or("~") <= today.as_str());
     assert!(open["closes_on"].as_str().unwrap_or("") >= today.as_str());
-    let (s, drafts) = app
+    let drafts = app
         .api_get(&token, "/api/v1/consultations?status=draft")
-        .await;
-    assert_eq!(s, 200);
+        .await
+        .expect_status(200);
     assert!(
         drafts.as_array().is_some_and(|l| l
             .iter()

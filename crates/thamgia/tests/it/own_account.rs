@@ -2,8 +2,7 @@
 //! province never loses its last active administrator.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::helpers::{Answer, TestApp};
 use serde_json::json;
 
 async fn admin_id(app: &TestApp) -> i32 {
@@ -18,39 +17,34 @@ async fn an_admin_cannot_demote_or_move_themself(app: TestApp) {
     let id = admin_id(&app).await;
     let token = app.token("admin").await;
     let path = format!("/api/v1/users/{id}");
-    let (s, b) = app
-        .api_send(
-            Method::PATCH,
-            &token,
-            &path,
-            &json!({"role": "coordinator"}),
-        )
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_patch(&token, &path, &json!({"role": "coordinator"}))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["role"], "cannot_lower_own_role", "{b}");
-    let (s, b) = app
-        .api_send(Method::PATCH, &token, &path, &json!({"unit": "106"}))
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_patch(&token, &path, &json!({"unit": "106"}))
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "cannot_move_self", "{b}");
     // The same through the admin page, in Vietnamese, naming the fields.
     let c = app.login("admin").await;
     let csrf = app.csrf(&c, &format!("/admin/users/{id}")).await;
     let r = app
-        .post_form(
+        .submit_form(
             &c,
+            &csrf,
             &format!("/admin/users/{id}"),
             &[
-                ("csrf", csrf.as_str()),
                 ("display_name", "Quản trị hệ thống"),
                 ("role", "district_officer"),
                 ("unit", "106"),
                 ("agency", ""),
                 ("active", "1"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(html.contains("Bạn không thể tự hạ vai trò"), "role named");
     assert!(
@@ -63,15 +57,9 @@ async fn an_admin_cannot_demote_or_move_themself(app: TestApp) {
         .expect("admin");
     assert_eq!((me.role.as_str(), me.active), ("admin", true));
     // Changing one's own name still works.
-    let (s, b) = app
-        .api_send(
-            Method::PATCH,
-            &token,
-            &path,
-            &json!({"display_name": "Quản trị"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    app.api_patch(&token, &path, &json!({"display_name": "Quản trị"}))
+        .await
+        .expect_status(200);
 }
 db_test!(an_admin_cannot_demote_or_move_themself);
 
@@ -117,26 +105,22 @@ async fn the_last_province_admin_cannot_be_lost(app: TestApp) {
     }
     // With a second administrator of the province, the first can step down.
     let token = app.token("admin").await;
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/users",
-            &json!({"username": "admin2", "role": "admin", "unit": "12",
+    app.api_post(
+        &token,
+        "/api/v1/users",
+        &json!({"username": "admin2", "role": "admin", "unit": "12",
                     "password": "mat-khau-dai-du"}),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    )
+    .await
+    .expect_status(201);
     let admin2 = app.token("admin2").await;
-    let (s, b) = app
-        .api_send(
-            Method::PATCH,
-            &admin2,
-            &format!("/api/v1/users/{id}"),
-            &json!({"role": "coordinator"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    app.api_patch(
+        &admin2,
+        &format!("/api/v1/users/{id}"),
+        &json!({"role": "coordinator"}),
+    )
+    .await
+    .expect_status(200);
     // Now admin2 is the last one: its deactivation by the operator is refused.
     let a2 = thamgia_store::users::by_username(&app.db.conn, "admin2")
         .await
@@ -164,16 +148,15 @@ async fn two_admins_demoting_each_other_keep_one(app: TestApp) {
     let token = app.token("admin").await;
     for round in 0..10 {
         let name = format!("admin-b{round}");
-        let (s, b) = app
-            .api_send(
-                Method::POST,
+        let b = app
+            .api_post(
                 &token,
                 "/api/v1/users",
                 &json!({"username": name, "role": "admin", "unit": "12",
                         "password": "mat-khau-dai-du"}),
             )
-            .await;
-        assert_eq!(s, 201, "{b}");
+            .await
+            .expect_status(201);
         let other_id = b["id"].as_i64().expect("id");
         let other = app.token(&name).await;
         let (demote_other, demote_first) = (
@@ -182,8 +165,8 @@ async fn two_admins_demoting_each_other_keep_one(app: TestApp) {
         );
         let body = json!({"role": "coordinator"});
         let (first, second) = tokio::join!(
-            app.api_send(Method::PATCH, &token, &demote_other, &body),
-            app.api_send(Method::PATCH, &other, &demote_first, &body),
+            app.api_patch(&token, &demote_other, &body),
+            app.api_patch(&other, &demote_first, &body),
         );
         // The one that lost is refused as the last administrator, or, when
         // it came after the other had finished, as no longer an administrator.
@@ -224,15 +207,13 @@ async fn two_admins_demoting_each_other_keep_one(app: TestApp) {
             )
             .await
             .expect("restore");
-            let (s, b) = app
-                .api_send(
-                    Method::PATCH,
-                    &token,
-                    &format!("/api/v1/users/{other_id}"),
-                    &json!({"active": false}),
-                )
-                .await;
-            assert_eq!(s, 200, "{b}");
+            app.api_patch(
+                &token,
+                &format!("/api/v1/users/{other_id}"),
+                &json!({"active": false}),
+            )
+            .await
+            .expect_status(200);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Pages: health, sign-in, the plan in two languages, units, agencies.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, assert_holds};
 
 async fn health_metrics_and_security_headers(app: TestApp) {
     let c = app.client();
@@ -21,8 +21,7 @@ async fn health_metrics_and_security_headers(app: TestApp) {
         h.get("x-frame-options").map(|v| v.to_str().unwrap_or("")),
         Some("DENY")
     );
-    let (s, metrics) = app.get(&c, "/metrics").await;
-    assert_eq!(s, 200);
+    let metrics = app.page(&c, "/metrics").await;
     assert!(metrics.contains("thamgia_http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/login\""), "labelled by route");
 }
@@ -30,8 +29,7 @@ db_test!(health_metrics_and_security_headers);
 
 async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     let anon = app.client();
-    let (s, html) = app.get(&anon, "/login").await;
-    assert_eq!(s, 200);
+    let html = app.page(&anon, "/login").await;
     assert!(html.contains("<html lang=\"vi\">") && html.contains("Đăng nhập"));
     // Pages need a session.
     let r = anon.get(app.url("/plan")).send().await.expect("plan");
@@ -39,28 +37,29 @@ async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     assert_eq!(r.headers()["location"], "/login?next=/plan");
 
     let c = app.login("admin").await;
-    let (s, html) = app.get(&c, "/plan").await;
-    assert_eq!(s, 200);
-    for needle in [
-        "Chương trình thúc đẩy quyền tham gia của trẻ em",
-        "Trẻ em từ 6 tuổi trở lên",
-        "100%",
-        "90%",
-        "Sở Lao động - Thương binh và Xã hội",
-        "Diễn đàn trẻ em",
-        "Hội đồng trẻ em",
-        "Thành phố Lai Châu",
-        "Huyện Tam Đường",
-        "Huyện Mường Tè",
-        "Huyện Sìn Hồ",
-        "Huyện Phong Thổ",
-        "Huyện Than Uyên",
-        "Huyện Tân Uyên",
-        "Huyện Nậm Nhùn",
-        "30/11/2015",
-    ] {
-        assert!(html.contains(needle), "plan page lacks {needle}");
-    }
+    let html = app.page(&c, "/plan").await;
+    assert_holds(
+        &html,
+        "plan page lacks",
+        &[
+            "Chương trình thúc đẩy quyền tham gia của trẻ em",
+            "Trẻ em từ 6 tuổi trở lên",
+            "100%",
+            "90%",
+            "Sở Lao động - Thương binh và Xã hội",
+            "Diễn đàn trẻ em",
+            "Hội đồng trẻ em",
+            "Thành phố Lai Châu",
+            "Huyện Tam Đường",
+            "Huyện Mường Tè",
+            "Huyện Sìn Hồ",
+            "Huyện Phong Thổ",
+            "Huyện Than Uyên",
+            "Huyện Tân Uyên",
+            "Huyện Nậm Nhùn",
+            "30/11/2015",
+        ],
+    );
     for code in ["T1", "T2", "T3", "T4", "M1", "M2", "M3"] {
         assert!(
             html.contains(&format!("<th scope=\"row\">{code}</th>")),
@@ -69,13 +68,7 @@ async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     }
     // Switch to English; the choice is remembered.
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            "/lang",
-            &[("csrf", &csrf), ("lang", "en"), ("next", "/plan")],
-        )
-        .await;
+    let r = app.switch_lang(&c, &csrf, "en", "/plan").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/plan");
     let (_, html) = app.get(&c, "/plan").await;
@@ -96,15 +89,13 @@ db_test!(sign_in_shows_the_plan_in_vietnamese_then_english);
 
 async fn units_tree_and_agencies(app: TestApp) {
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/units").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/units").await;
     assert!(html.contains("Tỉnh Lai Châu") && html.contains("Huyện Nậm Nhùn"));
     assert!(
         html.contains("đã giải thể"),
         "districts closed on 30/06/2025 are marked"
     );
-    let (s, html) = app.get(&c, "/units/106").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/units/106").await;
     assert!(html.contains("30/06/2025"), "validity shown dd/mm/yyyy");
     assert!(
         html.contains("Trường PTDTBT THCS Bản Bo"),
@@ -114,11 +105,9 @@ async fn units_tree_and_agencies(app: TestApp) {
         html.contains("Phòng Giáo dục và Đào tạo"),
         "the district's agencies"
     );
-    let (s, html) = app.get(&c, "/agencies").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/agencies").await;
     assert!(html.contains("Tỉnh đoàn"));
-    let (s, html) = app.get(&c, "/agencies/SLDTBXH").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/agencies/SLDTBXH").await;
     assert!(html.contains("Sở Lao động - Thương binh và Xã hội"));
     let (s, _) = app.get(&c, "/units/999").await;
     assert_eq!(s, 404);

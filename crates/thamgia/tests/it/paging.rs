@@ -7,7 +7,7 @@
 //! imported activities.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, header};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 
@@ -19,12 +19,7 @@ struct Got {
 }
 
 async fn get(app: &TestApp, token: &str, path: &str) -> Got {
-    let r = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET");
+    let r = app.api_answer(token, path).await;
     assert_eq!(r.status().as_u16(), 200, "{path}");
     let total = r
         .headers()
@@ -32,12 +27,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Got {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .expect("X-Total-Count");
-    let link = r
-        .headers()
-        .get("link")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let link = header(&r, "link");
     // `<url>; rel="next"`, among others separated by commas.
     let next = link.split(", ").find_map(|part| {
         let (url, rel) = part.split_once("; ")?;
@@ -116,18 +106,14 @@ async fn following_next_finds_every_record_once(app: TestApp) {
 
     // A filtered list keeps its filters in the links.
     let officer = app.token("district108").await;
-    let (s, b) = {
-        let r = reqwest::Client::new()
-            .post(app.url("/api/v1/imports?file_name=hoat-dong.csv"))
-            .bearer_auth(&officer)
-            .header("content-type", "text/csv; charset=utf-8")
-            .body(crate::imports::csv_activities(12, ';', "PG").into_bytes())
-            .send()
-            .await
-            .expect("import");
-        let s = r.status().as_u16();
-        (s, r.json::<Json>().await.unwrap_or(Json::Null))
-    };
+    let (s, b) = app
+        .api_upload(
+            &officer,
+            "/api/v1/imports?file_name=hoat-dong.csv",
+            Some("text/csv; charset=utf-8"),
+            crate::imports::csv_activities(12, ';', "PG").into_bytes(),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
     let first = get(
         &app,

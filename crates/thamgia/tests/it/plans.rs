@@ -1,8 +1,7 @@
 //! Plans as data: import, idempotence, versions, all-or-nothing.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use reqwest::Method;
+use crate::helpers::{Answer, TestApp};
 use serde_json::json;
 
 const PLAN: &str = include_str!("../../../../plans/lai-chau-2016-2020.toml");
@@ -21,41 +20,26 @@ async fn counts(app: &TestApp) -> (usize, usize, usize) {
 async fn the_same_plan_twice_changes_nothing_and_a_change_is_a_new_version(app: TestApp) {
     let token = app.token("coordinator").await;
     let before = counts(&app).await;
-    let (s, r) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/plans",
-            &json!({"source": PLAN}),
-        )
-        .await;
-    assert_eq!(s, 200, "{r}");
+    let r = app
+        .api_post(&token, "/api/v1/plans", &json!({"source": PLAN}))
+        .await
+        .expect_status(200);
     assert_eq!(r["outcome"], "unchanged");
     assert_eq!(r["version"], 1);
     // Comments only: still the same plan.
     let commented = format!("# reviewed again\n{PLAN}");
     let (_, r) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/plans",
-            &json!({"source": commented}),
-        )
+        .api_post(&token, "/api/v1/plans", &json!({"source": commented}))
         .await;
     assert_eq!(r["outcome"], "unchanged");
     assert_eq!(counts(&app).await, before);
     // A changed target is version 2; version 1 stays readable.
     let changed = PLAN.replacen("answer_due_days = 60", "answer_due_days = 45", 1);
     assert_ne!(changed, PLAN);
-    let (s, r) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/plans",
-            &json!({"source": changed}),
-        )
-        .await;
-    assert_eq!(s, 201, "{r}");
+    let r = app
+        .api_post(&token, "/api/v1/plans", &json!({"source": changed}))
+        .await
+        .expect_status(201);
     assert_eq!(r["version"], 2);
     let (_, v1) = app
         .api_get(&token, "/api/v1/plans/lai-chau-2016-2020?version=1")
@@ -72,8 +56,7 @@ async fn the_same_plan_twice_changes_nothing_and_a_change_is_a_new_version(app: 
     assert_eq!(versions.as_array().expect("array").len(), 2);
     // The page shows the old version as old.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/plans/lai-chau-2016-2020?version=1").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/plans/lai-chau-2016-2020?version=1").await;
     assert!(html.contains("đây là phiên bản cũ"));
     let audit = thamgia_store::audit::for_record(&app.db.conn, "plan", "lai-chau-2016-2020@2", 5)
         .await
@@ -100,15 +83,10 @@ async fn a_bad_plan_imports_nothing_and_names_line_and_field(app: TestApp) {
         .position(|l| l.contains("NO-SUCH-AGENCY"))
         .expect("line")
         + 1;
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/plans",
-            &json!({"source": bad}),
-        )
-        .await;
-    assert_eq!(s, 422, "{body}");
+    let body = app
+        .api_post(&token, "/api/v1/plans", &json!({"source": bad}))
+        .await
+        .expect_status(422);
     let errors = body["error"]["detail"]["errors"]
         .as_array()
         .expect("errors");
@@ -121,10 +99,9 @@ async fn a_bad_plan_imports_nothing_and_names_line_and_field(app: TestApp) {
     assert_eq!(counts(&app).await, before, "nothing imported");
     // Only coordinators and admins may import.
     let t2 = app.token("district106").await;
-    let (s, _) = app
-        .api_send(Method::POST, &t2, "/api/v1/plans", &json!({"source": PLAN}))
-        .await;
-    assert_eq!(s, 403);
+    app.api_post(&t2, "/api/v1/plans", &json!({"source": PLAN}))
+        .await
+        .expect_status(403);
 }
 db_test!(a_bad_plan_imports_nothing_and_names_line_and_field);
 
@@ -173,15 +150,9 @@ target = 30
 definition_vi = "Trẻ em được tham vấn trên tổng số trẻ em"
 definition_en = "Children consulted over all children"
 "#;
-    let (s, r) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/plans",
-            &json!({"source": other}),
-        )
-        .await;
-    assert_eq!(s, 201, "{r}");
+    app.api_post(&token, "/api/v1/plans", &json!({"source": other}))
+        .await
+        .expect_status(201);
     let (_, list) = app.api_get(&token, "/api/v1/plans?per_page=1000").await;
     assert_eq!(list.as_array().expect("array").len(), 2);
     let (s, u) = app.api_get(&token, "/api/v1/units/11").await;

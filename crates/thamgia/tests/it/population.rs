@@ -8,9 +8,8 @@
 //! read by year — all with hand-counted numbers.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use crate::imports::multipart;
-use reqwest::Method;
+use crate::fixtures::{count, unit_by_code};
+use crate::helpers::{Answer, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value as Json, json};
 use thamgia_office::{Column, Sheet, Value, read_xlsx, write_xlsx};
@@ -26,13 +25,6 @@ const HEADERS: [&str; 5] = [
     "Số trẻ em",
 ];
 
-async fn count(app: &TestApp) -> u64 {
-    child_population::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
-}
-
 /// Loads the units of 2015–2025 and 2025– (which brings the demo figures)
 /// and removes every figure, so each test counts its own by hand.
 async fn units_without_figures(app: &TestApp) {
@@ -40,7 +32,7 @@ async fn units_without_figures(app: &TestApp) {
         .await
         .expect("units");
     assert!(
-        count(app).await > 0,
+        count(app, child_population::Entity).await > 0,
         "the demo's figures came with the units"
     );
     child_population::Entity::delete_many()
@@ -80,29 +72,16 @@ async fn upload_page(
     bytes: &[u8],
 ) -> (u16, String) {
     let csrf = app.csrf(c, "/population").await;
-    let (ct, body) = multipart(&csrf, name, XLSX, bytes);
-    let r = c
-        .post(app.url("/population"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let r = app
+        .upload_form(c, "/population", &csrf, name, XLSX, bytes)
+        .await;
     let s = r.status().as_u16();
     (s, r.text().await.unwrap_or_default())
 }
 
 async fn upload_api(app: &TestApp, token: &str, ctype: &str, bytes: Vec<u8>) -> (u16, Json) {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/population/import?file_name=dan-so.csv"))
-        .bearer_auth(token)
-        .header("content-type", ctype)
-        .body(bytes)
-        .send()
-        .await
-        .expect("post");
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Json::Null))
+    let path = "/api/v1/population/import?file_name=dan-so.csv";
+    app.api_upload(token, path, Some(ctype), bytes).await
 }
 
 async fn path_of(app: &TestApp, code: &str, year: i32) -> String {
@@ -128,13 +107,8 @@ async fn figure(app: &TestApp, code: &str, year: i32, ages: (u8, u8)) -> Option<
 }
 
 async fn put(app: &TestApp, token: &str, rows: Json) -> (u16, Json) {
-    app.api_send(
-        Method::PUT,
-        token,
-        "/api/v1/population",
-        &json!({ "rows": rows }),
-    )
-    .await
+    app.api_put(token, "/api/v1/population", &json!({ "rows": rows }))
+        .await
 }
 
 async fn files_import_all_or_nothing(app: TestApp) {
@@ -185,7 +159,11 @@ async fn files_import_all_or_nothing(app: TestApp) {
     );
     assert!(html.contains("<td>5</td><td>E – Số trẻ em</td>"), "{html}");
     assert!(html.contains("Tuổi không hợp lệ"), "{html}");
-    assert_eq!(count(&app).await, 0, "a file with errors saves nothing");
+    assert_eq!(
+        count(&app, child_population::Entity).await,
+        0,
+        "a file with errors saves nothing"
+    );
 
     // The fixed file (as a district officer, for the own district).
     let good = workbook(&[
@@ -200,7 +178,7 @@ async fn files_import_all_or_nothing(app: TestApp) {
         html.contains("3.200"),
         "the total with its separator: {html}"
     );
-    assert_eq!(count(&app).await, 3);
+    assert_eq!(count(&app, child_population::Entity).await, 3);
     assert_eq!(figure(&app, "106", 2019, (6, 15)).await, Some(3_200));
     assert_eq!(figure(&app, "106", 2019, (7, 7)).await, Some(900));
 
@@ -211,7 +189,7 @@ async fn files_import_all_or_nothing(app: TestApp) {
     assert_eq!(b["unit_years"], 2);
     assert_eq!(b["rows"], 3);
     assert_eq!(b["rows_before"], 3);
-    assert_eq!(count(&app).await, 3);
+    assert_eq!(count(&app, child_population::Entity).await, 3);
     assert_eq!(figure(&app, "106", 2019, (6, 15)).await, Some(2_000));
     assert_eq!(figure(&app, "106", 2020, (0, 17)).await, Some(55));
     // The import is in the audit trail, by unit and year.
@@ -230,13 +208,13 @@ async fn files_import_all_or_nothing(app: TestApp) {
         b["error"]["fields"]["Dân số trẻ em!B2"], "not_a_year",
         "{b}"
     );
-    assert_eq!(count(&app).await, 3);
+    assert_eq!(count(&app, child_population::Entity).await, 3);
 
     // The GET: rows, totals by age and sex.
-    let (s, b) = app
+    let b = app
         .api_get(&token, "/api/v1/population?unit=106&year=2019")
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["total"], 2_000);
     assert_eq!(b["girls"], 1_000);
     assert_eq!(
@@ -247,8 +225,7 @@ async fn files_import_all_or_nothing(app: TestApp) {
     assert_eq!(b["subtree"]["children"], 2_000);
     // The page lists it; a viewer may see it but not upload.
     let v = app.login("viewer").await;
-    let (s, html) = app.get(&v, "/population?year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&v, "/population?year=2019").await;
     assert!(html.contains("2.000"), "{html}");
     assert!(!html.contains("name=\"file\""), "{html}");
 }
@@ -275,7 +252,7 @@ async fn the_api_checks_fields_and_scope(app: TestApp) {
     assert_eq!(f["rows[2].children"], "negative", "{b}");
     assert_eq!(f["rows[3].age"], "duplicate_figure", "{b}");
     assert!(f.get("rows[0].age").is_none(), "{b}");
-    assert_eq!(count(&app).await, 0);
+    assert_eq!(count(&app, child_population::Entity).await, 0);
     // Another district is outside the officer's scope.
     let (s, b) = put(
         &app,
@@ -288,11 +265,14 @@ async fn the_api_checks_fields_and_scope(app: TestApp) {
     .await;
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["fields"]["rows[1].unit"], "unknown_unit", "{b}");
-    assert_eq!(count(&app).await, 0, "nothing of a refused request stays");
-    let (s, _) = app
-        .api_get(&d106, "/api/v1/population?unit=108&year=2021")
-        .await;
-    assert_eq!(s, 404);
+    assert_eq!(
+        count(&app, child_population::Entity).await,
+        0,
+        "nothing of a refused request stays"
+    );
+    app.api_get(&d106, "/api/v1/population?unit=108&year=2021")
+        .await
+        .expect_status(404);
     // Nor may a role without the permission write at all.
     for who in ["viewer", "agency106", "facilitator106"] {
         let t = app.token(who).await;
@@ -346,10 +326,7 @@ async fn the_api_checks_fields_and_scope(app: TestApp) {
         ok += usize::from(s == 200);
     }
     assert!(ok >= 1);
-    let u106 = thamgia_store::units::by_code(&app.db.conn, "106")
-        .await
-        .expect("db")
-        .expect("106");
+    let u106 = unit_by_code(&app.db.conn, "106").await;
     let rows = child_population::Entity::find()
         .filter(child_population::Column::UnitId.eq(u106.id))
         .filter(child_population::Column::Year.eq(2022))
@@ -371,10 +348,7 @@ async fn a_subtree_counts_each_child_once(app: TestApp) {
     let communes = |district: &'static str| {
         let db = app.db.conn.clone();
         async move {
-            let d = thamgia_store::units::by_code(&db, district)
-                .await
-                .expect("db")
-                .expect("district");
+            let d = unit_by_code(&db, district).await;
             let mut v: Vec<String> = unit::Entity::find()
                 .filter(unit::Column::ParentId.eq(d.id))
                 .filter(unit::Column::Level.ne("school"))
@@ -447,10 +421,10 @@ async fn a_subtree_counts_each_child_once(app: TestApp) {
         None
     );
     // The API agrees and marks no demo figure.
-    let (s, b) = app
+    let b = app
         .api_get(&admin, "/api/v1/population?unit=12&year=2019")
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["rows"], json!([]));
     assert_eq!(b["subtree"], json!({"children": 27 + 169, "demo": false}));
 }
@@ -461,11 +435,11 @@ async fn the_demo_figures_are_labelled(app: TestApp) {
         .await
         .expect("units");
     // Loading again adds nothing.
-    let n = count(&app).await;
+    let n = count(&app, child_population::Entity).await;
     thamgia::demo::load_units(&app.db, app.clock_now())
         .await
         .expect("again");
-    assert_eq!(count(&app).await, n);
+    assert_eq!(count(&app, child_population::Entity).await, n);
     // 8 districts × 10 years + 38 communes × 2 years, 20 figures each.
     assert_eq!(n, (8 * 10 + 38 * 2) * 20);
     let p2019 = figure(&app, "12", 2019, (6, 15)).await.expect("2019");
@@ -478,16 +452,14 @@ async fn the_demo_figures_are_labelled(app: TestApp) {
     assert!(p2026.demo);
     assert!((110_000..=114_000).contains(&p2026.children), "{p2026:?}");
     let c = app.login("admin").await;
-    let (s, html) = app.get(&c, "/population?year=2026").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/population?year=2026").await;
     assert!(html.contains("Số liệu minh họa"), "{html}");
-    let (s, _) = app.get(&c, "/imports").await;
-    assert_eq!(s, 200);
+    let _ = app.page(&c, "/imports").await;
     let token = app.token("viewer").await;
-    let (s, b) = app
+    let b = app
         .api_get(&token, "/api/v1/population?unit=106&year=2019")
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["demo"], true);
     assert_eq!(b["rows"].as_array().map(Vec::len), Some(20));
 }
@@ -514,13 +486,17 @@ async fn a_locked_year_keeps_its_figures(app: TestApp) {
     .await;
     assert_eq!(s, 409, "{b}");
     assert_eq!(b["error"]["code"], "year_locked", "{b}");
-    assert_eq!(count(&app).await, 0, "nothing of a refused request stays");
+    assert_eq!(
+        count(&app, child_population::Entity).await,
+        0,
+        "nothing of a refused request stays"
+    );
 
     let csv = format!("Đơn vị (mã),Năm,Tuổi,Giới tính (Nữ/Nam),Số trẻ em\n106,{y},7,Nam,5\n");
     let (s, b) = upload_api(&app, &coord, "text/csv", csv.as_bytes().to_vec()).await;
     assert_eq!(s, 409, "{b}");
     assert_eq!(b["error"]["code"], "year_locked", "{b}");
-    assert_eq!(count(&app).await, 0);
+    assert_eq!(count(&app, child_population::Entity).await, 0);
 
     let c = app.login("district106").await;
     let (s, html) = upload_page(
@@ -535,7 +511,7 @@ async fn a_locked_year_keeps_its_figures(app: TestApp) {
         html.contains("đã được phê duyệt và khóa"),
         "the page says why in Vietnamese"
     );
-    assert_eq!(count(&app).await, 0);
+    assert_eq!(count(&app, child_population::Entity).await, 0);
 
     // An open year is written as before.
     let (s, b) = put(

@@ -7,7 +7,7 @@
 //! the harness (failed under CI), never passed.
 
 use crate::db_test;
-use crate::helpers::{TestApp, temp_dir};
+use crate::helpers::{Answer, TestApp, document_xml, temp_dir};
 use crate::plain_test;
 use std::process::Command;
 use thamgia_office::{Cell, read_xlsx};
@@ -115,13 +115,7 @@ fn none_split(what: &str, values: &[String], pages: &[String]) {
 }
 
 fn docx_text(docx: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("document.xml")
-        .read_to_string(&mut xml)
-        .expect("read");
+    let xml = document_xml(docx);
     // The text of the runs, each run's text apart.
     xml.split("<w:t")
         .skip(1)
@@ -250,18 +244,16 @@ async fn every_export_prints(app: TestApp) {
     // a long last paragraph pushes the signature towards the page's end.
     let district = app.token("district108").await;
     let proposals = "Đề nghị tỉnh bổ sung kinh phí tập huấn cho cán bộ cấp xã. ".repeat(12);
-    let (s, b) = app
-        .api_send(
-            reqwest::Method::PUT,
-            &district,
-            "/api/v1/reports/108/2019",
-            &serde_json::json!({"results": "Các hoạt động được triển khai đúng kế hoạch.",
+    app.api_put(
+        &district,
+        "/api/v1/reports/108/2019",
+        &serde_json::json!({"results": "Các hoạt động được triển khai đúng kế hoạch.",
                 "doc_number": "15/BC-SLDTBXH", "place": "Sìn Hồ",
                 "signer_title": "Phó Chủ tịch UBND", "signer_name": "Lò Văn Thử",
                 "proposals": proposals}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    )
+    .await
+    .expect_status(200);
     app.approve_report("district108", "108", 2019).await;
     let approved = app
         .download_ok(&token, "/api/v1/reports/108/2019/export?format=docx")

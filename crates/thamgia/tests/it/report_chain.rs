@@ -6,7 +6,7 @@
 //! `[levels] reports` lines, not the depth of a unit in the tree.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{Answer, TestApp};
 use serde_json::Value;
 use thamgia_web::clock::Clock;
 
@@ -25,13 +25,17 @@ async fn communes_report_to_the_province_in_2026_districts_in_2018(app: TestApp)
     let coord = app.token("coordinator").await;
 
     // Who owes a report: the units right under the province in the year.
-    let (s, y2018) = app.api_get(&coord, "/api/v1/reports?year=2018").await;
-    assert_eq!(s, 200, "{y2018}");
+    let y2018 = app
+        .api_get(&coord, "/api/v1/reports?year=2018")
+        .await
+        .expect_status(200);
     let c2018 = codes(&y2018);
     assert_eq!(c2018.len(), 8, "{c2018:?}");
     assert!(c2018.iter().all(|c| c.len() == 3), "districts: {c2018:?}");
-    let (s, y2026) = app.api_get(&coord, "/api/v1/reports?year=2026").await;
-    assert_eq!(s, 200, "{y2026}");
+    let y2026 = app
+        .api_get(&coord, "/api/v1/reports?year=2026")
+        .await
+        .expect_status(200);
     let c2026 = codes(&y2026);
     assert_eq!(c2026.len(), 38, "{c2026:?}");
     assert!(c2026.iter().all(|c| c.len() == 5), "communes: {c2026:?}");
@@ -45,17 +49,18 @@ async fn communes_report_to_the_province_in_2026_districts_in_2018(app: TestApp)
     let (_, y2026) = app.api_get(&coord, "/api/v1/reports?year=2026").await;
     assert_eq!(y2026["approved"], 1, "{y2026}");
     // The ward sees its own report and no other's.
-    let (s, _) = app.api_get(&ward, "/api/v1/reports/03388/2026").await;
-    assert_eq!(s, 200);
-    let (s, _) = app.api_get(&ward, "/api/v1/reports/03390/2026").await;
-    assert_eq!(s, 404);
+    app.api_get(&ward, "/api/v1/reports/03388/2026")
+        .await
+        .expect_status(200);
+    app.api_get(&ward, "/api/v1/reports/03390/2026")
+        .await
+        .expect_status(404);
     // A district of 2018 still reports for 2018.
     let r2018 = app.approve_report("district106", "106", 2018).await;
     assert_eq!(r2018["status"], "approved", "{r2018}");
     // The province's 2026 report page lists the ward among the units below.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/reports/12/2026").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/12/2026").await;
     assert!(html.contains("Phường Đoàn Kết"), "the ward is in the chain");
     assert!(!html.contains("Huyện Tam Đường"), "no district in 2026");
 }
@@ -91,8 +96,10 @@ async fn the_chain_follows_the_plan_s_lines_not_the_depth(app: TestApp) {
     let list = |token: String| {
         let app = &app;
         async move {
-            let (s, v) = app.api_get(&token, "/api/v1/reports?year=2018").await;
-            assert_eq!(s, 200, "{v}");
+            let v = app
+                .api_get(&token, "/api/v1/reports?year=2018")
+                .await
+                .expect_status(200);
             codes(&v)
         }
     };
@@ -137,14 +144,12 @@ async fn the_chain_follows_the_plan_s_lines_not_the_depth(app: TestApp) {
     assert_eq!(report(coord.clone(), "106").await, 404);
     assert_eq!(report(coord.clone(), school).await, 200);
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/reports?year=2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports?year=2018").await;
     assert!(
         html.contains("Các trường báo cáo"),
         "the intro names the schools"
     );
-    let (s, html) = app.get(&c, "/reports/12/2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/12/2018").await;
     assert!(
         html.contains("Trường PTDTBT THCS Bản Bo"),
         "the school reports"

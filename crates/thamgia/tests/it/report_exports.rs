@@ -6,14 +6,14 @@
 //! report keeps its frozen figures; scope and formats are checked; and
 //! `thamgia report export` writes the same files from the database.
 
+use crate::cli::thamgia;
 use crate::db_test;
-use crate::helpers::{TestApp, temp_dir};
+use crate::fixtures::unit_by_code;
+use crate::helpers::{Answer, TestApp, document_xml, temp_dir, unescape};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::process::Command;
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::activities::{
     ActivityText, BudgetText, SpendingText, check_activity, check_budget, check_spending,
@@ -21,7 +21,7 @@ use thamgia_domain::activities::{
 use thamgia_domain::reports::{ReportAction, ReportRole};
 use thamgia_office::{Cell, read_csv, read_xlsx};
 use thamgia_store::entity::{report, report_event, year_lock};
-use thamgia_store::{activities, report_data, reports, units};
+use thamgia_store::{activities, report_data, reports};
 use thamgia_web::clock::Clock;
 
 fn now() -> chrono::DateTime<Utc> {
@@ -34,11 +34,8 @@ fn now() -> chrono::DateTime<Utc> {
 /// the unit and the province for that year, so the test decides the state.
 async fn no_report(app: &TestApp, unit: &str, year: i32) {
     let db = &app.db.conn;
-    let u = units::by_code(db, unit).await.expect("db").expect("unit");
-    let province = units::by_code(db, "12")
-        .await
-        .expect("db")
-        .expect("province");
+    let u = unit_by_code(db, unit).await;
+    let province = unit_by_code(db, "12").await;
     year_lock::Entity::delete_many()
         .filter(year_lock::Column::UnitId.is_in([u.id, province.id]))
         .filter(year_lock::Column::Year.eq(year))
@@ -213,14 +210,6 @@ fn vn_number(s: &str) -> Option<f64> {
     )
 }
 
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
 /// The text of every `<w:t>` in a piece of WordprocessingML.
 fn texts(xml: &str) -> String {
     let mut out = String::new();
@@ -273,15 +262,6 @@ fn attr(xml: &str, tag: &str, name: &str) -> i64 {
     let key = format!("{name}=\"");
     let v = &t[t.find(&key).unwrap_or_else(|| panic!("no {name} in {t}")) + key.len()..];
     v[..v.find('"').expect("quote")].parse().expect("number")
-}
-
-fn document_xml(docx: &[u8]) -> String {
-    assert!(docx.starts_with(b"PK\x03\x04"), "a .docx is a zip");
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-    let mut f = z.by_name("word/document.xml").expect("word/document.xml");
-    let mut s = String::new();
-    f.read_to_string(&mut s).expect("utf-8");
-    s
 }
 
 fn from_docx(xml: &str) -> BTreeMap<String, Shown> {
@@ -370,10 +350,7 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     no_report(&app, "106", 2018).await;
     records(&app, "106", 2018, "XT-2018-01", "training").await;
     let token = app.token("coordinator").await;
-    let (s, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=12&year=2018&per_page=1000")
-        .await;
-    assert_eq!(s, 200, "{api}");
+    let api = app.indicators(&token, "12", 2018).await.expect_status(200);
     let api_map = from_api(&api);
     // The records just written are in the figures (A1: 7 + 4 teachers and 13 + 9 children trained at least).
     assert!(api_map["A1"].numerator >= 33.0, "{:?}", api_map["A1"]);
@@ -548,12 +525,7 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     ] {
         let r = c.get(app.url(path)).send().await.expect("GET");
         assert_eq!(r.status().as_u16(), 200, "{path}");
-        let cd = r
-            .headers()
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let cd = crate::helpers::header(&r, "content-disposition");
         assert!(cd.starts_with("attachment;"), "{path}: {cd}");
         let body = r.bytes().await.expect("body");
         if path.contains(".xlsx") {
@@ -570,7 +542,7 @@ db_test!(the_same_figures_in_the_api_xlsx_docx_and_csv);
 async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
     let db = &app.db.conn;
     no_report(&app, "108", 2019).await;
-    let u = units::by_code(db, "108").await.expect("db").expect("unit");
+    let u = unit_by_code(db, "108").await;
     let today = NaiveDate::from_ymd_opt(2020, 1, 10).expect("date");
     let sent = Utc
         .with_ymd_and_hms(2020, 1, 10, 3, 0, 0)
@@ -619,13 +591,7 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
     // A new activity of 2019 after submission: the live figures move, the report's do not.
     records(&app, "108", 2019, "XT-2019-09", "event").await;
     let token = app.token("district108").await;
-    let (s, api) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=108&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200);
+    let api = app.indicators(&token, "108", 2019).await.expect_status(200);
     let live = from_api(&api);
     assert_eq!(live["A2"].numerator, frozen_a2 + 1.0);
     let (s, _, xlsx) = app
@@ -682,34 +648,34 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
         "/api/v1/reports/108/2019/export?format=xlsx",
         "/api/v1/indicators/export?unit=108&year=2019&format=csv",
     ] {
-        let (s, body) = app.api_get(&other, path).await;
-        assert_eq!(s, 404, "{path}");
+        let body = app.api_get(&other, path).await.expect_status(404);
         assert_eq!(body["error"]["code"], "not_found");
     }
-    let (s, body) = app
+    let body = app
         .api_get(&token, "/api/v1/reports/108/2019/export?format=pdf")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["format"], "invalid_format");
-    let (s, body) = app.api_get(&token, "/api/v1/reports/108/2019/export").await;
-    assert_eq!(s, 422);
+    let body = app
+        .api_get(&token, "/api/v1/reports/108/2019/export")
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["format"], "required");
-    let (s, body) = app
+    let body = app
         .api_get(&token, "/api/v1/reports/108/20x9/export?format=xlsx")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["year"], "invalid_year");
-    let (s, body) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators/export?unit=108&year=2019&format=docx",
-        )
-        .await;
-    assert_eq!(s, 422, "{body}");
-    let (s, body) = app
+    app.api_get(
+        &token,
+        "/api/v1/indicators/export?unit=108&year=2019&format=docx",
+    )
+    .await
+    .expect_status(422);
+    let body = app
         .api_get(&token, "/api/v1/indicators/export?format=xlsx")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["unit"], "required");
     assert_eq!(body["error"]["fields"]["year"], "required");
     // The district officer's page refuses another district's report.
@@ -719,41 +685,33 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
 }
 db_test!(a_submitted_report_is_exported_with_its_frozen_figures);
 
-fn thamgia(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_thamgia"))
-        .args(args)
-        .env_remove("THAMGIA_DATABASE_URL")
-        .output()
-        .expect("run thamgia")
-}
-
 async fn report_export_writes_the_files_from_the_database(app: TestApp) {
     no_report(&app, "12", 2018).await;
     let url = app.db_url.clone();
     let dir = temp_dir();
     let token = app.token("coordinator").await;
-    let (s, api) = app
-        .api_get(&token, "/api/v1/indicators?unit=12&year=2018&per_page=1000")
-        .await;
-    assert_eq!(s, 200);
+    let api = app.indicators(&token, "12", 2018).await.expect_status(200);
     let api_map = from_api(&api);
     for format in ["docx", "xlsx", "csv"] {
         let path = dir.0.join(format!("bao-cao-12-2018.{format}"));
         let p = path.to_str().expect("path").to_string();
-        let out = thamgia(&[
-            "report",
-            "export",
-            "--unit",
-            "12",
-            "--year",
-            "2018",
-            "--format",
-            format,
-            "--output",
-            &p,
-            "--database-url",
-            &url,
-        ]);
+        let out = thamgia(
+            &[
+                "report",
+                "export",
+                "--unit",
+                "12",
+                "--year",
+                "2018",
+                "--format",
+                format,
+                "--output",
+                &p,
+                "--database-url",
+                &url,
+            ],
+            None,
+        );
         assert!(
             out.status.success(),
             "{format}: {}",
@@ -772,20 +730,23 @@ async fn report_export_writes_the_files_from_the_database(app: TestApp) {
         }
     }
     let missing = dir.0.join("none.docx");
-    let out = thamgia(&[
-        "report",
-        "export",
-        "--unit",
-        "99999",
-        "--year",
-        "2018",
-        "--format",
-        "docx",
-        "--output",
-        missing.to_str().expect("path"),
-        "--database-url",
-        &url,
-    ]);
+    let out = thamgia(
+        &[
+            "report",
+            "export",
+            "--unit",
+            "99999",
+            "--year",
+            "2018",
+            "--format",
+            "docx",
+            "--output",
+            missing.to_str().expect("path"),
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no unit with code \"99999\""),
@@ -793,20 +754,23 @@ async fn report_export_writes_the_files_from_the_database(app: TestApp) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!missing.exists());
-    let out = thamgia(&[
-        "report",
-        "export",
-        "--unit",
-        "12",
-        "--year",
-        "2018",
-        "--format",
-        "pdf",
-        "--output",
-        missing.to_str().expect("path"),
-        "--database-url",
-        &url,
-    ]);
+    let out = thamgia(
+        &[
+            "report",
+            "export",
+            "--unit",
+            "12",
+            "--year",
+            "2018",
+            "--format",
+            "pdf",
+            "--output",
+            missing.to_str().expect("path"),
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
 }

@@ -7,18 +7,12 @@
 //! province's report built from the districts' approved, frozen figures.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp};
 use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use thamgia_store::entity::{activity, audit, forum, report, report_event, spending, year_lock};
-
-async fn count<E: EntityTrait>(app: &TestApp, _: E) -> u64
-where
-    E::Model: Sync,
-{
-    E::find().count(&app.db.conn).await.expect("count")
-}
 
 fn training(code: &str, starts_on: &str, teachers: i64) -> Value {
     json!({
@@ -49,42 +43,39 @@ fn forum_json(theme: &str) -> Value {
 
 /// Tam Đường's 2018 records: a training course with a spending, and a forum.
 async fn records_2018(app: &TestApp, token: &str) -> (i64, i64) {
-    let (s, a) = app
-        .api_send(
-            Method::POST,
+    let a = app
+        .api_post(
             token,
             "/api/v1/activities",
             &training("HĐ-2018-01", "2018-03-12", 21),
         )
-        .await;
-    assert_eq!(s, 201, "{a}");
+        .await
+        .expect_status(201);
     let id = a["id"].as_i64().expect("id");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    app
+        .api_post(
             token,
             &format!("/api/v1/activities/{id}/spending"),
             &json!({"source": "local", "spent_on": "2018-03-13", "amount": 12_500_000, "note": "Tài liệu"}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
-    let (s, f) = app
-        .api_send(
-            Method::POST,
+        .await
+        .expect_status(201);
+    let f = app
+        .api_post(
             token,
             "/api/v1/forums",
             &forum_json("Trẻ em với phòng, chống đuối nước"),
         )
-        .await;
-    assert_eq!(s, 201, "{f}");
+        .await
+        .expect_status(201);
     (id, f["id"].as_i64().expect("forum id"))
 }
 
 async fn status_of(app: &TestApp, token: &str, unit: &str, year: i32) -> Value {
-    let (s, b) = app
+    let b = app
         .api_get(token, &format!("/api/v1/reports/{unit}/{year}"))
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     b["status"].clone()
 }
 
@@ -93,50 +84,42 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     let coord = app.token("coordinator").await;
     let path = "/api/v1/reports/106/2018";
     // Reading creates nothing.
-    let (s, b) = app.api_get(&district, path).await;
-    assert_eq!(s, 200, "{b}");
+    let b = app.api_get(&district, path).await.expect_status(200);
     assert_eq!(b["status"], Value::Null);
     assert_eq!(b["allowed"], json!(["submit"]));
     assert_eq!(count(&app, report::Entity).await, 0);
     // The district writes its narrative (creating the draft).
-    let (s, b) = app
-        .api_send(
-            Method::PUT,
+    let b = app
+        .api_put(
             &district,
             path,
             &json!({"results": "Tổ chức 1 lớp tập huấn", "doc_number": "15/BC-UBND", "place": "Tam Đường"}),
         )
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["status"], "draft");
     assert_eq!(b["narrative"]["doc_number"], "15/BC-UBND");
     let events = count(&app, report_event::Entity).await;
     let audits = count(&app, audit::Entity).await;
     // No approval of an unsubmitted report: 409 wrong_state, nothing changed.
-    let (s, b) = app
-        .api_send(Method::POST, &coord, &format!("{path}/approve"), &json!({}))
-        .await;
-    assert_eq!(s, 409, "{b}");
+    let b = app
+        .api_post(&coord, &format!("{path}/approve"), &json!({}))
+        .await
+        .expect_status(409);
     assert_eq!(b["error"]["code"], "wrong_state");
     assert_eq!(status_of(&app, &coord, "106", 2018).await, "draft");
     assert_eq!(count(&app, report_event::Entity).await, events);
     assert_eq!(count(&app, audit::Entity).await, audits);
     assert_eq!(count(&app, year_lock::Entity).await, 0);
     // An unknown action is 404.
-    let (s, _) = app
-        .api_send(Method::POST, &coord, &format!("{path}/publish"), &json!({}))
-        .await;
-    assert_eq!(s, 404);
+    app.api_post(&coord, &format!("{path}/publish"), &json!({}))
+        .await
+        .expect_status(404);
     // Submitted by its author: the figures are frozen.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("{path}/submit"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_post(&district, &format!("{path}/submit"), &json!({}))
+        .await
+        .expect_status(200);
     assert_eq!(b["status"], "submitted");
     assert_eq!(b["frozen"], true);
     assert_eq!(b["first_submitted_on"], "2026-11-29");
@@ -149,42 +132,36 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     let events = count(&app, report_event::Entity).await;
     // No return without a reason: 422, nothing changed.
     for body in [json!({}), json!({"reason": "   "})] {
-        let (s, b) = app
-            .api_send(Method::POST, &coord, &format!("{path}/return"), &body)
-            .await;
-        assert_eq!(s, 422, "{b}");
+        let b = app
+            .api_post(&coord, &format!("{path}/return"), &body)
+            .await
+            .expect_status(422);
         assert_eq!(b["error"]["fields"]["reason"], "required");
     }
     assert_eq!(status_of(&app, &coord, "106", 2018).await, "submitted");
     assert_eq!(count(&app, report_event::Entity).await, events);
     // The author cannot approve its own report: 409 not_allowed.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("{path}/approve"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 409, "{b}");
+    let b = app
+        .api_post(&district, &format!("{path}/approve"), &json!({}))
+        .await
+        .expect_status(409);
     assert_eq!(b["error"]["code"], "not_allowed");
     assert_eq!(count(&app, year_lock::Entity).await, 0);
     // Nor edit the narrative while it is submitted.
-    let (s, b) = app
-        .api_send(Method::PUT, &district, path, &json!({"results": "Khác"}))
-        .await;
-    assert_eq!(s, 409, "{b}");
+    let b = app
+        .api_put(&district, path, &json!({"results": "Khác"}))
+        .await
+        .expect_status(409);
     assert_eq!(b["error"]["code"], "wrong_state");
     // Returned with a reason; the author sees it, fixes and resubmits.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &coord,
             &format!("{path}/return"),
             &json!({"reason": "Thiếu số liệu tập huấn theo giới tính"}),
         )
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["status"], "returned");
     let (_, b) = app.api_get(&district, path).await;
     let last = b["events"].as_array().and_then(|e| e.last()).cloned();
@@ -194,8 +171,7 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     );
     // The page shows the reason too.
     let c = app.login("district106").await;
-    let (s, html) = app.get(&c, "/reports/106/2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/106/2018").await;
     assert!(
         html.contains("Thiếu số liệu tập huấn theo giới tính"),
         "{html}"
@@ -204,41 +180,40 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     assert!(html.contains("Chưa có số liệu"), "no-data standing");
     assert!(!html.contains("standing-"), "a raw catalog key");
     let csrf = crate::helpers::csrf_in(&html).expect("csrf");
-    let r = app
-        .post_form(
-            &c,
-            "/reports/106/2018/narrative",
-            &[
-                ("csrf", csrf.as_str()),
-                ("results", "Tổ chức 1 lớp tập huấn cho 21 nữ, 9 nam"),
-                ("doc_number", "15/BC-UBND"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = app
-        .post_form(
-            &c,
-            "/reports/106/2018/move",
-            &[("csrf", csrf.as_str()), ("action", "submit")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        "/reports/106/2018/narrative",
+        &[
+            ("results", "Tổ chức 1 lớp tập huấn cho 21 nữ, 9 nam"),
+            ("doc_number", "15/BC-UBND"),
+        ],
+        303,
+    )
+    .await;
+    app.submit_form(
+        &c,
+        &csrf,
+        "/reports/106/2018/move",
+        &[("action", "submit")],
+        303,
+    )
+    .await;
     // The page refuses an approval by the author with the rule, changing nothing.
-    let r = app
-        .post_form(
-            &c,
-            "/reports/106/2018/move",
-            &[("csrf", csrf.as_str()), ("action", "approve")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 409);
+    app.submit_form(
+        &c,
+        &csrf,
+        "/reports/106/2018/move",
+        &[("action", "approve")],
+        409,
+    )
+    .await;
     assert_eq!(status_of(&app, &coord, "106", 2018).await, "submitted");
     // Only the coordinator approves; the history holds every move.
-    let (s, b) = app
-        .api_send(Method::POST, &coord, &format!("{path}/approve"), &json!({}))
-        .await;
-    assert_eq!(s, 200, "{b}");
+    let b = app
+        .api_post(&coord, &format!("{path}/approve"), &json!({}))
+        .await
+        .expect_status(200);
     assert_eq!(b["status"], "approved");
     assert_eq!(b["locked"], true);
     let actions: Vec<&str> = b["events"]
@@ -249,8 +224,10 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
         .collect();
     assert_eq!(actions, vec!["submit", "return", "submit", "approve"]);
     // The list shows it approved and on time (due 15/01/2019, first submitted later: late).
-    let (s, l) = app.api_get(&coord, "/api/v1/reports?year=2018").await;
-    assert_eq!(s, 200, "{l}");
+    let l = app
+        .api_get(&coord, "/api/v1/reports?year=2018")
+        .await
+        .expect_status(200);
     assert_eq!(l["districts"].as_array().map(Vec::len), Some(8));
     assert_eq!(l["approved"], 1);
     let tam = l["districts"]
@@ -266,15 +243,13 @@ db_test!(report_workflow_refuses_what_the_rules_forbid);
 
 async fn a_district_never_sees_or_moves_another_districts_report(app: TestApp) {
     let d108 = app.token("district108").await;
-    let (s, b) = app
-        .api_send(
-            Method::PUT,
-            &d108,
-            "/api/v1/reports/108/2019",
-            &json!({"results": "Sìn Hồ"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    app.api_put(
+        &d108,
+        "/api/v1/reports/108/2019",
+        &json!({"results": "Sìn Hồ"}),
+    )
+    .await
+    .expect_status(200);
     let reports = count(&app, report::Entity).await;
     let d106 = app.token("district106").await;
     for (m, path) in [
@@ -305,21 +280,15 @@ async fn a_district_never_sees_or_moves_another_districts_report(app: TestApp) {
     assert_eq!(l["own"], Value::Null);
     // A viewer reads but does not write or move.
     let viewer = app.token("viewer").await;
-    let (s, _) = app.api_get(&viewer, "/api/v1/reports/108/2019").await;
-    assert_eq!(s, 200);
-    let (s, _) = app
-        .api_send(Method::PUT, &viewer, "/api/v1/reports/108/2019", &json!({}))
-        .await;
-    assert_eq!(s, 403);
-    let (s, _) = app
-        .api_send(
-            Method::POST,
-            &viewer,
-            "/api/v1/reports/108/2019/submit",
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 403);
+    app.api_get(&viewer, "/api/v1/reports/108/2019")
+        .await
+        .expect_status(200);
+    app.api_put(&viewer, "/api/v1/reports/108/2019", &json!({}))
+        .await
+        .expect_status(403);
+    app.api_post(&viewer, "/api/v1/reports/108/2019/submit", &json!({}))
+        .await
+        .expect_status(403);
     assert_eq!(count(&app, report::Entity).await, reports);
     assert_eq!(
         status_of(&app, &app.token("coordinator").await, "108", 2019).await,
@@ -333,19 +302,12 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
     let coord = app.token("coordinator").await;
     let (act_id, forum_id) = records_2018(&app, &district).await;
     let path = "/api/v1/reports/106/2018";
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            &format!("{path}/submit"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    let (s, b) = app
-        .api_send(Method::POST, &coord, &format!("{path}/approve"), &json!({}))
-        .await;
-    assert_eq!(s, 200, "{b}");
+    app.api_post(&district, &format!("{path}/submit"), &json!({}))
+        .await
+        .expect_status(200);
+    app.api_post(&coord, &format!("{path}/approve"), &json!({}))
+        .await
+        .expect_status(200);
     let before_act = activity::Entity::find_by_id(act_id as i32)
         .one(&app.db.conn)
         .await
@@ -371,8 +333,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
     };
     // Editing, deleting, adding: all refused, by the district and the coordinator alike.
     let (s, b) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &district,
             &format!("/api/v1/activities/{act_id}"),
             &training("HĐ-2018-01", "2018-03-12", 30),
@@ -380,17 +341,11 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
         .await;
     locked(s, &b, "activity update");
     let (s, b) = app
-        .api_send(
-            Method::DELETE,
-            &coord,
-            &format!("/api/v1/activities/{act_id}"),
-            &json!({}),
-        )
+        .api_delete(&coord, &format!("/api/v1/activities/{act_id}"), &json!({}))
         .await;
     locked(s, &b, "activity delete");
     let (s, b) = app
-        .api_send(
-            Method::POST,
+        .api_post(
             &district,
             "/api/v1/activities",
             &training("HĐ-2018-02", "2018-05-02", 10),
@@ -399,8 +354,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
     locked(s, &b, "activity create");
     // Moving a 2019 activity into 2018 is refused too.
     let (s, b) = app
-        .api_send(
-            Method::POST,
+        .api_post(
             &district,
             "/api/v1/activities",
             &training("HĐ-2019-01", "2019-05-02", 10),
@@ -409,8 +363,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
     assert_eq!(s, 201, "a 2019 activity is open: {b}");
     let id19 = b["id"].as_i64().expect("id");
     let (s, b) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &district,
             &format!("/api/v1/activities/{id19}"),
             &training("HĐ-2019-01", "2018-05-02", 10),
@@ -418,8 +371,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
         .await;
     locked(s, &b, "activity moved into 2018");
     let (s, b) = app
-        .api_send(
-            Method::POST,
+        .api_post(
             &district,
             &format!("/api/v1/activities/{act_id}/spending"),
             &json!({"source": "local", "spent_on": "2018-04-01", "amount": 1_000_000, "note": "Nước uống"}),
@@ -427,8 +379,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
         .await;
     locked(s, &b, "spending");
     let (s, b) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &district,
             &format!("/api/v1/forums/{forum_id}"),
             &forum_json("Chủ đề khác"),
@@ -436,12 +387,7 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
         .await;
     locked(s, &b, "forum update");
     let (s, b) = app
-        .api_send(
-            Method::POST,
-            &district,
-            "/api/v1/forums",
-            &forum_json("Diễn đàn mới"),
-        )
+        .api_post(&district, "/api/v1/forums", &forum_json("Diễn đàn mới"))
         .await;
     locked(s, &b, "forum create");
     // The edit form on the page says so in Vietnamese.
@@ -489,51 +435,46 @@ async fn an_approved_year_is_locked_until_reopened(app: TestApp) {
     assert_eq!(count(&app, activity::Entity).await, activities + 1);
     assert_eq!(count(&app, forum::Entity).await, forums);
     // Only the coordinator reopens, with a reason; that lifts the lock.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &district,
             &format!("{path}/reopen"),
             &json!({"reason": "Sửa"}),
         )
-        .await;
-    assert_eq!(s, 409, "{b}");
+        .await
+        .expect_status(409);
     assert_eq!(b["error"]["code"], "not_allowed");
-    let (s, b) = app
-        .api_send(Method::POST, &coord, &format!("{path}/reopen"), &json!({}))
-        .await;
-    assert_eq!(s, 422, "{b}");
+    app.api_post(&coord, &format!("{path}/reopen"), &json!({}))
+        .await
+        .expect_status(422);
     assert_eq!(count(&app, year_lock::Entity).await, 1);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &coord,
             &format!("{path}/reopen"),
             &json!({"reason": "Sửa số liệu tập huấn"}),
         )
-        .await;
-    assert_eq!(s, 200, "{b}");
+        .await
+        .expect_status(200);
     assert_eq!(b["status"], "draft");
     assert_eq!(b["locked"], false);
     assert_eq!(count(&app, year_lock::Entity).await, 0);
     let (s, b) = app
-        .api_send(
-            Method::PUT,
+        .api_put(
             &district,
             &format!("/api/v1/activities/{act_id}"),
             &training("HĐ-2018-01", "2018-03-12", 30),
         )
         .await;
     assert_eq!(s, 200, "open again: {b}");
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    app
+        .api_post(
             &district,
             &format!("/api/v1/activities/{act_id}/spending"),
             &json!({"source": "local", "spent_on": "2018-04-01", "amount": 1_000_000, "note": "Nước uống"}),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     // The reopening is audited with its reason.
     let reopened = audit::Entity::find()
         .all(&app.db.conn)
@@ -558,8 +499,10 @@ async fn the_provinces_report_lists_the_districts_approved_figures(app: TestApp)
     assert_eq!(a1_106, 30, "21 + 9 teachers trained");
     // The province's report: live figures of the whole province, and Tam
     // Đường's approved figures, with the districts still missing.
-    let (s, p) = app.api_get(&coord, "/api/v1/reports/12/2018").await;
-    assert_eq!(s, 200, "{p}");
+    let p = app
+        .api_get(&coord, "/api/v1/reports/12/2018")
+        .await
+        .expect_status(200);
     let districts = p["figures"]["districts"].as_array().expect("districts");
     assert_eq!(districts.len(), 8);
     let tam = districts
@@ -579,23 +522,15 @@ async fn the_provinces_report_lists_the_districts_approved_figures(app: TestApp)
     assert_eq!(sin_ho["figures"], Value::Null);
     // The page shows them per district and names the missing ones.
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/reports/12/2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports/12/2018").await;
     assert!(html.contains("districts-table"), "{html}");
     assert!(html.contains("data-unit=\"106\""));
     assert!(html.contains("Chưa có báo cáo được phê duyệt:"));
     assert!(html.contains("Huyện Sìn Hồ"));
     // The list gives the coordinator completeness and timeliness.
-    let (s, html) = app.get(&c, "/reports?year=2018").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/reports?year=2018").await;
     assert!(html.contains("<strong>1/8</strong>"), "{html}");
     // The engine agrees with the frozen figures while nothing changed.
-    let (s, ind) = app
-        .api_get(
-            &coord,
-            "/api/v1/indicators?unit=106&year=2018&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{ind}");
+    app.indicators(&coord, "106", 2018).await.expect_status(200);
 }
 db_test!(the_provinces_report_lists_the_districts_approved_figures);

@@ -8,18 +8,18 @@
 //! tally of nine children.
 
 use crate::db_test;
-use crate::fixtures::{Fixture, actor, new_matter, open_consultation, submit, today};
-use crate::helpers::TestApp;
+use crate::fixtures::{
+    Fixture, actor, new_matter, open_consultation, school_consultation, submit, submit_tally,
+    today, unit_by_code,
+};
+use crate::helpers::{Answer, TestApp, by_code};
 use chrono::{Duration, NaiveDate};
-use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use thamgia_domain::results::shows_no_small_count;
 use thamgia_domain::voice::{MatterKind, Sex, Source, ValidAnswer};
 use thamgia_store::consultations::{self, AnswerBack};
 use thamgia_store::entity::{answer, audit, consultation, safeguarding_alert};
-use thamgia_store::responses::{self, Tally};
-use thamgia_store::units;
 use thamgia_web::clock::Clock;
 
 const PHONE_TEXT: &str = "Có gì gọi cho em số 0912 345 678 nhé";
@@ -62,38 +62,13 @@ async fn fill(app: &TestApp, f: &Fixture) {
         ];
         submit(app, f, Source::Online, 8, Sex::Boy, a).await;
     }
-    responses::submit_tally(
-        &app.db.conn,
-        &actor(),
-        app.clock.now(),
-        Tally {
-            consultation_id: f.id,
-            submission_id: uuid::Uuid::new_v4().to_string(),
-            label: "Lớp 7A".into(),
-            girls: 5,
-            boys: 4,
-            age_6_10: 0,
-            age_11_15: 9,
-            counts: vec![(f.options[0], 2), (f.options[1], 7)],
-            entered_by: None,
-        },
-    )
-    .await
-    .expect("tally");
+    let counts = vec![(f.options[0], 2), (f.options[1], 7)];
+    submit_tally(app, f.id, "Lớp 7A", (5, 4), (0, 9), counts).await;
 }
 
 async fn school_decision(app: &TestApp, title: &str, seed: u32) -> Fixture {
     let decided = NaiveDate::from_ymd_opt(2026, 3, 10).expect("date");
-    let m = new_matter(
-        app,
-        "106",
-        "PGDDT-106",
-        title,
-        MatterKind::SchoolDecision,
-        decided,
-    )
-    .await;
-    open_consultation(app, "106", m, title, seed).await
+    school_consultation(app, "106", title, decided, title, seed).await
 }
 
 /// Numbers shown in the page's result cells and chart values: none may be 1–4.
@@ -191,10 +166,10 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     let f = school_decision(&app, "Sân chơi mới của trường", 1).await;
     fill(&app, &f).await;
     let token = app.token("coordinator").await;
-    let (s, doc) = app
+    let doc = app
         .api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
-        .await;
-    assert_eq!(s, 200, "{doc}");
+        .await
+        .expect_status(200);
     assert!(shows_no_small_count(&doc), "a count of 1–4 in {doc}");
     let r = &doc["results"];
     assert_eq!(r["children"]["count"], 21);
@@ -226,10 +201,10 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     // a group (none, never listed) hide with them, so the tally's 9 children
     // can stay (paper + group forms = 21 − 10 − 9 holds 1 or 2). The
     // consultation read alone, for those who collect its forms, gives them.
-    let (s, list) = app
+    let list = app
         .api_get(&token, "/api/v1/consultations?per_page=1000")
-        .await;
-    assert_eq!(s, 200, "{list}");
+        .await
+        .expect_status(200);
     let listed = list
         .as_array()
         .expect("a list")
@@ -293,10 +268,9 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
 
     // The page shows the same numbers, "<5" for small cells, and no text.
     let c = app.login("coordinator").await;
-    let (s, html) = app
-        .get(&c, &format!("/consultations/{}/results", f.id))
+    let html = app
+        .page(&c, &format!("/consultations/{}/results", f.id))
         .await;
-    assert_eq!(s, 200);
     assert!(
         html.contains("font-weight=\"600\">&lt;5</text>"),
         "suppressed bars drawn as <5"
@@ -326,10 +300,9 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     let (s, _) = app.get(&fc, "/moderation").await;
     assert_eq!(s, 403);
     let ft = app.token("facilitator106").await;
-    let (s, _) = app
-        .api_get(&ft, "/api/v1/moderation/pending?per_page=1000")
-        .await;
-    assert_eq!(s, 403);
+    app.api_get(&ft, "/api/v1/moderation/pending?per_page=1000")
+        .await
+        .expect_status(403);
 }
 db_test!(results_are_suppressed_everywhere);
 
@@ -363,8 +336,7 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     let f = school_decision(&app, "Sân chơi mới của trường", 2).await;
     fill(&app, &f).await;
     let moderator = app.login("district106").await;
-    let (s, html) = app.get(&moderator, "/moderation").await;
-    assert_eq!(s, 200);
+    let html = app.page(&moderator, "/moderation").await;
     for t in [APPROVE_TEXT, FLAG_TEXT, PENDING_TEXT] {
         assert!(html.contains(t), "queue shows {t}");
     }
@@ -375,14 +347,14 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     // Approve one through the page.
     let approve = answer_of(&app, APPROVE_TEXT).await;
     let csrf = app.csrf(&moderator, "/moderation").await;
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/moderation/{}", approve.id),
-            &[("csrf", &csrf), ("action", "approve")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/moderation/{}", approve.id),
+        &[("action", "approve")],
+        303,
+    )
+    .await;
     assert_eq!(
         answer_of(&app, APPROVE_TEXT).await.moderation.as_deref(),
         Some("approved")
@@ -391,20 +363,18 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     // Redact one through the API: the new words replace the child's everywhere.
     let phone = answer_of(&app, PHONE_TEXT).await;
     let token = app.token("district106").await;
-    let (s, _) = app
-        .api_get(&token, "/api/v1/moderation/pending?per_page=1000")
-        .await;
-    assert_eq!(s, 200);
+    app.api_get(&token, "/api/v1/moderation/pending?per_page=1000")
+        .await
+        .expect_status(200);
     let redacted = "Có gì gọi cho em số [số điện thoại] nhé";
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/moderation/{}", phone.id),
             &json!({"action": "redact", "text": redacted}),
         )
-        .await;
-    assert_eq!(s, 200, "{body}");
+        .await
+        .expect_status(200);
     assert_eq!(
         body,
         json!({"answer_id": phone.id, "moderation": "approved", "redacted": true})
@@ -424,25 +394,21 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
         (json!({"action": "redact", "text": ""}), "text", "required"),
     ] {
         let (s, body) = app
-            .api_send(
-                Method::POST,
-                &token,
-                &format!("/api/v1/moderation/{}", flag.id),
-                &req,
-            )
+            .api_post(&token, &format!("/api/v1/moderation/{}", flag.id), &req)
             .await;
         assert_eq!(s, 422, "{req}");
         assert_eq!(body["error"]["fields"][field], code, "{body}");
     }
     let csrf = app.csrf(&moderator, "/moderation").await;
     let r = app
-        .post_form(
+        .submit_form(
             &moderator,
+            &csrf,
             &format!("/moderation/{}", flag.id),
-            &[("csrf", &csrf), ("action", "flag"), ("note", "")],
+            &[("action", "flag"), ("note", "")],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains(&format!(
@@ -465,32 +431,30 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     );
 
     // Flag it with a note: hidden, and the coordinator is alerted.
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/moderation/{}", flag.id),
-            &[
-                ("csrf", &csrf),
-                ("action", "flag"),
-                ("note", "Em có thể bị bạo lực, cần xác minh"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/moderation/{}", flag.id),
+        &[
+            ("action", "flag"),
+            ("note", "Em có thể bị bạo lực, cần xác minh"),
+        ],
+        303,
+    )
+    .await;
     assert_eq!(
         answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
         Some("flagged")
     );
     // A flagged text cannot be approved afterwards.
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/moderation/{}", flag.id),
             &json!({"action": "approve"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["action"], "already_moderated");
 
     // What results show now: the approved and the redacted text, nothing else.
@@ -539,8 +503,7 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     }
 
     // The coordinator's alerts; a district officer has none to see.
-    let (s, alerts) = app.get(&c, "/alerts").await;
-    assert_eq!(s, 200);
+    let alerts = app.page(&c, "/alerts").await;
     assert!(
         alerts.contains("Sân chơi mới của trường")
             && alerts.contains("Em có thể bị bạo lực, cần xác minh")
@@ -555,8 +518,7 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
         .expect("db")
         .expect("alert");
     assert!(alerts.contains(&format!("/alerts/{}", alert.id)));
-    let (s, one) = app.get(&c, &format!("/alerts/{}", alert.id)).await;
-    assert_eq!(s, 200);
+    let one = app.page(&c, &format!("/alerts/{}", alert.id)).await;
     assert!(one.contains(FLAG_TEXT));
     for path in ["/alerts".to_string(), format!("/alerts/{}", alert.id)] {
         let (s, html) = app.get(&moderator, &path).await;
@@ -564,24 +526,24 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
         assert!(!html.contains(FLAG_TEXT));
     }
     let csrf = app.csrf(&moderator, "/moderation").await;
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/alerts/{}/resolve", alert.id),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 403);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/alerts/{}/resolve", alert.id),
+        &[],
+        403,
+    )
+    .await;
     // The coordinator resolves it; the text stays hidden.
     let csrf = app.csrf(&c, "/alerts").await;
-    let r = app
-        .post_form(
-            &c,
-            &format!("/alerts/{}/resolve", alert.id),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &c,
+        &csrf,
+        &format!("/alerts/{}/resolve", alert.id),
+        &[],
+        303,
+    )
+    .await;
     let (_, alerts) = app.get(&c, "/alerts").await;
     assert!(!alerts.contains("Em có thể bị bạo lực"));
     let a = safeguarding_alert::Entity::find_by_id(alert.id)
@@ -605,79 +567,57 @@ async fn consultation(app: &TestApp, id: i32) -> consultation::Model {
         .expect("consultation")
 }
 
-fn t(doc: &Value, code: &str) -> Value {
-    doc.as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["code"] == code)
-        .cloned()
-        .expect("indicator")
-}
-
 async fn closing_answering_and_t2(app: TestApp) {
     let token = app.token("district106").await;
     let ind = "/api/v1/indicators?unit=106&year=2026";
-    let (s, doc) = app.api_get(&token, ind).await;
-    assert_eq!(s, 200, "{doc}");
-    assert_eq!(t(&doc, "T2")["denominator"], 0);
-    assert!(t(&doc, "T2")["value"].is_null());
+    let doc = app.api_get(&token, ind).await.expect_status(200);
+    assert_eq!(by_code(&doc, "T2")["denominator"], 0);
+    assert!(by_code(&doc, "T2")["value"].is_null());
 
     let f = school_decision(&app, "Nội quy trường học năm học mới", 3).await;
     fill(&app, &f).await;
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
         (
-            t(&doc, "T2")["numerator"].clone(),
-            t(&doc, "T2")["denominator"].clone()
+            by_code(&doc, "T2")["numerator"].clone(),
+            by_code(&doc, "T2")["denominator"].clone()
         ),
         (json!(0), json!(1))
     );
-    assert_eq!(t(&doc, "T2")["value"], 0.0);
-    assert_eq!(t(&doc, "T1")["denominator"], 0);
-    assert_eq!(t(&doc, "T2")["unit"], "%");
-    assert!(t(&doc, "T2")["target"].is_null(), "no plan covers 2026");
+    assert_eq!(by_code(&doc, "T2")["value"], 0.0);
+    assert_eq!(by_code(&doc, "T1")["denominator"], 0);
+    assert_eq!(by_code(&doc, "T2")["unit"], "%");
+    assert!(
+        by_code(&doc, "T2")["target"].is_null(),
+        "no plan covers 2026"
+    );
     assert_eq!(
         doc.as_array().map(Vec::len),
         Some(3),
         "T1–T3 only, no stubs"
     );
     // Within the plan's period the target is the plan's.
-    let (_, old) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=2018&per_page=1000",
-        )
-        .await;
-    assert_eq!(t(&old, "T2")["target"], 90.0);
+    let (_, old) = app.indicators(&token, "106", 2018).await;
+    assert_eq!(by_code(&old, "T2")["target"], 90.0);
     assert_eq!(
-        t(&old, "T2")["name"],
+        by_code(&old, "T2")["name"],
         "Tỷ lệ quyết định có liên quan đến trẻ em trong nhà trường được tham vấn ý kiến trẻ em"
     );
 
     // Bad input stores nothing.
-    let (s, body) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=20x8&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 422);
+    let body = app
+        .indicators(&token, "106", "20x8")
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["year"], "invalid_year");
-    let (s, body) = app
+    let body = app
         .api_get(&token, "/api/v1/indicators?unit=106&per_page=1000")
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["year"], "required");
-    let (s, _) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=107&year=2026&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 404);
+    app.indicators(&token, "107", 2026).await.expect_status(404);
     let (s, body) = app
-        .api_send(
-            Method::POST,
+        .api_post(
             &token,
             &format!("/api/v1/consultations/{}/answer", f.id),
             &json!({"decided": "a", "taken": "b", "not_taken": "c", "publish": true}),
@@ -690,27 +630,27 @@ async fn closing_answering_and_t2(app: TestApp) {
         .csrf(&officer, &format!("/consultations/{}/close", f.id))
         .await;
     let r = app
-        .post_form(
+        .submit_form(
             &officer,
+            &csrf,
             &format!("/consultations/{}/close", f.id),
-            &[("csrf", &csrf), ("findings", "   ")],
+            &[("findings", "   ")],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(
         html.contains("aria-invalid=\"true\" aria-describedby=\"findings-err"),
         "error next to the field"
     );
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/consultations/{}/close", f.id),
             &json!({"findings": "x".repeat(5001)}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["findings"], "too_long");
     let k = consultation(&app, f.id).await;
     assert_eq!(
@@ -724,16 +664,14 @@ async fn closing_answering_and_t2(app: TestApp) {
 
     // Close through the page.
     let r = app
-        .post_form(
+        .submit_form(
             &officer,
+            &csrf,
             &format!("/consultations/{}/close", f.id),
-            &[
-                ("csrf", &csrf),
-                ("findings", "Các em muốn nội quy ngắn, dễ hiểu."),
-            ],
+            &[("findings", "Các em muốn nội quy ngắn, dễ hiểu.")],
+            303,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
         r.headers()["location"],
         format!("/consultations/{}/answer", f.id)
@@ -742,38 +680,39 @@ async fn closing_answering_and_t2(app: TestApp) {
     assert_eq!(k.status, "closed");
     assert!(k.closed_at.is_some());
     let (_, doc) = app.api_get(&token, ind).await;
-    assert_eq!(t(&doc, "T2")["numerator"], 0, "closed but not answered");
+    assert_eq!(
+        by_code(&doc, "T2")["numerator"],
+        0,
+        "closed but not answered"
+    );
     // Closing twice is refused.
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/consultations/{}/close", f.id),
             &json!({"findings": "lại"}),
         )
-        .await;
-    assert_eq!(s, 422);
+        .await
+        .expect_status(422);
     assert_eq!(body["error"]["fields"]["status"], "not_open");
 
     // A draft is saved, not published.
     let path = format!("/consultations/{}/answer", f.id);
-    let (s, html) = app.get(&officer, &path).await;
-    assert_eq!(s, 200);
+    let html = app.page(&officer, &path).await;
     assert!(html.contains("Lưu nháp") && html.contains("Công bố cho các em"));
-    let r = app
-        .post_form(
-            &officer,
-            &path,
-            &[
-                ("csrf", &csrf),
-                ("decided", "Trường giữ 10 điều nội quy."),
-                ("taken", ""),
-                ("not_taken", ""),
-                ("publish", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &officer,
+        &csrf,
+        &path,
+        &[
+            ("decided", "Trường giữ 10 điều nội quy."),
+            ("taken", ""),
+            ("not_taken", ""),
+            ("publish", "0"),
+        ],
+        303,
+    )
+    .await;
     let k = consultation(&app, f.id).await;
     assert_eq!(
         (k.status.as_str(), k.answer_decided.as_deref()),
@@ -782,19 +721,19 @@ async fn closing_answering_and_t2(app: TestApp) {
     assert!(k.answer_published_at.is_none());
     // Publishing needs all three parts; a refusal changes nothing.
     let r = app
-        .post_form(
+        .submit_form(
             &officer,
+            &csrf,
             &path,
             &[
-                ("csrf", &csrf),
                 ("decided", "Khác"),
                 ("taken", "Nội quy ngắn hơn."),
                 ("not_taken", ""),
                 ("publish", "1"),
             ],
+            422,
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("id=\"not_taken-err\""));
     let k = consultation(&app, f.id).await;
@@ -803,29 +742,28 @@ async fn closing_answering_and_t2(app: TestApp) {
         ("closed", Some("Trường giữ 10 điều nội quy."))
     );
     let (_, doc) = app.api_get(&token, ind).await;
-    assert_eq!(t(&doc, "T2")["numerator"], 0);
+    assert_eq!(by_code(&doc, "T2")["numerator"], 0);
 
     // Publish through the API: T2 becomes 1/1.
-    let (s, body) = app
-        .api_send(
-            Method::POST,
+    let body = app
+        .api_post(
             &token,
             &format!("/api/v1/consultations/{}/answer", f.id),
             &json!({"decided": "Trường giữ 10 điều nội quy.", "taken": "Nội quy ngắn hơn, dễ hiểu.", "not_taken": "Không có", "publish": true}),
         )
-        .await;
-    assert_eq!(s, 200, "{body}");
+        .await
+        .expect_status(200);
     assert_eq!(body["status"], "answered");
     assert!(body["answer_published_at"].is_string());
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
         (
-            t(&doc, "T2")["numerator"].clone(),
-            t(&doc, "T2")["denominator"].clone()
+            by_code(&doc, "T2")["numerator"].clone(),
+            by_code(&doc, "T2")["denominator"].clone()
         ),
         (json!(1), json!(1))
     );
-    assert_eq!(t(&doc, "T2")["value"], 100.0);
+    assert_eq!(by_code(&doc, "T2")["value"], 100.0);
     let (_, html) = app.get(&officer, &path).await;
     assert!(
         html.contains("Các em đã nói — chúng tôi đã làm")
@@ -833,11 +771,9 @@ async fn closing_answering_and_t2(app: TestApp) {
     );
     // The province sees it too; T3 and T1 are untouched.
     let coord = app.token("coordinator").await;
-    let (_, prov) = app
-        .api_get(&coord, "/api/v1/indicators?unit=12&year=2026&per_page=1000")
-        .await;
-    assert_eq!(t(&prov, "T2")["numerator"], 1);
-    assert_eq!(t(&prov, "T3")["denominator"], 0);
+    let (_, prov) = app.indicators(&coord, "12", 2026).await;
+    assert_eq!(by_code(&prov, "T2")["numerator"], 1);
+    assert_eq!(by_code(&prov, "T3")["denominator"], 0);
 
     // A consultation closed with no child's response does not count.
     let g = school_decision(&app, "Thực đơn bữa ăn bán trú", 4).await;
@@ -862,12 +798,12 @@ async fn closing_answering_and_t2(app: TestApp) {
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
         (
-            t(&doc, "T2")["numerator"].clone(),
-            t(&doc, "T2")["denominator"].clone()
+            by_code(&doc, "T2")["numerator"].clone(),
+            by_code(&doc, "T2")["denominator"].clone()
         ),
         (json!(1), json!(2))
     );
-    assert_eq!(t(&doc, "T2")["value"], 50.0);
+    assert_eq!(by_code(&doc, "T2")["value"], 50.0);
     let _ = g.matter_id;
 }
 db_test!(closing_answering_and_t2);
@@ -905,16 +841,15 @@ async fn overdue_answers_are_listed(app: TestApp) {
     open_consultation(&app, "106", late, "Lịch học thêm", 7).await;
     open_consultation(&app, "106", other, "Tháng hành động", 8).await;
     // Decided long ago but answered: not overdue.
-    let done = new_matter(
+    let f = school_consultation(
         &app,
         "106",
-        "PGDDT-106",
         "Sửa chữa nhà vệ sinh của trường",
-        MatterKind::SchoolDecision,
         day(100),
+        "Nhà vệ sinh",
+        5,
     )
     .await;
-    let f = open_consultation(&app, "106", done, "Nhà vệ sinh", 5).await;
     let db = &app.db.conn;
     consultations::close(db, &actor(), app.clock.now(), f.id, "Cần nước sạch.".into())
         .await
@@ -929,8 +864,7 @@ async fn overdue_answers_are_listed(app: TestApp) {
         .expect("publish");
 
     let c = app.login("coordinator").await;
-    let (s, html) = app.get(&c, "/answers/overdue").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/answers/overdue").await;
     assert!(html.contains("Lịch học thêm buổi chiều"), "61 days");
     assert!(html.contains(&format!("/matters/{late}")));
     assert!(html.contains(&format!("/matters/{other}")));
@@ -943,8 +877,7 @@ async fn overdue_answers_are_listed(app: TestApp) {
     assert!(html.contains(&decided), "dd/mm/yyyy");
     // The agency officer sees their own agency's matters only.
     let ag = app.login("agency106").await;
-    let (s, html) = app.get(&ag, "/answers/overdue").await;
-    assert_eq!(s, 200);
+    let html = app.page(&ag, "/answers/overdue").await;
     assert!(html.contains("Lịch học thêm buổi chiều"));
     assert!(!html.contains("Kế hoạch Tháng hành động vì trẻ em"));
     let (s, _) = app
@@ -953,7 +886,7 @@ async fn overdue_answers_are_listed(app: TestApp) {
     assert_eq!(s, 403);
     // Another district sees nothing of 106.
     let db = &app.db.conn;
-    let district = units::by_code(db, "107").await.expect("db").expect("107");
+    let district = unit_by_code(db, "107").await;
     let scope = thamgia_domain::access::Scope {
         path: district.path,
     };
@@ -966,16 +899,15 @@ db_test!(overdue_answers_are_listed);
 
 async fn another_district_is_out_of_reach(app: TestApp) {
     let decided = NaiveDate::from_ymd_opt(2026, 3, 10).expect("date");
-    let m = new_matter(
+    let f = school_consultation(
         &app,
         "107",
-        "PGDDT-107",
         "Quyết định của Mường Tè",
-        MatterKind::SchoolDecision,
         decided,
+        "Tham vấn ở Mường Tè",
+        6,
     )
     .await;
-    let f = open_consultation(&app, "107", m, "Tham vấn ở Mường Tè", 6).await;
     fill(&app, &f).await;
     let flagged = answer_of(&app, FLAG_TEXT).await;
     let officer = app.login("district106").await;
@@ -1013,10 +945,9 @@ async fn another_district_is_out_of_reach(app: TestApp) {
     let (_, queue) = app.get(&officer, "/moderation").await;
     assert!(!queue.contains(FLAG_TEXT) && !queue.contains("Mường Tè"));
     let token = app.token("district106").await;
-    let (s, _) = app
-        .api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
-        .await;
-    assert_eq!(s, 404);
+    app.api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
+        .await
+        .expect_status(404);
     for (path, body) in [
         (
             format!("/api/v1/consultations/{}/close", f.id),
@@ -1031,21 +962,14 @@ async fn another_district_is_out_of_reach(app: TestApp) {
             json!({"action": "approve"}),
         ),
     ] {
-        let (s, b) = app.api_send(Method::POST, &token, &path, &body).await;
-        assert_eq!(s, 404, "{path}");
+        let b = app.api_post(&token, &path, &body).await.expect_status(404);
         assert_eq!(b["error"]["code"], "not_found");
     }
     let (_, pending) = app
         .api_get(&token, "/api/v1/moderation/pending?per_page=1000")
         .await;
     assert_eq!(pending, json!([]));
-    let (s, _) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=107&year=2026&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 404);
+    app.indicators(&token, "107", 2026).await.expect_status(404);
     // Nothing changed.
     let k = consultation(&app, f.id).await;
     assert_eq!(k.status, "open");
@@ -1055,10 +979,9 @@ async fn another_district_is_out_of_reach(app: TestApp) {
     );
     // The province's coordinator does reach it.
     let coord = app.token("coordinator").await;
-    let (s, _) = app
-        .api_get(&coord, &format!("/api/v1/consultations/{}/results", f.id))
-        .await;
-    assert_eq!(s, 200);
+    app.api_get(&coord, &format!("/api/v1/consultations/{}/results", f.id))
+        .await
+        .expect_status(200);
     let (_, pending) = app
         .api_get(&coord, "/api/v1/moderation/pending?per_page=1000")
         .await;
@@ -1101,37 +1024,33 @@ async fn approval_masks_contact_data(app: TestApp) {
     // "Approve" on the page, not "redact": the number is masked all the same.
     let phone = answer_of(&app, PHONE_TEXT).await;
     let csrf = app.csrf(&moderator, "/moderation").await;
-    let r = app
-        .post_form(
-            &moderator,
-            &format!("/moderation/{}", phone.id),
-            &[("csrf", &csrf), ("action", "approve")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    app.submit_form(
+        &moderator,
+        &csrf,
+        &format!("/moderation/{}", phone.id),
+        &[("action", "approve")],
+        303,
+    )
+    .await;
     // A redaction through the API that left the address in is masked too.
     let email = answer_of(&app, EMAIL_TEXT).await;
     let token = app.token("district106").await;
-    let (s, body) = app
-        .api_send(
-            Method::POST,
-            &token,
-            &format!("/api/v1/moderation/{}", email.id),
-            &json!({"action": "redact", "text": "Em muốn có sân bóng: lan.anh2014@gmail.com"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{body}");
+    app.api_post(
+        &token,
+        &format!("/api/v1/moderation/{}", email.id),
+        &json!({"action": "redact", "text": "Em muốn có sân bóng: lan.anh2014@gmail.com"}),
+    )
+    .await
+    .expect_status(200);
     for a in [&APPROVE_TEXT, &FLAG_TEXT] {
         let x = answer_of(&app, a).await;
-        let (s, _) = app
-            .api_send(
-                Method::POST,
-                &token,
-                &format!("/api/v1/moderation/{}", x.id),
-                &json!({"action": "approve"}),
-            )
-            .await;
-        assert_eq!(s, 200);
+        app.api_post(
+            &token,
+            &format!("/api/v1/moderation/{}", x.id),
+            &json!({"action": "approve"}),
+        )
+        .await
+        .expect_status(200);
     }
 
     let stored = |id: i32| {

@@ -13,7 +13,7 @@ use thamgia_store::{review, units};
 use thamgia_web::clock::Clock;
 
 async fn the_review_of_a_span_adds_up_its_years(app: TestApp) {
-    crate::aggregates::demo_records(&app).await;
+    crate::fixtures::demo_records(&app, false).await;
     let db = &app.db.conn;
     let u = units::by_code(db, "12")
         .await

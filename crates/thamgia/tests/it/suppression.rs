@@ -8,21 +8,20 @@
 //! siblings the same view shows.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{
+    add_question, agency_by_code, labels, question, submit_answers, submit_tally, unit_by_code,
+};
+use crate::helpers::{Answer, TestApp, document_xml};
 use chrono::{Duration, NaiveDate};
 use serde_json::Value;
-use std::io::Read;
 use thamgia_domain::access::Actor;
 use thamgia_domain::results::shows_no_small_count;
 use thamgia_domain::voice::{
-    Age, JoinCode, MatterKind, Method as HowAsked, Profile, QuestionKind, Sex, Source, Stage,
-    ValidAnswer,
+    JoinCode, MatterKind, Method as HowAsked, QuestionKind, Sex, Source, Stage, ValidAnswer,
 };
 use thamgia_office::{read_csv, read_xlsx};
-use thamgia_store::consultations::{self, NewConsultation, NewQuestion};
+use thamgia_store::consultations::{self, NewConsultation};
 use thamgia_store::matters::{self, NewMatter};
-use thamgia_store::responses::{self, Submission, Tally};
-use thamgia_store::{agencies, units};
 use thamgia_web::clock::Clock;
 
 struct K {
@@ -43,11 +42,8 @@ async fn consultation(app: &TestApp, title: &str, seed: u32) -> K {
     let db = &app.db.conn;
     let now = app.clock.now();
     let today = now.date_naive();
-    let u = units::by_code(db, "106").await.expect("db").expect("unit");
-    let a = agencies::by_code(db, "PGDDT-106")
-        .await
-        .expect("db")
-        .expect("agency");
+    let u = unit_by_code(db, "106").await;
+    let a = agency_by_code(db, "PGDDT-106").await;
     let m = matters::create(
         db,
         &actor(),
@@ -97,22 +93,8 @@ async fn consultation(app: &TestApp, title: &str, seed: u32) -> K {
         } else {
             &["Xích đu", "Cầu trượt", "Bập bênh"]
         };
-        let q = consultations::add_question(
-            db,
-            &actor(),
-            now,
-            k.id,
-            NewQuestion {
-                kind,
-                text_vi: text.into(),
-                text_en: None,
-                required: false,
-                options: opts.iter().map(|o| (o.to_string(), None, None)).collect(),
-            },
-        )
-        .await
-        .expect("question");
-        ids.push(q.id);
+        let q = question(kind, text, false, labels(opts));
+        ids.push(add_question(db, now, k.id, q).await);
     }
     consultations::open(db, &actor(), now, k.id)
         .await
@@ -157,29 +139,8 @@ async fn child(app: &TestApp, k: &K, s: Says) {
         ),
         (k.q[3], ValidAnswer::Face(s.face)),
     ];
-    let r = responses::submit(
-        &app.db.conn,
-        app.clock.now(),
-        Submission {
-            consultation_id: k.id,
-            submission_id: uuid::Uuid::new_v4().to_string(),
-            content_hash: uuid::Uuid::new_v4().to_string(),
-            source: Source::Online,
-            profile: Profile {
-                age: Age::parse(s.age),
-                sex: Some(s.sex),
-                ethnic: Some(s.ethnic.into()),
-                disability: Some(false),
-                unit: None,
-            },
-            profile_unit_id: None,
-            answers,
-            entered_by: None,
-        },
-    )
-    .await
-    .expect("submit");
-    assert!(matches!(r, responses::Submitted::Created(_)));
+    let profile = crate::fixtures::child(s.age, s.sex, s.ethnic);
+    submit_answers(app, k.id, Source::Online, profile, answers).await;
 }
 
 /// The hidden flag of every count cell (`<td class="res-num">`) of the
@@ -358,17 +319,16 @@ fn derivable(doc: &Value) -> Vec<String> {
 
 async fn results_both_ways(app: &TestApp, k: &K) -> Value {
     let token = app.token("coordinator").await;
-    let (s, doc) = app
+    let doc = app
         .api_get(&token, &format!("/api/v1/consultations/{}/results", k.id))
-        .await;
-    assert_eq!(s, 200, "{doc}");
+        .await
+        .expect_status(200);
     assert!(shows_no_small_count(&doc), "a count of 1–4 in {doc}");
     assert_eq!(derivable(&doc), Vec::<String>::new(), "{doc}");
     let c = app.login("coordinator").await;
-    let (s, html) = app
-        .get(&c, &format!("/consultations/{}/results", k.id))
+    let html = app
+        .page(&c, &format!("/consultations/{}/results", k.id))
         .await;
-    assert_eq!(s, 200);
     same_cells(&html, &doc);
     doc
 }
@@ -408,24 +368,8 @@ async fn a_small_group_discussion_is_protected_like_any_cell(app: TestApp) {
         .await;
     }
     // Three children talked it over as a group.
-    responses::submit_tally(
-        &app.db.conn,
-        &actor(),
-        app.clock.now(),
-        Tally {
-            consultation_id: k.id,
-            submission_id: uuid::Uuid::new_v4().to_string(),
-            label: "Nhóm bản Nà Tăm".into(),
-            girls: 2,
-            boys: 1,
-            age_6_10: 0,
-            age_11_15: 3,
-            counts: vec![(k.single[0], 2), (k.single[1], 1)],
-            entered_by: None,
-        },
-    )
-    .await
-    .expect("tally");
+    let counts = vec![(k.single[0], 2), (k.single[1], 1)];
+    submit_tally(&app, k.id, "Nhóm bản Nà Tăm", (2, 1), (0, 3), counts).await;
     let doc = results_both_ways(&app, &k).await;
     let r = &doc["results"];
     // 14 children, 11 of them answered one by one (the profile adds up to
@@ -532,25 +476,11 @@ async fn a_total_only_hiding_protects_is_hidden_everywhere_in_the_view(app: Test
 }
 db_test!(a_total_only_hiding_protects_is_hidden_everywhere_in_the_view);
 
-fn document_xml(docx: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-    let mut f = z.by_name("word/document.xml").expect("word/document.xml");
-    let mut s = String::new();
-    f.read_to_string(&mut s).expect("utf-8");
-    s
-}
-
 async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     // Sìn Hồ (108) heard 3 children in 2019.
     crate::dashboard::consultation_with(&app, "108", None, "SH2019", 3).await;
     let token = app.token("coordinator").await;
-    let (s, list) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=108&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{list}");
+    let list = app.indicators(&token, "108", 2019).await.expect_status(200);
     let c1 = list
         .as_array()
         .expect("list")
@@ -573,18 +503,16 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
 
     // The dashboard's card and the records behind C1.
     let c = app.login("coordinator").await;
-    let (s, html) = app
-        .get(&c, "/dashboard/records?unit=108&year=2019&code=C1")
+    let html = app
+        .page(&c, "/dashboard/records?unit=108&year=2019&code=C1")
         .await;
-    assert_eq!(s, 200);
     for id in ["figure-value", "figure-numerator", "records-total"] {
         assert!(
             html.contains(&format!("id=\"{id}\">&#60;5<")),
             "{id} is <5 on the records page"
         );
     }
-    let (s, html) = app.get(&c, "/dashboard?unit=108&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard?unit=108&year=2019").await;
     let card = html
         .split("id=\"card-C1\"")
         .nth(1)
@@ -648,13 +576,7 @@ async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
     // 11–15, three girls and three boys, all of one ethnic group.
     crate::dashboard::consultation_with(&app, "106", None, "TD2019X", 6).await;
     let token = app.token("coordinator").await;
-    let (s, list) = app
-        .api_get(
-            &token,
-            "/api/v1/indicators?unit=106&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{list}");
+    let list = app.indicators(&token, "106", 2019).await.expect_status(200);
     let c1 = list
         .as_array()
         .expect("list")

@@ -9,9 +9,9 @@
 
 use crate::child;
 use crate::db_test;
-use crate::helpers::{TestApp, csrf_in};
-use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use crate::fixtures::count;
+use crate::helpers::{Answer, TestApp, csrf_in};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use thamgia_store::entity::{activity, matter};
 use unicode_normalization::UnicodeNormalization;
@@ -49,13 +49,6 @@ async fn with_code(app: &TestApp, code: &str) -> Vec<activity::Model> {
         .expect("db")
 }
 
-async fn activities(app: &TestApp) -> u64 {
-    activity::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
-}
-
 /// The activity form of unit 108, complete, with some fields replaced.
 fn page_form<'a>(csrf: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
@@ -88,31 +81,25 @@ async fn decomposed_text_is_the_same_record(app: TestApp) {
     let token = app.token("district108").await;
     assert_ne!(nfd(CODE), CODE, "the test needs a code that decomposes");
     // Through the API, decomposed: stored composed.
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             "/api/v1/activities",
             &broadcast(&nfd(CODE), &nfd(TITLE)),
         )
-        .await;
-    assert_eq!(s, 201, "{b}");
+        .await
+        .expect_status(201);
     assert_eq!(b["code"], CODE);
     let stored = with_code(&app, CODE).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].title, TITLE);
-    let total = activities(&app).await;
+    let total = count(&app, activity::Entity).await;
     // The same code composed is the same activity, not a second one.
     let (s, b) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/activities",
-            &broadcast(CODE, TITLE),
-        )
+        .api_post(&token, "/api/v1/activities", &broadcast(CODE, TITLE))
         .await;
     assert_ne!(s, 201, "{b}");
-    assert_eq!(activities(&app).await, total);
+    assert_eq!(count(&app, activity::Entity).await, total);
     // Through the page, decomposed again.
     let c = app.login("district108").await;
     let (_, html) = app.get(&c, "/activities/new").await;
@@ -126,7 +113,7 @@ async fn decomposed_text_is_the_same_record(app: TestApp) {
         )
         .await;
     assert_ne!(r.status().as_u16(), 500);
-    assert_eq!(activities(&app).await, total);
+    assert_eq!(count(&app, activity::Entity).await, total);
     assert!(with_code(&app, &nfd(CODE)).await.is_empty());
     // Through a .csv file whose headers and cells are all decomposed: the
     // headers are recognised and the row updates the same activity.
@@ -137,84 +124,76 @@ async fn decomposed_text_is_the_same_record(app: TestApp) {
          108;{CODE};DA1;Phát thanh, truyền hình;{TITLE} (lần 2);02/05/2018;PGDDT-108;6;4\n"
     ));
     assert_ne!(csv.nfc().collect::<String>(), csv);
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/imports?file_name=hoat-dong.csv"))
-        .bearer_auth(&token)
-        .header("content-type", "text/csv")
-        .body(csv.into_bytes())
-        .send()
+    let path = "/api/v1/imports?file_name=hoat-dong.csv";
+    let b = app
+        .api_upload(&token, path, Some("text/csv"), csv.into_bytes())
         .await
-        .expect("import");
-    let s = r.status().as_u16();
-    let b: Value = r.json().await.expect("json");
-    assert_eq!(s, 200, "{b}");
+        .expect_status(200);
     assert_eq!(b["result"]["activities_created"], 0, "{b}");
-    assert_eq!(activities(&app).await, total);
+    assert_eq!(count(&app, activity::Entity).await, total);
     let stored = with_code(&app, CODE).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].title, format!("{TITLE} (lần 2)"));
     // The length check counts the composed form: 300 letters "ệ" are 900 code
     // points decomposed, and the limit is 300.
     let long = "ệ".repeat(300);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
-            &token,
-            "/api/v1/activities",
-            &broadcast("DAI-300", &nfd(&long)),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
+    app.api_post(
+        &token,
+        "/api/v1/activities",
+        &broadcast("DAI-300", &nfd(&long)),
+    )
+    .await
+    .expect_status(201);
     assert_eq!(with_code(&app, "DAI-300").await[0].title, long);
-    let (s, b) = app
-        .api_send(
-            Method::POST,
+    let b = app
+        .api_post(
             &token,
             "/api/v1/activities",
             &broadcast("DAI-301", &nfd(&"ệ".repeat(301))),
         )
-        .await;
-    assert_eq!(s, 422, "{b}");
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["title"], "too_long");
 }
 db_test!(decomposed_text_is_the_same_record);
 
 async fn control_characters_are_named_and_nothing_is_stored(app: TestApp) {
     let token = app.token("district108").await;
-    let total = activities(&app).await;
+    let total = count(&app, activity::Entity).await;
     // The API: a NUL in a JSON field.
     let mut body = broadcast("NUL-01", "Tiêu đề");
     body["description"] = json!("một\u{0}hai");
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/activities", &body)
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&token, "/api/v1/activities", &body)
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["code"], "invalid_input");
     assert_eq!(b["error"]["fields"]["description"], "control_character");
     let mut body = broadcast("NUL-01", "Tiêu\u{1b}[31m đề");
     body["participants"] = json!({"parents": {"female": 5, "male": 4}});
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/activities", &body)
-        .await;
-    assert_eq!(s, 422, "{b}");
+    let b = app
+        .api_post(&token, "/api/v1/activities", &body)
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["title"], "control_character");
     // In a query string.
-    let (s, b) = app
+    let b = app
         .api_get(&token, "/api/v1/activities?unit=10%008&per_page=1000")
-        .await;
-    assert_eq!(s, 422, "{b}");
+        .await
+        .expect_status(422);
     assert_eq!(b["error"]["fields"]["unit"], "control_character");
     // In a path: it names nothing, so 404 (not a database error).
-    let (s, b) = app.api_get(&token, "/api/v1/units/10%008").await;
-    assert_eq!(s, 404, "{b}");
+    let b = app
+        .api_get(&token, "/api/v1/units/10%008")
+        .await
+        .expect_status(404);
     assert_eq!(b["error"]["code"], "not_found");
     // CRLF and CR are stored as LF.
     let mut body = broadcast("CRLF-01", "Tiêu đề");
     body["description"] = json!("một\r\nhai\rba\tbốn");
-    let (s, b) = app
-        .api_send(Method::POST, &token, "/api/v1/activities", &body)
-        .await;
-    assert_eq!(s, 201, "{b}");
+    app.api_post(&token, "/api/v1/activities", &body)
+        .await
+        .expect_status(201);
     assert_eq!(
         with_code(&app, "CRLF-01").await[0].description.as_deref(),
         Some("một\nhai\nba\tbốn")
@@ -233,13 +212,7 @@ async fn control_characters_are_named_and_nothing_is_stored(app: TestApp) {
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.expect("body");
     assert!(html.contains("title: Có ký tự điều khiển"), "{html}");
-    let r = app
-        .post_form(
-            &c,
-            "/lang",
-            &[("csrf", &csrf), ("lang", "en"), ("next", "/")],
-        )
-        .await;
+    let r = app.switch_lang(&c, &csrf, "en", "/").await;
     assert_eq!(r.status().as_u16(), 303);
     let r = app
         .post_form(
@@ -267,7 +240,7 @@ async fn control_characters_are_named_and_nothing_is_stored(app: TestApp) {
         with_code(&app, "CRLF-02").await[0].description.as_deref(),
         Some("a\nb")
     );
-    assert_eq!(activities(&app).await, total + 2);
+    assert_eq!(count(&app, activity::Entity).await, total + 2);
     assert!(with_code(&app, "NUL-01").await.is_empty());
     assert!(with_code(&app, "NUL-02").await.is_empty());
 
@@ -286,8 +259,9 @@ async fn control_characters_are_named_and_nothing_is_stored(app: TestApp) {
     let mut answers = child::api_answers(&s);
     answers[s.text.to_string()] = json!({"text": "Em muốn\u{0} sân chơi"});
     let body = json!({"submission_id": uuid::Uuid::new_v4().to_string(), "answers": answers});
-    let (status, b) =
-        child::anon_post(&app, &format!("/api/v1/join/{}/responses", s.code), &body).await;
+    let (status, b) = app
+        .public_post(&format!("/api/v1/join/{}/responses", s.code), &body)
+        .await;
     assert_eq!(status, 422, "{b}");
     assert_eq!(
         b["error"]["fields"][format!("answers.{}.text", s.text)],
@@ -300,15 +274,14 @@ db_test!(control_characters_are_named_and_nothing_is_stored);
 
 async fn json_bodies_need_the_json_type(app: TestApp) {
     let token = app.token("district106").await;
-    let (s, m) = app
-        .api_send(
-            Method::POST,
+    let m = app
+        .api_post(
             &token,
             "/api/v1/matters",
             &json!({"kind": "law_policy", "title": "Nội quy điện thoại", "owner_agency": "UBND-106", "unit": "106"}),
         )
-        .await;
-    assert_eq!(s, 201, "{m}");
+        .await
+        .expect_status(201);
     let id = m["id"].as_i64().expect("id");
     let path = format!("/api/v1/matters/{id}");
     let patch = r#"{"title":"Đổi qua text/plain"}"#;

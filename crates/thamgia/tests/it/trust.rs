@@ -3,7 +3,7 @@
 //! `--secure-cookies`.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, assert_page};
 use thamgia_web::clock::Clock;
 
 async fn api_upload(
@@ -12,16 +12,9 @@ async fn api_upload(
     name: &str,
     ctype: &str,
 ) -> (u16, serde_json::Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/activities/1/documents?name={name}")))
-        .bearer_auth(token)
-        .header("content-type", ctype)
-        .body("alert(document.cookie)")
-        .send()
+    let path = format!("/api/v1/activities/1/documents?name={name}");
+    app.api_upload(token, &path, Some(ctype), "alert(document.cookie)")
         .await
-        .expect("upload");
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or_default())
 }
 
 async fn documents_are_never_served_as_what_they_claim(app: TestApp) {
@@ -43,22 +36,10 @@ async fn documents_are_never_served_as_what_they_claim(app: TestApp) {
     // Through the page: the field is named, in Vietnamese, nothing stored.
     let c = app.login("district108").await;
     let csrf = app.csrf(&c, "/activities/1").await;
-    let (ctype, body) =
-        crate::activities::multipart(&csrf, "trang.html", b"<script>alert(1)</script>");
-    let r = c
-        .post(app.url("/activities/1/documents"))
-        .header("content-type", ctype)
-        .body(body)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(r.status().as_u16(), 422);
-    assert!(
-        r.text()
-            .await
-            .expect("html")
-            .contains("Không nhận loại tệp này")
-    );
+    let (file, html) = ("trang.html", b"<script>alert(1)</script>");
+    let (documents, pdf) = ("/activities/1/documents", "application/pdf");
+    let r = app.upload_form(&c, documents, &csrf, file, pdf, html).await;
+    assert_page(r, 422, "Không nhận loại tệp này").await;
     use sea_orm::{EntityTrait, PaginatorTrait};
     let docs = thamgia_store::entity::activity_document::Entity::find()
         .count(&app.db.conn)
@@ -111,17 +92,12 @@ db_test!(documents_are_never_served_as_what_they_claim);
 async fn hsts_is_sent_only_behind_https(app: TestApp) {
     let r = reqwest::get(app.url("/login")).await.expect("GET");
     assert!(r.headers().get("strict-transport-security").is_none());
-    let config = thamgia_web::Config {
-        listen: "127.0.0.1:0".into(),
-        database_url: app.db_url.clone(),
-        secure_cookies: true,
-        ..Default::default()
-    };
-    let srv = thamgia_web::build_with(config, app.db.clone(), app.clock.clone())
-        .await
-        .expect("build");
-    let base = format!("http://{}", srv.addr);
-    tokio::spawn(srv.serve(std::future::pending()));
+    let base = app
+        .serve_also(thamgia_web::Config {
+            secure_cookies: true,
+            ..app.config()
+        })
+        .await;
     for path in ["/login", "/c/ABC234", "/api/v1/indicators", "/healthz"] {
         let r = reqwest::get(format!("{base}{path}")).await.expect("GET");
         assert_eq!(

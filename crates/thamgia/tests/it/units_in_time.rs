@@ -7,10 +7,10 @@
 //! records.
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::{count, demo_records, unit_by_code};
+use crate::helpers::{Answer, TestApp};
 use chrono::NaiveDate;
-use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_store::entity::{activity, consultation, matter, unit};
@@ -19,13 +19,6 @@ use thamgia_web::clock::Clock;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
-}
-
-async fn unit_count(app: &TestApp) -> u64 {
-    unit::Entity::find()
-        .count(&app.db.conn)
-        .await
-        .expect("count")
 }
 
 /// Loads both files of `plans/units/` and checks what they hold.
@@ -48,7 +41,7 @@ async fn read(app: &TestApp, code: &str, year: i32, date: Option<NaiveDate>) -> 
 }
 
 async fn the_real_units_load_once_and_codes_read_by_date(app: TestApp) {
-    let before = unit_count(&app).await;
+    let before = count(&app, unit::Entity).await;
     // A wrong file loads nothing and names the row and column.
     let bad = "code,name_vi,parent_code,valid_from\n\
                03386,Phường Quyết Thắng,105,\n\
@@ -77,10 +70,14 @@ async fn the_real_units_load_once_and_codes_read_by_date(app: TestApp) {
     .expect_err("refused");
     let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(said, ["row 3, column parent_code: unknown_unit"]);
-    assert_eq!(unit_count(&app).await, before, "nothing of the file stays");
+    assert_eq!(
+        count(&app, unit::Entity).await,
+        before,
+        "nothing of the file stays"
+    );
 
     load(&app).await;
-    assert_eq!(unit_count(&app).await, before + 106 + 38);
+    assert_eq!(count(&app, unit::Entity).await, before + 106 + 38);
     // Loading again changes nothing.
     let [old, new] = thamgia::demo::load_units(&app.db, app.clock.now())
         .await
@@ -93,16 +90,10 @@ async fn the_real_units_load_once_and_codes_read_by_date(app: TestApp) {
         (new.created, new.updated, new.unchanged, new.successions),
         (0, 0, 38, 0)
     );
-    assert_eq!(unit_count(&app).await, before + 106 + 38);
+    assert_eq!(count(&app, unit::Entity).await, before + 106 + 38);
 
-    let c105 = units::by_code(&app.db.conn, "105")
-        .await
-        .expect("db")
-        .expect("105");
-    let c12 = units::by_code(&app.db.conn, "12")
-        .await
-        .expect("db")
-        .expect("12");
+    let c105 = unit_by_code(&app.db.conn, "105").await;
+    let c12 = unit_by_code(&app.db.conn, "12").await;
     let y2019 = read(&app, "03388", 2019, None).await;
     assert_eq!(y2019.unit.name_vi, "Phường Quyết Tiến");
     assert_eq!(y2019.unit.parent_id, Some(c105.id));
@@ -154,8 +145,10 @@ async fn the_real_units_load_once_and_codes_read_by_date(app: TestApp) {
     );
     // The API speaks codes: the ward of 2026 sits directly under the province.
     let token = app.token("admin").await;
-    let (s, u) = app.api_get(&token, "/api/v1/units/03388").await;
-    assert_eq!(s, 200, "{u}");
+    let u = app
+        .api_get(&token, "/api/v1/units/03388")
+        .await
+        .expect_status(200);
     assert_eq!(u["name_vi"], "Phường Đoàn Kết");
     assert_eq!(u["path"], "/12/03388/");
     assert_eq!(u["parent"], "12");
@@ -223,18 +216,15 @@ db_test!(the_real_units_load_once_and_codes_read_by_date);
 
 /// Registers a decided community decision on 03388 through the API.
 async fn matter_on_03388(app: &TestApp, token: &str, title: &str, decided: &str) -> Value {
-    let (s, m) = app
-        .api_send(
-            Method::POST,
-            token,
-            "/api/v1/matters",
-            &json!({"kind": "community_decision", "title": title, "summary": "Quyết định của phường",
+    app.api_post(
+        token,
+        "/api/v1/matters",
+        &json!({"kind": "community_decision", "title": title, "summary": "Quyết định của phường",
                     "owner_agency": "SLDTBXH", "unit": "03388", "stage": "decided",
                     "decision_date": decided}),
-        )
-        .await;
-    assert_eq!(s, 201, "{m}");
-    m
+    )
+    .await
+    .expect_status(201)
 }
 
 async fn consultation_of(
@@ -244,17 +234,16 @@ async fn consultation_of(
     opens: &str,
     closes: &str,
 ) -> i32 {
-    let (s, k) = app
-        .api_send(
-            Method::POST,
+    let k = app
+        .api_post(
             token,
             "/api/v1/consultations",
             &json!({"matter_id": matter, "title": "Ý kiến trẻ em về chợ phiên",
                     "method": "group_discussion", "age_min": 8, "age_max": 15,
                     "opens_on": opens, "closes_on": closes, "audience": ["03388"]}),
         )
-        .await;
-    assert_eq!(s, 201, "{k}");
+        .await
+        .expect_status(201);
     k["id"].as_i64().expect("id") as i32
 }
 
@@ -361,31 +350,18 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
         ids(&app, &admin, "/api/v1/matters?unit=03388&year=2026").await,
         [id(&m2026)]
     );
-    let (s, t2019) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=03388&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{t2019}");
+    let t2019 = app
+        .indicators(&admin, "03388", 2019)
+        .await
+        .expect_status(200);
     assert_eq!(figure(&t2019, "T3").1, 1);
     assert_eq!(t2019[0]["for_unit"]["name_vi"], "Phường Quyết Tiến");
     assert_eq!(t2019[0]["for_unit"]["code_reused"], false);
-    let (_, t2026) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=03388&year=2026&per_page=1000",
-        )
-        .await;
+    let (_, t2026) = app.indicators(&admin, "03388", 2026).await;
     assert_eq!(figure(&t2026, "T3").1, 1);
     assert_eq!(t2026[0]["for_unit"]["name_vi"], "Phường Đoàn Kết");
     // 2025: Đoàn Kết by default, said so; Quyết Tiến on a date of the first half.
-    let (_, t2025) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=03388&year=2025&per_page=1000",
-        )
-        .await;
+    let (_, t2025) = app.indicators(&admin, "03388", 2025).await;
     assert_eq!(t2025[0]["for_unit"]["name_vi"], "Phường Đoàn Kết");
     assert_eq!(t2025[0]["for_unit"]["code_reused"], true);
     assert_eq!(figure(&t2025, "T3").1, 1);
@@ -399,37 +375,19 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     assert_eq!(figure(&t2025a, "T3").1, 1);
     // The province's 2025 figure counts each record once: district 105's
     // first half plus Đoàn Kết's second half.
-    let (_, p2025) = app
-        .api_get(&admin, "/api/v1/indicators?unit=12&year=2025&per_page=1000")
-        .await;
-    let (_, d2025) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=105&year=2025&per_page=1000",
-        )
-        .await;
+    let (_, p2025) = app.indicators(&admin, "12", 2025).await;
+    let (_, d2025) = app.indicators(&admin, "105", 2025).await;
     assert_eq!(figure(&d2025, "T3").1, 1);
     assert_eq!(figure(&p2025, "T3").1, 2);
     // District 105 counts the 2019 matter, not the 2026 one.
-    let (_, d2019) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=105&year=2019&per_page=1000",
-        )
-        .await;
+    let (_, d2019) = app.indicators(&admin, "105", 2019).await;
     assert_eq!(figure(&d2019, "T3").1, 1);
-    let (_, d2026) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=105&year=2026&per_page=1000",
-        )
-        .await;
+    let (_, d2026) = app.indicators(&admin, "105", 2026).await;
     assert_eq!(figure(&d2026, "T3").1, 0);
 
     // The dashboard names the unit of the year, and says which one it chose in 2025.
     let c = app.login("admin").await;
-    let (s, html) = app.get(&c, "/dashboard?unit=03388&year=2019").await;
-    assert_eq!(s, 200);
+    let html = app.page(&c, "/dashboard?unit=03388&year=2019").await;
     assert!(html.contains("Phường Quyết Tiến") && !html.contains("id=\"unit-chosen\""));
     let (_, html) = app.get(&c, "/dashboard?unit=03388&year=2026").await;
     assert!(
@@ -482,17 +440,15 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     let coordinator = app.token("coordinator").await;
     let file = "Đơn vị (mã),Mã hoạt động,\"Dự án (DA1, DA2, MH1…)\",Loại hoạt động,Tên hoạt động,Từ ngày (dd/mm/yyyy),Cơ quan chủ trì (mã)\n\
                 03388,QT-2019-01,DA1,\"Phát thanh, truyền hình\",Phát thanh về quyền tham gia ở phường,12/06/2019,SLDTBXH\n";
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/imports?file_name=hoat-dong.csv"))
-        .bearer_auth(&coordinator)
-        .header("content-type", "text/csv")
-        .body(file.as_bytes().to_vec())
-        .send()
-        .await
-        .expect("import");
-    let s = r.status().as_u16();
-    let body: Value = r.json().await.unwrap_or(Value::Null);
-    assert_eq!(s, 200, "{body}");
+    let path = "/api/v1/imports?file_name=hoat-dong.csv";
+    app.api_upload(
+        &coordinator,
+        path,
+        Some("text/csv"),
+        file.as_bytes().to_vec(),
+    )
+    .await
+    .expect_status(200);
     let a = activity::Entity::find()
         .all(&app.db.conn)
         .await
@@ -517,44 +473,31 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
         ids(&app, &commune, "/api/v1/matters").await,
         [id(&m2025b), id(&m2026)]
     );
-    let (s, _) = app
-        .api_get(&district, &format!("/api/v1/matters/{}", id(&m2026)))
-        .await;
-    assert_eq!(s, 404);
-    let (s, _) = app
-        .api_get(&commune, &format!("/api/v1/matters/{}", id(&m2019)))
-        .await;
-    assert_eq!(s, 404);
-    let (s, _) = app
-        .api_get(&commune, &format!("/api/v1/consultations/{k2026}"))
-        .await;
-    assert_eq!(s, 200);
-    let (s, _) = app
-        .api_get(&commune, &format!("/api/v1/consultations/{k2019}"))
-        .await;
-    assert_eq!(s, 404);
-    let (s, _) = app
-        .api_get(&district, &format!("/api/v1/consultations/{k2026}"))
-        .await;
-    assert_eq!(s, 404);
+    app.api_get(&district, &format!("/api/v1/matters/{}", id(&m2026)))
+        .await
+        .expect_status(404);
+    app.api_get(&commune, &format!("/api/v1/matters/{}", id(&m2019)))
+        .await
+        .expect_status(404);
+    app.api_get(&commune, &format!("/api/v1/consultations/{k2026}"))
+        .await
+        .expect_status(200);
+    app.api_get(&commune, &format!("/api/v1/consultations/{k2019}"))
+        .await
+        .expect_status(404);
+    app.api_get(&district, &format!("/api/v1/consultations/{k2026}"))
+        .await
+        .expect_status(404);
     // 03388 for the district's officer is the ward of their district.
-    let (s, t) = app
-        .api_get(
-            &district,
-            "/api/v1/indicators?unit=03388&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 200, "{t}");
+    let t = app
+        .indicators(&district, "03388", 2019)
+        .await
+        .expect_status(200);
     assert_eq!(t[0]["for_unit"]["name_vi"], "Phường Quyết Tiến");
-    let (s, _) = app
-        .api_get(
-            &commune,
-            "/api/v1/indicators?unit=105&year=2019&per_page=1000",
-        )
-        .await;
-    assert_eq!(s, 404);
-    let (s, html) = app.get(&app.login("phuong03388").await, "/matters").await;
-    assert_eq!(s, 200);
+    app.indicators(&commune, "105", 2019)
+        .await
+        .expect_status(404);
+    let html = app.page(&app.login("phuong03388").await, "/matters").await;
     assert!(
         html.contains("Chợ phiên cuối tuần 2026") && !html.contains("Chợ phiên cuối tuần 2019")
     );
@@ -620,24 +563,7 @@ const PINNED_2016_2020: &str = "\
 /// `commune`) add no unit that a denominator counts.
 async fn the_demo_figures_of_2016_2020_do_not_move(app: TestApp) {
     let now = app.clock.now();
-    thamgia::demo_voice::fill(&app.db, now, 2016)
-        .await
-        .expect("voice");
-    thamgia::demo_forums::fill(&app.db, now, 2019)
-        .await
-        .expect("forums");
-    thamgia::demo_councils::fill(&app.db, now, 2018)
-        .await
-        .expect("councils");
-    thamgia::demo_activities::fill(&app.db, now, 2020)
-        .await
-        .expect("activities");
-    thamgia::demo_plans::fill(&app.db, now, 2021)
-        .await
-        .expect("plans");
-    thamgia::demo_reports::fill(&app.db, now)
-        .await
-        .expect("reports");
+    demo_records(&app, true).await;
     load(&app).await;
     // The 2021–2030 plan and its records (districts to 2024, communes from
     // 7/2025) move nothing of 2016–2020 either.
@@ -650,12 +576,7 @@ async fn the_demo_figures_of_2016_2020_do_not_move(app: TestApp) {
     let mut got = String::new();
     for unit in ["12", "105", "106", "107", "108", "109", "110", "111", "112"] {
         for year in 2016..=2020 {
-            let (s, list) = app
-                .api_get(
-                    &admin,
-                    &format!("/api/v1/indicators?unit={unit}&year={year}&per_page=1000"),
-                )
-                .await;
+            let (s, list) = app.indicators(&admin, unit, year).await;
             assert_eq!(s, 200, "{unit} {year}: {list}");
             let cells: Vec<String> = list
                 .as_array()
@@ -723,17 +644,16 @@ async fn schools_move_to_their_communes_successor(app: TestApp) {
         let app = &app;
         let admin = admin.clone();
         async move {
-            let (s, m) = app
-                .api_send(
-                    Method::POST,
+            let m = app
+                .api_post(
                     &admin,
                     "/api/v1/matters",
                     &json!({"kind": "school_decision", "title": format!("Nội quy lớp học {decided}"),
                             "owner_agency": "SGDDT", "unit": "03388-TH-01", "stage": "decided",
                             "decision_date": decided}),
                 )
-                .await;
-            assert_eq!(s, 201, "{m}");
+                .await
+                .expect_status(201);
             m["id"].as_i64().expect("id") as i32
         }
     };
@@ -791,19 +711,9 @@ async fn schools_move_to_their_communes_successor(app: TestApp) {
     };
     assert_eq!(on(m2019).await, before.id);
     assert_eq!(on(m2026).await, after.id);
-    let (_, d2019) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=105&year=2019&per_page=1000",
-        )
-        .await;
+    let (_, d2019) = app.indicators(&admin, "105", 2019).await;
     assert_eq!(figure(&d2019, "T2").1, 1);
-    let (_, w2026) = app
-        .api_get(
-            &admin,
-            "/api/v1/indicators?unit=03388&year=2026&per_page=1000",
-        )
-        .await;
+    let (_, w2026) = app.indicators(&admin, "03388", 2026).await;
     assert_eq!(figure(&w2026, "T2").1, 1);
     // Loading again moves nothing more.
     let again = thamgia::units_import::load(

@@ -9,7 +9,8 @@
 //! machine-readable and is not read).
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::fixtures::demo_records;
+use crate::helpers::{TestApp, document_xml, header, unescape};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
@@ -97,16 +98,6 @@ fn catalog_keys() -> BTreeSet<String> {
         }
     }
     keys
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
 }
 
 /// The text of a page as people read it: element text, not attributes,
@@ -253,13 +244,7 @@ impl Checker {
 }
 
 fn docx_text(docx: &[u8]) -> Vec<String> {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("document.xml")
-        .read_to_string(&mut xml)
-        .expect("read");
+    let xml = document_xml(docx);
     // One entry per paragraph, its runs joined.
     xml.split("</w:p>")
         .map(|p| {
@@ -308,23 +293,10 @@ pub(crate) async fn visitor(app: &TestApp, who: Option<&str>, lang: &str) -> req
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    if let Some(user) = who {
-        let csrf = app.csrf(&c, "/login").await;
-        let r = app
-            .post_form(
-                &c,
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", user),
-                    ("password", thamgia::demo::DEMO_PASSWORD),
-                    ("next", "/"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303, "sign-in of {user}");
+    match who {
+        Some(user) => app.login_on(c, user).await,
+        None => c,
     }
-    c
 }
 
 async fn every_page_and_document_in_both_languages(app: TestApp) {
@@ -332,24 +304,7 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
     use thamgia_web::clock::Clock;
     // The whole demo, as `thamgia demo` fills it.
     let now = app.clock.now();
-    thamgia::demo_voice::fill(&app.db, now, 2016)
-        .await
-        .expect("voice");
-    thamgia::demo_forums::fill(&app.db, now, 2019)
-        .await
-        .expect("forums");
-    thamgia::demo_councils::fill(&app.db, now, 2018)
-        .await
-        .expect("councils");
-    thamgia::demo_activities::fill(&app.db, now, 2020)
-        .await
-        .expect("activities");
-    thamgia::demo_plans::fill(&app.db, now, 2021)
-        .await
-        .expect("plans");
-    thamgia::demo_reports::fill(&app.db, now)
-        .await
-        .expect("reports");
+    demo_records(&app, true).await;
     thamgia::demo::load_units(&app.db, now)
         .await
         .expect("units");
@@ -421,12 +376,7 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
                 if status != 200 {
                     continue;
                 }
-                let ct = r
-                    .headers()
-                    .get("content-type")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
+                let ct = header(&r, "content-type");
                 let body = r.bytes().await.expect("body").to_vec();
                 let bare = path.split('?').next().unwrap_or("");
                 if let Some(p) = routes.iter().find(|p| matches(p, bare)) {

@@ -23,6 +23,24 @@
 
 use crate::voice::SUPPRESS_BELOW;
 
+/// How a hidden count reads on every page and in every file: fewer than
+/// [`SUPPRESS_BELOW`] children.
+pub const HIDDEN_LABEL: &str = "<5";
+
+/// A count as shown: `show(n)`, or [`HIDDEN_LABEL`] when it is hidden (`None`).
+pub fn shown<T>(count: Option<T>, show: impl FnOnce(T) -> String) -> String {
+    count.map_or_else(|| HIDDEN_LABEL.to_string(), show)
+}
+
+/// [`HIDDEN_LABEL`] when `hidden`, else the text `show` writes.
+pub fn shown_unless(hidden: bool, show: impl FnOnce() -> String) -> String {
+    if hidden {
+        HIDDEN_LABEL.to_string()
+    } else {
+        show()
+    }
+}
+
 /// An upper bound the reader cannot exceed in practice (no table holds this
 /// many children), kept far from overflow when added up.
 const UNBOUNDED: i64 = 1 << 40;
@@ -760,6 +778,15 @@ pub fn age_ranges(atoms: &[u64], others: &[Vec<u64>]) -> AgeRanges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hidden_label_names_the_threshold() {
+        assert_eq!(HIDDEN_LABEL, format!("<{SUPPRESS_BELOW}"));
+        assert_eq!(shown(Some(7), |n: u64| n.to_string()), "7");
+        assert_eq!(shown(None, |n: u64| n.to_string()), "<5");
+        assert_eq!(shown_unless(true, || "3".into()), "<5");
+        assert_eq!(shown_unless(false, || "3".into()), "3");
+    }
 
     #[test]
     fn a_lone_small_cell_beside_its_total_takes_the_smallest_other_cell() {

@@ -15,6 +15,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use thamgia_domain::access::Permission;
+use thamgia_domain::suppression::{HIDDEN_LABEL, shown_unless};
 use thamgia_store::drilldown::{self, Fact, Record};
 use thamgia_store::engine;
 
@@ -63,7 +64,7 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
         Fact::Yes(false) => format!("✘ {}", lang.t("records-no")),
         Fact::Count(n) => lang.int(*n),
         Fact::Children(Some(n)) => lang.int(*n),
-        Fact::Children(None) => "<5".into(),
+        Fact::Children(None) => HIDDEN_LABEL.into(),
         Fact::Dong(n) => lang.money(*n),
         Fact::Date(d) => lang.date(*d),
         Fact::Text { vi, en } => lang.pick(vi, en).to_string(),
@@ -73,7 +74,7 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
 fn amount_text(lang: Lang, measure: &str, r: &Record) -> String {
     match measure {
         "money_spent" => lang.money(r.amount),
-        _ if r.hidden => "<5".into(),
+        _ if r.hidden => HIDDEN_LABEL.into(),
         _ => lang.int(r.amount),
     }
 }
@@ -114,11 +115,7 @@ pub async fn page(
             unit: lang.pick(&r.unit_name_vi, &r.unit_name_en).to_string(),
             date: r.date.map(|d| lang.date(d)).unwrap_or_default(),
             counted: r.counted,
-            amount: if f.hidden() && children {
-                "<5".into()
-            } else {
-                amount_text(lang, &measure, r)
-            },
+            amount: shown_unless(f.hidden() && children, || amount_text(lang, &measure, r)),
             facts: r
                 .facts
                 .iter()
@@ -128,7 +125,7 @@ pub async fn page(
                         ("stage" | "method", Fact::Text { vi, .. }) => {
                             lang.t(&format!("consult-{k}-{}", vi.replace('_', "-")))
                         }
-                        (_, Fact::Children(_)) if f.hidden() => "<5".into(),
+                        (_, Fact::Children(_)) if f.hidden() => HIDDEN_LABEL.into(),
                         _ => fact_text(lang, x),
                     };
                     (label, text)
@@ -147,36 +144,31 @@ pub async fn page(
             )
         })
         .collect();
-    let total = if hidden_total {
-        "<5".into()
-    } else if measure == "money_spent" {
-        lang.money(recs.total())
-    } else {
-        lang.int(recs.total())
-    };
+    let total = shown_unless(hidden_total, || {
+        if measure == "money_spent" {
+            lang.money(recs.total())
+        } else {
+            lang.int(recs.total())
+        }
+    });
     Ok(render(&DrilldownPage {
         c: Chrome::new(&ctx, "records-title"),
         name: lang.pick(&i.name_vi, &i.name_en).to_string(),
         unit_code: u.code.clone(),
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
         year,
-        figure: if hidden_total {
-            "<5".into()
-        } else {
-            value_text(lang, i.value, &i.unit)
-        },
-        numerator: if hidden_total {
-            "<5".into()
-        } else if i.unit == "dong" {
-            lang.money(i64::try_from(i.numerator).unwrap_or(i64::MAX))
-        } else {
-            lang.int(i64::try_from(i.numerator).unwrap_or(i64::MAX))
-        },
-        denominator: if hidden_total {
-            "<5".into()
-        } else {
+        figure: shown_unless(hidden_total, || value_text(lang, i.value, &i.unit)),
+        numerator: shown_unless(hidden_total, || {
+            let n = i64::try_from(i.numerator).unwrap_or(i64::MAX);
+            if i.unit == "dong" {
+                lang.money(n)
+            } else {
+                lang.int(n)
+            }
+        }),
+        denominator: shown_unless(hidden_total, || {
             lang.int(i64::try_from(i.denominator).unwrap_or(i64::MAX))
-        },
+        }),
         is_percent: i.unit == "%",
         target: i
             .target

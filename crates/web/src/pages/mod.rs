@@ -157,6 +157,11 @@ impl Chrome {
         self.lang.int(n.val())
     }
 
+    /// A count of children as written, or the hidden label for 1–4.
+    pub fn shown(&self, count: &Option<i64>) -> String {
+        thamgia_domain::suppression::shown(*count, |n| n.to_string())
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

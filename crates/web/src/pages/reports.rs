@@ -30,6 +30,7 @@ use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{
     ReportAction, ReportStatus, Standing, counts_as_submitted, editable, on_time,
 };
+use thamgia_domain::suppression::{shown, shown_unless};
 use thamgia_store::entity::{report_event, unit};
 use thamgia_store::report_data::{self, ChainRow};
 use thamgia_store::reports;
@@ -290,11 +291,7 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
         notes: super::dashboard::figure_notes(c.lang, i),
         code: i.code.clone(),
         name: c.pick(&i.name_vi, &i.name_en).to_string(),
-        value: if f.hidden() {
-            "<5".into()
-        } else {
-            value_text(c, i.value, &i.unit)
-        },
+        value: shown_unless(f.hidden(), || value_text(c, i.value, &i.unit)),
         target: i
             .target
             .map(|t| value_text(c, Some(t), &i.unit))
@@ -314,7 +311,7 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
                 format!(
                     "{}: {}",
                     c.pick(&p.name_vi, &p.name_en),
-                    p.value.map_or("<5".to_string(), |v| c.lang.int(v))
+                    shown(p.value, |v| c.lang.int(v))
                 )
             })
             .collect::<Vec<_>>()
@@ -481,11 +478,9 @@ async fn report_page(
                             fs.iter()
                                 .find(|f| &f.indicator.code == code)
                                 .map(|f| {
-                                    if f.hidden() {
-                                        "<5".into()
-                                    } else {
+                                    shown_unless(f.hidden(), || {
                                         value_text(&c, f.indicator.value, &f.indicator.unit)
-                                    }
+                                    })
                                 })
                                 .unwrap_or_else(|| "—".into())
                         })

@@ -26,6 +26,7 @@ use thamgia_domain::access::{Permission, Principal, Role};
 use thamgia_domain::results::{
     self as res, Breakdown, Cell, Dimension, Group, QuestionResult, Results,
 };
+use thamgia_domain::suppression::HIDDEN_LABEL;
 use thamgia_domain::voice::{QuestionKind, Status};
 use thamgia_store::entity::consultation;
 use thamgia_store::{consultations, indicators};
@@ -56,7 +57,7 @@ pub(crate) fn path_id(s: &str, lang: Lang) -> Result<i32, PageError> {
 pub(crate) fn count(lang: Lang, c: &Cell) -> String {
     match c.count {
         Some(n) if !c.suppressed => lang.int(n as i64),
-        _ => "<5".into(),
+        _ => HIDDEN_LABEL.into(),
     }
 }
 
@@ -70,7 +71,7 @@ fn pct(lang: Lang, c: &Cell) -> String {
 /// "12 (41,7%)", "0" or "<5".
 fn count_pct(lang: Lang, c: &Cell) -> String {
     match (c.suppressed, c.percent) {
-        (true, _) => "<5".into(),
+        (true, _) => HIDDEN_LABEL.into(),
         (false, Some(p)) => format!("{} ({}%)", count(lang, c), lang.num(p)),
         (false, None) => count(lang, c),
     }

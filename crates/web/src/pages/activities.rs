@@ -11,7 +11,7 @@
 //! calls.
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -580,9 +580,7 @@ async fn form_page(
 }
 
 fn refused(page: FormPage) -> PageResult {
-    let mut res = render(&page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(&page)))
 }
 
 pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
@@ -918,9 +916,9 @@ async fn show_refused(
     u: unit::Model,
     t: Typed,
 ) -> PageResult {
-    let mut res = render(&show_page(state, p, ctx, a, u, t).await?);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(
+        &show_page(state, p, ctx, a, u, t).await?,
+    )))
 }
 
 pub async fn add_spending(
@@ -1100,9 +1098,9 @@ pub async fn delete(
     let lang = ctx.lang;
     let (a, _) = load_managed(&state, &p, id, lang).await?;
     if f.sure != "yes" {
-        let mut res = render(&delete_page(&state, &ctx, a, true).await?);
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(res);
+        return Ok(unprocessable(render(
+            &delete_page(&state, &ctx, a, true).await?,
+        )));
     }
     actions::delete(Act::new(&state.db.conn, &p, state.now()), a.id)
         .await

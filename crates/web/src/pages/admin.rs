@@ -1,14 +1,13 @@
 //! User administration, for admins only. Admins manage accounts inside their
 //! own scope; every change is audited.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::accounts::{self, UserInput, UserUpdate};
 use crate::auth::{CsrfForm, PageUser};
 use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Permission, Role};
@@ -162,9 +161,9 @@ pub async fn create(
                 password: String::new(),
                 ..input
             };
-            let mut res = render(&form_page(&state, &p, &ctx, None, input, errors).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &form_page(&state, &p, &ctx, None, input, errors).await?,
+            )))
         }
     }
 }
@@ -254,9 +253,9 @@ pub async fn update(
                 agency: f.agency,
                 password: String::new(),
             };
-            let mut res = render(&form_page(&state, &p, &ctx, Some(current), input, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &form_page(&state, &p, &ctx, Some(current), input, fields).await?,
+            )))
         }
         Err(e) => Err(PageError(e, ctx.lang)),
     }

@@ -8,14 +8,13 @@
 
 use super::activities::{Opt, error_text, kind_name, project_name, summary};
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Datelike;
@@ -240,9 +239,9 @@ pub async fn create(
         Err(ActionError::Invalid { fields, .. }) => fields,
         Err(e) => return Err(PageError(e.into(), lang)),
     };
-    let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(
+        &form_page(&state, &p, &ctx, f, fields).await?,
+    )))
 }
 
 // ---------------------------------------------------------------- the plan
@@ -477,13 +476,9 @@ pub async fn add_item(
     let (plan, u, a) = load_managed(&state, &p, id, lang).await?;
     match actions::add_item(Act::new(&state.db.conn, &p, state.now()), id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=item#items")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(
-                &show_page(&state, &p, &ctx, plan, u, a, Some(f), fields, String::new()).await?,
-            );
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &show_page(&state, &p, &ctx, plan, u, a, Some(f), fields, String::new()).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }
@@ -515,13 +510,9 @@ pub async fn link_item(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=link#items")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(
-                &show_page(&state, &p, &ctx, plan, u, a, None, fields, String::new()).await?,
-            );
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &show_page(&state, &p, &ctx, plan, u, a, None, fields, String::new()).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }

@@ -9,7 +9,8 @@
 //! (`/consultations/{id}/results`, `/close`, `/answer`).
 
 use super::matters::{Fields, field_message};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::paper_form::Entered;
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -221,10 +222,9 @@ pub async fn create(
             let (m, mu) = actions::matter_for_consultation(act, mid)
                 .await
                 .page(lang)?;
-            let mut res =
-                render(&consultation_form_page(&state, &p, &ctx, m, mu, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &consultation_form_page(&state, &p, &ctx, m, mu, f, fields).await?,
+            )))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }
@@ -711,46 +711,11 @@ struct TallyPage {
     c: Chrome,
     k: consultation::Model,
     questions: Vec<QView>,
-    v: Values,
-    errors: Fields,
+    e: Entered,
     submission_id: String,
     saved: bool,
     done: Vec<(String, i32, DateTime<Utc>)>,
     notice: String,
-}
-
-impl TallyPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-
-    fn val(&self, field: &str) -> String {
-        self.v.get(field).to_string()
-    }
-
-    fn oval(&self, id: &i32) -> String {
-        self.v.get(&format!("o{id}")).to_string()
-    }
-
-    fn oerror(&self, id: &i32) -> String {
-        self.error(&format!("o{id}"))
-    }
-
-    fn ohas_error(&self, id: &i32) -> bool {
-        self.has_error(&format!("o{id}"))
-    }
-
-    fn qerror(&self, id: &i32) -> String {
-        self.error(&format!("q{id}"))
-    }
-
-    fn qhas_error(&self, id: &i32) -> bool {
-        self.has_error(&format!("q{id}"))
-    }
 }
 
 async fn tally_page(
@@ -785,8 +750,7 @@ async fn tally_page(
         c: Chrome::new(ctx, "consult-tally-title"),
         k,
         questions,
-        v,
-        errors,
+        e: Entered { v, errors, lang },
         submission_id,
         saved,
         done,

@@ -10,7 +10,9 @@
 
 use super::councils::units_holding;
 use super::recommendations::{self as recs, RecRow, RecommendationForm};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{
+    Chrome, PageErr, PageError, PageResult, render, require, unprocessable, unprocessable_if,
+};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::forum_words::warning_text;
 use crate::i18n::Lang;
@@ -199,11 +201,7 @@ pub async fn list(
         late,
         errors,
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- new / edit
@@ -327,11 +325,6 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     Ok(render(
         &form_page(&state, &p, &ctx, f, Fields::new(), None).await?,
     ))
-}
-
-fn unprocessable(mut res: Response) -> Response {
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 pub async fn create(

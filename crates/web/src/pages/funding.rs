@@ -12,7 +12,7 @@
 //! (`i64`); shares are computed in integers (tenths of a percent).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -406,9 +406,7 @@ pub async fn set_line(
                 },
             )
             .await?;
-            let mut res = render(&page);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }

@@ -6,7 +6,9 @@
 //! The checks here are shared with the JSON API (`api/matters.rs`): both take
 //! the same fields and name the same error codes.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{
+    Chrome, PageErr, PageError, PageResult, render, require, unprocessable, unprocessable_if,
+};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -15,7 +17,6 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -225,11 +226,7 @@ pub async fn list(
         pager,
         errors,
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- new
@@ -319,11 +316,9 @@ pub async fn create(
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::matters::create(act, &f).await {
         Ok(m) => Ok(Redirect::to(&format!("/matters/{}", m.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &form_page(&state, &p, &ctx, f, fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
@@ -592,10 +587,9 @@ pub async fn update(
             let (m, u, a) = matters::get_in_scope(&state.db.conn, &p.scope(), id)
                 .await
                 .page(lang)?;
-            let mut res =
-                render(&matter_page(&state, &p, &ctx, m, u, a, Some(f), fields, false).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &matter_page(&state, &p, &ctx, m, u, a, Some(f), fields, false).await?,
+            )))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }

@@ -21,6 +21,7 @@ pub(crate) mod imports;
 mod inbox;
 mod login;
 pub(crate) mod matters;
+mod membership;
 pub(crate) mod moderation;
 mod paper_form;
 pub(crate) mod people;
@@ -264,6 +265,31 @@ impl IntoResponse for PageError {
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// A page built again for a refused form, its errors shown: 422.
+pub fn unprocessable(mut res: Response) -> Response {
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// A page answered 422 when its form or filter was refused (`bad`).
+pub fn unprocessable_if(bad: bool, res: Response) -> Response {
+    if bad { unprocessable(res) } else { res }
+}
+
+/// A form's action as a page answers it: `Ok(value)` when done, `Err(fields)`
+/// when refused (the form is shown again with them), the error page for
+/// anything else.
+pub(crate) fn answered<T>(
+    r: Result<T, thamgia_actions::ActionError>,
+    lang: Lang,
+) -> Result<Result<T, matters::Fields>, PageError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(thamgia_actions::ActionError::Invalid { fields, .. }) => Ok(Err(fields)),
+        Err(e) => Err(PageError(e.into(), lang)),
+    }
+}
 
 /// Lets a handler write `store_call().await.page(lang)?`.
 pub trait PageErr<T> {

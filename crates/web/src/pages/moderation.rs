@@ -6,13 +6,12 @@
 //! text is hidden and the coordinator is alerted (`/alerts`). The store keeps
 //! the decision in the audit trail, never the words.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::collections::BTreeMap;
@@ -230,9 +229,7 @@ pub async fn decide(
                 errors: fields,
             };
             let page = queue_page(&state, &p, &ctx, Some(retry), None, only).await?;
-            let mut res = render(&page);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }

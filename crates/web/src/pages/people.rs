@@ -11,7 +11,7 @@
 //! The checks here are shared with the JSON API (`api/people.rs`).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, Ctx, PageUser, safe_next, urlencode};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -19,7 +19,6 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -301,11 +300,9 @@ pub async fn create(
                 .unwrap_or_else(|| format!("/people/{}", row.id));
             Ok(Redirect::to(&to).into_response())
         }
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &form_page(&state, &p, &ctx, f, fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
@@ -532,9 +529,7 @@ async fn refused(
         .page(ctx.lang)?;
     let which = if k.is_some() { "consent" } else { "withdraw" };
     let page = person_page(state, p, ctx, person, u, k, fields, which, false).await?;
-    let mut res = render(&page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(&page)))
 }
 
 // ---------------------------------------------------------------- rosters
@@ -577,11 +572,9 @@ impl MemberRow {
     }
 }
 
-/// How a council's or club's page names its roster (`member_tables.html`,
-/// `member_add.html`).
-pub struct RosterView {
-    /// `/councils/5`, `/clubs/3`.
-    pub path: String,
+/// What a council's or club's page calls its roster's parts (catalog keys,
+/// the ending route and its field).
+pub struct RosterKeys {
     /// The ending route, also the id prefix of its field: `end`, `leave`.
     pub end_action: &'static str,
     /// The ending form's field: `term_end`, `left_on`.
@@ -594,6 +587,43 @@ pub struct RosterView {
     pub others_key: &'static str,
     pub add_key: &'static str,
     pub person_key: &'static str,
+}
+
+impl RosterKeys {
+    /// A council's members serve a term, with a role.
+    pub const COUNCIL: RosterKeys = RosterKeys {
+        end_action: "end",
+        end_field: "term_end",
+        role_key: "council-field-role",
+        start_key: "council-field-term-start",
+        end_key: "council-field-term-end",
+        end_button_key: "council-end-term",
+        empty_key: "council-no-members",
+        others_key: "council-other-terms",
+        add_key: "council-add-member",
+        person_key: "council-field-person",
+    };
+    /// A club's members join and leave; some lead.
+    pub const CLUB: RosterKeys = RosterKeys {
+        end_action: "leave",
+        end_field: "left_on",
+        role_key: "club-leader",
+        start_key: "club-field-joined-on",
+        end_key: "club-field-left-on",
+        end_button_key: "club-leave",
+        empty_key: "club-no-members",
+        others_key: "club-former-members",
+        add_key: "club-add-member",
+        person_key: "club-field-person",
+    };
+}
+
+/// How a council's or club's page names its roster (`member_tables.html`,
+/// `member_add.html`).
+pub struct RosterView {
+    /// `/councils/5`, `/clubs/3`.
+    pub path: String,
+    pub keys: &'static RosterKeys,
     /// The first table's label.
     pub listed_label: String,
     /// Members in the first table.

@@ -17,7 +17,9 @@
 //! through [`check_new`].
 
 use super::forums::field_message;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{
+    Chrome, PageErr, PageError, PageResult, render, require, unprocessable, unprocessable_if,
+};
 use crate::auth::{CsrfForm, Ctx, PageUser};
 use crate::error::{AppError, AppResult};
 use crate::forum_words::level_phrase;
@@ -27,8 +29,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -268,11 +269,7 @@ pub async fn list(
         pager,
         ..page
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- per agency
@@ -347,11 +344,7 @@ pub async fn agency_page(
         errors,
         agency_rows,
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- one
@@ -447,13 +440,6 @@ pub async fn show(
     Ok(render(
         &one_page(&state, &p, &ctx, id, Forms::default()).await?,
     ))
-}
-
-/// Loads a recommendation the user may answer: 404 outside their reach, 403
-/// when it is addressed to another agency than theirs.
-fn unprocessable(mut res: Response) -> Response {
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 /// The outcome of one of the recommendation page's forms: back to the page,
@@ -597,9 +583,5 @@ pub async fn public(
         pager,
         ..page
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }

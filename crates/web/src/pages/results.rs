@@ -7,7 +7,7 @@
 //! reach this page. Closing and answering are shared with the API through
 //! [`close_consultation`] and [`save_answer`].
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
 use crate::auth::{CsrfForm, PageUser};
 use crate::charts::{self, Bar};
 use crate::error::AppError;
@@ -385,12 +385,9 @@ pub async fn close_submit(
     let act = Act::new(&state.db.conn, &p, state.now());
     match results::close(act, nid, &f.findings).await {
         Ok(k) => Ok(Redirect::to(&format!("/consultations/{}/answer", k.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res =
-                render(&close_page(&state, &p, &ctx, &id, Some(f.findings), fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &close_page(&state, &p, &ctx, &id, Some(f.findings), fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }
@@ -533,10 +530,9 @@ pub async fn answer_submit(
                 taken: input.taken,
                 not_taken: input.not_taken,
             };
-            let mut res =
-                render(&answer_page(&state, &p, &ctx, &id, Some(input), fields, false).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &answer_page(&state, &p, &ctx, &id, Some(input), fields, false).await?,
+            )))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }

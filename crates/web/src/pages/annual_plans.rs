@@ -8,13 +8,13 @@
 
 use super::activities::{Opt, error_text, kind_name, project_name, summary};
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Datelike;
@@ -89,11 +89,7 @@ struct ListPage {
     can_create: bool,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewActivities, lang)?;
     let year = q.year.trim().parse::<i32>().ok();
@@ -203,7 +199,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageActivities, lang)?;
     let db = &state.db.conn;
@@ -226,11 +222,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     ))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    CsrfForm(f): CsrfForm<PlanForm>,
-) -> PageResult {
+pub async fn create(Visit { state, p, ctx }: Visit, CsrfForm(f): CsrfForm<PlanForm>) -> PageResult {
     let lang = ctx.lang;
     let fields = match actions::create(Act::new(&state.db.conn, &p, state.now()), &f).await {
         Ok(plan) => {
@@ -454,8 +446,7 @@ pub struct SavedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -467,8 +458,7 @@ pub async fn show(
 }
 
 pub async fn add_item(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<PlanItemText>,
 ) -> PageResult {
@@ -491,8 +481,7 @@ pub struct LinkForm {
 }
 
 pub async fn link_item(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, item_id)): Path<(i32, i32)>,
     CsrfForm(f): CsrfForm<LinkForm>,
 ) -> PageResult {

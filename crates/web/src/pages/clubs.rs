@@ -19,13 +19,15 @@ use super::membership::{
 use super::people::{
     MemberRow, RosterKeys, RosterView, checked, error_summary, field_message, new_person_href,
 };
-use super::{Chrome, PageErr, PageError, PageResult, answered, render, require, unprocessable};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, answered, render, require, unprocessable,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -107,11 +109,7 @@ struct ClubsPage {
     can_create: bool,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -226,7 +224,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
     let f = ClubForm {
         setting: ClubSetting::School.as_str().into(),
@@ -240,11 +238,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     Ok(render(&page))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    CsrfForm(f): CsrfForm<ClubForm>,
-) -> PageResult {
+pub async fn create(Visit { state, p, ctx }: Visit, CsrfForm(f): CsrfForm<ClubForm>) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::clubs::create(act, &f).await {
         Ok(k) => Ok(Redirect::to(&format!("/clubs/{}", k.id)).into_response()),
@@ -443,8 +437,7 @@ pub(super) async fn club_page(
 }
 
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<ClubRecForm>,
 ) -> PageResult {

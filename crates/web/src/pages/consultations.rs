@@ -10,15 +10,15 @@
 
 use super::matters::{Fields, field_message};
 use super::paper_form::Entered;
-use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -170,11 +170,7 @@ async fn consultation_form_page(
     })
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
     let (m, mu) = actions::matter_for_consultation(act, id)
@@ -203,8 +199,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
     let lang = ctx.lang;
@@ -263,8 +258,7 @@ pub struct StatusQuery {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<StatusQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -537,11 +531,7 @@ pub(crate) async fn load_for_write(
         .page(lang)
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ViewResults, ctx.lang)?;
     let (k, u) = load(&state, &p, id, ctx.lang).await?;
     let default_q = QuestionFormText {
@@ -588,8 +578,7 @@ async fn refuse(
 }
 
 pub async fn add_question(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<QuestionFormText>,
 ) -> PageResult {
@@ -613,8 +602,7 @@ pub async fn add_question(
 pub struct Empty {}
 
 pub async fn delete_question(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, qid)): Path<(i32, i32)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
@@ -642,8 +630,7 @@ pub async fn delete_question(
 }
 
 pub async fn open(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
@@ -765,8 +752,7 @@ pub struct TallySavedQuery {
 }
 
 pub async fn tally_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<TallySavedQuery>,
 ) -> PageResult {
@@ -788,8 +774,7 @@ pub async fn tally_form(
 }
 
 pub async fn tally_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {

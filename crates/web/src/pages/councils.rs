@@ -17,14 +17,16 @@ use super::membership::{
 use super::people::{
     MemberRow, RosterKeys, RosterView, error_summary, field_message, new_person_href,
 };
-use super::{Chrome, PageErr, PageError, PageResult, answered, render, require, unprocessable};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, answered, render, require, unprocessable,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -104,11 +106,7 @@ struct CouncilsPage {
     can_create: bool,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -193,7 +191,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
     let districts = district_options(&state.db.conn, &p, state.now().date_naive())
         .await
@@ -219,8 +217,7 @@ pub(crate) fn lower_first(s: &str) -> String {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<CouncilForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -450,8 +447,7 @@ pub(super) async fn council_page(
 }
 
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, did)): Path<(i32, i32)>,
     CsrfForm(f): CsrfForm<RecommendationForm>,
 ) -> PageResult {

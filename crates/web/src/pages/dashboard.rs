@@ -8,15 +8,14 @@
 //! API and the report's exports, so they agree.
 
 use super::funding::unit_of;
-use super::{Chrome, PageErr, PageResult, render, require};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageResult, Visit, render, require};
 use crate::charts::{self, Point};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -371,11 +370,7 @@ fn status_word(lang: Lang, s: Option<ReportStatus>) -> String {
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<DashQuery>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<DashQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewPlan, lang)?;
     let db = &state.db.conn;

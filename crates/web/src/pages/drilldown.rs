@@ -5,14 +5,13 @@
 //! answer or a name — and a count of 1–4 children reads "<5".
 
 use super::dashboard::{DashQuery, records_href, resolve, standing_parts, value_text};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::routing::get;
 use thamgia_domain::access::Permission;
 use thamgia_domain::suppression::{HIDDEN_LABEL, shown_unless};
@@ -79,11 +78,7 @@ fn amount_text(lang: Lang, measure: &str, r: &Record) -> String {
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<DashQuery>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<DashQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewPlan, lang)?;
     let db = &state.db.conn;

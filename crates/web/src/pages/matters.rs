@@ -7,16 +7,16 @@
 //! the same fields and name the same error codes.
 
 use super::{
-    Chrome, PageErr, PageError, PageResult, render, require, unprocessable, unprocessable_if,
+    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
 };
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -157,8 +157,7 @@ pub(crate) fn field_message(c: &Chrome, errors: &Fields, field: &str) -> String 
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<ListQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -287,7 +286,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageMatters, ctx.lang)?;
     let db = &state.db.conn;
     let mut f = MatterForm {
@@ -309,8 +308,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<MatterForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -548,8 +546,7 @@ pub struct SavedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(sq): Query<SavedQuery>,
 ) -> PageResult {
@@ -574,8 +571,7 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<MatterEditForm>,
 ) -> PageResult {

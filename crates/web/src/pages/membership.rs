@@ -7,13 +7,14 @@
 use super::matters::Fields;
 use super::people::{self as people_pages, RosterKeys, checked};
 use super::{
-    PageErr, PageError, PageResult, answered, clubs, councils, render, require, unprocessable,
+    PageErr, PageError, PageResult, Visit, answered, clubs, councils, render, require,
+    unprocessable,
 };
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -279,8 +280,7 @@ pub struct YearQuery {
 }
 
 pub(crate) async fn show<B: Body>(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
@@ -324,8 +324,7 @@ fn members_saved<B: Body>(id: i32) -> impl FnOnce(i32) -> String {
 }
 
 pub(crate) async fn add_member<B: Body>(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<B::MemberForm>,
 ) -> PageResult {
@@ -344,8 +343,7 @@ pub(crate) async fn add_member<B: Body>(
 }
 
 pub(crate) async fn end_member<B: Body>(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, mid)): Path<(i32, i32)>,
     CsrfForm(f): CsrfForm<B::EndForm>,
 ) -> PageResult {
@@ -362,8 +360,7 @@ pub(crate) async fn end_member<B: Body>(
 
 /// Records what the body held (`/councils/{id}/dialogues`, `/clubs/{id}/activities`).
 pub(crate) async fn add_held<B: Body>(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<B::HeldForm>,
 ) -> PageResult {

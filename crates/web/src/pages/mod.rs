@@ -33,13 +33,15 @@ pub mod report_exports;
 pub(crate) mod reports;
 pub(crate) mod results;
 
-use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, safe_next, set_cookie};
+use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, PageUser, safe_next, set_cookie};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -265,6 +267,28 @@ impl IntoResponse for PageError {
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// A signed-in user's request for a page: the app's state, who asks, and the
+/// request's context (language, CSRF token). Anyone else is sent to sign in
+/// ([`PageUser`]).
+pub struct Visit {
+    pub state: AppState,
+    pub p: Principal,
+    pub ctx: Ctx,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let PageUser(p, ctx) = PageUser::from_request_parts(parts, state).await?;
+        Ok(Visit {
+            state: state.clone(),
+            p,
+            ctx,
+        })
+    }
+}
 
 /// A page built again for a refused form, its errors shown: 422.
 pub fn unprocessable(mut res: Response) -> Response {

@@ -4,13 +4,13 @@
 
 use super::consultations::{QView, Values, face_emoji, load_for_write, qviews};
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
@@ -259,8 +259,7 @@ async fn paper_page(
 }
 
 pub async fn paper_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -282,8 +281,7 @@ pub async fn paper_form(
 }
 
 pub async fn paper_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {

@@ -11,14 +11,14 @@
 //! The checks here are shared with the JSON API (`api/people.rs`).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
-use crate::auth::{CsrfForm, Ctx, PageUser, safe_next, urlencode};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx, safe_next, urlencode};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -162,7 +162,7 @@ struct PeoplePage {
     can_create: bool,
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewNames, lang)?;
     let today = state.now().date_naive();
@@ -256,11 +256,7 @@ pub struct NewQuery {
     return_to: String,
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<NewQuery>,
-) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit, Query(q): Query<NewQuery>) -> PageResult {
     require(&p, Permission::ViewNames, ctx.lang)?;
     require(&p, Permission::ManageModels, ctx.lang)?;
     let today = state.now().date_naive();
@@ -289,8 +285,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<PersonForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -439,8 +434,7 @@ async fn person_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -471,8 +465,7 @@ pub struct WithdrawForm {
 }
 
 pub async fn withdraw(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<WithdrawForm>,
 ) -> PageResult {
@@ -495,8 +488,7 @@ pub async fn withdraw(
 }
 
 pub async fn add_consent(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(k): CsrfForm<ConsentForm>,
 ) -> PageResult {

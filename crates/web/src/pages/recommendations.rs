@@ -18,9 +18,9 @@
 
 use super::forums::field_message;
 use super::{
-    Chrome, PageErr, PageError, PageResult, render, require, unprocessable, unprocessable_if,
+    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
 };
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::{AppError, AppResult};
 use crate::forum_words::level_phrase;
 use crate::i18n::Lang;
@@ -218,8 +218,7 @@ impl RecommendationsPage {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<ListQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -310,11 +309,7 @@ pub struct YearQuery {
     pub year: String,
 }
 
-pub async fn agency_page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn agency_page(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -431,11 +426,7 @@ async fn one_page(
     })
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ViewModels, ctx.lang)?;
     Ok(render(
         &one_page(&state, &p, &ctx, id, Forms::default()).await?,
@@ -462,8 +453,7 @@ async fn after(
 }
 
 pub async fn move_status(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<StatusForm>,
 ) -> PageResult {
@@ -478,8 +468,7 @@ pub async fn move_status(
 }
 
 pub async fn answer(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> PageResult {
@@ -494,8 +483,7 @@ pub async fn answer(
 }
 
 pub async fn feedback(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<FeedbackForm>,
 ) -> PageResult {

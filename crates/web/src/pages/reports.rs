@@ -13,13 +13,13 @@
 //! (`api/reports.rs`).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -211,11 +211,7 @@ async fn list_year(
     Ok(last)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewReports, lang)?;
     let db = &state.db.conn;
@@ -653,8 +649,7 @@ async fn unit_year(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
@@ -717,8 +712,7 @@ async fn refused_page(
 }
 
 pub async fn save(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<NarrativeForm>,
 ) -> PageResult {
@@ -743,8 +737,7 @@ pub struct MoveForm {
 }
 
 pub async fn act(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<MoveForm>,
 ) -> PageResult {

@@ -7,15 +7,15 @@
 //! reach this page. Closing and answering are shared with the API through
 //! [`close_consultation`] and [`save_answer`].
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require, unprocessable};
-use crate::auth::{CsrfForm, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::CsrfForm;
 use crate::charts::{self, Bar};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -248,11 +248,7 @@ struct ResultsPage {
 }
 
 /// The results of a consultation in the visitor's scope.
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<String>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewResults, lang)?;
     let id = path_id(&id, lang)?;
@@ -357,11 +353,7 @@ async fn close_page(
     })
 }
 
-pub async fn close_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
+pub async fn close_form(Visit { state, p, ctx }: Visit, Path(id): Path<String>) -> PageResult {
     Ok(render(
         &close_page(&state, &p, &ctx, &id, None, BTreeMap::new()).await?,
     ))
@@ -374,8 +366,7 @@ pub struct CloseForm {
 }
 
 pub async fn close_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<CloseForm>,
 ) -> PageResult {
@@ -477,8 +468,7 @@ pub struct SavedQuery {
 }
 
 pub async fn answer_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -501,8 +491,7 @@ pub struct AnswerForm {
 }
 
 pub async fn answer_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> PageResult {
@@ -562,7 +551,7 @@ struct OverduePage {
 
 /// Answers to children that are overdue: the whole scope for coordinators and
 /// district officers, the own agency's matters for an agency officer.
-pub async fn overdue(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn overdue(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::AnswerChildren, lang)?;
     let own_agency = p.role == Role::AgencyOfficer;

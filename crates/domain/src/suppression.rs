@@ -52,6 +52,20 @@ fn is_small(n: u64) -> bool {
     n > 0 && n < SUPPRESS_BELOW
 }
 
+/// Which of a listed consultation's counts are hidden: online, paper, group
+/// forms and the children of its group tallies, a breakdown of the children
+/// the consultations page shows as its total (hidden there when `total`:
+/// 1–4, or too few to protect its parts). The group forms are not listed on
+/// their own but count in that total, so they are a cell too. Tallies of 1–4
+/// children hide the total as the results hide the children who took part
+/// ([`crate::results`]), or the two views together would give them back.
+pub fn listed_counts(online: i64, paper: i64, group_forms: i64, in_tallies: i64) -> OneWay {
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    let mut w = one_way(&[n(online), n(paper), n(group_forms), n(in_tallies)]);
+    w.total |= (1..SUPPRESS_BELOW as i64).contains(&in_tallies);
+    w
+}
+
 /// Which parts of a one-way table are hidden.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OneWay {

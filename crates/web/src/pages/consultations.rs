@@ -288,7 +288,7 @@ pub async fn list(
                 // The API lists the same consultation's counts by source: the
                 // total goes wherever those parts cannot protect a small one
                 // beside it.
-                let w = crate::api::consultations::listed_counts(
+                let w = thamgia_domain::suppression::listed_counts(
                     n("online"),
                     n("paper"),
                     n("group"),

@@ -160,9 +160,10 @@ impl Chrome {
         self.lang.int(n.val())
     }
 
-    /// A count of children as written, or the hidden label for 1–4.
-    pub fn shown(&self, count: &Option<i64>) -> String {
-        thamgia_domain::suppression::shown(*count, |n| n.to_string())
+    /// A count of children as written, or the hidden label for 1–4, escaped
+    /// for HTML (`&lt;5`).
+    pub fn shown_html(&self, count: &Option<i64>) -> String {
+        thamgia_domain::suppression::shown(*count, |n| n.to_string()).replace('<', "&lt;")
     }
 
     pub fn lang_code(&self) -> &'static str {

@@ -23,6 +23,24 @@
 
 use crate::voice::SUPPRESS_BELOW;
 
+/// How a hidden count reads on every page and in every file: fewer than
+/// [`SUPPRESS_BELOW`] children.
+pub const HIDDEN_LABEL: &str = "<5";
+
+/// A count as shown: `show(n)`, or [`HIDDEN_LABEL`] when it is hidden (`None`).
+pub fn shown<T>(count: Option<T>, show: impl FnOnce(T) -> String) -> String {
+    count.map_or_else(|| HIDDEN_LABEL.to_string(), show)
+}
+
+/// [`HIDDEN_LABEL`] when `hidden`, else the text `show` writes.
+pub fn shown_unless(hidden: bool, show: impl FnOnce() -> String) -> String {
+    if hidden {
+        HIDDEN_LABEL.to_string()
+    } else {
+        show()
+    }
+}
+
 /// An upper bound the reader cannot exceed in practice (no table holds this
 /// many children), kept far from overflow when added up.
 const UNBOUNDED: i64 = 1 << 40;
@@ -32,6 +50,20 @@ const SMALL: i64 = SUPPRESS_BELOW as i64 - 1;
 
 fn is_small(n: u64) -> bool {
     n > 0 && n < SUPPRESS_BELOW
+}
+
+/// Which of a listed consultation's counts are hidden: online, paper, group
+/// forms and the children of its group tallies, a breakdown of the children
+/// the consultations page shows as its total (hidden there when `total`:
+/// 1–4, or too few to protect its parts). The group forms are not listed on
+/// their own but count in that total, so they are a cell too. Tallies of 1–4
+/// children hide the total as the results hide the children who took part
+/// ([`crate::results`]), or the two views together would give them back.
+pub fn listed_counts(online: i64, paper: i64, group_forms: i64, in_tallies: i64) -> OneWay {
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    let mut w = one_way(&[n(online), n(paper), n(group_forms), n(in_tallies)]);
+    w.total |= (1..SUPPRESS_BELOW as i64).contains(&in_tallies);
+    w
 }
 
 /// Which parts of a one-way table are hidden.
@@ -760,6 +792,15 @@ pub fn age_ranges(atoms: &[u64], others: &[Vec<u64>]) -> AgeRanges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hidden_label_names_the_threshold() {
+        assert_eq!(HIDDEN_LABEL, format!("<{SUPPRESS_BELOW}"));
+        assert_eq!(shown(Some(7), |n: u64| n.to_string()), "7");
+        assert_eq!(shown(None, |n: u64| n.to_string()), "<5");
+        assert_eq!(shown_unless(true, || "3".into()), "<5");
+        assert_eq!(shown_unless(false, || "3".into()), "3");
+    }
 
     #[test]
     fn a_lone_small_cell_beside_its_total_takes_the_smallest_other_cell() {

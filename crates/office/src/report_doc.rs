@@ -6,6 +6,7 @@
 //! exactly the numbers it was given.
 
 use chrono::{Datelike, NaiveDate};
+use thamgia_domain::suppression::{shown, shown_unless};
 
 /// One indicator line: the engine's figure, its target and its standing in words.
 #[derive(Debug, Clone, PartialEq)]
@@ -339,7 +340,7 @@ pub const INDICATOR_HEADERS: [&str; 8] = [
 
 /// `<5` for a hidden figure's numbers, else the number as written.
 pub fn hidden_or(hidden: bool, s: String) -> String {
-    if hidden { "<5".into() } else { s }
+    shown_unless(hidden, || s)
 }
 
 /// The header row of the breakdowns.
@@ -377,7 +378,7 @@ pub fn indicators_csv(doc: &ReportDoc) -> Vec<u8> {
                 b.code.clone(),
                 b.key.clone(),
                 b.name.clone(),
-                b.value.map_or_else(|| "<5".to_string(), |v| v.to_string()),
+                shown(b.value, |v| v.to_string()),
             ],
         );
     }

@@ -12,6 +12,7 @@ use crate::sheet_layout::{Shown, lay_out};
 use crate::{DATE_FORMAT, INT_FORMAT, OfficeError};
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use thamgia_domain::suppression::{self, HIDDEN_LABEL};
 
 /// One decimal, for percentages.
 pub const DEC_FORMAT: &str = "0.0";
@@ -172,7 +173,7 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
             .map_err(xerr)?;
         if i.hidden {
             for col in 2..=4 {
-                ws.write_string(row, col, "<5").map_err(xerr)?;
+                ws.write_string(row, col, HIDDEN_LABEL).map_err(xerr)?;
             }
         } else {
             ws.write_number_with_format(row, 2, i.numerator as f64, &f.int)
@@ -203,7 +204,7 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
                 Shown::whole(b.code.clone()),
                 Shown::whole(b.key.clone()),
                 Shown::text(&b.name),
-                Shown::whole(b.value.map_or("<5".to_string(), crate::report_doc::vn_int)),
+                Shown::whole(suppression::shown(b.value, crate::report_doc::vn_int)),
             ]
         })
         .collect();
@@ -218,7 +219,7 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
                     .map_err(xerr)?;
             }
             None => {
-                ws.write_string(row, 3, "<5").map_err(xerr)?;
+                ws.write_string(row, 3, HIDDEN_LABEL).map_err(xerr)?;
             }
         }
     }

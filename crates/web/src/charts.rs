@@ -193,6 +193,7 @@ pub fn trend(id: &str, title: &str, desc: &str, points: &[Point]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use thamgia_domain::suppression::HIDDEN_LABEL;
 
     #[test]
     fn labels_are_escaped_and_small_counts_have_no_bar() {
@@ -208,7 +209,7 @@ mod tests {
                 Bar {
                     label: "Khác".into(),
                     count: None,
-                    value_text: "<5".into(),
+                    value_text: HIDDEN_LABEL.into(),
                 },
                 Bar {
                     label: "Không".into(),

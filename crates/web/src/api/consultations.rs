@@ -64,26 +64,6 @@ pub struct ConsultationSummary {
     pub responses: ResponseCounts,
 }
 
-/// Which of a listed consultation's counts are hidden: online, paper, group
-/// forms and the children of its group tallies, a breakdown of the children
-/// the consultations page shows as its total (hidden there when `total`:
-/// 1–4, or too few to protect its parts). The group forms are not listed on
-/// their own but count in that total, so they are a cell too. Tallies of 1–4
-/// children hide the total as the results hide the children who took part
-/// (`domain::results`), or the two views together would give them back.
-pub(crate) fn listed_counts(
-    online: i64,
-    paper: i64,
-    group_forms: i64,
-    in_tallies: i64,
-) -> thamgia_domain::suppression::OneWay {
-    let n = |x: i64| u64::try_from(x).unwrap_or(0);
-    let mut w =
-        thamgia_domain::suppression::one_way(&[n(online), n(paper), n(group_forms), n(in_tallies)]);
-    w.total |= (1..5).contains(&in_tallies);
-    w
-}
-
 pub(crate) fn summary(
     k: &consultation::Model,
     u: &unit::Model,
@@ -96,7 +76,9 @@ pub(crate) fn summary(
     let (t, tc) = tallies.get(&k.id).copied().unwrap_or((0, 0));
     // Indices as in `listed_counts`: online, paper, group forms, tallies.
     let cells = [n("online"), n("paper"), n("group"), tc];
-    let hidden = listed.then(|| listed_counts(cells[0], cells[1], cells[2], cells[3]));
+    let hidden = listed.then(|| {
+        thamgia_domain::suppression::listed_counts(cells[0], cells[1], cells[2], cells[3])
+    });
     let shown = |i: usize| (!hidden.as_ref().is_some_and(|h| h.hidden(i))).then_some(cells[i]);
     ConsultationSummary {
         id: k.id,

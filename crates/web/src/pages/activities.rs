@@ -11,15 +11,15 @@
 //! calls.
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, OriginalUri, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, OriginalUri, Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -277,8 +277,7 @@ struct ListPage {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<ListQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -580,12 +579,10 @@ async fn form_page(
 }
 
 fn refused(page: FormPage) -> PageResult {
-    let mut res = render(&page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(&page)))
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageActivities, lang)?;
     let db = &state.db.conn;
@@ -619,8 +616,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(m): CsrfForm<BTreeMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
@@ -644,11 +640,7 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn edit_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     let lang = ctx.lang;
     let (a, u) = load_managed(&state, &p, id, lang).await?;
     let r = row_of(&state.db.conn, &p, &a, &u).await.page(lang)?;
@@ -669,8 +661,7 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(m): CsrfForm<BTreeMap<String, String>>,
 ) -> PageResult {
@@ -896,8 +887,7 @@ pub struct SavedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -918,14 +908,13 @@ async fn show_refused(
     u: unit::Model,
     t: Typed,
 ) -> PageResult {
-    let mut res = render(&show_page(state, p, ctx, a, u, t).await?);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(
+        &show_page(state, p, ctx, a, u, t).await?,
+    )))
 }
 
 pub async fn add_spending(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<SpendingForm>,
 ) -> PageResult {
@@ -954,8 +943,7 @@ pub async fn add_spending(
 pub struct EmptyForm {}
 
 pub async fn delete_spending(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, sid)): Path<(i32, i32)>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> PageResult {
@@ -969,8 +957,7 @@ pub async fn delete_spending(
 // ---------------------------------------------------------------- documents
 
 pub async fn upload(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
@@ -1033,8 +1020,7 @@ async fn document_refused(
 }
 
 pub async fn download(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, doc_id)): Path<(i32, i32)>,
 ) -> PageResult {
     let lang = ctx.lang;
@@ -1082,27 +1068,22 @@ async fn delete_page(
     })
 }
 
-pub async fn delete_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn delete_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     let (a, _) = load_managed(&state, &p, id, ctx.lang).await?;
     Ok(render(&delete_page(&state, &ctx, a, false).await?))
 }
 
 pub async fn delete(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<DeleteForm>,
 ) -> PageResult {
     let lang = ctx.lang;
     let (a, _) = load_managed(&state, &p, id, lang).await?;
     if f.sure != "yes" {
-        let mut res = render(&delete_page(&state, &ctx, a, true).await?);
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(res);
+        return Ok(unprocessable(render(
+            &delete_page(&state, &ctx, a, true).await?,
+        )));
     }
     actions::delete(Act::new(&state.db.conn, &p, state.now()), a.id)
         .await

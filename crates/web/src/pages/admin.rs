@@ -1,14 +1,13 @@
 //! User administration, for admins only. Admins manage accounts inside their
 //! own scope; every change is audited.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
 use crate::accounts::{self, UserInput, UserUpdate};
-use crate::auth::{CsrfForm, PageUser};
+use crate::auth::CsrfForm;
 use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Permission, Role};
@@ -22,7 +21,7 @@ struct UsersPage {
     rows: Vec<(user::Model, unit::Model)>,
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageUsers, ctx.lang)?;
     let rows = users::list(&state.db.conn, &p.scope())
         .await
@@ -104,7 +103,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageUsers, ctx.lang)?;
     let f = form_page(
         &state,
@@ -129,8 +128,7 @@ pub struct NewUserForm {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<NewUserForm>,
 ) -> PageResult {
     require(&p, Permission::ManageUsers, ctx.lang)?;
@@ -162,9 +160,9 @@ pub async fn create(
                 password: String::new(),
                 ..input
             };
-            let mut res = render(&form_page(&state, &p, &ctx, None, input, errors).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &form_page(&state, &p, &ctx, None, input, errors).await?,
+            )))
         }
     }
 }
@@ -196,11 +194,7 @@ async fn load(
     Ok((u, input))
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn edit_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ManageUsers, ctx.lang)?;
     let (u, input) = load(&state, &p, id, ctx.lang).await?;
     Ok(render(
@@ -219,8 +213,7 @@ pub struct EditUserForm {
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<EditUserForm>,
 ) -> PageResult {
@@ -254,9 +247,9 @@ pub async fn update(
                 agency: f.agency,
                 password: String::new(),
             };
-            let mut res = render(&form_page(&state, &p, &ctx, Some(current), input, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &form_page(&state, &p, &ctx, Some(current), input, fields).await?,
+            )))
         }
         Err(e) => Err(PageError(e, ctx.lang)),
     }

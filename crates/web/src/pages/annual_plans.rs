@@ -8,14 +8,13 @@
 
 use super::activities::{Opt, error_text, kind_name, project_name, summary};
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Datelike;
@@ -90,11 +89,7 @@ struct ListPage {
     can_create: bool,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewActivities, lang)?;
     let year = q.year.trim().parse::<i32>().ok();
@@ -204,7 +199,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageActivities, lang)?;
     let db = &state.db.conn;
@@ -227,11 +222,7 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     ))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    CsrfForm(f): CsrfForm<PlanForm>,
-) -> PageResult {
+pub async fn create(Visit { state, p, ctx }: Visit, CsrfForm(f): CsrfForm<PlanForm>) -> PageResult {
     let lang = ctx.lang;
     let fields = match actions::create(Act::new(&state.db.conn, &p, state.now()), &f).await {
         Ok(plan) => {
@@ -240,9 +231,9 @@ pub async fn create(
         Err(ActionError::Invalid { fields, .. }) => fields,
         Err(e) => return Err(PageError(e.into(), lang)),
     };
-    let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(
+        &form_page(&state, &p, &ctx, f, fields).await?,
+    )))
 }
 
 // ---------------------------------------------------------------- the plan
@@ -455,8 +446,7 @@ pub struct SavedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -468,8 +458,7 @@ pub async fn show(
 }
 
 pub async fn add_item(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<PlanItemText>,
 ) -> PageResult {
@@ -477,13 +466,9 @@ pub async fn add_item(
     let (plan, u, a) = load_managed(&state, &p, id, lang).await?;
     match actions::add_item(Act::new(&state.db.conn, &p, state.now()), id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=item#items")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(
-                &show_page(&state, &p, &ctx, plan, u, a, Some(f), fields, String::new()).await?,
-            );
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &show_page(&state, &p, &ctx, plan, u, a, Some(f), fields, String::new()).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }
@@ -496,8 +481,7 @@ pub struct LinkForm {
 }
 
 pub async fn link_item(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, item_id)): Path<(i32, i32)>,
     CsrfForm(f): CsrfForm<LinkForm>,
 ) -> PageResult {
@@ -515,13 +499,9 @@ pub async fn link_item(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/annual-plans/{id}?saved=link#items")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(
-                &show_page(&state, &p, &ctx, plan, u, a, None, fields, String::new()).await?,
-            );
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &show_page(&state, &p, &ctx, plan, u, a, None, fields, String::new()).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }

@@ -4,11 +4,9 @@
 //! (`thamgia_store::audit::shown`): no unmoderated text, no small count, no
 //! name, no secret.
 
-use super::{Chrome, PageErr, PageResult, render, require};
-use crate::auth::PageUser;
-use crate::state::AppState;
+use super::{Chrome, PageErr, PageResult, Visit, render, require};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
 
@@ -67,11 +65,7 @@ fn page_link(q: &AuditQuery, page: u64) -> String {
     format!("/audit?{}", parts.join("&"))
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<AuditQuery>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<AuditQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewAudit, lang)?;
     let (rows, errors, page, more) = match filter_of(&state, &q).await {

@@ -12,39 +12,42 @@
 
 use super::councils::{RecRow, lower_first, rec_rows, units_holding, year_of, year_options};
 use super::matters::Fields;
-use super::people::{
-    self as people_pages, MemberRow, RosterView, checked, error_summary, field_message,
-    new_person_href,
+use super::membership::{
+    self as membership_pages, Club, ClubMemberForm, Refused, YearQuery, add_held, add_member,
+    end_member, refused, show,
 };
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::people::{
+    MemberRow, RosterKeys, RosterView, checked, error_summary, field_message, new_person_href,
+};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, answered, render, require, unprocessable,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
-use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
 use thamgia_actions::recommendations::RecommendationInput;
 use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
 use thamgia_store::clubs;
 use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
-use thamgia_store::{agencies, units};
+use thamgia_store::units;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/clubs", get(list))
         .route("/clubs/new", get(new_form).post(create))
-        .route("/clubs/{id}", get(show))
-        .route("/clubs/{id}/members", post(add_member))
-        .route("/clubs/{id}/members/{mid}/leave", post(end_member))
-        .route("/clubs/{id}/activities", post(add_activity))
+        .route("/clubs/{id}", get(show::<Club>))
+        .route("/clubs/{id}/members", post(add_member::<Club>))
+        .route("/clubs/{id}/members/{mid}/leave", post(end_member::<Club>))
+        .route("/clubs/{id}/activities", post(add_held::<Club>))
         .route("/clubs/{id}/recommendations", post(add_recommendation))
 }
 
@@ -52,34 +55,6 @@ pub fn routes() -> Router<AppState> {
 pub use thamgia_actions::clubs::ActivityInput as ActivityForm;
 /// The fields of a new club, as the form sends them: the action's input.
 pub use thamgia_actions::clubs::ClubInput as ClubForm;
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct MemberForm {
-    /// Id of a child in scope with a consent that stands.
-    pub person: String,
-    /// A checkbox: `yes` for a child leader.
-    pub is_leader: String,
-    pub joined_on: String,
-}
-
-impl MemberForm {
-    fn input(&self) -> MemberInput {
-        MemberInput {
-            person: self.person.clone(),
-            is_leader: checked(&self.is_leader),
-            start: self.joined_on.clone(),
-            ..Default::default()
-        }
-    }
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct LeaveForm {
-    /// The day the child left; empty for today.
-    pub left_on: String,
-}
 
 /// A recommendation raised by a club on a day.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -134,19 +109,7 @@ struct ClubsPage {
     can_create: bool,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct YearQuery {
-    pub year: String,
-    pub person: String,
-    pub saved: String,
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -261,7 +224,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
     let f = ClubForm {
         setting: ClubSetting::School.as_str().into(),
@@ -275,19 +238,13 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     Ok(render(&page))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    CsrfForm(f): CsrfForm<ClubForm>,
-) -> PageResult {
+pub async fn create(Visit { state, p, ctx }: Visit, CsrfForm(f): CsrfForm<ClubForm>) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::clubs::create(act, &f).await {
         Ok(k) => Ok(Redirect::to(&format!("/clubs/{}", k.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &form_page(&state, &p, &ctx, f, fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
@@ -321,7 +278,7 @@ fn member_rows(
 
 #[derive(Template)]
 #[template(path = "club.html")]
-struct ClubPage {
+pub(crate) struct ClubPage {
     c: Chrome,
     k: club::Model,
     district: String,
@@ -344,51 +301,41 @@ struct ClubPage {
     eligible: Vec<(i32, String)>,
     new_person: String,
     agency_options: Vec<agency::Model>,
-    which: String,
-    errors: Fields,
+    r: Refused,
     summary: Vec<(String, String)>,
-    mf: MemberForm,
+    mf: ClubMemberForm,
     af: ActivityForm,
     rf: ClubRecForm,
     saved: String,
 }
 
 impl ClubPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, form: &str, field: &str) -> bool {
-        self.which == form && self.errors.contains_key(field)
-    }
-
     fn is_checked(&self, v: &str) -> bool {
         checked(v)
     }
 }
 
+/// A club's own forms as typed: an activity, a recommendation.
 #[derive(Default)]
-struct Typed {
-    which: String,
-    errors: Fields,
-    mf: Option<MemberForm>,
-    af: Option<ActivityForm>,
-    rf: Option<ClubRecForm>,
-    year: String,
-    person: String,
-    saved: String,
+pub(crate) struct Forms {
+    pub(crate) af: Option<ActivityForm>,
+    pub(crate) rf: Option<ClubRecForm>,
 }
 
-async fn club_page(
+type Typed = membership_pages::Typed<Club>;
+
+/// The page of club `id`, loaded in the user's scope.
+pub(super) async fn club_page(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    k: club::Model,
-    u: unit::Model,
-    host: Option<unit::Model>,
+    id: i32,
     t: Typed,
 ) -> Result<ClubPage, PageError> {
     let lang = ctx.lang;
+    let (k, u, host) = clubs::get_in_scope(&state.db.conn, &p.scope(), id)
+        .await
+        .page(lang)?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let names = p.can(Permission::ViewNames);
@@ -404,22 +351,12 @@ async fn club_page(
     let activities = clubs::activities(db, k.id).await.page(lang)?;
     let in_year: Vec<&club_activity::Model> =
         activities.iter().filter(|a| a.year == year).collect();
-    let can_manage = p.can(Permission::ManageModels);
     let current = members.iter().filter(|(m, _)| m.left_on.is_none()).count();
     // Children of the host unit first place: a school club takes its pupils.
     let member_unit = host.as_ref().unwrap_or(&u);
-    let eligible = if can_manage && names {
-        let open: BTreeSet<i32> = members
-            .iter()
-            .filter(|(m, _)| m.left_on.is_none())
-            .map(|(m, _)| m.person_id)
-            .collect();
-        people_pages::eligible(db, p, lang, &u.path, &open)
-            .await
-            .page(lang)?
-    } else {
-        vec![]
-    };
+    let open = members.iter().filter(|(m, _)| m.left_on.is_none());
+    let eligible =
+        membership_pages::eligible(state, p, lang, &u.path, open.map(|(m, _)| m.person_id)).await?;
     let mut mf = t.mf.unwrap_or_default();
     if mf.person.is_empty() {
         mf.person = t.person.clone();
@@ -427,16 +364,7 @@ async fn club_page(
     if mf.joined_on.is_empty() {
         mf.joined_on = lang.date(today);
     }
-    let agency_options = if can_manage {
-        agencies::list(db, &p.scope())
-            .await
-            .page(lang)?
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect()
-    } else {
-        vec![]
-    };
+    let agency_options = membership_pages::agency_options(state, p, lang).await?;
     let (order, prefix): (&[&str], &str) = match t.which.as_str() {
         "member" => (&["person", "is_leader", "joined_on"], "club-field-"),
         "leave" => (&["left_on"], "club-field-"),
@@ -461,16 +389,7 @@ async fn club_page(
         year,
         roster: RosterView {
             path: format!("/clubs/{}", k.id),
-            end_action: "leave",
-            end_field: "left_on",
-            role_key: "club-leader",
-            start_key: "club-field-joined-on",
-            end_key: "club-field-left-on",
-            end_button_key: "club-leave",
-            empty_key: "club-no-members",
-            others_key: "club-former-members",
-            add_key: "club-add-member",
-            person_key: "club-field-person",
+            keys: &RosterKeys::CLUB,
             listed_label: lang.t("club-members-now"),
             listed: current,
         },
@@ -488,7 +407,7 @@ async fn club_page(
         recs: rec_rows(db, lang, RecommendationSource::Club, k.id, today)
             .await
             .page(lang)?,
-        can_manage,
+        can_manage: p.can(Permission::ManageModels),
         can_record: p.can(Permission::RecordActivities),
         eligible,
         new_person: new_person_href(
@@ -498,14 +417,17 @@ async fn club_page(
         ),
         agency_options,
         summary: error_summary(lang, &t.errors, order, prefix),
-        which: t.which,
-        errors: t.errors,
+        r: Refused {
+            which: t.which,
+            errors: t.errors,
+            lang,
+        },
         mf,
-        af: t.af.unwrap_or_else(|| ActivityForm {
+        af: t.more.af.unwrap_or_else(|| ActivityForm {
             held_on: lang.date(today),
             ..Default::default()
         }),
-        rf: t.rf.unwrap_or_else(|| ClubRecForm {
+        rf: t.more.rf.unwrap_or_else(|| ClubRecForm {
             raised_on: lang.date(today),
             ..Default::default()
         }),
@@ -514,142 +436,27 @@ async fn club_page(
     })
 }
 
-async fn load(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-    lang: Lang,
-) -> Result<(club::Model, unit::Model, Option<unit::Model>), PageError> {
-    clubs::get_in_scope(&state.db.conn, &p.scope(), id)
-        .await
-        .page(lang)
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
-    require(&p, Permission::ViewModels, ctx.lang)?;
-    let (k, u, host) = load(&state, &p, id, ctx.lang).await?;
-    let t = Typed {
-        year: q.year,
-        person: q.person,
-        saved: q.saved,
-        ..Default::default()
-    };
-    Ok(render(&club_page(&state, &p, &ctx, k, u, host, t).await?))
-}
-
-/// The club's page again, with the refused form's errors (422).
-async fn refused(state: &AppState, p: &Principal, ctx: &Ctx, id: i32, t: Typed) -> PageResult {
-    let (k, u, host) = load(state, p, id, ctx.lang).await?;
-    let mut res = render(&club_page(state, p, ctx, k, u, host, t).await?);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
-}
-
-pub async fn add_member(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    CsrfForm(f): CsrfForm<MemberForm>,
-) -> PageResult {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    match membership::add(act, Model::Club, id, &f.input()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "member".into(),
-                errors: fields,
-                mf: Some(f),
-                ..Default::default()
-            };
-            refused(&state, &p, &ctx, id, t).await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
-}
-
-pub async fn end_member(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path((id, mid)): Path<(i32, i32)>,
-    CsrfForm(f): CsrfForm<LeaveForm>,
-) -> PageResult {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    let end = EndInput { end: f.left_on };
-    match membership::end(act, Model::Club, id, mid, &end).await {
-        Ok(_) => Ok(Redirect::to(&format!("/clubs/{id}?saved=member#members")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "leave".into(),
-                errors: fields,
-                ..Default::default()
-            };
-            refused(&state, &p, &ctx, id, t).await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
-}
-
-pub async fn add_activity(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    CsrfForm(f): CsrfForm<ActivityForm>,
-) -> PageResult {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    match thamgia_actions::clubs::add_activity(act, id, &f).await {
-        Ok(a) => Ok(Redirect::to(&format!(
-            "/clubs/{id}?year={}&saved=activity#activities",
-            a.year
-        ))
-        .into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "activity".into(),
-                errors: fields,
-                af: Some(f),
-                ..Default::default()
-            };
-            refused(&state, &p, &ctx, id, t).await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
-}
-
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<ClubRecForm>,
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ManageModels, lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
-    let errors = match thamgia_actions::clubs::add_recommendation(
-        act,
-        id,
-        &f.raised_on,
-        &f.recommendation(),
-    )
-    .await
-    {
+    let rec = f.recommendation();
+    let added = thamgia_actions::clubs::add_recommendation(act, id, &f.raised_on, &rec).await;
+    let errors = match answered(added, lang)? {
         Ok(_) => {
             return Ok(
                 Redirect::to(&format!("/clubs/{id}?saved=recommendation#recs")).into_response(),
             );
         }
-        Err(ActionError::Invalid { fields, .. }) => fields,
-        Err(e) => return Err(PageError(e.into(), lang)),
+        Err(errors) => errors,
     };
-    let t = Typed {
-        which: "rec".into(),
-        errors,
+    let more = Forms {
         rf: Some(f),
-        ..Default::default()
+        ..Forms::default()
     };
-    refused(&state, &p, &ctx, id, t).await
+    refused(&state, &p, &ctx, id, Typed::refused("rec", errors, more)).await
 }

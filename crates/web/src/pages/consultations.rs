@@ -9,15 +9,16 @@
 //! (`/consultations/{id}/results`, `/close`, `/answer`).
 
 use super::matters::{Fields, field_message};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::paper_form::Entered;
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -169,11 +170,7 @@ async fn consultation_form_page(
     })
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
     let (m, mu) = actions::matter_for_consultation(act, id)
@@ -202,8 +199,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
     let lang = ctx.lang;
@@ -221,10 +217,9 @@ pub async fn create(
             let (m, mu) = actions::matter_for_consultation(act, mid)
                 .await
                 .page(lang)?;
-            let mut res =
-                render(&consultation_form_page(&state, &p, &ctx, m, mu, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &consultation_form_page(&state, &p, &ctx, m, mu, f, fields).await?,
+            )))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }
@@ -263,8 +258,7 @@ pub struct StatusQuery {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<StatusQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -294,7 +288,7 @@ pub async fn list(
                 // The API lists the same consultation's counts by source: the
                 // total goes wherever those parts cannot protect a small one
                 // beside it.
-                let w = crate::api::consultations::listed_counts(
+                let w = thamgia_domain::suppression::listed_counts(
                     n("online"),
                     n("paper"),
                     n("group"),
@@ -537,11 +531,7 @@ pub(crate) async fn load_for_write(
         .page(lang)
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ViewResults, ctx.lang)?;
     let (k, u) = load(&state, &p, id, ctx.lang).await?;
     let default_q = QuestionFormText {
@@ -588,8 +578,7 @@ async fn refuse(
 }
 
 pub async fn add_question(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<QuestionFormText>,
 ) -> PageResult {
@@ -613,8 +602,7 @@ pub async fn add_question(
 pub struct Empty {}
 
 pub async fn delete_question(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, qid)): Path<(i32, i32)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
@@ -642,8 +630,7 @@ pub async fn delete_question(
 }
 
 pub async fn open(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
@@ -711,46 +698,11 @@ struct TallyPage {
     c: Chrome,
     k: consultation::Model,
     questions: Vec<QView>,
-    v: Values,
-    errors: Fields,
+    e: Entered,
     submission_id: String,
     saved: bool,
     done: Vec<(String, i32, DateTime<Utc>)>,
     notice: String,
-}
-
-impl TallyPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-
-    fn val(&self, field: &str) -> String {
-        self.v.get(field).to_string()
-    }
-
-    fn oval(&self, id: &i32) -> String {
-        self.v.get(&format!("o{id}")).to_string()
-    }
-
-    fn oerror(&self, id: &i32) -> String {
-        self.error(&format!("o{id}"))
-    }
-
-    fn ohas_error(&self, id: &i32) -> bool {
-        self.has_error(&format!("o{id}"))
-    }
-
-    fn qerror(&self, id: &i32) -> String {
-        self.error(&format!("q{id}"))
-    }
-
-    fn qhas_error(&self, id: &i32) -> bool {
-        self.has_error(&format!("q{id}"))
-    }
 }
 
 async fn tally_page(
@@ -785,8 +737,7 @@ async fn tally_page(
         c: Chrome::new(ctx, "consult-tally-title"),
         k,
         questions,
-        v,
-        errors,
+        e: Entered { v, errors, lang },
         submission_id,
         saved,
         done,
@@ -801,8 +752,7 @@ pub struct TallySavedQuery {
 }
 
 pub async fn tally_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<TallySavedQuery>,
 ) -> PageResult {
@@ -824,8 +774,7 @@ pub async fn tally_form(
 }
 
 pub async fn tally_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {

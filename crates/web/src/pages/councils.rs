@@ -10,24 +10,29 @@
 //! The checks here are shared with the JSON API (`api/councils.rs`).
 
 use super::matters::Fields;
-use super::people::{
-    self as people_pages, MemberRow, RosterView, error_summary, field_message, new_person_href,
+use super::membership::{
+    self as membership_pages, Council, CouncilMemberForm, Refused, YearQuery, add_held, add_member,
+    end_member, refused, show,
 };
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::people::{
+    MemberRow, RosterKeys, RosterView, error_summary, field_message, new_person_href,
+};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, answered, render, require, unprocessable,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeSet;
-use thamgia_actions::membership::{self, EndInput, MemberInput, Model};
 use thamgia_actions::recommendations::RecommendationInput as RecommendationForm;
 use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Permission, Principal};
@@ -40,10 +45,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/councils", get(list))
         .route("/councils/new", get(new_form).post(create))
-        .route("/councils/{id}", get(show))
-        .route("/councils/{id}/members", post(add_member))
-        .route("/councils/{id}/members/{mid}/end", post(end_member))
-        .route("/councils/{id}/dialogues", post(add_dialogue))
+        .route("/councils/{id}", get(show::<Council>))
+        .route("/councils/{id}/members", post(add_member::<Council>))
+        .route(
+            "/councils/{id}/members/{mid}/end",
+            post(end_member::<Council>),
+        )
+        .route("/councils/{id}/dialogues", post(add_held::<Council>))
         .route(
             "/councils/{id}/dialogues/{did}/recommendations",
             post(add_recommendation),
@@ -74,37 +82,6 @@ async fn district_options(
     Ok(out)
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct MemberForm {
-    /// Id of a child in scope with a consent that stands.
-    pub person: String,
-    /// chair | vice_chair | secretary | member
-    pub role: String,
-    pub term_start: String,
-    /// Optional.
-    pub term_end: String,
-}
-
-impl MemberForm {
-    fn input(&self) -> MemberInput {
-        MemberInput {
-            person: self.person.clone(),
-            role: self.role.clone(),
-            is_leader: false,
-            start: self.term_start.clone(),
-            end: self.term_end.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct EndForm {
-    /// The term's last day; empty for today.
-    pub term_end: String,
-}
-
 // ---------------------------------------------------------------- list
 
 pub struct CouncilListRow {
@@ -129,19 +106,7 @@ struct CouncilsPage {
     can_create: bool,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct YearQuery {
-    pub year: String,
-    pub person: String,
-    pub saved: String,
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -226,7 +191,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
     let districts = district_options(&state.db.conn, &p, state.now().date_naive())
         .await
@@ -252,18 +217,15 @@ pub(crate) fn lower_first(s: &str) -> String {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<CouncilForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::councils::create(act, &f).await {
         Ok(k) => Ok(Redirect::to(&format!("/councils/{}", k.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &form_page(&state, &p, &ctx, f, fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
@@ -336,7 +298,7 @@ pub(crate) async fn rec_rows(
 
 #[derive(Template)]
 #[template(path = "council.html")]
-struct CouncilPage {
+pub(crate) struct CouncilPage {
     c: Chrome,
     k: council::Model,
     district: String,
@@ -354,49 +316,47 @@ struct CouncilPage {
     new_person: String,
     roles: Vec<&'static str>,
     agency_options: Vec<agency::Model>,
-    which: String,
-    errors: Fields,
+    r: Refused,
     summary: Vec<(String, String)>,
-    mf: MemberForm,
+    mf: CouncilMemberForm,
     df: DialogueForm,
     rf: RecommendationForm,
     rec_for: i32,
     saved: String,
 }
 
-impl CouncilPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, form: &str, field: &str) -> bool {
-        self.which == form && self.errors.contains_key(field)
-    }
-}
-
-/// The page's forms and what was typed into the one being sent.
+/// A council's own forms as typed: a dialogue, a recommendation raised at
+/// dialogue `rec_for`.
 #[derive(Default)]
-struct Typed {
-    which: String,
-    errors: Fields,
-    mf: Option<MemberForm>,
-    df: Option<DialogueForm>,
-    rf: Option<RecommendationForm>,
-    rec_for: i32,
-    year: String,
-    person: String,
-    saved: String,
+pub(crate) struct Forms {
+    pub(crate) df: Option<DialogueForm>,
+    pub(crate) rf: Option<RecommendationForm>,
+    pub(crate) rec_for: i32,
 }
 
-async fn council_page(
+type Typed = membership_pages::Typed<Council>;
+
+async fn load(
+    state: &AppState,
+    p: &Principal,
+    id: i32,
+    lang: Lang,
+) -> Result<(council::Model, unit::Model), PageError> {
+    councils::get_in_scope(&state.db.conn, &p.scope(), id)
+        .await
+        .page(lang)
+}
+
+/// The page of council `id`, loaded in the user's scope.
+pub(super) async fn council_page(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    k: council::Model,
-    u: unit::Model,
+    id: i32,
     t: Typed,
 ) -> Result<CouncilPage, PageError> {
     let lang = ctx.lang;
+    let (k, u) = load(state, p, id, ctx.lang).await?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let names = p.can(Permission::ViewNames);
@@ -420,19 +380,9 @@ async fn council_page(
             .page(lang)?;
         dialogues.push(DialogueRow { d, recs });
     }
-    let can_manage = p.can(Permission::ManageModels);
-    let eligible = if can_manage && names {
-        let open: BTreeSet<i32> = members
-            .iter()
-            .filter(|(m, _)| m.term_end.is_none())
-            .map(|(m, _)| m.person_id)
-            .collect();
-        people_pages::eligible(db, p, lang, &u.path, &open)
-            .await
-            .page(lang)?
-    } else {
-        vec![]
-    };
+    let open = members.iter().filter(|(m, _)| m.term_end.is_none());
+    let eligible =
+        membership_pages::eligible(state, p, lang, &u.path, open.map(|(m, _)| m.person_id)).await?;
     let mut mf = t.mf.unwrap_or_default();
     if mf.person.is_empty() {
         mf.person = t.person.clone();
@@ -440,16 +390,7 @@ async fn council_page(
     if mf.role.is_empty() {
         mf.role = CouncilRole::Member.as_str().into();
     }
-    let agency_options = if can_manage {
-        agencies::list(db, &p.scope())
-            .await
-            .page(lang)?
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect()
-    } else {
-        vec![]
-    };
+    let agency_options = membership_pages::agency_options(state, p, lang).await?;
     let order: &[&str] = match t.which.as_str() {
         "member" => &["person", "role", "term_start", "term_end"],
         "dialogue" => &["held_on", "attendees", "issues", "children_present"],
@@ -470,23 +411,14 @@ async fn council_page(
         members: member_rows(lang, names, year, &members),
         roster: RosterView {
             path: format!("/councils/{}", k.id),
-            end_action: "end",
-            end_field: "term_end",
-            role_key: "council-field-role",
-            start_key: "council-field-term-start",
-            end_key: "council-field-term-end",
-            end_button_key: "council-end-term",
-            empty_key: "council-no-members",
-            others_key: "council-other-terms",
-            add_key: "council-add-member",
-            person_key: "council-field-person",
+            keys: &RosterKeys::COUNCIL,
             listed_label: format!("{} {year}", lang.t("council-members-in-year")),
             listed: serving,
         },
         serving,
         names,
         dialogues,
-        can_manage,
+        can_manage: p.can(Permission::ManageModels),
         can_record: p.can(Permission::RecordActivities),
         eligible,
         new_person: new_person_href(
@@ -497,129 +429,25 @@ async fn council_page(
         roles: CouncilRole::ALL.iter().map(|r| r.as_str()).collect(),
         agency_options,
         summary: error_summary(lang, &t.errors, order, prefix),
-        which: t.which,
-        errors: t.errors,
+        r: Refused {
+            which: t.which,
+            errors: t.errors,
+            lang,
+        },
         mf,
-        df: t.df.unwrap_or_else(|| DialogueForm {
+        df: t.more.df.unwrap_or_else(|| DialogueForm {
             held_on: lang.date(today),
             ..Default::default()
         }),
-        rf: t.rf.unwrap_or_default(),
-        rec_for: t.rec_for,
+        rf: t.more.rf.unwrap_or_default(),
+        rec_for: t.more.rec_for,
         saved: t.saved,
         k,
     })
 }
 
-async fn load(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-    lang: Lang,
-) -> Result<(council::Model, unit::Model), PageError> {
-    councils::get_in_scope(&state.db.conn, &p.scope(), id)
-        .await
-        .page(lang)
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
-    require(&p, Permission::ViewModels, ctx.lang)?;
-    let (k, u) = load(&state, &p, id, ctx.lang).await?;
-    let t = Typed {
-        year: q.year,
-        person: q.person,
-        saved: q.saved,
-        ..Default::default()
-    };
-    Ok(render(&council_page(&state, &p, &ctx, k, u, t).await?))
-}
-
-/// The council's page again, with the refused form's errors (422).
-async fn refused(state: &AppState, p: &Principal, ctx: &Ctx, id: i32, t: Typed) -> PageResult {
-    let (k, u) = load(state, p, id, ctx.lang).await?;
-    let mut res = render(&council_page(state, p, ctx, k, u, t).await?);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
-}
-
-pub async fn add_member(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    CsrfForm(f): CsrfForm<MemberForm>,
-) -> PageResult {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    match membership::add(act, Model::Council, id, &f.input()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/councils/{id}?saved=member#members")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "member".into(),
-                errors: fields,
-                mf: Some(f),
-                ..Default::default()
-            };
-            refused(&state, &p, &ctx, id, t).await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
-}
-
-pub async fn end_member(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path((id, mid)): Path<(i32, i32)>,
-    CsrfForm(f): CsrfForm<EndForm>,
-) -> PageResult {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    let end = EndInput { end: f.term_end };
-    match membership::end(act, Model::Council, id, mid, &end).await {
-        Ok(_) => Ok(Redirect::to(&format!("/councils/{id}?saved=member#members")).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "end".into(),
-                errors: fields,
-                ..Default::default()
-            };
-            refused(&state, &p, &ctx, id, t).await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
-}
-
-pub async fn add_dialogue(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-    CsrfForm(f): CsrfForm<DialogueForm>,
-) -> PageResult {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    match thamgia_actions::councils::add_dialogue(act, id, &f).await {
-        Ok(d) => Ok(Redirect::to(&format!(
-            "/councils/{id}?year={}&saved=dialogue#dialogue-{}",
-            d.year, d.id
-        ))
-        .into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "dialogue".into(),
-                errors: fields,
-                df: Some(f),
-                ..Default::default()
-            };
-            refused(&state, &p, &ctx, id, t).await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
-}
-
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((id, did)): Path<(i32, i32)>,
     CsrfForm(f): CsrfForm<RecommendationForm>,
 ) -> PageResult {
@@ -630,24 +458,25 @@ pub async fn add_recommendation(
         .await
         .page(lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
-    match thamgia_actions::councils::add_recommendation(act, id, did, &f).await {
+    let added = thamgia_actions::councils::add_recommendation(act, id, did, &f).await;
+    match answered(added, lang)? {
         Ok(_) => Ok(Redirect::to(&format!(
             "/councils/{id}?year={}&saved=recommendation#dialogue-{did}",
             d.year
         ))
         .into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let t = Typed {
-                which: "rec".into(),
-                errors: fields,
+        Err(errors) => {
+            let more = Forms {
                 rf: Some(f),
                 rec_for: did,
+                ..Forms::default()
+            };
+            let t = Typed {
                 year: d.year.to_string(),
-                ..Default::default()
+                ..Typed::refused("rec", errors, more)
             };
             refused(&state, &p, &ctx, id, t).await
         }
-        Err(e) => Err(PageError(e.into(), lang)),
     }
 }
 

@@ -8,15 +8,14 @@
 //! API and the report's exports, so they agree.
 
 use super::funding::unit_of;
-use super::{Chrome, PageErr, PageResult, render, require};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageResult, Visit, render, require};
 use crate::charts::{self, Point};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,6 +23,7 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Permission, Principal, Role, Scope};
 use thamgia_domain::reports::{ReportStatus, Standing};
+use thamgia_domain::suppression::{HIDDEN_LABEL, shown, shown_unless};
 use thamgia_store::engine::{self, Figure};
 use thamgia_store::entity::unit;
 use thamgia_store::recommendations::{self, Reach, RecommendationFilter};
@@ -129,11 +129,9 @@ pub(crate) fn unit_note(lang: Lang, u: &unit::Model, year: i32) -> String {
 /// A figure as shown: "<5" when it is suppressed (`C1` of 1–4 children, or
 /// one that only hiding protects its breakdowns).
 pub(crate) fn figure_text(lang: Lang, f: &Figure) -> String {
-    if f.hidden() {
-        "<5".into()
-    } else {
+    shown_unless(f.hidden(), || {
         value_text(lang, f.indicator.value, &f.indicator.unit)
-    }
+    })
 }
 
 pub(crate) fn value_text(lang: Lang, value: Option<f64>, unit: &str) -> String {
@@ -206,7 +204,7 @@ pub fn figure_notes(lang: Lang, i: &thamgia_store::indicators::IndicatorValue) -
                     "figure-note-not-given",
                     &[("n", lang.int(i64::try_from(n).unwrap_or(i64::MAX)))],
                 ),
-                None => lang.t_args("figure-note-not-given", &[("n", "<5".to_string())]),
+                None => lang.t_args("figure-note-not-given", &[("n", HIDDEN_LABEL.to_string())]),
             });
         }
     }
@@ -250,11 +248,13 @@ fn card(lang: Lang, f: &Figure, unit: &str, year: i32) -> Card {
             .map(|p| {
                 (
                     lang.pick(&p.name_vi, &p.name_en).to_string(),
-                    match p.value {
-                        None => "<5".to_string(),
-                        Some(v) if i.unit == "dong" => lang.money(v),
-                        Some(v) => lang.int(v),
-                    },
+                    shown(p.value, |v| {
+                        if i.unit == "dong" {
+                            lang.money(v)
+                        } else {
+                            lang.int(v)
+                        }
+                    }),
                 )
             })
             .collect(),
@@ -370,11 +370,7 @@ fn status_word(lang: Lang, s: Option<ReportStatus>) -> String {
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<DashQuery>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<DashQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewPlan, lang)?;
     let db = &state.db.conn;

@@ -3,13 +3,13 @@
 //! and how far its clock was off — and revoke one (its token stops working
 //! at once). Also serves the offline app itself under `/facilitator/`.
 
-use super::{Chrome, PageErr, PageResult, render};
+use super::{Chrome, PageErr, PageResult, Visit, render};
 use crate::api::facilitator::device_view;
-use crate::auth::{CsrfForm, PageUser};
+use crate::auth::CsrfForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -69,11 +69,7 @@ fn offset_text(lang: crate::i18n::Lang, secs: i64) -> String {
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<Done>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<Done>) -> PageResult {
     let lang = ctx.lang;
     let only = device_view(&p).page(lang)?;
     let when = |t: chrono::DateTime<chrono::Utc>| {
@@ -109,8 +105,7 @@ pub async fn page(
 }
 
 pub async fn revoke(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<super::moderation::Empty>,
 ) -> PageResult {

@@ -1,11 +1,9 @@
 //! Units as a tree and agencies, each limited to the visitor's scope. A unit
 //! or agency outside it answers 404, exactly as one that does not exist.
 
-use super::{Chrome, PageErr, PageResult, render, require};
-use crate::auth::PageUser;
-use crate::state::AppState;
+use super::{Chrome, PageErr, PageResult, Visit, render, require};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use thamgia_domain::access::Permission;
 use thamgia_store::entity::{agency, audit, unit};
 use thamgia_store::{agencies, audit as audit_log, units};
@@ -39,7 +37,7 @@ fn tree(list: Vec<unit::Model>, today: chrono::NaiveDate) -> Vec<TreeRow> {
         .collect()
 }
 
-pub async fn units(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn units(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ViewUnits, ctx.lang)?;
     let list = units::list(&state.db.conn, &p.scope())
         .await
@@ -63,11 +61,7 @@ struct UnitPage {
     history: Vec<audit::Model>,
 }
 
-pub async fn unit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(code): Path<String>,
-) -> PageResult {
+pub async fn unit(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewUnits, lang)?;
     let db = &state.db.conn;
@@ -121,7 +115,7 @@ struct AgenciesPage {
     rows: Vec<(agency::Model, unit::Model)>,
 }
 
-pub async fn agencies(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn agencies(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ViewAgencies, ctx.lang)?;
     let rows = agencies::list(&state.db.conn, &p.scope())
         .await
@@ -141,11 +135,7 @@ struct AgencyPage {
     unit_visible: bool,
 }
 
-pub async fn agency(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(code): Path<String>,
-) -> PageResult {
+pub async fn agency(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> PageResult {
     require(&p, Permission::ViewAgencies, ctx.lang)?;
     let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code)
         .await

@@ -5,16 +5,16 @@
 //! answer or a name — and a count of 1–4 children reads "<5".
 
 use super::dashboard::{DashQuery, records_href, resolve, standing_parts, value_text};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::routing::get;
 use thamgia_domain::access::Permission;
+use thamgia_domain::suppression::{HIDDEN_LABEL, shown_unless};
 use thamgia_store::drilldown::{self, Fact, Record};
 use thamgia_store::engine;
 
@@ -63,7 +63,7 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
         Fact::Yes(false) => format!("✘ {}", lang.t("records-no")),
         Fact::Count(n) => lang.int(*n),
         Fact::Children(Some(n)) => lang.int(*n),
-        Fact::Children(None) => "<5".into(),
+        Fact::Children(None) => HIDDEN_LABEL.into(),
         Fact::Dong(n) => lang.money(*n),
         Fact::Date(d) => lang.date(*d),
         Fact::Text { vi, en } => lang.pick(vi, en).to_string(),
@@ -73,16 +73,12 @@ fn fact_text(lang: Lang, f: &Fact) -> String {
 fn amount_text(lang: Lang, measure: &str, r: &Record) -> String {
     match measure {
         "money_spent" => lang.money(r.amount),
-        _ if r.hidden => "<5".into(),
+        _ if r.hidden => HIDDEN_LABEL.into(),
         _ => lang.int(r.amount),
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<DashQuery>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<DashQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewPlan, lang)?;
     let db = &state.db.conn;
@@ -114,11 +110,7 @@ pub async fn page(
             unit: lang.pick(&r.unit_name_vi, &r.unit_name_en).to_string(),
             date: r.date.map(|d| lang.date(d)).unwrap_or_default(),
             counted: r.counted,
-            amount: if f.hidden() && children {
-                "<5".into()
-            } else {
-                amount_text(lang, &measure, r)
-            },
+            amount: shown_unless(f.hidden() && children, || amount_text(lang, &measure, r)),
             facts: r
                 .facts
                 .iter()
@@ -128,7 +120,7 @@ pub async fn page(
                         ("stage" | "method", Fact::Text { vi, .. }) => {
                             lang.t(&format!("consult-{k}-{}", vi.replace('_', "-")))
                         }
-                        (_, Fact::Children(_)) if f.hidden() => "<5".into(),
+                        (_, Fact::Children(_)) if f.hidden() => HIDDEN_LABEL.into(),
                         _ => fact_text(lang, x),
                     };
                     (label, text)
@@ -147,36 +139,31 @@ pub async fn page(
             )
         })
         .collect();
-    let total = if hidden_total {
-        "<5".into()
-    } else if measure == "money_spent" {
-        lang.money(recs.total())
-    } else {
-        lang.int(recs.total())
-    };
+    let total = shown_unless(hidden_total, || {
+        if measure == "money_spent" {
+            lang.money(recs.total())
+        } else {
+            lang.int(recs.total())
+        }
+    });
     Ok(render(&DrilldownPage {
         c: Chrome::new(&ctx, "records-title"),
         name: lang.pick(&i.name_vi, &i.name_en).to_string(),
         unit_code: u.code.clone(),
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
         year,
-        figure: if hidden_total {
-            "<5".into()
-        } else {
-            value_text(lang, i.value, &i.unit)
-        },
-        numerator: if hidden_total {
-            "<5".into()
-        } else if i.unit == "dong" {
-            lang.money(i64::try_from(i.numerator).unwrap_or(i64::MAX))
-        } else {
-            lang.int(i64::try_from(i.numerator).unwrap_or(i64::MAX))
-        },
-        denominator: if hidden_total {
-            "<5".into()
-        } else {
+        figure: shown_unless(hidden_total, || value_text(lang, i.value, &i.unit)),
+        numerator: shown_unless(hidden_total, || {
+            let n = i64::try_from(i.numerator).unwrap_or(i64::MAX);
+            if i.unit == "dong" {
+                lang.money(n)
+            } else {
+                lang.int(n)
+            }
+        }),
+        denominator: shown_unless(hidden_total, || {
             lang.int(i64::try_from(i.denominator).unwrap_or(i64::MAX))
-        },
+        }),
         is_percent: i.unit == "%",
         target: i
             .target

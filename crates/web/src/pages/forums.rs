@@ -10,14 +10,16 @@
 
 use super::councils::units_holding;
 use super::recommendations::{self as recs, RecRow, RecommendationForm};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::forum_words::warning_text;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -140,11 +142,7 @@ impl ForumsPage {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -199,11 +197,7 @@ pub async fn list(
         late,
         errors,
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- new / edit
@@ -305,7 +299,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
     let db = &state.db.conn;
     let mut f = ForumForm {
@@ -329,14 +323,8 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
     ))
 }
 
-fn unprocessable(mut res: Response) -> Response {
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
-}
-
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<ForumForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -349,11 +337,7 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn edit_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ManageModels, ctx.lang)?;
     let (fm, u, a) = forums::get_in_scope(&state.db.conn, &p.scope(), id)
         .await
@@ -368,8 +352,7 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<ForumForm>,
 ) -> PageResult {
@@ -614,8 +597,7 @@ async fn forum_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(sq): Query<SavedQuery>,
 ) -> PageResult {
@@ -654,8 +636,7 @@ async fn after<T>(
 }
 
 pub async fn add_delegate(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<DelegateForm>,
 ) -> PageResult {
@@ -670,8 +651,7 @@ pub async fn add_delegate(
 }
 
 pub async fn add_session(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<SessionForm>,
 ) -> PageResult {
@@ -686,8 +666,7 @@ pub async fn add_session(
 }
 
 pub async fn submit_report(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<ReportForm>,
 ) -> PageResult {
@@ -702,8 +681,7 @@ pub async fn submit_report(
 }
 
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<RecommendationForm>,
 ) -> PageResult {

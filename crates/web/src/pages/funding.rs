@@ -12,13 +12,13 @@
 //! (`i64`); shares are computed in integers (tenths of a percent).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -335,11 +335,7 @@ async fn build(
     })
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<FundingQuery>,
-) -> PageResult {
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<FundingQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewActivities, lang)?;
     let year = parse_year_filter(&q.year).page(lang)?;
@@ -372,8 +368,7 @@ pub async fn page(
 /// Sets a budget line; the page's `unit` and `year` filters ride along in the
 /// query so the officer comes back to the same view.
 pub async fn set_line(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<FundingQuery>,
     CsrfForm(f): CsrfForm<BudgetText>,
 ) -> PageResult {
@@ -406,9 +401,7 @@ pub async fn set_line(
                 },
             )
             .await?;
-            let mut res = render(&page);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }

@@ -4,13 +4,13 @@
 //! unit that has ended go to a unit open today. Each hand-over is one audited
 //! write (`thamgia_store::handover`).
 
-use super::{Chrome, PageErr, PageResult, render, require};
-use crate::auth::{CsrfForm, PageUser};
+use super::{Chrome, PageErr, PageResult, Visit, render, require};
+use crate::auth::CsrfForm;
 use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use thamgia_actions::Act;
@@ -162,11 +162,7 @@ async fn page(
     }))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<Shown>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<Shown>) -> PageResult {
     page(&state, &p, &ctx, !q.saved.is_empty(), None).await
 }
 
@@ -209,8 +205,7 @@ async fn hand(
 }
 
 pub async fn recommendation(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<HandForm>,
 ) -> PageResult {
@@ -218,8 +213,7 @@ pub async fn recommendation(
 }
 
 pub async fn answer(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<HandForm>,
 ) -> PageResult {

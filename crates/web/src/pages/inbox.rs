@@ -5,12 +5,10 @@
 //! answers owed to children, recommendations to answer, safeguarding alerts.
 //! It replaces the old home page of tiles; the menu carries the rest.
 
-use super::{Chrome, PageErr, PageResult, render};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageResult, Visit, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Permission, Principal};
@@ -73,7 +71,7 @@ fn item(lang: Lang, text: String, due: Option<NaiveDate>, today: NaiveDate, href
     }
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit) -> PageResult {
     let db = &state.db.conn;
     let lang = ctx.lang;
     let today = state.now().date_naive();

@@ -6,16 +6,17 @@
 //! The checks here are shared with the JSON API (`api/matters.rs`): both take
 //! the same fields and name the same error codes.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pager::{PageQuery, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -156,8 +157,7 @@ pub(crate) fn field_message(c: &Chrome, errors: &Fields, field: &str) -> String 
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<ListQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -225,11 +225,7 @@ pub async fn list(
         pager,
         errors,
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- new
@@ -290,7 +286,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ManageMatters, ctx.lang)?;
     let db = &state.db.conn;
     let mut f = MatterForm {
@@ -312,18 +308,15 @@ pub async fn new_form(State(state): State<AppState>, PageUser(p, ctx): PageUser)
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<MatterForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::matters::create(act, &f).await {
         Ok(m) => Ok(Redirect::to(&format!("/matters/{}", m.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &form_page(&state, &p, &ctx, f, fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
@@ -553,8 +546,7 @@ pub struct SavedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(sq): Query<SavedQuery>,
 ) -> PageResult {
@@ -579,8 +571,7 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<MatterEditForm>,
 ) -> PageResult {
@@ -592,10 +583,9 @@ pub async fn update(
             let (m, u, a) = matters::get_in_scope(&state.db.conn, &p.scope(), id)
                 .await
                 .page(lang)?;
-            let mut res =
-                render(&matter_page(&state, &p, &ctx, m, u, a, Some(f), fields, false).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &matter_page(&state, &p, &ctx, m, u, a, Some(f), fields, false).await?,
+            )))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }

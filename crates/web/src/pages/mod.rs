@@ -21,6 +21,7 @@ pub(crate) mod imports;
 mod inbox;
 mod login;
 pub(crate) mod matters;
+mod membership;
 pub(crate) mod moderation;
 mod paper_form;
 pub(crate) mod people;
@@ -32,13 +33,15 @@ pub mod report_exports;
 pub(crate) mod reports;
 pub(crate) mod results;
 
-use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, safe_next, set_cookie};
+use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, PageUser, safe_next, set_cookie};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -157,6 +160,12 @@ impl Chrome {
         self.lang.int(n.val())
     }
 
+    /// A count of children as written, or the hidden label for 1–4, escaped
+    /// for HTML (`&lt;5`).
+    pub fn shown_html(&self, count: &Option<i64>) -> String {
+        thamgia_domain::suppression::shown(*count, |n| n.to_string()).replace('<', "&lt;")
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }
@@ -259,6 +268,53 @@ impl IntoResponse for PageError {
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// A signed-in user's request for a page: the app's state, who asks, and the
+/// request's context (language, CSRF token). Anyone else is sent to sign in
+/// ([`PageUser`]).
+pub struct Visit {
+    pub state: AppState,
+    pub p: Principal,
+    pub ctx: Ctx,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let PageUser(p, ctx) = PageUser::from_request_parts(parts, state).await?;
+        Ok(Visit {
+            state: state.clone(),
+            p,
+            ctx,
+        })
+    }
+}
+
+/// A page built again for a refused form, its errors shown: 422.
+pub fn unprocessable(mut res: Response) -> Response {
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// A page answered 422 when its form or filter was refused (`bad`).
+pub fn unprocessable_if(bad: bool, res: Response) -> Response {
+    if bad { unprocessable(res) } else { res }
+}
+
+/// A form's action as a page answers it: `Ok(value)` when done, `Err(fields)`
+/// when refused (the form is shown again with them), the error page for
+/// anything else.
+pub(crate) fn answered<T>(
+    r: Result<T, thamgia_actions::ActionError>,
+    lang: Lang,
+) -> Result<Result<T, matters::Fields>, PageError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(thamgia_actions::ActionError::Invalid { fields, .. }) => Ok(Err(fields)),
+        Err(e) => Err(PageError(e.into(), lang)),
+    }
+}
 
 /// Lets a handler write `store_call().await.page(lang)?`.
 pub trait PageErr<T> {

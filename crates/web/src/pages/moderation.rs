@@ -6,13 +6,12 @@
 //! text is hidden and the coordinator is alerted (`/alerts`). The store keeps
 //! the decision in the audit trail, never the words.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::collections::BTreeMap;
@@ -184,11 +183,7 @@ fn narrowed(q: Option<&str>) -> Option<i32> {
 }
 
 /// The queue of texts waiting in the moderator's scope, oldest first.
-pub async fn queue(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<DoneQuery>,
-) -> PageResult {
+pub async fn queue(Visit { state, p, ctx }: Visit, Query(q): Query<DoneQuery>) -> PageResult {
     require(&p, Permission::Moderate, ctx.lang)?;
     let done = q
         .done
@@ -204,8 +199,7 @@ pub async fn queue(
 pub use thamgia_actions::moderation::DecisionInput as DecisionForm;
 
 pub async fn decide(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(answer_id): Path<String>,
     Query(q): Query<DoneQuery>,
     CsrfForm(f): CsrfForm<DecisionForm>,
@@ -230,9 +224,7 @@ pub async fn decide(
                 errors: fields,
             };
             let page = queue_page(&state, &p, &ctx, Some(retry), None, only).await?;
-            let mut res = render(&page);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }
@@ -262,11 +254,7 @@ pub struct ResolvedQuery {
 }
 
 /// Open safeguarding alerts in the scope, newest first.
-pub async fn alerts(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<ResolvedQuery>,
-) -> PageResult {
+pub async fn alerts(Visit { state, p, ctx }: Visit, Query(q): Query<ResolvedQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::Safeguard, lang)?;
     let rows = responses::open_alerts(&state.db.conn, &p.scope())
@@ -303,11 +291,7 @@ struct AlertPage {
 }
 
 /// One alert with the flagged text, for those who handle safeguarding.
-pub async fn alert(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
+pub async fn alert(Visit { state, p, ctx }: Visit, Path(id): Path<String>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::Safeguard, lang)?;
     let id = super::results::path_id(&id, lang)?;
@@ -333,8 +317,7 @@ pub async fn alert(
 pub struct Empty {}
 
 pub async fn resolve(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {

@@ -3,13 +3,14 @@
 //! `actions::responses::submit_paper`.
 
 use super::consultations::{QView, Values, face_emoji, load_for_write, qviews};
-use super::matters::{Fields, field_message};
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::matters::Fields;
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
+use crate::auth::{CsrfForm, Ctx};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
@@ -138,8 +139,7 @@ struct PaperPage {
     questions: Vec<QView>,
     unit_options: Vec<unit::Model>,
     ethnic_options: Vec<(&'static str, &'static str)>,
-    v: Values,
-    errors: Fields,
+    e: Entered,
     submission_id: String,
     saved: Option<u64>,
     paper_count: u64,
@@ -147,43 +147,72 @@ struct PaperPage {
 }
 
 impl PaperPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
+    fn face(&self, n: &u8, of: usize) -> &'static str {
+        face_emoji(*n, u8::try_from(of).unwrap_or(5))
+    }
+}
+
+/// A form of answers as entered, with its errors: what the paper form and
+/// the tally page show again, field by field (`q<id>` a question, `o<id>`
+/// an option, `q<id>_r<id>` a rank).
+pub(crate) struct Entered {
+    pub v: Values,
+    pub errors: Fields,
+    pub lang: Lang,
+}
+
+impl Entered {
+    pub fn error(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|code| {
+                self.lang
+                    .t(&format!("consult-err-{}", code.replace('_', "-")))
+            })
+            .unwrap_or_default()
     }
 
-    fn has_error(&self, field: &str) -> bool {
+    pub fn has_error(&self, field: &str) -> bool {
         self.errors.contains_key(field)
     }
 
-    fn val(&self, field: &str) -> String {
+    pub fn val(&self, field: &str) -> String {
         self.v.get(field).to_string()
     }
 
-    fn qerror(&self, id: &i32) -> String {
+    pub fn qerror(&self, id: &i32) -> String {
         self.error(&format!("q{id}"))
     }
 
-    fn qhas_error(&self, id: &i32) -> bool {
+    pub fn qhas_error(&self, id: &i32) -> bool {
         self.has_error(&format!("q{id}"))
     }
 
-    fn qval(&self, id: &i32) -> String {
-        self.v.get(&format!("q{id}")).to_string()
+    pub fn qval(&self, id: &i32) -> String {
+        self.val(&format!("q{id}"))
     }
 
-    fn chosen(&self, id: &i32, value: impl AsRef<str>) -> bool {
+    pub fn oerror(&self, id: &i32) -> String {
+        self.error(&format!("o{id}"))
+    }
+
+    pub fn ohas_error(&self, id: &i32) -> bool {
+        self.has_error(&format!("o{id}"))
+    }
+
+    pub fn oval(&self, id: &i32) -> String {
+        self.val(&format!("o{id}"))
+    }
+
+    pub fn chosen(&self, id: &i32, value: impl AsRef<str>) -> bool {
         self.v
             .all(&format!("q{id}"))
             .iter()
             .any(|x| x == value.as_ref())
     }
 
-    fn rank(&self, qid: &i32, oid: &i32) -> String {
-        self.v.get(&format!("q{qid}_r{oid}")).to_string()
-    }
-
-    fn face(&self, n: &u8, of: usize) -> &'static str {
-        face_emoji(*n, u8::try_from(of).unwrap_or(5))
+    pub fn rank(&self, qid: &i32, oid: &i32) -> String {
+        self.val(&format!("q{qid}_r{oid}"))
     }
 }
 
@@ -222,8 +251,7 @@ async fn paper_page(
             .page(lang)?,
         questions,
         k,
-        v,
-        errors,
+        e: Entered { v, errors, lang },
         submission_id,
         saved,
         notice,
@@ -231,8 +259,7 @@ async fn paper_page(
 }
 
 pub async fn paper_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -254,8 +281,7 @@ pub async fn paper_form(
 }
 
 pub async fn paper_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {

@@ -11,15 +11,14 @@
 //! The checks here are shared with the JSON API (`api/people.rs`).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser, safe_next, urlencode};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::{CsrfForm, Ctx, safe_next, urlencode};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -163,7 +162,7 @@ struct PeoplePage {
     can_create: bool,
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewNames, lang)?;
     let today = state.now().date_naive();
@@ -257,11 +256,7 @@ pub struct NewQuery {
     return_to: String,
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<NewQuery>,
-) -> PageResult {
+pub async fn new_form(Visit { state, p, ctx }: Visit, Query(q): Query<NewQuery>) -> PageResult {
     require(&p, Permission::ViewNames, ctx.lang)?;
     require(&p, Permission::ManageModels, ctx.lang)?;
     let today = state.now().date_naive();
@@ -290,8 +285,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     CsrfForm(f): CsrfForm<PersonForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -301,11 +295,9 @@ pub async fn create(
                 .unwrap_or_else(|| format!("/people/{}", row.id));
             Ok(Redirect::to(&to).into_response())
         }
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res = render(&form_page(&state, &p, &ctx, f, fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &form_page(&state, &p, &ctx, f, fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
@@ -442,8 +434,7 @@ async fn person_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -474,8 +465,7 @@ pub struct WithdrawForm {
 }
 
 pub async fn withdraw(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<WithdrawForm>,
 ) -> PageResult {
@@ -498,8 +488,7 @@ pub async fn withdraw(
 }
 
 pub async fn add_consent(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(k): CsrfForm<ConsentForm>,
 ) -> PageResult {
@@ -532,9 +521,7 @@ async fn refused(
         .page(ctx.lang)?;
     let which = if k.is_some() { "consent" } else { "withdraw" };
     let page = person_page(state, p, ctx, person, u, k, fields, which, false).await?;
-    let mut res = render(&page);
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    Ok(unprocessable(render(&page)))
 }
 
 // ---------------------------------------------------------------- rosters
@@ -577,11 +564,9 @@ impl MemberRow {
     }
 }
 
-/// How a council's or club's page names its roster (`member_tables.html`,
-/// `member_add.html`).
-pub struct RosterView {
-    /// `/councils/5`, `/clubs/3`.
-    pub path: String,
+/// What a council's or club's page calls its roster's parts (catalog keys,
+/// the ending route and its field).
+pub struct RosterKeys {
     /// The ending route, also the id prefix of its field: `end`, `leave`.
     pub end_action: &'static str,
     /// The ending form's field: `term_end`, `left_on`.
@@ -594,6 +579,43 @@ pub struct RosterView {
     pub others_key: &'static str,
     pub add_key: &'static str,
     pub person_key: &'static str,
+}
+
+impl RosterKeys {
+    /// A council's members serve a term, with a role.
+    pub const COUNCIL: RosterKeys = RosterKeys {
+        end_action: "end",
+        end_field: "term_end",
+        role_key: "council-field-role",
+        start_key: "council-field-term-start",
+        end_key: "council-field-term-end",
+        end_button_key: "council-end-term",
+        empty_key: "council-no-members",
+        others_key: "council-other-terms",
+        add_key: "council-add-member",
+        person_key: "council-field-person",
+    };
+    /// A club's members join and leave; some lead.
+    pub const CLUB: RosterKeys = RosterKeys {
+        end_action: "leave",
+        end_field: "left_on",
+        role_key: "club-leader",
+        start_key: "club-field-joined-on",
+        end_key: "club-field-left-on",
+        end_button_key: "club-leave",
+        empty_key: "club-no-members",
+        others_key: "club-former-members",
+        add_key: "club-add-member",
+        person_key: "club-field-person",
+    };
+}
+
+/// How a council's or club's page names its roster (`member_tables.html`,
+/// `member_add.html`).
+pub struct RosterView {
+    /// `/councils/5`, `/clubs/3`.
+    pub path: String,
+    pub keys: &'static RosterKeys,
     /// The first table's label.
     pub listed_label: String,
     /// Members in the first table.

@@ -1,12 +1,10 @@
 //! The home page and the plan: purposes, objectives, targets, projects and
 //! models with their lead and coordinating agencies, units in scope, versions.
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
 use crate::error::AppError;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use thamgia_domain::access::Permission;
 use thamgia_store::entity::plan as plan_row;
 use thamgia_store::plans::{self, PlanView};
@@ -18,7 +16,7 @@ struct PlansPage {
     plans: Vec<plan_row::Model>,
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit) -> PageResult {
     require(&p, Permission::ViewPlan, ctx.lang)?;
     let plans = plans::list_latest(&state.db.conn).await.page(ctx.lang)?;
     Ok(render(&PlansPage {
@@ -40,12 +38,13 @@ struct PlanPage {
 }
 
 /// The newest plan (the one most users come for).
-pub async fn current(state: State<AppState>, user: PageUser) -> PageResult {
-    let latest = plans::list_latest(&state.db.conn).await.page(user.1.lang)?;
+pub async fn current(visit: Visit) -> PageResult {
+    let lang = visit.ctx.lang;
+    let latest = plans::list_latest(&visit.state.db.conn).await.page(lang)?;
     let Some(first) = latest.into_iter().next() else {
-        return Err(PageError(AppError::NotFound, user.1.lang));
+        return Err(PageError(AppError::NotFound, lang));
     };
-    show_plan(state, user, first.code, None).await
+    show_plan(visit, first.code, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -54,17 +53,15 @@ pub struct VersionQuery {
 }
 
 pub async fn show(
-    state: State<AppState>,
-    user: PageUser,
+    visit: Visit,
     Path(code): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> PageResult {
-    show_plan(state, user, code, q.version).await
+    show_plan(visit, code, q.version).await
 }
 
 async fn show_plan(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     code: String,
     version: Option<i32>,
 ) -> PageResult {

@@ -2,13 +2,12 @@
 //! and the QR code of that address, made on the server and printed on paper.
 
 use super::consultations::load;
-use super::{Chrome, PageErr, PageResult, render, require};
-use crate::auth::PageUser;
+use super::{Chrome, PageErr, PageResult, Visit, render, require};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -90,8 +89,7 @@ struct PosterPage {
 }
 
 pub async fn poster(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     headers: HeaderMap,
 ) -> PageResult {
@@ -129,8 +127,7 @@ pub async fn poster(
 }
 
 pub async fn qr_svg(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     headers: HeaderMap,
 ) -> PageResult {

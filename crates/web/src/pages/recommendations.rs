@@ -17,8 +17,10 @@
 //! through [`check_new`].
 
 use super::forums::field_message;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{
+    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
+};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::{AppError, AppResult};
 use crate::forum_words::level_phrase;
 use crate::i18n::Lang;
@@ -27,8 +29,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -217,8 +218,7 @@ impl RecommendationsPage {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Query(q): Query<ListQuery>,
     Query(pq): Query<PageQuery>,
     OriginalUri(uri): OriginalUri,
@@ -268,11 +268,7 @@ pub async fn list(
         pager,
         ..page
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- per agency
@@ -313,11 +309,7 @@ pub struct YearQuery {
     pub year: String,
 }
 
-pub async fn agency_page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn agency_page(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewModels, lang)?;
     let db = &state.db.conn;
@@ -347,11 +339,7 @@ pub async fn agency_page(
         errors,
         agency_rows,
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }
 
 // ---------------------------------------------------------------- one
@@ -438,22 +426,11 @@ async fn one_page(
     })
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<i32>,
-) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ViewModels, ctx.lang)?;
     Ok(render(
         &one_page(&state, &p, &ctx, id, Forms::default()).await?,
     ))
-}
-
-/// Loads a recommendation the user may answer: 404 outside their reach, 403
-/// when it is addressed to another agency than theirs.
-fn unprocessable(mut res: Response) -> Response {
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 /// The outcome of one of the recommendation page's forms: back to the page,
@@ -476,8 +453,7 @@ async fn after(
 }
 
 pub async fn move_status(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<StatusForm>,
 ) -> PageResult {
@@ -492,8 +468,7 @@ pub async fn move_status(
 }
 
 pub async fn answer(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> PageResult {
@@ -508,8 +483,7 @@ pub async fn answer(
 }
 
 pub async fn feedback(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
     CsrfForm(f): CsrfForm<FeedbackForm>,
 ) -> PageResult {
@@ -597,9 +571,5 @@ pub async fn public(
         pager,
         ..page
     };
-    let mut res = render(&page);
-    if !page.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(unprocessable_if(!page.errors.is_empty(), render(&page)))
 }

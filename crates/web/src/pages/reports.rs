@@ -13,13 +13,13 @@
 //! (`api/reports.rs`).
 
 use super::matters::Fields;
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, Ctx, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
+use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -30,6 +30,7 @@ use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{
     ReportAction, ReportStatus, Standing, counts_as_submitted, editable, on_time,
 };
+use thamgia_domain::suppression::{shown, shown_unless};
 use thamgia_store::entity::{report_event, unit};
 use thamgia_store::report_data::{self, ChainRow};
 use thamgia_store::reports;
@@ -210,11 +211,7 @@ async fn list_year(
     Ok(last)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewReports, lang)?;
     let db = &state.db.conn;
@@ -290,11 +287,7 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
         notes: super::dashboard::figure_notes(c.lang, i),
         code: i.code.clone(),
         name: c.pick(&i.name_vi, &i.name_en).to_string(),
-        value: if f.hidden() {
-            "<5".into()
-        } else {
-            value_text(c, i.value, &i.unit)
-        },
+        value: shown_unless(f.hidden(), || value_text(c, i.value, &i.unit)),
         target: i
             .target
             .map(|t| value_text(c, Some(t), &i.unit))
@@ -314,7 +307,7 @@ fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
                 format!(
                     "{}: {}",
                     c.pick(&p.name_vi, &p.name_en),
-                    p.value.map_or("<5".to_string(), |v| c.lang.int(v))
+                    shown(p.value, |v| c.lang.int(v))
                 )
             })
             .collect::<Vec<_>>()
@@ -481,11 +474,9 @@ async fn report_page(
                             fs.iter()
                                 .find(|f| &f.indicator.code == code)
                                 .map(|f| {
-                                    if f.hidden() {
-                                        "<5".into()
-                                    } else {
+                                    shown_unless(f.hidden(), || {
                                         value_text(&c, f.indicator.value, &f.indicator.unit)
-                                    }
+                                    })
                                 })
                                 .unwrap_or_else(|| "—".into())
                         })
@@ -658,8 +649,7 @@ async fn unit_year(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
@@ -722,8 +712,7 @@ async fn refused_page(
 }
 
 pub async fn save(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<NarrativeForm>,
 ) -> PageResult {
@@ -748,8 +737,7 @@ pub struct MoveForm {
 }
 
 pub async fn act(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<MoveForm>,
 ) -> PageResult {

@@ -7,15 +7,15 @@
 //! reach this page. Closing and answering are shared with the API through
 //! [`close_consultation`] and [`save_answer`].
 
-use super::{Chrome, PageErr, PageError, PageResult, render, require};
-use crate::auth::{CsrfForm, PageUser};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::CsrfForm;
 use crate::charts::{self, Bar};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -26,6 +26,7 @@ use thamgia_domain::access::{Permission, Principal, Role};
 use thamgia_domain::results::{
     self as res, Breakdown, Cell, Dimension, Group, QuestionResult, Results,
 };
+use thamgia_domain::suppression::HIDDEN_LABEL;
 use thamgia_domain::voice::{QuestionKind, Status};
 use thamgia_store::entity::consultation;
 use thamgia_store::{consultations, indicators};
@@ -56,7 +57,7 @@ pub(crate) fn path_id(s: &str, lang: Lang) -> Result<i32, PageError> {
 pub(crate) fn count(lang: Lang, c: &Cell) -> String {
     match c.count {
         Some(n) if !c.suppressed => lang.int(n as i64),
-        _ => "<5".into(),
+        _ => HIDDEN_LABEL.into(),
     }
 }
 
@@ -70,7 +71,7 @@ fn pct(lang: Lang, c: &Cell) -> String {
 /// "12 (41,7%)", "0" or "<5".
 fn count_pct(lang: Lang, c: &Cell) -> String {
     match (c.suppressed, c.percent) {
-        (true, _) => "<5".into(),
+        (true, _) => HIDDEN_LABEL.into(),
         (false, Some(p)) => format!("{} ({}%)", count(lang, c), lang.num(p)),
         (false, None) => count(lang, c),
     }
@@ -247,11 +248,7 @@ struct ResultsPage {
 }
 
 /// The results of a consultation in the visitor's scope.
-pub async fn show(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
+pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<String>) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewResults, lang)?;
     let id = path_id(&id, lang)?;
@@ -356,11 +353,7 @@ async fn close_page(
     })
 }
 
-pub async fn close_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Path(id): Path<String>,
-) -> PageResult {
+pub async fn close_form(Visit { state, p, ctx }: Visit, Path(id): Path<String>) -> PageResult {
     Ok(render(
         &close_page(&state, &p, &ctx, &id, None, BTreeMap::new()).await?,
     ))
@@ -373,8 +366,7 @@ pub struct CloseForm {
 }
 
 pub async fn close_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<CloseForm>,
 ) -> PageResult {
@@ -384,12 +376,9 @@ pub async fn close_submit(
     let act = Act::new(&state.db.conn, &p, state.now());
     match results::close(act, nid, &f.findings).await {
         Ok(k) => Ok(Redirect::to(&format!("/consultations/{}/answer", k.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => {
-            let mut res =
-                render(&close_page(&state, &p, &ctx, &id, Some(f.findings), fields).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
+        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
+            &close_page(&state, &p, &ctx, &id, Some(f.findings), fields).await?,
+        ))),
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }
@@ -479,8 +468,7 @@ pub struct SavedQuery {
 }
 
 pub async fn answer_form(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
@@ -503,8 +491,7 @@ pub struct AnswerForm {
 }
 
 pub async fn answer_submit(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
+    Visit { state, p, ctx }: Visit,
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> PageResult {
@@ -532,10 +519,9 @@ pub async fn answer_submit(
                 taken: input.taken,
                 not_taken: input.not_taken,
             };
-            let mut res =
-                render(&answer_page(&state, &p, &ctx, &id, Some(input), fields, false).await?);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(unprocessable(render(
+                &answer_page(&state, &p, &ctx, &id, Some(input), fields, false).await?,
+            )))
         }
         Err(e) => Err(PageError(e.into(), lang)),
     }
@@ -565,7 +551,7 @@ struct OverduePage {
 
 /// Answers to children that are overdue: the whole scope for coordinators and
 /// district officers, the own agency's matters for an agency officer.
-pub async fn overdue(State(state): State<AppState>, PageUser(p, ctx): PageUser) -> PageResult {
+pub async fn overdue(Visit { state, p, ctx }: Visit) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::AnswerChildren, lang)?;
     let own_agency = p.role == Role::AgencyOfficer;

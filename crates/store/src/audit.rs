@@ -348,7 +348,7 @@ pub fn shown(mut e: audit::Model) -> audit::Model {
                             && h
                             && x.is_number()
                         {
-                            *x = serde_json::Value::String("<5".into());
+                            *x = serde_json::Value::String(thamgia_domain::suppression::HIDDEN_LABEL.into());
                         }
                     }
                 }

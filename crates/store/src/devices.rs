@@ -135,10 +135,7 @@ pub async fn revoke<C: TransactionTrait + ConnectionTrait>(
     by: Option<i32>,
 ) -> Result<device::Model> {
     let tx = crate::begin_write(c).await?;
-    let d = device::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let d = crate::scoped::found::<device::Entity, _>(&tx, id).await?;
     if only_user.is_some_and(|u| u != d.user_id) {
         return Err(StoreError::NotFound);
     }

@@ -121,10 +121,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     f: ForumInput,
 ) -> Result<forum::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = forum::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<forum::Entity, _>(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
     crate::plans::ensure_holds(&tx, f.unit_id, "forum", f.year).await?;
@@ -239,13 +236,9 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_asc(forum::Column::Id)
         .all(c)
         .await?;
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|f| f.organiser_agency_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let agencies =
+        crate::scoped::by_ids::<agency::Entity, _>(c, rows.iter().map(|f| f.organiser_agency_id))
+            .await?;
     Ok(rows
         .into_iter()
         .filter_map(|f| {
@@ -262,21 +255,8 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(forum::Model, unit::Model, agency::Model)> {
-    let f = forum::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(f.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    let a = agency::Entity::find_by_id(f.organiser_agency_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let (f, u) = crate::scoped::of_unit::<forum::Entity, C>(c, scope, id, |f| f.unit_id).await?;
+    let a = crate::scoped::found::<agency::Entity, _>(c, f.organiser_agency_id).await?;
     Ok((f, u, a))
 }
 
@@ -391,13 +371,7 @@ pub async fn add_session<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "forum_session", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "forum_session", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -423,10 +397,7 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     submitted_on: NaiveDate,
 ) -> Result<forum::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = forum::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<forum::Entity, _>(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let mut am = before.clone().into_active_model();
     am.report_submitted_on = Set(Some(submitted_on));

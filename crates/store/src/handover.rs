@@ -288,10 +288,7 @@ pub async fn hand_over_recommendation<C: TransactionTrait + ConnectionTrait>(
             field: "recommendation",
         });
     }
-    let after = recommendation::Entity::find_by_id(before.id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let after = crate::scoped::found::<recommendation::Entity, _>(&tx, before.id).await?;
     audit::record(
         &tx,
         actor,
@@ -354,10 +351,7 @@ pub async fn hand_over_answer<C: TransactionTrait + ConnectionTrait>(
             field: "consultation",
         });
     }
-    let after = consultation::Entity::find_by_id(before.id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let after = crate::scoped::found::<consultation::Entity, _>(&tx, before.id).await?;
     audit::record(
         &tx,
         actor,

@@ -1,7 +1,7 @@
 //! Matters: child-related laws and policies, school decisions and community
 //! decisions, each owned by an agency in a unit.
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{agency, consultation, matter, unit};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -56,13 +56,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     .insert(&tx)
     .await?;
     crate::aggregates::matter_changed(&tx, None, &row).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "matter", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "matter", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -84,10 +78,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     ch: MatterChanges,
 ) -> Result<matter::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = matter::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<matter::Entity, _>(&tx, id).await?;
     let mut am = before.clone().into_active_model();
     if let Some(v) = ch.title {
         am.title = Set(v);
@@ -122,15 +113,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
     crate::aggregates::matter_changed(&tx, Some(&before), &after).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("update", "matter", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    audit::updated(&tx, actor, now, "matter", id, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }

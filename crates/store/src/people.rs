@@ -110,19 +110,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(person::Model, unit::Model)> {
-    let p = person::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(p.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if scope.contains(&u.path) {
-        Ok((p, u))
-    } else {
-        Err(StoreError::NotFound)
-    }
+    crate::scoped::of_unit::<person::Entity, C>(c, scope, id, |p| p.unit_id).await
 }
 
 /// People in the scope, by name (pseudonymised ones last).
@@ -141,10 +129,7 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<person
 /// delegates): the person exists, has not been pseudonymised, and a consent
 /// stands at this moment. Otherwise `NotFound` or `Conflict { field: "consent" }`.
 pub async fn require_consent<C: ConnectionTrait>(c: &C, person_id: i32) -> Result<person::Model> {
-    let p = person::Entity::find_by_id(person_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let p = crate::scoped::found::<person::Entity, _>(c, person_id).await?;
     if p.pseudonymised_at.is_some() || active_consent(c, p.id).await?.is_none() {
         return Err(StoreError::Conflict { field: "consent" });
     }

@@ -72,13 +72,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "recommendation", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "recommendation", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -136,21 +130,12 @@ pub async fn get_in_reach<C: ConnectionTrait>(
     reach: &Reach,
     id: i32,
 ) -> Result<(recommendation::Model, unit::Model, agency::Model)> {
-    let r = recommendation::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(r.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let r = crate::scoped::found::<recommendation::Entity, _>(c, id).await?;
+    let u = crate::scoped::found::<unit::Entity, _>(c, r.unit_id).await?;
     if !reach.sees(&r, &u.path) {
         return Err(StoreError::NotFound);
     }
-    let a = agency::Entity::find_by_id(r.agency_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let a = crate::scoped::found::<agency::Entity, _>(c, r.agency_id).await?;
     Ok((r, u, a))
 }
 
@@ -217,20 +202,9 @@ async fn with_unit_and_agency<C: ConnectionTrait>(
     c: &C,
     rows: Vec<recommendation::Model>,
 ) -> Result<Vec<(recommendation::Model, unit::Model, agency::Model)>> {
-    let units: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(rows.iter().map(|r| r.unit_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|r| r.agency_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let units = crate::scoped::by_ids::<unit::Entity, _>(c, rows.iter().map(|r| r.unit_id)).await?;
+    let agencies =
+        crate::scoped::by_ids::<agency::Entity, _>(c, rows.iter().map(|r| r.agency_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -275,10 +249,7 @@ pub async fn years<C: ConnectionTrait>(c: &C) -> Result<Vec<i32>> {
 }
 
 async fn load_for_change<C: ConnectionTrait>(c: &C, id: i32) -> Result<recommendation::Model> {
-    recommendation::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::found::<recommendation::Entity, _>(c, id).await
 }
 
 /// Moves a recommendation along (assigned, in progress). Answering goes
@@ -542,13 +513,9 @@ pub async fn sources<C: ConnectionTrait>(
         .filter(council_dialogue::Column::Id.is_in(ids(RecommendationSource::CouncilDialogue)))
         .all(c)
         .await?;
-    let councils: HashMap<i32, council::Model> = council::Entity::find()
-        .filter(council::Column::Id.is_in(dialogues.iter().map(|d| d.council_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
+    let councils =
+        crate::scoped::by_ids::<council::Entity, _>(c, dialogues.iter().map(|d| d.council_id))
+            .await?;
     for d in dialogues {
         let k = councils.get(&d.council_id);
         out.insert(

@@ -204,17 +204,12 @@ pub async fn save_in<C: ConnectionTrait>(
             write_children(c, row.id, a).await?;
             let (coordinating, participants) = wanted(a);
             crate::aggregates::activity_changed(c, None, Some((&row, &participants))).await?;
-            audit::record(
-                c,
-                actor,
-                now,
-                Change::new("create", "activity", row.id).after(&Audited {
-                    activity: &row,
-                    coordinating,
-                    participants,
-                }),
-            )
-            .await?;
+            let change = Change::new("create", "activity", row.id).after(&Audited {
+                activity: &row,
+                coordinating,
+                participants,
+            });
+            audit::record(c, actor, now, change).await?;
             Ok((row, Saved::Created))
         }
         Some(before) => update_row(c, actor, now, before, a).await,
@@ -245,23 +240,18 @@ async fn update_row<C: ConnectionTrait>(
         Some((&after, &participants)),
     )
     .await?;
-    audit::record(
-        c,
-        actor,
-        now,
-        Change::new("update", "activity", after.id)
-            .before(&Audited {
-                activity: &before,
-                coordinating: old_coord,
-                participants: old_part,
-            })
-            .after(&Audited {
-                activity: &after,
-                coordinating,
-                participants,
-            }),
-    )
-    .await?;
+    let change = Change::new("update", "activity", after.id)
+        .before(&Audited {
+            activity: &before,
+            coordinating: old_coord,
+            participants: old_part,
+        })
+        .after(&Audited {
+            activity: &after,
+            coordinating,
+            participants,
+        });
+    audit::record(c, actor, now, change).await?;
     Ok((after, Saved::Updated))
 }
 

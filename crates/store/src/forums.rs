@@ -99,16 +99,11 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let row = am.insert(&tx).await?;
     set_ethnic_groups(&tx, row.id, &groups).await?;
     crate::aggregates::forum_changed(&tx, None, &row).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "forum", row.id).after(&Audited {
-            forum: &row,
-            ethnic_groups: &groups,
-        }),
-    )
-    .await?;
+    let change = Change::new("create", "forum", row.id).after(&Audited {
+        forum: &row,
+        ethnic_groups: &groups,
+    });
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -132,21 +127,16 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     let after = am.update(&tx).await?;
     set_ethnic_groups(&tx, id, &groups).await?;
     crate::aggregates::forum_changed(&tx, Some(&before), &after).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("update", "forum", id)
-            .before(&Audited {
-                forum: &before,
-                ethnic_groups: &groups_before,
-            })
-            .after(&Audited {
-                forum: &after,
-                ethnic_groups: &groups,
-            }),
-    )
-    .await?;
+    let change = Change::new("update", "forum", id)
+        .before(&Audited {
+            forum: &before,
+            ethnic_groups: &groups_before,
+        })
+        .after(&Audited {
+            forum: &after,
+            ethnic_groups: &groups,
+        });
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -319,14 +309,9 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     })
     .exec_without_returning(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("add_delegate", "forum", forum_id)
-            .after(&serde_json::json!({ "person_id": person_id })),
-    )
-    .await?;
+    let change = Change::new("add_delegate", "forum", forum_id)
+        .after(&serde_json::json!({ "person_id": person_id }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -402,15 +387,10 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     let mut am = before.clone().into_active_model();
     am.report_submitted_on = Set(Some(submitted_on));
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("report", "forum", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("report", "forum", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -62,15 +62,10 @@ pub async fn end_with_units<C: ConnectionTrait>(
             let mut am = k.clone().into_active_model();
             am.ended_on = Set(Some(last.max(k.established_on)));
             let after = am.update(tx).await?;
-            audit::record(
-                tx,
-                actor,
-                now,
-                Change::new("end", "council", after.id)
-                    .before(&k)
-                    .after(&after),
-            )
-            .await?;
+            let change = Change::new("end", "council", after.id)
+                .before(&k)
+                .after(&after);
+            audit::record(tx, actor, now, change).await?;
             n.councils += 1;
             for m in council_member::Entity::find()
                 .filter(council_member::Column::CouncilId.eq(k.id))
@@ -97,15 +92,10 @@ pub async fn end_with_units<C: ConnectionTrait>(
             let mut am = k.clone().into_active_model();
             am.closed_on = Set(Some(last.max(k.founded_on)));
             let after = am.update(tx).await?;
-            audit::record(
-                tx,
-                actor,
-                now,
-                Change::new("end", "club", after.id)
-                    .before(&k)
-                    .after(&after),
-            )
-            .await?;
+            let change = Change::new("end", "club", after.id)
+                .before(&k)
+                .after(&after);
+            audit::record(tx, actor, now, change).await?;
             n.clubs += 1;
             for m in club_member::Entity::find()
                 .filter(club_member::Column::ClubId.eq(k.id))
@@ -132,15 +122,10 @@ pub async fn end_with_units<C: ConnectionTrait>(
             let mut am = a.clone().into_active_model();
             am.valid_to = Set(Some(last));
             let after = am.update(tx).await?;
-            audit::record(
-                tx,
-                actor,
-                now,
-                Change::new("end", "agency", after.id)
-                    .before(&a)
-                    .after(&after),
-            )
-            .await?;
+            let change = Change::new("end", "agency", after.id)
+                .before(&a)
+                .after(&after);
+            audit::record(tx, actor, now, change).await?;
             n.agencies += 1;
         }
     }
@@ -289,15 +274,10 @@ pub async fn hand_over_recommendation<C: TransactionTrait + ConnectionTrait>(
         });
     }
     let after = crate::scoped::found::<recommendation::Entity, _>(&tx, before.id).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("hand_over", "recommendation", after.id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("hand_over", "recommendation", after.id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -352,15 +332,10 @@ pub async fn hand_over_answer<C: TransactionTrait + ConnectionTrait>(
         });
     }
     let after = crate::scoped::found::<consultation::Entity, _>(&tx, before.id).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("hand_over", "consultation", after.id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("hand_over", "consultation", after.id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

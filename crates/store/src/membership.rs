@@ -822,13 +822,8 @@ pub async fn add<C: TransactionTrait + ConnectionTrait>(
         ),
     };
     crate::aggregates::member_changed(&tx, row.aggregate()).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", row.entity(), row.id()).after(&row.trail()),
-    )
-    .await?;
+    let change = Change::new("create", row.entity(), row.id()).after(&row.trail());
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -859,15 +854,10 @@ pub async fn end<C: TransactionTrait + ConnectionTrait>(
         }
     };
     crate::aggregates::member_changed(&tx, after.aggregate()).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new(action, after.entity(), id)
-            .before(&before.trail())
-            .after(&after.trail()),
-    )
-    .await?;
+    let change = Change::new(action, after.entity(), id)
+        .before(&before.trail())
+        .after(&after.trail());
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

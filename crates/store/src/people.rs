@@ -84,22 +84,12 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "person", row.id).after(&trail(&row)),
-    )
-    .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "consent", cons.id).after(&serde_json::json!({
-            "person_id": row.id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "person", row.id).after(&trail(&row));
+    audit::record(&tx, actor, now, change).await?;
+    let change = Change::new("create", "consent", cons.id).after(&serde_json::json!({
+        "person_id": row.id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -213,15 +203,10 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
     // A child whose consent is withdrawn no longer serves under their name:
     // open terms and memberships end today; the history (roles, dates) stays.
     end_open_memberships(&tx, actor, now, person_id).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("withdraw_consent", "person", person_id)
-            .before(&trail(&before))
-            .after(&trail(&after)),
-    )
-    .await?;
+    let change = Change::new("withdraw_consent", "person", person_id)
+        .before(&trail(&before))
+        .after(&trail(&after));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -245,17 +230,10 @@ async fn end_open_memberships<C: ConnectionTrait>(
         am.term_end = Set(Some(today.max(m.term_start)));
         let after = am.update(c).await?;
         crate::aggregates::member_changed(c, crate::aggregates::Member::Council(&after)).await?;
-        audit::record(
-            c,
-            actor,
-            now,
-            Change::new("end_term", "council_member", m.id)
-                .before(&serde_json::json!({"person_id": m.person_id, "term_end": m.term_end}))
-                .after(
-                    &serde_json::json!({"person_id": after.person_id, "term_end": after.term_end}),
-                ),
-        )
-        .await?;
+        let change = Change::new("end_term", "council_member", m.id)
+            .before(&serde_json::json!({"person_id": m.person_id, "term_end": m.term_end}))
+            .after(&serde_json::json!({"person_id": after.person_id, "term_end": after.term_end}));
+        audit::record(c, actor, now, change).await?;
     }
     let clubs = club_member::Entity::find()
         .filter(club_member::Column::PersonId.eq(person_id))
@@ -267,17 +245,10 @@ async fn end_open_memberships<C: ConnectionTrait>(
         am.left_on = Set(Some(today.max(m.joined_on)));
         let after = am.update(c).await?;
         crate::aggregates::member_changed(c, crate::aggregates::Member::Club(&after)).await?;
-        audit::record(
-            c,
-            actor,
-            now,
-            Change::new("leave", "club_member", m.id)
-                .before(&serde_json::json!({"person_id": m.person_id, "left_on": m.left_on}))
-                .after(
-                    &serde_json::json!({"person_id": after.person_id, "left_on": after.left_on}),
-                ),
-        )
-        .await?;
+        let change = Change::new("leave", "club_member", m.id)
+            .before(&serde_json::json!({"person_id": m.person_id, "left_on": m.left_on}))
+            .after(&serde_json::json!({"person_id": after.person_id, "left_on": after.left_on}));
+        audit::record(c, actor, now, change).await?;
     }
     Ok(())
 }
@@ -319,15 +290,10 @@ pub async fn add_consent<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "consent", cons.id).after(&serde_json::json!({
-            "person_id": person_id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "consent", cons.id).after(&serde_json::json!({
+        "person_id": person_id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(cons)
 }

@@ -278,17 +278,12 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("import", "plan", format!("{}@{}", h.code, version)).after(
-            &serde_json::json!({
-                "code": h.code, "version": version, "name_vi": h.name_vi
-            }),
-        ),
-    )
-    .await?;
+    let change = Change::new("import", "plan", format!("{}@{}", h.code, version)).after(
+        &serde_json::json!({
+            "code": h.code, "version": version, "name_vi": h.name_vi
+        }),
+    );
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(ImportOutcome::Imported {
         plan_id: p.id,

@@ -273,15 +273,10 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
     am.status = Set(to.as_str().into());
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("status", "recommendation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("status", "recommendation", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -325,15 +320,10 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     am.answered_by = Set(actor.user_id);
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("answer", "recommendation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("answer", "recommendation", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -356,15 +346,10 @@ pub async fn set_feedback<C: TransactionTrait + ConnectionTrait>(
     am.feedback = Set(Some(feedback));
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("feedback", "recommendation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("feedback", "recommendation", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

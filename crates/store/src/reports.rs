@@ -245,15 +245,10 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new(action.as_str(), "report", id)
-            .before(&serde_json::json!({"status": from.as_str()}))
-            .after(&serde_json::json!({"status": to.as_str(), "reason": reason})),
-    )
-    .await?;
+    let change = Change::new(action.as_str(), "report", id)
+        .before(&serde_json::json!({"status": from.as_str()}))
+        .after(&serde_json::json!({"status": to.as_str(), "reason": reason}));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(Ok(after))
 }

@@ -499,25 +499,15 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
         }
         .insert(&tx)
         .await?;
-        audit::record(
-            &tx,
-            actor,
-            now,
-            Change::new("create", "safeguarding_alert", alert.id)
-                .after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id})),
-        )
-        .await?;
+        let change = Change::new("create", "safeguarding_alert", alert.id)
+            .after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id}));
+        audit::record(&tx, actor, now, change).await?;
     }
     let summary = |m: &answer::Model| serde_json::json!({"moderation": m.moderation, "redacted": m.redacted, "chars": m.text.as_deref().map(|t| t.chars().count())});
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("moderate", "answer", answer_id)
-            .before(&summary(&before))
-            .after(&summary(&after)),
-    )
-    .await?;
+    let change = Change::new("moderate", "answer", answer_id)
+        .before(&summary(&before))
+        .after(&summary(&after));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -565,15 +555,10 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
     am.resolved_at = Set(Some(now));
     am.resolved_by = Set(actor.user_id);
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("resolve", "safeguarding_alert", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("resolve", "safeguarding_alert", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -315,15 +315,10 @@ pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "api_token", row.id).after(&serde_json::json!({
-            "user_id": user_id, "label": label
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "api_token", row.id).after(&serde_json::json!({
+        "user_id": user_id, "label": label
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -226,17 +226,8 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_asc(forum::Column::Id)
         .all(c)
         .await?;
-    let agencies =
-        crate::scoped::by_ids::<agency::Entity, _>(c, rows.iter().map(|f| f.organiser_agency_id))
-            .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|f| {
-            let u = units.get(&f.unit_id)?.clone();
-            let a = agencies.get(&f.organiser_agency_id)?.clone();
-            Some((f, u, a))
-        })
-        .collect())
+    crate::scoped::with_unit_and_agency(c, rows, &units, |f| (f.unit_id, f.organiser_agency_id))
+        .await
 }
 
 /// One forum if its unit lies in the scope.

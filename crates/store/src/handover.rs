@@ -9,8 +9,9 @@
 //! hand-over is one audited write.
 
 use crate::audit::{self, Change};
-use crate::entity::{agency, club, club_member, consultation, council, council_member};
+use crate::entity::{agency, club, consultation, council};
 use crate::entity::{recommendation, unit};
+use crate::membership::{self, Model};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -67,21 +68,7 @@ pub async fn end_with_units<C: ConnectionTrait>(
                 .after(&after);
             audit::record(tx, actor, now, change).await?;
             n.councils += 1;
-            for m in council_member::Entity::find()
-                .filter(council_member::Column::CouncilId.eq(k.id))
-                .all(tx)
-                .await?
-            {
-                if m.term_end.is_some_and(|e| e <= last) || m.term_start > last {
-                    continue;
-                }
-                let mut am = m.clone().into_active_model();
-                am.term_end = Set(Some(last));
-                let after = am.update(tx).await?;
-                crate::aggregates::member_changed(tx, crate::aggregates::Member::Council(&after))
-                    .await?;
-                n.memberships += 1;
-            }
+            n.memberships += membership::end_running(tx, Model::Council, k.id, last).await?;
         }
         for k in club::Entity::find()
             .filter(club::Column::UnitId.eq(u.id))
@@ -97,21 +84,7 @@ pub async fn end_with_units<C: ConnectionTrait>(
                 .after(&after);
             audit::record(tx, actor, now, change).await?;
             n.clubs += 1;
-            for m in club_member::Entity::find()
-                .filter(club_member::Column::ClubId.eq(k.id))
-                .all(tx)
-                .await?
-            {
-                if m.left_on.is_some_and(|e| e <= last) || m.joined_on > last {
-                    continue;
-                }
-                let mut am = m.clone().into_active_model();
-                am.left_on = Set(Some(last));
-                let after = am.update(tx).await?;
-                crate::aggregates::member_changed(tx, crate::aggregates::Member::Club(&after))
-                    .await?;
-                n.memberships += 1;
-            }
+            n.memberships += membership::end_running(tx, Model::Club, k.id, last).await?;
         }
         for a in agency::Entity::find()
             .filter(agency::Column::UnitId.eq(u.id))

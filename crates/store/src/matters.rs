@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
+use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::voice::{MatterKind, Stage, Status, stage_needs_decision};
 
@@ -143,9 +144,12 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &MatterFilter,
 ) -> Result<Vec<(matter::Model, unit::Model, agency::Model)>> {
-    let units = crate::units::within(c, scope, f.unit_path.as_deref()).await?;
-    let mut q =
-        matter::Entity::find().filter(matter::Column::UnitId.is_in(units.iter().map(|u| u.id)));
+    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut q = matter::Entity::find().filter(matter::Column::UnitId.is_in(units.keys().copied()));
     if let Some(k) = f.kind {
         q = q.filter(matter::Column::Kind.eq(k.as_str()));
     }
@@ -160,18 +164,7 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_desc(matter::Column::Id)
         .all(c)
         .await?;
-    let agencies = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|m| m.owner_agency_id)))
-        .all(c)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let u = units.iter().find(|u| u.id == m.unit_id)?.clone();
-            let a = agencies.iter().find(|a| a.id == m.owner_agency_id)?.clone();
-            Some((m, u, a))
-        })
-        .collect())
+    crate::scoped::with_unit_and_agency(c, rows, &units, |m| (m.unit_id, m.owner_agency_id)).await
 }
 
 /// One matter if its unit lies in the scope.

@@ -115,6 +115,44 @@ impl Row {
         }
     }
 
+    /// The trail's action for ending it: a term ends, a child leaves a club.
+    fn end_action(&self) -> &'static str {
+        match self {
+            Row::Council(_) => "end_term",
+            Row::Club(_) => "leave",
+        }
+    }
+
+    /// What the trail keeps of an ending: the person and the last day.
+    fn end_trail(&self) -> serde_json::Value {
+        match self {
+            Row::Council(m) => {
+                serde_json::json!({"person_id": m.person_id, "term_end": m.term_end})
+            }
+            Row::Club(m) => serde_json::json!({"person_id": m.person_id, "left_on": m.left_on}),
+        }
+    }
+
+    /// Ends the membership on `on` (a term's end, the day a child left) in
+    /// the caller's transaction and writes its row of `agg_model_members`
+    /// again; the caller leaves the trail.
+    pub(crate) async fn ended<C: ConnectionTrait>(&self, c: &C, on: NaiveDate) -> Result<Row> {
+        let after = match self {
+            Row::Council(m) => {
+                let mut am = m.clone().into_active_model();
+                am.term_end = Set(Some(on));
+                Row::Council(am.update(c).await?)
+            }
+            Row::Club(m) => {
+                let mut am = m.clone().into_active_model();
+                am.left_on = Set(Some(on));
+                Row::Club(am.update(c).await?)
+            }
+        };
+        crate::aggregates::member_changed(c, after.aggregate()).await?;
+        Ok(after)
+    }
+
     fn aggregate(&self) -> crate::aggregates::Member<'_> {
         match self {
             Row::Council(m) => crate::aggregates::Member::Council(m),
@@ -841,25 +879,84 @@ pub async fn end<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<Row> {
     let tx = crate::begin_write(c).await?;
     let before = member(&tx, model, of, id).await?;
-    let (after, action) = match &before {
-        Row::Council(m) => {
-            let mut am = m.clone().into_active_model();
-            am.term_end = Set(Some(on));
-            (Row::Council(am.update(&tx).await?), "end_term")
-        }
-        Row::Club(m) => {
-            let mut am = m.clone().into_active_model();
-            am.left_on = Set(Some(on));
-            (Row::Club(am.update(&tx).await?), "leave")
-        }
-    };
-    crate::aggregates::member_changed(&tx, after.aggregate()).await?;
-    let change = Change::new(action, after.entity(), id)
+    let after = before.ended(&tx, on).await?;
+    let change = Change::new(before.end_action(), after.entity(), id)
         .before(&before.trail())
         .after(&after.trail());
     audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Ends the person's open council terms and club memberships on `now`'s date
+/// (not before each began), in the caller's transaction (a consent
+/// withdrawn: `people::withdraw`).
+pub(crate) async fn end_open_of<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    person_id: i32,
+) -> Result<()> {
+    let today = now.date_naive();
+    let mut open: Vec<Row> = council_member::Entity::find()
+        .filter(council_member::Column::PersonId.eq(person_id))
+        .filter(council_member::Column::TermEnd.is_null())
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Row::Council)
+        .collect();
+    let clubs = club_member::Entity::find()
+        .filter(club_member::Column::PersonId.eq(person_id))
+        .filter(club_member::Column::LeftOn.is_null())
+        .all(c)
+        .await?;
+    open.extend(clubs.into_iter().map(Row::Club));
+    for before in open {
+        let after = before.ended(c, today.max(before.start())).await?;
+        let change = Change::new(before.end_action(), before.entity(), before.id())
+            .before(&before.end_trail())
+            .after(&after.end_trail());
+        audit::record(c, actor, now, change).await?;
+    }
+    Ok(())
+}
+
+/// Ends on `last` the memberships of the council or club `of` still running
+/// after that day (a term begun later is not ended), in the caller's
+/// transaction, and answers how many (the end of its unit:
+/// `handover::end_with_units`).
+pub(crate) async fn end_running<C: ConnectionTrait>(
+    c: &C,
+    model: Model,
+    of: i32,
+    last: NaiveDate,
+) -> Result<usize> {
+    let rows: Vec<Row> = match model {
+        Model::Council => council_member::Entity::find()
+            .filter(council_member::Column::CouncilId.eq(of))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(Row::Council)
+            .collect(),
+        Model::Club => club_member::Entity::find()
+            .filter(club_member::Column::ClubId.eq(of))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(Row::Club)
+            .collect(),
+    };
+    let mut n = 0;
+    for m in rows {
+        if m.end().is_some_and(|e| e <= last) || m.start() > last {
+            continue;
+        }
+        m.ended(c, last).await?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Each row with the record its `key` names (a member's person, a

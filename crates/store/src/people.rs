@@ -202,55 +202,13 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
     crate::aggregates::person_changed(&tx, &after).await?;
     // A child whose consent is withdrawn no longer serves under their name:
     // open terms and memberships end today; the history (roles, dates) stays.
-    end_open_memberships(&tx, actor, now, person_id).await?;
+    crate::membership::end_open_of(&tx, actor, now, person_id).await?;
     let change = Change::new("withdraw_consent", "person", person_id)
         .before(&trail(&before))
         .after(&trail(&after));
     audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// Ends the person's open council terms and club memberships on `now`'s date.
-async fn end_open_memberships<C: ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    person_id: i32,
-) -> Result<()> {
-    use crate::entity::{club_member, council_member};
-    let today = now.date_naive();
-    let terms = council_member::Entity::find()
-        .filter(council_member::Column::PersonId.eq(person_id))
-        .filter(council_member::Column::TermEnd.is_null())
-        .all(c)
-        .await?;
-    for m in terms {
-        let mut am = m.clone().into_active_model();
-        am.term_end = Set(Some(today.max(m.term_start)));
-        let after = am.update(c).await?;
-        crate::aggregates::member_changed(c, crate::aggregates::Member::Council(&after)).await?;
-        let change = Change::new("end_term", "council_member", m.id)
-            .before(&serde_json::json!({"person_id": m.person_id, "term_end": m.term_end}))
-            .after(&serde_json::json!({"person_id": after.person_id, "term_end": after.term_end}));
-        audit::record(c, actor, now, change).await?;
-    }
-    let clubs = club_member::Entity::find()
-        .filter(club_member::Column::PersonId.eq(person_id))
-        .filter(club_member::Column::LeftOn.is_null())
-        .all(c)
-        .await?;
-    for m in clubs {
-        let mut am = m.clone().into_active_model();
-        am.left_on = Set(Some(today.max(m.joined_on)));
-        let after = am.update(c).await?;
-        crate::aggregates::member_changed(c, crate::aggregates::Member::Club(&after)).await?;
-        let change = Change::new("leave", "club_member", m.id)
-            .before(&serde_json::json!({"person_id": m.person_id, "left_on": m.left_on}))
-            .after(&serde_json::json!({"person_id": after.person_id, "left_on": after.left_on}));
-        audit::record(c, actor, now, change).await?;
-    }
-    Ok(())
 }
 
 /// Records a further consent for a child who is still on record by name (a

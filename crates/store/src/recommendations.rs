@@ -203,16 +203,7 @@ async fn with_unit_and_agency<C: ConnectionTrait>(
     rows: Vec<recommendation::Model>,
 ) -> Result<Vec<(recommendation::Model, unit::Model, agency::Model)>> {
     let units = crate::scoped::by_ids::<unit::Entity, _>(c, rows.iter().map(|r| r.unit_id)).await?;
-    let agencies =
-        crate::scoped::by_ids::<agency::Entity, _>(c, rows.iter().map(|r| r.agency_id)).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let u = units.get(&r.unit_id)?.clone();
-            let a = agencies.get(&r.agency_id)?.clone();
-            Some((r, u, a))
-        })
-        .collect())
+    crate::scoped::with_unit_and_agency(c, rows, &units, |r| (r.unit_id, r.agency_id)).await
 }
 
 /// Every recommendation of a unit's subtree (the whole tree when `None`), for

@@ -4,7 +4,7 @@
 //! nothing). Every `get_in_scope` of a unit's record goes through
 //! [`of_unit`].
 
-use crate::entity::unit;
+use crate::entity::{agency, unit};
 use crate::{Result, StoreError};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
 use std::collections::HashMap;
@@ -68,4 +68,25 @@ pub async fn by_ids<E: Keyed, C: ConnectionTrait>(
 ) -> Result<HashMap<i32, E::Model>> {
     let rows = E::find().filter(E::ID.is_in(ids)).all(c).await?;
     Ok(rows.into_iter().map(|r| (E::key(&r), r)).collect())
+}
+
+/// Each row with its unit and agency (`of`: the row's unit id and agency id),
+/// in the rows' order; a row whose unit is not in `units` or whose agency is
+/// gone is left out.
+pub async fn with_unit_and_agency<M, C: ConnectionTrait>(
+    c: &C,
+    rows: Vec<M>,
+    units: &HashMap<i32, unit::Model>,
+    of: fn(&M) -> (i32, i32),
+) -> Result<Vec<(M, unit::Model, agency::Model)>> {
+    let agencies = by_ids::<agency::Entity, C>(c, rows.iter().map(|r| of(r).1)).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let (u, a) = of(&r);
+            let u = units.get(&u)?.clone();
+            let a = agencies.get(&a)?.clone();
+            Some((r, u, a))
+        })
+        .collect())
 }

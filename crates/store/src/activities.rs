@@ -316,7 +316,8 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
         .await?;
     crate::aggregates::activity_deleted(&tx, &before).await?;
     activity::Entity::delete_by_id(id).exec(&tx).await?;
-    audit::deleted(&tx, actor, now, "activity", id, &before).await?;
+    let change = Change::new("delete", "activity", id).before(&before);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -551,7 +552,8 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
     }
     crate::aggregates::spending_changed(&tx, &before, -1).await?;
     spending::Entity::delete_by_id(id).exec(&tx).await?;
-    audit::deleted(&tx, actor, now, "spending", id, &before).await?;
+    let change = Change::new("delete", "spending", id).before(&before);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }

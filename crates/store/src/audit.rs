@@ -213,24 +213,6 @@ pub async fn updated<C: ConnectionTrait>(
     record(c, actor, at, change).await
 }
 
-/// Records a row removed: `delete`, with the row as it was.
-pub async fn deleted<C: ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    at: DateTime<Utc>,
-    entity: &str,
-    id: impl ToString,
-    before: &impl Serialize,
-) -> Result<()> {
-    record(
-        c,
-        actor,
-        at,
-        Change::new("delete", entity, id).before(before),
-    )
-    .await
-}
-
 pub async fn record<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,

@@ -2,7 +2,7 @@
 //! questions; their join code; opening, closing with findings, and the
 //! published answer to the children.
 
-use crate::audit;
+use crate::audit::{self, Change};
 use crate::entity::{consultation, consultation_unit, matter, question, question_option, unit};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -300,7 +300,8 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
         .await?
         .ok_or(StoreError::NotFound)?;
     question::Entity::delete_by_id(q.id).exec(&tx).await?;
-    audit::deleted(&tx, actor, now, "question", q.id, &q).await?;
+    let change = Change::new("delete", "question", q.id).before(&q);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -243,6 +243,26 @@ async fn load_for_change<C: ConnectionTrait>(c: &C, id: i32) -> Result<recommend
     crate::scoped::found::<recommendation::Entity, _>(c, id).await
 }
 
+/// Saves a change of the recommendation `before` (its `updated_at` set to
+/// `now`), with its trail entry under `action`, and commits.
+async fn save<T: ConnectionTrait + TransactionSession>(
+    tx: T,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &str,
+    before: &recommendation::Model,
+    mut am: recommendation::ActiveModel,
+) -> Result<recommendation::Model> {
+    am.updated_at = Set(now);
+    let after = am.update(&tx).await?;
+    let change = Change::new(action, "recommendation", after.id)
+        .before(before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 /// Moves a recommendation along (assigned, in progress). Answering goes
 /// through [`answer`]. A move the lifecycle forbids is `Conflict { "status" }`.
 pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
@@ -262,14 +282,7 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
     }
     let mut am = before.clone().into_active_model();
     am.status = Set(to.as_str().into());
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    let change = Change::new("status", "recommendation", id)
-        .before(&before)
-        .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
-    Ok(after)
+    save(tx, actor, now, "status", &before, am).await
 }
 
 /// The agency's answer, checked by the caller with
@@ -309,14 +322,7 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     am.feedback = Set(a.feedback);
     am.answered_on = Set(Some(a.answered_on));
     am.answered_by = Set(actor.user_id);
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    let change = Change::new("answer", "recommendation", id)
-        .before(&before)
-        .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
-    Ok(after)
+    save(tx, actor, now, "answer", &before, am).await
 }
 
 /// Records (or corrects) how an answered recommendation's answer was given
@@ -335,14 +341,7 @@ pub async fn set_feedback<C: TransactionTrait + ConnectionTrait>(
     }
     let mut am = before.clone().into_active_model();
     am.feedback = Set(Some(feedback));
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    let change = Change::new("feedback", "recommendation", id)
-        .before(&before)
-        .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
-    Ok(after)
+    save(tx, actor, now, "feedback", &before, am).await
 }
 
 /// Days from receiving a recommendation to its answer. It was received on the

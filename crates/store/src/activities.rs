@@ -204,17 +204,12 @@ pub async fn save_in<C: ConnectionTrait>(
             write_children(c, row.id, a).await?;
             let (coordinating, participants) = wanted(a);
             crate::aggregates::activity_changed(c, None, Some((&row, &participants))).await?;
-            audit::record(
-                c,
-                actor,
-                now,
-                Change::new("create", "activity", row.id).after(&Audited {
-                    activity: &row,
-                    coordinating,
-                    participants,
-                }),
-            )
-            .await?;
+            let change = Change::new("create", "activity", row.id).after(&Audited {
+                activity: &row,
+                coordinating,
+                participants,
+            });
+            audit::record(c, actor, now, change).await?;
             Ok((row, Saved::Created))
         }
         Some(before) => update_row(c, actor, now, before, a).await,
@@ -245,23 +240,18 @@ async fn update_row<C: ConnectionTrait>(
         Some((&after, &participants)),
     )
     .await?;
-    audit::record(
-        c,
-        actor,
-        now,
-        Change::new("update", "activity", after.id)
-            .before(&Audited {
-                activity: &before,
-                coordinating: old_coord,
-                participants: old_part,
-            })
-            .after(&Audited {
-                activity: &after,
-                coordinating,
-                participants,
-            }),
-    )
-    .await?;
+    let change = Change::new("update", "activity", after.id)
+        .before(&Audited {
+            activity: &before,
+            coordinating: old_coord,
+            participants: old_part,
+        })
+        .after(&Audited {
+            activity: &after,
+            coordinating,
+            participants,
+        });
+    audit::record(c, actor, now, change).await?;
     Ok((after, Saved::Updated))
 }
 
@@ -288,10 +278,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     a: &Activity,
 ) -> Result<activity::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = activity::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<activity::Entity, _>(&tx, id).await?;
     let clash = activity::Entity::find()
         .filter(activity::Column::UnitId.eq(a.unit_id))
         .filter(activity::Column::Code.eq(a.code.as_str()))
@@ -316,10 +303,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
     id: i32,
 ) -> Result<()> {
     let tx = crate::begin_write(c).await?;
-    let before = activity::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<activity::Entity, _>(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.starts_on.year()).await?;
     // Planned items that pointed at it are planned again.
     crate::entity::annual_plan_item::Entity::update_many()
@@ -332,13 +316,8 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
         .await?;
     crate::aggregates::activity_deleted(&tx, &before).await?;
     activity::Entity::delete_by_id(id).exec(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("delete", "activity", id).before(&before),
-    )
-    .await?;
+    let change = Change::new("delete", "activity", id).before(&before);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -455,13 +434,7 @@ pub async fn list<C: ConnectionTrait>(
             *spent.entry(s.activity_id).or_default() += s.amount;
         }
     }
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(agency_ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let agencies = crate::scoped::by_ids::<agency::Entity, _>(c, agency_ids).await?;
     Ok(rows
         .into_iter()
         .filter_map(|a| {
@@ -532,13 +505,7 @@ pub async fn add_spending_in<C: ConnectionTrait>(
     .insert(c)
     .await?;
     crate::aggregates::spending_changed(c, &row, 1).await?;
-    audit::record(
-        c,
-        actor,
-        now,
-        Change::new("create", "spending", row.id).after(&row),
-    )
-    .await?;
+    audit::created(c, actor, now, "spending", row.id, &row).await?;
     Ok(Some(row))
 }
 
@@ -576,10 +543,7 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
     id: i32,
 ) -> Result<()> {
     let tx = crate::begin_write(c).await?;
-    let before = spending::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<spending::Entity, _>(&tx, id).await?;
     if let Some(a) = activity::Entity::find_by_id(before.activity_id)
         .one(&tx)
         .await?
@@ -588,13 +552,8 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
     }
     crate::aggregates::spending_changed(&tx, &before, -1).await?;
     spending::Entity::delete_by_id(id).exec(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("delete", "spending", id).before(&before),
-    )
-    .await?;
+    let change = Change::new("delete", "spending", id).before(&before);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -634,13 +593,7 @@ pub async fn set_budget_in<C: ConnectionTrait>(
             .insert(c)
             .await?;
             crate::aggregates::budget_changed(c, None, Some(&row)).await?;
-            audit::record(
-                c,
-                actor,
-                now,
-                Change::new("create", "budget_line", row.id).after(&row),
-            )
-            .await?;
+            audit::created(c, actor, now, "budget_line", row.id, &row).await?;
             Ok((row, Saved::Created))
         }
         Some(before) if before.amount == b.amount.0 && before.note == b.note => {
@@ -653,15 +606,7 @@ pub async fn set_budget_in<C: ConnectionTrait>(
             am.updated_at = Set(now);
             let after = am.update(c).await?;
             crate::aggregates::budget_changed(c, Some(&before), Some(&after)).await?;
-            audit::record(
-                c,
-                actor,
-                now,
-                Change::new("update", "budget_line", after.id)
-                    .before(&before)
-                    .after(&after),
-            )
-            .await?;
+            audit::updated(c, actor, now, "budget_line", after.id, &before, &after).await?;
             Ok((after, Saved::Updated))
         }
     }
@@ -765,13 +710,7 @@ pub async fn add_document<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "activity_document", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "activity_document", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -86,10 +86,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     code: &str,
 ) -> Result<(agency::Model, unit::Model)> {
     let a = by_code(c, code).await?.ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(a.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let u = crate::scoped::found::<unit::Entity, _>(c, a.unit_id).await?;
     if visible_to(scope, &u.path) {
         Ok((a, u))
     } else {

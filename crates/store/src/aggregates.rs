@@ -42,7 +42,7 @@
 //!   activity of that year). Forums, dialogues and club activities are never
 //!   deleted;
 //! - [`member_changed`] from `councils::add_member` and `end_member`,
-//!   `clubs::add_member` and `end_member`, `people::end_open_memberships`
+//!   `clubs::add_member` and `end_member`, `membership::end_open_of`
 //!   (a consent withdrawn ends the child's open terms) and
 //!   `handover::end_with_units` (a unit's end ends its council's and clubs'
 //!   terms): the membership's row of `agg_model_members` is written again

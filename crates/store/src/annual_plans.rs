@@ -4,7 +4,7 @@
 //! the plan against actual at the year's end. Checks live in
 //! `thamgia_domain::activities::check_plan_item`; every write is audited.
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{
     activity, activity_participant, agency, annual_plan, annual_plan_item, spending, unit,
 };
@@ -63,13 +63,7 @@ pub async fn create_in<C: ConnectionTrait>(
     .insert(c)
     .await
     .map_err(|e| crate::on_unique(e, "year"))?;
-    audit::record(
-        c,
-        actor,
-        now,
-        Change::new("create", "annual_plan", row.id).after(&row),
-    )
-    .await?;
+    audit::created(c, actor, now, "annual_plan", row.id, &row).await?;
     Ok(row)
 }
 
@@ -149,13 +143,7 @@ pub async fn add_item_in<C: ConnectionTrait>(
     }
     .insert(c)
     .await?;
-    audit::record(
-        c,
-        actor,
-        now,
-        Change::new("create", "annual_plan_item", row.id).after(&row),
-    )
-    .await?;
+    audit::created(c, actor, now, "annual_plan_item", row.id, &row).await?;
     Ok(row)
 }
 
@@ -211,13 +199,14 @@ pub async fn link_item<C: TransactionTrait + ConnectionTrait>(
     let mut am = before.clone().into_active_model();
     am.activity_id = Set(activity_id);
     let after = am.update(&tx).await?;
-    audit::record(
+    audit::updated(
         &tx,
         actor,
         now,
-        Change::new("update", "annual_plan_item", after.id)
-            .before(&before)
-            .after(&after),
+        "annual_plan_item",
+        after.id,
+        &before,
+        &after,
     )
     .await?;
     tx.commit().await?;
@@ -277,13 +266,8 @@ pub async fn list<C: ConnectionTrait>(
         .filter_map(|i| i.activity_id)
         .collect();
     let spent = spent_of(c, &linked).await?;
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(plans.iter().map(|p| p.agency_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let agencies =
+        crate::scoped::by_ids::<agency::Entity, _>(c, plans.iter().map(|p| p.agency_id)).await?;
     let mut out: Vec<PlanRow> = plans
         .into_iter()
         .filter_map(|p| {
@@ -382,13 +366,7 @@ pub struct PlanVsActual {
 pub async fn plan_vs_actual<C: ConnectionTrait>(c: &C, plan_id: i32) -> Result<PlanVsActual> {
     let its = items(c, plan_id).await?;
     let ids: Vec<i32> = its.iter().filter_map(|i| i.activity_id).collect();
-    let acts: HashMap<i32, activity::Model> = activity::Entity::find()
-        .filter(activity::Column::Id.is_in(ids.iter().copied()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let acts = crate::scoped::by_ids::<activity::Entity, _>(c, ids.iter().copied()).await?;
     let mut people: HashMap<i32, i64> = HashMap::new();
     for p in activity_participant::Entity::find()
         .filter(activity_participant::Column::ActivityId.is_in(ids.iter().copied()))

@@ -185,6 +185,34 @@ async fn unit_of<C: ConnectionTrait>(c: &C, change: &Change<'_>) -> Result<Optio
     Ok(None)
 }
 
+/// Records a new row: `create`, with the row as it was written.
+pub async fn created<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entity: &str,
+    id: impl ToString,
+    row: &impl Serialize,
+) -> Result<()> {
+    record(c, actor, at, Change::new("create", entity, id).after(row)).await
+}
+
+/// Records an edit of a row: `update`, with the row before and after.
+pub async fn updated<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entity: &str,
+    id: impl ToString,
+    before: &impl Serialize,
+    after: &impl Serialize,
+) -> Result<()> {
+    let change = Change::new("update", entity, id)
+        .before(before)
+        .after(after);
+    record(c, actor, at, change).await
+}
+
 pub async fn record<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,

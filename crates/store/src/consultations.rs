@@ -91,13 +91,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
             am.update(&tx).await?;
         }
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "consultation", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "consultation", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -120,10 +114,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     id: i32,
 ) -> Result<(consultation::Model, unit::Model)> {
     let k = by_id(c, id).await?.ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(k.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let u = crate::scoped::found::<unit::Entity, _>(c, k.unit_id).await?;
     if scope.contains(&u.path) {
         return Ok((k, u));
     }
@@ -283,13 +274,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "question", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "question", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -315,13 +300,8 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
         .await?
         .ok_or(StoreError::NotFound)?;
     question::Entity::delete_by_id(q.id).exec(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("delete", "question", q.id).before(&q),
-    )
-    .await?;
+    let change = Change::new("delete", "question", q.id).before(&q);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -389,25 +369,9 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
         am.stage = Set(Stage::Answered.as_str().into());
         am.updated_at = Set(now);
         let after_m = am.update(&tx).await?;
-        audit::record(
-            &tx,
-            actor,
-            now,
-            Change::new("update", "matter", mid)
-                .before(&before_m)
-                .after(&after_m),
-        )
-        .await?;
+        audit::updated(&tx, actor, now, "matter", mid, &before_m, &after_m).await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("update", "consultation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    audit::updated(&tx, actor, now, "consultation", id, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -6,65 +6,24 @@
 //! person is only ever added while their consent stands (checked again inside
 //! the transaction). Nothing here writes a child's name to the audit trail.
 
-use crate::audit::{self, Change};
-use crate::entity::{council, council_dialogue, council_member, person, unit};
-use crate::membership::{self, Model};
+use crate::entity::{council, council_dialogue, council_member, unit};
+use crate::membership;
 use crate::{Result, StoreError};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
-};
-use std::collections::{BTreeSet, HashMap};
-use thamgia_domain::access::{Actor, Scope};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
+use thamgia_domain::access::Scope;
 use thamgia_domain::models::CouncilRole;
 
+/// A council to set up: a second one for the same unit is `Conflict {
+/// field: "unit" }`, one at a unit whose level the plan governing it in the
+/// year of establishment does not list in `[levels] councils`
+/// (`plans::holds`) is `Conflict { field: "unit_level" }`.
 #[derive(Debug, Clone)]
 pub struct NewCouncil {
     pub unit_id: i32,
     pub name: String,
     pub established_on: NaiveDate,
-}
-
-/// Creates a council; a second one for the same unit is `Conflict { field:
-/// "unit" }`, one at a unit whose level the plan governing it in the year of
-/// establishment does not list in `[levels] councils` (`plans::holds`) is
-/// `Conflict { field: "unit_level" }`.
-pub async fn create<C: TransactionTrait + ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    n: NewCouncil,
-) -> Result<council::Model> {
-    let tx = crate::begin_write(c).await?;
-    crate::plans::ensure_holds(&tx, n.unit_id, "council", n.established_on.year()).await?;
-    let exists = council::Entity::find()
-        .filter(council::Column::UnitId.eq(n.unit_id))
-        .one(&tx)
-        .await?;
-    if exists.is_some() {
-        return Err(StoreError::Conflict { field: "unit" });
-    }
-    let row = council::ActiveModel {
-        unit_id: Set(n.unit_id),
-        name: Set(n.name),
-        established_on: Set(n.established_on),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await
-    .map_err(|e| crate::on_unique(e, "unit"))?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "council", row.id).after(&row),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
 }
 
 /// A council as listed: its district, members serving in the year and the
@@ -160,59 +119,23 @@ pub async fn dialogue_counts<C: ConnectionTrait>(
     council_ids: &[i32],
     year: i32,
 ) -> Result<HashMap<i32, u64>> {
-    if council_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<i32> = council_dialogue::Entity::find()
-        .select_only()
-        .column(council_dialogue::Column::CouncilId)
-        .filter(council_dialogue::Column::CouncilId.is_in(council_ids.iter().copied()))
-        .filter(council_dialogue::Column::Year.eq(year))
-        .into_tuple()
-        .all(c)
-        .await?;
     let mut out = HashMap::new();
-    for k in rows {
-        *out.entry(k).or_default() += 1;
+    for d in membership::meetings_in::<council::Entity, C>(c, council_ids, year).await? {
+        *out.entry(d.council_id).or_default() += 1;
     }
     Ok(out)
 }
 
-/// The years in which a council held dialogues.
-pub async fn years_worked<C: ConnectionTrait>(c: &C, council_id: i32) -> Result<BTreeSet<i32>> {
-    let years: Vec<i32> = council_dialogue::Entity::find()
-        .select_only()
-        .column(council_dialogue::Column::Year)
-        .filter(council_dialogue::Column::CouncilId.eq(council_id))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(years.into_iter().collect())
-}
-
-/// The years with any dialogue of a council inside the scope, newest first.
-pub async fn years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>> {
+/// The ids of the councils of units inside the scope.
+async fn ids_in_scope<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>> {
     let units = crate::units::list(c, scope).await?;
-    let ids: Vec<i32> = council::Entity::find()
+    Ok(council::Entity::find()
         .select_only()
         .column(council::Column::Id)
         .filter(council::Column::UnitId.is_in(units.iter().map(|u| u.id)))
         .into_tuple()
         .all(c)
-        .await?;
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let years: Vec<i32> = council_dialogue::Entity::find()
-        .select_only()
-        .column(council_dialogue::Column::Year)
-        .filter(council_dialogue::Column::CouncilId.is_in(ids))
-        .distinct()
-        .into_tuple()
-        .all(c)
-        .await?;
-    let set: BTreeSet<i32> = years.into_iter().collect();
-    Ok(set.into_iter().rev().collect())
+        .await?)
 }
 
 /// The council if its unit lies in the scope; otherwise `NotFound`.
@@ -221,19 +144,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(council::Model, unit::Model)> {
-    let k = council::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(k.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if scope.contains(&u.path) {
-        Ok((k, u))
-    } else {
-        Err(StoreError::NotFound)
-    }
+    crate::scoped::of_unit::<council::Entity, C>(c, scope, id, |k| k.unit_id).await
 }
 
 /// The council of a unit, if any (one per unit).
@@ -244,21 +155,6 @@ pub async fn of_unit<C: ConnectionTrait>(c: &C, unit_id: i32) -> Result<Option<c
         .await?)
 }
 
-/// Members, in the order they were added (their number "#n" is their place here).
-pub async fn members<C: ConnectionTrait>(
-    c: &C,
-    council_id: i32,
-) -> Result<Vec<(council_member::Model, person::Model)>> {
-    let rows = council_member::Entity::find()
-        .filter(council_member::Column::CouncilId.eq(council_id))
-        .order_by_asc(council_member::Column::Id)
-        .all(c)
-        .await?;
-    let ids: Vec<i32> = rows.iter().map(|m| m.person_id).collect();
-    let people = crate::people::by_ids(c, &ids).await?;
-    Ok(membership::paired(rows, people, |m| m.person_id))
-}
-
 #[derive(Debug, Clone)]
 pub struct NewMember {
     pub person_id: i32,
@@ -267,114 +163,18 @@ pub struct NewMember {
     pub term_end: Option<NaiveDate>,
 }
 
-/// Adds a member (`membership::add`). Refused with `Conflict { field:
-/// "consent" }` unless the person's consent stands at this moment, and
-/// `Conflict { field: "person" }` when they already serve an open term in
-/// this council.
-pub async fn add_member<C: TransactionTrait + ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    council_id: i32,
-    n: NewMember,
-) -> Result<council_member::Model> {
-    let n = membership::NewMember {
-        person_id: n.person_id,
-        role: membership::Role::Council(n.role),
-        start: n.term_start,
-        end: n.term_end,
-    };
-    council_row(membership::add(c, actor, now, council_id, n).await?)
-}
+pub use membership::NewDialogue;
 
-/// Ends a member's term on a date (the membership stays in the history).
-pub async fn end_member<C: TransactionTrait + ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    council_id: i32,
-    member_id: i32,
-    on: NaiveDate,
-) -> Result<council_member::Model> {
-    let row = membership::end(c, actor, now, Model::Council, council_id, member_id, on).await?;
-    council_row(row)
-}
-
-/// One membership of a council.
-pub async fn member<C: ConnectionTrait>(
-    c: &C,
-    council_id: i32,
-    member_id: i32,
-) -> Result<council_member::Model> {
-    council_row(membership::member(c, Model::Council, council_id, member_id).await?)
-}
-
-fn council_row(row: membership::Row) -> Result<council_member::Model> {
-    match row {
-        membership::Row::Council(m) => Ok(m),
-        membership::Row::Club(_) => Err(StoreError::NotFound),
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct NewDialogue {
-    pub held_on: NaiveDate,
-    /// The adults who attended (People's Council representatives), as written.
-    pub attendees: String,
-    pub issues: String,
-    pub children_present: i32,
-}
-
-pub async fn add_dialogue<C: TransactionTrait + ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    council_id: i32,
-    n: NewDialogue,
-) -> Result<council_dialogue::Model> {
-    use chrono::Datelike;
-    let tx = crate::begin_write(c).await?;
-    if let Some(k) = council::Entity::find_by_id(council_id).one(&tx).await? {
-        crate::reports::ensure_open(&tx, k.unit_id, n.held_on.year()).await?;
-    }
-    let row = council_dialogue::ActiveModel {
-        council_id: Set(council_id),
-        year: Set(n.held_on.year()),
-        held_on: Set(n.held_on),
-        attendees: Set(n.attendees),
-        issues: Set(n.issues),
-        children_present: Set(n.children_present),
-        consultation_id: Set(None),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    crate::aggregates::dialogue_added(&tx, &row).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "council_dialogue", row.id).after(&row),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
-}
-
-/// A council's dialogues, newest first.
-pub async fn dialogues<C: ConnectionTrait>(
-    c: &C,
-    council_id: i32,
-) -> Result<Vec<council_dialogue::Model>> {
-    Ok(council_dialogue::Entity::find()
-        .filter(council_dialogue::Column::CouncilId.eq(council_id))
-        .order_by_desc(council_dialogue::Column::HeldOn)
-        .order_by_desc(council_dialogue::Column::Id)
-        .all(c)
-        .await?)
-}
+// A council's setting up, roster and meetings, written once for councils and
+// clubs (`membership::Roster`): `create`, `members`, `add_member`, `end_member`,
+// `memberships_of`, `dialogues`, `years_worked`, `years` and `add_dialogue`.
+membership::roster_api!(
+    council::Entity,
+    dialogues,
+    years_worked,
+    add_dialogue,
+    ids_in_scope
+);
 
 /// One dialogue of a council.
 pub async fn dialogue<C: ConnectionTrait>(
@@ -387,25 +187,6 @@ pub async fn dialogue<C: ConnectionTrait>(
         .one(c)
         .await?
         .ok_or(StoreError::NotFound)
-}
-
-/// A person's council memberships with their councils and the members'
-/// numbers in those councils (for "Thành viên #n").
-pub async fn memberships_of<C: ConnectionTrait>(
-    c: &C,
-    person_id: i32,
-) -> Result<Vec<(council_member::Model, council::Model)>> {
-    let rows = council_member::Entity::find()
-        .filter(council_member::Column::PersonId.eq(person_id))
-        .order_by_asc(council_member::Column::TermStart)
-        .all(c)
-        .await?;
-    let owners = council::Entity::find()
-        .filter(council::Column::Id.is_in(rows.iter().map(|m| m.council_id)))
-        .all(c)
-        .await?;
-    let owners = owners.into_iter().map(|k| (k.id, k));
-    Ok(membership::paired(rows, owners, |m| m.council_id))
 }
 
 #[cfg(test)]

@@ -40,15 +40,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     .insert(&tx)
     .await?;
     let u = user::Entity::find_by_id(user_id).one(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "device", row.id).after(&serde_json::json!({
-            "user_id": user_id, "label": label, "unit_id": u.map(|u| u.unit_id)
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "device", row.id).after(&serde_json::json!({
+        "user_id": user_id, "label": label, "unit_id": u.map(|u| u.unit_id)
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -135,10 +130,7 @@ pub async fn revoke<C: TransactionTrait + ConnectionTrait>(
     by: Option<i32>,
 ) -> Result<device::Model> {
     let tx = crate::begin_write(c).await?;
-    let d = device::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let d = crate::scoped::found::<device::Entity, _>(&tx, id).await?;
     if only_user.is_some_and(|u| u != d.user_id) {
         return Err(StoreError::NotFound);
     }
@@ -150,15 +142,10 @@ pub async fn revoke<C: TransactionTrait + ConnectionTrait>(
     m.revoked_at = Set(Some(now));
     m.revoked_by = Set(by);
     let after = m.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("revoke", "device", id)
-            .before(&serde_json::json!({ "revoked": false, "unit_id": un.id }))
-            .after(&serde_json::json!({ "revoked": true, "unit_id": un.id })),
-    )
-    .await?;
+    let change = Change::new("revoke", "device", id)
+        .before(&serde_json::json!({ "revoked": false, "unit_id": un.id }))
+        .after(&serde_json::json!({ "revoked": true, "unit_id": un.id }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

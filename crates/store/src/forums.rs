@@ -99,16 +99,11 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let row = am.insert(&tx).await?;
     set_ethnic_groups(&tx, row.id, &groups).await?;
     crate::aggregates::forum_changed(&tx, None, &row).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "forum", row.id).after(&Audited {
-            forum: &row,
-            ethnic_groups: &groups,
-        }),
-    )
-    .await?;
+    let change = Change::new("create", "forum", row.id).after(&Audited {
+        forum: &row,
+        ethnic_groups: &groups,
+    });
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -121,10 +116,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     f: ForumInput,
 ) -> Result<forum::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = forum::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<forum::Entity, _>(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     crate::reports::ensure_open(&tx, f.unit_id, f.year).await?;
     crate::plans::ensure_holds(&tx, f.unit_id, "forum", f.year).await?;
@@ -135,21 +127,16 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     let after = am.update(&tx).await?;
     set_ethnic_groups(&tx, id, &groups).await?;
     crate::aggregates::forum_changed(&tx, Some(&before), &after).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("update", "forum", id)
-            .before(&Audited {
-                forum: &before,
-                ethnic_groups: &groups_before,
-            })
-            .after(&Audited {
-                forum: &after,
-                ethnic_groups: &groups,
-            }),
-    )
-    .await?;
+    let change = Change::new("update", "forum", id)
+        .before(&Audited {
+            forum: &before,
+            ethnic_groups: &groups_before,
+        })
+        .after(&Audited {
+            forum: &after,
+            ethnic_groups: &groups,
+        });
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -239,21 +226,8 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_asc(forum::Column::Id)
         .all(c)
         .await?;
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|f| f.organiser_agency_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|f| {
-            let u = units.get(&f.unit_id)?.clone();
-            let a = agencies.get(&f.organiser_agency_id)?.clone();
-            Some((f, u, a))
-        })
-        .collect())
+    crate::scoped::with_unit_and_agency(c, rows, &units, |f| (f.unit_id, f.organiser_agency_id))
+        .await
 }
 
 /// One forum if its unit lies in the scope.
@@ -262,21 +236,8 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(forum::Model, unit::Model, agency::Model)> {
-    let f = forum::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(f.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    let a = agency::Entity::find_by_id(f.organiser_agency_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let (f, u) = crate::scoped::of_unit::<forum::Entity, C>(c, scope, id, |f| f.unit_id).await?;
+    let a = crate::scoped::found::<agency::Entity, _>(c, f.organiser_agency_id).await?;
     Ok((f, u, a))
 }
 
@@ -339,14 +300,9 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     })
     .exec_without_returning(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("add_delegate", "forum", forum_id)
-            .after(&serde_json::json!({ "person_id": person_id })),
-    )
-    .await?;
+    let change = Change::new("add_delegate", "forum", forum_id)
+        .after(&serde_json::json!({ "person_id": person_id }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -391,13 +347,7 @@ pub async fn add_session<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "forum_session", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "forum_session", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -423,23 +373,15 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     submitted_on: NaiveDate,
 ) -> Result<forum::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = forum::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<forum::Entity, _>(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     let mut am = before.clone().into_active_model();
     am.report_submitted_on = Set(Some(submitted_on));
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("report", "forum", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("report", "forum", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -9,8 +9,9 @@
 //! hand-over is one audited write.
 
 use crate::audit::{self, Change};
-use crate::entity::{agency, club, club_member, consultation, council, council_member};
+use crate::entity::{agency, club, consultation, council};
 use crate::entity::{recommendation, unit};
+use crate::membership::{self, Model};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -62,31 +63,12 @@ pub async fn end_with_units<C: ConnectionTrait>(
             let mut am = k.clone().into_active_model();
             am.ended_on = Set(Some(last.max(k.established_on)));
             let after = am.update(tx).await?;
-            audit::record(
-                tx,
-                actor,
-                now,
-                Change::new("end", "council", after.id)
-                    .before(&k)
-                    .after(&after),
-            )
-            .await?;
+            let change = Change::new("end", "council", after.id)
+                .before(&k)
+                .after(&after);
+            audit::record(tx, actor, now, change).await?;
             n.councils += 1;
-            for m in council_member::Entity::find()
-                .filter(council_member::Column::CouncilId.eq(k.id))
-                .all(tx)
-                .await?
-            {
-                if m.term_end.is_some_and(|e| e <= last) || m.term_start > last {
-                    continue;
-                }
-                let mut am = m.clone().into_active_model();
-                am.term_end = Set(Some(last));
-                let after = am.update(tx).await?;
-                crate::aggregates::member_changed(tx, crate::aggregates::Member::Council(&after))
-                    .await?;
-                n.memberships += 1;
-            }
+            n.memberships += membership::end_running(tx, Model::Council, k.id, last).await?;
         }
         for k in club::Entity::find()
             .filter(club::Column::UnitId.eq(u.id))
@@ -97,31 +79,12 @@ pub async fn end_with_units<C: ConnectionTrait>(
             let mut am = k.clone().into_active_model();
             am.closed_on = Set(Some(last.max(k.founded_on)));
             let after = am.update(tx).await?;
-            audit::record(
-                tx,
-                actor,
-                now,
-                Change::new("end", "club", after.id)
-                    .before(&k)
-                    .after(&after),
-            )
-            .await?;
+            let change = Change::new("end", "club", after.id)
+                .before(&k)
+                .after(&after);
+            audit::record(tx, actor, now, change).await?;
             n.clubs += 1;
-            for m in club_member::Entity::find()
-                .filter(club_member::Column::ClubId.eq(k.id))
-                .all(tx)
-                .await?
-            {
-                if m.left_on.is_some_and(|e| e <= last) || m.joined_on > last {
-                    continue;
-                }
-                let mut am = m.clone().into_active_model();
-                am.left_on = Set(Some(last));
-                let after = am.update(tx).await?;
-                crate::aggregates::member_changed(tx, crate::aggregates::Member::Club(&after))
-                    .await?;
-                n.memberships += 1;
-            }
+            n.memberships += membership::end_running(tx, Model::Club, k.id, last).await?;
         }
         for a in agency::Entity::find()
             .filter(agency::Column::UnitId.eq(u.id))
@@ -132,15 +95,10 @@ pub async fn end_with_units<C: ConnectionTrait>(
             let mut am = a.clone().into_active_model();
             am.valid_to = Set(Some(last));
             let after = am.update(tx).await?;
-            audit::record(
-                tx,
-                actor,
-                now,
-                Change::new("end", "agency", after.id)
-                    .before(&a)
-                    .after(&after),
-            )
-            .await?;
+            let change = Change::new("end", "agency", after.id)
+                .before(&a)
+                .after(&after);
+            audit::record(tx, actor, now, change).await?;
             n.agencies += 1;
         }
     }
@@ -288,19 +246,11 @@ pub async fn hand_over_recommendation<C: TransactionTrait + ConnectionTrait>(
             field: "recommendation",
         });
     }
-    let after = recommendation::Entity::find_by_id(before.id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("hand_over", "recommendation", after.id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let after = crate::scoped::found::<recommendation::Entity, _>(&tx, before.id).await?;
+    let change = Change::new("hand_over", "recommendation", after.id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -354,19 +304,11 @@ pub async fn hand_over_answer<C: TransactionTrait + ConnectionTrait>(
             field: "consultation",
         });
     }
-    let after = consultation::Entity::find_by_id(before.id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("hand_over", "consultation", after.id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let after = crate::scoped::found::<consultation::Entity, _>(&tx, before.id).await?;
+    let change = Change::new("hand_over", "consultation", after.id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -171,18 +171,14 @@ async fn apply_batches<C: TransactionTrait + ConnectionTrait>(
             began = Instant::now();
         }
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
+    let change =
         Change::new("import", "activity_import", file.reference).after(&serde_json::json!({
             "file_name": file.file_name,
             "activity_rows": file.activities.len(),
             "spending_rows": file.spending.len(),
             "counts": counts,
-        })),
-    )
-    .await?;
+        }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     *saved = done;
     progress(done);

@@ -12,10 +12,10 @@
 //! are read from the maintained `agg_matters` (`store::aggregates`), a sum
 //! over the subtree's few rows.
 
+use crate::Result;
 use crate::entity::{
     agency, answer, consultation, group_tally, matter, question, safeguarding_alert, unit,
 };
-use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -195,13 +195,7 @@ pub async fn results<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<
         .collect();
     let rows = crate::responses::all(c, consultation_id).await?;
     let unit_ids: HashSet<i32> = rows.iter().filter_map(|(r, _)| r.unit_id).collect();
-    let units: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(unit_ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let units = crate::scoped::by_ids::<unit::Entity, _>(c, unit_ids).await?;
     let responses: Vec<res::ResponseIn> = rows
         .into_iter()
         .map(|(r, answers)| res::ResponseIn {
@@ -293,29 +287,12 @@ pub async fn alert_in_scope<C: ConnectionTrait>(
     question::Model,
     consultation::Model,
 )> {
-    let a = safeguarding_alert::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(a.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.contains(&u.path) {
-        return Err(StoreError::NotFound);
-    }
-    let ans = answer::Entity::find_by_id(a.answer_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let q = question::Entity::find_by_id(ans.question_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let k = consultation::Entity::find_by_id(a.consultation_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let (a, _) =
+        crate::scoped::of_unit::<safeguarding_alert::Entity, C>(c, scope, id, |a| a.unit_id)
+            .await?;
+    let ans = crate::scoped::found::<answer::Entity, _>(c, a.answer_id).await?;
+    let q = crate::scoped::found::<question::Entity, _>(c, ans.question_id).await?;
+    let k = crate::scoped::found::<consultation::Entity, _>(c, a.consultation_id).await?;
     Ok((a, ans, q, k))
 }
 

@@ -1,7 +1,7 @@
 //! Matters: child-related laws and policies, school decisions and community
 //! decisions, each owned by an agency in a unit.
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{agency, consultation, matter, unit};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
+use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::voice::{MatterKind, Stage, Status, stage_needs_decision};
 
@@ -56,13 +57,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     .insert(&tx)
     .await?;
     crate::aggregates::matter_changed(&tx, None, &row).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "matter", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "matter", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -84,10 +79,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     ch: MatterChanges,
 ) -> Result<matter::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = matter::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<matter::Entity, _>(&tx, id).await?;
     let mut am = before.clone().into_active_model();
     if let Some(v) = ch.title {
         am.title = Set(v);
@@ -122,15 +114,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
     crate::aggregates::matter_changed(&tx, Some(&before), &after).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("update", "matter", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    audit::updated(&tx, actor, now, "matter", id, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -160,9 +144,12 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &MatterFilter,
 ) -> Result<Vec<(matter::Model, unit::Model, agency::Model)>> {
-    let units = crate::units::within(c, scope, f.unit_path.as_deref()).await?;
-    let mut q =
-        matter::Entity::find().filter(matter::Column::UnitId.is_in(units.iter().map(|u| u.id)));
+    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut q = matter::Entity::find().filter(matter::Column::UnitId.is_in(units.keys().copied()));
     if let Some(k) = f.kind {
         q = q.filter(matter::Column::Kind.eq(k.as_str()));
     }
@@ -177,18 +164,7 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_desc(matter::Column::Id)
         .all(c)
         .await?;
-    let agencies = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|m| m.owner_agency_id)))
-        .all(c)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| {
-            let u = units.iter().find(|u| u.id == m.unit_id)?.clone();
-            let a = agencies.iter().find(|a| a.id == m.owner_agency_id)?.clone();
-            Some((m, u, a))
-        })
-        .collect())
+    crate::scoped::with_unit_and_agency(c, rows, &units, |m| (m.unit_id, m.owner_agency_id)).await
 }
 
 /// One matter if its unit lies in the scope.

@@ -84,22 +84,12 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "person", row.id).after(&trail(&row)),
-    )
-    .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "consent", cons.id).after(&serde_json::json!({
-            "person_id": row.id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "person", row.id).after(&trail(&row));
+    audit::record(&tx, actor, now, change).await?;
+    let change = Change::new("create", "consent", cons.id).after(&serde_json::json!({
+        "person_id": row.id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -110,19 +100,7 @@ pub async fn get_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     id: i32,
 ) -> Result<(person::Model, unit::Model)> {
-    let p = person::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(p.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if scope.contains(&u.path) {
-        Ok((p, u))
-    } else {
-        Err(StoreError::NotFound)
-    }
+    crate::scoped::of_unit::<person::Entity, C>(c, scope, id, |p| p.unit_id).await
 }
 
 /// People in the scope, by name (pseudonymised ones last).
@@ -141,10 +119,7 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<person
 /// delegates): the person exists, has not been pseudonymised, and a consent
 /// stands at this moment. Otherwise `NotFound` or `Conflict { field: "consent" }`.
 pub async fn require_consent<C: ConnectionTrait>(c: &C, person_id: i32) -> Result<person::Model> {
-    let p = person::Entity::find_by_id(person_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let p = crate::scoped::found::<person::Entity, _>(c, person_id).await?;
     if p.pseudonymised_at.is_some() || active_consent(c, p.id).await?.is_none() {
         return Err(StoreError::Conflict { field: "consent" });
     }
@@ -227,74 +202,13 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
     crate::aggregates::person_changed(&tx, &after).await?;
     // A child whose consent is withdrawn no longer serves under their name:
     // open terms and memberships end today; the history (roles, dates) stays.
-    end_open_memberships(&tx, actor, now, person_id).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("withdraw_consent", "person", person_id)
-            .before(&trail(&before))
-            .after(&trail(&after)),
-    )
-    .await?;
+    crate::membership::end_open_of(&tx, actor, now, person_id).await?;
+    let change = Change::new("withdraw_consent", "person", person_id)
+        .before(&trail(&before))
+        .after(&trail(&after));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// Ends the person's open council terms and club memberships on `now`'s date.
-async fn end_open_memberships<C: ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    person_id: i32,
-) -> Result<()> {
-    use crate::entity::{club_member, council_member};
-    let today = now.date_naive();
-    let terms = council_member::Entity::find()
-        .filter(council_member::Column::PersonId.eq(person_id))
-        .filter(council_member::Column::TermEnd.is_null())
-        .all(c)
-        .await?;
-    for m in terms {
-        let mut am = m.clone().into_active_model();
-        am.term_end = Set(Some(today.max(m.term_start)));
-        let after = am.update(c).await?;
-        crate::aggregates::member_changed(c, crate::aggregates::Member::Council(&after)).await?;
-        audit::record(
-            c,
-            actor,
-            now,
-            Change::new("end_term", "council_member", m.id)
-                .before(&serde_json::json!({"person_id": m.person_id, "term_end": m.term_end}))
-                .after(
-                    &serde_json::json!({"person_id": after.person_id, "term_end": after.term_end}),
-                ),
-        )
-        .await?;
-    }
-    let clubs = club_member::Entity::find()
-        .filter(club_member::Column::PersonId.eq(person_id))
-        .filter(club_member::Column::LeftOn.is_null())
-        .all(c)
-        .await?;
-    for m in clubs {
-        let mut am = m.clone().into_active_model();
-        am.left_on = Set(Some(today.max(m.joined_on)));
-        let after = am.update(c).await?;
-        crate::aggregates::member_changed(c, crate::aggregates::Member::Club(&after)).await?;
-        audit::record(
-            c,
-            actor,
-            now,
-            Change::new("leave", "club_member", m.id)
-                .before(&serde_json::json!({"person_id": m.person_id, "left_on": m.left_on}))
-                .after(
-                    &serde_json::json!({"person_id": after.person_id, "left_on": after.left_on}),
-                ),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Records a further consent for a child who is still on record by name (a
@@ -334,15 +248,10 @@ pub async fn add_consent<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "consent", cons.id).after(&serde_json::json!({
-            "person_id": person_id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "consent", cons.id).after(&serde_json::json!({
+        "person_id": person_id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(cons)
 }

@@ -87,15 +87,7 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
                 }
                 let after = am.update(&tx).await?;
                 if after != e {
-                    audit::record(
-                        &tx,
-                        actor,
-                        now,
-                        Change::new("update", "agency", &a.code)
-                            .before(&e)
-                            .after(&after),
-                    )
-                    .await?;
+                    audit::updated(&tx, actor, now, "agency", &a.code, &e, &after).await?;
                 }
                 after
             }
@@ -113,13 +105,7 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
                 }
                 .insert(&tx)
                 .await?;
-                audit::record(
-                    &tx,
-                    actor,
-                    now,
-                    Change::new("create", "agency", &a.code).after(&row),
-                )
-                .await?;
+                audit::created(&tx, actor, now, "agency", &a.code, &row).await?;
                 row
             }
         };
@@ -292,17 +278,12 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("import", "plan", format!("{}@{}", h.code, version)).after(
-            &serde_json::json!({
-                "code": h.code, "version": version, "name_vi": h.name_vi
-            }),
-        ),
-    )
-    .await?;
+    let change = Change::new("import", "plan", format!("{}@{}", h.code, version)).after(
+        &serde_json::json!({
+            "code": h.code, "version": version, "name_vi": h.name_vi
+        }),
+    );
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(ImportOutcome::Imported {
         plan_id: p.id,
@@ -361,15 +342,7 @@ async fn upsert_units<C: ConnectionTrait>(
                     am.valid_to = Set(d.valid_to);
                     let after = am.update(tx).await?;
                     if after != e {
-                        audit::record(
-                            tx,
-                            actor,
-                            now,
-                            Change::new("update", "unit", after.id)
-                                .before(&e)
-                                .after(&after),
-                        )
-                        .await?;
+                        audit::updated(tx, actor, now, "unit", after.id, &e, &after).await?;
                     }
                     after
                 }
@@ -391,13 +364,7 @@ async fn upsert_units<C: ConnectionTrait>(
                     .insert(tx)
                     .await?;
                     let row = crate::units::set_path(tx, row, parent_path).await?;
-                    audit::record(
-                        tx,
-                        actor,
-                        now,
-                        Change::new("create", "unit", row.id).after(&row),
-                    )
-                    .await?;
+                    audit::created(tx, actor, now, "unit", row.id, &row).await?;
                     row
                 }
             };
@@ -620,10 +587,7 @@ pub async fn ensure_holds<C: ConnectionTrait>(
     model: &str,
     year: i32,
 ) -> Result<()> {
-    let u = unit::Entity::find_by_id(unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let u = crate::scoped::found::<unit::Entity, _>(c, unit_id).await?;
     if holds(c, &u.path, &u.level, model, year).await? {
         Ok(())
     } else {
@@ -675,13 +639,8 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: plan::Model) -> Result<PlanView>
         .order_by_asc(plan_unit::Column::Ord)
         .all(c)
         .await?;
-    let unit_rows: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(pu.iter().map(|x| x.unit_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let unit_rows =
+        crate::scoped::by_ids::<unit::Entity, _>(c, pu.iter().map(|x| x.unit_id)).await?;
     let units = pu
         .iter()
         .filter_map(|x| unit_rows.get(&x.unit_id).cloned())

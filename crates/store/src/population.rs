@@ -237,27 +237,22 @@ pub async fn replace<C: TransactionTrait + ConnectionTrait>(
                 .map_err(|e| crate::on_unique(e, "rows"))?;
         }
         let total: i64 = figures.iter().map(|f| f.children).sum();
-        audit::record(
-            &tx,
-            actor,
-            now,
-            Change::new("replace", "population", format!("{unit_id}/{year}"))
-                .before(&serde_json::json!({
-                    "unit_id": unit_id,
-                    "year": year,
-                    "rows": before.len(),
-                    "children": before.iter().map(|(n,)| *n).sum::<i64>(),
-                }))
-                .after(&serde_json::json!({
-                    "unit_id": unit_id,
-                    "year": year,
-                    "rows": figures.len(),
-                    "children": total,
-                    "demo": demo,
-                    "source": source,
-                })),
-        )
-        .await?;
+        let change = Change::new("replace", "population", format!("{unit_id}/{year}"))
+            .before(&serde_json::json!({
+                "unit_id": unit_id,
+                "year": year,
+                "rows": before.len(),
+                "children": before.iter().map(|(n,)| *n).sum::<i64>(),
+            }))
+            .after(&serde_json::json!({
+                "unit_id": unit_id,
+                "year": year,
+                "rows": figures.len(),
+                "children": total,
+                "demo": demo,
+                "source": source,
+            }));
+        audit::record(&tx, actor, now, change).await?;
         out.unit_years += 1;
         out.rows += figures.len();
         out.rows_before += before.len();

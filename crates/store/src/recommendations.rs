@@ -72,13 +72,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "recommendation", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "recommendation", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -136,21 +130,12 @@ pub async fn get_in_reach<C: ConnectionTrait>(
     reach: &Reach,
     id: i32,
 ) -> Result<(recommendation::Model, unit::Model, agency::Model)> {
-    let r = recommendation::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(r.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let r = crate::scoped::found::<recommendation::Entity, _>(c, id).await?;
+    let u = crate::scoped::found::<unit::Entity, _>(c, r.unit_id).await?;
     if !reach.sees(&r, &u.path) {
         return Err(StoreError::NotFound);
     }
-    let a = agency::Entity::find_by_id(r.agency_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let a = crate::scoped::found::<agency::Entity, _>(c, r.agency_id).await?;
     Ok((r, u, a))
 }
 
@@ -217,28 +202,8 @@ async fn with_unit_and_agency<C: ConnectionTrait>(
     c: &C,
     rows: Vec<recommendation::Model>,
 ) -> Result<Vec<(recommendation::Model, unit::Model, agency::Model)>> {
-    let units: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(rows.iter().map(|r| r.unit_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|r| r.agency_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let u = units.get(&r.unit_id)?.clone();
-            let a = agencies.get(&r.agency_id)?.clone();
-            Some((r, u, a))
-        })
-        .collect())
+    let units = crate::scoped::by_ids::<unit::Entity, _>(c, rows.iter().map(|r| r.unit_id)).await?;
+    crate::scoped::with_unit_and_agency(c, rows, &units, |r| (r.unit_id, r.agency_id)).await
 }
 
 /// Every recommendation of a unit's subtree (the whole tree when `None`), for
@@ -275,10 +240,27 @@ pub async fn years<C: ConnectionTrait>(c: &C) -> Result<Vec<i32>> {
 }
 
 async fn load_for_change<C: ConnectionTrait>(c: &C, id: i32) -> Result<recommendation::Model> {
-    recommendation::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::found::<recommendation::Entity, _>(c, id).await
+}
+
+/// Saves a change of the recommendation `before` (its `updated_at` set to
+/// `now`), with its trail entry under `action`, and commits.
+async fn save<T: ConnectionTrait + TransactionSession>(
+    tx: T,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &str,
+    before: &recommendation::Model,
+    mut am: recommendation::ActiveModel,
+) -> Result<recommendation::Model> {
+    am.updated_at = Set(now);
+    let after = am.update(&tx).await?;
+    let change = Change::new(action, "recommendation", after.id)
+        .before(before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// Moves a recommendation along (assigned, in progress). Answering goes
@@ -300,19 +282,7 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
     }
     let mut am = before.clone().into_active_model();
     am.status = Set(to.as_str().into());
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("status", "recommendation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    save(tx, actor, now, "status", &before, am).await
 }
 
 /// The agency's answer, checked by the caller with
@@ -352,19 +322,7 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     am.feedback = Set(a.feedback);
     am.answered_on = Set(Some(a.answered_on));
     am.answered_by = Set(actor.user_id);
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("answer", "recommendation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    save(tx, actor, now, "answer", &before, am).await
 }
 
 /// Records (or corrects) how an answered recommendation's answer was given
@@ -383,19 +341,7 @@ pub async fn set_feedback<C: TransactionTrait + ConnectionTrait>(
     }
     let mut am = before.clone().into_active_model();
     am.feedback = Set(Some(feedback));
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("feedback", "recommendation", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    save(tx, actor, now, "feedback", &before, am).await
 }
 
 /// Days from receiving a recommendation to its answer. It was received on the
@@ -542,13 +488,9 @@ pub async fn sources<C: ConnectionTrait>(
         .filter(council_dialogue::Column::Id.is_in(ids(RecommendationSource::CouncilDialogue)))
         .all(c)
         .await?;
-    let councils: HashMap<i32, council::Model> = council::Entity::find()
-        .filter(council::Column::Id.is_in(dialogues.iter().map(|d| d.council_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
+    let councils =
+        crate::scoped::by_ids::<council::Entity, _>(c, dialogues.iter().map(|d| d.council_id))
+            .await?;
     for d in dialogues {
         let k = councils.get(&d.council_id);
         out.insert(

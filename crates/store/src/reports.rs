@@ -47,13 +47,7 @@ pub async fn get_or_create<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "report", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "report", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -140,10 +134,7 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
     n: Narrative,
 ) -> Result<report::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = report::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
     let status = ReportStatus::parse(&before.status).unwrap_or(ReportStatus::Draft);
     if !editable(status) {
         return Err(StoreError::Conflict { field: "status" });
@@ -159,15 +150,7 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
     am.proposals = Set(n.proposals);
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("update", "report", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    audit::updated(&tx, actor, now, "report", id, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -200,10 +183,7 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
         figures,
     } = m;
     let tx = crate::begin_write(c).await?;
-    let before = report::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
     let from = ReportStatus::parse(&before.status).unwrap_or(ReportStatus::Draft);
     let to = match next(from, action, role, reason) {
         Ok(s) => s,
@@ -265,15 +245,10 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new(action.as_str(), "report", id)
-            .before(&serde_json::json!({"status": from.as_str()}))
-            .after(&serde_json::json!({"status": to.as_str(), "reason": reason})),
-    )
-    .await?;
+    let change = Change::new(action.as_str(), "report", id)
+        .before(&serde_json::json!({"status": from.as_str()}))
+        .after(&serde_json::json!({"status": to.as_str(), "reason": reason}));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(Ok(after))
 }

@@ -332,13 +332,7 @@ pub async fn submit_tally_marked<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "group_tally", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "group_tally", row.id, &row).await?;
     tx.commit().await?;
     Ok(Submitted::Created(row.id))
 }
@@ -434,14 +428,8 @@ pub async fn answer_in_scope<C: ConnectionTrait>(
     scope: &Scope,
     answer_id: i32,
 ) -> Result<(answer::Model, consultation::Model, unit::Model)> {
-    let a = answer::Entity::find_by_id(answer_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let r = response::Entity::find_by_id(a.response_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let a = crate::scoped::found::<answer::Entity, _>(c, answer_id).await?;
+    let r = crate::scoped::found::<response::Entity, _>(c, a.response_id).await?;
     let (k, u) = crate::consultations::get_in_scope(c, scope, r.consultation_id).await?;
     Ok((a, k, u))
 }
@@ -465,10 +453,7 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     action: ModerationAction,
 ) -> Result<answer::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = answer::Entity::find_by_id(answer_id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<answer::Entity, _>(&tx, answer_id).await?;
     if before.text.is_none() {
         return Err(StoreError::NotFound);
     }
@@ -499,14 +484,8 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     am.moderation = Set(Some(decision.as_str().into()));
     let after = am.update(&tx).await?;
     if let Some(note) = flag_note {
-        let r = response::Entity::find_by_id(after.response_id)
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let k = consultation::Entity::find_by_id(r.consultation_id)
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = crate::scoped::found::<response::Entity, _>(&tx, after.response_id).await?;
+        let k = crate::scoped::found::<consultation::Entity, _>(&tx, r.consultation_id).await?;
         let alert = safeguarding_alert::ActiveModel {
             answer_id: Set(answer_id),
             consultation_id: Set(k.id),
@@ -520,25 +499,15 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
         }
         .insert(&tx)
         .await?;
-        audit::record(
-            &tx,
-            actor,
-            now,
-            Change::new("create", "safeguarding_alert", alert.id)
-                .after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id})),
-        )
-        .await?;
+        let change = Change::new("create", "safeguarding_alert", alert.id)
+            .after(&serde_json::json!({"answer_id": answer_id, "consultation_id": k.id}));
+        audit::record(&tx, actor, now, change).await?;
     }
     let summary = |m: &answer::Model| serde_json::json!({"moderation": m.moderation, "redacted": m.redacted, "chars": m.text.as_deref().map(|t| t.chars().count())});
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("moderate", "answer", answer_id)
-            .before(&summary(&before))
-            .after(&summary(&after)),
-    )
-    .await?;
+    let change = Change::new("moderate", "answer", answer_id)
+        .before(&summary(&before))
+        .after(&summary(&after));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -576,14 +545,8 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
     id: i32,
 ) -> Result<()> {
     let tx = crate::begin_write(c).await?;
-    let a = safeguarding_alert::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let u = unit::Entity::find_by_id(a.unit_id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let a = crate::scoped::found::<safeguarding_alert::Entity, _>(&tx, id).await?;
+    let u = crate::scoped::found::<unit::Entity, _>(&tx, a.unit_id).await?;
     if !scope.contains(&u.path) {
         return Err(StoreError::NotFound);
     }
@@ -592,15 +555,10 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
     am.resolved_at = Set(Some(now));
     am.resolved_by = Set(actor.user_id);
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("resolve", "safeguarding_alert", id)
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
+    let change = Change::new("resolve", "safeguarding_alert", id)
+        .before(&before)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(())
 }

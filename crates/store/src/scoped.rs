@@ -4,9 +4,10 @@
 //! nothing). Every `get_in_scope` of a unit's record goes through
 //! [`of_unit`].
 
-use crate::entity::unit;
+use crate::entity::{agency, unit};
 use crate::{Result, StoreError};
-use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
+use std::collections::HashMap;
 use thamgia_domain::access::Scope;
 
 /// A row by its id, `NotFound` when there is none.
@@ -39,4 +40,53 @@ where
     } else {
         Err(StoreError::NotFound)
     }
+}
+
+/// A table whose rows are known by an `i32` id.
+pub trait Keyed: EntityTrait {
+    const ID: Self::Column;
+    fn key(row: &Self::Model) -> i32;
+}
+
+macro_rules! keyed {
+    ($($table:ident),* $(,)?) => {
+        $(impl Keyed for crate::entity::$table::Entity {
+            const ID: crate::entity::$table::Column = crate::entity::$table::Column::Id;
+            fn key(row: &crate::entity::$table::Model) -> i32 {
+                row.id
+            }
+        })*
+    };
+}
+
+keyed!(activity, agency, club, consultation, council, person, unit);
+
+/// The rows with these ids, by id (an id without a row is left out).
+pub async fn by_ids<E: Keyed, C: ConnectionTrait>(
+    c: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, E::Model>> {
+    let rows = E::find().filter(E::ID.is_in(ids)).all(c).await?;
+    Ok(rows.into_iter().map(|r| (E::key(&r), r)).collect())
+}
+
+/// Each row with its unit and agency (`of`: the row's unit id and agency id),
+/// in the rows' order; a row whose unit is not in `units` or whose agency is
+/// gone is left out.
+pub async fn with_unit_and_agency<M, C: ConnectionTrait>(
+    c: &C,
+    rows: Vec<M>,
+    units: &HashMap<i32, unit::Model>,
+    of: fn(&M) -> (i32, i32),
+) -> Result<Vec<(M, unit::Model, agency::Model)>> {
+    let agencies = by_ids::<agency::Entity, C>(c, rows.iter().map(|r| of(r).1)).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let (u, a) = of(&r);
+            let u = units.get(&u)?.clone();
+            let a = agencies.get(&a)?.clone();
+            Some((r, u, a))
+        })
+        .collect())
 }

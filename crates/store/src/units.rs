@@ -340,13 +340,7 @@ pub async fn create<C: sea_orm::TransactionTrait + ConnectionTrait>(
     .await
     .map_err(|e| crate::on_unique(e, "code"))?;
     let row = set_path(&tx, row, Some(&parent.path)).await?;
-    crate::audit::record(
-        &tx,
-        actor,
-        now,
-        crate::audit::Change::new("create", "unit", row.id).after(&row),
-    )
-    .await?;
+    crate::audit::created(&tx, actor, now, "unit", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -421,13 +415,7 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
                 .insert(&tx)
                 .await?;
                 let row = set_path(&tx, row, Some(&parent.path)).await?;
-                crate::audit::record(
-                    &tx,
-                    actor,
-                    now,
-                    crate::audit::Change::new("create", "unit", row.id).after(&row),
-                )
-                .await?;
+                crate::audit::created(&tx, actor, now, "unit", row.id, &row).await?;
                 counts.created += 1;
                 row
             }
@@ -442,15 +430,7 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
                 if after == *e {
                     counts.unchanged += 1;
                 } else {
-                    crate::audit::record(
-                        &tx,
-                        actor,
-                        now,
-                        crate::audit::Change::new("update", "unit", after.id)
-                            .before(e)
-                            .after(&after),
-                    )
-                    .await?;
+                    crate::audit::updated(&tx, actor, now, "unit", after.id, e, &after).await?;
                     counts.updated += 1;
                 }
                 after
@@ -480,18 +460,13 @@ pub async fn import<C: sea_orm::TransactionTrait + ConnectionTrait>(
                 }
                 .insert(&tx)
                 .await?;
-                crate::audit::record(
-                    &tx,
-                    actor,
-                    now,
-                    crate::audit::Change::new("succeed", "unit", pred.id).after(
-                        &serde_json::json!({
-                            "id": pred.id, "unit": pred.code, "valid_to": pred.valid_to,
-                            "successor": row.code, "successor_valid_from": row.valid_from,
-                        }),
-                    ),
-                )
-                .await?;
+                let change = crate::audit::Change::new("succeed", "unit", pred.id).after(
+                    &serde_json::json!({
+                        "id": pred.id, "unit": pred.code, "valid_to": pred.valid_to,
+                        "successor": row.code, "successor_valid_from": row.valid_from,
+                    }),
+                );
+                crate::audit::record(&tx, actor, now, change).await?;
                 counts.successions += 1;
             }
         }
@@ -559,15 +534,7 @@ pub async fn carry_over<C: ConnectionTrait>(
         let mut am = ch.clone().into_active_model();
         am.valid_to = Set(Some(last));
         let ended = am.update(tx).await?;
-        crate::audit::record(
-            tx,
-            actor,
-            now,
-            crate::audit::Change::new("update", "unit", ended.id)
-                .before(&ch)
-                .after(&ended),
-        )
-        .await?;
+        crate::audit::updated(tx, actor, now, "unit", ended.id, &ch, &ended).await?;
         ensure_code_free(tx, &ch.code, Some(day), until, None).await?;
         let row = unit::ActiveModel {
             code: Set(ch.code.clone()),
@@ -584,13 +551,7 @@ pub async fn carry_over<C: ConnectionTrait>(
         .insert(tx)
         .await?;
         let row = set_path(tx, row, Some(&succ.path)).await?;
-        crate::audit::record(
-            tx,
-            actor,
-            now,
-            crate::audit::Change::new("create", "unit", row.id).after(&row),
-        )
-        .await?;
+        crate::audit::created(tx, actor, now, "unit", row.id, &row).await?;
         unit_successor::ActiveModel {
             unit_id: Set(ch.id),
             successor_id: Set(row.id),

@@ -46,13 +46,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     .insert(&tx)
     .await
     .map_err(|e| on_unique(e, "username"))?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "user", row.id).after(&row),
-    )
-    .await?;
+    audit::created(&tx, actor, now, "user", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -122,10 +116,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         tx.execute_unprepared("SELECT pg_advisory_xact_lock(7201012)")
             .await?;
     }
-    let before = user::Entity::find_by_id(id)
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::found::<user::Entity, _>(&tx, id).await?;
     let mut am = before.clone().into_active_model();
     if let Some(v) = ch.display_name {
         am.display_name = Set(v);
@@ -230,10 +221,7 @@ pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64> {
 
 /// Builds the principal the access rules work with.
 pub async fn principal<C: ConnectionTrait>(c: &C, us: &user::Model) -> Result<Principal> {
-    let u = unit::Entity::find_by_id(us.unit_id)
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let u = crate::scoped::found::<unit::Entity, _>(c, us.unit_id).await?;
     let role = Role::parse(&us.role).ok_or(StoreError::NotFound)?;
     Ok(Principal {
         user_id: us.id,
@@ -327,15 +315,10 @@ pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        now,
-        Change::new("create", "api_token", row.id).after(&serde_json::json!({
-            "user_id": user_id, "label": label
-        })),
-    )
-    .await?;
+    let change = Change::new("create", "api_token", row.id).after(&serde_json::json!({
+        "user_id": user_id, "label": label
+    }));
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -1,6 +1,6 @@
 //! Excel in and out over the API: the template, the import of a raw .xlsx or
 //! .csv body, the progress of a background import, and the .xlsx exports.
-//! The same checks and workbooks as the pages (`pages/imports.rs`,
+//! The same checks and workbooks as the pages (`sheets.rs`,
 //! `exports.rs`).
 
 use super::Path;
@@ -10,7 +10,7 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exports::{self, ExportParams, XLSX_TYPE, safe_file_name, xlsx_response};
 use crate::i18n::Lang;
-use crate::pages::imports::{self as rules, Refused, RowError, check_file, start};
+use crate::sheets::{self as rules, Refused, RowError, check_file, start};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;

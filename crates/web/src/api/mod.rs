@@ -678,8 +678,8 @@ fn allowed_values(v: &mut serde_json::Value) {
 /// Lengths (in characters, after trimming, as the pages count them) and
 /// ranges the server enforces on request fields.
 fn limit_table() -> Vec<(&'static str, &'static str, serde_json::Value)> {
-    use crate::pages::consultations as k;
     use serde_json::json;
+    use thamgia_actions::consultations as k;
     use thamgia_actions::recommendations as r;
     use thamgia_domain::voice::{MAX_AGE, MIN_AGE};
     let ages = json!({"minimum": MIN_AGE, "maximum": MAX_AGE});

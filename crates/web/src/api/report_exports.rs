@@ -1,13 +1,13 @@
 //! Exports over the API: a unit's annual report and the plan's indicators
 //! as .xlsx, .docx (Decree 30/2020 layout) or CSV — the same files as the
-//! pages and `thamgia report export` (`pages/report_exports.rs`).
+//! pages and `thamgia report export` (`report_files.rs`).
 
 use super::Path;
 use super::Query;
 use super::require;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::report_exports::{
+use crate::report_files::{
     ExportFile, Format, UnitYear, indicator_target, indicators_file, parse_year, report_file,
 };
 use crate::state::AppState;

@@ -1,6 +1,6 @@
 //! `thamgia report export --unit CODE --year YYYY --format xlsx|docx|csv --output FILE`:
 //! writes a unit's annual report from the database, through the same code as
-//! the page and the API (`thamgia_web::pages::report_exports`). The command
+//! the page and the API (`thamgia_web::report_files`). The command
 //! line sees every unit; an unknown unit, year or format exits 1 with a
 //! message naming it.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use thamgia_store::Db;
 use thamgia_web::error::AppError;
-use thamgia_web::pages::report_exports::{Format, parse_year, report_file, unit_anywhere};
+use thamgia_web::report_files::{Format, parse_year, report_file, unit_anywhere};
 
 /// Runs the export; `today` decides whether the running year is on track.
 pub async fn run(

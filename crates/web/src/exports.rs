@@ -17,8 +17,8 @@
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::pages::imports::activity_columns;
 use crate::pages::{PageErr, PageResult, require};
+use crate::sheets::activity_columns;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Query, State};

@@ -22,6 +22,8 @@ pub mod pages;
 pub mod password;
 pub mod pictures;
 pub mod ratelimit;
+pub mod report_files;
+pub mod sheets;
 pub mod state;
 mod telemetry;
 pub mod text;

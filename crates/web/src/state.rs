@@ -16,7 +16,7 @@ pub struct AppState {
     /// Children's submissions per client and per join code (in memory).
     pub child_limits: crate::ratelimit::RateLimiter,
     /// Excel imports running or finished on this server, with their progress (in memory).
-    pub imports: crate::pages::imports::Jobs,
+    pub imports: crate::sheets::Jobs,
 }
 
 impl AppState {

@@ -5,13 +5,14 @@
 
 use super::Path;
 use super::Query;
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::exports::document_response;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -195,12 +196,10 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities", params(crate::api::paging::Paging, ListParams),
     responses((status = 200, body = [ActivityDto]), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ListParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<ActivityDto>> {
+    paging: Listing,
+) -> AppResult<Page<ActivityDto>> {
     require(&p, Permission::ViewActivities)?;
     let db = &state.db.conn;
     let f = filter_of(
@@ -213,7 +212,7 @@ pub async fn list(
     )
     .await?;
     let rows = activities::list(db, &p.scope(), &f).await?;
-    paging.page(rows.iter().map(dto).collect(), &uri)
+    paging.page(rows.iter().map(dto).collect())
 }
 
 /// Participants of one group in a body: numbers or text.
@@ -301,27 +300,22 @@ fn text_of_body(b: ActivityBody) -> ActivityInput {
 #[utoipa::path(post, path = "/api/v1/activities", tag = "activities", request_body = ActivityBody,
     responses((status = 201, body = ActivityDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<ActivityDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageActivities)?;
     let b: ActivityBody = super::json(&body)?;
     let row = actions::create(act, &text_of_body(b)).await?;
     let (a, u) = activities::get_in_scope(act.db, &p.scope(), row.id).await?;
-    Ok((StatusCode::CREATED, Json(one(&state, &p, &a, &u).await?)))
+    Ok(created(one(&state, &p, &a, &u).await?))
 }
 
 /// One activity with its spending and documents.
 #[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "activities",
     params(("id" = i32, Path, description = "Activity id")),
     responses((status = 200, body = ActivityDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<ActivityDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ActivityDto>> {
     require(&p, Permission::ViewActivities)?;
     let (a, u) = activities::get_in_scope(&state.db.conn, &p.scope(), id).await?;
     Ok(Json(one(&state, &p, &a, &u).await?))
@@ -333,10 +327,9 @@ pub async fn show(
     responses((status = 200, body = ActivityDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ActivityDto>> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -352,11 +345,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/activities/{id}", tag = "activities",
     params(("id" = i32, Path, description = "Activity id")),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<StatusCode> {
+pub async fn delete(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<StatusCode> {
     actions::delete(Act::new(&state.db.conn, &p, state.now()), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -379,10 +368,9 @@ pub struct SpendingBody {
     responses((status = 201, body = SpendingDto), (status = 200, body = SpendingDto), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn add_spending(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<SpendingDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load_managed(act, id).await?;
@@ -407,8 +395,7 @@ pub async fn add_spending(
     params(("id" = i32, Path, description = "Activity id"), ("spending_id" = i32, Path, description = "Spending id")),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn delete_spending(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((id, spending_id)): Path<(i32, i32)>,
 ) -> AppResult<StatusCode> {
     actions::delete_spending(Act::new(&state.db.conn, &p, state.now()), id, spending_id).await?;
@@ -430,8 +417,7 @@ pub struct UploadParams {
     responses((status = 201, body = DocumentDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn upload(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
     Query(q): Query<UploadParams>,
     headers: HeaderMap,
@@ -446,7 +432,7 @@ pub async fn upload(
         data: body.to_vec(),
     };
     let d = actions::add_document(Act::new(&state.db.conn, &p, state.now()), id, input).await?;
-    Ok((StatusCode::CREATED, Json(doc_dto(id, &d))))
+    Ok(created(doc_dto(id, &d)))
 }
 
 /// Downloads a document (as an attachment).
@@ -455,8 +441,7 @@ pub async fn upload(
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn download(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((id, doc_id)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;

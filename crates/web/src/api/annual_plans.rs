@@ -3,12 +3,13 @@
 
 use super::Path;
 use super::Query;
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
@@ -150,12 +151,10 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/api/v1/annual-plans", tag = "activities", params(crate::api::paging::Paging, ListParams),
     responses((status = 200, body = [AnnualPlanDto]), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ListParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<AnnualPlanDto>> {
+    paging: Listing,
+) -> AppResult<Page<AnnualPlanDto>> {
     require(&p, Permission::ViewActivities)?;
     let db = &state.db.conn;
     let scope = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -181,7 +180,6 @@ pub async fn list(
                 plan_vs_actual: None,
             })
             .collect(),
-        &uri,
     )
 }
 
@@ -208,9 +206,8 @@ fn as_text(v: Option<&Value>) -> String {
 #[utoipa::path(post, path = "/api/v1/annual-plans", tag = "activities", request_body = AnnualPlanCreate,
     responses((status = 201, body = AnnualPlanDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<AnnualPlanDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageActivities)?;
@@ -222,18 +219,14 @@ pub async fn create(
         note: b.note.unwrap_or_default(),
     };
     let plan = actions::create(act, &f).await?;
-    Ok((StatusCode::CREATED, Json(one(&state, &p, plan.id).await?)))
+    Ok(created(one(&state, &p, plan.id).await?))
 }
 
 /// One plan with its items and the plan against actual.
 #[utoipa::path(get, path = "/api/v1/annual-plans/{id}", tag = "activities",
     params(("id" = i32, Path, description = "Annual plan id")),
     responses((status = 200, body = AnnualPlanDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<AnnualPlanDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<AnnualPlanDto>> {
     require(&p, Permission::ViewActivities)?;
     Ok(Json(one(&state, &p, id).await?))
 }
@@ -260,10 +253,9 @@ pub struct PlanItemBody {
     responses((status = 201, body = PlanItemDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn add_item(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<PlanItemDto>)> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -278,21 +270,18 @@ pub async fn add_item(
         planned_budget: as_text(b.planned_budget.as_ref()),
     };
     let row = actions::add_item(act, id, &t).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PlanItemDto {
-            id: row.id,
-            project: row.project_code,
-            kind: row.kind,
-            title: row.title,
-            month: row.month,
-            planned_participants: row.planned_participants,
-            planned_budget: row.planned_budget,
-            activity_id: None,
-            actual_participants: 0,
-            spent: 0,
-        }),
-    ))
+    Ok(created(PlanItemDto {
+        id: row.id,
+        project: row.project_code,
+        kind: row.kind,
+        title: row.title,
+        month: row.month,
+        planned_participants: row.planned_participants,
+        planned_budget: row.planned_budget,
+        activity_id: None,
+        actual_participants: 0,
+        spent: 0,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -309,10 +298,9 @@ pub struct PlanItemLink {
     responses((status = 200, body = AnnualPlanDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn link_item(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((id, item_id)): Path<(i32, i32)>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<AnnualPlanDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load_managed(act, id).await?;

@@ -1,12 +1,10 @@
 //! The audit trail, by scope (admins and coordinators).
 
+use super::Api;
 use super::Query;
 use crate::audit_query::{AuditQuery, PER_PAGE, filter_of, may_read, read};
-use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEntryDto {
@@ -48,8 +46,7 @@ pub struct AuditPageDto {
     responses((status = 200, body = AuditPageDto), (status = 422, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<AuditPageDto>> {
     may_read(&p)?;

@@ -3,6 +3,7 @@
 //! answers. A tool may collect answers without signal and send them later;
 //! its client-made `submission_id` makes every resend safe.
 
+use super::JsonBody;
 use super::Path;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
@@ -265,7 +266,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> Response {
     match submit_inner(&state, &ctx, &code, &body).await {
         Ok(r) => r,
@@ -323,7 +324,7 @@ async fn submit_inner(
     state: &AppState,
     ctx: &Ctx,
     code: &str,
-    body: &super::JsonBody,
+    body: &JsonBody,
 ) -> AppResult<Response> {
     let (k, d) = match open_consultation(state, code).await {
         Ok(x) => x,

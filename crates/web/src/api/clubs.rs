@@ -5,65 +5,49 @@
 
 use super::Path;
 use super::Query;
-use super::councils::{
-    RecommendationBrief, RecommendationCreate, YearParams, briefs, member_label,
-};
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult, ErrorBody};
+use super::roster::{
+    RecommendationBrief, RecommendationCreate, YearParams, brief, briefs, numbered, roster_member,
+    roster_operations,
+};
+use super::{Api, JsonBody};
+use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thamgia_actions::Act;
 use thamgia_actions::clubs::{self as actions, ActivityInput, ClubInput};
-use thamgia_actions::membership::{self, MemberInput, Model};
+use thamgia_actions::membership::{MemberInput, Model};
 use thamgia_actions::models::year_of;
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::RecommendationSource;
+use thamgia_store::clubs;
 use thamgia_store::entity::{club_activity, club_member, person};
-use thamgia_store::{clubs, people};
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct ClubMemberDto {
-    pub id: i32,
-    /// The member's place in the club's list (1, 2, …).
-    pub number: usize,
-    /// "Thành viên #n" — what callers who may not see names read.
-    pub label: String,
-    /// `ViewNames` only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub person_id: Option<i32>,
-    /// The child's name, or the pseudonym after withdrawal (`ViewNames` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `ViewNames` only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub school_or_commune: Option<String>,
-    /// A child leader of the club.
-    pub is_leader: bool,
-    pub joined_on: NaiveDate,
-    pub left_on: Option<NaiveDate>,
-}
+roster_member!(ClubMemberDto,
+    number: "The member's place in the club's list (1, 2, …).",
+    person_id: "`ViewNames` only.",
+    {
+        /// A child leader of the club.
+        is_leader: bool,
+        joined_on: NaiveDate,
+        left_on: Option<NaiveDate>,
+    }
+);
 
 fn member_dto(n: usize, m: &club_member::Model, p: &person::Model, names: bool) -> ClubMemberDto {
-    ClubMemberDto {
-        id: m.id,
-        number: n,
-        label: member_label(n),
-        person_id: names.then_some(p.id),
-        name: names.then(|| people::display_name(p)),
-        school_or_commune: if names {
-            p.school_or_commune.clone()
-        } else {
-            None
-        },
-        is_leader: m.is_leader,
-        joined_on: m.joined_on,
-        left_on: m.left_on,
-    }
+    ClubMemberDto::of(m.id, n, p, names, m.is_leader, m.joined_on, m.left_on)
+}
+
+/// Member `mid` of club `id`, numbered as in its list.
+async fn member(state: &AppState, id: i32, mid: i32, names: bool) -> AppResult<ClubMemberDto> {
+    let members = clubs::members(&state.db.conn, id).await?;
+    let (n, m, child) = numbered(&members, mid, |m| m.id)?;
+    Ok(member_dto(n, m, child, names))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -121,47 +105,39 @@ pub struct ClubDto {
     pub recommendations: Option<Vec<RecommendationBrief>>,
 }
 
-/// Clubs visible to the caller (by district or by host school) with the year's figures.
-#[utoipa::path(get, path = "/api/v1/clubs", tag = "models", params(crate::api::paging::Paging, YearParams),
-    responses((status = 200, body = [ClubDto]), (status = 403, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Query(q): Query<YearParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<ClubDto>> {
-    require(&p, Permission::ViewModels)?;
-    let db = &state.db.conn;
-    let scope = p.scope();
-    let today = state.now().date_naive();
-    let years = clubs::years(db, &scope).await?;
-    let year = year_of(q.year.as_deref().unwrap_or(""), &years, today);
-    let rows = clubs::list(db, &scope, year).await?;
-    paging.page(
-        rows.into_iter()
-            .map(|r| ClubDto {
-                active: r.active(),
-                id: r.club.id,
-                unit: r.unit.code,
-                setting: r.club.setting,
-                host: r.host.map(|h| h.code),
-                name: r.club.name,
-                founded_on: r.club.founded_on,
-                year,
-                members: r.members,
-                leaders: r.leaders,
-                activities_in_year: r.activities,
-                girls_in_year: r.girls,
-                boys_in_year: r.boys,
-                years_active: None,
-                member_list: None,
-                activities: None,
-                recommendations: None,
-            })
-            .collect(),
-        &uri,
-    )
+impl ClubDto {
+    /// A row of the list, with the figures of `year`.
+    fn listed(r: clubs::ClubRow, year: i32) -> Self {
+        ClubDto {
+            active: r.active(),
+            id: r.club.id,
+            unit: r.unit.code,
+            setting: r.club.setting,
+            host: r.host.map(|h| h.code),
+            name: r.club.name,
+            founded_on: r.club.founded_on,
+            year,
+            members: r.members,
+            leaders: r.leaders,
+            activities_in_year: r.activities,
+            girls_in_year: r.girls,
+            boys_in_year: r.boys,
+            years_active: None,
+            member_list: None,
+            activities: None,
+            recommendations: None,
+        }
+    }
+}
+
+roster_operations! {
+    store: clubs, dto: ClubDto, id: "Club id",
+    list: "/api/v1/clubs" [" Clubs visible to the caller (by district or by host school) with the year's figures."],
+    show: "/api/v1/clubs/{id}" [" One club with members, activities and recommendations."],
+    create: "/api/v1/clubs" ClubCreate "`unit` or `host`: level_not_allowed (the plan governing the unit that year lists no club at its level), unknown_unit, not_a_district, host_outside_unit; `setting`, `name`, `founded_on`" [" Sets up a club at a school or in a community. The unit it sits at (the", " host, else the unit it counts for) must be of a level the plan governing it", " in the founding year lists in `[levels] clubs`."],
+    add_member: "/api/v1/clubs/{id}/members" ClubMemberCreate ClubMemberDto (Model::Club),
+    record: add_activity "/api/v1/clubs/{id}/activities" ActivityCreate ActivityDto
+        [" Records an activity (facilitators too, for clubs in their scope)."],
 }
 
 async fn one(state: &AppState, p: &Principal, id: i32, year: Option<&str>) -> AppResult<ClubDto> {
@@ -220,47 +196,16 @@ pub struct ClubCreate {
     pub founded_on: Option<String>,
 }
 
-/// Sets up a club at a school or in a community. The unit it sits at (the
-/// host, else the unit it counts for) must be of a level the plan governing it
-/// in the founding year lists in `[levels] clubs`.
-#[utoipa::path(post, path = "/api/v1/clubs", tag = "models", request_body = ClubCreate,
-    responses((status = 201, body = ClubDto),
-              (status = 422, description = "`unit` or `host`: level_not_allowed (the plan governing the unit that year lists no club at its level), unknown_unit, not_a_district, host_outside_unit; `setting`, `name`, `founded_on`", body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
-) -> AppResult<(StatusCode, Json<ClubDto>)> {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::ManageModels)?;
-    let b: ClubCreate = super::json(&body)?;
-    let f = ClubInput {
-        unit: b.unit.unwrap_or_default(),
-        setting: b.setting.unwrap_or_default(),
-        host: b.host.unwrap_or_default(),
-        name: b.name.unwrap_or_default(),
-        founded_on: b.founded_on.unwrap_or_default(),
-    };
-    let k = actions::create(act, &f).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(one(&state, &p, k.id, None).await?),
-    ))
-}
-
-/// One club with members, activities and recommendations.
-#[utoipa::path(get, path = "/api/v1/clubs/{id}", tag = "models",
-    params(("id" = i32, Path, description = "Club id"), YearParams),
-    responses((status = 200, body = ClubDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-    Query(q): Query<YearParams>,
-) -> AppResult<Json<ClubDto>> {
-    require(&p, Permission::ViewModels)?;
-    Ok(Json(one(&state, &p, id, q.year.as_deref()).await?))
+impl From<ClubCreate> for ClubInput {
+    fn from(b: ClubCreate) -> Self {
+        ClubInput {
+            unit: b.unit.unwrap_or_default(),
+            setting: b.setting.unwrap_or_default(),
+            host: b.host.unwrap_or_default(),
+            name: b.name.unwrap_or_default(),
+            founded_on: b.founded_on.unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -273,39 +218,15 @@ pub struct ClubMemberCreate {
     pub joined_on: Option<String>,
 }
 
-/// Adds a member. Refused (422 `no_consent`) unless the child's consent stands.
-#[utoipa::path(post, path = "/api/v1/clubs/{id}/members", tag = "models", request_body = ClubMemberCreate,
-    params(("id" = i32, Path, description = "Club id")),
-    responses((status = 201, body = ClubMemberDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
-pub async fn add_member(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-    body: super::JsonBody,
-) -> AppResult<(StatusCode, Json<ClubMemberDto>)> {
-    // Permission and scope before the body is read.
-    let act = Act::new(&state.db.conn, &p, state.now());
-    let k = membership::load_roster(act, Model::Club, id).await?;
-    let b: ClubMemberCreate = super::json(&body)?;
-    let f = MemberInput {
-        person: b.person_id.map(|x| x.to_string()).unwrap_or_default(),
-        is_leader: b.is_leader,
-        start: b.joined_on.unwrap_or_default(),
-        ..Default::default()
-    };
-    let mid = membership::add(act, Model::Club, id, &f).await?;
-    let db = &state.db.conn;
-    let members = clubs::members(db, k.id).await?;
-    let (i, (m, person)) = members
-        .iter()
-        .enumerate()
-        .find(|(_, (x, _))| x.id == mid)
-        .ok_or(AppError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(member_dto(i + 1, m, person, true)),
-    ))
+impl From<ClubMemberCreate> for MemberInput {
+    fn from(b: ClubMemberCreate) -> Self {
+        MemberInput {
+            person: b.person_id.map(|x| x.to_string()).unwrap_or_default(),
+            is_leader: b.is_leader,
+            start: b.joined_on.unwrap_or_default(),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -319,29 +240,15 @@ pub struct ActivityCreate {
     pub boys: Option<i64>,
 }
 
-/// Records an activity (facilitators too, for clubs in their scope).
-#[utoipa::path(post, path = "/api/v1/clubs/{id}/activities", tag = "models", request_body = ActivityCreate,
-    params(("id" = i32, Path, description = "Club id")),
-    responses((status = 201, body = ActivityDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
-pub async fn add_activity(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-    body: super::JsonBody,
-) -> AppResult<(StatusCode, Json<ActivityDto>)> {
-    let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::RecordActivities)?;
-    actions::load(act, id).await?;
-    let b: ActivityCreate = super::json(&body)?;
-    let f = ActivityInput {
-        held_on: b.held_on.unwrap_or_default(),
-        topic: b.topic.unwrap_or_default(),
-        girls: b.girls.map(|n| n.to_string()).unwrap_or_default(),
-        boys: b.boys.map(|n| n.to_string()).unwrap_or_default(),
-    };
-    let a = actions::add_activity(act, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(ActivityDto::from(&a))))
+impl From<ActivityCreate> for ActivityInput {
+    fn from(b: ActivityCreate) -> Self {
+        ActivityInput {
+            held_on: b.held_on.unwrap_or_default(),
+            topic: b.topic.unwrap_or_default(),
+            girls: b.girls.map(|n| n.to_string()).unwrap_or_default(),
+            boys: b.boys.map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -365,17 +272,15 @@ pub struct ClubRecommendationCreate {
     responses((status = 201, body = RecommendationBrief), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
     let db = &state.db.conn;
     let act = thamgia_actions::Act::new(db, &p, state.now());
     act.require(Permission::ManageModels)?;
     let (k, _, _) = thamgia_actions::clubs::load(act, id).await?;
     let b: ClubRecommendationCreate = super::json(&body)?;
-    let today = state.now().date_naive();
     let input = RecommendationCreate {
         text: b.text,
         topic: b.topic,
@@ -385,10 +290,7 @@ pub async fn add_recommendation(
     .form();
     let raised = b.raised_on.as_deref().unwrap_or("");
     let r = thamgia_actions::clubs::add_recommendation(act, k.id, raised, &input).await?;
-    let brief = briefs(db, RecommendationSource::Club, k.id, today)
-        .await?
-        .into_iter()
-        .find(|x| x.id == r.id)
-        .ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(brief)))
+    Ok(created(
+        brief(&state, RecommendationSource::Club, k.id, r.id).await?,
+    ))
 }

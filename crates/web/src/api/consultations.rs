@@ -8,12 +8,13 @@
 
 use super::Path;
 use super::Query;
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -24,7 +25,7 @@ use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
 use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::{RawAnswer, RawProfile, Status};
-use thamgia_store::entity::{consultation, unit};
+use thamgia_store::entity::{consultation, question, question_option, unit};
 use thamgia_store::responses::Submitted;
 use thamgia_store::{consultations, voice_queries};
 
@@ -119,6 +120,28 @@ pub struct QuestionDto {
     pub options: Vec<OptionDto>,
 }
 
+impl From<(question::Model, Vec<question_option::Model>)> for QuestionDto {
+    fn from((q, os): (question::Model, Vec<question_option::Model>)) -> Self {
+        QuestionDto {
+            id: q.id,
+            ord: q.ord,
+            kind: q.kind,
+            text_vi: q.text_vi,
+            text_en: q.text_en,
+            required: q.required,
+            options: os
+                .into_iter()
+                .map(|o| OptionDto {
+                    id: o.id,
+                    label_vi: o.label_vi,
+                    label_en: o.label_en,
+                    emoji: o.emoji,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One consultation with its questions.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ConsultationDto {
@@ -152,23 +175,7 @@ async fn detail(
     let questions = consultations::questions(db, k.id)
         .await?
         .into_iter()
-        .map(|(q, os)| QuestionDto {
-            id: q.id,
-            ord: q.ord,
-            kind: q.kind,
-            text_vi: q.text_vi,
-            text_en: q.text_en,
-            required: q.required,
-            options: os
-                .into_iter()
-                .map(|o| OptionDto {
-                    id: o.id,
-                    label_vi: o.label_vi,
-                    label_en: o.label_en,
-                    emoji: o.emoji,
-                })
-                .collect(),
-        })
+        .map(QuestionDto::from)
         .collect();
     Ok(ConsultationDto {
         summary: summary(k, u, &counts, &tallies, false),
@@ -230,12 +237,10 @@ pub struct ConsultationParams {
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(crate::api::paging::Paging, ConsultationParams),
     responses((status = 200, body = [ConsultationSummary]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ConsultationParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<ConsultationSummary>> {
+    paging: Listing,
+) -> AppResult<Page<ConsultationSummary>> {
     require(&p, Permission::ViewResults)?;
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -263,7 +268,6 @@ pub async fn list(
         rows.iter()
             .map(|(k, u)| summary(k, u, &counts, &tallies, true))
             .collect(),
-        &uri,
     )
 }
 
@@ -302,9 +306,8 @@ pub struct ConsultationCreate {
 #[utoipa::path(post, path = "/api/v1/consultations", tag = "consultations", request_body = ConsultationCreate,
     responses((status = 201, body = ConsultationDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::RunConsultations)?;
@@ -329,7 +332,7 @@ pub async fn create(
     };
     let k = actions::create(act, &f).await?;
     let (k, u) = consultations::get_in_scope(act.db, &p.scope(), k.id).await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, &k, &u).await?)))
+    Ok(created(detail(&state, &k, &u).await?))
 }
 
 async fn load(
@@ -344,11 +347,7 @@ async fn load(
 #[utoipa::path(get, path = "/api/v1/consultations/{id}", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 200, body = ConsultationDto), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<ConsultationDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ConsultationDto>> {
     require(&p, Permission::ViewResults)?;
     let (k, u) = load(&state, &p, id).await?;
     Ok(Json(detail(&state, &k, &u).await?))
@@ -402,10 +401,9 @@ pub struct QuestionCreate {
     responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn add_question(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Response> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -429,23 +427,7 @@ pub async fn add_question(
         .await?
         .into_iter()
         .find(|(x, _)| x.id == q.id)
-        .map(|(q, os)| QuestionDto {
-            id: q.id,
-            ord: q.ord,
-            kind: q.kind,
-            text_vi: q.text_vi,
-            text_en: q.text_en,
-            required: q.required,
-            options: os
-                .into_iter()
-                .map(|o| OptionDto {
-                    id: o.id,
-                    label_vi: o.label_vi,
-                    label_en: o.label_en,
-                    emoji: o.emoji,
-                })
-                .collect(),
-        })
+        .map(QuestionDto::from)
         .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
@@ -455,11 +437,7 @@ pub async fn add_question(
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn open(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Response> {
+pub async fn open(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     match actions::open(act, id).await {
         Ok(k) => {
@@ -553,10 +531,9 @@ fn other_content() -> Response {
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn paper_response(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Response> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -636,10 +613,9 @@ pub struct TallyBody {
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn tally(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::RunConsultations)?;

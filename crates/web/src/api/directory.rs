@@ -1,12 +1,11 @@
 //! Units and agencies, scoped to the caller.
 
+use super::Api;
 use super::Path;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use std::collections::HashMap;
 use thamgia_domain::access::Permission;
 use thamgia_store::entity::{agency, unit};
@@ -73,27 +72,18 @@ impl AgencyDto {
 /// Units in the caller's scope, in tree order.
 #[utoipa::path(get, path = "/api/v1/units", params(crate::api::paging::Paging), tag = "units",
     responses((status = 200, body = [UnitDto]), (status = 401, body = ErrorBody)))]
-pub async fn units(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<UnitDto>> {
+pub async fn units(Api { state, p }: Api, paging: Listing) -> AppResult<Page<UnitDto>> {
     require(&p, Permission::ViewUnits)?;
     let list = units::list(&state.db.conn, &p.scope()).await?;
     let codes = units::code_paths(&state.db.conn, &list).await?;
-    paging.page(list.iter().map(|u| UnitDto::new(u, &codes)).collect(), &uri)
+    paging.page(list.iter().map(|u| UnitDto::new(u, &codes)).collect())
 }
 
 /// One unit; 404 when unknown or outside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
     params(("code" = String, Path, description = "Official unit code")),
     responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
-pub async fn unit(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(code): Path<String>,
-) -> AppResult<Json<UnitDto>> {
+pub async fn unit(Api { state, p }: Api, Path(code): Path<String>) -> AppResult<Json<UnitDto>> {
     require(&p, Permission::ViewUnits)?;
     let u = units::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
     let codes = units::code_paths(&state.db.conn, std::slice::from_ref(&u)).await?;
@@ -103,29 +93,17 @@ pub async fn unit(
 /// Agencies seated in the caller's scope or above it.
 #[utoipa::path(get, path = "/api/v1/agencies", params(crate::api::paging::Paging), tag = "agencies",
     responses((status = 200, body = [AgencyDto]), (status = 401, body = ErrorBody)))]
-pub async fn agencies(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<AgencyDto>> {
+pub async fn agencies(Api { state, p }: Api, paging: Listing) -> AppResult<Page<AgencyDto>> {
     require(&p, Permission::ViewAgencies)?;
     let rows = agencies::list(&state.db.conn, &p.scope()).await?;
-    paging.page(
-        rows.iter().map(|(a, u)| AgencyDto::new(a, u)).collect(),
-        &uri,
-    )
+    paging.page(rows.iter().map(|(a, u)| AgencyDto::new(a, u)).collect())
 }
 
 /// One agency; 404 when unknown or not visible to the caller.
 #[utoipa::path(get, path = "/api/v1/agencies/{code}", tag = "agencies",
     params(("code" = String, Path, description = "Agency code")),
     responses((status = 200, body = AgencyDto), (status = 404, body = ErrorBody)))]
-pub async fn agency(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(code): Path<String>,
-) -> AppResult<Json<AgencyDto>> {
+pub async fn agency(Api { state, p }: Api, Path(code): Path<String>) -> AppResult<Json<AgencyDto>> {
     require(&p, Permission::ViewAgencies)?;
     let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
     Ok(Json(AgencyDto::new(&a, &u)))

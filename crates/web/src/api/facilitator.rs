@@ -12,6 +12,8 @@
 
 use super::Path;
 use super::child::{JoinFormDto, ProfileBody, SubmissionBody, form_dto, parse};
+use super::paging::{Listing, Page};
+use super::{Api, JsonBody};
 use crate::auth::{ApiUser, Ctx, random_token};
 use crate::error::{AppError, AppResult, ErrorBody, YEAR_LOCKED};
 use crate::password;
@@ -159,7 +161,7 @@ const MAX_LABEL: usize = 80;
 pub async fn sign_in(
     State(state): State<AppState>,
     ctx: Ctx,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Response> {
     let b: DeviceSignIn = super::json(&body)?;
     let now = state.now();
@@ -440,7 +442,7 @@ pub struct SyncAnswer {
 pub async fn sync(
     State(state): State<AppState>,
     ApiUser(p, ctx): ApiUser,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<SyncAnswer>> {
     let device_id = device_of(&ctx)?;
     let b: SyncBody = super::json(&body)?;
@@ -692,18 +694,10 @@ pub(crate) fn device_view(p: &Principal) -> AppResult<Option<i32>> {
         (status = 200, description = "Devices of the scope", body = [DeviceDto]),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: the role does not run consultations", body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<DeviceDto>> {
+pub async fn list(Api { state, p }: Api, paging: Listing) -> AppResult<Page<DeviceDto>> {
     let only = device_view(&p)?;
     let rows = devices::list(&state.db.conn, &p.scope(), only).await?;
-    paging.page(
-        rows.into_iter().map(|(d, u, un)| dto(d, &u, &un)).collect(),
-        &uri,
-    )
+    paging.page(rows.into_iter().map(|(d, u, un)| dto(d, &u, &un)).collect())
 }
 
 /// Revokes a device of the scope: its token answers 401 from now on. The
@@ -716,11 +710,7 @@ pub async fn list(
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: the role does not run consultations", body = ErrorBody),
         (status = 404, description = "`not_found`: no such device in the scope", body = ErrorBody)))]
-pub async fn revoke(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<DeviceDto>> {
+pub async fn revoke(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<DeviceDto>> {
     let only = device_view(&p)?;
     let actor = Actor {
         user_id: Some(p.user_id),

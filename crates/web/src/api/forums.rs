@@ -6,15 +6,16 @@
 
 use super::Path;
 use super::Query;
+use super::created;
+use super::paging::{Listing, Page};
 use super::recommendations::{RecommendationDto, dtos};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::forum_words::warning_text;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -239,12 +240,10 @@ pub struct ForumParams {
 #[utoipa::path(get, path = "/api/v1/forums", tag = "forums", params(crate::api::paging::Paging, ForumParams),
     responses((status = 200, body = [ForumDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ForumParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<ForumDto>> {
+    paging: Listing,
+) -> AppResult<Page<ForumDto>> {
     require(&p, Permission::ViewModels)?;
     let db = &state.db.conn;
     let lq = ListQuery {
@@ -258,7 +257,7 @@ pub async fn list(
     for (f, u, a) in forums::list(db, &p.scope(), &filter).await? {
         out.push(dto(&state, &mut cache, f, &u, &a).await?);
     }
-    paging.page(out, &uri)
+    paging.page(out)
 }
 
 /// A forum as recorded.
@@ -358,9 +357,8 @@ fn rename_fields(e: ActionError) -> ActionError {
               (status = 422, description = "`unit`: level_not_allowed (the governing plan holds no forum at the unit's level that year), level_mismatch, unknown_unit; other fields by name", body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<ForumDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageModels)?;
@@ -368,7 +366,7 @@ pub async fn create(
     let f = actions::create(act, &b.into())
         .await
         .map_err(rename_fields)?;
-    Ok((StatusCode::CREATED, Json(full(&state, &p, f.id).await?)))
+    Ok(created(full(&state, &p, f.id).await?))
 }
 
 /// One forum with delegates, sessions and recommendations; 404 when unknown
@@ -376,11 +374,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/forums/{id}", tag = "forums",
     params(("id" = i32, Path, description = "Forum id")),
     responses((status = 200, body = ForumDto), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<ForumDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ForumDto>> {
     require(&p, Permission::ViewModels)?;
     Ok(Json(full(&state, &p, id).await?))
 }
@@ -394,10 +388,9 @@ pub async fn show(
               (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ForumDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load(act, id).await?;
@@ -420,10 +413,9 @@ pub struct DelegateBody {
     responses((status = 201, body = ForumDto), (status = 422, description = "`person`: no_consent, unknown_person, already_delegate", body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn add_delegate(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<ForumDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageModels)?;
@@ -434,7 +426,7 @@ pub async fn add_delegate(
         person: b.person_id.into(),
     };
     actions::add_delegate(act, id, &d).await?;
-    Ok((StatusCode::CREATED, Json(full(&state, &p, id).await?)))
+    Ok(created(full(&state, &p, id).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -455,10 +447,9 @@ pub struct SessionBody {
     responses((status = 201, body = SessionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn add_session(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<SessionDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load(act, id).await?;
@@ -470,7 +461,7 @@ pub async fn add_session(
         consultation: b.consultation_id.map(Whole::from).unwrap_or_default(),
     };
     let row = actions::add_session(act, id, &s).await?;
-    Ok((StatusCode::CREATED, Json(row.into())))
+    Ok(created(row.into()))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -485,10 +476,9 @@ pub struct ReportBody {
     responses((status = 200, body = ForumDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn report(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ForumDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load(act, id).await?;
@@ -518,10 +508,9 @@ pub struct RecommendationBody {
     responses((status = 201, body = RecommendationDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn add_recommendation(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<RecommendationDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load(act, id).await?;
@@ -533,8 +522,7 @@ pub async fn add_recommendation(
         deadline: b.deadline,
     };
     let r = actions::add_recommendation(act, id, &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(super::recommendations::one(&state, &p, r.id).await?),
+    Ok(created(
+        super::recommendations::one(&state, &p, r.id).await?,
     ))
 }

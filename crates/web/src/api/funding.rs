@@ -4,12 +4,12 @@
 //! Amounts are integers of đồng.
 
 use super::Query;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
@@ -102,8 +102,7 @@ fn named(t: &Total) -> NamedMoneyDto {
     responses((status = 200, body = FundingDto), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn funding(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<FundingQuery>,
 ) -> AppResult<Json<FundingDto>> {
     require(&p, Permission::ViewActivities)?;
@@ -205,12 +204,10 @@ async fn line_dto(
     responses((status = 200, body = [BudgetLineDto]), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn lines(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<FundingQuery>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<BudgetLineDto>> {
+    paging: Listing,
+) -> AppResult<Page<BudgetLineDto>> {
     require(&p, Permission::ViewActivities)?;
     let year = parse_year_filter(q.year.as_deref().unwrap_or(""))?;
     let db = &state.db.conn;
@@ -248,7 +245,6 @@ pub async fn lines(
                 }
             })
             .collect(),
-        &uri,
     )
 }
 
@@ -290,9 +286,8 @@ pub(crate) fn text(v: &Option<Value>) -> String {
     responses((status = 201, body = BudgetLineDto), (status = 200, body = BudgetLineDto),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn put_line(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<BudgetLineDto>)> {
     require(&p, Permission::ManageBudget)?;
     let b: BudgetLinePut = super::json(&body)?;

@@ -1,20 +1,18 @@
 //! Excel in and out over the API: the template, the import of a raw .xlsx or
 //! .csv body, the progress of a background import, and the .xlsx exports.
-//! The same checks and workbooks as the pages (`pages/imports.rs`,
+//! The same checks and workbooks as the pages (`sheets.rs`,
 //! `exports.rs`).
 
+use super::Api;
 use super::Path;
 use super::Query;
 use super::require;
-use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exports::{self, ExportParams, XLSX_TYPE, safe_file_name, xlsx_response};
 use crate::i18n::Lang;
-use crate::pages::imports::{self as rules, Refused, RowError, check_file, start};
-use crate::state::AppState;
+use crate::sheets::{self as rules, Refused, RowError, check_file, start};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
@@ -27,10 +25,7 @@ use thamgia_store::imports::ImportCounts;
 #[utoipa::path(get, path = "/api/v1/imports/template.xlsx", tag = "activities",
     responses((status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 403, body = ErrorBody)))]
-pub async fn template(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-) -> AppResult<Response> {
+pub async fn template(Api { state, p }: Api) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;
     let bytes = rules::template(&state.db.conn, &p).await?;
     Ok(xlsx_response(bytes, "mau-nhap-hoat-dong.xlsx"))
@@ -124,8 +119,7 @@ pub(crate) fn rows_error(rows: Vec<RowError>) -> AppError {
     responses((status = 200, body = ImportDto), (status = 202, body = ImportDto),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ImportParams>,
     headers: HeaderMap,
     body: Bytes,
@@ -194,11 +188,7 @@ pub(crate) fn check_upload(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "activities",
     params(("id" = String, Path, description = "The import's id")),
     responses((status = 200, body = ImportDto), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<String>,
-) -> AppResult<Json<ImportDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<String>) -> AppResult<Json<ImportDto>> {
     require(&p, Permission::ManageActivities)?;
     let job = state
         .imports
@@ -214,8 +204,7 @@ pub async fn show(
     responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export_activities(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ExportParams>,
 ) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;
@@ -231,8 +220,7 @@ pub async fn export_activities(
     responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export_funding(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ExportParams>,
 ) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;

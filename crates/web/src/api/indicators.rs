@@ -1,12 +1,11 @@
 //! The plan's indicators for a unit's subtree in a year (INTERFACES.md),
 //! each computed by its measure (`store::engine`, `docs/indicators.md`).
 
+use super::Api;
 use super::Query;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::state::AppState;
-use axum::extract::State;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
 use thamgia_domain::activities::parse_year;
@@ -123,12 +122,10 @@ pub struct BreakdownDto {
     responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<IndicatorQuery>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<IndicatorDto>> {
+    paging: Listing,
+) -> AppResult<Page<IndicatorDto>> {
     require(&p, Permission::ViewPlan)?;
     let mut fields = BTreeMap::new();
     let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
@@ -219,7 +216,7 @@ pub async fn list(
             }
         })
         .collect();
-    paging.page(out, &uri)
+    paging.page(out)
 }
 
 /// Writes a whole figure as an integer (`120000000`, not `120000000.0`), so

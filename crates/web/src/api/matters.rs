@@ -5,12 +5,13 @@
 use super::Path;
 use super::Query;
 use super::consultations::{ConsultationSummary, summary};
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -92,12 +93,10 @@ pub struct MatterParams {
 #[utoipa::path(get, path = "/api/v1/matters", tag = "matters", params(crate::api::paging::Paging, MatterParams),
     responses((status = 200, body = [MatterDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<MatterParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<MatterDto>> {
+    paging: Listing,
+) -> AppResult<Page<MatterDto>> {
     require(&p, Permission::ViewResults)?;
     let db = &state.db.conn;
     let scope = p.scope();
@@ -123,7 +122,6 @@ pub async fn list(
                 dto(m, u, a, c, k, days, today)
             })
             .collect(),
-        &uri,
     )
 }
 
@@ -187,9 +185,8 @@ async fn one(
 #[utoipa::path(post, path = "/api/v1/matters", tag = "matters", request_body = MatterCreate,
     responses((status = 201, body = MatterDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<MatterDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageMatters)?;
@@ -207,18 +204,14 @@ pub async fn create(
     let m = actions::create(act, &f)
         .await
         .map_err(|e| e.rename_field("agency", "owner_agency"))?;
-    Ok((StatusCode::CREATED, Json(one(&state, &p, m.id).await?)))
+    Ok(created(one(&state, &p, m.id).await?))
 }
 
 /// One matter with its consultations; 404 when unknown or outside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/matters/{id}", tag = "matters",
     params(("id" = i32, Path, description = "Matter id")),
     responses((status = 200, body = MatterDto), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<MatterDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<MatterDto>> {
     require(&p, Permission::ViewResults)?;
     Ok(Json(one(&state, &p, id).await?))
 }
@@ -247,10 +240,9 @@ pub struct MatterPatch {
     responses((status = 200, body = MatterDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<MatterDto>> {
     // Permission and scope before the body is read: a caller who may not
     // change the matter learns nothing from a bad body.

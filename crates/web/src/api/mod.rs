@@ -25,6 +25,7 @@ mod recommendations;
 mod report_exports;
 mod reports;
 mod results;
+mod roster;
 mod users;
 
 use crate::error::{AppError, ErrorBody};
@@ -168,6 +169,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(facilitator::revoke))
         .routes(routes!(facilitator::consultations))
         .routes(routes!(facilitator::sync))
+}
+
+/// The server's state and the signed-in caller, the first extractor of every
+/// operation that has a caller: `401` without a session or token.
+pub(crate) struct Api {
+    pub state: AppState,
+    pub p: Principal,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Api {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let crate::auth::ApiUser(p, _) =
+            crate::auth::ApiUser::from_request_parts(parts, state).await?;
+        Ok(Api {
+            state: state.clone(),
+            p,
+        })
+    }
+}
+
+/// The answer of a write that created something: `201` with its JSON.
+pub(crate) fn created<T>(x: T) -> (axum::http::StatusCode, axum::Json<T>) {
+    (axum::http::StatusCode::CREATED, axum::Json(x))
 }
 
 pub(crate) fn require(p: &Principal, perm: Permission) -> Result<(), AppError> {
@@ -678,70 +707,35 @@ fn allowed_values(v: &mut serde_json::Value) {
 /// Lengths (in characters, after trimming, as the pages count them) and
 /// ranges the server enforces on request fields.
 fn limit_table() -> Vec<(&'static str, &'static str, serde_json::Value)> {
-    use crate::pages::consultations as k;
     use serde_json::json;
+    use thamgia_actions::consultations as k;
     use thamgia_actions::recommendations as r;
     use thamgia_domain::voice::{MAX_AGE, MIN_AGE};
     let ages = json!({"minimum": MIN_AGE, "maximum": MAX_AGE});
-    vec![
-        (
-            "ConsultationCreate",
-            "title",
-            json!({"maxLength": k::MAX_TITLE}),
-        ),
-        (
-            "ConsultationCreate",
-            "intro",
-            json!({"maxLength": k::MAX_INTRO}),
-        ),
+    let length = |n: usize| json!({ "maxLength": n });
+    let mut table = vec![
+        ("ConsultationCreate", "title", length(k::MAX_TITLE)),
+        ("ConsultationCreate", "intro", length(k::MAX_INTRO)),
         ("ConsultationCreate", "age_min", ages.clone()),
         ("ConsultationCreate", "age_max", ages),
-        (
-            "QuestionCreate",
-            "text_vi",
-            json!({"maxLength": k::MAX_QUESTION}),
-        ),
-        (
-            "RecommendationBody",
-            "topic",
-            json!({"maxLength": r::MAX_TOPIC}),
-        ),
-        (
-            "RecommendationBody",
-            "text",
-            json!({"maxLength": r::MAX_TEXT}),
-        ),
-        (
-            "RecommendationCreate",
-            "topic",
-            json!({"maxLength": r::MAX_TOPIC}),
-        ),
-        (
-            "RecommendationCreate",
-            "text",
-            json!({"maxLength": r::MAX_TEXT}),
-        ),
-        (
-            "ClubRecommendationCreate",
-            "topic",
-            json!({"maxLength": r::MAX_TOPIC}),
-        ),
-        (
-            "ClubRecommendationCreate",
-            "text",
-            json!({"maxLength": r::MAX_TEXT}),
-        ),
-        (
-            "OfficialAnswerBody",
-            "answer",
-            json!({"maxLength": r::MAX_ANSWER}),
-        ),
+        ("QuestionCreate", "text_vi", length(k::MAX_QUESTION)),
+        ("OfficialAnswerBody", "answer", length(r::MAX_ANSWER)),
         (
             "PlanItemBody",
             "month",
             json!({"minimum": 1, "maximum": 12}),
         ),
-    ]
+    ];
+    // The three bodies that raise a recommendation share its limits.
+    for schema in [
+        "RecommendationBody",
+        "RecommendationCreate",
+        "ClubRecommendationCreate",
+    ] {
+        table.push((schema, "topic", length(r::MAX_TOPIC)));
+        table.push((schema, "text", length(r::MAX_TEXT)));
+    }
+    table
 }
 
 /// Writes [`limit_table`] into the component schemas.

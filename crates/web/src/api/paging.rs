@@ -72,6 +72,37 @@ impl Paging {
     }
 }
 
+/// A list request's paging with the address it came to (whose other query
+/// parameters the links keep): the extractor of every paged list.
+#[derive(Debug)]
+pub struct Listing {
+    paging: Paging,
+    uri: Uri,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Listing {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let super::Query(paging) = super::Query::from_request_parts(parts, state).await?;
+        let axum::extract::OriginalUri(uri) =
+            axum::extract::OriginalUri::from_request_parts(parts, state)
+                .await
+                .unwrap_or_else(|e| match e {});
+        Ok(Listing { paging, uri })
+    }
+}
+
+impl Listing {
+    /// The page of `items` that was asked for ([`Paging::page`]).
+    pub fn page<T: serde::Serialize>(self, items: Vec<T>) -> AppResult<Page<T>> {
+        self.paging.page(items, &self.uri)
+    }
+}
+
 /// One page of a list: a JSON array with `X-Total-Count` and `Link`.
 #[derive(Debug)]
 pub struct Page<T> {

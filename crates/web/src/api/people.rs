@@ -5,12 +5,13 @@
 //! The same checks as the pages (`pages/people.rs`).
 
 use super::Path;
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
@@ -144,12 +145,7 @@ async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<PersonDto> {
 /// Identified children in the caller's scope (names: `ViewNames` roles only).
 #[utoipa::path(get, path = "/api/v1/people", params(crate::api::paging::Paging), tag = "models",
     responses((status = 200, body = [PersonDto]), (status = 403, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<PersonDto>> {
+pub async fn list(Api { state, p }: Api, paging: Listing) -> AppResult<Page<PersonDto>> {
     require(&p, Permission::ViewNames)?;
     let db = &state.db.conn;
     let rows = people::list_with_units(db, &p.scope()).await?;
@@ -160,7 +156,6 @@ pub async fn list(
         rows.iter()
             .map(|(x, u)| dto(x, u, active.contains(&x.id), today))
             .collect(),
-        &uri,
     )
 }
 
@@ -202,9 +197,8 @@ pub struct PersonCreate {
 #[utoipa::path(post, path = "/api/v1/people", tag = "models", request_body = PersonCreate,
     responses((status = 201, body = PersonDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ViewNames)?;
@@ -230,18 +224,14 @@ pub async fn create(
         },
     };
     let row = actions::create(act, &f).await?;
-    Ok((StatusCode::CREATED, Json(one(&state, &p, row.id).await?)))
+    Ok(created(one(&state, &p, row.id).await?))
 }
 
 /// One child with consents and memberships; 404 when unknown or outside the scope.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "models",
     params(("id" = i32, Path, description = "Person id")),
     responses((status = 200, body = PersonDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<PersonDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<PersonDto>> {
     require(&p, Permission::ViewNames)?;
     Ok(Json(one(&state, &p, id).await?))
 }
@@ -252,11 +242,7 @@ pub async fn show(
     params(("id" = i32, Path, description = "Person id")),
     responses((status = 200, body = PersonDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
-pub async fn withdraw(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<PersonDto>> {
+pub async fn withdraw(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<PersonDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::withdraw(act, id, true).await?;
     Ok(Json(one(&state, &p, id).await?))
@@ -283,10 +269,9 @@ pub struct ConsentCreate {
     responses((status = 201, body = PersonDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn add_consent(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -302,5 +287,5 @@ pub async fn add_consent(
         purpose: b.purpose.unwrap_or_default(),
     };
     actions::add_consent(act, id, &k).await?;
-    Ok((StatusCode::CREATED, Json(one(&state, &p, id).await?)))
+    Ok(created(one(&state, &p, id).await?))
 }

@@ -2,12 +2,11 @@
 
 use super::Path;
 use super::Query;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use thamgia_domain::access::{Actor, Permission};
 use thamgia_store::entity::plan;
@@ -55,15 +54,10 @@ pub struct PlanDetail {
 /// The latest version of every plan.
 #[utoipa::path(get, path = "/api/v1/plans", params(crate::api::paging::Paging), tag = "plans",
     responses((status = 200, body = [PlanSummary]), (status = 401, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<PlanSummary>> {
+pub async fn list(Api { state, p }: Api, paging: Listing) -> AppResult<Page<PlanSummary>> {
     require(&p, Permission::ViewPlan)?;
     let list = plans::list_latest(&state.db.conn).await?;
-    paging.page(list.iter().map(PlanSummary::from).collect(), &uri)
+    paging.page(list.iter().map(PlanSummary::from).collect())
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -78,8 +72,7 @@ pub struct VersionQuery {
     params(("code" = String, Path, description = "Plan code"), VersionQuery),
     responses((status = 200, body = PlanDetail), (status = 404, body = ErrorBody)))]
 pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(code): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> AppResult<Json<PlanDetail>> {
@@ -97,18 +90,16 @@ pub async fn show(
     params(crate::api::paging::Paging, ("code" = String, Path, description = "Plan code")),
     responses((status = 200, body = [PlanSummary]), (status = 404, body = ErrorBody)))]
 pub async fn versions(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(code): Path<String>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<PlanSummary>> {
+    paging: Listing,
+) -> AppResult<Page<PlanSummary>> {
     require(&p, Permission::ViewPlan)?;
     let list = plans::versions(&state.db.conn, &code).await?;
     if list.is_empty() {
         return Err(AppError::NotFound);
     }
-    paging.page(list.iter().map(PlanSummary::from).collect(), &uri)
+    paging.page(list.iter().map(PlanSummary::from).collect())
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -131,9 +122,8 @@ pub struct ImportResult {
     responses((status = 201, body = ImportResult), (status = 200, body = ImportResult),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn import(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<ImportResult>)> {
     require(&p, Permission::ImportPlan)?;
     let req: ImportRequest = super::json(&body)?;

@@ -7,16 +7,14 @@ use super::Query;
 use super::funding::text;
 use super::imports::{check_upload, file_error, rows_error};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exports::{safe_file_name, xlsx_response};
 use crate::i18n::Lang;
-use crate::pages::imports::Refused;
-use crate::pages::population as rules;
-use crate::state::AppState;
+use crate::sheets::Refused;
+use crate::sheets::population as rules;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
@@ -88,8 +86,7 @@ pub struct PopulationDto {
 #[utoipa::path(get, path = "/api/v1/population", tag = "units", params(PopulationParams),
     responses((status = 200, body = PopulationDto), (status = 404, body = ErrorBody)))]
 pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<PopulationParams>,
 ) -> AppResult<Json<PopulationDto>> {
     require(&p, Permission::ViewUnits)?;
@@ -208,11 +205,7 @@ impl From<Replaced> for ReplacedDto {
 #[utoipa::path(put, path = "/api/v1/population", tag = "units", request_body = PopulationPut,
     responses((status = 200, body = ReplacedDto), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn put(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
-) -> AppResult<Json<ReplacedDto>> {
+pub async fn put(Api { state, p }: Api, body: JsonBody) -> AppResult<Json<ReplacedDto>> {
     require(&p, Permission::ManagePopulation)?;
     let b: PopulationPut = super::json(&body)?;
     let rows: Vec<FigureText> = b
@@ -235,10 +228,7 @@ pub async fn put(
 #[utoipa::path(get, path = "/api/v1/population/template.xlsx", tag = "units",
     responses((status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 403, body = ErrorBody)))]
-pub async fn template(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-) -> AppResult<Response> {
+pub async fn template(Api { state, p }: Api) -> AppResult<Response> {
     require(&p, Permission::ViewUnits)?;
     let bytes = rules::template(&state.db.conn, &p).await?;
     Ok(xlsx_response(bytes, rules::TEMPLATE_NAME))
@@ -263,8 +253,7 @@ pub struct PopulationImportParams {
     responses((status = 200, body = ReplacedDto), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn import(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<PopulationImportParams>,
     headers: HeaderMap,
     body: Bytes,

@@ -9,8 +9,9 @@
 
 use super::Path;
 use super::Query;
+use super::paging::{Listing, Page};
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -141,12 +142,10 @@ pub struct RecommendationParams {
     responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<RecommendationParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<RecommendationDto>> {
+    paging: Listing,
+) -> AppResult<Page<RecommendationDto>> {
     require(&p, Permission::ViewModels)?;
     let db = &state.db.conn;
     let today = state.now().date_naive();
@@ -159,7 +158,7 @@ pub async fn list(
     };
     let f = actions::filter_of(db, &p.scope(), &lq, today).await?;
     let rows = store::list(db, &Reach::of(&p), &f).await?;
-    paging.page(dtos(db, rows, today, false).await?, &uri)
+    paging.page(dtos(db, rows, today, false).await?)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -191,12 +190,10 @@ pub struct YearParams {
     params(crate::api::paging::Paging, YearParams),
     responses((status = 200, body = [AgencyStatsDto]), (status = 422, body = ErrorBody)))]
 pub async fn agencies(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<YearParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<AgencyStatsDto>> {
+    paging: Listing,
+) -> AppResult<Page<AgencyStatsDto>> {
     require(&p, Permission::ViewModels)?;
     let mut e = Fields::new();
     let year = thamgia_actions::forums::year_filter(q.year.as_deref().unwrap_or(""), &mut e);
@@ -224,7 +221,6 @@ pub async fn agencies(
                 median_days: s.median_days,
             })
             .collect(),
-        &uri,
     )
 }
 
@@ -233,8 +229,7 @@ pub async fn agencies(
     params(("id" = i32, Path, description = "Recommendation id")),
     responses((status = 200, body = RecommendationDto), (status = 404, body = ErrorBody)))]
 pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
 ) -> AppResult<Json<RecommendationDto>> {
     require(&p, Permission::ViewModels)?;
@@ -253,10 +248,9 @@ pub struct StatusBody {
     responses((status = 200, body = RecommendationDto), (status = 422, description = "`status`: not_allowed, answer_with_form, unknown_option", body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn status(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
     // Permission and reach before the body is read (404 out of reach, 403
     // for another agency's).
@@ -291,10 +285,9 @@ pub struct AnswerBody {
     responses((status = 200, body = RecommendationDto), (status = 422, description = "e.g. `reason`: reason_required; `status`: already_answered", body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn answer(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load_answerable(act, id).await?;
@@ -322,10 +315,9 @@ pub struct FeedbackBody {
     responses((status = 200, body = RecommendationDto), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn feedback(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<RecommendationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     actions::load_answerable(act, id).await?;
@@ -355,9 +347,8 @@ pub struct PublicParams {
 pub async fn public(
     State(state): State<AppState>,
     Query(q): Query<PublicParams>,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<RecommendationDto>> {
+    paging: Listing,
+) -> AppResult<Page<RecommendationDto>> {
     let db = &state.db.conn;
     let pq = PublicQuery {
         unit: q.unit.unwrap_or_default(),
@@ -365,5 +356,5 @@ pub async fn public(
     };
     let (u, year) = actions::public_filter(db, &pq).await?;
     let rows = store::public_list(db, u.as_ref().map(|u| u.path.as_str()), year).await?;
-    paging.page(dtos(db, rows, state.now().date_naive(), true).await?, &uri)
+    paging.page(dtos(db, rows, state.now().date_naive(), true).await?)
 }

@@ -1,17 +1,15 @@
 //! Exports over the API: a unit's annual report and the plan's indicators
 //! as .xlsx, .docx (Decree 30/2020 layout) or CSV — the same files as the
-//! pages and `thamgia report export` (`pages/report_exports.rs`).
+//! pages and `thamgia report export` (`report_files.rs`).
 
+use super::Api;
 use super::Path;
 use super::Query;
 use super::require;
-use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pages::report_exports::{
+use crate::report_files::{
     ExportFile, Format, UnitYear, indicator_target, indicators_file, parse_year, report_file,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use thamgia_domain::access::Permission;
 use thamgia_store::units;
 
@@ -62,8 +60,7 @@ fn format_of(s: Option<&str>, allowed: &[Format]) -> AppResult<Format> {
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn report(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((unit, year)): Path<(String, String)>,
     Query(q): Query<ReportExportQuery>,
 ) -> AppResult<ExportFile> {
@@ -91,8 +88,7 @@ pub async fn report(
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn indicators(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<IndicatorExportQuery>,
 ) -> AppResult<ExportFile> {
     require(&p, Permission::ViewPlan)?;

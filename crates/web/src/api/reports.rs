@@ -7,11 +7,10 @@
 use super::Path;
 use super::Query;
 use super::require;
-use crate::auth::ApiUser;
+use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use thamgia_actions::Act;
 use thamgia_actions::reports::{
@@ -137,8 +136,7 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(ListParams),
     responses((status = 200, body = ReportListDto), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Query(q): Query<ListParams>,
 ) -> AppResult<Json<ReportListDto>> {
     require(&p, Permission::ViewReports)?;
@@ -250,8 +248,7 @@ async fn dto(
     responses((status = 200, body = ReportDto), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((unit, year)): Path<(String, String)>,
 ) -> AppResult<Json<ReportDto>> {
     let (u, year) = target(&state, &p, &unit, &year).await?;
@@ -285,10 +282,9 @@ pub struct NarrativeForm {
               (status = 409, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((unit, year)): Path<(String, String)>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ReportDto>> {
     let (u, year) = target(&state, &p, &unit, &year).await?;
     require(&p, Permission::ManageReports)?;
@@ -331,10 +327,9 @@ pub struct MoveBody {
               (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn act(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path((unit, year, action)): Path<(String, String, String)>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ReportDto>> {
     let (u, year) = target(&state, &p, &unit, &year).await?;
     let action = ReportAction::parse(action.trim()).ok_or(AppError::NotFound)?;

@@ -5,15 +5,15 @@
 //! things.
 
 use super::Path;
+use super::paging::{Listing, Page};
+use super::{Api, JsonBody};
 use super::{json, require};
-use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use chrono::{DateTime, Utc};
 use thamgia_actions::{Act, moderation, results as actions};
-use thamgia_domain::access::Permission;
+use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::results::Results;
 use thamgia_domain::voice::mask_contacts;
 use thamgia_store::entity::consultation;
@@ -46,11 +46,7 @@ pub struct ResultsDoc {
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/results", tag = "results",
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 200, body = ResultsDoc), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn results(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<String>,
-) -> AppResult<Json<ResultsDoc>> {
+pub async fn results(Api { state, p }: Api, Path(id): Path<String>) -> AppResult<Json<ResultsDoc>> {
     require(&p, Permission::ViewResults)?;
     let db = &state.db.conn;
     let (k, _) = consultations::get_in_scope(db, &p.scope(), path_id(&id)?).await?;
@@ -81,12 +77,7 @@ pub struct PendingText {
 /// Free-text answers waiting for moderation in the caller's scope, oldest first.
 #[utoipa::path(get, path = "/api/v1/moderation/pending", params(crate::api::paging::Paging), tag = "moderation",
     responses((status = 200, body = [PendingText]), (status = 403, body = ErrorBody)))]
-pub async fn pending(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<PendingText>> {
+pub async fn pending(Api { state, p }: Api, paging: Listing) -> AppResult<Page<PendingText>> {
     require(&p, Permission::Moderate)?;
     let db = &state.db.conn;
     let rows = responses::pending_texts(db, &p.scope()).await?;
@@ -109,7 +100,6 @@ pub async fn pending(
                 }
             })
             .collect(),
-        &uri,
     )
 }
 
@@ -142,10 +132,9 @@ pub struct ModerationResult {
     responses((status = 200, body = ModerationResult), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn moderate(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(answer_id): Path<String>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ModerationResult>> {
     require(&p, Permission::Moderate)?;
     let answer_id = path_id(&answer_id)?;
@@ -195,6 +184,21 @@ impl From<consultation::Model> for ConsultationState {
     }
 }
 
+/// The start of a write on consultation `id` (as the path has it) by
+/// those who answer the children: permission, the consultation in the
+/// caller's scope, then the body (so 403 and 404 come before 422).
+async fn consultation_write<B: serde::de::DeserializeOwned>(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+    body: &JsonBody,
+) -> AppResult<(i32, B)> {
+    require(p, Permission::AnswerChildren)?;
+    let id = path_id(id)?;
+    consultations::for_write(&state.db.conn, p, id).await?;
+    Ok((id, json(body)?))
+}
+
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct CloseRequest {
     /// What the children said, in short (required, at most 5000 characters).
@@ -209,15 +213,11 @@ pub struct CloseRequest {
     responses((status = 200, body = ConsultationState), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn close(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<String>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ConsultationState>> {
-    require(&p, Permission::AnswerChildren)?;
-    let id = path_id(&id)?;
-    consultations::for_write(&state.db.conn, &p, id).await?;
-    let req: CloseRequest = json(&body)?;
+    let (id, req): (i32, CloseRequest) = consultation_write(&state, &p, &id, &body).await?;
     let act = Act::new(&state.db.conn, &p, state.now());
     Ok(Json(actions::close(act, id, &req.findings).await?.into()))
 }
@@ -247,15 +247,11 @@ pub struct AnswerRequest {
     responses((status = 200, body = ConsultationState), (status = 422, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn answer(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<String>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<ConsultationState>> {
-    require(&p, Permission::AnswerChildren)?;
-    let id = path_id(&id)?;
-    consultations::for_write(&state.db.conn, &p, id).await?;
-    let req: AnswerRequest = json(&body)?;
+    let (id, req): (i32, AnswerRequest) = consultation_write(&state, &p, &id, &body).await?;
     let input = actions::AnswerInput {
         decided: req.decided,
         taken: req.taken,

@@ -1,7 +1,10 @@
 //! Accounts: the caller's own, and administration (admins only, in scope).
 
 use super::Path;
+use super::created;
+use super::paging::{Listing, Page};
 use super::require;
+use super::{Api, JsonBody};
 use crate::accounts::{self, UserInput, UserUpdate};
 use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
@@ -52,19 +55,14 @@ pub async fn me(State(state): State<AppState>, ApiUser(p, _): ApiUser) -> AppRes
 /// Accounts in the caller's scope (admins).
 #[utoipa::path(get, path = "/api/v1/users", params(crate::api::paging::Paging), tag = "users",
     responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    crate::api::Query(paging): crate::api::Query<crate::api::paging::Paging>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-) -> AppResult<crate::api::paging::Page<UserDto>> {
+pub async fn list(Api { state, p }: Api, paging: Listing) -> AppResult<Page<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let rows = users::list(&state.db.conn, &p.scope()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (u, unit) in &rows {
         out.push(dto(&state, u, unit).await?);
     }
-    paging.page(out, &uri)
+    paging.page(out)
 }
 
 /// Creates an account (admins). Every invalid field is named in `error.fields`.
@@ -72,9 +70,8 @@ pub async fn list(
     responses((status = 201, body = UserDto), (status = 422, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    body: super::JsonBody,
+    Api { state, p }: Api,
+    body: JsonBody,
 ) -> AppResult<(StatusCode, Json<UserDto>)> {
     require(&p, Permission::ManageUsers)?;
     let input: UserInput = super::json(&body)?;
@@ -89,18 +86,14 @@ pub async fn create(
     let unit = units::by_id(&state.db.conn, u.unit_id)
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(dto(&state, &u, &unit).await?)))
+    Ok(created(dto(&state, &u, &unit).await?))
 }
 
 /// One account in the caller's scope (admins).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
     params(("id" = i32, Path, description = "Account id")),
     responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
-    Path(id): Path<i32>,
-) -> AppResult<Json<UserDto>> {
+pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let (u, unit) = users::get_in_scope(&state.db.conn, &p.scope(), id).await?;
     Ok(Json(dto(&state, &u, &unit).await?))
@@ -111,10 +104,9 @@ pub async fn show(
     params(("id" = i32, Path, description = "Account id")),
     responses((status = 200, body = UserDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiUser(p, _): ApiUser,
+    Api { state, p }: Api,
     Path(id): Path<i32>,
-    body: super::JsonBody,
+    body: JsonBody,
 ) -> AppResult<Json<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let input: UserUpdate = super::json(&body)?;

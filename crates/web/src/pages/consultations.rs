@@ -55,8 +55,6 @@ pub fn routes() -> Router<AppState> {
         .merge(super::paper_form::routes())
 }
 
-pub(crate) use thamgia_actions::consultations::{MAX_INTRO, MAX_QUESTION, MAX_TITLE};
-
 // ---------------------------------------------------------------- creating
 
 /// The fields of a new consultation, as text (a form or the API).

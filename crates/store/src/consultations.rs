@@ -59,7 +59,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         closes_on: Set(n.closes_on),
         facilitator_id: Set(n.facilitator_id),
         join_code: Set(code.as_str().into()),
-        status: Set(Status::Draft.as_str().into()),
+        status: Set(Status::Draft),
         findings: Set(None),
         answer_decided: Set(None),
         answer_taken: Set(None),
@@ -251,7 +251,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     let k = by_id(&tx, consultation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if k.status != Status::Draft.as_str() {
+    if k.status != Status::Draft {
         return Err(StoreError::Conflict { field: "status" });
     }
     ensure_open(&tx, &k, Touches::Itself).await?;
@@ -305,7 +305,7 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     let k = by_id(&tx, consultation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if k.status != Status::Draft.as_str() {
+    if k.status != Status::Draft {
         return Err(StoreError::Conflict { field: "status" });
     }
     ensure_open(&tx, &k, Touches::Itself).await?;
@@ -367,7 +367,7 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<consultation::Model> {
     let tx = crate::begin_write(c).await?;
     let before = by_id(&tx, id).await?.ok_or(StoreError::NotFound)?;
-    if !from.iter().any(|s| s.as_str() == before.status) {
+    if !from.contains(&before.status) {
         return Err(StoreError::Conflict { field: "status" });
     }
     ensure_open(&tx, &before, touches).await?;
@@ -378,7 +378,7 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     // The matter moves to answered with its first published answer — if it
     // was decided on a date (`voice::stage_needs_decision`); otherwise it
     // keeps its stage and `matters::update` moves it when the date is recorded.
-    if after.status == Status::Answered.as_str()
+    if after.status == Status::Answered
         && let Some(mid) = after.matter_id
         && let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
         && m.stage != Stage::Answered.as_str()
@@ -420,7 +420,7 @@ pub async fn open<C: TransactionTrait + ConnectionTrait>(
     id: i32,
 ) -> Result<consultation::Model> {
     change_status(c, actor, now, id, &[Status::Draft], Touches::Itself, |am| {
-        am.status = Set(Status::Open.as_str().into())
+        am.status = Set(Status::Open)
     })
     .await
 }
@@ -434,7 +434,7 @@ pub async fn close<C: TransactionTrait + ConnectionTrait>(
     findings: String,
 ) -> Result<consultation::Model> {
     change_status(c, actor, now, id, &[Status::Open], Touches::Matter, |am| {
-        am.status = Set(Status::Closed.as_str().into());
+        am.status = Set(Status::Closed);
         am.findings = Set(Some(findings));
         am.closed_at = Set(Some(now));
     })
@@ -470,7 +470,7 @@ pub async fn save_answer<C: TransactionTrait + ConnectionTrait>(
             am.answer_taken = Set(Some(a.taken));
             am.answer_not_taken = Set(Some(a.not_taken));
             if publish {
-                am.status = Set(Status::Answered.as_str().into());
+                am.status = Set(Status::Answered);
                 am.answer_published_at = Set(Some(now));
             }
         },

@@ -271,7 +271,7 @@ entity!(consultation, "consultations", {
     pub closes_on: Date,
     pub facilitator_id: Option<i32>,
     pub join_code: String,
-    pub status: String,
+    pub status: thamgia_domain::voice::Status,
     pub findings: Option<String>,
     pub answer_decided: Option<String>,
     pub answer_taken: Option<String>,

@@ -217,7 +217,7 @@ pub async fn open_items<C: ConnectionTrait>(
     let ended_ids: Vec<i32> = units.iter().filter(|u| closed(u)).map(|u| u.id).collect();
     if !ended_ids.is_empty() {
         let owed = consultation::Entity::find()
-            .filter(consultation::Column::Status.eq(Status::Closed.as_str()))
+            .filter(consultation::Column::Status.eq(Status::Closed))
             .all(c)
             .await?;
         for k in owed {

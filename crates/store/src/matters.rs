@@ -139,7 +139,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
 async fn answer_published<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result<bool> {
     Ok(consultation::Entity::find()
         .filter(consultation::Column::MatterId.eq(matter_id))
-        .filter(consultation::Column::Status.eq(Status::Answered.as_str()))
+        .filter(consultation::Column::Status.eq(Status::Answered))
         .one(c)
         .await?
         .is_some())

@@ -469,7 +469,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("k");
-    assert_eq!(k.status, "draft");
+    assert_eq!(k.status.as_str(), "draft");
     assert_eq!(k.matter_id, Some(mid));
     assert_eq!((k.age_min, k.age_max), (11, 15));
     assert_eq!(
@@ -637,7 +637,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("k");
-    assert_eq!(k.status, "open");
+    assert_eq!(k.status.as_str(), "open");
     let r = app
         .post_form(
             &c,

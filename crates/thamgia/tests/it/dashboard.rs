@@ -86,7 +86,7 @@ pub(crate) async fn consultation_with(
         closes_on: Set(d(2019, 5, 30)),
         facilitator_id: Set(None),
         join_code: Set(code.into()),
-        status: Set("closed".into()),
+        status: Set(thamgia_domain::voice::Status::Closed),
         findings: Set(None),
         answer_decided: Set(Some("Đã quyết định".into())),
         answer_taken: Set(Some("Tiếp thu".into())),

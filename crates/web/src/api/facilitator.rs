@@ -228,7 +228,7 @@ async fn open_for(state: &AppState, p: &Principal) -> AppResult<Vec<consultation
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let open = consultation::Entity::find()
-        .filter(consultation::Column::Status.eq(Status::Open.as_str()))
+        .filter(consultation::Column::Status.eq(Status::Open))
         .filter(consultation::Column::ClosesOn.gte(today))
         .order_by_asc(consultation::Column::ClosesOn)
         .all(db)
@@ -753,7 +753,7 @@ mod tests {
             closes_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
             facilitator_id: None,
             join_code: "ABC234".into(),
-            status: status.into(),
+            status: Status::parse(status).unwrap(),
             findings: None,
             answer_decided: None,
             answer_taken: None,

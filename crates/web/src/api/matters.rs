@@ -17,7 +17,7 @@ use serde::Deserialize;
 use thamgia_actions::Act;
 use thamgia_actions::matters::{self as actions, ListQuery, MatterInput};
 use thamgia_domain::access::Permission;
-use thamgia_domain::voice::{answer_due, answer_overdue};
+use thamgia_domain::voice::{Status, answer_due, answer_overdue};
 use thamgia_store::entity::{agency, matter, unit};
 use thamgia_store::{consultations, matters, voice_queries};
 
@@ -174,7 +174,7 @@ async fn one(
     let ids: Vec<i32> = ks.iter().map(|(k, _)| k.id).collect();
     let counts = voice_queries::response_counts(db, &ids).await?;
     let tallies = voice_queries::tally_counts(db, &ids).await?;
-    d.overdue = d.overdue && !ks.iter().any(|(k, _)| k.status == "answered");
+    d.overdue = d.overdue && !ks.iter().any(|(k, _)| k.status == Status::Answered);
     d.consultations = Some(
         ks.iter()
             .map(|(k, ku)| summary(k, ku, &counts, &tallies, true))

@@ -96,8 +96,8 @@ pub(crate) fn due_of(
     due_days: i64,
     today: NaiveDate,
 ) -> Due {
-    let answered = m.stage == Stage::Answered.as_str()
-        || ks.iter().any(|k| k.status == Status::Answered.as_str());
+    let answered =
+        m.stage == Stage::Answered.as_str() || ks.iter().any(|k| k.status == Status::Answered);
     let due = m.decision_date.map(|d| answer_due(d, due_days));
     Due {
         overdue: answer_overdue(m.decision_date, due_days, !ks.is_empty(), answered, today),
@@ -518,7 +518,7 @@ async fn matter_page(
             .map(|k| ConsultRow {
                 id: k.id,
                 title: k.title,
-                status: k.status,
+                status: k.status.as_str().into(),
                 method: k.method,
                 opens_on: k.opens_on,
                 closes_on: k.closes_on,

@@ -325,7 +325,7 @@ impl ClosePage {
     }
 
     fn is_open(&self) -> bool {
-        self.k.status == Status::Open.as_str()
+        self.k.status == Status::Open
     }
 }
 
@@ -423,7 +423,7 @@ impl AnswerPage {
     }
 
     fn is(&self, s: &str) -> bool {
-        self.k.status == s
+        self.k.status.as_str() == s
     }
 
     fn published_on(&self) -> String {

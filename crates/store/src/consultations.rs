@@ -52,7 +52,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         unit_id: Set(n.unit_id),
         title: Set(n.title),
         intro: Set(n.intro),
-        method: Set(n.method.as_str().into()),
+        method: Set(n.method),
         age_min: Set(i32::from(n.age_min)),
         age_max: Set(i32::from(n.age_max)),
         opens_on: Set(n.opens_on),

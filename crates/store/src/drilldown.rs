@@ -609,7 +609,8 @@ async fn consultations<C: ConnectionTrait>(
             r.amount = n;
             let shown = (!mask.hidden(i)).then_some(n);
             r.hidden = shown.is_none();
-            r.facts.push(("method".into(), text(&k.method, &k.method)));
+            r.facts
+                .push(("method".into(), text(k.method.as_str(), k.method.as_str())));
             r.facts.push(("responses".into(), Fact::Children(shown)));
             r.href = Some(format!("/consultations/{}", k.id));
             Some(r)

@@ -264,7 +264,7 @@ entity!(consultation, "consultations", {
     pub unit_id: i32,
     pub title: String,
     pub intro: String,
-    pub method: String,
+    pub method: thamgia_domain::voice::Method,
     pub age_min: i32,
     pub age_max: i32,
     pub opens_on: Date,

@@ -79,7 +79,7 @@ pub(crate) async fn consultation_with(
         unit_id: Set(unit_id(app, unit).await),
         title: Set(format!("Tham vấn {code}")),
         intro: Set("Các em cho ý kiến".into()),
-        method: Set("survey".into()),
+        method: Set(thamgia_domain::voice::Method::Survey),
         age_min: Set(6),
         age_max: Set(15),
         opens_on: Set(d(2019, 5, 1)),

@@ -103,7 +103,7 @@ pub(crate) fn summary(
         matter_id: k.matter_id,
         unit: u.code.clone(),
         title: k.title.clone(),
-        method: k.method.clone(),
+        method: k.method.as_str().into(),
         status: k.status.as_str().into(),
         opens_on: k.opens_on,
         closes_on: k.closes_on,

@@ -746,7 +746,7 @@ mod tests {
             unit_id: 1,
             title: String::new(),
             intro: String::new(),
-            method: "online".into(),
+            method: thamgia_domain::voice::Method::Online,
             age_min: 6,
             age_max: 15,
             opens_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),

@@ -305,7 +305,7 @@ pub async fn list(
             id: k.id,
             title: k.title,
             unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
-            method: k.method,
+            method: k.method.as_str().into(),
             status: k.status.as_str().into(),
             opens_on: k.opens_on,
             closes_on: k.closes_on,

@@ -519,7 +519,7 @@ async fn matter_page(
                 id: k.id,
                 title: k.title,
                 status: k.status.as_str().into(),
-                method: k.method,
+                method: k.method.as_str().into(),
                 opens_on: k.opens_on,
                 closes_on: k.closes_on,
                 join_code: k.join_code,

@@ -456,14 +456,14 @@ pub async fn matter_changed<C: ConnectionTrait>(
     if let Some(b) = before {
         let e = d
             .matters
-            .entry((b.year, b.unit_id, b.kind.clone()))
+            .entry((b.year, b.unit_id, b.kind.as_str().into()))
             .or_default();
         e.0 -= 1;
         e.1 -= consulted;
     }
     let e = d
         .matters
-        .entry((after.year, after.unit_id, after.kind.clone()))
+        .entry((after.year, after.unit_id, after.kind.as_str().into()))
         .or_default();
     e.0 += 1;
     e.1 += consulted;
@@ -506,8 +506,10 @@ pub async fn matter_touched<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result
         return Ok(());
     }
     let mut d = Delta::default();
-    d.matters
-        .insert((m.year, m.unit_id, m.kind), (0, if now { 1 } else { -1 }));
+    d.matters.insert(
+        (m.year, m.unit_id, m.kind.as_str().into()),
+        (0, if now { 1 } else { -1 }),
+    );
     d.apply(c).await
 }
 

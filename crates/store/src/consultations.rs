@@ -83,10 +83,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     if let Some(mid) = n.matter_id {
         // Asking children moves a matter in drafting to consulting.
         if let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
-            && m.stage == Stage::Drafting.as_str()
+            && m.stage == Stage::Drafting
         {
             let mut am = m.into_active_model();
-            am.stage = Set(Stage::Consulting.as_str().into());
+            am.stage = Set(Stage::Consulting);
             am.updated_at = Set(now);
             am.update(&tx).await?;
         }
@@ -381,12 +381,12 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     if after.status == Status::Answered
         && let Some(mid) = after.matter_id
         && let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
-        && m.stage != Stage::Answered.as_str()
+        && m.stage != Stage::Answered
         && m.decision_date.is_some()
     {
         let before_m = m.clone();
         let mut am = m.into_active_model();
-        am.stage = Set(Stage::Answered.as_str().into());
+        am.stage = Set(Stage::Answered);
         am.updated_at = Set(now);
         let after_m = am.update(&tx).await?;
         audit::record(

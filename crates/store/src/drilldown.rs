@@ -245,8 +245,8 @@ async fn matters<C: ConnectionTrait>(
                 (
                     "stage".into(),
                     Fact::Text {
-                        vi: m.stage.clone(),
-                        en: m.stage.clone(),
+                        vi: m.stage.as_str().into(),
+                        en: m.stage.as_str().into(),
                     },
                 ),
                 ("consulted".into(), Fact::Yes(yes)),

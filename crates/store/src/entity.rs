@@ -244,12 +244,12 @@ entity!(audit, "audit_log", {
 entity!(matter, "matters", {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub kind: String,
+    pub kind: thamgia_domain::voice::MatterKind,
     pub title: String,
     pub summary: String,
     pub owner_agency_id: i32,
     pub unit_id: i32,
-    pub stage: String,
+    pub stage: thamgia_domain::voice::Stage,
     pub decision_date: Option<Date>,
     pub year: i32,
     pub created_by: Option<i32>,

@@ -352,8 +352,8 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("matter");
-    assert_eq!(m.kind, "school_decision");
-    assert_eq!(m.stage, "drafting");
+    assert_eq!(m.kind.as_str(), "school_decision");
+    assert_eq!(m.stage.as_str(), "drafting");
     assert_eq!(m.year, 2026);
     assert_eq!(
         m.decision_date.map(|d| d.to_string()).as_deref(),
@@ -482,7 +482,11 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("matter");
-    assert_eq!(m.stage, "consulting", "asking children moves the matter on");
+    assert_eq!(
+        m.stage.as_str(),
+        "consulting",
+        "asking children moves the matter on"
+    );
     let (s, html) = app.get(&c, &format!("/consultations/{kid}")).await;
     assert_eq!(s, 200);
     assert!(html.contains(&k.join_code) && html.contains("Thêm câu hỏi") && html.contains("Nháp"));

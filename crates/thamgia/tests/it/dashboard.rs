@@ -38,12 +38,12 @@ async fn agency_id(app: &TestApp, code: &str) -> i32 {
 async fn school_decision(app: &TestApp, unit: &str, title: &str) -> i32 {
     let now = app.clock.now();
     let m = matter::ActiveModel {
-        kind: Set("school_decision".into()),
+        kind: Set(thamgia_domain::voice::MatterKind::SchoolDecision),
         title: Set(title.into()),
         summary: Set("Quyết định của nhà trường".into()),
         owner_agency_id: Set(agency_id(app, &format!("PGDDT-{unit}")).await),
         unit_id: Set(unit_id(app, unit).await),
-        stage: Set("decided".into()),
+        stage: Set(thamgia_domain::voice::Stage::Decided),
         decision_date: Set(Some(d(2019, 9, 1))),
         year: Set(2019),
         created_by: Set(None),

@@ -583,7 +583,7 @@ pub async fn overdue(State(state): State<AppState>, PageUser(p, ctx): PageUser) 
             matter_id: o.matter.id,
             kind: lang.t(&format!(
                 "results-matter-{}",
-                o.matter.kind.replace('_', "-")
+                o.matter.kind.as_str().replace('_', "-")
             )),
             title: o.matter.title,
             unit: lang.pick(&o.unit.name_vi, &o.unit.name_en).to_string(),

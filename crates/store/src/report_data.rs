@@ -370,7 +370,7 @@ async fn chain_of<C: ConnectionTrait>(
                 .valid_to
                 .filter(|t| thamgia_domain::units::last_day(year).is_some_and(|l| *t < l));
             ChainRow {
-                status: r.and_then(|r| ReportStatus::parse(&r.status)),
+                status: r.map(|r| r.status),
                 due_on,
                 first_submitted_on: first,
                 on_time: on_time(first, due_on),

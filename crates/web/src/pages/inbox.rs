@@ -172,7 +172,7 @@ async fn report_items(
         let href = format!("/reports/{}/{year}", u.code);
         if p.can(Permission::ManageReports) && report_data::in_chain(db, u, year).await? {
             let r = reports::of_unit_year(db, u.id, year).await?;
-            let status = r.as_ref().and_then(|r| ReportStatus::parse(&r.status));
+            let status = r.as_ref().map(|r| r.status);
             let due = match &r {
                 Some(r) => r.due_on,
                 None => report_data::due_on(db, &u.path, year).await?,

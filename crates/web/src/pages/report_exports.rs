@@ -140,7 +140,7 @@ pub async fn report_data_of(
 ) -> AppResult<(ReportData, Option<report::Model>)> {
     let r = reports::of_unit_year(db, u.id, year).await?;
     if let Some(r) = &r {
-        let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+        let status = r.status;
         if !editable(status)
             && let Some(d) = r.figures.as_deref().and_then(ReportData::from_json)
         {
@@ -725,7 +725,7 @@ pub fn report_doc(
     plan: Option<&Plan>,
     u: &unit::Model,
 ) -> ReportDoc {
-    let status = r.and_then(|r| ReportStatus::parse(&r.status));
+    let status = r.map(|r| r.status);
     // The document's date: the day it was (last) sent up; a draft has none.
     let dated = r
         .and_then(|r| r.submitted_at)

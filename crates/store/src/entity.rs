@@ -541,7 +541,7 @@ entity!(recommendation, "recommendations", {
     pub topic: String,
     pub agency_id: i32,
     pub deadline: Date,
-    pub status: String,
+    pub status: thamgia_domain::models::RecommendationStatus,
     pub outcome: Option<String>,
     pub answer: Option<String>,
     pub reason: Option<String>,

@@ -197,7 +197,7 @@ pub async fn open_items<C: ConnectionTrait>(
     if !ended_agencies.is_empty() {
         let recs = recommendation::Entity::find()
             .filter(recommendation::Column::AgencyId.is_in(ended_agencies.iter().map(|a| a.id)))
-            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered.as_str()))
+            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered))
             .all(c)
             .await?;
         for r in recs {

@@ -58,7 +58,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         topic: Set(n.topic),
         agency_id: Set(n.agency_id),
         deadline: Set(n.deadline),
-        status: Set(RecommendationStatus::Received.as_str().into()),
+        status: Set(RecommendationStatus::Received),
         outcome: Set(None),
         answer: Set(None),
         reason: Set(None),
@@ -156,7 +156,7 @@ pub async fn get_in_reach<C: ConnectionTrait>(
 
 /// Whether a recommendation is still waiting for its answer after its deadline.
 pub fn is_overdue(r: &recommendation::Model, today: NaiveDate) -> bool {
-    r.status != RecommendationStatus::Answered.as_str() && r.deadline < today
+    r.status != RecommendationStatus::Answered && r.deadline < today
 }
 
 #[derive(Debug, Clone, Default)]
@@ -188,7 +188,7 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(recommendation::Column::UnitId.in_subquery(sub));
     }
     if let Some(s) = f.status {
-        q = q.filter(recommendation::Column::Status.eq(s.as_str()));
+        q = q.filter(recommendation::Column::Status.eq(s));
     }
     if let Some(a) = f.agency_id {
         q = q.filter(recommendation::Column::AgencyId.eq(a));
@@ -201,7 +201,7 @@ pub async fn list<C: ConnectionTrait>(
     }
     if let Some(d) = f.overdue_on {
         q = q
-            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered.as_str()))
+            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered))
             .filter(recommendation::Column::Deadline.lt(d));
     }
     let rows = q
@@ -293,13 +293,12 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
-    let from = RecommendationStatus::parse(&before.status)
-        .ok_or(StoreError::Conflict { field: "status" })?;
+    let from = before.status;
     if to == RecommendationStatus::Answered || !from.can_move_to(to) {
         return Err(StoreError::Conflict { field: "status" });
     }
     let mut am = before.clone().into_active_model();
-    am.status = Set(to.as_str().into());
+    am.status = Set(to);
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
     audit::record(
@@ -339,13 +338,12 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
-    let from = RecommendationStatus::parse(&before.status)
-        .ok_or(StoreError::Conflict { field: "status" })?;
+    let from = before.status;
     if !from.can_move_to(RecommendationStatus::Answered) {
         return Err(StoreError::Conflict { field: "status" });
     }
     let mut am = before.clone().into_active_model();
-    am.status = Set(RecommendationStatus::Answered.as_str().into());
+    am.status = Set(RecommendationStatus::Answered);
     am.outcome = Set(Some(a.outcome.as_str().into()));
     am.answer = Set(Some(a.answer));
     am.reason = Set(a.reason);
@@ -378,7 +376,7 @@ pub async fn set_feedback<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<recommendation::Model> {
     let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
-    if before.status != RecommendationStatus::Answered.as_str() {
+    if before.status != RecommendationStatus::Answered {
         return Err(StoreError::Conflict { field: "status" });
     }
     let mut am = before.clone().into_active_model();
@@ -465,7 +463,7 @@ pub async fn agency_stats<C: ConnectionTrait>(
             let total = recs.len() as u64;
             let answered: Vec<&recommendation::Model> = recs
                 .iter()
-                .filter(|r| r.status == RecommendationStatus::Answered.as_str())
+                .filter(|r| r.status == RecommendationStatus::Answered)
                 .collect();
             let mut days: Vec<i64> = answered
                 .iter()

@@ -657,7 +657,7 @@ async fn recommendations_summary<C: ConnectionTrait>(
     .await?;
     let answered = rows
         .iter()
-        .filter(|(r, _, _)| r.status == RecommendationStatus::Answered.as_str())
+        .filter(|(r, _, _)| r.status == RecommendationStatus::Answered)
         .count() as u64;
     let overdue = rows
         .iter()

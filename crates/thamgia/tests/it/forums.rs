@@ -306,7 +306,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     assert_eq!(recs.len(), 2);
     assert!(
         recs.iter()
-            .all(|r| r.status == "received" && r.year == 2019)
+            .all(|r| r.status.as_str() == "received" && r.year == 2019)
     );
     let (_, html) = app.get(&c, &format!("/forums/{id}")).await;
     assert!(html.contains("Nước sạch ở trường") && html.contains("Thư viện trường"));
@@ -347,7 +347,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .await
         .expect("db")
         .expect("row");
-    assert_eq!(answered.status, "answered");
+    assert_eq!(answered.status.as_str(), "answered");
     assert_eq!(answered.outcome.as_deref(), Some("accepted"));
     assert_eq!(answered.answered_on, Some(d(2019, 8, 20)));
 

@@ -100,7 +100,7 @@ pub(crate) async fn dtos(
                 agency: a.code,
                 agency_name: a.name_vi,
                 deadline: r.deadline,
-                status: r.status,
+                status: r.status.as_str().into(),
                 outcome: r.outcome,
                 answer: r.answer.as_deref().map(shown),
                 reason: r.reason.as_deref().map(shown),

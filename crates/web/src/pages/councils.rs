@@ -328,7 +328,7 @@ pub(crate) async fn rec_rows(
             topic: r.topic,
             agency,
             deadline: r.deadline,
-            status: r.status,
+            status: r.status.as_str().into(),
         });
     }
     Ok(out)

@@ -286,7 +286,7 @@ async fn recommendation_items(
     .await?;
     let mut open: Vec<_> = rows
         .into_iter()
-        .filter(|(r, _, _)| r.status != RecommendationStatus::Answered.as_str())
+        .filter(|(r, _, _)| r.status != RecommendationStatus::Answered)
         .filter(|(r, _, _)| p.own_agency().is_none_or(|own| own == r.agency_id))
         .collect();
     open.sort_by_key(|(r, _, _)| (r.deadline, r.id));

@@ -145,7 +145,7 @@ pub(crate) async fn rows_with(
                 agency_name: lang.pick(&a.name_vi, &a.name_en).to_string(),
                 year: r.year,
                 deadline: r.deadline,
-                status: r.status,
+                status: r.status.as_str().into(),
                 outcome: r.outcome,
                 answer: r.answer.as_deref().map(shown),
                 reason: r.reason.as_deref().map(shown),
@@ -401,7 +401,7 @@ async fn one_page(
         .await
         .page(lang)?;
     let can_answer = actions::may_answer(p, &r);
-    let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
+    let from = r.status;
     let next_statuses = [
         RecommendationStatus::Assigned,
         RecommendationStatus::InProgress,

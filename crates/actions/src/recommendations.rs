@@ -423,7 +423,7 @@ mod tests {
     fn rec(status: &str) -> recommendation::Model {
         recommendation::Model {
             id: 1,
-            source: "forum".into(),
+            source: RecommendationSource::Forum,
             source_id: 1,
             unit_id: 1,
             year: 2019,

@@ -533,7 +533,7 @@ entity!(club_activity, "club_activities", {
 entity!(recommendation, "recommendations", {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub source: String,
+    pub source: thamgia_domain::models::RecommendationSource,
     pub source_id: i32,
     pub unit_id: i32,
     pub year: i32,
@@ -542,7 +542,7 @@ entity!(recommendation, "recommendations", {
     pub agency_id: i32,
     pub deadline: Date,
     pub status: thamgia_domain::models::RecommendationStatus,
-    pub outcome: Option<String>,
+    pub outcome: Option<thamgia_domain::models::Outcome>,
     pub answer: Option<String>,
     pub reason: Option<String>,
     pub feedback: Option<String>,

@@ -50,7 +50,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, n.unit_id, n.year).await?;
     let row = recommendation::ActiveModel {
-        source: Set(n.source.as_str().into()),
+        source: Set(n.source),
         source_id: Set(n.source_id),
         unit_id: Set(n.unit_id),
         year: Set(n.year),
@@ -90,7 +90,7 @@ pub async fn for_source<C: ConnectionTrait>(
     source_id: i32,
 ) -> Result<Vec<recommendation::Model>> {
     Ok(recommendation::Entity::find()
-        .filter(recommendation::Column::Source.eq(source.as_str()))
+        .filter(recommendation::Column::Source.eq(source))
         .filter(recommendation::Column::SourceId.eq(source_id))
         .order_by_asc(recommendation::Column::Id)
         .all(c)
@@ -197,7 +197,7 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(recommendation::Column::Year.eq(y));
     }
     if let Some(s) = f.source {
-        q = q.filter(recommendation::Column::Source.eq(s.as_str()));
+        q = q.filter(recommendation::Column::Source.eq(s));
     }
     if let Some(d) = f.overdue_on {
         q = q
@@ -344,7 +344,7 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     }
     let mut am = before.clone().into_active_model();
     am.status = Set(RecommendationStatus::Answered);
-    am.outcome = Set(Some(a.outcome.as_str().into()));
+    am.outcome = Set(Some(a.outcome));
     am.answer = Set(Some(a.answer));
     am.reason = Set(a.reason);
     am.feedback = Set(a.feedback);
@@ -468,7 +468,7 @@ pub async fn agency_stats<C: ConnectionTrait>(
             let mut days: Vec<i64> = answered
                 .iter()
                 .filter_map(|r| {
-                    let src = sources.get(&(r.source.clone(), r.source_id));
+                    let src = sources.get(&(r.source, r.source_id));
                     answer_days(r, src.and_then(|i| i.date))
                 })
                 .collect();
@@ -511,10 +511,10 @@ pub struct SourceInfo {
 pub async fn sources<C: ConnectionTrait>(
     c: &C,
     recs: &[recommendation::Model],
-) -> Result<HashMap<(String, i32), SourceInfo>> {
+) -> Result<HashMap<(RecommendationSource, i32), SourceInfo>> {
     let ids = |s: RecommendationSource| -> Vec<i32> {
         recs.iter()
-            .filter(|r| r.source == s.as_str())
+            .filter(|r| r.source == s)
             .map(|r| r.source_id)
             .collect()
     };
@@ -525,7 +525,7 @@ pub async fn sources<C: ConnectionTrait>(
         .await?;
     for f in forums {
         out.insert(
-            (RecommendationSource::Forum.as_str().to_string(), f.id),
+            (RecommendationSource::Forum, f.id),
             SourceInfo {
                 source: RecommendationSource::Forum,
                 id: f.id,
@@ -550,10 +550,7 @@ pub async fn sources<C: ConnectionTrait>(
     for d in dialogues {
         let k = councils.get(&d.council_id);
         out.insert(
-            (
-                RecommendationSource::CouncilDialogue.as_str().to_string(),
-                d.id,
-            ),
+            (RecommendationSource::CouncilDialogue, d.id),
             SourceInfo {
                 source: RecommendationSource::CouncilDialogue,
                 id: d.id,
@@ -571,11 +568,11 @@ pub async fn sources<C: ConnectionTrait>(
     for k in clubs {
         let first = recs
             .iter()
-            .filter(|r| r.source == RecommendationSource::Club.as_str() && r.source_id == k.id)
+            .filter(|r| r.source == RecommendationSource::Club && r.source_id == k.id)
             .map(|r| r.created_at.date_naive())
             .min();
         out.insert(
-            (RecommendationSource::Club.as_str().to_string(), k.id),
+            (RecommendationSource::Club, k.id),
             SourceInfo {
                 source: RecommendationSource::Club,
                 id: k.id,

@@ -977,7 +977,7 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         .await
         .expect("db")
         .expect("recommendation");
-    assert_eq!(rec.source, "council_dialogue");
+    assert_eq!(rec.source.as_str(), "council_dialogue");
     assert_eq!(i64::from(rec.source_id), did);
     assert_eq!(rec.year, 2019);
     let (_, body) = app.api_get(&token, &format!("/api/v1/councils/{k}")).await;

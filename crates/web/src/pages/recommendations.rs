@@ -130,15 +130,15 @@ pub(crate) async fn rows_with(
     Ok(list
         .into_iter()
         .map(|(r, u, a)| {
-            let info = sources.get(&(r.source.clone(), r.source_id));
+            let info = sources.get(&(r.source, r.source_id));
             RecRow {
                 id: r.id,
                 overdue: recommendations::is_overdue(&r, today),
-                source: source_label(lang, &r.source, info),
+                source: source_label(lang, r.source.as_str(), info),
                 // A forum's unit is its recommendations' unit.
                 source_link: (viewer.is_some_and(|v| v.contains(&u.path))
-                    && r.source == RecommendationSource::Forum.as_str())
-                .then(|| format!("/forums/{}", r.source_id)),
+                    && r.source == RecommendationSource::Forum)
+                    .then(|| format!("/forums/{}", r.source_id)),
                 topic: shown(&r.topic),
                 text: shown(&r.text),
                 unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
@@ -146,7 +146,7 @@ pub(crate) async fn rows_with(
                 year: r.year,
                 deadline: r.deadline,
                 status: r.status.as_str().into(),
-                outcome: r.outcome,
+                outcome: r.outcome.map(|o| o.as_str().into()),
                 answer: r.answer.as_deref().map(shown),
                 reason: r.reason.as_deref().map(shown),
                 feedback: r.feedback.as_deref().map(shown),

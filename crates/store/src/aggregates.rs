@@ -532,7 +532,7 @@ async fn at_own_level<C: ConnectionTrait>(c: &C, f: &forum::Model) -> Result<boo
     Ok(unit::Entity::find_by_id(f.unit_id)
         .one(c)
         .await?
-        .is_some_and(|u| u.level == f.level))
+        .is_some_and(|u| u.level == f.level.as_str()))
 }
 
 /// A forum was recorded (`before` is `None`) or changed (its unit, level or
@@ -970,7 +970,7 @@ pub async fn recompute_models<C: ConnectionTrait>(
             .all(c)
             .await?
         {
-            if levels.get(&f.unit_id) == Some(&f.level) {
+            if levels.get(&f.unit_id).map(String::as_str) == Some(f.level.as_str()) {
                 out.entry(f.unit_id).or_default().forums += 1;
             }
         }

@@ -279,7 +279,7 @@ async fn forums<C: ConnectionTrait>(
         .map(|u| {
             let own = held
                 .iter()
-                .find(|f| f.unit_id == u.id && f.level == u.level);
+                .find(|f| f.unit_id == u.id && f.level.as_str() == u.level);
             let mut r = record(u, u.name_vi.clone());
             r.counted = own.is_some();
             r.amount = i64::from(own.is_some());

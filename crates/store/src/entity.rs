@@ -412,7 +412,7 @@ entity!(consent, "consents", {
 entity!(forum, "forums", {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub level: String,
+    pub level: thamgia_domain::models::ForumLevel,
     pub unit_id: i32,
     pub year: i32,
     pub theme: String,

@@ -530,7 +530,7 @@ pub async fn sources<C: ConnectionTrait>(
                 source: RecommendationSource::Forum,
                 id: f.id,
                 title: f.theme,
-                level: Some(f.level),
+                level: Some(f.level.as_str().into()),
                 date: Some(f.starts_on),
                 unit_id: Some(f.unit_id),
             },

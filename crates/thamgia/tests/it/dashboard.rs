@@ -129,7 +129,7 @@ pub(crate) async fn consultation_with(
 async fn district_forum(app: &TestApp, unit: &str, level: &str) {
     let now = app.clock.now();
     let f = forum::ActiveModel {
-        level: Set(level.into()),
+        level: Set(thamgia_domain::models::ForumLevel::parse(level).expect("level")),
         unit_id: Set(unit_id(app, unit).await),
         year: Set(2019),
         theme: Set(format!("Diễn đàn trẻ em {unit} năm 2019")),

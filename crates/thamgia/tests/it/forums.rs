@@ -240,7 +240,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .expect("db")
         .expect("stored");
     assert_eq!((row.girls, row.boys, row.year), (18, 17, 2019));
-    assert_eq!(row.level, "district");
+    assert_eq!(row.level.as_str(), "district");
     assert_eq!(row.ethnic_minority, 31, "Mông and Thái, no Kinh");
     assert_eq!(
         thamgia_store::forums::ethnic_groups(db, id)

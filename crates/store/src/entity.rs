@@ -475,7 +475,7 @@ entity!(council_member, "council_members", {
     pub id: i32,
     pub council_id: i32,
     pub person_id: i32,
-    pub role: String,
+    pub role: thamgia_domain::models::CouncilRole,
     pub term_start: Date,
     pub term_end: Option<Date>,
 });

@@ -183,7 +183,7 @@ pub async fn add<C: TransactionTrait + ConnectionTrait>(
             council_member::ActiveModel {
                 council_id: Set(of),
                 person_id: Set(p.id),
-                role: Set(role.as_str().to_string()),
+                role: Set(role),
                 term_start: Set(n.start),
                 term_end: Set(n.end),
                 ..Default::default()

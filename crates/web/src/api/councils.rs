@@ -71,7 +71,7 @@ pub(crate) fn member_dto(
         } else {
             None
         },
-        role: m.role.clone(),
+        role: m.role.as_str().into(),
         term_start: m.term_start,
         term_end: m.term_end,
     }

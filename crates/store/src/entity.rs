@@ -398,7 +398,7 @@ entity!(consent, "consents", {
     pub person_id: i32,
     pub guardian_name: String,
     pub guardian_relation: String,
-    pub guardian_method: String,
+    pub guardian_method: thamgia_domain::models::ConsentMethod,
     pub guardian_date: Date,
     pub child_agreed: bool,
     pub child_date: Option<Date>,

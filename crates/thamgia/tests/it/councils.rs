@@ -321,7 +321,7 @@ async fn the_childs_own_agreement_from_seven_and_ages_six_to_fifteen(app: TestAp
         .expect("db")
         .expect("consent");
     assert!(!k.child_agreed);
-    assert_eq!(k.guardian_method, "written");
+    assert_eq!(k.guardian_method.as_str(), "written");
     // Five and sixteen: not children Thamgia records.
     for birth in ["01/06/2021", "28/11/2010"] {
         let form = child_form(&csrf, &[("birth_date", birth)]);

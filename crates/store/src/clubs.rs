@@ -47,7 +47,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     .await?;
     let row = club::ActiveModel {
         unit_id: Set(n.unit_id),
-        setting: Set(n.setting.as_str().to_string()),
+        setting: Set(n.setting),
         host_unit_id: Set(n.host_unit_id),
         name: Set(n.name),
         founded_on: Set(n.founded_on),

@@ -498,7 +498,7 @@ entity!(club, "clubs", {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub unit_id: i32,
-    pub setting: String,
+    pub setting: thamgia_domain::models::ClubSetting,
     pub host_unit_id: Option<i32>,
     pub name: String,
     pub founded_on: Date,

@@ -440,7 +440,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     assert_eq!(indicator(&mid, "T4")["numerator"], 0, "no club yet");
     let cl = club::ActiveModel {
         unit_id: Set(u.id),
-        setting: Set("school".into()),
+        setting: Set(thamgia_domain::models::ClubSetting::School),
         host_unit_id: Set(None),
         name: Set("CLB Quyền trẻ em THCS Sìn Hồ".into()),
         founded_on: Set(d(2018, 9, 5)),

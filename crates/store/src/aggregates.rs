@@ -118,7 +118,12 @@ impl Delta {
         let year = a.starts_on.year();
         *self
             .activities
-            .entry((year, a.unit_id, a.project_code.clone(), a.kind.clone()))
+            .entry((
+                year,
+                a.unit_id,
+                a.project_code.clone(),
+                a.kind.as_str().into(),
+            ))
             .or_default() += sign;
         for (grp, female, male) in participants {
             let e = self
@@ -127,7 +132,7 @@ impl Delta {
                     year,
                     a.unit_id,
                     a.project_code.clone(),
-                    a.kind.clone(),
+                    a.kind.as_str().into(),
                     grp.clone(),
                 ))
                 .or_default();
@@ -1089,7 +1094,7 @@ pub async fn recompute_activities<C: ConnectionTrait>(
             .await?
         {
             *out.activities
-                .entry((a.project_code.clone(), a.kind.clone()))
+                .entry((a.project_code.clone(), a.kind.as_str().into()))
                 .or_default() += 1;
             acts.insert(a.id, a);
         }
@@ -1106,7 +1111,7 @@ pub async fn recompute_activities<C: ConnectionTrait>(
             };
             let e = out
                 .participants
-                .entry((a.project_code.clone(), a.kind.clone(), p.grp))
+                .entry((a.project_code.clone(), a.kind.as_str().into(), p.grp))
                 .or_default();
             e.0 += i64::from(p.female);
             e.1 += i64::from(p.male);

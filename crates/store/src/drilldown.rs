@@ -430,7 +430,7 @@ async fn activities<C: ConnectionTrait>(
     let mut people: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
     if let Some(projects) = &trained {
         acts.retain(|a| {
-            a.kind == ActivityKind::Training.as_str()
+            a.kind == ActivityKind::Training
                 && projects
                     .as_ref()
                     .is_none_or(|set| set.contains(&a.project_code))
@@ -457,13 +457,9 @@ async fn activities<C: ConnectionTrait>(
             r.counted = true;
             r.facts
                 .push(("project".into(), text(&a.project_code, &a.project_code)));
-            let kind = ActivityKind::parse(&a.kind);
             r.facts.push((
                 "activity_kind".into(),
-                text(
-                    kind.map_or(a.kind.as_str(), |k| k.name_vi()),
-                    a.kind.as_str(),
-                ),
+                text(a.kind.name_vi(), a.kind.as_str()),
             ));
             if trained.is_some() {
                 let (f, m) = people.get(&a.id).copied().unwrap_or_default();

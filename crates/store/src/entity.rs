@@ -559,7 +559,7 @@ entity!(activity, "activities", {
     pub unit_id: i32,
     pub code: String,
     pub project_code: String,
-    pub kind: String,
+    pub kind: thamgia_domain::activities::ActivityKind,
     pub title: String,
     pub starts_on: Date,
     pub ends_on: Date,

@@ -165,7 +165,7 @@ async fn an_activity(app: &TestApp, unit: &str, code: &str, project: &str) {
         unit_id: Set(unit_id(app, unit).await),
         code: Set(code.into()),
         project_code: Set(project.into()),
-        kind: Set("event".into()),
+        kind: Set(thamgia_domain::activities::ActivityKind::Event),
         title: Set(format!("Hoạt động {code}")),
         starts_on: Set(d(2019, 4, 2)),
         ends_on: Set(d(2019, 4, 2)),

@@ -709,10 +709,7 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
         .await
         .expect("db")
         .expect("row");
-    assert_eq!(
-        (row.status.as_str(), row.outcome.clone()),
-        ("in_progress", None)
-    );
+    assert_eq!((row.status.as_str(), row.outcome), ("in_progress", None));
     // On the page too: 422 and the message beside the field.
     let c = app.login("district108").await;
     let csrf = app.csrf(&c, &format!("/recommendations/{rid}")).await;

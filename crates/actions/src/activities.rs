@@ -278,7 +278,7 @@ pub async fn row_of(
             unit_path: Some(u.path.clone()),
             year: Some(a.starts_on.year()),
             project: Some(a.project_code.clone()),
-            kind: Some(a.kind.clone()),
+            kind: Some(a.kind.as_str().into()),
             lead_agency_id: Some(a.lead_agency_id),
         },
     )

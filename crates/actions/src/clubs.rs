@@ -260,7 +260,7 @@ mod tests {
         club::Model {
             id: 1,
             unit_id: 1,
-            setting: "school".into(),
+            setting: ClubSetting::School,
             host_unit_id: None,
             name: "CLB Quyền tham gia trẻ em Trường THCS Bản Bo".into(),
             founded_on: d(2017, 9, 5),

@@ -358,7 +358,7 @@ pub async fn add_question(
 ) -> ActionResult<question::Model> {
     act.require(Permission::RunConsultations)?;
     let (k, _) = load_for_write(act, id).await?;
-    if k.status != Status::Draft.as_str() {
+    if k.status != Status::Draft {
         return Err(not_draft());
     }
     let q = check_question(&f.kind, &f.text_vi, &f.text_en, f.required, &f.options)?;
@@ -377,7 +377,7 @@ pub async fn delete_question(act: Act<'_>, id: i32, qid: i32) -> ActionResult<()
 pub async fn open(act: Act<'_>, id: i32) -> ActionResult<consultation::Model> {
     act.require(Permission::RunConsultations)?;
     let (k, _) = load_for_write(act, id).await?;
-    if k.status != Status::Draft.as_str() {
+    if k.status != Status::Draft {
         return Err(not_draft());
     }
     if consultations::questions(act.db, k.id).await?.is_empty() {

@@ -578,7 +578,7 @@ pub async fn facts(
 ) -> ActionResult<Facts> {
     let without_consent = forums::delegates_without_consent(db, f.id).await?;
     let rules = rules.of(db, &u.path, f.year).await?;
-    let level = ForumLevel::parse(&f.level).unwrap_or(ForumLevel::Other);
+    let level = f.level;
     let warnings = check_forum(level, forums::headcount(f, without_consent), &rules);
     let report_due = forum_report_due(f.ends_on, &rules);
     Ok(Facts {

@@ -212,9 +212,9 @@ fn check_edit(m: &matter::Model, f: &MatterPatch) -> ActionResult<MatterChanges>
     let (title, summary, stage, decision) = check_text_stage_date(
         f.title.as_deref().unwrap_or(&m.title),
         f.summary.as_deref().unwrap_or(&m.summary),
-        f.stage.as_deref().unwrap_or(&m.stage),
+        f.stage.as_deref().unwrap_or(m.stage.as_str()),
         f.decision_date.as_deref().unwrap_or(&current_date),
-        Some(&m.stage),
+        Some(m.stage.as_str()),
         &mut e,
     );
     if !e.is_empty() {
@@ -223,7 +223,7 @@ fn check_edit(m: &matter::Model, f: &MatterPatch) -> ActionResult<MatterChanges>
     Ok(MatterChanges {
         title: (title != m.title).then_some(title),
         summary: (summary != m.summary).then_some(summary),
-        stage: stage.filter(|s| s.as_str() != m.stage),
+        stage: stage.filter(|s| *s != m.stage),
         decision_date: (decision != m.decision_date).then_some(decision),
     })
 }

@@ -342,7 +342,7 @@ pub async fn memberships(db: &DatabaseConnection, person_id: i32) -> ActionResul
             kind: "council",
             id: k.id,
             name: k.name,
-            role: m.role,
+            role: m.role.as_str().into(),
             from: m.term_start,
             to: m.term_end,
         });

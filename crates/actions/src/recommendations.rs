@@ -193,7 +193,7 @@ fn check_status(r: &recommendation::Model, f: &StatusInput) -> ActionResult<Reco
     if to == RecommendationStatus::Answered {
         return Err(invalid_one("status", "answer_with_form"));
     }
-    let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
+    let from = r.status;
     if !from.can_move_to(to) {
         return Err(invalid_one("status", "not_allowed"));
     }
@@ -241,7 +241,7 @@ fn check_answer_input(
     today: NaiveDate,
 ) -> ActionResult<Answer> {
     let mut e = Fields::new();
-    let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
+    let from = r.status;
     if !from.can_move_to(RecommendationStatus::Answered) {
         return Err(invalid_one("status", "already_answered"));
     }
@@ -325,7 +325,7 @@ pub async fn feedback(
 }
 
 fn check_feedback(r: &recommendation::Model, f: &FeedbackInput) -> ActionResult<String> {
-    if r.status != RecommendationStatus::Answered.as_str() {
+    if r.status != RecommendationStatus::Answered {
         return Err(invalid_one("feedback", "not_answered"));
     }
     let mut e = Fields::new();
@@ -417,7 +417,7 @@ mod tests {
     fn rec(status: &str) -> recommendation::Model {
         recommendation::Model {
             id: 1,
-            source: "forum".into(),
+            source: RecommendationSource::Forum,
             source_id: 1,
             unit_id: 1,
             year: 2019,
@@ -425,7 +425,7 @@ mod tests {
             topic: "x".into(),
             agency_id: 7,
             deadline: NaiveDate::from_ymd_opt(2019, 9, 1).expect("date"),
-            status: status.into(),
+            status: RecommendationStatus::parse(status).expect("status"),
             outcome: None,
             answer: None,
             reason: None,

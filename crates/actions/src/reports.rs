@@ -94,7 +94,7 @@ pub async fn data_of(
     today: NaiveDate,
 ) -> ActionResult<(ReportData, bool)> {
     if let Some(r) = r {
-        let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+        let status = r.status;
         if !editable(status)
             && let Some(d) = r.figures.as_deref().and_then(ReportData::from_json)
         {
@@ -224,7 +224,7 @@ pub async fn move_report(
             });
         }
     };
-    let from = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+    let from = r.status;
     // Check first so that a refused submission builds no figures.
     if let Err(refusal) = next(from, action, role, reason) {
         return Err(refusal_error(refusal));
@@ -296,7 +296,7 @@ pub async fn scope_chain(
         };
         let first = r.as_ref().and_then(|r| r.first_submitted_on);
         Some(ChainRow {
-            status: r.as_ref().and_then(|r| ReportStatus::parse(&r.status)),
+            status: r.as_ref().map(|r| r.status),
             due_on: due,
             first_submitted_on: first,
             on_time: on_time(first, due),

@@ -150,7 +150,7 @@ pub async fn submit_paper(act: Act<'_>, id: i32, f: &PaperInput) -> ActionResult
     act.require(Permission::RunConsultations)?;
     let (k, _) = load_for_write(act, id).await?;
     let db = act.db;
-    if k.status != Status::Open.as_str() {
+    if k.status != Status::Open {
         return Err(not_open());
     }
     let mut errors = f.read_errors.clone();
@@ -261,7 +261,7 @@ fn count_field(n: &Number, field: &str, e: &mut Fields) -> i64 {
 pub async fn submit_tally(act: Act<'_>, id: i32, f: &TallyInput) -> ActionResult<Submitted> {
     act.require(Permission::RunConsultations)?;
     let (k, _) = load_for_write(act, id).await?;
-    if k.status != Status::Open.as_str() {
+    if k.status != Status::Open {
         return Err(not_open());
     }
     let t = check_group_tally(act.db, &k, f, Some(act.p.user_id))
@@ -386,10 +386,10 @@ pub enum Door {
 }
 
 pub fn door(k: &consultation::Model, today: NaiveDate) -> Door {
-    match Status::parse(&k.status) {
-        Some(Status::Answered) => Door::Answered,
-        Some(Status::Open) if today < k.opens_on => Door::NotYet,
-        Some(Status::Open) if today <= k.closes_on => Door::Open,
+    match k.status {
+        Status::Answered => Door::Answered,
+        Status::Open if today < k.opens_on => Door::NotYet,
+        Status::Open if today <= k.closes_on => Door::Open,
         _ => Door::Closed,
     }
 }
@@ -405,7 +405,7 @@ pub async fn find(
     };
     Ok(consultations::by_code(db, code.as_str())
         .await?
-        .filter(|k| k.status != Status::Draft.as_str()))
+        .filter(|k| k.status != Status::Draft))
 }
 
 /// What a child's form is made of.

@@ -33,7 +33,7 @@ pub async fn close(act: Act<'_>, id: i32, findings: &str) -> ActionResult<consul
     let (k, _) = load_for_write(act, id).await?;
     let checked = res::validate_findings(findings);
     let mut fields = checked.clone().err().unwrap_or_default();
-    if k.status != Status::Open.as_str() {
+    if k.status != Status::Open {
         fields.insert("status".into(), "not_open".into());
     }
     let findings = match checked {
@@ -70,10 +70,10 @@ pub async fn save_answer(
     let (k, _) = load_for_write(act, id).await?;
     let checked = res::validate_answer_back(&f.decided, &f.taken, &f.not_taken, f.publish);
     let mut fields = checked.clone().err().unwrap_or_default();
-    if k.status != Status::Closed.as_str() {
+    if k.status != Status::Closed {
         fields.insert(
             "status".into(),
-            if k.status == Status::Answered.as_str() {
+            if k.status == Status::Answered {
                 "already_published"
             } else {
                 "not_closed"

@@ -13,33 +13,6 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($var),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$var => $s),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($s => Some($name::$var),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 str_enum!(
     /// The kinds of matter a `matters_consulted` measure counts.
     MatterKind { LawPolicy = "law_policy", SchoolDecision = "school_decision", CommunityDecision = "community_decision" }

@@ -129,7 +129,7 @@ fn apply(am: &mut activity::ActiveModel, a: &Activity) {
     am.unit_id.set_if_not_equals(a.unit_id);
     am.code.set_if_not_equals(a.code.clone());
     am.project_code.set_if_not_equals(a.project.clone());
-    am.kind.set_if_not_equals(a.kind.as_str().into());
+    am.kind.set_if_not_equals(a.kind);
     am.title.set_if_not_equals(a.title.clone());
     am.starts_on.set_if_not_equals(a.starts_on);
     am.ends_on.set_if_not_equals(a.ends_on);

@@ -118,7 +118,12 @@ impl Delta {
         let year = a.starts_on.year();
         *self
             .activities
-            .entry((year, a.unit_id, a.project_code.clone(), a.kind.clone()))
+            .entry((
+                year,
+                a.unit_id,
+                a.project_code.clone(),
+                a.kind.as_str().into(),
+            ))
             .or_default() += sign;
         for (grp, female, male) in participants {
             let e = self
@@ -127,7 +132,7 @@ impl Delta {
                     year,
                     a.unit_id,
                     a.project_code.clone(),
-                    a.kind.clone(),
+                    a.kind.as_str().into(),
                     grp.clone(),
                 ))
                 .or_default();
@@ -456,14 +461,14 @@ pub async fn matter_changed<C: ConnectionTrait>(
     if let Some(b) = before {
         let e = d
             .matters
-            .entry((b.year, b.unit_id, b.kind.clone()))
+            .entry((b.year, b.unit_id, b.kind.as_str().into()))
             .or_default();
         e.0 -= 1;
         e.1 -= consulted;
     }
     let e = d
         .matters
-        .entry((after.year, after.unit_id, after.kind.clone()))
+        .entry((after.year, after.unit_id, after.kind.as_str().into()))
         .or_default();
     e.0 += 1;
     e.1 += consulted;
@@ -506,8 +511,10 @@ pub async fn matter_touched<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result
         return Ok(());
     }
     let mut d = Delta::default();
-    d.matters
-        .insert((m.year, m.unit_id, m.kind), (0, if now { 1 } else { -1 }));
+    d.matters.insert(
+        (m.year, m.unit_id, m.kind.as_str().into()),
+        (0, if now { 1 } else { -1 }),
+    );
     d.apply(c).await
 }
 
@@ -530,7 +537,7 @@ async fn at_own_level<C: ConnectionTrait>(c: &C, f: &forum::Model) -> Result<boo
     Ok(unit::Entity::find_by_id(f.unit_id)
         .one(c)
         .await?
-        .is_some_and(|u| u.level == f.level))
+        .is_some_and(|u| u.level == f.level.as_str()))
 }
 
 /// A forum was recorded (`before` is `None`) or changed (its unit, level or
@@ -968,7 +975,7 @@ pub async fn recompute_models<C: ConnectionTrait>(
             .all(c)
             .await?
         {
-            if levels.get(&f.unit_id) == Some(&f.level) {
+            if levels.get(&f.unit_id).map(String::as_str) == Some(f.level.as_str()) {
                 out.entry(f.unit_id).or_default().forums += 1;
             }
         }
@@ -1087,7 +1094,7 @@ pub async fn recompute_activities<C: ConnectionTrait>(
             .await?
         {
             *out.activities
-                .entry((a.project_code.clone(), a.kind.clone()))
+                .entry((a.project_code.clone(), a.kind.as_str().into()))
                 .or_default() += 1;
             acts.insert(a.id, a);
         }
@@ -1104,7 +1111,7 @@ pub async fn recompute_activities<C: ConnectionTrait>(
             };
             let e = out
                 .participants
-                .entry((a.project_code.clone(), a.kind.clone(), p.grp))
+                .entry((a.project_code.clone(), a.kind.as_str().into(), p.grp))
                 .or_default();
             e.0 += i64::from(p.female);
             e.1 += i64::from(p.male);

@@ -376,7 +376,9 @@ pub fn shown(mut e: audit::Model) -> audit::Model {
                             && h
                             && x.is_number()
                         {
-                            *x = serde_json::Value::String(thamgia_domain::suppression::HIDDEN_LABEL.into());
+                            *x = serde_json::Value::String(
+                                thamgia_domain::suppression::HIDDEN_LABEL.into(),
+                            );
                         }
                     }
                 }

@@ -52,14 +52,14 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         unit_id: Set(n.unit_id),
         title: Set(n.title),
         intro: Set(n.intro),
-        method: Set(n.method.as_str().into()),
+        method: Set(n.method),
         age_min: Set(i32::from(n.age_min)),
         age_max: Set(i32::from(n.age_max)),
         opens_on: Set(n.opens_on),
         closes_on: Set(n.closes_on),
         facilitator_id: Set(n.facilitator_id),
         join_code: Set(code.as_str().into()),
-        status: Set(Status::Draft.as_str().into()),
+        status: Set(Status::Draft),
         findings: Set(None),
         answer_decided: Set(None),
         answer_taken: Set(None),
@@ -83,10 +83,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     if let Some(mid) = n.matter_id {
         // Asking children moves a matter in drafting to consulting.
         if let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
-            && m.stage == Stage::Drafting.as_str()
+            && m.stage == Stage::Drafting
         {
             let mut am = m.into_active_model();
-            am.stage = Set(Stage::Consulting.as_str().into());
+            am.stage = Set(Stage::Consulting);
             am.updated_at = Set(now);
             am.update(&tx).await?;
         }
@@ -242,7 +242,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     let k = by_id(&tx, consultation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if k.status != Status::Draft.as_str() {
+    if k.status != Status::Draft {
         return Err(StoreError::Conflict { field: "status" });
     }
     ensure_open(&tx, &k, Touches::Itself).await?;
@@ -290,7 +290,7 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     let k = by_id(&tx, consultation_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if k.status != Status::Draft.as_str() {
+    if k.status != Status::Draft {
         return Err(StoreError::Conflict { field: "status" });
     }
     ensure_open(&tx, &k, Touches::Itself).await?;
@@ -347,7 +347,7 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<consultation::Model> {
     let tx = crate::begin_write(c).await?;
     let before = by_id(&tx, id).await?.ok_or(StoreError::NotFound)?;
-    if !from.iter().any(|s| s.as_str() == before.status) {
+    if !from.contains(&before.status) {
         return Err(StoreError::Conflict { field: "status" });
     }
     ensure_open(&tx, &before, touches).await?;
@@ -358,15 +358,15 @@ async fn change_status<C: TransactionTrait + ConnectionTrait>(
     // The matter moves to answered with its first published answer — if it
     // was decided on a date (`voice::stage_needs_decision`); otherwise it
     // keeps its stage and `matters::update` moves it when the date is recorded.
-    if after.status == Status::Answered.as_str()
+    if after.status == Status::Answered
         && let Some(mid) = after.matter_id
         && let Some(m) = matter::Entity::find_by_id(mid).one(&tx).await?
-        && m.stage != Stage::Answered.as_str()
+        && m.stage != Stage::Answered
         && m.decision_date.is_some()
     {
         let before_m = m.clone();
         let mut am = m.into_active_model();
-        am.stage = Set(Stage::Answered.as_str().into());
+        am.stage = Set(Stage::Answered);
         am.updated_at = Set(now);
         let after_m = am.update(&tx).await?;
         audit::updated(&tx, actor, now, "matter", mid, &before_m, &after_m).await?;
@@ -384,7 +384,7 @@ pub async fn open<C: TransactionTrait + ConnectionTrait>(
     id: i32,
 ) -> Result<consultation::Model> {
     change_status(c, actor, now, id, &[Status::Draft], Touches::Itself, |am| {
-        am.status = Set(Status::Open.as_str().into())
+        am.status = Set(Status::Open)
     })
     .await
 }
@@ -398,7 +398,7 @@ pub async fn close<C: TransactionTrait + ConnectionTrait>(
     findings: String,
 ) -> Result<consultation::Model> {
     change_status(c, actor, now, id, &[Status::Open], Touches::Matter, |am| {
-        am.status = Set(Status::Closed.as_str().into());
+        am.status = Set(Status::Closed);
         am.findings = Set(Some(findings));
         am.closed_at = Set(Some(now));
     })
@@ -434,7 +434,7 @@ pub async fn save_answer<C: TransactionTrait + ConnectionTrait>(
             am.answer_taken = Set(Some(a.taken));
             am.answer_not_taken = Set(Some(a.not_taken));
             if publish {
-                am.status = Set(Status::Answered.as_str().into());
+                am.status = Set(Status::Answered);
                 am.answer_published_at = Set(Some(now));
             }
         },

@@ -245,8 +245,8 @@ async fn matters<C: ConnectionTrait>(
                 (
                     "stage".into(),
                     Fact::Text {
-                        vi: m.stage.clone(),
-                        en: m.stage.clone(),
+                        vi: m.stage.as_str().into(),
+                        en: m.stage.as_str().into(),
                     },
                 ),
                 ("consulted".into(), Fact::Yes(yes)),
@@ -279,7 +279,7 @@ async fn forums<C: ConnectionTrait>(
         .map(|u| {
             let own = held
                 .iter()
-                .find(|f| f.unit_id == u.id && f.level == u.level);
+                .find(|f| f.unit_id == u.id && f.level.as_str() == u.level);
             let mut r = record(u, u.name_vi.clone());
             r.counted = own.is_some();
             r.amount = i64::from(own.is_some());
@@ -430,7 +430,7 @@ async fn activities<C: ConnectionTrait>(
     let mut people: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
     if let Some(projects) = &trained {
         acts.retain(|a| {
-            a.kind == ActivityKind::Training.as_str()
+            a.kind == ActivityKind::Training
                 && projects
                     .as_ref()
                     .is_none_or(|set| set.contains(&a.project_code))
@@ -457,13 +457,9 @@ async fn activities<C: ConnectionTrait>(
             r.counted = true;
             r.facts
                 .push(("project".into(), text(&a.project_code, &a.project_code)));
-            let kind = ActivityKind::parse(&a.kind);
             r.facts.push((
                 "activity_kind".into(),
-                text(
-                    kind.map_or(a.kind.as_str(), |k| k.name_vi()),
-                    a.kind.as_str(),
-                ),
+                text(a.kind.name_vi(), a.kind.as_str()),
             ));
             if trained.is_some() {
                 let (f, m) = people.get(&a.id).copied().unwrap_or_default();
@@ -609,7 +605,8 @@ async fn consultations<C: ConnectionTrait>(
             r.amount = n;
             let shown = (!mask.hidden(i)).then_some(n);
             r.hidden = shown.is_none();
-            r.facts.push(("method".into(), text(&k.method, &k.method)));
+            r.facts
+                .push(("method".into(), text(k.method.as_str(), k.method.as_str())));
             r.facts.push(("responses".into(), Fact::Children(shown)));
             r.href = Some(format!("/consultations/{}", k.id));
             Some(r)

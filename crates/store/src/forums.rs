@@ -52,7 +52,7 @@ pub struct ForumInput {
 pub const KINH: &str = "01";
 
 fn apply(am: &mut forum::ActiveModel, f: ForumInput) {
-    am.level = Set(f.level.as_str().into());
+    am.level = Set(f.level);
     am.unit_id = Set(f.unit_id);
     am.year = Set(f.year);
     am.theme = Set(f.theme);

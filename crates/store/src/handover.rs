@@ -155,7 +155,7 @@ pub async fn open_items<C: ConnectionTrait>(
     if !ended_agencies.is_empty() {
         let recs = recommendation::Entity::find()
             .filter(recommendation::Column::AgencyId.is_in(ended_agencies.iter().map(|a| a.id)))
-            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered.as_str()))
+            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered))
             .all(c)
             .await?;
         for r in recs {
@@ -175,7 +175,7 @@ pub async fn open_items<C: ConnectionTrait>(
     let ended_ids: Vec<i32> = units.iter().filter(|u| closed(u)).map(|u| u.id).collect();
     if !ended_ids.is_empty() {
         let owed = consultation::Entity::find()
-            .filter(consultation::Column::Status.eq(Status::Closed.as_str()))
+            .filter(consultation::Column::Status.eq(Status::Closed))
             .all(c)
             .await?;
         for k in owed {

@@ -41,12 +41,12 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, n.unit_id, year_of(n.decision_date, now)).await?;
     let row = matter::ActiveModel {
-        kind: Set(n.kind.as_str().into()),
+        kind: Set(n.kind),
         title: Set(n.title),
         summary: Set(n.summary),
         owner_agency_id: Set(n.owner_agency_id),
         unit_id: Set(n.unit_id),
-        stage: Set(n.stage.as_str().into()),
+        stage: Set(n.stage),
         year: Set(year_of(n.decision_date, now)),
         decision_date: Set(n.decision_date),
         created_by: Set(actor.user_id),
@@ -88,7 +88,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         am.summary = Set(v);
     }
     if let Some(v) = ch.stage {
-        am.stage = Set(v.as_str().into());
+        am.stage = Set(v);
     }
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
     if let Some(v) = ch.decision_date {
@@ -97,7 +97,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         crate::reports::ensure_open(&tx, before.unit_id, year_of(v, before.created_at)).await?;
     }
     let decision_after = ch.decision_date.unwrap_or(before.decision_date);
-    let stage_after = ch.stage.or(Stage::parse(&before.stage));
+    let stage_after = ch.stage.or(Some(before.stage));
     if stage_after.is_some_and(stage_needs_decision) && decision_after.is_none() {
         // A rule checked when the matter was registered holds for every write.
         return Err(StoreError::Conflict {
@@ -109,7 +109,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         && answer_published(&tx, id).await?
     {
         // The answer went out before the decision date was recorded.
-        am.stage = Set(Stage::Answered.as_str().into());
+        am.stage = Set(Stage::Answered);
     }
     am.updated_at = Set(now);
     let after = am.update(&tx).await?;
@@ -123,7 +123,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
 async fn answer_published<C: ConnectionTrait>(c: &C, matter_id: i32) -> Result<bool> {
     Ok(consultation::Entity::find()
         .filter(consultation::Column::MatterId.eq(matter_id))
-        .filter(consultation::Column::Status.eq(Status::Answered.as_str()))
+        .filter(consultation::Column::Status.eq(Status::Answered))
         .one(c)
         .await?
         .is_some())

@@ -295,7 +295,7 @@ impl Roster for club::Entity {
     fn new_row(n: Self::New, actor: &Actor, now: DateTime<Utc>) -> club::ActiveModel {
         club::ActiveModel {
             unit_id: Set(n.unit_id),
-            setting: Set(n.setting.as_str().to_string()),
+            setting: Set(n.setting),
             host_unit_id: Set(n.host_unit_id),
             name: Set(n.name),
             founded_on: Set(n.founded_on),
@@ -838,7 +838,7 @@ pub async fn add<C: TransactionTrait + ConnectionTrait>(
             council_member::ActiveModel {
                 council_id: Set(of),
                 person_id: Set(p.id),
-                role: Set(role.as_str().to_string()),
+                role: Set(role),
                 term_start: Set(n.start),
                 term_end: Set(n.end),
                 ..Default::default()

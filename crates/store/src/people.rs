@@ -15,7 +15,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::models::{ConsentInput, pseudonym};
+use thamgia_domain::models::{ConsentInput, ConsentMethod, pseudonym};
 
 pub struct NewPerson {
     pub full_name: String,
@@ -35,6 +35,14 @@ fn trail(p: &person::Model) -> serde_json::Value {
         "unit_id": p.unit_id,
         "birth_year": p.birth_date.map(|d| d.year()),
         "pseudonymised": p.pseudonymised_at.is_some(),
+    })
+}
+
+/// The consent's method as stored; the caller's `check_consent` refused any
+/// other word.
+fn consent_method(k: &ConsentInput) -> Result<ConsentMethod> {
+    ConsentMethod::parse(&k.guardian_method).ok_or(StoreError::Conflict {
+        field: "guardian_method",
     })
 }
 
@@ -71,7 +79,7 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
         person_id: Set(row.id),
         guardian_name: Set(k.guardian_name.trim().to_string()),
         guardian_relation: Set(k.guardian_relation.trim().to_string()),
-        guardian_method: Set(k.guardian_method.clone()),
+        guardian_method: Set(consent_method(k)?),
         guardian_date: Set(guardian_date),
         child_agreed: Set(k.child_agreed),
         child_date: Set(k.child_date),
@@ -235,7 +243,7 @@ pub async fn add_consent<C: TransactionTrait + ConnectionTrait>(
         person_id: Set(person_id),
         guardian_name: Set(k.guardian_name.trim().to_string()),
         guardian_relation: Set(k.guardian_relation.trim().to_string()),
-        guardian_method: Set(k.guardian_method.clone()),
+        guardian_method: Set(consent_method(k)?),
         guardian_date: Set(guardian_date),
         child_agreed: Set(k.child_agreed),
         child_date: Set(k.child_date),

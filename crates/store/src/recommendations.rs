@@ -50,7 +50,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     crate::reports::ensure_open(&tx, n.unit_id, n.year).await?;
     let row = recommendation::ActiveModel {
-        source: Set(n.source.as_str().into()),
+        source: Set(n.source),
         source_id: Set(n.source_id),
         unit_id: Set(n.unit_id),
         year: Set(n.year),
@@ -58,7 +58,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         topic: Set(n.topic),
         agency_id: Set(n.agency_id),
         deadline: Set(n.deadline),
-        status: Set(RecommendationStatus::Received.as_str().into()),
+        status: Set(RecommendationStatus::Received),
         outcome: Set(None),
         answer: Set(None),
         reason: Set(None),
@@ -84,7 +84,7 @@ pub async fn for_source<C: ConnectionTrait>(
     source_id: i32,
 ) -> Result<Vec<recommendation::Model>> {
     Ok(recommendation::Entity::find()
-        .filter(recommendation::Column::Source.eq(source.as_str()))
+        .filter(recommendation::Column::Source.eq(source))
         .filter(recommendation::Column::SourceId.eq(source_id))
         .order_by_asc(recommendation::Column::Id)
         .all(c)
@@ -141,7 +141,7 @@ pub async fn get_in_reach<C: ConnectionTrait>(
 
 /// Whether a recommendation is still waiting for its answer after its deadline.
 pub fn is_overdue(r: &recommendation::Model, today: NaiveDate) -> bool {
-    r.status != RecommendationStatus::Answered.as_str() && r.deadline < today
+    r.status != RecommendationStatus::Answered && r.deadline < today
 }
 
 #[derive(Debug, Clone, Default)]
@@ -173,7 +173,7 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(recommendation::Column::UnitId.in_subquery(sub));
     }
     if let Some(s) = f.status {
-        q = q.filter(recommendation::Column::Status.eq(s.as_str()));
+        q = q.filter(recommendation::Column::Status.eq(s));
     }
     if let Some(a) = f.agency_id {
         q = q.filter(recommendation::Column::AgencyId.eq(a));
@@ -182,11 +182,11 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(recommendation::Column::Year.eq(y));
     }
     if let Some(s) = f.source {
-        q = q.filter(recommendation::Column::Source.eq(s.as_str()));
+        q = q.filter(recommendation::Column::Source.eq(s));
     }
     if let Some(d) = f.overdue_on {
         q = q
-            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered.as_str()))
+            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered))
             .filter(recommendation::Column::Deadline.lt(d));
     }
     let rows = q
@@ -275,13 +275,12 @@ pub async fn set_status<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
-    let from = RecommendationStatus::parse(&before.status)
-        .ok_or(StoreError::Conflict { field: "status" })?;
+    let from = before.status;
     if to == RecommendationStatus::Answered || !from.can_move_to(to) {
         return Err(StoreError::Conflict { field: "status" });
     }
     let mut am = before.clone().into_active_model();
-    am.status = Set(to.as_str().into());
+    am.status = Set(to);
     save(tx, actor, now, "status", &before, am).await
 }
 
@@ -309,14 +308,13 @@ pub async fn answer<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.year).await?;
-    let from = RecommendationStatus::parse(&before.status)
-        .ok_or(StoreError::Conflict { field: "status" })?;
+    let from = before.status;
     if !from.can_move_to(RecommendationStatus::Answered) {
         return Err(StoreError::Conflict { field: "status" });
     }
     let mut am = before.clone().into_active_model();
-    am.status = Set(RecommendationStatus::Answered.as_str().into());
-    am.outcome = Set(Some(a.outcome.as_str().into()));
+    am.status = Set(RecommendationStatus::Answered);
+    am.outcome = Set(Some(a.outcome));
     am.answer = Set(Some(a.answer));
     am.reason = Set(a.reason);
     am.feedback = Set(a.feedback);
@@ -336,7 +334,7 @@ pub async fn set_feedback<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<recommendation::Model> {
     let tx = crate::begin_write(c).await?;
     let before = load_for_change(&tx, id).await?;
-    if before.status != RecommendationStatus::Answered.as_str() {
+    if before.status != RecommendationStatus::Answered {
         return Err(StoreError::Conflict { field: "status" });
     }
     let mut am = before.clone().into_active_model();
@@ -411,12 +409,12 @@ pub async fn agency_stats<C: ConnectionTrait>(
             let total = recs.len() as u64;
             let answered: Vec<&recommendation::Model> = recs
                 .iter()
-                .filter(|r| r.status == RecommendationStatus::Answered.as_str())
+                .filter(|r| r.status == RecommendationStatus::Answered)
                 .collect();
             let mut days: Vec<i64> = answered
                 .iter()
                 .filter_map(|r| {
-                    let src = sources.get(&(r.source.clone(), r.source_id));
+                    let src = sources.get(&(r.source, r.source_id));
                     answer_days(r, src.and_then(|i| i.date))
                 })
                 .collect();
@@ -459,10 +457,10 @@ pub struct SourceInfo {
 pub async fn sources<C: ConnectionTrait>(
     c: &C,
     recs: &[recommendation::Model],
-) -> Result<HashMap<(String, i32), SourceInfo>> {
+) -> Result<HashMap<(RecommendationSource, i32), SourceInfo>> {
     let ids = |s: RecommendationSource| -> Vec<i32> {
         recs.iter()
-            .filter(|r| r.source == s.as_str())
+            .filter(|r| r.source == s)
             .map(|r| r.source_id)
             .collect()
     };
@@ -473,12 +471,12 @@ pub async fn sources<C: ConnectionTrait>(
         .await?;
     for f in forums {
         out.insert(
-            (RecommendationSource::Forum.as_str().to_string(), f.id),
+            (RecommendationSource::Forum, f.id),
             SourceInfo {
                 source: RecommendationSource::Forum,
                 id: f.id,
                 title: f.theme,
-                level: Some(f.level),
+                level: Some(f.level.as_str().into()),
                 date: Some(f.starts_on),
                 unit_id: Some(f.unit_id),
             },
@@ -494,10 +492,7 @@ pub async fn sources<C: ConnectionTrait>(
     for d in dialogues {
         let k = councils.get(&d.council_id);
         out.insert(
-            (
-                RecommendationSource::CouncilDialogue.as_str().to_string(),
-                d.id,
-            ),
+            (RecommendationSource::CouncilDialogue, d.id),
             SourceInfo {
                 source: RecommendationSource::CouncilDialogue,
                 id: d.id,
@@ -515,11 +510,11 @@ pub async fn sources<C: ConnectionTrait>(
     for k in clubs {
         let first = recs
             .iter()
-            .filter(|r| r.source == RecommendationSource::Club.as_str() && r.source_id == k.id)
+            .filter(|r| r.source == RecommendationSource::Club && r.source_id == k.id)
             .map(|r| r.created_at.date_naive())
             .min();
         out.insert(
-            (RecommendationSource::Club.as_str().to_string(), k.id),
+            (RecommendationSource::Club, k.id),
             SourceInfo {
                 source: RecommendationSource::Club,
                 id: k.id,

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use thamgia_domain::access::Scope;
 use thamgia_domain::activities::ParticipantGroup;
 use thamgia_domain::models::RecommendationStatus;
-use thamgia_domain::models::{ForumLevel, check_forum};
+use thamgia_domain::models::check_forum;
 use thamgia_domain::plan::Plan;
 use thamgia_domain::reports::{ReportStatus, on_time};
 
@@ -370,7 +370,7 @@ async fn chain_of<C: ConnectionTrait>(
                 .valid_to
                 .filter(|t| thamgia_domain::units::last_day(year).is_some_and(|l| *t < l));
             ChainRow {
-                status: r.and_then(|r| ReportStatus::parse(&r.status)),
+                status: r.map(|r| r.status),
                 due_on,
                 first_submitted_on: first,
                 on_time: on_time(first, due_on),
@@ -579,13 +579,12 @@ async fn forum_lines<C: ConnectionTrait>(
     let mut out = Vec::with_capacity(rows.len());
     for (f, u, _) in rows {
         let without_consent = forums::delegates_without_consent(c, f.id).await?;
-        let warnings = ForumLevel::parse(&f.level).map_or(0, |level| {
-            check_forum(level, forums::headcount(&f, without_consent), &rules).len() as u32
-        });
+        let warnings =
+            check_forum(f.level, forums::headcount(&f, without_consent), &rules).len() as u32;
         out.push(ForumLine {
             id: f.id,
             starts_on: f.starts_on,
-            level: f.level.clone(),
+            level: f.level.as_str().into(),
             unit_code: u.code.clone(),
             unit_name_vi: u.name_vi.clone(),
             unit_name_en: u.name_en.clone(),
@@ -657,7 +656,7 @@ async fn recommendations_summary<C: ConnectionTrait>(
     .await?;
     let answered = rows
         .iter()
-        .filter(|(r, _, _)| r.status == RecommendationStatus::Answered.as_str())
+        .filter(|(r, _, _)| r.status == RecommendationStatus::Answered)
         .count() as u64;
     let overdue = rows
         .iter()

@@ -35,7 +35,7 @@ pub async fn get_or_create<C: TransactionTrait + ConnectionTrait>(
     let row = report::ActiveModel {
         unit_id: Set(unit_id),
         year: Set(year),
-        status: Set(ReportStatus::Draft.as_str().into()),
+        status: Set(ReportStatus::Draft),
         results: Set(String::new()),
         difficulties: Set(String::new()),
         proposals: Set(String::new()),
@@ -135,7 +135,7 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
 ) -> Result<report::Model> {
     let tx = crate::begin_write(c).await?;
     let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
-    let status = ReportStatus::parse(&before.status).unwrap_or(ReportStatus::Draft);
+    let status = before.status;
     if !editable(status) {
         return Err(StoreError::Conflict { field: "status" });
     }
@@ -184,14 +184,14 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
     } = m;
     let tx = crate::begin_write(c).await?;
     let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
-    let from = ReportStatus::parse(&before.status).unwrap_or(ReportStatus::Draft);
+    let from = before.status;
     let to = match next(from, action, role, reason) {
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let mut am = before.clone().into_active_model();
-    am.status = Set(to.as_str().into());
+    am.status = Set(to);
     am.updated_at = Set(now);
     match action {
         ReportAction::Submit => {
@@ -234,9 +234,9 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
     let after = am.update(&tx).await?;
     report_event::ActiveModel {
         report_id: Set(id),
-        action: Set(action.as_str().into()),
-        from_status: Set(from.as_str().into()),
-        to_status: Set(to.as_str().into()),
+        action: Set(action),
+        from_status: Set(from),
+        to_status: Set(to),
         reason: Set(reason.map(str::to_string)),
         actor_id: Set(actor.user_id),
         actor_label: Set(actor.label.clone()),

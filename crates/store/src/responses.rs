@@ -69,7 +69,7 @@ async fn ensure_input_open<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<()> {
     crate::reports::ensure_open(c, k.unit_id, now.year()).await?;
-    let touches = if k.status == Status::Answered.as_str() {
+    let touches = if k.status == Status::Answered {
         Touches::Matter
     } else {
         Touches::Itself

@@ -17,7 +17,7 @@ use sea_orm::{
 use serde::Serialize;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Actor;
-use thamgia_domain::reports::{ReportStatus, editable};
+use thamgia_domain::reports::editable;
 use thamgia_domain::review::{self, SpanFigure, SpanRule, YearFigure};
 
 /// One year of the review.
@@ -127,7 +127,7 @@ async fn year_data<C: sea_orm::ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<ReviewYear> {
     if let Some(r) = crate::reports::of_unit_year(c, u.id, year).await? {
-        let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+        let status = r.status;
         if !editable(status)
             && let Some(data) = r.figures.as_deref().and_then(ReportData::from_json)
         {

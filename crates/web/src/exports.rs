@@ -28,7 +28,7 @@ use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Permission, Principal};
-use thamgia_domain::activities::{ActivityKind, ParticipantGroup};
+use thamgia_domain::activities::ParticipantGroup;
 use thamgia_office::{Column, Sheet, Value};
 use thamgia_store::activities::{self, ActivityFilter, MoneyCell};
 use thamgia_store::{plans, units};
@@ -278,10 +278,8 @@ pub async fn activities_xlsx(
             r.unit.code.clone().into(),
             a.code.clone().into(),
             a.project_code.clone().into(),
-            ActivityKind::parse(&a.kind)
-                .map_or(a.kind.clone(), |k| {
-                    lang.pick(k.name_vi(), k.name_en()).to_string()
-                })
+            lang.pick(a.kind.name_vi(), a.kind.name_en())
+                .to_string()
                 .into(),
             a.title.clone().into(),
             a.starts_on.into(),

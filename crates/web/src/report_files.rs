@@ -124,7 +124,7 @@ pub async fn report_data_of(
 ) -> AppResult<(ReportData, Option<report::Model>)> {
     let r = reports::of_unit_year(db, u.id, year).await?;
     if let Some(r) = &r {
-        let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+        let status = r.status;
         if !editable(status)
             && let Some(d) = r.figures.as_deref().and_then(ReportData::from_json)
         {
@@ -677,7 +677,7 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
                         .and_then(|fs| fs.iter().find(|f| &f.indicator.code == code));
                     v.push(f.map_or(DocCell::Empty, |f| {
                         if f.hidden() {
-                            DocCell::Text("<5".into())
+                            DocCell::Text(thamgia_domain::suppression::HIDDEN_LABEL.into())
                         } else {
                             thamgia_office::report_doc::value_cell(
                                 f.indicator.value,
@@ -709,7 +709,7 @@ pub fn report_doc(
     plan: Option<&Plan>,
     u: &unit::Model,
 ) -> ReportDoc {
-    let status = r.and_then(|r| ReportStatus::parse(&r.status));
+    let status = r.map(|r| r.status);
     // The document's date: the day it was (last) sent up; a draft has none.
     let dated = r
         .and_then(|r| r.submitted_at)

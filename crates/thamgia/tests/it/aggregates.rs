@@ -919,16 +919,16 @@ async fn voice_or_model<C: sea_orm::TransactionTrait + ConnectionTrait>(
             // answered ones included (refused).
             let going: Vec<_> = all
                 .iter()
-                .filter(|k| k.status != Status::Answered.as_str() && k.title.starts_with(ASKED))
+                .filter(|k| k.status != Status::Answered && k.title.starts_with(ASKED))
                 .collect();
             let k = match going.choose(rng) {
                 Some(k) if rng.random_bool(0.85) => k,
                 _ => all.choose(rng).expect("consultation"),
             };
             touch_matter(c, k.matter_id, t).await;
-            let r = match Status::parse(&k.status) {
-                Some(Status::Draft) => consultations::open(c, &actor, now, k.id).await,
-                Some(Status::Open) => {
+            let r = match k.status {
+                Status::Draft => consultations::open(c, &actor, now, k.id).await,
+                Status::Open => {
                     consultations::close(c, &actor, now, k.id, "Các em đề nghị…".into()).await
                 }
                 _ => {
@@ -951,7 +951,7 @@ async fn voice_or_model<C: sea_orm::TransactionTrait + ConnectionTrait>(
             let silent = without_input(c, &all).await;
             let late: Vec<_> = silent
                 .iter()
-                .filter(|k| k.status == Status::Answered.as_str())
+                .filter(|k| k.status == Status::Answered)
                 .collect();
             let k = match (late.choose(rng), silent.choose(rng)) {
                 (Some(k), _) if rng.random_bool(0.6) => **k,
@@ -1218,7 +1218,7 @@ async fn run_case(app: &TestApp, w: &World, case: u64, outcomes: &mut [[u32; 2];
                 let silent = without_input(c, &all).await;
                 let late: Vec<_> = silent
                     .into_iter()
-                    .filter(|k| k.status != Status::Open.as_str())
+                    .filter(|k| k.status != Status::Open)
                     .collect();
                 let k = match late.choose(&mut rng) {
                     Some(k) if rng.random_bool(0.3) => k,

@@ -311,8 +311,8 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("matter");
-    assert_eq!(m.kind, "school_decision");
-    assert_eq!(m.stage, "drafting");
+    assert_eq!(m.kind.as_str(), "school_decision");
+    assert_eq!(m.stage.as_str(), "drafting");
     assert_eq!(m.year, 2026);
     assert_eq!(
         m.decision_date.map(|d| d.to_string()).as_deref(),
@@ -425,7 +425,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("k");
-    assert_eq!(k.status, "draft");
+    assert_eq!(k.status.as_str(), "draft");
     assert_eq!(k.matter_id, Some(mid));
     assert_eq!((k.age_min, k.age_max), (11, 15));
     assert_eq!(
@@ -438,7 +438,11 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("matter");
-    assert_eq!(m.stage, "consulting", "asking children moves the matter on");
+    assert_eq!(
+        m.stage.as_str(),
+        "consulting",
+        "asking children moves the matter on"
+    );
     let html = app.page(&c, &format!("/consultations/{kid}")).await;
     assert!(html.contains(&k.join_code) && html.contains("Thêm câu hỏi") && html.contains("Nháp"));
 
@@ -581,7 +585,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         .await
         .expect("db")
         .expect("k");
-    assert_eq!(k.status, "open");
+    assert_eq!(k.status.as_str(), "open");
     let r = app
         .post_form(
             &c,

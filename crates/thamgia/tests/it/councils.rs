@@ -299,7 +299,7 @@ async fn the_childs_own_agreement_from_seven_and_ages_six_to_fifteen(app: TestAp
         .expect("db")
         .expect("consent");
     assert!(!k.child_agreed);
-    assert_eq!(k.guardian_method, "written");
+    assert_eq!(k.guardian_method.as_str(), "written");
     // Five and sixteen: not children Thamgia records.
     for birth in ["01/06/2021", "28/11/2010"] {
         let form = child_form(&csrf, &[("birth_date", birth)]);
@@ -926,7 +926,7 @@ async fn a_dialogue_makes_the_council_work_that_year(app: TestApp) {
         .await
         .expect("db")
         .expect("recommendation");
-    assert_eq!(rec.source, "council_dialogue");
+    assert_eq!(rec.source.as_str(), "council_dialogue");
     assert_eq!(i64::from(rec.source_id), did);
     assert_eq!(rec.year, 2019);
     let (_, body) = app.api_get(&token, &format!("/api/v1/councils/{k}")).await;

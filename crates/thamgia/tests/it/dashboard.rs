@@ -23,12 +23,12 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 async fn school_decision(app: &TestApp, unit: &str, title: &str) -> i32 {
     let now = app.clock.now();
     let m = matter::ActiveModel {
-        kind: Set("school_decision".into()),
+        kind: Set(thamgia_domain::voice::MatterKind::SchoolDecision),
         title: Set(title.into()),
         summary: Set("Quyết định của nhà trường".into()),
         owner_agency_id: Set(agency_id(app, &format!("PGDDT-{unit}")).await),
         unit_id: Set(unit_id(app, unit).await),
-        stage: Set("decided".into()),
+        stage: Set(thamgia_domain::voice::Stage::Decided),
         decision_date: Set(Some(d(2019, 9, 1))),
         year: Set(2019),
         created_by: Set(None),
@@ -64,14 +64,14 @@ pub(crate) async fn consultation_with(
         unit_id: Set(unit_id(app, unit).await),
         title: Set(format!("Tham vấn {code}")),
         intro: Set("Các em cho ý kiến".into()),
-        method: Set("survey".into()),
+        method: Set(thamgia_domain::voice::Method::Survey),
         age_min: Set(6),
         age_max: Set(15),
         opens_on: Set(d(2019, 5, 1)),
         closes_on: Set(d(2019, 5, 30)),
         facilitator_id: Set(None),
         join_code: Set(code.into()),
-        status: Set("closed".into()),
+        status: Set(thamgia_domain::voice::Status::Closed),
         findings: Set(None),
         answer_decided: Set(Some("Đã quyết định".into())),
         answer_taken: Set(Some("Tiếp thu".into())),
@@ -114,7 +114,7 @@ pub(crate) async fn consultation_with(
 async fn district_forum(app: &TestApp, unit: &str, level: &str) {
     let now = app.clock.now();
     let f = forum::ActiveModel {
-        level: Set(level.into()),
+        level: Set(thamgia_domain::models::ForumLevel::parse(level).expect("level")),
         unit_id: Set(unit_id(app, unit).await),
         year: Set(2019),
         theme: Set(format!("Diễn đàn trẻ em {unit} năm 2019")),
@@ -150,7 +150,7 @@ async fn an_activity(app: &TestApp, unit: &str, code: &str, project: &str) {
         unit_id: Set(unit_id(app, unit).await),
         code: Set(code.into()),
         project_code: Set(project.into()),
-        kind: Set("event".into()),
+        kind: Set(thamgia_domain::activities::ActivityKind::Event),
         title: Set(format!("Hoạt động {code}")),
         starts_on: Set(d(2019, 4, 2)),
         ends_on: Set(d(2019, 4, 2)),

@@ -104,7 +104,13 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
         .await
         .expect("db")
         .into_iter()
-        .map(|r| (r.year, units[&r.unit_id].code.clone(), r.status))
+        .map(|r| {
+            (
+                r.year,
+                units[&r.unit_id].code.clone(),
+                r.status.as_str().into(),
+            )
+        })
         .collect();
     got.sort();
     let of = |year: i32| -> Vec<(String, String)> {

@@ -195,7 +195,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .expect("db")
         .expect("stored");
     assert_eq!((row.girls, row.boys, row.year), (18, 17, 2019));
-    assert_eq!(row.level, "district");
+    assert_eq!(row.level.as_str(), "district");
     assert_eq!(row.ethnic_minority, 31, "Mông and Thái, no Kinh");
     assert_eq!(
         thamgia_store::forums::ethnic_groups(db, id)
@@ -260,7 +260,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     assert_eq!(recs.len(), 2);
     assert!(
         recs.iter()
-            .all(|r| r.status == "received" && r.year == 2019)
+            .all(|r| r.status.as_str() == "received" && r.year == 2019)
     );
     let (_, html) = app.get(&c, &format!("/forums/{id}")).await;
     assert!(html.contains("Nước sạch ở trường") && html.contains("Thư viện trường"));
@@ -298,8 +298,8 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
         .await
         .expect("db")
         .expect("row");
-    assert_eq!(answered.status, "answered");
-    assert_eq!(answered.outcome.as_deref(), Some("accepted"));
+    assert_eq!(answered.status.as_str(), "answered");
+    assert_eq!(answered.outcome.map(|o| o.as_str()), Some("accepted"));
     assert_eq!(answered.answered_on, Some(d(2019, 8, 20)));
 
     // The public page, without signing in: both, one answered, no names.
@@ -387,7 +387,7 @@ async fn sin_ho_records_its_forum_and_the_public_sees_the_answers(app: TestApp) 
     assert_eq!(by_code(&mid, "T4")["numerator"], 0, "no club yet");
     let cl = club::ActiveModel {
         unit_id: Set(u.id),
-        setting: Set("school".into()),
+        setting: Set(thamgia_domain::models::ClubSetting::School),
         host_unit_id: Set(None),
         name: Set("CLB Quyền trẻ em THCS Sìn Hồ".into()),
         founded_on: Set(d(2018, 9, 5)),
@@ -637,10 +637,7 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
         .await
         .expect("db")
         .expect("row");
-    assert_eq!(
-        (row.status.as_str(), row.outcome.clone()),
-        ("in_progress", None)
-    );
+    assert_eq!((row.status.as_str(), row.outcome), ("in_progress", None));
     // On the page too: 422 and the message beside the field.
     let c = app.login("district108").await;
     let csrf = app.csrf(&c, &format!("/recommendations/{rid}")).await;

@@ -133,7 +133,7 @@ async fn what_a_district_leaves_is_handed_over(app: TestApp) {
         .expect("db")
         .expect("row");
     let mut am = row.into_active_model();
-    am.status = Set("closed".into());
+    am.status = Set(thamgia_domain::voice::Status::Closed);
     am.findings = Set(Some("Các em muốn có sân chơi gần nhà.".into()));
     am.update(db).await.expect("closed");
 

@@ -538,7 +538,7 @@ async fn csv_files_and_refused_files(app: TestApp) {
         .expect("db")
         .expect("CSV-002 stored");
     assert_eq!(stored.title, "Phát thanh về quyền tham gia; số 2");
-    assert_eq!(stored.kind, "broadcast");
+    assert_eq!(stored.kind.as_str(), "broadcast");
     // Spending on its own, with commas; one row names an activity nowhere to be found.
     let spend = "Đơn vị (mã),Mã hoạt động,Nguồn kinh phí,Ngày chi (dd/mm/yyyy),Số tiền (đồng),Ghi chú\n\
                  108,CSV-001,foreign_donors,02/05/2018,\"3.500.000\",Thù lao\n\

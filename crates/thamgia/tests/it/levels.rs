@@ -113,7 +113,11 @@ async fn councils_and_forums_stand_where_the_plan_says(app: TestApp) {
         .await
         .expect("db")
         .expect("forum");
-    assert_eq!(row.level, "province", "the refused edit changed nothing");
+    assert_eq!(
+        row.level.as_str(),
+        "province",
+        "the refused edit changed nothing"
+    );
     // The forum form's page refuses alike.
     let csrf = app.csrf(&c, "/forums/new").await;
     let r = app

@@ -677,7 +677,7 @@ async fn closing_answering_and_t2(app: TestApp) {
         format!("/consultations/{}/answer", f.id)
     );
     let k = consultation(&app, f.id).await;
-    assert_eq!(k.status, "closed");
+    assert_eq!(k.status.as_str(), "closed");
     assert!(k.closed_at.is_some());
     let (_, doc) = app.api_get(&token, ind).await;
     assert_eq!(
@@ -972,7 +972,7 @@ async fn another_district_is_out_of_reach(app: TestApp) {
     app.indicators(&token, "107", 2026).await.expect_status(404);
     // Nothing changed.
     let k = consultation(&app, f.id).await;
-    assert_eq!(k.status, "open");
+    assert_eq!(k.status.as_str(), "open");
     assert_eq!(
         answer_of(&app, FLAG_TEXT).await.moderation.as_deref(),
         Some("pending")

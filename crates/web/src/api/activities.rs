@@ -123,7 +123,7 @@ fn dto(r: &ActivityRow) -> ActivityDto {
         code: a.code.clone(),
         unit: r.unit.code.clone(),
         project: a.project_code.clone(),
-        kind: a.kind.clone(),
+        kind: a.kind.as_str().into(),
         title: a.title.clone(),
         starts_on: a.starts_on,
         ends_on: a.ends_on,

@@ -112,7 +112,7 @@ impl ClubDto {
             active: r.active(),
             id: r.club.id,
             unit: r.unit.code,
-            setting: r.club.setting,
+            setting: r.club.setting.as_str().into(),
             host: r.host.map(|h| h.code),
             name: r.club.name,
             founded_on: r.club.founded_on,
@@ -159,7 +159,7 @@ async fn one(state: &AppState, p: &Principal, id: i32, year: Option<&str>) -> Ap
     Ok(ClubDto {
         id: k.id,
         unit: u.code,
-        setting: k.setting,
+        setting: k.setting.as_str().into(),
         host: host.map(|h| h.code),
         name: k.name,
         founded_on: k.founded_on,

@@ -86,8 +86,8 @@ pub(crate) fn summary(
         matter_id: k.matter_id,
         unit: u.code.clone(),
         title: k.title.clone(),
-        method: k.method.clone(),
-        status: k.status.clone(),
+        method: k.method.as_str().into(),
+        status: k.status.as_str().into(),
         opens_on: k.opens_on,
         closes_on: k.closes_on,
         join_code: k.join_code.clone(),
@@ -259,7 +259,7 @@ pub async fn list(
     let rows: Vec<_> = consultations::list(db, &p.scope(), matter)
         .await?
         .into_iter()
-        .filter(|(k, _)| status.is_none_or(|s| k.status == s.as_str()))
+        .filter(|(k, _)| status.is_none_or(|s| k.status == s))
         .collect();
     let ids: Vec<i32> = rows.iter().map(|(k, _)| k.id).collect();
     let counts = voice_queries::response_counts(db, &ids).await?;

@@ -46,7 +46,15 @@ pub(crate) fn member_dto(
     p: &person::Model,
     names: bool,
 ) -> MemberDto {
-    MemberDto::of(m.id, n, p, names, m.role.clone(), m.term_start, m.term_end)
+    MemberDto::of(
+        m.id,
+        n,
+        p,
+        names,
+        m.role.as_str().into(),
+        m.term_start,
+        m.term_end,
+    )
 }
 
 /// Member `mid` of council `id`, numbered as in its list.

@@ -230,7 +230,7 @@ async fn open_for(state: &AppState, p: &Principal) -> AppResult<Vec<consultation
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let open = consultation::Entity::find()
-        .filter(consultation::Column::Status.eq(Status::Open.as_str()))
+        .filter(consultation::Column::Status.eq(Status::Open))
         .filter(consultation::Column::ClosesOn.gte(today))
         .order_by_asc(consultation::Column::ClosesOn)
         .all(db)
@@ -736,14 +736,14 @@ mod tests {
             unit_id: 1,
             title: String::new(),
             intro: String::new(),
-            method: "online".into(),
+            method: thamgia_domain::voice::Method::Online,
             age_min: 6,
             age_max: 15,
             opens_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             closes_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
             facilitator_id: None,
             join_code: "ABC234".into(),
-            status: status.into(),
+            status: Status::parse(status).unwrap(),
             findings: None,
             answer_decided: None,
             answer_taken: None,

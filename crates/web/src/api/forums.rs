@@ -151,8 +151,8 @@ async fn dto(
         .iter()
         .map(|w| WarningDto {
             code: w.code().into(),
-            message: warning_text(Lang::Vi, &f.level, w),
-            message_en: warning_text(Lang::En, &f.level, w),
+            message: warning_text(Lang::Vi, f.level.as_str(), w),
+            message_en: warning_text(Lang::En, f.level.as_str(), w),
         })
         .collect();
     Ok(ForumDto {
@@ -166,7 +166,7 @@ async fn dto(
         report_due: k.report_due,
         report_overdue: k.report_overdue,
         report_submitted_on: f.report_submitted_on,
-        level: f.level,
+        level: f.level.as_str().into(),
         year: f.year,
         theme: f.theme,
         starts_on: f.starts_on,

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use thamgia_actions::Act;
 use thamgia_actions::matters::{self as actions, ListQuery, MatterInput};
 use thamgia_domain::access::Permission;
-use thamgia_domain::voice::{answer_due, answer_overdue};
+use thamgia_domain::voice::{Stage, Status, answer_due, answer_overdue};
 use thamgia_store::entity::{agency, matter, unit};
 use thamgia_store::{consultations, matters, voice_queries};
 
@@ -58,16 +58,16 @@ fn dto(
     due_days: i64,
     today: NaiveDate,
 ) -> MatterDto {
-    let answered = m.stage == "answered";
+    let answered = m.stage == Stage::Answered;
     let due = m.decision_date.map(|d| answer_due(d, due_days));
     MatterDto {
         id: m.id,
-        kind: m.kind.clone(),
+        kind: m.kind.as_str().into(),
         title: m.title.clone(),
         summary: m.summary.clone(),
         owner_agency: a.code.clone(),
         unit: u.code.clone(),
-        stage: m.stage.clone(),
+        stage: m.stage.as_str().into(),
         decision_date: m.decision_date,
         year: m.year,
         consulted,
@@ -172,7 +172,7 @@ async fn one(
     let ids: Vec<i32> = ks.iter().map(|(k, _)| k.id).collect();
     let counts = voice_queries::response_counts(db, &ids).await?;
     let tallies = voice_queries::tally_counts(db, &ids).await?;
-    d.overdue = d.overdue && !ks.iter().any(|(k, _)| k.status == "answered");
+    d.overdue = d.overdue && !ks.iter().any(|(k, _)| k.status == Status::Answered);
     d.consultations = Some(
         ks.iter()
             .map(|(k, ku)| summary(k, ku, &counts, &tallies, true))

@@ -45,7 +45,7 @@ impl From<&consent::Model> for ConsentDto {
             id: k.id,
             guardian_name: k.guardian_name.clone(),
             guardian_relation: k.guardian_relation.clone(),
-            method: k.guardian_method.clone(),
+            method: k.guardian_method.as_str().into(),
             guardian_date: k.guardian_date,
             child_agreed: k.child_agreed,
             child_date: k.child_date,

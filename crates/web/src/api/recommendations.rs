@@ -84,14 +84,14 @@ pub(crate) async fn dtos(
     Ok(list
         .into_iter()
         .map(|(r, u, a)| {
-            let info = sources.get(&(r.source.clone(), r.source_id));
+            let info = sources.get(&(r.source, r.source_id));
             RecommendationDto {
                 id: r.id,
                 overdue: store::is_overdue(&r, today),
                 source_title: info.map(|i| i.title.clone()),
                 source_date: info.and_then(|i| i.date),
                 source_level: info.and_then(|i| i.level.clone()),
-                source: r.source,
+                source: r.source.as_str().into(),
                 source_id: r.source_id,
                 unit: u.code,
                 unit_name: u.name_vi,
@@ -101,8 +101,8 @@ pub(crate) async fn dtos(
                 agency: a.code,
                 agency_name: a.name_vi,
                 deadline: r.deadline,
-                status: r.status,
-                outcome: r.outcome,
+                status: r.status.as_str().into(),
+                outcome: r.outcome.map(|o| o.as_str().into()),
                 answer: r.answer.as_deref().map(shown),
                 reason: r.reason.as_deref().map(shown),
                 feedback: r.feedback.as_deref().map(shown),

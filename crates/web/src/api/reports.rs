@@ -189,7 +189,7 @@ async fn dto(
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let (data, frozen) = data_of(db, u, year, r.as_ref(), today).await?;
-    let status = r.as_ref().and_then(|r| ReportStatus::parse(&r.status));
+    let status = r.as_ref().map(|r| r.status);
     let due = match &r {
         Some(r) => r.due_on,
         None => report_data::due_on(db, &u.path, year).await?,
@@ -229,9 +229,9 @@ async fn dto(
         events: events
             .into_iter()
             .map(|e| ReportEventDto {
-                action: e.action,
-                from_status: e.from_status,
-                to_status: e.to_status,
+                action: e.action.as_str().into(),
+                from_status: e.from_status.as_str().into(),
+                to_status: e.to_status.as_str().into(),
                 reason: e.reason,
                 actor: e.actor_label,
                 at: e.at,

@@ -54,7 +54,7 @@ pub async fn results(Api { state, p }: Api, Path(id): Path<String>) -> AppResult
     Ok(Json(ResultsDoc {
         consultation_id: k.id,
         title: k.title,
-        status: k.status,
+        status: k.status.as_str().into(),
         results,
     }))
 }
@@ -173,7 +173,7 @@ impl From<consultation::Model> for ConsultationState {
     fn from(k: consultation::Model) -> Self {
         ConsultationState {
             id: k.id,
-            status: k.status,
+            status: k.status.as_str().into(),
             findings: k.findings,
             closed_at: k.closed_at,
             answer_decided: k.answer_decided,

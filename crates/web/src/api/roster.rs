@@ -257,7 +257,7 @@ pub(crate) async fn briefs(
             topic: r.topic,
             agency,
             deadline: r.deadline,
-            status: r.status,
+            status: r.status.as_str().into(),
         });
     }
     Ok(out)

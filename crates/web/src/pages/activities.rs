@@ -74,7 +74,7 @@ pub(crate) fn text_of(
     ActivityText {
         code: a.code.clone(),
         project: a.project_code.clone(),
-        kind: a.kind.clone(),
+        kind: a.kind.as_str().into(),
         title: a.title.clone(),
         unit: unit_code.to_string(),
         starts_on: Lang::Vi.date(a.starts_on),
@@ -314,7 +314,7 @@ pub async fn list(
             },
             title: a.title.clone(),
             project: a.project_code.clone(),
-            kind: kind_name(lang, &a.kind),
+            kind: kind_name(lang, a.kind.as_str()),
             unit: lang.pick(&r.unit.name_vi, &r.unit.name_en).to_string(),
             lead: r
                 .lead
@@ -837,7 +837,7 @@ async fn show_page(
         c: Chrome::new(ctx, "act-title"),
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
         project: project_name(plan.as_ref(), lang, &a.project_code),
-        kind: kind_name(lang, &a.kind),
+        kind: kind_name(lang, a.kind.as_str()),
         dates: if a.starts_on == a.ends_on {
             lang.date(a.starts_on)
         } else {

@@ -137,7 +137,7 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) ->
             id: r.club.id,
             name: r.club.name,
             district: lang.pick(&r.unit.name_vi, &r.unit.name_en).to_string(),
-            setting: r.club.setting,
+            setting: r.club.setting.as_str().into(),
             host: r
                 .host
                 .map(|h| lang.pick(&h.name_vi, &h.name_en).to_string())

@@ -269,7 +269,7 @@ pub async fn list(
         .await
         .page(lang)?
         .into_iter()
-        .filter(|(k, _)| status.is_none_or(|s| k.status == s.as_str()))
+        .filter(|(k, _)| status.is_none_or(|s| k.status == s))
         .collect();
     let (list, pager) = Pager::cut(list, pq.page.as_deref(), &uri);
     let ids: Vec<i32> = list.iter().map(|(k, _)| k.id).collect();
@@ -297,8 +297,8 @@ pub async fn list(
             id: k.id,
             title: k.title,
             unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
-            method: k.method,
-            status: k.status,
+            method: k.method.as_str().into(),
+            status: k.status.as_str().into(),
             opens_on: k.opens_on,
             closes_on: k.closes_on,
             join_code: k.join_code,
@@ -434,7 +434,7 @@ impl ConsultationPage {
     }
 
     fn is(&self, status: &str) -> bool {
-        self.k.status == status
+        self.k.status.as_str() == status
     }
 }
 
@@ -726,7 +726,7 @@ async fn tally_page(
         .into_iter()
         .map(|(t, _): (group_tally::Model, _)| (t.label, t.girls + t.boys, t.created_at))
         .collect();
-    let notice = if k.status == Status::Open.as_str() {
+    let notice = if k.status == Status::Open {
         String::new()
     } else {
         lang.t("consult-not-open")

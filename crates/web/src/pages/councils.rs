@@ -261,7 +261,10 @@ fn member_rows(
         .map(|(i, (m, person))| MemberRow {
             id: m.id,
             listed: councils::serves_in(m.term_start, m.term_end, year),
-            role: lang.t(&format!("council-role-{}", m.role.replace('_', "-"))),
+            role: lang.t(&format!(
+                "council-role-{}",
+                m.role.as_str().replace('_', "-")
+            )),
             start: m.term_start,
             end: m.term_end,
             ..MemberRow::of(lang, names, i + 1, person)
@@ -290,7 +293,7 @@ pub(crate) async fn rec_rows(
             topic: r.topic,
             agency,
             deadline: r.deadline,
-            status: r.status,
+            status: r.status.as_str().into(),
         });
     }
     Ok(out)

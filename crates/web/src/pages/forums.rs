@@ -70,7 +70,7 @@ fn form_of(
     groups: &[(String, i32)],
 ) -> ForumForm {
     ForumForm {
-        level: f.level.clone(),
+        level: f.level.as_str().into(),
         unit: u.code.clone(),
         year: f.year.into(),
         theme: f.theme.clone(),
@@ -160,7 +160,7 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) ->
             let k = facts(db, &mut rules, &fm, &u, today).await.page(lang)?;
             rows.push(ForumRow {
                 id: fm.id,
-                level: fm.level.clone(),
+                level: fm.level.as_str().into(),
                 unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
                 starts_on: fm.starts_on,
                 ends_on: fm.ends_on,
@@ -179,7 +179,7 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) ->
         .into_iter()
         .map(|l| LateRow {
             id: l.forum.id,
-            level: l.forum.level.clone(),
+            level: l.forum.level.as_str().into(),
             unit_name: lang.pick(&l.unit.name_vi, &l.unit.name_en).to_string(),
             due: l.due,
             days_late: l.days_late,
@@ -572,7 +572,7 @@ async fn forum_page(
         warning_texts: k
             .warnings
             .iter()
-            .map(|w| warning_text(lang, &fm.level, w))
+            .map(|w| warning_text(lang, fm.level.as_str(), w))
             .collect(),
         report_due: k.report_due,
         report_due_days: k.rules.report_due_days,

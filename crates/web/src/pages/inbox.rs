@@ -170,7 +170,7 @@ async fn report_items(
         let href = format!("/reports/{}/{year}", u.code);
         if p.can(Permission::ManageReports) && report_data::in_chain(db, u, year).await? {
             let r = reports::of_unit_year(db, u.id, year).await?;
-            let status = r.as_ref().and_then(|r| ReportStatus::parse(&r.status));
+            let status = r.as_ref().map(|r| r.status);
             let due = match &r {
                 Some(r) => r.due_on,
                 None => report_data::due_on(db, &u.path, year).await?,
@@ -284,7 +284,7 @@ async fn recommendation_items(
     .await?;
     let mut open: Vec<_> = rows
         .into_iter()
-        .filter(|(r, _, _)| r.status != RecommendationStatus::Answered.as_str())
+        .filter(|(r, _, _)| r.status != RecommendationStatus::Answered)
         .filter(|(r, _, _)| p.own_agency().is_none_or(|own| own == r.agency_id))
         .collect();
     open.sort_by_key(|(r, _, _)| (r.deadline, r.id));

@@ -60,7 +60,7 @@ impl MatterEditForm {
         MatterEditForm {
             title: m.title.clone(),
             summary: m.summary.clone(),
-            stage: m.stage.clone(),
+            stage: m.stage.as_str().into(),
             decision_date: m
                 .decision_date
                 .map(|d| Lang::Vi.date(d))
@@ -97,8 +97,7 @@ pub(crate) fn due_of(
     due_days: i64,
     today: NaiveDate,
 ) -> Due {
-    let answered = m.stage == Stage::Answered.as_str()
-        || ks.iter().any(|k| k.status == Status::Answered.as_str());
+    let answered = m.stage == Stage::Answered || ks.iter().any(|k| k.status == Status::Answered);
     let due = m.decision_date.map(|d| answer_due(d, due_days));
     Due {
         overdue: answer_overdue(m.decision_date, due_days, !ks.is_empty(), answered, today),
@@ -191,7 +190,7 @@ pub async fn list(
             .page(lang)?;
         let today = state.now().date_naive();
         for (m, u, a) in list {
-            let answered = m.stage == Stage::Answered.as_str();
+            let answered = m.stage == Stage::Answered;
             let due_days = voice_queries::due_days_for(&due, m.year);
             let overdue = answer_overdue(
                 m.decision_date,
@@ -205,10 +204,10 @@ pub async fn list(
                 consulted: consulted.contains(&m.id),
                 overdue,
                 title: m.title,
-                kind: m.kind,
+                kind: m.kind.as_str().into(),
                 agency_name: lang.pick(&a.name_vi, &a.name_en).to_string(),
                 unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
-                stage: m.stage,
+                stage: m.stage.as_str().into(),
                 decision: m.decision_date,
             });
         }
@@ -511,8 +510,8 @@ async fn matter_page(
             .map(|k| ConsultRow {
                 id: k.id,
                 title: k.title,
-                status: k.status,
-                method: k.method,
+                status: k.status.as_str().into(),
+                method: k.method.as_str().into(),
                 opens_on: k.opens_on,
                 closes_on: k.closes_on,
                 join_code: k.join_code,
@@ -531,7 +530,7 @@ async fn matter_page(
         errors,
         stages: Stage::ALL
             .iter()
-            .filter(|s| **s != Stage::Answered || m.stage == Stage::Answered.as_str())
+            .filter(|s| **s != Stage::Answered || m.stage == Stage::Answered)
             .map(|s| s.as_str())
             .collect(),
         m,

@@ -234,7 +234,7 @@ async fn paper_page(
     let lang = ctx.lang;
     let db = &state.db.conn;
     let questions = qviews(lang, consultations::questions(db, k.id).await.page(lang)?);
-    let notice = if k.status == Status::Open.as_str() {
+    let notice = if k.status == Status::Open {
         String::new()
     } else {
         lang.t("consult-not-open")

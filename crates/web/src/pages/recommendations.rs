@@ -131,23 +131,23 @@ pub(crate) async fn rows_with(
     Ok(list
         .into_iter()
         .map(|(r, u, a)| {
-            let info = sources.get(&(r.source.clone(), r.source_id));
+            let info = sources.get(&(r.source, r.source_id));
             RecRow {
                 id: r.id,
                 overdue: recommendations::is_overdue(&r, today),
-                source: source_label(lang, &r.source, info),
+                source: source_label(lang, r.source.as_str(), info),
                 // A forum's unit is its recommendations' unit.
                 source_link: (viewer.is_some_and(|v| v.contains(&u.path))
-                    && r.source == RecommendationSource::Forum.as_str())
-                .then(|| format!("/forums/{}", r.source_id)),
+                    && r.source == RecommendationSource::Forum)
+                    .then(|| format!("/forums/{}", r.source_id)),
                 topic: shown(&r.topic),
                 text: shown(&r.text),
                 unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
                 agency_name: lang.pick(&a.name_vi, &a.name_en).to_string(),
                 year: r.year,
                 deadline: r.deadline,
-                status: r.status,
-                outcome: r.outcome,
+                status: r.status.as_str().into(),
+                outcome: r.outcome.map(|o| o.as_str().into()),
                 answer: r.answer.as_deref().map(shown),
                 reason: r.reason.as_deref().map(shown),
                 feedback: r.feedback.as_deref().map(shown),
@@ -389,7 +389,7 @@ async fn one_page(
         .await
         .page(lang)?;
     let can_answer = actions::may_answer(p, &r);
-    let from = RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Received);
+    let from = r.status;
     let next_statuses = [
         RecommendationStatus::Assigned,
         RecommendationStatus::InProgress,

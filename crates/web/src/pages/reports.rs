@@ -437,7 +437,7 @@ async fn report_page(
         reports::of_unit_year(db, u.id, year).await.page(lang)?
     };
     let (data, frozen) = data_of(db, &u, year, r.as_ref(), today).await.page(lang)?;
-    let status = r.as_ref().and_then(|r| ReportStatus::parse(&r.status));
+    let status = r.as_ref().map(|r| r.status);
     let role = role_of(p, &u);
     let events = match &r {
         Some(r) => reports::events(db, r.id).await.page(lang)?,
@@ -501,7 +501,7 @@ async fn report_page(
     let last_reason = events
         .iter()
         .rev()
-        .find(|e| e.action == ReportAction::Return.as_str())
+        .find(|e| e.action == ReportAction::Return)
         .filter(|_| status == Some(ReportStatus::Returned))
         .and_then(|e| e.reason.clone())
         .unwrap_or_default();
@@ -626,9 +626,9 @@ fn event_view(c: &Chrome, e: &report_event::Model) -> EventView {
     EventView {
         at: format!("{} {}", c.date(e.at.date_naive()), e.at.format("%H:%M")),
         who: e.actor_label.clone(),
-        action: c.tk("report-action-", &e.action),
-        from: c.tk("report-status-", &e.from_status),
-        to: c.tk("report-status-", &e.to_status),
+        action: c.tk("report-action-", e.action.as_str()),
+        from: c.tk("report-status-", e.from_status.as_str()),
+        to: c.tk("report-status-", e.to_status.as_str()),
         reason: e.reason.clone().unwrap_or_default(),
     }
 }

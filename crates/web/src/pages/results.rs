@@ -322,7 +322,7 @@ impl ClosePage {
     }
 
     fn is_open(&self) -> bool {
-        self.k.status == Status::Open.as_str()
+        self.k.status == Status::Open
     }
 }
 
@@ -412,7 +412,7 @@ impl AnswerPage {
     }
 
     fn is(&self, s: &str) -> bool {
-        self.k.status == s
+        self.k.status.as_str() == s
     }
 
     fn published_on(&self) -> String {
@@ -569,7 +569,7 @@ pub async fn overdue(Visit { state, p, ctx }: Visit) -> PageResult {
             matter_id: o.matter.id,
             kind: lang.t(&format!(
                 "results-matter-{}",
-                o.matter.kind.replace('_', "-")
+                o.matter.kind.as_str().replace('_', "-")
             )),
             title: o.matter.title,
             unit: lang.pick(&o.unit.name_vi, &o.unit.name_en).to_string(),

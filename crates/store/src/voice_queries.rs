@@ -33,10 +33,10 @@ pub async fn answer_due_days<C: ConnectionTrait>(
 
 /// The due days for one year out of [`answer_due_days`]'s map.
 pub fn due_days_for(map: &HashMap<i32, i64>, year: i32) -> i64 {
-    map.get(&year).copied().unwrap_or(DEFAULT_ANSWER_DUE_DAYS)
+    map.get(&year)
+        .copied()
+        .unwrap_or(crate::indicators::DEFAULT_ANSWER_DUE_DAYS)
 }
-
-pub const DEFAULT_ANSWER_DUE_DAYS: i64 = 60;
 
 /// Of these matters, those the children were asked about: with at least one
 /// consultation (an answer can be owed only then — `voice::answer_overdue`).

@@ -51,7 +51,7 @@ fn format_of(s: Option<&str>, allowed: &[Format]) -> AppResult<Format> {
 /// is 404.
 #[utoipa::path(get, path = "/api/v1/reports/{unit}/{year}/export", tag = "reports",
     params(("unit" = String, Path, description = "Unit code"),
-           ("year" = String, Path, description = "Year, four digits"),
+           ("year" = i32, Path, description = "Year, four digits"),
            ReportExportQuery),
     responses((status = 200, description = "The file", content(
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -244,7 +244,7 @@ async fn dto(
 /// submission, live before), history. Reading never creates a report.
 #[utoipa::path(get, path = "/api/v1/reports/{unit}/{year}", tag = "reports",
     params(("unit" = String, Path, description = "Unit code (province or district)"),
-           ("year" = String, Path, description = "Year")),
+           ("year" = i32, Path, description = "Year")),
     responses((status = 200, body = ReportDto), (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn show(
@@ -276,7 +276,7 @@ pub struct NarrativeForm {
 /// it is a draft or returned (409 `wrong_state` otherwise).
 #[utoipa::path(put, path = "/api/v1/reports/{unit}/{year}", tag = "reports",
     params(("unit" = String, Path, description = "Unit code"),
-           ("year" = String, Path, description = "Year")),
+           ("year" = i32, Path, description = "Year")),
     request_body = NarrativeForm,
     responses((status = 200, body = ReportDto), (status = 422, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -320,7 +320,7 @@ pub struct MoveBody {
 /// nothing changes.
 #[utoipa::path(post, path = "/api/v1/reports/{unit}/{year}/{action}", tag = "reports",
     params(("unit" = String, Path, description = "Unit code"),
-           ("year" = String, Path, description = "Year"),
+           ("year" = i32, Path, description = "Year"),
            ("action" = String, Path, description = "submit | return | approve | reopen")),
     request_body = MoveBody,
     responses((status = 200, body = ReportDto), (status = 409, body = ErrorBody),

@@ -4,7 +4,8 @@
 
 use crate::catalog::Action;
 use crate::models::{
-    LEVEL_NOT_ALLOWED, count, date_or_today, level_refused, required_date, text, unit_in_scope,
+    LEVEL_NOT_ALLOWED, count, date_or_today, held_day, level_refused, required_date, text,
+    unit_in_scope,
 };
 use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid};
@@ -156,14 +157,8 @@ pub fn check_activity(
     today: NaiveDate,
 ) -> ActionResult<NewActivity> {
     let mut e = Fields::new();
-    let held = required_date(&mut e, "held_on", &f.held_on);
-    if let Some(d) = held {
-        if d > today {
-            e.insert("held_on".into(), "in_the_future".into());
-        } else if d < k.founded_on {
-            e.insert("held_on".into(), "before_founded".into());
-        }
-    }
+    let since = (k.founded_on, "before_founded");
+    let held = held_day(&mut e, "held_on", &f.held_on, since, today);
     let topic = text(&mut e, "topic", &f.topic, MAX_TOPIC);
     let girls = count(&mut e, "girls", &f.girls, 0, MAX_PARTICIPANTS);
     let boys = count(&mut e, "boys", &f.boys, 0, MAX_PARTICIPANTS);
@@ -183,8 +178,6 @@ pub fn check_activity(
     }
 }
 
-/// The day a club recommendation was raised (empty: today), checked against
-/// the club: not in the future, not before it was founded.
 /// Where a club's recommendation raised on a day comes from.
 pub fn club_source(k: &club::Model, raised_on: NaiveDate) -> Source {
     Source {
@@ -225,6 +218,8 @@ pub async fn add_recommendation(
     Ok(thamgia_store::recommendations::create(act.db, &act.actor(), act.now, n).await?)
 }
 
+/// The day a club recommendation was raised (empty: today), checked against
+/// the club: not in the future, not before it was founded.
 pub fn check_raised_on(
     k: &club::Model,
     raised_on: &str,

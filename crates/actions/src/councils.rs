@@ -3,7 +3,9 @@
 //! Members are `membership` (with `Model::Council`).
 
 use crate::catalog::Action;
-use crate::models::{LEVEL_NOT_ALLOWED, count, level_refused, required_date, text, unit_in_scope};
+use crate::models::{
+    LEVEL_NOT_ALLOWED, count, held_day, level_refused, required_date, text, unit_in_scope,
+};
 use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
@@ -134,14 +136,8 @@ pub fn check_dialogue(
     today: NaiveDate,
 ) -> ActionResult<NewDialogue> {
     let mut e = Fields::new();
-    let held = required_date(&mut e, "held_on", &f.held_on);
-    if let Some(d) = held {
-        if d > today {
-            e.insert("held_on".into(), "in_the_future".into());
-        } else if d < k.established_on {
-            e.insert("held_on".into(), "before_established".into());
-        }
-    }
+    let since = (k.established_on, "before_established");
+    let held = held_day(&mut e, "held_on", &f.held_on, since, today);
     let attendees = text(&mut e, "attendees", &f.attendees, MAX_ATTENDEES);
     let issues = text(&mut e, "issues", &f.issues, MAX_ISSUES);
     let children = count(

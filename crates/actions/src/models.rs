@@ -88,6 +88,26 @@ pub fn required_date(e: &mut Fields, field: &str, s: &str) -> Option<NaiveDate> 
     optional_date(e, field, s)
 }
 
+/// A required day something was held, between the day its council or club
+/// was set up (`since`; earlier: `before`, e.g. `before_founded`) and today.
+pub fn held_day(
+    e: &mut Fields,
+    field: &str,
+    s: &str,
+    (since, before): (NaiveDate, &str),
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let d = required_date(e, field, s);
+    if let Some(d) = d {
+        if d > today {
+            e.insert(field.into(), "in_the_future".into());
+        } else if d < since {
+            e.insert(field.into(), before.into());
+        }
+    }
+    d
+}
+
 /// A checkbox as forms send it (`yes`, `on`, `true`, `1`).
 pub fn checked(s: &str) -> bool {
     matches!(s.trim(), "yes" | "on" | "true" | "1")

@@ -65,6 +65,18 @@ impl Lang {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// Every unit of a level, as a list of reporters or a recipient line names
+    /// them ("các huyện, thành phố"): the one catalog key per level,
+    /// `report-reporters-<level>` (a level no plan names: `other`).
+    pub fn levels_plural(self, level: &str) -> String {
+        let level = if thamgia_domain::plan::UNIT_LEVELS.contains(&level) {
+            level
+        } else {
+            "other"
+        };
+        self.t(&format!("report-reporters-{level}"))
+    }
+
     /// A catalog string with `{ $name }` arguments.
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args

@@ -293,10 +293,7 @@ fn recipients(
         }
         push("Các sở, ban, ngành liên quan;".to_string());
         for lvl in duties.iter().filter_map(|d| d.level()) {
-            push(format!(
-                "UBND {};",
-                crate::pages::reports::levels_plural(Lang::Vi, lvl)
-            ));
+            push(format!("UBND {};", Lang::Vi.levels_plural(lvl)));
         }
     } else {
         let to = p

@@ -152,7 +152,7 @@ fn list_intro(c: &Chrome, plan: Option<&thamgia_domain::plan::Plan>, year: i32) 
     let Some(last) = last else {
         return c.t("report-list-intro-no-plan");
     };
-    let names: Vec<String> = levels.iter().map(|l| levels_plural(c.lang, l)).collect();
+    let names: Vec<String> = levels.iter().map(|l| c.lang.levels_plural(l)).collect();
     let recipient = p.agency(&last.recipient).map_or_else(
         || last.recipient.clone(),
         |a| c.pick(&a.name_vi, &a.name_en).to_string(),
@@ -164,18 +164,6 @@ fn list_intro(c: &Chrome, plan: Option<&thamgia_domain::plan::Plan>, year: i32) 
             ("recipient", recipient),
         ],
     )
-}
-
-/// Every unit of a level, as a list of reporters or a recipient line names
-/// them ("các huyện, thành phố"): the one catalog key per level,
-/// `report-reporters-<level>`.
-pub fn levels_plural(lang: crate::i18n::Lang, level: &str) -> String {
-    let level = if thamgia_domain::plan::UNIT_LEVELS.contains(&level) {
-        level
-    } else {
-        "other"
-    };
-    lang.t(&format!("report-reporters-{level}"))
 }
 
 /// The text with its first letter in capitals.

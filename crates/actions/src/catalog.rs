@@ -69,6 +69,7 @@ pub fn all() -> Vec<Action> {
         crate::responses::ACTIONS,
         crate::moderation::ACTIONS,
         crate::results::ACTIONS,
+        crate::reminders::ACTIONS,
     ]
     .concat()
 }

@@ -38,6 +38,7 @@ pub mod moderation;
 pub mod people;
 pub mod population;
 pub mod recommendations;
+pub mod reminders;
 pub mod reports;
 pub mod responses;
 pub mod results;

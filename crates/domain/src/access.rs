@@ -91,6 +91,7 @@ impl Role {
                     | ViewReports
                     | ManageReports
                     | ManagePopulation
+                    | Remind
             ),
             Role::AgencyOfficer => matches!(
                 p,
@@ -193,6 +194,10 @@ pub enum Permission {
     /// and sex): province staff for every unit, district and commune officers
     /// for their own subtree.
     ManagePopulation,
+    /// Remind the units below one's own (and, at the province, the agencies)
+    /// of what they owe past its due date (đôn đốc): coordinator, admin, and
+    /// district and commune officers for their own units.
+    Remind,
 }
 
 /// The signed-in user as the rules see them.

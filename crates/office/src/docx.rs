@@ -642,3 +642,70 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         .map_err(|e| OfficeError::Write(e.to_string()))?;
     Ok(out.into_inner())
 }
+
+/// An official letter (công văn) under Decree 30/2020 (appendix I, form
+/// 1.4): the header of the report, the summary ("V/v …") under the number
+/// in the left column, "Kính gửi:" and the addressees, the body paragraphs,
+/// then the signature block and the recipients.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetterDoc {
+    /// The header; `summary` is the line under the number, "V/v …".
+    pub header: crate::report_doc::DocHeader,
+    /// Those the letter is addressed to, one a line.
+    pub addressees: Vec<String>,
+    /// The body, one paragraph an item.
+    pub paragraphs: Vec<String>,
+}
+
+/// Writes an official letter as a .docx, on the report's page, header and
+/// signature layout.
+pub fn letter_docx(l: &LetterDoc) -> Result<Vec<u8>, OfficeError> {
+    // The report's header and signature blocks read only the header.
+    let frame = ReportDoc::with_header(l.header.clone());
+    let left_column = 3_400;
+    let summary = Paragraph::new()
+        .align(AlignmentType::Center)
+        .indent(
+            None,
+            None,
+            Some(i32::try_from(TEXT_WIDTH - left_column).unwrap_or(0)),
+            None,
+        )
+        .line_spacing(LineSpacing::new().before(0).after(120))
+        .add_run(run(&l.header.summary, 24));
+    let mut d = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(margins())
+        .default_fonts(fonts())
+        .default_size(BODY)
+        .add_table(header_table(&frame))
+        .add_paragraph(summary)
+        .add_paragraph(centred(run("", BODY)));
+    for (i, a) in l.addressees.iter().enumerate() {
+        let lead = if i == 0 { "Kính gửi: " } else { "" };
+        d = d.add_paragraph(
+            Paragraph::new()
+                .align(if l.addressees.len() == 1 {
+                    AlignmentType::Center
+                } else {
+                    AlignmentType::Left
+                })
+                .indent(Some(if i == 0 { 1_134 } else { 2_400 }), None, None, None)
+                .line_spacing(LineSpacing::new().before(0).after(60))
+                .add_run(run(&format!("{lead}{a}"), BODY)),
+        );
+    }
+    d = d.add_paragraph(centred(run("", BODY)));
+    for p in &l.paragraphs {
+        d = d.add_paragraph(body_paragraph(p));
+    }
+    d = d
+        .add_paragraph(centred(run("", BODY)).keep_next(true))
+        .add_table(signature_table(&frame))
+        .add_paragraph(tiny(false));
+    let mut out = std::io::Cursor::new(Vec::new());
+    d.build()
+        .pack(&mut out)
+        .map_err(|e| OfficeError::Write(e.to_string()))?;
+    Ok(out.into_inner())
+}

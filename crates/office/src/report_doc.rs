@@ -196,6 +196,26 @@ pub struct ReportDoc {
     pub proposals: String,
 }
 
+impl ReportDoc {
+    /// A document with this header and nothing else yet: no unit, no figures,
+    /// no tables, no narrative.
+    pub fn with_header(header: DocHeader) -> ReportDoc {
+        ReportDoc {
+            unit_code: String::new(),
+            unit_name: String::new(),
+            year: 0,
+            status: String::new(),
+            header,
+            indicators: Vec::new(),
+            breakdowns: Vec::new(),
+            tables: Vec::new(),
+            results: String::new(),
+            difficulties: String::new(),
+            proposals: String::new(),
+        }
+    }
+}
+
 /// A whole number with dots between thousands: `1.250.000`, `-3.000`.
 pub fn vn_int(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

@@ -61,6 +61,9 @@ entity!(user, "users", {
     pub active: bool,
     pub locale: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Where reminders are mailed (migration 0024); never logged.
+    #[serde(skip)]
+    pub email: Option<String>,
 });
 
 entity!(session, "sessions", {
@@ -857,4 +860,30 @@ entity!(review, "reviews", {
     pub updated_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+});
+
+entity!(reminder, "reminders", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub batch: String,
+    pub sent_by: i32,
+    pub from_unit_id: i32,
+    pub unit_id: i32,
+    pub agency_id: Option<i32>,
+    pub kind: String,
+    pub reference: String,
+    pub subject: String,
+    pub due_on: Date,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(reminder_mail, "reminder_mails", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub reminder_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i32,
+    pub state: String,
+    pub claim: Option<String>,
+    pub claimed_at: Option<DateTimeUtc>,
+    pub sent_at: Option<DateTimeUtc>,
 });

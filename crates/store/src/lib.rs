@@ -31,6 +31,7 @@ pub mod people;
 pub mod plans;
 pub mod population;
 pub mod recommendations;
+pub mod reminders;
 pub mod report_data;
 pub mod reports;
 pub mod responses;

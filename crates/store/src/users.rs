@@ -96,6 +96,8 @@ pub struct UserChanges {
     pub agency_id: Option<Option<i32>>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// `Some(None)` removes the address.
+    pub email: Option<Option<String>>,
 }
 
 pub async fn update<C: TransactionTrait + ConnectionTrait>(
@@ -132,6 +134,9 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     }
     if let Some(v) = ch.active {
         am.active = Set(v);
+    }
+    if let Some(v) = ch.email {
+        am.email = Set(v);
     }
     let password_changed = ch.password_hash.is_some();
     if let Some(v) = ch.password_hash {

@@ -67,6 +67,18 @@ struct ServeArgs {
     /// was open (offline, on a facilitator's device) are still accepted.
     #[arg(long, env = "THAMGIA_LATE_SYNC_DAYS", default_value_t = 14)]
     late_sync_days: i64,
+    /// The SMTP server reminders are mailed through: smtp://host:port
+    /// (plain; add ?tls=required for STARTTLS) or smtps://user:pass@host.
+    /// Without it reminders are recorded and shown, not mailed.
+    #[arg(long, env = "THAMGIA_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of reminder mails.
+    #[arg(
+        long,
+        env = "THAMGIA_MAIL_FROM",
+        default_value = "Thamgia <no-reply@thamgia.invalid>"
+    )]
+    mail_from: String,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -460,6 +472,8 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
         signin_failures_per_account: a.signin_failures_per_account,
         signin_window_minutes: a.signin_window_minutes,
         late_sync_days: a.late_sync_days,
+        smtp_url: a.smtp_url.clone(),
+        mail_from: a.mail_from.clone(),
         ..Config::default()
     };
     let app = thamgia_web::build(config).await?;
@@ -542,6 +556,9 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
             )
             .await?;
             tracing::info!(code, "demo consultation open for children");
+            let n = thamgia::demo_reminders::fill(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(reminders = n, "demo reminders from the coordinator");
+            thamgia_web::mail::deliver_later(&app.state);
         }
         println!();
         println!(

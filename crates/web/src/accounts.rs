@@ -110,6 +110,30 @@ pub struct UserUpdate {
     pub agency: Option<String>,
     pub active: Option<bool>,
     pub password: Option<String>,
+    /// Where reminders are mailed; the empty string removes it.
+    pub email: Option<String>,
+}
+
+/// The longest e-mail address (RFC 5321).
+pub const MAX_EMAIL: usize = 254;
+
+/// An e-mail address as typed: `None` for an empty one, the address when it
+/// looks like one (`name@domain`, no spaces), else the error code `invalid`.
+pub fn check_email(typed: &str) -> Result<Option<String>, &'static str> {
+    let e = typed.trim();
+    if e.is_empty() {
+        return Ok(None);
+    }
+    let well_formed = e.chars().count() <= MAX_EMAIL
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if well_formed {
+        Ok(Some(e.to_string()))
+    } else {
+        Err("invalid")
+    }
 }
 
 pub async fn update(
@@ -168,6 +192,14 @@ pub async fn update(
             Ok(()) => ch.password_hash = Some(password::hash(&p)?),
             Err(e) => {
                 errors.insert("password".into(), e.code().into());
+            }
+        }
+    }
+    if let Some(e) = input.email {
+        match check_email(&e) {
+            Ok(e) => ch.email = Some(e),
+            Err(code) => {
+                errors.insert("email".into(), code.into());
             }
         }
     }

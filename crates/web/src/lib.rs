@@ -17,6 +17,7 @@ pub mod exports;
 pub mod forum_words;
 pub mod i18n;
 pub mod links;
+pub mod mail;
 pub mod pager;
 pub mod pages;
 pub mod password;
@@ -64,6 +65,11 @@ pub struct Config {
     /// Grace period, in days after a consultation closes, for answers made
     /// while it was open and synced later from a facilitator's device.
     pub late_sync_days: i64,
+    /// The SMTP server reminders are mailed through (`smtp://host:port`,
+    /// `smtps://user:pass@host`); none: reminders are recorded, not mailed.
+    pub smtp_url: Option<String>,
+    /// The sender of reminder mails.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -81,6 +87,8 @@ impl Default for Config {
             signin_failures_per_account: 5,
             signin_window_minutes: 15,
             late_sync_days: 14,
+            smtp_url: None,
+            mail_from: "Thamgia <no-reply@thamgia.invalid>".into(),
         }
     }
 }
@@ -112,7 +120,12 @@ pub async fn build_with(
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(db, config, clock);
+    let mut state = AppState::new(db, config, clock);
+    if let Some(url) = &state.config.smtp_url {
+        state.mailer = Some(mail::Mailer::new(url, &state.config.mail_from)?);
+        // What a stopped server left unsent goes now.
+        mail::deliver_later(&state);
+    }
     let router = router(state.clone());
     Ok(App {
         addr,

@@ -199,7 +199,7 @@ fn clean(s: &str) -> String {
 
 /// The place named in the date line: the unit's name without its kind
 /// ("Tỉnh Lai Châu" → "Lai Châu").
-fn place_of(u: &unit::Model) -> String {
+pub(crate) fn place_of(u: &unit::Model) -> String {
     let name = u.name_vi.trim();
     for prefix in [
         "Thành phố ",
@@ -223,7 +223,11 @@ fn place_of(u: &unit::Model) -> String {
 /// since, in the 2021–2030 plan) under the provincial People's Committee; a
 /// district's by its People's Committee (which has no superior body line
 /// under Decree 30).
-fn issuer(plan: Option<&Plan>, u: &unit::Model, day: NaiveDate) -> (String, String, String) {
+pub(crate) fn issuer(
+    plan: Option<&Plan>,
+    u: &unit::Model,
+    day: NaiveDate,
+) -> (String, String, String) {
     let committee = plan.and_then(|p| {
         p.agencies
             .iter()
@@ -307,23 +311,28 @@ fn recipients(
     out
 }
 
+/// Who signs a document: the coordinating department's director at the
+/// province, else for the People's Committee.
+pub(crate) fn signer_title(province: bool) -> String {
+    if province {
+        "GIÁM ĐỐC".to_string()
+    } else {
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".to_string()
+    }
+}
+
 /// The empty document of `u`'s report for `year`, issued and addressed as
 /// of `day` (its date, else the year's end).
 fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>, day: NaiveDate) -> ReportDoc {
     let (parent_body, issuing_body, symbol) = issuer(plan, u, day);
     let province = !parent_body.is_empty();
-    let signer_title = if province {
-        "GIÁM ĐỐC".to_string()
-    } else {
-        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".to_string()
-    };
+    let signer_title = signer_title(province);
     let recipients = recipients(plan, province, &u.level, year, day);
     ReportDoc {
         unit_code: u.code.clone(),
         unit_name: u.name_vi.clone(),
         year,
-        status: String::new(),
-        header: DocHeader {
+        ..ReportDoc::with_header(DocHeader {
             parent_body,
             issuing_body,
             number: thamgia_office::report_doc::number_line(None, &symbol),
@@ -336,13 +345,7 @@ fn empty_doc(u: &unit::Model, year: i32, plan: Option<&Plan>, day: NaiveDate) ->
             signer_title,
             signer_name: String::new(),
             recipients,
-        },
-        indicators: Vec::new(),
-        breakdowns: Vec::new(),
-        tables: Vec::new(),
-        results: String::new(),
-        difficulties: String::new(),
-        proposals: String::new(),
+        })
     }
 }
 

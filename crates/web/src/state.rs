@@ -17,6 +17,8 @@ pub struct AppState {
     pub child_limits: crate::ratelimit::RateLimiter,
     /// Excel imports running or finished on this server, with their progress (in memory).
     pub imports: crate::sheets::Jobs,
+    /// The SMTP server reminders go through (`--smtp-url`), when configured.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             throttle,
             child_limits: Default::default(),
             imports: Default::default(),
+            mailer: None,
         }
     }
 

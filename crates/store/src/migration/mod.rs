@@ -25,6 +25,7 @@ mod m0020_child_population;
 pub(crate) mod m0021_answer_ages;
 pub(crate) mod m0022_model_members;
 mod m0023_reviews;
+mod m0024_reminders;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_answer_ages::Migration),
             Box::new(m0022_model_members::Migration),
             Box::new(m0023_reviews::Migration),
+            Box::new(m0024_reminders::Migration),
         ]
     }
 }

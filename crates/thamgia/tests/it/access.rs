@@ -403,6 +403,11 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("PUT", "/api/v1/population"),
     ("GET", "/api/v1/population/template.xlsx"),
     ("POST", "/api/v1/population/import"),
+    // Reminders: the overdue list is the caller's subtree, and a key of
+    // another district's item is 404 (reminders.rs checks 106 against 108).
+    ("GET", "/api/v1/reminders/overdue"),
+    ("POST", "/api/v1/reminders"),
+    ("GET", "/api/v1/reminders/batches/{batch}/letter"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in

@@ -633,6 +633,18 @@ async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -
                 .await
                 .map(drop)
         }
+        // The unit's forum is overdue (its report was due 15 days after
+        // June); the second key is not a key: an allowed caller gets a field
+        // error and nothing is recorded, another district's a `NotFound`.
+        "reminders.send" => actions::reminders::send(
+            act,
+            &actions::reminders::RemindInput {
+                items: vec![format!("forum:{}", t.forum), "?".into()],
+                all: false,
+            },
+        )
+        .await
+        .map(drop),
         other => panic!("no access case for the action {other}: add one to action_access.rs"),
     }
 }

@@ -316,6 +316,9 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
         thamgia::demo_voice::fill_open_at(&app.db, now, thamgia::demo_recent::COMMUNE_SCHOOL)
             .await
             .expect("open");
+    thamgia::demo_reminders::fill(&app.db, now)
+        .await
+        .expect("reminders");
     // The open consultation's pages are walked from its own page (the
     // list's first link may be the demo's draft, which links to fewer).
     let open_id = thamgia_store::entity::consultation::Entity::find()

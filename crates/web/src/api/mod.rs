@@ -22,6 +22,7 @@ mod people;
 mod plans;
 mod population;
 mod recommendations;
+mod reminders;
 mod report_exports;
 mod reports;
 mod results;
@@ -169,6 +170,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(facilitator::revoke))
         .routes(routes!(facilitator::consultations))
         .routes(routes!(facilitator::sync))
+        .routes(routes!(reminders::overdue))
+        .routes(routes!(reminders::send))
+        .routes(routes!(reminders::letter))
 }
 
 /// The server's state and the signed-in caller, the first extractor of every

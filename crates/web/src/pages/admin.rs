@@ -40,6 +40,8 @@ struct UserForm {
     editing: Option<user::Model>,
     input: UserInput,
     active: bool,
+    /// The account's e-mail address (editing only), as stored or as typed.
+    email: String,
     errors: BTreeMap<String, String>,
     roles: Vec<&'static str>,
     units: Vec<unit::Model>,
@@ -93,6 +95,10 @@ async fn form_page(
             },
         ),
         active: editing.as_ref().is_none_or(|u| u.active),
+        email: editing
+            .as_ref()
+            .and_then(|u| u.email.clone())
+            .unwrap_or_default(),
         editing,
         input,
         errors,
@@ -210,6 +216,7 @@ pub struct EditUserForm {
     agency: Option<String>,
     active: Option<String>,
     password: Option<String>,
+    email: Option<String>,
 }
 
 pub async fn update(
@@ -226,6 +233,7 @@ pub async fn update(
         agency: Some(f.agency.clone().unwrap_or_default()),
         active: Some(f.active.is_some()),
         password: f.password,
+        email: f.email.clone(),
     };
     match accounts::update(
         &state.db.conn,
@@ -247,9 +255,9 @@ pub async fn update(
                 agency: f.agency,
                 password: String::new(),
             };
-            Ok(unprocessable(render(
-                &form_page(&state, &p, &ctx, Some(current), input, fields).await?,
-            )))
+            let mut page = form_page(&state, &p, &ctx, Some(current), input, fields).await?;
+            page.email = f.email.unwrap_or_default();
+            Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e, ctx.lang)),
     }

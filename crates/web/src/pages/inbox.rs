@@ -2,25 +2,30 @@
 //! item with its due date and one link to where it is done — reports due or
 //! returned (and, for those who review, reports waiting and units late),
 //! children's texts waiting for a moderator (by consultation, oldest first),
-//! answers owed to children, recommendations to answer, safeguarding alerts.
+//! answers owed to children, recommendations to answer, safeguarding alerts,
+//! and the reminders (đôn đốc) the official's unit or agency received.
 //! It replaces the old home page of tiles; the menu carries the rest.
 
 use super::{Chrome, PageErr, PageResult, Visit, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::RecommendationStatus;
 use thamgia_domain::reports::ReportStatus;
 use thamgia_store::recommendations::{Reach, RecommendationFilter};
-use thamgia_store::{StoreError, indicators, recommendations, report_data, reports, responses};
+use thamgia_store::{
+    StoreError, indicators, recommendations, reminders, report_data, reports, responses,
+};
 
 /// At most this many items of a kind; the rest behind "see all".
 const SHOWN: usize = 8;
 /// A report shows from this many days before its due date.
 const REPORT_NOTICE_DAYS: u64 = 45;
+/// Reminders received show for this many days.
+const REMINDER_DAYS: i64 = 60;
 
 /// One thing to do.
 pub struct Item {
@@ -46,6 +51,8 @@ struct InboxPage {
     c: Chrome,
     unit_name: String,
     groups: Vec<Group>,
+    /// The official may remind others (`/reminders`).
+    can_remind: bool,
 }
 
 fn group(lang: Lang, key: &str, mut items: Vec<Item>, all_href: &str) -> Option<Group> {
@@ -83,6 +90,8 @@ pub async fn show(Visit { state, p, ctx }: Visit) -> PageResult {
         .map(|u| lang.pick(&u.name_vi, &u.name_en).to_string())
         .unwrap_or_default();
     let mut groups = Vec::new();
+    let items = reminder_items(&state, &p, lang, today).await.page(lang)?;
+    groups.extend(group(lang, "inbox-group-reminders", items, "/"));
     let alerts = super::moderation::alert_count(&state, &p).await;
     if alerts > 0 {
         let n = i64::try_from(alerts).unwrap_or(0);
@@ -141,13 +150,39 @@ pub async fn show(Visit { state, p, ctx }: Visit) -> PageResult {
         c: Chrome::new(&ctx, "inbox-title"),
         unit_name,
         groups,
+        can_remind: p.can(Permission::Remind),
     }))
 }
 
-/// The years whose reports are in play: last year's (due early this year)
-/// and this year's.
-fn report_years(today: NaiveDate) -> [i32; 2] {
-    [today.year() - 1, today.year()]
+/// Reminders sent to the official's agency (or unit, when bound to no
+/// agency) in the last [`REMINDER_DAYS`], the newest first, each linking to
+/// where the work is done.
+async fn reminder_items(
+    state: &AppState,
+    p: &Principal,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Vec<Item>, StoreError> {
+    let db = &state.db.conn;
+    let since = state.now() - chrono::Duration::days(REMINDER_DAYS);
+    let mut out = Vec::new();
+    for r in reminders::received(db, p, since).await? {
+        let from = thamgia_store::units::by_id(db, r.from_unit_id)
+            .await?
+            .map(|u| lang.pick(&u.name_vi, &u.name_en).to_string())
+            .unwrap_or_default();
+        let party = reminders::party_name(db, &r).await?;
+        let about = crate::mail::sentence(lang, &r, &party);
+        let href = match r.kind.as_str() {
+            reminders::ANSWER => format!("/matters/{}", r.reference),
+            reminders::RECOMMENDATION => format!("/recommendations/{}", r.reference),
+            reminders::FORUM => format!("/forums/{}", r.reference),
+            _ => "/reports".to_string(),
+        };
+        let text = lang.t_args("inbox-reminder", &[("unit", from), ("about", about)]);
+        out.push(item(lang, text, Some(r.due_on), today, href));
+    }
+    Ok(out)
 }
 
 async fn report_items(
@@ -159,7 +194,7 @@ async fn report_items(
 ) -> Result<Vec<Item>, StoreError> {
     let db = &state.db.conn;
     let mut out = Vec::new();
-    for year in report_years(today) {
+    for year in reminders::report_years(today) {
         // A year no plan covers owes no report: the chain is the plan's.
         if thamgia_store::plans::covering_levels(db, &u.path, year)
             .await?

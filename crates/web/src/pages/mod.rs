@@ -29,6 +29,7 @@ mod plan;
 pub(crate) mod population;
 mod poster;
 pub(crate) mod recommendations;
+pub(crate) mod reminders;
 pub mod report_exports;
 pub(crate) mod reports;
 pub(crate) mod results;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::routes())
         .merge(handover::routes())
         .merge(devices::routes())
+        .merge(reminders::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

@@ -1,0 +1,291 @@
+//! "Nhắc việc" (`/reminders`): what is overdue below the caller's unit —
+//! reports, answers owed to children, recommendations, forum reports — each
+//! with a checkbox, "remind the chosen" and "remind all"; then the reminders
+//! sent, with how many of their mails went, and each batch's official
+//! letter (công văn đôn đốc, .docx under Decree 30). The write is
+//! `thamgia_actions::reminders::send`; mails go after it commits
+//! (`crate::mail`). The JSON twin is `api/reminders.rs`.
+
+use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable};
+use crate::auth::CsrfForm;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::mail;
+use crate::report_files::{DOCX_TYPE, ExportFile};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use chrono::{Datelike, Duration};
+use sea_orm::DatabaseConnection;
+use std::collections::BTreeMap;
+use thamgia_actions::reminders::RemindInput;
+use thamgia_actions::{Act, ActionError};
+use thamgia_domain::access::{Permission, Principal};
+use thamgia_office::docx::{LetterDoc, letter_docx};
+use thamgia_office::report_doc::DocHeader;
+use thamgia_store::reminders::{self, Overdue};
+use thamgia_store::{plans, units};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reminders", get(page).post(send))
+        .route("/reminders/batches/{batch}/letter.docx", get(letter))
+}
+
+/// Sent reminders are listed this many days back.
+pub const SENT_DAYS: i64 = 90;
+
+/// One overdue item as the page lists it.
+pub struct Row {
+    pub key: String,
+    pub kind: String,
+    pub party: String,
+    pub subject: String,
+    pub due: String,
+    pub days: String,
+}
+
+/// One sent reminder.
+pub struct SentRow {
+    pub batch: String,
+    pub date: String,
+    pub party: String,
+    pub about: String,
+    /// "2/3" mails sent, or a word when the party has no address.
+    pub mails: String,
+    pub unsent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reminders.html")]
+struct RemindersPage {
+    c: Chrome,
+    rows: Vec<Row>,
+    sent: Vec<SentRow>,
+    error: Option<String>,
+    /// The batch just sent: its letter is offered first.
+    done: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    pub sent: String,
+}
+
+/// The party's name: the agency's, else the unit's.
+pub fn party(lang: Lang, o: &Overdue) -> String {
+    match &o.agency {
+        Some(a) => lang.pick(&a.name_vi, &a.name_en).to_string(),
+        None => lang.pick(&o.unit.name_vi, &o.unit.name_en).to_string(),
+    }
+}
+
+async fn view(
+    state: &AppState,
+    p: &Principal,
+    ctx: &crate::auth::Ctx,
+    error: Option<String>,
+    done: Option<String>,
+) -> AppResult<RemindersPage> {
+    let db = &state.db.conn;
+    let lang = ctx.lang;
+    let now = state.now();
+    let today = now.date_naive();
+    let rows = reminders::overdue(db, p, today)
+        .await?
+        .into_iter()
+        .map(|o| Row {
+            key: o.key(),
+            kind: lang.t(&format!("reminder-kind-{}", o.kind)),
+            party: party(lang, &o),
+            subject: subject(lang, o.kind, &o.subject),
+            due: lang.date(o.due_on),
+            days: lang.int((today - o.due_on).num_days()),
+        })
+        .collect();
+    let since = now - Duration::days(SENT_DAYS);
+    let sent = reminders::sent(db, &p.scope(), since)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let party = match &s.agency {
+                Some(a) => lang.pick(&a.name_vi, &a.name_en).to_string(),
+                None => lang.pick(&s.unit.name_vi, &s.unit.name_en).to_string(),
+            };
+            SentRow {
+                batch: s.reminder.batch.clone(),
+                date: lang.date(s.reminder.created_at.date_naive()),
+                about: mail::sentence(lang, &s.reminder, &party),
+                party,
+                mails: if s.mails == 0 {
+                    lang.t("reminders-no-address")
+                } else {
+                    format!(
+                        "{}/{}",
+                        lang.int(s.mails_sent as i64),
+                        lang.int(s.mails as i64)
+                    )
+                },
+                unsent: s.mails_sent < s.mails,
+            }
+        })
+        .collect();
+    Ok(RemindersPage {
+        c: Chrome::new(ctx, "reminders-title"),
+        rows,
+        sent,
+        error,
+        done,
+    })
+}
+
+/// A report's subject is its year; the others' are their words.
+fn subject(lang: Lang, kind: &str, subject: &str) -> String {
+    if kind == reminders::REPORT {
+        lang.t_args("reminder-report-year", &[("year", subject.to_string())])
+    } else {
+        subject.to_string()
+    }
+}
+
+pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<PageQuery>) -> PageResult {
+    require(&p, Permission::Remind, ctx.lang)?;
+    let done = Some(q.sent).filter(|b| !b.is_empty() && b.chars().all(|c| c.is_ascii_hexdigit()));
+    Ok(render(
+        &view(&state, &p, &ctx, None, done).await.page(ctx.lang)?,
+    ))
+}
+
+/// The form: `item.<key>` checkboxes, and `all` on the "remind all" button.
+pub async fn send(
+    Visit { state, p, ctx }: Visit,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let input = RemindInput {
+        all: form.contains_key("all"),
+        items: form
+            .keys()
+            .filter_map(|k| k.strip_prefix("item."))
+            .map(str::to_string)
+            .collect(),
+    };
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match thamgia_actions::reminders::send(act, &input).await {
+        Ok(sent) => {
+            mail::deliver_later(&state);
+            let batch = sent.first().map(|r| r.batch.clone()).unwrap_or_default();
+            Ok(Redirect::to(&format!("/reminders?sent={batch}")).into_response())
+        }
+        Err(ActionError::Invalid { fields, .. }) => {
+            let error = fields
+                .iter()
+                .map(|(f, code)| {
+                    format!(
+                        "{}: {}",
+                        lang.t(&format!("reminders-field-{f}")),
+                        lang.t(&format!("invalid-{code}"))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let page = view(&state, &p, &ctx, Some(error), None).await.page(lang)?;
+            Ok(unprocessable(render(&page)))
+        }
+        Err(e) => Err(PageError(e.into(), lang)),
+    }
+}
+
+async fn letter(Visit { state, p, ctx }: Visit, Path(batch): Path<String>) -> PageResult {
+    require(&p, Permission::Remind, ctx.lang)?;
+    Ok(letter_file(&state.db.conn, &p, &batch)
+        .await
+        .page(ctx.lang)?
+        .into_response())
+}
+
+/// The official letter of one batch of reminders (công văn đôn đốc), issued
+/// by the unit that sent them on the day they were sent, addressed to every
+/// party reminded: `NotFound` when no reminder of the batch is in `p`'s scope.
+pub async fn letter_file(
+    db: &DatabaseConnection,
+    p: &Principal,
+    batch: &str,
+) -> AppResult<ExportFile> {
+    let rows = reminders::batch(db, &p.scope(), batch).await?;
+    let Some(first) = rows.first() else {
+        return Err(AppError::NotFound);
+    };
+    let from = units::by_id(db, first.from_unit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let day = first.created_at.date_naive();
+    let plan = plans::governing(db, &from.path, day.year()).await?;
+    let (parent_body, issuing_body, symbol) =
+        crate::report_files::issuer(plan.as_ref(), &from, day);
+    let province = !parent_body.is_empty();
+    let mut addressees: Vec<String> = Vec::new();
+    let mut items = Vec::new();
+    for r in &rows {
+        let party = reminders::party_name(db, r).await?;
+        // A unit is addressed through its People's Committee: "Ủy ban nhân
+        // dân huyện Tam Đường".
+        let addressed = if r.agency_id.is_none() {
+            let mut name = party.chars();
+            let lower: String = name
+                .next()
+                .into_iter()
+                .flat_map(char::to_lowercase)
+                .collect();
+            format!("Ủy ban nhân dân {lower}{}", name.as_str())
+        } else {
+            party.clone()
+        };
+        if !addressees.contains(&addressed) {
+            addressees.push(addressed);
+        }
+        items.push(format!(
+            "- {party}: {}",
+            mail::sentence(Lang::Vi, r, &party)
+        ));
+    }
+    let issuer_name = issuing_body.lines().last().unwrap_or_default().to_string();
+    let mut paragraphs = vec![Lang::Vi.t_args(
+        "reminder-letter-opening",
+        &[("issuer", issuer_name.clone())],
+    )];
+    paragraphs.extend(items);
+    paragraphs.push(Lang::Vi.t("reminder-letter-closing"));
+    let mut recipients: Vec<String> = addressees.iter().map(|a| format!("{a};")).collect();
+    recipients.push("Lưu: VT.".into());
+    let doc = LetterDoc {
+        header: DocHeader {
+            parent_body,
+            issuing_body,
+            number: format!("Số:       /{symbol}-TE"),
+            place: crate::report_files::place_of(&from),
+            date: Some(day),
+            summary: Lang::Vi.t("reminder-letter-summary"),
+            signer_title: crate::report_files::signer_title(province),
+            signer_name: String::new(),
+            recipients,
+        },
+        addressees,
+        paragraphs,
+    };
+    let bytes = letter_docx(&doc).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    Ok(ExportFile {
+        bytes,
+        name: format!(
+            "cong-van-don-doc-{:04}{:02}{:02}.docx",
+            day.year(),
+            day.month(),
+            day.day()
+        ),
+        content_type: DOCX_TYPE,
+    })
+}

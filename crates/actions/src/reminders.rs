@@ -62,7 +62,13 @@ pub async fn send(act: Act<'_>, f: &RemindInput) -> ActionResult<Vec<reminder::M
         return Err(invalid_one("items", "required"));
     }
     let batch = uuid::Uuid::new_v4().simple().to_string();
-    Ok(reminders::record(act.db, &act.actor(), act.now, act.p, &batch, &chosen).await?)
+    let s = reminders::Sending {
+        sent_by: Some(act.p.user_id),
+        from_unit_id: act.p.unit_id,
+        batch: &batch,
+        automatic: false,
+    };
+    Ok(reminders::record(act.db, &act.actor(), act.now, &s, &chosen).await?)
 }
 
 #[cfg(test)]

@@ -866,7 +866,7 @@ entity!(reminder, "reminders", {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub batch: String,
-    pub sent_by: i32,
+    pub sent_by: Option<i32>,
     pub from_unit_id: i32,
     pub unit_id: i32,
     pub agency_id: Option<i32>,
@@ -875,6 +875,8 @@ entity!(reminder, "reminders", {
     pub subject: String,
     pub due_on: Date,
     pub created_at: DateTimeUtc,
+    /// An automatic reminder's item and due date (unique: one each).
+    pub auto_key: Option<String>,
 });
 
 entity!(reminder_mail, "reminder_mails", {

@@ -19,7 +19,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait, TryInsertResult,
 };
 use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Principal, Role, Scope};
@@ -185,25 +185,38 @@ pub async fn recipients<C: ConnectionTrait>(
         .await?)
 }
 
-/// Records one reminder per item, from `sender`, with a `pending` mail for
-/// each recipient, in one transaction (with its audit records); the
-/// reminders share the `batch` (one letter; a new random id per call).
+/// Who sends a batch of reminders, and how.
+#[derive(Debug, Clone)]
+pub struct Sending<'a> {
+    /// The account that sent them; `None` for the server's automatic ones.
+    pub sent_by: Option<i32>,
+    /// The unit they come from (the letter's issuer).
+    pub from_unit_id: i32,
+    /// Shared by the reminders sent together (one letter).
+    pub batch: &'a str,
+    /// Automatic: at most one reminder per item and due date, ever, however
+    /// many servers run the same round (`auto_key` is unique).
+    pub automatic: bool,
+}
+
+/// Records one reminder per item with a `pending` mail for each recipient,
+/// in one transaction (with its audit records). An automatic item already
+/// reminded is skipped: the result holds the reminders written.
 pub async fn record<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
     now: DateTime<Utc>,
-    sender: &Principal,
-    batch: &str,
+    s: &Sending<'_>,
     items: &[Overdue],
 ) -> Result<Vec<reminder::Model>> {
     let tx = crate::begin_write(c).await?;
     let mut out = Vec::with_capacity(items.len());
     for o in items {
         let agency_id = o.agency.as_ref().map(|a| a.id);
-        let row = reminder::ActiveModel {
-            batch: Set(batch.to_string()),
-            sent_by: Set(sender.user_id),
-            from_unit_id: Set(sender.unit_id),
+        let am = reminder::ActiveModel {
+            batch: Set(s.batch.to_string()),
+            sent_by: Set(s.sent_by),
+            from_unit_id: Set(s.from_unit_id),
             unit_id: Set(o.unit.id),
             agency_id: Set(agency_id),
             kind: Set(o.kind.to_string()),
@@ -211,10 +224,19 @@ pub async fn record<C: TransactionTrait + ConnectionTrait>(
             subject: Set(o.subject.clone()),
             due_on: Set(o.due_on),
             created_at: Set(now),
+            auto_key: Set(s.automatic.then(|| format!("{}:{}", o.key(), o.due_on))),
             ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        };
+        let id = match reminder::Entity::insert(am)
+            .on_conflict_do_nothing_on([reminder::Column::AutoKey])
+            .exec(&tx)
+            .await?
+        {
+            TryInsertResult::Inserted(r) => r.last_insert_id,
+            // Reminded already (by this server or another).
+            TryInsertResult::Conflicted | TryInsertResult::Empty => continue,
+        };
+        let row = crate::scoped::found::<reminder::Entity, _>(&tx, id).await?;
         for u in recipients(&tx, o.unit.id, agency_id).await? {
             reminder_mail::ActiveModel {
                 reminder_id: Set(row.id),
@@ -231,6 +253,51 @@ pub async fn record<C: TransactionTrait + ConnectionTrait>(
         out.push(row);
     }
     tx.commit().await?;
+    Ok(out)
+}
+
+/// The server's automatic round: every item overdue by at least
+/// `after_days` below each top unit is reminded once, from that unit (its
+/// coordinator's view of what is overdue). Run by any number of servers at
+/// once, an item is still reminded once. The reminders written.
+pub async fn automatic<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    after_days: i64,
+) -> Result<Vec<reminder::Model>> {
+    let today = now.date_naive();
+    let tops = unit::Entity::find()
+        .filter(unit::Column::ParentId.is_null())
+        .order_by_asc(unit::Column::Id)
+        .all(c)
+        .await?;
+    let mut out = Vec::new();
+    for top in tops {
+        let p = Principal {
+            user_id: 0,
+            username: "system".into(),
+            role: Role::Coordinator,
+            unit_id: top.id,
+            unit_path: top.path.clone(),
+            agency_id: None,
+        };
+        let due: Vec<Overdue> = overdue(c, &p, today)
+            .await?
+            .into_iter()
+            .filter(|o| (today - o.due_on).num_days() >= after_days)
+            .collect();
+        if due.is_empty() {
+            continue;
+        }
+        let batch = format!("auto{}{}", top.id, now.format("%Y%m%d%H%M%S"));
+        let s = Sending {
+            sent_by: None,
+            from_unit_id: top.id,
+            batch: &batch,
+            automatic: true,
+        };
+        out.extend(record(c, &Actor::system("reminders"), now, &s, &due).await?);
+    }
     Ok(out)
 }
 

@@ -79,6 +79,10 @@ struct ServeArgs {
         default_value = "Thamgia <no-reply@thamgia.invalid>"
     )]
     mail_from: String,
+    /// Remind automatically, from the top unit, of what is this many days
+    /// past its due date (once per item; checked every hour). Off by default.
+    #[arg(long, env = "THAMGIA_AUTO_REMIND_AFTER_DAYS")]
+    auto_remind_after_days: Option<u32>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -474,6 +478,7 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
         late_sync_days: a.late_sync_days,
         smtp_url: a.smtp_url.clone(),
         mail_from: a.mail_from.clone(),
+        auto_remind_after_days: a.auto_remind_after_days.map(i64::from),
         ..Config::default()
     };
     let app = thamgia_web::build(config).await?;

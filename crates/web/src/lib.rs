@@ -70,6 +70,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of reminder mails.
     pub mail_from: String,
+    /// The server reminds by itself of what is this many days overdue (one
+    /// reminder per item, from the top unit); none: only people remind.
+    pub auto_remind_after_days: Option<i64>,
 }
 
 impl Default for Config {
@@ -89,6 +92,7 @@ impl Default for Config {
             late_sync_days: 14,
             smtp_url: None,
             mail_from: "Thamgia <no-reply@thamgia.invalid>".into(),
+            auto_remind_after_days: None,
         }
     }
 }
@@ -125,6 +129,9 @@ pub async fn build_with(
         state.mailer = Some(mail::Mailer::new(url, &state.config.mail_from)?);
         // What a stopped server left unsent goes now.
         mail::deliver_later(&state);
+    }
+    if let Some(days) = state.config.auto_remind_after_days {
+        mail::remind_automatically(state.clone(), days);
     }
     let router = router(state.clone());
     Ok(App {

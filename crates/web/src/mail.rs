@@ -146,3 +146,26 @@ pub fn deliver_later(state: &crate::state::AppState) {
         }
     });
 }
+
+/// How often the server's automatic round runs.
+pub const AUTO_ROUND: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Runs the automatic round now and every [`AUTO_ROUND`]: what is `days`
+/// overdue is reminded once (`store::reminders::automatic`), then mailed.
+pub fn remind_automatically(state: crate::state::AppState, days: i64) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(AUTO_ROUND);
+        loop {
+            every.tick().await;
+            match reminders::automatic(&state.db.conn, state.now(), days).await {
+                Ok(sent) => {
+                    if !sent.is_empty() {
+                        tracing::info!(reminders = sent.len(), "automatic reminders");
+                        deliver_later(&state);
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "automatic reminders"),
+            }
+        }
+    });
+}

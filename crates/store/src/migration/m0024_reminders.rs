@@ -6,7 +6,9 @@
 //! A mail is claimed with one `UPDATE … WHERE state = 'pending'` (or a
 //! `sending` claim older than the lease), so two servers on one database
 //! never both send it; `claimed_at` lets a claim left by a crash be taken
-//! again on restart.
+//! again on restart. An automatic reminder (the server's own round) carries
+//! an `auto_key` (item and due date), unique, so it is written once however
+//! many servers run the round.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -31,7 +33,7 @@ impl MigrationTrait for Migration {
                 .table("reminders")
                 .col(pk_auto("id"))
                 .col(text("batch"))
-                .col(integer("sent_by"))
+                .col(integer_null("sent_by"))
                 .col(integer("from_unit_id"))
                 .col(integer("unit_id"))
                 .col(integer_null("agency_id"))
@@ -40,6 +42,7 @@ impl MigrationTrait for Migration {
                 .col(text("subject"))
                 .col(date("due_on"))
                 .col(timestamp_with_time_zone("created_at"))
+                .col(text_null("auto_key"))
                 .foreign_key(&mut fk("reminders", "sent_by", "users", false))
                 .foreign_key(&mut fk("reminders", "from_unit_id", "units", false))
                 .foreign_key(&mut fk("reminders", "unit_id", "units", false))
@@ -55,6 +58,12 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("reminders", "reminders_batch", &["batch"]))
             .await?;
+        m.create_index(
+            index("reminders", "reminders_auto_key", &["auto_key"])
+                .unique()
+                .take(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("reminder_mails")

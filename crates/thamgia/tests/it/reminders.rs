@@ -499,3 +499,50 @@ async fn a_district_reminds_its_own_units_only(app: TestApp) {
     assert_eq!(s, 403);
 }
 db_test!(a_district_reminds_its_own_units_only);
+
+async fn automatic_reminders_once_from_two_servers(app: TestApp) {
+    let admin = app.token("admin").await;
+    let forum = overdue_forum(&app, &admin, "106", "PGDDT-106").await;
+    address(&app, "district106", "minh.tamduong@example.org").await;
+    let now = app.clock.now();
+    // The forum's report was due 20/06/2026: 162 days ago, the
+    // recommendation 29: both over 28 days; none over 200.
+    let none = thamgia_store::reminders::automatic(&app.db.conn, now, 200)
+        .await
+        .expect("round");
+    assert!(
+        none.iter()
+            .all(|r| r.reference != forum.to_string() || r.kind != "forum"),
+        "{none:?}"
+    );
+    // Two servers' rounds at once remind each item once.
+    let (a, b) = tokio::join!(
+        thamgia_store::reminders::automatic(&app.db.conn, now, 28),
+        thamgia_store::reminders::automatic(&app.db.conn, now, 28)
+    );
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    let written: Vec<_> = a.iter().chain(b.iter()).collect();
+    let forum_reminders = written
+        .iter()
+        .filter(|r| r.kind == "forum" && r.reference == forum.to_string())
+        .count();
+    assert_eq!(forum_reminders, 1, "{written:?}");
+    assert!(written.iter().any(|r| r.kind == "recommendation"));
+    assert!(written.iter().all(|r| r.sent_by.is_none()));
+    // A later round (the next hour) writes nothing again.
+    let again = thamgia_store::reminders::automatic(&app.db.conn, now + Duration::hours(1), 28)
+        .await
+        .expect("again");
+    assert!(again.is_empty(), "{again:?}");
+    // The district's officer is mailed once, and sees it in the inbox.
+    let smtp = Smtp::start().await;
+    round(&smtp, &app, &smtp.mailer(), now, 1, 1).await;
+    assert_eq!(smtp.to("minh.tamduong@example.org"), 1);
+    let c = app.login("district106").await;
+    let inbox = app.page(&c, "/").await;
+    assert!(inbox.contains("Trường học an toàn 106"), "{inbox}");
+}
+db_test!(
+    automatic_reminders_once_from_two_servers,
+    needs = ["python3"]
+);

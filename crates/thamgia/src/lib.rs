@@ -9,6 +9,7 @@ pub mod demo_plans;
 pub mod demo_population;
 pub mod demo_recent;
 pub mod demo_reports;
+pub mod demo_review;
 pub mod demo_voice;
 pub mod units_import;
 

@@ -25,6 +25,7 @@ mod recommendations;
 mod report_exports;
 mod reports;
 mod results;
+mod reviews;
 mod roster;
 mod users;
 
@@ -169,6 +170,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(facilitator::revoke))
         .routes(routes!(facilitator::consultations))
         .routes(routes!(facilitator::sync))
+        .routes(routes!(reviews::show, reviews::update))
+        .routes(routes!(reviews::export))
 }
 
 /// The server's state and the signed-in caller, the first extractor of every

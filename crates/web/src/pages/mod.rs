@@ -32,6 +32,7 @@ pub(crate) mod recommendations;
 pub mod report_exports;
 pub(crate) mod reports;
 pub(crate) mod results;
+mod reviews;
 
 use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, PageUser, safe_next, set_cookie};
 use crate::error::AppError;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::routes())
         .merge(handover::routes())
         .merge(devices::routes())
+        .merge(reviews::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

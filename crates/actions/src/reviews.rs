@@ -6,7 +6,7 @@
 use crate::catalog::Action;
 use crate::{Act, ActionError, ActionResult, Fields, invalid};
 use sea_orm::DatabaseConnection;
-use thamgia_domain::access::{Permission, Principal};
+use thamgia_domain::access::{Permission, Principal, Scope};
 use thamgia_domain::reports::MAX_SECTION;
 use thamgia_store::entity::{review, unit};
 use thamgia_store::review::Narrative;
@@ -57,12 +57,20 @@ fn year(e: &mut Fields, field: &str, v: &str) -> Option<i32> {
 /// `from` and `to`: `required`, `not_a_year`, `from_after_to`,
 /// `span_too_long`, `outside_plan`, `outside_unit`.
 pub async fn span_of(db: &DatabaseConnection, p: &Principal, f: &SpanInput) -> ActionResult<Span> {
+    span_in(db, &p.scope(), f).await
+}
+
+/// [`span_of`] inside a scope (the command line reads every unit).
+pub async fn span_in(db: &DatabaseConnection, scope: &Scope, f: &SpanInput) -> ActionResult<Span> {
     let mut e = Fields::new();
+    if f.unit.trim().is_empty() {
+        e.insert("unit".into(), "required".into());
+    }
     let (from, to) = (year(&mut e, "from", &f.from), year(&mut e, "to", &f.to));
-    let (Some(from), Some(to)) = (from, to) else {
+    let (Some(from), Some(to), true) = (from, to, e.is_empty()) else {
         return Err(invalid(e));
     };
-    let u = match units::resolve(db, &p.scope(), f.unit.trim(), Some(to), None).await {
+    let u = match units::resolve(db, scope, f.unit.trim(), Some(to), None).await {
         Ok(r) => r.unit,
         Err(StoreError::NotFound) => return Err(ActionError::NotFound),
         Err(e) => return Err(e.into()),

@@ -553,12 +553,28 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
     b.para(centred(run("", BODY)));
     b.keep_with_next(heading("I. KẾT QUẢ THỰC HIỆN"));
     b.keep_with_next(heading("1. Các chỉ số của kế hoạch"));
-    b.keep_with_next(caption(&format!(
-        "Bảng 1. Kết quả các chỉ số năm {} của {}",
-        doc.year, doc.unit_name
-    )));
-    let (t, landscape) = indicator_table(doc);
-    b.table(t, landscape);
+    let mut number = 1;
+    let spans: Vec<&DocTable> = doc
+        .tables
+        .iter()
+        .filter(|t| t.part == DocPart::Indicators)
+        .collect();
+    if spans.is_empty() {
+        b.keep_with_next(caption(&format!(
+            "Bảng 1. Kết quả các chỉ số {} của {}",
+            doc.period_words(),
+            doc.unit_name
+        )));
+        let (t, landscape) = indicator_table(doc);
+        b.table(t, landscape);
+        number += 1;
+    }
+    for t in spans {
+        b.keep_with_next(caption(&format!("Bảng {number}. {}", t.heading)));
+        let (table, landscape) = doc_table(t);
+        b.table(table, landscape);
+        number += 1;
+    }
     for p in narrative(&doc.results) {
         b.para(p);
     }
@@ -572,7 +588,6 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         ),
         (DocPart::Districts, "6. Báo cáo của các đơn vị trực thuộc"),
     ];
-    let mut number = 2;
     for (part, title) in parts {
         let tables: Vec<&DocTable> = doc.tables.iter().filter(|t| t.part == part).collect();
         if tables.is_empty() {

@@ -137,6 +137,9 @@ impl DocColumn {
 /// Where a table goes in the .docx body (part I of the report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocPart {
+    /// The indicators of a period review, each year's and the span's: they
+    /// stand in section 1 in place of the year's indicator table.
+    Indicators,
     Activities,
     Funding,
     Models,
@@ -185,6 +188,9 @@ pub struct ReportDoc {
     pub unit_code: String,
     pub unit_name: String,
     pub year: i32,
+    /// A period review's span (sơ kết, tổng kết) instead of one year: its
+    /// indicators are the [`DocPart::Indicators`] tables.
+    pub period: Option<(i32, i32)>,
     /// The report's state in words ("Dự thảo", "Đã phê duyệt"…).
     pub status: String,
     pub header: DocHeader,
@@ -204,6 +210,7 @@ impl ReportDoc {
             unit_code: String::new(),
             unit_name: String::new(),
             year: 0,
+            period: None,
             status: String::new(),
             header,
             indicators: Vec::new(),
@@ -212,6 +219,14 @@ impl ReportDoc {
             results: String::new(),
             difficulties: String::new(),
             proposals: String::new(),
+        }
+    }
+
+    /// "năm 2018", or "giai đoạn 2016–2020" for a period review.
+    pub fn period_words(&self) -> String {
+        match self.period {
+            Some((from, to)) => format!("giai đoạn {from}–{to}"),
+            None => format!("năm {}", self.year),
         }
     }
 }
@@ -401,6 +416,37 @@ pub fn indicators_csv(doc: &ReportDoc) -> Vec<u8> {
                 shown(b.value, |v| v.to_string()),
             ],
         );
+    }
+    out.into_bytes()
+}
+
+/// Every table of the document, one after another: its heading on a line of
+/// its own (padded with empty fields), its header row, its rows and totals, then a blank line — the
+/// CSV of a period review, written like [`indicators_csv`] (UTF-8 with a
+/// byte-order mark, `;`, CRLF). Whole numbers are written without
+/// separators, shares with a decimal comma.
+pub fn tables_csv(doc: &ReportDoc) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    for t in &doc.tables {
+        // The heading padded to the table's width, so every line carries
+        // the separator (a reader guesses it from the first line).
+        let mut heading = vec![String::new(); t.columns.len().max(2)];
+        heading[0] = t.heading.clone();
+        csv_line(&mut out, &heading);
+        let heads: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
+        csv_line(&mut out, &heads);
+        for r in t.rows.iter().chain(t.totals.iter()) {
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| match c {
+                    DocCell::Int(n) => n.to_string(),
+                    DocCell::Dec(v) => csv_number(Some(*v), true),
+                    other => other.text(),
+                })
+                .collect();
+            csv_line(&mut out, &cells);
+        }
+        out.push_str("\r\n");
     }
     out.into_bytes()
 }

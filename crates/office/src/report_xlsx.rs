@@ -141,16 +141,13 @@ fn figure(
     Ok(())
 }
 
-/// Writes the workbook.
-pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
-    let f = Formats::new();
-    let mut book = Workbook::new();
-
+/// The year's indicators ("Chỉ tiêu") and their breakdowns ("Phân tổ").
+fn indicator_sheets(book: &mut Workbook, f: &Formats, doc: &ReportDoc) -> Result<(), OfficeError> {
     let ws = book.add_worksheet();
     ws.set_name(SHEET_INDICATORS).map_err(xerr)?;
     let widths = [8.0, 48.0, 10.0, 10.0, 12.0, 12.0, 12.0, 18.0];
     let heads: Vec<(&str, f64)> = INDICATOR_HEADERS.iter().copied().zip(widths).collect();
-    header_row(ws, &f, &heads)?;
+    header_row(ws, f, &heads)?;
     let mut sizes = Vec::new();
     for (row, i) in (1u32..).zip(&doc.indicators) {
         let p = i.is_percent();
@@ -180,9 +177,9 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
                 .map_err(xerr)?;
             ws.write_number_with_format(row, 3, i.denominator as f64, &f.int)
                 .map_err(xerr)?;
-            figure(ws, &f, row, 4, i.value, p)?;
+            figure(ws, f, row, 4, i.value, p)?;
         }
-        figure(ws, &f, row, 5, i.target, p)?;
+        figure(ws, f, row, 5, i.target, p)?;
         ws.write_string(row, 6, i.unit_vi()).map_err(xerr)?;
         ws.write_string(row, 7, &i.standing).map_err(xerr)?;
     }
@@ -195,7 +192,7 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
         .copied()
         .zip([10.0, 22.0, 40.0, 14.0])
         .collect();
-    header_row(ws, &f, &heads)?;
+    header_row(ws, f, &heads)?;
     let sizes: Vec<Vec<Shown>> = doc
         .breakdowns
         .iter()
@@ -222,6 +219,17 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
                 ws.write_string(row, 3, HIDDEN_LABEL).map_err(xerr)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Writes the workbook.
+pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+
+    if doc.period.is_none() {
+        indicator_sheets(&mut book, &f, doc)?;
     }
 
     for t in &doc.tables {
@@ -264,16 +272,22 @@ pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
     ws.set_name("Thông tin").map_err(xerr)?;
     let heads = [("Mục", 24.0), ("Nội dung", 70.0)];
     header_row(ws, &f, &heads)?;
-    ws.write_string(1, 0, "Năm").map_err(xerr)?;
-    ws.write_number_with_format(
-        1,
-        1,
-        f64::from(doc.year),
-        &Format::new()
-            .set_num_format("0")
-            .set_align(rust_xlsxwriter::FormatAlign::Left),
-    )
-    .map_err(xerr)?;
+    if let Some((from, to)) = doc.period {
+        ws.write_string(1, 0, "Giai đoạn").map_err(xerr)?;
+        ws.write_string(1, 1, format!("{from}–{to}"))
+            .map_err(xerr)?;
+    } else {
+        ws.write_string(1, 0, "Năm").map_err(xerr)?;
+        ws.write_number_with_format(
+            1,
+            1,
+            f64::from(doc.year),
+            &Format::new()
+                .set_num_format("0")
+                .set_align(rust_xlsxwriter::FormatAlign::Left),
+        )
+        .map_err(xerr)?;
+    }
     let info: [(&str, String); 6] = [
         ("Mã đơn vị", doc.unit_code.clone()),
         ("Đơn vị", doc.unit_name.clone()),

@@ -125,6 +125,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<bool> {
         .map_err(|e| anyhow!("demo account {}: {e:?}", a.username))
         .context("creating demo accounts")?;
     }
+    crate::demo_review::fill(db, now).await?;
     Ok(true)
 }
 

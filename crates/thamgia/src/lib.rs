@@ -10,6 +10,7 @@ pub mod demo_population;
 pub mod demo_recent;
 pub mod demo_reminders;
 pub mod demo_reports;
+pub mod demo_review;
 pub mod demo_voice;
 pub mod units_import;
 

@@ -2,6 +2,7 @@
 //! Configuration comes from flags, then environment variables, then defaults.
 
 mod report_export;
+mod review_export;
 
 use anyhow::{Context, anyhow};
 use clap::{Parser, Subcommand};
@@ -120,6 +121,11 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Export period reviews (sơ kết, tổng kết).
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// Write a consistent copy of the database to FILE while the server runs
     /// (SQLite: a database file; PostgreSQL: a pg_dump archive for pg_restore).
     Backup {
@@ -140,14 +146,39 @@ enum ReportCommand {
         /// The report's year, four digits.
         #[arg(long)]
         year: String,
-        /// xlsx | docx | csv
-        #[arg(long)]
-        format: String,
-        /// The file to write.
-        #[arg(long)]
-        output: std::path::PathBuf,
         #[command(flatten)]
-        db: DbArgs,
+        out: FileOut,
+    },
+}
+
+/// The file an export writes, and the database it reads.
+#[derive(clap::Args)]
+struct FileOut {
+    /// docx | xlsx | csv
+    #[arg(long)]
+    format: String,
+    /// The file to write.
+    #[arg(long)]
+    output: std::path::PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// Write a unit's review over a span of its plan (.docx under Decree
+    /// 30/2020, .xlsx or CSV). Exit 1 for an unknown unit or a refused span.
+    Export {
+        /// Official code of the unit (12 for the province).
+        #[arg(long)]
+        unit: String,
+        /// The span's first and last years, four digits.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        out: FileOut,
     },
 }
 
@@ -393,17 +424,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report {
+            command: ReportCommand::Export { unit, year, out },
+        } => {
+            let d = open(&out.db).await?;
+            report_export::run(&d, &unit, &year, &out.format, &out.output, now.date_naive()).await
+        }
+        Command::Review {
             command:
-                ReportCommand::Export {
+                ReviewCommand::Export {
                     unit,
-                    year,
-                    format,
-                    output,
-                    db,
+                    from,
+                    to,
+                    out,
                 },
         } => {
-            let d = open(&db).await?;
-            report_export::run(&d, &unit, &year, &format, &output, now.date_naive()).await
+            let d = open(&out.db).await?;
+            let span = thamgia_web::report_files::SpanInput { unit, from, to };
+            review_export::run(&d, span, &out.format, &out.output, now.date_naive()).await
         }
     }
 }

@@ -27,7 +27,16 @@ use thamgia_office::report_doc::{
 use thamgia_store::engine::Figure;
 use thamgia_store::entity::{report, unit};
 use thamgia_store::report_data::{self, ReportData};
+use thamgia_store::review::{self, IndicatorSpan, Review, Series};
 use thamgia_store::{plans, reports, units};
+
+pub use thamgia_actions::reviews::{Span, SpanInput};
+
+/// The span of a command-line review: any unit (the command line sees
+/// everything), the span checked as the page checks it.
+pub async fn review_span_anywhere(db: &DatabaseConnection, s: &SpanInput) -> AppResult<Span> {
+    Ok(thamgia_actions::reviews::span_in(db, &Scope::everything(), s).await?)
+}
 
 pub const DOCX_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -183,6 +192,7 @@ fn write(doc: &ReportDoc, format: Format, stem: &str) -> AppResult<ExportFile> {
     let bytes = match format {
         Format::Xlsx => thamgia_office::report_xlsx::report_xlsx(doc),
         Format::Docx => thamgia_office::docx::report_docx(doc),
+        Format::Csv if doc.period.is_some() => Ok(thamgia_office::report_doc::tables_csv(doc)),
         Format::Csv => Ok(thamgia_office::report_doc::indicators_csv(doc)),
     }
     .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
@@ -445,6 +455,28 @@ fn money_table(
     }
 }
 
+/// Columns from their headers, widths and kinds, in order.
+fn columns(heads: &[&str], widths: &[f64], kinds: &[DocKind]) -> Vec<DocColumn> {
+    heads
+        .iter()
+        .zip(widths)
+        .zip(kinds)
+        .map(|((h, w), k)| col(h, *w, *k))
+        .collect()
+}
+
+/// An empty table: its sheet, caption and part of the document.
+fn table(sheet: &str, heading: &str, part: DocPart) -> DocTable {
+    DocTable {
+        sheet: sheet.into(),
+        heading: heading.into(),
+        part,
+        columns: Vec::new(),
+        rows: Vec::new(),
+        totals: None,
+    }
+}
+
 fn forum_level_vi(level: &str) -> String {
     match level {
         "national" => "Toàn quốc",
@@ -462,17 +494,15 @@ fn count(n: u64) -> DocCell {
 
 /// The tables of the report's body, from its data.
 fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
+    use DocKind::{Date, Dec, Int, Text};
     let mut out = Vec::new();
     let a = &d.activities;
     out.push(DocTable {
-        sheet: "Hoạt động theo dự án".into(),
-        heading: format!("Hoạt động năm {} theo dự án", d.year),
-        part: DocPart::Activities,
-        columns: vec![
-            col("Mã dự án", 10.0, DocKind::Text),
-            col("Dự án, mô hình", 50.0, DocKind::Text),
-            col("Số hoạt động", 14.0, DocKind::Int),
-        ],
+        columns: columns(
+            &["Mã dự án", "Dự án, mô hình", "Số hoạt động"],
+            &[10.0, 50.0, 14.0],
+            &[Text, Text, Int],
+        ),
         rows: a
             .by_project
             .iter()
@@ -489,20 +519,18 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
             DocCell::Empty,
             DocCell::Int(a.total),
         ]),
+        ..table(
+            "Hoạt động theo dự án",
+            &format!("Hoạt động năm {} theo dự án", d.year),
+            DocPart::Activities,
+        )
     });
     out.push(DocTable {
-        sheet: "Người tham gia".into(),
-        heading: format!(
-            "Người được tập huấn theo nhóm và giới tính ({} lớp tập huấn)",
-            a.courses
+        columns: columns(
+            &["Nhóm người tham gia", "Nữ", "Nam", "Tổng số"],
+            &[36.0, 12.0, 12.0, 12.0],
+            &[Text, Int, Int, Int],
         ),
-        part: DocPart::Activities,
-        columns: vec![
-            col("Nhóm người tham gia", 36.0, DocKind::Text),
-            col("Nữ", 12.0, DocKind::Int),
-            col("Nam", 12.0, DocKind::Int),
-            col("Tổng số", 12.0, DocKind::Int),
-        ],
         rows: a
             .trained
             .iter()
@@ -521,6 +549,14 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
             DocCell::Int(a.trained_male),
             DocCell::Int(a.trained_female + a.trained_male),
         ]),
+        ..table(
+            "Người tham gia",
+            &format!(
+                "Người được tập huấn theo nhóm và giới tính ({} lớp tập huấn)",
+                a.courses
+            ),
+            DocPart::Activities,
+        )
     });
     out.push(money_table(
         "Kinh phí theo nguồn",
@@ -538,17 +574,18 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
     ));
     let children: i64 = d.forums.iter().map(|f| f.children).sum();
     out.push(DocTable {
-        sheet: "Diễn đàn".into(),
-        heading: "Diễn đàn trẻ em".into(),
-        part: DocPart::Models,
-        columns: vec![
-            col("Ngày", 12.0, DocKind::Date),
-            col("Cấp", 10.0, DocKind::Text),
-            col("Đơn vị", 24.0, DocKind::Text),
-            col("Chủ đề", 40.0, DocKind::Text),
-            col("Số trẻ em", 12.0, DocKind::Int),
-            col("Điểm chưa đúng Thông tư 29", 14.0, DocKind::Int),
-        ],
+        columns: columns(
+            &[
+                "Ngày",
+                "Cấp",
+                "Đơn vị",
+                "Chủ đề",
+                "Số trẻ em",
+                "Điểm chưa đúng Thông tư 29",
+            ],
+            &[12.0, 10.0, 24.0, 40.0, 12.0, 14.0],
+            &[Date, Text, Text, Text, Int, Int],
+        ),
         rows: d
             .forums
             .iter()
@@ -571,6 +608,7 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
             DocCell::Int(children),
             DocCell::Empty,
         ]),
+        ..table("Diễn đàn", "Diễn đàn trẻ em", DocPart::Models)
     });
     let c = &d.councils;
     let k = &d.clubs;
@@ -608,16 +646,17 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
         }
     };
     out.push(DocTable {
-        sheet: "Kiến nghị".into(),
-        heading: "Kiến nghị của trẻ em và việc trả lời, theo cơ quan".into(),
-        part: DocPart::Recommendations,
-        columns: vec![
-            col("Cơ quan", 36.0, DocKind::Text),
-            col("Số kiến nghị", 12.0, DocKind::Int),
-            col("Đã trả lời", 12.0, DocKind::Int),
-            col("Quá hạn", 12.0, DocKind::Int),
-            col("Tỷ lệ trả lời (%)", 12.0, DocKind::Dec),
-        ],
+        columns: columns(
+            &[
+                "Cơ quan",
+                "Số kiến nghị",
+                "Đã trả lời",
+                "Quá hạn",
+                "Tỷ lệ trả lời (%)",
+            ],
+            &[36.0, 12.0, 12.0, 12.0, 12.0],
+            &[Text, Int, Int, Int, Dec],
+        ),
         rows: r
             .by_agency
             .iter()
@@ -638,6 +677,11 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
             count(r.overdue),
             rate(r.answered, r.received),
         ]),
+        ..table(
+            "Kiến nghị",
+            "Kiến nghị của trẻ em và việc trả lời, theo cơ quan",
+            DocPart::Recommendations,
+        )
     });
     if !d.districts.is_empty() {
         let mut columns = vec![
@@ -775,6 +819,269 @@ pub fn report_doc(
     doc
 }
 
+// ---------------------------------------------------------------- the review
+
+/// The export of a period review (sơ kết, tổng kết) of `s.unit` over
+/// `s.from`–`s.to`: the figures of `store::review::build` (the span rule
+/// applied) and the coordinator's narrative, as the page shows them.
+pub async fn review_file(
+    db: &DatabaseConnection,
+    s: &Span,
+    today: NaiveDate,
+    format: Format,
+) -> AppResult<ExportFile> {
+    let r = review::build(db, &s.unit, s.from, s.to, today).await?;
+    let narrative = review::narrative_of(db, s.unit.id, s.from, s.to).await?;
+    let plan = plans::governing(db, &s.unit.path, s.to).await?;
+    let doc = review_doc(&r, narrative.as_ref(), plan.as_ref(), &s.unit);
+    let stem = format!("tong-ket-{}-{}-{}", clean(&s.unit.code), s.from, s.to);
+    write(&doc, format, &stem)
+}
+
+/// "Tổng kết" when the span reaches the plan's last year, else "Sơ kết".
+pub fn review_kind_vi(plan: Option<&Plan>, to: i32) -> &'static str {
+    if plan.is_some_and(|p| p.header.period_end == to) {
+        "Tổng kết"
+    } else {
+        "Sơ kết"
+    }
+}
+
+/// How a span figure is made, in the document's words.
+pub fn span_rule_vi(rule: &str) -> &'static str {
+    match rule {
+        "sum" => "Cộng các năm",
+        "share" => "Tính lại trên tổng tử số, mẫu số",
+        "per_year" => "Chỉ tính theo từng năm",
+        _ => "Không tính",
+    }
+}
+
+/// A figure as a cell: `<5` when hidden, empty when there is none.
+fn figure_cell(value: Option<f64>, hidden: bool, percent: bool) -> DocCell {
+    if hidden {
+        DocCell::Text(thamgia_domain::suppression::HIDDEN_LABEL.into())
+    } else {
+        thamgia_office::report_doc::value_cell(value, percent)
+    }
+}
+
+fn year_columns(r: &Review, first: Vec<DocColumn>, kind: DocKind, last: &[&str]) -> Vec<DocColumn> {
+    let mut columns = first;
+    columns.extend((r.from..=r.to).map(|y| col(&y.to_string(), 11.0, kind)));
+    columns.extend(last.iter().map(|h| col(h, 14.0, kind)));
+    columns
+}
+
+/// A count over the span: each year's, then the sum of the years when it
+/// adds up (`None` for what is counted in a year: councils, clubs).
+fn series_row(label: &str, s: &Series, adds_up: bool) -> Vec<DocCell> {
+    let mut row: Vec<DocCell> = vec![label.into()];
+    row.extend(s.years.iter().map(|n| DocCell::Int(*n)));
+    row.push(if adds_up {
+        DocCell::Int(s.total)
+    } else {
+        DocCell::Empty
+    });
+    row
+}
+
+/// The share of recommendations answered, each year and over the span
+/// (recomputed from the span's counts, never an average of the years').
+pub fn answer_rates(r: &Review) -> Vec<Option<f64>> {
+    let rate = |answered: i64, received: i64| {
+        (received > 0).then(|| {
+            thamgia_domain::results::percent(
+                u64::try_from(answered).unwrap_or(0),
+                u64::try_from(received).unwrap_or(0),
+            )
+        })
+    };
+    let (a, g) = (&r.recommendations_answered, &r.recommendations_received);
+    let mut out: Vec<Option<f64>> = a
+        .years
+        .iter()
+        .zip(&g.years)
+        .map(|(a, g)| rate(*a, *g))
+        .collect();
+    out.push(rate(a.total, g.total));
+    out
+}
+
+/// The review's tables: indicators by year and over the span, their
+/// milestones, money by source, the models' history and recommendations.
+fn review_tables(r: &Review) -> Vec<DocTable> {
+    let head = || {
+        vec![
+            col("Mã", 8.0, DocKind::Text),
+            col("Chỉ số", 44.0, DocKind::Text),
+        ]
+    };
+    // Each indicator's code and name, then its cells.
+    let lines = |cells: &dyn Fn(&IndicatorSpan, bool) -> Vec<DocCell>| -> Vec<Vec<DocCell>> {
+        r.indicators
+            .iter()
+            .map(|i| {
+                let mut row: Vec<DocCell> = vec![i.code.clone().into(), i.name_vi.clone().into()];
+                row.extend(cells(i, i.unit == "%"));
+                row
+            })
+            .collect()
+    };
+    let values = lines(&|i, p| {
+        let years = i.years.iter().map(|y| figure_cell(y.value, y.hidden, p));
+        let span = [
+            figure_cell(i.span_value, i.span_hidden, p),
+            span_rule_vi(i.span_rule).into(),
+        ];
+        years.chain(span).collect()
+    });
+    let targets = lines(&|i, p| {
+        let years = i.years.iter().map(|y| figure_cell(y.target, false, p));
+        years
+            .chain([figure_cell(i.span_target, false, p)])
+            .collect()
+    });
+    let mut money_cols = vec![
+        col("Mã", 10.0, DocKind::Text).workbook_only(),
+        col("Nguồn kinh phí", 36.0, DocKind::Text),
+        col("Dự toán cả giai đoạn (đồng)", 16.0, DocKind::Int),
+    ];
+    money_cols = year_columns(r, money_cols, DocKind::Int, &["Đã chi cả giai đoạn (đồng)"]);
+    let money_row = |code: DocCell, name: DocCell, budget: i64, spent: &[i64], total: i64| {
+        let mut row = vec![code, name, DocCell::Int(budget)];
+        row.extend(spent.iter().map(|n| DocCell::Int(*n)));
+        row.push(DocCell::Int(total));
+        row
+    };
+    let spent_by_year: Vec<i64> = (0..r.years.len())
+        .map(|k| r.money.iter().map(|m| m.spent.years[k]).sum())
+        .collect();
+    let history = vec![
+        series_row("Số hoạt động", &r.activities, true),
+        series_row("Số người được tập huấn", &r.people_trained, true),
+        series_row("Số diễn đàn trẻ em", &r.forums, true),
+        series_row("Số hội đồng trẻ em", &r.councils, false),
+        series_row("Số buổi đối thoại của hội đồng", &r.dialogues, true),
+        series_row("Số câu lạc bộ", &r.clubs, false),
+        series_row("Số buổi sinh hoạt câu lạc bộ", &r.club_activities, true),
+    ];
+    let mut rates: Vec<DocCell> = vec!["Tỷ lệ trả lời (%)".into()];
+    rates.extend(
+        answer_rates(r)
+            .into_iter()
+            .map(|v| figure_cell(v, false, true)),
+    );
+    let span = format!("giai đoạn {}–{}", r.from, r.to);
+    // A table of counts by year: what, each year, the span.
+    let counts = |t: DocTable, rows: Vec<Vec<DocCell>>| DocTable {
+        columns: year_columns(
+            r,
+            vec![col("Nội dung", 36.0, DocKind::Text)],
+            DocKind::Int,
+            &["Cả giai đoạn"],
+        ),
+        rows,
+        ..t
+    };
+    vec![
+        DocTable {
+            sheet: "Chỉ số".into(),
+            heading: format!("Kết quả các chỉ số từng năm và cả {span}"),
+            part: DocPart::Indicators,
+            columns: year_columns(
+                r,
+                head(),
+                DocKind::Dec,
+                &["Cả giai đoạn", "Cách tính cả giai đoạn"],
+            ),
+            rows: values,
+            totals: None,
+        },
+        DocTable {
+            sheet: "Mục tiêu".into(),
+            heading: format!("Mục tiêu (mốc) các chỉ số từng năm và cả {span}"),
+            part: DocPart::Indicators,
+            columns: year_columns(r, head(), DocKind::Dec, &["Cả giai đoạn"]),
+            rows: targets,
+            totals: None,
+        },
+        DocTable {
+            sheet: "Kinh phí theo nguồn".into(),
+            heading: format!("Kinh phí theo nguồn, {span}"),
+            part: DocPart::Funding,
+            columns: money_cols,
+            rows: r
+                .money
+                .iter()
+                .map(|m| {
+                    money_row(
+                        m.code.clone().into(),
+                        m.name_vi.clone().into(),
+                        m.budget.total,
+                        &m.spent.years,
+                        m.spent.total,
+                    )
+                })
+                .collect(),
+            totals: Some(money_row(
+                DocCell::Empty,
+                "Tổng cộng".into(),
+                r.money.iter().map(|m| m.budget.total).sum(),
+                &spent_by_year,
+                r.money.iter().map(|m| m.spent.total).sum(),
+            )),
+        },
+        counts(
+            table(
+                "Hoạt động, mô hình",
+                &format!("Hoạt động và các mô hình qua các năm, {span}"),
+                DocPart::Models,
+            ),
+            history,
+        ),
+        counts(
+            table(
+                "Kiến nghị",
+                &format!("Kiến nghị của trẻ em và việc trả lời, {span}"),
+                DocPart::Recommendations,
+            ),
+            vec![
+                series_row("Số kiến nghị nhận được", &r.recommendations_received, true),
+                series_row("Số kiến nghị đã trả lời", &r.recommendations_answered, true),
+                rates,
+            ],
+        ),
+    ]
+}
+
+/// The document of a period review, laid out as the annual report is
+/// (Decree 30): issued as of the span's last year's end, the narrative the
+/// coordinator wrote.
+pub fn review_doc(
+    r: &Review,
+    n: Option<&thamgia_store::entity::review::Model>,
+    plan: Option<&Plan>,
+    u: &unit::Model,
+) -> ReportDoc {
+    let mut doc = empty_doc(u, r.to, plan, year_end(r.to));
+    doc.period = Some((r.from, r.to));
+    doc.status = "Dự thảo".into();
+    doc.header.summary = format!(
+        "{} thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em giai đoạn {}–{}",
+        review_kind_vi(plan, r.to),
+        r.from,
+        r.to
+    );
+    doc.tables = review_tables(r);
+    if let Some(n) = n {
+        doc.results = n.results.clone();
+        doc.difficulties = n.difficulties.clone();
+        doc.proposals = n.proposals.clone();
+    }
+    doc
+}
+
 // ---------------------------------------------------------------- the target
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -782,6 +1089,37 @@ pub fn report_doc(
 pub struct UnitYear {
     pub unit: Option<String>,
     pub year: Option<String>,
+}
+
+/// A unit code and a year as a query carries them: both required, the year
+/// four digits; what is refused goes into `fields` (`required`,
+/// `invalid_year`).
+pub fn read_unit_year<'a>(
+    unit: Option<&'a str>,
+    year: Option<&str>,
+    fields: &mut std::collections::BTreeMap<String, String>,
+) -> (Option<&'a str>, Option<i32>) {
+    let mut refuse = |field: &str, code: &str| {
+        fields.insert(field.to_string(), code.to_string());
+    };
+    let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+    if unit.is_none() {
+        refuse("unit", "required");
+    }
+    let year = match year.map(str::trim).filter(|y| !y.is_empty()) {
+        None => {
+            refuse("year", "required");
+            None
+        }
+        Some(y) => {
+            let parsed = parse_year(y);
+            if parsed.is_none() {
+                refuse("year", "invalid_year");
+            }
+            parsed
+        }
+    };
+    (unit, year)
 }
 
 /// The unit and year of an indicator export: both required (422 otherwise),
@@ -792,23 +1130,7 @@ pub async fn indicator_target(
     q: &UnitYear,
 ) -> AppResult<(unit::Model, i32)> {
     let mut fields = std::collections::BTreeMap::new();
-    let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    if unit.is_none() {
-        fields.insert("unit".to_string(), "required".to_string());
-    }
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => {
-            fields.insert("year".to_string(), "required".to_string());
-            None
-        }
-        Some(y) => {
-            let parsed = parse_year(y);
-            if parsed.is_none() {
-                fields.insert("year".to_string(), "invalid_year".to_string());
-            }
-            parsed
-        }
-    };
+    let (unit, year) = read_unit_year(q.unit.as_deref(), q.year.as_deref(), &mut fields);
     let (Some(unit), Some(year)) = (unit, year) else {
         return Err(AppError::Invalid {
             fields,

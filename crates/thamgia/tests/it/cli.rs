@@ -251,3 +251,68 @@ pub(crate) fn start_server(url: &str) -> (std::process::Child, String) {
     let _ = child.wait();
     panic!("the server did not answer /healthz");
 }
+
+/// `thamgia review export`: the three files of a unit's period review, the
+/// CSV the API's byte for byte; a refused span or an unknown unit exits 1
+/// naming the option, and writes nothing.
+async fn review_export_writes_the_files_of_a_span(app: TestApp) {
+    let url = app.db_url.clone();
+    let dir = temp_dir();
+    let token = app.token("coordinator").await;
+    let run = |unit: &str, from: &str, to: &str, format: &str, out: &std::path::Path| {
+        thamgia(
+            &[
+                "review",
+                "export",
+                "--unit",
+                unit,
+                "--from",
+                from,
+                "--to",
+                to,
+                "--format",
+                format,
+                "--output",
+                out.to_str().expect("path"),
+                "--database-url",
+                &url,
+            ],
+            None,
+        )
+    };
+    for format in ["docx", "xlsx", "csv"] {
+        let path = dir.0.join(format!("tong-ket-12.{format}"));
+        let out = run("12", "2016", "2020", format, &path);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&path).expect("file written");
+        let api = app
+            .download_ok(
+                &token,
+                &format!("/api/v1/reviews/export?unit=12&from=2016&to=2020&format={format}"),
+            )
+            .await;
+        match format {
+            "csv" => assert_eq!(bytes, api, "the API's CSV"),
+            "docx" => assert!(crate::helpers::document_xml(&bytes).contains("2016–2020")),
+            _ => assert!(thamgia_office::read_xlsx(&bytes).is_ok()),
+        }
+    }
+    let missing = dir.0.join("none.docx");
+    for (unit, from, to, format, says) in [
+        ("99999", "2016", "2020", "docx", "--unit"),
+        ("12", "2016", "2031", "docx", "--to: outside_plan"),
+        ("12", "2019", "2017", "docx", "--from: from_after_to"),
+        ("12", "2016", "2020", "pdf", "--format"),
+    ] {
+        let out = run(unit, from, to, format, &missing);
+        assert_eq!(out.status.code(), Some(1), "{unit} {from} {to} {format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(!missing.exists());
+    }
+}
+db_test!(review_export_writes_the_files_of_a_span);

@@ -8,7 +8,6 @@ use super::require;
 use crate::error::{AppError, AppResult, ErrorBody};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
-use thamgia_domain::activities::parse_year;
 use thamgia_store::{engine, units};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -128,23 +127,8 @@ pub async fn list(
 ) -> AppResult<Page<IndicatorDto>> {
     require(&p, Permission::ViewPlan)?;
     let mut fields = BTreeMap::new();
-    let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    if unit.is_none() {
-        fields.insert("unit".to_string(), "required".to_string());
-    }
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => {
-            fields.insert("year".to_string(), "required".to_string());
-            None
-        }
-        Some(y) => {
-            let parsed = parse_year(y);
-            if parsed.is_none() {
-                fields.insert("year".to_string(), "invalid_year".to_string());
-            }
-            parsed
-        }
-    };
+    let (unit, year) =
+        crate::report_files::read_unit_year(q.unit.as_deref(), q.year.as_deref(), &mut fields);
     let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => {
@@ -236,9 +220,9 @@ fn whole_when_integral<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S:
 mod tests {
     #[test]
     fn years_are_four_digits() {
-        assert_eq!(super::parse_year("2018"), Some(2018));
+        assert_eq!(thamgia_domain::activities::parse_year("2018"), Some(2018));
         for bad in ["20x8", "18", "02018", "-201", "２０１８"] {
-            assert_eq!(super::parse_year(bad), None, "{bad}");
+            assert_eq!(thamgia_domain::activities::parse_year(bad), None, "{bad}");
         }
     }
 

@@ -26,6 +26,7 @@ mod reminders;
 mod report_exports;
 mod reports;
 mod results;
+mod reviews;
 mod roster;
 mod users;
 
@@ -173,6 +174,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reminders::overdue))
         .routes(routes!(reminders::send))
         .routes(routes!(reminders::letter))
+        .routes(routes!(reviews::show, reviews::update))
+        .routes(routes!(reviews::export))
 }
 
 /// The server's state and the signed-in caller, the first extractor of every

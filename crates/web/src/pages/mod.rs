@@ -33,6 +33,7 @@ pub(crate) mod reminders;
 pub mod report_exports;
 pub(crate) mod reports;
 pub(crate) mod results;
+mod reviews;
 
 use crate::auth::{CsrfForm, Ctx, LANG_COOKIE, PageUser, safe_next, set_cookie};
 use crate::error::AppError;
@@ -92,6 +93,7 @@ pub fn router() -> Router<AppState> {
         .merge(handover::routes())
         .merge(devices::routes())
         .merge(reminders::routes())
+        .merge(reviews::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

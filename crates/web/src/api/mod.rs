@@ -169,6 +169,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(facilitator::revoke))
         .routes(routes!(facilitator::consultations))
         .routes(routes!(facilitator::sync))
+        .routes(routes!(
+            consultations::edit_question,
+            consultations::delete_question
+        ))
+        .routes(routes!(consultations::reorder_questions))
 }
 
 /// The server's state and the signed-in caller, the first extractor of every

@@ -4,26 +4,9 @@
 // moderates the free text (approves one, redacts another), closes the consultation and publishes the
 // answer; the child's address then shows it, and T2 for unit 106 moves in /api/v1/indicators.
 
+import { ddmmyyyy, signIn, submit } from '../steps.mjs';
+
 export const name = 'consult children on a school decision and answer them back';
-
-const PASSWORD = 'laichau2016';
-
-function ddmmyyyy(d) {
-  const p = (n) => String(n).padStart(2, '0');
-  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
-}
-
-async function signIn(t, username) {
-  await t.goto('/login');
-  await t.page.fill('#username', username);
-  await t.page.fill('#password', PASSWORD);
-  await Promise.all([t.page.waitForURL((u) => !u.pathname.startsWith('/login')), t.page.click('form[action="/login"] button[type="submit"]')]);
-}
-
-async function submit(t, form, button = 'button[type="submit"].primary') {
-  await Promise.all([t.page.waitForLoadState('load'), t.page.locator(form).locator(button).first().click()]);
-  await t.page.waitForLoadState('load');
-}
 
 async function t2(t, year) {
   const r = await t.page.request.get(t.url(`/api/v1/indicators?unit=106&year=${year}`));
@@ -92,7 +75,8 @@ export default async function (t) {
   await fac.a11y('consultation page (draft)');
   await fac.page.selectOption('#kind', 'single');
   await fac.page.fill('#text_vi', 'Em muốn giờ ra chơi dài bao lâu?');
-  await fac.page.fill('#options', '15 phút | ⏱️\n20 phút | ⏰\n30 phút | 🕐');
+  // Choices as rows: a label a row (the picture and English label are optional).
+  for (const [i, label] of ['15 phút', '20 phút', '30 phút'].entries()) await fac.page.fill(`#o${i + 1}_vi`, label);
   await submit(fac, `form[action="${kPath}/questions"]`);
   await fac.page.selectOption('#kind', 'text');
   await fac.page.fill('#text_vi', 'Em có ý kiến gì về sân chơi?');

@@ -27,6 +27,11 @@ pub const ACTIONS: &[Action] = &[
         Permission::RunConsultations,
     ),
     Action::agency("consultations.open", Permission::RunConsultations),
+    Action::agency("consultations.edit_question", Permission::RunConsultations),
+    Action::agency(
+        "consultations.reorder_questions",
+        Permission::RunConsultations,
+    ),
 ];
 
 pub const MAX_TITLE: usize = 200;
@@ -356,12 +361,8 @@ pub async fn add_question(
     id: i32,
     f: &QuestionInput,
 ) -> ActionResult<question::Model> {
-    act.require(Permission::RunConsultations)?;
-    let (k, _) = load_for_write(act, id).await?;
-    if k.status != Status::Draft {
-        return Err(not_draft());
-    }
-    let q = check_question(&f.kind, &f.text_vi, &f.text_en, f.required, &f.options)?;
+    draft_for_write(act, id).await?;
+    let q = check_input(f)?;
     Ok(consultations::add_question(act.db, &act.actor(), act.now, id, q).await?)
 }
 
@@ -372,18 +373,126 @@ pub async fn delete_question(act: Act<'_>, id: i32, qid: i32) -> ActionResult<()
     Ok(consultations::delete_question(act.db, &act.actor(), act.now, id, qid).await?)
 }
 
+/// Rewrites a question of a draft (its kind, texts, options), keeping its
+/// place: `Conflict { status }` once the consultation is not a draft, checked
+/// again inside the store's transaction, so nothing changes after opening.
+pub async fn edit_question(
+    act: Act<'_>,
+    id: i32,
+    qid: i32,
+    f: &QuestionInput,
+) -> ActionResult<question::Model> {
+    draft_for_write(act, id).await?;
+    let q = check_input(f)?;
+    Ok(consultations::update_question(act.db, &act.actor(), act.now, id, qid, q).await?)
+}
+
+/// Puts a draft's questions in the order given (question ids, each once):
+/// `order: not_every_question` when the list is not exactly its questions,
+/// `Conflict { status }` once it is not a draft, `Conflict { order }` when
+/// the questions changed under the caller.
+pub async fn reorder_questions(act: Act<'_>, id: i32, order: &[i32]) -> ActionResult<()> {
+    draft_for_write(act, id).await?;
+    let mut have: Vec<i32> = consultations::questions(act.db, id)
+        .await?
+        .into_iter()
+        .map(|(q, _)| q.id)
+        .collect();
+    let mut given = order.to_vec();
+    have.sort_unstable();
+    given.sort_unstable();
+    if have != given {
+        return Err(invalid_one("order", "not_every_question"));
+    }
+    Ok(consultations::reorder_questions(act.db, &act.actor(), act.now, id, order).await?)
+}
+
+/// The order `order` with question `qid` moved one place up (or down); the
+/// same order when it cannot move.
+pub fn moved(order: &[i32], qid: i32, up: bool) -> Vec<i32> {
+    let mut o = order.to_vec();
+    if let Some(i) = o.iter().position(|x| *x == qid) {
+        let j = if up { i.checked_sub(1) } else { Some(i + 1) };
+        if let Some(j) = j.filter(|j| *j < o.len()) {
+            o.swap(i, j);
+        }
+    }
+    o
+}
+
+/// The question builder's templates: a question ready to write, with the
+/// pictures of the child's page (`domain::pictures`).
+pub const TEMPLATES: &[&str] = &["faces", "yes_no", "choose_three", "rank_three"];
+
+/// The question a template starts from (texts in both languages; options
+/// with their pictures). `None` for a name that is not a template.
+pub fn template(name: &str) -> Option<QuestionInput> {
+    let opt = |vi: &str, pic: &str, en: &str| OptionInput {
+        label_vi: vi.into(),
+        label_en: (!en.is_empty()).then(|| en.into()),
+        emoji: (!pic.is_empty()).then(|| pic.into()),
+    };
+    let blank = || opt("", "", "");
+    let (kind, vi, en, options) = match name {
+        "faces" => (
+            QuestionKind::Faces5,
+            "Em thấy thế nào về điều này?",
+            "How do you feel about this?",
+            vec![],
+        ),
+        "yes_no" => (
+            QuestionKind::Single,
+            "Em có đồng ý không?",
+            "Do you agree?",
+            vec![opt("Có", "yes", "Yes"), opt("Không", "no", "No")],
+        ),
+        "choose_three" => (
+            QuestionKind::Multiple,
+            "Em chọn tối đa ba điều em thích nhất.",
+            "Choose up to three things you like best.",
+            vec![blank(), blank(), blank(), blank(), blank()],
+        ),
+        "rank_three" => (
+            QuestionKind::Ranking,
+            "Em xếp ba điều này theo thứ tự em thích.",
+            "Put these three things in the order you like them.",
+            vec![blank(), blank(), blank()],
+        ),
+        _ => return None,
+    };
+    Some(QuestionInput {
+        kind: kind.as_str().into(),
+        text_vi: vi.into(),
+        text_en: en.into(),
+        required: true,
+        options,
+    })
+}
+
 /// Opens a draft that has at least one question: `Conflict { status }` when
 /// it is not a draft, `questions: no_questions` when it has none.
 pub async fn open(act: Act<'_>, id: i32) -> ActionResult<consultation::Model> {
+    let k = draft_for_write(act, id).await?;
+    if consultations::questions(act.db, k.id).await?.is_empty() {
+        return Err(invalid_one("questions", "no_questions"));
+    }
+    Ok(consultations::open(act.db, &act.actor(), act.now, k.id).await?)
+}
+
+/// A draft the caller may change (`RunConsultations`, [`load_for_write`]):
+/// `Conflict { status }` once it is not a draft, before any field is checked
+/// (the store checks again inside its transaction).
+async fn draft_for_write(act: Act<'_>, id: i32) -> ActionResult<consultation::Model> {
     act.require(Permission::RunConsultations)?;
     let (k, _) = load_for_write(act, id).await?;
     if k.status != Status::Draft {
         return Err(not_draft());
     }
-    if consultations::questions(act.db, k.id).await?.is_empty() {
-        return Err(invalid_one("questions", "no_questions"));
-    }
-    Ok(consultations::open(act.db, &act.actor(), act.now, k.id).await?)
+    Ok(k)
+}
+
+fn check_input(f: &QuestionInput) -> ActionResult<NewQuestion> {
+    check_question(&f.kind, &f.text_vi, &f.text_en, f.required, &f.options)
 }
 
 fn not_draft() -> ActionError {
@@ -476,29 +585,29 @@ pub fn check_question(
     }
 }
 
-/// The question builder's options, one a line: `nhãn | emoji | English
-/// label` (emoji and English optional).
-pub fn options_from_lines(text: &str) -> Vec<OptionInput> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let mut parts = l.split('|').map(str::trim);
-            let label_vi = parts.next().unwrap_or("").to_string();
-            let emoji = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            let label_en = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            OptionInput {
-                label_vi,
-                label_en,
-                emoji,
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Options one a line, `label | picture | English label`, to write
+    /// the cases short.
+    fn options_from_lines(text: &str) -> Vec<OptionInput> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let mut parts = l.split('|').map(str::trim);
+                let label_vi = parts.next().unwrap_or("").to_string();
+                let emoji = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+                let label_en = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+                OptionInput {
+                    label_vi,
+                    label_en,
+                    emoji,
+                }
+            })
+            .collect()
+    }
 
     #[test]
     fn option_lines_with_emoji_and_english() {

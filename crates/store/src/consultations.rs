@@ -229,6 +229,167 @@ pub struct NewQuestion {
     pub options: Vec<(String, Option<String>, Option<String>)>,
 }
 
+/// The consultation whose questions a write is about to change, read inside
+/// the write's transaction: still a draft (else `Conflict { status }`), its
+/// year not approved. On PostgreSQL its row is locked first, so opening and a
+/// question's change never interleave, and two writers of one draft's
+/// questions take turns (SQLite writes one transaction at a time).
+async fn draft_for_questions<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+) -> Result<consultation::Model> {
+    let mut q = consultation::Entity::find_by_id(consultation_id);
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = sea_orm::QuerySelect::lock_exclusive(q);
+    }
+    let k = q.one(c).await?.ok_or(StoreError::NotFound)?;
+    if k.status != Status::Draft {
+        return Err(StoreError::Conflict { field: "status" });
+    }
+    ensure_open(c, &k, Touches::Itself).await?;
+    Ok(k)
+}
+
+async fn insert_options<C: ConnectionTrait>(
+    c: &C,
+    question_id: i32,
+    options: Vec<(String, Option<String>, Option<String>)>,
+) -> Result<()> {
+    for (i, (vi, en, emoji)) in options.into_iter().enumerate() {
+        question_option::ActiveModel {
+            question_id: Set(question_id),
+            ord: Set(i as i32),
+            label_vi: Set(vi),
+            label_en: Set(en),
+            emoji: Set(emoji),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A question of the consultation, inside the write's transaction.
+async fn question_of<C: ConnectionTrait>(
+    c: &C,
+    consultation_id: i32,
+    question_id: i32,
+) -> Result<question::Model> {
+    question::Entity::find_by_id(question_id)
+        .filter(question::Column::ConsultationId.eq(consultation_id))
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A question and its options as the trail records them.
+#[derive(serde::Serialize)]
+struct QuestionRecord<'a> {
+    #[serde(flatten)]
+    question: &'a question::Model,
+    options: Vec<&'a (String, Option<String>, Option<String>)>,
+}
+
+/// Rewrites a question of a draft — kind, texts, required, its options (the
+/// old options go, the new ones take their order) — keeping its place.
+pub async fn update_question<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    consultation_id: i32,
+    question_id: i32,
+    q: NewQuestion,
+) -> Result<question::Model> {
+    let tx = crate::begin_write(c).await?;
+    draft_for_questions(&tx, consultation_id).await?;
+    let before = question_of(&tx, consultation_id, question_id).await?;
+    let old_options: Vec<(String, Option<String>, Option<String>)> =
+        question_option::Entity::find()
+            .filter(question_option::Column::QuestionId.eq(question_id))
+            .order_by_asc(question_option::Column::Ord)
+            .order_by_asc(question_option::Column::Id)
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|o| (o.label_vi, o.label_en, o.emoji))
+            .collect();
+    let mut am = before.clone().into_active_model();
+    am.kind = Set(q.kind.as_str().into());
+    am.text_vi = Set(q.text_vi);
+    am.text_en = Set(q.text_en);
+    am.required = Set(q.required);
+    let after = am.update(&tx).await?;
+    question_option::Entity::delete_many()
+        .filter(question_option::Column::QuestionId.eq(question_id))
+        .exec(&tx)
+        .await?;
+    let rec_before = QuestionRecord {
+        question: &before,
+        options: old_options.iter().collect(),
+    };
+    let rec_after = QuestionRecord {
+        question: &after,
+        options: q.options.iter().collect(),
+    };
+    audit::updated(
+        &tx,
+        actor,
+        now,
+        "question",
+        question_id,
+        &rec_before,
+        &rec_after,
+    )
+    .await?;
+    insert_options(&tx, question_id, q.options).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Puts a draft's questions in the order given: `order` holds every question
+/// of the consultation exactly once (else `Conflict { order }`: the list read
+/// by the caller is out of date). Written in one transaction after the
+/// consultation's row is locked, so writers at once leave one whole order.
+pub async fn reorder_questions<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    consultation_id: i32,
+    order: &[i32],
+) -> Result<()> {
+    let tx = crate::begin_write(c).await?;
+    draft_for_questions(&tx, consultation_id).await?;
+    let qs = question::Entity::find()
+        .filter(question::Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(question::Column::Ord)
+        .order_by_asc(question::Column::Id)
+        .all(&tx)
+        .await?;
+    let mut given = order.to_vec();
+    given.sort_unstable();
+    let mut have: Vec<i32> = qs.iter().map(|q| q.id).collect();
+    have.sort_unstable();
+    if given != have {
+        return Err(StoreError::Conflict { field: "order" });
+    }
+    let before: Vec<i32> = qs.iter().map(|q| q.id).collect();
+    for q in qs {
+        let ord = order.iter().position(|id| *id == q.id).unwrap_or(0) as i32;
+        if q.ord != ord {
+            let mut am = q.into_active_model();
+            am.ord = Set(ord);
+            am.update(&tx).await?;
+        }
+    }
+    let change = Change::new("reorder", "consultation", consultation_id)
+        .before(&serde_json::json!({ "questions": before }))
+        .after(&serde_json::json!({ "questions": order }));
+    audit::record(&tx, actor, now, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Adds a question at the end. Only a consultation in draft can change its
 /// questions: answers already given must keep meaning what they meant.
 pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
@@ -239,13 +400,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     q: NewQuestion,
 ) -> Result<question::Model> {
     let tx = crate::begin_write(c).await?;
-    let k = by_id(&tx, consultation_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if k.status != Status::Draft {
-        return Err(StoreError::Conflict { field: "status" });
-    }
-    ensure_open(&tx, &k, Touches::Itself).await?;
+    draft_for_questions(&tx, consultation_id).await?;
     let ord = question::Entity::find()
         .filter(question::Column::ConsultationId.eq(consultation_id))
         .all(&tx)
@@ -262,18 +417,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    for (i, (vi, en, emoji)) in q.options.into_iter().enumerate() {
-        question_option::ActiveModel {
-            question_id: Set(row.id),
-            ord: Set(i as i32),
-            label_vi: Set(vi),
-            label_en: Set(en),
-            emoji: Set(emoji),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-    }
+    insert_options(&tx, row.id, q.options).await?;
     audit::created(&tx, actor, now, "question", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
@@ -287,18 +431,8 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     question_id: i32,
 ) -> Result<()> {
     let tx = crate::begin_write(c).await?;
-    let k = by_id(&tx, consultation_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if k.status != Status::Draft {
-        return Err(StoreError::Conflict { field: "status" });
-    }
-    ensure_open(&tx, &k, Touches::Itself).await?;
-    let q = question::Entity::find_by_id(question_id)
-        .filter(question::Column::ConsultationId.eq(consultation_id))
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    draft_for_questions(&tx, consultation_id).await?;
+    let q = question_of(&tx, consultation_id, question_id).await?;
     question::Entity::delete_by_id(q.id).exec(&tx).await?;
     let change = Change::new("delete", "question", q.id).before(&q);
     audit::record(&tx, actor, now, change).await?;

@@ -206,6 +206,21 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/consultations/{id}/tallies",
         "/api/v1/consultations/{c107}/tallies",
     ),
+    (
+        "PUT",
+        "/api/v1/consultations/{id}/questions/{qid}",
+        "/api/v1/consultations/{c107}/questions/{q107}",
+    ),
+    (
+        "DELETE",
+        "/api/v1/consultations/{id}/questions/{qid}",
+        "/api/v1/consultations/{c107}/questions/{q107}",
+    ),
+    (
+        "PUT",
+        "/api/v1/consultations/{id}/question-order",
+        "/api/v1/consultations/{c107}/question-order",
+    ),
     // Forums and recommendations: unknown ids here; a real forum and
     // recommendation of 108 are checked on every route in forums.rs.
     ("GET", "/api/v1/forums/{id}", "/api/v1/forums/999999"),

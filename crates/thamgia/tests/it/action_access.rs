@@ -519,6 +519,25 @@ async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -
             let question = made(app, token, &path, &body).await;
             actions::consultations::delete_question(act, t.draft, question).await
         }
+        // An empty question: an allowed caller is told what is missing.
+        "consultations.edit_question" => {
+            let path = format!("/api/v1/consultations/{}/questions", t.draft);
+            let body = json!({"kind": "faces3", "text_vi": "Em thấy thế nào?"});
+            let question = made(app, token, &path, &body).await;
+            let r =
+                actions::consultations::edit_question(act, t.draft, question, &Default::default())
+                    .await
+                    .map(drop);
+            // The draft keeps no question: opening it is refused as before.
+            let gone = format!("{path}/{question}");
+            let (s, _) = app.api_send(Method::DELETE, token, &gone, &json!({})).await;
+            assert_eq!(s, 204, "{gone}");
+            r
+        }
+        // An order naming no question: an allowed caller is told so.
+        "consultations.reorder_questions" => {
+            actions::consultations::reorder_questions(act, t.draft, &[0]).await
+        }
         // The draft has no question: an allowed caller is told so.
         "consultations.open" => actions::consultations::open(act, t.draft).await.map(drop),
         "responses.submit_paper" => {

@@ -468,20 +468,15 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
             "An toàn\nHọc tập\nGia đình",
         ),
     ] {
-        let r = app
-            .post_form(
-                &c,
-                &qpath,
-                &[
-                    ("csrf", &csrf),
-                    ("kind", kind),
-                    ("text_vi", text),
-                    ("text_en", ""),
-                    ("required", "1"),
-                    ("options", options),
-                ],
-            )
-            .await;
+        let mut form = vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("kind".into(), kind.into()),
+            ("text_vi".into(), text.into()),
+            ("text_en".into(), String::new()),
+            ("required".into(), "1".into()),
+        ];
+        form.extend(option_rows(options));
+        let r = app.post_form(&c, &qpath, &pairs(&form)).await;
         assert_eq!(r.status().as_u16(), 303, "{kind}");
     }
     assert_eq!(count_questions(&app, kid).await, 6);
@@ -523,18 +518,13 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
         ),
         ("faces3", "Mặt cười", "Vui\nBuồn", "không cần lựa chọn"),
     ] {
-        let r = app
-            .post_form(
-                &c,
-                &qpath,
-                &[
-                    ("csrf", &csrf),
-                    ("kind", kind),
-                    ("text_vi", text),
-                    ("options", options),
-                ],
-            )
-            .await;
+        let mut form = vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("kind".into(), kind.into()),
+            ("text_vi".into(), text.into()),
+        ];
+        form.extend(option_rows(options));
+        let r = app.post_form(&c, &qpath, &pairs(&form)).await;
         assert_eq!(r.status().as_u16(), 422, "{kind} {text}");
         let html = r.text().await.expect("body");
         assert!(html.contains(msg), "{msg}");
@@ -1632,3 +1622,24 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     assert_eq!(count_questions(&app, o.consultation).await, 1);
 }
 db_test!(another_district_is_not_found_on_every_route);
+
+/// The question builder's choice rows (`o{n}_vi`, `o{n}_pic`, `o{n}_en`)
+/// for choices written one a line, `label | picture | English label`.
+pub(crate) fn option_rows(lines: &str) -> Vec<(String, String)> {
+    let mut rows = vec![];
+    for (i, l) in lines.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let mut parts = l.split('|').map(str::trim);
+        for part in ["vi", "pic", "en"] {
+            rows.push((
+                format!("o{}_{part}", i + 1),
+                parts.next().unwrap_or("").to_string(),
+            ));
+        }
+    }
+    rows
+}
+
+/// Owned form fields as the test client takes them.
+pub(crate) fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}

@@ -379,11 +379,14 @@ async fn province_has_a_row_per_district_and_a_district_only_itself(app: TestApp
     let css = app.page(&coord, "/static/dashboard.css").await;
     assert!(css.contains("@media print"));
 
-    // The district officer: their own district by default, in the latest year
-    // with records; no other district.
+    // The district officer: their own district by default, in the latest
+    // year of the plan that has records or owes a report (the plan's last
+    // year, 2020, owes one, as on the reports list); no other district.
     let c = app.login("district106").await;
     let html = app.page(&c, "/dashboard").await;
-    assert!(html.contains("Tam Đường · 2019"), "default unit and year");
+    assert!(html.contains("Tam Đường · 2020"), "default unit and year");
+    let html = app.page(&c, "/dashboard?year=2019").await;
+    assert!(html.contains("Tam Đường · 2019"));
     assert!(!html.contains("id=\"district-table\""));
     assert_eq!(card_value(&html, "T2").as_deref(), Some("50"));
     assert_eq!(card_value(&html, "A2").as_deref(), Some("3"));

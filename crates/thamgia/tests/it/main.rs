@@ -38,6 +38,7 @@ mod paging;
 mod plans;
 mod population;
 mod print;
+mod question_builder;
 mod reminders;
 mod report_chain;
 mod report_exports;

@@ -237,3 +237,95 @@ async fn html_lists_page_with_their_filters(app: TestApp) {
     assert!(html.contains("trang 1/3"), "{html}");
 }
 db_test!(html_lists_page_with_their_filters);
+
+/// The moderation queue of one consultation and the people list page like
+/// every list: 50 at a time, the consultation kept in every page's address
+/// and in each decision's form, each record on exactly one page.
+async fn moderation_and_people_page(app: TestApp) {
+    use thamgia_domain::voice::{MatterKind, Sex, Source, ValidAnswer};
+    let decided = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let kind = MatterKind::SchoolDecision;
+    let m = crate::fixtures::new_matter(&app, "106", "PGDDT-106", "Sân chơi", kind, decided).await;
+    let f = crate::fixtures::open_consultation(&app, "106", m, "Sân chơi trường em", 11).await;
+    let g = crate::fixtures::open_consultation(&app, "106", m, "Thư viện trường em", 12).await;
+    for (k, n) in [(&f, 55), (&g, 1)] {
+        for i in 0..n {
+            let words = ValidAnswer::Text(format!("Ý kiến số {i} của em"));
+            crate::fixtures::submit(
+                &app,
+                k,
+                Source::Online,
+                11,
+                Sex::Girl,
+                vec![(k.text, words)],
+            )
+            .await;
+        }
+    }
+    let c = app.login("district106").await;
+    let mut path = Some(format!("/moderation?consultation={}", f.id));
+    let (mut seen, mut pages) = (BTreeSet::new(), 0);
+    while let Some(p) = path {
+        let (s, html) = app.get(&c, &p).await;
+        assert_eq!(s, 200, "{p}");
+        assert!(pages < 3, "the pages do not end: {p}");
+        assert!(
+            html.contains("<strong>55</strong>"),
+            "the whole queue's count"
+        );
+        let ids: Vec<String> = html
+            .split("<section class=\"card\" id=\"a")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_string))
+            .collect();
+        assert!(ids.len() <= 50 && !ids.is_empty(), "{p}: {}", ids.len());
+        for id in &ids {
+            assert!(seen.insert(id.clone()), "{id} twice");
+            assert!(
+                html.contains(&format!("action=\"/moderation/{id}?consultation={}", f.id)),
+                "{id} decides in this consultation"
+            );
+        }
+        let (_, next) = html_page(&html, "moderation");
+        if let Some(n) = &next {
+            assert!(n.contains(&format!("consultation={}", f.id)), "{n}");
+        }
+        path = next;
+        pages += 1;
+    }
+    assert_eq!(
+        (pages, seen.len()),
+        (2, 55),
+        "every text of it once, none of the other"
+    );
+
+    // People: 52 children with consent, 50 on the first page.
+    let t = app.token("district106").await;
+    let mut made = BTreeSet::new();
+    for i in 0..52 {
+        let b = app
+            .api_post(
+                &t,
+                "/api/v1/people",
+                &serde_json::json!({"full_name": format!("Lò Thị Em {i}"), "birth_date": "2014-05-02",
+                    "sex": "girl", "unit": "106", "guardian_name": "Lò Văn Bố", "guardian_relation": "bố",
+                    "guardian_method": "written", "guardian_date": "2026-11-20",
+                    "child_agreed": true, "child_date": "2026-11-20", "purpose": "Hội đồng trẻ em"}),
+            )
+            .await;
+        assert_eq!(b.0, 201, "{}", b.1);
+        made.insert(i32::try_from(b.1["id"].as_i64().expect("id")).expect("id"));
+    }
+    let (_, html) = app.get(&c, "/people").await;
+    let (first, next) = html_page(&html, "people");
+    assert_eq!(first.len(), 50);
+    let next = next.expect("a second page");
+    let (_, html) = app.get(&c, &next).await;
+    let (second, last) = html_page(&html, "people");
+    assert!(last.is_none());
+    let all: Vec<i32> = first.into_iter().chain(second).collect();
+    let once: BTreeSet<i32> = all.iter().copied().collect();
+    assert_eq!(once.len(), all.len(), "each child on one page");
+    assert!(made.is_subset(&once), "every child listed");
+}
+db_test!(moderation_and_people_page);

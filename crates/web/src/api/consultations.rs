@@ -216,6 +216,32 @@ fn not_draft() -> Response {
     )
 }
 
+/// A refused write on a draft's questions: 409 naming what stands in the way
+/// (it is no longer a draft; its questions changed meanwhile), else the error.
+fn draft_refused(e: ActionError) -> AppResult<Response> {
+    match e {
+        ActionError::Conflict { field } if field == "status" => Ok(not_draft()),
+        ActionError::Conflict { field } if field == "order" => Ok(conflict(
+            "order",
+            "questions_changed",
+            "The consultation's questions changed meanwhile: read them again.",
+        )),
+        e => Err(e.into()),
+    }
+}
+
+/// The body of a write on a consultation, read after its permission and
+/// scope are checked (so 403/404 come before 422).
+async fn body_for_write<T: serde::de::DeserializeOwned>(
+    act: Act<'_>,
+    id: i32,
+    body: &JsonBody,
+) -> AppResult<T> {
+    act.require(Permission::RunConsultations)?;
+    actions::load_for_write(act, id).await?;
+    super::json(body)
+}
+
 fn not_open() -> Response {
     conflict(
         "status",
@@ -405,31 +431,104 @@ pub async fn add_question(
     Path(id): Path<i32>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    let b: QuestionCreate = super::json(&body)?;
-    let input = actions::QuestionInput {
-        kind: b.kind,
-        text_vi: b.text_vi,
-        text_en: b.text_en.unwrap_or_default(),
-        required: b.required,
-        options: b.options.into_iter().map(Into::into).collect(),
-    };
-    let q = match actions::add_question(act, id, &input).await {
+    let b: QuestionCreate = body_for_write(act, id, &body).await?;
+    let q = match actions::add_question(act, id, &b.into()).await {
         Ok(q) => q,
-        Err(ActionError::Conflict { field }) if field == "status" => return Ok(not_draft()),
-        Err(e) => return Err(e.into()),
+        Err(e) => return draft_refused(e),
     };
-    let db = act.db;
-    let dto = consultations::questions(db, id)
+    let dto = question_dto(&state, id, q.id).await?;
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
+}
+
+impl From<QuestionCreate> for actions::QuestionInput {
+    fn from(b: QuestionCreate) -> Self {
+        actions::QuestionInput {
+            kind: b.kind,
+            text_vi: b.text_vi,
+            text_en: b.text_en.unwrap_or_default(),
+            required: b.required,
+            options: b.options.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One question of the consultation as the API answers it.
+async fn question_dto(state: &AppState, id: i32, qid: i32) -> AppResult<QuestionDto> {
+    consultations::questions(&state.db.conn, id)
         .await?
         .into_iter()
-        .find(|(x, _)| x.id == q.id)
+        .find(|(x, _)| x.id == qid)
         .map(QuestionDto::from)
-        .ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(dto)).into_response())
+        .ok_or(AppError::NotFound)
+}
+
+/// Rewrites a question of a draft (kind, texts, options; its place stays):
+/// only while the consultation is a draft (else 409, and nothing changes).
+#[utoipa::path(put, path = "/api/v1/consultations/{id}/questions/{qid}", tag = "consultations", request_body = QuestionCreate,
+    params(("id" = i32, Path, description = "Consultation id"), ("qid" = i32, Path, description = "Question id")),
+    responses((status = 200, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn edit_question(
+    Api { state, p }: Api,
+    Path((id, qid)): Path<(i32, i32)>,
+    body: JsonBody,
+) -> AppResult<Response> {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let b: QuestionCreate = body_for_write(act, id, &body).await?;
+    match actions::edit_question(act, id, qid, &b.into()).await {
+        Ok(q) => Ok(Json(question_dto(&state, id, q.id).await?).into_response()),
+        Err(e) => draft_refused(e),
+    }
+}
+
+/// Removes a question of a draft (else 409).
+#[utoipa::path(delete, path = "/api/v1/consultations/{id}/questions/{qid}", tag = "consultations",
+    params(("id" = i32, Path, description = "Consultation id"), ("qid" = i32, Path, description = "Question id")),
+    responses((status = 204), (status = 409, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn delete_question(
+    Api { state, p }: Api,
+    Path((id, qid)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    match actions::delete_question(act, id, qid).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(e) => draft_refused(e),
+    }
+}
+
+/// The order of a draft's questions.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct QuestionOrder {
+    /// Every question id of the consultation, once each, first question first.
+    pub order: Vec<i32>,
+}
+
+/// Puts a draft's questions in a new order: `order` names each question once
+/// (else 422 `order: not_every_question`); 409 once it is not a draft, or
+/// when its questions changed meanwhile (`order`). Answers the questions in
+/// their new order.
+#[utoipa::path(put, path = "/api/v1/consultations/{id}/question-order", tag = "consultations", request_body = QuestionOrder,
+    params(("id" = i32, Path, description = "Consultation id")),
+    responses((status = 200, body = [QuestionDto]), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn reorder_questions(
+    Api { state, p }: Api,
+    Path(id): Path<i32>,
+    body: JsonBody,
+) -> AppResult<Response> {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let b: QuestionOrder = body_for_write(act, id, &body).await?;
+    if let Err(e) = actions::reorder_questions(act, id, &b.order).await {
+        return draft_refused(e);
+    }
+    let qs: Vec<QuestionDto> = consultations::questions(act.db, id)
+        .await?
+        .into_iter()
+        .map(QuestionDto::from)
+        .collect();
+    Ok(Json(qs).into_response())
 }
 
 /// Opens a draft with at least one question: children can answer from now on.
@@ -444,8 +543,7 @@ pub async fn open(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Respo
             let (_, u) = load(&state, &p, id).await?;
             Ok(Json(detail(&state, &k, &u).await?).into_response())
         }
-        Err(ActionError::Conflict { field }) if field == "status" => Ok(not_draft()),
-        Err(e) => Err(e.into()),
+        Err(e) => draft_refused(e),
     }
 }
 

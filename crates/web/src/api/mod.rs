@@ -176,6 +176,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reminders::letter))
         .routes(routes!(reviews::show, reviews::update))
         .routes(routes!(reviews::export))
+        .routes(routes!(
+            consultations::edit_question,
+            consultations::delete_question
+        ))
+        .routes(routes!(consultations::reorder_questions))
 }
 
 /// The server's state and the signed-in caller, the first extractor of every

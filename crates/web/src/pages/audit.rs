@@ -10,7 +10,7 @@ use axum::extract::Query;
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
 
-use crate::audit_query::{AuditQuery, filter_of, given, read};
+use crate::audit_query::{AuditQuery, filter_of, read};
 
 struct Row {
     at: String,
@@ -47,25 +47,13 @@ impl AuditPage {
     }
 }
 
-/// The query string of another page of the same filter.
-fn page_link(q: &AuditQuery, page: u64) -> String {
-    let mut parts = vec![];
-    for (k, v) in [
-        ("entity", &q.entity),
-        ("record", &q.record),
-        ("account", &q.account),
-        ("from", &q.from),
-        ("to", &q.to),
-    ] {
-        if let Some(v) = given(v) {
-            parts.push(format!("{k}={}", crate::auth::urlencode(v)));
-        }
-    }
-    parts.push(format!("page={page}"));
-    format!("/audit?{}", parts.join("&"))
-}
-
-pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<AuditQuery>) -> PageResult {
+/// Another page of the same list: the address as it is, every filter kept,
+/// with `page` set (`web::pager`, as every list page).
+pub async fn page(
+    Visit { state, p, ctx }: Visit,
+    Query(q): Query<AuditQuery>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewAudit, lang)?;
     let (rows, errors, page, more) = match filter_of(&state, &q).await {
@@ -95,8 +83,8 @@ pub async fn page(Visit { state, p, ctx }: Visit, Query(q): Query<AuditQuery>) -
     };
     let mut res = render(&AuditPage {
         c: Chrome::new(&ctx, "audit-title"),
-        prev: (page > 0).then(|| page_link(&q, page)),
-        next: more.then(|| page_link(&q, page + 2)),
+        prev: (page > 0).then(|| crate::pager::with_page(&uri, page as usize, None)),
+        next: more.then(|| crate::pager::with_page(&uri, page as usize + 2, None)),
         q,
         errors,
         rows,

@@ -211,6 +211,8 @@ struct FormPage {
     units: Vec<UnitChoice>,
     errors: BTreeMap<String, String>,
     questions: Vec<QView>,
+    /// Shown to an official before opening: a banner, and nothing to send.
+    preview: Option<i32>,
 }
 
 impl FormPage {
@@ -408,7 +410,25 @@ fn form_page(
         units,
         errors: profile_errors,
         questions,
+        preview: None,
     }
+}
+
+/// The form of consultation `k` as a child will see it, for the officials
+/// building it (`/consultations/{id}/preview`): the same page with a banner
+/// saying so, a link back, and no way to send it.
+pub(crate) async fn preview(
+    state: &AppState,
+    ctx: &Ctx,
+    k: consultation::Model,
+) -> Result<Response, PageError> {
+    let id = k.id;
+    let form = Form::load(&state.db.conn, k, state.now().date_naive())
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?;
+    let mut page = form_page(ctx, &form, &[], "", &FieldErrors::new(), None);
+    page.preview = Some(id);
+    Ok(render_child(&page))
 }
 
 #[derive(Template)]

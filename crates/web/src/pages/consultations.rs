@@ -41,10 +41,16 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations", get(list).post(create))
         .route("/consultations/{id}", get(show))
         .route("/consultations/{id}/questions", post(add_question))
+        .route("/consultations/{id}/questions/{qid}", post(edit_question))
+        .route(
+            "/consultations/{id}/questions/{qid}/move",
+            post(move_question),
+        )
         .route(
             "/consultations/{id}/questions/{qid}/delete",
             post(delete_question),
         )
+        .route("/consultations/{id}/preview", get(preview))
         .route("/consultations/{id}/open", post(open))
         .route(
             "/consultations/{id}/tally",
@@ -319,6 +325,8 @@ pub struct OptView {
     pub id: i32,
     pub label: String,
     pub emoji: String,
+    /// The picture the child sees (`domain::pictures::read`).
+    pub pic: &'static str,
 }
 
 pub struct QView {
@@ -370,6 +378,7 @@ pub(crate) fn qviews(
                         label: lang
                             .pick(&o.label_vi, o.label_en.as_deref().unwrap_or(""))
                             .to_string(),
+                        pic: thamgia_domain::pictures::read(o.emoji.as_deref()).key,
                         emoji: o.emoji.unwrap_or_default(),
                     })
                     .collect(),
@@ -378,29 +387,130 @@ pub(crate) fn qviews(
         .collect()
 }
 
-/// The question builder's fields, as typed.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
+/// One choice of the question builder, as typed: a row of three fields.
+#[derive(Debug, Default, Clone)]
+pub struct OptionRow {
+    pub label_vi: String,
+    /// A key of the picture library (`domain::pictures::KEYS`), or empty.
+    pub pic: String,
+    pub label_en: String,
+}
+
+impl OptionRow {
+    fn is_blank(&self) -> bool {
+        self.label_vi.trim().is_empty()
+            && self.pic.trim().is_empty()
+            && self.label_en.trim().is_empty()
+    }
+}
+
+/// The question builder's fields, as typed; the choices one row each
+/// (`o{n}_vi`, `o{n}_pic`, `o{n}_en`, rows left blank not counted).
+#[derive(Debug, Default, Clone)]
 pub struct QuestionFormText {
     pub kind: String,
     pub text_vi: String,
     pub text_en: String,
     pub required: Option<String>,
-    /// One option a line: `nhãn | emoji | English label` (emoji and English optional).
-    pub options: String,
+    pub rows: Vec<OptionRow>,
 }
 
 impl QuestionFormText {
-    /// The action's input: the options one a line.
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut f = QuestionFormText::default();
+        let mut rows: std::collections::BTreeMap<u32, OptionRow> = Default::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "kind" => f.kind = v.clone(),
+                "text_vi" => f.text_vi = v.clone(),
+                "text_en" => f.text_en = v.clone(),
+                "required" => f.required = Some(v.clone()),
+                _ => {
+                    let Some((n, part)) = k.strip_prefix('o').and_then(|r| r.split_once('_'))
+                    else {
+                        continue;
+                    };
+                    let Ok(n) = n.parse::<u32>() else { continue };
+                    let row = rows.entry(n).or_default();
+                    match part {
+                        "vi" => row.label_vi = v.clone(),
+                        "pic" => row.pic = v.clone(),
+                        "en" => row.label_en = v.clone(),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        f.rows = rows.into_values().filter(|r| !r.is_blank()).collect();
+        f
+    }
+
+    /// The form filled with a question as the action takes it (a template,
+    /// or a question being edited).
+    fn of(q: &QuestionInput) -> Self {
+        QuestionFormText {
+            kind: q.kind.clone(),
+            text_vi: q.text_vi.clone(),
+            text_en: q.text_en.clone(),
+            required: q.required.then(|| "1".into()),
+            rows: q
+                .options
+                .iter()
+                .map(|o| OptionRow {
+                    label_vi: o.label_vi.clone(),
+                    pic: o.emoji.clone().unwrap_or_default(),
+                    label_en: o.label_en.clone().unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The action's input: one option a row.
     fn input(&self) -> QuestionInput {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         QuestionInput {
             kind: self.kind.clone(),
             text_vi: self.text_vi.clone(),
             text_en: self.text_en.clone(),
             required: self.required.is_some(),
-            options: actions::options_from_lines(&self.options),
+            options: self
+                .rows
+                .iter()
+                .map(|r| actions::OptionInput {
+                    label_vi: r.label_vi.clone(),
+                    label_en: opt(&r.label_en),
+                    emoji: opt(&r.pic),
+                })
+                .collect(),
         }
     }
+
+    /// The rows the form shows: those typed, then blank ones, at least
+    /// five and two more than typed (at most `MAX_OPTIONS`).
+    fn shown_rows(&self) -> Vec<OptionRow> {
+        let n = (self.rows.len() + 2).clamp(5, actions::MAX_OPTIONS);
+        let mut rows = self.rows.clone();
+        rows.resize(n.max(rows.len()), OptionRow::default());
+        rows
+    }
+}
+
+/// A question of the consultation in the builder's form, to edit it.
+fn question_form(q: &question::Model, os: &[question_option::Model]) -> QuestionFormText {
+    QuestionFormText::of(&QuestionInput {
+        kind: q.kind.clone(),
+        text_vi: q.text_vi.clone(),
+        text_en: q.text_en.clone().unwrap_or_default(),
+        required: q.required,
+        options: os
+            .iter()
+            .map(|o| actions::OptionInput {
+                label_vi: o.label_vi.clone(),
+                label_en: o.label_en.clone(),
+                emoji: o.emoji.clone(),
+            })
+            .collect(),
+    })
 }
 
 #[derive(Template)]
@@ -422,9 +532,36 @@ struct ConsultationPage {
     errors: Fields,
     kinds: Vec<&'static str>,
     notice: String,
+    /// A "saved" message after a save (`?saved=1`).
+    saved: bool,
+    /// The question being edited (the form posts to it), else a new one.
+    editing: Option<i32>,
+    templates: &'static [&'static str],
+    /// The picture library's keys, as the choice rows offer them.
+    pictures: &'static [&'static str],
+    /// The symbols of the pictures drawn on the page.
+    sprite: String,
 }
 
 impl ConsultationPage {
+    /// The choice rows of the question form, numbered from 1.
+    fn rows(&self) -> Vec<(usize, OptionRow)> {
+        self.qf
+            .shown_rows()
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i + 1, r))
+            .collect()
+    }
+
+    /// The picture a row names, if it is none of the library's keys (an
+    /// emoji typed before the library): offered as it is, so saving again
+    /// keeps it.
+    fn other_pic<'a>(&self, r: &'a OptionRow) -> Option<&'a str> {
+        let p = r.pic.trim();
+        (!p.is_empty() && thamgia_domain::pictures::key(p).is_none()).then_some(p)
+    }
+
     fn error(&self, field: &str) -> String {
         field_message(&self.c, &self.errors, field)
     }
@@ -445,7 +582,7 @@ async fn consultation_page(
     ctx: &Ctx,
     k: consultation::Model,
     u: unit::Model,
-    qf: QuestionFormText,
+    form: BuilderForm,
     errors: Fields,
     notice: String,
 ) -> Result<ConsultationPage, PageError> {
@@ -474,6 +611,12 @@ async fn consultation_page(
         .map(|a| lang.pick(&a.name_vi, &a.name_en).to_string())
         .collect();
     let questions = qviews(lang, consultations::questions(db, k.id).await.page(lang)?);
+    let sprite = crate::pictures::sprite(
+        questions
+            .iter()
+            .flat_map(|q| q.options.iter().map(|o| o.pic))
+            .chain(thamgia_domain::pictures::KEYS.iter().copied()),
+    );
     let counts = voice_queries::response_counts(db, &[k.id])
         .await
         .page(lang)?;
@@ -497,10 +640,15 @@ async fn consultation_page(
         tallies,
         tally_children,
         can_run: p.can(Permission::RunConsultations),
-        qf,
+        qf: form.qf,
         errors,
         kinds: QuestionKind::ALL.iter().map(|k| k.as_str()).collect(),
         notice,
+        saved: form.saved,
+        editing: form.editing,
+        templates: actions::TEMPLATES,
+        pictures: thamgia_domain::pictures::KEYS,
+        sprite,
         k,
     })
 }
@@ -529,27 +677,71 @@ pub(crate) async fn load_for_write(
         .page(lang)
 }
 
-pub async fn show(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
+/// The question form of the consultation page: a new question (blank or
+/// from a template) or one being edited, and whether a save just happened.
+#[derive(Debug, Default)]
+struct BuilderForm {
+    qf: QuestionFormText,
+    editing: Option<i32>,
+    saved: bool,
+}
+
+impl BuilderForm {
+    fn new_question(qf: QuestionFormText) -> Self {
+        BuilderForm {
+            qf,
+            ..Default::default()
+        }
+    }
+}
+
+/// `?saved=1` after a save (the consultation's page, the tally form);
+/// `?template=` a template the question form starts from
+/// (`actions::TEMPLATES`), `?edit=` the id of the question to edit.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ShowQuery {
+    pub saved: Option<String>,
+    pub template: Option<String>,
+    pub edit: Option<String>,
+}
+
+pub async fn show(
+    Visit { state, p, ctx }: Visit,
+    Path(id): Path<i32>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
     require(&p, Permission::ViewResults, ctx.lang)?;
     let (k, u) = load(&state, &p, id, ctx.lang).await?;
-    let default_q = QuestionFormText {
-        kind: QuestionKind::Single.as_str().into(),
-        required: Some("1".into()),
-        ..Default::default()
-    };
+    let mut form =
+        BuilderForm::new_question(match q.template.as_deref().and_then(actions::template) {
+            Some(t) => QuestionFormText::of(&t),
+            None => QuestionFormText {
+                kind: QuestionKind::Single.as_str().into(),
+                required: Some("1".into()),
+                ..Default::default()
+            },
+        });
+    form.saved = q.saved.is_some();
+    if let Some(qid) = q.edit.as_deref().and_then(|e| e.trim().parse::<i32>().ok())
+        && k.status == Status::Draft
+    {
+        let qs = consultations::questions(&state.db.conn, k.id)
+            .await
+            .page(ctx.lang)?;
+        if let Some((q, os)) = qs.iter().find(|(q, _)| q.id == qid) {
+            form.qf = question_form(q, os);
+            form.editing = Some(qid);
+        }
+    }
     Ok(render(
-        &consultation_page(
-            &state,
-            &p,
-            &ctx,
-            k,
-            u,
-            default_q,
-            Fields::new(),
-            String::new(),
-        )
-        .await?,
+        &consultation_page(&state, &p, &ctx, k, u, form, Fields::new(), String::new()).await?,
     ))
+}
+
+/// Where a save of the builder lands: the consultation's page, saying so.
+fn saved(id: i32, anchor: &str) -> Response {
+    Redirect::to(&format!("/consultations/{id}?saved=1#{anchor}")).into_response()
 }
 
 /// The consultation page again with a message and a status (409 or 422).
@@ -560,7 +752,7 @@ async fn refuse(
     ctx: &Ctx,
     k: consultation::Model,
     u: unit::Model,
-    qf: QuestionFormText,
+    form: BuilderForm,
     errors: Fields,
     notice_key: &str,
     status: StatusCode,
@@ -570,83 +762,149 @@ async fn refuse(
     } else {
         ctx.lang.t(notice_key)
     };
-    let mut res = render(&consultation_page(state, p, ctx, k, u, qf, errors, notice).await?);
+    let mut res = render(&consultation_page(state, p, ctx, k, u, form, errors, notice).await?);
     *res.status_mut() = status;
     Ok(res)
 }
 
+/// A write of the builder on a consultation loaded for it (permission,
+/// scope and owner checked), and where it lands.
+struct BuilderWrite {
+    v: Visit,
+    k: consultation::Model,
+    u: unit::Model,
+}
+
+impl BuilderWrite {
+    async fn load(v: Visit, id: i32) -> Result<Self, PageError> {
+        require(&v.p, Permission::RunConsultations, v.ctx.lang)?;
+        let (k, u) = load_for_write(&v.state, &v.p, id, v.ctx.lang).await?;
+        Ok(BuilderWrite { v, k, u })
+    }
+
+    fn act(&self) -> Act<'_> {
+        Act::new(&self.v.state.db.conn, &self.v.p, self.v.state.now())
+    }
+
+    /// Saved: back to the page, saying so (at `anchor`). Refused: the page
+    /// again with the form as typed and why.
+    async fn outcome<T>(
+        self,
+        form: BuilderForm,
+        anchor: &str,
+        r: Result<T, ActionError>,
+    ) -> PageResult {
+        let Visit { state, p, ctx } = self.v;
+        let (errors, notice, status) = match r {
+            Ok(_) => return Ok(saved(self.k.id, anchor)),
+            Err(ActionError::Conflict { field }) if field == "status" => {
+                (Fields::new(), "consult-not-draft", StatusCode::CONFLICT)
+            }
+            Err(ActionError::Conflict { field }) if field == "order" => {
+                (Fields::new(), "builder-order-changed", StatusCode::CONFLICT)
+            }
+            Err(ActionError::Invalid { fields, .. }) if fields.contains_key("questions") => (
+                Fields::new(),
+                "consult-err-no-questions",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(ActionError::Invalid { fields, .. }) => {
+                (fields, "", StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            Err(e) => return Err(PageError(e.into(), ctx.lang)),
+        };
+        refuse(
+            &state, &p, &ctx, self.k, self.u, form, errors, notice, status,
+        )
+        .await
+    }
+}
+
 pub async fn add_question(
-    Visit { state, p, ctx }: Visit,
+    v: Visit,
     Path(id): Path<i32>,
-    CsrfForm(f): CsrfForm<QuestionFormText>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
-    let act = Act::new(&state.db.conn, &p, state.now());
-    let (errors, notice, status) = match actions::add_question(act, id, &f.input()).await {
-        Ok(_) => {
-            return Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response());
-        }
-        Err(ActionError::Conflict { field }) if field == "status" => {
-            (Fields::new(), "consult-not-draft", StatusCode::CONFLICT)
-        }
-        Err(ActionError::Invalid { fields, .. }) => (fields, "", StatusCode::UNPROCESSABLE_ENTITY),
-        Err(e) => return Err(PageError(e.into(), ctx.lang)),
+    let w = BuilderWrite::load(v, id).await?;
+    let f = QuestionFormText::from_pairs(&pairs);
+    let r = actions::add_question(w.act(), id, &f.input()).await;
+    w.outcome(BuilderForm::new_question(f), "questions", r)
+        .await
+}
+
+pub async fn edit_question(
+    v: Visit,
+    Path((id, qid)): Path<(i32, i32)>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
+    let w = BuilderWrite::load(v, id).await?;
+    let f = QuestionFormText::from_pairs(&pairs);
+    let r = actions::edit_question(w.act(), id, qid, &f.input()).await;
+    let form = BuilderForm {
+        qf: f,
+        editing: Some(qid),
+        saved: false,
     };
-    refuse(&state, &p, &ctx, k, u, f, errors, notice, status).await
+    w.outcome(form, &format!("q{qid}"), r).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Empty {}
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MoveForm {
+    /// `up` or `down`.
+    #[serde(default)]
+    pub dir: String,
+}
+
+/// Moves a question one place up or down: the whole order, as read now,
+/// goes to the action (which refuses it if the questions changed meanwhile).
+pub async fn move_question(
+    v: Visit,
+    Path((id, qid)): Path<(i32, i32)>,
+    CsrfForm(f): CsrfForm<MoveForm>,
+) -> PageResult {
+    let w = BuilderWrite::load(v, id).await?;
+    let lang = w.v.ctx.lang;
+    let order: Vec<i32> = consultations::questions(&w.v.state.db.conn, id)
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|(q, _)| q.id)
+        .collect();
+    if !order.contains(&qid) {
+        return Err(PageError(AppError::NotFound, lang));
+    }
+    let order = actions::moved(&order, qid, f.dir == "up");
+    let r = actions::reorder_questions(w.act(), id, &order).await;
+    w.outcome(BuilderForm::default(), &format!("q{qid}"), r)
+        .await
+}
+
 pub async fn delete_question(
-    Visit { state, p, ctx }: Visit,
+    v: Visit,
     Path((id, qid)): Path<(i32, i32)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
-    let act = Act::new(&state.db.conn, &p, state.now());
-    match actions::delete_question(act, id, qid).await {
-        Ok(()) => Ok(Redirect::to(&format!("/consultations/{id}#questions")).into_response()),
-        Err(ActionError::Conflict { field }) if field == "status" => {
-            refuse(
-                &state,
-                &p,
-                &ctx,
-                k,
-                u,
-                QuestionFormText::default(),
-                Fields::new(),
-                "consult-not-draft",
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
+    let w = BuilderWrite::load(v, id).await?;
+    let r = actions::delete_question(w.act(), id, qid).await;
+    w.outcome(BuilderForm::default(), "questions", r).await
 }
 
-pub async fn open(
-    Visit { state, p, ctx }: Visit,
-    Path(id): Path<i32>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> PageResult {
-    require(&p, Permission::RunConsultations, ctx.lang)?;
-    let (k, u) = load_for_write(&state, &p, id, ctx.lang).await?;
-    let act = Act::new(&state.db.conn, &p, state.now());
-    let (notice, status) = match actions::open(act, id).await {
-        Ok(_) => return Ok(Redirect::to(&format!("/consultations/{id}")).into_response()),
-        Err(ActionError::Conflict { field }) if field == "status" => {
-            ("consult-not-draft", StatusCode::CONFLICT)
-        }
-        Err(ActionError::Invalid { .. }) => {
-            ("consult-err-no-questions", StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => return Err(PageError(e.into(), ctx.lang)),
-    };
-    let qf = QuestionFormText::default();
-    refuse(&state, &p, &ctx, k, u, qf, Fields::new(), notice, status).await
+/// The child's page of a consultation as the children will see it, for the
+/// officials who build it: the same template, a "preview" banner, no way to
+/// send it.
+pub async fn preview(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
+    require(&p, Permission::ViewResults, ctx.lang)?;
+    let (k, _) = load(&state, &p, id, ctx.lang).await?;
+    super::child::preview(&state, &ctx, k).await
+}
+
+pub async fn open(v: Visit, Path(id): Path<i32>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    let w = BuilderWrite::load(v, id).await?;
+    let r = actions::open(w.act(), id).await;
+    w.outcome(BuilderForm::default(), "code-h", r).await
 }
 
 async fn stylesheet() -> Response {
@@ -743,16 +1001,10 @@ async fn tally_page(
     })
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct TallySavedQuery {
-    #[serde(default)]
-    pub saved: Option<String>,
-}
-
 pub async fn tally_form(
     Visit { state, p, ctx }: Visit,
     Path(id): Path<i32>,
-    Query(q): Query<TallySavedQuery>,
+    Query(q): Query<ShowQuery>,
 ) -> PageResult {
     require(&p, Permission::RunConsultations, ctx.lang)?;
     let (k, _) = load_for_write(&state, &p, id, ctx.lang).await?;

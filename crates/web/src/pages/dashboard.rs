@@ -98,11 +98,35 @@ pub(crate) async fn resolve_noting(
     };
     let year = match asked {
         Some(y) => y,
-        None => drilldown::latest_year(db, &u, today)
-            .await?
-            .unwrap_or(today.year()),
+        None => opening_year(db, &u, today).await?,
     };
     Ok((u, year, ambiguous))
+}
+
+/// The year the dashboard opens on: the latest year of a plan that has
+/// records or owes a report — the report's year (the reports list's rule,
+/// `reports::due_year`), or a later year a plan covers that already has
+/// records. Without any plan, the latest year with records, else this year.
+async fn opening_year(
+    db: &DatabaseConnection,
+    u: &unit::Model,
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let data = drilldown::latest_year(db, u, today).await?;
+    let Some(due) = super::reports::due_year(db, &u.path, today).await? else {
+        return Ok(data.unwrap_or(today.year()));
+    };
+    Ok(match data {
+        Some(d)
+            if d > due
+                && thamgia_store::plans::covering_levels(db, &u.path, d)
+                    .await?
+                    .is_some() =>
+        {
+            d
+        }
+        _ => due,
+    })
 }
 
 /// "Code 03388 in 2025 is Phường Đoàn Kết (from 01/07/2025)": said when

@@ -77,6 +77,11 @@ struct QueuePage {
     /// The consultation the queue is narrowed to.
     only: Option<i32>,
     only_title: Option<String>,
+    /// Texts waiting in the queue as narrowed (every page).
+    total: usize,
+    pager: crate::pager::Pager,
+    /// The query a decision's form keeps (consultation and page), `?…` or empty.
+    keep: String,
 }
 
 impl QueuePage {
@@ -103,6 +108,7 @@ async fn queue_page(
     retry: Option<Retry>,
     done: Option<String>,
     only: Option<i32>,
+    page: Option<&str>,
 ) -> Result<QueuePage, PageError> {
     let lang = ctx.lang;
     let db = &state.db.conn;
@@ -119,6 +125,29 @@ async fn queue_page(
     if let Some(id) = only {
         pending.retain(|(_, k)| k.id == id);
     }
+    let total = pending.len();
+    let here: axum::http::Uri = only
+        .map_or_else(
+            || "/moderation".into(),
+            |k| format!("/moderation?consultation={k}"),
+        )
+        .parse()
+        .unwrap_or_default();
+    let (pending, pager) = crate::pager::Pager::cut(pending, page, &here);
+    let keep = {
+        let mut q: Vec<String> = only
+            .map(|k| format!("consultation={k}"))
+            .into_iter()
+            .collect();
+        if pager.page > 1 {
+            q.push(format!("page={}", pager.page));
+        }
+        if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&"))
+        }
+    };
     let qids: Vec<i32> = pending.iter().map(|(a, _)| a.question_id).collect();
     let questions = indicators::questions_by_id(db, &qids).await.page(lang)?;
     let mut problem = None;
@@ -167,6 +196,9 @@ async fn queue_page(
         waiting,
         only,
         only_title,
+        total,
+        pager,
+        keep,
     })
 }
 
@@ -175,6 +207,8 @@ pub struct DoneQuery {
     done: Option<String>,
     /// Only this consultation's texts (`?consultation=<id>`).
     consultation: Option<String>,
+    /// The page of the queue (`web::pager`).
+    page: Option<String>,
 }
 
 /// The consultation a queue is narrowed to, when the address names one.
@@ -191,7 +225,7 @@ pub async fn queue(Visit { state, p, ctx }: Visit, Query(q): Query<DoneQuery>) -
         .map(|d| ctx.lang.t(&format!("moderation-done-{d}")));
     let only = narrowed(q.consultation.as_deref());
     Ok(render(
-        &queue_page(&state, &p, &ctx, None, done, only).await?,
+        &queue_page(&state, &p, &ctx, None, done, only, q.page.as_deref()).await?,
     ))
 }
 
@@ -211,9 +245,11 @@ pub async fn decide(
     let act = Act::new(&state.db.conn, &p, state.now());
     match moderation::apply(act, answer_id, &f).await {
         Ok(_) => {
-            let back = only
+            let back: String = only
                 .map(|k| format!("&consultation={k}"))
-                .unwrap_or_default();
+                .into_iter()
+                .chain(q.page.as_deref().map(|n| format!("&page={}", n.trim())))
+                .collect();
             Ok(Redirect::to(&format!("/moderation?done={}{back}", f.action)).into_response())
         }
         Err(ActionError::Invalid { fields, .. }) => {
@@ -223,7 +259,8 @@ pub async fn decide(
                 note: f.note.unwrap_or_default(),
                 errors: fields,
             };
-            let page = queue_page(&state, &p, &ctx, Some(retry), None, only).await?;
+            let page =
+                queue_page(&state, &p, &ctx, Some(retry), None, only, q.page.as_deref()).await?;
             Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e.into(), lang)),

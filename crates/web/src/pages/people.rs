@@ -159,16 +159,23 @@ fn birth_text(lang: Lang, p: &person::Model) -> String {
 struct PeoplePage {
     c: Chrome,
     rows: Vec<PersonRow>,
+    pager: crate::pager::Pager,
     can_create: bool,
 }
 
-pub async fn list(Visit { state, p, ctx }: Visit) -> PageResult {
+pub async fn list(
+    Visit { state, p, ctx }: Visit,
+    Query(pq): Query<crate::pager::PageQuery>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::ViewNames, lang)?;
     let today = state.now().date_naive();
-    let rows = people::list_with_units(&state.db.conn, &p.scope())
+    let all = people::list_with_units(&state.db.conn, &p.scope())
         .await
-        .page(lang)?
+        .page(lang)?;
+    let (all, pager) = crate::pager::Pager::cut(all, pq.page.as_deref(), &uri);
+    let rows = all
         .into_iter()
         .map(|(person, u)| PersonRow {
             id: person.id,
@@ -193,6 +200,7 @@ pub async fn list(Visit { state, p, ctx }: Visit) -> PageResult {
     Ok(render(&PeoplePage {
         c: Chrome::new(&ctx, "people-title"),
         rows,
+        pager,
         can_create: p.can(Permission::ManageModels),
     }))
 }

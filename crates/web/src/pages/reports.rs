@@ -188,15 +188,28 @@ async fn list_year(
         return Ok(y);
     }
     let last = (today.year() - 1).max(2000);
+    Ok(due_year(db, path, today).await?.unwrap_or(last))
+}
+
+/// The latest year that owes a report to the unit at `path`: the last year
+/// when a plan of its province covers it, else the latest year before it that
+/// a plan covers (`None` when no plan covers any of the twenty years before).
+/// The reports list and the dashboard open on it.
+pub(crate) async fn due_year(
+    db: &sea_orm::DatabaseConnection,
+    path: &str,
+    today: NaiveDate,
+) -> crate::error::AppResult<Option<i32>> {
+    let last = (today.year() - 1).max(2000);
     for y in (last - 20..=last).rev() {
         if thamgia_store::plans::covering_levels(db, path, y)
             .await?
             .is_some()
         {
-            return Ok(y);
+            return Ok(Some(y));
         }
     }
-    Ok(last)
+    Ok(None)
 }
 
 pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {

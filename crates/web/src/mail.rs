@@ -76,15 +76,19 @@ fn message(m: &Mailer, parts: &MailParts) -> anyhow::Result<Message> {
         "reminder-mail-subject",
         &[("unit", parts.from_unit.name_vi.clone())],
     );
-    let body = lang.t_args(
-        "reminder-mail-body",
+    let greeting = lang.t_args(
+        "reminder-mail-greeting",
+        &[("name", parts.to.display_name.clone())],
+    );
+    let closing = lang.t_args(
+        "reminder-mail-closing",
         &[
-            ("name", parts.to.display_name.clone()),
-            ("about", sentence(lang, &parts.reminder, &parts.party_vi)),
             ("unit", parts.from_unit.name_vi.clone()),
             ("date", lang.date(parts.reminder.created_at.date_naive())),
         ],
     );
+    let about = sentence(lang, &parts.reminder, &parts.party_vi);
+    let body = format!("{greeting}\n\n{about}\n\n{closing}\n");
     Ok(Message::builder()
         .from(m.from.clone())
         .to(to)

@@ -33,11 +33,8 @@ reminder-about-answer = The answer to the children about “{ $subject }” is o
 reminder-about-recommendation = The children's recommendation “{ $subject }” has not been answered; it was due on { $due }.
 reminder-about-forum = The report of the forum “{ $subject }” has not been sent; it was due on { $due }.
 reminder-mail-subject = Reminder from { $unit }
-reminder-mail-body = Dear { $name },
-
-    { $about }
-
-    Please see to it promptly. This mail was sent by Thamgia at the request of { $unit } on { $date }; please do not reply to it.
+reminder-mail-greeting = Dear { $name },
+reminder-mail-closing = Please see to it promptly. This mail was sent by Thamgia at the request of { $unit } on { $date }; please do not reply to it.
 reminder-letter-summary = Re: reminder to carry out the plan for children's participation
 reminder-letter-opening = Under the plan for children's participation, { $issuer } asks the agencies and units to complete promptly the overdue work below:
 reminder-letter-closing = The agencies and units are asked to see to it promptly and report the result.

@@ -33,11 +33,8 @@ reminder-about-answer = Việc trả lời trẻ em về “{ $subject }” đã
 reminder-about-recommendation = Kiến nghị của trẻ em “{ $subject }” chưa được trả lời; hạn trả lời là ngày { $due }.
 reminder-about-forum = Báo cáo kết quả diễn đàn “{ $subject }” chưa được gửi; hạn gửi là ngày { $due }.
 reminder-mail-subject = Nhắc việc từ { $unit }
-reminder-mail-body = Kính gửi { $name },
-
-    { $about }
-
-    Đề nghị đơn vị, cơ quan khẩn trương thực hiện. Thư này được gửi từ hệ thống Thamgia theo đề nghị của { $unit } ngày { $date }; vui lòng không trả lời thư này.
+reminder-mail-greeting = Kính gửi { $name },
+reminder-mail-closing = Đề nghị đơn vị, cơ quan khẩn trương thực hiện. Thư này được gửi từ hệ thống Thamgia theo đề nghị của { $unit } ngày { $date }; vui lòng không trả lời thư này.
 reminder-letter-summary = V/v đôn đốc thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em
 reminder-letter-opening = Thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em, { $issuer } đề nghị các cơ quan, đơn vị khẩn trương hoàn thành các việc đã quá hạn sau:
 reminder-letter-closing = Đề nghị các cơ quan, đơn vị quan tâm, khẩn trương thực hiện và báo cáo kết quả./.

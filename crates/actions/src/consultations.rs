@@ -610,6 +610,32 @@ mod tests {
     }
 
     #[test]
+    fn moving_a_question_swaps_it_with_its_neighbour() {
+        assert_eq!(moved(&[1, 2, 3], 3, true), vec![1, 3, 2]);
+        assert_eq!(moved(&[1, 2, 3], 1, false), vec![2, 1, 3]);
+        assert_eq!(moved(&[1, 2, 3], 1, true), vec![1, 2, 3], "the first stays");
+        assert_eq!(moved(&[1, 2, 3], 3, false), vec![1, 2, 3], "the last stays");
+        assert_eq!(moved(&[1, 2, 3], 9, true), vec![1, 2, 3], "not one of them");
+    }
+
+    #[test]
+    fn templates_are_questions_once_their_rows_are_filled() {
+        for name in TEMPLATES {
+            let mut t = template(name).expect(name);
+            for (i, o) in t.options.iter_mut().enumerate() {
+                if o.label_vi.is_empty() {
+                    o.label_vi = format!("Lựa chọn {i}");
+                }
+                if let Some(p) = &o.emoji {
+                    assert!(thamgia_domain::pictures::key(p).is_some(), "{name}: {p}");
+                }
+            }
+            assert!(check_input(&t).is_ok(), "{name}");
+        }
+        assert!(template("pipes").is_none());
+    }
+
+    #[test]
     fn option_lines_with_emoji_and_english() {
         let o = options_from_lines("Sân chơi | ⚽ | Playground\n\n  Thư viện |📚\nVườn rau");
         assert_eq!(o.len(), 3);

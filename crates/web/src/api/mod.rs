@@ -25,7 +25,7 @@ mod recommendations;
 mod report_exports;
 mod reports;
 mod results;
-mod roster;
+pub(crate) mod roster;
 mod users;
 
 use crate::error::{AppError, ErrorBody};

@@ -245,11 +245,7 @@ pub fn check_raised_on(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ActionError;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
+    use crate::models::testing::{d, refused as fields};
 
     fn club() -> club::Model {
         club::Model {
@@ -262,14 +258,6 @@ mod tests {
             closed_on: None,
             created_by: None,
             created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
-        }
-    }
-
-    fn fields(r: ActionResult<NewActivity>) -> Fields {
-        match r {
-            Err(ActionError::Invalid { fields, .. }) => fields,
-            Ok(_) => panic!("accepted"),
-            Err(e) => panic!("{e:?}"),
         }
     }
 

@@ -161,11 +161,7 @@ pub fn check_dialogue(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ActionError;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
+    use crate::models::testing::{d, refused};
 
     fn council() -> council::Model {
         council::Model {
@@ -182,10 +178,7 @@ mod tests {
     #[test]
     fn a_dialogue_needs_its_facts_and_a_child() {
         let today = d(2019, 12, 1);
-        let e = match check_dialogue(&council(), &DialogueInput::default(), today) {
-            Err(ActionError::Invalid { fields, .. }) => fields,
-            other => panic!("{other:?}"),
-        };
+        let e = refused(check_dialogue(&council(), &DialogueInput::default(), today));
         for f in ["held_on", "attendees", "issues", "children_present"] {
             assert_eq!(e[f], "required", "{f}");
         }
@@ -195,10 +188,7 @@ mod tests {
             issues: "Đường đến trường".into(),
             children_present: "0".into(),
         };
-        let e = match check_dialogue(&council(), &f, today) {
-            Err(ActionError::Invalid { fields, .. }) => fields,
-            other => panic!("{other:?}"),
-        };
+        let e = refused(check_dialogue(&council(), &f, today));
         assert_eq!(e["held_on"], "before_established");
         assert_eq!(e["children_present"], "total_zero");
         let ok = DialogueInput {

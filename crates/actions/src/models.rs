@@ -242,13 +242,29 @@ pub(crate) async fn own_agency_in_scope(
     }
 }
 
+/// What the crate's unit tests share: a day, and the fields a check refused.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod testing {
+    use crate::{ActionError, ActionResult, Fields};
+    use chrono::NaiveDate;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
     }
+
+    /// The fields of a refused check (a panic when it was accepted).
+    pub(crate) fn refused<T: std::fmt::Debug>(r: ActionResult<T>) -> Fields {
+        match r {
+            Err(ActionError::Invalid { fields, .. }) => fields,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::d;
+    use super::*;
 
     #[test]
     fn the_default_year_is_the_latest_with_records() {

@@ -95,22 +95,30 @@ pub struct PersonInput {
 }
 
 /// The order of a new child's fields on a form.
-pub const PERSON_ORDER: &[&str] = &[
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnic",
-    "unit",
-    "school_or_commune",
-    "guardian_contact",
-    "guardian_name",
-    "guardian_relation",
-    "guardian_method",
-    "guardian_date",
-    "child_agreed",
-    "child_date",
-    "purpose",
-];
+pub const PERSON_ORDER: &[&str] = &then::<14>(
+    &[
+        "full_name",
+        "birth_date",
+        "sex",
+        "ethnic",
+        "unit",
+        "school_or_commune",
+        "guardian_contact",
+    ],
+    CONSENT_ORDER,
+);
+
+/// `a` then `b`, as one array of `N` (their two lengths).
+const fn then<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N);
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
 
 /// Enters a child with their consent (`ViewNames`, `ManageModels`).
 pub async fn create(act: Act<'_>, f: &PersonInput) -> ActionResult<person::Model> {
@@ -363,10 +371,7 @@ pub async fn memberships(db: &DatabaseConnection, person_id: i32) -> ActionResul
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
+    use crate::models::testing::d;
 
     #[test]
     fn a_consent_needs_the_child_from_seven_and_never_names_the_child() {

@@ -29,6 +29,7 @@ use sea_orm::DatabaseConnection;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use thamgia_actions::Act;
 use thamgia_domain::access::{Actor, Principal, Role};
 use thamgia_domain::activities::{
     Activity, ActivityKind, ActivityText, ParticipantGroup, Spending, SpendingText, check_activity,
@@ -60,6 +61,21 @@ pub struct Col {
     pub width: f64,
     pub required: bool,
     pub help: &'static str,
+}
+
+/// A sheet to fill in: its columns over a thousand blank rows.
+pub(crate) fn input_sheet(name: &str, columns: Vec<thamgia_office::Column>) -> Sheet {
+    Sheet {
+        name: name.into(),
+        columns,
+        blank_rows: 1000,
+        ..Default::default()
+    }
+}
+
+/// The first column of every sheet: the unit's code, with what it is on this sheet.
+pub(crate) fn unit_col(help: &'static str) -> Col {
+    col("Đơn vị (mã)", "unit", ColumnKind::Text, 12.0, true, help)
 }
 
 pub(crate) fn col(
@@ -132,14 +148,7 @@ fn header_en(field: &str) -> String {
 pub fn activity_columns() -> Vec<Col> {
     use ColumnKind::{Date, Int, Text};
     let mut v = vec![
-        col(
-            "Đơn vị (mã)",
-            "unit",
-            Text,
-            12.0,
-            true,
-            "Mã đơn vị thực hiện (xem danh sách bên phải), ví dụ 108.",
-        ),
+        unit_col("Mã đơn vị thực hiện (xem danh sách bên phải), ví dụ 108."),
         col(
             "Mã hoạt động",
             "code",
@@ -249,14 +258,7 @@ pub fn activity_columns() -> Vec<Col> {
 pub fn spending_columns() -> Vec<Col> {
     use ColumnKind::{Date, Int, Text};
     vec![
-        col(
-            "Đơn vị (mã)",
-            "unit",
-            Text,
-            12.0,
-            true,
-            "Mã đơn vị của hoạt động.",
-        ),
+        unit_col("Mã đơn vị của hoạt động."),
         col(
             "Mã hoạt động",
             "activity",
@@ -535,6 +537,9 @@ pub(crate) fn error_at<K>(
     }
 }
 
+/// A file's check: what it would write, or why it is refused.
+pub type Checked<P> = Result<Result<P, Refused>, AppError>;
+
 fn is_agency_officer(p: &Principal) -> Option<i32> {
     if p.role == Role::AgencyOfficer {
         Some(p.agency_id.unwrap_or(-1))
@@ -544,13 +549,8 @@ fn is_agency_officer(p: &Principal) -> Option<i32> {
 }
 
 /// Reads and checks a whole file. Nothing is written.
-pub async fn check_file(
-    db: &DatabaseConnection,
-    p: &Principal,
-    file_name: &str,
-    bytes: &[u8],
-    lang: Lang,
-) -> Result<Result<Prepared, Refused>, AppError> {
+pub async fn check_file(act: Act<'_>, name: &str, bytes: &[u8], lang: Lang) -> Checked<Prepared> {
+    let (db, p) = (act.db, act.p);
     let (kind, tables) = match thamgia_office::read(bytes) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e.into())),
@@ -595,7 +595,7 @@ pub async fn check_file(
     let stored = imports::existing(db, &unit_ids).await?;
     let own_agency = is_agency_officer(p);
     let mut prepared = Prepared {
-        file_name: file_name.to_string(),
+        file_name: name.to_string(),
         activities: Vec::new(),
         spending: Vec::new(),
     };
@@ -1002,18 +1002,8 @@ pub async fn template(db: &DatabaseConnection, p: &Principal) -> Result<Vec<u8>,
         Column::text("Tên cơ quan", 40.0),
     ];
     let sheets = [
-        Sheet {
-            name: SHEET_ACTIVITIES.into(),
-            columns: acts,
-            blank_rows: 1000,
-            ..Default::default()
-        },
-        Sheet {
-            name: SHEET_SPENDING.into(),
-            columns: spend,
-            blank_rows: 1000,
-            ..Default::default()
-        },
+        input_sheet(SHEET_ACTIVITIES, acts),
+        input_sheet(SHEET_SPENDING, spend),
         Sheet {
             name: SHEET_GUIDE.into(),
             columns: guide_cols,

@@ -127,7 +127,8 @@ pub async fn import(
     require(&p, Permission::ManageActivities)?;
     check_upload(&headers, &body)?;
     let name = safe_file_name(q.file_name.as_deref().unwrap_or("tep-nhap"));
-    let prepared = match check_file(&state.db.conn, &p, &name, &body, Lang::Vi).await? {
+    let act = thamgia_actions::Act::new(&state.db.conn, &p, state.now());
+    let prepared = match check_file(act, &name, &body, Lang::Vi).await? {
         Ok(x) => x,
         Err(Refused::File(code)) => return Err(file_error(code)),
         Err(Refused::Rows(rows)) => return Err(rows_error(rows)),

@@ -27,7 +27,7 @@ mod report_exports;
 mod reports;
 mod results;
 mod reviews;
-mod roster;
+pub(crate) mod roster;
 mod users;
 
 use crate::error::{AppError, ErrorBody};

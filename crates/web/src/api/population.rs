@@ -261,11 +261,11 @@ pub async fn import(
     require(&p, Permission::ManagePopulation)?;
     check_upload(&headers, &body)?;
     let name = safe_file_name(q.file_name.as_deref().unwrap_or("tep-nhap"));
-    let prepared = match rules::check_file(&state.db.conn, &p, &name, &body, Lang::Vi).await? {
+    let act = Act::new(&state.db.conn, &p, state.now());
+    let prepared = match rules::check_file(act, &name, &body, Lang::Vi).await? {
         Ok(x) => x,
         Err(Refused::File(code)) => return Err(file_error(code)),
         Err(Refused::Rows(rows)) => return Err(rows_error(rows)),
     };
-    let act = Act::new(&state.db.conn, &p, state.now());
     Ok(Json(actions::save(act, &prepared).await?.into()))
 }

@@ -17,7 +17,7 @@ use thamgia_actions::models::year_of;
 use thamgia_actions::recommendations::RecommendationInput;
 use thamgia_domain::access::Principal;
 use thamgia_domain::models::RecommendationSource;
-use thamgia_store::entity::person;
+use thamgia_store::entity::{agency, person};
 use thamgia_store::{agencies, recommendations};
 
 /// "Thành viên #n": what callers who may not see names read.
@@ -244,11 +244,23 @@ pub(crate) async fn briefs(
     id: i32,
     today: NaiveDate,
 ) -> AppResult<Vec<RecommendationBrief>> {
+    listed(db, source, id, today, |a| a.code).await
+}
+
+/// The recommendations of one source (a dialogue, a club), the agency
+/// addressed as `agency` names it: its code for the API, its name on a page.
+pub(crate) async fn listed(
+    db: &DatabaseConnection,
+    source: RecommendationSource,
+    id: i32,
+    today: NaiveDate,
+    agency: impl Fn(agency::Model) -> String,
+) -> AppResult<Vec<RecommendationBrief>> {
     let mut out = vec![];
     for r in recommendations::for_source(db, source, id).await? {
         let agency = agencies::by_id(db, r.agency_id)
             .await?
-            .map(|a| a.code)
+            .map(&agency)
             .unwrap_or_default();
         out.push(RecommendationBrief {
             id: r.id,

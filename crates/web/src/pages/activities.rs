@@ -412,18 +412,7 @@ struct FormPage {
     groups: Vec<GroupInput>,
 }
 
-impl FormPage {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|code| error_text(self.c.lang, code))
-            .unwrap_or_default()
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(FormPage, |c, code| error_text(c.lang, code));
 
 const FORM_ORDER: &[&str] = &[
     "code",

@@ -49,18 +49,7 @@ struct UserForm {
     history: Vec<audit::Model>,
 }
 
-impl UserForm {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|code| self.c.t(&format!("invalid-{code}")))
-            .unwrap_or_default()
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(UserForm, |c, code| c.t(&format!("invalid-{code}")));
 
 async fn form_page(
     state: &AppState,

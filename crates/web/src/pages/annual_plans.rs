@@ -143,18 +143,7 @@ struct FormPage {
     agencies: Vec<Opt>,
 }
 
-impl FormPage {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|code| error_text(self.c.lang, code))
-            .unwrap_or_default()
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(FormPage, |c, code| error_text(c.lang, code));
 
 async fn form_page(
     state: &AppState,
@@ -283,18 +272,7 @@ struct ShowPage {
     saved: String,
 }
 
-impl ShowPage {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|code| error_text(self.c.lang, code))
-            .unwrap_or_default()
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(ShowPage, |c, code| error_text(c.lang, code));
 
 fn totals_row(
     lang: Lang,

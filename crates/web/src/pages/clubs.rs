@@ -10,18 +10,14 @@
 //!
 //! The checks here are shared with the JSON API (`api/clubs.rs`).
 
-use super::councils::{RecRow, lower_first, rec_rows, units_holding, year_of, year_options};
+use super::councils::{RecRow, lower_first, rec_rows, units_holding};
 use super::matters::Fields;
 use super::membership::{
-    self as membership_pages, Club, ClubMemberForm, Refused, YearQuery, add_held, add_member,
-    end_member, refused, show,
+    self as membership_pages, Club, ClubMemberForm, Here, Shared, YearQuery, created, listed,
+    member_rows, page_year, refused,
 };
-use super::people::{
-    MemberRow, RosterKeys, RosterView, checked, error_summary, field_message, new_person_href,
-};
-use super::{
-    Chrome, PageErr, PageError, PageResult, Visit, answered, render, require, unprocessable,
-};
+use super::people::{MemberRow, RosterKeys, RosterView, checked, error_summary, field_message};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, answered, render, require};
 use crate::auth::{CsrfForm, Ctx};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -32,22 +28,16 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
+use thamgia_actions::Act;
 use thamgia_actions::recommendations::RecommendationInput;
-use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
 use thamgia_store::clubs;
-use thamgia_store::entity::{agency, club, club_activity, club_member, person, unit};
+use thamgia_store::entity::{club, club_activity, unit};
 use thamgia_store::units;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/clubs", get(list))
-        .route("/clubs/new", get(new_form).post(create))
-        .route("/clubs/{id}", get(show::<Club>))
-        .route("/clubs/{id}/members", post(add_member::<Club>))
-        .route("/clubs/{id}/members/{mid}/leave", post(end_member::<Club>))
-        .route("/clubs/{id}/activities", post(add_held::<Club>))
+    membership_pages::routes::<Club>(get(list), get(new_form).post(create))
         .route("/clubs/{id}/recommendations", post(add_recommendation))
 }
 
@@ -96,43 +86,10 @@ pub struct ClubListRow {
     pub active: bool,
 }
 
-#[derive(Template)]
-#[template(path = "club_list.html")]
-struct ClubsPage {
-    c: Chrome,
-    year: i32,
-    years: Vec<i32>,
-    rows: Vec<ClubListRow>,
-    active: usize,
-    districts_active: usize,
-    districts: usize,
-    can_create: bool,
-}
-
-pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
-    let lang = ctx.lang;
-    require(&p, Permission::ViewModels, lang)?;
-    let db = &state.db.conn;
-    let scope = p.scope();
-    let today = state.now().date_naive();
-    let years = clubs::years(db, &scope).await.page(lang)?;
-    let year = year_of(&q.year, &years, today);
-    let list = clubs::list(db, &scope, year).await.page(lang)?;
-    let district_ids: BTreeSet<i32> = units::list(db, &scope)
-        .await
-        .page(lang)?
-        .into_iter()
-        .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
-        .map(|u| u.id)
-        .collect();
-    let districts_active: BTreeSet<i32> = list
-        .iter()
-        .filter(|r| r.active() && district_ids.contains(&r.unit.id))
-        .map(|r| r.unit.id)
-        .collect();
-    let rows: Vec<ClubListRow> = list
-        .into_iter()
-        .map(|r| ClubListRow {
+impl ClubListRow {
+    /// A club of the list, with the year's figures.
+    fn of(lang: Lang, r: clubs::ClubRow) -> Self {
+        ClubListRow {
             active: r.active(),
             id: r.club.id,
             name: r.club.name,
@@ -148,14 +105,45 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) ->
             activities: r.activities,
             girls: r.girls,
             boys: r.boys,
-        })
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "club_list.html")]
+struct ClubsPage {
+    c: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    rows: Vec<ClubListRow>,
+    active: usize,
+    districts_active: usize,
+    districts: usize,
+    can_create: bool,
+}
+
+pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
+    let lang = ctx.lang;
+    let (year, years, list) = listed::<Club>((&state, &p, lang), &q).await?;
+    let district_ids: BTreeSet<i32> = units::list(&state.db.conn, &p.scope())
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|u| thamgia_domain::units::reports_to_province(&u.path))
+        .map(|u| u.id)
         .collect();
+    let districts_active: BTreeSet<i32> = list
+        .iter()
+        .filter(|r| r.active() && district_ids.contains(&r.unit.id))
+        .map(|r| r.unit.id)
+        .collect();
+    let rows: Vec<ClubListRow> = list.into_iter().map(|r| ClubListRow::of(lang, r)).collect();
     Ok(render(&ClubsPage {
         c: Chrome::new(&ctx, "club-list-title"),
         active: rows.iter().filter(|r| r.active).count(),
         districts_active: districts_active.len(),
         districts: district_ids.len(),
-        years: year_options(&years, today, year),
+        years,
         year,
         rows,
         can_create: p.can(Permission::ManageModels),
@@ -176,15 +164,7 @@ struct ClubFormPage {
     settings: Vec<&'static str>,
 }
 
-impl ClubFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(ClubFormPage, field_message);
 
 async fn form_page(
     state: &AppState,
@@ -240,41 +220,14 @@ pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
 
 pub async fn create(Visit { state, p, ctx }: Visit, CsrfForm(f): CsrfForm<ClubForm>) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
-    match thamgia_actions::clubs::create(act, &f).await {
-        Ok(k) => Ok(Redirect::to(&format!("/clubs/{}", k.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
-            &form_page(&state, &p, &ctx, f, fields).await?,
-        ))),
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
+    let done = thamgia_actions::clubs::create(act, &f).await.map(|k| k.id);
+    created::<Club, _>(ctx.lang, done, async |errors| {
+        form_page(&state, &p, &ctx, f, errors).await
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- one club
-
-/// The members of a club as a given user may see them (n: the place in the
-/// list); the first table holds those who have not left.
-fn member_rows(
-    lang: Lang,
-    names: bool,
-    members: &[(club_member::Model, person::Model)],
-) -> Vec<MemberRow> {
-    members
-        .iter()
-        .enumerate()
-        .map(|(i, (m, person))| MemberRow {
-            id: m.id,
-            listed: m.left_on.is_none(),
-            role: if m.is_leader {
-                format!("★ {}", lang.t("club-leader"))
-            } else {
-                lang.t("club-member")
-            },
-            start: m.joined_on,
-            end: m.left_on,
-            ..MemberRow::of(lang, names, i + 1, person)
-        })
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "club.html")]
@@ -290,23 +243,15 @@ pub(crate) struct ClubPage {
     roster: RosterView,
     current: usize,
     leaders: usize,
-    names: bool,
     activities: Vec<club_activity::Model>,
     year_girls: i64,
     year_boys: i64,
     year_count: usize,
     recs: Vec<RecRow>,
-    can_manage: bool,
-    can_record: bool,
-    eligible: Vec<(i32, String)>,
-    new_person: String,
-    agency_options: Vec<agency::Model>,
-    r: Refused,
-    summary: Vec<(String, String)>,
+    page: Shared,
     mf: ClubMemberForm,
     af: ActivityForm,
     rf: ClubRecForm,
-    saved: String,
 }
 
 impl ClubPage {
@@ -325,28 +270,14 @@ pub(crate) struct Forms {
 type Typed = membership_pages::Typed<Club>;
 
 /// The page of club `id`, loaded in the user's scope.
-pub(super) async fn club_page(
-    state: &AppState,
-    p: &Principal,
-    ctx: &Ctx,
-    id: i32,
-    t: Typed,
-) -> Result<ClubPage, PageError> {
-    let lang = ctx.lang;
-    let (k, u, host) = clubs::get_in_scope(&state.db.conn, &p.scope(), id)
-        .await
-        .page(lang)?;
+pub(super) async fn page(at: Here<'_>, id: i32, mut t: Typed) -> Result<ClubPage, PageError> {
+    let (state, p, ctx) = at;
     let db = &state.db.conn;
+    let lang = ctx.lang;
+    let (k, u, host) = clubs::get_in_scope(db, &p.scope(), id).await.page(lang)?;
     let today = state.now().date_naive();
-    let names = p.can(Permission::ViewNames);
-    let active_years: Vec<i32> = clubs::years_active(db, k.id)
-        .await
-        .page(lang)?
-        .into_iter()
-        .collect();
-    let mut desc = active_years.clone();
-    desc.reverse();
-    let year = year_of(&t.year, &desc, today);
+    let active_years = clubs::years_active(db, k.id).await.page(lang)?;
+    let year = page_year(&active_years, &t.year, today);
     let members = clubs::members(db, k.id).await.page(lang)?;
     let activities = clubs::activities(db, k.id).await.page(lang)?;
     let in_year: Vec<&club_activity::Model> =
@@ -355,28 +286,12 @@ pub(super) async fn club_page(
     // Children of the host unit first place: a school club takes its pupils.
     let member_unit = host.as_ref().unwrap_or(&u);
     let open = members.iter().filter(|(m, _)| m.left_on.is_none());
-    let eligible =
-        membership_pages::eligible(state, p, lang, &u.path, open.map(|(m, _)| m.person_id)).await?;
-    let mut mf = t.mf.unwrap_or_default();
-    if mf.person.is_empty() {
-        mf.person = t.person.clone();
-    }
+    let open = open.map(|(m, _)| m.person_id);
+    let page = Shared::of(at, &mut t, (k.id, &k.name), (&u, member_unit), open).await?;
+    let mut mf = t.member_form();
     if mf.joined_on.is_empty() {
         mf.joined_on = lang.date(today);
     }
-    let agency_options = membership_pages::agency_options(state, p, lang).await?;
-    let (order, prefix): (&[&str], &str) = match t.which.as_str() {
-        "member" => (&["person", "is_leader", "joined_on"], "club-field-"),
-        "leave" => (&["left_on"], "club-field-"),
-        "activity" => (
-            &["held_on", "topic", "girls", "boys"],
-            "club-activity-field-",
-        ),
-        _ => (
-            &["raised_on", "text", "topic", "agency", "deadline"],
-            "models-rec-field-",
-        ),
-    };
     Ok(ClubPage {
         c: Chrome::new(ctx, "club-title"),
         district: lang.pick(&u.name_vi, &u.name_en).to_string(),
@@ -385,7 +300,7 @@ pub(super) async fn club_page(
             .map(|h| lang.pick(&h.name_vi, &h.name_en).to_string())
             .unwrap_or_default(),
         active: active_years.contains(&year),
-        years_active: active_years,
+        years_active: active_years.into_iter().collect(),
         year,
         roster: RosterView {
             path: format!("/clubs/{}", k.id),
@@ -398,8 +313,19 @@ pub(super) async fn club_page(
             .iter()
             .filter(|(m, _)| m.left_on.is_none() && m.is_leader)
             .count(),
-        members: member_rows(lang, names, &members),
-        names,
+        // The first table: those who have not left.
+        members: member_rows(lang, page.names, &members, |m, person| MemberRow {
+            id: m.id,
+            listed: m.left_on.is_none(),
+            role: if m.is_leader {
+                format!("★ {}", lang.t("club-leader"))
+            } else {
+                lang.t("club-member")
+            },
+            start: m.joined_on,
+            end: m.left_on,
+            ..person
+        }),
         year_girls: in_year.iter().map(|a| i64::from(a.girls)).sum(),
         year_boys: in_year.iter().map(|a| i64::from(a.boys)).sum(),
         year_count: in_year.len(),
@@ -407,21 +333,7 @@ pub(super) async fn club_page(
         recs: rec_rows(db, lang, RecommendationSource::Club, k.id, today)
             .await
             .page(lang)?,
-        can_manage: p.can(Permission::ManageModels),
-        can_record: p.can(Permission::RecordActivities),
-        eligible,
-        new_person: new_person_href(
-            &member_unit.code,
-            &Lang::Vi.t_args("models-purpose-member", &[("name", k.name.clone())]),
-            &format!("/clubs/{}#add-member", k.id),
-        ),
-        agency_options,
-        summary: error_summary(lang, &t.errors, order, prefix),
-        r: Refused {
-            which: t.which,
-            errors: t.errors,
-            lang,
-        },
+        page,
         mf,
         af: t.more.af.unwrap_or_else(|| ActivityForm {
             held_on: lang.date(today),
@@ -431,7 +343,6 @@ pub(super) async fn club_page(
             raised_on: lang.date(today),
             ..Default::default()
         }),
-        saved: t.saved,
         k,
     })
 }

@@ -11,15 +11,11 @@
 
 use super::matters::Fields;
 use super::membership::{
-    self as membership_pages, Council, CouncilMemberForm, Refused, YearQuery, add_held, add_member,
-    end_member, refused, show,
+    self as membership_pages, Council, CouncilMemberForm, Here, Shared, YearQuery, created, listed,
+    member_rows, page_year, refused,
 };
-use super::people::{
-    MemberRow, RosterKeys, RosterView, error_summary, field_message, new_person_href,
-};
-use super::{
-    Chrome, PageErr, PageError, PageResult, Visit, answered, render, require, unprocessable,
-};
+use super::people::{MemberRow, RosterKeys, RosterView, error_summary, field_message};
+use super::{Chrome, PageErr, PageError, PageResult, Visit, answered, render, require};
 use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -33,25 +29,15 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use std::collections::BTreeSet;
+use thamgia_actions::Act;
 use thamgia_actions::recommendations::RecommendationInput as RecommendationForm;
-use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::models::{CouncilRole, RecommendationSource};
 use thamgia_store::councils;
-use thamgia_store::entity::{agency, council, council_dialogue, council_member, person, unit};
-use thamgia_store::{agencies, recommendations};
+use thamgia_store::entity::{agency, council, council_dialogue, unit};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/councils", get(list))
-        .route("/councils/new", get(new_form).post(create))
-        .route("/councils/{id}", get(show::<Council>))
-        .route("/councils/{id}/members", post(add_member::<Council>))
-        .route(
-            "/councils/{id}/members/{mid}/end",
-            post(end_member::<Council>),
-        )
-        .route("/councils/{id}/dialogues", post(add_held::<Council>))
+    membership_pages::routes::<Council>(get(list), get(new_form).post(create))
         .route(
             "/councils/{id}/dialogues/{did}/recommendations",
             post(add_recommendation),
@@ -59,8 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/councils.css", get(stylesheet))
 }
 
-/// The level rule and the years shown are the actions' (`forums` reads them here too).
-pub(crate) use thamgia_actions::models::{units_holding, year_of, year_options};
+/// The level rule is the actions' (`forums` and `clubs` read it here too).
+pub(crate) use thamgia_actions::models::units_holding;
 
 /// The fields of a new council, as the form sends them: the action's input.
 pub use thamgia_actions::councils::CouncilInput as CouncilForm;
@@ -108,13 +94,8 @@ struct CouncilsPage {
 
 pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) -> PageResult {
     let lang = ctx.lang;
-    require(&p, Permission::ViewModels, lang)?;
+    let (year, years, list) = listed::<Council>((&state, &p, lang), &q).await?;
     let db = &state.db.conn;
-    let scope = p.scope();
-    let today = state.now().date_naive();
-    let years = councils::years(db, &scope).await.page(lang)?;
-    let year = year_of(&q.year, &years, today);
-    let list = councils::list(db, &scope, year).await.page(lang)?;
     let with: BTreeSet<i32> = list.iter().map(|r| r.unit.id).collect();
     let without = units_holding(db, &p, "council", year)
         .await
@@ -138,7 +119,7 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) ->
     Ok(render(&CouncilsPage {
         c: Chrome::new(&ctx, "council-list-title"),
         working: rows.iter().filter(|r| r.works).count(),
-        years: year_options(&years, today, year),
+        years,
         year,
         rows,
         without,
@@ -158,15 +139,7 @@ struct CouncilFormPage {
     districts: Vec<(unit::Model, bool)>,
 }
 
-impl CouncilFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(CouncilFormPage, field_message);
 
 async fn form_page(
     state: &AppState,
@@ -221,55 +194,23 @@ pub async fn create(
     CsrfForm(f): CsrfForm<CouncilForm>,
 ) -> PageResult {
     let act = Act::new(&state.db.conn, &p, state.now());
-    match thamgia_actions::councils::create(act, &f).await {
-        Ok(k) => Ok(Redirect::to(&format!("/councils/{}", k.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => Ok(unprocessable(render(
-            &form_page(&state, &p, &ctx, f, fields).await?,
-        ))),
-        Err(e) => Err(PageError(e.into(), ctx.lang)),
-    }
+    let done = thamgia_actions::councils::create(act, &f)
+        .await
+        .map(|k| k.id);
+    created::<Council, _>(ctx.lang, done, async |errors| {
+        form_page(&state, &p, &ctx, f, errors).await
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- one council
 
-pub struct RecRow {
-    pub id: i32,
-    pub text: String,
-    pub topic: String,
-    pub agency: String,
-    pub deadline: NaiveDate,
-    pub status: String,
-    pub overdue: bool,
-}
+/// A recommendation as listed under its dialogue or club (the agency by name).
+pub(crate) use crate::api::roster::RecommendationBrief as RecRow;
 
 pub struct DialogueRow {
     pub d: council_dialogue::Model,
     pub recs: Vec<RecRow>,
-}
-
-/// The members of a council as a given user may see them (n: the place in
-/// the list); the first table holds those serving in `year`.
-fn member_rows(
-    lang: Lang,
-    names: bool,
-    year: i32,
-    members: &[(council_member::Model, person::Model)],
-) -> Vec<MemberRow> {
-    members
-        .iter()
-        .enumerate()
-        .map(|(i, (m, person))| MemberRow {
-            id: m.id,
-            listed: councils::serves_in(m.term_start, m.term_end, year),
-            role: lang.t(&format!(
-                "council-role-{}",
-                m.role.as_str().replace('_', "-")
-            )),
-            start: m.term_start,
-            end: m.term_end,
-            ..MemberRow::of(lang, names, i + 1, person)
-        })
-        .collect()
 }
 
 /// Recommendations of one source, for the page.
@@ -280,23 +221,8 @@ pub(crate) async fn rec_rows(
     id: i32,
     today: NaiveDate,
 ) -> AppResult<Vec<RecRow>> {
-    let mut out = vec![];
-    for r in recommendations::for_source(db, source, id).await? {
-        let agency = agencies::by_id(db, r.agency_id)
-            .await?
-            .map(|a| lang.pick(&a.name_vi, &a.name_en).to_string())
-            .unwrap_or_default();
-        out.push(RecRow {
-            id: r.id,
-            overdue: recommendations::is_overdue(&r, today),
-            text: r.text,
-            topic: r.topic,
-            agency,
-            deadline: r.deadline,
-            status: r.status.as_str().into(),
-        });
-    }
-    Ok(out)
+    let name = |a: agency::Model| lang.pick(&a.name_vi, &a.name_en).to_string();
+    crate::api::roster::listed(db, source, id, today, name).await
 }
 
 #[derive(Template)]
@@ -311,21 +237,13 @@ pub(crate) struct CouncilPage {
     members: Vec<MemberRow>,
     roster: RosterView,
     serving: usize,
-    names: bool,
     dialogues: Vec<DialogueRow>,
-    can_manage: bool,
-    can_record: bool,
-    eligible: Vec<(i32, String)>,
-    new_person: String,
     roles: Vec<&'static str>,
-    agency_options: Vec<agency::Model>,
-    r: Refused,
-    summary: Vec<(String, String)>,
+    page: Shared,
     mf: CouncilMemberForm,
     df: DialogueForm,
     rf: RecommendationForm,
     rec_for: i32,
-    saved: String,
 }
 
 /// A council's own forms as typed: a dialogue, a recommendation raised at
@@ -351,26 +269,13 @@ async fn load(
 }
 
 /// The page of council `id`, loaded in the user's scope.
-pub(super) async fn council_page(
-    state: &AppState,
-    p: &Principal,
-    ctx: &Ctx,
-    id: i32,
-    t: Typed,
-) -> Result<CouncilPage, PageError> {
-    let lang = ctx.lang;
+pub(super) async fn page(at: Here<'_>, id: i32, mut t: Typed) -> Result<CouncilPage, PageError> {
+    let (state, p, ctx) = at;
     let (k, u) = load(state, p, id, ctx.lang).await?;
-    let db = &state.db.conn;
+    let (db, lang) = (&state.db.conn, ctx.lang);
     let today = state.now().date_naive();
-    let names = p.can(Permission::ViewNames);
-    let worked: Vec<i32> = councils::years_worked(db, k.id)
-        .await
-        .page(lang)?
-        .into_iter()
-        .collect();
-    let mut desc = worked.clone();
-    desc.reverse();
-    let year = year_of(&t.year, &desc, today);
+    let worked = councils::years_worked(db, k.id).await.page(lang)?;
+    let year = page_year(&worked, &t.year, today);
     let members = councils::members(db, k.id).await.page(lang)?;
     let serving = members
         .iter()
@@ -384,34 +289,30 @@ pub(super) async fn council_page(
         dialogues.push(DialogueRow { d, recs });
     }
     let open = members.iter().filter(|(m, _)| m.term_end.is_none());
-    let eligible =
-        membership_pages::eligible(state, p, lang, &u.path, open.map(|(m, _)| m.person_id)).await?;
-    let mut mf = t.mf.unwrap_or_default();
-    if mf.person.is_empty() {
-        mf.person = t.person.clone();
-    }
+    let open = open.map(|(m, _)| m.person_id);
+    let page = Shared::of(at, &mut t, (k.id, &k.name), (&u, &u), open).await?;
+    let mut mf = t.member_form();
     if mf.role.is_empty() {
         mf.role = CouncilRole::Member.as_str().into();
     }
-    let agency_options = membership_pages::agency_options(state, p, lang).await?;
-    let order: &[&str] = match t.which.as_str() {
-        "member" => &["person", "role", "term_start", "term_end"],
-        "dialogue" => &["held_on", "attendees", "issues", "children_present"],
-        "end" => &["term_end"],
-        _ => &["text", "topic", "agency", "deadline"],
-    };
-    let prefix = match t.which.as_str() {
-        "member" | "end" => "council-field-",
-        "dialogue" => "council-dialogue-field-",
-        _ => "models-rec-field-",
-    };
     Ok(CouncilPage {
         c: Chrome::new(ctx, "council-title"),
         district: lang.pick(&u.name_vi, &u.name_en).to_string(),
         works: worked.contains(&year),
-        years_worked: worked,
+        years_worked: worked.into_iter().collect(),
         year,
-        members: member_rows(lang, names, year, &members),
+        // The first table: those serving in `year`.
+        members: member_rows(lang, page.names, &members, |m, person| MemberRow {
+            id: m.id,
+            listed: councils::serves_in(m.term_start, m.term_end, year),
+            role: lang.t(&format!(
+                "council-role-{}",
+                m.role.as_str().replace('_', "-")
+            )),
+            start: m.term_start,
+            end: m.term_end,
+            ..person
+        }),
         roster: RosterView {
             path: format!("/councils/{}", k.id),
             keys: &RosterKeys::COUNCIL,
@@ -419,24 +320,9 @@ pub(super) async fn council_page(
             listed: serving,
         },
         serving,
-        names,
         dialogues,
-        can_manage: p.can(Permission::ManageModels),
-        can_record: p.can(Permission::RecordActivities),
-        eligible,
-        new_person: new_person_href(
-            &u.code,
-            &Lang::Vi.t_args("models-purpose-member", &[("name", k.name.clone())]),
-            &format!("/councils/{}#add-member", k.id),
-        ),
         roles: CouncilRole::ALL.iter().map(|r| r.as_str()).collect(),
-        agency_options,
-        summary: error_summary(lang, &t.errors, order, prefix),
-        r: Refused {
-            which: t.which,
-            errors: t.errors,
-            lang,
-        },
+        page,
         mf,
         df: t.more.df.unwrap_or_else(|| DialogueForm {
             held_on: lang.date(today),
@@ -444,7 +330,6 @@ pub(super) async fn council_page(
         }),
         rf: t.more.rf.unwrap_or_default(),
         rec_for: t.more.rec_for,
-        saved: t.saved,
         k,
     })
 }

@@ -132,15 +132,7 @@ struct ForumsPage {
     can_create: bool,
 }
 
-impl ForumsPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(ForumsPage, field_message);
 
 pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) -> PageResult {
     let lang = ctx.lang;

@@ -109,18 +109,8 @@ struct FundingPage {
     query: String,
 }
 
-impl FundingPage {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|code| self.c.t(&format!("funding-err-{}", code.replace('_', "-"))))
-            .unwrap_or_default()
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(FundingPage, |c, code| c
+    .t(&format!("funding-err-{}", code.replace('_', "-"))));
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]

@@ -131,10 +131,8 @@ async fn upload(
     if bytes.len() > thamgia_office::MAX_FILE_BYTES {
         return refuse("file_too_large", StatusCode::PAYLOAD_TOO_LARGE);
     }
-    match check_file(&state.db.conn, &p, &name, &bytes, lang)
-        .await
-        .page(lang)?
-    {
+    let act = thamgia_actions::Act::new(&state.db.conn, &p, state.now());
+    match check_file(act, &name, &bytes, lang).await.page(lang)? {
         Err(Refused::File(code)) => refuse(code, StatusCode::UNPROCESSABLE_ENTITY),
         Err(Refused::Rows(errors)) => {
             let mut page = import_page(&ctx, &p, &own_unit);

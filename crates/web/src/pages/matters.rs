@@ -137,15 +137,7 @@ struct MattersPage {
     can_create: bool,
 }
 
-impl MattersPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(MattersPage, field_message);
 
 /// The message for a field's error code (`consult-err-<code>`).
 pub(crate) fn field_message(c: &Chrome, errors: &Fields, field: &str) -> String {
@@ -241,15 +233,7 @@ struct MatterFormPage {
     agency_options: Vec<agency::Model>,
 }
 
-impl MatterFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(MatterFormPage, field_message);
 
 async fn form_page(
     state: &AppState,
@@ -359,15 +343,7 @@ struct MatterPage {
     saved: bool,
 }
 
-impl MatterPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(MatterPage, field_message);
 
 fn stage_name(lang: Lang, s: Option<&str>) -> String {
     s.map(|s| lang.t(&format!("consult-stage-{}", s.replace('_', "-"))))

@@ -2,6 +2,39 @@
 //! on the account). Every page works without JavaScript, fits a 360 px screen
 //! and labels its controls for screen readers. One file per area.
 
+/// The two methods a form page's template asks of its errors: a field's
+/// message (as the area's `message(chrome, errors, field)` words it, or
+/// `|c, code| …` from the chrome and the field's code) and whether the field
+/// has one. The page holds its `Chrome` as `c` and its errors as `errors`.
+macro_rules! form_errors {
+    ($page:ty, |$c:ident, $code:ident| $message:expr) => {
+        impl $page {
+            fn error(&self, field: &str) -> String {
+                let $c = &self.c;
+                self.errors
+                    .get(field)
+                    .map(|$code| $message)
+                    .unwrap_or_default()
+            }
+
+            fn has_error(&self, field: &str) -> bool {
+                self.errors.contains_key(field)
+            }
+        }
+    };
+    ($page:ty, $message:path) => {
+        impl $page {
+            fn error(&self, field: &str) -> String {
+                $message(&self.c, &self.errors, field)
+            }
+
+            fn has_error(&self, field: &str) -> bool {
+                self.errors.contains_key(field)
+            }
+        }
+    };
+}
+
 pub(crate) mod activities;
 mod admin;
 pub(crate) mod annual_plans;

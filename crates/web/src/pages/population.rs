@@ -171,10 +171,8 @@ async fn upload(
     if bytes.len() > thamgia_office::MAX_FILE_BYTES {
         return refuse(page, "file_too_large", StatusCode::PAYLOAD_TOO_LARGE);
     }
-    match check_file(&state.db.conn, &p, &name, &bytes, lang)
-        .await
-        .page(lang)?
-    {
+    let act = thamgia_actions::Act::new(&state.db.conn, &p, state.now());
+    match check_file(act, &name, &bytes, lang).await.page(lang)? {
         Err(Refused::File(code)) => refuse(page, code, StatusCode::UNPROCESSABLE_ENTITY),
         Err(Refused::Rows(errors)) => {
             page.errors = errors;
@@ -183,7 +181,6 @@ async fn upload(
             Ok(res)
         }
         Ok(prepared) => {
-            let act = thamgia_actions::Act::new(&state.db.conn, &p, state.now());
             let done = match thamgia_actions::population::save(act, &prepared).await {
                 Ok(done) => done,
                 Err(thamgia_actions::ActionError::Conflict { field })

@@ -207,15 +207,7 @@ struct RecommendationsPage {
     overdue_count: usize,
 }
 
-impl RecommendationsPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(RecommendationsPage, field_message);
 
 pub async fn list(
     Visit { state, p, ctx }: Visit,
@@ -293,15 +285,7 @@ struct AgenciesPage {
     agency_rows: Vec<AgencyRow>,
 }
 
-impl AgenciesPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(AgenciesPage, field_message);
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
@@ -358,15 +342,7 @@ struct RecommendationPage {
     errors: Fields,
 }
 
-impl RecommendationPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(RecommendationPage, field_message);
 
 #[derive(Default)]
 struct Forms {
@@ -512,15 +488,7 @@ struct PublicPage {
     answered: usize,
 }
 
-impl PublicPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(PublicPage, field_message);
 
 /// The public page: no sign-in, everything in the province, no names.
 pub async fn public(

@@ -10,10 +10,14 @@
 //! unit carrying the code on 31/12 of that year, or the last one during it),
 //! since codes were reused on 1/7/2025.
 
-use super::{Col, Found, Refused, RowError, col, error_at, locate, norm, take, values};
+use super::{
+    Checked, Col, Found, Refused, RowError, col, error_at, input_sheet, locate, norm, take,
+    unit_col, values,
+};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use sea_orm::DatabaseConnection;
+use thamgia_actions::Act;
 use thamgia_domain::access::Principal;
 use thamgia_domain::population::{FigureText, sex_vi};
 use thamgia_office::{ColumnKind, Row, Sheet, Value};
@@ -27,12 +31,7 @@ pub const TEMPLATE_NAME: &str = "mau-nhap-dan-so-tre-em.xlsx";
 pub fn columns() -> Vec<Col> {
     use ColumnKind::{Int, Text};
     vec![
-        col(
-            "Đơn vị (mã)",
-            "unit",
-            Text,
-            12.0,
-            true,
+        unit_col(
             "Mã đơn vị (xem danh sách bên phải). Mã được đọc theo năm của dòng: từ 1/7/2025 một số mã xã, phường đã đổi nghĩa.",
         ),
         col(
@@ -67,13 +66,7 @@ pub use thamgia_actions::population::{Prepared, RowProblems, check_rows};
 
 /// Reads and checks a whole file (.xlsx: the sheet "Dân số trẻ em" or the
 /// first with its headers; .csv: one table). Nothing is written.
-pub async fn check_file(
-    db: &DatabaseConnection,
-    p: &Principal,
-    file_name: &str,
-    bytes: &[u8],
-    lang: Lang,
-) -> Result<Result<Prepared, Refused>, AppError> {
+pub async fn check_file(act: Act<'_>, name: &str, bytes: &[u8], lang: Lang) -> Checked<Prepared> {
     let (_, tables) = match thamgia_office::read(bytes) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e.into())),
@@ -131,9 +124,9 @@ pub async fn check_file(
             )
         })
         .collect();
-    match check_rows(db, p, &texts).await? {
+    match check_rows(act.db, act.p, &texts).await? {
         Ok(figures) => Ok(Ok(Prepared {
-            source: file_name.to_string(),
+            source: name.to_string(),
             figures,
         })),
         Err(problems) => Ok(Err(Refused::Rows(file_errors(
@@ -226,12 +219,7 @@ pub async fn template(db: &DatabaseConnection, p: &Principal) -> Result<Vec<u8>,
         thamgia_office::Column::text("Thời gian tồn tại", 26.0),
     ];
     let sheets = [
-        Sheet {
-            name: SHEET_POPULATION.into(),
-            columns: cols,
-            blank_rows: 1000,
-            ..Default::default()
-        },
+        input_sheet(SHEET_POPULATION, cols),
         Sheet {
             name: SHEET_GUIDE.into(),
             columns: guide_cols,

@@ -95,14 +95,17 @@ struct ReviewPage {
     shown: bool,
     unit_name: String,
     kind: String,
-    query: String,
+    /// The unit's code as a query value, the span's years.
+    unit_q: String,
+    span: (i32, i32),
     built_on: String,
     years: Vec<i32>,
     indicators: Vec<IndicatorView>,
     money: Vec<SeriesView>,
     history: Vec<SeriesView>,
     recommendations: Vec<SeriesView>,
-    periods: Vec<(String, String)>,
+    /// The plans' periods (first and last years), as links.
+    periods: Vec<(i32, i32)>,
     can_edit: bool,
 }
 
@@ -136,6 +139,13 @@ fn messages(c: &Chrome, fields: &Fields) -> Fields {
             (field.clone(), text)
         })
         .collect()
+}
+
+/// A value as it stands in a query string (`a&b` → `a%26b`).
+fn query_value(v: &str) -> String {
+    serde_urlencoded::to_string([("v", v)])
+        .unwrap_or_default()
+        .split_off(2)
 }
 
 fn value_text(c: &Chrome, v: Option<f64>, hidden: bool, unit: &str) -> String {
@@ -180,7 +190,8 @@ fn fill(page: &mut ReviewPage, r: &Review, plan_end: Option<i32>) {
     });
     page.built_on = c.date(r.built_on);
     page.years = (r.from..=r.to).collect();
-    page.query = format!("unit={}&from={}&to={}", r.unit_code, r.from, r.to);
+    page.unit_q = query_value(&r.unit_code);
+    page.span = (r.from, r.to);
     page.indicators = r
         .indicators
         .iter()
@@ -278,7 +289,8 @@ async fn review_page(
         shown: false,
         unit_name: String::new(),
         kind: String::new(),
-        query: String::new(),
+        unit_q: String::new(),
+        span: (0, 0),
         built_on: String::new(),
         years: vec![],
         indicators: vec![],
@@ -295,19 +307,8 @@ async fn review_page(
             .page(lang)?;
         page.form.unit = own.map(|u| u.code).unwrap_or_default();
     }
-    // The plans' periods, as links for the unit asked about.
-    page.periods = periods
-        .iter()
-        .map(|(from, to)| {
-            let q = serde_urlencoded::to_string([
-                ("unit", page.form.unit.trim()),
-                ("from", &from.to_string()),
-                ("to", &to.to_string()),
-            ])
-            .unwrap_or_default();
-            (format!("{from}–{to}"), q)
-        })
-        .collect();
+    page.unit_q = query_value(page.form.unit.trim());
+    page.periods = periods;
     if page.form.from.is_empty() && page.form.to.is_empty() {
         return Ok(page);
     }

@@ -423,6 +423,11 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/reminders/overdue"),
     ("POST", "/api/v1/reminders"),
     ("GET", "/api/v1/reminders/batches/{batch}/letter"),
+    // Period reviews: another district's review is 404, its narrative 403/404
+    // (review.rs checks 106 against 108).
+    ("GET", "/api/v1/reviews"),
+    ("PUT", "/api/v1/reviews"),
+    ("GET", "/api/v1/reviews/export"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in

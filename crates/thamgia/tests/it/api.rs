@@ -201,6 +201,8 @@ async fn openapi_lists_every_operation(app: TestApp) {
                 "/api/v1/population" => format!("{real}?unit=12&year=2018"),
                 "/api/v1/indicators/export" => format!("{real}?unit=12&year=2018&format=csv"),
                 "/api/v1/reports/{unit}/{year}/export" => format!("{real}?format=csv"),
+                "/api/v1/reviews" => format!("{real}?unit=12&from=2016&to=2020"),
+                "/api/v1/reviews/export" => format!("{real}?unit=12&from=2016&to=2020&format=csv"),
                 _ => real,
             };
             let (s, _) = app.api_get(&token, &real).await;

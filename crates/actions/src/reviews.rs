@@ -120,7 +120,15 @@ pub async fn save_narrative(
     let s = span_of(act.db, act.p, span).await?;
     let mut e = Fields::new();
     let section = |e: &mut Fields, field: &str, v: &str| {
-        let v = thamgia_domain::text::nfc(v.trim());
+        // A NUL or other control character is refused by name (PostgreSQL
+        // would refuse a NUL only at the write, as a server error).
+        let v = match thamgia_domain::text::clean(v.trim()) {
+            Ok(v) => v.into_owned(),
+            Err(code) => {
+                e.insert(field.into(), code.into());
+                return String::new();
+            }
+        };
         if v.chars().count() > MAX_SECTION {
             e.insert(field.into(), "too_long".into());
         }

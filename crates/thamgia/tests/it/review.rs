@@ -490,6 +490,15 @@ async fn bad_spans_are_named_by_field(app: TestApp) {
         .await
         .expect_status(422);
     assert_eq!(b["error"]["fields"]["results"], "too_long");
+    let b = app
+        .api_put(
+            &token,
+            path,
+            &serde_json::json!({"proposals": "Đề xuất\u{0}"}),
+        )
+        .await
+        .expect_status(422);
+    assert_eq!(b["error"]["fields"]["proposals"], "control_character");
     let b = app.api_get(&token, path).await.expect_status(200);
     assert_eq!(b["kind"], "midterm");
     assert_eq!(b["narrative"]["results"], "");

@@ -4,8 +4,8 @@
 
 use crate::catalog::Action;
 use crate::models::{
-    LEVEL_NOT_ALLOWED, count, date_or_today, held_day, level_refused, required_date, text,
-    unit_in_scope,
+    LEVEL_NOT_ALLOWED, MAX_CHILDREN_PRESENT, MAX_MODEL_NAME, count, date_or_today, held_day,
+    level_refused, model_writes, required_date, text, unit_in_scope,
 };
 use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid};
@@ -16,16 +16,7 @@ use thamgia_store::clubs::{self, NewActivity, NewClub};
 use thamgia_store::entity::{club, club_activity, recommendation, unit};
 use thamgia_store::{StoreError, plans, units};
 
-/// The write actions of this module (`catalog::all`; members: `membership`).
-pub const ACTIONS: &[Action] = &[
-    Action::unit("clubs.create", Permission::ManageModels),
-    Action::unit("clubs.add_activity", Permission::RecordActivities),
-    Action::unit("clubs.add_recommendation", Permission::ManageModels),
-];
-
-pub const MAX_NAME: usize = 200;
 pub const MAX_TOPIC: usize = 300;
-pub const MAX_PARTICIPANTS: i64 = 500;
 
 /// A new club as sent.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -51,13 +42,11 @@ pub struct ActivityInput {
     pub boys: String,
 }
 
-/// Sets up a club (`ManageModels`).
-pub async fn create(act: Act<'_>, f: &ClubInput) -> ActionResult<club::Model> {
-    act.require(Permission::ManageModels)?;
-    let n = check_new(act, f).await?;
-    clubs::create(act.db, &act.actor(), act.now, n)
-        .await
-        .map_err(level_refused)
+model_writes! {
+    "clubs", clubs, club::Model, ClubInput, conflicts: level_refused,
+    /// Records an activity (`RecordActivities`: facilitators too).
+    add_activity(ActivityInput) -> club_activity::Model,
+    check_activity(founded_on, "before_founded") -> NewActivity, activity,
 }
 
 /// The club in the caller's scope with its district and host; `NotFound`
@@ -67,18 +56,6 @@ pub async fn load(
     id: i32,
 ) -> ActionResult<(club::Model, unit::Model, Option<unit::Model>)> {
     Ok(clubs::get_in_scope(act.db, &act.p.scope(), id).await?)
-}
-
-/// Records an activity (`RecordActivities`: facilitators too).
-pub async fn add_activity(
-    act: Act<'_>,
-    id: i32,
-    f: &ActivityInput,
-) -> ActionResult<club_activity::Model> {
-    act.require(Permission::RecordActivities)?;
-    let (k, _, _) = load(act, id).await?;
-    let n = check_activity(&k, f, act.now.date_naive())?;
-    Ok(clubs::add_activity(act.db, &act.actor(), act.now, k.id, n).await?)
 }
 
 async fn check_new(act: Act<'_>, f: &ClubInput) -> ActionResult<NewClub> {
@@ -121,7 +98,7 @@ async fn check_new(act: Act<'_>, f: &ClubInput) -> ActionResult<NewClub> {
             Err(err) => return Err(err.into()),
         }
     };
-    let name = text(&mut e, "name", &f.name, MAX_NAME);
+    let name = text(&mut e, "name", &f.name, MAX_MODEL_NAME);
     let founded = required_date(&mut e, "founded_on", &f.founded_on);
     if founded.is_some_and(|d| d > today) {
         e.insert("founded_on".into(), "in_the_future".into());
@@ -151,31 +128,23 @@ async fn check_new(act: Act<'_>, f: &ClubInput) -> ActionResult<NewClub> {
     }
 }
 
-pub fn check_activity(
-    k: &club::Model,
-    f: &ActivityInput,
-    today: NaiveDate,
-) -> ActionResult<NewActivity> {
-    let mut e = Fields::new();
-    let since = (k.founded_on, "before_founded");
-    let held = held_day(&mut e, "held_on", &f.held_on, since, today);
-    let topic = text(&mut e, "topic", &f.topic, MAX_TOPIC);
-    let girls = count(&mut e, "girls", &f.girls, 0, MAX_PARTICIPANTS);
-    let boys = count(&mut e, "boys", &f.boys, 0, MAX_PARTICIPANTS);
+/// The fields of an activity besides its day: the new activity when the day
+/// and they are readable.
+fn activity(e: &mut Fields, f: &ActivityInput, held: Option<NaiveDate>) -> Option<NewActivity> {
+    let topic = text(e, "topic", &f.topic, MAX_TOPIC);
+    let girls = count(e, "girls", &f.girls, 0, MAX_CHILDREN_PRESENT);
+    let boys = count(e, "boys", &f.boys, 0, MAX_CHILDREN_PRESENT);
     if let (Some(g), Some(b)) = (girls, boys)
         && g + b == 0
     {
         e.insert("girls".into(), "total_zero".into());
     }
-    match (held, girls, boys) {
-        (Some(d), Some(g), Some(b)) if e.is_empty() => Ok(NewActivity {
-            held_on: d,
-            topic,
-            girls: g,
-            boys: b,
-        }),
-        _ => Err(invalid(e)),
-    }
+    Some(NewActivity {
+        held_on: held?,
+        topic,
+        girls: girls?,
+        boys: boys?,
+    })
 }
 
 /// Where a club's recommendation raised on a day comes from.
@@ -245,7 +214,7 @@ pub fn check_raised_on(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::testing::{d, refused as fields};
+    use crate::models::testing::{d, epoch, record_check};
 
     fn club() -> club::Model {
         club::Model {
@@ -257,43 +226,49 @@ mod tests {
             founded_on: d(2017, 9, 5),
             closed_on: None,
             created_by: None,
-            created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            created_at: epoch(),
         }
     }
 
     #[test]
     fn an_activity_counts_girls_and_boys() {
-        let today = d(2019, 12, 1);
-        let e = fields(check_activity(&club(), &ActivityInput::default(), today));
-        for f in ["held_on", "topic", "girls", "boys"] {
-            assert_eq!(e[f], "required", "{f}");
-        }
-        let f = ActivityInput {
-            held_on: "02/12/2019".into(),
-            topic: "Quyền được tham gia".into(),
-            girls: "0".into(),
-            boys: "0".into(),
-        };
-        let e = fields(check_activity(&club(), &f, today));
-        assert_eq!(e["held_on"], "in_the_future");
-        assert_eq!(e["girls"], "total_zero");
-        let f = ActivityInput {
-            held_on: "01/09/2017".into(),
-            girls: "-1".into(),
-            boys: "x".into(),
-            ..f
-        };
-        let e = fields(check_activity(&club(), &f, today));
-        assert_eq!(e["held_on"], "before_founded");
-        assert_eq!(e["girls"], "negative");
-        assert_eq!(e["boys"], "not_a_number");
-        let ok = ActivityInput {
-            held_on: "15/10/2019".into(),
-            topic: "Phòng chống đuối nước".into(),
-            girls: "9".into(),
-            boys: "7".into(),
-        };
-        let n = check_activity(&club(), &ok, today).expect("valid");
+        let topic = ("topic", "Quyền được tham gia");
+        let zero = [
+            ("held_on", "02/12/2019"),
+            topic,
+            ("girls", "0"),
+            ("boys", "0"),
+        ];
+        let early = [
+            ("held_on", "01/09/2017"),
+            topic,
+            ("girls", "-1"),
+            ("boys", "x"),
+        ];
+        let n = record_check(
+            |f, today| check_activity(&club(), f, today),
+            &["held_on", "topic", "girls", "boys"],
+            &[
+                (
+                    &zero,
+                    &[("held_on", "in_the_future"), ("girls", "total_zero")],
+                ),
+                (
+                    &early,
+                    &[
+                        ("held_on", "before_founded"),
+                        ("girls", "negative"),
+                        ("boys", "not_a_number"),
+                    ],
+                ),
+            ],
+            &[
+                ("held_on", "15/10/2019"),
+                ("topic", "Phòng chống đuối nước"),
+                ("girls", "9"),
+                ("boys", "7"),
+            ],
+        );
         assert_eq!((n.girls, n.boys), (9, 7));
     }
 }

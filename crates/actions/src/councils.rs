@@ -4,7 +4,8 @@
 
 use crate::catalog::Action;
 use crate::models::{
-    LEVEL_NOT_ALLOWED, count, held_day, level_refused, required_date, text, unit_in_scope,
+    LEVEL_NOT_ALLOWED, MAX_CHILDREN_PRESENT, MAX_MODEL_NAME, count, held_day, level_refused,
+    model_writes, required_date, text, unit_in_scope,
 };
 use crate::recommendations::{RecommendationInput, Source};
 use crate::{Act, ActionResult, Fields, invalid, invalid_one};
@@ -15,17 +16,8 @@ use thamgia_store::councils::{self, NewCouncil, NewDialogue};
 use thamgia_store::entity::{council, council_dialogue, recommendation, unit};
 use thamgia_store::{StoreError, plans};
 
-/// The write actions of this module (`catalog::all`; members: `membership`).
-pub const ACTIONS: &[Action] = &[
-    Action::unit("councils.create", Permission::ManageModels),
-    Action::unit("councils.add_dialogue", Permission::RecordActivities),
-    Action::unit("councils.add_recommendation", Permission::ManageModels),
-];
-
-pub const MAX_NAME: usize = 200;
 pub const MAX_ATTENDEES: usize = 2000;
 pub const MAX_ISSUES: usize = 5000;
-pub const MAX_CHILDREN: i64 = 500;
 
 /// A new council as sent.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -48,33 +40,20 @@ pub struct DialogueInput {
     pub children_present: String,
 }
 
-/// Sets up a unit's council (`ManageModels`).
-pub async fn create(act: Act<'_>, f: &CouncilInput) -> ActionResult<council::Model> {
-    act.require(Permission::ManageModels)?;
-    let n = check_new(act, f).await?;
-    councils::create(act.db, &act.actor(), act.now, n)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { field: "unit" } => invalid_one("unit", "council_exists"),
-            other => level_refused(other),
-        })
+model_writes! {
+    "councils", councils, council::Model, CouncilInput,
+    conflicts: |e| match e {
+        StoreError::Conflict { field: "unit" } => invalid_one("unit", "council_exists"),
+        other => level_refused(other),
+    },
+    /// Records a dialogue (`RecordActivities`).
+    add_dialogue(DialogueInput) -> council_dialogue::Model,
+    check_dialogue(established_on, "before_established") -> NewDialogue, dialogue,
 }
 
 /// The council in the caller's scope; `NotFound` outside it.
 pub async fn load(act: Act<'_>, id: i32) -> ActionResult<(council::Model, unit::Model)> {
     Ok(councils::get_in_scope(act.db, &act.p.scope(), id).await?)
-}
-
-/// Records a dialogue (`RecordActivities`).
-pub async fn add_dialogue(
-    act: Act<'_>,
-    id: i32,
-    f: &DialogueInput,
-) -> ActionResult<council_dialogue::Model> {
-    act.require(Permission::RecordActivities)?;
-    let (k, _) = load(act, id).await?;
-    let n = check_dialogue(&k, f, act.now.date_naive())?;
-    Ok(councils::add_dialogue(act.db, &act.actor(), act.now, k.id, n).await?)
 }
 
 /// Where a dialogue's recommendations come from.
@@ -116,7 +95,7 @@ async fn check_new(act: Act<'_>, f: &CouncilInput) -> ActionResult<NewCouncil> {
             e.insert("unit".into(), "council_exists".into());
         }
     }
-    let name = text(&mut e, "name", &f.name, MAX_NAME);
+    let name = text(&mut e, "name", &f.name, MAX_MODEL_NAME);
     if established.is_some_and(|d| d > today) {
         e.insert("established_on".into(), "in_the_future".into());
     }
@@ -130,38 +109,30 @@ async fn check_new(act: Act<'_>, f: &CouncilInput) -> ActionResult<NewCouncil> {
     }
 }
 
-pub fn check_dialogue(
-    k: &council::Model,
-    f: &DialogueInput,
-    today: NaiveDate,
-) -> ActionResult<NewDialogue> {
-    let mut e = Fields::new();
-    let since = (k.established_on, "before_established");
-    let held = held_day(&mut e, "held_on", &f.held_on, since, today);
-    let attendees = text(&mut e, "attendees", &f.attendees, MAX_ATTENDEES);
-    let issues = text(&mut e, "issues", &f.issues, MAX_ISSUES);
+/// The fields of a dialogue besides its day: the new dialogue when the day
+/// and they are readable.
+fn dialogue(e: &mut Fields, f: &DialogueInput, held: Option<NaiveDate>) -> Option<NewDialogue> {
+    let attendees = text(e, "attendees", &f.attendees, MAX_ATTENDEES);
+    let issues = text(e, "issues", &f.issues, MAX_ISSUES);
     let children = count(
-        &mut e,
+        e,
         "children_present",
         &f.children_present,
         1,
-        MAX_CHILDREN,
+        MAX_CHILDREN_PRESENT,
     );
-    match (held, children) {
-        (Some(d), Some(n)) if e.is_empty() => Ok(NewDialogue {
-            held_on: d,
-            attendees,
-            issues,
-            children_present: n,
-        }),
-        _ => Err(invalid(e)),
-    }
+    Some(NewDialogue {
+        held_on: held?,
+        attendees,
+        issues,
+        children_present: children?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::testing::{d, refused};
+    use crate::models::testing::{d, epoch, record_check};
 
     fn council() -> council::Model {
         council::Model {
@@ -171,32 +142,33 @@ mod tests {
             established_on: d(2016, 6, 1),
             ended_on: None,
             created_by: None,
-            created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            created_at: epoch(),
         }
     }
 
     #[test]
     fn a_dialogue_needs_its_facts_and_a_child() {
-        let today = d(2019, 12, 1);
-        let e = refused(check_dialogue(&council(), &DialogueInput::default(), today));
-        for f in ["held_on", "attendees", "issues", "children_present"] {
-            assert_eq!(e[f], "required", "{f}");
-        }
-        let f = DialogueInput {
-            held_on: "01/01/2015".into(),
-            attendees: "Ông Lò Văn Hưng, Phó Chủ tịch HĐND huyện".into(),
-            issues: "Đường đến trường".into(),
-            children_present: "0".into(),
-        };
-        let e = refused(check_dialogue(&council(), &f, today));
-        assert_eq!(e["held_on"], "before_established");
-        assert_eq!(e["children_present"], "total_zero");
-        let ok = DialogueInput {
-            held_on: "15/05/2019".into(),
-            children_present: "12".into(),
-            ..f
-        };
-        let n = check_dialogue(&council(), &ok, today).expect("valid");
+        let none = [
+            ("held_on", "01/01/2015"),
+            ("attendees", "Ông Lò Văn Hưng, Phó Chủ tịch HĐND huyện"),
+            ("issues", "Đường đến trường"),
+            ("children_present", "0"),
+        ];
+        let mut ok = none.to_vec();
+        ok[0].1 = "15/05/2019";
+        ok[3].1 = "12";
+        let n = record_check(
+            |f, today| check_dialogue(&council(), f, today),
+            &["held_on", "attendees", "issues", "children_present"],
+            &[(
+                &none,
+                &[
+                    ("held_on", "before_established"),
+                    ("children_present", "total_zero"),
+                ],
+            )],
+            &ok,
+        );
         assert_eq!(n.children_present, 12);
     }
 }

@@ -16,6 +16,63 @@ use thamgia_store::{StoreError, agencies, plans, units};
 /// does not list for the model (a forum, council or club).
 pub const LEVEL_NOT_ALLOWED: &str = "level_not_allowed";
 
+/// The longest name of a council or club.
+pub const MAX_MODEL_NAME: usize = 200;
+/// The most children a council's dialogue or a club's activity counts.
+pub const MAX_CHILDREN_PRESENT: i64 = 500;
+
+/// The writes a children's model (council, club) has, written once: its
+/// `ACTIONS` (set one up: `ManageModels`; record what it held:
+/// `RecordActivities`; record a recommendation raised there: `ManageModels`),
+/// `create` (the module's `check_new`, then the store's write with its
+/// conflicts mapped by `conflicts`), and the record action with its check: the
+/// model loaded in scope (the module's `load`), the day held between the day
+/// it was set up (`since`, earlier: `before`) and today, the other fields read
+/// by `fields` into the new record.
+macro_rules! model_writes {
+    (
+        $model:literal, $store:ident, $m:ty, $input:ty, conflicts: $conflicts:expr,
+        $(#[$doc:meta])* $record:ident($held:ty) -> $out:ty,
+        $check:ident($since:ident, $before:literal) -> $new:ty, $fields:ident $(,)?
+    ) => {
+        /// The write actions of this module (`catalog::all`; members: `membership`).
+        pub const ACTIONS: &[Action] = &[
+            Action::unit(concat!($model, ".create"), Permission::ManageModels),
+            Action::unit(concat!($model, ".", stringify!($record)), Permission::RecordActivities),
+            Action::unit(concat!($model, ".add_recommendation"), Permission::ManageModels),
+        ];
+
+        /// Sets one up (`ManageModels`).
+        pub async fn create(act: Act<'_>, f: &$input) -> ActionResult<$m> {
+            act.require(Permission::ManageModels)?;
+            let n = check_new(act, f).await?;
+            $store::create(act.db, &act.actor(), act.now, n)
+                .await
+                .map_err($conflicts)
+        }
+
+        $(#[$doc])*
+        pub async fn $record(act: Act<'_>, id: i32, f: &$held) -> ActionResult<$out> {
+            act.require(Permission::RecordActivities)?;
+            let k = load(act, id).await?.0;
+            let n = $check(&k, f, act.now.date_naive())?;
+            Ok($store::$record(act.db, &act.actor(), act.now, k.id, n).await?)
+        }
+
+        /// Checks what the model held against it and today.
+        pub fn $check(k: &$m, f: &$held, today: NaiveDate) -> ActionResult<$new> {
+            let mut e = Fields::new();
+            let since = (k.$since, $before);
+            let held = held_day(&mut e, "held_on", &f.held_on, since, today);
+            match $fields(&mut e, f, held) {
+                Some(n) if e.is_empty() => Ok(n),
+                _ => Err(invalid(e)),
+            }
+        }
+    };
+}
+pub(crate) use model_writes;
+
 /// A store error of a forum, council or club write: the store's refusal of
 /// the unit's level (`plans::ensure_holds`, when a plan changed between the
 /// check and the write) as the same field error the check gives.
@@ -258,6 +315,51 @@ pub(crate) mod testing {
             Err(ActionError::Invalid { fields, .. }) => fields,
             other => panic!("{other:?}"),
         }
+    }
+
+    /// An input as a form sends it: the fields named, the others empty.
+    pub(crate) fn form<I: serde::de::DeserializeOwned>(fields: &[(&str, &str)]) -> I {
+        let named: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        serde_json::from_value(named.into()).expect("an input")
+    }
+
+    /// Field errors a refused check names.
+    pub(crate) type Errors<'a> = &'a [(&'a str, &'a str)];
+
+    /// What a record check (a council's dialogue, a club's activity) refuses
+    /// and accepts on 1 December 2019: an empty input names each of
+    /// `required`; each input of `refusals` (its form fields) is refused
+    /// with the field errors given; `valid` is accepted and returned.
+    pub(crate) fn record_check<I, N>(
+        check: impl Fn(&I, NaiveDate) -> ActionResult<N>,
+        required: &[&str],
+        refusals: &[(Errors, Errors)],
+        valid: Errors,
+    ) -> N
+    where
+        I: Default + serde::de::DeserializeOwned,
+        N: std::fmt::Debug,
+    {
+        let today = d(2019, 12, 1);
+        let e = refused(check(&I::default(), today));
+        for f in required {
+            assert_eq!(e[*f], "required", "{f}");
+        }
+        for (fields, errors) in refusals {
+            let e = refused(check(&form(fields), today));
+            for (f, code) in *errors {
+                assert_eq!(e[*f], *code, "{f}");
+            }
+        }
+        check(&form(valid), today).expect("valid")
+    }
+
+    /// The creation time of a model made up for a test.
+    pub(crate) fn epoch() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(0, 0).unwrap_or_default()
     }
 }
 

@@ -12,6 +12,7 @@ use super::roster::{
     RecommendationBrief, RecommendationCreate, YearParams, brief, briefs, numbered, roster_member,
     roster_operations,
 };
+use super::shapes::{detailed_dto, input_body};
 use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
@@ -74,35 +75,34 @@ impl From<&club_activity::Model> for ActivityDto {
     }
 }
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct ClubDto {
-    pub id: i32,
-    /// Code of the district the club counts for.
-    pub unit: String,
-    /// school | community
-    pub setting: String,
-    /// Code of the school, commune or village hosting it.
-    pub host: Option<String>,
-    pub name: String,
-    pub founded_on: NaiveDate,
-    /// The year the figures below are for.
-    pub year: i32,
-    /// Members who have not left.
-    pub members: u64,
-    pub leaders: u64,
-    pub activities_in_year: u64,
-    pub girls_in_year: i64,
-    pub boys_in_year: i64,
-    /// The club was active in the year: it held at least one activity.
-    pub active: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub years_active: Option<Vec<i32>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_list: Option<Vec<ClubMemberDto>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activities: Option<Vec<ActivityDto>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recommendations: Option<Vec<RecommendationBrief>>,
+detailed_dto! {
+    ClubDto {
+        id: i32,
+        /// Code of the district the club counts for.
+        unit: String,
+        /// school | community
+        setting: String,
+        /// Code of the school, commune or village hosting it.
+        host: Option<String>,
+        name: String,
+        founded_on: NaiveDate,
+        /// The year the figures below are for.
+        year: i32,
+        /// Members who have not left.
+        members: u64,
+        leaders: u64,
+        activities_in_year: u64,
+        girls_in_year: i64,
+        boys_in_year: i64,
+        /// The club was active in the year: it held at least one activity.
+        active: bool,
+    }
+    detail {
+        years_active: Vec<i32>,
+        member_list: Vec<ClubMemberDto>,
+        activities: Vec<ActivityDto>,
+        recommendations: Vec<RecommendationBrief>,
+    }
 }
 
 impl ClubDto {
@@ -183,28 +183,17 @@ async fn one(state: &AppState, p: &Principal, id: i32, year: Option<&str>) -> Ap
     })
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct ClubCreate {
-    /// Code of a district in the caller's scope.
-    pub unit: Option<String>,
-    /// school | community
-    pub setting: Option<String>,
-    /// Code of a school, commune or village inside that district (optional).
-    pub host: Option<String>,
-    pub name: Option<String>,
-    /// yyyy-mm-dd, not in the future.
-    pub founded_on: Option<String>,
-}
-
-impl From<ClubCreate> for ClubInput {
-    fn from(b: ClubCreate) -> Self {
-        ClubInput {
-            unit: b.unit.unwrap_or_default(),
-            setting: b.setting.unwrap_or_default(),
-            host: b.host.unwrap_or_default(),
-            name: b.name.unwrap_or_default(),
-            founded_on: b.founded_on.unwrap_or_default(),
-        }
+input_body! {
+    ClubCreate => ClubInput {
+        /// Code of a district in the caller's scope.
+        unit: String => unit,
+        /// school | community
+        setting: String => setting,
+        /// Code of a school, commune or village inside that district (optional).
+        host: String => host,
+        name: String => name,
+        /// yyyy-mm-dd, not in the future.
+        founded_on: String => founded_on,
     }
 }
 
@@ -229,25 +218,15 @@ impl From<ClubMemberCreate> for MemberInput {
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct ActivityCreate {
-    /// yyyy-mm-dd, not in the future, not before the club was founded.
-    pub held_on: Option<String>,
-    pub topic: Option<String>,
-    /// Girls taking part.
-    pub girls: Option<i64>,
-    /// Boys taking part.
-    pub boys: Option<i64>,
-}
-
-impl From<ActivityCreate> for ActivityInput {
-    fn from(b: ActivityCreate) -> Self {
-        ActivityInput {
-            held_on: b.held_on.unwrap_or_default(),
-            topic: b.topic.unwrap_or_default(),
-            girls: b.girls.map(|n| n.to_string()).unwrap_or_default(),
-            boys: b.boys.map(|n| n.to_string()).unwrap_or_default(),
-        }
+input_body! {
+    ActivityCreate => ActivityInput {
+        /// yyyy-mm-dd, not in the future, not before the club was founded.
+        held_on: String => held_on,
+        topic: String => topic,
+        /// Girls taking part.
+        girls: i64 => girls,
+        /// Boys taking part.
+        boys: i64 => boys,
     }
 }
 

@@ -13,6 +13,7 @@ use super::roster::{
     RecommendationBrief, RecommendationCreate, YearParams, brief, briefs, numbered, roster_member,
     roster_operations,
 };
+use super::shapes::{detailed_dto, input_body};
 use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
@@ -76,27 +77,27 @@ pub struct DialogueDto {
     pub recommendations: Vec<RecommendationBrief>,
 }
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct CouncilDto {
-    pub id: i32,
-    /// Code of the district.
-    pub unit: String,
-    pub name: String,
-    pub established_on: NaiveDate,
-    /// The year the figures below are for.
-    pub year: i32,
-    /// Members whose term overlaps the year.
-    pub members_in_year: u64,
-    pub dialogues_in_year: u64,
-    /// The council worked in the year: it held at least one dialogue.
-    pub works: bool,
-    /// Single council only: every year with a dialogue.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub years_worked: Option<Vec<i32>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<MemberDto>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dialogues: Option<Vec<DialogueDto>>,
+detailed_dto! {
+    CouncilDto {
+        id: i32,
+        /// Code of the district.
+        unit: String,
+        name: String,
+        established_on: NaiveDate,
+        /// The year the figures below are for.
+        year: i32,
+        /// Members whose term overlaps the year.
+        members_in_year: u64,
+        dialogues_in_year: u64,
+        /// The council worked in the year: it held at least one dialogue.
+        works: bool,
+    }
+    detail {
+        /// Single council only: every year with a dialogue.
+        years_worked: Vec<i32>,
+        members: Vec<MemberDto>,
+        dialogues: Vec<DialogueDto>,
+    }
 }
 
 impl CouncilDto {
@@ -183,48 +184,29 @@ pub(crate) async fn one(
     })
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct CouncilCreate {
-    /// Code of a unit in the caller's scope that has no council yet, of a level
-    /// the governing plan lists in `[levels] councils`.
-    pub unit: Option<String>,
-    pub name: Option<String>,
-    /// yyyy-mm-dd, not in the future.
-    pub established_on: Option<String>,
-}
-
-impl From<CouncilCreate> for CouncilInput {
-    fn from(b: CouncilCreate) -> Self {
-        CouncilInput {
-            unit: b.unit.unwrap_or_default(),
-            name: b.name.unwrap_or_default(),
-            established_on: b.established_on.unwrap_or_default(),
-        }
+input_body! {
+    CouncilCreate => CouncilInput {
+        /// Code of a unit in the caller's scope that has no council yet, of a level
+        /// the governing plan lists in `[levels] councils`.
+        unit: String => unit,
+        name: String => name,
+        /// yyyy-mm-dd, not in the future.
+        established_on: String => established_on,
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct MemberCreate {
-    /// A child in scope, inside the council's district, whose consent stands.
-    pub person_id: Option<i32>,
-    /// chair | vice_chair | secretary | member
-    pub role: Option<String>,
-    /// yyyy-mm-dd
-    pub term_start: Option<String>,
-    /// yyyy-mm-dd (optional)
-    pub term_end: Option<String>,
-}
-
-impl From<MemberCreate> for MemberInput {
-    fn from(b: MemberCreate) -> Self {
-        MemberInput {
-            person: b.person_id.map(|x| x.to_string()).unwrap_or_default(),
-            role: b.role.unwrap_or_default(),
-            start: b.term_start.unwrap_or_default(),
-            end: b.term_end.unwrap_or_default(),
-            ..Default::default()
-        }
+input_body! {
+    MemberCreate => MemberInput {
+        /// A child in scope, inside the council's district, whose consent stands.
+        person_id: i32 => person,
+        /// chair | vice_chair | secretary | member
+        role: String => role,
+        /// yyyy-mm-dd
+        term_start: String => start,
+        /// yyyy-mm-dd (optional)
+        term_end: String => end,
     }
+    ..Default
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -254,29 +236,16 @@ pub async fn end_member(
     Ok(Json(member(&state, id, member_id, names).await?))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct DialogueCreate {
-    /// yyyy-mm-dd, not in the future, not before the council was set up.
-    pub held_on: Option<String>,
-    /// The adults who took part: names and positions (People's Council representatives).
-    pub attendees: Option<String>,
-    /// The issues the children raised.
-    pub issues: Option<String>,
-    /// Children present (at least 1).
-    pub children_present: Option<i64>,
-}
-
-impl From<DialogueCreate> for DialogueInput {
-    fn from(b: DialogueCreate) -> Self {
-        DialogueInput {
-            held_on: b.held_on.unwrap_or_default(),
-            attendees: b.attendees.unwrap_or_default(),
-            issues: b.issues.unwrap_or_default(),
-            children_present: b
-                .children_present
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-        }
+input_body! {
+    DialogueCreate => DialogueInput {
+        /// yyyy-mm-dd, not in the future, not before the council was set up.
+        held_on: String => held_on,
+        /// The adults who took part: names and positions (People's Council representatives).
+        attendees: String => attendees,
+        /// The issues the children raised.
+        issues: String => issues,
+        /// Children present (at least 1).
+        children_present: i64 => children_present,
     }
 }
 

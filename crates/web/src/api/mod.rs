@@ -28,6 +28,7 @@ mod reports;
 mod results;
 mod reviews;
 pub(crate) mod roster;
+pub(crate) mod shapes;
 mod users;
 
 use crate::error::{AppError, ErrorBody};

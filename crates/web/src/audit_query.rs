@@ -3,6 +3,7 @@
 //! them, and one page of entries of records inside the reader's scope,
 //! shown as the trail's rules allow (`thamgia_store::audit::shown`).
 
+use crate::api::shapes::query_params;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use std::collections::{BTreeMap, HashMap};
@@ -13,23 +14,23 @@ use thamgia_store::entity::audit;
 /// Entries per page.
 pub(crate) const PER_PAGE: u64 = 50;
 
-/// The query both the page and the API take; all optional. Dates are
-/// `yyyy-mm-dd` or `dd/mm/yyyy`, `to` inclusive.
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Record kind: `activity`, `matter`, `consultation`, `unit`, …
-    pub entity: Option<String>,
-    /// Record id (or code, for units and agencies); needs `entity`.
-    pub record: Option<String>,
-    /// Username of the account that made the change.
-    pub account: Option<String>,
-    /// First day (inclusive).
-    pub from: Option<String>,
-    /// Last day (inclusive).
-    pub to: Option<String>,
-    /// Page, from 1.
-    pub page: Option<String>,
+query_params! {
+    /// The query both the page and the API take; all optional. Dates are
+    /// `yyyy-mm-dd` or `dd/mm/yyyy`, `to` inclusive.
+    AuditQuery {
+        /// Record kind: `activity`, `matter`, `consultation`, `unit`, …
+        entity,
+        /// Record id (or code, for units and agencies); needs `entity`.
+        record,
+        /// Username of the account that made the change.
+        account,
+        /// First day (inclusive).
+        from,
+        /// Last day (inclusive).
+        to,
+        /// Page, from 1.
+        page,
+    }
 }
 
 pub(crate) fn given(s: &Option<String>) -> Option<&str> {

@@ -14,6 +14,7 @@
 //! Also the HTTP of files that pages and the API share: the .xlsx response,
 //! a safe file name, a document's download and the body limits of uploads.
 
+use crate::api::shapes::query_params;
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -125,20 +126,20 @@ pub fn routes() -> Router<AppState> {
         .route("/funding/export.xlsx", get(funding_page))
 }
 
-/// Filters of an export; every one optional.
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ExportParams {
-    /// Code of a unit in the caller's scope (its whole subtree); empty: the whole scope.
-    pub unit: Option<String>,
-    /// A year (activities by their start date, money by budget year and spending date).
-    pub year: Option<String>,
-    /// A project or model code (activities only).
-    pub project: Option<String>,
-    /// The workbook's language: `vi` (default; also when empty) or `en`.
-    #[param(pattern = "^(vi|en)?$")]
-    pub lang: Option<String>,
+query_params! {
+    /// Filters of an export; every one optional.
+    #[serde(default)]
+    ExportParams {
+        /// Code of a unit in the caller's scope (its whole subtree); empty: the whole scope.
+        unit,
+        /// A year (activities by their start date, money by budget year and spending date).
+        year,
+        /// A project or model code (activities only).
+        project,
+        /// The workbook's language: `vi` (default; also when empty) or `en`.
+        #[param(pattern = "^(vi|en)?$")]
+        lang,
+    }
 }
 
 impl ExportParams {

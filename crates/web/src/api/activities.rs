@@ -8,6 +8,7 @@ use super::Query;
 use super::created;
 use super::paging::{Listing, Page};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::exports::document_response;
@@ -179,17 +180,17 @@ async fn one(
     Ok(d)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Code of a unit in the caller's scope: that unit and the units under it.
-    pub unit: Option<String>,
-    /// Activities that started in this year.
-    pub year: Option<String>,
-    /// A project code (DA1, DA2, MH1, …).
-    pub project: Option<String>,
-    /// A kind (event, training, …).
-    pub kind: Option<String>,
+query_params! {
+    ListParams {
+        /// Code of a unit in the caller's scope: that unit and the units under it.
+        unit,
+        /// Activities that started in this year.
+        year,
+        /// A project code (DA1, DA2, MH1, …).
+        project,
+        /// A kind (event, training, …).
+        kind,
+    }
 }
 
 /// Activities in the caller's scope, newest first.
@@ -402,11 +403,11 @@ pub async fn delete_spending(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UploadParams {
-    /// The file's name (`bien-ban.pdf`).
-    pub name: Option<String>,
+query_params! {
+    UploadParams {
+        /// The file's name (`bien-ban.pdf`).
+        name,
+    }
 }
 
 /// Attaches a document: the raw file as the body (at most 10 MB), its name in

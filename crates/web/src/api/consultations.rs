@@ -11,6 +11,7 @@ use super::Query;
 use super::created;
 use super::paging::{Listing, Page};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
 use crate::state::AppState;
@@ -250,13 +251,13 @@ fn not_open() -> Response {
     )
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ConsultationParams {
-    /// draft | open | closed | answered
-    pub status: Option<String>,
-    /// Only the consultations of this matter (its id).
-    pub matter: Option<String>,
+query_params! {
+    ConsultationParams {
+        /// draft | open | closed | answered
+        status,
+        /// Only the consultations of this matter (its id).
+        matter,
+    }
 }
 
 /// Consultations in the caller's scope, newest first.

@@ -10,6 +10,7 @@ use super::created;
 use super::paging::{Listing, Page};
 use super::recommendations::{RecommendationDto, dtos};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::forum_words::warning_text;
@@ -226,14 +227,14 @@ async fn full(state: &AppState, p: &Principal, id: i32) -> AppResult<ForumDto> {
     Ok(d)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ForumParams {
-    /// A unit code: only forums of its subtree.
-    pub unit: Option<String>,
-    pub year: Option<String>,
-    /// province | district | commune
-    pub level: Option<String>,
+query_params! {
+    ForumParams {
+        /// A unit code: only forums of its subtree.
+        unit,
+        year,
+        /// province | district | commune
+        level,
+    }
 }
 
 /// Forums in the caller's scope, newest first, with their Circular 29 warnings.

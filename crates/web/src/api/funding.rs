@@ -6,6 +6,7 @@
 use super::Query;
 use super::paging::{Listing, Page};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
@@ -19,13 +20,13 @@ use thamgia_domain::access::{Permission, Scope};
 use thamgia_store::activities::{self, Saved};
 use thamgia_store::entity::{budget_line, unit};
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FundingQuery {
-    /// Code of a unit in the caller's scope; the caller's own unit when absent.
-    pub unit: Option<String>,
-    /// Four digits; every year when absent.
-    pub year: Option<String>,
+query_params! {
+    FundingQuery {
+        /// Code of a unit in the caller's scope; the caller's own unit when absent.
+        unit,
+        /// Four digits; every year when absent.
+        year,
+    }
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ use super::Api;
 use super::Path;
 use super::Query;
 use super::require;
+use super::shapes::query_params;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exports::{self, ExportParams, XLSX_TYPE, safe_file_name, xlsx_response};
 use crate::i18n::Lang;
@@ -31,12 +32,12 @@ pub async fn template(Api { state, p }: Api) -> AppResult<Response> {
     Ok(xlsx_response(bytes, "mau-nhap-hoat-dong.xlsx"))
 }
 
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ImportParams {
-    /// The file's name, kept in the audit trail.
-    pub file_name: Option<String>,
+query_params! {
+    #[serde(default)]
+    ImportParams {
+        /// The file's name, kept in the audit trail.
+        file_name,
+    }
 }
 
 /// An import: its progress and, once finished, its counts.

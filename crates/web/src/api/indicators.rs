@@ -5,21 +5,22 @@ use super::Api;
 use super::Query;
 use super::paging::{Listing, Page};
 use super::require;
+use super::shapes::query_params;
 use crate::error::{AppError, AppResult, ErrorBody};
 use std::collections::BTreeMap;
 use thamgia_domain::access::Permission;
 use thamgia_store::{engine, units};
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct IndicatorQuery {
-    /// Official code of a unit in the caller's scope.
-    pub unit: Option<String>,
-    /// Calendar year, four digits.
-    pub year: Option<String>,
-    /// A day (`YYYY-MM-DD` or dd/mm/yyyy) to read a reused code on; by
-    /// default the unit valid on 31/12 of the year is meant.
-    pub date: Option<String>,
+query_params! {
+    IndicatorQuery {
+        /// Official code of a unit in the caller's scope.
+        unit,
+        /// Calendar year, four digits.
+        year,
+        /// A day (`YYYY-MM-DD` or dd/mm/yyyy) to read a reused code on; by
+        /// default the unit valid on 31/12 of the year is meant.
+        date,
+    }
 }
 
 /// The unit a figure is about, as `unit=CODE` was read for the year: codes

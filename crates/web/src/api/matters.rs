@@ -8,6 +8,7 @@ use super::consultations::{ConsultationSummary, summary};
 use super::created;
 use super::paging::{Listing, Page};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
@@ -77,16 +78,16 @@ fn dto(
     }
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MatterParams {
-    /// A unit code: only matters of its subtree.
-    pub unit: Option<String>,
-    /// law_policy | school_decision | community_decision
-    pub kind: Option<String>,
-    pub year: Option<String>,
-    /// drafting | consulting | decided | answered
-    pub stage: Option<String>,
+query_params! {
+    MatterParams {
+        /// A unit code: only matters of its subtree.
+        unit,
+        /// law_policy | school_decision | community_decision
+        kind,
+        year,
+        /// drafting | consulting | decided | answered
+        stage,
+    }
 }
 
 /// Matters in the caller's scope, newest first, filtered by unit, kind, year and stage.

@@ -7,6 +7,7 @@ use super::Query;
 use super::funding::text;
 use super::imports::{check_upload, file_error, rows_error};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exports::{safe_file_name, xlsx_response};
@@ -234,12 +235,12 @@ pub async fn template(Api { state, p }: Api) -> AppResult<Response> {
     Ok(xlsx_response(bytes, rules::TEMPLATE_NAME))
 }
 
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct PopulationImportParams {
-    /// The file's name, kept in the audit trail.
-    pub file_name: Option<String>,
+query_params! {
+    #[serde(default)]
+    PopulationImportParams {
+        /// The file's name, kept in the audit trail.
+        file_name,
+    }
 }
 
 /// Imports figures from the raw body: an .xlsx workbook (sheet "Dân số trẻ

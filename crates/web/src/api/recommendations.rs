@@ -11,6 +11,7 @@ use super::Path;
 use super::Query;
 use super::paging::{Listing, Page};
 use super::require;
+use super::shapes::query_params;
 use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
@@ -121,18 +122,18 @@ pub(crate) async fn one(state: &AppState, p: &Principal, id: i32) -> AppResult<R
         .ok_or(AppError::NotFound)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RecommendationParams {
-    /// A unit code: only recommendations of its subtree.
-    pub unit: Option<String>,
-    /// received | assigned | in_progress | answered
-    pub status: Option<String>,
-    /// An agency code: only those addressed to it.
-    pub agency: Option<String>,
-    pub year: Option<String>,
-    /// `true`: only those past their deadline without an answer.
-    pub overdue: Option<String>,
+query_params! {
+    RecommendationParams {
+        /// A unit code: only recommendations of its subtree.
+        unit,
+        /// received | assigned | in_progress | answered
+        status,
+        /// An agency code: only those addressed to it.
+        agency,
+        year,
+        /// `true`: only those past their deadline without an answer.
+        overdue,
+    }
 }
 
 /// Recommendations in the caller's scope (for an agency officer, also those
@@ -177,11 +178,11 @@ pub struct AgencyStatsDto {
     pub median_days: Option<f64>,
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct YearParams {
-    /// Only recommendations of this year.
-    pub year: Option<String>,
+query_params! {
+    YearParams {
+        /// Only recommendations of this year.
+        year,
+    }
 }
 
 /// Each agency's answer rate and median answer time, over the recommendations
@@ -329,12 +330,12 @@ pub async fn feedback(
     Ok(Json(one(&state, &p, id).await?))
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PublicParams {
-    /// A unit code (province or district): only its subtree.
-    pub unit: Option<String>,
-    pub year: Option<String>,
+query_params! {
+    PublicParams {
+        /// A unit code (province or district): only its subtree.
+        unit,
+        year,
+    }
 }
 
 /// Every recommendation and its answer, for the public: no sign-in, no

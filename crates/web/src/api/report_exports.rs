@@ -6,6 +6,7 @@ use super::Api;
 use super::Path;
 use super::Query;
 use super::require;
+use super::shapes::query_params;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::report_files::{
     ExportFile, Format, UnitYear, indicator_target, indicators_file, parse_year, report_file,
@@ -13,24 +14,24 @@ use crate::report_files::{
 use thamgia_domain::access::Permission;
 use thamgia_store::units;
 
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ReportExportQuery {
-    /// `xlsx`, `docx` or `csv`.
-    pub format: Option<String>,
+query_params! {
+    #[serde(default)]
+    ReportExportQuery {
+        /// `xlsx`, `docx` or `csv`.
+        format,
+    }
 }
 
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct IndicatorExportQuery {
-    /// Official code of a unit in the caller's scope.
-    pub unit: Option<String>,
-    /// Calendar year, four digits.
-    pub year: Option<String>,
-    /// `xlsx` or `csv`.
-    pub format: Option<String>,
+query_params! {
+    #[serde(default)]
+    IndicatorExportQuery {
+        /// Official code of a unit in the caller's scope.
+        unit,
+        /// Calendar year, four digits.
+        year,
+        /// `xlsx` or `csv`.
+        format,
+    }
 }
 
 fn format_of(s: Option<&str>, allowed: &[Format]) -> AppResult<Format> {

@@ -5,6 +5,7 @@
 //! club.
 
 use super::JsonBody;
+use super::shapes::query_params;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -210,11 +211,11 @@ where
     Ok(membership::add(act, model, id, &b.into()).await?)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct YearParams {
-    /// The year for the figures; default: this year if anything happened in it, else the latest year with records.
-    pub year: Option<String>,
+query_params! {
+    YearParams {
+        /// The year for the figures; default: this year if anything happened in it, else the latest year with records.
+        year,
+    }
 }
 
 impl YearParams {

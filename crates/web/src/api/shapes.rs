@@ -59,3 +59,22 @@ macro_rules! detailed_dto {
     };
 }
 pub(crate) use detailed_dto;
+
+/// Declares the parameters of a query string (with their OpenAPI
+/// description): each an optional text, absent when not given.
+macro_rules! query_params {
+    (
+        $(#[$attr:meta])*
+        $name:ident {
+            $($(#[$doc:meta])* $field:ident,)*
+        }
+    ) => {
+        #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+        #[into_params(parameter_in = Query)]
+        $(#[$attr])*
+        pub struct $name {
+            $($(#[$doc])* pub $field: Option<String>,)*
+        }
+    };
+}
+pub(crate) use query_params;

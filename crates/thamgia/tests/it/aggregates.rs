@@ -37,7 +37,7 @@
 //! `C1` and `A2` figures the API shows by exactly one.
 
 use crate::db_test;
-use crate::fixtures::{blank_paper, demo_records};
+use crate::fixtures::{blank_paper, demo_records, survey};
 use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
@@ -874,18 +874,10 @@ async fn voice_or_model<C: sea_orm::TransactionTrait + ConnectionTrait>(
             });
             let unit_id = m.map_or(w.units[0].id, |m| m.unit_id);
             let opens_on = date(rng);
+            let title = format!("{ASKED} {case}-{op}");
             let n = NewConsultation {
-                matter_id: m.map(|m| m.id),
-                unit_id,
-                title: format!("{ASKED} {case}-{op}"),
-                intro: "Giới thiệu".into(),
                 method: *HowAsked::ALL.choose(rng).expect("method"),
-                age_min: 6,
-                age_max: 15,
-                opens_on,
-                closes_on: opens_on,
-                facilitator_id: None,
-                audience_unit_ids: vec![],
+                ..survey(unit_id, m.map(|m| m.id), &title, (opens_on, opens_on))
             };
             let codes: Vec<JoinCode> = (0..4)
                 .map(|_| JoinCode::from_random(std::array::from_fn(|_| rng.random())))
@@ -1553,17 +1545,8 @@ async fn late_input_makes_a_matter_consulted(app: TestApp) {
             &actor,
             now,
             NewConsultation {
-                matter_id: Some(m.id),
-                unit_id,
-                title: format!("Hỏi học sinh {i}"),
-                intro: "Giới thiệu".into(),
                 method: HowAsked::GroupDiscussion,
-                age_min: 6,
-                age_max: 15,
-                opens_on: on,
-                closes_on: on,
-                facilitator_id: None,
-                audience_unit_ids: vec![],
+                ..survey(unit_id, Some(m.id), &format!("Hỏi học sinh {i}"), (on, on))
             },
             [JoinCode::from_random([i, 1, 2, 3, 4, 5])],
         )

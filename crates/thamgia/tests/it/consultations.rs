@@ -4,13 +4,15 @@
 //! nothing of another district's matters or consultations).
 
 use crate::db_test;
-use crate::fixtures::{add_question, agency_by_code, count, labels, question, unit_by_code};
+use crate::fixtures::{
+    add_question, agency_by_code, count, labels, question, survey, unit_by_code,
+};
 use crate::helpers::{Answer, TestApp, assert_holds, assert_page, location};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use thamgia_domain::access::Actor;
-use thamgia_domain::voice::{JoinCode, MatterKind, Method as HowAsked, QuestionKind, Stage};
+use thamgia_domain::voice::{JoinCode, MatterKind, QuestionKind, Stage};
 use thamgia_store::consultations::NewConsultation;
 use thamgia_store::entity::{
     answer, consultation, group_tally, group_tally_count, matter, question, response,
@@ -71,17 +73,14 @@ pub async fn other_district(app: &TestApp) -> OtherDistrict {
         &actor,
         now,
         NewConsultation {
-            matter_id: Some(m.id),
-            unit_id: u.id,
-            title: "Hỏi ý kiến về nội quy bán trú".into(),
             intro: String::new(),
-            method: HowAsked::Survey,
             age_min: 11,
-            age_max: 15,
-            opens_on: today,
-            closes_on: today + chrono::Duration::days(7),
-            facilitator_id: None,
-            audience_unit_ids: vec![],
+            ..survey(
+                u.id,
+                Some(m.id),
+                "Hỏi ý kiến về nội quy bán trú",
+                (today, today + chrono::Duration::days(7)),
+            )
         },
         codes,
     )

@@ -7,7 +7,7 @@
 
 use crate::cli::thamgia;
 use crate::db_test;
-use crate::fixtures::{add_question, labels, question, unit_by_code};
+use crate::fixtures::{add_question, labels, question, survey, unit_by_code};
 use crate::helpers::{Answer, TestApp, postgres_url, temp_dir};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
@@ -476,17 +476,15 @@ async fn kill_nine_keeps_every_acknowledged_answer(app: TestApp) {
         &actor,
         now,
         NewConsultation {
-            matter_id: None,
-            unit_id: district.id,
-            title: "Giờ ra chơi".into(),
             intro: "Em muốn ra chơi lúc nào?".into(),
             method: HowAsked::Online,
-            age_min: 6,
-            age_max: 15,
-            opens_on: today - Duration::days(1),
-            closes_on: today + Duration::days(7),
-            facilitator_id: None,
             audience_unit_ids: vec![district.id],
+            ..survey(
+                district.id,
+                None,
+                "Giờ ra chơi",
+                (today - Duration::days(1), today + Duration::days(7)),
+            )
         },
         [JoinCode::parse("MNP345").expect("code")],
     )

@@ -37,6 +37,30 @@ pub fn today(app: &TestApp) -> NaiveDate {
     app.clock.now().date_naive()
 }
 
+/// A survey of children aged 6–15 at a unit (on a matter, if any), open
+/// from the first day to the second, with no facilitator and no audience
+/// beyond the unit; a test changes what it needs with `..survey(…)`.
+pub fn survey(
+    unit_id: i32,
+    matter_id: Option<i32>,
+    title: &str,
+    (opens_on, closes_on): (NaiveDate, NaiveDate),
+) -> NewConsultation {
+    NewConsultation {
+        matter_id,
+        unit_id,
+        title: title.into(),
+        intro: "Giới thiệu".into(),
+        method: HowAsked::Survey,
+        age_min: 6,
+        age_max: 15,
+        opens_on,
+        closes_on,
+        facilitator_id: None,
+        audience_unit_ids: vec![],
+    }
+}
+
 pub async fn new_matter(
     app: &TestApp,
     unit: &str,
@@ -99,6 +123,17 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
         .id
 }
 
+/// A survey about the school's new playground, asking the unit's children,
+/// open ten days either side of `today`.
+pub fn playground(unit_id: i32, matter_id: i32, title: &str, today: NaiveDate) -> NewConsultation {
+    let open = (today - Duration::days(10), today + Duration::days(10));
+    NewConsultation {
+        intro: "Trường sắp làm sân chơi mới.".into(),
+        audience_unit_ids: vec![unit_id],
+        ..survey(unit_id, Some(matter_id), title, open)
+    }
+}
+
 /// An open consultation on a matter, with its three questions.
 pub async fn open_consultation(
     app: &TestApp,
@@ -114,19 +149,7 @@ pub async fn open_consultation(
         db,
         &actor(),
         now,
-        NewConsultation {
-            matter_id: Some(matter_id),
-            unit_id: u.id,
-            title: title.into(),
-            intro: "Trường sắp làm sân chơi mới.".into(),
-            method: HowAsked::Survey,
-            age_min: 6,
-            age_max: 15,
-            opens_on: today(app) - Duration::days(10),
-            closes_on: today(app) + Duration::days(10),
-            facilitator_id: None,
-            audience_unit_ids: vec![u.id],
-        },
+        playground(u.id, matter_id, title, today(app)),
         (0..20).map(|i| JoinCode::from_random([seed, seed / 31, seed / 961, i, i * 7, 3])),
     )
     .await

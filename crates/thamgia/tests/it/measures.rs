@@ -9,14 +9,14 @@
 //! and its answers without an age in `not_given`.
 
 use crate::db_test;
-use crate::fixtures::{agency_by_code, blank_paper};
+use crate::fixtures::{agency_by_code, blank_paper, survey};
 use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use thamgia_domain::access::{Actor, Role, Scope};
 use thamgia_domain::voice::Age;
-use thamgia_domain::voice::{JoinCode, MatterKind, Method as HowAsked, Stage};
-use thamgia_store::consultations::{self, AnswerBack, NewConsultation};
+use thamgia_domain::voice::{JoinCode, MatterKind, Stage};
+use thamgia_store::consultations::{self, AnswerBack};
 use thamgia_store::matters::{self, NewMatter};
 use thamgia_store::responses::{self};
 use thamgia_store::{councils, drilldown, units};
@@ -257,19 +257,12 @@ async fn records(app: &TestApp) {
         c,
         &actor,
         now(),
-        NewConsultation {
-            matter_id: Some(matters_made[0]),
-            unit_id: x91,
-            title: "Hỏi các em về sân chơi".into(),
-            intro: "Giới thiệu".into(),
-            method: HowAsked::Survey,
-            age_min: 6,
-            age_max: 15,
-            opens_on: day(6, 1),
-            closes_on: day(6, 20),
-            facilitator_id: None,
-            audience_unit_ids: vec![],
-        },
+        survey(
+            x91,
+            Some(matters_made[0]),
+            "Hỏi các em về sân chơi",
+            (day(6, 1), day(6, 20)),
+        ),
         [JoinCode::from_random([9, 1, 2, 3, 4, 5])],
     )
     .await

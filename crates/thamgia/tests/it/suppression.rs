@@ -9,19 +9,17 @@
 
 use crate::db_test;
 use crate::fixtures::{
-    add_question, agency_by_code, labels, question, submit_answers, submit_tally, unit_by_code,
+    add_question, labels, new_matter, playground, question, submit_answers, submit_tally,
+    unit_by_code,
 };
 use crate::helpers::{Answer, TestApp, document_xml};
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::Value;
 use thamgia_domain::access::Actor;
 use thamgia_domain::results::shows_no_small_count;
-use thamgia_domain::voice::{
-    JoinCode, MatterKind, Method as HowAsked, QuestionKind, Sex, Source, Stage, ValidAnswer,
-};
+use thamgia_domain::voice::{JoinCode, MatterKind, QuestionKind, Sex, Source, ValidAnswer};
 use thamgia_office::{read_csv, read_xlsx};
-use thamgia_store::consultations::{self, NewConsultation};
-use thamgia_store::matters::{self, NewMatter};
+use thamgia_store::consultations;
 use thamgia_web::clock::Clock;
 
 struct K {
@@ -43,40 +41,14 @@ async fn consultation(app: &TestApp, title: &str, seed: u32) -> K {
     let now = app.clock.now();
     let today = now.date_naive();
     let u = unit_by_code(db, "106").await;
-    let a = agency_by_code(db, "PGDDT-106").await;
-    let m = matters::create(
-        db,
-        &actor(),
-        now,
-        NewMatter {
-            kind: MatterKind::SchoolDecision,
-            title: title.into(),
-            summary: "Một quyết định có liên quan đến trẻ em.".into(),
-            owner_agency_id: a.id,
-            unit_id: u.id,
-            stage: Stage::Decided,
-            decision_date: NaiveDate::from_ymd_opt(2026, 3, 10),
-        },
-    )
-    .await
-    .expect("matter");
+    let decided = NaiveDate::from_ymd_opt(2026, 3, 10).expect("date");
+    let kind = MatterKind::SchoolDecision;
+    let m = new_matter(app, "106", "PGDDT-106", title, kind, decided).await;
     let k = consultations::create(
         db,
         &actor(),
         now,
-        NewConsultation {
-            matter_id: Some(m.id),
-            unit_id: u.id,
-            title: title.into(),
-            intro: "Trường sắp làm sân chơi mới.".into(),
-            method: HowAsked::Survey,
-            age_min: 6,
-            age_max: 15,
-            opens_on: today - Duration::days(10),
-            closes_on: today + Duration::days(10),
-            facilitator_id: None,
-            audience_unit_ids: vec![u.id],
-        },
+        playground(u.id, m, title, today),
         (0..20).map(|i| JoinCode::from_random([seed, seed / 31, seed / 961, i, i * 7, 5])),
     )
     .await

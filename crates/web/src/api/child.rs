@@ -88,7 +88,7 @@ pub struct JoinFormDto {
 }
 
 /// The optional profile; never a name.
-#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema, Default)]
 #[schema(as = ChildProfileBody)]
 pub struct ProfileBody {
     /// 6–15, within the consultation's ages.
@@ -98,13 +98,58 @@ pub struct ProfileBody {
     /// Ethnic group code (01–54).
     pub ethnic: Option<String>,
     pub disability: Option<bool>,
-    /// Code of the child's school or commune (one of the form's `units`).
+    /// Code of the child's school or commune: on the child's form one of the
+    /// form's `units`; on a paper form an audience unit or one below it.
     pub unit: Option<String>,
+}
+
+impl From<ProfileBody> for RawProfile {
+    fn from(b: ProfileBody) -> Self {
+        let ProfileBody {
+            age,
+            sex,
+            ethnic,
+            disability,
+            unit,
+        } = b;
+        RawProfile {
+            age,
+            sex,
+            ethnic,
+            disability,
+            unit,
+        }
+    }
+}
+
+/// The answers of a body (the child's form, a paper form) by question id; a
+/// key that is no number is an error `q{key}` in `errors`.
+pub(crate) fn raw_answers(
+    answers: BTreeMap<String, AnswerBody>,
+    errors: &mut BTreeMap<String, String>,
+) -> BTreeMap<i32, RawAnswer> {
+    let mut read = BTreeMap::new();
+    for (key, a) in answers {
+        match key.trim().parse::<i32>() {
+            Ok(id) => {
+                let raw = RawAnswer {
+                    options: a.options,
+                    face: a.face,
+                    text: a.text,
+                };
+                read.insert(id, raw);
+            }
+            Err(_) => {
+                errors.insert(format!("q{key}"), "unknown_question".to_string());
+            }
+        }
+    }
+    read
 }
 
 /// One answer: `options` for single and multiple choice (ranking: every
 /// option, first choice first), `face` for face scales, `text` for text.
-#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema, Default)]
 #[schema(as = ChildAnswerBody)]
 pub struct AnswerBody {
     #[serde(default)]
@@ -113,9 +158,12 @@ pub struct AnswerBody {
     pub text: Option<String>,
 }
 
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+/// A child's form as sent, or a paper form typed in later (or collected by
+/// an offline tool).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct SubmissionBody {
-    /// A UUID made by the client once per child's submission.
+    /// A UUID made by the client once per child's submission: sending it again
+    /// stores nothing new.
     pub submission_id: String,
     #[serde(default)]
     pub profile: ProfileBody,
@@ -285,31 +333,8 @@ pub(crate) fn parse(
     if sid.is_none() {
         errors.insert("submission_id".to_string(), "not_a_uuid".to_string());
     }
-    let profile = RawProfile {
-        age: b.profile.age,
-        sex: b.profile.sex,
-        ethnic: b.profile.ethnic,
-        disability: b.profile.disability,
-        unit: b.profile.unit,
-    };
-    let mut answers = BTreeMap::new();
-    for (key, a) in b.answers {
-        match key.trim().parse::<i32>() {
-            Ok(id) => {
-                answers.insert(
-                    id,
-                    RawAnswer {
-                        options: a.options,
-                        face: a.face,
-                        text: a.text,
-                    },
-                );
-            }
-            Err(_) => {
-                errors.insert(format!("q{key}"), "unknown_question".to_string());
-            }
-        }
-    }
+    let profile = RawProfile::from(b.profile);
+    let answers = raw_answers(b.answers, &mut errors);
     match (rules::check(form, &profile, &answers), sid) {
         (Ok(c), Some(sid)) if errors.is_empty() => Ok((c, sid)),
         (Err(e), _) => {

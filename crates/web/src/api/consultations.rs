@@ -8,6 +8,7 @@
 
 use super::Path;
 use super::Query;
+use super::child::{SubmissionBody, raw_answers};
 use super::created;
 use super::paging::{Listing, Page};
 use super::require;
@@ -25,7 +26,7 @@ use thamgia_actions::consultations::{self as actions, ConsultationInput, OptionI
 use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
 use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
-use thamgia_domain::voice::{RawAnswer, RawProfile, Status};
+use thamgia_domain::voice::{RawProfile, Status};
 use thamgia_store::entity::{consultation, question, question_option, unit};
 use thamgia_store::responses::Submitted;
 use thamgia_store::{consultations, voice_queries};
@@ -548,46 +549,6 @@ pub async fn open(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Respo
     }
 }
 
-/// The optional profile of the child who filled the form.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[schema(as = PaperProfileBody)]
-pub struct ProfileBody {
-    /// 6–15, within the consultation's ages.
-    pub age: Option<i64>,
-    /// girl | boy | other
-    pub sex: Option<String>,
-    /// Official ethnic group code, 01–54.
-    pub ethnic: Option<String>,
-    pub disability: Option<bool>,
-    /// Code of the child's school or commune (an audience unit or one below it).
-    pub unit: Option<String>,
-}
-
-/// One answer: option ids (single: one; multiple: any; ranking: all, in
-/// order), a face (1..=3 or 1..=5) or a short text.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[schema(as = PaperAnswerBody)]
-pub struct AnswerBody {
-    #[serde(default)]
-    pub options: Vec<i32>,
-    #[serde(default)]
-    pub face: Option<i64>,
-    #[serde(default)]
-    pub text: Option<String>,
-}
-
-/// A paper form typed in later (or collected by an offline tool).
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct PaperResponse {
-    /// A UUID made by the client: sending it again stores nothing new.
-    pub submission_id: String,
-    #[serde(default)]
-    pub profile: ProfileBody,
-    /// Question id → answer.
-    #[serde(default)]
-    pub answers: BTreeMap<String, AnswerBody>,
-}
-
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct SubmissionAck {
     /// Id of the stored response or tally.
@@ -625,7 +586,7 @@ fn other_content() -> Response {
 /// stored, 200 when the same submission was already stored, 409 when the id
 /// was used with other content or the consultation is not open, 422 with every
 /// invalid field (`age`, `sex`, `ethnic`, `unit`, `q{id}`, `submission_id`).
-#[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-responses", tag = "consultations", request_body = PaperResponse,
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-responses", tag = "consultations", request_body = SubmissionBody,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -638,35 +599,12 @@ pub async fn paper_response(
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::RunConsultations)?;
     actions::load_for_write(act, id).await?;
-    let b: PaperResponse = super::json(&body)?;
+    let b: SubmissionBody = super::json(&body)?;
     let mut read_errors = BTreeMap::new();
-    let mut answers = BTreeMap::new();
-    for (key, a) in b.answers {
-        match key.trim().parse::<i32>() {
-            Ok(qid) => {
-                answers.insert(
-                    qid,
-                    RawAnswer {
-                        options: a.options,
-                        face: a.face,
-                        text: a.text,
-                    },
-                );
-            }
-            Err(_) => {
-                read_errors.insert(format!("q{key}"), "unknown_question".to_string());
-            }
-        }
-    }
+    let answers = raw_answers(b.answers, &mut read_errors);
     let input = PaperInput {
         submission_id: b.submission_id,
-        profile: RawProfile {
-            age: b.profile.age,
-            sex: b.profile.sex,
-            ethnic: b.profile.ethnic,
-            disability: b.profile.disability,
-            unit: b.profile.unit,
-        },
+        profile: RawProfile::from(b.profile),
         answers,
         read_errors,
     };

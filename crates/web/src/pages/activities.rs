@@ -158,24 +158,9 @@ pub(crate) fn error_text(lang: Lang, code: &str) -> String {
 
 /// Every error as (field id, "Label: message"), in `order` first.
 pub(crate) fn summary(lang: Lang, errors: &Fields, order: &[&str]) -> Vec<(String, String)> {
-    let mut out = vec![];
-    let mut push = |f: &str, code: &str| {
-        out.push((
-            f.to_string(),
-            format!("{}: {}", field_label(lang, f), error_text(lang, code)),
-        ))
-    };
-    for f in order {
-        if let Some(code) = errors.get(*f) {
-            push(f, code);
-        }
-    }
-    for (f, code) in errors {
-        if !order.contains(&f.as_str()) {
-            push(f, code);
-        }
-    }
-    out
+    super::error_lines(errors, order, |f, code| {
+        format!("{}: {}", field_label(lang, f), error_text(lang, code))
+    })
 }
 
 /// One option of a select, with whether it is chosen.

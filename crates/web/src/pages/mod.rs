@@ -353,6 +353,22 @@ pub(crate) fn answered<T>(
     }
 }
 
+/// A form's errors for the summary at its top, each as (field id, "Label:
+/// message") with `line` making the text: the fields of `order` first, in
+/// that order, then any other.
+pub(crate) fn error_lines(
+    errors: &matters::Fields,
+    order: &[&str],
+    line: impl Fn(&str, &str) -> String,
+) -> Vec<(String, String)> {
+    let first = order.iter().filter_map(|f| errors.get_key_value(*f));
+    let rest = errors.iter().filter(|(f, _)| !order.contains(&f.as_str()));
+    first
+        .chain(rest)
+        .map(|(f, code)| (f.clone(), line(f, code)))
+        .collect()
+}
+
 /// Lets a handler write `store_call().await.page(lang)?`.
 pub trait PageErr<T> {
     fn page(self, lang: Lang) -> Result<T, PageError>;

@@ -59,28 +59,13 @@ pub(crate) fn error_summary(
     order: &[&str],
     label_prefix: &str,
 ) -> Vec<(String, String)> {
-    let mut out = vec![];
-    let mut push = |f: &str, code: &str| {
-        out.push((
-            f.to_string(),
-            format!(
-                "{}: {}",
-                lang.t(&format!("{label_prefix}{}", f.replace('_', "-"))),
-                lang.t(&format!("models-err-{}", code.replace('_', "-")))
-            ),
-        ));
-    };
-    for f in order {
-        if let Some(code) = errors.get(*f) {
-            push(f, code);
-        }
-    }
-    for (f, code) in errors {
-        if !order.contains(&f.as_str()) {
-            push(f, code);
-        }
-    }
-    out
+    super::error_lines(errors, order, |f, code| {
+        format!(
+            "{}: {}",
+            lang.t(&format!("{label_prefix}{}", f.replace('_', "-"))),
+            lang.t(&format!("models-err-{}", code.replace('_', "-")))
+        )
+    })
 }
 
 /// Typed text as the actions read it (shared with the council and club pages).

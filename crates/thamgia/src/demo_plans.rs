@@ -26,8 +26,10 @@ pub struct PlansSummary {
     pub linked: usize,
 }
 
-/// (unit, owner agency, share of items carried out in percent).
-const OWNERS: &[(&str, &str, u32)] = &[
+/// (unit, owner agency, share of items carried out in percent): the province's
+/// and the districts' labour offices (the 2016–2020 plans, and again for
+/// 2021–2024 in `demo_recent`).
+pub(crate) const OWNERS: &[(&str, &str, u32)] = &[
     ("12", "SLDTBXH", 90),
     ("105", "PLDTBXH-105", 90),
     ("106", "PLDTBXH-106", 85),

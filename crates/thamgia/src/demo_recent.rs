@@ -515,18 +515,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     // LĐTB&XH, the districts' labour offices), the province and five
     // communes for 2026 (Sở Y tế, the communes' People's Committees); their
     // items are linked to the activities of the same unit, year and project.
-    use crate::demo_plans::fill_span as plans;
-    let district_owners: &[(&str, &str, u32)] = &[
-        ("12", "SLDTBXH", 90),
-        ("105", "PLDTBXH-105", 90),
-        ("106", "PLDTBXH-106", 85),
-        ("107", "PLDTBXH-107", 40),
-        ("108", "PLDTBXH-108", 85),
-        ("109", "PLDTBXH-109", 75),
-        ("110", "PLDTBXH-110", 80),
-        ("111", "PLDTBXH-111", 80),
-        ("112", "PLDTBXH-112", 35),
-    ];
+    use crate::demo_plans::{OWNERS as district_owners, fill_span as plans};
     sum.annual_plans += plans(db, now, 2028, district_owners, (2021, 2024))
         .await?
         .plans;

@@ -1,8 +1,14 @@
 # Reminders (đôn đốc): the page, the inbox, the mail and the letter.
 reminders-title = Reminders
+nav-reminders = Reminders
 reminders-intro = Work past its due date at the units and agencies in your scope. Choose items or remind all: each reminder is recorded, shows in the reminded party's inbox, is mailed to those with an address, and comes with an official letter to print.
 reminders-overdue = Overdue work
 reminders-none = Nothing is overdue.
+reminders-upcoming = Falling due soon
+reminders-upcoming-intro = Items not overdue yet that fall due within the next
+reminders-upcoming-days = days.
+reminders-upcoming-none = Nothing falls due soon.
+reminders-days-left = Days left
 reminders-choose = Choose
 reminders-kind = Kind of work
 reminders-party = Unit or agency
@@ -32,6 +38,10 @@ reminder-about-report = The { $subject } annual report of { $party } has not bee
 reminder-about-answer = The answer to the children about “{ $subject }” is overdue since { $due }.
 reminder-about-recommendation = The children's recommendation “{ $subject }” has not been answered; it was due on { $due }.
 reminder-about-forum = The report of the forum “{ $subject }” has not been sent; it was due on { $due }.
+reminder-soon-report = The { $subject } annual report of { $party } falls due on { $due }.
+reminder-soon-answer = The answer to children about “{ $subject }” falls due on { $due }.
+reminder-soon-recommendation = The answer to the children's recommendation “{ $subject }” falls due on { $due }.
+reminder-soon-forum = The report of the forum “{ $subject }” falls due on { $due }.
 reminder-mail-subject = Reminder from { $unit }
 reminder-mail-greeting = Dear { $name },
 reminder-mail-closing = Please see to it promptly. This mail was sent by Thamgia at the request of { $unit } on { $date }; please do not reply to it.

@@ -1,8 +1,14 @@
 # Reminders (đôn đốc): the page, the inbox, the mail and the letter.
 reminders-title = Nhắc việc
+nav-reminders = Nhắc việc
 reminders-intro = Các việc đã quá hạn của các đơn vị, cơ quan thuộc phạm vi của bạn. Chọn từng việc hoặc nhắc tất cả: mỗi lần nhắc được ghi lại, hiện trong hộp việc của bên được nhắc, gửi thư điện tử cho người có địa chỉ và có công văn đôn đốc để in.
 reminders-overdue = Việc quá hạn
 reminders-none = Không có việc nào quá hạn.
+reminders-upcoming = Việc sắp đến hạn
+reminders-upcoming-intro = Các việc chưa quá hạn nhưng sẽ đến hạn trong
+reminders-upcoming-days = ngày tới.
+reminders-upcoming-none = Không có việc nào sắp đến hạn.
+reminders-days-left = Số ngày còn lại
 reminders-choose = Chọn
 reminders-kind = Loại việc
 reminders-party = Đơn vị, cơ quan
@@ -32,6 +38,10 @@ reminder-about-report = Báo cáo năm { $subject } của { $party } chưa đư�
 reminder-about-answer = Việc trả lời trẻ em về “{ $subject }” đã quá hạn từ ngày { $due }.
 reminder-about-recommendation = Kiến nghị của trẻ em “{ $subject }” chưa được trả lời; hạn trả lời là ngày { $due }.
 reminder-about-forum = Báo cáo kết quả diễn đàn “{ $subject }” chưa được gửi; hạn gửi là ngày { $due }.
+reminder-soon-report = Báo cáo năm { $subject } của { $party } sắp đến hạn gửi: ngày { $due }.
+reminder-soon-answer = Việc trả lời trẻ em về “{ $subject }” sắp đến hạn: ngày { $due }.
+reminder-soon-recommendation = Kiến nghị của trẻ em “{ $subject }” sắp đến hạn trả lời: ngày { $due }.
+reminder-soon-forum = Báo cáo kết quả diễn đàn “{ $subject }” sắp đến hạn gửi: ngày { $due }.
 reminder-mail-subject = Nhắc việc từ { $unit }
 reminder-mail-greeting = Kính gửi { $name },
 reminder-mail-closing = Đề nghị đơn vị, cơ quan khẩn trương thực hiện. Thư này được gửi từ hệ thống Thamgia theo đề nghị của { $unit } ngày { $date }; vui lòng không trả lời thư này.

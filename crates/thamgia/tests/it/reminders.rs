@@ -635,6 +635,27 @@ async fn reminders_before_a_due_date_once_from_two_servers(app: TestApp) {
         .await
         .expect("again");
     assert!(again.is_empty(), "{again:?}");
+    // Its letter and the inbox say the item falls due, not that it is late.
+    let batch = &written
+        .iter()
+        .find(|r| r.kind == "forum" && r.subject.contains("đến trường"))
+        .expect("the forum's reminder")
+        .batch;
+    let coordinator = app.token("coordinator").await;
+    let docx = app
+        .download_ok(
+            &coordinator,
+            &format!("/api/v1/reminders/batches/{batch}/letter"),
+        )
+        .await;
+    let xml = document_xml(&docx);
+    assert!(
+        xml.contains("các việc sắp đến hạn sau"),
+        "the letter's opening"
+    );
+    assert!(xml.contains("sắp đến hạn gửi"), "the forum's line");
+    let inbox = app.page(&app.login("district106").await, "/").await;
+    assert!(inbox.contains("Đường đến trường 106"), "{inbox}");
 
     // The district's officer is mailed once, even by two senders at once.
     let to_district = written

@@ -47,6 +47,7 @@ reminder-mail-greeting = Dear { $name },
 reminder-mail-closing = Please see to it promptly. This mail was sent by Thamgia at the request of { $unit } on { $date }; please do not reply to it.
 reminder-letter-summary = Re: reminder to carry out the plan for children's participation
 reminder-letter-opening = Under the plan for children's participation, { $issuer } asks the agencies and units to complete promptly the overdue work below:
+reminder-letter-opening-soon = Under the plan to promote children's participation, { $issuer } asks the agencies and units to complete on time the following items that fall due soon:
 reminder-letter-closing = The agencies and units are asked to see to it promptly and report the result.
 inbox-group-reminders = Reminders received
 inbox-reminder = { $unit } reminds: { $about }

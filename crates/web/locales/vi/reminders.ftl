@@ -47,6 +47,7 @@ reminder-mail-greeting = Kính gửi { $name },
 reminder-mail-closing = Đề nghị đơn vị, cơ quan khẩn trương thực hiện. Thư này được gửi từ hệ thống Thamgia theo đề nghị của { $unit } ngày { $date }; vui lòng không trả lời thư này.
 reminder-letter-summary = V/v đôn đốc thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em
 reminder-letter-opening = Thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em, { $issuer } đề nghị các cơ quan, đơn vị khẩn trương hoàn thành các việc đã quá hạn sau:
+reminder-letter-opening-soon = Thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em, { $issuer } đề nghị các cơ quan, đơn vị chuẩn bị hoàn thành đúng hạn các việc sắp đến hạn sau:
 reminder-letter-closing = Đề nghị các cơ quan, đơn vị quan tâm, khẩn trương thực hiện và báo cáo kết quả./.
 inbox-group-reminders = Nhắc việc đã nhận
 inbox-reminder = { $unit } nhắc: { $about }

@@ -408,7 +408,14 @@ fn form_page(
                     .map(|f| f.pic)
                     .chain(q.options.iter().map(|o| o.pic))
             })
-            .chain(["girl", "boy", "other", "yes"]),
+            .chain(["girl", "boy", "other"])
+            // The ticks of "choose up to N", only where a question has a limit.
+            .chain(
+                questions
+                    .iter()
+                    .any(|q| q.max_choices.is_some())
+                    .then_some("yes"),
+            ),
     );
     FormPage {
         c,

@@ -274,10 +274,13 @@ pub async fn letter_file(
         ));
     }
     let issuer_name = issuing_body.lines().last().unwrap_or_default().to_string();
-    let mut paragraphs = vec![Lang::Vi.t_args(
-        "reminder-letter-opening",
-        &[("issuer", issuer_name.clone())],
-    )];
+    // A batch sent before its due dates urges what falls due, not what is late.
+    let opening = if reminders::is_ahead(first) {
+        "reminder-letter-opening-soon"
+    } else {
+        "reminder-letter-opening"
+    };
+    let mut paragraphs = vec![Lang::Vi.t_args(opening, &[("issuer", issuer_name.clone())])];
     paragraphs.extend(items);
     paragraphs.push(Lang::Vi.t("reminder-letter-closing"));
     let mut recipients: Vec<String> = addressees.iter().map(|a| format!("{a};")).collect();

@@ -2,6 +2,9 @@
 // inbox and reach each item of it in one click; the district officer builds a consultation from
 // the question templates, previews the child's page, edits a question and moves it, then opens it;
 // a child answers, and the officer moderates the consultation's texts from its own page.
+// "Choose up to three" is a limit: the builder keeps it, the child's page says it, and a fourth
+// choice is refused by the server (no JavaScript). The moderation queue narrows by date (a bad
+// date is named), and the paged people list passes the accessibility check on its second page.
 
 import { ddmmyyyy, signIn, submit } from '../steps.mjs';
 
@@ -82,7 +85,16 @@ export default async function (t) {
   await officer.page.selectOption('#kind', 'text');
   await officer.page.fill('#text_vi', 'Em muốn nói gì thêm về sân chơi?');
   await submit(officer, `form[action="${kPath}/questions"]`);
-  officer.ok((await officer.page.locator('ol.questions > li').count()) === 4, 'four questions');
+  // Choose up to three: the template sets the limit; four choices typed as rows.
+  await click(officer, `a[href="${kPath}?template=choose_three#add"]`);
+  officer.ok((await officer.page.inputValue('#max_choices')) === '3', 'the template limits to three');
+  for (const [i, [label, pic]] of [['Xích đu', 'play'], ['Cây xanh', 'tree'], ['Nước uống', 'water'], ['Sách', 'book']].entries()) {
+    await officer.page.fill(`#o${i + 1}_vi`, label);
+    await officer.page.selectOption(`#o${i + 1}_pic`, pic);
+  }
+  await submit(officer, `form[action="${kPath}/questions"]`);
+  await officer.expectText('Chọn tối đa 3');
+  officer.ok((await officer.page.locator('ol.questions > li').count()) === 5, 'five questions');
 
   // The preview: the child's page with a banner, nothing to send.
   await click(officer, `a[href="${kPath}/preview"]`);
@@ -121,6 +133,13 @@ export default async function (t) {
   const ranks = qs.nth(2).locator('table.rk tbody tr');
   for (let i = 0; i < 3; i++) await ranks.nth(i).locator(`input[value="${i + 1}"]`).check({ force: true });
   await qs.nth(3).locator('textarea').fill('Chúng em muốn có xích đu và bóng râm.');
+  await child.expectText('Chọn tối đa 3');
+  const boxes = qs.nth(4).locator('input[type="checkbox"]');
+  for (let i = 0; i < 4; i++) await boxes.nth(i).check({ force: true });
+  await Promise.all([child.page.waitForLoadState('load'), child.page.locator('form[action^="/c/"] button[type="submit"]').click()]);
+  await child.expectText('Em chọn nhiều quá');
+  await child.fitsViewport('the child page refusing a fourth choice');
+  await child.page.locator('div.q').nth(4).locator('input[type="checkbox"]').nth(3).uncheck({ force: true });
   await Promise.all([child.page.waitForLoadState('load'), child.page.locator('form[action^="/c/"] button[type="submit"]').click()]);
   await child.expectText('Cảm ơn em!');
 
@@ -133,4 +152,15 @@ export default async function (t) {
   await Promise.all([officer.page.waitForLoadState('load'), cards.first().locator('button[value="approve"]').click()]);
   await officer.a11y('moderation of one consultation');
   officer.ok((await officer.page.locator('section.card').count()) === 0, 'nothing of it waits any more');
+
+  // 5. The queue by date: today's texts, and a date that is no date named in Vietnamese.
+  await officer.goto(`/moderation?from=${ddmmyyyy(today)}`);
+  await officer.fitsViewport('moderation from today');
+  await officer.goto('/moderation?from=31/02/2026', { status: 422, label: 'moderation with a bad date' });
+  await officer.expectText('Từ ngày: ngày không hợp lệ');
+
+  // 6. The paged people list, second page.
+  await coord.goto('/people?page=2');
+  await coord.fitsViewport('people, page 2');
+  await officer.goto('/people?page=2');
 }

@@ -1,7 +1,8 @@
 // Reminders (đôn đốc): the demo coordinator opens "Nhắc việc", sees what is overdue in the province
 // and the reminders the demo already sent, reminds every overdue party at once and gets the batch's
 // official letter (.docx); Tam Đường's district officer finds the reminder in the inbox. Every page
-// passes the accessibility check and fits a 360 px screen.
+// passes the accessibility check and fits a 360 px screen. "Nhắc việc" is in the menu of those who
+// remind, and the page lists what falls due soon beside what is overdue.
 
 import { signIn } from '../steps.mjs';
 
@@ -15,6 +16,8 @@ export default async function (t) {
   await t.fitsViewport('reminders');
   await t.expectText('Việc quá hạn');
   await t.expectText('Đã nhắc trong 90 ngày qua');
+  await t.expectText('Việc sắp đến hạn');
+  t.ok((await t.page.locator('nav.menu a[href="/reminders"]').count()) === 1, '"Nhắc việc" is in the menu');
   const boxes = await t.page.locator('input[type="checkbox"][name^="item."]').count();
   t.ok(boxes > 0, 'the demo has overdue work to remind of');
   await Promise.all([
@@ -37,4 +40,9 @@ export default async function (t) {
   await district.goto('/');
   await district.expectText('Nhắc việc đã nhận');
   await district.fitsViewport('inbox with reminders');
+  district.ok((await district.page.locator('nav.menu a[href="/reminders"]').count()) === 1, 'a district reminds its units');
+
+  const viewer = await t.actor();
+  await signIn(viewer, 'viewer');
+  viewer.ok((await viewer.page.locator('nav.menu a[href="/reminders"]').count()) === 0, 'no "Nhắc việc" for who does not remind');
 }

@@ -351,6 +351,8 @@ pub struct QuestionInput {
     pub text_vi: String,
     pub text_en: String,
     pub required: bool,
+    /// "Choose up to N" of a multiple-choice question; empty for no limit.
+    pub max_choices: Number,
     pub options: Vec<OptionInput>,
 }
 
@@ -465,6 +467,10 @@ pub fn template(name: &str) -> Option<QuestionInput> {
         text_vi: vi.into(),
         text_en: en.into(),
         required: true,
+        max_choices: match name {
+            "choose_three" => Number::Int(3),
+            _ => Number::default(),
+        },
         options,
     })
 }
@@ -492,7 +498,7 @@ async fn draft_for_write(act: Act<'_>, id: i32) -> ActionResult<consultation::Mo
 }
 
 fn check_input(f: &QuestionInput) -> ActionResult<NewQuestion> {
-    check_question(&f.kind, &f.text_vi, &f.text_en, f.required, &f.options)
+    check_question(f)
 }
 
 fn not_draft() -> ActionError {
@@ -502,13 +508,9 @@ fn not_draft() -> ActionError {
 }
 
 /// Checks a question and its options.
-pub fn check_question(
-    kind: &str,
-    text_vi: &str,
-    text_en: &str,
-    required: bool,
-    options: &[OptionInput],
-) -> ActionResult<NewQuestion> {
+pub fn check_question(f: &QuestionInput) -> ActionResult<NewQuestion> {
+    let (kind, text_vi, text_en, required, options) =
+        (&f.kind, &f.text_vi, &f.text_en, f.required, &f.options);
     let mut e = Fields::new();
     let kind = QuestionKind::parse(kind.trim());
     if kind.is_none() {
@@ -573,21 +575,109 @@ pub fn check_question(
             e.insert("options".into(), "options_not_needed".into());
         }
     }
+    let max_choices = read_max_choices(f, kind, &mut e);
     match kind {
         Some(kind) if e.is_empty() => Ok(NewQuestion {
             kind,
             text_vi,
             text_en: (!text_en.is_empty()).then_some(text_en),
             required,
+            max_choices,
             options: opts,
         }),
         _ => Err(invalid(e)),
     }
 }
 
+/// A multiple-choice question's limit: empty for none, else a whole number
+/// from 1 to its number of options (`max_choices: max_choices_range`); only
+/// a multiple-choice question takes one (`max_choices_not_needed`).
+fn read_max_choices(f: &QuestionInput, kind: Option<QuestionKind>, e: &mut Fields) -> Option<i32> {
+    let n = match f.max_choices.read() {
+        Ok(n) => n,
+        Err(()) => {
+            e.insert("max_choices".into(), "not_a_number".into());
+            return None;
+        }
+    };
+    let n = n?;
+    if kind.is_some_and(|k| k != QuestionKind::Multiple) {
+        e.insert("max_choices".into(), "max_choices_not_needed".into());
+        return None;
+    }
+    let most = f.options.len().clamp(1, MAX_OPTIONS) as i64;
+    if !(1..=most).contains(&n) {
+        e.insert("max_choices".into(), "max_choices_range".into());
+        return None;
+    }
+    i32::try_from(n).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cq(
+        kind: &str,
+        text_vi: &str,
+        text_en: &str,
+        required: bool,
+        options: &[OptionInput],
+    ) -> ActionResult<NewQuestion> {
+        check_question(&QuestionInput {
+            kind: kind.into(),
+            text_vi: text_vi.into(),
+            text_en: text_en.into(),
+            required,
+            max_choices: Number::default(),
+            options: options.to_vec(),
+        })
+    }
+
+    #[test]
+    fn choose_up_to_n_is_for_multiple_choice_and_within_its_options() {
+        let with = |kind: &str, n: Number, options: usize| {
+            check_question(&QuestionInput {
+                kind: kind.into(),
+                text_vi: "Em chọn gì?".into(),
+                max_choices: n,
+                options: (0..options)
+                    .map(|i| OptionInput {
+                        label_vi: format!("Lựa chọn {i}"),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+        };
+        let ok = with("multiple", Number::Int(3), 5).expect("three of five");
+        assert_eq!(ok.max_choices, Some(3));
+        assert_eq!(
+            with("multiple", "".into(), 5)
+                .expect("no limit")
+                .max_choices,
+            None
+        );
+        let code = |r: ActionResult<NewQuestion>| match r {
+            Err(ActionError::Invalid { fields, .. }) => fields["max_choices"].clone(),
+            _ => panic!("refused with max_choices"),
+        };
+        assert_eq!(
+            code(with("multiple", Number::Int(6), 5)),
+            "max_choices_range"
+        );
+        assert_eq!(
+            code(with("multiple", Number::Int(0), 5)),
+            "max_choices_range"
+        );
+        assert_eq!(code(with("multiple", "ba".into(), 5)), "not_a_number");
+        assert_eq!(
+            code(with("single", Number::Int(1), 2)),
+            "max_choices_not_needed"
+        );
+        let t = template("choose_three").expect("template");
+        assert_eq!(t.max_choices, Number::Int(3));
+    }
 
     /// Options one a line, `label | picture | English label`, to write
     /// the cases short.
@@ -649,10 +739,10 @@ mod tests {
     #[test]
     fn an_option_names_a_picture_of_the_library_or_none() {
         let ok = options_from_lines("Trường | school 🏫\nNhà | Home\nGiờ ra chơi | ⏰");
-        assert!(check_question("single", "Q", "", true, &ok).is_ok());
+        assert!(cq("single", "Q", "", true, &ok).is_ok());
         for (typed, code) in [("shcool", "unknown_picture"), ("home tree", "one_picture")] {
             let lines = options_from_lines(&format!("Trường | {typed}\nNhà"));
-            match check_question("single", "Q", "", true, &lines) {
+            match cq("single", "Q", "", true, &lines) {
                 Err(ActionError::Invalid { fields, .. }) => assert_eq!(fields["options"], code),
                 _ => panic!("{typed} accepted"),
             }
@@ -662,18 +752,12 @@ mod tests {
     #[test]
     fn questions_need_text_and_two_to_ten_options() {
         let two = options_from_lines("A\nB");
-        assert!(check_question("single", "Em thích gì?", "", true, &two).is_ok());
+        assert!(cq("single", "Em thích gì?", "", true, &two).is_ok());
         let err = |r: ActionResult<NewQuestion>| match r {
             Err(ActionError::Invalid { fields, .. }) => fields,
             _ => panic!("expected invalid"),
         };
-        let e = err(check_question(
-            "single",
-            " ",
-            "",
-            true,
-            &options_from_lines("A"),
-        ));
+        let e = err(cq("single", " ", "", true, &options_from_lines("A")));
         assert_eq!(e["text_vi"], "required");
         assert_eq!(e["options"], "too_few_options");
         let many = options_from_lines(
@@ -683,7 +767,7 @@ mod tests {
                 .join("\n"),
         );
         assert_eq!(
-            err(check_question("ranking", "Q", "", true, &many))["options"],
+            err(cq("ranking", "Q", "", true, &many))["options"],
             "too_many_options"
         );
         let long = vec![
@@ -697,26 +781,20 @@ mod tests {
             },
         ];
         assert_eq!(
-            err(check_question("multiple", "Q", "", true, &long))["options"],
+            err(cq("multiple", "Q", "", true, &long))["options"],
             "option_too_long"
         );
         assert_eq!(
-            err(check_question("faces3", "Q", "", true, &two))["options"],
+            err(cq("faces3", "Q", "", true, &two))["options"],
             "options_not_needed"
         );
-        assert!(check_question("faces5", "Q", "", false, &[]).is_ok());
+        assert!(cq("faces5", "Q", "", false, &[]).is_ok());
         assert_eq!(
-            err(check_question("essay", &"x".repeat(301), "", true, &[]))["text_vi"],
+            err(cq("essay", &"x".repeat(301), "", true, &[]))["text_vi"],
             "too_long"
         );
         assert_eq!(
-            err(check_question(
-                "single",
-                "Q",
-                "",
-                true,
-                &options_from_lines("A\na")
-            ))["options"],
+            err(cq("single", "Q", "", true, &options_from_lines("A\na")))["options"],
             "duplicate_option"
         );
     }

@@ -67,6 +67,7 @@ pub async fn send(act: Act<'_>, f: &RemindInput) -> ActionResult<Vec<reminder::M
         from_unit_id: act.p.unit_id,
         batch: &batch,
         automatic: false,
+        ahead: false,
     };
     Ok(reminders::record(act.db, &act.actor(), act.now, &s, &chosen).await?)
 }

@@ -82,7 +82,7 @@ fn not_open() -> ActionError {
 
 /// What the answers are checked against: each question's kind, whether it
 /// is required, and its options.
-fn specs_of(qs: &[(question::Model, Vec<question_option::Model>)]) -> Vec<QuestionSpec> {
+pub fn specs_of(qs: &[(question::Model, Vec<question_option::Model>)]) -> Vec<QuestionSpec> {
     qs.iter()
         .filter_map(|(q, os)| {
             Some(QuestionSpec {
@@ -90,6 +90,7 @@ fn specs_of(qs: &[(question::Model, Vec<question_option::Model>)]) -> Vec<Questi
                 kind: QuestionKind::parse(&q.kind)?,
                 required: q.required,
                 option_ids: os.iter().map(|o| o.id).collect(),
+                max_choices: q.max_choices.and_then(|m| usize::try_from(m).ok()),
             })
         })
         .collect()

@@ -207,6 +207,9 @@ pub struct QuestionSpec {
     pub kind: QuestionKind,
     pub required: bool,
     pub option_ids: Vec<i32>,
+    /// A multiple-choice question's limit ("choose up to three"): more
+    /// choices are refused (`too_many_choices`); none, no limit.
+    pub max_choices: Option<usize>,
 }
 
 /// One answer as submitted, before validation.
@@ -349,7 +352,9 @@ pub fn validate_answers(
                 }
             }
             QuestionKind::Multiple => {
-                if !a.options.is_empty() && a.face.is_none() && a.text.is_none() {
+                if q.max_choices.is_some_and(|m| a.options.len() > m) {
+                    e.insert(field, "too_many_choices".into());
+                } else if !a.options.is_empty() && a.face.is_none() && a.text.is_none() {
                     out.push((q.id, ValidAnswer::Options(a.options)));
                 } else {
                     e.insert(field, "invalid_answer".into());
@@ -507,7 +512,32 @@ mod tests {
             kind,
             required: true,
             option_ids: opts.to_vec(),
+            max_choices: None,
         }
+    }
+
+    #[test]
+    fn a_limited_multiple_choice_refuses_one_choice_too_many() {
+        let qs = [QuestionSpec {
+            max_choices: Some(3),
+            ..q(7, QuestionKind::Multiple, &[1, 2, 3, 4, 5])
+        }];
+        let answer = |options: Vec<i32>| {
+            BTreeMap::from([(
+                7,
+                RawAnswer {
+                    options,
+                    ..Default::default()
+                },
+            )])
+        };
+        assert!(validate_answers(&qs, &answer(vec![1, 2, 3])).is_ok());
+        assert_eq!(
+            validate_answers(&qs, &answer(vec![1, 2, 3, 4])).unwrap_err()["q7"],
+            "too_many_choices"
+        );
+        let open = [q(7, QuestionKind::Multiple, &[1, 2, 3, 4, 5])];
+        assert!(validate_answers(&open, &answer(vec![1, 2, 3, 4])).is_ok());
     }
 
     #[test]

@@ -225,6 +225,8 @@ pub struct NewQuestion {
     pub text_vi: String,
     pub text_en: Option<String>,
     pub required: bool,
+    /// At most this many choices (multiple choice only); none: no limit.
+    pub max_choices: Option<i32>,
     /// (label_vi, label_en, emoji) for choice and ranking questions.
     pub options: Vec<(String, Option<String>, Option<String>)>,
 }
@@ -319,6 +321,7 @@ pub async fn update_question<C: TransactionTrait + ConnectionTrait>(
     am.text_vi = Set(q.text_vi);
     am.text_en = Set(q.text_en);
     am.required = Set(q.required);
+    am.max_choices = Set(q.max_choices);
     let after = am.update(&tx).await?;
     question_option::Entity::delete_many()
         .filter(question_option::Column::QuestionId.eq(question_id))
@@ -413,6 +416,7 @@ pub async fn add_question<C: TransactionTrait + ConnectionTrait>(
         text_vi: Set(q.text_vi),
         text_en: Set(q.text_en),
         required: Set(q.required),
+        max_choices: Set(q.max_choices),
         ..Default::default()
     }
     .insert(&tx)

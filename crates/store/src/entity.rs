@@ -302,6 +302,8 @@ entity!(question, "questions", {
     pub text_vi: String,
     pub text_en: Option<String>,
     pub required: bool,
+    /// At most this many choices (multiple-choice questions); none: no limit.
+    pub max_choices: Option<i32>,
 });
 
 entity!(question_option, "question_options", {

@@ -84,6 +84,39 @@ pub async fn overdue<C: ConnectionTrait>(
     p: &Principal,
     today: NaiveDate,
 ) -> Result<Vec<Overdue>> {
+    overdue_on(c, p, today, today).await
+}
+
+/// What falls due within `days` of `today` and is not overdue yet (reports
+/// not sent, answers owed to children, recommendations not answered, forum
+/// reports not sent), as [`overdue`] lists them: each source's own rule
+/// asked about the day after the span, keeping what is due from today on.
+pub async fn upcoming<C: ConnectionTrait>(
+    c: &C,
+    p: &Principal,
+    today: NaiveDate,
+    days: i64,
+) -> Result<Vec<Overdue>> {
+    let last = today + Duration::days(days.max(0));
+    let now: std::collections::HashSet<String> = overdue(c, p, today)
+        .await?
+        .iter()
+        .map(Overdue::key)
+        .collect();
+    Ok(overdue_on(c, p, today, last + Duration::days(1))
+        .await?
+        .into_iter()
+        .filter(|o| o.due_on >= today && o.due_on <= last && !now.contains(&o.key()))
+        .collect())
+}
+
+/// What is overdue on `on` (the report years those of `today`).
+async fn overdue_on<C: ConnectionTrait>(
+    c: &C,
+    p: &Principal,
+    today: NaiveDate,
+    on: NaiveDate,
+) -> Result<Vec<Overdue>> {
     let scope = p.scope();
     let units: HashMap<i32, unit::Model> = crate::units::list(c, &scope)
         .await?
@@ -99,7 +132,7 @@ pub async fn overdue<C: ConnectionTrait>(
             {
                 continue;
             }
-            let rows = crate::report_data::chain_status(c, &own, year, today).await?;
+            let rows = crate::report_data::chain_status(c, &own, year, on).await?;
             for r in rows
                 .into_iter()
                 .filter(|r| r.overdue && r.unit.id != own.id)
@@ -115,7 +148,7 @@ pub async fn overdue<C: ConnectionTrait>(
             }
         }
     }
-    for o in crate::indicators::overdue_answers(c, &scope, None, today).await? {
+    for o in crate::indicators::overdue_answers(c, &scope, None, on).await? {
         if let Some(u) = units.get(&o.agency.unit_id) {
             out.push(Overdue {
                 kind: ANSWER,
@@ -128,7 +161,7 @@ pub async fn overdue<C: ConnectionTrait>(
         }
     }
     let filter = RecommendationFilter {
-        overdue_on: Some(today),
+        overdue_on: Some(on),
         ..Default::default()
     };
     for (r, _, a) in crate::recommendations::list(c, &Reach::of(p), &filter).await? {
@@ -143,7 +176,7 @@ pub async fn overdue<C: ConnectionTrait>(
             });
         }
     }
-    for l in crate::forums::overdue_reports(c, &scope, today).await? {
+    for l in crate::forums::overdue_reports(c, &scope, on).await? {
         out.push(Overdue {
             kind: FORUM,
             reference: l.forum.id.to_string(),
@@ -197,6 +230,25 @@ pub struct Sending<'a> {
     /// Automatic: at most one reminder per item and due date, ever, however
     /// many servers run the same round (`auto_key` is unique).
     pub automatic: bool,
+    /// Before the due date (the item is not overdue yet): an automatic one
+    /// is another reminder than the one after it (its own `auto_key`).
+    pub ahead: bool,
+}
+
+/// How an automatic reminder before a due date begins its `auto_key`.
+pub const AHEAD: &str = "before:";
+
+/// A reminder sent before its item's due date.
+pub fn is_ahead(r: &reminder::Model) -> bool {
+    r.auto_key.as_deref().is_some_and(|k| k.starts_with(AHEAD))
+}
+
+/// The key that makes an automatic reminder once per item, due date and
+/// kind (before or after the due date).
+fn auto_key(s: &Sending<'_>, o: &Overdue) -> Option<String> {
+    let ahead = if s.ahead { AHEAD } else { "" };
+    s.automatic
+        .then(|| format!("{ahead}{}:{}", o.key(), o.due_on))
 }
 
 /// Records one reminder per item with a `pending` mail for each recipient,
@@ -224,7 +276,7 @@ pub async fn record<C: TransactionTrait + ConnectionTrait>(
             subject: Set(o.subject.clone()),
             due_on: Set(o.due_on),
             created_at: Set(now),
-            auto_key: Set(s.automatic.then(|| format!("{}:{}", o.key(), o.due_on))),
+            auto_key: Set(auto_key(s, o)),
             ..Default::default()
         };
         let id = match reminder::Entity::insert(am)
@@ -256,6 +308,15 @@ pub async fn record<C: TransactionTrait + ConnectionTrait>(
     Ok(out)
 }
 
+/// When the server's automatic round reminds of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// This many days (or fewer) before its due date, not overdue yet.
+    Before(i64),
+    /// This many days (or more) after its due date.
+    After(i64),
+}
+
 /// The server's automatic round: every item overdue by at least
 /// `after_days` below each top unit is reminded once, from that unit (its
 /// coordinator's view of what is overdue). Run by any number of servers at
@@ -264,6 +325,17 @@ pub async fn automatic<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     now: DateTime<Utc>,
     after_days: i64,
+) -> Result<Vec<reminder::Model>> {
+    round(c, now, Round::After(after_days)).await
+}
+
+/// The automatic round of [`Round`]: before a due date, each item due
+/// within the days is reminded once per due date (another reminder than
+/// the one after it); after, as [`automatic`].
+pub async fn round<C: TransactionTrait + ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    when: Round,
 ) -> Result<Vec<reminder::Model>> {
     let today = now.date_naive();
     let tops = unit::Entity::find()
@@ -281,20 +353,30 @@ pub async fn automatic<C: TransactionTrait + ConnectionTrait>(
             unit_path: top.path.clone(),
             agency_id: None,
         };
-        let due: Vec<Overdue> = overdue(c, &p, today)
-            .await?
-            .into_iter()
-            .filter(|o| (today - o.due_on).num_days() >= after_days)
-            .collect();
+        let due: Vec<Overdue> = match when {
+            Round::After(after_days) => overdue(c, &p, today)
+                .await?
+                .into_iter()
+                .filter(|o| (today - o.due_on).num_days() >= after_days)
+                .collect(),
+            Round::Before(days) => upcoming(c, &p, today, days).await?,
+        };
         if due.is_empty() {
             continue;
         }
-        let batch = format!("auto{}{}", top.id, now.format("%Y%m%d%H%M%S"));
+        let ahead = matches!(when, Round::Before(_));
+        let batch = format!(
+            "auto{}{}{}",
+            if ahead { "b" } else { "" },
+            top.id,
+            now.format("%Y%m%d%H%M%S")
+        );
         let s = Sending {
             sent_by: None,
             from_unit_id: top.id,
             batch: &batch,
             automatic: true,
+            ahead,
         };
         out.extend(record(c, &Actor::system("reminders"), now, &s, &due).await?);
     }

@@ -397,6 +397,19 @@ pub async fn pending_texts<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
 ) -> Result<Vec<(answer::Model, consultation::Model)>> {
+    Ok(pending_texts_dated(c, scope)
+        .await?
+        .into_iter()
+        .map(|(a, k, _)| (a, k))
+        .collect())
+}
+
+/// The texts waiting for moderation in the scope with the time each was
+/// given (its response's), oldest first.
+pub async fn pending_texts_dated<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(answer::Model, consultation::Model, DateTime<Utc>)>> {
     let units = crate::units::list(c, scope).await?;
     let ks = consultation::Entity::find()
         .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)))
@@ -412,14 +425,16 @@ pub async fn pending_texts<C: ConnectionTrait>(
         .order_by_asc(answer::Column::Id)
         .all(c)
         .await?;
-    Ok(ans
+    let mut out: Vec<_> = ans
         .into_iter()
         .filter_map(|a| {
             let r = rs.iter().find(|r| r.id == a.response_id)?;
             let k = ks.iter().find(|k| k.id == r.consultation_id)?.clone();
-            Some((a, k))
+            Some((a, k, r.created_at))
         })
-        .collect())
+        .collect();
+    out.sort_by_key(|(a, _, at)| (*at, a.id));
+    Ok(out)
 }
 
 /// One answer if its consultation lies in the scope.

@@ -10,8 +10,8 @@ use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::voice::{
-    Age, JoinCode, MatterKind, Method, Profile, QuestionKind, QuestionSpec, RawAnswer, Sex, Source,
-    Stage, validate_answers,
+    Age, JoinCode, MatterKind, Method, Profile, QuestionKind, RawAnswer, Sex, Source, Stage,
+    validate_answers,
 };
 use thamgia_store::responses::{self, ModerationAction, Submission};
 use thamgia_store::{Db, agencies, consultations, matters, units};
@@ -326,6 +326,7 @@ pub async fn fill_span(
                 text_vi: "Em có đồng ý với đề xuất này không?".into(),
                 text_en: Some("Do you agree with this proposal?".into()),
                 required: true,
+                max_choices: None,
                 options: vec![
                     ("Đồng ý".into(), Some("Agree".into()), Some("👍".into())),
                     (
@@ -352,6 +353,7 @@ pub async fn fill_span(
                 text_vi: "Em cảm thấy thế nào về việc này?".into(),
                 text_en: Some("How do you feel about this?".into()),
                 required: false,
+                max_choices: None,
                 options: vec![],
             },
         )
@@ -366,21 +368,14 @@ pub async fn fill_span(
                 text_vi: "Em có ý kiến gì thêm không?".into(),
                 text_en: Some("Anything else you want to say?".into()),
                 required: false,
+                max_choices: None,
                 options: vec![],
             },
         )
         .await?;
         consultations::open(c, &actor, at(opens, 7), k.id).await?;
         let qs = consultations::questions(c, k.id).await?;
-        let specs: Vec<QuestionSpec> = qs
-            .iter()
-            .map(|(q, o)| QuestionSpec {
-                id: q.id,
-                kind: QuestionKind::parse(&q.kind).unwrap_or(QuestionKind::Text),
-                required: q.required,
-                option_ids: o.iter().map(|o| o.id).collect(),
-            })
-            .collect();
+        let specs = thamgia_actions::responses::specs_of(&qs);
         let opts: Vec<i32> = qs[0].1.iter().map(|o| o.id).collect();
         // Agreement differs by consultation: some proposals children like, some not.
         let agree = rng.random_range(0.35..0.85);
@@ -643,6 +638,7 @@ pub async fn fill_open_at(db: &Db, now: DateTime<Utc>, school: &str) -> anyhow::
                 text_vi: vi.into(),
                 text_en: Some(en.into()),
                 required: kind != QuestionKind::Text,
+                max_choices: None,
                 options,
             },
         )
@@ -695,6 +691,7 @@ async fn fill_draft(db: &Db, now: DateTime<Utc>, school_id: i32) -> anyhow::Resu
             text_vi: "Em có đủ thời gian ra chơi không?".into(),
             text_en: Some("Do you have enough time for break?".into()),
             required: true,
+            max_choices: None,
             options: vec![],
         },
     )

@@ -84,6 +84,11 @@ struct ServeArgs {
     /// past its due date (once per item; checked every hour). Off by default.
     #[arg(long, env = "THAMGIA_AUTO_REMIND_AFTER_DAYS")]
     auto_remind_after_days: Option<u32>,
+    /// Remind automatically, from the top unit, of what falls due within
+    /// this many days and is not overdue yet (once per item and due date,
+    /// apart from the reminder after it; checked every hour). Off by default.
+    #[arg(long, env = "THAMGIA_AUTO_REMIND_BEFORE_DAYS")]
+    auto_remind_before_days: Option<u32>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -516,6 +521,7 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
         smtp_url: a.smtp_url.clone(),
         mail_from: a.mail_from.clone(),
         auto_remind_after_days: a.auto_remind_after_days.map(i64::from),
+        auto_remind_before_days: a.auto_remind_before_days.map(i64::from),
         ..Config::default()
     };
     let app = thamgia_web::build(config).await?;

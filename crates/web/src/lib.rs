@@ -73,6 +73,9 @@ pub struct Config {
     /// The server reminds by itself of what is this many days overdue (one
     /// reminder per item, from the top unit); none: only people remind.
     pub auto_remind_after_days: Option<i64>,
+    /// The server reminds by itself of what falls due within this many days
+    /// (once per item and due date, another reminder than the one after it).
+    pub auto_remind_before_days: Option<i64>,
 }
 
 impl Default for Config {
@@ -93,6 +96,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Thamgia <no-reply@thamgia.invalid>".into(),
             auto_remind_after_days: None,
+            auto_remind_before_days: None,
         }
     }
 }
@@ -131,7 +135,10 @@ pub async fn build_with(
         mail::deliver_later(&state);
     }
     if let Some(days) = state.config.auto_remind_after_days {
-        mail::remind_automatically(state.clone(), days);
+        mail::remind_automatically(state.clone(), thamgia_store::reminders::Round::After(days));
+    }
+    if let Some(days) = state.config.auto_remind_before_days {
+        mail::remind_automatically(state.clone(), thamgia_store::reminders::Round::Before(days));
     }
     let router = router(state.clone());
     Ok(App {

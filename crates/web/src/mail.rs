@@ -53,8 +53,13 @@ pub struct Delivered {
 /// The sentence that says what a reminder is about, as pages, the mail and
 /// the letter write it.
 pub fn sentence(lang: Lang, r: &reminder::Model, party: &str) -> String {
+    let about = if reminders::is_ahead(r) {
+        "soon"
+    } else {
+        "about"
+    };
     lang.t_args(
-        &format!("reminder-about-{}", r.kind),
+        &format!("reminder-{about}-{}", r.kind),
         &[
             ("subject", r.subject.clone()),
             ("party", party.to_string()),
@@ -154,14 +159,15 @@ pub fn deliver_later(state: &crate::state::AppState) {
 /// How often the server's automatic round runs.
 pub const AUTO_ROUND: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Runs the automatic round now and every [`AUTO_ROUND`]: what is `days`
-/// overdue is reminded once (`store::reminders::automatic`), then mailed.
-pub fn remind_automatically(state: crate::state::AppState, days: i64) {
+/// Runs the automatic round now and every [`AUTO_ROUND`]: what is due
+/// within so many days, or so many days overdue, is reminded once
+/// (`store::reminders::round`), then mailed.
+pub fn remind_automatically(state: crate::state::AppState, when: reminders::Round) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(AUTO_ROUND);
         loop {
             every.tick().await;
-            match reminders::automatic(&state.db.conn, state.now(), days).await {
+            match reminders::round(&state.db.conn, state.now(), when).await {
                 Ok(sent) => {
                     if !sent.is_empty() {
                         tracing::info!(reminders = sent.len(), "automatic reminders");

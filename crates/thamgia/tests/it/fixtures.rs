@@ -106,6 +106,7 @@ pub fn question(kind: QuestionKind, text: &str, required: bool, options: Options
         text_vi: text.into(),
         text_en: None,
         required,
+        max_choices: None,
         options,
     }
 }

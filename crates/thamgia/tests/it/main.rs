@@ -15,6 +15,7 @@ mod aggregates;
 mod api;
 mod audit;
 mod child;
+mod choices;
 mod cli;
 mod consultation_writes;
 mod consultations;

@@ -263,7 +263,7 @@ async fn moderation_and_people_page(app: TestApp) {
         }
     }
     let c = app.login("district106").await;
-    let mut path = Some(format!("/moderation?consultation={}", f.id));
+    let mut path = Some(format!("/moderation?consultation={}&from=01/01/2000", f.id));
     let (mut seen, mut pages) = (BTreeSet::new(), 0);
     while let Some(p) = path {
         let (s, html) = app.get(&c, &p).await;
@@ -282,13 +282,17 @@ async fn moderation_and_people_page(app: TestApp) {
         for id in &ids {
             assert!(seen.insert(id.clone()), "{id} twice");
             assert!(
-                html.contains(&format!("action=\"/moderation/{id}?consultation={}", f.id)),
-                "{id} decides in this consultation"
+                html.contains(&format!(
+                    "action=\"/moderation/{id}?consultation={}&#38;from=01%2F01%2F2000",
+                    f.id
+                )),
+                "{id} decides in this consultation, from that day"
             );
         }
         let (_, next) = html_page(&html, "moderation");
         if let Some(n) = &next {
             assert!(n.contains(&format!("consultation={}", f.id)), "{n}");
+            assert!(n.contains("from=01%2F01%2F2000"), "{n}");
         }
         path = next;
         pages += 1;
@@ -329,3 +333,101 @@ async fn moderation_and_people_page(app: TestApp) {
     assert!(made.is_subset(&once), "every child listed");
 }
 db_test!(moderation_and_people_page);
+
+/// The moderation queue narrowed to the days the texts were given: oldest
+/// first, both ends kept, the days kept in each decision's form and in the
+/// address it comes back to; a date that is no date, or an end before the
+/// start, is 422 naming the field in Vietnamese.
+async fn moderation_by_date(app: TestApp) {
+    use thamgia_domain::voice::{MatterKind, Sex, Source, ValidAnswer};
+    use thamgia_web::clock::Clock;
+    let decided = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let kind = MatterKind::SchoolDecision;
+    let m = crate::fixtures::new_matter(&app, "106", "PGDDT-106", "Sân chơi", kind, decided).await;
+    let f = crate::fixtures::open_consultation(&app, "106", m, "Sân chơi trường em", 11).await;
+    let now = app.clock.now();
+    // Given newest first, so that the queue's order is the days', not the ids'.
+    for (days, words) in [(1, "Ý kiến mới"), (5, "Ý kiến giữa"), (9, "Ý kiến cũ")] {
+        let id = uuid::Uuid::new_v4().to_string();
+        let s = thamgia_store::responses::Submission {
+            consultation_id: f.id,
+            submission_id: id.clone(),
+            content_hash: id,
+            source: Source::Online,
+            profile: crate::fixtures::child(11, Sex::Girl, "08"),
+            profile_unit_id: None,
+            answers: vec![(f.text, ValidAnswer::Text(words.into()))],
+            entered_by: None,
+        };
+        thamgia_store::responses::submit(&app.db.conn, now - chrono::Duration::days(days), s)
+            .await
+            .expect("submit");
+    }
+    let day = |d: i64| (now - chrono::Duration::days(d)).date_naive();
+    let c = app.login("district106").await;
+    let whole = app
+        .page(&c, &format!("/moderation?consultation={}", f.id))
+        .await;
+    let at = |w: &str| whole.find(w).expect(w);
+    assert!(
+        at("Ý kiến cũ") < at("Ý kiến giữa") && at("Ý kiến giữa") < at("Ý kiến mới"),
+        "oldest first"
+    );
+    let from = day(6).format("%d/%m/%Y").to_string();
+    let to = day(2).format("%Y-%m-%d").to_string();
+    let narrowed = format!("/moderation?consultation={}&from={from}&to={to}", f.id);
+    let html = app.page(&c, &narrowed).await;
+    assert!(html.contains("Ý kiến giữa"), "{html}");
+    assert!(!html.contains("Ý kiến cũ") && !html.contains("Ý kiến mới"));
+    assert!(
+        html.contains(&format!(r#"value="{from}""#)),
+        "the filter keeps its day"
+    );
+    let enc = from.replace('/', "%2F");
+    let action = html
+        .split("action=\"/moderation/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a decision form")
+        .replace("&#38;", "&");
+    assert!(
+        action.ends_with(&format!("?consultation={}&from={enc}&to={to}", f.id)),
+        "{action}"
+    );
+    let csrf = app.csrf(&c, &narrowed).await;
+    let r = app
+        .submit_form(
+            &c,
+            &csrf,
+            &format!("/moderation/{action}"),
+            &[("action", "approve")],
+            303,
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"].to_str().expect("location"),
+        format!(
+            "/moderation?done=approve&consultation={}&from={enc}&to={to}",
+            f.id
+        )
+    );
+    // Bad dates: 422, the field named in Vietnamese, nothing narrowed by it.
+    for (q, says) in [
+        ("from=31/02/2026", "Từ ngày: ngày không hợp lệ"),
+        ("to=hôm qua", "Đến ngày: ngày không hợp lệ"),
+        (
+            &*format!(
+                "from={}&to={}",
+                day(2).format("%d/%m/%Y"),
+                day(6).format("%d/%m/%Y")
+            ),
+            "Đến ngày: không được trước «Từ ngày»",
+        ),
+    ] {
+        let (s, html) = app.get(&c, &format!("/moderation?{q}")).await;
+        assert_eq!(s, 422, "{q}");
+        assert!(html.contains(says), "{q}: {says}");
+        assert!(html.contains("aria-invalid=\"true\""), "{q}");
+    }
+}
+db_test!(moderation_by_date);

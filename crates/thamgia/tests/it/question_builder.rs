@@ -390,3 +390,111 @@ async fn the_builder_pages_use_templates_rows_and_a_preview(app: TestApp) {
     assert!(!html.contains(&format!("{page}/questions/{rid}/move")) && !html.contains("?edit="));
 }
 db_test!(the_builder_pages_use_templates_rows_and_a_preview);
+
+/// "Choose up to three": the template sets the limit, the form and the API
+/// keep it, and a limit beyond the question's choices (or on another kind)
+/// is refused by field, changing nothing.
+async fn choose_up_to_three_is_a_limit_the_builder_keeps(app: TestApp) {
+    let t = app.token("district106").await;
+    let (kid, _) = draft(&app, &t).await;
+    let c = app.login("district106").await;
+    let page = format!("/consultations/{kid}");
+    let csrf = app.csrf(&c, &page).await;
+    let html = app.page(&c, &format!("{page}?template=choose_three")).await;
+    assert!(
+        html.contains(
+            r#"name="max_choices" type="text" inputmode="numeric" maxlength="2" value="3""#
+        ),
+        "the template's limit"
+    );
+    let mut form = vec![
+        ("csrf".to_string(), csrf.clone()),
+        ("kind".into(), "multiple".into()),
+        ("text_vi".into(), "Em chọn tối đa ba điều".into()),
+        ("required".into(), "1".into()),
+        ("max_choices".into(), "9".into()),
+    ];
+    form.extend(option_rows("Xích đu\nCầu trượt\nGhế đá\nCây xanh\n"));
+    let before = questions(&app, &t, kid).await;
+    let r = app
+        .post_form(&c, &format!("{page}/questions"), &pairs(&form))
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.expect("body");
+    assert!(
+        body.contains(r#"id="max_choices-err""#)
+            && body.contains("Số lựa chọn tối đa phải từ 1 đến số lựa chọn"),
+        "named in Vietnamese"
+    );
+    assert_eq!(questions(&app, &t, kid).await, before, "nothing changed");
+    form.retain(|(k, _)| k != "max_choices");
+    form.push(("max_choices".into(), "3".into()));
+    let r = app
+        .post_form(&c, &format!("{page}/questions"), &pairs(&form))
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let qs = questions(&app, &t, kid).await;
+    let q = qs.last().expect("the new question");
+    assert_eq!(q["max_choices"], 3);
+    let qid = q["id"].as_i64().expect("id");
+    let html = app.page(&c, &page).await;
+    assert!(html.contains("Chọn tối đa 3"), "the list says the limit");
+    assert!(
+        app.page(&c, &format!("{page}?edit={qid}"))
+            .await
+            .contains(r#"maxlength="2" value="3""#),
+        "the edit form keeps it"
+    );
+    assert!(
+        app.page(&c, &format!("{page}/preview"))
+            .await
+            .contains("Chọn tối đa 3"),
+        "the preview says it"
+    );
+
+    // Through the API: kept, cleared, and refused on a single choice.
+    let path = format!("/api/v1/consultations/{kid}/questions/{qid}");
+    let opts = json!([{"label_vi": "A"}, {"label_vi": "B"}, {"label_vi": "C"}]);
+    let (s, b) = app
+        .api_send(
+            Method::PUT,
+            &t,
+            &path,
+            &json!({"kind": "multiple", "text_vi": "Chọn", "max_choices": 2, "options": opts}),
+        )
+        .await;
+    assert_eq!((s, &b["max_choices"]), (200, &json!(2)), "{b}");
+    let (s, b) = app
+        .api_send(
+            Method::PUT,
+            &t,
+            &path,
+            &json!({"kind": "single", "text_vi": "Chọn", "max_choices": 1, "options": opts}),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(
+        b["error"]["fields"]["max_choices"],
+        "max_choices_not_needed"
+    );
+    let (s, b) = app
+        .api_send(
+            Method::PUT,
+            &t,
+            &path,
+            &json!({"kind": "multiple", "text_vi": "Chọn", "max_choices": 4, "options": opts}),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["error"]["fields"]["max_choices"], "max_choices_range");
+    let (s, b) = app
+        .api_send(
+            Method::PUT,
+            &t,
+            &path,
+            &json!({"kind": "multiple", "text_vi": "Chọn", "options": opts}),
+        )
+        .await;
+    assert_eq!((s, &b["max_choices"]), (200, &Value::Null), "{b}");
+}
+db_test!(choose_up_to_three_is_a_limit_the_builder_keeps);

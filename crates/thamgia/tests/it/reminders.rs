@@ -548,3 +548,156 @@ db_test!(
     automatic_reminders_once_from_two_servers,
     needs = ["python3"]
 );
+
+/// Before a due date: a forum ended five days ago (its report not due yet)
+/// with a recommendation due in six days is listed as falling due soon, and
+/// two servers' rounds at once remind each item once, by mail once, saying
+/// it falls due; a later round writes nothing, and the reminder after the
+/// due date is another one.
+async fn reminders_before_a_due_date_once_from_two_servers(app: TestApp) {
+    use thamgia_store::reminders::{Round, round as sweep};
+    let admin = app.token("admin").await;
+    let now = app.clock.now();
+    let day = |d: i64| {
+        (now + Duration::days(d))
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let forum = json!({
+        "level": "district", "unit": "106", "year": 2026, "theme": "Đường đến trường 106",
+        "starts_on": day(-5), "ends_on": day(-5), "venue": "Hội trường",
+        "organiser_agency": "UBND-12", "girls": 20, "boys": 20, "age_6_10": 15,
+        "age_11_15": 25, "adults_in_charge": 8
+    });
+    let (s, f) = app
+        .api_send(Method::POST, &admin, "/api/v1/forums", &forum)
+        .await;
+    assert_eq!(s, 201, "{f}");
+    let forum = f["id"].as_i64().expect("id");
+    let rec = json!({"text": "Các em muốn có đèn đường đến trường", "topic": "school",
+        "agency": "PGDDT-106", "deadline": day(6)});
+    let (s, r) = app
+        .api_send(
+            Method::POST,
+            &admin,
+            &format!("/api/v1/forums/{forum}/recommendations"),
+            &rec,
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    address(&app, "district106", "minh.tamduong@example.org").await;
+
+    // Listed as coming on the coordinator's page, not as overdue.
+    let c = app.login("coordinator").await;
+    let html = app.page(&c, "/reminders").await;
+    let soon = html
+        .split("id=\"upcoming\"")
+        .nth(1)
+        .expect("the coming list");
+    assert!(soon.contains("Đường đến trường 106"), "{soon}");
+    assert!(soon.contains("Các em muốn có đèn đường đến trường"));
+    assert!(
+        !html
+            .split("id=\"upcoming\"")
+            .next()
+            .expect("overdue")
+            .contains("Đường đến trường 106")
+    );
+
+    // Nothing due within a day; within 30, both, once however many rounds.
+    let none = sweep(&app.db.conn, now, Round::Before(1))
+        .await
+        .expect("round");
+    assert!(
+        none.iter().all(|r| r.reference != forum.to_string()),
+        "{none:?}"
+    );
+    let (a, b) = tokio::join!(
+        sweep(&app.db.conn, now, Round::Before(30)),
+        sweep(&app.db.conn, now, Round::Before(30))
+    );
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    let written: Vec<_> = a.iter().chain(b.iter()).collect();
+    let of = |kind: &str| {
+        written
+            .iter()
+            .filter(|r| r.kind == kind && r.subject.contains("đến trường"))
+            .count()
+    };
+    assert_eq!((of("forum"), of("recommendation")), (1, 1), "{written:?}");
+    assert!(
+        written
+            .iter()
+            .all(|r| thamgia_store::reminders::is_ahead(r))
+    );
+    let again = sweep(&app.db.conn, now + Duration::hours(1), Round::Before(30))
+        .await
+        .expect("again");
+    assert!(again.is_empty(), "{again:?}");
+    // Its letter and the inbox say the item falls due, not that it is late.
+    let batch = &written
+        .iter()
+        .find(|r| r.kind == "forum" && r.subject.contains("đến trường"))
+        .expect("the forum's reminder")
+        .batch;
+    let coordinator = app.token("coordinator").await;
+    let docx = app
+        .download_ok(
+            &coordinator,
+            &format!("/api/v1/reminders/batches/{batch}/letter"),
+        )
+        .await;
+    let xml = document_xml(&docx);
+    assert!(
+        xml.contains("các việc sắp đến hạn sau"),
+        "the letter's opening"
+    );
+    assert!(xml.contains("sắp đến hạn gửi"), "the forum's line");
+    let inbox = app.page(&app.login("district106").await, "/").await;
+    assert!(inbox.contains("Đường đến trường 106"), "{inbox}");
+
+    // The district's officer is mailed once, even by two senders at once.
+    let to_district = written
+        .iter()
+        .filter(|r| r.agency_id.is_none() && r.kind == "forum")
+        .count();
+    let smtp = Smtp::start().await;
+    let mailer = smtp.mailer();
+    let (x, y) = tokio::join!(
+        deliver(&app.db.conn, &mailer, now),
+        deliver(&app.db.conn, &mailer, now)
+    );
+    let sent = x.expect("first").sent + y.expect("second").sent;
+    assert_eq!(smtp.messages().len(), sent);
+    assert!(smtp.to("minh.tamduong@example.org") >= to_district);
+    assert!(
+        to_district >= 1,
+        "the forum's reminder goes to the district"
+    );
+    round(
+        &smtp,
+        &app,
+        &mailer,
+        now + Duration::hours(1),
+        0,
+        sent as u64,
+    )
+    .await;
+
+    // Once overdue, the reminder after the due date is another one.
+    let later = now + Duration::days(40);
+    let after = thamgia_store::reminders::automatic(&app.db.conn, later, 0)
+        .await
+        .expect("after");
+    assert!(
+        after.iter().any(|r| r.kind == "forum"
+            && r.reference == forum.to_string()
+            && !thamgia_store::reminders::is_ahead(r)),
+        "{after:?}"
+    );
+}
+db_test!(
+    reminders_before_a_due_date_once_from_two_servers,
+    needs = ["python3"]
+);

@@ -48,6 +48,9 @@ pub struct QuestionDto {
     pub options: Vec<OptionDto>,
     /// Longest text answer, in characters (text questions).
     pub max_chars: Option<usize>,
+    /// Multiple choice: at most this many options may be chosen (more are
+    /// refused with `too_many_choices`); none, no limit.
+    pub max_choices: Option<i32>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -259,6 +262,7 @@ pub(crate) fn form_dto(f: &Form, accepting: bool) -> JoinFormDto {
                     .collect(),
                 max_chars: (kind == Some(QuestionKind::Text))
                     .then_some(thamgia_domain::voice::MAX_TEXT_CHARS),
+                max_choices: q.max_choices,
             }
         })
         .collect();

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use thamgia_actions::consultations::{self as actions, ConsultationInput, OptionInput};
+use thamgia_actions::consultations::{self as actions, ConsultationInput, Number, OptionInput};
 use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
 use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
@@ -119,6 +119,9 @@ pub struct QuestionDto {
     pub text_vi: String,
     pub text_en: Option<String>,
     pub required: bool,
+    /// Multiple choice: at most this many options may be chosen ("choose up
+    /// to three"); none, no limit.
+    pub max_choices: Option<i32>,
     pub options: Vec<OptionDto>,
 }
 
@@ -131,6 +134,7 @@ impl From<(question::Model, Vec<question_option::Model>)> for QuestionDto {
             text_vi: q.text_vi,
             text_en: q.text_en,
             required: q.required,
+            max_choices: q.max_choices,
             options: os
                 .into_iter()
                 .map(|o| OptionDto {
@@ -419,6 +423,10 @@ pub struct QuestionCreate {
     /// Default `true`.
     #[serde(default = "yes")]
     pub required: bool,
+    /// Multiple choice only: at most this many options may be chosen, 1 to
+    /// the number of options ("choose up to three": 3); absent or null, no limit.
+    #[serde(default)]
+    pub max_choices: Option<i64>,
     #[serde(default)]
     pub options: Vec<OptionCreate>,
 }
@@ -450,6 +458,7 @@ impl From<QuestionCreate> for actions::QuestionInput {
             text_vi: b.text_vi,
             text_en: b.text_en.unwrap_or_default(),
             required: b.required,
+            max_choices: b.max_choices.map(Number::Int).unwrap_or_default(),
             options: b.options.into_iter().map(Into::into).collect(),
         }
     }

@@ -65,6 +65,15 @@ pub(crate) fn message(lang: Lang, form: &Form, field: &str, code: &str) -> Strin
             _ => "child-err-choose",
         },
         "choose_one" => "child-err-choose-one",
+        "too_many_choices" => {
+            let most = field
+                .strip_prefix('q')
+                .and_then(|id| id.parse::<i32>().ok())
+                .and_then(|id| form.questions.iter().find(|(q, _)| q.id == id))
+                .and_then(|(q, _)| q.max_choices)
+                .unwrap_or_default();
+            return format!("{} {most}.", lang.t("child-err-too-many"));
+        }
         "rank_all" => "child-err-rank-all",
         "rank_repeated" => "child-err-rank-repeated",
         "unknown_unit" => "child-err-unit",
@@ -169,6 +178,9 @@ struct QView {
     ranks: Vec<(u32, String)>,
     text_value: String,
     error: Option<String>,
+    /// "Choose up to N" of a multiple-choice question: N ticks drawn, and
+    /// said in words.
+    max_choices: Option<usize>,
 }
 
 struct AgeChoice {
@@ -336,7 +348,12 @@ fn form_page(
             } else {
                 vec![]
             };
+            let max_choices = q
+                .max_choices
+                .filter(|_| kind == QuestionKind::Multiple)
+                .and_then(|m| usize::try_from(m).ok());
             Some(QView {
+                max_choices,
                 n: i + 1,
                 error: errors
                     .get(&field)
@@ -391,7 +408,14 @@ fn form_page(
                     .map(|f| f.pic)
                     .chain(q.options.iter().map(|o| o.pic))
             })
-            .chain(["girl", "boy", "other"]),
+            .chain(["girl", "boy", "other"])
+            // The ticks of "choose up to N", only where a question has a limit.
+            .chain(
+                questions
+                    .iter()
+                    .any(|q| q.max_choices.is_some())
+                    .then_some("yes"),
+            ),
     );
     FormPage {
         c,

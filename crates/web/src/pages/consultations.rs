@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
-use thamgia_actions::consultations::{self as actions, ConsultationInput, QuestionInput};
+use thamgia_actions::consultations::{self as actions, ConsultationInput, Number, QuestionInput};
 use thamgia_actions::responses::{self as paper, TallyInput, is_uuid};
 use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::{Permission, Principal, Role};
@@ -338,6 +338,8 @@ pub struct QView {
     pub options: Vec<OptView>,
     /// Face scale points 1..=n (empty for other kinds).
     pub faces: Vec<u8>,
+    /// "Choose up to N" (multiple choice).
+    pub max_choices: Option<i32>,
 }
 
 /// The face shown for point `n` of a scale of `of` faces.
@@ -366,6 +368,7 @@ pub(crate) fn qviews(
                 text: q.text_vi.clone(),
                 text_en: q.text_en.clone().unwrap_or_default(),
                 required: q.required,
+                max_choices: q.max_choices,
                 faces: kind
                     .and_then(QuestionKind::faces)
                     .map(|n| (1..=n).collect())
@@ -412,6 +415,8 @@ pub struct QuestionFormText {
     pub text_vi: String,
     pub text_en: String,
     pub required: Option<String>,
+    /// "Choose up to N", as typed (empty: no limit).
+    pub max_choices: String,
     pub rows: Vec<OptionRow>,
 }
 
@@ -425,6 +430,7 @@ impl QuestionFormText {
                 "text_vi" => f.text_vi = v.clone(),
                 "text_en" => f.text_en = v.clone(),
                 "required" => f.required = Some(v.clone()),
+                "max_choices" => f.max_choices = v.clone(),
                 _ => {
                     let Some((n, part)) = k.strip_prefix('o').and_then(|r| r.split_once('_'))
                     else {
@@ -453,6 +459,10 @@ impl QuestionFormText {
             text_vi: q.text_vi.clone(),
             text_en: q.text_en.clone(),
             required: q.required.then(|| "1".into()),
+            max_choices: match &q.max_choices {
+                Number::Int(n) => n.to_string(),
+                Number::Text(t) => t.clone(),
+            },
             rows: q
                 .options
                 .iter()
@@ -473,6 +483,7 @@ impl QuestionFormText {
             text_vi: self.text_vi.clone(),
             text_en: self.text_en.clone(),
             required: self.required.is_some(),
+            max_choices: self.max_choices.as_str().into(),
             options: self
                 .rows
                 .iter()
@@ -502,6 +513,11 @@ fn question_form(q: &question::Model, os: &[question_option::Model]) -> Question
         text_vi: q.text_vi.clone(),
         text_en: q.text_en.clone().unwrap_or_default(),
         required: q.required,
+        max_choices: q
+            .max_choices
+            .map(i64::from)
+            .map(Number::Int)
+            .unwrap_or_default(),
         options: os
             .iter()
             .map(|o| actions::OptionInput {

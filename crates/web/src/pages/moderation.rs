@@ -76,6 +76,11 @@ struct QueuePage {
     waiting: Vec<(i32, String, usize)>,
     /// The consultation the queue is narrowed to.
     only: Option<i32>,
+    /// The days the queue is narrowed to, as typed (`from`, `to`).
+    from: String,
+    to: String,
+    /// A date of the address that is no date (field → code).
+    errors: BTreeMap<String, String>,
     only_title: Option<String>,
     /// Texts waiting in the queue as narrowed (every page).
     total: usize,
@@ -85,6 +90,35 @@ struct QueuePage {
 }
 
 impl QueuePage {
+    /// The date fields of the filter: name, label key, value as typed, and
+    /// its error (empty when none).
+    fn date_fields(&self) -> [(&'static str, &'static str, &str, String); 2] {
+        [
+            (
+                "from",
+                "moderation-from",
+                &self.from,
+                self.filter_error("from"),
+            ),
+            ("to", "moderation-to", &self.to, self.filter_error("to")),
+        ]
+    }
+
+    /// The message of a refused filter field, naming it.
+    fn filter_error(&self, f: &str) -> String {
+        self.errors
+            .get(f)
+            .map(|code| {
+                format!(
+                    "{}: {}",
+                    self.c.t(&format!("moderation-{f}")),
+                    self.c
+                        .t(&format!("moderation-err-{}", code.replace('_', "-")))
+                )
+            })
+            .unwrap_or_default()
+    }
+
     fn error(&self, i: &Item, f: &str) -> String {
         i.errors
             .get(f)
@@ -107,12 +141,19 @@ async fn queue_page(
     ctx: &Ctx,
     retry: Option<Retry>,
     done: Option<String>,
-    only: Option<i32>,
+    narrow: &Narrow,
     page: Option<&str>,
 ) -> Result<QueuePage, PageError> {
     let lang = ctx.lang;
     let db = &state.db.conn;
-    let mut pending = responses::pending_texts(db, &p.scope()).await.page(lang)?;
+    let only = narrow.only;
+    let mut pending: Vec<_> = responses::pending_texts_dated(db, &p.scope())
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|(_, _, at)| narrow.holds(at.date_naive()))
+        .map(|(a, k, _)| (a, k))
+        .collect();
     // Every consultation with texts waiting, for the filter (oldest text first).
     let mut waiting: Vec<(i32, String, usize)> = Vec::new();
     for (_, k) in &pending {
@@ -126,19 +167,12 @@ async fn queue_page(
         pending.retain(|(_, k)| k.id == id);
     }
     let total = pending.len();
-    let here: axum::http::Uri = only
-        .map_or_else(
-            || "/moderation".into(),
-            |k| format!("/moderation?consultation={k}"),
-        )
+    let here: axum::http::Uri = format!("/moderation?{}", narrow.query().join("&"))
         .parse()
         .unwrap_or_default();
     let (pending, pager) = crate::pager::Pager::cut(pending, page, &here);
     let keep = {
-        let mut q: Vec<String> = only
-            .map(|k| format!("consultation={k}"))
-            .into_iter()
-            .collect();
+        let mut q = narrow.query();
         if pager.page > 1 {
             q.push(format!("page={}", pager.page));
         }
@@ -195,6 +229,9 @@ async fn queue_page(
         alerts,
         waiting,
         only,
+        from: narrow.from_text.clone(),
+        to: narrow.to_text.clone(),
+        errors: narrow.errors.clone(),
         only_title,
         total,
         pager,
@@ -207,13 +244,90 @@ pub struct DoneQuery {
     done: Option<String>,
     /// Only this consultation's texts (`?consultation=<id>`).
     consultation: Option<String>,
+    /// Only texts given on or after this day (`dd/mm/yyyy` or `yyyy-mm-dd`).
+    from: Option<String>,
+    /// Only texts given on or before this day.
+    to: Option<String>,
     /// The page of the queue (`web::pager`).
     page: Option<String>,
 }
 
-/// The consultation a queue is narrowed to, when the address names one.
-fn narrowed(q: Option<&str>) -> Option<i32> {
-    q.and_then(|v| v.trim().parse().ok())
+/// What the queue is narrowed to, as the address says: a consultation and
+/// the days the texts were given (both ends kept). A date that is no date is
+/// an error by field, and that end narrows nothing.
+struct Narrow {
+    only: Option<i32>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    from_text: String,
+    to_text: String,
+    errors: BTreeMap<String, String>,
+}
+
+impl Narrow {
+    fn read(q: &DoneQuery) -> Narrow {
+        let mut errors = BTreeMap::new();
+        let mut date = |field: &str, v: Option<&str>| {
+            let t = v.unwrap_or("").trim();
+            if t.is_empty() {
+                return (None, String::new());
+            }
+            let d = thamgia_domain::activities::parse_date(t);
+            if d.is_none() {
+                errors.insert(field.to_string(), "not_a_date".to_string());
+            }
+            (d, t.to_string())
+        };
+        let (from, from_text) = date("from", q.from.as_deref());
+        let (to, to_text) = date("to", q.to.as_deref());
+        let (from, to) = match (from, to) {
+            (Some(a), Some(b)) if b < a => {
+                errors.insert("to".into(), "date_order".into());
+                (Some(a), None)
+            }
+            x => x,
+        };
+        Narrow {
+            only: q
+                .consultation
+                .as_deref()
+                .and_then(|v| v.trim().parse().ok()),
+            from,
+            to,
+            from_text,
+            to_text,
+            errors,
+        }
+    }
+
+    /// A text given on `day` is in the queue.
+    fn holds(&self, day: chrono::NaiveDate) -> bool {
+        self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
+    }
+
+    /// The query that keeps the narrowing (in the pager's links, a
+    /// decision's form and the address it comes back to); dates as typed.
+    fn query(&self) -> Vec<String> {
+        let enc = query_value;
+        let mut q = vec![];
+        if let Some(k) = self.only {
+            q.push(format!("consultation={k}"));
+        }
+        if !self.from_text.is_empty() {
+            q.push(format!("from={}", enc(&self.from_text)));
+        }
+        if !self.to_text.is_empty() {
+            q.push(format!("to={}", enc(&self.to_text)));
+        }
+        q
+    }
+}
+
+/// A value as it goes in an address's query.
+fn query_value(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|x| x.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }
 
 /// The queue of texts waiting in the moderator's scope, oldest first.
@@ -221,12 +335,16 @@ pub async fn queue(Visit { state, p, ctx }: Visit, Query(q): Query<DoneQuery>) -
     require(&p, Permission::Moderate, ctx.lang)?;
     let done = q
         .done
+        .clone()
         .filter(|d| ModerationStep::parse(d).is_some())
         .map(|d| ctx.lang.t(&format!("moderation-done-{d}")));
-    let only = narrowed(q.consultation.as_deref());
-    Ok(render(
-        &queue_page(&state, &p, &ctx, None, done, only, q.page.as_deref()).await?,
-    ))
+    let narrow = Narrow::read(&q);
+    let page = queue_page(&state, &p, &ctx, None, done, &narrow, q.page.as_deref()).await?;
+    if narrow.errors.is_empty() {
+        Ok(render(&page))
+    } else {
+        Ok(unprocessable(render(&page)))
+    }
 }
 
 /// The decision as the form sends it: the action's input.
@@ -240,14 +358,15 @@ pub async fn decide(
 ) -> PageResult {
     let lang = ctx.lang;
     require(&p, Permission::Moderate, lang)?;
-    let only = narrowed(q.consultation.as_deref());
+    let narrow = Narrow::read(&q);
     let answer_id = super::results::path_id(&answer_id, lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
     match moderation::apply(act, answer_id, &f).await {
         Ok(_) => {
-            let back: String = only
-                .map(|k| format!("&consultation={k}"))
+            let back: String = narrow
+                .query()
                 .into_iter()
+                .map(|x| format!("&{x}"))
                 .chain(q.page.as_deref().map(|n| format!("&page={}", n.trim())))
                 .collect();
             Ok(Redirect::to(&format!("/moderation?done={}{back}", f.action)).into_response())
@@ -259,8 +378,16 @@ pub async fn decide(
                 note: f.note.unwrap_or_default(),
                 errors: fields,
             };
-            let page =
-                queue_page(&state, &p, &ctx, Some(retry), None, only, q.page.as_deref()).await?;
+            let page = queue_page(
+                &state,
+                &p,
+                &ctx,
+                Some(retry),
+                None,
+                &narrow,
+                q.page.as_deref(),
+            )
+            .await?;
             Ok(unprocessable(render(&page)))
         }
         Err(e) => Err(PageError(e.into(), lang)),

@@ -38,6 +38,10 @@ pub fn routes() -> Router<AppState> {
 /// Sent reminders are listed this many days back.
 pub const SENT_DAYS: i64 = 90;
 
+/// What falls due within this many days is listed as coming (when the
+/// server reminds before due dates, within its days instead).
+pub const UPCOMING_DAYS: i64 = 30;
+
 /// One overdue item as the page lists it.
 pub struct Row {
     pub key: String,
@@ -64,6 +68,10 @@ pub struct SentRow {
 struct RemindersPage {
     c: Chrome,
     rows: Vec<Row>,
+    /// What falls due soon, not overdue yet (`days`: days left).
+    upcoming: Vec<Row>,
+    /// The days ahead `upcoming` covers.
+    ahead: String,
     sent: Vec<SentRow>,
     error: Option<String>,
     /// The batch just sent: its letter is offered first.
@@ -95,17 +103,27 @@ async fn view(
     let lang = ctx.lang;
     let now = state.now();
     let today = now.date_naive();
+    let row = |o: Overdue| Row {
+        key: o.key(),
+        kind: lang.t(&format!("reminder-kind-{}", o.kind)),
+        party: party(lang, &o),
+        subject: subject(lang, o.kind, &o.subject),
+        due: lang.date(o.due_on),
+        days: lang.int((today - o.due_on).num_days().abs()),
+    };
     let rows = reminders::overdue(db, p, today)
         .await?
         .into_iter()
-        .map(|o| Row {
-            key: o.key(),
-            kind: lang.t(&format!("reminder-kind-{}", o.kind)),
-            party: party(lang, &o),
-            subject: subject(lang, o.kind, &o.subject),
-            due: lang.date(o.due_on),
-            days: lang.int((today - o.due_on).num_days()),
-        })
+        .map(row)
+        .collect();
+    let ahead = state
+        .config
+        .auto_remind_before_days
+        .unwrap_or(UPCOMING_DAYS);
+    let upcoming = reminders::upcoming(db, p, today, ahead)
+        .await?
+        .into_iter()
+        .map(row)
         .collect();
     let since = now - Duration::days(SENT_DAYS);
     let sent = reminders::sent(db, &p.scope(), since)
@@ -137,6 +155,8 @@ async fn view(
     Ok(RemindersPage {
         c: Chrome::new(ctx, "reminders-title"),
         rows,
+        upcoming,
+        ahead: lang.int(ahead),
         sent,
         error,
         done,
@@ -254,10 +274,13 @@ pub async fn letter_file(
         ));
     }
     let issuer_name = issuing_body.lines().last().unwrap_or_default().to_string();
-    let mut paragraphs = vec![Lang::Vi.t_args(
-        "reminder-letter-opening",
-        &[("issuer", issuer_name.clone())],
-    )];
+    // A batch sent before its due dates urges what falls due, not what is late.
+    let opening = if reminders::is_ahead(first) {
+        "reminder-letter-opening-soon"
+    } else {
+        "reminder-letter-opening"
+    };
+    let mut paragraphs = vec![Lang::Vi.t_args(opening, &[("issuer", issuer_name.clone())])];
     paragraphs.extend(items);
     paragraphs.push(Lang::Vi.t("reminder-letter-closing"));
     let mut recipients: Vec<String> = addressees.iter().map(|a| format!("{a};")).collect();

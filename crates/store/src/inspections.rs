@@ -336,7 +336,11 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(inspection::Column::Year.eq(y));
     }
     match party {
-        Some(Party::Unit(u)) => q = q.filter(inspection::Column::UnitId.eq(u)),
+        Some(Party::Unit(u)) => {
+            q = q
+                .filter(inspection::Column::UnitId.eq(u))
+                .filter(inspection::Column::AgencyId.is_null())
+        }
         Some(Party::Agency(a)) => q = q.filter(inspection::Column::AgencyId.eq(a)),
         None => {}
     }
@@ -364,15 +368,20 @@ pub enum Party {
 }
 
 async fn described<C: ConnectionTrait>(c: &C, rows: Vec<inspection::Model>) -> Result<Vec<Listed>> {
-    let unit_ids = rows.iter().flat_map(|i| [i.unit_id, i.inspector_unit_id]);
+    let unit_ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|i| [i.unit_id, i.inspector_unit_id])
+        .collect();
     let units = by_ids::<unit::Entity, C>(c, unit_ids).await?;
-    let agency_ids = rows
+    let agency_ids: Vec<i32> = rows
         .iter()
         .flat_map(|i| [i.agency_id, i.inspector_agency_id])
-        .flatten();
+        .flatten()
+        .collect();
     let agencies = by_ids::<agency::Entity, C>(c, agency_ids).await?;
+    let ids: Vec<i32> = rows.iter().map(|i| i.id).collect();
     let recs = recommendation::Entity::find()
-        .filter(recommendation::Column::InspectionId.is_in(rows.iter().map(|i| i.id)))
+        .filter(recommendation::Column::InspectionId.is_in(ids))
         .all(c)
         .await?;
     let mut states: HashMap<i32, Vec<RecommendationState>> = HashMap::new();

@@ -154,6 +154,20 @@ pub async fn minutes_file(
     })
 }
 
+/// The minutes of an inspection the principal sees (`NotFound` otherwise):
+/// the page's and the API's file.
+pub async fn minutes(
+    db: &DatabaseConnection,
+    p: &thamgia_domain::access::Principal,
+    id: i32,
+    today: chrono::NaiveDate,
+) -> AppResult<ExportFile> {
+    let (i, _) = inspections::get(db, p, id).await?;
+    let l = inspections::describe(db, i).await?;
+    let recs = inspections::recommendations(db, &[id]).await?;
+    minutes_file(db, &l, &recs, today).await
+}
+
 /// The table of a unit's inspections in a year for its annual report, or
 /// `None` when there were none.
 pub async fn report_table(

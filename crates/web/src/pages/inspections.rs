@@ -469,23 +469,13 @@ async fn close(
 
 async fn minutes(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> PageResult {
     require(&p, Permission::ViewUnits, ctx.lang)?;
-    Ok(minutes_of(&state, &p, id)
-        .await
-        .page(ctx.lang)?
-        .into_response())
-}
-
-/// The minutes of an inspection the principal sees (`NotFound` otherwise).
-pub async fn minutes_of(
-    state: &AppState,
-    p: &Principal,
-    id: i32,
-) -> AppResult<crate::report_files::ExportFile> {
-    let db = &state.db.conn;
-    let (i, _) = store::get(db, p, id).await?;
-    let l = store::describe(db, i).await?;
-    let recs = store::recommendations(db, &[id]).await?;
-    crate::inspection_files::minutes_file(db, &l, &recs, state.now().date_naive()).await
+    let today = state.now().date_naive();
+    Ok(
+        crate::inspection_files::minutes(&state.db.conn, &p, id, today)
+            .await
+            .page(ctx.lang)?
+            .into_response(),
+    )
 }
 
 /// The inspections of a party (a unit, an agency) the principal sees, with

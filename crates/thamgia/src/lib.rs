@@ -8,6 +8,7 @@ pub mod demo_forums;
 pub mod demo_plans;
 pub mod demo_population;
 pub mod demo_recent;
+pub mod demo_inspections;
 pub mod demo_reminders;
 pub mod demo_reports;
 pub mod demo_review;

@@ -155,7 +155,11 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<usize> {
         act,
         made[0],
         done.id,
-        &note("Huyện đã nộp báo cáo quý II ngày 05/07/2019.", "2019-07-05", true),
+        &note(
+            "Huyện đã nộp báo cáo quý II ngày 05/07/2019.",
+            "2019-07-05",
+            true,
+        ),
     )
     .await
     .map_err(|e| fail("follow-up", e))?;
@@ -184,7 +188,11 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<usize> {
         act,
         made[0],
         open.id,
-        &note("Đã hướng dẫn 3 xã; các xã còn lại thực hiện trong quý IV.", "2019-10-02", false),
+        &note(
+            "Đã hướng dẫn 3 xã; các xã còn lại thực hiện trong quý IV.",
+            "2019-10-02",
+            false,
+        ),
     )
     .await
     .map_err(|e| fail("follow-up", e))?;
@@ -198,14 +206,20 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<usize> {
     recommend(
         act,
         made[3],
-        &rec("Theo dõi số trẻ em tham gia câu lạc bộ theo giới tính.", "2019-12-15"),
+        &rec(
+            "Theo dõi số trẻ em tham gia câu lạc bộ theo giới tính.",
+            "2019-12-15",
+        ),
     )
     .await
     .map_err(|e| fail("recommendation", e))?;
     recommend(
         act,
         made[4],
-        &rec("Công khai nội dung trả lời trẻ em tại nhà văn hóa bản.", "2019-11-30"),
+        &rec(
+            "Công khai nội dung trả lời trẻ em tại nhà văn hóa bản.",
+            "2019-11-30",
+        ),
     )
     .await
     .map_err(|e| fail("recommendation", e))?;

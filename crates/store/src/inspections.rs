@@ -6,7 +6,9 @@
 //! only the inspections of their agency or by it ([`visible`]). A
 //! recommendation's state moves by one conditional `UPDATE` (`WHERE state =
 //! the state read`), so two closes at once leave one close and one
-//! conflict, never two notes claiming the same move.
+//! conflict, never two notes claiming the same move. The trail records every
+//! write under the inspection (`recommend`, `note`, `close`), so its history
+//! reads in one place.
 
 use crate::entity::inspection_recommendation as recommendation;
 use crate::entity::{agency, inspection, inspection_follow_up as follow_up, unit};
@@ -210,7 +212,8 @@ pub async fn add_recommendation<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
-    audit::created(&tx, actor, now, "inspection_recommendation", row.id, &row).await?;
+    let change = audit::Change::new("recommend", "inspection", inspection_id).after(&row);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -257,7 +260,8 @@ pub async fn add_follow_up<C: TransactionTrait + ConnectionTrait>(
         .ok_or(StoreError::Conflict { field: "state" })?;
     move_state(&tx, &r, to, now).await?;
     let row = insert_note(&tx, &r, &n, to, now).await?;
-    audit::created(&tx, actor, now, "inspection_follow_up", row.id, &row).await?;
+    let change = audit::Change::new("note", "inspection", r.inspection_id).after(&row);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -302,7 +306,10 @@ pub async fn close<C: TransactionTrait + ConnectionTrait>(
     move_state(&tx, &r, RecommendationState::Closed, now).await?;
     insert_note(&tx, &r, &n, RecommendationState::Closed, now).await?;
     let after = scoped::found::<recommendation::Entity, _>(&tx, id).await?;
-    audit::updated(&tx, actor, now, "inspection_recommendation", id, &r, &after).await?;
+    let change = audit::Change::new("close", "inspection", r.inspection_id)
+        .before(&r)
+        .after(&after);
+    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -70,6 +70,7 @@ pub fn all() -> Vec<Action> {
         crate::moderation::ACTIONS,
         crate::results::ACTIONS,
         crate::reminders::ACTIONS,
+        crate::inspections::ACTIONS,
     ]
     .concat()
 }

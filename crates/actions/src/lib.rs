@@ -31,6 +31,7 @@ mod error;
 pub mod forums;
 pub mod funding;
 pub mod handover;
+pub mod inspections;
 pub mod matters;
 pub mod membership;
 pub mod models;

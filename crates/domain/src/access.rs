@@ -92,6 +92,7 @@ impl Role {
                     | ManageReports
                     | ManagePopulation
                     | Remind
+                    | Inspect
             ),
             Role::AgencyOfficer => matches!(
                 p,
@@ -107,6 +108,7 @@ impl Role {
                     | ViewActivities
                     | ManageActivities
                     | ViewReports
+                    | Inspect
             ),
             Role::Facilitator => matches!(
                 p,
@@ -198,6 +200,12 @@ pub enum Permission {
     /// of what they owe past its due date (đôn đốc): coordinator, admin, and
     /// district and commune officers for their own units.
     Remind,
+    /// Inspect (kiểm tra) or supervise (giám sát) and follow the
+    /// recommendations up: coordinator and admin for the province, district
+    /// and commune officers for their own units, an agency officer for
+    /// their own agency (the Fatherland Front supervises; an inspected
+    /// agency records its follow-up notes).
+    Inspect,
 }
 
 /// The signed-in user as the rules see them.

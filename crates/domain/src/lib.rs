@@ -40,6 +40,7 @@ pub mod account;
 pub mod activities;
 pub mod documents;
 pub mod ethnic;
+pub mod inspections;
 pub mod models;
 pub mod money;
 pub mod pictures;

@@ -587,6 +587,7 @@ pub fn report_docx(doc: &ReportDoc) -> Result<Vec<u8>, OfficeError> {
             "5. Kiến nghị của trẻ em và việc trả lời",
         ),
         (DocPart::Districts, "6. Báo cáo của các đơn vị trực thuộc"),
+        (DocPart::Inspections, "7. Kết quả kiểm tra, giám sát"),
     ];
     for (part, title) in parts {
         let tables: Vec<&DocTable> = doc.tables.iter().filter(|t| t.part == part).collect();
@@ -717,6 +718,69 @@ pub fn letter_docx(l: &LetterDoc) -> Result<Vec<u8>, OfficeError> {
     d = d
         .add_paragraph(centred(run("", BODY)).keep_next(true))
         .add_table(signature_table(&frame))
+        .add_paragraph(tiny(false));
+    let mut out = std::io::Cursor::new(Vec::new());
+    d.build()
+        .pack(&mut out)
+        .map_err(|e| OfficeError::Write(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+/// Minutes (biên bản) of an inspection or a supervision under Decree 30: the
+/// issuer's header, the title ("BIÊN BẢN KIỂM TRA"), what it is about, the
+/// sections (a heading and its paragraphs), and two signatures side by
+/// side — the inspecting team's and the inspected party's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinutesDoc {
+    /// The header; `summary` is the line under the title ("Về việc …").
+    pub header: crate::report_doc::DocHeader,
+    /// "BIÊN BẢN KIỂM TRA" or "BIÊN BẢN GIÁM SÁT".
+    pub title: String,
+    /// Each section: a heading and its paragraphs.
+    pub sections: Vec<(String, Vec<String>)>,
+    /// The two who sign: ("ĐẠI DIỆN ĐOÀN KIỂM TRA", "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA").
+    pub signers: (String, String),
+}
+
+/// Writes minutes as a .docx, on the report's page and header layout.
+pub fn minutes_docx(m: &MinutesDoc) -> Result<Vec<u8>, OfficeError> {
+    let frame = ReportDoc::with_header(m.header.clone());
+    let mut d = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(margins())
+        .default_fonts(fonts())
+        .default_size(BODY)
+        .add_table(header_table(&frame))
+        .add_paragraph(centred(run("", BODY)))
+        .add_paragraph(centred(run(&m.title, BODY).bold()))
+        .add_paragraph(centred(run(&m.header.summary, BODY).bold()))
+        .add_paragraph(centred(run("", BODY)));
+    for (h, paragraphs) in &m.sections {
+        d = d.add_paragraph(heading(h));
+        for p in paragraphs {
+            for para in narrative(p) {
+                d = d.add_paragraph(para);
+            }
+        }
+    }
+    let half = TEXT_WIDTH / 2;
+    let signer = |title: &str| {
+        let mut cell = TableCell::new()
+            .width(half, WidthType::Dxa)
+            .add_paragraph(centred(run(title, BODY).bold()));
+        for _ in 0..4 {
+            cell = cell.add_paragraph(centred(run("", BODY)));
+        }
+        cell
+    };
+    let signatures = Table::without_borders(vec![
+        TableRow::new(vec![signer(&m.signers.0), signer(&m.signers.1)]).cant_split(),
+    ])
+    .set_grid(vec![half, TEXT_WIDTH - half])
+    .width(TEXT_WIDTH, WidthType::Dxa);
+    d = d
+        .add_paragraph(centred(run("", BODY)).keep_next(true))
+        .add_table(signatures)
         .add_paragraph(tiny(false));
     let mut out = std::io::Cursor::new(Vec::new());
     d.build()

@@ -145,6 +145,9 @@ pub enum DocPart {
     Models,
     Recommendations,
     Districts,
+    /// The inspections and supervisions of the unit in the year, with the
+    /// recommendations made to it and where they stand (only when there are).
+    Inspections,
 }
 
 /// A table of the report: one sheet of the .xlsx, one table of the .docx.

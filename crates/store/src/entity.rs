@@ -891,3 +891,50 @@ entity!(reminder_mail, "reminder_mails", {
     pub claimed_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
 });
+
+entity!(inspection, "inspections", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub year: i32,
+    pub kind: thamgia_domain::inspections::InspectionKind,
+    /// The inspected unit (an inspected agency's own unit).
+    pub unit_id: i32,
+    /// The inspected agency, when an agency is inspected.
+    pub agency_id: Option<i32>,
+    pub inspector_unit_id: i32,
+    pub inspector_agency_id: Option<i32>,
+    pub team: String,
+    pub subject: String,
+    pub planned_on: Date,
+    pub visited_on: Option<Date>,
+    pub findings: String,
+    /// The officials present (never children).
+    pub participants: String,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(inspection_recommendation, "inspection_recommendations", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub inspection_id: i32,
+    pub text: String,
+    pub deadline: Date,
+    pub state: thamgia_domain::inspections::RecommendationState,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(inspection_follow_up, "inspection_follow_ups", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub recommendation_id: i32,
+    pub inspection_id: i32,
+    pub noted_on: Date,
+    pub side: thamgia_domain::inspections::FollowUpSide,
+    pub note: String,
+    pub state_after: thamgia_domain::inspections::RecommendationState,
+    pub user_id: Option<i32>,
+    pub created_at: DateTimeUtc,
+});

@@ -23,6 +23,7 @@ pub mod forums;
 pub mod handover;
 pub mod imports;
 pub mod indicators;
+pub mod inspections;
 pub mod matters;
 pub mod membership;
 pub mod migration;

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod demo_activities;
 pub mod demo_councils;
 pub mod demo_forums;
+pub mod demo_inspections;
 pub mod demo_plans;
 pub mod demo_population;
 pub mod demo_recent;

@@ -604,6 +604,8 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
             )
             .await?;
             tracing::info!(code, "demo consultation open for children");
+            let n = thamgia::demo_inspections::fill(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(inspections = n, "demo inspections of 2019");
             let n = thamgia::demo_reminders::fill(&app.state.db, chrono::Utc::now()).await?;
             tracing::info!(reminders = n, "demo reminders from the coordinator");
             thamgia_web::mail::deliver_later(&app.state);

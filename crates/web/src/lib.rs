@@ -16,6 +16,7 @@ pub mod error;
 pub mod exports;
 pub mod forum_words;
 pub mod i18n;
+pub mod inspection_files;
 pub mod links;
 pub mod mail;
 pub mod pager;

@@ -153,7 +153,9 @@ pub async fn report_file(
 ) -> AppResult<ExportFile> {
     let (data, r) = report_data_of(db, u, year, today).await?;
     let plan = plans::governing(db, &u.path, year).await?;
-    let doc = report_doc(&data, r.as_ref(), plan.as_ref(), u);
+    let mut doc = report_doc(&data, r.as_ref(), plan.as_ref(), u);
+    doc.tables
+        .extend(crate::inspection_files::report_table(db, u, year).await?);
     write(&doc, format, &format!("bao-cao-{}-{year}", clean(&u.code)))
 }
 

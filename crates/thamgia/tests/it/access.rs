@@ -61,6 +61,11 @@ const PAGES: &[(&str, &str)] = &[
         "/indicators/export.csv?unit=107&year=2018",
     ),
     ("/imports/jobs/{id}", "/imports/jobs/999999"),
+    ("/inspections/{id}", "/inspections/999999"),
+    (
+        "/inspections/{id}/minutes.docx",
+        "/inspections/999999/minutes.docx",
+    ),
     // Annual reports of another district (reports.rs checks 108 and every move).
     ("/reports/{unit}/{year}", "/reports/107/2018"),
     // The dashboard and the records behind a figure (dashboard.rs checks 108 with real records).
@@ -137,6 +142,43 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/exports/funding.xlsx?unit=107",
     ),
     ("GET", "/api/v1/imports/{id}", "/api/v1/imports/999999"),
+    // Inspections: unknown ids answer alike; a real inspection of 108 is
+    // checked on every route in inspections.rs.
+    (
+        "GET",
+        "/api/v1/inspections/{id}",
+        "/api/v1/inspections/999999",
+    ),
+    (
+        "PUT",
+        "/api/v1/inspections/{id}",
+        "/api/v1/inspections/999999",
+    ),
+    (
+        "POST",
+        "/api/v1/inspections/{id}/visit",
+        "/api/v1/inspections/999999/visit",
+    ),
+    (
+        "POST",
+        "/api/v1/inspections/{id}/recommendations",
+        "/api/v1/inspections/999999/recommendations",
+    ),
+    (
+        "POST",
+        "/api/v1/inspections/{id}/recommendations/{rid}/follow-ups",
+        "/api/v1/inspections/999999/recommendations/999999/follow-ups",
+    ),
+    (
+        "POST",
+        "/api/v1/inspections/{id}/recommendations/{rid}/close",
+        "/api/v1/inspections/999999/recommendations/999999/close",
+    ),
+    (
+        "GET",
+        "/api/v1/inspections/{id}/minutes",
+        "/api/v1/inspections/999999/minutes",
+    ),
     // A device of another district (offline.rs); the device's own operations
     // answer 403 to an account's token.
     (
@@ -428,6 +470,10 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/reviews"),
     ("PUT", "/api/v1/reviews"),
     ("GET", "/api/v1/reviews/export"),
+    // Inspections: the list is the caller's subtree; a unit or agency in the
+    // body outside it is `422 unknown_*` (inspections.rs checks 106 against 108).
+    ("GET", "/api/v1/inspections"),
+    ("POST", "/api/v1/inspections"),
 ];
 
 /// Public operations (no account: a child's join code is the key), tested in

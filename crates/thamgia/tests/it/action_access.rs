@@ -77,6 +77,10 @@ struct Target {
     draft: i32,
     open: i32,
     answer: i32,
+    /// An inspection of the unit by the unit itself, led by the place's
+    /// agency, visited, with one open recommendation.
+    inspection: i32,
+    inspection_recommendation: i32,
 }
 
 /// Own unit and own agency (of the 106 officers), own unit and another
@@ -309,9 +313,53 @@ async fn targets(app: &TestApp) -> Vec<Target> {
             draft,
             open: open.id,
             answer: written.id,
+            inspection: 0,
+            inspection_recommendation: 0,
         });
+        let last = out.last_mut().expect("the target");
+        (last.inspection, last.inspection_recommendation) = inspection_of(app, u.id, a.id).await;
     }
     out
+}
+
+/// An inspection of a unit by itself, led by one of its agencies, visited,
+/// with one open recommendation: its id and the recommendation's.
+async fn inspection_of(app: &TestApp, unit_id: i32, agency_id: i32) -> (i32, i32) {
+    use thamgia_store::inspections::{self, Planned, Visit};
+    let db = &app.db.conn;
+    let actor = thamgia_domain::access::Actor::system("test");
+    let day = chrono::NaiveDate::from_ymd_opt(2019, 5, 15).expect("day");
+    let i = inspections::create(
+        db,
+        &actor,
+        now(),
+        Planned {
+            year: 2019,
+            kind: thamgia_domain::inspections::InspectionKind::Inspection,
+            unit_id,
+            agency_id: None,
+            inspector_unit_id: unit_id,
+            inspector_agency_id: Some(agency_id),
+            team: String::new(),
+            subject: "Kiểm tra thực hiện kế hoạch".into(),
+            planned_on: day,
+        },
+    )
+    .await
+    .expect("inspection");
+    let v = Visit {
+        visited_on: day,
+        findings: "Đã tổ chức diễn đàn".into(),
+        participants: String::new(),
+    };
+    inspections::record_visit(db, &actor, now(), i.id, v)
+        .await
+        .expect("visit");
+    let r =
+        inspections::add_recommendation(db, &actor, now(), i.id, "Báo cáo đúng hạn".into(), day)
+            .await
+            .expect("recommendation");
+    (i.id, r.id)
 }
 
 /// Calls one action on one target with an input that cannot pass its checks,
@@ -660,6 +708,50 @@ async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -
             &actions::reminders::RemindInput {
                 items: vec![format!("forum:{}", t.forum), "?".into()],
                 all: false,
+            },
+        )
+        .await
+        .map(drop),
+        // Incomplete inputs: an allowed caller (the inspector, or for a note
+        // the inspected party) gets field errors and nothing changes.
+        "inspections.create" => actions::inspections::create(
+            act,
+            &actions::inspections::PlanInput {
+                unit: t.unit.into(),
+                inspector_agency: t.agency.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
+        "inspections.update" => {
+            actions::inspections::update(act, t.inspection, &Default::default())
+                .await
+                .map(drop)
+        }
+        "inspections.visit" => actions::inspections::visit(act, t.inspection, &Default::default())
+            .await
+            .map(drop),
+        "inspections.recommend" => {
+            actions::inspections::recommend(act, t.inspection, &Default::default())
+                .await
+                .map(drop)
+        }
+        "inspections.follow_up" => actions::inspections::follow_up(
+            act,
+            t.inspection,
+            t.inspection_recommendation,
+            &Default::default(),
+        )
+        .await
+        .map(drop),
+        "inspections.close" => actions::inspections::close(
+            act,
+            t.inspection,
+            t.inspection_recommendation,
+            &actions::inspections::CloseInput {
+                closed_on: "31/02/2026".into(),
+                ..Default::default()
             },
         )
         .await

@@ -169,6 +169,8 @@ async fn openapi_lists_every_operation(app: TestApp) {
     crate::councils::one_of_each(&app).await;
     // An activity with a document, and an annual plan (id 1).
     crate::activities::one_of_each(&app).await;
+    // An inspection (id 1) for `/inspections/{id}` and its minutes.
+    crate::inspections::one(&app).await;
     for (p, ops) in paths {
         // Public join-code operations need a live consultation: tests/it/child.rs.
         // An import job lives in memory under a random id: tests/it/imports.rs.

@@ -29,6 +29,7 @@ mod funding;
 mod handover;
 mod imports;
 mod inbox;
+mod inspections;
 mod levels;
 mod measures;
 mod offline;

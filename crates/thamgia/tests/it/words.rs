@@ -316,6 +316,9 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
         thamgia::demo_voice::fill_open_at(&app.db, now, thamgia::demo_recent::COMMUNE_SCHOOL)
             .await
             .expect("open");
+    thamgia::demo_inspections::fill(&app.db, now)
+        .await
+        .expect("inspections");
     thamgia::demo_reminders::fill(&app.db, now)
         .await
         .expect("reminders");

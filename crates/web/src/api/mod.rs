@@ -16,6 +16,7 @@ mod forums;
 mod funding;
 mod imports;
 mod indicators;
+mod inspections;
 mod matters;
 pub(crate) mod paging;
 mod people;
@@ -175,6 +176,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reminders::overdue))
         .routes(routes!(reminders::send))
         .routes(routes!(reminders::letter))
+        .routes(routes!(inspections::list, inspections::create))
+        .routes(routes!(inspections::show, inspections::update))
+        .routes(routes!(inspections::visit))
+        .routes(routes!(inspections::recommend))
+        .routes(routes!(inspections::follow_up))
+        .routes(routes!(inspections::close))
+        .routes(routes!(inspections::minutes))
         .routes(routes!(reviews::show, reviews::update))
         .routes(routes!(reviews::export))
         .routes(routes!(

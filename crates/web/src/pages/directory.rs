@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::Path;
 use thamgia_domain::access::Permission;
 use thamgia_store::entity::{agency, audit, unit};
+use thamgia_store::inspections::Party;
 use thamgia_store::{agencies, audit as audit_log, units};
 
 /// A unit with its depth in the visible tree, for indentation.
@@ -59,6 +60,8 @@ struct UnitPage {
     successors: Vec<unit::Model>,
     agencies: Vec<agency::Model>,
     history: Vec<audit::Model>,
+    /// The unit's inspections (`inspections_party.html`).
+    inspections: Vec<super::inspections::Row>,
 }
 
 pub async fn unit(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> PageResult {
@@ -96,6 +99,9 @@ pub async fn unit(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> P
     } else {
         vec![]
     };
+    let inspections = super::inspections::party_rows(&state, &p, lang, Party::Unit(u.id))
+        .await
+        .page(lang)?;
     Ok(render(&UnitPage {
         c: Chrome::new(&ctx, "unit-title"),
         open: units::is_valid_on(&u, state.now().date_naive()),
@@ -105,6 +111,7 @@ pub async fn unit(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> P
         successors,
         agencies,
         history,
+        inspections,
     }))
 }
 
@@ -133,6 +140,8 @@ struct AgencyPage {
     a: agency::Model,
     u: unit::Model,
     unit_visible: bool,
+    /// The agency's inspections (`inspections_party.html`).
+    inspections: Vec<super::inspections::Row>,
 }
 
 pub async fn agency(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> PageResult {
@@ -140,9 +149,13 @@ pub async fn agency(Visit { state, p, ctx }: Visit, Path(code): Path<String>) ->
     let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code)
         .await
         .page(ctx.lang)?;
+    let inspections = super::inspections::party_rows(&state, &p, ctx.lang, Party::Agency(a.id))
+        .await
+        .page(ctx.lang)?;
     Ok(render(&AgencyPage {
         c: Chrome::new(&ctx, "agency-title"),
         unit_visible: p.scope().contains(&u.path),
+        inspections,
         a,
         u,
     }))

@@ -3,7 +3,8 @@
 //! returned (and, for those who review, reports waiting and units late),
 //! children's texts waiting for a moderator (by consultation, oldest first),
 //! answers owed to children, recommendations to answer, safeguarding alerts,
-//! and the reminders (đôn đốc) the official's unit or agency received.
+//! the reminders (đôn đốc) the official's unit or agency received, and the
+//! recommendations after an inspection whose follow-up is due.
 //! It replaces the old home page of tiles; the menu carries the rest.
 
 use super::{Chrome, PageErr, PageResult, Visit, render};
@@ -146,6 +147,15 @@ pub async fn show(Visit { state, p, ctx }: Visit) -> PageResult {
             "/recommendations",
         ));
     }
+    if p.can(Permission::Inspect) {
+        let items = inspection_items(&state, &p, lang, today).await.page(lang)?;
+        groups.extend(group(
+            lang,
+            "inbox-group-inspections",
+            items,
+            "/inspections",
+        ));
+    }
     Ok(render(&InboxPage {
         c: Chrome::new(&ctx, "inbox-title"),
         unit_name,
@@ -183,6 +193,40 @@ async fn reminder_items(
         out.push(item(lang, text, Some(r.due_on), today, href));
     }
     Ok(out)
+}
+
+/// Recommendations after an inspection whose follow-up is due (overdue or
+/// within 14 days), for the inspected party and the inspector alike, each
+/// linking to its inspection.
+async fn inspection_items(
+    state: &AppState,
+    p: &Principal,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Vec<Item>, StoreError> {
+    let due = thamgia_store::inspections::due(&state.db.conn, p, today).await?;
+    Ok(due
+        .into_iter()
+        .map(|d| {
+            let l = &d.inspection;
+            let party = match &l.agency {
+                Some(a) => lang.pick(&a.name_vi, &a.name_en),
+                None => lang.pick(&l.unit.name_vi, &l.unit.name_en),
+            };
+            let text = lang.t_args(
+                "inbox-inspection-item",
+                &[
+                    ("party", party.to_string()),
+                    ("text", d.recommendation.text.clone()),
+                ],
+            );
+            let href = format!(
+                "/inspections/{}#rec-{}",
+                l.inspection.id, d.recommendation.id
+            );
+            item(lang, text, Some(d.recommendation.deadline), today, href)
+        })
+        .collect())
 }
 
 async fn report_items(

@@ -52,6 +52,7 @@ pub(crate) mod funding;
 pub(crate) mod handover;
 pub(crate) mod imports;
 mod inbox;
+pub(crate) mod inspections;
 mod login;
 pub(crate) mod matters;
 mod membership;
@@ -127,6 +128,7 @@ pub fn router() -> Router<AppState> {
         .merge(devices::routes())
         .merge(reminders::routes())
         .merge(reviews::routes())
+        .merge(inspections::routes())
 }
 
 /// What every page's frame needs: language, CSRF token, the signed-in user.

@@ -723,8 +723,7 @@ impl Plan {
         self.duties
             .iter()
             .filter(|d| {
-                d.agency == agency
-                    || (kind == "people_committee" && d.level() == Some(unit_level))
+                d.agency == agency || (kind == "people_committee" && d.level() == Some(unit_level))
             })
             .collect()
     }

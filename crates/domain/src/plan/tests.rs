@@ -2214,7 +2214,9 @@ fn duties_name_their_agency_and_what_they_feed() {
     assert_eq!(plan.duties_of("SYT", "department", "province").len(), 1);
     let level = check(&mini_with_duty("level:district", "[]", "[]")).expect("clean");
     assert_eq!(
-        level.duties_of("UBND-D1", "people_committee", "district").len(),
+        level
+            .duties_of("UBND-D1", "people_committee", "district")
+            .len(),
         1,
         "a district's people's committee carries the duties of its level"
     );
@@ -2252,9 +2254,21 @@ fn a_duty_feeding_an_unknown_indicator_or_kind_is_reported() {
 
     let source = mini_with_duty("SYT", "[]", "[\"training\", \"picnic\"]");
     let error = only_error(&source);
-    assert_error(&error, codes::INVALID_VALUE, error.line, "duties[0].kinds[1]");
-    assert!(error.message.starts_with("\"picnic\" is not allowed"), "{error}");
-    assert!(error.message_vi().starts_with("giá trị \"picnic\" không hợp lệ"));
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        error.line,
+        "duties[0].kinds[1]",
+    );
+    assert!(
+        error.message.starts_with("\"picnic\" is not allowed"),
+        "{error}"
+    );
+    assert!(
+        error
+            .message_vi()
+            .starts_with("giá trị \"picnic\" không hợp lệ")
+    );
 }
 
 #[test]
@@ -2286,12 +2300,18 @@ fn shipped_plans_carry_their_duties_and_who_reports() {
         .iter()
         .map(|a| a.code.as_str())
         .collect();
-    assert!(owing.contains(&"SGDDT") && owing.contains(&"TDTN"), "{owing:?}");
+    assert!(
+        owing.contains(&"SGDDT") && owing.contains(&"TDTN"),
+        "{owing:?}"
+    );
     assert!(
         !owing.contains(&"SLDTBXH") && !owing.contains(&"UBND-12"),
         "not the coordinator nor the recipient: {owing:?}"
     );
-    assert!(!owing.contains(&"UBND-106"), "a district reports as its unit");
+    assert!(
+        !owing.contains(&"UBND-106"),
+        "a district reports as its unit"
+    );
     let next = check(include_str!("../../../../plans/lai-chau-2021-2030.toml")).expect("clean");
     assert!(!next.duties.is_empty());
     let owing: Vec<&str> = next
@@ -2299,5 +2319,8 @@ fn shipped_plans_carry_their_duties_and_who_reports() {
         .iter()
         .map(|a| a.code.as_str())
         .collect();
-    assert!(!owing.contains(&"SYT") && owing.contains(&"SGDDT"), "{owing:?}");
+    assert!(
+        !owing.contains(&"SYT") && owing.contains(&"SGDDT"),
+        "{owing:?}"
+    );
 }

@@ -26,6 +26,7 @@ pub(crate) mod m0021_answer_ages;
 pub(crate) mod m0022_model_members;
 mod m0023_reviews;
 mod m0024_reminders;
+mod m0025_agency_reports;
 
 pub struct Migrator;
 
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_model_members::Migration),
             Box::new(m0023_reviews::Migration),
             Box::new(m0024_reminders::Migration),
+            Box::new(m0025_agency_reports::Migration),
         ]
     }
 }

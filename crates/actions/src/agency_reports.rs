@@ -219,3 +219,65 @@ pub async fn move_report(
         Err(refusal) => Err(refusal_error(refusal)),
     }
 }
+
+/// An agency's year as its page and the API show it: its duties with what it
+/// recorded against each (frozen in a report that left its author's hands,
+/// else live), and its report when the caller's scope holds the agency.
+pub struct AgencyYear {
+    pub year: i32,
+    pub figures: AgencyFigures,
+    pub frozen: bool,
+    pub report: Option<agency_report::Model>,
+    /// The agency owes a report for the year.
+    pub owes: bool,
+}
+
+/// [`AgencyYear`] of `a` (seated in `u`) for the caller: figures over the
+/// agency's unit's subtree when the caller's scope holds it, else over the
+/// caller's own scope (an agency above a district shows the district's part).
+pub async fn agency_year(
+    db: &DatabaseConnection,
+    p: &Principal,
+    a: &agency::Model,
+    u: &unit::Model,
+    year: i32,
+    today: NaiveDate,
+) -> ActionResult<AgencyYear> {
+    if !p.scope().contains(&u.path) {
+        let me = own_unit(db, p).await?;
+        let figures = store::figures(db, a, &me, year, today).await?;
+        return Ok(AgencyYear {
+            year,
+            figures,
+            frozen: false,
+            report: None,
+            owes: false,
+        });
+    }
+    let report = store::of_agency_year(db, a.id, year).await?;
+    let (figures, frozen) = figures_of(db, a, u, year, report.as_ref(), today).await?;
+    Ok(AgencyYear {
+        year,
+        figures,
+        frozen,
+        report,
+        owes: store::owes(db, a, year).await?,
+    })
+}
+
+/// The agencies seated in the caller's scope that owe a report for `year`,
+/// with their state (`store::agency_reports::chain_status`).
+pub async fn scope_chain(
+    db: &DatabaseConnection,
+    p: &Principal,
+    year: i32,
+    today: NaiveDate,
+) -> ActionResult<Vec<thamgia_store::agency_reports::AgencyRow>> {
+    let me = own_unit(db, p).await?;
+    Ok(store::chain_status(db, &me, year, today).await?)
+}
+
+/// The caller's own unit.
+async fn own_unit(db: &DatabaseConnection, p: &Principal) -> ActionResult<unit::Model> {
+    Ok(thamgia_store::scoped::found::<unit::Entity, _>(db, p.unit_id).await?)
+}

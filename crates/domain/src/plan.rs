@@ -718,13 +718,13 @@ impl Plan {
     }
 
     /// The duties of an agency, in file order: those naming its code, and for a people's
-    /// committee those of its unit's level (`level:<level>`, `unit_level`).
+    /// committee or one of its offices (`district_office`, which carry out the committee's
+    /// part) those of its unit's level (`level:<level>`, `unit_level`).
     pub fn duties_of(&self, agency: &str, kind: &str, unit_level: &str) -> Vec<&DutyDef> {
+        let local = matches!(kind, "people_committee" | "district_office");
         self.duties
             .iter()
-            .filter(|d| {
-                d.agency == agency || (kind == "people_committee" && d.level() == Some(unit_level))
-            })
+            .filter(|d| d.agency == agency || (local && d.level() == Some(unit_level)))
             .collect()
     }
 

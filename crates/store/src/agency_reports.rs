@@ -492,3 +492,53 @@ pub async fn owes<C: ConnectionTrait>(c: &C, a: &agency::Model, year: i32) -> Re
         .iter()
         .any(|d| d.code == a.code))
 }
+
+/// An agency's report as a unit's annual report consolidates it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AgencyPart {
+    pub agency_code: String,
+    pub agency_name_vi: String,
+    #[serde(default)]
+    pub agency_name_en: String,
+    /// `None` when the agency has no report yet.
+    pub status: Option<ReportStatus>,
+    pub due_on: NaiveDate,
+    pub first_submitted_on: Option<NaiveDate>,
+    pub on_time: bool,
+    /// The narrative on each duty (duty code, text), of a report that reached
+    /// the coordinator (submitted or approved).
+    pub narratives: Vec<(String, String)>,
+}
+
+/// The agencies of `u`'s subtree owing a report for `year`, as parts of
+/// `u`'s annual report.
+pub async fn parts<C: ConnectionTrait>(
+    c: &C,
+    u: &unit::Model,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<AgencyPart>> {
+    let rows = chain_status(c, u, year, today).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let narratives = if thamgia_domain::reports::counts_as_submitted(r.status) {
+            of_agency_year(c, r.agency.id, year)
+                .await?
+                .map(|rep| narratives(&rep).into_iter().collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        out.push(AgencyPart {
+            agency_code: r.agency.code.clone(),
+            agency_name_vi: r.agency.name_vi.clone(),
+            agency_name_en: r.agency.name_en.clone(),
+            status: r.status,
+            due_on: r.due_on,
+            first_submitted_on: r.first_submitted_on,
+            on_time: r.on_time,
+            narratives,
+        });
+    }
+    Ok(out)
+}

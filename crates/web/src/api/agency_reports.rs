@@ -5,8 +5,8 @@
 
 use super::Path;
 use super::Query;
-use super::require;
 use super::reports::{ListParams, MoveBody, ReportEventDto};
+use super::require;
 use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;

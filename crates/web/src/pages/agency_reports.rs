@@ -18,9 +18,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::collections::BTreeMap;
 use thamgia_actions::Act;
-use thamgia_actions::agency_reports::{
-    NarrativesInput, agency_of, authors, figures_of, role_of,
-};
+use thamgia_actions::agency_reports::{NarrativesInput, agency_of, authors, figures_of, role_of};
 use thamgia_actions::reports::{allowed_moves, parse_year};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{ReportAction, ReportStatus, editable, on_time};
@@ -173,7 +171,13 @@ pub fn not_reported(
     let mut out: Vec<OwedView> = units
         .iter()
         .filter(|r| r.ended.is_empty() && !matches!(r.status_class, "status-on" | "status-wait"))
-        .map(|r| owed(r, format!("/reports/{}/{year}", r.code), "report-party-unit"))
+        .map(|r| {
+            owed(
+                r,
+                format!("/reports/{}/{year}", r.code),
+                "report-party-unit",
+            )
+        })
         .collect();
     out.extend(
         agencies
@@ -429,4 +433,35 @@ pub async fn act(
         .into_response()),
         Err(e) => refused_page(&state, &p, &ctx, found, year, e.into(), None).await,
     }
+}
+
+/// An agency's part of a unit's annual report, as its page shows it.
+pub struct AgencyPartView {
+    pub code: String,
+    pub name: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub due: String,
+    pub overdue: bool,
+    pub narratives: Vec<(String, String)>,
+}
+
+/// The agencies' parts of a report.
+pub fn part_views(
+    c: &Chrome,
+    parts: &[thamgia_store::agency_reports::AgencyPart],
+    today: chrono::NaiveDate,
+) -> Vec<AgencyPartView> {
+    parts
+        .iter()
+        .map(|a| AgencyPartView {
+            code: a.agency_code.clone(),
+            name: c.pick(&a.agency_name_vi, &a.agency_name_en).to_string(),
+            status: c.t(&status_key(a.status)),
+            status_class: status_class(a.status),
+            due: c.date(a.due_on),
+            overdue: a.first_submitted_on.is_none() && today > a.due_on,
+            narratives: a.narratives.clone(),
+        })
+        .collect()
 }

@@ -404,6 +404,8 @@ struct ReportPage {
     clubs: String,
     recs: String,
     agencies: Vec<(String, u64, u64, u64, String)>,
+    /// The agencies' reports the report consolidates.
+    agency_parts: Vec<super::agency_reports::AgencyPartView>,
     events: Vec<EventView>,
 }
 
@@ -638,6 +640,7 @@ async fn report_page(
                 )
             })
             .collect(),
+        agency_parts: super::agency_reports::part_views(&c, &data.agencies, today),
         events: events.iter().map(|e| event_view(&c, e)).collect(),
         c,
     };

@@ -732,8 +732,12 @@ impl Plan {
     /// those named as the reporter of a yearly duty holding in the year, and for `all`, every
     /// agency of the plan other than the duty's recipient and `via` (a people's committee
     /// reports as its unit, so it is left to the unit's report). An agency that did not exist
-    /// in the year owes nothing, and neither does the year's coordinator.
+    /// in the year owes nothing, and neither does the year's coordinator; nobody owes one for a
+    /// year outside the plan's period.
     pub fn agencies_reporting_in(&self, year: i32) -> Vec<&AgencyDef> {
+        if !self.covers(year) {
+            return Vec::new();
+        }
         let (first, last) = match (
             chrono::NaiveDate::from_ymd_opt(year, 1, 1),
             chrono::NaiveDate::from_ymd_opt(year, 12, 31),
@@ -765,6 +769,11 @@ impl Plan {
             // The coordinator's report is the province's own.
             .filter(|a| a.code != self.coordinator_of_year(year))
             .collect()
+    }
+
+    /// Whether the plan's period holds `year`.
+    pub fn covers(&self, year: i32) -> bool {
+        (self.header.period_start..=self.header.period_end).contains(&year)
     }
 
     /// A setting's value.

@@ -354,7 +354,7 @@ pub async fn figures<C: ConnectionTrait>(
         .count();
     let plan = crate::plans::governing_shared(c, &u.path, year).await?;
     let mut duties = Vec::new();
-    if let Some(plan) = plan.as_deref() {
+    if let Some(plan) = plan.as_deref().filter(|p| p.covers(year)) {
         let level = unit::Entity::find_by_id(a.unit_id)
             .one(c)
             .await?

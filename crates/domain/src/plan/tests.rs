@@ -2312,6 +2312,10 @@ fn shipped_plans_carry_their_duties_and_who_reports() {
         !owing.contains(&"UBND-106"),
         "a district reports as its unit"
     );
+    assert!(
+        plan.agencies_reporting_in(2021).is_empty(),
+        "nobody owes a report for a year outside the period"
+    );
     let next = check(include_str!("../../../../plans/lai-chau-2021-2030.toml")).expect("clean");
     assert!(!next.duties.is_empty());
     let owing: Vec<&str> = next

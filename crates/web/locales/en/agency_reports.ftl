@@ -31,3 +31,5 @@ report-party-unit = Administrative unit
 report-party-agency = Agency
 report-invalid-unknown-duty = This duty is not one of the agency's under the plan.
 report-section-agencies = Reports of the departments, agencies and unions
+reminder-kind-agency_report = Agency's yearly report
+reminder-about-agency_report = The { $subject } yearly report of { $party } has not been sent to the coordinator; it was due on { $due }.

@@ -31,3 +31,5 @@ report-party-unit = Đơn vị hành chính
 report-party-agency = Cơ quan
 report-invalid-unknown-duty = Nhiệm vụ này không có trong kế hoạch của cơ quan.
 report-section-agencies = Báo cáo của các sở, ban, ngành, đoàn thể
+reminder-kind-agency_report = Báo cáo năm của cơ quan
+reminder-about-agency_report = Báo cáo năm { $subject } của { $party } chưa được gửi cơ quan điều phối; hạn gửi là ngày { $due }.

@@ -59,6 +59,7 @@ pub fn all() -> Vec<Action> {
         crate::funding::ACTIONS,
         crate::population::ACTIONS,
         crate::reports::ACTIONS,
+        crate::agency_reports::ACTIONS,
         crate::reviews::ACTIONS,
         crate::councils::ACTIONS,
         crate::clubs::ACTIONS,

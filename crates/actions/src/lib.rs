@@ -22,6 +22,7 @@
 //! them; the access test walks that list).
 
 pub mod activities;
+pub mod agency_reports;
 pub mod annual_plans;
 pub mod catalog;
 pub mod clubs;

@@ -247,7 +247,8 @@ pub async fn move_report(
     }
 }
 
-fn refusal_error(r: ReportRefusal) -> ActionError {
+/// A refused move as the adapters answer it (shared with `agency_reports`).
+pub(crate) fn refusal_error(r: ReportRefusal) -> ActionError {
     match r {
         ReportRefusal::ReasonRequired => invalid_one("reason", "required"),
         other => ActionError::Conflict {

@@ -109,6 +109,7 @@ impl Role {
                     | ManageActivities
                     | ViewReports
                     | Inspect
+                    | ReportForAgency
             ),
             Role::Facilitator => matches!(
                 p,
@@ -196,6 +197,10 @@ pub enum Permission {
     /// and sex): province staff for every unit, district and commune officers
     /// for their own subtree.
     ManagePopulation,
+    /// Write one's own agency's yearly report (a narrative per duty) and
+    /// submit it to the coordinator: agency officers for their agency, the
+    /// coordinator and admin for any agency of their scope.
+    ReportForAgency,
     /// Remind the units below one's own (and, at the province, the agencies)
     /// of what they owe past its due date (đôn đốc): coordinator, admin, and
     /// district and commune officers for their own units.

@@ -87,6 +87,9 @@ pub struct Plan {
     pub projects: Vec<ProjectDef>,
     pub funding_sources: Vec<FundingSourceDef>,
     pub reporting: Vec<ReportingDutyDef>,
+    /// What each agency must do (section VII of a plan), with what each duty feeds.
+    #[serde(default)]
+    pub duties: Vec<DutyDef>,
     /// Which unit levels hold each model, and which level reports to which; absent in a file,
     /// the [default](Levels::default).
     #[serde(default)]
@@ -551,6 +554,33 @@ pub struct ReportingDutyDef {
     pub until: Option<chrono::NaiveDate>,
 }
 
+/// One agency's duty under the plan (its section on organising the implementation): what the
+/// plan says the agency does, and which indicators and kinds of activity record it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DutyDef {
+    /// Unique in the plan: ASCII letters, digits, `-` and `_`.
+    pub code: String,
+    /// An agency code of the plan, or `level:<level>` for the people's committee of every unit
+    /// of that level.
+    pub agency: String,
+    /// The duty as the plan words it.
+    pub text_vi: String,
+    pub text_en: String,
+    /// Codes of the indicators the duty feeds, in the plan's order.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    /// Activity kinds (`domain::activities::ActivityKind`) by which the agency records it.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+}
+
+impl DutyDef {
+    /// The level whose every people's committee carries the duty (`level:<level>`), if it is one.
+    pub fn level(&self) -> Option<&str> {
+        self.agency.strip_prefix("level:")
+    }
+}
+
 impl ReportingDutyDef {
     /// Whether the duty holds on `day`.
     pub fn in_force(&self, day: chrono::NaiveDate) -> bool {
@@ -685,6 +715,65 @@ impl Plan {
             }
         }
         best.map(|(d, _)| d)
+    }
+
+    /// The duties of an agency, in file order: those naming its code, and for a people's
+    /// committee or one of its offices (`district_office`, which carry out the committee's
+    /// part) those of its unit's level (`level:<level>`, `unit_level`).
+    pub fn duties_of(&self, agency: &str, kind: &str, unit_level: &str) -> Vec<&DutyDef> {
+        let local = matches!(kind, "people_committee" | "district_office");
+        self.duties
+            .iter()
+            .filter(|d| d.agency == agency || (local && d.level() == Some(unit_level)))
+            .collect()
+    }
+
+    /// The agencies that owe a yearly report for `year` to the coordinator, in the plan's order:
+    /// those named as the reporter of a yearly duty holding in the year, and for `all`, every
+    /// agency of the plan other than the duty's recipient and `via` (a people's committee
+    /// reports as its unit, so it is left to the unit's report). An agency that did not exist
+    /// in the year owes nothing, and neither does the year's coordinator; nobody owes one for a
+    /// year outside the plan's period.
+    pub fn agencies_reporting_in(&self, year: i32) -> Vec<&AgencyDef> {
+        if !self.covers(year) {
+            return Vec::new();
+        }
+        let (first, last) = match (
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+            chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+        ) {
+            (Some(f), Some(l)) => (f, l),
+            _ => return Vec::new(),
+        };
+        let duties: Vec<&ReportingDutyDef> = self
+            .duties_in(year)
+            .into_iter()
+            .filter(|d| d.frequency == "yearly" && d.level().is_none())
+            .collect();
+        self.agencies
+            .iter()
+            .filter(|a| {
+                a.valid_from.is_none_or(|f| f <= last) && a.valid_to.is_none_or(|t| first <= t)
+            })
+            .filter(|a| {
+                duties.iter().any(|d| {
+                    if d.reporter == "all" {
+                        a.kind != "people_committee"
+                            && a.code != d.recipient
+                            && d.via.as_deref() != Some(a.code.as_str())
+                    } else {
+                        d.reporter == a.code
+                    }
+                })
+            })
+            // The coordinator's report is the province's own.
+            .filter(|a| a.code != self.coordinator_of_year(year))
+            .collect()
+    }
+
+    /// Whether the plan's period holds `year`.
+    pub fn covers(&self, year: i32) -> bool {
+        (self.header.period_start..=self.header.period_end).contains(&year)
     }
 
     /// A setting's value.

@@ -188,8 +188,11 @@ pub async fn save_in<C: ConnectionTrait>(
         .one(c)
         .await?;
     crate::reports::ensure_open(c, a.unit_id, a.starts_on.year()).await?;
+    crate::agency_reports::ensure_open(c, a.lead_agency_id, a.starts_on.year()).await?;
     if let Some(before) = &existing {
         crate::reports::ensure_open(c, before.unit_id, before.starts_on.year()).await?;
+        crate::agency_reports::ensure_open(c, before.lead_agency_id, before.starts_on.year())
+            .await?;
     }
     match existing {
         None => {
@@ -290,6 +293,8 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     }
     crate::reports::ensure_open(&tx, before.unit_id, before.starts_on.year()).await?;
     crate::reports::ensure_open(&tx, a.unit_id, a.starts_on.year()).await?;
+    crate::agency_reports::ensure_open(&tx, before.lead_agency_id, before.starts_on.year()).await?;
+    crate::agency_reports::ensure_open(&tx, a.lead_agency_id, a.starts_on.year()).await?;
     let (row, _) = update_row(&tx, actor, now, before, a).await?;
     tx.commit().await?;
     Ok(row)
@@ -305,6 +310,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
     let tx = crate::begin_write(c).await?;
     let before = crate::scoped::found::<activity::Entity, _>(&tx, id).await?;
     crate::reports::ensure_open(&tx, before.unit_id, before.starts_on.year()).await?;
+    crate::agency_reports::ensure_open(&tx, before.lead_agency_id, before.starts_on.year()).await?;
     // Planned items that pointed at it are planned again.
     crate::entity::annual_plan_item::Entity::update_many()
         .col_expr(
@@ -476,11 +482,12 @@ pub async fn add_spending_in<C: ConnectionTrait>(
     activity_id: i32,
     s: &Spending,
 ) -> Result<Option<spending::Model>> {
-    let unit_id = activity::Entity::find_by_id(activity_id)
-        .one(c)
-        .await?
-        .map_or(s.unit_id, |a| a.unit_id);
+    let parent = activity::Entity::find_by_id(activity_id).one(c).await?;
+    let unit_id = parent.as_ref().map_or(s.unit_id, |a| a.unit_id);
     crate::reports::ensure_open(c, unit_id, s.spent_on.year()).await?;
+    if let Some(a) = &parent {
+        crate::agency_reports::ensure_open(c, a.lead_agency_id, s.spent_on.year()).await?;
+    }
     let same = spending::Entity::find()
         .filter(spending::Column::ActivityId.eq(activity_id))
         .filter(spending::Column::SourceCode.eq(s.source.as_str()))
@@ -549,6 +556,7 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
         .await?
     {
         crate::reports::ensure_open(&tx, a.unit_id, before.spent_on.year()).await?;
+        crate::agency_reports::ensure_open(&tx, a.lead_agency_id, before.spent_on.year()).await?;
     }
     crate::aggregates::spending_changed(&tx, &before, -1).await?;
     spending::Entity::delete_by_id(id).exec(&tx).await?;

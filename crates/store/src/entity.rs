@@ -938,3 +938,35 @@ entity!(inspection_follow_up, "inspection_follow_ups", {
     pub user_id: Option<i32>,
     pub created_at: DateTimeUtc,
 });
+
+entity!(agency_report, "agency_reports", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub agency_id: i32,
+    pub year: i32,
+    pub status: thamgia_domain::reports::ReportStatus,
+    /// JSON object: duty code → the agency's narrative on it.
+    pub narratives: String,
+    pub figures: Option<String>,
+    pub due_on: Date,
+    pub first_submitted_on: Option<Date>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub approved_at: Option<DateTimeUtc>,
+    pub approved_by: Option<i32>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(agency_report_event, "agency_report_events", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub report_id: i32,
+    pub action: thamgia_domain::reports::ReportAction,
+    pub from_status: thamgia_domain::reports::ReportStatus,
+    pub to_status: thamgia_domain::reports::ReportStatus,
+    pub reason: Option<String>,
+    pub actor_id: Option<i32>,
+    pub actor_label: String,
+    pub at: DateTimeUtc,
+});

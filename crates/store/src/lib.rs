@@ -9,6 +9,7 @@
 pub mod activities;
 pub mod activity_indicators;
 pub mod agencies;
+pub mod agency_reports;
 pub mod aggregates;
 pub mod annual_plans;
 pub mod audit;

@@ -32,8 +32,10 @@ pub const ANSWER: &str = "answer";
 pub const RECOMMENDATION: &str = "recommendation";
 /// A forum's report not sent within its days after the forum.
 pub const FORUM: &str = "forum";
+/// An agency's yearly report not submitted by its due date (`agency_reports`).
+pub const AGENCY_REPORT: &str = "agency_report";
 /// Every kind, in the order the page lists them.
-pub const KINDS: [&str; 4] = [REPORT, ANSWER, RECOMMENDATION, FORUM];
+pub const KINDS: [&str; 5] = [REPORT, AGENCY_REPORT, ANSWER, RECOMMENDATION, FORUM];
 
 /// A claim older than this is taken to be a crashed sender's: sent again.
 pub const LEASE_MINUTES: i64 = 10;
@@ -143,6 +145,17 @@ async fn overdue_on<C: ConnectionTrait>(
                     subject: year.to_string(),
                     unit: r.unit,
                     agency: None,
+                    due_on: r.due_on,
+                });
+            }
+            let agencies = crate::agency_reports::chain_status(c, &own, year, today).await?;
+            for r in agencies.into_iter().filter(|r| r.overdue) {
+                out.push(Overdue {
+                    kind: AGENCY_REPORT,
+                    reference: format!("{}-{year}", r.agency.id),
+                    subject: year.to_string(),
+                    unit: r.unit,
+                    agency: Some(r.agency),
                     due_on: r.due_on,
                 });
             }

@@ -50,6 +50,10 @@ pub struct ReportData {
     pub recommendations: RecommendationsSummary,
     /// For a unit with child districts: each district's report.
     pub districts: Vec<DistrictPart>,
+    /// The agencies of the unit's subtree owing a report for the year, each
+    /// with its report's state and narratives (`agency_reports`).
+    #[serde(default)]
+    pub agencies: Vec<crate::agency_reports::AgencyPart>,
 }
 
 impl ReportData {
@@ -451,6 +455,7 @@ pub async fn build<C: ConnectionTrait>(
         clubs,
         recommendations,
         districts,
+        agencies: crate::agency_reports::parts(c, u, year, today).await?,
     })
 }
 

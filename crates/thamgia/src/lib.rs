@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod demo;
 pub mod demo_activities;
+pub mod demo_agency_reports;
 pub mod demo_councils;
 pub mod demo_forums;
 pub mod demo_inspections;

@@ -573,6 +573,12 @@ async fn serve(a: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
                 approved = r.approved,
                 "demo annual reports"
             );
+            let a = thamgia::demo_agency_reports::fill(&app.state.db, chrono::Utc::now()).await?;
+            tracing::info!(
+                reports = a.reports,
+                approved = a.approved,
+                "demo agency reports"
+            );
             let [old, new] = thamgia::demo::load_units(&app.state.db, chrono::Utc::now()).await?;
             tracing::info!(
                 communes_until_2025 = old.created + old.unchanged,

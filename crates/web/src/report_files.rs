@@ -744,7 +744,50 @@ fn tables(d: &ReportData, codes: &[String]) -> Vec<DocTable> {
             totals: None,
         });
     }
+    if !d.agencies.is_empty() {
+        out.push(agencies_table(&d.agencies));
+    }
     out
+}
+
+/// The agencies' reports: each agency owing one, its state and dates, and its
+/// narrative on each duty (of a report that reached the coordinator).
+fn agencies_table(parts: &[thamgia_store::agency_reports::AgencyPart]) -> DocTable {
+    let columns = vec![
+        col("Mã", 10.0, DocKind::Text),
+        col("Cơ quan", 26.0, DocKind::Text),
+        col("Trạng thái", 16.0, DocKind::Text),
+        col("Hạn nộp", 12.0, DocKind::Date),
+        col("Gửi lần đầu", 12.0, DocKind::Date),
+        col("Kết quả theo nhiệm vụ", 60.0, DocKind::Text),
+    ];
+    let rows = parts
+        .iter()
+        .map(|p| {
+            let narratives = p
+                .narratives
+                .iter()
+                .map(|(duty, text)| format!("{duty}: {text}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            vec![
+                p.agency_code.clone().into(),
+                p.agency_name_vi.clone().into(),
+                status_vi(p.status).into(),
+                DocCell::Date(p.due_on),
+                p.first_submitted_on.map_or(DocCell::Empty, DocCell::Date),
+                narratives.into(),
+            ]
+        })
+        .collect();
+    DocTable {
+        sheet: "Các cơ quan".into(),
+        heading: "Báo cáo của các sở, ban, ngành, đoàn thể".into(),
+        part: DocPart::Districts,
+        columns,
+        rows,
+        totals: None,
+    }
 }
 
 /// The document of a report: header details from the report (or defaults

@@ -110,6 +110,9 @@ templates! {
     BAD_REPORTER = INVALID_VALUE,
         "\"{}\" is not a valid reporter: use an agency code, \"all\" or \"level:<level>\"",
         "\"{}\" không phải là bên báo cáo hợp lệ: hãy dùng mã cơ quan, \"all\" hoặc \"level:<cấp>\"";
+    BAD_DUTY_AGENCY = INVALID_VALUE,
+        "\"{}\" is not a valid agency for a duty: use an agency code or \"level:<level>\"",
+        "\"{}\" không phải là cơ quan hợp lệ cho một nhiệm vụ: hãy dùng mã cơ quan hoặc \"level:<cấp>\"";
     OUT_OF_RANGE = INVALID_VALUE,
         "{} is outside the allowed range {}",
         "{} nằm ngoài khoảng cho phép {}";

@@ -14,7 +14,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::messages::{self as m, Template};
 use super::{
-    AGENCY_KINDS, AgeBand, AgencyDef, CoordinatorSpan, FundingSourceDef, IndicatorDef,
+    AGENCY_KINDS, AgeBand, AgencyDef, CoordinatorSpan, DutyDef, FundingSourceDef, IndicatorDef,
     IndicatorUnit, Levels, Measure, Milestone, OBJECTIVE_KINDS, ObjectiveDef, PROJECT_KINDS, Plan,
     PlanError, PlanHeader, ProjectDef, REPORTING_FREQUENCIES, ReportLine, ReportingDutyDef,
     TargetDef, TextDef, UNIT_LEVELS, UnitDef,
@@ -113,6 +113,7 @@ pub(super) struct Paths {
     pub projects: Vec<String>,
     pub funding_sources: Vec<String>,
     pub reporting: Vec<String>,
+    pub duties: Vec<String>,
 }
 
 /// How a string field is required.
@@ -635,6 +636,7 @@ pub(super) fn read_plan(cx: &mut Cx, tree: &Spanned<DeTable<'_>>) -> (Plan, Path
         &mut paths.reporting,
         read_reporting,
     );
+    let duties = read_list(cx, &mut root, "duties", false, &mut paths.duties, read_duty);
     let levels = root
         .table(cx, "levels", false)
         .map(|obj| read_levels(cx, obj))
@@ -652,6 +654,7 @@ pub(super) fn read_plan(cx: &mut Cx, tree: &Spanned<DeTable<'_>>) -> (Plan, Path
         projects,
         funding_sources,
         reporting,
+        duties,
         levels,
     };
     (plan, paths)
@@ -1438,5 +1441,32 @@ fn read_reporting(cx: &mut Cx, mut obj: Obj<'_, '_>) -> ReportingDutyDef {
         text_en,
         since,
         until,
+    }
+}
+
+fn read_duty(cx: &mut Cx, mut obj: Obj<'_, '_>) -> DutyDef {
+    let code = obj.code(cx, "code", CodeRule::Other);
+    let agency = obj.req(cx, "agency");
+    if let Some(level) = agency.strip_prefix("level:")
+        && !UNIT_LEVELS.contains(&level)
+    {
+        cx.at(&obj.child("agency"), &m::BAD_DUTY_AGENCY, &[&agency]);
+    }
+    let text_vi = obj.vi(cx, "text_vi");
+    let text_en = obj.req(cx, "text_en");
+    let indicators = obj.list(cx, "indicators");
+    let kinds: Vec<&str> = crate::activities::ActivityKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let kinds = obj.words(cx, "kinds", &kinds, false);
+    obj.finish(cx);
+    DutyDef {
+        code,
+        agency,
+        text_vi,
+        text_en,
+        indicators,
+        kinds,
     }
 }

@@ -2194,3 +2194,137 @@ fn the_documented_dated_coordinator_and_duties_hold() {
     assert_eq!(to("commune", 2024), None);
     assert_eq!(to("commune", 2025), Some("SYT"));
 }
+
+/// MINI with one duty of the coordinating department appended.
+fn mini_with_duty(agency: &str, indicators: &str, kinds: &str) -> String {
+    format!(
+        "{MINI}\n[[duties]]\ncode = \"SYT-1\"\nagency = \"{agency}\"\n\
+         text_vi = \"Hướng dẫn, đôn đốc, kiểm tra.\"\ntext_en = \"Guide, urge, inspect.\"\n\
+         indicators = {indicators}\nkinds = {kinds}\n"
+    )
+}
+
+#[test]
+fn duties_name_their_agency_and_what_they_feed() {
+    let plan = check(&mini_with_duty("SYT", "[\"C1\", \"C2\"]", "[\"training\"]")).expect("clean");
+    let duty = &plan.duties[0];
+    assert_eq!(duty.code, "SYT-1");
+    assert_eq!(duty.indicators, ["C1", "C2"]);
+    assert_eq!(duty.kinds, ["training"]);
+    assert_eq!(plan.duties_of("SYT", "department", "province").len(), 1);
+    let level = check(&mini_with_duty("level:district", "[]", "[]")).expect("clean");
+    assert_eq!(
+        level
+            .duties_of("UBND-D1", "people_committee", "district")
+            .len(),
+        1,
+        "a district's people's committee carries the duties of its level"
+    );
+    assert!(level.duties_of("SYT", "department", "province").is_empty());
+}
+
+#[test]
+fn a_duty_of_an_unknown_agency_is_reported() {
+    let source = mini_with_duty("SLĐ", "[]", "[]");
+    let error = only_error(&source);
+    let line = line_with(&source, "agency = \"SLĐ\"");
+    assert_error(&error, codes::UNKNOWN_AGENCY, line, "duties[0].agency");
+    assert_eq!(error.message_vi(), "không có cơ quan nào mang mã \"SLĐ\"");
+
+    let source = mini_with_duty("level:hamlet", "[]", "[]");
+    let error = only_error(&source);
+    assert_error(&error, codes::INVALID_VALUE, error.line, "duties[0].agency");
+    assert_eq!(
+        error.message_vi(),
+        "\"level:hamlet\" không phải là cơ quan hợp lệ cho một nhiệm vụ: hãy dùng mã cơ quan hoặc \"level:<cấp>\""
+    );
+}
+
+#[test]
+fn a_duty_feeding_an_unknown_indicator_or_kind_is_reported() {
+    let source = mini_with_duty("SYT", "[\"C1\", \"C9\"]", "[]");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::UNKNOWN_INDICATOR,
+        error.line,
+        "duties[0].indicators[1]",
+    );
+    assert_eq!(error.message_vi(), "không có chỉ số nào mang mã \"C9\"");
+
+    let source = mini_with_duty("SYT", "[]", "[\"training\", \"picnic\"]");
+    let error = only_error(&source);
+    assert_error(
+        &error,
+        codes::INVALID_VALUE,
+        error.line,
+        "duties[0].kinds[1]",
+    );
+    assert!(
+        error.message.starts_with("\"picnic\" is not allowed"),
+        "{error}"
+    );
+    assert!(
+        error
+            .message_vi()
+            .starts_with("giá trị \"picnic\" không hợp lệ")
+    );
+}
+
+#[test]
+fn two_duties_with_one_code_are_reported() {
+    let once = mini_with_duty("SYT", "[]", "[]");
+    let duty = &once[once.find("[[duties]]").expect("duty")..];
+    let source = format!("{once}\n{duty}");
+    let error = only_error(&source);
+    assert_eq!(error.code, codes::DUPLICATE_CODE);
+    assert_eq!(error.field, "duties[1].code");
+}
+
+#[test]
+fn shipped_plans_carry_their_duties_and_who_reports() {
+    let plan = shipped();
+    for agency in ["SLDTBXH", "SGDDT", "SVHTTDL", "TDTN", "MTTQ"] {
+        assert!(
+            !plan.duties_of(agency, "department", "province").is_empty(),
+            "{agency} has duties"
+        );
+    }
+    assert_eq!(
+        plan.duties_of("UBND-106", "people_committee", "district")
+            .len(),
+        3
+    );
+    let owing: Vec<&str> = plan
+        .agencies_reporting_in(2019)
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect();
+    assert!(
+        owing.contains(&"SGDDT") && owing.contains(&"TDTN"),
+        "{owing:?}"
+    );
+    assert!(
+        !owing.contains(&"SLDTBXH") && !owing.contains(&"UBND-12"),
+        "not the coordinator nor the recipient: {owing:?}"
+    );
+    assert!(
+        !owing.contains(&"UBND-106"),
+        "a district reports as its unit"
+    );
+    assert!(
+        plan.agencies_reporting_in(2021).is_empty(),
+        "nobody owes a report for a year outside the period"
+    );
+    let next = check(include_str!("../../../../plans/lai-chau-2021-2030.toml")).expect("clean");
+    assert!(!next.duties.is_empty());
+    let owing: Vec<&str> = next
+        .agencies_reporting_in(2026)
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect();
+    assert!(
+        !owing.contains(&"SYT") && owing.contains(&"SGDDT"),
+        "{owing:?}"
+    );
+}

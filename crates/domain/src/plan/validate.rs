@@ -29,6 +29,11 @@ pub(super) fn validate(cx: &mut Cx, plan: &Plan, paths: &Paths) {
     );
     first_by_code(
         cx,
+        plan.duties.iter().map(|d| d.code.as_str()),
+        &paths.duties,
+    );
+    first_by_code(
+        cx,
         plan.funding_sources.iter().map(|f| f.code.as_str()),
         &paths.funding_sources,
     );
@@ -125,6 +130,19 @@ pub(super) fn validate(cx: &mut Cx, plan: &Plan, paths: &Paths) {
         if let Some(via) = &duty.via {
             agency_ref(cx, &format!("{path}.via"), via);
         }
+    }
+
+    for (duty, path) in plan.duties.iter().zip(&paths.duties) {
+        // `level:<level>` was checked by the reader.
+        if duty.level().is_none() {
+            agency_ref(cx, &format!("{path}.agency"), &duty.agency);
+        }
+        check_list(
+            cx,
+            &format!("{path}.indicators"),
+            &duty.indicators,
+            |cx, p, code| indicator_ref(cx, p, code),
+        );
     }
 }
 

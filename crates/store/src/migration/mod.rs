@@ -26,6 +26,7 @@ pub(crate) mod m0021_answer_ages;
 pub(crate) mod m0022_model_members;
 mod m0023_reviews;
 mod m0024_reminders;
+mod m0025_agency_reports;
 mod m0026_inspections;
 mod m0027_max_choices;
 
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_model_members::Migration),
             Box::new(m0023_reviews::Migration),
             Box::new(m0024_reminders::Migration),
+            Box::new(m0025_agency_reports::Migration),
             Box::new(m0026_inspections::Migration),
             Box::new(m0027_max_choices::Migration),
         ]

@@ -219,6 +219,23 @@ const API: &[(&str, &str, &str)] = &[
         "/api/v1/reports/{unit}/{year}/{action}",
         "/api/v1/reports/107/2018/submit",
     ),
+    // Agency reports of another district's agency (agency_reports.rs checks
+    // another agency of the caller's own district).
+    (
+        "GET",
+        "/api/v1/agency-reports/{agency}/{year}",
+        "/api/v1/agency-reports/PGDDT-107/2018",
+    ),
+    (
+        "PUT",
+        "/api/v1/agency-reports/{agency}/{year}",
+        "/api/v1/agency-reports/PGDDT-107/2018",
+    ),
+    (
+        "POST",
+        "/api/v1/agency-reports/{agency}/{year}/{action}",
+        "/api/v1/agency-reports/PGDDT-107/2018/submit",
+    ),
     // Matters and consultations: `{m107}`/`{c107}` are real objects of district 107
     // (made by `consultations::other_district`); every page route is in consultations.rs.
     ("GET", "/api/v1/matters/{id}", "/api/v1/matters/{m107}"),
@@ -452,6 +469,8 @@ const SCOPED_LISTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/imports"),
     // Annual reports: the caller's own and its districts' only (reports.rs).
     ("GET", "/api/v1/reports"),
+    // Agency reports: the agencies seated in the caller's scope only (agency_reports.rs).
+    ("GET", "/api/v1/agency-reports"),
     // Facilitators' devices of the scope (offline.rs checks 108 against 106's device).
     ("GET", "/api/v1/devices"),
     // The child population: `?unit=` outside the scope is 404, a row naming a unit

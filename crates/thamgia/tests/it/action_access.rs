@@ -217,6 +217,30 @@ async fn reports_of(app: &TestApp, unit: &str) {
     }
 }
 
+/// The agency's reports for [`APPROVED`], [`SUBMITTED`] and [`DRAFT`], as
+/// the units' are.
+async fn agency_reports_of(app: &TestApp, agency: &str) {
+    let coordinator = principal(app, "coordinator").await;
+    let act = Act::new(&app.db.conn, &coordinator, now());
+    for (year, moves) in [
+        (APPROVED, &[ReportAction::Submit, ReportAction::Approve][..]),
+        (SUBMITTED, &[ReportAction::Submit][..]),
+        (DRAFT, &[][..]),
+    ] {
+        let (a, u) = actions::agency_reports::agency_of(act.db, act.p, agency, year)
+            .await
+            .expect("an agency owing a report");
+        actions::agency_reports::ensure_report(act, &a, &u, year)
+            .await
+            .expect("report");
+        for m in moves {
+            actions::agency_reports::move_report(act, &a, &u, year, *m, None)
+                .await
+                .expect("move");
+        }
+    }
+}
+
 /// The records every case acts on, made by the administrator through the
 /// actions themselves and the API.
 async fn targets(app: &TestApp) -> Vec<Target> {
@@ -229,6 +253,9 @@ async fn targets(app: &TestApp) -> Vec<Target> {
     for unit in ["106", "107"] {
         of_unit.insert(unit, unit_records(app, &token, unit).await);
         reports_of(app, unit).await;
+    }
+    for (_, agency) in PLACES {
+        agency_reports_of(app, agency).await;
     }
     let mut out = Vec::new();
     for (seed, (unit, agency)) in (1u32..).zip(PLACES) {
@@ -370,6 +397,14 @@ async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -
     use thamgia_store::membership::Model::{Club, Council};
     // A report's unit as the adapters read it: `NotFound` outside the scope.
     let report_unit = |y| actions::reports::unit_of(act.db, act.p, t.unit, y);
+    // An agency's report as the adapters read it: `NotFound` outside the scope.
+    let agency_report = |year| actions::agency_reports::agency_of(act.db, act.p, t.agency, year);
+    let agency_move = |year, m| async move {
+        let (a, u) = agency_report(year).await?;
+        actions::agency_reports::move_report(act, &a, &u, year, m, None)
+            .await
+            .map(drop)
+    };
     // A day that does not exist: an allowed caller ends nobody's membership.
     let ended = EndInput {
         end: "31/02/2026".into(),
@@ -686,6 +721,23 @@ async fn run(app: &TestApp, token: &str, name: &str, act: Act<'_>, t: &Target) -
                 .await
                 .map(drop)
         }
+        "agency_reports.save" => {
+            let (a, u) = agency_report(DRAFT).await?;
+            let too_long = actions::agency_reports::NarrativesInput {
+                narratives: [(
+                    "HUYEN-1".to_string(),
+                    "x".repeat(thamgia_domain::reports::MAX_SECTION + 1),
+                )]
+                .into(),
+            };
+            actions::agency_reports::save(act, &a, &u, DRAFT, &too_long)
+                .await
+                .map(drop)
+        }
+        "agency_reports.submit" => agency_move(SUBMITTED, ReportAction::Submit).await,
+        "agency_reports.return" => agency_move(SUBMITTED, ReportAction::Return).await,
+        "agency_reports.approve" => agency_move(DRAFT, ReportAction::Approve).await,
+        "agency_reports.reopen" => agency_move(APPROVED, ReportAction::Reopen).await,
         "reviews.save_narrative" => {
             let span = actions::reviews::SpanInput {
                 unit: t.unit.into(),

@@ -196,6 +196,7 @@ async fn openapi_lists_every_operation(app: TestApp) {
                 .replace("{id}", "1")
                 .replace("{doc_id}", "1")
                 .replace("{unit}", "12")
+                .replace("{agency}", "SGDDT")
                 .replace("{year}", "2018");
             // Operations with required query parameters (422 without them).
             let real = match p.as_str() {
@@ -204,6 +205,7 @@ async fn openapi_lists_every_operation(app: TestApp) {
                 "/api/v1/indicators/export" => format!("{real}?unit=12&year=2018&format=csv"),
                 "/api/v1/reports/{unit}/{year}/export" => format!("{real}?format=csv"),
                 "/api/v1/reviews" => format!("{real}?unit=12&from=2016&to=2020"),
+                "/api/v1/agencies/{code}" => format!("{real}?year=2018"),
                 "/api/v1/reviews/export" => format!("{real}?unit=12&from=2016&to=2020&format=csv"),
                 _ => real,
             };

@@ -11,6 +11,7 @@ mod access;
 mod accounts;
 mod action_access;
 mod activities;
+mod agency_reports;
 mod aggregates;
 mod api;
 mod audit;

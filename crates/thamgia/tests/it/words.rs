@@ -243,7 +243,7 @@ impl Checker {
     }
 }
 
-fn docx_text(docx: &[u8]) -> Vec<String> {
+pub(crate) fn docx_text(docx: &[u8]) -> Vec<String> {
     let xml = document_xml(docx);
     // One entry per paragraph, its runs joined.
     xml.split("</w:p>")
@@ -305,6 +305,9 @@ async fn every_page_and_document_in_both_languages(app: TestApp) {
     // The whole demo, as `thamgia demo` fills it.
     let now = app.clock.now();
     demo_records(&app, true).await;
+    thamgia::demo_agency_reports::fill(&app.db, now)
+        .await
+        .expect("agency reports");
     thamgia::demo::load_units(&app.db, now)
         .await
         .expect("units");

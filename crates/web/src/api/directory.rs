@@ -99,12 +99,59 @@ pub async fn agencies(Api { state, p }: Api, paging: Listing) -> AppResult<Page<
     paging.page(rows.iter().map(|(a, u)| AgencyDto::new(a, u)).collect())
 }
 
-/// One agency; 404 when unknown or not visible to the caller.
+/// One agency with its year under the plan.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AgencyYearDto {
+    #[serde(flatten)]
+    pub agency: AgencyDto,
+    pub year: i32,
+    /// Whether it owes the coordinator a report for the year (and the
+    /// caller's scope holds it).
+    pub owes_report: bool,
+    /// Its report's state: `draft`, `submitted`, `returned`, `approved`;
+    /// `null` without a report.
+    pub report_status: Option<String>,
+    /// `agency_reports::AgencyFigures`: its duties under the plan with what
+    /// it recorded against each (activities of the duty's kinds with
+    /// participants and money; the indicators the duty feeds), its
+    /// activities by kind and the recommendations it answered.
+    #[schema(value_type = Object)]
+    pub recorded: serde_json::Value,
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgencyParams {
+    /// The year (default: last year).
+    pub year: Option<String>,
+}
+
+/// One agency and its year: its duties, what it recorded against each and
+/// the state of its report; 404 when unknown or not visible to the caller.
 #[utoipa::path(get, path = "/api/v1/agencies/{code}", tag = "agencies",
-    params(("code" = String, Path, description = "Agency code")),
-    responses((status = 200, body = AgencyDto), (status = 404, body = ErrorBody)))]
-pub async fn agency(Api { state, p }: Api, Path(code): Path<String>) -> AppResult<Json<AgencyDto>> {
+    params(("code" = String, Path, description = "Agency code"), AgencyParams),
+    responses((status = 200, body = AgencyYearDto), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn agency(
+    Api { state, p }: Api,
+    Path(code): Path<String>,
+    super::Query(q): super::Query<AgencyParams>,
+) -> AppResult<Json<AgencyYearDto>> {
     require(&p, Permission::ViewAgencies)?;
-    let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
-    Ok(Json(AgencyDto::new(&a, &u)))
+    let db = &state.db.conn;
+    let (a, u) = agencies::get_in_scope(db, &p.scope(), &code).await?;
+    let today = state.now().date_naive();
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => thamgia_actions::reports::parse_year(y, today)
+            .ok_or_else(|| crate::error::AppError::invalid("year", "malformed"))?,
+        None => (chrono::Datelike::year(&today) - 1).max(2000),
+    };
+    let y = thamgia_actions::agency_reports::agency_year(db, &p, &a, &u, year, today).await?;
+    Ok(Json(AgencyYearDto {
+        agency: AgencyDto::new(&a, &u),
+        year,
+        owes_report: y.owes,
+        report_status: y.report.map(|r| r.status.as_str().to_string()),
+        recorded: serde_json::to_value(&y.figures).unwrap_or_default(),
+    }))
 }

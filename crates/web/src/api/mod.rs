@@ -4,6 +4,7 @@
 //! Authentication: the session cookie or `Authorization: Bearer TOKEN`.
 
 mod activities;
+mod agency_reports;
 mod annual_plans;
 mod audit;
 mod child;
@@ -168,6 +169,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::list))
         .routes(routes!(reports::show, reports::update))
         .routes(routes!(reports::act))
+        .routes(routes!(agency_reports::list))
+        .routes(routes!(agency_reports::show, agency_reports::update))
+        .routes(routes!(agency_reports::act))
         .routes(routes!(audit::list))
         .routes(routes!(facilitator::sign_in, facilitator::list))
         .routes(routes!(facilitator::revoke))

@@ -142,20 +142,66 @@ struct AgencyPage {
     unit_visible: bool,
     /// The agency's inspections (`inspections_party.html`).
     inspections: Vec<super::inspections::Row>,
+    year: i32,
+    years: Vec<i32>,
+    /// The agency owes the coordinator a report for the year.
+    owes: bool,
+    report_status: String,
+    report_class: &'static str,
+    recorded: super::agency_reports::RecordedView,
 }
 
-pub async fn agency(Visit { state, p, ctx }: Visit, Path(code): Path<String>) -> PageResult {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: Option<String>,
+}
+
+pub async fn agency(
+    Visit { state, p, ctx }: Visit,
+    Path(code): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<YearQuery>,
+) -> PageResult {
+    use chrono::Datelike;
     require(&p, Permission::ViewAgencies, ctx.lang)?;
-    let (a, u) = agencies::get_in_scope(&state.db.conn, &p.scope(), &code)
+    let db = &state.db.conn;
+    let (a, u) = agencies::get_in_scope(db, &p.scope(), &code)
         .await
         .page(ctx.lang)?;
     let inspections = super::inspections::party_rows(&state, &p, ctx.lang, Party::Agency(a.id))
         .await
         .page(ctx.lang)?;
+    let today = state.now().date_naive();
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| thamgia_actions::reports::parse_year(y, today))
+        .unwrap_or((today.year() - 1).max(2000));
+    let y = thamgia_actions::agency_reports::agency_year(db, &p, &a, &u, year, today)
+        .await
+        .page(ctx.lang)?;
+    let c = Chrome::new(&ctx, "agency-title");
+    let status = y.report.as_ref().map(|r| r.status);
+    let narratives = y
+        .report
+        .as_ref()
+        .map(thamgia_store::agency_reports::narratives)
+        .unwrap_or_default();
     Ok(render(&AgencyPage {
-        c: Chrome::new(&ctx, "agency-title"),
         unit_visible: p.scope().contains(&u.path),
         inspections,
+        year,
+        years: (2016.min(year)..=today.year()).rev().collect(),
+        owes: y.owes,
+        report_status: c.t(&super::reports::status_key(status)),
+        report_class: super::reports::status_class(status),
+        recorded: super::agency_reports::recorded_view(
+            &c,
+            &y.figures,
+            &narratives,
+            &Default::default(),
+        ),
+        c,
         a,
         u,
     }))

@@ -187,6 +187,15 @@ async fn reminder_items(
             reminders::ANSWER => format!("/matters/{}", r.reference),
             reminders::RECOMMENDATION => format!("/recommendations/{}", r.reference),
             reminders::FORUM => format!("/forums/{}", r.reference),
+            reminders::AGENCY_REPORT => match (r.agency_id, r.reference.split_once('-')) {
+                (Some(id), Some((_, year))) => {
+                    thamgia_store::agencies::by_id(db, id).await?.map_or_else(
+                        || "/reports".to_string(),
+                        |a| format!("/agency-reports/{}/{year}", a.code),
+                    )
+                }
+                _ => "/reports".to_string(),
+            },
             _ => "/reports".to_string(),
         };
         let text = lang.t_args("inbox-reminder", &[("unit", from), ("about", about)]);

@@ -37,6 +37,7 @@ macro_rules! form_errors {
 
 pub(crate) mod activities;
 mod admin;
+mod agency_reports;
 pub(crate) mod annual_plans;
 pub(crate) mod audit;
 pub(crate) mod child;
@@ -124,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .merge(drilldown::routes())
         .merge(report_exports::routes())
         .merge(reports::routes())
+        .merge(agency_reports::routes())
         .merge(handover::routes())
         .merge(devices::routes())
         .merge(reminders::routes())

@@ -165,7 +165,7 @@ async fn view(
 
 /// A report's subject is its year; the others' are their words.
 fn subject(lang: Lang, kind: &str, subject: &str) -> String {
-    if kind == reminders::REPORT {
+    if kind == reminders::REPORT || kind == reminders::AGENCY_REPORT {
         lang.t_args("reminder-report-year", &[("year", subject.to_string())])
     } else {
         subject.to_string()

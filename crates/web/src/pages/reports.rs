@@ -51,7 +51,7 @@ pub use thamgia_actions::reports::{
 
 // ---------------------------------------------------------------- views
 
-fn status_key(s: Option<ReportStatus>) -> String {
+pub(crate) fn status_key(s: Option<ReportStatus>) -> String {
     format!("report-status-{}", s.map_or("none", |s| s.as_str()))
 }
 
@@ -96,7 +96,7 @@ fn list_row(c: &Chrome, row: &ChainRow) -> ListRow {
     }
 }
 
-fn status_class(s: Option<ReportStatus>) -> &'static str {
+pub(crate) fn status_class(s: Option<ReportStatus>) -> &'static str {
     match s {
         Some(ReportStatus::Approved) => "status-on",
         Some(ReportStatus::Returned) => "status-warn",
@@ -121,6 +121,11 @@ struct ListPage {
     timely: usize,
     overdue: usize,
     show_completeness: bool,
+    /// The agencies owing a report for the year (`agency_reports`).
+    agency_rows: Vec<ListRow>,
+    /// Every unit and agency owing a report that has not reached the
+    /// coordinator, for those who review (`ReviewReports`).
+    not_reported: Option<Vec<super::agency_reports::OwedView>>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -234,7 +239,23 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<YearQuery>) ->
         None => None,
     };
     let intro = list_intro(&c, plan.as_ref(), year);
+    let agencies = thamgia_actions::agency_reports::scope_chain(db, &p, year, today)
+        .await
+        .page(lang)?;
+    let agency_rows: Vec<(ListRow, bool)> = agencies
+        .iter()
+        .map(|r| {
+            let reported = super::agency_reports::reported(r.status);
+            (super::agency_reports::list_row(&c, r), reported)
+        })
+        .collect();
+    let units: Vec<&ListRow> = own.iter().chain(rows.iter()).collect();
+    let not_reported = p
+        .can(Permission::ReviewReports)
+        .then(|| super::agency_reports::not_reported(&c, year, &units, &agency_rows));
     let page = ListPage {
+        agency_rows: agency_rows.into_iter().map(|(r, _)| r).collect(),
+        not_reported,
         year,
         intro,
         years: (2016.min(year)..=today.year()).rev().collect(),
@@ -282,7 +303,7 @@ fn value_text(c: &Chrome, v: Option<f64>, unit: &str) -> String {
     }
 }
 
-fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
+pub(crate) fn figure_view(c: &Chrome, f: &thamgia_store::engine::Figure) -> FigureView {
     let i = &f.indicator;
     FigureView {
         notes: super::dashboard::figure_notes(c.lang, i),
@@ -383,6 +404,8 @@ struct ReportPage {
     clubs: String,
     recs: String,
     agencies: Vec<(String, u64, u64, u64, String)>,
+    /// The agencies' reports the report consolidates.
+    agency_parts: Vec<super::agency_reports::AgencyPartView>,
     events: Vec<EventView>,
 }
 
@@ -617,6 +640,7 @@ async fn report_page(
                 )
             })
             .collect(),
+        agency_parts: super::agency_reports::part_views(&c, &data.agencies, today),
         events: events.iter().map(|e| event_view(&c, e)).collect(),
         c,
     };
@@ -624,13 +648,28 @@ async fn report_page(
 }
 
 fn event_view(c: &Chrome, e: &report_event::Model) -> EventView {
+    event_line(
+        c,
+        (e.at, &e.actor_label),
+        (e.action, e.from_status, e.to_status),
+        e.reason.as_deref(),
+    )
+}
+
+/// A move of a report (a unit's or an agency's) as the history shows it.
+pub(crate) fn event_line(
+    c: &Chrome,
+    (at, who): (chrono::DateTime<chrono::Utc>, &str),
+    (action, from, to): (ReportAction, ReportStatus, ReportStatus),
+    reason: Option<&str>,
+) -> EventView {
     EventView {
-        at: format!("{} {}", c.date(e.at.date_naive()), e.at.format("%H:%M")),
-        who: e.actor_label.clone(),
-        action: c.tk("report-action-", e.action.as_str()),
-        from: c.tk("report-status-", e.from_status.as_str()),
-        to: c.tk("report-status-", e.to_status.as_str()),
-        reason: e.reason.clone().unwrap_or_default(),
+        at: format!("{} {}", c.date(at.date_naive()), at.format("%H:%M")),
+        who: who.to_string(),
+        action: c.tk("report-action-", action.as_str()),
+        from: c.tk("report-status-", from.as_str()),
+        to: c.tk("report-status-", to.as_str()),
+        reason: reason.unwrap_or_default().to_string(),
     }
 }
 

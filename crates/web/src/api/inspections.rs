@@ -46,6 +46,7 @@ impl From<inspection_follow_up::Model> for FollowUpDto {
 
 /// A recommendation to the inspected party.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = InspectionRecommendationDto)]
 pub struct RecommendationDto {
     pub id: i32,
     pub text: String,

@@ -8,7 +8,7 @@ use crate::models::{
     level_refused, model_writes, required_date, text, unit_in_scope,
 };
 use crate::recommendations::{RecommendationInput, Source};
-use crate::{Act, ActionResult, Fields, invalid};
+use crate::{Act, ActionResult, Fields, choice, invalid};
 use chrono::{Datelike, NaiveDate};
 use thamgia_domain::access::Permission;
 use thamgia_domain::models::{ClubSetting, RecommendationSource};
@@ -69,16 +69,7 @@ async fn check_new(act: Act<'_>, f: &ClubInput) -> ActionResult<NewClub> {
         e.insert("unit".into(), "not_a_district".into());
         unit = None;
     }
-    let setting = if f.setting.trim().is_empty() {
-        e.insert("setting".into(), "required".into());
-        None
-    } else {
-        let s = ClubSetting::parse(f.setting.trim());
-        if s.is_none() {
-            e.insert("setting".into(), "unknown_option".into());
-        }
-        s
-    };
+    let setting = choice(&mut e, "setting", &f.setting, true, ClubSetting::parse);
     let host = if f.host.trim().is_empty() {
         None
     } else {

@@ -7,7 +7,7 @@
 //! (`Principal::may_act_for`, the matter's ownership rule).
 
 use crate::catalog::Action;
-use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
+use crate::{Act, ActionError, ActionResult, Fields, choice, invalid, invalid_one};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use std::collections::HashSet;
@@ -222,18 +222,7 @@ async fn check_new(
     if too_long(&intro, MAX_INTRO) {
         e.insert("intro".into(), "too_long".into());
     }
-    let method = Method::parse(f.method.trim());
-    if method.is_none() {
-        e.insert(
-            "method".into(),
-            if f.method.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
+    let method = choice(&mut e, "method", &f.method, true, Method::parse);
     let age_min = read_age(&f.age_min, "age_min", &mut e);
     let age_max = read_age(&f.age_max, "age_max", &mut e);
     if let (Some(a), Some(b)) = (age_min, age_max)

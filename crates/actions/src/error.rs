@@ -73,3 +73,27 @@ impl From<StoreError> for ActionError {
         }
     }
 }
+
+/// A value chosen from a closed list (a kind, a level, a status …), read
+/// with `parse`: empty is `None` — and `required` on `field` when
+/// `required` — and a value `parse` does not know is `unknown_option`.
+pub fn choice<T>(
+    e: &mut Fields,
+    field: &str,
+    v: &str,
+    required: bool,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let v = v.trim();
+    if v.is_empty() {
+        if required {
+            e.insert(field.to_string(), "required".into());
+        }
+        return None;
+    }
+    let parsed = parse(v);
+    if parsed.is_none() {
+        e.insert(field.to_string(), "unknown_option".into());
+    }
+    parsed
+}

@@ -6,7 +6,7 @@
 
 use crate::catalog::Action;
 use crate::recommendations::{self as recs, RecommendationInput, Source};
-use crate::{Act, ActionResult, Fields, invalid, invalid_one};
+use crate::{Act, ActionResult, Fields, choice, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use std::collections::{BTreeMap, HashMap};
@@ -215,21 +215,9 @@ async fn check_forum_input(act: Act<'_>, f: &ForumInput) -> ActionResult<forums:
     let db = act.db;
     let scope = act.p.scope();
     let mut e = Fields::new();
-    let level = match ForumLevel::parse(f.level.trim()) {
-        Some(l) if LEVELS.contains(&l) => Some(l),
-        _ => {
-            e.insert(
-                "level".into(),
-                if f.level.trim().is_empty() {
-                    "required"
-                } else {
-                    "unknown_option"
-                }
-                .into(),
-            );
-            None
-        }
-    };
+    let level = choice(&mut e, "level", &f.level, true, |v| {
+        ForumLevel::parse(v).filter(|l| LEVELS.contains(l))
+    });
     let unit = if f.unit.trim().is_empty() {
         e.insert("unit".into(), "required".into());
         None
@@ -436,17 +424,9 @@ async fn check_session(
 ) -> ActionResult<NewSession> {
     let mut e = Fields::new();
     let kind = s.kind.trim();
-    if !SESSION_KINDS.contains(&kind) {
-        e.insert(
-            "kind".into(),
-            if kind.is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
+    choice(&mut e, "kind", kind, true, |v| {
+        SESSION_KINDS.contains(&v).then_some(())
+    });
     let title = text(&mut e, "title", &s.title, MAX_NAME);
     let held_on = date(&mut e, "held_on", &s.held_on);
     if let Some(d) = held_on
@@ -645,12 +625,7 @@ pub async fn filter_of(
         year: year_filter(&q.year, &mut e),
         ..Default::default()
     };
-    if !q.level.trim().is_empty() {
-        f.level = ForumLevel::parse(q.level.trim());
-        if f.level.is_none() {
-            e.insert("level".into(), "unknown_option".into());
-        }
-    }
+    f.level = choice(&mut e, "level", &q.level, false, ForumLevel::parse);
     if e.is_empty() { Ok(f) } else { Err(invalid(e)) }
 }
 

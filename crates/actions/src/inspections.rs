@@ -12,7 +12,7 @@
 
 use crate::catalog::Action;
 use crate::models::own_agency_in_scope;
-use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
+use crate::{Act, ActionError, ActionResult, Fields, choice, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use thamgia_domain::access::{Permission, Principal, Role};
 use thamgia_domain::activities::parse_date;
@@ -140,16 +140,7 @@ async fn check_plan(act: Act<'_>, f: &PlanInput) -> ActionResult<Planned> {
     let (db, p) = (act.db, act.p);
     let scope = p.scope();
     let mut e = Fields::new();
-    let kind = match f.kind.trim() {
-        "" => {
-            e.insert("kind".into(), "required".into());
-            None
-        }
-        k => InspectionKind::parse(k).or_else(|| {
-            e.insert("kind".into(), "unknown_option".into());
-            None
-        }),
-    };
+    let kind = choice(&mut e, "kind", &f.kind, true, InspectionKind::parse);
     let planned_on = date_field(&mut e, "planned_on", &f.planned_on, None);
     let subject = text_field(&mut e, "subject", &f.subject, MAX_SHORT, true);
     let team = text_field(&mut e, "team", &f.team, MAX_SHORT, false);

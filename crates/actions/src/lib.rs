@@ -46,7 +46,7 @@ pub mod responses;
 pub mod results;
 pub mod reviews;
 
-pub use error::{ActionError, ActionResult, Fields, invalid, invalid_one};
+pub use error::{ActionError, ActionResult, Fields, choice, invalid, invalid_one};
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;

@@ -5,7 +5,7 @@
 
 use crate::catalog::Action;
 use crate::models::own_agency_in_scope;
-use crate::{Act, ActionResult, Fields, invalid};
+use crate::{Act, ActionResult, Fields, choice, invalid};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::Permission;
@@ -143,18 +143,7 @@ async fn check_new(act: Act<'_>, f: &MatterInput) -> ActionResult<NewMatter> {
     let (db, p) = (act.db, act.p);
     let scope = p.scope();
     let mut e = Fields::new();
-    let kind = MatterKind::parse(f.kind.trim());
-    if kind.is_none() {
-        e.insert(
-            "kind".into(),
-            if f.kind.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
+    let kind = choice(&mut e, "kind", &f.kind, true, MatterKind::parse);
     let stage_text = if f.stage.trim().is_empty() {
         Stage::Drafting.as_str()
     } else {
@@ -258,18 +247,8 @@ pub async fn filter_of(
             Err(err) => return Err(err.into()),
         }
     }
-    if !q.kind.trim().is_empty() {
-        f.kind = MatterKind::parse(q.kind.trim());
-        if f.kind.is_none() {
-            e.insert("kind".into(), "unknown_option".into());
-        }
-    }
-    if !q.stage.trim().is_empty() {
-        f.stage = Stage::parse(q.stage.trim());
-        if f.stage.is_none() {
-            e.insert("stage".into(), "unknown_option".into());
-        }
-    }
+    f.kind = choice(&mut e, "kind", &q.kind, false, MatterKind::parse);
+    f.stage = choice(&mut e, "stage", &q.stage, false, Stage::parse);
     if !q.year.trim().is_empty() {
         f.year = q
             .year

@@ -7,7 +7,7 @@
 
 use crate::catalog::Action;
 use crate::models::{checked, optional_date, required_date, unit_in_scope};
-use crate::{Act, ActionResult, Fields, invalid, invalid_one};
+use crate::{Act, ActionResult, Fields, choice, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::Permission;
@@ -287,16 +287,7 @@ async fn check_new(
             e.insert("birth_date".into(), "age_out_of_range".into());
         }
     }
-    let sex = if f.sex.trim().is_empty() {
-        e.insert("sex".into(), "required".into());
-        None
-    } else {
-        let s = Sex::parse(f.sex.trim());
-        if s.is_none() {
-            e.insert("sex".into(), "unknown_option".into());
-        }
-        s
-    };
+    let sex = choice(&mut e, "sex", &f.sex, true, Sex::parse);
     let ethnic_code = f.ethnic.trim();
     if !ethnic_code.is_empty() && ethnic::name(ethnic_code).is_none() {
         e.insert("ethnic".into(), "unknown_option".into());

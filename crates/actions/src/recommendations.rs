@@ -9,7 +9,7 @@
 
 use crate::catalog::Action;
 use crate::forums::{date, text, unit_filter, year_filter};
-use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
+use crate::{Act, ActionError, ActionResult, Fields, choice, invalid, invalid_one};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Permission, Principal, Scope};
@@ -180,15 +180,15 @@ pub async fn set_status(
 }
 
 fn check_status(r: &recommendation::Model, f: &StatusInput) -> ActionResult<RecommendationStatus> {
-    let Some(to) = RecommendationStatus::parse(f.status.trim()) else {
-        return Err(invalid_one(
-            "status",
-            if f.status.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            },
-        ));
+    let mut e = Fields::new();
+    let Some(to) = choice(
+        &mut e,
+        "status",
+        &f.status,
+        true,
+        RecommendationStatus::parse,
+    ) else {
+        return Err(invalid(e));
     };
     if to == RecommendationStatus::Answered {
         return Err(invalid_one("status", "answer_with_form"));
@@ -245,18 +245,7 @@ fn check_answer_input(
     if !from.can_move_to(RecommendationStatus::Answered) {
         return Err(invalid_one("status", "already_answered"));
     }
-    let outcome = Outcome::parse(f.outcome.trim());
-    if outcome.is_none() {
-        e.insert(
-            "outcome".into(),
-            if f.outcome.trim().is_empty() {
-                "required"
-            } else {
-                "unknown_option"
-            }
-            .into(),
-        );
-    }
+    let outcome = choice(&mut e, "outcome", &f.outcome, true, Outcome::parse);
     let answer = f.answer.trim().to_string();
     if answer.chars().count() > MAX_ANSWER {
         e.insert("answer".into(), "too_long".into());
@@ -360,12 +349,13 @@ pub async fn filter_of(
         year: year_filter(&q.year, &mut e),
         ..Default::default()
     };
-    if !q.status.trim().is_empty() {
-        f.status = RecommendationStatus::parse(q.status.trim());
-        if f.status.is_none() {
-            e.insert("status".into(), "unknown_option".into());
-        }
-    }
+    f.status = choice(
+        &mut e,
+        "status",
+        &q.status,
+        false,
+        RecommendationStatus::parse,
+    );
     if !q.agency.trim().is_empty() {
         match agencies::by_code(db, q.agency.trim()).await? {
             Some(a) => f.agency_id = Some(a.id),

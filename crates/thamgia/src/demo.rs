@@ -106,10 +106,24 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<bool> {
         },
     )
     .await?;
-    for a in ACCOUNTS {
+    create_accounts(&db.conn, &actor, now, ACCOUNTS)
+        .await
+        .context("creating demo accounts")?;
+    crate::demo_review::fill(db, now).await?;
+    Ok(true)
+}
+
+/// Creates the demo accounts, each with the demo password.
+pub async fn create_accounts(
+    c: &thamgia_store::sea_orm::DatabaseConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    list: &[DemoAccount],
+) -> anyhow::Result<()> {
+    for a in list {
         accounts::create(
-            &db.conn,
-            &actor,
+            c,
+            actor,
             &Scope::everything(),
             now,
             UserInput {
@@ -122,11 +136,9 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<bool> {
             },
         )
         .await
-        .map_err(|e| anyhow!("demo account {}: {e:?}", a.username))
-        .context("creating demo accounts")?;
+        .map_err(|e| anyhow!("demo account {}: {e:?}", a.username))?;
     }
-    crate::demo_review::fill(db, now).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Loads Lai Châu's real units (`plans/units/`): the 106 communes under their

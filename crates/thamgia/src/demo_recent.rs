@@ -25,9 +25,8 @@ use thamgia_store::audit::{self, Change};
 use thamgia_store::entity::agency;
 use thamgia_store::sea_orm::{ActiveModelTrait, Set};
 use thamgia_store::{Db, agencies, units};
-use thamgia_web::accounts::{self, UserInput};
 
-use crate::demo::{DEMO_PASSWORD, DemoAccount};
+use crate::demo::DemoAccount;
 use crate::demo_activities::{Agencies, PLACES, Place};
 use crate::demo_reports::End;
 
@@ -345,24 +344,7 @@ pub async fn fill(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Option<RecentSu
     )
     .await
     .context("the commune school")?;
-    for a in ACCOUNTS {
-        accounts::create(
-            c,
-            &actor,
-            &Scope::everything(),
-            now,
-            UserInput {
-                username: a.username.into(),
-                display_name: a.display_name.into(),
-                role: a.role.into(),
-                unit: a.unit.into(),
-                agency: a.agency.map(str::to_string),
-                password: DEMO_PASSWORD.into(),
-            },
-        )
-        .await
-        .map_err(|e| anyhow!("demo account {}: {e:?}", a.username))?;
-    }
+    crate::demo::create_accounts(c, &actor, now, ACCOUNTS).await?;
 
     // Children's voice: the districts 2021–2024, the communes from the
     // second half of 2025; some children give no age.

@@ -306,6 +306,21 @@ pub fn allowed_moves(role: Option<ReportRole>, status: ReportStatus) -> Vec<Repo
         .collect()
 }
 
+/// The moves the visitor may make on a report in `status`, a unit's or an
+/// agency's (`None`: no report yet, which only its `author` may start, by
+/// submitting it).
+pub fn moves_for(
+    status: Option<ReportStatus>,
+    role: Option<ReportRole>,
+    author: bool,
+) -> Vec<ReportAction> {
+    match status {
+        Some(s) => allowed_moves(role, s),
+        None if author => vec![ReportAction::Submit],
+        None => vec![],
+    }
+}
+
 /// The chain of the visitor's scope: the scope unit's own report when it
 /// reports (the province) and each district's.
 pub async fn scope_chain(

@@ -5,14 +5,13 @@
 //! leads dated that year (nor its spending) may change until the coordinator
 //! reopens the report (`ensure_open`, called beside `reports::ensure_open`).
 
-use crate::audit;
 use crate::entity::{agency, agency_report, report_event, unit};
 use crate::reports::chain;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Scope};
@@ -93,16 +92,11 @@ pub async fn save_narratives<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     n: &Narratives,
 ) -> Result<agency_report::Model> {
-    let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<agency_report::Entity, _>(&tx, id).await?;
-    chain::ensure_editable(before.status)?;
-    let mut am = before.clone().into_active_model();
-    am.narratives = Set(serde_json::to_string(n).unwrap_or_else(|_| "{}".into()));
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::updated(&tx, actor, now, "agency_report", id, &before, &after).await?;
-    tx.commit().await?;
-    Ok(after)
+    let narratives = serde_json::to_string(n).unwrap_or_else(|_| "{}".into());
+    chain::edit::<agency_report::Entity, C>(c, actor, now, id, |am| {
+        am.narratives = Set(narratives);
+    })
+    .await
 }
 
 /// Moves a report (`chain::move_in`, as for a unit's). Approval locks the

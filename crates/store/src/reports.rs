@@ -10,13 +10,12 @@ pub mod chain;
 
 pub use chain::Move;
 
-use crate::audit;
 use crate::entity::{report, report_event, unit, year_lock};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::reports::{ReportAction, ReportRefusal};
@@ -102,23 +101,17 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     n: Narrative,
 ) -> Result<report::Model> {
-    let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
-    chain::ensure_editable(before.status)?;
-    let mut am = before.clone().into_active_model();
-    am.doc_number = Set(n.doc_number);
-    am.place = Set(n.place);
-    am.signer_name = Set(n.signer_name);
-    am.signer_title = Set(n.signer_title);
-    am.recipients = Set(n.recipients);
-    am.results = Set(n.results);
-    am.difficulties = Set(n.difficulties);
-    am.proposals = Set(n.proposals);
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::updated(&tx, actor, now, "report", id, &before, &after).await?;
-    tx.commit().await?;
-    Ok(after)
+    chain::edit::<report::Entity, C>(c, actor, now, id, |am| {
+        am.doc_number = Set(n.doc_number);
+        am.place = Set(n.place);
+        am.signer_name = Set(n.signer_name);
+        am.signer_title = Set(n.signer_title);
+        am.recipients = Set(n.recipients);
+        am.results = Set(n.results);
+        am.difficulties = Set(n.difficulties);
+        am.proposals = Set(n.proposals);
+    })
+    .await
 }
 
 /// Moves a report (`chain::move_in`). Approval locks the unit's subtree for

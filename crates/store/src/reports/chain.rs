@@ -26,6 +26,28 @@ pub struct Move<'a> {
     pub figures: Option<String>,
 }
 
+/// A new report: its reporter (`owner`), year and due date, who creates it
+/// and when.
+pub struct NewReport<'a> {
+    pub owner: i32,
+    pub year: i32,
+    pub due_on: NaiveDate,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+}
+
+/// A move allowed by the rules, as it is written: from and to which status,
+/// its trimmed reason, the figures a submission freezes, who and when.
+pub struct Moved<'a> {
+    pub action: ReportAction,
+    pub from: ReportStatus,
+    pub to: ReportStatus,
+    pub reason: Option<&'a str>,
+    pub figures: Option<String>,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+}
+
 /// A table of yearly reports moved through the chain: one row per reporter
 /// (unit or agency) and year, with its history in a companion table.
 pub trait ReportTable: EntityTrait<ActiveModel: Send> {
@@ -52,34 +74,15 @@ pub trait ReportTable: EntityTrait<ActiveModel: Send> {
     fn due_on(r: &Self::Model) -> NaiveDate;
     /// The day a row was first submitted.
     fn first_submitted_on(r: &Self::Model) -> Option<NaiveDate>;
-    /// A new empty draft of `owner` for `year`.
-    fn draft(
-        owner: i32,
-        year: i32,
-        due_on: NaiveDate,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Self::ActiveModel;
-    /// `before` moved by `action` to `to`: the status, the time of the move,
-    /// the submission (its first day, the frozen `figures`) or the approval.
-    fn moved(
-        before: &Self::Model,
-        action: ReportAction,
-        to: ReportStatus,
-        figures: Option<String>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Self::ActiveModel;
-    /// The history line of a move.
-    fn event(
-        report_id: i32,
-        action: ReportAction,
-        from: ReportStatus,
-        to: ReportStatus,
-        reason: Option<&str>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> <Self::Event as EntityTrait>::ActiveModel;
+    /// A new empty draft.
+    fn draft(new: &NewReport<'_>) -> Self::ActiveModel;
+    /// `before` moved: the status, the time of the move, the submission (its
+    /// first day, the frozen figures) or the approval.
+    fn moved(before: &Self::Model, m: &Moved<'_>) -> Self::ActiveModel;
+    /// The history line of a move of report `report_id`.
+    fn event(report_id: i32, m: &Moved<'_>) -> <Self::Event as EntityTrait>::ActiveModel;
+    /// Marks an edited row as changed at `now`.
+    fn touch(am: &mut Self::ActiveModel, now: DateTime<Utc>);
 }
 
 /// Implements [`ReportTable`] for a report table and its history table, which
@@ -113,52 +116,39 @@ macro_rules! report_table {
                 r.first_submitted_on
             }
 
-            fn draft(
-                owner: i32,
-                year: i32,
-                due_on: NaiveDate,
-                actor: &Actor,
-                now: DateTime<Utc>,
-            ) -> $table::ActiveModel {
+            fn draft(new: &NewReport<'_>) -> $table::ActiveModel {
                 use sea_orm::ActiveValue::Set;
                 $table::ActiveModel {
-                    $owner: Set(owner),
-                    year: Set(year),
+                    $owner: Set(new.owner),
+                    year: Set(new.year),
                     status: Set(ReportStatus::Draft),
                     $($field: Set($blank),)*
-                    due_on: Set(due_on),
-                    created_by: Set(actor.user_id),
-                    created_at: Set(now),
-                    updated_at: Set(now),
+                    due_on: Set(new.due_on),
+                    created_by: Set(new.actor.user_id),
+                    created_at: Set(new.now),
+                    updated_at: Set(new.now),
                     ..Default::default()
                 }
             }
 
-            fn moved(
-                before: &$table::Model,
-                action: ReportAction,
-                to: ReportStatus,
-                figures: Option<String>,
-                actor: &Actor,
-                now: DateTime<Utc>,
-            ) -> $table::ActiveModel {
+            fn moved(before: &$table::Model, m: &Moved<'_>) -> $table::ActiveModel {
                 use sea_orm::ActiveValue::Set;
                 let mut am = before.clone().into_active_model();
-                am.status = Set(to);
-                am.updated_at = Set(now);
-                match action {
+                am.status = Set(m.to);
+                am.updated_at = Set(m.now);
+                match m.action {
                     ReportAction::Submit => {
-                        am.submitted_at = Set(Some(now));
+                        am.submitted_at = Set(Some(m.now));
                         if before.first_submitted_on.is_none() {
-                            am.first_submitted_on = Set(Some(now.date_naive()));
+                            am.first_submitted_on = Set(Some(m.now.date_naive()));
                         }
-                        if figures.is_some() {
-                            am.figures = Set(figures);
+                        if m.figures.is_some() {
+                            am.figures = Set(m.figures.clone());
                         }
                     }
                     ReportAction::Approve => {
-                        am.approved_at = Set(Some(now));
-                        am.approved_by = Set(actor.user_id);
+                        am.approved_at = Set(Some(m.now));
+                        am.approved_by = Set(m.actor.user_id);
                     }
                     ReportAction::Reopen => {
                         am.approved_at = Set(None);
@@ -169,27 +159,23 @@ macro_rules! report_table {
                 am
             }
 
-            fn event(
-                report_id: i32,
-                action: ReportAction,
-                from: ReportStatus,
-                to: ReportStatus,
-                reason: Option<&str>,
-                actor: &Actor,
-                now: DateTime<Utc>,
-            ) -> $event::ActiveModel {
+            fn event(report_id: i32, m: &Moved<'_>) -> $event::ActiveModel {
                 use sea_orm::ActiveValue::Set;
                 $event::ActiveModel {
                     report_id: Set(report_id),
-                    action: Set(action),
-                    from_status: Set(from),
-                    to_status: Set(to),
-                    reason: Set(reason.map(str::to_string)),
-                    actor_id: Set(actor.user_id),
-                    actor_label: Set(actor.label.clone()),
-                    at: Set(now),
+                    action: Set(m.action),
+                    from_status: Set(m.from),
+                    to_status: Set(m.to),
+                    reason: Set(m.reason.map(str::to_string)),
+                    actor_id: Set(m.actor.user_id),
+                    actor_label: Set(m.actor.label.clone()),
+                    at: Set(m.now),
                     ..Default::default()
                 }
+            }
+
+            fn touch(am: &mut $table::ActiveModel, now: DateTime<Utc>) {
+                am.updated_at = sea_orm::ActiveValue::Set(now);
             }
         }
     };
@@ -237,12 +223,46 @@ where
         return Ok(r);
     }
     let tx = crate::begin_write(c).await?;
-    let row = T::draft(owner, year, due_on, actor, now)
-        .insert(&tx)
-        .await?;
+    let new = NewReport {
+        owner,
+        year,
+        due_on,
+        actor,
+        now,
+    };
+    let row = T::draft(&new).insert(&tx).await?;
     audit::created(&tx, actor, now, T::NAME, T::id(&row), &row).await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// Saves an edit of report `id`'s content while it is a draft or returned
+/// (otherwise `Conflict { field: "status" }`): `edit` sets the fields; the
+/// time of the change, and the row before and after in the audit trail, are
+/// written here.
+pub async fn edit<T, C>(
+    c: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i32,
+    edit: impl FnOnce(&mut T::ActiveModel),
+) -> Result<T::Model>
+where
+    T: ReportTable,
+    T::Model: IntoActiveModel<T::ActiveModel> + serde::Serialize,
+    C: TransactionTrait + ConnectionTrait,
+    i32: Into<<T::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    let tx = crate::begin_write(c).await?;
+    let before = crate::scoped::found::<T, _>(&tx, id).await?;
+    ensure_editable(T::status(&before))?;
+    let mut am = before.clone().into_active_model();
+    edit(&mut am);
+    T::touch(&mut am, now);
+    let after = am.update(&tx).await?;
+    audit::updated(&tx, actor, now, T::NAME, id, &before, &after).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// Moves report `id` inside `tx` under `thamgia_domain::reports::next`:
@@ -275,13 +295,18 @@ where
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let after = T::moved(&before, action, to, figures, actor, now)
-        .update(tx)
-        .await?;
-    T::event(id, action, from, to, reason, actor, now)
-        .insert(tx)
-        .await?;
+    let moved = Moved {
+        action,
+        from,
+        to,
+        reason: reason.map(str::trim).filter(|r| !r.is_empty()),
+        figures,
+        actor,
+        now,
+    };
+    let after = T::moved(&before, &moved).update(tx).await?;
+    T::event(id, &moved).insert(tx).await?;
+    let reason = moved.reason;
     let change = Change::new(action.as_str(), T::NAME, id)
         .before(&serde_json::json!({"status": from.as_str()}))
         .after(&serde_json::json!({"status": to.as_str(), "reason": reason}));

@@ -8,15 +8,14 @@
 //! `api/agency_reports.rs` call these.
 
 use crate::catalog::Action;
-use crate::reports::refusal_error;
-use crate::{Act, ActionError, ActionResult, Fields, invalid, invalid_one};
+use crate::reports::{moved, report_to_move, wrong_state_on_conflict};
+use crate::{Act, ActionError, ActionResult, Fields, invalid};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use thamgia_domain::access::{Permission, Principal};
-use thamgia_domain::reports::{MAX_REASON, MAX_SECTION, ReportAction, ReportRole, editable, next};
+use thamgia_domain::reports::{MAX_SECTION, ReportAction, ReportRole, editable};
 use thamgia_store::agency_reports::{self as store, AgencyFigures, Narratives};
 use thamgia_store::entity::{agency, agency_report, unit};
-use thamgia_store::reports::Move;
 
 /// The write actions of this module (`catalog::all`).
 pub const ACTIONS: &[Action] = &[
@@ -164,12 +163,7 @@ pub async fn save(
     let r = ensure_report(act, a, u, year).await?;
     store::save_narratives(act.db, &act.actor(), act.now, r.id, &n)
         .await
-        .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { .. } => ActionError::Conflict {
-                field: "wrong_state".into(),
-            },
-            other => other.into(),
-        })
+        .map_err(wrong_state_on_conflict)
 }
 
 /// Moves the agency's report. A refusal changes nothing: 409 `wrong_state`
@@ -182,42 +176,21 @@ pub async fn move_report(
     action: ReportAction,
     reason: Option<&str>,
 ) -> ActionResult<agency_report::Model> {
-    let Some(role) = role_of(act.p, a, u) else {
-        return Err(ActionError::Forbidden);
-    };
-    if reason.is_some_and(|r| r.trim().chars().count() > MAX_REASON) {
-        return Err(invalid_one("reason", "too_long"));
-    }
-    let r = match store::of_agency_year(act.db, a.id, year).await? {
-        Some(r) => r,
-        None if action == ReportAction::Submit && authors(act.p, a, u) => {
-            ensure_report(act, a, u, year).await?
-        }
-        None => {
-            return Err(ActionError::Conflict {
-                field: "wrong_state".into(),
-            });
-        }
-    };
-    if let Err(refusal) = next(r.status, action, role, reason) {
-        return Err(refusal_error(refusal));
-    }
-    let figures = if action == ReportAction::Submit {
-        let today = act.now.date_naive();
-        Some(store::figures(act.db, a, u, year, today).await?.to_json())
-    } else {
-        None
-    };
-    let m = Move {
+    let (r, mut m) = report_to_move(
+        role_of(act.p, a, u),
         action,
-        role,
         reason,
-        figures,
-    };
-    match store::act(act.db, &act.actor(), act.now, r.id, m).await? {
-        Ok(r) => Ok(r),
-        Err(refusal) => Err(refusal_error(refusal)),
+        store::of_agency_year(act.db, a.id, year),
+        authors(act.p, a, u),
+        ensure_report(act, a, u, year),
+        |r: &agency_report::Model| r.status,
+    )
+    .await?;
+    if action == ReportAction::Submit {
+        let today = act.now.date_naive();
+        m.figures = Some(store::figures(act.db, a, u, year, today).await?.to_json());
     }
+    moved(store::act(act.db, &act.actor(), act.now, r.id, m).await)
 }
 
 /// An agency's year as its page and the API show it: its duties with what it

@@ -187,12 +187,7 @@ pub async fn save_narrative(
     let r = ensure_report(act, u, year).await?;
     reports::save_narrative(act.db, &act.actor(), act.now, r.id, n)
         .await
-        .map_err(|e| match e {
-            thamgia_store::StoreError::Conflict { .. } => ActionError::Conflict {
-                field: "wrong_state".into(),
-            },
-            other => other.into(),
-        })
+        .map_err(wrong_state_on_conflict)
 }
 
 /// Moves `u`'s report. A refusal changes nothing: 409 `wrong_state` or
@@ -204,46 +199,82 @@ pub async fn move_report(
     action: ReportAction,
     reason: Option<&str>,
 ) -> ActionResult<report::Model> {
-    let (db, p) = (act.db, act.p);
-    let Some(role) = role_of(p, u) else {
+    let db = act.db;
+    let (r, mut m) = report_to_move(
+        role_of(act.p, u),
+        action,
+        reason,
+        reports::of_unit_year(db, u.id, year),
+        authors(act.p, u),
+        ensure_report(act, u, year),
+        |r: &report::Model| r.status,
+    )
+    .await?;
+    if action == ReportAction::Submit {
+        let today = act.now.date_naive();
+        m.figures = Some(report_data::build(db, u, year, today).await?.to_json());
+    }
+    moved(reports::act(db, &act.actor(), act.now, r.id, m).await)
+}
+
+/// The report a move applies to, for a unit's or an agency's report: the
+/// caller's `role` on it (403 without one), the reason within its length
+/// (422), the `existing` report or, for its `author`'s submission, the draft
+/// `start` creates (409 `wrong_state` otherwise), and the move allowed by the
+/// rules, checked before any figures are built. Returns the report and the
+/// move, its figures still to add.
+pub(crate) async fn report_to_move<'a, R>(
+    role: Option<ReportRole>,
+    action: ReportAction,
+    reason: Option<&'a str>,
+    existing: impl Future<Output = thamgia_store::Result<Option<R>>>,
+    author: bool,
+    start: impl Future<Output = ActionResult<R>>,
+    status: impl Fn(&R) -> ReportStatus,
+) -> ActionResult<(R, Move<'a>)> {
+    let Some(role) = role else {
         return Err(ActionError::Forbidden);
     };
     if reason.is_some_and(|r| r.trim().chars().count() > MAX_REASON) {
         return Err(invalid_one("reason", "too_long"));
     }
-    let existing = reports::of_unit_year(db, u.id, year).await?;
-    let r = match existing {
+    let r = match existing.await? {
         Some(r) => r,
         // Only a submission by the author may start a report.
-        None if action == ReportAction::Submit && authors(p, u) => {
-            ensure_report(act, u, year).await?
-        }
+        None if action == ReportAction::Submit && author => start.await?,
         None => {
             return Err(ActionError::Conflict {
                 field: "wrong_state".into(),
             });
         }
     };
-    let from = r.status;
-    // Check first so that a refused submission builds no figures.
-    if let Err(refusal) = next(from, action, role, reason) {
+    if let Err(refusal) = next(status(&r), action, role, reason) {
         return Err(refusal_error(refusal));
     }
-    let today = act.now.date_naive();
-    let figures = if action == ReportAction::Submit {
-        Some(report_data::build(db, u, year, today).await?.to_json())
-    } else {
-        None
-    };
     let m = Move {
         action,
         role,
         reason,
-        figures,
+        figures: None,
     };
-    match reports::act(db, &act.actor(), act.now, r.id, m).await? {
-        Ok(r) => Ok(r),
-        Err(refusal) => Err(refusal_error(refusal)),
+    Ok((r, m))
+}
+
+/// A store move as the adapters answer it: the moved report, or its refusal.
+pub(crate) fn moved<R>(
+    m: thamgia_store::Result<std::result::Result<R, ReportRefusal>>,
+) -> ActionResult<R> {
+    m?.map_err(refusal_error)
+}
+
+/// A store conflict on saving a report's narrative: the report is no longer
+/// editable (409 `wrong_state`).
+pub(crate) fn wrong_state_on_conflict(e: thamgia_store::StoreError) -> ActionError {
+    match e {
+        thamgia_store::StoreError::Conflict { .. } => ActionError::Conflict {
+            field: "wrong_state".into(),
+        },
+        other => other.into(),
     }
 }
 
@@ -273,6 +304,21 @@ pub fn allowed_moves(role: Option<ReportRole>, status: ReportStatus) -> Vec<Repo
             )
         })
         .collect()
+}
+
+/// The moves the visitor may make on a report in `status`, a unit's or an
+/// agency's (`None`: no report yet, which only its `author` may start, by
+/// submitting it).
+pub fn moves_for(
+    status: Option<ReportStatus>,
+    role: Option<ReportRole>,
+    author: bool,
+) -> Vec<ReportAction> {
+    match status {
+        Some(s) => allowed_moves(role, s),
+        None if author => vec![ReportAction::Submit],
+        None => vec![],
+    }
 }
 
 /// The chain of the visitor's scope: the scope unit's own report when it

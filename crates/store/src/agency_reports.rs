@@ -5,17 +5,17 @@
 //! leads dated that year (nor its spending) may change until the coordinator
 //! reopens the report (`ensure_open`, called beside `reports::ensure_open`).
 
-use crate::audit::{self, Change};
-use crate::entity::{agency, agency_report, agency_report_event, unit};
+use crate::entity::{agency, agency_report, report_event, unit};
+use crate::reports::chain;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use std::collections::BTreeMap;
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::reports::{ReportAction, ReportRefusal, ReportStatus, editable, next};
+use thamgia_domain::reports::{ReportRefusal, ReportStatus};
 
 pub use crate::reports::Move;
 
@@ -27,16 +27,13 @@ pub fn narratives(r: &agency_report::Model) -> Narratives {
     serde_json::from_str(&r.narratives).unwrap_or_default()
 }
 
+/// The report of an agency for a year, if any.
 pub async fn of_agency_year<C: ConnectionTrait>(
     c: &C,
     agency_id: i32,
     year: i32,
 ) -> Result<Option<agency_report::Model>> {
-    Ok(agency_report::Entity::find()
-        .filter(agency_report::Column::AgencyId.eq(agency_id))
-        .filter(agency_report::Column::Year.eq(year))
-        .one(c)
-        .await?)
+    chain::of_owner_year::<agency_report::Entity, C>(c, agency_id, year).await
 }
 
 /// The report of an agency for a year, created as an empty draft when missing.
@@ -48,26 +45,7 @@ pub async fn get_or_create<C: TransactionTrait + ConnectionTrait>(
     year: i32,
     due_on: NaiveDate,
 ) -> Result<agency_report::Model> {
-    if let Some(r) = of_agency_year(c, agency_id, year).await? {
-        return Ok(r);
-    }
-    let tx = crate::begin_write(c).await?;
-    let row = agency_report::ActiveModel {
-        agency_id: Set(agency_id),
-        year: Set(year),
-        status: Set(ReportStatus::Draft),
-        narratives: Set("{}".into()),
-        due_on: Set(due_on),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::created(&tx, actor, now, "agency_report", row.id, &row).await?;
-    tx.commit().await?;
-    Ok(row)
+    chain::get_or_create::<agency_report::Entity, C>(c, actor, now, agency_id, year, due_on).await
 }
 
 /// The reports for a year of the agencies seated in the scope, with each
@@ -78,16 +56,7 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     year: Option<i32>,
 ) -> Result<Vec<(agency_report::Model, agency::Model, unit::Model)>> {
-    let units: std::collections::HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(crate::units::in_subtree(
-            &scope.path,
-            crate::units::During::Always,
-        ))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let units = chain::units_by_id(c, &scope.path).await?;
     let agencies: std::collections::HashMap<i32, agency::Model> = agency::Entity::find()
         .filter(agency::Column::UnitId.is_in(units.keys().copied()))
         .all(c)
@@ -123,25 +92,16 @@ pub async fn save_narratives<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     n: &Narratives,
 ) -> Result<agency_report::Model> {
-    let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<agency_report::Entity, _>(&tx, id).await?;
-    if !editable(before.status) {
-        return Err(StoreError::Conflict { field: "status" });
-    }
-    let mut am = before.clone().into_active_model();
-    am.narratives = Set(serde_json::to_string(n).unwrap_or_else(|_| "{}".into()));
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::updated(&tx, actor, now, "agency_report", id, &before, &after).await?;
-    tx.commit().await?;
-    Ok(after)
+    let narratives = serde_json::to_string(n).unwrap_or_else(|_| "{}".into());
+    chain::edit::<agency_report::Entity, C>(c, actor, now, id, |am| {
+        am.narratives = Set(narratives);
+    })
+    .await
 }
 
-/// Moves a report under `thamgia_domain::reports::next`, as
-/// `reports::act` does for a unit's: `figures` (JSON) frozen on submission,
-/// the move and its reason in the history and the audit trail, in one
-/// transaction. Approval locks the agency's year (the report's status is the
-/// lock: `ensure_open`). A refused move changes nothing.
+/// Moves a report (`chain::move_in`, as for a unit's). Approval locks the
+/// agency's year: the report's status is the lock (`ensure_open`). A refused
+/// move changes nothing.
 pub async fn act<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -149,73 +109,17 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     m: Move<'_>,
 ) -> Result<std::result::Result<agency_report::Model, ReportRefusal>> {
-    let Move {
-        action,
-        role,
-        reason,
-        figures,
-    } = m;
     let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<agency_report::Entity, _>(&tx, id).await?;
-    let from = before.status;
-    let to = match next(from, action, role, reason) {
-        Ok(s) => s,
-        Err(r) => return Ok(Err(r)),
-    };
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let mut am = before.clone().into_active_model();
-    am.status = Set(to);
-    am.updated_at = Set(now);
-    match action {
-        ReportAction::Submit => {
-            am.submitted_at = Set(Some(now));
-            if before.first_submitted_on.is_none() {
-                am.first_submitted_on = Set(Some(now.date_naive()));
-            }
-            if figures.is_some() {
-                am.figures = Set(figures);
-            }
-        }
-        ReportAction::Approve => {
-            am.approved_at = Set(Some(now));
-            am.approved_by = Set(actor.user_id);
-        }
-        ReportAction::Reopen => {
-            am.approved_at = Set(None);
-            am.approved_by = Set(None);
-        }
-        ReportAction::Return => {}
+    let moved = chain::move_in::<agency_report::Entity, _>(&tx, actor, now, id, m).await?;
+    if moved.is_ok() {
+        tx.commit().await?;
     }
-    let after = am.update(&tx).await?;
-    agency_report_event::ActiveModel {
-        report_id: Set(id),
-        action: Set(action),
-        from_status: Set(from),
-        to_status: Set(to),
-        reason: Set(reason.map(str::to_string)),
-        actor_id: Set(actor.user_id),
-        actor_label: Set(actor.label.clone()),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    let change = Change::new(action.as_str(), "agency_report", id)
-        .before(&serde_json::json!({"status": from.as_str()}))
-        .after(&serde_json::json!({"status": to.as_str(), "reason": reason}));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
-    Ok(Ok(after))
+    Ok(moved)
 }
 
 /// A report's history, oldest first.
-pub async fn events<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<agency_report_event::Model>> {
-    Ok(agency_report_event::Entity::find()
-        .filter(agency_report_event::Column::ReportId.eq(id))
-        .order_by_asc(agency_report_event::Column::At)
-        .order_by_asc(agency_report_event::Column::Id)
-        .all(c)
-        .await?)
+pub async fn events<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<report_event::Model>> {
+    chain::events::<agency_report::Entity, C>(c, id).await
 }
 
 /// Refuses a change to a record of `agency_id` dated in `year` once the
@@ -223,14 +127,8 @@ pub async fn events<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<agency_rep
 /// `Conflict { field: "year_locked" }` (the units' refusal). Call inside the
 /// write's transaction.
 pub async fn ensure_open<C: ConnectionTrait>(c: &C, agency_id: i32, year: i32) -> Result<()> {
-    let locked = agency_report::Entity::find()
-        .filter(agency_report::Column::AgencyId.eq(agency_id))
-        .filter(agency_report::Column::Year.eq(year))
-        .filter(agency_report::Column::Status.eq(ReportStatus::Approved))
-        .one(c)
-        .await?
-        .is_some();
-    if locked {
+    let report = chain::of_owner_year::<agency_report::Entity, C>(c, agency_id, year).await?;
+    if report.is_some_and(|r| r.status == ReportStatus::Approved) {
         return Err(StoreError::Conflict {
             field: "year_locked",
         });
@@ -433,16 +331,7 @@ pub async fn chain_status<C: ConnectionTrait>(
         .filter(agency::Column::Code.is_in(codes.iter().map(String::as_str)))
         .all(c)
         .await?;
-    let units: std::collections::HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(crate::units::in_subtree(
-            &scope_unit.path,
-            crate::units::During::Always,
-        ))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let units = chain::units_by_id(c, &scope_unit.path).await?;
     let reports: std::collections::HashMap<i32, agency_report::Model> =
         agency_report::Entity::find()
             .filter(agency_report::Column::AgencyId.is_in(found.iter().map(|a| a.id)))

@@ -6,18 +6,19 @@
 //! Đường's 2018 report is approved, no record of Tam Đường or its communes and
 //! schools dated 2018 may change until the coordinator reopens the report.
 
-use crate::audit::{self, Change};
+pub mod chain;
+
+pub use chain::Move;
+
 use crate::entity::{report, report_event, unit, year_lock};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::reports::{
-    ReportAction, ReportRefusal, ReportRole, ReportStatus, editable, next,
-};
+use thamgia_domain::reports::{ReportAction, ReportRefusal};
 
 /// The report of a unit for a year, created as an empty draft when missing.
 pub async fn get_or_create<C: TransactionTrait + ConnectionTrait>(
@@ -28,40 +29,16 @@ pub async fn get_or_create<C: TransactionTrait + ConnectionTrait>(
     year: i32,
     due_on: NaiveDate,
 ) -> Result<report::Model> {
-    if let Some(r) = of_unit_year(c, unit_id, year).await? {
-        return Ok(r);
-    }
-    let tx = crate::begin_write(c).await?;
-    let row = report::ActiveModel {
-        unit_id: Set(unit_id),
-        year: Set(year),
-        status: Set(ReportStatus::Draft),
-        results: Set(String::new()),
-        difficulties: Set(String::new()),
-        proposals: Set(String::new()),
-        due_on: Set(due_on),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::created(&tx, actor, now, "report", row.id, &row).await?;
-    tx.commit().await?;
-    Ok(row)
+    chain::get_or_create::<report::Entity, C>(c, actor, now, unit_id, year, due_on).await
 }
 
+/// The report of a unit for a year, if any.
 pub async fn of_unit_year<C: ConnectionTrait>(
     c: &C,
     unit_id: i32,
     year: i32,
 ) -> Result<Option<report::Model>> {
-    Ok(report::Entity::find()
-        .filter(report::Column::UnitId.eq(unit_id))
-        .filter(report::Column::Year.eq(year))
-        .one(c)
-        .await?)
+    chain::of_owner_year::<report::Entity, C>(c, unit_id, year).await
 }
 
 /// A report whose unit lies in the scope.
@@ -79,16 +56,7 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     year: Option<i32>,
 ) -> Result<Vec<(report::Model, unit::Model)>> {
-    let units: std::collections::HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(crate::units::in_subtree(
-            &scope.path,
-            crate::units::During::Always,
-        ))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let units = chain::units_by_id(c, &scope.path).await?;
     let mut q = report::Entity::find().filter(report::Column::UnitId.is_in(units.keys().copied()));
     if let Some(y) = year {
         q = q.filter(report::Column::Year.eq(y));
@@ -133,42 +101,22 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     n: Narrative,
 ) -> Result<report::Model> {
-    let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
-    let status = before.status;
-    if !editable(status) {
-        return Err(StoreError::Conflict { field: "status" });
-    }
-    let mut am = before.clone().into_active_model();
-    am.doc_number = Set(n.doc_number);
-    am.place = Set(n.place);
-    am.signer_name = Set(n.signer_name);
-    am.signer_title = Set(n.signer_title);
-    am.recipients = Set(n.recipients);
-    am.results = Set(n.results);
-    am.difficulties = Set(n.difficulties);
-    am.proposals = Set(n.proposals);
-    am.updated_at = Set(now);
-    let after = am.update(&tx).await?;
-    audit::updated(&tx, actor, now, "report", id, &before, &after).await?;
-    tx.commit().await?;
-    Ok(after)
+    chain::edit::<report::Entity, C>(c, actor, now, id, |am| {
+        am.doc_number = Set(n.doc_number);
+        am.place = Set(n.place);
+        am.signer_name = Set(n.signer_name);
+        am.signer_title = Set(n.signer_title);
+        am.recipients = Set(n.recipients);
+        am.results = Set(n.results);
+        am.difficulties = Set(n.difficulties);
+        am.proposals = Set(n.proposals);
+    })
+    .await
 }
 
-/// One move of a report, as asked for.
-#[derive(Debug, Clone)]
-pub struct Move<'a> {
-    pub action: ReportAction,
-    pub role: ReportRole,
-    pub reason: Option<&'a str>,
-    /// The figures (JSON) to freeze when submitting.
-    pub figures: Option<String>,
-}
-
-/// Moves a report. `figures` (JSON) is frozen on submission. Approval locks
-/// the unit's subtree for the year; reopening lifts the lock. The move, its
-/// reason and who made it go to the report's history and the audit trail in
-/// the same transaction. A refused move changes nothing.
+/// Moves a report (`chain::move_in`). Approval locks the unit's subtree for
+/// the year; reopening lifts the lock, in the same transaction. A refused
+/// move changes nothing.
 pub async fn act<C: TransactionTrait + ConnectionTrait>(
     c: &C,
     actor: &Actor,
@@ -176,91 +124,36 @@ pub async fn act<C: TransactionTrait + ConnectionTrait>(
     id: i32,
     m: Move<'_>,
 ) -> Result<std::result::Result<report::Model, ReportRefusal>> {
-    let Move {
-        action,
-        role,
-        reason,
-        figures,
-    } = m;
+    let action = m.action;
     let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<report::Entity, _>(&tx, id).await?;
-    let from = before.status;
-    let to = match next(from, action, role, reason) {
-        Ok(s) => s,
-        Err(r) => return Ok(Err(r)),
+    let after = match chain::move_in::<report::Entity, _>(&tx, actor, now, id, m).await? {
+        Ok(r) => r,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let mut am = before.clone().into_active_model();
-    am.status = Set(to);
-    am.updated_at = Set(now);
-    match action {
-        ReportAction::Submit => {
-            am.submitted_at = Set(Some(now));
-            if before.first_submitted_on.is_none() {
-                am.first_submitted_on = Set(Some(now.date_naive()));
-            }
-            if figures.is_some() {
-                am.figures = Set(figures);
-            }
-        }
-        ReportAction::Approve => {
-            am.approved_at = Set(Some(now));
-            am.approved_by = Set(actor.user_id);
-            year_lock::Entity::delete_many()
-                .filter(year_lock::Column::UnitId.eq(before.unit_id))
-                .filter(year_lock::Column::Year.eq(before.year))
-                .exec(&tx)
-                .await?;
-            year_lock::ActiveModel {
-                unit_id: Set(before.unit_id),
-                year: Set(before.year),
-                report_id: Set(before.id),
-                locked_at: Set(now),
-            }
-            .insert(&tx)
+    if matches!(action, ReportAction::Approve | ReportAction::Reopen) {
+        year_lock::Entity::delete_many()
+            .filter(year_lock::Column::UnitId.eq(after.unit_id))
+            .filter(year_lock::Column::Year.eq(after.year))
+            .exec(&tx)
             .await?;
-        }
-        ReportAction::Reopen => {
-            am.approved_at = Set(None);
-            am.approved_by = Set(None);
-            year_lock::Entity::delete_many()
-                .filter(year_lock::Column::UnitId.eq(before.unit_id))
-                .filter(year_lock::Column::Year.eq(before.year))
-                .exec(&tx)
-                .await?;
-        }
-        ReportAction::Return => {}
     }
-    let after = am.update(&tx).await?;
-    report_event::ActiveModel {
-        report_id: Set(id),
-        action: Set(action),
-        from_status: Set(from),
-        to_status: Set(to),
-        reason: Set(reason.map(str::to_string)),
-        actor_id: Set(actor.user_id),
-        actor_label: Set(actor.label.clone()),
-        at: Set(now),
-        ..Default::default()
+    if action == ReportAction::Approve {
+        year_lock::ActiveModel {
+            unit_id: Set(after.unit_id),
+            year: Set(after.year),
+            report_id: Set(after.id),
+            locked_at: Set(now),
+        }
+        .insert(&tx)
+        .await?;
     }
-    .insert(&tx)
-    .await?;
-    let change = Change::new(action.as_str(), "report", id)
-        .before(&serde_json::json!({"status": from.as_str()}))
-        .after(&serde_json::json!({"status": to.as_str(), "reason": reason}));
-    audit::record(&tx, actor, now, change).await?;
     tx.commit().await?;
     Ok(Ok(after))
 }
 
 /// A report's history, oldest first.
 pub async fn events<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<report_event::Model>> {
-    Ok(report_event::Entity::find()
-        .filter(report_event::Column::ReportId.eq(id))
-        .order_by_asc(report_event::Column::At)
-        .order_by_asc(report_event::Column::Id)
-        .all(c)
-        .await?)
+    chain::events::<report::Entity, C>(c, id).await
 }
 
 /// Whether a record of `unit_id` dated in `year` is locked: the year of the

@@ -4,11 +4,11 @@
 //! inspection that year, so the report stays as it was).
 
 use crate::error::{AppError, AppResult};
-use crate::report_files::{DOCX_TYPE, ExportFile};
+use crate::report_files::{DOCX_TYPE, ExportFile, columns, table};
 use sea_orm::DatabaseConnection;
 use thamgia_domain::inspections::{FollowUpSide, InspectionKind};
 use thamgia_office::docx::{MinutesDoc, minutes_docx};
-use thamgia_office::report_doc::{DocCell, DocColumn, DocHeader, DocKind, DocPart, DocTable};
+use thamgia_office::report_doc::{DocCell, DocHeader, DocKind, DocPart, DocTable};
 use thamgia_store::entity::unit;
 use thamgia_store::inspections::{self, Followed, Listed};
 use thamgia_store::plans;
@@ -175,11 +175,11 @@ pub async fn report_table(
     u: &unit::Model,
     year: i32,
 ) -> AppResult<Option<DocTable>> {
+    use DocKind::{Date, Int, Text};
     let found = inspections::of_unit_year(db, u.id, year).await?;
     if found.is_empty() {
         return Ok(None);
     }
-    let col = |h: &str, w: f64, k: DocKind| DocColumn::new(h, w, k);
     let mut rows = Vec::new();
     for (l, recs) in &found {
         let i = &l.inspection;
@@ -199,20 +199,25 @@ pub async fn report_table(
         ]);
     }
     Ok(Some(DocTable {
-        sheet: "Kiểm tra, giám sát".into(),
-        heading: "Kết quả kiểm tra, giám sát".into(),
-        part: DocPart::Inspections,
-        columns: vec![
-            col("Hình thức", 10.0, DocKind::Text),
-            col("Đơn vị được kiểm tra", 22.0, DocKind::Text),
-            col("Đơn vị kiểm tra", 22.0, DocKind::Text),
-            col("Nội dung", 24.0, DocKind::Text),
-            col("Ngày", 11.0, DocKind::Date),
-            col("Kết quả", 40.0, DocKind::Text),
-            col("Kiến nghị", 9.0, DocKind::Int),
-            col("Chưa đóng", 9.0, DocKind::Int),
-        ],
+        columns: columns(
+            &[
+                "Hình thức",
+                "Đơn vị được kiểm tra",
+                "Đơn vị kiểm tra",
+                "Nội dung",
+                "Ngày",
+                "Kết quả",
+                "Kiến nghị",
+                "Chưa đóng",
+            ],
+            &[10.0, 22.0, 22.0, 24.0, 11.0, 40.0, 9.0, 9.0],
+            &[Text, Text, Text, Text, Date, Text, Int, Int],
+        ),
         rows,
-        totals: None,
+        ..table(
+            "Kiểm tra, giám sát",
+            "Kết quả kiểm tra, giám sát",
+            DocPart::Inspections,
+        )
     }))
 }

@@ -458,7 +458,7 @@ fn money_table(
 }
 
 /// Columns from their headers, widths and kinds, in order.
-fn columns(heads: &[&str], widths: &[f64], kinds: &[DocKind]) -> Vec<DocColumn> {
+pub(crate) fn columns(heads: &[&str], widths: &[f64], kinds: &[DocKind]) -> Vec<DocColumn> {
     heads
         .iter()
         .zip(widths)
@@ -468,7 +468,7 @@ fn columns(heads: &[&str], widths: &[f64], kinds: &[DocKind]) -> Vec<DocColumn> 
 }
 
 /// An empty table: its sheet, caption and part of the document.
-fn table(sheet: &str, heading: &str, part: DocPart) -> DocTable {
+pub(crate) fn table(sheet: &str, heading: &str, part: DocPart) -> DocTable {
     DocTable {
         sheet: sheet.into(),
         heading: heading.into(),

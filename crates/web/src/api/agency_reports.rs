@@ -5,22 +5,24 @@
 
 use super::Path;
 use super::Query;
-use super::reports::{ListParams, MoveBody, ReportEventDto};
+use super::reports::{
+    ListParams, MoveBody, ReportEventDto, allowed_names, list_year, move_reason, report_year,
+};
 use super::require;
 use super::{Api, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use thamgia_actions::Act;
 use thamgia_actions::agency_reports::{
     self as actions, NarrativesInput, agency_of, authors, figures_of, role_of,
 };
-use thamgia_actions::reports::{allowed_moves, parse_year};
 use thamgia_domain::access::{Permission, Principal};
-use thamgia_domain::reports::{ReportAction, on_time};
+use thamgia_domain::reports::ReportAction;
 use thamgia_store::agency_reports::{self as store, AgencyRow, Narratives};
 use thamgia_store::entity::{agency, agency_report, unit};
+use thamgia_store::reports::chain;
 
 /// One agency's place in the year's chain.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -89,13 +91,6 @@ pub struct AgencyReportDto {
     pub events: Vec<ReportEventDto>,
 }
 
-fn year_of(q: Option<&str>, today: NaiveDate) -> AppResult<i32> {
-    match q.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => parse_year(y, today).ok_or_else(|| AppError::invalid("year", "malformed")),
-        None => Ok((today.year() - 1).max(2000)),
-    }
-}
-
 /// The agencies of the scope that owe a report for a year (the plan's
 /// yearly reporting duties), each with its report's state, due date, first
 /// submission and whether it is overdue.
@@ -107,7 +102,7 @@ pub async fn list(
 ) -> AppResult<Json<AgencyReportListDto>> {
     require(&p, Permission::ViewReports)?;
     let today = state.now().date_naive();
-    let year = year_of(q.year.as_deref(), today)?;
+    let year = list_year(q.year.as_deref(), today)?;
     let rows = actions::scope_chain(&state.db.conn, &p, year, today).await?;
     Ok(Json(AgencyReportListDto {
         year,
@@ -130,8 +125,7 @@ async fn target(
     code: &str,
     year: &str,
 ) -> AppResult<(agency::Model, unit::Model, i32)> {
-    require(p, Permission::ViewReports)?;
-    let year = parse_year(year, state.now().date_naive()).ok_or(AppError::NotFound)?;
+    let year = report_year(state, p, year)?;
     let (a, u) = agency_of(&state.db.conn, p, code, year).await?;
     Ok((a, u, year))
 }
@@ -146,44 +140,20 @@ async fn dto(
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let (figures, frozen) = figures_of(db, a, u, year, r.as_ref(), today).await?;
-    let status = r.as_ref().map(|r| r.status);
-    let due = match &r {
-        Some(r) => r.due_on,
-        None => thamgia_store::report_data::due_on(db, &u.path, year).await?,
-    };
-    let first = r.as_ref().and_then(|r| r.first_submitted_on);
-    let events = match &r {
-        Some(r) => store::events(db, r.id).await?,
-        None => vec![],
-    };
-    let allowed = match status {
-        Some(s) => allowed_moves(role_of(p, a, u), s),
-        None if authors(p, a, u) => vec![ReportAction::Submit],
-        None => vec![],
-    };
+    let facts = chain::facts::<agency_report::Entity, _>(db, &u.path, year, r.as_ref()).await?;
     Ok(AgencyReportDto {
         agency: a.code.clone(),
         agency_name: a.name_vi.clone(),
         year,
-        status: status.map(|s| s.as_str().to_string()),
-        due_on: due,
-        first_submitted_on: first,
-        on_time: on_time(first, due),
+        status: facts.status.map(|s| s.as_str().to_string()),
+        due_on: facts.due_on,
+        first_submitted_on: facts.first_submitted_on,
+        on_time: facts.on_time(),
         frozen,
-        allowed: allowed.iter().map(|a| a.as_str().to_string()).collect(),
+        allowed: allowed_names(facts.status, role_of(p, a, u), authors(p, a, u)),
         narratives: r.as_ref().map(store::narratives).unwrap_or_default(),
         figures: serde_json::to_value(&figures).unwrap_or_default(),
-        events: events
-            .into_iter()
-            .map(|e| ReportEventDto {
-                action: e.action.as_str().into(),
-                from_status: e.from_status.as_str().into(),
-                to_status: e.to_status.as_str().into(),
-                reason: e.reason,
-                actor: e.actor_label,
-                at: e.at,
-            })
-            .collect(),
+        events: facts.events.into_iter().map(ReportEventDto::from).collect(),
     })
 }
 
@@ -261,13 +231,8 @@ pub async fn act(
     if role_of(&p, &a, &u).is_none() {
         return Err(AppError::Forbidden);
     }
-    let b: MoveBody = if body.iter().all(u8::is_ascii_whitespace) {
-        MoveBody::default()
-    } else {
-        super::json(&body)?
-    };
-    let reason = b.reason.as_deref().filter(|r| !r.trim().is_empty());
+    let reason = move_reason(&body)?;
     let act = Act::new(&state.db.conn, &p, state.now());
-    let r = actions::move_report(act, &a, &u, year, action, reason).await?;
+    let r = actions::move_report(act, &a, &u, year, action, reason.as_deref()).await?;
     Ok(Json(dto(&state, &p, (&a, &u), year, Some(r)).await?))
 }

@@ -14,14 +14,13 @@ use axum::Json;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use thamgia_actions::Act;
 use thamgia_actions::reports::{
-    self as actions, NarrativeInput, allowed_moves, authors, data_of, parse_year, role_of,
-    scope_chain, unit_of,
+    self as actions, NarrativeInput, authors, data_of, parse_year, role_of, scope_chain, unit_of,
 };
 use thamgia_domain::access::{Permission, Principal};
-use thamgia_domain::reports::{ReportAction, ReportStatus, on_time};
-use thamgia_store::entity::{report, unit};
-use thamgia_store::report_data::{self, ChainRow};
-use thamgia_store::reports;
+use thamgia_domain::reports::{ReportAction, ReportRole, ReportStatus};
+use thamgia_store::entity::{report, report_event, unit};
+use thamgia_store::report_data::ChainRow;
+use thamgia_store::reports::{self, chain};
 
 /// One unit's place in the chain.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -86,6 +85,19 @@ pub struct ReportEventDto {
     pub at: DateTime<Utc>,
 }
 
+impl From<report_event::Model> for ReportEventDto {
+    fn from(e: report_event::Model) -> Self {
+        ReportEventDto {
+            action: e.action.as_str().into(),
+            from_status: e.from_status.as_str().into(),
+            to_status: e.to_status.as_str().into(),
+            reason: e.reason,
+            actor: e.actor_label,
+            at: e.at,
+        }
+    }
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct NarrativeDto {
     pub doc_number: Option<String>,
@@ -141,10 +153,7 @@ pub async fn list(
 ) -> AppResult<Json<ReportListDto>> {
     require(&p, Permission::ViewReports)?;
     let today = state.now().date_naive();
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => parse_year(y, today).ok_or_else(|| AppError::invalid("year", "malformed"))?,
-        None => (today.year() - 1).max(2000),
-    };
+    let year = list_year(q.year.as_deref(), today)?;
     let (own, chain) = scope_chain(&state.db.conn, &p, year, today).await?;
     let row = |r: &ChainRow| ReportRowDto {
         year,
@@ -167,14 +176,39 @@ pub async fn list(
     }))
 }
 
+/// The year a list of reports asks for (`?year=`, 422 when malformed), by
+/// default last year.
+pub(super) fn list_year(q: Option<&str>, today: NaiveDate) -> AppResult<i32> {
+    match q.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => parse_year(y, today).ok_or_else(|| AppError::invalid("year", "malformed")),
+        None => Ok((today.year() - 1).max(2000)),
+    }
+}
+
+/// The year of a report's address, for a caller who may view reports (404
+/// for a year no report can be written for).
+pub(super) fn report_year(state: &AppState, p: &Principal, year: &str) -> AppResult<i32> {
+    require(p, Permission::ViewReports)?;
+    parse_year(year, state.now().date_naive()).ok_or(AppError::NotFound)
+}
+
+/// The reason sent with a move (an empty body or a blank reason: none).
+pub(super) fn move_reason(body: &JsonBody) -> AppResult<Option<String>> {
+    let b: MoveBody = if body.iter().all(u8::is_ascii_whitespace) {
+        MoveBody::default()
+    } else {
+        super::json(body)?
+    };
+    Ok(b.reason.filter(|r| !r.trim().is_empty()))
+}
+
 async fn target(
     state: &AppState,
     p: &Principal,
     unit: &str,
     year: &str,
 ) -> AppResult<(unit::Model, i32)> {
-    require(p, Permission::ViewReports)?;
-    let year = parse_year(year, state.now().date_naive()).ok_or(AppError::NotFound)?;
+    let year = report_year(state, p, year)?;
     let u = unit_of(&state.db.conn, p, unit, year).await?;
     Ok((u, year))
 }
@@ -189,32 +223,18 @@ async fn dto(
     let db = &state.db.conn;
     let today = state.now().date_naive();
     let (data, frozen) = data_of(db, u, year, r.as_ref(), today).await?;
-    let status = r.as_ref().map(|r| r.status);
-    let due = match &r {
-        Some(r) => r.due_on,
-        None => report_data::due_on(db, &u.path, year).await?,
-    };
-    let first = r.as_ref().and_then(|r| r.first_submitted_on);
-    let events = match &r {
-        Some(r) => reports::events(db, r.id).await?,
-        None => vec![],
-    };
-    let allowed = match status {
-        Some(s) => allowed_moves(role_of(p, u), s),
-        None if authors(p, u) => vec![ReportAction::Submit],
-        None => vec![],
-    };
+    let facts = chain::facts::<report::Entity, _>(db, &u.path, year, r.as_ref()).await?;
     Ok(ReportDto {
         unit: u.code.clone(),
         unit_name: u.name_vi.clone(),
         year,
-        status: status.map(|s| s.as_str().to_string()),
-        due_on: due,
-        first_submitted_on: first,
-        on_time: on_time(first, due),
+        status: facts.status.map(|s| s.as_str().to_string()),
+        due_on: facts.due_on,
+        first_submitted_on: facts.first_submitted_on,
+        on_time: facts.on_time(),
         frozen,
         locked: reports::is_locked(db, u.id, year).await?,
-        allowed: allowed.iter().map(|a| a.as_str().to_string()).collect(),
+        allowed: allowed_names(facts.status, role_of(p, u), authors(p, u)),
         narrative: r.as_ref().map(|r| NarrativeDto {
             doc_number: r.doc_number.clone(),
             place: r.place.clone(),
@@ -226,18 +246,18 @@ async fn dto(
             proposals: r.proposals.clone(),
         }),
         figures: serde_json::to_value(&data).unwrap_or_default(),
-        events: events
-            .into_iter()
-            .map(|e| ReportEventDto {
-                action: e.action.as_str().into(),
-                from_status: e.from_status.as_str().into(),
-                to_status: e.to_status.as_str().into(),
-                reason: e.reason,
-                actor: e.actor_label,
-                at: e.at,
-            })
-            .collect(),
+        events: facts.events.into_iter().map(ReportEventDto::from).collect(),
     })
+}
+
+/// The names of the moves the caller may make (`actions::moves_for`).
+pub(super) fn allowed_names(
+    status: Option<ReportStatus>,
+    role: Option<ReportRole>,
+    author: bool,
+) -> Vec<String> {
+    let moves = thamgia_actions::reports::moves_for(status, role, author);
+    moves.iter().map(|a| a.as_str().to_string()).collect()
 }
 
 /// A unit's annual report for a year: status, narrative, figures (frozen at
@@ -336,13 +356,8 @@ pub async fn act(
     if role_of(&p, &u).is_none() {
         return Err(AppError::Forbidden);
     }
-    let b: MoveBody = if body.iter().all(u8::is_ascii_whitespace) {
-        MoveBody::default()
-    } else {
-        super::json(&body)?
-    };
-    let reason = b.reason.as_deref().filter(|r| !r.trim().is_empty());
+    let reason = move_reason(&body)?;
     let act = Act::new(&state.db.conn, &p, state.now());
-    let r = actions::move_report(act, &u, year, action, reason).await?;
+    let r = actions::move_report(act, &u, year, action, reason.as_deref()).await?;
     Ok(Json(dto(&state, &p, &u, year, Some(r)).await?))
 }

@@ -6,7 +6,10 @@
 //! the agency page. The writes are `thamgia_actions::agency_reports`, shared
 //! with the JSON API (`api/agency_reports.rs`).
 
-use super::reports::{EventView, ListRow, event_line, figure_view, status_class, status_key};
+use super::reports::{
+    ChainView, ListRow, MovesAt, Outcome, chain_view, figure_view, moves_for, page_year, refused,
+    render_refused, saved_notice, saved_redirect, status_class, status_key,
+};
 use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
 use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppError;
@@ -14,16 +17,15 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::collections::BTreeMap;
 use thamgia_actions::Act;
 use thamgia_actions::agency_reports::{NarrativesInput, agency_of, authors, figures_of, role_of};
-use thamgia_actions::reports::{allowed_moves, parse_year};
 use thamgia_domain::access::{Permission, Principal};
-use thamgia_domain::reports::{ReportAction, ReportStatus, editable, on_time};
+use thamgia_domain::reports::{ReportStatus, editable};
 use thamgia_store::agency_reports::{self as store, AgencyFigures, AgencyRow, Recorded};
-use thamgia_store::entity::{agency, unit};
+use thamgia_store::entity::{agency, agency_report, unit};
+use thamgia_store::reports::chain;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -206,28 +208,9 @@ struct ReportPage {
     agency_code: String,
     agency_name: String,
     year: i32,
-    status: String,
-    status_class: &'static str,
-    due: String,
-    first_submitted: String,
-    timely: bool,
-    frozen: bool,
+    chain: ChainView,
     can_edit: bool,
-    moves: Vec<String>,
-    reason_error: String,
-    error: String,
-    notice: String,
-    last_reason: String,
     recorded: RecordedView,
-    events: Vec<EventView>,
-}
-
-/// What the page shows after a refused change.
-#[derive(Default)]
-struct Refused {
-    narratives: Option<BTreeMap<String, String>>,
-    errors: super::matters::Fields,
-    error: String,
 }
 
 async fn report_page(
@@ -236,8 +219,8 @@ async fn report_page(
     ctx: &Ctx,
     (a, u): (agency::Model, unit::Model),
     year: i32,
-    notice: String,
-    refused: Refused,
+    outcome: Outcome,
+    narratives: Option<BTreeMap<String, String>>,
 ) -> Result<ReportPage, PageError> {
     let lang = ctx.lang;
     let db = &state.db.conn;
@@ -246,67 +229,30 @@ async fn report_page(
     let (figures, frozen) = figures_of(db, &a, &u, year, r.as_ref(), today)
         .await
         .page(lang)?;
-    let status = r.as_ref().map(|r| r.status);
-    let events = match &r {
-        Some(r) => store::events(db, r.id).await.page(lang)?,
-        None => vec![],
-    };
+    let facts = chain::facts::<agency_report::Entity, _>(db, &u.path, year, r.as_ref())
+        .await
+        .page(lang)?;
     let c = Chrome::new(ctx, "agency-report-title");
-    let due = match &r {
-        Some(r) => r.due_on,
-        None => thamgia_store::report_data::due_on(db, &u.path, year)
-            .await
-            .page(lang)?,
+    let narratives =
+        narratives.unwrap_or_else(|| r.as_ref().map(store::narratives).unwrap_or_default());
+    let author = authors(p, &a, &u);
+    let moves = moves_for(facts.status, role_of(p, &a, &u), author);
+    let at = MovesAt {
+        move_to: format!("/agency-reports/{}/{year}/move", a.code),
+        do_key: "agency-report-do-",
     };
-    let first = r.as_ref().and_then(|r| r.first_submitted_on);
-    let last_reason = events
-        .iter()
-        .rev()
-        .find(|e| e.action == ReportAction::Return)
-        .filter(|_| status == Some(ReportStatus::Returned))
-        .and_then(|e| e.reason.clone())
-        .unwrap_or_default();
-    let narratives = refused
-        .narratives
-        .unwrap_or_else(|| r.as_ref().map(store::narratives).unwrap_or_default());
-    let moves = match status {
-        Some(s) => allowed_moves(role_of(p, &a, &u), s),
-        None if authors(p, &a, &u) => vec![ReportAction::Submit],
-        None => vec![],
+    let figures_key = if frozen {
+        "agency-report-frozen"
+    } else {
+        "agency-report-live"
     };
-    let reason_error = refused
-        .errors
-        .get("reason")
-        .map(|e| c.t(&format!("report-invalid-{}", e.replace('_', "-"))))
-        .unwrap_or_default();
     Ok(ReportPage {
         agency_code: a.code.clone(),
         agency_name: c.pick(&a.name_vi, &a.name_en).to_string(),
         year,
-        status: c.t(&status_key(status)),
-        status_class: status_class(status),
-        due: c.date(due),
-        first_submitted: first.map(|d| c.date(d)).unwrap_or_default(),
-        timely: on_time(first, due),
-        frozen,
-        can_edit: authors(p, &a, &u) && status.is_none_or(editable),
-        moves: moves.iter().map(|m| m.as_str().to_string()).collect(),
-        reason_error,
-        error: refused.error,
-        notice,
-        last_reason,
-        recorded: recorded_view(&c, &figures, &narratives, &refused.errors),
-        events: events
-            .iter()
-            .map(|e| {
-                event_line(
-                    &c,
-                    (e.at, &e.actor_label),
-                    (e.action, e.from_status, e.to_status),
-                    e.reason.as_deref(),
-                )
-            })
-            .collect(),
+        chain: chain_view(&c, &facts, &moves, at, c.t(figures_key), &outcome),
+        can_edit: author && facts.status.is_none_or(editable),
+        recorded: recorded_view(&c, &figures, &narratives, &outcome.errors),
         c,
     })
 }
@@ -318,11 +264,10 @@ async fn agency_year(
     code: &str,
     year: &str,
 ) -> Result<((agency::Model, unit::Model), i32), PageError> {
-    let lang = ctx.lang;
-    require(p, Permission::ViewReports, lang)?;
-    let year =
-        parse_year(year, state.now().date_naive()).ok_or(PageError(AppError::NotFound, lang))?;
-    let found = agency_of(&state.db.conn, p, code, year).await.page(lang)?;
+    let year = page_year(state, p, ctx, year)?;
+    let found = agency_of(&state.db.conn, p, code, year)
+        .await
+        .page(ctx.lang)?;
     Ok((found, year))
 }
 
@@ -338,13 +283,11 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let (found, year) = agency_year(&state, &p, &ctx, &code, &year).await?;
-    let notice = q
-        .saved
-        .as_deref()
-        .filter(|s| ["narrative", "submit", "return", "approve", "reopen"].contains(s))
-        .map(|s| ctx.lang.t(&format!("report-done-{s}")))
-        .unwrap_or_default();
-    let page = report_page(&state, &p, &ctx, found, year, notice, Refused::default()).await?;
+    let outcome = Outcome {
+        notice: saved_notice(&ctx, q.saved.as_deref()),
+        ..Outcome::default()
+    };
+    let page = report_page(&state, &p, &ctx, found, year, outcome, None).await?;
     Ok(render(&page))
 }
 
@@ -357,31 +300,9 @@ async fn refused_page(
     e: AppError,
     narratives: Option<BTreeMap<String, String>>,
 ) -> PageResult {
-    let status = e.status();
-    let (errors, error) = match e {
-        AppError::Invalid { fields, .. } => (fields, ctx.lang.t("report-fix-errors")),
-        AppError::Forbidden | AppError::NotFound | AppError::Internal(_) => {
-            return Err(PageError(e, ctx.lang));
-        }
-        AppError::Conflict { field } => (
-            super::matters::Fields::new(),
-            ctx.lang
-                .t(&format!("report-refused-{}", field.replace('_', "-"))),
-        ),
-        other => (
-            super::matters::Fields::new(),
-            ctx.lang.t(&format!("error-{}", other.code())),
-        ),
-    };
-    let refused = Refused {
-        narratives,
-        errors,
-        error,
-    };
-    let page = report_page(state, p, ctx, found, year, String::new(), refused).await?;
-    let mut res = render(&page);
-    *res.status_mut() = status;
-    Ok(res)
+    let (status, outcome) = refused(ctx, e)?;
+    let page = report_page(state, p, ctx, found, year, outcome, narratives).await?;
+    render_refused(&page, status)
 }
 
 /// Saves the narratives: fields `narratives.<duty code>`.
@@ -402,11 +323,10 @@ pub async fn save(
     let act = Act::new(&state.db.conn, &p, state.now());
     let (a, u) = &found;
     match thamgia_actions::agency_reports::save(act, a, u, year, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/agency-reports/{}/{year}?saved=narrative#narrative",
-            a.code
-        ))
-        .into_response()),
+        Ok(_) => Ok(saved_redirect(
+            &format!("/agency-reports/{}/{year}", a.code),
+            "narrative#narrative",
+        )),
         Err(e) => refused_page(&state, &p, &ctx, found, year, e.into(), Some(narratives)).await,
     }
 }
@@ -417,20 +337,17 @@ pub async fn act(
     CsrfForm(f): CsrfForm<super::reports::MoveForm>,
 ) -> PageResult {
     let (found, year) = agency_year(&state, &p, &ctx, &code, &year).await?;
-    let Some(action) = ReportAction::parse(f.action.trim()) else {
-        let e = AppError::invalid("action", "unknown_option");
-        return refused_page(&state, &p, &ctx, found, year, e, None).await;
+    let (action, reason) = match f.parsed() {
+        Ok(asked) => asked,
+        Err(e) => return refused_page(&state, &p, &ctx, found, year, e, None).await,
     };
-    let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
     let act = Act::new(&state.db.conn, &p, state.now());
     let (a, u) = &found;
     match thamgia_actions::agency_reports::move_report(act, a, u, year, action, reason).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/agency-reports/{}/{year}?saved={}",
-            a.code,
-            action.as_str()
-        ))
-        .into_response()),
+        Ok(_) => Ok(saved_redirect(
+            &format!("/agency-reports/{}/{year}", a.code),
+            action.as_str(),
+        )),
         Err(e) => refused_page(&state, &p, &ctx, found, year, e.into(), None).await,
     }
 }

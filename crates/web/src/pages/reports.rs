@@ -28,12 +28,12 @@ use sea_orm::EntityTrait;
 use thamgia_actions::Act;
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::reports::{
-    ReportAction, ReportStatus, Standing, counts_as_submitted, editable, on_time,
+    ReportAction, ReportStatus, Standing, counts_as_submitted, editable,
 };
 use thamgia_domain::suppression::{shown, shown_unless};
-use thamgia_store::entity::{report_event, unit};
+use thamgia_store::entity::{report, report_event, unit};
 use thamgia_store::report_data::{self, ChainRow};
-use thamgia_store::reports;
+use thamgia_store::reports::{self, chain};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,8 +45,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub use thamgia_actions::reports::{
-    NarrativeInput as NarrativeForm, allowed_moves, authors, data_of, parse_year, role_of,
-    scope_chain, unit_of,
+    NarrativeInput as NarrativeForm, authors, data_of, moves_for, parse_year, role_of, scope_chain,
+    unit_of,
 };
 
 // ---------------------------------------------------------------- views
@@ -367,6 +367,138 @@ pub struct EventView {
     pub reason: String,
 }
 
+/// A report's place in the chain as its page shows it, a unit's or an
+/// agency's (`chain_facts.html`, `chain_moves.html`, `chain_history.html`).
+pub struct ChainView {
+    pub status: String,
+    pub status_class: &'static str,
+    pub due: String,
+    pub first_submitted: String,
+    pub timely: bool,
+    /// Whether the figures are frozen or live, in words.
+    pub figures_of: String,
+    /// The moves the visitor may make.
+    pub moves: Vec<String>,
+    /// Where a move is posted.
+    pub move_to: String,
+    /// The key prefix of a move's button (`report-do-`, `agency-report-do-`).
+    pub do_key: &'static str,
+    pub reason_error: String,
+    /// What the last change did, or why it was refused.
+    pub notice: String,
+    pub error: String,
+    /// The reason of the last return, while the report stands returned.
+    pub last_reason: String,
+    pub events: Vec<EventView>,
+}
+
+/// Where a report's page posts its moves, and how it names them.
+pub(crate) struct MovesAt {
+    pub move_to: String,
+    pub do_key: &'static str,
+}
+
+/// What a report page says after a change: the notice of a done one, or
+/// the field errors and message of a refused one.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub notice: String,
+    pub errors: Fields,
+    pub error: String,
+}
+
+/// The [`ChainView`] of a report with `facts`, the visitor's `moves`, and
+/// the `outcome` of the last change.
+pub(crate) fn chain_view(
+    c: &Chrome,
+    facts: &chain::ChainFacts,
+    moves: &[ReportAction],
+    at: MovesAt,
+    figures_of: String,
+    outcome: &Outcome,
+) -> ChainView {
+    ChainView {
+        status: c.t(&status_key(facts.status)),
+        status_class: status_class(facts.status),
+        due: c.date(facts.due_on),
+        first_submitted: facts
+            .first_submitted_on
+            .map(|d| c.date(d))
+            .unwrap_or_default(),
+        timely: facts.on_time(),
+        figures_of,
+        moves: moves.iter().map(|m| m.as_str().to_string()).collect(),
+        move_to: at.move_to,
+        do_key: at.do_key,
+        reason_error: invalid_text(c, &outcome.errors, "reason"),
+        notice: outcome.notice.clone(),
+        error: outcome.error.clone(),
+        last_reason: facts.last_reason().unwrap_or_default().to_string(),
+        events: facts.events.iter().map(|e| event_view(c, e)).collect(),
+    }
+}
+
+/// The message of a field's error, empty when the field has none.
+pub(crate) fn invalid_text(c: &Chrome, errors: &Fields, field: &str) -> String {
+    errors
+        .get(field)
+        .map(|code| c.t(&format!("report-invalid-{}", code.replace('_', "-"))))
+        .unwrap_or_default()
+}
+
+/// The notice of a report page after a done change (`?saved=`).
+pub(crate) fn saved_notice(ctx: &Ctx, saved: Option<&str>) -> String {
+    saved
+        .filter(|s| ["narrative", "submit", "return", "approve", "reopen"].contains(s))
+        .map(|s| ctx.lang.t(&format!("report-done-{s}")))
+        .unwrap_or_default()
+}
+
+/// What a report page says of a change `e` refused; `Err` when the refusal
+/// is not the page's to show (forbidden, not found, internal). Also gives
+/// the answer's status.
+pub(crate) fn refused(ctx: &Ctx, e: AppError) -> Result<(StatusCode, Outcome), PageError> {
+    let status = e.status();
+    let lang = ctx.lang;
+    let (errors, error) = match e {
+        AppError::Invalid { fields, .. } => (fields, lang.t("report-fix-errors")),
+        AppError::Forbidden | AppError::NotFound | AppError::Internal(_) => {
+            return Err(PageError(e, lang));
+        }
+        AppError::Conflict { field } => (
+            Fields::new(),
+            lang.t(&format!("report-refused-{}", field.replace('_', "-"))),
+        ),
+        other => (Fields::new(), lang.t(&format!("error-{}", other.code()))),
+    };
+    let outcome = Outcome {
+        notice: String::new(),
+        errors,
+        error,
+    };
+    Ok((status, outcome))
+}
+
+/// A report page rendered with the status of the refusal it shows.
+pub(crate) fn render_refused(page: &impl Template, status: StatusCode) -> PageResult {
+    let mut res = render(page);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The year of a report's address, for a visitor who may view reports (404
+/// for a year no report can be written for).
+pub(crate) fn page_year(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    year: &str,
+) -> Result<i32, PageError> {
+    let lang = ctx.lang;
+    require(p, Permission::ViewReports, lang)?;
+    parse_year(year, state.now().date_naive()).ok_or(PageError(AppError::NotFound, lang))
+}
+
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ReportPage {
@@ -374,20 +506,10 @@ struct ReportPage {
     unit_code: String,
     unit_name: String,
     year: i32,
-    status: String,
-    status_class: &'static str,
-    due: String,
-    first_submitted: String,
-    timely: bool,
-    frozen: bool,
-    built_on: String,
+    chain: ChainView,
     can_edit: bool,
-    moves: Vec<String>,
     form: NarrativeForm,
     errors: Fields,
-    error: String,
-    notice: String,
-    last_reason: String,
     figures: Vec<FigureView>,
     codes: Vec<String>,
     districts: Vec<DistrictView>,
@@ -406,7 +528,6 @@ struct ReportPage {
     agencies: Vec<(String, u64, u64, u64, String)>,
     /// The agencies' reports the report consolidates.
     agency_parts: Vec<super::agency_reports::AgencyPartView>,
-    events: Vec<EventView>,
 }
 
 impl ReportPage {
@@ -415,13 +536,7 @@ impl ReportPage {
     }
 
     fn error_of(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|code| {
-                self.c
-                    .t(&format!("report-invalid-{}", code.replace('_', "-")))
-            })
-            .unwrap_or_default()
+        invalid_text(&self.c, &self.errors, field)
     }
 }
 
@@ -431,22 +546,14 @@ pub struct ShowQuery {
     pub saved: Option<String>,
 }
 
-/// What the page shows after a refused change.
-#[derive(Default)]
-struct Refused {
-    form: Option<NarrativeForm>,
-    errors: Fields,
-    error: String,
-}
-
 async fn report_page(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
     u: unit::Model,
     year: i32,
-    notice: String,
-    refused: Refused,
+    outcome: Outcome,
+    form: Option<NarrativeForm>,
 ) -> Result<ReportPage, PageError> {
     let lang = ctx.lang;
     let db = &state.db.conn;
@@ -461,18 +568,10 @@ async fn report_page(
         reports::of_unit_year(db, u.id, year).await.page(lang)?
     };
     let (data, frozen) = data_of(db, &u, year, r.as_ref(), today).await.page(lang)?;
-    let status = r.as_ref().map(|r| r.status);
-    let role = role_of(p, &u);
-    let events = match &r {
-        Some(r) => reports::events(db, r.id).await.page(lang)?,
-        None => vec![],
-    };
+    let facts = chain::facts::<report::Entity, _>(db, &u.path, year, r.as_ref())
+        .await
+        .page(lang)?;
     let c = Chrome::new(ctx, "report-title");
-    let due = match &r {
-        Some(r) => r.due_on,
-        None => report_data::due_on(db, &u.path, year).await.page(lang)?,
-    };
-    let first = r.as_ref().and_then(|r| r.first_submitted_on);
     let codes: Vec<String> = data
         .figures
         .iter()
@@ -522,39 +621,30 @@ async fn report_page(
         over: l.overspent(),
     };
     let rec = &data.recommendations;
-    let last_reason = events
-        .iter()
-        .rev()
-        .find(|e| e.action == ReportAction::Return)
-        .filter(|_| status == Some(ReportStatus::Returned))
-        .and_then(|e| e.reason.clone())
-        .unwrap_or_default();
-    let can_edit = authors(p, &u) && status.is_none_or(editable);
+    let can_edit = authors(p, &u) && facts.status.is_none_or(editable);
+    // A report the visitor authors exists (it was just created), so a missing
+    // one leaves the visitor no move.
+    let moves = moves_for(facts.status, role_of(p, &u), false);
+    let figures_of = if frozen {
+        "report-frozen"
+    } else {
+        "report-live"
+    };
+    let at = MovesAt {
+        move_to: format!("/reports/{}/{year}/move", u.code),
+        do_key: "report-do-",
+    };
+    let figures_of = format!("{} {}", c.t(figures_of), c.date(data.built_on));
     let page = ReportPage {
         unit_code: u.code.clone(),
         unit_name: c.pick(&u.name_vi, &u.name_en).to_string(),
         year,
-        status: c.t(&status_key(status)),
-        status_class: status_class(status),
-        due: c.date(due),
-        first_submitted: first.map(|d| c.date(d)).unwrap_or_default(),
-        timely: on_time(first, due),
-        frozen,
-        built_on: c.date(data.built_on),
+        chain: chain_view(&c, &facts, &moves, at, figures_of, &outcome),
         can_edit,
-        moves: allowed_moves(role, status.unwrap_or(ReportStatus::Draft))
-            .into_iter()
-            .filter(|_| r.is_some())
-            .map(|a| a.as_str().to_string())
-            .collect(),
-        form: refused
-            .form
+        form: form
             .or_else(|| r.as_ref().map(NarrativeForm::of))
             .unwrap_or_default(),
-        errors: refused.errors,
-        error: refused.error,
-        notice,
-        last_reason,
+        errors: outcome.errors,
         figures: data.figures.iter().map(|f| figure_view(&c, f)).collect(),
         codes,
         districts,
@@ -641,7 +731,6 @@ async fn report_page(
             })
             .collect(),
         agency_parts: super::agency_reports::part_views(&c, &data.agencies, today),
-        events: events.iter().map(|e| event_view(&c, e)).collect(),
         c,
     };
     Ok(page)
@@ -680,11 +769,10 @@ async fn unit_year(
     unit: &str,
     year: &str,
 ) -> Result<(unit::Model, i32), PageError> {
-    let lang = ctx.lang;
-    require(p, Permission::ViewReports, lang)?;
-    let year =
-        parse_year(year, state.now().date_naive()).ok_or(PageError(AppError::NotFound, lang))?;
-    let u = unit_of(&state.db.conn, p, unit, year).await.page(lang)?;
+    let year = page_year(state, p, ctx, year)?;
+    let u = unit_of(&state.db.conn, p, unit, year)
+        .await
+        .page(ctx.lang)?;
     Ok((u, year))
 }
 
@@ -694,25 +782,12 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let (u, year) = unit_year(&state, &p, &ctx, &unit, &year).await?;
-    let notice = q
-        .saved
-        .as_deref()
-        .filter(|s| ["narrative", "submit", "return", "approve", "reopen"].contains(s))
-        .map(|s| ctx.lang.t(&format!("report-done-{s}")))
-        .unwrap_or_default();
-    let page = report_page(&state, &p, &ctx, u, year, notice, Refused::default()).await?;
+    let outcome = Outcome {
+        notice: saved_notice(&ctx, q.saved.as_deref()),
+        ..Outcome::default()
+    };
+    let page = report_page(&state, &p, &ctx, u, year, outcome, None).await?;
     Ok(render(&page))
-}
-
-fn error_text(ctx: &Ctx, e: &AppError) -> String {
-    let lang = ctx.lang;
-    match e {
-        AppError::Conflict { field } => {
-            lang.t(&format!("report-refused-{}", field.replace('_', "-")))
-        }
-        AppError::Forbidden => lang.t("error-forbidden-help"),
-        _ => lang.t(&format!("error-{}", e.code())),
-    }
 }
 
 async fn refused_page(
@@ -724,31 +799,9 @@ async fn refused_page(
     e: AppError,
     form: Option<NarrativeForm>,
 ) -> PageResult {
-    let status = e.status();
-    let (errors, error) = match e {
-        AppError::Invalid { fields, .. } => (fields, ctx.lang.t("report-fix-errors")),
-        AppError::Forbidden | AppError::NotFound | AppError::Internal(_) => {
-            return Err(PageError(e, ctx.lang));
-        }
-        other => (Fields::new(), error_text(ctx, &other)),
-    };
-    let page = report_page(
-        state,
-        p,
-        ctx,
-        u,
-        year,
-        String::new(),
-        Refused {
-            form,
-            errors,
-            error,
-        },
-    )
-    .await?;
-    let mut res = render(&page);
-    *res.status_mut() = status;
-    Ok(res)
+    let (status, outcome) = refused(ctx, e)?;
+    let page = report_page(state, p, ctx, u, year, outcome, form).await?;
+    render_refused(&page, status)
 }
 
 pub async fn save(
@@ -760,11 +813,10 @@ pub async fn save(
     require(&p, Permission::ManageReports, ctx.lang)?;
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::reports::save_narrative(act, &u, year, &f).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/reports/{}/{year}?saved=narrative#narrative",
-            u.code
-        ))
-        .into_response()),
+        Ok(_) => Ok(saved_redirect(
+            &format!("/reports/{}/{year}", u.code),
+            "narrative#narrative",
+        )),
         Err(e) => refused_page(&state, &p, &ctx, u, year, e.into(), Some(f)).await,
     }
 }
@@ -776,33 +828,39 @@ pub struct MoveForm {
     pub reason: String,
 }
 
+impl MoveForm {
+    /// The move asked for and its reason (a blank one: none); `Err` is the
+    /// refusal of an unknown move.
+    pub(crate) fn parsed(&self) -> Result<(ReportAction, Option<&str>), AppError> {
+        let action = ReportAction::parse(self.action.trim())
+            .ok_or_else(|| AppError::invalid("action", "unknown_option"))?;
+        let reason = Some(self.reason.as_str()).filter(|r| !r.trim().is_empty());
+        Ok((action, reason))
+    }
+}
+
+/// The page a done change sends the visitor back to: `page` with `?saved=`
+/// naming the change (and any `#anchor`).
+pub(crate) fn saved_redirect(page: &str, saved: &str) -> Response {
+    Redirect::to(&format!("{page}?saved={saved}")).into_response()
+}
+
 pub async fn act(
     Visit { state, p, ctx }: Visit,
     Path((unit, year)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<MoveForm>,
 ) -> PageResult {
     let (u, year) = unit_year(&state, &p, &ctx, &unit, &year).await?;
-    let Some(action) = ReportAction::parse(f.action.trim()) else {
-        return refused_page(
-            &state,
-            &p,
-            &ctx,
-            u,
-            year,
-            AppError::invalid("action", "unknown_option"),
-            None,
-        )
-        .await;
+    let (action, reason) = match f.parsed() {
+        Ok(asked) => asked,
+        Err(e) => return refused_page(&state, &p, &ctx, u, year, e, None).await,
     };
-    let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
     let act = Act::new(&state.db.conn, &p, state.now());
     match thamgia_actions::reports::move_report(act, &u, year, action, reason).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/reports/{}/{year}?saved={}",
-            u.code,
-            action.as_str()
-        ))
-        .into_response()),
+        Ok(_) => Ok(saved_redirect(
+            &format!("/reports/{}/{year}", u.code),
+            action.as_str(),
+        )),
         Err(e) => refused_page(&state, &p, &ctx, u, year, e.into(), None).await,
     }
 }

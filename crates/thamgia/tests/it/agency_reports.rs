@@ -215,7 +215,7 @@ async fn who_has_not_reported_in_2019(app: TestApp) {
         .and_then(|t| t.split("</table>").next())
         .expect("the not-reported table");
     assert_holds(
-        &table,
+        table,
         "the table lacks",
         &[
             "Huyện Tam Đường",

@@ -258,7 +258,7 @@ async fn ids(app: &TestApp, token: &str, path: &str) -> Vec<i64> {
 }
 
 fn figure(list: &Value, code: &str) -> (u64, u64) {
-    let i = item(&list, "code", code);
+    let i = item(list, "code", code);
     (
         i["numerator"].as_u64().expect("numerator"),
         i["denominator"].as_u64().expect("denominator"),

@@ -6,7 +6,9 @@
 
 use crate::db_test;
 use crate::fixtures::count;
-use crate::helpers::{Answer, TestApp, assert_holds, column, header, location};
+use crate::helpers::{
+    Answer, TestApp, assert_field_errors, assert_holds, column, header, item, location, overridden,
+};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -60,33 +62,28 @@ async fn new_activity(app: &TestApp, token: &str, body: &Value) -> i64 {
 
 /// The activity form, complete, with some fields replaced.
 fn form<'a>(csrf: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut f = vec![
-        ("csrf", csrf),
-        ("code", "HĐ-2019-01"),
-        ("unit", "106"),
-        ("project", "DA2"),
-        ("kind", "training"),
-        ("title", "Tập huấn kỹ năng tham vấn trẻ em"),
-        ("starts_on", "12/03/2019"),
-        ("ends_on", "13/03/2019"),
-        ("lead_agency", "PLDTBXH-106"),
-        ("coord.PGDDT-106", "yes"),
-        ("participants.teachers.female", "21"),
-        ("participants.teachers.male", "9"),
-        ("participants.parents.female", ""),
-        ("participants.parents.male", ""),
-        ("audience", ""),
-        ("copies", ""),
-        ("description", ""),
-    ];
-    for (k, v) in over {
-        if let Some(x) = f.iter_mut().find(|(fk, _)| fk == k) {
-            x.1 = v;
-        } else {
-            f.push((k, v));
-        }
-    }
-    f
+    overridden(
+        vec![
+            ("csrf", csrf),
+            ("code", "HĐ-2019-01"),
+            ("unit", "106"),
+            ("project", "DA2"),
+            ("kind", "training"),
+            ("title", "Tập huấn kỹ năng tham vấn trẻ em"),
+            ("starts_on", "12/03/2019"),
+            ("ends_on", "13/03/2019"),
+            ("lead_agency", "PLDTBXH-106"),
+            ("coord.PGDDT-106", "yes"),
+            ("participants.teachers.female", "21"),
+            ("participants.teachers.male", "9"),
+            ("participants.parents.female", ""),
+            ("participants.parents.male", ""),
+            ("audience", ""),
+            ("copies", ""),
+            ("description", ""),
+        ],
+        over,
+    )
 }
 
 async fn activities_through_pages_and_api(app: TestApp) {
@@ -183,9 +180,8 @@ async fn activities_through_pages_and_api(app: TestApp) {
     let token = app.token("district106").await;
     let api_id = new_activity(&app, &token, &training("HĐ-2019-02", "106", "PLDTBXH-106")).await;
     let b = app
-        .api_get(&token, &format!("/api/v1/activities/{api_id}"))
-        .await
-        .expect_status(200);
+        .api_ok(&token, &format!("/api/v1/activities/{api_id}"))
+        .await;
     assert_eq!(b["participants"]["teachers"]["female"], 21);
     assert_eq!(b["participants"]["children"]["female"], 4);
     assert_eq!(b["participants_female"], 25);
@@ -297,8 +293,10 @@ async fn spending_and_documents(app: TestApp) {
         )
         .await
         .expect_status(422);
-    assert_eq!(b["error"]["fields"]["source"], "unknown_source");
-    assert_eq!(b["error"]["fields"]["amount"], "not_an_amount");
+    assert_field_errors(
+        &b,
+        &[("source", "unknown_source"), ("amount", "not_an_amount")],
+    );
     assert_eq!(count(&app, spending::Entity).await, 1);
     // Through the page: a second spending, then the page's totals.
     let c = app.login("district106").await;
@@ -356,12 +354,9 @@ async fn spending_and_documents(app: TestApp) {
         .expect("db")
         .expect("doc");
     assert_eq!(doc.file_name, "Biên bản tập huấn.pdf");
-    let r = c
-        .get(app.url(&format!("/activities/{id}/documents/{}", doc.id)))
-        .send()
-        .await
-        .expect("download");
-    assert_eq!(r.status().as_u16(), 200);
+    let r = app
+        .fetch(&c, &format!("/activities/{id}/documents/{}", doc.id), 200)
+        .await;
     let disp = header(&r, "content-disposition");
     assert!(
         disp.starts_with("attachment;") && disp.contains("UTF-8''Bi%C3%AAn"),
@@ -631,13 +626,7 @@ async fn plan_against_actual(app: TestApp) {
     assert_eq!(pva["total"]["spent"], 32_500_000);
     assert_eq!(pva["total"]["planned_participants"], 100);
     assert_eq!(pva["total"]["actual_participants"], 34);
-    let da2 = pva["by_project"]
-        .as_array()
-        .expect("by project")
-        .iter()
-        .find(|t| t["project"] == "DA2")
-        .expect("DA2")
-        .clone();
+    let da2 = item(&pva["by_project"], "project", "DA2").clone();
     assert_eq!(
         (
             da2["items"].as_i64(),

@@ -7,7 +7,7 @@
 //! and .docx) carries the agencies' reports.
 
 use crate::db_test;
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{Answer, TestApp, assert_holds, column};
 use reqwest::Method;
 use serde_json::json;
 
@@ -44,15 +44,10 @@ async fn an_agency_reports_through_the_chain(app: TestApp) {
         .expect_status(201);
 
     // Nothing yet: the officer may submit; its duties are the districts'.
-    let r = app.api_get(&officer, REPORT).await.expect_status(200);
+    let r = app.api_ok(&officer, REPORT).await;
     assert_eq!(r["status"], serde_json::Value::Null, "{r}");
     assert_eq!(r["allowed"], json!(["submit"]), "{r}");
-    let duties: Vec<&str> = r["figures"]["duties"]
-        .as_array()
-        .expect("duties")
-        .iter()
-        .map(|d| d["code"].as_str().expect("code"))
-        .collect();
+    let duties = column(&r["figures"]["duties"], "code");
     assert_eq!(duties, ["HUYEN-1", "HUYEN-2", "HUYEN-3"], "{r}");
     assert_eq!(r["figures"]["total"]["activities"], 1, "{r}");
     assert_eq!(r["figures"]["total"]["female"], 21, "{r}");
@@ -146,12 +141,7 @@ async fn an_agency_reports_through_the_chain(app: TestApp) {
         .await
         .expect_status(200);
     assert_eq!(b["status"], "approved");
-    let moves: Vec<&str> = b["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|e| e["action"].as_str().expect("action"))
-        .collect();
+    let moves = column(&b["events"], "action");
     assert_eq!(moves, ["submit", "return", "submit", "approve"]);
 
     // Approved: the office's 2019 activities are locked, 2018's are not.
@@ -164,9 +154,8 @@ async fn an_agency_reports_through_the_chain(app: TestApp) {
 
     // The agency's page and its API show the duties and the report's state.
     let a = app
-        .api_get(&coord, "/api/v1/agencies/PGDDT-106?year=2019")
-        .await
-        .expect_status(200);
+        .api_ok(&coord, "/api/v1/agencies/PGDDT-106?year=2019")
+        .await;
     assert_eq!(a["report_status"], "approved", "{a}");
     assert_eq!(a["owes_report"], true);
     assert_eq!(a["recorded"]["duties"][1]["code"], "HUYEN-2", "{a}");
@@ -188,10 +177,7 @@ async fn who_has_not_reported_in_2019(app: TestApp) {
         .await
         .expect_status(200);
 
-    let list = app
-        .api_get(&coord, "/api/v1/agency-reports?year=2019")
-        .await
-        .expect_status(200);
+    let list = app.api_ok(&coord, "/api/v1/agency-reports?year=2019").await;
     let rows = list["agencies"].as_array().expect("rows");
     let codes: Vec<&str> = rows
         .iter()
@@ -214,15 +200,9 @@ async fn who_has_not_reported_in_2019(app: TestApp) {
     // A district officer sees its own district's agencies only.
     let district = app.token("district106").await;
     let mine = app
-        .api_get(&district, "/api/v1/agency-reports?year=2019")
-        .await
-        .expect_status(200);
-    let mine: Vec<&str> = mine["agencies"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| r["agency"].as_str().expect("code"))
-        .collect();
+        .api_ok(&district, "/api/v1/agency-reports?year=2019")
+        .await;
+    let mine = column(&mine["agencies"], "agency");
     assert_eq!(mine, ["PLDTBXH-106", "PGDDT-106"], "{mine:?}");
 
     // The coordinator's table: units and agencies owing, with due date and
@@ -234,14 +214,16 @@ async fn who_has_not_reported_in_2019(app: TestApp) {
         .nth(1)
         .and_then(|t| t.split("</table>").next())
         .expect("the not-reported table");
-    for name in [
-        "Huyện Tam Đường",
-        "Sở Giáo dục và Đào tạo",
-        "15/01/2020",
-        "Quá hạn",
-    ] {
-        assert!(table.contains(name), "{name} in the table");
-    }
+    assert_holds(
+        table,
+        "the table lacks",
+        &[
+            "Huyện Tam Đường",
+            "Sở Giáo dục và Đào tạo",
+            "15/01/2020",
+            "Quá hạn",
+        ],
+    );
     assert!(
         !table.contains("Phòng Giáo dục và Đào tạo huyện Tam Đường"),
         "a submitted report is not missing"
@@ -269,10 +251,7 @@ async fn the_province_report_consolidates_agency_reports(app: TestApp) {
         .await
         .expect_status(200);
 
-    let r = app
-        .api_get(&coord, "/api/v1/reports/12/2019")
-        .await
-        .expect_status(200);
+    let r = app.api_ok(&coord, "/api/v1/reports/12/2019").await;
     let parts = r["figures"]["agencies"].as_array().expect("agencies");
     let ours = parts
         .iter()

@@ -1,7 +1,7 @@
 //! The JSON API: error shape, validation, accounts, tokens.
 
 use crate::db_test;
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{Answer, TestApp, assert_field_errors};
 use serde_json::json;
 
 async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
@@ -43,11 +43,15 @@ async fn errors_have_the_documented_shape_and_name_fields(app: TestApp) {
         .await
         .expect_status(422);
     assert_eq!(body["error"]["code"], "invalid_input");
-    let f = &body["error"]["fields"];
-    assert_eq!(f["username"], "invalid_username");
-    assert_eq!(f["role"], "unknown_role");
-    assert_eq!(f["unit"], "unknown_unit");
-    assert_eq!(f["password"], "weak_password");
+    assert_field_errors(
+        &body,
+        &[
+            ("username", "invalid_username"),
+            ("role", "unknown_role"),
+            ("unit", "unknown_unit"),
+            ("password", "weak_password"),
+        ],
+    );
     // Malformed JSON and a missing field are named too, never a stack trace.
     let body = app
         .api_upload(
@@ -114,17 +118,14 @@ async fn accounts_through_the_api(app: TestApp) {
         .expect_status(200);
     assert_eq!(u["role"], "viewer");
     assert_eq!(u["agency"], serde_json::Value::Null);
-    let list = app
-        .api_get(&token, "/api/v1/users")
-        .await
-        .expect_status(200);
+    let list = app.api_ok(&token, "/api/v1/users").await;
     assert!(
         list.as_array()
             .expect("array")
             .iter()
             .any(|u| u["username"] == "muongte.agency")
     );
-    let me = app.api_get(&token, "/api/v1/me").await.expect_status(200);
+    let me = app.api_ok(&token, "/api/v1/me").await;
     assert_eq!(me["username"], "admin");
     // A session cookie works on the API too.
     let c = app.login("district106").await;

@@ -4,11 +4,11 @@
 //! save that changes nothing is not recorded.
 
 use crate::db_test;
-use crate::fixtures::unit_id;
-use crate::helpers::{Answer, TestApp};
+use crate::fixtures::{new_coordinator, unit_id};
+use crate::helpers::{Answer, TestApp, assert_field_errors};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-use thamgia_domain::access::{Actor, Role};
+use thamgia_domain::access::Actor;
 use thamgia_store::audit::{Change, record};
 use thamgia_store::entity::audit;
 use thamgia_web::clock::Clock;
@@ -21,21 +21,13 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     let db = &app.db.conn;
     let now = app.clock.now();
     // A coordinator of district 106 (the demo's coordinator is the province's).
-    let coord106 = thamgia_store::users::create(
-        db,
-        &Actor::system("test"),
-        now,
-        thamgia_store::users::NewUser {
-            username: "coord106".into(),
-            display_name: "Điều phối Tam Đường".into(),
-            password_hash: thamgia_web::password::hash("laichau2016").expect("hash"),
-            role: Role::Coordinator,
-            unit_id: unit_id(&app, "106").await,
-            agency_id: None,
-        },
+    let coord106 = new_coordinator(
+        &app,
+        "coord106",
+        "Điều phối Tam Đường",
+        unit_id(&app, "106").await,
     )
-    .await
-    .expect("user");
+    .await;
     let t106 = app.token("coord106").await;
     let admin = app.token("admin").await;
 
@@ -105,12 +97,11 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
     // The province's admin reads everything; the entry of the password change
     // says it changed and holds no hash.
     let b = app
-        .api_get(
+        .api_ok(
             &admin,
             &format!("/api/v1/audit?entity=user&record={}", coord106.id),
         )
-        .await
-        .expect_status(200);
+        .await;
     let list = entries(&b);
     assert_eq!(list.len(), 2, "{b}");
     assert_eq!(list[0]["action"], "update");
@@ -138,7 +129,7 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
 
     // The coordinator of 106 sees 106 only: not 108's recommendation, not the
     // province's own records.
-    let b = app.api_get(&t106, "/api/v1/audit").await.expect_status(200);
+    let b = app.api_ok(&t106, "/api/v1/audit").await;
     assert!(!entries(&b).is_empty());
     for e in entries(&b) {
         let unit = e["unit"].as_str().unwrap_or("");
@@ -183,8 +174,7 @@ async fn the_trail_is_readable_by_scope_and_shows_nothing_it_must_not(app: TestA
         .api_get(&admin, "/api/v1/audit?from=31/02/2026&record=5")
         .await
         .expect_status(422);
-    assert_eq!(b["error"]["fields"]["from"], "not_a_date");
-    assert_eq!(b["error"]["fields"]["entity"], "required");
+    assert_field_errors(&b, &[("from", "not_a_date"), ("entity", "required")]);
     // Other roles may not read it.
     app.api_get(&app.token("district106").await, "/api/v1/audit")
         .await

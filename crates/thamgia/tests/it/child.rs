@@ -6,7 +6,7 @@
 
 use crate::db_test;
 use crate::fixtures::{add_question, demo_open_consultation, question, unit_by_code};
-use crate::helpers::{Answer, TestApp, assert_holds, csrf_in, location};
+use crate::helpers::{Answer, TestApp, assert_holds, column, csrf_in, location};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -231,8 +231,7 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
         html.contains("Mã tham gia") && html.contains("<label for=\"code\">"),
         "{html}"
     );
-    let r = c.get(app.url("/c?code=abc-234")).send().await.expect("GET");
-    assert_eq!(r.status().as_u16(), 303);
+    let r = app.fetch(&c, "/c?code=abc-234", 303).await;
     assert_eq!(r.headers()["location"], "/c/ABC234");
     let r = c.get(app.url("/c/abc234")).send().await.expect("GET");
     assert_eq!(r.headers()["location"], "/c/ABC234");
@@ -246,40 +245,41 @@ async fn child_page_renders_every_question_kind_within_budget(app: TestApp) {
         );
     }
 
-    let r = c.get(app.url("/c/ABC234")).send().await.expect("GET");
-    assert_eq!(r.status().as_u16(), 200);
+    let r = app.fetch(&c, "/c/ABC234", 200).await;
     assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.expect("html");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"vi\">"));
     assert!(html.contains("name=\"viewport\""));
-    for needle in [
-        "Sân chơi mới của trường em",
-        "Trường sắp làm sân chơi mới.",
-        "Em có thể bỏ qua phần này",
-        "Em bao nhiêu tuổi?",
-        "Bạn gái",
-        "Em là người dân tộc nào?",
-        "Trường hoặc xã của em",
-        "Trường PTDTBT THCS Bản Bo",
-        // Every kind of question.
-        "Em thích chơi ở đâu nhất?",
-        "type=\"radio\"",
-        "type=\"checkbox\"",
-        "Em có thể chọn nhiều ý",
-        // Typed emoji stay as text beside the pictures.
-        "⚽",
-        "🌳",
-        "Rất thích",
-        "Không thích",
-        "Bình thường",
-        "maxlength=\"500\"",
-        "Em đừng viết tên ai nhé",
-        "Thứ 1",
-        "Thứ 3",
-        "Gửi ý kiến",
-    ] {
-        assert!(html.contains(needle), "page lacks {needle}");
-    }
+    assert_holds(
+        &html,
+        "page lacks",
+        &[
+            "Sân chơi mới của trường em",
+            "Trường sắp làm sân chơi mới.",
+            "Em có thể bỏ qua phần này",
+            "Em bao nhiêu tuổi?",
+            "Bạn gái",
+            "Em là người dân tộc nào?",
+            "Trường hoặc xã của em",
+            "Trường PTDTBT THCS Bản Bo",
+            // Every kind of question.
+            "Em thích chơi ở đâu nhất?",
+            "type=\"radio\"",
+            "type=\"checkbox\"",
+            "Em có thể chọn nhiều ý",
+            // Typed emoji stay as text beside the pictures.
+            "⚽",
+            "🌳",
+            "Rất thích",
+            "Không thích",
+            "Bình thường",
+            "maxlength=\"500\"",
+            "Em đừng viết tên ai nhé",
+            "Thứ 1",
+            "Thứ 3",
+            "Gửi ý kiến",
+        ],
+    );
     assert!(
         html.contains(&format!("name=\"q{}_o{}\"", s.ranking.0, s.ranking.1[0])),
         "a rank per option"
@@ -942,12 +942,7 @@ async fn closed_draft_and_early_consultations_take_no_answers(app: TestApp) {
         assert_eq!(r.status().as_u16(), status, "{code}");
     }
     // An offline tool may fetch the form before the first day.
-    let r = anon
-        .get(app.url("/api/v1/join/eee-234"))
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200);
+    let r = app.fetch(&anon, "/api/v1/join/eee-234", 200).await;
     let f: serde_json::Value = r.json().await.expect("json");
     assert_eq!(f["accepting"], false);
     for s in [&closed, &late, &early, &hidden_draft] {
@@ -989,12 +984,7 @@ async fn the_public_form_and_one_submission_sent_a_thousand_times(app: TestApp) 
     assert_eq!(qs[4]["max_chars"], 500);
     assert_eq!(f["ethnic_groups"].as_array().map(Vec::len), Some(54));
     assert_eq!(f["ethnic_groups"][0]["name_vi"], "Kinh");
-    let units: Vec<&str> = f["units"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .map(|u| u["code"].as_str().unwrap_or(""))
-        .collect();
+    let units = column(&f["units"], "code");
     // Districts were abolished in 2025: a retired unit is not offered any more.
     assert_eq!(units, vec![thamgia::demo::DEMO_SCHOOL]);
 

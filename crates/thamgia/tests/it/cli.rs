@@ -1,7 +1,7 @@
 //! The `thamgia` binary itself: plan check/import, user add, token create.
 
 use crate::db_test;
-use crate::helpers::{Answer, TestApp, temp_dir};
+use crate::helpers::{TestApp, assert_holds, temp_dir};
 use crate::plain_test;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -156,14 +156,16 @@ async fn user_add_and_token_create(app: TestApp) {
     );
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    for f in [
-        "username: invalid_username",
-        "role: unknown_role",
-        "unit: unknown_unit",
-        "password: weak_password",
-    ] {
-        assert!(err.contains(f), "{err}");
-    }
+    assert_holds(
+        &err,
+        "the error lacks",
+        &[
+            "username: invalid_username",
+            "role: unknown_role",
+            "unit: unknown_unit",
+            "password: weak_password",
+        ],
+    );
     let out = thamgia(
         &[
             "token",
@@ -178,7 +180,7 @@ async fn user_add_and_token_create(app: TestApp) {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let token = stdout.lines().last().expect("last line").trim().to_string();
-    let me = app.api_get(&token, "/api/v1/me").await.expect_status(200);
+    let me = app.api_ok(&token, "/api/v1/me").await;
     assert_eq!(me["username"], "phongtho.officer");
     assert_eq!(me["unit"], "109");
     let out = thamgia(

@@ -7,7 +7,7 @@ use crate::db_test;
 use crate::fixtures::{
     add_question, agency_by_code, count, labels, question, survey, unit_by_code,
 };
-use crate::helpers::{Answer, TestApp, assert_holds, assert_page, location};
+use crate::helpers::{Answer, TestApp, assert_field_errors, assert_holds, assert_page, location};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -620,12 +620,9 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     assert!(html.contains("Quét mã QR hoặc vào địa chỉ") && html.contains("Tẩn Văn Páo"));
     assert!(html.contains("28/11/2026") && html.contains("10/12/2026"));
     assert!(!html.contains("<?xml") && !html.contains("style=\""));
-    let r = c
-        .get(app.url(&format!("/consultations/{kid}/qr.svg")))
-        .send()
-        .await
-        .expect("qr");
-    assert_eq!(r.status().as_u16(), 200);
+    let r = app
+        .fetch(&c, &format!("/consultations/{kid}/qr.svg"), 200)
+        .await;
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
     assert!(r.text().await.expect("svg").contains("<svg"));
     let css = app.page(&c, "/static/consult.css").await;
@@ -694,10 +691,7 @@ async fn district_registers_a_school_decision_and_builds_a_consultation(app: Tes
     let (_, html) = app.get(&c, "/matters?stage=decided").await;
     assert!(html.contains("Nội quy điện thoại") && html.contains("Quá hạn trả lời"));
     let t = app.token("district106").await;
-    let b = app
-        .api_get(&t, &format!("/api/v1/matters/{mid}"))
-        .await
-        .expect_status(200);
+    let b = app.api_ok(&t, &format!("/api/v1/matters/{mid}")).await;
     assert_eq!(b["answer_due"], "2025-11-14");
     assert_eq!(b["overdue"], true);
     assert_eq!(b["consulted"], false);
@@ -1100,13 +1094,17 @@ async fn nothing_is_entered_unless_the_consultation_is_open(app: TestApp) {
         )
         .await
         .expect_status(422);
-    let f = &b["error"]["fields"];
-    assert_eq!(f["title"], "required");
-    assert_eq!(f["method"], "unknown_option");
-    assert_eq!(f["age_min"], "age_range");
-    assert_eq!(f["age_max"], "age_range");
-    assert_eq!(f["closes_on"], "closes_before_opens");
-    assert_eq!(f["audience"], "unknown_unit");
+    assert_field_errors(
+        &b,
+        &[
+            ("title", "required"),
+            ("method", "unknown_option"),
+            ("age_min", "age_range"),
+            ("age_max", "age_range"),
+            ("closes_on", "closes_before_opens"),
+            ("audience", "unknown_unit"),
+        ],
+    );
     let b = app
         .api_post(
             &t,
@@ -1244,19 +1242,17 @@ async fn nothing_is_entered_unless_the_consultation_is_open(app: TestApp) {
     assert_eq!(b["title"], "Sân chơi mới của bản");
     assert_eq!(b["decision_date"], "2026-10-01");
     let list = app
-        .api_get(
+        .api_ok(
             &t,
             "/api/v1/matters?kind=community_decision&year=2026&unit=106&per_page=1000",
         )
-        .await
-        .expect_status(200);
+        .await;
     assert_eq!(list.as_array().expect("list").len(), 1);
     let b = app
         .api_get(&t, "/api/v1/matters?year=abc&kind=x&per_page=1000")
         .await
         .expect_status(422);
-    assert_eq!(b["error"]["fields"]["year"], "not_a_number");
-    assert_eq!(b["error"]["fields"]["kind"], "unknown_option");
+    assert_field_errors(&b, &[("year", "not_a_number"), ("kind", "unknown_option")]);
 }
 db_test!(nothing_is_entered_unless_the_consultation_is_open);
 
@@ -1420,8 +1416,7 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
         format!("/consultations/{kid}"),
         format!("/consultations/{kid}/poster"),
     ] {
-        let (s, _) = app.get(&v, &path).await;
-        assert_eq!(s, 200, "{path}");
+        app.page(&v, &path).await;
     }
     let (_, html) = app.get(&v, &format!("/consultations/{kid}")).await;
     assert!(
@@ -1461,14 +1456,10 @@ async fn roles_decide_who_registers_runs_and_reads(app: TestApp) {
         assert_eq!(r.status().as_u16(), 403, "POST {path}");
     }
     let vt = app.token("viewer").await;
-    let list = app
-        .api_get(&vt, "/api/v1/matters?per_page=1000")
-        .await
-        .expect_status(200);
+    let list = app.api_ok(&vt, "/api/v1/matters?per_page=1000").await;
     assert!(list.as_array().expect("list").len() >= 3);
-    app.api_get(&vt, &format!("/api/v1/consultations/{kid}"))
-        .await
-        .expect_status(200);
+    app.api_ok(&vt, &format!("/api/v1/consultations/{kid}"))
+        .await;
     for (m, path) in [
         (Method::POST, "/api/v1/matters".to_string()),
         (Method::PATCH, format!("/api/v1/matters/{mid}")),
@@ -1595,8 +1586,10 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
         )
         .await
         .expect_status(422);
-    assert_eq!(b["error"]["fields"]["unit"], "unknown_unit");
-    assert_eq!(b["error"]["fields"]["owner_agency"], "unknown_agency");
+    assert_field_errors(
+        &b,
+        &[("unit", "unknown_unit"), ("owner_agency", "unknown_agency")],
+    );
     let b = app
         .api_post(
             &t,

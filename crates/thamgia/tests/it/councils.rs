@@ -8,7 +8,7 @@
 
 use crate::db_test;
 use crate::fixtures::count;
-use crate::helpers::{Answer, TestApp, assert_page};
+use crate::helpers::{Answer, TestApp, assert_field_errors, assert_page};
 use reqwest::Method;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
@@ -173,14 +173,18 @@ async fn a_child_is_never_stored_without_a_complete_consent(app: TestApp) {
         .api_post(&token, "/api/v1/people", &body)
         .await
         .expect_status(422);
-    let f = &b["error"]["fields"];
-    assert_eq!(f["guardian_name"], "required");
-    assert_eq!(f["guardian_relation"], "required");
-    assert_eq!(f["guardian_method"], "required");
-    assert_eq!(f["guardian_date"], "required");
-    assert_eq!(f["child_agreed"], "child_consent_required");
-    assert_eq!(f["child_date"], "required");
-    assert_eq!(f["purpose"], "required");
+    assert_field_errors(
+        &b,
+        &[
+            ("guardian_name", "required"),
+            ("guardian_relation", "required"),
+            ("guardian_method", "required"),
+            ("guardian_date", "required"),
+            ("child_agreed", "child_consent_required"),
+            ("child_date", "required"),
+            ("purpose", "required"),
+        ],
+    );
     assert_eq!(count(&app, person::Entity).await, 0);
     // The purpose must not carry the child's name (it is kept in the audit trail).
     let mut named = child_json(NAME, "106");
@@ -511,8 +515,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
     // The provincial viewer reads councils and clubs, never a name.
     let v = app.login("viewer").await;
     for path in [format!("/councils/{k}"), format!("/clubs/{club}")] {
-        let (s, html) = app.get(&v, &path).await;
-        assert_eq!(s, 200, "{path}");
+        let html = app.page(&v, &path).await;
         assert_clean(&format!("viewer {path}"), &html);
         assert!(html.contains("Thành viên #1"), "{path}");
         assert!(
@@ -530,7 +533,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         format!("/api/v1/councils/{k}"),
         format!("/api/v1/clubs/{club}"),
     ] {
-        let body = app.api_get(&vt, &path).await.expect_status(200);
+        let body = app.api_ok(&vt, &path).await;
         assert_clean(&format!("viewer {path}"), &body.to_string());
         assert!(body.to_string().contains("Thành viên #1"));
         assert!(!body.to_string().contains("person_id"));
@@ -580,10 +583,7 @@ async fn viewers_and_facilitators_never_see_names(app: TestApp) {
         "a facilitator adds no named child"
     );
     let ft = app.token("facilitator106").await;
-    let body = app
-        .api_get(&ft, &format!("/api/v1/clubs/{club}"))
-        .await
-        .expect_status(200);
+    let body = app.api_ok(&ft, &format!("/api/v1/clubs/{club}")).await;
     assert_clean("facilitator club API", &body.to_string());
     assert_eq!(body["activities"].as_array().expect("activities").len(), 1);
     app.api_post(
@@ -747,7 +747,7 @@ async fn another_district_is_not_found_on_every_route(app: TestApp) {
     }
     // Lists hold only the district's own records.
     for path in ["/api/v1/people", "/api/v1/councils", "/api/v1/clubs"] {
-        let body = app.api_get(&t106, path).await.expect_status(200);
+        let body = app.api_ok(&t106, path).await;
         assert_eq!(body.as_array().expect("array").len(), 0, "{path}");
     }
     for path in ["/people", "/councils", "/clubs"] {
@@ -1051,8 +1051,7 @@ async fn the_demo_records_tell_a_story(app: TestApp) {
     // The pages hold up with the whole set.
     let c = app.login("coordinator").await;
     for path in ["/councils?year=2019", "/clubs?year=2019", "/people"] {
-        let (s, _) = app.get(&c, path).await;
-        assert_eq!(s, 200, "{path}");
+        app.page(&c, path).await;
     }
 }
 db_test!(the_demo_records_tell_a_story);

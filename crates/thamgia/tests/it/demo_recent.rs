@@ -8,7 +8,7 @@
 //! and no later; a few communes have a council since 1/7/2025.
 
 use crate::db_test;
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{TestApp, column, item};
 use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
@@ -49,10 +49,7 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     );
 
     let admin = app.token("admin").await;
-    let plans = app
-        .api_get(&admin, "/api/v1/plans?per_page=1000")
-        .await
-        .expect_status(200);
+    let plans = app.api_ok(&admin, "/api/v1/plans?per_page=1000").await;
     assert!(plans.to_string().contains("lai-chau-2021-2030"), "{plans}");
 
     let units: BTreeMap<i32, unit::Model> = unit::Entity::find()
@@ -186,15 +183,9 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
     assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
     let officer = app.token("banbo03424").await;
     let list = app
-        .api_get(&officer, "/api/v1/consultations?per_page=1000")
-        .await
-        .expect_status(200);
-    let join: Vec<&str> = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|k| k["join_code"].as_str())
-        .collect();
+        .api_ok(&officer, "/api/v1/consultations?per_page=1000")
+        .await;
+    let join = column(&list, "join_code");
     assert!(
         join.contains(&thamgia::demo_voice::OPEN_CODE)
             && join.contains(&thamgia::demo_voice::DRAFT_CODE),
@@ -203,10 +194,7 @@ async fn the_demo_of_2021_2026_runs_on_the_units_of_its_day(app: TestApp) {
 
     // A ward officer sees the ward's matters and no other unit's.
     let ward = app.token("doanket03388").await;
-    let list = app
-        .api_get(&ward, "/api/v1/matters?per_page=1000")
-        .await
-        .expect_status(200);
+    let list = app.api_ok(&ward, "/api/v1/matters?per_page=1000").await;
     let seen = list.as_array().expect("array");
     assert!(!seen.is_empty());
     assert!(
@@ -265,17 +253,9 @@ async fn money_and_activities(app: &TestApp, units: &BTreeMap<i32, unit::Model>)
             .map(|b| b.amount)
             .sum();
         let list = app
-            .api_get(&admin, &format!("/api/v1/indicators?unit=12&year={year}"))
-            .await
-            .expect_status(200);
-        let of = |code: &str| {
-            list.as_array()
-                .expect("array")
-                .iter()
-                .find(|i| i["code"] == code)
-                .cloned()
-                .unwrap_or_else(|| panic!("{code} in {list}"))
-        };
+            .api_ok(&admin, &format!("/api/v1/indicators?unit=12&year={year}"))
+            .await;
+        let of = |code: &str| item(&list, "code", code).clone();
         assert_eq!(of("TH1")["numerator"], trained, "{year}");
         assert_eq!(of("HD1")["numerator"], started.len(), "{year}");
         assert_eq!(of("KP1")["numerator"], money, "{year}");

@@ -8,7 +8,7 @@
 use crate::cli::thamgia;
 use crate::db_test;
 use crate::fixtures::{add_question, labels, question, survey, unit_by_code};
-use crate::helpers::{Answer, TestApp, postgres_url, temp_dir};
+use crate::helpers::{TestApp, postgres_url, temp_dir};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value as Json, json};
@@ -85,6 +85,23 @@ async fn upload(app: &TestApp, token: &str, file: &str) -> (u16, Json) {
         .await
 }
 
+/// Uploads `file` for import (which must be accepted, 202) and waits for the
+/// import to stop running (30 s at the most); its id and last status.
+async fn import_to_its_end(app: &TestApp, token: &str, file: &str) -> (String, Json) {
+    let (s, body) = upload(app, token, file).await;
+    assert_eq!(s, 202, "{body}");
+    let id = body["id"].as_str().expect("id").to_string();
+    let mut status = body;
+    for _ in 0..600 {
+        if status["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+        status = app.api_get(token, &format!("/api/v1/imports/{id}")).await.1;
+    }
+    (id, status)
+}
+
 /// Follows an import to its end, polling its status as fast as a client
 /// would, while another client reads `/api/v1/me` and a third writes a
 /// matter every 100 ms. Returns the final status and the slowest read and
@@ -120,12 +137,9 @@ async fn follow(app: &TestApp, token: &str, id: &str) -> (Json, StdDuration, Std
     let mut slowest_read = StdDuration::ZERO;
     let started = Instant::now();
     let status = loop {
-        let status = app
-            .api_get(token, &format!("/api/v1/imports/{id}"))
-            .await
-            .expect_status(200);
+        let status = app.api_ok(token, &format!("/api/v1/imports/{id}")).await;
         let t = Instant::now();
-        app.api_get(&reader, "/api/v1/me").await.expect_status(200);
+        app.api_ok(&reader, "/api/v1/me").await;
         slowest_read = slowest_read.max(t.elapsed());
         if status["status"] != "running" {
             break status;
@@ -239,20 +253,7 @@ async fn a_failed_import_says_why(app: TestApp) {
         .expect("count");
     let token = app.token("district108").await;
     let file = mixed_years(locked_year);
-    let (s, body) = upload(&app, &token, &file).await;
-    assert_eq!(s, 202, "{body}");
-    let id = body["id"].as_str().expect("id").to_string();
-    let mut status = body;
-    for _ in 0..600 {
-        if status["status"] != "running" {
-            break;
-        }
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-        status = app
-            .api_get(&token, &format!("/api/v1/imports/{id}"))
-            .await
-            .1;
-    }
+    let (id, status) = import_to_its_end(&app, &token, &file).await;
     assert_eq!(status["status"], "failed", "{status}");
     assert_eq!(status["error"]["code"], "year_locked", "{status}");
     let message = status["error"]["message"].as_str().expect("message");
@@ -275,20 +276,7 @@ async fn a_failed_import_says_why(app: TestApp) {
             .exec(db)
             .await
             .expect("unlock");
-        let (s, body) = upload(&app, &token, &file).await;
-        assert_eq!(s, 202, "{body}");
-        let id = body["id"].as_str().expect("id").to_string();
-        let mut status = body;
-        for _ in 0..600 {
-            if status["status"] != "running" {
-                break;
-            }
-            tokio::time::sleep(StdDuration::from_millis(50)).await;
-            status = app
-                .api_get(&token, &format!("/api/v1/imports/{id}"))
-                .await
-                .1;
-        }
+        let (_, status) = import_to_its_end(&app, &token, &file).await;
         assert_eq!(status["status"], "done", "{status}");
         let after = thamgia_store::entity::activity::Entity::find()
             .count(db)

@@ -7,11 +7,15 @@ use crate::helpers::TestApp;
 use chrono::{DateTime, Utc};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};
-use thamgia_domain::access::Actor;
+use thamgia_domain::access::{Actor, Scope};
+use thamgia_domain::activities::{
+    ActivityText, BudgetText, SpendingText, check_activity, check_budget, check_spending,
+};
 use thamgia_domain::voice::{
     Age, JoinCode, MatterKind, Method as HowAsked, Profile, QuestionKind, Sex, Source, Stage,
     ValidAnswer,
 };
+use thamgia_store::activities;
 use thamgia_store::consultations::{self, NewConsultation, NewQuestion};
 use thamgia_store::entity::{agency, unit};
 use thamgia_store::matters::{self, NewMatter};
@@ -367,4 +371,152 @@ pub async fn demo_open_consultation(app: &TestApp) -> String {
         .expect("demo consultations");
     assert_eq!(code, thamgia::demo_voice::OPEN_CODE);
     code
+}
+
+/// The address (after `/moderation/`) of the first decision form on a page
+/// of the moderation queue.
+pub fn first_decision(html: &str) -> String {
+    html.split("action=\"/moderation/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a decision form")
+        .replace("&#38;", "&")
+}
+
+/// Approves a text through its decision form (`action` as `first_decision`
+/// reads it); where the answer sends the moderator back.
+pub async fn approve_text(app: &TestApp, c: &reqwest::Client, csrf: &str, action: &str) -> String {
+    let path = format!("/moderation/{action}");
+    let r = app
+        .submit_form(c, csrf, &path, &[("action", "approve")], 303)
+        .await;
+    crate::helpers::location(&r)
+}
+
+/// Whether the options of a question of the results add up to its answered
+/// total (single choice and faces; not multiple choice, ranking or text).
+pub fn additive(q: &serde_json::Value) -> bool {
+    ["single", "faces3", "faces5"].contains(&q["kind"].as_str().unwrap_or(""))
+}
+
+/// The cells of the options of a question of the results, in order.
+pub fn option_cells(q: &serde_json::Value) -> Vec<&serde_json::Value> {
+    q["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| &o["cell"])
+        .collect()
+}
+
+/// A budget line through the store.
+pub async fn budget_line(
+    app: &TestApp,
+    unit: &str,
+    year: &str,
+    source: &str,
+    project: &str,
+    amount: &str,
+) {
+    let db = &app.db.conn;
+    let l = activities::lookup(db, &Scope::everything())
+        .await
+        .expect("lookup");
+    let b = check_budget(
+        &BudgetText {
+            unit: unit.into(),
+            year: year.into(),
+            source: source.into(),
+            project: project.into(),
+            amount: amount.into(),
+            note: String::new(),
+        },
+        &l,
+    )
+    .expect("valid budget");
+    activities::set_budget(db, &Actor::system("test"), app.clock.now(), &b)
+        .await
+        .expect("budget");
+}
+
+/// An activity through the store, with its participants `(group, female,
+/// male)` and, when given, one spending `(source, day, amount)`.
+#[allow(clippy::too_many_arguments)]
+pub async fn store_activity(
+    app: &TestApp,
+    unit: &str,
+    code: &str,
+    project: &str,
+    kind: &str,
+    starts_on: &str,
+    lead: &str,
+    participants: &[(&str, i32, i32)],
+    spending: Option<(&str, &str, &str)>,
+) -> i32 {
+    let db = &app.db.conn;
+    let l = activities::lookup(db, &Scope::everything())
+        .await
+        .expect("lookup");
+    let mut t = ActivityText {
+        code: code.into(),
+        project: project.into(),
+        kind: kind.into(),
+        title: format!("Hoạt động thử {code}"),
+        unit: unit.into(),
+        starts_on: starts_on.into(),
+        lead_agency: lead.into(),
+        ..Default::default()
+    };
+    for (g, f, m) in participants {
+        t.participants
+            .insert((*g).into(), (f.to_string(), m.to_string()));
+    }
+    let a = check_activity(&t, &l).expect("valid activity");
+    let actor = Actor::system("test");
+    let (row, _) = activities::save(db, &actor, app.clock.now(), &a)
+        .await
+        .expect("save");
+    if let Some((source, spent_on, amount)) = spending {
+        let s = check_spending(
+            &SpendingText {
+                unit: unit.into(),
+                activity: code.into(),
+                source: source.into(),
+                spent_on: spent_on.into(),
+                amount: amount.into(),
+                note: String::new(),
+            },
+            &l,
+        )
+        .expect("valid spending");
+        activities::add_spending(db, &actor, app.clock.now(), row.id, &s)
+            .await
+            .expect("spending");
+    }
+    row.id
+}
+
+/// Creates a coordinator account of the unit `unit_id`, with the demo
+/// password.
+pub async fn new_coordinator(
+    app: &TestApp,
+    username: &str,
+    display_name: &str,
+    unit_id: i32,
+) -> thamgia_store::entity::user::Model {
+    thamgia_store::users::create(
+        &app.db.conn,
+        &actor(),
+        app.clock.now(),
+        thamgia_store::users::NewUser {
+            username: username.into(),
+            display_name: display_name.into(),
+            password_hash: thamgia_web::password::hash(thamgia::demo::DEMO_PASSWORD).expect("hash"),
+            role: thamgia_domain::access::Role::Coordinator,
+            unit_id,
+            agency_id: None,
+        },
+    )
+    .await
+    .expect("user")
 }

@@ -7,7 +7,7 @@
 
 use crate::db_test;
 use crate::fixtures::{agency_by_code, count, unit_by_code};
-use crate::helpers::{Answer, TestApp, assert_page, by_code, location};
+use crate::helpers::{Answer, TestApp, assert_field_errors, assert_page, by_code, item, location};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -555,10 +555,7 @@ async fn delegates_need_consent_and_names_stay_hidden(app: TestApp) {
     assert!(html.contains("Lò Thị Mai"));
     // Roles that may not see names get "Đại biểu #1".
     let viewer = app.token("viewer").await;
-    let body = app
-        .api_get(&viewer, &format!("/api/v1/forums/{id}"))
-        .await
-        .expect_status(200);
+    let body = app.api_ok(&viewer, &format!("/api/v1/forums/{id}")).await;
     assert_eq!(body["delegates"][0]["label"], "Đại biểu #1");
     assert!(body["delegates"][0]["person_id"].is_null());
     assert!(!body.to_string().contains("Lò Thị Mai"));
@@ -690,19 +687,12 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
     assert_eq!(body["feedback"], "Đã trả lời các em tại diễn đàn năm sau.");
     // Answer rate per agency.
     let stats = app
-        .api_get(
+        .api_ok(
             &token,
             "/api/v1/recommendations/agencies?year=2019&per_page=1000",
         )
-        .await
-        .expect_status(200);
-    let pgd = stats
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|a| a["agency"] == "PGDDT-108")
-        .cloned()
-        .expect("PGDDT-108");
+        .await;
+    let pgd = item(&stats, "agency", "PGDDT-108").clone();
     assert_eq!(
         (pgd["total"].clone(), pgd["answered"].clone()),
         (json!(1), json!(1))
@@ -718,16 +708,20 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
                 "ends_on": "2018-06-01", "venue": "x", "organiser_agency": "PGDDT-107",
                 "girls": 10, "boys": 10, "age_6_10": 5, "age_11_15": 5, "ethnic_groups": {"08": 21, "99": 1}, "guests": -1
             })).await.expect_status(422);
-    let fields = &body["error"]["fields"];
-    assert_eq!(fields["unit"], "unknown_unit");
-    assert_eq!(fields["theme"], "required");
-    assert_eq!(fields["starts_on"], "not_in_year");
-    assert_eq!(fields["ends_on"], "ends_before_start");
-    assert_eq!(fields["organiser_agency"], "unknown_agency");
-    assert_eq!(fields["age_11_15"], "age_bands_mismatch");
-    assert_eq!(fields["ethnic_groups"], "ethnic_more_than_total");
-    assert_eq!(fields["ethnic_groups.99"], "unknown_ethnic_group");
-    assert_eq!(fields["guests"], "not_a_number");
+    assert_field_errors(
+        &body,
+        &[
+            ("unit", "unknown_unit"),
+            ("theme", "required"),
+            ("starts_on", "not_in_year"),
+            ("ends_on", "ends_before_start"),
+            ("organiser_agency", "unknown_agency"),
+            ("age_11_15", "age_bands_mismatch"),
+            ("ethnic_groups", "ethnic_more_than_total"),
+            ("ethnic_groups.99", "unknown_ethnic_group"),
+            ("guests", "not_a_number"),
+        ],
+    );
     let body = app
         .api_post(
             &token,
@@ -776,11 +770,15 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
         )
         .await
         .expect_status(422);
-    let fields = &body["error"]["fields"];
-    assert_eq!(fields["text"], "too_long");
-    assert_eq!(fields["topic"], "required");
-    assert_eq!(fields["agency"], "unknown_agency");
-    assert_eq!(fields["deadline"], "deadline_before_source");
+    assert_field_errors(
+        &body,
+        &[
+            ("text", "too_long"),
+            ("topic", "required"),
+            ("agency", "unknown_agency"),
+            ("deadline", "deadline_before_source"),
+        ],
+    );
     // A provincial department is fine for a district's forum.
     let body = app
         .api_post(
@@ -803,10 +801,14 @@ async fn recommendations_move_forward_and_bad_input_stores_nothing(app: TestApp)
         )
         .await
         .expect_status(422);
-    let fields = &body["error"]["fields"];
-    assert_eq!(fields["kind"], "unknown_option");
-    assert_eq!(fields["held_on"], "outside_forum_dates");
-    assert_eq!(fields["consultation"], "unknown_consultation");
+    assert_field_errors(
+        &body,
+        &[
+            ("kind", "unknown_option"),
+            ("held_on", "outside_forum_dates"),
+            ("consultation", "unknown_consultation"),
+        ],
+    );
     let count_sessions = || async {
         forum_session::Entity::find()
             .filter(forum_session::Column::ForumId.eq(f.id))
@@ -980,9 +982,8 @@ async fn another_district_sees_nothing_of_sin_ho(app: TestApp) {
     // Sìn Hồ's education office: its own agency's, even from the province's
     // forum; another agency's of its district it sees but may not answer.
     let own = app.token("agency108").await;
-    app.api_get(&own, &format!("/api/v1/recommendations/{from_province}"))
-        .await
-        .expect_status(200);
+    app.api_ok(&own, &format!("/api/v1/recommendations/{from_province}"))
+        .await;
     let (_, list) = app
         .api_get(&own, "/api/v1/recommendations?per_page=1000")
         .await;

@@ -6,15 +6,12 @@
 //! hand-made set; the demo fill gives every district activities and money.
 
 use crate::db_test;
-use crate::fixtures::{agency_by_code, count, unit_by_code};
-use crate::helpers::{Answer, TestApp, assert_holds};
+use crate::fixtures::{agency_by_code, budget_line, count, store_activity, unit_by_code};
+use crate::helpers::{Answer, TestApp, assert_field_errors, assert_holds, item};
 use chrono::{TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
-use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::activities::{
-    ActivityText, BudgetText, SpendingText, check_activity, check_budget, check_spending,
-};
+use thamgia_domain::access::Scope;
 use thamgia_store::activities;
 use thamgia_store::entity::{annual_plan, annual_plan_item, budget_line};
 
@@ -24,92 +21,15 @@ fn now() -> chrono::DateTime<Utc> {
         .expect("time")
 }
 
-async fn budget(app: &TestApp, unit: &str, year: &str, source: &str, project: &str, amount: &str) {
-    let db = &app.db.conn;
-    let l = activities::lookup(db, &Scope::everything())
-        .await
-        .expect("lookup");
-    let b = check_budget(
-        &BudgetText {
-            unit: unit.into(),
-            year: year.into(),
-            source: source.into(),
-            project: project.into(),
-            amount: amount.into(),
-            note: String::new(),
-        },
-        &l,
-    )
-    .expect("valid budget");
-    activities::set_budget(db, &Actor::system("test"), now(), &b)
-        .await
-        .expect("budget");
-}
-
-/// An activity through the store, with its participants `(group, female,
-/// male)` and, when given, one spending `(source, day, amount)`.
-#[allow(clippy::too_many_arguments)]
-async fn activity(
-    app: &TestApp,
-    unit: &str,
-    code: &str,
-    project: &str,
-    kind: &str,
-    starts_on: &str,
-    lead: &str,
-    participants: &[(&str, i32, i32)],
-    spending: Option<(&str, &str, &str)>,
-) -> i32 {
-    let db = &app.db.conn;
-    let l = activities::lookup(db, &Scope::everything())
-        .await
-        .expect("lookup");
-    let mut t = ActivityText {
-        code: code.into(),
-        project: project.into(),
-        kind: kind.into(),
-        title: format!("Hoạt động thử {code}"),
-        unit: unit.into(),
-        starts_on: starts_on.into(),
-        lead_agency: lead.into(),
-        ..Default::default()
-    };
-    for (g, f, m) in participants {
-        t.participants
-            .insert((*g).into(), (f.to_string(), m.to_string()));
-    }
-    let a = check_activity(&t, &l).expect("valid activity");
-    let actor = Actor::system("test");
-    let (row, _) = activities::save(db, &actor, now(), &a).await.expect("save");
-    if let Some((source, spent_on, amount)) = spending {
-        let s = check_spending(
-            &SpendingText {
-                unit: unit.into(),
-                activity: code.into(),
-                source: source.into(),
-                spent_on: spent_on.into(),
-                amount: amount.into(),
-                note: String::new(),
-            },
-            &l,
-        )
-        .expect("valid spending");
-        activities::add_spending(db, &actor, now(), row.id, &s)
-            .await
-            .expect("spending");
-    }
-    row.id
-}
-
 /// Tam Đường 2019: Project 1 central 10.000.000 (spent 4.000.000), Project 2
 /// local 5.000.000 (spent 6.500.000: overspent). Sìn Hồ 2019: Project 1
 /// central 20.000.000 (spent 1.000.000). Tam Đường 2018: a training course
 /// (another year).
 async fn small_set(app: &TestApp) {
-    budget(app, "106", "2019", "central", "DA1", "10.000.000").await;
-    budget(app, "106", "2019", "local", "DA2", "5.000.000").await;
-    budget(app, "108", "2019", "central", "DA1", "20.000.000").await;
-    activity(
+    budget_line(app, "106", "2019", "central", "DA1", "10.000.000").await;
+    budget_line(app, "106", "2019", "local", "DA2", "5.000.000").await;
+    budget_line(app, "108", "2019", "central", "DA1", "20.000.000").await;
+    store_activity(
         app,
         "106",
         "HĐ-2019-01",
@@ -121,7 +41,7 @@ async fn small_set(app: &TestApp) {
         Some(("central", "16/04/2019", "4.000.000")),
     )
     .await;
-    activity(
+    store_activity(
         app,
         "106",
         "HĐ-2019-02",
@@ -133,7 +53,7 @@ async fn small_set(app: &TestApp) {
         Some(("Ngân sách địa phương", "11/05/2019", "6500000")),
     )
     .await;
-    activity(
+    store_activity(
         app,
         "106",
         "HĐ-2018-01",
@@ -145,7 +65,7 @@ async fn small_set(app: &TestApp) {
         None,
     )
     .await;
-    activity(
+    store_activity(
         app,
         "108",
         "HĐ-2019-01",
@@ -160,20 +80,15 @@ async fn small_set(app: &TestApp) {
 }
 
 fn row<'a>(list: &'a Value, key: &str, code: &str) -> &'a Value {
-    list.as_array()
-        .expect("array")
-        .iter()
-        .find(|r| r[key] == code)
-        .unwrap_or_else(|| panic!("no {code} in {list}"))
+    item(list, key, code)
 }
 
 async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
     small_set(&app).await;
     let token = app.token("district106").await;
     let f = app
-        .api_get(&token, "/api/v1/funding?unit=106&year=2019")
-        .await
-        .expect_status(200);
+        .api_ok(&token, "/api/v1/funding?unit=106&year=2019")
+        .await;
     assert_eq!(f["unit"], "106");
     assert_eq!(f["year"], 2019);
     assert_eq!(
@@ -225,12 +140,7 @@ async fn funding_totals_agree_on_page_api_and_store(app: TestApp) {
         .filter_map(|y| y["year"].as_i64())
         .collect();
     assert_eq!(years, vec![2016, 2017, 2018, 2019, 2020]);
-    let y2019 = all["by_year"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|y| y["year"] == 2019)
-        .expect("2019");
+    let y2019 = item(&all["by_year"], "year", 2019);
     assert_eq!(y2019["spent"], 10_500_000);
     // The province sees both districts, each as a row of its own.
     let coord = app.token("coordinator").await;
@@ -294,10 +204,14 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
         )
         .await
         .expect_status(422);
-    let fields = &body["error"]["fields"];
-    assert_eq!(fields["unit"], "unknown_unit");
-    assert_eq!(fields["year"], "not_a_year");
-    assert_eq!(fields["amount"], "not_an_amount");
+    assert_field_errors(
+        &body,
+        &[
+            ("unit", "unknown_unit"),
+            ("year", "not_a_year"),
+            ("amount", "not_an_amount"),
+        ],
+    );
     let body = app
         .api_put(
             &token,
@@ -307,10 +221,14 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
         )
         .await
         .expect_status(422);
-    let fields = &body["error"]["fields"];
-    assert_eq!(fields["source"], "unknown_source");
-    assert_eq!(fields["project"], "unknown_project");
-    assert_eq!(fields["amount"], "negative_amount");
+    assert_field_errors(
+        &body,
+        &[
+            ("source", "unknown_source"),
+            ("project", "unknown_project"),
+            ("amount", "negative_amount"),
+        ],
+    );
     // A year no plan covers has no sources or projects.
     let body = app
         .api_put(
@@ -419,12 +337,11 @@ async fn budget_lines_are_checked_field_by_field(app: TestApp) {
     );
     assert_eq!(count(&app, budget_line::Entity).await, 2);
     let list = app
-        .api_get(
+        .api_ok(
             &token,
             "/api/v1/budget-lines?unit=106&year=2020&per_page=1000",
         )
-        .await
-        .expect_status(200);
+        .await;
     assert_eq!(
         list,
         json!([{"id": b["id"], "unit": "106", "year": 2020, "source": "central", "project": "DA1",
@@ -453,10 +370,7 @@ async fn funding_is_scoped(app: TestApp) {
         (422, &json!("invalid_year"))
     );
     // Without a unit: the caller's own, nothing of 108 in it.
-    let f = app
-        .api_get(&token, "/api/v1/funding")
-        .await
-        .expect_status(200);
+    let f = app.api_ok(&token, "/api/v1/funding").await;
     assert_eq!(f["unit"], "106");
     assert!(!f.to_string().contains("\"108\""));
     assert_eq!(f["total"]["budget"], 15_000_000);

@@ -226,6 +226,14 @@ impl TestApp {
         }
     }
 
+    /// A GET of `c`'s session that must answer `status`: the answer as it
+    /// comes, for its headers and bytes.
+    pub async fn fetch(&self, c: &reqwest::Client, path: &str, status: u16) -> reqwest::Response {
+        let r = c.get(self.url(path)).send().await.expect("GET");
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        r
+    }
+
     /// A page that must answer 200: its HTML.
     pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
         let (s, html) = self.get(c, path).await;
@@ -432,6 +440,11 @@ impl TestApp {
         api_delete => DELETE,
     }
 
+    /// A GET through the API that must answer 200: its JSON body.
+    pub async fn api_ok(&self, token: &str, path: &str) -> serde_json::Value {
+        self.api_get(token, path).await.expect_status(200)
+    }
+
     /// A GET through the API: the answer as it comes.
     pub async fn api_answer(&self, token: &str, path: &str) -> reqwest::Response {
         reqwest::Client::new()
@@ -455,6 +468,11 @@ impl TestApp {
         let (s, _, bytes) = self.download(token, path).await;
         assert_eq!(s, 200, "{path}");
         bytes
+    }
+
+    /// The `word/document.xml` of a .docx the API must answer (200).
+    pub async fn docx_xml(&self, token: &str, path: &str) -> String {
+        document_xml(&self.download_ok(token, path).await)
     }
 
     /// Creates an officer account (role `district_officer`, the demo
@@ -564,6 +582,21 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_string())
 }
 
+/// Runs an async test body on a fresh server over a new database of
+/// `backend` (what each case of `db_test!` does).
+pub fn run_on<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    crate::harness::block_on(async {
+        let app = TestApp::spawn(backend)
+            .await
+            .unwrap_or_else(|| panic!("{backend:?} app"));
+        test(app).await;
+    });
+}
+
 /// Declares an async test body `async fn name(app: TestApp)` to run on SQLite
 /// and on PostgreSQL, as the cases `module::name::sqlite` and
 /// `module::name::postgres`. `needs = [..]` names the programs the test cannot
@@ -576,21 +609,11 @@ macro_rules! db_test {
     ($name:ident, needs = [$($tool:literal),*]) => {
         mod $name {
             pub(crate) fn sqlite() {
-                $crate::harness::block_on(async {
-                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite)
-                        .await
-                        .expect("sqlite app");
-                    super::$name(app).await;
-                });
+                $crate::helpers::run_on($crate::helpers::Backend::Sqlite, super::$name);
             }
 
             pub(crate) fn postgres() {
-                $crate::harness::block_on(async {
-                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres)
-                        .await
-                        .expect("PostgreSQL app");
-                    super::$name(app).await;
-                });
+                $crate::helpers::run_on($crate::helpers::Backend::Postgres, super::$name);
             }
         }
         inventory::submit! {
@@ -656,14 +679,31 @@ pub fn column<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// The item of a JSON list whose `code` is `code`.
-pub fn by_code(list: &serde_json::Value, code: &str) -> serde_json::Value {
+/// The first item of a JSON list whose `key` is `value`.
+#[track_caller]
+pub fn item<'a, T>(list: &'a serde_json::Value, key: &str, value: T) -> &'a serde_json::Value
+where
+    serde_json::Value: PartialEq<T>,
+    T: std::fmt::Display + Copy,
+{
     list.as_array()
         .expect("a list")
         .iter()
-        .find(|i| i["code"] == code)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {code} in {list}"))
+        .find(|i| i[key] == value)
+        .unwrap_or_else(|| panic!("no {key} {value} in {list}"))
+}
+
+/// The item of a JSON list whose `code` is `code`.
+pub fn by_code(list: &serde_json::Value, code: &str) -> serde_json::Value {
+    item(list, "code", code).clone()
+}
+
+/// Checks that an API error body names each field with its error code.
+#[track_caller]
+pub fn assert_field_errors(body: &serde_json::Value, fields: &[(&str, &str)]) {
+    for (field, code) in fields {
+        assert_eq!(body["error"]["fields"][*field], *code, "{field}: {body}");
+    }
 }
 
 /// The `word/document.xml` of a .docx.
@@ -687,6 +727,22 @@ pub fn unescape(s: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&nbsp;", " ")
         .replace("&amp;", "&")
+}
+
+/// A form's fields with those of `over` replaced (and those it lacks added
+/// at the end): a complete form with some fields changed.
+pub fn overridden<'a>(
+    mut fields: Vec<(&'a str, &'a str)>,
+    over: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    for (k, v) in over {
+        if let Some(x) = fields.iter_mut().find(|(fk, _)| fk == k) {
+            x.1 = v;
+        } else {
+            fields.push((k, v));
+        }
+    }
+    fields
 }
 
 /// A multipart form as a browser sends it: the CSRF field and one file.

@@ -8,7 +8,7 @@
 //! opened again, their figures equal to the API's.
 
 use crate::db_test;
-use crate::helpers::{Answer, TestApp, location};
+use crate::helpers::{Answer, TestApp, item, location};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value as Json;
@@ -178,12 +178,7 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
         html.contains("enctype=\"multipart/form-data\"")
             && html.contains("/activities/template.xlsx")
     );
-    let r = c
-        .get(app.url("/activities/template.xlsx"))
-        .send()
-        .await
-        .expect("template");
-    assert_eq!(r.status().as_u16(), 200);
+    let r = app.fetch(&c, "/activities/template.xlsx", 200).await;
     assert_eq!(
         r.headers()
             .get("content-type")
@@ -325,12 +320,11 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
 
     // The export opened again: its figures are the API's.
     let list = app
-        .api_get(
+        .api_ok(
             &token,
             "/api/v1/activities?unit=108&year=2019&per_page=1000",
         )
-        .await
-        .expect_status(200);
+        .await;
     let list = list.as_array().expect("activities").clone();
     assert!(list.len() >= 20);
     let book = download(
@@ -400,9 +394,8 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
     assert_eq!(teachers.get(1).text(), teachers_f.to_string());
     // Funding: the workbook's totals are the API's.
     let funding = app
-        .api_get(&token, "/api/v1/funding?unit=108&year=2019")
-        .await
-        .expect_status(200);
+        .api_ok(&token, "/api/v1/funding?unit=108&year=2019")
+        .await;
     // The district's funding page shows the same totals, the Vietnamese way.
     let page = c
         .get(app.url("/funding?unit=108&year=2019"))
@@ -455,22 +448,12 @@ async fn district_officer_imports_twenty_activities(app: TestApp) {
         .iter()
         .find(|r| r.get(0).text() == "local")
         .expect("local budget row");
-    let api_local = funding["by_source"]
-        .as_array()
-        .expect("by_source")
-        .iter()
-        .find(|x| x["code"] == "local")
-        .expect("local in the API")
-        .clone();
+    let api_local = item(&funding["by_source"], "code", "local").clone();
     assert_eq!(local.get(3).text(), api_local["spent"].to_string());
     assert!(api_local["spent"].as_i64().unwrap_or(0) >= 75_000_000);
     // The page twins answer the same workbook; another district sees none of it.
-    let r = c
-        .get(app.url("/funding/export.xlsx?unit=108&year=2019"))
-        .send()
-        .await
-        .expect("page export");
-    assert_eq!(r.status().as_u16(), 200);
+    app.fetch(&c, "/funding/export.xlsx?unit=108&year=2019", 200)
+        .await;
     let other = app.token("district106").await;
     let book = download(&app, &other, "/api/v1/exports/activities.xlsx").await;
     assert!(

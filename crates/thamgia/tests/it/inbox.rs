@@ -2,7 +2,7 @@
 //! work, each with its due date and one link to where it is done.
 
 use crate::db_test;
-use crate::fixtures::{new_matter, open_consultation, submit};
+use crate::fixtures::{approve_text, first_decision, new_matter, open_consultation, submit};
 use crate::helpers::TestApp;
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::json;
@@ -151,29 +151,12 @@ async fn every_official_lands_on_what_is_due(app: TestApp) {
     // Deciding from the narrowed queue comes back to it.
     let csrf = app.csrf(&c, &narrowed).await;
     let (_, html) = app.get(&c, &narrowed).await;
-    let first = html
-        .split("action=\"/moderation/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("a decision form")
-        .replace("&#38;", "&");
+    let first = first_decision(&html);
     assert!(
         first.ends_with(&format!("?consultation={}", f.id)),
         "{first}"
     );
-    let r = app
-        .submit_form(
-            &c,
-            &csrf,
-            &format!("/moderation/{first}"),
-            &[("action", "approve")],
-            303,
-        )
-        .await;
-    let to = r.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
+    let to = approve_text(&app, &c, &csrf, &first).await;
     assert_eq!(
         to,
         format!("/moderation?done=approve&consultation={}", f.id)

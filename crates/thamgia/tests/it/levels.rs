@@ -7,12 +7,12 @@
 //! the same years each see their own sources, projects and years.
 
 use crate::db_test;
-use crate::fixtures::count;
+use crate::fixtures::{count, new_coordinator};
 use crate::helpers::{Answer, TestApp};
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
-use thamgia_domain::access::{Actor, Role, Scope};
+use thamgia_domain::access::{Actor, Scope};
 use thamgia_store::entity::{club, council, forum};
 
 fn now() -> DateTime<Utc> {
@@ -287,21 +287,7 @@ async fn each_province_reads_its_own_plan(app: TestApp) {
         .await
         .expect("P8")
         .id;
-    thamgia_store::users::create(
-        &app.db.conn,
-        &Actor::system("test"),
-        now(),
-        thamgia_store::users::NewUser {
-            username: "coord8".into(),
-            display_name: "Điều phối tỉnh Tám".into(),
-            password_hash: thamgia_web::password::hash(thamgia::demo::DEMO_PASSWORD).expect("hash"),
-            role: Role::Coordinator,
-            unit_id: p8,
-            agency_id: None,
-        },
-    )
-    .await
-    .expect("user");
+    new_coordinator(&app, "coord8", "Điều phối tỉnh Tám", p8).await;
     let coord8 = app.token("coord8").await;
     let clubs_before = count(&app, club::Entity).await;
 

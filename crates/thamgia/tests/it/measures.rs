@@ -9,11 +9,11 @@
 //! and its answers without an age in `not_given`.
 
 use crate::db_test;
-use crate::fixtures::{agency_by_code, blank_paper, survey};
-use crate::helpers::{Answer, TestApp};
+use crate::fixtures::{agency_by_code, blank_paper, new_coordinator, survey};
+use crate::helpers::{Answer, TestApp, column};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
-use thamgia_domain::access::{Actor, Role, Scope};
+use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::voice::Age;
 use thamgia_domain::voice::{JoinCode, MatterKind, Stage};
 use thamgia_store::consultations::{self, AnswerBack};
@@ -355,29 +355,16 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
         .expect_status(201);
     records(&app).await;
     // The test province's coordinator.
-    thamgia_store::users::create(
-        &app.db.conn,
-        &Actor::system("test"),
-        now(),
-        thamgia_store::users::NewUser {
-            username: "coord9".into(),
-            display_name: "Điều phối tỉnh Thử".into(),
-            password_hash: thamgia_web::password::hash(thamgia::demo::DEMO_PASSWORD).expect("hash"),
-            role: Role::Coordinator,
-            unit_id: unit_id(&app, "P9").await,
-            agency_id: None,
-        },
+    new_coordinator(
+        &app,
+        "coord9",
+        "Điều phối tỉnh Thử",
+        unit_id(&app, "P9").await,
     )
-    .await
-    .expect("user");
+    .await;
     let coord = app.token("coord9").await;
     let list = app.indicators(&coord, "P9", 2026).await.expect_status(200);
-    let codes: Vec<&str> = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|i| i["code"].as_str())
-        .collect();
+    let codes = column(&list, "code");
     assert_eq!(
         codes,
         ["K1", "K2", "K3", "K4", "K5", "K6"],
@@ -425,12 +412,7 @@ async fn a_plan_of_measures_only_is_computed_from_the_records(app: TestApp) {
     assert_eq!(part(k5, "age.9-10"), 6);
     assert_eq!(part(k5, "age.11-12"), 7);
     assert_eq!(part(k5, "age.unknown"), 5);
-    let names: Vec<&str> = k5["breakdown"]
-        .as_array()
-        .expect("parts")
-        .iter()
-        .filter_map(|p| p["name"].as_str())
-        .collect();
+    let names = column(&k5["breakdown"], "name");
     assert!(names.contains(&"Không rõ tuổi"), "{names:?}");
     // K6: measured outside Thamgia: listed with no figure.
     let k6 = figure(&list, "K6");

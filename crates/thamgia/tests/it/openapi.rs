@@ -5,7 +5,7 @@
 
 use crate::db_test;
 use crate::fixtures::demo_open_consultation;
-use crate::helpers::{Answer, TestApp, header};
+use crate::helpers::{TestApp, header};
 use std::collections::{BTreeMap, BTreeSet};
 use thamgia_web::clock::Clock;
 
@@ -224,9 +224,8 @@ async fn the_demo_has_an_open_and_a_draft_consultation(app: TestApp) {
     let token = app.token("admin").await;
     let today = app.clock.now().date_naive().to_string();
     let open = app
-        .api_get(&token, "/api/v1/consultations?status=open")
-        .await
-        .expect_status(200);
+        .api_ok(&token, "/api/v1/consultations?status=open")
+        .await;
     let open = open
         .as_array()
         .and_then(|l| l.iter().find(|k| k["join_code"] == code).cloned())
@@ -234,9 +233,8 @@ async fn the_demo_has_an_open_and_a_draft_consultation(app: TestApp) {
     assert!(open["opens_on"].as_str().unwrap_or("~") <= today.as_str());
     assert!(open["closes_on"].as_str().unwrap_or("") >= today.as_str());
     let drafts = app
-        .api_get(&token, "/api/v1/consultations?status=draft")
-        .await
-        .expect_status(200);
+        .api_ok(&token, "/api/v1/consultations?status=draft")
+        .await;
     assert!(
         drafts.as_array().is_some_and(|l| l
             .iter()

@@ -5,8 +5,7 @@ use crate::helpers::{TestApp, assert_holds};
 
 async fn health_metrics_and_security_headers(app: TestApp) {
     let c = app.client();
-    let r = c.get(app.url("/healthz")).send().await.expect("healthz");
-    assert_eq!(r.status().as_u16(), 200);
+    let r = app.fetch(&c, "/healthz", 200).await;
     let body: serde_json::Value = r.json().await.expect("json");
     assert_eq!(body, serde_json::json!({"status": "ok", "database": "ok"}));
     let r = c.get(app.url("/login")).send().await.expect("login");
@@ -32,8 +31,7 @@ async fn sign_in_shows_the_plan_in_vietnamese_then_english(app: TestApp) {
     let html = app.page(&anon, "/login").await;
     assert!(html.contains("<html lang=\"vi\">") && html.contains("Đăng nhập"));
     // Pages need a session.
-    let r = anon.get(app.url("/plan")).send().await.expect("plan");
-    assert_eq!(r.status().as_u16(), 303);
+    let r = app.fetch(&anon, "/plan", 303).await;
     assert_eq!(r.headers()["location"], "/login?next=/plan");
 
     let c = app.login("admin").await;
@@ -128,8 +126,7 @@ async fn every_page_is_vietnamese_with_labelled_controls(app: TestApp) {
         "/admin/users/new",
         "/admin/users/1",
     ] {
-        let (s, html) = app.get(&c, path).await;
-        assert_eq!(s, 200, "{path}");
+        let html = app.page(&c, path).await;
         assert!(
             html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"vi\">"),
             "{path}"

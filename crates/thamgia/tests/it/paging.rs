@@ -7,6 +7,7 @@
 //! imported activities.
 
 use crate::db_test;
+use crate::fixtures::{approve_text, first_decision};
 use crate::helpers::{TestApp, header};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
@@ -212,8 +213,7 @@ async fn html_lists_page_with_their_filters(app: TestApp) {
     let mut path = Some("/matters?kind=school_decision".to_string());
     let (mut seen, mut pages) = (Vec::new(), 0);
     while let Some(p) = path {
-        let (s, html) = app.get(&c, &p).await;
-        assert_eq!(s, 200, "{p}");
+        let html = app.page(&c, &p).await;
         assert!(pages < 5, "the pages do not end: {p}");
         if pages == 0 {
             assert!(html.contains("Dòng 1–50 trong 120 (trang 1/3)"), "{html}");
@@ -266,8 +266,7 @@ async fn moderation_and_people_page(app: TestApp) {
     let mut path = Some(format!("/moderation?consultation={}&from=01/01/2000", f.id));
     let (mut seen, mut pages) = (BTreeSet::new(), 0);
     while let Some(p) = path {
-        let (s, html) = app.get(&c, &p).await;
-        assert_eq!(s, 200, "{p}");
+        let html = app.page(&c, &p).await;
         assert!(pages < 3, "the pages do not end: {p}");
         assert!(
             html.contains("<strong>55</strong>"),
@@ -384,28 +383,14 @@ async fn moderation_by_date(app: TestApp) {
         "the filter keeps its day"
     );
     let enc = from.replace('/', "%2F");
-    let action = html
-        .split("action=\"/moderation/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("a decision form")
-        .replace("&#38;", "&");
+    let action = first_decision(&html);
     assert!(
         action.ends_with(&format!("?consultation={}&from={enc}&to={to}", f.id)),
         "{action}"
     );
     let csrf = app.csrf(&c, &narrowed).await;
-    let r = app
-        .submit_form(
-            &c,
-            &csrf,
-            &format!("/moderation/{action}"),
-            &[("action", "approve")],
-            303,
-        )
-        .await;
     assert_eq!(
-        r.headers()["location"].to_str().expect("location"),
+        approve_text(&app, &c, &csrf, &action).await,
         format!(
             "/moderation?done=approve&consultation={}&from={enc}&to={to}",
             f.id

@@ -212,9 +212,8 @@ async fn files_import_all_or_nothing(app: TestApp) {
 
     // The GET: rows, totals by age and sex.
     let b = app
-        .api_get(&token, "/api/v1/population?unit=106&year=2019")
-        .await
-        .expect_status(200);
+        .api_ok(&token, "/api/v1/population?unit=106&year=2019")
+        .await;
     assert_eq!(b["total"], 2_000);
     assert_eq!(b["girls"], 1_000);
     assert_eq!(
@@ -422,9 +421,8 @@ async fn a_subtree_counts_each_child_once(app: TestApp) {
     );
     // The API agrees and marks no demo figure.
     let b = app
-        .api_get(&admin, "/api/v1/population?unit=12&year=2019")
-        .await
-        .expect_status(200);
+        .api_ok(&admin, "/api/v1/population?unit=12&year=2019")
+        .await;
     assert_eq!(b["rows"], json!([]));
     assert_eq!(b["subtree"], json!({"children": 27 + 169, "demo": false}));
 }
@@ -457,9 +455,8 @@ async fn the_demo_figures_are_labelled(app: TestApp) {
     let _ = app.page(&c, "/imports").await;
     let token = app.token("viewer").await;
     let b = app
-        .api_get(&token, "/api/v1/population?unit=106&year=2019")
-        .await
-        .expect_status(200);
+        .api_ok(&token, "/api/v1/population?unit=106&year=2019")
+        .await;
     assert_eq!(b["demo"], true);
     assert_eq!(b["rows"].as_array().map(Vec::len), Some(20));
 }

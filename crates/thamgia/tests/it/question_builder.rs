@@ -6,7 +6,7 @@
 
 use crate::consultations::{option_rows, pairs};
 use crate::db_test;
-use crate::helpers::{Answer, TestApp, location};
+use crate::helpers::{Answer, TestApp, assert_field_errors, location};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -52,9 +52,7 @@ async fn draft(app: &TestApp, t: &str) -> (i64, Vec<i64>) {
 
 /// The consultation's questions as the API answers them.
 async fn questions(app: &TestApp, t: &str, kid: i64) -> Vec<Value> {
-    app.api_get(t, &format!("/api/v1/consultations/{kid}"))
-        .await
-        .expect_status(200)["questions"]
+    app.api_ok(t, &format!("/api/v1/consultations/{kid}")).await["questions"]
         .as_array()
         .expect("questions")
         .clone()
@@ -97,8 +95,10 @@ async fn edits_and_reorders_a_draft_and_nothing_once_open(app: TestApp) {
         )
         .await
         .expect_status(422);
-    assert_eq!(e["error"]["fields"]["text_vi"], "required");
-    assert_eq!(e["error"]["fields"]["options"], "too_few_options");
+    assert_field_errors(
+        &e,
+        &[("text_vi", "required"), ("options", "too_few_options")],
+    );
     assert_eq!(questions(&app, &t, kid).await, before);
     // Another consultation's question is not this one's.
     let (other, oq) = draft(&app, &t).await;

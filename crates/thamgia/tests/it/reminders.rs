@@ -6,7 +6,7 @@
 //! only.
 
 use crate::db_test;
-use crate::helpers::{TempDir, TestApp, document_xml, temp_dir};
+use crate::helpers::{TempDir, TestApp, assert_holds, temp_dir};
 use chrono::Duration;
 use reqwest::Method;
 use sea_orm::sea_query::Expr;
@@ -308,27 +308,24 @@ async fn remind_all_mails_each_recipient_once(app: TestApp) {
 
     // The batch's letter, from the API and the page.
     let path = format!("/api/v1/reminders/batches/{batch}/letter");
-    let docx = app.download_ok(&coordinator, &path).await;
-    let xml = document_xml(&docx);
-    for words in [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "V/v đôn đốc thực hiện Kế hoạch",
-        "Kính gửi: ",
-        "Trường học an toàn 106",
-        "nhà vệ sinh sạch 106",
-        "Nơi nhận:",
-    ] {
-        assert!(xml.contains(words), "{words} in the letter");
-    }
+    let xml = app.docx_xml(&coordinator, &path).await;
+    assert_holds(
+        &xml,
+        "the letter lacks",
+        &[
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "V/v đôn đốc thực hiện Kế hoạch",
+            "Kính gửi: ",
+            "Trường học an toàn 106",
+            "nhà vệ sinh sạch 106",
+            "Nơi nhận:",
+        ],
+    );
     let c = app.login("coordinator").await;
     let page = app.page(&c, "/reminders").await;
     assert!(page.contains(&format!("/reminders/batches/{batch}/letter.docx")));
-    let r = c
-        .get(app.url(&format!("/reminders/batches/{batch}/letter.docx")))
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200);
+    app.fetch(&c, &format!("/reminders/batches/{batch}/letter.docx"), 200)
+        .await;
 }
 db_test!(remind_all_mails_each_recipient_once, needs = ["python3"]);
 
@@ -642,13 +639,12 @@ async fn reminders_before_a_due_date_once_from_two_servers(app: TestApp) {
         .expect("the forum's reminder")
         .batch;
     let coordinator = app.token("coordinator").await;
-    let docx = app
-        .download_ok(
+    let xml = app
+        .docx_xml(
             &coordinator,
             &format!("/api/v1/reminders/batches/{batch}/letter"),
         )
         .await;
-    let xml = document_xml(&docx);
     assert!(
         xml.contains("các việc sắp đến hạn sau"),
         "the letter's opening"

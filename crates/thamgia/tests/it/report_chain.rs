@@ -25,17 +25,11 @@ async fn communes_report_to_the_province_in_2026_districts_in_2018(app: TestApp)
     let coord = app.token("coordinator").await;
 
     // Who owes a report: the units right under the province in the year.
-    let y2018 = app
-        .api_get(&coord, "/api/v1/reports?year=2018")
-        .await
-        .expect_status(200);
+    let y2018 = app.api_ok(&coord, "/api/v1/reports?year=2018").await;
     let c2018 = codes(&y2018);
     assert_eq!(c2018.len(), 8, "{c2018:?}");
     assert!(c2018.iter().all(|c| c.len() == 3), "districts: {c2018:?}");
-    let y2026 = app
-        .api_get(&coord, "/api/v1/reports?year=2026")
-        .await
-        .expect_status(200);
+    let y2026 = app.api_ok(&coord, "/api/v1/reports?year=2026").await;
     let c2026 = codes(&y2026);
     assert_eq!(c2026.len(), 38, "{c2026:?}");
     assert!(c2026.iter().all(|c| c.len() == 5), "communes: {c2026:?}");
@@ -49,9 +43,7 @@ async fn communes_report_to_the_province_in_2026_districts_in_2018(app: TestApp)
     let (_, y2026) = app.api_get(&coord, "/api/v1/reports?year=2026").await;
     assert_eq!(y2026["approved"], 1, "{y2026}");
     // The ward sees its own report and no other's.
-    app.api_get(&ward, "/api/v1/reports/03388/2026")
-        .await
-        .expect_status(200);
+    app.api_ok(&ward, "/api/v1/reports/03388/2026").await;
     app.api_get(&ward, "/api/v1/reports/03390/2026")
         .await
         .expect_status(404);
@@ -96,10 +88,7 @@ async fn the_chain_follows_the_plan_s_lines_not_the_depth(app: TestApp) {
     let list = |token: String| {
         let app = &app;
         async move {
-            let v = app
-                .api_get(&token, "/api/v1/reports?year=2018")
-                .await
-                .expect_status(200);
+            let v = app.api_ok(&token, "/api/v1/reports?year=2018").await;
             codes(&v)
         }
     };

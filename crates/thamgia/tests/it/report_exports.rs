@@ -8,27 +8,20 @@
 
 use crate::cli::thamgia;
 use crate::db_test;
-use crate::fixtures::unit_by_code;
-use crate::helpers::{Answer, TestApp, document_xml, temp_dir, unescape};
+use crate::fixtures::{budget_line, store_activity, unit_by_code};
+use crate::helpers::{
+    Answer, TestApp, assert_field_errors, assert_holds, document_xml, item, temp_dir, unescape,
+};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use thamgia_domain::access::{Actor, Scope};
-use thamgia_domain::activities::{
-    ActivityText, BudgetText, SpendingText, check_activity, check_budget, check_spending,
-};
+use thamgia_domain::access::Actor;
 use thamgia_domain::reports::{ReportAction, ReportRole};
 use thamgia_office::{Cell, read_csv, read_xlsx};
 use thamgia_store::entity::{report, report_event, year_lock};
-use thamgia_store::{activities, report_data, reports};
+use thamgia_store::{report_data, reports};
 use thamgia_web::clock::Clock;
-
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0)
-        .single()
-        .expect("time")
-}
 
 /// Removes whatever report the demo gave a unit for a year, and the locks of
 /// the unit and the province for that year, so the test decides the state.
@@ -57,57 +50,19 @@ async fn no_report(app: &TestApp, unit: &str, year: i32) {
 
 /// A budget line, an activity with participants and a spending, through the store.
 async fn records(app: &TestApp, unit: &str, year: i32, code: &str, kind: &str) {
-    let db = &app.db.conn;
-    let l = activities::lookup(db, &Scope::everything())
-        .await
-        .expect("lookup");
-    let actor = Actor::system("test");
-    let b = check_budget(
-        &BudgetText {
-            unit: unit.into(),
-            year: year.to_string(),
-            source: "central".into(),
-            project: "DA2".into(),
-            amount: "30.000.000".into(),
-            note: String::new(),
-        },
-        &l,
+    budget_line(app, unit, &year.to_string(), "central", "DA2", "30.000.000").await;
+    store_activity(
+        app,
+        unit,
+        code,
+        "DA2",
+        kind,
+        &format!("12/03/{year}"),
+        &format!("PGDDT-{unit}"),
+        &[("teachers", 7, 4), ("children", 13, 9)],
+        Some(("central", &format!("13/03/{year}"), "12.345.678")),
     )
-    .expect("valid budget");
-    activities::set_budget(db, &actor, now(), &b)
-        .await
-        .expect("budget");
-    let mut t = ActivityText {
-        code: code.into(),
-        project: "DA2".into(),
-        kind: kind.into(),
-        title: format!("Tập huấn thử {code}"),
-        unit: unit.into(),
-        starts_on: format!("12/03/{year}"),
-        lead_agency: format!("PGDDT-{unit}"),
-        ..Default::default()
-    };
-    t.participants
-        .insert("teachers".into(), ("7".into(), "4".into()));
-    t.participants
-        .insert("children".into(), ("13".into(), "9".into()));
-    let a = check_activity(&t, &l).expect("valid activity");
-    let (row, _) = activities::save(db, &actor, now(), &a).await.expect("save");
-    let s = check_spending(
-        &SpendingText {
-            unit: unit.into(),
-            activity: code.into(),
-            source: "central".into(),
-            spent_on: format!("13/03/{year}"),
-            amount: "12.345.678".into(),
-            note: String::new(),
-        },
-        &l,
-    )
-    .expect("valid spending");
-    activities::add_spending(db, &actor, now(), row.id, &s)
-        .await
-        .expect("spending");
+    .await;
 }
 
 /// One indicator as a file shows it: numerator, denominator, value, target.
@@ -409,12 +364,7 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     assert_eq!(d.rows.len(), 1 + 8, "{:?}", d.rows);
     assert!(d.rows.iter().any(|r| r.get(1).text() == "Huyện Tam Đường"));
     // Funding by source equals the API's A3 spending by source.
-    let a3 = api
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["code"] == "A3")
-        .expect("A3");
+    let a3 = item(&api, "code", "A3");
     let money = book
         .iter()
         .find(|s| s.name == "Kinh phí theo nguồn")
@@ -467,26 +417,28 @@ async fn the_same_figures_in_the_api_xlsx_docx_and_csv(app: TestApp) {
     assert!(ct.contains("wordprocessingml"), "{ct}");
     let xml = document_xml(&docx);
     let all = texts(&xml);
-    for want in [
-        "UBND TỈNH LAI CHÂU",
-        "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
-        // Not sent yet: a draft has no number and no date.
-        "Số:       /BC-SLDTBXH",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Lai Châu, ngày      tháng      năm      ",
-        "BÁO CÁO",
-        "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2018",
-        "I. KẾT QUẢ THỰC HIỆN",
-        "II. KHÓ KHĂN, VƯỚNG MẮC",
-        "III. ĐỀ XUẤT, KIẾN NGHỊ",
-        "Nơi nhận:",
-        "Lưu: VT",
-        "GIÁM ĐỐC",
-        "Huyện Tam Đường",
-    ] {
-        assert!(all.contains(want), "the .docx says {want:?}");
-    }
+    assert_holds(
+        &all,
+        "the .docx lacks",
+        &[
+            "UBND TỈNH LAI CHÂU",
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+            // Not sent yet: a draft has no number and no date.
+            "Số:       /BC-SLDTBXH",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Lai Châu, ngày      tháng      năm      ",
+            "BÁO CÁO",
+            "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2018",
+            "I. KẾT QUẢ THỰC HIỆN",
+            "II. KHÓ KHĂN, VƯỚNG MẮC",
+            "III. ĐỀ XUẤT, KIẾN NGHỊ",
+            "Nơi nhận:",
+            "Lưu: VT",
+            "GIÁM ĐỐC",
+            "Huyện Tam Đường",
+        ],
+    );
     // The header table comes first and has no borders; title and motto bold.
     let header = &tables(&xml)[0];
     assert!(header[0][0].contains("UBND TỈNH LAI CHÂU") && header[0][1].contains("CỘNG HÒA"));
@@ -624,21 +576,23 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
     assert_eq!(s, 200);
     let xml = document_xml(&docx);
     let all = texts(&xml);
-    for want in [
-        "ỦY BAN NHÂN DÂN",
-        "HUYỆN SÌN HỒ",
-        "Số: 15/BC-UBND",
-        "Sìn Hồ, ngày 10 tháng 01 năm 2020",
-        "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2019",
-        "Địa bàn rộng, đi lại khó khăn.",
-        "Đề nghị bổ sung kinh phí tập huấn.",
-        "KT. CHỦ TỊCH",
-        "PHÓ CHỦ TỊCH",
-        "Lò Văn Thử",
-        "- Sở LĐTB&XH (b/c);",
-    ] {
-        assert!(all.contains(want), "the .docx says {want:?}");
-    }
+    assert_holds(
+        &all,
+        "the .docx lacks",
+        &[
+            "ỦY BAN NHÂN DÂN",
+            "HUYỆN SÌN HỒ",
+            "Số: 15/BC-UBND",
+            "Sìn Hồ, ngày 10 tháng 01 năm 2020",
+            "Kết quả thực hiện Kế hoạch thúc đẩy quyền tham gia của trẻ em năm 2019",
+            "Địa bàn rộng, đi lại khó khăn.",
+            "Đề nghị bổ sung kinh phí tập huấn.",
+            "KT. CHỦ TỊCH",
+            "PHÓ CHỦ TỊCH",
+            "Lò Văn Thử",
+            "- Sở LĐTB&XH (b/c);",
+        ],
+    );
     assert!(!all.contains("UBND TỈNH LAI CHÂU"));
     assert_eq!(from_docx(&xml)["A2"].numerator, frozen_a2);
 
@@ -676,8 +630,7 @@ async fn a_submitted_report_is_exported_with_its_frozen_figures(app: TestApp) {
         .api_get(&token, "/api/v1/indicators/export?format=xlsx")
         .await
         .expect_status(422);
-    assert_eq!(body["error"]["fields"]["unit"], "required");
-    assert_eq!(body["error"]["fields"]["year"], "required");
+    assert_field_errors(&body, &[("unit", "required"), ("year", "required")]);
     // The district officer's page refuses another district's report.
     let c = app.login("district106").await;
     let (s, _) = app.get(&c, "/reports/108/2019/export.docx").await;
@@ -795,13 +748,13 @@ async fn with_the_2021_2030_plan(app: &TestApp) {
 
 /// The .docx of a report, opened back: its text, and its "Nơi nhận" lines.
 async fn docx_of(app: &TestApp, token: &str, unit: &str, year: i32) -> (String, Vec<String>) {
-    let bytes = app
-        .download_ok(
+    let all = texts(
+        &app.docx_xml(
             token,
             &format!("/api/v1/reports/{unit}/{year}/export?format=docx"),
         )
-        .await;
-    let all = texts(&document_xml(&bytes));
+        .await,
+    );
     let from = all.find("Nơi nhận:").expect("recipients") + "Nơi nhận:".len();
     let to = from + all[from..].find("Lưu: VT.").expect("archive line") + "Lưu: VT.".len();
     let lines = all[from..to]

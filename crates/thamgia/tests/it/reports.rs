@@ -8,7 +8,7 @@
 
 use crate::db_test;
 use crate::fixtures::count;
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{Answer, TestApp, column};
 use reqwest::Method;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
@@ -73,9 +73,8 @@ async fn records_2018(app: &TestApp, token: &str) -> (i64, i64) {
 
 async fn status_of(app: &TestApp, token: &str, unit: &str, year: i32) -> Value {
     let b = app
-        .api_get(token, &format!("/api/v1/reports/{unit}/{year}"))
-        .await
-        .expect_status(200);
+        .api_ok(token, &format!("/api/v1/reports/{unit}/{year}"))
+        .await;
     b["status"].clone()
 }
 
@@ -84,7 +83,7 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
     let coord = app.token("coordinator").await;
     let path = "/api/v1/reports/106/2018";
     // Reading creates nothing.
-    let b = app.api_get(&district, path).await.expect_status(200);
+    let b = app.api_ok(&district, path).await;
     assert_eq!(b["status"], Value::Null);
     assert_eq!(b["allowed"], json!(["submit"]));
     assert_eq!(count(&app, report::Entity).await, 0);
@@ -216,18 +215,10 @@ async fn report_workflow_refuses_what_the_rules_forbid(app: TestApp) {
         .expect_status(200);
     assert_eq!(b["status"], "approved");
     assert_eq!(b["locked"], true);
-    let actions: Vec<&str> = b["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
+    let actions = column(&b["events"], "action");
     assert_eq!(actions, vec!["submit", "return", "submit", "approve"]);
     // The list shows it approved and on time (due 15/01/2019, first submitted later: late).
-    let l = app
-        .api_get(&coord, "/api/v1/reports?year=2018")
-        .await
-        .expect_status(200);
+    let l = app.api_ok(&coord, "/api/v1/reports?year=2018").await;
     assert_eq!(l["districts"].as_array().map(Vec::len), Some(8));
     assert_eq!(l["approved"], 1);
     let tam = l["districts"]
@@ -270,19 +261,12 @@ async fn a_district_never_sees_or_moves_another_districts_report(app: TestApp) {
     }
     // Its list holds only Tam Đường.
     let (_, l) = app.api_get(&d106, "/api/v1/reports?year=2019").await;
-    let units: Vec<&str> = l["districts"]
-        .as_array()
-        .expect("districts")
-        .iter()
-        .filter_map(|d| d["unit"].as_str())
-        .collect();
+    let units = column(&l["districts"], "unit");
     assert_eq!(units, vec!["106"]);
     assert_eq!(l["own"], Value::Null);
     // A viewer reads but does not write or move.
     let viewer = app.token("viewer").await;
-    app.api_get(&viewer, "/api/v1/reports/108/2019")
-        .await
-        .expect_status(200);
+    app.api_ok(&viewer, "/api/v1/reports/108/2019").await;
     app.api_put(&viewer, "/api/v1/reports/108/2019", &json!({}))
         .await
         .expect_status(403);
@@ -499,10 +483,7 @@ async fn the_provinces_report_lists_the_districts_approved_figures(app: TestApp)
     assert_eq!(a1_106, 30, "21 + 9 teachers trained");
     // The province's report: live figures of the whole province, and Tam
     // Đường's approved figures, with the districts still missing.
-    let p = app
-        .api_get(&coord, "/api/v1/reports/12/2018")
-        .await
-        .expect_status(200);
+    let p = app.api_ok(&coord, "/api/v1/reports/12/2018").await;
     let districts = p["figures"]["districts"].as_array().expect("districts");
     assert_eq!(districts.len(), 8);
     let tam = districts

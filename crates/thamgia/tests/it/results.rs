@@ -9,10 +9,10 @@
 
 use crate::db_test;
 use crate::fixtures::{
-    Fixture, actor, new_matter, open_consultation, school_consultation, submit, submit_tally,
-    today, unit_by_code,
+    Fixture, actor, additive, new_matter, open_consultation, option_cells, school_consultation,
+    submit, submit_tally, today, unit_by_code,
 };
-use crate::helpers::{Answer, TestApp, by_code};
+use crate::helpers::{Answer, TestApp, by_code, item};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -110,15 +110,10 @@ fn by_subtraction(doc: &Value) -> Vec<String> {
         vec![&s["online"], &s["paper"], &s["group"]],
     );
     for q in r["questions"].as_array().into_iter().flatten() {
-        let additive = ["single", "faces3", "faces5"].contains(&q["kind"].as_str().unwrap_or(""));
+        let adds_up = additive(q);
         let id = &q["question_id"];
-        if additive {
-            let cells = q["options"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|o| &o["cell"])
-                .collect();
+        if adds_up {
+            let cells = option_cells(q);
             one_way(format!("q{id} options"), &q["answered"], cells);
         }
         let individual = match (
@@ -135,7 +130,7 @@ fn by_subtraction(doc: &Value) -> Vec<String> {
                 &individual,
                 groups.iter().map(|g| &g["total"]).collect(),
             );
-            if additive {
+            if adds_up {
                 for g in &groups {
                     one_way(
                         format!("q{id} {} {}", b["dimension"], g["key"]),
@@ -154,12 +149,7 @@ fn option(q: &Value, i: usize) -> &Value {
 }
 
 fn question(doc: &Value, id: i32) -> &Value {
-    doc["results"]["questions"]
-        .as_array()
-        .expect("questions")
-        .iter()
-        .find(|q| q["question_id"] == id)
-        .expect("question")
+    item(&doc["results"]["questions"], "question_id", id)
 }
 
 async fn results_are_suppressed_everywhere(app: TestApp) {
@@ -167,9 +157,8 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     fill(&app, &f).await;
     let token = app.token("coordinator").await;
     let doc = app
-        .api_get(&token, &format!("/api/v1/consultations/{}/results", f.id))
-        .await
-        .expect_status(200);
+        .api_ok(&token, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
     assert!(shows_no_small_count(&doc), "a count of 1–4 in {doc}");
     let r = &doc["results"];
     assert_eq!(r["children"]["count"], 21);
@@ -202,15 +191,9 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
     // can stay (paper + group forms = 21 − 10 − 9 holds 1 or 2). The
     // consultation read alone, for those who collect its forms, gives them.
     let list = app
-        .api_get(&token, "/api/v1/consultations?per_page=1000")
-        .await
-        .expect_status(200);
-    let listed = list
-        .as_array()
-        .expect("a list")
-        .iter()
-        .find(|k| k["id"] == f.id)
-        .expect("listed");
+        .api_ok(&token, "/api/v1/consultations?per_page=1000")
+        .await;
+    let listed = item(&list, "id", f.id);
     assert_eq!(
         listed["responses"],
         json!({"online": 10, "paper": null, "group_tallies": 1, "children_in_tallies": 9})
@@ -219,18 +202,8 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
         .api_get(&token, &format!("/api/v1/consultations/{}", f.id))
         .await;
     assert_eq!(one["responses"]["paper"], 2);
-    let sex = q["breakdowns"]
-        .as_array()
-        .expect("b")
-        .iter()
-        .find(|b| b["dimension"] == "sex")
-        .expect("sex");
-    let boys = sex["groups"]
-        .as_array()
-        .expect("g")
-        .iter()
-        .find(|g| g["key"] == "boy")
-        .expect("boys");
+    let sex = item(&q["breakdowns"], "dimension", "sex");
+    let boys = item(&sex["groups"], "key", "boy");
     assert_eq!(boys["suppressed"], true);
     assert!(
         boys["cells"]
@@ -240,12 +213,7 @@ async fn results_are_suppressed_everywhere(app: TestApp) {
             .all(|c| c["count"].is_null()),
         "{boys}"
     );
-    let girls = sex["groups"]
-        .as_array()
-        .expect("g")
-        .iter()
-        .find(|g| g["key"] == "girl")
-        .expect("girls");
+    let girls = item(&sex["groups"], "key", "girl");
     // 9 girls beside 3 boys of 12 answering individually: hidden with them.
     assert!(girls["total"]["count"].is_null());
     assert!(
@@ -363,9 +331,8 @@ async fn moderation_redaction_and_safeguarding(app: TestApp) {
     // Redact one through the API: the new words replace the child's everywhere.
     let phone = answer_of(&app, PHONE_TEXT).await;
     let token = app.token("district106").await;
-    app.api_get(&token, "/api/v1/moderation/pending?per_page=1000")
-        .await
-        .expect_status(200);
+    app.api_ok(&token, "/api/v1/moderation/pending?per_page=1000")
+        .await;
     let redacted = "Có gì gọi cho em số [số điện thoại] nhé";
     let body = app
         .api_post(
@@ -570,7 +537,7 @@ async fn consultation(app: &TestApp, id: i32) -> consultation::Model {
 async fn closing_answering_and_t2(app: TestApp) {
     let token = app.token("district106").await;
     let ind = "/api/v1/indicators?unit=106&year=2026";
-    let doc = app.api_get(&token, ind).await.expect_status(200);
+    let doc = app.api_ok(&token, ind).await;
     assert_eq!(by_code(&doc, "T2")["denominator"], 0);
     assert!(by_code(&doc, "T2")["value"].is_null());
 
@@ -979,19 +946,13 @@ async fn another_district_is_out_of_reach(app: TestApp) {
     );
     // The province's coordinator does reach it.
     let coord = app.token("coordinator").await;
-    app.api_get(&coord, &format!("/api/v1/consultations/{}/results", f.id))
-        .await
-        .expect_status(200);
+    app.api_ok(&coord, &format!("/api/v1/consultations/{}/results", f.id))
+        .await;
     let (_, pending) = app
         .api_get(&coord, "/api/v1/moderation/pending?per_page=1000")
         .await;
     assert_eq!(pending.as_array().map(Vec::len), Some(4));
-    let phone = pending
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|p| p["text"] == PHONE_TEXT)
-        .expect("the text with a phone number");
+    let phone = item(&pending, "text", PHONE_TEXT);
     assert_eq!(
         phone["suggested"],
         "Có gì gọi cho em số [số điện thoại] nhé"

@@ -9,10 +9,10 @@
 
 use crate::db_test;
 use crate::fixtures::{
-    add_question, labels, new_matter, playground, question, submit_answers, submit_tally,
-    unit_by_code,
+    add_question, additive, labels, new_matter, option_cells, playground, question, submit_answers,
+    submit_tally, unit_by_code,
 };
-use crate::helpers::{Answer, TestApp, document_xml};
+use crate::helpers::{Answer, TestApp, item};
 use chrono::NaiveDate;
 use serde_json::Value;
 use thamgia_domain::access::Actor;
@@ -243,20 +243,15 @@ fn derivable(doc: &Value) -> Vec<String> {
     }
     for q in r["questions"].as_array().into_iter().flatten() {
         let id = &q["question_id"];
-        let additive = ["single", "faces3", "faces5"].contains(&q["kind"].as_str().unwrap_or(""));
+        let adds_up = additive(q);
         let answered = n(&q["answered"]);
         for o in q["options"].as_array().into_iter().flatten() {
             if answered.is_none() && o["cell"]["percent"].is_number() {
                 bad.push(format!("q{id}: a percentage of a hidden total"));
             }
         }
-        if additive {
-            let cells = q["options"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|o| &o["cell"])
-                .collect();
+        if adds_up {
+            let cells = option_cells(q);
             if lone(answered, cells) {
                 bad.push(format!("q{id} options"));
             }
@@ -276,7 +271,7 @@ fn derivable(doc: &Value) -> Vec<String> {
             if lone(individual_q, gs.iter().map(|g| &g["total"]).collect()) {
                 bad.push(format!("q{id} {} totals", b["dimension"]));
             }
-            if additive {
+            if adds_up {
                 for g in &gs {
                     let cells = g["cells"].as_array().into_iter().flatten().collect();
                     if lone(n(&g["total"]), cells) {
@@ -292,9 +287,8 @@ fn derivable(doc: &Value) -> Vec<String> {
 async fn results_both_ways(app: &TestApp, k: &K) -> Value {
     let token = app.token("coordinator").await;
     let doc = app
-        .api_get(&token, &format!("/api/v1/consultations/{}/results", k.id))
-        .await
-        .expect_status(200);
+        .api_ok(&token, &format!("/api/v1/consultations/{}/results", k.id))
+        .await;
     assert!(shows_no_small_count(&doc), "a count of 1–4 in {doc}");
     assert_eq!(derivable(&doc), Vec::<String>::new(), "{doc}");
     let c = app.login("coordinator").await;
@@ -357,15 +351,7 @@ async fn a_small_group_discussion_is_protected_like_any_cell(app: TestApp) {
         sex["groups"][0]["total"]["count"].is_null(),
         "7 beside 4 boys"
     );
-    let q = |id: i32| {
-        r["questions"]
-            .as_array()
-            .expect("questions")
-            .iter()
-            .find(|q| q["question_id"] == id)
-            .expect("question")
-            .clone()
-    };
+    let q = |id: i32| item(&r["questions"], "question_id", id).clone();
     let single = q(k.q[0]);
     assert!(single["from_groups"]["count"].is_null(), "3 from the group");
     assert!(single["answered"]["count"].is_null(), "14 as above");
@@ -377,12 +363,7 @@ async fn a_small_group_discussion_is_protected_like_any_cell(app: TestApp) {
     let (_, list) = app
         .api_get(&token, "/api/v1/consultations?per_page=1000")
         .await;
-    let listed = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|x| x["id"] == k.id)
-        .expect("listed");
+    let listed = item(&list, "id", k.id);
     assert_eq!(listed["responses"]["online"], 11);
     assert!(listed["responses"]["children_in_tallies"].is_null());
     let c = app.login("coordinator").await;
@@ -453,12 +434,7 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
     crate::dashboard::consultation_with(&app, "108", None, "SH2019", 3).await;
     let token = app.token("coordinator").await;
     let list = app.indicators(&token, "108", 2019).await.expect_status(200);
-    let c1 = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|i| i["code"] == "C1")
-        .expect("C1");
+    let c1 = item(&list, "code", "C1");
     assert_eq!(c1["suppressed"], true, "{c1}");
     assert!(c1["value"].is_null());
     assert_eq!(c1["numerator"], 0);
@@ -485,13 +461,7 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
         );
     }
     let html = app.page(&c, "/dashboard?unit=108&year=2019").await;
-    let card = html
-        .split("id=\"card-C1\"")
-        .nth(1)
-        .expect("a C1 card")
-        .split("id=\"card-")
-        .next()
-        .unwrap_or("");
+    let card = c1_card(&html);
     assert!(card.contains("&#60;5"), "{card}");
 
     // The report's files: C1's numbers are "<5", as its parts.
@@ -531,10 +501,9 @@ async fn c1_of_a_few_children_is_hidden_in_every_view(app: TestApp) {
             }
         }
     }
-    let docx = app
-        .download_ok(&token, "/api/v1/reports/108/2019/export?format=docx")
+    let xml = app
+        .docx_xml(&token, "/api/v1/reports/108/2019/export?format=docx")
         .await;
-    let xml = document_xml(&docx);
     let row = xml
         .split("</w:tr>")
         .find(|r| r.contains(">C1<"))
@@ -549,13 +518,7 @@ async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
     crate::dashboard::consultation_with(&app, "106", None, "TD2019X", 6).await;
     let token = app.token("coordinator").await;
     let list = app.indicators(&token, "106", 2019).await.expect_status(200);
-    let c1 = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|i| i["code"] == "C1")
-        .expect("C1")
-        .clone();
+    let c1 = item(&list, "code", "C1").clone();
     assert_eq!(c1["suppressed"], false);
     assert_eq!(c1["numerator"], 6);
     let api: Vec<(String, Option<i64>)> = c1["breakdown"]
@@ -607,13 +570,17 @@ async fn c1_hides_the_same_parts_in_every_view(app: TestApp) {
     // The dashboard's card: as many "<5" as the API has hidden parts.
     let c = app.login("coordinator").await;
     let (_, html) = app.get(&c, "/dashboard?unit=106&year=2019").await;
-    let card = html
-        .split("id=\"card-C1\"")
+    let card = c1_card(&html);
+    assert_eq!(card.matches("&#60;5").count(), hidden, "{card}");
+}
+db_test!(c1_hides_the_same_parts_in_every_view);
+
+/// The C1 card of a dashboard page: its HTML up to the next card.
+fn c1_card(html: &str) -> &str {
+    html.split("id=\"card-C1\"")
         .nth(1)
         .expect("a C1 card")
         .split("id=\"card-")
         .next()
-        .unwrap_or("");
-    assert_eq!(card.matches("&#60;5").count(), hidden, "{card}");
+        .unwrap_or("")
 }
-db_test!(c1_hides_the_same_parts_in_every_view);

@@ -10,7 +10,7 @@
 use crate::child;
 use crate::db_test;
 use crate::fixtures::count;
-use crate::helpers::{Answer, TestApp, csrf_in};
+use crate::helpers::{Answer, TestApp, csrf_in, overridden};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use thamgia_store::entity::{activity, matter};
@@ -51,30 +51,25 @@ async fn with_code(app: &TestApp, code: &str) -> Vec<activity::Model> {
 
 /// The activity form of unit 108, complete, with some fields replaced.
 fn page_form<'a>(csrf: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut f = vec![
-        ("csrf", csrf),
-        ("code", "PAGE-01"),
-        ("unit", "108"),
-        ("project", "DA1"),
-        ("kind", "broadcast"),
-        ("title", "Phát thanh về quyền tham gia"),
-        ("starts_on", "02/05/2018"),
-        ("ends_on", ""),
-        ("lead_agency", "PGDDT-108"),
-        ("participants.parents.female", "5"),
-        ("participants.parents.male", "4"),
-        ("audience", ""),
-        ("copies", ""),
-        ("description", ""),
-    ];
-    for (k, v) in over {
-        if let Some(x) = f.iter_mut().find(|(fk, _)| fk == k) {
-            x.1 = v;
-        } else {
-            f.push((k, v));
-        }
-    }
-    f
+    overridden(
+        vec![
+            ("csrf", csrf),
+            ("code", "PAGE-01"),
+            ("unit", "108"),
+            ("project", "DA1"),
+            ("kind", "broadcast"),
+            ("title", "Phát thanh về quyền tham gia"),
+            ("starts_on", "02/05/2018"),
+            ("ends_on", ""),
+            ("lead_agency", "PGDDT-108"),
+            ("participants.parents.female", "5"),
+            ("participants.parents.male", "4"),
+            ("audience", ""),
+            ("copies", ""),
+            ("description", ""),
+        ],
+        over,
+    )
 }
 
 async fn decomposed_text_is_the_same_record(app: TestApp) {

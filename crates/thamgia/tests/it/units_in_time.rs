@@ -8,7 +8,7 @@
 
 use crate::db_test;
 use crate::fixtures::{count, demo_records, unit_by_code};
-use crate::helpers::{Answer, TestApp};
+use crate::helpers::{Answer, TestApp, item};
 use chrono::NaiveDate;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
@@ -145,10 +145,7 @@ async fn the_real_units_load_once_and_codes_read_by_date(app: TestApp) {
     );
     // The API speaks codes: the ward of 2026 sits directly under the province.
     let token = app.token("admin").await;
-    let u = app
-        .api_get(&token, "/api/v1/units/03388")
-        .await
-        .expect_status(200);
+    let u = app.api_ok(&token, "/api/v1/units/03388").await;
     assert_eq!(u["name_vi"], "Phường Đoàn Kết");
     assert_eq!(u["path"], "/12/03388/");
     assert_eq!(u["parent"], "12");
@@ -261,12 +258,7 @@ async fn ids(app: &TestApp, token: &str, path: &str) -> Vec<i64> {
 }
 
 fn figure(list: &Value, code: &str) -> (u64, u64) {
-    let i = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap_or_else(|| panic!("{code} in {list}"));
+    let i = item(list, "code", code);
     (
         i["numerator"].as_u64().expect("numerator"),
         i["denominator"].as_u64().expect("denominator"),
@@ -418,12 +410,13 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     // decision), in 2026 Đoàn Kết's (its 2026 decision) — read as the
     // ward of today, 2019 would count nothing.
     for year in [2019, 2026] {
-        let r = c
-            .get(app.url(&format!("/indicators/export.csv?unit=03388&year={year}")))
-            .send()
-            .await
-            .expect("export");
-        assert_eq!(r.status().as_u16(), 200);
+        let r = app
+            .fetch(
+                &c,
+                &format!("/indicators/export.csv?unit=03388&year={year}"),
+                200,
+            )
+            .await;
         let bytes = r.bytes().await.expect("body");
         let text = String::from_utf8_lossy(&bytes);
         let t3: Vec<&str> = text
@@ -479,9 +472,8 @@ async fn records_of_03388_stay_on_their_own_unit(app: TestApp) {
     app.api_get(&commune, &format!("/api/v1/matters/{}", id(&m2019)))
         .await
         .expect_status(404);
-    app.api_get(&commune, &format!("/api/v1/consultations/{k2026}"))
-        .await
-        .expect_status(200);
+    app.api_ok(&commune, &format!("/api/v1/consultations/{k2026}"))
+        .await;
     app.api_get(&commune, &format!("/api/v1/consultations/{k2019}"))
         .await
         .expect_status(404);

@@ -9,11 +9,11 @@
 use super::Path;
 use super::Query;
 use super::child::{SubmissionBody, raw_answers};
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
 use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
 use crate::state::AppState;
 use axum::Json;
@@ -244,8 +244,7 @@ async fn body_for_write<T: serde::de::DeserializeOwned>(
     body: &JsonBody,
 ) -> AppResult<T> {
     act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    super::json(body)
+    super::json_after(actions::load_for_write(act, id), body).await
 }
 
 fn not_open() -> Response {
@@ -267,7 +266,7 @@ query_params! {
 
 /// Consultations in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(crate::api::paging::Paging, ConsultationParams),
-    responses((status = 200, body = [ConsultationSummary]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [ConsultationSummary]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,
     Query(q): Query<ConsultationParams>,
@@ -336,11 +335,8 @@ pub struct ConsultationCreate {
 /// Creates a consultation in `draft` with a fresh join code. A matter outside
 /// the caller's scope is `422` with `matter_id: unknown_matter`.
 #[utoipa::path(post, path = "/api/v1/consultations", tag = "consultations", request_body = ConsultationCreate,
-    responses((status = 201, body = ConsultationDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
+    responses((status = 201, body = ConsultationDto), (status = 403, body = ErrorBody)))]
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<ConsultationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::RunConsultations)?;
     let b: ConsultationCreate = super::json(&body)?;
@@ -378,7 +374,7 @@ async fn load(
 /// One consultation with its questions, options and join code.
 #[utoipa::path(get, path = "/api/v1/consultations/{id}", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = ConsultationDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ConsultationDto)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ConsultationDto>> {
     require(&p, Permission::ViewResults)?;
     let (k, u) = load(&state, &p, id).await?;
@@ -434,13 +430,8 @@ pub struct QuestionCreate {
 /// Adds a question at the end; only while the consultation is a draft (else 409).
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/questions", tag = "consultations", request_body = QuestionCreate,
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn add_question(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Response> {
+    responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_question(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: QuestionCreate = body_for_write(act, id, &body).await?;
     let q = match actions::add_question(act, id, &b.into()).await {
@@ -478,13 +469,11 @@ async fn question_dto(state: &AppState, id: i32, qid: i32) -> AppResult<Question
 /// only while the consultation is a draft (else 409, and nothing changes).
 #[utoipa::path(put, path = "/api/v1/consultations/{id}/questions/{qid}", tag = "consultations", request_body = QuestionCreate,
     params(("id" = i32, Path, description = "Consultation id"), ("qid" = i32, Path, description = "Question id")),
-    responses((status = 200, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = QuestionDto), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn edit_question(
-    Api { state, p }: Api,
-    Path((id, qid)): Path<(i32, i32)>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
 ) -> AppResult<Response> {
+    let (id, qid) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: QuestionCreate = body_for_write(act, id, &body).await?;
     match actions::edit_question(act, id, qid, &b.into()).await {
@@ -496,8 +485,7 @@ pub async fn edit_question(
 /// Removes a question of a draft (else 409).
 #[utoipa::path(delete, path = "/api/v1/consultations/{id}/questions/{qid}", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id"), ("qid" = i32, Path, description = "Question id")),
-    responses((status = 204), (status = 409, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn delete_question(
     Api { state, p }: Api,
     Path((id, qid)): Path<(i32, i32)>,
@@ -522,12 +510,9 @@ pub struct QuestionOrder {
 /// their new order.
 #[utoipa::path(put, path = "/api/v1/consultations/{id}/question-order", tag = "consultations", request_body = QuestionOrder,
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = [QuestionDto]), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [QuestionDto]), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reorder_questions(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: QuestionOrder = body_for_write(act, id, &body).await?;
@@ -545,8 +530,7 @@ pub async fn reorder_questions(
 /// Opens a draft with at least one question: children can answer from now on.
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/open", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn open(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     match actions::open(act, id).await {
@@ -598,17 +582,13 @@ fn other_content() -> Response {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-responses", tag = "consultations", request_body = SubmissionBody,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn paper_response(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Response> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    let b: SubmissionBody = super::json(&body)?;
+    let b: SubmissionBody = body_for_write(act, id, &body).await?;
     let mut read_errors = BTreeMap::new();
     let answers = raw_answers(b.answers, &mut read_errors);
     let input = PaperInput {
@@ -657,16 +637,10 @@ pub struct TallyBody {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/tallies", tag = "consultations", request_body = TallyBody,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn tally(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Response> {
+              (status = 403, body = ErrorBody)))]
+pub async fn tally(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    let b: TallyBody = super::json(&body)?;
+    let b: TallyBody = body_for_write(act, id, &body).await?;
     let f = TallyInput {
         submission_id: b.submission_id,
         label: b.label,

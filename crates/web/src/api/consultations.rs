@@ -11,7 +11,7 @@ use super::Query;
 use super::child::{SubmissionBody, raw_answers};
 use super::paging::{Listing, Page};
 use super::require;
-use super::shapes::query_params;
+use super::shapes::{query_params, tally_body};
 use super::{Api, JsonBody, RecordWrite};
 use super::{Created, created};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use thamgia_actions::consultations::{self as actions, ConsultationInput, Number, OptionInput};
-use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
+use thamgia_actions::responses::{self as paper, PaperInput};
 use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::{RawProfile, Status};
@@ -613,21 +613,13 @@ fn submission_refused(e: ActionError) -> AppResult<Response> {
     }
 }
 
-/// A group discussion entered as one tally.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct TallyBody {
-    /// A UUID made by the client: sending it again stores nothing new.
-    pub submission_id: String,
-    /// The group's name, e.g. "Lớp 7A, nhóm 2" (at most 100 characters).
-    pub label: String,
-    pub girls: i64,
-    pub boys: i64,
-    /// girls + boys must equal age_6_10 + age_11_15; 1–200 children.
-    pub age_6_10: i64,
-    pub age_11_15: i64,
-    /// Option id → how many children chose it (options of single and multiple questions).
-    #[serde(default)]
-    pub counts: BTreeMap<String, i64>,
+tally_body! {
+    /// A group discussion entered as one tally.
+    #[derive(Debug, Deserialize, utoipa::ToSchema)]
+    TallyBody {
+        /// A UUID made by the client: sending it again stores nothing new.
+        submission_id: String,
+    }
 }
 
 /// Stores a group tally (source `group`). 201 when stored, 200 when the same
@@ -641,19 +633,8 @@ pub struct TallyBody {
 pub async fn tally(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: TallyBody = body_for_write(act, id, &body).await?;
-    let f = TallyInput {
-        submission_id: b.submission_id,
-        label: b.label,
-        girls: b.girls.into(),
-        boys: b.boys.into(),
-        age_6_10: b.age_6_10.into(),
-        age_11_15: b.age_11_15.into(),
-        counts: b
-            .counts
-            .into_iter()
-            .map(|(k, v)| (k.trim().to_string(), v.into()))
-            .collect(),
-    };
+    let submission_id = b.submission_id.clone();
+    let f = b.tally_input(submission_id);
     match paper::submit_tally(act, id, &f).await {
         Ok(s) => Ok(ack(s, &f.submission_id)),
         Err(e) => submission_refused(e),

@@ -225,11 +225,8 @@ pub async fn end_member(
 ) -> AppResult<Json<MemberDto>> {
     let (id, member_id) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
-    let b: TermEnd = super::json_after(
-        membership::load_member(act, Model::Council, id, member_id),
-        &body,
-    )
-    .await?;
+    let loaded = membership::load_member(act, Model::Council, id, member_id);
+    let b: TermEnd = super::json_after(loaded, &body).await?;
     let end = EndInput {
         end: b.term_end.unwrap_or_default(),
     };

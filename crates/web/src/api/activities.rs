@@ -5,11 +5,11 @@
 
 use super::Path;
 use super::Query;
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
 use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::exports::document_response;
 use crate::state::AppState;
@@ -299,11 +299,8 @@ fn text_of_body(b: ActivityBody) -> ActivityInput {
 /// Records an activity. A code already used in the unit is `422` on `code`
 /// (change an activity with `PUT`).
 #[utoipa::path(post, path = "/api/v1/activities", tag = "activities", request_body = ActivityBody,
-    responses((status = 201, body = ActivityDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<ActivityDto>)> {
+    responses((status = 201, body = ActivityDto), (status = 403, body = ErrorBody)))]
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<ActivityDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageActivities)?;
     let b: ActivityBody = super::json(&body)?;
@@ -315,7 +312,7 @@ pub async fn create(
 /// One activity with its spending and documents.
 #[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "activities",
     params(("id" = i32, Path, description = "Activity id")),
-    responses((status = 200, body = ActivityDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ActivityDto), (status = 403, body = ErrorBody)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ActivityDto>> {
     require(&p, Permission::ViewActivities)?;
     let (a, u) = activities::get_in_scope(&state.db.conn, &p.scope(), id).await?;
@@ -325,17 +322,14 @@ pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<
 /// Replaces an activity's fields (every field, as in `POST`).
 #[utoipa::path(put, path = "/api/v1/activities/{id}", tag = "activities", request_body = ActivityBody,
     params(("id" = i32, Path, description = "Activity id")),
-    responses((status = 200, body = ActivityDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = ActivityDto),
               (status = 403, body = ErrorBody)))]
 pub async fn update(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Json<ActivityDto>> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_managed(act, id).await?;
-    let b: ActivityBody = super::json(&body)?;
+    let b: ActivityBody = super::json_after(actions::load_managed(act, id), &body).await?;
     actions::update(act, id, &text_of_body(b)).await?;
     let (a, u) = activities::get_in_scope(act.db, &p.scope(), id).await?;
     Ok(Json(one(&state, &p, &a, &u).await?))
@@ -345,7 +339,7 @@ pub async fn update(
 /// (planned items that pointed at it are planned again).
 #[utoipa::path(delete, path = "/api/v1/activities/{id}", tag = "activities",
     params(("id" = i32, Path, description = "Activity id")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<StatusCode> {
     actions::delete(Act::new(&state.db.conn, &p, state.now()), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -366,16 +360,12 @@ pub struct SpendingBody {
 /// stored one when the same spending (source, date, amount, note) exists.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/spending", tag = "activities", request_body = SpendingBody,
     params(("id" = i32, Path, description = "Activity id")),
-    responses((status = 201, body = SpendingDto), (status = 200, body = SpendingDto), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = SpendingDto), (status = 200, body = SpendingDto), (status = 403, body = ErrorBody)))]
 pub async fn add_spending(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<SpendingDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<SpendingDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_managed(act, id).await?;
-    let b: SpendingBody = super::json(&body)?;
+    let b: SpendingBody = super::json_after(actions::load_managed(act, id), &body).await?;
     let f = SpendingInput {
         source: b.source.unwrap_or_default(),
         spent_on: b.spent_on.unwrap_or_default(),
@@ -394,7 +384,7 @@ pub async fn add_spending(
 /// Deletes a spending of the activity.
 #[utoipa::path(delete, path = "/api/v1/activities/{id}/spending/{spending_id}", tag = "activities",
     params(("id" = i32, Path, description = "Activity id"), ("spending_id" = i32, Path, description = "Spending id")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete_spending(
     Api { state, p }: Api,
     Path((id, spending_id)): Path<(i32, i32)>,
@@ -415,7 +405,7 @@ query_params! {
 #[utoipa::path(post, path = "/api/v1/activities/{id}/documents", tag = "activities",
     params(("id" = i32, Path, description = "Activity id"), UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = DocumentDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = DocumentDto),
               (status = 403, body = ErrorBody)))]
 pub async fn upload(
     Api { state, p }: Api,
@@ -423,7 +413,7 @@ pub async fn upload(
     Query(q): Query<UploadParams>,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> AppResult<(StatusCode, Json<DocumentDto>)> {
+) -> AppResult<Created<DocumentDto>> {
     let input = DocumentInput {
         file_name: q.name.unwrap_or_default(),
         content_type: headers
@@ -439,7 +429,7 @@ pub async fn upload(
 /// Downloads a document (as an attachment).
 #[utoipa::path(get, path = "/api/v1/activities/{id}/documents/{doc_id}", tag = "activities",
     params(("id" = i32, Path, description = "Activity id"), ("doc_id" = i32, Path, description = "Document id")),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody),
+    responses((status = 200, content_type = "application/octet-stream"),
               (status = 403, body = ErrorBody)))]
 pub async fn download(
     Api { state, p }: Api,

@@ -3,14 +3,13 @@
 
 use super::Path;
 use super::Query;
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 use thamgia_actions::Act;
@@ -204,11 +203,8 @@ fn as_text(v: Option<&Value>) -> String {
 
 /// Creates an annual plan (one per unit, agency and year: `422 year plan_exists`).
 #[utoipa::path(post, path = "/api/v1/annual-plans", tag = "activities", request_body = AnnualPlanCreate,
-    responses((status = 201, body = AnnualPlanDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<AnnualPlanDto>)> {
+    responses((status = 201, body = AnnualPlanDto), (status = 403, body = ErrorBody)))]
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<AnnualPlanDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageActivities)?;
     let b: AnnualPlanCreate = super::json(&body)?;
@@ -225,7 +221,7 @@ pub async fn create(
 /// One plan with its items and the plan against actual.
 #[utoipa::path(get, path = "/api/v1/annual-plans/{id}", tag = "activities",
     params(("id" = i32, Path, description = "Annual plan id")),
-    responses((status = 200, body = AnnualPlanDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = AnnualPlanDto), (status = 403, body = ErrorBody)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<AnnualPlanDto>> {
     require(&p, Permission::ViewActivities)?;
     Ok(Json(one(&state, &p, id).await?))
@@ -250,17 +246,14 @@ pub struct PlanItemBody {
 /// Adds a planned activity to the plan.
 #[utoipa::path(post, path = "/api/v1/annual-plans/{id}/items", tag = "activities", request_body = PlanItemBody,
     params(("id" = i32, Path, description = "Annual plan id")),
-    responses((status = 201, body = PlanItemDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = PlanItemDto),
               (status = 403, body = ErrorBody)))]
 pub async fn add_item(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<PlanItemDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<PlanItemDto>> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_managed(act, id).await?;
-    let b: PlanItemBody = super::json(&body)?;
+    let b: PlanItemBody = super::json_after(actions::load_managed(act, id), &body).await?;
     let t = PlanItemInput {
         project: b.project.unwrap_or_default(),
         kind: b.kind.unwrap_or_default(),
@@ -295,16 +288,14 @@ pub struct PlanItemLink {
 /// plan with its figures.
 #[utoipa::path(put, path = "/api/v1/annual-plans/{id}/items/{item_id}", tag = "activities", request_body = PlanItemLink,
     params(("id" = i32, Path, description = "Annual plan id"), ("item_id" = i32, Path, description = "Item id")),
-    responses((status = 200, body = AnnualPlanDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = AnnualPlanDto),
               (status = 403, body = ErrorBody)))]
 pub async fn link_item(
-    Api { state, p }: Api,
-    Path((id, item_id)): Path<(i32, i32)>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
 ) -> AppResult<Json<AnnualPlanDto>> {
+    let (id, item_id) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_managed(act, id).await?;
-    let b: PlanItemLink = super::json(&body)?;
+    let b: PlanItemLink = super::json_after(actions::load_managed(act, id), &body).await?;
     actions::link_item(act, id, item_id, b.activity_id).await?;
     Ok(Json(one(&state, &p, id).await?))
 }

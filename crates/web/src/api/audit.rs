@@ -43,7 +43,7 @@ pub struct AuditPageDto {
 /// Changes to records in the caller's scope, newest first, filtered by record,
 /// account and dates; 50 a page.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = AuditPageDto), (status = 422, body = ErrorBody),
+    responses((status = 200, body = AuditPageDto),
               (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,

@@ -309,7 +309,6 @@ pub(crate) fn form_dto(f: &Form, accepting: bool) -> JoinFormDto {
         (status = 201, description = "Stored", body = SubmittedDto),
         (status = 200, description = "Already stored with the same content", body = SubmittedDto),
         (status = 403, description = "`consultation_not_open`: before its first day", body = ErrorBody),
-        (status = 404, body = ErrorBody),
         (status = 409, description = "The same `submission_id` with other content", body = ErrorBody),
         (status = 410, description = "`consultation_closed`", body = ErrorBody),
         (status = 422, description = "Invalid; `fields` names `submission_id`, `age`, `sex`, `ethnic`, `unit`, `q{id}`", body = ErrorBody),

@@ -5,7 +5,6 @@
 
 use super::Path;
 use super::Query;
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
 use super::roster::{
@@ -13,7 +12,8 @@ use super::roster::{
     roster_operations,
 };
 use super::shapes::{detailed_dto, input_body};
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -248,13 +248,11 @@ pub struct ClubRecommendationCreate {
 #[utoipa::path(post, path = "/api/v1/clubs/{id}/recommendations", tag = "models",
     request_body = ClubRecommendationCreate,
     params(("id" = i32, Path, description = "Club id")),
-    responses((status = 201, body = RecommendationBrief), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = RecommendationBrief),
               (status = 403, body = ErrorBody)))]
 pub async fn add_recommendation(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<RecommendationBrief>> {
     let db = &state.db.conn;
     let act = thamgia_actions::Act::new(db, &p, state.now());
     act.require(Permission::ManageModels)?;

@@ -9,11 +9,11 @@
 use super::Path;
 use super::Query;
 use super::child::{SubmissionBody, raw_answers};
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
-use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::shapes::{query_params, tally_body};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorDetail};
 use crate::state::AppState;
 use axum::Json;
@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use thamgia_actions::consultations::{self as actions, ConsultationInput, Number, OptionInput};
-use thamgia_actions::responses::{self as paper, PaperInput, TallyInput};
+use thamgia_actions::responses::{self as paper, PaperInput};
 use thamgia_actions::{Act, ActionError, invalid_one};
 use thamgia_domain::access::{Permission, Principal};
 use thamgia_domain::voice::{RawProfile, Status};
@@ -244,8 +244,7 @@ async fn body_for_write<T: serde::de::DeserializeOwned>(
     body: &JsonBody,
 ) -> AppResult<T> {
     act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    super::json(body)
+    super::json_after(actions::load_for_write(act, id), body).await
 }
 
 fn not_open() -> Response {
@@ -267,7 +266,7 @@ query_params! {
 
 /// Consultations in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(crate::api::paging::Paging, ConsultationParams),
-    responses((status = 200, body = [ConsultationSummary]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [ConsultationSummary]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,
     Query(q): Query<ConsultationParams>,
@@ -336,11 +335,8 @@ pub struct ConsultationCreate {
 /// Creates a consultation in `draft` with a fresh join code. A matter outside
 /// the caller's scope is `422` with `matter_id: unknown_matter`.
 #[utoipa::path(post, path = "/api/v1/consultations", tag = "consultations", request_body = ConsultationCreate,
-    responses((status = 201, body = ConsultationDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<ConsultationDto>)> {
+    responses((status = 201, body = ConsultationDto), (status = 403, body = ErrorBody)))]
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<ConsultationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::RunConsultations)?;
     let b: ConsultationCreate = super::json(&body)?;
@@ -378,7 +374,7 @@ async fn load(
 /// One consultation with its questions, options and join code.
 #[utoipa::path(get, path = "/api/v1/consultations/{id}", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = ConsultationDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ConsultationDto)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ConsultationDto>> {
     require(&p, Permission::ViewResults)?;
     let (k, u) = load(&state, &p, id).await?;
@@ -434,13 +430,8 @@ pub struct QuestionCreate {
 /// Adds a question at the end; only while the consultation is a draft (else 409).
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/questions", tag = "consultations", request_body = QuestionCreate,
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn add_question(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Response> {
+    responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_question(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: QuestionCreate = body_for_write(act, id, &body).await?;
     let q = match actions::add_question(act, id, &b.into()).await {
@@ -478,13 +469,11 @@ async fn question_dto(state: &AppState, id: i32, qid: i32) -> AppResult<Question
 /// only while the consultation is a draft (else 409, and nothing changes).
 #[utoipa::path(put, path = "/api/v1/consultations/{id}/questions/{qid}", tag = "consultations", request_body = QuestionCreate,
     params(("id" = i32, Path, description = "Consultation id"), ("qid" = i32, Path, description = "Question id")),
-    responses((status = 200, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = QuestionDto), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn edit_question(
-    Api { state, p }: Api,
-    Path((id, qid)): Path<(i32, i32)>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
 ) -> AppResult<Response> {
+    let (id, qid) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: QuestionCreate = body_for_write(act, id, &body).await?;
     match actions::edit_question(act, id, qid, &b.into()).await {
@@ -496,8 +485,7 @@ pub async fn edit_question(
 /// Removes a question of a draft (else 409).
 #[utoipa::path(delete, path = "/api/v1/consultations/{id}/questions/{qid}", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id"), ("qid" = i32, Path, description = "Question id")),
-    responses((status = 204), (status = 409, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn delete_question(
     Api { state, p }: Api,
     Path((id, qid)): Path<(i32, i32)>,
@@ -522,12 +510,9 @@ pub struct QuestionOrder {
 /// their new order.
 #[utoipa::path(put, path = "/api/v1/consultations/{id}/question-order", tag = "consultations", request_body = QuestionOrder,
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = [QuestionDto]), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [QuestionDto]), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reorder_questions(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     let b: QuestionOrder = body_for_write(act, id, &body).await?;
@@ -545,8 +530,7 @@ pub async fn reorder_questions(
 /// Opens a draft with at least one question: children can answer from now on.
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/open", tag = "consultations",
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ConsultationDto), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn open(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
     match actions::open(act, id).await {
@@ -598,17 +582,13 @@ fn other_content() -> Response {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-responses", tag = "consultations", request_body = SubmissionBody,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn paper_response(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Response> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    let b: SubmissionBody = super::json(&body)?;
+    let b: SubmissionBody = body_for_write(act, id, &body).await?;
     let mut read_errors = BTreeMap::new();
     let answers = raw_answers(b.answers, &mut read_errors);
     let input = PaperInput {
@@ -633,21 +613,13 @@ fn submission_refused(e: ActionError) -> AppResult<Response> {
     }
 }
 
-/// A group discussion entered as one tally.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct TallyBody {
-    /// A UUID made by the client: sending it again stores nothing new.
-    pub submission_id: String,
-    /// The group's name, e.g. "Lớp 7A, nhóm 2" (at most 100 characters).
-    pub label: String,
-    pub girls: i64,
-    pub boys: i64,
-    /// girls + boys must equal age_6_10 + age_11_15; 1–200 children.
-    pub age_6_10: i64,
-    pub age_11_15: i64,
-    /// Option id → how many children chose it (options of single and multiple questions).
-    #[serde(default)]
-    pub counts: BTreeMap<String, i64>,
+tally_body! {
+    /// A group discussion entered as one tally.
+    #[derive(Debug, Deserialize, utoipa::ToSchema)]
+    TallyBody {
+        /// A UUID made by the client: sending it again stores nothing new.
+        submission_id: String,
+    }
 }
 
 /// Stores a group tally (source `group`). 201 when stored, 200 when the same
@@ -657,29 +629,12 @@ pub struct TallyBody {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/tallies", tag = "consultations", request_body = TallyBody,
     params(("id" = i32, Path, description = "Consultation id")),
     responses((status = 201, body = SubmissionAck), (status = 200, body = SubmissionAck), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn tally(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Response> {
+              (status = 403, body = ErrorBody)))]
+pub async fn tally(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Response> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    act.require(Permission::RunConsultations)?;
-    actions::load_for_write(act, id).await?;
-    let b: TallyBody = super::json(&body)?;
-    let f = TallyInput {
-        submission_id: b.submission_id,
-        label: b.label,
-        girls: b.girls.into(),
-        boys: b.boys.into(),
-        age_6_10: b.age_6_10.into(),
-        age_11_15: b.age_11_15.into(),
-        counts: b
-            .counts
-            .into_iter()
-            .map(|(k, v)| (k.trim().to_string(), v.into()))
-            .collect(),
-    };
+    let b: TallyBody = body_for_write(act, id, &body).await?;
+    let submission_id = b.submission_id.clone();
+    let f = b.tally_input(submission_id);
     match paper::submit_tally(act, id, &f).await {
         Ok(s) => Ok(ack(s, &f.submission_id)),
         Err(e) => submission_refused(e),

@@ -6,7 +6,6 @@
 
 use super::Path;
 use super::Query;
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
 use super::roster::{
@@ -14,7 +13,8 @@ use super::roster::{
     roster_operations,
 };
 use super::shapes::{detailed_dto, input_body};
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -218,16 +218,15 @@ pub struct TermEnd {
 /// Ends a member's term (the membership stays in the history).
 #[utoipa::path(post, path = "/api/v1/councils/{id}/members/{member_id}/end", tag = "models", request_body = TermEnd,
     params(("id" = i32, Path, description = "Council id"), ("member_id" = i32, Path, description = "Membership id")),
-    responses((status = 200, body = MemberDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = MemberDto),
               (status = 403, body = ErrorBody)))]
 pub async fn end_member(
-    Api { state, p }: Api,
-    Path((id, member_id)): Path<(i32, i32)>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
 ) -> AppResult<Json<MemberDto>> {
+    let (id, member_id) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
-    membership::load_member(act, Model::Council, id, member_id).await?;
-    let b: TermEnd = super::json(&body)?;
+    let loaded = membership::load_member(act, Model::Council, id, member_id);
+    let b: TermEnd = super::json_after(loaded, &body).await?;
     let end = EndInput {
         end: b.term_end.unwrap_or_default(),
     };
@@ -268,13 +267,12 @@ impl From<&council_dialogue::Model> for DialogueDto {
 #[utoipa::path(post, path = "/api/v1/councils/{id}/dialogues/{dialogue_id}/recommendations", tag = "models",
     request_body = RecommendationCreate,
     params(("id" = i32, Path, description = "Council id"), ("dialogue_id" = i32, Path, description = "Dialogue id")),
-    responses((status = 201, body = RecommendationBrief), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = RecommendationBrief),
               (status = 403, body = ErrorBody)))]
 pub async fn add_recommendation(
-    Api { state, p }: Api,
-    Path((id, dialogue_id)): Path<(i32, i32)>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<RecommendationBrief>)> {
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
+) -> AppResult<Created<RecommendationBrief>> {
+    let (id, dialogue_id) = id;
     let db = &state.db.conn;
     let act = thamgia_actions::Act::new(db, &p, state.now());
     act.require(Permission::ManageModels)?;

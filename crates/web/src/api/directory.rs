@@ -82,7 +82,7 @@ pub async fn units(Api { state, p }: Api, paging: Listing) -> AppResult<Page<Uni
 /// One unit; 404 when unknown or outside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
     params(("code" = String, Path, description = "Official unit code")),
-    responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UnitDto)))]
 pub async fn unit(Api { state, p }: Api, Path(code): Path<String>) -> AppResult<Json<UnitDto>> {
     require(&p, Permission::ViewUnits)?;
     let u = units::get_in_scope(&state.db.conn, &p.scope(), &code).await?;
@@ -130,8 +130,7 @@ pub struct AgencyParams {
 /// the state of its report; 404 when unknown or not visible to the caller.
 #[utoipa::path(get, path = "/api/v1/agencies/{code}", tag = "agencies",
     params(("code" = String, Path, description = "Agency code"), AgencyParams),
-    responses((status = 200, body = AgencyYearDto), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AgencyYearDto)))]
 pub async fn agency(
     Api { state, p }: Api,
     Path(code): Path<String>,

@@ -13,6 +13,7 @@
 use super::Path;
 use super::child::{JoinFormDto, ProfileBody, SubmissionBody, form_dto, parse};
 use super::paging::{Listing, Page};
+use super::shapes::tally_body;
 use super::{Api, JsonBody};
 use crate::auth::{ApiUser, Ctx, random_token};
 use crate::error::{AppError, AppResult, ErrorBody, YEAR_LOCKED};
@@ -24,7 +25,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use std::collections::BTreeMap;
-use thamgia_actions::responses::{self as rules, Door, Form, TallyInput, check_group_tally};
+use thamgia_actions::responses::{self as rules, Door, Form, check_group_tally};
 use thamgia_domain::access::{Actor, Permission, Principal, Role};
 use thamgia_domain::voice::{Source, Status};
 use thamgia_store::StoreError;
@@ -347,27 +348,19 @@ pub struct SyncItem {
     pub answers: BTreeMap<String, super::child::AnswerBody>,
 }
 
-/// A group discussion the facilitator tallied on the device: the fields of
-/// `POST /api/v1/consultations/{id}/tallies` with the join code and the
-/// device time it was made. No child's name: only counts.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct SyncTally {
-    /// The consultation's join code.
-    pub code: String,
-    /// A UUID made on the device when the tally was saved.
-    pub submission_id: String,
-    /// When it was made, on the device's clock.
-    pub made_at: DateTime<Utc>,
-    /// The group's name, e.g. "Lớp 7A, nhóm 2" (at most 100 characters).
-    pub label: String,
-    pub girls: i64,
-    pub boys: i64,
-    /// girls + boys must equal age_6_10 + age_11_15; 1–200 children.
-    pub age_6_10: i64,
-    pub age_11_15: i64,
-    /// Option id → how many children chose it (options of single and multiple questions).
-    #[serde(default)]
-    pub counts: BTreeMap<String, i64>,
+tally_body! {
+    /// A group discussion the facilitator tallied on the device: the fields of
+    /// `POST /api/v1/consultations/{id}/tallies` with the join code and the
+    /// device time it was made. No child's name: only counts.
+    #[derive(serde::Deserialize, utoipa::ToSchema)]
+    SyncTally {
+        /// The consultation's join code.
+        code: String,
+        /// A UUID made on the device when the tally was saved.
+        submission_id: String,
+        /// When it was made, on the device's clock.
+        made_at: DateTime<Utc>,
+    }
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -600,8 +593,7 @@ async fn sync_tally(
     item: SyncTally,
     lang: crate::i18n::Lang,
 ) -> AppResult<SyncResult> {
-    let canonical = rules::submission_id(&item.submission_id);
-    let sid = canonical.clone().unwrap_or(item.submission_id.clone());
+    let sid = rules::submission_id(&item.submission_id).unwrap_or(item.submission_id.clone());
     let Some(k) = rules::find(&state.db.conn, &item.code).await? else {
         return Ok(refused(sid, Refusal::UnknownConsultation, lang));
     };
@@ -610,19 +602,7 @@ async fn sync_tally(
     if let Verdict::Refused(why) = verdict {
         return Ok(refused(sid, why, lang));
     }
-    let form = TallyInput {
-        submission_id: canonical.unwrap_or(item.submission_id),
-        label: item.label,
-        girls: item.girls.into(),
-        boys: item.boys.into(),
-        age_6_10: item.age_6_10.into(),
-        age_11_15: item.age_11_15.into(),
-        counts: item
-            .counts
-            .into_iter()
-            .map(|(o, n)| (o.trim().to_string(), n.into()))
-            .collect(),
-    };
+    let form = item.tally_input(sid.clone());
     let tally = match check_group_tally(&state.db.conn, &k, &form, Some(p.user_id)).await? {
         Ok(t) => t,
         Err(fields) => {

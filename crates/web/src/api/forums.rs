@@ -6,18 +6,17 @@
 
 use super::Path;
 use super::Query;
-use super::created;
 use super::paging::{Listing, Page};
 use super::recommendations::{RecommendationDto, dtos};
 use super::require;
 use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::forum_words::warning_text;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Json;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thamgia_actions::forums::{
@@ -239,7 +238,7 @@ query_params! {
 
 /// Forums in the caller's scope, newest first, with their Circular 29 warnings.
 #[utoipa::path(get, path = "/api/v1/forums", tag = "forums", params(crate::api::paging::Paging, ForumParams),
-    responses((status = 200, body = [ForumDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [ForumDto]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,
     Query(q): Query<ForumParams>,
@@ -357,10 +356,7 @@ fn rename_fields(e: ActionError) -> ActionError {
     responses((status = 201, body = ForumDto),
               (status = 422, description = "`unit`: level_not_allowed (the governing plan holds no forum at the unit's level that year), level_mismatch, unknown_unit; other fields by name", body = ErrorBody),
               (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<ForumDto>)> {
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<ForumDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageModels)?;
     let b: ForumBody = super::json(&body)?;
@@ -374,7 +370,7 @@ pub async fn create(
 /// or outside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/forums/{id}", tag = "forums",
     params(("id" = i32, Path, description = "Forum id")),
-    responses((status = 200, body = ForumDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ForumDto)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<ForumDto>> {
     require(&p, Permission::ViewModels)?;
     Ok(Json(full(&state, &p, id).await?))
@@ -386,16 +382,10 @@ pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<
     params(("id" = i32, Path, description = "Forum id")),
     responses((status = 200, body = ForumDto),
               (status = 422, description = "`unit`: level_not_allowed, level_mismatch, unknown_unit; other fields by name", body = ErrorBody),
-              (status = 404, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
-pub async fn update(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Json<ForumDto>> {
+pub async fn update(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Json<ForumDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load(act, id).await?;
-    let b: ForumBody = super::json(&body)?;
+    let b: ForumBody = super::json_after(actions::load(act, id), &body).await?;
     actions::update(act, id, &b.into())
         .await
         .map_err(rename_fields)?;
@@ -412,17 +402,14 @@ pub struct DelegateBody {
 #[utoipa::path(post, path = "/api/v1/forums/{id}/delegates", tag = "forums", request_body = DelegateBody,
     params(("id" = i32, Path, description = "Forum id")),
     responses((status = 201, body = ForumDto), (status = 422, description = "`person`: no_consent, unknown_person, already_delegate", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn add_delegate(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<ForumDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<ForumDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageModels)?;
     act.require(Permission::ViewNames)?;
-    actions::load(act, id).await?;
-    let b: DelegateBody = super::json(&body)?;
+    let b: DelegateBody = super::json_after(actions::load(act, id), &body).await?;
     let d = DelegateInput {
         person: b.person_id.into(),
     };
@@ -445,16 +432,13 @@ pub struct SessionBody {
 /// Adds a session (a discussion, or a dialogue with leaders).
 #[utoipa::path(post, path = "/api/v1/forums/{id}/sessions", tag = "forums", request_body = SessionBody,
     params(("id" = i32, Path, description = "Forum id")),
-    responses((status = 201, body = SessionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = SessionDto),
               (status = 403, body = ErrorBody)))]
 pub async fn add_session(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<SessionDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<SessionDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load(act, id).await?;
-    let b: SessionBody = super::json(&body)?;
+    let b: SessionBody = super::json_after(actions::load(act, id), &body).await?;
     let s = SessionInput {
         kind: b.kind,
         title: b.title,
@@ -474,16 +458,11 @@ pub struct ReportBody {
 /// Records the day the forum's results report was submitted.
 #[utoipa::path(post, path = "/api/v1/forums/{id}/report", tag = "forums", request_body = ReportBody,
     params(("id" = i32, Path, description = "Forum id")),
-    responses((status = 200, body = ForumDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = ForumDto),
               (status = 403, body = ErrorBody)))]
-pub async fn report(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Json<ForumDto>> {
+pub async fn report(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Json<ForumDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load(act, id).await?;
-    let b: ReportBody = super::json(&body)?;
+    let b: ReportBody = super::json_after(actions::load(act, id), &body).await?;
     let r = ReportInput {
         submitted_on: b.submitted_on,
     };
@@ -506,16 +485,13 @@ pub struct RecommendationBody {
 /// Records a recommendation the children made at this forum.
 #[utoipa::path(post, path = "/api/v1/forums/{id}/recommendations", tag = "forums", request_body = RecommendationBody,
     params(("id" = i32, Path, description = "Forum id")),
-    responses((status = 201, body = RecommendationDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = RecommendationDto),
               (status = 403, body = ErrorBody)))]
 pub async fn add_recommendation(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<RecommendationDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<RecommendationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load(act, id).await?;
-    let b: RecommendationBody = super::json(&body)?;
+    let b: RecommendationBody = super::json_after(actions::load(act, id), &body).await?;
     let input = RecommendationInput {
         text: b.text,
         topic: b.topic,

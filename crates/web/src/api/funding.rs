@@ -7,7 +7,7 @@ use super::Query;
 use super::paging::{Listing, Page};
 use super::require;
 use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::{Api, Created, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -100,8 +100,7 @@ fn named(t: &Total) -> NamedMoneyDto {
 /// project, by unit and by year, and the budget lines overspent. Spending
 /// counts in the year it was spent, for its activity's unit and project.
 #[utoipa::path(get, path = "/api/v1/funding", tag = "activities", params(FundingQuery),
-    responses((status = 200, body = FundingDto), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = FundingDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn funding(
     Api { state, p }: Api,
     Query(q): Query<FundingQuery>,
@@ -202,8 +201,7 @@ async fn line_dto(
 
 /// Budget lines of a unit's subtree (the caller's unit when absent), one year or all.
 #[utoipa::path(get, path = "/api/v1/budget-lines", tag = "activities", params(crate::api::paging::Paging, FundingQuery),
-    responses((status = 200, body = [BudgetLineDto]), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [BudgetLineDto]), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn lines(
     Api { state, p }: Api,
     Query(q): Query<FundingQuery>,
@@ -284,12 +282,8 @@ pub(crate) fn text(v: &Option<Value>) -> String {
 /// Sets a budget line by unit, year, source and project: creates it (201) or
 /// changes its amount and note (200; `saved` tells `updated` from `unchanged`).
 #[utoipa::path(put, path = "/api/v1/budget-lines", tag = "activities", request_body = BudgetLinePut,
-    responses((status = 201, body = BudgetLineDto), (status = 200, body = BudgetLineDto),
-              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn put_line(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<BudgetLineDto>)> {
+    responses((status = 201, body = BudgetLineDto), (status = 200, body = BudgetLineDto), (status = 403, body = ErrorBody)))]
+pub async fn put_line(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<BudgetLineDto>> {
     require(&p, Permission::ManageBudget)?;
     let b: BudgetLinePut = super::json(&body)?;
     let t = BudgetInput {

@@ -118,7 +118,7 @@ pub(crate) fn rows_error(rows: Vec<RowError>) -> AppError {
 #[utoipa::path(post, path = "/api/v1/imports", tag = "activities", params(ImportParams),
     request_body(content = Vec<u8>, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportDto), (status = 202, body = ImportDto),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody)))]
 pub async fn import(
     Api { state, p }: Api,
     Query(q): Query<ImportParams>,
@@ -189,7 +189,7 @@ pub(crate) fn check_upload(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
 /// Kept in memory by the server that runs it, for an hour after it ends.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "activities",
     params(("id" = String, Path, description = "The import's id")),
-    responses((status = 200, body = ImportDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ImportDto)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<String>) -> AppResult<Json<ImportDto>> {
     require(&p, Permission::ManageActivities)?;
     let job = state
@@ -204,15 +204,9 @@ pub async fn show(Api { state, p }: Api, Path(id): Path<String>) -> AppResult<Js
 /// "Theo dự án", each with a totals row. A unit outside the scope is 404.
 #[utoipa::path(get, path = "/api/v1/exports/activities.xlsx", tag = "activities", params(ExportParams),
     responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn export_activities(
-    Api { state, p }: Api,
-    Query(q): Query<ExportParams>,
-) -> AppResult<Response> {
-    require(&p, Permission::ViewActivities)?;
-    let (bytes, name) =
-        exports::activities_xlsx(&state.db.conn, &p, &q, q.lang_or(Lang::Vi)?).await?;
-    Ok(xlsx_response(bytes, &name))
+        (status = 404, body = ErrorBody)))]
+pub async fn export_activities(api: Api, Query(q): Query<ExportParams>) -> AppResult<Response> {
+    export(api, &q, Workbook::Activities).await
 }
 
 /// Funding of the caller's scope as .xlsx: budget, spending, what remains
@@ -220,12 +214,25 @@ pub async fn export_activities(
 /// line. A unit outside the scope is 404.
 #[utoipa::path(get, path = "/api/v1/exports/funding.xlsx", tag = "activities", params(ExportParams),
     responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn export_funding(
-    Api { state, p }: Api,
-    Query(q): Query<ExportParams>,
-) -> AppResult<Response> {
+        (status = 404, body = ErrorBody)))]
+pub async fn export_funding(api: Api, Query(q): Query<ExportParams>) -> AppResult<Response> {
+    export(api, &q, Workbook::Funding).await
+}
+
+/// The workbooks of the caller's scope the API exports.
+enum Workbook {
+    Activities,
+    Funding,
+}
+
+/// Answers one of the caller's workbooks, for the unit and in the language
+/// `q` asks for.
+async fn export(Api { state, p }: Api, q: &ExportParams, which: Workbook) -> AppResult<Response> {
     require(&p, Permission::ViewActivities)?;
-    let (bytes, name) = exports::funding_xlsx(&state.db.conn, &p, &q, q.lang_or(Lang::Vi)?).await?;
+    let db = &state.db.conn;
+    let (bytes, name) = match which {
+        Workbook::Activities => exports::activities_xlsx(db, &p, q, q.lang_or(Lang::Vi)?).await?,
+        Workbook::Funding => exports::funding_xlsx(db, &p, q, q.lang_or(Lang::Vi)?).await?,
+    };
     Ok(xlsx_response(bytes, &name))
 }

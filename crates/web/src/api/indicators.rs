@@ -119,7 +119,7 @@ pub struct BreakdownDto {
 /// lists the records behind it. See `docs/indicators.md`.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
     params(crate::api::paging::Paging, IndicatorQuery),
-    responses((status = 200, body = [IndicatorDto]), (status = 422, body = ErrorBody),
+    responses((status = 200, body = [IndicatorDto]),
               (status = 404, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,

@@ -5,11 +5,10 @@
 //! page's file (`inspection_files::minutes`).
 
 use super::paging::{Listing, Page};
-use super::{Api, JsonBody, Path, Query, created, require};
+use super::{Api, Created, JsonBody, Path, Query, RecordWrite, created, require};
 use crate::error::{AppResult, ErrorBody};
 use crate::report_files::ExportFile;
 use axum::Json;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thamgia_actions::Act;
@@ -138,7 +137,7 @@ pub struct InspectionParams {
 /// agency's, inspected or inspecting), by planned date.
 #[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections",
     params(crate::api::paging::Paging, InspectionParams),
-    responses((status = 200, body = [InspectionDto]), (status = 422, body = ErrorBody),
+    responses((status = 200, body = [InspectionDto]),
               (status = 403, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,
@@ -203,10 +202,7 @@ async fn one(
     responses((status = 201, body = InspectionDto),
               (status = 422, description = "Fields named: kind, unit, agency, inspector_agency (not_fatherland_front, not_your_agency), team, subject, planned_on", body = ErrorBody),
               (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<InspectionDto>)> {
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<InspectionDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::Inspect)?;
     let b: PlanBody = super::json(&body)?;
@@ -217,7 +213,7 @@ pub async fn create(
 /// One inspection with its recommendations and their follow-up notes.
 #[utoipa::path(get, path = "/api/v1/inspections/{id}", tag = "inspections",
     params(("id" = i32, Path, description = "Inspection id")),
-    responses((status = 200, body = InspectionDto), (status = 404, body = ErrorBody),
+    responses((status = 200, body = InspectionDto),
               (status = 403, body = ErrorBody)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<InspectionDto>> {
     require(&p, Permission::ViewUnits)?;
@@ -234,16 +230,12 @@ async fn seen(act: Act<'_>, id: i32) -> AppResult<()> {
 /// Changes a plan (the inspector).
 #[utoipa::path(put, path = "/api/v1/inspections/{id}", tag = "inspections", request_body = PlanBody,
     params(("id" = i32, Path, description = "Inspection id")),
-    responses((status = 200, body = InspectionDto), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = InspectionDto), (status = 403, body = ErrorBody)))]
 pub async fn update(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Json<InspectionDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    seen(act, id).await?;
-    let b: PlanBody = super::json(&body)?;
+    let b: PlanBody = super::json_after(seen(act, id), &body).await?;
     actions::update(act, id, &b.into()).await?;
     Ok(Json(one(&state, &p, id).await?))
 }
@@ -261,16 +253,12 @@ pub struct VisitBody {
 /// Records the visit (the inspector).
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/visit", tag = "inspections", request_body = VisitBody,
     params(("id" = i32, Path, description = "Inspection id")),
-    responses((status = 200, body = InspectionDto), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = InspectionDto), (status = 403, body = ErrorBody)))]
 pub async fn visit(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Json<InspectionDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    seen(act, id).await?;
-    let b: VisitBody = super::json(&body)?;
+    let b: VisitBody = super::json_after(seen(act, id), &body).await?;
     let input = VisitInput {
         visited_on: b.visited_on,
         findings: b.findings,
@@ -295,15 +283,12 @@ pub struct RecommendBody {
     request_body = RecommendBody, params(("id" = i32, Path, description = "Inspection id")),
     responses((status = 201, body = RecommendationDto),
               (status = 422, description = "text, deadline; visited_on: not_visited", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn recommend(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<RecommendationDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<RecommendationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    seen(act, id).await?;
-    let b: RecommendBody = super::json(&body)?;
+    let b: RecommendBody = super::json_after(seen(act, id), &body).await?;
     let input = RecommendInput {
         text: b.text,
         deadline: b.deadline,
@@ -330,16 +315,15 @@ pub struct FollowUpBody {
            ("rid" = i32, Path, description = "Recommendation id")),
     responses((status = 201, body = FollowUpDto),
               (status = 422, description = "note, noted_on; state: closed", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn follow_up(
-    Api { state, p }: Api,
-    Path((id, rid)): Path<(i32, i32)>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<FollowUpDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
+) -> AppResult<Created<FollowUpDto>> {
+    let (id, rid) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
     seen(act, id).await?;
-    store::recommendation_of(act.db, id, rid).await?;
-    let b: FollowUpBody = super::json(&body)?;
+    let b: FollowUpBody =
+        super::json_after(store::recommendation_of(act.db, id, rid), &body).await?;
     let input = FollowUpInput {
         note: b.note,
         noted_on: b.noted_on,
@@ -366,16 +350,14 @@ pub struct CloseBody {
            ("rid" = i32, Path, description = "Recommendation id")),
     responses((status = 200, body = RecommendationDto),
               (status = 422, description = "note, closed_on; state: closed", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn close(
-    Api { state, p }: Api,
-    Path((id, rid)): Path<(i32, i32)>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<(i32, i32)>,
 ) -> AppResult<Json<RecommendationDto>> {
+    let (id, rid) = id;
     let act = Act::new(&state.db.conn, &p, state.now());
     seen(act, id).await?;
-    store::recommendation_of(act.db, id, rid).await?;
-    let b: CloseBody = super::json(&body)?;
+    let b: CloseBody = super::json_after(store::recommendation_of(act.db, id, rid), &body).await?;
     let input = CloseInput {
         note: b.note,
         closed_on: b.closed_on,
@@ -390,7 +372,7 @@ pub async fn close(
     params(("id" = i32, Path, description = "Inspection id")),
     responses((status = 200, description = "The minutes", content(
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
-        (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+                (status = 403, body = ErrorBody)))]
 pub async fn minutes(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<ExportFile> {
     require(&p, Permission::ViewUnits)?;
     let today = state.now().date_naive();

@@ -5,15 +5,14 @@
 use super::Path;
 use super::Query;
 use super::consultations::{ConsultationSummary, summary};
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
 use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thamgia_actions::Act;
@@ -92,7 +91,7 @@ query_params! {
 
 /// Matters in the caller's scope, newest first, filtered by unit, kind, year and stage.
 #[utoipa::path(get, path = "/api/v1/matters", tag = "matters", params(crate::api::paging::Paging, MatterParams),
-    responses((status = 200, body = [MatterDto]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [MatterDto]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,
     Query(q): Query<MatterParams>,
@@ -184,11 +183,8 @@ async fn one(
 
 /// Registers a matter. Every invalid field is named in `error.fields`.
 #[utoipa::path(post, path = "/api/v1/matters", tag = "matters", request_body = MatterCreate,
-    responses((status = 201, body = MatterDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<MatterDto>)> {
+    responses((status = 201, body = MatterDto), (status = 403, body = ErrorBody)))]
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<MatterDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageMatters)?;
     let b: MatterCreate = super::json(&body)?;
@@ -211,7 +207,7 @@ pub async fn create(
 /// One matter with its consultations; 404 when unknown or outside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/matters/{id}", tag = "matters",
     params(("id" = i32, Path, description = "Matter id")),
-    responses((status = 200, body = MatterDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MatterDto)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<MatterDto>> {
     require(&p, Permission::ViewResults)?;
     Ok(Json(one(&state, &p, id).await?))
@@ -238,19 +234,14 @@ pub struct MatterPatch {
 /// Changes a matter's title, summary, stage or decision date.
 #[utoipa::path(patch, path = "/api/v1/matters/{id}", tag = "matters", request_body = MatterPatch,
     params(("id" = i32, Path, description = "Matter id")),
-    responses((status = 200, body = MatterDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = MatterDto),
               (status = 403, body = ErrorBody)))]
-pub async fn update(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Json<MatterDto>> {
+pub async fn update(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Json<MatterDto>> {
     // Permission and scope before the body is read: a caller who may not
     // change the matter learns nothing from a bad body.
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ManageMatters)?;
-    actions::load_managed(act, id).await?;
-    let b: MatterPatch = super::json(&body)?;
+    let b: MatterPatch = super::json_after(actions::load_managed(act, id), &body).await?;
     let patch = actions::MatterPatch {
         title: b.title,
         summary: b.summary,

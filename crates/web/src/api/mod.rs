@@ -219,8 +219,48 @@ impl axum::extract::FromRequestParts<AppState> for Api {
     }
 }
 
+/// What every write on a record the path names (`/forums/{id}/sessions`)
+/// reads, in this order: the caller (as [`Api`]: `401`), the record's id or
+/// ids (as [`Path`]: `404`) and the JSON body (as [`JsonBody`]: `415`), which
+/// the handler parses with [`json`] only once the caller's permission and
+/// scope were checked.
+pub(crate) struct RecordWrite<Id = i32> {
+    pub state: AppState,
+    pub p: Principal,
+    pub id: Id,
+    pub body: JsonBody,
+}
+
+impl<Id> axum::extract::FromRequest<AppState> for RecordWrite<Id>
+where
+    Id: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        use axum::response::IntoResponse;
+        let (mut parts, body) = req.into_parts();
+        let Api { state, p } = Api::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(id) = Path::<Id>::from_request_parts(&mut parts, &state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let body = JsonBody::from_request(req, &state).await?;
+        Ok(RecordWrite { state, p, id, body })
+    }
+}
+
 /// The answer of a write that created something: `201` with its JSON.
-pub(crate) fn created<T>(x: T) -> (axum::http::StatusCode, axum::Json<T>) {
+pub(crate) type Created<T> = (axum::http::StatusCode, axum::Json<T>);
+
+/// Answers a write that created `x` ([`Created`]).
+pub(crate) fn created<T>(x: T) -> Created<T> {
     (axum::http::StatusCode::CREATED, axum::Json(x))
 }
 
@@ -319,6 +359,21 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &JsonBody) -> Result<T,
         };
         AppError::invalid(&field, code)
     })
+}
+
+/// Parses a write's JSON body once `check` (the caller's permission and the
+/// record's scope, answered `403` or `404` first) has passed, so a refused
+/// caller learns nothing about the body; see [`json`].
+pub(crate) async fn json_after<T, C, E>(
+    check: impl std::future::Future<Output = Result<C, E>>,
+    body: &JsonBody,
+) -> Result<T, AppError>
+where
+    T: serde::de::DeserializeOwned,
+    AppError: From<E>,
+{
+    check.await?;
+    json(body)
 }
 
 /// A path parameter of the API. One that does not parse (`/consultations/abc`)

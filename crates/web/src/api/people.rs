@@ -5,14 +5,13 @@
 //! The same checks as the pages (`pages/people.rs`).
 
 use super::Path;
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use thamgia_actions::Act;
@@ -195,11 +194,8 @@ pub struct PersonCreate {
 /// Records a child with their consent. Without a complete consent nothing is
 /// stored and every missing field is named in `error.fields`.
 #[utoipa::path(post, path = "/api/v1/people", tag = "models", request_body = PersonCreate,
-    responses((status = 201, body = PersonDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<PersonDto>)> {
+    responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody)))]
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<PersonDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::ViewNames)?;
     act.require(Permission::ManageModels)?;
@@ -230,7 +226,7 @@ pub async fn create(
 /// One child with consents and memberships; 404 when unknown or outside the scope.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "models",
     params(("id" = i32, Path, description = "Person id")),
-    responses((status = 200, body = PersonDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = PersonDto), (status = 403, body = ErrorBody)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<PersonDto>> {
     require(&p, Permission::ViewNames)?;
     Ok(Json(one(&state, &p, id).await?))
@@ -240,7 +236,7 @@ pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<
 /// replaced by a pseudonym everywhere; memberships end today and their history stays.
 #[utoipa::path(post, path = "/api/v1/people/{id}/withdraw", tag = "models",
     params(("id" = i32, Path, description = "Person id")),
-    responses((status = 200, body = PersonDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 200, body = PersonDto), (status = 409, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn withdraw(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<PersonDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -266,17 +262,14 @@ pub struct ConsentCreate {
 /// Records a further consent for a child still on record by name.
 #[utoipa::path(post, path = "/api/v1/people/{id}/consents", tag = "models", request_body = ConsentCreate,
     params(("id" = i32, Path, description = "Person id")),
-    responses((status = 201, body = PersonDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = PersonDto),
               (status = 403, body = ErrorBody)))]
 pub async fn add_consent(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<PersonDto>)> {
+    RecordWrite { state, p, id, body }: RecordWrite,
+) -> AppResult<Created<PersonDto>> {
     // Permission and scope before the body is read.
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load(act, id).await?;
-    let b: ConsentCreate = super::json(&body)?;
+    let b: ConsentCreate = super::json_after(actions::load(act, id), &body).await?;
     let k = ConsentInput {
         guardian_name: b.guardian_name.unwrap_or_default(),
         guardian_relation: b.guardian_relation.unwrap_or_default(),

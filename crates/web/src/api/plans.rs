@@ -4,7 +4,7 @@ use super::Path;
 use super::Query;
 use super::paging::{Listing, Page};
 use super::require;
-use super::{Api, JsonBody};
+use super::{Api, Created, JsonBody};
 use crate::error::{AppError, AppResult, ErrorBody};
 use axum::Json;
 use axum::http::StatusCode;
@@ -70,7 +70,7 @@ pub struct VersionQuery {
 /// One plan (the latest version, or `?version=N`).
 #[utoipa::path(get, path = "/api/v1/plans/{code}", tag = "plans",
     params(("code" = String, Path, description = "Plan code"), VersionQuery),
-    responses((status = 200, body = PlanDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PlanDetail)))]
 pub async fn show(
     Api { state, p }: Api,
     Path(code): Path<String>,
@@ -88,7 +88,7 @@ pub async fn show(
 /// Every version of one plan, newest first.
 #[utoipa::path(get, path = "/api/v1/plans/{code}/versions", tag = "plans",
     params(crate::api::paging::Paging, ("code" = String, Path, description = "Plan code")),
-    responses((status = 200, body = [PlanSummary]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [PlanSummary])))]
 pub async fn versions(
     Api { state, p }: Api,
     Path(code): Path<String>,
@@ -119,12 +119,8 @@ pub struct ImportResult {
 /// Checks and imports a plan file. Any error imports nothing; errors name the
 /// line and field (`error.detail.errors`). The same content twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/plans", tag = "plans", request_body = ImportRequest,
-    responses((status = 201, body = ImportResult), (status = 200, body = ImportResult),
-              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn import(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<ImportResult>)> {
+    responses((status = 201, body = ImportResult), (status = 200, body = ImportResult), (status = 403, body = ErrorBody)))]
+pub async fn import(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<ImportResult>> {
     require(&p, Permission::ImportPlan)?;
     let req: ImportRequest = super::json(&body)?;
     let plan = thamgia_domain::plan::check(&req.source).map_err(|errors| {

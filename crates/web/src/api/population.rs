@@ -204,8 +204,7 @@ impl From<Replaced> for ReplacedDto {
 /// (`rows[2].age: "not_an_age"`). Province staff write every unit,
 /// district and commune officers their own subtree.
 #[utoipa::path(put, path = "/api/v1/population", tag = "units", request_body = PopulationPut,
-    responses((status = 200, body = ReplacedDto), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReplacedDto), (status = 403, body = ErrorBody)))]
 pub async fn put(Api { state, p }: Api, body: JsonBody) -> AppResult<Json<ReplacedDto>> {
     require(&p, Permission::ManagePopulation)?;
     let b: PopulationPut = super::json(&body)?;
@@ -251,8 +250,7 @@ query_params! {
 /// gets exactly the file's rows.
 #[utoipa::path(post, path = "/api/v1/population/import", tag = "units", params(PopulationImportParams),
     request_body(content = Vec<u8>, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 200, body = ReplacedDto), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReplacedDto), (status = 403, body = ErrorBody)))]
 pub async fn import(
     Api { state, p }: Api,
     Query(q): Query<PopulationImportParams>,

@@ -12,7 +12,7 @@ use super::Query;
 use super::paging::{Listing, Page};
 use super::require;
 use super::shapes::query_params;
-use super::{Api, JsonBody};
+use super::{Api, RecordWrite};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -140,7 +140,7 @@ query_params! {
 /// addressed to their agency), newest year first.
 #[utoipa::path(get, path = "/api/v1/recommendations", tag = "recommendations",
     params(crate::api::paging::Paging, RecommendationParams),
-    responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody),
+    responses((status = 200, body = [RecommendationDto]),
               (status = 403, body = ErrorBody)))]
 pub async fn list(
     Api { state, p }: Api,
@@ -189,7 +189,7 @@ query_params! {
 /// the caller sees; agencies with most recommendations first.
 #[utoipa::path(get, path = "/api/v1/recommendations/agencies", tag = "recommendations",
     params(crate::api::paging::Paging, YearParams),
-    responses((status = 200, body = [AgencyStatsDto]), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = [AgencyStatsDto])))]
 pub async fn agencies(
     Api { state, p }: Api,
     Query(q): Query<YearParams>,
@@ -228,7 +228,7 @@ pub async fn agencies(
 /// One recommendation; 404 when unknown or out of the caller's reach.
 #[utoipa::path(get, path = "/api/v1/recommendations/{id}", tag = "recommendations",
     params(("id" = i32, Path, description = "Recommendation id")),
-    responses((status = 200, body = RecommendationDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RecommendationDto)))]
 pub async fn show(
     Api { state, p }: Api,
     Path(id): Path<i32>,
@@ -247,17 +247,14 @@ pub struct StatusBody {
 #[utoipa::path(post, path = "/api/v1/recommendations/{id}/status", tag = "recommendations",
     params(("id" = i32, Path, description = "Recommendation id")), request_body = StatusBody,
     responses((status = 200, body = RecommendationDto), (status = 422, description = "`status`: not_allowed, answer_with_form, unknown_option", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn status(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Json<RecommendationDto>> {
     // Permission and reach before the body is read (404 out of reach, 403
     // for another agency's).
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_answerable(act, id).await?;
-    let b: StatusBody = super::json(&body)?;
+    let b: StatusBody = super::json_after(actions::load_answerable(act, id), &body).await?;
     actions::set_status(act, id, &StatusInput { status: b.status }).await?;
     Ok(Json(one(&state, &p, id).await?))
 }
@@ -284,15 +281,12 @@ pub struct AnswerBody {
 #[utoipa::path(post, path = "/api/v1/recommendations/{id}/answer", tag = "recommendations",
     params(("id" = i32, Path, description = "Recommendation id")), request_body = AnswerBody,
     responses((status = 200, body = RecommendationDto), (status = 422, description = "e.g. `reason`: reason_required; `status`: already_answered", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody)))]
 pub async fn answer(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Json<RecommendationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_answerable(act, id).await?;
-    let b: AnswerBody = super::json(&body)?;
+    let b: AnswerBody = super::json_after(actions::load_answerable(act, id), &body).await?;
     let f = AnswerInput {
         outcome: b.outcome,
         answer: b.answer,
@@ -313,16 +307,12 @@ pub struct FeedbackBody {
 /// Records how an answered recommendation's answer was given back to the children.
 #[utoipa::path(post, path = "/api/v1/recommendations/{id}/feedback", tag = "recommendations",
     params(("id" = i32, Path, description = "Recommendation id")), request_body = FeedbackBody,
-    responses((status = 200, body = RecommendationDto), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = RecommendationDto), (status = 403, body = ErrorBody)))]
 pub async fn feedback(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite,
 ) -> AppResult<Json<RecommendationDto>> {
     let act = Act::new(&state.db.conn, &p, state.now());
-    actions::load_answerable(act, id).await?;
-    let b: FeedbackBody = super::json(&body)?;
+    let b: FeedbackBody = super::json_after(actions::load_answerable(act, id), &body).await?;
     let f = FeedbackInput {
         feedback: b.feedback,
     };
@@ -344,7 +334,7 @@ query_params! {
 #[utoipa::path(get, path = "/api/v1/public/recommendations", tag = "recommendations",
     security(()),
     params(crate::api::paging::Paging, PublicParams),
-    responses((status = 200, body = [RecommendationDto]), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = [RecommendationDto])))]
 pub async fn public(
     State(state): State<AppState>,
     Query(q): Query<PublicParams>,

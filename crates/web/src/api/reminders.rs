@@ -4,11 +4,9 @@
 //! letter as .docx (the page's file, `pages::reminders::letter_file`).
 
 use super::paging::{Listing, Page};
-use super::{Api, JsonBody, Path, created, require};
+use super::{Api, Created, JsonBody, Path, created, require};
 use crate::error::{AppResult, ErrorBody};
 use crate::report_files::ExportFile;
-use axum::Json;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thamgia_actions::Act;
@@ -99,10 +97,7 @@ impl From<reminder::Model> for ReminderDto {
     responses((status = 201, body = [ReminderDto]),
               (status = 422, description = "`items`: required (nothing chosen), unknown_option (not a key)", body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn send(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<Vec<ReminderDto>>)> {
+pub async fn send(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<Vec<ReminderDto>>> {
     let act = Act::new(&state.db.conn, &p, state.now());
     act.require(Permission::Remind)?;
     let b: RemindBody = super::json(&body)?;
@@ -121,7 +116,7 @@ pub async fn send(
     params(("batch" = String, Path, description = "The batch of the reminders")),
     responses((status = 200, description = "The letter", content(
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
-        (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+                (status = 403, body = ErrorBody)))]
 pub async fn letter(Api { state, p }: Api, Path(batch): Path<String>) -> AppResult<ExportFile> {
     require(&p, Permission::Remind)?;
     crate::pages::reminders::letter_file(&state.db.conn, &p, &batch).await

@@ -58,7 +58,6 @@ fn format_of(s: Option<&str>, allowed: &[Format]) -> AppResult<Format> {
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                 (Vec<u8> = "text/csv"))),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn report(
     Api { state, p }: Api,
@@ -86,7 +85,7 @@ pub async fn report(
     responses((status = 200, description = "The file", content(
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 (Vec<u8> = "text/csv"))),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn indicators(
     Api { state, p }: Api,

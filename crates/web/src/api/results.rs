@@ -6,8 +6,8 @@
 
 use super::Path;
 use super::paging::{Listing, Page};
-use super::{Api, JsonBody};
-use super::{json, require};
+use super::require;
+use super::{Api, JsonBody, RecordWrite};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -45,7 +45,7 @@ pub struct ResultsDoc {
 /// Results of a consultation in the caller's scope, with small cells suppressed.
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/results", tag = "results",
     params(("id" = i32, Path, description = "Consultation id")),
-    responses((status = 200, body = ResultsDoc), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ResultsDoc), (status = 403, body = ErrorBody)))]
 pub async fn results(Api { state, p }: Api, Path(id): Path<String>) -> AppResult<Json<ResultsDoc>> {
     require(&p, Permission::ViewResults)?;
     let db = &state.db.conn;
@@ -129,18 +129,16 @@ pub struct ModerationResult {
 #[utoipa::path(post, path = "/api/v1/moderation/{answer_id}", tag = "moderation",
     params(("answer_id" = i32, Path, description = "Answer id")),
     request_body = ModerationRequest,
-    responses((status = 200, body = ModerationResult), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ModerationResult), (status = 403, body = ErrorBody)))]
 pub async fn moderate(
-    Api { state, p }: Api,
-    Path(answer_id): Path<String>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<String>,
 ) -> AppResult<Json<ModerationResult>> {
     require(&p, Permission::Moderate)?;
-    let answer_id = path_id(&answer_id)?;
+    let answer_id = path_id(&id)?;
     // Out of scope is 404 before the body is even read.
-    responses::answer_in_scope(&state.db.conn, &p.scope(), answer_id).await?;
-    let req: ModerationRequest = json(&body)?;
+    let scope = p.scope();
+    let in_scope = responses::answer_in_scope(&state.db.conn, &scope, answer_id);
+    let req: ModerationRequest = super::json_after(in_scope, &body).await?;
     let decision = moderation::DecisionInput {
         action: req.action,
         text: req.text,
@@ -195,8 +193,8 @@ async fn consultation_write<B: serde::de::DeserializeOwned>(
 ) -> AppResult<(i32, B)> {
     require(p, Permission::AnswerChildren)?;
     let id = path_id(id)?;
-    consultations::for_write(&state.db.conn, p, id).await?;
-    Ok((id, json(body)?))
+    let write = consultations::for_write(&state.db.conn, p, id);
+    Ok((id, super::json_after(write, body).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -210,12 +208,9 @@ pub struct CloseRequest {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/close", tag = "results",
     params(("id" = i32, Path, description = "Consultation id")),
     request_body = CloseRequest,
-    responses((status = 200, body = ConsultationState), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ConsultationState), (status = 403, body = ErrorBody)))]
 pub async fn close(
-    Api { state, p }: Api,
-    Path(id): Path<String>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<String>,
 ) -> AppResult<Json<ConsultationState>> {
     let (id, req): (i32, CloseRequest) = consultation_write(&state, &p, &id, &body).await?;
     let act = Act::new(&state.db.conn, &p, state.now());
@@ -244,12 +239,9 @@ pub struct AnswerRequest {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/answer", tag = "results",
     params(("id" = i32, Path, description = "Consultation id")),
     request_body = AnswerRequest,
-    responses((status = 200, body = ConsultationState), (status = 422, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ConsultationState), (status = 403, body = ErrorBody)))]
 pub async fn answer(
-    Api { state, p }: Api,
-    Path(id): Path<String>,
-    body: JsonBody,
+    RecordWrite { state, p, id, body }: RecordWrite<String>,
 ) -> AppResult<Json<ConsultationState>> {
     let (id, req): (i32, AnswerRequest) = consultation_write(&state, &p, &id, &body).await?;
     let input = actions::AnswerInput {

@@ -96,7 +96,7 @@ async fn dto(state: &AppState, s: &Span) -> AppResult<ReviewDto> {
 /// `outside_unit`.
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "reports",
     params(SpanParams),
-    responses((status = 200, body = ReviewDto), (status = 422, body = ErrorBody),
+    responses((status = 200, body = ReviewDto),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn show(Api { state, p }: Api, Query(q): Query<SpanInput>) -> AppResult<Json<ReviewDto>> {
     require(&p, Permission::ViewReports)?;
@@ -109,7 +109,7 @@ pub async fn show(Api { state, p }: Api, Query(q): Query<SpanInput>) -> AppResul
 #[utoipa::path(put, path = "/api/v1/reviews", tag = "reports",
     params(SpanParams),
     request_body = ReviewNarrative,
-    responses((status = 200, body = ReviewDto), (status = 422, body = ErrorBody),
+    responses((status = 200, body = ReviewDto),
               (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     Api { state, p }: Api,
@@ -136,7 +136,7 @@ pub async fn update(
 /// those of `GET /api/v1/reviews`.
 #[utoipa::path(get, path = "/api/v1/reviews/export", tag = "reports",
     params(SpanParams, ReportExportQuery),
-    responses((status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+    responses((status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 200, description = "The review's file", content(
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -78,3 +78,51 @@ macro_rules! query_params {
     };
 }
 pub(crate) use query_params;
+
+/// Declares a body that carries one group tally (with its OpenAPI schema):
+/// its own fields, then the group's label and counts, read alike by the
+/// tallies' API and a device's sync; `tally_input` makes the action's input.
+macro_rules! tally_body {
+    (
+        $(#[$attr:meta])*
+        $name:ident {
+            $($(#[$doc:meta])* $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $($(#[$doc])* pub $field: $ty,)*
+            /// The group's name, e.g. "Lớp 7A, nhóm 2" (at most 100 characters).
+            pub label: String,
+            pub girls: i64,
+            pub boys: i64,
+            /// girls + boys must equal age_6_10 + age_11_15; 1–200 children.
+            pub age_6_10: i64,
+            pub age_11_15: i64,
+            /// Option id → how many children chose it (options of single and multiple questions).
+            #[serde(default)]
+            pub counts: std::collections::BTreeMap<String, i64>,
+        }
+
+        impl $name {
+            /// The tally as the action takes it, stored under
+            /// `submission_id` (option ids trimmed).
+            fn tally_input(self, submission_id: String) -> thamgia_actions::responses::TallyInput {
+                thamgia_actions::responses::TallyInput {
+                    submission_id,
+                    label: self.label,
+                    girls: self.girls.into(),
+                    boys: self.boys.into(),
+                    age_6_10: self.age_6_10.into(),
+                    age_11_15: self.age_11_15.into(),
+                    counts: self
+                        .counts
+                        .into_iter()
+                        .map(|(k, v)| (k.trim().to_string(), v.into()))
+                        .collect(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use tally_body;

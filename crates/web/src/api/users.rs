@@ -1,17 +1,16 @@
 //! Accounts: the caller's own, and administration (admins only, in scope).
 
 use super::Path;
-use super::created;
 use super::paging::{Listing, Page};
 use super::require;
-use super::{Api, JsonBody};
+use super::{Api, JsonBody, RecordWrite};
+use super::{Created, created};
 use crate::accounts::{self, UserInput, UserUpdate};
 use crate::auth::ApiUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use thamgia_domain::access::{Actor, Permission};
 use thamgia_store::entity::{unit, user};
 use thamgia_store::{agencies, units, users};
@@ -44,6 +43,14 @@ async fn dto(state: &AppState, u: &user::Model, unit: &unit::Model) -> AppResult
     })
 }
 
+/// The answer to a write on an account: the account as stored, with its unit.
+async fn saved(state: &AppState, u: &user::Model) -> AppResult<UserDto> {
+    let unit = units::by_id(&state.db.conn, u.unit_id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    dto(state, u, &unit).await
+}
+
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "users",
     responses((status = 200, body = UserDto), (status = 401, body = ErrorBody)))]
@@ -67,32 +74,20 @@ pub async fn list(Api { state, p }: Api, paging: Listing) -> AppResult<Page<User
 
 /// Creates an account (admins). Every invalid field is named in `error.fields`.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
-    responses((status = 201, body = UserDto), (status = 422, body = ErrorBody),
+    responses((status = 201, body = UserDto),
               (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(
-    Api { state, p }: Api,
-    body: JsonBody,
-) -> AppResult<(StatusCode, Json<UserDto>)> {
+pub async fn create(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let input: UserInput = super::json(&body)?;
-    let u = accounts::create(
-        &state.db.conn,
-        &Actor::from(&p),
-        &p.scope(),
-        state.now(),
-        input,
-    )
-    .await?;
-    let unit = units::by_id(&state.db.conn, u.unit_id)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    Ok(created(dto(&state, &u, &unit).await?))
+    let actor = Actor::from(&p);
+    let u = accounts::create(&state.db.conn, &actor, &p.scope(), state.now(), input).await?;
+    Ok(created(saved(&state, &u).await?))
 }
 
 /// One account in the caller's scope (admins).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
     params(("id" = i32, Path, description = "Account id")),
-    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UserDto)))]
 pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let (u, unit) = users::get_in_scope(&state.db.conn, &p.scope(), id).await?;
@@ -102,25 +97,11 @@ pub async fn show(Api { state, p }: Api, Path(id): Path<i32>) -> AppResult<Json<
 /// Changes an account (admins): name, role, unit, agency, active, password.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserUpdate,
     params(("id" = i32, Path, description = "Account id")),
-    responses((status = 200, body = UserDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn update(
-    Api { state, p }: Api,
-    Path(id): Path<i32>,
-    body: JsonBody,
-) -> AppResult<Json<UserDto>> {
+    responses((status = 200, body = UserDto)))]
+pub async fn update(RecordWrite { state, p, id, body }: RecordWrite) -> AppResult<Json<UserDto>> {
     require(&p, Permission::ManageUsers)?;
     let input: UserUpdate = super::json(&body)?;
-    let u = accounts::update(
-        &state.db.conn,
-        &Actor::from(&p),
-        &p.scope(),
-        state.now(),
-        id,
-        input,
-    )
-    .await?;
-    let unit = units::by_id(&state.db.conn, u.unit_id)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    Ok(Json(dto(&state, &u, &unit).await?))
+    let actor = Actor::from(&p);
+    let u = accounts::update(&state.db.conn, &actor, &p.scope(), state.now(), id, input).await?;
+    Ok(Json(saved(&state, &u).await?))
 }

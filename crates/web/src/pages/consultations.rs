@@ -135,15 +135,9 @@ struct ConsultationFormPage {
     facilitators: Vec<(user::Model, unit::Model)>,
 }
 
+form_errors!(ConsultationFormPage, field_message);
+
 impl ConsultationFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-
     fn in_audience(&self, code: &str) -> bool {
         self.f.audience.iter().any(|a| a == code)
     }
@@ -559,6 +553,8 @@ struct ConsultationPage {
     sprite: String,
 }
 
+form_errors!(ConsultationPage, field_message);
+
 impl ConsultationPage {
     /// The choice rows of the question form, numbered from 1.
     fn rows(&self) -> Vec<(usize, OptionRow)> {
@@ -576,14 +572,6 @@ impl ConsultationPage {
     fn other_pic<'a>(&self, r: &'a OptionRow) -> Option<&'a str> {
         let p = r.pic.trim();
         (!p.is_empty() && thamgia_domain::pictures::key(p).is_none()).then_some(p)
-    }
-
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
     }
 
     fn is(&self, status: &str) -> bool {

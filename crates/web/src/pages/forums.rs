@@ -225,15 +225,9 @@ impl ForumFormPage {
             .iter()
             .any(|g| !g.value.trim().is_empty() || self.errors.contains_key(&g.field))
     }
-
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
 }
+
+form_errors!(ForumFormPage, field_message);
 
 async fn form_page(
     state: &AppState,

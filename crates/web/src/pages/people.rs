@@ -206,15 +206,7 @@ struct PersonFormPage {
     relations: Vec<&'static str>,
 }
 
-impl PersonFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(PersonFormPage, field_message);
 
 async fn form_page(
     state: &AppState,
@@ -333,15 +325,7 @@ struct PersonPage {
     saved: bool,
 }
 
-impl PersonPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(PersonPage, field_message);
 
 /// A child's memberships of councils and clubs, as links.
 pub(crate) async fn memberships(

@@ -595,28 +595,36 @@ pub async fn funding_xlsx(
     Ok((bytes, file_name(lang.pick("kinh-phi", "funding"), &f)))
 }
 
-async fn activities_page(
+/// The workbooks the pages offer for download.
+#[derive(Clone, Copy)]
+enum Workbook {
+    Activities,
+    Funding,
+}
+
+/// Downloads a workbook: the visitor needs `ViewActivities`; the workbook is
+/// written in the language asked for (`?lang=`, else the page's).
+async fn workbook_page(
     State(state): State<AppState>,
     PageUser(p, ctx): PageUser,
     Query(q): Query<ExportParams>,
+    which: Workbook,
 ) -> PageResult {
     require(&p, Permission::ViewActivities, ctx.lang)?;
     let lang = q.lang_or(ctx.lang).page(ctx.lang)?;
-    let (bytes, name) = activities_xlsx(&state.db.conn, &p, &q, lang)
-        .await
-        .page(ctx.lang)?;
+    let db = &state.db.conn;
+    let (bytes, name) = match which {
+        Workbook::Activities => activities_xlsx(db, &p, &q, lang).await,
+        Workbook::Funding => funding_xlsx(db, &p, &q, lang).await,
+    }
+    .page(ctx.lang)?;
     Ok(xlsx_response(bytes, &name))
 }
 
-async fn funding_page(
-    State(state): State<AppState>,
-    PageUser(p, ctx): PageUser,
-    Query(q): Query<ExportParams>,
-) -> PageResult {
-    require(&p, Permission::ViewActivities, ctx.lang)?;
-    let lang = q.lang_or(ctx.lang).page(ctx.lang)?;
-    let (bytes, name) = funding_xlsx(&state.db.conn, &p, &q, lang)
-        .await
-        .page(ctx.lang)?;
-    Ok(xlsx_response(bytes, &name))
+async fn activities_page(s: State<AppState>, u: PageUser, q: Query<ExportParams>) -> PageResult {
+    workbook_page(s, u, q, Workbook::Activities).await
+}
+
+async fn funding_page(s: State<AppState>, u: PageUser, q: Query<ExportParams>) -> PageResult {
+    workbook_page(s, u, q, Workbook::Funding).await
 }

@@ -180,6 +180,23 @@ fn opts(v: impl IntoIterator<Item = (String, String)>, chosen: &str) -> Vec<Opt>
         .collect()
 }
 
+/// The units of the report chain as choices, `chosen` (a unit's code)
+/// selected.
+fn unit_opts(lang: Lang, units: &[unit::Model], chosen: &str) -> Vec<Opt> {
+    opts(
+        units
+            .iter()
+            .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
+            .map(|u| {
+                (
+                    u.code.clone(),
+                    lang.pick(&u.name_vi, &u.name_en).to_string(),
+                )
+            }),
+        chosen,
+    )
+}
+
 fn kind_opts(lang: Lang, chosen: &str) -> Vec<Opt> {
     let chosen = ActivityKind::read(chosen)
         .map(|k| k.as_str().to_string())
@@ -325,18 +342,7 @@ pub async fn list(
     }
     let year_chosen = filter.year.map(|y| y.to_string()).unwrap_or_default();
     Ok(render(&ListPage {
-        units: opts(
-            unit_list
-                .iter()
-                .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
-                .map(|u| {
-                    (
-                        u.code.clone(),
-                        lang.pick(&u.name_vi, &u.name_en).to_string(),
-                    )
-                }),
-            q.unit.trim(),
-        ),
+        units: unit_opts(lang, &unit_list, q.unit.trim()),
         years: opts(
             years.iter().map(|y| (y.to_string(), y.to_string())),
             &year_chosen,
@@ -445,17 +451,47 @@ fn text_from_form(m: &BTreeMap<String, String>) -> ActivityText {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which activity form a page shows: its title, where it posts and where
+/// "cancel" goes back to.
+struct FormKind {
+    title_key: &'static str,
+    action: String,
+    cancel: String,
+}
+
+impl FormKind {
+    /// The form of a new activity.
+    fn new_activity() -> Self {
+        FormKind {
+            title_key: "act-new-title",
+            action: "/activities/new".into(),
+            cancel: "/activities".into(),
+        }
+    }
+
+    /// The form that edits activity `id`.
+    fn edit(id: i32) -> Self {
+        FormKind {
+            title_key: "act-edit-title",
+            action: format!("/activities/{id}/edit"),
+            cancel: format!("/activities/{id}"),
+        }
+    }
+}
+
 async fn form_page(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    title_key: &str,
-    action: String,
-    cancel: String,
+    kind: FormKind,
     f: ActivityText,
     errors: Fields,
 ) -> Result<FormPage, PageError> {
+    let FormKind {
+        title_key,
+        action,
+        cancel,
+    } = kind;
     let lang = ctx.lang;
     let db = &state.db.conn;
     let scope = p.scope();
@@ -510,18 +546,7 @@ async fn form_page(
     Ok(FormPage {
         c: Chrome::new(ctx, title_key),
         summary: summary(lang, &errors, FORM_ORDER),
-        units: opts(
-            unit_list
-                .iter()
-                .filter(|u| thamgia_domain::units::in_report_chain(&u.path))
-                .map(|u| {
-                    (
-                        u.code.clone(),
-                        lang.pick(&u.name_vi, &u.name_en).to_string(),
-                    )
-                }),
-            f.unit.trim(),
-        ),
+        units: unit_opts(lang, &unit_list, f.unit.trim()),
         leads: opts(
             agency_list
                 .iter()
@@ -575,17 +600,7 @@ pub async fn new_form(Visit { state, p, ctx }: Visit) -> PageResult {
     {
         f.lead_agency = a.code;
     }
-    let page = form_page(
-        &state,
-        &p,
-        &ctx,
-        "act-new-title",
-        "/activities/new".into(),
-        "/activities".into(),
-        f,
-        Fields::new(),
-    )
-    .await?;
+    let page = form_page(&state, &p, &ctx, FormKind::new_activity(), f, Fields::new()).await?;
     Ok(render(&page))
 }
 
@@ -597,19 +612,9 @@ pub async fn create(
     let f = text_from_form(&m);
     match actions::create(Act::new(&state.db.conn, &p, state.now()), &f).await {
         Ok(row) => Ok(Redirect::to(&format!("/activities/{}?saved=1", row.id)).into_response()),
-        Err(ActionError::Invalid { fields, .. }) => refused(
-            form_page(
-                &state,
-                &p,
-                &ctx,
-                "act-new-title",
-                "/activities/new".into(),
-                "/activities".into(),
-                f,
-                fields,
-            )
-            .await?,
-        ),
+        Err(ActionError::Invalid { fields, .. }) => {
+            refused(form_page(&state, &p, &ctx, FormKind::new_activity(), f, fields).await?)
+        }
         Err(e) => Err(PageError(e.into(), lang)),
     }
 }
@@ -620,17 +625,7 @@ pub async fn edit_form(Visit { state, p, ctx }: Visit, Path(id): Path<i32>) -> P
     let r = row_of(&state.db.conn, &p, &a, &u).await.page(lang)?;
     let coord: Vec<String> = r.coordinating.iter().map(|x| x.code.clone()).collect();
     let f = text_of(&a, &u.code, &r.lead.code, &coord, &r.participants);
-    let page = form_page(
-        &state,
-        &p,
-        &ctx,
-        "act-edit-title",
-        format!("/activities/{id}/edit"),
-        format!("/activities/{id}"),
-        f,
-        Fields::new(),
-    )
-    .await?;
+    let page = form_page(&state, &p, &ctx, FormKind::edit(id), f, Fields::new()).await?;
     Ok(render(&page))
 }
 
@@ -646,19 +641,7 @@ pub async fn update(
         Err(ActionError::Invalid { fields, .. }) => fields,
         Err(e) => return Err(PageError(e.into(), lang)),
     };
-    refused(
-        form_page(
-            &state,
-            &p,
-            &ctx,
-            "act-edit-title",
-            format!("/activities/{id}/edit"),
-            format!("/activities/{id}"),
-            f,
-            fields,
-        )
-        .await?,
-    )
+    refused(form_page(&state, &p, &ctx, FormKind::edit(id), f, fields).await?)
 }
 
 // ---------------------------------------------------------------- the activity

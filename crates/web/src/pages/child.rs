@@ -537,31 +537,46 @@ fn door_page(ctx: &Ctx, k: &consultation::Model, d: Door) -> Response {
     }
 }
 
+/// The form of the consultation joined with `code` while its door is open;
+/// else the page a child sees instead: the join page for an unknown code, or
+/// the door's page (not yet open, closed, published).
+async fn open_form(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+) -> Result<Result<Form, Response>, PageError> {
+    let lang = ctx.lang;
+    let Some(k) = find(&state.db.conn, code)
+        .await
+        .map_err(|e| PageError(e.into(), lang))?
+    else {
+        return Ok(Err(join_page(ctx, code, true)));
+    };
+    let d = door(&k, state.now().date_naive());
+    if d != Door::Open {
+        return Ok(Err(door_page(ctx, &k, d)));
+    }
+    let form = Form::load(&state.db.conn, k, state.now().date_naive())
+        .await
+        .map_err(|e| PageError(e.into(), lang))?;
+    Ok(Ok(form))
+}
+
 /// `GET /c/{code}`: the form while open, the answer once published.
 async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let lang = ctx.lang;
     if let Some(canonical) = JoinCode::parse(&code)
         && canonical.as_str() != code
     {
         return Ok(Redirect::to(&format!("/c/{}", canonical.as_str())).into_response());
     }
-    let Some(k) = find(&state.db.conn, &code)
-        .await
-        .map_err(|e| PageError(e.into(), lang))?
-    else {
-        return Ok(join_page(&ctx, &code, true));
+    let form = match open_form(&state, &ctx, &code).await? {
+        Ok(form) => form,
+        Err(instead) => return Ok(instead),
     };
-    let d = door(&k, state.now().date_naive());
-    if d != Door::Open {
-        return Ok(door_page(&ctx, &k, d));
-    }
-    let form = Form::load(&state.db.conn, k, state.now().date_naive())
-        .await
-        .map_err(|e| PageError(e.into(), lang))?;
     let sid = uuid::Uuid::new_v4().hyphenated().to_string();
     let mut res = render_child(&form_page(
         &ctx,
@@ -696,19 +711,10 @@ async fn submit(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let Some(k) = find(&state.db.conn, &code)
-        .await
-        .map_err(|e| PageError(e.into(), lang))?
-    else {
-        return Ok(join_page(&ctx, &code, true));
+    let form = match open_form(&state, &ctx, &code).await? {
+        Ok(form) => form,
+        Err(instead) => return Ok(instead),
     };
-    let d = door(&k, state.now().date_naive());
-    if d != Door::Open {
-        return Ok(door_page(&ctx, &k, d));
-    }
-    let form = Form::load(&state.db.conn, k, state.now().date_naive())
-        .await
-        .map_err(|e| PageError(e.into(), lang))?;
     let sent_sid = pairs
         .iter()
         .find(|(k, _)| k == "submission_id")
@@ -718,16 +724,13 @@ async fn submit(
         // A form without a usable id (tampered, or very old): nothing stored,
         // the child sends again with a fresh one.
         let fresh = uuid::Uuid::new_v4().hyphenated().to_string();
-        let page = form_page(
+        return Ok(form_again(
             &ctx,
             &form,
             &pairs,
             &fresh,
             &FieldErrors::new(),
-            Some(lang.t("child-err-stale")),
-        );
-        return Ok(with_status(
-            render_child(&page),
+            "child-err-stale",
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
@@ -759,23 +762,34 @@ async fn submit(
             true,
             StatusCode::CONFLICT,
         )),
-        Outcome::Limited => {
-            let page = form_page(
-                &ctx,
-                &form,
-                &pairs,
-                &sid,
-                &FieldErrors::new(),
-                Some(lang.t("child-slow-down")),
-            );
-            Ok(with_status(
-                render_child(&page),
-                StatusCode::TOO_MANY_REQUESTS,
-            ))
-        }
+        Outcome::Limited => Ok(form_again(
+            &ctx,
+            &form,
+            &pairs,
+            &sid,
+            &FieldErrors::new(),
+            "child-slow-down",
+            StatusCode::TOO_MANY_REQUESTS,
+        )),
     }
 }
 
+/// The form shown again as the child sent it, with its errors and a banner
+/// (the words of `banner_key`), answered with `status`.
+fn form_again(
+    ctx: &Ctx,
+    form: &Form,
+    pairs: &[(String, String)],
+    sid: &str,
+    errors: &FieldErrors,
+    banner_key: &str,
+    status: StatusCode,
+) -> Response {
+    let page = form_page(ctx, form, pairs, sid, errors, Some(ctx.lang.t(banner_key)));
+    with_status(render_child(&page), status)
+}
+
+/// The form shown again with the errors that refused it: 422.
 fn invalid(
     ctx: &Ctx,
     form: &Form,
@@ -783,15 +797,15 @@ fn invalid(
     sid: &str,
     errors: &FieldErrors,
 ) -> Response {
-    let page = form_page(
+    form_again(
         ctx,
         form,
         pairs,
         sid,
         errors,
-        Some(ctx.lang.t("child-err-summary")),
-    );
-    with_status(render_child(&page), StatusCode::UNPROCESSABLE_ENTITY)
+        "child-err-summary",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 #[derive(Template)]

@@ -135,15 +135,9 @@ struct ConsultationFormPage {
     facilitators: Vec<(user::Model, unit::Model)>,
 }
 
+form_errors!(ConsultationFormPage, field_message);
+
 impl ConsultationFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-
     fn in_audience(&self, code: &str) -> bool {
         self.f.audience.iter().any(|a| a == code)
     }
@@ -559,6 +553,8 @@ struct ConsultationPage {
     sprite: String,
 }
 
+form_errors!(ConsultationPage, field_message);
+
 impl ConsultationPage {
     /// The choice rows of the question form, numbered from 1.
     fn rows(&self) -> Vec<(usize, OptionRow)> {
@@ -576,14 +572,6 @@ impl ConsultationPage {
     fn other_pic<'a>(&self, r: &'a OptionRow) -> Option<&'a str> {
         let p = r.pic.trim();
         (!p.is_empty() && thamgia_domain::pictures::key(p).is_none()).then_some(p)
-    }
-
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
     }
 
     fn is(&self, status: &str) -> bool {
@@ -964,6 +952,42 @@ impl Values {
 
 // ---------------------------------------------------------------- group tallies
 
+/// The notice above a form typed in for a consultation (a tally, a paper
+/// form): that it is not open, or nothing while it is.
+pub(crate) fn not_open_notice(lang: Lang, k: &consultation::Model) -> String {
+    if k.status == Status::Open {
+        String::new()
+    } else {
+        lang.t("consult-not-open")
+    }
+}
+
+/// A form typed in for a consultation, as refused: its fields and 422 when
+/// they are wrong, no fields and 409 when the consultation is not open; the
+/// error page for anything else.
+pub(crate) fn typed_in_refusal(
+    e: ActionError,
+    lang: Lang,
+) -> Result<(Fields, StatusCode), PageError> {
+    match e {
+        ActionError::Invalid { fields, .. } => Ok((fields, StatusCode::UNPROCESSABLE_ENTITY)),
+        ActionError::Conflict { field } if field == "status" => {
+            Ok((Fields::new(), StatusCode::CONFLICT))
+        }
+        e => Err(PageError(e.into(), lang)),
+    }
+}
+
+/// The submission id a refused form is shown again with: the one it was
+/// sent with (sending it again after a fix is the same form), else a new one.
+pub(crate) fn kept_submission_id(sent: String) -> String {
+    if is_uuid(&sent) {
+        sent
+    } else {
+        uuid::Uuid::new_v4().to_string()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "tally.html")]
 struct TallyPage {
@@ -1000,11 +1024,7 @@ async fn tally_page(
         .into_iter()
         .map(|(t, _): (group_tally::Model, _)| (t.label, t.girls + t.boys, t.created_at))
         .collect();
-    let notice = if k.status == Status::Open {
-        String::new()
-    } else {
-        lang.t("consult-not-open")
-    };
+    let notice = not_open_notice(lang, &k);
     Ok(TallyPage {
         c: Chrome::new(ctx, "consult-tally-title"),
         k,
@@ -1068,17 +1088,9 @@ pub async fn tally_submit(
         Ok(_) => {
             return Ok(Redirect::to(&format!("/consultations/{id}/tally?saved=1")).into_response());
         }
-        Err(ActionError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(ActionError::Conflict { field }) if field == "status" => {
-            (Fields::new(), StatusCode::CONFLICT)
-        }
-        Err(e) => return Err(PageError(e.into(), lang)),
+        Err(e) => typed_in_refusal(e, lang)?,
     };
-    let sid = if is_uuid(&f.submission_id) {
-        f.submission_id.clone()
-    } else {
-        uuid::Uuid::new_v4().to_string()
-    };
+    let sid = kept_submission_id(f.submission_id.clone());
     let mut res = render(&tally_page(&state, &ctx, k, v, status.0, sid, false).await?);
     *res.status_mut() = status.1;
     Ok(res)

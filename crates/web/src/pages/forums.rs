@@ -11,7 +11,8 @@
 use super::councils::units_holding;
 use super::recommendations::{self as recs, RecRow, RecommendationForm};
 use super::{
-    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
+    Chrome, PageErr, PageError, PageResult, Visit, filter_or_refused, render, require,
+    unprocessable, unprocessable_if,
 };
 use crate::auth::{CsrfForm, Ctx};
 use crate::forum_words::warning_text;
@@ -140,11 +141,7 @@ pub async fn list(Visit { state, p, ctx }: Visit, Query(q): Query<ListQuery>) ->
     let db = &state.db.conn;
     let scope = p.scope();
     let today = state.now().date_naive();
-    let (filter, errors) = match actions::filter_of(db, &scope, &q).await {
-        Ok(f) => (Some(f), Fields::new()),
-        Err(ActionError::Invalid { fields, .. }) => (None, fields),
-        Err(e) => return Err(PageError(e.into(), lang)),
-    };
+    let (filter, errors) = filter_or_refused(actions::filter_of(db, &scope, &q).await, lang)?;
     let mut rows = vec![];
     let mut rules = Rules::default();
     if let Some(f) = &filter {
@@ -225,15 +222,9 @@ impl ForumFormPage {
             .iter()
             .any(|g| !g.value.trim().is_empty() || self.errors.contains_key(&g.field))
     }
-
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
 }
+
+form_errors!(ForumFormPage, field_message);
 
 async fn form_page(
     state: &AppState,

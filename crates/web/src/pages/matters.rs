@@ -7,7 +7,8 @@
 //! the same fields and name the same error codes.
 
 use super::{
-    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
+    Chrome, PageErr, PageError, PageResult, Visit, filter_or_refused, render, require,
+    unprocessable, unprocessable_if,
 };
 use crate::auth::{CsrfForm, Ctx};
 use crate::error::AppResult;
@@ -157,11 +158,7 @@ pub async fn list(
     require(&p, Permission::ViewResults, lang)?;
     let db = &state.db.conn;
     let scope = p.scope();
-    let (filter, errors) = match filter_of(db, &scope, &q).await {
-        Ok(f) => (Some(f), Fields::new()),
-        Err(ActionError::Invalid { fields, .. }) => (None, fields),
-        Err(e) => return Err(PageError(e.into(), lang)),
-    };
+    let (filter, errors) = filter_or_refused(filter_of(db, &scope, &q).await, lang)?;
     let mut rows = vec![];
     let mut pager = Pager::default();
     if let Some(f) = &filter {

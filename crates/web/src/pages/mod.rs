@@ -361,6 +361,19 @@ pub(crate) fn answered<T>(
     }
 }
 
+/// A list's filter as its page reads it: the filter when it passed (and no
+/// errors), else no filter and the fields refused, shown above an empty list;
+/// the error page for anything else.
+pub(crate) fn filter_or_refused<T>(
+    r: Result<T, thamgia_actions::ActionError>,
+    lang: Lang,
+) -> Result<(Option<T>, matters::Fields), PageError> {
+    Ok(match answered(r, lang)? {
+        Ok(f) => (Some(f), matters::Fields::new()),
+        Err(fields) => (None, fields),
+    })
+}
+
 /// A form's errors for the summary at its top, each as (field id, "Label:
 /// message") with `line` making the text: the fields of `order` first, in
 /// that order, then any other.

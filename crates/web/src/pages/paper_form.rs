@@ -2,7 +2,10 @@
 //! consultation's questions and "about you", checked and stored by
 //! `actions::responses::submit_paper`.
 
-use super::consultations::{QView, Values, face_emoji, load_for_write, qviews};
+use super::consultations::{
+    QView, Values, face_emoji, kept_submission_id, load_for_write, not_open_notice, qviews,
+    typed_in_refusal,
+};
 use super::matters::Fields;
 use super::{Chrome, PageErr, PageError, PageResult, Visit, render, require};
 use crate::auth::{CsrfForm, Ctx};
@@ -15,11 +18,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use std::collections::BTreeMap;
-use thamgia_actions::responses::{self as paper, PaperInput, is_uuid};
+use thamgia_actions::responses::{self as paper, PaperInput};
 use thamgia_actions::{Act, ActionError};
 use thamgia_domain::access::Permission;
 use thamgia_domain::ethnic;
-use thamgia_domain::voice::{QuestionKind, RawAnswer, RawProfile, Source, Status};
+use thamgia_domain::voice::{QuestionKind, RawAnswer, RawProfile, Source};
 use thamgia_store::entity::{consultation, unit};
 use thamgia_store::{consultations, voice_queries};
 
@@ -234,11 +237,7 @@ async fn paper_page(
     let lang = ctx.lang;
     let db = &state.db.conn;
     let questions = qviews(lang, consultations::questions(db, k.id).await.page(lang)?);
-    let notice = if k.status == Status::Open {
-        String::new()
-    } else {
-        lang.t("consult-not-open")
-    };
+    let notice = not_open_notice(lang, &k);
     Ok(PaperPage {
         c: Chrome::new(ctx, "consult-paper-title"),
         unit_options: paper::profile_units(db, &k).await.page(lang)?,
@@ -313,22 +312,13 @@ pub async fn paper_submit(
                 Redirect::to(&format!("/consultations/{id}/paper?saved={n}")).into_response(),
             );
         }
-        Err(ActionError::Invalid { fields, .. }) => (fields, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(ActionError::Conflict { field }) if field == "status" => {
-            (Fields::new(), StatusCode::CONFLICT)
-        }
         Err(ActionError::Conflict { field }) if field == "submission_id" => (
             Fields::from([("submission_id".to_string(), "different_content".to_string())]),
             StatusCode::CONFLICT,
         ),
-        Err(e) => return Err(PageError(e.into(), lang)),
+        Err(e) => typed_in_refusal(e, lang)?,
     };
-    // A refused form keeps its id: sending it again after a fix is the same form.
-    let sid = if is_uuid(&sid) {
-        sid
-    } else {
-        uuid::Uuid::new_v4().to_string()
-    };
+    let sid = kept_submission_id(sid);
     let mut res = render(&paper_page(&state, &ctx, k, v, errors, sid, None).await?);
     *res.status_mut() = status;
     Ok(res)

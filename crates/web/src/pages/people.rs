@@ -131,6 +131,16 @@ pub struct PersonRow {
     pub withdrawn: bool,
 }
 
+/// The name of a child's ethnic group in the page's language ("" when not
+/// given or not known).
+fn ethnic_name(lang: Lang, p: &person::Model) -> String {
+    p.ethnic
+        .as_deref()
+        .and_then(|c| Some(lang.pick(ethnic::name(c)?, ethnic::name_en(c)?)))
+        .unwrap_or("")
+        .to_string()
+}
+
 fn birth_text(lang: Lang, p: &person::Model) -> String {
     match (p.birth_date, p.pseudonymised_at.is_some()) {
         (Some(d), true) => d.year().to_string(),
@@ -171,12 +181,7 @@ pub async fn list(
                 .filter(|_| person.pseudonymised_at.is_none())
                 .map(|b| age_on(b, today)),
             sex: person.sex.clone().unwrap_or_default(),
-            ethnic: person
-                .ethnic
-                .as_deref()
-                .and_then(|c| Some(lang.pick(ethnic::name(c)?, ethnic::name_en(c)?)))
-                .unwrap_or("")
-                .to_string(),
+            ethnic: ethnic_name(lang, &person),
             unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
             school: person.school_or_commune.clone().unwrap_or_default(),
             withdrawn: person.pseudonymised_at.is_some(),
@@ -206,15 +211,7 @@ struct PersonFormPage {
     relations: Vec<&'static str>,
 }
 
-impl PersonFormPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(PersonFormPage, field_message);
 
 async fn form_page(
     state: &AppState,
@@ -333,15 +330,7 @@ struct PersonPage {
     saved: bool,
 }
 
-impl PersonPage {
-    fn error(&self, field: &str) -> String {
-        field_message(&self.c, &self.errors, field)
-    }
-
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
-}
+form_errors!(PersonPage, field_message);
 
 /// A child's memberships of councils and clubs, as links.
 pub(crate) async fn memberships(
@@ -399,12 +388,7 @@ async fn person_page(
             .filter(|_| !withdrawn)
             .map(|b| age_on(b, today)),
         sex: person.sex.clone().unwrap_or_default(),
-        ethnic: person
-            .ethnic
-            .as_deref()
-            .and_then(|c| Some(lang.pick(ethnic::name(c)?, ethnic::name_en(c)?)))
-            .unwrap_or("")
-            .to_string(),
+        ethnic: ethnic_name(lang, &person),
         disability: person.disability,
         unit_name: lang.pick(&u.name_vi, &u.name_en).to_string(),
         school: person.school_or_commune.clone().unwrap_or_default(),

@@ -18,7 +18,8 @@
 
 use super::forums::field_message;
 use super::{
-    Chrome, PageErr, PageError, PageResult, Visit, render, require, unprocessable, unprocessable_if,
+    Chrome, PageErr, PageError, PageResult, Visit, filter_or_refused, render, require,
+    unprocessable, unprocessable_if,
 };
 use crate::auth::{CsrfForm, Ctx};
 use crate::error::{AppError, AppResult};
@@ -220,11 +221,8 @@ pub async fn list(
     let db = &state.db.conn;
     let scope = p.scope();
     let today = state.now().date_naive();
-    let (filter, errors) = match actions::filter_of(db, &scope, &q, today).await {
-        Ok(f) => (Some(f), Fields::new()),
-        Err(ActionError::Invalid { fields, .. }) => (None, fields),
-        Err(e) => return Err(PageError(e.into(), lang)),
-    };
+    let (filter, errors) =
+        filter_or_refused(actions::filter_of(db, &scope, &q, today).await, lang)?;
     let mut rows = vec![];
     if let Some(f) = &filter {
         let list = recommendations::list(db, &Reach::of(&p), f)

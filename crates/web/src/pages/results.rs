@@ -309,18 +309,18 @@ struct ClosePage {
     max: usize,
 }
 
+/// The message for a field's error code on the closing and answering forms
+/// (`results-err-<code>`).
+fn results_message(c: &Chrome, errors: &BTreeMap<String, String>, field: &str) -> String {
+    errors
+        .get(field)
+        .map(|code| c.t(&format!("results-err-{}", code.replace('_', "-"))))
+        .unwrap_or_default()
+}
+
+form_errors!(ClosePage, results_message);
+
 impl ClosePage {
-    fn has_error(&self, f: &str) -> bool {
-        self.errors.contains_key(f)
-    }
-
-    fn error(&self, f: &str) -> String {
-        self.errors
-            .get(f)
-            .map(|code| self.c.t(&format!("results-err-{}", code.replace('_', "-"))))
-            .unwrap_or_default()
-    }
-
     fn is_open(&self) -> bool {
         self.k.status == Status::Open
     }
@@ -399,18 +399,9 @@ struct AnswerPage {
     max: usize,
 }
 
+form_errors!(AnswerPage, results_message);
+
 impl AnswerPage {
-    fn has_error(&self, f: &str) -> bool {
-        self.errors.contains_key(f)
-    }
-
-    fn error(&self, f: &str) -> String {
-        self.errors
-            .get(f)
-            .map(|code| self.c.t(&format!("results-err-{}", code.replace('_', "-"))))
-            .unwrap_or_default()
-    }
-
     fn is(&self, s: &str) -> bool {
         self.k.status.as_str() == s
     }

@@ -13,8 +13,9 @@ use crate::Result;
 use crate::entity::{self, audit};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition,
+    ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    TransactionSession,
 };
 use serde::Serialize;
 use thamgia_domain::access::{Actor, Scope};
@@ -213,6 +214,58 @@ pub async fn updated<C: ConnectionTrait>(
         .before(before)
         .after(after);
     record(c, actor, at, change).await
+}
+
+/// Saves `am`, an edit of a row, and records `change` (which names the row
+/// and holds its state before) with the row as saved: the saved row.
+pub async fn save<C, A>(
+    c: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    change: Change<'_>,
+    am: A,
+) -> Result<<A::Entity as EntityTrait>::Model>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+{
+    let after = am.update(c).await?;
+    record(c, actor, at, change.after(&after)).await?;
+    Ok(after)
+}
+
+/// Saves `am`, an edit of the row `before`, and records it as an `update`
+/// of `entity` `id`: the saved row.
+pub async fn update<C, A>(
+    c: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entity: &str,
+    id: impl ToString,
+    before: &<A::Entity as EntityTrait>::Model,
+    am: A,
+) -> Result<<A::Entity as EntityTrait>::Model>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+{
+    let change = Change::new("update", entity, id).before(before);
+    save(c, actor, at, change, am).await
+}
+
+/// The end of a write: records `change` and commits the transaction it
+/// belongs to.
+pub async fn commit<T: ConnectionTrait + TransactionSession>(
+    tx: T,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    change: Change<'_>,
+) -> Result<()> {
+    record(&tx, actor, at, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn record<C: ConnectionTrait>(

@@ -59,7 +59,16 @@ macro_rules! keyed {
     };
 }
 
-keyed!(activity, agency, club, consultation, council, person, unit);
+keyed!(
+    activity,
+    agency,
+    club,
+    consultation,
+    council,
+    person,
+    recommendation,
+    unit
+);
 
 /// The rows with these ids, by id (an id without a row is left out).
 pub async fn by_ids<E: Keyed, C: ConnectionTrait>(

@@ -323,8 +323,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
     crate::aggregates::activity_deleted(&tx, &before).await?;
     activity::Entity::delete_by_id(id).exec(&tx).await?;
     let change = Change::new("delete", "activity", id).before(&before);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -505,14 +504,10 @@ pub async fn add_spending_in<C: ConnectionTrait>(
         spent_on: Set(s.spent_on),
         amount: Set(s.amount.0),
         note: Set(s.note.clone()),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
         ..Default::default()
-    }
-    .insert(c)
-    .await?;
+    };
+    let row = audit::insert(c, actor, now, "spending", row).await?;
     crate::aggregates::spending_changed(c, &row, 1).await?;
-    audit::created(c, actor, now, "spending", row.id, &row).await?;
     Ok(Some(row))
 }
 
@@ -561,8 +556,7 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
     crate::aggregates::spending_changed(&tx, &before, -1).await?;
     spending::Entity::delete_by_id(id).exec(&tx).await?;
     let change = Change::new("delete", "spending", id).before(&before);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -593,15 +587,10 @@ pub async fn set_budget_in<C: ConnectionTrait>(
                 project_code: Set(b.project.clone()),
                 amount: Set(b.amount.0),
                 note: Set(b.note.clone()),
-                created_by: Set(actor.user_id),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
-            }
-            .insert(c)
-            .await?;
+            };
+            let row = audit::insert(c, actor, now, "budget_line", row).await?;
             crate::aggregates::budget_changed(c, None, Some(&row)).await?;
-            audit::created(c, actor, now, "budget_line", row.id, &row).await?;
             Ok((row, Saved::Created))
         }
         Some(before) if before.amount == b.amount.0 && before.note == b.note => {

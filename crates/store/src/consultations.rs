@@ -388,8 +388,7 @@ pub async fn reorder_questions<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("reorder", "consultation", consultation_id)
         .before(&serde_json::json!({ "questions": before }))
         .after(&serde_json::json!({ "questions": order }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -439,8 +438,7 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     let q = question_of(&tx, consultation_id, question_id).await?;
     question::Entity::delete_by_id(q.id).exec(&tx).await?;
     let change = Change::new("delete", "question", q.id).before(&q);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 

@@ -103,8 +103,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         forum: &row,
         ethnic_groups: &groups,
     });
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 
@@ -136,8 +135,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
             forum: &after,
             ethnic_groups: &groups,
         });
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 
@@ -302,8 +300,7 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     .await?;
     let change = Change::new("add_delegate", "forum", forum_id)
         .after(&serde_json::json!({ "person_id": person_id }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -381,8 +378,7 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("report", "forum", id)
         .before(&before)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

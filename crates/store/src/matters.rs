@@ -49,15 +49,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         stage: Set(n.stage),
         year: Set(year_of(n.decision_date, now)),
         decision_date: Set(n.decision_date),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    };
+    let row = audit::insert(&tx, actor, now, "matter", row).await?;
     crate::aggregates::matter_changed(&tx, None, &row).await?;
-    audit::created(&tx, actor, now, "matter", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -234,8 +234,7 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("withdraw_consent", "person", person_id)
         .before(&trail(&before))
         .after(&trail(&after));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

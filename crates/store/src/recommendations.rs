@@ -65,14 +65,9 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         feedback: Set(None),
         answered_on: Set(None),
         answered_by: Set(None),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::created(&tx, actor, now, "recommendation", row.id, &row).await?;
+    };
+    let row = audit::insert(&tx, actor, now, "recommendation", row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -258,8 +253,7 @@ async fn save<T: ConnectionTrait + TransactionSession>(
     let change = Change::new(action, "recommendation", after.id)
         .before(before)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

@@ -545,8 +545,7 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("moderate", "answer", answer_id)
         .before(&summary(&before))
         .after(&summary(&after));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 
@@ -596,7 +595,6 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("resolve", "safeguarding_alert", id)
         .before(&before)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }

@@ -62,12 +62,16 @@ macro_rules! keyed {
 keyed!(
     activity,
     agency,
+    budget_line,
     club,
     consultation,
     council,
+    inspection,
+    matter,
     person,
     recommendation,
-    unit
+    spending,
+    unit,
 );
 
 /// The rows with these ids, by id (an id without a row is left out).

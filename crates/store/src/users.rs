@@ -323,8 +323,7 @@ pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("create", "api_token", row.id).after(&serde_json::json!({
         "user_id": user_id, "label": label
     }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 

@@ -17,7 +17,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 use thamgia_domain::access::{Actor, Scope};
@@ -379,32 +379,22 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &ActivityFilter,
 ) -> Result<Vec<ActivityRow>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q =
-        activity::Entity::find().filter(activity::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = f.year {
-        let from = chrono::NaiveDate::from_ymd_opt(y, 1, 1);
-        let to = chrono::NaiveDate::from_ymd_opt(y, 12, 31);
-        if let (Some(from), Some(to)) = (from, to) {
-            q = q
-                .filter(activity::Column::StartsOn.gte(from))
-                .filter(activity::Column::StartsOn.lte(to));
-        }
-    }
-    if let Some(p) = &f.project {
-        q = q.filter(activity::Column::ProjectCode.eq(p.as_str()));
-    }
-    if let Some(k) = &f.kind {
-        q = q.filter(activity::Column::Kind.eq(k.as_str()));
-    }
-    if let Some(a) = f.lead_agency_id {
-        q = q.filter(activity::Column::LeadAgencyId.eq(a));
-    }
-    let rows = q
+    use activity::Column as A;
+    let units = crate::scoped::units_by_id(c, scope, f.unit_path.as_deref()).await?;
+    let year = f.year.and_then(|y| {
+        let from = chrono::NaiveDate::from_ymd_opt(y, 1, 1)?;
+        Some((from, chrono::NaiveDate::from_ymd_opt(y, 12, 31)?))
+    });
+    let rows = activity::Entity::find()
+        .filter(A::UnitId.is_in(units.keys().copied()))
+        .apply_if(year, |q, (from, to)| {
+            q.filter(A::StartsOn.gte(from)).filter(A::StartsOn.lte(to))
+        })
+        .apply_if(f.project.as_ref(), |q, p| {
+            q.filter(A::ProjectCode.eq(p.as_str()))
+        })
+        .apply_if(f.kind.as_ref(), |q, k| q.filter(A::Kind.eq(k.as_str())))
+        .apply_if(f.lead_agency_id, |q, a| q.filter(A::LeadAgencyId.eq(a)))
         .order_by_desc(activity::Column::StartsOn)
         .order_by_asc(activity::Column::Id)
         .all(c)
@@ -628,17 +618,10 @@ pub async fn budget_lines<C: ConnectionTrait>(
     unit_path: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<(budget_line::Model, unit::Model)>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, unit_path)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = budget_line::Entity::find()
-        .filter(budget_line::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = year {
-        q = q.filter(budget_line::Column::Year.eq(y));
-    }
-    let rows = q
+    let units = crate::scoped::units_by_id(c, scope, unit_path).await?;
+    let rows = budget_line::Entity::find()
+        .filter(budget_line::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(year, |q, y| q.filter(budget_line::Column::Year.eq(y)))
         .order_by_asc(budget_line::Column::Year)
         .order_by_asc(budget_line::Column::UnitId)
         .order_by_asc(budget_line::Column::ProjectCode)

@@ -12,7 +12,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 use thamgia_domain::access::{Actor, Scope};
@@ -233,22 +233,12 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     year: Option<i32>,
 ) -> Result<Vec<PlanRow>> {
-    let units: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(crate::units::in_subtree(
-            &scope.path,
-            crate::units::During::Always,
-        ))
+    let units = crate::scoped::units_by_id(c, scope, None).await?;
+    let plans = annual_plan::Entity::find()
+        .filter(annual_plan::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(year, |q, y| q.filter(annual_plan::Column::Year.eq(y)))
         .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = annual_plan::Entity::find()
-        .filter(annual_plan::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = year {
-        q = q.filter(annual_plan::Column::Year.eq(y));
-    }
-    let plans = q.all(c).await?;
+        .await?;
     let ids: Vec<i32> = plans.iter().map(|p| p.id).collect();
     let mut items: HashMap<i32, Vec<annual_plan_item::Model>> = HashMap::new();
     for chunk in ids.chunks(5_000) {

@@ -15,7 +15,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Scope};
@@ -206,19 +206,13 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &ForumFilter,
 ) -> Result<Vec<(forum::Model, unit::Model, agency::Model)>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = forum::Entity::find().filter(forum::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = f.year {
-        q = q.filter(forum::Column::Year.eq(y));
-    }
-    if let Some(l) = f.level {
-        q = q.filter(forum::Column::Level.eq(l.as_str()));
-    }
-    let rows = q
+    let units = crate::scoped::units_by_id(c, scope, f.unit_path.as_deref()).await?;
+    let rows = forum::Entity::find()
+        .filter(forum::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(f.year, |q, y| q.filter(forum::Column::Year.eq(y)))
+        .apply_if(f.level, |q, l| {
+            q.filter(forum::Column::Level.eq(l.as_str()))
+        })
         .order_by_desc(forum::Column::Year)
         .order_by_desc(forum::Column::StartsOn)
         .order_by_asc(forum::Column::Id)

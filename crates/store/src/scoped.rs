@@ -42,6 +42,18 @@ where
     }
 }
 
+/// The units inside the scope and, when `under` is given (a unit's path),
+/// inside that subtree too, by id: what a list of a scope's records starts
+/// from.
+pub async fn units_by_id<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: Option<&str>,
+) -> Result<HashMap<i32, unit::Model>> {
+    let units = crate::units::within(c, scope, under).await?;
+    Ok(units.into_iter().map(|u| (u.id, u)).collect())
+}
+
 /// A table whose rows are known by an `i32` id.
 pub trait Keyed: EntityTrait {
     const ID: Self::Column;

@@ -719,9 +719,5 @@ pub async fn document<C: ConnectionTrait>(
     activity_id: i32,
     id: i32,
 ) -> Result<activity_document::Model> {
-    activity_document::Entity::find_by_id(id)
-        .filter(activity_document::Column::ActivityId.eq(activity_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::child_of(c, activity_document::Column::ActivityId, activity_id, id).await
 }

@@ -181,11 +181,13 @@ pub async fn link_item<C: TransactionTrait + ConnectionTrait>(
     activity_id: Option<i32>,
 ) -> Result<annual_plan_item::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = annual_plan_item::Entity::find_by_id(item_id)
-        .filter(annual_plan_item::Column::AnnualPlanId.eq(plan.id))
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::child_of(
+        &tx,
+        annual_plan_item::Column::AnnualPlanId,
+        plan.id,
+        item_id,
+    )
+    .await?;
     if let Some(aid) = activity_id {
         let a = activity::Entity::find_by_id(aid).one(&tx).await?;
         let fits = a.is_some_and(|a| a.unit_id == plan.unit_id && a.starts_on.year() == plan.year);

@@ -278,11 +278,13 @@ async fn question_of<C: ConnectionTrait>(
     consultation_id: i32,
     question_id: i32,
 ) -> Result<question::Model> {
-    question::Entity::find_by_id(question_id)
-        .filter(question::Column::ConsultationId.eq(consultation_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::child_of(
+        c,
+        question::Column::ConsultationId,
+        consultation_id,
+        question_id,
+    )
+    .await
 }
 
 /// A question and its options as the trail records them.

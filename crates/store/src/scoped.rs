@@ -20,6 +20,28 @@ where
     E::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
 }
 
+/// The row `id` of a table when it belongs to the parent `parent_id` (the
+/// table's column `parent`), `NotFound` otherwise: a document of an
+/// activity, a question of a consultation, a dialogue of a council.
+pub async fn child_of<K, C>(
+    c: &C,
+    parent: K,
+    parent_id: i32,
+    id: i32,
+) -> Result<<K::EntityName as EntityTrait>::Model>
+where
+    K: ColumnTrait,
+    K::EntityName: EntityTrait,
+    C: ConnectionTrait,
+    i32: Into<<<K::EntityName as EntityTrait>::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    <K::EntityName as EntityTrait>::find_by_id(id)
+        .filter(parent.eq(parent_id))
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
 /// A record of a unit with its unit, `NotFound` unless the unit is inside
 /// `scope`. `unit_of` names the record's unit.
 pub async fn of_unit<E, C>(

@@ -133,12 +133,8 @@ pub async fn get_in_scope<C: ConnectionTrait>(
 
 /// People in the scope, by name (pseudonymised ones last).
 pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<person::Model>> {
-    let units = crate::units::list(c, scope).await?;
-    let mut v = person::Entity::find()
-        .filter(person::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .order_by_asc(person::Column::FullName)
-        .all(c)
-        .await?;
+    let (_, people) = crate::scoped::units_and_rows(c, scope, person::Column::UnitId).await?;
+    let mut v = people.order_by_asc(person::Column::FullName).all(c).await?;
     v.sort_by_key(|p| p.pseudonymised_at.is_some());
     Ok(v)
 }
@@ -301,14 +297,8 @@ pub async fn eligible<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = people.iter().map(|p| p.id).collect();
     let ok = with_active_consent(c, &ids).await?;
-    let mut out: Vec<(person::Model, unit::Model)> = people
-        .into_iter()
-        .filter(|p| ok.contains(&p.id))
-        .filter_map(|p| {
-            let u = units.iter().find(|u| u.id == p.unit_id)?.clone();
-            Some((p, u))
-        })
-        .collect();
+    let consented = people.into_iter().filter(|p| ok.contains(&p.id));
+    let mut out = crate::scoped::with_unit(consented, &units, |p| p.unit_id);
     out.sort_by_cached_key(|(p, _)| name_sort_key(&p.full_name));
     Ok(out)
 }
@@ -319,18 +309,9 @@ pub async fn list_with_units<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
 ) -> Result<Vec<(person::Model, unit::Model)>> {
-    let units = crate::units::list(c, scope).await?;
-    let people = person::Entity::find()
-        .filter(person::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .all(c)
-        .await?;
-    let mut out: Vec<(person::Model, unit::Model)> = people
-        .into_iter()
-        .filter_map(|p| {
-            let u = units.iter().find(|u| u.id == p.unit_id)?.clone();
-            Some((p, u))
-        })
-        .collect();
+    let (units, people) = crate::scoped::units_and_rows(c, scope, person::Column::UnitId).await?;
+    let people = people.all(c).await?;
+    let mut out = crate::scoped::with_unit(people, &units, |p| p.unit_id);
     out.sort_by_cached_key(|(p, _)| {
         (
             p.pseudonymised_at.is_some(),

@@ -433,11 +433,8 @@ pub async fn pending_texts_dated<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
 ) -> Result<Vec<(answer::Model, consultation::Model, DateTime<Utc>)>> {
-    let units = crate::units::list(c, scope).await?;
-    let ks = consultation::Entity::find()
-        .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .all(c)
-        .await?;
+    let (_, ks) = crate::scoped::units_and_rows(c, scope, consultation::Column::UnitId).await?;
+    let ks = ks.all(c).await?;
     let rs = response::Entity::find()
         .filter(response::Column::ConsultationId.is_in(ks.iter().map(|k| k.id)))
         .all(c)

@@ -6,7 +6,7 @@
 
 use crate::entity::{agency, unit};
 use crate::{Result, StoreError};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 use std::collections::HashMap;
 use thamgia_domain::access::Scope;
 
@@ -115,6 +115,40 @@ pub async fn by_ids<E: Keyed, C: ConnectionTrait>(
 ) -> Result<HashMap<i32, E::Model>> {
     let rows = E::find().filter(E::ID.is_in(ids)).all(c).await?;
     Ok(rows.into_iter().map(|r| (E::key(&r), r)).collect())
+}
+
+/// The units inside the scope, in tree order, and the query of a table's
+/// rows whose unit (the column `unit_id`) is one of them: where a list of
+/// the scope's records with their units starts.
+pub async fn units_and_rows<K, C>(
+    c: &C,
+    scope: &Scope,
+    unit_id: K,
+) -> Result<(Vec<unit::Model>, Select<K::EntityName>)>
+where
+    K: ColumnTrait,
+    K::EntityName: EntityTrait,
+    C: ConnectionTrait,
+{
+    let units = crate::units::list(c, scope).await?;
+    let rows =
+        <K::EntityName as EntityTrait>::find().filter(unit_id.is_in(units.iter().map(|u| u.id)));
+    Ok((units, rows))
+}
+
+/// Each row with its unit among `units` (`unit_of`: the row's unit id), in
+/// the rows' order; a row whose unit is not among them is left out.
+pub fn with_unit<M>(
+    rows: impl IntoIterator<Item = M>,
+    units: &[unit::Model],
+    unit_of: fn(&M) -> i32,
+) -> Vec<(M, unit::Model)> {
+    rows.into_iter()
+        .filter_map(|r| {
+            let u = units.iter().find(|u| u.id == unit_of(&r))?.clone();
+            Some((r, u))
+        })
+        .collect()
 }
 
 /// Each row with its unit and agency (`of`: the row's unit id and agency id),

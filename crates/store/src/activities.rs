@@ -17,7 +17,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 use thamgia_domain::access::{Actor, Scope};
@@ -323,8 +323,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
     crate::aggregates::activity_deleted(&tx, &before).await?;
     activity::Entity::delete_by_id(id).exec(&tx).await?;
     let change = Change::new("delete", "activity", id).before(&before);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -380,32 +379,22 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &ActivityFilter,
 ) -> Result<Vec<ActivityRow>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q =
-        activity::Entity::find().filter(activity::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = f.year {
-        let from = chrono::NaiveDate::from_ymd_opt(y, 1, 1);
-        let to = chrono::NaiveDate::from_ymd_opt(y, 12, 31);
-        if let (Some(from), Some(to)) = (from, to) {
-            q = q
-                .filter(activity::Column::StartsOn.gte(from))
-                .filter(activity::Column::StartsOn.lte(to));
-        }
-    }
-    if let Some(p) = &f.project {
-        q = q.filter(activity::Column::ProjectCode.eq(p.as_str()));
-    }
-    if let Some(k) = &f.kind {
-        q = q.filter(activity::Column::Kind.eq(k.as_str()));
-    }
-    if let Some(a) = f.lead_agency_id {
-        q = q.filter(activity::Column::LeadAgencyId.eq(a));
-    }
-    let rows = q
+    use activity::Column as A;
+    let units = crate::scoped::units_by_id(c, scope, f.unit_path.as_deref()).await?;
+    let year = f.year.and_then(|y| {
+        let from = chrono::NaiveDate::from_ymd_opt(y, 1, 1)?;
+        Some((from, chrono::NaiveDate::from_ymd_opt(y, 12, 31)?))
+    });
+    let rows = activity::Entity::find()
+        .filter(A::UnitId.is_in(units.keys().copied()))
+        .apply_if(year, |q, (from, to)| {
+            q.filter(A::StartsOn.gte(from)).filter(A::StartsOn.lte(to))
+        })
+        .apply_if(f.project.as_ref(), |q, p| {
+            q.filter(A::ProjectCode.eq(p.as_str()))
+        })
+        .apply_if(f.kind.as_ref(), |q, k| q.filter(A::Kind.eq(k.as_str())))
+        .apply_if(f.lead_agency_id, |q, a| q.filter(A::LeadAgencyId.eq(a)))
         .order_by_desc(activity::Column::StartsOn)
         .order_by_asc(activity::Column::Id)
         .all(c)
@@ -505,14 +494,10 @@ pub async fn add_spending_in<C: ConnectionTrait>(
         spent_on: Set(s.spent_on),
         amount: Set(s.amount.0),
         note: Set(s.note.clone()),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
         ..Default::default()
-    }
-    .insert(c)
-    .await?;
+    };
+    let row = audit::insert(c, actor, now, "spending", row).await?;
     crate::aggregates::spending_changed(c, &row, 1).await?;
-    audit::created(c, actor, now, "spending", row.id, &row).await?;
     Ok(Some(row))
 }
 
@@ -561,8 +546,7 @@ pub async fn delete_spending<C: TransactionTrait + ConnectionTrait>(
     crate::aggregates::spending_changed(&tx, &before, -1).await?;
     spending::Entity::delete_by_id(id).exec(&tx).await?;
     let change = Change::new("delete", "spending", id).before(&before);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -593,15 +577,10 @@ pub async fn set_budget_in<C: ConnectionTrait>(
                 project_code: Set(b.project.clone()),
                 amount: Set(b.amount.0),
                 note: Set(b.note.clone()),
-                created_by: Set(actor.user_id),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
-            }
-            .insert(c)
-            .await?;
+            };
+            let row = audit::insert(c, actor, now, "budget_line", row).await?;
             crate::aggregates::budget_changed(c, None, Some(&row)).await?;
-            audit::created(c, actor, now, "budget_line", row.id, &row).await?;
             Ok((row, Saved::Created))
         }
         Some(before) if before.amount == b.amount.0 && before.note == b.note => {
@@ -639,17 +618,10 @@ pub async fn budget_lines<C: ConnectionTrait>(
     unit_path: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<(budget_line::Model, unit::Model)>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, unit_path)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = budget_line::Entity::find()
-        .filter(budget_line::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = year {
-        q = q.filter(budget_line::Column::Year.eq(y));
-    }
-    let rows = q
+    let units = crate::scoped::units_by_id(c, scope, unit_path).await?;
+    let rows = budget_line::Entity::find()
+        .filter(budget_line::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(year, |q, y| q.filter(budget_line::Column::Year.eq(y)))
         .order_by_asc(budget_line::Column::Year)
         .order_by_asc(budget_line::Column::UnitId)
         .order_by_asc(budget_line::Column::ProjectCode)
@@ -747,9 +719,5 @@ pub async fn document<C: ConnectionTrait>(
     activity_id: i32,
     id: i32,
 ) -> Result<activity_document::Model> {
-    activity_document::Entity::find_by_id(id)
-        .filter(activity_document::Column::ActivityId.eq(activity_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::child_of(c, activity_document::Column::ActivityId, activity_id, id).await
 }

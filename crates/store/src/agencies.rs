@@ -52,13 +52,7 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_asc(agency::Column::Code)
         .all(c)
         .await?;
-    let mut out: Vec<(agency::Model, unit::Model)> = agencies
-        .into_iter()
-        .filter_map(|a| {
-            let u = units.iter().find(|u| u.id == a.unit_id)?.clone();
-            Some((a, u))
-        })
-        .collect();
+    let mut out = crate::scoped::with_unit(agencies, &units, |a| a.unit_id);
     out.sort_by(|a, b| (&a.1.path, &a.0.code).cmp(&(&b.1.path, &b.0.code)));
     Ok(out)
 }

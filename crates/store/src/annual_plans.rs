@@ -12,7 +12,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 use thamgia_domain::access::{Actor, Scope};
@@ -181,11 +181,13 @@ pub async fn link_item<C: TransactionTrait + ConnectionTrait>(
     activity_id: Option<i32>,
 ) -> Result<annual_plan_item::Model> {
     let tx = crate::begin_write(c).await?;
-    let before = annual_plan_item::Entity::find_by_id(item_id)
-        .filter(annual_plan_item::Column::AnnualPlanId.eq(plan.id))
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before = crate::scoped::child_of(
+        &tx,
+        annual_plan_item::Column::AnnualPlanId,
+        plan.id,
+        item_id,
+    )
+    .await?;
     if let Some(aid) = activity_id {
         let a = activity::Entity::find_by_id(aid).one(&tx).await?;
         let fits = a.is_some_and(|a| a.unit_id == plan.unit_id && a.starts_on.year() == plan.year);
@@ -233,22 +235,12 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     year: Option<i32>,
 ) -> Result<Vec<PlanRow>> {
-    let units: HashMap<i32, unit::Model> = unit::Entity::find()
-        .filter(crate::units::in_subtree(
-            &scope.path,
-            crate::units::During::Always,
-        ))
+    let units = crate::scoped::units_by_id(c, scope, None).await?;
+    let plans = annual_plan::Entity::find()
+        .filter(annual_plan::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(year, |q, y| q.filter(annual_plan::Column::Year.eq(y)))
         .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = annual_plan::Entity::find()
-        .filter(annual_plan::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = year {
-        q = q.filter(annual_plan::Column::Year.eq(y));
-    }
-    let plans = q.all(c).await?;
+        .await?;
     let ids: Vec<i32> = plans.iter().map(|p| p.id).collect();
     let mut items: HashMap<i32, Vec<annual_plan_item::Model>> = HashMap::new();
     for chunk in ids.chunks(5_000) {

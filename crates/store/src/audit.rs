@@ -11,10 +11,12 @@
 
 use crate::Result;
 use crate::entity::{self, audit};
+use crate::scoped::Keyed;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition,
+    ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    TransactionSession,
 };
 use serde::Serialize;
 use thamgia_domain::access::{Actor, Scope};
@@ -213,6 +215,85 @@ pub async fn updated<C: ConnectionTrait>(
         .before(before)
         .after(after);
     record(c, actor, at, change).await
+}
+
+/// A new row of a table that keeps who made it and when: [`insert`] stamps
+/// it (`created_by`, `created_at`, and `updated_at` where the table has one).
+pub trait Stamped: ActiveModelTrait {
+    fn stamp(&mut self, by: Option<i32>, at: DateTime<Utc>);
+}
+
+macro_rules! stamped {
+    ($($table:ident $(+ $updated:ident)?),* $(,)?) => {
+        $(impl Stamped for entity::$table::ActiveModel {
+            fn stamp(&mut self, by: Option<i32>, at: DateTime<Utc>) {
+                self.created_by = Set(by);
+                self.created_at = Set(at);
+                $(self.$updated = Set(at);)?
+            }
+        })*
+    };
+}
+
+stamped!(
+    budget_line + updated_at,
+    inspection + updated_at,
+    matter + updated_at,
+    recommendation + updated_at,
+    spending,
+);
+
+/// Writes the new row `am`, stamped with its author and time, and records
+/// its creation as an `entity` in the trail: the row as written.
+pub async fn insert<C, A>(
+    c: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entity: &str,
+    mut am: A,
+) -> Result<<A::Entity as EntityTrait>::Model>
+where
+    C: ConnectionTrait,
+    A: Stamped + ActiveModelBehavior + Send,
+    A::Entity: Keyed,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+{
+    am.stamp(actor.user_id, at);
+    let row = am.insert(c).await?;
+    created(c, actor, at, entity, A::Entity::key(&row), &row).await?;
+    Ok(row)
+}
+
+/// Saves `am`, an edit of a row, and records `change` (which names the row
+/// and holds its state before) with the row as saved: the saved row.
+pub async fn save<C, A>(
+    c: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    change: Change<'_>,
+    am: A,
+) -> Result<<A::Entity as EntityTrait>::Model>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+{
+    let after = am.update(c).await?;
+    record(c, actor, at, change.after(&after)).await?;
+    Ok(after)
+}
+
+/// The end of a write: records `change` and commits the transaction it
+/// belongs to.
+pub async fn commit<T: ConnectionTrait + TransactionSession>(
+    tx: T,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    change: Change<'_>,
+) -> Result<()> {
+    record(&tx, actor, at, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn record<C: ConnectionTrait>(

@@ -8,7 +8,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Principal, Scope};
 use thamgia_domain::voice::{JoinCode, Method, QuestionKind, Stage, Status};
@@ -188,24 +188,17 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     matter_id: Option<i32>,
 ) -> Result<Vec<(consultation::Model, unit::Model)>> {
-    let units = crate::units::list(c, scope).await?;
-    let mut q = consultation::Entity::find()
-        .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)));
-    if let Some(m) = matter_id {
-        q = q.filter(consultation::Column::MatterId.eq(m));
-    }
-    let rows = q
+    let (units, rows) =
+        crate::scoped::units_and_rows(c, scope, consultation::Column::UnitId).await?;
+    let rows = rows
+        .apply_if(matter_id, |q, m| {
+            q.filter(consultation::Column::MatterId.eq(m))
+        })
         .order_by_desc(consultation::Column::OpensOn)
         .order_by_desc(consultation::Column::Id)
         .all(c)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|k| {
-            let u = units.iter().find(|u| u.id == k.unit_id)?.clone();
-            Some((k, u))
-        })
-        .collect())
+    Ok(crate::scoped::with_unit(rows, &units, |k| k.unit_id))
 }
 
 pub async fn audience_units<C: ConnectionTrait>(c: &C, id: i32) -> Result<Vec<unit::Model>> {
@@ -278,11 +271,13 @@ async fn question_of<C: ConnectionTrait>(
     consultation_id: i32,
     question_id: i32,
 ) -> Result<question::Model> {
-    question::Entity::find_by_id(question_id)
-        .filter(question::Column::ConsultationId.eq(consultation_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::child_of(
+        c,
+        question::Column::ConsultationId,
+        consultation_id,
+        question_id,
+    )
+    .await
 }
 
 /// A question and its options as the trail records them.
@@ -388,8 +383,7 @@ pub async fn reorder_questions<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("reorder", "consultation", consultation_id)
         .before(&serde_json::json!({ "questions": before }))
         .after(&serde_json::json!({ "questions": order }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -439,8 +433,7 @@ pub async fn delete_question<C: TransactionTrait + ConnectionTrait>(
     let q = question_of(&tx, consultation_id, question_id).await?;
     question::Entity::delete_by_id(q.id).exec(&tx).await?;
     let change = Change::new("delete", "question", q.id).before(&q);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 

@@ -6,9 +6,9 @@
 //! person is only ever added while their consent stands (checked again inside
 //! the transaction). Nothing here writes a child's name to the audit trail.
 
+use crate::Result;
 use crate::entity::{council, council_dialogue, council_member, unit};
 use crate::membership;
-use crate::{Result, StoreError};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
@@ -182,11 +182,13 @@ pub async fn dialogue<C: ConnectionTrait>(
     council_id: i32,
     dialogue_id: i32,
 ) -> Result<council_dialogue::Model> {
-    council_dialogue::Entity::find_by_id(dialogue_id)
-        .filter(council_dialogue::Column::CouncilId.eq(council_id))
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)
+    crate::scoped::child_of(
+        c,
+        council_dialogue::Column::CouncilId,
+        council_id,
+        dialogue_id,
+    )
+    .await
 }
 
 #[cfg(test)]

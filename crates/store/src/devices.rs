@@ -8,7 +8,7 @@ use crate::{Result, StoreError, sha256_hex};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 use thamgia_domain::access::{Actor, Scope};
 
@@ -43,8 +43,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("create", "device", row.id).after(&serde_json::json!({
         "user_id": user_id, "label": label, "unit_id": u.map(|u| u.unit_id)
     }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 
@@ -145,7 +144,6 @@ pub async fn revoke<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("revoke", "device", id)
         .before(&serde_json::json!({ "revoked": false, "unit_id": un.id }))
         .after(&serde_json::json!({ "revoked": true, "unit_id": un.id }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }

@@ -318,27 +318,12 @@ impl<C: ConnectionTrait> Cx<'_, C> {
             .filter(|(code, _)| wanted(code))
             .map(|(_, n)| n)
             .sum();
-        let mut breakdown: Vec<EnginePart> = plan
-            .projects
-            .iter()
-            .filter(|p| wanted(&p.code))
-            .map(|p| EnginePart {
-                key: p.code.clone(),
-                name_vi: p.name_vi.clone(),
-                name_en: p.name_en.clone(),
-                value: Some(f.activities.get(&p.code).copied().unwrap_or(0)),
-            })
-            .collect();
-        for (code, n) in &f.activities {
-            if plan.project(code).is_none() && wanted(code) {
-                breakdown.push(EnginePart {
-                    key: code.clone(),
-                    name_vi: code.clone(),
-                    name_en: code.clone(),
-                    value: Some(*n),
-                });
-            }
-        }
+        let listed = plan.projects.iter().filter(|p| wanted(&p.code));
+        let breakdown = parts_by_code(
+            listed.map(|p| (&p.code, &p.name_vi, &p.name_en)),
+            &f.activities,
+            |code| plan.project(code).is_none() && wanted(code),
+        );
         let mut i = self.value(def, unsigned(total), f.units);
         i.value = Some(total as f64);
         i.target = match project {
@@ -354,26 +339,13 @@ impl<C: ConnectionTrait> Cx<'_, C> {
         let f = self.any_activity_figures().await?.clone();
         let plan = self.plan;
         let total: i64 = f.spent.values().sum();
-        let mut breakdown: Vec<EnginePart> = plan
-            .funding_sources
-            .iter()
-            .map(|s| EnginePart {
-                key: s.code.clone(),
-                name_vi: s.name_vi.clone(),
-                name_en: s.name_en.clone(),
-                value: Some(f.spent.get(&s.code).copied().unwrap_or(0)),
-            })
-            .collect();
-        for (code, n) in &f.spent {
-            if !plan.funding_sources.iter().any(|s| &s.code == code) {
-                breakdown.push(EnginePart {
-                    key: code.clone(),
-                    name_vi: code.clone(),
-                    name_en: code.clone(),
-                    value: Some(*n),
-                });
-            }
-        }
+        let breakdown = parts_by_code(
+            plan.funding_sources
+                .iter()
+                .map(|s| (&s.code, &s.name_vi, &s.name_en)),
+            &f.spent,
+            |code| !plan.funding_sources.iter().any(|s| s.code == code),
+        );
         let mut i = self.value(def, unsigned(total), unsigned(f.budget));
         // Whole đồng below 2^53 are exact in an f64; `numerator` is the integer.
         i.value = Some(total as f64);
@@ -715,54 +687,19 @@ pub async fn recompute_children_in_models<C: ConnectionTrait>(
     ) else {
         return Ok(0);
     };
-    let subtree = || crate::units::subtree_ids(&u.path, crate::units::During::Always);
-    let councils: Vec<i32> = council::Entity::find()
-        .select_only()
-        .column(council::Column::Id)
-        .filter(council::Column::UnitId.in_subquery(subtree()))
-        .into_tuple()
-        .all(c)
-        .await?;
-    let clubs: Vec<i32> = club::Entity::find()
-        .select_only()
-        .column(club::Column::Id)
-        .filter(club::Column::UnitId.in_subquery(subtree()))
-        .into_tuple()
-        .all(c)
-        .await?;
+    use club_member::Column as Cl;
+    use council_member::Column as Co;
+    let span = (first, last);
     let mut persons: BTreeSet<i32> = BTreeSet::new();
-    for chunk in councils.chunks(5_000) {
-        let ids: Vec<i32> = council_member::Entity::find()
-            .select_only()
-            .column(council_member::Column::PersonId)
-            .filter(council_member::Column::CouncilId.is_in(chunk.iter().copied()))
-            .filter(council_member::Column::TermStart.lte(last))
-            .filter(
-                Condition::any()
-                    .add(council_member::Column::TermEnd.is_null())
-                    .add(council_member::Column::TermEnd.gte(first)),
-            )
-            .into_tuple()
-            .all(c)
-            .await?;
-        persons.extend(ids);
-    }
-    for chunk in clubs.chunks(5_000) {
-        let ids: Vec<i32> = club_member::Entity::find()
-            .select_only()
-            .column(club_member::Column::PersonId)
-            .filter(club_member::Column::ClubId.is_in(chunk.iter().copied()))
-            .filter(club_member::Column::JoinedOn.lte(last))
-            .filter(
-                Condition::any()
-                    .add(club_member::Column::LeftOn.is_null())
-                    .add(club_member::Column::LeftOn.gte(first)),
-            )
-            .into_tuple()
-            .all(c)
-            .await?;
-        persons.extend(ids);
-    }
+    let councils =
+        ids_in_subtree::<council::Entity, C>(c, council::Column::UnitId, &u.path).await?;
+    let roster: Roster<council_member::Entity> =
+        Roster::new(Co::PersonId, Co::CouncilId, Co::TermStart, Co::TermEnd);
+    members_during(c, roster, &councils, span, &mut persons).await?;
+    let clubs = ids_in_subtree::<club::Entity, C>(c, club::Column::UnitId, &u.path).await?;
+    let roster: Roster<club_member::Entity> =
+        Roster::new(Cl::PersonId, Cl::ClubId, Cl::JoinedOn, Cl::LeftOn);
+    members_during(c, roster, &clubs, span, &mut persons).await?;
     let ids: Vec<i32> = persons.into_iter().collect();
     let mut n = 0u64;
     for chunk in ids.chunks(5_000) {
@@ -783,4 +720,98 @@ pub async fn recompute_children_in_models<C: ConnectionTrait>(
             .count() as u64;
     }
     Ok(n)
+}
+
+/// A breakdown by code: one part per entry the plan lists (`listed`: code,
+/// Vietnamese and English name) with its count in `counts` (0 when absent),
+/// then one per code of `counts` that is `unlisted`, named by its code.
+fn parts_by_code<'a>(
+    listed: impl Iterator<Item = (&'a String, &'a String, &'a String)>,
+    counts: &BTreeMap<String, i64>,
+    unlisted: impl Fn(&str) -> bool,
+) -> Vec<EnginePart> {
+    let mut parts: Vec<EnginePart> = listed
+        .map(|(code, vi, en)| EnginePart {
+            key: code.clone(),
+            name_vi: vi.clone(),
+            name_en: en.clone(),
+            value: Some(counts.get(code).copied().unwrap_or(0)),
+        })
+        .collect();
+    for (code, n) in counts {
+        if unlisted(code) {
+            parts.push(EnginePart {
+                key: code.clone(),
+                name_vi: code.clone(),
+                name_en: code.clone(),
+                value: Some(*n),
+            });
+        }
+    }
+    parts
+}
+
+/// The ids of a table's rows whose unit (`unit_id`) lies in the subtree
+/// rooted at `path`.
+async fn ids_in_subtree<E: crate::scoped::Keyed, C: ConnectionTrait>(
+    c: &C,
+    unit_id: E::Column,
+    path: &str,
+) -> Result<Vec<i32>> {
+    let subtree = crate::units::subtree_ids(path, crate::units::During::Always);
+    Ok(E::find()
+        .select_only()
+        .column(E::ID)
+        .filter(unit_id.in_subquery(subtree))
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// The columns of a roster table (council or club members): who, of which
+/// group, and the term's first and last day (open while null).
+struct Roster<E: EntityTrait> {
+    person: E::Column,
+    group: E::Column,
+    start: E::Column,
+    end: E::Column,
+}
+
+impl<E: EntityTrait> Roster<E> {
+    fn new(person: E::Column, group: E::Column, start: E::Column, end: E::Column) -> Self {
+        Roster {
+            person,
+            group,
+            start,
+            end,
+        }
+    }
+}
+
+/// Adds to `persons` everyone on the roster of one of `groups` on some day
+/// of `(first, last)`, asking for 5,000 groups at a time.
+async fn members_during<E: EntityTrait, C: ConnectionTrait>(
+    c: &C,
+    roster: Roster<E>,
+    groups: &[i32],
+    (first, last): (NaiveDate, NaiveDate),
+    persons: &mut BTreeSet<i32>,
+) -> Result<()> {
+    for chunk in groups.chunks(5_000) {
+        let ids: Vec<i32> = E::find()
+            .select_only()
+            .column(roster.person)
+            .filter(roster.group.is_in(chunk.iter().copied()))
+            .filter(roster.start.lte(last))
+            .filter(
+                Condition::any()
+                    .add(roster.end.is_null())
+                    .add(roster.end.gte(first)),
+            )
+            .into_tuple()
+            .all(c)
+            .await?;
+        persons.extend(ids);
+    }
+    Ok(())
 }

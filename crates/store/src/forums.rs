@@ -15,7 +15,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Scope};
@@ -103,8 +103,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         forum: &row,
         ethnic_groups: &groups,
     });
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 
@@ -136,8 +135,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
             forum: &after,
             ethnic_groups: &groups,
         });
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 
@@ -208,19 +206,13 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &ForumFilter,
 ) -> Result<Vec<(forum::Model, unit::Model, agency::Model)>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = forum::Entity::find().filter(forum::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(y) = f.year {
-        q = q.filter(forum::Column::Year.eq(y));
-    }
-    if let Some(l) = f.level {
-        q = q.filter(forum::Column::Level.eq(l.as_str()));
-    }
-    let rows = q
+    let units = crate::scoped::units_by_id(c, scope, f.unit_path.as_deref()).await?;
+    let rows = forum::Entity::find()
+        .filter(forum::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(f.year, |q, y| q.filter(forum::Column::Year.eq(y)))
+        .apply_if(f.level, |q, l| {
+            q.filter(forum::Column::Level.eq(l.as_str()))
+        })
         .order_by_desc(forum::Column::Year)
         .order_by_desc(forum::Column::StartsOn)
         .order_by_asc(forum::Column::Id)
@@ -302,8 +294,7 @@ pub async fn add_delegate<C: TransactionTrait + ConnectionTrait>(
     .await?;
     let change = Change::new("add_delegate", "forum", forum_id)
         .after(&serde_json::json!({ "person_id": person_id }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }
 
@@ -381,8 +372,7 @@ pub async fn record_report<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("report", "forum", id)
         .before(&before)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

@@ -12,13 +12,15 @@ use crate::audit::{self, Change};
 use crate::entity::{agency, club, consultation, council};
 use crate::entity::{recommendation, unit};
 use crate::membership::{self, Model};
+use crate::scoped::Keyed;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait,
+    QueryFilter, TransactionSession, TransactionTrait, UpdateResult,
 };
+use serde::Serialize;
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::models::RecommendationStatus;
 use thamgia_domain::voice::Status;
@@ -54,53 +56,37 @@ pub async fn end_with_units<C: ConnectionTrait>(
         .await?;
     for u in ended {
         let Some(last) = u.valid_to else { continue };
-        for k in council::Entity::find()
-            .filter(council::Column::UnitId.eq(u.id))
-            .filter(council::Column::EndedOn.is_null())
-            .all(tx)
-            .await?
-        {
-            let mut am = k.clone().into_active_model();
-            am.ended_on = Set(Some(last.max(k.established_on)));
-            let after = am.update(tx).await?;
-            let change = Change::new("end", "council", after.id)
-                .before(&k)
-                .after(&after);
-            audit::record(tx, actor, now, change).await?;
-            n.councils += 1;
-            n.memberships += membership::end_running(tx, Model::Council, k.id, last).await?;
+        // One loop for each table whose rows end with their unit: each row
+        // of the unit still open (`$ended` empty) ends on `$day`, audited as
+        // `end`, and so do the running terms of its members (`$roster`).
+        macro_rules! end_open {
+            ($table:ident.$ended:ident = |$r:ident| $day:expr, $count:ident $(, $roster:expr)?) => {
+                for $r in $table::Entity::find()
+                    .filter($table::Column::UnitId.eq(u.id))
+                    .filter($table::Column::$ended.is_null())
+                    .all(tx)
+                    .await?
+                {
+                    let mut am = $r.clone().into_active_model();
+                    am.set($table::Column::$ended, Some($day).into());
+                    let change = Change::new("end", stringify!($table), $r.id).before(&$r);
+                    audit::save(tx, actor, now, change, am).await?;
+                    n.$count += 1;
+                    $(n.memberships += membership::end_running(tx, $roster, $r.id, last).await?;)?
+                }
+            };
         }
-        for k in club::Entity::find()
-            .filter(club::Column::UnitId.eq(u.id))
-            .filter(club::Column::ClosedOn.is_null())
-            .all(tx)
-            .await?
-        {
-            let mut am = k.clone().into_active_model();
-            am.closed_on = Set(Some(last.max(k.founded_on)));
-            let after = am.update(tx).await?;
-            let change = Change::new("end", "club", after.id)
-                .before(&k)
-                .after(&after);
-            audit::record(tx, actor, now, change).await?;
-            n.clubs += 1;
-            n.memberships += membership::end_running(tx, Model::Club, k.id, last).await?;
-        }
-        for a in agency::Entity::find()
-            .filter(agency::Column::UnitId.eq(u.id))
-            .filter(agency::Column::ValidTo.is_null())
-            .all(tx)
-            .await?
-        {
-            let mut am = a.clone().into_active_model();
-            am.valid_to = Set(Some(last));
-            let after = am.update(tx).await?;
-            let change = Change::new("end", "agency", after.id)
-                .before(&a)
-                .after(&after);
-            audit::record(tx, actor, now, change).await?;
-            n.agencies += 1;
-        }
+        end_open!(
+            council.EndedOn = |k| last.max(k.established_on),
+            councils,
+            Model::Council
+        );
+        end_open!(
+            club.ClosedOn = |k| last.max(k.founded_on),
+            clubs,
+            Model::Club
+        );
+        end_open!(agency.ValidTo = |a| last, agencies);
     }
     Ok(n)
 }
@@ -241,18 +227,7 @@ pub async fn hand_over_recommendation<C: TransactionTrait + ConnectionTrait>(
         .filter(recommendation::Column::AgencyId.eq(before.agency_id))
         .exec(&tx)
         .await?;
-    if moved.rows_affected != 1 {
-        return Err(StoreError::Conflict {
-            field: "recommendation",
-        });
-    }
-    let after = crate::scoped::found::<recommendation::Entity, _>(&tx, before.id).await?;
-    let change = Change::new("hand_over", "recommendation", after.id)
-        .before(&before)
-        .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
-    Ok(after)
+    handed_over::<recommendation::Entity, _>(tx, actor, now, "recommendation", before, moved).await
 }
 
 /// Hands the answer owed to the children of a closed consultation, whose
@@ -299,16 +274,32 @@ pub async fn hand_over_answer<C: TransactionTrait + ConnectionTrait>(
         .filter(still)
         .exec(&tx)
         .await?;
+    handed_over::<consultation::Entity, _>(tx, actor, now, "consultation", before, moved).await
+}
+
+/// The end of a hand-over: the compare-and-set `moved` must have moved the
+/// one row `before` of the `kind` of record (else a conflict on `kind`); the
+/// row as moved is read back, audited as `hand_over`, and the transaction
+/// committed.
+async fn handed_over<E, T>(
+    tx: T,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    kind: &'static str,
+    before: E::Model,
+    moved: UpdateResult,
+) -> Result<E::Model>
+where
+    E: Keyed,
+    E::Model: Serialize,
+    T: ConnectionTrait + TransactionSession,
+    i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
     if moved.rows_affected != 1 {
-        return Err(StoreError::Conflict {
-            field: "consultation",
-        });
+        return Err(StoreError::Conflict { field: kind });
     }
-    let after = crate::scoped::found::<consultation::Entity, _>(&tx, before.id).await?;
-    let change = Change::new("hand_over", "consultation", after.id)
-        .before(&before)
-        .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    let after = crate::scoped::found::<E, _>(&tx, E::key(&before)).await?;
+    let change = Change::new("hand_over", kind, E::key(&after));
+    audit::commit(tx, actor, now, change.before(&before).after(&after)).await?;
     Ok(after)
 }

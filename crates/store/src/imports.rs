@@ -178,8 +178,7 @@ async fn apply_batches<C: TransactionTrait + ConnectionTrait>(
             "spending_rows": file.spending.len(),
             "counts": counts,
         }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     *saved = done;
     progress(done);
     Ok(counts)

@@ -123,14 +123,9 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         visited_on: Set(None),
         findings: Set(String::new()),
         participants: Set(String::new()),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::created(&tx, actor, now, "inspection", row.id, &row).await?;
+    };
+    let row = audit::insert(&tx, actor, now, "inspection", row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -213,8 +208,7 @@ pub async fn add_recommendation<C: TransactionTrait + ConnectionTrait>(
     .insert(&tx)
     .await?;
     let change = audit::Change::new("recommend", "inspection", inspection_id).after(&row);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 
@@ -261,8 +255,7 @@ pub async fn add_follow_up<C: TransactionTrait + ConnectionTrait>(
     move_state(&tx, &r, to, now).await?;
     let row = insert_note(&tx, &r, &n, to, now).await?;
     let change = audit::Change::new("note", "inspection", r.inspection_id).after(&row);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 
@@ -309,8 +302,7 @@ pub async fn close<C: TransactionTrait + ConnectionTrait>(
     let change = audit::Change::new("close", "inspection", r.inspection_id)
         .before(&r)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

@@ -7,9 +7,8 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
-use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Scope};
 use thamgia_domain::voice::{MatterKind, Stage, Status, stage_needs_decision};
 
@@ -49,15 +48,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         stage: Set(n.stage),
         year: Set(year_of(n.decision_date, now)),
         decision_date: Set(n.decision_date),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    };
+    let row = audit::insert(&tx, actor, now, "matter", row).await?;
     crate::aggregates::matter_changed(&tx, None, &row).await?;
-    audit::created(&tx, actor, now, "matter", row.id, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -144,22 +138,14 @@ pub async fn list<C: ConnectionTrait>(
     scope: &Scope,
     f: &MatterFilter,
 ) -> Result<Vec<(matter::Model, unit::Model, agency::Model)>> {
-    let units: HashMap<i32, unit::Model> = crate::units::within(c, scope, f.unit_path.as_deref())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut q = matter::Entity::find().filter(matter::Column::UnitId.is_in(units.keys().copied()));
-    if let Some(k) = f.kind {
-        q = q.filter(matter::Column::Kind.eq(k.as_str()));
-    }
-    if let Some(y) = f.year {
-        q = q.filter(matter::Column::Year.eq(y));
-    }
-    if let Some(s) = f.stage {
-        q = q.filter(matter::Column::Stage.eq(s.as_str()));
-    }
-    let rows = q
+    let units = crate::scoped::units_by_id(c, scope, f.unit_path.as_deref()).await?;
+    let rows = matter::Entity::find()
+        .filter(matter::Column::UnitId.is_in(units.keys().copied()))
+        .apply_if(f.kind, |q, k| q.filter(matter::Column::Kind.eq(k.as_str())))
+        .apply_if(f.year, |q, y| q.filter(matter::Column::Year.eq(y)))
+        .apply_if(f.stage, |q, s| {
+            q.filter(matter::Column::Stage.eq(s.as_str()))
+        })
         .order_by_desc(matter::Column::Year)
         .order_by_desc(matter::Column::Id)
         .all(c)

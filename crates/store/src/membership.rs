@@ -861,8 +861,7 @@ pub async fn add<C: TransactionTrait + ConnectionTrait>(
     };
     crate::aggregates::member_changed(&tx, row.aggregate()).await?;
     let change = Change::new("create", row.entity(), row.id()).after(&row.trail());
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 
@@ -883,8 +882,7 @@ pub async fn end<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new(before.end_action(), after.entity(), id)
         .before(&before.trail())
         .after(&after.trail());
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

@@ -40,6 +40,14 @@ fn trail(p: &person::Model) -> serde_json::Value {
 
 /// The consent's method as stored; the caller's `check_consent` refused any
 /// other word.
+/// The day the guardian gave the consent, which a consent cannot be stored
+/// without (`Conflict` on `guardian_date`).
+fn guardian_date(k: &ConsentInput) -> Result<NaiveDate> {
+    k.guardian_date.ok_or(StoreError::Conflict {
+        field: "guardian_date",
+    })
+}
+
 fn consent_method(k: &ConsentInput) -> Result<ConsentMethod> {
     ConsentMethod::parse(&k.guardian_method).ok_or(StoreError::Conflict {
         field: "guardian_method",
@@ -55,9 +63,7 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
     p: NewPerson,
     k: &ConsentInput,
 ) -> Result<person::Model> {
-    let guardian_date = k.guardian_date.ok_or(StoreError::Conflict {
-        field: "guardian_date",
-    })?;
+    let guardian_date = guardian_date(k)?;
     let tx = crate::begin_write(c).await?;
     let row = person::ActiveModel {
         full_name: Set(p.full_name),
@@ -75,8 +81,25 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
     }
     .insert(&tx)
     .await?;
+    let change = Change::new("create", "person", row.id).after(&trail(&row));
+    audit::record(&tx, actor, now, change).await?;
+    insert_consent(&tx, actor, now, row.id, k, guardian_date).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Records a guardian's consent `k` for the person `person_id`, given on
+/// `guardian_date`, audited as `create` (without names).
+async fn insert_consent<C: ConnectionTrait>(
+    tx: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    person_id: i32,
+    k: &ConsentInput,
+    guardian_date: NaiveDate,
+) -> Result<consent::Model> {
     let cons = consent::ActiveModel {
-        person_id: Set(row.id),
+        person_id: Set(person_id),
         guardian_name: Set(k.guardian_name.trim().to_string()),
         guardian_relation: Set(k.guardian_relation.trim().to_string()),
         guardian_method: Set(consent_method(k)?),
@@ -90,16 +113,13 @@ pub async fn create_with_consent<C: TransactionTrait + ConnectionTrait>(
         withdrawn_by: Set(None),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
-    let change = Change::new("create", "person", row.id).after(&trail(&row));
-    audit::record(&tx, actor, now, change).await?;
     let change = Change::new("create", "consent", cons.id).after(&serde_json::json!({
-        "person_id": row.id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
+        "person_id": person_id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
     }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
-    Ok(row)
+    audit::record(tx, actor, now, change).await?;
+    Ok(cons)
 }
 
 /// The person if their unit lies in the scope.
@@ -113,12 +133,8 @@ pub async fn get_in_scope<C: ConnectionTrait>(
 
 /// People in the scope, by name (pseudonymised ones last).
 pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<person::Model>> {
-    let units = crate::units::list(c, scope).await?;
-    let mut v = person::Entity::find()
-        .filter(person::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .order_by_asc(person::Column::FullName)
-        .all(c)
-        .await?;
+    let (_, people) = crate::scoped::units_and_rows(c, scope, person::Column::UnitId).await?;
+    let mut v = people.order_by_asc(person::Column::FullName).all(c).await?;
     v.sort_by_key(|p| p.pseudonymised_at.is_some());
     Ok(v)
 }
@@ -214,8 +230,7 @@ pub async fn withdraw<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("withdraw_consent", "person", person_id)
         .before(&trail(&before))
         .after(&trail(&after));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 
@@ -230,36 +245,14 @@ pub async fn add_consent<C: TransactionTrait + ConnectionTrait>(
     person_id: i32,
     k: &ConsentInput,
 ) -> Result<consent::Model> {
-    let guardian_date = k.guardian_date.ok_or(StoreError::Conflict {
-        field: "guardian_date",
-    })?;
+    let guardian_date = guardian_date(k)?;
     let tx = crate::begin_write(c).await?;
     let (p, _) = get_in_scope(&tx, scope, person_id).await?;
     if p.pseudonymised_at.is_some() {
         // The name is gone; a child who comes back is recorded anew.
         return Err(StoreError::Conflict { field: "person" });
     }
-    let cons = consent::ActiveModel {
-        person_id: Set(person_id),
-        guardian_name: Set(k.guardian_name.trim().to_string()),
-        guardian_relation: Set(k.guardian_relation.trim().to_string()),
-        guardian_method: Set(consent_method(k)?),
-        guardian_date: Set(guardian_date),
-        child_agreed: Set(k.child_agreed),
-        child_date: Set(k.child_date),
-        purpose: Set(k.purpose.trim().to_string()),
-        recorded_by: Set(actor.user_id),
-        recorded_at: Set(now),
-        withdrawn_at: Set(None),
-        withdrawn_by: Set(None),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    let change = Change::new("create", "consent", cons.id).after(&serde_json::json!({
-        "person_id": person_id, "method": cons.guardian_method, "child_agreed": cons.child_agreed, "purpose": cons.purpose
-    }));
-    audit::record(&tx, actor, now, change).await?;
+    let cons = insert_consent(&tx, actor, now, person_id, k, guardian_date).await?;
     tx.commit().await?;
     Ok(cons)
 }
@@ -304,14 +297,8 @@ pub async fn eligible<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = people.iter().map(|p| p.id).collect();
     let ok = with_active_consent(c, &ids).await?;
-    let mut out: Vec<(person::Model, unit::Model)> = people
-        .into_iter()
-        .filter(|p| ok.contains(&p.id))
-        .filter_map(|p| {
-            let u = units.iter().find(|u| u.id == p.unit_id)?.clone();
-            Some((p, u))
-        })
-        .collect();
+    let consented = people.into_iter().filter(|p| ok.contains(&p.id));
+    let mut out = crate::scoped::with_unit(consented, &units, |p| p.unit_id);
     out.sort_by_cached_key(|(p, _)| name_sort_key(&p.full_name));
     Ok(out)
 }
@@ -322,18 +309,9 @@ pub async fn list_with_units<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
 ) -> Result<Vec<(person::Model, unit::Model)>> {
-    let units = crate::units::list(c, scope).await?;
-    let people = person::Entity::find()
-        .filter(person::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .all(c)
-        .await?;
-    let mut out: Vec<(person::Model, unit::Model)> = people
-        .into_iter()
-        .filter_map(|p| {
-            let u = units.iter().find(|u| u.id == p.unit_id)?.clone();
-            Some((p, u))
-        })
-        .collect();
+    let (units, people) = crate::scoped::units_and_rows(c, scope, person::Column::UnitId).await?;
+    let people = people.all(c).await?;
+    let mut out = crate::scoped::with_unit(people, &units, |p| p.unit_id);
     out.sort_by_cached_key(|(p, _)| {
         (
             p.pseudonymised_at.is_some(),

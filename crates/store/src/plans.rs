@@ -12,7 +12,7 @@ use crate::{Result, StoreError, sha256_hex};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -283,8 +283,7 @@ pub async fn import<C: TransactionTrait + ConnectionTrait>(
             "code": h.code, "version": version, "name_vi": h.name_vi
         }),
     );
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(ImportOutcome::Imported {
         plan_id: p.id,
         version,

@@ -17,7 +17,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QueryTrait, TransactionSession, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 use thamgia_domain::access::{Actor, Principal, Role, Scope};
@@ -65,14 +65,9 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         feedback: Set(None),
         answered_on: Set(None),
         answered_by: Set(None),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::created(&tx, actor, now, "recommendation", row.id, &row).await?;
+    };
+    let row = audit::insert(&tx, actor, now, "recommendation", row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -167,29 +162,21 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(a) = reach.agency_id {
         visible = visible.add(recommendation::Column::AgencyId.eq(a));
     }
-    let mut q = recommendation::Entity::find().filter(visible);
-    if let Some(p) = &f.unit_path {
-        let sub = crate::units::subtree_ids(p, crate::units::During::Always);
-        q = q.filter(recommendation::Column::UnitId.in_subquery(sub));
-    }
-    if let Some(s) = f.status {
-        q = q.filter(recommendation::Column::Status.eq(s));
-    }
-    if let Some(a) = f.agency_id {
-        q = q.filter(recommendation::Column::AgencyId.eq(a));
-    }
-    if let Some(y) = f.year {
-        q = q.filter(recommendation::Column::Year.eq(y));
-    }
-    if let Some(s) = f.source {
-        q = q.filter(recommendation::Column::Source.eq(s));
-    }
-    if let Some(d) = f.overdue_on {
-        q = q
-            .filter(recommendation::Column::Status.ne(RecommendationStatus::Answered))
-            .filter(recommendation::Column::Deadline.lt(d));
-    }
-    let rows = q
+    use recommendation::Column as R;
+    let under = |p: &String| crate::units::subtree_ids(p, crate::units::During::Always);
+    let rows = recommendation::Entity::find()
+        .filter(visible)
+        .apply_if(f.unit_path.as_ref(), |q, p| {
+            q.filter(R::UnitId.in_subquery(under(p)))
+        })
+        .apply_if(f.status, |q, s| q.filter(R::Status.eq(s)))
+        .apply_if(f.agency_id, |q, a| q.filter(R::AgencyId.eq(a)))
+        .apply_if(f.year, |q, y| q.filter(R::Year.eq(y)))
+        .apply_if(f.source, |q, s| q.filter(R::Source.eq(s)))
+        .apply_if(f.overdue_on, |q, d| {
+            q.filter(R::Status.ne(RecommendationStatus::Answered))
+                .filter(R::Deadline.lt(d))
+        })
         .order_by_desc(recommendation::Column::Year)
         .order_by_asc(recommendation::Column::Deadline)
         .order_by_asc(recommendation::Column::Id)
@@ -258,8 +245,7 @@ async fn save<T: ConnectionTrait + TransactionSession>(
     let change = Change::new(action, "recommendation", after.id)
         .before(before)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 

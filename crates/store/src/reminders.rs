@@ -21,7 +21,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait, TryInsertResult,
 };
-use std::collections::HashMap;
 use thamgia_domain::access::{Actor, Principal, Role, Scope};
 
 /// A unit's annual report not submitted by its due date.
@@ -120,11 +119,7 @@ async fn overdue_on<C: ConnectionTrait>(
     on: NaiveDate,
 ) -> Result<Vec<Overdue>> {
     let scope = p.scope();
-    let units: HashMap<i32, unit::Model> = crate::units::list(c, &scope)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let units = crate::scoped::units_by_id(c, &scope, None).await?;
     let mut out = Vec::new();
     if let Some(own) = crate::units::by_id(c, p.unit_id).await? {
         for year in report_years(today) {

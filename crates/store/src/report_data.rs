@@ -537,33 +537,29 @@ async fn funding<C: ConnectionTrait>(
                 (p.name_vi.clone(), p.name_en.clone())
             })
     };
-    out.by_source = by_source
-        .into_iter()
-        .map(|(code, (budget, spent))| {
-            let (vi, en) = source_name(&code);
-            MoneyLine {
-                code,
-                name_vi: vi,
-                name_en: en,
-                budget,
-                spent,
-            }
-        })
-        .collect();
-    out.by_project = by_project
-        .into_iter()
-        .map(|(code, (budget, spent))| {
-            let (vi, en) = project_name(&code);
-            MoneyLine {
-                code,
-                name_vi: vi,
-                name_en: en,
-                budget,
-                spent,
-            }
-        })
-        .collect();
+    out.by_source = money_lines(by_source, source_name);
+    out.by_project = money_lines(by_project, project_name);
     Ok(out)
+}
+
+/// One line per code of budget and spending, named by `name` (Vietnamese,
+/// English).
+fn money_lines(
+    sums: BTreeMap<String, (i64, i64)>,
+    name: impl Fn(&str) -> (String, String),
+) -> Vec<MoneyLine> {
+    sums.into_iter()
+        .map(|(code, (budget, spent))| {
+            let (vi, en) = name(&code);
+            MoneyLine {
+                code,
+                name_vi: vi,
+                name_en: en,
+                budget,
+                spent,
+            }
+        })
+        .collect()
 }
 
 async fn forum_lines<C: ConnectionTrait>(

@@ -96,6 +96,41 @@ pub struct LateSync {
     pub made_at: DateTime<Utc>,
 }
 
+/// Marks what was just stored (a response, a tally: `$id`, the table's
+/// `$link`) as synced late in the `$table` of late syncs, when `$late` says
+/// it was made offline.
+macro_rules! mark_late {
+    ($tx:expr, $table:ident.$link:ident = $id:expr, $late:expr, $now:expr) => {
+        if let Some(l) = $late {
+            $table::ActiveModel {
+                $link: Set($id),
+                device_id: Set(l.device_id),
+                made_at: Set(l.made_at),
+                synced_at: Set($now),
+                ..Default::default()
+            }
+            .insert($tx)
+            .await?;
+        }
+    };
+}
+
+/// The consultation, once checked to still take input at `now` (`None`
+/// when there is no such consultation).
+async fn open_for_input<C: ConnectionTrait>(
+    tx: &C,
+    consultation_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<consultation::Model>> {
+    let k = consultation::Entity::find_by_id(consultation_id)
+        .one(tx)
+        .await?;
+    if let Some(k) = &k {
+        ensure_input_open(tx, k, now).await?;
+    }
+    Ok(k)
+}
+
 /// As [`submit`]; a `late` submission is marked late-synced in the same
 /// transaction (and counted like every other response).
 pub async fn submit_marked<C: TransactionTrait + ConnectionTrait>(
@@ -140,24 +175,9 @@ pub async fn submit_marked<C: TransactionTrait + ConnectionTrait>(
     // Checked after the insert: on SQLite a transaction that reads before
     // its first write can be refused when another writer went first (the
     // concurrent resends of one submission), and a refusal rolls it back.
-    if let Some(k) = consultation::Entity::find_by_id(s.consultation_id)
-        .one(&tx)
-        .await?
-    {
-        ensure_input_open(&tx, &k, now).await?;
-    }
+    open_for_input(&tx, s.consultation_id, now).await?;
     crate::aggregates::response_added(&tx, &r).await?;
-    if let Some(l) = late {
-        late_sync::ActiveModel {
-            response_id: Set(r.id),
-            device_id: Set(l.device_id),
-            made_at: Set(l.made_at),
-            synced_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-    }
+    mark_late!(&tx, late_sync.response_id = r.id, late, now);
     let mut rows = vec![];
     for (qid, a) in s.answers {
         let base = answer::ActiveModel {
@@ -212,29 +232,46 @@ pub async fn submit_marked<C: TransactionTrait + ConnectionTrait>(
 
 /// How many of a consultation's responses were synced late.
 pub async fn late_count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
-    Ok(late_sync::Entity::find()
-        .filter(
-            late_sync::Column::ResponseId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(response::Column::Id)
-                    .from(response::Entity)
-                    .and_where(response::Column::ConsultationId.eq(consultation_id))
-                    .to_owned(),
-            ),
-        )
-        .count(c)
-        .await?)
+    use response::Column as R;
+    late_syncs::<late_sync::Entity, response::Entity, C>(
+        c,
+        late_sync::Column::ResponseId,
+        (R::Id, R::ConsultationId),
+        consultation_id,
+    )
+    .await
 }
 
 /// How many of a consultation's group tallies were synced late.
 pub async fn late_tally_count<C: ConnectionTrait>(c: &C, consultation_id: i32) -> Result<u64> {
-    Ok(late_tally_sync::Entity::find()
+    use group_tally::Column as T;
+    late_syncs::<late_tally_sync::Entity, group_tally::Entity, C>(
+        c,
+        late_tally_sync::Column::TallyId,
+        (T::Id, T::ConsultationId),
+        consultation_id,
+    )
+    .await
+}
+
+/// How many rows of a late-sync table `L` point (by `link`) at a row of
+/// `R` (responses or tallies, by `(id, consultation)`) of the consultation.
+async fn late_syncs<L: EntityTrait, R: EntityTrait, C: ConnectionTrait>(
+    c: &C,
+    link: L::Column,
+    (id, consultation): (R::Column, R::Column),
+    consultation_id: i32,
+) -> Result<u64>
+where
+    L::Model: Sync,
+{
+    Ok(L::find()
         .filter(
-            late_tally_sync::Column::TallyId.in_subquery(
+            link.in_subquery(
                 sea_orm::sea_query::Query::select()
-                    .column(group_tally::Column::Id)
-                    .from(group_tally::Entity)
-                    .and_where(group_tally::Column::ConsultationId.eq(consultation_id))
+                    .column(id)
+                    .from(R::default())
+                    .and_where(consultation.eq(consultation_id))
                     .to_owned(),
             ),
         )
@@ -314,24 +351,10 @@ pub async fn submit_tally_marked<C: TransactionTrait + ConnectionTrait>(
         .insert(&tx)
         .await?;
     }
-    if let Some(k) = consultation::Entity::find_by_id(t.consultation_id)
-        .one(&tx)
-        .await?
-    {
-        ensure_input_open(&tx, &k, now).await?;
+    if let Some(k) = open_for_input(&tx, t.consultation_id, now).await? {
         crate::aggregates::input_added(&tx, &k).await?;
     }
-    if let Some(l) = late {
-        late_tally_sync::ActiveModel {
-            tally_id: Set(row.id),
-            device_id: Set(l.device_id),
-            made_at: Set(l.made_at),
-            synced_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-    }
+    mark_late!(&tx, late_tally_sync.tally_id = row.id, late, now);
     audit::created(&tx, actor, now, "group_tally", row.id, &row).await?;
     tx.commit().await?;
     Ok(Submitted::Created(row.id))
@@ -410,11 +433,8 @@ pub async fn pending_texts_dated<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
 ) -> Result<Vec<(answer::Model, consultation::Model, DateTime<Utc>)>> {
-    let units = crate::units::list(c, scope).await?;
-    let ks = consultation::Entity::find()
-        .filter(consultation::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .all(c)
-        .await?;
+    let (_, ks) = crate::scoped::units_and_rows(c, scope, consultation::Column::UnitId).await?;
+    let ks = ks.all(c).await?;
     let rs = response::Entity::find()
         .filter(response::Column::ConsultationId.is_in(ks.iter().map(|k| k.id)))
         .all(c)
@@ -522,8 +542,7 @@ pub async fn moderate<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("moderate", "answer", answer_id)
         .before(&summary(&before))
         .after(&summary(&after));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(after)
 }
 
@@ -573,7 +592,6 @@ pub async fn resolve_alert<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("resolve", "safeguarding_alert", id)
         .before(&before)
         .after(&after);
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -367,8 +367,7 @@ pub async fn save_narrative<C: TransactionTrait + ConnectionTrait>(
                 }
             }
         };
-        audit::record(&tx, actor, now, change).await?;
-        tx.commit().await?;
+        audit::commit(tx, actor, now, change).await?;
         return Ok(after);
     }
     Err(StoreError::Conflict { field: "review" })

@@ -6,7 +6,7 @@
 
 use crate::entity::{agency, unit};
 use crate::{Result, StoreError};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 use std::collections::HashMap;
 use thamgia_domain::access::Scope;
 
@@ -18,6 +18,28 @@ where
     i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {
     E::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+}
+
+/// The row `id` of a table when it belongs to the parent `parent_id` (the
+/// table's column `parent`), `NotFound` otherwise: a document of an
+/// activity, a question of a consultation, a dialogue of a council.
+pub async fn child_of<K, C>(
+    c: &C,
+    parent: K,
+    parent_id: i32,
+    id: i32,
+) -> Result<<K::EntityName as EntityTrait>::Model>
+where
+    K: ColumnTrait,
+    K::EntityName: EntityTrait,
+    C: ConnectionTrait,
+    i32: Into<<<K::EntityName as EntityTrait>::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    <K::EntityName as EntityTrait>::find_by_id(id)
+        .filter(parent.eq(parent_id))
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// A record of a unit with its unit, `NotFound` unless the unit is inside
@@ -42,6 +64,18 @@ where
     }
 }
 
+/// The units inside the scope and, when `under` is given (a unit's path),
+/// inside that subtree too, by id: what a list of a scope's records starts
+/// from.
+pub async fn units_by_id<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: Option<&str>,
+) -> Result<HashMap<i32, unit::Model>> {
+    let units = crate::units::within(c, scope, under).await?;
+    Ok(units.into_iter().map(|u| (u.id, u)).collect())
+}
+
 /// A table whose rows are known by an `i32` id.
 pub trait Keyed: EntityTrait {
     const ID: Self::Column;
@@ -59,7 +93,20 @@ macro_rules! keyed {
     };
 }
 
-keyed!(activity, agency, club, consultation, council, person, unit);
+keyed!(
+    activity,
+    agency,
+    budget_line,
+    club,
+    consultation,
+    council,
+    inspection,
+    matter,
+    person,
+    recommendation,
+    spending,
+    unit,
+);
 
 /// The rows with these ids, by id (an id without a row is left out).
 pub async fn by_ids<E: Keyed, C: ConnectionTrait>(
@@ -68,6 +115,40 @@ pub async fn by_ids<E: Keyed, C: ConnectionTrait>(
 ) -> Result<HashMap<i32, E::Model>> {
     let rows = E::find().filter(E::ID.is_in(ids)).all(c).await?;
     Ok(rows.into_iter().map(|r| (E::key(&r), r)).collect())
+}
+
+/// The units inside the scope, in tree order, and the query of a table's
+/// rows whose unit (the column `unit_id`) is one of them: where a list of
+/// the scope's records with their units starts.
+pub async fn units_and_rows<K, C>(
+    c: &C,
+    scope: &Scope,
+    unit_id: K,
+) -> Result<(Vec<unit::Model>, Select<K::EntityName>)>
+where
+    K: ColumnTrait,
+    K::EntityName: EntityTrait,
+    C: ConnectionTrait,
+{
+    let units = crate::units::list(c, scope).await?;
+    let rows =
+        <K::EntityName as EntityTrait>::find().filter(unit_id.is_in(units.iter().map(|u| u.id)));
+    Ok((units, rows))
+}
+
+/// Each row with its unit among `units` (`unit_of`: the row's unit id), in
+/// the rows' order; a row whose unit is not among them is left out.
+pub fn with_unit<M>(
+    rows: impl IntoIterator<Item = M>,
+    units: &[unit::Model],
+    unit_of: fn(&M) -> i32,
+) -> Vec<(M, unit::Model)> {
+    rows.into_iter()
+        .filter_map(|r| {
+            let u = units.iter().find(|u| u.id == unit_of(&r))?.clone();
+            Some((r, u))
+        })
+        .collect()
 }
 
 /// Each row with its unit and agency (`of`: the row's unit id and agency id),

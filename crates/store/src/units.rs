@@ -252,14 +252,7 @@ pub async fn successors<C: ConnectionTrait>(c: &C, unit_id: i32) -> Result<Vec<u
         .into_iter()
         .map(|s| s.successor_id)
         .collect();
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(unit::Entity::find()
-        .filter(unit::Column::Id.is_in(ids))
-        .order_by_asc(unit::Column::Path)
-        .all(c)
-        .await?)
+    in_tree_order(c, ids).await
 }
 
 /// The unit's ancestors, root first (for breadcrumbs inside the scope).
@@ -268,6 +261,11 @@ pub async fn ancestors<C: ConnectionTrait>(c: &C, u: &unit::Model) -> Result<Vec
         .into_iter()
         .filter(|id| *id != u.id)
         .collect();
+    in_tree_order(c, ids).await
+}
+
+/// The units with these ids in tree order (no query when there are none).
+async fn in_tree_order<C: ConnectionTrait>(c: &C, ids: Vec<i32>) -> Result<Vec<unit::Model>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }

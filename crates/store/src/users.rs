@@ -63,19 +63,9 @@ pub async fn list<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
 ) -> Result<Vec<(user::Model, unit::Model)>> {
-    let units = crate::units::list(c, scope).await?;
-    let users = user::Entity::find()
-        .filter(user::Column::UnitId.is_in(units.iter().map(|u| u.id)))
-        .order_by_asc(user::Column::Username)
-        .all(c)
-        .await?;
-    Ok(users
-        .into_iter()
-        .filter_map(|us| {
-            let u = units.iter().find(|u| u.id == us.unit_id)?.clone();
-            Some((us, u))
-        })
-        .collect())
+    let (units, users) = crate::scoped::units_and_rows(c, scope, user::Column::UnitId).await?;
+    let users = users.order_by_asc(user::Column::Username).all(c).await?;
+    Ok(crate::scoped::with_unit(users, &units, |us| us.unit_id))
 }
 
 /// One user if their unit lies in the scope.
@@ -323,8 +313,7 @@ pub async fn create_token<C: TransactionTrait + ConnectionTrait>(
     let change = Change::new("create", "api_token", row.id).after(&serde_json::json!({
         "user_id": user_id, "label": label
     }));
-    audit::record(&tx, actor, now, change).await?;
-    tx.commit().await?;
+    audit::commit(tx, actor, now, change).await?;
     Ok(row)
 }
 

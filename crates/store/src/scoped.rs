@@ -20,6 +20,23 @@ where
     E::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
 }
 
+/// The row `id`, read inside a write's transaction to be changed from what
+/// it holds (a status move): on PostgreSQL the row is locked until the
+/// transaction ends, so two concurrent moves take turns instead of both
+/// reading the same status; SQLite writes one transaction at a time.
+pub async fn found_for_update<E, C>(c: &C, id: i32) -> Result<E::Model>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    let mut q = E::find_by_id(id);
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = sea_orm::QuerySelect::lock_exclusive(q);
+    }
+    q.one(c).await?.ok_or(StoreError::NotFound)
+}
+
 /// The row `id` of a table when it belongs to the parent `parent_id` (the
 /// table's column `parent`), `NotFound` otherwise: a document of an
 /// activity, a question of a consultation, a dialogue of a council.

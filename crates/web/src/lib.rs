@@ -24,6 +24,7 @@ pub mod pages;
 pub mod password;
 pub mod pictures;
 pub mod ratelimit;
+pub mod reminder_files;
 pub mod report_files;
 pub mod sheets;
 pub mod state;

@@ -223,6 +223,12 @@ where
         return Ok(r);
     }
     let tx = crate::begin_write(c).await?;
+    // Another client may have made it since the look above: on SQLite the
+    // write lock now held makes this second look final; on PostgreSQL two
+    // drafts can still race, and the loser reads the winner's.
+    if let Some(r) = of_owner_year::<T, _>(&tx, owner, year).await? {
+        return Ok(r);
+    }
     let new = NewReport {
         owner,
         year,
@@ -230,7 +236,21 @@ where
         actor,
         now,
     };
-    let row = T::draft(&new).insert(&tx).await?;
+    let row = match T::draft(&new).insert(&tx).await {
+        Ok(row) => row,
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            drop(tx);
+            return of_owner_year::<T, C>(c, owner, year)
+                .await?
+                .ok_or(StoreError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
     audit::created(&tx, actor, now, T::NAME, T::id(&row), &row).await?;
     tx.commit().await?;
     Ok(row)
@@ -254,7 +274,7 @@ where
     i32: Into<<T::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {
     let tx = crate::begin_write(c).await?;
-    let before = crate::scoped::found::<T, _>(&tx, id).await?;
+    let before = crate::scoped::found_for_update::<T, _>(&tx, id).await?;
     ensure_editable(T::status(&before))?;
     let mut am = before.clone().into_active_model();
     edit(&mut am);
@@ -289,7 +309,7 @@ where
         reason,
         figures,
     } = m;
-    let before = crate::scoped::found::<T, _>(tx, id).await?;
+    let before = crate::scoped::found_for_update::<T, _>(tx, id).await?;
     let from = T::status(&before);
     let to = match next(from, action, role, reason) {
         Ok(s) => s,

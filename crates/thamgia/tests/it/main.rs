@@ -18,6 +18,7 @@ mod audit;
 mod child;
 mod choices;
 mod cli;
+mod concurrent_writes;
 mod consultation_writes;
 mod consultations;
 mod councils;

@@ -1,7 +1,7 @@
 //! Reminders (đôn đốc) over the API: what is overdue in the caller's scope,
 //! reminding one or every overdue party (`thamgia_actions::reminders::send`,
 //! the page's action; mails go after it commits), and a batch's official
-//! letter as .docx (the page's file, `pages::reminders::letter_file`).
+//! letter as .docx (`reminder_files::letter_file`, as the page gives it).
 
 use super::paging::{Listing, Page};
 use super::{Api, Created, JsonBody, Path, created, require};
@@ -119,5 +119,5 @@ pub async fn send(Api { state, p }: Api, body: JsonBody) -> AppResult<Created<Ve
                 (status = 403, body = ErrorBody)))]
 pub async fn letter(Api { state, p }: Api, Path(batch): Path<String>) -> AppResult<ExportFile> {
     require(&p, Permission::Remind)?;
-    crate::pages::reminders::letter_file(&state.db.conn, &p, &batch).await
+    crate::reminder_files::letter_file(&state.db.conn, &p, &batch).await
 }
